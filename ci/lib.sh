@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the lab scripts: cache locations and logging.
+# Sourced, not run.
+
+VMK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VMK_CACHE=${VMK_CACHE:-/var/cache/vmk}
+VMK_BUILD=${VMK_BUILD:-$VMK_TOP/build}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Version of Debian's linux-source-6.1 package: part of every cache key.
+linux_source_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		die "linux-source-6.1 is not installed (run ci/install-deps)"
+}
+
+# Cache key of the COS kernel: source version + config fragment + this script.
+cos_kernel_key() {
+	{ linux_source_version; cat "$VMK_TOP/ci/cos-kernel.config" "$VMK_TOP/ci/cos-kernel"; } |
+		sha256sum | cut -c1-16
+}
+
+cos_kernel_dir() { echo "$VMK_CACHE/cos-kernel-$(cos_kernel_key)"; }
+
+# The stock Debian 686-pae kernel, unpacked (see ci/stock-kernel).
+stock_kernel_dir() { echo "$VMK_CACHE/stock-kernel"; }
