@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# A scenario that hangs is killed at its timeout: ci/lab returns 124 and the
+# serial logs of the run are kept. And a failing scenario's status comes back.
+set -u
+results=${RESULTS:?}
+mkdir -p "$results"
+hang=$results/hang.sh
+printf '. /lib/vmk/lab.sh\necho "hang: started"\nwhile :; do sleep 1; done\n' > "$hang"
+start=$(date +%s)
+ci/lab --scenario "$hang" --timeout 30 --results "$results/hang" 2>"$results/hang.stderr"
+rc=$?
+took=$(( $(date +%s) - start ))
+[ $rc = 124 ] || { echo "FAIL: hung scenario gave status $rc, want 124"; exit 1; }
+[ $took -lt 90 ] || { echo "FAIL: the lab took ${took}s to stop after a 30 s timeout"; exit 1; }
+grep -q "hang: started" "$results/hang/cos-console.log" ||
+	{ echo "FAIL: COS console log not kept"; exit 1; }
+[ -f "$results/hang/vmkernel-com2.log" ] || { echo "FAIL: COM2 log not kept"; exit 1; }
+echo "ok: hung scenario killed after ${took}s, logs kept"
+
+bad=$results/bad.sh
+printf 'echo "bad: exiting 7"\nexit 7\n' > "$bad"
+ci/lab --scenario "$bad" --timeout 60 --results "$results/bad" 2>"$results/bad.stderr"
+rc=$?
+[ $rc = 7 ] || { echo "FAIL: scenario exit 7 came back as $rc"; exit 1; }
+echo "ok: a scenario's exit status comes back"
