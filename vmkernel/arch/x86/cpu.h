@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* x86 instructions, registers and MSRs the vmkernel uses. */
+#ifndef VMKERNEL_ARCH_X86_CPU_H
+#define VMKERNEL_ARCH_X86_CPU_H
+
+#include "vmkernel/platform.h"
+
+/* MSRs, APM vol. 2 appendix A. */
+#define MSR_PAT			0x00000277
+#define MSR_EFER		0xc0000080
+#define MSR_VM_CR		0xc0010114	/* §15.30.1 */
+#define MSR_VM_HSAVE_PA		0xc0010117	/* §15.30.4 */
+
+#define EFER_SVME		(1ull << 12)	/* §3.1.7 */
+#define VM_CR_LOCK		(1u << 3)	/* §15.30.1 */
+#define VM_CR_SVMDIS		(1u << 4)
+
+/* CPUID bits, APM vol. 3 appendix E. */
+#define CPUID_1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID_80000001_ECX_SVM	(1u << 2)
+#define CPUID_8000000A_EDX_NP	(1u << 0)
+
+#define X86_EFLAGS_FIXED	(1u << 1)
+#define X86_EFLAGS_VM		(1u << 17)
+
+/* Exception vectors, APM vol. 2 §8.2. */
+#define X86_UD			6
+#define X86_GP			13
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	asm volatile("cpuid"
+		     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+		     : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	asm volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v),
+		     "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	asm volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t read_ebp(void)
+{
+	uint32_t v;
+
+	asm volatile("mov %%ebp, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t read_esp(void)
+{
+	uint32_t v;
+
+	asm volatile("mov %%esp, %0" : "=r"(v));
+	return v;
+}
+
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+#endif /* VMKERNEL_ARCH_X86_CPU_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmkernel entry, the world switch into the COS, and exception stubs.
+ * 32-bit protected mode, PAE paging on the vmkernel's own page tables.
+ */
+#include "vmkernel/core/vmkernel_asm.h"
+
+	.text
+
+/*
+ * vmk_entry: the loader's trampoline jumps here right after loading the
+ * vmkernel's CR3. EAX = physical (= identity-mapped) address of this
+ * CPU's struct vmk_launch. Interrupts are off; Linux's stack, GDT and IDT
+ * are still loaded but not mapped, so switch stacks before anything else.
+ */
+	.globl vmk_entry
+	.type vmk_entry, @function
+vmk_entry:
+	movl	VMK_LAUNCH_CPU(%eax), %ecx
+	cmpl	$VMK_MAX_CPUS, %ecx
+	jae	1f
+	incl	%ecx
+	shll	$CPU_STACK_SHIFT, %ecx
+	leal	cpu_stacks(%ecx), %esp
+	xorl	%ebp, %ebp
+	pushl	%eax
+	call	cpu_entry
+1:	cli
+	hlt
+	jmp	1b
+	.size vmk_entry, . - vmk_entry
+
+/*
+ * void svm_vcpu_run(struct vcpu *v): one world switch into the COS and
+ * back. VMRUN/#VMEXIT switch only part of the state (APM vol. 2 §15.5):
+ * the COS's FS, GS, TR, LDTR and syscall MSRs are loaded with VMLOAD and
+ * saved with VMSAVE around VMRUN, the host's are reloaded with VMLOAD;
+ * general registers other than EAX and ESP are kept in the vcpu.
+ */
+	.globl svm_vcpu_run
+	.type svm_vcpu_run, @function
+svm_vcpu_run:
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	20(%esp), %ecx
+	pushl	%ecx
+	movl	VCPU_VMCB_PA(%ecx), %eax
+	movl	VCPU_EBX(%ecx), %ebx
+	movl	VCPU_EDX(%ecx), %edx
+	movl	VCPU_ESI(%ecx), %esi
+	movl	VCPU_EDI(%ecx), %edi
+	movl	VCPU_EBP(%ecx), %ebp
+	movl	VCPU_ECX(%ecx), %ecx
+	vmload	%eax
+	vmrun	%eax
+	vmsave	%eax
+	pushl	%ecx
+	movl	4(%esp), %ecx
+	popl	VCPU_ECX(%ecx)
+	movl	%ebx, VCPU_EBX(%ecx)
+	movl	%edx, VCPU_EDX(%ecx)
+	movl	%esi, VCPU_ESI(%ecx)
+	movl	%edi, VCPU_EDI(%ecx)
+	movl	%ebp, VCPU_EBP(%ecx)
+	movl	VCPU_HOST_AREA_PA(%ecx), %eax
+	vmload	%eax
+	popl	%ecx
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
+	.size svm_vcpu_run, . - svm_vcpu_run
+
+/*
+ * Exception stubs, 16 bytes each (desc.c computes their addresses).
+ * Vectors 8, 10-14, 17, 21, 29, 30 push an error code (APM vol. 2 §8.2);
+ * the others push a zero in its place.
+ */
+	.macro EXC_STUB vec
+	.balign 16
+	.if (\vec == 8) || ((\vec >= 10) && (\vec <= 14)) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.else
+	pushl	$0
+	.endif
+	pushl	$\vec
+	jmp	exc_common
+	.endm
+
+	.balign 16
+	.globl exc_stubs
+exc_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	EXC_STUB \v
+	.endr
+
+exc_common:
+	pushal
+	movl	%esp, %eax
+	pushl	%eax
+	call	exc_dispatch
+2:	cli
+	hlt
+	jmp	2b
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/mm/guest.h"
+#include "vmkernel/log/log.h"
+
+#define LOG_COPY_BATCH	8
+
+typedef vmk_status_t (*hc_handler_t)(struct hc_call *c);
+
+static vmk_status_t hc_version(struct hc_call *c)
+{
+	c->result = VMK_ABI_VERSION;
+	return VMK_OK;
+}
+
+static vmk_status_t hc_info(struct hc_call *c)
+{
+	struct vmk_info info;
+
+	if (c->arg[1] < sizeof(info))
+		return VMK_BAD_PARAM;
+	memset(&info, 0, sizeof(info));
+	vmk_info_fill(&info);
+	c->result = sizeof(info);
+	return guest_write(c->arg[0], &info, sizeof(info));
+}
+
+static vmk_status_t hc_log_read(struct hc_call *c)
+{
+	struct vmk_log_record batch[LOG_COPY_BATCH];
+	uint64_t gpa = c->arg[0];
+	uint32_t room = c->arg[1] / sizeof(batch[0]);
+	uint64_t from = ((uint64_t)c->arg[2] << 32) | c->arg[3];
+	vmk_status_t st;
+
+	c->result = 0;
+	while (room) {
+		uint32_t n = log_read(from, batch, MIN(room, LOG_COPY_BATCH));
+
+		if (!n)
+			break;
+		st = guest_write(gpa, batch, n * sizeof(batch[0]));
+		if (st != VMK_OK)
+			return st;
+		gpa += n * sizeof(batch[0]);
+		room -= n;
+		c->result += n;
+		from = batch[n - 1].seq + 1;
+	}
+	return VMK_OK;
+}
+
+static vmk_status_t hc_give_back(struct hc_call *c)
+{
+	c->action = HC_GIVE_BACK;
+	return VMK_OK;
+}
+
+static vmk_status_t hc_panic_test(struct hc_call *c)
+{
+	if (!vmk_debug_enabled())
+		return VMK_NOT_SUPPORTED;
+	vmk_panic("panic test requested by the COS on cpu %u", c->cpu);
+}
+
+static vmk_status_t hc_log_write(struct hc_call *c)
+{
+	char text[VMK_LOG_TEXT_LEN];
+	vmk_status_t st;
+
+	st = guest_read(c->arg[0], text, sizeof(text));
+	if (st != VMK_OK)
+		return st;
+	text[sizeof(text) - 1] = '\0';
+	vmk_log(VMK_LOG_INFO, "cos: %s", text);
+	return VMK_OK;
+}
+
+static const hc_handler_t hc_table[VMK_HC_MAX] = {
+	[VMK_HC_VERSION] = hc_version,
+	[VMK_HC_INFO] = hc_info,
+	[VMK_HC_LOG_READ] = hc_log_read,
+	[VMK_HC_GIVE_BACK] = hc_give_back,
+	[VMK_HC_PANIC_TEST] = hc_panic_test,
+	[VMK_HC_LOG_WRITE] = hc_log_write,
+};
+
+vmk_status_t hypercall_dispatch(struct hc_call *c)
+{
+	c->action = HC_RESUME;
+	c->result = 0;
+	if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
+		return VMK_NOT_SUPPORTED;
+	return hc_table[c->nr](c);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hypercall dispatch (ABI: include/vmk/hypercall.h). */
+#ifndef VMKERNEL_CORE_HYPERCALL_H
+#define VMKERNEL_CORE_HYPERCALL_H
+
+#include "vmkernel/platform.h"
+#include <vmk/hypercall.h>
+
+/* What the exit handler does after a hypercall. */
+#define HC_RESUME	0	/* back into the COS */
+#define HC_GIVE_BACK	1	/* hand this CPU back to the COS */
+
+struct hc_call {
+	uint32_t nr;		/* EAX */
+	uint32_t arg[4];	/* EBX, ECX, EDX, ESI */
+	uint32_t result;	/* -> EBX */
+	uint32_t cpu;
+	int action;		/* HC_* */
+};
+
+vmk_status_t hypercall_dispatch(struct hc_call *c);
+
+/* Provided by the vmkernel (faked by host tests). */
+void vmk_panic(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+#endif /* VMKERNEL_CORE_HYPERCALL_H */

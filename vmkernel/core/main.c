@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmkernel entry on each CPU: CPU 0 sets up the global state (pool, log,
+ * the COS's nested page table) while the others wait; then every CPU
+ * enables SVM and turns the Linux it interrupted into the COS world.
+ */
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/panic.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/desc.h"
+#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/log/log.h"
+
+#ifndef VMK_VERSION_STRING
+#define VMK_VERSION_STRING "unknown"
+#endif
+
+_Static_assert(__builtin_offsetof(struct vcpu, host_area_pa) == VCPU_HOST_AREA_PA, "vcpu");
+_Static_assert(__builtin_offsetof(struct vcpu, ebx) == VCPU_EBX, "vcpu");
+_Static_assert(__builtin_offsetof(struct vcpu, ebp) == VCPU_EBP, "vcpu");
+_Static_assert(__builtin_offsetof(struct vmk_launch, cpu) == VMK_LAUNCH_CPU, "launch");
+_Static_assert(__builtin_offsetof(struct vmk_launch, gdtr_limit) == VMK_LAUNCH_GDTR, "launch");
+_Static_assert(__builtin_offsetof(struct vmk_launch, idtr_limit) == VMK_LAUNCH_IDTR, "launch");
+_Static_assert(__builtin_offsetof(struct vmk_launch, frame) == VMK_LAUNCH_FRAME, "launch");
+
+/* Written by the loader before the first entry, hence not in .bss. */
+struct vmk_boot_info vmk_boot_info __attribute__((section(".data")));
+
+/* The ELF note the loader and `vmkctl image check` look for. */
+struct vmk_elf_note {
+	uint32_t namesz, descsz, type;
+	char name[4];
+	struct vmk_image_note desc;
+};
+
+static const struct vmk_elf_note vmk_note
+	__attribute__((section(".note.vmk"), used, aligned(4))) = {
+	.namesz = sizeof(VMK_NOTE_NAME),
+	.descsz = sizeof(struct vmk_image_note),
+	.type = VMK_NOTE_IMAGE,
+	.name = VMK_NOTE_NAME,
+	.desc = {
+		.abi_version = VMK_ABI_VERSION,
+		.boot_info_va = (uint32_t)&vmk_boot_info,
+		.vbase = VMK_VBASE,
+		.max_cpus = VMK_MAX_CPUS,
+		.version = VMK_VERSION_STRING,
+	},
+};
+
+struct vcpu vcpus[VMK_MAX_CPUS];
+struct pool vmk_pool;
+struct npt cos_npt;
+struct vmk_shared *vmk_shared;
+uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE]
+	__attribute__((aligned(CPU_STACK_SIZE)));
+
+static volatile uint32_t init_done;
+static vmk_status_t init_status;
+static uint64_t tsc_at_start;
+
+uint32_t image_va_to_pa(const void *va)
+{
+	uint32_t off = (uint32_t)(uintptr_t)va - VMK_VBASE;
+
+	return vmk_boot_info.chunk_pa[off >> VMK_CHUNK_SHIFT] +
+	       (off & (VMK_CHUNK_SIZE - 1));
+}
+
+uint64_t vmk_time_us(void)
+{
+	if (!vmk_boot_info.tsc_khz)
+		return 0;
+	return (rdtsc() - tsc_at_start) * 1000 / vmk_boot_info.tsc_khz;
+}
+
+vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa)
+{
+	vmk_status_t st = pool_alloc(&vmk_pool, npages, pa);
+
+	if (st == VMK_OK)
+		memset(pa_to_va(*pa), 0, npages * VMK_PAGE_SIZE);
+	return st;
+}
+
+bool vmk_debug_enabled(void)
+{
+	return vmk_boot_info.flags & VMK_BOOT_DEBUG;
+}
+
+void vmk_init_abort(void)
+{
+	if (!init_done) {
+		init_status = VMK_PANICKED;
+		__atomic_store_n(&init_done, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static vmk_status_t table_alloc(void *ctx, uint64_t *pa)
+{
+	uint32_t p;
+	vmk_status_t st = vmk_alloc_pages(1, &p);
+
+	(void)ctx;
+	*pa = p;
+	return st;
+}
+
+static uint64_t *table_ptr(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return pa_to_va((uint32_t)pa);
+}
+
+static const struct pae_ops pool_tables = { table_alloc, table_ptr, NULL };
+
+/* The loader placed the image, symbols and boot tables from VMK_VBASE on. */
+static vmk_status_t reserve_loader_area(void)
+{
+	uint32_t end = ALIGN_UP(vmk_boot_info.loader_end_va, VMK_PAGE_SIZE);
+	uint32_t va;
+
+	for (va = VMK_VBASE; va < end; va += VMK_CHUNK_SIZE) {
+		uint32_t len = MIN(end - va, VMK_CHUNK_SIZE);
+		vmk_status_t st = pool_reserve(&vmk_pool,
+					       image_va_to_pa((void *)(uintptr_t)va),
+					       len >> VMK_PAGE_SHIFT);
+
+		if (st != VMK_OK)
+			return st;
+	}
+	return VMK_OK;
+}
+
+static vmk_status_t vmk_init(void)
+{
+	struct vmk_boot_info *bi = &vmk_boot_info;
+	uint32_t sink_pa;
+	vmk_status_t st;
+
+	tsc_at_start = rdtsc();
+	log_init((uint16_t)bi->uart_port);
+	if (bi->magic != VMK_BOOT_MAGIC || bi->abi_version != VMK_ABI_VERSION ||
+	    bi->ncpus > VMK_MAX_CPUS) {
+		log_err("bad boot info (magic %x abi %u)", bi->magic,
+			bi->abi_version);
+		return VMK_BAD_PARAM;
+	}
+	vmk_shared = pa_to_va(bi->shared_pa);
+	st = pool_init(&vmk_pool, bi->chunk_pa, bi->nchunks);
+	if (st == VMK_OK)
+		st = reserve_loader_area();
+	if (st == VMK_OK)
+		st = vmk_alloc_pages(1, &sink_pa);
+	if (st == VMK_OK) {
+		memset(pa_to_va(sink_pa), 0xff, VMK_PAGE_SIZE);
+		st = npt_build(&cos_npt, &pool_tables, &vmk_pool, sink_pa);
+	}
+	if (st == VMK_OK)
+		st = svm_global_init();
+	if (st != VMK_OK) {
+		log_err("init failed: status %d", st);
+		return st;
+	}
+	vmk_shared->state = VMK_STATE_RUNNING;
+	log_info("vmkernel %s (ABI %u): %u CPUs, pool %u MiB, %u KiB free",
+		 VMK_VERSION_STRING, VMK_ABI_VERSION, bi->ncpus,
+		 (unsigned int)(pool_total_bytes(&vmk_pool) >> 20),
+		 (unsigned int)(pool_free_bytes(&vmk_pool) >> 10));
+	return VMK_OK;
+}
+
+void cpu_entry(struct vmk_launch *l);
+
+void cpu_entry(struct vmk_launch *l)
+{
+	uint32_t cpu = l->cpu;
+	struct vcpu *v = &vcpus[cpu];
+	vmk_status_t st;
+
+	v->cpu = cpu;
+	v->launch = l;
+	desc_load(cpu);
+	if (cpu == 0) {
+		init_status = vmk_init();
+		__atomic_store_n(&init_done, 1, __ATOMIC_SEQ_CST);
+	} else {
+		while (!__atomic_load_n(&init_done, __ATOMIC_SEQ_CST))
+			__builtin_ia32_pause();
+	}
+	if (init_status != VMK_OK)
+		cpu_give_back(v, init_status);
+	st = svm_cpu_init(v);
+	if (st != VMK_OK) {
+		log_err("cpu%u: SVM setup failed: status %d", cpu, st);
+		cpu_give_back(v, st);
+	}
+	log_info("cpu%u: the COS runs as a guest (vmcb %x)", cpu, v->vmcb_pa);
+	svm_cpu_loop(v);
+}
+
+void vmk_info_fill(struct vmk_info *info)
+{
+	uint32_t mask = vmk_shared->cpus_virtualized, n = 0, i;
+
+	info->abi_version = VMK_ABI_VERSION;
+	info->state = vmk_shared->state;
+	memcpy(info->version, vmk_note.desc.version, VMK_VERSION_LEN);
+	for (i = 0; i < vmk_boot_info.ncpus; i++) {
+		struct vmk_cpu_info *c = &info->cpu[i];
+
+		c->apic_id = i;
+		c->state = (mask >> i) & 1;
+		n += c->state;
+		memcpy(c->exits, vcpus[i].exits, sizeof(c->exits));
+		c->exits_total = vcpus[i].exits_total;
+	}
+	info->ncpus = n;
+	info->nworlds = 1;
+	info->world[0].id = 1;
+	info->world[0].type = VMK_WORLD_COS;
+	info->world[0].vcpus = n;
+	memcpy(info->world[0].name, "console", sizeof("console"));
+	info->uptime_us = vmk_time_us();
+	info->mem_total = pool_total_bytes(&vmk_pool);
+	info->mem_free = pool_free_bytes(&vmk_pool);
+	info->npt_violations = cos_npt.violations;
+	info->log_seq = log_last_seq();
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Global vmkernel state and per-CPU data. */
+#ifndef VMKERNEL_CORE_VMKERNEL_H
+#define VMKERNEL_CORE_VMKERNEL_H
+
+#include "vmkernel/platform.h"
+#include "vmkernel/mm/pool.h"
+#include "vmkernel/mm/npt.h"
+#include <vmk/hypercall.h>
+
+#include "vmkernel/core/vmkernel_asm.h"
+
+#define CPU_STACK_SIZE		(1u << CPU_STACK_SHIFT)
+
+/* Per-CPU state of the COS vCPU; entry.S uses the VCPU_* offsets. */
+struct vcpu {
+	uint32_t vmcb_pa;		/* 0  COS VMCB */
+	uint32_t host_area_pa;		/* 4  host FS/GS/TR/LDTR for VMLOAD */
+	uint32_t ebx, ecx, edx, esi, edi, ebp;	/* 8 .. 28: COS registers */
+	struct vmcb *vmcb;
+	struct vmk_launch *launch;
+	uint32_t cpu;
+	uint32_t hsave_pa;
+	bool svm_on;			/* EFER.SVME set on this CPU */
+	bool cos_saved;			/* VMCB holds the COS FS/GS/TR/LDTR */
+	bool launched;			/* a VMRUN reached the COS */
+	bool panicking;
+	uint64_t exits[VMK_EXIT_KINDS];
+	uint64_t exits_total;
+};
+
+extern struct vcpu vcpus[VMK_MAX_CPUS];
+extern struct vmk_boot_info vmk_boot_info;
+extern struct pool vmk_pool;
+extern struct npt cos_npt;
+extern struct vmk_shared *vmk_shared;
+extern uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE];
+
+static inline uint32_t this_cpu(void)
+{
+	uint32_t sp;
+
+	asm volatile("mov %%esp, %0" : "=r"(sp));
+	return (sp - (uint32_t)(uintptr_t)cpu_stacks) >> CPU_STACK_SHIFT;
+}
+
+/* Physical memory below VMK_VBASE is identity-mapped. */
+static inline void *pa_to_va(uint32_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+uint32_t image_va_to_pa(const void *va);
+uint64_t vmk_time_us(void);
+vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa);
+void vmk_info_fill(struct vmk_info *info);
+bool vmk_debug_enabled(void);
+/* A panic during init: CPUs waiting for CPU 0 give up too. */
+void vmk_init_abort(void);
+
+/* Hands this CPU back to the COS (native), EAX = st. */
+void cpu_give_back(struct vcpu *v, vmk_status_t st) __attribute__((noreturn));
+
+#endif /* VMKERNEL_CORE_VMKERNEL_H */
