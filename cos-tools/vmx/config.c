@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The keys of a .vmx file that vmk uses: checks, defaults, and the canonical
+ * file vmk writes. The accepted values follow what VMware writes and what
+ * libvirt's VMX parser accepts (tests/external/vmx_libvirt.sh checks that);
+ * docs/vmx.md lists them.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cos-tools/vmx/vmx.h"
+
+static const char *const scsi_devs[] = {
+	"buslogic", "lsilogic", "lsisas1068", "pvscsi", NULL,
+};
+static const char *const ethernet_devs[] = {
+	"vlance", "vmxnet", "vmxnet3", "e1000", "e1000e", NULL,
+};
+static const char *const ethernet_connections[] = {
+	"bridged", "hostonly", "nat", "custom", NULL,
+};
+static const char *const serial_types[] = {
+	"file", "pipe", "device", "network", NULL,
+};
+static const char *const boot_names[] = {
+	[VMX_BOOT_BIOS] = "bios", [VMX_BOOT_LINUX] = "linux",
+	[VMX_BOOT_MULTIBOOT] = "multiboot", NULL,
+};
+/* Every vmk.* key; any other is a typo and refused. */
+static const char *const vmk_keys[] = {
+	"vmk.boot", "vmk.kernel", "vmk.initrd", "vmk.cmdline", NULL,
+};
+
+struct checker {
+	const struct vmx_file *file;
+	struct vmx_diag *diag;
+	bool ok;
+};
+
+/* Report a problem at e's line (or the whole file when e is NULL). */
+__attribute__((format(printf, 3, 4)))
+static void fail(struct checker *c, const struct vmx_entry *e, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmx_diag_add(c->diag, c->file->name, e ? e->line : 0, "%s", msg);
+	c->ok = false;
+}
+
+static const char *get(struct checker *c, const char *key)
+{
+	const struct vmx_entry *e = vmx_find(c->file, key);
+
+	return e ? e->value : NULL;
+}
+
+static const struct vmx_entry *require(struct checker *c, const char *key)
+{
+	const struct vmx_entry *e = vmx_find(c->file, key);
+
+	if (!e)
+		fail(c, NULL, "'%s' is missing", key);
+	return e;
+}
+
+/* A decimal number in [min, max]; false (with a diag) otherwise. */
+static bool get_uint(struct checker *c, const struct vmx_entry *e,
+		     unsigned long min, unsigned long max, unsigned int *out)
+{
+	const char *v = e->value;
+	unsigned long n = 0;
+
+	if (!*v)
+		goto bad;
+	for (; *v; v++) {
+		if (!isdigit((unsigned char)*v) || n > max)
+			goto bad;
+		n = n * 10 + (unsigned long)(*v - '0');
+	}
+	if (n < min || n > max)
+		goto bad;
+	*out = (unsigned int)n;
+	return true;
+bad:
+	fail(c, e, "'%s' must be a whole number from %lu to %lu, not \"%s\"",
+	     e->key, min, max, e->value);
+	return false;
+}
+
+/* Index of the value of e in choices (case-insensitive), or -1 with a diag. */
+static int get_choice(struct checker *c, const struct vmx_entry *e,
+		      const char *const *choices)
+{
+	char list[200];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; choices[i]; i++)
+		if (!strcasecmp(e->value, choices[i]))
+			return i;
+	list[0] = '\0';
+	for (i = 0; choices[i] && n < sizeof(list); i++)
+		n += snprintf(list + n, sizeof(list) - n, " %s", choices[i]);
+	fail(c, e, "'%s' must be one of%s, not \"%s\"", e->key, list, e->value);
+	return -1;
+}
+
+/* "TRUE"/"FALSE" as VMware writes them; absent is FALSE. */
+static bool get_present(struct checker *c, const char *key)
+{
+	static const char *const bools[] = { "FALSE", "TRUE", NULL };
+	const struct vmx_entry *e = vmx_find(c->file, key);
+
+	return e && get_choice(c, e, bools) == 1;
+}
+
+/* uuid.bios: 16 hex bytes, "56 4d ... 0d-b4 2e ..." as VMware writes it. */
+static bool parse_uuid(const char *s, uint8_t uuid[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int hi, lo;
+
+		if (i && (*s == ' ' || *s == '-'))
+			s++;
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return false;
+		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : (tolower(s[0]) - 'a' + 10);
+		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : (tolower(s[1]) - 'a' + 10);
+		uuid[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	return *s == '\0';
+}
+
+static void check_vmk_keys(struct checker *c)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->file->count; i++) {
+		const struct vmx_entry *e = &c->file->entries[i];
+
+		if (strncasecmp(e->key, "vmk.", 4))
+			continue;
+		for (k = 0; vmk_keys[k]; k++)
+			if (!strcasecmp(e->key, vmk_keys[k]))
+				break;
+		if (!vmk_keys[k])
+			fail(c, e, "unknown vmk key '%s' (known: vmk.boot, vmk.kernel, vmk.initrd, vmk.cmdline)",
+			     e->key);
+	}
+}
+
+static void check_identity(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e;
+
+	e = require(c, "config.version");
+	if (e && strcmp(e->value, "8"))
+		fail(c, e, "'config.version' must be \"8\", not \"%s\"", e->value);
+	e = require(c, "virtualHW.version");
+	if (e)
+		get_uint(c, e, VMX_HW_VERSION_MIN, VMX_HW_VERSION_MAX, &cfg->hw_version);
+	e = require(c, "displayName");
+	if (e && !*e->value)
+		fail(c, e, "'%s' must not be empty", e->key);
+	cfg->display_name = e ? e->value : NULL;
+	cfg->guest_os = get(c, "guestOS");
+	e = vmx_find(c->file, "uuid.bios");
+	if (e) {
+		cfg->has_uuid = parse_uuid(e->value, cfg->uuid);
+		if (!cfg->has_uuid)
+			fail(c, e, "'uuid.bios' must be 16 hex bytes like \"56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e\", not \"%s\"",
+			     e->value);
+	}
+}
+
+static void check_resources(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e;
+
+	e = require(c, "memsize");
+	if (e && get_uint(c, e, VMX_MEMSIZE_ALIGN_MIB, VMX_MEMSIZE_MAX_MIB,
+			  &cfg->memsize_mib) &&
+	    cfg->memsize_mib % VMX_MEMSIZE_ALIGN_MIB)
+		fail(c, e, "'memsize' must be a multiple of 4 (MiB), not %s", e->value);
+	cfg->numvcpus = 1;
+	e = vmx_find(c->file, "numvcpus");
+	if (e)
+		get_uint(c, e, 1, VMX_MAX_VCPUS, &cfg->numvcpus);
+}
+
+static void check_devices(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e;
+	size_t len;
+	int i;
+
+	cfg->scsi0_present = get_present(c, "scsi0.present");
+	if (cfg->scsi0_present) {
+		e = require(c, "scsi0.virtualDev");
+		if (e && (i = get_choice(c, e, scsi_devs)) >= 0)
+			cfg->scsi0_dev = scsi_devs[i];
+	}
+	e = vmx_find(c->file, "scsi0:0.fileName");
+	if (e && (!cfg->scsi0_present || !get_present(c, "scsi0:0.present")))
+		fail(c, e, "'%s' needs scsi0.present and scsi0:0.present = \"TRUE\"", e->key);
+	if (e) {
+		len = strlen(e->value);
+		if (len < 5 || strcasecmp(e->value + len - 5, ".vmdk"))
+			fail(c, e, "'scsi0:0.fileName' must name a .vmdk disk, not \"%s\"", e->value);
+		cfg->scsi0_0_file = e->value;
+	}
+
+	cfg->ethernet0_present = get_present(c, "ethernet0.present");
+	if (cfg->ethernet0_present) {
+		e = require(c, "ethernet0.virtualDev");
+		if (e && (i = get_choice(c, e, ethernet_devs)) >= 0)
+			cfg->ethernet0_dev = ethernet_devs[i];
+		e = vmx_find(c->file, "ethernet0.connectionType");
+		if (e)
+			get_choice(c, e, ethernet_connections);
+		cfg->ethernet0_network = get(c, "ethernet0.networkName");
+	}
+
+	cfg->serial0_present = get_present(c, "serial0.present");
+	if (cfg->serial0_present) {
+		e = require(c, "serial0.fileType");
+		if (e && (i = get_choice(c, e, serial_types)) >= 0)
+			cfg->serial0_type = serial_types[i];
+		e = require(c, "serial0.fileName");
+		if (e && !*e->value)
+			fail(c, e, "'%s' must not be empty", e->key);
+		cfg->serial0_file = e ? e->value : NULL;
+	}
+}
+
+static void check_boot(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e = vmx_find(c->file, "vmk.boot");
+	const struct vmx_entry *kernel = vmx_find(c->file, "vmk.kernel");
+	int i;
+
+	cfg->boot = VMX_BOOT_BIOS;
+	if (e && (i = get_choice(c, e, boot_names)) >= 0)
+		cfg->boot = i;
+	cfg->kernel = get(c, "vmk.kernel");
+	cfg->initrd = get(c, "vmk.initrd");
+	cfg->cmdline = get(c, "vmk.cmdline");
+	if (cfg->boot == VMX_BOOT_BIOS) {
+		static const char *const direct_only[] = {
+			"vmk.kernel", "vmk.initrd", "vmk.cmdline", NULL,
+		};
+
+		for (i = 0; direct_only[i]; i++) {
+			const struct vmx_entry *k = vmx_find(c->file, direct_only[i]);
+
+			if (k)
+				fail(c, k, "'%s' needs vmk.boot = \"linux\" or \"multiboot\"", k->key);
+		}
+	} else if (!kernel || !*kernel->value) {
+		fail(c, kernel ? kernel : e, "vmk.boot = \"%s\" needs a 'vmk.kernel' file",
+		     boot_names[cfg->boot]);
+	}
+}
+
+static void check_sched(struct checker *c, struct vmx_config *cfg)
+{
+	static const char *const levels[] = { "low", "normal", "high", NULL };
+	static const unsigned int level_shares[] = {
+		VMX_SHARES_LOW, VMX_SHARES_NORMAL, VMX_SHARES_HIGH,
+	};
+	const struct vmx_entry *e = vmx_find(c->file, "sched.cpu.shares");
+	const struct vmx_entry *max;
+	int i;
+
+	/* levels are per vCPU, as VMware counts them */
+	cfg->cpu_shares = VMX_SHARES_NORMAL * cfg->numvcpus;
+	if (e && isdigit((unsigned char)e->value[0])) {
+		get_uint(c, e, 1, VMX_SHARES_MAX, &cfg->cpu_shares);
+	} else if (e) {
+		for (i = 0; levels[i] && strcasecmp(e->value, levels[i]); i++)
+			;
+		if (levels[i])
+			cfg->cpu_shares = level_shares[i] * cfg->numvcpus;
+		else
+			fail(c, e, "'sched.cpu.shares' must be low, normal, high or a number, not \"%s\"",
+			     e->value);
+	}
+	cfg->cpu_min_mhz = 0;
+	e = vmx_find(c->file, "sched.cpu.min");
+	if (e)
+		get_uint(c, e, 0, VMX_CPU_UNLIMITED - 1, &cfg->cpu_min_mhz);
+	cfg->cpu_max_mhz = VMX_CPU_UNLIMITED;
+	max = vmx_find(c->file, "sched.cpu.max");
+	if (max && get_uint(c, max, 1, VMX_CPU_UNLIMITED - 1, &cfg->cpu_max_mhz) &&
+	    cfg->cpu_min_mhz > cfg->cpu_max_mhz)
+		fail(c, max, "'sched.cpu.max' (%u MHz) is below 'sched.cpu.min' (%u MHz)",
+		     cfg->cpu_max_mhz, cfg->cpu_min_mhz);
+}
+
+int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
+			 struct vmx_diag *diag)
+{
+	struct checker c = { .file = file, .diag = diag, .ok = true };
+
+	memset(cfg, 0, sizeof(*cfg));
+	check_vmk_keys(&c);
+	check_identity(&c, cfg);
+	check_resources(&c, cfg);
+	check_devices(&c, cfg);
+	check_boot(&c, cfg);
+	check_sched(&c, cfg);
+	return c.ok ? 0 : -1;
+}
+
+const char *vmx_boot_name(enum vmx_boot boot)
+{
+	return boot_names[boot];
+}
+
+/* A writer that remembers the first error, so the caller checks once. */
+struct writer {
+	FILE *out;
+	int err;
+};
+
+static void put(struct writer *w, const char *key, const char *value)
+{
+	if (value && vmx_write_entry(w->out, key, value))
+		w->err = -1;
+}
+
+static void put_uint(struct writer *w, const char *key, unsigned int value)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", value);
+	put(w, key, buf);
+}
+
+int vmx_config_write(FILE *out, const struct vmx_config *cfg)
+{
+	struct writer w = { .out = out };
+	char uuid[48];
+	size_t n = 0;
+	int i;
+
+	put(&w, ".encoding", "UTF-8");
+	put(&w, "config.version", "8");
+	put_uint(&w, "virtualHW.version", cfg->hw_version);
+	put(&w, "displayName", cfg->display_name);
+	put(&w, "guestOS", cfg->guest_os);
+	put_uint(&w, "memsize", cfg->memsize_mib);
+	put_uint(&w, "numvcpus", cfg->numvcpus);
+	if (cfg->has_uuid) {
+		for (i = 0; i < 16; i++)
+			n += snprintf(uuid + n, sizeof(uuid) - n, "%s%02x",
+				      i == 0 ? "" : i == 8 ? "-" : " ", cfg->uuid[i]);
+		put(&w, "uuid.bios", uuid);
+	}
+	if (cfg->scsi0_present) {
+		put(&w, "scsi0.present", "TRUE");
+		put(&w, "scsi0.virtualDev", cfg->scsi0_dev);
+		if (cfg->scsi0_0_file) {
+			put(&w, "scsi0:0.present", "TRUE");
+			put(&w, "scsi0:0.fileName", cfg->scsi0_0_file);
+		}
+	}
+	if (cfg->ethernet0_present) {
+		put(&w, "ethernet0.present", "TRUE");
+		put(&w, "ethernet0.virtualDev", cfg->ethernet0_dev);
+		if (cfg->ethernet0_network) {
+			put(&w, "ethernet0.connectionType", "bridged");
+			put(&w, "ethernet0.networkName", cfg->ethernet0_network);
+		}
+	}
+	if (cfg->serial0_present) {
+		put(&w, "serial0.present", "TRUE");
+		put(&w, "serial0.fileType", cfg->serial0_type);
+		put(&w, "serial0.fileName", cfg->serial0_file);
+	}
+	put_uint(&w, "sched.cpu.shares", cfg->cpu_shares);
+	if (cfg->cpu_min_mhz)
+		put_uint(&w, "sched.cpu.min", cfg->cpu_min_mhz);
+	if (cfg->cpu_max_mhz != VMX_CPU_UNLIMITED)
+		put_uint(&w, "sched.cpu.max", cfg->cpu_max_mhz);
+	if (cfg->boot != VMX_BOOT_BIOS) {
+		put(&w, "vmk.boot", vmx_boot_name(cfg->boot));
+		put(&w, "vmk.kernel", cfg->kernel);
+		put(&w, "vmk.initrd", cfg->initrd);
+		put(&w, "vmk.cmdline", cfg->cmdline);
+	}
+	return w.err;
+}

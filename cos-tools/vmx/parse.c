@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * .vmx syntax: one `key = "value"` per line, '#' comments, blank lines,
+ * `|XX` hex escapes inside values (the escaping VMware and libvirt use).
+ * See cos-tools/vmx/vmx.h and docs/vmx.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cos-tools/vmx/vmx.h"
+
+#define VMX_ESCAPE '|'
+
+static void *xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (!q) {
+		fprintf(stderr, "vmx: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+static char *xstrndup(const char *s, size_t len)
+{
+	char *d = xrealloc(NULL, len + 1);
+
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+void vmx_diag_add(struct vmx_diag *diag, const char *name, unsigned int line,
+		  const char *fmt, ...)
+{
+	char msg[512];
+	size_t n;
+	va_list ap;
+
+	n = line ? (size_t)snprintf(msg, sizeof(msg), "%s:%u: ", name, line) :
+		   (size_t)snprintf(msg, sizeof(msg), "%s: ", name);
+	if (n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	diag->msgs = xrealloc(diag->msgs, (diag->count + 1) * sizeof(*diag->msgs));
+	diag->msgs[diag->count++] = xstrndup(msg, strlen(msg));
+}
+
+void vmx_diag_free(struct vmx_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < diag->count; i++)
+		free(diag->msgs[i]);
+	free(diag->msgs);
+	diag->msgs = NULL;
+	diag->count = 0;
+}
+
+void vmx_file_free(struct vmx_file *file)
+{
+	size_t i;
+
+	for (i = 0; i < file->count; i++) {
+		free(file->entries[i].key);
+		free(file->entries[i].value);
+	}
+	free(file->entries);
+	free(file->name);
+	file->entries = NULL;
+	file->name = NULL;
+	file->count = 0;
+}
+
+const struct vmx_entry *vmx_find(const struct vmx_file *file, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < file->count; i++)
+		if (!strcasecmp(file->entries[i].key, key))
+			return &file->entries[i];
+	return NULL;
+}
+
+/* Key characters VMware writes: letters, digits and . _ : - */
+static bool is_key_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == ':' ||
+	       c == '-';
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Unescape the quoted value s[0..len); NULL with *why set if malformed. */
+static char *unescape(const char *s, size_t len, const char **why)
+{
+	char *out = xrealloc(NULL, len + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (s[i] != VMX_ESCAPE) {
+			*o++ = s[i];
+			continue;
+		}
+		hi = i + 1 < len ? hex_digit(s[i + 1]) : -1;
+		lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			*why = "'|' must start an escape of two hex digits (|22 is a quote, |7C a bar)";
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static void add_entry(struct vmx_file *file, char *key, char *value,
+		      unsigned int line)
+{
+	file->entries = xrealloc(file->entries,
+				 (file->count + 1) * sizeof(*file->entries));
+	file->entries[file->count++] = (struct vmx_entry){
+		.key = key, .value = value, .line = line,
+	};
+}
+
+/* One line (without its newline); returns false and adds a diag if bad. */
+static bool parse_line(struct vmx_file *file, const char *p, const char *end,
+		       unsigned int line, struct vmx_diag *diag)
+{
+	const char *key, *key_end, *val, *why = NULL;
+	const struct vmx_entry *old;
+	char *k, *v;
+
+	p = skip_blanks(p, end);
+	if (p == end || *p == '#')
+		return true;
+	key = p;
+	while (p < end && is_key_char(*p))
+		p++;
+	key_end = p;
+	if (key_end == key) {
+		if (isprint((unsigned char)*p))
+			vmx_diag_add(diag, file->name, line, "expected a key, found '%c'", *p);
+		else
+			vmx_diag_add(diag, file->name, line, "expected a key, found byte 0x%02x",
+				     (unsigned char)*p);
+		return false;
+	}
+	p = skip_blanks(p, end);
+	if (p == end || *p != '=') {
+		vmx_diag_add(diag, file->name, line,
+			     "expected '=' after key '%.*s'", (int)(key_end - key), key);
+		return false;
+	}
+	p = skip_blanks(p + 1, end);
+	if (p == end || *p != '"') {
+		vmx_diag_add(diag, file->name, line,
+			     "value of '%.*s' must be in double quotes", (int)(key_end - key), key);
+		return false;
+	}
+	val = ++p;
+	while (p < end && *p != '"')
+		p++;
+	if (p == end) {
+		vmx_diag_add(diag, file->name, line, "missing closing quote");
+		return false;
+	}
+	v = unescape(val, p - val, &why);
+	p = skip_blanks(p + 1, end);
+	if (v && p < end && *p != '#')
+		why = "text after the closing quote (write a quote in a value as |22)";
+	if (why) {
+		vmx_diag_add(diag, file->name, line, "%s", why);
+		free(v);
+		return false;
+	}
+	k = xstrndup(key, key_end - key);
+	old = vmx_find(file, k);
+	if (old) {
+		vmx_diag_add(diag, file->name, line, "'%s' is set again (first at line %u)",
+			     k, old->line);
+		free(k);
+		free(v);
+		return false;
+	}
+	add_entry(file, k, v, line);
+	return true;
+}
+
+int vmx_parse(const char *name, const char *text, size_t len,
+	      struct vmx_file *file, struct vmx_diag *diag)
+{
+	const char *p = text, *end = text + len;
+	unsigned int line = 0;
+	bool ok = true;
+
+	*file = (struct vmx_file){ .name = xstrndup(name, strlen(name)) };
+	if (len > VMX_MAX_FILE_SIZE) {
+		vmx_diag_add(diag, name, 0, "larger than %d bytes", VMX_MAX_FILE_SIZE);
+		return -1;
+	}
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+		size_t line_len;
+
+		if (!eol)
+			eol = end;
+		line++;
+		line_len = eol - p;
+		if (line_len && p[line_len - 1] == '\r')
+			line_len--;	/* files written on Windows */
+		if (memchr(p, '\0', line_len)) {
+			vmx_diag_add(diag, name, line, "NUL byte in line");
+			ok = false;
+		} else if (!parse_line(file, p, p + line_len, line, diag)) {
+			ok = false;
+		}
+		p = eol + 1;
+	}
+	return ok ? 0 : -1;
+}
+
+int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t len;
+	int ret;
+
+	*file = (struct vmx_file){ .name = xstrndup(path, strlen(path)) };
+	if (!f) {
+		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	buf = xrealloc(NULL, VMX_MAX_FILE_SIZE + 1);
+	len = fread(buf, 1, VMX_MAX_FILE_SIZE + 1, f);
+	if (ferror(f)) {
+		vmx_diag_add(diag, path, 0, "cannot read: %s", strerror(errno));
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	vmx_file_free(file);
+	ret = vmx_parse(path, buf, len, file, diag);
+	free(buf);
+	return ret;
+}
+
+/* Characters written as |XX: the quote, the escape, '#' and controls. */
+static bool needs_escape(unsigned char c)
+{
+	return c == '"' || c == VMX_ESCAPE || c == '#' || c < 0x20 || c == 0x7f;
+}
+
+int vmx_write_entry(FILE *out, const char *key, const char *value)
+{
+	const unsigned char *v;
+
+	if (fprintf(out, "%s = \"", key) < 0)
+		return -1;
+	for (v = (const unsigned char *)value; *v; v++) {
+		int r = needs_escape(*v) ? fprintf(out, "|%02X", *v) : fputc(*v, out);
+
+		if (r < 0)
+			return -1;
+	}
+	return fputs("\"\n", out) < 0 ? -1 : 0;
+}

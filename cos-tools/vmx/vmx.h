@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * .vmx VM configuration files: reading, checking the keys vmk uses, and
+ * writing them back the way VMware (and libvirt's VMX parser) expect.
+ * The format and the keys are described in docs/vmx.md.
+ *
+ * Two layers:
+ *  - vmx_parse(): `key = "value"` lines into a list of entries (syntax only);
+ *  - vmx_config_from_file(): the vmk keys of such a list, checked, into a
+ *    struct vmx_config with defaults applied.
+ * Both report every problem they find as "FILE:LINE: what is wrong" in a
+ * struct vmx_diag and never stop at the first one.
+ */
+#ifndef COS_TOOLS_VMX_H
+#define COS_TOOLS_VMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Largest .vmx file read; VMware's own are a few KiB. */
+#define VMX_MAX_FILE_SIZE (1024 * 1024)
+
+struct vmx_entry {
+	char *key;		/* as written (keys compare case-insensitively) */
+	char *value;		/* unescaped */
+	unsigned int line;
+};
+
+struct vmx_file {
+	char *name;		/* for messages */
+	struct vmx_entry *entries;
+	size_t count;
+};
+
+/* Problems found, each "NAME:LINE: message". */
+struct vmx_diag {
+	char **msgs;
+	size_t count;
+};
+
+void vmx_diag_add(struct vmx_diag *diag, const char *name, unsigned int line,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void vmx_diag_free(struct vmx_diag *diag);
+
+/*
+ * Parse text[0..len) named name. Returns 0 when the file is well formed;
+ * otherwise -1, with every problem in diag. file is filled with the lines
+ * that parsed either way and must be freed with vmx_file_free().
+ */
+int vmx_parse(const char *name, const char *text, size_t len,
+	      struct vmx_file *file, struct vmx_diag *diag);
+/* Read and parse the file at path; an unreadable file is a diag too. */
+int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
+void vmx_file_free(struct vmx_file *file);
+
+/* The entry for key (case-insensitive), or NULL. */
+const struct vmx_entry *vmx_find(const struct vmx_file *file, const char *key);
+
+/*
+ * Write `key = "value"` with VMware's escapes (`|22` for a quote, `|7C` for
+ * the bar, `|23` for '#', `|XX` for control characters). Returns 0 or -1
+ * (write error).
+ */
+int vmx_write_entry(FILE *out, const char *key, const char *value);
+
+/* ---- the vmk configuration ---- */
+
+enum vmx_boot { VMX_BOOT_BIOS, VMX_BOOT_LINUX, VMX_BOOT_MULTIBOOT };
+
+/* VMware's share levels per vCPU (vSphere resource management guide). */
+#define VMX_SHARES_LOW		500
+#define VMX_SHARES_NORMAL	1000
+#define VMX_SHARES_HIGH		2000
+#define VMX_SHARES_MAX		1000000
+
+#define VMX_MEMSIZE_ALIGN_MIB	4	/* libvirt and VMware: multiple of 4 */
+/* PAE addresses 36 bits of guest physical memory: 64 GiB (SDM vol. 3A §4.4). */
+#define VMX_MEMSIZE_MAX_MIB	65536
+#define VMX_MAX_VCPUS		16
+#define VMX_HW_VERSION_MIN	4	/* oldest libvirt accepts */
+#define VMX_HW_VERSION_MAX	21
+#define VMX_CPU_UNLIMITED	UINT32_MAX
+
+struct vmx_config {
+	const char *display_name;
+	unsigned int hw_version;
+	unsigned int memsize_mib;
+	unsigned int numvcpus;
+	const char *guest_os;		/* NULL if absent */
+	bool has_uuid;
+	uint8_t uuid[16];
+
+	bool scsi0_present;
+	const char *scsi0_dev;		/* scsi0.virtualDev */
+	const char *scsi0_0_file;	/* scsi0:0.fileName, NULL if none */
+
+	bool ethernet0_present;
+	const char *ethernet0_dev;	/* ethernet0.virtualDev */
+	const char *ethernet0_network;	/* ethernet0.networkName, may be NULL */
+
+	bool serial0_present;
+	const char *serial0_type;	/* serial0.fileType: file, pipe, device, network */
+	const char *serial0_file;	/* serial0.fileName */
+
+	enum vmx_boot boot;
+	const char *kernel, *initrd, *cmdline;	/* vmk.*; NULL if absent */
+
+	unsigned int cpu_shares;	/* total for the VM */
+	unsigned int cpu_min_mhz;	/* reservation */
+	unsigned int cpu_max_mhz;	/* limit, VMX_CPU_UNLIMITED if none */
+};
+
+/*
+ * Check the vmk keys of a parsed file and fill cfg (strings point into
+ * file). Returns 0 if the configuration is usable, -1 with diag otherwise.
+ */
+int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
+			 struct vmx_diag *diag);
+
+/* Write cfg as a .vmx file in vmk's canonical key order. 0 or -1. */
+int vmx_config_write(FILE *out, const struct vmx_config *cfg);
+
+const char *vmx_boot_name(enum vmx_boot boot);
+
+#endif /* COS_TOOLS_VMX_H */

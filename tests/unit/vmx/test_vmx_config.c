@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The vmk keys of a .vmx: defaults, accepted values, and refusals. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmx/vmx_test.h"
+
+#define MINIMAL \
+	"config.version = \"8\"\n" \
+	"virtualHW.version = \"7\"\n" \
+	"displayName = \"vm1\"\n" \
+	"memsize = \"256\"\n"
+
+static const char full[] =
+	".encoding = \"UTF-8\"\n"
+	MINIMAL
+	"numvcpus = \"2\"\n"
+	"guestOS = \"other26xlinux\"\n"
+	"uuid.bios = \"56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e\"\n"
+	"scsi0.present = \"TRUE\"\n"
+	"scsi0.virtualDev = \"lsilogic\"\n"
+	"scsi0:0.present = \"TRUE\"\n"
+	"scsi0:0.fileName = \"/vmfs/volumes/ds1/vm1/vm1.vmdk\"\n"
+	"ethernet0.present = \"true\"\n"
+	"ethernet0.virtualDev = \"E1000\"\n"
+	"ethernet0.networkName = \"VM Network\"\n"
+	"serial0.present = \"TRUE\"\n"
+	"serial0.fileType = \"pipe\"\n"
+	"serial0.fileName = \"/var/run/vmk/vm1.com1\"\n"
+	"sched.cpu.shares = \"high\"\n"
+	"sched.cpu.min = \"100\"\n"
+	"sched.cpu.max = \"1500\"\n"
+	"vmk.boot = \"linux\"\n"
+	"vmk.kernel = \"/boot/vmlinuz\"\n"
+	"vmk.initrd = \"/boot/initrd.img\"\n"
+	"vmk.cmdline = \"console=ttyS0\"\n"
+	"tools.syncTime = \"FALSE\"\n";	/* keys vmk does not use are kept and ignored */
+
+static int config_of(const char *text, struct vmx_file *f, struct vmx_config *cfg,
+		     struct vmx_diag *d)
+{
+	ck_assert_int_eq(parse_text(text, f, d), 0);
+	return vmx_config_from_file(f, cfg, d);
+}
+
+START_TEST(test_minimal_file_gets_defaults)
+{
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct vmx_diag d;
+
+	ck_assert_int_eq(config_of(MINIMAL, &f, &cfg, &d), 0);
+	ck_assert_str_eq(cfg.display_name, "vm1");
+	ck_assert_uint_eq(cfg.hw_version, 7);
+	ck_assert_uint_eq(cfg.memsize_mib, 256);
+	ck_assert_uint_eq(cfg.numvcpus, 1);
+	ck_assert_int_eq(cfg.boot, VMX_BOOT_BIOS);
+	ck_assert_uint_eq(cfg.cpu_shares, VMX_SHARES_NORMAL);
+	ck_assert_uint_eq(cfg.cpu_min_mhz, 0);
+	ck_assert_uint_eq(cfg.cpu_max_mhz, VMX_CPU_UNLIMITED);
+	ck_assert(!cfg.scsi0_present && !cfg.ethernet0_present && !cfg.serial0_present);
+	ck_assert(!cfg.has_uuid);
+	vmx_file_free(&f);
+}
+END_TEST
+
+START_TEST(test_full_file_fills_every_field)
+{
+	static const uint8_t uuid[16] = { 0x56, 0x4d, 0x9b, 0x3a, 0x5c, 0x6f, 0x27, 0x0d,
+					  0xb4, 0x2e, 0x7a, 0x0e, 0x9b, 0x3c, 0x4d, 0x5e };
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct vmx_diag d;
+
+	ck_assert_int_eq(config_of(full, &f, &cfg, &d), 0);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(cfg.numvcpus, 2);
+	ck_assert_str_eq(cfg.guest_os, "other26xlinux");
+	ck_assert(cfg.has_uuid);
+	ck_assert_mem_eq(cfg.uuid, uuid, 16);
+	ck_assert_str_eq(cfg.scsi0_dev, "lsilogic");
+	ck_assert_str_eq(cfg.scsi0_0_file, "/vmfs/volumes/ds1/vm1/vm1.vmdk");
+	ck_assert_str_eq(cfg.ethernet0_dev, "e1000");
+	ck_assert_str_eq(cfg.ethernet0_network, "VM Network");
+	ck_assert_str_eq(cfg.serial0_type, "pipe");
+	ck_assert_str_eq(cfg.serial0_file, "/var/run/vmk/vm1.com1");
+	ck_assert_uint_eq(cfg.cpu_shares, 2 * VMX_SHARES_HIGH);	/* per vCPU */
+	ck_assert_uint_eq(cfg.cpu_min_mhz, 100);
+	ck_assert_uint_eq(cfg.cpu_max_mhz, 1500);
+	ck_assert_int_eq(cfg.boot, VMX_BOOT_LINUX);
+	ck_assert_str_eq(cfg.kernel, "/boot/vmlinuz");
+	ck_assert_str_eq(cfg.initrd, "/boot/initrd.img");
+	ck_assert_str_eq(cfg.cmdline, "console=ttyS0");
+	vmx_file_free(&f);
+}
+END_TEST
+
+START_TEST(test_canonical_output_reads_back_as_the_same_config)
+{
+	struct vmx_file f, f2;
+	struct vmx_config cfg, cfg2;
+	struct vmx_diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	ck_assert_int_eq(config_of(full, &f, &cfg, &d), 0);
+	out = open_memstream(&buf, &len);
+	ck_assert_int_eq(vmx_config_write(out, &cfg), 0);
+	fclose(out);
+	ck_assert_int_eq(config_of(buf, &f2, &cfg2, &d), 0);
+	ck_assert_str_eq(cfg2.display_name, cfg.display_name);
+	ck_assert_uint_eq(cfg2.memsize_mib, cfg.memsize_mib);
+	ck_assert_uint_eq(cfg2.numvcpus, cfg.numvcpus);
+	ck_assert_mem_eq(cfg2.uuid, cfg.uuid, 16);
+	ck_assert_str_eq(cfg2.scsi0_0_file, cfg.scsi0_0_file);
+	ck_assert_str_eq(cfg2.ethernet0_dev, cfg.ethernet0_dev);
+	ck_assert_str_eq(cfg2.serial0_file, cfg.serial0_file);
+	ck_assert_uint_eq(cfg2.cpu_shares, cfg.cpu_shares);
+	ck_assert_uint_eq(cfg2.cpu_min_mhz, cfg.cpu_min_mhz);
+	ck_assert_uint_eq(cfg2.cpu_max_mhz, cfg.cpu_max_mhz);
+	ck_assert_int_eq(cfg2.boot, cfg.boot);
+	ck_assert_str_eq(cfg2.cmdline, cfg.cmdline);
+	/* every value quoted, numbers too (libvirt insists) */
+	ck_assert_ptr_nonnull(strstr(buf, "memsize = \"256\"\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "uuid.bios = \"56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e\"\n"));
+	vmx_file_free(&f);
+	vmx_file_free(&f2);
+	free(buf);
+}
+END_TEST
+
+struct refusal {
+	const char *text;
+	const char *message;
+};
+
+static const struct refusal refusals[] = {
+	{ "virtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"4\"\n",
+	  "t.vmx: 'config.version' is missing" },
+	{ "config.version = \"7\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"4\"\n",
+	  "t.vmx:1: 'config.version' must be \"8\"" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"3\"\ndisplayName = \"x\"\nmemsize = \"4\"\n",
+	  "t.vmx:2: 'virtualHW.version' must be a whole number from 4 to 21" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"\"\nmemsize = \"4\"\n",
+	  "t.vmx:3: 'displayName' must not be empty" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\n",
+	  "t.vmx: 'memsize' is missing" },
+	{ MINIMAL "memsize = \"250\"\n", "t.vmx:5: 'memsize' is set again" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"250\"\n",
+	  "t.vmx:4: 'memsize' must be a multiple of 4" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"-4\"\n",
+	  "t.vmx:4: 'memsize' must be a whole number from 4 to 65536, not \"-4\"" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"99999999999999999999\"\n",
+	  "t.vmx:4: 'memsize' must be a whole number" },
+	{ "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"x\"\nmemsize = \"256 MB\"\n",
+	  "t.vmx:4: 'memsize' must be a whole number" },
+	{ MINIMAL "numvcpus = \"0\"\n", "t.vmx:5: 'numvcpus' must be a whole number from 1 to 16" },
+	{ MINIMAL "numvcpus = \"17\"\n", "t.vmx:5: 'numvcpus' must be a whole number from 1 to 16" },
+	{ MINIMAL "uuid.bios = \"56 4d 9b\"\n", "t.vmx:5: 'uuid.bios' must be 16 hex bytes" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"ahci\"\n",
+	  "t.vmx:6: 'scsi0.virtualDev' must be one of buslogic lsilogic lsisas1068 pvscsi, not \"ahci\"" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\n", "t.vmx: 'scsi0.virtualDev' is missing" },
+	{ MINIMAL "scsi0.present = \"yes\"\n", "t.vmx:5: 'scsi0.present' must be one of FALSE TRUE" },
+	{ MINIMAL "scsi0:0.fileName = \"a.vmdk\"\n",
+	  "t.vmx:5: 'scsi0:0.fileName' needs scsi0.present and scsi0:0.present = \"TRUE\"" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+	  "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"disk.img\"\n",
+	  "t.vmx:8: 'scsi0:0.fileName' must name a .vmdk disk" },
+	{ MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"rtl8139\"\n",
+	  "t.vmx:6: 'ethernet0.virtualDev' must be one of vlance vmxnet vmxnet3 e1000 e1000e" },
+	{ MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n"
+	  "ethernet0.connectionType = \"wifi\"\n",
+	  "t.vmx:7: 'ethernet0.connectionType' must be one of" },
+	{ MINIMAL "serial0.present = \"TRUE\"\nserial0.fileType = \"pipe\"\n",
+	  "t.vmx: 'serial0.fileName' is missing" },
+	{ MINIMAL "serial0.present = \"TRUE\"\nserial0.fileType = \"tcp\"\nserial0.fileName = \"x\"\n",
+	  "t.vmx:6: 'serial0.fileType' must be one of file pipe device network" },
+	{ MINIMAL "vmk.boot = \"linux\"\n", "t.vmx:5: vmk.boot = \"linux\" needs a 'vmk.kernel' file" },
+	{ MINIMAL "vmk.boot = \"multiboot\"\nvmk.kernel = \"\"\n",
+	  "t.vmx:6: vmk.boot = \"multiboot\" needs a 'vmk.kernel' file" },
+	{ MINIMAL "vmk.boot = \"efi\"\n", "t.vmx:5: 'vmk.boot' must be one of bios linux multiboot" },
+	{ MINIMAL "vmk.kernel = \"/boot/vmlinuz\"\n",
+	  "t.vmx:5: 'vmk.kernel' needs vmk.boot = \"linux\" or \"multiboot\"" },
+	{ MINIMAL "vmk.kernle = \"/boot/vmlinuz\"\n", "t.vmx:5: unknown vmk key 'vmk.kernle'" },
+	{ MINIMAL "sched.cpu.shares = \"bogus\"\n",
+	  "t.vmx:5: 'sched.cpu.shares' must be low, normal, high or a number" },
+	{ MINIMAL "sched.cpu.shares = \"0\"\n", "t.vmx:5: 'sched.cpu.shares' must be a whole number from 1" },
+	{ MINIMAL "sched.cpu.min = \"2000\"\nsched.cpu.max = \"1000\"\n",
+	  "t.vmx:6: 'sched.cpu.max' (1000 MHz) is below 'sched.cpu.min' (2000 MHz)" },
+	{ MINIMAL "sched.cpu.max = \"0\"\n", "t.vmx:5: 'sched.cpu.max' must be a whole number from 1" },
+};
+
+START_TEST(test_bad_values_are_refused_with_file_line_and_reason)
+{
+	const struct refusal *r = &refusals[_i];
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct vmx_diag d = { 0 };
+
+	/* duplicate keys are a parse error; the rest parse and fail the check */
+	if (parse_text(r->text, &f, &d) == 0)
+		ck_assert_int_eq(vmx_config_from_file(&f, &cfg, &d), -1);
+	assert_diag_has(&d, r->message);
+	vmx_diag_free(&d);
+	vmx_file_free(&f);
+}
+END_TEST
+
+START_TEST(test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is)
+{
+	static const struct { const char *value; unsigned int shares; } cases[] = {
+		{ "low", 2 * VMX_SHARES_LOW }, { "Normal", 2 * VMX_SHARES_NORMAL },
+		{ "HIGH", 2 * VMX_SHARES_HIGH }, { "1234", 1234 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct vmx_file f;
+		struct vmx_config cfg;
+		struct vmx_diag d;
+
+		snprintf(text, sizeof(text), MINIMAL "numvcpus = \"2\"\nsched.cpu.shares = \"%s\"\n",
+			 cases[i].value);
+		ck_assert_int_eq(config_of(text, &f, &cfg, &d), 0);
+		ck_assert_uint_eq(cfg.cpu_shares, cases[i].shares);
+		vmx_file_free(&f);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("config");
+
+	tcase_add_test(tc, test_minimal_file_gets_defaults);
+	tcase_add_test(tc, test_full_file_fills_every_field);
+	tcase_add_test(tc, test_canonical_output_reads_back_as_the_same_config);
+	tcase_add_loop_test(tc, test_bad_values_are_refused_with_file_line_and_reason, 0,
+			    sizeof(refusals) / sizeof(refusals[0]));
+	tcase_add_test(tc, test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is);
+	return check_run("vmx_config", tc);
+}
