@@ -165,8 +165,10 @@ struct vmk_shared {
 	uint32_t state;			/* VMK_STATE_* */
 	uint32_t panic_cpu;
 	uint32_t cpus_virtualized;	/* bit n: CPU n runs the COS as a guest */
-	uint32_t reserved;
-	char panic_msg[112];
+	uint32_t log_pa;		/* the log ring's vmk_log_record array, */
+	uint32_t log_nrec;		/* for the loader to read after a panic */
+	uint32_t reserved[3];
+	char panic_msg[104];
 };
 #endif /* __ASSEMBLER__ */
 

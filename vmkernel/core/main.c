@@ -162,6 +162,7 @@ static vmk_status_t vmk_init(void)
 		log_err("init failed: status %d", st);
 		return st;
 	}
+	vmk_shared->log_pa = log_records_pa(&vmk_shared->log_nrec);
 	vmk_shared->state = VMK_STATE_RUNNING;
 	log_info("vmkernel %s (ABI %u): %u CPUs, pool %u MiB, %u KiB free",
 		 VMK_VERSION_STRING, VMK_ABI_VERSION, bi->ncpus,

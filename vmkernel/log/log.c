@@ -74,6 +74,12 @@ uint32_t log_read(uint64_t from, struct vmk_log_record *out, uint32_t max)
 	return n;
 }
 
+uint32_t log_records_pa(uint32_t *nrec)
+{
+	*nrec = LOG_RECORDS;
+	return image_va_to_pa(records);
+}
+
 uint64_t log_last_seq(void)
 {
 	return ring.next_seq - 1;

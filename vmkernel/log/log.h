@@ -14,6 +14,8 @@ void vmk_log_emergency(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 uint32_t log_read(uint64_t from, struct vmk_log_record *out, uint32_t max);
 uint64_t log_last_seq(void);
+/* Where the records are, for the loader to read after a panic. */
+uint32_t log_records_pa(uint32_t *nrec);
 
 #define log_err(...)	vmk_log(VMK_LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	vmk_log(VMK_LOG_WARN, __VA_ARGS__)

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* /dev/vmkernel: the ioctls of include/vmk/ioctl.h, served by hypercalls. */
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <vmk/ioctl.h>
+#include "vmkload.h"
+
+#define LOG_READ_MAX	64	/* records per ioctl */
+
+static struct vmk_machine *machine;
+
+static int status_to_errno(vmk_status_t st)
+{
+	switch (st) {
+	case VMK_OK:
+		return 0;
+	case VMK_NO_MEMORY:
+		return -ENOMEM;
+	case VMK_BAD_PARAM:
+	case VMK_BAD_ADDRESS:
+		return -EINVAL;
+	case VMK_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case VMK_BUSY:
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
+static long call(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
+{
+	vmk_status_t st;
+	int ret = vmk_hypercall(machine, nr, a0, a1, a2, a3, &st, result);
+
+	if (ret)
+		return ret;
+	return status_to_errno(st);
+}
+
+static long ioc_info(void __user *arg)
+{
+	struct vmk_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+	long ret;
+
+	if (!info)
+		return -ENOMEM;
+	ret = call(VMK_HC_INFO, virt_to_phys(info), sizeof(*info), 0, 0, NULL);
+	if (!ret && copy_to_user(arg, info, sizeof(*info)))
+		ret = -EFAULT;
+	kfree(info);
+	return ret;
+}
+
+static long ioc_log_read(void __user *arg)
+{
+	struct vmk_log_read req;
+	struct vmk_log_record *rec;
+	u32 n = 0;
+	long ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	req.max = min_t(u32, req.max, LOG_READ_MAX);
+	rec = kcalloc(req.max ? req.max : 1, sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	ret = call(VMK_HC_LOG_READ, virt_to_phys(rec), req.max * sizeof(*rec),
+		   req.cursor >> 32, (u32)req.cursor, &n);
+	if (ret)
+		goto out;
+	req.count = n;
+	if (n)
+		req.cursor = rec[n - 1].seq + 1;
+	if (copy_to_user(u64_to_user_ptr(req.records), rec, n * sizeof(*rec)) ||
+	    copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+out:
+	kfree(rec);
+	return ret;
+}
+
+static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	struct vmk_module_info mi;
+	u32 version = VMK_ABI_VERSION;
+
+	switch (cmd) {
+	case VMK_IOC_VERSION:
+		return copy_to_user(uarg, &version, sizeof(version)) ? -EFAULT : 0;
+	case VMK_IOC_MODULE_INFO:
+		mi.abi_version = VMK_ABI_VERSION;
+		mi.active = machine->active;
+		mi.load_us = machine->load_us;
+		mi.unload_us = machine->unload_us;
+		return copy_to_user(uarg, &mi, sizeof(mi)) ? -EFAULT : 0;
+	case VMK_IOC_INFO:
+		return ioc_info(uarg);
+	case VMK_IOC_LOG_READ:
+		return ioc_log_read(uarg);
+	case VMK_IOC_PANIC_TEST:
+		return call(VMK_HC_PANIC_TEST, 0, 0, 0, 0, NULL);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vmk_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = vmk_ioctl,
+	.compat_ioctl = vmk_ioctl,
+};
+
+static struct miscdevice vmk_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "vmkernel",
+	.fops = &vmk_fops,
+	.mode = 0600,
+};
+
+int vmk_dev_register(struct vmk_machine *m)
+{
+	machine = m;
+	return misc_register(&vmk_misc);
+}
+
+void vmk_dev_unregister(void)
+{
+	misc_deregister(&vmk_misc);
+}

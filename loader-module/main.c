@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmkload: `insmod vmkload.ko` loads the vmkernel image, gives it memory
+ * taken from Linux and enters it on every online CPU; Linux continues as
+ * the console OS (COS) world. `rmmod vmkload` hands everything back.
+ */
+#include <linux/module.h>
+#include <linux/kernel_read_file.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/workqueue.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
+#include "vmkload.h"
+
+static char *image = "/lib/vmk/vmkernel.elf";
+module_param(image, charp, 0444);
+MODULE_PARM_DESC(image, "vmkernel image (ELF)");
+static unsigned int mem_mb = 32;
+module_param(mem_mb, uint, 0444);
+MODULE_PARM_DESC(mem_mb, "memory for the vmkernel in MiB (2 MiB steps, min 8)");
+static unsigned int uart = 0x2f8;
+module_param(uart, uint, 0444);
+MODULE_PARM_DESC(uart, "I/O port of the vmkernel log UART (COM2), 0: none");
+static bool debug;
+module_param(debug, bool, 0444);
+MODULE_PARM_DESC(debug, "allow the panic-test ioctl");
+
+static struct vmk_machine machine;
+static enum cpuhp_state hotplug_state;
+static void recover_work_fn(struct work_struct *w);
+static DECLARE_DELAYED_WORK(recover_work, recover_work_fn);
+#define WATCH_INTERVAL	(HZ / 2)
+
+static int check_cpu(void)
+{
+	u64 efer;
+
+	if (!boot_cpu_has(X86_FEATURE_SVM) || !boot_cpu_has(X86_FEATURE_NPT)) {
+		pr_err("vmkload: this CPU has no AMD SVM with nested paging\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		pr_err("vmkload: SVM is in use by another hypervisor (kvm_amd?)\n");
+		return -EBUSY;
+	}
+	if (num_online_cpus() > VMK_MAX_CPUS) {
+		pr_err("vmkload: %u CPUs online, the vmkernel supports %u\n",
+		       num_online_cpus(), VMK_MAX_CPUS);
+		return -EINVAL;
+	}
+	if (mem_mb < VMKLOAD_MIN_MEM_MB || mem_mb > VMKLOAD_MAX_MEM_MB) {
+		pr_err("vmkload: mem_mb=%u out of range (%u..%u)\n", mem_mb,
+		       VMKLOAD_MIN_MEM_MB, VMKLOAD_MAX_MEM_MB);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_records(struct vmk_machine *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMK_MAX_CPUS; i++) {
+		kfree(m->launch[i]);
+		m->launch[i] = NULL;
+	}
+	free_page((unsigned long)m->shared);
+	m->shared = NULL;
+}
+
+static int alloc_records(struct vmk_machine *m)
+{
+	unsigned int cpu, n = 0;
+
+	m->shared = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!m->shared)
+		return -ENOMEM;
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		m->cpu_index[cpu] = -1;
+	for_each_online_cpu(cpu) {
+		m->launch[n] = kzalloc(sizeof(struct vmk_launch), GFP_KERNEL);
+		if (!m->launch[n])
+			return -ENOMEM;
+		m->cpu_index[cpu] = n++;
+	}
+	m->ncpus = n;
+	return 0;
+}
+
+static void fill_boot_info(struct vmk_machine *m)
+{
+	struct vmk_boot_info *bi = m->mem.boot_info;
+	unsigned int i;
+
+	bi->magic = VMK_BOOT_MAGIC;
+	bi->abi_version = VMK_ABI_VERSION;
+	bi->flags = debug ? VMK_BOOT_DEBUG : 0;
+	bi->ncpus = m->ncpus;
+	bi->nchunks = m->mem.nchunks;
+	bi->image_chunks = m->mem.image_chunks;
+	bi->loader_end_va = m->mem.loader_end_va;
+	bi->boot_cr3 = m->mem.boot_cr3;
+	bi->tramp_exit_va = (u32)vmk_tramp_exit;
+	bi->shared_pa = virt_to_phys(m->shared);
+	bi->uart_port = uart;
+	bi->tsc_khz = tsc_khz;
+	for (i = 0; i < m->ncpus; i++)
+		bi->launch_pa[i] = virt_to_phys(m->launch[i]);
+	for (i = 0; i < m->mem.nchunks; i++)
+		bi->chunk_pa[i] = m->mem.chunk_pa[i];
+}
+
+static int load(struct vmk_machine *m)
+{
+	unsigned long tramp = vmk_tramp_page();
+	struct vmk_image img;
+	char err[96];
+	void *buf = NULL;
+	size_t size;
+	ssize_t n;
+	u64 t0;
+	int ret;
+
+	n = kernel_read_file_from_path(image, 0, &buf, VMKLOAD_MAX_IMAGE, &size,
+				       READING_FIRMWARE);
+	if (n < 0) {
+		pr_err("vmkload: cannot read image %s: error %zd\n", image, n);
+		return n;
+	}
+	ret = vmk_image_parse(buf, n, &img, err, sizeof(err));
+	if (ret) {
+		pr_err("vmkload: %s: %s\n", image, err);
+		goto out_buf;
+	}
+	if ((unsigned long)vmk_tramp_end - tramp > PAGE_SIZE ||
+	    tramp < VMK_VBASE + VMK_VSIZE) {
+		pr_err("vmkload: trampoline at %#lx unusable (> 1 page or in the vmkernel's range)\n",
+		       tramp);
+		ret = -EINVAL;
+		goto out_buf;
+	}
+	if ((vmk_layout_end(&img) - VMK_VBASE) / VMK_CHUNK_SIZE + 2 >
+	    mem_mb / (VMK_CHUNK_SIZE >> 20)) {
+		pr_err("vmkload: mem_mb=%u is too little for this %u KiB image\n",
+		       mem_mb, (vmk_layout_end(&img) - VMK_VBASE) >> 10);
+		ret = -EINVAL;
+		goto out_buf;
+	}
+	ret = alloc_records(m);
+	if (ret) {
+		pr_err("vmkload: out of memory for launch records\n");
+		goto out_records;
+	}
+	ret = vmk_memory_take(&m->mem, mem_mb / (VMK_CHUNK_SIZE >> 20));
+	if (ret) {
+		pr_err("vmkload: cannot take %u MiB from Linux in 2 MiB chunks\n",
+		       mem_mb);
+		goto out_records;
+	}
+	ret = vmk_memory_place(&m->mem, &img, tramp,
+			       page_to_phys(vmalloc_to_page((void *)tramp)));
+	if (ret) {
+		pr_err("vmkload: cannot place the image in %u MiB\n", mem_mb);
+		goto out_mem;
+	}
+	fill_boot_info(m);
+	t0 = ktime_get_ns();
+	ret = vmk_launch_all(m, img.eh->e_entry);
+	m->load_us = div_u64(ktime_get_ns() - t0, 1000);
+	if (ret)
+		goto out_mem;
+	pr_info("vmkload: vmkernel %.32s running on %u CPUs with %u MiB (takeover %u us)\n",
+		img.note->version, m->ncpus, mem_mb, m->load_us);
+	vfree(buf);
+	return 0;
+out_mem:
+	vmk_memory_return(&m->mem);
+out_records:
+	free_records(m);
+out_buf:
+	vfree(buf);
+	return ret;
+}
+
+static void unload(struct vmk_machine *m)
+{
+	u64 t0 = ktime_get_ns();
+
+	vmk_give_back_all(m);
+	m->unload_us = div_u64(ktime_get_ns() - t0, 1000);
+	vmk_memory_return(&m->mem);
+	free_records(m);
+}
+
+void vmk_recover(struct vmk_machine *m)
+{
+	const struct vmk_shared *s = m->shared;
+
+	pr_err("vmkload: vmkernel panicked on cpu %u: %.104s\n", s->panic_cpu,
+	       s->panic_msg);
+	vmk_give_back_all(m);
+	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; report on COM2\n");
+	vmk_memory_return(&m->mem);
+}
+
+static void recover_work_fn(struct work_struct *w)
+{
+	if (!machine.active)
+		return;
+	if (READ_ONCE(machine.shared->state) == VMK_STATE_PANICKED) {
+		vmk_recover(&machine);
+		return;
+	}
+	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
+}
+
+/* While the vmkernel runs, the set of CPUs it controls cannot change. */
+static int refuse_hotplug(unsigned int cpu)
+{
+	return machine.active ? -EBUSY : 0;
+}
+
+static int __init vmkload_init(void)
+{
+	int ret;
+
+	ret = check_cpu();
+	if (ret)
+		return ret;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmk:online",
+					refuse_hotplug, refuse_hotplug);
+	if (ret < 0)
+		return ret;
+	hotplug_state = ret;
+	ret = load(&machine);
+	if (ret)
+		goto out_hotplug;
+	ret = vmk_dev_register(&machine);
+	if (ret) {
+		pr_err("vmkload: cannot register /dev/vmkernel\n");
+		unload(&machine);
+		goto out_hotplug;
+	}
+	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
+	return 0;
+out_hotplug:
+	cpuhp_remove_state_nocalls(hotplug_state);
+	return ret;
+}
+
+static void __exit vmkload_exit(void)
+{
+	vmk_dev_unregister();
+	cancel_delayed_work_sync(&recover_work);
+	if (machine.active)
+		unload(&machine);
+	else
+		free_records(&machine);
+	cpuhp_remove_state_nocalls(hotplug_state);
+	pr_info("vmkload: machine handed back to Linux (give-back %u us)\n",
+		machine.unload_us);
+}
+
+module_init(vmkload_init);
+module_exit(vmkload_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vmk loader: runs Linux as the console OS of the vmkernel");

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vmkload.ko internals: image parsing, memory, launch, /dev/vmkernel. */
+#ifndef VMKLOAD_H
+#define VMKLOAD_H
+
+#include <linux/types.h>
+#include <linux/elf.h>
+#include <vmk/hypercall.h>
+
+#define VMKLOAD_MIN_MEM_MB	8
+#define VMKLOAD_MAX_MEM_MB	(VMK_MAX_CHUNKS * (VMK_CHUNK_SIZE >> 20))
+#define VMKLOAD_MAX_IMAGE	VMK_VSIZE
+
+/* A parsed vmkernel image (pointers into the file buffer). */
+struct vmk_image {
+	const u8 *data;
+	size_t size;
+	const struct elf32_hdr *eh;
+	const struct elf32_phdr *ph;
+	const struct vmk_image_note *note;
+	u32 end_va;			/* end of the highest PT_LOAD */
+	const void *symtab;
+	u32 symtab_size;
+	const char *strtab;
+	u32 strtab_size;
+};
+
+/* 0 or -ENOEXEC with a one-line reason in err. */
+int vmk_image_parse(const void *data, size_t size, struct vmk_image *img,
+		    char *err, size_t errlen);
+
+/* The pool taken from Linux and the image placed in it. */
+struct vmk_memory {
+	unsigned int nchunks;
+	struct page *chunk[VMK_MAX_CHUNKS];
+	u32 chunk_pa[VMK_MAX_CHUNKS];
+	unsigned int image_chunks;
+	u32 loader_end_va;
+	u32 boot_cr3;
+	struct vmk_boot_info *boot_info;	/* inside the placed image */
+};
+
+/* How many image chunks the image, its symbols and boot tables need. */
+u32 vmk_layout_end(const struct vmk_image *img);
+int vmk_memory_take(struct vmk_memory *m, unsigned int nchunks);
+void vmk_memory_return(struct vmk_memory *m);
+/* Copies the image, symbols and boot page tables into the pool. */
+int vmk_memory_place(struct vmk_memory *m, const struct vmk_image *img,
+		     unsigned long tramp_va, phys_addr_t tramp_pa);
+void *vmk_memory_va(struct vmk_memory *m, u32 vmk_va);
+
+/* Launch and give-back on every online CPU. */
+struct vmk_machine {
+	struct vmk_memory mem;
+	struct vmk_shared *shared;
+	struct vmk_launch *launch[VMK_MAX_CPUS];
+	int cpu_index[NR_CPUS];		/* Linux CPU -> vmkernel CPU, -1 */
+	unsigned int ncpus;
+	vmk_status_t status[VMK_MAX_CPUS];
+	bool active;
+	u32 load_us, unload_us;
+};
+
+int vmk_launch_all(struct vmk_machine *m, u32 entry);
+void vmk_give_back_all(struct vmk_machine *m);
+unsigned long vmk_tramp_page(void);
+extern const char vmk_tramp_exit[], vmk_tramp_end[];
+int vmk_launch(struct vmk_launch *l);	/* tramp.S */
+
+/* A hypercall on this CPU; -ENODEV if it is not under the vmkernel. */
+int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,
+		  u32 a3, vmk_status_t *st, u32 *result);
+const char *vmk_status_name(vmk_status_t st);
+
+int vmk_dev_register(struct vmk_machine *m);
+void vmk_dev_unregister(void);
+/* After a vmkernel panic: take the CPUs and memory back (process context). */
+void vmk_recover(struct vmk_machine *m);
+
+#endif /* VMKLOAD_H */
