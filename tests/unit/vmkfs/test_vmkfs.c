@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmkfs host unit tests: block addressing, allocation, directories, files
+ * of every provisioning kind, pointer blocks, heartbeats and on-disk locks
+ * between two "hosts" sharing one in-memory LUN, check and repair.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/vmkfs/memdev.h"
+#include "vmkfs/format.h"
+
+#define MiB (1024ull * 1024)
+#define VOL_SIZE (17 * MiB + 2 * 256 * MiB)	/* headers + 2 segments */
+#define HOST_A "11111111-22222222-3333-444444444444"
+#define HOST_B "aaaaaaaa-bbbbbbbb-cccc-dddddddddddd"
+
+static struct memdev *new_volume(uint32_t bs)
+{
+	struct memdev *m = memdev_create(VOL_SIZE);
+	struct vmkfs_format_opts o = { bs, "unit" };
+	char err[256];
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(vmkfs_format(&m->dev, &o, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	return m;
+}
+
+static struct vmkfs_vol *mount_as(struct memdev *m, const char *host)
+{
+	struct vmkfs_vol *vol;
+	char err[256];
+
+	setenv("VMKFS_HOST_UUID", host, 1);
+	ck_assert_msg(vmkfs_mount(&m->dev, 0, &vol, err, sizeof(err)) == VMKFS_OK,
+		      "%s", err);
+	return vol;
+}
+
+static void assert_clean(struct memdev *m)
+{
+	struct vmkfs_check_result r;
+	char err[256];
+
+	ck_assert_msg(vmkfs_check(&m->dev, false, 0, NULL, NULL, &r, err,
+				  sizeof(err)) == VMKFS_OK, "%s", err);
+	ck_assert_msg(r.errors == 0, "check found %u problems", r.errors);
+}
+
+static void fill(uint8_t *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 31 + seed * 7 + (i >> 12));
+}
+
+START_TEST(test_block_ids_roundtrip_through_their_fields)
+{
+	uint32_t e, i;
+
+	for (e = 0; e < 4000; e += 397)
+		for (i = 0; i < 64; i++) {
+			uint32_t sb = VMKFS_SB_ID(e, i);
+
+			ck_assert_uint_eq(VMKFS_BLK_TYPE(sb), VMKFS_BLK_SB);
+			ck_assert_uint_eq(VMKFS_SB_ENTRY(sb), e);
+			ck_assert_uint_eq(VMKFS_SB_ITEM(sb), i);
+			if (i < 16) {
+				ck_assert_uint_eq(VMKFS_PB_ENTRY(VMKFS_PB_ID(e, i)), e);
+				ck_assert_uint_eq(VMKFS_PB_ITEM(VMKFS_PB_ID(e, i)), i);
+			}
+			ck_assert_uint_eq(VMKFS_FD_ENTRY(VMKFS_FD_ID(e, i)), e);
+			ck_assert_uint_eq(VMKFS_FD_ITEM(VMKFS_FD_ID(e, i)), i);
+		}
+	/* values seen on an ESX-made volume */
+	ck_assert_uint_eq(VMKFS_FD_ID(0, 1), 0x400004);
+	ck_assert_uint_eq(VMKFS_FB_ID(5), 0x141);
+	ck_assert_uint_eq(VMKFS_SB_ID(30, 0), 0x782);
+}
+END_TEST
+
+START_TEST(test_format_gives_a_clean_volume_with_geometry)
+{
+	static const uint32_t sizes[] = { 1, 2, 4, 8 };
+	unsigned int k;
+
+	for (k = 0; k < 4; k++) {
+		struct memdev *m = new_volume(sizes[k] * MiB);
+		struct vmkfs_vol *vol = mount_as(m, HOST_A);
+		struct vmkfs_volinfo vi;
+
+		ck_assert_int_eq(vmkfs_statfs(vol, &vi), VMKFS_OK);
+		ck_assert_uint_eq(vi.block_size, sizes[k] * MiB);
+		ck_assert_uint_eq(vi.capacity, 512 * MiB);
+		ck_assert_str_eq(vi.label, "unit");
+		ck_assert_uint_eq(vi.hb_active, 1);
+		ck_assert_uint_lt(vi.free_bytes, vi.capacity);
+		ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+		assert_clean(m);
+		memdev_destroy(m);
+	}
+}
+END_TEST
+
+START_TEST(test_too_small_device_is_refused_with_reason)
+{
+	struct memdev *m = memdev_create(200 * MiB);
+	struct vmkfs_format_opts o = { MiB, NULL };
+	char err[256] = "";
+
+	ck_assert_int_eq(vmkfs_format(&m->dev, &o, err, sizeof(err)), VMKFS_ENOSPC);
+	ck_assert_ptr_nonnull(strstr(err, "too small"));
+	o.block_size = 3 * MiB;
+	ck_assert_int_eq(vmkfs_format(&m->dev, &o, err, sizeof(err)), VMKFS_EINVAL);
+	memdev_destroy(m);
+}
+END_TEST
+
+static void roundtrip(enum vmkfs_alloc alloc, uint64_t size)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_file *f;
+	struct vmkfs_iostats before, after;
+	uint8_t *w = malloc(3 * MiB), *r = malloc(3 * MiB);
+	uint64_t off = size - 3 * MiB - 1234;
+
+	ck_assert_int_eq(vmkfs_create(vol, "/disk-flat.vmdk", size, alloc), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, "/disk-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	/* unwritten ranges read as zeroes whatever the provisioning */
+	ck_assert_int_eq(vmkfs_pread(f, r, 3 * MiB, off), 3 * MiB);
+	memset(w, 0, 3 * MiB);
+	ck_assert_mem_eq(r, w, 3 * MiB);
+	fill(w, 3 * MiB, 1);
+	vmkfs_iostats(vol, &before);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, 3 * MiB, off), 3 * MiB);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, 3 * MiB, off), 3 * MiB);
+	vmkfs_iostats(vol, &after);
+	if (alloc == VMKFS_EAGERZEROEDTHICK)
+		ck_assert_uint_eq(after.meta_writes + after.meta_reads,
+				  before.meta_writes + before.meta_reads);
+	ck_assert_int_eq(vmkfs_pread(f, r, 3 * MiB, off), 3 * MiB);
+	ck_assert_mem_eq(r, w, 3 * MiB);
+	/* a read across the end stops at the end, a write there is refused */
+	ck_assert_int_eq(vmkfs_pread(f, r, 3 * MiB, size - 10), 10);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, 20, size - 10), VMKFS_EFBIG);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	assert_clean(m);
+	/* and again after a fresh mount */
+	vol = mount_as(m, HOST_B);
+	ck_assert_int_eq(vmkfs_open(vol, "/disk-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pread(f, r, 3 * MiB, off), 3 * MiB);
+	ck_assert_mem_eq(r, w, 3 * MiB);
+	vmkfs_close(f);
+	vmkfs_unmount(vol);
+	free(w);
+	free(r);
+	memdev_destroy(m);
+}
+
+START_TEST(test_eagerzeroedthick_file_roundtrips_without_metadata_io)
+{
+	roundtrip(VMKFS_EAGERZEROEDTHICK, 20 * MiB);
+}
+END_TEST
+
+START_TEST(test_zeroedthick_file_zeroes_lazily_and_roundtrips)
+{
+	roundtrip(VMKFS_ZEROEDTHICK, 20 * MiB);
+}
+END_TEST
+
+START_TEST(test_thin_file_allocates_on_write_and_roundtrips)
+{
+	roundtrip(VMKFS_THIN, 20 * MiB);
+}
+END_TEST
+
+START_TEST(test_pointer_block_file_maps_past_256_blocks)
+{
+	roundtrip(VMKFS_ZEROEDTHICK, 300 * MiB);
+}
+END_TEST
+
+START_TEST(test_extend_and_shrink_keep_data_and_free_blocks)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_volinfo v0, v1;
+	struct vmkfs_file *f;
+	struct vmkfs_stat st;
+	uint8_t w[4096], r[4096];
+
+	ck_assert_int_eq(vmkfs_statfs(vol, &v0), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_create(vol, "/f", 10 * MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, "/f", VMKFS_O_RDWR, &f), VMKFS_OK);
+	fill(w, sizeof(w), 3);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, sizeof(w), 5 * MiB), sizeof(w));
+	/* grow into pointer blocks, then back to a few blocks */
+	ck_assert_int_eq(vmkfs_truncate(f, 400 * MiB, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, sizeof(w), 399 * MiB), sizeof(w));
+	ck_assert_int_eq(vmkfs_pread(f, r, sizeof(r), 5 * MiB), sizeof(r));
+	ck_assert_mem_eq(r, w, sizeof(w));
+	ck_assert_int_eq(vmkfs_stat(vol, "/f", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.alloc_blocks, 400);
+	ck_assert_uint_eq(st.tbz_blocks, 389);
+	ck_assert_int_eq(vmkfs_truncate(f, 6 * MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pread(f, r, sizeof(r), 5 * MiB), sizeof(r));
+	ck_assert_mem_eq(r, w, sizeof(w));
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_unlink(vol, "/f"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_statfs(vol, &v1), VMKFS_OK);
+	ck_assert_uint_eq(v1.free_bytes, v0.free_bytes);
+	ck_assert_uint_eq(v1.files_free, v0.files_free);
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
+static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
+{
+	(void)name;
+	(void)st;
+	(*(int *)arg)++;
+	return 0;
+}
+
+START_TEST(test_directories_grow_past_a_subblock_and_shrink)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	char path[64];
+	int i, n = 0;
+
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vm"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vm"), VMKFS_EEXIST);
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vm/inner"), VMKFS_OK);
+	/* 480 entries of 140 bytes need two 64 KiB sub-blocks */
+	for (i = 0; i < 480; i++) {
+		snprintf(path, sizeof(path), "/vm/inner/file-%03d", i);
+		ck_assert_int_eq(vmkfs_create(vol, path, 0, VMKFS_THIN), VMKFS_OK);
+	}
+	ck_assert_int_eq(vmkfs_readdir(vol, "/vm/inner", count_entry, &n), VMKFS_OK);
+	ck_assert_int_eq(n, 482);
+	ck_assert_int_eq(vmkfs_rmdir(vol, "/vm/inner"), VMKFS_ENOTEMPTY);
+	ck_assert_int_eq(vmkfs_rename(vol, "/vm/inner/file-007", "/vm/moved"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_rename(vol, "/vm/inner/file-008", "/vm/inner/renamed"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vm/inner/file-008", &(struct vmkfs_stat){ 0 }), VMKFS_ENOENT);
+	for (i = 0; i < 480; i++) {
+		if (i == 7 || i == 8)
+			continue;
+		snprintf(path, sizeof(path), "/vm/inner/file-%03d", i);
+		ck_assert_int_eq(vmkfs_unlink(vol, path), VMKFS_OK);
+	}
+	ck_assert_int_eq(vmkfs_unlink(vol, "/vm/inner/renamed"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_rmdir(vol, "/vm/inner"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_unlink(vol, "/vm/moved"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vm/nothing/x", &(struct vmkfs_stat){ 0 }), VMKFS_ENOENT);
+	ck_assert_ptr_nonnull(strstr(vmkfs_errmsg(vol), "nothing"));
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
+struct ticker {
+	struct vmkfs_vol *vol;
+	volatile int stop;
+};
+
+static void *tick(void *arg)
+{
+	struct ticker *t = arg;
+
+	while (!t->stop) {
+		vmkfs_heartbeat(t->vol);
+		vmkfs_sleep_ms(50);
+	}
+	return NULL;
+}
+
+START_TEST(test_exclusive_lock_refuses_a_second_host_until_released)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *a = mount_as(m, HOST_A), *b = mount_as(m, HOST_B);
+	struct vmkfs_volinfo ia, ib;
+	struct vmkfs_file *fa, *fb;
+	struct vmkfs_stat st;
+	struct ticker t = { a, 0 };
+	pthread_t th;
+	char uuid[VMKFS_UUID_STR_LEN + 1];
+
+	vmkfs_statfs(a, &ia);
+	vmkfs_statfs(b, &ib);
+	ck_assert_uint_ne(ia.hb_slot, ib.hb_slot);
+	ck_assert_uint_eq(ib.hb_active, 2);
+	ck_assert_int_eq(vmkfs_create(a, "/disk", MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(a, "/disk", VMKFS_O_RDWR, &fa), VMKFS_OK);
+	pthread_create(&th, NULL, tick, &t);
+	vmkfs_set_lock_timeout(b, 2000);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDWR, &fb), VMKFS_EBUSY);
+	ck_assert_ptr_nonnull(strstr(vmkfs_errmsg(b), HOST_A));
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDONLY, &fb), VMKFS_EBUSY);
+	ck_assert_int_eq(vmkfs_unlink(b, "/disk"), VMKFS_EBUSY);
+	ck_assert_int_eq(vmkfs_stat(b, "/disk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, VMKFS_LOCK_EXCLUSIVE);
+	ck_assert_uint_eq(st.lock_hb_slot, ia.hb_slot);
+	ck_assert(st.lock_owner_alive);
+	vmkfs_uuid_str(st.lock_owner, uuid);
+	ck_assert_str_eq(uuid, HOST_A);
+	t.stop = 1;
+	pthread_join(th, NULL);
+	ck_assert_int_eq(vmkfs_close(fa), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDWR, &fb), VMKFS_OK);
+	vmkfs_close(fb);
+	vmkfs_unmount(a);
+	vmkfs_unmount(b);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
+START_TEST(test_readonly_opens_share_and_exclude_writers)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *a = mount_as(m, HOST_A), *b = mount_as(m, HOST_B);
+	struct vmkfs_file *fa, *fb, *fw;
+	struct ticker ta = { a, 0 }, tb = { b, 0 };
+	pthread_t tha, thb;
+	struct vmkfs_stat st;
+
+	ck_assert_int_eq(vmkfs_create(a, "/disk", MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(a, "/disk", VMKFS_O_RDONLY, &fa), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDONLY, &fb), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(a, "/disk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, VMKFS_LOCK_READONLY);
+	ck_assert_uint_eq(st.lock_holders, 2);
+	pthread_create(&tha, NULL, tick, &ta);
+	pthread_create(&thb, NULL, tick, &tb);
+	vmkfs_set_lock_timeout(b, 2000);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDWR, &fw), VMKFS_EBUSY);
+	ta.stop = tb.stop = 1;
+	pthread_join(tha, NULL);
+	pthread_join(thb, NULL);
+	vmkfs_close(fa);
+	vmkfs_close(fb);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDWR, &fw), VMKFS_OK);
+	vmkfs_close(fw);
+	vmkfs_unmount(a);
+	vmkfs_unmount(b);
+	memdev_destroy(m);
+}
+END_TEST
+
+START_TEST(test_stale_lock_of_a_dead_host_is_recovered)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *a = mount_as(m, HOST_A), *b;
+	struct vmkfs_file *fa, *fb;
+	struct vmkfs_volinfo vi;
+	struct vmkfs_check_result r;
+	char err[256];
+
+	ck_assert_int_eq(vmkfs_create(a, "/disk", MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(a, "/disk", VMKFS_O_RDWR, &fa), VMKFS_OK);
+	/* host A dies: no more heartbeats, no unmount */
+	b = mount_as(m, HOST_B);
+	vmkfs_set_lock_timeout(b, 600);
+	ck_assert_int_eq(vmkfs_open(b, "/disk", VMKFS_O_RDWR, &fb), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_statfs(b, &vi), VMKFS_OK);
+	ck_assert_uint_eq(vi.hb_active, 1);	/* A's heartbeat was reclaimed */
+	vmkfs_close(fb);
+	vmkfs_unmount(b);
+	/* the "dead" host learns at its next heartbeat that it lost all */
+	ck_assert_int_eq(vmkfs_heartbeat(a), VMKFS_EBUSY);
+	ck_assert_ptr_nonnull(strstr(vmkfs_errmsg(a), "reclaimed"));
+	ck_assert_int_eq(vmkfs_close(fa), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_unmount(a), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_check(&m->dev, false, 0, NULL, NULL, &r, err, sizeof(err)),
+			 VMKFS_OK);
+	memdev_destroy(m);
+}
+END_TEST
+
+START_TEST(test_corrupt_headers_give_clear_errors)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol;
+	uint8_t junk[512];
+	char err[256] = "";
+
+	memset(junk, 0x5a, sizeof(junk));
+	m->dev.write(&m->dev, VMKFS_LVM_DATA_OFFSET + VMKFS_FSINFO_OFFSET, junk, 512);
+	ck_assert_int_eq(vmkfs_mount(&m->dev, 0, &vol, err, sizeof(err)), VMKFS_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err, "file system descriptor"));
+	m->dev.write(&m->dev, VMKFS_VOLINFO_OFFSET, junk, 512);
+	ck_assert_int_eq(vmkfs_mount(&m->dev, 0, &vol, err, sizeof(err)), VMKFS_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err, "volume header"));
+	memdev_destroy(m);
+}
+END_TEST
+
+START_TEST(test_check_repairs_a_leaked_allocation)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_check_result r;
+	char err[256];
+
+	ck_assert_int_eq(vmkfs_create(vol, "/keep", 2 * MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	vmkfs_unmount(vol);
+	vol = mount_as(m, HOST_A);
+	/* power cut after the first write of a create: allocations leak */
+	m->cut_at = (int64_t)m->writes + 2;
+	vmkfs_create(vol, "/lost", 5 * MiB, VMKFS_EAGERZEROEDTHICK);
+	m->cut_at = -1;
+	ck_assert_int_eq(vmkfs_check(&m->dev, false, 0, NULL, NULL, &r, err, sizeof(err)),
+			 VMKFS_OK);
+	ck_assert_uint_gt(r.errors, 0);
+	ck_assert_int_eq(vmkfs_check(&m->dev, true, 0, NULL, NULL, &r, err, sizeof(err)),
+			 VMKFS_OK);
+	ck_assert_uint_eq(r.errors, r.repaired);
+	assert_clean(m);
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
+static Suite *vmkfs_suite(void)
+{
+	Suite *s = suite_create("vmkfs");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_block_ids_roundtrip_through_their_fields);
+	tcase_add_test(tc, test_format_gives_a_clean_volume_with_geometry);
+	tcase_add_test(tc, test_too_small_device_is_refused_with_reason);
+	tcase_add_test(tc, test_eagerzeroedthick_file_roundtrips_without_metadata_io);
+	tcase_add_test(tc, test_zeroedthick_file_zeroes_lazily_and_roundtrips);
+	tcase_add_test(tc, test_thin_file_allocates_on_write_and_roundtrips);
+	tcase_add_test(tc, test_pointer_block_file_maps_past_256_blocks);
+	tcase_add_test(tc, test_extend_and_shrink_keep_data_and_free_blocks);
+	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
+	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
+	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
+	tcase_add_test(tc, test_stale_lock_of_a_dead_host_is_recovered);
+	tcase_add_test(tc, test_corrupt_headers_give_clear_errors);
+	tcase_add_test(tc, test_check_repairs_a_leaked_allocation);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(vmkfs_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

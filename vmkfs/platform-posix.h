@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vmkfs platform for user space: open an image file or block device. */
+#ifndef VMKFS_PLATFORM_POSIX_H
+#define VMKFS_PLATFORM_POSIX_H
+
+#include "vmkfs/vmkfs.h"
+
+int vmkfs_posix_open(const char *path, bool read_only, struct vmkfs_dev **devp,
+		     char *err, size_t errlen);
+void vmkfs_posix_close(struct vmkfs_dev *dev);
+
+#endif
