@@ -178,6 +178,8 @@ static int load(struct vmk_machine *m)
 		goto out_mem;
 	pr_info("vmkload: vmkernel %.32s running on %u CPUs with %u MiB (takeover %u us)\n",
 		img.note->version, m->ncpus, mem_mb, m->load_us);
+	pr_info("vmkload: vmkernel memory: %u chunks of 2 MiB, image at %#x\n",
+		m->mem.nchunks, m->mem.chunk_pa[0]);
 	vfree(buf);
 	return 0;
 out_mem:

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the vmkernel's lab scenarios, installed in the COS as
+# /lib/vmk/lab/vmk.sh (busybox sh). Source after /lib/vmk/lab.sh.
+
+VMK_SIGNATURE=vmkernel-vmk	# include/vmk/hypercall.h, VMK_CPUID_SIGNATURE
+
+# cpuid LEAF [CPU]: "eax ebx ecx edx" in hex, through /dev/cpu/N/cpuid.
+cpuid() {
+	dd if=/dev/cpu/${2:-0}/cpuid bs=16 count=1 iflag=skip_bytes \
+		skip=$(($1)) 2>/dev/null | od -An -tx4 | tr -s ' ' | sed 's/^ //'
+}
+
+# cpuid_signature [CPU]: the 12-byte signature of CPUID leaf 0x40000000.
+cpuid_signature() {
+	dd if=/dev/cpu/${1:-0}/cpuid bs=16 count=1 iflag=skip_bytes \
+		skip=$((0x40000000)) 2>/dev/null | dd bs=1 skip=4 count=12 2>/dev/null
+}
+
+# svm_visible [CPU]: succeeds when CPUID 0x80000001 ECX shows SVM (bit 2).
+svm_visible() {
+	ecx=$(cpuid 0x80000001 "$1" | cut -d' ' -f3)
+	[ $((0x$ecx & 4)) -ne 0 ]
+}
+
+# status_field KEY: the value of "KEY: value" in `vmkctl status`.
+status_field() { vmkctl status | sed -n "s/^$1: //p"; }
+
+memfree_kib() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+
+# The vmkernel's first pool chunk, from the loader's dmesg line.
+vmk_image_pa() { dmesg | sed -n 's/.*vmkload: vmkernel memory: .* image at \(0x[0-9a-f]*\).*/\1/p' | tail -1; }
+
+vmk_load() { insmod "$VMK_MODULES/vmkload.ko" "$@"; }
+vmk_loaded() { grep -q '^vmkload ' /proc/modules; }

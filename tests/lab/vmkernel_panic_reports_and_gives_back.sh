@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# A forced vmkernel panic (debug-only ioctl) prints a report with registers
+# and a symbolized backtrace to COM2 and hands every CPU back to the COS,
+# which runs on; the module then unloads and can load again.
+# timeout: 300
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+
+expect "insmod vmkload debug=1" vmk_load debug=1
+expect_fail "panic test reports a panicked vmkernel" vmkctl debug panic
+sleep 2
+dmesg | grep vmkload | tail -4
+expect "loader saw the panic" sh -c 'dmesg | grep -q "vmkernel panicked on cpu"'
+expect "every CPU is back under Linux" sh -c 'dmesg | grep -q "all CPUs are back under Linux"'
+for cpu in 0 1; do
+	expect "cpu$cpu has no vmkernel signature" test "$(cpuid_signature $cpu)" != "$VMK_SIGNATURE"
+done
+expect "the COS runs on after the panic" sh /lib/vmk/lab/workload.sh -t 10 -p "proc mem"
+expect "rmmod after a panic" rmmod vmkload
+expect "load again" vmk_load
+expect "and unload" rmmod vmkload
+expect_fail "the panic test is refused without debug=1" sh -c 'vmk_load && vmkctl debug panic; rc=$?; rmmod vmkload; exit $rc'
