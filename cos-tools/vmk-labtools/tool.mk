@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmk-labtool: helpers of the lab workload and the takeover benchmark
+# (memory patterns, timer accuracy per CPU, TCP echo, micro-benchmarks).
+TOOLS += vmk-labtool
+vmk-labtool_SRCS := $(addprefix cos-tools/vmk-labtools/,main.c mem.c timer.c tcp.c bench.c)
