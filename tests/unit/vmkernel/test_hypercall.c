@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Hypercall dispatch, against fakes of the vmkernel services it calls. */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <string.h>
+#include "tests/unit/check_run.h"
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/mm/guest.h"
+#include "vmkernel/log/log.h"
+
+/* Fake COS memory: guest-physical 0x1000 .. 0x1000 + sizeof(guest). */
+#define GUEST_BASE	0x1000
+static uint8_t guest[64 * 1024];
+static uint64_t log_next;	/* records 1 .. log_next - 1 exist */
+static bool debug;
+static jmp_buf panicked;
+static char last_log[256];
+
+vmk_status_t guest_write(uint64_t gpa, const void *src, uint32_t len)
+{
+	if (gpa < GUEST_BASE || gpa + len > GUEST_BASE + sizeof(guest))
+		return VMK_BAD_ADDRESS;
+	memcpy(guest + gpa - GUEST_BASE, src, len);
+	return VMK_OK;
+}
+
+vmk_status_t guest_read(uint64_t gpa, void *dst, uint32_t len)
+{
+	if (gpa < GUEST_BASE || gpa + len > GUEST_BASE + sizeof(guest))
+		return VMK_BAD_ADDRESS;
+	memcpy(dst, guest + gpa - GUEST_BASE, len);
+	return VMK_OK;
+}
+
+void vmk_info_fill(struct vmk_info *info)
+{
+	info->abi_version = VMK_ABI_VERSION;
+	info->ncpus = 2;
+}
+
+uint32_t log_read(uint64_t from, struct vmk_log_record *out, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (from = from ? from : 1; from < log_next && n < max; from++, n++) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].seq = from;
+	}
+	return n;
+}
+
+void vmk_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)level;
+	va_start(ap, fmt);
+	vsnprintf(last_log, sizeof(last_log), fmt, ap);
+	va_end(ap);
+}
+
+bool vmk_debug_enabled(void)
+{
+	return debug;
+}
+
+void vmk_panic(const char *fmt, ...)
+{
+	(void)fmt;
+	longjmp(panicked, 1);
+}
+
+static void setup(void)
+{
+	memset(guest, 0, sizeof(guest));
+	log_next = 1;
+	debug = false;
+	last_log[0] = '\0';
+}
+
+static vmk_status_t call(struct hc_call *c, uint32_t nr, uint32_t a0,
+			 uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	memset(c, 0, sizeof(*c));
+	c->nr = nr;
+	c->arg[0] = a0;
+	c->arg[1] = a1;
+	c->arg[2] = a2;
+	c->arg[3] = a3;
+	return hypercall_dispatch(c);
+}
+
+START_TEST(test_version_returns_the_abi)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_VERSION, 0, 0, 0, 0), VMK_OK);
+	ck_assert_uint_eq(c.result, VMK_ABI_VERSION);
+	ck_assert_int_eq(c.action, HC_RESUME);
+}
+END_TEST
+
+START_TEST(test_unknown_hypercalls_are_not_supported)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_MAX, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
+	ck_assert_int_eq(call(&c, 0xffffffff, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(test_info_is_written_to_cos_memory)
+{
+	struct vmk_info info;
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_INFO, GUEST_BASE, sizeof(info), 0, 0), VMK_OK);
+	memcpy(&info, guest, sizeof(info));
+	ck_assert_uint_eq(info.abi_version, VMK_ABI_VERSION);
+	ck_assert_uint_eq(info.ncpus, 2);
+	ck_assert_uint_eq(c.result, sizeof(info));
+}
+END_TEST
+
+START_TEST(test_info_refuses_short_buffers_and_bad_addresses)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_INFO, GUEST_BASE, 16, 0, 0), VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_INFO, 0x10, sizeof(struct vmk_info), 0, 0),
+			 VMK_BAD_ADDRESS);
+}
+END_TEST
+
+START_TEST(test_log_read_copies_in_batches_up_to_the_room)
+{
+	struct vmk_log_record *r = (void *)guest;
+	struct hc_call c;
+
+	log_next = 21;		/* records 1..20 */
+	ck_assert_int_eq(call(&c, VMK_HC_LOG_READ, GUEST_BASE, 12 * sizeof(*r), 0, 0), VMK_OK);
+	ck_assert_uint_eq(c.result, 12);
+	ck_assert_uint_eq(r[0].seq, 1);
+	ck_assert_uint_eq(r[11].seq, 12);
+	ck_assert_int_eq(call(&c, VMK_HC_LOG_READ, GUEST_BASE, 64 * sizeof(*r), 0, 13), VMK_OK);
+	ck_assert_uint_eq(c.result, 8);
+	ck_assert_uint_eq(r[7].seq, 20);
+}
+END_TEST
+
+START_TEST(test_log_read_takes_a_64_bit_cursor)
+{
+	struct hc_call c;
+
+	log_next = 5;
+	ck_assert_int_eq(call(&c, VMK_HC_LOG_READ, GUEST_BASE, 4096, 1, 0), VMK_OK);
+	ck_assert_uint_eq(c.result, 0);	/* cursor 2^32: nothing that new */
+}
+END_TEST
+
+START_TEST(test_give_back_asks_the_exit_handler_to_leave)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_GIVE_BACK, 0, 0, 0, 0), VMK_OK);
+	ck_assert_int_eq(c.action, HC_GIVE_BACK);
+}
+END_TEST
+
+START_TEST(test_panic_test_needs_debug)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_PANIC_TEST, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
+	debug = true;
+	if (!setjmp(panicked)) {
+		call(&c, VMK_HC_PANIC_TEST, 0, 0, 0, 0);
+		ck_abort_msg("panic test returned");
+	}
+}
+END_TEST
+
+START_TEST(test_log_write_logs_cos_text)
+{
+	struct hc_call c;
+
+	strcpy((char *)guest, "hello from the COS");
+	ck_assert_int_eq(call(&c, VMK_HC_LOG_WRITE, GUEST_BASE, 0, 0, 0), VMK_OK);
+	ck_assert_str_eq(last_log, "cos: hello from the COS");
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("hypercalls");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_version_returns_the_abi);
+	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
+	tcase_add_test(tc, test_info_is_written_to_cos_memory);
+	tcase_add_test(tc, test_info_refuses_short_buffers_and_bad_addresses);
+	tcase_add_test(tc, test_log_read_copies_in_batches_up_to_the_room);
+	tcase_add_test(tc, test_log_read_takes_a_64_bit_cursor);
+	tcase_add_test(tc, test_give_back_asks_the_exit_handler_to_leave);
+	tcase_add_test(tc, test_panic_test_needs_debug);
+	tcase_add_test(tc, test_log_write_logs_cos_text);
+	return check_run("vmkernel hypercalls", tc);
+}

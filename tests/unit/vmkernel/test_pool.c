@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The vmkernel's page pool and the COS-address check built on it. */
+#include "tests/unit/check_run.h"
+#include "vmkernel/mm/pool.h"
+#include "vmkernel/mm/guest.h"
+
+#define CHUNK_A	0x01000000u
+#define CHUNK_B	0x03400000u
+
+static struct pool pool;
+
+static void setup(void)
+{
+	const uint32_t chunks[] = { CHUNK_A, CHUNK_B };
+
+	ck_assert_int_eq(pool_init(&pool, chunks, 2), VMK_OK);
+}
+
+START_TEST(test_pool_starts_all_free)
+{
+	ck_assert_uint_eq(pool_total_bytes(&pool), 2 * VMK_CHUNK_SIZE);
+	ck_assert_uint_eq(pool_free_bytes(&pool), 2 * VMK_CHUNK_SIZE);
+}
+END_TEST
+
+START_TEST(test_pool_refuses_unaligned_chunks)
+{
+	const uint32_t bad[] = { CHUNK_A + VMK_PAGE_SIZE };
+
+	ck_assert_int_eq(pool_init(&pool, bad, 1), VMK_BAD_PARAM);
+}
+END_TEST
+
+START_TEST(test_pool_allocations_are_distinct_pages)
+{
+	uint32_t a, b;
+
+	ck_assert_int_eq(pool_alloc(&pool, 1, &a), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, 1, &b), VMK_OK);
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(a % VMK_PAGE_SIZE, 0);
+	ck_assert_uint_eq(pool_free_bytes(&pool), 2 * VMK_CHUNK_SIZE - 2 * VMK_PAGE_SIZE);
+}
+END_TEST
+
+START_TEST(test_pool_runs_are_contiguous_in_one_chunk)
+{
+	uint32_t one, run;
+
+	ck_assert_int_eq(pool_alloc(&pool, 1, &one), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, 3, &run), VMK_OK);
+	ck_assert(run >= one + VMK_PAGE_SIZE || run + 3 * VMK_PAGE_SIZE <= one);
+	ck_assert_uint_eq(run / VMK_CHUNK_SIZE, (run + 3 * VMK_PAGE_SIZE - 1) / VMK_CHUNK_SIZE);
+}
+END_TEST
+
+START_TEST(test_pool_exhaustion_is_reported)
+{
+	uint32_t pa;
+	unsigned int i;
+
+	for (i = 0; i < 2 * POOL_PAGES_PER_CHUNK; i++)
+		ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_NO_MEMORY);
+	ck_assert_uint_eq(pool_free_bytes(&pool), 0);
+}
+END_TEST
+
+START_TEST(test_pool_free_makes_pages_reusable)
+{
+	uint32_t a, b;
+
+	ck_assert_int_eq(pool_alloc(&pool, 4, &a), VMK_OK);
+	ck_assert_int_eq(pool_free(&pool, a, 4), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, 4, &b), VMK_OK);
+	ck_assert_uint_eq(a, b);
+}
+END_TEST
+
+START_TEST(test_pool_double_free_is_refused)
+{
+	uint32_t a;
+
+	ck_assert_int_eq(pool_alloc(&pool, 1, &a), VMK_OK);
+	ck_assert_int_eq(pool_free(&pool, a, 1), VMK_OK);
+	ck_assert_int_eq(pool_free(&pool, a, 1), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_free(&pool, 0x1000, 1), VMK_BAD_PARAM);
+}
+END_TEST
+
+START_TEST(test_pool_reserved_pages_are_not_handed_out)
+{
+	uint32_t pa;
+	unsigned int i;
+
+	ck_assert_int_eq(pool_reserve(&pool, CHUNK_A, POOL_PAGES_PER_CHUNK), VMK_OK);
+	ck_assert_int_eq(pool_reserve(&pool, CHUNK_A, 1), VMK_BAD_PARAM);
+	for (i = 0; i < POOL_PAGES_PER_CHUNK; i++) {
+		ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
+		ck_assert_uint_eq(pa / VMK_CHUNK_SIZE, CHUNK_B / VMK_CHUNK_SIZE);
+	}
+	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_NO_MEMORY);
+}
+END_TEST
+
+START_TEST(test_pool_runs_larger_than_a_chunk_are_refused)
+{
+	uint32_t pa;
+
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK + 1, &pa), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_alloc(&pool, 0, &pa), VMK_BAD_PARAM);
+}
+END_TEST
+
+START_TEST(test_guest_ranges_exclude_vmkernel_memory)
+{
+	ck_assert(guest_range_ok(&pool, 0x100000, 4096));
+	ck_assert(!guest_range_ok(&pool, CHUNK_A + 16, 4));
+	ck_assert(!guest_range_ok(&pool, CHUNK_A - 4, 8));	/* straddles */
+	ck_assert(!guest_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE - 1, 1));
+	ck_assert(guest_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE, 1));
+	ck_assert(!guest_range_ok(&pool, VMK_VBASE - 2, 4));	/* not identity-mapped */
+	ck_assert(!guest_range_ok(&pool, 0x1000, 0));
+	ck_assert(!guest_range_ok(&pool, ~0ull - 2, 8));	/* wraps */
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("pool");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_pool_starts_all_free);
+	tcase_add_test(tc, test_pool_refuses_unaligned_chunks);
+	tcase_add_test(tc, test_pool_allocations_are_distinct_pages);
+	tcase_add_test(tc, test_pool_runs_are_contiguous_in_one_chunk);
+	tcase_add_test(tc, test_pool_exhaustion_is_reported);
+	tcase_add_test(tc, test_pool_free_makes_pages_reusable);
+	tcase_add_test(tc, test_pool_double_free_is_refused);
+	tcase_add_test(tc, test_pool_reserved_pages_are_not_handed_out);
+	tcase_add_test(tc, test_pool_runs_larger_than_a_chunk_are_refused);
+	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
+	return check_run("vmkernel pool", tc);
+}
