@@ -37,7 +37,7 @@ static void usage(void)
 		"       %s -P DEVICE[:/PATH]\n"
 		"       %s -c SIZE [-d thin|zeroedthick|eagerzeroedthick] [-a ADAPTER] DEVICE:/DISK.vmdk\n"
 		"       %s -X SIZE [-d FORMAT] DEVICE:/DISK.vmdk\n"
-		"       %s -i DEVICE:/SRC.vmdk [-d FORMAT] DEVICE:/DST.vmdk\n"
+		"       %s -i DEVICE:/SRC.vmdk|RAWFILE [-d FORMAT] DEVICE:/DST.vmdk\n"
 		"       %s -E DEVICE:/OLD.vmdk [DEVICE:]/NEW.vmdk\n"
 		"       %s -U DEVICE:/DISK.vmdk\n"
 		"       %s -D DEVICE:/PATH\n"
@@ -434,50 +434,88 @@ static bool all_zero(const uint8_t *b, size_t n)
 	return true;
 }
 
-static int cmd_clone(const char *src, const char *dst, enum vmkfs_alloc alloc)
+/* clone source: a disk on a volume, or a raw image file on the host */
+struct source {
+	struct vmkfs_file *f;
+	FILE *raw;
+	uint64_t size;
+};
+
+static int64_t source_read(struct source *src, uint8_t *buf, size_t n,
+			   uint64_t off)
 {
-	struct session s, d;
-	struct vmkfs_file *in = NULL, *out = NULL;
-	char sflat[512], dflat[512];
-	const char *base;
+	if (src->f)
+		return vmkfs_pread(src->f, buf, n, off);
+	if (fseeko(src->raw, (off_t)off, SEEK_SET) || fread(buf, 1, n, src->raw) != n)
+		return VMKFS_EIO;
+	return (int64_t)n;
+}
+
+static int open_raw_source(const char *path, struct source *src)
+{
+	struct stat st;
+
+	src->raw = fopen(path, "rb");
+	if (!src->raw || fstat(fileno(src->raw), &st)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return VMKFS_EIO;
+	}
+	src->size = (uint64_t)st.st_size;
+	if (!src->size || src->size % VMDK_SECTOR) {
+		fprintf(stderr, "%s: %s: a raw disk image must be a non-zero multiple of %u bytes\n",
+			prog, path, VMDK_SECTOR);
+		return VMKFS_EINVAL;
+	}
+	return VMKFS_OK;
+}
+
+static int cmd_clone(const char *src_arg, const char *dst, enum vmkfs_alloc alloc)
+{
+	struct session s = { 0 }, d = { 0 };
+	struct source src = { 0 };
+	struct vmkfs_file *out = NULL;
+	char sflat[512], dflat[512], *sdev = NULL;
+	const char *base, *spath;
 	uint64_t sectors, size, off;
 	uint8_t *buf = malloc(COPY_CHUNK);
-	int ret, last = -1, same;
+	int ret = VMKFS_OK, last = -1, same = 0;
 
 	if (!buf)
 		return EXIT_FAIL;
-	ret = open_target(&s, src, false);
-	if (ret) {
-		free(buf);
-		return status_exit(ret);
-	}
-	memset(&d, 0, sizeof(d));
 	if (split_target(dst, &d.devname, &d.path)) {
 		fprintf(stderr, "%s: %s: expected DEVICE:/PATH\n", prog, dst);
 		exit(EXIT_USAGE);
 	}
-	same = !strcmp(d.devname, s.devname);
-	if (same) {
-		d.vol = s.vol;
+	if (split_target(src_arg, &sdev, &spath) == 0) {
+		free(sdev);
+		ret = open_target(&s, src_arg, false);
+		if (!ret)
+			ret = disk_flat(&s, s.path, sflat, sizeof(sflat), &sectors);
+		if (!ret)
+			ret = vmkfs_open(s.vol, sflat, VMKFS_O_RDONLY, &src.f);
+		if (!ret)
+			src.size = vmkfs_file_size(src.f);
+		same = s.devname && !strcmp(d.devname, s.devname);
 	} else {
-		ret = open_volume(&d, d.devname, false);
-		if (ret)
-			goto done;
+		ret = open_raw_source(src_arg, &src);
 	}
-	ret = disk_flat(&s, s.path, sflat, sizeof(sflat), &sectors);
-	if (!ret && flat_path(d.path, dflat, sizeof(dflat), &base))
-		ret = VMKFS_EINVAL;
-	if (!ret)
-		ret = vmkfs_open(s.vol, sflat, VMKFS_O_RDONLY, &in);
 	if (ret)
 		goto done;
-	size = vmkfs_file_size(in);
+	if (same)
+		d.vol = s.vol;
+	else
+		ret = open_volume(&d, d.devname, false);
+	if (!ret && flat_path(d.path, dflat, sizeof(dflat), &base))
+		ret = VMKFS_EINVAL;
+	if (ret)
+		goto done;
+	size = src.size;
 	ret = vmkfs_create(d.vol, dflat, size, alloc);
 	if (!ret)
 		ret = vmkfs_open(d.vol, dflat, VMKFS_O_RDWR, &out);
 	for (off = 0; !ret && off < size; off += COPY_CHUNK) {
 		size_t n = size - off < COPY_CHUNK ? (size_t)(size - off) : COPY_CHUNK;
-		int64_t r = vmkfs_pread(in, buf, n, off);
+		int64_t r = source_read(&src, buf, n, off);
 		int pct = (int)((off + n) * 100 / size);
 
 		if (r != (int64_t)n) {
@@ -502,18 +540,19 @@ static int cmd_clone(const char *src, const char *dst, enum vmkfs_alloc alloc)
 	if (!ret)
 		ret = write_desc(&d, d.path, base, size, alloc, "lsilogic");
 done:
-	if (in)
-		vmkfs_close(in);
+	if (src.f)
+		vmkfs_close(src.f);
+	if (src.raw)
+		fclose(src.raw);
 	if (out)
 		vmkfs_close(out);
 	if (ret)
-		fprintf(stderr, "%s: clone %s -> %s failed: %s\n", prog, src, dst,
-			d.vol && vmkfs_errmsg(d.vol)[0] != 'n' ? vmkfs_errmsg(d.vol) :
-			vmkfs_errmsg(s.vol));
+		fprintf(stderr, "%s: clone %s -> %s failed: %s\n", prog, src_arg, dst,
+			d.vol ? vmkfs_errmsg(d.vol) : s.vol ? vmkfs_errmsg(s.vol) :
+			vmkfs_strerror(ret));
 	if (same)
 		d.vol = NULL;
-	if (d.devname)
-		close_session(&d);
+	close_session(&d);
 	close_session(&s);
 	free(buf);
 	return ret ? status_exit(ret) : EXIT_OK;
