@@ -97,8 +97,19 @@ int vmk_image_parse(const void *data, size_t size, struct vmk_image *img,
 			ret = find_note(img, p, err, errlen);
 			if (ret)
 				return ret;
-			continue;
 		}
+	}
+	if (!img->note)
+		return FAIL("no vmkernel note: not a vmkernel image");
+	if (img->note->abi_version != VMK_ABI_VERSION)
+		return FAIL("image has ABI version %u, this loader needs %u",
+			    img->note->abi_version, VMK_ABI_VERSION);
+	if (img->note->vbase != VMK_VBASE)
+		return FAIL("image linked at %#x, expected %#x",
+			    img->note->vbase, VMK_VBASE);
+	for (i = 0; i < eh->e_phnum; i++) {
+		const struct elf32_phdr *p = &img->ph[i];
+
 		if (p->p_type != PT_LOAD)
 			continue;
 		if (p->p_filesz > p->p_memsz || p->p_vaddr < VMK_VBASE ||
@@ -109,14 +120,6 @@ int vmk_image_parse(const void *data, size_t size, struct vmk_image *img,
 		    eh->e_entry < p->p_vaddr + p->p_memsz)
 			entry_ok = true;
 	}
-	if (!img->note)
-		return FAIL("no vmkernel note: not a vmkernel image");
-	if (img->note->abi_version != VMK_ABI_VERSION)
-		return FAIL("image has ABI version %u, this loader needs %u",
-			    img->note->abi_version, VMK_ABI_VERSION);
-	if (img->note->vbase != VMK_VBASE)
-		return FAIL("image linked at %#x, expected %#x",
-			    img->note->vbase, VMK_VBASE);
 	for (i = 0; i < eh->e_phnum; i++) {
 		const struct elf32_phdr *p = &img->ph[i];
 		u32 bi = img->note->boot_info_va;

@@ -68,7 +68,18 @@ static int check_segments(struct check *c, Elf *elf, const GElf_Ehdr *eh)
 			return bad(c, "truncated: a segment ends past end of file");
 		if (p.p_type == PT_NOTE && check_note(c, elf, &p))
 			return 1;
-		if (p.p_type != PT_LOAD)
+	}
+	if (!c->note)
+		return bad(c, "no vmkernel note: not a vmkernel image");
+	if (c->note->abi_version != VMK_ABI_VERSION) {
+		fprintf(stderr, "vmkctl: %s: image has ABI version %u, this vmkctl needs %u\n",
+			c->file, c->note->abi_version, VMK_ABI_VERSION);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		GElf_Phdr p;
+
+		if (!gelf_getphdr(elf, i, &p) || p.p_type != PT_LOAD)
 			continue;
 		if (p.p_filesz > p.p_memsz || p.p_vaddr < VMK_VBASE ||
 		    p.p_vaddr + p.p_memsz > (uint64_t)VMK_VBASE + VMK_VSIZE)
@@ -110,13 +121,6 @@ static int check_image(struct check *c, Elf *elf)
 		return bad(c, "not an ELF executable");
 	if (check_segments(c, elf, &eh))
 		return 1;
-	if (!c->note)
-		return bad(c, "no vmkernel note: not a vmkernel image");
-	if (c->note->abi_version != VMK_ABI_VERSION) {
-		fprintf(stderr, "vmkctl: %s: image has ABI version %u, this vmkctl needs %u\n",
-			c->file, c->note->abi_version, VMK_ABI_VERSION);
-		return 1;
-	}
 	if (c->note->vbase != VMK_VBASE)
 		return bad(c, "image linked for another base address");
 	count_symbols(c, elf);

@@ -22,8 +22,7 @@ expect "vmkctl status: the COS world with 2 vCPUs" sh -c 'vmkctl status | grep -
 expect "vmkctl status: running" test "$(status_field state)" = running
 expect_fail "kvm_amd cannot load while the vmkernel runs" modprobe kvm_amd
 dmesg | tail -2
-expect "vmkctl log shows both CPUs entering the COS" \
-	sh -c 'vmkctl log | grep -q "cpu1: the COS runs as a guest"'
+expect "vmkctl log shows both CPUs entering the COS" vmk_log_has "cpu1: the COS runs as a guest"
 expect "COS workload (60 s) under the vmkernel" sh /lib/vmk/lab/workload.sh -t 60
 vmkctl status
 expect "vmkctl unload gives the machine back" vmkctl unload

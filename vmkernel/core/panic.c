@@ -4,11 +4,14 @@
 #include "vmkernel/core/symbols.h"
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
 
 #define BACKTRACE_MAX	16
 
+/* addr is a return address: look up addr - 1, the call instruction, so a
+ * call that ends a function (a noreturn callee) names that function. */
 static void print_symbol(int depth, uint32_t addr)
 {
 	const struct symtab t = {
@@ -20,8 +23,8 @@ static void print_symbol(int depth, uint32_t addr)
 	const char *name;
 	uint32_t off;
 
-	if (symbols_lookup(&t, addr, &name, &off))
-		vmk_log_emergency("  #%d %08x %s+0x%x", depth, addr, name, off);
+	if (symbols_lookup(&t, addr - 1, &name, &off))
+		vmk_log_emergency("  #%d %08x %s+0x%x", depth, addr, name, off + 1);
 	else
 		vmk_log_emergency("  #%d %08x ?", depth, addr);
 }
@@ -35,7 +38,7 @@ static void backtrace(uint32_t eip, uint32_t ebp)
 	int depth = 0;
 
 	vmk_log_emergency("backtrace:");
-	print_symbol(depth++, eip);
+	print_symbol(depth++, eip + 1);	/* a faulting eip is no return address */
 	while (depth < BACKTRACE_MAX && ebp >= lo && ebp + 8 <= hi &&
 	       !(ebp & 3)) {
 		const uint32_t *frame = (const uint32_t *)(uintptr_t)ebp;
@@ -47,6 +50,20 @@ static void backtrace(uint32_t eip, uint32_t ebp)
 			break;
 		ebp = frame[0];
 	}
+}
+
+/* Where the COS was when the exit that led here happened. */
+static void print_cos_state(void)
+{
+	uint32_t cpu = this_cpu();
+	const struct vcpu *v = &vcpus[cpu];
+
+	if (cpu >= VMK_MAX_CPUS || !v->launched)
+		return;
+	vmk_log_emergency("cos: exit %x rip %08x rsp %08x cr3 %08x eax %08x",
+			  v->vmcb->exit_code, (uint32_t)v->vmcb->rip,
+			  (uint32_t)v->vmcb->rsp, (uint32_t)v->vmcb->cr3,
+			  (uint32_t)v->vmcb->rax);
 }
 
 static void __attribute__((noreturn)) finish(const char *msg)
@@ -82,7 +99,8 @@ void vmk_panic(const char *fmt, ...)
 	va_end(ap);
 	vmk_log_emergency("*** VMKERNEL PANIC on cpu%u: %s", this_cpu(), msg);
 	vmk_log_emergency("esp %08x ebp %08x", read_esp(), read_ebp());
-	backtrace((uint32_t)(uintptr_t)__builtin_return_address(0),
+	print_cos_state();
+	backtrace((uint32_t)(uintptr_t)__builtin_return_address(0) - 1,
 		  *(const uint32_t *)(uintptr_t)read_ebp());
 	finish(msg);
 }
@@ -102,6 +120,7 @@ void panic_exception(struct exc_frame *f)
 			  f->esi, f->edi, f->ebp, f->esp_at_pusha + 12);
 	vmk_log_emergency("eflags %08x cs %04x cr2 %08x", f->eflags,
 			  f->cs, cr2);
+	print_cos_state();
 	backtrace(f->eip, f->ebp);
 	finish(msg);
 }

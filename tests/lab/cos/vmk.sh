@@ -32,3 +32,12 @@ vmk_image_pa() { dmesg | sed -n 's/.*vmkload: vmkernel memory: .* image at \(0x[
 
 vmk_load() { insmod "$VMK_MODULES/vmkload.ko" "$@"; }
 vmk_loaded() { grep -q '^vmkload ' /proc/modules; }
+
+# dmesg_has PATTERN / vmk_log_has PATTERN: grep the whole output (no -q on
+# a pipe: the writer's SIGPIPE would fail the pipeline under pipefail).
+dmesg_has() { dmesg > /tmp/vmk-dmesg.txt; grep -q "$1" /tmp/vmk-dmesg.txt; }
+vmk_log_has() { vmkctl log > /tmp/vmk-log.txt && grep -q "$1" /tmp/vmk-log.txt; }
+# vmkload_lines: the distinct "vmkload: " lines in dmesg (busybox insmod
+# retries init_module after finit_module fails, so a line can appear twice).
+vmkload_lines() { dmesg | grep "vmkload: " | grep -v "taints kernel" | sed 's/^\[[^]]*\] //' | sort -u; }
+vmkload_says() { vmkload_lines > /tmp/vmk-lines.txt; grep -q "$1" /tmp/vmk-lines.txt; }

@@ -2,7 +2,7 @@
 # A forced vmkernel panic (debug-only ioctl) prints a report with registers
 # and a symbolized backtrace to COM2 and hands every CPU back to the COS,
 # which runs on; the module then unloads and can load again.
-# timeout: 300
+# timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
@@ -11,8 +11,8 @@ expect "insmod vmkload debug=1" vmk_load debug=1
 expect_fail "panic test reports a panicked vmkernel" vmkctl debug panic
 sleep 2
 dmesg | grep vmkload | tail -4
-expect "loader saw the panic" sh -c 'dmesg | grep -q "vmkernel panicked on cpu"'
-expect "every CPU is back under Linux" sh -c 'dmesg | grep -q "all CPUs are back under Linux"'
+expect "loader saw the panic" dmesg_has "vmkernel panicked on cpu"
+expect "every CPU is back under Linux" dmesg_has "all CPUs are back under Linux"
 for cpu in 0 1; do
 	expect "cpu$cpu has no vmkernel signature" test "$(cpuid_signature $cpu)" != "$VMK_SIGNATURE"
 done
