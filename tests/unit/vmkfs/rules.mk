@@ -8,6 +8,10 @@ UNIT_TESTS += test_vmkfs
 test_vmkfs_SRCS := tests/unit/vmkfs/test_vmkfs.c tests/unit/vmkfs/memdev.c \
 	$(VMKFS_LIB) vmkfs/platform-posix.c
 
+UNIT_TESTS += test_vmkfs_crash
+test_vmkfs_crash_SRCS := tests/unit/vmkfs/test_vmkfs_crash.c tests/unit/vmkfs/memdev.c \
+	$(VMKFS_LIB) vmkfs/platform-posix.c
+
 # freestanding build check: objects for i386, no libc, then only the
 # platform.h functions (and compiler helpers) may be left undefined
 VMKFS_FREESTANDING := $(OUT)/vmkfs-freestanding.o
