@@ -39,6 +39,8 @@ static long call(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
 
 	if (ret)
 		return ret;
+	if (st == VMK_PANICKED)
+		vmk_recover(machine);	/* hand everything back before returning */
 	return status_to_errno(st);
 }
 

@@ -13,6 +13,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/workqueue.h>
+#include <linux/mutex.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -201,26 +202,30 @@ static void unload(struct vmk_machine *m)
 	free_records(m);
 }
 
+static DEFINE_MUTEX(recover_lock);
+
 void vmk_recover(struct vmk_machine *m)
 {
 	const struct vmk_shared *s = m->shared;
 
+	mutex_lock(&recover_lock);
+	if (!m->active || READ_ONCE(s->state) != VMK_STATE_PANICKED)
+		goto out;
 	pr_err("vmkload: vmkernel panicked on cpu %u: %.104s\n", s->panic_cpu,
 	       s->panic_msg);
 	vmk_give_back_all(m);
 	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; report on COM2\n");
 	vmk_memory_return(&m->mem);
+out:
+	mutex_unlock(&recover_lock);
 }
 
+/* Catches panics that no hypercall saw (e.g. in an exit of another CPU). */
 static void recover_work_fn(struct work_struct *w)
 {
-	if (!machine.active)
-		return;
-	if (READ_ONCE(machine.shared->state) == VMK_STATE_PANICKED) {
-		vmk_recover(&machine);
-		return;
-	}
-	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
+	vmk_recover(&machine);
+	if (machine.active)
+		schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 }
 
 /* While the vmkernel runs, the set of CPUs it controls cannot change. */

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Load/unload repeatedly with a short workload each time: every cycle takes
+# over both CPUs and gives them back, and MemFree comes back within 1 MiB.
+# VMK_CYCLES on the kernel command line is not read: set CYCLES below.
+# timeout: 1500
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+
+CYCLES=${CYCLES:-20}
+sync; echo 3 > /proc/sys/vm/drop_caches
+before=$(memfree_kib)
+i=1
+while [ $i -le $CYCLES ]; do
+	vmk_load || fail "cycle $i: insmod"
+	[ "$(status_field cpus)" = 2 ] || fail "cycle $i: not 2 CPUs under control"
+	sh /lib/vmk/lab/workload.sh -t 1 -p "proc mem" > /tmp/cycle.log || { cat /tmp/cycle.log; fail "cycle $i: workload"; }
+	rmmod vmkload || fail "cycle $i: rmmod"
+	[ "$(cpuid_signature 0)" != "$VMK_SIGNATURE" ] || fail "cycle $i: signature left behind"
+	i=$((i + 1))
+done
+echo "ok: $CYCLES load/unload cycles with a workload"
+dmesg | grep "vmkload: vmkernel .* takeover" | tail -3
+dmesg | grep "give-back" | tail -3
+sync; echo 3 > /proc/sys/vm/drop_caches
+after=$(memfree_kib)
+echo "MemFree before $before kB, after $after kB"
+expect "MemFree back within 1 MiB" test $((before - after)) -lt 1024
