@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Reset and poweroff requests; see vmm/dev/power.h for the ports chosen. */
+#include "vmm/dev/power.h"
+#include "vmm/devices.h"
+
+/* Reset control register 0xCF9 (PIIX3 §4.1.17). */
+#define RC_SYS_RST	0x02	/* hard (system) reset on the next RST_CPU */
+#define RC_RST_CPU	0x04	/* 0 -> 1 transition starts the reset */
+#define RC_WRITABLE	0x06
+
+/* System control port A 0x92 (PIIX3 §4.7.2). */
+#define PORT_A		0x92
+#define PORT_A_RESET	0x01	/* fast init: 0 -> 1 resets the CPU */
+#define PORT_A_A20	0x02	/* A20 always on here: reads as set */
+
+/* 8042 command port and its "pulse output port bit 0" = CPU reset. */
+#define KBC_CMD_PORT	0x64
+#define KBC_CMD_RESET	0xfe
+
+/* PM1a control (ACPI 6.4 §4.8.3.2.1): SLP_EN and SLP_TYP; S5 = type 0 in QEMU's PIIX4 DSDT. */
+#define PM1_SLP_EN	0x2000
+#define PM1_SLP_TYP(v)	(((v) >> 10) & 7)
+#define PM1_SLP_TYP_S5	0
+#define PM1_WRITABLE	0x1c07	/* SCI_EN BM_RLD GBL_RLS SLP_TYP */
+
+uint8_t power_rc_read(struct power *pw)
+{
+	return pw->rc;
+}
+
+void power_rc_write(struct power *pw, uint8_t val)
+{
+	bool start = (val & RC_RST_CPU) && !(pw->rc & RC_RST_CPU);
+
+	pw->rc = val & RC_WRITABLE;
+	if (start)
+		vdev_set_status(pw->vm, VDEV_RESET_REQUESTED,
+				"guest reset (port 0xCF9)");
+}
+
+static uint32_t port_a_read(void *dev, uint32_t offset, unsigned int size)
+{
+	struct power *pw = dev;
+
+	(void)offset;
+	(void)size;
+	return pw->port92 | PORT_A_A20;
+}
+
+static void port_a_write(void *dev, uint32_t offset, unsigned int size,
+			 uint32_t val)
+{
+	struct power *pw = dev;
+	bool start = (val & PORT_A_RESET) && !(pw->port92 & PORT_A_RESET);
+
+	(void)offset;
+	(void)size;
+	pw->port92 = (uint8_t)val & (PORT_A_RESET | PORT_A_A20);
+	if (start)
+		vdev_set_status(pw->vm, VDEV_RESET_REQUESTED,
+				"guest reset (port 0x92)");
+}
+
+/* No 8042: reads float (guests find no controller); only 0xFE is heard. */
+static uint32_t kbc_read(void *dev, uint32_t offset, unsigned int size)
+{
+	(void)dev;
+	(void)offset;
+	(void)size;
+	return VDEV_FLOATING_BUS;
+}
+
+static void kbc_write(void *dev, uint32_t offset, unsigned int size,
+		      uint32_t val)
+{
+	struct power *pw = dev;
+
+	(void)offset;
+	if (size == 1 && val == KBC_CMD_RESET)
+		vdev_set_status(pw->vm, VDEV_RESET_REQUESTED,
+				"guest reset (8042 command 0xFE)");
+}
+
+static uint32_t pm1_read(void *dev, uint32_t offset, unsigned int size)
+{
+	struct power *pw = dev;
+
+	(void)size;
+	return offset == 0 ? pw->pm1a_cnt : (uint32_t)pw->pm1a_cnt >> 8;
+}
+
+static void pm1_write(void *dev, uint32_t offset, unsigned int size,
+		      uint32_t val)
+{
+	struct power *pw = dev;
+
+	if (offset == 1) {
+		val <<= 8;
+		size = 2;
+		val |= pw->pm1a_cnt & 0xff;
+	} else if (size == 1) {
+		val |= pw->pm1a_cnt & 0xff00;
+	}
+	pw->pm1a_cnt = (uint16_t)val & PM1_WRITABLE;
+	if ((val & PM1_SLP_EN) && PM1_SLP_TYP(val) == PM1_SLP_TYP_S5)
+		vdev_set_status(pw->vm, VDEV_POWEROFF_REQUESTED,
+				"guest powered off (PM1a SLP_EN, S5)");
+}
+
+static const struct vdev_io_ops port_a_ops = {
+	.read = port_a_read, .write = port_a_write,
+};
+static const struct vdev_io_ops kbc_ops = {
+	.read = kbc_read, .write = kbc_write,
+};
+static const struct vdev_io_ops pm1_ops = {
+	.read = pm1_read, .write = pm1_write,
+};
+
+static enum vdev_result power_attach(struct vm_devices *vm)
+{
+	struct power *pw = &vm->power;
+	enum vdev_result r;
+
+	pw->vm = vm;
+	r = vdev_register_pio(vm, PORT_A, 1, &port_a_ops, pw);
+	if (r == VDEV_OK)
+		r = vdev_register_pio(vm, KBC_CMD_PORT, 1, &kbc_ops, pw);
+	if (r == VDEV_OK)
+		r = vdev_register_pio(vm, POWER_PM1A_CNT_PORT, 2, &pm1_ops, pw);
+	return r;
+}
+
+const struct vdev_type power_vdev = {
+	.name = "power",
+	.attach = power_attach,
+};

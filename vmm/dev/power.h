@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reset and poweroff paths of the virtual PC, without ACPI tables:
+ *  - 0xCF9 reset control register (PIIX3 datasheet §4.1.17, "RC"),
+ *    reached through the PCI host's 0xCF8-0xCFF window (byte access);
+ *  - 0x92 system control port A, fast reset bit (PIIX3 §4.7.2);
+ *  - 0x64 8042 command 0xFE "pulse reset line" (no keyboard controller
+ *    otherwise: reads float, so guests find no i8042);
+ *  - poweroff: PM1a control at 0x604, SLP_EN with SLP_TYP 0, the port and
+ *    S5 encoding of QEMU's PIIX4 PM function, so the same guest code powers
+ *    off under plain QEMU and under vmk (ACPI spec 6.4 §4.8.3.2.1).
+ */
+#ifndef VMM_DEV_POWER_H
+#define VMM_DEV_POWER_H
+
+#include "vmm/platform.h"
+
+#define POWER_RC_PORT		0xcf9
+#define POWER_PM1A_CNT_PORT	0x604
+
+struct vm_devices;
+
+struct power {
+	struct vm_devices *vm;
+	uint8_t rc;		/* reset control register */
+	uint8_t port92;
+	uint16_t pm1a_cnt;
+};
+
+uint8_t power_rc_read(struct power *pw);
+void power_rc_write(struct power *pw, uint8_t val);
+
+/* Attach hook for vmm/devices.c. */
+struct vdev_type;
+extern const struct vdev_type power_vdev;
+
+#endif /* VMM_DEV_POWER_H */
