@@ -14,6 +14,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
+#include <linux/math64.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -203,6 +204,34 @@ static void unload(struct vmk_machine *m)
 }
 
 static DEFINE_MUTEX(recover_lock);
+#define PANIC_LOG_LINES	24
+
+/*
+ * The vmkernel's last log records (its panic report) into dmesg, read from
+ * its ring after every CPU is back and before its memory is freed. The
+ * ring lies in the image's first chunk (the image is smaller than 2 MiB),
+ * so it is physically contiguous lowmem.
+ */
+static void print_log_tail(const struct vmk_shared *s)
+{
+	const struct vmk_log_record *r;
+	u64 last = 0, seq;
+	u32 i;
+
+	if (!s->log_pa || !s->log_nrec)
+		return;
+	r = phys_to_virt(s->log_pa);
+	for (i = 0; i < s->log_nrec; i++)
+		last = max(last, r[i].seq);
+	seq = last > PANIC_LOG_LINES ? last - PANIC_LOG_LINES + 1 : 1;
+	for (; seq && seq <= last; seq++) {
+		u32 idx;
+
+		div_u64_rem(seq - 1, s->log_nrec, &idx);
+		if (r[idx].seq == seq)
+			pr_err("vmkernel: %.*s\n", VMK_LOG_TEXT_LEN, r[idx].text);
+	}
+}
 
 void vmk_recover(struct vmk_machine *m)
 {
@@ -214,7 +243,8 @@ void vmk_recover(struct vmk_machine *m)
 	pr_err("vmkload: vmkernel panicked on cpu %u: %.104s\n", s->panic_cpu,
 	       s->panic_msg);
 	vmk_give_back_all(m);
-	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; report on COM2\n");
+	print_log_tail(s);
+	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; full report on COM2\n");
 	vmk_memory_return(&m->mem);
 out:
 	mutex_unlock(&recover_lock);

@@ -14,6 +14,7 @@ while ! dmesg_has "all CPUs are back under Linux" && [ $n -lt 20 ]; do sleep 1; 
 dmesg | grep vmkload | tail -4
 expect "loader saw the panic" dmesg_has "vmkernel panicked on cpu"
 expect "every CPU is back under Linux" dmesg_has "all CPUs are back under Linux"
+expect "dmesg holds the symbolized report" dmesg_has "vmkernel: .*#0 [0-9a-f]* hc_panic_test+0x"
 for cpu in 0 1; do
 	expect "cpu$cpu has no vmkernel signature" test "$(cpuid_signature $cpu)" != "$VMK_SIGNATURE"
 done
