@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Load and unload repeat without leaks: 50 load/unload cycles while the COS
+# workload runs in the background; every cycle loads, shows the vmkernel
+# running on every CPU, and unloads; the workload passes throughout, the
+# kernel logs no oops or warning, and MemFree after the last unload is
+# within 1 MiB of MemFree before the first load.
+# timeout: 2400
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/loadcheck.sh
+
+cycles=50
+before=$(memfree_settled_kib)
+note "MemFree before the first load: $before KiB"
+rm -f /tmp/workload.stop /tmp/workload.failed
+# The workload in 20-s runs until told to stop; each run's result is kept.
+(
+	while [ ! -f /tmp/workload.stop ]; do
+		sh /lib/vmk/lab/workload.sh -t 20 -o 128 > /tmp/workload.out 2>&1 ||
+			cp /tmp/workload.out /tmp/workload.failed
+		cat /tmp/workload.out
+	done
+) &
+workload=$!
+
+i=1
+while [ $i -le $cycles ]; do
+	vmk_load || { dmesg | tail -20; fail "cycle $i: insmod vmkload failed"; }
+	vmkctl status > /tmp/vmk-status.txt ||
+		{ cat /tmp/vmk-status.txt; fail "cycle $i: vmkctl status failed"; }
+	grep -qx "state: running" /tmp/vmk-status.txt ||
+		{ cat /tmp/vmk-status.txt; fail "cycle $i: the vmkernel is not running"; }
+	grep -qx "cpus: $(grep -c ^processor /proc/cpuinfo)" /tmp/vmk-status.txt ||
+		{ cat /tmp/vmk-status.txt; fail "cycle $i: the vmkernel does not have every CPU"; }
+	vmkctl unload > /dev/null || { dmesg | tail -20; fail "cycle $i: vmkctl unload failed"; }
+	vmk_loaded && fail "cycle $i: vmkload still loaded after the unload"
+	echo "cycle $i: loaded and unloaded; $(vmkload_lines | grep -o 'takeover [0-9]* us' | tail -1)"
+	i=$((i + 1))
+done
+
+touch /tmp/workload.stop
+wait $workload
+[ -f /tmp/workload.failed ] && { cat /tmp/workload.failed; fail "the background COS workload failed during the cycles"; }
+expect "no oops, BUG or warning in the kernel log" sh -c '! dmesg | grep -E "Oops|BUG:|WARNING:|general protection|Call Trace"'
+expect_memfree_back "$before" "$cycles load/unload cycles"

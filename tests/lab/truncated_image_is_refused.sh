@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# A truncated vmkernel image is refused: cut in its code (8 KiB kept), or
+# cut only in the section table at the end of the file (the symbols the
+# panic report needs).
+# Each time insmod fails with one clear line and Linux is as before; the
+# whole image then still loads.
+# timeout: 600
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/loadcheck.sh
+
+img=/lib/vmk/vmkernel.elf
+size=$(wc -c < $img)
+head -c 8192 $img > /tmp/cut-in-code.elf
+head -c $((size - 64)) $img > /tmp/no-section-table-end.elf
+expect_load_refused "an image cut in its code" "truncated" image=/tmp/cut-in-code.elf
+expect_load_refused "an image missing its last 64 bytes" "truncated" image=/tmp/no-section-table-end.elf
+expect_good_load_cycle
