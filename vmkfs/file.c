@@ -479,10 +479,15 @@ int vmkfs_stat(struct vmkfs_vol *vol, const char *path, struct vmkfs_stat *st)
 	return op_end(vol, ret);
 }
 
+struct readdir_ent {
+	char name[VMKFS_NAME_MAX + 2];
+	struct vmkfs_stat st;
+};
+
 struct readdir_ctx {
 	struct vmkfs_vol *vol;
-	vmkfs_readdir_cb cb;
-	void *arg;
+	struct readdir_ent *ents;
+	uint32_t n;
 };
 
 static int readdir_one(void *arg, uint32_t slot, const char *name,
@@ -490,33 +495,43 @@ static int readdir_one(void *arg, uint32_t slot, const char *name,
 {
 	struct readdir_ctx *c = arg;
 	struct vmkfs_inode ino;
-	struct vmkfs_stat st;
 	int ret = inode_read(c->vol, id, &ino);
 
-	(void)slot;
 	(void)type;
 	if (ret == VMKFS_ENOENT)
 		return vmkfs_err(c->vol, VMKFS_ECORRUPT,
 				 "entry %s points to free file descriptor %#x", name, id);
 	if (ret)
 		return ret;
-	fill_stat(c->vol, &ino, &st);
-	return c->cb(c->arg, name, &st);
+	vmkfs_memcpy(c->ents[slot].name, name, VMKFS_NAME_MAX + 2);
+	fill_stat(c->vol, &ino, &c->ents[slot].st);
+	c->n = slot + 1;
+	return VMKFS_OK;
 }
 
+/* entries are collected first: the callback may use the volume */
 int vmkfs_readdir(struct vmkfs_vol *vol, const char *path,
 		  vmkfs_readdir_cb cb, void *arg)
 {
-	struct readdir_ctx c = { vol, cb, arg };
+	struct readdir_ctx c = { vol, NULL, 0 };
 	struct vmkfs_inode dir;
+	uint32_t i;
 	int ret = op_begin(vol, false);
 
 	if (ret)
 		return ret;
 	ret = path_resolve(vol, path, &dir);
-	if (!ret)
-		ret = dir_foreach(vol, &dir, readdir_one, &c);
-	return op_end(vol, ret);
+	if (!ret && dir.type != VMKFS_TYPE_DIR)
+		ret = vmkfs_err(vol, VMKFS_ENOTDIR, "%s is not a directory", path);
+	if (!ret) {
+		c.ents = vmkfs_alloc((dir.size / VMKFS_DIRENT_LEN + 1) * sizeof(*c.ents));
+		ret = c.ents ? dir_foreach(vol, &dir, readdir_one, &c) : VMKFS_ENOMEM;
+	}
+	op_end(vol, ret);
+	for (i = 0; !ret && i < c.n; i++)
+		ret = cb(arg, c.ents[i].name, &c.ents[i].st);
+	vmkfs_free(c.ents);
+	return ret;
 }
 
 int vmkfs_open(struct vmkfs_vol *vol, const char *path, unsigned int flags,

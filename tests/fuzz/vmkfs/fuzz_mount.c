@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for the vmkfs mount and read path. A valid volume
+ * (directories, a small file, a pointer-block file) is built once in
+ * memory; each input patches its metadata (volume header, FS descriptor,
+ * heartbeats, resource headers and bitmaps, descriptors, directory blocks,
+ * pointer blocks), then the volume is mounted read-only,
+ * walked, read and checked. Errors are expected; crashes, sanitizer
+ * reports and hangs are bugs. The patch is undone after each run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/vmkfs/memdev.h"
+#include "vmkfs/format.h"
+
+#define MiB (1024ull * 1024)
+#define WALK_DEPTH 6
+
+struct window {
+	uint64_t off;
+	uint32_t len;
+};
+
+static struct memdev *vol_dev;
+static struct window windows[64];
+static unsigned int nwin;
+
+static void add_window(uint64_t off, uint32_t len)
+{
+	windows[nwin].off = off;
+	windows[nwin].len = len;
+	nwin++;
+}
+
+static void build_volume(void)
+{
+	struct vmkfs_format_opts o = { MiB, "fuzz" };
+	struct vmkfs_vol *vol;
+	struct vmkfs_file *f;
+	char err[256];
+	const uint64_t lvm = VMKFS_LVM_DATA_OFFSET;
+	const uint64_t fdc = lvm + 4 * MiB;	/* 1 MiB blocks: FDC at block 4 */
+
+	vol_dev = memdev_create(17 * MiB + 2 * 256 * MiB);
+	setenv("VMKFS_HOST_UUID", "01020304-05060708-090a-0b0c0d0e0f10", 1);
+	if (vmkfs_format(&vol_dev->dev, &o, err, sizeof(err)) ||
+	    vmkfs_mount(&vol_dev->dev, 0, &vol, err, sizeof(err)))
+		abort();
+	if (vmkfs_mkdir(vol, "/vm") || vmkfs_mkdir(vol, "/vm/sub") ||
+	    vmkfs_create(vol, "/vm/disk-flat.vmdk", 300 * MiB, VMKFS_ZEROEDTHICK) ||
+	    vmkfs_create(vol, "/vm/small", 5000, VMKFS_THIN) ||
+	    vmkfs_open(vol, "/vm/small", VMKFS_O_RDWR, &f) ||
+	    vmkfs_pwrite(f, "hello, vmkfs", 12, 100) != 12 || vmkfs_close(f) ||
+	    vmkfs_unmount(vol))
+		abort();
+	add_window(VMKFS_VOLINFO_OFFSET, VMKFS_VOLINFO_LEN);
+	add_window(lvm + VMKFS_FSINFO_OFFSET, 512);
+	add_window(lvm + VMKFS_HB_OFFSET, 1024);
+	add_window(fdc, 512);				/* FDC header */
+	add_window(fdc + VMKFS_RES_HDR_LEN, 2 * 1024);	/* FDC bitmap entries */
+	add_window(fdc + 0x18000, 16 * VMKFS_INODE_LEN);	/* descriptors 0-15 */
+	add_window(lvm + 5 * MiB, 2048);		/* root directory */
+	add_window(lvm + 6 * MiB, 512);			/* FBB header */
+	add_window(lvm + 6 * MiB + VMKFS_RES_HDR_LEN, 2 * 1024);
+	add_window(lvm + 7 * MiB, 512);			/* PBC header */
+	add_window(lvm + 7 * MiB + VMKFS_RES_HDR_LEN, 1024);
+	add_window(lvm + 7 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024, 4096); /* PB 0 */
+	add_window(lvm + 8 * MiB, 512);			/* SBC header */
+	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN, 1024);
+	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024, 1024); /* SB 0 */
+	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024 + 64 * 1024, 1024);
+}
+
+/*
+ * The input is a list of patches { u8 window; u16 offset; u8 len; bytes }
+ * XORed into the metadata windows, so that short inputs reach any
+ * structure. Original bytes are saved for the undo.
+ */
+struct undo {
+	uint64_t off;
+	uint8_t len;
+	uint8_t bytes[255];
+};
+
+static struct undo undo_log[512];
+static unsigned int nundo;
+
+static void patch(const uint8_t *data, size_t size)
+{
+	size_t p = 0;
+
+	nundo = 0;
+	while (p + 4 <= size && nundo < sizeof(undo_log) / sizeof(undo_log[0])) {
+		const struct window *w = &windows[data[p] % nwin];
+		uint32_t off = (uint32_t)(data[p + 1] | data[p + 2] << 8) % w->len;
+		uint8_t len = data[p + 3], buf[255];
+		struct undo *u = &undo_log[nundo++];
+		unsigned int i;
+
+		p += 4;
+		if (len > size - p)
+			len = (uint8_t)(size - p);
+		if (len > w->len - off)
+			len = (uint8_t)(w->len - off);
+		u->off = w->off + off;
+		u->len = len;
+		vol_dev->dev.read(&vol_dev->dev, u->off, u->bytes, len);
+		for (i = 0; i < len; i++)
+			buf[i] = u->bytes[i] ^ data[p + i];
+		vol_dev->dev.write(&vol_dev->dev, u->off, buf, len);
+		p += len;
+	}
+}
+
+static void unpatch(void)
+{
+	while (nundo) {
+		struct undo *u = &undo_log[--nundo];
+
+		vol_dev->dev.write(&vol_dev->dev, u->off, u->bytes, u->len);
+	}
+}
+
+struct walk {
+	struct vmkfs_vol *vol;
+	char path[512];
+	unsigned int depth;
+};
+
+static int visit(void *arg, const char *name, const struct vmkfs_stat *st)
+{
+	struct walk *w = arg, sub;
+	struct vmkfs_file *f;
+	uint8_t buf[8192];
+
+	if (!strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(w->path) + strlen(name) + 2 > sizeof(w->path))
+		return 0;
+	sub = *w;
+	snprintf(sub.path, sizeof(sub.path), "%s/%s", strcmp(w->path, "/") ? w->path : "",
+		 name);
+	if (st->type == VMKFS_FT_DIR) {
+		if (w->depth < WALK_DEPTH) {
+			sub.depth++;
+			vmkfs_readdir(w->vol, sub.path, visit, &sub);
+		}
+		return 0;
+	}
+	if (vmkfs_open(w->vol, sub.path, VMKFS_O_RDONLY, &f) == VMKFS_OK) {
+		uint64_t size = vmkfs_file_size(f);
+
+		vmkfs_pread(f, buf, sizeof(buf), 0);
+		if (size > sizeof(buf))
+			vmkfs_pread(f, buf, sizeof(buf), size - sizeof(buf) / 2);
+		vmkfs_close(f);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vmkfs_check_result r;
+	struct vmkfs_vol *vol;
+	struct walk w = { 0 };
+	char err[256];
+
+	if (!vol_dev)
+		build_volume();
+	patch(data, size);
+	vol_dev->dev.read_only = true;
+	if (vmkfs_mount(&vol_dev->dev, VMKFS_MOUNT_RDONLY, &vol, err, sizeof(err)) == VMKFS_OK) {
+		struct vmkfs_volinfo vi;
+
+		w.vol = vol;
+		strcpy(w.path, "/");
+		vmkfs_statfs(vol, &vi);
+		vmkfs_readdir(vol, "/", visit, &w);
+		vmkfs_unmount(vol);
+	}
+	vmkfs_check(&vol_dev->dev, false, 0, NULL, NULL, &r, err, sizeof(err));
+	vol_dev->dev.read_only = false;
+	unpatch();
+	return 0;
+}
