@@ -24,13 +24,14 @@ unsigned int vdev_isa_irq_to_gsi(unsigned int irq)
 
 enum vdev_result vdev_init(struct vm_devices *vm, const struct vdev_config *cfg)
 {
+	struct vdev_config c = *cfg;	/* cfg may be &vm->cfg (a reset) */
 	enum vdev_result r;
 
 	if (cfg->nr_vcpus == 0 || cfg->nr_vcpus > VDEV_MAX_VCPUS ||
 	    !cfg->clock.now_ns)
 		return VDEV_BAD_CONFIG;
 	vmm_zero(vm, sizeof(*vm));
-	vm->cfg = *cfg;
+	vm->cfg = c;
 	for (size_t i = 0; i < VMM_ARRAY_SIZE(vdev_types); i++) {
 		r = vdev_types[i]->attach(vm);
 		if (r != VDEV_OK)

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The device core: dispatch, the floating bus, range registration, the PCI
+ * host bridge, reset/poweroff, and garbage from the guest on every port and
+ * register ending nowhere but in the VM's own status.
+ */
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmmdev/vdev_test.h"
+
+START_TEST(test_unclaimed_ports_read_all_ones_and_ignore_writes)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 1), 0xff);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 2), 0xffff);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 4), 0xffffffff);
+	vdev_pio_write(vm, 0x1234, 4, 0);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 4), 0xffffffff);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_bad_access_sizes_are_ignored)
+{
+	struct vm_devices *vm = test_vm(1);
+	uint32_t v = 0;
+
+	outb(vm, 0x3ff, 0x5a);				/* COM1 scratch */
+	vdev_pio_write(vm, 0x3ff, 3, 0);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x3ff, 3), 0xffffffff);
+	ck_assert_uint_eq(inb(vm, 0x3ff), 0x5a);
+	ck_assert(!vdev_mmio_read(vm, 0, IOAPIC_BASE, 8, &v));
+	ck_assert(!vdev_mmio_write(vm, 0, IOAPIC_BASE, 0, 0));
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_an_access_straddling_a_range_end_is_not_decoded)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, 0x3ff, 0x5a);
+	/* 0x3fe..0x401: the last two bytes are outside COM1 */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x3fe, 4), 0xffffffff);
+	free(vm);
+}
+END_TEST
+
+static uint32_t null_read(void *dev, uint32_t off, unsigned int size)
+{
+	(void)dev;
+	(void)off;
+	(void)size;
+	return 0;
+}
+
+static void null_write(void *dev, uint32_t off, unsigned int size, uint32_t v)
+{
+	(void)dev;
+	(void)off;
+	(void)size;
+	(void)v;
+}
+
+static const struct vdev_io_ops null_ops = { null_read, null_write };
+
+START_TEST(test_register_refuses_overlap_and_full_table)
+{
+	struct vm_devices *vm = test_vm(1);
+	enum vdev_result r = VDEV_OK;
+
+	ck_assert_int_eq(vdev_register_pio(vm, 0x3fc, 8, &null_ops, NULL),
+			 VDEV_OVERLAP);
+	ck_assert_int_eq(vdev_register_pio(vm, 0xfff0, 0x20, &null_ops, NULL),
+			 VDEV_BAD_CONFIG);
+	ck_assert_int_eq(vdev_register_mmio(vm, IOAPIC_BASE + 0x10, 4,
+					    &null_ops, NULL), VDEV_OVERLAP);
+	for (uint16_t p = 0x8000; r == VDEV_OK; p += 4)
+		r = vdev_register_pio(vm, p, 4, &null_ops, NULL);
+	ck_assert_int_eq(r, VDEV_NO_SLOT);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_init_refuses_bad_config)
+{
+	struct vm_devices *vm = malloc(sizeof(*vm));
+	struct vdev_config cfg = { .nr_vcpus = 0, .clock = { test_now } };
+
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_BAD_CONFIG);
+	cfg.nr_vcpus = VDEV_MAX_VCPUS + 1;
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_BAD_CONFIG);
+	cfg.nr_vcpus = 1;
+	cfg.clock.now_ns = NULL;
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_BAD_CONFIG);
+	free(vm);
+}
+END_TEST
+
+static uint32_t pci_conf_read(struct vm_devices *vm, unsigned int dev,
+			      unsigned int reg, unsigned int size)
+{
+	vdev_pio_write(vm, 0xcf8, 4, 0x80000000u | dev << 11 | (reg & 0xfc));
+	return vdev_pio_read(vm, (uint16_t)(0xcfc + (reg & 3)), size);
+}
+
+START_TEST(test_pci_mechanism1_finds_the_host_bridge_only)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0, 4), 0x12378086);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 2, 2), 0x1237);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x0b, 1), 0x06); /* class: bridge */
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0xffffffff);
+	ck_assert_uint_eq(pci_conf_read(vm, 31, 0, 2), 0xffff);
+	/* enable bit clear: no configuration cycle */
+	vdev_pio_write(vm, 0xcf8, 4, 0);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xcfc, 4), 0xffffffff);
+	/* CONFIG_ADDRESS reads back; only dword accesses reach it */
+	vdev_pio_write(vm, 0xcf8, 4, 0x80000008u);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xcf8, 4), 0x80000008u);
+	vdev_pio_write(vm, 0xcf8, 2, 0);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xcf8, 4), 0x80000008u);
+	/* vendor ID is read-only */
+	vdev_pio_write(vm, 0xcf8, 4, 0x80000000u);
+	vdev_pio_write(vm, 0xcfc, 4, 0);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0, 4), 0x12378086);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pci_add_function_refuses_a_taken_devfn)
+{
+	struct vm_devices *vm = test_vm(1);
+	static const struct pci_fn_ops ops;
+
+	ck_assert(!pci_add_function(&vm->pci, 0, &ops, NULL));
+	ck_assert(pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
+	ck_assert(!pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_cf9_reset_needs_the_rst_cpu_transition)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, 0xcf9, 0x02);		/* SYS_RST alone: nothing yet */
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	ck_assert_uint_eq(inb(vm, 0xcf9), 0x02);
+	outb(vm, 0xcf9, 0x06);
+	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
+	ck_assert_str_eq(vm->status_msg, "guest reset (port 0xCF9)");
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_port92_and_8042_reset_the_vm)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(inb(vm, 0x92) & 0x02, 0x02);	/* A20 on */
+	ck_assert_uint_eq(inb(vm, 0x64), 0xff);		/* no i8042 */
+	outb(vm, 0x64, 0xad);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	outb(vm, 0x64, 0xfe);
+	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
+	free(vm);
+	vm = test_vm(1);
+	outb(vm, 0x92, 0x01);
+	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pm1a_slp_en_s5_powers_off_and_first_reason_wins)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	vdev_pio_write(vm, 0x604, 2, 0x1400);	/* SLP_TYP 5 without SLP_EN */
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	vdev_pio_write(vm, 0x604, 2, 0x3400);	/* SLP_EN, SLP_TYP 5: not S5 here */
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	vdev_pio_write(vm, 0x604, 2, 0x2000);
+	ck_assert_int_eq(vm->status, VDEV_POWEROFF_REQUESTED);
+	outb(vm, 0xcf9, 0x06);
+	ck_assert_int_eq(vm->status, VDEV_POWEROFF_REQUESTED);
+	free(vm);
+}
+END_TEST
+
+static uint32_t rnd(void)
+{
+	return (uint32_t)random();
+}
+
+static const unsigned int sizes[] = { 1, 2, 4 };
+
+/* Every offset, every size, values 0, all ones and random, read after write. */
+static void hammer_range(struct vm_devices *vm, const struct vdev_range *r,
+			 bool mmio)
+{
+	for (uint32_t off = 0; off < r->len; off++) {
+		for (unsigned int s = 0; s < 3; s++) {
+			uint32_t vals[] = { 0, 0xffffffffu, rnd(), rnd() };
+
+			for (unsigned int i = 0; i < 4; i++) {
+				uint32_t v;
+
+				if (mmio) {
+					vdev_mmio_write(vm, 0, r->base + off,
+							sizes[s], vals[i]);
+					vdev_mmio_read(vm, 0, r->base + off,
+						       sizes[s], &v);
+				} else {
+					vdev_pio_write(vm, (uint16_t)(r->base + off),
+						       sizes[s], vals[i]);
+					vdev_pio_read(vm, (uint16_t)(r->base + off),
+						      sizes[s]);
+				}
+				test_advance(vm, rnd() % 2000000);
+				vdev_intr_ack(vm, 0);
+			}
+		}
+	}
+}
+
+/* The exit handler's view stays sane whatever the guest did. */
+static void check_sane(struct vm_devices *vm)
+{
+	for (unsigned int c = 0; c < vm->cfg.nr_vcpus; c++) {
+		int v = vdev_intr_pending(vm, c);
+
+		ck_assert(v == VDEV_NO_VECTOR || (v >= 0 && v <= 255));
+		v = vdev_intr_ack(vm, c);
+		ck_assert(v == VDEV_NO_VECTOR || (v >= 0 && v <= 255));
+	}
+	ck_assert(vm->status == VDEV_RUNNING ||
+		  vm->status == VDEV_RESET_REQUESTED ||
+		  vm->status == VDEV_POWEROFF_REQUESTED);
+	ck_assert(vm->status == VDEV_RUNNING || vm->status_msg);
+}
+
+START_TEST(test_garbage_on_every_register_of_every_device)
+{
+	struct vm_devices *vm = test_vm(2);
+
+	srandom(4);
+	for (unsigned int i = 0; i < vm->nr_pio; i++) {
+		struct vdev_range r = vm->pio[i];
+
+		hammer_range(vm, &r, false);
+		check_sane(vm);
+	}
+	for (unsigned int i = 0; i < vm->nr_mmio; i++) {
+		struct vdev_range r = vm->mmio[i];
+
+		hammer_range(vm, &r, true);
+		check_sane(vm);
+	}
+	/* the LAPIC page, on both vCPUs */
+	for (uint32_t off = 0; off < LAPIC_PAGE; off += 4) {
+		uint32_t v;
+
+		vdev_mmio_write(vm, off & 1, LAPIC_DEFAULT_BASE + off, 4, rnd());
+		vdev_mmio_read(vm, off & 1, LAPIC_DEFAULT_BASE + off, 4, &v);
+		test_advance(vm, rnd() % 100000);
+	}
+	check_sane(vm);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_random_garbage_on_all_ports_and_device_pages)
+{
+	struct vm_devices *vm = test_vm(4);
+
+	srandom((unsigned int)_i);
+	for (unsigned int n = 0; n < 200000; n++) {
+		unsigned int size = sizes[rnd() % 3], vcpu = rnd() % 4;
+		uint32_t v = rnd(), x;
+		uint64_t gpa = (rnd() & 1 ? IOAPIC_BASE : LAPIC_DEFAULT_BASE) +
+			       rnd() % 0x1000;
+
+		switch (rnd() % 6) {
+		case 0:
+			vdev_pio_write(vm, (uint16_t)rnd(), size, v);
+			break;
+		case 1:
+			vdev_pio_read(vm, (uint16_t)rnd(), size);
+			break;
+		case 2:
+			vdev_mmio_write(vm, vcpu, gpa, size, v);
+			break;
+		case 3:
+			vdev_mmio_read(vm, vcpu, gpa, size, &x);
+			break;
+		case 4:
+			vdev_irq_set(vm, rnd() % 32, v & 1);
+			break;
+		default:
+			test_advance(vm, rnd() % 5000000);
+			vdev_intr_ack(vm, vcpu);
+			break;
+		}
+		/* a reset request: the vmkernel would rebuild the platform */
+		if (vm->status != VDEV_RUNNING) {
+			check_sane(vm);
+			ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
+		}
+	}
+	check_sane(vm);
+	free(vm);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("vdev_core");
+
+	tcase_add_test(tc, test_unclaimed_ports_read_all_ones_and_ignore_writes);
+	tcase_add_test(tc, test_bad_access_sizes_are_ignored);
+	tcase_add_test(tc, test_an_access_straddling_a_range_end_is_not_decoded);
+	tcase_add_test(tc, test_register_refuses_overlap_and_full_table);
+	tcase_add_test(tc, test_init_refuses_bad_config);
+	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_bridge_only);
+	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
+	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
+	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
+	tcase_add_test(tc, test_pm1a_slp_en_s5_powers_off_and_first_reason_wins);
+	tcase_add_test(tc, test_garbage_on_every_register_of_every_device);
+	tcase_add_loop_test(tc, test_random_garbage_on_all_ports_and_device_pages, 0, 4);
+	return check_run("vdev_core", tc);
+}

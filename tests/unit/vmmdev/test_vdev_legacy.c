@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The ISA devices: 16550A UARTs, 8259A PICs, 8254 PIT, MC146818 RTC/CMOS. */
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmmdev/vdev_test.h"
+
+#define COM1 0x3f8
+#define COM2 0x2f8
+
+START_TEST(test_uart_transmits_into_the_console_ring)
+{
+	struct vm_devices *vm = test_vm(1);
+	uint8_t buf[16];
+
+	for (const char *p = "hi\n"; *p; p++) {
+		ck_assert_uint_eq(inb(vm, COM1 + 5) & 0x60, 0x60); /* THRE TEMT */
+		outb(vm, COM1, (uint8_t)*p);
+	}
+	outb(vm, COM2, 'x');
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[0], buf, sizeof(buf)), 3);
+	ck_assert_mem_eq(buf, "hi\n", 3);
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[0], buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[1], buf, sizeof(buf)), 1);
+	ck_assert_uint_eq(buf[0], 'x');
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_uart_full_ring_keeps_the_newest_bytes)
+{
+	struct vm_devices *vm = test_vm(1);
+	static uint8_t buf[UART_TX_RING];
+
+	for (unsigned int i = 0; i < UART_TX_RING + 10; i++)
+		outb(vm, COM1, (uint8_t)i);
+	ck_assert_uint_eq(vm->uart[0].tx_dropped, 10);
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[0], buf, sizeof(buf)), UART_TX_RING);
+	ck_assert_uint_eq(buf[0], 10);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_uart_divisor_latch_and_scratch)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, COM1 + 3, 0x83);	/* DLAB */
+	outb(vm, COM1, 0x01);
+	outb(vm, COM1 + 1, 0x00);	/* 115200 baud */
+	ck_assert_uint_eq(inb(vm, COM1), 0x01);
+	outb(vm, COM1 + 3, 0x03);
+	ck_assert_uint_eq(vm->uart[0].divisor, 1);
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[0], (uint8_t[4]){0}, 4), 0);
+	outb(vm, COM1 + 7, 0xa5);
+	ck_assert_uint_eq(inb(vm, COM1 + 7), 0xa5);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_uart_receive_raises_irq4_only_with_out2)
+{
+	struct vm_devices *vm = test_vm(1);
+	const uint8_t in[] = "ab";
+
+	test_pic_init(vm);
+	outb(vm, COM1 + 1, 0x01);	/* ERBFI */
+	ck_assert_uint_eq(uart_rx_feed(&vm->uart[0], in, 1), 1);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0x0f, 0x04);	/* RDA */
+	outb(vm, COM1 + 4, 0x0b);	/* DTR RTS OUT2 */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x24);
+	ck_assert_uint_eq(inb(vm, COM1 + 5) & 0x01, 0x01);
+	ck_assert_uint_eq(inb(vm, COM1), 'a');
+	ck_assert_uint_eq(inb(vm, COM1 + 5) & 0x01, 0);
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0x01, 0x01);	/* none pending */
+	/* without FIFO the receiver holds one byte: the console waits */
+	ck_assert_uint_eq(uart_rx_feed(&vm->uart[0], in, 2), 1);
+	outb(vm, COM1 + 2, 0x07);	/* FIFO on, cleared */
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0xc0, 0xc0);
+	ck_assert_uint_eq(uart_rx_feed(&vm->uart[0], in, 2), 2);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_uart_thre_interrupt_cleared_by_iir_read)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, COM1 + 4, 0x08);
+	outb(vm, COM1 + 1, 0x02);	/* ETBEI: THR is empty, so at once */
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0x0f, 0x02);
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0x0f, 0x01);
+	outb(vm, COM1, 'z');
+	ck_assert_uint_eq(inb(vm, COM1 + 2) & 0x0f, 0x02);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_uart_loopback_echoes_and_mirrors_modem_lines)
+{
+	struct vm_devices *vm = test_vm(1);
+	uint8_t buf[4];
+
+	outb(vm, COM1 + 4, 0x1e);	/* LOOP, RTS, OUT1, OUT2 */
+	ck_assert_uint_eq(inb(vm, COM1 + 6) & 0xf0, 0xd0);	/* CTS RI DCD */
+	outb(vm, COM1, 0xae);
+	ck_assert_uint_eq(inb(vm, COM1), 0xae);
+	ck_assert_uint_eq(uart_tx_drain(&vm->uart[0], buf, 4), 0);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pic_delivers_by_priority_and_eoi)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	vdev_irq_pulse(vm, 4);
+	vdev_irq_pulse(vm, 1);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x21);
+	/* IRQ 4 is lower priority than IRQ 1 in service */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	outb(vm, 0x20, 0x20);		/* non-specific EOI */
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x24);
+	outb(vm, 0x20, 0x0b);		/* OCW3: read ISR */
+	ck_assert_uint_eq(inb(vm, 0x20), 0x10);
+	outb(vm, 0x20, 0x64);		/* specific EOI, IR4 */
+	ck_assert_uint_eq(inb(vm, 0x20), 0x00);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pic_slave_irq_goes_through_the_cascade)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	vdev_irq_pulse(vm, 12);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x2c);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x2c);
+	ck_assert_uint_eq(vm->pic.chip[0].isr, 0x04);
+	ck_assert_uint_eq(vm->pic.chip[1].isr, 0x10);
+	outb(vm, 0xa1, 0xff);		/* masking the slave hides it */
+	vdev_irq_pulse(vm, 9);
+	outb(vm, 0xa0, 0x20);
+	outb(vm, 0x20, 0x20);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pic_mask_and_level_triggered_elcr)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	outb(vm, 0x21, 0x08);		/* mask IRQ 3 */
+	vdev_irq_pulse(vm, 3);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	outb(vm, 0x21, 0x00);		/* the latched edge shows */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x23);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x23);
+	outb(vm, 0x20, 0x20);
+	/* level-triggered IRQ 10 re-requests until the line drops */
+	outb(vm, 0x4d1, 0x04);
+	ck_assert_uint_eq(inb(vm, 0x4d1), 0x04);
+	outb(vm, 0x4d0, 0xff);		/* IRQ 0-2 are hard-wired edge */
+	ck_assert_uint_eq(inb(vm, 0x4d0), 0xf8);
+	outb(vm, 0x4d0, 0x00);
+	vdev_irq_set(vm, 10, true);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x2a);
+	outb(vm, 0xa0, 0x20);
+	outb(vm, 0x20, 0x20);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x2a);
+	vdev_irq_set(vm, 10, false);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pic_auto_eoi_and_spurious_irq7)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, 0x20, 0x13);		/* single, ICW4 */
+	outb(vm, 0x21, 0x08);
+	outb(vm, 0x21, 0x03);		/* AEOI */
+	outb(vm, 0x21, 0x00);
+	vdev_irq_pulse(vm, 5);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x0d);
+	ck_assert_uint_eq(vm->pic.chip[0].isr, 0);
+	ck_assert_uint_eq(pic_intack(&vm->pic), 0x0f);	/* nothing: IR7 */
+	free(vm);
+}
+END_TEST
+
+static void pit_program(struct vm_devices *vm, unsigned int ch,
+			unsigned int mode, uint16_t count)
+{
+	outb(vm, 0x43, (uint8_t)(ch << 6 | 0x30 | mode << 1));
+	outb(vm, (uint16_t)(0x40 + ch), (uint8_t)count);
+	outb(vm, (uint16_t)(0x40 + ch), (uint8_t)(count >> 8));
+}
+
+static uint16_t pit_latch_read(struct vm_devices *vm, unsigned int ch)
+{
+	uint16_t v;
+
+	outb(vm, 0x43, (uint8_t)(ch << 6));
+	v = inb(vm, (uint16_t)(0x40 + ch));
+	return (uint16_t)(v | inb(vm, (uint16_t)(0x40 + ch)) << 8);
+}
+
+START_TEST(test_pit_counts_down_at_1193182_hz)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	pit_program(vm, 0, 2, 0);	/* 65536 */
+	ck_assert_uint_eq(pit_latch_read(vm, 0), 0);	/* 65536 reads as 0 */
+	test_clock_ns = 1000000;	/* 1 ms = 1193 ticks */
+	ck_assert_uint_eq(pit_latch_read(vm, 0), 65536 - 1193);
+	/* the latch holds while time goes on */
+	outb(vm, 0x43, 0x00);
+	test_clock_ns = 2000000;
+	ck_assert_uint_eq(inb(vm, 0x40), (uint8_t)(65536 - 1193));
+	ck_assert_uint_eq(inb(vm, 0x40), (65536 - 1193) >> 8);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pit_mode2_raises_irq0_periodically_through_the_pic)
+{
+	struct vm_devices *vm = test_vm(1);
+	unsigned int ticks = 0;
+
+	test_pic_init(vm);
+	pit_program(vm, 0, 2, 11932);	/* ~100 Hz */
+	for (int ms = 0; ms < 105; ms++) {	/* edges at 10.0001 ms steps */
+		test_advance(vm, 1000000);
+		if (vdev_intr_pending(vm, 0) == 0x20) {
+			ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x20);
+			outb(vm, 0x20, 0x20);
+			ticks++;
+		}
+	}
+	ck_assert_uint_eq(ticks, 10);
+	ck_assert_uint_le(vdev_next_event_ns(vm), test_clock_ns + 10000000);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pit_mode0_fires_once)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	pit_program(vm, 0, 0, 1193);	/* 1 ms */
+	test_advance(vm, 500000);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	test_advance(vm, 600000);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x20);
+	outb(vm, 0x20, 0x20);
+	test_advance(vm, 100000000);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(vdev_next_event_ns(vm), UINT64_MAX);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pit_channel2_gate_and_output_on_port_61)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, 0x61, 0x01);		/* gate on, speaker off */
+	pit_program(vm, 2, 0, 1193);
+	ck_assert_uint_eq(inb(vm, 0x61) & 0x20, 0);
+	test_clock_ns = 2000000;
+	ck_assert_uint_eq(inb(vm, 0x61) & 0x21, 0x21);
+	/* read-back status: OUT high, mode 0, LSB/MSB */
+	outb(vm, 0x43, 0xe8);		/* read-back, status only, ch 2 */
+	ck_assert_uint_eq(inb(vm, 0x42), 0xb0);
+	free(vm);
+}
+END_TEST
+
+static uint8_t cmos(struct vm_devices *vm, uint8_t idx)
+{
+	outb(vm, 0x70, idx);
+	return inb(vm, 0x71);
+}
+
+static void cmos_write(struct vm_devices *vm, uint8_t idx, uint8_t v)
+{
+	outb(vm, 0x70, idx);
+	outb(vm, 0x71, v);
+}
+
+START_TEST(test_rtc_reads_the_configured_time_in_bcd)
+{
+	struct vm_devices *vm = test_vm(2);
+
+	ck_assert_uint_eq(cmos(vm, 0x00), 0x56);
+	ck_assert_uint_eq(cmos(vm, 0x02), 0x34);
+	ck_assert_uint_eq(cmos(vm, 0x04), 0x12);
+	ck_assert_uint_eq(cmos(vm, 0x06), 0x05);	/* Thursday */
+	ck_assert_uint_eq(cmos(vm, 0x07), 0x29);
+	ck_assert_uint_eq(cmos(vm, 0x08), 0x02);
+	ck_assert_uint_eq(cmos(vm, 0x09), 0x24);
+	ck_assert_uint_eq(cmos(vm, 0x32), 0x20);
+	ck_assert_uint_eq(cmos(vm, 0x0d), 0x80);	/* VRT */
+	test_clock_ns = 10ull * VDEV_NS_PER_SEC;
+	ck_assert_uint_eq(cmos(vm, 0x00), 0x06);
+	ck_assert_uint_eq(cmos(vm, 0x02), 0x35);
+	/* binary, 12-hour mode */
+	cmos_write(vm, 0x0b, 0x04);
+	ck_assert_uint_eq(cmos(vm, 0x00), 6);
+	ck_assert_uint_eq(cmos(vm, 0x04), 0x80 | 12);	/* 12 PM */
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_rtc_set_bit_sets_the_time)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	cmos_write(vm, 0x0b, 0x82);	/* SET, BCD, 24h */
+	cmos_write(vm, 0x09, 0x99);
+	cmos_write(vm, 0x08, 0x12);
+	cmos_write(vm, 0x07, 0x31);
+	cmos_write(vm, 0x04, 0x23);
+	cmos_write(vm, 0x02, 0x59);
+	cmos_write(vm, 0x00, 0x58);
+	test_clock_ns = 5ull * VDEV_NS_PER_SEC;	/* frozen while SET */
+	ck_assert_uint_eq(cmos(vm, 0x00), 0x58);
+	cmos_write(vm, 0x32, 0x19);
+	cmos_write(vm, 0x0b, 0x02);
+	test_clock_ns += 2ull * VDEV_NS_PER_SEC;	/* 1999-12-31 23:59:60 -> 2000 */
+	ck_assert_uint_eq(cmos(vm, 0x00), 0x00);
+	ck_assert_uint_eq(cmos(vm, 0x09), 0x00);
+	ck_assert_uint_eq(cmos(vm, 0x08), 0x01);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_rtc_periodic_interrupt_on_irq8_until_c_is_read)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	cmos_write(vm, 0x0a, 0x26);	/* 1024 Hz */
+	cmos_write(vm, 0x0b, 0x42);	/* PIE */
+	test_advance(vm, 1000000);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x28);
+	ck_assert_uint_eq(cmos(vm, 0x0c), 0xc0);	/* IRQF PF */
+	ck_assert_uint_eq(cmos(vm, 0x0c), 0x00);
+	ck_assert_uint_le(vdev_next_event_ns(vm), test_clock_ns + 976563);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_rtc_update_in_progress_before_each_second)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_clock_ns = 500000000;
+	ck_assert_uint_eq(cmos(vm, 0x0a) & 0x80, 0);
+	test_clock_ns = 999900000;
+	ck_assert_uint_eq(cmos(vm, 0x0a) & 0x80, 0x80);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_cmos_memory_size_bytes)
+{
+	struct vm_devices *vm = test_vm(3);
+
+	ck_assert_uint_eq(cmos(vm, 0x15) | cmos(vm, 0x16) << 8, 640);
+	ck_assert_uint_eq(cmos(vm, 0x17) | cmos(vm, 0x18) << 8, 0xffff);
+	ck_assert_uint_eq(cmos(vm, 0x34) | cmos(vm, 0x35) << 8,
+			  (TEST_RAM - (16 << 20)) >> 16);
+	ck_assert_uint_eq(cmos(vm, 0x5f), 2);
+	cmos_write(vm, 0x40, 0x77);	/* plain CMOS RAM */
+	ck_assert_uint_eq(cmos(vm, 0xc0), 0x77);	/* bit 7: NMI mask */
+	free(vm);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("vdev_legacy");
+
+	tcase_add_test(tc, test_uart_transmits_into_the_console_ring);
+	tcase_add_test(tc, test_uart_full_ring_keeps_the_newest_bytes);
+	tcase_add_test(tc, test_uart_divisor_latch_and_scratch);
+	tcase_add_test(tc, test_uart_receive_raises_irq4_only_with_out2);
+	tcase_add_test(tc, test_uart_thre_interrupt_cleared_by_iir_read);
+	tcase_add_test(tc, test_uart_loopback_echoes_and_mirrors_modem_lines);
+	tcase_add_test(tc, test_pic_delivers_by_priority_and_eoi);
+	tcase_add_test(tc, test_pic_slave_irq_goes_through_the_cascade);
+	tcase_add_test(tc, test_pic_mask_and_level_triggered_elcr);
+	tcase_add_test(tc, test_pic_auto_eoi_and_spurious_irq7);
+	tcase_add_test(tc, test_pit_counts_down_at_1193182_hz);
+	tcase_add_test(tc, test_pit_mode2_raises_irq0_periodically_through_the_pic);
+	tcase_add_test(tc, test_pit_mode0_fires_once);
+	tcase_add_test(tc, test_pit_channel2_gate_and_output_on_port_61);
+	tcase_add_test(tc, test_rtc_reads_the_configured_time_in_bcd);
+	tcase_add_test(tc, test_rtc_set_bit_sets_the_time);
+	tcase_add_test(tc, test_rtc_periodic_interrupt_on_irq8_until_c_is_read);
+	tcase_add_test(tc, test_rtc_update_in_progress_before_each_second);
+	tcase_add_test(tc, test_cmos_memory_size_bytes);
+	return check_run("vdev_legacy", tc);
+}
