@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Loading a guest without firmware: the Linux x86 boot protocol (bzImage,
+ * initrd, command line; Documentation/x86/boot.rst, "32-bit Boot
+ * Protocol") and Multiboot v1 (Multiboot Specification 0.6.96), plus the
+ * platform tables such a guest reads: the E820 map and the Intel MP table
+ * (MultiProcessor Specification 1.4).
+ *
+ * The loaders write into guest memory only through struct guest_mem, so
+ * the vmkernel can back it with its NPT-mapped pages and host tests with a
+ * malloc'd buffer. On success they return the CPU state to start the
+ * vCPU in (struct boot_entry); on failure a status and a message a person
+ * can act on, and guest memory may be half written (the VM is not started).
+ */
+#ifndef VMM_BOOT_BOOT_H
+#define VMM_BOOT_BOOT_H
+
+#include "vmm/platform.h"
+
+/* Guest-physical layout below 1 MiB used by the loaders. */
+#define BOOT_GDT_ADDR		0x00000800u	/* flat GDT for the entry state */
+#define BOOT_MB_INFO_ADDR	0x00009000u	/* Multiboot info and its data */
+#define BOOT_MB_INFO_END	0x00010000u
+#define BOOT_ZERO_PAGE_ADDR	0x00010000u	/* Linux boot_params */
+#define BOOT_CMDLINE_ADDR	0x00020000u	/* Linux command line */
+#define BOOT_CMDLINE_MAX	0x00010000u
+#define BOOT_EBDA_ADDR		0x0009fc00u	/* reserved top of base memory */
+#define BOOT_BIOS_ADDR		0x000f0000u	/* reserved: the MP table lives here */
+#define BOOT_MPTABLE_ADDR	BOOT_BIOS_ADDR
+#define BOOT_HIGH_MEM		0x00100000u	/* 1 MiB: kernels load here */
+/* RAM above this goes above 4 GiB: the gap holds the IOAPIC and LAPIC pages. */
+#define BOOT_LOW_RAM_TOP	0xe0000000ull
+#define BOOT_4G			0x100000000ull
+
+/* Segment selectors of the entry GDT (Linux boot.rst: __BOOT_CS, __BOOT_DS). */
+#define BOOT_CS			0x10
+#define BOOT_DS			0x18
+#define BOOT_GDT_ENTRIES	4
+
+struct guest_mem {
+	void *ctx;
+	uint64_t ram_size;	/* bytes of guest RAM (the E820 map is built from it) */
+	/* copy len bytes to guest-physical gpa; false if not RAM */
+	bool (*write)(void *ctx, uint64_t gpa, const void *src, size_t len);
+	/* zero len bytes at gpa; false if not RAM */
+	bool (*zero)(void *ctx, uint64_t gpa, size_t len);
+};
+
+enum boot_status {
+	BOOT_OK = 0,
+	BOOT_BAD_IMAGE,		/* not the format, or inconsistent headers */
+	BOOT_TRUNCATED,		/* the image ends before its headers say */
+	BOOT_UNSUPPORTED,	/* valid but asks for what is not offered */
+	BOOT_NO_ROOM,		/* does not fit guest RAM */
+	BOOT_MEM_FAILED,	/* a guest_mem callback refused */
+};
+
+/*
+ * Start state of the boot vCPU: 32-bit protected mode, paging off,
+ * interrupts off (EFLAGS = 0x2), CS = BOOT_CS and DS/ES/SS/FS/GS = BOOT_DS
+ * flat 4 GiB (base 0, limit 0xFFFFFFFF, CS execute/read 32-bit, data
+ * read/write), GDTR as below.
+ */
+struct boot_entry {
+	uint32_t eip, eax, ebx, ecx, edx, esi, edi, ebp, esp;
+	uint32_t gdt_base;
+	uint16_t gdt_limit;
+};
+
+struct boot_result {
+	enum boot_status status;
+	const char *msg;	/* static text for the VM's log */
+	struct boot_entry entry;
+	uint32_t kernel_start, kernel_end;	/* guest-physical, end exclusive */
+	uint32_t initrd_addr, initrd_size;	/* Linux */
+};
+
+/* Address range types of the E820 map (ACPI 6.4 §15.1). */
+#define E820_RAM		1
+#define E820_RESERVED		2
+#define E820_MAX_ENTRIES	8
+
+struct e820_entry {
+	uint64_t addr, size;
+	uint32_t type;
+};
+
+/* The guest's memory map for ram_size bytes of RAM; returns the count. */
+unsigned int boot_e820(uint64_t ram_size, struct e820_entry *map);
+/* Bytes of RAM from 1 MiB up to the first hole. */
+uint64_t boot_high_ram_end(uint64_t ram_size);
+
+/* Write the flat GDT and fill the entry's segment state. */
+bool boot_write_gdt(const struct guest_mem *mem, struct boot_entry *entry);
+
+/* Helpers for the loaders: a failed result with its message. */
+struct boot_result boot_fail(enum boot_status status, const char *msg);
+
+struct linux_boot_args {
+	const uint8_t *kernel;		/* bzImage */
+	size_t kernel_len;
+	const uint8_t *initrd;		/* NULL: none */
+	size_t initrd_len;
+	const char *cmdline;		/* NUL-terminated; NULL: empty */
+};
+
+struct boot_result linux_boot_load(const struct guest_mem *mem,
+				   const struct linux_boot_args *args);
+
+struct multiboot_module {
+	const uint8_t *data;
+	size_t len;
+	const char *string;		/* the module's command line */
+};
+
+struct multiboot_args {
+	const uint8_t *kernel;
+	size_t kernel_len;
+	const char *cmdline;		/* NULL: empty */
+	const struct multiboot_module *modules;
+	unsigned int nr_modules;
+};
+
+struct boot_result multiboot_load(const struct guest_mem *mem,
+				  const struct multiboot_args *args);
+
+/* Intel MP table for nr_cpus CPUs (LAPIC IDs 0..n-1) and the IOAPIC. */
+enum boot_status mptable_write(const struct guest_mem *mem,
+			       unsigned int nr_cpus, uint8_t ioapic_id,
+			       uint32_t ioapic_addr);
+
+#endif /* VMM_BOOT_BOOT_H */

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Multiboot v1 loader (Multiboot Specification 0.6.96): header search
+ * (§3.1.1-3.1.4), ELF32 or a.out-kludge loading, modules, and the
+ * Multiboot information structure (§3.3) with memory sizes, the memory
+ * map, the command line and the boot loader name. Machine state at entry
+ * as §3.2: EAX = 0x2BADB002, EBX = the info structure, flat segments,
+ * paging and interrupts off.
+ */
+#include "vmm/boot/boot.h"
+#include "vmm/bytes.h"
+
+#define MB_HEADER_MAGIC		0x1badb002u
+#define MB_BOOTLOADER_MAGIC	0x2badb002u
+#define MB_SEARCH_LEN		8192	/* header within the first 8 KiB */
+#define MB_HEADER_ALIGN		4
+#define MB_HEADER_LEN		12	/* magic, flags, checksum */
+#define MB_AOUT_HEADER_LEN	32	/* + header/load/load_end/bss_end/entry addr */
+
+/* Header flags; bits 0-15 are requirements the loader must meet. */
+#define MB_PAGE_ALIGN		0x00000001u	/* modules page aligned */
+#define MB_MEMORY_INFO		0x00000002u	/* mem_* and mmap wanted */
+#define MB_VIDEO_MODE		0x00000004u	/* a preference: text mode given */
+#define MB_REQUIRED_MASK	0x0000ffffu
+#define MB_UNDERSTOOD		(MB_PAGE_ALIGN | MB_MEMORY_INFO | MB_VIDEO_MODE)
+#define MB_AOUT_KLUDGE		0x00010000u
+
+/* Info structure (§3.3). */
+#define MBI_FLAGS		0
+#define MBI_MEM_LOWER		4
+#define MBI_MEM_UPPER		8
+#define MBI_CMDLINE		16
+#define MBI_MODS_COUNT		20
+#define MBI_MODS_ADDR		24
+#define MBI_MMAP_LENGTH		44
+#define MBI_MMAP_ADDR		48
+#define MBI_BOOT_LOADER_NAME	64
+#define MBI_SIZE		88
+#define MBI_F_MEM		0x001
+#define MBI_F_CMDLINE		0x004
+#define MBI_F_MODS		0x008
+#define MBI_F_MMAP		0x040
+#define MBI_F_LOADER_NAME	0x200
+#define MB_MMAP_ENTRY		24	/* size field + 20 bytes */
+#define MB_MOD_ENTRY		16	/* mod_start, mod_end, string, reserved */
+
+/* ELF32 (System V ABI, Intel386 supplement). */
+#define EI_CLASS		4
+#define EI_DATA			5
+#define ELFCLASS32		1
+#define ELFDATA2LSB		1
+#define ET_EXEC			2
+#define EM_386			3
+#define PT_LOAD			1
+#define EH_TYPE			16
+#define EH_MACHINE		18
+#define EH_ENTRY		24
+#define EH_PHOFF		28
+#define EH_PHENTSIZE		42
+#define EH_PHNUM		44
+#define EH_SIZE			52
+#define PH_TYPE			0
+#define PH_OFFSET		4
+#define PH_PADDR		12
+#define PH_FILESZ		16
+#define PH_MEMSZ		20
+#define PH_SIZE			32
+
+#define PAGE			0x1000u
+#define LOADER_NAME		"vmk"
+
+struct mb_load {
+	const struct guest_mem *mem;
+	uint64_t ram_end;
+	uint32_t start, end, entry;
+};
+
+static uint32_t page_up(uint64_t v)
+{
+	return (uint32_t)((v + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+}
+
+/* Copy file bytes and zero the rest of [addr, addr + memsz). */
+static struct boot_result load_segment(struct mb_load *ld, uint32_t addr,
+				       const uint8_t *src, uint32_t filesz,
+				       uint32_t memsz)
+{
+	const struct guest_mem *mem = ld->mem;
+
+	if (addr < BOOT_HIGH_MEM || (uint64_t)addr + memsz > ld->ram_end)
+		return boot_fail(BOOT_NO_ROOM, "Multiboot: kernel segment outside guest RAM above 1 MiB");
+	if ((filesz && !mem->write(mem->ctx, addr, src, filesz)) ||
+	    (memsz > filesz && !mem->zero(mem->ctx, addr + filesz, memsz - filesz)))
+		return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
+	if (addr < ld->start)
+		ld->start = addr;
+	if (addr + memsz > ld->end)
+		ld->end = addr + memsz;
+	return boot_fail(BOOT_OK, "ok");
+}
+
+static struct boot_result load_aout(struct mb_load *ld, const uint8_t *img,
+				    size_t len, uint32_t hdr_off)
+{
+	const uint8_t *h = img + hdr_off;
+	uint32_t header_addr = vmm_get32(h + 12), load_addr = vmm_get32(h + 16);
+	uint32_t load_end = vmm_get32(h + 20), bss_end = vmm_get32(h + 24);
+	uint32_t file_off, load_len, mem_len;
+
+	if (hdr_off + MB_AOUT_HEADER_LEN > len)
+		return boot_fail(BOOT_TRUNCATED, "Multiboot: a.out header cut off");
+	if (header_addr < load_addr || header_addr - load_addr > hdr_off)
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: header_addr/load_addr inconsistent with the header's file offset");
+	file_off = hdr_off - (header_addr - load_addr);
+	load_len = load_end ? load_end - load_addr : (uint32_t)(len - file_off);
+	if (load_end && (load_end < load_addr || load_len > len - file_off))
+		return boot_fail(BOOT_TRUNCATED, "Multiboot: load_end_addr beyond the end of the file");
+	mem_len = load_len;
+	if (bss_end) {
+		if (bss_end < load_addr + load_len)
+			return boot_fail(BOOT_BAD_IMAGE, "Multiboot: bss_end_addr below load_end_addr");
+		mem_len = bss_end - load_addr;
+	}
+	ld->entry = vmm_get32(h + 28);
+	return load_segment(ld, load_addr, img + file_off, load_len, mem_len);
+}
+
+static struct boot_result load_elf(struct mb_load *ld, const uint8_t *img,
+				   size_t len)
+{
+	uint32_t phoff, phentsize, phnum;
+	struct boot_result r = boot_fail(BOOT_BAD_IMAGE, "Multiboot: ELF has no PT_LOAD segment");
+
+	if (len < EH_SIZE || img[0] != 0x7f || img[1] != 'E' || img[2] != 'L' ||
+	    img[3] != 'F')
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no a.out kludge and not an ELF file");
+	if (img[EI_CLASS] != ELFCLASS32 || img[EI_DATA] != ELFDATA2LSB ||
+	    vmm_get16(img + EH_TYPE) != ET_EXEC ||
+	    vmm_get16(img + EH_MACHINE) != EM_386)
+		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: ELF is not a 32-bit i386 executable");
+	phoff = vmm_get32(img + EH_PHOFF);
+	phentsize = vmm_get16(img + EH_PHENTSIZE);
+	phnum = vmm_get16(img + EH_PHNUM);
+	if (phentsize < PH_SIZE || phoff > len ||
+	    (uint64_t)phnum * phentsize > len - phoff)
+		return boot_fail(BOOT_TRUNCATED, "Multiboot: ELF program headers beyond the end of the file");
+	for (uint32_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = img + phoff + i * phentsize;
+		uint32_t off = vmm_get32(ph + PH_OFFSET);
+		uint32_t filesz = vmm_get32(ph + PH_FILESZ);
+		uint32_t memsz = vmm_get32(ph + PH_MEMSZ);
+
+		if (vmm_get32(ph + PH_TYPE) != PT_LOAD || memsz == 0)
+			continue;
+		if (off > len || filesz > len - off)
+			return boot_fail(BOOT_TRUNCATED, "Multiboot: ELF segment beyond the end of the file");
+		if (memsz < filesz)
+			return boot_fail(BOOT_BAD_IMAGE, "Multiboot: ELF segment with p_memsz < p_filesz");
+		r = load_segment(ld, vmm_get32(ph + PH_PADDR), img + off,
+				 filesz, memsz);
+		if (r.status != BOOT_OK)
+			return r;
+	}
+	ld->entry = vmm_get32(img + EH_ENTRY);
+	return r;
+}
+
+/* Bump allocator over the info area below 1 MiB. */
+struct mb_info_area {
+	const struct guest_mem *mem;
+	uint32_t next;
+	bool ok;
+};
+
+static uint32_t info_put_at(struct mb_info_area *a, const void *p, size_t len,
+			   uint32_t align)
+{
+	uint32_t addr = (a->next + align - 1) & ~(align - 1);
+
+	if (!a->ok || addr + len > BOOT_MB_INFO_END) {
+		a->ok = false;
+		return 0;
+	}
+	a->ok = a->mem->write(a->mem->ctx, addr, p, len);
+	a->next = addr + (uint32_t)len;
+	return addr;
+}
+
+static uint32_t info_put(struct mb_info_area *a, const void *p, size_t len)
+{
+	return info_put_at(a, p, len, 4);
+}
+
+static uint32_t info_str(struct mb_info_area *a, const char *s)
+{
+	size_t n = 0;
+	uint32_t addr;
+
+	while (s && s[n] && n < BOOT_MB_INFO_END)
+		n++;
+	addr = info_put_at(a, s ? s : "", n, 1);
+	info_put_at(a, "", 1, 1);	/* the terminating NUL */
+	return addr;
+}
+
+static void put_mmap(struct mb_info_area *a, uint64_t ram_size, uint8_t *mbi)
+{
+	struct e820_entry map[E820_MAX_ENTRIES];
+	unsigned int n = boot_e820(ram_size, map);
+	uint32_t first = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t e[MB_MMAP_ENTRY];
+		uint32_t at;
+
+		vmm_put32(e, MB_MMAP_ENTRY - 4);
+		vmm_put64(e + 4, map[i].addr);
+		vmm_put64(e + 12, map[i].size);
+		vmm_put32(e + 20, map[i].type);
+		at = info_put(a, e, sizeof(e));
+		first = i == 0 ? at : first;
+	}
+	vmm_put32(mbi + MBI_MMAP_ADDR, first);
+	vmm_put32(mbi + MBI_MMAP_LENGTH, n * MB_MMAP_ENTRY);
+}
+
+/* Modules go page-aligned after the kernel; their table into the info area. */
+static struct boot_result put_modules(struct mb_load *ld,
+				      struct mb_info_area *a,
+				      const struct multiboot_args *args,
+				      uint8_t *mbi)
+{
+	uint8_t tab[MB_MOD_ENTRY];
+	uint32_t at = page_up(ld->end), first = 0;
+
+	for (unsigned int i = 0; i < args->nr_modules; i++) {
+		const struct multiboot_module *m = &args->modules[i];
+		uint32_t slot;
+
+		if ((uint64_t)at + m->len > ld->ram_end)
+			return boot_fail(BOOT_NO_ROOM, "Multiboot: modules do not fit in guest RAM");
+		if (m->len && !ld->mem->write(ld->mem->ctx, at, m->data, m->len))
+			return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
+		vmm_put32(tab, at);
+		vmm_put32(tab + 4, at + (uint32_t)m->len);
+		vmm_put32(tab + 8, info_str(a, m->string));
+		vmm_put32(tab + 12, 0);
+		slot = info_put(a, tab, sizeof(tab));
+		first = i == 0 ? slot : first;
+		at = page_up((uint64_t)at + m->len);
+	}
+	vmm_put32(mbi + MBI_MODS_COUNT, args->nr_modules);
+	vmm_put32(mbi + MBI_MODS_ADDR, first);
+	return boot_fail(BOOT_OK, "ok");
+}
+
+/* Offset of a valid header in the first 8 KiB, or -1. */
+static int32_t find_header(const uint8_t *img, size_t len)
+{
+	for (uint32_t off = 0; off + MB_HEADER_LEN <= len && off < MB_SEARCH_LEN;
+	     off += MB_HEADER_ALIGN) {
+		uint32_t magic = vmm_get32(img + off);
+
+		if (magic == MB_HEADER_MAGIC &&
+		    magic + vmm_get32(img + off + 4) + vmm_get32(img + off + 8) == 0)
+			return (int32_t)off;
+	}
+	return -1;
+}
+
+struct boot_result multiboot_load(const struct guest_mem *mem,
+				  const struct multiboot_args *args)
+{
+	struct mb_load ld = { .mem = mem, .ram_end = boot_high_ram_end(mem->ram_size),
+			      .start = UINT32_MAX, .end = 0 };
+	struct mb_info_area area = { .mem = mem, .next = BOOT_MB_INFO_ADDR + MBI_SIZE, .ok = true };
+	uint8_t mbi[MBI_SIZE] = { 0 };
+	struct boot_result r;
+	uint32_t flags;
+	int32_t off;
+
+	if (!args->kernel)
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no kernel given");
+	off = find_header(args->kernel, args->kernel_len);
+	if (off < 0)
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no header (magic 0x1BADB002 with valid checksum) in the first 8 KiB");
+	flags = vmm_get32(args->kernel + off + 4);
+	if (flags & MB_REQUIRED_MASK & ~MB_UNDERSTOOD)
+		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: header requires a feature this loader lacks (flags bits 3-15)");
+	if (flags & MB_AOUT_KLUDGE)
+		r = load_aout(&ld, args->kernel, args->kernel_len, (uint32_t)off);
+	else
+		r = load_elf(&ld, args->kernel, args->kernel_len);
+	if (r.status != BOOT_OK)
+		return r;
+
+	vmm_put32(mbi + MBI_FLAGS, MBI_F_MEM | MBI_F_CMDLINE | MBI_F_MODS |
+		  MBI_F_MMAP | MBI_F_LOADER_NAME);
+	vmm_put32(mbi + MBI_MEM_LOWER, BOOT_EBDA_ADDR / 1024);
+	vmm_put32(mbi + MBI_MEM_UPPER, (uint32_t)((ld.ram_end - BOOT_HIGH_MEM) / 1024));
+	put_mmap(&area, mem->ram_size, mbi);
+	vmm_put32(mbi + MBI_CMDLINE, info_str(&area, args->cmdline));
+	vmm_put32(mbi + MBI_BOOT_LOADER_NAME, info_str(&area, LOADER_NAME));
+	r = put_modules(&ld, &area, args, mbi);
+	if (r.status != BOOT_OK)
+		return r;
+	if (!area.ok)
+		return boot_fail(BOOT_NO_ROOM, "Multiboot: command line and module strings overflow the info area (28 KiB)");
+	if (!mem->write(mem->ctx, BOOT_MB_INFO_ADDR, mbi, sizeof(mbi)) ||
+	    !boot_write_gdt(mem, &r.entry))
+		return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
+
+	r.status = BOOT_OK;
+	r.msg = "Multiboot kernel loaded";
+	r.entry.eip = ld.entry;
+	r.entry.eax = MB_BOOTLOADER_MAGIC;
+	r.entry.ebx = BOOT_MB_INFO_ADDR;
+	r.entry.ecx = r.entry.edx = r.entry.esi = r.entry.edi = 0;
+	r.entry.ebp = r.entry.esp = 0;
+	r.kernel_start = ld.start;
+	r.kernel_end = ld.end;
+	r.initrd_addr = r.initrd_size = 0;
+	return r;
+}
