@@ -15,9 +15,11 @@ linux_source_version() {
 		die "linux-source-6.1 is not installed (run ci/install-deps)"
 }
 
-# Cache key of the COS kernel: source version + config fragment + this script.
+# Cache key of the COS kernel: source version + config fragment + recipe.
+# Bump VMK_COS_KERNEL_RECIPE when ci/cos-kernel changes what it builds.
+VMK_COS_KERNEL_RECIPE=1
 cos_kernel_key() {
-	{ linux_source_version; cat "$VMK_TOP/ci/cos-kernel.config" "$VMK_TOP/ci/cos-kernel"; } |
+	{ linux_source_version; cat "$VMK_TOP/ci/cos-kernel.config"; echo "recipe $VMK_COS_KERNEL_RECIPE"; } |
 		sha256sum | cut -c1-16
 }
 
