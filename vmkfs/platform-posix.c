@@ -10,6 +10,7 @@
  * way a power cut between two writes would.
  */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64	/* images beyond 2 GiB on 32-bit COS */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

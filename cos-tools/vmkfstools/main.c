@@ -5,6 +5,7 @@
  * is named DEVICE:/path. See docs/vmkfstools.md for verbs and exit codes.
  */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64	/* images beyond 2 GiB on 32-bit COS */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
