@@ -224,18 +224,23 @@ static void put_mmap(struct mb_info_area *a, uint64_t ram_size, uint8_t *mbi)
 	vmm_put32(mbi + MBI_MMAP_LENGTH, n * MB_MMAP_ENTRY);
 }
 
-/* Modules go page-aligned after the kernel; their table into the info area. */
+/* Modules go page-aligned after the kernel; their table (an array) into the info area. */
 static struct boot_result put_modules(struct mb_load *ld,
 				      struct mb_info_area *a,
 				      const struct multiboot_args *args,
 				      uint8_t *mbi)
 {
-	uint8_t tab[MB_MOD_ENTRY];
-	uint32_t at = page_up(ld->end), first = 0;
+	uint32_t at = page_up(ld->end), table = 0;
+	uint8_t tab[MB_MOD_ENTRY] = { 0 };
 
+	/* reserve the array first: the strings follow it */
 	for (unsigned int i = 0; i < args->nr_modules; i++) {
+		uint32_t slot = info_put(a, tab, sizeof(tab));
+
+		table = i == 0 ? slot : table;
+	}
+	for (unsigned int i = 0; i < args->nr_modules && a->ok; i++) {
 		const struct multiboot_module *m = &args->modules[i];
-		uint32_t slot;
 
 		if ((uint64_t)at + m->len > ld->ram_end)
 			return boot_fail(BOOT_NO_ROOM, "Multiboot: modules do not fit in guest RAM");
@@ -244,13 +249,13 @@ static struct boot_result put_modules(struct mb_load *ld,
 		vmm_put32(tab, at);
 		vmm_put32(tab + 4, at + (uint32_t)m->len);
 		vmm_put32(tab + 8, info_str(a, m->string));
-		vmm_put32(tab + 12, 0);
-		slot = info_put(a, tab, sizeof(tab));
-		first = i == 0 ? slot : first;
+		if (!ld->mem->write(ld->mem->ctx, table + i * MB_MOD_ENTRY, tab,
+				    sizeof(tab)))
+			return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
 		at = page_up((uint64_t)at + m->len);
 	}
 	vmm_put32(mbi + MBI_MODS_COUNT, args->nr_modules);
-	vmm_put32(mbi + MBI_MODS_ADDR, first);
+	vmm_put32(mbi + MBI_MODS_ADDR, table);
 	return boot_fail(BOOT_OK, "ok");
 }
 

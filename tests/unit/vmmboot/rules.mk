@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmm/boot/ tests: Linux boot protocol, Multiboot v1, MP table, E820.
+VMM_BOOT_SRCS := $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmm/boot/*.c)))
+UNIT_TESTS += test_boot_linux test_boot_multiboot
+test_boot_linux_SRCS := tests/unit/vmmboot/test_boot_linux.c $(VMM_BOOT_SRCS)
+test_boot_multiboot_SRCS := tests/unit/vmmboot/test_boot_multiboot.c $(VMM_BOOT_SRCS)
+# The unit rule takes CFLAGS only: the kernel's path rides on a target-specific value.
+$(OUT)/test_boot_multiboot: CFLAGS += -DMBTEST_ELF='"$(BUILD)/guest/mbtest.elf"'
+
+# The Multiboot test loads the project's own test kernel as well.
+$(OUT)/test_boot_multiboot: $(BUILD)/guest/mbtest.elf
+$(BUILD)/guest/mbtest.elf: $(wildcard $(TOP)/tests/guest/Makefile $(TOP)/tests/guest/mbtest/*)
+	$(MAKE) -s -C $(TOP)/tests/guest BUILD=$(BUILD)
