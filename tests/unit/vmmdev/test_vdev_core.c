@@ -190,6 +190,27 @@ START_TEST(test_pm1a_slp_en_s5_powers_off_and_first_reason_wins)
 }
 END_TEST
 
+START_TEST(test_two_vms_share_no_device_state)
+{
+	struct vm_devices *a = test_vm(1), *b = test_vm(2);
+	uint8_t buf[4];
+
+	test_pic_init(a);
+	outb(a, 0x3f8, 'A');
+	outb(a, 0x3ff, 0x11);
+	vdev_irq_pulse(a, 1);
+	outb(a, 0xcf9, 0x06);
+	ck_assert_uint_eq(uart_tx_drain(&b->uart[0], buf, 4), 0);
+	ck_assert_uint_eq(inb(b, 0x3ff), 0);
+	ck_assert_int_eq(vdev_intr_pending(b, 0), VDEV_NO_VECTOR);
+	ck_assert_int_eq(vdev_intr_pending(a, 0), 0x21);
+	ck_assert_int_eq(b->status, VDEV_RUNNING);
+	ck_assert_int_eq(a->status, VDEV_RESET_REQUESTED);
+	free(a);
+	free(b);
+}
+END_TEST
+
 static uint32_t rnd(void)
 {
 	return (uint32_t)random();
@@ -329,6 +350,7 @@ int main(void)
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
 	tcase_add_test(tc, test_pm1a_slp_en_s5_powers_off_and_first_reason_wins);
+	tcase_add_test(tc, test_two_vms_share_no_device_state);
 	tcase_add_test(tc, test_garbage_on_every_register_of_every_device);
 	tcase_add_loop_test(tc, test_random_garbage_on_all_ports_and_device_pages, 0, 4);
 	return check_run("vdev_core", tc);
