@@ -18,6 +18,9 @@
  *	vdev_intr_pending/ack     inject an external interrupt
  *	vdev_next_event_ns        when to wake a halted vCPU
  *	vm->status                stop, reset or power off the VM
+ *
+ * Not thread-safe: the vmkernel serialises all calls for one VM (a per-VM
+ * lock around each exit's device work); different VMs need no locking.
  */
 #ifndef VMM_DEVICES_H
 #define VMM_DEVICES_H
