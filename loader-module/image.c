@@ -37,31 +37,40 @@ static int find_note(struct vmk_image *img, const struct elf32_phdr *p,
 	return 0;
 }
 
-static void find_symbols(struct vmk_image *img)
+/*
+ * The symbol table the panic report needs. A section table cut off by a
+ * truncated file is refused like any other truncation; an image without
+ * sections (stripped) loads without symbols.
+ */
+static int find_symbols(struct vmk_image *img, char *err, size_t errlen)
 {
 	const struct elf32_hdr *eh = img->eh;
 	const struct elf32_shdr *sh;
 	unsigned int i;
 
-	if (!eh->e_shoff || eh->e_shentsize != sizeof(*sh) ||
+	if (!eh->e_shoff)
+		return 0;
+	if (eh->e_shentsize != sizeof(*sh) ||
 	    !in_file(img, eh->e_shoff, eh->e_shnum * sizeof(*sh)))
-		return;
+		return FAIL("truncated: section headers past end of file");
 	sh = (const void *)(img->data + eh->e_shoff);
 	for (i = 0; i < eh->e_shnum; i++) {
 		const struct elf32_shdr *str;
 
+		if (sh[i].sh_type != SHT_NOBITS &&
+		    !in_file(img, sh[i].sh_offset, sh[i].sh_size))
+			return FAIL("truncated: section %u past end of file", i);
 		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
 			continue;
 		str = &sh[sh[i].sh_link];
-		if (!in_file(img, sh[i].sh_offset, sh[i].sh_size) ||
-		    !in_file(img, str->sh_offset, str->sh_size))
-			return;
+		if (!in_file(img, str->sh_offset, str->sh_size))
+			return FAIL("truncated: string table past end of file");
 		img->symtab = img->data + sh[i].sh_offset;
 		img->symtab_size = sh[i].sh_size;
 		img->strtab = (const char *)img->data + str->sh_offset;
 		img->strtab_size = str->sh_size;
-		return;
 	}
+	return 0;
 }
 
 int vmk_image_parse(const void *data, size_t size, struct vmk_image *img,
@@ -131,6 +140,5 @@ int vmk_image_parse(const void *data, size_t size, struct vmk_image *img,
 	}
 	if (!entry_ok || !boot_ok)
 		return FAIL("entry point or boot info outside the image");
-	find_symbols(img);
-	return 0;
+	return find_symbols(img, err, errlen);
 }

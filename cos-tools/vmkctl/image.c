@@ -93,15 +93,25 @@ static int check_segments(struct check *c, Elf *elf, const GElf_Ehdr *eh)
 	return 0;
 }
 
-static void count_symbols(struct check *c, Elf *elf)
+/* Sections must lie in the file too: the panic report needs the symbols. */
+static int check_sections(struct check *c, Elf *elf, const GElf_Ehdr *eh)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
-	while ((scn = elf_nextscn(elf, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB &&
-		    sh.sh_entsize)
+	if (eh->e_shoff && eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize >
+			   (uint64_t)c->size)
+		return bad(c, "truncated: section headers past end of file");
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh))
+			return bad(c, "truncated: bad section header");
+		if (sh.sh_type != SHT_NOBITS &&
+		    sh.sh_offset + sh.sh_size > (uint64_t)c->size)
+			return bad(c, "truncated: a section ends past end of file");
+		if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize)
 			c->nsyms = sh.sh_size / sh.sh_entsize;
+	}
+	return 0;
 }
 
 static int check_image(struct check *c, Elf *elf)
@@ -123,7 +133,8 @@ static int check_image(struct check *c, Elf *elf)
 		return 1;
 	if (c->note->vbase != VMK_VBASE)
 		return bad(c, "image linked for another base address");
-	count_symbols(c, elf);
+	if (check_sections(c, elf, &eh))
+		return 1;
 	printf("%s: vmkernel image %.*s, ABI %u, entry %#llx, %llu KiB loaded, %zu symbols\n",
 	       c->file, VMK_VERSION_LEN, c->note->version,
 	       c->note->abi_version, (unsigned long long)eh.e_entry,
