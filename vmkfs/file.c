@@ -188,7 +188,10 @@ int vmkfs_create(struct vmkfs_vol *vol, const char *path, uint64_t size,
 	char name[VMKFS_NAME_MAX + 1];
 	struct vmkfs_inode dir, ino;
 	uint32_t *map = NULL;
-	uint64_t n = (size + vol->bs - 1) / vol->bs;
+	/* small thin files live in sub-blocks, as ESX keeps descriptors */
+	bool sub = alloc == VMKFS_THIN && size <= vol->sbc.data_size;
+	uint64_t bsz = sub ? vol->sbc.data_size : vol->bs;
+	uint64_t n = (size + bsz - 1) / bsz;
 	bool have_inode = false;
 	int ret = op_begin(vol, true);
 
@@ -202,7 +205,7 @@ int vmkfs_create(struct vmkfs_vol *vol, const char *path, uint64_t size,
 	ret = lookup_new(vol, path, &dir, name);
 	if (!ret)
 		ret = new_inode(vol, &ino, VMKFS_TYPE_FILE, FILE_MODE,
-				VMKFS_BLK_FB, vol->bs);
+				sub ? VMKFS_BLK_SB : VMKFS_BLK_FB, bsz);
 	vol_release(vol);
 	if (ret)
 		return op_end(vol, ret);
@@ -592,25 +595,29 @@ uint64_t vmkfs_file_size(const struct vmkfs_file *f)
 	return f->ino.size;
 }
 
-/* give block idx a zeroed file block: allocate a hole, zero a TBZ block */
+/* give block idx a zeroed block: allocate a hole, zero a TBZ block */
 static int materialize(struct vmkfs_file *f, uint64_t idx)
 {
 	struct vmkfs_vol *vol = f->vol;
 	struct vmkfs_file_priv *p = priv(f);
-	uint32_t blk = p->map[idx], old = blk;
+	bool sub = f->ino.zla == VMKFS_BLK_SB;
+	uint32_t blk = p->map[idx], old = blk, blen;
+	uint64_t pos;
 	int ret = VMKFS_OK;
 
 	if (!blk) {
 		ret = vol_reserve(vol);
 		if (!ret) {
-			ret = res_alloc(vol, &vol->fbb, 1, &blk,
-					idx ? VMKFS_FB_ITEM(p->map[idx - 1]) + 1 : 0);
+			ret = res_alloc(vol, sub ? &vol->sbc : &vol->fbb, 1, &blk,
+					idx && !sub ? VMKFS_FB_ITEM(p->map[idx - 1]) + 1 : 0);
 			vol_release(vol);
 		}
 		if (ret)
 			return ret;
 	}
-	ret = lvm_zero(vol, (uint64_t)VMKFS_FB_ITEM(blk) * vol->bs, vol->bs);
+	ret = blk_pos(vol, blk, &pos, &blen);
+	if (!ret)
+		ret = lvm_zero(vol, pos, blen);
 	if (!ret)
 		ret = vol_flush(vol);
 	if (!ret)
@@ -640,7 +647,7 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 {
 	struct vmkfs_vol *vol = f->vol;
 	struct vmkfs_file_priv *p = priv(f);
-	uint64_t bs = vol->bs, done = 0;
+	uint64_t bs = f->ino.blk_size, done = 0;
 	int ret = op_begin(vol, write);
 
 	if (ret)
@@ -665,8 +672,8 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 		len = (size_t)(f->ino.size - off);
 	}
 	while (done < len && !ret) {
-		uint64_t idx = off / bs, in = off % bs, n = bs - in, run = 1;
-		uint32_t blk = p->map[idx];
+		uint64_t idx = off / bs, in = off % bs, n = bs - in, run = 1, pos = 0;
+		uint32_t blk = p->map[idx], blen;
 
 		if (write && (!blk || (blk & VMKFS_FB_TBZ))) {
 			ret = materialize(f, idx);
@@ -674,8 +681,9 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 				break;
 			blk = p->map[idx];
 		}
-		/* extend over physically consecutive blocks */
-		while (blk && !(blk & VMKFS_FB_TBZ) && idx + run < p->nmap &&
+		/* extend over physically consecutive file blocks */
+		while (VMKFS_BLK_TYPE(blk) == VMKFS_BLK_FB && !(blk & VMKFS_FB_TBZ) &&
+		       idx + run < p->nmap &&
 		       p->map[idx + run] == blk + (run << 6) &&
 		       n + bs <= IO_RUN_MAX && done + n < len) {
 			n += bs;
@@ -685,16 +693,17 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 			n = len - done;
 		if (!blk || (blk & VMKFS_FB_TBZ))
 			vmkfs_memset(buf + done, 0, n);
-		else if (VMKFS_BLK_TYPE(blk) != VMKFS_BLK_FB)
+		else if (VMKFS_BLK_TYPE(blk) != (f->ino.zla == VMKFS_BLK_SB ?
+						 VMKFS_BLK_SB : VMKFS_BLK_FB))
 			ret = vmkfs_err(vol, VMKFS_ECORRUPT,
 					"file %#x block %llu has non-data id %#x",
 					f->ino.id, (unsigned long long)idx, blk);
+		else if ((ret = blk_pos(vol, blk, &pos, &blen)) != VMKFS_OK)
+			break;
 		else if (write)
-			ret = lvm_write_data(vol, (uint64_t)VMKFS_FB_ITEM(blk) * bs + in,
-					     buf + done, n);
+			ret = lvm_write_data(vol, pos + in, buf + done, n);
 		else
-			ret = lvm_read_data(vol, (uint64_t)VMKFS_FB_ITEM(blk) * bs + in,
-					    buf + done, n);
+			ret = lvm_read_data(vol, pos + in, buf + done, n);
 		done += n;
 		off += n;
 	}
@@ -727,7 +736,7 @@ int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc)
 {
 	struct vmkfs_vol *vol = f->vol;
 	struct vmkfs_file_priv *p = priv(f);
-	uint64_t n = (size + vol->bs - 1) / vol->bs, i, k = 0;
+	uint64_t bsz = f->ino.blk_size, n = (size + bsz - 1) / bsz, i, k = 0;
 	uint32_t *map;
 	int ret = op_begin(vol, true);
 
@@ -737,8 +746,15 @@ int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc)
 		return op_end(vol, vmkfs_err(vol, VMKFS_EROFS, "file %#x is open read-only",
 					     f->ino.id));
 	ret = check_size(vol, "file", size);
+	if (!ret && f->ino.zla == VMKFS_BLK_SB && n > VMKFS_INODE_BLOCKS)
+		ret = vmkfs_err(vol, VMKFS_EFBIG,
+				"file %#x is kept in sub-blocks: at most %llu bytes",
+				f->ino.id, (unsigned long long)VMKFS_INODE_BLOCKS * bsz);
 	if (ret)
 		return op_end(vol, ret);
+	/* sub-block files grow thin: sub-blocks have no to-be-zeroed flag */
+	if (f->ino.zla == VMKFS_BLK_SB)
+		alloc = VMKFS_THIN;
 	map = vmkfs_alloc((n > p->nmap ? n : p->nmap) * sizeof(*map) + 4);
 	if (!map)
 		return op_end(vol, VMKFS_ENOMEM);

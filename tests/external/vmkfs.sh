@@ -83,6 +83,10 @@ for bs in 1m 8m; do
 	head -c 200000 /dev/urandom > "$T/small.bin"
 	run "$VMKFSTOOLS" --import "$T/small.bin" "$IMG:/vm1/small.bin" || fail "import small file"
 	[ "$(hash_vmfs "$IMG" /vm1/small.bin)" = "$(hash_file "$T/small.bin")" ] || fail "$bs small file content differs"
+	head -c 30000 /dev/urandom > "$T/tiny.bin"	# fits a 64 KiB sub-block
+	run "$VMKFSTOOLS" --import "$T/tiny.bin" "$IMG:/vm1/tiny.bin" || fail "import tiny file"
+	[ "$(hash_vmfs "$IMG" /vm1/tiny.bin)" = "$(hash_file "$T/tiny.bin")" ] || fail "$bs sub-block file content differs"
+	debugvmfs "$IMG" show 'inode["/vm1/tiny.bin"]' 2>&1 | grep -q 'ZLA: 2' || fail "tiny file is not in a sub-block"
 	[ "$(hash_vmfs "$IMG" /vm1/eager-flat.vmdk)" = "$(head -c 64M /dev/zero | sha256sum | cut -d' ' -f1)" ] ||
 		fail "$bs eagerzeroedthick disk is not all zeroes"
 	fsck_ok "$IMG" $(tbz_count "$IMG" /zeroedthick-flat.vmdk /vm1/big-flat.vmdk)

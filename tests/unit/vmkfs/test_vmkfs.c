@@ -223,6 +223,37 @@ START_TEST(test_extend_and_shrink_keep_data_and_free_blocks)
 }
 END_TEST
 
+START_TEST(test_small_thin_file_lives_in_a_subblock)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_file *f;
+	struct vmkfs_stat st;
+	uint8_t w[5000], r[5000];
+
+	ck_assert_int_eq(vmkfs_create(vol, "/d.vmdk", sizeof(w), VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, "/d.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	fill(w, sizeof(w), 9);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, sizeof(w), 0), sizeof(w));
+	ck_assert_int_eq(vmkfs_truncate(f, 200 * 1024, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_truncate(f, 17 * MiB, VMKFS_THIN), VMKFS_EFBIG);
+	vmkfs_close(f);
+	ck_assert_int_eq(vmkfs_stat(vol, "/d.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.block_size, 64 * 1024);
+	ck_assert_uint_eq(st.alloc_blocks, 1);
+	ck_assert_int_eq(vmkfs_open(vol, "/d.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pread(f, r, sizeof(r), 0), sizeof(r));
+	ck_assert_mem_eq(r, w, sizeof(w));
+	ck_assert_int_eq(vmkfs_pread(f, r, sizeof(r), 150 * 1024), sizeof(r));
+	memset(w, 0, sizeof(w));
+	ck_assert_mem_eq(r, w, sizeof(w));
+	vmkfs_close(f);
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
 static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
 {
 	(void)name;
@@ -446,6 +477,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_thin_file_allocates_on_write_and_roundtrips);
 	tcase_add_test(tc, test_pointer_block_file_maps_past_256_blocks);
 	tcase_add_test(tc, test_extend_and_shrink_keep_data_and_free_blocks);
+	tcase_add_test(tc, test_small_thin_file_lives_in_a_subblock);
 	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
