@@ -122,6 +122,29 @@ out:
 	return ret;
 }
 
+/* a damaged descriptor slot: reported, and zeroed by a repair */
+static int clear_bad_slot(struct chk *c, uint32_t idx)
+{
+	uint8_t *zero;
+	uint64_t pos;
+	uint32_t id = fd_id(c, idx);
+	int ret;
+
+	problem(c, c->repair, "file descriptor slot %#x is damaged", id);
+	if (!c->repair)
+		return VMKFS_OK;
+	zero = vmkfs_alloc(VMKFS_INODE_LEN);
+	if (!zero)
+		return VMKFS_ENOMEM;
+	ret = res_item_pos(c->vol, &c->vol->fdc, idx / c->vol->fdc.ipe,
+			   idx % c->vol->fdc.ipe, &pos);
+	if (!ret)
+		ret = lvm_write(c->vol, pos, zero, VMKFS_INODE_LEN);
+	vmkfs_free(zero);
+	c->fd_state[idx] = FD_FREE;
+	return ret;
+}
+
 /* pass 2 */
 static int scan_descriptors(struct chk *c)
 {
@@ -140,9 +163,8 @@ static int scan_descriptors(struct chk *c)
 		} else if (ret) {
 			return ret;
 		} else {
+			/* no links: a deleted descriptor; its bitmap bit says free */
 			c->fd_state[i] = ino.nlink ? FD_VALID : FD_FREE;
-			if (!ino.nlink)
-				problem(c, false, "file descriptor %#x has no links", ino.id);
 		}
 	}
 	return VMKFS_OK;
@@ -568,7 +590,7 @@ static int run_check(struct chk *c, uint32_t timeout_ms)
 		ret = scan_descriptors(c);
 	for (i = 0; !ret && i < vol->fdc.total; i++)
 		if (c->fd_state[i] == FD_BAD)
-			problem(c, false, "file descriptor slot %#x is damaged", fd_id(c, i));
+			ret = clear_bad_slot(c, i);
 	if (!ret)
 		ret = inode_read(vol, VMKFS_ROOT_ID, &root);
 	if (!ret) {

@@ -375,8 +375,12 @@ static int remove_path(struct vmkfs_vol *vol, const char *path, bool want_dir)
 		ret = unlink_locked(vol, path, &ino, want_dir);
 		vol_release(vol);
 	}
-	if (ret && !want_dir)
-		lock_release(vol, &ino);
+	/* a file that keeps other names (or failed to go) keeps no lock */
+	if (!want_dir) {
+		int rel = lock_release(vol, &ino);
+
+		ret = ret ? ret : rel;
+	}
 	return op_end(vol, ret);
 }
 
@@ -772,13 +776,16 @@ int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc)
 		ret = vol_flush(vol);
 	if (!ret && n < p->nmap) {
 		/* free what the shrunk map no longer holds */
-		for (i = n; i < p->nmap; i++)
+		uint32_t *gone = vmkfs_alloc((p->nmap - n) * sizeof(*gone));
+
+		for (i = n; gone && i < p->nmap; i++)
 			if (p->map[i])
-				p->map[k++] = p->map[i];
-		if (k)
-			ret = res_free_list(vol, p->map, (uint32_t)k);
+				gone[k++] = p->map[i];
+		ret = !gone ? VMKFS_ENOMEM :
+		      k ? res_free_list(vol, gone, (uint32_t)k) : VMKFS_OK;
 		if (!ret)
 			ret = vol_flush(vol);
+		vmkfs_free(gone);
 	}
 	vol_release(vol);
 	if (!ret) {
