@@ -5,7 +5,8 @@
  * memory; each input patches its metadata (volume header, FS descriptor,
  * heartbeats, resource headers and bitmaps, descriptors, directory blocks,
  * pointer blocks), then the volume is mounted read-only,
- * walked, read and checked. Errors are expected; crashes, sanitizer
+ * walked, read and checked; for odd-sized inputs a copy is also repaired
+ * and walked again. Errors are expected; crashes, sanitizer
  * reports and hangs are bugs. The patch is undone after each run.
  */
 #include <stdio.h>
@@ -181,6 +182,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	vmkfs_check(&vol_dev->dev, false, 0, NULL, NULL, &r, err, sizeof(err));
 	vol_dev->dev.read_only = false;
+	/* odd-sized inputs also run a repair, on a copy, then mount the result */
+	if (size & 1) {
+		struct memdev *copy = memdev_clone(vol_dev);
+
+		if (vmkfs_check(&copy->dev, true, 0, NULL, NULL, &r, err, sizeof(err)) == VMKFS_OK &&
+		    vmkfs_mount(&copy->dev, VMKFS_MOUNT_RDONLY, &vol, err, sizeof(err)) == VMKFS_OK) {
+			w.vol = vol;
+			strcpy(w.path, "/");
+			vmkfs_readdir(vol, "/", visit, &w);
+			vmkfs_unmount(vol);
+		}
+		memdev_destroy(copy);
+	}
 	unpatch();
 	return 0;
 }
