@@ -10,6 +10,7 @@
  *                COS-visible shared page
  *   hypercall.h  hypercall numbers, register convention, structures
  *   log.h        log ring records
+ *   vm.h         VM control hypercalls and structures
  *   ioctl.h      /dev/vmkernel ioctl numbers (COS side only)
  *
  * See docs/abi.md.
@@ -23,7 +24,7 @@
 typedef int32_t vmk_status_t;
 #endif
 
-#define VMK_ABI_VERSION		1
+#define VMK_ABI_VERSION		2
 
 #define VMK_OK			0
 #define VMK_NO_MEMORY		1	/* pool exhausted */
@@ -38,7 +39,7 @@ typedef int32_t vmk_status_t;
 
 /* Limits of this ABI version. */
 #define VMK_MAX_CPUS		8
-#define VMK_MAX_CHUNKS		256	/* pool chunks: up to 512 MiB */
+#define VMK_MAX_CHUNKS		512	/* pool chunks: up to 1 GiB */
 
 /*
  * The vmkernel's pool is taken from Linux in 2 MiB-aligned chunks: the

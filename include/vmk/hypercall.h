@@ -28,7 +28,8 @@
 #define VMK_HC_PANIC_TEST	4
 /* EBX = gpa of a NUL-terminated string (< 104 bytes): log it. */
 #define VMK_HC_LOG_WRITE	5
-#define VMK_HC_MAX		6
+/* 6..17: VM control, include/vmk/vm.h. */
+#define VMK_HC_MAX		18
 
 /* CPUID leaves the vmkernel shows the COS (APM vol. 3, CPUID 4000_0000h). */
 #define VMK_CPUID_LEAF_BASE	0x40000000u

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VM control: the hypercalls the COS uses to create, load, run, inspect and
+ * destroy virtual machines (docs/abi.md, "VM control"). Same convention as
+ * hypercall.h: EAX = number, EBX/ECX/EDX/ESI = arguments, out EAX = status,
+ * EBX = result; addresses are COS physical addresses of COS memory.
+ *
+ * Every VM hypercall that can fail for a reason a person must read takes
+ * in ESI the gpa of a VMK_VM_MSG_LEN-byte buffer (0: none), which receives
+ * a NUL-terminated sentence when the status is not VMK_OK, e.g.
+ * "vm 'web1' needs 128 MiB, the vmkernel has 60 MiB free (vmkload mem_mb=)".
+ * The same sentence goes to the vmkernel log.
+ *
+ * Life cycle (VMK_VM_STATE_*):
+ *   CREATE -> OFF --LOAD*--> OFF --POWER_ON--> RUNNING
+ *   RUNNING --guest poweroff / KILL--> OFF      (memory returned)
+ *   RUNNING --guest reboot / RESET--> RUNNING   (reloaded from the staged images)
+ *   RUNNING --triple fault, bad access, ...--> ERROR (memory returned, reason kept)
+ *   OFF / ERROR --DESTROY--> gone
+ */
+#ifndef VMK_VM_H
+#define VMK_VM_H
+
+#include <vmk/hypercall.h>
+
+#define VMK_MAX_VMS		16
+#define VMK_VM_MAX_VCPUS	8
+#define VMK_VM_NAME_LEN		32
+#define VMK_VM_MSG_LEN		128
+#define VMK_VM_MIN_MEM_MB	4
+#define VMK_VM_MAX_MEM_MB	2048
+
+/* Boot kinds (struct vmk_vm_config.boot). */
+#define VMK_VM_BOOT_LINUX	1	/* bzImage + initrd + command line */
+#define VMK_VM_BOOT_MULTIBOOT	2	/* Multiboot v1 kernel + command line */
+
+/* What VMK_HC_VM_LOAD fills (struct vmk_vm_load.what). */
+#define VMK_VM_IMG_KERNEL	0
+#define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
+#define VMK_VM_IMG_CMDLINE	2	/* NUL-terminated, < 4 KiB */
+#define VMK_VM_IMG_KINDS	3
+#define VMK_VM_IMG_MAX		(64u << 20)	/* bytes per image */
+
+/* VM states (struct vmk_vm_info.state). */
+#define VMK_VM_STATE_OFF	1	/* created or powered off */
+#define VMK_VM_STATE_RUNNING	2	/* powered on */
+#define VMK_VM_STATE_ERROR	3	/* stopped by the vmkernel: see reason */
+
+/* VM exit kinds counted per VM (struct vmk_vm_info.exits). */
+#define VMK_VM_EXIT_IO		0	/* port I/O */
+#define VMK_VM_EXIT_MMIO	1	/* nested page fault on a device page */
+#define VMK_VM_EXIT_MSR		2
+#define VMK_VM_EXIT_CPUID	3
+#define VMK_VM_EXIT_HLT		4
+#define VMK_VM_EXIT_INTR	5	/* physical interrupt (preemption) */
+#define VMK_VM_EXIT_VINTR	6	/* interrupt window */
+#define VMK_VM_EXIT_OTHER	7
+#define VMK_VM_EXIT_KINDS	8
+
+/* EBX = gpa of struct vmk_vm_config, ESI = msg. EBX <- the new VM's id. */
+#define VMK_HC_VM_CREATE	6
+/*
+ * EBX = gpa of struct vmk_vm_load, ESI = msg: copy len bytes from COS
+ * memory at data_gpa (physically contiguous) to offset of image `what`,
+ * which is total bytes long (the first call, offset 0, sets the size and
+ * replaces what was loaded before). The VM must be OFF.
+ */
+#define VMK_HC_VM_LOAD		7
+/* EBX = id, ESI = msg: boot the loaded images; memory is taken now. */
+#define VMK_HC_VM_POWER_ON	8
+/*
+ * EBX = id: ask the guest to shut down (graceful). VMK_NOT_SUPPORTED while
+ * the virtual platform has no ACPI power button (use KILL).
+ */
+#define VMK_HC_VM_STOP		9
+/* EBX = id: power off now; every page of guest memory goes back. */
+#define VMK_HC_VM_KILL		10
+/* EBX = id, ESI = msg: platform reset, the guest boots again. */
+#define VMK_HC_VM_RESET		11
+/* EBX = id: forget an OFF or ERROR VM (VMK_BUSY while RUNNING). */
+#define VMK_HC_VM_DESTROY	12
+/* EBX = id, ECX = gpa of struct vmk_vm_info, EDX = its size. */
+#define VMK_HC_VM_INFO		13
+/* EBX = gpa of struct vmk_vm_list. EBX <- number of VMs. */
+#define VMK_HC_VM_LIST		14
+/*
+ * EBX = id, ECX = gpa of a buffer, EDX = its size: the guest's COM1 output
+ * since the last read (oldest bytes are dropped when nobody reads; see
+ * vmk_vm_info.console_dropped). EBX <- bytes copied.
+ */
+#define VMK_HC_VM_CONSOLE_READ	15
+/* EBX = id, ECX = gpa of bytes, EDX = count: typed into COM1. EBX <- taken. */
+#define VMK_HC_VM_CONSOLE_WRITE	16
+/*
+ * EBX = gpa of struct vmk_vm_run: run one vCPU of a RUNNING VM on this
+ * CPU until something the COS must see happens (see docs/abi.md: until
+ * the vmkernel's scheduler runs VM worlds, a COS thread per vCPU drives
+ * them with this call; loader-module/vmrun.c).
+ */
+#define VMK_HC_VM_RUN		17
+#define VMK_HC_VM_FIRST		VMK_HC_VM_CREATE
+#define VMK_HC_VM_LAST		VMK_HC_VM_RUN
+
+/* Why VMK_HC_VM_RUN returned (struct vmk_vm_run.reason). */
+#define VMK_VM_RUN_PREEMPTED	1	/* a physical interrupt: call again */
+#define VMK_VM_RUN_HALTED	2	/* HLT: call again after wait_ns or a kick */
+#define VMK_VM_RUN_STOPPED	3	/* the VM is no longer RUNNING */
+#define VMK_VM_RUN_WAIT_SIPI	4	/* AP vCPU waits for INIT/SIPI: poll */
+
+#ifndef __ASSEMBLER__
+struct vmk_vm_config {
+	char name[VMK_VM_NAME_LEN];	/* NUL-terminated, unique, not empty */
+	uint32_t mem_mb;		/* guest RAM, VMK_VM_MIN..MAX_MEM_MB */
+	uint32_t vcpus;			/* 1..VMK_VM_MAX_VCPUS */
+	uint32_t boot;			/* VMK_VM_BOOT_* */
+	uint32_t sched_shares;		/* proportional share (0: 1000 per vCPU) */
+	uint32_t sched_min_pct;		/* reservation, % of one CPU (0: none) */
+	uint32_t sched_max_pct;		/* limit, % of one CPU (0: unlimited) */
+	uint32_t reserved[2];
+};
+
+struct vmk_vm_load {
+	uint32_t id;
+	uint32_t what;			/* VMK_VM_IMG_* */
+	uint32_t total;			/* size of the whole image */
+	uint32_t offset;		/* of this piece */
+	uint32_t len;			/* of this piece */
+	uint32_t reserved;
+	uint64_t data_gpa;		/* the piece, physically contiguous */
+};
+
+struct vmk_vm_run {
+	uint32_t id;			/* in */
+	uint32_t vcpu;			/* in */
+	uint32_t reason;		/* out: VMK_VM_RUN_* */
+	uint32_t reserved;
+	uint64_t wait_ns;		/* out, HALTED: next virtual timer event
+					   from now (UINT64_MAX: none) */
+};
+
+struct vmk_vm_info {
+	uint32_t id;
+	uint32_t state;			/* VMK_VM_STATE_* */
+	char name[VMK_VM_NAME_LEN];
+	uint32_t mem_mb;
+	uint32_t vcpus;
+	uint32_t boot;
+	uint32_t sched_shares, sched_min_pct, sched_max_pct;
+	uint32_t power_ons;		/* times powered on (reset counts too) */
+	uint32_t vcpus_halted;		/* bit n: vCPU n in HLT */
+	uint64_t cpu_time_us;		/* time spent in the guest, all vCPUs */
+	uint64_t uptime_us;		/* since the last power on */
+	uint64_t exits[VMK_VM_EXIT_KINDS];
+	uint64_t exits_total;
+	uint64_t console_dropped;	/* COM1 bytes lost: nobody read them */
+	uint64_t mem_pages;		/* 4 KiB pages held now (RAM + tables) */
+	char reason[VMK_VM_MSG_LEN];	/* why it stopped last, or "" */
+};
+
+struct vmk_vm_list {
+	uint32_t count;
+	uint32_t id[VMK_MAX_VMS];
+};
+#endif /* __ASSEMBLER__ */
+
+#endif /* VMK_VM_H */
