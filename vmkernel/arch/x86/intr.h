@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The physical interrupt path (docs/architecture.md "Interrupts"): every
+ * world runs with INTR and NMI intercepted and V_INTR_MASKING set, so a
+ * physical interrupt always exits to the vmkernel, whatever the guest's
+ * IF. The vmkernel takes it through its own IDT in a short window,
+ * handles its own vectors (vectors.h) and queues the others for the COS
+ * vCPU of this CPU, which gets them injected when it runs next.
+ */
+#ifndef VMKERNEL_ARCH_X86_INTR_H
+#define VMKERNEL_ARCH_X86_INTR_H
+
+#include "vmkernel/platform.h"
+#include "vmkernel/arch/x86/vmcb.h"
+
+/* Set the interrupt intercepts (INTR, NMI, V_INTR_MASKING) in a VMCB. */
+void intr_vmcb_setup(struct vmcb *c);
+
+/*
+ * After any #VMEXIT of any world, before anything else: for
+ * SVM_EXIT_INTR / SVM_EXIT_NMI, take the pending physical interrupts
+ * through the vmkernel IDT (a short STGI/STI window); other exit codes do
+ * nothing. Returns true if the exit was an interrupt (nothing else to do).
+ */
+bool intr_handle_exit(const struct vmcb *c);
+
+/* Take whatever physical interrupts are pending now (IF=0, GIF=0 on return). */
+void intr_window(void);
+
+#endif /* VMKERNEL_ARCH_X86_INTR_H */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vmkernel scheduler: per-CPU run queues of worlds (world.h), picked by
+ * virtual time (vmkernel/sched_math.h), with shares, a reservation (min)
+ * and a limit (max) per group, admission control of reservations, the
+ * COS's guaranteed minimum, idle-time migration, and preemption from the
+ * vmkernel's tick. See docs/architecture.md "Worlds and the scheduler".
+ *
+ * A group is what the allocation settings belong to: one VM (all its vCPU
+ * worlds) or the COS (its vCPU worlds). CPU amounts are in percent of one
+ * physical CPU, as in struct vmk_vm_config (include/vmk/vm.h): a 2-vCPU VM
+ * can have a reservation of up to 200.
+ */
+#ifndef VMKERNEL_CORE_SCHED_H
+#define VMKERNEL_CORE_SCHED_H
+
+#include "vmkernel/core/world.h"
+
+struct sched_alloc {
+	uint32_t shares;	/* 1..SCHED_SHARES_MAX; default 1000 per vCPU */
+	uint32_t min_pct;	/* reservation, % of one CPU */
+	uint32_t max_pct;	/* limit, % of one CPU, SCHED_UNLIMITED for none */
+};
+
+/* Default shares of a VM vCPU ("normal" in ESX terms). */
+#define SCHED_SHARES_NORMAL	1000u
+
+/*
+ * Create a group for vcpus worlds with allocation a. Admission control:
+ * VMK_NO_CAPACITY when the reservations of every group (the COS's
+ * guaranteed minimum included) would exceed the machine, VMK_BAD_PARAM
+ * for an invalid allocation (shares out of range, min above max or above
+ * what vcpus CPUs can use). *why gets a sentence for the operator.
+ */
+vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
+				uint32_t vcpus, struct sched_group **out,
+				const char **why);
+/* Change a group's allocation, with the same checks. */
+vmk_status_t sched_group_set_alloc(struct sched_group *g,
+				   const struct sched_alloc *a, const char **why);
+/* Free a group; its worlds must have been destroyed. */
+void sched_group_destroy(struct sched_group *g);
+
+/* Make a new world runnable. */
+void sched_start(struct world *w);
+
+/*
+ * From a world's run function: true when it must return to the scheduler
+ * (its time is up, a world with less virtual time woke up on this CPU, or
+ * it is being destroyed). Cheap; call it after every #VMEXIT.
+ */
+bool sched_should_yield(void);
+
+/*
+ * From a world's run function: the world waits (e.g. its guest halted);
+ * run must return right after. It runs again after sched_wake().
+ */
+void sched_block(struct world *w);
+
+/*
+ * Make a blocked world runnable (any CPU, any context with IF=0). If it
+ * should preempt what runs on its CPU, that CPU gets a reschedule IPI.
+ */
+void sched_wake(struct world *w);
+
+/* This CPU's scheduler loop (after the COS world is set up); never returns. */
+void sched_cpu_loop(void) __attribute__((noreturn));
+
+/* From the vmkernel's timer interrupt (interrupt context, IF=0). */
+void sched_tick(void);
+
+#endif /* VMKERNEL_CORE_SCHED_H */
