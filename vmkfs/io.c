@@ -7,7 +7,7 @@
  */
 #include "vmkfs/internal.h"
 
-#define ZERO_CHUNK	(1u * MIB)
+#define ZERO_CHUNK	(4u * MIB)	/* zeroing request size */
 
 static int check_range(struct vmkfs_vol *vol, uint64_t off, uint64_t len)
 {
@@ -96,13 +96,14 @@ int lvm_write_data(struct vmkfs_vol *vol, uint64_t off, const void *buf,
 /* write zeroes over [off, off+len), in large requests */
 int lvm_zero(struct vmkfs_vol *vol, uint64_t off, uint64_t len)
 {
-	uint8_t *zero = vmkfs_alloc(ZERO_CHUNK);
+	size_t chunk = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
+	uint8_t *zero = vmkfs_alloc(chunk);
 	int ret = VMKFS_OK;
 
 	if (!zero)
 		return vmkfs_err(vol, VMKFS_ENOMEM, "no memory for a zero buffer");
 	while (len && !ret) {
-		size_t n = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
+		size_t n = len < chunk ? (size_t)len : chunk;
 
 		ret = lvm_write_data(vol, off, zero, n);
 		off += n;
