@@ -97,9 +97,11 @@ int lvm_write_data(struct vmkfs_vol *vol, uint64_t off, const void *buf,
 int lvm_zero(struct vmkfs_vol *vol, uint64_t off, uint64_t len)
 {
 	size_t chunk = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
-	uint8_t *zero = vmkfs_alloc(chunk);
+	uint8_t *zero = len ? vmkfs_alloc(chunk) : NULL;
 	int ret = VMKFS_OK;
 
+	if (!len)
+		return VMKFS_OK;
 	if (!zero)
 		return vmkfs_err(vol, VMKFS_ENOMEM, "no memory for a zero buffer");
 	while (len && !ret) {
