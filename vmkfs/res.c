@@ -246,6 +246,12 @@ int res_alloc(struct vmkfs_vol *vol, struct vmkfs_res *res, uint32_t count,
 		ret = bme_read(vol, res, e, b, &pos);
 		if (ret)
 			break;
+		/*
+		 * An entry another host (ESX, vmfs-tools) has locked on disk is
+		 * being changed without the reservation: leave it alone.
+		 */
+		if (get32(b, VMKFS_MDH_HB_LOCK) != VMKFS_LOCK_FREE)
+			continue;
 		total = get32(b, VMKFS_BME_TOTAL);
 		freec = get32(b, VMKFS_BME_FREE);
 		for (i = 0; i < total && freec && got < count; i++) {

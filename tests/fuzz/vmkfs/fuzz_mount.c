@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "tests/unit/vmkfs/memdev.h"
-#include "vmkfs/format.h"
+#include "vmkfs/internal.h"
 
 #define MiB (1024ull * 1024)
 #define WALK_DEPTH 6
@@ -35,6 +35,37 @@ static void add_window(uint64_t off, uint32_t len)
 	nwin++;
 }
 
+static uint64_t res_base(struct vmkfs_vol *vol, const struct vmkfs_res *res)
+{
+	return VMKFS_LVM_DATA_OFFSET +
+	       (uint64_t)VMKFS_FB_ITEM(res->ino.blocks[0]) * vol->bs;
+}
+
+/* a resource file's header, first bitmap entries and first items */
+static void add_res_windows(struct vmkfs_vol *vol, const struct vmkfs_res *res,
+			    uint32_t items)
+{
+	uint64_t base = res_base(vol, res);
+
+	add_window(base, 512);
+	add_window(base + res->hdr_size, 2 * VMKFS_BME_LEN);
+	if (items)
+		add_window(base + res->hdr_size + res->epa * VMKFS_BME_LEN, items);
+}
+
+/* the descriptor and first bytes of a directory's first block */
+static void add_file_window(struct vmkfs_vol *vol, const char *path, uint32_t len)
+{
+	struct vmkfs_inode ino;
+	uint64_t pos;
+	uint32_t blen;
+
+	if (path_resolve(vol, path, &ino) || blk_pos(vol, ino.blocks[0], &pos, &blen))
+		abort();
+	add_window(VMKFS_LVM_DATA_OFFSET + ino.pos, VMKFS_INODE_LEN);
+	add_window(VMKFS_LVM_DATA_OFFSET + pos, len);
+}
+
 static void build_volume(void)
 {
 	struct vmkfs_format_opts o = { MiB, "fuzz" };
@@ -42,7 +73,6 @@ static void build_volume(void)
 	struct vmkfs_file *f;
 	char err[256];
 	const uint64_t lvm = VMKFS_LVM_DATA_OFFSET;
-	const uint64_t fdc = lvm + 4 * MiB;	/* 1 MiB blocks: FDC at block 4 */
 
 	vol_dev = memdev_create(17 * MiB + 2 * 256 * MiB);
 	setenv("VMKFS_HOST_UUID", "01020304-05060708-090a-0b0c0d0e0f10", 1);
@@ -56,22 +86,20 @@ static void build_volume(void)
 	    vmkfs_pwrite(f, "hello, vmkfs", 12, 100) != 12 || vmkfs_close(f) ||
 	    vmkfs_unmount(vol))
 		abort();
+	/* locate the structures as the library does */
+	if (vmkfs_mount(&vol_dev->dev, VMKFS_MOUNT_RDONLY, &vol, err, sizeof(err)))
+		abort();
 	add_window(VMKFS_VOLINFO_OFFSET, VMKFS_VOLINFO_LEN);
 	add_window(lvm + VMKFS_FSINFO_OFFSET, 512);
 	add_window(lvm + VMKFS_HB_OFFSET, 1024);
-	add_window(fdc, 512);				/* FDC header */
-	add_window(fdc + VMKFS_RES_HDR_LEN, 2 * 1024);	/* FDC bitmap entries */
-	add_window(fdc + 0x18000, 16 * VMKFS_INODE_LEN);	/* descriptors 0-15 */
-	add_window(lvm + 5 * MiB, 2048);		/* root directory */
-	add_window(lvm + 6 * MiB, 512);			/* FBB header */
-	add_window(lvm + 6 * MiB + VMKFS_RES_HDR_LEN, 2 * 1024);
-	add_window(lvm + 7 * MiB, 512);			/* PBC header */
-	add_window(lvm + 7 * MiB + VMKFS_RES_HDR_LEN, 1024);
-	add_window(lvm + 7 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024, 4096); /* PB 0 */
-	add_window(lvm + 8 * MiB, 512);			/* SBC header */
-	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN, 1024);
-	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024, 1024); /* SB 0 */
-	add_window(lvm + 8 * MiB + VMKFS_RES_HDR_LEN + 32 * 1024 + 64 * 1024, 1024);
+	add_res_windows(vol, &vol->fdc, 16 * VMKFS_INODE_LEN);	/* + inodes 0-15 */
+	add_res_windows(vol, &vol->fbb, 0);
+	add_res_windows(vol, &vol->pbc, VMKFS_PB_SIZE);		/* + PB 0 */
+	add_res_windows(vol, &vol->sbc, 2 * 1024);		/* + start of SB 0 */
+	add_file_window(vol, "/", 2048);
+	add_file_window(vol, "/vm", 1024);
+	add_file_window(vol, "/vm/sub", 512);
+	vmkfs_unmount(vol);
 }
 
 /*

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tests/unit/vmkfs/memdev.h"
-#include "vmkfs/format.h"
+#include "vmkfs/internal.h"
 
 #define MiB (1024ull * 1024)
 #define VOL_SIZE (17 * MiB + 2 * 256 * MiB)	/* headers + 2 segments */
@@ -463,6 +463,38 @@ START_TEST(test_check_repairs_a_leaked_allocation)
 }
 END_TEST
 
+/* set the on-disk lock of every FBB bitmap entry (as another host would) */
+static void lock_fbb_entries(struct vmkfs_vol *vol, struct memdev *m, uint32_t mode)
+{
+	uint32_t e, nent = (vol->fbb.total + vol->fbb.ipe - 1) / vol->fbb.ipe;
+	uint8_t b[VMKFS_BME_LEN];
+	uint64_t pos;
+
+	for (e = 0; e < nent; e++) {
+		ck_assert_int_eq(res_entry_pos(vol, &vol->fbb, e, &pos), VMKFS_OK);
+		m->dev.read(&m->dev, VMKFS_LVM_DATA_OFFSET + pos, b, sizeof(b));
+		put32(b, VMKFS_MDH_HB_LOCK, mode);
+		m->dev.write(&m->dev, VMKFS_LVM_DATA_OFFSET + pos, b, sizeof(b));
+	}
+}
+
+START_TEST(test_allocation_skips_bitmap_entries_locked_on_disk)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+
+	lock_fbb_entries(vol, m, VMKFS_LOCK_EXCLUSIVE);
+	ck_assert_int_eq(vmkfs_create(vol, "/f", 2 * MiB, VMKFS_EAGERZEROEDTHICK),
+			 VMKFS_ENOSPC);
+	lock_fbb_entries(vol, m, VMKFS_LOCK_FREE);
+	ck_assert_int_eq(vmkfs_create(vol, "/f", 2 * MiB, VMKFS_EAGERZEROEDTHICK),
+			 VMKFS_OK);
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
 static Suite *vmkfs_suite(void)
 {
 	Suite *s = suite_create("vmkfs");
@@ -484,6 +516,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_stale_lock_of_a_dead_host_is_recovered);
 	tcase_add_test(tc, test_corrupt_headers_give_clear_errors);
 	tcase_add_test(tc, test_check_repairs_a_leaked_allocation);
+	tcase_add_test(tc, test_allocation_skips_bitmap_entries_locked_on_disk);
 	suite_add_tcase(s, tc);
 	return s;
 }
