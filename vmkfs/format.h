@@ -13,8 +13,12 @@
 #define KIB 1024u
 #define MIB (1024u * 1024u)
 
-/* ---- device sectors ---- */
+/* ---- device sectors and the MBR partition ESX puts VMFS in ---- */
 #define VMKFS_SECTOR		512u
+#define VMKFS_MBR_SIGNATURE	0xaa55u	/* u16 at byte 510 */
+#define VMKFS_MBR_TABLE		446u	/* four 16-byte partition entries */
+#define VMKFS_MBR_TYPE_VMFS	0xfbu	/* partition type byte (entry + 4) */
+#define VMKFS_MBR_LBA		8u	/* u32 first sector (entry + 8) */
 
 /* ---- LVM volume header (device offsets) ---- */
 #define VMKFS_VOLINFO_OFFSET	0x100000u	/* 1 MiB into the device */

@@ -21,7 +21,7 @@ static uint64_t slot_pos(uint32_t slot)
 
 static int hb_io(struct vmkfs_vol *vol, uint32_t slot, uint8_t *b, bool write)
 {
-	uint64_t off = VMKFS_LVM_DATA_OFFSET + slot_pos(slot);
+	uint64_t off = vol->base + VMKFS_LVM_DATA_OFFSET + slot_pos(slot);
 	int ret;
 
 	if (write) {

@@ -55,6 +55,7 @@ struct vmkfs_res {
 
 struct vmkfs_vol {
 	struct vmkfs_dev *dev;
+	uint64_t base;		/* device offset of the VMFS partition (or 0) */
 	bool ro;
 	uint32_t bs;		/* file block size */
 	uint64_t lvm_size;
@@ -168,6 +169,7 @@ void lock_describe(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 		   struct vmkfs_stat *st);
 
 /* volume.c */
+int vol_find_base(struct vmkfs_dev *dev, uint64_t *base);
 int vol_load(struct vmkfs_dev *dev, bool ro, struct vmkfs_vol **volp,
 	     char *err, size_t errlen);
 void vol_free(struct vmkfs_vol *vol);

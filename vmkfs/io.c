@@ -50,7 +50,7 @@ static int dev_rw(struct vmkfs_vol *vol, bool write, uint64_t dev_off,
 static int dev_io(struct vmkfs_vol *vol, bool write, uint64_t off, void *buf,
 		  size_t len)
 {
-	uint64_t dev_off = VMKFS_LVM_DATA_OFFSET + off;
+	uint64_t dev_off = vol->base + VMKFS_LVM_DATA_OFFSET + off;
 	int ret = check_range(vol, off, len);
 
 	if (ret)

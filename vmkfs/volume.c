@@ -156,7 +156,8 @@ static int write_volinfo(struct vmkfs_vol *vol, uint32_t segments)
 	put32(b, VMKFS_LV_LAST_SEGMENT, segments - 1);
 	put64(b, VMKFS_LV_MTIME, now);
 	put32(b, VMKFS_LV_NUM_EXTENTS, 1);
-	ret = vol->dev->write(vol->dev, VMKFS_VOLINFO_OFFSET, b, VMKFS_VOLINFO_LEN);
+	ret = vol->dev->write(vol->dev, vol->base + VMKFS_VOLINFO_OFFSET, b,
+			      VMKFS_VOLINFO_LEN);
 	/* segment map: one bit and one descriptor per segment (not read back) */
 	for (s = 0; !ret && s < segments && s < 8 * VMKFS_SECTOR; s++) {
 		vmkfs_memset(b, 0, VMKFS_SEGMAP_DESC_LEN);
@@ -166,7 +167,7 @@ static int write_volinfo(struct vmkfs_vol *vol, uint32_t segments)
 		put32(b, 0x14, s << 4);
 		put32(b, 0x1c, 0x10);
 		put32(b, 0x20, 0x100);
-		ret = vol->dev->write(vol->dev, VMKFS_VOLINFO_OFFSET +
+		ret = vol->dev->write(vol->dev, vol->base + VMKFS_VOLINFO_OFFSET +
 				      VMKFS_SEGMAP_DESC + (uint64_t)s *
 				      VMKFS_SEGMAP_DESC_LEN, b,
 				      VMKFS_SEGMAP_DESC_LEN);
@@ -175,7 +176,7 @@ static int write_volinfo(struct vmkfs_vol *vol, uint32_t segments)
 		vmkfs_memset(b, 0, VMKFS_SECTOR);
 		for (s = 0; s < segments && s < 8 * VMKFS_SECTOR; s++)
 			b[s / 8] |= 1u << (s % 8);
-		ret = vol->dev->write(vol->dev, VMKFS_VOLINFO_OFFSET +
+		ret = vol->dev->write(vol->dev, vol->base + VMKFS_VOLINFO_OFFSET +
 				      VMKFS_SEGMAP_BITMAP, b, VMKFS_SECTOR);
 	}
 	vmkfs_free(b);
@@ -390,6 +391,7 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 	uint32_t bs = opts->block_size ? opts->block_size : MIB;
 	const char *label = opts->label ? opts->label : "";
 	uint8_t zero[VMKFS_SECTOR] = { 0 };
+	uint64_t base;
 	int ret;
 
 	if (!valid_block_size(bs)) {
@@ -401,8 +403,13 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 			  VMKFS_FS_LABEL_LEN - 1);
 		return VMKFS_EINVAL;
 	}
-	segments = dev->size > VMKFS_LVM_DATA_OFFSET ?
-		   (dev->size - VMKFS_LVM_DATA_OFFSET) / VMKFS_SEGMENT_SIZE : 0;
+	ret = vol_find_base(dev, &base);
+	if (ret) {
+		vmkfs_fmt(err, errlen, "cannot read the partition table");
+		return ret;
+	}
+	segments = dev->size > base + VMKFS_LVM_DATA_OFFSET ?
+		   (dev->size - base - VMKFS_LVM_DATA_OFFSET) / VMKFS_SEGMENT_SIZE : 0;
 	if (!segments) {
 		vmkfs_fmt(err, errlen,
 			  "device of %llu bytes is too small: VMFS-3 needs %llu (17 MiB of headers and one 256 MiB segment)",
@@ -416,6 +423,7 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 	if (!vol)
 		return VMKFS_ENOMEM;
 	vol->dev = dev;
+	vol->base = base;
 	vol->bs = bs;
 	vol->lvm_size = segments * VMKFS_SEGMENT_SIZE;
 	vol->hb_slot = UINT32_MAX;
@@ -423,7 +431,7 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 	vmkfs_make_uuid(vol->uuid);
 	vmkfs_make_uuid(vol->lvm_uuid);
 	/* invalidate any old volume header first */
-	ret = dev->write(dev, VMKFS_VOLINFO_OFFSET, zero, sizeof(zero));
+	ret = dev->write(dev, base + VMKFS_VOLINFO_OFFSET, zero, sizeof(zero));
 	if (!ret)
 		ret = format_volume(vol, (uint32_t)segments);
 	if (ret)
@@ -433,18 +441,47 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 	return ret;
 }
 
+/*
+ * Where the volume starts: at the VMFS partition (type 0xfb) of an MBR,
+ * as ESX partitions a LUN, else at the start of the device.
+ */
+int vol_find_base(struct vmkfs_dev *dev, uint64_t *base)
+{
+	uint8_t b[VMKFS_SECTOR];
+	unsigned int i;
+	int ret = dev->read(dev, 0, b, sizeof(b));
+
+	*base = 0;
+	if (ret)
+		return ret;
+	if ((b[510] | b[511] << 8) != VMKFS_MBR_SIGNATURE)
+		return VMKFS_OK;
+	for (i = 0; i < 4; i++) {
+		const uint8_t *e = b + VMKFS_MBR_TABLE + 16 * i;
+
+		if (e[4] == VMKFS_MBR_TYPE_VMFS) {
+			*base = (uint64_t)get32(e, VMKFS_MBR_LBA) * VMKFS_SECTOR;
+			break;
+		}
+	}
+	if (*base >= dev->size)
+		*base = 0;
+	return VMKFS_OK;
+}
+
 static int load_headers(struct vmkfs_vol *vol, uint8_t *b)
 {
 	uint64_t segs, bs;
-	int ret = vol->dev->read(vol->dev, VMKFS_VOLINFO_OFFSET, b, VMKFS_VOLINFO_LEN);
+	uint64_t at = vol->base + VMKFS_VOLINFO_OFFSET;
+	int ret = vol->dev->read(vol->dev, at, b, VMKFS_VOLINFO_LEN);
 
 	if (ret)
-		return vmkfs_err(vol, ret, "cannot read the volume header at offset %#x",
-				 VMKFS_VOLINFO_OFFSET);
+		return vmkfs_err(vol, ret, "cannot read the volume header at offset %#llx",
+				 (unsigned long long)at);
 	if (get32(b, VMKFS_VI_MAGIC) != VMKFS_VOLINFO_MAGIC)
 		return vmkfs_err(vol, VMKFS_ECORRUPT,
-				 "no VMFS volume header at offset %#x (magic %#x, want %#x)",
-				 VMKFS_VOLINFO_OFFSET, get32(b, VMKFS_VI_MAGIC),
+				 "no VMFS volume header at offset %#llx (magic %#x, want %#x)",
+				 (unsigned long long)at, get32(b, VMKFS_VI_MAGIC),
 				 VMKFS_VOLINFO_MAGIC);
 	if (get32(b, VMKFS_VI_VERSION) != VMKFS_VOLINFO_VERSION)
 		return vmkfs_err(vol, VMKFS_ECORRUPT, "volume header version %u is not VMFS-3",
@@ -456,7 +493,7 @@ static int load_headers(struct vmkfs_vol *vol, uint8_t *b)
 				 "volume spans %u extents: only single-extent volumes are supported",
 				 get32(b, VMKFS_LV_NUM_EXTENTS));
 	if (!segs || vol->lvm_size != segs * VMKFS_SEGMENT_SIZE ||
-	    vol->lvm_size > vol->dev->size - VMKFS_LVM_DATA_OFFSET)
+	    vol->lvm_size > vol->dev->size - vol->base - VMKFS_LVM_DATA_OFFSET)
 		return vmkfs_err(vol, VMKFS_ECORRUPT,
 				 "logical volume of %llu bytes in %llu segments does not fit the %llu-byte device",
 				 (unsigned long long)vol->lvm_size,
@@ -543,10 +580,15 @@ int vol_load(struct vmkfs_dev *dev, bool ro, struct vmkfs_vol **volp,
 	vol->ro = ro || dev->read_only;
 	vol->hb_slot = UINT32_MAX;
 	vol->lock_timeout_ms = VMKFS_DEFAULT_LOCK_TIMEOUT_MS;
-	vol->lvm_size = dev->size > VMKFS_LVM_DATA_OFFSET ?
-			dev->size - VMKFS_LVM_DATA_OFFSET : 0;
 	vol->mutex = vmkfs_mutex_create();
-	ret = vol->mutex ? load_headers(vol, b) : VMKFS_ENOMEM;
+	ret = vol->mutex ? vol_find_base(dev, &vol->base) : VMKFS_ENOMEM;
+	if (!ret && dev->size < vol->base + VMKFS_LVM_DATA_OFFSET)
+		ret = vmkfs_err(vol, VMKFS_ECORRUPT,
+				"device of %llu bytes is too small for a VMFS volume",
+				(unsigned long long)dev->size);
+	vol->lvm_size = ret ? 0 : dev->size - vol->base - VMKFS_LVM_DATA_OFFSET;
+	if (!ret)
+		ret = load_headers(vol, b);
 	if (!ret)
 		ret = load_resources(vol);
 	if (!ret)

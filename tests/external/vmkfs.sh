@@ -122,6 +122,22 @@ for bs in 1m 8m; do
 	rm -rf "$T/q"
 done
 
+# a LUN partitioned as ESX does it: MBR with a type 0xfb partition at 1 MiB
+PIMG=$T/partitioned.img
+rm -f "$PIMG"
+truncate -s 700M "$PIMG"
+printf '\373' | dd of="$PIMG" bs=1 seek=450 conv=notrunc status=none	# type
+printf '\000\010\000\000' | dd of="$PIMG" bs=1 seek=454 conv=notrunc status=none # LBA 2048
+printf '\125\252' | dd of="$PIMG" bs=1 seek=510 conv=notrunc status=none	# signature
+run "$VMKFSTOOLS" -C vmfs3 -S part "$PIMG" || fail "format inside an MBR partition"
+[ "$(od -An -tx1 -j $((2048 * 512 + 1048576)) -N4 "$PIMG" | tr -d ' ')" = 0dd001c0 ] ||
+	fail "the volume header is not inside the partition"
+run "$VMKFSTOOLS" -i "$T/data.raw" -d thin "$PIMG:/p.vmdk" || fail "import into the partitioned volume"
+[ "$(hash_vmfs "$PIMG" /p-flat.vmdk 2> /dev/null)" = "$(hash_file "$T/data.raw")" ] ||
+	fail "partitioned volume: debugvmfs content differs"
+fsck_ok "$PIMG" 0
+rm -f "$PIMG"
+
 # vmfs-fuse, where FUSE can be used here (root mounts without fusermount)
 IMG=$T/vol-8m.img	# the last volume made above, whose sources are still here
 if command -v vmfs-fuse > /dev/null && [ -c /dev/fuse ] &&
