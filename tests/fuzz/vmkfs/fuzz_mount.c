@@ -89,6 +89,7 @@ static void build_volume(void)
 	/* locate the structures as the library does */
 	if (vmkfs_mount(&vol_dev->dev, VMKFS_MOUNT_RDONLY, &vol, err, sizeof(err)))
 		abort();
+	add_window(0, VMKFS_SECTOR);				/* MBR */
 	add_window(VMKFS_VOLINFO_OFFSET, VMKFS_VOLINFO_LEN);
 	add_window(lvm + VMKFS_FSINFO_OFFSET, 512);
 	add_window(lvm + VMKFS_HB_OFFSET, 1024);
