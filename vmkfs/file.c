@@ -599,8 +599,12 @@ uint64_t vmkfs_file_size(const struct vmkfs_file *f)
 	return f->ino.size;
 }
 
-/* give block idx a zeroed block: allocate a hole, zero a TBZ block */
-static int materialize(struct vmkfs_file *f, uint64_t idx)
+/*
+ * Give block idx real contents: allocate a hole, or clear a TBZ block. The
+ * block is filled with `data` (a whole block) or zeroes before the map
+ * points at it, so no crash can expose stale contents.
+ */
+static int materialize(struct vmkfs_file *f, uint64_t idx, const uint8_t *data)
 {
 	struct vmkfs_vol *vol = f->vol;
 	struct vmkfs_file_priv *p = priv(f);
@@ -621,7 +625,7 @@ static int materialize(struct vmkfs_file *f, uint64_t idx)
 	}
 	ret = blk_pos(vol, blk, &pos, &blen);
 	if (!ret)
-		ret = lvm_zero(vol, pos, blen);
+		ret = data ? lvm_write_data(vol, pos, data, blen) : lvm_zero(vol, pos, blen);
 	if (!ret)
 		ret = vol_flush(vol);
 	if (!ret)
@@ -680,9 +684,17 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 		uint32_t blk = p->map[idx], blen;
 
 		if (write && (!blk || (blk & VMKFS_FB_TBZ))) {
-			ret = materialize(f, idx);
+			/* a whole block written: its data replaces the zeroing */
+			bool whole = !in && len - done >= bs;
+
+			ret = materialize(f, idx, whole ? buf + done : NULL);
 			if (ret)
 				break;
+			if (whole) {
+				done += bs;
+				off += bs;
+				continue;
+			}
 			blk = p->map[idx];
 		}
 		/* extend over physically consecutive file blocks */

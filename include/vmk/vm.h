@@ -28,7 +28,7 @@
 #define VMK_VM_NAME_LEN		32
 #define VMK_VM_MSG_LEN		128
 #define VMK_VM_MIN_MEM_MB	4
-#define VMK_VM_MAX_MEM_MB	2048
+#define VMK_VM_MAX_MEM_MB	1024
 
 /* Boot kinds (struct vmk_vm_config.boot). */
 #define VMK_VM_BOOT_LINUX	1	/* bzImage + initrd + command line */
@@ -39,7 +39,7 @@
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
 #define VMK_VM_IMG_CMDLINE	2	/* NUL-terminated, < 4 KiB */
 #define VMK_VM_IMG_KINDS	3
-#define VMK_VM_IMG_MAX		(64u << 20)	/* bytes per image */
+#define VMK_VM_IMG_MAX		(16u << 20)	/* bytes per kernel or initrd */
 
 /* VM states (struct vmk_vm_info.state). */
 #define VMK_VM_STATE_OFF	1	/* created or powered off */

@@ -3,6 +3,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/mm/guest.h"
 #include "vmkernel/log/log.h"
+#include <vmk/vm.h>
 
 #define LOG_COPY_BATCH	8
 
@@ -90,6 +91,8 @@ vmk_status_t hypercall_dispatch(struct hc_call *c)
 {
 	c->action = HC_RESUME;
 	c->result = 0;
+	if (c->nr >= VMK_HC_VM_FIRST && c->nr <= VMK_HC_VM_LAST)
+		return vm_hypercall(c);
 	if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
 		return VMK_NOT_SUPPORTED;
 	return hc_table[c->nr](c);

@@ -10,6 +10,7 @@
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/vm/vm.h"
 
 #ifndef VMK_VERSION_STRING
 #define VMK_VERSION_STRING "unknown"
@@ -158,6 +159,8 @@ static vmk_status_t vmk_init(void)
 	}
 	if (st == VMK_OK)
 		st = svm_global_init();
+	if (st == VMK_OK)
+		st = vm_global_init();
 	if (st != VMK_OK) {
 		log_err("init failed: status %d", st);
 		return st;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tests/unit/check_run.h"
 #include "vmkernel/core/hypercall.h"
+#include <vmk/vm.h>
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/mm/guest.h"
 #include "vmkernel/log/log.h"
@@ -61,6 +62,15 @@ void vmk_log(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static uint32_t vm_calls_seen;
+
+vmk_status_t vm_hypercall(struct hc_call *c)
+{
+	vm_calls_seen = c->nr;
+	c->result = 0x5a;
+	return VMK_OK;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -108,6 +118,23 @@ START_TEST(test_unknown_hypercalls_are_not_supported)
 
 	ck_assert_int_eq(call(&c, VMK_HC_MAX, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
 	ck_assert_int_eq(call(&c, 0xffffffff, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
+{
+	struct hc_call c = { .nr = VMK_HC_VM_FIRST };
+
+	for (c.nr = VMK_HC_VM_FIRST; c.nr <= VMK_HC_VM_LAST; c.nr++) {
+		vm_calls_seen = 0;
+		ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+		ck_assert_uint_eq(vm_calls_seen, c.nr);
+		ck_assert_uint_eq(c.result, 0x5a);
+	}
+	c.nr = VMK_HC_VM_LAST + 1;
+	vm_calls_seen = 0;
+	hypercall_dispatch(&c);
+	ck_assert_uint_eq(vm_calls_seen, 0);
 }
 END_TEST
 
@@ -199,6 +226,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
+	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
 	tcase_add_test(tc, test_info_is_written_to_cos_memory);
 	tcase_add_test(tc, test_info_refuses_short_buffers_and_bad_addresses);
 	tcase_add_test(tc, test_log_read_copies_in_batches_up_to_the_room);

@@ -143,6 +143,22 @@ static int op_thin_write(struct vmkfs_vol *v)
 	return put_data(v, "/dir/thin", 4, 7 * MiB);
 }
 
+/* a whole block of a thin file: its data is written instead of zeroes */
+static int op_thin_whole_block_write(struct vmkfs_vol *v)
+{
+	static uint8_t b[1024 * 1024];
+	struct vmkfs_file *f;
+	int ret = vmkfs_open(v, "/dir/thin", VMKFS_O_RDWR, &f);
+
+	if (ret)
+		return ret;
+	pattern(b, sizeof(b), 5);
+	if (vmkfs_pwrite(f, b, sizeof(b), 2 * MiB) != sizeof(b))
+		ret = VMKFS_EIO;
+	vmkfs_close(f);
+	return ret;
+}
+
 /* after a cut: what existed before must still be there */
 static void assert_old_files(struct vmkfs_vol *v, const char *op, uint64_t k)
 {
@@ -182,6 +198,8 @@ static void assert_done(struct vmkfs_vol *v, const char *op)
 		ck_assert_int_eq(vmkfs_stat(v, "/dir/thin", &st), VMKFS_ENOENT);
 	} else if (!strcmp(op, "op_thin_write")) {
 		ck_assert(has_data(v, "/dir/thin", 4, 7 * MiB));
+	} else if (!strcmp(op, "op_thin_whole_block_write")) {
+		ck_assert(has_data(v, "/dir/thin", 5, 2 * MiB));
 	}
 }
 
@@ -265,6 +283,7 @@ CUT_TEST(op_delete)
 CUT_TEST(op_mkdir)
 CUT_TEST(op_rename_across)
 CUT_TEST(op_thin_write)
+CUT_TEST(op_thin_whole_block_write)
 
 static Suite *crash_suite(void)
 {
@@ -281,6 +300,7 @@ static Suite *crash_suite(void)
 	tcase_add_test(tc, test_power_cut_anywhere_in_op_mkdir_repairs_clean);
 	tcase_add_test(tc, test_power_cut_anywhere_in_op_rename_across_repairs_clean);
 	tcase_add_test(tc, test_power_cut_anywhere_in_op_thin_write_repairs_clean);
+	tcase_add_test(tc, test_power_cut_anywhere_in_op_thin_whole_block_write_repairs_clean);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,8 +6,13 @@
 #include "vmkernel/platform.h"
 
 /* Intercept word 3 (offset 0x0c), APM vol. 2 table B-1. */
+#define INTERCEPT_INTR		(1u << 0)
+#define INTERCEPT_NMI		(1u << 1)
+#define INTERCEPT_VINTR		(1u << 4)
 #define INTERCEPT_CPUID		(1u << 18)
+#define INTERCEPT_HLT		(1u << 24)
 #define INTERCEPT_INVLPGA	(1u << 26)
+#define INTERCEPT_IOIO_PROT	(1u << 27)
 #define INTERCEPT_MSR_PROT	(1u << 28)
 #define INTERCEPT_SHUTDOWN	(1u << 31)
 /* Intercept word 4 (offset 0x10). VMRUN must be intercepted (§15.5.1). */
@@ -18,10 +23,17 @@
 #define INTERCEPT_STGI		(1u << 4)
 #define INTERCEPT_CLGI		(1u << 5)
 #define INTERCEPT_SKINIT	(1u << 6)
+#define INTERCEPT_MONITOR	(1u << 10)
+#define INTERCEPT_MWAIT		(1u << 11)
 
 /* Exit codes, APM vol. 2 appendix C. */
+#define SVM_EXIT_INTR		0x060
+#define SVM_EXIT_NMI		0x061
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a
+#define SVM_EXIT_IOIO		0x07b
 #define SVM_EXIT_MSR		0x07c
 #define SVM_EXIT_SHUTDOWN	0x07f
 #define SVM_EXIT_VMRUN		0x080
@@ -31,15 +43,34 @@
 #define SVM_EXIT_STGI		0x084
 #define SVM_EXIT_CLGI		0x085
 #define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_MONITOR	0x08a
+#define SVM_EXIT_MWAIT		0x08b
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xffffffffu	/* VMRUN refused the state */
 
 /* EVENTINJ / EXITINTINFO, §15.20. */
+#define EVENT_TYPE_INTR		(0u << 8)
+#define EVENT_TYPE_NMI		(2u << 8)
 #define EVENT_TYPE_EXCEPTION	(3u << 8)
 #define EVENT_ERROR_VALID	(1u << 11)
 #define EVENT_VALID		(1u << 31)
 
 #define NP_ENABLE		(1ull << 0)	/* §15.25.3 */
+
+/* V_INTR fields of int_ctl (VMCB 0x60), §15.21. */
+#define V_IRQ			(1ull << 8)
+#define V_INTR_PRIO_SHIFT	16
+#define V_IGN_TPR		(1ull << 20)
+#define V_INTR_MASKING		(1ull << 24)
+#define INT_STATE_SHADOW	(1ull << 0)	/* int_state: interrupt shadow */
+#define TLB_CONTROL_FLUSH_ALL	1		/* §15.16.1 */
+
+/* IOIO EXITINFO1, §15.10.2. */
+#define IOIO_TYPE_IN		(1u << 0)
+#define IOIO_STR		(1u << 2)
+#define IOIO_REP		(1u << 3)
+#define IOIO_SZ_SHIFT		4		/* bits 4-6: 1, 2, 4 bytes */
+#define IOIO_PORT_SHIFT		16
 #define COS_ASID		1		/* ASID 0 is the host's, §15.16 */
 
 /* Sizes of the permission maps, §15.10-15.11. */

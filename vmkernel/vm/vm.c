@@ -1,0 +1,722 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM objects: the VM control hypercalls (include/vmk/vm.h), the life cycle,
+ * guest memory and the staged boot images. The vCPU side is vmm/vcpu.c.
+ */
+#include "vmkernel/vm/vm.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/mm/guest.h"
+#include "vmm/boot/boot.h"
+
+#define COPY_BATCH		256	/* console bytes per copy */
+#define RTC_EPOCH		1767225600ull	/* 2026-01-01 00:00 UTC */
+
+static struct vm vm_table[VMK_MAX_VMS];
+static struct spinlock vm_table_lock;
+static struct pae_space host_space;	/* the vmkernel's own page tables */
+
+/* ---- page tables: the vmkernel's own (staging) and each VM's NPT ---- */
+
+static vmk_status_t host_table_alloc(void *ctx, uint64_t *pa)
+{
+	uint32_t p;
+	vmk_status_t st = vmk_alloc_pages(1, &p);
+
+	(void)ctx;
+	*pa = p;
+	return st;
+}
+
+static uint64_t *table_ptr(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return pa_to_va((uint32_t)pa);
+}
+
+static const struct pae_ops host_ops = { host_table_alloc, table_ptr, NULL };
+
+/* NPT tables are recorded so that power off returns them. */
+static vmk_status_t npt_table_alloc(void *ctx, uint64_t *pa)
+{
+	struct vm *vm = ctx;
+	uint32_t p;
+	vmk_status_t st;
+
+	if (vm->npt_ntables == VM_NPT_TABLES)
+		return VMK_NO_MEMORY;
+	st = vmk_alloc_pages(1, &p);
+	if (st != VMK_OK)
+		return st;
+	vm->npt_table_pa[vm->npt_ntables++] = p;
+	*pa = p;
+	return VMK_OK;
+}
+
+vmk_status_t vm_global_init(void)
+{
+	uint32_t tramp = vmk_boot_info.tramp_exit_va & ~(VMK_PAGE_SIZE - 1);
+
+	host_space.ops = &host_ops;
+	host_space.pdpt_pa = vmk_boot_info.boot_cr3;
+	if (tramp >= VM_STAGE_BASE && tramp < VM_STAGE_END) {
+		log_err("the loader's trampoline page %x lies in the VM staging windows: VMs cannot be loaded",
+			tramp);
+		host_space.ops = NULL;
+	}
+	return vcpu_global_init();
+}
+
+uint64_t vm_now_ns(void)
+{
+	uint64_t tsc = rdtsc(), khz = vmk_boot_info.tsc_khz;
+
+	if (!khz)
+		return 0;
+	return tsc / khz * 1000000 + tsc % khz * 1000000 / khz;
+}
+
+static uint64_t clock_now(void *ctx)
+{
+	(void)ctx;
+	return vm_now_ns();
+}
+
+/* ---- messages ---- */
+
+/* Log a failure and copy it to the COS's message buffer (ESI). */
+static vmk_status_t __attribute__((format(printf, 3, 4)))
+fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
+{
+	char msg[VMK_VM_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("%s", msg);
+	if (c->arg[3])
+		guest_write(c->arg[3], msg, sizeof(msg));
+	return st;
+}
+
+/* ---- slots ---- */
+
+static struct vm *vm_get(uint32_t id)
+{
+	if (id < 1 || id > VMK_MAX_VMS || !vm_table[id - 1].used)
+		return NULL;
+	return &vm_table[id - 1];
+}
+
+uint32_t vm_running_count(void)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < VMK_MAX_VMS; i++)
+		if (vm_table[i].used && vm_table[i].state == VMK_VM_STATE_RUNNING)
+			n++;
+	return n;
+}
+
+/* ---- staged images ---- */
+
+static uint32_t stage_va(const struct vm *vm, uint32_t what)
+{
+	return VM_STAGE_BASE + ((vm->id - 1) * 2 + what) * VMK_VM_IMG_MAX;
+}
+
+static void invlpg(uint32_t va)
+{
+	asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+static void stage_free(struct vm *vm, uint32_t what)
+{
+	struct vm_stage *s = &vm->stage[what];
+	uint32_t va = stage_va(vm, what), i;
+	uint64_t pa, flags;
+
+	for (i = 0; i < s->npages; i += POOL_PAGES_PER_CHUNK, va += VMK_CHUNK_SIZE) {
+		if (pae_translate(&host_space, va, &pa, &flags))
+			pool_free(&vmk_pool, (uint32_t)pa, POOL_PAGES_PER_CHUNK);
+		pae_unmap_2m(&host_space, va);
+		/* Other CPUs never cached it: only the vCPU that boots reads it. */
+		for (uint32_t off = 0; off < VMK_CHUNK_SIZE; off += VMK_PAGE_SIZE)
+			invlpg(va + off);
+	}
+	s->npages = 0;
+	s->size = 0;
+}
+
+static vmk_status_t stage_alloc(struct hc_call *c, struct vm *vm,
+				uint32_t what, uint32_t total)
+{
+	struct vm_stage *s = &vm->stage[what];
+	uint32_t va = stage_va(vm, what), pa, n;
+
+	stage_free(vm, what);
+	for (n = 0; n * VMK_CHUNK_SIZE < total; n++) {
+		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK, &pa) != VMK_OK) {
+			stage_free(vm, what);
+			return fail(c, VMK_NO_MEMORY,
+				    "vm '%s': no room to stage a %u KiB image: the vmkernel pool has %u KiB free (vmkload mem_mb=)",
+				    vm->cfg.name, total >> 10,
+				    (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		}
+		pae_map_2m(&host_space, va + n * VMK_CHUNK_SIZE, pa, PAE_RW);
+		s->npages += POOL_PAGES_PER_CHUNK;
+	}
+	s->size = total;
+	return VMK_OK;
+}
+
+/* ---- guest memory ---- */
+
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len)
+{
+	uint64_t idx = gpa >> VMK_CHUNK_SHIFT;
+
+	if (idx >= vm->nchunks ||
+	    (gpa & (VMK_CHUNK_SIZE - 1)) + len > VMK_CHUNK_SIZE)
+		return NULL;
+	return (uint8_t *)pa_to_va(vm->chunk_pa[idx]) + (gpa & (VMK_CHUNK_SIZE - 1));
+}
+
+static bool gm_copy(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+	struct vm *vm = ctx;
+
+	while (len) {
+		uint32_t n = MIN((uint64_t)len,
+				 VMK_CHUNK_SIZE - (gpa & (VMK_CHUNK_SIZE - 1)));
+		void *p = vm_gpa_ptr(vm, gpa, n);
+
+		if (!p)
+			return false;
+		if (src) {
+			memcpy(p, src, n);
+			src = (const uint8_t *)src + n;
+		} else {
+			memset(p, 0, n);
+		}
+		gpa += n;
+		len -= n;
+	}
+	return true;
+}
+
+static bool gm_zero(void *ctx, uint64_t gpa, size_t len)
+{
+	return gm_copy(ctx, gpa, NULL, len);
+}
+
+/* Every page the VM holds goes back to the pool. */
+static void vm_release(struct vm *vm)
+{
+	uint32_t i;
+
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_destroy(&vm->vcpu[i]);
+	for (i = 0; i < vm->nchunks; i++)
+		pool_free(&vmk_pool, vm->chunk_pa[i], POOL_PAGES_PER_CHUNK);
+	for (i = 0; i < vm->npt_ntables; i++)
+		pool_free(&vmk_pool, vm->npt_table_pa[i], 1);
+	vm->nchunks = 0;
+	vm->npt_ntables = 0;
+}
+
+static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
+{
+	static const struct pae_ops npt_ops_template = { npt_table_alloc, table_ptr, NULL };
+	uint32_t want = vm->cfg.mem_mb / (VMK_CHUNK_SIZE >> 20), i;
+	uint64_t free_kib = pool_free_bytes(&vmk_pool) >> 10;
+	vmk_status_t st;
+
+	for (i = 0; i < want; i++) {
+		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK,
+			       &vm->chunk_pa[i]) != VMK_OK) {
+			vm->nchunks = i;
+			vm_release(vm);
+			return fail(c, VMK_NO_MEMORY,
+				    "vm '%s' needs %u MiB of guest memory, the vmkernel has %u MiB free (%u MiB in whole 2 MiB chunks): load vmkload with a larger mem_mb or stop a VM",
+				    vm->cfg.name, vm->cfg.mem_mb,
+				    (uint32_t)(free_kib >> 10),
+				    i * (VMK_CHUNK_SIZE >> 20));
+		}
+		vm->nchunks = i + 1;
+	}
+	/* Guests start from zeroed RAM: nothing of a previous owner shows. */
+	for (i = 0; i < vm->nchunks; i++)
+		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+
+	vm->npt_ops = npt_ops_template;
+	vm->npt_ops.ctx = vm;
+	st = pae_create(&vm->npt, &vm->npt_ops);
+	for (i = 0; st == VMK_OK && i < vm->nchunks; i++)
+		st = pae_map_2m(&vm->npt, i * VMK_CHUNK_SIZE, vm->chunk_pa[i],
+				NPT_RAM_FLAGS);
+	if (st != VMK_OK) {
+		vm_release(vm);
+		return fail(c, st, "vm '%s': no memory for its nested page table",
+			    vm->cfg.name);
+	}
+	return VMK_OK;
+}
+
+/* Devices reset, images loaded into RAM, vCPUs at their boot state. */
+static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
+{
+	struct vdev_config cfg = {
+		.nr_vcpus = vm->cfg.vcpus,
+		.ram_size = (uint64_t)vm->cfg.mem_mb << 20,
+		.clock = { clock_now, NULL },
+		.rtc_epoch = RTC_EPOCH,
+	};
+	struct guest_mem mem = {
+		.ctx = vm, .ram_size = cfg.ram_size,
+		.write = gm_copy, .zero = gm_zero,
+	};
+	const uint8_t *kernel = (const uint8_t *)(uintptr_t)stage_va(vm, VMK_VM_IMG_KERNEL);
+	const uint8_t *initrd = (const uint8_t *)(uintptr_t)stage_va(vm, VMK_VM_IMG_INITRD);
+	struct boot_result r;
+	uint32_t i;
+
+	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
+			    vm->cfg.name, vm->cfg.vcpus);
+	if (vm->cfg.boot == VMK_VM_BOOT_LINUX) {
+		struct linux_boot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.initrd = vm->stage[1].size ? initrd : NULL,
+			.initrd_len = vm->stage[1].size,
+			.cmdline = vm->cmdline,
+		};
+		r = linux_boot_load(&mem, &a);
+	} else {
+		struct multiboot_module mod = {
+			.data = initrd, .len = vm->stage[1].size, .string = "module",
+		};
+		struct multiboot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.cmdline = vm->cmdline,
+			.modules = &mod, .nr_modules = vm->stage[1].size ? 1 : 0,
+		};
+		r = multiboot_load(&mem, &a);
+	}
+	if (r.status != BOOT_OK)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
+			    vm->cfg.name, r.msg);
+	if (mptable_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
+			  IOAPIC_BASE) != BOOT_OK)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': no room for the MP table",
+			    vm->cfg.name);
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_reset(&vm->vcpu[i], &r.entry);
+	return VMK_OK;
+}
+
+/* ---- life cycle ---- */
+
+void vm_stop_locked(struct vm *vm, uint32_t state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->state != VMK_VM_STATE_RUNNING)
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	va_end(ap);
+	vm->state = state;
+	vm->reset_pending = false;
+	if (state == VMK_VM_STATE_ERROR)
+		log_err("vm %u '%s' stopped: %s", vm->id, vm->cfg.name, vm->reason);
+	else
+		log_info("vm %u '%s' off: %s", vm->id, vm->cfg.name, vm->reason);
+	if (!vm->active)
+		vm_release(vm);
+}
+
+static void vm_do_reset(struct vm *vm)
+{
+	struct hc_call c = { .arg = { 0, 0, 0, 0 } };
+	uint32_t i;
+
+	vm->reset_pending = false;
+	for (i = 0; i < vm->nchunks; i++)
+		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+	if (vm_boot(&c, vm) != VMK_OK) {
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "reset: the boot images no longer load");
+		return;
+	}
+	vm->power_ons++;
+	vm->power_on_us = vmk_time_us();
+	log_info("vm %u '%s' reset", vm->id, vm->cfg.name);
+}
+
+void vm_request_reset_locked(struct vm *vm)
+{
+	if (vm->state != VMK_VM_STATE_RUNNING)
+		return;
+	vm->reset_pending = true;
+	if (!vm->active)
+		vm_do_reset(vm);
+}
+
+void vm_vcpu_left_locked(struct vm *vm)
+{
+	if (vm->active)
+		return;
+	if (vm->state != VMK_VM_STATE_RUNNING && vm->nchunks)
+		vm_release(vm);
+	else if (vm->reset_pending)
+		vm_do_reset(vm);
+}
+
+/* ---- hypercalls ---- */
+
+static vmk_status_t hc_create(struct hc_call *c)
+{
+	struct vmk_vm_config cfg;
+	struct vm *vm = NULL;
+	vmk_status_t st;
+	uint32_t i;
+
+	st = guest_read(c->arg[0], &cfg, sizeof(cfg));
+	if (st != VMK_OK)
+		return st;
+	cfg.name[VMK_VM_NAME_LEN - 1] = '\0';
+	if (!cfg.name[0])
+		return fail(c, VMK_BAD_PARAM, "a VM needs a name");
+	if (cfg.mem_mb < VMK_VM_MIN_MEM_MB || cfg.mem_mb > VMK_VM_MAX_MEM_MB)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': memory %u MiB out of range (%u..%u)",
+			    cfg.name, cfg.mem_mb, VMK_VM_MIN_MEM_MB, VMK_VM_MAX_MEM_MB);
+	if (cfg.vcpus < 1 || cfg.vcpus > VMK_VM_MAX_VCPUS)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': %u vCPUs out of range (1..%u)",
+			    cfg.name, cfg.vcpus, VMK_VM_MAX_VCPUS);
+	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
+			    cfg.name, cfg.boot);
+	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
+			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
+	if (!host_space.ops)
+		return fail(c, VMK_NOT_SUPPORTED, "VMs are unavailable: see the vmkernel log");
+	cfg.mem_mb = ALIGN_UP(cfg.mem_mb, VMK_CHUNK_SIZE >> 20);
+	if (!cfg.sched_shares)
+		cfg.sched_shares = 1000 * cfg.vcpus;
+
+	spin_lock(&vm_table_lock);
+	for (i = 0; i < VMK_MAX_VMS; i++)
+		if (vm_table[i].used && !strcmp(vm_table[i].cfg.name, cfg.name))
+			break;
+	if (i < VMK_MAX_VMS) {
+		spin_unlock(&vm_table_lock);
+		return fail(c, VMK_BUSY, "a VM named '%s' exists already (id %u)",
+			    cfg.name, i + 1);
+	}
+	for (i = 0; i < VMK_MAX_VMS && !vm; i++)
+		if (!vm_table[i].used)
+			vm = &vm_table[i];
+	if (!vm) {
+		spin_unlock(&vm_table_lock);
+		return fail(c, VMK_BUSY, "vm '%s': all %u VM slots are taken",
+			    cfg.name, VMK_MAX_VMS);
+	}
+	memset(vm, 0, sizeof(*vm));
+	vm->used = true;
+	vm->id = (uint32_t)(vm - vm_table) + 1;
+	vm->cfg = cfg;
+	vm->state = VMK_VM_STATE_OFF;
+	spin_unlock(&vm_table_lock);
+	log_info("vm %u '%s' created: %u MiB, %u vCPUs, %s boot", vm->id,
+		 cfg.name, cfg.mem_mb, cfg.vcpus,
+		 cfg.boot == VMK_VM_BOOT_LINUX ? "Linux" : "Multiboot");
+	c->result = vm->id;
+	return VMK_OK;
+}
+
+static vmk_status_t hc_load(struct hc_call *c)
+{
+	struct vmk_vm_load l;
+	struct vm *vm;
+	vmk_status_t st;
+
+	st = guest_read(c->arg[0], &l, sizeof(l));
+	if (st != VMK_OK)
+		return st;
+	vm = vm_get(l.id);
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", l.id);
+	if (vm->state == VMK_VM_STATE_RUNNING)
+		return fail(c, VMK_BUSY, "vm '%s' is running: power it off before loading",
+			    vm->cfg.name);
+	if (l.what >= VMK_VM_IMG_KINDS || l.offset > l.total ||
+	    l.len > l.total - l.offset)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
+	if (l.what == VMK_VM_IMG_CMDLINE) {
+		if (l.total >= VM_CMDLINE_MAX)
+			return fail(c, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
+				    vm->cfg.name, VM_CMDLINE_MAX - 1);
+		st = guest_read(l.data_gpa, vm->cmdline + l.offset, l.len);
+		vm->cmdline[l.total] = '\0';
+		return st;
+	}
+	if (l.total > VMK_VM_IMG_MAX)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
+			    vm->cfg.name, l.what ? "initrd" : "kernel", l.total >> 10,
+			    VMK_VM_IMG_MAX >> 10);
+	if (l.offset == 0) {
+		st = stage_alloc(c, vm, l.what, l.total);
+		if (st != VMK_OK)
+			return st;
+	} else if (l.total != vm->stage[l.what].size) {
+		return fail(c, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
+			    vm->cfg.name);
+	}
+	if (!l.len)
+		return VMK_OK;
+	return guest_read(l.data_gpa,
+			  (uint8_t *)(uintptr_t)stage_va(vm, l.what) + l.offset, l.len);
+}
+
+static vmk_status_t hc_power_on(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st;
+	uint32_t i;
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	spin_lock(&vm->lock);
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
+		spin_unlock(&vm->lock);
+		return fail(c, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
+	}
+	if (!vm->stage[VMK_VM_IMG_KERNEL].size) {
+		spin_unlock(&vm->lock);
+		return fail(c, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
+	}
+	st = vm_take_memory(c, vm);
+	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {
+		st = vcpu_create(&vm->vcpu[i], vm, i);
+		if (st != VMK_OK)
+			fail(c, st, "vm '%s': no memory for vCPU %u", vm->cfg.name, i);
+	}
+	if (st == VMK_OK)
+		st = vm_boot(c, vm);
+	if (st != VMK_OK) {
+		vm_release(vm);
+		spin_unlock(&vm->lock);
+		return st;
+	}
+	vm->reason[0] = '\0';
+	vm->state = VMK_VM_STATE_RUNNING;
+	vm->power_ons++;
+	vm->power_on_us = vmk_time_us();
+	spin_unlock(&vm->lock);
+	log_info("vm %u '%s' powered on: %u MiB, %u vCPUs, pool %u KiB free",
+		 vm->id, vm->cfg.name, vm->cfg.mem_mb, vm->cfg.vcpus,
+		 (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	return VMK_OK;
+}
+
+static vmk_status_t hc_kill(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+
+	if (!vm)
+		return VMK_BAD_PARAM;
+	spin_lock(&vm->lock);
+	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
+	spin_unlock(&vm->lock);
+	return VMK_OK;
+}
+
+static vmk_status_t hc_reset(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st = VMK_OK;
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	spin_lock(&vm->lock);
+	if (vm->state != VMK_VM_STATE_RUNNING)
+		st = fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+	else
+		vm_request_reset_locked(vm);
+	spin_unlock(&vm->lock);
+	return st;
+}
+
+static vmk_status_t hc_destroy(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+
+	if (!vm)
+		return VMK_BAD_PARAM;
+	spin_lock(&vm->lock);
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
+		spin_unlock(&vm->lock);
+		return VMK_BUSY;
+	}
+	stage_free(vm, VMK_VM_IMG_KERNEL);
+	stage_free(vm, VMK_VM_IMG_INITRD);
+	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
+	spin_unlock(&vm->lock);
+	spin_lock(&vm_table_lock);
+	vm->used = false;
+	spin_unlock(&vm_table_lock);
+	return VMK_OK;
+}
+
+static vmk_status_t hc_info(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	struct vmk_vm_info info;
+	uint32_t i;
+
+	if (!vm)
+		return VMK_BAD_PARAM;
+	if (c->arg[2] < sizeof(info))
+		return VMK_BAD_PARAM;
+	memset(&info, 0, sizeof(info));
+	spin_lock(&vm->lock);
+	info.id = vm->id;
+	info.state = vm->state;
+	memcpy(info.name, vm->cfg.name, sizeof(info.name));
+	info.mem_mb = vm->cfg.mem_mb;
+	info.vcpus = vm->cfg.vcpus;
+	info.boot = vm->cfg.boot;
+	info.sched_shares = vm->cfg.sched_shares;
+	info.sched_min_pct = vm->cfg.sched_min_pct;
+	info.sched_max_pct = vm->cfg.sched_max_pct;
+	info.power_ons = vm->power_ons;
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		if (vm->vcpu[i].state == VCPU_HALTED)
+			info.vcpus_halted |= 1u << i;
+	if (vmk_boot_info.tsc_khz)
+		info.cpu_time_us = vm->cpu_time_tsc * 1000 / vmk_boot_info.tsc_khz;
+	if (vm->state == VMK_VM_STATE_RUNNING)
+		info.uptime_us = vmk_time_us() - vm->power_on_us;
+	memcpy(info.exits, vm->exits, sizeof(info.exits));
+	info.exits_total = vm->exits_total;
+	if (vm->power_ons)
+		info.console_dropped = vm->dev.uart[0].tx_dropped;
+	info.mem_pages = vm->nchunks * POOL_PAGES_PER_CHUNK + vm->npt_ntables;
+	for (i = 0; i < vm->cfg.vcpus && vm->nchunks; i++)
+		info.mem_pages += 1;	/* its VMCB */
+	memcpy(info.reason, vm->reason, sizeof(info.reason));
+	spin_unlock(&vm->lock);
+	c->result = sizeof(info);
+	return guest_write(c->arg[1], &info, sizeof(info));
+}
+
+static vmk_status_t hc_list(struct hc_call *c)
+{
+	struct vmk_vm_list list;
+	uint32_t i;
+
+	memset(&list, 0, sizeof(list));
+	spin_lock(&vm_table_lock);
+	for (i = 0; i < VMK_MAX_VMS; i++)
+		if (vm_table[i].used)
+			list.id[list.count++] = i + 1;
+	spin_unlock(&vm_table_lock);
+	c->result = list.count;
+	return guest_write(c->arg[0], &list, sizeof(list));
+}
+
+static vmk_status_t hc_console_read(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	uint8_t buf[COPY_BATCH];
+	uint32_t gpa = c->arg[1], room = c->arg[2], n;
+	vmk_status_t st = VMK_OK;
+
+	c->result = 0;
+	if (!vm)
+		return VMK_BAD_PARAM;
+	if (!vm->power_ons)
+		return VMK_OK;
+	while (room && st == VMK_OK) {
+		spin_lock(&vm->lock);
+		n = (uint32_t)uart_tx_drain(&vm->dev.uart[0], buf, MIN(room, COPY_BATCH));
+		spin_unlock(&vm->lock);
+		if (!n)
+			break;
+		st = guest_write(gpa, buf, n);
+		gpa += n;
+		room -= n;
+		c->result += n;
+	}
+	return st;
+}
+
+static vmk_status_t hc_console_write(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	uint8_t buf[COPY_BATCH];
+	uint32_t len = MIN(c->arg[2], COPY_BATCH);
+	vmk_status_t st;
+
+	c->result = 0;
+	if (!vm)
+		return VMK_BAD_PARAM;
+	st = guest_read(c->arg[1], buf, len);
+	if (st != VMK_OK)
+		return st;
+	spin_lock(&vm->lock);
+	if (vm->state == VMK_VM_STATE_RUNNING)
+		c->result = (uint32_t)uart_rx_feed(&vm->dev.uart[0], buf, len);
+	spin_unlock(&vm->lock);
+	return VMK_OK;
+}
+
+static vmk_status_t hc_run(struct hc_call *c)
+{
+	struct vmk_vm_run run;
+	struct vm *vm;
+	vmk_status_t st;
+
+	st = guest_read(c->arg[0], &run, sizeof(run));
+	if (st != VMK_OK)
+		return st;
+	vm = vm_get(run.id);
+	if (!vm || run.vcpu >= vm->cfg.vcpus)
+		return VMK_BAD_PARAM;
+	vcpu_run(&vm->vcpu[run.vcpu], c->cpu, &run);
+	return guest_write(c->arg[0], &run, sizeof(run));
+}
+
+static vmk_status_t hc_stop(struct hc_call *c)
+{
+	(void)c;
+	return VMK_NOT_SUPPORTED;
+}
+
+typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);
+
+static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
+	[VMK_HC_VM_CREATE - VMK_HC_VM_FIRST] = hc_create,
+	[VMK_HC_VM_LOAD - VMK_HC_VM_FIRST] = hc_load,
+	[VMK_HC_VM_POWER_ON - VMK_HC_VM_FIRST] = hc_power_on,
+	[VMK_HC_VM_STOP - VMK_HC_VM_FIRST] = hc_stop,
+	[VMK_HC_VM_KILL - VMK_HC_VM_FIRST] = hc_kill,
+	[VMK_HC_VM_RESET - VMK_HC_VM_FIRST] = hc_reset,
+	[VMK_HC_VM_DESTROY - VMK_HC_VM_FIRST] = hc_destroy,
+	[VMK_HC_VM_INFO - VMK_HC_VM_FIRST] = hc_info,
+	[VMK_HC_VM_LIST - VMK_HC_VM_FIRST] = hc_list,
+	[VMK_HC_VM_CONSOLE_READ - VMK_HC_VM_FIRST] = hc_console_read,
+	[VMK_HC_VM_CONSOLE_WRITE - VMK_HC_VM_FIRST] = hc_console_write,
+	[VMK_HC_VM_RUN - VMK_HC_VM_FIRST] = hc_run,
+};
+
+vmk_status_t vm_hypercall(struct hc_call *c)
+{
+	if (c->nr < VMK_HC_VM_FIRST || c->nr > VMK_HC_VM_LAST)
+		return VMK_NOT_SUPPORTED;
+	return vm_hc_table[c->nr - VMK_HC_VM_FIRST](c);
+}

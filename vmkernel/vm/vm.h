@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VM objects (ABI: include/vmk/vm.h): configuration, life cycle, guest
+ * memory from the pool behind a per-VM nested page table, the staged boot
+ * images, and the per-VM device platform (vmm/devices.h). The vCPUs' run
+ * loop and exit handling live in vmm/vcpu.c.
+ *
+ * Locking: vm_table_lock guards the slot table; vm->lock guards the VM's
+ * state and all device work (vmm/devices.h is not thread-safe). A vCPU
+ * runs the guest without the lock.
+ */
+#ifndef VMKERNEL_VM_VM_H
+#define VMKERNEL_VM_VM_H
+
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/mm/pae.h"
+#include "vmm/devices.h"
+#include <vmk/vm.h>
+
+#define VM_MAX_RAM_CHUNKS	(VMK_VM_MAX_MEM_MB / (VMK_CHUNK_SIZE >> 20))
+#define VM_NPT_TABLES		5	/* PDPT + 4 PDs: RAM is mapped by 2 MiB pages */
+#define VM_CMDLINE_MAX		4096
+/*
+ * Staged kernels and initrds are mapped into the vmkernel's address space
+ * (the boot loaders want them contiguous): slot s, image i at
+ * VM_STAGE_BASE + (s * VMK_VM_IMG_KINDS + i) * VMK_VM_IMG_MAX, 4 KiB pages.
+ */
+#define VM_STAGE_BASE		0xc0000000u
+#define VM_STAGE_END		(VM_STAGE_BASE + VMK_MAX_VMS * 2 * VMK_VM_IMG_MAX)
+
+/* vCPU run state. */
+#define VCPU_RUNNABLE		0
+#define VCPU_HALTED		1	/* HLT, waits for an interrupt */
+#define VCPU_WAIT_SIPI		2	/* AP before INIT/SIPI */
+
+/*
+ * One vCPU. The first eight words have struct vcpu's layout: entry.S's
+ * svm_vcpu_run() switches into any world through them.
+ */
+struct vm_vcpu {
+	uint32_t vmcb_pa;
+	uint32_t host_area_pa;		/* of the physical CPU running it now */
+	uint32_t ebx, ecx, edx, esi, edi, ebp;
+	struct vmcb *vmcb;
+	struct vm *vm;
+	uint32_t index;
+	uint32_t state;			/* VCPU_* */
+	bool in_guest;			/* a physical CPU runs it now */
+	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
+	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
+};
+
+struct vm_stage {
+	uint32_t size;			/* bytes loaded (total of the last load) */
+	uint32_t npages;		/* pool pages mapped at the window */
+};
+
+struct vm {
+	struct spinlock lock;
+	bool used;
+	uint32_t id;			/* slot + 1 */
+	struct vmk_vm_config cfg;
+	uint32_t state;			/* VMK_VM_STATE_* */
+	char reason[VMK_VM_MSG_LEN];
+
+	/* images staged by VMK_HC_VM_LOAD (kernel, initrd in windows) */
+	struct vm_stage stage[2];
+	char cmdline[VM_CMDLINE_MAX];
+
+	/* guest memory while powered on */
+	uint32_t nchunks;
+	uint32_t chunk_pa[VM_MAX_RAM_CHUNKS];
+	uint32_t npt_table_pa[VM_NPT_TABLES];
+	uint32_t npt_ntables;
+	struct pae_ops npt_ops;
+	struct pae_space npt;
+
+	uint32_t active;		/* vCPUs inside VMK_HC_VM_RUN */
+	bool reset_pending, stop_pending;
+	uint32_t stop_state;		/* state to enter when stop_pending */
+
+	struct vm_vcpu vcpu[VMK_VM_MAX_VCPUS];
+	struct vm_devices dev;
+
+	uint32_t power_ons;
+	uint64_t power_on_us;
+	uint64_t cpu_time_tsc;
+	uint64_t exits[VMK_VM_EXIT_KINDS];
+	uint64_t exits_total;
+};
+
+/* Global init (CPU 0): the permission maps every VM shares. */
+vmk_status_t vm_global_init(void);
+/* How many VMs are not OFF (for unload); names into buf. */
+uint32_t vm_running_count(void);
+
+/* Guest RAM access by guest-physical address (NULL: not RAM). */
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len);
+
+/*
+ * Stop the VM: state becomes `state` with reason; memory goes back once no
+ * vCPU runs it. Called with vm->lock held.
+ */
+void vm_stop_locked(struct vm *vm, uint32_t state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reset: the guest boots again once no vCPU runs it. vm->lock held. */
+void vm_request_reset_locked(struct vm *vm);
+/* A vCPU left the guest: settle pending stops/resets. vm->lock held. */
+void vm_vcpu_left_locked(struct vm *vm);
+/* Virtual time of every VM: nanoseconds from the TSC. */
+uint64_t vm_now_ns(void);
+
+/* vmm/vcpu.c */
+vmk_status_t vcpu_global_init(void);
+vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index);
+void vcpu_destroy(struct vm_vcpu *v);
+/* Boot state: vCPU 0 at the loader's entry, APs wait for SIPI. */
+void vcpu_reset(struct vm_vcpu *v, const void *boot_entry);
+/* VMK_HC_VM_RUN: run until the COS must see something. */
+void vcpu_run(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out);
+
+#endif /* VMKERNEL_VM_VM_H */

@@ -1,0 +1,753 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A VM's vCPU on AMD SVM (APM vol. 2 ch. 15): its VMCB, the run loop and
+ * the exit handler against the virtual platform (vmm/devices.h) and the
+ * MMIO emulator (vmm/insn.h). Linked into the vmkernel only.
+ *
+ * Intercepts: physical INTR and NMI (the COS or the vmkernel owns them:
+ * the run returns, the COS takes the interrupt), VINTR (interrupt window),
+ * CPUID, HLT, all port I/O, all MSRs, SHUTDOWN, the SVM instructions and
+ * MONITOR/MWAIT (#UD), and nested page faults (everything that is not RAM).
+ */
+#include "vmkernel/vm/vm.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/arch/x86/vmcb.h"
+#include "vmkernel/log/log.h"
+#include "vmm/boot/boot.h"
+#include "vmm/insn.h"
+
+_Static_assert(__builtin_offsetof(struct vm_vcpu, vmcb_pa) == VCPU_VMCB_PA, "vm_vcpu");
+_Static_assert(__builtin_offsetof(struct vm_vcpu, host_area_pa) == VCPU_HOST_AREA_PA, "vm_vcpu");
+_Static_assert(__builtin_offsetof(struct vm_vcpu, ebx) == VCPU_EBX, "vm_vcpu");
+_Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
+
+/* Instruction lengths: TCG has no NRIP save (§15.7.1). */
+#define INSN_LEN_CPUID		2
+#define INSN_LEN_RDWRMSR	2
+#define INSN_LEN_HLT		1
+
+/* x86 architectural facts (SDM vol. 3A, APM vol. 2). */
+#define X86_CR0_PE		(1u << 0)
+#define X86_CR0_ET		(1u << 4)
+#define X86_CR0_PG		(1u << 31)
+#define X86_CR4_PSE		(1u << 4)
+#define X86_CR4_PAE		(1u << 5)
+#define X86_CR4_OSXSAVE		(1u << 18)
+#define X86_EFLAGS_IF		(1u << 9)
+#define X86_NMI_VECTOR		2
+#define PTE_P			(1ull << 0)
+#define PTE_PS			(1ull << 7)
+#define PAE_PTE_ADDR		0x000ffffffffff000ull
+#define RESET_PAT		0x0007040600070406ull	/* SDM vol. 3A §11.12.4 */
+/* VMCB segment attributes (descriptor bits 47:40, 55:52), §15.5.1. */
+#define SEG_CODE32		0xc9b	/* G, D, P, S, execute/read, accessed */
+#define SEG_DATA32		0xc93	/* G, B, P, S, read/write, accessed */
+#define SEG_CODE16		0x09b
+#define SEG_DATA16		0x093
+#define SEG_LDT			0x082
+#define SEG_TSS32_BUSY		0x08b
+
+/* CPUID bits hidden from VMs (APM vol. 3 appendix E). */
+#define CPUID_1_ECX_MONITOR	(1u << 3)
+#define CPUID_1_ECX_VMX		(1u << 5)
+#define CPUID_1_ECX_PDCM	(1u << 15)
+#define CPUID_1_ECX_X2APIC	(1u << 21)
+#define CPUID_1_ECX_DEADLINE	(1u << 24)
+#define CPUID_1_ECX_OSXSAVE	(1u << 27)
+#define CPUID_1_EDX_MCE		(1u << 7)
+#define CPUID_1_EDX_MTRR	(1u << 12)
+#define CPUID_1_EDX_MCA		(1u << 14)
+#define CPUID_81_ECX_TOPOEXT	(1u << 22)
+#define CPUID_81_ECX_PERFCTR	(1u << 23)
+
+/* MSRs with a meaning for guests (APM vol. 2 appendix A, SDM vol. 4). */
+#define MSR_TSC			0x00000010
+#define MSR_SYSENTER_CS		0x00000174
+#define MSR_SYSENTER_ESP	0x00000175
+#define MSR_SYSENTER_EIP	0x00000176
+#define MSR_STAR		0xc0000081
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_LOG_MAX		8	/* unknown MSRs logged per vCPU */
+
+static uint32_t vm_msrpm_pa, vm_iopm_pa;
+
+/* Every MSR and every port exits: a VM sees only what the vmm models. */
+vmk_status_t vcpu_global_init(void)
+{
+	vmk_status_t st;
+
+	st = vmk_alloc_pages(MSRPM_PAGES, &vm_msrpm_pa);
+	if (st == VMK_OK)
+		st = vmk_alloc_pages(IOPM_PAGES, &vm_iopm_pa);
+	if (st != VMK_OK)
+		return st;
+	memset(pa_to_va(vm_msrpm_pa), 0xff, MSRPM_PAGES * VMK_PAGE_SIZE);
+	memset(pa_to_va(vm_iopm_pa), 0xff, IOPM_PAGES * VMK_PAGE_SIZE);
+	return VMK_OK;
+}
+
+vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
+{
+	vmk_status_t st;
+
+	memset(v, 0, sizeof(*v));
+	st = vmk_alloc_pages(1, &v->vmcb_pa);
+	if (st != VMK_OK)
+		return st;
+	v->vmcb = pa_to_va(v->vmcb_pa);
+	v->vm = vm;
+	v->index = index;
+	return VMK_OK;
+}
+
+void vcpu_destroy(struct vm_vcpu *v)
+{
+	if (v->vmcb_pa)
+		pool_free(&vmk_pool, v->vmcb_pa, 1);
+	v->vmcb_pa = 0;
+	v->vmcb = NULL;
+}
+
+static void seg_set(struct vmcb_seg *s, uint16_t sel, uint16_t attr,
+		    uint32_t limit, uint32_t base)
+{
+	s->sel = sel;
+	s->attr = attr;
+	s->limit = limit;
+	s->base = base;
+}
+
+static void vmcb_init(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+
+	memset(c, 0, sizeof(*c));
+	c->intercept3 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
+			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
+			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
+	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
+			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
+			INTERCEPT_SKINIT | INTERCEPT_MONITOR | INTERCEPT_MWAIT;
+	c->iopm_pa = vm_iopm_pa;
+	c->msrpm_pa = vm_msrpm_pa;
+	c->asid = COS_ASID + v->vm->id;		/* one ASID per VM, §15.16 */
+	c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* the ASID may have served another VM */
+	c->int_ctl = V_INTR_MASKING;		/* physical IF is the host's, §15.21.1 */
+	c->np_ctl = NP_ENABLE;
+	c->ncr3 = v->vm->npt.pdpt_pa;
+	c->efer = EFER_SVME;			/* VMRUN requires it; guests read it clear */
+	c->dr6 = 0xffff0ff0;
+	c->dr7 = 0x400;
+	c->g_pat = RESET_PAT;
+	seg_set(&c->ldtr, 0, SEG_LDT, 0xffff, 0);
+	seg_set(&c->tr, 0, SEG_TSS32_BUSY, 0xffff, 0);
+	v->ebx = v->ecx = v->edx = v->esi = v->edi = v->ebp = 0;
+}
+
+/* The real-mode state an AP starts in after SIPI (SDM vol. 3A §8.4.4). */
+static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
+{
+	struct vmcb *c = v->vmcb;
+
+	vmcb_init(v);
+	seg_set(&c->cs, (uint16_t)(vector << 8), SEG_CODE16, 0xffff, (uint32_t)vector << 12);
+	seg_set(&c->ds, 0, SEG_DATA16, 0xffff, 0);
+	seg_set(&c->es, 0, SEG_DATA16, 0xffff, 0);
+	seg_set(&c->ss, 0, SEG_DATA16, 0xffff, 0);
+	seg_set(&c->fs, 0, SEG_DATA16, 0xffff, 0);
+	seg_set(&c->gs, 0, SEG_DATA16, 0xffff, 0);
+	c->gdtr.limit = 0xffff;
+	c->idtr.limit = 0xffff;
+	c->cr0 = X86_CR0_ET;
+	c->rflags = X86_EFLAGS_FIXED;
+	c->rip = 0;
+	v->state = VCPU_RUNNABLE;
+}
+
+void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
+{
+	const struct boot_entry *e = boot_entry;
+	struct vmcb *c = v->vmcb;
+
+	vmcb_init(v);
+	if (v->index) {
+		v->state = VCPU_WAIT_SIPI;
+		return;
+	}
+	seg_set(&c->cs, BOOT_CS, SEG_CODE32, 0xffffffff, 0);
+	seg_set(&c->ds, BOOT_DS, SEG_DATA32, 0xffffffff, 0);
+	seg_set(&c->es, BOOT_DS, SEG_DATA32, 0xffffffff, 0);
+	seg_set(&c->ss, BOOT_DS, SEG_DATA32, 0xffffffff, 0);
+	seg_set(&c->fs, BOOT_DS, SEG_DATA32, 0xffffffff, 0);
+	seg_set(&c->gs, BOOT_DS, SEG_DATA32, 0xffffffff, 0);
+	c->gdtr.base = e->gdt_base;
+	c->gdtr.limit = e->gdt_limit;
+	c->cpl = 0;
+	c->cr0 = X86_CR0_PE | X86_CR0_ET;
+	c->rflags = X86_EFLAGS_FIXED;
+	c->rip = e->eip;
+	c->rsp = e->esp;
+	c->rax = e->eax;
+	v->ebx = e->ebx;
+	v->ecx = e->ecx;
+	v->edx = e->edx;
+	v->esi = e->esi;
+	v->edi = e->edi;
+	v->ebp = e->ebp;
+	v->state = VCPU_RUNNABLE;
+}
+
+/* ---- guest memory through the guest's page tables ---- */
+
+static bool gpa_read(struct vm *vm, uint64_t gpa, void *dst, uint32_t len)
+{
+	void *p = vm_gpa_ptr(vm, gpa, len);
+
+	if (!p)
+		return false;
+	memcpy(dst, p, len);
+	return true;
+}
+
+/* Linear -> guest-physical, as the guest's MMU would (SDM vol. 3A ch. 4). */
+static bool gva_to_gpa(struct vm_vcpu *v, uint32_t lin, uint64_t *gpa)
+{
+	struct vmcb *c = v->vmcb;
+	uint32_t cr3 = (uint32_t)c->cr3;
+	uint64_t e;
+	uint32_t e32;
+
+	if (!(c->cr0 & X86_CR0_PG)) {
+		*gpa = lin;
+		return true;
+	}
+	if (c->cr4 & X86_CR4_PAE) {
+		if (!gpa_read(v->vm, (cr3 & ~0x1fu) + (lin >> 30) * 8, &e, 8) ||
+		    !(e & PTE_P))
+			return false;
+		if (!gpa_read(v->vm, (e & PAE_PTE_ADDR) + ((lin >> 21) & 0x1ff) * 8, &e, 8) ||
+		    !(e & PTE_P))
+			return false;
+		if (e & PTE_PS) {
+			*gpa = (e & PAE_PTE_ADDR & ~0x1fffffull) | (lin & 0x1fffff);
+			return true;
+		}
+		if (!gpa_read(v->vm, (e & PAE_PTE_ADDR) + ((lin >> 12) & 0x1ff) * 8, &e, 8) ||
+		    !(e & PTE_P))
+			return false;
+		*gpa = (e & PAE_PTE_ADDR) | (lin & 0xfff);
+		return true;
+	}
+	if (!gpa_read(v->vm, (cr3 & ~0xfffu) + (lin >> 22) * 4, &e32, 4) ||
+	    !(e32 & PTE_P))
+		return false;
+	if ((e32 & PTE_PS) && (c->cr4 & X86_CR4_PSE)) {
+		*gpa = (e32 & 0xffc00000u) | (lin & 0x3fffff);
+		return true;
+	}
+	if (!gpa_read(v->vm, (e32 & ~0xfffu) + ((lin >> 12) & 0x3ff) * 4, &e32, 4) ||
+	    !(e32 & PTE_P))
+		return false;
+	*gpa = (e32 & ~0xfffu) | (lin & 0xfff);
+	return true;
+}
+
+/* ---- MMIO: nested page faults outside RAM ---- */
+
+struct mmio_ctx {
+	struct vm_vcpu *v;
+	uint64_t bad_gpa;
+};
+
+static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
+			       unsigned int len)
+{
+	struct mmio_ctx *m = ctx;
+	unsigned int i;
+	uint64_t gpa;
+
+	for (i = 0; i < len; i++)
+		if (!gva_to_gpa(m->v, lin + i, &gpa) ||
+		    !gpa_read(m->v->vm, gpa, &buf[i], 1))
+			break;
+	return i;
+}
+
+static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val)
+{
+	struct mmio_ctx *m = ctx;
+	uint64_t gpa;
+
+	if (!gva_to_gpa(m->v, lin, &gpa))
+		return false;
+	*val = 0;
+	if (gpa_read(m->v->vm, gpa, val, size))
+		return true;
+	if (vdev_mmio_read(&m->v->vm->dev, m->v->index, gpa, size, val))
+		return true;
+	m->bad_gpa = gpa;
+	return false;
+}
+
+static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
+{
+	struct mmio_ctx *m = ctx;
+	uint64_t gpa;
+	void *p;
+
+	if (!gva_to_gpa(m->v, lin, &gpa))
+		return false;
+	p = vm_gpa_ptr(m->v->vm, gpa, size);
+	if (p) {
+		memcpy(p, &val, size);
+		return true;
+	}
+	if (vdev_mmio_write(&m->v->vm->dev, m->v->index, gpa, size, val))
+		return true;
+	m->bad_gpa = gpa;
+	return false;
+}
+
+static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
+
+static void handle_npf(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	struct mmio_ctx m = { .v = v, .bad_gpa = c->exit_info2 };
+	struct insn_cpu cpu = {
+		.gpr = { (uint32_t)c->rax, v->ecx, v->edx, v->ebx,
+			 (uint32_t)c->rsp, v->ebp, v->esi, v->edi },
+		.eip = (uint32_t)c->rip,
+		.eflags = (uint32_t)c->rflags,
+		.seg_base = { (uint32_t)c->es.base, (uint32_t)c->cs.base,
+			      (uint32_t)c->ss.base, (uint32_t)c->ds.base,
+			      (uint32_t)c->fs.base, (uint32_t)c->gs.base },
+		.cs_db = (c->cs.attr >> 10) & 1,
+	};
+	struct insn insn;
+	enum insn_status st = insn_emulate(&cpu, &mmio_ops, &m, &insn);
+
+	if (st != INSN_OK) {
+		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: access to gpa %llx outside RAM and devices at rip %x (%s, %u bytes %02x %02x %02x)",
+			       v->index, (unsigned long long)m.bad_gpa,
+			       (uint32_t)c->rip, insn_status_str(st), insn.len,
+			       insn.bytes[0], insn.bytes[1], insn.bytes[2]);
+		return;
+	}
+	c->rax = cpu.gpr[INSN_EAX];
+	v->ecx = cpu.gpr[INSN_ECX];
+	v->edx = cpu.gpr[INSN_EDX];
+	v->ebx = cpu.gpr[INSN_EBX];
+	c->rsp = cpu.gpr[INSN_ESP];
+	v->ebp = cpu.gpr[INSN_EBP];
+	v->esi = cpu.gpr[INSN_ESI];
+	v->edi = cpu.gpr[INSN_EDI];
+	c->rip = cpu.eip;
+	c->rflags = cpu.eflags;
+}
+
+/* ---- port I/O ---- */
+
+static void handle_ioio(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	uint32_t info = (uint32_t)c->exit_info1;
+	uint16_t port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+	unsigned int size = (info >> IOIO_SZ_SHIFT) & 7;
+	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+
+	if (info & IOIO_STR) {
+		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: string port I/O (port %x) at rip %x is not emulated",
+			       v->index, port, (uint32_t)c->rip);
+		return;
+	}
+	if (info & IOIO_TYPE_IN) {
+		uint32_t val = vdev_pio_read(&v->vm->dev, port, size);
+
+		c->rax = ((uint32_t)c->rax & ~mask) | (val & mask);
+	} else {
+		vdev_pio_write(&v->vm->dev, port, size, (uint32_t)c->rax & mask);
+	}
+	c->rip = c->exit_info2;		/* the next RIP, §15.10.2 */
+}
+
+/* ---- CPUID and MSRs ---- */
+
+static void handle_cpuid(struct vm_vcpu *v)
+{
+	static const char sig[12] = VMK_CPUID_SIGNATURE;
+	struct vmcb *c = v->vmcb;
+	uint32_t leaf = (uint32_t)c->rax;
+	struct cpuid_regs r;
+
+	memset(&r, 0, sizeof(r));
+	if (leaf == VMK_CPUID_LEAF_BASE) {
+		r.eax = VMK_CPUID_LEAF_ABI;
+		memcpy(&r.ebx, sig, 4);
+		memcpy(&r.ecx, sig + 4, 4);
+		memcpy(&r.edx, sig + 8, 4);
+	} else if (leaf == VMK_CPUID_LEAF_ABI) {
+		r.eax = VMK_ABI_VERSION;
+	} else if ((leaf >= VMK_CPUID_LEAF_BASE && leaf <= VMK_CPUID_LEAF_BASE + 0xff) ||
+		   leaf == 5 || leaf == 6 || leaf == 0xa || leaf == 0xb ||
+		   leaf == 0x1f || leaf == 0x8000000a ||
+		   (leaf >= 0x8000001d && leaf <= 0x8000001f)) {
+		/* monitor, power, perfmon, topology, SVM: not offered */
+	} else {
+		cpuid_count(leaf, v->ecx, &r);
+		if (leaf == 1) {
+			r.ebx = (r.ebx & 0xffff) | (v->vm->cfg.vcpus << 16) |
+				(v->index << 24);
+			r.ecx |= CPUID_1_ECX_HYPERVISOR;
+			r.ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX |
+				   CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
+				   CPUID_1_ECX_DEADLINE | CPUID_1_ECX_OSXSAVE);
+			if (c->cr4 & X86_CR4_OSXSAVE)
+				r.ecx |= CPUID_1_ECX_OSXSAVE;
+			r.edx &= ~(CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA);
+		} else if (leaf == 0x80000001) {
+			r.ecx &= ~(CPUID_80000001_ECX_SVM | CPUID_81_ECX_TOPOEXT |
+				   CPUID_81_ECX_PERFCTR);
+			r.edx &= ~(CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA);
+		} else if (leaf == 0x80000008) {
+			r.ecx = v->vm->cfg.vcpus - 1;
+		}
+	}
+	c->rax = r.eax;
+	v->ebx = r.ebx;
+	v->ecx = r.ecx;
+	v->edx = r.edx;
+	c->rip += INSN_LEN_CPUID;
+}
+
+static void inject_gp(struct vmcb *c)
+{
+	c->event_inj = X86_GP | EVENT_TYPE_EXCEPTION | EVENT_VALID | EVENT_ERROR_VALID;
+	c->event_inj_err = 0;
+}
+
+/* An MSR kept in the VMCB (VMLOAD/VMSAVE or VMRUN switch it, §15.5). */
+#define VMCB_MSR(f)				\
+	do {					\
+		if (write)			\
+			(f) = *val;		\
+		else				\
+			*val = (f);		\
+		return true;			\
+	} while (0)
+
+/* false: #GP */
+static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *val)
+{
+	struct vmcb *c = v->vmcb;
+	struct lapic *apic = &v->vm->dev.lapic[v->index];
+	switch (msr) {
+	case MSR_IA32_APIC_BASE:
+		if (write)
+			return lapic_base_msr_write(apic, *val);
+		*val = lapic_base_msr_read(apic);
+		return true;
+	case MSR_EFER:
+		if (!write) {
+			*val = c->efer & ~EFER_SVME;
+			return true;
+		}
+		if (*val & EFER_SVME)
+			return false;
+		c->efer = *val | EFER_SVME;
+		return true;
+	case MSR_TSC:
+		if (write)
+			c->tsc_offset = *val - rdtsc();
+		else
+			*val = rdtsc() + c->tsc_offset;
+		return true;
+	case MSR_PAT:
+		VMCB_MSR(c->g_pat);
+	case MSR_SYSENTER_CS:
+		VMCB_MSR(c->sysenter_cs);
+	case MSR_SYSENTER_ESP:
+		VMCB_MSR(c->sysenter_esp);
+	case MSR_SYSENTER_EIP:
+		VMCB_MSR(c->sysenter_eip);
+	case MSR_STAR:
+		VMCB_MSR(c->star);
+	case MSR_KERNEL_GS_BASE:
+		VMCB_MSR(c->kernel_gs_base);
+	case MSR_VM_CR:
+		if (write)
+			return false;
+		*val = VM_CR_SVMDIS | VM_CR_LOCK;
+		return true;
+	case MSR_VM_HSAVE_PA:
+		return false;
+	default:
+		/* Reads as zero, writes ignored: nothing of the host shows. */
+		if (v->msr_ignored++ < MSR_LOG_MAX)
+			log_info("vm %u vcpu %u: %s of MSR %x ignored", v->vm->id,
+				 v->index, write ? "write" : "read", msr);
+		if (!write)
+			*val = 0;
+		return true;
+	}
+}
+
+static void handle_msr(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	bool write = c->exit_info1 & 1;
+	uint64_t val = ((uint64_t)v->edx << 32) | (uint32_t)c->rax;
+
+	if (!msr_access(v, v->ecx, write, &val)) {
+		inject_gp(c);
+		return;
+	}
+	if (!write) {
+		c->rax = (uint32_t)val;
+		v->edx = (uint32_t)(val >> 32);
+	}
+	c->rip += INSN_LEN_RDWRMSR;
+}
+
+/* ---- interrupts ---- */
+
+/* Can the vCPU take an external interrupt now (§15.21)? */
+static bool intr_window_open(const struct vmcb *c)
+{
+	return (c->rflags & X86_EFLAGS_IF) && !(c->int_state & INT_STATE_SHADOW);
+}
+
+static void inject_pending(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	struct vm_devices *dev = &v->vm->dev;
+	int vec;
+
+	c->int_ctl &= ~(V_IRQ | V_IGN_TPR | (0xfull << V_INTR_PRIO_SHIFT));
+	c->intercept3 &= ~INTERCEPT_VINTR;
+	if (c->event_inj & EVENT_VALID)
+		return;		/* re-injecting what an exit interrupted */
+	if (dev->lapic[v->index].nmi_pending) {
+		dev->lapic[v->index].nmi_pending = false;
+		c->event_inj = X86_NMI_VECTOR | EVENT_TYPE_NMI | EVENT_VALID;
+		return;
+	}
+	if (vdev_intr_pending(dev, v->index) == VDEV_NO_VECTOR)
+		return;
+	if (intr_window_open(c)) {
+		vec = vdev_intr_ack(dev, v->index);
+		if (vec != VDEV_NO_VECTOR)
+			c->event_inj = (uint32_t)vec | EVENT_TYPE_INTR | EVENT_VALID;
+		return;
+	}
+	/* Exit when the guest opens its window (VINTR), then inject. */
+	c->int_ctl |= V_IRQ | V_IGN_TPR | (0xfull << V_INTR_PRIO_SHIFT);
+	c->intercept3 |= INTERCEPT_VINTR;
+}
+
+/* INIT and SIPI from the virtual APIC bus (SDM vol. 3A §8.4.3). */
+static void apic_events(struct vm_vcpu *v)
+{
+	struct lapic *apic = &v->vm->dev.lapic[v->index];
+
+	if (apic->init_pending) {
+		apic->init_pending = false;
+		vmcb_init(v);
+		v->state = VCPU_WAIT_SIPI;
+	}
+	if (apic->sipi_pending) {
+		apic->sipi_pending = false;
+		if (v->state == VCPU_WAIT_SIPI)
+			vcpu_sipi(v, apic->sipi_vector);
+	}
+}
+
+/* ---- the run loop ---- */
+
+static void count_exit(struct vm *vm, uint32_t kind)
+{
+	vm->exits[kind]++;
+	vm->exits_total++;
+}
+
+/* One exit, vm->lock held. Returns a VMK_VM_RUN_* reason or 0 to go on. */
+static uint32_t handle_exit(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	struct vm *vm = v->vm;
+
+	c->event_inj = 0;
+	if (c->exit_int_info & EVENT_VALID) {
+		c->event_inj = c->exit_int_info;
+		c->event_inj_err = c->exit_int_info_err;
+	}
+	switch (c->exit_code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+		count_exit(vm, VMK_VM_EXIT_INTR);
+		return VMK_VM_RUN_PREEMPTED;
+	case SVM_EXIT_VINTR:
+		count_exit(vm, VMK_VM_EXIT_VINTR);
+		return 0;
+	case SVM_EXIT_IOIO:
+		count_exit(vm, VMK_VM_EXIT_IO);
+		handle_ioio(v);
+		return 0;
+	case SVM_EXIT_NPF:
+		count_exit(vm, VMK_VM_EXIT_MMIO);
+		handle_npf(v);
+		return 0;
+	case SVM_EXIT_MSR:
+		count_exit(vm, VMK_VM_EXIT_MSR);
+		handle_msr(v);
+		return 0;
+	case SVM_EXIT_CPUID:
+		count_exit(vm, VMK_VM_EXIT_CPUID);
+		handle_cpuid(v);
+		return 0;
+	case SVM_EXIT_HLT:
+		count_exit(vm, VMK_VM_EXIT_HLT);
+		c->rip += INSN_LEN_HLT;
+		v->state = VCPU_HALTED;
+		return 0;
+	case SVM_EXIT_SHUTDOWN:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: triple fault (shutdown) at rip %x",
+			       v->index, (uint32_t)c->rip);
+		return VMK_VM_RUN_STOPPED;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMMCALL:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		c->event_inj = X86_UD | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+		return 0;
+	case SVM_EXIT_INVALID:
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: VMRUN refused the vCPU state (rip %x)",
+			       v->index, (uint32_t)c->rip);
+		return VMK_VM_RUN_STOPPED;
+	default:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: unexpected exit %x (info %llx %llx) at rip %x",
+			       v->index, c->exit_code,
+			       (unsigned long long)c->exit_info1,
+			       (unsigned long long)c->exit_info2, (uint32_t)c->rip);
+		return VMK_VM_RUN_STOPPED;
+	}
+}
+
+/* What the device models asked for during the exit. */
+static void platform_requests(struct vm *vm)
+{
+	switch (vm->dev.status) {
+	case VDEV_POWEROFF_REQUESTED:
+		vm_stop_locked(vm, VMK_VM_STATE_OFF, "guest powered off");
+		break;
+	case VDEV_RESET_REQUESTED:
+		vm_request_reset_locked(vm);
+		break;
+	case VDEV_FAILED:
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "device model: %s",
+			       vm->dev.status_msg ? vm->dev.status_msg : "failed");
+		break;
+	default:
+		break;
+	}
+}
+
+static uint32_t run_locked(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out)
+{
+	struct vm *vm = v->vm;
+	struct vmcb *c = v->vmcb;
+	uint64_t t0, next, now;
+	uint32_t why;
+
+	for (;;) {
+		if (vm->state != VMK_VM_STATE_RUNNING)
+			return VMK_VM_RUN_STOPPED;
+		if (vm->reset_pending)
+			return VMK_VM_RUN_PREEMPTED;
+		vdev_poll(&vm->dev);
+		apic_events(v);
+		if (v->state == VCPU_WAIT_SIPI)
+			return VMK_VM_RUN_WAIT_SIPI;
+		if (v->state == VCPU_HALTED) {
+			bool wake = vm->dev.lapic[v->index].nmi_pending ||
+				    ((c->rflags & X86_EFLAGS_IF) &&
+				     vdev_intr_pending(&vm->dev, v->index) != VDEV_NO_VECTOR);
+
+			if (!wake) {
+				next = vdev_next_event_ns(&vm->dev);
+				now = vm_now_ns();
+				out->wait_ns = next == UINT64_MAX ? UINT64_MAX :
+					       next > now ? next - now : 0;
+				return VMK_VM_RUN_HALTED;
+			}
+			v->state = VCPU_RUNNABLE;
+		}
+		inject_pending(v);
+		if (v->last_cpu != cpu + 1) {
+			c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* moved: §15.16.1 */
+			v->last_cpu = cpu + 1;
+		}
+		spin_unlock(&vm->lock);
+
+		/*
+		 * Host IF=1 with GIF=0: with V_INTR_MASKING the host's IF gates
+		 * physical interrupts in the guest (§15.21.1), so the next one
+		 * exits (INTR intercept) and stays pending for the COS.
+		 */
+		t0 = rdtsc();
+		asm volatile("sti" ::: "memory");
+		svm_vcpu_run((struct vcpu *)v);
+		asm volatile("cli" ::: "memory");
+
+		spin_lock(&vm->lock);
+		vm->cpu_time_tsc += rdtsc() - t0;
+		c->tlb_ctl = 0;
+		why = handle_exit(v);
+		platform_requests(vm);
+		if (why)
+			return why;
+	}
+}
+
+void vcpu_run(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out)
+{
+	struct vm *vm = v->vm;
+
+	out->wait_ns = 0;
+	spin_lock(&vm->lock);
+	if (vm->state != VMK_VM_STATE_RUNNING || !v->vmcb) {
+		out->reason = VMK_VM_RUN_STOPPED;
+		spin_unlock(&vm->lock);
+		return;
+	}
+	if (v->in_guest) {	/* another COS thread drives it */
+		out->reason = VMK_VM_RUN_PREEMPTED;
+		spin_unlock(&vm->lock);
+		return;
+	}
+	vm->active++;
+	v->in_guest = true;
+	v->host_area_pa = vcpus[cpu].host_area_pa;
+	out->reason = run_locked(v, cpu, out);
+	v->in_guest = false;
+	vm->active--;
+	vm_vcpu_left_locked(vm);
+	if (vm->state != VMK_VM_STATE_RUNNING)
+		out->reason = VMK_VM_RUN_STOPPED;
+	spin_unlock(&vm->lock);
+}
