@@ -27,6 +27,8 @@ static int status_to_errno(vmk_status_t st)
 		return -EOPNOTSUPP;
 	case VMK_BUSY:
 		return -EBUSY;
+	case VMK_NO_CAPACITY:
+		return -ENOSPC;
 	default:
 		return -EIO;
 	}
@@ -86,6 +88,26 @@ out:
 	return ret;
 }
 
+static long ioc_sched_test(void __user *arg)
+{
+	struct vmk_sched_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	long ret = -EFAULT;
+	u32 id = 0;
+
+	if (!t)
+		return -ENOMEM;
+	if (copy_from_user(t, arg, sizeof(*t)))
+		goto out;
+	t->name[sizeof(t->name) - 1] = '\0';
+	ret = call(VMK_HC_SCHED_TEST, virt_to_phys(t), 0, 0, 0, &id);
+	t->world_id = id;
+	if (!ret && copy_to_user(arg, t, sizeof(*t)))
+		ret = -EFAULT;
+out:
+	kfree(t);
+	return ret;
+}
+
 static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -105,6 +127,8 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return ioc_info(uarg);
 	case VMK_IOC_LOG_READ:
 		return ioc_log_read(uarg);
+	case VMK_IOC_SCHED_TEST:
+		return ioc_sched_test(uarg);
 	case VMK_IOC_PANIC_TEST:
 		return call(VMK_HC_PANIC_TEST, 0, 0, 0, 0, NULL);
 	default:

@@ -177,6 +177,7 @@ const char *vmk_status_name(vmk_status_t st)
 		[VMK_NO_HARDWARE] = "no SVM/NPT on this CPU",
 		[VMK_HW_FAILURE] = "VMRUN failed",
 		[VMK_PANICKED] = "vmkernel panicked",
+		[VMK_NO_CAPACITY] = "CPU reservations exceed the machine",
 	};
 
 	return st >= 0 && st < VMK_STATUS_MAX ? names[st] : "unknown status";

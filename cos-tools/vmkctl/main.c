@@ -43,25 +43,74 @@ static int cmd_unload(int argc, char **argv)
 	return 0;
 }
 
+/* vmkctl debug spin NAME [cpu=N] [shares=N] [min=PCT] [max=PCT] */
+static int debug_spin(int fd, int argc, char **argv)
+{
+	struct vmk_sched_test t = {
+		.op = VMK_SCHED_TEST_SPIN, .cpu = VMK_SCHED_ANY_CPU,
+		.shares = 1000, .max_pct = VMK_SCHED_UNLIMITED,
+	};
+	int i;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: vmkctl debug spin NAME [cpu=N] [shares=N] [min=PCT] [max=PCT]\n");
+		return 2;
+	}
+	snprintf(t.name, sizeof(t.name), "%s", argv[2]);
+	for (i = 3; i < argc; i++) {
+		unsigned int v;
+
+		if (sscanf(argv[i], "cpu=%u", &v) == 1)
+			t.cpu = v;
+		else if (sscanf(argv[i], "shares=%u", &v) == 1)
+			t.shares = v;
+		else if (sscanf(argv[i], "min=%u", &v) == 1)
+			t.min_pct = v;
+		else if (sscanf(argv[i], "max=%u", &v) == 1)
+			t.max_pct = v;
+		else {
+			fprintf(stderr, "vmkctl: debug spin: unknown setting '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (ioctl(fd, VMK_IOC_SCHED_TEST, &t) < 0) {
+		fprintf(stderr, "vmkctl: spinner '%s' refused: %s%s\n", t.name,
+			errno == ENOSPC ? "its reservation does not fit: the CPU reservations (the COS's included) would exceed the machine" :
+			strerror(errno),
+			errno == EOPNOTSUPP ? " (load vmkload with debug=1)" : "");
+		return 1;
+	}
+	printf("world %u\n", t.world_id);
+	return 0;
+}
+
 static int cmd_debug(int argc, char **argv)
 {
-	int fd;
+	struct vmk_sched_test stop = { .op = VMK_SCHED_TEST_STOP_ALL };
+	int fd, ret = 0;
 
-	if (argc < 2 || strcmp(argv[1], "panic")) {
-		fprintf(stderr, "usage: vmkctl debug panic\n");
+	if (argc < 2 || (strcmp(argv[1], "panic") && strcmp(argv[1], "spin") &&
+			 strcmp(argv[1], "spin-stop"))) {
+		fprintf(stderr, "usage: vmkctl debug panic | spin NAME [cpu=N] [shares=N] [min=PCT] [max=PCT] | spin-stop\n");
 		return 2;
 	}
 	fd = vmkctl_open();
 	if (fd < 0)
 		return 1;
-	if (ioctl(fd, VMK_IOC_PANIC_TEST) < 0) {
+	if (!strcmp(argv[1], "spin")) {
+		ret = debug_spin(fd, argc, argv);
+	} else if (!strcmp(argv[1], "spin-stop")) {
+		if (ioctl(fd, VMK_IOC_SCHED_TEST, &stop) < 0) {
+			fprintf(stderr, "vmkctl: spin-stop: %s\n", strerror(errno));
+			ret = 1;
+		}
+	} else if (ioctl(fd, VMK_IOC_PANIC_TEST) < 0) {
 		fprintf(stderr, "vmkctl: panic test: %s%s\n", strerror(errno),
 			errno == EOPNOTSUPP ? " (load vmkload with debug=1)" : "");
-		close(fd);
-		return 1;
+		ret = 1;
 	}
 	close(fd);
-	return 0;
+	return ret;
 }
 
 static const struct verb {
@@ -73,7 +122,7 @@ static const struct verb {
 	{ "log", cmd_log, "print the vmkernel log" },
 	{ "unload", cmd_unload, "give the machine back to Linux (rmmod vmkload)" },
 	{ "image", cmd_image, "check FILE: validate a vmkernel image" },
-	{ "debug", cmd_debug, "panic: force a vmkernel panic (vmkload debug=1)" },
+	{ "debug", cmd_debug, "panic | spin NAME [cpu= shares= min= max=] | spin-stop (vmkload debug=1)" },
 };
 
 static int usage(void)

@@ -24,7 +24,7 @@
 typedef int32_t vmk_status_t;
 #endif
 
-#define VMK_ABI_VERSION		2
+#define VMK_ABI_VERSION		3
 
 #define VMK_OK			0
 #define VMK_NO_MEMORY		1	/* pool exhausted */
@@ -35,7 +35,8 @@ typedef int32_t vmk_status_t;
 #define VMK_NO_HARDWARE		6	/* CPU lacks SVM or nested paging */
 #define VMK_HW_FAILURE		7	/* VMRUN refused the state */
 #define VMK_PANICKED		8	/* the vmkernel panicked; CPU given back */
-#define VMK_STATUS_MAX		9
+#define VMK_NO_CAPACITY		9	/* CPU reservations would exceed the machine */
+#define VMK_STATUS_MAX		10
 
 /* Limits of this ABI version. */
 #define VMK_MAX_CPUS		8

@@ -29,7 +29,29 @@
 /* EBX = gpa of a NUL-terminated string (< 104 bytes): log it. */
 #define VMK_HC_LOG_WRITE	5
 /* 6..17: VM control, include/vmk/vm.h. */
-#define VMK_HC_MAX		18
+/*
+ * Debug builds of the boot info only (VMK_NOT_SUPPORTED otherwise):
+ * EBX = gpa of struct vmk_sched_test. Creates a spinner test world (EBX <-
+ * its world id) or destroys every spinner (op VMK_SCHED_TEST_STOP_ALL).
+ * Admission control applies: VMK_NO_CAPACITY for an impossible reservation.
+ */
+#define VMK_HC_SCHED_TEST	18
+#define VMK_HC_MAX		19
+
+#define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
+#define VMK_SCHED_TEST_STOP_ALL	2
+#define VMK_SCHED_UNLIMITED	0xffffffffu	/* max_pct: no limit */
+#define VMK_SCHED_ANY_CPU	0xffffffffu
+
+struct vmk_sched_test {
+	uint32_t op;			/* VMK_SCHED_TEST_* */
+	uint32_t cpu;			/* CPU to pin to, VMK_SCHED_ANY_CPU */
+	uint32_t shares;		/* 1..1000000 */
+	uint32_t min_pct;		/* reservation, % of one CPU */
+	uint32_t max_pct;		/* limit, % of one CPU, or VMK_SCHED_UNLIMITED */
+	uint32_t world_id;		/* out: the new world */
+	char name[16];			/* NUL-terminated */
+};
 
 /* CPUID leaves the vmkernel shows the COS (APM vol. 3, CPUID 4000_0000h). */
 #define VMK_CPUID_LEAF_BASE	0x40000000u
@@ -42,26 +64,54 @@
 #define VMK_EXIT_VMMCALL	2
 #define VMK_EXIT_NPF		3
 #define VMK_EXIT_SVM_INSN	4	/* VMRUN, VMLOAD, STGI, ...: #UD */
-#define VMK_EXIT_OTHER		5
-#define VMK_EXIT_KINDS		6
+#define VMK_EXIT_INTR		5	/* physical interrupt or NMI */
+#define VMK_EXIT_VINTR		6	/* interrupt window for an injection */
+#define VMK_EXIT_HLT		7	/* COS idle while other worlds wait */
+#define VMK_EXIT_OTHER		8
+#define VMK_EXIT_KINDS		9
 
 struct vmk_cpu_info {
 	uint32_t apic_id;
 	uint32_t state;			/* 1: COS runs as a guest here */
-	uint64_t exits[VMK_EXIT_KINDS];
+	uint64_t exits[VMK_EXIT_KINDS];	/* exits of the COS vCPU on this CPU */
 	uint64_t exits_total;
+	uint64_t intr_forwarded;	/* physical interrupts passed to the COS */
+	uint64_t intr_vmkernel;		/* the vmkernel's own (timer, IPIs) */
+	uint64_t idle_us;		/* time in the idle world */
 };
 
 #define VMK_WORLD_NAME_LEN	16
-#define VMK_WORLD_COS		1
-#define VMK_MAX_WORLDS		8
+#define VMK_WORLD_COS		1	/* the console OS */
+#define VMK_WORLD_VM		2
+#define VMK_WORLD_TEST		3	/* debug spinner */
+#define VMK_MAX_WORLDS		24
+#define VMK_MAX_VCPU_WORLDS	32
 
+/* A world as the operator sees it: the COS, a VM, a test world. */
 struct vmk_world_info {
 	uint32_t id;
 	uint32_t type;			/* VMK_WORLD_* */
 	uint32_t vcpus;
 	uint32_t reserved;
 	char name[VMK_WORLD_NAME_LEN];
+	uint32_t shares;
+	uint32_t min_pct;		/* reservation, % of one CPU */
+	uint32_t max_pct;		/* limit, % of one CPU, VMK_SCHED_UNLIMITED */
+	uint32_t reserved2;
+	uint64_t run_us;		/* CPU time of all its vCPUs */
+	uint64_t ready_us;		/* time its vCPUs waited for a CPU */
+};
+
+/* One schedulable vCPU of a world. */
+struct vmk_vcpu_info {
+	uint32_t world_id;		/* vmk_world_info.id */
+	uint32_t vcpu;			/* index within the world */
+	uint32_t cpu;			/* physical CPU it is on */
+	uint32_t state;			/* 1 ready, 2 running, 3 blocked */
+	uint64_t run_us;
+	uint64_t ready_us;
+	uint64_t switches;		/* times put on a CPU */
+	uint64_t migrations;		/* times moved to another CPU */
 };
 
 struct vmk_info {
@@ -77,6 +127,9 @@ struct vmk_info {
 	uint64_t log_seq;		/* sequence number of the newest record */
 	struct vmk_cpu_info cpu[VMK_MAX_CPUS];
 	struct vmk_world_info world[VMK_MAX_WORLDS];
+	uint32_t nvcpus;		/* entries in vcpu[] */
+	uint32_t sched_period_us;	/* reservation/limit accounting period */
+	struct vmk_vcpu_info vcpu[VMK_MAX_VCPU_WORLDS];
 };
 
 #endif /* VMK_HYPERCALL_H */

@@ -32,6 +32,8 @@ struct vmk_module_info {
 #define VMK_IOC_INFO		_IOR(VMK_IOC_MAGIC, 1, struct vmk_info)
 #define VMK_IOC_LOG_READ	_IOWR(VMK_IOC_MAGIC, 2, struct vmk_log_read)
 #define VMK_IOC_MODULE_INFO	_IOR(VMK_IOC_MAGIC, 3, struct vmk_module_info)
+/* Only with vmkload debug=1: spinner test worlds (VMK_HC_SCHED_TEST). */
+#define VMK_IOC_SCHED_TEST	_IOWR(VMK_IOC_MAGIC, 0x7e, struct vmk_sched_test)
 /* Only with vmkload debug=1: force a vmkernel panic (panic-path test). */
 #define VMK_IOC_PANIC_TEST	_IO(VMK_IOC_MAGIC, 0x7f)
 

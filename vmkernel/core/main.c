@@ -9,6 +9,8 @@
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/arch/x86/intr.h"
+#include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/vm/vm.h"
 
@@ -115,6 +117,18 @@ static uint64_t *table_ptr(void *ctx, uint64_t pa)
 
 static const struct pae_ops pool_tables = { table_alloc, table_ptr, NULL };
 
+/*
+ * Map one uncached device page into the vmkernel's own address space
+ * (CPU 0 during init, before the other CPUs leave their wait loop, so no
+ * TLB holds the page).
+ */
+vmk_status_t vmk_map_mmio(uint32_t va, uint64_t pa)
+{
+	struct pae_space own = { &pool_tables, vmk_boot_info.boot_cr3 };
+
+	return pae_map_4k(&own, va, pa, PAE_RW | PAE_PCD | PAE_PWT);
+}
+
 /* The loader placed the image, symbols and boot tables from VMK_VBASE on. */
 static vmk_status_t reserve_loader_area(void)
 {
@@ -161,6 +175,8 @@ static vmk_status_t vmk_init(void)
 		st = svm_global_init();
 	if (st == VMK_OK)
 		st = vm_global_init();
+	if (st == VMK_OK)
+		st = apic_global_init();
 	if (st != VMK_OK) {
 		log_err("init failed: status %d", st);
 		return st;
@@ -194,6 +210,7 @@ void cpu_entry(struct vmk_launch *l)
 	}
 	if (init_status != VMK_OK)
 		cpu_give_back(v, init_status);
+	apic_cpu_init(cpu);
 	st = svm_cpu_init(v);
 	if (st != VMK_OK) {
 		log_err("cpu%u: SVM setup failed: status %d", cpu, st);
@@ -213,11 +230,12 @@ void vmk_info_fill(struct vmk_info *info)
 	for (i = 0; i < vmk_boot_info.ncpus; i++) {
 		struct vmk_cpu_info *c = &info->cpu[i];
 
-		c->apic_id = i;
+		c->apic_id = apic_apic_id(i);
 		c->state = (mask >> i) & 1;
 		n += c->state;
 		memcpy(c->exits, vcpus[i].exits, sizeof(c->exits));
 		c->exits_total = vcpus[i].exits_total;
+		intr_cpu_stats(i, &c->intr_forwarded, &c->intr_vmkernel);
 	}
 	info->ncpus = n;
 	info->nworlds = 1;

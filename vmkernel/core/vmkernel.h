@@ -53,6 +53,8 @@ static inline void *pa_to_va(uint32_t pa)
 uint32_t image_va_to_pa(const void *va);
 uint64_t vmk_time_us(void);
 vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa);
+/* Map a device page (uncached) at va in the vmkernel's address space. */
+vmk_status_t vmk_map_mmio(uint32_t va, uint64_t pa);
 void vmk_info_fill(struct vmk_info *info);
 bool vmk_debug_enabled(void);
 /* A panic during init: CPUs waiting for CPU 0 give up too. */

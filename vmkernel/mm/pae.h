@@ -15,6 +15,8 @@
 #define PAE_P		(1ull << 0)	/* present */
 #define PAE_RW		(1ull << 1)	/* writable */
 #define PAE_US		(1ull << 2)	/* user: nested walks need it, §15.25.5 */
+#define PAE_PWT		(1ull << 3)	/* write-through */
+#define PAE_PCD		(1ull << 4)	/* cache disable: MMIO, §7.4 */
 #define PAE_PS		(1ull << 7)	/* 2 MiB page in a PDE */
 #define PAE_NX		(1ull << 63)	/* needs EFER.NXE */
 #define PAE_ADDR_MASK	0x000ffffffffff000ull

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/core/panic.h"
+#include "vmkernel/arch/x86/vectors.h"
 #include <vmk/abi.h>
 
 #define GDT_ENTRIES	4
-#define IDT_EXCEPTIONS	32
-#define EXC_STUB_SIZE	16	/* entry.S aligns each stub to 16 bytes */
+#define IDT_ENTRIES	VEC_COUNT
+#define STUB_SIZE	16	/* entry.S aligns each stub to 16 bytes */
 
 /* Flat 4 GiB segments, APM vol. 2 §4.7-4.8. */
 #define GDT_CODE32	0x00cf9a000000ffffull	/* P, DPL0, execute/read, G, D */
@@ -28,8 +29,8 @@ struct pseudo_desc {
 
 static uint64_t gdt[VMK_MAX_CPUS][GDT_ENTRIES] __attribute__((aligned(16)));
 static struct tss32 tss[VMK_MAX_CPUS];
-static uint64_t idt[IDT_EXCEPTIONS] __attribute__((aligned(16)));
-extern const uint8_t exc_stubs[];
+static uint64_t idt[IDT_ENTRIES] __attribute__((aligned(16)));
+extern const uint8_t exc_stubs[], intr_stubs[];
 
 static uint64_t tss_descriptor(uint32_t base, uint32_t limit)
 {
@@ -38,16 +39,22 @@ static uint64_t tss_descriptor(uint32_t base, uint32_t limit)
 	       ((uint64_t)(base >> 24) << 56);
 }
 
+static uint64_t intr_gate(uint32_t h)
+{
+	return (h & 0xffff) | ((uint32_t)SEL_CODE << 16) |
+	       ((uint64_t)IDT_INTR_GATE << 32) | ((uint64_t)(h >> 16) << 48);
+}
+
+/* Exceptions panic; the NMI and external vectors go to intr.c. */
 static void idt_init(void)
 {
-	int v;
+	uint32_t v;
 
-	for (v = 0; v < IDT_EXCEPTIONS; v++) {
-		uint32_t h = (uint32_t)(uintptr_t)exc_stubs + v * EXC_STUB_SIZE;
+	for (v = 0; v < IDT_ENTRIES; v++) {
+		bool intr = v == VEC_NMI || v >= VEC_FIRST_EXTERNAL;
+		const uint8_t *stubs = intr ? intr_stubs : exc_stubs;
 
-		idt[v] = (h & 0xffff) | ((uint32_t)SEL_CODE << 16) |
-			 ((uint64_t)IDT_INTR_GATE << 32) |
-			 ((uint64_t)(h >> 16) << 48);
+		idt[v] = intr_gate((uint32_t)(uintptr_t)stubs + v * STUB_SIZE);
 	}
 }
 

@@ -54,7 +54,14 @@ svm_vcpu_run:
 	movl	VCPU_EBP(%ecx), %ebp
 	movl	VCPU_ECX(%ecx), %ecx
 	vmload	%eax
+	/*
+	 * Host IF=1 at VMRUN: with V_INTR_MASKING it is what lets physical
+	 * interrupts exit from the guest (§15.21.1). GIF is 0 here and after
+	 * the #VMEXIT, so none reaches the host before the CLI.
+	 */
+	sti
 	vmrun	%eax
+	cli
 	vmsave	%eax
 	pushl	%ecx
 	movl	4(%esp), %ecx
@@ -104,5 +111,32 @@ exc_common:
 2:	cli
 	hlt
 	jmp	2b
+
+/*
+ * Interrupt stubs, 16 bytes each, one per vector (desc.c installs those for
+ * NMI and 0x20-0xff): push the vector, call intr_dispatch(vector) with the
+ * general registers saved, return to the interrupted code. The vmkernel
+ * takes interrupts only at CPL0 on its own stack (no stack switch).
+ */
+	.balign 16
+	.globl intr_stubs
+intr_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	pushl	$vec
+	jmp	intr_common
+	.set vec, vec + 1
+	.endr
+
+intr_common:
+	pushal
+	cld
+	pushl	32(%esp)		/* the vector */
+	call	intr_dispatch
+	addl	$4, %esp
+	popal
+	addl	$4, %esp
+	iret
 
 	.section .note.GNU-stack, "", @progbits

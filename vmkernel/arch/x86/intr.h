@@ -27,4 +27,16 @@ bool intr_handle_exit(const struct vmcb *c);
 /* Take whatever physical interrupts are pending now (IF=0, GIF=0 on return). */
 void intr_window(void);
 
+/*
+ * Before a VMRUN of the COS vCPU of this CPU: inject the highest queued
+ * COS interrupt if the COS can take it now (IF=1, no interrupt shadow,
+ * no event being re-injected), else ask for a VINTR exit when it can.
+ */
+void intr_inject_cos(struct vmcb *c, uint32_t cpu);
+/* Anything queued for the COS vCPU of cpu? */
+bool intr_cos_pending(uint32_t cpu);
+/* Before cpu returns to native Linux: re-raise what was queued for it. */
+void intr_give_back(uint32_t cpu);
+void intr_cpu_stats(uint32_t cpu, uint64_t *forwarded, uint64_t *vmkernel);
+
 #endif /* VMKERNEL_ARCH_X86_INTR_H */

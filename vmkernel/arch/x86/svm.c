@@ -3,6 +3,7 @@
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/arch/x86/desc.h"
+#include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
@@ -76,6 +77,7 @@ static void vmcb_setup(struct vcpu *v)
 	c->asid = COS_ASID;
 	c->np_ctl = NP_ENABLE;
 	c->ncr3 = cos_npt.space.pdpt_pa;
+	intr_vmcb_setup(c);
 
 	seg_from_launch(&c->cs, l, 0, l->cs);
 	seg_from_launch(&c->ss, l, 1, l->ss);
@@ -125,6 +127,9 @@ vmk_status_t svm_cpu_init(struct vcpu *v)
 	wrmsr(MSR_VM_HSAVE_PA, v->hsave_pa);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	v->svm_on = true;
+	/* From here the vmkernel runs with GIF=0 except in its interrupt
+	 * windows (intr.c); #VMEXIT clears GIF again each time. */
+	asm volatile("clgi" ::: "memory");
 	/* The COS's FS, GS, TR, LDTR and syscall MSRs, still live here. */
 	asm volatile("vmsave %0" :: "a"(v->vmcb_pa) : "memory");
 	v->cos_saved = true;
@@ -229,6 +234,7 @@ static void handle_vmmcall(struct vcpu *v)
 	v->vmcb->rax = (uint32_t)st;
 	v->ebx = call.result;
 	if (call.action == HC_GIVE_BACK) {
+		intr_window();	/* nothing of the vmkernel's left pending */
 		log_info("cpu%u given back to the COS", v->cpu);
 		cpu_give_back(v, VMK_OK);
 	}
@@ -272,6 +278,14 @@ static void svm_handle_exit(struct vcpu *v)
 		svm_give_back_panicked(v);
 
 	switch (c->exit_code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+		kind = VMK_EXIT_INTR;
+		intr_handle_exit(c);
+		break;
+	case SVM_EXIT_VINTR:
+		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
+		break;
 	case SVM_EXIT_CPUID:
 		kind = VMK_EXIT_CPUID;
 		handle_cpuid(v);
@@ -317,6 +331,7 @@ static void svm_handle_exit(struct vcpu *v)
 void svm_cpu_loop(struct vcpu *v)
 {
 	for (;;) {
+		intr_inject_cos(v->vmcb, v->cpu);
 		svm_vcpu_run(v);
 		if (v->vmcb->exit_code == SVM_EXIT_INVALID) {
 			if (!v->launched) {
@@ -335,6 +350,8 @@ void cpu_give_back(struct vcpu *v, vmk_status_t st)
 	struct vmk_launch *l = v->launch;
 	struct vmcb *c = v->vmcb;
 
+	if (v->svm_on)
+		intr_give_back(v->cpu);
 	if (v->launched) {
 		/* The COS's current state; the launch record's is stale. */
 		l->eip = (uint32_t)c->rip;
