@@ -4,13 +4,14 @@
  * the exit handler against the virtual platform (vmm/devices.h) and the
  * MMIO emulator (vmm/insn.h). Linked into the vmkernel only.
  *
- * Intercepts: physical INTR and NMI (the COS or the vmkernel owns them:
- * the run returns, the COS takes the interrupt), VINTR (interrupt window),
+ * Intercepts: physical INTR and NMI (arch/x86/intr.h: the vmkernel takes
+ * them; the run returns when the COS got one), VINTR (interrupt window),
  * CPUID, HLT, all port I/O, all MSRs, SHUTDOWN, the SVM instructions and
  * MONITOR/MWAIT (#UD), and nested page faults (everything that is not RAM).
  */
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/log/log.h"
@@ -123,7 +124,7 @@ static void vmcb_init(struct vm_vcpu *v)
 	struct vmcb *c = v->vmcb;
 
 	memset(c, 0, sizeof(*c));
-	c->intercept3 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
+	c->intercept3 = INTERCEPT_CPUID |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
@@ -133,7 +134,6 @@ static void vmcb_init(struct vm_vcpu *v)
 	c->msrpm_pa = vm_msrpm_pa;
 	c->asid = COS_ASID + v->vm->id;		/* one ASID per VM, §15.16 */
 	c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* the ASID may have served another VM */
-	c->int_ctl = V_INTR_MASKING;		/* physical IF is the host's, §15.21.1 */
 	c->np_ctl = NP_ENABLE;
 	c->ncr3 = v->vm->npt.pdpt_pa;
 	c->efer = EFER_SVME;			/* VMRUN requires it; guests read it clear */
@@ -142,6 +142,7 @@ static void vmcb_init(struct vm_vcpu *v)
 	c->g_pat = RESET_PAT;
 	seg_set(&c->ldtr, 0, SEG_LDT, 0xffff, 0);
 	seg_set(&c->tr, 0, SEG_TSS32_BUSY, 0xffff, 0);
+	intr_vmcb_setup(c);	/* physical interrupts exit: INTR, NMI, V_INTR_MASKING */
 	v->ebx = v->ecx = v->edx = v->esi = v->edi = v->ebp = 0;
 }
 
@@ -574,7 +575,7 @@ static void count_exit(struct vm *vm, uint32_t kind)
 }
 
 /* One exit, vm->lock held. Returns a VMK_VM_RUN_* reason or 0 to go on. */
-static uint32_t handle_exit(struct vm_vcpu *v)
+static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
 {
 	struct vmcb *c = v->vmcb;
 	struct vm *vm = v->vm;
@@ -584,11 +585,12 @@ static uint32_t handle_exit(struct vm_vcpu *v)
 		c->event_inj = c->exit_int_info;
 		c->event_inj_err = c->exit_int_info_err;
 	}
-	switch (c->exit_code) {
-	case SVM_EXIT_INTR:
-	case SVM_EXIT_NMI:
+	if (intr_handle_exit(c)) {
+		/* Taken by the vmkernel; the COS runs first if it got one. */
 		count_exit(vm, VMK_VM_EXIT_INTR);
-		return VMK_VM_RUN_PREEMPTED;
+		return intr_cos_pending(cpu) ? VMK_VM_RUN_PREEMPTED : 0;
+	}
+	switch (c->exit_code) {
 	case SVM_EXIT_VINTR:
 		count_exit(vm, VMK_VM_EXIT_VINTR);
 		return 0;
@@ -704,20 +706,13 @@ static uint32_t run_locked(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *o
 		}
 		spin_unlock(&vm->lock);
 
-		/*
-		 * Host IF=1 with GIF=0: with V_INTR_MASKING the host's IF gates
-		 * physical interrupts in the guest (§15.21.1), so the next one
-		 * exits (INTR intercept) and stays pending for the COS.
-		 */
 		t0 = rdtsc();
-		asm volatile("sti" ::: "memory");
 		svm_vcpu_run((struct vcpu *)v);
-		asm volatile("cli" ::: "memory");
 
 		spin_lock(&vm->lock);
 		vm->cpu_time_tsc += rdtsc() - t0;
 		c->tlb_ctl = 0;
-		why = handle_exit(v);
+		why = handle_exit(v, cpu);
 		platform_requests(vm);
 		if (why)
 			return why;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmk_vmtest: runs one VM through the VM control hypercalls (include/vmk/
- * vm.h) from inside the COS kernel, before `vmkctl vm` exists: create,
- * load the kernel (and initrd, command line) from files, power on, start
- * the vCPU threads of vmkload, copy the guest's COM1 output to dmesg
- * (`vmtest: ` lines), type `input` into COM1 once `input_after` appeared,
- * and end when the VM is no longer running or `seconds` passed. Then it
+ * vmk_vmtest: runs `count` VMs through the VM control hypercalls
+ * (include/vmk/vm.h) from inside the COS kernel, before `vmkctl vm`
+ * exists: create, load the kernel (and initrd, command line) from files,
+ * power on, start the vCPU threads of vmkload, copy each guest's COM1
+ * output to dmesg (`vmtest: ` lines, `vmtestN: ` with several VMs), type
+ * `input` into COM1 once `input_after` appeared (then `input2` once
+ * `input2_after` appeared after that), and end when no VM runs any more or
+ * `seconds` passed. Then it
  * prints `vmtest: result state=.. power_ons=.. reason=..`, the exit counts,
  * kills and destroys the VM. Loading succeeds whatever happened (busybox's
  * insmod would run a failed init twice); rmmod it before the next run. The
@@ -26,8 +28,8 @@ void vmk_vm_stop_vcpus(u32 id);
 
 static char *name = "vmtest";
 static char *kernel, *initrd, *cmdline = "", *boot = "multiboot";
-static char *input, *input_after;
-static uint mem_mb = 16, vcpus = 1, seconds = 60, reset_after;
+static char *input, *input_after, *input2, *input2_after;
+static uint mem_mb = 16, vcpus = 1, seconds = 60, reset_after, count = 1;
 module_param(name, charp, 0444);
 module_param(kernel, charp, 0444);
 module_param(initrd, charp, 0444);
@@ -35,6 +37,9 @@ module_param(cmdline, charp, 0444);
 module_param(boot, charp, 0444);
 module_param(input, charp, 0444);
 module_param(input_after, charp, 0444);
+module_param(input2, charp, 0444);
+module_param(input2_after, charp, 0444);
+module_param(count, uint, 0444);
 module_param(mem_mb, uint, 0444);
 module_param(vcpus, uint, 0444);
 module_param(seconds, uint, 0444);
@@ -42,20 +47,28 @@ module_param(reset_after, uint, 0444);
 MODULE_PARM_DESC(kernel, "guest kernel file (Multiboot ELF or bzImage)");
 MODULE_PARM_DESC(input, "text typed into the guest's COM1 (\\n = newline)");
 MODULE_PARM_DESC(input_after, "type input once this text appeared on COM1");
+MODULE_PARM_DESC(input2, "typed once input2_after appeared after input was typed");
 MODULE_PARM_DESC(reset_after, "reset the VM from the COS after this many seconds");
+MODULE_PARM_DESC(count, "run this many identical VMs at once (names NAME0.., lines 'vmtestN: ')");
 
 #define PIECE		(64 * 1024)
 #define CON_BUF		4096
 #define LINE_MAX	200
+#define MAX_VMS		8
 
 struct vmtest {
 	u32 id;
+	unsigned int idx;
+	char tag[16];		/* "vmtest" or "vmtestN" */
 	char *msg;		/* VMK_VM_MSG_LEN, kmalloc'd */
 	u8 *piece;		/* PIECE, kmalloc'd */
+	struct vmk_vm_info *info;
 	char line[LINE_MAX + 1];
 	size_t line_len;
-	char seen[256];		/* the last bytes of output, for input_after */
+	char seen[512];		/* recent output, for input_after/input2_after */
 	size_t seen_len;
+	int step;		/* 0: input pending, 1: input2 pending, 2: done */
+	bool did_reset, finished;
 };
 
 static int call(struct vmtest *t, u32 nr, u32 a0, u32 a1, u32 a2, u32 *res)
@@ -68,7 +81,7 @@ static int call(struct vmtest *t, u32 nr, u32 a0, u32 a1, u32 a2, u32 *res)
 	if (ret)
 		return ret;
 	if (st != VMK_OK) {
-		pr_info("vmtest: hypercall %u: status %d: %s\n", nr, st, t->msg);
+		pr_info("%s: hypercall %u: status %d: %s\n", t->tag, nr, st, t->msg);
 		return -EIO;
 	}
 	return 0;
@@ -109,7 +122,7 @@ static int load_file(struct vmtest *t, u32 what, const char *path)
 	n = kernel_read_file_from_path(path, 0, &buf, INT_MAX, &size,
 				       READING_UNKNOWN);
 	if (n < 0) {
-		pr_info("vmtest: cannot read %s: %zd\n", path, n);
+		pr_info("%s: cannot read %s: %zd\n", t->tag, path, n);
 		return n;
 	}
 	ret = load_bytes(t, what, buf, n);
@@ -125,8 +138,8 @@ static void output(struct vmtest *t, const char *buf, size_t n)
 		char c = buf[i];
 
 		if (t->seen_len == sizeof(t->seen) - 1) {
-			memmove(t->seen, t->seen + 128, t->seen_len - 128);
-			t->seen_len -= 128;
+			memmove(t->seen, t->seen + 256, t->seen_len - 256);
+			t->seen_len -= 256;
 		}
 		t->seen[t->seen_len++] = c;
 		t->seen[t->seen_len] = '\0';
@@ -134,7 +147,7 @@ static void output(struct vmtest *t, const char *buf, size_t n)
 			continue;
 		if (c == '\n' || t->line_len == LINE_MAX) {
 			t->line[t->line_len] = '\0';
-			pr_info("vmtest: %s\n", t->line);
+			pr_info("%s: %s\n", t->tag, t->line);
 			t->line_len = 0;
 			if (c == '\n')
 				continue;
@@ -165,45 +178,48 @@ static void type_input(struct vmtest *t, const char *s)
 		if (i < n)
 			msleep(10);
 	}
+	/* What follows must appear after this input. */
+	t->seen_len = 0;
+	t->seen[0] = '\0';
 }
 
-static void report(struct vmtest *t, struct vmk_vm_info *info)
+static void report(struct vmtest *t)
 {
 	static const char *const states[] = { "?", "off", "running", "error" };
+	struct vmk_vm_info *info = t->info;
 
-	pr_info("vmtest: result state=%s power_ons=%u reason=%s\n",
+	pr_info("%s: result state=%s power_ons=%u reason=%s\n", t->tag,
 		states[info->state <= 3 ? info->state : 0], info->power_ons,
 		info->reason[0] ? info->reason : "-");
-	pr_info("vmtest: exits total=%llu io=%llu mmio=%llu msr=%llu cpuid=%llu hlt=%llu intr=%llu vintr=%llu other=%llu cpu_time_us=%llu pages=%llu\n",
-		info->exits_total, info->exits[VMK_VM_EXIT_IO],
+	pr_info("%s: exits total=%llu io=%llu mmio=%llu msr=%llu cpuid=%llu hlt=%llu intr=%llu vintr=%llu other=%llu cpu_time_us=%llu uptime_us=%llu pages=%llu\n",
+		t->tag, info->exits_total, info->exits[VMK_VM_EXIT_IO],
 		info->exits[VMK_VM_EXIT_MMIO], info->exits[VMK_VM_EXIT_MSR],
 		info->exits[VMK_VM_EXIT_CPUID], info->exits[VMK_VM_EXIT_HLT],
 		info->exits[VMK_VM_EXIT_INTR], info->exits[VMK_VM_EXIT_VINTR],
 		info->exits[VMK_VM_EXIT_OTHER], info->cpu_time_us,
-		info->mem_pages);
+		info->uptime_us, info->mem_pages);
 }
 
-static int run_vm(struct vmtest *t)
+static int start_vm(struct vmtest *t)
 {
 	struct vmk_vm_config *cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	struct vmk_vm_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
-	char *con = kmalloc(CON_BUF, GFP_KERNEL);
-	unsigned long end = jiffies + seconds * HZ;
-	unsigned long reset_at = jiffies + reset_after * HZ;
-	bool typed = !input, did_reset = !reset_after;
-	u32 n;
-	int ret = -ENOMEM;
+	int ret;
 
-	if (!cfg || !info || !con)
-		goto out;
-	strscpy(cfg->name, name, sizeof(cfg->name));
+	if (!cfg)
+		return -ENOMEM;
+	if (count > 1)
+		snprintf(cfg->name, sizeof(cfg->name), "%s%u", name, t->idx);
+	else
+		strscpy(cfg->name, name, sizeof(cfg->name));
 	cfg->mem_mb = mem_mb;
 	cfg->vcpus = vcpus;
 	cfg->boot = strcmp(boot, "linux") ? VMK_VM_BOOT_MULTIBOOT : VMK_VM_BOOT_LINUX;
 	ret = call(t, VMK_HC_VM_CREATE, virt_to_phys(cfg), 0, 0, &t->id);
-	if (ret)
+	if (ret) {
+		t->id = 0;
 		goto out;
-	pr_info("vmtest: created vm %u '%s'\n", t->id, name);
+	}
+	pr_info("%s: created vm %u '%s'\n", t->tag, t->id, cfg->name);
 	ret = load_file(t, VMK_VM_IMG_KERNEL, kernel);
 	if (!ret && initrd)
 		ret = load_file(t, VMK_VM_IMG_INITRD, initrd);
@@ -213,66 +229,124 @@ static int run_vm(struct vmtest *t)
 		ret = call(t, VMK_HC_VM_POWER_ON, t->id, 0, 0, NULL);
 	if (!ret)
 		ret = vmk_vm_start_vcpus(t->id, vcpus);
-	if (ret)
-		goto destroy;
-	pr_info("vmtest: powered on\n");
-	for (;;) {
+	if (!ret)
+		pr_info("%s: powered on\n", t->tag);
+out:
+	kfree(cfg);
+	return ret;
+}
+
+/* One polling round; returns true while the VM runs. */
+static bool poll_vm(struct vmtest *t, char *con, unsigned long reset_at)
+{
+	u32 n;
+
+	while (!call(t, VMK_HC_VM_CONSOLE_READ, t->id, virt_to_phys(con),
+		     CON_BUF, &n) && n)
+		output(t, con, n);
+	if (t->step == 0 && input && (!input_after || strstr(t->seen, input_after))) {
+		type_input(t, input);
+		t->step = 1;
+	} else if (t->step == 1 && input2 &&
+		   (!input2_after || strstr(t->seen, input2_after))) {
+		type_input(t, input2);
+		t->step = 2;
+	}
+	if (!t->did_reset && reset_after && time_after(jiffies, reset_at)) {
+		pr_info("%s: reset from the COS\n", t->tag);
+		call(t, VMK_HC_VM_RESET, t->id, 0, 0, NULL);
+		t->did_reset = true;
+	}
+	if (call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(t->info),
+		 sizeof(*t->info), NULL))
+		return false;
+	return t->info->state == VMK_VM_STATE_RUNNING;
+}
+
+static void end_vm(struct vmtest *t)
+{
+	if (!t->id)
+		return;
+	output(t, "\n", 1);
+	report(t);
+	call(t, VMK_HC_VM_KILL, t->id, 0, 0, NULL);
+	vmk_vm_stop_vcpus(t->id);
+	if (!call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(t->info),
+		  sizeof(*t->info), NULL))
+		pr_info("%s: after kill: state %u pages %llu\n", t->tag,
+			t->info->state, t->info->mem_pages);
+	call(t, VMK_HC_VM_DESTROY, t->id, 0, 0, NULL);
+}
+
+static int run_all(struct vmtest *vms, unsigned int n)
+{
+	char *con = kmalloc(CON_BUF, GFP_KERNEL);
+	unsigned long end = jiffies + seconds * HZ;
+	unsigned long reset_at = jiffies + reset_after * HZ;
+	unsigned int i, running;
+	int ret = 0;
+
+	if (!con)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++)
+		ret = start_vm(&vms[i]);
+	while (!ret) {
 		msleep(50);
-		while (!call(t, VMK_HC_VM_CONSOLE_READ, t->id, virt_to_phys(con),
-			     CON_BUF, &n) && n)
-			output(t, con, n);
-		if (!typed && (!input_after || strstr(t->seen, input_after))) {
-			type_input(t, input);
-			typed = true;
+		for (i = 0, running = 0; i < n; i++) {
+			if (vms[i].finished)
+				continue;
+			if (poll_vm(&vms[i], con, reset_at))
+				running++;
+			else
+				vms[i].finished = true;
 		}
-		if (!did_reset && time_after(jiffies, reset_at)) {
-			pr_info("vmtest: reset from the COS\n");
-			call(t, VMK_HC_VM_RESET, t->id, 0, 0, NULL);
-			did_reset = true;
-		}
-		if (call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(info),
-			 sizeof(*info), NULL))
-			break;
-		if (info->state != VMK_VM_STATE_RUNNING)
+		if (!running)
 			break;
 		if (time_after(jiffies, end)) {
 			pr_info("vmtest: timeout after %u s\n", seconds);
 			break;
 		}
 	}
-	output(t, "\n", 1);
-	report(t, info);
-destroy:
-	call(t, VMK_HC_VM_KILL, t->id, 0, 0, NULL);
-	vmk_vm_stop_vcpus(t->id);
-	if (!call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(info), sizeof(*info), NULL))
-		pr_info("vmtest: after kill: state %u pages %llu\n", info->state,
-			info->mem_pages);
-	call(t, VMK_HC_VM_DESTROY, t->id, 0, 0, NULL);
-out:
-	kfree(cfg);
-	kfree(info);
+	for (i = 0; i < n; i++)
+		end_vm(&vms[i]);
 	kfree(con);
 	return ret;
 }
 
 static int __init vmk_vmtest_init(void)
 {
-	struct vmtest *t;
-	int ret;
+	struct vmtest *vms;
+	unsigned int i;
+	int ret = 0;
 
-	if (!kernel)
+	if (!kernel || !count || count > MAX_VMS)
 		return -EINVAL;
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	vms = kcalloc(count, sizeof(*vms), GFP_KERNEL);
+	if (!vms)
 		return -ENOMEM;
-	t->msg = kzalloc(VMK_VM_MSG_LEN, GFP_KERNEL);
-	t->piece = kmalloc(PIECE, GFP_KERNEL);
-	ret = t->msg && t->piece ? run_vm(t) : -ENOMEM;
+	for (i = 0; i < count; i++) {
+		struct vmtest *t = &vms[i];
+
+		t->idx = i;
+		if (count > 1)
+			snprintf(t->tag, sizeof(t->tag), "vmtest%u", i);
+		else
+			strscpy(t->tag, "vmtest", sizeof(t->tag));
+		t->msg = kzalloc(VMK_VM_MSG_LEN, GFP_KERNEL);
+		t->piece = kmalloc(PIECE, GFP_KERNEL);
+		t->info = kzalloc(sizeof(*t->info), GFP_KERNEL);
+		if (!t->msg || !t->piece || !t->info)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = run_all(vms, count);
 	pr_info("vmtest: done (%d)\n", ret);
-	kfree(t->msg);
-	kfree(t->piece);
-	kfree(t);
+	for (i = 0; i < count; i++) {
+		kfree(vms[i].msg);
+		kfree(vms[i].piece);
+		kfree(vms[i].info);
+	}
+	kfree(vms);
 	return 0;
 }
 module_init(vmk_vmtest_init);
@@ -283,4 +357,4 @@ static void __exit vmk_vmtest_exit(void)
 module_exit(vmk_vmtest_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("vmk lab: run one VM through the VM hypercalls");
+MODULE_DESCRIPTION("vmk lab: run VMs through the VM hypercalls");
