@@ -46,6 +46,12 @@ static long call(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
 	return status_to_errno(st);
 }
 
+/* For the VM ioctls (vmctl.c): ESI = a3. */
+long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
+{
+	return call(nr, a0, a1, a2, a3, result);
+}
+
 static long ioc_info(void __user *arg)
 {
 	struct vmk_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
@@ -132,7 +138,7 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_PANIC_TEST:
 		return call(VMK_HC_PANIC_TEST, 0, 0, 0, 0, NULL);
 	default:
-		return -ENOTTY;
+		return vmk_vm_ioctl(cmd, uarg);
 	}
 }
 

@@ -80,6 +80,11 @@ int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
 int vmk_vm_start_vcpus(u32 id, u32 nvcpus);
 void vmk_vm_stop_vcpus(u32 id);
 
+/* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
+long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
+/* A hypercall for an ioctl: errno, after recovery if the vmkernel panicked. */
+long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result);
+
 int vmk_dev_register(struct vmk_machine *m);
 void vmk_dev_unregister(void);
 /* After a vmkernel panic: take the CPUs and memory back (process context). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -30,13 +31,82 @@ int vmkctl_open(void)
 	return fd;
 }
 
+/*
+ * Running VMs would lose their vmkernel: refuse, naming them, unless
+ * --force, which kills them. Every VM is then destroyed, which releases the
+ * module references vmkload holds for them (loader-module/vmctl.c).
+ * 0: go on; 1: refused or failed (message printed).
+ */
+static int unload_vms(bool force)
+{
+	struct vmk_vm_info all[VMK_MAX_VMS];
+	char running[VMK_MAX_VMS * (VMK_VM_NAME_LEN + 2)] = "";
+	uint32_t n, i;
+	int fd, ret = 0;
+
+	if (access(VMK_DEVICE, F_OK))
+		return 0;	/* not loaded: delete_module says so */
+	fd = vmkctl_open();
+	if (fd < 0)
+		return 1;
+	if (vm_list_all(fd, all, &n)) {
+		close(fd);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (all[i].state != VMK_VM_STATE_RUNNING)
+			continue;
+		if (running[0])
+			strcat(running, ", ");
+		strncat(running, all[i].name, VMK_VM_NAME_LEN);
+	}
+	if (running[0] && !force) {
+		fprintf(stderr, "vmkctl: unload: VMs are running: %s (stop them, or 'vmkctl unload --force' powers them off)\n",
+			running);
+		close(fd);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct vmk_ioc_vm_op kill = { .id = all[i].id, .op = VMK_VM_OP_KILL };
+		struct vmk_ioc_vm_op destroy = { .id = all[i].id, .op = VMK_VM_OP_DESTROY };
+
+		if (all[i].state == VMK_VM_STATE_RUNNING) {
+			if (ioctl(fd, VMK_IOC_VM_OP, &kill) < 0) {
+				fprintf(stderr, "vmkctl: unload: powering off %.*s: %s\n",
+					VMK_VM_NAME_LEN, all[i].name,
+					kill.msg[0] ? kill.msg : strerror(errno));
+				ret = 1;
+				continue;
+			}
+			printf("powered off %.*s\n", VMK_VM_NAME_LEN, all[i].name);
+		}
+		if (ioctl(fd, VMK_IOC_VM_OP, &destroy) < 0) {
+			fprintf(stderr, "vmkctl: unload: removing %.*s: %s\n",
+				VMK_VM_NAME_LEN, all[i].name,
+				destroy.msg[0] ? destroy.msg : strerror(errno));
+			ret = 1;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
 static int cmd_unload(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	bool force = argc == 2 && !strcmp(argv[1], "--force");
+
+	if (argc > 2 || (argc == 2 && !force)) {
+		fprintf(stderr, "usage: vmkctl unload [--force]\n");
+		return 2;
+	}
+	if (unload_vms(force))
+		return 1;
 	if (syscall(SYS_delete_module, VMK_MODULE_NAME, O_NONBLOCK) < 0) {
 		fprintf(stderr, "vmkctl: unload: %s\n", errno == ENOENT ?
-			"vmkload is not loaded" : strerror(errno));
+			"vmkload is not loaded" :
+			errno == EWOULDBLOCK || errno == EBUSY ?
+			"vmkload is in use: a VM still exists in the vmkernel, or /dev/vmkernel is open (a 'vmkctl vm console'?)" :
+			strerror(errno));
 		return 1;
 	}
 	printf("vmkernel unloaded: the machine is back under Linux\n");
@@ -120,7 +190,8 @@ static const struct verb {
 } verbs[] = {
 	{ "status", cmd_status, "version, CPUs, worlds, memory, uptime, exits" },
 	{ "log", cmd_log, "print the vmkernel log" },
-	{ "unload", cmd_unload, "give the machine back to Linux (rmmod vmkload)" },
+	{ "unload", cmd_unload, "[--force]: give the machine back to Linux (--force: power off VMs first)" },
+	{ "vm", cmd_vm, "register, unregister, list, start, stop, kill, reset, info, console" },
 	{ "image", cmd_image, "check FILE: validate a vmkernel image" },
 	{ "debug", cmd_debug, "panic | spin NAME [cpu= shares= min= max=] | spin-stop (vmkload debug=1)" },
 };

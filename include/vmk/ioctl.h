@@ -7,6 +7,7 @@
 #define VMK_IOCTL_H
 
 #include <vmk/hypercall.h>
+#include <vmk/vm.h>
 #include <linux/ioctl.h>
 
 #define VMK_DEVICE		"/dev/vmkernel"
@@ -27,11 +28,59 @@ struct vmk_module_info {
 	uint32_t unload_us;		/* give-back time of the last unload */
 };
 
+/*
+ * VM control (include/vmk/vm.h, docs/abi.md "VM control"): the module copies
+ * the user's buffers into COS kernel memory the vmkernel can read and makes
+ * the hypercall. msg receives the vmkernel's sentence when the ioctl fails
+ * (empty if it had none).
+ */
+struct vmk_ioc_vm_create {
+	struct vmk_vm_config config;	/* in */
+	uint32_t id;			/* out */
+	uint32_t reserved;
+	char msg[VMK_VM_MSG_LEN];	/* out */
+};
+
+/* One piece (at most VMK_IOC_VM_PIECE bytes) of a staged image. */
+#define VMK_IOC_VM_PIECE	(64u * 1024)
+struct vmk_ioc_vm_load {
+	uint32_t id, what, total, offset, len;	/* as struct vmk_vm_load */
+	uint32_t reserved;
+	uint64_t data;			/* in: user pointer to len bytes */
+	char msg[VMK_VM_MSG_LEN];	/* out */
+};
+
+/* Power operations on one VM (struct vmk_ioc_vm_op.op). */
+#define VMK_VM_OP_POWER_ON	1	/* VMK_HC_VM_POWER_ON + vCPU threads */
+#define VMK_VM_OP_STOP		2	/* VMK_HC_VM_STOP (graceful) */
+#define VMK_VM_OP_KILL		3	/* VMK_HC_VM_KILL */
+#define VMK_VM_OP_RESET		4	/* VMK_HC_VM_RESET */
+#define VMK_VM_OP_DESTROY	5	/* VMK_HC_VM_DESTROY */
+struct vmk_ioc_vm_op {
+	uint32_t id, op;		/* in */
+	char msg[VMK_VM_MSG_LEN];	/* out */
+};
+
+/* COM1 of a VM: read its output or type into it. */
+struct vmk_ioc_vm_console {
+	uint32_t id;			/* in */
+	uint32_t len;			/* in: room or count (<= VMK_IOC_VM_PIECE); out: bytes done */
+	uint64_t data;			/* in: user pointer */
+};
+
 /* arg: uint32_t * <- VMK_ABI_VERSION of the module */
 #define VMK_IOC_VERSION		_IOR(VMK_IOC_MAGIC, 0, uint32_t)
 #define VMK_IOC_INFO		_IOR(VMK_IOC_MAGIC, 1, struct vmk_info)
 #define VMK_IOC_LOG_READ	_IOWR(VMK_IOC_MAGIC, 2, struct vmk_log_read)
 #define VMK_IOC_MODULE_INFO	_IOR(VMK_IOC_MAGIC, 3, struct vmk_module_info)
+#define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
+#define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
+#define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)
+/* arg: struct vmk_vm_info *, id filled in */
+#define VMK_IOC_VM_INFO		_IOWR(VMK_IOC_MAGIC, 0x13, struct vmk_vm_info)
+#define VMK_IOC_VM_LIST		_IOR(VMK_IOC_MAGIC, 0x14, struct vmk_vm_list)
+#define VMK_IOC_VM_CONSOLE_READ	_IOWR(VMK_IOC_MAGIC, 0x15, struct vmk_ioc_vm_console)
+#define VMK_IOC_VM_CONSOLE_WRITE _IOWR(VMK_IOC_MAGIC, 0x16, struct vmk_ioc_vm_console)
 /* Only with vmkload debug=1: spinner test worlds (VMK_HC_SCHED_TEST). */
 #define VMK_IOC_SCHED_TEST	_IOWR(VMK_IOC_MAGIC, 0x7e, struct vmk_sched_test)
 /* Only with vmkload debug=1: force a vmkernel panic (panic-path test). */

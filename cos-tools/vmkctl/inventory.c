@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The VM inventory file: see inventory.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "inventory.h"
+
+const char *inventory_file(void)
+{
+	const char *env = getenv("VMK_INVENTORY");
+
+	return env && *env ? env : INVENTORY_DEFAULT;
+}
+
+int inventory_find(const struct inventory *inv, const char *path)
+{
+	for (size_t i = 0; i < inv->count; i++)
+		if (!strcmp(inv->path[i], path))
+			return (int)i;
+	return -1;
+}
+
+int inventory_add(struct inventory *inv, const char *path, char *err, size_t errlen)
+{
+	if (path[0] != '/') {
+		snprintf(err, errlen, "'%s' is not an absolute path", path);
+		return -1;
+	}
+	if (strlen(path) >= INVENTORY_PATH_MAX) {
+		snprintf(err, errlen, "path longer than %d bytes", INVENTORY_PATH_MAX - 1);
+		return -1;
+	}
+	if (strchr(path, '\n')) {
+		snprintf(err, errlen, "a path with a newline cannot be registered");
+		return -1;
+	}
+	if (inventory_find(inv, path) >= 0) {
+		snprintf(err, errlen, "%s is already registered", path);
+		return -1;
+	}
+	if (inv->count == INVENTORY_MAX) {
+		snprintf(err, errlen, "the inventory is full (%d VMs): unregister one first",
+			 INVENTORY_MAX);
+		return -1;
+	}
+	strcpy(inv->path[inv->count++], path);
+	return 0;
+}
+
+int inventory_remove(struct inventory *inv, const char *path)
+{
+	int i = inventory_find(inv, path);
+
+	if (i < 0)
+		return -1;
+	memmove(inv->path[i], inv->path[i + 1],
+		(inv->count - (size_t)i - 1) * sizeof(inv->path[0]));
+	inv->count--;
+	return 0;
+}
+
+int inventory_load(const char *file, struct inventory *inv, char *err, size_t errlen)
+{
+	char line[INVENTORY_PATH_MAX + 2];
+	unsigned int lineno = 0;
+	FILE *f = fopen(file, "r");
+
+	inv->count = 0;
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		char lerr[256];
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(f)) {
+			snprintf(err, errlen, "%s:%u: line too long", file, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (!len || line[0] == '#')
+			continue;
+		if (inventory_add(inv, line, lerr, sizeof(lerr))) {
+			snprintf(err, errlen, "%s:%u: %s", file, lineno, lerr);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* mkdir -p of the folder holding file. */
+static int make_parent(const char *file)
+{
+	char dir[INVENTORY_PATH_MAX];
+	char *p;
+
+	if (strlen(file) >= sizeof(dir))
+		return -1;
+	strcpy(dir, file);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+int inventory_save(const char *file, const struct inventory *inv, char *err, size_t errlen)
+{
+	char tmp[INVENTORY_PATH_MAX + 8];
+	FILE *f;
+	int bad;
+
+	if (make_parent(file)) {
+		snprintf(err, errlen, "cannot create the folder of %s: %s", file, strerror(errno));
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.new", file);
+	f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# vmk VM inventory: one registered .vmx per line (vmkctl vm register)\n");
+	for (size_t i = 0; i < inv->count; i++)
+		fprintf(f, "%s\n", inv->path[i]);
+	bad = ferror(f) | fflush(f) | fsync(fileno(f));
+	if (fclose(f) || bad || rename(tmp, file)) {
+		snprintf(err, errlen, "writing %s: %s", file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

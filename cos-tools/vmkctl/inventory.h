@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The VM inventory: the .vmx files registered with `vmkctl vm register`,
+ * one absolute path per line in /etc/vmk/inventory (VMK_INVENTORY in the
+ * environment names another file). Pure file handling: host-tested in
+ * tests/unit/vmkctl.
+ */
+#ifndef VMKCTL_INVENTORY_H
+#define VMKCTL_INVENTORY_H
+
+#include <stddef.h>
+
+#define INVENTORY_DEFAULT	"/etc/vmk/inventory"
+#define INVENTORY_MAX		64	/* registered VMs */
+#define INVENTORY_PATH_MAX	1024
+
+struct inventory {
+	size_t count;
+	char path[INVENTORY_MAX][INVENTORY_PATH_MAX];
+};
+
+/* $VMK_INVENTORY or INVENTORY_DEFAULT. */
+const char *inventory_file(void);
+
+/*
+ * Read file into inv (a missing file is an empty inventory). 0, or -1 with
+ * a sentence in err (unreadable, a line that is not an absolute path, too
+ * many entries).
+ */
+int inventory_load(const char *file, struct inventory *inv, char *err, size_t errlen);
+
+/* Write inv to file (folder created, replaced atomically). 0 or -1 + err. */
+int inventory_save(const char *file, const struct inventory *inv, char *err, size_t errlen);
+
+/* Index of path in inv, or -1. */
+int inventory_find(const struct inventory *inv, const char *path);
+
+/* 0; -1 + err if path is not absolute, too long, present or inv is full. */
+int inventory_add(struct inventory *inv, const char *path, char *err, size_t errlen);
+
+/* 0, or -1 if path is not in inv. */
+int inventory_remove(struct inventory *inv, const char *path);
+
+#endif /* VMKCTL_INVENTORY_H */

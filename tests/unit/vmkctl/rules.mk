@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmkctl's host-testable parts: the VM inventory file and console text
+# handling (detach key, --send escapes, --expect across pieces).
+UNIT_TESTS += test_vmkctl_inventory test_vmkctl_console
+test_vmkctl_inventory_SRCS := tests/unit/vmkctl/test_vmkctl_inventory.c \
+	cos-tools/vmkctl/inventory.c
+test_vmkctl_console_SRCS := tests/unit/vmkctl/test_vmkctl_console.c \
+	cos-tools/vmkctl/console_text.c

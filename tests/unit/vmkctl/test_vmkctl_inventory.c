@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vmkctl's VM inventory file (cos-tools/vmkctl/inventory.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cos-tools/vmkctl/inventory.h"
+#include "tests/unit/check_run.h"
+
+static char dir[64], file[128];
+static struct inventory inv, again;
+static char err[512];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/vmkctl-inv.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a folder that does not exist yet: save must create it */
+	snprintf(file, sizeof(file), "%s/etc/vmk/inventory", dir);
+	memset(&inv, 0, sizeof(inv));
+	memset(&again, 0, sizeof(again));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_file(const char *text)
+{
+	FILE *f;
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "mkdir -p %s/etc/vmk", dir);
+	ck_assert_int_eq(system(sub), 0);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(test_missing_file_is_an_empty_inventory)
+{
+	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), 0);
+	ck_assert_uint_eq(inv.count, 0);
+}
+END_TEST
+
+START_TEST(test_added_paths_survive_save_and_load_in_order)
+{
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/b.vmx", err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_save(file, &inv, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_load(file, &again, err, sizeof(err)), 0);
+	ck_assert_uint_eq(again.count, 2);
+	ck_assert_str_eq(again.path[0], "/vms/a.vmx");
+	ck_assert_str_eq(again.path[1], "/vms/b.vmx");
+}
+END_TEST
+
+START_TEST(test_duplicate_and_relative_paths_are_refused_with_reason)
+{
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "already registered"));
+	ck_assert_int_eq(inventory_add(&inv, "vms/a.vmx", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not an absolute path"));
+	ck_assert_int_eq(inventory_add(&inv, "/vms/x\ny.vmx", err, sizeof(err)), -1);
+	ck_assert_uint_eq(inv.count, 1);
+}
+END_TEST
+
+START_TEST(test_remove_keeps_the_others_in_order)
+{
+	inventory_add(&inv, "/a.vmx", err, sizeof(err));
+	inventory_add(&inv, "/b.vmx", err, sizeof(err));
+	inventory_add(&inv, "/c.vmx", err, sizeof(err));
+	ck_assert_int_eq(inventory_remove(&inv, "/b.vmx"), 0);
+	ck_assert_int_eq(inventory_remove(&inv, "/b.vmx"), -1);
+	ck_assert_uint_eq(inv.count, 2);
+	ck_assert_str_eq(inv.path[0], "/a.vmx");
+	ck_assert_str_eq(inv.path[1], "/c.vmx");
+	ck_assert_int_eq(inventory_find(&inv, "/c.vmx"), 1);
+	ck_assert_int_eq(inventory_find(&inv, "/b.vmx"), -1);
+}
+END_TEST
+
+START_TEST(test_full_inventory_refuses_one_more)
+{
+	char path[32];
+
+	for (int i = 0; i < INVENTORY_MAX; i++) {
+		snprintf(path, sizeof(path), "/vm%d.vmx", i);
+		ck_assert_int_eq(inventory_add(&inv, path, err, sizeof(err)), 0);
+	}
+	ck_assert_int_eq(inventory_add(&inv, "/one-more.vmx", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "full"));
+}
+END_TEST
+
+START_TEST(test_comments_and_empty_lines_are_skipped_stray_text_refused)
+{
+	write_file("# header\n\n/a.vmx\n  \n/b.vmx");
+	/* "  " is not an absolute path: refused with its line number */
+	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":4:"));
+	write_file("# header\n\n/a.vmx\n/b.vmx");
+	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), 0);
+	ck_assert_uint_eq(inv.count, 2);
+	ck_assert_str_eq(inv.path[1], "/b.vmx");
+}
+END_TEST
+
+START_TEST(test_corrupt_file_names_file_and_line)
+{
+	write_file("/a.vmx\n/a.vmx\n");
+	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, file));
+	ck_assert_ptr_nonnull(strstr(err, ":2: "));
+}
+END_TEST
+
+START_TEST(test_save_leaves_no_temporary_file)
+{
+	char tmp[160];
+
+	inventory_add(&inv, "/a.vmx", err, sizeof(err));
+	ck_assert_int_eq(inventory_save(file, &inv, err, sizeof(err)), 0);
+	snprintf(tmp, sizeof(tmp), "%s.new", file);
+	ck_assert_int_ne(access(tmp, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_environment_names_the_inventory_file)
+{
+	setenv("VMK_INVENTORY", "/tmp/elsewhere", 1);
+	ck_assert_str_eq(inventory_file(), "/tmp/elsewhere");
+	unsetenv("VMK_INVENTORY");
+	ck_assert_str_eq(inventory_file(), INVENTORY_DEFAULT);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("inventory");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_missing_file_is_an_empty_inventory);
+	tcase_add_test(tc, test_added_paths_survive_save_and_load_in_order);
+	tcase_add_test(tc, test_duplicate_and_relative_paths_are_refused_with_reason);
+	tcase_add_test(tc, test_remove_keeps_the_others_in_order);
+	tcase_add_test(tc, test_full_inventory_refuses_one_more);
+	tcase_add_test(tc, test_comments_and_empty_lines_are_skipped_stray_text_refused);
+	tcase_add_test(tc, test_corrupt_file_names_file_and_line);
+	tcase_add_test(tc, test_save_leaves_no_temporary_file);
+	tcase_add_test(tc, test_environment_names_the_inventory_file);
+	return check_run("vmkctl_inventory", tc);
+}
