@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers of the lab's vm_* scenarios that drive VMs with `vmkctl vm`
+# (sourced after /lib/vmk/lab.sh). Console output is printed, so the
+# scenario's log shows what each guest said.
+
+VM_GUESTS=/lib/vmk/guests
+
+# vm_field NAME KEY: the value of "KEY: value" in `vmkctl vm info NAME`.
+vm_field() { vmkctl vm info "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
+
+# vm_wait_state NAME STATE SECONDS: until the VM is in STATE.
+vm_wait_state() {
+	_i=0
+	while [ $_i -lt $(($3 * 4)) ]; do
+		[ "$(vm_field "$1" state)" = "$2" ] && return 0
+		sleep 0.25
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# vm_wait_stopped NAME SECONDS: until the VM is no longer running.
+vm_wait_stopped() {
+	_i=0
+	while [ $_i -lt $(($2 * 4)) ]; do
+		[ "$(vm_field "$1" state)" != running ] && return 0
+		sleep 0.25
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# vm_console_expect DESCRIPTION NAME SECONDS TEXT [SEND]: type SEND (if
+# given), then TEXT must appear on the VM's COM1 within SECONDS.
+vm_console_expect() {
+	_d=$1 _n=$2 _t=$3 _e=$4
+	if [ $# -ge 5 ]; then
+		vmkctl vm console "$_n" --send "$5" --expect "$_e" --timeout "$_t" || fail "$_d"
+	else
+		vmkctl vm console "$_n" --expect "$_e" --timeout "$_t" || fail "$_d"
+	fi
+	echo
+	echo "ok: $_d"
+}
+
+# vm_make_vmx FILE NAME MEMSIZE VCPUS KERNEL [INITRD [CMDLINE]] [EXTRA-LINE]...:
+# a .vmx for the lab (linux boot when an initrd is given, else multiboot).
+vm_make_vmx() {
+	_f=$1 _n=$2 _m=$3 _v=$4 _k=$5 _i=${6:-} _c=${7:-}
+	shift 7 2>/dev/null || shift $#
+	{
+		echo 'config.version = "8"'
+		echo 'virtualHW.version = "4"'
+		echo "displayName = \"$_n\""
+		echo "memsize = \"$_m\""
+		echo "numvcpus = \"$_v\""
+		if [ -n "$_i" ]; then
+			echo 'vmk.boot = "linux"'
+			echo "vmk.initrd = \"$_i\""
+		else
+			echo 'vmk.boot = "multiboot"'
+		fi
+		echo "vmk.kernel = \"$_k\""
+		[ -z "$_c" ] || echo "vmk.cmdline = \"$_c\""
+		for _l in "$@"; do echo "$_l"; done
+	} > "$_f"
+}
+
+# vm_make_linux_vmx FILE NAME MEMSIZE VCPUS [EXTRA-LINE]...: the stock
+# Linux guest (ci/guest-image) as a VM.
+vm_make_linux_vmx() {
+	_lf=$1 _ln=$2 _lm=$3 _lv=$4
+	shift 4
+	vm_make_vmx "$_lf" "$_ln" "$_lm" "$_lv" $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
+		"console=ttyS0 acpi=off" "$@"
+}
+
+# vm_make_guest_vmx FILE NAME TEST-GUEST [EXTRA-LINE]...: a tests/guest
+# kernel (cpu_spin, hostile_*) as a 16 MiB, 1-vCPU multiboot VM.
+vm_make_guest_vmx() {
+	_gf=$1 _gn=$2 _gk=$3
+	shift 3
+	vm_make_vmx "$_gf" "$_gn" 16 1 $VM_GUESTS/$_gk.elf "" "" "$@"
+}
+
+# vm_up NAME FILE: register and start.
+vm_up() {
+	expect "register $1" vmkctl vm register "$2"
+	expect "start $1" vmkctl vm start "$1"
+}
+
+# vmkernel_alive: the vmkernel answers and has not panicked.
+vmkernel_alive() { [ "$(status_field state)" = running ]; }
+
+# cpu_spin_progress NAME SECONDS: a cpu_spin VM printed a new count.
+cpu_spin_progress() {
+	vmkctl vm console "$1" --expect "cpu_spin: " --timeout "$2" >/dev/null &&
+		vmkctl vm console "$1" --expect "cpu_spin: " --timeout "$2" >/dev/null
+}
+
+# vm_hostile_check NAME GUEST SECONDS MARKER: run the hostile test guest
+# GUEST as VM NAME next to a cpu_spin witness VM; MARKER must appear on its
+# COM1 (it got that far), then within SECONDS it must stop or error, or be
+# still running (a guest that loops with interrupts off), and in every case
+# the vmkernel, the COS and the witness must be fine. An ERROR or OFF VM
+# must carry its reason in `vmkctl vm info` and in the vmkernel log.
+vm_hostile_check() {
+	_hn=$1 _hg=$2 _hs=$3 _hm=$4
+	vm_make_guest_vmx /tmp/witness.vmx witness cpu_spin
+	vm_make_guest_vmx /tmp/$_hn.vmx "$_hn" "$_hg"
+	vm_up witness /tmp/witness.vmx
+	vm_console_expect "the witness VM runs" witness 300 "cpu_spin: 2"
+	vm_up "$_hn" /tmp/$_hn.vmx
+	vm_console_expect "the hostile guest $_hg got going" "$_hn" 600 "$_hm"
+	vm_wait_stopped "$_hn" "$_hs" || true
+	vmkctl vm info "$_hn" | tee /tmp/hostile-info.txt
+	_st=$(vm_field "$_hn" state)
+	_why=$(vm_field "$_hn" reason)
+	note "hostile guest $_hg ended in state $_st: $_why"
+	case "$_st" in
+	error|off)
+		[ "$_why" != "-" ] || fail "$_hn is $_st without a reason in vmkctl vm info"
+		expect "the vmkernel log has the reason" vmk_log_has "$(echo "$_why" | cut -c1-40)"
+		[ "$_st" = off ] || expect "memory of the failed VM returned" \
+			test "$(vm_field "$_hn" memory-pages-held)" = 0 ;;
+	running)
+		expect "kill ends the still-running hostile VM" vmkctl vm kill "$_hn" ;;
+	*) fail "$_hn is in state '$_st'" ;;
+	esac
+	expect "the vmkernel runs on" vmkernel_alive
+	expect "the COS responds" cos_responds 10
+	expect "the witness VM is still running" test "$(vm_field witness state)" = running
+	expect "the witness VM still makes progress" cpu_spin_progress witness 60
+	expect "vmkctl unload --force ends the rest" vmkctl unload --force
+}
+
+# The COS is usable: a shell pipeline, a file write and a process start
+# finish within SECONDS.
+cos_responds() {
+	_s=$(date +%s)
+	echo probe > /tmp/cos-probe && grep -q probe /tmp/cos-probe &&
+		[ "$(busybox sh -c 'echo $((40 + 2))')" = 42 ] || return 1
+	[ $(($(date +%s) - _s)) -le "$1" ]
+}
