@@ -130,7 +130,7 @@ int vmk_vm_start_vcpus(u32 id, u32 nvcpus)
 			ret = -ENOMEM;
 			break;
 		}
-		t->task = kthread_run(vcpu_thread_fn, t, "vmk-vm%u.%u", id, i);
+		t->task = kthread_create(vcpu_thread_fn, t, "vmk-vm%u.%u", id, i);
 		if (IS_ERR(t->task)) {
 			ret = PTR_ERR(t->task);
 			t->task = NULL;
@@ -138,7 +138,9 @@ int vmk_vm_start_vcpus(u32 id, u32 nvcpus)
 			t->run = NULL;
 			break;
 		}
+		/* Held before it runs: stop_thread() may reap it any time. */
 		get_task_struct(t->task);
+		wake_up_process(t->task);
 	}
 	mutex_unlock(&threads_lock);
 	if (ret)

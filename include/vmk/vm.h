@@ -8,7 +8,8 @@
  * Every VM hypercall that can fail for a reason a person must read takes
  * in ESI the gpa of a VMK_VM_MSG_LEN-byte buffer (0: none), which receives
  * a NUL-terminated sentence when the status is not VMK_OK, e.g.
- * "vm 'web1' needs 128 MiB, the vmkernel has 60 MiB free (vmkload mem_mb=)".
+ * "vm 'web1' needs 128 MiB, the vmkernel pool has 60 MiB free (raise vmkload
+ * mem_mb or stop a VM)".
  * The same sentence goes to the vmkernel log.
  *
  * Life cycle (VMK_VM_STATE_*):

@@ -232,7 +232,6 @@ static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
 {
 	static const struct pae_ops npt_ops_template = { npt_table_alloc, table_ptr, NULL };
 	uint32_t want = vm->cfg.mem_mb / (VMK_CHUNK_SIZE >> 20), i;
-	uint64_t free_kib = pool_free_bytes(&vmk_pool) >> 10;
 	vmk_status_t st;
 
 	for (i = 0; i < want; i++) {
@@ -241,9 +240,8 @@ static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
 			vm->nchunks = i;
 			vm_release(vm);
 			return fail(c, VMK_NO_MEMORY,
-				    "vm '%s' needs %u MiB of guest memory, the vmkernel has %u MiB free (%u MiB in whole 2 MiB chunks): load vmkload with a larger mem_mb or stop a VM",
+				    "vm '%s' needs %u MiB, the vmkernel pool has %u MiB free (raise vmkload mem_mb or stop a VM)",
 				    vm->cfg.name, vm->cfg.mem_mb,
-				    (uint32_t)(free_kib >> 10),
 				    i * (VMK_CHUNK_SIZE >> 20));
 		}
 		vm->nchunks = i + 1;
