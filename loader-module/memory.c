@@ -33,14 +33,24 @@ u32 vmk_layout_end(const struct vmk_image *img)
 	return l.end_va;
 }
 
+/*
+ * The first chunks hold the image, its symbols and the boot tables, which
+ * the loader writes through Linux's direct map: lowmem. The others (VM
+ * memory, mostly) only the vmkernel touches, through its identity map of
+ * [0, VMK_VBASE): highmem is preferred there, so a large pool does not eat
+ * the COS's lowmem (on i386 under 1 GiB).
+ */
+#define IMAGE_CHUNKS_MAX	(VMK_VSIZE >> VMK_CHUNK_SHIFT)
+
 int vmk_memory_take(struct vmk_memory *m, unsigned int nchunks)
 {
 	unsigned int i;
 
 	memset(m, 0, sizeof(*m));
 	for (i = 0; i < nchunks; i++) {
-		struct page *p = alloc_pages(GFP_KERNEL | __GFP_ZERO |
-					     __GFP_NOWARN, CHUNK_ORDER);
+		gfp_t zone = i < IMAGE_CHUNKS_MAX ? GFP_KERNEL : GFP_HIGHUSER;
+		struct page *p = alloc_pages(zone | __GFP_ZERO | __GFP_NOWARN,
+					     CHUNK_ORDER);
 
 		if (!p || page_to_phys(p) + VMK_CHUNK_SIZE > VMK_VBASE) {
 			if (p)
