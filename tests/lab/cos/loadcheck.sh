@@ -66,3 +66,32 @@ expect_good_load_cycle() {
 	expect "and unloads" vmkctl unload
 	expect_fail "vmkload is gone after the unload" vmk_loaded
 }
+
+# within SECONDS COMMAND...: run COMMAND; status 124 if it has not returned
+# after SECONDS (a load or unload stuck in the kernel cannot be killed, so
+# it is left behind). Polls with date, not sleep: a CPU whose timer died
+# must not hold up the watchdog too.
+within() {
+	end=$(($(date +%s) + $1))
+	shift
+	"$@" > /tmp/within.out 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		[ "$(date +%s)" -ge $end ] && return 124
+	done
+	wait $pid
+}
+
+# stuck_report: per-CPU timer/IPI interrupt counts 2 s apart, kernel log.
+stuck_report() {
+	grep -E "LOC|RES|CAL" /proc/interrupts
+	end=$(($(date +%s) + 2)); while [ "$(date +%s)" -lt $end ]; do :; done
+	grep -E "LOC|RES|CAL" /proc/interrupts
+	dmesg | tail -40
+}
+
+# kernel_trouble: the kernel log's oopses, BUGs, WARN()s, RCU stalls (lines
+# since the last `dmesg -c`); fails when there are none.
+kernel_trouble() {
+	dmesg | grep -E "Oops|BUG:|WARNING: CPU|general protection|Call Trace|detected stall"
+}
