@@ -16,6 +16,7 @@
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/log/log.h"
 #include "vmm/boot/boot.h"
+#include "vmm/guest_walk.h"
 #include "vmm/insn.h"
 
 _Static_assert(__builtin_offsetof(struct vm_vcpu, vmcb_pa) == VCPU_VMCB_PA, "vm_vcpu");
@@ -31,15 +32,9 @@ _Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
 /* x86 architectural facts (SDM vol. 3A, APM vol. 2). */
 #define X86_CR0_PE		(1u << 0)
 #define X86_CR0_ET		(1u << 4)
-#define X86_CR0_PG		(1u << 31)
-#define X86_CR4_PSE		(1u << 4)
-#define X86_CR4_PAE		(1u << 5)
 #define X86_CR4_OSXSAVE		(1u << 18)
 #define X86_EFLAGS_IF		(1u << 9)
 #define X86_NMI_VECTOR		2
-#define PTE_P			(1ull << 0)
-#define PTE_PS			(1ull << 7)
-#define PAE_PTE_ADDR		0x000ffffffffff000ull
 #define RESET_PAT		0x0007040600070406ull	/* SDM vol. 3A §11.12.4 */
 /* VMCB segment attributes (descriptor bits 47:40, 55:52), §15.5.1. */
 #define SEG_CODE32		0xc9b	/* G, D, P, S, execute/read, accessed */
@@ -211,47 +206,21 @@ static bool gpa_read(struct vm *vm, uint64_t gpa, void *dst, uint32_t len)
 	return true;
 }
 
-/* Linear -> guest-physical, as the guest's MMU would (SDM vol. 3A ch. 4). */
+static bool walk_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
+{
+	return gpa_read(ctx, gpa, dst, len);
+}
+
+/* Linear -> guest-physical through the guest's page tables. */
 static bool gva_to_gpa(struct vm_vcpu *v, uint32_t lin, uint64_t *gpa)
 {
-	struct vmcb *c = v->vmcb;
-	uint32_t cr3 = (uint32_t)c->cr3;
-	uint64_t e;
-	uint32_t e32;
+	const struct vmcb *c = v->vmcb;
+	struct guest_mmu mmu = {
+		.cr0 = (uint32_t)c->cr0, .cr3 = (uint32_t)c->cr3,
+		.cr4 = (uint32_t)c->cr4, .read = walk_read, .ctx = v->vm,
+	};
 
-	if (!(c->cr0 & X86_CR0_PG)) {
-		*gpa = lin;
-		return true;
-	}
-	if (c->cr4 & X86_CR4_PAE) {
-		if (!gpa_read(v->vm, (cr3 & ~0x1fu) + (lin >> 30) * 8, &e, 8) ||
-		    !(e & PTE_P))
-			return false;
-		if (!gpa_read(v->vm, (e & PAE_PTE_ADDR) + ((lin >> 21) & 0x1ff) * 8, &e, 8) ||
-		    !(e & PTE_P))
-			return false;
-		if (e & PTE_PS) {
-			*gpa = (e & PAE_PTE_ADDR & ~0x1fffffull) | (lin & 0x1fffff);
-			return true;
-		}
-		if (!gpa_read(v->vm, (e & PAE_PTE_ADDR) + ((lin >> 12) & 0x1ff) * 8, &e, 8) ||
-		    !(e & PTE_P))
-			return false;
-		*gpa = (e & PAE_PTE_ADDR) | (lin & 0xfff);
-		return true;
-	}
-	if (!gpa_read(v->vm, (cr3 & ~0xfffu) + (lin >> 22) * 4, &e32, 4) ||
-	    !(e32 & PTE_P))
-		return false;
-	if ((e32 & PTE_PS) && (c->cr4 & X86_CR4_PSE)) {
-		*gpa = (e32 & 0xffc00000u) | (lin & 0x3fffff);
-		return true;
-	}
-	if (!gpa_read(v->vm, (e32 & ~0xfffu) + ((lin >> 12) & 0x3ff) * 4, &e32, 4) ||
-	    !(e32 & PTE_P))
-		return false;
-	*gpa = (e32 & ~0xfffu) | (lin & 0xfff);
-	return true;
+	return guest_walk(&mmu, lin, gpa);
 }
 
 /* ---- MMIO: nested page faults outside RAM ---- */

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# vmm/ unit tests: the MMIO instruction decoder and emulator.
-UNIT_TESTS += test_insn_decode test_insn_emulate
+# vmm/ unit tests: the MMIO instruction decoder and emulator, the guest
+# page-table walk.
+UNIT_TESTS += test_insn_decode test_insn_emulate test_guest_walk
+test_guest_walk_SRCS := tests/unit/vmm/test_guest_walk.c vmm/guest_walk.c
 test_insn_decode_SRCS := tests/unit/vmm/test_insn_decode.c vmm/decode.c vmm/emulate.c
 test_insn_emulate_SRCS := tests/unit/vmm/test_insn_emulate.c vmm/decode.c vmm/emulate.c
 
