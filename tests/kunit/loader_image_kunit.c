@@ -319,6 +319,26 @@ static void note_larger_than_its_segment_is_refused(struct kunit *test)
 	t_expect_refused(test, t, "malformed ELF note");
 }
 
+/*
+ * A name size near 2^32 wraps the descriptor offset around to before the
+ * note: here back onto the VMK note, which then lies outside the PT_NOTE
+ * segment that now holds only the hostile note. (0xfffffff4 would send the
+ * parser back to the same note forever; not tested: it would hang the suite.)
+ */
+static void note_name_size_wrapping_around_is_refused(struct kunit *test)
+{
+	struct t_image *t = t_build(test, false);
+	u32 hostile = T_NOTE_OFF + T_NOTE_SIZE;
+	struct elf32_note *n = (void *)(t->d + hostile);
+
+	n->n_namesz = T_NOTE_OFF - (hostile + sizeof(*n));	/* wraps to T_NOTE_OFF */
+	n->n_descsz = 0;
+	n->n_type = 0;
+	t_ph(t, 0)->p_offset = hostile;
+	t_ph(t, 0)->p_filesz = sizeof(*n);
+	t_expect_refused(test, t, "malformed ELF note");
+}
+
 static void segment_below_vmk_vbase_is_refused(struct kunit *test)
 {
 	struct t_image *t = t_build(test, false);
@@ -386,6 +406,7 @@ static struct kunit_case loader_image_cases[] = {
 	KUNIT_CASE(image_for_other_base_is_refused),
 	KUNIT_CASE(short_vmk_note_is_refused),
 	KUNIT_CASE(note_larger_than_its_segment_is_refused),
+	KUNIT_CASE(note_name_size_wrapping_around_is_refused),
 	KUNIT_CASE(segment_below_vmk_vbase_is_refused),
 	KUNIT_CASE(segment_past_vmk_vsize_is_refused),
 	KUNIT_CASE(segment_with_more_file_than_memory_is_refused),
