@@ -3,8 +3,9 @@
 # (ci/guest-image) boots in a VM with 2 vCPUs and 128 MiB through the Linux
 # boot protocol to a shell on its COM1; a command typed into COM1 runs,
 # and `poweroff` in the guest ends the VM OFF with every page returned.
+# Runs on the lab's COS kernel and on Debian's stock kernel as the COS.
 # timeout: 1200
-# kernel: built
+# kernel: built stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 
