@@ -158,12 +158,28 @@ static int inventory_lookup(const struct inventory *inv, const char *name,
 	return -1;
 }
 
+/* Index of the registered .vmx whose displayName is name, or -1. */
+static int name_registered(const struct inventory *inv, const char *name)
+{
+	struct vm_file other;
+	int found = -1;
+
+	for (size_t i = 0; i < inv->count && found < 0; i++) {
+		if (vm_file_load(inv->path[i], &other, true))
+			continue;
+		if (!strcmp(other.cfg.display_name, name))
+			found = (int)i;
+		vmx_file_free(&other.file);
+	}
+	return found;
+}
+
 static int cmd_vm_register(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
 	char abs[PATH_MAX], err[ERR_LEN];
-	struct vm_file vf, other;
-	int ret = 1;
+	struct vm_file vf;
+	int clash, ret = 1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmkctl vm register FILE.vmx\n");
@@ -185,18 +201,11 @@ static int cmd_vm_register(int argc, char **argv)
 			vf.cfg.display_name, VMK_VM_NAME_LEN - 1);
 		goto free_vf;
 	}
-	for (size_t i = 0; i < inv->count; i++) {
-		if (vm_file_load(inv->path[i], &other, true))
-			continue;
-		ret = strcmp(other.cfg.display_name, vf.cfg.display_name) ? 1 : 2;
-		vmx_file_free(&other.file);
-		if (ret == 2 && strcmp(inv->path[i], abs)) {
-			fprintf(stderr, "vmkctl: vm register: a VM named '%s' is already registered (%s)\n",
-				vf.cfg.display_name, inv->path[i]);
-			ret = 1;
-			goto free_vf;
-		}
-		ret = 1;
+	clash = name_registered(inv, vf.cfg.display_name);
+	if (clash >= 0 && strcmp(inv->path[clash], abs)) {
+		fprintf(stderr, "vmkctl: vm register: a VM named '%s' is already registered (%s)\n",
+			vf.cfg.display_name, inv->path[clash]);
+		goto free_vf;
 	}
 	if (inventory_add(inv, abs, err, sizeof(err))) {
 		fprintf(stderr, "vmkctl: vm register: %s\n", err);

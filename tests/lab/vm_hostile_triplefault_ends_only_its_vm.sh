@@ -12,3 +12,4 @@
 expect "insmod vmkload takes over" vmk_load mem_mb=64
 vm_hostile_check triplefault hostile_triplefault 60 "triple fault now"
 expect "the reason names the triple fault" grep -qi "triple\|shutdown" /tmp/hostile-info.txt
+expect "vmkctl unload --force ends the rest" vmkctl unload --force

@@ -8,7 +8,8 @@
  * such a VM stays busy until killed). The garbage can do anything a guest can:
  * fault, halt, reprogram devices, overwrite this kernel, load a bad IDT and
  * triple-fault. Whatever it does must end or error only this VM. After
- * GARBAGE_ROUNDS rounds it powers off by itself.
+ * GARBAGE_ROUNDS rounds it powers off by itself. "seed=N" on the command
+ * line picks other garbage.
  */
 #include "guest.h"
 
@@ -39,6 +40,7 @@ struct __attribute__((packed)) dtr {
 static struct idt_entry idt[IDT_VECTORS];
 static uint8_t garbage[4096] __attribute__((aligned(4096)));
 static volatile uint32_t round;
+static uint32_t seed_base = 0x9e3779b9u;
 
 void garbage_round(void) __attribute__((noreturn));
 void garbage_trap_stub(void);
@@ -91,7 +93,7 @@ static void timer_init(void)
 
 void garbage_round(void)
 {
-	uint32_t seed = 0x9e3779b9u * (round + 1);
+	uint32_t seed = seed_base * (round + 1);
 	uint32_t n = ++round;
 
 	if (n > GARBAGE_ROUNDS) {
@@ -120,11 +122,15 @@ void garbage_round(void)
 	__builtin_unreachable();
 }
 
-void guest_main(uint32_t magic, const void *mbi)
+void guest_main(uint32_t magic, const void *mbi_arg)
 {
+	const struct mb_info *mbi = mbi_arg;
+
 	(void)magic;
-	(void)mbi;
 	serial_init();
-	puts("hostile_garbage_code: executing random bytes\n");
+	seed_base = 0x9e3779b9u ^ (cmdline_number(mbi, "seed", 0) * 0x85ebca6bu);
+	puts("hostile_garbage_code: executing random bytes, seed base ");
+	putx(seed_base);
+	puts("\n");
 	garbage_round();
 }

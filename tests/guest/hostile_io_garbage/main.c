@@ -17,24 +17,38 @@ static const uint16_t power_ports[] = {
 	PM1A_CNT, PM1A_CNT + 1,
 };
 
-static bool is_power_port(uint32_t port)
+/* Ports left for the end: COM1 (the progress report) and the reset and power
+ * ports, also when a word or dword access would reach them. */
+static bool saved_for_last(uint32_t port, unsigned int width)
 {
-	for (unsigned int i = 0; i < sizeof(power_ports) / sizeof(power_ports[0]); i++)
-		if (port == power_ports[i])
+	for (uint32_t p = port; p < port + width; p++) {
+		if (p >= COM1 && p <= COM1_LAST)
 			return true;
+		for (unsigned int i = 0; i < sizeof(power_ports) / sizeof(power_ports[0]); i++)
+			if (p == power_ports[i])
+				return true;
+	}
 	return false;
 }
 
 static volatile uint32_t sink;
 
-static void garbage_port(uint16_t port, uint32_t *seed)
+/* Random values of each size to port (and read back), skipping the sizes
+ * that reach a port saved for last unless last is set. */
+static void garbage_port(uint16_t port, uint32_t *seed, bool last)
 {
-	outb(port, (uint8_t)rand32(seed));
-	sink += inb(port);
-	outw(port, (uint16_t)rand32(seed));
-	sink += inw(port);
-	outl(port, rand32(seed));
-	sink += inl(port);
+	if (last || !saved_for_last(port, 1)) {
+		outb(port, (uint8_t)rand32(seed));
+		sink += inb(port);
+	}
+	if (last || !saved_for_last(port, 2)) {
+		outw(port, (uint16_t)rand32(seed));
+		sink += inw(port);
+	}
+	if (last || !saved_for_last(port, 4)) {
+		outl(port, rand32(seed));
+		sink += inl(port);
+	}
 }
 
 void guest_main(uint32_t magic, const void *mbi)
@@ -46,9 +60,7 @@ void guest_main(uint32_t magic, const void *mbi)
 	serial_init();
 	puts("hostile_io_garbage: random values to every I/O port\n");
 	for (uint32_t port = 0; port < PORTS; port++) {
-		if ((port >= COM1 && port <= COM1_LAST) || is_power_port(port))
-			continue;
-		garbage_port((uint16_t)port, &seed);
+		garbage_port((uint16_t)port, &seed, false);
 		if (port % PROGRESS_EVERY == PROGRESS_EVERY - 1) {
 			serial_init();	/* the garbage may have reached the UART */
 			puts("hostile_io_garbage: ports up to ");
@@ -57,11 +69,11 @@ void guest_main(uint32_t magic, const void *mbi)
 		}
 	}
 	for (uint32_t port = COM1; port <= COM1_LAST; port++)
-		garbage_port((uint16_t)port, &seed);
+		garbage_port((uint16_t)port, &seed, true);
 	serial_init();
 	puts("hostile_io_garbage: every port but the reset and power ports done\n");
 	for (unsigned int i = 0; i < sizeof(power_ports) / sizeof(power_ports[0]); i++)
-		garbage_port(power_ports[i], &seed);
+		garbage_port(power_ports[i], &seed, true);
 	serial_init();
 	puts("hostile_io_garbage: done, powering off\n");
 	power_off();

@@ -67,6 +67,16 @@ void putx(uint32_t v);
 /* xorshift32 (Marsaglia 2003): deterministic garbage from a seed. */
 uint32_t rand32(uint32_t *state);
 
+/* Multiboot information (Multiboot 0.6.96 §3.3), the fields used here. */
+#define MB_INFO_MEM	(1u << 0)	/* mem_lower/mem_upper valid */
+#define MB_INFO_CMDLINE	(1u << 2)	/* cmdline valid */
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+};
+
+/* The number after "key=" in the Multiboot command line, or dflt. */
+uint32_t cmdline_number(const struct mb_info *mbi, const char *key, uint32_t dflt);
+
 /* PM1a S5; halts forever if the platform does not power off. */
 void power_off(void) __attribute__((noreturn));
 

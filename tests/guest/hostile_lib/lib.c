@@ -67,3 +67,26 @@ void power_off(void)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
+
+uint32_t cmdline_number(const struct mb_info *mbi, const char *key, uint32_t dflt)
+{
+	const char *p;
+	uint32_t v = 0;
+
+	if (!mbi || !(mbi->flags & MB_INFO_CMDLINE) || !mbi->cmdline)
+		return dflt;
+	for (p = (const char *)mbi->cmdline; *p; p++) {
+		const char *k = key, *q = p;
+
+		while (*k && *q == *k) {
+			k++;
+			q++;
+		}
+		if (*k || *q != '=' || q[1] < '0' || q[1] > '9')
+			continue;
+		for (q++; *q >= '0' && *q <= '9'; q++)
+			v = v * 10 + (uint32_t)(*q - '0');
+		return v;
+	}
+	return dflt;
+}

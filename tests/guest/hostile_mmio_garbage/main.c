@@ -2,10 +2,10 @@
 /*
  * hostile_mmio_garbage: a guest that writes random values to every MMIO
  * range and hole of its physical address space, interrupts and paging off:
- * the legacy hole 0xA0000-0xFFFFF page by page, everything from the end of
- * RAM to 4 GiB (every 64 KiB, every page around the IOAPIC and LAPIC), then
- * every register offset of the IOAPIC and, last because INIT or a bad LVT
- * may stop this vCPU, of the LAPIC. Each write is followed by a read.
+ * every register offset of the IOAPIC and the LAPIC (an INIT IPI to itself
+ * may stop this vCPU there), then the legacy hole 0xA0000-0xFFFFF page by
+ * page, every page from 0xFE000000 to 4 GiB, and from the end of RAM up to
+ * there every 64 KiB. Each write is followed by a read.
  */
 #include "guest.h"
 
@@ -16,11 +16,6 @@
 #define DEVICE_AREA	0xfe000000u	/* pages from here on are probed one by one */
 #define PAGE		0x1000u
 #define COARSE_STRIDE	0x10000u
-#define MB_INFO_MEM	(1u << 0)	/* mem_lower/mem_upper valid (Multiboot 0.6.96 §3.3) */
-
-struct mb_info {
-	uint32_t flags, mem_lower, mem_upper;
-};
 
 static volatile uint32_t sink;
 
@@ -52,16 +47,7 @@ void guest_main(uint32_t magic, const void *mbi)
 	putx(ram_end);
 	puts("\n");
 
-	for (a = LEGACY_HOLE; a < LEGACY_END; a += PAGE)
-		poke(a, &seed);
-	region_done("legacy hole");
-	for (a = (ram_end + PAGE - 1) & ~(PAGE - 1); a < DEVICE_AREA; a += COARSE_STRIDE)
-		poke(a, &seed);
-	region_done("hole above RAM");
-	for (a = DEVICE_AREA; a != 0; a += PAGE)
-		if (a != IOAPIC_BASE && a != LAPIC_BASE)
-			poke(a, &seed);
-	region_done("device area pages");
+	/* The device models first: they must take any value at any offset. */
 	for (a = 0; a < PAGE; a += 4)
 		poke(IOAPIC_BASE + a, &seed);
 	region_done("IOAPIC");
@@ -69,6 +55,18 @@ void guest_main(uint32_t magic, const void *mbi)
 		poke(LAPIC_BASE + a, &seed);
 	serial_init();
 	region_done("LAPIC");
+	/* Then the holes: the first write the platform does not back may end
+	 * the VM (vmk: state error with the address). */
+	for (a = LEGACY_HOLE; a < LEGACY_END; a += PAGE)
+		poke(a, &seed);
+	region_done("legacy hole");
+	for (a = DEVICE_AREA; a != 0; a += PAGE)
+		if (a != IOAPIC_BASE && a != LAPIC_BASE)
+			poke(a, &seed);
+	region_done("device area pages");
+	for (a = (ram_end + PAGE - 1) & ~(PAGE - 1); a < DEVICE_AREA; a += COARSE_STRIDE)
+		poke(a, &seed);
+	region_done("hole above RAM");
 	puts("hostile_mmio_garbage: done, powering off\n");
 	power_off();
 }

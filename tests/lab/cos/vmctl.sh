@@ -8,24 +8,23 @@ VM_GUESTS=/lib/vmk/guests
 # vm_field NAME KEY: the value of "KEY: value" in `vmkctl vm info NAME`.
 vm_field() { vmkctl vm info "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 
-# vm_wait_state NAME STATE SECONDS: until the VM is in STATE.
+# vm_wait_state NAME STATE SECONDS: until the VM is in STATE (wall clock:
+# a loaded lab makes each vmkctl call slow).
 vm_wait_state() {
-	_i=0
-	while [ $_i -lt $(($3 * 4)) ]; do
+	_end=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -le $_end ]; do
 		[ "$(vm_field "$1" state)" = "$2" ] && return 0
 		sleep 0.25
-		_i=$((_i + 1))
 	done
 	return 1
 }
 
 # vm_wait_stopped NAME SECONDS: until the VM is no longer running.
 vm_wait_stopped() {
-	_i=0
-	while [ $_i -lt $(($2 * 4)) ]; do
+	_end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -le $_end ]; do
 		[ "$(vm_field "$1" state)" != running ] && return 0
 		sleep 0.25
-		_i=$((_i + 1))
 	done
 	return 1
 }
@@ -103,7 +102,8 @@ cpu_spin_progress() {
 # COM1 (it got that far), then within SECONDS it must stop or error, or be
 # still running (a guest that loops with interrupts off), and in every case
 # the vmkernel, the COS and the witness must be fine. An ERROR or OFF VM
-# must carry its reason in `vmkctl vm info` and in the vmkernel log.
+# must carry its reason in `vmkctl vm info` and in the vmkernel log. The
+# witness keeps running (the caller unloads with --force).
 vm_hostile_check() {
 	_hn=$1 _hg=$2 _hs=$3 _hm=$4
 	vm_make_guest_vmx /tmp/witness.vmx witness cpu_spin
@@ -131,7 +131,6 @@ vm_hostile_check() {
 	expect "the COS responds" cos_responds 10
 	expect "the witness VM is still running" test "$(vm_field witness state)" = running
 	expect "the witness VM still makes progress" cpu_spin_progress witness 60
-	expect "vmkctl unload --force ends the rest" vmkctl unload --force
 }
 
 # The COS is usable: a shell pipeline, a file write and a process start
