@@ -2,8 +2,9 @@
 /*
  * hostile_mmio_garbage: a guest that writes random values to every MMIO
  * range and hole of its physical address space, interrupts and paging off:
- * every register offset of the IOAPIC and the LAPIC (an INIT IPI to itself
- * may stop this vCPU there), then the legacy hole 0xA0000-0xFFFFF page by
+ * the IOAPIC's two registers (random register numbers and data) and every
+ * offset of the LAPIC page (an INIT IPI to itself may stop this vCPU there),
+ * then the rest of the IOAPIC page, the legacy hole 0xA0000-0xFFFFF page by
  * page, every page from 0xFE000000 to 4 GiB, and from the end of RAM up to
  * there every 64 KiB. Each write is followed by a read.
  */
@@ -12,6 +13,9 @@
 #define LEGACY_HOLE	0xa0000u
 #define LEGACY_END	0x100000u
 #define IOAPIC_BASE	0xfec00000u	/* 82093AA default */
+#define IOAPIC_IOREGSEL	0x00
+#define IOAPIC_IOWIN	0x10
+#define IOAPIC_ROUNDS	1024
 #define LAPIC_BASE	0xfee00000u	/* IA32_APIC_BASE reset value (SDM vol. 3A §10.4.4) */
 #define DEVICE_AREA	0xfe000000u	/* pages from here on are probed one by one */
 #define PAGE		0x1000u
@@ -47,9 +51,13 @@ void guest_main(uint32_t magic, const void *mbi)
 	putx(ram_end);
 	puts("\n");
 
-	/* The device models first: they must take any value at any offset. */
-	for (a = 0; a < PAGE; a += 4)
-		poke(IOAPIC_BASE + a, &seed);
+	/* The device models first: any value in their registers. The IOAPIC
+	 * decodes IOREGSEL and IOWIN only (82093AA §3.1): random register
+	 * numbers, random data. */
+	for (a = 0; a < IOAPIC_ROUNDS; a++) {
+		poke(IOAPIC_BASE + IOAPIC_IOREGSEL, &seed);
+		poke(IOAPIC_BASE + IOAPIC_IOWIN, &seed);
+	}
 	region_done("IOAPIC");
 	for (a = 0; a < PAGE; a += 4)
 		poke(LAPIC_BASE + a, &seed);
@@ -57,6 +65,9 @@ void guest_main(uint32_t magic, const void *mbi)
 	region_done("LAPIC");
 	/* Then the holes: the first write the platform does not back may end
 	 * the VM (vmk: state error with the address). */
+	for (a = IOAPIC_IOWIN + 0x10; a < PAGE; a += 4)
+		poke(IOAPIC_BASE + a, &seed);
+	region_done("rest of the IOAPIC page");
 	for (a = LEGACY_HOLE; a < LEGACY_END; a += PAGE)
 		poke(a, &seed);
 	region_done("legacy hole");
