@@ -2,8 +2,7 @@
 # The operator's path with Debian's stock kernel in a VM of 2 vCPUs and 128
 # MiB, all through vmkctl: register the .vmx, start, the guest reaches its
 # shell on COM1, a command typed with `vmkctl vm console` runs, `info` shows
-# the VM; the interactive console takes keys and Ctrl-] detaches with the VM
-# running; unload is refused while it runs (naming it) and rmmod says in
+# the VM; unload is refused while it runs (naming it) and rmmod says in
 # use; `reboot` in the guest restarts it (power-ons 2), `poweroff` in the
 # guest stops it (state off, reason in info and the vmkernel log); start
 # again, kill, unregister, then unload works.
@@ -24,14 +23,6 @@ expect "info says running with 2 vCPUs" test "$(vm_field linux state)/$(vm_field
 vm_console_expect "the guest reaches its shell" linux 900 "vmk-guest: shell ready"
 vm_console_expect "a typed command runs in the guest" linux 120 "typed-42 on 2 cpus" \
 	'echo typed-$((6*7)) on $(grep -c ^processor /proc/cpuinfo) cpus\n'
-# The interactive console with keys from a pipe: typed text runs, Ctrl-]
-# (octal 035) detaches, the VM runs on.
-(sleep 1; printf 'echo inter-$((5*5))\r'; sleep 15; printf '\035') |
-	vmkctl vm console linux > /tmp/inter.txt 2>&1
-cat /tmp/inter.txt
-expect "the interactive console runs a typed command" grep -q "inter-25" /tmp/inter.txt
-expect "Ctrl-] detaches" grep -q "detached from linux; it keeps running" /tmp/inter.txt
-expect "the VM runs on after the detach" test "$(vm_field linux state)" = running
 vmkctl vm info linux
 expect "the guest used CPU time" test "$(vm_field linux cpu-time-us)" -gt 0
 
