@@ -166,18 +166,28 @@ uint64_t sched_period_budget(const struct sched_machine *m, uint32_t units,
 	return period_ns * units / m->cpu_capacity;
 }
 
+/* World i: from the array, or through the pointer array when one is given. */
+static const struct sched_vworld *nth(const struct sched_vworld *w,
+				      const struct sched_vworld *const *wp, size_t i)
+{
+	return wp ? wp[i] : &w[i];
+}
+
 /* Least virtual time among runnable worlds whose usage is below budget. */
-static int least_vtime(const struct sched_vworld *w, size_t n, bool reserved)
+static int least_vtime(const struct sched_vworld *w,
+		       const struct sched_vworld *const *wp, size_t n,
+		       bool reserved)
 {
 	int best = -1;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t budget = reserved ? w[i].period_min : w[i].period_max;
+		const struct sched_vworld *c = nth(w, wp, i);
+		uint64_t budget = reserved ? c->period_min : c->period_max;
 
-		if (!w[i].runnable || w[i].period_used >= budget)
+		if (!c->runnable || c->period_used >= budget)
 			continue;
-		if (best < 0 || w[i].vtime < w[best].vtime)
+		if (best < 0 || c->vtime < nth(w, wp, (size_t)best)->vtime)
 			best = (int)i;
 	}
 	return best;
@@ -185,9 +195,26 @@ static int least_vtime(const struct sched_vworld *w, size_t n, bool reserved)
 
 int sched_pick_next(const struct sched_vworld *w, size_t n)
 {
-	int next = least_vtime(w, n, true);
+	int next = least_vtime(w, NULL, n, true);
 
-	return next >= 0 ? next : least_vtime(w, n, false);
+	return next >= 0 ? next : least_vtime(w, NULL, n, false);
+}
+
+int sched_pick_next_ptr(const struct sched_vworld *const *w, size_t n)
+{
+	int next = least_vtime(NULL, w, n, true);
+
+	return next >= 0 ? next : least_vtime(NULL, w, n, false);
+}
+
+bool sched_in_reservation(const struct sched_vworld *w)
+{
+	return w->period_used < w->period_min;
+}
+
+bool sched_under_limit(const struct sched_vworld *w)
+{
+	return w->period_used < w->period_max;
 }
 
 void sched_charge(struct sched_vworld *w, uint64_t ran_ns)

@@ -90,6 +90,11 @@ uint64_t sched_period_budget(const struct sched_machine *m, uint32_t units,
  * those under their limit, the least virtual time; -1 if none (idle).
  */
 int sched_pick_next(const struct sched_vworld *w, size_t n);
+/* The same over pointers (run queues are lists, not arrays). */
+int sched_pick_next_ptr(const struct sched_vworld *const *w, size_t n);
+/* Still inside its reservation / under its limit in this period? */
+bool sched_in_reservation(const struct sched_vworld *w);
+bool sched_under_limit(const struct sched_vworld *w);
 
 /* Account ran_ns of CPU to w. */
 void sched_charge(struct sched_vworld *w, uint64_t ran_ns);

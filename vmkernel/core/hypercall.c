@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/mm/guest.h"
 #include "vmkernel/log/log.h"
 #include <vmk/vm.h>
@@ -78,6 +79,20 @@ static vmk_status_t hc_log_write(struct hc_call *c)
 	return VMK_OK;
 }
 
+/* Debug only: spinner test worlds for the scheduler's lab tests. */
+static vmk_status_t hc_sched_test(struct hc_call *c)
+{
+	struct vmk_sched_test t;
+	vmk_status_t st;
+
+	if (!vmk_debug_enabled())
+		return VMK_NOT_SUPPORTED;
+	st = guest_read(c->arg[0], &t, sizeof(t));
+	if (st != VMK_OK)
+		return st;
+	return sched_test_hypercall(&t, &c->result);
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -85,6 +100,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_GIVE_BACK] = hc_give_back,
 	[VMK_HC_PANIC_TEST] = hc_panic_test,
 	[VMK_HC_LOG_WRITE] = hc_log_write,
+	[VMK_HC_SCHED_TEST] = hc_sched_test,
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c)

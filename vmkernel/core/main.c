@@ -11,6 +11,7 @@
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/apic.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/vm/vm.h"
 
@@ -68,6 +69,16 @@ uint32_t image_va_to_pa(const void *va)
 
 	return vmk_boot_info.chunk_pa[off >> VMK_CHUNK_SHIFT] +
 	       (off & (VMK_CHUNK_SIZE - 1));
+}
+
+/* Nanoseconds since start, without 64-bit overflow of cycles * 10^6. */
+uint64_t vmk_time_ns(void)
+{
+	uint64_t cyc = rdtsc() - tsc_at_start, khz = vmk_boot_info.tsc_khz;
+
+	if (!khz)
+		return 0;
+	return cyc / khz * 1000000 + cyc % khz * 1000000 / khz;
 }
 
 uint64_t vmk_time_us(void)
@@ -177,6 +188,8 @@ static vmk_status_t vmk_init(void)
 		st = vm_global_init();
 	if (st == VMK_OK)
 		st = apic_global_init();
+	if (st == VMK_OK)
+		st = sched_global_init();
 	if (st != VMK_OK) {
 		log_err("init failed: status %d", st);
 		return st;
@@ -196,6 +209,7 @@ void cpu_entry(struct vmk_launch *l)
 {
 	uint32_t cpu = l->cpu;
 	struct vcpu *v = &vcpus[cpu];
+	struct world *cos;
 	vmk_status_t st;
 
 	v->cpu = cpu;
@@ -216,8 +230,14 @@ void cpu_entry(struct vmk_launch *l)
 		log_err("cpu%u: SVM setup failed: status %d", cpu, st);
 		cpu_give_back(v, st);
 	}
+	st = world_create(WORLD_COS, "console", &svm_cos_world_ops, v,
+			  sched_cos_group(), (int32_t)cpu, &cos);
+	if (st != VMK_OK) {
+		log_err("cpu%u: no world for the COS vCPU: status %d", cpu, st);
+		cpu_give_back(v, st);
+	}
 	log_info("cpu%u: the COS runs as a guest (vmcb %x)", cpu, v->vmcb_pa);
-	svm_cpu_loop(v);
+	sched_cpu_run(cpu, cos);
 }
 
 void vmk_info_fill(struct vmk_info *info)
@@ -238,11 +258,7 @@ void vmk_info_fill(struct vmk_info *info)
 		intr_cpu_stats(i, &c->intr_forwarded, &c->intr_vmkernel);
 	}
 	info->ncpus = n;
-	info->nworlds = 1;
-	info->world[0].id = 1;
-	info->world[0].type = VMK_WORLD_COS;
-	info->world[0].vcpus = n;
-	memcpy(info->world[0].name, "console", sizeof("console"));
+	sched_info_fill(info);
 	info->uptime_us = vmk_time_us();
 	info->mem_total = pool_total_bytes(&vmk_pool);
 	info->mem_free = pool_free_bytes(&vmk_pool);

@@ -2,6 +2,7 @@
 #include "vmkernel/core/panic.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/symbols.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
@@ -80,6 +81,7 @@ static void __attribute__((noreturn)) finish(const char *msg)
 			     "%s", msg);
 		__atomic_store_n(&vmk_shared->state, VMK_STATE_PANICKED,
 				 __ATOMIC_SEQ_CST);
+		sched_kick_all();	/* CPUs running other worlds give back too */
 	}
 	if (cpu >= VMK_MAX_CPUS || !v->launch || v->panicking)
 		cpu_halt_forever();

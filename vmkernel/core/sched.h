@@ -38,6 +38,8 @@ vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
 /* Change a group's allocation, with the same checks. */
 vmk_status_t sched_group_set_alloc(struct sched_group *g,
 				   const struct sched_alloc *a, const char **why);
+/* The id vmkctl shows for the group ("world: ID ..."); the COS is 1. */
+uint32_t sched_group_id(const struct sched_group *g);
 /* Free a group; its worlds must have been destroyed. */
 void sched_group_destroy(struct sched_group *g);
 
@@ -51,6 +53,9 @@ void sched_start(struct world *w);
  */
 bool sched_should_yield(void);
 
+/* Cheaper check for loops that spin with interrupts on (no evaluation). */
+bool sched_resched_pending(void);
+
 /*
  * From a world's run function: the world waits (e.g. its guest halted);
  * run must return right after. It runs again after sched_wake().
@@ -63,10 +68,32 @@ void sched_block(struct world *w);
  */
 void sched_wake(struct world *w);
 
-/* This CPU's scheduler loop (after the COS world is set up); never returns. */
-void sched_cpu_loop(void) __attribute__((noreturn));
+/* CPU 0 during init: the COS group (its guaranteed minimum), idle worlds. */
+vmk_status_t sched_global_init(void);
+/*
+ * Each CPU, once its COS vCPU is set up: cos is that vCPU's world (pinned
+ * here); runs the scheduler loop, which picks the COS first. Never returns.
+ */
+void sched_cpu_run(uint32_t cpu, struct world *cos) __attribute__((noreturn));
+/* The COS's group, for its vCPU worlds. */
+struct sched_group *sched_cos_group(void);
 
-/* From the vmkernel's timer interrupt (interrupt context, IF=0). */
-void sched_tick(void);
+/* Are there worlds besides the COS and idle (VMs, test worlds)? */
+bool sched_guests_exist(void);
+
+/* Interrupt hooks (intr.c, IF=0): a vmkernel vector, a COS interrupt queued. */
+void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector);
+void sched_cos_interrupt(uint32_t cpu);
+
+/* This CPU goes back to native Linux: destroy its test worlds, take no more. */
+void sched_cpu_leave(uint32_t cpu);
+/* After a panic: make every other CPU look at the shared state now. */
+void sched_kick_all(void);
+
+/* vmk_info: worlds (groups), vCPU worlds, per-CPU idle time. */
+void sched_info_fill(struct vmk_info *info);
+
+/* Spinner test worlds (debug hypercall, sched_test.c). */
+vmk_status_t sched_test_hypercall(const struct vmk_sched_test *t, uint32_t *world_id);
 
 #endif /* VMKERNEL_CORE_SCHED_H */

@@ -25,6 +25,7 @@ struct vcpu {
 	bool cos_saved;			/* VMCB holds the COS FS/GS/TR/LDTR */
 	bool launched;			/* a VMRUN reached the COS */
 	bool panicking;
+	bool in_exit;			/* handling an exit of the COS */
 	uint64_t exits[VMK_EXIT_KINDS];
 	uint64_t exits_total;
 };
@@ -52,6 +53,7 @@ static inline void *pa_to_va(uint32_t pa)
 
 uint32_t image_va_to_pa(const void *va);
 uint64_t vmk_time_us(void);
+uint64_t vmk_time_ns(void);
 vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa);
 /* Map a device page (uncached) at va in the vmkernel's address space. */
 vmk_status_t vmk_map_mmio(uint32_t va, uint64_t pa);

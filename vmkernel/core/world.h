@@ -69,12 +69,15 @@ struct world {
 	volatile enum world_state state;
 	uint32_t cpu;			/* the run queue it is on / runs on */
 	struct sched_vworld sv;		/* virtual time, period budgets */
+	uint64_t period_stamp;		/* the period sv.period_used counts in */
 	uint64_t run_ns;		/* CPU time used since creation */
 	uint64_t ready_ns;		/* time spent READY (waiting for a CPU) */
 	uint64_t switches;		/* times it was put on a CPU */
 	uint64_t migrations;		/* times it moved to another CPU */
 	uint64_t last_ts;		/* sched.c's time stamp of its last transition */
 	struct world *rq_next;		/* run-queue link */
+	uint32_t vcpu;			/* index within its group */
+	bool dying;			/* world_destroy() in progress */
 	bool in_use;
 };
 
@@ -97,8 +100,5 @@ void world_destroy(struct world *w);
 
 /* The world running on this CPU (its idle world when nothing else runs). */
 struct world *world_current(void);
-
-/* Reporting: fill info->world[] (up to VMK_MAX_WORLDS entries). */
-void world_info_fill(struct vmk_info *info);
 
 #endif /* VMKERNEL_CORE_WORLD_H */

@@ -266,6 +266,44 @@ START_TEST(test_waking_world_brings_back_no_credit)
 }
 END_TEST
 
+START_TEST(test_pick_over_pointers_matches_array)
+{
+	struct sched_vworld w[] = {
+		vworld(1000, 0, UNL), vworld(2000, 300, UNL), vworld(500, 0, 250),
+	};
+	const struct sched_vworld *p[3] = { &w[0], &w[1], &w[2] };
+	unsigned int t;
+
+	for (t = 0; t < 1000; t++) {
+		int a, b;
+
+		if (t % (PERIOD / MS) == 0)
+			sched_new_period(w, 3);
+		a = sched_pick_next(w, 3);
+		b = sched_pick_next_ptr(p, 3);
+		ck_assert_int_eq(a, b);
+		ck_assert_int_ge(a, 0);
+		sched_charge(&w[a], MS);
+	}
+	/* the reservation is met first in every period */
+	ck_assert(!sched_in_reservation(&w[1]));
+	ck_assert(sched_under_limit(&w[0]));
+}
+END_TEST
+
+START_TEST(test_limited_world_leaves_its_limit_only)
+{
+	struct sched_vworld w = vworld(1000, 0, 250);
+
+	ck_assert(sched_under_limit(&w));
+	sched_charge(&w, 25 * MS);
+	ck_assert(!sched_under_limit(&w));
+	ck_assert_int_eq(sched_pick_next_ptr((const struct sched_vworld *[]){ &w }, 1), -1);
+	sched_new_period(&w, 1);
+	ck_assert(sched_under_limit(&w));
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("sched_math");
@@ -280,5 +318,7 @@ int main(void)
 	tcase_add_test(tc, test_limits_below_capacity_leave_the_rest_idle);
 	tcase_add_test(tc, test_random_entitlements_are_max_min_fair);
 	tcase_add_test(tc, test_waking_world_brings_back_no_credit);
+	tcase_add_test(tc, test_pick_over_pointers_matches_array);
+	tcase_add_test(tc, test_limited_world_leaves_its_limit_only);
 	return check_run("sched_math", tc);
 }

@@ -71,6 +71,15 @@ vmk_status_t vm_hypercall(struct hc_call *c)
 	return VMK_OK;
 }
 
+static struct vmk_sched_test sched_test_seen;
+
+vmk_status_t sched_test_hypercall(const struct vmk_sched_test *t, uint32_t *id)
+{
+	sched_test_seen = *t;
+	*id = 42;
+	return VMK_OK;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -118,6 +127,25 @@ START_TEST(test_unknown_hypercalls_are_not_supported)
 
 	ck_assert_int_eq(call(&c, VMK_HC_MAX, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
 	ck_assert_int_eq(call(&c, 0xffffffff, 0, 0, 0, 0), VMK_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(test_sched_test_needs_debug_and_reads_its_request)
+{
+	struct vmk_sched_test t = { .op = VMK_SCHED_TEST_SPIN, .cpu = 1,
+				    .shares = 2000, .max_pct = 25, .name = "spin" };
+	struct hc_call c;
+
+	memcpy(guest + 0x100, &t, sizeof(t));
+	ck_assert_int_eq(call(&c, VMK_HC_SCHED_TEST, GUEST_BASE + 0x100, 0, 0, 0),
+			 VMK_NOT_SUPPORTED);
+	debug = true;
+	ck_assert_int_eq(call(&c, VMK_HC_SCHED_TEST, GUEST_BASE + 0x100, 0, 0, 0),
+			 VMK_OK);
+	ck_assert_uint_eq(c.result, 42);
+	ck_assert_uint_eq(sched_test_seen.shares, 2000);
+	ck_assert_uint_eq(sched_test_seen.max_pct, 25);
+	ck_assert_str_eq(sched_test_seen.name, "spin");
 }
 END_TEST
 
@@ -227,6 +255,7 @@ int main(void)
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
+	tcase_add_test(tc, test_sched_test_needs_debug_and_reads_its_request);
 	tcase_add_test(tc, test_info_is_written_to_cos_memory);
 	tcase_add_test(tc, test_info_refuses_short_buffers_and_bad_addresses);
 	tcase_add_test(tc, test_log_read_copies_in_batches_up_to_the_room);

@@ -149,10 +149,25 @@ static uint64_t tsc_to_counts(const struct apic_timer_state *s, uint64_t cycles)
 	return cycles * timer_khz / tdcr_divider(s->tdcr) / vmk_boot_info.tsc_khz;
 }
 
+/*
+ * An armed one-shot timer that reads 0 may have expired so shortly before
+ * the save that its interrupt was never sent: masking the LVT drops an
+ * expiry that has not been delivered yet (and QEMU delivers it from a host
+ * timer, late). Treat it as due: the COS may get one tick too many, which
+ * Linux ignores, never one too few.
+ */
+static bool expired_at_save(const struct apic_timer_state *s)
+{
+	return s->tmict && !s->tmcct && !(s->lvtt & LAPIC_LVT_MASKED) &&
+	       !(s->lvtt & LAPIC_LVTT_PERIODIC);
+}
+
 uint64_t apic_timer_deadline_tsc(const struct apic_timer_state *s)
 {
 	uint64_t khz = timer_khz / tdcr_divider(s->tdcr);
 
+	if (expired_at_save(s))
+		return s->tsc;
 	if (!s->tmcct || (s->lvtt & LAPIC_LVT_MASKED) || !khz)
 		return 0;
 	return s->tsc + (uint64_t)s->tmcct * vmk_boot_info.tsc_khz / khz;
@@ -170,6 +185,8 @@ void apic_timer_restore(const struct apic_timer_state *s)
 		count = s->tmict;	/* restarts the period: a phase shift only */
 	else if (s->tmcct)
 		count = gone < s->tmcct ? s->tmcct - (uint32_t)gone : 1;
+	else if (expired_at_save(s))
+		count = 1;
 	apic_write(LAPIC_TMICT, count);
 }
 

@@ -14,12 +14,25 @@
  *    COS vCPU of this CPU, injected at its next VMRUN, highest first
  *    (the order the LAPIC accepted them in, so the COS's EOIs clear the
  *    bits they should). NMIs are queued the same way.
+ *
+ * While the COS vCPU is off its CPU (another world runs there), a COS
+ * vector left in service would block every vector of its priority class
+ * and below, and Linux's IPIs (0xf3-0xff) share class 0xf with the
+ * vmkernel's own: the tick could no longer preempt the world that runs.
+ * So when the COS vCPU leaves, its queued edge-triggered vectors are EOIed
+ * and kept as "re-raise" (only from the top of the ISR, where they are
+ * the vmkernel's to clear), edge vectors arriving meanwhile are EOIed at
+ * once, and when the COS vCPU comes back each one is raised again as a
+ * self-IPI and taken the normal way. Level-triggered vectors (the IOAPIC's,
+ * all below class 0xf) stay in service: an early EOI would make their line
+ * fire again at once.
  */
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/log/log.h"
 
 #define V_INTR_PRIO_MASK	(0xfull << V_INTR_PRIO_SHIFT)	/* int_ctl, §15.21 */
@@ -29,6 +42,8 @@
 
 struct intr_cpu {
 	uint32_t pending[PENDING_WORDS];	/* COS vectors taken, not injected */
+	uint32_t reraise[PENDING_WORDS];	/* EOIed while the COS was away */
+	bool cos_away;				/* another world has the CPU */
 	bool nmi_pending;
 	uint64_t forwarded;
 	uint64_t vmkernel;
@@ -36,17 +51,6 @@ struct intr_cpu {
 
 static struct intr_cpu intr_cpus[VMK_MAX_CPUS];
 
-/* The scheduler's hooks: nothing to schedule yet but the COS. */
-static void intr_vmkernel_vector(uint32_t cpu, uint32_t vector)
-{
-	(void)cpu;
-	(void)vector;
-}
-
-static void intr_cos_wake(uint32_t cpu)
-{
-	(void)cpu;
-}
 
 void intr_vmcb_setup(struct vmcb *c)
 {
@@ -71,21 +75,77 @@ bool intr_handle_exit(const struct vmcb *c)
 	return true;
 }
 
-static int highest_pending(const struct intr_cpu *ic)
+static int highest(const uint32_t *map)
 {
 	int w;
 
 	for (w = PENDING_WORDS - 1; w >= 0; w--)
-		if (ic->pending[w])
-			return w * 32 + 31 - __builtin_clz(ic->pending[w]);
+		if (map[w])
+			return w * 32 + 31 - __builtin_clz(map[w]);
 	return -1;
+}
+
+static int highest_pending(const struct intr_cpu *ic)
+{
+	return highest(ic->pending);
+}
+
+static void set_bit(uint32_t *map, uint32_t v)
+{
+	map[v >> 5] |= 1u << (v & 31);
+}
+
+static void clear_bit(uint32_t *map, uint32_t v)
+{
+	map[v >> 5] &= ~(1u << (v & 31));
 }
 
 bool intr_cos_pending(uint32_t cpu)
 {
 	const struct intr_cpu *ic = &intr_cpus[cpu];
 
-	return ic->nmi_pending || highest_pending(ic) >= 0;
+	return ic->nmi_pending || highest_pending(ic) >= 0 ||
+	       highest(ic->reraise) >= 0;
+}
+
+static void reraise_all(struct intr_cpu *ic)
+{
+	int v;
+
+	while ((v = highest(ic->reraise)) >= 0) {
+		clear_bit(ic->reraise, (uint32_t)v);
+		apic_self_ipi((uint32_t)v);
+	}
+}
+
+bool intr_cos_leave(uint32_t cpu)
+{
+	struct intr_cpu *ic = &intr_cpus[cpu];
+	int v;
+
+	while ((v = apic_highest_in_service()) >= 0 &&
+	       (ic->pending[v >> 5] >> (v & 31)) & 1 &&
+	       !apic_level_triggered((uint32_t)v)) {
+		apic_eoi();
+		clear_bit(ic->pending, (uint32_t)v);
+		set_bit(ic->reraise, (uint32_t)v);
+	}
+	if (v >= VEC_VMK_FIRST) {
+		/* The COS is inside a class 0xf handler: it stays, and gets
+		 * back at once what was just unwound. */
+		reraise_all(ic);
+		return false;
+	}
+	ic->cos_away = true;
+	return true;
+}
+
+void intr_cos_return(uint32_t cpu)
+{
+	struct intr_cpu *ic = &intr_cpus[cpu];
+
+	ic->cos_away = false;
+	reraise_all(ic);
 }
 
 /* Called by the stubs in entry.S with IF=0, on the interrupted stack. */
@@ -99,15 +159,19 @@ void intr_dispatch(uint32_t vector)
 	if (vector >= VEC_VMK_FIRST && vector <= VEC_VMK_LAST) {
 		apic_eoi();
 		ic->vmkernel++;
-		intr_vmkernel_vector(cpu, vector);
+		sched_vmkernel_interrupt(cpu, vector);
 		return;
 	}
-	if (vector == VEC_NMI)
+	if (vector == VEC_NMI) {
 		ic->nmi_pending = true;
-	else
-		ic->pending[vector >> 5] |= 1u << (vector & 31);
+	} else if (ic->cos_away && !apic_level_triggered(vector)) {
+		apic_eoi();	/* it is the highest in service: just accepted */
+		set_bit(ic->reraise, vector);
+	} else {
+		set_bit(ic->pending, vector);
+	}
 	ic->forwarded++;
-	intr_cos_wake(cpu);
+	sched_cos_interrupt(cpu);	/* its COS vCPU may be blocked or waiting */
 }
 
 void intr_inject_cos(struct vmcb *c, uint32_t cpu)
@@ -128,10 +192,10 @@ void intr_inject_cos(struct vmcb *c, uint32_t cpu)
 		} else if (can_intr && (v = highest_pending(ic)) >= 0) {
 			/* EVENTINJ ignores IF and the shadow: checked above. */
 			c->event_inj = (uint32_t)v | EVENT_TYPE_INTR | EVENT_VALID;
-			ic->pending[v >> 5] &= ~(1u << (v & 31));
+			clear_bit(ic->pending, (uint32_t)v);
 		}
 	}
-	if (intr_cos_pending(cpu)) {
+	if (ic->nmi_pending || highest_pending(ic) >= 0) {
 		/* Exit when the COS can take the next one (VINTR, §15.21.4). */
 		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK;
 		c->intercept3 |= INTERCEPT_VINTR;
@@ -152,7 +216,7 @@ void intr_give_back(uint32_t cpu)
 	int v;
 
 	while ((v = highest_pending(ic)) >= 0) {
-		ic->pending[v >> 5] &= ~(1u << (v & 31));
+		clear_bit(ic->pending, (uint32_t)v);
 		if (apic_highest_in_service() != v) {
 			log_warn("cpu%u: vector %x queued for the COS is not the highest in service",
 				 cpu, v);
@@ -165,6 +229,8 @@ void intr_give_back(uint32_t cpu)
 			apic_self_ipi((uint32_t)v);
 		}
 	}
+	reraise_all(ic);	/* taken while another world ran here */
+	ic->cos_away = false;
 	if (ic->nmi_pending) {
 		ic->nmi_pending = false;
 		apic_self_nmi();
@@ -176,3 +242,4 @@ void intr_cpu_stats(uint32_t cpu, uint64_t *forwarded, uint64_t *vmkernel)
 	*forwarded = intr_cpus[cpu].forwarded;
 	*vmkernel = intr_cpus[cpu].vmkernel;
 }
+

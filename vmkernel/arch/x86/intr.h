@@ -35,6 +35,14 @@ void intr_window(void);
 void intr_inject_cos(struct vmcb *c, uint32_t cpu);
 /* Anything queued for the COS vCPU of cpu? */
 bool intr_cos_pending(uint32_t cpu);
+/*
+ * The COS vCPU of this CPU is about to leave it for another world: unwind
+ * its queued vectors from the LAPIC's ISR (see intr.c). False if it cannot
+ * leave yet (it is inside a handler of the vmkernel's priority class).
+ */
+bool intr_cos_leave(uint32_t cpu);
+/* The COS vCPU is back: raise what was unwound or arrived meanwhile. */
+void intr_cos_return(uint32_t cpu);
 /* Before cpu returns to native Linux: re-raise what was queued for it. */
 void intr_give_back(uint32_t cpu);
 void intr_cpu_stats(uint32_t cpu, uint64_t *forwarded, uint64_t *vmkernel);

@@ -4,6 +4,8 @@
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/arch/x86/intr.h"
+#include "vmkernel/arch/x86/timer.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
@@ -12,6 +14,7 @@
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
 #define INSN_LEN_VMMCALL	3
+#define INSN_LEN_HLT		1
 
 /* MSR permission map offsets, §15.11: two bits (read, write) per MSR. */
 #define MSRPM_RANGE0_BASE	0x00000000u
@@ -234,6 +237,7 @@ static void handle_vmmcall(struct vcpu *v)
 	v->vmcb->rax = (uint32_t)st;
 	v->ebx = call.result;
 	if (call.action == HC_GIVE_BACK) {
+		sched_cpu_leave(v->cpu);	/* no test worlds left behind here */
 		intr_window();	/* nothing of the vmkernel's left pending */
 		log_info("cpu%u given back to the COS", v->cpu);
 		cpu_give_back(v, VMK_OK);
@@ -253,8 +257,23 @@ static void handle_npf(struct vcpu *v)
 		 (unsigned long long)v->vmcb->exit_info1);
 }
 
+/*
+ * The COS halted. With other worlds around (HLT is intercepted only then)
+ * its vCPU waits off the CPU until an interrupt for it arrives; one that
+ * is already queued is injected at once instead.
+ */
+static void handle_hlt(struct vcpu *v)
+{
+	v->vmcb->rip += INSN_LEN_HLT;
+	v->vmcb->int_state &= ~INT_STATE_SHADOW;	/* the STI before HLT */
+	if (!intr_cos_pending(v->cpu))
+		sched_block(world_current());
+}
+
 void svm_give_back_panicked(struct vcpu *v)
 {
+	if (!v->in_exit)	/* preempted after a handled exit: resume as is */
+		cpu_give_back(v, (vmk_status_t)v->vmcb->rax);
 	if (v->vmcb->exit_code == SVM_EXIT_VMMCALL) {
 		v->vmcb->rip += INSN_LEN_VMMCALL;
 		cpu_give_back(v, VMK_PANICKED);
@@ -285,6 +304,10 @@ static void svm_handle_exit(struct vcpu *v)
 		break;
 	case SVM_EXIT_VINTR:
 		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
+		break;
+	case SVM_EXIT_HLT:
+		kind = VMK_EXIT_HLT;
+		handle_hlt(v);
 		break;
 	case SVM_EXIT_CPUID:
 		kind = VMK_EXIT_CPUID;
@@ -328,12 +351,23 @@ static void svm_handle_exit(struct vcpu *v)
 	v->exits_total++;
 }
 
-void svm_cpu_loop(struct vcpu *v)
+/*
+ * The COS vCPU world of this CPU: run the COS until the scheduler wants
+ * the CPU or the COS halts with other worlds waiting.
+ */
+static void cos_run(struct world *w)
 {
+	struct vcpu *v = w->priv;
+	struct vmcb *c = v->vmcb;
+
 	for (;;) {
-		intr_inject_cos(v->vmcb, v->cpu);
+		if (sched_guests_exist())
+			c->intercept3 |= INTERCEPT_HLT;
+		else
+			c->intercept3 &= ~INTERCEPT_HLT;
+		intr_inject_cos(c, v->cpu);
 		svm_vcpu_run(v);
-		if (v->vmcb->exit_code == SVM_EXIT_INVALID) {
+		if (c->exit_code == SVM_EXIT_INVALID) {
 			if (!v->launched) {
 				log_err("cpu%u: VMRUN refused the COS state", v->cpu);
 				cpu_give_back(v, VMK_HW_FAILURE);
@@ -341,17 +375,30 @@ void svm_cpu_loop(struct vcpu *v)
 			vmk_panic("VMRUN refused the COS state");
 		}
 		v->launched = true;
+		v->in_exit = true;
 		svm_handle_exit(v);
+		v->in_exit = false;
+		if (w->state != WORLD_RUNNING || sched_should_yield()) {
+			if (intr_cos_leave(v->cpu))
+				return;
+			/* Inside a handler of class 0xf: run a little longer. */
+			if (w->state == WORLD_BLOCKED)
+				sched_wake(w);
+		}
 	}
 }
+
+const struct world_ops svm_cos_world_ops = { .run = cos_run };
 
 void cpu_give_back(struct vcpu *v, vmk_status_t st)
 {
 	struct vmk_launch *l = v->launch;
 	struct vmcb *c = v->vmcb;
 
-	if (v->svm_on)
+	if (v->svm_on) {
+		timer_cos_in(v->cpu);	/* its own LAPIC timer, if borrowed */
 		intr_give_back(v->cpu);
+	}
 	if (v->launched) {
 		/* The COS's current state; the launch record's is stale. */
 		l->eip = (uint32_t)c->rip;

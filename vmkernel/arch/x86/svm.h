@@ -4,18 +4,20 @@
 #define VMKERNEL_ARCH_X86_SVM_H
 
 #include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/world.h"
 
 /* Global SVM resources (permission maps); CPU 0 during init. */
 vmk_status_t svm_global_init(void);
 /* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
 vmk_status_t svm_cpu_init(struct vcpu *v);
-/* Runs the COS until this CPU is handed back. */
-void svm_cpu_loop(struct vcpu *v) __attribute__((noreturn));
+/* The COS vCPU world's run function (priv: its struct vcpu). */
+extern const struct world_ops svm_cos_world_ops;
 
 /*
- * After a panic: hands this CPU back with EAX = VMK_PANICKED. A pending
- * hypercall returns that status; any other exiting instruction is not
- * completed and the COS executes it again natively.
+ * After a panic: hands this CPU back. Inside the COS's exit handling, a
+ * pending hypercall returns VMK_PANICKED and any other exiting instruction
+ * is not completed (the COS executes it again natively); a COS vCPU that
+ * was off the CPU resumes where it was.
  */
 void svm_give_back_panicked(struct vcpu *v) __attribute__((noreturn));
 

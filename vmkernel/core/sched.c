@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The scheduler (sched.h; docs/architecture.md "Worlds and the scheduler").
+ *
+ * Each CPU has a run queue: the READY worlds in a list, the one running,
+ * and its idle world. Every lock is a run-queue lock, taken with IF=0;
+ * two are taken together only in CPU order (migration). A world's state
+ * changes under the lock of the run queue it belongs to (world->cpu).
+ *
+ * Time is charged to the running world at every evaluation (the vmkernel
+ * tick, a reschedule IPI, a world's check after an exit, a switch) and
+ * goes into its virtual time (sched_math.c) and its period usage, against
+ * which its reservation and limit are checked. Periods are per CPU.
+ */
+#include "vmkernel/core/sched.h"
+#include "vmkernel/core/sched_internal.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/arch/x86/apic.h"
+#include "vmkernel/arch/x86/intr.h"
+#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/arch/x86/timer.h"
+#include "vmkernel/arch/x86/vectors.h"
+#include "vmkernel/log/log.h"
+
+#define NS_PER_MS		1000000ull
+/* Reservations and limits are accounted per period. */
+#define SCHED_PERIOD_NS		(100 * NS_PER_MS)
+/* A world runs at least this long before a world with less virtual time
+ * takes its CPU (budgets and blocking switch at once). */
+#define SCHED_MIN_RUN_NS	(1 * NS_PER_MS)
+/* A waking world may be this much (of its own run time) behind the queue. */
+#define SCHED_WAKE_CREDIT_NS	(2 * NS_PER_MS)
+/* A running world re-evaluates at least this often (sched_should_yield). */
+#define SCHED_EVAL_NS		((uint64_t)TIMER_TICK_US * 1000)
+/* sched_math units: per mille of one CPU, so a % split over vCPUs keeps
+ * a tenth of a percent. */
+#define UNITS_PER_PCT		10
+#define UNITS_PER_CPU		(100 * UNITS_PER_PCT)
+/* The COS: twice a normal vCPU's shares, and its guaranteed minimum. */
+#define COS_SHARES_PER_VCPU	2000
+#define COS_MIN_PCT_PER_VCPU	10
+#define GROUP_SLOTS		VMK_MAX_WORLDS
+#define MAX_CANDIDATES		(2 * VMK_MAX_CPUS + VMK_MAX_VCPU_WORLDS)
+
+struct sched_group {
+	bool in_use;
+	uint32_t id;			/* shown by vmkctl; the COS is 1 */
+	uint32_t type;			/* VMK_WORLD_* of its worlds */
+	char name[VMK_WORLD_NAME_LEN];
+	struct sched_alloc alloc;
+	uint32_t vcpus;			/* declared at creation */
+	uint32_t nworlds;		/* attached now */
+	uint64_t gone_run_ns;		/* of worlds already destroyed */
+	uint64_t gone_ready_ns;
+};
+
+struct runq {
+	struct spinlock lock;
+	struct world *ready;		/* READY worlds */
+	uint32_t nready;
+	uint32_t nready_movable;	/* of which not pinned */
+	struct world *current;
+	struct world *idle;
+	struct world *cos;		/* this CPU's COS vCPU */
+	uint64_t period_start;
+	uint64_t last_eval;
+	uint64_t run_start;		/* when current got the CPU */
+	uint64_t min_vtime;		/* monotonic floor for waking worlds */
+	uint64_t idle_ns;
+	volatile bool need_resched;
+	bool leaving;			/* going back to native Linux */
+};
+
+static struct runq rqs[VMK_MAX_CPUS];
+static struct sched_group groups[GROUP_SLOTS];
+static struct spinlock groups_lock;
+static uint32_t next_group_id = 1;
+static struct sched_group *cos_group;
+static volatile uint32_t guest_worlds;	/* VM and test worlds in use */
+static struct sched_machine machine;
+
+static void idle_run(struct world *w);
+static const struct world_ops idle_ops = { .run = idle_run };
+
+static uint32_t rq_cpu(const struct runq *rq)
+{
+	return (uint32_t)(rq - rqs);
+}
+
+static uint32_t pct_units(uint32_t pct)
+{
+	return pct == SCHED_UNLIMITED ? SCHED_UNLIMITED : pct * UNITS_PER_PCT;
+}
+
+static struct sched_client client_of(const struct sched_alloc *a, uint32_t vcpus)
+{
+	return (struct sched_client){
+		.shares = a->shares, .min = pct_units(a->min_pct),
+		.max = pct_units(a->max_pct), .vcpus = vcpus,
+	};
+}
+
+/* Admission control over every group but self; *why for the operator. */
+static vmk_status_t admit(const struct sched_group *self,
+			  const struct sched_alloc *a, uint32_t vcpus,
+			  const char **why)
+{
+	static struct sched_client admitted[GROUP_SLOTS];	/* groups_lock */
+	struct sched_client c;
+	size_t n = 0, i;
+
+	*why = "";
+	if (!vcpus || vcpus > VMK_MAX_VCPU_WORLDS ||
+	    a->min_pct > 100 * VMK_MAX_CPUS ||
+	    (a->max_pct != SCHED_UNLIMITED && a->max_pct > 100 * VMK_MAX_CPUS)) {
+		*why = "vCPUs, reservation or limit out of range";
+		return VMK_BAD_PARAM;
+	}
+	c = client_of(a, vcpus);
+	for (i = 0; i < GROUP_SLOTS; i++)
+		if (groups[i].in_use && &groups[i] != self)
+			admitted[n++] = client_of(&groups[i].alloc, groups[i].vcpus);
+	switch (sched_admit(&machine, admitted, n, &c)) {
+	case SCHED_OK:
+		return VMK_OK;
+	case SCHED_NO_CAPACITY:
+		*why = "CPU reservations, the COS's minimum included, would exceed the machine";
+		return VMK_NO_CAPACITY;
+	case SCHED_BAD_SHARES:
+		*why = "shares must be 1..1000000";
+		return VMK_BAD_PARAM;
+	case SCHED_MIN_ABOVE_MAX:
+		*why = "the reservation is above the limit";
+		return VMK_BAD_PARAM;
+	case SCHED_MIN_ABOVE_VCPUS:
+		*why = "the reservation is more than its vCPUs can use";
+		return VMK_BAD_PARAM;
+	default:
+		*why = "too many worlds";
+		return VMK_NO_MEMORY;
+	}
+}
+
+/* A group's shares and budgets, split evenly over its vCPU worlds. */
+static void world_budgets(struct world *w)
+{
+	const struct sched_group *g = w->group;
+	uint32_t n = g->vcpus ? g->vcpus : 1;
+	uint32_t shares = g->alloc.shares / n;
+
+	w->sv.shares = shares ? shares : 1;
+	w->sv.period_min = sched_period_budget(&machine,
+			pct_units(g->alloc.min_pct) / n, SCHED_PERIOD_NS);
+	w->sv.period_max = g->alloc.max_pct == SCHED_UNLIMITED ? UINT64_MAX :
+		sched_period_budget(&machine, pct_units(g->alloc.max_pct) / n,
+				    SCHED_PERIOD_NS);
+}
+
+vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
+				uint32_t vcpus, struct sched_group **out,
+				const char **why)
+{
+	struct sched_group *g = NULL;
+	vmk_status_t st;
+	size_t i;
+
+	spin_lock(&groups_lock);
+	st = admit(NULL, a, vcpus, why);
+	for (i = 0; st == VMK_OK && i < GROUP_SLOTS && !g; i++)
+		if (!groups[i].in_use)
+			g = &groups[i];
+	if (st == VMK_OK && !g) {
+		*why = "too many worlds";
+		st = VMK_NO_MEMORY;
+	}
+	if (st == VMK_OK) {
+		memset(g, 0, sizeof(*g));
+		g->in_use = true;
+		g->id = next_group_id++;
+		g->alloc = *a;
+		g->vcpus = vcpus;
+		for (i = 0; name[i] && i < sizeof(g->name) - 1; i++)
+			g->name[i] = name[i];
+		*out = g;
+	}
+	spin_unlock(&groups_lock);
+	return st;
+}
+
+static void rebudget(struct world *w, void *g)
+{
+	if (w->group == g)
+		world_budgets(w);
+}
+
+vmk_status_t sched_group_set_alloc(struct sched_group *g,
+				   const struct sched_alloc *a, const char **why)
+{
+	vmk_status_t st;
+
+	spin_lock(&groups_lock);
+	st = admit(g, a, g->vcpus, why);
+	if (st == VMK_OK) {
+		g->alloc = *a;
+		world_for_each(rebudget, g);
+	}
+	spin_unlock(&groups_lock);
+	return st;
+}
+
+void sched_group_destroy(struct sched_group *g)
+{
+	spin_lock(&groups_lock);
+	g->in_use = false;
+	spin_unlock(&groups_lock);
+}
+
+uint32_t sched_group_id(const struct sched_group *g)
+{
+	return g->id;
+}
+
+struct sched_group *sched_cos_group(void)
+{
+	return cos_group;
+}
+
+bool sched_guests_exist(void)
+{
+	return __atomic_load_n(&guest_worlds, __ATOMIC_RELAXED) != 0;
+}
+
+void sched_group_attach(struct sched_group *g, struct world *w)
+{
+	spin_lock(&groups_lock);
+	w->vcpu = g->nworlds++;
+	g->type = w->type == WORLD_COS ? VMK_WORLD_COS :
+		  w->type == WORLD_VM ? VMK_WORLD_VM : VMK_WORLD_TEST;
+	world_budgets(w);
+	spin_unlock(&groups_lock);
+	if (w->type == WORLD_VM || w->type == WORLD_TEST)
+		__atomic_add_fetch(&guest_worlds, 1, __ATOMIC_SEQ_CST);
+}
+
+void sched_group_detach(struct sched_group *g, struct world *w)
+{
+	spin_lock(&groups_lock);
+	g->nworlds--;
+	g->gone_run_ns += w->run_ns;
+	g->gone_ready_ns += w->ready_ns;
+	spin_unlock(&groups_lock);
+	if (w->type == WORLD_VM || w->type == WORLD_TEST)
+		__atomic_sub_fetch(&guest_worlds, 1, __ATOMIC_SEQ_CST);
+}
+
+/* --- run queues (rq->lock held) --- */
+
+/* Usage counts per period; a world that slept through a boundary starts afresh. */
+static void refresh_period(const struct runq *rq, struct world *w)
+{
+	if (w->period_stamp != rq->period_start) {
+		w->period_stamp = rq->period_start;
+		w->sv.period_used = 0;
+	}
+}
+
+static void rq_enqueue(struct runq *rq, struct world *w, uint64_t now)
+{
+	refresh_period(rq, w);
+	w->state = WORLD_READY;
+	w->cpu = rq_cpu(rq);
+	w->last_ts = now;
+	w->rq_next = rq->ready;
+	rq->ready = w;
+	rq->nready++;
+	if (w->pinned_cpu == WORLD_ANY_CPU)
+		rq->nready_movable++;
+}
+
+static void rq_dequeue(struct runq *rq, struct world *w, uint64_t now)
+{
+	struct world **p;
+
+	for (p = &rq->ready; *p; p = &(*p)->rq_next) {
+		if (*p == w) {
+			*p = w->rq_next;
+			w->rq_next = NULL;
+			rq->nready--;
+			if (w->pinned_cpu == WORLD_ANY_CPU)
+				rq->nready_movable--;
+			w->ready_ns += now - w->last_ts;
+			w->last_ts = now;
+			return;
+		}
+	}
+}
+
+/* The READY worlds and the running one (if it may go on): who may run. */
+static size_t candidates(struct runq *rq, struct world **out)
+{
+	struct world *w, *cur = rq->current;
+	size_t n = 0;
+
+	for (w = rq->ready; w && n < MAX_CANDIDATES; w = w->rq_next)
+		out[n++] = w;
+	if (cur && cur != rq->idle && cur->state == WORLD_RUNNING &&
+	    !cur->dying && n < MAX_CANDIDATES)
+		out[n++] = cur;
+	return n;
+}
+
+static struct world *pick(struct runq *rq)
+{
+	struct world *c[MAX_CANDIDATES];
+	const struct sched_vworld *sv[MAX_CANDIDATES];
+	uint64_t least = UINT64_MAX;
+	size_t n = candidates(rq, c), i;
+	int best;
+
+	for (i = 0; i < n; i++) {
+		c[i]->sv.runnable = true;
+		sv[i] = &c[i]->sv;
+		if (c[i]->sv.vtime < least)
+			least = c[i]->sv.vtime;
+	}
+	if (least != UINT64_MAX && least > rq->min_vtime)
+		rq->min_vtime = least;
+	best = sched_pick_next_ptr(sv, n);
+	return best < 0 ? NULL : c[best];
+}
+
+/* Charge the running world (or idle) up to now. */
+static void account(struct runq *rq, uint64_t now)
+{
+	struct world *cur = rq->current;
+	uint64_t delta;
+
+	if (!cur)
+		return;
+	delta = now - cur->last_ts;
+	cur->last_ts = now;
+	if (cur == rq->idle) {
+		rq->idle_ns += delta;
+		return;
+	}
+	sched_charge(&cur->sv, delta);
+	cur->run_ns += delta;
+}
+
+static void period_roll(struct runq *rq, uint64_t now)
+{
+	struct world *w;
+
+	if (now - rq->period_start < SCHED_PERIOD_NS)
+		return;
+	rq->period_start = now - (now - rq->period_start) % SCHED_PERIOD_NS;
+	for (w = rq->ready; w; w = w->rq_next)
+		refresh_period(rq, w);
+	if (rq->current)
+		refresh_period(rq, rq->current);
+}
+
+static void resched(struct runq *rq)
+{
+	rq->need_resched = true;
+	if (rq_cpu(rq) != this_cpu())
+		apic_send_ipi(rq_cpu(rq), VEC_VMK_RESCHED);
+}
+
+/* Could an idle CPU take a READY world from another run queue? */
+static bool work_elsewhere(const struct runq *self)
+{
+	uint32_t i;
+
+	for (i = 0; i < vmk_boot_info.ncpus; i++)
+		if (&rqs[i] != self && rqs[i].nready_movable)
+			return true;
+	return false;
+}
+
+/* Does the running world have to give its CPU up now? */
+static bool should_switch(struct runq *rq, struct world *best, uint64_t now)
+{
+	struct world *cur = rq->current;
+
+	if (!cur)
+		return true;
+	if (cur == rq->idle)
+		return best || (!rq->leaving && work_elsewhere(rq));
+	if (cur->state != WORLD_RUNNING || cur->dying)
+		return true;
+	if (!best)
+		return !sched_under_limit(&cur->sv);
+	if (best == cur)
+		return false;
+	if (!sched_under_limit(&cur->sv))
+		return true;
+	if (sched_in_reservation(&best->sv) && !sched_in_reservation(&cur->sv))
+		return true;
+	return now - rq->run_start >= SCHED_MIN_RUN_NS;
+}
+
+static void evaluate(struct runq *rq, uint64_t now)
+{
+	account(rq, now);
+	period_roll(rq, now);
+	if (should_switch(rq, pick(rq), now))
+		rq->need_resched = true;
+	rq->last_eval = now;
+}
+
+/* --- waking, blocking, starting --- */
+
+/* Lock the run queue w belongs to (w->cpu can change until it is locked). */
+static struct runq *lock_world_rq(struct world *w)
+{
+	for (;;) {
+		uint32_t cpu = w->cpu;
+		struct runq *rq = &rqs[cpu];
+
+		spin_lock(&rq->lock);
+		if (w->cpu == cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+static void preempt_check(struct runq *rq, struct world *w)
+{
+	struct world *cur = rq->current;
+
+	if (!cur || cur == rq->idle) {
+		resched(rq);
+		return;
+	}
+	if (cur == w)
+		return;
+	if (w->sv.vtime < cur->sv.vtime ||
+	    (sched_in_reservation(&w->sv) && !sched_in_reservation(&cur->sv)))
+		resched(rq);
+}
+
+void sched_wake(struct world *w)
+{
+	struct runq *rq = lock_world_rq(w);
+	uint64_t now = vmk_time_ns(), credit, floor;
+
+	if (w->state == WORLD_BLOCKED) {
+		if (rq->current == w) {
+			w->state = WORLD_RUNNING;	/* its run has not returned yet */
+		} else {
+			/* No credit from the sleep beyond a little (sched_wakeup). */
+			credit = SCHED_WAKE_CREDIT_NS * SCHED_VTIME_SCALE / w->sv.shares;
+			floor = rq->min_vtime > credit ? rq->min_vtime - credit : 0;
+			if (w->sv.vtime < floor)
+				w->sv.vtime = floor;
+			rq_enqueue(rq, w, now);
+			preempt_check(rq, w);
+		}
+	} else if (w->state == WORLD_READY) {
+		preempt_check(rq, w);
+	}
+	spin_unlock(&rq->lock);
+}
+
+void sched_block(struct world *w)
+{
+	struct runq *rq = lock_world_rq(w);
+
+	if (w->state == WORLD_RUNNING)
+		w->state = WORLD_BLOCKED;
+	rq->need_resched = true;
+	spin_unlock(&rq->lock);
+}
+
+/* Where a new unpinned world goes: an idle CPU, else the shortest queue. */
+static uint32_t place(const struct world *w)
+{
+	uint32_t i, best = 0, best_load = UINT32_MAX;
+
+	if (w->pinned_cpu != WORLD_ANY_CPU)
+		return (uint32_t)w->pinned_cpu;
+	for (i = 0; i < vmk_boot_info.ncpus; i++) {
+		const struct runq *rq = &rqs[i];
+		uint32_t load = rq->nready + (rq->current != rq->idle &&
+					      rq->current->state == WORLD_RUNNING);
+
+		if (!rq->leaving && load < best_load) {
+			best = i;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+void sched_start(struct world *w)
+{
+	struct runq *rq = &rqs[place(w)];
+
+	spin_lock(&rq->lock);
+	w->sv.vtime = rq->min_vtime;
+	rq_enqueue(rq, w, vmk_time_ns());
+	preempt_check(rq, w);
+	spin_unlock(&rq->lock);
+}
+
+void sched_remove(struct world *w)
+{
+	w->dying = true;
+	for (;;) {
+		struct runq *rq = lock_world_rq(w);
+		enum world_state st = w->state;
+
+		if (st == WORLD_READY)
+			rq_dequeue(rq, w, vmk_time_ns());
+		if (st != WORLD_RUNNING) {
+			w->state = WORLD_DEAD;
+			spin_unlock(&rq->lock);
+			return;
+		}
+		/* Running on another CPU: make it leave, wait until it has. */
+		resched(rq);
+		spin_unlock(&rq->lock);
+		while (w->state == WORLD_RUNNING)
+			__builtin_ia32_pause();
+	}
+}
+
+struct world *sched_current(uint32_t cpu)
+{
+	return rqs[cpu].current;
+}
+
+bool sched_should_yield(void)
+{
+	struct runq *rq = &rqs[this_cpu()];
+	uint64_t now;
+
+	if (rq->need_resched || vmk_shared->state == VMK_STATE_PANICKED)
+		return true;
+	now = vmk_time_ns();
+	if (now - rq->last_eval >= SCHED_EVAL_NS) {
+		spin_lock(&rq->lock);
+		evaluate(rq, now);
+		spin_unlock(&rq->lock);
+	}
+	return rq->need_resched;
+}
+
+/* For loops that spin with interrupts on: has anyone asked for a switch? */
+bool sched_resched_pending(void)
+{
+	return rqs[this_cpu()].need_resched;
+}
+
+/* --- interrupts --- */
+
+static void tick(uint32_t cpu)
+{
+	struct runq *rq = &rqs[cpu];
+	bool wake_cos;
+
+	spin_lock(&rq->lock);
+	evaluate(rq, vmk_time_ns());
+	wake_cos = rq->cos && rq->cos->state == WORLD_BLOCKED &&
+		   timer_cos_deadline_passed(cpu);
+	spin_unlock(&rq->lock);
+	if (wake_cos)
+		sched_wake(rq->cos);
+}
+
+void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector)
+{
+	if (vector == VEC_VMK_TIMER || vector == VEC_VMK_RESCHED)
+		tick(cpu);
+}
+
+void sched_cos_interrupt(uint32_t cpu)
+{
+	if (rqs[cpu].cos)
+		sched_wake(rqs[cpu].cos);
+}
+
+void sched_kick_all(void)
+{
+	uint32_t i;
+
+	if (!machine.ncpus)	/* before the scheduler (and the LAPIC) is set up */
+		return;
+	for (i = 0; i < vmk_boot_info.ncpus; i++) {
+		rqs[i].need_resched = true;
+		if (i != this_cpu() && (vmk_shared->cpus_virtualized >> i) & 1)
+			apic_send_ipi(i, VEC_VMK_RESCHED);
+	}
+}
+
+/* --- the per-CPU loop --- */
+
+/*
+ * Work conservation: this CPU has nothing it may run; move an unpinned
+ * READY world that is under its limit from another CPU. Both run queues
+ * are locked, in CPU order; its virtual time keeps its distance to the
+ * queue's floor.
+ */
+static void steal(struct runq *rq, uint64_t now)
+{
+	uint32_t i;
+
+	for (i = 0; i < vmk_boot_info.ncpus; i++) {
+		struct runq *from = &rqs[i], *a, *b;
+		struct world *w;
+
+		if (from == rq || !from->nready_movable)
+			continue;
+		a = from < rq ? from : rq;
+		b = from < rq ? rq : from;
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+		for (w = from->ready; w; w = w->rq_next)
+			if (w->pinned_cpu == WORLD_ANY_CPU && !w->dying &&
+			    sched_under_limit(&w->sv))
+				break;
+		if (w && !rq->ready) {
+			uint64_t ahead = w->sv.vtime > from->min_vtime ?
+					 w->sv.vtime - from->min_vtime : 0;
+
+			rq_dequeue(from, w, now);
+			w->sv.vtime = rq->min_vtime + ahead;
+			w->migrations++;
+			rq_enqueue(rq, w, now);
+		}
+		spin_unlock(&b->lock);
+		spin_unlock(&a->lock);
+		if (rq->ready)
+			return;
+	}
+}
+
+/* The world that ran gives its CPU back (rq->lock held). */
+static void put_prev(struct runq *rq, struct world *prev, uint64_t now)
+{
+	if (!prev || prev == rq->idle)
+		return;
+	if (prev->dying)
+		prev->state = WORLD_DEAD;
+	else if (prev->state == WORLD_RUNNING)
+		rq_enqueue(rq, prev, now);
+}
+
+static struct world *switch_to(struct runq *rq, uint64_t now)
+{
+	struct world *prev = rq->current, *next;
+
+	account(rq, now);
+	period_roll(rq, now);
+	put_prev(rq, prev, now);
+	rq->current = NULL;
+	next = pick(rq);
+	if (next)
+		rq_dequeue(rq, next, now);
+	else
+		next = rq->idle;
+	next->state = WORLD_RUNNING;
+	next->last_ts = now;
+	if (next != prev)
+		next->switches++;
+	rq->current = next;
+	rq->run_start = now;
+	rq->last_eval = now;
+	rq->need_resched = false;
+	return next;
+}
+
+/* After a panic elsewhere: the COS vCPU here goes back as it is. */
+static void give_back_if_panicked(uint32_t cpu)
+{
+	if (vmk_shared->state == VMK_STATE_PANICKED)
+		svm_give_back_panicked(&vcpus[cpu]);
+}
+
+static __attribute__((noreturn)) void sched_loop(struct runq *rq)
+{
+	uint32_t cpu = rq_cpu(rq);
+
+	for (;;) {
+		struct world *next;
+		uint64_t now = vmk_time_ns();
+
+		give_back_if_panicked(cpu);
+		spin_lock(&rq->lock);
+		if (!rq->leaving && !pick(rq) && work_elsewhere(rq)) {
+			spin_unlock(&rq->lock);
+			steal(rq, now);
+			spin_lock(&rq->lock);
+		}
+		next = switch_to(rq, now);
+		spin_unlock(&rq->lock);
+		/*
+		 * The LAPIC timer: the COS's while its vCPU runs here, the
+		 * vmkernel's tick while another world does (timer.h). The idle
+		 * world leaves it as it is: a COS timer wakes the COS.
+		 */
+		if (next->type == WORLD_COS) {
+			intr_cos_return(cpu);
+			timer_cos_in(cpu);
+		} else if (next->type != WORLD_IDLE) {
+			timer_cos_out(cpu);
+		}
+		next->ops->run(next);
+	}
+}
+
+/* Idle: halt with interrupts on until something is to run here. */
+static void idle_run(struct world *w)
+{
+	(void)w;
+	while (!sched_should_yield())
+		asm volatile("stgi\n\t"
+			     "sti\n\t"
+			     "hlt\n\t"	/* STI's shadow covers HLT: no lost wakeup */
+			     "cli\n\t"
+			     "clgi" ::: "memory");
+}
+
+vmk_status_t sched_global_init(void)
+{
+	struct sched_alloc cos = {
+		.shares = COS_SHARES_PER_VCPU * vmk_boot_info.ncpus,
+		.min_pct = COS_MIN_PCT_PER_VCPU * vmk_boot_info.ncpus,
+		.max_pct = SCHED_UNLIMITED,
+	};
+	const char *why;
+	vmk_status_t st;
+	uint32_t i;
+
+	machine.ncpus = vmk_boot_info.ncpus;
+	machine.cpu_capacity = UNITS_PER_CPU;
+	st = sched_group_create("console", &cos, vmk_boot_info.ncpus, &cos_group, &why);
+	for (i = 0; st == VMK_OK && i < vmk_boot_info.ncpus; i++) {
+		st = world_create(WORLD_IDLE, "idle", &idle_ops, NULL, NULL,
+				  (int32_t)i, &rqs[i].idle);
+		if (st == VMK_OK)
+			rqs[i].idle->state = WORLD_RUNNING;
+	}
+	return st;
+}
+
+void sched_cpu_run(uint32_t cpu, struct world *cos)
+{
+	struct runq *rq = &rqs[cpu];
+	uint64_t now = vmk_time_ns();
+
+	spin_lock(&rq->lock);
+	rq->cos = cos;
+	rq->period_start = now;
+	cos->sv.vtime = 0;
+	rq_enqueue(rq, cos, now);
+	spin_unlock(&rq->lock);
+	sched_loop(rq);
+}
+
+void sched_cpu_leave(uint32_t cpu)
+{
+	struct runq *rq = &rqs[cpu];
+
+	spin_lock(&rq->lock);
+	rq->leaving = true;
+	spin_unlock(&rq->lock);
+	sched_test_stop_cpu(cpu);
+}
+
+/* --- reporting --- */
+
+struct info_ctx {
+	struct vmk_info *info;
+	uint64_t now;
+};
+
+static uint32_t state_code(enum world_state s)
+{
+	switch (s) {
+	case WORLD_READY:
+		return 1;
+	case WORLD_RUNNING:
+		return 2;
+	case WORLD_BLOCKED:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+static struct vmk_world_info *group_entry(struct vmk_info *info,
+					  const struct sched_group *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < info->nworlds; i++)
+		if (info->world[i].id == g->id)
+			return &info->world[i];
+	return NULL;
+}
+
+static void fill_vcpu(struct world *w, void *p)
+{
+	struct info_ctx *ctx = p;
+	struct vmk_info *info = ctx->info;
+	uint64_t run = w->run_ns, ready = w->ready_ns, since;
+	struct vmk_world_info *gi;
+	struct vmk_vcpu_info *v;
+
+	if (w->type == WORLD_IDLE || !w->group)
+		return;
+	since = ctx->now > w->last_ts ? ctx->now - w->last_ts : 0;
+	if (w->state == WORLD_RUNNING)
+		run += since;
+	else if (w->state == WORLD_READY)
+		ready += since;
+	gi = group_entry(info, w->group);
+	if (gi) {
+		gi->run_us += run / 1000;
+		gi->ready_us += ready / 1000;
+	}
+	if (info->nvcpus >= VMK_MAX_VCPU_WORLDS)
+		return;
+	v = &info->vcpu[info->nvcpus++];
+	v->world_id = w->group->id;
+	v->vcpu = w->vcpu;
+	v->cpu = w->cpu;
+	v->state = state_code(w->state);
+	v->run_us = run / 1000;
+	v->ready_us = ready / 1000;
+	v->switches = w->switches;
+	v->migrations = w->migrations;
+}
+
+void sched_info_fill(struct vmk_info *info)
+{
+	struct info_ctx ctx = { info, vmk_time_ns() };
+	uint32_t i;
+
+	info->sched_period_us = SCHED_PERIOD_NS / 1000;
+	info->nworlds = 0;
+	for (i = 0; i < GROUP_SLOTS && info->nworlds < VMK_MAX_WORLDS; i++) {
+		const struct sched_group *g = &groups[i];
+		struct vmk_world_info *wi;
+
+		if (!g->in_use)
+			continue;
+		wi = &info->world[info->nworlds++];
+		wi->id = g->id;
+		wi->type = g->type;
+		wi->vcpus = g->vcpus;
+		memcpy(wi->name, g->name, sizeof(wi->name));
+		wi->shares = g->alloc.shares;
+		wi->min_pct = g->alloc.min_pct;
+		wi->max_pct = g->alloc.max_pct;
+		wi->run_us = g->gone_run_ns / 1000;
+		wi->ready_us = g->gone_ready_ns / 1000;
+	}
+	world_for_each(fill_vcpu, &ctx);
+	for (i = 0; i < vmk_boot_info.ncpus; i++)
+		info->cpu[i].idle_us = rqs[i].idle_ns / 1000;
+}
