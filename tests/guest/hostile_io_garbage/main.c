@@ -9,6 +9,7 @@
 
 #define PORTS		0x10000
 #define PROGRESS_EVERY	0x1000
+#define SETTLE_LOOPS	500000000u	/* about 2 s under TCG */
 
 static const uint16_t power_ports[] = {
 	0x64,		/* 8042 command: 0xFE pulses reset */
@@ -72,6 +73,10 @@ void guest_main(uint32_t magic, const void *mbi)
 		garbage_port((uint16_t)port, &seed, true);
 	serial_init();
 	puts("hostile_io_garbage: every port but the reset and power ports done\n");
+	/* A reset may come next and a platform reset may discard console
+	 * output not read yet: give the reader time first. */
+	for (uint32_t i = 0; i < SETTLE_LOOPS; i++)
+		sink += i;
 	for (unsigned int i = 0; i < sizeof(power_ports) / sizeof(power_ports[0]); i++)
 		garbage_port(power_ports[i], &seed, true);
 	serial_init();
