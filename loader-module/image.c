@@ -19,10 +19,13 @@ static int find_note(struct vmk_image *img, const struct elf32_phdr *p,
 
 	while (off + sizeof(struct elf32_note) <= end) {
 		const struct elf32_note *n = (const void *)(img->data + off);
-		u32 name = off + sizeof(*n);
-		u32 desc = name + ALIGN(n->n_namesz, 4);
+		u32 name = off + sizeof(*n), desc;
 
-		if (desc > end || n->n_descsz > end - desc)
+		/* Sizes come from the file: bound them before any sum can wrap. */
+		if (n->n_namesz > end - name || ALIGN(n->n_namesz, 4) > end - name)
+			return FAIL("malformed ELF note");
+		desc = name + ALIGN(n->n_namesz, 4);
+		if (n->n_descsz > end - desc)
 			return FAIL("malformed ELF note");
 		if (n->n_namesz == sizeof(VMK_NOTE_NAME) &&
 		    !memcmp(img->data + name, VMK_NOTE_NAME, n->n_namesz) &&
