@@ -2,6 +2,9 @@
 # Runs in the COS before the demo's interactive shell (ci/demo): loads the
 # vmkernel and shows its status, so the shell the user gets is the COS, and
 # starts the demo VM.
+# cos-init sources lab.sh but runs this file with `sh`: its variables are
+# not exported, so name the module folder here.
+VMK_MODULES=${VMK_MODULES:-/lib/modules/$(uname -r)/extra}
 echo
 echo "=== vmk lab: console OS up on $(nproc) CPUs, kernel $(uname -r) ==="
 # mem_mb=200: the vmkernel's pool must hold the demo VM's 128 MiB.
