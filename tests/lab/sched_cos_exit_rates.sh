@@ -8,7 +8,7 @@
 . /lib/vmk/lab/vmk.sh
 
 # exits CPU KIND: that counter of `vmkctl status`.
-exits() { sed -n "s/^cpu$1-exits: .*$2=\([0-9]*\).*/\1/p" /tmp/st; }
+exits() { sed -n "s/^cpu$1-exits:.* $2=\([0-9]*\).*/\1/p" /tmp/st; }
 uptime_ms() { awk '/^uptime:/ { printf "%d", $2 * 1000 }' /tmp/st; }
 snap() { vmkctl status > /tmp/st || fail "vmkctl status"; }
 # rates LABEL: exits/s per CPU and kind since the last "mark".

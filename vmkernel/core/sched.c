@@ -59,6 +59,7 @@ struct runq {
 	struct world *ready;		/* READY worlds */
 	uint32_t nready;
 	uint32_t nready_movable;	/* of which not pinned */
+	struct world *sleepers;		/* BLOCKED with a deadline */
 	struct world *current;
 	struct world *idle;
 	struct world *cos;		/* this CPU's COS vCPU */
@@ -400,8 +401,11 @@ static bool should_switch(struct runq *rq, struct world *best, uint64_t now)
 	return now - rq->run_start >= SCHED_MIN_RUN_NS;
 }
 
+static void wake_sleepers(struct runq *rq, uint64_t now);
+
 static void evaluate(struct runq *rq, uint64_t now)
 {
+	wake_sleepers(rq, now);
 	account(rq, now);
 	period_roll(rq, now);
 	if (should_switch(rq, pick(rq), now))
@@ -440,11 +444,26 @@ static void preempt_check(struct runq *rq, struct world *w)
 		resched(rq);
 }
 
-void sched_wake(struct world *w)
+static void sleeper_unlink(struct runq *rq, struct world *w)
 {
-	struct runq *rq = lock_world_rq(w);
-	uint64_t now = vmk_time_ns(), credit, floor;
+	struct world **p;
 
+	for (p = &rq->sleepers; *p; p = &(*p)->sleep_next) {
+		if (*p == w) {
+			*p = w->sleep_next;
+			break;
+		}
+	}
+	w->sleep_next = NULL;
+	w->wake_at = 0;
+}
+
+static void wake_locked(struct runq *rq, struct world *w, uint64_t now)
+{
+	uint64_t credit, floor;
+
+	if (w->wake_at)
+		sleeper_unlink(rq, w);
 	if (w->state == WORLD_BLOCKED) {
 		if (rq->current == w) {
 			w->state = WORLD_RUNNING;	/* its run has not returned yet */
@@ -460,17 +479,47 @@ void sched_wake(struct world *w)
 	} else if (w->state == WORLD_READY) {
 		preempt_check(rq, w);
 	}
+}
+
+void sched_wake(struct world *w)
+{
+	struct runq *rq = lock_world_rq(w);
+
+	wake_locked(rq, w, vmk_time_ns());
+	spin_unlock(&rq->lock);
+}
+
+/* Sleepers whose deadline passed (rq->lock held). */
+static void wake_sleepers(struct runq *rq, uint64_t now)
+{
+	struct world *w = rq->sleepers, *next;
+
+	for (; w; w = next) {
+		next = w->sleep_next;
+		if (w->wake_at <= now)
+			wake_locked(rq, w, now);
+	}
+}
+
+void sched_block_until(struct world *w, uint64_t deadline_ns)
+{
+	struct runq *rq = lock_world_rq(w);
+
+	if (w->state == WORLD_RUNNING) {
+		w->state = WORLD_BLOCKED;
+		if (deadline_ns && !w->wake_at) {
+			w->wake_at = deadline_ns;
+			w->sleep_next = rq->sleepers;
+			rq->sleepers = w;
+		}
+	}
+	rq->need_resched = true;
 	spin_unlock(&rq->lock);
 }
 
 void sched_block(struct world *w)
 {
-	struct runq *rq = lock_world_rq(w);
-
-	if (w->state == WORLD_RUNNING)
-		w->state = WORLD_BLOCKED;
-	rq->need_resched = true;
-	spin_unlock(&rq->lock);
+	sched_block_until(w, 0);
 }
 
 /* Where a new unpinned world goes: an idle CPU, else the shortest queue. */
@@ -513,6 +562,8 @@ void sched_remove(struct world *w)
 
 		if (st == WORLD_READY)
 			rq_dequeue(rq, w, vmk_time_ns());
+		if (w->wake_at)
+			sleeper_unlink(rq, w);
 		if (st != WORLD_RUNNING) {
 			w->state = WORLD_DEAD;
 			spin_unlock(&rq->lock);
@@ -703,8 +754,8 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		if (next->type == WORLD_COS) {
 			intr_cos_return(cpu);
 			timer_cos_in(cpu);
-		} else if (next->type != WORLD_IDLE) {
-			timer_cos_out(cpu);
+		} else if (next->type != WORLD_IDLE || rq->sleepers) {
+			timer_cos_out(cpu);	/* sleepers need the tick too */
 		}
 		next->ops->run(next);
 	}

@@ -61,6 +61,12 @@ bool sched_resched_pending(void);
  * run must return right after. It runs again after sched_wake().
  */
 void sched_block(struct world *w);
+/*
+ * The same, and the world wakes by itself at deadline_ns (vmk_time_ns()
+ * clock; e.g. the guest's next virtual timer event) if nothing woke it
+ * before. The CPU keeps the vmkernel's tick while such a world sleeps.
+ */
+void sched_block_until(struct world *w, uint64_t deadline_ns);
 
 /*
  * Make a blocked world runnable (any CPU, any context with IF=0). If it

@@ -26,6 +26,8 @@ struct vcpu {
 	bool launched;			/* a VMRUN reached the COS */
 	bool panicking;
 	bool in_exit;			/* handling an exit of the COS */
+	uint32_t inj_event;		/* EVENTINJ of the last VMRUN, 0: none */
+	uint64_t inj_rip;		/* the COS's RIP at that VMRUN */
 	uint64_t exits[VMK_EXIT_KINDS];
 	uint64_t exits_total;
 };

@@ -76,6 +76,8 @@ struct world {
 	uint64_t migrations;		/* times it moved to another CPU */
 	uint64_t last_ts;		/* sched.c's time stamp of its last transition */
 	struct world *rq_next;		/* run-queue link */
+	struct world *sleep_next;	/* blocked with a deadline: link */
+	uint64_t wake_at;		/* that deadline (vmk_time_ns), 0: none */
 	uint32_t vcpu;			/* index within its group */
 	bool dying;			/* world_destroy() in progress */
 	bool in_use;

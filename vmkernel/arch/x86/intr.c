@@ -164,8 +164,12 @@ void intr_dispatch(uint32_t vector)
 	}
 	if (vector == VEC_NMI) {
 		ic->nmi_pending = true;
+	} else if (apic_highest_in_service() != (int)vector) {
+		/* Spurious (the LAPIC took it back): nothing in service, no EOI. */
+		if (!ic->cos_away)
+			set_bit(ic->pending, vector);
 	} else if (ic->cos_away && !apic_level_triggered(vector)) {
-		apic_eoi();	/* it is the highest in service: just accepted */
+		apic_eoi();	/* the highest in service: just accepted */
 		set_bit(ic->reraise, vector);
 	} else {
 		set_bit(ic->pending, vector);

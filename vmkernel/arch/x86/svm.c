@@ -260,13 +260,13 @@ static void handle_npf(struct vcpu *v)
 /*
  * The COS halted. With other worlds around (HLT is intercepted only then)
  * its vCPU waits off the CPU until an interrupt for it arrives; one that
- * is already queued is injected at once instead.
+ * is already queued, or an event still to re-inject, goes in at once.
  */
 static void handle_hlt(struct vcpu *v)
 {
 	v->vmcb->rip += INSN_LEN_HLT;
 	v->vmcb->int_state &= ~INT_STATE_SHADOW;	/* the STI before HLT */
-	if (!intr_cos_pending(v->cpu))
+	if (!intr_cos_pending(v->cpu) && !(v->vmcb->event_inj & EVENT_VALID))
 		sched_block(world_current());
 }
 
@@ -282,6 +282,19 @@ void svm_give_back_panicked(struct vcpu *v)
 	cpu_give_back(v, VMK_PANICKED);
 }
 
+bool svm_exit_event_pending(const struct vmcb *c, uint32_t injected,
+			    uint64_t rip_at_vmrun)
+{
+	if (!(c->exit_int_info & EVENT_VALID))
+		return false;
+	/*
+	 * QEMU (TCG) copies EVENTINJ into EXITINTINFO at every #VMEXIT, even
+	 * when the event was delivered at VMRUN. A delivered event moved RIP to
+	 * its handler; an interrupted delivery leaves RIP where it was.
+	 */
+	return !(c->exit_int_info == injected && c->rip != rip_at_vmrun);
+}
+
 static void svm_handle_exit(struct vcpu *v)
 {
 	struct vmcb *c = v->vmcb;
@@ -289,7 +302,7 @@ static void svm_handle_exit(struct vcpu *v)
 
 	/* Re-inject an event whose delivery the exit interrupted (§15.7.2). */
 	c->event_inj = 0;
-	if (c->exit_int_info & EVENT_VALID) {
+	if (svm_exit_event_pending(c, v->inj_event, v->inj_rip)) {
 		c->event_inj = c->exit_int_info;
 		c->event_inj_err = c->exit_int_info_err;
 	}
@@ -366,6 +379,8 @@ static void cos_run(struct world *w)
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
 		intr_inject_cos(c, v->cpu);
+		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
+		v->inj_rip = c->rip;
 		svm_vcpu_run(v);
 		if (c->exit_code == SVM_EXIT_INVALID) {
 			if (!v->launched) {

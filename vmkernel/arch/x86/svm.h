@@ -23,4 +23,15 @@ void svm_give_back_panicked(struct vcpu *v) __attribute__((noreturn));
 
 void svm_vcpu_run(struct vcpu *v);	/* entry.S */
 
+/*
+ * After a #VMEXIT: must EXITINTINFO be re-injected? injected is the
+ * EVENTINJ this VMRUN carried (0: none), rip_at_vmrun the guest RIP then.
+ * Real hardware reports only deliveries the exit interrupted; QEMU (TCG)
+ * reports the VMRUN's EVENTINJ every time, delivered or not, and
+ * re-injecting that delivers it twice (an extra EOI, a lost level
+ * interrupt). Every world's exit handler needs this, not only the COS's.
+ */
+bool svm_exit_event_pending(const struct vmcb *c, uint32_t injected,
+			    uint64_t rip_at_vmrun);
+
 #endif /* VMKERNEL_ARCH_X86_SVM_H */
