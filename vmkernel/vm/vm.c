@@ -128,9 +128,19 @@ static uint32_t stage_va(const struct vm *vm, uint32_t what)
 	return VM_STAGE_BASE + ((vm->id - 1) * 2 + what) * VMK_VM_IMG_MAX;
 }
 
-static void invlpg(uint32_t va)
+/*
+ * The windows are remapped when images are replaced or a VM is destroyed,
+ * on whatever CPU runs the hypercall; the CPU that next reads or writes a
+ * window may still cache the old translation. So every user of a window
+ * flushes its own TLB first: a CR3 reload drops all non-global entries and
+ * the paging-structure caches (APM vol. 2 §5.5.2; the windows are not
+ * global pages).
+ */
+static void stage_tlb_flush(void)
 {
-	asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+	uint32_t cr3;
+
+	asm volatile("mov %%cr3, %0\n\tmov %0, %%cr3" : "=r"(cr3) :: "memory");
 }
 
 static void stage_free(struct vm *vm, uint32_t what)
@@ -143,10 +153,8 @@ static void stage_free(struct vm *vm, uint32_t what)
 		if (pae_translate(&host_space, va, &pa, &flags))
 			pool_free(&vmk_pool, (uint32_t)pa, POOL_PAGES_PER_CHUNK);
 		pae_unmap_2m(&host_space, va);
-		/* Other CPUs never cached it: only the vCPU that boots reads it. */
-		for (uint32_t off = 0; off < VMK_CHUNK_SIZE; off += VMK_PAGE_SIZE)
-			invlpg(va + off);
 	}
+	stage_tlb_flush();
 	s->npages = 0;
 	s->size = 0;
 }
@@ -282,6 +290,7 @@ static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 	struct boot_result r;
 	uint32_t i;
 
+	stage_tlb_flush();	/* this CPU may have mapped the windows before */
 	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
 			    vm->cfg.name, vm->cfg.vcpus);
@@ -436,6 +445,45 @@ static vmk_status_t hc_create(struct hc_call *c)
 	return VMK_OK;
 }
 
+/* vm->lock held: power on (which reads the images) and loads exclude each other. */
+static vmk_status_t load_locked(struct hc_call *c, struct vm *vm,
+				const struct vmk_vm_load *l)
+{
+	vmk_status_t st;
+
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->nchunks)
+		return fail(c, VMK_BUSY, "vm '%s' is running: power it off before loading",
+			    vm->cfg.name);
+	if (l->what >= VMK_VM_IMG_KINDS || l->offset > l->total ||
+	    l->len > l->total - l->offset)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
+	if (l->what == VMK_VM_IMG_CMDLINE) {
+		if (l->total >= VM_CMDLINE_MAX)
+			return fail(c, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
+				    vm->cfg.name, VM_CMDLINE_MAX - 1);
+		st = guest_read(l->data_gpa, vm->cmdline + l->offset, l->len);
+		vm->cmdline[l->total] = '\0';
+		return st;
+	}
+	if (l->total > VMK_VM_IMG_MAX)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
+			    vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,
+			    VMK_VM_IMG_MAX >> 10);
+	if (l->offset == 0) {
+		st = stage_alloc(c, vm, l->what, l->total);
+		if (st != VMK_OK)
+			return st;
+	} else if (l->total != vm->stage[l->what].size) {
+		return fail(c, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
+			    vm->cfg.name);
+	}
+	stage_tlb_flush();	/* stage_alloc may have run on another CPU */
+	if (!l->len)
+		return VMK_OK;
+	return guest_read(l->data_gpa,
+			  (uint8_t *)(uintptr_t)stage_va(vm, l->what) + l->offset, l->len);
+}
+
 static vmk_status_t hc_load(struct hc_call *c)
 {
 	struct vmk_vm_load l;
@@ -448,36 +496,10 @@ static vmk_status_t hc_load(struct hc_call *c)
 	vm = vm_get(l.id);
 	if (!vm)
 		return fail(c, VMK_BAD_PARAM, "no VM with id %u", l.id);
-	if (vm->state == VMK_VM_STATE_RUNNING)
-		return fail(c, VMK_BUSY, "vm '%s' is running: power it off before loading",
-			    vm->cfg.name);
-	if (l.what >= VMK_VM_IMG_KINDS || l.offset > l.total ||
-	    l.len > l.total - l.offset)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
-	if (l.what == VMK_VM_IMG_CMDLINE) {
-		if (l.total >= VM_CMDLINE_MAX)
-			return fail(c, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
-				    vm->cfg.name, VM_CMDLINE_MAX - 1);
-		st = guest_read(l.data_gpa, vm->cmdline + l.offset, l.len);
-		vm->cmdline[l.total] = '\0';
-		return st;
-	}
-	if (l.total > VMK_VM_IMG_MAX)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
-			    vm->cfg.name, l.what ? "initrd" : "kernel", l.total >> 10,
-			    VMK_VM_IMG_MAX >> 10);
-	if (l.offset == 0) {
-		st = stage_alloc(c, vm, l.what, l.total);
-		if (st != VMK_OK)
-			return st;
-	} else if (l.total != vm->stage[l.what].size) {
-		return fail(c, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
-			    vm->cfg.name);
-	}
-	if (!l.len)
-		return VMK_OK;
-	return guest_read(l.data_gpa,
-			  (uint8_t *)(uintptr_t)stage_va(vm, l.what) + l.offset, l.len);
+	spin_lock(&vm->lock);
+	st = load_locked(c, vm, &l);
+	spin_unlock(&vm->lock);
+	return st;
 }
 
 static vmk_status_t hc_power_on(struct hc_call *c)
