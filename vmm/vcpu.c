@@ -549,8 +549,9 @@ static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
 	struct vmcb *c = v->vmcb;
 	struct vm *vm = v->vm;
 
+	/* Re-inject only a delivery the exit interrupted (QEMU quirk, svm.h). */
 	c->event_inj = 0;
-	if (c->exit_int_info & EVENT_VALID) {
+	if (svm_exit_event_pending(c, v->inj_event, v->inj_rip)) {
 		c->event_inj = c->exit_int_info;
 		c->event_inj_err = c->exit_int_info_err;
 	}
@@ -675,6 +676,8 @@ static uint32_t run_locked(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *o
 		}
 		spin_unlock(&vm->lock);
 
+		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
+		v->inj_rip = (uint32_t)c->rip;
 		t0 = rdtsc();
 		svm_vcpu_run((struct vcpu *)v);
 

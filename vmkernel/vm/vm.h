@@ -47,6 +47,8 @@ struct vm_vcpu {
 	uint32_t state;			/* VCPU_* */
 	bool in_guest;			/* a physical CPU runs it now */
 	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
+	uint32_t inj_event;		/* EVENTINJ of the last VMRUN (0: none) */
+	uint32_t inj_rip;		/* guest RIP at that VMRUN */
 	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
 };
 
