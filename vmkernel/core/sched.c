@@ -754,8 +754,10 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		if (next->type == WORLD_COS) {
 			intr_cos_return(cpu);
 			timer_cos_in(cpu);
-		} else if (next->type != WORLD_IDLE || rq->sleepers) {
-			timer_cos_out(cpu);	/* sleepers need the tick too */
+		} else if (next->type != WORLD_IDLE || rq->sleepers || rq->nready) {
+			/* Sleepers, and worlds past their limit that wait for
+			 * the next period, need the tick too. */
+			timer_cos_out(cpu);
 		}
 		next->ops->run(next);
 	}

@@ -39,12 +39,18 @@ vmk_entry:
  */
 	.globl svm_vcpu_run
 	.type svm_vcpu_run, @function
+	.globl svm_vcpu_run_masked
+	.type svm_vcpu_run_masked, @function
+svm_vcpu_run_masked:
+	pushl	$0			/* host IF=0 at VMRUN */
+	jmp	1f
 svm_vcpu_run:
-	pushl	%ebp
+	pushl	$1			/* host IF=1 at VMRUN */
+1:	pushl	%ebp
 	pushl	%ebx
 	pushl	%esi
 	pushl	%edi
-	movl	20(%esp), %ecx
+	movl	24(%esp), %ecx
 	pushl	%ecx
 	movl	VCPU_VMCB_PA(%ecx), %eax
 	movl	VCPU_EBX(%ecx), %ebx
@@ -56,11 +62,14 @@ svm_vcpu_run:
 	vmload	%eax
 	/*
 	 * Host IF=1 at VMRUN: with V_INTR_MASKING it is what lets physical
-	 * interrupts exit from the guest (§15.21.1). GIF is 0 here and after
-	 * the #VMEXIT, so none reaches the host before the CLI.
+	 * interrupts exit from the guest (§15.21.1); svm_vcpu_run_masked
+	 * keeps them pending instead. GIF is 0 here and after the #VMEXIT,
+	 * so none reaches the host before the CLI.
 	 */
+	cmpl	$0, 20(%esp)
+	je	2f
 	sti
-	vmrun	%eax
+2:	vmrun	%eax
 	cli
 	vmsave	%eax
 	pushl	%ecx
@@ -78,6 +87,7 @@ svm_vcpu_run:
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
+	addl	$4, %esp		/* the IF choice */
 	ret
 	.size svm_vcpu_run, . - svm_vcpu_run
 

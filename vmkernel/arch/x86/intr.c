@@ -44,6 +44,7 @@ struct intr_cpu {
 	uint32_t pending[PENDING_WORDS];	/* COS vectors taken, not injected */
 	uint32_t reraise[PENDING_WORDS];	/* EOIed while the COS was away */
 	bool cos_away;				/* another world has the CPU */
+	bool deferred;				/* left in the IRR for the COS */
 	bool nmi_pending;
 	uint64_t forwarded;
 	uint64_t vmkernel;
@@ -137,6 +138,7 @@ bool intr_cos_leave(uint32_t cpu)
 		return false;
 	}
 	ic->cos_away = true;
+	ic->deferred = false;	/* taken by whatever runs next, with IF=1 */
 	return true;
 }
 
@@ -178,7 +180,29 @@ void intr_dispatch(uint32_t vector)
 	sched_cos_interrupt(cpu);	/* its COS vCPU may be blocked or waiting */
 }
 
-void intr_inject_cos(struct vmcb *c, uint32_t cpu)
+bool intr_cos_can_take(const struct vmcb *c)
+{
+	return (c->rflags & X86_EFLAGS_IF) && !(c->int_state & INT_STATE_SHADOW) &&
+	       !(c->event_inj & EVENT_VALID);
+}
+
+void intr_cos_exit(const struct vmcb *c, uint32_t cpu)
+{
+	struct intr_cpu *ic = &intr_cpus[cpu];
+
+	if (c->exit_code == SVM_EXIT_INTR || c->exit_code == SVM_EXIT_NMI) {
+		if (!intr_cos_can_take(c)) {
+			ic->deferred = true;	/* see intr_inject_cos() */
+			return;
+		}
+	} else if (c->exit_code != SVM_EXIT_VINTR || !ic->deferred) {
+		return;
+	}
+	ic->deferred = false;
+	intr_window();
+}
+
+bool intr_inject_cos(struct vmcb *c, uint32_t cpu)
 {
 	struct intr_cpu *ic = &intr_cpus[cpu];
 	bool can_intr = (c->rflags & X86_EFLAGS_IF) &&
@@ -199,11 +223,20 @@ void intr_inject_cos(struct vmcb *c, uint32_t cpu)
 			clear_bit(ic->pending, (uint32_t)v);
 		}
 	}
-	if (ic->nmi_pending || highest_pending(ic) >= 0) {
-		/* Exit when the COS can take the next one (VINTR, §15.21.4). */
+	if (ic->nmi_pending || highest_pending(ic) >= 0 || ic->deferred) {
+		/*
+		 * Exit when the COS can take the next one (VINTR, §15.21.4),
+		 * and keep physical interrupts pending meanwhile (host IF=0):
+		 * accepting one into the ISR while the COS cannot take it would
+		 * put it above the vector whose handler runs, and the COS's EOI
+		 * for that one would clear it instead (a level-triggered line
+		 * then stays pending in the IOAPIC).
+		 */
 		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK;
 		c->intercept3 |= INTERCEPT_VINTR;
+		return false;
 	}
+	return true;
 }
 
 /*

@@ -31,8 +31,19 @@ void intr_window(void);
  * Before a VMRUN of the COS vCPU of this CPU: inject the highest queued
  * COS interrupt if the COS can take it now (IF=1, no interrupt shadow,
  * no event being re-injected), else ask for a VINTR exit when it can.
+ * Returns whether this VMRUN may let physical interrupts exit (host IF=1,
+ * svm_vcpu_run) or must keep them pending (svm_vcpu_run_masked) until the
+ * COS can take one.
  */
-void intr_inject_cos(struct vmcb *c, uint32_t cpu);
+bool intr_inject_cos(struct vmcb *c, uint32_t cpu);
+/* Could the COS take an interrupt right now? */
+bool intr_cos_can_take(const struct vmcb *c);
+/*
+ * After every COS exit (instead of intr_handle_exit): an INTR/NMI exit
+ * takes the pending interrupts only if the COS can take one now, else
+ * leaves them in the IRR until its VINTR exit.
+ */
+void intr_cos_exit(const struct vmcb *c, uint32_t cpu);
 /* Anything queued for the COS vCPU of cpu? */
 bool intr_cos_pending(uint32_t cpu);
 /*

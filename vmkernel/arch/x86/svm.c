@@ -313,10 +313,11 @@ static void svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 		kind = VMK_EXIT_INTR;
-		intr_handle_exit(c);
+		intr_cos_exit(c, v->cpu);
 		break;
 	case SVM_EXIT_VINTR:
 		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
+		intr_cos_exit(c, v->cpu);
 		break;
 	case SVM_EXIT_HLT:
 		kind = VMK_EXIT_HLT;
@@ -372,16 +373,20 @@ static void cos_run(struct world *w)
 {
 	struct vcpu *v = w->priv;
 	struct vmcb *c = v->vmcb;
+	bool open;
 
 	for (;;) {
 		if (sched_guests_exist())
 			c->intercept3 |= INTERCEPT_HLT;
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
-		intr_inject_cos(c, v->cpu);
+		open = intr_inject_cos(c, v->cpu);
 		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
 		v->inj_rip = c->rip;
-		svm_vcpu_run(v);
+		if (open)
+			svm_vcpu_run(v);
+		else
+			svm_vcpu_run_masked(v);
 		if (c->exit_code == SVM_EXIT_INVALID) {
 			if (!v->launched) {
 				log_err("cpu%u: VMRUN refused the COS state", v->cpu);

@@ -21,7 +21,8 @@ extern const struct world_ops svm_cos_world_ops;
  */
 void svm_give_back_panicked(struct vcpu *v) __attribute__((noreturn));
 
-void svm_vcpu_run(struct vcpu *v);	/* entry.S */
+void svm_vcpu_run(struct vcpu *v);	/* entry.S: host IF=1 at VMRUN */
+void svm_vcpu_run_masked(struct vcpu *v);	/* host IF=0: interrupts wait */
 
 /*
  * After a #VMEXIT: must EXITINTINFO be re-injected? injected is the
