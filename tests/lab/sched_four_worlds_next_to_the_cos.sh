@@ -3,7 +3,7 @@
 # and migrates them over both CPUs) run next to the COS, and the COS stays
 # usable: the full COS workload passes meanwhile (timer latency included),
 # the four share the CPU time left fairly, and they go away again.
-# timeout: 900
+# timeout: 360
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -4,7 +4,7 @@
 # echoed and runs within 15 s, Ctrl-] (octal 035) detaches, the VM runs on
 # and a later session sees the guest's output. Then end of input detaches
 # too.
-# timeout: 1200
+# timeout: 360
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

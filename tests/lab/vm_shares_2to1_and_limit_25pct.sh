@@ -5,7 +5,7 @@
 # 60 s); then one VM alone with sched.cpu.max at a quarter of the CPU's MHz
 # gets 25% of one CPU (15% .. 30% of its wall time) although it could have
 # a whole one.
-# timeout: 1200
+# timeout: 480
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
