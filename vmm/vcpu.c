@@ -348,21 +348,14 @@ static void handle_ioio(struct vm_vcpu *v)
 
 static void handle_cpuid(struct vm_vcpu *v)
 {
-	static const char sig[12] = VMK_CPUID_SIGNATURE;
 	struct vmcb *c = v->vmcb;
 	uint32_t leaf = (uint32_t)c->rax;
 	struct cpuid_regs r;
 
 	memset(&r, 0, sizeof(r));
-	if (leaf == VMK_CPUID_LEAF_BASE) {
-		r.eax = VMK_CPUID_LEAF_ABI;
-		memcpy(&r.ebx, sig, 4);
-		memcpy(&r.ecx, sig + 4, 4);
-		memcpy(&r.edx, sig + 8, 4);
-	} else if (leaf == VMK_CPUID_LEAF_ABI) {
-		r.eax = VMK_ABI_VERSION;
-	} else if ((leaf >= VMK_CPUID_LEAF_BASE && leaf <= VMK_CPUID_LEAF_BASE + 0xff) ||
-		   leaf == 5 || leaf == 6 || leaf == 0xa || leaf == 0xb ||
+	if (cpuid_vmk_leaf(leaf, &r)) {
+		/* the vmkernel's own leaves */
+	} else if (leaf == 5 || leaf == 6 || leaf == 0xa || leaf == 0xb ||
 		   leaf == 0x1f || leaf == 0x8000000a ||
 		   (leaf >= 0x8000001d && leaf <= 0x8000001f)) {
 		/* monitor, power, perfmon, topology, SVM: not offered */

@@ -120,13 +120,13 @@ static vmk_status_t table_alloc(void *ctx, uint64_t *pa)
 	return st;
 }
 
-static uint64_t *table_ptr(void *ctx, uint64_t pa)
+uint64_t *vmk_table_ptr(void *ctx, uint64_t pa)
 {
 	(void)ctx;
 	return pa_to_va((uint32_t)pa);
 }
 
-static const struct pae_ops pool_tables = { table_alloc, table_ptr, NULL };
+const struct pae_ops vmk_pool_tables = { table_alloc, vmk_table_ptr, NULL };
 
 /*
  * Map one uncached device page into the vmkernel's own address space
@@ -135,7 +135,7 @@ static const struct pae_ops pool_tables = { table_alloc, table_ptr, NULL };
  */
 vmk_status_t vmk_map_mmio(uint32_t va, uint64_t pa)
 {
-	struct pae_space own = { &pool_tables, vmk_boot_info.boot_cr3 };
+	struct pae_space own = { &vmk_pool_tables, vmk_boot_info.boot_cr3 };
 
 	return pae_map_4k(&own, va, pa, PAE_RW | PAE_PCD | PAE_PWT);
 }
@@ -180,7 +180,7 @@ static vmk_status_t vmk_init(void)
 		st = vmk_alloc_pages(1, &sink_pa);
 	if (st == VMK_OK) {
 		memset(pa_to_va(sink_pa), 0xff, VMK_PAGE_SIZE);
-		st = npt_build(&cos_npt, &pool_tables, &vmk_pool, sink_pa);
+		st = npt_build(&cos_npt, &vmk_pool_tables, &vmk_pool, sink_pa);
 	}
 	if (st == VMK_OK)
 		st = svm_global_init();

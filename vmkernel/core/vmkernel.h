@@ -53,6 +53,14 @@ static inline void *pa_to_va(uint32_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
+/*
+ * Page-table pages from the pool, reached through the identity map: the
+ * pae_ops of the vmkernel's own tables (main.c) and the base of each VM's.
+ */
+struct pae_ops;
+extern const struct pae_ops vmk_pool_tables;
+uint64_t *vmk_table_ptr(void *ctx, uint64_t pa);
+
 uint32_t image_va_to_pa(const void *va);
 uint64_t vmk_time_us(void);
 uint64_t vmk_time_ns(void);

@@ -20,24 +20,6 @@ static struct pae_space host_space;	/* the vmkernel's own page tables */
 
 /* ---- page tables: the vmkernel's own (staging) and each VM's NPT ---- */
 
-static vmk_status_t host_table_alloc(void *ctx, uint64_t *pa)
-{
-	uint32_t p;
-	vmk_status_t st = vmk_alloc_pages(1, &p);
-
-	(void)ctx;
-	*pa = p;
-	return st;
-}
-
-static uint64_t *table_ptr(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return pa_to_va((uint32_t)pa);
-}
-
-static const struct pae_ops host_ops = { host_table_alloc, table_ptr, NULL };
-
 /* NPT tables are recorded so that power off returns them. */
 static vmk_status_t npt_table_alloc(void *ctx, uint64_t *pa)
 {
@@ -59,7 +41,7 @@ vmk_status_t vm_global_init(void)
 {
 	uint32_t tramp = vmk_boot_info.tramp_exit_va & ~(VMK_PAGE_SIZE - 1);
 
-	host_space.ops = &host_ops;
+	host_space.ops = &vmk_pool_tables;
 	host_space.pdpt_pa = vmk_boot_info.boot_cr3;
 	if (tramp >= VM_STAGE_BASE && tramp < VM_STAGE_END) {
 		log_err("the loader's trampoline page %x lies in the VM staging windows: VMs cannot be loaded",
@@ -238,7 +220,7 @@ static void vm_release(struct vm *vm)
 
 static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
 {
-	static const struct pae_ops npt_ops_template = { npt_table_alloc, table_ptr, NULL };
+	static const struct pae_ops npt_ops_template = { npt_table_alloc, vmk_table_ptr, NULL };
 	uint32_t want = vm->cfg.mem_mb / (VMK_CHUNK_SIZE >> 20), i;
 	vmk_status_t st;
 

@@ -4,6 +4,7 @@
 #define VMKERNEL_ARCH_X86_CPU_H
 
 #include "vmkernel/platform.h"
+#include <vmk/hypercall.h>
 
 /* MSRs, APM vol. 2 appendix A. */
 #define MSR_PAT			0x00000277
@@ -36,6 +37,29 @@ static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r
 	asm volatile("cpuid"
 		     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
 		     : "a"(leaf), "c"(sub));
+}
+
+/*
+ * The vmkernel's own CPUID leaves (4000_0000h: signature and highest leaf,
+ * 4000_0001h: ABI version), shown to the COS and to VMs alike. Fills *r and
+ * returns true for a leaf in the hypervisor range 4000_0000h-4000_00FFh.
+ */
+static inline bool cpuid_vmk_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	static const char sig[12] = VMK_CPUID_SIGNATURE;
+
+	if (leaf < VMK_CPUID_LEAF_BASE || leaf > VMK_CPUID_LEAF_BASE + 0xff)
+		return false;
+	memset(r, 0, sizeof(*r));
+	if (leaf == VMK_CPUID_LEAF_BASE) {
+		r->eax = VMK_CPUID_LEAF_ABI;
+		memcpy(&r->ebx, sig, 4);
+		memcpy(&r->ecx, sig + 4, 4);
+		memcpy(&r->edx, sig + 8, 4);
+	} else if (leaf == VMK_CPUID_LEAF_ABI) {
+		r->eax = VMK_ABI_VERSION;
+	}
+	return true;
 }
 
 static inline uint64_t rdmsr(uint32_t msr)

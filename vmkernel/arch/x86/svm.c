@@ -159,21 +159,10 @@ static void set_edx_eax(struct vcpu *v, uint64_t val)
 
 static void handle_cpuid(struct vcpu *v)
 {
-	static const char sig[12] = VMK_CPUID_SIGNATURE;
 	uint32_t leaf = (uint32_t)v->vmcb->rax;
 	struct cpuid_regs r;
 
-	if (leaf >= VMK_CPUID_LEAF_BASE && leaf <= VMK_CPUID_LEAF_BASE + 0xff) {
-		memset(&r, 0, sizeof(r));
-		if (leaf == VMK_CPUID_LEAF_BASE) {
-			r.eax = VMK_CPUID_LEAF_ABI;
-			memcpy(&r.ebx, sig, 4);
-			memcpy(&r.ecx, sig + 4, 4);
-			memcpy(&r.edx, sig + 8, 4);
-		} else if (leaf == VMK_CPUID_LEAF_ABI) {
-			r.eax = VMK_ABI_VERSION;
-		}
-	} else {
+	if (!cpuid_vmk_leaf(leaf, &r)) {
 		cpuid_count(leaf, v->ecx, &r);
 		if (leaf == 1)
 			r.ecx |= CPUID_1_ECX_HYPERVISOR;
