@@ -17,6 +17,7 @@ check "COM2 has the panic message" "VMKERNEL PANIC on cpu[0-9]: panic test reque
 check "COM2 has registers" "esp [0-9a-f]\{8\} ebp [0-9a-f]\{8\}"
 check "COM2 has the COS state at the exit" "cos: exit 81 rip"
 check "backtrace names the panicking hypercall" "#0 [0-9a-f]\{8\} hc_panic_test+0x"
-check "backtrace names the exit loop" "svm_cpu_loop+0x"
+check "backtrace names the COS world's exit loop" "cos_run+0x"
+check "backtrace names the scheduler" "sched_cpu_run+0x"
 check "COM2 says the CPU went back to the COS" "end of panic report; handing cpu[0-9] back to the COS"
 exit $fail
