@@ -3,7 +3,8 @@
  * /dev/vmkernel VM control ioctls (include/vmk/ioctl.h): each copies the
  * user's buffers into kmalloc'd COS memory (physically contiguous, which
  * the vmkernel reads by physical address) and makes the VM hypercall of
- * include/vmk/vm.h. Power on also starts the vCPU threads (vmrun.c).
+ * include/vmk/vm.h. The vmkernel's scheduler runs the VMs' vCPUs as its
+ * own worlds: nothing of a VM runs in the COS.
  *
  * Unload with VMs: module_exit cannot fail, so vmkload holds a reference on
  * itself for every VM created through these ioctls until that VM is
@@ -56,6 +57,28 @@ static void release_all(void)
 	for (id = 1; id <= VMK_MAX_VMS; id++)
 		release(id);
 }
+
+static struct vmk_machine *vm_machine;
+
+void vmk_vmctl_init(struct vmk_machine *m)
+{
+	vm_machine = m;
+}
+
+void vmk_vmctl_exit(void)
+{
+	vm_machine = NULL;
+}
+
+/* For the lab's test modules (tests/lab/modules/vmk_vmtest.c). */
+int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
+		     vmk_status_t *st, u32 *result)
+{
+	if (!vm_machine)
+		return -ENODEV;
+	return vmk_hypercall(vm_machine, nr, a0, a1, a2, a3, st, result);
+}
+EXPORT_SYMBOL_GPL(vmk_vm_hypercall);
 
 static long vm_call(u32 nr, u32 a0, u32 a1, u32 a2, char *msg, u32 *result)
 {
@@ -135,40 +158,6 @@ out:
 	return ret;
 }
 
-static long vm_vcpus(u32 id, u32 *vcpus)
-{
-	struct vmk_vm_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
-	long ret;
-
-	if (!info)
-		return -ENOMEM;
-	ret = vm_call(VMK_HC_VM_INFO, id, virt_to_phys(info), sizeof(*info),
-		      NULL, NULL);
-	*vcpus = info->vcpus;
-	kfree(info);
-	return ret;
-}
-
-static long vm_power_on(u32 id, char *msg)
-{
-	u32 vcpus = 0;
-	long ret = vm_vcpus(id, &vcpus);
-
-	if (ret)
-		return ret;
-	ret = vm_call(VMK_HC_VM_POWER_ON, id, 0, 0, msg, NULL);
-	if (ret)
-		return ret;
-	ret = vmk_vm_start_vcpus(id, vcpus);
-	if (ret) {
-		snprintf(msg, VMK_VM_MSG_LEN,
-			 "no COS thread for the vCPUs of vm %u (error %ld): powered off again",
-			 id, ret);
-		vm_call(VMK_HC_VM_KILL, id, 0, 0, NULL, NULL);
-	}
-	return ret;
-}
-
 static long ioc_vm_op(void __user *arg)
 {
 	struct vmk_ioc_vm_op *o = kzalloc(sizeof(*o), GFP_KERNEL);
@@ -180,25 +169,21 @@ static long ioc_vm_op(void __user *arg)
 		goto out;
 	switch (o->op) {
 	case VMK_VM_OP_POWER_ON:
-		ret = vm_power_on(o->id, o->msg);
+		ret = vm_call(VMK_HC_VM_POWER_ON, o->id, 0, 0, o->msg, NULL);
 		break;
 	case VMK_VM_OP_STOP:
 		ret = vm_call(VMK_HC_VM_STOP, o->id, 0, 0, o->msg, NULL);
 		break;
 	case VMK_VM_OP_KILL:
 		ret = vm_call(VMK_HC_VM_KILL, o->id, 0, 0, o->msg, NULL);
-		if (!ret)
-			vmk_vm_stop_vcpus(o->id);	/* reap the threads */
 		break;
 	case VMK_VM_OP_RESET:
 		ret = vm_call(VMK_HC_VM_RESET, o->id, 0, 0, o->msg, NULL);
 		break;
 	case VMK_VM_OP_DESTROY:
 		ret = vm_call(VMK_HC_VM_DESTROY, o->id, 0, 0, o->msg, NULL);
-		if (!ret) {
-			vmk_vm_stop_vcpus(o->id);
+		if (!ret)
 			release(o->id);
-		}
 		break;
 	default:
 		ret = -EINVAL;

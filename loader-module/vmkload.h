@@ -72,13 +72,11 @@ int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,
 		  u32 a3, vmk_status_t *st, u32 *result);
 const char *vmk_status_name(vmk_status_t st);
 
-/* VM vCPU threads (vmrun.c). */
-void vmk_vmrun_init(struct vmk_machine *m);
-void vmk_vmrun_exit(void);
+/* VM control (vmctl.c): the VM hypercalls, also for the lab's test modules. */
+void vmk_vmctl_init(struct vmk_machine *m);
+void vmk_vmctl_exit(void);
 int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
 		     vmk_status_t *st, u32 *result);
-int vmk_vm_start_vcpus(u32 id, u32 nvcpus);
-void vmk_vm_stop_vcpus(u32 id);
 
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);

@@ -536,8 +536,8 @@ static void count_exit(struct vm *vm, uint32_t kind)
 	vm->exits_total++;
 }
 
-/* One exit, vm->lock held. Returns a VMK_VM_RUN_* reason or 0 to go on. */
-static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
+/* One exit, vm->lock held. A VM that stops is seen by the run loop. */
+static void handle_exit(struct vm_vcpu *v)
 {
 	struct vmcb *c = v->vmcb;
 	struct vm *vm = v->vm;
@@ -549,41 +549,41 @@ static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
 		c->event_inj_err = c->exit_int_info_err;
 	}
 	if (intr_handle_exit(c)) {
-		/* Taken by the vmkernel; the COS runs first if it got one. */
+		/* Taken by the vmkernel; the scheduler decides who runs next. */
 		count_exit(vm, VMK_VM_EXIT_INTR);
-		return intr_cos_pending(cpu) ? VMK_VM_RUN_PREEMPTED : 0;
+		return;
 	}
 	switch (c->exit_code) {
 	case SVM_EXIT_VINTR:
 		count_exit(vm, VMK_VM_EXIT_VINTR);
-		return 0;
+		return;
 	case SVM_EXIT_IOIO:
 		count_exit(vm, VMK_VM_EXIT_IO);
 		handle_ioio(v);
-		return 0;
+		return;
 	case SVM_EXIT_NPF:
 		count_exit(vm, VMK_VM_EXIT_MMIO);
 		handle_npf(v);
-		return 0;
+		return;
 	case SVM_EXIT_MSR:
 		count_exit(vm, VMK_VM_EXIT_MSR);
 		handle_msr(v);
-		return 0;
+		return;
 	case SVM_EXIT_CPUID:
 		count_exit(vm, VMK_VM_EXIT_CPUID);
 		handle_cpuid(v);
-		return 0;
+		return;
 	case SVM_EXIT_HLT:
 		count_exit(vm, VMK_VM_EXIT_HLT);
 		c->rip += INSN_LEN_HLT;
 		v->state = VCPU_HALTED;
-		return 0;
+		return;
 	case SVM_EXIT_SHUTDOWN:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: triple fault (shutdown) at rip %x",
 			       v->index, (uint32_t)c->rip);
-		return VMK_VM_RUN_STOPPED;
+		return;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMMCALL:
 	case SVM_EXIT_VMLOAD:
@@ -596,12 +596,12 @@ static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
 	case SVM_EXIT_MWAIT:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		c->event_inj = X86_UD | EVENT_TYPE_EXCEPTION | EVENT_VALID;
-		return 0;
+		return;
 	case SVM_EXIT_INVALID:
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: VMRUN refused the vCPU state (rip %x)",
 			       v->index, (uint32_t)c->rip);
-		return VMK_VM_RUN_STOPPED;
+		return;
 	default:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
@@ -609,7 +609,7 @@ static uint32_t handle_exit(struct vm_vcpu *v, uint32_t cpu)
 			       v->index, c->exit_code,
 			       (unsigned long long)c->exit_info1,
 			       (unsigned long long)c->exit_info2, (uint32_t)c->rip);
-		return VMK_VM_RUN_STOPPED;
+		return;
 	}
 }
 
@@ -632,33 +632,74 @@ static void platform_requests(struct vm *vm)
 	}
 }
 
-static uint32_t run_locked(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out)
+bool vcpu_has_work(struct vm_vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct lapic *apic = &vm->dev.lapic[v->index];
+
+	if (apic->init_pending || apic->sipi_pending)
+		return true;
+	if (v->state == VCPU_WAIT_SIPI)
+		return false;
+	return apic->nmi_pending ||
+	       ((v->vmcb->rflags & X86_EFLAGS_IF) &&
+		vdev_intr_pending(&vm->dev, v->index) != VDEV_NO_VECTOR);
+}
+
+void vm_wake_vcpus_locked(struct vm *vm, bool all)
+{
+	uint32_t i;
+
+	for (i = 0; i < vm->cfg.vcpus; i++) {
+		struct vm_vcpu *u = &vm->vcpu[i];
+
+		if (u->world && u->world->state == WORLD_BLOCKED &&
+		    (all || (u->vmcb && vcpu_has_work(u))))
+			sched_wake(u->world);
+	}
+}
+
+/*
+ * Block the halted vCPU's world until its next virtual timer event (or a
+ * sched_wake() from a device, another vCPU or the COS's console).
+ */
+static void block_halted(struct world *w, struct vm *vm)
+{
+	uint64_t next = vdev_next_event_ns(&vm->dev), now = vm_now_ns();
+
+	if (next == UINT64_MAX)
+		sched_block(w);
+	else
+		sched_block_until(w, vmk_time_ns() + (next > now ? next - now : 0) + 1);
+}
+
+/*
+ * The loop of one run, vm->lock held: until the scheduler wants the CPU,
+ * the vCPU blocks, or the VM stops or resets (the world blocks; a reset
+ * wakes it again, a stopped VM's worlds are reaped by the COS's next
+ * look at the VM).
+ */
+static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 {
 	struct vm *vm = v->vm;
 	struct vmcb *c = v->vmcb;
-	uint64_t t0, next, now;
-	uint32_t why;
+	uint64_t t0;
 
 	for (;;) {
-		if (vm->state != VMK_VM_STATE_RUNNING)
-			return VMK_VM_RUN_STOPPED;
-		if (vm->reset_pending)
-			return VMK_VM_RUN_PREEMPTED;
+		if (vm->state != VMK_VM_STATE_RUNNING || vm->reset_pending) {
+			sched_block(w);
+			return;
+		}
 		vdev_poll(&vm->dev);
 		apic_events(v);
-		if (v->state == VCPU_WAIT_SIPI)
-			return VMK_VM_RUN_WAIT_SIPI;
+		if (v->state == VCPU_WAIT_SIPI) {
+			sched_block(w);
+			return;
+		}
 		if (v->state == VCPU_HALTED) {
-			bool wake = vm->dev.lapic[v->index].nmi_pending ||
-				    ((c->rflags & X86_EFLAGS_IF) &&
-				     vdev_intr_pending(&vm->dev, v->index) != VDEV_NO_VECTOR);
-
-			if (!wake) {
-				next = vdev_next_event_ns(&vm->dev);
-				now = vm_now_ns();
-				out->wait_ns = next == UINT64_MAX ? UINT64_MAX :
-					       next > now ? next - now : 0;
-				return VMK_VM_RUN_HALTED;
+			if (!vcpu_has_work(v)) {
+				block_halted(w, vm);
+				return;
 			}
 			v->state = VCPU_RUNNABLE;
 		}
@@ -677,37 +718,34 @@ static uint32_t run_locked(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *o
 		spin_lock(&vm->lock);
 		vm->cpu_time_tsc += rdtsc() - t0;
 		c->tlb_ctl = 0;
-		why = handle_exit(v, cpu);
+		handle_exit(v);
 		platform_requests(vm);
-		if (why)
-			return why;
+		/* An IPI, a device interrupt for a halted sibling. */
+		vm_wake_vcpus_locked(vm, false);
+		if (sched_should_yield())
+			return;
 	}
 }
 
-void vcpu_run(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out)
+void vcpu_world_run(struct world *w)
 {
+	struct vm_vcpu *v = w->priv;
 	struct vm *vm = v->vm;
+	uint32_t cpu = this_cpu();
 
-	out->wait_ns = 0;
 	spin_lock(&vm->lock);
-	if (vm->state != VMK_VM_STATE_RUNNING || !v->vmcb) {
-		out->reason = VMK_VM_RUN_STOPPED;
-		spin_unlock(&vm->lock);
-		return;
-	}
-	if (v->in_guest) {	/* another COS thread drives it */
-		out->reason = VMK_VM_RUN_PREEMPTED;
+	/* A world of an earlier power on, or of a stopped VM: nothing to do. */
+	if (v->world != w || vm->state != VMK_VM_STATE_RUNNING || !v->vmcb) {
+		sched_block(w);
 		spin_unlock(&vm->lock);
 		return;
 	}
 	vm->active++;
 	v->in_guest = true;
 	v->host_area_pa = vcpus[cpu].host_area_pa;
-	out->reason = run_locked(v, cpu, out);
+	run_locked(w, v, cpu);
 	v->in_guest = false;
 	vm->active--;
 	vm_vcpu_left_locked(vm);
-	if (vm->state != VMK_VM_STATE_RUNNING)
-		out->reason = VMK_VM_RUN_STOPPED;
 	spin_unlock(&vm->lock);
 }

@@ -366,6 +366,7 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	vc->vcpus = c->numvcpus;
 	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX : VMK_VM_BOOT_MULTIBOOT;
 	vc->sched_shares = c->cpu_shares;
+	vc->sched_affinity = c->cpu_affinity;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
 		       &vc->sched_max_pct)) {
@@ -609,6 +610,15 @@ static void print_vm_info(const struct vmk_vm_info *in)
 	printf("shares: %u\n", in->sched_shares);
 	printf("min-pct: %u\n", in->sched_min_pct);
 	printf("max-pct: %u\n", in->sched_max_pct);
+	printf("affinity: ");
+	if (!in->sched_affinity) {
+		printf("all\n");
+	} else {
+		for (k = 0; k < 32; k++)
+			if (in->sched_affinity & (1u << k))
+				printf("%s%u", in->sched_affinity & ((1u << k) - 1) ? "," : "", k);
+		printf("\n");
+	}
 	printf("power-ons: %u\n", in->power_ons);
 	printf("uptime-us: %llu\n", (unsigned long long)in->uptime_us);
 	printf("cpu-time-us: %llu\n", (unsigned long long)in->cpu_time_us);

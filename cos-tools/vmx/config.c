@@ -6,6 +6,7 @@
  * docs/vmx.md lists them.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,40 @@ static void check_boot(struct checker *c, struct vmx_config *cfg)
 	}
 }
 
+/* sched.cpu.affinity: "all" or CPU numbers separated by commas, as VMware
+ * writes it ("0,1"). */
+static void check_affinity(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e = vmx_find(c->file, "sched.cpu.affinity");
+	const char *p;
+	char *end;
+	unsigned long cpu;
+
+	cfg->cpu_affinity = 0;
+	if (!e || !strcasecmp(e->value, "all"))
+		return;
+	for (p = e->value;; p = end + 1) {
+		while (*p == ' ')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			break;
+		errno = 0;
+		cpu = strtoul(p, &end, 10);
+		if (errno || cpu >= VMX_AFFINITY_CPUS)
+			break;
+		cfg->cpu_affinity |= 1u << cpu;
+		while (*end == ' ')
+			end++;
+		if (!*end)
+			return;
+		if (*end != ',')
+			break;
+	}
+	cfg->cpu_affinity = 0;
+	fail(c, e, "'sched.cpu.affinity' must be \"all\" or CPU numbers 0..%u separated by commas, not \"%s\"",
+	     VMX_AFFINITY_CPUS - 1, e->value);
+}
+
 static void check_sched(struct checker *c, struct vmx_config *cfg)
 {
 	static const char *const levels[] = { "low", "normal", "high", NULL };
@@ -306,6 +341,7 @@ static void check_sched(struct checker *c, struct vmx_config *cfg)
 	    cfg->cpu_min_mhz > cfg->cpu_max_mhz)
 		fail(c, max, "'sched.cpu.max' (%u MHz) is below 'sched.cpu.min' (%u MHz)",
 		     cfg->cpu_max_mhz, cfg->cpu_min_mhz);
+	check_affinity(c, cfg);
 }
 
 int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
@@ -346,6 +382,20 @@ static void put_uint(struct writer *w, const char *key, unsigned int value)
 
 	snprintf(buf, sizeof(buf), "%u", value);
 	put(w, key, buf);
+}
+
+static void put_affinity(struct writer *w, unsigned int mask)
+{
+	char buf[VMX_AFFINITY_CPUS * 3 + 1];
+	size_t n = 0;
+	unsigned int cpu;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < VMX_AFFINITY_CPUS; cpu++)
+		if (mask & (1u << cpu))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
+					      n ? "," : "", cpu);
+	put(w, "sched.cpu.affinity", buf);
 }
 
 int vmx_config_write(FILE *out, const struct vmx_config *cfg)
@@ -394,6 +444,8 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 		put_uint(&w, "sched.cpu.min", cfg->cpu_min_mhz);
 	if (cfg->cpu_max_mhz != VMX_CPU_UNLIMITED)
 		put_uint(&w, "sched.cpu.max", cfg->cpu_max_mhz);
+	if (cfg->cpu_affinity)
+		put_affinity(&w, cfg->cpu_affinity);
 	if (cfg->boot != VMX_BOOT_BIOS) {
 		put(&w, "vmk.boot", vmx_boot_name(cfg->boot));
 		put(&w, "vmk.kernel", cfg->kernel);

@@ -110,7 +110,11 @@ struct vmx_config {
 	unsigned int cpu_shares;	/* total for the VM */
 	unsigned int cpu_min_mhz;	/* reservation */
 	unsigned int cpu_max_mhz;	/* limit, VMX_CPU_UNLIMITED if none */
+	unsigned int cpu_affinity;	/* bit n: may run on CPU n; 0: all */
 };
+
+/* CPUs sched.cpu.affinity can name (0 .. VMX_AFFINITY_CPUS - 1). */
+#define VMX_AFFINITY_CPUS	32
 
 /*
  * Check the vmk keys of a parsed file and fill cfg (strings point into

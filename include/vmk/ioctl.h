@@ -51,7 +51,7 @@ struct vmk_ioc_vm_load {
 };
 
 /* Power operations on one VM (struct vmk_ioc_vm_op.op). */
-#define VMK_VM_OP_POWER_ON	1	/* VMK_HC_VM_POWER_ON + vCPU threads */
+#define VMK_VM_OP_POWER_ON	1	/* VMK_HC_VM_POWER_ON */
 #define VMK_VM_OP_STOP		2	/* VMK_HC_VM_STOP (graceful) */
 #define VMK_VM_OP_KILL		3	/* VMK_HC_VM_KILL */
 #define VMK_VM_OP_RESET		4	/* VMK_HC_VM_RESET */

@@ -92,21 +92,8 @@
 #define VMK_HC_VM_CONSOLE_READ	15
 /* EBX = id, ECX = gpa of bytes, EDX = count: typed into COM1. EBX <- taken. */
 #define VMK_HC_VM_CONSOLE_WRITE	16
-/*
- * EBX = gpa of struct vmk_vm_run: run one vCPU of a RUNNING VM on this
- * CPU until something the COS must see happens (see docs/abi.md: until
- * the vmkernel's scheduler runs VM worlds, a COS thread per vCPU drives
- * them with this call; loader-module/vmrun.c).
- */
-#define VMK_HC_VM_RUN		17
 #define VMK_HC_VM_FIRST		VMK_HC_VM_CREATE
-#define VMK_HC_VM_LAST		VMK_HC_VM_RUN
-
-/* Why VMK_HC_VM_RUN returned (struct vmk_vm_run.reason). */
-#define VMK_VM_RUN_PREEMPTED	1	/* a physical interrupt: call again */
-#define VMK_VM_RUN_HALTED	2	/* HLT: call again after wait_ns or a kick */
-#define VMK_VM_RUN_STOPPED	3	/* the VM is no longer RUNNING */
-#define VMK_VM_RUN_WAIT_SIPI	4	/* AP vCPU waits for INIT/SIPI: poll */
+#define VMK_HC_VM_LAST		VMK_HC_VM_CONSOLE_WRITE
 
 #ifndef __ASSEMBLER__
 struct vmk_vm_config {
@@ -117,7 +104,9 @@ struct vmk_vm_config {
 	uint32_t sched_shares;		/* proportional share (0: 1000 per vCPU) */
 	uint32_t sched_min_pct;		/* reservation, % of one CPU (0: none) */
 	uint32_t sched_max_pct;		/* limit, % of one CPU (0: unlimited) */
-	uint32_t reserved[2];
+	uint32_t sched_affinity;	/* bit n: its vCPUs may run on CPU n
+					   (0: any CPU; today one CPU or all) */
+	uint32_t reserved;
 };
 
 struct vmk_vm_load {
@@ -130,15 +119,6 @@ struct vmk_vm_load {
 	uint64_t data_gpa;		/* the piece, physically contiguous */
 };
 
-struct vmk_vm_run {
-	uint32_t id;			/* in */
-	uint32_t vcpu;			/* in */
-	uint32_t reason;		/* out: VMK_VM_RUN_* */
-	uint32_t reserved;
-	uint64_t wait_ns;		/* out, HALTED: next virtual timer event
-					   from now (UINT64_MAX: none) */
-};
-
 struct vmk_vm_info {
 	uint32_t id;
 	uint32_t state;			/* VMK_VM_STATE_* */
@@ -147,6 +127,8 @@ struct vmk_vm_info {
 	uint32_t vcpus;
 	uint32_t boot;
 	uint32_t sched_shares, sched_min_pct, sched_max_pct;
+	uint32_t sched_affinity;	/* as in struct vmk_vm_config */
+	uint32_t reserved;
 	uint32_t power_ons;		/* times powered on (reset counts too) */
 	uint32_t vcpus_halted;		/* bit n: vCPU n in HLT */
 	uint64_t cpu_time_us;		/* time spent in the guest, all vCPUs */

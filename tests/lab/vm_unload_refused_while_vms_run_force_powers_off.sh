@@ -17,6 +17,9 @@ vm_up spin-a /tmp/spin-a.vmx
 vm_up spin-b /tmp/spin-b.vmx
 vm_console_expect "spin-a runs" spin-a 300 "cpu_spin: 2"
 vm_console_expect "spin-b runs" spin-b 300 "cpu_spin: 2"
+vmkctl status | grep '^vcpu:'
+expect "each VM vCPU is a vmkernel world" test "$(vmkctl status | grep -c '^vcpu:')" = 4
+expect "no COS thread runs a vCPU" test -z "$(ps | grep '\[vmk-vm' | grep -v grep)"
 
 vmkctl unload > /tmp/unload.txt 2>&1 && fail "vmkctl unload succeeded with VMs running"
 cat /tmp/unload.txt
@@ -39,7 +42,6 @@ cat /tmp/force.txt
 expect "--force powered off spin-a" grep -q "powered off spin-a" /tmp/force.txt
 expect "--force powered off spin-b" grep -q "powered off spin-b" /tmp/force.txt
 expect_fail "vmkload is gone" vmk_loaded
-expect "no vCPU thread is left" test -z "$(ps | grep '\[vmk-vm' | grep -v grep)"
 expect "the COS responds" cos_responds 10
 expect "the vmkernel loads again" vmk_load mem_mb=64
 expect "and unloads with no VM" vmkctl unload

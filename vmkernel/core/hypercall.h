@@ -21,6 +21,8 @@ struct hc_call {
 vmk_status_t hypercall_dispatch(struct hc_call *c);
 /* VMK_HC_VM_FIRST..VMK_HC_VM_LAST (vmkernel/vm/vm.c). */
 vmk_status_t vm_hypercall(struct hc_call *c);
+/* Give-back: the worlds of stopped VMs go (vmkernel/vm/vm.c). */
+void vm_reap_all(void);
 
 /* Provided by the vmkernel (faked by host tests). */
 void vmk_panic(const char *fmt, ...)

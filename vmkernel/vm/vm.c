@@ -342,6 +342,7 @@ static void vm_do_reset(struct vm *vm)
 	}
 	vm->power_ons++;
 	vm->power_on_us = vmk_time_us();
+	vm_wake_vcpus_locked(vm, true);
 	log_info("vm %u '%s' reset", vm->id, vm->cfg.name);
 }
 
@@ -362,6 +363,91 @@ void vm_vcpu_left_locked(struct vm *vm)
 		vm_release(vm);
 	else if (vm->reset_pending)
 		vm_do_reset(vm);
+}
+
+/* ---- vCPU worlds ---- */
+
+static const struct world_ops vcpu_world_ops = { .run = vcpu_world_run };
+
+/* WORLD_ANY_CPU, or the one CPU of the affinity mask (checked at create). */
+static int32_t vm_pinned_cpu(const struct vm *vm)
+{
+	uint32_t mask = vm->cfg.sched_affinity, all = (1u << vmk_boot_info.ncpus) - 1;
+
+	if (!mask || (mask & all) == all)
+		return WORLD_ANY_CPU;
+	return __builtin_ctz(mask);
+}
+
+/* At power on, vm->lock held: the VM's group (admission control) and one
+ * world per vCPU, not started yet. */
+static vmk_status_t vm_worlds_create(struct hc_call *c, struct vm *vm)
+{
+	struct sched_alloc a = {
+		.shares = vm->cfg.sched_shares,
+		.min_pct = vm->cfg.sched_min_pct,
+		.max_pct = vm->cfg.sched_max_pct ? vm->cfg.sched_max_pct : SCHED_UNLIMITED,
+	};
+	char name[VMK_WORLD_NAME_LEN];
+	const char *why;
+	vmk_status_t st;
+	uint32_t i;
+
+	st = sched_group_create(vm->cfg.name, &a, vm->cfg.vcpus, &vm->group, &why);
+	if (st != VMK_OK) {
+		vm->group = NULL;
+		return fail(c, st, "vm '%s' cannot power on: %s", vm->cfg.name, why);
+	}
+	for (i = 0; i < vm->cfg.vcpus; i++) {
+		fmt_snprintf(name, sizeof(name), "%s.%u", vm->cfg.name, i);
+		st = world_create(WORLD_VM, name, &vcpu_world_ops, &vm->vcpu[i],
+				  vm->group, vm_pinned_cpu(vm), &vm->vcpu[i].world);
+		if (st != VMK_OK) {
+			vm->vcpu[i].world = NULL;
+			return fail(c, st, "vm '%s' cannot power on: no world for vCPU %u (all %u vCPU worlds are in use)",
+				    vm->cfg.name, i, VMK_MAX_VCPU_WORLDS);
+		}
+	}
+	return VMK_OK;
+}
+
+/*
+ * The worlds and group of a VM that is not running go. Its worlds are
+ * blocked or about to block, so world_destroy() waits at most until one
+ * leaves its CPU. Not with vm->lock held: a leaving world takes it.
+ */
+static void vm_worlds_reap(struct vm *vm)
+{
+	struct world *w[VMK_VM_MAX_VCPUS];
+	struct sched_group *g;
+	uint32_t i;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VMK_VM_STATE_RUNNING) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	for (i = 0; i < VMK_VM_MAX_VCPUS; i++) {
+		w[i] = vm->vcpu[i].world;
+		vm->vcpu[i].world = NULL;
+	}
+	g = vm->group;
+	vm->group = NULL;
+	spin_unlock(&vm->lock);
+	for (i = 0; i < VMK_VM_MAX_VCPUS; i++)
+		if (w[i])
+			world_destroy(w[i]);
+	if (g)
+		sched_group_destroy(g);
+}
+
+void vm_reap_all(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < VMK_MAX_VMS; i++)
+		if (vm_table[i].used)
+			vm_worlds_reap(&vm_table[i]);
 }
 
 /* ---- hypercalls ---- */
@@ -391,6 +477,14 @@ static vmk_status_t hc_create(struct hc_call *c)
 	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
 			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
+	if (cfg.sched_affinity &&
+	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",
+			    cfg.name, cfg.sched_affinity, vmk_boot_info.ncpus);
+	if (cfg.sched_affinity & (cfg.sched_affinity - 1) &&
+	    cfg.sched_affinity != (1u << vmk_boot_info.ncpus) - 1)
+		return fail(c, VMK_NOT_SUPPORTED, "vm '%s': CPU affinity %x: a VM runs on one CPU or on all of them",
+			    cfg.name, cfg.sched_affinity);
 	if (!host_space.ops)
 		return fail(c, VMK_NOT_SUPPORTED, "VMs are unavailable: see the vmkernel log");
 	cfg.mem_mb = ALIGN_UP(cfg.mem_mb, VMK_CHUNK_SIZE >> 20);
@@ -492,6 +586,7 @@ static vmk_status_t hc_power_on(struct hc_call *c)
 
 	if (!vm)
 		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	vm_worlds_reap(vm);	/* of its last run */
 	spin_lock(&vm->lock);
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
 		spin_unlock(&vm->lock);
@@ -509,15 +604,20 @@ static vmk_status_t hc_power_on(struct hc_call *c)
 	}
 	if (st == VMK_OK)
 		st = vm_boot(c, vm);
+	if (st == VMK_OK)
+		st = vm_worlds_create(c, vm);
 	if (st != VMK_OK) {
 		vm_release(vm);
 		spin_unlock(&vm->lock);
+		vm_worlds_reap(vm);
 		return st;
 	}
 	vm->reason[0] = '\0';
 	vm->state = VMK_VM_STATE_RUNNING;
 	vm->power_ons++;
 	vm->power_on_us = vmk_time_us();
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		sched_start(vm->vcpu[i].world);
 	spin_unlock(&vm->lock);
 	log_info("vm %u '%s' powered on: %u MiB, %u vCPUs, pool %u KiB free",
 		 vm->id, vm->cfg.name, vm->cfg.mem_mb, vm->cfg.vcpus,
@@ -534,6 +634,7 @@ static vmk_status_t hc_kill(struct hc_call *c)
 	spin_lock(&vm->lock);
 	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
 	spin_unlock(&vm->lock);
+	vm_worlds_reap(vm);
 	return VMK_OK;
 }
 
@@ -559,6 +660,7 @@ static vmk_status_t hc_destroy(struct hc_call *c)
 
 	if (!vm)
 		return VMK_BAD_PARAM;
+	vm_worlds_reap(vm);
 	spin_lock(&vm->lock);
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
 		spin_unlock(&vm->lock);
@@ -584,6 +686,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 		return VMK_BAD_PARAM;
 	if (c->arg[2] < sizeof(info))
 		return VMK_BAD_PARAM;
+	vm_worlds_reap(vm);	/* a stopped VM's worlds leave vmkctl status */
 	memset(&info, 0, sizeof(info));
 	spin_lock(&vm->lock);
 	info.id = vm->id;
@@ -595,6 +698,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 	info.sched_shares = vm->cfg.sched_shares;
 	info.sched_min_pct = vm->cfg.sched_min_pct;
 	info.sched_max_pct = vm->cfg.sched_max_pct;
+	info.sched_affinity = vm->cfg.sched_affinity;
 	info.power_ons = vm->power_ons;
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		if (vm->vcpu[i].state == VCPU_HALTED)
@@ -671,26 +775,12 @@ static vmk_status_t hc_console_write(struct hc_call *c)
 	if (st != VMK_OK)
 		return st;
 	spin_lock(&vm->lock);
-	if (vm->state == VMK_VM_STATE_RUNNING)
+	if (vm->state == VMK_VM_STATE_RUNNING) {
 		c->result = (uint32_t)uart_rx_feed(&vm->dev.uart[0], buf, len);
+		vm_wake_vcpus_locked(vm, false);	/* its UART interrupt */
+	}
 	spin_unlock(&vm->lock);
 	return VMK_OK;
-}
-
-static vmk_status_t hc_run(struct hc_call *c)
-{
-	struct vmk_vm_run run;
-	struct vm *vm;
-	vmk_status_t st;
-
-	st = guest_read(c->arg[0], &run, sizeof(run));
-	if (st != VMK_OK)
-		return st;
-	vm = vm_get(run.id);
-	if (!vm || run.vcpu >= vm->cfg.vcpus)
-		return VMK_BAD_PARAM;
-	vcpu_run(&vm->vcpu[run.vcpu], c->cpu, &run);
-	return guest_write(c->arg[0], &run, sizeof(run));
 }
 
 static vmk_status_t hc_stop(struct hc_call *c)
@@ -713,7 +803,6 @@ static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
 	[VMK_HC_VM_LIST - VMK_HC_VM_FIRST] = hc_list,
 	[VMK_HC_VM_CONSOLE_READ - VMK_HC_VM_FIRST] = hc_console_read,
 	[VMK_HC_VM_CONSOLE_WRITE - VMK_HC_VM_FIRST] = hc_console_write,
-	[VMK_HC_VM_RUN - VMK_HC_VM_FIRST] = hc_run,
 };
 
 vmk_status_t vm_hypercall(struct hc_call *c)

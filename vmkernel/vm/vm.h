@@ -5,14 +5,21 @@
  * images, and the per-VM device platform (vmm/devices.h). The vCPUs' run
  * loop and exit handling live in vmm/vcpu.c.
  *
+ * Each vCPU is a world of the vmkernel scheduler (core/world.h) in one
+ * scheduler group per VM that carries the VM's shares, reservation and
+ * limit; the worlds exist from power on until the COS next looks at the
+ * stopped VM (vm_worlds_reap()).
+ *
  * Locking: vm_table_lock guards the slot table; vm->lock guards the VM's
  * state and all device work (vmm/devices.h is not thread-safe). A vCPU
- * runs the guest without the lock.
+ * runs the guest without the lock. Order: vm->lock, then the scheduler's
+ * run-queue locks (sched_wake() and sched_block() under vm->lock).
  */
 #ifndef VMKERNEL_VM_VM_H
 #define VMKERNEL_VM_VM_H
 
 #include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/sched.h"
 #include "vmkernel/mm/pae.h"
 #include "vmm/devices.h"
 #include <vmk/vm.h>
@@ -50,6 +57,7 @@ struct vm_vcpu {
 	uint32_t inj_event;		/* EVENTINJ of the last VMRUN (0: none) */
 	uint32_t inj_rip;		/* guest RIP at that VMRUN */
 	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
+	struct world *world;		/* the scheduler's world for it, or NULL */
 };
 
 struct vm_stage {
@@ -77,7 +85,8 @@ struct vm {
 	struct pae_ops npt_ops;
 	struct pae_space npt;
 
-	uint32_t active;		/* vCPUs inside VMK_HC_VM_RUN */
+	struct sched_group *group;	/* of its vCPU worlds, from power on */
+	uint32_t active;		/* vCPU worlds inside their run */
 	bool reset_pending, stop_pending;
 	uint32_t stop_state;		/* state to enter when stop_pending */
 
@@ -118,7 +127,15 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index);
 void vcpu_destroy(struct vm_vcpu *v);
 /* Boot state: vCPU 0 at the loader's entry, APs wait for SIPI. */
 void vcpu_reset(struct vm_vcpu *v, const void *boot_entry);
-/* VMK_HC_VM_RUN: run until the COS must see something. */
-void vcpu_run(struct vm_vcpu *v, uint32_t cpu, struct vmk_vm_run *out);
+/*
+ * The vCPU world's run op (core/world.h): runs the guest until the
+ * scheduler wants the CPU back, the guest halts or waits for SIPI (the
+ * world blocks), or the VM stops or resets.
+ */
+void vcpu_world_run(struct world *w);
+/* Does the halted or SIPI-waiting vCPU have something to do? vm->lock held. */
+bool vcpu_has_work(struct vm_vcpu *v);
+/* Wake the blocked vCPU worlds that have work (all: every one). vm->lock held. */
+void vm_wake_vcpus_locked(struct vm *vm, bool all);
 
 #endif /* VMKERNEL_VM_VM_H */

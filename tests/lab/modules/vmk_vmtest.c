@@ -3,7 +3,7 @@
  * vmk_vmtest: runs `count` VMs through the VM control hypercalls
  * (include/vmk/vm.h) from inside the COS kernel, before `vmkctl vm`
  * exists: create, load the kernel (and initrd, command line) from files,
- * power on, start the vCPU threads of vmkload, copy each guest's COM1
+ * power on (the vmkernel's scheduler runs the vCPUs), copy each guest's COM1
  * output to dmesg (`vmtest: ` lines, `vmtestN: ` with several VMs), type
  * `input` into COM1 once `input_after` appeared (then `input2` once
  * `input2_after` appeared after that), and end when no VM runs any more or
@@ -23,8 +23,6 @@
 
 int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
 		     vmk_status_t *st, u32 *result);
-int vmk_vm_start_vcpus(u32 id, u32 nvcpus);
-void vmk_vm_stop_vcpus(u32 id);
 
 static char *name = "vmtest";
 static char *kernel, *initrd, *cmdline = "", *boot = "multiboot";
@@ -228,8 +226,6 @@ static int start_vm(struct vmtest *t)
 	if (!ret)
 		ret = call(t, VMK_HC_VM_POWER_ON, t->id, 0, 0, NULL);
 	if (!ret)
-		ret = vmk_vm_start_vcpus(t->id, vcpus);
-	if (!ret)
 		pr_info("%s: powered on\n", t->tag);
 out:
 	kfree(cfg);
@@ -270,7 +266,6 @@ static void end_vm(struct vmtest *t)
 	output(t, "\n", 1);
 	report(t);
 	call(t, VMK_HC_VM_KILL, t->id, 0, 0, NULL);
-	vmk_vm_stop_vcpus(t->id);
 	if (!call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(t->info),
 		  sizeof(*t->info), NULL))
 		pr_info("%s: after kill: state %u pages %llu\n", t->tag,

@@ -31,6 +31,7 @@ static const char full[] =
 	"sched.cpu.shares = \"high\"\n"
 	"sched.cpu.min = \"100\"\n"
 	"sched.cpu.max = \"1500\"\n"
+	"sched.cpu.affinity = \"1, 3\"\n"
 	"vmk.boot = \"linux\"\n"
 	"vmk.kernel = \"/boot/vmlinuz\"\n"
 	"vmk.initrd = \"/boot/initrd.img\"\n"
@@ -59,6 +60,7 @@ START_TEST(test_minimal_file_gets_defaults)
 	ck_assert_uint_eq(cfg.cpu_shares, VMX_SHARES_NORMAL);
 	ck_assert_uint_eq(cfg.cpu_min_mhz, 0);
 	ck_assert_uint_eq(cfg.cpu_max_mhz, VMX_CPU_UNLIMITED);
+	ck_assert_uint_eq(cfg.cpu_affinity, 0);	/* all CPUs */
 	ck_assert(!cfg.scsi0_present && !cfg.ethernet0_present && !cfg.serial0_present);
 	ck_assert(!cfg.has_uuid);
 	vmx_file_free(&f);
@@ -88,6 +90,7 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert_uint_eq(cfg.cpu_shares, 2 * VMX_SHARES_HIGH);	/* per vCPU */
 	ck_assert_uint_eq(cfg.cpu_min_mhz, 100);
 	ck_assert_uint_eq(cfg.cpu_max_mhz, 1500);
+	ck_assert_uint_eq(cfg.cpu_affinity, (1u << 1) | (1u << 3));
 	ck_assert_int_eq(cfg.boot, VMX_BOOT_LINUX);
 	ck_assert_str_eq(cfg.kernel, "/boot/vmlinuz");
 	ck_assert_str_eq(cfg.initrd, "/boot/initrd.img");
@@ -120,6 +123,8 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_uint_eq(cfg2.cpu_shares, cfg.cpu_shares);
 	ck_assert_uint_eq(cfg2.cpu_min_mhz, cfg.cpu_min_mhz);
 	ck_assert_uint_eq(cfg2.cpu_max_mhz, cfg.cpu_max_mhz);
+	ck_assert_uint_eq(cfg2.cpu_affinity, cfg.cpu_affinity);
+	ck_assert_ptr_nonnull(strstr(buf, "sched.cpu.affinity = \"1,3\"\n"));
 	ck_assert_int_eq(cfg2.boot, cfg.boot);
 	ck_assert_str_eq(cfg2.cmdline, cfg.cmdline);
 	/* every value quoted, numbers too (libvirt insists) */
@@ -190,6 +195,11 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "sched.cpu.min = \"2000\"\nsched.cpu.max = \"1000\"\n",
 	  "t.vmx:6: 'sched.cpu.max' (1000 MHz) is below 'sched.cpu.min' (2000 MHz)" },
 	{ MINIMAL "sched.cpu.max = \"0\"\n", "t.vmx:5: 'sched.cpu.max' must be a whole number from 1" },
+	{ MINIMAL "sched.cpu.affinity = \"0,x\"\n",
+	  "t.vmx:5: 'sched.cpu.affinity' must be \"all\" or CPU numbers 0..31 separated by commas, not \"0,x\"" },
+	{ MINIMAL "sched.cpu.affinity = \"32\"\n", "t.vmx:5: 'sched.cpu.affinity' must be \"all\" or CPU numbers" },
+	{ MINIMAL "sched.cpu.affinity = \"0,\"\n", "t.vmx:5: 'sched.cpu.affinity' must be \"all\" or CPU numbers" },
+	{ MINIMAL "sched.cpu.affinity = \"\"\n", "t.vmx:5: 'sched.cpu.affinity' must be \"all\" or CPU numbers" },
 };
 
 START_TEST(test_bad_values_are_refused_with_file_line_and_reason)

@@ -226,7 +226,8 @@ static void handle_vmmcall(struct vcpu *v)
 	v->vmcb->rax = (uint32_t)st;
 	v->ebx = call.result;
 	if (call.action == HC_GIVE_BACK) {
-		sched_cpu_leave(v->cpu);	/* no test worlds left behind here */
+		vm_reap_all();			/* no VM worlds left behind */
+		sched_cpu_leave(v->cpu);	/* nor test worlds here */
 		intr_window();	/* nothing of the vmkernel's left pending */
 		log_info("cpu%u given back to the COS", v->cpu);
 		cpu_give_back(v, VMK_OK);
