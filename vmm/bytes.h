@@ -37,6 +37,25 @@ static inline void vmm_put64(uint8_t *p, uint64_t v)
 	vmm_put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* n characters of s, without a NUL (table signatures, OEM IDs). */
+static inline void vmm_put_chars(uint8_t *dst, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		dst[i] = (uint8_t)s[i];
+		__asm__ volatile("" : : "r"(dst) : "memory");
+	}
+}
+
+/* The byte that makes len bytes sum to 0 (MP and ACPI table checksums). */
+static inline uint8_t vmm_checksum8(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return (uint8_t)-sum;
+}
+
 static inline uint16_t vmm_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | (p[1] << 8));

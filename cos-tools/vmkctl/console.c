@@ -28,14 +28,6 @@ struct console {
 	const char *name;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Guest output since the last read; its length, or -1. */
 static long console_read(const struct console *c, char *buf, size_t size)
 {
@@ -67,7 +59,7 @@ static int console_write(const struct console *c, const char *buf, size_t n,
 		n -= w.len;
 		if (!n)
 			break;
-		if (now_ms() > deadline_ms) {
+		if (vm_now_ms() > deadline_ms) {
 			fprintf(stderr, "vmkctl: vm console %s: the guest does not read COM1 (%zu bytes not typed)\n",
 				c->name, n);
 			return -1;
@@ -105,7 +97,7 @@ static bool vm_running(const struct console *c, struct vmk_vm_info *info)
 static int console_script(const struct console *c, const char *send,
 			  const char *expect, unsigned int timeout_s)
 {
-	uint64_t deadline = now_ms() + (uint64_t)timeout_s * 1000, last_state = 0;
+	uint64_t deadline = vm_now_ms() + (uint64_t)timeout_s * 1000, last_state = 0;
 	struct console_expect e;
 	struct vmk_vm_info info;
 	char *text = NULL;
@@ -137,8 +129,8 @@ static int console_script(const struct console *c, const char *send,
 		r = console_pump(c, &e);
 		if (r)
 			return r < 0;
-		if (now_ms() - last_state >= STATE_EVERY_MS) {
-			last_state = now_ms();
+		if (vm_now_ms() - last_state >= STATE_EVERY_MS) {
+			last_state = vm_now_ms();
 			if (!vm_running(c, &info)) {
 				if (console_pump(c, &e) == 1)
 					return 0;
@@ -148,7 +140,7 @@ static int console_script(const struct console *c, const char *send,
 				return 1;
 			}
 		}
-		if (now_ms() > deadline) {
+		if (vm_now_ms() > deadline) {
 			fprintf(stderr, "\nvmkctl: vm console %s: '%s' did not appear within %u s\n",
 				c->name, expect, timeout_s);
 			return 1;
@@ -159,7 +151,7 @@ static int console_script(const struct console *c, const char *send,
 
 static int console_interactive(const struct console *c, unsigned int timeout_s)
 {
-	uint64_t deadline = timeout_s ? now_ms() + (uint64_t)timeout_s * 1000 : 0;
+	uint64_t deadline = timeout_s ? vm_now_ms() + (uint64_t)timeout_s * 1000 : 0;
 	struct termios saved, raw;
 	bool tty = isatty(STDIN_FILENO), detach = false;
 	char in[256], out[256];
@@ -187,7 +179,7 @@ static int console_interactive(const struct console *c, unsigned int timeout_s)
 			if (n <= 0)
 				break;	/* end of input: detach */
 			keep = console_keys(in, (size_t)n, out, &detach);
-			if (keep && console_write(c, out, keep, now_ms() + 5000)) {
+			if (keep && console_write(c, out, keep, vm_now_ms() + 5000)) {
 				ret = 1;
 				break;
 			}
@@ -196,7 +188,7 @@ static int console_interactive(const struct console *c, unsigned int timeout_s)
 			ret = 1;
 			break;
 		}
-		if (deadline && now_ms() > deadline)
+		if (deadline && vm_now_ms() > deadline)
 			break;
 	}
 	if (tty)

@@ -20,6 +20,7 @@
 
 #define ERR_LEN		512
 #define STOP_WAIT_S	60
+#define STOP_EXIT_TIMEOUT 3	/* vm stop: asked, still running at the timeout */
 
 static const char *const exit_kind_names[VMK_VM_EXIT_KINDS] = {
 	"io", "mmio", "msr", "cpuid", "hlt", "intr", "vintr", "other",
@@ -33,6 +34,14 @@ const char *vm_state_name(uint32_t state)
 	case VMK_VM_STATE_ERROR: return "error";
 	default: return "unknown";
 	}
+}
+
+uint64_t vm_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 void vm_sleep_ms(unsigned int ms)
@@ -538,29 +547,86 @@ int vm_open_named(const char *name, struct vmk_vm_info *info)
 	return fd;
 }
 
+/* Polls until the VM leaves RUNNING (0, info filled) or seconds pass (-1). */
 static int wait_not_running(int fd, struct vmk_vm_info *info, unsigned int seconds)
 {
-	for (unsigned int i = 0; i < seconds * 10; i++) {
+	uint64_t deadline = vm_now_ms() + (uint64_t)seconds * 1000;
+
+	for (;;) {
 		if (ioctl(fd, VMK_IOC_VM_INFO, info) < 0)
 			return -1;
 		if (info->state != VMK_VM_STATE_RUNNING)
 			return 0;
+		if (vm_now_ms() >= deadline)
+			return -1;
 		vm_sleep_ms(100);
 	}
-	return -1;
+}
+
+/*
+ * Graceful stop: the vmkernel presses the guest's ACPI power button (refused
+ * with its sentence when the guest has no handler), then we wait for the VM
+ * to be off. Exit 0: off; 1: refused or an error; 2: usage;
+ * STOP_EXIT_TIMEOUT: asked, but still running when the timeout ran out.
+ */
+static int cmd_vm_stop(int argc, char **argv)
+{
+	struct vmk_vm_info info;
+	struct vmk_ioc_vm_op o = { .op = VMK_VM_OP_STOP };
+	unsigned int wait = STOP_WAIT_S;
+	uint64_t t0;
+	int fd, ret = 1;
+
+	if (argc == 4 && !strcmp(argv[2], "--timeout"))
+		wait = (unsigned int)atoi(argv[3]);
+	else if (argc != 2) {
+		fprintf(stderr, "usage: vmkctl vm stop NAME [--timeout SECONDS]\n");
+		return 2;
+	}
+	fd = vm_open_named(argv[1], &info);
+	if (fd < 0)
+		return 1;
+	o.id = info.id;
+	t0 = vm_now_ms();
+	if (ioctl(fd, VMK_IOC_VM_OP, &o) < 0) {
+		fprintf(stderr, "vmkctl: vm stop %s: %s\n", argv[1],
+			o.msg[0] ? o.msg : strerror(errno));
+		goto out;
+	}
+	if (!wait) {
+		printf("%s: asked the guest to shut down (ACPI power button)\n", argv[1]);
+		ret = 0;
+		goto out;
+	}
+	printf("%s: asked the guest to shut down (ACPI power button), waiting up to %u s\n",
+	       argv[1], wait);
+	fflush(stdout);
+	if (wait_not_running(fd, &info, wait)) {
+		fprintf(stderr, "vmkctl: vm stop %s: still running after %u s: the guest did not shut down in time (vmkctl vm kill %s)\n",
+			argv[1], wait, argv[1]);
+		ret = STOP_EXIT_TIMEOUT;
+		goto out;
+	}
+	if (info.state == VMK_VM_STATE_ERROR) {
+		fprintf(stderr, "vmkctl: vm stop %s: the vmkernel stopped it with an error: %s\n",
+			argv[1], info.reason);
+		goto out;
+	}
+	printf("%s: off after %.1f s (%s)\n", argv[1],
+	       (double)(vm_now_ms() - t0) / 1000, info.reason);
+	ret = 0;
+out:
+	close(fd);
+	return ret;
 }
 
 static int cmd_vm_power(int argc, char **argv, uint32_t op, const char *verb)
 {
 	struct vmk_vm_info info;
-	unsigned int wait = STOP_WAIT_S;
 	int fd, ret = 1;
 
-	if (argc == 4 && op == VMK_VM_OP_STOP && !strcmp(argv[2], "--timeout"))
-		wait = (unsigned int)atoi(argv[3]);
-	else if (argc != 2) {
-		fprintf(stderr, "usage: vmkctl vm %s NAME%s\n", verb,
-			op == VMK_VM_OP_STOP ? " [--timeout SECONDS]" : "");
+	if (argc != 2) {
+		fprintf(stderr, "usage: vmkctl vm %s NAME\n", verb);
 		return 2;
 	}
 	fd = vm_open_named(argv[1], &info);
@@ -571,23 +637,14 @@ static int cmd_vm_power(int argc, char **argv, uint32_t op, const char *verb)
 
 		if (ioctl(fd, VMK_IOC_VM_OP, &o) < 0) {
 			fprintf(stderr, "vmkctl: vm %s %s: %s\n", verb, argv[1],
-				o.msg[0] ? o.msg :
-				errno == EOPNOTSUPP && op == VMK_VM_OP_STOP ?
-				"the virtual platform has no ACPI power button yet, so a graceful stop cannot be asked of the guest: run 'poweroff' in it (vmkctl vm console) or 'vmkctl vm kill'" :
-				strerror(errno));
+				o.msg[0] ? o.msg : strerror(errno));
 			goto out;
 		}
 	} else {
 		fprintf(stderr, "vmkctl: vm reset %s: it is not running (vmkctl vm start)\n", argv[1]);
 		goto out;
 	}
-	if (op == VMK_VM_OP_STOP && wait_not_running(fd, &info, wait)) {
-		fprintf(stderr, "vmkctl: vm stop %s: still running after %u s (vmkctl vm kill)\n",
-			argv[1], wait);
-		goto out;
-	}
-	printf("%s: %s\n", argv[1], op == VMK_VM_OP_RESET ? "reset" :
-	       op == VMK_VM_OP_KILL ? "killed (powered off)" : "stopped");
+	printf("%s: %s\n", argv[1], op == VMK_VM_OP_RESET ? "reset" : "killed (powered off)");
 	ret = 0;
 out:
 	close(fd);
@@ -646,7 +703,6 @@ static int cmd_vm_info(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_vm_stop(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_STOP, "stop"); }
 static int cmd_vm_kill(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_KILL, "kill"); }
 static int cmd_vm_reset(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_RESET, "reset"); }
 

@@ -302,6 +302,10 @@ static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 			  IOAPIC_BASE) != BOOT_OK)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': no room for the MP table",
 			    vm->cfg.name);
+	if (acpi_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
+		       IOAPIC_BASE) != BOOT_OK)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables",
+			    vm->cfg.name);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_reset(&vm->vcpu[i], &r.entry);
 	return VMK_OK;
@@ -783,10 +787,31 @@ static vmk_status_t hc_console_write(struct hc_call *c)
 	return VMK_OK;
 }
 
+/*
+ * Graceful stop: press the ACPI power button; the guest's OS decides and
+ * powers off through PM1a (the VM then goes OFF as for a guest poweroff).
+ * Refused, with nothing changed, when the guest has not enabled the button.
+ */
 static vmk_status_t hc_stop(struct hc_call *c)
 {
-	(void)c;
-	return VMK_NOT_SUPPORTED;
+	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st = VMK_OK;
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	spin_lock(&vm->lock);
+	if (vm->state != VMK_VM_STATE_RUNNING)
+		st = fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+	else if (!power_button_press(&vm->dev.power))
+		st = fail(c, VMK_NOT_SUPPORTED,
+			  "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
+			  vm->cfg.name);
+	else
+		vm_wake_vcpus_locked(vm, false);	/* the SCI */
+	spin_unlock(&vm->lock);
+	if (st == VMK_OK)
+		log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
+	return st;
 }
 
 typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);

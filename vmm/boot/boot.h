@@ -3,8 +3,8 @@
  * Loading a guest without firmware: the Linux x86 boot protocol (bzImage,
  * initrd, command line; Documentation/x86/boot.rst, "32-bit Boot
  * Protocol") and Multiboot v1 (Multiboot Specification 0.6.96), plus the
- * platform tables such a guest reads: the E820 map and the Intel MP table
- * (MultiProcessor Specification 1.4).
+ * platform tables such a guest reads: the E820 map, the Intel MP table
+ * (MultiProcessor Specification 1.4) and the ACPI tables (ACPI 6.4 ch. 5).
  *
  * The loaders write into guest memory only through struct guest_mem, so
  * the vmkernel can back it with its NPT-mapped pages and host tests with a
@@ -27,6 +27,7 @@
 #define BOOT_EBDA_ADDR		0x0009fc00u	/* reserved top of base memory */
 #define BOOT_BIOS_ADDR		0x000f0000u	/* reserved: the MP table lives here */
 #define BOOT_MPTABLE_ADDR	BOOT_BIOS_ADDR
+#define BOOT_ACPI_ADDR		0x000f1000u	/* RSDP and the ACPI tables */
 #define BOOT_HIGH_MEM		0x00100000u	/* 1 MiB: kernels load here */
 /* RAM above this goes above 4 GiB: the gap holds the IOAPIC and LAPIC pages. */
 #define BOOT_LOW_RAM_TOP	0xe0000000ull
@@ -128,5 +129,13 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 enum boot_status mptable_write(const struct guest_mem *mem,
 			       unsigned int nr_cpus, uint8_t ioapic_id,
 			       uint32_t ioapic_addr);
+
+/*
+ * ACPI tables at BOOT_ACPI_ADDR for the same platform: RSDP, RSDT, FADT
+ * (with FACS and DSDT: the PM1 blocks, SCI and power button of
+ * vmm/dev/power.h, \_S5), MADT (LAPICs 0..n-1, the IOAPIC, overrides).
+ */
+enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
+			    uint8_t ioapic_id, uint32_t ioapic_addr);
 
 #endif /* VMM_BOOT_BOOT_H */

@@ -50,21 +50,6 @@
 				 (2 + 1 + ISA_IRQS + 2) * MPC_ENTRY_LEN)
 #define MP_MAX_CPUS		8
 
-static uint8_t checksum(const uint8_t *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return (uint8_t)-sum;
-}
-
-static void put_bytes(uint8_t *dst, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dst[i] = (uint8_t)s[i];
-}
-
 struct mpc {
 	uint8_t buf[MPC_MAX_LEN];
 	size_t len;
@@ -130,11 +115,11 @@ enum boot_status mptable_write(const struct guest_mem *mem,
 	e = entry(&t, MPC_ENTRY_LEN);
 	e[0] = MPC_BUS;
 	e[1] = BUS_PCI;
-	put_bytes(e + 2, "PCI   ", 6);
+	vmm_put_chars(e + 2, "PCI   ", 6);
 	e = entry(&t, MPC_ENTRY_LEN);
 	e[0] = MPC_BUS;
 	e[1] = BUS_ISA;
-	put_bytes(e + 2, "ISA   ", 6);
+	vmm_put_chars(e + 2, "ISA   ", 6);
 	e = entry(&t, MPC_ENTRY_LEN);
 	e[0] = MPC_IOAPIC;
 	e[1] = ioapic_id;
@@ -150,21 +135,21 @@ enum boot_status mptable_write(const struct guest_mem *mem,
 	local_int(&t, INT_TYPE_EXTINT, 0);
 	local_int(&t, INT_TYPE_NMI, 1);
 
-	put_bytes(t.buf, MPC_SIGNATURE, 4);
+	vmm_put_chars(t.buf, MPC_SIGNATURE, 4);
 	vmm_put16(t.buf + 4, (uint16_t)t.len);
 	t.buf[6] = MP_SPEC_REV;
-	put_bytes(t.buf + 8, "VMK     ", 8);		/* OEM ID */
-	put_bytes(t.buf + 16, "VMK VIRTUAL ", 12);	/* product ID */
+	vmm_put_chars(t.buf + 8, "VMK     ", 8);		/* OEM ID */
+	vmm_put_chars(t.buf + 16, "VMK VIRTUAL ", 12);	/* product ID */
 	vmm_put16(t.buf + 34, t.count);
 	vmm_put32(t.buf + 36, MP_LAPIC_ADDR);
-	t.buf[7] = checksum(t.buf, t.len);
+	t.buf[7] = vmm_checksum8(t.buf, t.len);
 
-	put_bytes(mpf, MPF_SIGNATURE, 4);
+	vmm_put_chars(mpf, MPF_SIGNATURE, 4);
 	vmm_put32(mpf + 4, mpc_addr);
 	mpf[8] = 1;			/* length in 16-byte units */
 	mpf[9] = MP_SPEC_REV;
 	/* feature bytes 0: a configuration table is present, no IMCR (virtual wire) */
-	mpf[10] = checksum(mpf, MPF_LEN);
+	mpf[10] = vmm_checksum8(mpf, MPF_LEN);
 
 	if (!mem->write(mem->ctx, BOOT_MPTABLE_ADDR, mpf, sizeof(mpf)) ||
 	    !mem->write(mem->ctx, mpc_addr, t.buf, t.len))

@@ -18,10 +18,19 @@
 #define KBC_CMD_RESET	0xfe
 
 /* PM1a control (ACPI 6.4 §4.8.3.2.1): SLP_EN and SLP_TYP; S5 = type 0 in QEMU's PIIX4 DSDT. */
+#define PM1_SCI_EN	0x0001	/* always ACPI mode here: reads as set */
 #define PM1_SLP_EN	0x2000
 #define PM1_SLP_TYP(v)	(((v) >> 10) & 7)
-#define PM1_SLP_TYP_S5	0
 #define PM1_WRITABLE	0x1c07	/* SCI_EN BM_RLD GBL_RLS SLP_TYP */
+
+/*
+ * PM1 status and enable (ACPI 6.4 §4.8.3.1.1, .2): status bits are
+ * write-1-to-clear; the enables that exist are PIIX4's (timer, global lock,
+ * power button, RTC). Only the power button ever sets its status here, but
+ * the others stick so an OS that enables them gets no hardware error.
+ */
+#define PM1_PWRBTN	0x0100	/* PWRBTN_STS / PWRBTN_EN */
+#define PM1_EN_WRITABLE	0x0521	/* TMR_EN GBL_EN PWRBTN_EN RTC_EN */
 
 uint8_t power_rc_read(struct power *pw)
 {
@@ -84,9 +93,10 @@ static void kbc_write(void *dev, uint32_t offset, unsigned int size,
 static uint32_t pm1_read(void *dev, uint32_t offset, unsigned int size)
 {
 	struct power *pw = dev;
+	uint32_t cnt = pw->pm1a_cnt | PM1_SCI_EN;
 
 	(void)size;
-	return offset == 0 ? pw->pm1a_cnt : (uint32_t)pw->pm1a_cnt >> 8;
+	return offset == 0 ? cnt : cnt >> 8;
 }
 
 static void pm1_write(void *dev, uint32_t offset, unsigned int size,
@@ -102,9 +112,52 @@ static void pm1_write(void *dev, uint32_t offset, unsigned int size,
 		val |= pw->pm1a_cnt & 0xff00;
 	}
 	pw->pm1a_cnt = (uint16_t)val & PM1_WRITABLE;
-	if ((val & PM1_SLP_EN) && PM1_SLP_TYP(val) == PM1_SLP_TYP_S5)
+	if ((val & PM1_SLP_EN) && PM1_SLP_TYP(val) == POWER_SLP_TYP_S5)
 		vdev_set_status(pw->vm, VDEV_POWEROFF_REQUESTED,
 				"guest powered off (PM1a SLP_EN, S5)");
+}
+
+/* The SCI is a level: asserted while an enabled event's status is set. */
+static void sci_update(struct power *pw)
+{
+	vdev_irq_set(pw->vm, POWER_SCI_IRQ, (pw->pm1_sts & pw->pm1_en) != 0);
+}
+
+/* The block as one little-endian dword: status in bytes 0-1, enable in 2-3. */
+static uint32_t pm1_evt_read(void *dev, uint32_t offset, unsigned int size)
+{
+	struct power *pw = dev;
+	uint32_t blk = pw->pm1_sts | (uint32_t)pw->pm1_en << 16;
+
+	(void)size;
+	return offset < POWER_PM1_EVT_LEN ? blk >> (8 * offset) : 0;
+}
+
+static void pm1_evt_write(void *dev, uint32_t offset, unsigned int size,
+			  uint32_t val)
+{
+	struct power *pw = dev;
+	uint32_t bytes = 0, mask = 0;
+
+	/* the byte lanes written, each at its offset in the block */
+	for (unsigned int i = 0; i < size && offset + i < POWER_PM1_EVT_LEN; i++) {
+		bytes |= (val >> (8 * i) & 0xff) << (8 * (offset + i));
+		mask |= 0xffu << (8 * (offset + i));
+	}
+	pw->pm1_sts &= (uint16_t)~bytes;	/* write 1 to clear */
+	if (mask >> 16)
+		pw->pm1_en = (uint16_t)((pw->pm1_en & ~(mask >> 16)) |
+					(bytes >> 16 & PM1_EN_WRITABLE));
+	sci_update(pw);
+}
+
+bool power_button_press(struct power *pw)
+{
+	if (!(pw->pm1_en & PM1_PWRBTN))
+		return false;
+	pw->pm1_sts |= PM1_PWRBTN;
+	sci_update(pw);
+	return true;
 }
 
 static const struct vdev_io_ops port_a_ops = {
@@ -115,6 +168,9 @@ static const struct vdev_io_ops kbc_ops = {
 };
 static const struct vdev_io_ops pm1_ops = {
 	.read = pm1_read, .write = pm1_write,
+};
+static const struct vdev_io_ops pm1_evt_ops = {
+	.read = pm1_evt_read, .write = pm1_evt_write,
 };
 
 static enum vdev_result power_attach(struct vm_devices *vm)
@@ -127,7 +183,11 @@ static enum vdev_result power_attach(struct vm_devices *vm)
 	if (r == VDEV_OK)
 		r = vdev_register_pio(vm, KBC_CMD_PORT, 1, &kbc_ops, pw);
 	if (r == VDEV_OK)
-		r = vdev_register_pio(vm, POWER_PM1A_CNT_PORT, 2, &pm1_ops, pw);
+		r = vdev_register_pio(vm, POWER_PM1A_CNT_PORT,
+				      POWER_PM1_CNT_LEN, &pm1_ops, pw);
+	if (r == VDEV_OK)
+		r = vdev_register_pio(vm, POWER_PM1A_EVT_PORT,
+				      POWER_PM1_EVT_LEN, &pm1_evt_ops, pw);
 	return r;
 }
 

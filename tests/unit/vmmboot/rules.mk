@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# vmm/boot/ tests: Linux boot protocol, Multiboot v1, MP table, E820.
+# vmm/boot/ tests: Linux boot protocol, Multiboot v1, MP table, E820, ACPI tables.
 VMM_BOOT_SRCS := $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmm/boot/*.c)))
-UNIT_TESTS += test_boot_linux test_boot_multiboot
+UNIT_TESTS += test_boot_linux test_boot_multiboot test_boot_acpi
 test_boot_linux_SRCS := tests/unit/vmmboot/test_boot_linux.c $(VMM_BOOT_SRCS)
 test_boot_multiboot_SRCS := tests/unit/vmmboot/test_boot_multiboot.c $(VMM_BOOT_SRCS)
+test_boot_acpi_SRCS := tests/unit/vmmboot/test_boot_acpi.c $(VMM_BOOT_SRCS)
 # The unit rule takes CFLAGS only: the kernel's path rides on a target-specific value.
 $(OUT)/test_boot_multiboot: CFLAGS += -DMBTEST_ELF='"$(BUILD)/guest/mbtest.elf"'
 

@@ -240,6 +240,38 @@ START_TEST(test_lapic_ignores_unaligned_and_narrow_accesses)
 }
 END_TEST
 
+/* The SCI as Linux sets it up in ACPI mode: IOAPIC pin 9, level (the MADT's override). */
+START_TEST(test_power_button_sci_stays_asserted_until_the_guest_clears_its_status)
+{
+	struct vm_devices *vm = test_vm(2);
+
+	enable_apics(vm);
+	ioapic_wr(vm, 0x10 + 2 * 9, 0x8000 | 0x49);	/* level, vector 0x49 */
+	ck_assert(!power_button_press(&vm->power));	/* PWRBTN_EN clear */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	vdev_pio_write(vm, 0x602, 2, 0x0100);		/* PWRBTN_EN */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert(power_button_press(&vm->power));
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x49);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0x0100);	/* PWRBTN_STS */
+	/* EOI before the handler cleared the status: delivered again */
+	lapic_wr(vm, 0, 0xb0, 0);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x49);
+	/* the handler writes 1 to clear; then the EOI ends it */
+	vdev_pio_write(vm, 0x600, 2, 0x0100);
+	lapic_wr(vm, 0, 0xb0, 0);
+	ck_assert_uint_eq(ioapic_rd(vm, 0x10 + 2 * 9) & 0x4000, 0);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0);
+	/* disabling the event drops the line */
+	ck_assert(power_button_press(&vm->power));
+	ck_assert_uint_ne(vm->ioapic.level & (1u << 9), 0);
+	vdev_pio_write(vm, 0x602, 2, 0);
+	ck_assert_uint_eq(vm->ioapic.level & (1u << 9), 0);
+	free(vm);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vdev_apic");
@@ -253,5 +285,6 @@ int main(void)
 	tcase_add_test(tc, test_lapic_timer_one_shot_and_periodic);
 	tcase_add_test(tc, test_lapic_relocation_and_global_disable);
 	tcase_add_test(tc, test_lapic_ignores_unaligned_and_narrow_accesses);
+	tcase_add_test(tc, test_power_button_sci_stays_asserted_until_the_guest_clears_its_status);
 	return check_run("vdev_apic", tc);
 }

@@ -190,6 +190,39 @@ START_TEST(test_pm1a_slp_en_s5_powers_off_and_first_reason_wins)
 }
 END_TEST
 
+START_TEST(test_pm1_event_block_status_is_write_one_to_clear_and_enables_stick)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 4), 0);
+	vdev_pio_write(vm, 0x600, 4, 0xffffffff);	/* only PIIX4's enables stick */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x602, 2), 0x0521);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0);
+	ck_assert(power_button_press(&vm->power));
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 4), 0x05210100);
+	ck_assert_uint_eq(inb(vm, 0x601), 0x01);
+	ck_assert_uint_eq(inb(vm, 0x603), 0x05);
+	vdev_pio_write(vm, 0x600, 2, 0xfeff);		/* 0 in bit 8 keeps it */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0x0100);
+	outb(vm, 0x601, 0x01);				/* byte write clears it */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0);
+	outb(vm, 0x603, 0x00);				/* high enable byte only */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x602, 2), 0x0021);
+	ck_assert(!power_button_press(&vm->power));	/* PWRBTN_EN now clear */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x600, 2), 0);
+	/* always in ACPI mode: SCI_EN reads set whatever is written */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x604, 2) & 1, 1);
+	vdev_pio_write(vm, 0x604, 2, 0x0000);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x604, 2) & 1, 1);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	/* a reset forgets the enables: a new OS must enable the button again */
+	vdev_pio_write(vm, 0x602, 2, 0x0100);
+	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
+	ck_assert(!power_button_press(&vm->power));
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_two_vms_share_no_device_state)
 {
 	struct vm_devices *a = test_vm(1), *b = test_vm(2);
@@ -350,6 +383,7 @@ int main(void)
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
 	tcase_add_test(tc, test_pm1a_slp_en_s5_powers_off_and_first_reason_wins);
+	tcase_add_test(tc, test_pm1_event_block_status_is_write_one_to_clear_and_enables_stick);
 	tcase_add_test(tc, test_two_vms_share_no_device_state);
 	tcase_add_test(tc, test_garbage_on_every_register_of_every_device);
 	tcase_add_loop_test(tc, test_random_garbage_on_all_ports_and_device_pages, 0, 4);

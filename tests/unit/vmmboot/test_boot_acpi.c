@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ACPI tables of vmm/boot/acpi.c, read the way an OS reads them: the
+ * RSDP found by scanning 0xE0000-0xFFFFF, every checksum, the RSDT's
+ * tables, the FADT's blocks (those of vmm/dev/power.h), the FACS, the
+ * DSDT's \_S5, and the MADT's entries for 1..8 vCPUs.
+ */
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmmboot/guest_ram.h"
+#include "vmm/dev/power.h"
+
+#define RAM		(4u << 20)
+#define IOAPIC_ADDR	0xfec00000u
+
+/* The RSDP as Linux finds it (ACPI 6.4 §5.2.5.1): 16-byte steps, checksum. */
+static uint32_t find_rsdp(const struct guest_ram *r)
+{
+	for (uint32_t a = 0xe0000; a < 0x100000; a += 16)
+		if (!memcmp(r->buf + a, "RSD PTR ", 8) && vmm_checksum8(r->buf + a, 20) == 0)
+			return a;
+	return 0;
+}
+
+/* A table's address, checked: signature, length and checksum. */
+static const uint8_t *table(const struct guest_ram *r, uint32_t addr,
+			    const char *sig)
+{
+	const uint8_t *t;
+	uint32_t len;
+
+	ck_assert_uint_ge(addr, 0xf0000);
+	ck_assert_uint_lt(addr, 0x100000);
+	t = r->buf + addr;
+	ck_assert_mem_eq(t, sig, 4);
+	len = vmm_get32(t + 4);
+	ck_assert_uint_ge(len, 36);
+	ck_assert_uint_le(addr + len, 0x100000);
+	ck_assert_msg(vmm_checksum8(t, len) == 0, "%s checksum", sig);
+	ck_assert_mem_eq(t + 10, "VMK   ", 6);
+	return t;
+}
+
+/* The RSDT's entry with signature sig (NULL if absent). */
+static const uint8_t *rsdt_find(const struct guest_ram *r, const char *sig)
+{
+	uint32_t rsdp = find_rsdp(r);
+	const uint8_t *rsdt;
+
+	ck_assert_uint_ne(rsdp, 0);
+	ck_assert_uint_eq(r->buf[rsdp + 15], 0);	/* revision 0 */
+	rsdt = table(r, vmm_get32(r->buf + rsdp + 16), "RSDT");
+	for (uint32_t i = 36; i < vmm_get32(rsdt + 4); i += 4) {
+		uint32_t a = vmm_get32(rsdt + i);
+
+		if (!memcmp(r->buf + a, sig, 4))
+			return table(r, a, sig);
+	}
+	return NULL;
+}
+
+static struct guest_ram *ram_with_tables(unsigned int cpus)
+{
+	struct guest_ram *r = ram_new(RAM);
+
+	ck_assert_int_eq(acpi_write(&r->mem, cpus, (uint8_t)cpus, IOAPIC_ADDR),
+			 BOOT_OK);
+	return r;
+}
+
+START_TEST(test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt)
+{
+	struct guest_ram *r = ram_with_tables(2);
+	uint32_t rsdp = find_rsdp(r);
+
+	ck_assert_uint_eq(rsdp, BOOT_ACPI_ADDR);
+	ck_assert_ptr_nonnull(rsdt_find(r, "FACP"));
+	ck_assert_ptr_nonnull(rsdt_find(r, "APIC"));
+	ram_free(r);
+}
+END_TEST
+
+START_TEST(test_fadt_describes_the_pm1_blocks_sci_and_power_button)
+{
+	struct guest_ram *r = ram_with_tables(2);
+	const uint8_t *f = rsdt_find(r, "FACP"), *facs;
+	uint32_t flags;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(vmm_get32(f + 4), 244);
+	ck_assert_uint_eq(f[8], 3);
+	ck_assert_uint_eq(vmm_get16(f + 46), POWER_SCI_IRQ);
+	ck_assert_uint_eq(vmm_get32(f + 48), 0);	/* no SMI_CMD: ACPI mode */
+	ck_assert_uint_eq(vmm_get32(f + 56), POWER_PM1A_EVT_PORT);
+	ck_assert_uint_eq(vmm_get32(f + 64), POWER_PM1A_CNT_PORT);
+	ck_assert_uint_eq(vmm_get32(f + 76), 0);	/* no PM timer */
+	ck_assert_uint_eq(vmm_get32(f + 80), 0);	/* no GPE0 block */
+	ck_assert_uint_eq(f[88], 4);
+	ck_assert_uint_eq(f[89], 2);
+	flags = vmm_get32(f + 112);
+	ck_assert_uint_eq(flags & (1u << 4), 0);	/* fixed power button */
+	ck_assert_uint_ne(flags & (1u << 5), 0);	/* no fixed sleep button */
+	ck_assert_uint_ne(flags & (1u << 10), 0);	/* reset register */
+	ck_assert_uint_eq(f[116], 1);			/* ... in I/O space */
+	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 120), POWER_RC_PORT);
+	ck_assert_uint_eq(f[128], 0x06);
+	ck_assert_uint_eq(vmm_get16(f + 109) & 0x0002, 0);	/* no 8042 */
+	/* the 64-bit fields agree with the 32-bit ones */
+	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 132), vmm_get32(f + 36));
+	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 140), vmm_get32(f + 40));
+	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 152), POWER_PM1A_EVT_PORT);
+	ck_assert_uint_eq(f[149], 32);
+	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 176), POWER_PM1A_CNT_PORT);
+	ck_assert_uint_eq(f[173], 16);
+	/* FACS: 64 bytes on a 64-byte boundary */
+	ck_assert_uint_eq(vmm_get32(f + 36) % 64, 0);
+	facs = r->buf + vmm_get32(f + 36);
+	ck_assert_mem_eq(facs, "FACS", 4);
+	ck_assert_uint_eq(vmm_get32(facs + 4), 64);
+	ram_free(r);
+}
+END_TEST
+
+START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
+{
+	struct guest_ram *r = ram_with_tables(1);
+	const uint8_t *f = rsdt_find(r, "FACP");
+	const uint8_t *d = table(r, vmm_get32(f + 40), "DSDT");
+	/* Name (_S5_, Package (4) {BytePrefix SLP_TYPa, BytePrefix SLP_TYPb, 0, 0}) */
+	const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 8, 4,
+			       0x0a, POWER_SLP_TYP_S5, 0x0a, POWER_SLP_TYP_S5,
+			       0x00, 0x00 };
+
+	ck_assert_uint_eq(vmm_get32(d + 4), 36 + sizeof(s5));
+	ck_assert_mem_eq(d + 36, s5, sizeof(s5));
+	/* PkgLength counts itself and everything after it in the package */
+	ck_assert_uint_eq(d[36 + 6], sizeof(s5) - 6);
+	ram_free(r);
+}
+END_TEST
+
+/* The MADT for nr vCPUs: one enabled LAPIC each, the IOAPIC, the overrides. */
+static void check_madt(unsigned int nr)
+{
+	struct guest_ram *r = ram_with_tables(nr);
+	const uint8_t *m = rsdt_find(r, "APIC"), *e, *end;
+	unsigned int lapics = 0, ioapics = 0, nmis = 0;
+	bool irq0 = false, sci = false;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(vmm_get32(m + 36), 0xfee00000);
+	ck_assert_uint_eq(vmm_get32(m + 40) & 1, 1);	/* PCAT_COMPAT */
+	end = m + vmm_get32(m + 4);
+	for (e = m + 44; e < end; e += e[1]) {
+		ck_assert_uint_ge(e[1], 2);
+		switch (e[0]) {
+		case 0:
+			ck_assert_uint_eq(e[1], 8);
+			ck_assert_uint_eq(e[3], lapics);	/* APIC IDs 0..n-1 */
+			ck_assert_uint_eq(vmm_get32(e + 4), 1);
+			lapics++;
+			break;
+		case 1:
+			ck_assert_uint_eq(e[1], 12);
+			ck_assert_uint_eq(e[2], nr);
+			ck_assert_uint_eq(vmm_get32(e + 4), IOAPIC_ADDR);
+			ck_assert_uint_eq(vmm_get32(e + 8), 0);
+			ioapics++;
+			break;
+		case 2:
+			ck_assert_uint_eq(e[1], 10);
+			ck_assert_uint_eq(e[2], 0);		/* ISA */
+			if (e[3] == 0) {
+				ck_assert_uint_eq(vmm_get32(e + 4), 2);
+				irq0 = true;
+			} else {
+				ck_assert_uint_eq(e[3], POWER_SCI_IRQ);
+				ck_assert_uint_eq(vmm_get32(e + 4), POWER_SCI_IRQ);
+				ck_assert_uint_eq(vmm_get16(e + 8), 0x000d);
+				sci = true;
+			}
+			break;
+		case 4:
+			ck_assert_uint_eq(e[1], 6);
+			ck_assert_uint_eq(e[2], 0xff);
+			ck_assert_uint_eq(e[5], 1);		/* LINT1 */
+			nmis++;
+			break;
+		default:
+			ck_abort_msg("unexpected MADT entry type %u", e[0]);
+		}
+	}
+	ck_assert_ptr_eq(e, end);
+	ck_assert_uint_eq(lapics, nr);
+	ck_assert_uint_eq(ioapics, 1);
+	ck_assert_uint_eq(nmis, 1);
+	ck_assert(irq0 && sci);
+	ram_free(r);
+}
+
+START_TEST(test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides)
+{
+	check_madt((unsigned int)_i);
+}
+END_TEST
+
+START_TEST(test_acpi_tables_and_mp_table_coexist)
+{
+	struct guest_ram *r = ram_new(RAM);
+	const uint8_t *mpf = r->buf + BOOT_MPTABLE_ADDR;
+
+	ck_assert_int_eq(mptable_write(&r->mem, 8, 8, IOAPIC_ADDR), BOOT_OK);
+	ck_assert_int_eq(acpi_write(&r->mem, 8, 8, IOAPIC_ADDR), BOOT_OK);
+	ck_assert_uint_eq(vmm_checksum8(mpf, 16), 0);
+	ck_assert_uint_eq(vmm_checksum8(r->buf + vmm_get32(mpf + 4),
+			       vmm_get16(r->buf + vmm_get32(mpf + 4) + 4)), 0);
+	ck_assert_ptr_nonnull(rsdt_find(r, "APIC"));
+	ram_free(r);
+}
+END_TEST
+
+START_TEST(test_acpi_refuses_cpu_counts_and_ids_it_cannot_describe)
+{
+	struct guest_ram *r = ram_new(RAM), *tiny = ram_new(0x80000);
+
+	ck_assert_int_eq(acpi_write(&r->mem, 0, 1, IOAPIC_ADDR), BOOT_UNSUPPORTED);
+	ck_assert_int_eq(acpi_write(&r->mem, 9, 9, IOAPIC_ADDR), BOOT_UNSUPPORTED);
+	ck_assert_int_eq(acpi_write(&r->mem, 4, 3, IOAPIC_ADDR), BOOT_UNSUPPORTED);
+	ck_assert_uint_eq(find_rsdp(r), 0);
+	/* no RAM at 0xF1000: the callback refuses */
+	ck_assert_int_eq(acpi_write(&tiny->mem, 1, 1, IOAPIC_ADDR), BOOT_MEM_FAILED);
+	ram_free(r);
+	ram_free(tiny);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("boot_acpi");
+
+	tcase_add_test(tc, test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt);
+	tcase_add_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button);
+	tcase_add_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on);
+	tcase_add_loop_test(tc, test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides, 1, 9);
+	tcase_add_test(tc, test_acpi_tables_and_mp_table_coexist);
+	tcase_add_test(tc, test_acpi_refuses_cpu_counts_and_ids_it_cannot_describe);
+	return check_run("boot_acpi", tc);
+}

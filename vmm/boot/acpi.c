@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ACPI tables of the virtual platform (ACPI 6.4 chapter 5), written in the
+ * reserved BIOS area after the MP table:
+ *  - RSDP (revision 0: the RSDT only; §5.2.5), on a 16-byte boundary in
+ *    0xE0000-0xFFFFF, where an OS searches for it (§5.2.5.1);
+ *  - RSDT listing the FADT and the MADT;
+ *  - FADT (revision 3, ACPI 2.0 layout; §5.2.9) with the FACS and the DSDT:
+ *    SCI on ISA IRQ 9, no SMI_CMD (always in ACPI mode), the PM1a event and
+ *    control blocks of vmm/dev/power.c, no PM timer, no GPE block, the
+ *    fixed-feature power button, reset register 0xCF9;
+ *  - MADT (§5.2.12): a local APIC per vCPU (IDs 0..n-1), the IOAPIC, and the
+ *    interrupt source overrides ISA IRQ 0 -> GSI 2 (as vmm/devices.c wires
+ *    it and the MP table says) and IRQ 9 (the SCI) level-triggered;
+ *  - DSDT: AML with \_S5 only, SLP_TYP as vmm/dev/power.c decodes it.
+ * The IOAPIC model ignores polarity (lines are logical), so the SCI is
+ * described active high, as QEMU's PIIX4 tables do.
+ */
+#include "vmm/boot/boot.h"
+#include "vmm/bytes.h"
+#include "vmm/dev/lapic.h"
+#include "vmm/dev/power.h"
+
+/* System description table header (§5.2.6). */
+#define HDR_LEN			36
+#define HDR_CHECKSUM		9
+#define ACPI_OEM_ID		"VMK   "
+#define ACPI_OEM_TABLE_ID	"VMKPLAT "
+
+#define RSDP_SIGNATURE		"RSD PTR "
+#define RSDP_LEN		20	/* revision 0 */
+#define RSDT_ENTRIES		2	/* FADT, MADT */
+
+/* FADT, revision 3 (§5.2.9, Table 5.9): byte offsets. */
+#define FADT_REVISION		3
+#define FADT_LEN		244
+#define FADT_FIRMWARE_CTRL	36
+#define FADT_DSDT		40
+#define FADT_SCI_INT		46
+#define FADT_SMI_CMD		48
+#define FADT_PM1A_EVT_BLK	56
+#define FADT_PM1A_CNT_BLK	64
+#define FADT_PM1_EVT_LEN	88
+#define FADT_PM1_CNT_LEN	89
+#define FADT_P_LVL2_LAT		96
+#define FADT_P_LVL3_LAT		98
+#define FADT_CENTURY		108
+#define FADT_IAPC_BOOT_ARCH	109
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
+#define FADT_X_FIRMWARE_CTRL	132
+#define FADT_X_DSDT		140
+#define FADT_X_PM1A_EVT_BLK	148
+#define FADT_X_PM1A_CNT_BLK	172
+#define FADT_NO_C2		0x0fff	/* latency > 100 us: C2 not supported */
+#define FADT_NO_C3		0x0fff	/* latency > 1000 us: C3 not supported */
+#define CMOS_CENTURY		0x32	/* vmm/dev/rtc_cmos.c keeps it there */
+/* IAPC_BOOT_ARCH (§5.2.9.3): ISA devices (UARTs, RTC), no 8042, no VGA. */
+#define BOOT_ARCH_LEGACY_DEVICES 0x0001
+#define BOOT_ARCH_NO_VGA	0x0004
+/* FADT flags (Table 5.10). PWR_BUTTON (bit 4) clear: a fixed-feature power button. */
+#define FADT_F_WBINVD		(1u << 0)
+#define FADT_F_PROC_C1		(1u << 2)
+#define FADT_F_SLP_BUTTON	(1u << 5)	/* no fixed sleep button */
+#define FADT_F_FIX_RTC		(1u << 6)	/* no RTC wake status */
+#define FADT_F_RESET_REG_SUP	(1u << 10)
+#define RESET_VALUE		0x06	/* RC: SYS_RST | RST_CPU (PIIX3 §4.1.17) */
+
+/* Generic Address Structure (§5.2.3.2). */
+#define GAS_SYSTEM_IO		1
+#define GAS_ACCESS_BYTE		1
+#define GAS_ACCESS_WORD		2
+
+/* FACS (§5.2.10): 64 bytes, 64-byte aligned, no checksum. */
+#define FACS_LEN		64
+#define FACS_VERSION		1
+#define FACS_ALIGN		64
+
+/* MADT (§5.2.12) and its structures. */
+#define MADT_REVISION		1
+#define MADT_PCAT_COMPAT	0x00000001u	/* the dual 8259 is present */
+#define MADT_LAPIC		0
+#define MADT_LAPIC_LEN		8
+#define MADT_IOAPIC		1
+#define MADT_IOAPIC_LEN		12
+#define MADT_ISO		2	/* interrupt source override */
+#define MADT_ISO_LEN		10
+#define MADT_LAPIC_NMI		4
+#define MADT_LAPIC_NMI_LEN	6
+#define MADT_LAPIC_ENABLED	0x00000001u
+#define MADT_ALL_PROCESSORS	0xff
+#define MPS_INTI_CONFORMS	0x0000
+#define MPS_INTI_HIGH_LEVEL	0x000d	/* polarity 01 high, trigger 11 level */
+#define ISA_BUS			0
+#define ISA_IRQ_PIT		0
+#define GSI_PIT			2
+#define LAPIC_LINT1		1
+
+/* DSDT: Name (\_S5, Package (4) {SLP_TYPa, SLP_TYPb, 0, 0}) (§7.4.2, §20). */
+#define DSDT_REVISION		1	/* 32-bit AML integers */
+#define AML_NAME_OP		0x08
+#define AML_PACKAGE_OP		0x12
+#define AML_ZERO_OP		0x00
+#define AML_BYTE_PREFIX		0x0a
+
+#define ACPI_MAX_CPUS		8
+/* Every table for ACPI_MAX_CPUS takes 570 bytes (the unit test checks, under ASan). */
+#define ACPI_AREA_LEN		640
+
+struct acpi_area {
+	uint8_t buf[ACPI_AREA_LEN];
+	uint32_t len;
+};
+
+/* Room for len bytes at the next multiple of align; its offset. */
+static uint32_t take(struct acpi_area *a, uint32_t len, uint32_t align)
+{
+	uint32_t off = (a->len + align - 1) & ~(align - 1);
+
+	a->len = off + len;
+	return off;
+}
+
+static void header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
+{
+	vmm_put_chars(t, sig, 4);
+	vmm_put32(t + 4, len);
+	t[8] = rev;
+	vmm_put_chars(t + 10, ACPI_OEM_ID, 6);
+	vmm_put_chars(t + 16, ACPI_OEM_TABLE_ID, 8);
+	vmm_put32(t + 24, 1);			/* OEM revision */
+	vmm_put_chars(t + 28, "VMK ", 4);	/* creator ID */
+	vmm_put32(t + 32, 1);			/* creator revision */
+}
+
+static void seal(uint8_t *t)
+{
+	t[HDR_CHECKSUM] = vmm_checksum8(t, vmm_get32(t + 4));
+}
+
+static void gas_io(uint8_t *g, uint16_t port, uint8_t bytes, uint8_t access)
+{
+	g[0] = GAS_SYSTEM_IO;
+	g[1] = (uint8_t)(bytes * 8);
+	g[2] = 0;
+	g[3] = access;
+	vmm_put64(g + 4, port);
+}
+
+static void write_fadt(uint8_t *t, uint32_t facs, uint32_t dsdt)
+{
+	header(t, "FACP", FADT_LEN, FADT_REVISION);
+	vmm_put32(t + FADT_FIRMWARE_CTRL, facs);
+	vmm_put32(t + FADT_DSDT, dsdt);
+	vmm_put16(t + FADT_SCI_INT, POWER_SCI_IRQ);
+	vmm_put32(t + FADT_SMI_CMD, 0);		/* always ACPI mode */
+	vmm_put32(t + FADT_PM1A_EVT_BLK, POWER_PM1A_EVT_PORT);
+	vmm_put32(t + FADT_PM1A_CNT_BLK, POWER_PM1A_CNT_PORT);
+	t[FADT_PM1_EVT_LEN] = POWER_PM1_EVT_LEN;
+	t[FADT_PM1_CNT_LEN] = POWER_PM1_CNT_LEN;
+	vmm_put16(t + FADT_P_LVL2_LAT, FADT_NO_C2);
+	vmm_put16(t + FADT_P_LVL3_LAT, FADT_NO_C3);
+	t[FADT_CENTURY] = CMOS_CENTURY;
+	vmm_put16(t + FADT_IAPC_BOOT_ARCH,
+		  BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_NO_VGA);
+	vmm_put32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 |
+		  FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP);
+	gas_io(t + FADT_RESET_REG, POWER_RC_PORT, 1, GAS_ACCESS_BYTE);
+	t[FADT_RESET_VALUE] = RESET_VALUE;
+	vmm_put64(t + FADT_X_FIRMWARE_CTRL, facs);
+	vmm_put64(t + FADT_X_DSDT, dsdt);
+	gas_io(t + FADT_X_PM1A_EVT_BLK, POWER_PM1A_EVT_PORT,
+	       POWER_PM1_EVT_LEN, GAS_ACCESS_WORD);
+	gas_io(t + FADT_X_PM1A_CNT_BLK, POWER_PM1A_CNT_PORT,
+	       POWER_PM1_CNT_LEN, GAS_ACCESS_WORD);
+	seal(t);
+}
+
+static void write_facs(uint8_t *t)
+{
+	vmm_put_chars(t, "FACS", 4);
+	vmm_put32(t + 4, FACS_LEN);
+	t[32] = FACS_VERSION;
+}
+
+static uint8_t *madt_entry(struct acpi_area *a, uint8_t type, uint8_t len)
+{
+	uint8_t *e = a->buf + take(a, len, 1);
+
+	e[0] = type;
+	e[1] = len;
+	return e;
+}
+
+static void madt_override(struct acpi_area *a, uint8_t irq, uint32_t gsi,
+			  uint16_t flags)
+{
+	uint8_t *e = madt_entry(a, MADT_ISO, MADT_ISO_LEN);
+
+	e[2] = ISA_BUS;
+	e[3] = irq;
+	vmm_put32(e + 4, gsi);
+	vmm_put16(e + 8, flags);
+}
+
+/* The MADT at the end of the area; returns its offset. */
+static uint32_t write_madt(struct acpi_area *a, unsigned int nr_cpus,
+			   uint8_t ioapic_id, uint32_t ioapic_addr)
+{
+	uint32_t off = take(a, HDR_LEN + 8, 4);
+	uint8_t *e;
+
+	vmm_put32(a->buf + off + HDR_LEN, LAPIC_DEFAULT_BASE);
+	vmm_put32(a->buf + off + HDR_LEN + 4, MADT_PCAT_COMPAT);
+	for (unsigned int i = 0; i < nr_cpus; i++) {
+		e = madt_entry(a, MADT_LAPIC, MADT_LAPIC_LEN);
+		e[2] = (uint8_t)i;	/* ACPI processor UID */
+		e[3] = (uint8_t)i;	/* APIC ID */
+		vmm_put32(e + 4, MADT_LAPIC_ENABLED);
+	}
+	e = madt_entry(a, MADT_IOAPIC, MADT_IOAPIC_LEN);
+	e[2] = ioapic_id;
+	vmm_put32(e + 4, ioapic_addr);
+	vmm_put32(e + 8, 0);		/* GSI base */
+	madt_override(a, ISA_IRQ_PIT, GSI_PIT, MPS_INTI_CONFORMS);
+	madt_override(a, POWER_SCI_IRQ, POWER_SCI_IRQ, MPS_INTI_HIGH_LEVEL);
+	e = madt_entry(a, MADT_LAPIC_NMI, MADT_LAPIC_NMI_LEN);
+	e[2] = MADT_ALL_PROCESSORS;
+	vmm_put16(e + 3, MPS_INTI_CONFORMS);
+	e[5] = LAPIC_LINT1;
+	header(a->buf + off, "APIC", a->len - off, MADT_REVISION);
+	seal(a->buf + off);
+	return off;
+}
+
+static uint32_t write_dsdt(struct acpi_area *a)
+{
+	static const uint8_t aml[] = {
+		AML_NAME_OP, '_', 'S', '5', '_',
+		AML_PACKAGE_OP, 8,	/* PkgLength: itself to the end */
+		4,			/* NumElements */
+		AML_BYTE_PREFIX, POWER_SLP_TYP_S5,	/* SLP_TYPa */
+		AML_BYTE_PREFIX, POWER_SLP_TYP_S5,	/* SLP_TYPb */
+		AML_ZERO_OP, AML_ZERO_OP,		/* reserved */
+	};
+	uint32_t off = take(a, HDR_LEN + sizeof(aml), 4);
+
+	for (size_t i = 0; i < sizeof(aml); i++)
+		a->buf[off + HDR_LEN + i] = aml[i];
+	header(a->buf + off, "DSDT", HDR_LEN + sizeof(aml), DSDT_REVISION);
+	seal(a->buf + off);
+	return off;
+}
+
+enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
+			    uint8_t ioapic_id, uint32_t ioapic_addr)
+{
+	struct acpi_area a;
+	uint32_t rsdp, rsdt, facs, fadt, madt, dsdt;
+	const uint32_t base = BOOT_ACPI_ADDR;
+
+	if (nr_cpus == 0 || nr_cpus > ACPI_MAX_CPUS || ioapic_id < nr_cpus)
+		return BOOT_UNSUPPORTED;
+	vmm_zero(&a, sizeof(a));
+	rsdp = take(&a, RSDP_LEN, 16);
+	rsdt = take(&a, HDR_LEN + RSDT_ENTRIES * 4, 4);
+	facs = take(&a, FACS_LEN, FACS_ALIGN);
+	fadt = take(&a, FADT_LEN, 4);
+	dsdt = write_dsdt(&a);
+	madt = write_madt(&a, nr_cpus, ioapic_id, ioapic_addr);
+
+	write_facs(a.buf + facs);
+	write_fadt(a.buf + fadt, base + facs, base + dsdt);
+	header(a.buf + rsdt, "RSDT", HDR_LEN + RSDT_ENTRIES * 4, 1);
+	vmm_put32(a.buf + rsdt + HDR_LEN, base + fadt);
+	vmm_put32(a.buf + rsdt + HDR_LEN + 4, base + madt);
+	seal(a.buf + rsdt);
+
+	vmm_put_chars(a.buf + rsdp, RSDP_SIGNATURE, 8);
+	vmm_put_chars(a.buf + rsdp + 9, ACPI_OEM_ID, 6);
+	a.buf[rsdp + 15] = 0;		/* revision 0: ACPI 1.0 RSDP */
+	vmm_put32(a.buf + rsdp + 16, base + rsdt);
+	a.buf[rsdp + 8] = vmm_checksum8(a.buf + rsdp, RSDP_LEN);
+
+	if (!mem->write(mem->ctx, base, a.buf, a.len))
+		return BOOT_MEM_FAILED;
+	return BOOT_OK;
+}
