@@ -16,7 +16,9 @@ took=$(( $(date +%s) - start ))
 grep -q "hang: started" "$results/hang/cos-console.log" ||
 	{ echo "FAIL: COS console log not kept"; exit 1; }
 [ -f "$results/hang/vmkernel-com2.log" ] || { echo "FAIL: COM2 log not kept"; exit 1; }
-echo "ok: hung scenario killed after ${took}s, logs kept"
+grep -q "^=== cpu 1" "$results/hang/cpus-at-timeout.txt" && grep -q "EIP=" "$results/hang/cpus-at-timeout.txt" ||
+	{ echo "FAIL: no per-CPU state in cpus-at-timeout.txt"; cat "$results/hang/cpus-at-timeout.txt"; exit 1; }
+echo "ok: hung scenario killed after ${took}s, logs and each CPU's state kept"
 
 bad=$results/bad.sh
 printf 'echo "bad: exiting 7"\nexit 7\n' > "$bad"
