@@ -22,7 +22,7 @@ if insmod "$VMK_MODULES/vmkload.ko" mem_mb=200; then
 	if vmkctl vm register /lib/vmk/guests/demo.vmx && vmkctl vm start demo; then
 		echo "A VM 'demo' (Debian's 686-pae kernel, 2 vCPUs, 128 MiB) is booting."
 		echo "Its serial console: vmkctl vm console demo   (Ctrl-] detaches, the VM runs on)"
-		echo "Also: vmkctl vm list | info demo | reset demo | kill demo;"
+		echo "Also: vmkctl vm list | info demo | stop demo | reset demo | kill demo;"
 		echo "vmkctl unload --force powers VMs off and unloads. docs/operator-guide.md has it all."
 	fi
 else

@@ -70,8 +70,11 @@
 /* EBX = id, ESI = msg: boot the loaded images; memory is taken now. */
 #define VMK_HC_VM_POWER_ON	8
 /*
- * EBX = id: ask the guest to shut down (graceful). VMK_NOT_SUPPORTED while
- * the virtual platform has no ACPI power button (use KILL).
+ * EBX = id, ESI = msg: ask the guest to shut down (graceful): press its
+ * ACPI power button and return; the VM goes OFF when the guest powers off.
+ * VMK_NOT_SUPPORTED with a sentence when the guest has not enabled the
+ * button (no ACPI OS, or not booted that far: use KILL), VMK_BAD_PARAM
+ * when the VM is not running.
  */
 #define VMK_HC_VM_STOP		9
 /* EBX = id: power off now; every page of guest memory goes back. */

@@ -49,7 +49,6 @@
 #define FADT_FLAGS		112
 #define FADT_RESET_REG		116
 #define FADT_RESET_VALUE	128
-#define FADT_X_FIRMWARE_CTRL	132
 #define FADT_X_DSDT		140
 #define FADT_X_PM1A_EVT_BLK	148
 #define FADT_X_PM1A_CNT_BLK	172
@@ -168,7 +167,7 @@ static void write_fadt(uint8_t *t, uint32_t facs, uint32_t dsdt)
 		  FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP);
 	gas_io(t + FADT_RESET_REG, POWER_RC_PORT, 1, GAS_ACCESS_BYTE);
 	t[FADT_RESET_VALUE] = RESET_VALUE;
-	vmm_put64(t + FADT_X_FIRMWARE_CTRL, facs);
+	/* X_FIRMWARE_CTRL stays 0: it must when FIRMWARE_CTRL is set (§5.2.9) */
 	vmm_put64(t + FADT_X_DSDT, dsdt);
 	gas_io(t + FADT_X_PM1A_EVT_BLK, POWER_PM1A_EVT_PORT,
 	       POWER_PM1_EVT_LEN, GAS_ACCESS_WORD);

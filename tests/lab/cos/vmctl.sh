@@ -71,7 +71,7 @@ vm_make_linux_vmx() {
 	_lf=$1 _ln=$2 _lm=$3 _lv=$4
 	shift 4
 	vm_make_vmx "$_lf" "$_ln" "$_lm" "$_lv" $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
-		"console=ttyS0 acpi=off" "$@"
+		"console=ttyS0" "$@"
 }
 
 # vm_make_guest_vmx FILE NAME TEST-GUEST [EXTRA-LINE]...: a tests/guest
