@@ -5,7 +5,9 @@
 # guest's handler shuts it down (its console says so), and the VM ends off
 # with reason "guest powered off" and no memory held. A Multiboot guest
 # without ACPI (cpu_spin) never enables the button: `vmkctl vm stop` is
-# refused with a sentence naming the way out, and it keeps running.
+# refused with a sentence naming the way out, and it keeps running. A
+# guest whose handler is gone ignores the press: vm stop gives up after its
+# timeout with exit 3 and the VM runs on.
 # timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
@@ -41,6 +43,20 @@ expect "the vmkernel log has the press" vmk_log_has "'linux': power button press
 vmkctl vm stop linux > /tmp/stop-off.txt 2>&1 && fail "vm stop of an off VM succeeded"
 cat /tmp/stop-off.txt
 expect "stop of an off VM says it is not running" grep -q "is not running" /tmp/stop-off.txt
+
+# A guest that ignores the button: vm stop gives up after its timeout (exit 3).
+expect "start the Linux guest again" vmkctl vm start linux
+vm_console_expect "it reaches its shell again" linux 240 "vmk-guest: shell ready"
+vm_console_expect "its power button reader is stopped" linux 60 "reader-gone-0" \
+	'kill $(pidof dd); sleep 1; echo reader-gone-$(pidof dd | wc -w)\n'
+vmkctl vm stop linux --timeout 5 > /tmp/stop-ignored.txt 2>&1
+rc=$?
+cat /tmp/stop-ignored.txt
+[ $rc = 3 ] || fail "vm stop of a guest that ignores the button exited $rc, not 3"
+expect "vm stop says it did not stop in time" grep -q "still running after 5 s" /tmp/stop-ignored.txt
+expect "the guest that ignored the button runs on" test "$(vm_field linux state)" = running
+vm_console_expect "and still runs commands" linux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
+expect "kill ends it" vmkctl vm kill linux
 
 vm_make_guest_vmx /tmp/spin.vmx spin cpu_spin
 vm_up spin /tmp/spin.vmx
