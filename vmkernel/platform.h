@@ -25,26 +25,45 @@ int strcmp(const char *a, const char *b);
 #define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 
-/* A test-and-set spinlock; the vmkernel runs with interrupts off. */
+/*
+ * A ticket spinlock; the vmkernel runs with interrupts off. Fair: CPUs get
+ * the lock in the order they asked, so a vCPU world that exits on every
+ * port write and retakes vm->lock each time cannot keep the COS's
+ * `vmkctl vm info` (which needs the same lock) waiting.
+ */
 struct spinlock {
-	volatile uint32_t locked;
+	union {
+		uint32_t word;
+		struct {
+			uint16_t owner;		/* the ticket being served */
+			uint16_t next;		/* the next ticket handed out */
+		} t;
+	};
 };
 
 static inline void spin_lock(struct spinlock *l)
 {
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (l->locked)
-			__builtin_ia32_pause();
+	uint16_t me = __atomic_fetch_add(&l->t.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->t.owner, __ATOMIC_ACQUIRE) != me)
+		__builtin_ia32_pause();
 }
 
 static inline bool spin_trylock(struct spinlock *l)
 {
-	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+	uint32_t old = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+	uint16_t owner = (uint16_t)old, next = (uint16_t)(old >> 16);
+
+	if (owner != next)
+		return false;
+	return __atomic_compare_exchange_n(&l->word, &old,
+					   old + (1u << 16), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->t.owner, (uint16_t)(l->t.owner + 1), __ATOMIC_RELEASE);
 }
 
 #endif /* VMKERNEL_PLATFORM_H */

@@ -6,12 +6,12 @@
 # vmkernel.
 # The COS, the vmkernel and a cpu_spin witness VM keep running
 # (tests/lab/cos/vmctl.sh, vm_hostile_check).
-# timeout: 1200
+# timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/vmctl.sh
 
 expect "insmod vmkload takes over" vmk_load mem_mb=64
-vm_hostile_check io-garbage hostile_io_garbage 300 "every port but the reset and power ports done"
+vm_hostile_check io-garbage hostile_io_garbage 20 "every port but the reset and power ports done"
 expect "vmkctl unload --force ends the rest" vmkctl unload --force

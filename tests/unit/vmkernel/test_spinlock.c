@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The vmkernel's ticket spinlock (vmkernel/platform.h): exclusion under
+ * contention, trylock, and tickets that wrap around. */
+#include <pthread.h>
+#include "tests/unit/check_run.h"
+#include "vmkernel/platform.h"
+
+#define THREADS		4
+#define ROUNDS		200000
+
+static struct spinlock lock;
+static volatile uint32_t counter;
+
+static void *hammer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ROUNDS; i++) {
+		spin_lock(&lock);
+		counter = counter + 1;	/* not atomic: only the lock protects it */
+		spin_unlock(&lock);
+	}
+	return NULL;
+}
+
+START_TEST(test_threads_exclude_each_other)
+{
+	pthread_t t[THREADS];
+
+	memset(&lock, 0, sizeof(lock));
+	counter = 0;
+	for (int i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, hammer, NULL), 0);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_uint_eq(counter, THREADS * ROUNDS);
+	ck_assert(spin_trylock(&lock));		/* everything was released */
+}
+END_TEST
+
+START_TEST(test_trylock_fails_while_held_and_succeeds_after)
+{
+	struct spinlock l = { 0 };
+
+	ck_assert(spin_trylock(&l));
+	ck_assert(!spin_trylock(&l));
+	spin_unlock(&l);
+	spin_lock(&l);
+	ck_assert(!spin_trylock(&l));
+	spin_unlock(&l);
+	ck_assert(spin_trylock(&l));
+	spin_unlock(&l);
+}
+END_TEST
+
+START_TEST(test_tickets_wrap_around)
+{
+	struct spinlock l = { 0 };
+
+	for (uint32_t i = 0; i < 70000; i++) {	/* more than 16-bit tickets */
+		if (i % 2)
+			spin_lock(&l);
+		else
+			ck_assert(spin_trylock(&l));
+		ck_assert(!spin_trylock(&l));
+		spin_unlock(&l);
+	}
+	ck_assert(spin_trylock(&l));
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("spinlock");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_threads_exclude_each_other);
+	tcase_add_test(tc, test_trylock_fails_while_held_and_succeeds_after);
+	tcase_add_test(tc, test_tickets_wrap_around);
+	return check_run("vmkernel spinlock", tc);
+}
