@@ -119,6 +119,18 @@ static void fill_boot_info(struct vmk_machine *m)
 		bi->chunk_pa[i] = m->mem.chunk_pa[i];
 }
 
+/* What kernel_read_file_from_path()'s error means for the operator. */
+static const char *read_error(ssize_t err)
+{
+	switch (err) {
+	case -ENOENT: return "no such file";
+	case -EACCES: return "permission denied";
+	case -EFBIG: return "larger than the vmkernel's address range";
+	case -EINVAL: return "empty or not a regular file";
+	default: return "read failed";
+	}
+}
+
 static int load(struct vmk_machine *m)
 {
 	unsigned long tramp = vmk_tramp_page();
@@ -133,7 +145,8 @@ static int load(struct vmk_machine *m)
 	n = kernel_read_file_from_path(image, 0, &buf, VMKLOAD_MAX_IMAGE, &size,
 				       READING_FIRMWARE);
 	if (n < 0) {
-		pr_err("vmkload: cannot read image %s: error %zd\n", image, n);
+		pr_err("vmkload: cannot read image %s: %s (error %zd)\n", image,
+		       read_error(n), n);
 		return n;
 	}
 	ret = vmk_image_parse(buf, n, &img, err, sizeof(err));
