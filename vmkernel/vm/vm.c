@@ -642,20 +642,32 @@ static vmk_status_t hc_kill(struct hc_call *c)
 	return VMK_OK;
 }
 
-static vmk_status_t hc_reset(struct hc_call *c)
+/* The RUNNING VM named by arg 0, returned with vm->lock held; else why not. */
+static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 {
 	struct vm *vm = vm_get(c->arg[0]);
-	vmk_status_t st = VMK_OK;
 
 	if (!vm)
 		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
-	if (vm->state != VMK_VM_STATE_RUNNING)
-		st = fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
-	else
-		vm_request_reset_locked(vm);
+	if (vm->state != VMK_VM_STATE_RUNNING) {
+		spin_unlock(&vm->lock);
+		return fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+	}
+	*out = vm;
+	return VMK_OK;
+}
+
+static vmk_status_t hc_reset(struct hc_call *c)
+{
+	struct vm *vm;
+	vmk_status_t st = lock_running(c, &vm);
+
+	if (st != VMK_OK)
+		return st;
+	vm_request_reset_locked(vm);
 	spin_unlock(&vm->lock);
-	return st;
+	return VMK_OK;
 }
 
 static vmk_status_t hc_destroy(struct hc_call *c)
@@ -794,24 +806,22 @@ static vmk_status_t hc_console_write(struct hc_call *c)
  */
 static vmk_status_t hc_stop(struct hc_call *c)
 {
-	struct vm *vm = vm_get(c->arg[0]);
-	vmk_status_t st = VMK_OK;
+	struct vm *vm;
+	vmk_status_t st = lock_running(c, &vm);
+	bool pressed;
 
-	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
-	spin_lock(&vm->lock);
-	if (vm->state != VMK_VM_STATE_RUNNING)
-		st = fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
-	else if (!power_button_press(&vm->dev.power))
-		st = fail(c, VMK_NOT_SUPPORTED,
-			  "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
-			  vm->cfg.name);
-	else
+	if (st != VMK_OK)
+		return st;
+	pressed = power_button_press(&vm->dev.power);
+	if (pressed)
 		vm_wake_vcpus_locked(vm, false);	/* the SCI */
 	spin_unlock(&vm->lock);
-	if (st == VMK_OK)
-		log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
-	return st;
+	if (!pressed)
+		return fail(c, VMK_NOT_SUPPORTED,
+			    "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
+			    vm->cfg.name);
+	log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
+	return VMK_OK;
 }
 
 typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);
