@@ -105,8 +105,6 @@ struct vm_devices {
 	unsigned int nr_pio, nr_mmio;
 	struct vdev_range pio[VDEV_MAX_PIO_RANGES];
 	struct vdev_range mmio[VDEV_MAX_MMIO_RANGES];
-	uint32_t isa_irq_level;		/* bit n: level of ISA IRQ line n */
-	uint32_t gsi_level;		/* bit n: level of IOAPIC input n */
 
 	struct pic8259 pic;
 	struct pit8254 pit;
