@@ -5,8 +5,11 @@
 #include "tests/unit/check_run.h"
 #include "vmkernel/platform.h"
 
-#define THREADS		4
-#define ROUNDS		200000
+/* Few rounds: a ticket lock hands over in order, so on an oversubscribed
+ * host each handover may wait for a descheduled thread. */
+#define THREADS		2
+#define ROUNDS		3000
+#define WIDEN		200	/* loops inside the critical section */
 
 static struct spinlock lock;
 static volatile uint32_t counter;
@@ -15,8 +18,14 @@ static void *hammer(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < ROUNDS; i++) {
+		uint32_t seen;
+
 		spin_lock(&lock);
-		counter = counter + 1;	/* not atomic: only the lock protects it */
+		/* Read, wait, write: without exclusion updates get lost. */
+		seen = counter;
+		for (volatile int j = 0; j < WIDEN; j++)
+			;
+		counter = seen + 1;
 		spin_unlock(&lock);
 	}
 	return NULL;
@@ -72,7 +81,7 @@ int main(void)
 {
 	TCase *tc = tcase_create("spinlock");
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_threads_exclude_each_other);
 	tcase_add_test(tc, test_trylock_fails_while_held_and_succeeds_after);
 	tcase_add_test(tc, test_tickets_wrap_around);
