@@ -580,6 +580,11 @@ static void handle_exit(struct vm_vcpu *v)
 		return;
 	case SVM_EXIT_SHUTDOWN:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
+		/* For the developer: what the guest had when it gave up. */
+		log_info("vm %u vcpu %u shutdown: cr0 %x idtr %x/%x injected %x exitintinfo %llx cpu %u",
+			 vm->id, v->index, (uint32_t)c->cr0, (uint32_t)c->idtr.base,
+			 c->idtr.limit, v->inj_event,
+			 (unsigned long long)c->exit_int_info, v->last_cpu - 1);
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: triple fault (shutdown) at rip %x",
 			       v->index, (uint32_t)c->rip);

@@ -553,26 +553,30 @@ void sched_start(struct world *w)
 	spin_unlock(&rq->lock);
 }
 
+/*
+ * Done only once no CPU has w as its current world: a world that blocked is
+ * still in its run function (and the scheduler loop still charges it)
+ * until its CPU switches away, so its slot must not be reused before.
+ */
 void sched_remove(struct world *w)
 {
 	w->dying = true;
 	for (;;) {
 		struct runq *rq = lock_world_rq(w);
-		enum world_state st = w->state;
 
-		if (st == WORLD_READY)
-			rq_dequeue(rq, w, vmk_time_ns());
-		if (w->wake_at)
-			sleeper_unlink(rq, w);
-		if (st != WORLD_RUNNING) {
+		if (rq->current != w) {
+			if (w->state == WORLD_READY)
+				rq_dequeue(rq, w, vmk_time_ns());
+			if (w->wake_at)
+				sleeper_unlink(rq, w);
 			w->state = WORLD_DEAD;
 			spin_unlock(&rq->lock);
 			return;
 		}
-		/* Running on another CPU: make it leave, wait until it has. */
+		/* On its CPU (another one: never from its own run): make it leave. */
 		resched(rq);
 		spin_unlock(&rq->lock);
-		while (w->state == WORLD_RUNNING)
+		while (__atomic_load_n(&rq->current, __ATOMIC_ACQUIRE) == w)
 			__builtin_ia32_pause();
 	}
 }
