@@ -70,6 +70,9 @@ struct runq {
 	uint64_t idle_ns;
 	volatile bool need_resched;
 	bool leaving;			/* going back to native Linux */
+	bool long_tick;			/* the borrowed timer is armed beyond
+					   TIMER_TICK_US: a new READY world
+					   needs a reschedule to shorten it */
 };
 
 static struct runq rqs[VMK_MAX_CPUS];
@@ -265,8 +268,12 @@ static void refresh_period(const struct runq *rq, struct world *w)
 	}
 }
 
+static void resched(struct runq *rq);
+
 static void rq_enqueue(struct runq *rq, struct world *w, uint64_t now)
 {
+	if (rq->long_tick && w != rq->current)
+		resched(rq);	/* its wait must be measured in short ticks */
 	refresh_period(rq, w);
 	w->state = WORLD_READY;
 	w->cpu = rq_cpu(rq);
@@ -610,10 +617,45 @@ bool sched_resched_pending(void)
 
 /* --- interrupts --- */
 
+/*
+ * When the borrowed timer must fire next (rq->lock held): in a tick while
+ * worlds wait for this CPU, else at the first of the COS's deadline, a
+ * sleeper's deadline, and the end of the running world's limit budget or
+ * period, and at least every TIMER_LONG_TICK_US. A CPU that runs one
+ * guest alone thus takes ~100 timer exits a second, not 1000.
+ */
+static uint32_t tick_us(struct runq *rq, uint64_t now)
+{
+	const struct world *w, *cur = rq->current;
+	uint64_t ns = (uint64_t)TIMER_LONG_TICK_US * 1000, t;
+	uint32_t us;
+
+	if (rq->nready) {
+		rq->long_tick = false;
+		return TIMER_TICK_US;
+	}
+	for (w = rq->sleepers; w; w = w->sleep_next)
+		ns = MIN(ns, w->wake_at > now ? w->wake_at - now : 0);
+	ns = MIN(ns, timer_cos_deadline_ns(rq_cpu(rq)));
+	if (cur && cur != rq->idle && cur->sv.period_max != UINT64_MAX) {
+		t = cur->sv.period_max > cur->sv.period_used ?
+		    cur->sv.period_max - cur->sv.period_used : 0;
+		ns = MIN(ns, t);
+		t = rq->period_start + SCHED_PERIOD_NS;
+		ns = MIN(ns, t > now ? t - now : 0);
+	}
+	us = (uint32_t)(ns / 1000);
+	if (us < TIMER_MIN_TICK_US)
+		us = TIMER_MIN_TICK_US;
+	rq->long_tick = us > TIMER_TICK_US;
+	return us;
+}
+
 static void tick(uint32_t cpu)
 {
 	struct runq *rq = &rqs[cpu];
 	bool wake_cos;
+	uint32_t us;
 
 	spin_lock(&rq->lock);
 	evaluate(rq, vmk_time_ns());
@@ -622,6 +664,12 @@ static void tick(uint32_t cpu)
 	spin_unlock(&rq->lock);
 	if (wake_cos)
 		sched_wake(rq->cos);
+	if (!timer_borrowed(cpu))
+		return;
+	spin_lock(&rq->lock);
+	us = tick_us(rq, vmk_time_ns());
+	spin_unlock(&rq->lock);
+	timer_rearm(cpu, us);
 }
 
 void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector)
@@ -740,6 +788,7 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 	for (;;) {
 		struct world *next;
 		uint64_t now = vmk_time_ns();
+		uint32_t tick_at;
 
 		give_back_if_panicked(cpu);
 		spin_lock(&rq->lock);
@@ -749,19 +798,27 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 			spin_lock(&rq->lock);
 		}
 		next = switch_to(rq, now);
-		spin_unlock(&rq->lock);
 		/*
 		 * The LAPIC timer: the COS's while its vCPU runs here, the
 		 * vmkernel's tick while another world does (timer.h). The idle
-		 * world leaves it as it is: a COS timer wakes the COS.
+		 * world leaves it as it is (a COS timer wakes the COS) unless
+		 * sleepers, worlds past their limit waiting for the next
+		 * period, or a COS deadline it holds already need the tick.
 		 */
+		tick_at = 0;
+		if (next->type == WORLD_COS) {
+			rq->long_tick = false;
+		} else if (next->type != WORLD_IDLE || rq->sleepers || rq->nready ||
+			   timer_borrowed(cpu)) {
+			timer_cos_out(cpu);	/* its deadline counts in tick_us */
+			tick_at = tick_us(rq, now);
+		}
+		spin_unlock(&rq->lock);
 		if (next->type == WORLD_COS) {
 			intr_cos_return(cpu);
 			timer_cos_in(cpu);
-		} else if (next->type != WORLD_IDLE || rq->sleepers || rq->nready) {
-			/* Sleepers, and worlds past their limit that wait for
-			 * the next period, need the tick too. */
-			timer_cos_out(cpu);
+		} else if (tick_at) {
+			timer_rearm(cpu, tick_at);
 		}
 		next->ops->run(next);
 	}

@@ -190,12 +190,14 @@ void apic_timer_restore(const struct apic_timer_state *s)
 	apic_write(LAPIC_TMICT, count);
 }
 
-void apic_timer_periodic(uint32_t vector, uint32_t period_us)
+void apic_timer_oneshot(uint32_t vector, uint32_t us)
 {
+	uint64_t counts = timer_khz * us / 1000;
+
 	apic_write(LAPIC_TMICT, 0);
 	apic_write(LAPIC_TDCR, TDCR_DIV_1);
-	apic_write(LAPIC_LVTT, LAPIC_LVTT_PERIODIC | vector);
-	apic_write(LAPIC_TMICT, (uint32_t)(timer_khz * period_us / 1000));
+	apic_write(LAPIC_LVTT, vector);
+	apic_write(LAPIC_TMICT, counts > UINT32_MAX ? UINT32_MAX : counts ? (uint32_t)counts : 1);
 }
 
 void apic_timer_stop(void)

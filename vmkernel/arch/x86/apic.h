@@ -69,7 +69,8 @@ void apic_timer_restore(const struct apic_timer_state *s);
 /* TSC value at which a saved one-shot COS timer expires; 0 if none. */
 uint64_t apic_timer_deadline_tsc(const struct apic_timer_state *s);
 /* Periodic timer on vector every period_us (the vmkernel's tick). */
-void apic_timer_periodic(uint32_t vector, uint32_t period_us);
+/* One interrupt on vector after us microseconds (at least one count). */
+void apic_timer_oneshot(uint32_t vector, uint32_t us);
 void apic_timer_stop(void);
 
 #endif /* VMKERNEL_ARCH_X86_APIC_H */

@@ -20,10 +20,27 @@ void timer_cos_out(uint32_t cpu)
 
 	if (t->borrowed)
 		return;
-	apic_timer_save(&t->cos);
+	apic_timer_save(&t->cos);	/* masks it */
 	t->cos_deadline = apic_timer_deadline_tsc(&t->cos);
-	apic_timer_periodic(VEC_VMK_TIMER, TIMER_TICK_US);
 	t->borrowed = true;
+}
+
+void timer_rearm(uint32_t cpu, uint32_t tick_us)
+{
+	if (timers[cpu].borrowed)
+		apic_timer_oneshot(VEC_VMK_TIMER, tick_us);
+}
+
+uint64_t timer_cos_deadline_ns(uint32_t cpu)
+{
+	const struct timer_cpu *t = &timers[cpu];
+	uint64_t now = rdtsc(), khz = vmk_boot_info.tsc_khz;
+
+	if (!t->borrowed || !t->cos_deadline || !khz)
+		return UINT64_MAX;
+	if (now >= t->cos_deadline)
+		return 0;
+	return (t->cos_deadline - now) * 1000000 / khz;
 }
 
 void timer_cos_in(uint32_t cpu)

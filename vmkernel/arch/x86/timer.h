@@ -12,11 +12,24 @@
 
 #include "vmkernel/platform.h"
 
-/* The vmkernel's tick while it holds the timer. */
+/*
+ * The vmkernel's tick while it holds the timer: one-shot, every
+ * TIMER_TICK_US while worlds wait for this CPU, else at the next event it
+ * must see (the COS's deadline, a sleeper's, a limit's budget) but at
+ * least every TIMER_LONG_TICK_US (sched.c picks the interval).
+ */
 #define TIMER_TICK_US		1000
+#define TIMER_LONG_TICK_US	10000
+#define TIMER_MIN_TICK_US	20
 
-/* The COS vCPU leaves this CPU: take its timer, start the tick. */
+/* The COS vCPU leaves this CPU: take its timer (if not taken already);
+ * timer_rearm() then arms the tick. */
 void timer_cos_out(uint32_t cpu);
+/* While the timer is borrowed: the next tick in tick_us. */
+void timer_rearm(uint32_t cpu, uint32_t tick_us);
+/* ns from now to the COS's saved deadline (0: passed; UINT64_MAX: none or
+ * the timer is the COS's). */
+uint64_t timer_cos_deadline_ns(uint32_t cpu);
 /* The COS vCPU comes back: stop the tick, give it its timer back. */
 void timer_cos_in(uint32_t cpu);
 /* Does the vmkernel hold this CPU's timer now? */
