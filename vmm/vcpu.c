@@ -56,6 +56,7 @@ _Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
 #define CPUID_1_EDX_MCA		(1u << 14)
 #define CPUID_81_ECX_TOPOEXT	(1u << 22)
 #define CPUID_81_ECX_PERFCTR	(1u << 23)
+#define CPUID_87_EDX_INVTSC	(1u << 8)	/* invariant TSC */
 
 /* MSRs with a meaning for guests (APM vol. 2 appendix A, SDM vol. 4). */
 #define MSR_TSC			0x00000010
@@ -64,6 +65,8 @@ _Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
 #define MSR_SYSENTER_EIP	0x00000176
 #define MSR_STAR		0xc0000081
 #define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_K7_HWCR		0xc0010015
+#define HWCR_TSC_FREQ_SEL	(1ull << 24)	/* TSC counts at P0 frequency */
 #define MSR_LOG_MAX		8	/* unknown MSRs logged per vCPU */
 
 static uint32_t vm_msrpm_pa, vm_iopm_pa;
@@ -375,6 +378,16 @@ static void handle_cpuid(struct vm_vcpu *v)
 			r.ecx &= ~(CPUID_80000001_ECX_SVM | CPUID_81_ECX_TOPOEXT |
 				   CPUID_81_ECX_PERFCTR);
 			r.edx &= ~(CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA);
+		} else if (leaf == 0x80000007) {
+			/*
+			 * The vmkernel keeps its own time with the TSC and
+			 * assumes it runs at a constant rate on every CPU
+			 * (docs/architecture.md "Time"); guests, which read
+			 * the same TSC, are told so. Without it a Linux
+			 * guest on an AMD CPU with 2 vCPUs marks the TSC
+			 * unsynchronized and counts jiffies.
+			 */
+			r.edx |= CPUID_87_EDX_INVTSC;
 		} else if (leaf == 0x80000008) {
 			r.ecx = v->vm->cfg.vcpus - 1;
 		}
@@ -447,6 +460,11 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 		return true;
 	case MSR_VM_HSAVE_PA:
 		return false;
+	case MSR_K7_HWCR:
+		/* With the invariant TSC of CPUID 0x80000007: a constant rate. */
+		if (!write)
+			*val = HWCR_TSC_FREQ_SEL;
+		return true;
 	default:
 		/* Reads as zero, writes ignored: nothing of the host shows. */
 		if (v->msr_ignored++ < MSR_LOG_MAX)
@@ -664,18 +682,14 @@ void vm_wake_vcpus_locked(struct vm *vm, bool all)
 	}
 }
 
-/*
- * Block the halted vCPU's world until its next virtual timer event (or a
- * sched_wake() from a device, another vCPU or the COS's console).
- */
-static void block_halted(struct world *w, struct vm *vm)
+/* The VM's next virtual timer event on the scheduler's clock (0: none). */
+static uint64_t next_event_at(struct vm *vm)
 {
 	uint64_t next = vdev_next_event_ns(&vm->dev), now = vm_now_ns();
 
 	if (next == UINT64_MAX)
-		sched_block(w);
-	else
-		sched_block_until(w, vmk_time_ns() + (next > now ? next - now : 0) + 1);
+		return 0;
+	return vmk_time_ns() + (next > now ? next - now : 0) + 1;
 }
 
 /*
@@ -703,12 +717,15 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		}
 		if (v->state == VCPU_HALTED) {
 			if (!vcpu_has_work(v)) {
-				block_halted(w, vm);
+				/* Until its next timer event, or a sched_wake()
+				 * from a device, a sibling or the console. */
+				sched_block_until(w, next_event_at(vm));
 				return;
 			}
 			v->state = VCPU_RUNNABLE;
 		}
 		inject_pending(v);
+		sched_timer_hint(w, next_event_at(vm));
 		if (v->last_cpu != cpu + 1) {
 			c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* moved: §15.16.1 */
 			v->last_cpu = cpu + 1;

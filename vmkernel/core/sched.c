@@ -70,6 +70,7 @@ struct runq {
 	uint64_t idle_ns;
 	volatile bool need_resched;
 	bool leaving;			/* going back to native Linux */
+	uint64_t tick_at;		/* when the borrowed timer fires */
 	bool long_tick;			/* the borrowed timer is armed beyond
 					   TIMER_TICK_US: a new READY world
 					   needs a reschedule to shorten it */
@@ -632,11 +633,14 @@ static uint32_t tick_us(struct runq *rq, uint64_t now)
 
 	if (rq->nready) {
 		rq->long_tick = false;
+		rq->tick_at = now + (uint64_t)TIMER_TICK_US * 1000;
 		return TIMER_TICK_US;
 	}
 	for (w = rq->sleepers; w; w = w->sleep_next)
 		ns = MIN(ns, w->wake_at > now ? w->wake_at - now : 0);
 	ns = MIN(ns, timer_cos_deadline_ns(rq_cpu(rq)));
+	if (cur && cur->event_at)
+		ns = MIN(ns, cur->event_at > now ? cur->event_at - now : 0);
 	if (cur && cur != rq->idle && cur->sv.period_max != UINT64_MAX) {
 		t = cur->sv.period_max > cur->sv.period_used ?
 		    cur->sv.period_max - cur->sv.period_used : 0;
@@ -648,7 +652,26 @@ static uint32_t tick_us(struct runq *rq, uint64_t now)
 	if (us < TIMER_MIN_TICK_US)
 		us = TIMER_MIN_TICK_US;
 	rq->long_tick = us > TIMER_TICK_US;
+	rq->tick_at = now + (uint64_t)us * 1000;
 	return us;
+}
+
+void sched_timer_hint(struct world *w, uint64_t at_ns)
+{
+	uint32_t cpu = this_cpu();
+	struct runq *rq = &rqs[cpu];
+	uint64_t now;
+	uint32_t us;
+
+	w->event_at = at_ns;
+	if (!at_ns || at_ns >= rq->tick_at || !timer_borrowed(cpu))
+		return;
+	now = vmk_time_ns();
+	us = at_ns > now ? (uint32_t)MIN((at_ns - now) / 1000, TIMER_LONG_TICK_US) : 0;
+	if (us < TIMER_MIN_TICK_US)
+		us = TIMER_MIN_TICK_US;
+	rq->tick_at = now + (uint64_t)us * 1000;
+	timer_rearm(cpu, us);
 }
 
 static void tick(uint32_t cpu)

@@ -53,6 +53,15 @@ void sched_start(struct world *w);
  */
 bool sched_should_yield(void);
 
+/*
+ * From a world's run function before it enters its guest: the guest's next
+ * timer event (vmk_time_ns clock, 0: none). The CPU's tick, which may be
+ * armed up to 10 ms ahead when nothing else wants the CPU, fires by then,
+ * so the guest gets its timer interrupt on time although it runs without
+ * exits.
+ */
+void sched_timer_hint(struct world *w, uint64_t at_ns);
+
 /* Cheaper check for loops that spin with interrupts on (no evaluation). */
 bool sched_resched_pending(void);
 

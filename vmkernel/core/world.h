@@ -78,6 +78,8 @@ struct world {
 	struct world *rq_next;		/* run-queue link */
 	struct world *sleep_next;	/* blocked with a deadline: link */
 	uint64_t wake_at;		/* that deadline (vmk_time_ns), 0: none */
+	uint64_t event_at;		/* its guest's next timer event while it
+					   runs (sched_timer_hint), 0: none */
 	uint32_t vcpu;			/* index within its group */
 	bool dying;			/* world_destroy() in progress */
 	bool in_use;

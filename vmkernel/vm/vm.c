@@ -254,6 +254,24 @@ static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
 	return VMK_OK;
 }
 
+/*
+ * A Linux guest cannot calibrate its TSC against the virtual PIT: every
+ * port read is an exit (tens of microseconds under TCG), so Linux gives up
+ * ("Unable to calibrate against PIT"), marks the TSC unstable and keeps
+ * time by counting timer interrupts. The vmkernel knows the TSC's rate
+ * (guests read the physical TSC) and hands it over the way the kernel
+ * documents for this case, tsc_early_khz=, unless the .vmx's command line
+ * sets it already.
+ */
+static const char *linux_cmdline(struct vm *vm)
+{
+	if (strstr(vm->cmdline, "tsc_early_khz=") || !vmk_boot_info.tsc_khz)
+		return vm->cmdline;
+	fmt_snprintf(vm->boot_cmdline, sizeof(vm->boot_cmdline), "%s%stsc_early_khz=%u",
+		     vm->cmdline, vm->cmdline[0] ? " " : "", vmk_boot_info.tsc_khz);
+	return vm->boot_cmdline;
+}
+
 /* Devices reset, images loaded into RAM, vCPUs at their boot state. */
 static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 {
@@ -281,7 +299,7 @@ static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 			.kernel = kernel, .kernel_len = vm->stage[0].size,
 			.initrd = vm->stage[1].size ? initrd : NULL,
 			.initrd_len = vm->stage[1].size,
-			.cmdline = vm->cmdline,
+			.cmdline = linux_cmdline(vm),
 		};
 		r = linux_boot_load(&mem, &a);
 	} else {

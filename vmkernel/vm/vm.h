@@ -76,6 +76,7 @@ struct vm {
 	/* images staged by VMK_HC_VM_LOAD (kernel, initrd in windows) */
 	struct vm_stage stage[2];
 	char cmdline[VM_CMDLINE_MAX];
+	char boot_cmdline[VM_CMDLINE_MAX];	/* what a Linux guest gets */
 
 	/* guest memory while powered on */
 	uint32_t nchunks;
