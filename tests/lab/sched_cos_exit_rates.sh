@@ -2,7 +2,7 @@
 # The cost of owning the physical interrupt path: exits per second of the
 # COS vCPUs, idle and under the lab workload, by kind (printed as
 # "measured: ..."), while the workload passes.
-# timeout: 600
+# timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -4,7 +4,7 @@
 # COS runs a workload next to them; a 25% limit holds within 5 percentage
 # points next to an unlimited spinner and alone; an impossible reservation
 # is refused. Times come from `vmkctl status` (the vmkernel's TSC clock).
-# timeout: 900
+# timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

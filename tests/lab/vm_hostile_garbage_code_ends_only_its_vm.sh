@@ -4,7 +4,7 @@
 # round): whatever the garbage does must stay in its VM. The COS, the
 # vmkernel and a cpu_spin witness VM keep running (tests/lab/cos/vmctl.sh,
 # vm_hostile_check); then eight more seeds.
-# timeout: 1200
+# timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

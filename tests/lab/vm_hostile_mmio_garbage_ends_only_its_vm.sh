@@ -5,12 +5,12 @@
 # take the garbage, and an access outside RAM and devices ends only this VM,
 # with the reason. The COS, the vmkernel and a cpu_spin witness VM keep
 # running (tests/lab/cos/vmctl.sh, vm_hostile_check).
-# timeout: 1200
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/vmctl.sh
 
 expect "insmod vmkload takes over" vmk_load mem_mb=64
-vm_hostile_check mmio-garbage hostile_mmio_garbage 300 "IOAPIC done"
+vm_hostile_check mmio-garbage hostile_mmio_garbage 60 "IOAPIC done"
 expect "vmkctl unload --force ends the rest" vmkctl unload --force

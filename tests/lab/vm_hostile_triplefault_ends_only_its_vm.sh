@@ -3,7 +3,7 @@
 # purpose (empty IDT, then UD2): the SHUTDOWN intercept must end this VM in
 # state error with the reason. The COS, the vmkernel and a cpu_spin witness
 # VM keep running (tests/lab/cos/vmctl.sh, vm_hostile_check).
-# timeout: 1200
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

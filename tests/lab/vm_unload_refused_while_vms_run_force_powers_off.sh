@@ -4,7 +4,7 @@
 # a reference per VM, and dmesg names the VMs), both VMs keep running;
 # `vmkctl unload --force` powers them off and unloads, the machine is back
 # under Linux and the vmkernel loads again afterwards.
-# timeout: 900
+# timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -6,7 +6,7 @@
 # use; `reboot` in the guest restarts it (power-ons 2), `poweroff` in the
 # guest stops it (state off, reason in info and the vmkernel log); start
 # again, kill, unregister, then unload works.
-# timeout: 1500
+# timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

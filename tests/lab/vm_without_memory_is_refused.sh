@@ -2,7 +2,7 @@
 # Admission control: a VM whose memory the vmkernel pool cannot give is
 # refused at power on with a message that says what it needs, what is free
 # and what to do; nothing is left allocated, and a VM that fits still runs.
-# timeout: 600
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
