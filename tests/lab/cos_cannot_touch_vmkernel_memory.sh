@@ -2,7 +2,7 @@
 # The COS's nested page table leaves the vmkernel's pages out: a COS module
 # that reads and writes one of them sees the sink page, the vmkernel logs
 # the attempt, and both run on.
-# timeout: 300
+# timeout: 180
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

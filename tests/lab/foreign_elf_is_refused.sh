@@ -3,7 +3,7 @@
 # COS's busybox) and the vmkernel image marked as 64-bit and as x86-64. Each
 # time insmod fails with one clear line and Linux is as before; the real
 # image then still loads.
-# timeout: 600
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

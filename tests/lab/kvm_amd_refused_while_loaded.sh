@@ -2,7 +2,7 @@
 # While the vmkernel owns SVM, modprobe kvm_amd fails cleanly (an error, no
 # oops, no kvm_amd module, no /dev/kvm, the vmkernel still running); after
 # the unload kvm_amd loads and offers /dev/kvm.
-# timeout: 600
+# timeout: 180
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

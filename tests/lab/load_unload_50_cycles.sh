@@ -4,7 +4,7 @@
 # running on every CPU, and unloads; the workload passes throughout, the
 # kernel logs no oops or warning, and MemFree after the last unload is
 # within 1 MiB of MemFree before the first load.
-# timeout: 1500
+# timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

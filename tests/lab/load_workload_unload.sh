@@ -4,7 +4,7 @@
 # and the 60-s COS workload (processes, memory, disk, network, timers on each
 # CPU) passes; after the unload the signature is gone, SVM is visible again and
 # the same workload passes on plain Linux.
-# timeout: 900
+# timeout: 600
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -2,7 +2,7 @@
 # On a CPU with SVM but without nested paging, insmod fails with one clear
 # line, nothing stays loaded and Linux has its memory back.
 # (A CPU without SVM at all: no_svm_cpu_is_refused.sh.)
-# timeout: 300
+# timeout: 180
 # kernel: built
 # cpu: EPYC,-npt
 . /lib/vmk/lab.sh

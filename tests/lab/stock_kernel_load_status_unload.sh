@@ -2,7 +2,7 @@
 # vmkload built against Debian's stock 686-pae kernel loads there, vmkctl
 # status shows the vmkernel on every CPU with the COS world, a COS workload
 # runs, and it unloads.
-# timeout: 600
+# timeout: 300
 # kernel: stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

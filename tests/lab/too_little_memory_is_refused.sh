@@ -2,7 +2,7 @@
 # Asking for too little vmkernel memory is refused: mem_mb=0 and mem_mb=4
 # (below the loader's minimum). Each time insmod fails with one line naming
 # the parameter, Linux is as before, and the default load still works.
-# timeout: 600
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -5,7 +5,7 @@
 # the same way.
 # Each time insmod fails with one clear line and Linux is as before; the
 # whole image then still loads.
-# timeout: 600
+# timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

@@ -3,7 +3,7 @@
 # runs in a VM with one vCPU and 16 MiB, reports over its virtual COM1
 # (memory info, PIT, IRQ 0 through the PIC, RTC) and powers itself off
 # through PM1a; the VM ends OFF with every guest page back in the pool.
-# timeout: 600
+# timeout: 180
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh

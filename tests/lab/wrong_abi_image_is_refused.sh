@@ -3,7 +3,7 @@
 # the ABI version in its VMK note patched to the next version. insmod fails
 # with one line naming both versions, Linux is as before, and the real image
 # then still loads.
-# timeout: 600
+# timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
