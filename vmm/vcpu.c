@@ -594,6 +594,9 @@ static void handle_exit(struct vm_vcpu *v)
 	case SVM_EXIT_HLT:
 		count_exit(vm, VMK_VM_EXIT_HLT);
 		c->rip += INSN_LEN_HLT;
+		/* The STI before HLT shadowed only the HLT: without this the
+		 * wake-up interrupt waited for a VINTR exit. */
+		c->int_state &= ~INT_STATE_SHADOW;
 		v->state = VCPU_HALTED;
 		return;
 	case SVM_EXIT_SHUTDOWN:
