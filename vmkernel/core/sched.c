@@ -625,17 +625,25 @@ bool sched_resched_pending(void)
  * period, and at least every TIMER_LONG_TICK_US. A CPU that runs one
  * guest alone thus takes ~100 timer exits a second, not 1000.
  */
+/* The tick is armed ns from now (at least TIMER_MIN_TICK_US): note when. */
+static uint32_t tick_in(struct runq *rq, uint64_t now, uint64_t ns)
+{
+	uint32_t us = (uint32_t)MIN(ns / 1000, TIMER_LONG_TICK_US);
+
+	if (us < TIMER_MIN_TICK_US)
+		us = TIMER_MIN_TICK_US;
+	rq->long_tick = us > TIMER_TICK_US;
+	rq->tick_at = now + (uint64_t)us * 1000;
+	return us;
+}
+
 static uint32_t tick_us(struct runq *rq, uint64_t now)
 {
 	const struct world *w, *cur = rq->current;
 	uint64_t ns = (uint64_t)TIMER_LONG_TICK_US * 1000, t;
-	uint32_t us;
 
-	if (rq->nready) {
-		rq->long_tick = false;
-		rq->tick_at = now + (uint64_t)TIMER_TICK_US * 1000;
-		return TIMER_TICK_US;
-	}
+	if (rq->nready)
+		return tick_in(rq, now, (uint64_t)TIMER_TICK_US * 1000);
 	for (w = rq->sleepers; w; w = w->sleep_next)
 		ns = MIN(ns, w->wake_at > now ? w->wake_at - now : 0);
 	ns = MIN(ns, timer_cos_deadline_ns(rq_cpu(rq)));
@@ -648,12 +656,7 @@ static uint32_t tick_us(struct runq *rq, uint64_t now)
 		t = rq->period_start + SCHED_PERIOD_NS;
 		ns = MIN(ns, t > now ? t - now : 0);
 	}
-	us = (uint32_t)(ns / 1000);
-	if (us < TIMER_MIN_TICK_US)
-		us = TIMER_MIN_TICK_US;
-	rq->long_tick = us > TIMER_TICK_US;
-	rq->tick_at = now + (uint64_t)us * 1000;
-	return us;
+	return tick_in(rq, now, ns);
 }
 
 void sched_timer_hint(struct world *w, uint64_t at_ns)
@@ -661,17 +664,12 @@ void sched_timer_hint(struct world *w, uint64_t at_ns)
 	uint32_t cpu = this_cpu();
 	struct runq *rq = &rqs[cpu];
 	uint64_t now;
-	uint32_t us;
 
 	w->event_at = at_ns;
 	if (!at_ns || at_ns >= rq->tick_at || !timer_borrowed(cpu))
 		return;
 	now = vmk_time_ns();
-	us = at_ns > now ? (uint32_t)MIN((at_ns - now) / 1000, TIMER_LONG_TICK_US) : 0;
-	if (us < TIMER_MIN_TICK_US)
-		us = TIMER_MIN_TICK_US;
-	rq->tick_at = now + (uint64_t)us * 1000;
-	timer_rearm(cpu, us);
+	timer_rearm(cpu, tick_in(rq, now, at_ns > now ? at_ns - now : 0));
 }
 
 static void tick(uint32_t cpu)
