@@ -217,6 +217,12 @@ bool sched_under_limit(const struct sched_vworld *w)
 	return w->period_used < w->period_max;
 }
 
+bool sched_move_evens(uint64_t load_from, uint64_t load_to, uint32_t shares)
+{
+	/* |from - to - 2s| < from - to  <=>  0 < s < from - to */
+	return shares && load_from > load_to && load_from - load_to > shares;
+}
+
 void sched_charge(struct sched_vworld *w, uint64_t ran_ns)
 {
 	w->vtime += ran_ns * SCHED_VTIME_SCALE / w->shares;

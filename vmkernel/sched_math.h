@@ -96,6 +96,13 @@ int sched_pick_next_ptr(const struct sched_vworld *const *w, size_t n);
 bool sched_in_reservation(const struct sched_vworld *w);
 bool sched_under_limit(const struct sched_vworld *w);
 
+/*
+ * Balancing between CPUs: does moving a world with `shares` from a run
+ * queue whose runnable worlds hold load_from shares to one holding
+ * load_to bring the two closer (without turning the imbalance around)?
+ */
+bool sched_move_evens(uint64_t load_from, uint64_t load_to, uint32_t shares);
+
 /* Account ran_ns of CPU to w. */
 void sched_charge(struct sched_vworld *w, uint64_t ran_ns);
 

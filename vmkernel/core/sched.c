@@ -30,6 +30,8 @@
 #define SCHED_MIN_RUN_NS	(1 * NS_PER_MS)
 /* A waking world may be this much (of its own run time) behind the queue. */
 #define SCHED_WAKE_CREDIT_NS	(2 * NS_PER_MS)
+/* How often a CPU compares its run queue with the others' (balance()). */
+#define SCHED_BALANCE_NS	(20 * NS_PER_MS)
 /* A running world re-evaluates at least this often (sched_should_yield). */
 #define SCHED_EVAL_NS		((uint64_t)TIMER_TICK_US * 1000)
 /* sched_math units: per mille of one CPU, so a % split over vCPUs keeps
@@ -71,6 +73,7 @@ struct runq {
 	volatile bool need_resched;
 	bool leaving;			/* going back to native Linux */
 	uint64_t tick_at;		/* when the borrowed timer fires */
+	uint64_t last_balance;		/* when balance() last ran here */
 	bool long_tick;			/* the borrowed timer is armed beyond
 					   TIMER_TICK_US: a new READY world
 					   needs a reschedule to shorten it */
@@ -672,19 +675,27 @@ void sched_timer_hint(struct world *w, uint64_t at_ns)
 	timer_rearm(cpu, tick_in(rq, now, at_ns > now ? at_ns - now : 0));
 }
 
+static void balance(struct runq *rq, uint64_t now);
+
 static void tick(uint32_t cpu)
 {
 	struct runq *rq = &rqs[cpu];
-	bool wake_cos;
+	uint64_t now = vmk_time_ns();
+	bool wake_cos, rebalance;
 	uint32_t us;
 
 	spin_lock(&rq->lock);
-	evaluate(rq, vmk_time_ns());
+	evaluate(rq, now);
 	wake_cos = rq->cos && rq->cos->state == WORLD_BLOCKED &&
 		   timer_cos_deadline_passed(cpu);
+	rebalance = now - rq->last_balance >= SCHED_BALANCE_NS;
+	if (rebalance)
+		rq->last_balance = now;
 	spin_unlock(&rq->lock);
 	if (wake_cos)
 		sched_wake(rq->cos);
+	if (rebalance)
+		balance(rq, now);
 	if (!timer_borrowed(cpu))
 		return;
 	spin_lock(&rq->lock);
@@ -720,42 +731,116 @@ void sched_kick_all(void)
 
 /* --- the per-CPU loop --- */
 
+/* Runnable shares on rq: its READY worlds and the running one (locked). */
+static uint64_t rq_load(const struct runq *rq)
+{
+	const struct world *w;
+	uint64_t load = 0;
+
+	for (w = rq->ready; w; w = w->rq_next)
+		load += w->sv.shares;
+	if (rq->current && rq->current != rq->idle &&
+	    rq->current->state == WORLD_RUNNING)
+		load += rq->current->sv.shares;
+	return load;
+}
+
+/*
+ * Move one unpinned READY world that is under its limit from `from` to
+ * `to` (both locked); with `evens`, only one whose move brings the two
+ * queues' runnable shares closer and that has no limit (a migration
+ * starts the new CPU's period afresh, which a balancer moving it often
+ * would turn into a way around the limit). Its virtual time keeps its
+ * distance to the queue's floor. The world moved, or NULL.
+ */
+static struct world *move_one(struct runq *from, struct runq *to, uint64_t now,
+			      bool evens)
+{
+	uint64_t lf = evens ? rq_load(from) : 0, lt = evens ? rq_load(to) : 0;
+	uint64_t ahead;
+	struct world *w;
+
+	for (w = from->ready; w; w = w->rq_next)
+		if (w->pinned_cpu == WORLD_ANY_CPU && !w->dying &&
+		    sched_under_limit(&w->sv) &&
+		    (!evens || (w->sv.period_max == UINT64_MAX &&
+				sched_move_evens(lf, lt, w->sv.shares))))
+			break;
+	if (!w)
+		return NULL;
+	ahead = w->sv.vtime > from->min_vtime ? w->sv.vtime - from->min_vtime : 0;
+	rq_dequeue(from, w, now);
+	w->sv.vtime = to->min_vtime + ahead;
+	w->migrations++;
+	rq_enqueue(to, w, now);
+	return w;
+}
+
+/* Both run queues locked, in CPU order (the only order two are taken in). */
+static void lock_pair(struct runq *x, struct runq *y)
+{
+	spin_lock(&(x < y ? x : y)->lock);
+	spin_lock(&(x < y ? y : x)->lock);
+}
+
+static void unlock_pair(struct runq *x, struct runq *y)
+{
+	spin_unlock(&x->lock);
+	spin_unlock(&y->lock);
+}
+
 /*
  * Work conservation: this CPU has nothing it may run; move an unpinned
- * READY world that is under its limit from another CPU. Both run queues
- * are locked, in CPU order; its virtual time keeps its distance to the
- * queue's floor.
+ * READY world that is under its limit from another CPU.
  */
 static void steal(struct runq *rq, uint64_t now)
 {
 	uint32_t i;
 
 	for (i = 0; i < vmk_boot_info.ncpus; i++) {
-		struct runq *from = &rqs[i], *a, *b;
-		struct world *w;
+		struct runq *from = &rqs[i];
 
 		if (from == rq || !from->nready_movable)
 			continue;
-		a = from < rq ? from : rq;
-		b = from < rq ? rq : from;
-		spin_lock(&a->lock);
-		spin_lock(&b->lock);
-		for (w = from->ready; w; w = w->rq_next)
-			if (w->pinned_cpu == WORLD_ANY_CPU && !w->dying &&
-			    sched_under_limit(&w->sv))
-				break;
-		if (w && !rq->ready) {
-			uint64_t ahead = w->sv.vtime > from->min_vtime ?
-					 w->sv.vtime - from->min_vtime : 0;
-
-			rq_dequeue(from, w, now);
-			w->sv.vtime = rq->min_vtime + ahead;
-			w->migrations++;
-			rq_enqueue(rq, w, now);
-		}
-		spin_unlock(&b->lock);
-		spin_unlock(&a->lock);
+		lock_pair(rq, from);
+		if (!rq->ready)
+			move_one(from, rq, now, false);
+		unlock_pair(rq, from);
 		if (rq->ready)
+			return;
+	}
+}
+
+/*
+ * Proportional share across CPUs: a CPU that never idles never steals, so
+ * worlds placed unevenly at creation (three on one CPU, one on the other)
+ * would keep uneven shares for good. Every SCHED_BALANCE_NS each CPU
+ * compares its runnable shares with every other CPU's and moves one world
+ * from the heavier queue to the lighter when that evens them out.
+ */
+static void balance(struct runq *rq, uint64_t now)
+{
+	uint32_t i;
+
+	for (i = 0; i < vmk_boot_info.ncpus; i++) {
+		struct runq *other = &rqs[i], *to = NULL;
+		struct world *w = NULL;
+		uint64_t mine, theirs;
+
+		if (other == rq)
+			continue;
+		lock_pair(rq, other);
+		if (!rq->leaving && !other->leaving) {
+			mine = rq_load(rq);
+			theirs = rq_load(other);
+			to = theirs > mine ? rq : other;
+			w = to == rq ? move_one(other, rq, now, true) :
+				       move_one(rq, other, now, true);
+			if (w)
+				preempt_check(to, w);
+		}
+		unlock_pair(rq, other);
+		if (w)
 			return;
 	}
 }

@@ -291,6 +291,32 @@ START_TEST(test_pick_over_pointers_matches_array)
 }
 END_TEST
 
+/* Three 1000-share spinners and a COS vCPU of 2000 on one CPU, one spinner
+ * next to the other COS vCPU: one must move, and then none back. */
+START_TEST(test_balance_moves_only_what_evens_the_queues)
+{
+	ck_assert(sched_move_evens(2000 + 3000, 2000 + 1000, 1000));
+	ck_assert(!sched_move_evens(2000 + 2000, 2000 + 2000, 1000));
+	ck_assert(!sched_move_evens(3000, 2000, 1000));	/* would only swap sides */
+	ck_assert(!sched_move_evens(2000, 3000, 1000));	/* the other way round */
+	ck_assert(!sched_move_evens(5000, 0, 0));
+	ck_assert(sched_move_evens(4000, 0, 2000 - 1));
+	/* Moving as long as it evens reaches a split no move improves. */
+	{
+		uint64_t a = 2000 + 4 * 1000, b = 2000;
+		int moves = 0;
+
+		while (sched_move_evens(a, b, 1000)) {
+			a -= 1000;
+			b += 1000;
+			moves++;
+		}
+		ck_assert_int_eq(moves, 2);
+		ck_assert_uint_eq(a, b);
+	}
+}
+END_TEST
+
 START_TEST(test_limited_world_leaves_its_limit_only)
 {
 	struct sched_vworld w = vworld(1000, 0, 250);
@@ -320,5 +346,6 @@ int main(void)
 	tcase_add_test(tc, test_waking_world_brings_back_no_credit);
 	tcase_add_test(tc, test_pick_over_pointers_matches_array);
 	tcase_add_test(tc, test_limited_world_leaves_its_limit_only);
+	tcase_add_test(tc, test_balance_moves_only_what_evens_the_queues);
 	return check_run("sched_math", tc);
 }
