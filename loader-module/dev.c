@@ -136,7 +136,9 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
 	case VMK_IOC_PANIC_TEST:
-		return call(VMK_HC_PANIC_TEST, 0, 0, 0, 0, NULL);
+		return call(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_NOW, 0, 0, 0, NULL);
+	case VMK_IOC_PANIC_TEST_VMCB:
+		return call(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_VMCB, 0, 0, 0, NULL);
 	default:
 		return vmk_vm_ioctl(cmd, uarg);
 	}

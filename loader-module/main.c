@@ -217,7 +217,7 @@ static void unload(struct vmk_machine *m)
 }
 
 static DEFINE_MUTEX(recover_lock);
-#define PANIC_LOG_LINES	24
+#define PANIC_LOG_LINES	64
 
 /*
  * The vmkernel's last log records (its panic report) into dmesg, read from

@@ -14,6 +14,7 @@
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/vmcb.h"
+#include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
 #include "vmm/boot/boot.h"
 #include "vmm/guest_walk.h"
@@ -91,7 +92,7 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 	vmk_status_t st;
 
 	memset(v, 0, sizeof(*v));
-	st = vmk_alloc_pages(1, &v->vmcb_pa);
+	st = vmk_alloc_role(1, POOL_VMCB, &v->vmcb_pa);
 	if (st != VMK_OK)
 		return st;
 	v->vmcb = pa_to_va(v->vmcb_pa);
@@ -102,8 +103,9 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 
 void vcpu_destroy(struct vm_vcpu *v)
 {
-	if (v->vmcb_pa)
-		pool_free(&vmk_pool, v->vmcb_pa, 1);
+	if (v->vmcb_pa && pool_free_role(&vmk_pool, v->vmcb_pa, 1, POOL_VMCB) != VMK_OK)
+		vmk_panic("vm %u vcpu %u: VMCB %x is not a VMCB page of the pool",
+			  v->vm->id, v->index, v->vmcb_pa);
 	v->vmcb_pa = 0;
 	v->vmcb = NULL;
 }
@@ -705,6 +707,7 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 {
 	struct vm *vm = v->vm;
 	struct vmcb *c = v->vmcb;
+	bool entered;
 	uint64_t t0;
 
 	for (;;) {
@@ -738,9 +741,15 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
 		v->inj_rip = (uint32_t)c->rip;
 		t0 = rdtsc();
-		svm_vcpu_run((struct vcpu *)v);
+		entered = svm_world_switch((struct vcpu *)v, true);
 
 		spin_lock(&vm->lock);
+		if (!entered) {
+			vm_stop_locked(vm, VMK_VM_STATE_ERROR,
+				       "vcpu %u: its VMCB held the vmkernel's own state (a vmkernel bug; see the vmkernel log)",
+				       v->index);
+			continue;	/* blocks at the top */
+		}
 		vm->cpu_time_tsc += rdtsc() - t0;
 		c->tlb_ctl = 0;
 		handle_exit(v);

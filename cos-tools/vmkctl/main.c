@@ -159,9 +159,9 @@ static int cmd_debug(int argc, char **argv)
 	struct vmk_sched_test stop = { .op = VMK_SCHED_TEST_STOP_ALL };
 	int fd, ret = 0;
 
-	if (argc < 2 || (strcmp(argv[1], "panic") && strcmp(argv[1], "spin") &&
-			 strcmp(argv[1], "spin-stop"))) {
-		fprintf(stderr, "usage: vmkctl debug panic | spin NAME [cpu=N] [shares=N] [min=PCT] [max=PCT] | spin-stop\n");
+	if (argc < 2 || (strcmp(argv[1], "panic") && strcmp(argv[1], "panic-vmcb") &&
+			 strcmp(argv[1], "spin") && strcmp(argv[1], "spin-stop"))) {
+		fprintf(stderr, "usage: vmkctl debug panic | panic-vmcb | spin NAME [cpu=N] [shares=N] [min=PCT] [max=PCT] | spin-stop\n");
 		return 2;
 	}
 	fd = vmkctl_open();
@@ -174,7 +174,8 @@ static int cmd_debug(int argc, char **argv)
 			fprintf(stderr, "vmkctl: spin-stop: %s\n", strerror(errno));
 			ret = 1;
 		}
-	} else if (ioctl(fd, VMK_IOC_PANIC_TEST) < 0) {
+	} else if (ioctl(fd, strcmp(argv[1], "panic") ? VMK_IOC_PANIC_TEST_VMCB :
+					    VMK_IOC_PANIC_TEST) < 0) {
 		fprintf(stderr, "vmkctl: panic test: %s%s\n", strerror(errno),
 			errno == EOPNOTSUPP ? " (load vmkload with debug=1)" : "");
 		ret = 1;
@@ -193,7 +194,7 @@ static const struct verb {
 	{ "unload", cmd_unload, "[--force]: give the machine back to Linux (--force: power off VMs first)" },
 	{ "vm", cmd_vm, "register, unregister, list, start, stop, kill, reset, info, console" },
 	{ "image", cmd_image, "check FILE: validate a vmkernel image" },
-	{ "debug", cmd_debug, "panic | spin NAME [cpu= shares= min= max=] | spin-stop (vmkload debug=1)" },
+	{ "debug", cmd_debug, "panic | panic-vmcb | spin NAME [cpu= shares= min= max=] | spin-stop (vmkload debug=1)" },
 };
 
 static int usage(void)

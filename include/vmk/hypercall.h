@@ -24,8 +24,15 @@
 #define VMK_HC_LOG_READ		2
 /* Give this CPU back to the COS: returns natively, EAX = VMK_OK. */
 #define VMK_HC_GIVE_BACK	3
-/* Debug builds of the boot info only: force a vmkernel panic on this CPU. */
+/*
+ * Debug builds of the boot info only: EBX = VMK_PANIC_TEST_NOW forces a
+ * vmkernel panic on this CPU; VMK_PANIC_TEST_VMCB puts the vmkernel's own
+ * CR3 into this CPU's COS VMCB before its next VMRUN (the signature of the
+ * VMCB corruption the vmkernel checks for), which the check must catch.
+ */
 #define VMK_HC_PANIC_TEST	4
+#define VMK_PANIC_TEST_NOW	0
+#define VMK_PANIC_TEST_VMCB	1
 /* EBX = gpa of a NUL-terminated string (< 104 bytes): log it. */
 #define VMK_HC_LOG_WRITE	5
 /* 6..17: VM control, include/vmk/vm.h. */

@@ -85,5 +85,7 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_SCHED_TEST	_IOWR(VMK_IOC_MAGIC, 0x7e, struct vmk_sched_test)
 /* Only with vmkload debug=1: force a vmkernel panic (panic-path test). */
 #define VMK_IOC_PANIC_TEST	_IO(VMK_IOC_MAGIC, 0x7f)
+/* Only with vmkload debug=1: corrupt this CPU's COS VMCB (VMK_PANIC_TEST_VMCB). */
+#define VMK_IOC_PANIC_TEST_VMCB	_IO(VMK_IOC_MAGIC, 0x7d)
 
 #endif /* VMK_IOCTL_H */

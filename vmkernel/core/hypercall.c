@@ -63,7 +63,15 @@ static vmk_status_t hc_panic_test(struct hc_call *c)
 {
 	if (!vmk_debug_enabled())
 		return VMK_NOT_SUPPORTED;
-	vmk_panic("panic test requested by the COS on cpu %u", c->cpu);
+	switch (c->arg[0]) {
+	case VMK_PANIC_TEST_NOW:
+		vmk_panic("panic test requested by the COS on cpu %u", c->cpu);
+	case VMK_PANIC_TEST_VMCB:
+		svm_debug_corrupt_cos_vmcb(c->cpu);
+		return VMK_OK;
+	default:
+		return VMK_BAD_PARAM;
+	}
 }
 
 static vmk_status_t hc_log_write(struct hc_call *c)

@@ -90,7 +90,12 @@ uint64_t vmk_time_us(void)
 
 vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa)
 {
-	vmk_status_t st = pool_alloc(&vmk_pool, npages, pa);
+	return vmk_alloc_role(npages, POOL_ANY, pa);
+}
+
+vmk_status_t vmk_alloc_role(uint32_t npages, enum pool_role role, uint32_t *pa)
+{
+	vmk_status_t st = pool_alloc_role(&vmk_pool, npages, role, pa);
 
 	if (st == VMK_OK)
 		memset(pa_to_va(*pa), 0, npages * VMK_PAGE_SIZE);

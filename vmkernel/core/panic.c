@@ -65,6 +65,7 @@ static void print_cos_state(void)
 			  v->vmcb->exit_code, (uint32_t)v->vmcb->rip,
 			  (uint32_t)v->vmcb->rsp, (uint32_t)v->vmcb->cr3,
 			  (uint32_t)v->vmcb->rax);
+	svm_trace_dump(cpu);
 }
 
 static void __attribute__((noreturn)) finish(const char *msg)

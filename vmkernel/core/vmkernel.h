@@ -11,6 +11,9 @@
 #include "vmkernel/core/vmkernel_asm.h"
 
 #define CPU_STACK_SIZE		(1u << CPU_STACK_SHIFT)
+/* VMCB state save area from ES (0x400) up to and including CR2 (0x640). */
+#define VCPU_SAVE_OFF		0x400
+#define VCPU_SAVE_LEN		(0x648 - VCPU_SAVE_OFF)
 
 /* Per-CPU state of the COS vCPU; entry.S uses the VCPU_* offsets. */
 struct vcpu {
@@ -30,6 +33,8 @@ struct vcpu {
 	uint64_t inj_rip;		/* the COS's RIP at that VMRUN */
 	uint64_t exits[VMK_EXIT_KINDS];
 	uint64_t exits_total;
+	/* The COS's save area as of its last VMRUN (svm.c "entry_save"). */
+	uint8_t entry_save[VCPU_SAVE_LEN];
 };
 
 extern struct vcpu vcpus[VMK_MAX_CPUS];
@@ -64,7 +69,9 @@ uint64_t *vmk_table_ptr(void *ctx, uint64_t pa);
 uint32_t image_va_to_pa(const void *va);
 uint64_t vmk_time_us(void);
 uint64_t vmk_time_ns(void);
+/* Zeroed pages from the pool (vmk_alloc_role: of a role, mm/pool.h). */
 vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa);
+vmk_status_t vmk_alloc_role(uint32_t npages, enum pool_role role, uint32_t *pa);
 /* Map a device page (uncached) at va in the vmkernel's address space. */
 vmk_status_t vmk_map_mmio(uint32_t va, uint64_t pa);
 void vmk_info_fill(struct vmk_info *info);

@@ -6,13 +6,15 @@ static bool page_used(const struct pool *p, uint32_t c, uint32_t i)
 	return p->used[c][i / 32] & (1u << (i % 32));
 }
 
-static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n, bool used)
+static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n,
+		 enum pool_role role)
 {
 	for (; n; n--, i++) {
-		if (used)
+		if (role != POOL_FREE)
 			p->used[c][i / 32] |= 1u << (i % 32);
 		else
 			p->used[c][i / 32] &= ~(1u << (i % 32));
+		p->role[c][i] = (uint8_t)role;
 	}
 }
 
@@ -66,7 +68,7 @@ vmk_status_t pool_reserve(struct pool *p, uint32_t pa, uint32_t npages)
 	for (k = 0; k < npages; k++)
 		if (page_used(p, c, i + k))
 			goto out;
-	mark(p, c, i, npages, true);
+	mark(p, c, i, npages, POOL_ANY);
 	p->free_pages -= npages;
 	st = VMK_OK;
 out:
@@ -76,10 +78,16 @@ out:
 
 vmk_status_t pool_alloc(struct pool *p, uint32_t npages, uint32_t *pa)
 {
+	return pool_alloc_role(p, npages, POOL_ANY, pa);
+}
+
+vmk_status_t pool_alloc_role(struct pool *p, uint32_t npages,
+			     enum pool_role role, uint32_t *pa)
+{
 	vmk_status_t st = VMK_NO_MEMORY;
 	uint32_t c, i, run;
 
-	if (!npages || npages > POOL_PAGES_PER_CHUNK)
+	if (!npages || npages > POOL_PAGES_PER_CHUNK || role == POOL_FREE)
 		return VMK_BAD_PARAM;
 	spin_lock(&p->lock);
 	for (c = 0; c < p->nchunks; c++) {
@@ -88,7 +96,7 @@ vmk_status_t pool_alloc(struct pool *p, uint32_t npages, uint32_t *pa)
 			if (run < npages)
 				continue;
 			i = i + 1 - npages;
-			mark(p, c, i, npages, true);
+			mark(p, c, i, npages, role);
 			p->free_pages -= npages;
 			*pa = p->chunk_pa[c] + (i << VMK_PAGE_SHIFT);
 			st = VMK_OK;
@@ -102,21 +110,40 @@ out:
 
 vmk_status_t pool_free(struct pool *p, uint32_t pa, uint32_t npages)
 {
+	return pool_free_role(p, pa, npages, POOL_ANY);
+}
+
+vmk_status_t pool_free_role(struct pool *p, uint32_t pa, uint32_t npages,
+			    enum pool_role role)
+{
 	vmk_status_t st = VMK_BAD_PARAM;
 	uint32_t c, i, k;
 
 	spin_lock(&p->lock);
 	if (!locate(p, pa, npages, &c, &i))
 		goto out;
+	/* A double free, or a page of another role: refuse, change nothing. */
 	for (k = 0; k < npages; k++)
-		if (!page_used(p, c, i + k))
-			goto out;	/* double free: refuse, change nothing */
-	mark(p, c, i, npages, false);
+		if (!page_used(p, c, i + k) || p->role[c][i + k] != role)
+			goto out;
+	mark(p, c, i, npages, POOL_FREE);
 	p->free_pages += npages;
 	st = VMK_OK;
 out:
 	spin_unlock(&p->lock);
 	return st;
+}
+
+enum pool_role pool_role_of(struct pool *p, uint32_t pa)
+{
+	enum pool_role role = POOL_FREE;
+	uint32_t c, i;
+
+	spin_lock(&p->lock);
+	if (locate(p, pa & ~(VMK_PAGE_SIZE - 1), 1, &c, &i) && page_used(p, c, i))
+		role = (enum pool_role)p->role[c][i];
+	spin_unlock(&p->lock);
+	return role;
 }
 
 bool pool_overlaps(const struct pool *p, uint64_t pa, uint64_t len)

@@ -41,3 +41,15 @@ vmk_log_has() { vmkctl log > /tmp/vmk-log.txt && grep -q "$1" /tmp/vmk-log.txt; 
 # retries init_module after finit_module fails, so a line can appear twice).
 vmkload_lines() { dmesg | grep "vmkload: " | grep -v "taints kernel" | sed 's/^\[[^]]*\] //' | sort -u; }
 vmkload_says() { vmkload_lines > /tmp/vmk-lines.txt; grep -q "$1" /tmp/vmk-lines.txt; }
+
+# After a vmkernel panic handed every CPU back: no CPU shows the vmkernel,
+# the COS runs its workload, and the module unloads, loads and unloads again.
+expect_cos_runs_on_after_panic() {
+	for cpu in 0 1; do
+		expect "cpu$cpu has no vmkernel signature" test "$(cpuid_signature $cpu)" != "$VMK_SIGNATURE"
+	done
+	expect "the COS runs on after the panic" sh /lib/vmk/lab/workload.sh -t 10 -p "proc mem"
+	expect "rmmod after a panic" rmmod vmkload
+	expect "load again" vmk_load
+	expect "and unload" rmmod vmkload
+}

@@ -85,6 +85,13 @@ bool vmk_debug_enabled(void)
 	return debug;
 }
 
+static uint32_t corrupted_cpu = ~0u;
+
+void svm_debug_corrupt_cos_vmcb(uint32_t cpu)
+{
+	corrupted_cpu = cpu;
+}
+
 void vmk_panic(const char *fmt, ...)
 {
 	(void)fmt;
@@ -237,6 +244,20 @@ START_TEST(test_panic_test_needs_debug)
 }
 END_TEST
 
+START_TEST(test_vmcb_corruption_test_needs_debug_and_names_the_cpu)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_PANIC_TEST, VMK_PANIC_TEST_VMCB, 0, 0, 0),
+			 VMK_NOT_SUPPORTED);
+	ck_assert_uint_eq(corrupted_cpu, ~0u);
+	debug = true;
+	ck_assert_int_eq(call(&c, VMK_HC_PANIC_TEST, VMK_PANIC_TEST_VMCB, 0, 0, 0), VMK_OK);
+	ck_assert_uint_eq(corrupted_cpu, c.cpu);
+	ck_assert_int_eq(call(&c, VMK_HC_PANIC_TEST, 7, 0, 0, 0), VMK_BAD_PARAM);
+}
+END_TEST
+
 START_TEST(test_log_write_logs_cos_text)
 {
 	struct hc_call c;
@@ -262,6 +283,7 @@ int main(void)
 	tcase_add_test(tc, test_log_read_takes_a_64_bit_cursor);
 	tcase_add_test(tc, test_give_back_asks_the_exit_handler_to_leave);
 	tcase_add_test(tc, test_panic_test_needs_debug);
+	tcase_add_test(tc, test_vmcb_corruption_test_needs_debug_and_names_the_cpu);
 	tcase_add_test(tc, test_log_write_logs_cos_text);
 	return check_run("vmkernel hypercalls", tc);
 }

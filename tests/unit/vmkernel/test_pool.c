@@ -112,6 +112,35 @@ START_TEST(test_pool_runs_larger_than_a_chunk_are_refused)
 }
 END_TEST
 
+/* The invariant behind the VMCB checks: one page, one role. */
+START_TEST(test_pool_roles_keep_svm_pages_apart)
+{
+	uint32_t vmcb, hsave, host, any;
+
+	ck_assert_int_eq(pool_alloc_role(&pool, 1, POOL_VMCB, &vmcb), VMK_OK);
+	ck_assert_int_eq(pool_alloc_role(&pool, 1, POOL_HSAVE, &hsave), VMK_OK);
+	ck_assert_int_eq(pool_alloc_role(&pool, 1, POOL_HOST_AREA, &host), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, 1, &any), VMK_OK);
+	ck_assert_uint_ne(vmcb, hsave);
+	ck_assert_uint_ne(vmcb, host);
+	ck_assert_uint_ne(hsave, host);
+	ck_assert_int_eq(pool_role_of(&pool, vmcb), POOL_VMCB);
+	ck_assert_int_eq(pool_role_of(&pool, hsave + 0x123), POOL_HSAVE);
+	ck_assert_int_eq(pool_role_of(&pool, host), POOL_HOST_AREA);
+	ck_assert_int_eq(pool_role_of(&pool, any), POOL_ANY);
+	/* Freed only as what it is: a VMCB is no buffer, a buffer no VMCB. */
+	ck_assert_int_eq(pool_free(&pool, vmcb, 1), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_free_role(&pool, any, 1, POOL_VMCB), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_free_role(&pool, hsave, 1, POOL_VMCB), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_role_of(&pool, vmcb), POOL_VMCB);
+	ck_assert_int_eq(pool_free_role(&pool, vmcb, 1, POOL_VMCB), VMK_OK);
+	ck_assert_int_eq(pool_role_of(&pool, vmcb), POOL_FREE);
+	ck_assert_int_eq(pool_free_role(&pool, vmcb, 1, POOL_VMCB), VMK_BAD_PARAM);
+	ck_assert_int_eq(pool_role_of(&pool, 0x1000), POOL_FREE);
+	ck_assert_int_eq(pool_alloc_role(&pool, 1, POOL_FREE, &any), VMK_BAD_PARAM);
+}
+END_TEST
+
 START_TEST(test_guest_ranges_exclude_vmkernel_memory)
 {
 	ck_assert(guest_range_ok(&pool, 0x100000, 4096));
@@ -139,6 +168,7 @@ int main(void)
 	tcase_add_test(tc, test_pool_double_free_is_refused);
 	tcase_add_test(tc, test_pool_reserved_pages_are_not_handed_out);
 	tcase_add_test(tc, test_pool_runs_larger_than_a_chunk_are_refused);
+	tcase_add_test(tc, test_pool_roles_keep_svm_pages_apart);
 	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
 	return check_run("vmkernel pool", tc);
 }

@@ -70,6 +70,8 @@ svm_vcpu_run:
 	je	2f
 	sti
 2:	vmrun	%eax
+	.globl svm_vmrun_return
+svm_vmrun_return:
 	cli
 	vmsave	%eax
 	pushl	%ecx

@@ -56,6 +56,105 @@ vmk_status_t svm_global_init(void)
 	return VMK_OK;
 }
 
+/*
+ * World-switch trace and the host-state check (docs/architecture.md
+ * "VMCB integrity"). Each CPU keeps its last SWITCH_TRACE VMRUNs for
+ * the panic report.
+ */
+#define SWITCH_TRACE		16
+#define SWITCH_NOT_ENTERED	0xfffu	/* exit code field: no VMRUN done */
+
+struct switch_rec {
+	uint32_t vmcb_pa;
+	uint32_t exit_code;
+	uint32_t rip_in, rip_out;
+	uint32_t world;
+	uint32_t hsave;
+	uint64_t ns;
+};
+
+static struct switch_rec switch_trace[VMK_MAX_CPUS][SWITCH_TRACE];
+static uint32_t switch_next[VMK_MAX_CPUS];
+
+extern char svm_vmrun_return[];
+
+bool svm_holds_host_state(const struct vmcb *c)
+{
+	return (uint32_t)c->rip == (uint32_t)(uintptr_t)svm_vmrun_return ||
+	       (uint32_t)c->cr3 == vmk_boot_info.boot_cr3;
+}
+
+void svm_trace_dump(uint32_t cpu)
+{
+	uint32_t i, n = switch_next[cpu];
+
+	if (cpu >= VMK_MAX_CPUS)
+		return;
+	vmk_log_emergency("cpu%u last world switches (oldest first): vmcb exit rip-in rip-out world hsave-msr ns",
+			  cpu);
+	for (i = 0; i < SWITCH_TRACE; i++) {
+		const struct switch_rec *r = &switch_trace[cpu][(n + i) % SWITCH_TRACE];
+
+		if (!r->vmcb_pa)
+			continue;
+		vmk_log_emergency("  %08x %3x %08x %08x %u %08x %llu", r->vmcb_pa,
+				  r->exit_code, r->rip_in, r->rip_out, r->world,
+				  r->hsave, (unsigned long long)r->ns);
+	}
+}
+
+/* cpu's COS VMCB gets the vmkernel's CR3 just before its next VMRUN. */
+static bool corrupt_next[VMK_MAX_CPUS];
+
+void svm_debug_corrupt_cos_vmcb(uint32_t cpu)
+{
+	if (cpu < VMK_MAX_CPUS)
+		corrupt_next[cpu] = true;
+}
+
+bool svm_world_switch(struct vcpu *v, bool open)
+{
+	uint32_t cpu = this_cpu();
+	const struct vcpu *pc = &vcpus[cpu];
+	struct vmcb *c = v->vmcb;
+	struct switch_rec *r = &switch_trace[cpu][switch_next[cpu]++ % SWITCH_TRACE];
+	struct world *w = world_current();
+	uint32_t hsave = (uint32_t)rdmsr(MSR_VM_HSAVE_PA);
+
+	r->vmcb_pa = v->vmcb_pa;
+	r->rip_in = (uint32_t)c->rip;
+	r->rip_out = 0;
+	r->world = w ? w->id : 0;
+	r->hsave = hsave;
+	r->ns = vmk_time_ns();
+	r->exit_code = SWITCH_NOT_ENTERED;
+	/* Values only the vmkernel sets: a mismatch is its own bug. */
+	if (hsave != pc->hsave_pa || v->vmcb_pa == pc->hsave_pa ||
+	    v->vmcb_pa == pc->host_area_pa || v->host_area_pa != pc->host_area_pa)
+		vmk_panic("cpu%u: world %u: VM_HSAVE_PA %x (set %x), VMCB %x, host area %x (this CPU's %x): aliased or foreign",
+			  cpu, r->world, hsave, pc->hsave_pa, v->vmcb_pa,
+			  v->host_area_pa, pc->host_area_pa);
+	if (svm_holds_host_state(c)) {
+		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state before VMRUN (rip %x cr3 %x rsp %x, last exit %x)",
+			cpu, v->vmcb_pa, r->world, (uint32_t)c->rip,
+			(uint32_t)c->cr3, (uint32_t)c->rsp, c->exit_code);
+		return false;
+	}
+	if (open)
+		svm_vcpu_run(v);
+	else
+		svm_vcpu_run_masked(v);
+	r->exit_code = c->exit_code;
+	r->rip_out = (uint32_t)c->rip;
+	if (svm_holds_host_state(c)) {
+		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state after #VMEXIT %x (rip %x cr3 %x rsp %x, entered at rip %x)",
+			cpu, v->vmcb_pa, r->world, c->exit_code, (uint32_t)c->rip,
+			(uint32_t)c->cr3, (uint32_t)c->rsp, r->rip_in);
+		return false;
+	}
+	return true;
+}
+
 static void seg_from_launch(struct vmcb_seg *s, const struct vmk_launch *l,
 			    int i, uint32_t sel)
 {
@@ -118,11 +217,11 @@ vmk_status_t svm_cpu_init(struct vcpu *v)
 	    (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS))
 		return VMK_NO_HARDWARE;
 
-	st = vmk_alloc_pages(1, &v->vmcb_pa);
+	st = vmk_alloc_role(1, POOL_VMCB, &v->vmcb_pa);
 	if (st == VMK_OK)
-		st = vmk_alloc_pages(1, &v->hsave_pa);
+		st = vmk_alloc_role(1, POOL_HSAVE, &v->hsave_pa);
 	if (st == VMK_OK)
-		st = vmk_alloc_pages(1, &v->host_area_pa);
+		st = vmk_alloc_role(1, POOL_HOST_AREA, &v->host_area_pa);
 	if (st != VMK_OK)
 		return st;
 	v->vmcb = pa_to_va(v->vmcb_pa);
@@ -373,10 +472,16 @@ static void cos_run(struct world *w)
 		open = intr_inject_cos(c, v->cpu);
 		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
 		v->inj_rip = c->rip;
-		if (open)
-			svm_vcpu_run(v);
-		else
-			svm_vcpu_run_masked(v);
+		/* What the COS resumes from if this VMCB is lost (cpu_give_back). */
+		if (!svm_holds_host_state(c))
+			memcpy(v->entry_save, (uint8_t *)c + VCPU_SAVE_OFF, VCPU_SAVE_LEN);
+		if (corrupt_next[v->cpu]) {
+			corrupt_next[v->cpu] = false;
+			c->cr3 = vmk_boot_info.boot_cr3;
+		}
+		if (!svm_world_switch(v, open))
+			vmk_panic("cpu%u: the COS VMCB %x holds the vmkernel's own state (VMCB corruption)",
+				  v->cpu, v->vmcb_pa);
 		if (c->exit_code == SVM_EXIT_INVALID) {
 			if (!v->launched) {
 				log_err("cpu%u: VMRUN refused the COS state", v->cpu);
@@ -408,6 +513,13 @@ void cpu_give_back(struct vcpu *v, vmk_status_t st)
 	if (v->svm_on) {
 		timer_cos_in(v->cpu);	/* its own LAPIC timer, if borrowed */
 		intr_give_back(v->cpu);
+	}
+	if (v->launched && svm_holds_host_state(c)) {
+		/* Never resume the COS on the vmkernel's own state: take the
+		 * COS's as it was at its last VMRUN. */
+		memcpy((uint8_t *)c + VCPU_SAVE_OFF, v->entry_save, VCPU_SAVE_LEN);
+		log_err("cpu%u: the COS VMCB held the vmkernel's state; the COS resumes from its last VMRUN (rip %x)",
+			v->cpu, (uint32_t)c->rip);
 	}
 	if (v->launched) {
 		/* The COS's current state; the launch record's is stale. */

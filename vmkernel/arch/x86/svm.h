@@ -21,6 +21,19 @@ extern const struct world_ops svm_cos_world_ops;
  */
 void svm_give_back_panicked(struct vcpu *v) __attribute__((noreturn));
 
+/*
+ * One VMRUN of v's VMCB (open: host IF=1, physical interrupts exit), with
+ * the integrity checks and this CPU's switch trace. Panics if the pages
+ * SVM writes through physical addresses alias (HSAVE, VMCB, host area);
+ * false (with a log line) if the VMCB's save area holds the vmkernel's
+ * own state, before the VMRUN (then not done) or after the #VMEXIT: the
+ * world's state is lost, its owner ends it (the COS: panic; a VM: error).
+ */
+bool svm_world_switch(struct vcpu *v, bool open);
+/* Does c's save area hold the vmkernel's state (RIP after its VMRUN, or its CR3)? */
+bool svm_holds_host_state(const struct vmcb *c);
+/* The panic report's list of this CPU's last world switches. */
+void svm_trace_dump(uint32_t cpu);
 void svm_vcpu_run(struct vcpu *v);	/* entry.S: host IF=1 at VMRUN */
 void svm_vcpu_run_masked(struct vcpu *v);	/* host IF=0: interrupts wait */
 

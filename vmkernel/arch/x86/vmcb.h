@@ -152,5 +152,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "vmcb");
 _Static_assert(__builtin_offsetof(struct vmcb, cr2) == 0x640, "vmcb");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "vmcb");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
+_Static_assert(__builtin_offsetof(struct vmcb, es) == 0x400, "vmcb");
 
 #endif /* VMKERNEL_ARCH_X86_VMCB_H */
