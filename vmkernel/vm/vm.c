@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * VM objects: the VM control hypercalls (include/vmk/vm.h), the life cycle,
- * guest memory and the staged boot images. The vCPU side is vmm/vcpu.c.
+ * guest memory and the staged boot images. The vCPU side is vmkernel/vm/vcpu.c.
  */
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/arch/x86/cpu.h"

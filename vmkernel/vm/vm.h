@@ -3,7 +3,7 @@
  * VM objects (ABI: include/vmk/vm.h): configuration, life cycle, guest
  * memory from the pool behind a per-VM nested page table, the staged boot
  * images, and the per-VM device platform (vmm/devices.h). The vCPUs' run
- * loop and exit handling live in vmm/vcpu.c.
+ * loop and exit handling live in vmkernel/vm/vcpu.c.
  *
  * Each vCPU is a world of the vmkernel scheduler (core/world.h) in one
  * scheduler group per VM that carries the VM's shares, reservation and
@@ -122,7 +122,7 @@ void vm_vcpu_left_locked(struct vm *vm);
 /* Virtual time of every VM: nanoseconds from the TSC. */
 uint64_t vm_now_ns(void);
 
-/* vmm/vcpu.c */
+/* vmkernel/vm/vcpu.c */
 vmk_status_t vcpu_global_init(void);
 vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index);
 void vcpu_destroy(struct vm_vcpu *v);
