@@ -28,7 +28,7 @@ void vm_reap_all(void);
 void vmk_panic(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 
-/* Debug only (VMK_PANIC_TEST_VMCB): arch/x86/svm.c. */
+/* Debug only (VMK_PANIC_TEST_VMCB): cos/cos_vcpu.c. */
 void svm_debug_corrupt_cos_vmcb(uint32_t cpu);
 
 #endif /* VMKERNEL_CORE_HYPERCALL_H */

@@ -8,7 +8,7 @@
 #include "vmkernel/core/panic.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/desc.h"
-#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/cos/cos.h"
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/core/sched.h"
@@ -19,9 +19,6 @@
 #define VMK_VERSION_STRING "unknown"
 #endif
 
-_Static_assert(__builtin_offsetof(struct vcpu, host_area_pa) == VCPU_HOST_AREA_PA, "vcpu");
-_Static_assert(__builtin_offsetof(struct vcpu, ebx) == VCPU_EBX, "vcpu");
-_Static_assert(__builtin_offsetof(struct vcpu, ebp) == VCPU_EBP, "vcpu");
 _Static_assert(__builtin_offsetof(struct vmk_launch, cpu) == VMK_LAUNCH_CPU, "launch");
 _Static_assert(__builtin_offsetof(struct vmk_launch, gdtr_limit) == VMK_LAUNCH_GDTR, "launch");
 _Static_assert(__builtin_offsetof(struct vmk_launch, idtr_limit) == VMK_LAUNCH_IDTR, "launch");
@@ -52,7 +49,6 @@ static const struct vmk_elf_note vmk_note
 	},
 };
 
-struct vcpu vcpus[VMK_MAX_CPUS];
 struct pool vmk_pool;
 struct npt cos_npt;
 struct vmk_shared *vmk_shared;
@@ -188,7 +184,7 @@ static vmk_status_t vmk_init(void)
 		st = npt_build(&cos_npt, &vmk_pool_tables, &vmk_pool, sink_pa);
 	}
 	if (st == VMK_OK)
-		st = svm_global_init();
+		st = cos_global_init();
 	if (st == VMK_OK)
 		st = vm_global_init();
 	if (st == VMK_OK)
@@ -213,7 +209,7 @@ void cpu_entry(struct vmk_launch *l);
 void cpu_entry(struct vmk_launch *l)
 {
 	uint32_t cpu = l->cpu;
-	struct vcpu *v = &vcpus[cpu];
+	struct cos_vcpu *v = &cos_vcpus[cpu];
 	struct world *cos;
 	vmk_status_t st;
 
@@ -230,18 +226,18 @@ void cpu_entry(struct vmk_launch *l)
 	if (init_status != VMK_OK)
 		cpu_give_back(v, init_status);
 	apic_cpu_init(cpu);
-	st = svm_cpu_init(v);
+	st = cos_vcpu_init(v);
 	if (st != VMK_OK) {
 		log_err("cpu%u: SVM setup failed: status %d", cpu, st);
 		cpu_give_back(v, st);
 	}
-	st = world_create(WORLD_COS, "console", &svm_cos_world_ops, v,
+	st = world_create(WORLD_COS, "console", &cos_world_ops, v,
 			  sched_cos_group(), (int32_t)cpu, &cos);
 	if (st != VMK_OK) {
 		log_err("cpu%u: no world for the COS vCPU: status %d", cpu, st);
 		cpu_give_back(v, st);
 	}
-	log_info("cpu%u: the COS runs as a guest (vmcb %x)", cpu, v->vmcb_pa);
+	log_info("cpu%u: the COS runs as a guest (vmcb %x)", cpu, v->svm.vmcb_pa);
 	sched_cpu_run(cpu, cos);
 }
 
@@ -258,8 +254,8 @@ void vmk_info_fill(struct vmk_info *info)
 		c->apic_id = apic_apic_id(i);
 		c->state = (mask >> i) & 1;
 		n += c->state;
-		memcpy(c->exits, vcpus[i].exits, sizeof(c->exits));
-		c->exits_total = vcpus[i].exits_total;
+		memcpy(c->exits, cos_vcpus[i].exits, sizeof(c->exits));
+		c->exits_total = cos_vcpus[i].exits_total;
 		intr_cpu_stats(i, &c->intr_forwarded, &c->intr_vmkernel);
 	}
 	info->ncpus = n;

@@ -3,7 +3,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/symbols.h"
 #include "vmkernel/core/sched.h"
-#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/cos/cos.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/lib/format.h"
@@ -57,21 +57,21 @@ static void backtrace(uint32_t eip, uint32_t ebp)
 static void print_cos_state(void)
 {
 	uint32_t cpu = this_cpu();
-	const struct vcpu *v = &vcpus[cpu];
+	const struct cos_vcpu *v = &cos_vcpus[cpu];
 
 	if (cpu >= VMK_MAX_CPUS || !v->launched)
 		return;
 	vmk_log_emergency("cos: exit %x rip %08x rsp %08x cr3 %08x eax %08x",
-			  v->vmcb->exit_code, (uint32_t)v->vmcb->rip,
-			  (uint32_t)v->vmcb->rsp, (uint32_t)v->vmcb->cr3,
-			  (uint32_t)v->vmcb->rax);
+			  v->svm.vmcb->exit_code, (uint32_t)v->svm.vmcb->rip,
+			  (uint32_t)v->svm.vmcb->rsp, (uint32_t)v->svm.vmcb->cr3,
+			  (uint32_t)v->svm.vmcb->rax);
 	svm_trace_dump(cpu);
 }
 
 static void __attribute__((noreturn)) finish(const char *msg)
 {
 	uint32_t cpu = this_cpu();
-	struct vcpu *v = &vcpus[cpu];
+	struct cos_vcpu *v = &cos_vcpus[cpu];
 
 	vmk_log_emergency("*** end of panic report; handing cpu%u back to the COS",
 			  cpu);
@@ -88,7 +88,7 @@ static void __attribute__((noreturn)) finish(const char *msg)
 		cpu_halt_forever();
 	v->panicking = true;
 	if (v->launched)
-		svm_give_back_panicked(v);
+		cos_give_back_panicked(v);
 	cpu_give_back(v, VMK_PANICKED);
 }
 

@@ -17,7 +17,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/intr.h"
-#include "vmkernel/arch/x86/svm.h"
+#include "vmkernel/cos/cos.h"
 #include "vmkernel/arch/x86/timer.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/log/log.h"
@@ -884,7 +884,7 @@ static struct world *switch_to(struct runq *rq, uint64_t now)
 static void give_back_if_panicked(uint32_t cpu)
 {
 	if (vmk_shared->state == VMK_STATE_PANICKED)
-		svm_give_back_panicked(&vcpus[cpu]);
+		cos_give_back_panicked(&cos_vcpus[cpu]);
 }
 
 static __attribute__((noreturn)) void sched_loop(struct runq *rq)

@@ -11,33 +11,7 @@
 #include "vmkernel/core/vmkernel_asm.h"
 
 #define CPU_STACK_SIZE		(1u << CPU_STACK_SHIFT)
-/* VMCB state save area from ES (0x400) up to and including CR2 (0x640). */
-#define VCPU_SAVE_OFF		0x400
-#define VCPU_SAVE_LEN		(0x648 - VCPU_SAVE_OFF)
 
-/* Per-CPU state of the COS vCPU; entry.S uses the VCPU_* offsets. */
-struct vcpu {
-	uint32_t vmcb_pa;		/* 0  COS VMCB */
-	uint32_t host_area_pa;		/* 4  host FS/GS/TR/LDTR for VMLOAD */
-	uint32_t ebx, ecx, edx, esi, edi, ebp;	/* 8 .. 28: COS registers */
-	struct vmcb *vmcb;
-	struct vmk_launch *launch;
-	uint32_t cpu;
-	uint32_t hsave_pa;
-	bool svm_on;			/* EFER.SVME set on this CPU */
-	bool cos_saved;			/* VMCB holds the COS FS/GS/TR/LDTR */
-	bool launched;			/* a VMRUN reached the COS */
-	bool panicking;
-	bool in_exit;			/* handling an exit of the COS */
-	uint32_t inj_event;		/* EVENTINJ of the last VMRUN, 0: none */
-	uint64_t inj_rip;		/* the COS's RIP at that VMRUN */
-	uint64_t exits[VMK_EXIT_KINDS];
-	uint64_t exits_total;
-	/* The COS's save area as of its last VMRUN (svm.c "entry_save"). */
-	uint8_t entry_save[VCPU_SAVE_LEN];
-};
-
-extern struct vcpu vcpus[VMK_MAX_CPUS];
 extern struct vmk_boot_info vmk_boot_info;
 extern struct pool vmk_pool;
 extern struct npt cos_npt;
@@ -78,8 +52,5 @@ void vmk_info_fill(struct vmk_info *info);
 bool vmk_debug_enabled(void);
 /* A panic during init: CPUs waiting for CPU 0 give up too. */
 void vmk_init_abort(void);
-
-/* Hands this CPU back to the COS (native), EAX = st. */
-void cpu_give_back(struct vcpu *v, vmk_status_t st) __attribute__((noreturn));
 
 #endif /* VMKERNEL_CORE_VMKERNEL_H */

@@ -7,14 +7,14 @@
 
 #define CPU_STACK_SHIFT		14	/* 16 KiB per CPU */
 
-/* struct vcpu (core/vmkernel.h) */
-#define VCPU_VMCB_PA		0
-#define VCPU_HOST_AREA_PA	4
-#define VCPU_EBX		8
-#define VCPU_ECX		12
-#define VCPU_EDX		16
-#define VCPU_ESI		20
-#define VCPU_EDI		24
-#define VCPU_EBP		28
+/* struct svm_vcpu (arch/x86/svm_vcpu.h) */
+#define SVCPU_VMCB_PA		0
+#define SVCPU_HOST_AREA_PA	4
+#define SVCPU_EBX		8
+#define SVCPU_ECX		12
+#define SVCPU_EDX		16
+#define SVCPU_ESI		20
+#define SVCPU_EDI		24
+#define SVCPU_EBP		28
 
 #endif /* VMKERNEL_CORE_VMKERNEL_ASM_H */

@@ -12,7 +12,6 @@
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/intr.h"
-#include "vmkernel/arch/x86/svm.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
@@ -20,15 +19,7 @@
 #include "vmm/guest_walk.h"
 #include "vmm/insn.h"
 
-_Static_assert(__builtin_offsetof(struct vm_vcpu, vmcb_pa) == VCPU_VMCB_PA, "vm_vcpu");
-_Static_assert(__builtin_offsetof(struct vm_vcpu, host_area_pa) == VCPU_HOST_AREA_PA, "vm_vcpu");
-_Static_assert(__builtin_offsetof(struct vm_vcpu, ebx) == VCPU_EBX, "vm_vcpu");
-_Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
 
-/* Instruction lengths: TCG has no NRIP save (§15.7.1). */
-#define INSN_LEN_CPUID		2
-#define INSN_LEN_RDWRMSR	2
-#define INSN_LEN_HLT		1
 
 /* x86 architectural facts (SDM vol. 3A, APM vol. 2). */
 #define X86_CR0_PE		(1u << 0)
@@ -44,20 +35,6 @@ _Static_assert(__builtin_offsetof(struct vm_vcpu, ebp) == VCPU_EBP, "vm_vcpu");
 #define SEG_DATA16		0x093
 #define SEG_LDT			0x082
 #define SEG_TSS32_BUSY		0x08b
-
-/* CPUID bits hidden from VMs (APM vol. 3 appendix E). */
-#define CPUID_1_ECX_MONITOR	(1u << 3)
-#define CPUID_1_ECX_VMX		(1u << 5)
-#define CPUID_1_ECX_PDCM	(1u << 15)
-#define CPUID_1_ECX_X2APIC	(1u << 21)
-#define CPUID_1_ECX_DEADLINE	(1u << 24)
-#define CPUID_1_ECX_OSXSAVE	(1u << 27)
-#define CPUID_1_EDX_MCE		(1u << 7)
-#define CPUID_1_EDX_MTRR	(1u << 12)
-#define CPUID_1_EDX_MCA		(1u << 14)
-#define CPUID_81_ECX_TOPOEXT	(1u << 22)
-#define CPUID_81_ECX_PERFCTR	(1u << 23)
-#define CPUID_87_EDX_INVTSC	(1u << 8)	/* invariant TSC */
 
 /* MSRs with a meaning for guests (APM vol. 2 appendix A, SDM vol. 4). */
 #define MSR_TSC			0x00000010
@@ -92,10 +69,10 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 	vmk_status_t st;
 
 	memset(v, 0, sizeof(*v));
-	st = vmk_alloc_role(1, POOL_VMCB, &v->vmcb_pa);
+	st = vmk_alloc_role(1, POOL_VMCB, &v->svm.vmcb_pa);
 	if (st != VMK_OK)
 		return st;
-	v->vmcb = pa_to_va(v->vmcb_pa);
+	v->svm.vmcb = pa_to_va(v->svm.vmcb_pa);
 	v->vm = vm;
 	v->index = index;
 	return VMK_OK;
@@ -103,11 +80,11 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 
 void vcpu_destroy(struct vm_vcpu *v)
 {
-	if (v->vmcb_pa && pool_free_role(&vmk_pool, v->vmcb_pa, 1, POOL_VMCB) != VMK_OK)
+	if (v->svm.vmcb_pa && pool_free_role(&vmk_pool, v->svm.vmcb_pa, 1, POOL_VMCB) != VMK_OK)
 		vmk_panic("vm %u vcpu %u: VMCB %x is not a VMCB page of the pool",
-			  v->vm->id, v->index, v->vmcb_pa);
-	v->vmcb_pa = 0;
-	v->vmcb = NULL;
+			  v->vm->id, v->index, v->svm.vmcb_pa);
+	v->svm.vmcb_pa = 0;
+	v->svm.vmcb = NULL;
 }
 
 static void seg_set(struct vmcb_seg *s, uint16_t sel, uint16_t attr,
@@ -121,7 +98,7 @@ static void seg_set(struct vmcb_seg *s, uint16_t sel, uint16_t attr,
 
 static void vmcb_init(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 
 	memset(c, 0, sizeof(*c));
 	c->intercept3 = INTERCEPT_CPUID |
@@ -143,13 +120,13 @@ static void vmcb_init(struct vm_vcpu *v)
 	seg_set(&c->ldtr, 0, SEG_LDT, 0xffff, 0);
 	seg_set(&c->tr, 0, SEG_TSS32_BUSY, 0xffff, 0);
 	intr_vmcb_setup(c);	/* physical interrupts exit: INTR, NMI, V_INTR_MASKING */
-	v->ebx = v->ecx = v->edx = v->esi = v->edi = v->ebp = 0;
+	v->svm.ebx = v->svm.ecx = v->svm.edx = v->svm.esi = v->svm.edi = v->svm.ebp = 0;
 }
 
 /* The real-mode state an AP starts in after SIPI (SDM vol. 3A §8.4.4). */
 static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 
 	vmcb_init(v);
 	seg_set(&c->cs, (uint16_t)(vector << 8), SEG_CODE16, 0xffff, (uint32_t)vector << 12);
@@ -169,7 +146,7 @@ static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
 void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 {
 	const struct boot_entry *e = boot_entry;
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 
 	vmcb_init(v);
 	if (v->index) {
@@ -190,12 +167,12 @@ void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 	c->rip = e->eip;
 	c->rsp = e->esp;
 	c->rax = e->eax;
-	v->ebx = e->ebx;
-	v->ecx = e->ecx;
-	v->edx = e->edx;
-	v->esi = e->esi;
-	v->edi = e->edi;
-	v->ebp = e->ebp;
+	v->svm.ebx = e->ebx;
+	v->svm.ecx = e->ecx;
+	v->svm.edx = e->edx;
+	v->svm.esi = e->esi;
+	v->svm.edi = e->edi;
+	v->svm.ebp = e->ebp;
 	v->state = VCPU_RUNNABLE;
 }
 
@@ -219,7 +196,7 @@ static bool walk_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
 /* Linear -> guest-physical through the guest's page tables. */
 static bool gva_to_gpa(struct vm_vcpu *v, uint32_t lin, uint64_t *gpa)
 {
-	const struct vmcb *c = v->vmcb;
+	const struct vmcb *c = v->svm.vmcb;
 	struct guest_mmu mmu = {
 		.cr0 = (uint32_t)c->cr0, .cr3 = (uint32_t)c->cr3,
 		.cr4 = (uint32_t)c->cr4, .read = walk_read, .ctx = v->vm,
@@ -288,11 +265,11 @@ static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
 
 static void handle_npf(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	struct mmio_ctx m = { .v = v, .bad_gpa = c->exit_info2 };
 	struct insn_cpu cpu = {
-		.gpr = { (uint32_t)c->rax, v->ecx, v->edx, v->ebx,
-			 (uint32_t)c->rsp, v->ebp, v->esi, v->edi },
+		.gpr = { (uint32_t)c->rax, v->svm.ecx, v->svm.edx, v->svm.ebx,
+			 (uint32_t)c->rsp, v->svm.ebp, v->svm.esi, v->svm.edi },
 		.eip = (uint32_t)c->rip,
 		.eflags = (uint32_t)c->rflags,
 		.seg_base = { (uint32_t)c->es.base, (uint32_t)c->cs.base,
@@ -312,13 +289,13 @@ static void handle_npf(struct vm_vcpu *v)
 		return;
 	}
 	c->rax = cpu.gpr[INSN_EAX];
-	v->ecx = cpu.gpr[INSN_ECX];
-	v->edx = cpu.gpr[INSN_EDX];
-	v->ebx = cpu.gpr[INSN_EBX];
+	v->svm.ecx = cpu.gpr[INSN_ECX];
+	v->svm.edx = cpu.gpr[INSN_EDX];
+	v->svm.ebx = cpu.gpr[INSN_EBX];
 	c->rsp = cpu.gpr[INSN_ESP];
-	v->ebp = cpu.gpr[INSN_EBP];
-	v->esi = cpu.gpr[INSN_ESI];
-	v->edi = cpu.gpr[INSN_EDI];
+	v->svm.ebp = cpu.gpr[INSN_EBP];
+	v->svm.esi = cpu.gpr[INSN_ESI];
+	v->svm.edi = cpu.gpr[INSN_EDI];
 	c->rip = cpu.eip;
 	c->rflags = cpu.eflags;
 }
@@ -327,7 +304,7 @@ static void handle_npf(struct vm_vcpu *v)
 
 static void handle_ioio(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	uint32_t info = (uint32_t)c->exit_info1;
 	uint16_t port = (uint16_t)(info >> IOIO_PORT_SHIFT);
 	unsigned int size = (info >> IOIO_SZ_SHIFT) & 7;
@@ -353,58 +330,11 @@ static void handle_ioio(struct vm_vcpu *v)
 
 static void handle_cpuid(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
-	uint32_t leaf = (uint32_t)c->rax;
-	struct cpuid_regs r;
+	const struct cpuid_policy p = {
+		.vm = true, .vcpus = v->vm->cfg.vcpus, .apic_id = v->index,
+	};
 
-	memset(&r, 0, sizeof(r));
-	if (cpuid_vmk_leaf(leaf, &r)) {
-		/* the vmkernel's own leaves */
-	} else if (leaf == 5 || leaf == 6 || leaf == 0xa || leaf == 0xb ||
-		   leaf == 0x1f || leaf == 0x8000000a ||
-		   (leaf >= 0x8000001d && leaf <= 0x8000001f)) {
-		/* monitor, power, perfmon, topology, SVM: not offered */
-	} else {
-		cpuid_count(leaf, v->ecx, &r);
-		if (leaf == 1) {
-			r.ebx = (r.ebx & 0xffff) | (v->vm->cfg.vcpus << 16) |
-				(v->index << 24);
-			r.ecx |= CPUID_1_ECX_HYPERVISOR;
-			r.ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX |
-				   CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
-				   CPUID_1_ECX_DEADLINE | CPUID_1_ECX_OSXSAVE);
-			if (c->cr4 & X86_CR4_OSXSAVE)
-				r.ecx |= CPUID_1_ECX_OSXSAVE;
-			r.edx &= ~(CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA);
-		} else if (leaf == 0x80000001) {
-			r.ecx &= ~(CPUID_80000001_ECX_SVM | CPUID_81_ECX_TOPOEXT |
-				   CPUID_81_ECX_PERFCTR);
-			r.edx &= ~(CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA);
-		} else if (leaf == 0x80000007) {
-			/*
-			 * The vmkernel keeps its own time with the TSC and
-			 * assumes it runs at a constant rate on every CPU
-			 * (docs/architecture.md "Time"); guests, which read
-			 * the same TSC, are told so. Without it a Linux
-			 * guest on an AMD CPU with 2 vCPUs marks the TSC
-			 * unsynchronized and counts jiffies.
-			 */
-			r.edx |= CPUID_87_EDX_INVTSC;
-		} else if (leaf == 0x80000008) {
-			r.ecx = v->vm->cfg.vcpus - 1;
-		}
-	}
-	c->rax = r.eax;
-	v->ebx = r.ebx;
-	v->ecx = r.ecx;
-	v->edx = r.edx;
-	c->rip += INSN_LEN_CPUID;
-}
-
-static void inject_gp(struct vmcb *c)
-{
-	c->event_inj = X86_GP | EVENT_TYPE_EXCEPTION | EVENT_VALID | EVENT_ERROR_VALID;
-	c->event_inj_err = 0;
+	svm_answer_cpuid(&v->svm, &p);
 }
 
 /* An MSR kept in the VMCB (VMLOAD/VMSAVE or VMRUN switch it, §15.5). */
@@ -420,7 +350,7 @@ static void inject_gp(struct vmcb *c)
 /* false: #GP */
 static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	struct lapic *apic = &v->vm->dev.lapic[v->index];
 	switch (msr) {
 	case MSR_IA32_APIC_BASE:
@@ -429,14 +359,7 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 		*val = lapic_base_msr_read(apic);
 		return true;
 	case MSR_EFER:
-		if (!write) {
-			*val = c->efer & ~EFER_SVME;
-			return true;
-		}
-		if (*val & EFER_SVME)
-			return false;
-		c->efer = *val | EFER_SVME;
-		return true;
+		return efer_msr(c, write, val);
 	case MSR_TSC:
 		if (write)
 			c->tsc_offset = *val - rdtsc();
@@ -456,10 +379,7 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 	case MSR_KERNEL_GS_BASE:
 		VMCB_MSR(c->kernel_gs_base);
 	case MSR_VM_CR:
-		if (write)
-			return false;
-		*val = VM_CR_SVMDIS | VM_CR_LOCK;
-		return true;
+		return vm_cr_msr(write, val);
 	case MSR_VM_HSAVE_PA:
 		return false;
 	case MSR_K7_HWCR:
@@ -480,19 +400,17 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 
 static void handle_msr(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	bool write = c->exit_info1 & 1;
-	uint64_t val = ((uint64_t)v->edx << 32) | (uint32_t)c->rax;
+	uint64_t val = svm_edx_eax(&v->svm);
 
-	if (!msr_access(v, v->ecx, write, &val)) {
-		inject_gp(c);
+	if (!msr_access(v, v->svm.ecx, write, &val)) {
+		svm_inject_exception(c, X86_GP, true, 0);
 		return;
 	}
-	if (!write) {
-		c->rax = (uint32_t)val;
-		v->edx = (uint32_t)(val >> 32);
-	}
-	c->rip += INSN_LEN_RDWRMSR;
+	if (!write)
+		svm_set_edx_eax(&v->svm, val);
+	svm_skip_insn(&v->svm, INSN_LEN_RDWRMSR);
 }
 
 /* ---- interrupts ---- */
@@ -505,7 +423,7 @@ static bool intr_window_open(const struct vmcb *c)
 
 static void inject_pending(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	struct vm_devices *dev = &v->vm->dev;
 	int vec;
 
@@ -559,18 +477,18 @@ static void count_exit(struct vm *vm, uint32_t kind)
 /* One exit, vm->lock held. A VM that stops is seen by the run loop. */
 static void handle_exit(struct vm_vcpu *v)
 {
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	struct vm *vm = v->vm;
 
-	/* Re-inject only a delivery the exit interrupted (QEMU quirk, svm.h). */
-	c->event_inj = 0;
-	if (svm_exit_event_pending(c, v->inj_event, v->inj_rip)) {
-		c->event_inj = c->exit_int_info;
-		c->event_inj_err = c->exit_int_info_err;
-	}
+	svm_exit_begin(&v->svm);
 	if (intr_handle_exit(c)) {
 		/* Taken by the vmkernel; the scheduler decides who runs next. */
 		count_exit(vm, VMK_VM_EXIT_INTR);
+		return;
+	}
+	if (svm_insn_exit(c->exit_code)) {
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		svm_inject_exception(c, X86_UD, false, 0);
 		return;
 	}
 	switch (c->exit_code) {
@@ -595,7 +513,7 @@ static void handle_exit(struct vm_vcpu *v)
 		return;
 	case SVM_EXIT_HLT:
 		count_exit(vm, VMK_VM_EXIT_HLT);
-		c->rip += INSN_LEN_HLT;
+		svm_skip_insn(&v->svm, INSN_LEN_HLT);
 		/* The STI before HLT shadowed only the HLT: without this the
 		 * wake-up interrupt waited for a VINTR exit. */
 		c->int_state &= ~INT_STATE_SHADOW;
@@ -606,24 +524,17 @@ static void handle_exit(struct vm_vcpu *v)
 		/* For the developer: what the guest had when it gave up. */
 		log_info("vm %u vcpu %u shutdown: cr0 %x idtr %x/%x injected %x exitintinfo %llx cpu %u",
 			 vm->id, v->index, (uint32_t)c->cr0, (uint32_t)c->idtr.base,
-			 c->idtr.limit, v->inj_event,
+			 c->idtr.limit, v->svm.inj_event,
 			 (unsigned long long)c->exit_int_info, v->last_cpu - 1);
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: triple fault (shutdown) at rip %x",
 			       v->index, (uint32_t)c->rip);
 		return;
-	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMMCALL:
-	case SVM_EXIT_VMLOAD:
-	case SVM_EXIT_VMSAVE:
-	case SVM_EXIT_STGI:
-	case SVM_EXIT_CLGI:
-	case SVM_EXIT_SKINIT:
-	case SVM_EXIT_INVLPGA:
-	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MONITOR:	/* hidden in CPUID */
 	case SVM_EXIT_MWAIT:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
-		c->event_inj = X86_UD | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+		svm_inject_exception(c, X86_UD, false, 0);
 		return;
 	case SVM_EXIT_INVALID:
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR,
@@ -670,7 +581,7 @@ bool vcpu_has_work(struct vm_vcpu *v)
 	if (v->state == VCPU_WAIT_SIPI)
 		return false;
 	return apic->nmi_pending ||
-	       ((v->vmcb->rflags & X86_EFLAGS_IF) &&
+	       ((v->svm.vmcb->rflags & X86_EFLAGS_IF) &&
 		vdev_intr_pending(&vm->dev, v->index) != VDEV_NO_VECTOR);
 }
 
@@ -682,7 +593,7 @@ void vm_wake_vcpus_locked(struct vm *vm, bool all)
 		struct vm_vcpu *u = &vm->vcpu[i];
 
 		if (u->world && u->world->state == WORLD_BLOCKED &&
-		    (all || (u->vmcb && vcpu_has_work(u))))
+		    (all || (u->svm.vmcb && vcpu_has_work(u))))
 			sched_wake(u->world);
 	}
 }
@@ -706,7 +617,7 @@ static uint64_t next_event_at(struct vm *vm)
 static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 {
 	struct vm *vm = v->vm;
-	struct vmcb *c = v->vmcb;
+	struct vmcb *c = v->svm.vmcb;
 	bool entered;
 	uint64_t t0;
 
@@ -738,10 +649,8 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		}
 		spin_unlock(&vm->lock);
 
-		v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
-		v->inj_rip = (uint32_t)c->rip;
 		t0 = rdtsc();
-		entered = svm_world_switch((struct vcpu *)v, true);
+		entered = svm_world_switch(&v->svm, true);
 
 		spin_lock(&vm->lock);
 		if (!entered) {
@@ -769,14 +678,13 @@ void vcpu_world_run(struct world *w)
 
 	spin_lock(&vm->lock);
 	/* A world of an earlier power on, or of a stopped VM: nothing to do. */
-	if (v->world != w || vm->state != VMK_VM_STATE_RUNNING || !v->vmcb) {
+	if (v->world != w || vm->state != VMK_VM_STATE_RUNNING || !v->svm.vmcb) {
 		sched_block(w);
 		spin_unlock(&vm->lock);
 		return;
 	}
 	vm->active++;
 	v->in_guest = true;
-	v->host_area_pa = vcpus[cpu].host_area_pa;
 	run_locked(w, v, cpu);
 	v->in_guest = false;
 	vm->active--;

@@ -21,6 +21,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/mm/pae.h"
+#include "vmkernel/arch/x86/svm_vcpu.h"
 #include "vmm/devices.h"
 #include <vmk/vm.h>
 
@@ -40,22 +41,14 @@
 #define VCPU_HALTED		1	/* HLT, waits for an interrupt */
 #define VCPU_WAIT_SIPI		2	/* AP before INIT/SIPI */
 
-/*
- * One vCPU. The first eight words have struct vcpu's layout: entry.S's
- * svm_vcpu_run() switches into any world through them.
- */
+/* One vCPU of a VM: the SVM vCPU (arch/x86/svm_vcpu.h) and its VM's view. */
 struct vm_vcpu {
-	uint32_t vmcb_pa;
-	uint32_t host_area_pa;		/* of the physical CPU running it now */
-	uint32_t ebx, ecx, edx, esi, edi, ebp;
-	struct vmcb *vmcb;
+	struct svm_vcpu svm;
 	struct vm *vm;
 	uint32_t index;
 	uint32_t state;			/* VCPU_* */
 	bool in_guest;			/* a physical CPU runs it now */
 	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
-	uint32_t inj_event;		/* EVENTINJ of the last VMRUN (0: none) */
-	uint32_t inj_rip;		/* guest RIP at that VMRUN */
 	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
 	struct world *world;		/* the scheduler's world for it, or NULL */
 };

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Host unit tests of the vmkernel's portable logic.
 UNIT_TESTS += test_pool test_page_tables test_log_ring test_hypercall test_format_symbols \
-	test_spinlock
+	test_spinlock test_exit_policy
 test_pool_SRCS := tests/unit/vmkernel/test_pool.c vmkernel/mm/pool.c vmkernel/mm/guest.c
 test_page_tables_SRCS := tests/unit/vmkernel/test_page_tables.c vmkernel/mm/pae.c \
 	vmkernel/mm/npt.c vmkernel/mm/pool.c
@@ -10,3 +10,4 @@ test_hypercall_SRCS := tests/unit/vmkernel/test_hypercall.c vmkernel/core/hyperc
 test_format_symbols_SRCS := tests/unit/vmkernel/test_format_symbols.c \
 	vmkernel/lib/format.c vmkernel/core/symbols.c
 test_spinlock_SRCS := tests/unit/vmkernel/test_spinlock.c
+test_exit_policy_SRCS := tests/unit/vmkernel/test_exit_policy.c vmkernel/arch/x86/exit_policy.c

@@ -4,6 +4,7 @@
 #define VMKERNEL_ARCH_X86_CPU_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/arch/x86/exit_policy.h"
 #include <vmk/hypercall.h>
 
 /* MSRs, APM vol. 2 appendix A. */
@@ -17,7 +18,6 @@
 #define VM_CR_SVMDIS		(1u << 4)
 
 /* CPUID bits, APM vol. 3 appendix E. */
-#define CPUID_1_ECX_HYPERVISOR	(1u << 31)
 #define CPUID_80000001_ECX_SVM	(1u << 2)
 #define CPUID_8000000A_EDX_NP	(1u << 0)
 
@@ -28,9 +28,6 @@
 #define X86_UD			6
 #define X86_GP			13
 
-struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
 
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {

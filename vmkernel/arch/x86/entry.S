@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vmkernel entry, the world switch into the COS, and exception stubs.
+ * vmkernel entry, the world switch (VMRUN) of every world, and exception stubs.
  * 32-bit protected mode, PAE paging on the vmkernel's own page tables.
  */
 #include "vmkernel/core/vmkernel_asm.h"
@@ -31,11 +31,12 @@ vmk_entry:
 	.size vmk_entry, . - vmk_entry
 
 /*
- * void svm_vcpu_run(struct vcpu *v): one world switch into the COS and
- * back. VMRUN/#VMEXIT switch only part of the state (APM vol. 2 §15.5):
- * the COS's FS, GS, TR, LDTR and syscall MSRs are loaded with VMLOAD and
+ * void svm_vcpu_run(struct svm_vcpu *v): one VMRUN of any world (the
+ * COS's or a VM's vCPU; svm_world_switch() is the only caller) and back.
+ * VMRUN/#VMEXIT switch only part of the state (APM vol. 2 §15.5): the
+ * guest's FS, GS, TR, LDTR and syscall MSRs are loaded with VMLOAD and
  * saved with VMSAVE around VMRUN, the host's are reloaded with VMLOAD;
- * general registers other than EAX and ESP are kept in the vcpu.
+ * general registers other than EAX and ESP are kept in the svm_vcpu.
  */
 	.globl svm_vcpu_run
 	.type svm_vcpu_run, @function
@@ -52,13 +53,13 @@ svm_vcpu_run:
 	pushl	%edi
 	movl	24(%esp), %ecx
 	pushl	%ecx
-	movl	VCPU_VMCB_PA(%ecx), %eax
-	movl	VCPU_EBX(%ecx), %ebx
-	movl	VCPU_EDX(%ecx), %edx
-	movl	VCPU_ESI(%ecx), %esi
-	movl	VCPU_EDI(%ecx), %edi
-	movl	VCPU_EBP(%ecx), %ebp
-	movl	VCPU_ECX(%ecx), %ecx
+	movl	SVCPU_VMCB_PA(%ecx), %eax
+	movl	SVCPU_EBX(%ecx), %ebx
+	movl	SVCPU_EDX(%ecx), %edx
+	movl	SVCPU_ESI(%ecx), %esi
+	movl	SVCPU_EDI(%ecx), %edi
+	movl	SVCPU_EBP(%ecx), %ebp
+	movl	SVCPU_ECX(%ecx), %ecx
 	vmload	%eax
 	/*
 	 * Host IF=1 at VMRUN: with V_INTR_MASKING it is what lets physical
@@ -76,13 +77,13 @@ svm_vmrun_return:
 	vmsave	%eax
 	pushl	%ecx
 	movl	4(%esp), %ecx
-	popl	VCPU_ECX(%ecx)
-	movl	%ebx, VCPU_EBX(%ecx)
-	movl	%edx, VCPU_EDX(%ecx)
-	movl	%esi, VCPU_ESI(%ecx)
-	movl	%edi, VCPU_EDI(%ecx)
-	movl	%ebp, VCPU_EBP(%ecx)
-	movl	VCPU_HOST_AREA_PA(%ecx), %eax
+	popl	SVCPU_ECX(%ecx)
+	movl	%ebx, SVCPU_EBX(%ecx)
+	movl	%edx, SVCPU_EDX(%ecx)
+	movl	%esi, SVCPU_ESI(%ecx)
+	movl	%edi, SVCPU_EDI(%ecx)
+	movl	%ebp, SVCPU_EBP(%ecx)
+	movl	SVCPU_HOST_AREA_PA(%ecx), %eax
 	vmload	%eax
 	popl	%ecx
 	popl	%edi

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The exit policy every world kind shares (vmkernel/arch/x86/exit_policy.h). */
+#include "tests/unit/check_run.h"
+#include "vmkernel/arch/x86/exit_policy.h"
+
+static const struct cpuid_policy cos_policy = { .vm = false };
+static const struct cpuid_policy vm_policy = { .vm = true, .vcpus = 2, .apic_id = 1 };
+
+#define ALL	0xffffffffu
+#define OSXSAVE	(1u << 27)
+#define HV	(1u << 31)
+#define SVM	(1u << 2)
+#define CR4_OSXSAVE (1u << 18)
+
+static struct cpuid_regs host(void)
+{
+	struct cpuid_regs r = { ALL, ALL, ALL, ALL };
+
+	return r;
+}
+
+START_TEST(test_cpuid_leaf1_per_world_kind)
+{
+	struct cpuid_regs r = host();
+
+	cpuid_policy_apply(&cos_policy, 1, 0, &r);
+	ck_assert(r.ecx & HV);
+	ck_assert(!(r.ecx & (1u << 5)));		/* VMX */
+	ck_assert(!(r.ecx & OSXSAVE));		/* the COS's CR4 says no */
+	ck_assert(r.ecx & (1u << 3));		/* MONITOR: the COS sees the CPU */
+	ck_assert_uint_eq(r.ebx, ALL);
+	ck_assert_uint_eq(r.edx, ALL);
+
+	r = host();
+	cpuid_policy_apply(&vm_policy, 1, CR4_OSXSAVE, &r);
+	ck_assert(r.ecx & HV);
+	ck_assert(r.ecx & OSXSAVE);		/* the guest's CR4 says yes */
+	ck_assert(!(r.ecx & (1u << 3)));	/* no MONITOR */
+	ck_assert(!(r.ecx & (1u << 21)));	/* no x2APIC */
+	ck_assert_uint_eq(r.ebx >> 24, 1);	/* its APIC ID */
+	ck_assert_uint_eq((r.ebx >> 16) & 0xff, 2);	/* its vCPUs */
+	ck_assert_uint_eq(r.ebx & 0xffff, 0xffff);
+	ck_assert(!(r.edx & ((1u << 7) | (1u << 12) | (1u << 14))));	/* MCE MTRR MCA */
+}
+END_TEST
+
+START_TEST(test_cpuid_nobody_sees_svm)
+{
+	struct cpuid_regs r = host();
+
+	cpuid_policy_apply(&cos_policy, 0x80000001, 0, &r);
+	ck_assert(!(r.ecx & SVM));
+	r = host();
+	cpuid_policy_apply(&vm_policy, 0x80000001, 0, &r);
+	ck_assert(!(r.ecx & SVM));
+	ck_assert(!(r.ecx & (1u << 22)));	/* TOPOEXT */
+	ck_assert(cpuid_policy_hides_leaf(&cos_policy, 0x8000000a));
+	ck_assert(cpuid_policy_hides_leaf(&vm_policy, 0x8000000a));
+	r = host();
+	cpuid_policy_apply(&cos_policy, 0x8000000a, 0, &r);
+	ck_assert_uint_eq(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+END_TEST
+
+START_TEST(test_cpuid_vm_platform_leaves)
+{
+	static const uint32_t hidden[] = { 5, 6, 0xa, 0xb, 0x1f, 0x8000001d, 0x8000001f };
+	struct cpuid_regs r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		ck_assert(cpuid_policy_hides_leaf(&vm_policy, hidden[i]));
+		ck_assert(!cpuid_policy_hides_leaf(&cos_policy, hidden[i]));
+	}
+	ck_assert(!cpuid_policy_hides_leaf(&vm_policy, 0));
+	ck_assert(!cpuid_policy_hides_leaf(&vm_policy, 0x80000020));
+	r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	cpuid_policy_apply(&vm_policy, 0x80000007, 0, &r);
+	ck_assert(r.edx & (1u << 8));		/* invariant TSC */
+	r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	cpuid_policy_apply(&cos_policy, 0x80000007, 0, &r);
+	ck_assert_uint_eq(r.edx, 0);		/* the COS: as the CPU says */
+	r = host();
+	cpuid_policy_apply(&vm_policy, 0x80000008, 0, &r);
+	ck_assert_uint_eq(r.ecx, 1);		/* cores - 1 */
+}
+END_TEST
+
+START_TEST(test_efer_hides_and_keeps_svme)
+{
+	struct vmcb c;
+	uint64_t v;
+
+	memset(&c, 0, sizeof(c));
+	c.efer = 0xd01 | (1ull << 12);		/* SVME as VMRUN needs it */
+	ck_assert(efer_msr(&c, false, &v));
+	ck_assert_uint_eq(v, 0xd01);		/* reads clear */
+	v = 0x801;
+	ck_assert(efer_msr(&c, true, &v));
+	ck_assert_uint_eq(c.efer, 0x801 | (1ull << 12));	/* stays set */
+	v = 0x801 | (1ull << 12);
+	ck_assert(!efer_msr(&c, true, &v));	/* setting it: #GP */
+	ck_assert_uint_eq(c.efer, 0x801 | (1ull << 12));
+}
+END_TEST
+
+START_TEST(test_vm_cr_is_read_only_and_disabled)
+{
+	uint64_t v = 0;
+
+	ck_assert(vm_cr_msr(false, &v));
+	ck_assert_uint_eq(v, (1u << 4) | (1u << 3));	/* SVMDIS | LOCK */
+	v = 0;
+	ck_assert(!vm_cr_msr(true, &v));
+}
+END_TEST
+
+START_TEST(test_next_rip_from_nrips_or_the_decoder)
+{
+	struct vmcb c;
+
+	memset(&c, 0, sizeof(c));
+	c.rip = 0x1000;
+	c.next_rip = 0x1005;			/* e.g. a prefixed CPUID */
+	ck_assert_uint_eq(svm_next_rip(&c, true, 2), 0x1005);
+	ck_assert_uint_eq(svm_next_rip(&c, false, 2), 0x1002);	/* TCG */
+	c.next_rip = 0;				/* NRIPS but nothing stored */
+	ck_assert_uint_eq(svm_next_rip(&c, true, 3), 0x1003);
+}
+END_TEST
+
+START_TEST(test_svm_instructions_are_undefined_for_guests)
+{
+	ck_assert(svm_insn_exit(SVM_EXIT_VMRUN));
+	ck_assert(svm_insn_exit(SVM_EXIT_SKINIT));
+	ck_assert(svm_insn_exit(SVM_EXIT_INVLPGA));
+	ck_assert(!svm_insn_exit(SVM_EXIT_VMMCALL));	/* the COS's hypercall */
+	ck_assert(!svm_insn_exit(SVM_EXIT_CPUID));
+}
+END_TEST
+
+START_TEST(test_exception_injection)
+{
+	struct vmcb c;
+
+	memset(&c, 0, sizeof(c));
+	svm_inject_exception(&c, 13, true, 0x18);
+	ck_assert_uint_eq(c.event_inj, 13 | EVENT_TYPE_EXCEPTION | EVENT_VALID | EVENT_ERROR_VALID);
+	ck_assert_uint_eq(c.event_inj_err, 0x18);
+	svm_inject_exception(&c, 6, false, 0x18);
+	ck_assert_uint_eq(c.event_inj, 6 | EVENT_TYPE_EXCEPTION | EVENT_VALID);
+	ck_assert_uint_eq(c.event_inj_err, 0);
+}
+END_TEST
+
+START_TEST(test_reinjection_only_of_interrupted_deliveries)
+{
+	const uint32_t irq = 0x31 | EVENT_TYPE_INTR | EVENT_VALID;
+	struct vmcb c;
+
+	memset(&c, 0, sizeof(c));
+	c.event_inj = irq;			/* stale from the last VMRUN */
+	ck_assert(!svm_reinject_interrupted(&c, 0, 0x100));
+	ck_assert_uint_eq(c.event_inj, 0);	/* always cleared */
+
+	/* Delivered at VMRUN (RIP moved to the handler), yet reported by TCG. */
+	c.exit_int_info = irq;
+	c.rip = 0xc0001000;
+	ck_assert(!svm_reinject_interrupted(&c, irq, 0x100));
+	ck_assert_uint_eq(c.event_inj, 0);
+
+	/* Interrupted delivery (RIP unchanged): goes in again. */
+	c.rip = 0x100;
+	ck_assert(svm_reinject_interrupted(&c, irq, 0x100));
+	ck_assert_uint_eq(c.event_inj, irq);
+
+	/* An event the guest raised itself whose delivery exited. */
+	c.exit_int_info = 14 | EVENT_TYPE_EXCEPTION | EVENT_VALID | EVENT_ERROR_VALID;
+	c.exit_int_info_err = 2;
+	c.rip = 0x200;
+	ck_assert(svm_reinject_interrupted(&c, 0, 0x100));
+	ck_assert_uint_eq(c.event_inj_err, 2);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("exit_policy");
+
+	tcase_add_test(tc, test_cpuid_leaf1_per_world_kind);
+	tcase_add_test(tc, test_cpuid_nobody_sees_svm);
+	tcase_add_test(tc, test_cpuid_vm_platform_leaves);
+	tcase_add_test(tc, test_efer_hides_and_keeps_svme);
+	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
+	tcase_add_test(tc, test_next_rip_from_nrips_or_the_decoder);
+	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
+	tcase_add_test(tc, test_exception_injection);
+	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
+	return check_run("vmkernel exit policy", tc);
+}

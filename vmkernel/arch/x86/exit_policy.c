@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/arch/x86/exit_policy.h"
+
+/* CPUID bits (APM vol. 3 appendix E, SDM vol. 2A CPUID). */
+#define CPUID_1_ECX_MONITOR	(1u << 3)
+#define CPUID_1_ECX_VMX		(1u << 5)
+#define CPUID_1_ECX_PDCM	(1u << 15)
+#define CPUID_1_ECX_X2APIC	(1u << 21)
+#define CPUID_1_ECX_DEADLINE	(1u << 24)
+#define CPUID_1_ECX_OSXSAVE	(1u << 27)
+#define CPUID_1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID_1_EDX_MCE		(1u << 7)
+#define CPUID_1_EDX_MTRR	(1u << 12)
+#define CPUID_1_EDX_MCA		(1u << 14)
+#define CPUID_81_ECX_SVM	(1u << 2)
+#define CPUID_81_ECX_TOPOEXT	(1u << 22)
+#define CPUID_81_ECX_PERFCTR	(1u << 23)
+#define CPUID_87_EDX_INVTSC	(1u << 8)
+#define X86_CR4_OSXSAVE		(1u << 18)
+#define EFER_SVME_BIT		(1ull << 12)
+#define VM_CR_LOCK_BIT		(1u << 3)
+#define VM_CR_SVMDIS_BIT	(1u << 4)
+
+bool cpuid_policy_hides_leaf(const struct cpuid_policy *p, uint32_t leaf)
+{
+	/* SVM's own leaf: nobody but the vmkernel runs a hypervisor. */
+	if (leaf == 0x8000000a)
+		return true;
+	if (!p->vm)
+		return false;
+	/* monitor/mwait, power, perfmon, topology, cache topology (AMD) */
+	return leaf == 5 || leaf == 6 || leaf == 0xa || leaf == 0xb ||
+	       leaf == 0x1f || (leaf >= 0x8000001d && leaf <= 0x8000001f);
+}
+
+void cpuid_policy_apply(const struct cpuid_policy *p, uint32_t leaf,
+			uint64_t guest_cr4, struct cpuid_regs *r)
+{
+	const uint32_t platform_edx = CPUID_1_EDX_MCE | CPUID_1_EDX_MTRR |
+				      CPUID_1_EDX_MCA;
+
+	if (cpuid_policy_hides_leaf(p, leaf)) {
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+		return;
+	}
+	switch (leaf) {
+	case 1:
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
+		r->ecx &= ~CPUID_1_ECX_VMX;
+		/* Reflects the guest's CR4, not the vmkernel's (SDM). */
+		r->ecx &= ~CPUID_1_ECX_OSXSAVE;
+		if (guest_cr4 & X86_CR4_OSXSAVE)
+			r->ecx |= CPUID_1_ECX_OSXSAVE;
+		if (p->vm) {
+			r->ebx = (r->ebx & 0xffff) | (p->vcpus << 16) |
+				 (p->apic_id << 24);
+			r->ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_PDCM |
+				    CPUID_1_ECX_X2APIC | CPUID_1_ECX_DEADLINE);
+			r->edx &= ~platform_edx;
+		}
+		break;
+	case 0x80000001:
+		r->ecx &= ~CPUID_81_ECX_SVM;
+		if (p->vm) {
+			r->ecx &= ~(CPUID_81_ECX_TOPOEXT | CPUID_81_ECX_PERFCTR);
+			r->edx &= ~platform_edx;
+		}
+		break;
+	case 0x80000007:
+		/*
+		 * The vmkernel keeps its own time with the TSC and assumes it
+		 * constant on every CPU (docs/architecture.md "Time"); guests
+		 * reading the same TSC are told so. Without it a Linux guest
+		 * with 2 vCPUs marks the TSC unsynchronized and counts jiffies.
+		 */
+		if (p->vm)
+			r->edx |= CPUID_87_EDX_INVTSC;
+		break;
+	case 0x80000008:
+		if (p->vm)
+			r->ecx = p->vcpus - 1;	/* cores per package - 1 */
+		break;
+	default:
+		break;
+	}
+}
+
+bool efer_msr(struct vmcb *c, bool write, uint64_t *val)
+{
+	if (!write) {
+		*val = c->efer & ~EFER_SVME_BIT;
+		return true;
+	}
+	if (*val & EFER_SVME_BIT)
+		return false;
+	c->efer = *val | EFER_SVME_BIT;
+	return true;
+}
+
+bool vm_cr_msr(bool write, uint64_t *val)
+{
+	if (write)
+		return false;
+	*val = VM_CR_SVMDIS_BIT | VM_CR_LOCK_BIT;
+	return true;
+}
+
+uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len)
+{
+	if (nrips && c->next_rip)
+		return c->next_rip;
+	return c->rip + len;
+}
+
+bool svm_insn_exit(uint32_t exit_code)
+{
+	switch (exit_code) {
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
+			  uint32_t err)
+{
+	c->event_inj = vector | EVENT_TYPE_EXCEPTION | EVENT_VALID |
+		       (has_err ? EVENT_ERROR_VALID : 0);
+	c->event_inj_err = has_err ? err : 0;
+}
+
+bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
+			      uint64_t rip_at_vmrun)
+{
+	c->event_inj = 0;
+	if (!(c->exit_int_info & EVENT_VALID))
+		return false;
+	/* A delivered event moved RIP to its handler; an interrupted
+	 * delivery leaves RIP where it was. */
+	if (c->exit_int_info == injected && c->rip != rip_at_vmrun)
+		return false;
+	c->event_inj = c->exit_int_info;
+	c->event_inj_err = c->exit_int_info_err;
+	return true;
+}

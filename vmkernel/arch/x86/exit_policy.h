@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What every world kind's exit handler decides the same way (the COS's in
+ * cos/cos_vcpu.c, a VM vCPU's in vm/vcpu.c): what CPUID shows, what EFER
+ * and VM_CR read and accept, where RIP goes after an intercepted
+ * instruction, how an exception is injected and an interrupted delivery
+ * re-injected. Portable (no instructions, no globals): host-tested in
+ * tests/unit/vmkernel/test_exit_policy.c.
+ */
+#ifndef VMKERNEL_ARCH_X86_EXIT_POLICY_H
+#define VMKERNEL_ARCH_X86_EXIT_POLICY_H
+
+#include "vmkernel/platform.h"
+#include "vmkernel/arch/x86/vmcb.h"
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* CPUID as one world kind sees it. */
+struct cpuid_policy {
+	/*
+	 * false: the COS, which sees the physical CPU except SVM (it may not
+	 * run a hypervisor of its own). true: a VM, which sees only what the
+	 * vmm models (no monitor/mwait, perfmon, MCE, MTRR, x2APIC, topology
+	 * leaves, SVM) with its own vCPU count and APIC ID, and an
+	 * invariant TSC (docs/architecture.md "Guest time").
+	 */
+	bool vm;
+	uint32_t vcpus;		/* a VM's vCPUs */
+	uint32_t apic_id;	/* this vCPU's APIC ID */
+};
+
+/*
+ * Leaf answered without asking the CPU (all zero): a VM's hidden leaves.
+ * The vmkernel's own leaves (cpuid_vmk_leaf) come before this question.
+ */
+bool cpuid_policy_hides_leaf(const struct cpuid_policy *p, uint32_t leaf);
+/* Turn the CPU's answer r to leaf into what the world sees (guest CR4
+ * decides OSXSAVE, as on hardware). */
+void cpuid_policy_apply(const struct cpuid_policy *p, uint32_t leaf,
+			uint64_t guest_cr4, struct cpuid_regs *r);
+
+/*
+ * EFER and VM_CR as a world sees them: the VMCB's EFER keeps SVME (VMRUN
+ * requires it, APM vol. 2 §15.5.1) but the guest reads it clear and
+ * cannot set it, as on a CPU with SVM disabled; VM_CR reads SVMDIS|LOCK
+ * and is read-only. false: the access raises #GP.
+ */
+bool efer_msr(struct vmcb *c, bool write, uint64_t *val);	/* c->efer */
+bool vm_cr_msr(bool write, uint64_t *val);
+
+/*
+ * The RIP after the intercepted instruction at c->rip: the CPU's
+ * NEXT_RIP when it has NRIP save (CPUID 8000_000Ah EDX bit 3) and stored
+ * one, else c->rip + len, the length of the instruction the handler
+ * decoded. TCG has no NRIP save; real AMD CPUs have had it since 2010.
+ */
+uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len);
+
+/*
+ * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: no guest runs a
+ * hypervisor, so these raise #UD, as on a CPU whose EFER.SVME is clear
+ * (§15.4). (VMMCALL is the COS's hypercall; a VM gets #UD for it too.)
+ */
+bool svm_insn_exit(uint32_t exit_code);
+
+/* Queue exception vector (with error code err when has_err) for VMRUN. */
+void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
+			  uint32_t err);
+
+/*
+ * After a #VMEXIT: clear EVENTINJ and re-inject the event whose delivery
+ * the exit interrupted (§15.7.2). injected is the EVENTINJ the VMRUN
+ * carried (0: none), rip_at_vmrun the guest RIP then: QEMU (TCG) copies
+ * EVENTINJ into EXITINTINFO at every #VMEXIT, delivered or not, and a
+ * delivered event moved RIP to its handler, so it must not go in twice
+ * (an extra EOI, a lost level interrupt). Returns whether it re-injects.
+ */
+bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
+			      uint64_t rip_at_vmrun);
+
+#endif /* VMKERNEL_ARCH_X86_EXIT_POLICY_H */

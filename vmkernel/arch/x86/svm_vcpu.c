@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/arch/x86/svm_vcpu.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/core/panic.h"
+#include "vmkernel/core/world.h"
+#include "vmkernel/log/log.h"
+
+#define CPUID_8000000A_EDX_NRIPS	(1u << 3)
+
+/* MSR permission map offsets, §15.11: two bits (read, write) per MSR. */
+#define MSRPM_RANGE0_BASE	0x00000000u
+#define MSRPM_RANGE1_BASE	0xc0000000u
+#define MSRPM_RANGE2_BASE	0xc0010000u
+#define MSRPM_RANGE_MSRS	0x2000u
+#define MSRPM_RANGE_BYTES	0x800u
+
+struct svm_cpu svm_cpus[VMK_MAX_CPUS];
+bool svm_nrips;
+
+vmk_status_t svm_cpu_enable(uint32_t cpu)
+{
+	struct svm_cpu *sc = &svm_cpus[cpu];
+	struct cpuid_regs r;
+	vmk_status_t st;
+
+	cpuid_count(0x80000001, 0, &r);
+	if (!(r.ecx & CPUID_80000001_ECX_SVM))
+		return VMK_NO_HARDWARE;
+	cpuid_count(0x8000000a, 0, &r);
+	if (!(r.edx & CPUID_8000000A_EDX_NP) ||
+	    (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS))
+		return VMK_NO_HARDWARE;
+	svm_nrips = r.edx & CPUID_8000000A_EDX_NRIPS;
+	st = vmk_alloc_role(1, POOL_HSAVE, &sc->hsave_pa);
+	if (st == VMK_OK)
+		st = vmk_alloc_role(1, POOL_HOST_AREA, &sc->host_area_pa);
+	if (st != VMK_OK)
+		return st;
+	wrmsr(MSR_VM_HSAVE_PA, sc->hsave_pa);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	return VMK_OK;
+}
+
+/* ---- the world switch ---- */
+
+#define SWITCH_TRACE		16
+#define SWITCH_NOT_ENTERED	0xfffu	/* exit code field: no VMRUN done */
+
+struct switch_rec {
+	uint32_t vmcb_pa;
+	uint32_t exit_code;
+	uint32_t rip_in, rip_out;
+	uint32_t world;
+	uint32_t hsave;
+	uint64_t ns;
+};
+
+static struct switch_rec switch_trace[VMK_MAX_CPUS][SWITCH_TRACE];
+static uint32_t switch_next[VMK_MAX_CPUS];
+
+extern char svm_vmrun_return[];		/* entry.S: right after the vmrun */
+
+bool svm_holds_host_state(const struct vmcb *c)
+{
+	return (uint32_t)c->rip == (uint32_t)(uintptr_t)svm_vmrun_return ||
+	       (uint32_t)c->cr3 == vmk_boot_info.boot_cr3;
+}
+
+void svm_trace_dump(uint32_t cpu)
+{
+	uint32_t i, n;
+
+	if (cpu >= VMK_MAX_CPUS)
+		return;
+	n = switch_next[cpu];
+	vmk_log_emergency("cpu%u last world switches (oldest first): vmcb exit rip-in rip-out world hsave-msr ns",
+			  cpu);
+	for (i = 0; i < SWITCH_TRACE; i++) {
+		const struct switch_rec *r = &switch_trace[cpu][(n + i) % SWITCH_TRACE];
+
+		if (!r->vmcb_pa)
+			continue;
+		vmk_log_emergency("  %08x %3x %08x %08x %u %08x %llu", r->vmcb_pa,
+				  r->exit_code, r->rip_in, r->rip_out, r->world,
+				  r->hsave, (unsigned long long)r->ns);
+	}
+}
+
+bool svm_world_switch(struct svm_vcpu *v, bool open)
+{
+	uint32_t cpu = this_cpu();
+	const struct svm_cpu *sc = &svm_cpus[cpu];
+	struct vmcb *c = v->vmcb;
+	struct switch_rec *r = &switch_trace[cpu][switch_next[cpu]++ % SWITCH_TRACE];
+	struct world *w = world_current();
+	uint32_t hsave = (uint32_t)rdmsr(MSR_VM_HSAVE_PA);
+
+	v->host_area_pa = sc->host_area_pa;
+	v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
+	v->inj_rip = c->rip;
+	r->vmcb_pa = v->vmcb_pa;
+	r->rip_in = (uint32_t)c->rip;
+	r->rip_out = 0;
+	r->world = w ? w->id : 0;
+	r->hsave = hsave;
+	r->ns = vmk_time_ns();
+	r->exit_code = SWITCH_NOT_ENTERED;
+	/* Values only the vmkernel sets: a mismatch is its own bug. */
+	if (hsave != sc->hsave_pa || v->vmcb_pa == sc->hsave_pa ||
+	    v->vmcb_pa == sc->host_area_pa)
+		vmk_panic("cpu%u: world %u: VM_HSAVE_PA %x (set %x), VMCB %x, host area %x: aliased",
+			  cpu, r->world, hsave, sc->hsave_pa, v->vmcb_pa,
+			  sc->host_area_pa);
+	if (svm_holds_host_state(c)) {
+		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state before VMRUN (rip %x cr3 %x rsp %x, last exit %x)",
+			cpu, v->vmcb_pa, r->world, (uint32_t)c->rip,
+			(uint32_t)c->cr3, (uint32_t)c->rsp, c->exit_code);
+		return false;
+	}
+	if (open)
+		svm_vcpu_run(v);
+	else
+		svm_vcpu_run_masked(v);
+	r->exit_code = c->exit_code;
+	r->rip_out = (uint32_t)c->rip;
+	if (svm_holds_host_state(c)) {
+		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state after #VMEXIT %x (rip %x cr3 %x rsp %x, entered at rip %x)",
+			cpu, v->vmcb_pa, r->world, c->exit_code, (uint32_t)c->rip,
+			(uint32_t)c->cr3, (uint32_t)c->rsp, r->rip_in);
+		return false;
+	}
+	return true;
+}
+
+/* ---- exit handling every world kind does the same way ---- */
+
+void svm_exit_begin(struct svm_vcpu *v)
+{
+	svm_reinject_interrupted(v->vmcb, v->inj_event, v->inj_rip);
+}
+
+void svm_skip_insn(struct svm_vcpu *v, uint32_t len)
+{
+	v->vmcb->rip = svm_next_rip(v->vmcb, svm_nrips, len);
+}
+
+uint64_t svm_edx_eax(const struct svm_vcpu *v)
+{
+	return ((uint64_t)v->edx << 32) | (uint32_t)v->vmcb->rax;
+}
+
+void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val)
+{
+	v->vmcb->rax = (uint32_t)val;
+	v->edx = (uint32_t)(val >> 32);
+}
+
+void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p)
+{
+	struct vmcb *c = v->vmcb;
+	uint32_t leaf = (uint32_t)c->rax;
+	struct cpuid_regs r;
+
+	memset(&r, 0, sizeof(r));
+	if (!cpuid_vmk_leaf(leaf, &r)) {
+		if (!cpuid_policy_hides_leaf(p, leaf))
+			cpuid_count(leaf, v->ecx, &r);
+		cpuid_policy_apply(p, leaf, c->cr4, &r);
+	}
+	c->rax = r.eax;
+	v->ebx = r.ebx;
+	v->ecx = r.ecx;
+	v->edx = r.edx;
+	svm_skip_insn(v, INSN_LEN_CPUID);
+}
+
+void svm_msrpm_intercept(uint8_t *map, uint32_t msr)
+{
+	static const uint32_t base[] = { MSRPM_RANGE0_BASE, MSRPM_RANGE1_BASE,
+					 MSRPM_RANGE2_BASE };
+	uint32_t r, bit;
+
+	for (r = 0; r < ARRAY_SIZE(base); r++) {
+		if (msr < base[r] || msr >= base[r] + MSRPM_RANGE_MSRS)
+			continue;
+		bit = (msr - base[r]) * 2;
+		map[r * MSRPM_RANGE_BYTES + bit / 8] |= 3u << (bit % 8);
+	}
+}

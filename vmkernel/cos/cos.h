@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The COS world kind: one vCPU per physical CPU, pinned, built from the
+ * Linux that loaded the vmkernel (cos_vcpu.c: its VMCB, run loop, exits,
+ * hypercall entry and the give-back to native Linux).
+ */
+#ifndef VMKERNEL_COS_COS_H
+#define VMKERNEL_COS_COS_H
+
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/core/world.h"
+#include "vmkernel/arch/x86/svm_vcpu.h"
+
+/* VMCB state save area from ES (0x400) up to and including CR2 (0x640). */
+#define COS_SAVE_OFF		0x400
+#define COS_SAVE_LEN		(0x648 - COS_SAVE_OFF)
+
+/* The COS's vCPU on one physical CPU. */
+struct cos_vcpu {
+	struct svm_vcpu svm;
+	struct vmk_launch *launch;	/* what Linux handed over, and gets back */
+	uint32_t cpu;
+	bool svm_on;			/* EFER.SVME set on this CPU */
+	bool cos_saved;			/* VMCB holds the COS FS/GS/TR/LDTR */
+	bool launched;			/* a VMRUN reached the COS */
+	bool panicking;
+	bool in_exit;			/* handling an exit of the COS */
+	uint64_t exits[VMK_EXIT_KINDS];
+	uint64_t exits_total;
+	/* The COS's save area as of its last VMRUN (cos_run, cpu_give_back). */
+	uint8_t entry_save[COS_SAVE_LEN];
+};
+
+extern struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
+
+/* Global SVM resources of the COS (permission maps); CPU 0 during init. */
+vmk_status_t cos_global_init(void);
+/* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
+vmk_status_t cos_vcpu_init(struct cos_vcpu *v);
+/* The COS vCPU world's run function (priv: its struct cos_vcpu). */
+extern const struct world_ops cos_world_ops;
+
+/*
+ * After a panic: hands this CPU back. Inside the COS's exit handling, a
+ * pending hypercall returns VMK_PANICKED and any other exiting instruction
+ * is not completed (the COS executes it again natively); a COS vCPU that
+ * was off the CPU resumes where it was.
+ */
+void cos_give_back_panicked(struct cos_vcpu *v) __attribute__((noreturn));
+
+/* Hands this CPU back to the COS (native), EAX = st. */
+void cpu_give_back(struct cos_vcpu *v, vmk_status_t st) __attribute__((noreturn));
+
+#endif /* VMKERNEL_COS_COS_H */

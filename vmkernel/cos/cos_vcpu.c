@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The COS's vCPU on each physical CPU: its VMCB built from the running
+ * Linux (launch record), its world's run loop and exit handler, the
+ * hypercall entry, and the give-back to native Linux.
+ */
+#include "vmkernel/cos/cos.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/vmcb.h"
+#include "vmkernel/arch/x86/desc.h"
+#include "vmkernel/arch/x86/intr.h"
+#include "vmkernel/arch/x86/timer.h"
+#include "vmkernel/core/sched.h"
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/core/panic.h"
+#include "vmkernel/log/log.h"
+
+struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
+
+/* The COS sees the CPU as it is, but no SVM. */
+static const struct cpuid_policy cos_cpuid = { .vm = false };
+
+static uint32_t msrpm_pa, iopm_pa;
+
+vmk_status_t cos_global_init(void)
+{
+	vmk_status_t st;
+
+	st = vmk_alloc_pages(MSRPM_PAGES, &msrpm_pa);
+	if (st != VMK_OK)
+		return st;
+	st = vmk_alloc_pages(IOPM_PAGES, &iopm_pa);
+	if (st != VMK_OK)
+		return st;
+	/* The COS may not see or enable SVM: EFER.SVME, VM_CR, VM_HSAVE_PA. */
+	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_EFER);
+	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_VM_CR);
+	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_VM_HSAVE_PA);
+	return VMK_OK;
+}
+
+/* cpu's COS VMCB gets the vmkernel's CR3 just before its next VMRUN. */
+static bool corrupt_next[VMK_MAX_CPUS];
+
+void svm_debug_corrupt_cos_vmcb(uint32_t cpu)
+{
+	if (cpu < VMK_MAX_CPUS)
+		corrupt_next[cpu] = true;
+}
+
+static void seg_from_launch(struct vmcb_seg *s, const struct vmk_launch *l,
+			    int i, uint32_t sel)
+{
+	s->sel = (uint16_t)sel;
+	s->attr = (uint16_t)l->seg_attr[i];
+	s->limit = l->seg_limit[i];
+	s->base = l->seg_base[i];
+}
+
+static void vmcb_setup(struct cos_vcpu *v)
+{
+	const struct vmk_launch *l = v->launch;
+	struct vmcb *c = v->svm.vmcb;
+
+	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT |
+			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
+	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
+			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
+			INTERCEPT_SKINIT;
+	c->iopm_pa = iopm_pa;
+	c->msrpm_pa = msrpm_pa;
+	c->asid = COS_ASID;
+	c->np_ctl = NP_ENABLE;
+	c->ncr3 = cos_npt.space.pdpt_pa;
+	intr_vmcb_setup(c);
+
+	seg_from_launch(&c->cs, l, 0, l->cs);
+	seg_from_launch(&c->ss, l, 1, l->ss);
+	seg_from_launch(&c->ds, l, 2, l->ds);
+	seg_from_launch(&c->es, l, 3, l->es);
+	c->gdtr.limit = l->gdtr_limit;
+	c->gdtr.base = l->gdtr_base;
+	c->idtr.limit = l->idtr_limit;
+	c->idtr.base = l->idtr_base;
+	c->cpl = (l->seg_attr[1] >> 5) & 3;	/* SS.DPL, §15.5.1 */
+	c->efer = (((uint64_t)l->efer_hi << 32) | l->efer_lo) | EFER_SVME;
+	c->cr0 = l->cr0;
+	c->cr2 = l->cr2;
+	c->cr3 = l->cr3;
+	c->cr4 = l->cr4;
+	c->dr6 = 0xffff0ff0;	/* architectural reset values, §13.1 */
+	c->dr7 = 0x400;
+	c->rflags = l->eflags | X86_EFLAGS_FIXED;
+	c->rip = l->eip;
+	c->rsp = l->esp;
+	c->rax = VMK_OK;	/* what vmk_launch() returns in the COS */
+	c->g_pat = ((uint64_t)l->pat_hi << 32) | l->pat_lo;
+}
+
+vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
+{
+	struct svm_vcpu *sv = &v->svm;
+	vmk_status_t st;
+
+	st = svm_cpu_enable(v->cpu);
+	if (st == VMK_OK)
+		st = vmk_alloc_role(1, POOL_VMCB, &sv->vmcb_pa);
+	if (st != VMK_OK)
+		return st;
+	sv->vmcb = pa_to_va(sv->vmcb_pa);
+	v->svm_on = true;
+	/* From here the vmkernel runs with GIF=0 except in its interrupt
+	 * windows (intr.c); #VMEXIT clears GIF again each time. */
+	asm volatile("clgi" ::: "memory");
+	/* The COS's FS, GS, TR, LDTR and syscall MSRs, still live here. */
+	asm volatile("vmsave %0" :: "a"(sv->vmcb_pa) : "memory");
+	v->cos_saved = true;
+	desc_load_host_segments(v->cpu);
+	asm volatile("vmsave %0" :: "a"(svm_cpus[v->cpu].host_area_pa) : "memory");
+	vmcb_setup(v);
+	__atomic_or_fetch(&vmk_shared->cpus_virtualized, 1u << v->cpu,
+			  __ATOMIC_SEQ_CST);
+	return VMK_OK;
+}
+
+/* EFER.SVME stays set in the VMCB (VMRUN requires it, §15.5.1) but the
+ * COS sees it clear and cannot set it, as on a CPU with SVM disabled. */
+static void handle_msr(struct cos_vcpu *v)
+{
+	struct svm_vcpu *sv = &v->svm;
+	struct vmcb *c = sv->vmcb;
+	bool write = c->exit_info1 & 1, ok;
+	uint64_t val = svm_edx_eax(sv);
+
+	switch (sv->ecx) {
+	case MSR_EFER:
+		ok = efer_msr(c, write, &val);
+		if (!ok)
+			log_warn("COS tried to set EFER.SVME: #GP");
+		break;
+	case MSR_VM_CR:
+		ok = vm_cr_msr(write, &val);
+		break;
+	default:	/* VM_HSAVE_PA: SVM is "disabled" */
+		ok = false;
+		break;
+	}
+	if (!ok) {
+		svm_inject_exception(c, X86_GP, true, 0);
+		return;
+	}
+	if (!write)
+		svm_set_edx_eax(sv, val);
+	svm_skip_insn(sv, INSN_LEN_RDWRMSR);
+}
+
+static void handle_vmmcall(struct cos_vcpu *v)
+{
+	struct svm_vcpu *sv = &v->svm;
+	struct hc_call call = {
+		.nr = (uint32_t)sv->vmcb->rax,
+		.arg = { sv->ebx, sv->ecx, sv->edx, sv->esi },
+		.cpu = v->cpu,
+	};
+	vmk_status_t st = hypercall_dispatch(&call);
+
+	svm_skip_insn(sv, INSN_LEN_VMMCALL);
+	sv->vmcb->rax = (uint32_t)st;
+	sv->ebx = call.result;
+	if (call.action == HC_GIVE_BACK) {
+		vm_reap_all();			/* no VM worlds left behind */
+		sched_cpu_leave(v->cpu);	/* nor test worlds here */
+		intr_window();	/* nothing of the vmkernel's left pending */
+		log_info("cpu%u given back to the COS", v->cpu);
+		cpu_give_back(v, VMK_OK);
+	}
+}
+
+static void handle_npf(struct cos_vcpu *v)
+{
+	const struct vmcb *c = v->svm.vmcb;
+	uint64_t gpa = c->exit_info2;
+
+	if (npt_divert(&cos_npt, &vmk_pool, gpa) != VMK_OK)
+		vmk_panic("nested page fault outside vmkernel memory: gpa %llx rip %llx",
+			  (unsigned long long)gpa, (unsigned long long)c->rip);
+	log_warn("COS access to vmkernel memory blocked: gpa %llx rip %llx err %llx",
+		 (unsigned long long)gpa, (unsigned long long)c->rip,
+		 (unsigned long long)c->exit_info1);
+}
+
+/*
+ * The COS halted. With other worlds around (HLT is intercepted only then)
+ * its vCPU waits off the CPU until an interrupt for it arrives; one that
+ * is already queued, or an event still to re-inject, goes in at once.
+ */
+static void handle_hlt(struct cos_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+
+	svm_skip_insn(&v->svm, INSN_LEN_HLT);
+	c->int_state &= ~INT_STATE_SHADOW;	/* the STI before HLT */
+	if (!intr_cos_pending(v->cpu) && !(c->event_inj & EVENT_VALID))
+		sched_block(world_current());
+}
+
+void cos_give_back_panicked(struct cos_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+
+	if (!v->in_exit)	/* preempted after a handled exit: resume as is */
+		cpu_give_back(v, (vmk_status_t)c->rax);
+	if (c->exit_code == SVM_EXIT_VMMCALL) {
+		svm_skip_insn(&v->svm, INSN_LEN_VMMCALL);
+		cpu_give_back(v, VMK_PANICKED);
+	}
+	/* Not advanced: the COS re-executes the instruction natively. */
+	cpu_give_back(v, VMK_PANICKED);
+}
+
+static void handle_exit(struct cos_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	uint32_t kind;
+
+	svm_exit_begin(&v->svm);
+	if (vmk_shared->state == VMK_STATE_PANICKED)
+		cos_give_back_panicked(v);
+	if (svm_insn_exit(c->exit_code)) {
+		svm_inject_exception(c, X86_UD, false, 0);
+		v->exits[VMK_EXIT_SVM_INSN]++;
+		v->exits_total++;
+		return;
+	}
+
+	switch (c->exit_code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+		kind = VMK_EXIT_INTR;
+		intr_cos_exit(c, v->cpu);
+		break;
+	case SVM_EXIT_VINTR:
+		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
+		intr_cos_exit(c, v->cpu);
+		break;
+	case SVM_EXIT_HLT:
+		kind = VMK_EXIT_HLT;
+		handle_hlt(v);
+		break;
+	case SVM_EXIT_CPUID:
+		kind = VMK_EXIT_CPUID;
+		svm_answer_cpuid(&v->svm, &cos_cpuid);
+		break;
+	case SVM_EXIT_MSR:
+		kind = VMK_EXIT_MSR;
+		handle_msr(v);
+		break;
+	case SVM_EXIT_VMMCALL:
+		kind = VMK_EXIT_VMMCALL;
+		v->exits[kind]++;
+		v->exits_total++;
+		handle_vmmcall(v);
+		return;
+	case SVM_EXIT_NPF:
+		kind = VMK_EXIT_NPF;
+		handle_npf(v);
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		vmk_panic("the COS shut down (triple fault) at rip %llx",
+			  (unsigned long long)c->rip);
+	default:
+		vmk_panic("unexpected exit %x info1 %llx info2 %llx rip %llx",
+			  c->exit_code, (unsigned long long)c->exit_info1,
+			  (unsigned long long)c->exit_info2,
+			  (unsigned long long)c->rip);
+	}
+	v->exits[kind]++;
+	v->exits_total++;
+}
+
+/*
+ * The COS vCPU world of this CPU: run the COS until the scheduler wants
+ * the CPU or the COS halts with other worlds waiting.
+ */
+static void cos_run(struct world *w)
+{
+	struct cos_vcpu *v = w->priv;
+	struct vmcb *c = v->svm.vmcb;
+	bool open;
+
+	for (;;) {
+		if (sched_guests_exist())
+			c->intercept3 |= INTERCEPT_HLT;
+		else
+			c->intercept3 &= ~INTERCEPT_HLT;
+		open = intr_inject_cos(c, v->cpu);
+		/* What the COS resumes from if this VMCB is lost (cpu_give_back). */
+		if (!svm_holds_host_state(c))
+			memcpy(v->entry_save, (uint8_t *)c + COS_SAVE_OFF, COS_SAVE_LEN);
+		if (corrupt_next[v->cpu]) {
+			corrupt_next[v->cpu] = false;
+			c->cr3 = vmk_boot_info.boot_cr3;
+		}
+		if (!svm_world_switch(&v->svm, open))
+			vmk_panic("cpu%u: the COS VMCB %x holds the vmkernel's own state (VMCB corruption)",
+				  v->cpu, v->svm.vmcb_pa);
+		if (c->exit_code == SVM_EXIT_INVALID) {
+			if (!v->launched) {
+				log_err("cpu%u: VMRUN refused the COS state", v->cpu);
+				cpu_give_back(v, VMK_HW_FAILURE);
+			}
+			vmk_panic("VMRUN refused the COS state");
+		}
+		v->launched = true;
+		v->in_exit = true;
+		handle_exit(v);
+		v->in_exit = false;
+		if (w->state != WORLD_RUNNING || sched_should_yield()) {
+			if (intr_cos_leave(v->cpu))
+				return;
+			/* Inside a handler of class 0xf: run a little longer. */
+			if (w->state == WORLD_BLOCKED)
+				sched_wake(w);
+		}
+	}
+}
+
+const struct world_ops cos_world_ops = { .run = cos_run };
+
+void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
+{
+	struct vmk_launch *l = v->launch;
+	struct vmcb *c = v->svm.vmcb;
+
+	if (v->svm_on) {
+		timer_cos_in(v->cpu);	/* its own LAPIC timer, if borrowed */
+		intr_give_back(v->cpu);
+	}
+	if (v->launched && svm_holds_host_state(c)) {
+		/* Never resume the COS on the vmkernel's own state: take the
+		 * COS's as it was at its last VMRUN. */
+		memcpy((uint8_t *)c + COS_SAVE_OFF, v->entry_save, COS_SAVE_LEN);
+		log_err("cpu%u: the COS VMCB held the vmkernel's state; the COS resumes from its last VMRUN (rip %x)",
+			v->cpu, (uint32_t)c->rip);
+	}
+	if (v->launched) {
+		/* The COS's current state; the launch record's is stale. */
+		l->eip = (uint32_t)c->rip;
+		l->esp = (uint32_t)c->rsp;
+		l->eflags = (uint32_t)c->rflags;
+		l->ebx = v->svm.ebx;
+		l->ecx = v->svm.ecx;
+		l->edx = v->svm.edx;
+		l->esi = v->svm.esi;
+		l->edi = v->svm.edi;
+		l->ebp = v->svm.ebp;
+		l->cr0 = (uint32_t)c->cr0;
+		l->cr2 = (uint32_t)c->cr2;
+		l->cr3 = (uint32_t)c->cr3;
+		l->cr4 = (uint32_t)c->cr4;
+		l->efer_lo = (uint32_t)c->efer;
+		l->efer_hi = (uint32_t)(c->efer >> 32);
+		l->cs = c->cs.sel;
+		l->ss = c->ss.sel;
+		l->ds = c->ds.sel;
+		l->es = c->es.sel;
+		l->gdtr_limit = (uint16_t)c->gdtr.limit;
+		l->gdtr_base = (uint32_t)c->gdtr.base;
+		l->idtr_limit = (uint16_t)c->idtr.limit;
+		l->idtr_base = (uint32_t)c->idtr.base;
+		l->user_frame = ((c->ss.attr >> 5) & 3) != 0;
+		if (l->user_frame) {
+			l->frame[0] = l->eip;
+			l->frame[1] = l->cs;
+			l->frame[2] = l->eflags;
+			l->frame[3] = l->esp;
+			l->frame[4] = l->ss;
+		}
+	}
+	l->eax = (uint32_t)st;
+	l->efer_lo &= ~(uint32_t)EFER_SVME;
+	/* The trampoline reloads FS/GS/TR/LDTR from the VMCB only if saved. */
+	l->vmcb_pa = v->cos_saved ? v->svm.vmcb_pa : 0;
+	if (vmk_shared)
+		__atomic_and_fetch(&vmk_shared->cpus_virtualized,
+				   ~(1u << v->cpu), __ATOMIC_SEQ_CST);
+	asm volatile("jmp *%3"
+		     :: "a"(l->vmcb_pa), "c"(l->cr3), "d"(l->self_va),
+			"S"(vmk_boot_info.tramp_exit_va)
+		     : "memory");
+	__builtin_unreachable();
+}
