@@ -912,20 +912,18 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		 * period, or a COS deadline it holds already need the tick.
 		 */
 		tick_at = 0;
-		if (next->type == WORLD_COS) {
-			rq->long_tick = false;
-		} else if (next->type != WORLD_IDLE || rq->sleepers || rq->nready ||
+		if (next->ops->enter) {
+			rq->long_tick = false;	/* its own timer (world_ops) */
+		} else if (next != rq->idle || rq->sleepers || rq->nready ||
 			   timer_borrowed(cpu)) {
 			timer_cos_out(cpu);	/* its deadline counts in tick_us */
 			tick_at = tick_us(rq, now);
 		}
 		spin_unlock(&rq->lock);
-		if (next->type == WORLD_COS) {
-			intr_cos_return(cpu);
-			timer_cos_in(cpu);
-		} else if (tick_at) {
+		if (next->ops->enter)
+			next->ops->enter(next);
+		else if (tick_at)
 			timer_rearm(cpu, tick_at);
-		}
 		next->ops->run(next);
 	}
 }

@@ -42,6 +42,13 @@ struct world_ops {
 	 */
 	void (*run)(struct world *w);
 	/*
+	 * Optional: the world is about to get its CPU (before run, with
+	 * IF=0). A world with `enter` owns the CPU's LAPIC timer while it runs
+	 * (the COS: its own timer comes back, its interrupts are raised
+	 * again); the scheduler arms its own tick for every other world.
+	 */
+	void (*enter)(struct world *w);
+	/*
 	 * Optional: the world is being destroyed; it is on no CPU and will not
 	 * run again. Free the owner's per-world resources here.
 	 */

@@ -325,7 +325,16 @@ static void cos_run(struct world *w)
 	}
 }
 
-const struct world_ops cos_world_ops = { .run = cos_run };
+/* Back on its CPU: the COS's LAPIC timer and its deferred interrupts. */
+static void cos_enter(struct world *w)
+{
+	const struct cos_vcpu *v = w->priv;
+
+	intr_cos_return(v->cpu);
+	timer_cos_in(v->cpu);
+}
+
+const struct world_ops cos_world_ops = { .run = cos_run, .enter = cos_enter };
 
 void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 {
