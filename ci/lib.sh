@@ -27,3 +27,16 @@ cos_kernel_dir() { echo "$VMK_CACHE/cos-kernel-$(cos_kernel_key)"; }
 
 # The stock Debian 686-pae kernel, unpacked (see ci/stock-kernel).
 stock_kernel_dir() { echo "$VMK_CACHE/stock-kernel"; }
+
+# lab_header FILE KEY: the value of a lab scenario's header line "# KEY: value".
+lab_header() { sed -n "s/^# $2: *//p" "$1" | head -1; }
+
+# lab_timeout FILE: the scenario's "# timeout:" (300 s without one), capped
+# at VMK_LAB_MAX_TIMEOUT (900 s) so one hang cannot eat CI's time budget.
+lab_timeout() {
+	local t max=${VMK_LAB_MAX_TIMEOUT:-900}
+	t=$(lab_header "$1" timeout)
+	t=${t:-300}
+	[ "$t" -le "$max" ] || t=$max
+	echo "$t"
+}

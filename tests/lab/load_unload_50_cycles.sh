@@ -6,6 +6,7 @@
 # within 1 MiB of MemFree before the first load.
 # timeout: 400
 # kernel: built
+# boot: own
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/loadcheck.sh

@@ -5,6 +5,7 @@
 # the four share the CPU time left fairly, and they go away again.
 # timeout: 360
 # kernel: built
+# boot: own
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 
