@@ -123,7 +123,9 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 		svm_vcpu_run_masked(v);
 	r->exit_code = c->exit_code;
 	r->rip_out = (uint32_t)c->rip;
-	if (svm_holds_host_state(c)) {
+	/* A refused VMRUN (exit -1) writes the host's state by definition
+	 * (measured: RIP = the vmrun itself); its caller handles that. */
+	if (c->exit_code != SVM_EXIT_INVALID && svm_holds_host_state(c)) {
 		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state after #VMEXIT %x (rip %x cr3 %x rsp %x, entered at rip %x)",
 			cpu, v->vmcb_pa, r->world, c->exit_code, (uint32_t)c->rip,
 			(uint32_t)c->cr3, (uint32_t)c->rsp, r->rip_in);

@@ -64,7 +64,9 @@ vmk_status_t svm_cpu_enable(uint32_t cpu);
  * "VMCB integrity"). Panics if the pages SVM writes through physical
  * addresses alias (HSAVE, VMCB, host area); false (with a log line) if
  * the VMCB's save area holds the vmkernel's own state, before the VMRUN
- * (then not done) or after the #VMEXIT: the world's state is lost and its
+ * (then not done) or after a #VMEXIT other than a refused VMRUN (exit
+ * -1, which writes the host's state by definition and which the caller
+ * handles): the world's state is lost and its
  * owner ends it (the COS: panic; a VM: error, since a guest sets its own
  * CR3 to any value).
  */
