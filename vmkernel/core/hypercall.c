@@ -2,7 +2,7 @@
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
-#include "vmkernel/mm/guest.h"
+#include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/log/log.h"
 #include <vmk/vm.h>
 
@@ -25,7 +25,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 	memset(&info, 0, sizeof(info));
 	vmk_info_fill(&info);
 	c->result = sizeof(info);
-	return guest_write(c->arg[0], &info, sizeof(info));
+	return cos_write(c->arg[0], &info, sizeof(info));
 }
 
 static vmk_status_t hc_log_read(struct hc_call *c)
@@ -42,7 +42,7 @@ static vmk_status_t hc_log_read(struct hc_call *c)
 
 		if (!n)
 			break;
-		st = guest_write(gpa, batch, n * sizeof(batch[0]));
+		st = cos_write(gpa, batch, n * sizeof(batch[0]));
 		if (st != VMK_OK)
 			return st;
 		gpa += n * sizeof(batch[0]);
@@ -79,7 +79,7 @@ static vmk_status_t hc_log_write(struct hc_call *c)
 	char text[VMK_LOG_TEXT_LEN];
 	vmk_status_t st;
 
-	st = guest_read(c->arg[0], text, sizeof(text));
+	st = cos_read(c->arg[0], text, sizeof(text));
 	if (st != VMK_OK)
 		return st;
 	text[sizeof(text) - 1] = '\0';
@@ -95,7 +95,7 @@ static vmk_status_t hc_sched_test(struct hc_call *c)
 
 	if (!vmk_debug_enabled())
 		return VMK_NOT_SUPPORTED;
-	st = guest_read(c->arg[0], &t, sizeof(t));
+	st = cos_read(c->arg[0], &t, sizeof(t));
 	if (st != VMK_OK)
 		return st;
 	return sched_test_hypercall(&t, &c->result);

@@ -8,7 +8,7 @@
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
-#include "vmkernel/mm/guest.h"
+#include "vmkernel/cos/cos_mem.h"
 #include "vmm/boot/boot.h"
 
 #define COPY_BATCH		256	/* console bytes per copy */
@@ -80,7 +80,7 @@ fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
 	va_end(ap);
 	log_warn("%s", msg);
 	if (c->arg[3])
-		guest_write(c->arg[3], msg, sizeof(msg));
+		cos_write(c->arg[3], msg, sizeof(msg));
 	return st;
 }
 
@@ -481,7 +481,7 @@ static vmk_status_t hc_create(struct hc_call *c)
 	vmk_status_t st;
 	uint32_t i;
 
-	st = guest_read(c->arg[0], &cfg, sizeof(cfg));
+	st = cos_read(c->arg[0], &cfg, sizeof(cfg));
 	if (st != VMK_OK)
 		return st;
 	cfg.name[VMK_VM_NAME_LEN - 1] = '\0';
@@ -559,7 +559,7 @@ static vmk_status_t load_locked(struct hc_call *c, struct vm *vm,
 		if (l->total >= VM_CMDLINE_MAX)
 			return fail(c, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
 				    vm->cfg.name, VM_CMDLINE_MAX - 1);
-		st = guest_read(l->data_gpa, vm->cmdline + l->offset, l->len);
+		st = cos_read(l->data_gpa, vm->cmdline + l->offset, l->len);
 		vm->cmdline[l->total] = '\0';
 		return st;
 	}
@@ -578,7 +578,7 @@ static vmk_status_t load_locked(struct hc_call *c, struct vm *vm,
 	stage_tlb_flush();	/* stage_alloc may have run on another CPU */
 	if (!l->len)
 		return VMK_OK;
-	return guest_read(l->data_gpa,
+	return cos_read(l->data_gpa,
 			  (uint8_t *)(uintptr_t)stage_va(vm, l->what) + l->offset, l->len);
 }
 
@@ -588,7 +588,7 @@ static vmk_status_t hc_load(struct hc_call *c)
 	struct vm *vm;
 	vmk_status_t st;
 
-	st = guest_read(c->arg[0], &l, sizeof(l));
+	st = cos_read(c->arg[0], &l, sizeof(l));
 	if (st != VMK_OK)
 		return st;
 	vm = vm_get(l.id);
@@ -751,7 +751,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 	memcpy(info.reason, vm->reason, sizeof(info.reason));
 	spin_unlock(&vm->lock);
 	c->result = sizeof(info);
-	return guest_write(c->arg[1], &info, sizeof(info));
+	return cos_write(c->arg[1], &info, sizeof(info));
 }
 
 static vmk_status_t hc_list(struct hc_call *c)
@@ -766,7 +766,7 @@ static vmk_status_t hc_list(struct hc_call *c)
 			list.id[list.count++] = i + 1;
 	spin_unlock(&vm_table_lock);
 	c->result = list.count;
-	return guest_write(c->arg[0], &list, sizeof(list));
+	return cos_write(c->arg[0], &list, sizeof(list));
 }
 
 static vmk_status_t hc_console_read(struct hc_call *c)
@@ -787,7 +787,7 @@ static vmk_status_t hc_console_read(struct hc_call *c)
 		spin_unlock(&vm->lock);
 		if (!n)
 			break;
-		st = guest_write(gpa, buf, n);
+		st = cos_write(gpa, buf, n);
 		gpa += n;
 		room -= n;
 		c->result += n;
@@ -805,7 +805,7 @@ static vmk_status_t hc_console_write(struct hc_call *c)
 	c->result = 0;
 	if (!vm)
 		return VMK_BAD_PARAM;
-	st = guest_read(c->arg[1], buf, len);
+	st = cos_read(c->arg[1], buf, len);
 	if (st != VMK_OK)
 		return st;
 	spin_lock(&vm->lock);

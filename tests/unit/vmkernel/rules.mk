@@ -2,7 +2,7 @@
 # Host unit tests of the vmkernel's portable logic.
 UNIT_TESTS += test_pool test_page_tables test_log_ring test_hypercall test_format_symbols \
 	test_spinlock test_exit_policy
-test_pool_SRCS := tests/unit/vmkernel/test_pool.c vmkernel/mm/pool.c vmkernel/mm/guest.c
+test_pool_SRCS := tests/unit/vmkernel/test_pool.c vmkernel/mm/pool.c vmkernel/cos/cos_mem.c
 test_page_tables_SRCS := tests/unit/vmkernel/test_page_tables.c vmkernel/mm/pae.c \
 	vmkernel/mm/npt.c vmkernel/mm/pool.c
 test_log_ring_SRCS := tests/unit/vmkernel/test_log_ring.c vmkernel/log/ring.c

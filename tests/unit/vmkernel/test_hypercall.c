@@ -8,7 +8,7 @@
 #include "vmkernel/core/hypercall.h"
 #include <vmk/vm.h>
 #include "vmkernel/core/vmkernel.h"
-#include "vmkernel/mm/guest.h"
+#include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/log/log.h"
 
 /* Fake COS memory: guest-physical 0x1000 .. 0x1000 + sizeof(guest). */
@@ -19,7 +19,7 @@ static bool debug;
 static jmp_buf panicked;
 static char last_log[256];
 
-vmk_status_t guest_write(uint64_t gpa, const void *src, uint32_t len)
+vmk_status_t cos_write(uint64_t gpa, const void *src, uint32_t len)
 {
 	if (gpa < GUEST_BASE || gpa + len > GUEST_BASE + sizeof(guest))
 		return VMK_BAD_ADDRESS;
@@ -27,7 +27,7 @@ vmk_status_t guest_write(uint64_t gpa, const void *src, uint32_t len)
 	return VMK_OK;
 }
 
-vmk_status_t guest_read(uint64_t gpa, void *dst, uint32_t len)
+vmk_status_t cos_read(uint64_t gpa, void *dst, uint32_t len)
 {
 	if (gpa < GUEST_BASE || gpa + len > GUEST_BASE + sizeof(guest))
 		return VMK_BAD_ADDRESS;

@@ -2,7 +2,7 @@
 /* The vmkernel's page pool and the COS-address check built on it. */
 #include "tests/unit/check_run.h"
 #include "vmkernel/mm/pool.h"
-#include "vmkernel/mm/guest.h"
+#include "vmkernel/cos/cos_mem.h"
 
 #define CHUNK_A	0x01000000u
 #define CHUNK_B	0x03400000u
@@ -143,14 +143,14 @@ END_TEST
 
 START_TEST(test_guest_ranges_exclude_vmkernel_memory)
 {
-	ck_assert(guest_range_ok(&pool, 0x100000, 4096));
-	ck_assert(!guest_range_ok(&pool, CHUNK_A + 16, 4));
-	ck_assert(!guest_range_ok(&pool, CHUNK_A - 4, 8));	/* straddles */
-	ck_assert(!guest_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE - 1, 1));
-	ck_assert(guest_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE, 1));
-	ck_assert(!guest_range_ok(&pool, VMK_VBASE - 2, 4));	/* not identity-mapped */
-	ck_assert(!guest_range_ok(&pool, 0x1000, 0));
-	ck_assert(!guest_range_ok(&pool, ~0ull - 2, 8));	/* wraps */
+	ck_assert(cos_range_ok(&pool, 0x100000, 4096));
+	ck_assert(!cos_range_ok(&pool, CHUNK_A + 16, 4));
+	ck_assert(!cos_range_ok(&pool, CHUNK_A - 4, 8));	/* straddles */
+	ck_assert(!cos_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE - 1, 1));
+	ck_assert(cos_range_ok(&pool, CHUNK_B + VMK_CHUNK_SIZE, 1));
+	ck_assert(!cos_range_ok(&pool, VMK_VBASE - 2, 4));	/* not identity-mapped */
+	ck_assert(!cos_range_ok(&pool, 0x1000, 0));
+	ck_assert(!cos_range_ok(&pool, ~0ull - 2, 8));	/* wraps */
 }
 END_TEST
 
