@@ -5,7 +5,7 @@
 #include "vmkernel/core/world.h"
 #include "vmkernel/log/log.h"
 
-#define CPUID_8000000A_EDX_NRIPS	(1u << 3)
+#define CPUID_8000000A_EDX_NRIPS	(1u << 3)	/* NRIP save, APM vol. 2 §15.7.1 */
 
 /* MSR permission map offsets, §15.11: two bits (read, write) per MSR. */
 #define MSRPM_RANGE0_BASE	0x00000000u
