@@ -6,6 +6,7 @@
 # is refused. Times come from `vmkctl status` (the vmkernel's TSC clock).
 # timeout: 400
 # kernel: built
+# boot: own
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 

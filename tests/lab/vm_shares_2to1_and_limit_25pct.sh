@@ -8,6 +8,7 @@
 # does not fit next to another one is refused at power on with the reason.
 # timeout: 420
 # kernel: built
+# boot: own
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/vmctl.sh
