@@ -68,6 +68,16 @@ static void print_cos_state(void)
 	svm_trace_dump(cpu);
 }
 
+/* The other CPUs' last world switches too: a corruption may involve two. */
+static void print_other_traces(uint32_t cpu)
+{
+	uint32_t i;
+
+	for (i = 0; i < vmk_boot_info.ncpus && i < VMK_MAX_CPUS; i++)
+		if (i != cpu)
+			svm_trace_dump(i);
+}
+
 static void __attribute__((noreturn)) finish(const char *msg)
 {
 	uint32_t cpu = this_cpu();
@@ -105,6 +115,7 @@ void vmk_panic(const char *fmt, ...)
 	print_cos_state();
 	backtrace((uint32_t)(uintptr_t)__builtin_return_address(0) - 1,
 		  *(const uint32_t *)(uintptr_t)read_ebp());
+	print_other_traces(this_cpu());
 	finish(msg);
 }
 
