@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * VM control: the hypercalls the COS uses to create, load, run, inspect and
- * destroy virtual machines (docs/abi.md, "VM control"). Same convention as
- * hypercall.h: EAX = number, EBX/ECX/EDX/ESI = arguments, out EAX = status,
- * EBX = result; addresses are COS physical addresses of COS memory.
+ * destroy virtual machines (docs/abi.md, "VM control"): their numbers,
+ * VMK_HC_VM_*, are in the one table of hypercall.h, with the convention:
+ * EAX = number, EBX/ECX/EDX/ESI = arguments, out EAX = status, EBX =
+ * result; addresses are COS physical addresses of COS memory.
  *
  * Every VM hypercall that can fail for a reason a person must read takes
  * in ESI the gpa of a VMK_VM_MSG_LEN-byte buffer (0: none), which receives
@@ -57,46 +58,6 @@
 #define VMK_VM_EXIT_VINTR	6	/* interrupt window */
 #define VMK_VM_EXIT_OTHER	7
 #define VMK_VM_EXIT_KINDS	8
-
-/* EBX = gpa of struct vmk_vm_config, ESI = msg. EBX <- the new VM's id. */
-#define VMK_HC_VM_CREATE	6
-/*
- * EBX = gpa of struct vmk_vm_load, ESI = msg: copy len bytes from COS
- * memory at data_gpa (physically contiguous) to offset of image `what`,
- * which is total bytes long (the first call, offset 0, sets the size and
- * replaces what was loaded before). The VM must be OFF.
- */
-#define VMK_HC_VM_LOAD		7
-/* EBX = id, ESI = msg: boot the loaded images; memory is taken now. */
-#define VMK_HC_VM_POWER_ON	8
-/*
- * EBX = id, ESI = msg: ask the guest to shut down (graceful): press its
- * ACPI power button and return; the VM goes OFF when the guest powers off.
- * VMK_NOT_SUPPORTED with a sentence when the guest has not enabled the
- * button (no ACPI OS, or not booted that far: use KILL), VMK_BAD_PARAM
- * when the VM is not running.
- */
-#define VMK_HC_VM_STOP		9
-/* EBX = id: power off now; every page of guest memory goes back. */
-#define VMK_HC_VM_KILL		10
-/* EBX = id, ESI = msg: platform reset, the guest boots again. */
-#define VMK_HC_VM_RESET		11
-/* EBX = id: forget an OFF or ERROR VM (VMK_BUSY while RUNNING). */
-#define VMK_HC_VM_DESTROY	12
-/* EBX = id, ECX = gpa of struct vmk_vm_info, EDX = its size. */
-#define VMK_HC_VM_INFO		13
-/* EBX = gpa of struct vmk_vm_list. EBX <- number of VMs. */
-#define VMK_HC_VM_LIST		14
-/*
- * EBX = id, ECX = gpa of a buffer, EDX = its size: the guest's COM1 output
- * since the last read (oldest bytes are dropped when nobody reads; see
- * vmk_vm_info.console_dropped). EBX <- bytes copied.
- */
-#define VMK_HC_VM_CONSOLE_READ	15
-/* EBX = id, ECX = gpa of bytes, EDX = count: typed into COM1. EBX <- taken. */
-#define VMK_HC_VM_CONSOLE_WRITE	16
-#define VMK_HC_VM_FIRST		VMK_HC_VM_CREATE
-#define VMK_HC_VM_LAST		VMK_HC_VM_CONSOLE_WRITE
 
 #ifndef __ASSEMBLER__
 struct vmk_vm_config {

@@ -4,7 +4,6 @@
 #include "vmkernel/core/sched.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/log/log.h"
-#include <vmk/vm.h>
 
 #define LOG_COPY_BATCH	8
 
