@@ -11,6 +11,7 @@
 
 #define LOG_READ_MAX	64	/* records per ioctl */
 
+/* Where every hypercall of vmkload goes, while /dev/vmkernel exists. */
 static struct vmk_machine *machine;
 
 static int status_to_errno(vmk_status_t st)
@@ -34,22 +35,26 @@ static int status_to_errno(vmk_status_t st)
 	}
 }
 
-static long call(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
+/* The status as is: for the lab's test modules (tests/lab/modules/). */
+int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
+		     vmk_status_t *st, u32 *result)
+{
+	if (!machine)
+		return -ENODEV;
+	return vmk_hypercall(machine, nr, a0, a1, a2, a3, st, result);
+}
+EXPORT_SYMBOL_GPL(vmk_vm_hypercall);
+
+long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
 {
 	vmk_status_t st;
-	int ret = vmk_hypercall(machine, nr, a0, a1, a2, a3, &st, result);
+	int ret = vmk_vm_hypercall(nr, a0, a1, a2, a3, &st, result);
 
 	if (ret)
 		return ret;
 	if (st == VMK_PANICKED)
 		vmk_recover(machine);	/* hand everything back before returning */
 	return status_to_errno(st);
-}
-
-/* For the VM ioctls (vmctl.c): ESI = a3. */
-long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result)
-{
-	return call(nr, a0, a1, a2, a3, result);
 }
 
 static long ioc_info(void __user *arg)
@@ -59,7 +64,8 @@ static long ioc_info(void __user *arg)
 
 	if (!info)
 		return -ENOMEM;
-	ret = call(VMK_HC_INFO, virt_to_phys(info), sizeof(*info), 0, 0, NULL);
+	ret = vmk_dev_hypercall(VMK_HC_INFO, virt_to_phys(info), sizeof(*info),
+				0, 0, NULL);
 	if (!ret && copy_to_user(arg, info, sizeof(*info)))
 		ret = -EFAULT;
 	kfree(info);
@@ -79,8 +85,9 @@ static long ioc_log_read(void __user *arg)
 	rec = kcalloc(req.max ? req.max : 1, sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;
-	ret = call(VMK_HC_LOG_READ, virt_to_phys(rec), req.max * sizeof(*rec),
-		   req.cursor >> 32, (u32)req.cursor, &n);
+	ret = vmk_dev_hypercall(VMK_HC_LOG_READ, virt_to_phys(rec),
+				req.max * sizeof(*rec), req.cursor >> 32,
+				(u32)req.cursor, &n);
 	if (ret)
 		goto out;
 	req.count = n;
@@ -105,7 +112,7 @@ static long ioc_sched_test(void __user *arg)
 	if (copy_from_user(t, arg, sizeof(*t)))
 		goto out;
 	t->name[sizeof(t->name) - 1] = '\0';
-	ret = call(VMK_HC_SCHED_TEST, virt_to_phys(t), 0, 0, 0, &id);
+	ret = vmk_dev_hypercall(VMK_HC_SCHED_TEST, virt_to_phys(t), 0, 0, 0, &id);
 	t->world_id = id;
 	if (!ret && copy_to_user(arg, t, sizeof(*t)))
 		ret = -EFAULT;
@@ -136,9 +143,11 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
 	case VMK_IOC_PANIC_TEST:
-		return call(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_NOW, 0, 0, 0, NULL);
+		return vmk_dev_hypercall(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_NOW,
+					 0, 0, 0, NULL);
 	case VMK_IOC_PANIC_TEST_VMCB:
-		return call(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_VMCB, 0, 0, 0, NULL);
+		return vmk_dev_hypercall(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_VMCB,
+					 0, 0, 0, NULL);
 	default:
 		return vmk_vm_ioctl(cmd, uarg);
 	}
@@ -166,4 +175,5 @@ int vmk_dev_register(struct vmk_machine *m)
 void vmk_dev_unregister(void)
 {
 	misc_deregister(&vmk_misc);
+	machine = NULL;
 }

@@ -298,7 +298,6 @@ static int __init vmkload_init(void)
 		unload(&machine);
 		goto out_hotplug;
 	}
-	vmk_vmctl_init(&machine);
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
 out_hotplug:
@@ -309,7 +308,6 @@ out_hotplug:
 static void __exit vmkload_exit(void)
 {
 	vmk_dev_unregister();
-	vmk_vmctl_exit();
 	cancel_delayed_work_sync(&recover_work);
 	if (machine.active)
 		unload(&machine);

@@ -58,28 +58,6 @@ static void release_all(void)
 		release(id);
 }
 
-static struct vmk_machine *vm_machine;
-
-void vmk_vmctl_init(struct vmk_machine *m)
-{
-	vm_machine = m;
-}
-
-void vmk_vmctl_exit(void)
-{
-	vm_machine = NULL;
-}
-
-/* For the lab's test modules (tests/lab/modules/vmk_vmtest.c). */
-int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
-		     vmk_status_t *st, u32 *result)
-{
-	if (!vm_machine)
-		return -ENODEV;
-	return vmk_hypercall(vm_machine, nr, a0, a1, a2, a3, st, result);
-}
-EXPORT_SYMBOL_GPL(vmk_vm_hypercall);
-
 static long vm_call(u32 nr, u32 a0, u32 a1, u32 a2, char *msg, u32 *result)
 {
 	long ret;

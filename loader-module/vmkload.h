@@ -72,19 +72,23 @@ int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,
 		  u32 a3, vmk_status_t *st, u32 *result);
 const char *vmk_status_name(vmk_status_t st);
 
-/* VM control (vmctl.c): the VM hypercalls, also for the lab's test modules. */
-void vmk_vmctl_init(struct vmk_machine *m);
-void vmk_vmctl_exit(void);
+/*
+ * /dev/vmkernel (dev.c) holds the one machine pointer: from
+ * vmk_dev_register() to vmk_dev_unregister(), hypercalls go to m.
+ */
+int vmk_dev_register(struct vmk_machine *m);
+void vmk_dev_unregister(void);
+/* A hypercall for an ioctl: errno, after recovery if the vmkernel panicked. */
+long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result);
+/*
+ * The same hypercall with its status as is, exported for the lab's test
+ * modules; -ENODEV without a machine or off the vmkernel.
+ */
 int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
 		     vmk_status_t *st, u32 *result);
 
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
-/* A hypercall for an ioctl: errno, after recovery if the vmkernel panicked. */
-long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result);
-
-int vmk_dev_register(struct vmk_machine *m);
-void vmk_dev_unregister(void);
 /* After a vmkernel panic: take the CPUs and memory back (process context). */
 void vmk_recover(struct vmk_machine *m);
 
