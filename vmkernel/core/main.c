@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmkernel entry on each CPU: CPU 0 sets up the global state (pool, log,
- * the COS's nested page table) while the others wait; then every CPU
- * enables SVM and turns the Linux it interrupted into the COS world.
+ * the COS's nested page table and permission maps, cos/) while the others
+ * wait; then every CPU enables SVM and turns the Linux it interrupted into
+ * the COS world.
  */
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/panic.h"
@@ -10,6 +11,8 @@
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/cos/cos.h"
 #include "vmkernel/arch/x86/intr.h"
+#include "vmkernel/cos/cos_intr.h"
+#include "vmkernel/cos/cos_npt.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/log/log.h"
@@ -50,7 +53,6 @@ static const struct vmk_elf_note vmk_note
 };
 
 struct pool vmk_pool;
-struct npt cos_npt;
 struct vmk_shared *vmk_shared;
 uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE]
 	__attribute__((aligned(CPU_STACK_SIZE)));
@@ -162,7 +164,6 @@ static vmk_status_t reserve_loader_area(void)
 static vmk_status_t vmk_init(void)
 {
 	struct vmk_boot_info *bi = &vmk_boot_info;
-	uint32_t sink_pa;
 	vmk_status_t st;
 
 	tsc_at_start = rdtsc();
@@ -177,12 +178,6 @@ static vmk_status_t vmk_init(void)
 	st = pool_init(&vmk_pool, bi->chunk_pa, bi->nchunks);
 	if (st == VMK_OK)
 		st = reserve_loader_area();
-	if (st == VMK_OK)
-		st = vmk_alloc_pages(1, &sink_pa);
-	if (st == VMK_OK) {
-		memset(pa_to_va(sink_pa), 0xff, VMK_PAGE_SIZE);
-		st = npt_build(&cos_npt, &vmk_pool_tables, &vmk_pool, sink_pa);
-	}
 	if (st == VMK_OK)
 		st = cos_global_init();
 	if (st == VMK_OK)
@@ -256,7 +251,8 @@ void vmk_info_fill(struct vmk_info *info)
 		n += c->state;
 		memcpy(c->exits, cos_vcpus[i].exits, sizeof(c->exits));
 		c->exits_total = cos_vcpus[i].exits_total;
-		intr_cpu_stats(i, &c->intr_forwarded, &c->intr_vmkernel);
+		c->intr_forwarded = cos_intr_forwarded(i);
+		c->intr_vmkernel = intr_vmkernel_count(i);
 	}
 	info->ncpus = n;
 	sched_info_fill(info);

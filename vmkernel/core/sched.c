@@ -16,13 +16,21 @@
 #include "vmkernel/core/sched_internal.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/arch/x86/apic.h"
-#include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/cos/cos.h"
-#include "vmkernel/arch/x86/timer.h"
+#include "vmkernel/cos/cos_timer.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/log/log.h"
 
 #define NS_PER_MS		1000000ull
+/*
+ * The vmkernel's tick while it holds a CPU's timer (cos/cos_timer.h):
+ * one-shot, every TIMER_TICK_US while worlds wait for this CPU, else at
+ * the next event it must see (the COS's deadline, a sleeper's, a limit's
+ * budget) but at least every TIMER_LONG_TICK_US (tick_us()).
+ */
+#define TIMER_TICK_US		1000
+#define TIMER_LONG_TICK_US	10000
+#define TIMER_MIN_TICK_US	20
 /* Reservations and limits are accounted per period. */
 #define SCHED_PERIOD_NS		(100 * NS_PER_MS)
 /* A world runs at least this long before a world with less virtual time
@@ -649,7 +657,7 @@ static uint32_t tick_us(struct runq *rq, uint64_t now)
 		return tick_in(rq, now, (uint64_t)TIMER_TICK_US * 1000);
 	for (w = rq->sleepers; w; w = w->sleep_next)
 		ns = MIN(ns, w->wake_at > now ? w->wake_at - now : 0);
-	ns = MIN(ns, timer_cos_deadline_ns(rq_cpu(rq)));
+	ns = MIN(ns, cos_timer_deadline_ns(rq_cpu(rq)));
 	if (cur && cur->event_at)
 		ns = MIN(ns, cur->event_at > now ? cur->event_at - now : 0);
 	if (cur && cur != rq->idle && cur->sv.period_max != UINT64_MAX) {
@@ -669,10 +677,10 @@ void sched_timer_hint(struct world *w, uint64_t at_ns)
 	uint64_t now;
 
 	w->event_at = at_ns;
-	if (!at_ns || at_ns >= rq->tick_at || !timer_borrowed(cpu))
+	if (!at_ns || at_ns >= rq->tick_at || !cos_timer_borrowed(cpu))
 		return;
 	now = vmk_time_ns();
-	timer_rearm(cpu, tick_in(rq, now, at_ns > now ? at_ns - now : 0));
+	cos_timer_rearm(cpu, tick_in(rq, now, at_ns > now ? at_ns - now : 0));
 }
 
 static void balance(struct runq *rq, uint64_t now);
@@ -687,7 +695,7 @@ static void tick(uint32_t cpu)
 	spin_lock(&rq->lock);
 	evaluate(rq, now);
 	wake_cos = rq->cos && rq->cos->state == WORLD_BLOCKED &&
-		   timer_cos_deadline_passed(cpu);
+		   cos_timer_deadline_passed(cpu);
 	rebalance = now - rq->last_balance >= SCHED_BALANCE_NS;
 	if (rebalance)
 		rq->last_balance = now;
@@ -696,12 +704,12 @@ static void tick(uint32_t cpu)
 		sched_wake(rq->cos);
 	if (rebalance)
 		balance(rq, now);
-	if (!timer_borrowed(cpu))
+	if (!cos_timer_borrowed(cpu))
 		return;
 	spin_lock(&rq->lock);
 	us = tick_us(rq, vmk_time_ns());
 	spin_unlock(&rq->lock);
-	timer_rearm(cpu, us);
+	cos_timer_rearm(cpu, us);
 }
 
 void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector)
@@ -906,7 +914,7 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		next = switch_to(rq, now);
 		/*
 		 * The LAPIC timer: the COS's while its vCPU runs here, the
-		 * vmkernel's tick while another world does (timer.h). The idle
+		 * vmkernel's tick while another world does (cos_timer.h). The idle
 		 * world leaves it as it is (a COS timer wakes the COS) unless
 		 * sleepers, worlds past their limit waiting for the next
 		 * period, or a COS deadline it holds already need the tick.
@@ -915,15 +923,15 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		if (next->ops->enter) {
 			rq->long_tick = false;	/* its own timer (world_ops) */
 		} else if (next != rq->idle || rq->sleepers || rq->nready ||
-			   timer_borrowed(cpu)) {
-			timer_cos_out(cpu);	/* its deadline counts in tick_us */
+			   cos_timer_borrowed(cpu)) {
+			cos_timer_out(cpu);	/* its deadline counts in tick_us */
 			tick_at = tick_us(rq, now);
 		}
 		spin_unlock(&rq->lock);
 		if (next->ops->enter)
 			next->ops->enter(next);
 		else if (tick_at)
-			timer_rearm(cpu, tick_at);
+			cos_timer_rearm(cpu, tick_at);
 		next->ops->run(next);
 	}
 }

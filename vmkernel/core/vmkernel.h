@@ -5,7 +5,6 @@
 
 #include "vmkernel/platform.h"
 #include "vmkernel/mm/pool.h"
-#include "vmkernel/mm/npt.h"
 #include <vmk/hypercall.h>
 
 #include "vmkernel/core/vmkernel_asm.h"
@@ -14,7 +13,6 @@
 
 extern struct vmk_boot_info vmk_boot_info;
 extern struct pool vmk_pool;
-extern struct npt cos_npt;
 extern struct vmk_shared *vmk_shared;
 extern uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE];
 

@@ -2,7 +2,10 @@
 /*
  * The COS world kind: one vCPU per physical CPU, pinned, built from the
  * Linux that loaded the vmkernel (cos_vcpu.c: its VMCB, run loop, exits,
- * hypercall entry and the give-back to native Linux).
+ * hypercall entry and the give-back to native Linux). Beside it:
+ * cos_intr.c (the COS's interrupts), cos_timer.c (its LAPIC timer while
+ * another world has the CPU), cos_npt.c (its nested page table),
+ * cos_mem.c/cos_copy.c (COS memory named by hypercalls).
  */
 #ifndef VMKERNEL_COS_COS_H
 #define VMKERNEL_COS_COS_H
@@ -33,7 +36,7 @@ struct cos_vcpu {
 
 extern struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 
-/* Global SVM resources of the COS (permission maps); CPU 0 during init. */
+/* Global resources of the COS (nested table, permission maps); CPU 0 at init. */
 vmk_status_t cos_global_init(void);
 /* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
 vmk_status_t cos_vcpu_init(struct cos_vcpu *v);

@@ -5,11 +5,13 @@
  * hypercall entry, and the give-back to native Linux.
  */
 #include "vmkernel/cos/cos.h"
+#include "vmkernel/cos/cos_intr.h"
+#include "vmkernel/cos/cos_npt.h"
+#include "vmkernel/cos/cos_timer.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/arch/x86/intr.h"
-#include "vmkernel/arch/x86/timer.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/panic.h"
@@ -20,12 +22,23 @@ struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 /* The COS sees the CPU as it is, but no SVM. */
 static const struct cpuid_policy cos_cpuid = { .vm = false };
 
+struct cos_npt cos_npt;
 static uint32_t msrpm_pa, iopm_pa;
 
 vmk_status_t cos_global_init(void)
 {
+	uint32_t sink_pa;
 	vmk_status_t st;
 
+	/* The nested table and its sink, filled with 0xFF (what the COS
+	 * reads from a page it may not see). */
+	st = vmk_alloc_pages(1, &sink_pa);
+	if (st != VMK_OK)
+		return st;
+	memset(pa_to_va(sink_pa), 0xff, VMK_PAGE_SIZE);
+	st = cos_npt_build(&cos_npt, &vmk_pool_tables, &vmk_pool, sink_pa);
+	if (st != VMK_OK)
+		return st;
 	st = vmk_alloc_pages(MSRPM_PAGES, &msrpm_pa);
 	if (st != VMK_OK)
 		return st;
@@ -181,7 +194,7 @@ static void handle_npf(struct cos_vcpu *v)
 	const struct vmcb *c = v->svm.vmcb;
 	uint64_t gpa = c->exit_info2;
 
-	if (npt_divert(&cos_npt, &vmk_pool, gpa) != VMK_OK)
+	if (cos_npt_divert(&cos_npt, &vmk_pool, gpa) != VMK_OK)
 		vmk_panic("nested page fault outside vmkernel memory: gpa %llx rip %llx",
 			  (unsigned long long)gpa, (unsigned long long)c->rip);
 	log_warn("COS access to vmkernel memory blocked: gpa %llx rip %llx err %llx",
@@ -200,7 +213,7 @@ static void handle_hlt(struct cos_vcpu *v)
 
 	svm_skip_insn(&v->svm, INSN_LEN_HLT);
 	c->int_state &= ~INT_STATE_SHADOW;	/* the STI before HLT */
-	if (!intr_cos_pending(v->cpu) && !(c->event_inj & EVENT_VALID))
+	if (!cos_intr_pending(v->cpu) && !(c->event_inj & EVENT_VALID))
 		sched_block(world_current());
 }
 
@@ -237,11 +250,11 @@ static void handle_exit(struct cos_vcpu *v)
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 		kind = VMK_EXIT_INTR;
-		intr_cos_exit(c, v->cpu);
+		cos_intr_exit(c, v->cpu);
 		break;
 	case SVM_EXIT_VINTR:
 		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
-		intr_cos_exit(c, v->cpu);
+		cos_intr_exit(c, v->cpu);
 		break;
 	case SVM_EXIT_HLT:
 		kind = VMK_EXIT_HLT;
@@ -293,7 +306,7 @@ static void cos_run(struct world *w)
 			c->intercept3 |= INTERCEPT_HLT;
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
-		open = intr_inject_cos(c, v->cpu);
+		open = cos_intr_inject(c, v->cpu);
 		/* What the COS resumes from if this VMCB is lost (cpu_give_back). */
 		if (!svm_holds_host_state(c))
 			memcpy(v->entry_save, (uint8_t *)c + COS_SAVE_OFF, COS_SAVE_LEN);
@@ -316,7 +329,7 @@ static void cos_run(struct world *w)
 		handle_exit(v);
 		v->in_exit = false;
 		if (w->state != WORLD_RUNNING || sched_should_yield()) {
-			if (intr_cos_leave(v->cpu))
+			if (cos_intr_leave(v->cpu))
 				return;
 			/* Inside a handler of class 0xf: run a little longer. */
 			if (w->state == WORLD_BLOCKED)
@@ -330,8 +343,8 @@ static void cos_enter(struct world *w)
 {
 	const struct cos_vcpu *v = w->priv;
 
-	intr_cos_return(v->cpu);
-	timer_cos_in(v->cpu);
+	cos_intr_return(v->cpu);
+	cos_timer_in(v->cpu);
 }
 
 const struct world_ops cos_world_ops = { .run = cos_run, .enter = cos_enter };
@@ -342,8 +355,8 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 	struct vmcb *c = v->svm.vmcb;
 
 	if (v->svm_on) {
-		timer_cos_in(v->cpu);	/* its own LAPIC timer, if borrowed */
-		intr_give_back(v->cpu);
+		cos_timer_in(v->cpu);	/* its own LAPIC timer, if borrowed */
+		cos_intr_give_back(v->cpu);
 	}
 	if (v->launched && svm_holds_host_state(c)) {
 		/* Never resume the COS on the vmkernel's own state: take the

@@ -22,6 +22,9 @@
 #define PAE_ADDR_MASK	0x000ffffffffff000ull
 #define PAE_ENTRIES	512
 #define PAE_LARGE_SIZE	0x200000u
+/* Guest RAM in a nested table: nested walks are user accesses, so every
+ * level needs U/S (§15.25.5). */
+#define PAE_NPT_RAM	(PAE_RW | PAE_US)
 
 struct pae_ops {
 	/* a zeroed 4 KiB page for a table, by physical address */

@@ -245,7 +245,7 @@ static vmk_status_t vm_take_memory(struct hc_call *c, struct vm *vm)
 	st = pae_create(&vm->npt, &vm->npt_ops);
 	for (i = 0; st == VMK_OK && i < vm->nchunks; i++)
 		st = pae_map_2m(&vm->npt, i * VMK_CHUNK_SIZE, vm->chunk_pa[i],
-				NPT_RAM_FLAGS);
+				PAE_NPT_RAM);
 	if (st != VMK_OK) {
 		vm_release(vm);
 		return fail(c, st, "vm '%s': no memory for its nested page table",

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "tests/unit/check_run.h"
 #include "vmkernel/mm/pae.h"
-#include "vmkernel/mm/npt.h"
+#include "vmkernel/cos/cos_npt.h"
 
 #define FAKE_PAGES	64
 #define FAKE_BASE	0x00100000u	/* "physical" address of fake page 0 */
@@ -119,11 +119,11 @@ START_TEST(test_npt_identity_maps_all_but_the_vmkernel)
 {
 	const uint32_t chunks[] = { CHUNK };
 	struct pool pool;
-	struct npt n;
+	struct cos_npt n;
 	uint64_t pa, flags;
 
 	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
-	ck_assert_int_eq(npt_build(&n, &ops, &pool, CHUNK + 0x5000), VMK_OK);
+	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, CHUNK + 0x5000), VMK_OK);
 	ck_assert(maps(&n.space, 0x00123456, 0x00123456));
 	ck_assert(maps(&n.space, 0xfee00000, 0xfee00000));	/* LAPIC */
 	ck_assert(pae_translate(&n.space, 0x00123456, &pa, &flags));
@@ -139,17 +139,17 @@ START_TEST(test_npt_diverts_cos_access_to_the_sink)
 	const uint32_t chunks[] = { CHUNK };
 	uint32_t sink = CHUNK + 0x5000;
 	struct pool pool;
-	struct npt n;
+	struct cos_npt n;
 	uint64_t pa, flags;
 
 	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
-	ck_assert_int_eq(npt_build(&n, &ops, &pool, sink), VMK_OK);
-	ck_assert_int_eq(npt_divert(&n, &pool, CHUNK + 0x3004), VMK_OK);
+	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x3004), VMK_OK);
 	ck_assert(maps(&n.space, CHUNK + 0x3008, sink + 8));
 	ck_assert(!pae_translate(&n.space, CHUNK + 0x4000, &pa, &flags));
 	ck_assert_uint_eq(n.violations, 1);
-	ck_assert_int_eq(npt_divert(&n, &pool, 0x1000), VMK_BAD_ADDRESS);
-	ck_assert_int_eq(npt_divert(&n, &pool, 0x100000000ull), VMK_BAD_ADDRESS);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x1000), VMK_BAD_ADDRESS);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x100000000ull), VMK_BAD_ADDRESS);
 }
 END_TEST
 

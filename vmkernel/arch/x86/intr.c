@@ -9,49 +9,17 @@
  * an INTR/NMI exit it opens a window (STGI; STI; NOP; CLI; CLGI) in which
  * the CPU takes what is pending through the vmkernel's IDT:
  *  - its own vectors (vectors.h): EOI, then the timer / scheduler hooks;
- *  - every other vector is the COS's: it stays in service in the LAPIC
- *    (no EOI: the COS sends it, as on bare metal) and is queued for the
- *    COS vCPU of this CPU, injected at its next VMRUN, highest first
- *    (the order the LAPIC accepted them in, so the COS's EOIs clear the
- *    bits they should). NMIs are queued the same way.
- *
- * While the COS vCPU is off its CPU (another world runs there), a COS
- * vector left in service would block every vector of its priority class
- * and below, and Linux's IPIs (0xf3-0xff) share class 0xf with the
- * vmkernel's own: the tick could no longer preempt the world that runs.
- * So when the COS vCPU leaves, its queued edge-triggered vectors are EOIed
- * and kept as "re-raise" (only from the top of the ISR, where they are
- * the vmkernel's to clear), edge vectors arriving meanwhile are EOIed at
- * once, and when the COS vCPU comes back each one is raised again as a
- * self-IPI and taken the normal way. Level-triggered vectors (the IOAPIC's,
- * all below class 0xf) stay in service: an early EOI would make their line
- * fire again at once.
+ *  - every other vector, and NMIs, are the COS's: cos/cos_intr.c queues
+ *    them for the COS vCPU of this CPU.
  */
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/vectors.h"
-#include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
-#include "vmkernel/log/log.h"
+#include "vmkernel/cos/cos_intr.h"
 
-#define V_INTR_PRIO_MASK	(0xfull << V_INTR_PRIO_SHIFT)	/* int_ctl, §15.21 */
-#define X86_EFLAGS_IF		(1u << 9)
-
-#define PENDING_WORDS		(VEC_COUNT / 32)
-
-struct intr_cpu {
-	uint32_t pending[PENDING_WORDS];	/* COS vectors taken, not injected */
-	uint32_t reraise[PENDING_WORDS];	/* EOIed while the COS was away */
-	bool cos_away;				/* another world has the CPU */
-	bool deferred;				/* left in the IRR for the COS */
-	bool nmi_pending;
-	uint64_t forwarded;
-	uint64_t vmkernel;
-};
-
-static struct intr_cpu intr_cpus[VMK_MAX_CPUS];
-
+static uint64_t vmkernel_count[VMK_MAX_CPUS];
 
 void intr_vmcb_setup(struct vmcb *c)
 {
@@ -76,207 +44,23 @@ bool intr_handle_exit(const struct vmcb *c)
 	return true;
 }
 
-static int highest(const uint32_t *map)
-{
-	int w;
-
-	for (w = PENDING_WORDS - 1; w >= 0; w--)
-		if (map[w])
-			return w * 32 + 31 - __builtin_clz(map[w]);
-	return -1;
-}
-
-static int highest_pending(const struct intr_cpu *ic)
-{
-	return highest(ic->pending);
-}
-
-static void set_bit(uint32_t *map, uint32_t v)
-{
-	map[v >> 5] |= 1u << (v & 31);
-}
-
-static void clear_bit(uint32_t *map, uint32_t v)
-{
-	map[v >> 5] &= ~(1u << (v & 31));
-}
-
-bool intr_cos_pending(uint32_t cpu)
-{
-	const struct intr_cpu *ic = &intr_cpus[cpu];
-
-	return ic->nmi_pending || highest_pending(ic) >= 0 ||
-	       highest(ic->reraise) >= 0;
-}
-
-static void reraise_all(struct intr_cpu *ic)
-{
-	int v;
-
-	while ((v = highest(ic->reraise)) >= 0) {
-		clear_bit(ic->reraise, (uint32_t)v);
-		apic_self_ipi((uint32_t)v);
-	}
-}
-
-bool intr_cos_leave(uint32_t cpu)
-{
-	struct intr_cpu *ic = &intr_cpus[cpu];
-	int v;
-
-	while ((v = apic_highest_in_service()) >= 0 &&
-	       (ic->pending[v >> 5] >> (v & 31)) & 1 &&
-	       !apic_level_triggered((uint32_t)v)) {
-		apic_eoi();
-		clear_bit(ic->pending, (uint32_t)v);
-		set_bit(ic->reraise, (uint32_t)v);
-	}
-	if (v >= VEC_VMK_FIRST) {
-		/* The COS is inside a class 0xf handler: it stays, and gets
-		 * back at once what was just unwound. */
-		reraise_all(ic);
-		return false;
-	}
-	ic->cos_away = true;
-	ic->deferred = false;	/* taken by whatever runs next, with IF=1 */
-	return true;
-}
-
-void intr_cos_return(uint32_t cpu)
-{
-	struct intr_cpu *ic = &intr_cpus[cpu];
-
-	ic->cos_away = false;
-	reraise_all(ic);
-}
-
 /* Called by the stubs in entry.S with IF=0, on the interrupted stack. */
 void intr_dispatch(uint32_t vector);
 
 void intr_dispatch(uint32_t vector)
 {
 	uint32_t cpu = this_cpu();
-	struct intr_cpu *ic = &intr_cpus[cpu];
 
 	if (vector >= VEC_VMK_FIRST && vector <= VEC_VMK_LAST) {
 		apic_eoi();
-		ic->vmkernel++;
+		vmkernel_count[cpu]++;
 		sched_vmkernel_interrupt(cpu, vector);
 		return;
 	}
-	if (vector == VEC_NMI) {
-		ic->nmi_pending = true;
-	} else if (apic_highest_in_service() != (int)vector) {
-		/* Spurious (the LAPIC took it back): nothing in service, no EOI. */
-		if (!ic->cos_away)
-			set_bit(ic->pending, vector);
-	} else if (ic->cos_away && !apic_level_triggered(vector)) {
-		apic_eoi();	/* the highest in service: just accepted */
-		set_bit(ic->reraise, vector);
-	} else {
-		set_bit(ic->pending, vector);
-	}
-	ic->forwarded++;
-	sched_cos_interrupt(cpu);	/* its COS vCPU may be blocked or waiting */
+	cos_intr_take(cpu, vector);
 }
 
-bool intr_cos_can_take(const struct vmcb *c)
+uint64_t intr_vmkernel_count(uint32_t cpu)
 {
-	return (c->rflags & X86_EFLAGS_IF) && !(c->int_state & INT_STATE_SHADOW) &&
-	       !(c->event_inj & EVENT_VALID);
+	return vmkernel_count[cpu];
 }
-
-void intr_cos_exit(const struct vmcb *c, uint32_t cpu)
-{
-	struct intr_cpu *ic = &intr_cpus[cpu];
-
-	if (c->exit_code == SVM_EXIT_INTR || c->exit_code == SVM_EXIT_NMI) {
-		if (!intr_cos_can_take(c)) {
-			ic->deferred = true;	/* see intr_inject_cos() */
-			return;
-		}
-	} else if (c->exit_code != SVM_EXIT_VINTR || !ic->deferred) {
-		return;
-	}
-	ic->deferred = false;
-	intr_window();
-}
-
-bool intr_inject_cos(struct vmcb *c, uint32_t cpu)
-{
-	struct intr_cpu *ic = &intr_cpus[cpu];
-	bool can_intr = (c->rflags & X86_EFLAGS_IF) &&
-			!(c->int_state & INT_STATE_SHADOW);
-	int v;
-
-	c->int_ctl &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK);
-	c->intercept3 &= ~INTERCEPT_VINTR;
-	if (!(c->event_inj & EVENT_VALID)) {
-		if (ic->nmi_pending) {
-			/* EVENTINJ delivers an NMI without checking NMI blocking
-			 * (§15.20); the lab has no NMI sources (see docs). */
-			c->event_inj = VEC_NMI | EVENT_TYPE_NMI | EVENT_VALID;
-			ic->nmi_pending = false;
-		} else if (can_intr && (v = highest_pending(ic)) >= 0) {
-			/* EVENTINJ ignores IF and the shadow: checked above. */
-			c->event_inj = (uint32_t)v | EVENT_TYPE_INTR | EVENT_VALID;
-			clear_bit(ic->pending, (uint32_t)v);
-		}
-	}
-	if (ic->nmi_pending || highest_pending(ic) >= 0 || ic->deferred) {
-		/*
-		 * Exit when the COS can take the next one (VINTR, §15.21.4),
-		 * and keep physical interrupts pending meanwhile (host IF=0):
-		 * accepting one into the ISR while the COS cannot take it would
-		 * put it above the vector whose handler runs, and the COS's EOI
-		 * for that one would clear it instead (a level-triggered line
-		 * then stays pending in the IOAPIC).
-		 */
-		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK;
-		c->intercept3 |= INTERCEPT_VINTR;
-		return false;
-	}
-	return true;
-}
-
-/*
- * Before this CPU goes back to native Linux: what the vmkernel took for
- * the COS and has not injected is still in service in the LAPIC. Undo
- * that: EOI each one (highest first, so the EOI clears exactly it) and
- * raise it again as a self-IPI, so Linux takes it when it enables
- * interrupts. A level-triggered one needs no self-IPI: the EOI reaches
- * the IOAPIC, which sends it again while the line is still asserted.
- */
-void intr_give_back(uint32_t cpu)
-{
-	struct intr_cpu *ic = &intr_cpus[cpu];
-	int v;
-
-	while ((v = highest_pending(ic)) >= 0) {
-		clear_bit(ic->pending, (uint32_t)v);
-		if (apic_highest_in_service() != v) {
-			log_warn("cpu%u: vector %x queued for the COS is not the highest in service",
-				 cpu, v);
-			continue;
-		}
-		if (apic_level_triggered((uint32_t)v)) {
-			apic_eoi();
-		} else {
-			apic_eoi();
-			apic_self_ipi((uint32_t)v);
-		}
-	}
-	reraise_all(ic);	/* taken while another world ran here */
-	ic->cos_away = false;
-	if (ic->nmi_pending) {
-		ic->nmi_pending = false;
-		apic_self_nmi();
-	}
-}
-
-void intr_cpu_stats(uint32_t cpu, uint64_t *forwarded, uint64_t *vmkernel)
-{
-	*forwarded = intr_cpus[cpu].forwarded;
-	*vmkernel = intr_cpus[cpu].vmkernel;
-}
-

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The vmkernel's tick on a borrowed LAPIC timer (timer.h). */
-#include "vmkernel/arch/x86/timer.h"
+/* The vmkernel's tick on the COS's borrowed LAPIC timer (cos_timer.h). */
+#include "vmkernel/cos/cos_timer.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/arch/x86/cpu.h"
@@ -14,7 +14,7 @@ struct timer_cpu {
 
 static struct timer_cpu timers[VMK_MAX_CPUS];
 
-void timer_cos_out(uint32_t cpu)
+void cos_timer_out(uint32_t cpu)
 {
 	struct timer_cpu *t = &timers[cpu];
 
@@ -25,13 +25,13 @@ void timer_cos_out(uint32_t cpu)
 	t->borrowed = true;
 }
 
-void timer_rearm(uint32_t cpu, uint32_t tick_us)
+void cos_timer_rearm(uint32_t cpu, uint32_t tick_us)
 {
 	if (timers[cpu].borrowed)
 		apic_timer_oneshot(VEC_VMK_TIMER, tick_us);
 }
 
-uint64_t timer_cos_deadline_ns(uint32_t cpu)
+uint64_t cos_timer_deadline_ns(uint32_t cpu)
 {
 	const struct timer_cpu *t = &timers[cpu];
 	uint64_t now = rdtsc(), khz = vmk_boot_info.tsc_khz;
@@ -43,7 +43,7 @@ uint64_t timer_cos_deadline_ns(uint32_t cpu)
 	return (t->cos_deadline - now) * 1000000 / khz;
 }
 
-void timer_cos_in(uint32_t cpu)
+void cos_timer_in(uint32_t cpu)
 {
 	struct timer_cpu *t = &timers[cpu];
 
@@ -53,12 +53,12 @@ void timer_cos_in(uint32_t cpu)
 	t->borrowed = false;
 }
 
-bool timer_borrowed(uint32_t cpu)
+bool cos_timer_borrowed(uint32_t cpu)
 {
 	return timers[cpu].borrowed;
 }
 
-bool timer_cos_deadline_passed(uint32_t cpu)
+bool cos_timer_deadline_passed(uint32_t cpu)
 {
 	struct timer_cpu *t = &timers[cpu];
 

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The COS's side of the physical interrupt path (docs/architecture.md
+ * "Interrupts"): the vectors the vmkernel takes for the COS vCPU of each
+ * CPU (arch/x86/intr.c hands them over), their injection, and what the
+ * LAPIC holds for the COS while its vCPU is off its CPU or given back.
+ */
+#ifndef VMKERNEL_COS_COS_INTR_H
+#define VMKERNEL_COS_COS_INTR_H
+
+#include "vmkernel/platform.h"
+#include "vmkernel/arch/x86/vmcb.h"
+
+/*
+ * From the vmkernel IDT (intr_dispatch(), IF=0): vector, not one of the
+ * vmkernel's, arrived for the COS vCPU of cpu; queue it (or, while that
+ * vCPU is away, EOI an edge-triggered one and keep it to raise again).
+ */
+void cos_intr_take(uint32_t cpu, uint32_t vector);
+/*
+ * Before a VMRUN of the COS vCPU of this CPU: inject the highest queued
+ * COS interrupt if the COS can take it now (IF=1, no interrupt shadow,
+ * no event being re-injected), else ask for a VINTR exit when it can.
+ * Returns whether this VMRUN may let physical interrupts exit (host IF=1,
+ * svm_vcpu_run) or must keep them pending (svm_vcpu_run_masked) until the
+ * COS can take one.
+ */
+bool cos_intr_inject(struct vmcb *c, uint32_t cpu);
+/*
+ * After every COS exit (instead of intr_handle_exit): an INTR/NMI exit
+ * takes the pending interrupts only if the COS can take one now, else
+ * leaves them in the IRR until its VINTR exit.
+ */
+void cos_intr_exit(const struct vmcb *c, uint32_t cpu);
+/* Anything queued for the COS vCPU of cpu? */
+bool cos_intr_pending(uint32_t cpu);
+/*
+ * The COS vCPU of this CPU is about to leave it for another world: unwind
+ * its queued vectors from the LAPIC's ISR (see cos_intr.c). False if it
+ * cannot leave yet (it is inside a handler of the vmkernel's priority
+ * class).
+ */
+bool cos_intr_leave(uint32_t cpu);
+/* The COS vCPU is back: raise what was unwound or arrived meanwhile. */
+void cos_intr_return(uint32_t cpu);
+/* Before cpu returns to native Linux: re-raise what was queued for it. */
+void cos_intr_give_back(uint32_t cpu);
+/* Physical interrupts passed to the COS vCPU of cpu so far. */
+uint64_t cos_intr_forwarded(uint32_t cpu);
+
+#endif /* VMKERNEL_COS_COS_INTR_H */
