@@ -17,24 +17,26 @@
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 #include <vmk/ioctl.h>
 #include "vmkload.h"
 
+/* The ids of the VMs we hold a module reference for; any number of them. */
 static DEFINE_MUTEX(held_lock);
-static bool held[VMK_MAX_VMS];		/* id - 1: we hold a module reference */
-
-static bool vm_id_valid(u32 id)
-{
-	return id >= 1 && id <= VMK_MAX_VMS;
-}
+static DEFINE_XARRAY(held);
 
 static void hold(u32 id, const char *name)
 {
 	mutex_lock(&held_lock);
-	if (vm_id_valid(id) && !held[id - 1] && try_module_get(THIS_MODULE)) {
-		held[id - 1] = true;
-		pr_info("vmkload: vm '%s' (id %u) created: vmkload stays in use until it is destroyed ('vmkctl unload --force' powers VMs off)\n",
-			name, id);
+	if (!xa_load(&held, id) && try_module_get(THIS_MODULE)) {
+		if (xa_insert(&held, id, xa_mk_value(id), GFP_KERNEL)) {
+			module_put(THIS_MODULE);
+			pr_warn("vmkload: no memory to track vm '%s' (id %u): rmmod will not wait for it\n",
+				name, id);
+		} else {
+			pr_info("vmkload: vm '%s' (id %u) created: vmkload stays in use until it is destroyed ('vmkctl unload --force' powers VMs off)\n",
+				name, id);
+		}
 	}
 	mutex_unlock(&held_lock);
 }
@@ -42,20 +44,23 @@ static void hold(u32 id, const char *name)
 static void release(u32 id)
 {
 	mutex_lock(&held_lock);
-	if (vm_id_valid(id) && held[id - 1]) {
-		held[id - 1] = false;
+	if (xa_erase(&held, id))
 		module_put(THIS_MODULE);
-	}
 	mutex_unlock(&held_lock);
 }
 
 /* The vmkernel is gone (panic, recovered): its VMs with it. */
 static void release_all(void)
 {
-	u32 id;
+	unsigned long id;
+	void *entry;
 
-	for (id = 1; id <= VMK_MAX_VMS; id++)
-		release(id);
+	mutex_lock(&held_lock);
+	xa_for_each(&held, id, entry) {
+		xa_erase(&held, id);
+		module_put(THIS_MODULE);
+	}
+	mutex_unlock(&held_lock);
 }
 
 static long vm_call(u32 nr, u32 a0, u32 a1, u32 a2, char *msg, u32 *result)
