@@ -198,16 +198,20 @@ out:
 	return ret;
 }
 
+/* One page of the VM ids from the user's start on (include/vmk/vm.h). */
 static long ioc_vm_list(void __user *arg)
 {
 	struct vmk_vm_list *list = kzalloc(sizeof(*list), GFP_KERNEL);
-	long ret;
+	long ret = -EFAULT;
 
 	if (!list)
 		return -ENOMEM;
+	if (copy_from_user(list, arg, offsetof(struct vmk_vm_list, count)))
+		goto out;
 	ret = vm_call(VMK_HC_VM_LIST, virt_to_phys(list), 0, 0, NULL, NULL);
 	if (!ret && copy_to_user(arg, list, sizeof(*list)))
 		ret = -EFAULT;
+out:
 	kfree(list);
 	return ret;
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -39,9 +40,8 @@ int vmkctl_open(void)
  */
 static int unload_vms(bool force)
 {
-	struct vmk_vm_info all[VMK_MAX_VMS];
-	char running[VMK_MAX_VMS * (VMK_VM_NAME_LEN + 2)] = "";
-	uint32_t n, i;
+	struct vmk_vm_info *all;
+	uint32_t n, i, running = 0;
 	int fd, ret = 0;
 
 	if (access(VMK_DEVICE, F_OK))
@@ -49,20 +49,19 @@ static int unload_vms(bool force)
 	fd = vmkctl_open();
 	if (fd < 0)
 		return 1;
-	if (vm_list_all(fd, all, &n)) {
+	if (vm_list_all(fd, &all, &n)) {
 		close(fd);
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !force; i++) {
 		if (all[i].state != VMK_VM_STATE_RUNNING)
 			continue;
-		if (running[0])
-			strcat(running, ", ");
-		strncat(running, all[i].name, VMK_VM_NAME_LEN);
+		fprintf(stderr, "%s%.*s", running++ ? ", " : "vmkctl: unload: VMs are running: ",
+			VMK_VM_NAME_LEN, all[i].name);
 	}
-	if (running[0] && !force) {
-		fprintf(stderr, "vmkctl: unload: VMs are running: %s (stop them, or 'vmkctl unload --force' powers them off)\n",
-			running);
+	if (running) {
+		fprintf(stderr, " (stop them, or 'vmkctl unload --force' powers them off)\n");
+		free(all);
 		close(fd);
 		return 1;
 	}
@@ -87,6 +86,7 @@ static int unload_vms(bool force)
 			ret = 1;
 		}
 	}
+	free(all);
 	close(fd);
 	return ret;
 }

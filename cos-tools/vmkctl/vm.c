@@ -51,43 +51,65 @@ void vm_sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The vmkernel's VMs: list, then the info of each. -1 with a message. */
-int vm_list_all(int fd, struct vmk_vm_info *infos, uint32_t *count)
+/*
+ * The vmkernel's VMs, any number: page through the list, then the info of
+ * each, into a malloc'd array (free it). -1 with a message.
+ */
+int vm_list_all(int fd, struct vmk_vm_info **infos, uint32_t *count)
 {
-	struct vmk_vm_list list;
-	uint32_t i, n = 0;
+	struct vmk_vm_list list = { .start = 0 };
+	struct vmk_vm_info *all = NULL, *more;
+	uint32_t i, n = 0, room = 0;
 
-	memset(&list, 0, sizeof(list));
-	if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
-		fprintf(stderr, "vmkctl: listing the vmkernel's VMs: %s\n", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < list.count && i < VMK_MAX_VMS; i++) {
-		memset(&infos[n], 0, sizeof(infos[n]));
-		infos[n].id = list.id[i];
-		if (ioctl(fd, VMK_IOC_VM_INFO, &infos[n]) < 0)
-			continue;	/* destroyed in between */
-		n++;
-	}
+	do {
+		list.max = VMK_VM_LIST_MAX;
+		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
+			fprintf(stderr, "vmkctl: listing the vmkernel's VMs: %s\n", strerror(errno));
+			goto fail;
+		}
+		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX; i++) {
+			if (n == room) {
+				room = room ? 2 * room : VMK_VM_LIST_MAX;
+				more = realloc(all, room * sizeof(*all));
+				if (!more) {
+					fprintf(stderr, "vmkctl: listing the vmkernel's VMs: out of memory\n");
+					goto fail;
+				}
+				all = more;
+			}
+			memset(&all[n], 0, sizeof(all[n]));
+			all[n].id = list.id[i];
+			if (ioctl(fd, VMK_IOC_VM_INFO, &all[n]) < 0)
+				continue;	/* destroyed in between */
+			n++;
+		}
+		list.start = list.next;
+	} while (list.next);
+	*infos = all;
 	*count = n;
 	return 0;
+fail:
+	free(all);
+	return -1;
 }
 
 /* 1 and info if the vmkernel has a VM of that name, 0 if not, -1 on error. */
 static int vm_by_name(int fd, const char *name, struct vmk_vm_info *info)
 {
-	struct vmk_vm_info all[VMK_MAX_VMS];
+	struct vmk_vm_info *all;
 	uint32_t n, i;
+	int found = 0;
 
-	if (vm_list_all(fd, all, &n))
+	if (vm_list_all(fd, &all, &n))
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !found; i++) {
 		if (!strncmp(all[i].name, name, VMK_VM_NAME_LEN)) {
 			*info = all[i];
-			return 1;
+			found = 1;
 		}
 	}
-	return 0;
+	free(all);
+	return found;
 }
 
 static int vm_op(int fd, uint32_t id, uint32_t op, const char *what, const char *name)
@@ -281,8 +303,8 @@ out:
 static int cmd_vm_list(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
-	struct vmk_vm_info all[VMK_MAX_VMS];
-	bool listed[VMK_MAX_VMS] = { false };
+	struct vmk_vm_info *all = NULL;
+	bool *listed = NULL;
 	uint32_t n = 0, k;
 	struct vm_file vf;
 	int fd = -1, ret = 1;
@@ -297,8 +319,13 @@ static int cmd_vm_list(int argc, char **argv)
 		goto out;
 	if (!access(VMK_DEVICE, F_OK)) {
 		fd = vmkctl_open();
-		if (fd < 0 || vm_list_all(fd, all, &n))
+		if (fd < 0 || vm_list_all(fd, &all, &n))
 			goto out;
+		listed = calloc(n ? n : 1, sizeof(*listed));
+		if (!listed) {
+			fprintf(stderr, "vmkctl: vm list: out of memory\n");
+			goto out;
+		}
 	}
 	printf("%-20s %-8s %5s %7s  %s\n", "NAME", "STATE", "VCPUS", "MEM-MB", "CONFIG");
 	for (size_t i = 0; i < inv->count; i++) {
@@ -327,6 +354,8 @@ static int cmd_vm_list(int argc, char **argv)
 out:
 	if (fd >= 0)
 		close(fd);
+	free(listed);
+	free(all);
 	free(inv);
 	return ret;
 }

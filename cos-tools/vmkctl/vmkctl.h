@@ -20,8 +20,8 @@ const char *vm_state_name(uint32_t state);
 void vm_sleep_ms(unsigned int ms);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t vm_now_ms(void);
-/* The vmkernel's VMs (at most VMK_MAX_VMS); -1 with a message. */
-int vm_list_all(int fd, struct vmk_vm_info *infos, uint32_t *count);
+/* The vmkernel's VMs, any number, malloc'd into *infos; -1 with a message. */
+int vm_list_all(int fd, struct vmk_vm_info **infos, uint32_t *count);
 /* /dev/vmkernel opened and the VM named name found; -1 with a message. */
 int vm_open_named(const char *name, struct vmk_vm_info *info);
 

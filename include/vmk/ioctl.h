@@ -78,7 +78,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)
 /* arg: struct vmk_vm_info *, id filled in */
 #define VMK_IOC_VM_INFO		_IOWR(VMK_IOC_MAGIC, 0x13, struct vmk_vm_info)
-#define VMK_IOC_VM_LIST		_IOR(VMK_IOC_MAGIC, 0x14, struct vmk_vm_list)
+/* arg: struct vmk_vm_list *, start and max filled in */
+#define VMK_IOC_VM_LIST		_IOWR(VMK_IOC_MAGIC, 0x14, struct vmk_vm_list)
 #define VMK_IOC_VM_CONSOLE_READ	_IOWR(VMK_IOC_MAGIC, 0x15, struct vmk_ioc_vm_console)
 #define VMK_IOC_VM_CONSOLE_WRITE _IOWR(VMK_IOC_MAGIC, 0x16, struct vmk_ioc_vm_console)
 /* Only with vmkload debug=1: spinner test worlds (VMK_HC_SCHED_TEST). */

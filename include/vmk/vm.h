@@ -25,7 +25,13 @@
 
 #include <vmk/hypercall.h>
 
-#define VMK_MAX_VMS		16
+/*
+ * VM ids are 1..VMK_VM_ID_MAX, the lowest free one at create (so an id is
+ * reused once its VM is destroyed). The bound is a guard: the vmkernel's
+ * memory is what limits how many VMs exist.
+ */
+#define VMK_VM_ID_MAX		1024
+#define VMK_VM_LIST_MAX		64	/* ids per VMK_HC_VM_LIST call */
 #define VMK_VM_MAX_VCPUS	8
 #define VMK_VM_NAME_LEN		32
 #define VMK_VM_MSG_LEN		128
@@ -105,8 +111,11 @@ struct vmk_vm_info {
 };
 
 struct vmk_vm_list {
-	uint32_t count;
-	uint32_t id[VMK_MAX_VMS];
+	uint32_t start;			/* in: first id wanted (0: from the lowest) */
+	uint32_t max;			/* in: ids wanted, 1..VMK_VM_LIST_MAX */
+	uint32_t count;			/* out: ids in id[] */
+	uint32_t next;			/* out: start of the next page, 0: done */
+	uint32_t id[VMK_VM_LIST_MAX];	/* out */
 };
 #endif /* __ASSEMBLER__ */
 

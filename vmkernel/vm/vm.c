@@ -14,7 +14,9 @@
 #define COPY_BATCH		256	/* console bytes per copy */
 #define RTC_EPOCH		1767225600ull	/* 2026-01-01 00:00 UTC */
 
-static struct vm vm_table[VMK_MAX_VMS];
+#define VM_SLOTS		16
+
+static struct vm vm_table[VM_SLOTS];
 static struct spinlock vm_table_lock;
 static struct pae_space host_space;	/* the vmkernel's own page tables */
 
@@ -88,7 +90,7 @@ fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
 
 static struct vm *vm_get(uint32_t id)
 {
-	if (id < 1 || id > VMK_MAX_VMS || !vm_table[id - 1].used)
+	if (id < 1 || id > VM_SLOTS || !vm_table[id - 1].used)
 		return NULL;
 	return &vm_table[id - 1];
 }
@@ -97,7 +99,7 @@ uint32_t vm_running_count(void)
 {
 	uint32_t i, n = 0;
 
-	for (i = 0; i < VMK_MAX_VMS; i++)
+	for (i = 0; i < VM_SLOTS; i++)
 		if (vm_table[i].used && vm_table[i].state == VMK_VM_STATE_RUNNING)
 			n++;
 	return n;
@@ -467,7 +469,7 @@ void vm_reap_all(void)
 {
 	uint32_t i;
 
-	for (i = 0; i < VMK_MAX_VMS; i++)
+	for (i = 0; i < VM_SLOTS; i++)
 		if (vm_table[i].used)
 			vm_worlds_reap(&vm_table[i]);
 }
@@ -514,21 +516,21 @@ static vmk_status_t hc_create(struct hc_call *c)
 		cfg.sched_shares = 1000 * cfg.vcpus;
 
 	spin_lock(&vm_table_lock);
-	for (i = 0; i < VMK_MAX_VMS; i++)
+	for (i = 0; i < VM_SLOTS; i++)
 		if (vm_table[i].used && !strcmp(vm_table[i].cfg.name, cfg.name))
 			break;
-	if (i < VMK_MAX_VMS) {
+	if (i < VM_SLOTS) {
 		spin_unlock(&vm_table_lock);
 		return fail(c, VMK_BUSY, "a VM named '%s' exists already (id %u)",
 			    cfg.name, i + 1);
 	}
-	for (i = 0; i < VMK_MAX_VMS && !vm; i++)
+	for (i = 0; i < VM_SLOTS && !vm; i++)
 		if (!vm_table[i].used)
 			vm = &vm_table[i];
 	if (!vm) {
 		spin_unlock(&vm_table_lock);
 		return fail(c, VMK_BUSY, "vm '%s': all %u VM slots are taken",
-			    cfg.name, VMK_MAX_VMS);
+			    cfg.name, VM_SLOTS);
 	}
 	memset(vm, 0, sizeof(*vm));
 	vm->used = true;
@@ -754,16 +756,29 @@ static vmk_status_t hc_info(struct hc_call *c)
 	return cos_write(c->arg[1], &info, sizeof(info));
 }
 
+/* One page of the VMs' ids; the request is read once, then trusted. */
 static vmk_status_t hc_list(struct hc_call *c)
 {
 	struct vmk_vm_list list;
-	uint32_t i;
+	vmk_status_t st;
+	uint32_t id;
 
 	memset(&list, 0, sizeof(list));
+	st = cos_read(c->arg[0], &list, offsetof(struct vmk_vm_list, count));
+	if (st != VMK_OK)
+		return st;
+	if (!list.max || list.max > VMK_VM_LIST_MAX || list.start > VMK_VM_ID_MAX)
+		return VMK_BAD_PARAM;
 	spin_lock(&vm_table_lock);
-	for (i = 0; i < VMK_MAX_VMS; i++)
-		if (vm_table[i].used)
-			list.id[list.count++] = i + 1;
+	for (id = list.start ? list.start : 1; id <= VM_SLOTS; id++) {
+		if (!vm_table[id - 1].used)
+			continue;
+		if (list.count == list.max) {
+			list.next = id;
+			break;
+		}
+		list.id[list.count++] = id;
+	}
 	spin_unlock(&vm_table_lock);
 	c->result = list.count;
 	return cos_write(c->arg[0], &list, sizeof(list));

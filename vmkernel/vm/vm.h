@@ -34,7 +34,7 @@
  * VM_STAGE_BASE + (s * VMK_VM_IMG_KINDS + i) * VMK_VM_IMG_MAX, 4 KiB pages.
  */
 #define VM_STAGE_BASE		0xc0000000u
-#define VM_STAGE_END		(VM_STAGE_BASE + VMK_MAX_VMS * 2 * VMK_VM_IMG_MAX)
+#define VM_STAGE_END		(VM_STAGE_BASE + 16 * 2 * VMK_VM_IMG_MAX)
 
 /* vCPU run state. */
 #define VCPU_RUNNABLE		0
