@@ -49,10 +49,23 @@
 
 static uint32_t vm_msrpm_pa, vm_iopm_pa;
 
+/*
+ * ASIDs (APM vol. 2 §15.16): 0 is the host's, COS_ASID the COS's, the
+ * others (CPUID 8000_000A EBX has how many) go to VMs by id. When there
+ * are fewer than VM ids, VMs share them, and a CPU flushes the TLB each
+ * time it runs another VM than the last one it ran.
+ */
+static uint32_t vm_asids;
+static const struct vm *cpu_last_vm[VMK_MAX_CPUS];
+
 /* Every MSR and every port exits: a VM sees only what the vmm models. */
 vmk_status_t vcpu_global_init(void)
 {
+	struct cpuid_regs r;
 	vmk_status_t st;
+
+	cpuid_count(0x8000000a, 0, &r);
+	vm_asids = r.ebx > COS_ASID + 1 ? r.ebx - (COS_ASID + 1) : 1;
 
 	st = vmk_alloc_pages(MSRPM_PAGES, &vm_msrpm_pa);
 	if (st == VMK_OK)
@@ -109,7 +122,7 @@ static void vmcb_init(struct vm_vcpu *v)
 			INTERCEPT_SKINIT | INTERCEPT_MONITOR | INTERCEPT_MWAIT;
 	c->iopm_pa = vm_iopm_pa;
 	c->msrpm_pa = vm_msrpm_pa;
-	c->asid = COS_ASID + v->vm->id;		/* one ASID per VM, §15.16 */
+	c->asid = COS_ASID + 1 + (v->vm->id - 1) % vm_asids;
 	c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* the ASID may have served another VM */
 	c->np_ctl = NP_ENABLE;
 	c->ncr3 = v->vm->npt.pdpt_pa;
@@ -646,6 +659,11 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		if (v->last_cpu != cpu + 1) {
 			c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* moved: §15.16.1 */
 			v->last_cpu = cpu + 1;
+		}
+		if (cpu_last_vm[cpu] != vm) {
+			if (vm_asids < VMK_VM_ID_MAX)
+				c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* ASID shared */
+			cpu_last_vm[cpu] = vm;
 		}
 		spin_unlock(&vm->lock);
 

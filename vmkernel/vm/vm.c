@@ -7,6 +7,7 @@
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/lib/format.h"
+#include "vmkernel/lib/id_table.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmm/boot/boot.h"
@@ -14,11 +15,14 @@
 #define COPY_BATCH		256	/* console bytes per copy */
 #define RTC_EPOCH		1767225600ull	/* 2026-01-01 00:00 UTC */
 
-#define VM_SLOTS		16
+#define VM_PAGES		((sizeof(struct vm) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
+_Static_assert(VM_PAGES <= POOL_PAGES_PER_CHUNK, "a struct vm fits one pool chunk");
 
-static struct vm vm_table[VM_SLOTS];
+static void *vm_slots[VMK_VM_ID_MAX];	/* 4 KiB of pointers: the guard */
+static struct id_table vm_ids = { .slot = vm_slots, .cap = VMK_VM_ID_MAX };
 static struct spinlock vm_table_lock;
 static struct pae_space host_space;	/* the vmkernel's own page tables */
+static struct spinlock stage_lock;	/* the staging window */
 
 /* ---- page tables: the vmkernel's own (staging) and each VM's NPT ---- */
 
@@ -46,7 +50,7 @@ vmk_status_t vm_global_init(void)
 	host_space.ops = &vmk_pool_tables;
 	host_space.pdpt_pa = vmk_boot_info.boot_cr3;
 	if (tramp >= VM_STAGE_BASE && tramp < VM_STAGE_END) {
-		log_err("the loader's trampoline page %x lies in the VM staging windows: VMs cannot be loaded",
+		log_err("the loader's trampoline page %x lies in the VM staging window: VMs cannot be loaded",
 			tramp);
 		host_space.ops = NULL;
 	}
@@ -86,39 +90,40 @@ fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
 	return st;
 }
 
-/* ---- slots ---- */
+/* ---- the VMs: allocated on demand, found by id ---- */
 
+/* The VM of a COS-supplied id with a reference (vm_put() it), or NULL. */
 static struct vm *vm_get(uint32_t id)
 {
-	if (id < 1 || id > VM_SLOTS || !vm_table[id - 1].used)
-		return NULL;
-	return &vm_table[id - 1];
+	struct vm *vm;
+
+	spin_lock(&vm_table_lock);
+	vm = idt_get(&vm_ids, id);
+	if (vm)
+		vm->refs++;
+	spin_unlock(&vm_table_lock);
+	return vm;
 }
 
-uint32_t vm_running_count(void)
+static void vm_put(struct vm *vm)
 {
-	uint32_t i, n = 0;
+	uint32_t left;
 
-	for (i = 0; i < VM_SLOTS; i++)
-		if (vm_table[i].used && vm_table[i].state == VMK_VM_STATE_RUNNING)
-			n++;
-	return n;
+	spin_lock(&vm_table_lock);
+	left = --vm->refs;
+	spin_unlock(&vm_table_lock);
+	if (!left)
+		pool_free(&vmk_pool, vm->pa, VM_PAGES);
 }
 
 /* ---- staged images ---- */
 
-static uint32_t stage_va(const struct vm *vm, uint32_t what)
-{
-	return VM_STAGE_BASE + ((vm->id - 1) * 2 + what) * VMK_VM_IMG_MAX;
-}
-
 /*
- * The windows are remapped when images are replaced or a VM is destroyed,
- * on whatever CPU runs the hypercall; the CPU that next reads or writes a
- * window may still cache the old translation. So every user of a window
- * flushes its own TLB first: a CR3 reload drops all non-global entries and
- * the paging-structure caches (APM vol. 2 §5.5.2; the windows are not
- * global pages).
+ * The window is remapped for every boot, on whatever CPU boots; another
+ * CPU may still cache an older translation of it. Whoever maps it
+ * flushes its own TLB after: a CR3 reload drops all non-global entries
+ * and the paging-structure caches (APM vol. 2 §5.5.2; the window is not
+ * global).
  */
 static void stage_tlb_flush(void)
 {
@@ -127,19 +132,42 @@ static void stage_tlb_flush(void)
 	asm volatile("mov %%cr3, %0\n\tmov %0, %%cr3" : "=r"(cr3) :: "memory");
 }
 
+static uint32_t stage_window(uint32_t what)
+{
+	return VM_STAGE_BASE + what * VMK_VM_IMG_MAX;
+}
+
+/* The window shows vm's kernel and initrd until stage_unmap(). */
+static void stage_map(const struct vm *vm)
+{
+	uint32_t what, i;
+
+	spin_lock(&stage_lock);
+	for (what = VMK_VM_IMG_KERNEL; what <= VMK_VM_IMG_INITRD; what++)
+		for (i = 0; i < vm->stage[what].nchunks; i++)
+			pae_map_2m(&host_space, stage_window(what) + i * VMK_CHUNK_SIZE,
+				   vm->stage[what].chunk_pa[i], PAE_RW);
+	stage_tlb_flush();
+}
+
+static void stage_unmap(const struct vm *vm)
+{
+	uint32_t what, i;
+
+	for (what = VMK_VM_IMG_KERNEL; what <= VMK_VM_IMG_INITRD; what++)
+		for (i = 0; i < vm->stage[what].nchunks; i++)
+			pae_unmap_2m(&host_space, stage_window(what) + i * VMK_CHUNK_SIZE);
+	spin_unlock(&stage_lock);
+}
+
 static void stage_free(struct vm *vm, uint32_t what)
 {
 	struct vm_stage *s = &vm->stage[what];
-	uint32_t va = stage_va(vm, what), i;
-	uint64_t pa, flags;
+	uint32_t i;
 
-	for (i = 0; i < s->npages; i += POOL_PAGES_PER_CHUNK, va += VMK_CHUNK_SIZE) {
-		if (pae_translate(&host_space, va, &pa, &flags))
-			pool_free(&vmk_pool, (uint32_t)pa, POOL_PAGES_PER_CHUNK);
-		pae_unmap_2m(&host_space, va);
-	}
-	stage_tlb_flush();
-	s->npages = 0;
+	for (i = 0; i < s->nchunks; i++)
+		pool_free(&vmk_pool, s->chunk_pa[i], POOL_PAGES_PER_CHUNK);
+	s->nchunks = 0;
 	s->size = 0;
 }
 
@@ -147,22 +175,40 @@ static vmk_status_t stage_alloc(struct hc_call *c, struct vm *vm,
 				uint32_t what, uint32_t total)
 {
 	struct vm_stage *s = &vm->stage[what];
-	uint32_t va = stage_va(vm, what), pa, n;
 
 	stage_free(vm, what);
-	for (n = 0; n * VMK_CHUNK_SIZE < total; n++) {
-		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK, &pa) != VMK_OK) {
+	while (s->nchunks * VMK_CHUNK_SIZE < total) {
+		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK,
+			       &s->chunk_pa[s->nchunks]) != VMK_OK) {
 			stage_free(vm, what);
 			return fail(c, VMK_NO_MEMORY,
 				    "vm '%s': no room to stage a %u KiB image: the vmkernel pool has %u KiB free (vmkload mem_mb=)",
 				    vm->cfg.name, total >> 10,
 				    (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 		}
-		pae_map_2m(&host_space, va + n * VMK_CHUNK_SIZE, pa, PAE_RW);
-		s->npages += POOL_PAGES_PER_CHUNK;
+		s->nchunks++;
 	}
 	s->size = total;
 	return VMK_OK;
+}
+
+/* A piece from the COS into the staged image, through the identity map. */
+static vmk_status_t stage_write(struct vm *vm, uint32_t what, uint32_t offset,
+				uint64_t gpa, uint32_t len)
+{
+	const struct vm_stage *s = &vm->stage[what];
+	vmk_status_t st = VMK_OK;
+
+	while (len && st == VMK_OK) {
+		uint32_t in = offset & (VMK_CHUNK_SIZE - 1);
+		uint32_t n = MIN(len, VMK_CHUNK_SIZE - in);
+
+		st = cos_read(gpa, (uint8_t *)pa_to_va(s->chunk_pa[offset >> VMK_CHUNK_SHIFT]) + in, n);
+		offset += n;
+		gpa += n;
+		len -= n;
+	}
+	return st;
 }
 
 /* ---- guest memory ---- */
@@ -274,6 +320,37 @@ static const char *linux_cmdline(struct vm *vm)
 	return vm->boot_cmdline;
 }
 
+/* The boot loader reads the staged images through the shared window. */
+static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
+{
+	const uint8_t *kernel = (const uint8_t *)(uintptr_t)stage_window(VMK_VM_IMG_KERNEL);
+	const uint8_t *initrd = (const uint8_t *)(uintptr_t)stage_window(VMK_VM_IMG_INITRD);
+	struct boot_result r;
+
+	stage_map(vm);
+	if (vm->cfg.boot == VMK_VM_BOOT_LINUX) {
+		struct linux_boot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.initrd = vm->stage[1].size ? initrd : NULL,
+			.initrd_len = vm->stage[1].size,
+			.cmdline = linux_cmdline(vm),
+		};
+		r = linux_boot_load(mem, &a);
+	} else {
+		struct multiboot_module mod = {
+			.data = initrd, .len = vm->stage[1].size, .string = "module",
+		};
+		struct multiboot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.cmdline = vm->cmdline,
+			.modules = &mod, .nr_modules = vm->stage[1].size ? 1 : 0,
+		};
+		r = multiboot_load(mem, &a);
+	}
+	stage_unmap(vm);
+	return r;
+}
+
 /* Devices reset, images loaded into RAM, vCPUs at their boot state. */
 static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 {
@@ -287,34 +364,13 @@ static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 		.ctx = vm, .ram_size = cfg.ram_size,
 		.write = gm_copy, .zero = gm_zero,
 	};
-	const uint8_t *kernel = (const uint8_t *)(uintptr_t)stage_va(vm, VMK_VM_IMG_KERNEL);
-	const uint8_t *initrd = (const uint8_t *)(uintptr_t)stage_va(vm, VMK_VM_IMG_INITRD);
 	struct boot_result r;
 	uint32_t i;
 
-	stage_tlb_flush();	/* this CPU may have mapped the windows before */
 	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
 			    vm->cfg.name, vm->cfg.vcpus);
-	if (vm->cfg.boot == VMK_VM_BOOT_LINUX) {
-		struct linux_boot_args a = {
-			.kernel = kernel, .kernel_len = vm->stage[0].size,
-			.initrd = vm->stage[1].size ? initrd : NULL,
-			.initrd_len = vm->stage[1].size,
-			.cmdline = linux_cmdline(vm),
-		};
-		r = linux_boot_load(&mem, &a);
-	} else {
-		struct multiboot_module mod = {
-			.data = initrd, .len = vm->stage[1].size, .string = "module",
-		};
-		struct multiboot_args a = {
-			.kernel = kernel, .kernel_len = vm->stage[0].size,
-			.cmdline = vm->cmdline,
-			.modules = &mod, .nr_modules = vm->stage[1].size ? 1 : 0,
-		};
-		r = multiboot_load(&mem, &a);
-	}
+	r = vm_boot_load(vm, &mem);
 	if (r.status != BOOT_OK)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
 			    vm->cfg.name, r.msg);
@@ -467,21 +523,43 @@ static void vm_worlds_reap(struct vm *vm)
 
 void vm_reap_all(void)
 {
-	uint32_t i;
+	struct vm *vm;
+	uint32_t id = 1;
 
-	for (i = 0; i < VM_SLOTS; i++)
-		if (vm_table[i].used)
-			vm_worlds_reap(&vm_table[i]);
+	for (;;) {
+		spin_lock(&vm_table_lock);
+		id = idt_next(&vm_ids, id);
+		vm = idt_get(&vm_ids, id);
+		if (vm)
+			vm->refs++;
+		spin_unlock(&vm_table_lock);
+		if (!vm)
+			return;
+		vm_worlds_reap(vm);
+		vm_put(vm);
+		id++;
+	}
 }
 
 /* ---- hypercalls ---- */
 
+/* The id of the VM named name, 0: none. vm_table_lock held. */
+static uint32_t vm_named_locked(const char *name)
+{
+	uint32_t id;
+
+	for (id = idt_next(&vm_ids, 1); id; id = idt_next(&vm_ids, id + 1))
+		if (!strcmp(((struct vm *)idt_get(&vm_ids, id))->cfg.name, name))
+			return id;
+	return 0;
+}
+
 static vmk_status_t hc_create(struct hc_call *c)
 {
 	struct vmk_vm_config cfg;
-	struct vm *vm = NULL;
+	struct vm *vm;
 	vmk_status_t st;
-	uint32_t i;
+	uint32_t pa, other;
 
 	st = cos_read(c->arg[0], &cfg, sizeof(cfg));
 	if (st != VMK_OK)
@@ -515,29 +593,28 @@ static vmk_status_t hc_create(struct hc_call *c)
 	if (!cfg.sched_shares)
 		cfg.sched_shares = 1000 * cfg.vcpus;
 
-	spin_lock(&vm_table_lock);
-	for (i = 0; i < VM_SLOTS; i++)
-		if (vm_table[i].used && !strcmp(vm_table[i].cfg.name, cfg.name))
-			break;
-	if (i < VM_SLOTS) {
-		spin_unlock(&vm_table_lock);
-		return fail(c, VMK_BUSY, "a VM named '%s' exists already (id %u)",
-			    cfg.name, i + 1);
-	}
-	for (i = 0; i < VM_SLOTS && !vm; i++)
-		if (!vm_table[i].used)
-			vm = &vm_table[i];
-	if (!vm) {
-		spin_unlock(&vm_table_lock);
-		return fail(c, VMK_BUSY, "vm '%s': all %u VM slots are taken",
-			    cfg.name, VM_SLOTS);
-	}
-	memset(vm, 0, sizeof(*vm));
-	vm->used = true;
-	vm->id = (uint32_t)(vm - vm_table) + 1;
+	if (vmk_alloc_pages(VM_PAGES, &pa) != VMK_OK)
+		return fail(c, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or destroy a VM)",
+			    cfg.name, (uint32_t)(VM_PAGES * VMK_PAGE_SIZE) >> 10,
+			    (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	vm = pa_to_va(pa);
+	vm->pa = pa;
+	vm->refs = 1;			/* the id table's */
 	vm->cfg = cfg;
 	vm->state = VMK_VM_STATE_OFF;
+	spin_lock(&vm_table_lock);
+	other = vm_named_locked(cfg.name);
+	if (!other)
+		vm->id = idt_alloc(&vm_ids, vm);
 	spin_unlock(&vm_table_lock);
+	if (!vm->id) {
+		pool_free(&vmk_pool, pa, VM_PAGES);
+		if (other)
+			return fail(c, VMK_BUSY, "a VM named '%s' exists already (id %u)",
+				    cfg.name, other);
+		return fail(c, VMK_BUSY, "vm '%s': all %u VM ids are in use (destroy a VM)",
+			    cfg.name, VMK_VM_ID_MAX);
+	}
 	log_info("vm %u '%s' created: %u MiB, %u vCPUs, %s boot", vm->id,
 		 cfg.name, cfg.mem_mb, cfg.vcpus,
 		 cfg.boot == VMK_VM_BOOT_LINUX ? "Linux" : "Multiboot");
@@ -551,6 +628,8 @@ static vmk_status_t load_locked(struct hc_call *c, struct vm *vm,
 {
 	vmk_status_t st;
 
+	if (vm->destroyed)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", vm->id);
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->nchunks)
 		return fail(c, VMK_BUSY, "vm '%s' is running: power it off before loading",
 			    vm->cfg.name);
@@ -577,11 +656,7 @@ static vmk_status_t load_locked(struct hc_call *c, struct vm *vm,
 		return fail(c, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
 			    vm->cfg.name);
 	}
-	stage_tlb_flush();	/* stage_alloc may have run on another CPU */
-	if (!l->len)
-		return VMK_OK;
-	return cos_read(l->data_gpa,
-			  (uint8_t *)(uintptr_t)stage_va(vm, l->what) + l->offset, l->len);
+	return stage_write(vm, l->what, l->offset, l->data_gpa, l->len);
 }
 
 static vmk_status_t hc_load(struct hc_call *c)
@@ -599,19 +674,21 @@ static vmk_status_t hc_load(struct hc_call *c)
 	spin_lock(&vm->lock);
 	st = load_locked(c, vm, &l);
 	spin_unlock(&vm->lock);
+	vm_put(vm);
 	return st;
 }
 
-static vmk_status_t hc_power_on(struct hc_call *c)
+static vmk_status_t power_on(struct hc_call *c, struct vm *vm)
 {
-	struct vm *vm = vm_get(c->arg[0]);
 	vmk_status_t st;
 	uint32_t i;
 
-	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	vm_worlds_reap(vm);	/* of its last run */
 	spin_lock(&vm->lock);
+	if (vm->destroyed) {
+		spin_unlock(&vm->lock);
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", vm->id);
+	}
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
 		spin_unlock(&vm->lock);
 		return fail(c, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
@@ -649,6 +726,18 @@ static vmk_status_t hc_power_on(struct hc_call *c)
 	return VMK_OK;
 }
 
+static vmk_status_t hc_power_on(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st;
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	st = power_on(c, vm);
+	vm_put(vm);
+	return st;
+}
+
 static vmk_status_t hc_kill(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
@@ -659,10 +748,14 @@ static vmk_status_t hc_kill(struct hc_call *c)
 	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
 	spin_unlock(&vm->lock);
 	vm_worlds_reap(vm);
+	vm_put(vm);
 	return VMK_OK;
 }
 
-/* The RUNNING VM named by arg 0, returned with vm->lock held; else why not. */
+/*
+ * The RUNNING VM named by arg 0, returned with vm->lock held and a
+ * reference (unlock, then vm_put()); else why not.
+ */
 static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 {
 	struct vm *vm = vm_get(c->arg[0]);
@@ -672,7 +765,9 @@ static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 	spin_lock(&vm->lock);
 	if (vm->state != VMK_VM_STATE_RUNNING) {
 		spin_unlock(&vm->lock);
-		return fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+		fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+		vm_put(vm);
+		return VMK_BAD_PARAM;
 	}
 	*out = vm;
 	return VMK_OK;
@@ -687,40 +782,57 @@ static vmk_status_t hc_reset(struct hc_call *c)
 		return st;
 	vm_request_reset_locked(vm);
 	spin_unlock(&vm->lock);
+	vm_put(vm);
+	return VMK_OK;
+}
+
+/* Out of the id table; the memory goes when the last user lets go. */
+static vmk_status_t destroy(struct vm *vm)
+{
+	vm_worlds_reap(vm);
+	spin_lock(&vm->lock);
+	if (vm->destroyed) {
+		spin_unlock(&vm->lock);
+		return VMK_BAD_PARAM;
+	}
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
+		spin_unlock(&vm->lock);
+		return VMK_BUSY;
+	}
+	vm->destroyed = true;
+	stage_free(vm, VMK_VM_IMG_KERNEL);
+	stage_free(vm, VMK_VM_IMG_INITRD);
+	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
+	spin_unlock(&vm->lock);
+	spin_lock(&vm_table_lock);
+	idt_free(&vm_ids, vm->id);
+	spin_unlock(&vm_table_lock);
+	vm_put(vm);			/* the id table's */
 	return VMK_OK;
 }
 
 static vmk_status_t hc_destroy(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st;
 
 	if (!vm)
 		return VMK_BAD_PARAM;
-	vm_worlds_reap(vm);
-	spin_lock(&vm->lock);
-	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
-		spin_unlock(&vm->lock);
-		return VMK_BUSY;
-	}
-	stage_free(vm, VMK_VM_IMG_KERNEL);
-	stage_free(vm, VMK_VM_IMG_INITRD);
-	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
-	spin_unlock(&vm->lock);
-	spin_lock(&vm_table_lock);
-	vm->used = false;
-	spin_unlock(&vm_table_lock);
-	return VMK_OK;
+	st = destroy(vm);
+	vm_put(vm);
+	return st;
 }
 
 static vmk_status_t hc_info(struct hc_call *c)
 {
-	struct vm *vm = vm_get(c->arg[0]);
+	struct vm *vm;
 	struct vmk_vm_info info;
 	uint32_t i;
 
-	if (!vm)
-		return VMK_BAD_PARAM;
 	if (c->arg[2] < sizeof(info))
+		return VMK_BAD_PARAM;
+	vm = vm_get(c->arg[0]);
+	if (!vm)
 		return VMK_BAD_PARAM;
 	vm_worlds_reap(vm);	/* a stopped VM's worlds leave vmkctl status */
 	memset(&info, 0, sizeof(info));
@@ -752,6 +864,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 		info.mem_pages += 1;	/* its VMCB */
 	memcpy(info.reason, vm->reason, sizeof(info.reason));
 	spin_unlock(&vm->lock);
+	vm_put(vm);
 	c->result = sizeof(info);
 	return cos_write(c->arg[1], &info, sizeof(info));
 }
@@ -761,7 +874,6 @@ static vmk_status_t hc_list(struct hc_call *c)
 {
 	struct vmk_vm_list list;
 	vmk_status_t st;
-	uint32_t id;
 
 	memset(&list, 0, sizeof(list));
 	st = cos_read(c->arg[0], &list, offsetof(struct vmk_vm_list, count));
@@ -770,15 +882,7 @@ static vmk_status_t hc_list(struct hc_call *c)
 	if (!list.max || list.max > VMK_VM_LIST_MAX || list.start > VMK_VM_ID_MAX)
 		return VMK_BAD_PARAM;
 	spin_lock(&vm_table_lock);
-	for (id = list.start ? list.start : 1; id <= VM_SLOTS; id++) {
-		if (!vm_table[id - 1].used)
-			continue;
-		if (list.count == list.max) {
-			list.next = id;
-			break;
-		}
-		list.id[list.count++] = id;
-	}
+	list.count = idt_page(&vm_ids, list.start, list.id, list.max, &list.next);
 	spin_unlock(&vm_table_lock);
 	c->result = list.count;
 	return cos_write(c->arg[0], &list, sizeof(list));
@@ -794,9 +898,7 @@ static vmk_status_t hc_console_read(struct hc_call *c)
 	c->result = 0;
 	if (!vm)
 		return VMK_BAD_PARAM;
-	if (!vm->power_ons)
-		return VMK_OK;
-	while (room && st == VMK_OK) {
+	while (vm->power_ons && room && st == VMK_OK) {
 		spin_lock(&vm->lock);
 		n = (uint32_t)uart_tx_drain(&vm->dev.uart[0], buf, MIN(room, COPY_BATCH));
 		spin_unlock(&vm->lock);
@@ -807,6 +909,7 @@ static vmk_status_t hc_console_read(struct hc_call *c)
 		room -= n;
 		c->result += n;
 	}
+	vm_put(vm);
 	return st;
 }
 
@@ -821,15 +924,16 @@ static vmk_status_t hc_console_write(struct hc_call *c)
 	if (!vm)
 		return VMK_BAD_PARAM;
 	st = cos_read(c->arg[1], buf, len);
-	if (st != VMK_OK)
-		return st;
-	spin_lock(&vm->lock);
-	if (vm->state == VMK_VM_STATE_RUNNING) {
-		c->result = (uint32_t)uart_rx_feed(&vm->dev.uart[0], buf, len);
-		vm_wake_vcpus_locked(vm, false);	/* its UART interrupt */
+	if (st == VMK_OK) {
+		spin_lock(&vm->lock);
+		if (vm->state == VMK_VM_STATE_RUNNING) {
+			c->result = (uint32_t)uart_rx_feed(&vm->dev.uart[0], buf, len);
+			vm_wake_vcpus_locked(vm, false);	/* its UART interrupt */
+		}
+		spin_unlock(&vm->lock);
 	}
-	spin_unlock(&vm->lock);
-	return VMK_OK;
+	vm_put(vm);
+	return st;
 }
 
 /*
@@ -849,12 +953,14 @@ static vmk_status_t hc_stop(struct hc_call *c)
 	if (pressed)
 		vm_wake_vcpus_locked(vm, false);	/* the SCI */
 	spin_unlock(&vm->lock);
-	if (!pressed)
-		return fail(c, VMK_NOT_SUPPORTED,
-			    "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
-			    vm->cfg.name);
-	log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
-	return VMK_OK;
+	if (pressed)
+		log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
+	else
+		st = fail(c, VMK_NOT_SUPPORTED,
+			  "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
+			  vm->cfg.name);
+	vm_put(vm);
+	return st;
 }
 
 typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);

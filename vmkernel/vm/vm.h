@@ -10,10 +10,13 @@
  * limit; the worlds exist from power on until the COS next looks at the
  * stopped VM (vm_worlds_reap()).
  *
- * Locking: vm_table_lock guards the slot table; vm->lock guards the VM's
- * state and all device work (vmm/devices.h is not thread-safe). A vCPU
- * runs the guest without the lock. Order: vm->lock, then the scheduler's
- * run-queue locks (sched_wake() and sched_block() under vm->lock).
+ * VMs are allocated from the pool at create and freed when the last user
+ * lets go after destroy: vm_table_lock guards the id table (ids 1..
+ * VMK_VM_ID_MAX, lib/id_table.h) and every VM's refs. vm->lock guards the
+ * VM's state and all device work (vmm/devices.h is not thread-safe). A
+ * vCPU runs the guest without the lock. Order: vm->lock, then the staging
+ * window's lock or the scheduler's run-queue locks (sched_wake() and
+ * sched_block() under vm->lock).
  */
 #ifndef VMKERNEL_VM_VM_H
 #define VMKERNEL_VM_VM_H
@@ -29,12 +32,16 @@
 #define VM_NPT_TABLES		5	/* PDPT + 4 PDs: RAM is mapped by 2 MiB pages */
 #define VM_CMDLINE_MAX		4096
 /*
- * Staged kernels and initrds are mapped into the vmkernel's address space
- * (the boot loaders want them contiguous): slot s, image i at
- * VM_STAGE_BASE + (s * VMK_VM_IMG_KINDS + i) * VMK_VM_IMG_MAX, 4 KiB pages.
+ * A staged kernel or initrd lives in pool chunks of its VM. The boot
+ * loaders want it contiguous, so while one VM boots its two images are
+ * mapped at one window shared by all VMs (kernel at VM_STAGE_BASE, initrd
+ * VMK_VM_IMG_MAX above), serialized by a lock: VM boots are short and
+ * rare, and one window costs 32 MiB of address space whatever the number
+ * of VMs.
  */
 #define VM_STAGE_BASE		0xc0000000u
-#define VM_STAGE_END		(VM_STAGE_BASE + 16 * 2 * VMK_VM_IMG_MAX)
+#define VM_STAGE_END		(VM_STAGE_BASE + 2 * VMK_VM_IMG_MAX)
+#define VM_STAGE_CHUNKS		(VMK_VM_IMG_MAX / VMK_CHUNK_SIZE)
 
 /* vCPU run state. */
 #define VCPU_RUNNABLE		0
@@ -55,18 +62,21 @@ struct vm_vcpu {
 
 struct vm_stage {
 	uint32_t size;			/* bytes loaded (total of the last load) */
-	uint32_t npages;		/* pool pages mapped at the window */
+	uint32_t nchunks;
+	uint32_t chunk_pa[VM_STAGE_CHUNKS];
 };
 
 struct vm {
 	struct spinlock lock;
-	bool used;
-	uint32_t id;			/* slot + 1 */
+	uint32_t id;			/* 1..VMK_VM_ID_MAX */
+	uint32_t refs;			/* the id table's and vm_get()'s */
+	uint32_t pa;			/* of this struct in the pool */
+	bool destroyed;			/* out of the id table: no new work */
 	struct vmk_vm_config cfg;
 	uint32_t state;			/* VMK_VM_STATE_* */
 	char reason[VMK_VM_MSG_LEN];
 
-	/* images staged by VMK_HC_VM_LOAD (kernel, initrd in windows) */
+	/* images staged by VMK_HC_VM_LOAD (kernel, initrd in pool chunks) */
 	struct vm_stage stage[2];
 	char cmdline[VM_CMDLINE_MAX];
 	char boot_cmdline[VM_CMDLINE_MAX];	/* what a Linux guest gets */
@@ -96,8 +106,6 @@ struct vm {
 
 /* Global init (CPU 0): the permission maps every VM shares. */
 vmk_status_t vm_global_init(void);
-/* How many VMs are not OFF (for unload); names into buf. */
-uint32_t vm_running_count(void);
 
 /* Guest RAM access by guest-physical address (NULL: not RAM). */
 void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len);
