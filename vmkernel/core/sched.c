@@ -49,8 +49,8 @@
 /* The COS: twice a normal vCPU's shares, and its guaranteed minimum. */
 #define COS_SHARES_PER_VCPU	2000
 #define COS_MIN_PCT_PER_VCPU	10
-#define GROUP_SLOTS		VMK_MAX_WORLDS
-#define MAX_CANDIDATES		(2 * VMK_MAX_CPUS + VMK_MAX_VCPU_WORLDS)
+#define GROUP_SLOTS		SCHED_MAX_CLIENTS	/* what admission control takes */
+#define MAX_CANDIDATES		(2 * VMK_MAX_CPUS + WORLD_MAX_VCPU_WORLDS)
 
 struct sched_group {
 	bool in_use;

@@ -10,7 +10,7 @@
 #include "vmkernel/log/log.h"
 
 /* COS vCPUs, idle worlds, VM vCPUs and test worlds. */
-#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + VMK_MAX_VCPU_WORLDS)
+#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + WORLD_MAX_VCPU_WORLDS)
 
 static struct world worlds[WORLD_SLOTS];
 static struct spinlock worlds_lock;

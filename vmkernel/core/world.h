@@ -27,6 +27,12 @@ enum world_type {
 
 /* No CPU affinity: the scheduler places and migrates the world. */
 #define WORLD_ANY_CPU		(-1)
+/*
+ * VM vCPU and test worlds at once: a guard (the tables are static, about
+ * 200 bytes a world), as many as sched_math admits groups. vmkctl status
+ * (struct vmk_info) shows the first VMK_MAX_VCPU_WORLDS of them.
+ */
+#define WORLD_MAX_VCPU_WORLDS	SCHED_MAX_CLIENTS
 
 struct world;
 struct sched_group;

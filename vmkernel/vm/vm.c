@@ -485,7 +485,7 @@ static vmk_status_t vm_worlds_create(struct hc_call *c, struct vm *vm)
 		if (st != VMK_OK) {
 			vm->vcpu[i].world = NULL;
 			return fail(c, st, "vm '%s' cannot power on: no world for vCPU %u (all %u vCPU worlds are in use)",
-				    vm->cfg.name, i, VMK_MAX_VCPU_WORLDS);
+				    vm->cfg.name, i, WORLD_MAX_VCPU_WORLDS);
 		}
 	}
 	return VMK_OK;
