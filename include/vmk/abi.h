@@ -24,7 +24,7 @@
 typedef int32_t vmk_status_t;
 #endif
 
-#define VMK_ABI_VERSION		5
+#define VMK_ABI_VERSION		6
 
 #define VMK_OK			0
 #define VMK_NO_MEMORY		1	/* pool exhausted */
@@ -40,7 +40,7 @@ typedef int32_t vmk_status_t;
 
 /* Limits of this ABI version. */
 #define VMK_MAX_CPUS		8
-#define VMK_MAX_CHUNKS		512	/* pool chunks: up to 1 GiB */
+#define VMK_MAX_CHUNKS		1536	/* pool chunks: up to 3 GiB (below VMK_VBASE) */
 
 /*
  * The vmkernel's pool is taken from Linux in 2 MiB-aligned chunks: the
