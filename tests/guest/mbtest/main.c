@@ -5,6 +5,10 @@
  * RTC), prints its findings and "mbtest: PASS" or "mbtest: FAIL ..." on
  * COM1, and powers the machine off through PM1a (port 0x604, SLP_EN with
  * S5 = type 0: QEMU's PIIX4 and vmk's vmm/dev/power.c agree).
+ *
+ * With "idle" on its command line it stays up instead: halted, woken by
+ * the PIT at its slowest rate (about 18 Hz), printing "mbtest: idle N"
+ * every IDLE_REPORT_TICKS ticks, a cheap guest for tests that run many VMs.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +43,8 @@
 #define RTC_D_VRT	0x80
 #define PM1A_CNT	0x604
 #define PM1_SLP_EN_S5	0x2000
+#define PIT_SLOWEST	0		/* divisor 65536: 18.2 Hz */
+#define IDLE_REPORT_TICKS 182		/* about 10 s */
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -297,6 +303,39 @@ static void check_rtc(void)
 	check(s != s0, "RTC seconds did not advance in 3 s of PIT time");
 }
 
+static bool cmdline_has(const struct mb_info *mbi, const char *word)
+{
+	const char *s = (const char *)mbi->cmdline;
+	uint32_t n;
+
+	if (!(mbi->flags & MBI_F_CMDLINE))
+		return false;
+	for (; *s; s++) {
+		for (n = 0; word[n] && s[n] == word[n]; n++)
+			;
+		if (!word[n])
+			return true;
+	}
+	return false;
+}
+
+static __attribute__((noreturn)) void idle(void)
+{
+	uint32_t next = ticks + IDLE_REPORT_TICKS;
+
+	outb(PIT_CMD, 0x34);	/* channel 0, LSB/MSB, mode 2 */
+	outb(PIT_CH0, PIT_SLOWEST);
+	outb(PIT_CH0, PIT_SLOWEST);
+	for (uint32_t n = 1;; n++) {
+		while ((int32_t)(ticks - next) < 0)
+			__asm__ volatile("sti; hlt; cli");
+		next += IDLE_REPORT_TICKS;
+		puts("mbtest: idle ");
+		putu(n);
+		puts("\n");
+	}
+}
+
 void mbtest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	serial_init();
@@ -312,5 +351,7 @@ void mbtest_main(uint32_t magic, const struct mb_info *mbi)
 	} else {
 		puts("mbtest: PASS\n");
 	}
+	if (magic == MB_LOADER_MAGIC && cmdline_has(mbi, "idle"))
+		idle();
 	power_off();
 }
