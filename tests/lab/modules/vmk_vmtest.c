@@ -232,14 +232,19 @@ out:
 	return ret;
 }
 
-/* One polling round; returns true while the VM runs. */
-static bool poll_vm(struct vmtest *t, char *con, unsigned long reset_at)
+static void drain_console(struct vmtest *t, char *con)
 {
 	u32 n;
 
 	while (!call(t, VMK_HC_VM_CONSOLE_READ, t->id, virt_to_phys(con),
 		     CON_BUF, &n) && n)
 		output(t, con, n);
+}
+
+/* One polling round; returns true while the VM runs. */
+static bool poll_vm(struct vmtest *t, char *con, unsigned long reset_at)
+{
+	drain_console(t, con);
 	if (t->step == 0 && input && (!input_after || strstr(t->seen, input_after))) {
 		type_input(t, input);
 		t->step = 1;
@@ -256,7 +261,10 @@ static bool poll_vm(struct vmtest *t, char *con, unsigned long reset_at)
 	if (call(t, VMK_HC_VM_INFO, t->id, virt_to_phys(t->info),
 		 sizeof(*t->info), NULL))
 		return false;
-	return t->info->state == VMK_VM_STATE_RUNNING;
+	if (t->info->state == VMK_VM_STATE_RUNNING)
+		return true;
+	drain_console(t, con);	/* what it printed after the read above */
+	return false;
 }
 
 static void end_vm(struct vmtest *t)
