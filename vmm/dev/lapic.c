@@ -7,6 +7,7 @@
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/ioapic.h"
 #include "vmm/devices.h"
+#include "vmm/boot/boot.h"
 
 /* Register offsets (SDM vol. 3A table 10-1). */
 #define APIC_ID		0x020
@@ -483,16 +484,37 @@ uint64_t lapic_base_msr_read(const struct lapic *a)
 	return a->apic_base;
 }
 
+/* Is the page at base guest RAM (the map of vmm/boot/layout.c)? */
+static bool base_in_ram(const struct lapic *a, uint64_t base)
+{
+	uint64_t ram = a->vm->cfg.ram_size;
+	uint64_t low_end = ram < BOOT_LOW_RAM_TOP ? ram : BOOT_LOW_RAM_TOP;
+
+	return base < low_end ||
+	       (ram > low_end && base >= BOOT_4G &&
+		base < BOOT_4G + (ram - low_end));
+}
+
+/*
+ * The xAPIC state transitions of SDM vol. 3A §10.12.5 (figure 10-27) for
+ * a CPU whose CPUID does not show x2APIC: EN=1 -> EN=0 (disabled: the APIC
+ * is reset, keeping its ID, and stops decoding its page and taking
+ * interrupts; LINT0 is the INTR pin again) and EN=0 -> EN=1 (enabled again
+ * in that reset state, software-disabled until SVR says otherwise, as
+ * QEMU and KVM do). EXTD (bit 10) is reserved without x2APIC and, like
+ * every other reserved bit, is #GP. BSP is read-only. The base may move
+ * anywhere outside guest RAM: RAM pages are mapped by the nested page
+ * table, so an APIC page over them would never see an access; such a
+ * base is refused with #GP instead of silently losing the APIC.
+ */
 bool lapic_base_msr_write(struct lapic *a, uint64_t val)
 {
-	/* reserved bits set: #GP (SDM vol. 3A §10.4.4) */
 	if (val & ~(APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP))
 		return false;
-	/* BSP is read-only; re-enabling after a global disable needs a reset */
-	val = (val & ~APIC_BASE_BSP) | (a->apic_base & APIC_BASE_BSP);
-	if (!(a->apic_base & APIC_BASE_ENABLE) && (val & APIC_BASE_ENABLE))
+	if (base_in_ram(a, val & APIC_BASE_ADDR_MASK))
 		return false;
-	if (!(val & APIC_BASE_ENABLE))
+	val = (val & ~APIC_BASE_BSP) | (a->apic_base & APIC_BASE_BSP);
+	if ((a->apic_base & APIC_BASE_ENABLE) && !(val & APIC_BASE_ENABLE))
 		reset(a, true);
 	a->apic_base = val;
 	return true;

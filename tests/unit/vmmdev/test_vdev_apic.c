@@ -207,21 +207,89 @@ START_TEST(test_lapic_timer_one_shot_and_periodic)
 }
 END_TEST
 
-START_TEST(test_lapic_relocation_and_global_disable)
+/* IA32_APIC_BASE bits (SDM vol. 3A §10.4.4). */
+#define BASE_BSP	0x100ull
+#define BASE_EXTD	0x400ull
+#define BASE_EN		0x800ull
+
+START_TEST(test_apic_base_enabled_disabled_enabled_like_reset_apic)
 {
-	struct vm_devices *vm = test_vm(1);
+	struct vm_devices *vm = test_vm(2);
+	struct lapic *a = &vm->lapic[1];
 	uint32_t v;
 
-	ck_assert(!lapic_base_msr_write(&vm->lapic[0], 1ull << 40));	/* reserved */
-	ck_assert(lapic_base_msr_write(&vm->lapic[0], 0xfed00900ull));
-	ck_assert_uint_eq(lapic_base_msr_read(&vm->lapic[0]), 0xfed00900ull);
+	enable_apics(vm);
+	lapic_wr(vm, 1, 0x80, 0x20);				/* TPR */
+	/* kvm-unit-tests' reset_apic(): disable, then enable again */
+	ck_assert(lapic_base_msr_write(a, LAPIC_DEFAULT_BASE));
+	ck_assert_uint_eq(lapic_base_msr_read(a), LAPIC_DEFAULT_BASE);
+	ck_assert(!vdev_mmio_read(vm, 1, APIC(0x20), 4, &v));	/* page gone */
+	ck_assert(lapic_accepts_extint(a));		/* LINT0 is INTR again */
+	ck_assert(lapic_base_msr_write(a, LAPIC_DEFAULT_BASE | BASE_EN));
+	ck_assert_uint_eq(lapic_base_msr_read(a), LAPIC_DEFAULT_BASE | BASE_EN);
+	/* back in its reset state: same ID, TPR 0, software-disabled, masked */
+	ck_assert_uint_eq(lapic_rd(vm, 1, 0x20), 1u << 24);
+	ck_assert_uint_eq(lapic_rd(vm, 1, 0x80), 0);
+	ck_assert_uint_eq(lapic_rd(vm, 1, 0xf0), 0xff);
+	ck_assert_uint_eq(lapic_rd(vm, 1, 0x350) & 0x10000, 0x10000);
+	/* and usable again: software-enabled, it takes an IPI */
+	enable_apics(vm);
+	lapic_wr(vm, 1, 0x300, 0x40040);			/* self IPI 0x40 */
+	ck_assert_int_eq(vdev_intr_ack(vm, 1), 0x40);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_apic_base_bsp_flag_is_read_only)
+{
+	struct vm_devices *vm = test_vm(2);
+
+	ck_assert(lapic_base_msr_write(&vm->lapic[0], LAPIC_DEFAULT_BASE | BASE_EN));
+	ck_assert_uint_eq(lapic_base_msr_read(&vm->lapic[0]),
+			  LAPIC_DEFAULT_BASE | BASE_EN | BASE_BSP);
+	ck_assert(lapic_base_msr_write(&vm->lapic[1],
+				       LAPIC_DEFAULT_BASE | BASE_EN | BASE_BSP));
+	ck_assert_uint_eq(lapic_base_msr_read(&vm->lapic[1]),
+			  LAPIC_DEFAULT_BASE | BASE_EN);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_apic_base_x2apic_and_reserved_bits_are_gp)
+{
+	struct vm_devices *vm = test_vm(1);
+	struct lapic *a = &vm->lapic[0];
+	uint64_t before = lapic_base_msr_read(a);
+
+	/* CPUID.1:ECX.x2APIC is clear for VMs: EXTD is reserved (§10.12.5) */
+	ck_assert(!lapic_base_msr_write(a, before | BASE_EXTD));
+	ck_assert(!lapic_base_msr_write(a, LAPIC_DEFAULT_BASE | BASE_EXTD));
+	ck_assert(!lapic_base_msr_write(a, before | 1ull << 36));	/* > MAXPHYADDR */
+	ck_assert(!lapic_base_msr_write(a, before | 1ull << 40));
+	ck_assert(!lapic_base_msr_write(a, before | 0x0ff));
+	ck_assert(!lapic_base_msr_write(a, before | 0x200));
+	ck_assert_uint_eq(lapic_base_msr_read(a), before);	/* unchanged */
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_apic_base_moves_outside_ram_only)
+{
+	struct vm_devices *vm = test_vm(1);
+	struct lapic *a = &vm->lapic[0];
+	uint32_t v;
+
+	ck_assert(lapic_base_msr_write(a, 0xfed00000ull | BASE_EN));
+	ck_assert_uint_eq(lapic_base_msr_read(a), 0xfed00000ull | BASE_EN | BASE_BSP);
 	ck_assert(!vdev_mmio_read(vm, 0, APIC(0x30), 4, &v));
 	ck_assert(vdev_mmio_read(vm, 0, 0xfed00030ull, 4, &v));
 	ck_assert_uint_eq(v, 0x00060014);
-	ck_assert(lapic_base_msr_write(&vm->lapic[0], 0xfed00100ull));
-	ck_assert(!vdev_mmio_read(vm, 0, 0xfed00030ull, 4, &v));
-	/* re-enable needs a reset */
-	ck_assert(!lapic_base_msr_write(&vm->lapic[0], 0xfee00900ull));
+	/* a page of guest RAM (TEST_RAM below 4 GiB) cannot hold the APIC */
+	ck_assert(!lapic_base_msr_write(a, 0x00100000ull | BASE_EN));
+	ck_assert(!lapic_base_msr_write(a, (TEST_RAM - 0x1000) | BASE_EN));
+	ck_assert(lapic_base_msr_write(a, TEST_RAM | BASE_EN));
+	ck_assert(lapic_base_msr_write(a, LAPIC_DEFAULT_BASE | BASE_EN));
+	ck_assert(vdev_mmio_read(vm, 0, APIC(0x30), 4, &v));
 	free(vm);
 }
 END_TEST
@@ -283,7 +351,10 @@ int main(void)
 	tcase_add_test(tc, test_pic_reaches_the_bsp_through_lint0_virtual_wire);
 	tcase_add_test(tc, test_ipis_fixed_broadcast_logical_and_startup);
 	tcase_add_test(tc, test_lapic_timer_one_shot_and_periodic);
-	tcase_add_test(tc, test_lapic_relocation_and_global_disable);
+	tcase_add_test(tc, test_apic_base_enabled_disabled_enabled_like_reset_apic);
+	tcase_add_test(tc, test_apic_base_bsp_flag_is_read_only);
+	tcase_add_test(tc, test_apic_base_x2apic_and_reserved_bits_are_gp);
+	tcase_add_test(tc, test_apic_base_moves_outside_ram_only);
 	tcase_add_test(tc, test_lapic_ignores_unaligned_and_narrow_accesses);
 	tcase_add_test(tc, test_power_button_sci_stays_asserted_until_the_guest_clears_its_status);
 	return check_run("vdev_apic", tc);
