@@ -21,6 +21,9 @@
 #define BOOT_GDT_ADDR		0x00000800u	/* flat GDT for the entry state */
 #define BOOT_MB_INFO_ADDR	0x00009000u	/* Multiboot info and its data */
 #define BOOT_MB_INFO_END	0x00010000u
+/* ... or here when a Multiboot kernel loads over the first (realmode tests) */
+#define BOOT_MB_INFO_ALT_ADDR	0x00010000u
+#define BOOT_MB_INFO_ALT_END	0x00017000u
 #define BOOT_ZERO_PAGE_ADDR	0x00010000u	/* Linux boot_params */
 #define BOOT_CMDLINE_ADDR	0x00020000u	/* Linux command line */
 #define BOOT_CMDLINE_MAX	0x00010000u

@@ -69,10 +69,24 @@
 #define PAGE			0x1000u
 #define LOADER_NAME		"vmk"
 
+/*
+ * Base memory a kernel may load into: from the page after the one holding
+ * the real-mode IVT, the BIOS data area and the entry GDT, up to the EBDA
+ * (kvm-unit-tests' realmode.flat links at 0x8000). The info structure
+ * then takes the first of these windows the kernel leaves free.
+ */
+#define MB_LOW_START		PAGE
+static const uint32_t info_windows[][2] = {
+	{ BOOT_MB_INFO_ADDR, BOOT_MB_INFO_END },
+	{ BOOT_MB_INFO_ALT_ADDR, BOOT_MB_INFO_ALT_END },
+};
+
 struct mb_load {
 	const struct guest_mem *mem;
 	uint64_t ram_end;
 	uint32_t start, end, entry;
+	uint32_t low_start, low_end;	/* segments below 1 MiB, or empty */
+	uint32_t high_end;		/* end of those above, or 1 MiB */
 };
 
 static uint32_t page_up(uint64_t v)
@@ -86,16 +100,24 @@ static struct boot_result load_segment(struct mb_load *ld, uint32_t addr,
 				       uint32_t memsz)
 {
 	const struct guest_mem *mem = ld->mem;
+	uint64_t end = (uint64_t)addr + memsz;
+	bool low = addr < BOOT_HIGH_MEM;
 
-	if (addr < BOOT_HIGH_MEM || (uint64_t)addr + memsz > ld->ram_end)
-		return boot_fail(BOOT_NO_ROOM, "Multiboot: kernel segment outside guest RAM above 1 MiB");
+	if (low ? addr < MB_LOW_START || end > BOOT_EBDA_ADDR : end > ld->ram_end)
+		return boot_fail(BOOT_NO_ROOM, "Multiboot: kernel segment outside guest RAM (4 KiB to the EBDA at 639 KiB, or above 1 MiB)");
 	if ((filesz && !mem->write(mem->ctx, addr, src, filesz)) ||
 	    (memsz > filesz && !mem->zero(mem->ctx, addr + filesz, memsz - filesz)))
 		return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
 	if (addr < ld->start)
 		ld->start = addr;
-	if (addr + memsz > ld->end)
-		ld->end = addr + memsz;
+	if (end > ld->end)
+		ld->end = (uint32_t)end;
+	if (low && addr < ld->low_start)
+		ld->low_start = addr;
+	if (low && end > ld->low_end)
+		ld->low_end = (uint32_t)end;
+	if (!low && end > ld->high_end)
+		ld->high_end = (uint32_t)end;
 	return boot_fail(BOOT_OK, "ok");
 }
 
@@ -168,16 +190,33 @@ static struct boot_result load_elf(struct mb_load *ld, const uint8_t *img,
 /* Bump allocator over the info area below 1 MiB. */
 struct mb_info_area {
 	const struct guest_mem *mem;
-	uint32_t next;
+	uint32_t base, next, end;
 	bool ok;
 };
+
+/* The first info window no low kernel segment overlaps; false: none. */
+static bool info_area_pick(const struct mb_load *ld, struct mb_info_area *a)
+{
+	for (size_t i = 0; i < VMM_ARRAY_SIZE(info_windows); i++) {
+		const uint32_t *w = info_windows[i];
+
+		if (ld->low_start < ld->low_end &&
+		    ld->low_start < w[1] && w[0] < ld->low_end)
+			continue;
+		a->base = w[0];
+		a->next = w[0] + MBI_SIZE;
+		a->end = w[1];
+		return true;
+	}
+	return false;
+}
 
 static uint32_t info_put_at(struct mb_info_area *a, const void *p, size_t len,
 			   uint32_t align)
 {
 	uint32_t addr = (a->next + align - 1) & ~(align - 1);
 
-	if (!a->ok || addr + len > BOOT_MB_INFO_END) {
+	if (!a->ok || addr + len > a->end) {
 		a->ok = false;
 		return 0;
 	}
@@ -196,7 +235,7 @@ static uint32_t info_str(struct mb_info_area *a, const char *s)
 	size_t n = 0;
 	uint32_t addr;
 
-	while (s && s[n] && n < BOOT_MB_INFO_END)
+	while (s && s[n] && n < a->end)
 		n++;
 	addr = info_put_at(a, s ? s : "", n, 1);
 	info_put_at(a, "", 1, 1);	/* the terminating NUL */
@@ -230,7 +269,7 @@ static struct boot_result put_modules(struct mb_load *ld,
 				      const struct multiboot_args *args,
 				      uint8_t *mbi)
 {
-	uint32_t at = page_up(ld->end), table = 0;
+	uint32_t at = page_up(ld->high_end), table = 0;
 	uint8_t tab[MB_MOD_ENTRY] = { 0 };
 
 	/* reserve the array first: the strings follow it */
@@ -277,8 +316,10 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 				  const struct multiboot_args *args)
 {
 	struct mb_load ld = { .mem = mem, .ram_end = boot_high_ram_end(mem->ram_size),
-			      .start = UINT32_MAX, .end = 0 };
-	struct mb_info_area area = { .mem = mem, .next = BOOT_MB_INFO_ADDR + MBI_SIZE, .ok = true };
+			      .start = UINT32_MAX, .end = 0,
+			      .low_start = UINT32_MAX, .low_end = 0,
+			      .high_end = BOOT_HIGH_MEM };
+	struct mb_info_area area = { .mem = mem, .ok = true };
 	uint8_t mbi[MBI_SIZE] = { 0 };
 	struct boot_result r;
 	uint32_t flags;
@@ -298,6 +339,8 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 		r = load_elf(&ld, args->kernel, args->kernel_len);
 	if (r.status != BOOT_OK)
 		return r;
+	if (!info_area_pick(&ld, &area))
+		return boot_fail(BOOT_NO_ROOM, "Multiboot: the kernel's segments below 1 MiB leave no room for the info structure (0x9000-0x10000 or 0x10000-0x17000)");
 
 	vmm_put32(mbi + MBI_FLAGS, MBI_F_MEM | MBI_F_CMDLINE | MBI_F_MODS |
 		  MBI_F_MMAP | MBI_F_LOADER_NAME);
@@ -311,7 +354,7 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 		return r;
 	if (!area.ok)
 		return boot_fail(BOOT_NO_ROOM, "Multiboot: command line and module strings overflow the info area (28 KiB)");
-	if (!mem->write(mem->ctx, BOOT_MB_INFO_ADDR, mbi, sizeof(mbi)) ||
+	if (!mem->write(mem->ctx, area.base, mbi, sizeof(mbi)) ||
 	    !boot_write_gdt(mem, &r.entry))
 		return boot_fail(BOOT_MEM_FAILED, "Multiboot: guest memory write failed");
 
@@ -319,7 +362,7 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 	r.msg = "Multiboot kernel loaded";
 	r.entry.eip = ld.entry;
 	r.entry.eax = MB_BOOTLOADER_MAGIC;
-	r.entry.ebx = BOOT_MB_INFO_ADDR;
+	r.entry.ebx = area.base;
 	r.entry.ecx = r.entry.edx = r.entry.esi = r.entry.edi = 0;
 	r.entry.ebp = r.entry.esp = 0;
 	r.kernel_start = ld.start;

@@ -95,6 +95,34 @@ START_TEST(test_elf_kernel_loads_and_gets_an_info_structure)
 }
 END_TEST
 
+START_TEST(test_kernel_in_base_memory_moves_the_info_structure)
+{
+	struct guest_ram *r = ram_new(RAM);
+	uint8_t *img = fake_elf(0x8000, 3);		/* realmode.flat's 0x8000 */
+	const struct multiboot_module env = { (const uint8_t *)"NR_CPUS=1\n", 10, "env" };
+	struct boot_result res = mb_load(r, img, ELF_LEN, "args", &env, 1);
+	uint32_t mbi = res.entry.ebx;
+
+	ck_assert_int_eq(res.status, BOOT_OK);
+	ck_assert_uint_eq(res.entry.eip, 0x8010);
+	ck_assert_mem_eq(r->buf + 0x8000, img + 0x1000, 0x200);
+	/* 0x8000-0xb000 overlaps 0x9000: the info structure takes 0x10000 */
+	ck_assert_uint_eq(mbi, BOOT_MB_INFO_ALT_ADDR);
+	ck_assert_str_eq((const char *)r->buf + ram32(r, mbi + 16), "args");
+	/* the module still goes to 1 MiB, not into base memory */
+	ck_assert_uint_eq(ram32(r, ram32(r, mbi + 24)), 0x100000);
+	ck_assert_mem_eq(r->buf + 0x100000, "NR_CPUS=1\n", 10);
+	free(img);
+	/* below both windows' ends but clear of the first: it stays at 0x9000 */
+	img = fake_elf(0x20000, 3);
+	res = mb_load(r, img, ELF_LEN, NULL, NULL, 0);
+	ck_assert_int_eq(res.status, BOOT_OK);
+	ck_assert_uint_eq(res.entry.ebx, BOOT_MB_INFO_ADDR);
+	free(img);
+	ram_free(r);
+}
+END_TEST
+
 START_TEST(test_aout_kludge_kernel_loads_at_its_addresses)
 {
 	struct guest_ram *r = ram_new(RAM);
@@ -147,7 +175,16 @@ START_TEST(test_bad_multiboot_images_are_refused_with_a_reason)
 	img = fake_elf(0x200000, 0x8);			/* unknown required bit 3 */
 	ck_assert_int_eq(mb_load(r, img, ELF_LEN, NULL, NULL, 0).status, BOOT_UNSUPPORTED);
 	free(img);
-	img = fake_elf(0x80000, 3);			/* below 1 MiB */
+	img = fake_elf(0x9e000, 3);			/* into the EBDA */
+	ck_assert_int_eq(mb_load(r, img, ELF_LEN, NULL, NULL, 0).status, BOOT_NO_ROOM);
+	free(img);
+	img = fake_elf(0x800, 3);			/* over the entry GDT */
+	ck_assert_int_eq(mb_load(r, img, ELF_LEN, NULL, NULL, 0).status, BOOT_NO_ROOM);
+	free(img);
+	img = fake_elf(0xf000, 3);			/* over both info windows */
+	ck_assert_int_eq(mb_load(r, img, ELF_LEN, NULL, NULL, 0).status, BOOT_NO_ROOM);
+	free(img);
+	img = fake_elf(0xff000, 3);			/* across 1 MiB */
 	ck_assert_int_eq(mb_load(r, img, ELF_LEN, NULL, NULL, 0).status, BOOT_NO_ROOM);
 	free(img);
 	img = fake_elf(RAM - 0x1000, 3);		/* bss past the end of RAM */
@@ -287,6 +324,7 @@ int main(void)
 
 	tcase_add_test(tc, test_elf_kernel_loads_and_gets_an_info_structure);
 	tcase_add_test(tc, test_aout_kludge_kernel_loads_at_its_addresses);
+	tcase_add_test(tc, test_kernel_in_base_memory_moves_the_info_structure);
 	tcase_add_test(tc, test_bad_multiboot_images_are_refused_with_a_reason);
 	tcase_add_test(tc, test_random_corruption_never_crashes);
 	tcase_add_test(tc, test_mbtest_kernel_loads);
