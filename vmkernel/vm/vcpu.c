@@ -43,6 +43,7 @@
 #define MSR_SYSENTER_EIP	0x00000176
 #define MSR_STAR		0xc0000081
 #define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_TSC_AUX		0xc0000103	/* APM vol. 2 §13.2.4, bits 63:32 reserved */
 #define MSR_K7_HWCR		0xc0010015
 #define HWCR_TSC_FREQ_SEL	(1ull << 24)	/* TSC counts at P0 frequency */
 #define MSR_LOG_MAX		8	/* unknown MSRs logged per vCPU */
@@ -162,6 +163,7 @@ void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 	struct vmcb *c = v->svm.vmcb;
 
 	vmcb_init(v);
+	v->tsc_aux = 0;		/* power on; INIT keeps it (SDM vol. 3A §9.1.1) */
 	if (v->index) {
 		v->state = VCPU_WAIT_SIPI;
 		return;
@@ -391,6 +393,16 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 		VMCB_MSR(c->star);
 	case MSR_KERNEL_GS_BASE:
 		VMCB_MSR(c->kernel_gs_base);
+	case MSR_TSC_AUX:
+		if (!write) {
+			*val = v->tsc_aux;
+			return true;
+		}
+		if (*val >> 32)
+			return false;
+		v->tsc_aux = (uint32_t)*val;
+		wrmsr(MSR_TSC_AUX, v->tsc_aux);	/* this CPU runs the vCPU */
+		return true;
 	case MSR_VM_CR:
 		return vm_cr_msr(write, val);
 	case MSR_VM_HSAVE_PA:
@@ -693,6 +705,7 @@ void vcpu_world_run(struct world *w)
 	struct vm_vcpu *v = w->priv;
 	struct vm *vm = v->vm;
 	uint32_t cpu = this_cpu();
+	uint64_t host_tsc_aux;
 
 	spin_lock(&vm->lock);
 	/* A world of an earlier power on, or of a stopped VM: nothing to do. */
@@ -703,7 +716,16 @@ void vcpu_world_run(struct world *w)
 	}
 	vm->active++;
 	v->in_guest = true;
+	/*
+	 * VMRUN does not switch TSC_AUX (APM vol. 2 §15.5.1) and RDTSCP runs
+	 * natively: the vCPU's value is in the MSR while it runs here, the
+	 * COS's (its CPU number) again before another world gets the CPU.
+	 * RDTSCP came with SVM (K8 revision F), so the MSR is always there.
+	 */
+	host_tsc_aux = rdmsr(MSR_TSC_AUX);
+	wrmsr(MSR_TSC_AUX, v->tsc_aux);
 	run_locked(w, v, cpu);
+	wrmsr(MSR_TSC_AUX, host_tsc_aux);
 	v->in_guest = false;
 	vm->active--;
 	vm_vcpu_left_locked(vm);

@@ -57,6 +57,7 @@ struct vm_vcpu {
 	bool in_guest;			/* a physical CPU runs it now */
 	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
 	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
+	uint32_t tsc_aux;		/* IA32_TSC_AUX: RDTSCP's ECX */
 	struct world *world;		/* the scheduler's world for it, or NULL */
 };
 
