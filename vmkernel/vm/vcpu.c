@@ -26,7 +26,6 @@
 #define X86_CR0_ET		(1u << 4)
 #define X86_CR4_OSXSAVE		(1u << 18)
 #define X86_EFLAGS_IF		(1u << 9)
-#define X86_NMI_VECTOR		2
 #define RESET_PAT		0x0007040600070406ull	/* SDM vol. 3A §11.12.4 */
 /* VMCB segment attributes (descriptor bits 47:40, 55:52), §15.5.1. */
 #define SEG_CODE32		0xc9b	/* G, D, P, S, execute/read, accessed */
@@ -115,6 +114,7 @@ static void vmcb_init(struct vm_vcpu *v)
 	struct vmcb *c = v->svm.vmcb;
 
 	memset(c, 0, sizeof(*c));
+	memset(&v->nmi, 0, sizeof(v->nmi));
 	c->intercept3 = INTERCEPT_CPUID |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
@@ -454,12 +454,16 @@ static void inject_pending(struct vm_vcpu *v)
 
 	c->int_ctl &= ~(V_IRQ | V_IGN_TPR | (0xfull << V_INTR_PRIO_SHIFT));
 	c->intercept3 &= ~INTERCEPT_VINTR;
+	nmi_block_update(&v->nmi, c);
 	if (c->event_inj & EVENT_VALID)
 		return;		/* re-injecting what an exit interrupted */
 	if (dev->lapic[v->index].nmi_pending) {
-		dev->lapic[v->index].nmi_pending = false;
-		c->event_inj = X86_NMI_VECTOR | EVENT_TYPE_NMI | EVENT_VALID;
-		return;
+		enum nmi_action a = nmi_block_inject(&v->nmi, c);
+
+		if (a == NMI_INJECTED)
+			dev->lapic[v->index].nmi_pending = false;
+		if (a != NMI_BLOCKED)
+			return;
 	}
 	if (vdev_intr_pending(dev, v->index) == VDEV_NO_VECTOR)
 		return;
@@ -536,6 +540,14 @@ static void handle_exit(struct vm_vcpu *v)
 		count_exit(vm, VMK_VM_EXIT_CPUID);
 		handle_cpuid(v);
 		return;
+	case SVM_EXIT_IRET:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		nmi_block_iret_exit(&v->nmi, c);
+		return;
+	case SVM_EXIT_EXCP_DB:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		nmi_block_db_exit(&v->nmi, c);
+		return;
 	case SVM_EXIT_HLT:
 		count_exit(vm, VMK_VM_EXIT_HLT);
 		svm_skip_insn(&v->svm, INSN_LEN_HLT);
@@ -605,7 +617,7 @@ bool vcpu_has_work(struct vm_vcpu *v)
 		return true;
 	if (v->state == VCPU_WAIT_SIPI)
 		return false;
-	return apic->nmi_pending ||
+	return (apic->nmi_pending && !v->nmi.masked) ||
 	       ((v->svm.vmcb->rflags & X86_EFLAGS_IF) &&
 		vdev_intr_pending(&vm->dev, v->index) != VDEV_NO_VECTOR);
 }

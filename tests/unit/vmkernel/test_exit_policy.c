@@ -183,6 +183,87 @@ START_TEST(test_reinjection_only_of_interrupted_deliveries)
 }
 END_TEST
 
+#define TF		(1u << 8)
+#define RF		(1u << 16)
+#define DB_BIT		(1u << 1)	/* intercept_exc bit of #DB */
+#define IRET_BIT	(1u << 20)	/* intercept3 bit of IRET */
+#define NMI_EVENT	(2u | (2u << 8) | (1u << 31))
+#define DB_EVENT	(1u | (3u << 8) | (1u << 31))
+
+START_TEST(test_nmi_waits_for_iret_then_arrives_right_after_it)
+{
+	struct vmcb c = { .rip = 0x1000, .rflags = 0x2 };
+	struct nmi_block n = { 0 };
+
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_INJECTED);
+	ck_assert_uint_eq(c.event_inj, NMI_EVENT);
+	ck_assert(c.intercept3 & IRET_BIT);
+	/* a second NMI while the handler runs: it waits, interrupts do not */
+	c.event_inj = 0;
+	c.rip = 0x2000;
+	nmi_block_update(&n, &c);
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_BLOCKED);
+	ck_assert_uint_eq(c.event_inj, 0);
+	/* the handler's IRET: intercepted before it runs */
+	c.rip = 0x2100;
+	nmi_block_iret_exit(&n, &c);
+	ck_assert(!(c.intercept3 & IRET_BIT));
+	nmi_block_update(&n, &c);
+	ck_assert(n.masked);			/* not past it yet */
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_STEPPING);
+	ck_assert_uint_eq(c.rflags, 0x2 | TF | RF);
+	ck_assert(c.intercept_exc & DB_BIT);
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_STEPPING);	/* armed once */
+	/* the IRET ran: the #DB trap at its return address is ours */
+	c.rip = 0x1000;
+	c.rflags = 0x202 | TF | RF;
+	nmi_block_db_exit(&n, &c);
+	ck_assert_uint_eq(c.event_inj, 0);	/* swallowed */
+	ck_assert_uint_eq(c.rflags, 0x202);
+	ck_assert(!(c.intercept_exc & DB_BIT));
+	ck_assert(!n.masked);
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_INJECTED);
+	ck_assert_uint_eq(c.rip, 0x1000);	/* taken right after the IRET */
+}
+END_TEST
+
+START_TEST(test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step)
+{
+	struct vmcb c = { .rip = 0x1000 };
+	struct nmi_block n = { 0 };
+
+	nmi_block_inject(&n, &c);
+	c.event_inj = 0;
+	c.rip = 0x3000;
+	nmi_block_iret_exit(&n, &c);
+	c.rip = 0x1000;				/* an exit after the IRET ran */
+	nmi_block_update(&n, &c);
+	ck_assert(!n.masked);
+	ck_assert(!n.iret_seen);
+}
+END_TEST
+
+START_TEST(test_db_of_the_guest_itself_reaches_the_guest)
+{
+	struct vmcb c = { .rip = 0x1000, .rflags = 0x2 | TF };
+	struct nmi_block n = { 0 };
+
+	/* no step of ours armed: a #DB intercept is the guest's */
+	nmi_block_db_exit(&n, &c);
+	ck_assert_uint_eq(c.event_inj, DB_EVENT);
+	/* stepping past an IRET while the guest single-steps itself */
+	c.event_inj = 0;
+	nmi_block_inject(&n, &c);
+	c.event_inj = 0;
+	nmi_block_iret_exit(&n, &c);
+	ck_assert_int_eq(nmi_block_inject(&n, &c), NMI_STEPPING);
+	c.rip = 0x1004;
+	nmi_block_db_exit(&n, &c);
+	ck_assert_uint_eq(c.event_inj, DB_EVENT);
+	ck_assert(c.rflags & TF);		/* its TF stays */
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("exit_policy");
@@ -196,5 +277,8 @@ int main(void)
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
+	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
+	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);
+	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
 	return check_run("vmkernel exit policy", tc);
 }

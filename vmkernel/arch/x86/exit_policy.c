@@ -20,6 +20,10 @@
 #define EFER_SVME_BIT		(1ull << 12)
 #define VM_CR_LOCK_BIT		(1u << 3)
 #define VM_CR_SVMDIS_BIT	(1u << 4)
+#define X86_DB_VECTOR		1		/* APM vol. 2 §8.2.2 */
+#define X86_NMI_VECTOR		2
+#define X86_EFLAGS_TF		(1u << 8)
+#define X86_EFLAGS_RF		(1u << 16)
 
 bool cpuid_policy_hides_leaf(const struct cpuid_policy *p, uint32_t leaf)
 {
@@ -149,4 +153,54 @@ bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
 	c->event_inj = c->exit_int_info;
 	c->event_inj_err = c->exit_int_info_err;
 	return true;
+}
+
+void nmi_block_update(struct nmi_block *n, struct vmcb *c)
+{
+	if (!n->iret_seen || c->rip == n->iret_rip)
+		return;
+	if (n->single_step) {
+		/* TF and RF stay only if the guest had them (as KVM does) */
+		c->rflags &= ~(uint64_t)(X86_EFLAGS_TF | X86_EFLAGS_RF) |
+			     n->saved_flags;
+		c->intercept_exc &= ~(1u << X86_DB_VECTOR);
+		n->single_step = false;
+	}
+	n->iret_seen = false;
+	n->masked = false;
+}
+
+enum nmi_action nmi_block_inject(struct nmi_block *n, struct vmcb *c)
+{
+	if (!n->masked) {
+		c->event_inj = X86_NMI_VECTOR | EVENT_TYPE_NMI | EVENT_VALID;
+		c->intercept3 |= INTERCEPT_IRET;
+		n->masked = true;
+		return NMI_INJECTED;
+	}
+	if (!n->iret_seen)
+		return NMI_BLOCKED;
+	if (!n->single_step) {
+		n->saved_flags = (uint32_t)c->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
+		c->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+		c->intercept_exc |= 1u << X86_DB_VECTOR;
+		n->single_step = true;
+	}
+	return NMI_STEPPING;
+}
+
+void nmi_block_iret_exit(struct nmi_block *n, struct vmcb *c)
+{
+	c->intercept3 &= ~INTERCEPT_IRET;
+	n->iret_seen = true;
+	n->iret_rip = c->rip;
+}
+
+void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c)
+{
+	bool ours = n->single_step && !(n->saved_flags & X86_EFLAGS_TF);
+
+	nmi_block_update(n, c);
+	if (!ours)
+		svm_inject_exception(c, X86_DB_VECTOR, false, 0);
 }

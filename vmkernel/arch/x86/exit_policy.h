@@ -80,4 +80,39 @@ void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
 			      uint64_t rip_at_vmrun);
 
+/*
+ * NMI blocking (SDM vol. 3A §6.7.1, APM vol. 2 §8.2.3) for a world whose
+ * NMIs the vmkernel injects: after an NMI the vCPU takes no other until
+ * it executes an IRET. The VMCB does not show the processor's NMI mask
+ * (before vNMI), so it is kept here as KVM keeps it: an injected NMI
+ * masks and intercepts IRET; the IRET intercept comes before the IRET
+ * runs, so the mask ends once RIP is past it. An NMI waiting for that
+ * goes in right after the IRET, not at the next exit of any kind
+ * (kvm-unit-tests' eventinj checks the nested NMI's return address): the
+ * vCPU single-steps the IRET with TF and the #DB intercept gives the exit.
+ */
+struct nmi_block {
+	bool masked;		/* an NMI was injected, no IRET done since */
+	bool iret_seen;		/* its IRET reached, at iret_rip */
+	bool single_step;	/* TF set by us to see that IRET done */
+	uint32_t saved_flags;	/* the guest's own TF and RF then */
+	uint64_t iret_rip;
+};
+
+enum nmi_action {
+	NMI_INJECTED,		/* in EVENTINJ: the NMI is taken */
+	NMI_STEPPING,		/* stepping past the IRET: inject nothing else */
+	NMI_BLOCKED,		/* waits for the IRET; interrupts may go in */
+};
+
+/* Before each VMRUN: the mask ends when RIP is past the IRET. */
+void nmi_block_update(struct nmi_block *n, struct vmcb *c);
+/* An NMI is pending (after nmi_block_update, EVENTINJ free). */
+enum nmi_action nmi_block_inject(struct nmi_block *n, struct vmcb *c);
+/* SVM_EXIT_IRET. */
+void nmi_block_iret_exit(struct nmi_block *n, struct vmcb *c);
+/* SVM_EXIT_EXCP_DB: the step past the IRET is swallowed; any other #DB
+ * (the guest's own TF or breakpoints) is injected into the guest. */
+void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c);
+
 #endif /* VMKERNEL_ARCH_X86_EXIT_POLICY_H */

@@ -10,6 +10,7 @@
 #define INTERCEPT_NMI		(1u << 1)
 #define INTERCEPT_VINTR		(1u << 4)
 #define INTERCEPT_CPUID		(1u << 18)
+#define INTERCEPT_IRET		(1u << 20)
 #define INTERCEPT_HLT		(1u << 24)
 #define INTERCEPT_INVLPGA	(1u << 26)
 #define INTERCEPT_IOIO_PROT	(1u << 27)
@@ -27,10 +28,12 @@
 #define INTERCEPT_MWAIT		(1u << 11)
 
 /* Exit codes, APM vol. 2 appendix C. */
+#define SVM_EXIT_EXCP_DB	0x041		/* exception 1 intercepted */
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a
 #define SVM_EXIT_IOIO		0x07b
