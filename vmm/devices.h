@@ -17,7 +17,8 @@
  *	vdev_poll                 before each VMRUN: timers fire
  *	vdev_intr_pending/ack     inject an external interrupt
  *	vdev_next_event_ns        when to wake a halted vCPU
- *	vm->status                stop, reset or power off the VM
+ *	vm->status                stop, reset or power off the VM, or end
+ *	                          it with a test guest's exit code
  *
  * Not thread-safe: the vmkernel serialises all calls for one VM (a per-VM
  * lock around each exit's device work); different VMs need no locking.
@@ -26,6 +27,7 @@
 #define VMM_DEVICES_H
 
 #include "vmm/platform.h"
+#include "vmm/dev/debug_exit.h"
 #include "vmm/dev/ioapic.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/pci_host.h"
@@ -50,6 +52,7 @@ enum vdev_status {
 	VDEV_RESET_REQUESTED,	/* guest asked for a platform reset */
 	VDEV_POWEROFF_REQUESTED,/* guest asked to be switched off */
 	VDEV_FAILED,		/* a device model stopped the VM: see status_msg */
+	VDEV_EXIT_REQUESTED,	/* a test guest's exit code: debug_exit.code */
 };
 
 enum vdev_result {
@@ -95,6 +98,7 @@ struct vdev_config {
 	uint64_t ram_size;		/* bytes, for the CMOS memory fields */
 	struct vdev_clock clock;
 	uint64_t rtc_epoch;		/* RTC time at clock 0, seconds since 1970 */
+	bool debug_exit;		/* isa-debug-exit at 0xF4 (test guests) */
 };
 
 struct vm_devices {
@@ -114,6 +118,7 @@ struct vm_devices {
 	struct lapic lapic[VDEV_MAX_VCPUS];
 	struct pci_host pci;
 	struct power power;
+	struct debug_exit debug_exit;
 };
 
 /* Reset every device and register them all; VDEV_OK or why not. */

@@ -405,6 +405,7 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX : VMK_VM_BOOT_MULTIBOOT;
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
+	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
 		       &vc->sched_max_pct)) {

@@ -32,7 +32,8 @@ static const char *const boot_names[] = {
 };
 /* Every vmk.* key; any other is a typo and refused. */
 static const char *const vmk_keys[] = {
-	"vmk.boot", "vmk.kernel", "vmk.initrd", "vmk.cmdline", NULL,
+	"vmk.boot", "vmk.kernel", "vmk.initrd", "vmk.cmdline", "vmk.debugExit",
+	NULL,
 };
 
 struct checker {
@@ -156,7 +157,7 @@ static void check_vmk_keys(struct checker *c)
 			if (!strcasecmp(e->key, vmk_keys[k]))
 				break;
 		if (!vmk_keys[k])
-			fail(c, e, "unknown vmk key '%s' (known: vmk.boot, vmk.kernel, vmk.initrd, vmk.cmdline)",
+			fail(c, e, "unknown vmk key '%s' (known: vmk.boot, vmk.kernel, vmk.initrd, vmk.cmdline, vmk.debugExit)",
 			     e->key);
 	}
 }
@@ -257,6 +258,7 @@ static void check_boot(struct checker *c, struct vmx_config *cfg)
 	cfg->kernel = get(c, "vmk.kernel");
 	cfg->initrd = get(c, "vmk.initrd");
 	cfg->cmdline = get(c, "vmk.cmdline");
+	cfg->debug_exit = get_present(c, "vmk.debugExit");
 	if (cfg->boot == VMX_BOOT_BIOS) {
 		static const char *const direct_only[] = {
 			"vmk.kernel", "vmk.initrd", "vmk.cmdline", NULL,
@@ -452,5 +454,7 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 		put(&w, "vmk.initrd", cfg->initrd);
 		put(&w, "vmk.cmdline", cfg->cmdline);
 	}
+	if (cfg->debug_exit)
+		put(&w, "vmk.debugExit", "TRUE");
 	return w.err;
 }

@@ -42,6 +42,10 @@
 #define VMK_VM_BOOT_LINUX	1	/* bzImage + initrd + command line */
 #define VMK_VM_BOOT_MULTIBOOT	2	/* Multiboot v1 kernel + command line */
 
+/* Optional devices (struct vmk_vm_config.devices). */
+#define VMK_VM_DEV_DEBUG_EXIT	(1u << 0)	/* isa-debug-exit at port 0xF4:
+						   a write ends the VM (test guests) */
+
 /* What VMK_HC_VM_LOAD fills (struct vmk_vm_load.what). */
 #define VMK_VM_IMG_KERNEL	0
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
@@ -76,7 +80,7 @@ struct vmk_vm_config {
 	uint32_t sched_max_pct;		/* limit, % of one CPU (0: unlimited) */
 	uint32_t sched_affinity;	/* bit n: its vCPUs may run on CPU n
 					   (0: any CPU; today one CPU or all) */
-	uint32_t reserved;
+	uint32_t devices;		/* VMK_VM_DEV_*; was reserved (0) */
 };
 
 struct vmk_vm_load {

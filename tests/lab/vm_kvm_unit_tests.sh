@@ -7,13 +7,16 @@
 # with the kernel's name: kvm-unit-tests takes it as argv[0]), its smp as
 # vCPUs, 256 MiB, and as Multiboot module 0 the environment file
 # kvm-unit-tests reads when there is no fw_cfg (NR_CPUS, MEMSIZE,
-# TEST_DEVICE=0: after its exit code's write to isa-debug-exit the test
-# prints "--- DONE: CODE ---" on COM1). Each entry gets its unittests.cfg
-# timeout, at most BOUND seconds (60 s without one). The table compares
+# TEST_DEVICE=0: there is no pc-testdev), and isa-debug-exit
+# (vmk.debugExit), whose write ends the VM with the test's exit code in
+# `vmkctl vm info` (without the device the test would go on to print
+# "--- DONE: CODE ---" on COM1, which counts too). Each entry gets its
+# unittests.cfg timeout, at most BOUND seconds (60 s without one). The
+# table compares
 # the bare-TCG result of the README with vmk's; the scenario fails when a
 # test that passes on bare TCG does not pass in vmk, unless KNOWN lists it
-# with the reason. About 5 minutes (2026-12-03, 2 cores shared with other
-# QEMUs): most entries take 2-10 s, sieve 30-60 s, the two that hang
+# with the reason. About 4-5 minutes (2026-12-03, 2 cores shared with
+# other QEMUs): most entries take 1-5 s, sieve 27-61 s, the two that hang
 # (realmode, s3) their 60 s.
 # timeout: 900
 # kernel: built
@@ -70,7 +73,7 @@ run_entry() {
 	_kargs=$(echo "$_kargs" | sed "s/\`date +%s\`/$(date +%s)/")
 	# no initrd argument: a Multiboot .vmx; the environment is module 0
 	vm_make_vmx /tmp/kut.vmx kut $MEM_MB "$_ksmp" "$_kf" "" "$_kf${_kargs:+ $_kargs}" \
-		'vmk.initrd = "/tmp/kut.env"'
+		'vmk.initrd = "/tmp/kut.env"' 'vmk.debugExit = "TRUE"'
 	if ! vmkctl vm register /tmp/kut.vmx > /tmp/kut.reg 2>&1; then
 		echo "refused|$(tail -1 /tmp/kut.reg)"; return
 	fi
@@ -87,7 +90,9 @@ run_entry() {
 	[ "$_kst" = running ] && vmkctl vm kill kut > /dev/null 2>&1
 	vmkctl vm unregister kut > /dev/null 2>&1
 	{ echo "=== $_kn: $_kst ${_kwhy:+($_kwhy)}"; cat /tmp/kut.out /tmp/kut.err; } > /tmp/kut-last.log
-	_kcode=$(sed -n 's/.*--- DONE: \([0-9-]*\) ---.*/\1/p' /tmp/kut.out | tail -1)
+	_kcode=$(echo "$_kwhy" | sed -n 's/^guest exit code \([0-9]*\) through isa-debug-exit.*/\1/p')
+	[ -n "$_kcode" ] ||
+		_kcode=$(sed -n 's/.*--- DONE: \([0-9-]*\) ---.*/\1/p' /tmp/kut.out | tail -1)
 	_ksum=$(grep -a "SUMMARY:" /tmp/kut.out | tail -1 | tr -d '\r')
 	case "$_kcode" in
 	# exit(code): QEMU's isa-debug-exit status (code << 1) | 1, which
@@ -95,7 +100,7 @@ run_entry() {
 	0) echo "pass|$_ksum" ;;
 	38) echo "skip|$(grep -a "^SKIP" /tmp/kut.out | head -1 | tr -d '\r')" ;;
 	"") case "$_kst" in
-		running) echo "timeout|no DONE within $_kt s; last: $(tail -c 200 /tmp/kut.out | tr -d '\r' | tail -1)" ;;
+		running) echo "timeout|no exit code within $_kt s; last: $(tail -c 200 /tmp/kut.out | tr -d '\r' | tail -1)" ;;
 		*) echo "error|$_kst: $_kwhy" ;;
 		esac ;;
 	*) echo "fail|code $_kcode; $_ksum $(grep -a "^FAIL" /tmp/kut.out | head -1 | tr -d '\r')" ;;
@@ -121,7 +126,11 @@ while IFS='|' read -r name file smp timeout args; do
 		"$why" "${mark:+ [$mark]}" | tee -a /tmp/kut-table
 	# what the guest said when vmk does not pass it (its last lines)
 	[ "$vmk" = pass ] || [ "$vmk" = absent ] || [ "$vmk" = skip ] ||
-		{ head -n 1 /tmp/kut-last.log; tail -n 24 /tmp/kut-last.log; } >> /tmp/kut-console.log
+		if [ "$(wc -l < /tmp/kut-last.log)" -le 25 ]; then
+			cat /tmp/kut-last.log
+		else
+			head -n 1 /tmp/kut-last.log; tail -n 24 /tmp/kut-last.log
+		fi >> /tmp/kut-console.log
 done < /tmp/kut-entries
 
 echo

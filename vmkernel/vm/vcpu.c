@@ -603,6 +603,12 @@ static void platform_requests(struct vm *vm)
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "device model: %s",
 			       vm->dev.status_msg ? vm->dev.status_msg : "failed");
 		break;
+	case VDEV_EXIT_REQUESTED:
+		vm_stop_locked(vm, VMK_VM_STATE_OFF,
+			       "guest exit code %u through isa-debug-exit (QEMU's exit status %u)",
+			       vm->dev.debug_exit.code,
+			       debug_exit_qemu_status(vm->dev.debug_exit.code));
+		break;
 	default:
 		break;
 	}

@@ -359,6 +359,7 @@ static vmk_status_t vm_boot(struct hc_call *c, struct vm *vm)
 		.ram_size = (uint64_t)vm->cfg.mem_mb << 20,
 		.clock = { clock_now, NULL },
 		.rtc_epoch = RTC_EPOCH,
+		.debug_exit = vm->cfg.devices & VMK_VM_DEV_DEBUG_EXIT,
 	};
 	struct guest_mem mem = {
 		.ctx = vm, .ram_size = cfg.ram_size,
@@ -576,6 +577,9 @@ static vmk_status_t hc_create(struct hc_call *c)
 	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
 			    cfg.name, cfg.boot);
+	if (cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown optional devices %x",
+			    cfg.name, cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT);
 	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
 			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);

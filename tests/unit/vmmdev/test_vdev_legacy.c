@@ -384,6 +384,40 @@ START_TEST(test_cmos_memory_size_bytes)
 }
 END_TEST
 
+START_TEST(test_debug_exit_is_absent_unless_configured)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xf4, 4), 0xffffffffu);
+	vdev_pio_write(vm, 0xf4, 4, 0);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);	/* dropped */
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_debug_exit_ends_the_vm_with_the_first_code)
+{
+	struct vm_devices *vm = malloc(sizeof(*vm));
+	struct vdev_config cfg = {
+		.nr_vcpus = 1, .ram_size = TEST_RAM,
+		.clock = { .now_ns = test_now }, .debug_exit = true,
+	};
+
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xf4, 4), 0);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xf7, 1), 0);
+	/* kvm-unit-tests: outl(38, 0xf4) is a skip, QEMU's status 77 */
+	vdev_pio_write(vm, 0xf4, 4, 38);
+	ck_assert_int_eq(vm->status, VDEV_EXIT_REQUESTED);
+	ck_assert_uint_eq(vm->debug_exit.code, 38);
+	ck_assert_uint_eq(debug_exit_qemu_status(vm->debug_exit.code), 77);
+	vdev_pio_write(vm, 0xf4, 1, 1);			/* too late */
+	ck_assert_uint_eq(vm->debug_exit.code, 38);
+	ck_assert_uint_eq(debug_exit_qemu_status(0), 1);	/* a pass */
+	free(vm);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vdev_legacy");
@@ -407,5 +441,7 @@ int main(void)
 	tcase_add_test(tc, test_rtc_periodic_interrupt_on_irq8_until_c_is_read);
 	tcase_add_test(tc, test_rtc_update_in_progress_before_each_second);
 	tcase_add_test(tc, test_cmos_memory_size_bytes);
+	tcase_add_test(tc, test_debug_exit_is_absent_unless_configured);
+	tcase_add_test(tc, test_debug_exit_ends_the_vm_with_the_first_code);
 	return check_run("vdev_legacy", tc);
 }
