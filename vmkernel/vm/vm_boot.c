@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM boot: the images the COS loads, the boot loaders and tables of
+ * vmm/boot/ writing guest RAM, and the power on and reset paths.
+ */
+#include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/cos/cos_mem.h"
+#include "vmm/boot/boot.h"
+
+#define RTC_EPOCH		1767225600ull	/* 2026-01-01 00:00 UTC */
+
+static uint64_t clock_now(void *ctx)
+{
+	(void)ctx;
+	return vm_now_ns();
+}
+
+static bool gm_copy(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+	struct vm *vm = ctx;
+
+	while (len) {
+		uint32_t n = MIN((uint64_t)len,
+				 VMK_CHUNK_SIZE - (gpa & (VMK_CHUNK_SIZE - 1)));
+		void *p = vm_gpa_ptr(vm, gpa, n);
+
+		if (!p)
+			return false;
+		if (src) {
+			memcpy(p, src, n);
+			src = (const uint8_t *)src + n;
+		} else {
+			memset(p, 0, n);
+		}
+		gpa += n;
+		len -= n;
+	}
+	return true;
+}
+
+static bool gm_zero(void *ctx, uint64_t gpa, size_t len)
+{
+	return gm_copy(ctx, gpa, NULL, len);
+}
+
+/*
+ * A Linux guest cannot calibrate its TSC against the virtual PIT: every
+ * port read is an exit (tens of microseconds under TCG), so Linux gives up
+ * ("Unable to calibrate against PIT"), marks the TSC unstable and keeps
+ * time by counting timer interrupts. The vmkernel knows the TSC's rate
+ * (guests read the physical TSC) and hands it over the way the kernel
+ * documents for this case, tsc_early_khz=, unless the .vmx's command line
+ * sets it already.
+ */
+static const char *linux_cmdline(struct vm *vm)
+{
+	if (strstr(vm->cmdline, "tsc_early_khz=") || !vmk_boot_info.tsc_khz)
+		return vm->cmdline;
+	fmt_snprintf(vm->boot_cmdline, sizeof(vm->boot_cmdline), "%s%stsc_early_khz=%u",
+		     vm->cmdline, vm->cmdline[0] ? " " : "", vmk_boot_info.tsc_khz);
+	return vm->boot_cmdline;
+}
+
+/* The boot loader reads the staged images through the shared window. */
+static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
+{
+	const uint8_t *kernel = (const uint8_t *)(uintptr_t)vm_stage_window(VMK_VM_IMG_KERNEL);
+	const uint8_t *initrd = (const uint8_t *)(uintptr_t)vm_stage_window(VMK_VM_IMG_INITRD);
+	struct boot_result r;
+
+	vm_stage_map(vm);
+	if (vm->cfg.boot == VMK_VM_BOOT_LINUX) {
+		struct linux_boot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.initrd = vm->stage[1].size ? initrd : NULL,
+			.initrd_len = vm->stage[1].size,
+			.cmdline = linux_cmdline(vm),
+		};
+		r = linux_boot_load(mem, &a);
+	} else {
+		struct multiboot_module mod = {
+			.data = initrd, .len = vm->stage[1].size, .string = "module",
+		};
+		struct multiboot_args a = {
+			.kernel = kernel, .kernel_len = vm->stage[0].size,
+			.cmdline = vm->cmdline,
+			.modules = &mod, .nr_modules = vm->stage[1].size ? 1 : 0,
+		};
+		r = multiboot_load(mem, &a);
+	}
+	vm_stage_unmap(vm);
+	return r;
+}
+
+/* Devices reset, images loaded into RAM, vCPUs at their boot state. */
+static vmk_status_t vm_boot(struct vm *vm, char *why)
+{
+	struct vdev_config cfg = {
+		.nr_vcpus = vm->cfg.vcpus,
+		.ram_size = (uint64_t)vm->cfg.mem_mb << 20,
+		.clock = { clock_now, NULL },
+		.rtc_epoch = RTC_EPOCH,
+		.debug_exit = vm->cfg.devices & VMK_VM_DEV_DEBUG_EXIT,
+	};
+	struct guest_mem mem = {
+		.ctx = vm, .ram_size = cfg.ram_size,
+		.write = gm_copy, .zero = gm_zero,
+	};
+	struct boot_result r;
+	uint32_t i;
+
+	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
+			       vm->cfg.name, vm->cfg.vcpus);
+	r = vm_boot_load(vm, &mem);
+	if (r.status != BOOT_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
+			       vm->cfg.name, r.msg);
+	if (mptable_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
+			  IOAPIC_BASE) != BOOT_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the MP table",
+			       vm->cfg.name);
+	if (acpi_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
+		       IOAPIC_BASE) != BOOT_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables",
+			       vm->cfg.name);
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_reset(&vm->vcpu[i], &r.entry);
+	return VMK_OK;
+}
+
+void vm_do_reset(struct vm *vm)
+{
+	char why[VMK_VM_MSG_LEN];
+	uint32_t i;
+
+	vm->reset_pending = false;
+	for (i = 0; i < vm->nchunks; i++)
+		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+	if (vm_boot(vm, why) != VMK_OK) {
+		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "reset: the boot images no longer load");
+		return;
+	}
+	vm->power_ons++;
+	vm->power_on_us = vmk_time_us();
+	vm_wake_vcpus_locked(vm, true);
+	log_info("vm %u '%s' reset", vm->id, vm->cfg.name);
+}
+
+/* vm->lock held: power on (which reads the images) and loads exclude each other. */
+vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, char *why)
+{
+	vmk_status_t st;
+
+	if (vm->destroyed)
+		return vm_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->nchunks)
+		return vm_fail(why, VMK_BUSY, "vm '%s' is running: power it off before loading",
+			       vm->cfg.name);
+	if (l->what >= VMK_VM_IMG_KINDS || l->offset > l->total ||
+	    l->len > l->total - l->offset)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
+	if (l->what == VMK_VM_IMG_CMDLINE) {
+		if (l->total >= VM_CMDLINE_MAX)
+			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
+				       vm->cfg.name, VM_CMDLINE_MAX - 1);
+		st = cos_read(l->data_gpa, vm->cmdline + l->offset, l->len);
+		vm->cmdline[l->total] = '\0';
+		return st;
+	}
+	if (l->total > VMK_VM_IMG_MAX)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
+			       vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,
+			       VMK_VM_IMG_MAX >> 10);
+	if (l->offset == 0) {
+		st = vm_stage_alloc(vm, l->what, l->total, why);
+		if (st != VMK_OK)
+			return st;
+	} else if (l->total != vm->stage[l->what].size) {
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
+			       vm->cfg.name);
+	}
+	return vm_stage_write(vm, l->what, l->offset, l->data_gpa, l->len);
+}
+
+vmk_status_t vm_power_on(struct vm *vm, char *why)
+{
+	vmk_status_t st;
+	uint32_t i;
+
+	vm_worlds_reap(vm);	/* of its last run */
+	spin_lock(&vm->lock);
+	if (vm->destroyed) {
+		spin_unlock(&vm->lock);
+		return vm_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
+	}
+	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
+		spin_unlock(&vm->lock);
+		return vm_fail(why, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
+	}
+	if (!vm->stage[VMK_VM_IMG_KERNEL].size) {
+		spin_unlock(&vm->lock);
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
+	}
+	st = vm_take_memory(vm, why);
+	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {
+		st = vcpu_create(&vm->vcpu[i], vm, i);
+		if (st != VMK_OK)
+			vm_fail(why, st, "vm '%s': no memory for vCPU %u", vm->cfg.name, i);
+	}
+	if (st == VMK_OK)
+		st = vm_boot(vm, why);
+	if (st == VMK_OK)
+		st = vm_worlds_create(vm, why);
+	if (st != VMK_OK) {
+		vm_release(vm);
+		spin_unlock(&vm->lock);
+		vm_worlds_reap(vm);
+		return st;
+	}
+	vm->reason[0] = '\0';
+	vm->state = VMK_VM_STATE_RUNNING;
+	vm->power_ons++;
+	vm->power_on_us = vmk_time_us();
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		sched_start(vm->vcpu[i].world);
+	spin_unlock(&vm->lock);
+	log_info("vm %u '%s' powered on: %u MiB, %u vCPUs, pool %u KiB free",
+		 vm->id, vm->cfg.name, vm->cfg.mem_mb, vm->cfg.vcpus,
+		 (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	return VMK_OK;
+}

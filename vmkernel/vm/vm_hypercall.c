@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM control hypercalls (include/vmk/vm.h): each copies and checks the
+ * COS's request, calls the VM code, and copies why a request failed to
+ * the COS's message buffer.
+ */
+#include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/cos/cos_mem.h"
+
+#define COPY_BATCH		256	/* console bytes per copy */
+
+/* ---- messages ---- */
+
+/* Copy why a request failed, if it says, to the COS's message buffer (ESI). */
+static vmk_status_t tell_cos(const struct hc_call *c, vmk_status_t st, const char *why)
+{
+	if (why[0] && c->arg[3])
+		cos_write(c->arg[3], why, VMK_VM_MSG_LEN);
+	return st;
+}
+
+/* Log a failure and copy it to the COS's message buffer. */
+static vmk_status_t __attribute__((format(printf, 3, 4)))
+fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
+{
+	char msg[VMK_VM_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vm_vfail(msg, st, fmt, ap);
+	va_end(ap);
+	return tell_cos(c, st, msg);
+}
+
+/* ---- hypercalls ---- */
+
+static vmk_status_t hc_create(struct hc_call *c)
+{
+	struct vmk_vm_config cfg;
+	char why[VMK_VM_MSG_LEN];
+	vmk_status_t st;
+
+	st = cos_read(c->arg[0], &cfg, sizeof(cfg));
+	if (st != VMK_OK)
+		return st;
+	cfg.name[VMK_VM_NAME_LEN - 1] = '\0';
+	if (!cfg.name[0])
+		return fail(c, VMK_BAD_PARAM, "a VM needs a name");
+	if (cfg.mem_mb < VMK_VM_MIN_MEM_MB || cfg.mem_mb > VMK_VM_MAX_MEM_MB)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': memory %u MiB out of range (%u..%u)",
+			    cfg.name, cfg.mem_mb, VMK_VM_MIN_MEM_MB, VMK_VM_MAX_MEM_MB);
+	if (cfg.vcpus < 1 || cfg.vcpus > VMK_VM_MAX_VCPUS)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': %u vCPUs out of range (1..%u)",
+			    cfg.name, cfg.vcpus, VMK_VM_MAX_VCPUS);
+	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
+			    cfg.name, cfg.boot);
+	if (cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown optional devices %x",
+			    cfg.name, cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT);
+	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
+			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
+	if (cfg.sched_affinity &&
+	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
+		return fail(c, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",
+			    cfg.name, cfg.sched_affinity, vmk_boot_info.ncpus);
+	if (cfg.sched_affinity & (cfg.sched_affinity - 1) &&
+	    cfg.sched_affinity != (1u << vmk_boot_info.ncpus) - 1)
+		return fail(c, VMK_NOT_SUPPORTED, "vm '%s': CPU affinity %x: a VM runs on one CPU or on all of them",
+			    cfg.name, cfg.sched_affinity);
+	cfg.mem_mb = ALIGN_UP(cfg.mem_mb, VMK_CHUNK_SIZE >> 20);
+	if (!cfg.sched_shares)
+		cfg.sched_shares = 1000 * cfg.vcpus;
+	why[0] = '\0';
+	st = vm_create(&cfg, &c->result, why);
+	return tell_cos(c, st, why);
+}
+
+static vmk_status_t hc_load(struct hc_call *c)
+{
+	struct vmk_vm_load l;
+	char why[VMK_VM_MSG_LEN];
+	struct vm *vm;
+	vmk_status_t st;
+
+	st = cos_read(c->arg[0], &l, sizeof(l));
+	if (st != VMK_OK)
+		return st;
+	vm = vm_get(l.id);
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", l.id);
+	why[0] = '\0';
+	spin_lock(&vm->lock);
+	st = vm_load_locked(vm, &l, why);
+	spin_unlock(&vm->lock);
+	vm_put(vm);
+	return tell_cos(c, st, why);
+}
+
+static vmk_status_t hc_power_on(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	char why[VMK_VM_MSG_LEN];
+	vmk_status_t st;
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	why[0] = '\0';
+	st = vm_power_on(vm, why);
+	vm_put(vm);
+	return tell_cos(c, st, why);
+}
+
+static vmk_status_t hc_kill(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+
+	if (!vm)
+		return VMK_BAD_PARAM;
+	spin_lock(&vm->lock);
+	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
+	spin_unlock(&vm->lock);
+	vm_worlds_reap(vm);
+	vm_put(vm);
+	return VMK_OK;
+}
+
+/*
+ * The RUNNING VM named by arg 0, returned with vm->lock held and a
+ * reference (unlock, then vm_put()); else why not.
+ */
+static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	spin_lock(&vm->lock);
+	if (vm->state != VMK_VM_STATE_RUNNING) {
+		spin_unlock(&vm->lock);
+		fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+		vm_put(vm);
+		return VMK_BAD_PARAM;
+	}
+	*out = vm;
+	return VMK_OK;
+}
+
+static vmk_status_t hc_reset(struct hc_call *c)
+{
+	struct vm *vm;
+	vmk_status_t st = lock_running(c, &vm);
+
+	if (st != VMK_OK)
+		return st;
+	vm_request_reset_locked(vm);
+	spin_unlock(&vm->lock);
+	vm_put(vm);
+	return VMK_OK;
+}
+
+static vmk_status_t hc_destroy(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	vmk_status_t st;
+
+	if (!vm)
+		return VMK_BAD_PARAM;
+	st = vm_destroy(vm);
+	vm_put(vm);
+	return st;
+}
+
+static vmk_status_t hc_info(struct hc_call *c)
+{
+	struct vm *vm;
+	struct vmk_vm_info info;
+	uint32_t i;
+
+	if (c->arg[2] < sizeof(info))
+		return VMK_BAD_PARAM;
+	vm = vm_get(c->arg[0]);
+	if (!vm)
+		return VMK_BAD_PARAM;
+	vm_worlds_reap(vm);	/* a stopped VM's worlds leave vmkctl status */
+	memset(&info, 0, sizeof(info));
+	spin_lock(&vm->lock);
+	info.id = vm->id;
+	info.state = vm->state;
+	memcpy(info.name, vm->cfg.name, sizeof(info.name));
+	info.mem_mb = vm->cfg.mem_mb;
+	info.vcpus = vm->cfg.vcpus;
+	info.boot = vm->cfg.boot;
+	info.sched_shares = vm->cfg.sched_shares;
+	info.sched_min_pct = vm->cfg.sched_min_pct;
+	info.sched_max_pct = vm->cfg.sched_max_pct;
+	info.sched_affinity = vm->cfg.sched_affinity;
+	info.power_ons = vm->power_ons;
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		if (vm->vcpu[i].state == VCPU_HALTED)
+			info.vcpus_halted |= 1u << i;
+	if (vmk_boot_info.tsc_khz)
+		info.cpu_time_us = vm->cpu_time_tsc * 1000 / vmk_boot_info.tsc_khz;
+	if (vm->state == VMK_VM_STATE_RUNNING)
+		info.uptime_us = vmk_time_us() - vm->power_on_us;
+	memcpy(info.exits, vm->exits, sizeof(info.exits));
+	info.exits_total = vm->exits_total;
+	if (vm->power_ons)
+		info.console_dropped = vm->dev.uart[0].tx_dropped;
+	info.mem_pages = vm->nchunks * POOL_PAGES_PER_CHUNK + vm->npt_ntables;
+	for (i = 0; i < vm->cfg.vcpus && vm->nchunks; i++)
+		info.mem_pages += 1;	/* its VMCB */
+	memcpy(info.reason, vm->reason, sizeof(info.reason));
+	spin_unlock(&vm->lock);
+	vm_put(vm);
+	c->result = sizeof(info);
+	return cos_write(c->arg[1], &info, sizeof(info));
+}
+
+/* One page of the VMs' ids; the request is read once, then trusted. */
+static vmk_status_t hc_list(struct hc_call *c)
+{
+	struct vmk_vm_list list;
+	vmk_status_t st;
+
+	memset(&list, 0, sizeof(list));
+	st = cos_read(c->arg[0], &list, offsetof(struct vmk_vm_list, count));
+	if (st != VMK_OK)
+		return st;
+	if (!list.max || list.max > VMK_VM_LIST_MAX || list.start > VMK_VM_ID_MAX)
+		return VMK_BAD_PARAM;
+	list.count = vm_list_page(list.start, list.id, list.max, &list.next);
+	c->result = list.count;
+	return cos_write(c->arg[0], &list, sizeof(list));
+}
+
+static vmk_status_t hc_console_read(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	uint8_t buf[COPY_BATCH];
+	uint32_t gpa = c->arg[1], room = c->arg[2], n;
+	vmk_status_t st = VMK_OK;
+
+	c->result = 0;
+	if (!vm)
+		return VMK_BAD_PARAM;
+	while (vm->power_ons && room && st == VMK_OK) {
+		spin_lock(&vm->lock);
+		n = (uint32_t)uart_tx_drain(&vm->dev.uart[0], buf, MIN(room, COPY_BATCH));
+		spin_unlock(&vm->lock);
+		if (!n)
+			break;
+		st = cos_write(gpa, buf, n);
+		gpa += n;
+		room -= n;
+		c->result += n;
+	}
+	vm_put(vm);
+	return st;
+}
+
+static vmk_status_t hc_console_write(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+	uint8_t buf[COPY_BATCH];
+	uint32_t len = MIN(c->arg[2], COPY_BATCH);
+	vmk_status_t st;
+
+	c->result = 0;
+	if (!vm)
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[1], buf, len);
+	if (st == VMK_OK) {
+		spin_lock(&vm->lock);
+		if (vm->state == VMK_VM_STATE_RUNNING) {
+			c->result = (uint32_t)uart_rx_feed(&vm->dev.uart[0], buf, len);
+			vm_wake_vcpus_locked(vm, false);	/* its UART interrupt */
+		}
+		spin_unlock(&vm->lock);
+	}
+	vm_put(vm);
+	return st;
+}
+
+/*
+ * Graceful stop: press the ACPI power button; the guest's OS decides and
+ * powers off through PM1a (the VM then goes OFF as for a guest poweroff).
+ * Refused, with nothing changed, when the guest has not enabled the button.
+ */
+static vmk_status_t hc_stop(struct hc_call *c)
+{
+	struct vm *vm;
+	vmk_status_t st = lock_running(c, &vm);
+	bool pressed;
+
+	if (st != VMK_OK)
+		return st;
+	pressed = power_button_press(&vm->dev.power);
+	if (pressed)
+		vm_wake_vcpus_locked(vm, false);	/* the SCI */
+	spin_unlock(&vm->lock);
+	if (pressed)
+		log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
+	else
+		st = fail(c, VMK_NOT_SUPPORTED,
+			  "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
+			  vm->cfg.name);
+	vm_put(vm);
+	return st;
+}
+
+typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);
+
+static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
+	[VMK_HC_VM_CREATE - VMK_HC_VM_FIRST] = hc_create,
+	[VMK_HC_VM_LOAD - VMK_HC_VM_FIRST] = hc_load,
+	[VMK_HC_VM_POWER_ON - VMK_HC_VM_FIRST] = hc_power_on,
+	[VMK_HC_VM_STOP - VMK_HC_VM_FIRST] = hc_stop,
+	[VMK_HC_VM_KILL - VMK_HC_VM_FIRST] = hc_kill,
+	[VMK_HC_VM_RESET - VMK_HC_VM_FIRST] = hc_reset,
+	[VMK_HC_VM_DESTROY - VMK_HC_VM_FIRST] = hc_destroy,
+	[VMK_HC_VM_INFO - VMK_HC_VM_FIRST] = hc_info,
+	[VMK_HC_VM_LIST - VMK_HC_VM_FIRST] = hc_list,
+	[VMK_HC_VM_CONSOLE_READ - VMK_HC_VM_FIRST] = hc_console_read,
+	[VMK_HC_VM_CONSOLE_WRITE - VMK_HC_VM_FIRST] = hc_console_write,
+};
+
+vmk_status_t vm_hypercall(struct hc_call *c)
+{
+	if (c->nr < VMK_HC_VM_FIRST || c->nr > VMK_HC_VM_LAST)
+		return VMK_NOT_SUPPORTED;
+	return vm_hc_table[c->nr - VMK_HC_VM_FIRST](c);
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM memory: guest RAM in pool chunks behind each VM's nested page table,
+ * and the staged boot images with the window they are read through.
+ */
+#include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/cos/cos_mem.h"
+
+static struct pae_space host_space;	/* the vmkernel's own page tables */
+static struct spinlock stage_lock;	/* the staging window */
+
+/* ---- page tables: the vmkernel's own (staging) and each VM's NPT ---- */
+
+/* NPT tables are recorded so that power off returns them. */
+static vmk_status_t npt_table_alloc(void *ctx, uint64_t *pa)
+{
+	struct vm *vm = ctx;
+	uint32_t p;
+	vmk_status_t st;
+
+	if (vm->npt_ntables == VM_NPT_TABLES)
+		return VMK_NO_MEMORY;
+	st = vmk_alloc_pages(1, &p);
+	if (st != VMK_OK)
+		return st;
+	vm->npt_table_pa[vm->npt_ntables++] = p;
+	*pa = p;
+	return VMK_OK;
+}
+
+/* The staging window is mapped in the vmkernel's own tables (the boot CR3). */
+void vm_stage_init(void)
+{
+	uint32_t tramp = vmk_boot_info.tramp_exit_va & ~(VMK_PAGE_SIZE - 1);
+
+	host_space.ops = &vmk_pool_tables;
+	host_space.pdpt_pa = vmk_boot_info.boot_cr3;
+	if (tramp >= VM_STAGE_BASE && tramp < VM_STAGE_END) {
+		log_err("the loader's trampoline page %x lies in the VM staging window: VMs cannot be loaded",
+			tramp);
+		host_space.ops = NULL;
+	}
+}
+
+bool vm_stage_usable(void)
+{
+	return host_space.ops != NULL;
+}
+
+/* ---- staged images ---- */
+
+/*
+ * The window is remapped for every boot, on whatever CPU boots; another
+ * CPU may still cache an older translation of it. Whoever maps it
+ * flushes its own TLB after: a CR3 reload drops all non-global entries
+ * and the paging-structure caches (APM vol. 2 §5.5.2; the window is not
+ * global).
+ */
+static void stage_tlb_flush(void)
+{
+	uint32_t cr3;
+
+	asm volatile("mov %%cr3, %0\n\tmov %0, %%cr3" : "=r"(cr3) :: "memory");
+}
+
+uint32_t vm_stage_window(uint32_t what)
+{
+	return VM_STAGE_BASE + what * VMK_VM_IMG_MAX;
+}
+
+/* The window shows vm's kernel and initrd until vm_stage_unmap(). */
+void vm_stage_map(const struct vm *vm)
+{
+	uint32_t what, i;
+
+	spin_lock(&stage_lock);
+	for (what = VMK_VM_IMG_KERNEL; what <= VMK_VM_IMG_INITRD; what++)
+		for (i = 0; i < vm->stage[what].nchunks; i++)
+			pae_map_2m(&host_space, vm_stage_window(what) + i * VMK_CHUNK_SIZE,
+				   vm->stage[what].chunk_pa[i], PAE_RW);
+	stage_tlb_flush();
+}
+
+void vm_stage_unmap(const struct vm *vm)
+{
+	uint32_t what, i;
+
+	for (what = VMK_VM_IMG_KERNEL; what <= VMK_VM_IMG_INITRD; what++)
+		for (i = 0; i < vm->stage[what].nchunks; i++)
+			pae_unmap_2m(&host_space, vm_stage_window(what) + i * VMK_CHUNK_SIZE);
+	spin_unlock(&stage_lock);
+}
+
+void vm_stage_free(struct vm *vm, uint32_t what)
+{
+	struct vm_stage *s = &vm->stage[what];
+	uint32_t i;
+
+	for (i = 0; i < s->nchunks; i++)
+		pool_free(&vmk_pool, s->chunk_pa[i], POOL_PAGES_PER_CHUNK);
+	s->nchunks = 0;
+	s->size = 0;
+}
+
+vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total,
+			    char *why)
+{
+	struct vm_stage *s = &vm->stage[what];
+
+	vm_stage_free(vm, what);
+	while (s->nchunks * VMK_CHUNK_SIZE < total) {
+		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK,
+			       &s->chunk_pa[s->nchunks]) != VMK_OK) {
+			vm_stage_free(vm, what);
+			return vm_fail(why, VMK_NO_MEMORY,
+				       "vm '%s': no room to stage a %u KiB image: the vmkernel pool has %u KiB free (vmkload mem_mb=)",
+				       vm->cfg.name, total >> 10,
+				       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		}
+		s->nchunks++;
+	}
+	s->size = total;
+	return VMK_OK;
+}
+
+/* A piece from the COS into the staged image, through the identity map. */
+vmk_status_t vm_stage_write(struct vm *vm, uint32_t what, uint32_t offset,
+			    uint64_t gpa, uint32_t len)
+{
+	const struct vm_stage *s = &vm->stage[what];
+	vmk_status_t st = VMK_OK;
+
+	while (len && st == VMK_OK) {
+		uint32_t in = offset & (VMK_CHUNK_SIZE - 1);
+		uint32_t n = MIN(len, VMK_CHUNK_SIZE - in);
+
+		st = cos_read(gpa, (uint8_t *)pa_to_va(s->chunk_pa[offset >> VMK_CHUNK_SHIFT]) + in, n);
+		offset += n;
+		gpa += n;
+		len -= n;
+	}
+	return st;
+}
+
+/* ---- guest memory ---- */
+
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len)
+{
+	uint64_t idx = gpa >> VMK_CHUNK_SHIFT;
+
+	if (idx >= vm->nchunks ||
+	    (gpa & (VMK_CHUNK_SIZE - 1)) + len > VMK_CHUNK_SIZE)
+		return NULL;
+	return (uint8_t *)pa_to_va(vm->chunk_pa[idx]) + (gpa & (VMK_CHUNK_SIZE - 1));
+}
+
+/* Every page the VM holds goes back to the pool. */
+void vm_release(struct vm *vm)
+{
+	uint32_t i;
+
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_destroy(&vm->vcpu[i]);
+	for (i = 0; i < vm->nchunks; i++)
+		pool_free(&vmk_pool, vm->chunk_pa[i], POOL_PAGES_PER_CHUNK);
+	for (i = 0; i < vm->npt_ntables; i++)
+		pool_free(&vmk_pool, vm->npt_table_pa[i], 1);
+	vm->nchunks = 0;
+	vm->npt_ntables = 0;
+}
+
+vmk_status_t vm_take_memory(struct vm *vm, char *why)
+{
+	static const struct pae_ops npt_ops_template = { npt_table_alloc, vmk_table_ptr, NULL };
+	uint32_t want = vm->cfg.mem_mb / (VMK_CHUNK_SIZE >> 20), i;
+	vmk_status_t st;
+
+	for (i = 0; i < want; i++) {
+		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK,
+			       &vm->chunk_pa[i]) != VMK_OK) {
+			vm->nchunks = i;
+			vm_release(vm);
+			return vm_fail(why, VMK_NO_MEMORY,
+				       "vm '%s' needs %u MiB, the vmkernel pool has %u MiB free (raise vmkload mem_mb or stop a VM)",
+				       vm->cfg.name, vm->cfg.mem_mb,
+				       i * (VMK_CHUNK_SIZE >> 20));
+		}
+		vm->nchunks = i + 1;
+	}
+	/* Guests start from zeroed RAM: nothing of a previous owner shows. */
+	for (i = 0; i < vm->nchunks; i++)
+		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+
+	vm->npt_ops = npt_ops_template;
+	vm->npt_ops.ctx = vm;
+	st = pae_create(&vm->npt, &vm->npt_ops);
+	for (i = 0; st == VMK_OK && i < vm->nchunks; i++)
+		st = pae_map_2m(&vm->npt, i * VMK_CHUNK_SIZE, vm->chunk_pa[i],
+				PAE_NPT_RAM);
+	if (st != VMK_OK) {
+		vm_release(vm);
+		return vm_fail(why, st, "vm '%s': no memory for its nested page table",
+			       vm->cfg.name);
+	}
+	return VMK_OK;
+}
