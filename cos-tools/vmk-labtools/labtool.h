@@ -27,5 +27,6 @@ int cmd_sleep(int argc, char **argv);
 int cmd_tcp_echo(int argc, char **argv);
 int cmd_tcp_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_user_vmmcall(int argc, char **argv);
 
 #endif /* VMK_LABTOOL_H */

@@ -74,6 +74,7 @@ static const struct {
 	{ "sleep", cmd_sleep, "sleep SECONDS: sleep (also where busybox sleep cannot: no 32-bit time syscalls)" },
 	{ "tcp-echo", cmd_tcp_echo, "tcp-echo PORT: echo server (one connection at a time, forever)" },
 	{ "tcp-check", cmd_tcp_check, "tcp-check IP PORT SIZE: send SIZE bytes, verify the echo" },
+	{ "user-vmmcall", cmd_user_vmmcall, "user-vmmcall UID VMID: as UID, VMMCALL with every hypercall number must raise SIGILL" },
 	{ "bench", cmd_bench, "bench cpu|syscall|fork|pagefault SECONDS [CPU]: operations per second" },
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Hypercalls: the COS executes VMMCALL (APM vol. 2 §15.32) with
+ * Hypercalls: the COS kernel (CPL 0; at CPL > 0 VMMCALL raises #UD, as
+ * on a CPU without a hypervisor) executes VMMCALL (APM vol. 2 §15.32) with
  *   EAX = hypercall number, EBX, ECX, EDX, ESI = arguments;
  * the vmkernel returns EAX = vmk_status_t and EBX = a result word.
  * Guest addresses are COS physical addresses (the COS runs identity-mapped

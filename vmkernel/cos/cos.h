@@ -30,6 +30,7 @@ struct cos_vcpu {
 	bool in_exit;			/* handling an exit of the COS */
 	uint64_t exits[VMK_EXIT_KINDS];
 	uint64_t exits_total;
+	uint64_t user_vmmcalls;		/* refused: VMMCALL at CPL > 0 */
 	/* The COS's save area as of its last VMRUN (cos_run, cpu_give_back). */
 	uint8_t entry_save[COS_SAVE_LEN];
 };

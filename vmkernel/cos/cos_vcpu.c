@@ -167,6 +167,24 @@ static void handle_msr(struct cos_vcpu *v)
 	svm_skip_insn(sv, INSN_LEN_RDWRMSR);
 }
 
+/*
+ * A VMMCALL from COS user mode: #UD, nothing else. Logged the first time
+ * and then at each power of two, so that a process looping on it cannot
+ * flood the log.
+ */
+static void refuse_user_vmmcall(struct cos_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	uint64_t n = ++v->user_vmmcalls;
+
+	svm_inject_exception(c, X86_UD, false, 0);
+	if (n & (n - 1))
+		return;
+	log_warn("VMMCALL from COS user mode refused (#UD): cpl %u rip %x eax %x, %llu so far on this CPU",
+		 c->cpl, (uint32_t)c->rip, (uint32_t)c->rax,
+		 (unsigned long long)n);
+}
+
 static void handle_vmmcall(struct cos_vcpu *v)
 {
 	struct svm_vcpu *sv = &v->svm;
@@ -175,7 +193,13 @@ static void handle_vmmcall(struct cos_vcpu *v)
 		.arg = { sv->ebx, sv->ecx, sv->edx, sv->esi },
 		.cpu = v->cpu,
 	};
-	vmk_status_t st = hypercall_dispatch(&call);
+	vmk_status_t st;
+
+	if (!cos_vmmcall_is_hypercall(sv->vmcb)) {
+		refuse_user_vmmcall(v);
+		return;
+	}
+	st = hypercall_dispatch(&call);
 
 	svm_skip_insn(sv, INSN_LEN_VMMCALL);
 	sv->vmcb->rax = (uint32_t)st;
@@ -223,11 +247,12 @@ void cos_give_back_panicked(struct cos_vcpu *v)
 
 	if (!v->in_exit)	/* preempted after a handled exit: resume as is */
 		cpu_give_back(v, (vmk_status_t)c->rax);
-	if (c->exit_code == SVM_EXIT_VMMCALL) {
+	if (c->exit_code == SVM_EXIT_VMMCALL && cos_vmmcall_is_hypercall(c)) {
 		svm_skip_insn(&v->svm, INSN_LEN_VMMCALL);
 		cpu_give_back(v, VMK_PANICKED);
 	}
-	/* Not advanced: the COS re-executes the instruction natively. */
+	/* Not advanced: the COS re-executes the instruction natively (a
+	 * user-mode VMMCALL then takes #UD from the CPU, SVME being clear). */
 	cpu_give_back(v, VMK_PANICKED);
 }
 

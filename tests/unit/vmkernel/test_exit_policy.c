@@ -153,6 +153,19 @@ START_TEST(test_exception_injection)
 }
 END_TEST
 
+START_TEST(test_vmmcall_is_a_hypercall_only_from_the_cos_kernel)
+{
+	struct vmcb c = { 0 };
+	uint8_t cpl;
+
+	ck_assert(cos_vmmcall_is_hypercall(&c));
+	for (cpl = 1; cpl <= 3; cpl++) {
+		c.cpl = cpl;
+		ck_assert(!cos_vmmcall_is_hypercall(&c));
+	}
+}
+END_TEST
+
 START_TEST(test_reinjection_only_of_interrupted_deliveries)
 {
 	const uint32_t irq = 0x31 | EVENT_TYPE_INTR | EVENT_VALID;
@@ -276,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, test_next_rip_from_nrips_or_the_decoder);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
+	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);

@@ -132,6 +132,11 @@ bool svm_insn_exit(uint32_t exit_code)
 	}
 }
 
+bool cos_vmmcall_is_hypercall(const struct vmcb *c)
+{
+	return c->cpl == 0;
+}
+
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err)
 {

@@ -61,9 +61,19 @@ uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len);
 /*
  * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: no guest runs a
  * hypervisor, so these raise #UD, as on a CPU whose EFER.SVME is clear
- * (§15.4). (VMMCALL is the COS's hypercall; a VM gets #UD for it too.)
+ * (§15.4). (VMMCALL is the COS kernel's hypercall; see below.)
  */
 bool svm_insn_exit(uint32_t exit_code);
+
+/*
+ * A COS VMMCALL is a hypercall only from the COS kernel (CPL 0 in the
+ * VMCB save area, APM vol. 2 §15.5.1): from COS user mode, or from
+ * virtual-8086 mode (CPL 3), it raises #UD as on a CPU without a
+ * hypervisor, so that no unprivileged process reaches the hypercalls.
+ * /dev/vmkernel, root-only, is the way in for COS programs. A VM's
+ * VMMCALL never is one (vm/vcpu.c: #UD).
+ */
+bool cos_vmmcall_is_hypercall(const struct vmcb *c);
 
 /* Queue exception vector (with error code err when has_err) for VMRUN. */
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
