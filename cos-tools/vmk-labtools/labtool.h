@@ -7,6 +7,7 @@
 #ifndef VMK_LABTOOL_H
 #define VMK_LABTOOL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 uint64_t labtool_now_ns(void);
@@ -28,5 +29,6 @@ int cmd_tcp_echo(int argc, char **argv);
 int cmd_tcp_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_user_vmmcall(int argc, char **argv);
+int cmd_xmm_check(int argc, char **argv);
 
 #endif /* VMK_LABTOOL_H */

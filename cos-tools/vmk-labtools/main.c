@@ -75,6 +75,7 @@ static const struct {
 	{ "tcp-echo", cmd_tcp_echo, "tcp-echo PORT: echo server (one connection at a time, forever)" },
 	{ "tcp-check", cmd_tcp_check, "tcp-check IP PORT SIZE: send SIZE bytes, verify the echo" },
 	{ "user-vmmcall", cmd_user_vmmcall, "user-vmmcall UID VMID: as UID, VMMCALL with every hypercall number must raise SIGILL" },
+	{ "xmm-check", cmd_xmm_check, "xmm-check CPU SECONDS: keep a pattern in XMM (and YMM) registers pinned to CPU, count changes" },
 	{ "bench", cmd_bench, "bench cpu|syscall|fork|pagefault SECONDS [CPU]: operations per second" },
 };
 

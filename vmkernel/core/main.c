@@ -178,8 +178,10 @@ static vmk_status_t vmk_init(void)
 	st = pool_init(&vmk_pool, bi->chunk_pa, bi->nchunks);
 	if (st == VMK_OK)
 		st = reserve_loader_area();
-	if (st == VMK_OK)
+	if (st == VMK_OK) {
+		xstate_global_init();
 		st = cos_global_init();
+	}
 	if (st == VMK_OK)
 		st = vm_global_init();
 	if (st == VMK_OK)

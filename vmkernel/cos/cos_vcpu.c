@@ -118,9 +118,14 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	st = svm_cpu_enable(v->cpu);
 	if (st == VMK_OK)
 		st = vmk_alloc_role(1, POOL_VMCB, &sv->vmcb_pa);
+	if (st == VMK_OK)
+		st = xstate_alloc(&sv->xstate);
 	if (st != VMK_OK)
 		return st;
 	sv->vmcb = pa_to_va(sv->vmcb_pa);
+	/* The COS's x87/SSE/AVX registers and XCR0, live until now. */
+	xstate_cpu_init();
+	xstate_capture(&sv->xstate, v->cpu);
 	v->svm_on = true;
 	/* From here the vmkernel runs with GIF=0 except in its interrupt
 	 * windows (intr.c); #VMEXIT clears GIF again each time. */
@@ -382,6 +387,8 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 	if (v->svm_on) {
 		cos_timer_in(v->cpu);	/* its own LAPIC timer, if borrowed */
 		cos_intr_give_back(v->cpu);
+		/* Its registers, if a VM's were loaded last. */
+		xstate_hand_back(&v->svm.xstate, v->cpu);
 	}
 	if (v->launched && svm_holds_host_state(c)) {
 		/* Never resume the COS on the vmkernel's own state: take the

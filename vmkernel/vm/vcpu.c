@@ -88,7 +88,10 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 	v->svm.vmcb = pa_to_va(v->svm.vmcb_pa);
 	v->vm = vm;
 	v->index = index;
-	return VMK_OK;
+	st = xstate_alloc(&v->svm.xstate);
+	if (st != VMK_OK)
+		vcpu_destroy(v);
+	return st;
 }
 
 void vcpu_destroy(struct vm_vcpu *v)
@@ -98,6 +101,7 @@ void vcpu_destroy(struct vm_vcpu *v)
 			  v->vm->id, v->index, v->svm.vmcb_pa);
 	v->svm.vmcb_pa = 0;
 	v->svm.vmcb = NULL;
+	xstate_free(&v->svm.xstate);
 }
 
 static void seg_set(struct vmcb_seg *s, uint16_t sel, uint16_t attr,
@@ -120,7 +124,8 @@ static void vmcb_init(struct vm_vcpu *v)
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
-			INTERCEPT_SKINIT | INTERCEPT_MONITOR | INTERCEPT_MWAIT;
+			INTERCEPT_SKINIT | INTERCEPT_MONITOR | INTERCEPT_MWAIT |
+			INTERCEPT_XSETBV;	/* XCR0 is switched per world */
 	c->iopm_pa = vm_iopm_pa;
 	c->msrpm_pa = vm_msrpm_pa;
 	c->asid = COS_ASID + 1 + (v->vm->id - 1) % vm_asids;
@@ -164,6 +169,7 @@ void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 
 	vmcb_init(v);
 	v->tsc_aux = 0;		/* power on; INIT keeps it (SDM vol. 3A §9.1.1) */
+	xstate_reset(&v->svm.xstate);
 	if (v->index) {
 		v->state = VCPU_WAIT_SIPI;
 		return;
@@ -567,7 +573,11 @@ static void handle_exit(struct vm_vcpu *v)
 			       "vcpu %u: triple fault (shutdown) at rip %x",
 			       v->index, (uint32_t)c->rip);
 		return;
-	case SVM_EXIT_VMMCALL:
+	case SVM_EXIT_XSETBV:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		svm_handle_xsetbv(&v->svm);
+		return;
+	case SVM_EXIT_VMMCALL:	/* the COS kernel's hypercall, never a VM's */
 	case SVM_EXIT_MONITOR:	/* hidden in CPUID */
 	case SVM_EXIT_MWAIT:
 		count_exit(vm, VMK_VM_EXIT_OTHER);

@@ -166,6 +166,30 @@ START_TEST(test_vmmcall_is_a_hypercall_only_from_the_cos_kernel)
 }
 END_TEST
 
+START_TEST(test_xsetbv_only_what_the_host_allows)
+{
+	struct vmcb c = { .cr4 = CR4_OSXSAVE };
+	const uint64_t host = 0x7;		/* x87, SSE, AVX */
+
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x1, host), XSETBV_OK);
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x3, host), XSETBV_OK);
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x7, host), XSETBV_OK);
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x0, host), XSETBV_GP);	/* no x87 */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x5, host), XSETBV_GP);	/* AVX without SSE */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0xe7, host), XSETBV_GP);	/* not the host's */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0xe7, 0xff), XSETBV_OK);
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x27, 0xff), XSETBV_GP);	/* AVX-512 in part */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0xe3, 0xff), XSETBV_GP);	/* AVX-512 without AVX */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x0b, 0xff), XSETBV_GP);	/* MPX in part */
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x1b, 0xff), XSETBV_OK);
+	ck_assert_int_eq(xsetbv_check(&c, 1, 0x1, host), XSETBV_GP);	/* XCR1 */
+	c.cpl = 3;
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x1, host), XSETBV_GP);
+	c.cr4 = 0;
+	ck_assert_int_eq(xsetbv_check(&c, 0, 0x1, host), XSETBV_UD);
+}
+END_TEST
+
 START_TEST(test_reinjection_only_of_interrupted_deliveries)
 {
 	const uint32_t irq = 0x31 | EVENT_TYPE_INTR | EVENT_VALID;
@@ -290,6 +314,7 @@ int main(void)
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);
+	tcase_add_test(tc, test_xsetbv_only_what_the_host_allows);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);

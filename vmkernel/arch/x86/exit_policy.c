@@ -18,6 +18,12 @@
 #define CPUID_87_EDX_INVTSC	(1u << 8)
 #define X86_CR4_OSXSAVE		(1u << 18)
 #define EFER_SVME_BIT		(1ull << 12)
+/* XCR0 components, SDM vol. 1 §13.1. */
+#define XCR0_X87		(1ull << 0)
+#define XCR0_SSE		(1ull << 1)
+#define XCR0_AVX		(1ull << 2)
+#define XCR0_MPX		(3ull << 3)	/* BNDREGS, BNDCSR */
+#define XCR0_AVX512		(7ull << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
 #define VM_CR_LOCK_BIT		(1u << 3)
 #define VM_CR_SVMDIS_BIT	(1u << 4)
 #define X86_DB_VECTOR		1		/* APM vol. 2 §8.2.2 */
@@ -135,6 +141,23 @@ bool svm_insn_exit(uint32_t exit_code)
 bool cos_vmmcall_is_hypercall(const struct vmcb *c)
 {
 	return c->cpl == 0;
+}
+
+enum xsetbv_result xsetbv_check(const struct vmcb *c, uint32_t xcr,
+				uint64_t val, uint64_t allowed)
+{
+	if (!(c->cr4 & X86_CR4_OSXSAVE))
+		return XSETBV_UD;
+	if (c->cpl != 0 || xcr != 0 || (val & ~allowed) || !(val & XCR0_X87))
+		return XSETBV_GP;
+	if ((val & XCR0_AVX) && !(val & XCR0_SSE))
+		return XSETBV_GP;
+	if ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX)
+		return XSETBV_GP;
+	if ((val & XCR0_AVX512) &&
+	    ((val & XCR0_AVX512) != XCR0_AVX512 || !(val & XCR0_AVX)))
+		return XSETBV_GP;
+	return XSETBV_OK;
 }
 
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,

@@ -75,6 +75,17 @@ bool svm_insn_exit(uint32_t exit_code);
  */
 bool cos_vmmcall_is_hypercall(const struct vmcb *c);
 
+/*
+ * A VM's XSETBV (SDM vol. 2B XSETBV, SDM vol. 1 §13.3): #UD without
+ * CR4.OSXSAVE; #GP at CPL > 0, for an XCR other than 0, or for a value
+ * outside allowed (the host's XCR0) or one the CPU would refuse: x87
+ * clear, AVX without SSE, MPX's two bits apart, AVX-512's three bits
+ * apart or without AVX.
+ */
+enum xsetbv_result { XSETBV_OK, XSETBV_UD, XSETBV_GP };
+enum xsetbv_result xsetbv_check(const struct vmcb *c, uint32_t xcr,
+				uint64_t val, uint64_t allowed);
+
 /* Queue exception vector (with error code err when has_err) for VMRUN. */
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err);

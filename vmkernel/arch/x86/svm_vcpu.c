@@ -117,10 +117,12 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 			(uint32_t)c->cr3, (uint32_t)c->rsp, c->exit_code);
 		return false;
 	}
+	xstate_enter(&v->xstate, cpu);
 	if (open)
 		svm_vcpu_run(v);
 	else
 		svm_vcpu_run_masked(v);
+	xstate_exit(&v->xstate);
 	r->exit_code = c->exit_code;
 	r->rip_out = (uint32_t)c->rip;
 	/* A refused VMRUN (exit -1) writes the host's state by definition
@@ -139,6 +141,25 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 void svm_exit_begin(struct svm_vcpu *v)
 {
 	svm_reinject_interrupted(v->vmcb, v->inj_event, v->inj_rip);
+}
+
+void svm_handle_xsetbv(struct svm_vcpu *v)
+{
+	struct vmcb *c = v->vmcb;
+	uint64_t val = svm_edx_eax(v);
+
+	switch (xsetbv_check(c, v->ecx, val, xstate_guest_mask())) {
+	case XSETBV_UD:
+		svm_inject_exception(c, X86_UD, false, 0);
+		return;
+	case XSETBV_GP:
+		svm_inject_exception(c, X86_GP, true, 0);
+		return;
+	case XSETBV_OK:
+		break;
+	}
+	v->xstate.xcr0 = val;	/* in the CPU from the next VMRUN on */
+	svm_skip_insn(v, INSN_LEN_XSETBV);
 }
 
 void svm_skip_insn(struct svm_vcpu *v, uint32_t len)

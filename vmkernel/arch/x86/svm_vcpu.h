@@ -12,12 +12,14 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/arch/x86/exit_policy.h"
+#include "vmkernel/arch/x86/xstate.h"
 
 /* Instruction lengths for CPUs without NRIP save (svm_skip_insn). */
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
 #define INSN_LEN_VMMCALL	3
 #define INSN_LEN_HLT		1
+#define INSN_LEN_XSETBV		3
 
 /*
  * A VMCB-owning vCPU, embedded by struct cos_vcpu and struct vm_vcpu
@@ -31,6 +33,7 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint32_t inj_event;		/* EVENTINJ of the last VMRUN, 0: none */
 	uint64_t inj_rip;		/* the guest's RIP at that VMRUN */
+	struct xstate xstate;		/* x87/SSE/AVX registers and XCR0 */
 };
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vmcb_pa) == SVCPU_VMCB_PA, "svm_vcpu");
@@ -85,6 +88,8 @@ uint64_t svm_edx_eax(const struct svm_vcpu *v);
 void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val);
 /* A CPUID exit answered as policy p says, the instruction completed. */
 void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p);
+/* A VM's XSETBV: XCR0 := EDX:EAX if the host allows it, else #UD/#GP. */
+void svm_handle_xsetbv(struct svm_vcpu *v);
 /* Set bits in an MSR permission map so that msr's reads and writes exit. */
 void svm_msrpm_intercept(uint8_t *map, uint32_t msr);
 

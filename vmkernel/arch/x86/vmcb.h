@@ -26,6 +26,7 @@
 #define INTERCEPT_SKINIT	(1u << 6)
 #define INTERCEPT_MONITOR	(1u << 10)
 #define INTERCEPT_MWAIT		(1u << 11)
+#define INTERCEPT_XSETBV	(1u << 13)
 
 /* Exit codes, APM vol. 2 appendix C. */
 #define SVM_EXIT_EXCP_DB	0x041		/* exception 1 intercepted */
@@ -48,6 +49,7 @@
 #define SVM_EXIT_SKINIT		0x086
 #define SVM_EXIT_MONITOR	0x08a
 #define SVM_EXIT_MWAIT		0x08b
+#define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xffffffffu	/* VMRUN refused the state */
 

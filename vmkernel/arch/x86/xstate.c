@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Extended CPU state per world (xstate.h). Saved after every #VMEXIT, so
+ * that the area is current wherever the world runs next; restored only
+ * when another world's state is in the registers (live[] and live_cpu:
+ * a VM vCPU may have run on another CPU since).
+ */
+#include "vmkernel/arch/x86/xstate.h"
+#include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/core/panic.h"
+#include "vmkernel/log/log.h"
+
+#define CPUID_1_ECX_XSAVE	(1u << 26)	/* SDM vol. 2A CPUID */
+#define CPUID_XSTATE_LEAF	0xd		/* SDM vol. 1 §13.2 */
+#define CR0_TS			(1u << 3)
+#define CR4_OSXSAVE		(1u << 18)
+#define XCR0_X87		1ull		/* XCR0 after RESET */
+#define FXSAVE_SIZE		512		/* SDM vol. 1 §10.5.1 */
+/* Legacy region: FCW at 0, MXCSR at 24 (SDM vol. 1 table 10-2). */
+#define FX_FCW_OFF		0
+#define FX_MXCSR_OFF		24
+#define FCW_INIT		0x037f		/* after FNINIT/RESET */
+#define MXCSR_INIT		0x1f80
+
+static bool use_xsave;
+static uint64_t host_xcr0;
+static uint32_t area_size = FXSAVE_SIZE;
+/* The state this CPU's registers hold. */
+static struct xstate *live[VMK_MAX_CPUS];
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void xsetbv0(uint64_t v)
+{
+	asm volatile("xsetbv" :: "a"((uint32_t)v), "d"((uint32_t)(v >> 32)), "c"(0));
+}
+
+/* Every component XCR0 enables (mask EDX:EAX all ones). */
+static void save(struct xstate *x)
+{
+	if (use_xsave)
+		asm volatile("xsave (%0)" :: "r"(x->area), "a"(~0u), "d"(~0u) : "memory");
+	else
+		asm volatile("fxsave (%0)" :: "r"(x->area) : "memory");
+}
+
+static void restore(const struct xstate *x)
+{
+	if (use_xsave)
+		asm volatile("xrstor (%0)" :: "r"(x->area), "a"(~0u), "d"(~0u) : "memory");
+	else
+		asm volatile("fxrstor (%0)" :: "r"(x->area) : "memory");
+}
+
+void xstate_global_init(void)
+{
+	struct cpuid_regs r;
+	uint32_t cr4;
+
+	cpuid_count(1, 0, &r);
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	use_xsave = (r.ecx & CPUID_1_ECX_XSAVE) && (cr4 & CR4_OSXSAVE);
+	if (!use_xsave) {
+		host_xcr0 = XCR0_X87;
+		log_info("extended state per world: FXSAVE, %u bytes", area_size);
+		return;
+	}
+	host_xcr0 = xgetbv0();
+	cpuid_count(CPUID_XSTATE_LEAF, 0, &r);
+	area_size = r.ecx;
+	log_info("extended state per world: XSAVE, XCR0 %llx, %u bytes",
+		 (unsigned long long)host_xcr0, area_size);
+}
+
+void xstate_cpu_init(void)
+{
+	uint32_t cr0;
+
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	if (cr0 & CR0_TS)
+		asm volatile("clts");
+}
+
+void xstate_reset(struct xstate *x)
+{
+	memset(x->area, 0, x->pages * VMK_PAGE_SIZE);
+	/* XSTATE_BV 0: XRSTOR puts every component in its initial state,
+	 * except MXCSR, which it always loads; FXRSTOR loads all. */
+	*(uint16_t *)(x->area + FX_FCW_OFF) = FCW_INIT;
+	*(uint32_t *)(x->area + FX_MXCSR_OFF) = MXCSR_INIT;
+	x->xcr0 = XCR0_X87;
+	x->live_cpu = 0;
+}
+
+vmk_status_t xstate_alloc(struct xstate *x)
+{
+	vmk_status_t st;
+
+	x->pages = (area_size + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE;
+	st = vmk_alloc_pages(x->pages, &x->area_pa);
+	if (st != VMK_OK)
+		return st;
+	x->area = pa_to_va(x->area_pa);
+	xstate_reset(x);
+	return VMK_OK;
+}
+
+void xstate_free(struct xstate *x)
+{
+	if (x->area && pool_free(&vmk_pool, x->area_pa, x->pages) != VMK_OK)
+		vmk_panic("extended state area %x is not pool memory", x->area_pa);
+	x->area = NULL;
+	x->live_cpu = 0;
+}
+
+void xstate_capture(struct xstate *x, uint32_t cpu)
+{
+	x->xcr0 = use_xsave ? xgetbv0() : XCR0_X87;
+	save(x);
+	live[cpu] = x;
+	x->live_cpu = cpu + 1;
+}
+
+void xstate_enter(struct xstate *x, uint32_t cpu)
+{
+	if (live[cpu] != x || x->live_cpu != cpu + 1) {
+		restore(x);
+		live[cpu] = x;
+		x->live_cpu = cpu + 1;
+	}
+	if (use_xsave && x->xcr0 != host_xcr0)
+		xsetbv0(x->xcr0);
+}
+
+void xstate_exit(struct xstate *x)
+{
+	if (use_xsave) {
+		/* The COS sets XCR0 without an exit; a VM's XSETBV exits. */
+		x->xcr0 = xgetbv0();
+		if (x->xcr0 != host_xcr0)
+			xsetbv0(host_xcr0);
+	}
+	save(x);
+}
+
+void xstate_hand_back(struct xstate *x, uint32_t cpu)
+{
+	if (x->area)
+		xstate_enter(x, cpu);
+}
+
+uint64_t xstate_guest_mask(void)
+{
+	return host_xcr0;
+}
