@@ -45,7 +45,7 @@
 #define MSR_TSC_AUX		0xc0000103	/* APM vol. 2 §13.2.4, bits 63:32 reserved */
 #define MSR_K7_HWCR		0xc0010015
 #define HWCR_TSC_FREQ_SEL	(1ull << 24)	/* TSC counts at P0 frequency */
-#define MSR_LOG_MAX		8	/* unknown MSRs logged per vCPU */
+#define MSR_LOG_MAX		8	/* absent MSRs logged per vCPU */
 
 static uint32_t vm_msrpm_pa, vm_iopm_pa;
 
@@ -419,10 +419,13 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 			*val = HWCR_TSC_FREQ_SEL;
 		return true;
 	default:
-		/* Reads as zero, writes ignored: nothing of the host shows. */
-		if (v->msr_ignored++ < MSR_LOG_MAX)
-			log_info("vm %u vcpu %u: %s of MSR %x ignored", v->vm->id,
-				 v->index, write ? "write" : "read", msr);
+		if (!vm_msr_reads_zero(msr)) {
+			if (v->msr_logged++ < MSR_LOG_MAX)
+				log_info("vm %u vcpu %u: %s of MSR %x: #GP (the platform has no such MSR)",
+					 v->vm->id, v->index,
+					 write ? "write" : "read", msr);
+			return false;
+		}
 		if (!write)
 			*val = 0;
 		return true;

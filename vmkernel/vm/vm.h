@@ -56,7 +56,7 @@ struct vm_vcpu {
 	uint32_t state;			/* VCPU_* */
 	bool in_guest;			/* a physical CPU runs it now */
 	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
-	uint32_t msr_ignored;		/* unknown MSR accesses (logged first few) */
+	uint32_t msr_logged;		/* #GPs for absent MSRs (the first few logged) */
 	uint32_t tsc_aux;		/* IA32_TSC_AUX: RDTSCP's ECX */
 	struct nmi_block nmi;		/* NMI blocking until IRET */
 	struct world *world;		/* the scheduler's world for it, or NULL */

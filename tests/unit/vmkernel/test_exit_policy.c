@@ -115,6 +115,49 @@ START_TEST(test_vm_cr_is_read_only_and_disabled)
 }
 END_TEST
 
+START_TEST(test_msrs_the_platform_lacks_raise_gp)
+{
+	uint32_t msr;
+
+	/* Machine check: CPUID hides MCE and MCA, so none of it exists. */
+	ck_assert(!vm_msr_reads_zero(0x179));		/* MCG_CAP */
+	ck_assert(!vm_msr_reads_zero(0x17a));		/* MCG_STATUS */
+	ck_assert(!vm_msr_reads_zero(0x17b));		/* MCG_CTL */
+	for (msr = 0x400; msr < 0x480; msr++)		/* MCi_CTL/STATUS/ADDR/MISC */
+		ck_assert(!vm_msr_reads_zero(msr));
+	ck_assert(!vm_msr_reads_zero(0xc0002000));	/* SMCA banks */
+	/* MTRRs (hidden), core counters (hidden), Intel's, made up. */
+	ck_assert(!vm_msr_reads_zero(0xfe));
+	ck_assert(!vm_msr_reads_zero(0x2ff));
+	ck_assert(!vm_msr_reads_zero(0xc0010200));
+	ck_assert(!vm_msr_reads_zero(0x1a0));		/* IA32_MISC_ENABLE */
+	ck_assert(!vm_msr_reads_zero(0x3a));		/* IA32_FEATURE_CONTROL */
+	ck_assert(!vm_msr_reads_zero(0x1da));
+	ck_assert(!vm_msr_reads_zero(0xc0010008));
+	ck_assert(!vm_msr_reads_zero(0xdeadbeef));
+}
+END_TEST
+
+START_TEST(test_msrs_guests_touch_unasked_read_zero)
+{
+	uint32_t msr;
+
+	for (msr = 0xc0010000; msr <= 0xc0010007; msr++)	/* K7 counters */
+		ck_assert(vm_msr_reads_zero(msr));
+	ck_assert(vm_msr_reads_zero(0x8b));		/* microcode level */
+	ck_assert(vm_msr_reads_zero(0x1d9));		/* DEBUGCTL */
+	for (msr = 0x1db; msr <= 0x1de; msr++)
+		ck_assert(vm_msr_reads_zero(msr));
+	ck_assert(vm_msr_reads_zero(0xc0010010));	/* SYSCFG */
+	ck_assert(vm_msr_reads_zero(0xc001001f));	/* NB_CFG */
+	ck_assert(vm_msr_reads_zero(0xc0010140));	/* OSVW */
+	ck_assert(vm_msr_reads_zero(0xc0010141));
+	ck_assert(vm_msr_reads_zero(0xc0011020));	/* LS_CFG */
+	ck_assert(vm_msr_reads_zero(0xc0011028));	/* FP_CFG */
+	ck_assert(vm_msr_reads_zero(0xc0011029));	/* DE_CFG */
+}
+END_TEST
+
 START_TEST(test_next_rip_from_nrips_or_the_decoder)
 {
 	struct vmcb c;
@@ -310,6 +353,8 @@ int main(void)
 	tcase_add_test(tc, test_cpuid_vm_platform_leaves);
 	tcase_add_test(tc, test_efer_hides_and_keeps_svme);
 	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
+	tcase_add_test(tc, test_msrs_the_platform_lacks_raise_gp);
+	tcase_add_test(tc, test_msrs_guests_touch_unasked_read_zero);
 	tcase_add_test(tc, test_next_rip_from_nrips_or_the_decoder);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);

@@ -115,6 +115,49 @@ bool vm_cr_msr(bool write, uint64_t *val)
 	return true;
 }
 
+/* MSRs every AMD64 CPU has (APM vol. 2 appendix A, BKDG/PPR family 17h). */
+#define MSR_PATCH_LEVEL		0x0000008b	/* microcode revision */
+#define MSR_DEBUGCTL		0x000001d9
+#define MSR_LAST_EXCP_TO_IP	0x000001de	/* 0x1db-0x1de: last branch/exception */
+#define MSR_K7_EVNTSEL0		0xc0010000	/* legacy counters, APM vol. 2 §13.2.1 */
+#define MSR_K7_PERFCTR3		0xc0010007
+#define MSR_SYSCFG		0xc0010010
+#define MSR_NB_CFG		0xc001001f
+#define MSR_OSVW_ID_LENGTH	0xc0010140	/* APM vol. 2 §3.2.4 (OSVW) */
+#define MSR_OSVW_STATUS		0xc0010141
+#define MSR_LS_CFG		0xc0011020
+#define MSR_FP_CFG		0xc0011028
+#define MSR_DE_CFG		0xc0011029
+
+bool vm_msr_reads_zero(uint32_t msr)
+{
+	/*
+	 * Each is here because a guest touches it without asking CPUID
+	 * first: Linux and kvm-unit-tests' pmu setup clear the four legacy
+	 * counters (they count nothing); Linux reads the microcode level,
+	 * OSVW (length 0: no errata to work around) and sets errata bits in
+	 * the family 17h configuration MSRs (they read back 0); DEBUGCTL and
+	 * the last-branch MSRs back ptrace's block step (no branch records).
+	 */
+	if (msr >= MSR_K7_EVNTSEL0 && msr <= MSR_K7_PERFCTR3)
+		return true;
+	if (msr >= MSR_DEBUGCTL && msr <= MSR_LAST_EXCP_TO_IP)
+		return msr != MSR_DEBUGCTL + 1;		/* 0x1da does not exist */
+	switch (msr) {
+	case MSR_PATCH_LEVEL:
+	case MSR_SYSCFG:
+	case MSR_NB_CFG:
+	case MSR_OSVW_ID_LENGTH:
+	case MSR_OSVW_STATUS:
+	case MSR_LS_CFG:
+	case MSR_FP_CFG:
+	case MSR_DE_CFG:
+		return true;
+	default:
+		return false;
+	}
+}
+
 uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len)
 {
 	if (nrips && c->next_rip)

@@ -51,6 +51,16 @@ bool efer_msr(struct vmcb *c, bool write, uint64_t *val);	/* c->efer */
 bool vm_cr_msr(bool write, uint64_t *val);
 
 /*
+ * An MSR a VM's vcpu.c does not model: true when the platform has it all
+ * the same (it reads 0 and takes any write, nothing of the host shows),
+ * false when it does not, and the access raises #GP as on a CPU without
+ * it: the machine-check MSRs (CPUID hides MCE and MCA), MTRRs (hidden),
+ * the core performance counters (PerfCtrExtCore hidden), and any MSR
+ * nobody listed. docs/vmm.md, "MSRs".
+ */
+bool vm_msr_reads_zero(uint32_t msr);
+
+/*
  * The RIP after the intercepted instruction at c->rip: the CPU's
  * NEXT_RIP when it has NRIP save (CPUID 8000_000Ah EDX bit 3) and stored
  * one, else c->rip + len, the length of the instruction the handler
