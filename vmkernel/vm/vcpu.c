@@ -6,7 +6,7 @@
  *
  * Intercepts: physical INTR and NMI (arch/x86/intr.h: the vmkernel takes
  * them; the run returns when the COS got one), VINTR (interrupt window),
- * CPUID, HLT, all port I/O, all MSRs, SHUTDOWN, the SVM instructions and
+ * CPUID, HLT, all port I/O, all MSRs, MOV to CR4, SHUTDOWN, the SVM instructions and
  * MONITOR/MWAIT (#UD), and nested page faults (everything that is not RAM).
  */
 #include "vmkernel/vm/vm.h"
@@ -119,6 +119,7 @@ static void vmcb_init(struct vm_vcpu *v)
 
 	memset(c, 0, sizeof(*c));
 	memset(&v->nmi, 0, sizeof(v->nmi));
+	c->intercept_cr = INTERCEPT_CR4_WRITE;
 	c->intercept3 = INTERCEPT_CPUID |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
@@ -347,6 +348,63 @@ static void handle_ioio(struct vm_vcpu *v)
 	c->rip = c->exit_info2;		/* the next RIP, §15.10.2 */
 }
 
+/* ---- MOV to CR4 ---- */
+
+/* GPR n of the ModRM encoding (0 EAX .. 7 EDI). */
+static uint32_t vcpu_gpr(const struct vm_vcpu *v, unsigned int n)
+{
+	const struct vmcb *c = v->svm.vmcb;
+	const uint32_t gpr[8] = {
+		(uint32_t)c->rax, v->svm.ecx, v->svm.edx, v->svm.ebx,
+		(uint32_t)c->rsp, v->svm.ebp, v->svm.esi, v->svm.edi,
+	};
+
+	return gpr[n & 7];
+}
+
+/*
+ * CR4 as the guest's CPUID allows (cr4_reserved_bits): a bit the vCPU
+ * does not have raises #GP as on hardware, where letting it through
+ * would make the next VMRUN refuse the state (kvm-unit-tests' la57).
+ */
+static void handle_cr4_write(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	const struct cpuid_policy p = {
+		.vm = true, .vcpus = v->vm->cfg.vcpus, .apic_id = v->index,
+	};
+	struct mmio_ctx m = { .v = v };
+	struct cpuid_regs l1, l7 = { 0, 0, 0, 0 };
+	unsigned int cr, gpr, len, n;
+	uint8_t b[15];
+	uint32_t val;
+
+	n = mmio_fetch(&m, (uint32_t)(c->cs.base + c->rip), b, sizeof(b));
+	if (!mov_to_cr_decode(b, n, &cr, &gpr, &len) || cr != 4) {
+		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: MOV to CR4 at rip %x not decoded (%u bytes %02x %02x %02x)",
+			       v->index, (uint32_t)c->rip, n, b[0], b[1], b[2]);
+		return;
+	}
+	cpuid_count(0, 0, &l1);
+	if (l1.eax >= 7)
+		cpuid_count(7, 0, &l7);
+	cpuid_count(1, 0, &l1);
+	cpuid_policy_apply(&p, 1, c->cr4, &l1);
+	cpuid_policy_apply(&p, 7, c->cr4, &l7);
+	val = vcpu_gpr(v, gpr);
+	if (val & cr4_reserved_bits(&l1, &l7, c->efer & EFER_LMA)) {
+		svm_inject_exception(c, X86_GP, true, 0);
+		return;
+	}
+	/* MOV to CR4 flushes the TLB when paging bits change (SDM vol. 3A
+	 * §4.10.4.1); the VMCB write alone does not. */
+	if (val != (uint32_t)c->cr4)
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;
+	c->cr4 = val;
+	svm_skip_insn(&v->svm, len);
+}
+
 /* ---- CPUID and MSRs ---- */
 
 static void handle_cpuid(struct vm_vcpu *v)
@@ -544,6 +602,10 @@ static void handle_exit(struct vm_vcpu *v)
 	case SVM_EXIT_MSR:
 		count_exit(vm, VMK_VM_EXIT_MSR);
 		handle_msr(v);
+		return;
+	case SVM_EXIT_WRITE_CR4:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		handle_cr4_write(v);
 		return;
 	case SVM_EXIT_CPUID:
 		count_exit(vm, VMK_VM_EXIT_CPUID);

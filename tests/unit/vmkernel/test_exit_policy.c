@@ -158,6 +158,61 @@ START_TEST(test_msrs_guests_touch_unasked_read_zero)
 }
 END_TEST
 
+/* CPUID 1 and 7 of QEMU's EPYC model: SMEP, SMAP, FSGSBASE, XSAVE, no LA57. */
+static const struct cpuid_regs epyc1 = { 0, 0, 0x7ed8320b & ~(1u << 5), 0x178bfbff };
+static const struct cpuid_regs epyc7 = { 0, 0x209c01a9, 0, 0 };
+
+START_TEST(test_cr4_bits_the_vcpu_lacks_are_reserved)
+{
+	uint32_t rsv = cr4_reserved_bits(&epyc1, &epyc7, false);
+	struct cpuid_regs la57 = epyc7, pcid = epyc1;
+
+	ck_assert(rsv & (1u << 12));		/* LA57: la57.flat expects #GP */
+	ck_assert(rsv & (1u << 13));		/* VMXE: VMX hidden */
+	ck_assert(rsv & (1u << 15));		/* no architecture has it */
+	ck_assert(rsv & (1u << 17));		/* PCIDE outside long mode */
+	ck_assert(rsv & (1u << 22));		/* PKE: no PKU */
+	ck_assert(rsv & 0xfe000000u);		/* above PKS */
+	ck_assert(!(rsv & 0x7ff));		/* VME .. OSXMMEXCPT, PGE among them */
+	ck_assert(!(rsv & (1u << 16)));		/* FSGSBASE */
+	ck_assert(!(rsv & (1u << 18)));		/* OSXSAVE */
+	ck_assert(!(rsv & (1u << 20)));		/* SMEP */
+	ck_assert(!(rsv & (1u << 21)));		/* SMAP: smap.flat sets it */
+	la57.ecx |= 1u << 16;
+	ck_assert(!(cr4_reserved_bits(&epyc1, &la57, false) & (1u << 12)));
+	pcid.ecx |= 1u << 17;
+	ck_assert(cr4_reserved_bits(&pcid, &epyc7, false) & (1u << 17));
+	ck_assert(!(cr4_reserved_bits(&pcid, &epyc7, true) & (1u << 17)));
+}
+END_TEST
+
+START_TEST(test_mov_to_cr4_decodes_register_and_length)
+{
+	static const uint8_t eax[] = { 0x0f, 0x22, 0xe0 };
+	static const uint8_t ebx_prefixed[] = { 0x66, 0x2e, 0x0f, 0x22, 0xe3 };
+	static const uint8_t edi_mod0[] = { 0x0f, 0x22, 0x27 };
+	static const uint8_t mov_from_cr[] = { 0x0f, 0x20, 0xe0 };
+	static const uint8_t prefixes[16] = { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+					      0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+					      0x66, 0x0f, 0x22, 0xe0 };
+	unsigned int cr, gpr, len;
+
+	ck_assert(mov_to_cr_decode(eax, sizeof(eax), &cr, &gpr, &len));
+	ck_assert_uint_eq(cr, 4);
+	ck_assert_uint_eq(gpr, 0);
+	ck_assert_uint_eq(len, 3);
+	ck_assert(mov_to_cr_decode(ebx_prefixed, sizeof(ebx_prefixed), &cr, &gpr, &len));
+	ck_assert_uint_eq(gpr, 3);
+	ck_assert_uint_eq(len, 5);
+	ck_assert(mov_to_cr_decode(edi_mod0, sizeof(edi_mod0), &cr, &gpr, &len));
+	ck_assert_uint_eq(cr, 4);
+	ck_assert_uint_eq(gpr, 7);
+	ck_assert(!mov_to_cr_decode(mov_from_cr, sizeof(mov_from_cr), &cr, &gpr, &len));
+	ck_assert(!mov_to_cr_decode(eax, 2, &cr, &gpr, &len));	/* fetch cut short */
+	ck_assert(!mov_to_cr_decode(prefixes, sizeof(prefixes), &cr, &gpr, &len));	/* > 15 bytes */
+}
+END_TEST
+
 START_TEST(test_next_rip_from_nrips_or_the_decoder)
 {
 	struct vmcb c;
@@ -355,6 +410,8 @@ int main(void)
 	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
 	tcase_add_test(tc, test_msrs_the_platform_lacks_raise_gp);
 	tcase_add_test(tc, test_msrs_guests_touch_unasked_read_zero);
+	tcase_add_test(tc, test_cr4_bits_the_vcpu_lacks_are_reserved);
+	tcase_add_test(tc, test_mov_to_cr4_decodes_register_and_length);
 	tcase_add_test(tc, test_next_rip_from_nrips_or_the_decoder);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);

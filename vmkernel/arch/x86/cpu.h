@@ -13,6 +13,7 @@
 #define MSR_VM_CR		0xc0010114	/* §15.30.1 */
 #define MSR_VM_HSAVE_PA		0xc0010117	/* §15.30.4 */
 
+#define EFER_LMA		(1ull << 10)	/* §3.1.7: long mode active */
 #define EFER_SVME		(1ull << 12)	/* §3.1.7 */
 #define VM_CR_LOCK		(1u << 3)	/* §15.30.1 */
 #define VM_CR_SVMDIS		(1u << 4)

@@ -158,6 +158,99 @@ bool vm_msr_reads_zero(uint32_t msr)
 	}
 }
 
+/* CR4 bits (SDM vol. 3A §2.5) and the CPUID bits that allow them. */
+#define CR4_ALWAYS		0x7ffu	/* VME .. OSXMMEXCPT: every x86-64 CPU */
+#define CR4_UMIP		(1u << 11)
+#define CR4_LA57		(1u << 12)
+#define CR4_VMXE		(1u << 13)
+#define CR4_SMXE		(1u << 14)
+#define CR4_FSGSBASE		(1u << 16)
+#define CR4_PCIDE		(1u << 17)
+#define CR4_OSXSAVE		(1u << 18)
+#define CR4_KL			(1u << 19)
+#define CR4_SMEP		(1u << 20)
+#define CR4_SMAP		(1u << 21)
+#define CR4_PKE			(1u << 22)
+#define CR4_CET			(1u << 23)
+#define CR4_PKS			(1u << 24)
+#define CPUID_1_ECX_SMX		(1u << 6)
+#define CPUID_1_ECX_PCID	(1u << 17)
+#define CPUID_1_ECX_XSAVE	(1u << 26)
+#define CPUID_7_EBX_FSGSBASE	(1u << 0)
+#define CPUID_7_EBX_SMEP	(1u << 7)
+#define CPUID_7_EBX_SMAP	(1u << 20)
+#define CPUID_7_ECX_UMIP	(1u << 2)
+#define CPUID_7_ECX_PKU		(1u << 3)
+#define CPUID_7_ECX_CET_SS	(1u << 7)
+#define CPUID_7_ECX_LA57	(1u << 16)
+#define CPUID_7_ECX_KL		(1u << 23)
+#define CPUID_7_ECX_PKS		(1u << 31)
+
+uint32_t cr4_reserved_bits(const struct cpuid_regs *leaf1,
+			   const struct cpuid_regs *leaf7, bool lma)
+{
+	static const struct {
+		uint8_t leaf;		/* 1 or 7 */
+		bool ebx;		/* else ECX */
+		uint32_t cpuid, cr4;
+	} feature[] = {
+		{ 1, false, CPUID_1_ECX_VMX, CR4_VMXE },
+		{ 1, false, CPUID_1_ECX_SMX, CR4_SMXE },
+		{ 1, false, CPUID_1_ECX_XSAVE, CR4_OSXSAVE },
+		{ 7, true, CPUID_7_EBX_FSGSBASE, CR4_FSGSBASE },
+		{ 7, true, CPUID_7_EBX_SMEP, CR4_SMEP },
+		{ 7, true, CPUID_7_EBX_SMAP, CR4_SMAP },
+		{ 7, false, CPUID_7_ECX_UMIP, CR4_UMIP },
+		{ 7, false, CPUID_7_ECX_PKU, CR4_PKE },
+		{ 7, false, CPUID_7_ECX_CET_SS, CR4_CET },
+		{ 7, false, CPUID_7_ECX_LA57, CR4_LA57 },
+		{ 7, false, CPUID_7_ECX_KL, CR4_KL },
+		{ 7, false, CPUID_7_ECX_PKS, CR4_PKS },
+	};
+	uint32_t valid = CR4_ALWAYS, i;
+
+	for (i = 0; i < ARRAY_SIZE(feature); i++) {
+		const struct cpuid_regs *r = feature[i].leaf == 1 ? leaf1 : leaf7;
+
+		if ((feature[i].ebx ? r->ebx : r->ecx) & feature[i].cpuid)
+			valid |= feature[i].cr4;
+	}
+	/* PCIDE=1 outside IA-32e mode is #GP (SDM vol. 2B, MOV CR). */
+	if (lma && (leaf1->ecx & CPUID_1_ECX_PCID))
+		valid |= CR4_PCIDE;
+	return ~valid;
+}
+
+/* Legacy prefixes (SDM vol. 2A §2.1.1); REX exists only in 64-bit mode. */
+static bool legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define X86_INSN_MAX		15	/* SDM vol. 2A §2.3.11 */
+
+bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
+		      unsigned int *gpr, unsigned int *len)
+{
+	unsigned int i = 0;
+
+	while (i < n && i < X86_INSN_MAX && legacy_prefix(b[i]))
+		i++;
+	/* 0F 22 /r: ModRM.mod is ignored, rm is a register (SDM MOV CR). */
+	if (i + 3 > n || i + 3 > X86_INSN_MAX || b[i] != 0x0f || b[i + 1] != 0x22)
+		return false;
+	*cr = (b[i + 2] >> 3) & 7;
+	*gpr = b[i + 2] & 7;
+	*len = i + 3;
+	return true;
+}
+
 uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len)
 {
 	if (nrips && c->next_rip)

@@ -61,6 +61,26 @@ bool vm_cr_msr(bool write, uint64_t *val);
 bool vm_msr_reads_zero(uint32_t msr);
 
 /*
+ * CR4 bits a MOV to CR4 may not set (SDM vol. 3A §2.5, APM vol. 2 §3.1.3):
+ * #GP(0) when the new value has one. leaf1 and leaf7 are CPUID leaves 1
+ * and 7 (subleaf 0) as the world sees them, lma is EFER.LMA: a bit
+ * whose feature CPUID does not show is reserved, as on a CPU without it
+ * (LA57 on an EPYC model: VMRUN would refuse the state otherwise), VMXE
+ * always for VMs (CPUID hides VMX), PCIDE outside long mode, and the bits
+ * no architecture defines.
+ */
+uint32_t cr4_reserved_bits(const struct cpuid_regs *leaf1,
+			   const struct cpuid_regs *leaf7, bool lma);
+
+/*
+ * MOV to CRn from a register (0F 22 /r, legacy prefixes before it) in
+ * the first n bytes of b: the CR number, the GPR (0 EAX .. 7 EDI) and
+ * the instruction's length. false: not that instruction.
+ */
+bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
+		      unsigned int *gpr, unsigned int *len);
+
+/*
  * The RIP after the intercepted instruction at c->rip: the CPU's
  * NEXT_RIP when it has NRIP save (CPUID 8000_000Ah EDX bit 3) and stored
  * one, else c->rip + len, the length of the instruction the handler

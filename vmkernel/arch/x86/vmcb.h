@@ -5,6 +5,8 @@
 
 #include "vmkernel/platform.h"
 
+/* CR intercepts (offset 0x00): writes are bits 16-31, table B-1. */
+#define INTERCEPT_CR4_WRITE	(1u << (16 + 4))
 /* Intercept word 3 (offset 0x0c), APM vol. 2 table B-1. */
 #define INTERCEPT_INTR		(1u << 0)
 #define INTERCEPT_NMI		(1u << 1)
@@ -29,6 +31,7 @@
 #define INTERCEPT_XSETBV	(1u << 13)
 
 /* Exit codes, APM vol. 2 appendix C. */
+#define SVM_EXIT_WRITE_CR4	0x014		/* MOV to CR4 intercepted */
 #define SVM_EXIT_EXCP_DB	0x041		/* exception 1 intercepted */
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
