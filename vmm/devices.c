@@ -113,17 +113,19 @@ uint32_t vdev_pio_read(struct vm_devices *vm, uint16_t port, unsigned int size)
 	       size_mask(size);
 }
 
-void vdev_pio_write(struct vm_devices *vm, uint16_t port, unsigned int size,
+bool vdev_pio_write(struct vm_devices *vm, uint16_t port, unsigned int size,
 		    uint32_t val)
 {
 	const struct vdev_range *r;
 
 	if (!size_ok(size))
-		return;
+		return false;
 	r = find_range(vm->pio, vm->nr_pio, port, size);
-	if (r)
-		r->ops->write(r->dev, port - (uint32_t)r->base, size,
-			      val & size_mask(size));
+	if (!r)
+		return false;
+	r->ops->write(r->dev, port - (uint32_t)r->base, size,
+		      val & size_mask(size));
+	return true;
 }
 
 bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
@@ -131,6 +133,7 @@ bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 {
 	const struct vdev_range *r;
 
+	*val = size_ok(size) ? size_mask(size) : VDEV_FLOATING_BUS;
 	if (!size_ok(size) || vcpu >= vm->cfg.nr_vcpus)
 		return false;
 	if (lapic_decodes(&vm->lapic[vcpu], gpa)) {

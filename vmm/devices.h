@@ -131,14 +131,19 @@ enum vdev_result vdev_register_mmio(struct vm_devices *vm, uint64_t base,
 				    uint32_t len, const struct vdev_io_ops *ops,
 				    void *dev);
 
-/* Port I/O of size 1, 2 or 4 (others read as floating bus, write nothing). */
+/*
+ * Port I/O of size 1, 2 or 4 (others read as floating bus, write nothing).
+ * Unassigned ports read all ones; a write returns false when no device
+ * took it (dropped: the caller counts it).
+ */
 uint32_t vdev_pio_read(struct vm_devices *vm, uint16_t port, unsigned int size);
-void vdev_pio_write(struct vm_devices *vm, uint16_t port, unsigned int size,
+bool vdev_pio_write(struct vm_devices *vm, uint16_t port, unsigned int size,
 		    uint32_t val);
 
 /*
- * MMIO from vCPU vcpu (the LAPIC page is per vCPU). false: no device there,
- * the exit handler decides (RAM, or stop the VM).
+ * MMIO from vCPU vcpu (the LAPIC page is per vCPU). false: no device
+ * there (a read has all ones in *val, as the PC's floating bus gives), the
+ * exit handler decides (RAM, or an unassigned access it counts).
  */
 bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 		    unsigned int size, uint32_t *val);

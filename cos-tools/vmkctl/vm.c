@@ -714,6 +714,8 @@ static void print_vm_info(const struct vmk_vm_info *in)
 		printf(" %s=%llu", exit_kind_names[k], (unsigned long long)in->exits[k]);
 	printf("\n");
 	printf("console-dropped: %llu\n", (unsigned long long)in->console_dropped);
+	printf("unassigned-mmio: %llu\n", (unsigned long long)in->unassigned_mmio);
+	printf("unassigned-io-writes: %llu\n", (unsigned long long)in->unassigned_io_writes);
 }
 
 static int cmd_vm_info(int argc, char **argv)

@@ -111,6 +111,10 @@ struct vmk_vm_info {
 	uint64_t exits_total;
 	uint64_t console_dropped;	/* COM1 bytes lost: nobody read them */
 	uint64_t mem_pages;		/* 4 KiB pages held now (RAM + tables) */
+	uint64_t unassigned_mmio;	/* guest-physical accesses with no RAM
+					   or device (reads all ones, writes
+					   dropped), since created */
+	uint64_t unassigned_io_writes;	/* port writes no device took */
 	char reason[VMK_VM_MSG_LEN];	/* why it stopped last, or "" */
 };
 

@@ -229,9 +229,29 @@ static bool gva_to_gpa(struct vm_vcpu *v, uint32_t lin, uint64_t *gpa)
 
 /* ---- MMIO: nested page faults outside RAM ---- */
 
+#define UNASSIGNED_LOG_FIRST	8	/* then at each power of two */
+
+/*
+ * A guest-physical access or port write nothing backs: reads give all
+ * ones and writes are dropped, as on a PC (docs/vmm.md). Counted per VM
+ * for `vmkctl vm info`; logged rate-limited, a guest probing in a loop
+ * fills no log.
+ */
+static void count_unassigned(struct vm_vcpu *v, uint64_t *count,
+			     const char *access, const char *space,
+			     uint64_t addr, unsigned int size)
+{
+	uint64_t n = ++*count;
+
+	if (n <= UNASSIGNED_LOG_FIRST || !(n & (n - 1)))
+		log_info("vm %u vcpu %u: %s %s %llx (%u bytes) unassigned at rip %x (%llu so far)",
+			 v->vm->id, v->index, access, space,
+			 (unsigned long long)addr, size,
+			 (uint32_t)v->svm.vmcb->rip, (unsigned long long)n);
+}
+
 struct mmio_ctx {
 	struct vm_vcpu *v;
-	uint64_t bad_gpa;
 };
 
 static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
@@ -258,10 +278,10 @@ static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val)
 	*val = 0;
 	if (gpa_read(m->v->vm, gpa, val, size))
 		return true;
-	if (vdev_mmio_read(&m->v->vm->dev, m->v->index, gpa, size, val))
-		return true;
-	m->bad_gpa = gpa;
-	return false;
+	if (!vdev_mmio_read(&m->v->vm->dev, m->v->index, gpa, size, val))
+		count_unassigned(m->v, &m->v->vm->unassigned_mmio,
+				 "read (all ones) of", "gpa", gpa, size);
+	return true;
 }
 
 static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
@@ -277,10 +297,10 @@ static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
 		memcpy(p, &val, size);
 		return true;
 	}
-	if (vdev_mmio_write(&m->v->vm->dev, m->v->index, gpa, size, val))
-		return true;
-	m->bad_gpa = gpa;
-	return false;
+	if (!vdev_mmio_write(&m->v->vm->dev, m->v->index, gpa, size, val))
+		count_unassigned(m->v, &m->v->vm->unassigned_mmio,
+				 "write (dropped) to", "gpa", gpa, size);
+	return true;
 }
 
 static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
@@ -288,7 +308,7 @@ static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
 static void handle_npf(struct vm_vcpu *v)
 {
 	struct vmcb *c = v->svm.vmcb;
-	struct mmio_ctx m = { .v = v, .bad_gpa = c->exit_info2 };
+	struct mmio_ctx m = { .v = v };
 	struct insn_cpu cpu = {
 		.gpr = { (uint32_t)c->rax, v->svm.ecx, v->svm.edx, v->svm.ebx,
 			 (uint32_t)c->rsp, v->svm.ebp, v->svm.esi, v->svm.edi },
@@ -304,8 +324,8 @@ static void handle_npf(struct vm_vcpu *v)
 
 	if (st != INSN_OK) {
 		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
-			       "vcpu %u: access to gpa %llx outside RAM and devices at rip %x (%s, %u bytes %02x %02x %02x)",
-			       v->index, (unsigned long long)m.bad_gpa,
+			       "vcpu %u: MMIO access to gpa %llx at rip %x not emulated (%s, %u bytes %02x %02x %02x)",
+			       v->index, (unsigned long long)c->exit_info2,
 			       (uint32_t)c->rip, insn_status_str(st), insn.len,
 			       insn.bytes[0], insn.bytes[1], insn.bytes[2]);
 		return;
@@ -343,7 +363,9 @@ static void handle_ioio(struct vm_vcpu *v)
 
 		c->rax = ((uint32_t)c->rax & ~mask) | (val & mask);
 	} else {
-		vdev_pio_write(&v->vm->dev, port, size, (uint32_t)c->rax & mask);
+		if (!vdev_pio_write(&v->vm->dev, port, size, (uint32_t)c->rax & mask))
+			count_unassigned(v, &v->vm->unassigned_io_writes,
+					 "write (dropped) to", "port", port, size);
 	}
 	c->rip = c->exit_info2;		/* the next RIP, §15.10.2 */
 }

@@ -104,6 +104,8 @@ struct vm {
 	uint64_t cpu_time_tsc;
 	uint64_t exits[VMK_VM_EXIT_KINDS];
 	uint64_t exits_total;
+	uint64_t unassigned_mmio;	/* accesses with no RAM or device */
+	uint64_t unassigned_io_writes;	/* port writes no device took */
 };
 
 /* Global init (CPU 0): the permission maps every VM shares. */

@@ -208,6 +208,8 @@ static vmk_status_t hc_info(struct hc_call *c)
 		info.uptime_us = vmk_time_us() - vm->power_on_us;
 	memcpy(info.exits, vm->exits, sizeof(info.exits));
 	info.exits_total = vm->exits_total;
+	info.unassigned_mmio = vm->unassigned_mmio;
+	info.unassigned_io_writes = vm->unassigned_io_writes;
 	if (vm->power_ons)
 		info.console_dropped = vm->dev.uart[0].tx_dropped;
 	info.mem_pages = vm->nchunks * POOL_PAGES_PER_CHUNK + vm->npt_ntables;

@@ -63,8 +63,8 @@ void guest_main(uint32_t magic, const void *mbi)
 		poke(LAPIC_BASE + a, &seed);
 	serial_init();
 	region_done("LAPIC");
-	/* Then the holes: the first write the platform does not back may end
-	 * the VM (vmk: state error with the address). */
+	/* Then the holes: nothing backs them; as on a PC, reads give all
+	 * ones and writes vanish (vmk counts them: unassigned-mmio). */
 	for (a = IOAPIC_IOWIN + 0x10; a < PAGE; a += 4)
 		poke(IOAPIC_BASE + a, &seed);
 	region_done("rest of the IOAPIC page");

@@ -14,8 +14,33 @@ START_TEST(test_unclaimed_ports_read_all_ones_and_ignore_writes)
 	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 1), 0xff);
 	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 2), 0xffff);
 	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 4), 0xffffffff);
-	vdev_pio_write(vm, 0x1234, 4, 0);
+	ck_assert(!vdev_pio_write(vm, 0x1234, 4, 0));	/* dropped: the caller counts */
 	ck_assert_uint_eq(vdev_pio_read(vm, 0x1234, 4), 0xffffffff);
+	ck_assert(vdev_pio_write(vm, 0x3ff, 1, 0x5a));	/* COM1 scratch took it */
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_unassigned_memory_reads_all_ones_and_drops_writes)
+{
+	/* 0xfed00000: the HPET's place on a PC, nothing here; size 8 and
+	 * vCPU 1 of a 1-vCPU VM are not decoded either. */
+	static const struct { unsigned int vcpu; uint64_t gpa; unsigned int size; uint32_t ones; } probe[] = {
+		{ 0, 0xfed00000ull, 1, 0xff }, { 0, 0xfed00000ull, 2, 0xffff },
+		{ 0, 0xfed00000ull, 4, 0xffffffff }, { 0, IOAPIC_BASE, 8, 0xffffffff },
+		{ 1, IOAPIC_BASE, 4, 0xffffffff },
+	};
+	struct vm_devices *vm = test_vm(1);
+	unsigned int i;
+	uint32_t v;
+
+	for (i = 0; i < VMM_ARRAY_SIZE(probe); i++) {
+		ck_assert(!vdev_mmio_write(vm, probe[i].vcpu, probe[i].gpa, probe[i].size, 0));
+		v = 0;
+		ck_assert(!vdev_mmio_read(vm, probe[i].vcpu, probe[i].gpa, probe[i].size, &v));
+		ck_assert_uint_eq(v, probe[i].ones);
+	}
 	ck_assert_int_eq(vm->status, VDEV_RUNNING);
 	free(vm);
 }
@@ -374,6 +399,7 @@ int main(void)
 	TCase *tc = tcase_create("vdev_core");
 
 	tcase_add_test(tc, test_unclaimed_ports_read_all_ones_and_ignore_writes);
+	tcase_add_test(tc, test_unassigned_memory_reads_all_ones_and_drops_writes);
 	tcase_add_test(tc, test_bad_access_sizes_are_ignored);
 	tcase_add_test(tc, test_an_access_straddling_a_range_end_is_not_decoded);
 	tcase_add_test(tc, test_register_refuses_overlap_and_full_table);
