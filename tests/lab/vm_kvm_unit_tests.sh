@@ -37,8 +37,7 @@ vmexit_cr0_wp vmexit_cr4_pge smap eventinj realmode setjmp sieve tsc
 taskswitch umip la57"
 BARE_FAIL="vmexit_vmcall hypercall emulator msr s3 taskswitch2"
 # Bare-TCG passes that do not pass in vmk yet: "name: reason", one a line.
-KNOWN="realmode: hangs in 'sti inhibit': it raises IRQ 11 through QEMU's pc-testdev (ports 0x2000+n), which vmk does not have, into the PIC as SeaBIOS leaves it (no firmware here)
-la57: VMRUN refuses the vCPU state at the MOV to CR4 that sets LA57, which EPYC lacks (bare TCG raises #GP there); likely QEMU's nested SVM lets the reserved bit into the VMCB since vmk does not intercept CR4 writes"
+KNOWN="realmode: hangs in 'sti inhibit': it raises IRQ 11 through QEMU's pc-testdev (ports 0x2000+n), which vmk does not have, into the PIC as SeaBIOS leaves it (no firmware here)"
 
 if [ ! -f "$CFG" ]; then
 	note "SKIP: no kvm-unit-tests in this lab (../shared/kvm-unit-tests/x86 absent on the host when ci/guest-image staged the guests)"
