@@ -5,6 +5,8 @@
  * followed by its symbol table and the boot page tables.
  */
 #include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/sched.h>
 #include <linux/mm.h>
 #include <linux/io.h>
 #include "vmkload.h"
@@ -65,12 +67,23 @@ int vmk_memory_take(struct vmk_memory *m, unsigned int nchunks)
 	return 0;
 }
 
+/*
+ * Everything goes back to Linux zeroed: the chunks held VMs' RAM, their
+ * page tables, console bytes in the vmkernel's log and buffers, and Linux
+ * hands freed pages to its own allocations without clearing them (issue 9,
+ * item 7). The pages are the vmkernel's until every CPU is back, so this
+ * runs after the give-back; clear_highpage maps highmem pages one by one.
+ */
 void vmk_memory_return(struct vmk_memory *m)
 {
-	unsigned int i;
+	unsigned int i, j;
 
-	for (i = 0; i < m->nchunks; i++)
+	for (i = 0; i < m->nchunks; i++) {
+		for (j = 0; j < (1u << CHUNK_ORDER); j++)
+			clear_highpage(m->chunk[i] + j);
 		__free_pages(m->chunk[i], CHUNK_ORDER);
+		cond_resched();
+	}
 	m->nchunks = 0;
 }
 
