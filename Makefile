@@ -21,7 +21,8 @@ else
 KDIR ?= $(shell $(TOP)/ci/cos-kernel)
 endif
 KMOD_DIR := $(BUILD)/kmod-$(KFLAVOR)
-KMOD_SRC := Kbuild include loader-module vmkernel tests/kunit tests/lab/modules
+KMOD_SRC := Kbuild include loader-module vmkernel tests/kunit tests/lab/modules \
+	tests/guest/ram_residue/residue_marker.h
 # build products inside the copy survive the sync (incremental builds)
 KMOD_KEEP := $(foreach p,*.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .*.d,--exclude="$(p)")
 export TOP BUILD
