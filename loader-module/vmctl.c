@@ -163,6 +163,9 @@ static long ioc_vm_op(void __user *arg)
 	case VMK_VM_OP_RESET:
 		ret = vm_call(VMK_HC_VM_RESET, o->id, 0, 0, o->msg, NULL);
 		break;
+	case VMK_VM_OP_DUMP:
+		ret = vm_call(VMK_HC_VM_DUMP, o->id, 0, 0, o->msg, NULL);
+		break;
 	case VMK_VM_OP_DESTROY:
 		ret = vm_call(VMK_HC_VM_DESTROY, o->id, 0, 0, o->msg, NULL);
 		if (!ret)

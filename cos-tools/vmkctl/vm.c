@@ -674,7 +674,9 @@ static int cmd_vm_power(int argc, char **argv, uint32_t op, const char *verb)
 		fprintf(stderr, "vmkctl: vm reset %s: it is not running (vmkctl vm start)\n", argv[1]);
 		goto out;
 	}
-	printf("%s: %s\n", argv[1], op == VMK_VM_OP_RESET ? "reset" : "killed (powered off)");
+	printf("%s: %s\n", argv[1], op == VMK_VM_OP_RESET ? "reset" :
+	       op == VMK_VM_OP_DUMP ? "state written to the vmkernel log (vmkctl log)" :
+	       "killed (powered off)");
 	ret = 0;
 out:
 	close(fd);
@@ -737,6 +739,7 @@ static int cmd_vm_info(int argc, char **argv)
 
 static int cmd_vm_kill(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_KILL, "kill"); }
 static int cmd_vm_reset(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_RESET, "reset"); }
+static int cmd_vm_dump(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_DUMP, "dump"); }
 
 static const struct vm_verb {
 	const char *name;
@@ -751,6 +754,7 @@ static const struct vm_verb {
 	{ "kill", cmd_vm_kill, "NAME: power off at once" },
 	{ "reset", cmd_vm_reset, "NAME: hard reset, the guest boots again" },
 	{ "info", cmd_vm_info, "NAME: state, reason, vCPUs, memory, CPU time, exits" },
+	{ "dump", cmd_vm_dump, "NAME: vCPU registers and interrupt state into vmkctl log" },
 	{ "console", cmd_vm_console, "NAME [--send T] [--expect T] [--timeout S]: COM1 (detach: Ctrl-])" },
 };
 

@@ -79,9 +79,14 @@
 #define VMK_HC_VM_CONSOLE_READ	15
 /* EBX = id, ECX = gpa of bytes, EDX = count: typed into COM1. EBX <- taken. */
 #define VMK_HC_VM_CONSOLE_WRITE	16
+/*
+ * EBX = id: each vCPU's registers, pending events and LAPIC, and the PICs,
+ * into the vmkernel log (a running VM is not stopped for it). Number 17
+ * was VMK_HC_VM_RUN until ABI version 4.
+ */
+#define VMK_HC_VM_DUMP		17
 #define VMK_HC_VM_FIRST		VMK_HC_VM_CREATE
-#define VMK_HC_VM_LAST		VMK_HC_VM_CONSOLE_WRITE
-/* 17: retired (VMK_HC_VM_RUN, removed in ABI version 4). */
+#define VMK_HC_VM_LAST		VMK_HC_VM_DUMP
 /*
  * Debug builds of the boot info only (VMK_NOT_SUPPORTED otherwise):
  * EBX = gpa of struct vmk_sched_test. Creates a spinner test world (EBX <-

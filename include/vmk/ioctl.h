@@ -56,6 +56,7 @@ struct vmk_ioc_vm_load {
 #define VMK_VM_OP_KILL		3	/* VMK_HC_VM_KILL */
 #define VMK_VM_OP_RESET		4	/* VMK_HC_VM_RESET */
 #define VMK_VM_OP_DESTROY	5	/* VMK_HC_VM_DESTROY */
+#define VMK_VM_OP_DUMP		6	/* VMK_HC_VM_DUMP */
 struct vmk_ioc_vm_op {
 	uint32_t id, op;		/* in */
 	char msg[VMK_VM_MSG_LEN];	/* out */

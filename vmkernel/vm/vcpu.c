@@ -738,6 +738,71 @@ void vm_wake_vcpus_locked(struct vm *vm, bool all)
 	}
 }
 
+/* The highest vector set in a 256-bit LAPIC register, or -1. */
+static int top_vector(const uint32_t r[8])
+{
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		if (r[i])
+			return i * 32 + 31 - __builtin_clz(r[i]);
+	return -1;
+}
+
+static const char *const vcpu_state_names[] = {
+	[VCPU_RUNNABLE] = "runnable", [VCPU_HALTED] = "halted",
+	[VCPU_WAIT_SIPI] = "wait-sipi",
+};
+
+/*
+ * One vCPU's state in the vmkernel log (vmkctl vm dump): what a guest
+ * hang seen once in CI needs to be read from its log. A vCPU in the guest
+ * is read without stopping it, so its fields may be of different moments.
+ */
+static void vcpu_dump(const struct vm_vcpu *v, uint64_t now)
+{
+	struct vm *vm = v->vm;
+	const struct vmcb *c = v->svm.vmcb;
+	const struct lapic *a = &vm->dev.lapic[v->index];
+	int64_t next_us = a->timer_next_ns == UINT64_MAX ? -1 :
+			  (int64_t)(a->timer_next_ns - now) / 1000;
+
+	if (!c)
+		return;
+	log_info("vm %u vcpu %u: %s%s cpu %u rip %04x:%08x fl %08x cpl %u rsp %08x",
+		 vm->id, v->index, vcpu_state_names[v->state],
+		 v->in_guest ? " in-guest" : "", v->last_cpu ? v->last_cpu - 1 : 0,
+		 c->cs.sel, (uint32_t)c->rip, (uint32_t)c->rflags, c->cpl,
+		 (uint32_t)c->rsp);
+	log_info("vm %u vcpu %u: cr0 %08x cr3 %08x cr4 %08x efer %x nmi-masked %u",
+		 vm->id, v->index, (uint32_t)c->cr0, (uint32_t)c->cr3,
+		 (uint32_t)c->cr4, (uint32_t)c->efer, v->nmi.masked);
+	log_info("vm %u vcpu %u: int_ctl %08x shadow %u inj %08x exit %x info1 %x intinfo %08x",
+		 vm->id, v->index, (uint32_t)c->int_ctl,
+		 (uint32_t)(c->int_state & INT_STATE_SHADOW), c->event_inj,
+		 c->exit_code, (uint32_t)c->exit_info1, c->exit_int_info);
+	/* lvt[]: CMCI, timer, thermal, perf, LINT0, LINT1, error */
+	log_info("vm %u vcpu %u: apic svr %x tpr %x isr %d irr %d pend %d lint0 %x lvtt %x init %u next %lld us",
+		 vm->id, v->index, a->svr, a->tpr, top_vector(a->isr),
+		 top_vector(a->irr), vdev_intr_pending(&vm->dev, v->index), a->lvt[4], a->lvt[1],
+		 a->timer_initial, (long long)next_us);
+}
+
+void vm_dump_locked(struct vm *vm)
+{
+	const struct pic8259 *p = &vm->dev.pic;
+	uint64_t now = vm_now_ns();
+	uint32_t i;
+
+	log_info("vm %u '%s': dump: active %u reset %u stop %u pic irr %02x/%02x isr %02x/%02x imr %02x/%02x",
+		 vm->id, vm->cfg.name, vm->active, vm->reset_pending,
+		 vm->stop_pending,
+		 p->chip[0].irr, p->chip[1].irr, p->chip[0].isr, p->chip[1].isr,
+		 p->chip[0].imr, p->chip[1].imr);
+	for (i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_dump(&vm->vcpu[i], now);
+}
+
 /* The VM's next virtual timer event on the scheduler's clock (0: none). */
 static uint64_t next_event_at(struct vm *vm)
 {

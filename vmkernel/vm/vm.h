@@ -143,5 +143,7 @@ void vcpu_world_run(struct world *w);
 bool vcpu_has_work(struct vm_vcpu *v);
 /* Wake the blocked vCPU worlds that have work (all: every one). vm->lock held. */
 void vm_wake_vcpus_locked(struct vm *vm, bool all);
+/* Each vCPU's registers, events and LAPIC into the log. vm->lock held. */
+void vm_dump_locked(struct vm *vm);
 
 #endif /* VMKERNEL_VM_VM_H */

@@ -314,6 +314,20 @@ static vmk_status_t hc_stop(struct hc_call *c)
 	return st;
 }
 
+/* Into the log, for a hang's diagnosis; any state but destroyed. */
+static vmk_status_t hc_dump(struct hc_call *c)
+{
+	struct vm *vm = vm_get(c->arg[0]);
+
+	if (!vm)
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	spin_lock(&vm->lock);
+	vm_dump_locked(vm);
+	spin_unlock(&vm->lock);
+	vm_put(vm);
+	return VMK_OK;
+}
+
 typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);
 
 static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
@@ -328,6 +342,7 @@ static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
 	[VMK_HC_VM_LIST - VMK_HC_VM_FIRST] = hc_list,
 	[VMK_HC_VM_CONSOLE_READ - VMK_HC_VM_FIRST] = hc_console_read,
 	[VMK_HC_VM_CONSOLE_WRITE - VMK_HC_VM_FIRST] = hc_console_write,
+	[VMK_HC_VM_DUMP - VMK_HC_VM_FIRST] = hc_dump,
 };
 
 vmk_status_t vm_hypercall(struct hc_call *c)
