@@ -12,7 +12,7 @@
 
 expect "insmod vmkload takes over" vmk_load mem_mb=200
 vm_up linux $VM_GUESTS/linux.vmx
-vm_console_expect "the guest reaches its shell" linux 900 "vmk-guest: shell ready"
+vm_console_expect "the guest reaches its shell" linux 240 "vmk-guest: shell ready"
 vm_console_expect "the shell takes a command" linux 120 "first-$((2*2))" 'echo first-$((2*2))\n'
 
 (sleep 1; printf 'echo inter-$((5*5))\r'; sleep 15; printf '\035') |

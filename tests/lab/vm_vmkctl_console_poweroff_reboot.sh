@@ -20,7 +20,7 @@ expect "vm list shows it off" grep -q "^linux  *off  *2  *128" /tmp/list.txt
 expect "vmkctl vm start powers it on" vmkctl vm start linux
 expect "info says running with 2 vCPUs" test "$(vm_field linux state)/$(vm_field linux vcpus)" = running/2
 
-vm_console_expect "the guest reaches its shell" linux 900 "vmk-guest: shell ready"
+vm_console_expect "the guest reaches its shell" linux 240 "vmk-guest: shell ready"
 vm_console_expect "a typed command runs in the guest" linux 120 "typed-42 on 2 cpus" \
 	'echo typed-$((6*7)) on $(grep -c ^processor /proc/cpuinfo) cpus\n'
 vmkctl vm info linux
@@ -32,7 +32,7 @@ expect "unload refusal names the running VM" grep -q "running: linux" /tmp/unloa
 expect_fail "rmmod vmkload is refused while the VM exists" rmmod vmkload
 expect "dmesg names the VM that holds vmkload" dmesg_has "vm 'linux' (id [0-9]*) created: vmkload stays in use"
 
-vm_console_expect "reboot in the guest restarts the VM" linux 900 "vmk-guest: shell ready" 'reboot\n'
+vm_console_expect "reboot in the guest restarts the VM" linux 240 "vmk-guest: shell ready" 'reboot\n'
 expect "power-ons counts the reboot" test "$(vm_field linux power-ons)" -ge 2
 vm_console_expect "the rebooted guest runs commands" linux 120 "again-$((3*5))" 'echo again-$((3*5))\n'
 
