@@ -738,17 +738,6 @@ void vm_wake_vcpus_locked(struct vm *vm, bool all)
 	}
 }
 
-/* The highest vector set in a 256-bit LAPIC register, or -1. */
-static int top_vector(const uint32_t r[8])
-{
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		if (r[i])
-			return i * 32 + 31 - __builtin_clz(r[i]);
-	return -1;
-}
-
 static const char *const vcpu_state_names[] = {
 	[VCPU_RUNNABLE] = "runnable", [VCPU_HALTED] = "halted",
 	[VCPU_WAIT_SIPI] = "wait-sipi",
@@ -783,8 +772,8 @@ static void vcpu_dump(const struct vm_vcpu *v, uint64_t now)
 		 c->exit_code, (uint32_t)c->exit_info1, c->exit_int_info);
 	/* lvt[]: CMCI, timer, thermal, perf, LINT0, LINT1, error */
 	log_info("vm %u vcpu %u: apic svr %x tpr %x isr %d irr %d pend %d lint0 %x lvtt %x init %u next %lld us",
-		 vm->id, v->index, a->svr, a->tpr, top_vector(a->isr),
-		 top_vector(a->irr), vdev_intr_pending(&vm->dev, v->index), a->lvt[4], a->lvt[1],
+		 vm->id, v->index, a->svr, a->tpr, lapic_highest_vector(a->isr),
+		 lapic_highest_vector(a->irr), vdev_intr_pending(&vm->dev, v->index), a->lvt[4], a->lvt[1],
 		 a->timer_initial, (long long)next_us);
 }
 

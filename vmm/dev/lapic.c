@@ -89,7 +89,7 @@ static void set_vec(uint32_t *bm, unsigned int v, bool on)
 		bm[v >> 5] &= ~(1u << (v & 31));
 }
 
-static int highest_vec(const uint32_t *bm)
+int lapic_highest_vector(const uint32_t bm[8])
 {
 	for (int w = 7; w >= 0; w--)
 		if (bm[w])
@@ -104,7 +104,7 @@ static bool sw_enabled(const struct lapic *a)
 
 static uint32_t ppr(const struct lapic *a)
 {
-	int isrv = highest_vec(a->isr);
+	int isrv = lapic_highest_vector(a->isr);
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
 
 	return (a->tpr & 0xf0) >= isr_class ? a->tpr & 0xff : isr_class;
@@ -112,7 +112,7 @@ static uint32_t ppr(const struct lapic *a)
 
 int lapic_pending_vector(const struct lapic *a)
 {
-	int v = highest_vec(a->irr);
+	int v = lapic_highest_vector(a->irr);
 
 	if (v < 0 || !sw_enabled(a))
 		return -1;
@@ -244,7 +244,7 @@ void lapic_bus_deliver(struct vm_devices *vm, const struct apic_msg *m)
 
 static void eoi(struct lapic *a)
 {
-	int v = highest_vec(a->isr);
+	int v = lapic_highest_vector(a->isr);
 
 	if (v < 0)
 		return;

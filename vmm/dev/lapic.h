@@ -60,6 +60,8 @@ struct apic_msg {
 
 /* Deliver a message to the LAPICs it addresses. */
 void lapic_bus_deliver(struct vm_devices *vm, const struct apic_msg *msg);
+/* The highest vector set in a 256-bit register (IRR, ISR, TMR), or -1. */
+int lapic_highest_vector(const uint32_t bm[8]);
 /* Highest deliverable vector in IRR above PPR, or -1. */
 int lapic_pending_vector(const struct lapic *apic);
 /* The vCPU takes vector: IRR -> ISR. */
