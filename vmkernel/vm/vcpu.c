@@ -58,12 +58,21 @@ static uint32_t vm_msrpm_pa, vm_iopm_pa;
 static uint32_t vm_asids;
 static const struct vm *cpu_last_vm[VMK_MAX_CPUS];
 
+/* A VM's MAXPHYADDR: CPUID 8000_0008h EAX[7:0] passes through, else 36 (SDM vol. 3A §4.1.4). */
+static uint8_t vm_phys_bits;
+
 /* Every MSR and every port exits: a VM sees only what the vmm models. */
 vmk_status_t vcpu_global_init(void)
 {
 	struct cpuid_regs r;
 	vmk_status_t st;
 
+	cpuid_count(0x80000000, 0, &r);
+	vm_phys_bits = 36;
+	if (r.eax >= 0x80000008) {
+		cpuid_count(0x80000008, 0, &r);
+		vm_phys_bits = (uint8_t)r.eax;
+	}
 	cpuid_count(0x8000000a, 0, &r);
 	vm_asids = r.ebx > COS_ASID + 1 ? r.ebx - (COS_ASID + 1) : 1;
 
@@ -215,16 +224,33 @@ static bool walk_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
 	return gpa_read(ctx, gpa, dst, len);
 }
 
-/* Linear -> guest-physical through the guest's page tables. */
-static bool gva_to_gpa(struct vm_vcpu *v, uint32_t lin, uint64_t *gpa)
+/* The guest's MMU sets A/D bits with a locked update (SDM vol. 3A §4.8). */
+static bool walk_cmpxchg(void *ctx, uint64_t gpa, uint32_t old, uint32_t val)
+{
+	uint32_t *p = vm_gpa_ptr(ctx, gpa, sizeof(*p));
+
+	return p && __atomic_compare_exchange_n(p, &old, val, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Linear -> guest-physical through the guest's page tables for one access
+ * at the vCPU's CPL, with the rights the guest's MMU would check.
+ */
+static enum gw_status gva_to_gpa(struct vm_vcpu *v, uint32_t lin,
+				 enum gw_access acc, uint64_t *gpa,
+				 uint32_t *pf_error)
 {
 	const struct vmcb *c = v->svm.vmcb;
 	struct guest_mmu mmu = {
 		.cr0 = (uint32_t)c->cr0, .cr3 = (uint32_t)c->cr3,
-		.cr4 = (uint32_t)c->cr4, .read = walk_read, .ctx = v->vm,
+		.cr4 = (uint32_t)c->cr4, .efer = c->efer,
+		.eflags = (uint32_t)c->rflags, .cpl = c->cpl,
+		.phys_bits = vm_phys_bits,
+		.read = walk_read, .cmpxchg = walk_cmpxchg, .ctx = v->vm,
 	};
 
-	return guest_walk(&mmu, lin, gpa);
+	return guest_walk(&mmu, lin, acc, gpa, pf_error);
 }
 
 /* ---- MMIO: nested page faults outside RAM ---- */
@@ -259,10 +285,11 @@ static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
 {
 	struct mmio_ctx *m = ctx;
 	unsigned int i;
+	uint32_t err;
 	uint64_t gpa;
 
 	for (i = 0; i < len; i++)
-		if (!gva_to_gpa(m->v, lin + i, &gpa) ||
+		if (gva_to_gpa(m->v, lin + i, GW_FETCH, &gpa, &err) != GW_OK ||
 		    !gpa_read(m->v->vm, gpa, &buf[i], 1))
 			break;
 	return i;
@@ -271,9 +298,10 @@ static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
 static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val)
 {
 	struct mmio_ctx *m = ctx;
+	uint32_t err;
 	uint64_t gpa;
 
-	if (!gva_to_gpa(m->v, lin, &gpa))
+	if (gva_to_gpa(m->v, lin, GW_READ, &gpa, &err) != GW_OK)
 		return false;
 	*val = 0;
 	if (gpa_read(m->v->vm, gpa, val, size))
@@ -287,10 +315,11 @@ static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val)
 static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
 {
 	struct mmio_ctx *m = ctx;
+	uint32_t err;
 	uint64_t gpa;
 	void *p;
 
-	if (!gva_to_gpa(m->v, lin, &gpa))
+	if (gva_to_gpa(m->v, lin, GW_WRITE, &gpa, &err) != GW_OK)
 		return false;
 	p = vm_gpa_ptr(m->v->vm, gpa, size);
 	if (p) {
