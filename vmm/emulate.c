@@ -209,10 +209,10 @@ static uint32_t bit_operation(enum insn_bitop op, uint32_t val, uint32_t bit,
 
 static enum insn_status mem_read(const struct insn_ops *ops, void *ctx,
 				 uint32_t linear, unsigned int size,
-				 uint32_t *val)
+				 uint32_t *val, bool for_write)
 {
 	*val = 0;
-	if (!ops->read(ctx, linear, size, val))
+	if (!ops->read(ctx, linear, size, val, for_write))
 		return INSN_ACCESS_FAILED;
 	*val &= size_mask(size);
 	return INSN_OK;
@@ -242,26 +242,25 @@ static enum insn_status execute_rmw(const struct insn *insn,
 {
 	unsigned int size = insn->op_size;
 	uint32_t flags = cpu->eflags, val, res, bit = 0;
-	bool store;
+	bool store = !(insn->kind == INSN_KIND_ALU && insn->subop == INSN_ALU_CMP) &&
+		     !(insn->kind == INSN_KIND_BT && insn->subop == INSN_BIT_BT);
 	enum insn_status st;
 
 	if (insn->kind == INSN_KIND_BT)
 		bit = bit_position(insn, cpu, &offset);
-	st = mem_read(ops, ctx, linear_address(cpu, insn->seg, offset), size, &val);
+	st = mem_read(ops, ctx, linear_address(cpu, insn->seg, offset), size,
+		      &val, store);
 	if (st != INSN_OK)
 		return st;
 	switch (insn->kind) {
 	case INSN_KIND_ALU:
 		res = alu(insn->subop, val, source_operand(insn, cpu), size, &flags);
-		store = insn->subop != INSN_ALU_CMP;
 		break;
 	case INSN_KIND_UNARY:
 		res = unary(insn->subop, val, size, &flags);
-		store = true;
 		break;
 	default: /* INSN_KIND_BT */
 		res = bit_operation(insn->subop, val, bit, &flags);
-		store = insn->subop != INSN_BIT_BT;
 		break;
 	}
 	if (store) {
@@ -300,8 +299,8 @@ static enum insn_status execute_memory(const struct insn *insn,
 	}
 
 	/* the rest read memory first */
-	st = mem_read(ops, ctx, linear,
-		      insn->src_size ? insn->src_size : size, &val);
+	st = mem_read(ops, ctx, linear, insn->src_size ? insn->src_size : size,
+		      &val, insn->kind == INSN_KIND_XCHG);
 	if (st != INSN_OK)
 		return st;
 	switch (insn->kind) {
@@ -349,7 +348,7 @@ static enum insn_status string_element(const struct insn *insn,
 	enum insn_status st;
 
 	if (insn->kind != INSN_KIND_STOS) {
-		st = mem_read(ops, ctx, src, size, &val);
+		st = mem_read(ops, ctx, src, size, &val, false);
 		if (st != INSN_OK)
 			return st;
 	}

@@ -24,6 +24,12 @@
  * REP string instruction that has iterations left, so the guest re-executes
  * it; SDM vol. 2B "REP/REPE/REPZ/REPNE/REPNZ": a REP string instruction is
  * interruptible between iterations).
+ *
+ * On INSN_FETCH_FAILED and INSN_ACCESS_FAILED cpu holds what a fault at
+ * that access leaves on hardware: EIP on the instruction and no register
+ * or flag changed, except that a REP string instruction keeps the
+ * iterations done before the failing one (eCX, eSI, eDI stepped; SDM vol.
+ * 2B REP). The vmm can copy it back and inject the fault.
  */
 #ifndef VMM_INSN_H
 #define VMM_INSN_H
@@ -90,9 +96,14 @@ struct insn_ops {
 	/* Copy up to len bytes of code at linear; returns how many it copied. */
 	unsigned int (*fetch)(void *ctx, uint32_t linear, uint8_t *buf,
 			      unsigned int len);
-	/* Data access of size 1, 2 or 4 bytes; false if it cannot be done. */
+	/*
+	 * Data access of size 1, 2 or 4 bytes; false if it cannot be done.
+	 * for_write: the read of a read-modify-write (ALU, INC/DEC, NOT/NEG,
+	 * BTS/BTR/BTC to memory, XCHG), which the guest's MMU checks as a
+	 * write before anything is read (SDM vol. 3A §4.7: W/R is 1).
+	 */
 	bool (*read)(void *ctx, uint32_t linear, unsigned int size,
-		     uint32_t *val);
+		     uint32_t *val, bool for_write);
 	bool (*write)(void *ctx, uint32_t linear, unsigned int size,
 		      uint32_t val);
 };

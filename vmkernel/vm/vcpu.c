@@ -295,13 +295,15 @@ static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
 	return i;
 }
 
-static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val)
+static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val,
+		      bool for_write)
 {
 	struct mmio_ctx *m = ctx;
 	uint32_t err;
 	uint64_t gpa;
 
-	if (gva_to_gpa(m->v, lin, GW_READ, &gpa, &err) != GW_OK)
+	if (gva_to_gpa(m->v, lin, for_write ? GW_WRITE : GW_READ, &gpa,
+		       &err) != GW_OK)
 		return false;
 	*val = 0;
 	if (gpa_read(m->v->vm, gpa, val, size))

@@ -19,6 +19,7 @@
 
 struct access {
 	bool write;
+	bool for_write;		/* a read that the MMU checks as a write */
 	uint32_t addr;
 	unsigned int size;
 	uint32_t val;
@@ -29,6 +30,7 @@ struct guest {
 	uint8_t mmio[MMIO_SIZE];
 	uint32_t readable_code_end;	/* fetch stops here */
 	bool fail_writes;
+	uint32_t protect_lo, protect_hi;	/* writes fault here, as on a read-only page */
 	unsigned int nlog;
 	struct access log[MAX_LOG];
 	unsigned int naccess;
@@ -58,16 +60,19 @@ static unsigned int fake_fetch(void *ctx, uint32_t linear, uint8_t *buf,
 }
 
 static bool fake_access(uint32_t linear, unsigned int size, uint32_t *val,
-			bool write)
+			bool write, bool for_write)
 {
 	unsigned int i;
 
 	ck_assert(size == 1 || size == 2 || size == 4);
 	for (i = 0; i < size; i++)
-		if (!guest_byte(linear + i))
+		if (!guest_byte(linear + i) ||
+		    ((write || for_write) && linear + i >= g.protect_lo &&
+		     linear + i < g.protect_hi))
 			return false;
 	if (g.nlog < MAX_LOG)
-		g.log[g.nlog++] = (struct access){ write, linear, size, write ? *val : 0 };
+		g.log[g.nlog++] = (struct access){ write, for_write, linear, size,
+						   write ? *val : 0 };
 	g.naccess++;
 	for (i = 0; i < size; i++) {
 		uint8_t *b = guest_byte(linear + i);
@@ -80,11 +85,12 @@ static bool fake_access(uint32_t linear, unsigned int size, uint32_t *val,
 	return true;
 }
 
-static bool fake_read(void *ctx, uint32_t linear, unsigned int size, uint32_t *val)
+static bool fake_read(void *ctx, uint32_t linear, unsigned int size, uint32_t *val,
+		      bool for_write)
 {
 	ck_assert_ptr_eq(ctx, &g);
 	*val = 0;
-	return fake_access(linear, size, val, false);
+	return fake_access(linear, size, val, false, for_write);
 }
 
 static bool fake_write(void *ctx, uint32_t linear, unsigned int size, uint32_t val)
@@ -92,7 +98,7 @@ static bool fake_write(void *ctx, uint32_t linear, unsigned int size, uint32_t v
 	ck_assert_ptr_eq(ctx, &g);
 	if (g.fail_writes)
 		return false;
-	return fake_access(linear, size, &val, true);
+	return fake_access(linear, size, &val, true, false);
 }
 
 static const struct insn_ops ops = {
@@ -410,6 +416,71 @@ START_TEST(test_failed_device_write_changes_no_register)
 }
 END_TEST
 
+START_TEST(test_read_modify_write_reads_are_checked_as_writes)
+{
+	static const struct { const char *code; size_t len; bool for_write; } forms[] = {
+		{ CODE_OF("\x01\x03"), true },		/* add %eax, (%ebx) */
+		{ CODE_OF("\x39\x03"), false },		/* cmp %eax, (%ebx) */
+		{ CODE_OF("\x85\x03"), false },		/* test %eax, (%ebx) */
+		{ CODE_OF("\x8b\x03"), false },		/* mov (%ebx), %eax */
+		{ CODE_OF("\x87\x03"), true },		/* xchg %eax, (%ebx) */
+		{ CODE_OF("\xff\x03"), true },		/* incl (%ebx) */
+		{ CODE_OF("\xf7\x13"), true },		/* notl (%ebx) */
+		{ CODE_OF("\x0f\xa3\x03"), false },	/* bt %eax, (%ebx) */
+		{ CODE_OF("\x0f\xab\x03"), true },	/* bts %eax, (%ebx) */
+		{ CODE_OF("\xa5"), false },		/* movsl: the source only */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		reset(true);
+		put_code(forms[i].code, forms[i].len);
+		cpu.gpr[INSN_EBX] = MMIO_BASE;
+		cpu.gpr[INSN_ESI] = MMIO_BASE;
+		cpu.gpr[INSN_EDI] = 0x8000;
+		ck_assert_int_eq(run(), INSN_OK);
+		ck_assert(!g.log[0].write);
+		ck_assert_msg(g.log[0].for_write == forms[i].for_write, "form %u", i);
+	}
+}
+END_TEST
+
+START_TEST(test_write_protected_rmw_reads_nothing_from_the_device)
+{
+	reset(true);
+	put_code(CODE_OF("\x81\x48\x04\x80\x00\x00\x00"));	/* orl $0x80, 4(%eax) */
+	cpu.gpr[INSN_EAX] = MMIO_BASE;
+	g.protect_lo = MMIO_BASE;
+	g.protect_hi = MMIO_BASE + MMIO_SIZE;
+	ck_assert_int_eq(run(), INSN_ACCESS_FAILED);
+	ck_assert_uint_eq(g.naccess, 0);
+	ck_assert_uint_eq(cpu.eip, CODE);
+}
+END_TEST
+
+START_TEST(test_rep_movs_failing_midway_keeps_the_iterations_done)
+{
+	unsigned int i;
+
+	reset(true);
+	put_code(CODE_OF("\xf3\xa4"));		/* rep movsb */
+	for (i = 0; i < 8; i++)
+		g.mmio[i] = 0x10 + i;
+	cpu.gpr[INSN_ESI] = MMIO_BASE;
+	cpu.gpr[INSN_EDI] = 0x8ffd;		/* the page at 0x9000 is read-only */
+	cpu.gpr[INSN_ECX] = 8;
+	g.protect_lo = 0x9000;
+	g.protect_hi = 0xa000;
+	ck_assert_int_eq(run(), INSN_ACCESS_FAILED);
+	ck_assert_uint_eq(cpu.gpr[INSN_ECX], 5);
+	ck_assert_uint_eq(cpu.gpr[INSN_ESI], MMIO_BASE + 3);
+	ck_assert_uint_eq(cpu.gpr[INSN_EDI], 0x9000);
+	ck_assert_uint_eq(cpu.eip, CODE);
+	ck_assert_uint_eq(g.ram[0x8fff], 0x12);
+	ck_assert_uint_eq(g.ram[0x9000], 0);
+}
+END_TEST
+
 START_TEST(test_unreadable_code_is_a_fetch_failure)
 {
 	reset(true);
@@ -645,6 +716,9 @@ int main(void)
 	tcase_add_test(tc, test_16bit_rep_uses_cx_and_di);
 	tcase_add_test(tc, test_lods_loads_the_accumulator);
 	tcase_add_test(tc, test_failed_device_write_changes_no_register);
+	tcase_add_test(tc, test_read_modify_write_reads_are_checked_as_writes);
+	tcase_add_test(tc, test_write_protected_rmw_reads_nothing_from_the_device);
+	tcase_add_test(tc, test_rep_movs_failing_midway_keeps_the_iterations_done);
 	tcase_add_test(tc, test_unreadable_code_is_a_fetch_failure);
 	tcase_add_test(tc, test_unknown_instruction_stops_with_a_status);
 	tcase_add_loop_test(tc, test_alu_memory_destination_matches_host_cpu, 0,
