@@ -276,65 +276,161 @@ static void count_unassigned(struct vm_vcpu *v, uint64_t *count,
 			 (uint32_t)v->svm.vmcb->rip, (unsigned long long)n);
 }
 
+/*
+ * One emulated instruction's memory accesses. A refusal by the guest's
+ * page tables is kept for the #PF the guest then gets (each callback
+ * starts afresh: the failing access is the last one made).
+ */
 struct mmio_ctx {
 	struct vm_vcpu *v;
+	bool fault;
+	uint32_t fault_addr, fault_error;
 };
 
+#define GUEST_PAGE	0x1000u
+
+static bool mmio_translate(struct mmio_ctx *m, uint32_t lin,
+			   enum gw_access acc, uint64_t *gpa)
+{
+	uint32_t err;
+	enum gw_status st = gva_to_gpa(m->v, lin, acc, gpa, &err);
+
+	if (st == GW_PAGE_FAULT) {
+		m->fault = true;
+		m->fault_addr = lin;
+		m->fault_error = err;
+	}
+	return st == GW_OK;
+}
+
+/*
+ * The code bytes at lin, page by page, each page walked as a fetch at
+ * the vCPU's CPL. insn_emulate() fetches once, into its own buffer, and
+ * decodes and executes that copy: another vCPU rewriting the code cannot
+ * change the instruction between decode and execution.
+ */
 static unsigned int mmio_fetch(void *ctx, uint32_t lin, uint8_t *buf,
 			       unsigned int len)
 {
 	struct mmio_ctx *m = ctx;
-	unsigned int i;
-	uint32_t err;
+	unsigned int i, n;
 	uint64_t gpa;
 
-	for (i = 0; i < len; i++)
-		if (gva_to_gpa(m->v, lin + i, GW_FETCH, &gpa, &err) != GW_OK ||
-		    !gpa_read(m->v->vm, gpa, &buf[i], 1))
+	m->fault = false;
+	for (i = 0; i < len; i += n) {
+		n = GUEST_PAGE - ((lin + i) & (GUEST_PAGE - 1));
+		if (n > len - i)
+			n = len - i;
+		if (!mmio_translate(m, lin + i, GW_FETCH, &gpa) ||
+		    !gpa_read(m->v->vm, gpa, &buf[i], n))
 			break;
+	}
 	return i;
+}
+
+/*
+ * A data access as the guest-physical pieces it touches: one, or two
+ * when it crosses a page, each page translated on its own and both
+ * before any byte moves (a fault on the second page leaves the first
+ * untouched, as on hardware).
+ */
+struct mmio_span {
+	unsigned int parts;
+	unsigned int size[2];
+	uint64_t gpa[2];
+};
+
+static bool mmio_span(struct mmio_ctx *m, uint32_t lin, unsigned int size,
+		      enum gw_access acc, struct mmio_span *s)
+{
+	unsigned int first = GUEST_PAGE - (lin & (GUEST_PAGE - 1));
+
+	m->fault = false;
+	s->parts = size > first ? 2 : 1;
+	s->size[0] = s->parts == 2 ? first : size;
+	s->size[1] = size - s->size[0];
+	return mmio_translate(m, lin, acc, &s->gpa[0]) &&
+	       (s->parts == 1 || mmio_translate(m, lin + first, acc, &s->gpa[1]));
+}
+
+static uint32_t bytes_mask(unsigned int size)
+{
+	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+/*
+ * Guest RAM or a device at gpa. A piece of a page-crossing access goes
+ * to a device with its own size; one of 3 bytes is not decoded (reads
+ * all ones, the write is dropped, counted as unassigned).
+ */
+static uint32_t gpa_load(struct vm_vcpu *v, uint64_t gpa, unsigned int size)
+{
+	uint32_t val = 0;
+
+	if (!gpa_read(v->vm, gpa, &val, size) &&
+	    !vdev_mmio_read(&v->vm->dev, v->index, gpa, size, &val))
+		count_unassigned(v, &v->vm->unassigned_mmio,
+				 "read (all ones) of", "gpa", gpa, size);
+	return val & bytes_mask(size);
+}
+
+static void gpa_store(struct vm_vcpu *v, uint64_t gpa, unsigned int size,
+		      uint32_t val)
+{
+	void *p = vm_gpa_ptr(v->vm, gpa, size);
+
+	if (p)
+		memcpy(p, &val, size);
+	else if (!vdev_mmio_write(&v->vm->dev, v->index, gpa, size, val))
+		count_unassigned(v, &v->vm->unassigned_mmio,
+				 "write (dropped) to", "gpa", gpa, size);
 }
 
 static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val,
 		      bool for_write)
 {
 	struct mmio_ctx *m = ctx;
-	uint32_t err;
-	uint64_t gpa;
+	struct mmio_span s;
 
-	if (gva_to_gpa(m->v, lin, for_write ? GW_WRITE : GW_READ, &gpa,
-		       &err) != GW_OK)
+	if (!mmio_span(m, lin, size, for_write ? GW_WRITE : GW_READ, &s))
 		return false;
-	*val = 0;
-	if (gpa_read(m->v->vm, gpa, val, size))
-		return true;
-	if (!vdev_mmio_read(&m->v->vm->dev, m->v->index, gpa, size, val))
-		count_unassigned(m->v, &m->v->vm->unassigned_mmio,
-				 "read (all ones) of", "gpa", gpa, size);
+	*val = gpa_load(m->v, s.gpa[0], s.size[0]);
+	if (s.parts == 2)
+		*val |= gpa_load(m->v, s.gpa[1], s.size[1]) << (8 * s.size[0]);
 	return true;
 }
 
 static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
 {
 	struct mmio_ctx *m = ctx;
-	uint32_t err;
-	uint64_t gpa;
-	void *p;
+	struct mmio_span s;
 
-	if (gva_to_gpa(m->v, lin, GW_WRITE, &gpa, &err) != GW_OK)
+	if (!mmio_span(m, lin, size, GW_WRITE, &s))
 		return false;
-	p = vm_gpa_ptr(m->v->vm, gpa, size);
-	if (p) {
-		memcpy(p, &val, size);
-		return true;
-	}
-	if (!vdev_mmio_write(&m->v->vm->dev, m->v->index, gpa, size, val))
-		count_unassigned(m->v, &m->v->vm->unassigned_mmio,
-				 "write (dropped) to", "gpa", gpa, size);
+	gpa_store(m->v, s.gpa[0], s.size[0], val & bytes_mask(s.size[0]));
+	if (s.parts == 2)
+		gpa_store(m->v, s.gpa[1], s.size[1], val >> (8 * s.size[0]));
 	return true;
 }
 
 static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
+
+/* Registers, EIP and EFLAGS back from the emulator into the VMCB. */
+static void vcpu_set_insn_state(struct vm_vcpu *v, const struct insn_cpu *cpu)
+{
+	struct vmcb *c = v->svm.vmcb;
+
+	c->rax = cpu->gpr[INSN_EAX];
+	v->svm.ecx = cpu->gpr[INSN_ECX];
+	v->svm.edx = cpu->gpr[INSN_EDX];
+	v->svm.ebx = cpu->gpr[INSN_EBX];
+	c->rsp = cpu->gpr[INSN_ESP];
+	v->svm.ebp = cpu->gpr[INSN_EBP];
+	v->svm.esi = cpu->gpr[INSN_ESI];
+	v->svm.edi = cpu->gpr[INSN_EDI];
+	c->rip = cpu->eip;
+	c->rflags = cpu->eflags;
+}
 
 static void handle_npf(struct vm_vcpu *v)
 {
@@ -353,6 +449,19 @@ static void handle_npf(struct vm_vcpu *v)
 	struct insn insn;
 	enum insn_status st = insn_emulate(&cpu, &mmio_ops, &m, &insn);
 
+	if ((st == INSN_FETCH_FAILED || st == INSN_ACCESS_FAILED) && m.fault) {
+		/*
+		 * The guest's own page tables refuse the fetch or a data
+		 * access: it gets the #PF its MMU would raise, in the state
+		 * the fault leaves (the iterations a REP string did). EVENTINJ
+		 * carries only vector and error code (APM vol. 2 §15.20); the
+		 * faulting address goes into the VMCB's CR2.
+		 */
+		vcpu_set_insn_state(v, &cpu);
+		c->cr2 = m.fault_addr;
+		svm_inject_exception(c, X86_PF, true, m.fault_error);
+		return;
+	}
 	if (st != INSN_OK) {
 		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: MMIO access to gpa %llx at rip %x not emulated (%s, %u bytes %02x %02x %02x)",
@@ -361,16 +470,7 @@ static void handle_npf(struct vm_vcpu *v)
 			       insn.bytes[0], insn.bytes[1], insn.bytes[2]);
 		return;
 	}
-	c->rax = cpu.gpr[INSN_EAX];
-	v->svm.ecx = cpu.gpr[INSN_ECX];
-	v->svm.edx = cpu.gpr[INSN_EDX];
-	v->svm.ebx = cpu.gpr[INSN_EBX];
-	c->rsp = cpu.gpr[INSN_ESP];
-	v->svm.ebp = cpu.gpr[INSN_EBP];
-	v->svm.esi = cpu.gpr[INSN_ESI];
-	v->svm.edi = cpu.gpr[INSN_EDI];
-	c->rip = cpu.eip;
-	c->rflags = cpu.eflags;
+	vcpu_set_insn_state(v, &cpu);
 }
 
 /* ---- port I/O ---- */

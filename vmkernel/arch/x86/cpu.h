@@ -28,6 +28,7 @@
 /* Exception vectors, APM vol. 2 §8.2. */
 #define X86_UD			6
 #define X86_GP			13
+#define X86_PF			14
 
 
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
