@@ -7,13 +7,13 @@ test_vdev_legacy_SRCS := tests/unit/vmmdev/test_vdev_legacy.c $(VMM_DEV_SRCS)
 test_vdev_apic_SRCS := tests/unit/vmmdev/test_vdev_apic.c $(VMM_DEV_SRCS)
 
 # The platform is linked into the freestanding vmkernel: every file under
-# vmm/devices.c, vmm/dev/ and vmm/boot/ must compile with -m32
+# vmm/devices.c, vmm/dev/, vmm/scsi/ and vmm/boot/ must compile with -m32
 # -ffreestanding (the same flags as the instruction emulator, see
 # tests/unit/vmm/rules.mk) and need nothing from outside but the libgcc
 # 64-bit division helpers the vmkernel links (vmkernel/Makefile LIBGCC).
 VMM_PLATFORM_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/vmm-freestanding/%.o,\
-	$(TOP)/vmm/devices.c $(sort $(wildcard $(TOP)/vmm/dev/*.c $(TOP)/vmm/boot/*.c)))
-$(VMM_PLATFORM_OBJS): $(wildcard $(TOP)/vmm/*.h $(TOP)/vmm/dev/*.h $(TOP)/vmm/boot/*.h)
+	$(TOP)/vmm/devices.c $(sort $(wildcard $(TOP)/vmm/dev/*.c $(TOP)/vmm/scsi/*.c $(TOP)/vmm/boot/*.c)))
+$(VMM_PLATFORM_OBJS): $(wildcard $(TOP)/vmm/*.h $(TOP)/vmm/dev/*.h $(TOP)/vmm/scsi/*.h $(TOP)/vmm/boot/*.h)
 
 $(BUILD)/vmm-freestanding/platform.o: $(VMM_PLATFORM_OBJS)
 	ld -m elf_i386 -r -o $@ $^
