@@ -66,4 +66,9 @@ static inline uint32_t vmm_get32(const uint8_t *p)
 	return vmm_get16(p) | ((uint32_t)vmm_get16(p + 2) << 16);
 }
 
+static inline uint64_t vmm_get64(const uint8_t *p)
+{
+	return vmm_get32(p) | ((uint64_t)vmm_get32(p + 4) << 32);
+}
+
 #endif /* VMM_BYTES_H */

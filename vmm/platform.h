@@ -15,5 +15,8 @@
 #include <stdint.h>
 
 #define VMM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The structure that embeds member at ptr. */
+#define vmm_container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #endif /* VMM_PLATFORM_H */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vmm/ virtual platform tests: device core and the device models.
-VMM_DEV_SRCS := vmm/devices.c $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmm/dev/*.c)))
+VMM_DEV_SRCS := vmm/devices.c $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmm/dev/*.c $(TOP)/vmm/scsi/*.c)))
 UNIT_TESTS += test_vdev_core test_vdev_legacy test_vdev_apic
 test_vdev_core_SRCS := tests/unit/vmmdev/test_vdev_core.c $(VMM_DEV_SRCS)
 test_vdev_legacy_SRCS := tests/unit/vmmdev/test_vdev_legacy.c $(VMM_DEV_SRCS)

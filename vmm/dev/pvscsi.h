@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMware PVSCSI, the paravirtual SCSI HBA that stock Linux drives with
+ * vmw_pvscsi (drivers/scsi/vmw_pvscsi.h is the interface: register
+ * offsets, commands, the rings state page, request and completion
+ * descriptors, SG elements). PCI 15AD:07C0, one 32 KiB memory BAR,
+ * INTx only (no MSI/MSI-X capability, so the guest falls back to its
+ * legacy interrupt), targets 0..PVSCSI_MAX_TARGETS-1 on bus 0, LUN 0.
+ *
+ * Everything in guest memory is hostile: ring sizes, producer and
+ * consumer indices, descriptors, SG lists, data and sense addresses.
+ * Each descriptor and SG element is copied into the device once and
+ * checked there; an address outside guest RAM ends its request with an
+ * error status, or, for the rings themselves, stops the adapter until the
+ * guest resets it (pvscsi_error() says why). Per kick the device takes
+ * at most one ring's worth of requests and holds at most
+ * PVSCSI_MAX_INFLIGHT at the targets; the rest waits in the guest's ring.
+ *
+ * Not wired to VMs yet: the caller adds the PCI function
+ * (pci_add_function with pvscsi_pci_ops), routes the BAR's accesses to
+ * pvscsi_mmio_ops (pvscsi_bar0 says where the guest put it), backs DMA
+ * and the interrupt line, and calls pvscsi_poll() now and then to post
+ * completions that found the completion ring full.
+ */
+#ifndef VMM_DEV_PVSCSI_H
+#define VMM_DEV_PVSCSI_H
+
+#include "vmm/platform.h"
+#include "vmm/guest_dma.h"
+#include "vmm/scsi/disk.h"
+
+#define PVSCSI_VENDOR_ID	0x15ad
+#define PVSCSI_DEVICE_ID	0x07c0
+#define PVSCSI_BAR_SIZE		0x8000	/* PVSCSI_MEM_SPACE_SIZE: 8 pages */
+#define PVSCSI_MAX_TARGETS	16
+#define PVSCSI_MAX_INFLIGHT	32	/* requests at the targets at once */
+#define PVSCSI_MAX_SG		128	/* elements: one page of SG list */
+#define PVSCSI_MAX_RING_PAGES	32	/* PVSCSI_SETUP_RINGS_MAX_NUM_PAGES */
+#define PVSCSI_CMD_DATA_WORDS	132	/* the largest command: SETUP_RINGS */
+#define PVSCSI_PCI_CONFIG	64	/* the type 0 header; the rest reads 0 */
+
+/* Register offsets in the BAR (vmw_pvscsi.h enum PVSCSIRegOffset). */
+#define PVSCSI_REG_COMMAND		0x0000
+#define PVSCSI_REG_COMMAND_DATA		0x0004
+#define PVSCSI_REG_COMMAND_STATUS	0x0008
+#define PVSCSI_REG_INTR_STATUS		0x100c
+#define PVSCSI_REG_INTR_MASK		0x2010
+#define PVSCSI_REG_KICK_NON_RW_IO	0x3014
+#define PVSCSI_REG_KICK_RW_IO		0x4018
+
+/* Commands (enum PVSCSICommands). */
+#define PVSCSI_CMD_ADAPTER_RESET	1
+#define PVSCSI_CMD_ISSUE_SCSI		2
+#define PVSCSI_CMD_SETUP_RINGS		3
+#define PVSCSI_CMD_RESET_BUS		4
+#define PVSCSI_CMD_RESET_DEVICE		5
+#define PVSCSI_CMD_ABORT_CMD		6
+#define PVSCSI_CMD_CONFIG		7
+#define PVSCSI_CMD_SETUP_MSG_RING	8
+#define PVSCSI_CMD_DEVICE_UNPLUG	9
+#define PVSCSI_CMD_SETUP_REQCALLTHRESHOLD 10
+
+/* COMMAND_STATUS values (as QEMU's model: -1 also means "not supported"). */
+#define PVSCSI_STATUS_OK		0u
+#define PVSCSI_STATUS_FAILED		0xffffffffu
+#define PVSCSI_STATUS_NEED_DATA		0xfffffffeu
+
+#define PVSCSI_INTR_CMPL_0		0x1
+#define PVSCSI_INTR_CMPL_MASK		0x3
+#define PVSCSI_INTR_ALL			0xf
+
+/* Request flags and host adapter statuses (enum HostBusAdapterStatus). */
+#define PVSCSI_FLAG_SG_LIST		0x01
+#define PVSCSI_FLAG_OUT_OF_BAND_CDB	0x02
+#define PVSCSI_FLAG_DIR_NONE		0x04
+#define PVSCSI_FLAG_DIR_TOHOST		0x08
+#define PVSCSI_FLAG_DIR_TODEVICE	0x10
+#define BTSTAT_SUCCESS		0x00
+#define BTSTAT_SELTIMEO		0x11	/* no such target */
+#define BTSTAT_DATARUN		0x12	/* data overrun */
+#define BTSTAT_INVPARAM		0x1a	/* bad descriptor or SG list */
+#define BTSTAT_SENSFAILED	0x1b	/* sense buffer not writable */
+#define BTSTAT_BADMSG		0x1d	/* direction contradicts the CDB */
+#define BTSTAT_BUSRESET		0x25
+#define BTSTAT_ABORTQUEUE	0x26
+
+/* Guest-memory layout sizes (vmw_pvscsi.h structures, all packed). */
+#define PVSCSI_PAGE_SIZE	4096u
+#define PVSCSI_REQ_DESC_LEN	128u
+#define PVSCSI_CMP_DESC_LEN	32u
+#define PVSCSI_SG_ELEM_LEN	16u
+
+struct pvscsi;
+
+/* One request slot: a copy of the guest's descriptor and SG list. */
+struct pvscsi_req {
+	struct scsi_cmd cmd;		/* what the target executes */
+	struct pvscsi *dev;
+	bool at_target;			/* the disk still holds cmd */
+	bool answered;			/* the guest has (or will get) its completion */
+	bool to_post;			/* a completion waits for ring room */
+	uint32_t seq;			/* order of arrival, for posting */
+	uint8_t target;
+	uint64_t context;
+	uint64_t sense_addr;
+	uint32_t sense_len;
+	/* the completion to post */
+	uint64_t cmp_data_len;
+	uint32_t cmp_sense_len;
+	uint16_t cmp_host_status, cmp_scsi_status;
+	/* the data buffer: nr_sg ranges of guest memory, in order */
+	unsigned int nr_sg;
+	struct {
+		uint64_t addr;
+		uint64_t len;
+	} sg[PVSCSI_MAX_SG];
+	/* where the last copy ended, so sequential copies do not rescan */
+	unsigned int cur_sg;
+	uint64_t cur_base;
+};
+
+struct pvscsi_config {
+	struct guest_dma dma;
+	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
+	void *irq_ctx;
+	struct scsi_disk *target[PVSCSI_MAX_TARGETS];	/* NULL: none */
+};
+
+struct pvscsi {
+	struct guest_dma dma;
+	void (*set_irq)(void *ctx, bool level);
+	void *irq_ctx;
+	struct scsi_disk *target[PVSCSI_MAX_TARGETS];
+
+	uint8_t pci[PVSCSI_PCI_CONFIG];
+
+	/* command register protocol */
+	uint32_t cmd;			/* the command collecting data; 0: none */
+	uint32_t cmd_words, cmd_status;
+	uint32_t cmd_data[PVSCSI_CMD_DATA_WORDS];
+
+	uint32_t intr_status, intr_mask;
+	bool irq_level;
+
+	/* rings, from SETUP_RINGS, checked */
+	bool rings_ok;
+	uint64_t rings_state;		/* guest-physical address */
+	uint32_t req_log2, cmp_log2;	/* entries */
+	uint64_t req_page[PVSCSI_MAX_RING_PAGES], cmp_page[PVSCSI_MAX_RING_PAGES];
+	uint32_t req_cons, cmp_prod;	/* the device's own indices */
+	bool starved;			/* requests left in the ring for lack of slots */
+	bool in_process;
+
+	const char *error;		/* the adapter stopped: why; NULL: running */
+	uint32_t seq;
+	struct pvscsi_req req[PVSCSI_MAX_INFLIGHT];
+};
+
+/* A reset adapter with cfg's memory, interrupt line and targets. */
+void pvscsi_init(struct pvscsi *s, const struct pvscsi_config *cfg);
+
+/* Platform reset: the adapter and its PCI configuration. */
+void pvscsi_reset(struct pvscsi *s);
+
+/* The BAR's guest-physical base when memory decoding is on; false: off. */
+bool pvscsi_bar0(const struct pvscsi *s, uint64_t *base);
+
+/* Post completions that waited for room, take requests that waited for slots. */
+void pvscsi_poll(struct pvscsi *s);
+
+/* Why the adapter stopped taking requests (a ring outside guest RAM), or NULL. */
+const char *pvscsi_error(const struct pvscsi *s);
+
+/* Register window (offsets in the BAR) and PCI configuration space. */
+struct vdev_io_ops;
+struct pci_fn_ops;
+extern const struct vdev_io_ops pvscsi_mmio_ops;
+extern const struct pci_fn_ops pvscsi_pci_ops;
+
+#endif /* VMM_DEV_PVSCSI_H */
