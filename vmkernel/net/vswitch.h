@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The virtual switch core (docs/network.md): ports, port groups with a VLAN
+ * ID and a security policy, forwarding by the MACs the switch assigned to
+ * its ports (no learning), one optional uplink. Pure: no NIC, no world, no
+ * allocation (the owner provides the struct vswitch); every frame is
+ * checked before a field of it is read. Built freestanding into the
+ * vmkernel and, with -DVMK_HOST_TEST, for host tests and the fuzzer.
+ */
+#ifndef VMKERNEL_NET_VSWITCH_H
+#define VMKERNEL_NET_VSWITCH_H
+
+#include "vmkernel/platform.h"
+
+/* Ethernet framing, IEEE 802.3 clause 3; lengths exclude the 4-byte FCS. */
+#define VSW_ETH_ALEN		6	/* a MAC address */
+#define VSW_ETH_HLEN		14	/* destination, source, EtherType */
+#define VSW_ETH_ZLEN		60	/* minFrameSize 64 less the FCS (802.3 §4.4.2) */
+#define VSW_ETH_FRAME_LEN	1514	/* 1500-byte payload, untagged */
+/* IEEE 802.1Q §9.6: a 4-byte tag (TPID 0x8100, then the TCI) after the source. */
+#define VSW_VLAN_HLEN		4
+#define VSW_VLAN_FRAME_LEN	1518	/* 802.3 §3.5: 1522 with the FCS */
+#define VSW_ETH_P_8021Q		0x8100
+#define VSW_VLAN_VID_MASK	0x0fff	/* TCI: PCP (3 bits), DEI (1), VID (12) */
+
+/* Port group VLAN IDs, as VMware's: 0 none (untagged), 1..4094 tagged, 4095 trunk. */
+#define VSW_VLAN_NONE		0
+#define VSW_VLAN_MAX		4094
+#define VSW_VLAN_TRUNK		4095	/* every VLAN, the guest tags (VGT) */
+
+#define VSW_NAME_MAX		32	/* switch and port group names, with the NUL */
+#define VSW_PORTS_MAX		64	/* ports of one switch, the uplink included */
+#define VSW_GROUPS_MAX		16	/* port groups of one switch */
+
+enum vsw_owner {
+	VSW_OWNER_UPLINK,	/* the physical NIC; owner_id: its NIC index */
+	VSW_OWNER_VM,		/* a VM's vNIC; owner_id: the VM id */
+	VSW_OWNER_COS,		/* the console OS's paravirtual netdev */
+};
+
+/*
+ * Why a frame was lost. The first six are counted on the port the frame
+ * came from (it was not taken), the last two on the port it was for.
+ */
+enum vsw_drop {
+	VSW_DROP_RUNT,		/* shorter than its header: 14 bytes, 18 tagged */
+	VSW_DROP_OVERSIZE,	/* longer than 1514 bytes, 1518 tagged */
+	VSW_DROP_BAD_SOURCE,	/* source MAC is a group (multicast) address */
+	VSW_DROP_FORGED,	/* source is not the port's MAC; forged transmits rejected */
+	VSW_DROP_VLAN,		/* tagged on a port that may not tag, or VID 4095 */
+	VSW_DROP_NO_DEST,	/* no port to deliver to */
+	VSW_DROP_RX_POLICY,	/* for a port whose receive a rejected MAC change stopped */
+	VSW_DROP_QUEUE_FULL,	/* for a port whose owner had no room */
+	VSW_DROP_REASONS
+};
+
+/*
+ * Counted from the owner's side, as its NIC would count: tx is what the
+ * owner sent and the switch took, rx what the switch delivered to it. For
+ * the uplink, tx came in from the wire and rx went out to it.
+ */
+struct vsw_counters {
+	uint64_t tx_packets, tx_bytes;
+	uint64_t rx_packets, rx_bytes;
+	uint64_t drops[VSW_DROP_REASONS];
+};
+
+/* A port group's security policy; all false (reject) is the default. */
+struct vsw_policy {
+	bool promiscuous;	/* a port may ask for every frame of its VLANs */
+	bool mac_change;	/* the guest may receive on a MAC of its choice */
+	bool forged_transmit;	/* the guest may send from any source MAC */
+};
+
+/*
+ * Hands one frame to a port's owner. frame is the sender's buffer or the
+ * switch's scratch copy (a tag added or removed), valid only during the
+ * call: the owner copies it (into a guest's receive ring, the NIC's
+ * transmit ring). Called with the switch's lock held, so it must not call
+ * into the switch. Returns 0, or nonzero when the owner had no room
+ * (counted VSW_DROP_QUEUE_FULL on the port).
+ */
+typedef int (*vsw_deliver_fn)(void *ctx, const uint8_t *frame, uint32_t len);
+
+struct vsw_port_config {
+	enum vsw_owner kind;
+	uint32_t owner_id;
+	const char *group;		/* port group name; NULL for the uplink */
+	uint8_t mac[VSW_ETH_ALEN];	/* unicast, unique on the switch; not the uplink's */
+	vsw_deliver_fn deliver;
+	void *ctx;
+};
+
+struct vsw_group {
+	char name[VSW_NAME_MAX];	/* "": a free slot */
+	uint16_t vlan;			/* 0..4095 */
+	struct vsw_policy policy;
+	uint32_t nports;
+};
+
+struct vsw_port {
+	bool used;
+	enum vsw_owner kind;
+	uint32_t owner_id;
+	uint32_t group;			/* index in groups[]; not for the uplink */
+	uint8_t mac[VSW_ETH_ALEN];	/* the MAC the switch assigned */
+	uint8_t filter_mac[VSW_ETH_ALEN];	/* the guest's receive filter */
+	bool promiscuous;		/* the guest asked for every frame */
+	/* from the two above and the policy (port_update_rx()) */
+	uint8_t rx_mac[VSW_ETH_ALEN];	/* where unicast for this port goes */
+	bool rx_refused;		/* a MAC change the policy rejects */
+	bool rx_all;			/* promiscuous, and allowed */
+	vsw_deliver_fn deliver;
+	void *ctx;
+	struct vsw_counters c;
+};
+
+/* One switch; the owner allocates it and calls vsw_init(). */
+struct vswitch {
+	struct spinlock lock;
+	char name[VSW_NAME_MAX];
+	uint32_t uplink;		/* its port id, 0: none */
+	struct vsw_group groups[VSW_GROUPS_MAX];
+	struct vsw_port ports[VSW_PORTS_MAX];	/* port id n is ports[n - 1] */
+	/* the frame with its tag removed, or with one added (under lock) */
+	uint8_t plain[VSW_VLAN_FRAME_LEN];
+	uint8_t tagged[VSW_VLAN_FRAME_LEN];
+};
+
+/*
+ * Setup. Names are 1..31 printable ASCII characters ("vswitch0",
+ * "VM Network"). Each call returns VMK_OK, VMK_BAD_PARAM (a bad name,
+ * VLAN, MAC or port id, an unknown group), VMK_BUSY (a name, MAC or uplink
+ * already there; a group that still has ports) or VMK_NO_CAPACITY (every
+ * group or port slot taken).
+ */
+vmk_status_t vsw_init(struct vswitch *sw, const char *name);
+vmk_status_t vsw_group_add(struct vswitch *sw, const char *name, uint16_t vlan,
+			   const struct vsw_policy *policy);
+vmk_status_t vsw_group_set_policy(struct vswitch *sw, const char *name,
+				  const struct vsw_policy *policy);
+vmk_status_t vsw_group_remove(struct vswitch *sw, const char *name);
+vmk_status_t vsw_port_connect(struct vswitch *sw, const struct vsw_port_config *cfg,
+			      uint32_t *port_id);
+vmk_status_t vsw_port_disconnect(struct vswitch *sw, uint32_t port_id);
+/*
+ * What the guest programmed into its vNIC's receive filter: its unicast
+ * address and the promiscuous bit. The port group's policy decides what
+ * the port then receives (docs/network.md "Security policy").
+ */
+vmk_status_t vsw_port_set_filter(struct vswitch *sw, uint32_t port_id,
+				 const uint8_t mac[VSW_ETH_ALEN], bool promiscuous);
+vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,
+			       struct vsw_counters *out);
+
+/*
+ * Switch one frame from port_id: len bytes, no FCS. The frame must not
+ * change during the call (a vNIC copies it out of guest memory first).
+ * Returns how many ports it was delivered to; every frame is counted once
+ * on the sender (tx or a drop reason), see struct vsw_counters.
+ */
+uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
+		  uint32_t len);
+
+/* MAC addresses. */
+bool vsw_mac_is_unicast(const uint8_t mac[VSW_ETH_ALEN]);	/* and not zero */
+/* VMware's range for manually set addresses: 00:50:56:00:00:00-3F:FF:FF. */
+bool vsw_mac_is_static(const uint8_t mac[VSW_ETH_ALEN]);
+/*
+ * The address a host generates for NIC nic of a VM: VMware's OUI 00:0C:29
+ * and the last three bytes of the VM's UUID (uuid.bios), plus 10 per NIC
+ * (the .vmx's ethernetN.generatedAddressOffset), modulo 2^24.
+ */
+void vsw_mac_generate(const uint8_t uuid[16], uint32_t nic, uint8_t mac[VSW_ETH_ALEN]);
+
+#endif /* VMKERNEL_NET_VSWITCH_H */
