@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What vmk-hostd asks of the machine it describes: the host, its VMs and
+ * their power. The state lives in the vmkernel (backend_vmk.c, over
+ * /dev/vmkernel as vmkctl uses it); backend_fake.c keeps a few VMs in
+ * memory for host tests. The daemon holds no copy of this state: every
+ * request asks the backend again, so vmkctl and vmk-hostd never disagree.
+ */
+#ifndef HOSTD_BACKEND_H
+#define HOSTD_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOSTD_NAME_LEN		64
+#define HOSTD_PATH_LEN		256
+#define HOSTD_ERR_LEN		160
+#define HOSTD_VMS_MAX		256
+
+enum hostd_power {
+	HOSTD_POWERED_OFF,
+	HOSTD_POWERED_ON,
+};
+
+enum hostd_power_op {
+	HOSTD_OP_POWER_ON,
+	HOSTD_OP_POWER_OFF,	/* at once, like vmkctl vm kill */
+	HOSTD_OP_RESET,
+};
+
+struct hostd_host {
+	char name[HOSTD_NAME_LEN];	/* the COS's host name */
+	char cpu_model[HOSTD_NAME_LEN];
+	uint32_t cpus;			/* physical CPUs the vmkernel runs on */
+	uint32_t cpu_mhz;
+	uint64_t mem_bytes;		/* the machine's memory */
+	uint64_t boot_time;		/* seconds since the epoch */
+	int vmkernel_running;		/* 0: the module is not loaded */
+};
+
+struct hostd_vm {
+	uint32_t id;			/* the vmkernel's VM id: the moref value */
+	char name[HOSTD_NAME_LEN];
+	enum hostd_power power;
+	uint32_t mem_mb;
+	uint32_t vcpus;
+	uint64_t boot_time;		/* seconds since the epoch, 0 if off */
+	uint64_t cpu_time_us;		/* time in the guest, all vCPUs */
+	uint64_t mem_pages;		/* 4 KiB pages held now */
+	char vmx_path[HOSTD_PATH_LEN];	/* "" when unknown */
+	char reason[HOSTD_ERR_LEN];	/* why it stopped last, or "" */
+};
+
+/*
+ * Every op returns 0, or -1 with a sentence for the client in err
+ * (HOSTD_ERR_LEN bytes).
+ */
+struct hostd_backend {
+	const char *name;
+	void *ctx;
+	int (*host_info)(void *ctx, struct hostd_host *host, char *err);
+	/* Up to HOSTD_VMS_MAX VMs, ordered by id. */
+	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, char *err);
+	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, char *err);
+};
+
+/* The backends; NULL with a message on stderr when one cannot start. */
+const struct hostd_backend *backend_fake_open(void);
+const struct hostd_backend *backend_vmk_open(void);
+
+#endif /* HOSTD_BACKEND_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fake backend (--fake-backend): a host with three VMs kept in memory,
+ * for host tests and for trying clients without a vmkernel. Powering a VM
+ * on or off changes only this table; the daemon sees it through the same
+ * interface as the vmkernel's.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "backend.h"
+
+struct fake {
+	struct hostd_vm vms[3];
+	size_t count;
+	uint64_t boot_time;
+};
+
+static struct fake fake = {
+	.vms = {
+		{ .id = 1, .name = "web", .power = HOSTD_POWERED_ON, .mem_mb = 128,
+		  .vcpus = 2, .vmx_path = "/vmfs/volumes/datastore1/web/web.vmx" },
+		{ .id = 2, .name = "db", .power = HOSTD_POWERED_OFF, .mem_mb = 256,
+		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/db/db.vmx" },
+		{ .id = 3, .name = "build", .power = HOSTD_POWERED_ON, .mem_mb = 64,
+		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/build/build.vmx" },
+	},
+	.count = 3,
+};
+
+static int fake_host_info(void *ctx, struct hostd_host *host, char *err)
+{
+	struct fake *f = ctx;
+
+	(void)err;
+	memset(host, 0, sizeof(*host));
+	snprintf(host->name, sizeof(host->name), "vmk-fake");
+	snprintf(host->cpu_model, sizeof(host->cpu_model), "AMD EPYC Processor (fake)");
+	host->cpus = 2;
+	host->cpu_mhz = 2000;
+	host->mem_bytes = 2048ull << 20;
+	host->boot_time = f->boot_time;
+	host->vmkernel_running = 1;
+	return 0;
+}
+
+static int fake_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < f->count; i++) {
+		vms[i] = f->vms[i];
+		/* a guest that runs uses its memory and some CPU */
+		if (vms[i].power == HOSTD_POWERED_ON) {
+			vms[i].mem_pages = (uint64_t)vms[i].mem_mb * 256;
+			vms[i].cpu_time_us = ((uint64_t)time(NULL) - vms[i].boot_time) * 10000;
+		}
+	}
+	*count = f->count;
+	return 0;
+}
+
+static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
+{
+	struct fake *f = ctx;
+	struct hostd_vm *vm = NULL;
+	size_t i;
+
+	for (i = 0; i < f->count; i++)
+		if (f->vms[i].id == id)
+			vm = &f->vms[i];
+	if (!vm) {
+		snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
+		return -1;
+	}
+	switch (op) {
+	case HOSTD_OP_POWER_ON:
+	case HOSTD_OP_RESET:
+		vm->power = HOSTD_POWERED_ON;
+		vm->boot_time = (uint64_t)time(NULL);
+		break;
+	case HOSTD_OP_POWER_OFF:
+		vm->power = HOSTD_POWERED_OFF;
+		vm->boot_time = 0;
+		snprintf(vm->reason, sizeof(vm->reason), "powered off by a client");
+		break;
+	}
+	return 0;
+}
+
+static struct hostd_backend fake_backend = {
+	.name = "fake",
+	.ctx = &fake,
+	.host_info = fake_host_info,
+	.vm_list = fake_vm_list,
+	.vm_power = fake_vm_power,
+};
+
+const struct hostd_backend *backend_fake_open(void)
+{
+	size_t i;
+
+	fake.boot_time = (uint64_t)time(NULL);
+	for (i = 0; i < fake.count; i++)
+		if (fake.vms[i].power == HOSTD_POWERED_ON)
+			fake.vms[i].boot_time = fake.boot_time;
+	return &fake_backend;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The real backend: the vmkernel's VMs through /dev/vmkernel, with the
+ * ioctls vmkctl uses (include/vmk/ioctl.h). The device is opened for each
+ * call and closed again, since an open /dev/vmkernel keeps vmkload in use
+ * and the operator must stay able to unload it while vmk-hostd runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+#include <vmk/ioctl.h>
+#include "backend.h"
+
+static int vmk_open(char *err)
+{
+	uint32_t version;
+	int fd = open(VMK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, HOSTD_ERR_LEN, "%s: %s (is vmkload loaded?)",
+			 VMK_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, VMK_IOC_VERSION, &version) < 0 || version != VMK_ABI_VERSION) {
+		snprintf(err, HOSTD_ERR_LEN, "vmkload speaks ABI %u, vmk-hostd %u",
+			 version, VMK_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* "model name" and "cpu MHz" of the first CPU in /proc/cpuinfo. */
+static void cpuinfo(struct hostd_host *host)
+{
+	char line[256];
+	double mhz;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!host->cpu_model[0] && sscanf(line, "model name : %63[^\n]", host->cpu_model) == 1)
+			continue;
+		if (!host->cpu_mhz && sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+			host->cpu_mhz = (uint32_t)mhz;
+	}
+	fclose(f);
+}
+
+static int vmk_host_info(void *ctx, struct hostd_host *host, char *err)
+{
+	struct vmk_module_info mi;
+	struct sysinfo si;
+	int fd;
+
+	(void)ctx;
+	memset(host, 0, sizeof(*host));
+	if (gethostname(host->name, sizeof(host->name) - 1))
+		snprintf(host->name, sizeof(host->name), "localhost");
+	cpuinfo(host);
+	host->cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!sysinfo(&si)) {
+		host->mem_bytes = (uint64_t)si.totalram * si.mem_unit;
+		host->boot_time = (uint64_t)time(NULL) - (uint64_t)si.uptime;
+	}
+	fd = vmk_open(err);
+	if (fd < 0)
+		return 0;	/* a host without its vmkernel is still a host */
+	if (!ioctl(fd, VMK_IOC_MODULE_INFO, &mi))
+		host->vmkernel_running = !!mi.active;
+	close(fd);
+	return 0;
+}
+
+static void vm_of_info(const struct vmk_vm_info *in, struct hostd_vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->id = in->id;
+	snprintf(vm->name, sizeof(vm->name), "%.*s", VMK_VM_NAME_LEN, in->name);
+	vm->power = in->state == VMK_VM_STATE_RUNNING ? HOSTD_POWERED_ON : HOSTD_POWERED_OFF;
+	vm->mem_mb = in->mem_mb;
+	vm->vcpus = in->vcpus;
+	if (vm->power == HOSTD_POWERED_ON)
+		vm->boot_time = (uint64_t)time(NULL) - in->uptime_us / 1000000;
+	vm->cpu_time_us = in->cpu_time_us;
+	vm->mem_pages = in->mem_pages;
+	snprintf(vm->reason, sizeof(vm->reason), "%.*s", VMK_VM_MSG_LEN, in->reason);
+}
+
+static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
+{
+	struct vmk_vm_list list = { .start = 0 };
+	struct vmk_vm_info info;
+	uint32_t i;
+	size_t n = 0;
+	int fd;
+
+	(void)ctx;
+	*count = 0;
+	fd = vmk_open(err);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;	/* not loaded: no VMs */
+	do {
+		list.max = VMK_VM_LIST_MAX;
+		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
+			snprintf(err, HOSTD_ERR_LEN, "listing the vmkernel's VMs: %s",
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX && n < HOSTD_VMS_MAX; i++) {
+			memset(&info, 0, sizeof(info));
+			info.id = list.id[i];
+			if (ioctl(fd, VMK_IOC_VM_INFO, &info) < 0)
+				continue;	/* destroyed in between */
+			vm_of_info(&info, &vms[n++]);
+		}
+		list.start = list.next;
+	} while (list.next && n < HOSTD_VMS_MAX);
+	close(fd);
+	*count = n;
+	return 0;
+}
+
+static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
+{
+	static const uint32_t ops[] = {
+		[HOSTD_OP_POWER_ON] = VMK_VM_OP_POWER_ON,
+		[HOSTD_OP_POWER_OFF] = VMK_VM_OP_KILL,
+		[HOSTD_OP_RESET] = VMK_VM_OP_RESET,
+	};
+	struct vmk_ioc_vm_op o = { .id = id, .op = ops[op] };
+	int fd, ret = 0;
+
+	(void)ctx;
+	fd = vmk_open(err);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, VMK_IOC_VM_OP, &o) < 0) {
+		snprintf(err, HOSTD_ERR_LEN, "%s", o.msg[0] ? o.msg : strerror(errno));
+		ret = -1;
+	}
+	close(fd);
+	return ret;
+}
+
+static const struct hostd_backend vmk_backend = {
+	.name = "vmkernel",
+	.host_info = vmk_host_info,
+	.vm_list = vmk_vm_list,
+	.vm_power = vmk_vm_power,
+};
+
+const struct hostd_backend *backend_vmk_open(void)
+{
+	return &vmk_backend;
+}

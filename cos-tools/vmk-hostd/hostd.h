@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmk-hostd: the vSphere Web Services API (SOAP over HTTPS at /sdk) for
+ * this host, ESXi style (docs/rpc.md). One file per concern:
+ *   main.c       options, the host certificate, start and stop
+ *   http.c       HTTPS (libmicrohttpd + GnuTLS): /sdk, request limits
+ *   cert.c       the host certificate, made at the first start
+ *   soap.c       SOAP requests (libxml2) and responses, faults, dispatch
+ *   session.c    Login/Logout, the session cookie, password checks
+ *   inventory.c  the managed objects and their properties
+ *   propcol.c    PropertyCollector, ViewManager
+ *   task.c       power operations and their Tasks
+ *   backend*.c   where the state lives (backend.h)
+ * Requests are answered one at a time under one lock (http.c), so the
+ * tables below need no locks of their own.
+ */
+#ifndef HOSTD_H
+#define HOSTD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+#include "backend.h"
+
+#define HOSTD_API_VERSION	"6.7"
+#define HOSTD_REQUEST_MAX	(512u * 1024)	/* bytes of one SOAP request */
+#define HOSTD_XML_DEPTH_MAX	48		/* element nesting of a request */
+#define HOSTD_SESSIONS_MAX	64
+#define HOSTD_LOGIN_DELAY_MS	1500		/* after a failed Login */
+#define HOSTD_COOKIE		"vmware_soap_session"
+
+struct hostd_conf {
+	const struct hostd_backend *backend;
+	const char *passwd_file;	/* shadow(5) format */
+	unsigned int session_idle_s;	/* a session unused this long ends */
+};
+extern struct hostd_conf hostd;
+
+/* A managed object reference: <x type="TYPE">VALUE</x>. */
+#define MO_VALUE_LEN	80
+struct mo {
+	char type[32];
+	char value[MO_VALUE_LEN];
+};
+
+struct session;
+
+/* A SOAP fault to answer instead of the method's result. */
+struct soap_fault {
+	const char *type;		/* vim25 fault type; NULL: none */
+	char msg[256];			/* faultstring */
+	struct mo obj;			/* ManagedObjectNotFound, NotAuthenticated */
+	char arg[128];			/* InvalidArgument, InvalidProperty, MethodNotFound */
+};
+
+/* One SOAP request being answered. */
+struct soap_call {
+	xmlNodePtr method;		/* the element in soapenv:Body */
+	struct mo this;			/* its <_this> */
+	xmlTextWriterPtr w;		/* the response's returnval goes here */
+	struct session *session;	/* NULL: not logged in */
+	const char *peer;		/* the client's address */
+	const char *user_agent;
+	char set_cookie[128];		/* a Set-Cookie header to send, or "" */
+	bool login_failed;		/* http.c delays the answer */
+	bool final;			/* a WaitForUpdates may not wait again */
+	unsigned int wait_s;		/* > 0: nothing changed, ask again for so long */
+	struct soap_fault fault;
+	/* the backend's state, read once per request when first needed */
+	struct hostd_host host;
+	struct hostd_vm vms[HOSTD_VMS_MAX];
+	size_t nvms;
+	bool host_read, vms_read;
+};
+
+/* One POST /sdk as http.c sees it. */
+struct soap_io {
+	const char *body;		/* in */
+	size_t len;
+	const char *cookie, *peer, *user_agent;
+	bool final;			/* the last try of a waiting call */
+	char *out;			/* out: malloc'd response */
+	size_t outlen;
+	char set_cookie[128];
+	bool login_failed;
+	unsigned int wait_s;		/* > 0: sleep a little and ask again, for at most so long */
+};
+/* soap.c: answer one request; the HTTP status (200, or 500 for a fault). */
+int soap_handle(struct soap_io *io);
+/* A fault for this call; returns -1 so handlers can `return soap_fail(...)`. */
+int soap_fail(struct soap_call *c, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int soap_fail_not_found(struct soap_call *c, const struct mo *obj);
+int soap_fail_argument(struct soap_call *c, const char *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Request helpers: the first child element of n named name, its text. */
+xmlNodePtr xml_child(xmlNodePtr n, const char *name);
+xmlNodePtr xml_next(xmlNodePtr n, const char *name);	/* next sibling of that name */
+/* Text of n into buf (trimmed, "" when NULL); -1 if it does not fit. */
+int xml_text(xmlNodePtr n, char *buf, size_t len);
+/* <x type="T">V</x> into mo; -1 if either part is missing or too long. */
+int xml_mo(xmlNodePtr n, struct mo *mo);
+bool xml_bool(xmlNodePtr n, bool dflt);
+
+/* Response helpers (on c->w). */
+void xw_start(struct soap_call *c, const char *name);
+void xw_start_typed(struct soap_call *c, const char *name, const char *xsi_type);
+void xw_end(struct soap_call *c);
+void xw_text(struct soap_call *c, const char *name, const char *text);
+void xw_typed(struct soap_call *c, const char *name, const char *xsi_type, const char *text);
+void xw_printf(struct soap_call *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void xw_bool(struct soap_call *c, const char *name, bool v);
+void xw_time(struct soap_call *c, const char *name, uint64_t epoch);
+void xw_mo(struct soap_call *c, const char *name, const struct mo *mo);
+void xw_mo_typed(struct soap_call *c, const char *name, const struct mo *mo);
+void xw_attr(struct soap_call *c, const char *name, const char *value);
+void xw_fault(struct soap_call *c, const struct soap_fault *f); /* typed MethodFault body */
+
+/* The backend's state for this request; -1 with a fault. */
+int call_host(struct soap_call *c, const struct hostd_host **host);
+int call_vms(struct soap_call *c);
+const struct hostd_vm *call_vm(struct soap_call *c, const char *value);
+
+/* session.c */
+struct session *session_find(const char *cookie);
+int sm_login(struct soap_call *c);
+int sm_logout(struct soap_call *c);
+int sm_session_is_active(struct soap_call *c);
+/* currentSession of the SessionManager into its object tree. */
+void session_tree(struct soap_call *c, xmlNodePtr obj);
+unsigned int session_id(const struct session *s);
+const char *session_user(const struct session *s);
+/* Per-session objects (views, filters): a small slot table in the session. */
+#define SESSION_OBJS_MAX	32
+struct session_obj {
+	bool used;
+	char kind;			/* 'v': ContainerView, 'f': PropertyFilter */
+	struct mo mo;
+	xmlDocPtr doc;			/* its spec, copied from the request */
+	char *last;			/* a filter's state last reported */
+};
+struct session_obj *session_objs(struct session *s);
+void session_obj_free(struct session_obj *o);
+
+/*
+ * inventory.c: the managed objects. Each object is built for the request
+ * as a small libxml2 tree (an "object tree": one child element per
+ * property, typed by internal "_t" attributes), so that any property path
+ * ("summary.config.name") is a walk down the tree, and writing a value is
+ * one serializer for every type.
+ */
+/* 0 if mo names an object that exists now; -1 with ManagedObjectNotFound. */
+int mo_check(struct soap_call *c, const struct mo *mo);
+/* Is an object of type `type` a `want` (same type, or want is a base type)? */
+bool mo_is_a(const char *type, const char *want);
+/* mo as an object tree (free with xmlFreeNode), NULL with a fault. */
+xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo);
+/* The node of a property path in an object tree: NULL if it is unset. */
+xmlNodePtr mo_path(xmlNodePtr tree, const char *path);
+/* Is path's first part a property of mo's type? */
+bool mo_has_prop(const char *type, const char *path);
+/* The top-level properties of a type (for all=true), NULL-terminated. */
+const char *const *mo_all_props(const char *type);
+/* The references in a property node (one, or an array) into out. */
+size_t mo_refs(xmlNodePtr prop, struct mo *out, size_t max);
+/* Write a property node as elem; typed: with xsi:type (a val of anyType). */
+void mo_write(struct soap_call *c, xmlNodePtr prop, const char *elem, bool typed);
+/* Every entity below container (not itself), breadth first. */
+size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recursive,
+		      struct mo *out, size_t max);
+int si_retrieve_content(struct soap_call *c);
+#define MO_REFS_MAX	(HOSTD_VMS_MAX + 16)
+
+/* Building object trees. */
+xmlNodePtr ob_complex(xmlNodePtr parent, const char *name, const char *type);
+void ob_value(xmlNodePtr parent, const char *name, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ob_str(xmlNodePtr parent, const char *name, const char *value);
+void ob_bool(xmlNodePtr parent, const char *name, bool v);
+void ob_time(xmlNodePtr parent, const char *name, uint64_t epoch);
+void ob_ref(xmlNodePtr parent, const char *name, const char *type, const char *value);
+xmlNodePtr ob_array(xmlNodePtr parent, const char *name, const char *item_type);
+/* A fault as a LocalizedMethodFault (TaskInfo.error). */
+void ob_fault(xmlNodePtr parent, const char *name, const struct soap_fault *f);
+
+/* propcol.c */
+int pc_retrieve_properties(struct soap_call *c);
+int pc_retrieve_properties_ex(struct soap_call *c);
+int pc_create_filter(struct soap_call *c);
+int pc_wait_for_updates(struct soap_call *c);
+int vm_create_container_view(struct soap_call *c);
+int pc_destroy_session_obj(struct soap_call *c);
+struct session_obj *pc_session_obj(struct soap_call *c, const struct mo *mo);
+int pc_view_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
+
+/* task.c */
+int vm_power_on_task(struct soap_call *c);
+int vm_power_off_task(struct soap_call *c);
+int vm_reset_task(struct soap_call *c);
+bool task_exists(const char *value);
+int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj);
+
+#endif /* HOSTD_H */

@@ -1,0 +1,674 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The managed objects of one ESXi host, with ESXi's names for them:
+ *   ServiceInstance, ha-folder-root (Folder) -> ha-datacenter (Datacenter)
+ *     -> vmFolder ha-folder-vm -> the VMs (VirtualMachine, moref = the
+ *        vmkernel's VM id, as ESXi uses its vmid)
+ *     -> hostFolder ha-folder-host -> ha-compute-res (ComputeResource)
+ *        -> ha-host (HostSystem)
+ *     -> datastoreFolder ha-folder-datastore, networkFolder
+ *        ha-folder-network (empty in this version)
+ * Each object is built for the request as an object tree (hostd.h) from
+ * the backend's state; nothing is kept between requests.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "hostd.h"
+
+#define HOST_MO		"ha-host"
+#define COMPUTE_MO	"ha-compute-res"
+#define DC_MO		"ha-datacenter"
+#define ROOT_MO		"ha-folder-root"
+
+/* ---- object trees ---- */
+
+static void set_attr(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static char *get_attr(xmlNodePtr n, const char *name)
+{
+	return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+xmlNodePtr ob_complex(xmlNodePtr parent, const char *name, const char *type)
+{
+	xmlNodePtr n = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+
+	set_attr(n, "_t", type);
+	return n;
+}
+
+void ob_value(xmlNodePtr parent, const char *name, const char *type, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	xmlNodePtr n;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = xmlNewTextChild(parent, NULL, (const xmlChar *)name, (const xmlChar *)buf);
+	set_attr(n, "_t", type);
+}
+
+void ob_str(xmlNodePtr parent, const char *name, const char *value)
+{
+	ob_value(parent, name, "xsd:string", "%s", value);
+}
+
+void ob_bool(xmlNodePtr parent, const char *name, bool v)
+{
+	ob_value(parent, name, "xsd:boolean", "%s", v ? "true" : "false");
+}
+
+void ob_time(xmlNodePtr parent, const char *name, uint64_t epoch)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ob_value(parent, name, "xsd:dateTime", "%s", buf);
+}
+
+void ob_ref(xmlNodePtr parent, const char *name, const char *type, const char *value)
+{
+	xmlNodePtr n = xmlNewTextChild(parent, NULL, (const xmlChar *)name, (const xmlChar *)value);
+
+	set_attr(n, "_t", "ManagedObjectReference");
+	set_attr(n, "type", type);
+}
+
+/* An array property: its items are children named item_type. */
+xmlNodePtr ob_array(xmlNodePtr parent, const char *name, const char *item_type)
+{
+	char t[64];
+	xmlNodePtr n;
+
+	snprintf(t, sizeof(t), "ArrayOf%c%s", item_type[0] & ~0x20, item_type + 1);
+	n = ob_complex(parent, name, t);
+	set_attr(n, "_item", item_type);
+	return n;
+}
+
+void ob_fault(xmlNodePtr parent, const char *name, const struct soap_fault *f)
+{
+	xmlNodePtr lf = ob_complex(parent, name, "LocalizedMethodFault");
+	xmlNodePtr fault = ob_complex(lf, "fault", f->type);
+
+	set_attr(fault, "_xsi", f->type);	/* MethodFault is polymorphic */
+	if (!strcmp(f->type, "InvalidPowerState"))
+		ob_str(fault, "existingState", f->arg);
+	ob_str(lf, "localizedMessage", f->msg);
+}
+
+xmlNodePtr mo_path(xmlNodePtr tree, const char *path)
+{
+	char part[64];
+	const char *p = path;
+	size_t l;
+	xmlNodePtr n = tree;
+
+	while (n && *p) {
+		l = strcspn(p, ".");
+		if (l >= sizeof(part))
+			return NULL;
+		memcpy(part, p, l);
+		part[l] = 0;
+		p += l + (p[l] == '.');
+		for (n = n->children; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, part))
+				break;
+	}
+	return n;
+}
+
+static bool element_children(xmlNodePtr n)
+{
+	for (n = n->children; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return true;
+	return false;
+}
+
+void mo_write(struct soap_call *c, xmlNodePtr prop, const char *elem, bool typed)
+{
+	char *item = get_attr(prop, "_item");
+	char *xsi = typed ? get_attr(prop, "_t") : get_attr(prop, "_xsi");
+	char *type = get_attr(prop, "type");
+	xmlChar *text;
+	xmlNodePtr n;
+
+	if (item && !typed) {
+		/* inside a data object an array is its items, each named elem */
+		for (n = prop->children; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE)
+				mo_write(c, n, elem, false);
+		goto out;
+	}
+	xw_start(c, elem);
+	if (xsi)
+		xw_attr(c, "xsi:type", xsi);
+	if (type)
+		xw_attr(c, "type", type);
+	if (element_children(prop)) {
+		for (n = prop->children; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE)
+				mo_write(c, n, (const char *)n->name, false);
+	} else {
+		text = xmlNodeGetContent(prop);
+		if (text && *text)
+			xmlTextWriterWriteString(c->w, text);
+		xmlFree(text);
+	}
+	xw_end(c);
+out:
+	xmlFree(item);
+	xmlFree(xsi);
+	xmlFree(type);
+}
+
+size_t mo_refs(xmlNodePtr prop, struct mo *out, size_t max)
+{
+	char *type = get_attr(prop, "type");
+	xmlChar *text;
+	size_t n = 0;
+	xmlNodePtr i;
+
+	if (type) {
+		text = xmlNodeGetContent(prop);
+		if (text && strlen(type) < sizeof(out->type) &&
+		    strlen((char *)text) < sizeof(out->value) && max) {
+			strcpy(out->type, type);
+			strcpy(out->value, (char *)text);
+			n = 1;
+		}
+		xmlFree(text);
+		xmlFree(type);
+		return n;
+	}
+	for (i = prop->children; i; i = i->next)
+		if (i->type == XML_ELEMENT_NODE && n < max)
+			n += mo_refs(i, out + n, max - n);
+	return n;
+}
+
+/* ---- the objects ---- */
+
+static void entity(xmlNodePtr obj, const char *name, const char *parent_type,
+		   const char *parent)
+{
+	ob_str(obj, "name", name);
+	if (parent)
+		ob_ref(obj, "parent", parent_type, parent);
+	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
+}
+
+static void strings(xmlNodePtr obj, const char *name, const char *value)
+{
+	xmlNodePtr a = ob_array(obj, name, "string");
+
+	if (value)
+		ob_str(a, "string", value);
+}
+
+static void about(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr a = ob_complex(parent, name, "AboutInfo");
+
+	ob_str(a, "name", "vmk");
+	ob_str(a, "fullName", "vmk " HOSTD_API_VERSION ".0 (vmk-hostd, ESXi-compatible vSphere API)");
+	ob_str(a, "vendor", "vmk");
+	ob_str(a, "version", HOSTD_API_VERSION ".0");
+	ob_str(a, "build", "1");
+	ob_str(a, "localeVersion", "INTL");
+	ob_str(a, "localeBuild", "000");
+	ob_str(a, "osType", "vmnix-x86");
+	ob_str(a, "productLineId", "embeddedEsx");
+	ob_str(a, "apiType", "HostAgent");
+	ob_str(a, "apiVersion", HOSTD_API_VERSION);
+}
+
+static int service_instance_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	xmlNodePtr sc = ob_complex(obj, "content", "ServiceContent");
+
+	(void)c;
+	(void)mo;
+	ob_ref(sc, "rootFolder", "Folder", ROOT_MO);
+	ob_ref(sc, "propertyCollector", "PropertyCollector", "ha-property-collector");
+	ob_ref(sc, "viewManager", "ViewManager", "ViewManager");
+	about(sc, "about");
+	ob_ref(sc, "sessionManager", "SessionManager", "ha-sessionmgr");
+	return 0;
+}
+
+static void vm_refs(struct soap_call *c, xmlNodePtr array)
+{
+	char id[16];
+	size_t i;
+
+	for (i = 0; i < c->nvms; i++) {
+		snprintf(id, sizeof(id), "%u", c->vms[i].id);
+		ob_ref(array, "ManagedObjectReference", "VirtualMachine", id);
+	}
+}
+
+static int folder_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	xmlNodePtr children;
+
+	if (!strcmp(mo->value, ROOT_MO)) {
+		entity(obj, ROOT_MO, NULL, NULL);
+		strings(obj, "childType", "Datacenter");
+		children = ob_array(obj, "childEntity", "ManagedObjectReference");
+		ob_ref(children, "ManagedObjectReference", "Datacenter", DC_MO);
+		return 0;
+	}
+	entity(obj, mo->value + strlen("ha-folder-"), "Datacenter", DC_MO);
+	if (!strcmp(mo->value, "ha-folder-vm")) {
+		strings(obj, "childType", "VirtualMachine");
+		if (call_vms(c))
+			return -1;
+		vm_refs(c, ob_array(obj, "childEntity", "ManagedObjectReference"));
+	} else if (!strcmp(mo->value, "ha-folder-host")) {
+		strings(obj, "childType", "ComputeResource");
+		children = ob_array(obj, "childEntity", "ManagedObjectReference");
+		ob_ref(children, "ManagedObjectReference", "ComputeResource", COMPUTE_MO);
+	} else {
+		strings(obj, "childType", !strcmp(mo->value, "ha-folder-network") ?
+			"Network" : "Datastore");
+		ob_array(obj, "childEntity", "ManagedObjectReference");
+	}
+	return 0;
+}
+
+static int datacenter_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	(void)c;
+	(void)mo;
+	entity(obj, DC_MO, "Folder", ROOT_MO);
+	ob_ref(obj, "vmFolder", "Folder", "ha-folder-vm");
+	ob_ref(obj, "hostFolder", "Folder", "ha-folder-host");
+	ob_ref(obj, "datastoreFolder", "Folder", "ha-folder-datastore");
+	ob_ref(obj, "networkFolder", "Folder", "ha-folder-network");
+	ob_array(obj, "datastore", "ManagedObjectReference");
+	ob_array(obj, "network", "ManagedObjectReference");
+	return 0;
+}
+
+static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	const struct hostd_host *h;
+
+	(void)mo;
+	if (call_host(c, &h))
+		return -1;
+	entity(obj, h->name, "Folder", "ha-folder-host");
+	ob_ref(ob_array(obj, "host", "ManagedObjectReference"), "ManagedObjectReference",
+	       "HostSystem", HOST_MO);
+	ob_array(obj, "datastore", "ManagedObjectReference");
+	ob_array(obj, "network", "ManagedObjectReference");
+	return 0;
+}
+
+static void host_runtime(xmlNodePtr parent, const struct hostd_host *h)
+{
+	xmlNodePtr r = ob_complex(parent, "runtime", "HostRuntimeInfo");
+
+	ob_value(r, "connectionState", "HostSystemConnectionState", "connected");
+	ob_value(r, "powerState", "HostSystemPowerState", "poweredOn");
+	ob_bool(r, "inMaintenanceMode", false);
+	ob_time(r, "bootTime", h->boot_time);
+}
+
+static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	const struct hostd_host *h;
+	xmlNodePtr s, hw, cfg, qs;
+
+	(void)mo;
+	if (call_host(c, &h) || call_vms(c))
+		return -1;
+	entity(obj, h->name, "ComputeResource", COMPUTE_MO);
+	vm_refs(c, ob_array(obj, "vm", "ManagedObjectReference"));
+	ob_array(obj, "datastore", "ManagedObjectReference");
+	ob_array(obj, "network", "ManagedObjectReference");
+	host_runtime(obj, h);
+	s = ob_complex(obj, "summary", "HostListSummary");
+	ob_ref(s, "host", "HostSystem", HOST_MO);
+	hw = ob_complex(s, "hardware", "HostHardwareSummary");
+	ob_str(hw, "vendor", "vmk");
+	ob_str(hw, "model", "vmk host");
+	ob_str(hw, "uuid", "");
+	ob_value(hw, "memorySize", "xsd:long", "%llu", (unsigned long long)h->mem_bytes);
+	ob_str(hw, "cpuModel", h->cpu_model);
+	ob_value(hw, "cpuMhz", "xsd:int", "%u", h->cpu_mhz);
+	ob_value(hw, "numCpuPkgs", "xsd:short", "1");
+	ob_value(hw, "numCpuCores", "xsd:short", "%u", h->cpus);
+	ob_value(hw, "numCpuThreads", "xsd:short", "%u", h->cpus);
+	ob_value(hw, "numNics", "xsd:int", "0");
+	ob_value(hw, "numHBAs", "xsd:int", "0");
+	host_runtime(s, h);
+	cfg = ob_complex(s, "config", "HostConfigSummary");
+	ob_str(cfg, "name", h->name);
+	ob_value(cfg, "port", "xsd:int", "443");
+	about(cfg, "product");
+	ob_bool(cfg, "vmotionEnabled", false);
+	qs = ob_complex(s, "quickStats", "HostListSummaryQuickStats");
+	ob_value(qs, "uptime", "xsd:int", "%llu",
+		 (unsigned long long)((uint64_t)time(NULL) - h->boot_time));
+	ob_value(s, "overallStatus", "ManagedEntityStatus", h->vmkernel_running ? "green" : "red");
+	ob_bool(s, "rebootRequired", false);
+	return 0;
+}
+
+/* "/vmfs/volumes/ds/dir/x.vmx" as ESXi's datastore path "[ds] dir/x.vmx". */
+static void datastore_path(const char *path, char *out, size_t len)
+{
+	const char *prefix = "/vmfs/volumes/", *ds, *slash;
+
+	if (!strncmp(path, prefix, strlen(prefix))) {
+		ds = path + strlen(prefix);
+		slash = strchr(ds, '/');
+		if (slash) {
+			snprintf(out, len, "[%.*s] %s", (int)(slash - ds), ds, slash + 1);
+			return;
+		}
+	}
+	snprintf(out, len, "%s", path);
+}
+
+static void vm_uuid(const struct hostd_vm *vm, char *out, size_t len)
+{
+	snprintf(out, len, "564d766b-0000-4000-8000-%012x", vm->id);
+}
+
+static void vm_runtime(xmlNodePtr parent, const struct hostd_vm *vm, const struct hostd_host *h)
+{
+	bool on = vm->power == HOSTD_POWERED_ON;
+	xmlNodePtr r = ob_complex(parent, "runtime", "VirtualMachineRuntimeInfo");
+
+	ob_ref(r, "host", "HostSystem", HOST_MO);
+	ob_value(r, "connectionState", "VirtualMachineConnectionState", "connected");
+	ob_value(r, "powerState", "VirtualMachinePowerState", on ? "poweredOn" : "poweredOff");
+	ob_bool(r, "toolsInstallerMounted", false);
+	if (on)
+		ob_time(r, "bootTime", vm->boot_time);
+	ob_value(r, "maxCpuUsage", "xsd:int", "%u", vm->vcpus * h->cpu_mhz);
+	ob_value(r, "maxMemoryUsage", "xsd:int", "%u", vm->mem_mb);
+	ob_value(r, "numMksConnections", "xsd:int", "0");
+}
+
+static void vm_config_summary(xmlNodePtr s, const struct hostd_vm *vm)
+{
+	xmlNodePtr cfg = ob_complex(s, "config", "VirtualMachineConfigSummary");
+	char buf[HOSTD_PATH_LEN + 8];
+
+	ob_str(cfg, "name", vm->name);
+	ob_bool(cfg, "template", false);
+	datastore_path(vm->vmx_path, buf, sizeof(buf));
+	ob_str(cfg, "vmPathName", buf);
+	ob_value(cfg, "memorySizeMB", "xsd:int", "%u", vm->mem_mb);
+	ob_value(cfg, "numCpu", "xsd:int", "%u", vm->vcpus);
+	ob_value(cfg, "numEthernetCards", "xsd:int", "0");
+	ob_value(cfg, "numVirtualDisks", "xsd:int", "0");
+	vm_uuid(vm, buf, sizeof(buf));
+	ob_str(cfg, "uuid", buf);
+	ob_str(cfg, "instanceUuid", buf);
+	ob_str(cfg, "guestId", "otherLinuxGuest");
+	ob_str(cfg, "guestFullName", "Other Linux (32-bit)");
+}
+
+static void vm_quick_stats(xmlNodePtr s, const struct hostd_vm *vm)
+{
+	xmlNodePtr q = ob_complex(s, "quickStats", "VirtualMachineQuickStats");
+	bool on = vm->power == HOSTD_POWERED_ON;
+	uint64_t up = on ? (uint64_t)time(NULL) - vm->boot_time : 0;
+
+	ob_value(q, "hostMemoryUsage", "xsd:int", "%llu",
+		 (unsigned long long)(vm->mem_pages * 4096 >> 20));
+	ob_value(q, "guestHeartbeatStatus", "ManagedEntityStatus", "gray");
+	ob_value(q, "uptimeSeconds", "xsd:int", "%llu", (unsigned long long)up);
+}
+
+static void vm_config(xmlNodePtr obj, const struct hostd_vm *vm)
+{
+	xmlNodePtr cfg = ob_complex(obj, "config", "VirtualMachineConfigInfo");
+	xmlNodePtr hw, files;
+	char buf[HOSTD_PATH_LEN + 8];
+
+	ob_str(cfg, "changeVersion", "");
+	ob_time(cfg, "modified", 0);
+	ob_str(cfg, "name", vm->name);
+	ob_str(cfg, "guestFullName", "Other Linux (32-bit)");
+	ob_str(cfg, "version", "vmx-04");
+	vm_uuid(vm, buf, sizeof(buf));
+	ob_str(cfg, "uuid", buf);
+	ob_str(cfg, "instanceUuid", buf);
+	ob_bool(cfg, "template", false);
+	ob_str(cfg, "guestId", "otherLinuxGuest");
+	files = ob_complex(cfg, "files", "VirtualMachineFileInfo");
+	datastore_path(vm->vmx_path, buf, sizeof(buf));
+	ob_str(files, "vmPathName", buf);
+	hw = ob_complex(cfg, "hardware", "VirtualHardware");
+	ob_value(hw, "numCPU", "xsd:int", "%u", vm->vcpus);
+	ob_value(hw, "memoryMB", "xsd:int", "%u", vm->mem_mb);
+	ob_array(hw, "device", "VirtualDevice");
+}
+
+static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	const struct hostd_vm *vm = call_vm(c, mo->value);
+	const struct hostd_host *h;
+	xmlNodePtr s, g;
+
+	if (!vm || call_host(c, &h))
+		return vm ? -1 : soap_fail_not_found(c, mo);
+	ob_str(obj, "name", vm->name);
+	ob_ref(obj, "parent", "Folder", "ha-folder-vm");
+	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
+	vm_runtime(obj, vm, h);
+	vm_config(obj, vm);
+	ob_array(obj, "datastore", "ManagedObjectReference");
+	ob_array(obj, "network", "ManagedObjectReference");
+	s = ob_complex(obj, "summary", "VirtualMachineSummary");
+	ob_ref(s, "vm", "VirtualMachine", mo->value);
+	vm_runtime(s, vm, h);
+	g = ob_complex(s, "guest", "VirtualMachineGuestSummary");
+	ob_str(g, "guestId", "otherLinuxGuest");
+	ob_value(g, "toolsStatus", "VirtualMachineToolsStatus", "toolsNotInstalled");
+	vm_config_summary(s, vm);
+	vm_quick_stats(s, vm);
+	ob_value(s, "overallStatus", "ManagedEntityStatus", "green");
+	return 0;
+}
+
+static int session_manager_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	(void)mo;
+	session_tree(c, obj);
+	return 0;
+}
+
+static int task_mo_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	return task_tree(c, mo->value, obj);
+}
+
+static int no_props(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	(void)c;
+	(void)mo;
+	(void)obj;
+	return 0;
+}
+
+/* ---- types ---- */
+
+struct mo_class {
+	const char *type;
+	const char *const *props;		/* top-level properties */
+	const char *const *statics;		/* the fixed objects of this type */
+	int (*tree)(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
+};
+
+#define LIST(...) (const char *const[]){ __VA_ARGS__, NULL }
+#define ENTITY "name", "parent", "overallStatus"
+
+static const struct mo_class classes[] = {
+	{ "ServiceInstance", LIST("content"), LIST("ServiceInstance"), service_instance_tree },
+	{ "Folder", LIST(ENTITY, "childEntity", "childType"),
+	  LIST(ROOT_MO, "ha-folder-vm", "ha-folder-host", "ha-folder-datastore", "ha-folder-network"),
+	  folder_tree },
+	{ "Datacenter", LIST(ENTITY, "vmFolder", "hostFolder", "datastoreFolder",
+			     "networkFolder", "datastore", "network"), LIST(DC_MO), datacenter_tree },
+	{ "ComputeResource", LIST(ENTITY, "host", "datastore", "network"), LIST(COMPUTE_MO),
+	  compute_resource_tree },
+	{ "HostSystem", LIST(ENTITY, "vm", "datastore", "network", "runtime", "summary"),
+	  LIST(HOST_MO), host_tree },
+	{ "VirtualMachine", LIST(ENTITY, "runtime", "config", "datastore", "network", "summary"),
+	  NULL, vm_tree },
+	{ "SessionManager", LIST("currentSession"), LIST("ha-sessionmgr"), session_manager_tree },
+	{ "PropertyCollector", LIST(NULL), LIST("ha-property-collector"), no_props },
+	{ "ViewManager", LIST(NULL), LIST("ViewManager"), no_props },
+	{ "Task", LIST("info"), NULL, task_mo_tree },
+	{ "ContainerView", LIST("container", "type", "recursive", "view"), NULL, pc_view_tree },
+	{ "PropertyFilter", LIST(NULL), NULL, no_props },
+};
+
+static const struct mo_class *class_of(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strcmp(classes[i].type, type))
+			return &classes[i];
+	return NULL;
+}
+
+bool mo_is_a(const char *type, const char *want)
+{
+	static const char *const entities[] = {
+		"Folder", "Datacenter", "ComputeResource", "HostSystem", "VirtualMachine",
+	};
+	size_t i;
+
+	if (!strcmp(type, want) || !strcmp(want, "ManagedObject"))
+		return true;
+	if (strcmp(want, "ManagedEntity"))
+		return false;
+	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (!strcmp(type, entities[i]))
+			return true;
+	return false;
+}
+
+int mo_check(struct soap_call *c, const struct mo *mo)
+{
+	const struct mo_class *cl = class_of(mo->type);
+	const char *const *s;
+
+	if (!cl)
+		return soap_fail_not_found(c, mo);
+	for (s = cl->statics; s && *s; s++)
+		if (!strcmp(*s, mo->value))
+			return 0;
+	if (!strcmp(mo->type, "VirtualMachine") && call_vm(c, mo->value))
+		return 0;
+	if (!strcmp(mo->type, "Task") && task_exists(mo->value))
+		return 0;
+	if ((!strcmp(mo->type, "ContainerView") || !strcmp(mo->type, "PropertyFilter")) &&
+	    pc_session_obj(c, mo))
+		return 0;
+	return soap_fail_not_found(c, mo);
+}
+
+const char *const *mo_all_props(const char *type)
+{
+	static const char *const none[] = { NULL };
+	const struct mo_class *cl = class_of(type);
+
+	return cl ? cl->props : none;
+}
+
+bool mo_has_prop(const char *type, const char *path)
+{
+	const char *const *p = mo_all_props(type);
+	size_t l = strcspn(path, ".");
+
+	for (; *p; p++)
+		if (strlen(*p) == l && !strncmp(*p, path, l))
+			return true;
+	return false;
+}
+
+xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo)
+{
+	const struct mo_class *cl = class_of(mo->type);
+	xmlNodePtr obj;
+
+	if (!cl || mo_check(c, mo))
+		return NULL;
+	obj = xmlNewNode(NULL, (const xmlChar *)"obj");
+	if (!obj) {
+		soap_fail(c, "SystemError", "out of memory");
+		return NULL;
+	}
+	if (cl->tree(c, mo, obj)) {
+		xmlFreeNode(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* The entities an entity contains: what a ContainerView looks through. */
+static size_t children(struct soap_call *c, const struct mo *mo, struct mo *out, size_t max)
+{
+	static const char *const paths[] = {
+		"childEntity", "vmFolder", "hostFolder", "datastoreFolder", "networkFolder", "host",
+	};
+	xmlNodePtr tree = mo_tree(c, mo), p;
+	size_t i, n = 0;
+
+	if (!tree)
+		return 0;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (!strcmp(mo->type, "HostSystem"))
+			break;
+		p = mo_path(tree, paths[i]);
+		if (p)
+			n += mo_refs(p, out + n, max - n);
+	}
+	xmlFreeNode(tree);
+	return n;
+}
+
+size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recursive,
+		      struct mo *out, size_t max)
+{
+	size_t n = children(c, container, out, max), i;
+
+	/* breadth first over the growing list (the inventory is a tree) */
+	for (i = 0; recursive && i < n && n < max; i++)
+		n += children(c, &out[i], out + n, max - n);
+	return n;
+}
+
+int si_retrieve_content(struct soap_call *c)
+{
+	struct mo si = { "ServiceInstance", "ServiceInstance" };
+	xmlNodePtr tree = mo_tree(c, &si);
+
+	if (!tree)
+		return -1;
+	mo_write(c, mo_path(tree, "content"), "returnval", false);
+	xmlFreeNode(tree);
+	return 0;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmk-hostd: the vSphere Web Services API of this host (docs/rpc.md).
+ *   vmk-hostd [--port N] [--listen ADDR] [--cert FILE --key FILE]
+ *             [--passwd-file FILE] [--session-idle S] [--fake-backend]
+ * Runs in the foreground until SIGINT or SIGTERM; logs to stderr.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include "hostd.h"
+#include "http.h"
+
+#define DEFAULT_CERT		"/etc/vmk/ssl/rui.crt"
+#define DEFAULT_KEY		"/etc/vmk/ssl/rui.key"
+#define DEFAULT_PORT		443
+#define DEFAULT_SESSION_IDLE_S	1800
+
+struct hostd_conf hostd;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vmk-hostd [options]\n"
+		"  --port N            HTTPS port (default %d; 0: any free port)\n"
+		"  --listen ADDR       IPv4 address to listen on (default 0.0.0.0)\n"
+		"  --cert FILE         host certificate (default %s)\n"
+		"  --key FILE          its private key (default %s); both are made\n"
+		"                      at the first start when neither exists\n"
+		"  --passwd-file FILE  shadow(5) file Login checks (default /etc/shadow)\n"
+		"  --session-idle S    a session unused for S seconds ends (default %d)\n"
+		"  --fake-backend      three VMs in memory instead of the vmkernel's\n",
+		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S);
+}
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *v)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (!*s || *end || n > max)
+		return -1;
+	*v = (unsigned int)n;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "passwd-file", required_argument, NULL, 'w' },
+		{ "session-idle", required_argument, NULL, 's' },
+		{ "fake-backend", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cert = DEFAULT_CERT, *key = DEFAULT_KEY, *listen = "0.0.0.0";
+	unsigned int port = DEFAULT_PORT, bound;
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	char *cert_pem, *key_pem;
+	struct MHD_Daemon *d;
+	bool fake = false;
+	sigset_t sigs;
+	int opt, sig;
+
+	hostd.passwd_file = "/etc/shadow";
+	hostd.session_idle_s = DEFAULT_SESSION_IDLE_S;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (parse_uint(optarg, 65535, &port))
+				goto bad;
+			break;
+		case 'l': listen = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'k': key = optarg; break;
+		case 'w': hostd.passwd_file = optarg; break;
+		case 's':
+			if (parse_uint(optarg, 7 * 86400, &hostd.session_idle_s) ||
+			    !hostd.session_idle_s)
+				goto bad;
+			break;
+		case 'f': fake = true; break;
+		case 'h': usage(stdout); return 0;
+		default: goto bad;
+		}
+	}
+	if (optind != argc || inet_pton(AF_INET, listen, &addr.sin_addr) != 1)
+		goto bad;
+	addr.sin_port = htons((uint16_t)port);
+
+	LIBXML_TEST_VERSION
+	xmlInitParser();
+	hostd.backend = fake ? backend_fake_open() : backend_vmk_open();
+	if (!hostd.backend || cert_load_or_create(cert, key, &cert_pem, &key_pem))
+		return 1;
+
+	/* SIGINT/SIGTERM for sigwait() below, blocked in every thread */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = http_start(&addr, cert_pem, key_pem, &bound);
+	if (!d) {
+		fprintf(stderr, "vmk-hostd: cannot serve on %s:%u (in use? not root for a port below 1024?)\n",
+			listen, port);
+		return 1;
+	}
+	fprintf(stderr, "vmk-hostd: serving https://%s:%u/sdk (backend: %s)\n", listen, bound,
+		hostd.backend->name);
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "vmk-hostd: stopping (signal %d)\n", sig);
+	http_stop(d);
+	free(cert_pem);
+	free(key_pem);
+	xmlCleanupParser();
+	return 0;
+bad:
+	usage(stderr);
+	return 2;
+}

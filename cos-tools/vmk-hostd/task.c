@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM power operations. The vSphere API returns a Task for each; the
+ * vmkernel's power hypercalls are synchronous, so the Task has finished
+ * (info.state success or error) before the method answers, and a client's
+ * WaitForTask sees the end at its first look. The last TASKS_MAX Tasks are
+ * kept so that clients can read them afterwards, as ESXi keeps recent ones.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "hostd.h"
+
+#define TASKS_MAX	64
+
+struct task {
+	char value[MO_VALUE_LEN];	/* moref, "" when the slot is free */
+	const char *method;		/* "powerOn": vim.VirtualMachine.<method> */
+	char vm_value[16], vm_name[HOSTD_NAME_LEN];
+	char user[64];
+	uint64_t time;
+	struct soap_fault error;	/* error.type NULL: success */
+};
+
+static struct task tasks[TASKS_MAX];
+static unsigned int task_serial;
+
+static const struct task *task_find(const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < TASKS_MAX; i++)
+		if (tasks[i].value[0] && !strcmp(tasks[i].value, value))
+			return &tasks[i];
+	return NULL;
+}
+
+bool task_exists(const char *value)
+{
+	return task_find(value) != NULL;
+}
+
+int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
+{
+	const struct task *t = task_find(value);
+	xmlNodePtr info, reason;
+
+	if (!t)
+		return soap_fail(c, "ManagedObjectNotFound", "task %s is gone", value);
+	info = ob_complex(obj, "info", "TaskInfo");
+	ob_str(info, "key", t->value);
+	ob_ref(info, "task", "Task", t->value);
+	ob_value(info, "name", "xsd:string", "vim.VirtualMachine.%s", t->method);
+	ob_value(info, "descriptionId", "xsd:string", "VirtualMachine.%s", t->method);
+	ob_ref(info, "entity", "VirtualMachine", t->vm_value);
+	ob_str(info, "entityName", t->vm_name);
+	ob_value(info, "state", "TaskInfoState", t->error.type ? "error" : "success");
+	ob_bool(info, "cancelled", false);
+	ob_bool(info, "cancelable", false);
+	if (t->error.type)
+		ob_fault(info, "error", &t->error);
+	reason = ob_complex(info, "reason", "TaskReasonUser");
+	xmlSetProp(reason, (const xmlChar *)"_xsi", (const xmlChar *)"TaskReasonUser");
+	ob_str(reason, "userName", t->user);
+	ob_time(info, "queueTime", t->time);
+	ob_time(info, "startTime", t->time);
+	ob_time(info, "completeTime", t->time);
+	ob_value(info, "eventChainId", "xsd:int", "%u", 0);
+	return 0;
+}
+
+/*
+ * Run op on the VM of _this and answer with its Task. A VM already in the
+ * state asked for fails the Task with InvalidPowerState, as on ESXi.
+ */
+static int power_task(struct soap_call *c, enum hostd_power_op op, const char *method)
+{
+	const struct hostd_vm *vm = call_vm(c, c->this.value);
+	struct task *t = &tasks[task_serial % TASKS_MAX];
+	char err[HOSTD_ERR_LEN] = "";
+	struct mo ref;
+	bool on;
+
+	if (!vm)
+		return soap_fail_not_found(c, &c->this);
+	on = vm->power == HOSTD_POWERED_ON;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->value, sizeof(t->value), "haTask-%u-vim.VirtualMachine.%s-%u",
+		 vm->id, method, ++task_serial);
+	t->method = method;
+	snprintf(t->vm_value, sizeof(t->vm_value), "%u", vm->id);
+	snprintf(t->vm_name, sizeof(t->vm_name), "%s", vm->name);
+	snprintf(t->user, sizeof(t->user), "%s", session_user(c->session));
+	t->time = (uint64_t)time(NULL);
+	if ((op == HOSTD_OP_POWER_ON) == on) {
+		t->error.type = "InvalidPowerState";
+		snprintf(t->error.arg, sizeof(t->error.arg), on ? "poweredOn" : "poweredOff");
+		snprintf(t->error.msg, sizeof(t->error.msg),
+			 "The attempted operation cannot be performed in the current state (%s).",
+			 on ? "Powered on" : "Powered off");
+	} else if (hostd.backend->vm_power(hostd.backend->ctx, vm->id, op, err)) {
+		t->error.type = "SystemError";
+		snprintf(t->error.msg, sizeof(t->error.msg), "%s", err);
+	}
+	fprintf(stderr, "vmk-hostd: %s of VM '%s' (%u): %s\n", method, vm->name, vm->id,
+		t->error.type ? t->error.msg : "done");
+	c->vms_read = false;	/* the state changed: read it again */
+	ref = (struct mo){ .type = "Task" };
+	snprintf(ref.value, sizeof(ref.value), "%s", t->value);
+	xw_mo(c, "returnval", &ref);
+	return 0;
+}
+
+int vm_power_on_task(struct soap_call *c)
+{
+	return power_task(c, HOSTD_OP_POWER_ON, "powerOn");
+}
+
+int vm_power_off_task(struct soap_call *c)
+{
+	return power_task(c, HOSTD_OP_POWER_OFF, "powerOff");
+}
+
+int vm_reset_task(struct soap_call *c)
+{
+	return power_task(c, HOSTD_OP_RESET, "reset");
+}
