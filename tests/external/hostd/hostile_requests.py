@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+# Requests no real client sends, made by hand over HTTPS: each must get a
+# SOAP fault with a typed detail, and vmk-hostd must go on serving.
+#   hostile_requests.py HOST PORT USER PASSWORD [IDLE_PORT IDLE_S]
+# IDLE_PORT: a second vmk-hostd started with --session-idle IDLE_S, where a
+# session left unused longer must end.
+import http.client
+import ssl
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ctx = ssl._create_unverified_context()
+failures = 0
+BARE = ('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+       'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+       '<soapenv:Body>%s</soapenv:Body></soapenv:Envelope>')
+ENV = '<?xml version="1.0" encoding="UTF-8"?>' + BARE
+SC = ('<RetrieveServiceContent xmlns="urn:vim25">'
+      '<_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent>')
+XSI = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+def check(cond, what):
+    global failures
+    print(("ok: " if cond else "FAIL: ") + what)
+    failures += 0 if cond else 1
+
+
+def post(body, p=port, cookie=None, headers=None):
+    conn = http.client.HTTPSConnection(host, p, context=ctx, timeout=30)
+    h = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "urn:vim25/6.7"}
+    if cookie:
+        h["Cookie"] = cookie
+    h.update(headers or {})
+    conn.request("POST", "/sdk", body, h)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, data, r.getheader("Set-Cookie")
+
+
+def fault_of(data):
+    """(faultstring, detail type) of a SOAP fault, or None."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return None
+    f = root.find(".//{http://schemas.xmlsoap.org/soap/envelope/}Fault")
+    if f is None:
+        return None
+    detail = f.find("detail")
+    kinds = [d.get(XSI) for d in detail] if detail is not None else []
+    return f.findtext("faultstring"), (kinds[0] if kinds else None)
+
+
+def expect_fault(name, body, kind, says="", p=port, cookie=None):
+    """A fault of type kind whose faultstring contains says."""
+    status, data, _ = post(body, p, cookie)
+    f = fault_of(data)
+    check(status == 500 and f is not None and f[1] == kind and says in (f[0] or ""),
+          "%s: fault %s%s (HTTP %d, %s)" % (name, kind, says and " '%s'" % says, status, f))
+    return data
+
+
+def still_serving(after):
+    status, data, _ = post(ENV % SC)
+    check(status == 200 and b"ha-folder-root" in data, "still serving after " + after)
+
+
+def login(p=port):
+    body = ENV % ('<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this>'
+                  '<userName>%s</userName><password>%s</password></Login>' % (user, password))
+    status, data, cookie = post(body, p)
+    check(status == 200 and cookie and "vmware_soap_session" in cookie,
+          "login answers with a vmware_soap_session cookie")
+    return cookie
+
+
+root_children = ENV % (
+    '<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">'
+    'ha-property-collector</_this><specSet><propSet><type>Folder</type>'
+    '<pathSet>childEntity</pathSet></propSet><objectSet><obj type="Folder">ha-folder-root'
+    '</obj></objectSet></specSet><options/></RetrievePropertiesEx>')
+
+expect_fault("not XML", "<soapenv:Envelope", "InvalidRequest", "malformed")
+still_serving("a malformed body")
+expect_fault("not a SOAP envelope", "<a/>", "InvalidRequest", "not a SOAP envelope")
+expect_fault("empty body", "", "InvalidRequest", "malformed")
+expect_fault("nested 100 deep",
+             ENV % (SC.replace("</_this>", "</_this>" + "<a>" * 100 + "</a>" * 100)),
+             "InvalidRequest", "deeper")
+expect_fault("nested 20000 deep", ENV % ("<a>" * 20000 + "</a>" * 20000), "InvalidRequest",
+             "depth")
+still_serving("deep nesting")
+expect_fault("a body of 600 KiB", ENV % (SC + " " * (600 * 1024)), "InvalidRequest", "larger")
+still_serving("an oversized body")
+data = expect_fault("an external entity",
+                    '<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    + (BARE % '<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr'
+                       '</_this><userName>&x;</userName><password>x</password></Login>'),
+                    "InvalidRequest", "DTD")
+check(b"root:" not in data, "an external entity is not read")
+expect_fault("entity expansion",
+             '<?xml version="1.0"?><!DOCTYPE e [<!ENTITY a "aaaaaaaaaa">'
+             '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + (BARE % "<x>&b;</x>"),
+             "InvalidRequest", "DTD")
+expect_fault("a method without _this", ENV % '<RetrieveServiceContent xmlns="urn:vim25"/>',
+             "InvalidRequest", "_this")
+expect_fault("no session", root_children, "NotAuthenticated")
+expect_fault("a forged session", root_children, "NotAuthenticated",
+             cookie='vmware_soap_session="00000000-0000-0000-0000-000000000000"')
+t = time.time()
+expect_fault("wrong password",
+             ENV % ('<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this>'
+                    '<userName>%s</userName><password>nope</password></Login>' % user),
+             "InvalidLogin")
+check(time.time() - t >= 1.0, "a failed login is answered after a delay (%.1f s)" % (time.time() - t))
+expect_fault("unknown user",
+             ENV % ('<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this>'
+                    '<userName>nobody</userName><password>%s</password></Login>' % password),
+             "InvalidLogin")
+expect_fault("a locked account (shadow '!')",
+             ENV % ('<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this>'
+                    '<userName>locked</userName><password></password></Login>'),
+             "InvalidLogin")
+
+cookie = login()
+status, data, _ = post(root_children, cookie=cookie)
+check(status == 200 and b"ha-datacenter" in data, "a session reads the root folder")
+check(b'xsi:type="ArrayOfManagedObjectReference"' in data, "a property value is typed (xsi:type)")
+expect_fault("a VM that does not exist",
+             ENV % ('<PowerOnVM_Task xmlns="urn:vim25"><_this type="VirtualMachine">999'
+                    '</_this></PowerOnVM_Task>'), "ManagedObjectNotFound", "999", cookie=cookie)
+expect_fault("an unknown property", root_children.replace("childEntity", "noSuchThing"),
+             "InvalidProperty", "noSuchThing", cookie=cookie)
+expect_fault("an unknown method",
+             ENV % ('<FormatDisk xmlns="urn:vim25"><_this type="HostSystem">ha-host</_this>'
+                    '</FormatDisk>'), "MethodNotFound", "FormatDisk", cookie=cookie)
+
+if len(sys.argv) > 6:
+    idle_port, idle_s = int(sys.argv[5]), int(sys.argv[6])
+    cookie = login(idle_port)
+    status, _, _ = post(root_children, idle_port, cookie)
+    check(status == 200, "a fresh session works")
+    time.sleep(idle_s + 1.5)
+    expect_fault("a session idle for longer than --session-idle", root_children,
+                 "NotAuthenticated", p=idle_port, cookie=cookie)
+
+print("%d failures" % failures)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# vmk-hostd against a client nobody here wrote: Debian's pyVmomi logs in,
+# lists the VMs through a container view, reads their state and summary,
+# powers one off and on with WaitForTask, logs out
+# (hostd/pyvmomi_client.py); hand-made hostile requests get typed faults
+# and the daemon goes on (hostd/hostile_requests.py). The same pyVmomi
+# session runs first against govmomi's ESX simulator (hostd/esxsim, built
+# offline from Debian's golang-github-vmware-govmomi-dev): the anchor that
+# shows the client script checks what a real ESXi API answers.
+# vmk-hostd runs with --fake-backend, a test account in a private shadow
+# file and a certificate it makes itself. Run from the top: BUILD, RESULTS.
+set -euo pipefail
+
+BUILD=${BUILD:-$PWD/build}
+RESULTS=${RESULTS:-$(mktemp -d)}
+here=$(cd "$(dirname "$0")/hostd" && pwd)
+hostd=$BUILD/host/cos-tools/vmk-hostd
+work=$RESULTS/hostd
+python=/usr/bin/python3		# Debian's, where python3-pyvmomi is
+mkdir -p "$work"
+
+[ -x "$hostd" ] || { echo "$hostd missing: run make host-tools"; exit 1; }
+"$python" -c 'import pyVmomi' 2>/dev/null || { echo "pyVmomi missing: install python3-pyvmomi (ci/packages)"; exit 1; }
+command -v openssl >/dev/null || { echo "openssl missing (ci/packages)"; exit 1; }
+command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] ||
+	{ echo "go or govmomi missing: install golang-go golang-github-vmware-govmomi-dev (ci/packages)"; exit 1; }
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+user=vmkadmin
+password='pw-'$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+printf '%s:%s:19000:0:99999:7:::\n' "$user" "$(openssl passwd -6 "$password")" >"$work/shadow"
+printf 'locked:!:19000:0:99999:7:::\n' >>"$work/shadow"
+rm -f "$work"/rui.*
+
+# start_hostd NAME ARGS...: vmk-hostd in the background; its port in $port.
+start_hostd() {
+	local name=$1 i; shift
+	"$hostd" --listen 127.0.0.1 --port 0 --cert "$work/rui.crt" --key "$work/rui.key" \
+		--passwd-file "$work/shadow" --fake-backend "$@" 2>"$work/$name.log" &
+	pids+=($!)
+	port=
+	for i in $(seq 100); do
+		port=$(sed -n 's|.*serving https://127.0.0.1:\([0-9]*\)/sdk.*|\1|p' "$work/$name.log")
+		[ -n "$port" ] && return 0
+		kill -0 "${pids[-1]}" 2>/dev/null || break
+		sleep 0.2
+	done
+	echo "vmk-hostd did not start:"; cat "$work/$name.log"; exit 1
+}
+
+# 1. The anchor: the same client session against govmomi's ESX simulator.
+export GO111MODULE=off GOFLAGS= GOPATH=$work/gopath:/usr/share/gocode
+export GOCACHE=${VMK_CACHE:-/var/cache/vmk}/go-build
+if go build -o "$work/esxsim" "$here/esxsim/main.go" >"$work/esxsim-build.log" 2>&1; then
+	"$work/esxsim" "$user" "$password" >"$work/esxsim.port" 2>"$work/esxsim.log" &
+	pids+=($!)
+	for i in $(seq 100); do [ -s "$work/esxsim.port" ] && break; sleep 0.2; done
+	if "$python" "$here/pyvmomi_client.py" 127.0.0.1 "$(cat "$work/esxsim.port")" "$user" "$password" \
+		>"$work/anchor.log" 2>&1; then
+		echo "ok: the pyVmomi session passes against govmomi's ESX simulator (anchor)"
+	else
+		fail "the pyVmomi session fails against govmomi's ESX simulator: $(grep -E 'FAIL|Error' "$work/anchor.log" | head -3)"
+	fi
+else
+	fail "cannot build the govmomi simulator: $(tail -3 "$work/esxsim-build.log")"
+fi
+
+# 2. vmk-hostd: it makes its certificate at the first start.
+start_hostd hostd
+[ -s "$work/rui.crt" ] && [ "$(stat -c %a "$work/rui.key")" = 600 ] ||
+	fail "no certificate made, or its key is not 0600"
+fp=$(openssl x509 -noout -fingerprint -sha256 -in "$work/rui.crt")
+served=$(openssl s_client -connect "127.0.0.1:$port" </dev/null 2>/dev/null |
+	openssl x509 -noout -fingerprint -sha256)
+[ "$fp" = "$served" ] && echo "ok: serves the certificate it made" ||
+	fail "served certificate ($served) is not $work/rui.crt ($fp)"
+"$python" "$here/pyvmomi_client.py" 127.0.0.1 "$port" "$user" "$password" | tee "$work/pyvmomi.log" ||
+	fail "the pyVmomi session against vmk-hostd"
+
+# 3. Hostile requests, and a second daemon whose sessions end after 2 s idle.
+main_port=$port
+start_hostd hostd-idle --session-idle 2
+[ "$fp" = "$(openssl x509 -noout -fingerprint -sha256 -in "$work/rui.crt")" ] ||
+	fail "the second start made a new certificate instead of reusing it"
+"$python" "$here/hostile_requests.py" 127.0.0.1 "$main_port" "$user" "$password" "$port" 2 |
+	tee "$work/hostile.log" || fail "hostile requests"
+kill -0 "${pids[-2]}" || fail "vmk-hostd died (see $work/hostd.log)"
+
+echo "$failures failures"
+[ "$failures" = 0 ]
