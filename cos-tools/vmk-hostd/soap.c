@@ -93,7 +93,7 @@ int xml_text(xmlNodePtr n, char *buf, size_t len)
 
 int xml_mo(xmlNodePtr n, struct mo *mo)
 {
-	xmlChar *type = n ? xmlGetProp(n, (const xmlChar *)"type") : NULL;
+	xmlChar *type = n ? xmlGetNoNsProp(n, (const xmlChar *)"type") : NULL;
 	int ret = -1;
 
 	memset(mo, 0, sizeof(*mo));

@@ -65,6 +65,14 @@ def expect_fault(name, body, kind, says="", p=port, cookie=None):
     return data
 
 
+def libvirt_style_this():
+    # libvirt's esx driver types every reference: xsi:type next to type
+    body = ENV % SC.replace('<_this type=', '<_this xsi:type="ManagedObjectReference" type=')
+    status, data, _ = post(body)
+    check(status == 200 and b"ha-folder-root" in data,
+          "a reference with xsi:type and type (as libvirt writes it) is read by its type")
+
+
 def still_serving(after):
     status, data, _ = post(ENV % SC)
     check(status == 200 and b"ha-folder-root" in data, "still serving after " + after)
@@ -85,6 +93,7 @@ root_children = ENV % (
     '<pathSet>childEntity</pathSet></propSet><objectSet><obj type="Folder">ha-folder-root'
     '</obj></objectSet></specSet><options/></RetrievePropertiesEx>')
 
+libvirt_style_this()
 expect_fault("not XML", "<soapenv:Envelope", "InvalidRequest", "malformed")
 still_serving("a malformed body")
 expect_fault("not a SOAP envelope", "<a/>", "InvalidRequest", "not a SOAP envelope")
