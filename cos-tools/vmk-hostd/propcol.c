@@ -387,7 +387,7 @@ static int filter_state(struct soap_call *c, struct session_obj *f, struct updat
 
 	*state = NULL;
 	u->n = 0;
-	if (for_each_object(c, xml_child(xmlDocGetRootElement(f->doc), "spec"), updated, u))
+	if (for_each_object(c, xmlDocGetRootElement(f->doc), updated, u))
 		return -1;
 	for (i = 0; i < u->n; i++)
 		len += u->pieces[i] ? strlen(u->pieces[i]) : 0;

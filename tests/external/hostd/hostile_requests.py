@@ -149,6 +149,36 @@ expect_fault("an unknown method",
              ENV % ('<FormatDisk xmlns="urn:vim25"><_this type="HostSystem">ha-host</_this>'
                     '</FormatDisk>'), "MethodNotFound", "FormatDisk", cookie=cookie)
 
+# WaitForUpdates reports the filter's objects: what libvirt waits on a Task with.
+status, data, _ = post(ENV % ('<PowerOffVM_Task xmlns="urn:vim25"><_this type="VirtualMachine">3'
+                              '</_this></PowerOffVM_Task>'), cookie=cookie)
+task = ET.fromstring(data).findtext(".//{urn:vim25}returnval")
+check(status == 200 and task, "PowerOffVM_Task answers a Task (%s)" % task)
+status, data, _ = post(ENV % (
+    '<CreateFilter xmlns="urn:vim25"><_this type="PropertyCollector">ha-property-collector'
+    '</_this><spec><propSet><type>Task</type><pathSet>info.state</pathSet></propSet>'
+    '<objectSet><obj type="Task">%s</obj></objectSet></spec><partialUpdates>false'
+    '</partialUpdates></CreateFilter>' % task), cookie=cookie)
+check(status == 200, "CreateFilter on the Task")
+status, data, _ = post(ENV % ('<WaitForUpdates xmlns="urn:vim25"><_this type="PropertyCollector">'
+                              'ha-property-collector</_this><version></version></WaitForUpdates>'),
+                       cookie=cookie)
+root = ET.fromstring(data) if status == 200 else None
+changes = {c.findtext("{urn:vim25}name"): c.findtext("{urn:vim25}val")
+           for c in root.iter("{urn:vim25}changeSet")} if root is not None else {}
+check(changes.get("info.state") == "success" and
+      root.findtext(".//{urn:vim25}objectSet/{urn:vim25}kind") == "enter",
+      "the first WaitForUpdates enters the Task with info.state success (%s)" % changes)
+version = root.findtext(".//{urn:vim25}version") if root is not None else ""
+status, data, _ = post(ENV % ('<WaitForUpdatesEx xmlns="urn:vim25"><_this type="PropertyCollector">'
+                              'ha-property-collector</_this><version>%s</version><options>'
+                              '<maxWaitSeconds>1</maxWaitSeconds></options></WaitForUpdatesEx>'
+                              % version), cookie=cookie)
+check(status == 200 and b"returnval" not in data,
+      "WaitForUpdatesEx with nothing new answers nothing after maxWaitSeconds")
+post(ENV % ('<PowerOnVM_Task xmlns="urn:vim25"><_this type="VirtualMachine">3</_this>'
+            '</PowerOnVM_Task>'), cookie=cookie)
+
 if len(sys.argv) > 6:
     idle_port, idle_s = int(sys.argv[5]), int(sys.argv[6])
     cookie = login(idle_port)
