@@ -35,6 +35,7 @@ struct hostd_conf {
 	const struct hostd_backend *backend;
 	const char *passwd_file;	/* shadow(5) format */
 	unsigned int session_idle_s;	/* a session unused this long ends */
+	bool trace;			/* SOAP traffic to stderr (not Login's) */
 };
 extern struct hostd_conf hostd;
 

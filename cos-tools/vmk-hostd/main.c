@@ -33,7 +33,9 @@ static void usage(FILE *f)
 		"                      at the first start when neither exists\n"
 		"  --passwd-file FILE  shadow(5) file Login checks (default /etc/shadow)\n"
 		"  --session-idle S    a session unused for S seconds ends (default %d)\n"
-		"  --fake-backend      three VMs in memory instead of the vmkernel's\n",
+		"  --fake-backend      three VMs in memory instead of the vmkernel's\n"
+		"  --trace             every request and answer to stderr (Login's without\n"
+		"                      its password)\n",
 		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S);
 }
 
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		{ "passwd-file", required_argument, NULL, 'w' },
 		{ "session-idle", required_argument, NULL, 's' },
 		{ "fake-backend", no_argument, NULL, 'f' },
+		{ "trace", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,6 +91,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'f': fake = true; break;
+		case 't': hostd.trace = true; break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}

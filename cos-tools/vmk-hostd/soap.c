@@ -461,6 +461,24 @@ static int dispatch(struct soap_call *c)
 	return soap_fail(c, "MethodNotFound", "method %s is not served by vmk-hostd", name);
 }
 
+/*
+ * --trace: each request and its answer, for comparing with what a client
+ * expects. Not the body of a Login, nor of a request that did not parse
+ * (it may be a Login): those hold a password.
+ */
+static void trace(const struct soap_call *c, const struct soap_io *io)
+{
+	bool show = c->method && strcmp((const char *)c->method->name, "Login");
+
+	if (show)
+		fprintf(stderr, "vmk-hostd: request from %s: %.*s\n", io->peer,
+			(int)(io->len > 4096 ? 4096 : io->len), io->body);
+	else
+		fprintf(stderr, "vmk-hostd: request from %s: %s (%zu bytes, not shown)\n",
+			io->peer, c->method ? "Login" : "unparsed", io->len);
+	fprintf(stderr, "vmk-hostd: answer: %.*s\n", (int)io->outlen, io->out ? io->out : "");
+}
+
 int soap_handle(struct soap_io *io)
 {
 	struct soap_call *c = calloc(1, sizeof(*c));	/* large: the VM table */
@@ -498,6 +516,8 @@ int soap_handle(struct soap_io *io)
 	}
 	if (envelope_end(c, buf, &io->out, &io->outlen))
 		status = 500;
+	if (hostd.trace)
+		trace(c, io);
 	snprintf(io->set_cookie, sizeof(io->set_cookie), "%s", c->set_cookie);
 	io->login_failed = c->login_failed;
 	io->wait_s = c->fault.type ? 0 : c->wait_s;
