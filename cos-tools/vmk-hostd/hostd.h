@@ -141,7 +141,8 @@ struct session_obj {
 	bool used;
 	char kind;			/* 'v': ContainerView, 'f': PropertyFilter */
 	struct mo mo;
-	xmlDocPtr doc;			/* its spec, copied from the request */
+	xmlDocPtr doc;			/* what made it: CreateFilter's <spec>,
+					   the CreateContainerView call */
 	char *last;			/* a filter's state last reported */
 };
 struct session_obj *session_objs(struct session *s);
@@ -174,6 +175,7 @@ void mo_write(struct soap_call *c, xmlNodePtr prop, const char *elem, bool typed
 size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recursive,
 		      struct mo *out, size_t max);
 int si_retrieve_content(struct soap_call *c);
+int si_find_by_uuid(struct soap_call *c);
 #define MO_REFS_MAX	(HOSTD_VMS_MAX + 16)
 
 /* Building object trees. */
@@ -204,5 +206,7 @@ int vm_power_off_task(struct soap_call *c);
 int vm_reset_task(struct soap_call *c);
 bool task_exists(const char *value);
 int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj);
+/* The kept Tasks of a VM into an array of references (recentTask). */
+void task_recent(const char *vm_value, xmlNodePtr array);
 
 #endif /* HOSTD_H */

@@ -5,7 +5,7 @@
  *     -> vmFolder ha-folder-vm -> the VMs (VirtualMachine, moref = the
  *        vmkernel's VM id, as ESXi uses its vmid)
  *     -> hostFolder ha-folder-host -> ha-compute-res (ComputeResource)
- *        -> ha-host (HostSystem)
+ *        -> ha-host (HostSystem), resourcePool ha-root-pool (ResourcePool)
  *     -> datastoreFolder ha-folder-datastore, networkFolder
  *        ha-folder-network (empty in this version)
  * Each object is built for the request as an object tree (hostd.h) from
@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "hostd.h"
 
 #define HOST_MO		"ha-host"
 #define COMPUTE_MO	"ha-compute-res"
 #define DC_MO		"ha-datacenter"
+#define POOL_MO		"ha-root-pool"
 #define ROOT_MO		"ha-folder-root"
 
 /* ---- object trees ---- */
@@ -158,9 +160,10 @@ void mo_write(struct soap_call *c, xmlNodePtr prop, const char *elem, bool typed
 	if (type)
 		xw_attr(c, "type", type);
 	if (element_children(prop)) {
+		/* the items of an anyType array are typed too (libvirt reads them as anyType) */
 		for (n = prop->children; n; n = n->next)
 			if (n->type == XML_ELEMENT_NODE)
-				mo_write(c, n, (const char *)n->name, false);
+				mo_write(c, n, (const char *)n->name, typed && item);
 	} else {
 		text = xmlNodeGetContent(prop);
 		if (text && *text)
@@ -208,6 +211,7 @@ static void entity(xmlNodePtr obj, const char *name, const char *parent_type,
 	if (parent)
 		ob_ref(obj, "parent", parent_type, parent);
 	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
+	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 }
 
 static void strings(xmlNodePtr obj, const char *name, const char *value)
@@ -246,6 +250,7 @@ static int service_instance_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	ob_ref(sc, "viewManager", "ViewManager", "ViewManager");
 	about(sc, "about");
 	ob_ref(sc, "sessionManager", "SessionManager", "ha-sessionmgr");
+	ob_ref(sc, "searchIndex", "SearchIndex", "ha-searchindex");
 	return 0;
 }
 
@@ -313,8 +318,22 @@ static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	entity(obj, h->name, "Folder", "ha-folder-host");
 	ob_ref(ob_array(obj, "host", "ManagedObjectReference"), "ManagedObjectReference",
 	       "HostSystem", HOST_MO);
+	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
 	ob_array(obj, "datastore", "ManagedObjectReference");
 	ob_array(obj, "network", "ManagedObjectReference");
+	return 0;
+}
+
+/* The root pool: every VM's, as on a standalone ESXi. */
+static int pool_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	(void)mo;
+	if (call_vms(c))
+		return -1;
+	entity(obj, "Resources", "ComputeResource", COMPUTE_MO);
+	ob_ref(obj, "owner", "ComputeResource", COMPUTE_MO);
+	ob_array(obj, "resourcePool", "ManagedObjectReference");
+	vm_refs(c, ob_array(obj, "vm", "ManagedObjectReference"));
 	return 0;
 }
 
@@ -326,6 +345,59 @@ static void host_runtime(xmlNodePtr parent, const struct hostd_host *h)
 	ob_value(r, "powerState", "HostSystemPowerState", "poweredOn");
 	ob_bool(r, "inMaintenanceMode", false);
 	ob_time(r, "bootTime", h->boot_time);
+}
+
+/*
+ * CPUID leaf 0x80000001 as ESXi describes it to clients (bits 31..0 in
+ * groups of four): all clear, so long mode (EDX bit 29, AMD APM vol. 3
+ * appendix E.4.2) is off. vmk's VMs are 32-bit, whatever the CPU has;
+ * libvirt's esx driver picks its guest architectures from this bit.
+ */
+static void host_cpu_features(xmlNodePtr hw)
+{
+	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
+	xmlNodePtr list = ob_array(hw, "cpuFeature", "HostCpuIdInfo");
+	xmlNodePtr leaf = ob_complex(list, "HostCpuIdInfo", "HostCpuIdInfo");
+	size_t i;
+
+	ob_value(leaf, "level", "xsd:int", "%d", (int)0x80000001u);
+	ob_str(leaf, "vendor", "amd");
+	for (i = 0; i < 4; i++)
+		ob_str(leaf, regs[i], "0000:0000:0000:0000:0000:0000:0000:0000");
+}
+
+static void host_hardware(xmlNodePtr obj, const struct hostd_host *h)
+{
+	xmlNodePtr hw = ob_complex(obj, "hardware", "HostHardwareInfo"), n;
+
+	n = ob_complex(hw, "systemInfo", "HostSystemInfo");
+	ob_str(n, "vendor", "vmk");
+	ob_str(n, "model", "vmk host");
+	ob_str(n, "uuid", "");
+	n = ob_complex(hw, "cpuInfo", "HostCpuInfo");
+	ob_value(n, "numCpuPackages", "xsd:short", "1");
+	ob_value(n, "numCpuCores", "xsd:short", "%u", h->cpus);
+	ob_value(n, "numCpuThreads", "xsd:short", "%u", h->cpus);
+	ob_value(n, "hz", "xsd:long", "%llu", (unsigned long long)h->cpu_mhz * 1000000);
+	ob_value(hw, "memorySize", "xsd:long", "%llu", (unsigned long long)h->mem_bytes);
+	host_cpu_features(hw);
+}
+
+/* VMs are not started with the host (yet): what ESXi says when it is off. */
+static int autostart_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	xmlNodePtr cfg = ob_complex(obj, "config", "HostAutoStartManagerConfig"), d;
+
+	(void)c;
+	(void)mo;
+	d = ob_complex(cfg, "defaults", "AutoStartDefaults");
+	ob_bool(d, "enabled", false);
+	ob_value(d, "startDelay", "xsd:int", "120");
+	ob_value(d, "stopDelay", "xsd:int", "120");
+	ob_bool(d, "waitForHeartbeat", false);
+	ob_str(d, "stopAction", "PowerOff");
+	ob_array(cfg, "powerInfo", "AutoStartPowerInfo");
+	return 0;
 }
 
 static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
@@ -341,6 +413,9 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_array(obj, "datastore", "ManagedObjectReference");
 	ob_array(obj, "network", "ManagedObjectReference");
 	host_runtime(obj, h);
+	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
+	       "HostAutoStartManager", "ha-autostart-mgr");
+	host_hardware(obj, h);
 	s = ob_complex(obj, "summary", "HostListSummary");
 	ob_ref(s, "host", "HostSystem", HOST_MO);
 	hw = ob_complex(s, "hardware", "HostHardwareSummary");
@@ -473,11 +548,14 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		return vm ? -1 : soap_fail_not_found(c, mo);
 	ob_str(obj, "name", vm->name);
 	ob_ref(obj, "parent", "Folder", "ha-folder-vm");
+	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
 	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
+	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 	vm_runtime(obj, vm, h);
 	vm_config(obj, vm);
 	ob_array(obj, "datastore", "ManagedObjectReference");
 	ob_array(obj, "network", "ManagedObjectReference");
+	task_recent(mo->value, ob_array(obj, "recentTask", "ManagedObjectReference"));
 	s = ob_complex(obj, "summary", "VirtualMachineSummary");
 	ob_ref(s, "vm", "VirtualMachine", mo->value);
 	vm_runtime(s, vm, h);
@@ -520,7 +598,7 @@ struct mo_class {
 };
 
 #define LIST(...) (const char *const[]){ __VA_ARGS__, NULL }
-#define ENTITY "name", "parent", "overallStatus"
+#define ENTITY "name", "parent", "overallStatus", "configStatus"
 
 static const struct mo_class classes[] = {
 	{ "ServiceInstance", LIST("content"), LIST("ServiceInstance"), service_instance_tree },
@@ -529,15 +607,20 @@ static const struct mo_class classes[] = {
 	  folder_tree },
 	{ "Datacenter", LIST(ENTITY, "vmFolder", "hostFolder", "datastoreFolder",
 			     "networkFolder", "datastore", "network"), LIST(DC_MO), datacenter_tree },
-	{ "ComputeResource", LIST(ENTITY, "host", "datastore", "network"), LIST(COMPUTE_MO),
-	  compute_resource_tree },
-	{ "HostSystem", LIST(ENTITY, "vm", "datastore", "network", "runtime", "summary"),
+	{ "ComputeResource", LIST(ENTITY, "host", "resourcePool", "datastore", "network"),
+	  LIST(COMPUTE_MO), compute_resource_tree },
+	{ "ResourcePool", LIST(ENTITY, "owner", "resourcePool", "vm"), LIST(POOL_MO), pool_tree },
+	{ "HostSystem", LIST(ENTITY, "vm", "datastore", "network", "runtime", "configManager",
+			     "hardware", "summary"),
 	  LIST(HOST_MO), host_tree },
-	{ "VirtualMachine", LIST(ENTITY, "runtime", "config", "datastore", "network", "summary"),
+	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",
+				 "network", "recentTask", "summary"),
 	  NULL, vm_tree },
 	{ "SessionManager", LIST("currentSession"), LIST("ha-sessionmgr"), session_manager_tree },
 	{ "PropertyCollector", LIST(NULL), LIST("ha-property-collector"), no_props },
 	{ "ViewManager", LIST(NULL), LIST("ViewManager"), no_props },
+	{ "SearchIndex", LIST(NULL), LIST("ha-searchindex"), no_props },
+	{ "HostAutoStartManager", LIST("config"), LIST("ha-autostart-mgr"), autostart_tree },
 	{ "Task", LIST("info"), NULL, task_mo_tree },
 	{ "ContainerView", LIST("container", "type", "recursive", "view"), NULL, pc_view_tree },
 	{ "PropertyFilter", LIST(NULL), NULL, no_props },
@@ -556,7 +639,8 @@ static const struct mo_class *class_of(const char *type)
 bool mo_is_a(const char *type, const char *want)
 {
 	static const char *const entities[] = {
-		"Folder", "Datacenter", "ComputeResource", "HostSystem", "VirtualMachine",
+		"Folder", "Datacenter", "ComputeResource", "HostSystem", "ResourcePool",
+		"VirtualMachine",
 	};
 	size_t i;
 
@@ -633,15 +717,17 @@ static size_t children(struct soap_call *c, const struct mo *mo, struct mo *out,
 {
 	static const char *const paths[] = {
 		"childEntity", "vmFolder", "hostFolder", "datastoreFolder", "networkFolder", "host",
+		"resourcePool",
 	};
-	xmlNodePtr tree = mo_tree(c, mo), p;
+	xmlNodePtr tree, p;
 	size_t i, n = 0;
 
+	if (!strcmp(mo->type, "HostSystem") || !strcmp(mo->type, "VirtualMachine"))
+		return 0;	/* leaves: their "vm" and "resourcePool" point elsewhere */
+	tree = mo_tree(c, mo);
 	if (!tree)
 		return 0;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (!strcmp(mo->type, "HostSystem"))
-			break;
 		p = mo_path(tree, paths[i]);
 		if (p)
 			n += mo_refs(p, out + n, max - n);
@@ -670,5 +756,31 @@ int si_retrieve_content(struct soap_call *c)
 		return -1;
 	mo_write(c, mo_path(tree, "content"), "returnval", false);
 	xmlFreeNode(tree);
+	return 0;
+}
+
+/*
+ * SearchIndex.FindByUuid: the VM whose BIOS (or instance) UUID is uuid,
+ * or no returnval. Hosts are not searched: this host has no BIOS UUID
+ * to tell (hardware.systemInfo.uuid is empty).
+ */
+int si_find_by_uuid(struct soap_call *c)
+{
+	struct mo vm = { .type = "VirtualMachine" };
+	char uuid[64], mine[40];
+	size_t i;
+
+	if (xml_text(xml_child(c->method, "uuid"), uuid, sizeof(uuid)) || !uuid[0])
+		return soap_fail_argument(c, "uuid", "FindByUuid needs a uuid");
+	if (!xml_bool(xml_child(c->method, "vmSearch"), false) || call_vms(c))
+		return c->fault.type ? -1 : 0;
+	for (i = 0; i < c->nvms; i++) {
+		vm_uuid(&c->vms[i], mine, sizeof(mine));
+		if (strcasecmp(mine, uuid))
+			continue;
+		snprintf(vm.value, sizeof(vm.value), "%u", c->vms[i].id);
+		xw_mo(c, "returnval", &vm);
+		break;
+	}
 	return 0;
 }

@@ -39,6 +39,7 @@ static const struct method methods[] = {
 	{ "WaitForUpdatesEx", "PropertyCollector", false, pc_wait_for_updates },
 	{ "CreateContainerView", "ViewManager", false, vm_create_container_view },
 	{ "DestroyView", "ContainerView", false, pc_destroy_session_obj },
+	{ "FindByUuid", "SearchIndex", false, si_find_by_uuid },
 	{ "PowerOnVM_Task", "VirtualMachine", false, vm_power_on_task },
 	{ "PowerOffVM_Task", "VirtualMachine", false, vm_power_off_task },
 	{ "ResetVM_Task", "VirtualMachine", false, vm_reset_task },

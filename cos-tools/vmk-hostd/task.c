@@ -40,6 +40,15 @@ bool task_exists(const char *value)
 	return task_find(value) != NULL;
 }
 
+void task_recent(const char *vm_value, xmlNodePtr array)
+{
+	size_t i;
+
+	for (i = 0; i < TASKS_MAX; i++)
+		if (tasks[i].value[0] && !strcmp(tasks[i].vm_value, vm_value))
+			ob_ref(array, "ManagedObjectReference", "Task", tasks[i].value);
+}
+
 int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 {
 	const struct task *t = task_find(value);

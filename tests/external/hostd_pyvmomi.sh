@@ -8,7 +8,8 @@
 # session runs first against govmomi's ESX simulator (hostd/esxsim, built
 # offline from Debian's golang-github-vmware-govmomi-dev): the anchor that
 # shows the client script checks what a real ESXi API answers.
-# vmk-hostd runs with --fake-backend, a test account in a private shadow
+# libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
+# VMs through it. vmk-hostd runs with --fake-backend, a test account in a private shadow
 # file and a certificate it makes itself. Run from the top: BUILD, RESULTS.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ mkdir -p "$work"
 [ -x "$hostd" ] || { echo "$hostd missing: run make host-tools"; exit 1; }
 "$python" -c 'import pyVmomi' 2>/dev/null || { echo "pyVmomi missing: install python3-pyvmomi (ci/packages)"; exit 1; }
 command -v openssl >/dev/null || { echo "openssl missing (ci/packages)"; exit 1; }
+command -v virsh >/dev/null || { echo "virsh missing: install libvirt-clients (ci/packages)"; exit 1; }
 command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] ||
 	{ echo "go or govmomi missing: install golang-go golang-github-vmware-govmomi-dev (ci/packages)"; exit 1; }
 
@@ -90,6 +92,32 @@ start_hostd hostd-idle --session-idle 2
 "$python" "$here/hostile_requests.py" 127.0.0.1 "$main_port" "$user" "$password" "$port" 2 |
 	tee "$work/hostile.log" || fail "hostile requests"
 kill -0 "${pids[-2]}" || fail "vmk-hostd died (see $work/hostd.log)"
+
+# 4. libvirt's esx driver (strict: every value typed) on a fresh daemon.
+start_hostd hostd-libvirt
+mkdir -p "$work/home"
+printf '[credentials-test]\nusername=%s\npassword=%s\n[auth-esx-127.0.0.1]\ncredentials=test\n' \
+	"$user" "$password" >"$work/libvirt-auth.conf"
+virsh_esx() {
+	HOME=$work/home XDG_CONFIG_HOME=$work/home XDG_CACHE_HOME=$work/home \
+	XDG_RUNTIME_DIR=$work/home LIBVIRT_AUTH_FILE=$work/libvirt-auth.conf \
+		timeout 120 virsh -q -c "esx://$user@127.0.0.1:$port/?no_verify=1" "$@" 2>>"$work/virsh.err"
+}
+list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
+echo "$list" >"$work/virsh-list.log"
+for want in "1 web running" "3 build running" "- db shut off"; do
+	grep -qx -- "$want" <<<"$list" && echo "ok: virsh esx:// list: $want" ||
+		fail "virsh esx:// list lacks '$want' (got: $(echo $list))"
+done
+info=$(virsh_esx dominfo web)
+grep -q "^State: *running" <<<"$info" && grep -q "^CPU(s): *2" <<<"$info" &&
+	grep -q "^Max memory: *131072 KiB" <<<"$info" && echo "ok: virsh esx:// dominfo web" ||
+	fail "virsh esx:// dominfo web: $(echo $info)"
+virsh_esx "destroy build; start db" >"$work/virsh-power.log" || fail "virsh esx:// destroy/start"
+list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
+grep -qx -- "- build shut off" <<<"$list" && grep -qx "2 db running" <<<"$list" &&
+	echo "ok: virsh esx:// destroy build, start db" ||
+	fail "after virsh destroy/start: $(echo $list) ($(tail -2 "$work/virsh.err"))"
 
 echo "$failures failures"
 [ "$failures" = 0 ]
