@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmk-hostd's SOAP core without HTTP or TLS: requests in, answers out,
+# against the fake backend and a private shadow file (cos-tools/vmk-hostd).
+UNIT_TESTS += test_hostd_soap
+test_hostd_soap_SRCS := tests/unit/hostd/test_hostd_soap.c \
+	$(addprefix cos-tools/vmk-hostd/,soap.c session.c inventory.c propcol.c task.c \
+		backend_fake.c)
+test_hostd_soap_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
+test_hostd_soap_LDLIBS := $(shell pkg-config --libs libxml-2.0 gnutls) -lcrypt

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmk-hostd's SOAP core (cos-tools/vmk-hostd) under ASan/UBSan: whole
+ * requests as a client sends them, through soap_handle(), against the
+ * fake backend. The wire-level checks with real clients are
+ * tests/external/hostd_pyvmomi.sh.
+ */
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cos-tools/vmk-hostd/hostd.h"
+#include "tests/unit/check_run.h"
+
+#define ENV_START "<?xml version=\"1.0\"?><soapenv:Envelope " \
+	"xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" " \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body>"
+#define ENV_END "</soapenv:Body></soapenv:Envelope>"
+#define SOAP(body) ENV_START body ENV_END
+#define PC "<_this type=\"PropertyCollector\">ha-property-collector</_this>"
+
+struct hostd_conf hostd;
+static char shadow[64];
+static char cookie[128];
+static struct soap_io io;
+
+static void setup(void)
+{
+	struct crypt_data cd = { 0 };
+	int fd;
+	FILE *f;
+
+	snprintf(shadow, sizeof(shadow), "/tmp/hostd-shadow.XXXXXX");
+	fd = mkstemp(shadow);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "locked:!:19000:0:99999:7:::\n");
+	fprintf(f, "root:%s:19000:0:99999:7:::\n", crypt_r("secret", "$6$unittest$", &cd));
+	fclose(f);
+	hostd.passwd_file = shadow;
+	hostd.session_idle_s = 60;
+	hostd.backend = backend_fake_open();
+	cookie[0] = 0;
+	memset(&io, 0, sizeof(io));
+}
+
+static void teardown(void)
+{
+	free(io.out);
+	unlink(shadow);
+}
+
+/* One request with the session cookie, if any; the HTTP status. */
+static int call(const char *body)
+{
+	int status;
+
+	free(io.out);
+	memset(&io, 0, sizeof(io));
+	io.body = body;
+	io.len = strlen(body);
+	io.cookie = cookie[0] ? cookie : NULL;
+	io.peer = "192.0.2.1";
+	io.user_agent = "unit";
+	io.final = true;
+	status = soap_handle(&io);
+	ck_assert_ptr_nonnull(io.out);
+	ck_assert_uint_eq(strlen(io.out), io.outlen);
+	return status;
+}
+
+static void answer_has(const char *text)
+{
+	ck_assert_msg(strstr(io.out, text), "answer lacks %s: %s", text, io.out);
+}
+
+static void fault_is(const char *type)
+{
+	char detail[96];
+
+	snprintf(detail, sizeof(detail), "<%sFault xmlns=\"urn:vim25\" xsi:type=\"%s\">", type, type);
+	answer_has("<soapenv:Fault><faultcode>ServerFaultCode</faultcode>");
+	answer_has(detail);
+}
+
+static int login(const char *user, const char *password)
+{
+	char body[512];
+	int status;
+
+	snprintf(body, sizeof(body), SOAP("<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">"
+		 "ha-sessionmgr</_this><userName>%s</userName><password>%s</password></Login>"),
+		 user, password);
+	status = call(body);
+	if (status == 200)
+		snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(io.set_cookie, ";"),
+			 io.set_cookie);
+	return status;
+}
+
+/* The text of the answer's first <returnval>, into buf. */
+static void returnval(char *buf, size_t len)
+{
+	const char *p = strstr(io.out, "<returnval"), *end;
+
+	ck_assert_ptr_nonnull(p);
+	p = strchr(p, '>') + 1;
+	end = strstr(p, "</returnval>");
+	ck_assert_ptr_nonnull(end);
+	ck_assert_uint_lt((size_t)(end - p), len);
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+}
+
+START_TEST(test_service_content_is_served_without_a_session)
+{
+	ck_assert_int_eq(call(SOAP("<RetrieveServiceContent xmlns=\"urn:vim25\"><_this "
+		"type=\"ServiceInstance\">ServiceInstance</_this></RetrieveServiceContent>")), 200);
+	answer_has("<rootFolder type=\"Folder\">ha-folder-root</rootFolder>");
+	answer_has("<apiType>HostAgent</apiType><apiVersion>" HOSTD_API_VERSION "</apiVersion>");
+	answer_has("<productLineId>embeddedEsx</productLineId>");
+}
+END_TEST
+
+START_TEST(test_login_with_the_shadow_password_sets_the_session_cookie)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_msg(!strncmp(io.set_cookie, "vmware_soap_session=\"", 21), "%s", io.set_cookie);
+	answer_has("<userName>root</userName>");
+	ck_assert(!io.login_failed);
+	ck_assert_int_eq(call(SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">" PC "<specSet>"
+		"<propSet><type>SessionManager</type><pathSet>currentSession</pathSet></propSet>"
+		"<objectSet><obj type=\"SessionManager\">ha-sessionmgr</obj></objectSet></specSet>"
+		"<options/></RetrievePropertiesEx>")), 200);
+	answer_has("<val xsi:type=\"UserSession\">");
+}
+END_TEST
+
+START_TEST(test_wrong_password_unknown_and_locked_users_are_invalid_login)
+{
+	ck_assert_int_eq(login("root", "wrong"), 500);
+	fault_is("InvalidLogin");
+	ck_assert(io.login_failed);
+	ck_assert_str_eq(io.set_cookie, "");
+	ck_assert_int_eq(login("nobody", "secret"), 500);
+	fault_is("InvalidLogin");
+	ck_assert_int_eq(login("locked", ""), 500);
+	fault_is("InvalidLogin");
+	ck_assert_int_eq(login("ro\not", "secret"), 500);
+	fault_is("InvalidLogin");
+}
+END_TEST
+
+START_TEST(test_calls_without_a_session_are_not_authenticated)
+{
+	static const char *const bodies[] = {
+		SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">" PC "<specSet><propSet><type>Folder"
+		     "</type><pathSet>childEntity</pathSet></propSet><objectSet><obj type=\"Folder\">"
+		     "ha-folder-root</obj></objectSet></specSet><options/></RetrievePropertiesEx>"),
+		SOAP("<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1</_this>"
+		     "</PowerOffVM_Task>"),
+		SOAP("<Logout xmlns=\"urn:vim25\"><_this type=\"SessionManager\">ha-sessionmgr</_this>"
+		     "</Logout>"),
+	};
+	size_t i;
+
+	snprintf(cookie, sizeof(cookie), "vmware_soap_session=\"forged\"");
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		ck_assert_int_eq(call(bodies[i]), 500);
+		fault_is("NotAuthenticated");
+	}
+}
+END_TEST
+
+START_TEST(test_container_view_lists_every_vm_with_typed_values)
+{
+	char view[MO_VALUE_LEN], body[2048];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(call(SOAP("<CreateContainerView xmlns=\"urn:vim25\"><_this type=\"ViewManager\">"
+		"ViewManager</_this><container type=\"Folder\">ha-folder-root</container>"
+		"<type>VirtualMachine</type><recursive>true</recursive></CreateContainerView>")), 200);
+	returnval(view, sizeof(view));
+	snprintf(body, sizeof(body), SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>VirtualMachine</type><pathSet>name</pathSet>"
+		 "<pathSet>runtime.powerState</pathSet><pathSet>summary.config.memorySizeMB</pathSet>"
+		 "</propSet><objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
+		 "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
+		 "<path>view</path><skip>false</skip></selectSet></objectSet></specSet><options/>"
+		 "</RetrievePropertiesEx>"), view);
+	ck_assert_int_eq(call(body), 200);
+	answer_has("<obj type=\"VirtualMachine\">1</obj><propSet><name>name</name>"
+		   "<val xsi:type=\"xsd:string\">web</val></propSet>");
+	answer_has("<val xsi:type=\"xsd:string\">db</val>");
+	answer_has("<val xsi:type=\"xsd:string\">build</val>");
+	answer_has("<val xsi:type=\"VirtualMachinePowerState\">poweredOff</val>");
+	answer_has("<name>summary.config.memorySizeMB</name><val xsi:type=\"xsd:int\">256</val>");
+	ck_assert_msg(!strstr(io.out, "ContainerView\">session"), "the view itself was skipped");
+}
+END_TEST
+
+START_TEST(test_power_off_task_finishes_and_the_vm_is_off)
+{
+	char task[MO_VALUE_LEN], body[1024];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(call(SOAP("<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">"
+		"1</_this></PowerOffVM_Task>")), 200);
+	returnval(task, sizeof(task));
+	snprintf(body, sizeof(body), SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>Task</type><pathSet>info</pathSet></propSet><objectSet>"
+		 "<obj type=\"Task\">%s</obj></objectSet></specSet></RetrieveProperties>"), task);
+	ck_assert_int_eq(call(body), 200);
+	answer_has("<state>success</state>");
+	answer_has("<entity type=\"VirtualMachine\">1</entity>");
+	/* powering it off again fails the Task, not the call */
+	ck_assert_int_eq(call(SOAP("<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">"
+		"1</_this></PowerOffVM_Task>")), 200);
+	returnval(task, sizeof(task));
+	snprintf(body, sizeof(body), SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>Task</type><pathSet>info.state</pathSet><pathSet>info.error</pathSet>"
+		 "</propSet><objectSet><obj type=\"Task\">%s</obj></objectSet></specSet>"
+		 "</RetrieveProperties>"), task);
+	ck_assert_int_eq(call(body), 200);
+	answer_has("<val xsi:type=\"TaskInfoState\">error</val>");
+	answer_has("<fault xsi:type=\"InvalidPowerState\"><existingState>poweredOff</existingState>");
+}
+END_TEST
+
+START_TEST(test_hostile_requests_are_invalid_request)
+{
+	static const char *const bodies[] = {
+		"", "<soapenv:Envelope", "<a/>", "\xff\xfe<", SOAP("<Login xmlns=\"urn:vim25\"/>"),
+		SOAP("<RetrieveServiceContent/>"),
+	};
+	/* a valid call but for its DTD: refused for the DTD alone */
+	static const char dtd[] = "<?xml version=\"1.0\"?><!DOCTYPE soapenv:Envelope "
+		"[<!ENTITY x SYSTEM \"file:///etc/passwd\">]><soapenv:Envelope "
+		"xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>"
+		"<RetrieveServiceContent xmlns=\"urn:vim25\"><_this type=\"ServiceInstance\">"
+		"ServiceInstance</_this></RetrieveServiceContent>" ENV_END;
+	char *deep = malloc(64 * 7 + 1), *big;
+	size_t i;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		ck_assert_int_eq(call(bodies[i]), 500);
+		fault_is("InvalidRequest");
+	}
+	ck_assert_int_eq(call(dtd), 500);
+	fault_is("InvalidRequest");
+	answer_has("DTD");
+	ck_assert_ptr_nonnull(deep);
+	for (i = 0; i < 64; i++)
+		memcpy(deep + 3 * i, "<a>", 3);
+	for (i = 0; i < 64; i++)
+		memcpy(deep + 192 + 4 * i, "</a>", 4);
+	deep[448] = 0;
+	ck_assert_int_eq(call(deep), 500);
+	answer_has("nests deeper");
+	free(deep);
+	big = calloc(1, HOSTD_REQUEST_MAX + 2);
+	ck_assert_ptr_nonnull(big);
+	memset(big, ' ', HOSTD_REQUEST_MAX + 1);
+	ck_assert_int_eq(call(big), 500);
+	answer_has("larger than");
+	free(big);
+}
+END_TEST
+
+START_TEST(test_unknown_objects_properties_and_methods_are_told_apart)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(call(SOAP("<PowerOnVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">"
+		"99</_this></PowerOnVM_Task>")), 500);
+	fault_is("ManagedObjectNotFound");
+	answer_has("<obj type=\"VirtualMachine\">99</obj>");
+	ck_assert_int_eq(call(SOAP("<PowerOnVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">1"
+		"</_this></PowerOnVM_Task>")), 500);
+	fault_is("ManagedObjectNotFound");
+	ck_assert_int_eq(call(SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet><propSet>"
+		"<type>Folder</type><pathSet>bogus</pathSet></propSet><objectSet><obj type=\"Folder\">"
+		"ha-folder-root</obj></objectSet></specSet></RetrieveProperties>")), 500);
+	fault_is("InvalidProperty");
+	ck_assert_int_eq(call(SOAP("<Destroy_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1"
+		"</_this></Destroy_Task>")), 500);
+	fault_is("MethodNotFound");
+}
+END_TEST
+
+START_TEST(test_logout_ends_the_session)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(call(SOAP("<Logout xmlns=\"urn:vim25\"><_this type=\"SessionManager\">"
+		"ha-sessionmgr</_this></Logout>")), 200);
+	ck_assert_int_eq(call(SOAP("<Logout xmlns=\"urn:vim25\"><_this type=\"SessionManager\">"
+		"ha-sessionmgr</_this></Logout>")), 500);
+	fault_is("NotAuthenticated");
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("hostd_soap");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_service_content_is_served_without_a_session);
+	tcase_add_test(tc, test_login_with_the_shadow_password_sets_the_session_cookie);
+	tcase_add_test(tc, test_wrong_password_unknown_and_locked_users_are_invalid_login);
+	tcase_add_test(tc, test_calls_without_a_session_are_not_authenticated);
+	tcase_add_test(tc, test_container_view_lists_every_vm_with_typed_values);
+	tcase_add_test(tc, test_power_off_task_finishes_and_the_vm_is_off);
+	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
+	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
+	tcase_add_test(tc, test_logout_ends_the_session);
+	return check_run("hostd_soap", tc);
+}
