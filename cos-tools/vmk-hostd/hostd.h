@@ -144,6 +144,7 @@ struct session_obj {
 	xmlDocPtr doc;			/* what made it: CreateFilter's <spec>,
 					   the CreateContainerView call */
 	char *last;			/* a filter's state last reported */
+	char owner[MO_VALUE_LEN];	/* a filter's PropertyCollector */
 };
 struct session_obj *session_objs(struct session *s);
 void session_obj_free(struct session_obj *o);
@@ -197,6 +198,8 @@ int pc_create_filter(struct soap_call *c);
 int pc_wait_for_updates(struct soap_call *c);
 int vm_create_container_view(struct soap_call *c);
 int pc_destroy_session_obj(struct soap_call *c);
+int pc_create_collector(struct soap_call *c);
+int pc_destroy_collector(struct soap_call *c);
 struct session_obj *pc_session_obj(struct soap_call *c, const struct mo *mo);
 int pc_view_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
 

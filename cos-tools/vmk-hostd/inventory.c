@@ -668,8 +668,8 @@ int mo_check(struct soap_call *c, const struct mo *mo)
 		return 0;
 	if (!strcmp(mo->type, "Task") && task_exists(mo->value))
 		return 0;
-	if ((!strcmp(mo->type, "ContainerView") || !strcmp(mo->type, "PropertyFilter")) &&
-	    pc_session_obj(c, mo))
+	if ((!strcmp(mo->type, "ContainerView") || !strcmp(mo->type, "PropertyFilter") ||
+	     !strcmp(mo->type, "PropertyCollector")) && pc_session_obj(c, mo))
 		return 0;
 	return soap_fail_not_found(c, mo);
 }

@@ -40,10 +40,12 @@ struct session_obj *pc_session_obj(struct soap_call *c, const struct mo *mo)
 }
 
 /*
- * A new object of the session holding a copy of the request's spec node,
- * its reference the method's answer.
+ * A new object of the session holding a copy of the request's spec node
+ * (none for a PropertyCollector), its reference the method's answer. A
+ * filter belongs to the collector it was made on (owner).
  */
-static int session_obj_new(struct soap_call *c, const char *type, xmlNodePtr spec)
+static int session_obj_new(struct soap_call *c, const char *type, xmlNodePtr spec,
+			   const char *owner)
 {
 	static unsigned int serial;
 	struct session_obj *o = session_objs(c->session);
@@ -53,18 +55,43 @@ static int session_obj_new(struct soap_call *c, const char *type, xmlNodePtr spe
 		;
 	if (i == SESSION_OBJS_MAX)
 		return soap_fail(c, "SystemError",
-				 "a session may hold %d views and filters: destroy some",
+				 "a session may hold %d collectors, views and filters: destroy some",
 				 SESSION_OBJS_MAX);
 	o += i;
-	o->doc = xmlNewDoc((const xmlChar *)"1.0");
-	if (!o->doc)
-		return soap_fail(c, "SystemError", "out of memory");
-	xmlDocSetRootElement(o->doc, xmlDocCopyNode(spec, o->doc, 1));
+	if (spec) {
+		o->doc = xmlNewDoc((const xmlChar *)"1.0");
+		if (!o->doc)
+			return soap_fail(c, "SystemError", "out of memory");
+		xmlDocSetRootElement(o->doc, xmlDocCopyNode(spec, o->doc, 1));
+	}
 	o->used = true;
 	snprintf(o->mo.type, sizeof(o->mo.type), "%s", type);
 	snprintf(o->mo.value, sizeof(o->mo.value), "session[%u]%u", session_id(c->session), ++serial);
+	snprintf(o->owner, sizeof(o->owner), "%s", owner);
 	xw_mo(c, "returnval", &o->mo);
 	return 0;
+}
+
+/* CreatePropertyCollector: a collector of the session's own (govmomi waits on Tasks so). */
+int pc_create_collector(struct soap_call *c)
+{
+	return session_obj_new(c, "PropertyCollector", NULL, "");
+}
+
+/* DestroyPropertyCollector: it and its filters; the host's one stays. */
+int pc_destroy_collector(struct soap_call *c)
+{
+	struct session_obj *o = session_objs(c->session);
+	size_t i;
+
+	if (!pc_session_obj(c, &c->this))
+		return soap_fail(c, "NotSupported", "%s is the host's property collector",
+				 c->this.value);
+	for (i = 0; i < SESSION_OBJS_MAX; i++)
+		if (o[i].used && !strcmp(o[i].mo.type, "PropertyFilter") &&
+		    !strcmp(o[i].owner, c->this.value))
+			session_obj_free(&o[i]);
+	return pc_destroy_session_obj(c);
 }
 
 /* DestroyPropertyFilter, DestroyView */
@@ -348,7 +375,7 @@ int pc_create_filter(struct soap_call *c)
 		return soap_fail_argument(c, "spec", "CreateFilter needs a spec");
 	if (for_each_object(c, spec, checked, NULL))
 		return -1;
-	return session_obj_new(c, "PropertyFilter", spec);
+	return session_obj_new(c, "PropertyFilter", spec, c->this.value);
 }
 
 /* One ObjectUpdate's body (obj, changeSet) as a string, appended to a list. */
@@ -426,8 +453,9 @@ int pc_wait_for_updates(struct soap_call *c)
 	initial = !since[0];
 	xml_text(xml_child(xml_child(c->method, "options"), "maxWaitSeconds"), max, sizeof(max));
 	for (i = 0; i < SESSION_OBJS_MAX && changed >= 0; i++) {
-		if (!o[i].used || strcmp(o[i].mo.type, "PropertyFilter"))
-			continue;
+		if (!o[i].used || strcmp(o[i].mo.type, "PropertyFilter") ||
+		    strcmp(o[i].owner, c->this.value))
+			continue;	/* another collector's */
 		if (initial) {
 			free(o[i].last);
 			o[i].last = NULL;
@@ -487,7 +515,7 @@ int vm_create_container_view(struct soap_call *c)
 		return -1;
 	if (!mo_is_a(container.type, "ManagedEntity") || !strcmp(container.type, "VirtualMachine"))
 		return soap_fail_argument(c, "container", "%s is not a container", container.type);
-	return session_obj_new(c, "ContainerView", c->method);
+	return session_obj_new(c, "ContainerView", c->method, "");
 }
 
 /* container, type, recursive as given; view: what the container holds now. */

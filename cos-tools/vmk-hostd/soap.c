@@ -34,6 +34,8 @@ static const struct method methods[] = {
 	{ "RetrieveProperties", "PropertyCollector", false, pc_retrieve_properties },
 	{ "RetrievePropertiesEx", "PropertyCollector", false, pc_retrieve_properties_ex },
 	{ "CreateFilter", "PropertyCollector", false, pc_create_filter },
+	{ "CreatePropertyCollector", "PropertyCollector", false, pc_create_collector },
+	{ "DestroyPropertyCollector", "PropertyCollector", false, pc_destroy_collector },
 	{ "DestroyPropertyFilter", "PropertyFilter", false, pc_destroy_session_obj },
 	{ "WaitForUpdates", "PropertyCollector", false, pc_wait_for_updates },
 	{ "WaitForUpdatesEx", "PropertyCollector", false, pc_wait_for_updates },

@@ -7,7 +7,9 @@
 # and the daemon goes on (hostd/hostile_requests.py). The same pyVmomi
 # session runs first against govmomi's ESX simulator (hostd/esxsim, built
 # offline from Debian's golang-github-vmware-govmomi-dev): the anchor that
-# shows the client script checks what a real ESXi API answers.
+# shows the client script checks what a real ESXi API answers. A govmomi
+# client (hostd/govmomi_client: login, container view, power with
+# task.Wait) runs against both too.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
 # VMs through it. vmk-hostd runs with --fake-backend, a test account in a private shadow
 # file and a certificate it makes itself. Run from the top: BUILD, RESULTS.
@@ -58,6 +60,17 @@ start_hostd() {
 # 1. The anchor: the same client session against govmomi's ESX simulator.
 export GO111MODULE=off GOFLAGS= GOPATH=$work/gopath:/usr/share/gocode
 export GOCACHE=${VMK_CACHE:-/var/cache/vmk}/go-build
+go build -o "$work/govmomi_client" "$here/govmomi_client/main.go" >"$work/govmomi-build.log" 2>&1 ||
+	fail "cannot build the govmomi client: $(tail -3 "$work/govmomi-build.log")"
+# govmomi_client NAME PORT: the govmomi session against 127.0.0.1:PORT.
+govmomi_client() {
+	if [ -x "$work/govmomi_client" ] && timeout 300 "$work/govmomi_client" "127.0.0.1:$2" \
+		"$user" "$password" >"$work/govmomi-$1.log" 2>&1; then
+		echo "ok: the govmomi session passes against $1"
+	else
+		fail "the govmomi session against $1: $(grep -E 'FAIL|rror' "$work/govmomi-$1.log" | head -3)"
+	fi
+}
 if go build -o "$work/esxsim" "$here/esxsim/main.go" >"$work/esxsim-build.log" 2>&1; then
 	"$work/esxsim" "$user" "$password" >"$work/esxsim.port" 2>"$work/esxsim.log" &
 	pids+=($!)
@@ -68,6 +81,7 @@ if go build -o "$work/esxsim" "$here/esxsim/main.go" >"$work/esxsim-build.log" 2
 	else
 		fail "the pyVmomi session fails against govmomi's ESX simulator: $(grep -E 'FAIL|Error' "$work/anchor.log" | head -3)"
 	fi
+	govmomi_client "govmomi's ESX simulator" "$(cat "$work/esxsim.port")"
 else
 	fail "cannot build the govmomi simulator: $(tail -3 "$work/esxsim-build.log")"
 fi
@@ -83,6 +97,7 @@ served=$(openssl s_client -connect "127.0.0.1:$port" </dev/null 2>/dev/null |
 	fail "served certificate ($served) is not $work/rui.crt ($fp)"
 "$python" "$here/pyvmomi_client.py" 127.0.0.1 "$port" "$user" "$password" | tee "$work/pyvmomi.log" ||
 	fail "the pyVmomi session against vmk-hostd"
+govmomi_client vmk-hostd "$port"
 
 # 3. Hostile requests, and a second daemon whose sessions end after 2 s idle.
 main_port=$port
