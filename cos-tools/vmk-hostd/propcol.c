@@ -144,7 +144,7 @@ static int traverse(struct soap_call *c, xmlNodePtr spec, const struct mo *mo, x
 		    int depth, struct collected *col)
 {
 	char type[32], path[128];
-	struct mo refs[MO_REFS_MAX];
+	struct mo *refs;
 	xmlNodePtr tree, prop;
 	size_t n, i;
 	int ret = 0;
@@ -161,12 +161,19 @@ static int traverse(struct soap_call *c, xmlNodePtr spec, const struct mo *mo, x
 	tree = mo_tree(c, mo);
 	if (!tree)
 		return -1;
+	/* on the heap: traversals nest up to TRAVERSE_DEPTH_MAX deep */
+	refs = malloc(MO_REFS_MAX * sizeof(*refs));
+	if (!refs) {
+		xmlFreeNode(tree);
+		return soap_fail(c, "SystemError", "out of memory");
+	}
 	prop = mo_path(tree, path);
 	n = prop ? mo_refs(prop, refs, MO_REFS_MAX) : 0;
 	xmlFreeNode(tree);
 	for (i = 0; i < n && !ret; i++)
 		ret = visit(c, spec, &refs[i], xml_bool(xml_child(ts, "skip"), false), ts,
 			    depth + 1, col);
+	free(refs);
 	return ret;
 }
 
