@@ -72,6 +72,24 @@ static long ioc_info(void __user *arg)
 	return ret;
 }
 
+static long ioc_sched_list(void __user *arg)
+{
+	struct vmk_sched_list *page = kzalloc(sizeof(*page), GFP_KERNEL);
+	long ret = -EFAULT;
+
+	if (!page)
+		return -ENOMEM;
+	if (get_user(page->start, (u32 __user *)arg))
+		goto out;
+	ret = vmk_dev_hypercall(VMK_HC_SCHED_LIST, virt_to_phys(page),
+				sizeof(*page), 0, 0, NULL);
+	if (!ret && copy_to_user(arg, page, sizeof(*page)))
+		ret = -EFAULT;
+out:
+	kfree(page);
+	return ret;
+}
+
 static long ioc_log_read(void __user *arg)
 {
 	struct vmk_log_read req;
@@ -138,6 +156,8 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return copy_to_user(uarg, &mi, sizeof(mi)) ? -EFAULT : 0;
 	case VMK_IOC_INFO:
 		return ioc_info(uarg);
+	case VMK_IOC_SCHED_LIST:
+		return ioc_sched_list(uarg);
 	case VMK_IOC_LOG_READ:
 		return ioc_log_read(uarg);
 	case VMK_IOC_SCHED_TEST:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* vmkctl status: one "key: value" line per fact (docs/abi.md lists them). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/ioctl.h>
@@ -32,13 +33,61 @@ static const char *vcpu_state(uint32_t state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
 }
 
-static void print_sched(const struct vmk_info *in)
+/* Every world and vCPU, gathered page by page (VMK_IOC_SCHED_LIST). */
+struct sched_view {
+	struct vmk_world_info *world;
+	struct vmk_vcpu_info *vcpu;
+	size_t nworlds, nvcpus;
+};
+
+static int sched_view_read(int fd, struct sched_view *sv)
 {
-	unsigned int i;
+	struct vmk_sched_list page;
+	uint32_t start = 0;
+	unsigned int pages = 0;
+	void *w, *v;
+
+	memset(sv, 0, sizeof(*sv));
+	do {
+		memset(&page, 0, sizeof(page));
+		page.start = start;
+		if (ioctl(fd, VMK_IOC_SCHED_LIST, &page) < 0) {
+			fprintf(stderr, "vmkctl: status: listing worlds: %s\n", strerror(errno));
+			return -1;
+		}
+		/* positions only go forward; a bound guards against a bad module */
+		if (page.nworlds > VMK_SCHED_LIST_WORLDS || page.nvcpus > VMK_SCHED_LIST_VCPUS ||
+		    (page.next && page.next <= start) || ++pages > 4096) {
+			fprintf(stderr, "vmkctl: status: the vmkernel's world list is inconsistent (page from %u: next %u, %u worlds, %u vCPUs)\n",
+				start, page.next, page.nworlds, page.nvcpus);
+			return -1;
+		}
+		w = realloc(sv->world, (sv->nworlds + page.nworlds + 1) * sizeof(*sv->world));
+		v = realloc(sv->vcpu, (sv->nvcpus + page.nvcpus + 1) * sizeof(*sv->vcpu));
+		if (w)
+			sv->world = w;
+		if (v)
+			sv->vcpu = v;
+		if (!w || !v) {
+			fprintf(stderr, "vmkctl: status: out of memory\n");
+			return -1;
+		}
+		memcpy(sv->world + sv->nworlds, page.world, page.nworlds * sizeof(*sv->world));
+		memcpy(sv->vcpu + sv->nvcpus, page.vcpu, page.nvcpus * sizeof(*sv->vcpu));
+		sv->nworlds += page.nworlds;
+		sv->nvcpus += page.nvcpus;
+		start = page.next;
+	} while (start);
+	return 0;
+}
+
+static void print_sched(const struct vmk_info *in, const struct sched_view *sv)
+{
+	size_t i;
 
 	printf("sched-period-us: %u\n", in->sched_period_us);
-	for (i = 0; i < in->nworlds && i < VMK_MAX_WORLDS; i++) {
-		const struct vmk_world_info *w = &in->world[i];
+	for (i = 0; i < sv->nworlds; i++) {
+		const struct vmk_world_info *w = &sv->world[i];
 
 		printf("sched: %u shares=%u min=%u%% max=", w->id, w->shares,
 		       w->min_pct);
@@ -50,8 +99,8 @@ static void print_sched(const struct vmk_info *in)
 		       (unsigned long long)w->run_us / 1000,
 		       (unsigned long long)w->ready_us / 1000);
 	}
-	for (i = 0; i < in->nvcpus && i < VMK_MAX_VCPU_WORLDS; i++) {
-		const struct vmk_vcpu_info *v = &in->vcpu[i];
+	for (i = 0; i < sv->nvcpus; i++) {
+		const struct vmk_vcpu_info *v = &sv->vcpu[i];
 
 		printf("vcpu: %u.%u cpu=%u state=%s run-ms=%llu ready-ms=%llu switches=%llu migrations=%llu\n",
 		       v->world_id, v->vcpu, v->cpu, vcpu_state(v->state),
@@ -62,21 +111,23 @@ static void print_sched(const struct vmk_info *in)
 	}
 }
 
-static void print_info(const struct vmk_info *in, const struct vmk_module_info *mi)
+static void print_info(const struct vmk_info *in, const struct vmk_module_info *mi,
+		       const struct sched_view *sv)
 {
 	unsigned int i, k;
+	size_t j;
 
 	printf("vmkernel: %.*s\n", VMK_VERSION_LEN, in->version);
 	printf("abi: %u\n", in->abi_version);
 	printf("state: %s\n", in->state == VMK_STATE_RUNNING ? "running" :
 	       in->state == VMK_STATE_PANICKED ? "panicked" : "unknown");
 	printf("cpus: %u\n", in->ncpus);
-	printf("worlds: %u\n", in->nworlds);
-	for (i = 0; i < in->nworlds && i < VMK_MAX_WORLDS; i++)
-		printf("world: %u %.*s %s vcpus=%u\n", in->world[i].id,
-		       VMK_WORLD_NAME_LEN, in->world[i].name,
-		       world_type(in->world[i].type),
-		       in->world[i].vcpus);
+	printf("worlds: %zu\n", sv->nworlds);
+	for (j = 0; j < sv->nworlds; j++)
+		printf("world: %u %.*s %s vcpus=%u\n", sv->world[j].id,
+		       VMK_WORLD_NAME_LEN, sv->world[j].name,
+		       world_type(sv->world[j].type),
+		       sv->world[j].vcpus);
 	printf("memory: %llu KiB total, %llu KiB free\n",
 	       (unsigned long long)in->mem_total >> 10,
 	       (unsigned long long)in->mem_free >> 10);
@@ -101,12 +152,13 @@ static void print_info(const struct vmk_info *in, const struct vmk_module_info *
 		       (unsigned long long)c->intr_vmkernel,
 		       (unsigned long long)c->idle_us / 1000);
 	}
-	print_sched(in);
+	print_sched(in, sv);
 }
 
 int cmd_status(int argc, char **argv)
 {
 	struct vmk_module_info mi;
+	struct sched_view sv;
 	struct vmk_info info;
 	int fd;
 
@@ -131,7 +183,15 @@ int cmd_status(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
-	print_info(&info, &mi);
+	if (sched_view_read(fd, &sv) < 0) {
+		free(sv.world);
+		free(sv.vcpu);
+		close(fd);
+		return 1;
+	}
+	print_info(&info, &mi, &sv);
+	free(sv.world);
+	free(sv.vcpu);
 	close(fd);
 	return 0;
 }

@@ -94,7 +94,13 @@
  * Admission control applies: VMK_NO_CAPACITY for an impossible reservation.
  */
 #define VMK_HC_SCHED_TEST	18
-#define VMK_HC_MAX		19
+/*
+ * EBX = gpa of struct vmk_sched_list, ECX = its size: one page of the
+ * scheduler's worlds (groups), each with all its vCPUs, from `start` on;
+ * ask again from `next` until it is 0. EBX <- worlds in the page.
+ */
+#define VMK_HC_SCHED_LIST	19
+#define VMK_HC_MAX		20
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -142,8 +148,7 @@ struct vmk_cpu_info {
 #define VMK_WORLD_COS		1	/* the console OS */
 #define VMK_WORLD_VM		2
 #define VMK_WORLD_TEST		3	/* debug spinner */
-#define VMK_MAX_WORLDS		24
-#define VMK_MAX_VCPU_WORLDS	32
+#define VMK_WORLD_MAX_VCPUS	32	/* vCPUs of one world at most */
 
 /* A world as the operator sees it: the COS, a VM, a test world. */
 struct vmk_world_info {
@@ -177,17 +182,33 @@ struct vmk_info {
 	uint32_t state;			/* VMK_STATE_* */
 	char version[VMK_VERSION_LEN];
 	uint32_t ncpus;			/* CPUs under the vmkernel */
-	uint32_t nworlds;
+	uint32_t nworlds;		/* worlds (groups) now: VMK_HC_SCHED_LIST */
 	uint64_t uptime_us;
 	uint64_t mem_total;		/* bytes of pool */
 	uint64_t mem_free;
 	uint64_t npt_violations;	/* COS accesses to vmkernel memory */
 	uint64_t log_seq;		/* sequence number of the newest record */
 	struct vmk_cpu_info cpu[VMK_MAX_CPUS];
-	struct vmk_world_info world[VMK_MAX_WORLDS];
-	uint32_t nvcpus;		/* entries in vcpu[] */
+	uint32_t nvcpus;		/* their vCPUs now */
 	uint32_t sched_period_us;	/* reservation/limit accounting period */
-	struct vmk_vcpu_info vcpu[VMK_MAX_VCPU_WORLDS];
+};
+
+#define VMK_SCHED_LIST_WORLDS	16
+#define VMK_SCHED_LIST_VCPUS	64	/* >= VMK_WORLD_MAX_VCPUS */
+
+/*
+ * One page of VMK_HC_SCHED_LIST. A world's vCPUs are always in the same
+ * page as the world. `start` and `next` are opaque positions (0: from the
+ * beginning; next 0: this was the last page); worlds created or destroyed
+ * between calls may be missed or shown once, never twice.
+ */
+struct vmk_sched_list {
+	uint32_t start;			/* in */
+	uint32_t next;			/* out */
+	uint32_t nworlds;		/* out: entries in world[] */
+	uint32_t nvcpus;		/* out: entries in vcpu[] */
+	struct vmk_world_info world[VMK_SCHED_LIST_WORLDS];
+	struct vmk_vcpu_info vcpu[VMK_SCHED_LIST_VCPUS];
 };
 
 #endif /* VMK_HYPERCALL_H */

@@ -74,6 +74,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_INFO		_IOR(VMK_IOC_MAGIC, 1, struct vmk_info)
 #define VMK_IOC_LOG_READ	_IOWR(VMK_IOC_MAGIC, 2, struct vmk_log_read)
 #define VMK_IOC_MODULE_INFO	_IOR(VMK_IOC_MAGIC, 3, struct vmk_module_info)
+/* arg: struct vmk_sched_list *, start filled in (VMK_HC_SCHED_LIST) */
+#define VMK_IOC_SCHED_LIST	_IOWR(VMK_IOC_MAGIC, 4, struct vmk_sched_list)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

@@ -3,10 +3,10 @@
 # Multiboot test kernel with "idle": it passes its checks, then halts and
 # prints "mbtest: idle N" every 10 s) start one after another, the COS
 # answering meanwhile. 30 s later all 64 still run, each guest is still
-# alive, `vmkctl vm list` shows them, and the COS responds. Then all are
-# killed and unregistered: none is left, the pool has every page back, and
-# vmkload unloads (it held a module reference per VM). The lab gets 2944
-# MiB, all below VMK_VBASE, for a 2240 MiB pool.
+# alive, `vmkctl vm list` and `vmkctl status` show them all, and the COS
+# responds. Then all are killed and unregistered: none is left, the pool
+# has every page back, and vmkload unloads (it held a module reference per
+# VM). The lab gets 2944 MiB, all below VMK_VBASE, for a 2240 MiB pool.
 # timeout: 900
 # kernel: built
 # boot: own
@@ -53,6 +53,18 @@ for v in $VMS; do
 		fail "$v's guest is still alive (prints mbtest: idle)"
 done
 echo "ok: all $N guests are alive 30 s later"
+# vmkctl status pages through every world (VMK_HC_SCHED_LIST, 16 a page):
+# the COS and each VM, with a vcpu line each, none cut off.
+vmkctl status > /tmp/st || fail "vmkctl status"
+note "status: $(grep -c '^world: ' /tmp/st) world lines, $(grep -c '^vcpu: ' /tmp/st) vcpu lines"
+expect "vmkctl status lists every VM's world" \
+	test "$(grep -c '^world: [0-9]* s[0-9]* vm ' /tmp/st)" = $N
+expect "vmkctl status counts as many worlds as it lists" \
+	test "$(sed -n 's/^worlds: //p' /tmp/st)" = "$(grep -c '^world: ' /tmp/st)"
+expect "vmkctl status shows a sched line per world" \
+	test "$(grep -c '^sched: ' /tmp/st)" = "$(grep -c '^world: ' /tmp/st)"
+expect "vmkctl status shows each VM's vCPU" \
+	test "$(grep -c '^vcpu: ' /tmp/st)" -ge $N
 expect "the vmkernel runs on" vmkernel_alive
 expect "the COS responds 30 s later" cos_responds 10
 expect "the COS runs a workload next to $N VMs" sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'

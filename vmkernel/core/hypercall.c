@@ -27,6 +27,29 @@ static vmk_status_t hc_info(struct hc_call *c)
 	return cos_write(c->arg[0], &info, sizeof(info));
 }
 
+/* One page of the scheduler's worlds (include/vmk/hypercall.h). */
+static vmk_status_t hc_sched_list(struct hc_call *c)
+{
+	static struct vmk_sched_list page;	/* list_lock; 4 KiB: not the stack */
+	static struct spinlock list_lock;
+	vmk_status_t st;
+	uint32_t start;
+
+	if (c->arg[1] < sizeof(page))
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[0], &start, sizeof(start));
+	if (st != VMK_OK)
+		return st;
+	spin_lock(&list_lock);
+	memset(&page, 0, sizeof(page));
+	page.start = start;
+	sched_list_fill(&page);
+	c->result = page.nworlds;
+	st = cos_write(c->arg[0], &page, sizeof(page));
+	spin_unlock(&list_lock);
+	return st;
+}
+
 static vmk_status_t hc_log_read(struct hc_call *c)
 {
 	struct vmk_log_record batch[LOG_COPY_BATCH];
@@ -108,6 +131,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_PANIC_TEST] = hc_panic_test,
 	[VMK_HC_LOG_WRITE] = hc_log_write,
 	[VMK_HC_SCHED_TEST] = hc_sched_test,
+	[VMK_HC_SCHED_LIST] = hc_sched_list,
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c)

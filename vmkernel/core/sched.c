@@ -126,7 +126,7 @@ static vmk_status_t admit(const struct sched_group *self,
 	size_t n = 0, i;
 
 	*why = "";
-	if (!vcpus || vcpus > VMK_MAX_VCPU_WORLDS ||
+	if (!vcpus || vcpus > VMK_WORLD_MAX_VCPUS ||
 	    a->min_pct > 100 * VMK_MAX_CPUS ||
 	    (a->max_pct != SCHED_UNLIMITED && a->max_pct > 100 * VMK_MAX_CPUS)) {
 		*why = "vCPUs, reservation or limit out of range";
@@ -997,8 +997,8 @@ void sched_cpu_leave(uint32_t cpu)
 
 /* --- reporting --- */
 
-struct info_ctx {
-	struct vmk_info *info;
+struct list_ctx {
+	struct vmk_sched_list *page;
 	uint64_t now;
 };
 
@@ -1016,40 +1016,41 @@ static uint32_t state_code(enum world_state s)
 	}
 }
 
-static struct vmk_world_info *group_entry(struct vmk_info *info,
-					  const struct sched_group *g)
+static struct vmk_world_info *page_entry(struct vmk_sched_list *page,
+					 const struct sched_group *g)
 {
 	uint32_t i;
 
-	for (i = 0; i < info->nworlds; i++)
-		if (info->world[i].id == g->id)
-			return &info->world[i];
+	for (i = 0; i < page->nworlds; i++)
+		if (page->world[i].id == g->id)
+			return &page->world[i];
 	return NULL;
 }
 
-static void fill_vcpu(struct world *w, void *p)
+/* A vCPU world of a group in this page: its line, and its group's times. */
+static void list_vcpu(struct world *w, void *p)
 {
-	struct info_ctx *ctx = p;
-	struct vmk_info *info = ctx->info;
+	struct list_ctx *ctx = p;
+	struct vmk_sched_list *page = ctx->page;
 	uint64_t run = w->run_ns, ready = w->ready_ns, since;
 	struct vmk_world_info *gi;
 	struct vmk_vcpu_info *v;
 
 	if (w->type == WORLD_IDLE || !w->group)
 		return;
+	gi = page_entry(page, w->group);
+	if (!gi)
+		return;
 	since = ctx->now > w->last_ts ? ctx->now - w->last_ts : 0;
 	if (w->state == WORLD_RUNNING)
 		run += since;
 	else if (w->state == WORLD_READY)
 		ready += since;
-	gi = group_entry(info, w->group);
-	if (gi) {
-		gi->run_us += run / 1000;
-		gi->ready_us += ready / 1000;
-	}
-	if (info->nvcpus >= VMK_MAX_VCPU_WORLDS)
-		return;
-	v = &info->vcpu[info->nvcpus++];
+	gi->run_us += run / 1000;
+	gi->ready_us += ready / 1000;
+	if (page->nvcpus >= VMK_SCHED_LIST_VCPUS)
+		return;		/* cannot happen: room is kept per group */
+	v = &page->vcpu[page->nvcpus++];
 	v->world_id = w->group->id;
 	v->vcpu = w->vcpu;
 	v->cpu = w->cpu;
@@ -1060,20 +1061,25 @@ static void fill_vcpu(struct world *w, void *p)
 	v->migrations = w->migrations;
 }
 
-void sched_info_fill(struct vmk_info *info)
+void sched_list_fill(struct vmk_sched_list *page)
 {
-	struct info_ctx ctx = { info, vmk_time_ns() };
-	uint32_t i;
+	struct list_ctx ctx = { page, vmk_time_ns() };
+	uint32_t i, room = VMK_SCHED_LIST_VCPUS;
 
-	info->sched_period_us = SCHED_PERIOD_NS / 1000;
-	info->nworlds = 0;
-	for (i = 0; i < GROUP_SLOTS && info->nworlds < VMK_MAX_WORLDS; i++) {
+	page->next = page->nworlds = page->nvcpus = 0;
+	for (i = page->start; i < GROUP_SLOTS; i++) {
 		const struct sched_group *g = &groups[i];
 		struct vmk_world_info *wi;
 
 		if (!g->in_use)
 			continue;
-		wi = &info->world[info->nworlds++];
+		/* admit() keeps g->vcpus <= VMK_WORLD_MAX_VCPUS <= a page */
+		if (page->nworlds == VMK_SCHED_LIST_WORLDS || g->vcpus > room) {
+			page->next = i;		/* > start: a page holds >= 1 */
+			break;
+		}
+		room -= g->vcpus;
+		wi = &page->world[page->nworlds++];
 		wi->id = g->id;
 		wi->type = g->type;
 		wi->vcpus = g->vcpus;
@@ -1084,7 +1090,27 @@ void sched_info_fill(struct vmk_info *info)
 		wi->run_us = g->gone_run_ns / 1000;
 		wi->ready_us = g->gone_ready_ns / 1000;
 	}
-	world_for_each(fill_vcpu, &ctx);
+	world_for_each(list_vcpu, &ctx);
+}
+
+static void count_vcpu(struct world *w, void *p)
+{
+	uint32_t *n = p;
+
+	if (w->type != WORLD_IDLE && w->group)
+		(*n)++;
+}
+
+void sched_info_fill(struct vmk_info *info)
+{
+	uint32_t i;
+
+	info->sched_period_us = SCHED_PERIOD_NS / 1000;
+	info->nworlds = 0;
+	for (i = 0; i < GROUP_SLOTS; i++)
+		info->nworlds += groups[i].in_use;
+	info->nvcpus = 0;
+	world_for_each(count_vcpu, &info->nvcpus);
 	for (i = 0; i < vmk_boot_info.ncpus; i++)
 		info->cpu[i].idle_us = rqs[i].idle_ns / 1000;
 }

@@ -105,8 +105,10 @@ void sched_cpu_leave(uint32_t cpu);
 /* After a panic: make every other CPU look at the shared state now. */
 void sched_kick_all(void);
 
-/* vmk_info: worlds (groups), vCPU worlds, per-CPU idle time. */
+/* vmk_info: how many worlds (groups) and vCPU worlds, per-CPU idle time. */
 void sched_info_fill(struct vmk_info *info);
+/* One page of VMK_HC_SCHED_LIST, from page->start on (any value is safe). */
+void sched_list_fill(struct vmk_sched_list *page);
 
 /* Spinner test worlds (debug hypercall, sched_test.c). */
 vmk_status_t sched_test_hypercall(const struct vmk_sched_test *t, uint32_t *world_id);

@@ -29,8 +29,8 @@ enum world_type {
 #define WORLD_ANY_CPU		(-1)
 /*
  * VM vCPU and test worlds at once: a guard (the tables are static, about
- * 200 bytes a world), as many as sched_math admits groups. vmkctl status
- * (struct vmk_info) shows the first VMK_MAX_VCPU_WORLDS of them.
+ * 200 bytes a world), as many as sched_math admits groups; vmkctl status
+ * pages through all of them (VMK_HC_SCHED_LIST).
  */
 #define WORLD_MAX_VCPU_WORLDS	SCHED_MAX_CLIENTS
 

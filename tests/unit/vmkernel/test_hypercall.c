@@ -80,6 +80,19 @@ vmk_status_t sched_test_hypercall(const struct vmk_sched_test *t, uint32_t *id)
 	return VMK_OK;
 }
 
+static uint32_t sched_list_start_seen = ~0u;
+
+/* A fake scheduler with worlds 1..40, 16 a page: start is a world index. */
+void sched_list_fill(struct vmk_sched_list *page)
+{
+	uint32_t i;
+
+	sched_list_start_seen = page->start;
+	for (i = page->start; i < 40 && page->nworlds < VMK_SCHED_LIST_WORLDS; i++)
+		page->world[page->nworlds++].id = i + 1;
+	page->next = i < 40 ? i : 0;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -196,6 +209,45 @@ START_TEST(test_info_refuses_short_buffers_and_bad_addresses)
 }
 END_TEST
 
+START_TEST(test_sched_list_reads_start_and_writes_one_page)
+{
+	struct vmk_sched_list page;
+	uint32_t start = 0, pages = 0, worlds = 0;
+	struct hc_call c;
+
+	do {
+		memset(guest, 0xa5, sizeof(page));
+		memcpy(guest, &start, sizeof(start));
+		ck_assert_int_eq(call(&c, VMK_HC_SCHED_LIST, GUEST_BASE, sizeof(page), 0, 0),
+				 VMK_OK);
+		memcpy(&page, guest, sizeof(page));
+		ck_assert_uint_eq(sched_list_start_seen, start);
+		ck_assert_uint_eq(page.start, start);
+		ck_assert_uint_eq(c.result, page.nworlds);
+		/* the rest of the page is cleared, not the COS's old bytes */
+		ck_assert_uint_eq(page.nvcpus, 0);
+		ck_assert_uint_eq(page.vcpu[VMK_SCHED_LIST_VCPUS - 1].world_id, 0);
+		ck_assert_uint_eq(page.world[0].id, start + 1);
+		worlds += page.nworlds;
+		start = page.next;
+		pages++;
+	} while (start && pages < 10);
+	ck_assert_uint_eq(worlds, 40);
+	ck_assert_uint_eq(pages, 3);
+}
+END_TEST
+
+START_TEST(test_sched_list_refuses_short_buffers_and_bad_addresses)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_SCHED_LIST, GUEST_BASE,
+			      sizeof(struct vmk_sched_list) - 1, 0, 0), VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_SCHED_LIST, GUEST_BASE + sizeof(guest) - 64,
+			      sizeof(struct vmk_sched_list), 0, 0), VMK_BAD_ADDRESS);
+}
+END_TEST
+
 START_TEST(test_log_read_copies_in_batches_up_to_the_room)
 {
 	struct vmk_log_record *r = (void *)guest;
@@ -279,6 +331,8 @@ int main(void)
 	tcase_add_test(tc, test_sched_test_needs_debug_and_reads_its_request);
 	tcase_add_test(tc, test_info_is_written_to_cos_memory);
 	tcase_add_test(tc, test_info_refuses_short_buffers_and_bad_addresses);
+	tcase_add_test(tc, test_sched_list_reads_start_and_writes_one_page);
+	tcase_add_test(tc, test_sched_list_refuses_short_buffers_and_bad_addresses);
 	tcase_add_test(tc, test_log_read_copies_in_batches_up_to_the_room);
 	tcase_add_test(tc, test_log_read_takes_a_64_bit_cursor);
 	tcase_add_test(tc, test_give_back_asks_the_exit_handler_to_leave);
