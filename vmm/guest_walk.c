@@ -11,8 +11,6 @@
 #define PTE_NX			(1ull << 63)
 #define PAE_ADDR		0x000ffffffffff000ull	/* bits 51:12 */
 #define PAE_PDPT_ADDR		0xffffffe0u		/* CR3 bits 31:5 in PAE mode */
-/* PDPTE bits 2:1 and 8:5 are reserved with PAE paging (SDM vol. 3A §4.4.1). */
-#define PAE_PDPTE_RSVD		0x1e6ull
 #define PAE_LARGE		0x200000u
 #define PAE_LARGE_RSVD		0x1fe000ull		/* 2 MiB PDE bits 20:13 */
 #define PSE_LARGE		0x400000u
@@ -82,8 +80,16 @@ static enum gw_status walk_pae(const struct guest_mmu *m, uint32_t lin,
 	uint64_t gpa, e;
 	enum gw_status st;
 
+	/*
+	 * A PDPTE is checked for presence only, as KVM's emulator walk does:
+	 * its reserved bits are the CPU's business when it loads the PDPTEs
+	 * (Intel at CR3 load), and this walk follows an access the CPU has
+	 * just made. QEMU's TCG ignores them, and a stock Linux guest's
+	 * PDPTEs carry the A bit there (0x...21): refusing them stopped every
+	 * Linux VM at its first CR4 write.
+	 */
 	gpa = (m->cr3 & PAE_PDPT_ADDR) + (lin >> 30) * 8ull;
-	st = entry(m, w, gpa, 8, above | PTE_NX | PAE_PDPTE_RSVD, &e);
+	st = entry(m, w, gpa, 8, 0, &e);
 	if (st != GW_OK)
 		return st;
 	gpa = (e & PAE_ADDR) + ((lin >> 21) & 0x1ff) * 8ull;
