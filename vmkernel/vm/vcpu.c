@@ -529,14 +529,17 @@ static void handle_cr4_write(struct vm_vcpu *v)
 	struct mmio_ctx m = { .v = v };
 	struct cpuid_regs l1, l7 = { 0, 0, 0, 0 };
 	unsigned int cr, gpr, len, n;
-	uint8_t b[15];
+	uint8_t b[15] = { 0 };
 	uint32_t val;
 
 	n = mmio_fetch(&m, (uint32_t)(c->cs.base + c->rip), b, sizeof(b));
 	if (!mov_to_cr_decode(b, n, &cr, &gpr, &len) || cr != 4) {
 		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
-			       "vcpu %u: MOV to CR4 at rip %x not decoded (%u bytes %02x %02x %02x)",
-			       v->index, (uint32_t)c->rip, n, b[0], b[1], b[2]);
+			       "vcpu %u: MOV to CR4 at rip %x not decoded (%u bytes %02x %02x %02x; fetch #PF error %x, cr0 %x cr3 %x cr4 %x efer %x cpl %u)",
+			       v->index, (uint32_t)c->rip, n, b[0], b[1], b[2],
+			       m.fault ? m.fault_error : 0,
+			       (uint32_t)c->cr0, (uint32_t)c->cr3, (uint32_t)c->cr4,
+			       (uint32_t)c->efer, c->cpl);
 		return;
 	}
 	cpuid_count(0, 0, &l1);
