@@ -192,6 +192,12 @@ static enum insn_status form_one_byte(uint8_t op, uint8_t reg, struct form *f)
 		return INSN_OK;
 	}
 	switch (op) {
+	case 0x6c: case 0x6d:		/* INS: ES:[eDI] <- port DX */
+		f->kind = INSN_KIND_INS;
+		return INSN_OK;
+	case 0x6e: case 0x6f:		/* OUTS: port DX <- seg:[eSI] */
+		f->kind = INSN_KIND_OUTS;
+		return INSN_OK;
 	case 0x84: case 0x85:		/* TEST E,G */
 		f->kind = INSN_KIND_TEST;
 		f->reg_operand = true;
@@ -403,6 +409,7 @@ enum insn_status insn_decode(const uint8_t *bytes, unsigned int avail,
 
 	switch (f.kind) {
 	case INSN_KIND_MOVS: case INSN_KIND_STOS: case INSN_KIND_LODS:
+	case INSN_KIND_INS: case INSN_KIND_OUTS:
 		insn->rep = rep;
 		break;
 	default:

@@ -333,7 +333,40 @@ static enum insn_status execute_memory(const struct insn *insn,
 	return INSN_OK;
 }
 
-/* One element of MOVS, STOS or LODS, then eSI/eDI step by DF (SDM vol. 2B). */
+/*
+ * The source of one string element: seg:[eSI] (MOVS, LODS, OUTS), the
+ * accumulator (STOS) or port DX (INS). INS first checks that its
+ * destination is writable, so a #PF there leaves the device's data unread
+ * and the guest can re-execute the iteration after handling the fault.
+ */
+static enum insn_status string_source(const struct insn *insn,
+				      struct insn_cpu *cpu,
+				      const struct insn_ops *ops, void *ctx,
+				      uint32_t src, uint32_t dst, uint32_t *val)
+{
+	unsigned int size = insn->op_size;
+
+	switch (insn->kind) {
+	case INSN_KIND_STOS:
+		*val = gpr_read(cpu, INSN_EAX, size);
+		return INSN_OK;
+	case INSN_KIND_INS:
+		if (!ops->probe_write(ctx, dst, size))
+			return INSN_ACCESS_FAILED;
+		*val = 0;
+		if (!ops->port_in(ctx, (uint16_t)cpu->gpr[INSN_EDX], size, val))
+			return INSN_ACCESS_FAILED;
+		*val &= size_mask(size);
+		return INSN_OK;
+	default:
+		return mem_read(ops, ctx, src, size, val, false);
+	}
+}
+
+/*
+ * One element of MOVS, STOS, LODS, INS or OUTS, then eSI/eDI step by DF
+ * for the memory operands the instruction has (SDM vol. 2B).
+ */
 static enum insn_status string_element(const struct insn *insn,
 				       struct insn_cpu *cpu,
 				       const struct insn_ops *ops, void *ctx)
@@ -344,23 +377,31 @@ static enum insn_status string_element(const struct insn *insn,
 				      wrap_address(cpu->gpr[INSN_ESI], asz));
 	uint32_t dst = linear_address(cpu, INSN_ES,
 				      wrap_address(cpu->gpr[INSN_EDI], asz));
-	uint32_t val = gpr_read(cpu, INSN_EAX, size);
+	bool reads_si = insn->kind == INSN_KIND_MOVS ||
+			insn->kind == INSN_KIND_LODS ||
+			insn->kind == INSN_KIND_OUTS;
+	uint32_t val;
 	enum insn_status st;
 
-	if (insn->kind != INSN_KIND_STOS) {
-		st = mem_read(ops, ctx, src, size, &val, false);
-		if (st != INSN_OK)
-			return st;
-	}
-	if (insn->kind != INSN_KIND_LODS) {
+	st = string_source(insn, cpu, ops, ctx, src, dst, &val);
+	if (st != INSN_OK)
+		return st;
+	switch (insn->kind) {
+	case INSN_KIND_LODS:
+		gpr_write(cpu, INSN_EAX, size, val);
+		break;
+	case INSN_KIND_OUTS:
+		if (!ops->port_out(ctx, (uint16_t)cpu->gpr[INSN_EDX], size, val))
+			return INSN_ACCESS_FAILED;
+		break;
+	default: /* MOVS, STOS, INS */
 		st = mem_write(ops, ctx, dst, size, val);
 		if (st != INSN_OK)
 			return st;
 		gpr_write(cpu, INSN_EDI, asz, cpu->gpr[INSN_EDI] + step);
+		break;
 	}
-	if (insn->kind == INSN_KIND_LODS)
-		gpr_write(cpu, INSN_EAX, size, val);
-	if (insn->kind != INSN_KIND_STOS)
+	if (reads_si)
 		gpr_write(cpu, INSN_ESI, asz, cpu->gpr[INSN_ESI] + step);
 	return INSN_OK;
 }
@@ -400,6 +441,13 @@ enum insn_status insn_execute(const struct insn *insn, struct insn_cpu *cpu,
 	case INSN_KIND_MOVS:
 	case INSN_KIND_STOS:
 	case INSN_KIND_LODS:
+		done = execute_string(insn, cpu, ops, ctx, &st);
+		break;
+	case INSN_KIND_INS:
+	case INSN_KIND_OUTS:
+		if (insn->kind == INSN_KIND_INS ? !ops->port_in || !ops->probe_write :
+						  !ops->port_out)
+			return INSN_UNSUPPORTED;
 		done = execute_string(insn, cpu, ops, ctx, &st);
 		break;
 	default:

@@ -11,6 +11,9 @@
  * Scope: 16- and 32-bit code (real mode, 16- and 32-bit protected mode, as
  * the CS.D bit says); no long mode. Only instructions with a memory operand
  * are emulated, since a register-only instruction never faults on MMIO.
+ * The string port instructions INS and OUTS (and their REP forms) are
+ * emulated too, for the IOIO exits with the string bit set: the port side
+ * goes to the port_in/port_out callbacks, the memory side to read/write.
  * docs/vmm.md lists the instructions covered and the limits.
  *
  * Usage from an NPF exit handler:
@@ -106,6 +109,23 @@ struct insn_ops {
 		     uint32_t *val, bool for_write);
 	bool (*write)(void *ctx, uint32_t linear, unsigned int size,
 		      uint32_t val);
+	/*
+	 * String port I/O (INS, OUTS); NULL when the caller has no ports,
+	 * and then INS/OUTS give INSN_UNSUPPORTED. port_in reads size bytes
+	 * from port, port_out writes them; false if it cannot be done.
+	 */
+	bool (*port_in)(void *ctx, uint16_t port, unsigned int size,
+			uint32_t *val);
+	bool (*port_out)(void *ctx, uint16_t port, unsigned int size,
+			 uint32_t val);
+	/*
+	 * Whether a write of size bytes at linear would be allowed, without
+	 * doing it (the page walk alone). INS checks its destination before
+	 * reading the port, so a #PF does not lose the byte a device gave
+	 * (a device's read has side effects: the fw_cfg data port moves on).
+	 * Required with port_in.
+	 */
+	bool (*probe_write)(void *ctx, uint32_t linear, unsigned int size);
 };
 
 /* What an instruction does to its memory operand. */
@@ -122,6 +142,8 @@ enum insn_kind {
 	INSN_KIND_MOVS,		/* ES:[eDI] <- seg:[eSI] */
 	INSN_KIND_STOS,		/* ES:[eDI] <- AL/AX/EAX */
 	INSN_KIND_LODS,		/* AL/AX/EAX <- seg:[eSI] */
+	INSN_KIND_INS,		/* ES:[eDI] <- port DX (no segment override) */
+	INSN_KIND_OUTS,		/* port DX <- seg:[eSI] */
 };
 
 /* ALU operations in the order of the group 1 ModRM.reg field (SDM vol. 2D table A-6). */

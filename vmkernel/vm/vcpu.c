@@ -413,7 +413,9 @@ static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
 	return true;
 }
 
-static const struct insn_ops mmio_ops = { mmio_fetch, mmio_read, mmio_write };
+static const struct insn_ops mmio_ops = {
+	.fetch = mmio_fetch, .read = mmio_read, .write = mmio_write,
+};
 
 /* Registers, EIP and EFLAGS back from the emulator into the VMCB. */
 static void vcpu_set_insn_state(struct vm_vcpu *v, const struct insn_cpu *cpu)

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vmm/ unit tests: the MMIO instruction decoder and emulator, the guest
 # page-table walk.
-UNIT_TESTS += test_insn_decode test_insn_emulate test_guest_walk
+UNIT_TESTS += test_insn_decode test_insn_emulate test_guest_walk test_insn_string_io
 test_guest_walk_SRCS := tests/unit/vmm/test_guest_walk.c vmm/guest_walk.c
 test_insn_decode_SRCS := tests/unit/vmm/test_insn_decode.c vmm/decode.c vmm/emulate.c
 test_insn_emulate_SRCS := tests/unit/vmm/test_insn_emulate.c vmm/decode.c vmm/emulate.c
+test_insn_string_io_SRCS := tests/unit/vmm/test_insn_string_io.c vmm/decode.c vmm/emulate.c \
+	vmm/guest_walk.c
 
 # vmm/ is linked into the freestanding vmkernel: every vmm/ source must
 # compile with -m32 -ffreestanding, and the instruction emulator must need
@@ -28,4 +30,4 @@ $(BUILD)/vmm-freestanding/insn.o: $(VMM_INSN_OBJS) \
 		echo "vmm instruction emulator needs outside symbols: $$undef" >&2; \
 		rm -f $@; exit 1; fi
 
-$(OUT)/test_insn_decode $(OUT)/test_insn_emulate: $(BUILD)/vmm-freestanding/insn.o
+$(OUT)/test_insn_decode $(OUT)/test_insn_emulate $(OUT)/test_insn_string_io: $(BUILD)/vmm-freestanding/insn.o
