@@ -413,8 +413,53 @@ static bool mmio_write(void *ctx, uint32_t lin, unsigned int size, uint32_t val)
 	return true;
 }
 
-static const struct insn_ops mmio_ops = {
+/* INS checks its destination before the port read (vmm/insn.h). */
+static bool mmio_probe_write(void *ctx, uint32_t lin, unsigned int size)
+{
+	struct mmio_span s;
+
+	return mmio_span(ctx, lin, size, GW_WRITE, &s);
+}
+
+/*
+ * Port accesses of IN/OUT and of the emulated INS/OUTS. Ports nobody
+ * claims read as all ones; writes nobody takes are dropped and counted.
+ */
+static uint32_t port_read(struct vm_vcpu *v, uint16_t port, unsigned int size)
+{
+	return vdev_pio_read(&v->vm->dev, port, size);
+}
+
+static void port_write(struct vm_vcpu *v, uint16_t port, unsigned int size,
+		       uint32_t val)
+{
+	if (!vdev_pio_write(&v->vm->dev, port, size, val))
+		count_unassigned(v, &v->vm->unassigned_io_writes,
+				 "write (dropped) to", "port", port, size);
+}
+
+static bool emul_port_in(void *ctx, uint16_t port, unsigned int size,
+			 uint32_t *val)
+{
+	struct mmio_ctx *m = ctx;
+
+	*val = port_read(m->v, port, size);
+	return true;
+}
+
+static bool emul_port_out(void *ctx, uint16_t port, unsigned int size,
+			  uint32_t val)
+{
+	struct mmio_ctx *m = ctx;
+
+	port_write(m->v, port, size, val);
+	return true;
+}
+
+static const struct insn_ops emul_ops = {
 	.fetch = mmio_fetch, .read = mmio_read, .write = mmio_write,
+	.port_in = emul_port_in, .port_out = emul_port_out,
+	.probe_write = mmio_probe_write,
 };
 
 /* Registers, EIP and EFLAGS back from the emulator into the VMCB. */
@@ -434,7 +479,14 @@ static void vcpu_set_insn_state(struct vm_vcpu *v, const struct insn_cpu *cpu)
 	c->rflags = cpu->eflags;
 }
 
-static void handle_npf(struct vm_vcpu *v)
+/*
+ * Emulate the instruction at CS:EIP (vmm/insn.h). When the guest's page
+ * tables refuse the fetch or a data access, the guest gets the #PF its
+ * MMU would raise, in the state the fault leaves (the iterations a REP
+ * string did), and that counts as done: INSN_OK. Any other failure
+ * leaves the vCPU as it was, for the caller to stop the VM with.
+ */
+static enum insn_status vcpu_emulate(struct vm_vcpu *v, struct insn *insn)
 {
 	struct vmcb *c = v->svm.vmcb;
 	struct mmio_ctx m = { .v = v };
@@ -448,34 +500,61 @@ static void handle_npf(struct vm_vcpu *v)
 			      (uint32_t)c->fs.base, (uint32_t)c->gs.base },
 		.cs_db = (c->cs.attr >> 10) & 1,
 	};
-	struct insn insn;
-	enum insn_status st = insn_emulate(&cpu, &mmio_ops, &m, &insn);
+	enum insn_status st = insn_emulate(&cpu, &emul_ops, &m, insn);
 
 	if ((st == INSN_FETCH_FAILED || st == INSN_ACCESS_FAILED) && m.fault) {
 		/*
-		 * The guest's own page tables refuse the fetch or a data
-		 * access: it gets the #PF its MMU would raise, in the state
-		 * the fault leaves (the iterations a REP string did). EVENTINJ
-		 * carries only vector and error code (APM vol. 2 §15.20); the
-		 * faulting address goes into the VMCB's CR2.
+		 * EVENTINJ carries only vector and error code (APM vol. 2
+		 * §15.20); the faulting address goes into the VMCB's CR2.
 		 */
 		vcpu_set_insn_state(v, &cpu);
 		c->cr2 = m.fault_addr;
 		svm_inject_exception(c, X86_PF, true, m.fault_error);
-		return;
+		return INSN_OK;
 	}
-	if (st != INSN_OK) {
+	if (st == INSN_OK)
+		vcpu_set_insn_state(v, &cpu);
+	return st;
+}
+
+static void handle_npf(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	struct insn insn;
+	enum insn_status st = vcpu_emulate(v, &insn);
+
+	if (st != INSN_OK)
 		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
 			       "vcpu %u: MMIO access to gpa %llx at rip %x not emulated (%s, %u bytes %02x %02x %02x)",
 			       v->index, (unsigned long long)c->exit_info2,
 			       (uint32_t)c->rip, insn_status_str(st), insn.len,
 			       insn.bytes[0], insn.bytes[1], insn.bytes[2]);
-		return;
-	}
-	vcpu_set_insn_state(v, &cpu);
 }
 
 /* ---- port I/O ---- */
+
+/*
+ * INS/OUTS (the IOIO exit's string bit) go through the emulator, which
+ * decodes the instruction at RIP afresh: operand and address size, DF,
+ * ES:eDI or the overridable DS:eSI, eCX with REP, each element's memory
+ * access walked with the guest's rights. A REP runs at most
+ * INSN_REP_BUDGET elements per exit and leaves RIP on the instruction for
+ * the rest, so a huge eCX does not hold the CPU or the VM lock. The
+ * processor made its I/O permission checks (IOPL, TSS bitmap) before the
+ * intercept, as for IN/OUT.
+ */
+static void handle_string_io(struct vm_vcpu *v, uint16_t port)
+{
+	struct insn insn;
+	enum insn_status st = vcpu_emulate(v, &insn);
+
+	if (st != INSN_OK)
+		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: string port I/O (port %x) at rip %x not emulated (%s, %u bytes %02x %02x %02x)",
+			       v->index, port, (uint32_t)v->svm.vmcb->rip,
+			       insn_status_str(st), insn.len, insn.bytes[0],
+			       insn.bytes[1], insn.bytes[2]);
+}
 
 static void handle_ioio(struct vm_vcpu *v)
 {
@@ -486,19 +565,15 @@ static void handle_ioio(struct vm_vcpu *v)
 	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 
 	if (info & IOIO_STR) {
-		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
-			       "vcpu %u: string port I/O (port %x) at rip %x is not emulated",
-			       v->index, port, (uint32_t)c->rip);
+		handle_string_io(v, port);
 		return;
 	}
 	if (info & IOIO_TYPE_IN) {
-		uint32_t val = vdev_pio_read(&v->vm->dev, port, size);
+		uint32_t val = port_read(v, port, size);
 
 		c->rax = ((uint32_t)c->rax & ~mask) | (val & mask);
 	} else {
-		if (!vdev_pio_write(&v->vm->dev, port, size, (uint32_t)c->rax & mask))
-			count_unassigned(v, &v->vm->unassigned_io_writes,
-					 "write (dropped) to", "port", port, size);
+		port_write(v, port, size, (uint32_t)c->rax & mask);
 	}
 	c->rip = c->exit_info2;		/* the next RIP, §15.10.2 */
 }
