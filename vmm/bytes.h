@@ -71,4 +71,38 @@ static inline uint64_t vmm_get64(const uint8_t *p)
 	return vmm_get32(p) | ((uint64_t)vmm_get32(p + 4) << 32);
 }
 
+/* Big-endian fields: SCSI CDBs and responses, fw_cfg's directory and DMA. */
+static inline uint16_t vmm_get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t vmm_get_be32(const uint8_t *p)
+{
+	return (uint32_t)vmm_get_be16(p) << 16 | vmm_get_be16(p + 2);
+}
+
+static inline uint64_t vmm_get_be64(const uint8_t *p)
+{
+	return (uint64_t)vmm_get_be32(p) << 32 | vmm_get_be32(p + 4);
+}
+
+static inline void vmm_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void vmm_put_be32(uint8_t *p, uint32_t v)
+{
+	vmm_put_be16(p, (uint16_t)(v >> 16));
+	vmm_put_be16(p + 2, (uint16_t)v);
+}
+
+static inline void vmm_put_be64(uint8_t *p, uint64_t v)
+{
+	vmm_put_be32(p, (uint32_t)(v >> 32));
+	vmm_put_be32(p + 4, (uint32_t)v);
+}
+
 #endif /* VMM_BYTES_H */

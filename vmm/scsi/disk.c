@@ -90,39 +90,6 @@
 #define UNMAP_DESC_LEN		16u
 #define RESP_MAX		256	/* the longest emulated response */
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
-
 void scsi_disk_init(struct scsi_disk *disk, const struct scsi_backend *be,
 		    const char *serial, uint64_t id)
 {
@@ -187,7 +154,7 @@ static void invalid_field(struct scsi_cmd *cmd, unsigned int byte)
 {
 	check(cmd, SCSI_SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 	cmd->sense[15] = 0xc0;
-	put_be16(&cmd->sense[16], (uint16_t)byte);
+	vmm_put_be16(&cmd->sense[16], (uint16_t)byte);
 }
 
 static void illegal(struct scsi_cmd *cmd, uint16_t asc)
@@ -303,17 +270,17 @@ static uint32_t vpd_page(const struct scsi_disk *disk, uint8_t page, uint8_t *r)
 		r[n++] = (uint8_t)(VMWARE_OUI >> 4);
 		r[n++] = (uint8_t)(VMWARE_OUI << 4);
 		n += 4;		/* vendor specific identifier: 0 */
-		put_be64(&r[n], disk->id);
+		vmm_put_be64(&r[n], disk->id);
 		n += 8;
 		break;
 	case VPD_BLOCK_LIMITS:
-		put_be16(&r[6], 1);			/* optimal granularity */
-		put_be32(&r[8], SCSI_MAX_XFER_BLOCKS);	/* maximum transfer */
-		put_be32(&r[12], SCSI_MAX_XFER_BLOCKS);	/* optimal transfer */
+		vmm_put_be16(&r[6], 1);			/* optimal granularity */
+		vmm_put_be32(&r[8], SCSI_MAX_XFER_BLOCKS);	/* maximum transfer */
+		vmm_put_be32(&r[12], SCSI_MAX_XFER_BLOCKS);	/* optimal transfer */
 		if (disk->thin) {
-			put_be32(&r[20], SCSI_MAX_UNMAP_BLOCKS);
-			put_be32(&r[24], SCSI_MAX_UNMAP_DESCS);
-			put_be32(&r[28], 1);		/* unmap granularity */
+			vmm_put_be32(&r[20], SCSI_MAX_UNMAP_BLOCKS);
+			vmm_put_be32(&r[24], SCSI_MAX_UNMAP_DESCS);
+			vmm_put_be32(&r[28], 1);		/* unmap granularity */
 		}
 		n += VPD_B0_B1_LEN;
 		break;
@@ -330,14 +297,14 @@ static uint32_t vpd_page(const struct scsi_disk *disk, uint8_t page, uint8_t *r)
 	default:
 		return 0;
 	}
-	put_be16(&r[2], (uint16_t)(n - 4));
+	vmm_put_be16(&r[2], (uint16_t)(n - 4));
 	return n;
 }
 
 static void do_inquiry(struct scsi_disk *disk, struct scsi_cmd *cmd)
 {
 	uint8_t r[RESP_MAX];
-	uint32_t alloc = get_be16(&cmd->cdb[3]);
+	uint32_t alloc = vmm_get_be16(&cmd->cdb[3]);
 	uint32_t len;
 
 	vmm_zero(r, sizeof(r));
@@ -377,7 +344,7 @@ static void do_request_sense(struct scsi_disk *disk, struct scsi_cmd *cmd)
 static void do_report_luns(struct scsi_cmd *cmd)
 {
 	uint8_t r[16];
-	uint32_t alloc = get_be32(&cmd->cdb[6]);
+	uint32_t alloc = vmm_get_be32(&cmd->cdb[6]);
 	uint8_t select = cmd->cdb[2];
 
 	vmm_zero(r, sizeof(r));
@@ -385,7 +352,7 @@ static void do_report_luns(struct scsi_cmd *cmd)
 		return invalid_field(cmd, 2);
 	if (alloc < 16)			/* SPC-3 §6.21: at least 16 */
 		return invalid_field(cmd, 6);
-	put_be32(&r[0], 8);		/* one LUN, 0 */
+	vmm_put_be32(&r[0], 8);		/* one LUN, 0 */
 	reply(cmd, r, sizeof(r), alloc);
 }
 
@@ -395,10 +362,10 @@ static void do_read_capacity_10(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	uint64_t last = disk->nr_blocks ? disk->nr_blocks - 1 : 0;
 
 	/* LBA without PMI is reserved (SBC-3 §5.15.1) */
-	if (!(cmd->cdb[8] & 0x01) && get_be32(&cmd->cdb[2]))
+	if (!(cmd->cdb[8] & 0x01) && vmm_get_be32(&cmd->cdb[2]))
 		return invalid_field(cmd, 2);
-	put_be32(&r[0], last > 0xffffffffu ? 0xffffffffu : (uint32_t)last);
-	put_be32(&r[4], SCSI_BLOCK_SIZE);
+	vmm_put_be32(&r[0], last > 0xffffffffu ? 0xffffffffu : (uint32_t)last);
+	vmm_put_be32(&r[4], SCSI_BLOCK_SIZE);
 	reply(cmd, r, sizeof(r), sizeof(r));
 }
 
@@ -407,13 +374,13 @@ static void do_read_capacity_16(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	uint8_t r[32];
 
 	vmm_zero(r, sizeof(r));
-	if (!(cmd->cdb[14] & 0x01) && get_be64(&cmd->cdb[2]))
+	if (!(cmd->cdb[14] & 0x01) && vmm_get_be64(&cmd->cdb[2]))
 		return invalid_field(cmd, 2);
-	put_be64(&r[0], disk->nr_blocks ? disk->nr_blocks - 1 : 0);
-	put_be32(&r[8], SCSI_BLOCK_SIZE);
+	vmm_put_be64(&r[0], disk->nr_blocks ? disk->nr_blocks - 1 : 0);
+	vmm_put_be32(&r[8], SCSI_BLOCK_SIZE);
 	if (disk->thin)
 		r[14] = 0x80 | 0x40;	/* LBPME, LBPRZ */
-	reply(cmd, r, sizeof(r), get_be32(&cmd->cdb[10]));
+	reply(cmd, r, sizeof(r), vmm_get_be32(&cmd->cdb[10]));
 }
 
 static uint32_t mode_caching(const struct scsi_disk *disk, uint8_t *p, bool changeable)
@@ -439,7 +406,7 @@ static void do_mode_sense(struct scsi_disk *disk, struct scsi_cmd *cmd, bool ten
 	uint8_t pc = cmd->cdb[2] >> 6, page = cmd->cdb[2] & 0x3f;
 	bool dbd = cmd->cdb[1] & 0x08, llba = ten && (cmd->cdb[1] & 0x10);
 	uint32_t hdr = ten ? 8 : 4, bd = dbd ? 0 : llba ? 16 : 8, n;
-	uint32_t alloc = ten ? get_be16(&cmd->cdb[7]) : cmd->cdb[4];
+	uint32_t alloc = ten ? vmm_get_be16(&cmd->cdb[7]) : cmd->cdb[4];
 
 	vmm_zero(r, sizeof(r));
 	if (cmd->cdb[1] & ~(ten ? 0x18 : 0x08))
@@ -464,18 +431,18 @@ static void do_mode_sense(struct scsi_disk *disk, struct scsi_cmd *cmd, bool ten
 		return invalid_field(cmd, 2);
 	}
 	if (bd == 8) {
-		put_be32(&r[hdr], disk->nr_blocks > 0xffffffffu ? 0xffffffffu :
+		vmm_put_be32(&r[hdr], disk->nr_blocks > 0xffffffffu ? 0xffffffffu :
 				  (uint32_t)disk->nr_blocks);
-		put_be32(&r[hdr + 4], SCSI_BLOCK_SIZE);	/* byte 4 is reserved */
+		vmm_put_be32(&r[hdr + 4], SCSI_BLOCK_SIZE);	/* byte 4 is reserved */
 	} else if (bd == 16) {
-		put_be64(&r[hdr], disk->nr_blocks);
-		put_be32(&r[hdr + 12], SCSI_BLOCK_SIZE);
+		vmm_put_be64(&r[hdr], disk->nr_blocks);
+		vmm_put_be32(&r[hdr + 12], SCSI_BLOCK_SIZE);
 	}
 	if (ten) {
-		put_be16(&r[0], (uint16_t)(n - 2));
+		vmm_put_be16(&r[0], (uint16_t)(n - 2));
 		r[3] = (disk->read_only ? MODE_DEVSPEC_WP : 0) | MODE_DEVSPEC_DPOFUA;
 		r[4] = llba ? 0x01 : 0;
-		put_be16(&r[6], (uint16_t)bd);
+		vmm_put_be16(&r[6], (uint16_t)bd);
 	} else {
 		r[0] = (uint8_t)(n - 1);
 		r[2] = (disk->read_only ? MODE_DEVSPEC_WP : 0) | MODE_DEVSPEC_DPOFUA;
@@ -504,25 +471,25 @@ static void do_rw(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	switch (c[0]) {
 	case OP_READ_6:
 	case OP_WRITE_6:
-		lba = (uint32_t)(c[1] & 0x1f) << 16 | get_be16(&c[2]);
+		lba = (uint32_t)(c[1] & 0x1f) << 16 | vmm_get_be16(&c[2]);
 		nr = c[4] ? c[4] : 256;		/* 0 means 256 (SBC-3 §5.8) */
 		len_at = 4;
 		break;
 	case OP_READ_10:
 	case OP_WRITE_10:
-		lba = get_be32(&c[2]);
-		nr = get_be16(&c[7]);
+		lba = vmm_get_be32(&c[2]);
+		nr = vmm_get_be16(&c[7]);
 		len_at = 7;
 		break;
 	case OP_READ_12:
 	case OP_WRITE_12:
-		lba = get_be32(&c[2]);
-		nr = get_be32(&c[6]);
+		lba = vmm_get_be32(&c[2]);
+		nr = vmm_get_be32(&c[6]);
 		len_at = 6;
 		break;
 	default:
-		lba = get_be64(&c[2]);
-		nr = get_be32(&c[10]);
+		lba = vmm_get_be64(&c[2]);
+		nr = vmm_get_be32(&c[10]);
 		len_at = 10;
 		break;
 	}
@@ -560,8 +527,8 @@ static void do_rw(struct scsi_disk *disk, struct scsi_cmd *cmd)
 static void do_sync_cache(struct scsi_disk *disk, struct scsi_cmd *cmd)
 {
 	bool sixteen = cmd->cdb[0] == OP_SYNC_CACHE_16;
-	uint64_t lba = sixteen ? get_be64(&cmd->cdb[2]) : get_be32(&cmd->cdb[2]);
-	uint64_t nr = sixteen ? get_be32(&cmd->cdb[10]) : get_be16(&cmd->cdb[7]);
+	uint64_t lba = sixteen ? vmm_get_be64(&cmd->cdb[2]) : vmm_get_be32(&cmd->cdb[2]);
+	uint64_t nr = sixteen ? vmm_get_be32(&cmd->cdb[10]) : vmm_get_be16(&cmd->cdb[7]);
 
 	if (cmd->cdb[1] & ~0x06)	/* IMMED, obsolete SYNC_NV */
 		return invalid_field(cmd, 1);
@@ -577,8 +544,8 @@ static void do_sync_cache(struct scsi_disk *disk, struct scsi_cmd *cmd)
 static void do_verify(struct scsi_disk *disk, struct scsi_cmd *cmd)
 {
 	bool sixteen = cmd->cdb[0] == OP_VERIFY_16;
-	uint64_t lba = sixteen ? get_be64(&cmd->cdb[2]) : get_be32(&cmd->cdb[2]);
-	uint64_t nr = sixteen ? get_be32(&cmd->cdb[10]) : get_be16(&cmd->cdb[7]);
+	uint64_t lba = sixteen ? vmm_get_be64(&cmd->cdb[2]) : vmm_get_be32(&cmd->cdb[2]);
+	uint64_t nr = sixteen ? vmm_get_be32(&cmd->cdb[10]) : vmm_get_be16(&cmd->cdb[7]);
 
 	if (cmd->cdb[1] & 0xe6)		/* VRPROTECT, BYTCHK */
 		return invalid_field(cmd, 1);
@@ -610,7 +577,7 @@ static void unmap_next(struct scsi_disk *disk, struct scsi_cmd *cmd)
 static void do_unmap(struct scsi_disk *disk, struct scsi_cmd *cmd)
 {
 	uint8_t p[UNMAP_HDR_LEN + SCSI_MAX_UNMAP_DESCS * UNMAP_DESC_LEN];
-	uint32_t len = get_be16(&cmd->cdb[7]), take, descs;
+	uint32_t len = vmm_get_be16(&cmd->cdb[7]), take, descs;
 	uint64_t total = 0;
 
 	if (!disk->thin)
@@ -631,17 +598,17 @@ static void do_unmap(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	cmd->xfer_max = take;
 	if (!scsi_cmd_get(cmd, 0, p, take))
 		return transport_error(cmd, SCSI_RESULT_BAD_BUFFER);
-	if (get_be16(&p[0]) + 2u > len || get_be16(&p[2]) + UNMAP_HDR_LEN > len)
+	if (vmm_get_be16(&p[0]) + 2u > len || vmm_get_be16(&p[2]) + UNMAP_HDR_LEN > len)
 		return illegal(cmd, ASC_PARAMETER_LIST_LENGTH);
 	/* a truncated last descriptor is ignored (SBC-3 §5.28.2) */
-	descs = get_be16(&p[2]) / UNMAP_DESC_LEN;
+	descs = vmm_get_be16(&p[2]) / UNMAP_DESC_LEN;
 	if (descs > SCSI_MAX_UNMAP_DESCS)	/* so all of them are in p */
 		return illegal(cmd, ASC_INVALID_FIELD_IN_PARAM);
 	for (unsigned int i = 0; i < descs; i++) {
 		const uint8_t *d = &p[UNMAP_HDR_LEN + i * UNMAP_DESC_LEN];
 
-		cmd->unmap[i].lba = get_be64(d);
-		cmd->unmap[i].nr = get_be32(d + 8);
+		cmd->unmap[i].lba = vmm_get_be64(d);
+		cmd->unmap[i].nr = vmm_get_be32(d + 8);
 		if (!in_range(disk, cmd->unmap[i].lba, cmd->unmap[i].nr))
 			return illegal(cmd, ASC_LBA_OUT_OF_RANGE);
 		total += cmd->unmap[i].nr;
