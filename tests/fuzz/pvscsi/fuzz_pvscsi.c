@@ -11,31 +11,10 @@
  */
 #include <stdio.h>
 
+#include "tests/fuzz/input.h"
 #include "tests/unit/vmmscsi/pvscsi_test.h"
 
 #define MAX_OPS 4096
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t next8(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static uint32_t next32(struct input *in)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < 4; i++)
-		v |= (uint32_t)next8(in) << (8 * i);
-	return v;
-}
 
 /* Guest RAM the fixture's driver uses: where the input's writes land. */
 static const struct {
@@ -75,36 +54,36 @@ static void fresh_guest(void)
 }
 
 /* A descriptor of input bytes over a plausible READ(10). */
-static void queue_garbage_request(struct input *in)
+static void queue_garbage_request(struct fuzz_input *in)
 {
 	uint8_t *d;
 	uint32_t idx;
-	unsigned int n = next8(in) % 72;
+	unsigned int n = fuzz_next8(in) % 72;
 
 	queue_req(g, &(struct test_req){
-		.context = next32(in), .data_addr = GPA_DATA, .data_len = 4096,
+		.context = fuzz_next32(in), .data_addr = GPA_DATA, .data_len = 4096,
 		.sense_addr = GPA_SENSE, .sense_len = 32, .cdb_len = 10,
 		.flags = PVSCSI_FLAG_DIR_TOHOST, .cdb = { 0x28, 0, 0, 0, 0, 1, 0, 0, 8 },
 	});
 	idx = (g->req_prod - 1) & (g->req_entries - 1);
 	d = g->ram + GPA_REQ_RING + idx * PVSCSI_REQ_DESC_LEN;
 	for (unsigned int i = 0; i < n; i++)
-		d[next8(in) % PVSCSI_REQ_DESC_LEN] = next8(in);
+		d[fuzz_next8(in) % PVSCSI_REQ_DESC_LEN] = fuzz_next8(in);
 }
 
-static void step(struct input *in)
+static void step(struct fuzz_input *in)
 {
 	unsigned int a;
 	uint32_t off;
 
-	switch (next8(in) % 11) {
+	switch (fuzz_next8(in) % 11) {
 	case 0:
-		reg_write(g, regs[next8(in) % VMM_ARRAY_SIZE(regs)], next32(in));
+		reg_write(g, regs[fuzz_next8(in) % VMM_ARRAY_SIZE(regs)], fuzz_next32(in));
 		break;
 	case 1:
-		a = next8(in) % VMM_ARRAY_SIZE(areas);
-		off = next32(in) % (areas[a].len - 4);
-		vmm_put32(g->ram + areas[a].gpa + off, next32(in));
+		a = fuzz_next8(in) % VMM_ARRAY_SIZE(areas);
+		off = fuzz_next32(in) % (areas[a].len - 4);
+		vmm_put32(g->ram + areas[a].gpa + off, fuzz_next32(in));
 		break;
 	case 2:
 		queue_garbage_request(in);
@@ -113,8 +92,8 @@ static void step(struct input *in)
 		kick(g);
 		break;
 	case 4:
-		g->rd->hold = next8(in) & 1;
-		g->rd->fail = (enum scsi_backend_status)(next8(in) % 3);
+		g->rd->hold = fuzz_next8(in) & 1;
+		g->rd->fail = (enum scsi_backend_status)(fuzz_next8(in) % 3);
 		break;
 	case 5:
 		ramdisk_run(g->rd);
@@ -124,28 +103,28 @@ static void step(struct input *in)
 		reg_write(g, PVSCSI_REG_INTR_STATUS, PVSCSI_INTR_ALL);
 		break;
 	case 7:
-		a = next8(in);
+		a = fuzz_next8(in);
 		driver_start(g, 1u << (a & 7), 1u << (a >> 4 & 7));
 		break;
 	case 8:		/* an SG element in one of the SG pages */
-		off = (next32(in) % (16 * 4096 / 16)) * 16;
+		off = (fuzz_next32(in) % (16 * 4096 / 16)) * 16;
 		vmm_put64(g->ram + GPA_SGL + off,
-			  next8(in) & 1 ? GPA_DATA + next32(in) % 65536 : (uint64_t)next32(in) << 8);
-		vmm_put32(g->ram + GPA_SGL + off + 8, next32(in) % 8192);
-		vmm_put32(g->ram + GPA_SGL + off + 12, next8(in) & 0x80 ? next32(in) : 0);
+			  fuzz_next8(in) & 1 ? GPA_DATA + fuzz_next32(in) % 65536 : (uint64_t)fuzz_next32(in) << 8);
+		vmm_put32(g->ram + GPA_SGL + off + 8, fuzz_next32(in) % 8192);
+		vmm_put32(g->ram + GPA_SGL + off + 12, fuzz_next8(in) & 0x80 ? fuzz_next32(in) : 0);
 		break;
 	case 9:
 		pvscsi_poll(&g->dev);
 		break;
 	default:
-		pvscsi_pci_ops.write(&g->dev, next8(in) & 0x3c, 4, next32(in));
+		pvscsi_pci_ops.write(&g->dev, fuzz_next8(in) & 0x3c, 4, fuzz_next32(in));
 		break;
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
+	struct fuzz_input in = { data, size };
 	struct test_req inq = {
 		.context = 0x1234, .data_addr = GPA_DATA, .data_len = 36,
 		.flags = PVSCSI_FLAG_DIR_TOHOST, .cdb = { 0x12, 0, 0, 0, 36 }, .cdb_len = 6,
