@@ -6,14 +6,23 @@
 vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 			   const struct pool *pool, uint32_t sink_pa)
 {
+	uint64_t gpa, *pt;
 	vmk_status_t st;
-	uint64_t gpa;
+	int i;
 
 	n->sink_pa = sink_pa;
 	n->violations = 0;
 	st = pae_create(&n->space, ops);
 	if (st != VMK_OK)
 		return st;
+	/* The one page table every diverted region gets: all 512 entries
+	 * on the sink, so a divert writes one PDE and allocates nothing. */
+	st = ops->alloc_table(ops->ctx, &n->sink_table_pa);
+	if (st != VMK_OK)
+		return st;
+	pt = ops->table(ops->ctx, n->sink_table_pa);
+	for (i = 0; i < PAE_ENTRIES; i++)
+		pt[i] = sink_pa | PAE_NPT_RAM | PAE_P;
 	for (gpa = 0; gpa < NPT_SPAN; gpa += PAE_LARGE_SIZE) {
 		if (pool_overlaps(pool, gpa, PAE_LARGE_SIZE))
 			continue;
@@ -25,16 +34,16 @@ vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 }
 
 vmk_status_t cos_npt_divert(struct cos_npt *n, const struct pool *pool,
-			    uint64_t gpa)
+			    uint64_t gpa, uint64_t *nth)
 {
-	vmk_status_t st;
+	vmk_status_t st = VMK_BAD_ADDRESS;
+	uint32_t region = (uint32_t)gpa & ~(PAE_LARGE_SIZE - 1);
 
-	if (gpa >= NPT_SPAN || !pool_overlaps(pool, gpa, 1))
-		return VMK_BAD_ADDRESS;
 	spin_lock(&n->lock);
-	n->violations++;
-	st = pae_map_4k(&n->space, (uint32_t)gpa & ~(VMK_PAGE_SIZE - 1),
-			n->sink_pa, PAE_NPT_RAM);
+	*nth = ++n->violations;
+	if (gpa < NPT_SPAN && pool_overlaps(pool, gpa, 1))
+		st = pae_map_table(&n->space, region, n->sink_table_pa,
+				   PAE_NPT_RAM);
 	spin_unlock(&n->lock);
 	return st;
 }

@@ -3,9 +3,10 @@
  * The COS's nested page table: guest-physical = host-physical for the
  * whole 4 GiB a legacy-PAE nested table can address (APM vol. 2
  * §15.25.5), 2 MiB pages, except the vmkernel's pool chunks, which are
- * left out. A COS access to a left-out page is counted and diverted: the
- * 4 KiB page is mapped onto a sink page, so the access completes without
- * reaching vmkernel memory and the COS runs on.
+ * left out. A COS access to a left-out page is counted and diverted: its
+ * 2 MiB region is pointed at a page table, built at load, whose every
+ * entry maps one sink page, so the access completes without reaching
+ * vmkernel memory, the COS runs on, and no divert ever needs memory.
  */
 #ifndef VMKERNEL_COS_COS_NPT_H
 #define VMKERNEL_COS_COS_NPT_H
@@ -18,7 +19,8 @@ struct cos_npt {
 	struct pae_space space;
 	struct spinlock lock;
 	uint32_t sink_pa;
-	uint64_t violations;
+	uint64_t sink_table_pa;	/* 512 entries, each on sink_pa */
+	uint64_t violations;	/* COS #NPFs: diverted or refused */
 };
 
 /* The one table of every COS vCPU (cos_vcpu.c builds it at init). */
@@ -26,8 +28,12 @@ extern struct cos_npt cos_npt;
 
 vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 			   const struct pool *pool, uint32_t sink_pa);
-/* #NPF on gpa: VMK_OK if it was vmkernel memory (now diverted). */
+/*
+ * A COS #NPF on gpa, counted (*nth: this one's number). VMK_OK: vmkernel
+ * memory, its region now maps the sink. VMK_BAD_ADDRESS: nothing the
+ * table can map there (beyond its 4 GiB): the access must be refused.
+ */
 vmk_status_t cos_npt_divert(struct cos_npt *n, const struct pool *pool,
-			    uint64_t gpa);
+			    uint64_t gpa, uint64_t *nth);
 
 #endif /* VMKERNEL_COS_COS_NPT_H */

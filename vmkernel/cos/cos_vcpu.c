@@ -31,7 +31,9 @@ vmk_status_t cos_global_init(void)
 	vmk_status_t st;
 
 	/* The nested table and its sink, filled with 0xFF (what the COS
-	 * reads from a page it may not see). */
+	 * reads from a page it may not see, until it writes there itself:
+	 * the sink holds only what the COS put in it, and nothing of the
+	 * vmkernel ever reads it). */
 	st = vmk_alloc_pages(1, &sink_pa);
 	if (st != VMK_OK)
 		return st;
@@ -218,17 +220,28 @@ static void handle_vmmcall(struct cos_vcpu *v)
 	}
 }
 
+/*
+ * Every COS #NPF is the COS's doing (its table maps all else): a touch of
+ * vmkernel memory is diverted to the sink, an address beyond what the
+ * table can map (above 4 GiB, where the loader made sure no COS RAM
+ * lies) gets #GP(0). Neither needs memory; both are logged at the 1st,
+ * 2nd, 4th, ... one, so a COS that loops on them cannot flood the log.
+ */
 static void handle_npf(struct cos_vcpu *v)
 {
-	const struct vmcb *c = v->svm.vmcb;
-	uint64_t gpa = c->exit_info2;
+	struct vmcb *c = v->svm.vmcb;
+	uint64_t gpa = c->exit_info2, n;
+	vmk_status_t st = cos_npt_divert(&cos_npt, &vmk_pool, gpa, &n);
 
-	if (cos_npt_divert(&cos_npt, &vmk_pool, gpa) != VMK_OK)
-		vmk_panic("nested page fault outside vmkernel memory: gpa %llx rip %llx",
-			  (unsigned long long)gpa, (unsigned long long)c->rip);
-	log_warn("COS access to vmkernel memory blocked: gpa %llx rip %llx err %llx",
+	if (st != VMK_OK)
+		svm_inject_exception(c, X86_GP, true, 0);
+	if (n & (n - 1))
+		return;
+	log_warn("COS access to %s: gpa %llx rip %llx err %llx, %llu so far",
+		 st == VMK_OK ? "vmkernel memory blocked" :
+				"an address the nested table cannot map refused (#GP)",
 		 (unsigned long long)gpa, (unsigned long long)c->rip,
-		 (unsigned long long)c->exit_info1);
+		 (unsigned long long)c->exit_info1, (unsigned long long)n);
 }
 
 /*

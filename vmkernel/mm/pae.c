@@ -65,6 +65,15 @@ vmk_status_t pae_unmap_2m(struct pae_space *s, uint32_t va)
 	return VMK_OK;
 }
 
+vmk_status_t pae_map_table(struct pae_space *s, uint32_t va, uint64_t pt_pa,
+			   uint64_t flags)
+{
+	if (va % PAE_LARGE_SIZE || pt_pa % VMK_PAGE_SIZE)
+		return VMK_BAD_PARAM;
+	set_entry(pd_entry(s, va), pt_pa | flags | PAE_P);
+	return VMK_OK;
+}
+
 vmk_status_t pae_map_4k(struct pae_space *s, uint32_t va, uint64_t pa,
 			uint64_t flags)
 {

@@ -46,6 +46,10 @@ vmk_status_t pae_map_2m(struct pae_space *s, uint32_t va, uint64_t pa,
 /* Splits a 2 MiB mapping into 4 KiB ones when needed. */
 vmk_status_t pae_map_4k(struct pae_space *s, uint32_t va, uint64_t pa,
 			uint64_t flags);
+/* Points the 2 MiB region at va to an existing page table (which may be
+ * shared by several regions): never allocates. */
+vmk_status_t pae_map_table(struct pae_space *s, uint32_t va, uint64_t pt_pa,
+			   uint64_t flags);
 vmk_status_t pae_unmap_2m(struct pae_space *s, uint32_t va);
 /* Physical address and leaf flags va maps to; false if not mapped. */
 bool pae_translate(struct pae_space *s, uint32_t va, uint64_t *pa,

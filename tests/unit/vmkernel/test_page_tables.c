@@ -140,16 +140,58 @@ START_TEST(test_npt_diverts_cos_access_to_the_sink)
 	uint32_t sink = CHUNK + 0x5000;
 	struct pool pool;
 	struct cos_npt n;
-	uint64_t pa, flags;
+	uint64_t nth;
 
 	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
 	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x3004), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x3004, &nth), VMK_OK);
+	ck_assert_uint_eq(nth, 1);
 	ck_assert(maps(&n.space, CHUNK + 0x3008, sink + 8));
-	ck_assert(!pae_translate(&n.space, CHUNK + 0x4000, &pa, &flags));
-	ck_assert_uint_eq(n.violations, 1);
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x1000), VMK_BAD_ADDRESS);
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x100000000ull), VMK_BAD_ADDRESS);
+	/* the whole region now shows the sink, no vmkernel page */
+	ck_assert(maps(&n.space, CHUNK, sink));
+	ck_assert(maps(&n.space, CHUNK + VMK_CHUNK_SIZE - 4, sink + 0xffc));
+	ck_assert(maps(&n.space, CHUNK + VMK_CHUNK_SIZE, CHUNK + VMK_CHUNK_SIZE));
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x1000, &nth), VMK_BAD_ADDRESS);
+	ck_assert_uint_eq(n.violations, 2);
+}
+END_TEST
+
+START_TEST(test_npt_divert_needs_no_memory_when_the_pool_is_empty)
+{
+	const uint32_t chunks[] = { CHUNK, CHUNK + 4 * VMK_CHUNK_SIZE };
+	uint32_t sink = CHUNK + 0x5000;
+	struct pool pool;
+	struct cos_npt n;
+	uint64_t nth;
+
+	ck_assert_int_eq(pool_init(&pool, chunks, 2), VMK_OK);
+	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
+	used = FAKE_PAGES;	/* every table page handed out */
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x1ff000, &nth), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, chunks[1] + 0x123456, &nth), VMK_OK);
+	ck_assert(maps(&n.space, chunks[1] + 0x123456, sink + 0x456));
+	ck_assert(maps(&n.space, CHUNK + 0x1ff000, sink));
+	ck_assert_uint_eq(used, FAKE_PAGES);
+}
+END_TEST
+
+START_TEST(test_npt_refuses_cos_access_beyond_4g)
+{
+	const uint32_t chunks[] = { CHUNK };
+	struct pool pool;
+	struct cos_npt n;
+	uint64_t nth, pa, flags;
+
+	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
+	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, CHUNK + 0x5000), VMK_OK);
+	/* above 4 GiB, even where the low bits name the pool: refused,
+	 * counted, and the pool's region stays hidden */
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x100000000ull + CHUNK, &nth),
+			 VMK_BAD_ADDRESS);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0xfffffffff000ull, &nth),
+			 VMK_BAD_ADDRESS);
+	ck_assert_uint_eq(nth, 2);
+	ck_assert(!pae_translate(&n.space, CHUNK, &pa, &flags));
 }
 END_TEST
 
@@ -165,5 +207,7 @@ int main(void)
 	tcase_add_test(tc, test_table_exhaustion_is_reported);
 	tcase_add_test(tc, test_npt_identity_maps_all_but_the_vmkernel);
 	tcase_add_test(tc, test_npt_diverts_cos_access_to_the_sink);
+	tcase_add_test(tc, test_npt_divert_needs_no_memory_when_the_pool_is_empty);
+	tcase_add_test(tc, test_npt_refuses_cos_access_beyond_4g);
 	return check_run("vmkernel page tables", tc);
 }
