@@ -15,6 +15,8 @@
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/math64.h>
+#include <linux/ioport.h>
+#include <linux/sizes.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -63,6 +65,30 @@ static int check_cpu(void)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int ram_found(struct resource *r, void *arg)
+{
+	*(struct resource *)arg = *r;
+	return 1;	/* the first one is enough */
+}
+
+/*
+ * The COS's nested table is legacy-PAE (the vmkernel runs in 32-bit PAE
+ * mode): it maps guest-physical addresses below 4 GiB only (APM vol. 2
+ * §15.25.5), so COS RAM above that could not be reached once the COS runs
+ * as a guest.
+ */
+static int check_memory_map(void)
+{
+	struct resource r;
+
+	if (walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, SZ_4G,
+				U64_MAX, &r, ram_found) <= 0)
+		return 0;
+	pr_err("vmkload: Linux has RAM above 4 GiB (%pR), which the vmkernel's nested page table cannot map for the COS; boot with mem=4G or less\n",
+	       &r);
+	return -EINVAL;
 }
 
 static void free_records(struct vmk_machine *m)
@@ -282,6 +308,8 @@ static int __init vmkload_init(void)
 	int ret;
 
 	ret = check_cpu();
+	if (!ret)
+		ret = check_memory_map();
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmk:online",
