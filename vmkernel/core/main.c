@@ -54,6 +54,23 @@ static const struct vmk_elf_note vmk_note
 
 struct pool vmk_pool;
 struct vmk_shared *vmk_shared;
+uint32_t vmk_state;
+uint32_t vmk_cpus_virtualized;
+
+void vmk_cpu_virtualized(uint32_t cpu, bool on)
+{
+	uint32_t m;
+
+	if (on)
+		m = __atomic_or_fetch(&vmk_cpus_virtualized, 1u << cpu,
+				      __ATOMIC_SEQ_CST);
+	else
+		m = __atomic_and_fetch(&vmk_cpus_virtualized, ~(1u << cpu),
+				       __ATOMIC_SEQ_CST);
+	if (vmk_shared)
+		__atomic_store_n(&vmk_shared->cpus_virtualized, m,
+				 __ATOMIC_SEQ_CST);
+}
 uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE]
 	__attribute__((aligned(CPU_STACK_SIZE)));
 
@@ -193,6 +210,7 @@ static vmk_status_t vmk_init(void)
 		return st;
 	}
 	vmk_shared->log_pa = log_records_pa(&vmk_shared->log_nrec);
+	vmk_state = VMK_STATE_RUNNING;
 	vmk_shared->state = VMK_STATE_RUNNING;
 	log_info("vmkernel %s (ABI %u): %u CPUs, pool %u MiB, %u KiB free",
 		 VMK_VERSION_STRING, VMK_ABI_VERSION, bi->ncpus,
@@ -212,6 +230,8 @@ void cpu_entry(struct vmk_launch *l)
 
 	v->cpu = cpu;
 	v->launch = l;
+	v->launch_va = l->self_va;
+	v->launch_cr3 = l->cr3;
 	desc_load(cpu);
 	if (cpu == 0) {
 		init_status = vmk_init();
@@ -240,10 +260,10 @@ void cpu_entry(struct vmk_launch *l)
 
 void vmk_info_fill(struct vmk_info *info)
 {
-	uint32_t mask = vmk_shared->cpus_virtualized, n = 0, i;
+	uint32_t mask = vmk_cpus_virtualized, n = 0, i;
 
 	info->abi_version = VMK_ABI_VERSION;
-	info->state = vmk_shared->state;
+	info->state = vmk_state;
 	memcpy(info->version, vmk_note.desc.version, VMK_VERSION_LEN);
 	for (i = 0; i < vmk_boot_info.ncpus; i++) {
 		struct vmk_cpu_info *c = &info->cpu[i];

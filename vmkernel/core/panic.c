@@ -86,6 +86,7 @@ static void __attribute__((noreturn)) finish(const char *msg)
 	vmk_log_emergency("*** end of panic report; handing cpu%u back to the COS",
 			  cpu);
 	vmk_init_abort();
+	__atomic_store_n(&vmk_state, VMK_STATE_PANICKED, __ATOMIC_SEQ_CST);
 	if (vmk_shared) {
 		vmk_shared->panic_cpu = cpu;
 		fmt_snprintf(vmk_shared->panic_msg, sizeof(vmk_shared->panic_msg),

@@ -610,7 +610,8 @@ bool sched_should_yield(void)
 	struct runq *rq = &rqs[this_cpu()];
 	uint64_t now;
 
-	if (rq->need_resched || vmk_shared->state == VMK_STATE_PANICKED)
+	if (rq->need_resched ||
+	    __atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
 		return true;
 	now = vmk_time_ns();
 	if (now - rq->last_eval >= SCHED_EVAL_NS) {
@@ -732,7 +733,7 @@ void sched_kick_all(void)
 		return;
 	for (i = 0; i < vmk_boot_info.ncpus; i++) {
 		rqs[i].need_resched = true;
-		if (i != this_cpu() && (vmk_shared->cpus_virtualized >> i) & 1)
+		if (i != this_cpu() && (vmk_cpus_virtualized >> i) & 1)
 			apic_send_ipi(i, VEC_VMK_RESCHED);
 	}
 }
@@ -891,7 +892,7 @@ static struct world *switch_to(struct runq *rq, uint64_t now)
 /* After a panic elsewhere: the COS vCPU here goes back as it is. */
 static void give_back_if_panicked(uint32_t cpu)
 {
-	if (vmk_shared->state == VMK_STATE_PANICKED)
+	if (__atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
 		cos_give_back_panicked(&cos_vcpus[cpu]);
 }
 

@@ -13,7 +13,15 @@
 
 extern struct vmk_boot_info vmk_boot_info;
 extern struct pool vmk_pool;
+/*
+ * The shared page is COS memory the COS can write: the vmkernel only
+ * writes it (a mirror for the loader) and never acts on what it holds.
+ * What the vmkernel decides by lives here, in its own memory.
+ */
 extern struct vmk_shared *vmk_shared;
+extern uint32_t vmk_state;		/* VMK_STATE_* */
+extern uint32_t vmk_cpus_virtualized;	/* bit n: CPU n runs the COS as a guest */
+void vmk_cpu_virtualized(uint32_t cpu, bool on);
 extern uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE];
 
 static inline uint32_t this_cpu(void)

@@ -22,6 +22,10 @@
 struct cos_vcpu {
 	struct svm_vcpu svm;
 	struct vmk_launch *launch;	/* what Linux handed over, and gets back */
+	/* Copied at entry, while the COS is stopped: the launch record is COS
+	 * memory, so give-back never reads back what it jumps with. */
+	uint32_t launch_va;		/* the record's Linux address */
+	uint32_t launch_cr3;		/* Linux's CR3 at entry */
 	uint32_t cpu;
 	bool svm_on;			/* EFER.SVME set on this CPU */
 	bool cos_saved;			/* VMCB holds the COS FS/GS/TR/LDTR */

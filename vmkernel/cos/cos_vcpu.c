@@ -138,8 +138,7 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	desc_load_host_segments(v->cpu);
 	asm volatile("vmsave %0" :: "a"(svm_cpus[v->cpu].host_area_pa) : "memory");
 	vmcb_setup(v);
-	__atomic_or_fetch(&vmk_shared->cpus_virtualized, 1u << v->cpu,
-			  __ATOMIC_SEQ_CST);
+	vmk_cpu_virtualized(v->cpu, true);
 	return VMK_OK;
 }
 
@@ -280,7 +279,7 @@ static void handle_exit(struct cos_vcpu *v)
 	uint32_t kind;
 
 	svm_exit_begin(&v->svm);
-	if (vmk_shared->state == VMK_STATE_PANICKED)
+	if (__atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
 		cos_give_back_panicked(v);
 	if (svm_insn_exit(c->exit_code)) {
 		svm_inject_exception(c, X86_UD, false, 0);
@@ -396,6 +395,7 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 {
 	struct vmk_launch *l = v->launch;
 	struct vmcb *c = v->svm.vmcb;
+	uint32_t vmcb_pa = v->cos_saved ? v->svm.vmcb_pa : 0, cr3;
 
 	if (v->svm_on) {
 		cos_timer_in(v->cpu);	/* its own LAPIC timer, if borrowed */
@@ -447,12 +447,12 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 	l->eax = (uint32_t)st;
 	l->efer_lo &= ~(uint32_t)EFER_SVME;
 	/* The trampoline reloads FS/GS/TR/LDTR from the VMCB only if saved. */
-	l->vmcb_pa = v->cos_saved ? v->svm.vmcb_pa : 0;
-	if (vmk_shared)
-		__atomic_and_fetch(&vmk_shared->cpus_virtualized,
-				   ~(1u << v->cpu), __ATOMIC_SEQ_CST);
+	l->vmcb_pa = vmcb_pa;
+	/* Read after the repair above: a lost VMCB's CR3 is the vmkernel's. */
+	cr3 = v->launched ? (uint32_t)c->cr3 : v->launch_cr3;
+	vmk_cpu_virtualized(v->cpu, false);
 	asm volatile("jmp *%3"
-		     :: "a"(l->vmcb_pa), "c"(l->cr3), "d"(l->self_va),
+		     :: "a"(vmcb_pa), "c"(cr3), "d"(v->launch_va),
 			"S"(vmk_boot_info.tramp_exit_va)
 		     : "memory");
 	__builtin_unreachable();
