@@ -219,8 +219,9 @@ static int load(struct vmk_machine *m)
 		goto out_mem;
 	pr_info("vmkload: vmkernel %.32s running on %u CPUs with %u MiB (takeover %u us)\n",
 		img.note->version, m->ncpus, mem_mb, m->load_us);
-	pr_info("vmkload: vmkernel memory: %u chunks of 2 MiB, image at %#x\n",
-		m->mem.nchunks, m->mem.chunk_pa[0]);
+	pr_info("vmkload: vmkernel memory: %u chunks of 2 MiB, image at %#x; shared page at %#lx\n",
+		m->mem.nchunks, m->mem.chunk_pa[0],
+		(unsigned long)virt_to_phys(m->shared));
 	vfree(buf);
 	return 0;
 out_mem:
@@ -272,12 +273,31 @@ static void print_log_tail(const struct vmk_shared *s)
 	}
 }
 
+/*
+ * The shared page is ordinary COS memory: any COS kernel code can write
+ * it. A panic it reports is believed only if the vmkernel confirms it: a
+ * hypercall on this CPU comes back VMK_PANICKED, or this CPU was already
+ * handed back.
+ */
+static bool vmkernel_panicked(struct vmk_machine *m)
+{
+	vmk_status_t st;
+
+	if (READ_ONCE(m->shared->state) != VMK_STATE_PANICKED)
+		return false;
+	if (vmk_hypercall(m, VMK_HC_VERSION, 0, 0, 0, 0, &st, NULL) ||
+	    st == VMK_PANICKED)
+		return true;
+	pr_warn_once("vmkload: the shared page says the vmkernel panicked, the vmkernel says it runs: something in the COS wrote the page; ignored\n");
+	return false;
+}
+
 void vmk_recover(struct vmk_machine *m)
 {
 	const struct vmk_shared *s = m->shared;
 
 	mutex_lock(&recover_lock);
-	if (!m->active || READ_ONCE(s->state) != VMK_STATE_PANICKED)
+	if (!m->active || !vmkernel_panicked(m))
 		goto out;
 	pr_err("vmkload: vmkernel panicked on cpu %u: %.104s\n", s->panic_cpu,
 	       s->panic_msg);
