@@ -3,7 +3,8 @@
  * vmk_peek: reads and writes one word of physical memory from the COS and
  * reports what it saw. tests/lab/cos_cannot_touch_vmkernel_memory.sh points
  * it at a vmkernel page: the vmkernel must log the access and both the COS
- * and the vmkernel must run on. With scan=1 it instead
+ * and the vmkernel must run on. tests/lab/cos_shared_page_write_gives_no_cpu_back.sh
+ * writes the shared page's state word with value=. With scan=1 it instead
  * reads one word of every 2 MiB region of RAM, highmem too, which touches
  * each of the vmkernel's pool chunks
  * (tests/lab/cos_probe_with_the_pool_exhausted_is_refused.sh). Loading
@@ -18,6 +19,9 @@
 static ulong pa;
 module_param(pa, ulong, 0444);
 MODULE_PARM_DESC(pa, "physical address to read and write (lowmem)");
+static uint value = 0x5a5a5a5a;
+module_param(value, uint, 0444);
+MODULE_PARM_DESC(value, "the word to write at pa");
 static bool scan;
 module_param(scan, bool, 0444);
 MODULE_PARM_DESC(scan, "read one word of every 2 MiB region of RAM instead");
@@ -57,10 +61,10 @@ static int __init vmk_peek_init(void)
 		return -EINVAL;
 	p = phys_to_virt(pa);
 	before = *p;
-	*p = 0x5a5a5a5a;
+	*p = value;
 	after = *p;
-	pr_info("vmk_peek: pa %#lx read %#x, after writing 0x5a5a5a5a read %#x\n",
-		pa, before, after);
+	pr_info("vmk_peek: pa %#lx read %#x, after writing %#x read %#x\n",
+		pa, before, value, after);
 	return -EAGAIN;
 }
 
