@@ -65,9 +65,9 @@
 /* EBX = id, ECX = gpa of struct vmk_vm_info, EDX = its size. */
 #define VMK_HC_VM_INFO		13
 /*
- * EBX = gpa of struct vmk_vm_list: one page of the VMs' ids, ascending,
- * from `start` on; ask again from `next` until it is 0. EBX <- count.
- * VMK_BAD_PARAM for max 0 or above VMK_VM_LIST_MAX, or start above
+ * EBX = gpa of struct vmk_vm_list: one page of the VMs' ids, in slot
+ * order, from slot `start` on; ask again from `next` until it is 0. EBX <-
+ * count. VMK_BAD_PARAM for max 0 or above VMK_VM_LIST_MAX, or start above
  * VMK_VM_ID_MAX.
  */
 #define VMK_HC_VM_LIST		14

@@ -26,9 +26,12 @@
 #include <vmk/hypercall.h>
 
 /*
- * VM ids are 1..VMK_VM_ID_MAX, the lowest free one at create (so an id is
- * reused once its VM is destroyed). The bound is a guard: the vmkernel's
- * memory is what limits how many VMs exist.
+ * A VM id is opaque to the COS: a slot of the vmkernel's VM table (low 16
+ * bits, 1..VMK_VM_ID_MAX, the lowest free one at create) and the slot's
+ * generation (bits 16..30), which changes each time a VM leaves the slot.
+ * An id of a destroyed VM so names nothing, even once its slot holds a new
+ * VM; the first VM of slot n has id n. Ids are below 2^31. The slot bound
+ * is a guard: the vmkernel's memory is what limits how many VMs exist.
  */
 #define VMK_VM_ID_MAX		1024
 #define VMK_VM_LIST_MAX		64	/* ids per VMK_HC_VM_LIST call */
@@ -119,10 +122,10 @@ struct vmk_vm_info {
 };
 
 struct vmk_vm_list {
-	uint32_t start;			/* in: first id wanted (0: from the lowest) */
+	uint32_t start;			/* in: first slot wanted (0: from the lowest) */
 	uint32_t max;			/* in: ids wanted, 1..VMK_VM_LIST_MAX */
 	uint32_t count;			/* out: ids in id[] */
-	uint32_t next;			/* out: start of the next page, 0: done */
+	uint32_t next;			/* out: start (a slot) of the next page, 0: done */
 	uint32_t id[VMK_VM_LIST_MAX];	/* out */
 };
 #endif /* __ASSEMBLER__ */

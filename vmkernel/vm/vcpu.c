@@ -14,6 +14,7 @@
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/core/panic.h"
+#include "vmkernel/lib/id_table.h"
 #include "vmkernel/log/log.h"
 #include "vmm/boot/boot.h"
 #include "vmm/guest_walk.h"
@@ -138,7 +139,7 @@ static void vmcb_init(struct vm_vcpu *v)
 			INTERCEPT_XSETBV;	/* XCR0 is switched per world */
 	c->iopm_pa = vm_iopm_pa;
 	c->msrpm_pa = vm_msrpm_pa;
-	c->asid = COS_ASID + 1 + (v->vm->id - 1) % vm_asids;
+	c->asid = COS_ASID + 1 + (idt_index(v->vm->id) - 1) % vm_asids;
 	c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* the ASID may have served another VM */
 	c->np_ctl = NP_ENABLE;
 	c->ncr3 = v->vm->npt.pdpt_pa;

@@ -15,7 +15,20 @@
 #define VM_PAGES		((sizeof(struct vm) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
 _Static_assert(VM_PAGES <= POOL_PAGES_PER_CHUNK, "a struct vm fits one pool chunk");
 
-static void *vm_slots[VMK_VM_ID_MAX];	/* 4 KiB of pointers: the guard */
+/*
+ * The VM table. Locking rules, for a COS that passes hostile or stale ids:
+ * - vm_table_lock guards vm_ids: every slot's VM pointer, generation and
+ *   reference count. Nothing else is taken under it.
+ * - The only way from an id to a VM is vm_get(): under the lock it checks
+ *   the id's slot and generation (lib/id_table.h) and takes a reference,
+ *   which the caller drops with vm_put() when done. A stale id, one whose
+ *   VM was destroyed, misses even after its slot holds another VM.
+ * - A struct vm comes zeroed from the pool before it enters the table and
+ *   goes back to the pool only at the vm_put() that drops its last
+ *   reference after vm_destroy(): no CPU holds its lock or a pointer to it
+ *   then. A slot is handed out again only once no reference is left.
+ */
+static struct id_slot vm_slots[VMK_VM_ID_MAX];	/* 12 KiB: the guard */
 static struct id_table vm_ids = { .slot = vm_slots, .cap = VMK_VM_ID_MAX };
 static struct spinlock vm_table_lock;
 
@@ -61,20 +74,18 @@ struct vm *vm_get(uint32_t id)
 
 	spin_lock(&vm_table_lock);
 	vm = idt_get(&vm_ids, id);
-	if (vm)
-		vm->refs++;
 	spin_unlock(&vm_table_lock);
 	return vm;
 }
 
 void vm_put(struct vm *vm)
 {
-	uint32_t left;
+	bool last;
 
 	spin_lock(&vm_table_lock);
-	left = --vm->refs;
+	last = idt_put(&vm_ids, vm->id);
 	spin_unlock(&vm_table_lock);
-	if (!left)
+	if (last)
 		pool_free(&vmk_pool, vm->pa, VM_PAGES);
 }
 
@@ -83,8 +94,8 @@ static uint32_t vm_named_locked(const char *name)
 {
 	uint32_t id;
 
-	for (id = idt_next(&vm_ids, 1); id; id = idt_next(&vm_ids, id + 1))
-		if (!strcmp(((struct vm *)idt_get(&vm_ids, id))->cfg.name, name))
+	for (id = idt_next(&vm_ids, 1); id; id = idt_next(&vm_ids, idt_index(id) + 1))
+		if (!strcmp(((struct vm *)idt_find(&vm_ids, id))->cfg.name, name))
 			return id;
 	return 0;
 }
@@ -102,7 +113,6 @@ vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, char *why)
 			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	vm = pa_to_va(pa);
 	vm->pa = pa;
-	vm->refs = 1;			/* the id table's */
 	vm->cfg = *cfg;
 	vm->state = VMK_VM_STATE_OFF;
 	spin_lock(&vm_table_lock);
@@ -193,9 +203,8 @@ vmk_status_t vm_destroy(struct vm *vm)
 	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
 	spin_unlock(&vm->lock);
 	spin_lock(&vm_table_lock);
-	idt_free(&vm_ids, vm->id);
+	idt_remove(&vm_ids, vm->id);	/* the caller's reference frees it */
 	spin_unlock(&vm_table_lock);
-	vm_put(vm);			/* the id table's */
 	return VMK_OK;
 }
 
@@ -278,19 +287,16 @@ void vm_worlds_reap(struct vm *vm)
 void vm_reap_all(void)
 {
 	struct vm *vm;
-	uint32_t id = 1;
+	uint32_t slot = 1;
 
 	for (;;) {
 		spin_lock(&vm_table_lock);
-		id = idt_next(&vm_ids, id);
-		vm = idt_get(&vm_ids, id);
-		if (vm)
-			vm->refs++;
+		vm = idt_get(&vm_ids, idt_next(&vm_ids, slot));
 		spin_unlock(&vm_table_lock);
 		if (!vm)
 			return;
 		vm_worlds_reap(vm);
+		slot = idt_index(vm->id) + 1;
 		vm_put(vm);
-		id++;
 	}
 }

@@ -11,12 +11,13 @@
  * stopped VM (vm_worlds_reap()).
  *
  * VMs are allocated from the pool at create and freed when the last user
- * lets go after destroy: vm_table_lock guards the id table (ids 1..
- * VMK_VM_ID_MAX, lib/id_table.h) and every VM's refs. vm->lock guards the
- * VM's state and all device work (vmm/devices.h is not thread-safe). A
- * vCPU runs the guest without the lock. Order: vm->lock, then the staging
- * window's lock or the scheduler's run-queue locks (sched_wake() and
- * sched_block() under vm->lock).
+ * lets go after destroy: vm_table_lock guards the id table (slot and
+ * generation, lib/id_table.h; the rules are at the table in vm.c) and
+ * every VM's references. vm->lock guards the VM's state and all device
+ * work (vmm/devices.h is not thread-safe). A vCPU runs the guest without
+ * the lock. Order: vm->lock, then the staging window's lock or the
+ * scheduler's run-queue locks (sched_wake() and sched_block() under
+ * vm->lock).
  */
 #ifndef VMKERNEL_VM_VM_H
 #define VMKERNEL_VM_VM_H
@@ -70,8 +71,7 @@ struct vm_stage {
 
 struct vm {
 	struct spinlock lock;
-	uint32_t id;			/* 1..VMK_VM_ID_MAX */
-	uint32_t refs;			/* the id table's and vm_get()'s */
+	uint32_t id;			/* its slot (1..VMK_VM_ID_MAX) and generation */
 	uint32_t pa;			/* of this struct in the pool */
 	bool destroyed;			/* out of the id table: no new work */
 	struct vmk_vm_config cfg;
