@@ -27,6 +27,9 @@ _Static_assert(VM_PAGES <= POOL_PAGES_PER_CHUNK, "a struct vm fits one pool chun
  *   goes back to the pool only at the vm_put() that drops its last
  *   reference after vm_destroy(): no CPU holds its lock or a pointer to it
  *   then. A slot is handed out again only once no reference is left.
+ * - A VM's vCPU worlds hold no reference: vm_destroy() marks the VM
+ *   destroyed (no load or power on from then on) and reaps its worlds
+ *   before it takes the VM out of the table.
  */
 static struct id_slot vm_slots[VMK_VM_ID_MAX];	/* 12 KiB: the guard */
 static struct id_table vm_ids = { .slot = vm_slots, .cap = VMK_VM_ID_MAX };
@@ -197,7 +200,10 @@ vmk_status_t vm_destroy(struct vm *vm)
 		spin_unlock(&vm->lock);
 		return VMK_BUSY;
 	}
-	vm->destroyed = true;
+	vm->destroyed = true;		/* no load, no power on: no new worlds */
+	spin_unlock(&vm->lock);
+	vm_worlds_reap(vm);		/* of a power on since the first reap */
+	spin_lock(&vm->lock);
 	vm_stage_free(vm, VMK_VM_IMG_KERNEL);
 	vm_stage_free(vm, VMK_VM_IMG_INITRD);
 	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
