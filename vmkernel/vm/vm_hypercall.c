@@ -249,9 +249,12 @@ static vmk_status_t hc_console_read(struct hc_call *c)
 	c->result = 0;
 	if (!vm)
 		return VMK_BAD_PARAM;
-	while (vm->power_ons && room && st == VMK_OK) {
+	while (room && st == VMK_OK) {
 		spin_lock(&vm->lock);
-		n = (uint32_t)uart_tx_drain(&vm->dev.uart[0], buf, MIN(room, COPY_BATCH));
+		n = 0;
+		if (vm->power_ons)	/* else its devices were never set up */
+			n = (uint32_t)uart_tx_drain(&vm->dev.uart[0], buf,
+						    MIN(room, COPY_BATCH));
 		spin_unlock(&vm->lock);
 		if (!n)
 			break;
