@@ -170,7 +170,7 @@ static void handle_msr(struct cos_vcpu *v)
 	}
 	if (!write)
 		svm_set_edx_eax(sv, val);
-	svm_skip_insn(sv, INSN_LEN_RDWRMSR);
+	svm_skip_insn(sv);
 }
 
 /*
@@ -207,7 +207,7 @@ static void handle_vmmcall(struct cos_vcpu *v)
 	}
 	st = hypercall_dispatch(&call);
 
-	svm_skip_insn(sv, INSN_LEN_VMMCALL);
+	svm_skip_insn(sv);
 	sv->vmcb->rax = (uint32_t)st;
 	sv->ebx = call.result;
 	if (call.action == HC_GIVE_BACK) {
@@ -252,7 +252,7 @@ static void handle_hlt(struct cos_vcpu *v)
 {
 	struct vmcb *c = v->svm.vmcb;
 
-	svm_skip_insn(&v->svm, INSN_LEN_HLT);
+	svm_skip_insn(&v->svm);
 	c->int_state &= ~INT_STATE_SHADOW;	/* the STI before HLT */
 	if (!cos_intr_pending(v->cpu) && !(c->event_inj & EVENT_VALID))
 		sched_block(world_current());
@@ -265,7 +265,7 @@ void cos_give_back_panicked(struct cos_vcpu *v)
 	if (!v->in_exit)	/* preempted after a handled exit: resume as is */
 		cpu_give_back(v, (vmk_status_t)c->rax);
 	if (c->exit_code == SVM_EXIT_VMMCALL && cos_vmmcall_is_hypercall(c)) {
-		svm_skip_insn(&v->svm, INSN_LEN_VMMCALL);
+		svm_skip_insn(&v->svm);
 		cpu_give_back(v, VMK_PANICKED);
 	}
 	/* Not advanced: the COS re-executes the instruction natively (a

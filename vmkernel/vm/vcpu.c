@@ -636,7 +636,7 @@ static void handle_cr4_write(struct vm_vcpu *v)
 	if (val != (uint32_t)c->cr4)
 		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;
 	c->cr4 = val;
-	svm_skip_insn(&v->svm, len);
+	svm_skip_decoded(&v->svm, len);
 }
 
 /* ---- CPUID and MSRs ---- */
@@ -736,7 +736,7 @@ static void handle_msr(struct vm_vcpu *v)
 	}
 	if (!write)
 		svm_set_edx_eax(&v->svm, val);
-	svm_skip_insn(&v->svm, INSN_LEN_RDWRMSR);
+	svm_skip_insn(&v->svm);
 }
 
 /* ---- interrupts ---- */
@@ -855,7 +855,7 @@ static void handle_exit(struct vm_vcpu *v)
 		return;
 	case SVM_EXIT_HLT:
 		count_exit(vm, VMK_VM_EXIT_HLT);
-		svm_skip_insn(&v->svm, INSN_LEN_HLT);
+		svm_skip_insn(&v->svm);
 		/* The STI before HLT shadowed only the HLT: without this the
 		 * wake-up interrupt waited for a VINTR exit. */
 		c->int_state &= ~INT_STATE_SHADOW;

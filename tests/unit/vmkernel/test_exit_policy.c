@@ -227,6 +227,78 @@ START_TEST(test_next_rip_from_nrips_or_the_decoder)
 }
 END_TEST
 
+/* An instruction an intercept completes, and its encoding (SDM vol. 2). */
+struct completed_insn {
+	uint32_t exit_code;
+	unsigned int len;	/* of the encoding below */
+	uint8_t bytes[3];
+};
+
+/* What the COS's handler (cos/cos_vcpu.c) completes by moving RIP. */
+static const struct completed_insn cos_completes[] = {
+	{ SVM_EXIT_CPUID, 2, { 0x0f, 0xa2 } },
+	{ SVM_EXIT_MSR, 2, { 0x0f, 0x30 } },		/* WRMSR; RDMSR 0F 32 */
+	{ SVM_EXIT_HLT, 1, { 0xf4 } },
+	{ SVM_EXIT_VMMCALL, 3, { 0x0f, 0x01, 0xd9 } },
+};
+
+/* What a VM vCPU's handler (vm/vcpu.c) completes by moving RIP. */
+static const struct completed_insn vm_completes[] = {
+	{ SVM_EXIT_CPUID, 2, { 0x0f, 0xa2 } },
+	{ SVM_EXIT_MSR, 2, { 0x0f, 0x32 } },
+	{ SVM_EXIT_HLT, 1, { 0xf4 } },
+	{ SVM_EXIT_XSETBV, 3, { 0x0f, 0x01, 0xd1 } },
+};
+
+static void check_completion(const struct completed_insn *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct vmcb c;
+
+		memset(&c, 0, sizeof(c));
+		c.exit_code = t[i].exit_code;
+		c.rip = 0x7000;
+		ck_assert_uint_eq(svm_insn_len(c.exit_code), t[i].len);
+		/* TCG: no NRIP save, the encoding's length */
+		ck_assert_uint_eq(svm_next_rip(&c, false, svm_insn_len(c.exit_code)),
+				  0x7000 + t[i].len);
+		/* real AMD: NEXT_RIP, also past prefixes the table cannot know */
+		c.next_rip = 0x7000 + t[i].len + 2;
+		ck_assert_uint_eq(svm_next_rip(&c, true, svm_insn_len(c.exit_code)),
+				  0x7000 + t[i].len + 2);
+		/* ... but a CPU without it leaves a stale field alone */
+		ck_assert_uint_eq(svm_next_rip(&c, false, svm_insn_len(c.exit_code)),
+				  0x7000 + t[i].len);
+	}
+}
+
+START_TEST(test_cos_completes_intercepts_with_next_rip_or_their_length)
+{
+	check_completion(cos_completes, sizeof(cos_completes) / sizeof(cos_completes[0]));
+}
+END_TEST
+
+START_TEST(test_vm_completes_intercepts_with_next_rip_or_their_length)
+{
+	check_completion(vm_completes, sizeof(vm_completes) / sizeof(vm_completes[0]));
+}
+END_TEST
+
+START_TEST(test_exits_without_a_fixed_length_are_not_skipped)
+{
+	/* port I/O: EXITINFO2; MOV to CR4, MMIO (#NPF): decoded; the rest
+	 * inject an exception or re-execute */
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_IOIO), 0);
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_WRITE_CR4), 0);
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_NPF), 0);
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_INTR), 0);
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_VMRUN), 0);
+	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_SHUTDOWN), 0);
+}
+END_TEST
+
 START_TEST(test_svm_instructions_are_undefined_for_guests)
 {
 	ck_assert(svm_insn_exit(SVM_EXIT_VMRUN));
@@ -413,6 +485,9 @@ int main(void)
 	tcase_add_test(tc, test_cr4_bits_the_vcpu_lacks_are_reserved);
 	tcase_add_test(tc, test_mov_to_cr4_decodes_register_and_length);
 	tcase_add_test(tc, test_next_rip_from_nrips_or_the_decoder);
+	tcase_add_test(tc, test_cos_completes_intercepts_with_next_rip_or_their_length);
+	tcase_add_test(tc, test_vm_completes_intercepts_with_next_rip_or_their_length);
+	tcase_add_test(tc, test_exits_without_a_fixed_length_are_not_skipped);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);

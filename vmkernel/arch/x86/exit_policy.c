@@ -258,6 +258,22 @@ uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len)
 	return c->rip + len;
 }
 
+uint32_t svm_insn_len(uint32_t exit_code)
+{
+	switch (exit_code) {
+	case SVM_EXIT_HLT:
+		return 1;
+	case SVM_EXIT_CPUID:
+	case SVM_EXIT_MSR:
+		return 2;
+	case SVM_EXIT_VMMCALL:
+	case SVM_EXIT_XSETBV:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
 bool svm_insn_exit(uint32_t exit_code)
 {
 	switch (exit_code) {

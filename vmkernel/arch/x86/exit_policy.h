@@ -89,6 +89,17 @@ bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
 uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len);
 
 /*
+ * The length, for CPUs without NRIP save, of the instruction an
+ * intercept with this exit code completes by moving RIP past it: CPUID
+ * 0F A2, RDMSR/WRMSR 0F 32/0F 30, HLT F4, VMMCALL 0F 01 D9, XSETBV
+ * 0F 01 D1, without prefixes (with NRIP save a prefixed one is right
+ * too). 0 for every other exit: port I/O takes its next RIP from
+ * EXITINFO2 (§15.10.2), MOV to CR4 and MMIO are decoded, and the rest
+ * inject or re-execute.
+ */
+uint32_t svm_insn_len(uint32_t exit_code);
+
+/*
  * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: no guest runs a
  * hypervisor, so these raise #UD, as on a CPU whose EFER.SVME is clear
  * (§15.4). (VMMCALL is the COS kernel's hypercall; see below.)

@@ -159,10 +159,20 @@ void svm_handle_xsetbv(struct svm_vcpu *v)
 		break;
 	}
 	v->xstate.xcr0 = val;	/* in the CPU from the next VMRUN on */
-	svm_skip_insn(v, INSN_LEN_XSETBV);
+	svm_skip_insn(v);
 }
 
-void svm_skip_insn(struct svm_vcpu *v, uint32_t len)
+void svm_skip_insn(struct svm_vcpu *v)
+{
+	uint32_t len = svm_insn_len(v->vmcb->exit_code);
+
+	if (!len)
+		vmk_panic("svm_skip_insn: exit %x completes no instruction of known length",
+			  v->vmcb->exit_code);
+	svm_skip_decoded(v, len);
+}
+
+void svm_skip_decoded(struct svm_vcpu *v, uint32_t len)
 {
 	v->vmcb->rip = svm_next_rip(v->vmcb, svm_nrips, len);
 }
@@ -194,7 +204,7 @@ void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p)
 	v->ebx = r.ebx;
 	v->ecx = r.ecx;
 	v->edx = r.edx;
-	svm_skip_insn(v, INSN_LEN_CPUID);
+	svm_skip_insn(v);
 }
 
 void svm_msrpm_intercept(uint8_t *map, uint32_t msr)

@@ -14,13 +14,6 @@
 #include "vmkernel/arch/x86/exit_policy.h"
 #include "vmkernel/arch/x86/xstate.h"
 
-/* Instruction lengths for CPUs without NRIP save (svm_skip_insn). */
-#define INSN_LEN_CPUID		2
-#define INSN_LEN_RDWRMSR	2
-#define INSN_LEN_VMMCALL	3
-#define INSN_LEN_HLT		1
-#define INSN_LEN_XSETBV		3
-
 /*
  * A VMCB-owning vCPU, embedded by struct cos_vcpu and struct vm_vcpu
  * (container_of). entry.S's svm_vcpu_run() switches through its first
@@ -81,8 +74,14 @@ void svm_trace_dump(uint32_t cpu);
 
 /* First thing after an exit: re-inject what the exit interrupted. */
 void svm_exit_begin(struct svm_vcpu *v);
-/* Complete the intercepted instruction (len: its length without NRIPS). */
-void svm_skip_insn(struct svm_vcpu *v, uint32_t len);
+/*
+ * Complete the intercepted instruction: RIP to NEXT_RIP when the CPU has
+ * NRIP save, else past svm_insn_len() of the exit code (panics for an
+ * exit that has none: a vmkernel bug). _decoded: an instruction whose
+ * length the handler decoded (MOV to CR4).
+ */
+void svm_skip_insn(struct svm_vcpu *v);
+void svm_skip_decoded(struct svm_vcpu *v, uint32_t len);
 /* EDX:EAX of an RDMSR/WRMSR. */
 uint64_t svm_edx_eax(const struct svm_vcpu *v);
 void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val);
