@@ -77,7 +77,7 @@ static void vmcb_setup(struct cos_vcpu *v)
 	const struct vmk_launch *l = v->launch;
 	struct vmcb *c = v->svm.vmcb;
 
-	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT |
+	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT | INTERCEPT_INVD |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
@@ -319,6 +319,12 @@ static void handle_exit(struct cos_vcpu *v)
 	case SVM_EXIT_NPF:
 		kind = VMK_EXIT_NPF;
 		handle_npf(v);
+		break;
+	case SVM_EXIT_INVD:	/* never drop the vmkernel's dirty lines */
+		kind = VMK_EXIT_OTHER;
+		if (cache_flush_policy(false, c->exit_code) == CACHE_FLUSH_WBINVD)
+			wbinvd();
+		svm_skip_insn(&v->svm);
 		break;
 	case SVM_EXIT_SHUTDOWN:
 		vmk_panic("the COS shut down (triple fault) at rip %llx",

@@ -130,12 +130,13 @@ static void vmcb_init(struct vm_vcpu *v)
 	memset(c, 0, sizeof(*c));
 	memset(&v->nmi, 0, sizeof(v->nmi));
 	c->intercept_cr = INTERCEPT_CR4_WRITE;
-	c->intercept3 = INTERCEPT_CPUID |
+	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_INVD |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
 			INTERCEPT_SKINIT | INTERCEPT_MONITOR | INTERCEPT_MWAIT |
+			INTERCEPT_WBINVD |	/* exit_policy.h: cache_flush_policy */
 			INTERCEPT_XSETBV;	/* XCR0 is switched per world */
 	c->iopm_pa = vm_iopm_pa;
 	c->msrpm_pa = vm_msrpm_pa;
@@ -875,6 +876,13 @@ static void handle_exit(struct vm_vcpu *v)
 	case SVM_EXIT_XSETBV:
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		svm_handle_xsetbv(&v->svm);
+		return;
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		if (cache_flush_policy(true, c->exit_code) == CACHE_FLUSH_WBINVD)
+			wbinvd();
+		svm_skip_insn(&v->svm);
 		return;
 	case SVM_EXIT_VMMCALL:	/* the COS kernel's hypercall, never a VM's */
 	case SVM_EXIT_MONITOR:	/* hidden in CPUID */

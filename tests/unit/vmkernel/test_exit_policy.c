@@ -240,6 +240,7 @@ static const struct completed_insn cos_completes[] = {
 	{ SVM_EXIT_MSR, 2, { 0x0f, 0x30 } },		/* WRMSR; RDMSR 0F 32 */
 	{ SVM_EXIT_HLT, 1, { 0xf4 } },
 	{ SVM_EXIT_VMMCALL, 3, { 0x0f, 0x01, 0xd9 } },
+	{ SVM_EXIT_INVD, 2, { 0x0f, 0x08 } },
 };
 
 /* What a VM vCPU's handler (vm/vcpu.c) completes by moving RIP. */
@@ -248,6 +249,8 @@ static const struct completed_insn vm_completes[] = {
 	{ SVM_EXIT_MSR, 2, { 0x0f, 0x32 } },
 	{ SVM_EXIT_HLT, 1, { 0xf4 } },
 	{ SVM_EXIT_XSETBV, 3, { 0x0f, 0x01, 0xd1 } },
+	{ SVM_EXIT_INVD, 2, { 0x0f, 0x08 } },
+	{ SVM_EXIT_WBINVD, 2, { 0x0f, 0x09 } },
 };
 
 static void check_completion(const struct completed_insn *t, unsigned int n)
@@ -296,6 +299,15 @@ START_TEST(test_exits_without_a_fixed_length_are_not_skipped)
 	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_INTR), 0);
 	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_VMRUN), 0);
 	ck_assert_uint_eq(svm_insn_len(SVM_EXIT_SHUTDOWN), 0);
+}
+END_TEST
+
+START_TEST(test_invd_never_drops_dirty_lines)
+{
+	/* the COS: written back first; a VM: nothing happens at all */
+	ck_assert_int_eq(cache_flush_policy(false, SVM_EXIT_INVD), CACHE_FLUSH_WBINVD);
+	ck_assert_int_eq(cache_flush_policy(true, SVM_EXIT_INVD), CACHE_FLUSH_NONE);
+	ck_assert_int_eq(cache_flush_policy(true, SVM_EXIT_WBINVD), CACHE_FLUSH_NONE);
 }
 END_TEST
 
@@ -488,6 +500,7 @@ int main(void)
 	tcase_add_test(tc, test_cos_completes_intercepts_with_next_rip_or_their_length);
 	tcase_add_test(tc, test_vm_completes_intercepts_with_next_rip_or_their_length);
 	tcase_add_test(tc, test_exits_without_a_fixed_length_are_not_skipped);
+	tcase_add_test(tc, test_invd_never_drops_dirty_lines);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);

@@ -31,6 +31,12 @@
 #define X86_PF			14
 
 
+/* Write back and invalidate every cache of this CPU (APM vol. 3 WBINVD). */
+static inline void wbinvd(void)
+{
+	asm volatile("wbinvd" ::: "memory");
+}
+
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	asm volatile("cpuid"

@@ -265,6 +265,8 @@ uint32_t svm_insn_len(uint32_t exit_code)
 		return 1;
 	case SVM_EXIT_CPUID:
 	case SVM_EXIT_MSR:
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
 		return 2;
 	case SVM_EXIT_VMMCALL:
 	case SVM_EXIT_XSETBV:
@@ -272,6 +274,13 @@ uint32_t svm_insn_len(uint32_t exit_code)
 	default:
 		return 0;
 	}
+}
+
+enum cache_flush cache_flush_policy(bool vm, uint32_t exit_code)
+{
+	if (!vm && exit_code == SVM_EXIT_INVD)
+		return CACHE_FLUSH_WBINVD;
+	return CACHE_FLUSH_NONE;
 }
 
 bool svm_insn_exit(uint32_t exit_code)

@@ -91,13 +91,26 @@ uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len);
 /*
  * The length, for CPUs without NRIP save, of the instruction an
  * intercept with this exit code completes by moving RIP past it: CPUID
- * 0F A2, RDMSR/WRMSR 0F 32/0F 30, HLT F4, VMMCALL 0F 01 D9, XSETBV
- * 0F 01 D1, without prefixes (with NRIP save a prefixed one is right
+ * 0F A2, RDMSR/WRMSR 0F 32/0F 30, INVD 0F 08, WBINVD 0F 09, HLT F4,
+ * VMMCALL 0F 01 D9, XSETBV 0F 01 D1, without prefixes (with NRIP save a prefixed one is right
  * too). 0 for every other exit: port I/O takes its next RIP from
  * EXITINFO2 (§15.10.2), MOV to CR4 and MMIO are decoded, and the rest
  * inject or re-execute.
  */
 uint32_t svm_insn_len(uint32_t exit_code);
+
+/*
+ * An intercepted INVD or WBINVD (docs/architecture.md "INVD and WBINVD"). INVD
+ * drops dirty cache lines without writing them back, the vmkernel's and
+ * other worlds' included (APM vol. 3 INVD), so no world runs it: the
+ * COS's becomes a WBINVD (its devices may rely on the cache being
+ * empty after it; its own WBINVD runs natively), a VM's does nothing,
+ * and so does a VM's WBINVD (a VM has no device that reads memory past
+ * the cache, and a guest looping on WBINVD would stall every CPU's
+ * memory traffic). Then the instruction completes (svm_insn_len).
+ */
+enum cache_flush { CACHE_FLUSH_NONE, CACHE_FLUSH_WBINVD };
+enum cache_flush cache_flush_policy(bool vm, uint32_t exit_code);
 
 /*
  * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: no guest runs a

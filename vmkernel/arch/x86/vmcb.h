@@ -13,6 +13,7 @@
 #define INTERCEPT_VINTR		(1u << 4)
 #define INTERCEPT_CPUID		(1u << 18)
 #define INTERCEPT_IRET		(1u << 20)
+#define INTERCEPT_INVD		(1u << 22)
 #define INTERCEPT_HLT		(1u << 24)
 #define INTERCEPT_INVLPGA	(1u << 26)
 #define INTERCEPT_IOIO_PROT	(1u << 27)
@@ -26,6 +27,7 @@
 #define INTERCEPT_STGI		(1u << 4)
 #define INTERCEPT_CLGI		(1u << 5)
 #define INTERCEPT_SKINIT	(1u << 6)
+#define INTERCEPT_WBINVD	(1u << 9)
 #define INTERCEPT_MONITOR	(1u << 10)
 #define INTERCEPT_MWAIT		(1u << 11)
 #define INTERCEPT_XSETBV	(1u << 13)
@@ -38,6 +40,7 @@
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
+#define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a
 #define SVM_EXIT_IOIO		0x07b
@@ -50,6 +53,7 @@
 #define SVM_EXIT_STGI		0x084
 #define SVM_EXIT_CLGI		0x085
 #define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_WBINVD		0x089
 #define SVM_EXIT_MONITOR	0x08a
 #define SVM_EXIT_MWAIT		0x08b
 #define SVM_EXIT_XSETBV		0x08d
