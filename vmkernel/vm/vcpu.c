@@ -707,7 +707,7 @@ static bool msr_access(struct vm_vcpu *v, uint32_t msr, bool write, uint64_t *va
 	case MSR_VM_HSAVE_PA:
 		return false;
 	case MSR_K7_HWCR:
-		/* With the invariant TSC of CPUID 0x80000007: a constant rate. */
+		/* TscFreqSel: the TSC counts at the P0 rate, not the current one. */
 		if (!write)
 			*val = HWCR_TSC_FREQ_SEL;
 		return true;

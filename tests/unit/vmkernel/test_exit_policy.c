@@ -74,15 +74,33 @@ START_TEST(test_cpuid_vm_platform_leaves)
 	}
 	ck_assert(!cpuid_policy_hides_leaf(&vm_policy, 0));
 	ck_assert(!cpuid_policy_hides_leaf(&vm_policy, 0x80000020));
-	r = (struct cpuid_regs){ 0, 0, 0, 0 };
-	cpuid_policy_apply(&vm_policy, 0x80000007, 0, &r);
-	ck_assert(r.edx & (1u << 8));		/* invariant TSC */
-	r = (struct cpuid_regs){ 0, 0, 0, 0 };
-	cpuid_policy_apply(&cos_policy, 0x80000007, 0, &r);
-	ck_assert_uint_eq(r.edx, 0);		/* the COS: as the CPU says */
 	r = host();
 	cpuid_policy_apply(&vm_policy, 0x80000008, 0, &r);
 	ck_assert_uint_eq(r.ecx, 1);		/* cores - 1 */
+}
+END_TEST
+
+START_TEST(test_invariant_tsc_only_when_the_host_has_one)
+{
+	const uint32_t invtsc = 1u << 8;	/* CPUID 8000_0007h EDX */
+	struct cpuid_regs r;
+
+	/* a host with it (and power management bits the vmm lacks) */
+	r = host();
+	cpuid_policy_apply(&vm_policy, 0x80000007, 0, &r);
+	ck_assert_uint_eq(r.edx, invtsc);
+	ck_assert_uint_eq(r.eax | r.ebx | r.ecx, 0);
+	r = host();
+	cpuid_policy_apply(&cos_policy, 0x80000007, 0, &r);
+	ck_assert_uint_eq(r.edx, ALL);		/* the COS: as the CPU says */
+	/* a host without it (the lab's TCG) */
+	r = host();
+	r.edx &= ~invtsc;
+	cpuid_policy_apply(&vm_policy, 0x80000007, 0, &r);
+	ck_assert_uint_eq(r.edx, 0);
+	r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	cpuid_policy_apply(&cos_policy, 0x80000007, 0, &r);
+	ck_assert_uint_eq(r.edx, 0);
 }
 END_TEST
 
@@ -490,6 +508,7 @@ int main(void)
 	tcase_add_test(tc, test_cpuid_leaf1_per_world_kind);
 	tcase_add_test(tc, test_cpuid_nobody_sees_svm);
 	tcase_add_test(tc, test_cpuid_vm_platform_leaves);
+	tcase_add_test(tc, test_invariant_tsc_only_when_the_host_has_one);
 	tcase_add_test(tc, test_efer_hides_and_keeps_svme);
 	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
 	tcase_add_test(tc, test_msrs_the_platform_lacks_raise_gp);

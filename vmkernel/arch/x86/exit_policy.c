@@ -78,13 +78,17 @@ void cpuid_policy_apply(const struct cpuid_policy *p, uint32_t leaf,
 		break;
 	case 0x80000007:
 		/*
-		 * The vmkernel keeps its own time with the TSC and assumes it
-		 * constant on every CPU (docs/architecture.md "Time"); guests
-		 * reading the same TSC are told so. Without it a Linux guest
-		 * with 2 vCPUs marks the TSC unsynchronized and counts jiffies.
+		 * Guests read the physical TSC: it is invariant for them
+		 * exactly when the CPU says so (docs/architecture.md "Guest
+		 * time"); a guest told so on a CPU whose TSC follows P-states
+		 * would keep wrong time. The leaf's other bits are the
+		 * CPU's power management and RAS, which the vmm does not
+		 * model.
 		 */
-		if (p->vm)
-			r->edx |= CPUID_87_EDX_INVTSC;
+		if (p->vm) {
+			r->eax = r->ebx = r->ecx = 0;
+			r->edx &= CPUID_87_EDX_INVTSC;
+		}
 		break;
 	case 0x80000008:
 		if (p->vm)

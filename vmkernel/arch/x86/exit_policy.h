@@ -24,7 +24,8 @@ struct cpuid_policy {
 	 * run a hypervisor of its own). true: a VM, which sees only what the
 	 * vmm models (no monitor/mwait, perfmon, MCE, MTRR, x2APIC, topology
 	 * leaves, SVM) with its own vCPU count and APIC ID, and an
-	 * invariant TSC (docs/architecture.md "Guest time").
+	 * invariant TSC only when the CPU has one (docs/architecture.md
+	 * "Guest time").
 	 */
 	bool vm;
 	uint32_t vcpus;		/* a VM's vCPUs */
