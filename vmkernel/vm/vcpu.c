@@ -98,6 +98,7 @@ vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index)
 	v->svm.vmcb = pa_to_va(v->svm.vmcb_pa);
 	v->vm = vm;
 	v->index = index;
+	v->svm.domain = vm->domain;
 	st = xstate_alloc(&v->svm.xstate);
 	if (st != VMK_OK)
 		vcpu_destroy(v);

@@ -118,6 +118,7 @@ vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, char *why)
 	vm->pa = pa;
 	vm->cfg = *cfg;
 	vm->state = VMK_VM_STATE_OFF;
+	vm->domain = svm_domain_new();	/* ids are reused, domains are not */
 	spin_lock(&vm_table_lock);
 	other = vm_named_locked(cfg->name);
 	if (!other)

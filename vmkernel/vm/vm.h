@@ -72,6 +72,7 @@ struct vm_stage {
 struct vm {
 	struct spinlock lock;
 	uint32_t id;			/* its slot (1..VMK_VM_ID_MAX) and generation */
+	uint32_t domain;		/* trust domain for IBPB (svm_domain_new) */
 	uint32_t pa;			/* of this struct in the pool */
 	bool destroyed;			/* out of the id table: no new work */
 	struct vmk_vm_config cfg;

@@ -104,6 +104,35 @@ START_TEST(test_invariant_tsc_only_when_the_host_has_one)
 }
 END_TEST
 
+START_TEST(test_ibpb_only_where_the_cpu_offers_it)
+{
+	struct cpuid_regs leaf88 = { 0, 1u << 12, 0, 0 };	/* EBX[12] */
+
+	ck_assert(cpu_has_ibpb(&leaf88));
+	leaf88 = host();
+	leaf88.ebx &= ~(1u << 12);
+	ck_assert(!cpu_has_ibpb(&leaf88));
+	leaf88 = (struct cpuid_regs){ 0, 0, 0, 0 };	/* leaf absent */
+	ck_assert(!cpu_has_ibpb(&leaf88));
+}
+END_TEST
+
+START_TEST(test_ibpb_between_trust_domains_not_within_one)
+{
+	const uint32_t cos = 0, vm_a = 7, vm_b = 8;
+
+	/* a CPU with IBPB */
+	ck_assert(ibpb_before_entry(true, cos, vm_a));		/* COS -> VM */
+	ck_assert(ibpb_before_entry(true, vm_a, cos));		/* VM -> COS */
+	ck_assert(ibpb_before_entry(true, vm_a, vm_b));		/* VM -> VM */
+	ck_assert(!ibpb_before_entry(true, vm_a, vm_a));	/* its vCPUs */
+	ck_assert(!ibpb_before_entry(true, cos, cos));		/* the COS again */
+	/* a CPU without it (the lab's): never */
+	ck_assert(!ibpb_before_entry(false, cos, vm_a));
+	ck_assert(!ibpb_before_entry(false, vm_a, vm_b));
+}
+END_TEST
+
 START_TEST(test_efer_hides_and_keeps_svme)
 {
 	struct vmcb c;
@@ -509,6 +538,8 @@ int main(void)
 	tcase_add_test(tc, test_cpuid_nobody_sees_svm);
 	tcase_add_test(tc, test_cpuid_vm_platform_leaves);
 	tcase_add_test(tc, test_invariant_tsc_only_when_the_host_has_one);
+	tcase_add_test(tc, test_ibpb_only_where_the_cpu_offers_it);
+	tcase_add_test(tc, test_ibpb_between_trust_domains_not_within_one);
 	tcase_add_test(tc, test_efer_hides_and_keeps_svme);
 	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
 	tcase_add_test(tc, test_msrs_the_platform_lacks_raise_gp);

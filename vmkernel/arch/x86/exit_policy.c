@@ -16,6 +16,7 @@
 #define CPUID_81_ECX_TOPOEXT	(1u << 22)
 #define CPUID_81_ECX_PERFCTR	(1u << 23)
 #define CPUID_87_EDX_INVTSC	(1u << 8)
+#define CPUID_88_EBX_IBPB	(1u << 12)
 #define X86_CR4_OSXSAVE		(1u << 18)
 #define EFER_SVME_BIT		(1ull << 12)
 /* XCR0 components, SDM vol. 1 §13.1. */
@@ -323,6 +324,16 @@ enum xsetbv_result xsetbv_check(const struct vmcb *c, uint32_t xcr,
 	    ((val & XCR0_AVX512) != XCR0_AVX512 || !(val & XCR0_AVX)))
 		return XSETBV_GP;
 	return XSETBV_OK;
+}
+
+bool cpu_has_ibpb(const struct cpuid_regs *leaf88)
+{
+	return leaf88->ebx & CPUID_88_EBX_IBPB;
+}
+
+bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next)
+{
+	return has_ibpb && last != next;
 }
 
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,

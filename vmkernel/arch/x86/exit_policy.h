@@ -141,6 +141,27 @@ enum xsetbv_result { XSETBV_OK, XSETBV_UD, XSETBV_GP };
 enum xsetbv_result xsetbv_check(const struct vmcb *c, uint32_t xcr,
 				uint64_t val, uint64_t allowed);
 
+/*
+ * IBPB, the indirect branch prediction barrier (AMD, "Software
+ * Techniques for Managing Speculation"; MSR PRED_CMD 49h bit 0): after
+ * it, no indirect branch is predicted from targets trained before it.
+ * The CPU offers it when CPUID 8000_0008h EBX bit 12 is set (leaf88 is
+ * that leaf; callers pass zeros when the CPU's highest extended leaf is
+ * below it).
+ */
+bool cpu_has_ibpb(const struct cpuid_regs *leaf88);
+
+/*
+ * Should a CPU issue an IBPB before it enters a world of trust domain
+ * next, when the last world it entered was of domain last? Yes when the
+ * CPU has IBPB and the domains differ: the COS and each VM are domains
+ * of their own (one VM's vCPUs share one), so neither a VM nor the COS
+ * can steer the next one's indirect branches through the predictors
+ * (Spectre v2 between worlds). docs/architecture.md "IBPB between
+ * worlds".
+ */
+bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next);
+
 /* Queue exception vector (with error code err when has_err) for VMRUN. */
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err);

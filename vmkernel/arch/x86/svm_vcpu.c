@@ -6,6 +6,8 @@
 #include "vmkernel/log/log.h"
 
 #define CPUID_8000000A_EDX_NRIPS	(1u << 3)	/* NRIP save, APM vol. 2 §15.7.1 */
+#define MSR_PRED_CMD		0x00000049	/* AMD speculation whitepaper */
+#define PRED_CMD_IBPB		(1u << 0)
 
 /* MSR permission map offsets, §15.11: two bits (read, write) per MSR. */
 #define MSRPM_RANGE0_BASE	0x00000000u
@@ -16,6 +18,18 @@
 
 struct svm_cpu svm_cpus[VMK_MAX_CPUS];
 bool svm_nrips;
+bool svm_ibpb;
+
+uint32_t svm_domain_new(void)
+{
+	static uint32_t last;
+	uint32_t d;
+
+	do	/* 2^32 VMs later it wraps: skip the COS's */
+		d = __atomic_add_fetch(&last, 1, __ATOMIC_SEQ_CST);
+	while (d == SVM_DOMAIN_COS);
+	return d;
+}
 
 vmk_status_t svm_cpu_enable(uint32_t cpu)
 {
@@ -31,6 +45,15 @@ vmk_status_t svm_cpu_enable(uint32_t cpu)
 	    (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS))
 		return VMK_NO_HARDWARE;
 	svm_nrips = r.edx & CPUID_8000000A_EDX_NRIPS;
+	cpuid_count(0x80000000, 0, &r);
+	if (r.eax >= 0x80000008)
+		cpuid_count(0x80000008, 0, &r);
+	else
+		memset(&r, 0, sizeof(r));
+	svm_ibpb = cpu_has_ibpb(&r);
+	if (cpu == 0)
+		log_info("IBPB between worlds: %s", svm_ibpb ? "yes" : "no, the CPU has none");
+	sc->last_domain = SVM_DOMAIN_COS;	/* Linux ran here natively */
 	st = vmk_alloc_role(1, POOL_HSAVE, &sc->hsave_pa);
 	if (st == VMK_OK)
 		st = vmk_alloc_role(1, POOL_HOST_AREA, &sc->host_area_pa);
@@ -117,6 +140,11 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 			(uint32_t)c->cr3, (uint32_t)c->rsp, c->exit_code);
 		return false;
 	}
+	/* Another trust domain's indirect branch targets must not steer
+	 * this one's (docs/architecture.md "IBPB between worlds"). */
+	if (ibpb_before_entry(svm_ibpb, svm_cpus[cpu].last_domain, v->domain))
+		wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+	svm_cpus[cpu].last_domain = v->domain;
 	xstate_enter(&v->xstate, cpu);
 	if (open)
 		svm_vcpu_run(v);

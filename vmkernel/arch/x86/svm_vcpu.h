@@ -27,7 +27,11 @@ struct svm_vcpu {
 	uint32_t inj_event;		/* EVENTINJ of the last VMRUN, 0: none */
 	uint64_t inj_rip;		/* the guest's RIP at that VMRUN */
 	struct xstate xstate;		/* x87/SSE/AVX registers and XCR0 */
+	uint32_t domain;		/* trust domain: SVM_DOMAIN_COS or a VM's */
 };
+
+/* The COS's trust domain; each VM gets its own from svm_domain_new(). */
+#define SVM_DOMAIN_COS		0
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vmcb_pa) == SVCPU_VMCB_PA, "svm_vcpu");
 _Static_assert(__builtin_offsetof(struct svm_vcpu, host_area_pa) == SVCPU_HOST_AREA_PA, "svm_vcpu");
@@ -39,11 +43,17 @@ _Static_assert(__builtin_offsetof(struct svm_vcpu, ebp) == SVCPU_EBP, "svm_vcpu"
 struct svm_cpu {
 	uint32_t hsave_pa;		/* VM_HSAVE_PA */
 	uint32_t host_area_pa;		/* the vmkernel's FS/GS/TR/LDTR */
+	uint32_t last_domain;		/* of the world entered last (IBPB) */
 };
 
 extern struct svm_cpu svm_cpus[VMK_MAX_CPUS];
 /* The CPU stores NEXT_RIP on intercepts (CPUID 8000_000Ah EDX[3]). */
 extern bool svm_nrips;
+/* The CPU has IBPB (cpu_has_ibpb): issued between trust domains. */
+extern bool svm_ibpb;
+
+/* A trust domain for a new VM, never SVM_DOMAIN_COS nor one in use. */
+uint32_t svm_domain_new(void);
 
 /*
  * This CPU's SVM pages (pool roles HSAVE, host area) and EFER.SVME, with
