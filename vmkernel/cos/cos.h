@@ -35,6 +35,7 @@ struct cos_vcpu {
 	uint64_t exits[VMK_EXIT_KINDS];
 	uint64_t exits_total;
 	uint64_t user_vmmcalls;		/* refused: VMMCALL at CPL > 0 */
+	uint64_t msr_writes_refused;	/* cos_msr_write() said no */
 	/* The COS's save area as of its last VMRUN (cos_run, cpu_give_back). */
 	uint8_t entry_save[COS_SAVE_LEN];
 };

@@ -47,10 +47,11 @@ vmk_status_t cos_global_init(void)
 	st = vmk_alloc_pages(IOPM_PAGES, &iopm_pa);
 	if (st != VMK_OK)
 		return st;
-	/* The COS may not see or enable SVM: EFER.SVME, VM_CR, VM_HSAVE_PA. */
-	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_EFER);
-	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_VM_CR);
-	svm_msrpm_intercept(pa_to_va(msrpm_pa), MSR_VM_HSAVE_PA);
+	/* What the COS may not touch (exit_policy.h, cos_msr_kind()); the
+	 * I/O permission map stays all zero: the COS owns every port. */
+	memset(pa_to_va(msrpm_pa), 0, MSRPM_PAGES * VMK_PAGE_SIZE);
+	memset(pa_to_va(iopm_pa), 0, IOPM_PAGES * VMK_PAGE_SIZE);
+	cos_msrpm_build(pa_to_va(msrpm_pa));
 	return VMK_OK;
 }
 
@@ -142,6 +143,30 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	return VMK_OK;
 }
 
+/*
+ * A COS write to an MSR whose writes exit (cos_msr_kind()): done when
+ * it changes nothing the vmkernel relies on, else #GP (false), logged
+ * the first time and at each power of two.
+ */
+static bool cos_msr_write(struct cos_vcpu *v, uint32_t msr, uint64_t val)
+{
+	uint64_t cur, n;
+
+	if (cos_msr_kind(msr) == COS_MSR_WRITE_CHECKED) {
+		cur = rdmsr(msr);
+		if (cos_msr_write_ok(msr, cur, val)) {
+			if (val != cur)
+				wrmsr(msr, val);
+			return true;
+		}
+	}
+	n = ++v->msr_writes_refused;
+	if (!(n & (n - 1)))
+		log_warn("COS write of MSR %x (%llx) refused (#GP): the vmkernel relies on it; %llu so far on cpu%u",
+			 msr, (unsigned long long)val, (unsigned long long)n, v->cpu);
+	return false;
+}
+
 /* EFER.SVME stays set in the VMCB (VMRUN requires it, §15.5.1) but the
  * COS sees it clear and cannot set it, as on a CPU with SVM disabled. */
 static void handle_msr(struct cos_vcpu *v)
@@ -160,8 +185,11 @@ static void handle_msr(struct cos_vcpu *v)
 	case MSR_VM_CR:
 		ok = vm_cr_msr(write, &val);
 		break;
-	default:	/* VM_HSAVE_PA: SVM is "disabled" */
+	case MSR_VM_HSAVE_PA:	/* SVM is "disabled" */
 		ok = false;
+		break;
+	default:		/* only writes exit for the others */
+		ok = write && cos_msr_write(v, sv->ecx, val);
 		break;
 	}
 	if (!ok) {

@@ -133,6 +133,75 @@ START_TEST(test_ibpb_between_trust_domains_not_within_one)
 }
 END_TEST
 
+#define MSRPM_BYTES	(2 * 4096)		/* MSRPM_PAGES */
+
+START_TEST(test_cos_msr_map_guards_what_the_vmkernel_relies_on)
+{
+	/* reads and writes exit: SVM's own MSRs */
+	static const uint32_t svm_msrs[] = { 0xc0000080, 0xc0010114, 0xc0010117 };
+	/* writes exit: the clock, the LAPIC, memory routing, SMM */
+	static const uint32_t guarded[] = {
+		0x10, 0x1b, 0xc0010010, 0xc0010016, 0xc0010017, 0xc0010018,
+		0xc0010019, 0xc001001a, 0xc001001d, 0xc0010111, 0xc0010112,
+		0xc0010113,
+	};
+	/* native: what VMLOAD/VMSAVE or the VMCB switch, and the rest */
+	static const uint32_t direct[] = {
+		0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+		0xc0000081, 0xc0000100, 0xc0000101, 0xc0000102,	/* STAR, FS/GS */
+		0x277,					/* PAT: G_PAT under NPT */
+		0x1d9, 0x48, 0x49,			/* DEBUGCTL, SPEC_CTRL, PRED_CMD */
+		0x200, 0x2ff,				/* MTRRs */
+		0xc0000103, 0xc0010015, 0xc0010118,	/* TSC_AUX, HWCR, SVM_KEY */
+	};
+	static uint8_t map[MSRPM_BYTES];
+	unsigned int i;
+
+	memset(map, 0, sizeof(map));
+	cos_msrpm_build(map);
+	for (i = 0; i < sizeof(svm_msrs) / sizeof(svm_msrs[0]); i++) {
+		ck_assert_int_eq(cos_msr_kind(svm_msrs[i]), COS_MSR_EXITS);
+		ck_assert(msrpm_exits(map, svm_msrs[i], false));
+		ck_assert(msrpm_exits(map, svm_msrs[i], true));
+	}
+	for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+		ck_assert(!msrpm_exits(map, guarded[i], false));
+		ck_assert(msrpm_exits(map, guarded[i], true));
+	}
+	for (i = 0; i < sizeof(direct) / sizeof(direct[0]); i++) {
+		ck_assert_int_eq(cos_msr_kind(direct[i]), COS_MSR_DIRECT);
+		ck_assert(!msrpm_exits(map, direct[i], false));
+		ck_assert(!msrpm_exits(map, direct[i], true));
+	}
+	/* outside the map's three ranges every access exits (§15.11) */
+	ck_assert(msrpm_exits(map, 0x40000000, false));
+}
+END_TEST
+
+START_TEST(test_cos_msr_writes_that_change_nothing_pass)
+{
+	const uint64_t apic = 0xfee00900;	/* BSP, enabled, xAPIC */
+	const uint64_t syscfg = 0x000e0600 | (1ull << 19);
+
+	ck_assert_int_eq(cos_msr_kind(0x1b), COS_MSR_WRITE_CHECKED);
+	ck_assert(cos_msr_write_ok(0x1b, apic, apic));
+	ck_assert(!cos_msr_write_ok(0x1b, apic, 0xfed00900));	/* moved */
+	ck_assert(!cos_msr_write_ok(0x1b, apic, apic | (1u << 10)));	/* x2APIC */
+	ck_assert(!cos_msr_write_ok(0x1b, apic, apic & ~(1u << 11)));	/* off */
+	ck_assert_int_eq(cos_msr_kind(0xc0010010), COS_MSR_WRITE_CHECKED);
+	ck_assert(cos_msr_write_ok(0xc0010010, syscfg, syscfg));
+	/* clearing MtrrFixDramModEn, as Linux's MTRR code does */
+	ck_assert(cos_msr_write_ok(0xc0010010, syscfg, syscfg & ~(1ull << 19)));
+	ck_assert(!cos_msr_write_ok(0xc0010010, syscfg & ~(1ull << 19), syscfg));
+	ck_assert(!cos_msr_write_ok(0xc0010010, syscfg, syscfg | (1ull << 23)));	/* SME */
+	/* the TSC, TOP_MEM, the IORRs, SMM: every write refused */
+	ck_assert_int_eq(cos_msr_kind(0x10), COS_MSR_WRITE_REFUSED);
+	ck_assert_int_eq(cos_msr_kind(0xc001001a), COS_MSR_WRITE_REFUSED);
+	ck_assert_int_eq(cos_msr_kind(0xc0010017), COS_MSR_WRITE_REFUSED);
+	ck_assert_int_eq(cos_msr_kind(0xc0010112), COS_MSR_WRITE_REFUSED);
+}
+END_TEST
+
 START_TEST(test_efer_hides_and_keeps_svme)
 {
 	struct vmcb c;
@@ -540,6 +609,8 @@ int main(void)
 	tcase_add_test(tc, test_invariant_tsc_only_when_the_host_has_one);
 	tcase_add_test(tc, test_ibpb_only_where_the_cpu_offers_it);
 	tcase_add_test(tc, test_ibpb_between_trust_domains_not_within_one);
+	tcase_add_test(tc, test_cos_msr_map_guards_what_the_vmkernel_relies_on);
+	tcase_add_test(tc, test_cos_msr_writes_that_change_nothing_pass);
 	tcase_add_test(tc, test_efer_hides_and_keeps_svme);
 	tcase_add_test(tc, test_vm_cr_is_read_only_and_disabled);
 	tcase_add_test(tc, test_msrs_the_platform_lacks_raise_gp);

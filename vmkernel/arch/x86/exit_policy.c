@@ -163,6 +163,106 @@ bool vm_msr_reads_zero(uint32_t msr)
 	}
 }
 
+/* MSRs the COS's map lists (APM vol. 2 appendix A, §10.2 SMM, §15.30). */
+#define MSR_TSC			0x00000010
+#define MSR_APIC_BASE		0x0000001b
+#define MSR_EFER		0xc0000080
+#define MSR_IORR_BASE0		0xc0010016	/* base/mask 0, base/mask 1 */
+#define MSR_IORR_MASK1		0xc0010019
+#define MSR_TOP_MEM		0xc001001a
+#define MSR_TOP_MEM2		0xc001001d
+#define MSR_SMM_BASE		0xc0010111
+#define MSR_SMM_ADDR		0xc0010112
+#define MSR_SMM_MASK		0xc0010113
+#define MSR_VM_CR		0xc0010114
+#define MSR_VM_HSAVE_PA		0xc0010117
+#define SYSCFG_MTRR_FIX_DRAM_MOD_EN	(1ull << 19)	/* RdMem/WrMem visible */
+
+enum cos_msr cos_msr_kind(uint32_t msr)
+{
+	if (msr >= MSR_IORR_BASE0 && msr <= MSR_IORR_MASK1)
+		return COS_MSR_WRITE_REFUSED;
+	switch (msr) {
+	case MSR_EFER:
+	case MSR_VM_CR:
+	case MSR_VM_HSAVE_PA:
+		return COS_MSR_EXITS;
+	case MSR_APIC_BASE:
+	case MSR_SYSCFG:
+		return COS_MSR_WRITE_CHECKED;
+	case MSR_TSC:
+	case MSR_TOP_MEM:
+	case MSR_TOP_MEM2:
+	case MSR_SMM_BASE:
+	case MSR_SMM_ADDR:
+	case MSR_SMM_MASK:
+		return COS_MSR_WRITE_REFUSED;
+	default:
+		return COS_MSR_DIRECT;
+	}
+}
+
+bool cos_msr_write_ok(uint32_t msr, uint64_t cur, uint64_t val)
+{
+	if (val == cur)
+		return true;
+	return msr == MSR_SYSCFG &&
+	       val == (cur & ~SYSCFG_MTRR_FIX_DRAM_MOD_EN);
+}
+
+/* MSR permission map, §15.11: two bits (read, write) per MSR in three
+ * ranges of 8192 MSRs, 2 KiB each; MSRs outside them always exit. */
+static const uint32_t msrpm_base[] = { 0x00000000u, 0xc0000000u, 0xc0010000u };
+#define MSRPM_RANGE_MSRS	0x2000u
+#define MSRPM_RANGE_BYTES	0x800u
+
+static bool msrpm_bit(uint32_t msr, bool write, uint32_t *byte, uint32_t *bit)
+{
+	uint32_t r, n;
+
+	for (r = 0; r < ARRAY_SIZE(msrpm_base); r++) {
+		if (msr < msrpm_base[r] || msr >= msrpm_base[r] + MSRPM_RANGE_MSRS)
+			continue;
+		n = (msr - msrpm_base[r]) * 2 + (write ? 1 : 0);
+		*byte = r * MSRPM_RANGE_BYTES + n / 8;
+		*bit = n % 8;
+		return true;
+	}
+	return false;
+}
+
+static void msrpm_set(uint8_t *map, uint32_t msr, bool write)
+{
+	uint32_t byte, bit;
+
+	if (msrpm_bit(msr, write, &byte, &bit))
+		map[byte] |= 1u << bit;
+}
+
+bool msrpm_exits(const uint8_t *map, uint32_t msr, bool write)
+{
+	uint32_t byte, bit;
+
+	return !msrpm_bit(msr, write, &byte, &bit) || (map[byte] >> bit) & 1;
+}
+
+void cos_msrpm_build(uint8_t *map)
+{
+	uint32_t r, msr;
+
+	for (r = 0; r < ARRAY_SIZE(msrpm_base); r++) {
+		for (msr = msrpm_base[r]; msr < msrpm_base[r] + MSRPM_RANGE_MSRS; msr++) {
+			enum cos_msr k = cos_msr_kind(msr);
+
+			if (k == COS_MSR_DIRECT)
+				continue;
+			msrpm_set(map, msr, true);
+			if (k == COS_MSR_EXITS)
+				msrpm_set(map, msr, false);
+		}
+	}
+}
+
 /* CR4 bits (SDM vol. 3A §2.5) and the CPUID bits that allow them. */
 #define CR4_ALWAYS		0x7ffu	/* VME .. OSXMMEXCPT: every x86-64 CPU */
 #define CR4_UMIP		(1u << 11)

@@ -62,6 +62,33 @@ bool vm_cr_msr(bool write, uint64_t *val);
 bool vm_msr_reads_zero(uint32_t msr);
 
 /*
+ * The COS's MSR permission map (docs/architecture.md "What the COS
+ * touches directly"). The COS reads and writes every MSR natively but:
+ * - EXITS: EFER, VM_CR, VM_HSAVE_PA, reads and writes (efer_msr(),
+ *   vm_cr_msr(); VM_HSAVE_PA #GPs): the COS may not see or enable SVM,
+ *   and HSAVE names the page #VMEXIT loads the vmkernel's state from.
+ * - WRITE_CHECKED: APIC_BASE (the vmkernel's interrupt path uses the
+ *   LAPIC where it was at load, in xAPIC mode) and SYSCFG (it routes
+ *   memory: MtrrFixDramModEn, TOM2, memory encryption): writes exit and
+ *   pass cos_msr_write_ok(); reads are native.
+ * - WRITE_REFUSED: the TSC (the vmkernel's clock), TOP_MEM, TOP_MEM2
+ *   and the IORRs (they turn DRAM, the vmkernel's included, into MMIO
+ *   a device could answer), SMM_BASE/ADDR/MASK (SMM code sees all
+ *   memory): writes #GP (Linux never writes them while it runs);
+ *   reads are native.
+ */
+enum cos_msr { COS_MSR_DIRECT, COS_MSR_EXITS, COS_MSR_WRITE_CHECKED,
+	       COS_MSR_WRITE_REFUSED };
+enum cos_msr cos_msr_kind(uint32_t msr);
+/* A COS write of val to a WRITE_CHECKED MSR that holds cur: APIC_BASE
+ * unchanged; SYSCFG unchanged or MtrrFixDramModEn cleared. */
+bool cos_msr_write_ok(uint32_t msr, uint64_t cur, uint64_t val);
+/* Set map's bits (MSRPM_PAGES, zeroed before) as cos_msr_kind() says. */
+void cos_msrpm_build(uint8_t *map);
+/* Does an access to msr exit under map (APM vol. 2 §15.11)? */
+bool msrpm_exits(const uint8_t *map, uint32_t msr, bool write);
+
+/*
  * CR4 bits a MOV to CR4 may not set (SDM vol. 3A §2.5, APM vol. 2 §3.1.3):
  * #GP(0) when the new value has one. leaf1 and leaf7 are CPUID leaves 1
  * and 7 (subleaf 0) as the world sees them, lma is EFER.LMA: a bit

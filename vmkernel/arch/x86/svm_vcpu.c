@@ -9,13 +9,6 @@
 #define MSR_PRED_CMD		0x00000049	/* AMD speculation whitepaper */
 #define PRED_CMD_IBPB		(1u << 0)
 
-/* MSR permission map offsets, §15.11: two bits (read, write) per MSR. */
-#define MSRPM_RANGE0_BASE	0x00000000u
-#define MSRPM_RANGE1_BASE	0xc0000000u
-#define MSRPM_RANGE2_BASE	0xc0010000u
-#define MSRPM_RANGE_MSRS	0x2000u
-#define MSRPM_RANGE_BYTES	0x800u
-
 struct svm_cpu svm_cpus[VMK_MAX_CPUS];
 bool svm_nrips;
 bool svm_ibpb;
@@ -233,18 +226,4 @@ void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p)
 	v->ecx = r.ecx;
 	v->edx = r.edx;
 	svm_skip_insn(v);
-}
-
-void svm_msrpm_intercept(uint8_t *map, uint32_t msr)
-{
-	static const uint32_t base[] = { MSRPM_RANGE0_BASE, MSRPM_RANGE1_BASE,
-					 MSRPM_RANGE2_BASE };
-	uint32_t r, bit;
-
-	for (r = 0; r < ARRAY_SIZE(base); r++) {
-		if (msr < base[r] || msr >= base[r] + MSRPM_RANGE_MSRS)
-			continue;
-		bit = (msr - base[r]) * 2;
-		map[r * MSRPM_RANGE_BYTES + bit / 8] |= 3u << (bit % 8);
-	}
 }

@@ -99,8 +99,6 @@ void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val);
 void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p);
 /* A VM's XSETBV: XCR0 := EDX:EAX if the host allows it, else #UD/#GP. */
 void svm_handle_xsetbv(struct svm_vcpu *v);
-/* Set bits in an MSR permission map so that msr's reads and writes exit. */
-void svm_msrpm_intercept(uint8_t *map, uint32_t msr);
 
 /* entry.S: the VMRUN itself (host IF=1, or 0 for _masked). */
 void svm_vcpu_run(struct svm_vcpu *v);
