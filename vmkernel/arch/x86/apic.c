@@ -18,6 +18,7 @@
 
 #define MSR_APIC_BASE		0x0000001b	/* APM vol. 2 §16.3.1 */
 #define APIC_BASE_ADDR_MASK	0x0000000ffffff000ull
+#define APIC_BASE_EXTD		(1ull << 10)	/* x2APIC mode, SDM vol. 3A §10.12.1 */
 /* The LAPIC page: the last page of the image window, never the image's. */
 #define LAPIC_VA		(VMK_VBASE + VMK_VSIZE - VMK_PAGE_SIZE)
 
@@ -235,9 +236,14 @@ static vmk_status_t calibrate(void)
 
 vmk_status_t apic_global_init(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+	uint64_t msr = rdmsr(MSR_APIC_BASE), base = msr & APIC_BASE_ADDR_MASK;
 	vmk_status_t st;
 
+	/* In x2APIC mode the MMIO page this file drives reads nothing. */
+	if (msr & APIC_BASE_EXTD) {
+		log_err("the LAPIC is in x2APIC mode, the vmkernel drives it only as an xAPIC: boot the COS with nox2apic");
+		return VMK_NOT_SUPPORTED;
+	}
 	if (vmk_boot_info.loader_end_va > LAPIC_VA)
 		return VMK_NO_MEMORY;
 	st = vmk_map_mmio(LAPIC_VA, base);
