@@ -173,6 +173,10 @@ START_TEST(test_cos_msr_map_guards_what_the_vmkernel_relies_on)
 		ck_assert(!msrpm_exits(map, direct[i], false));
 		ck_assert(!msrpm_exits(map, direct[i], true));
 	}
+	/* the layout the CPU reads (§15.11): two bits per MSR, read low */
+	ck_assert_uint_eq(map[0x0820], 0x03);	/* EFER C000_0080h: both */
+	ck_assert_uint_eq(map[6], 0x80);	/* APIC_BASE 1Bh: write only */
+	ck_assert_uint_eq(map[4], 0x02);	/* TSC 10h: write only */
 	/* outside the map's three ranges every access exits (§15.11) */
 	ck_assert(msrpm_exits(map, 0x40000000, false));
 }
