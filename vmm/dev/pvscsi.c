@@ -14,41 +14,8 @@
 #include "vmm/dev/pci_host.h"
 #include "vmm/devices.h"
 
-/* struct PVSCSIRingsState field offsets. */
-#define RS_REQ_PROD		0
-#define RS_REQ_CONS		4
-#define RS_REQ_LOG2		8
-#define RS_CMP_PROD		12
-#define RS_CMP_CONS		16
-#define RS_CMP_LOG2		20
-
-/* struct PVSCSIRingReqDesc field offsets. */
-#define RQ_CONTEXT		0
-#define RQ_DATA_ADDR		8
-#define RQ_DATA_LEN		16
-#define RQ_SENSE_ADDR		24
-#define RQ_SENSE_LEN		32
-#define RQ_FLAGS		36
-#define RQ_CDB			40
-#define RQ_CDB_LEN		56
-#define RQ_LUN			57
-#define RQ_BUS			66
-#define RQ_TARGET		67
-
-/* struct PVSCSICmdDescSetupRings, ResetDevice and AbortCmd. */
-#define SR_REQ_PAGES		0
-#define SR_CMP_PAGES		4
-#define SR_STATE_PPN		8
-#define SR_REQ_PPNS		16
-#define SR_CMP_PPNS		(SR_REQ_PPNS + 8 * PVSCSI_MAX_RING_PAGES)
-#define SETUP_RINGS_LEN		(SR_CMP_PPNS + 8 * PVSCSI_MAX_RING_PAGES)
-#define RESET_DEVICE_LEN	12
-#define ABORT_CMD_LEN		16
-
 #define PAGE_SHIFT		12
 #define MAX_PPN			((1ull << (64 - PAGE_SHIFT)) - 1)
-#define REQ_PER_PAGE_LOG2	5	/* 4096 / 128 */
-#define CMP_PER_PAGE_LOG2	7	/* 4096 / 32 */
 #define KNOWN_FLAGS		(PVSCSI_FLAG_SG_LIST | PVSCSI_FLAG_DIR_NONE | \
 				 PVSCSI_FLAG_DIR_TOHOST | PVSCSI_FLAG_DIR_TODEVICE)
 #define DIR_FLAGS		(PVSCSI_FLAG_DIR_NONE | PVSCSI_FLAG_DIR_TOHOST | \
@@ -143,27 +110,27 @@ static bool post_one(struct pvscsi *s, const struct pvscsi_req *r)
 	uint32_t cons, idx;
 	uint64_t gpa;
 
-	if (!rs_read(s, RS_CMP_CONS, &cons)) {
+	if (!rs_read(s, PVSCSI_RS_CMP_CONS, &cons)) {
 		adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 		return false;
 	}
 	if (s->cmp_prod - cons >= ring_entries(s->cmp_log2))
 		return false;		/* full, or a garbage consumer index */
 	idx = s->cmp_prod & (ring_entries(s->cmp_log2) - 1);
-	gpa = s->cmp_page[idx >> CMP_PER_PAGE_LOG2] +
-	      (idx & ((1u << CMP_PER_PAGE_LOG2) - 1)) * PVSCSI_CMP_DESC_LEN;
+	gpa = s->cmp_page[idx >> PVSCSI_CMP_PER_PAGE_LOG2] +
+	      (idx & ((1u << PVSCSI_CMP_PER_PAGE_LOG2) - 1)) * PVSCSI_CMP_DESC_LEN;
 	vmm_zero(d, sizeof(d));
-	vmm_put64(&d[0], r->context);
-	vmm_put64(&d[8], r->cmp_data_len);
-	vmm_put32(&d[16], r->cmp_sense_len);
-	vmm_put16(&d[20], r->cmp_host_status);
-	vmm_put16(&d[22], r->cmp_scsi_status);
+	vmm_put64(&d[PVSCSI_CQ_CONTEXT], r->context);
+	vmm_put64(&d[PVSCSI_CQ_DATA_LEN], r->cmp_data_len);
+	vmm_put32(&d[PVSCSI_CQ_SENSE_LEN], r->cmp_sense_len);
+	vmm_put16(&d[PVSCSI_CQ_HOST_STATUS], r->cmp_host_status);
+	vmm_put16(&d[PVSCSI_CQ_SCSI_STATUS], r->cmp_scsi_status);
 	if (!s->dma.write(s->dma.ctx, gpa, d, sizeof(d))) {
 		adapter_fail(s, "a PVSCSI completion ring page is not in guest RAM");
 		return false;
 	}
 	s->cmp_prod++;
-	if (!rs_write(s, RS_CMP_PROD, s->cmp_prod)) {
+	if (!rs_write(s, PVSCSI_RS_CMP_PROD, s->cmp_prod)) {
 		adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 		return false;
 	}
@@ -377,9 +344,9 @@ static bool map_buffer(struct pvscsi *s, struct pvscsi_req *r, uint32_t flags,
 		    !s->dma.read(s->dma.ctx, addr + r->nr_sg * PVSCSI_SG_ELEM_LEN,
 				 e, sizeof(e)))
 			return false;
-		ea = vmm_get64(&e[0]);
-		el = vmm_get32(&e[8]);
-		if (vmm_get32(&e[12]) || ea + el < ea)	/* no chaining, no flags */
+		ea = vmm_get64(&e[PVSCSI_SG_ADDR]);
+		el = vmm_get32(&e[PVSCSI_SG_LEN]);
+		if (vmm_get32(&e[PVSCSI_SG_FLAGS]) || ea + el < ea)	/* no chaining, no flags */
 			return false;
 		if (el > data_len - covered)
 			el = (uint32_t)(data_len - covered);
@@ -417,23 +384,23 @@ static uint32_t flat_lun(const uint8_t *lun)
 /* Start the request whose descriptor d (copied from the ring) is in slot r. */
 static void start_request(struct pvscsi *s, struct pvscsi_req *r, const uint8_t *d)
 {
-	uint32_t flags = vmm_get32(&d[RQ_FLAGS]);
-	uint8_t cdb_len = d[RQ_CDB_LEN], target = d[RQ_TARGET];
+	uint32_t flags = vmm_get32(&d[PVSCSI_RQ_FLAGS]);
+	uint8_t cdb_len = d[PVSCSI_RQ_CDB_LEN], target = d[PVSCSI_RQ_TARGET];
 	struct scsi_cmd *cmd = &r->cmd;
 	struct scsi_disk *disk;
 
 	r->dev = s;
 	r->seq = s->seq++;
-	r->context = vmm_get64(&d[RQ_CONTEXT]);
-	r->sense_addr = vmm_get64(&d[RQ_SENSE_ADDR]);
-	r->sense_len = vmm_get32(&d[RQ_SENSE_LEN]);
+	r->context = vmm_get64(&d[PVSCSI_RQ_CONTEXT]);
+	r->sense_addr = vmm_get64(&d[PVSCSI_RQ_SENSE_ADDR]);
+	r->sense_len = vmm_get32(&d[PVSCSI_RQ_SENSE_LEN]);
 	r->target = target;
 	r->answered = r->to_post = false;
 	r->at_target = true;
 	r->cur_sg = 0;
 	r->cur_base = 0;
 
-	disk = d[RQ_BUS] == 0 && target < PVSCSI_MAX_TARGETS ? s->target[target] : NULL;
+	disk = d[PVSCSI_RQ_BUS] == 0 && target < PVSCSI_MAX_TARGETS ? s->target[target] : NULL;
 	if (!disk) {
 		r->at_target = false;
 		answer(r, BTSTAT_SELTIMEO, SCSI_STATUS_GOOD, 0, 0);
@@ -441,18 +408,18 @@ static void start_request(struct pvscsi *s, struct pvscsi_req *r, const uint8_t 
 	}
 	if ((flags & ~KNOWN_FLAGS) || !cdb_len || cdb_len > SCSI_CDB_MAX ||
 	    (flags & DIR_FLAGS & ((flags & DIR_FLAGS) - 1)) ||	/* two directions */
-	    !map_buffer(s, r, flags, vmm_get64(&d[RQ_DATA_ADDR]),
-			vmm_get64(&d[RQ_DATA_LEN]))) {
+	    !map_buffer(s, r, flags, vmm_get64(&d[PVSCSI_RQ_DATA_ADDR]),
+			vmm_get64(&d[PVSCSI_RQ_DATA_LEN]))) {
 		r->at_target = false;
 		answer(r, BTSTAT_INVPARAM, SCSI_STATUS_GOOD, 0, 0);
 		return;
 	}
 	for (unsigned int i = 0; i < SCSI_CDB_MAX; i++)
-		cmd->cdb[i] = i < cdb_len ? d[RQ_CDB + i] : 0;
+		cmd->cdb[i] = i < cdb_len ? d[PVSCSI_RQ_CDB + i] : 0;
 	cmd->cdb_len = cdb_len;
-	cmd->lun = flat_lun(&d[RQ_LUN]);
+	cmd->lun = flat_lun(&d[PVSCSI_RQ_LUN]);
 	cmd->dir = flags_dir(flags);
-	cmd->buf.len = vmm_get64(&d[RQ_DATA_LEN]);
+	cmd->buf.len = vmm_get64(&d[PVSCSI_RQ_DATA_LEN]);
 	cmd->buf.put = buf_put;
 	cmd->buf.get = buf_get;
 	cmd->buf.ctx = r;
@@ -481,7 +448,7 @@ static void process_requests(struct pvscsi *s)
 		return;
 	s->in_process = true;
 	s->starved = false;
-	if (!rs_read(s, RS_REQ_PROD, &prod)) {
+	if (!rs_read(s, PVSCSI_RS_REQ_PROD, &prod)) {
 		adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 		goto out;
 	}
@@ -492,8 +459,8 @@ static void process_requests(struct pvscsi *s)
 	for (budget = prod - s->req_cons; budget; budget--) {
 		uint8_t d[PVSCSI_REQ_DESC_LEN];
 		uint32_t idx = s->req_cons & (entries - 1);
-		uint64_t gpa = s->req_page[idx >> REQ_PER_PAGE_LOG2] +
-			       (idx & ((1u << REQ_PER_PAGE_LOG2) - 1)) * PVSCSI_REQ_DESC_LEN;
+		uint64_t gpa = s->req_page[idx >> PVSCSI_REQ_PER_PAGE_LOG2] +
+			       (idx & ((1u << PVSCSI_REQ_PER_PAGE_LOG2) - 1)) * PVSCSI_REQ_DESC_LEN;
 		struct pvscsi_req *r = free_slot(s);
 
 		if (!r) {
@@ -505,7 +472,7 @@ static void process_requests(struct pvscsi *s)
 			break;
 		}
 		s->req_cons++;
-		if (!rs_write(s, RS_REQ_CONS, s->req_cons)) {
+		if (!rs_write(s, PVSCSI_RS_REQ_CONS, s->req_cons)) {
 			adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 			break;
 		}
@@ -523,9 +490,9 @@ out:
  */
 static uint32_t cmd_setup_rings(struct pvscsi *s, const uint8_t *c)
 {
-	uint32_t req_pages = vmm_get32(&c[SR_REQ_PAGES]);
-	uint32_t cmp_pages = vmm_get32(&c[SR_CMP_PAGES]);
-	uint64_t state = vmm_get64(&c[SR_STATE_PPN]);
+	uint32_t req_pages = vmm_get32(&c[PVSCSI_SR_REQ_PAGES]);
+	uint32_t cmp_pages = vmm_get32(&c[PVSCSI_SR_CMP_PAGES]);
+	uint64_t state = vmm_get64(&c[PVSCSI_SR_STATE_PPN]);
 	unsigned int req_log2 = 0, cmp_log2 = 0;
 
 	drop_requests(s);
@@ -536,8 +503,8 @@ static uint32_t cmd_setup_rings(struct pvscsi *s, const uint8_t *c)
 	    state > MAX_PPN)
 		return PVSCSI_STATUS_FAILED;
 	for (unsigned int i = 0; i < PVSCSI_MAX_RING_PAGES; i++) {
-		uint64_t req = vmm_get64(&c[SR_REQ_PPNS + 8 * i]);
-		uint64_t cmp = vmm_get64(&c[SR_CMP_PPNS + 8 * i]);
+		uint64_t req = vmm_get64(&c[PVSCSI_SR_REQ_PPNS + 8 * i]);
+		uint64_t cmp = vmm_get64(&c[PVSCSI_SR_CMP_PPNS + 8 * i]);
 
 		if ((i < req_pages && req > MAX_PPN) || (i < cmp_pages && cmp > MAX_PPN))
 			return PVSCSI_STATUS_FAILED;
@@ -548,13 +515,13 @@ static uint32_t cmd_setup_rings(struct pvscsi *s, const uint8_t *c)
 		req_log2++;
 	while ((1u << cmp_log2) < cmp_pages)
 		cmp_log2++;
-	s->req_log2 = req_log2 + REQ_PER_PAGE_LOG2;
-	s->cmp_log2 = cmp_log2 + CMP_PER_PAGE_LOG2;
+	s->req_log2 = req_log2 + PVSCSI_REQ_PER_PAGE_LOG2;
+	s->cmp_log2 = cmp_log2 + PVSCSI_CMP_PER_PAGE_LOG2;
 	s->rings_state = state << PAGE_SHIFT;
 	s->req_cons = s->cmp_prod = 0;
-	if (!rs_write(s, RS_REQ_PROD, 0) || !rs_write(s, RS_REQ_CONS, 0) ||
-	    !rs_write(s, RS_REQ_LOG2, s->req_log2) || !rs_write(s, RS_CMP_PROD, 0) ||
-	    !rs_write(s, RS_CMP_CONS, 0) || !rs_write(s, RS_CMP_LOG2, s->cmp_log2))
+	if (!rs_write(s, PVSCSI_RS_REQ_PROD, 0) || !rs_write(s, PVSCSI_RS_REQ_CONS, 0) ||
+	    !rs_write(s, PVSCSI_RS_REQ_LOG2, s->req_log2) || !rs_write(s, PVSCSI_RS_CMP_PROD, 0) ||
+	    !rs_write(s, PVSCSI_RS_CMP_CONS, 0) || !rs_write(s, PVSCSI_RS_CMP_LOG2, s->cmp_log2))
 		return PVSCSI_STATUS_FAILED;
 	s->rings_ok = true;
 	return PVSCSI_STATUS_OK;
@@ -605,11 +572,11 @@ static int cmd_data_len(uint32_t cmd)
 	case PVSCSI_CMD_RESET_BUS:
 		return 0;
 	case PVSCSI_CMD_SETUP_RINGS:
-		return SETUP_RINGS_LEN;
+		return PVSCSI_SETUP_RINGS_LEN;
 	case PVSCSI_CMD_RESET_DEVICE:
-		return RESET_DEVICE_LEN;
+		return PVSCSI_RESET_DEVICE_LEN;
 	case PVSCSI_CMD_ABORT_CMD:
-		return ABORT_CMD_LEN;
+		return PVSCSI_ABORT_CMD_LEN;
 	default:	/* ISSUE_SCSI, CONFIG, SETUP_MSG_RING, UNPLUG, REQCALLTHRESHOLD */
 		return -1;
 	}

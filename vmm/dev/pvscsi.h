@@ -90,6 +90,52 @@
 #define PVSCSI_CMP_DESC_LEN	32u
 #define PVSCSI_SG_ELEM_LEN	16u
 
+/* struct PVSCSIRingsState field offsets. */
+#define PVSCSI_RS_REQ_PROD		0
+#define PVSCSI_RS_REQ_CONS		4
+#define PVSCSI_RS_REQ_LOG2		8
+#define PVSCSI_RS_CMP_PROD		12
+#define PVSCSI_RS_CMP_CONS		16
+#define PVSCSI_RS_CMP_LOG2		20
+
+/* struct PVSCSIRingReqDesc field offsets. */
+#define PVSCSI_RQ_CONTEXT		0
+#define PVSCSI_RQ_DATA_ADDR		8
+#define PVSCSI_RQ_DATA_LEN		16
+#define PVSCSI_RQ_SENSE_ADDR		24
+#define PVSCSI_RQ_SENSE_LEN		32
+#define PVSCSI_RQ_FLAGS		36
+#define PVSCSI_RQ_CDB			40
+#define PVSCSI_RQ_CDB_LEN		56
+#define PVSCSI_RQ_LUN			57
+#define PVSCSI_RQ_BUS			66
+#define PVSCSI_RQ_TARGET		67
+
+/* struct PVSCSICmdDescSetupRings, ResetDevice and AbortCmd: offsets, lengths. */
+#define PVSCSI_SR_REQ_PAGES		0
+#define PVSCSI_SR_CMP_PAGES		4
+#define PVSCSI_SR_STATE_PPN		8
+#define PVSCSI_SR_REQ_PPNS		16
+#define PVSCSI_SR_CMP_PPNS		(PVSCSI_SR_REQ_PPNS + 8 * PVSCSI_MAX_RING_PAGES)
+#define PVSCSI_SETUP_RINGS_LEN		(PVSCSI_SR_CMP_PPNS + 8 * PVSCSI_MAX_RING_PAGES)
+#define PVSCSI_RESET_DEVICE_LEN	12
+#define PVSCSI_ABORT_CMD_LEN		16
+
+#define PVSCSI_REQ_PER_PAGE_LOG2	5	/* 4096 / 128 */
+#define PVSCSI_CMP_PER_PAGE_LOG2	7	/* 4096 / 32 */
+
+/* struct PVSCSIRingCmpDesc field offsets. */
+#define PVSCSI_CQ_CONTEXT	0
+#define PVSCSI_CQ_DATA_LEN	8
+#define PVSCSI_CQ_SENSE_LEN	16
+#define PVSCSI_CQ_HOST_STATUS	20
+#define PVSCSI_CQ_SCSI_STATUS	22
+
+/* struct PVSCSISGElement field offsets. */
+#define PVSCSI_SG_ADDR		0
+#define PVSCSI_SG_LEN		8
+#define PVSCSI_SG_FLAGS		12
+
 struct pvscsi;
 
 /* One request slot: a copy of the guest's descriptor and SG list. */
