@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vmkernel's PVSCSI driver against vmk's own PVSCSI model as the
+ * hardware: one fake physical memory that the driver's pages come from
+ * and the model's DMA reaches, the driver's MMIO routed to the model's
+ * register handlers, a clock the test moves. RAM disks at targets 0 and
+ * 2. The model can be made deaf to ABORT_CMD or RESET_BUS (a device that
+ * hangs). No Check here: a fuzzer can include it too.
+ */
+#ifndef TESTS_UNIT_STORAGE_HBA_TEST_H
+#define TESTS_UNIT_STORAGE_HBA_TEST_H
+
+#include <stdlib.h>
+#include <string.h>
+#include "tests/unit/vmmscsi/ramdisk.h"
+#include "vmkernel/storage/pvscsi_hba.h"
+#include "vmkernel/storage/scan.h"
+#include "vmm/dev/pvscsi.h"
+#include "vmm/devices.h"
+
+#define PHYS_RAM	(4u << 20)
+#define PHYS_POOL	0x1000u		/* the driver's pages from here */
+#define PHYS_DATA	0x200000u	/* the tests' data buffers from here */
+#define DISK0_BLOCKS	2048
+#define DISK2_BLOCKS	4096
+
+struct hba_rig {
+	uint8_t *ram;
+	uint64_t next_page;
+	uint64_t now;
+	bool irq;
+	uint32_t deaf_to;		/* a PVSCSI_CMD_* the device ignores; 0: none */
+	uint32_t swallow_words;		/* COMMAND_DATA words still to ignore */
+	struct ramdisk *rd[2];
+	struct scsi_disk disk[2];
+	struct pvscsi dev;
+	struct pvscsi_hba hba;
+};
+
+static bool rig_dma_read(void *ctx, uint64_t pa, void *dst, uint32_t len)
+{
+	struct hba_rig *r = ctx;
+
+	if (pa > PHYS_RAM || len > PHYS_RAM - pa)
+		return false;
+	memcpy(dst, r->ram + pa, len);
+	return true;
+}
+
+static bool rig_dma_write(void *ctx, uint64_t pa, const void *src, uint32_t len)
+{
+	struct hba_rig *r = ctx;
+
+	if (pa > PHYS_RAM || len > PHYS_RAM - pa)
+		return false;
+	memcpy(r->ram + pa, src, len);
+	return true;
+}
+
+static void rig_irq(void *ctx, bool level)
+{
+	((struct hba_rig *)ctx)->irq = level;
+}
+
+static uint32_t rig_mmio_read(void *ctx, uint32_t off)
+{
+	struct hba_rig *r = ctx;
+
+	return pvscsi_mmio_ops.read(&r->dev, off, 4);
+}
+
+static void rig_mmio_write(void *ctx, uint32_t off, uint32_t val)
+{
+	struct hba_rig *r = ctx;
+
+	if (off == PVSCSI_REG_COMMAND && r->deaf_to && val == r->deaf_to) {
+		r->swallow_words = val == PVSCSI_CMD_ABORT_CMD ? PVSCSI_ABORT_CMD_LEN / 4 : 0;
+		return;
+	}
+	if (off == PVSCSI_REG_COMMAND_DATA && r->swallow_words) {
+		r->swallow_words--;
+		return;
+	}
+	pvscsi_mmio_ops.write(&r->dev, off, 4, val);
+}
+
+static void *rig_alloc_pages(void *ctx, unsigned int nr, uint64_t *phys)
+{
+	struct hba_rig *r = ctx;
+	uint64_t pa = r->next_page;
+
+	if (pa + (uint64_t)nr * 4096 > PHYS_DATA)
+		return NULL;
+	r->next_page += (uint64_t)nr * 4096;
+	*phys = pa;
+	return r->ram + pa;
+}
+
+static uint64_t rig_now(void *ctx)
+{
+	return ((struct hba_rig *)ctx)->now;
+}
+
+static inline struct hba_rig *rig_new(void)
+{
+	struct hba_rig *r = calloc(1, sizeof(*r));
+	struct pvscsi_config cfg = { 0 };
+
+	if (!r || !(r->ram = calloc(1, PHYS_RAM)))
+		abort();
+	r->next_page = PHYS_POOL;
+	r->now = 1000;
+	r->rd[0] = ramdisk_new(DISK0_BLOCKS, false);
+	r->rd[1] = ramdisk_new(DISK2_BLOCKS, false);
+	scsi_disk_init(&r->disk[0], &r->rd[0]->be, "lun-t0", 0x10);
+	scsi_disk_init(&r->disk[1], &r->rd[1]->be, "lun-t2", 0x12);
+	cfg.dma = (struct guest_dma){ rig_dma_read, rig_dma_write, r };
+	cfg.set_irq = rig_irq;
+	cfg.irq_ctx = r;
+	cfg.target[0] = &r->disk[0];
+	cfg.target[2] = &r->disk[1];
+	pvscsi_init(&r->dev, &cfg);
+	return r;
+}
+
+/* The driver's ops over the rig; pvscsi_hba_init() with them. */
+static inline int rig_start(struct hba_rig *r)
+{
+	const struct pvscsi_hba_ops ops = {
+		.mmio_read = rig_mmio_read, .mmio_write = rig_mmio_write,
+		.alloc_pages = rig_alloc_pages, .now_ms = rig_now, .ctx = r,
+	};
+
+	return pvscsi_hba_init(&r->hba, &ops);
+}
+
+static inline void rig_free(struct hba_rig *r)
+{
+	ramdisk_free(r->rd[0]);
+	ramdisk_free(r->rd[1]);
+	free(r->ram);
+	free(r);
+}
+
+#endif /* TESTS_UNIT_STORAGE_HBA_TEST_H */

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmkernel/storage/: the PVSCSI HBA driver and LUN discovery, driven against
+# vmk's PVSCSI model (vmm/dev/pvscsi.c) and SCSI disk (vmm/scsi/disk.c).
+UNIT_TESTS += test_pvscsi_hba
+test_pvscsi_hba_SRCS := tests/unit/storage/test_pvscsi_hba.c \
+	vmkernel/storage/pvscsi_hba.c vmkernel/storage/scan.c \
+	vmm/dev/pvscsi.c vmm/scsi/disk.c

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * LUN discovery (scan.h). One command at a time through the adapter,
+ * polled to its end; the device's replies are bounded by what it says it
+ * transferred and by the buffer before a field of them is read.
+ */
+#include "vmkernel/storage/scan.h"
+#include "vmm/bytes.h"
+
+/* SPC-4 / SBC-3 operation codes. */
+#define OP_TEST_UNIT_READY	0x00
+#define OP_INQUIRY		0x12
+#define OP_READ_CAPACITY_10	0x25
+#define OP_SERVICE_ACTION_IN	0x9e
+#define SA_READ_CAPACITY_16	0x10
+#define OP_REPORT_LUNS		0xa0
+
+#define STATUS_GOOD		0x00
+#define STATUS_CHECK_CONDITION	0x02
+#define SENSE_NOT_READY		0x2
+#define SENSE_MEDIUM_ERROR	0x3
+#define SENSE_ILLEGAL_REQUEST	0x5
+#define SENSE_UNIT_ATTENTION	0x6
+
+#define INQUIRY_LEN		36	/* SPC-4 §6.4.2: the standard data we read */
+#define RC10_LEN		8
+#define RC16_LEN		32
+#define REPORT_LUNS_HDR		8	/* SPC-4 §6.33: list length, reserved */
+#define BLOCK_SIZE_MIN		512
+#define BLOCK_SIZE_MAX		65536
+
+enum outcome {
+	OUT_GOOD,		/* GOOD status; xfer bytes arrived */
+	OUT_CHECK,		/* CHECK CONDITION; sense decoded */
+	OUT_NO_TARGET,
+	OUT_FAILED,		/* transport error, timeout, other status */
+};
+
+static void cmd_done(struct storage_cmd *cmd)
+{
+	struct scan_result *res = cmd->priv;
+
+	res->done = true;
+}
+
+/* Run one command to its end; UNIT ATTENTION retried up to SCAN_UA_RETRIES. */
+static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
+			 const struct scan_buf *buf, uint32_t target, uint32_t lun,
+			 const uint8_t *cdb, uint8_t cdb_len, uint32_t len,
+			 uint32_t *xfer, struct scan_sense *sense)
+{
+	struct storage_cmd *cmd = &res->cmd;
+
+	for (unsigned int tries = 0;; tries++) {
+		memset(cmd, 0, sizeof(*cmd));
+		cmd->target = target;
+		cmd->lun = lun;
+		memcpy(cmd->cdb, cdb, cdb_len);
+		cmd->cdb_len = cdb_len;
+		cmd->dir = len ? STORAGE_DIR_READ : STORAGE_DIR_NONE;
+		cmd->nr_sg = len ? 1 : 0;
+		cmd->sg[0].addr = buf->phys;
+		cmd->sg[0].len = len;
+		cmd->done = cmd_done;
+		cmd->priv = res;
+		res->done = false;
+		if (a->ops->queue(a->hba, cmd) != VMK_OK)
+			return OUT_FAILED;
+		while (!res->done) {
+			a->ops->poll(a->hba);
+			if (!res->done)
+				a->ops->tick(a->hba);
+		}
+		if (cmd->host == STORAGE_HOST_NO_TARGET)
+			return OUT_NO_TARGET;
+		if (cmd->host != STORAGE_HOST_OK)
+			return OUT_FAILED;
+		if (cmd->status == STATUS_GOOD) {
+			*xfer = len - (uint32_t)(cmd->residual < len ? cmd->residual : len);
+			return OUT_GOOD;
+		}
+		if (cmd->status != STATUS_CHECK_CONDITION ||
+		    !scan_decode_sense(cmd->sense, cmd->sense_len, sense))
+			return OUT_FAILED;
+		if (sense->key != SENSE_UNIT_ATTENTION || tries == SCAN_UA_RETRIES)
+			return OUT_CHECK;
+		res->ua_retries++;
+	}
+}
+
+bool scan_decode_sense(const uint8_t *s, uint32_t len, struct scan_sense *out)
+{
+	uint8_t code;
+
+	if (len < 1)
+		return false;
+	code = s[0] & 0x7f;
+	if (code == 0x70 || code == 0x71) {	/* fixed, SPC-4 §4.5.3 */
+		if (len < 3)
+			return false;
+		out->key = s[2] & 0x0f;
+		out->asc = len > 12 ? s[12] : 0;
+		out->ascq = len > 13 ? s[13] : 0;
+		return true;
+	}
+	if (code == 0x72 || code == 0x73) {	/* descriptor, SPC-4 §4.5.2 */
+		if (len < 4)
+			return false;
+		out->key = s[1] & 0x0f;
+		out->asc = s[2];
+		out->ascq = s[3];
+		return true;
+	}
+	return false;
+}
+
+/* What a failed command means to the operator. */
+static const char *check_error(const struct scan_sense *s)
+{
+	switch (s->key) {
+	case SENSE_NOT_READY:
+		return "the LUN is not ready (NOT READY)";
+	case SENSE_MEDIUM_ERROR:
+		return "the LUN's medium failed (MEDIUM ERROR)";
+	case SENSE_ILLEGAL_REQUEST:
+		return "the LUN refused a command every disk must take (ILLEGAL REQUEST)";
+	case SENSE_UNIT_ATTENTION:
+		return "the LUN kept reporting UNIT ATTENTION";
+	default:
+		return "the LUN answered CHECK CONDITION";
+	}
+}
+
+static bool lun_error(struct scan_lun *l, enum outcome o, const struct scan_sense *s)
+{
+	if (o == OUT_GOOD)
+		return false;
+	if (o == OUT_CHECK) {
+		l->error = check_error(s);
+		l->sense = *s;
+	} else {
+		l->error = "a command to the LUN failed at the adapter (timeout, reset or bad reply)";
+	}
+	return true;
+}
+
+/* INQUIRY vendor/product: printable ASCII, trailing blanks cut. */
+static void copy_ident(char *dst, const uint8_t *src, unsigned int n)
+{
+	unsigned int end = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '_';
+		if (dst[i] != ' ')
+			end = i + 1;
+	}
+	dst[end] = '\0';
+}
+
+/* READ CAPACITY(16), or (10) when the LUN refuses (16). false: error set. */
+static bool read_capacity(struct storage_adapter *a, struct scan_result *res,
+			  const struct scan_buf *buf, struct scan_lun *l)
+{
+	uint8_t cdb[16];
+	struct scan_sense s;
+	enum outcome o;
+	uint32_t xfer = 0, bs;
+	uint64_t last;
+
+	memset(cdb, 0, sizeof(cdb));
+	cdb[0] = OP_SERVICE_ACTION_IN;
+	cdb[1] = SA_READ_CAPACITY_16;
+	vmm_put_be32(&cdb[10], RC16_LEN);
+	o = exec(a, res, buf, l->target, l->lun, cdb, 16, RC16_LEN, &xfer, &s);
+	if (o == OUT_GOOD && xfer >= 12) {
+		last = vmm_get_be64(&buf->virt[0]);
+		bs = vmm_get_be32(&buf->virt[8]);
+	} else if (o == OUT_GOOD || (o == OUT_CHECK && s.key == SENSE_ILLEGAL_REQUEST)) {
+		memset(cdb, 0, sizeof(cdb));
+		cdb[0] = OP_READ_CAPACITY_10;
+		o = exec(a, res, buf, l->target, l->lun, cdb, 10, RC10_LEN, &xfer, &s);
+		if (lun_error(l, o, &s))
+			return false;
+		if (xfer < RC10_LEN || vmm_get_be32(&buf->virt[0]) == 0xffffffffu) {
+			/* too short, or "ask (16)", which was refused */
+			res->bad_replies++;
+			l->error = "the LUN's READ CAPACITY reply is malformed";
+			return false;
+		}
+		last = vmm_get_be32(&buf->virt[0]);
+		bs = vmm_get_be32(&buf->virt[4]);
+	} else {
+		lun_error(l, o, &s);
+		return false;
+	}
+	if (last == UINT64_MAX || bs < BLOCK_SIZE_MIN || bs > BLOCK_SIZE_MAX ||
+	    (bs & (bs - 1))) {
+		res->bad_replies++;
+		l->error = "the LUN reports an impossible capacity or block size";
+		return false;
+	}
+	l->nr_blocks = last + 1;
+	l->block_size = bs;
+	return true;
+}
+
+/* INQUIRY, TEST UNIT READY, capacity. false: no logical unit there. */
+static bool probe_lun(struct storage_adapter *a, struct scan_result *res,
+		      const struct scan_buf *buf, struct scan_lun *l)
+{
+	uint8_t cdb[6];
+	struct scan_sense s;
+	enum outcome o;
+	uint32_t xfer = 0;
+
+	memset(cdb, 0, sizeof(cdb));
+	cdb[0] = OP_INQUIRY;
+	cdb[4] = INQUIRY_LEN;
+	o = exec(a, res, buf, l->target, l->lun, cdb, 6, INQUIRY_LEN, &xfer, &s);
+	if (o == OUT_NO_TARGET)
+		return false;
+	if (lun_error(l, o, &s))
+		return true;
+	if (xfer < INQUIRY_LEN) {
+		res->bad_replies++;
+		l->error = "the LUN's INQUIRY reply is too short";
+		return true;
+	}
+	if (buf->virt[0] >> 5)		/* peripheral qualifier: no LU here */
+		return false;
+	l->type = buf->virt[0] & 0x1f;
+	copy_ident(l->vendor, &buf->virt[8], 8);
+	copy_ident(l->product, &buf->virt[16], 16);
+	memset(cdb, 0, sizeof(cdb));
+	cdb[0] = OP_TEST_UNIT_READY;
+	o = exec(a, res, buf, l->target, l->lun, cdb, 6, 0, &xfer, &s);
+	if (lun_error(l, o, &s))
+		return true;
+	if (l->type == SCAN_TYPE_DISK)
+		read_capacity(a, res, buf, l);
+	return true;
+}
+
+/* SAM-5 §4.7: a single level LUN (peripheral or flat addressing); else false. */
+static bool decode_lun(const uint8_t *e, uint32_t *lun)
+{
+	uint8_t method = e[0] >> 6;
+
+	for (unsigned int i = 2; i < 8; i++)
+		if (e[i])
+			return false;
+	if (method != 0 && method != 1)
+		return false;
+	*lun = (uint32_t)(e[0] & 0x3f) << 8 | e[1];
+	return *lun <= 0xff;		/* what the adapter can address */
+}
+
+/* The LUNs of target into luns[]; LUN 0 alone when REPORT LUNS is refused. */
+static int report_luns(struct storage_adapter *a, struct scan_result *res,
+		       const struct scan_buf *buf, uint32_t target, uint32_t *luns)
+{
+	uint8_t cdb[12];
+	struct scan_sense s;
+	enum outcome o;
+	uint32_t xfer = 0, list_len, nr = 0;
+
+	memset(cdb, 0, sizeof(cdb));
+	cdb[0] = OP_REPORT_LUNS;
+	vmm_put_be32(&cdb[6], buf->len);
+	o = exec(a, res, buf, target, 0, cdb, 12, buf->len, &xfer, &s);
+	if (o == OUT_NO_TARGET)
+		return -1;
+	if (o != OUT_GOOD || xfer < REPORT_LUNS_HDR) {
+		res->report_luns_refused++;
+		luns[0] = 0;
+		return 1;
+	}
+	list_len = vmm_get_be32(&buf->virt[0]);
+	if (list_len % 8)
+		res->bad_replies++;
+	/* the list may be longer than what arrived: take only what did */
+	if (list_len > xfer - REPORT_LUNS_HDR)
+		list_len = xfer - REPORT_LUNS_HDR;
+	for (uint32_t off = 0; off + 8 <= list_len && nr < SCAN_LUNS_PER_TARGET; off += 8) {
+		uint32_t lun;
+		bool dup = false;
+
+		if (!decode_lun(&buf->virt[REPORT_LUNS_HDR + off], &lun)) {
+			res->bad_replies++;
+			continue;
+		}
+		for (uint32_t i = 0; i < nr; i++)
+			dup |= luns[i] == lun;
+		if (!dup)
+			luns[nr++] = lun;
+	}
+	return (int)nr;
+}
+
+int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
+		 struct scan_result *res)
+{
+	uint32_t max_targets = a->max_targets;
+
+	memset(res, 0, sizeof(*res));
+	if (buf->len < SCAN_BUF_MIN)
+		return VMK_BAD_PARAM;
+	for (uint32_t t = 0; t < max_targets; t++) {
+		uint32_t luns[SCAN_LUNS_PER_TARGET];
+		int nr = report_luns(a, res, buf, t, luns);
+
+		for (int i = 0; i < nr && res->nr_luns < ARRAY_SIZE(res->lun); i++) {
+			struct scan_lun *l = &res->lun[res->nr_luns];
+
+			memset(l, 0, sizeof(*l));
+			l->target = t;
+			l->lun = luns[i];
+			l->type = SCAN_TYPE_NONE;
+			if (probe_lun(a, res, buf, l))
+				res->nr_luns++;
+		}
+	}
+	return VMK_OK;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * LUN discovery over any adapter (adapter.h): per target REPORT LUNS
+ * (LUN 0 alone when the target refuses it), then per LUN INQUIRY, TEST
+ * UNIT READY and, for a disk, READ CAPACITY(16) or (10) when (16) is
+ * refused. A UNIT ATTENTION is retried a bounded number of times; NOT
+ * READY, MEDIUM ERROR and ILLEGAL REQUEST end the LUN's scan with a
+ * sentence. Every byte the device returns is checked before use.
+ *
+ * Synchronous: each command is polled to its end (the adapter's tick
+ * times it out), for the scan at adapter start and `rescan`.
+ */
+#ifndef VMKERNEL_STORAGE_SCAN_H
+#define VMKERNEL_STORAGE_SCAN_H
+
+#include "vmkernel/storage/adapter.h"
+
+#define SCAN_LUNS_PER_TARGET	8	/* REPORT LUNS entries taken per target */
+#define SCAN_UA_RETRIES		3	/* UNIT ATTENTIONs absorbed per command */
+#define SCAN_BUF_MIN		4096	/* bytes of the caller's DMA buffer */
+
+/* SPC-4 §6.4.2 peripheral device types the stack cares about. */
+#define SCAN_TYPE_DISK		0x00
+#define SCAN_TYPE_NONE		0x1f
+
+/* A DMA-able buffer the scan reads device data into. */
+struct scan_buf {
+	uint8_t *virt;
+	uint64_t phys;
+	uint32_t len;		/* at least SCAN_BUF_MIN */
+};
+
+/* Sense data reduced to what decisions need (SPC-4 §4.5). */
+struct scan_sense {
+	uint8_t key, asc, ascq;
+};
+
+struct scan_lun {
+	uint32_t target, lun;
+	uint8_t type;			/* peripheral device type */
+	char vendor[9], product[17];	/* printable ASCII, trailing blanks cut */
+	uint64_t nr_blocks;		/* 0: unknown (not a disk, or an error) */
+	uint32_t block_size;
+	const char *error;		/* why the LUN is not usable, or NULL */
+	struct scan_sense sense;	/* with error: what the device said */
+};
+
+struct scan_result {
+	unsigned int nr_luns;
+	unsigned int ua_retries;	/* UNIT ATTENTIONs absorbed */
+	unsigned int report_luns_refused;	/* targets scanned as LUN 0 alone */
+	unsigned int bad_replies;	/* device data refused as malformed */
+	struct scan_lun lun[SCAN_LUNS_PER_TARGET * 4];
+	/* private: the command in flight and whether it ended */
+	struct storage_cmd cmd;
+	bool done;
+};
+
+/* Decode fixed (70h/71h) or descriptor (72h/73h) sense; false: none usable. */
+bool scan_decode_sense(const uint8_t *sense, uint32_t len, struct scan_sense *out);
+
+/*
+ * Scan targets 0..adapter->max_targets-1. VMK_OK (even when LUNs had
+ * errors: see each scan_lun.error), VMK_BAD_PARAM for a buffer too small.
+ */
+int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
+		 struct scan_result *res);
+
+#endif /* VMKERNEL_STORAGE_SCAN_H */
