@@ -5,3 +5,5 @@ UNIT_TESTS += test_pvscsi_hba
 test_pvscsi_hba_SRCS := tests/unit/storage/test_pvscsi_hba.c \
 	vmkernel/storage/pvscsi_hba.c vmkernel/storage/scan.c \
 	vmm/dev/pvscsi.c vmm/scsi/disk.c
+UNIT_TESTS += test_scan
+test_scan_SRCS := tests/unit/storage/test_scan.c vmkernel/storage/scan.c

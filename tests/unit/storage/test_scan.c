@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * LUN discovery against a scripted adapter (a second implementation of
+ * adapter.h): what a real target may answer that vmk's disk model never
+ * does. REPORT LUNS refused or lying about its length, READ CAPACITY(16)
+ * refused, impossible capacities, short INQUIRY data, NOT READY and a
+ * UNIT ATTENTION that does not go away.
+ */
+#include "tests/unit/check_run.h"
+#include "vmkernel/storage/scan.h"
+#include "vmm/bytes.h"
+
+#define BUF_PHYS	0x100000u
+
+/* Target 0 answers from this script; every other target is absent. */
+struct script {
+	uint8_t report_luns[64];
+	uint32_t report_luns_len;	/* bytes transferred; 0: ILLEGAL REQUEST */
+	uint32_t inquiry_len;
+	uint8_t inquiry_type;
+	uint8_t tur_key;		/* sense key for TEST UNIT READY; 0: GOOD */
+	bool rc16_refused;
+	uint64_t last_lba;
+	uint32_t block_size;
+	unsigned int commands;
+};
+
+static struct script sc;
+static uint8_t buf_mem[SCAN_BUF_MIN];
+static struct storage_cmd *pending;
+static struct scan_result res;
+
+static void check_condition(struct storage_cmd *cmd, uint8_t key)
+{
+	cmd->status = 0x02;
+	memset(cmd->sense, 0, 18);
+	cmd->sense[0] = 0x70;
+	cmd->sense[2] = key;
+	cmd->sense[7] = 10;
+	cmd->sense_len = 18;
+}
+
+/* The reply bytes of the CDB into the buffer; the residual from n. */
+static void reply(struct storage_cmd *cmd, const uint8_t *data, uint32_t n)
+{
+	uint32_t len = cmd->nr_sg ? cmd->sg[0].len : 0;
+
+	if (n > len)
+		n = len;
+	memcpy(buf_mem, data, n);
+	cmd->residual = len - n;
+}
+
+static void answer(struct storage_cmd *cmd)
+{
+	uint8_t r[64];
+
+	memset(r, 0, sizeof(r));
+	cmd->host = STORAGE_HOST_OK;
+	cmd->status = 0;
+	cmd->sense_len = 0;
+	cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
+	switch (cmd->cdb[0]) {
+	case 0xa0:		/* REPORT LUNS */
+		if (!sc.report_luns_len)
+			return check_condition(cmd, 0x5);
+		return reply(cmd, sc.report_luns, sc.report_luns_len);
+	case 0x12:		/* INQUIRY */
+		r[0] = cmd->lun > 1 ? 0x7f : sc.inquiry_type;
+		memcpy(&r[8], "ACME    " "Disk\x01" "Drive      ", 24);
+		return reply(cmd, r, sc.inquiry_len);
+	case 0x00:		/* TEST UNIT READY */
+		if (sc.tur_key)
+			check_condition(cmd, sc.tur_key);
+		return;
+	case 0x9e:		/* READ CAPACITY(16) */
+		if (sc.rc16_refused)
+			return check_condition(cmd, 0x5);
+		vmm_put_be64(&r[0], sc.last_lba);
+		vmm_put_be32(&r[8], sc.block_size);
+		return reply(cmd, r, 32);
+	case 0x25:		/* READ CAPACITY(10) */
+		vmm_put_be32(&r[0], sc.last_lba > 0xffffffffu ? 0xffffffffu : (uint32_t)sc.last_lba);
+		vmm_put_be32(&r[4], sc.block_size);
+		return reply(cmd, r, 8);
+	default:
+		return check_condition(cmd, 0x5);
+	}
+}
+
+static int fake_queue(void *hba, struct storage_cmd *cmd)
+{
+	(void)hba;
+	ck_assert_ptr_null(pending);
+	ck_assert(cmd->nr_sg == 0 || cmd->sg[0].addr == BUF_PHYS);
+	sc.commands++;
+	pending = cmd;
+	return VMK_OK;
+}
+
+static void fake_poll(void *hba)
+{
+	struct storage_cmd *cmd = pending;
+
+	(void)hba;
+	if (!cmd)
+		return;
+	pending = NULL;
+	if (cmd->target) {
+		cmd->host = STORAGE_HOST_NO_TARGET;
+		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
+	} else {
+		answer(cmd);
+	}
+	cmd->done(cmd);
+}
+
+static void fake_tick(void *hba)
+{
+	(void)hba;
+}
+
+static const struct storage_adapter_ops fake_ops = {
+	.queue = fake_queue, .poll = fake_poll, .tick = fake_tick,
+};
+
+static struct storage_adapter fake = {
+	.name = "scripted", .ops = &fake_ops, .max_targets = 4, .queue_depth = 1,
+};
+
+/* A REPORT LUNS reply listing luns[] (peripheral addressing). */
+static void set_luns(const uint32_t *luns, unsigned int nr)
+{
+	memset(sc.report_luns, 0, sizeof(sc.report_luns));
+	vmm_put_be32(&sc.report_luns[0], nr * 8);
+	for (unsigned int i = 0; i < nr; i++)
+		sc.report_luns[8 + 8 * i + 1] = (uint8_t)luns[i];
+	sc.report_luns_len = 8 + nr * 8;
+}
+
+static void setup(void)
+{
+	const uint32_t lun0 = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	pending = NULL;
+	set_luns(&lun0, 1);
+	sc.inquiry_len = 36;
+	sc.last_lba = 999;
+	sc.block_size = 512;
+}
+
+static void scan(void)
+{
+	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
+
+	ck_assert_int_eq(scan_adapter(&fake, &buf, &res), VMK_OK);
+}
+
+START_TEST(test_a_refused_report_luns_scans_lun_0)
+{
+	sc.report_luns_len = 0;
+	scan();
+	ck_assert_uint_eq(res.report_luns_refused, 1);
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert_uint_eq(res.lun[0].lun, 0);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 1000);
+}
+END_TEST
+
+/* The scan found nr LUNs, the last of them last_lun, and refused bad replies. */
+static void assert_found(unsigned int nr, uint32_t last_lun, unsigned int bad)
+{
+	ck_assert_uint_eq(res.nr_luns, nr);
+	ck_assert_uint_eq(res.lun[nr - 1].lun, last_lun);
+	ck_assert_uint_eq(res.bad_replies, bad);
+}
+
+/* The one LUN was found but is not usable, for this reason. */
+static void assert_unusable(const char *why)
+{
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 0);
+	ck_assert_str_eq(res.lun[0].error, why);
+}
+
+START_TEST(test_report_luns_reads_only_what_arrived)
+{
+	const uint32_t luns[2] = { 0, 1 };
+
+	set_luns(luns, 2);
+	vmm_put_be32(&sc.report_luns[0], 0xfffffff8u);	/* claims 512M entries */
+	scan();
+	assert_found(2, 1, 0);
+}
+END_TEST
+
+START_TEST(test_report_luns_drops_duplicates_and_unaddressable_luns)
+{
+	const uint32_t luns[3] = { 1, 1, 0 };
+
+	set_luns(luns, 3);
+	sc.report_luns[8 + 2 * 8 + 0] = 0xc0;	/* extended addressing: not ours */
+	scan();
+	assert_found(1, 1, 1);
+}
+END_TEST
+
+START_TEST(test_no_logical_unit_behind_a_listed_lun_is_skipped)
+{
+	const uint32_t luns[2] = { 0, 5 };
+
+	set_luns(luns, 2);
+	scan();
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert_str_eq(res.lun[0].vendor, "ACME");
+	ck_assert_str_eq(res.lun[0].product, "Disk_Drive");
+}
+END_TEST
+
+START_TEST(test_a_refused_read_capacity_16_falls_back_to_10)
+{
+	sc.rc16_refused = true;
+	sc.block_size = 4096;
+	scan();
+	ck_assert_ptr_null(res.lun[0].error);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 1000);
+	ck_assert_uint_eq(res.lun[0].block_size, 4096);
+}
+END_TEST
+
+START_TEST(test_a_capacity_that_needs_16_when_16_is_refused_is_an_error)
+{
+	sc.rc16_refused = true;
+	sc.last_lba = 1ull << 33;
+	scan();
+	assert_unusable("the LUN's READ CAPACITY reply is malformed");
+}
+END_TEST
+
+START_TEST(test_impossible_capacities_and_block_sizes_are_refused)
+{
+	const uint32_t sizes[3] = { 0, 520, 1u << 20 };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		sc.block_size = sizes[i];
+		scan();
+		ck_assert_uint_eq(res.lun[0].nr_blocks, 0);
+		ck_assert_ptr_nonnull(res.lun[0].error);
+	}
+	sc.block_size = 512;
+	sc.last_lba = UINT64_MAX;
+	scan();
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 0);
+	ck_assert_uint_eq(res.bad_replies, 1);
+}
+END_TEST
+
+START_TEST(test_a_short_inquiry_is_an_error_not_a_read_past_it)
+{
+	sc.inquiry_len = 20;
+	scan();
+	assert_unusable("the LUN's INQUIRY reply is too short");
+	ck_assert_str_eq(res.lun[0].vendor, "");
+}
+END_TEST
+
+START_TEST(test_not_ready_and_medium_error_are_named)
+{
+	sc.tur_key = 0x2;
+	scan();
+	assert_unusable("the LUN is not ready (NOT READY)");
+	ck_assert_uint_eq(res.lun[0].sense.key, 0x2);
+	sc.tur_key = 0x3;
+	scan();
+	assert_unusable("the LUN's medium failed (MEDIUM ERROR)");
+}
+END_TEST
+
+START_TEST(test_a_unit_attention_that_never_clears_gives_up_after_the_retries)
+{
+	sc.tur_key = 0x6;
+	scan();
+	ck_assert_uint_eq(res.ua_retries, SCAN_UA_RETRIES);
+	ck_assert_str_eq(res.lun[0].error, "the LUN kept reporting UNIT ATTENTION");
+}
+END_TEST
+
+START_TEST(test_a_non_disk_lun_gets_no_capacity)
+{
+	sc.inquiry_type = 0x05;		/* CD/DVD */
+	scan();
+	ck_assert_uint_eq(res.lun[0].type, 0x05);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 0);
+	ck_assert_ptr_null(res.lun[0].error);
+}
+END_TEST
+
+START_TEST(test_a_buffer_below_a_page_is_refused)
+{
+	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
+
+	ck_assert_int_eq(scan_adapter(&fake, &small, &res), VMK_BAD_PARAM);
+	ck_assert_uint_eq(sc.commands, 0);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("scan");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_a_refused_report_luns_scans_lun_0);
+	tcase_add_test(tc, test_report_luns_reads_only_what_arrived);
+	tcase_add_test(tc, test_report_luns_drops_duplicates_and_unaddressable_luns);
+	tcase_add_test(tc, test_no_logical_unit_behind_a_listed_lun_is_skipped);
+	tcase_add_test(tc, test_a_refused_read_capacity_16_falls_back_to_10);
+	tcase_add_test(tc, test_a_capacity_that_needs_16_when_16_is_refused_is_an_error);
+	tcase_add_test(tc, test_impossible_capacities_and_block_sizes_are_refused);
+	tcase_add_test(tc, test_a_short_inquiry_is_an_error_not_a_read_past_it);
+	tcase_add_test(tc, test_not_ready_and_medium_error_are_named);
+	tcase_add_test(tc, test_a_unit_attention_that_never_clears_gives_up_after_the_retries);
+	tcase_add_test(tc, test_a_non_disk_lun_gets_no_capacity);
+	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
+	return check_run("vmkernel LUN scan", tc);
+}
