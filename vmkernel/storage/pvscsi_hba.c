@@ -269,7 +269,11 @@ static int hba_queue(void *hba, struct storage_cmd *cmd)
 		return VMK_BUSY;
 	/* the device's consumer index: behind ours by at most a ring, or garbage */
 	cons = state_get(h, PVSCSI_RS_REQ_CONS);
-	if (h->req_prod - cons >= h->req_entries)
+	if (h->req_prod - cons > h->req_entries) {
+		h->error = "the PVSCSI request consumer index is out of step with the ring";
+		return VMK_HW_FAILURE;
+	}
+	if (h->req_prod - cons == h->req_entries)
 		return VMK_BUSY;
 	for (unsigned int i = 0; i < cmd->nr_sg; i++)
 		len += cmd->sg[i].len;

@@ -387,7 +387,7 @@ START_TEST(test_a_producer_index_beyond_the_ring_stops_the_adapter_until_reset)
 }
 END_TEST
 
-START_TEST(test_a_request_consumer_index_out_of_step_means_busy)
+START_TEST(test_a_request_consumer_index_ahead_of_ours_stops_the_adapter_until_reset)
 {
 	struct storage_cmd cmd;
 	struct done_log log = { 0 };
@@ -395,8 +395,11 @@ START_TEST(test_a_request_consumer_index_out_of_step_means_busy)
 	/* a device claiming to have consumed more than was produced */
 	vmm_put32(rig->hba.state + PVSCSI_RS_REQ_CONS, 5);
 	rw_cmd(&cmd, false, 0, 0, 1, &one_block, 1, &log);
-	ck_assert_int_eq(ad->ops->queue(ad->hba, &cmd), VMK_BUSY);
+	ck_assert_int_eq(ad->ops->queue(ad->hba, &cmd), VMK_HW_FAILURE);
 	ck_assert_uint_eq(rig->hba.nr_active, 0);
+	ck_assert_ptr_nonnull(pvscsi_hba_error(&rig->hba));
+	ck_assert_int_eq(ad->ops->reset_bus(ad->hba), VMK_OK);
+	assert_a_read_works();
 }
 END_TEST
 
@@ -441,7 +444,7 @@ int main(void)
 	tcase_add_test(tc, test_completions_naming_no_command_are_dropped);
 	tcase_add_test(tc, test_hostile_lengths_in_a_completion_are_bounded);
 	tcase_add_test(tc, test_a_producer_index_beyond_the_ring_stops_the_adapter_until_reset);
-	tcase_add_test(tc, test_a_request_consumer_index_out_of_step_means_busy);
+	tcase_add_test(tc, test_a_request_consumer_index_ahead_of_ours_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_sense_decoding_checks_the_length_first);
 	return check_run("vmkernel PVSCSI HBA driver", tc);
 }
