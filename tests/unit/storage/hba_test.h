@@ -101,17 +101,23 @@ static uint64_t rig_now(void *ctx)
 	return ((struct hba_rig *)ctx)->now;
 }
 
-static inline struct hba_rig *rig_new(void)
+/*
+ * Power on: the driver's memory cleared, disks and adapter in their reset
+ * state (the disks' data stays), nothing held, the clock at 1 s.
+ */
+static inline void rig_reset(struct hba_rig *r)
 {
-	struct hba_rig *r = calloc(1, sizeof(*r));
 	struct pvscsi_config cfg = { 0 };
 
-	if (!r || !(r->ram = calloc(1, PHYS_RAM)))
-		abort();
+	memset(r->ram, 0, PHYS_DATA);
 	r->next_page = PHYS_POOL;
 	r->now = 1000;
-	r->rd[0] = ramdisk_new(DISK0_BLOCKS, false);
-	r->rd[1] = ramdisk_new(DISK2_BLOCKS, false);
+	r->deaf_to = r->swallow_words = 0;
+	for (int i = 0; i < 2; i++) {
+		r->rd[i]->hold = false;
+		r->rd[i]->nr_held = 0;
+		r->rd[i]->fail = SCSI_BACKEND_OK;
+	}
 	scsi_disk_init(&r->disk[0], &r->rd[0]->be, "lun-t0", 0x10);
 	scsi_disk_init(&r->disk[1], &r->rd[1]->be, "lun-t2", 0x12);
 	cfg.dma = (struct guest_dma){ rig_dma_read, rig_dma_write, r };
@@ -120,6 +126,17 @@ static inline struct hba_rig *rig_new(void)
 	cfg.target[0] = &r->disk[0];
 	cfg.target[2] = &r->disk[1];
 	pvscsi_init(&r->dev, &cfg);
+}
+
+static inline struct hba_rig *rig_new(void)
+{
+	struct hba_rig *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->ram = calloc(1, PHYS_RAM)))
+		abort();
+	r->rd[0] = ramdisk_new(DISK0_BLOCKS, false);
+	r->rd[1] = ramdisk_new(DISK2_BLOCKS, false);
+	rig_reset(r);
 	return r;
 }
 
