@@ -247,6 +247,22 @@ START_TEST(test_a_malformed_command_is_refused_before_the_ring)
 }
 END_TEST
 
+START_TEST(test_an_abort_on_request_ends_the_command_as_aborted)
+{
+	struct storage_cmd cmd;
+	struct done_log log = { 0 };
+
+	rig->rd[0]->hold = true;
+	rw_cmd(&cmd, false, 0, 0, 1, &one_block, 1, &log);
+	ck_assert_int_eq(ad->ops->queue(ad->hba, &cmd), VMK_OK);
+	ck_assert_int_eq(ad->ops->abort(ad->hba, &cmd), VMK_OK);
+	ck_assert_uint_eq(log.calls, 1);
+	ck_assert_int_eq(cmd.host, STORAGE_HOST_ABORTED);
+	ck_assert_int_eq(ad->ops->abort(ad->hba, &cmd), VMK_BAD_PARAM);	/* ended */
+	assert_late_completions(&log, 1, 0);
+}
+END_TEST
+
 START_TEST(test_a_timeout_aborts_the_command)
 {
 	struct storage_cmd cmd;
@@ -438,6 +454,7 @@ int main(void)
 	tcase_add_test(tc, test_a_medium_error_comes_back_with_its_sense);
 	tcase_add_test(tc, test_the_queue_is_bounded_by_its_depth);
 	tcase_add_test(tc, test_a_malformed_command_is_refused_before_the_ring);
+	tcase_add_test(tc, test_an_abort_on_request_ends_the_command_as_aborted);
 	tcase_add_test(tc, test_a_timeout_aborts_the_command);
 	tcase_add_test(tc, test_an_ignored_abort_leads_to_a_bus_reset);
 	tcase_add_test(tc, test_an_ignored_bus_reset_leads_to_an_adapter_reset);
