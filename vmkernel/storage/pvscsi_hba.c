@@ -332,10 +332,15 @@ static int hba_abort(void *hba, struct storage_cmd *cmd)
  */
 static void adapter_reset(struct pvscsi_hba *h)
 {
+	uint32_t lost = 0;	/* a done() may queue anew: end only these */
+
+	for (unsigned int i = 0; i < PVH_QUEUE_DEPTH; i++)
+		if (h->slot[i].state != PVH_SLOT_FREE)
+			lost |= 1u << i;
 	h->stats.adapter_resets++;
 	setup_rings(h);
 	for (unsigned int i = 0; i < PVH_QUEUE_DEPTH; i++)
-		if (h->slot[i].state != PVH_SLOT_FREE)
+		if (lost & (1u << i))
 			slot_end(h, &h->slot[i], STORAGE_HOST_RESET);
 }
 

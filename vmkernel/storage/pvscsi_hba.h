@@ -9,8 +9,10 @@
  *
  * The device is not trusted: ring indices, completion context ids, data
  * and sense lengths are checked before use; a completion that names no
- * command in flight is dropped and counted, a producer index beyond the
- * ring stops the adapter (pvscsi_hba_error() says why) until it is reset.
+ * command in flight is dropped and counted, an index out of step with
+ * the ring stops the adapter (pvscsi_hba_error() says why) until it is
+ * reset: by reset_bus(), or by the next tick while commands are in flight
+ * (they end as STORAGE_HOST_RESET).
  *
  * Everything outside the driver comes from the caller through struct
  * pvscsi_hba_ops (MMIO, pages with their physical address, the time), so
@@ -21,7 +23,7 @@
 
 #include "vmkernel/storage/adapter.h"
 
-#define PVH_QUEUE_DEPTH		16	/* request contexts: commands in flight */
+#define PVH_QUEUE_DEPTH		16	/* request contexts: commands in flight (<= 32) */
 #define PVH_TIMEOUT_MS		30000	/* a command's default deadline */
 #define PVH_ABORT_TIMEOUT_MS	5000	/* for ABORT_CMD to end it, then RESET_BUS */
 #define PVH_MAX_TARGETS		16
