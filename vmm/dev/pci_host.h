@@ -40,6 +40,38 @@ struct pci_host {
 bool pci_add_function(struct pci_host *pci, uint8_t devfn,
 		      const struct pci_fn_ops *ops, void *dev);
 
+/*
+ * A device's configuration header of len bytes, read and written a byte
+ * at a time; wmask(off) gives the bits of byte off the guest may change.
+ * Bytes past len read 0 and ignore writes.
+ */
+static inline uint32_t pci_config_read(const uint8_t *cfg, unsigned int len,
+				       uint8_t offset, unsigned int size)
+{
+	uint32_t v = 0;
+
+	for (unsigned int i = 0; i < size; i++)
+		if (offset + i < len)
+			v |= (uint32_t)cfg[offset + i] << (8 * i);
+	return v;
+}
+
+static inline void pci_config_write(uint8_t *cfg, unsigned int len,
+				    uint8_t (*wmask)(unsigned int off),
+				    uint8_t offset, unsigned int size,
+				    uint32_t val)
+{
+	for (unsigned int i = 0; i < size; i++) {
+		unsigned int off = offset + i;
+		uint8_t mask;
+
+		if (off >= len)
+			break;
+		mask = wmask(off);
+		cfg[off] = (uint8_t)((cfg[off] & ~mask) | ((val >> (8 * i)) & mask));
+	}
+}
+
 /* Attach hook for vmm/devices.c. */
 struct vdev_type;
 extern const struct vdev_type pci_host_vdev;

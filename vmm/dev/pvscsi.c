@@ -716,13 +716,8 @@ static uint8_t cfg_wmask(unsigned int off)
 
 static uint32_t pvscsi_cfg_read(void *dev, uint8_t offset, unsigned int size)
 {
-	const struct pvscsi *s = dev;
-	uint32_t v = 0;
-
-	for (unsigned int i = 0; i < size; i++)
-		if (offset + i < PVSCSI_PCI_CONFIG)
-			v |= (uint32_t)s->pci[offset + i] << (8 * i);
-	return v;
+	return pci_config_read(((const struct pvscsi *)dev)->pci,
+			       PVSCSI_PCI_CONFIG, offset, size);
 }
 
 static void pvscsi_cfg_write(void *dev, uint8_t offset, unsigned int size,
@@ -730,15 +725,7 @@ static void pvscsi_cfg_write(void *dev, uint8_t offset, unsigned int size,
 {
 	struct pvscsi *s = dev;
 
-	for (unsigned int i = 0; i < size; i++) {
-		unsigned int off = offset + i;
-		uint8_t mask;
-
-		if (off >= PVSCSI_PCI_CONFIG)
-			break;
-		mask = cfg_wmask(off);
-		s->pci[off] = (uint8_t)((s->pci[off] & ~mask) | ((val >> (8 * i)) & mask));
-	}
+	pci_config_write(s->pci, PVSCSI_PCI_CONFIG, cfg_wmask, offset, size, val);
 	update_irq(s);		/* INTx disable may have changed */
 }
 
