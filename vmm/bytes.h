@@ -19,6 +19,17 @@ static inline void vmm_zero(void *dst, size_t len)
 	}
 }
 
+static inline void vmm_copy(void *dst, const void *src, size_t len)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	for (size_t i = 0; i < len; i++) {
+		d[i] = s[i];
+		__asm__ volatile("" : : "r"(d) : "memory");
+	}
+}
+
 static inline void vmm_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;

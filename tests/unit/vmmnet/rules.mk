@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmm/dev/e1000.c tests: the 82540EM model in a fake guest driven as
+# Linux's e1000 driver drives it.
+UNIT_TESTS += test_e1000
+test_e1000_SRCS := tests/unit/vmmnet/test_e1000.c vmm/dev/e1000.c

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The e1000 (82540EM) model in a fake guest, driven as Linux's e1000
+ * driver drives it: probe (PCI identity, reset, EEPROM MAC and checksum,
+ * PHY ID, link), transmit through legacy and extended descriptors with
+ * checksum offload and TSO, receive into one or several descriptors,
+ * the unicast, multicast and broadcast filters and promiscuous modes,
+ * ring-full drops and their counters, and hostile rings and descriptors.
+ */
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmmnet/e1000_test.h"
+#include "vmm/dev/pci_host.h"
+
+#define RCTL_OPEN	(E1000_RCTL_EN | E1000_RCTL_BAM)	/* BSIZE 2048 */
+#define IMC		0x00d8
+
+static const uint8_t peer_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+
+/* An Ethernet frame of len bytes to dst, payload bytes counting up. */
+static void make_frame(uint8_t *f, const uint8_t *dst, uint32_t len)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, peer_mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	for (uint32_t i = 14; i < len; i++)
+		f[i] = (uint8_t)i;
+}
+
+static uint32_t sum16(const uint8_t *p, uint32_t len, uint32_t sum)
+{
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* A TCP/IPv4 packet in guest RAM at GPA_TX_BUF; header 54 bytes. */
+static void make_tcp(struct nic_guest *g, uint32_t payload, bool tso)
+{
+	uint8_t *p = g->ram + GPA_TX_BUF;
+	uint32_t sum;
+
+	make_frame(p, peer_mac, 54 + payload);
+	memset(p + 14, 0, 40);
+	p[14] = 0x45;
+	vmm_put_be16(p + 16, tso ? 0 : (uint16_t)(40 + payload));
+	vmm_put_be16(p + 18, 0x1000);		/* IP ID */
+	p[22] = 64;
+	p[23] = 6;				/* TCP */
+	vmm_put_be32(p + 26, 0x0a000001);
+	vmm_put_be32(p + 30, 0x0a000002);
+	vmm_put_be16(p + 34, 1234);
+	vmm_put_be16(p + 36, 80);
+	vmm_put_be32(p + 38, 1000);		/* sequence */
+	p[46] = 5 << 4;
+	p[47] = 0x19;				/* FIN PSH ACK */
+	/* the driver's pseudo-header sum, without the length for TSO */
+	sum = sum16(p + 26, 8, 6 + (tso ? 0 : 20 + payload));
+	vmm_put_be16(p + 50, (uint16_t)sum);
+}
+
+/* Both checksums of a TCP/IPv4 frame hold. */
+static void check_tcp_frame(const uint8_t *f, uint32_t len)
+{
+	uint32_t tcp_len = len - 34;
+	uint8_t pseudo[12];
+
+	ck_assert_uint_eq(sum16(f + 14, 20, 0), 0xffff);
+	memcpy(pseudo, f + 26, 8);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	vmm_put_be16(pseudo + 10, (uint16_t)tcp_len);
+	ck_assert_uint_eq(sum16(f + 34, tcp_len, sum16(pseudo, 12, 0)), 0xffff);
+}
+
+static uint8_t *rx_desc(struct nic_guest *g, uint32_t i)
+{
+	return g->ram + GPA_RX_RING + i * E1000_DESC_LEN;
+}
+
+static uint8_t *rx_buf(struct nic_guest *g, uint32_t i)
+{
+	return g->ram + GPA_RX_BUF + i * RX_BUF_STRIDE;
+}
+
+START_TEST(test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint32_t cfg0 = e1000_pci_ops.read(&g->dev, 0, 4);
+	uint16_t sum = 0;
+
+	ck_assert_uint_eq(cfg0, E1000_DEVICE_ID << 16 | E1000_VENDOR_ID);
+	ck_assert_uint_eq(e1000_pci_ops.read(&g->dev, 8, 4) >> 8, 0x020000);
+	/* BAR sizing: 128 KiB memory, 64 bytes I/O */
+	e1000_pci_ops.write(&g->dev, 0x10, 4, 0xffffffff);
+	ck_assert_uint_eq(e1000_pci_ops.read(&g->dev, 0x10, 4), 0xfffe0000);
+	e1000_pci_ops.write(&g->dev, 0x14, 4, 0xffffffff);
+	ck_assert_uint_eq(e1000_pci_ops.read(&g->dev, 0x14, 4), 0xffffffc1);
+	ck_assert_uint_eq(e1000_pci_ops.read(&g->dev, 0x3d, 1), 1);
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	for (unsigned int i = 0; i < 3; i++) {
+		uint16_t w = ee_read_word(g, i);
+
+		ck_assert_uint_eq(w & 0xff, nic_mac[2 * i]);
+		ck_assert_uint_eq(w >> 8, nic_mac[2 * i + 1]);
+	}
+	for (unsigned int i = 0; i < E1000_EEPROM_WORDS; i++)
+		sum = (uint16_t)(sum + ee_read_word(g, i));
+	ck_assert_uint_eq(sum, 0xbaba);
+	wr(g, E1000_EERD, 1u << 8 | E1000_EERD_START);
+	ck_assert_uint_eq(rd(g, E1000_EERD), (uint32_t)(nic_mac[3] << 8 | nic_mac[2]) << 16 |
+			  1u << 8 | E1000_EERD_DONE);
+	ck_assert_uint_eq(phy_rd(g, 2) << 16 | phy_rd(g, 3), 0x01410c20);
+	ck_assert(phy_rd(g, 1) & 0x0004);	/* link */
+	ck_assert(rd(g, E1000_MDIC) & E1000_MDIC_READY);
+	wr(g, E1000_MDIC, 2u << 16 | 7u << 21 | E1000_MDIC_OP_READ);	/* no PHY at 7 */
+	ck_assert(rd(g, E1000_MDIC) & E1000_MDIC_ERROR);
+	ck_assert_uint_eq(rd(g, E1000_STATUS) & 0xc3,
+			  E1000_STATUS_FD | E1000_STATUS_LU | E1000_STATUS_SPEED_1000);
+	/* RAL0/RAH0 hold the EEPROM's address after reset */
+	ck_assert_uint_eq(rd(g, E1000_RA), vmm_get32(nic_mac));
+	ck_assert_uint_eq(rd(g, E1000_RA + 4), vmm_get16(nic_mac + 4) | E1000_RAH_AV);
+	/* e1000_open fires LSC through ICS; ICR reads clear it */
+	wr(g, E1000_ICS, E1000_ICR_LSC);
+	ck_assert(g->irq);
+	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_LSC);
+	ck_assert(!g->irq);
+	ck_assert_uint_eq(rd(g, E1000_ICR), 0);
+	/* link down and up again from the host */
+	e1000_set_link(&g->dev, false);
+	ck_assert(g->irq);
+	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
+	ck_assert(!(phy_rd(g, 1) & 0x0004));
+	rd(g, E1000_ICR);
+	e1000_set_link(&g->dev, true);
+	ck_assert(rd(g, E1000_STATUS) & E1000_STATUS_LU);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t *d;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	d = tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 1);
+	ck_assert_uint_eq(g->tx_len[0], 100);
+	ck_assert_mem_eq(g->tx_frame[0], g->ram + GPA_TX_BUF, 100);
+	ck_assert(d[12] & E1000_TXD_STAT_DD);
+	ck_assert_uint_eq(rd(g, E1000_TDH), 1);
+	ck_assert(g->irq);
+	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+	/* statistics count the FCS and clear on read */
+	ck_assert_uint_eq(rd(g, E1000_GPTC), 1);
+	ck_assert_uint_eq(rd(g, E1000_TPT), 1);
+	ck_assert_uint_eq(rd(g, E1000_GOTCL), 104);
+	ck_assert_uint_eq(rd(g, E1000_GOTCH), 0);
+	ck_assert_uint_eq(rd(g, E1000_GPTC), 0);
+	/* a runt is padded to 60 bytes (TCTL.PSP) */
+	tx_legacy(g, 0, 20);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->tx_len[1], 60);
+	/* nothing is sent with TCTL.EN clear; the ring waits */
+	wr(g, E1000_TCTL, 0);
+	tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 2);
+	wr(g, E1000_TCTL, E1000_TCTL_EN);
+	ck_assert_uint_eq(g->nr_tx, 3);
+	nic_guest_free(g);
+}
+END_TEST
+
+/* As e1000_tx_csum(): a context descriptor, then data descriptors with TXSM. */
+START_TEST(test_checksum_offload_over_a_gathered_packet)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint32_t dcmd = (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS) << 24 |
+			E1000_TXD_DTYP_D << 20;
+	uint8_t *c;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_tcp(g, 300, false);
+	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_RS) << 24, 0);
+	c[0] = 14;				/* ipcss */
+	c[1] = 24;				/* ipcso */
+	c[4] = 34;				/* tucss */
+	c[5] = 50;				/* tucso */
+	tx_put(g, GPA_TX_BUF, dcmd | 40, E1000_TXD_POPTS_TXSM << 8);
+	tx_put(g, GPA_TX_BUF + 40, dcmd | (354 - 40) |
+	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
+	       E1000_TXD_POPTS_TXSM << 8);
+	/* the IP checksum is the stack's own here: compute it in the guest */
+	vmm_put_be16(g->ram + GPA_TX_BUF + 24,
+		     (uint16_t)~sum16(g->ram + GPA_TX_BUF + 14, 20, 0));
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 1);
+	ck_assert_uint_eq(g->tx_len[0], 354);
+	check_tcp_frame(g->tx_frame[0], 354);
+	ck_assert(c[12] & E1000_TXD_STAT_DD);
+	nic_guest_free(g);
+}
+END_TEST
+
+/* As e1000_tso(): context with TSE, MSS and header length; IXSM and TXSM. */
+START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint32_t payload = 2500, mss = 1000;
+	uint32_t dcmd = (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS |
+				   E1000_TXD_CMD_TSE) << 24 | E1000_TXD_DTYP_D << 20;
+	uint8_t *c;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_tcp(g, payload, true);
+	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
+				    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP) << 24 |
+		   (40 + payload), (mss << 16) | 54u << 8);
+	c[0] = 14;
+	c[1] = 24;
+	vmm_put16(c + 2, 33);			/* ipcse: end of the IP header */
+	c[4] = 34;
+	c[5] = 50;
+	tx_put(g, GPA_TX_BUF, dcmd | 54,
+	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
+	tx_put(g, GPA_TX_BUF + 54, dcmd | payload |
+	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
+	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		const uint8_t *f = g->tx_frame[i];
+		uint32_t n = i < 2 ? mss : payload - 2 * mss;
+
+		ck_assert_uint_eq(g->tx_len[i], 54 + n);
+		ck_assert_uint_eq(vmm_get_be16(f + 16), 40 + n);
+		ck_assert_uint_eq(vmm_get_be16(f + 18), 0x1000 + i);
+		ck_assert_uint_eq(vmm_get_be32(f + 38), 1000 + i * mss);
+		ck_assert_uint_eq(f[47], i < 2 ? 0x10 : 0x19);	/* FIN PSH last only */
+		ck_assert_mem_eq(f + 54, g->ram + GPA_TX_BUF + 54 + i * mss, n);
+		check_tcp_frame(f, 54 + n);
+	}
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_receive_places_a_frame_for_our_mac_and_filters_others)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[1514], other[6] = { 0x00, 0x0c, 0x29, 0x99, 0x99, 0x99 };
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_frame(f, nic_mac, 200);
+	ck_assert(e1000_receive(&g->dev, f, 200));
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 0) + 8), 204);	/* with FCS */
+	ck_assert_uint_eq(rx_desc(g, 0)[12] & 3, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP);
+	ck_assert_mem_eq(rx_buf(g, 0), f, 200);
+	ck_assert_uint_eq(rd(g, E1000_RDH), 1);
+	ck_assert(g->irq);
+	ck_assert(rd(g, E1000_ICR) & E1000_ICR_RXT0);
+	ck_assert_uint_eq(rd(g, E1000_GPRC), 1);
+	ck_assert_uint_eq(rd(g, E1000_GORCL), 204);
+	/* another station's unicast is filtered; broadcast passes with BAM */
+	make_frame(f, other, 100);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	make_frame(f, bcast, 100);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(rd(g, E1000_BPRC), 1);
+	/* a second receive address (RAL1/RAH1) */
+	wr(g, E1000_RA + 8, vmm_get32(other));
+	wr(g, E1000_RA + 12, vmm_get16(other + 4) | E1000_RAH_AV);
+	make_frame(f, other, 100);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	/* a runt is padded to 60 bytes */
+	make_frame(f, nic_mac, 30);
+	ck_assert(e1000_receive(&g->dev, f, 30));
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 3) + 8), 64);
+	/* oversize without LPE */
+	make_frame(f, nic_mac, 1514);
+	ck_assert(e1000_receive(&g->dev, f, 1514));
+	ck_assert(!e1000_receive(&g->dev, f, 1519));
+	ck_assert_uint_eq(g->dev.count.rx_oversize, 1);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_a_frame_larger_than_the_buffer_spans_descriptors)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[600];
+
+	/* BSIZE 11b: 256-byte buffers */
+	nic_open(g, 8, 8, RCTL_OPEN | 3u << E1000_RCTL_BSIZE_SHIFT);
+	make_frame(f, nic_mac, 600);
+	ck_assert(e1000_receive(&g->dev, f, 600));
+	for (unsigned int i = 0; i < 3; i++) {
+		uint8_t st = rx_desc(g, i)[12];
+
+		ck_assert(st & E1000_RXD_STAT_DD);
+		ck_assert_uint_eq(!!(st & E1000_RXD_STAT_EOP), i == 2);
+		ck_assert_uint_eq(vmm_get16(rx_desc(g, i) + 8), i < 2 ? 256 : 604 - 512);
+		ck_assert_mem_eq(rx_buf(g, i), f + 256 * i, i < 2 ? 256 : 600 - 512);
+	}
+	ck_assert_uint_eq(rd(g, E1000_RDH), 3);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_multicast_table_and_promiscuous_modes)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	uint8_t mc2[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x12, 0x34 };
+	uint8_t other[6] = { 0x00, 0x0c, 0x29, 0x99, 0x99, 0x99 };
+	uint8_t f[100];
+	uint32_t hash = (mc[4] >> 4 | (uint32_t)mc[5] << 4) & 0xfff;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_frame(f, mc, 100);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	/* e1000_hash_mc_addr() with MO 0, then the bit in the table */
+	wr(g, E1000_MTA + 4 * (hash >> 5), 1u << (hash & 31));
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(rd(g, E1000_MPRC), 1);
+	make_frame(f, mc2, 100);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	make_frame(f, other, 100);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_UPE);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	/* broadcast without BAM or MPE is filtered */
+	wr(g, E1000_RCTL, E1000_RCTL_EN);
+	memset(f, 0xff, 6);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_a_full_receive_ring_drops_and_counts)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[100];
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_frame(f, nic_mac, 100);
+	for (unsigned int i = 0; i < 7; i++)
+		ck_assert(e1000_receive(&g->dev, f, 100));
+	ck_assert(rd(g, E1000_ICR) & E1000_ICR_RXDMT0);
+	/* RDH caught up with RDT: no descriptor left */
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(rd(g, E1000_MPC), 2);
+	ck_assert_uint_eq(rd(g, E1000_RNBC), 2);
+	ck_assert(rd(g, E1000_ICR) & E1000_ICR_RXO);
+	ck_assert_uint_eq(rd(g, E1000_GPRC), 7);
+	/* the driver gives descriptors back; receive goes on */
+	rx_give(g, 7);
+	rx_give(g, 0);
+	wr(g, E1000_RDT, 0);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	/* a frame needing more descriptors than are free is dropped whole */
+	wr(g, E1000_RCTL, RCTL_OPEN | 3u << E1000_RCTL_BSIZE_SHIFT);
+	ck_assert(!e1000_receive(&g->dev, f, 100));	/* none free */
+	wr(g, E1000_RDT, 1);
+	make_frame(f, nic_mac, 100);
+	ck_assert(e1000_receive(&g->dev, f, 100));	/* one free, one needed */
+	ck_assert_uint_eq(g->dev.count.rx_no_buffer, 3);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_hostile_rings_and_descriptors_end_in_drops_and_counters)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[100], *d;
+	uint32_t lcmd = (uint32_t)(E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS) << 24;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	/* a buffer outside guest RAM: dropped, descriptor still done */
+	d = tx_put(g, 0xfffff000ull, 100 | lcmd | (uint32_t)E1000_TXD_CMD_EOP << 24, 0);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_bad_addr, 1);
+	ck_assert(d[12] & E1000_TXD_STAT_DD);
+	/* a chain that never ends: 7 x 16 KiB > E1000_TX_MAX */
+	nic_open(g, 8, 8, RCTL_OPEN);
+	for (unsigned int i = 0; i < 7; i++)
+		tx_put(g, GPA_TX_BUF, 16384 | lcmd, 0);
+	tx_doorbell(g);
+	ck_assert_uint_eq(rd(g, E1000_TDH), 7);
+	tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_too_long, 1);
+	/* the next packet goes out again */
+	tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 1);
+	/* TDT past the ring, TDLEN not a multiple of 128, ring outside RAM */
+	wr(g, E1000_TDT, 500);
+	ck_assert_uint_eq(g->dev.count.tx_ring_bad, 1);
+	wr(g, E1000_TDLEN, 100);
+	ck_assert_uint_eq(rd(g, E1000_TDLEN), 0);
+	wr(g, E1000_TDT, 3);
+	wr(g, E1000_TDLEN, 8 * 16);
+	wr(g, E1000_TDH, 0);
+	wr(g, E1000_TDBAH, 0x10);
+	wr(g, E1000_TDT, 3);
+	ck_assert_uint_eq(g->dev.count.tx_ring_bad, 2);
+	ck_assert_uint_eq(rd(g, E1000_TDH), 0);
+	/* a TSO context that does not fit: counted, nothing sent */
+	nic_open(g, 8, 8, RCTL_OPEN);
+	nic_forget_tx(g);
+	tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE) << 24, 0);
+	tx_put(g, GPA_TX_BUF, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
+					 E1000_TXD_CMD_EOP) << 24 | E1000_TXD_DTYP_D << 20 | 100, 0);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_bad_tso, 1);
+	/* receive: a buffer outside RAM still completes its descriptor */
+	vmm_put64(rx_desc(g, 0), 0xfffffffffffff000ull);
+	make_frame(f, nic_mac, 100);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(g->dev.count.rx_bad_addr, 1);
+	ck_assert(rx_desc(g, 0)[12] & E1000_RXD_STAT_DD);
+	/* RDH past the ring: dropped */
+	wr(g, E1000_RDH, 9000);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	/* unknown registers read 0, writes are counted */
+	wr(g, 0x1fffc, 1);
+	ck_assert_uint_eq(rd(g, 0x1fffc), 0);
+	ck_assert_uint_eq(g->dev.count.unknown_writes, 1);
+	ck_assert_uint_eq(e1000_mmio_ops.read(&g->dev, 0x20000, 4), 0);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_one_doorbell_walks_at_most_the_budget)
+{
+	struct nic_guest *g = nic_guest_new();
+
+	nic_open(g, 1024, 8, RCTL_OPEN);
+	make_frame(g->ram + GPA_TX_BUF, peer_mac, 60);
+	for (unsigned int i = 0; i < 1000; i++)
+		tx_legacy(g, 0, 60);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, E1000_TX_BUDGET);
+	ck_assert_uint_eq(rd(g, E1000_TDH), E1000_TX_BUDGET);
+	while (rd(g, E1000_TDH) != 1000)
+		e1000_poll(&g->dev);
+	ck_assert_uint_eq(g->nr_tx, 1000);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_vlan_tags_are_inserted_and_stripped_with_ctrl_vme)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[104];
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	wr(g, E1000_CTRL, rd(g, E1000_CTRL) | 0x40000000);	/* VME */
+	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	tx_put(g, GPA_TX_BUF, 100 | (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS |
+					       E1000_TXD_CMD_VLE) << 24, 42u << 16);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->tx_len[0], 104);
+	ck_assert_uint_eq(vmm_get_be32(g->tx_frame[0] + 12), 0x8100002a);
+	ck_assert_mem_eq(g->tx_frame[0] + 16, g->ram + GPA_TX_BUF + 12, 88);
+	make_frame(f, nic_mac, 104);
+	vmm_put_be32(f + 12, 0x8100002a);
+	ck_assert(e1000_receive(&g->dev, f, 104));
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 0) + 8), 104);	/* 100 + FCS */
+	ck_assert(rx_desc(g, 0)[12] & 0x08);			/* VP */
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 0) + 14), 42);
+	ck_assert_mem_eq(rx_buf(g, 0) + 12, f + 16, 88);
+	nic_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_interrupts_follow_the_mask_and_intx_disable)
+{
+	struct nic_guest *g = nic_guest_new();
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	wr(g, IMC, 0xffffffff);
+	wr(g, E1000_ICS, E1000_ICR_RXT0);
+	ck_assert(!g->irq);
+	wr(g, E1000_IMS, E1000_ICR_RXT0);
+	ck_assert(g->irq);
+	e1000_pci_ops.write(&g->dev, 4, 2, 0x0400);	/* INTx disable */
+	ck_assert(!g->irq);
+	ck_assert(e1000_pci_ops.read(&g->dev, 6, 2) & 0x0008);	/* still pending */
+	e1000_pci_ops.write(&g->dev, 4, 2, 0x0006);
+	ck_assert(g->irq);
+	wr(g, IMC, E1000_ICR_RXT0);
+	ck_assert(!g->irq);
+	/* a software reset drops everything pending */
+	wr(g, E1000_IMS, E1000_ICR_RXT0);
+	wr(g, E1000_CTRL, E1000_CTRL_RST);
+	ck_assert(!g->irq);
+	ck_assert_uint_eq(rd(g, E1000_ICR), 0);
+	nic_guest_free(g);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("e1000");
+
+	tcase_add_test(tc, test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link);
+	tcase_add_test(tc, test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd);
+	tcase_add_test(tc, test_checksum_offload_over_a_gathered_packet);
+	tcase_add_test(tc, test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers);
+	tcase_add_test(tc, test_receive_places_a_frame_for_our_mac_and_filters_others);
+	tcase_add_test(tc, test_a_frame_larger_than_the_buffer_spans_descriptors);
+	tcase_add_test(tc, test_multicast_table_and_promiscuous_modes);
+	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
+	tcase_add_test(tc, test_hostile_rings_and_descriptors_end_in_drops_and_counters);
+	tcase_add_test(tc, test_one_doorbell_walks_at_most_the_budget);
+	tcase_add_test(tc, test_vlan_tags_are_inserted_and_stripped_with_ctrl_vme);
+	tcase_add_test(tc, test_interrupts_follow_the_mask_and_intx_disable);
+	return check_run("e1000", tc);
+}
