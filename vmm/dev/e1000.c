@@ -122,7 +122,7 @@ static void raise(struct e1000 *d, uint32_t causes)
 
 static uint32_t *plain_reg(struct e1000 *d, uint32_t offset)
 {
-	for (unsigned int i = 0; i < sizeof(plain_regs) / sizeof(plain_regs[0]); i++)
+	for (unsigned int i = 0; i < VMM_ARRAY_SIZE(plain_regs); i++)
 		if (plain_regs[i] == offset)
 			return &d->plain[i];
 	return NULL;

@@ -103,20 +103,28 @@ static inline void nic_forget_tx(struct nic_guest *g)
 	g->nr_tx = 0;
 }
 
-static inline struct nic_guest *nic_guest_new(void)
+/* A new controller in g: its RAM, interrupt line and backend. */
+static inline void nic_attach(struct nic_guest *g)
 {
-	struct nic_guest *g = calloc(1, sizeof(*g));
 	struct e1000_config cfg = { 0 };
 
-	if (!g || !(g->ram = calloc(1, NIC_RAM)))
-		abort();
 	cfg.dma = (struct guest_dma){ ng_read, ng_write, g };
 	cfg.set_irq = ng_irq;
 	cfg.irq_ctx = g;
 	cfg.tx = ng_tx;
 	cfg.tx_ctx = g;
 	memcpy(cfg.mac, nic_mac, 6);
+	g->irq = false;
 	e1000_init(&g->dev, &cfg);
+}
+
+static inline struct nic_guest *nic_guest_new(void)
+{
+	struct nic_guest *g = calloc(1, sizeof(*g));
+
+	if (!g || !(g->ram = calloc(1, NIC_RAM)))
+		abort();
+	nic_attach(g);
 	return g;
 }
 
