@@ -702,8 +702,10 @@ bool e1000_receive(struct e1000 *d, const uint8_t *frame, uint32_t len)
 		vmm_zero(f + len, ETH_ZLEN - len);
 		len = ETH_ZLEN;
 	}
-	vmm_put32(f + len, eth_crc(f, len));
-	len += ETH_FCS_LEN;
+	if (!(d->rctl & E1000_RCTL_SECRC)) {	/* the FCS, unless stripped */
+		vmm_put32(f + len, eth_crc(f, len));
+		len += ETH_FCS_LEN;
+	}
 	if (!n || d->rdh >= n || d->rdt >= n ||
 	    (d->rdt + n - d->rdh) % n < (len + bsize - 1) / bsize) {
 		rx_drop_no_buffer(d);

@@ -285,6 +285,12 @@ START_TEST(test_receive_places_a_frame_for_our_mac_and_filters_others)
 	make_frame(f, nic_mac, 30);
 	ck_assert(e1000_receive(&g->dev, f, 30));
 	ck_assert_uint_eq(vmm_get16(rx_desc(g, 3) + 8), 64);
+	/* RCTL.SECRC strips the FCS */
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_SECRC);
+	make_frame(f, nic_mac, 100);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 4) + 8), 100);
+	wr(g, E1000_RCTL, RCTL_OPEN);
 	/* oversize without LPE */
 	make_frame(f, nic_mac, 1514);
 	ck_assert(e1000_receive(&g->dev, f, 1514));
