@@ -691,7 +691,8 @@ bool e1000_receive(struct e1000 *d, const uint8_t *frame, uint32_t len)
 		return false;
 	}
 	vmm_copy(f, frame, len);
-	if ((d->ctrl & CTRL_VME) && vmm_get_be16(f + 2 * ETH_ALEN) == vet(d)) {
+	if ((d->ctrl & CTRL_VME) && len >= ETH_HLEN + VLAN_HLEN &&
+	    vmm_get_be16(f + 2 * ETH_ALEN) == vet(d)) {
 		tci = vmm_get_be16(f + 2 * ETH_ALEN + 2);
 		for (uint32_t i = 2 * ETH_ALEN; i + VLAN_HLEN < len; i++)
 			f[i] = f[i + VLAN_HLEN];

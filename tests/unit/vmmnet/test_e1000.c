@@ -492,6 +492,10 @@ START_TEST(test_vlan_tags_are_inserted_and_stripped_with_ctrl_vme)
 	ck_assert(rx_desc(g, 0)[12] & 0x08);			/* VP */
 	ck_assert_uint_eq(vmm_get16(rx_desc(g, 0) + 14), 42);
 	ck_assert_mem_eq(rx_buf(g, 0) + 12, f + 16, 88);
+	/* a tag type with no room for the tag is left alone */
+	ck_assert(e1000_receive(&g->dev, f, 15));
+	ck_assert(!(rx_desc(g, 1)[12] & 0x08));
+	ck_assert_uint_eq(vmm_get16(rx_desc(g, 1) + 8), 64);
 	nic_guest_free(g);
 }
 END_TEST
