@@ -59,17 +59,26 @@ uint32_t vmk_cpus_virtualized;
 
 void vmk_cpu_virtualized(uint32_t cpu, bool on)
 {
-	uint32_t m;
+	uint32_t bit = 1u << cpu;
 
+	/*
+	 * The mirror gets the same atomic bit operation, not a store of the
+	 * mask just computed: two CPUs storing their own results could land
+	 * in the wrong order and leave the loader a mask that is not the
+	 * vmkernel's (seen: 0x2 after both CPUs came up, so at unload cpu0's
+	 * vmkload skipped its give-back hypercall and the pool was freed
+	 * under it).
+	 */
 	if (on)
-		m = __atomic_or_fetch(&vmk_cpus_virtualized, 1u << cpu,
-				      __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&vmk_cpus_virtualized, bit, __ATOMIC_SEQ_CST);
 	else
-		m = __atomic_and_fetch(&vmk_cpus_virtualized, ~(1u << cpu),
-				       __ATOMIC_SEQ_CST);
-	if (vmk_shared)
-		__atomic_store_n(&vmk_shared->cpus_virtualized, m,
-				 __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&vmk_cpus_virtualized, ~bit, __ATOMIC_SEQ_CST);
+	if (!vmk_shared)
+		return;
+	if (on)
+		__atomic_or_fetch(&vmk_shared->cpus_virtualized, bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_and_fetch(&vmk_shared->cpus_virtualized, ~bit, __ATOMIC_SEQ_CST);
 }
 uint8_t cpu_stacks[VMK_MAX_CPUS][CPU_STACK_SIZE]
 	__attribute__((aligned(CPU_STACK_SIZE)));
