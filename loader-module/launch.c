@@ -133,14 +133,21 @@ int vmk_launch_all(struct vmk_machine *m, u32 entry)
 	return ret;
 }
 
-void vmk_give_back_all(struct vmk_machine *m)
+bool vmk_give_back_all(struct vmk_machine *m)
 {
+	u32 left;
+
 	if (READ_ONCE(m->shared->cpus_virtualized))
 		stop_machine(give_back_cpu, m, cpu_online_mask);
-	if (READ_ONCE(m->shared->cpus_virtualized))
-		pr_err("vmkload: cpus %#x still under the vmkernel\n",
-		       m->shared->cpus_virtualized);
+	left = READ_ONCE(m->shared->cpus_virtualized);
 	m->active = false;
+	if (!left)
+		return true;
+	/* Freeing its memory would wipe the code such a CPU runs. */
+	pr_err("vmkload: cpus %#x still under the vmkernel: its %u MiB stay reserved (leaked) until reboot\n",
+	       left, m->mem.nchunks * (VMK_CHUNK_SIZE >> 20));
+	m->stranded = true;
+	return false;
 }
 
 int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,

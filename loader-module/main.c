@@ -225,6 +225,8 @@ static int load(struct vmk_machine *m)
 	vfree(buf);
 	return 0;
 out_mem:
+	if (m->stranded)
+		goto out_buf;	/* its memory and records stay with the vmkernel */
 	vmk_memory_return(&m->mem);
 out_records:
 	free_records(m);
@@ -237,7 +239,8 @@ static void unload(struct vmk_machine *m)
 {
 	u64 t0 = ktime_get_ns();
 
-	vmk_give_back_all(m);
+	if (!vmk_give_back_all(m))
+		return;		/* its memory and records stay with the vmkernel */
 	m->unload_us = div_u64(ktime_get_ns() - t0, 1000);
 	vmk_memory_return(&m->mem);
 	free_records(m);
@@ -301,7 +304,8 @@ void vmk_recover(struct vmk_machine *m)
 		goto out;
 	pr_err("vmkload: vmkernel panicked on cpu %u: %.104s\n", s->panic_cpu,
 	       s->panic_msg);
-	vmk_give_back_all(m);
+	if (!vmk_give_back_all(m))
+		goto out;	/* its memory stays with the CPU still in it */
 	print_log_tail(s);
 	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; full report on COM2\n");
 	vmk_memory_return(&m->mem);

@@ -58,11 +58,16 @@ struct vmk_machine {
 	unsigned int ncpus;
 	vmk_status_t status[VMK_MAX_CPUS];
 	bool active;
+	bool stranded;			/* a CPU did not come back: keep its memory */
 	u32 load_us, unload_us;
 };
 
 int vmk_launch_all(struct vmk_machine *m, u32 entry);
-void vmk_give_back_all(struct vmk_machine *m);
+/*
+ * Every CPU back to Linux; false (and m->stranded) when one stays under
+ * the vmkernel: then its memory must never go back to Linux.
+ */
+bool vmk_give_back_all(struct vmk_machine *m);
 unsigned long vmk_tramp_page(void);
 extern const char vmk_tramp_exit[], vmk_tramp_end[];
 int vmk_launch(struct vmk_launch *l);	/* tramp.S */
