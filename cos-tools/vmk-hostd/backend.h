@@ -59,7 +59,7 @@ struct hostd_backend {
 	const char *name;
 	void *ctx;
 	int (*host_info)(void *ctx, struct hostd_host *host, char *err);
-	/* Up to HOSTD_VMS_MAX VMs, ordered by id. */
+	/* Up to HOSTD_VMS_MAX VMs, in the order VMK_HC_VM_LIST gives (slot order; ids carry a generation). */
 	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, char *err);
 	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, char *err);
 };
