@@ -59,5 +59,7 @@ void cos_give_back_panicked(struct cos_vcpu *v) __attribute__((noreturn));
 
 /* Hands this CPU back to the COS (native), EAX = st. */
 void cpu_give_back(struct cos_vcpu *v, vmk_status_t st) __attribute__((noreturn));
+/* The same, the COS's own EAX kept (it was not in a hypercall). */
+void cpu_resume_cos(struct cos_vcpu *v) __attribute__((noreturn));
 
 #endif /* VMKERNEL_COS_COS_H */

@@ -290,15 +290,16 @@ void cos_give_back_panicked(struct cos_vcpu *v)
 {
 	struct vmcb *c = v->svm.vmcb;
 
-	if (!v->in_exit)	/* preempted after a handled exit: resume as is */
-		cpu_give_back(v, (vmk_status_t)c->rax);
-	if (c->exit_code == SVM_EXIT_VMMCALL && cos_vmmcall_is_hypercall(c)) {
+	if (v->in_exit && c->exit_code == SVM_EXIT_VMMCALL &&
+	    cos_vmmcall_is_hypercall(c)) {
 		svm_skip_insn(&v->svm);
 		cpu_give_back(v, VMK_PANICKED);
 	}
-	/* Not advanced: the COS re-executes the instruction natively (a
-	 * user-mode VMMCALL then takes #UD from the CPU, SVME being clear). */
-	cpu_give_back(v, VMK_PANICKED);
+	/* Preempted after a handled exit, or inside one that was not a
+	 * hypercall: the COS resumes with all its registers, EAX too. An
+	 * exiting instruction is not advanced: the COS executes it again
+	 * natively (a user-mode VMMCALL then takes #UD, SVME being clear). */
+	cpu_resume_cos(v);
 }
 
 static void handle_exit(struct cos_vcpu *v)
@@ -425,7 +426,9 @@ static void cos_enter(struct world *w)
 
 const struct world_ops cos_world_ops = { .run = cos_run, .enter = cos_enter };
 
-void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
+static void __attribute__((noreturn)) give_back(struct cos_vcpu *v,
+						bool status,
+						vmk_status_t st)
 {
 	struct vmk_launch *l = v->launch;
 	struct vmcb *c = v->svm.vmcb;
@@ -478,7 +481,8 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 			l->frame[4] = l->ss;
 		}
 	}
-	l->eax = (uint32_t)st;
+	/* After the repair above: a lost VMCB's RAX is the vmkernel's. */
+	l->eax = status ? (uint32_t)st : (uint32_t)c->rax;
 	l->efer_lo &= ~(uint32_t)EFER_SVME;
 	/* The trampoline reloads FS/GS/TR/LDTR from the VMCB only if saved. */
 	l->vmcb_pa = vmcb_pa;
@@ -490,4 +494,14 @@ void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
 			"S"(vmk_boot_info.tramp_exit_va)
 		     : "memory");
 	__builtin_unreachable();
+}
+
+void cpu_give_back(struct cos_vcpu *v, vmk_status_t st)
+{
+	give_back(v, true, st);
+}
+
+void cpu_resume_cos(struct cos_vcpu *v)
+{
+	give_back(v, !v->launched, VMK_PANICKED);
 }
