@@ -119,7 +119,7 @@ static vmk_status_t hc_kill(struct hc_call *c)
 	struct vm *vm = vm_get(c->arg[0]);
 
 	if (!vm)
-		return VMK_BAD_PARAM;
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
 	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
 	spin_unlock(&vm->lock);
@@ -168,7 +168,7 @@ static vmk_status_t hc_destroy(struct hc_call *c)
 	vmk_status_t st;
 
 	if (!vm)
-		return VMK_BAD_PARAM;
+		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	st = vm_destroy(vm);
 	vm_put(vm);
 	return st;
