@@ -28,6 +28,21 @@ struct console {
 	const char *name;
 };
 
+/*
+ * A console ioctl failed. EINVAL names an id the vmkernel no longer has:
+ * the VM was killed and started again (a new VM, a new id) or destroyed
+ * since this command looked its name up.
+ */
+static void console_error(const struct console *c, const char *doing)
+{
+	if (errno == EINVAL)
+		fprintf(stderr, "vmkctl: vm console %s: %s: the VM was destroyed or started anew meanwhile (id %u is gone)\n",
+			c->name, doing, c->id);
+	else
+		fprintf(stderr, "vmkctl: vm console %s: %s: %s\n", c->name, doing,
+			strerror(errno));
+}
+
 /* Guest output since the last read; its length, or -1. */
 static long console_read(const struct console *c, char *buf, size_t size)
 {
@@ -35,8 +50,7 @@ static long console_read(const struct console *c, char *buf, size_t size)
 					 .data = (uintptr_t)buf };
 
 	if (ioctl(c->fd, VMK_IOC_VM_CONSOLE_READ, &r) < 0) {
-		fprintf(stderr, "vmkctl: vm console %s: reading COM1: %s\n", c->name,
-			strerror(errno));
+		console_error(c, "reading COM1");
 		return -1;
 	}
 	return r.len;
@@ -51,8 +65,7 @@ static int console_write(const struct console *c, const char *buf, size_t n,
 						 .data = (uintptr_t)buf };
 
 		if (ioctl(c->fd, VMK_IOC_VM_CONSOLE_WRITE, &w) < 0) {
-			fprintf(stderr, "vmkctl: vm console %s: typing into COM1: %s\n",
-				c->name, strerror(errno));
+			console_error(c, "typing into COM1");
 			return -1;
 		}
 		buf += w.len;

@@ -61,6 +61,7 @@ for c in 0 1; do
 done
 expect "the loop on CPU 0 got through 5 rounds" test "$(cat /tmp/churn0.rounds)" -ge 5
 expect "the loop on CPU 1 got through 5 rounds" test "$(cat /tmp/churn1.rounds)" -ge 5
+expect_fail "every refusal says why, none is a bare errno" grep -h "^vmkctl.*Invalid argument" /tmp/churn0.log /tmp/churn1.log
 expect "both loops started VMs" sh -c 'grep -q "^started" /tmp/churn0.log && grep -q "^started" /tmp/churn1.log'
 expect "the vmkernel runs on" vmkernel_alive
 expect_fail "the vmkernel log has no panic" vmk_log_has "VMKERNEL PANIC"
