@@ -131,7 +131,7 @@ static void vmcb_init(struct vm_vcpu *v)
 	memset(c, 0, sizeof(*c));
 	memset(&v->nmi, 0, sizeof(v->nmi));
 	c->intercept_cr = INTERCEPT_CR4_WRITE;
-	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_INVD |
+	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_RDPMC |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
@@ -883,6 +883,16 @@ static void handle_exit(struct vm_vcpu *v)
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		if (cache_flush_policy(true, c->exit_code) == CACHE_FLUSH_WBINVD)
 			wbinvd();
+		svm_skip_insn(&v->svm);
+		return;
+	case SVM_EXIT_RDPMC:
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		if (vm_rdpmc_policy(v->svm.ecx, c->cpl, c->cr4) == RDPMC_GP) {
+			svm_inject_exception(c, X86_GP, true, 0);
+			return;
+		}
+		c->rax = 0;
+		v->svm.edx = 0;
 		svm_skip_insn(&v->svm);
 		return;
 	case SVM_EXIT_VMMCALL:	/* the COS kernel's hypercall, never a VM's */

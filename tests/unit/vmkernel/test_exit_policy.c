@@ -371,6 +371,7 @@ static const struct completed_insn vm_completes[] = {
 	{ SVM_EXIT_XSETBV, 3, { 0x0f, 0x01, 0xd1 } },
 	{ SVM_EXIT_INVD, 2, { 0x0f, 0x08 } },
 	{ SVM_EXIT_WBINVD, 2, { 0x0f, 0x09 } },
+	{ SVM_EXIT_RDPMC, 2, { 0x0f, 0x33 } },
 };
 
 static void check_completion(const struct completed_insn *t, unsigned int n)
@@ -428,6 +429,21 @@ START_TEST(test_invd_never_drops_dirty_lines)
 	ck_assert_int_eq(cache_flush_policy(false, SVM_EXIT_INVD), CACHE_FLUSH_WBINVD);
 	ck_assert_int_eq(cache_flush_policy(true, SVM_EXIT_INVD), CACHE_FLUSH_NONE);
 	ck_assert_int_eq(cache_flush_policy(true, SVM_EXIT_WBINVD), CACHE_FLUSH_NONE);
+}
+END_TEST
+
+START_TEST(test_rdpmc_never_reads_the_physical_counters)
+{
+	uint32_t i;
+
+	for (i = 0; i < 4; i++)		/* the legacy counters a VM has */
+		ck_assert_int_eq(vm_rdpmc_policy(i, 0, 0), RDPMC_ZERO);
+	ck_assert_int_eq(vm_rdpmc_policy(4, 0, 0), RDPMC_GP);	/* PerfCtrExtCore hidden */
+	ck_assert_int_eq(vm_rdpmc_policy(64, 0, 0), RDPMC_GP);
+	ck_assert_int_eq(vm_rdpmc_policy(0x40000000, 0, 0), RDPMC_GP);
+	ck_assert_int_eq(vm_rdpmc_policy(0, 3, 0), RDPMC_GP);	/* user, CR4.PCE clear */
+	ck_assert_int_eq(vm_rdpmc_policy(0, 3, 1u << 8), RDPMC_ZERO);
+	ck_assert_int_eq(vm_rdpmc_policy(5, 3, 1u << 8), RDPMC_GP);
 }
 END_TEST
 
@@ -626,6 +642,7 @@ int main(void)
 	tcase_add_test(tc, test_vm_completes_intercepts_with_next_rip_or_their_length);
 	tcase_add_test(tc, test_exits_without_a_fixed_length_are_not_skipped);
 	tcase_add_test(tc, test_invd_never_drops_dirty_lines);
+	tcase_add_test(tc, test_rdpmc_never_reads_the_physical_counters);
 	tcase_add_test(tc, test_svm_instructions_are_undefined_for_guests);
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);

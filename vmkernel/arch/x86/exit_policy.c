@@ -372,6 +372,7 @@ uint32_t svm_insn_len(uint32_t exit_code)
 	case SVM_EXIT_MSR:
 	case SVM_EXIT_INVD:
 	case SVM_EXIT_WBINVD:
+	case SVM_EXIT_RDPMC:
 		return 2;
 	case SVM_EXIT_VMMCALL:
 	case SVM_EXIT_XSETBV:
@@ -386,6 +387,16 @@ enum cache_flush cache_flush_policy(bool vm, uint32_t exit_code)
 	if (!vm && exit_code == SVM_EXIT_INVD)
 		return CACHE_FLUSH_WBINVD;
 	return CACHE_FLUSH_NONE;
+}
+
+#define X86_CR4_PCE		(1u << 8)
+#define VM_PERF_COUNTERS	4	/* the legacy K7 counters */
+
+enum rdpmc_result vm_rdpmc_policy(uint32_t ecx, uint8_t cpl, uint64_t cr4)
+{
+	if (cpl && !(cr4 & X86_CR4_PCE))
+		return RDPMC_GP;
+	return ecx < VM_PERF_COUNTERS ? RDPMC_ZERO : RDPMC_GP;
 }
 
 bool svm_insn_exit(uint32_t exit_code)

@@ -141,6 +141,18 @@ enum cache_flush { CACHE_FLUSH_NONE, CACHE_FLUSH_WBINVD };
 enum cache_flush cache_flush_policy(bool vm, uint32_t exit_code);
 
 /*
+ * An intercepted RDPMC of a VM. The physical counters count for whoever
+ * programmed them (the COS's perf, on real hardware) and for every world
+ * that runs: a guest that read them would see other worlds' activity.
+ * A VM has the four legacy counters only (PerfCtrExtCore is hidden in
+ * CPUID, and their MSRs read 0, vm_msr_reads_zero), so RDPMC of counter
+ * 0-3 reads 0 and any other index raises #GP(0), as does RDPMC at CPL > 0
+ * with CR4.PCE clear (APM vol. 3 RDPMC). Then the instruction completes.
+ */
+enum rdpmc_result { RDPMC_ZERO, RDPMC_GP };
+enum rdpmc_result vm_rdpmc_policy(uint32_t ecx, uint8_t cpl, uint64_t cr4);
+
+/*
  * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: no guest runs a
  * hypervisor, so these raise #UD, as on a CPU whose EFER.SVME is clear
  * (§15.4). (VMMCALL is the COS kernel's hypercall; see below.)

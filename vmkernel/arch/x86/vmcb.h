@@ -11,6 +11,7 @@
 #define INTERCEPT_INTR		(1u << 0)
 #define INTERCEPT_NMI		(1u << 1)
 #define INTERCEPT_VINTR		(1u << 4)
+#define INTERCEPT_RDPMC		(1u << 15)
 #define INTERCEPT_CPUID		(1u << 18)
 #define INTERCEPT_IRET		(1u << 20)
 #define INTERCEPT_INVD		(1u << 22)
@@ -38,6 +39,7 @@
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_VINTR		0x064
+#define SVM_EXIT_RDPMC		0x06f
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVD		0x076
