@@ -94,12 +94,36 @@ static int launch_cpu(void *data)
 	return 0;
 }
 
+/*
+ * Is this CPU under the vmkernel? Asked of the CPU itself: its CPUID exits
+ * to the vmkernel, which answers with its signature, and nothing the COS
+ * writes can change that answer. The shared page's mask is COS memory,
+ * and was once wrong after a race: trusting it, the loader skipped a
+ * give-back and freed the pool under a CPU that still ran the vmkernel.
+ */
+static bool this_cpu_under_vmkernel(void)
+{
+	u32 eax, sig[3];
+
+	cpuid(VMK_CPUID_LEAF_BASE, &eax, &sig[0], &sig[1], &sig[2]);
+	return !memcmp(sig, VMK_CPUID_SIGNATURE, sizeof(sig));
+}
+
 static int give_back_cpu(void *data)
 {
 	struct vmk_machine *m = data;
-	vmk_status_t st;
+	int idx = m->cpu_index[smp_processor_id()];
+	u32 eax = VMK_HC_GIVE_BACK, ebx = 0, ecx = 0, edx = 0, esi = 0;
 
-	vmk_hypercall(m, VMK_HC_GIVE_BACK, 0, 0, 0, 0, &st, NULL);
+	if (idx < 0 || !this_cpu_under_vmkernel())
+		return 0;
+	atomic_or(BIT(idx), &m->held_before);
+	/* Not vmk_hypercall(): it trusts the mask this must not. */
+	asm volatile("vmmcall"
+		     : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx), "+S"(esi)
+		     :: "memory");
+	if (this_cpu_under_vmkernel())
+		atomic_or(BIT(idx), &m->held_after);
 	return 0;
 }
 
@@ -135,11 +159,17 @@ int vmk_launch_all(struct vmk_machine *m, u32 entry)
 
 bool vmk_give_back_all(struct vmk_machine *m)
 {
-	u32 left;
+	u32 said = READ_ONCE(m->shared->cpus_virtualized), held, left;
 
-	if (READ_ONCE(m->shared->cpus_virtualized))
-		stop_machine(give_back_cpu, m, cpu_online_mask);
-	left = READ_ONCE(m->shared->cpus_virtualized);
+	/* Every CPU, whatever the page says: each one asks itself. */
+	atomic_set(&m->held_before, 0);
+	atomic_set(&m->held_after, 0);
+	stop_machine(give_back_cpu, m, cpu_online_mask);
+	held = (u32)atomic_read(&m->held_before);
+	left = (u32)atomic_read(&m->held_after);
+	if (held & ~said)	/* the other way is a panic's give-back racing this */
+		pr_warn("vmkload: the shared page said cpus %#x were under the vmkernel, the CPUs said %#x: believed the CPUs\n",
+			said, held);
 	m->active = false;
 	if (!left)
 		return true;

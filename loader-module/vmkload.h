@@ -59,6 +59,8 @@ struct vmk_machine {
 	vmk_status_t status[VMK_MAX_CPUS];
 	bool active;
 	bool stranded;			/* a CPU did not come back: keep its memory */
+	atomic_t held_before;		/* give-back: CPUs under the vmkernel, */
+	atomic_t held_after;		/* and those still there after it */
 	u32 load_us, unload_us;
 };
 
