@@ -17,6 +17,7 @@
 #include <linux/math64.h>
 #include <linux/ioport.h>
 #include <linux/sizes.h>
+#include <linux/pci.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -89,6 +90,37 @@ static int check_memory_map(void)
 	pr_err("vmkload: Linux has RAM above 4 GiB (%pR), which the vmkernel's nested page table cannot map for the COS; boot with mem=4G or less\n",
 	       &r);
 	return -EINVAL;
+}
+
+/*
+ * The same span for devices: a memory BAR (or ROM) the firmware or Linux
+ * put above 4 GiB could not be reached by the COS's driver for it (the
+ * access would get #GP, cos_npt.c). Checked once, at load; a BAR the COS
+ * moves there later is its own harm.
+ */
+static int check_pci_bars(void)
+{
+	struct pci_dev *pdev = NULL;
+	int i;
+
+	for_each_pci_dev(pdev) {
+		for (i = 0; i <= PCI_ROM_RESOURCE; i++) {
+			const struct resource *r = &pdev->resource[i];
+			char what[8] = "its ROM";
+
+			if (!(r->flags & IORESOURCE_MEM) ||
+			    (r->flags & IORESOURCE_UNSET) || !resource_size(r) ||
+			    r->end < SZ_4G)
+				continue;
+			if (i != PCI_ROM_RESOURCE)
+				snprintf(what, sizeof(what), "BAR %d", i);
+			pr_err("vmkload: PCI device %s has %s at %pR, above 4 GiB, where the vmkernel's nested page table cannot map it for the COS; have the firmware place it below 4 GiB (turn off above-4G decoding) or remove the device\n",
+			       pci_name(pdev), what, r);
+			pci_dev_put(pdev);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static void free_records(struct vmk_machine *m)
@@ -334,6 +366,8 @@ static int __init vmkload_init(void)
 	ret = check_cpu();
 	if (!ret)
 		ret = check_memory_map();
+	if (!ret)
+		ret = check_pci_bars();
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmk:online",
