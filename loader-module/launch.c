@@ -94,6 +94,20 @@ static int launch_cpu(void *data)
 	return 0;
 }
 
+/* VMMCALL, APM vol. 3: the ABI is in include/vmk/hypercall.h. */
+static void vmmcall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
+		    vmk_status_t *st, u32 *result)
+{
+	u32 eax = nr, ebx = a0, ecx = a1, edx = a2, esi = a3;
+
+	asm volatile("vmmcall"
+		     : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx), "+S"(esi)
+		     :: "memory");
+	*st = eax;
+	if (result)
+		*result = ebx;
+}
+
 /*
  * Is this CPU under the vmkernel? Asked of the CPU itself: its CPUID exits
  * to the vmkernel, which answers with its signature, and nothing the COS
@@ -113,15 +127,13 @@ static int give_back_cpu(void *data)
 {
 	struct vmk_machine *m = data;
 	int idx = m->cpu_index[smp_processor_id()];
-	u32 eax = VMK_HC_GIVE_BACK, ebx = 0, ecx = 0, edx = 0, esi = 0;
+	vmk_status_t st;
 
 	if (idx < 0 || !this_cpu_under_vmkernel())
 		return 0;
 	atomic_or(BIT(idx), &m->held_before);
 	/* Not vmk_hypercall(): it trusts the mask this must not. */
-	asm volatile("vmmcall"
-		     : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx), "+S"(esi)
-		     :: "memory");
+	vmmcall(VMK_HC_GIVE_BACK, 0, 0, 0, 0, &st, NULL);
 	if (this_cpu_under_vmkernel())
 		atomic_or(BIT(idx), &m->held_after);
 	return 0;
@@ -183,7 +195,6 @@ bool vmk_give_back_all(struct vmk_machine *m)
 int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,
 		  u32 a3, vmk_status_t *st, u32 *result)
 {
-	u32 eax = nr, ebx = a0, ecx = a1, edx = a2, esi = a3;
 	int cpu = get_cpu(), idx = m->cpu_index[cpu];
 
 	if (!m->active || idx < 0 ||
@@ -191,14 +202,8 @@ int vmk_hypercall(struct vmk_machine *m, u32 nr, u32 a0, u32 a1, u32 a2,
 		put_cpu();
 		return -ENODEV;
 	}
-	/* VMMCALL, APM vol. 3: ABI in include/vmk/hypercall.h. */
-	asm volatile("vmmcall"
-		     : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx), "+S"(esi)
-		     :: "memory");
+	vmmcall(nr, a0, a1, a2, a3, st, result);
 	put_cpu();
-	*st = eax;
-	if (result)
-		*result = ebx;
 	return 0;
 }
 
