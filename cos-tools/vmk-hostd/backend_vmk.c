@@ -1,38 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The real backend: the vmkernel's VMs through /dev/vmkernel, with the
- * ioctls vmkctl uses (include/vmk/ioctl.h). The device is opened for each
+ * The real backend: the vmkernel's VMs through /dev/vmkernel, with
+ * vmkctl's own client code (cos-tools/vmkdev/). The device is opened for each
  * call and closed again, since an open /dev/vmkernel keeps vmkload in use
  * and the operator must stay able to unload it while vmk-hostd runs.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
-#include <vmk/ioctl.h>
+#include "cos-tools/vmkdev/vmkdev.h"
 #include "backend.h"
 
 static int vmk_open(char *err)
 {
-	uint32_t version;
-	int fd = open(VMK_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(err, HOSTD_ERR_LEN, "%s: %s (is vmkload loaded?)",
-			 VMK_DEVICE, strerror(errno));
-		return -1;
-	}
-	if (ioctl(fd, VMK_IOC_VERSION, &version) < 0 || version != VMK_ABI_VERSION) {
-		snprintf(err, HOSTD_ERR_LEN, "vmkload speaks ABI %u, vmk-hostd %u",
-			 version, VMK_ABI_VERSION);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return vmkdev_open("vmk-hostd", err, HOSTD_ERR_LEN);
 }
 
 /* "model name" and "cpu MHz" of the first CPU in /proc/cpuinfo. */
@@ -95,10 +81,8 @@ static void vm_of_info(const struct vmk_vm_info *in, struct hostd_vm *vm)
 
 static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
 {
-	struct vmk_vm_list list = { .start = 0 };
-	struct vmk_vm_info info;
-	uint32_t i;
-	size_t n = 0;
+	struct vmk_vm_info *all;
+	uint32_t i, n;
 	int fd;
 
 	(void)ctx;
@@ -106,25 +90,15 @@ static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err
 	fd = vmk_open(err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;	/* not loaded: no VMs */
-	do {
-		list.max = VMK_VM_LIST_MAX;
-		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
-			snprintf(err, HOSTD_ERR_LEN, "listing the vmkernel's VMs: %s",
-				 strerror(errno));
-			close(fd);
-			return -1;
-		}
-		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX && n < HOSTD_VMS_MAX; i++) {
-			memset(&info, 0, sizeof(info));
-			info.id = list.id[i];
-			if (ioctl(fd, VMK_IOC_VM_INFO, &info) < 0)
-				continue;	/* destroyed in between */
-			vm_of_info(&info, &vms[n++]);
-		}
-		list.start = list.next;
-	} while (list.next && n < HOSTD_VMS_MAX);
+	if (vmkdev_vm_list(fd, &all, &n, err, HOSTD_ERR_LEN)) {
+		close(fd);
+		return -1;
+	}
 	close(fd);
-	*count = n;
+	for (i = 0; i < n && i < HOSTD_VMS_MAX; i++)
+		vm_of_info(&all[i], &vms[i]);
+	*count = i;
+	free(all);
 	return 0;
 }
 
@@ -135,17 +109,13 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 		[HOSTD_OP_POWER_OFF] = VMK_VM_OP_KILL,
 		[HOSTD_OP_RESET] = VMK_VM_OP_RESET,
 	};
-	struct vmk_ioc_vm_op o = { .id = id, .op = ops[op] };
-	int fd, ret = 0;
+	int fd, ret;
 
 	(void)ctx;
 	fd = vmk_open(err);
 	if (fd < 0)
 		return -1;
-	if (ioctl(fd, VMK_IOC_VM_OP, &o) < 0) {
-		snprintf(err, HOSTD_ERR_LEN, "%s", o.msg[0] ? o.msg : strerror(errno));
-		ret = -1;
-	}
+	ret = vmkdev_vm_op(fd, id, ops[op], err, HOSTD_ERR_LEN);
 	close(fd);
 	return ret;
 }

@@ -6,5 +6,6 @@ ifeq ($(TARGET),host)
 TOOLS += vmk-hostd
 endif
 vmk-hostd_SRCS := $(addprefix cos-tools/vmk-hostd/,main.c http.c cert.c soap.c session.c \
-	inventory.c propcol.c task.c backend_fake.c backend_vmk.c)
+	inventory.c propcol.c task.c backend_fake.c backend_vmk.c) \
+	cos-tools/vmkdev/vmkdev.c
 vmk-hostd_LIBS := hostd

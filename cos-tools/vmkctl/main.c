@@ -14,21 +14,11 @@
 
 int vmkctl_open(void)
 {
-	uint32_t version;
-	int fd = open(VMK_DEVICE, O_RDWR);
+	char err[ERR_LEN];
+	int fd = vmkdev_open("vmkctl", err, sizeof(err));
 
-	if (fd < 0) {
-		fprintf(stderr, "vmkctl: %s: %s (is vmkload loaded?)\n",
-			VMK_DEVICE, strerror(errno));
-		return -1;
-	}
-	if (ioctl(fd, VMK_IOC_VERSION, &version) < 0 ||
-	    version != VMK_ABI_VERSION) {
-		fprintf(stderr, "vmkctl: module speaks ABI %u, vmkctl %u\n",
-			version, VMK_ABI_VERSION);
-		close(fd);
-		return -1;
-	}
+	if (fd < 0)
+		fprintf(stderr, "vmkctl: %s\n", err);
 	return fd;
 }
 

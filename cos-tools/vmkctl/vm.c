@@ -18,7 +18,6 @@
 #include "inventory.h"
 #include "vmkctl.h"
 
-#define ERR_LEN		512
 #define STOP_WAIT_S	60
 #define STOP_EXIT_TIMEOUT 3	/* vm stop: asked, still running at the timeout */
 
@@ -51,45 +50,13 @@ void vm_sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-/*
- * The vmkernel's VMs, any number: page through the list, then the info of
- * each, into a malloc'd array (free it). -1 with a message.
- */
 int vm_list_all(int fd, struct vmk_vm_info **infos, uint32_t *count)
 {
-	struct vmk_vm_list list = { .start = 0 };
-	struct vmk_vm_info *all = NULL, *more;
-	uint32_t i, n = 0, room = 0;
+	char err[ERR_LEN];
 
-	do {
-		list.max = VMK_VM_LIST_MAX;
-		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
-			fprintf(stderr, "vmkctl: listing the vmkernel's VMs: %s\n", strerror(errno));
-			goto fail;
-		}
-		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX; i++) {
-			if (n == room) {
-				room = room ? 2 * room : VMK_VM_LIST_MAX;
-				more = realloc(all, room * sizeof(*all));
-				if (!more) {
-					fprintf(stderr, "vmkctl: listing the vmkernel's VMs: out of memory\n");
-					goto fail;
-				}
-				all = more;
-			}
-			memset(&all[n], 0, sizeof(all[n]));
-			all[n].id = list.id[i];
-			if (ioctl(fd, VMK_IOC_VM_INFO, &all[n]) < 0)
-				continue;	/* destroyed in between */
-			n++;
-		}
-		list.start = list.next;
-	} while (list.next);
-	*infos = all;
-	*count = n;
-	return 0;
-fail:
-	free(all);
+	if (!vmkdev_vm_list(fd, infos, count, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "vmkctl: %s\n", err);
 	return -1;
 }
 
@@ -114,12 +81,11 @@ static int vm_by_name(int fd, const char *name, struct vmk_vm_info *info)
 
 static int vm_op(int fd, uint32_t id, uint32_t op, const char *what, const char *name)
 {
-	struct vmk_ioc_vm_op o = { .id = id, .op = op };
+	char err[ERR_LEN];
 
-	if (ioctl(fd, VMK_IOC_VM_OP, &o) == 0)
+	if (!vmkdev_vm_op(fd, id, op, err, sizeof(err)))
 		return 0;
-	fprintf(stderr, "vmkctl: vm %s %s: %s\n", what, name,
-		o.msg[0] ? o.msg : strerror(errno));
+	fprintf(stderr, "vmkctl: vm %s %s: %s\n", what, name, err);
 	return -1;
 }
 

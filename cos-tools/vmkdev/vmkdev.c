@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* /dev/vmkernel for COS tools: see vmkdev.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "vmkdev.h"
+
+int vmkdev_open(const char *tool, char *err, size_t len)
+{
+	uint32_t version = 0;
+	int fd = open(VMK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, len, "%s: %s (is vmkload loaded?)", VMK_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, VMK_IOC_VERSION, &version) < 0 || version != VMK_ABI_VERSION) {
+		snprintf(err, len, "module speaks ABI %u, %s %u", version, tool, VMK_ABI_VERSION);
+		close(fd);
+		errno = EPROTO;
+		return -1;
+	}
+	return fd;
+}
+
+int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *err, size_t len)
+{
+	struct vmk_vm_list list = { .start = 0 };
+	struct vmk_vm_info *all = NULL, *more;
+	uint32_t i, n = 0, room = 0;
+
+	do {
+		list.max = VMK_VM_LIST_MAX;
+		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
+			snprintf(err, len, "listing the vmkernel's VMs: %s", strerror(errno));
+			goto fail;
+		}
+		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX; i++) {
+			if (n == room) {
+				room = room ? 2 * room : VMK_VM_LIST_MAX;
+				more = realloc(all, room * sizeof(*all));
+				if (!more) {
+					snprintf(err, len, "listing the vmkernel's VMs: out of memory");
+					goto fail;
+				}
+				all = more;
+			}
+			memset(&all[n], 0, sizeof(all[n]));
+			all[n].id = list.id[i];
+			if (ioctl(fd, VMK_IOC_VM_INFO, &all[n]) < 0)
+				continue;	/* destroyed in between */
+			n++;
+		}
+		list.start = list.next;
+	} while (list.next);
+	*infos = all;
+	*count = n;
+	return 0;
+fail:
+	free(all);
+	return -1;
+}
+
+int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len)
+{
+	struct vmk_ioc_vm_op o = { .id = id, .op = op };
+
+	if (ioctl(fd, VMK_IOC_VM_OP, &o) == 0)
+		return 0;
+	snprintf(err, len, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(errno));
+	return -1;
+}
