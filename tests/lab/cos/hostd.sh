@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers of the lab scenarios that run vmk-hostd in the COS (sourced
+# after /lib/vmk/lab.sh): start it with a test account, and speak SOAP to
+# it with busybox wget (its own TLS) from inside the COS. docs/rpc.md.
+
+HOSTD_DIR=/tmp/hostd
+HOSTD_USER=root
+HOSTD_PASSWORD=vmk-lab-secret
+
+# hostd_start PORT: vmk-hostd on PORT (all addresses) against the
+# vmkernel, Login checked against a private shadow file; waits until it
+# serves (making the host certificate is slow under TCG).
+hostd_start() {
+	mkdir -p $HOSTD_DIR
+	echo "$HOSTD_USER:$(mkpasswd -m sha512 "$HOSTD_PASSWORD"):20000:0:99999:7:::" > $HOSTD_DIR/shadow
+	vmk-hostd --port "$1" --passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt \
+		--key $HOSTD_DIR/rui.key > $HOSTD_DIR/log 2>&1 &
+	HOSTD_PID=$!
+	HOSTD_URL=https://127.0.0.1:$1/sdk
+	_end=$(($(date +%s) + 120))
+	while [ "$(date +%s)" -le $_end ]; do
+		grep -q "vmk-hostd: serving" $HOSTD_DIR/log && { cat $HOSTD_DIR/log; return 0; }
+		kill -0 $HOSTD_PID 2>/dev/null || break
+		sleep 1
+	done
+	cat $HOSTD_DIR/log
+	return 1
+}
+
+hostd_stop() { kill $HOSTD_PID 2>/dev/null; wait $HOSTD_PID 2>/dev/null; cat $HOSTD_DIR/log; }
+
+# soap BODY: POST one SOAP request (BODY inside soapenv:Body) with the
+# session's cookie; the answer in $HOSTD_DIR/answer, also printed. Fails
+# on a fault (HTTP 500) or no answer.
+soap() {
+	printf '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>%s</soapenv:Body></soapenv:Envelope>' \
+		"$1" > $HOSTD_DIR/request
+	wget -S -q -O $HOSTD_DIR/answer --no-check-certificate \
+		--header 'Content-Type: text/xml; charset=utf-8' --header 'SOAPAction: urn:vim25/6.7' \
+		${HOSTD_COOKIE:+--header "Cookie: $HOSTD_COOKIE"} \
+		--post-file $HOSTD_DIR/request "$HOSTD_URL" 2> $HOSTD_DIR/headers
+	_rc=$?
+	cat $HOSTD_DIR/answer 2>/dev/null; echo
+	[ $_rc = 0 ] || cat $HOSTD_DIR/headers
+	return $_rc
+}
+
+# soap_login: Login as the test account; keeps the session cookie.
+soap_login() {
+	HOSTD_COOKIE=
+	soap "<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">ha-sessionmgr</_this><userName>$HOSTD_USER</userName><password>$HOSTD_PASSWORD</password></Login>" || return 1
+	HOSTD_COOKIE=$(sed -n 's/^ *Set-Cookie: \(vmware_soap_session="[^"]*"\).*/\1/p' $HOSTD_DIR/headers)
+	[ -n "$HOSTD_COOKIE" ]
+}
+
+# soap_props TYPE MOREF PATH...: RetrieveProperties of PATHs of one object.
+soap_props() {
+	_t=$1 _o=$2
+	shift 2
+	_p=
+	for _x in "$@"; do _p="$_p<pathSet>$_x</pathSet>"; done
+	soap "<RetrieveProperties xmlns=\"urn:vim25\"><_this type=\"PropertyCollector\">ha-property-collector</_this><specSet><propSet><type>$_t</type>$_p</propSet><objectSet><obj type=\"$_t\">$_o</obj></objectSet></specSet></RetrieveProperties>"
+}
+
+# hostd_vm_ids: the VirtualMachine morefs in ha-folder-vm, one a line.
+hostd_vm_ids() {
+	soap_props Folder ha-folder-vm childEntity > /dev/null || return 1
+	sed 's/<ManagedObjectReference/\n&/g' $HOSTD_DIR/answer |
+		sed -n 's/^<ManagedObjectReference[^>]* type="VirtualMachine">\([0-9]*\)<.*/\1/p'
+}
+
+# hostd_vm_prop ID PATH: one property's value of VM ID (simple types).
+hostd_vm_prop() {
+	soap_props VirtualMachine "$1" "$2" > /dev/null || return 1
+	sed -n 's/.*<val[^>]*>\([^<]*\)<\/val>.*/\1/p' $HOSTD_DIR/answer
+}

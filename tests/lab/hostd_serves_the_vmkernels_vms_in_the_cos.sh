@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vmk-hostd (the dynamically linked i386 build, its libraries in /lib)
+# runs in the COS against the real vmkernel: a VM started with vmkctl is
+# in its inventory as running under its name; a Login with a wrong
+# password and a call without a session are refused; PowerOffVM_Task
+# through SOAP (busybox wget over HTTPS, inside the COS) powers it off,
+# and vmkctl shows it off at once. The host-side pyVmomi check is
+# tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
+# the lab's port forward).
+# timeout: 420
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+. /lib/vmk/lab/hostd.sh
+
+expect "insmod vmkload takes over" vmk_load mem_mb=64
+vm_make_guest_vmx /tmp/spin.vmx spin cpu_spin
+vm_up spin /tmp/spin.vmx
+id=$(vm_field spin id)
+# Those that keep state (the daemon's pid, the session cookie) run here,
+# not in expect's subshell.
+hostd_start 443 || fail "vmk-hostd starts and serves"
+echo "ok: vmk-hostd starts and serves"
+expect "the host certificate was made" test -s $HOSTD_DIR/rui.crt
+expect "vimServiceVersions.xml is served before login" \
+	wget -q -O $HOSTD_DIR/versions.xml --no-check-certificate https://127.0.0.1:443/sdk/vimServiceVersions.xml
+expect_fail "a call without a session is refused" hostd_vm_ids
+expect "... with a SOAP fault (HTTP 500)" grep -q "HTTP/1.1 500" $HOSTD_DIR/headers
+wrong_login() { HOSTD_PASSWORD=wrong-password; soap_login; }
+expect_fail "a wrong password is refused" wrong_login
+soap_login || fail "Login with the account's password"
+echo "ok: Login with the account's password"
+in_inventory() { hostd_vm_ids | grep -qx "$1"; }
+expect "the VM started with vmkctl is in the inventory (id $id)" in_inventory "$id"
+expect "... under its name" test "$(hostd_vm_prop $id name)" = spin
+expect "... powered on" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOn
+expect "PowerOffVM_Task" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOffVM_Task>"
+expect "vmkctl shows the VM off" test "$(vm_field spin state)" = off
+expect "vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOff
+expect "vmk-hostd is still running" kill -0 $HOSTD_PID
+hostd_stop
+expect "unregister" vmkctl vm unregister spin
+expect "vmkctl unload gives the machine back" vmkctl unload
