@@ -7,16 +7,12 @@
 # and vmkctl shows it off at once. The host-side pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
-# timeout: 420
+# timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
-. /lib/vmk/lab/vmk.sh
-. /lib/vmk/lab/vmctl.sh
 . /lib/vmk/lab/hostd.sh
 
-expect "insmod vmkload takes over" vmk_load mem_mb=64
-vm_make_guest_vmx /tmp/spin.vmx spin cpu_spin
-vm_up spin /tmp/spin.vmx
+hostd_spin_vm_up
 id=$(vm_field spin id)
 # Those that keep state (the daemon's pid, the session cookie) run here,
 # not in expect's subshell.
@@ -38,7 +34,4 @@ expect "... powered on" test "$(hostd_vm_prop $id runtime.powerState)" = powered
 expect "PowerOffVM_Task" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOffVM_Task>"
 expect "vmkctl shows the VM off" test "$(vm_field spin state)" = off
 expect "vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOff
-expect "vmk-hostd is still running" kill -0 $HOSTD_PID
-hostd_stop
-expect "unregister" vmkctl vm unregister spin
-expect "vmkctl unload gives the machine back" vmkctl unload
+hostd_spin_vm_down

@@ -2,6 +2,8 @@
 # Helpers of the lab scenarios that run vmk-hostd in the COS (sourced
 # after /lib/vmk/lab.sh): start it with a test account, and speak SOAP to
 # it with busybox wget (its own TLS) from inside the COS. docs/rpc.md.
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
 
 HOSTD_DIR=/tmp/hostd
 HOSTD_USER=root
@@ -73,4 +75,21 @@ hostd_vm_ids() {
 hostd_vm_prop() {
 	soap_props VirtualMachine "$1" "$2" > /dev/null || return 1
 	sed -n 's/.*<val[^>]*>\([^<]*\)<\/val>.*/\1/p' $HOSTD_DIR/answer
+}
+
+# hostd_spin_vm_up: vmkload loaded and the cpu_spin test guest running as
+# VM "spin", started with vmkctl: the VM the daemon is checked with.
+hostd_spin_vm_up() {
+	expect "insmod vmkload takes over" vmk_load mem_mb=64
+	vm_make_guest_vmx /tmp/spin.vmx spin cpu_spin
+	vm_up spin /tmp/spin.vmx
+}
+
+# hostd_spin_vm_down: vmk-hostd stopped (it must still run), the VM
+# unregistered, vmkload unloaded.
+hostd_spin_vm_down() {
+	expect "vmk-hostd is still running" kill -0 $HOSTD_PID
+	hostd_stop
+	expect "unregister" vmkctl vm unregister spin
+	expect "vmkctl unload gives the machine back" vmkctl unload
 }
