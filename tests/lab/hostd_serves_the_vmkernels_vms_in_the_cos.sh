@@ -4,7 +4,7 @@
 # in its inventory as running under its name; a Login with a wrong
 # password and a call without a session are refused; PowerOffVM_Task
 # through SOAP (busybox wget over HTTPS, inside the COS) powers it off,
-# and vmkctl shows it off at once. The host-side pyVmomi check is
+# and vmkctl shows it off at once; PowerOnVM_Task runs it again. The host-side pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
 # timeout: 300
@@ -34,4 +34,9 @@ expect "... powered on" test "$(hostd_vm_prop $id runtime.powerState)" = powered
 expect "PowerOffVM_Task" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOffVM_Task>"
 expect "vmkctl shows the VM off" test "$(vm_field spin state)" = off
 expect "vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOff
+expect "PowerOnVM_Task" soap "<PowerOnVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOnVM_Task>"
+expect "vmkctl shows the VM running again" test "$(vm_field spin state)" = running
+expect "... and it runs its guest" cpu_spin_progress spin 60
+expect "PowerOffVM_Task again" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOffVM_Task>"
+expect "vmkctl shows it off again" test "$(vm_field spin state)" = off
 hostd_spin_vm_down
