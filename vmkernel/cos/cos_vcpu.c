@@ -104,8 +104,7 @@ static void vmcb_setup(struct cos_vcpu *v)
 	c->cr2 = l->cr2;
 	c->cr3 = l->cr3;
 	c->cr4 = l->cr4;
-	c->dr6 = 0xffff0ff0;	/* architectural reset values, §13.1 */
-	c->dr7 = 0x400;
+	c->dr6 = 0xffff0ff0;	/* architectural reset value, §13.1 */
 	c->rflags = l->eflags | X86_EFLAGS_FIXED;
 	c->rip = l->eip;
 	c->rsp = l->esp;
@@ -117,6 +116,7 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 {
 	struct svm_vcpu *sv = &v->svm;
 	vmk_status_t st;
+	uint32_t dr7;
 
 	st = svm_cpu_enable(v->cpu);
 	if (st == VMK_OK)
@@ -129,6 +129,8 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	/* The COS's x87/SSE/AVX registers and XCR0, live until now. */
 	xstate_cpu_init();
 	xstate_capture(&sv->xstate, v->cpu);
+	/* Its DR0-3, and its DR7 for its VMCB (off in the vmkernel). */
+	dr7 = debugreg_capture(&sv->dregs, v->cpu);
 	v->svm_on = true;
 	/* From here the vmkernel runs with GIF=0 except in its interrupt
 	 * windows (intr.c); #VMEXIT clears GIF again each time. */
@@ -139,6 +141,7 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	desc_load_host_segments(v->cpu);
 	asm volatile("vmsave %0" :: "a"(svm_cpus[v->cpu].host_area_pa) : "memory");
 	vmcb_setup(v);
+	sv->vmcb->dr7 = dr7;
 	vmk_cpu_virtualized(v->cpu, true);
 	return VMK_OK;
 }
@@ -316,6 +319,12 @@ static void handle_exit(struct cos_vcpu *v)
 		v->exits_total++;
 		return;
 	}
+	if (dr_access_exit(c->exit_code)) {
+		svm_handle_dr_access(&v->svm);
+		v->exits[VMK_EXIT_OTHER]++;
+		v->exits_total++;
+		return;
+	}
 
 	switch (c->exit_code) {
 	case SVM_EXIT_INTR:
@@ -439,6 +448,7 @@ static void __attribute__((noreturn)) give_back(struct cos_vcpu *v,
 		cos_intr_give_back(v->cpu);
 		/* Its registers, if a VM's were loaded last. */
 		xstate_hand_back(&v->svm.xstate, v->cpu);
+		debugreg_hand_back(&v->svm.dregs, v->cpu);
 	}
 	if (v->launched && svm_holds_host_state(c)) {
 		/* Never resume the COS on the vmkernel's own state: take the

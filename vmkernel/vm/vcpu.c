@@ -130,6 +130,7 @@ static void vmcb_init(struct vm_vcpu *v)
 
 	memset(c, 0, sizeof(*c));
 	memset(&v->nmi, 0, sizeof(v->nmi));
+	debugreg_reset(&v->svm.dregs);	/* RESET and INIT: 0 */
 	c->intercept_cr = INTERCEPT_CR4_WRITE;
 	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_RDPMC |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
@@ -821,6 +822,11 @@ static void handle_exit(struct vm_vcpu *v)
 	if (svm_insn_exit(c->exit_code)) {
 		count_exit(vm, VMK_VM_EXIT_OTHER);
 		svm_inject_exception(c, X86_UD, false, 0);
+		return;
+	}
+	if (dr_access_exit(c->exit_code)) {
+		count_exit(vm, VMK_VM_EXIT_OTHER);
+		svm_handle_dr_access(&v->svm);
 		return;
 	}
 	switch (c->exit_code) {

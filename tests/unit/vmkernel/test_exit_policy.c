@@ -508,6 +508,40 @@ START_TEST(test_xsetbv_only_what_the_host_allows)
 }
 END_TEST
 
+START_TEST(test_debug_register_intercepts_catch_dr0_to_dr3_only)
+{
+	uint32_t n;
+
+	for (n = 0; n < 16; n++) {
+		/* intercept_dr bit n: MOV from DRn, bit 16 + n: MOV to DRn,
+		 * exit codes 20h + n and 30h + n (APM vol. 2 §15.8, §15.9) */
+		bool caught = n < 4;
+
+		ck_assert_int_eq(!!(DR_INTERCEPTS & (1u << n)), caught);
+		ck_assert_int_eq(!!(DR_INTERCEPTS & (1u << (16 + n))), caught);
+		ck_assert_int_eq(dr_access_exit(SVM_EXIT_READ_DR0 + n), caught);
+		ck_assert_int_eq(dr_access_exit(SVM_EXIT_WRITE_DR0 + n), caught);
+	}
+	ck_assert(!dr_access_exit(SVM_EXIT_WRITE_CR4));
+	ck_assert(!dr_access_exit(SVM_EXIT_EXCP_DB));
+}
+END_TEST
+
+START_TEST(test_debug_registers_are_written_only_where_worlds_differ)
+{
+	const uint32_t zero[4] = { 0 };
+	const uint32_t cos[4] = { 0xc0100000, 0, 0, 0xc0200000 };
+	uint32_t guest[4] = { 0xc0100000, 0, 0, 0xc0200000 };
+
+	ck_assert_uint_eq(dr_writes_needed(zero, zero), 0);	/* the usual case */
+	ck_assert_uint_eq(dr_writes_needed(cos, guest), 0);
+	guest[1] = 0x1000;
+	ck_assert_uint_eq(dr_writes_needed(cos, guest), 1u << 1);
+	ck_assert_uint_eq(dr_writes_needed(zero, cos), (1u << 0) | (1u << 3));
+	ck_assert_uint_eq(dr_writes_needed(cos, zero), (1u << 0) | (1u << 3));
+}
+END_TEST
+
 START_TEST(test_reinjection_only_of_interrupted_deliveries)
 {
 	const uint32_t irq = 0x31 | EVENT_TYPE_INTR | EVENT_VALID;
@@ -647,6 +681,8 @@ int main(void)
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);
 	tcase_add_test(tc, test_xsetbv_only_what_the_host_allows);
+	tcase_add_test(tc, test_debug_register_intercepts_catch_dr0_to_dr3_only);
+	tcase_add_test(tc, test_debug_registers_are_written_only_where_worlds_differ);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);

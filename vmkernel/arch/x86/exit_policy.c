@@ -447,6 +447,22 @@ bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next)
 	return has_ibpb && last != next;
 }
 
+bool dr_access_exit(uint32_t exit_code)
+{
+	return (exit_code >= SVM_EXIT_READ_DR0 && exit_code <= SVM_EXIT_READ_DR0 + 3) ||
+	       (exit_code >= SVM_EXIT_WRITE_DR0 && exit_code <= SVM_EXIT_WRITE_DR0 + 3);
+}
+
+uint32_t dr_writes_needed(const uint32_t live[4], const uint32_t next[4])
+{
+	uint32_t n, mask = 0;
+
+	for (n = 0; n < 4; n++)
+		if (live[n] != next[n])
+			mask |= 1u << n;
+	return mask;
+}
+
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err)
 {

@@ -201,6 +201,29 @@ bool cpu_has_ibpb(const struct cpuid_regs *leaf88);
  */
 bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next);
 
+/*
+ * Debug registers per world (docs/architecture.md "Debug registers per
+ * world"). VMRUN and #VMEXIT switch DR6 and DR7 through the VMCB, not
+ * DR0-DR3 (APM vol. 2 §15.5.1, §15.6), so the vmkernel switches those,
+ * lazily as KVM's svm.c does: a world runs with its MOV to/from DR0-3
+ * intercepted (DR_INTERCEPTS) while its values are only in memory. Its
+ * first access exits; the intercepts go off and the instruction runs
+ * again, natively, on the world's values, which the registers already
+ * hold. From then the world's DR0-3 are read back after each #VMEXIT
+ * and the intercepts go on again. So a world that never touches them
+ * costs no DR access at all, and one that does one exit per VMRUN.
+ */
+#define DR_INTERCEPTS		0x000f000fu	/* read DR0-3 | write DR0-3 */
+/* Is this exit a MOV to or from DR0-3 that DR_INTERCEPTS caught? */
+bool dr_access_exit(uint32_t exit_code);
+/*
+ * Which of DR0-3 (bit n: DRn) to write before entering a world whose
+ * values are next, when the registers hold live: only those that differ.
+ * A MOV to DR is serializing; when every world leaves them 0, as the
+ * lab's do, nothing is written at all.
+ */
+uint32_t dr_writes_needed(const uint32_t live[4], const uint32_t next[4]);
+
 /* Queue exception vector (with error code err when has_err) for VMRUN. */
 void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err);

@@ -139,11 +139,13 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 		wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
 	svm_cpus[cpu].last_domain = v->domain;
 	xstate_enter(&v->xstate, cpu);
+	debugreg_enter(&v->dregs, c, cpu);
 	if (open)
 		svm_vcpu_run(v);
 	else
 		svm_vcpu_run_masked(v);
 	xstate_exit(&v->xstate);
+	debugreg_exit(&v->dregs, cpu);
 	r->exit_code = c->exit_code;
 	r->rip_out = (uint32_t)c->rip;
 	/* A refused VMRUN (exit -1) writes the host's state by definition
@@ -162,6 +164,13 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 void svm_exit_begin(struct svm_vcpu *v)
 {
 	svm_reinject_interrupted(v->vmcb, v->inj_event, v->inj_rip);
+}
+
+void svm_handle_dr_access(struct svm_vcpu *v)
+{
+	/* RIP stays: the instruction runs again without the intercept, on
+	 * the world's own values, which the registers hold. */
+	debugreg_expose(&v->dregs);
 }
 
 void svm_handle_xsetbv(struct svm_vcpu *v)

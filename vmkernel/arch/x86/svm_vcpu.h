@@ -13,6 +13,7 @@
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/arch/x86/exit_policy.h"
 #include "vmkernel/arch/x86/xstate.h"
+#include "vmkernel/arch/x86/debugreg.h"
 
 /*
  * A VMCB-owning vCPU, embedded by struct cos_vcpu and struct vm_vcpu
@@ -27,6 +28,7 @@ struct svm_vcpu {
 	uint32_t inj_event;		/* EVENTINJ of the last VMRUN, 0: none */
 	uint64_t inj_rip;		/* the guest's RIP at that VMRUN */
 	struct xstate xstate;		/* x87/SSE/AVX registers and XCR0 */
+	struct debugreg dregs;		/* DR0-3 (DR6, DR7: in the VMCB) */
 	uint32_t domain;		/* trust domain: SVM_DOMAIN_COS or a VM's */
 };
 
@@ -97,6 +99,8 @@ uint64_t svm_edx_eax(const struct svm_vcpu *v);
 void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val);
 /* A CPUID exit answered as policy p says, the instruction completed. */
 void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p);
+/* A MOV to or from DR0-3 (dr_access_exit): runs again, natively. */
+void svm_handle_dr_access(struct svm_vcpu *v);
 /* A VM's XSETBV: XCR0 := EDX:EAX if the host allows it, else #UD/#GP. */
 void svm_handle_xsetbv(struct svm_vcpu *v);
 

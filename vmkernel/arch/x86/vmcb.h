@@ -35,6 +35,8 @@
 
 /* Exit codes, APM vol. 2 appendix C. */
 #define SVM_EXIT_WRITE_CR4	0x014		/* MOV to CR4 intercepted */
+#define SVM_EXIT_READ_DR0	0x020		/* + n: MOV from DRn, §15.8 */
+#define SVM_EXIT_WRITE_DR0	0x030		/* + n: MOV to DRn */
 #define SVM_EXIT_EXCP_DB	0x041		/* exception 1 intercepted */
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
