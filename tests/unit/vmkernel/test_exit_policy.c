@@ -508,6 +508,158 @@ START_TEST(test_xsetbv_only_what_the_host_allows)
 }
 END_TEST
 
+/* CPU shapes for leaf 0Dh: the architectural sizes; offsets packed in
+ * bit order (a CPU may leave gaps, e.g. where it has no MPX). */
+static const struct xsave_layout x87_sse = { .supported = 0x3 };
+static struct xsave_layout with_avx(void)
+{
+	struct xsave_layout l = { .supported = 0x7 };
+
+	l.size[2] = 256;
+	l.offset[2] = 576;
+	return l;
+}
+static struct xsave_layout with_avx512_pkru(void)
+{
+	struct xsave_layout l = with_avx();
+
+	l.supported = 0x2e7;
+	l.size[5] = 64;		l.offset[5] = 832;	/* opmask */
+	l.size[6] = 512;	l.offset[6] = 896;	/* ZMM_Hi256 */
+	l.size[7] = 1024;	l.offset[7] = 1408;	/* Hi16_ZMM */
+	l.size[9] = 8;		l.offset[9] = 2432;	/* PKRU */
+	return l;
+}
+
+/* The CPU's answer to 0Dh.sub under an XCR0 of "running" (the vmkernel's). */
+static struct cpuid_regs xstate_cpu(const struct xsave_layout *l, uint32_t sub,
+				    uint64_t running)
+{
+	struct cpuid_regs r = { 0, 0, 0, 0 };
+
+	if (sub == 0) {
+		r.eax = (uint32_t)l->supported;
+		r.ebx = xsave_size(l, running, false);
+		r.ecx = xsave_size(l, l->supported, false);
+	} else if (sub == 1) {
+		r.eax = 0xf;		/* XSAVEOPT, XSAVEC, XGETBV1, XSAVES */
+		r.ebx = xsave_size(l, running, true);
+		r.ecx = 0x1800;		/* CET_U, CET_S in IA32_XSS */
+	} else if (l->supported & (1ull << sub)) {
+		r.eax = l->size[sub];
+		r.ebx = l->offset[sub];
+	}
+	return r;
+}
+
+START_TEST(test_xsave_sizes_follow_the_components)
+{
+	const struct xsave_layout avx = with_avx(), big = with_avx512_pkru();
+
+	ck_assert_uint_eq(xsave_size(&x87_sse, 0x3, false), 576);
+	ck_assert_uint_eq(xsave_size(&avx, 0x3, false), 576);
+	ck_assert_uint_eq(xsave_size(&avx, 0x7, false), 832);
+	ck_assert_uint_eq(xsave_size(&big, 0x2e7, false), 2440);
+	ck_assert_uint_eq(xsave_size(&big, 0x207, false), 2440);	/* PKRU sits last */
+	ck_assert_uint_eq(xsave_size(&big, 0x207, true), 840);	/* compacted */
+	ck_assert_uint_eq(xsave_size(&avx, 0x4, false), 832);
+}
+END_TEST
+
+START_TEST(test_vm_cpuid_0d_sizes_its_own_xcr0)
+{
+	const struct xsave_layout avx = with_avx();
+	struct cpuid_policy p = vm_policy;
+	struct cpuid_regs r;
+
+	/* x87+SSE only: one size, whatever the guest's XCR0. */
+	p.xcr0 = 0x1;
+	p.xcr0_allowed = 0x3;
+	r = xstate_cpu(&x87_sse, 0, 0x3);
+	cpuid_xstate_apply(&p, &x87_sse, 0, &r);
+	ck_assert_uint_eq(r.eax, 0x3);
+	ck_assert_uint_eq(r.ebx, 576);
+	ck_assert_uint_eq(r.ecx, 576);
+	/* +AVX, the vmkernel running with the COS's x87|SSE|AVX: a guest
+	 * with XCR0 x87|SSE needs 576 bytes, not the host's 832. */
+	p.xcr0 = 0x3;
+	p.xcr0_allowed = 0x7;
+	r = xstate_cpu(&avx, 0, 0x7);
+	cpuid_xstate_apply(&p, &avx, 0, &r);
+	ck_assert_uint_eq(r.eax, 0x7);
+	ck_assert_uint_eq(r.edx, 0);
+	ck_assert_uint_eq(r.ebx, 576);
+	ck_assert_uint_eq(r.ecx, 832);
+	p.xcr0 = 0x7;
+	r = xstate_cpu(&avx, 0, 0x7);
+	cpuid_xstate_apply(&p, &avx, 0, &r);
+	ck_assert_uint_eq(r.ebx, 832);
+}
+END_TEST
+
+START_TEST(test_vm_cpuid_0d_shows_only_what_its_xsetbv_allows)
+{
+	const struct xsave_layout big = with_avx512_pkru();
+	struct cpuid_policy p = vm_policy;
+	struct cpuid_regs r;
+	uint32_t sub;
+
+	/* The COS left AVX-512 and PKRU off: a VM may set x87|SSE|AVX. */
+	p.xcr0 = 0x7;
+	p.xcr0_allowed = 0x7;
+	r = xstate_cpu(&big, 0, 0x7);
+	cpuid_xstate_apply(&p, &big, 0, &r);
+	ck_assert_uint_eq(r.eax, 0x7);
+	ck_assert_uint_eq(r.ecx, 832);
+	ck_assert_uint_eq(r.ebx, 832);
+	r = xstate_cpu(&big, 2, 0x7);
+	cpuid_xstate_apply(&p, &big, 2, &r);
+	ck_assert_uint_eq(r.eax, 256);
+	ck_assert_uint_eq(r.ebx, 576);
+	for (sub = 3; sub < 64; sub++) {
+		r = xstate_cpu(&big, sub, 0x7);
+		cpuid_xstate_apply(&p, &big, sub, &r);
+		ck_assert_uint_eq(r.eax | r.ebx | r.ecx | r.edx, 0);
+	}
+	/* No XSAVES (IA32_XSS is not switched per world). */
+	r = xstate_cpu(&big, 1, 0x7);
+	cpuid_xstate_apply(&p, &big, 1, &r);
+	ck_assert_uint_eq(r.eax, 0x7);
+	ck_assert_uint_eq(r.ebx, 832);
+	ck_assert_uint_eq(r.ecx | r.edx, 0);
+	/* Everything allowed: the CPU's ECX, subleaf 9 as the CPU says. */
+	p.xcr0_allowed = 0x2e7;
+	r = xstate_cpu(&big, 0, 0x7);
+	cpuid_xstate_apply(&p, &big, 0, &r);
+	ck_assert_uint_eq(r.eax, 0x2e7);
+	ck_assert_uint_eq(r.ecx, 2440);
+	r = xstate_cpu(&big, 9, 0x7);
+	cpuid_xstate_apply(&p, &big, 9, &r);
+	ck_assert_uint_eq(r.eax, 8);
+	ck_assert_uint_eq(r.ebx, 2432);
+}
+END_TEST
+
+START_TEST(test_cos_cpuid_0d_is_the_cpus_sized_by_its_xcr0)
+{
+	const struct xsave_layout big = with_avx512_pkru();
+	struct cpuid_policy p = cos_policy;
+	struct cpuid_regs r, cpu;
+
+	/* The COS enabled PKRU since the load; the vmkernel runs with 0x7. */
+	p.xcr0 = 0x207;
+	cpu = r = xstate_cpu(&big, 0, 0x7);
+	cpuid_xstate_apply(&p, &big, 0, &r);
+	ck_assert_uint_eq(r.ebx, 2440);
+	ck_assert_uint_eq(r.eax, cpu.eax);
+	ck_assert_uint_eq(r.ecx, cpu.ecx);
+	cpu = r = xstate_cpu(&big, 1, 0x7);
+	cpuid_xstate_apply(&p, &big, 1, &r);
+	ck_assert_uint_eq(r.eax, cpu.eax);	/* XSAVES: Linux's own business */
+	ck_assert_uint_eq(r.ecx, cpu.ecx);
+}
+END_TEST
+
 START_TEST(test_debug_register_intercepts_catch_dr0_to_dr3_only)
 {
 	uint32_t n;
@@ -681,6 +833,10 @@ int main(void)
 	tcase_add_test(tc, test_exception_injection);
 	tcase_add_test(tc, test_vmmcall_is_a_hypercall_only_from_the_cos_kernel);
 	tcase_add_test(tc, test_xsetbv_only_what_the_host_allows);
+	tcase_add_test(tc, test_xsave_sizes_follow_the_components);
+	tcase_add_test(tc, test_vm_cpuid_0d_sizes_its_own_xcr0);
+	tcase_add_test(tc, test_vm_cpuid_0d_shows_only_what_its_xsetbv_allows);
+	tcase_add_test(tc, test_cos_cpuid_0d_is_the_cpus_sized_by_its_xcr0);
 	tcase_add_test(tc, test_debug_register_intercepts_catch_dr0_to_dr3_only);
 	tcase_add_test(tc, test_debug_registers_are_written_only_where_worlds_differ);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);

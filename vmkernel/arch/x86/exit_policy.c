@@ -100,6 +100,59 @@ void cpuid_policy_apply(const struct cpuid_policy *p, uint32_t leaf,
 	}
 }
 
+#define XSAVE_LEGACY_AND_HEADER	576	/* SDM vol. 1 §13.4 */
+#define CPUID_D1_EAX_SHOWN	0x7u	/* XSAVEOPT, XSAVEC, XGETBV with ECX=1 */
+
+uint32_t xsave_size(const struct xsave_layout *l, uint64_t xcr0, bool compacted)
+{
+	uint32_t i, size = XSAVE_LEGACY_AND_HEADER;
+
+	for (i = 2; i < XSAVE_COMPONENTS; i++) {
+		if (!(xcr0 & l->supported & (1ull << i)))
+			continue;
+		if (!compacted) {
+			if (l->offset[i] + l->size[i] > size)
+				size = l->offset[i] + l->size[i];
+			continue;
+		}
+		if (l->aligned & (1ull << i))
+			size = (size + 63) & ~63u;
+		size += l->size[i];
+	}
+	return size;
+}
+
+void cpuid_xstate_apply(const struct cpuid_policy *p,
+			const struct xsave_layout *l, uint32_t sub,
+			struct cpuid_regs *r)
+{
+	uint64_t shown = l->supported & p->xcr0_allowed;
+
+	if (!p->vm) {
+		/* The COS sets XCR0 itself and sees the CPU, sized by its own. */
+		if (sub == 0)
+			r->ebx = xsave_size(l, p->xcr0, false);
+		return;
+	}
+	switch (sub) {
+	case 0:
+		r->eax = (uint32_t)shown;
+		r->edx = (uint32_t)(shown >> 32);
+		r->ebx = xsave_size(l, p->xcr0 & shown, false);
+		r->ecx = xsave_size(l, shown, false);
+		break;
+	case 1:
+		r->eax &= CPUID_D1_EAX_SHOWN;
+		r->ebx = r->eax & (1u << 1) ? xsave_size(l, p->xcr0 & shown, true) : 0;
+		r->ecx = r->edx = 0;	/* no IA32_XSS bits */
+		break;
+	default:
+		if (sub >= XSAVE_COMPONENTS || !(shown & (1ull << sub)))
+			r->eax = r->ebx = r->ecx = r->edx = 0;
+		break;
+	}
+}
+
 bool efer_msr(struct vmcb *c, bool write, uint64_t *val)
 {
 	if (!write) {

@@ -30,7 +30,38 @@ struct cpuid_policy {
 	bool vm;
 	uint32_t vcpus;		/* a VM's vCPUs */
 	uint32_t apic_id;	/* this vCPU's APIC ID */
+	/* For leaf 0Dh (cpuid_xstate_apply): the world's XCR0 now, and for
+	 * a VM the bits its XSETBV may set (xsetbv_check's allowed). */
+	uint64_t xcr0, xcr0_allowed;
 };
+
+/*
+ * The CPU's XSAVE layout (CPUID 0Dh, SDM vol. 1 §13.2): the XCR0 bits
+ * it supports (subleaf 0 EDX:EAX) and, for each user component i >= 2
+ * among them, subleaf i's size (EAX), offset in the standard format
+ * (EBX) and whether it is 64-byte aligned in the compacted one (ECX[1]).
+ */
+#define XSAVE_COMPONENTS	64
+struct xsave_layout {
+	uint64_t supported;
+	uint64_t aligned;
+	uint32_t size[XSAVE_COMPONENTS], offset[XSAVE_COMPONENTS];
+};
+/* Bytes of an XSAVE area for the components of xcr0, in the standard
+ * or the compacted format (legacy region and header: 576 at least). */
+uint32_t xsave_size(const struct xsave_layout *l, uint64_t xcr0, bool compacted);
+/*
+ * Leaf 0Dh subleaf sub as the world sees it, r being the CPU's answer
+ * (which sizes by the XCR0 the vmkernel runs with, not the world's).
+ * Subleaf 0: EBX is the size for the world's own XCR0. For a VM also:
+ * EDX:EAX only the bits xcr0_allowed has (what its XSETBV may set), ECX
+ * their size; subleaf 1 without XSAVES/XRSTORS and XFD (IA32_XSS and
+ * XFD are not switched per world; their MSRs #GP) and EBX the compacted
+ * size of its XCR0; subleaves 2 and up only for allowed components.
+ */
+void cpuid_xstate_apply(const struct cpuid_policy *p,
+			const struct xsave_layout *l, uint32_t sub,
+			struct cpuid_regs *r);
 
 /*
  * Leaf answered without asking the CPU (all zero): a VM's hidden leaves.

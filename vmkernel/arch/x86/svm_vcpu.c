@@ -218,17 +218,24 @@ void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val)
 	v->edx = (uint32_t)(val >> 32);
 }
 
+#define CPUID_XSTATE_LEAF	0xd	/* SDM vol. 1 §13.2 */
+
 void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p)
 {
 	struct vmcb *c = v->vmcb;
 	uint32_t leaf = (uint32_t)c->rax;
+	struct cpuid_policy q = *p;
 	struct cpuid_regs r;
 
+	q.xcr0 = v->xstate.xcr0;
+	q.xcr0_allowed = xstate_guest_mask();
 	memset(&r, 0, sizeof(r));
 	if (!cpuid_vmk_leaf(leaf, &r)) {
-		if (!cpuid_policy_hides_leaf(p, leaf))
+		if (!cpuid_policy_hides_leaf(&q, leaf))
 			cpuid_count(leaf, v->ecx, &r);
-		cpuid_policy_apply(p, leaf, c->cr4, &r);
+		cpuid_policy_apply(&q, leaf, c->cr4, &r);
+		if (leaf == CPUID_XSTATE_LEAF)
+			cpuid_xstate_apply(&q, xstate_layout(), v->ecx, &r);
 	}
 	c->rax = r.eax;
 	v->ebx = r.ebx;

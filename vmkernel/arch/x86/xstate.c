@@ -12,6 +12,7 @@
 
 #define CPUID_1_ECX_XSAVE	(1u << 26)	/* SDM vol. 2A CPUID */
 #define CPUID_XSTATE_LEAF	0xd		/* SDM vol. 1 §13.2 */
+#define CPUID_D_ECX_ALIGNED	(1u << 1)	/* subleaf i >= 2: 64-byte aligned */
 #define CR0_TS			(1u << 3)
 #define CR4_OSXSAVE		(1u << 18)
 #define XCR0_X87		1ull		/* XCR0 after RESET */
@@ -25,6 +26,7 @@
 static bool use_xsave;
 static uint64_t host_xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
+static struct xsave_layout layout = { .supported = XCR0_X87 };
 /* The state this CPU's registers hold. */
 static struct xstate *live[VMK_MAX_CPUS];
 
@@ -61,7 +63,7 @@ static void restore(const struct xstate *x)
 void xstate_global_init(void)
 {
 	struct cpuid_regs r;
-	uint32_t cr4;
+	uint32_t cr4, i;
 
 	cpuid_count(1, 0, &r);
 	asm volatile("mov %%cr4, %0" : "=r"(cr4));
@@ -74,6 +76,16 @@ void xstate_global_init(void)
 	host_xcr0 = xgetbv0();
 	cpuid_count(CPUID_XSTATE_LEAF, 0, &r);
 	area_size = r.ecx;
+	layout.supported = ((uint64_t)r.edx << 32) | r.eax;
+	for (i = 2; i < XSAVE_COMPONENTS; i++) {
+		if (!(layout.supported & (1ull << i)))
+			continue;
+		cpuid_count(CPUID_XSTATE_LEAF, i, &r);
+		layout.size[i] = r.eax;
+		layout.offset[i] = r.ebx;
+		if (r.ecx & CPUID_D_ECX_ALIGNED)
+			layout.aligned |= 1ull << i;
+	}
 	log_info("extended state per world: XSAVE, XCR0 %llx, %u bytes",
 		 (unsigned long long)host_xcr0, area_size);
 }
@@ -158,4 +170,9 @@ void xstate_hand_back(struct xstate *x, uint32_t cpu)
 uint64_t xstate_guest_mask(void)
 {
 	return host_xcr0;
+}
+
+const struct xsave_layout *xstate_layout(void)
+{
+	return &layout;
 }

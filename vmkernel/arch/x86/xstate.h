@@ -12,6 +12,7 @@
 #define VMKERNEL_ARCH_X86_XSTATE_H
 
 #include "vmkernel/core/vmkernel.h"
+#include "vmkernel/arch/x86/exit_policy.h"
 
 /* One world's state; embedded in struct svm_vcpu. */
 struct xstate {
@@ -42,5 +43,7 @@ void xstate_hand_back(struct xstate *x, uint32_t cpu);
 
 /* The XCR0 bits a VM may set: the host's. */
 uint64_t xstate_guest_mask(void);
+/* The CPU's XSAVE components (CPUID 0Dh), for cpuid_xstate_apply(). */
+const struct xsave_layout *xstate_layout(void);
 
 #endif /* VMKERNEL_ARCH_X86_XSTATE_H */
