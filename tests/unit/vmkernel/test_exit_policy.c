@@ -715,6 +715,13 @@ START_TEST(test_reinjection_only_of_interrupted_deliveries)
 	ck_assert(svm_reinject_interrupted(&c, irq, 0x100));
 	ck_assert_uint_eq(c.event_inj, irq);
 
+	/* Delivered, the handler returned to the MOV DR this VMRUN was to
+	 * run again, and the MOV exited: RIP is back, but no re-injection. */
+	c.exit_code = SVM_EXIT_READ_DR0 + 2;
+	ck_assert(!svm_reinject_interrupted(&c, irq, 0x100));
+	ck_assert_uint_eq(c.event_inj, 0);
+	c.exit_code = 0;
+
 	/* An event the guest raised itself whose delivery exited. */
 	c.exit_int_info = 14 | EVENT_TYPE_EXCEPTION | EVENT_VALID | EVENT_ERROR_VALID;
 	c.exit_int_info_err = 2;

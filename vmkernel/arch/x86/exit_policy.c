@@ -530,6 +530,11 @@ bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
 	c->event_inj = 0;
 	if (!(c->exit_int_info & EVENT_VALID))
 		return false;
+	/* An intercepted MOV DR was reached: any event went in before it.
+	 * RIP proves nothing here: the handler may have returned to the
+	 * very instruction that the last exit left unexecuted. */
+	if (dr_access_exit(c->exit_code))
+		return false;
 	/* A delivered event moved RIP to its handler; an interrupted
 	 * delivery leaves RIP where it was. */
 	if (c->exit_int_info == injected && c->rip != rip_at_vmrun)

@@ -265,7 +265,10 @@ void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
  * carried (0: none), rip_at_vmrun the guest RIP then: QEMU (TCG) copies
  * EVENTINJ into EXITINTINFO at every #VMEXIT, delivered or not, and a
  * delivered event moved RIP to its handler, so it must not go in twice
- * (an extra EOI, a lost level interrupt). Returns whether it re-injects.
+ * (an extra EOI, a lost level interrupt). Nor after a MOV DR intercept
+ * (DR_INTERCEPTS): the instruction was reached, so the event was
+ * delivered, though RIP may be back where the VMRUN started (the lazy
+ * switch runs it again). Returns whether it re-injects.
  */
 bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
 			      uint64_t rip_at_vmrun);
