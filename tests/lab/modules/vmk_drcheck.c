@@ -33,6 +33,25 @@ static unsigned long pattern(u32 batch, int n)
 	return COS_BASE + ((batch & 0xfff) << 8) + n * 0x10;
 }
 
+/*
+ * Linux's get_debugreg() is an asm without volatile: GCC may hoist it out
+ * of the loop or above the writes (it read DR0 and DR1 once, before the
+ * first set_debugreg(), so half of all checks failed). Each read here is
+ * a real MOV from DRn, after the writes.
+ */
+static unsigned long dr_get(int n)
+{
+	unsigned long v = 0;
+
+	switch (n) {
+	case 0: asm volatile("mov %%db0, %0" : "=r"(v)); break;
+	case 1: asm volatile("mov %%db1, %0" : "=r"(v)); break;
+	case 2: asm volatile("mov %%db2, %0" : "=r"(v)); break;
+	case 3: asm volatile("mov %%db3, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
 static long drcheck_run(void *arg)
 {
 	struct drcheck *r = arg;
@@ -46,7 +65,7 @@ static long drcheck_run(void *arg)
 			set_debugreg(pattern(batch, n), n);
 		for (i = 0; i < DRCHECK_BATCH; i++) {
 			for (n = 0; n < 4; n++) {
-				get_debugreg(v, n);
+				v = dr_get(n);
 				r->bad += v != pattern(batch, n);
 			}
 		}
