@@ -132,6 +132,7 @@ static void vmcb_init(struct vm_vcpu *v)
 	memset(&v->nmi, 0, sizeof(v->nmi));
 	debugreg_reset(&v->svm.dregs);	/* RESET and INIT: 0 */
 	c->intercept_cr = INTERCEPT_CR4_WRITE;
+	c->intercept_dr = VM_DR_INTERCEPTS;	/* emulated: handle_dr_access() */
 	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_RDPMC |
 			INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
@@ -642,6 +643,76 @@ static void handle_cr4_write(struct vm_vcpu *v)
 	svm_skip_decoded(&v->svm, len);
 }
 
+/* ---- MOV to and from debug registers ---- */
+
+static void vcpu_set_gpr(struct vm_vcpu *v, unsigned int n, uint32_t val)
+{
+	uint32_t *gpr[8] = {
+		NULL, &v->svm.ecx, &v->svm.edx, &v->svm.ebx,
+		NULL, &v->svm.ebp, &v->svm.esi, &v->svm.edi,
+	};
+
+	if ((n & 7) == 0)
+		v->svm.vmcb->rax = val;
+	else if ((n & 7) == 4)
+		v->svm.vmcb->rsp = val;
+	else
+		*gpr[n & 7] = val;
+}
+
+/*
+ * Every MOV to/from DR0-3 and to DR5/DR7 of a VM (VM_DR_INTERCEPTS), on
+ * its copy: DR0-3 reach the CPU before each VMRUN (debugreg_enter()),
+ * DR7 through the VMCB. The checks the CPU makes before the intercept
+ * (CPL 0, SDM vol. 3A §18.2.2 for DR4/DR5 with CR4.DE) are made again;
+ * DR7.GD raises #DB with DR6.BD and clears GD, as the CPU does.
+ */
+static void handle_dr_access(struct vm_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	struct debugreg *d = &v->svm.dregs;
+	struct mmio_ctx m = { .v = v };
+	unsigned int dr, gpr, len, n;
+	uint8_t b[15] = { 0 };
+	bool write;
+
+	n = mmio_fetch(&m, (uint32_t)(c->cs.base + c->rip), b, sizeof(b));
+	if (!mov_dr_decode(b, n, &write, &dr, &gpr, &len)) {
+		vm_stop_locked(v->vm, VMK_VM_STATE_ERROR,
+			       "vcpu %u: MOV DR at rip %x not decoded (%u bytes %02x %02x %02x, exit %x)",
+			       v->index, (uint32_t)c->rip, n, b[0], b[1], b[2],
+			       c->exit_code);
+		return;
+	}
+	if (c->cpl) {
+		svm_inject_exception(c, X86_GP, true, 0);
+		return;
+	}
+	if (dr == 4 || dr == 5) {
+		if (c->cr4 & CR4_DE) {
+			svm_inject_exception(c, X86_UD, false, 0);
+			return;
+		}
+		dr += 2;
+	}
+	if (c->dr7 & DR7_GD) {
+		c->dr6 |= DR6_BD;
+		c->dr7 &= ~DR7_GD;
+		svm_inject_exception(c, X86_DB, false, 0);
+		return;
+	}
+	if (dr < 4 && write)
+		d->dr[dr] = vcpu_gpr(v, gpr);
+	else if (dr < 4)
+		vcpu_set_gpr(v, gpr, d->dr[dr]);
+	else if (dr == 7 && write)
+		c->dr7 = dr7_written(vcpu_gpr(v, gpr));
+	else	/* DR6 is not intercepted: an exit for it is the vmkernel's bug */
+		vmk_panic("vcpu %u: MOV %s DR%u exited (exit %x)", v->index,
+			  write ? "to" : "from", dr, c->exit_code);
+	svm_skip_decoded(&v->svm, len);
+}
+
 /* ---- CPUID and MSRs ---- */
 
 static void handle_cpuid(struct vm_vcpu *v)
@@ -826,7 +897,7 @@ static void handle_exit(struct vm_vcpu *v)
 	}
 	if (dr_access_exit(c->exit_code)) {
 		count_exit(vm, VMK_VM_EXIT_OTHER);
-		svm_handle_dr_access(&v->svm);
+		handle_dr_access(v);
 		return;
 	}
 	switch (c->exit_code) {

@@ -671,11 +671,56 @@ START_TEST(test_debug_register_intercepts_catch_dr0_to_dr3_only)
 
 		ck_assert_int_eq(!!(DR_INTERCEPTS & (1u << n)), caught);
 		ck_assert_int_eq(!!(DR_INTERCEPTS & (1u << (16 + n))), caught);
-		ck_assert_int_eq(dr_access_exit(SVM_EXIT_READ_DR0 + n), caught);
-		ck_assert_int_eq(dr_access_exit(SVM_EXIT_WRITE_DR0 + n), caught);
+		ck_assert(dr_access_exit(SVM_EXIT_READ_DR0 + n));
+		ck_assert(dr_access_exit(SVM_EXIT_WRITE_DR0 + n));
 	}
 	ck_assert(!dr_access_exit(SVM_EXIT_WRITE_CR4));
 	ck_assert(!dr_access_exit(SVM_EXIT_EXCP_DB));
+}
+END_TEST
+
+START_TEST(test_a_vm_reaches_no_breakpoint_register)
+{
+	uint32_t n;
+
+	/* DR0-3 both ways, and every way of writing DR7 (DR5 aliases it
+	 * without CR4.DE); DR6 and DR7 reads touch no breakpoint. */
+	for (n = 0; n < 16; n++) {
+		ck_assert_int_eq(!!(VM_DR_INTERCEPTS & (1u << n)), n < 4);
+		ck_assert_int_eq(!!(VM_DR_INTERCEPTS & (1u << (16 + n))),
+				 n < 4 || n == 5 || n == 7);
+	}
+}
+END_TEST
+
+START_TEST(test_dr7_keeps_its_fixed_bits_when_written)
+{
+	ck_assert_uint_eq(dr7_written(0), 0x400);
+	ck_assert_uint_eq(dr7_written(0xffffffff), 0xffff27ff);	/* GD stays */
+	ck_assert_uint_eq(dr7_written(0xffff00ff), 0xffff04ff);
+}
+END_TEST
+
+START_TEST(test_mov_dr_is_decoded_both_ways)
+{
+	const uint8_t to_dr7_ecx[] = { 0x0f, 0x23, 0xf9 };	/* mov %ecx,%db7 */
+	const uint8_t from_dr2_esi[] = { 0x3e, 0x0f, 0x21, 0xd6 };	/* ds: mov %db2,%esi */
+	const uint8_t to_cr4[] = { 0x0f, 0x22, 0xe0 };
+	unsigned int dr, gpr, len;
+	bool write;
+
+	ck_assert(mov_dr_decode(to_dr7_ecx, sizeof(to_dr7_ecx), &write, &dr, &gpr, &len));
+	ck_assert(write);
+	ck_assert_uint_eq(dr, 7);
+	ck_assert_uint_eq(gpr, 1);
+	ck_assert_uint_eq(len, 3);
+	ck_assert(mov_dr_decode(from_dr2_esi, sizeof(from_dr2_esi), &write, &dr, &gpr, &len));
+	ck_assert(!write);
+	ck_assert_uint_eq(dr, 2);
+	ck_assert_uint_eq(gpr, 6);
+	ck_assert_uint_eq(len, 4);
+	ck_assert(!mov_dr_decode(to_cr4, sizeof(to_cr4), &write, &dr, &gpr, &len));
+	ck_assert(!mov_dr_decode(to_dr7_ecx, 2, &write, &dr, &gpr, &len));
 }
 END_TEST
 
@@ -845,6 +890,9 @@ int main(void)
 	tcase_add_test(tc, test_vm_cpuid_0d_shows_only_what_its_xsetbv_allows);
 	tcase_add_test(tc, test_cos_cpuid_0d_is_the_cpus_sized_by_its_xcr0);
 	tcase_add_test(tc, test_debug_register_intercepts_catch_dr0_to_dr3_only);
+	tcase_add_test(tc, test_a_vm_reaches_no_breakpoint_register);
+	tcase_add_test(tc, test_dr7_keeps_its_fixed_bits_when_written);
+	tcase_add_test(tc, test_mov_dr_is_decoded_both_ways);
 	tcase_add_test(tc, test_debug_registers_are_written_only_where_worlds_differ);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);

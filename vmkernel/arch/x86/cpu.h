@@ -24,8 +24,10 @@
 
 #define X86_EFLAGS_FIXED	(1u << 1)
 #define X86_EFLAGS_VM		(1u << 17)
+#define CR4_DE			(1u << 3)	/* debugging extensions: DR4/DR5 #UD */
 
 /* Exception vectors, APM vol. 2 §8.2. */
+#define X86_DB			1
 #define X86_UD			6
 #define X86_GP			13
 #define X86_PF			14

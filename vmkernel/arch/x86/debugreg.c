@@ -8,8 +8,6 @@
 #include "vmkernel/arch/x86/debugreg.h"
 #include "vmkernel/arch/x86/exit_policy.h"
 
-#define DR7_FIXED_1		0x400u	/* bit 10 reads as 1, SDM vol. 3A §18.2.4 */
-
 static uint32_t live[VMK_MAX_CPUS][4];
 
 static uint32_t dr_read(uint32_t n)

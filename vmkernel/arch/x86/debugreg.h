@@ -2,10 +2,12 @@
 /*
  * Each world's debug registers DR0-DR3 (breakpoint addresses). VMRUN and
  * #VMEXIT switch DR6 and DR7 through the VMCB save area, not DR0-3 (APM
- * vol. 2 §15.5.1), so the vmkernel does, in svm_world_switch(), lazily
+ * vol. 2 §15.5.1), so the vmkernel does, in svm_world_switch()
  * (exit_policy.h DR_INTERCEPTS): a world's values go into the registers
  * before its VMRUN where they differ from what they hold, and come back
- * after its #VMEXIT only if it could have changed them. #VMEXIT disables
+ * after its #VMEXIT only if it could have changed them (the COS, once it
+ * used them since its last VMRUN; never a VM, whose every access is
+ * emulated on d, VM_DR_INTERCEPTS). #VMEXIT disables
  * every breakpoint in the host's DR7 (§15.6), so no world's DR7 arms
  * anything while the vmkernel runs; the COS's DR7 at load goes into its
  * VMCB and the vmkernel clears it in the CPU.

@@ -393,20 +393,41 @@ static bool legacy_prefix(uint8_t b)
 
 #define X86_INSN_MAX		15	/* SDM vol. 2A §2.3.11 */
 
-bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
-		      unsigned int *gpr, unsigned int *len)
+/* 0F op /r with ModRM.mod ignored, rm a register (SDM MOV CR, MOV DR). */
+static bool mov_ctl_decode(const uint8_t *b, unsigned int n, uint8_t op,
+			   unsigned int *reg, unsigned int *gpr, unsigned int *len)
 {
 	unsigned int i = 0;
 
 	while (i < n && i < X86_INSN_MAX && legacy_prefix(b[i]))
 		i++;
-	/* 0F 22 /r: ModRM.mod is ignored, rm is a register (SDM MOV CR). */
-	if (i + 3 > n || i + 3 > X86_INSN_MAX || b[i] != 0x0f || b[i + 1] != 0x22)
+	if (i + 3 > n || i + 3 > X86_INSN_MAX || b[i] != 0x0f || b[i + 1] != op)
 		return false;
-	*cr = (b[i + 2] >> 3) & 7;
+	*reg = (b[i + 2] >> 3) & 7;
 	*gpr = b[i + 2] & 7;
 	*len = i + 3;
 	return true;
+}
+
+bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
+		      unsigned int *gpr, unsigned int *len)
+{
+	return mov_ctl_decode(b, n, 0x22, cr, gpr, len);
+}
+
+bool mov_dr_decode(const uint8_t *b, unsigned int n, bool *write,
+		   unsigned int *dr, unsigned int *gpr, unsigned int *len)
+{
+	*write = true;
+	if (mov_ctl_decode(b, n, 0x23, dr, gpr, len))
+		return true;
+	*write = false;
+	return mov_ctl_decode(b, n, 0x21, dr, gpr, len);
+}
+
+uint32_t dr7_written(uint32_t val)
+{
+	return (val & ~DR7_MBZ) | DR7_FIXED_1;
 }
 
 uint64_t svm_next_rip(const struct vmcb *c, bool nrips, uint32_t len)
@@ -502,8 +523,7 @@ bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next)
 
 bool dr_access_exit(uint32_t exit_code)
 {
-	return (exit_code >= SVM_EXIT_READ_DR0 && exit_code <= SVM_EXIT_READ_DR0 + 3) ||
-	       (exit_code >= SVM_EXIT_WRITE_DR0 && exit_code <= SVM_EXIT_WRITE_DR0 + 3);
+	return exit_code >= SVM_EXIT_READ_DR0 && exit_code <= SVM_EXIT_WRITE_DR0 + 15;
 }
 
 uint32_t dr_writes_needed(const uint32_t live[4], const uint32_t next[4])

@@ -138,6 +138,12 @@ uint32_t cr4_reserved_bits(const struct cpuid_regs *leaf1,
  */
 bool mov_to_cr_decode(const uint8_t *b, unsigned int n, unsigned int *cr,
 		      unsigned int *gpr, unsigned int *len);
+/*
+ * MOV to or from DRn (0F 23 /r, 0F 21 /r) in the first n bytes of b:
+ * write (to DRn), the DR number, the GPR and the length.
+ */
+bool mov_dr_decode(const uint8_t *b, unsigned int n, bool *write,
+		   unsigned int *dr, unsigned int *gpr, unsigned int *len);
 
 /*
  * The RIP after the intercepted instruction at c->rip: the CPU's
@@ -235,18 +241,32 @@ bool ibpb_before_entry(bool has_ibpb, uint32_t last, uint32_t next);
 /*
  * Debug registers per world (docs/architecture.md "Debug registers per
  * world"). VMRUN and #VMEXIT switch DR6 and DR7 through the VMCB, not
- * DR0-DR3 (APM vol. 2 §15.5.1, §15.6), so the vmkernel switches those,
- * lazily as KVM's svm.c does: a world runs with its MOV to/from DR0-3
- * intercepted (DR_INTERCEPTS) while its values are only in memory. Its
- * first access exits; the intercepts go off and the instruction runs
- * again, natively, on the world's values, which the registers already
- * hold. From then the world's DR0-3 are read back after each #VMEXIT
- * and the intercepts go on again. So a world that never touches them
- * costs no DR access at all, and one that does one exit per VMRUN.
+ * DR0-DR3 (APM vol. 2 §15.5.1, §15.6), so the vmkernel switches those.
+ * The COS's lazily, as KVM's svm.c does: it runs with its MOV to/from
+ * DR0-3 intercepted (DR_INTERCEPTS) while its values are only in memory.
+ * Its first access exits; the intercepts go off and the instruction runs
+ * again, natively, on its values, which the registers already hold. From
+ * then its DR0-3 are read back after each #VMEXIT and the intercepts go
+ * on again: no DR access at all while it leaves them alone, one exit per
+ * VMRUN while it uses them.
+ * A VM never reaches the registers: every MOV to/from DR0-3 and every MOV
+ * to DR7 (or DR5, its alias) exits (VM_DR_INTERCEPTS) and is emulated on
+ * its copy in memory and its VMCB's DR7. So its breakpoints enter the CPU
+ * only through VMRUN, and leave it with #VMEXIT: an emulated CPU (QEMU
+ * 7.2's TCG) that keeps breakpoints armed by a MOV in its own list
+ * across #VMEXIT never gets a guest's, which would then fire on the
+ * vmkernel's addresses.
  */
 #define DR_INTERCEPTS		0x000f000fu	/* read DR0-3 | write DR0-3 */
-/* Is this exit a MOV to or from DR0-3 that DR_INTERCEPTS caught? */
+#define VM_DR_INTERCEPTS	(DR_INTERCEPTS | (1u << (16 + 5)) | (1u << (16 + 7)))
+#define DR7_FIXED_1		0x400u	/* bit 10 reads as 1, SDM vol. 3A §18.2.4 */
+#define DR7_GD			(1u << 13)	/* general detect */
+#define DR7_MBZ			0xd800u	/* bits 11, 12, 14, 15 read as 0 */
+#define DR6_BD			(1u << 13)	/* #DB: general detect */
+/* Is this exit a MOV to or from a debug register (exit codes 20h-3Fh)? */
 bool dr_access_exit(uint32_t exit_code);
+/* DR7 after a MOV of val to it (reserved bits as the CPU keeps them). */
+uint32_t dr7_written(uint32_t val);
 /*
  * Which of DR0-3 (bit n: DRn) to write before entering a world whose
  * values are next, when the registers hold live: only those that differ.

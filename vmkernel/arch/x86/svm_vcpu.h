@@ -99,7 +99,8 @@ uint64_t svm_edx_eax(const struct svm_vcpu *v);
 void svm_set_edx_eax(struct svm_vcpu *v, uint64_t val);
 /* A CPUID exit answered as policy p says, the instruction completed. */
 void svm_answer_cpuid(struct svm_vcpu *v, const struct cpuid_policy *p);
-/* A MOV to or from DR0-3 (dr_access_exit): runs again, natively. */
+/* The COS's MOV to or from DR0-3 (dr_access_exit): runs again, natively
+ * (a VM's are emulated, vm/vcpu.c handle_dr_access()). */
 void svm_handle_dr_access(struct svm_vcpu *v);
 /* A VM's XSETBV: XCR0 := EDX:EAX if the host allows it, else #UD/#GP. */
 void svm_handle_xsetbv(struct svm_vcpu *v);
