@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * dr_check: a guest that keeps its own breakpoint addresses in DR0-3 and
- * reads them back without pause, so that a vmkernel which does not switch
- * the debug registers between worlds shows up on both sides: this guest
- * counts the COS's values, the COS (tests/lab/modules/vmk_drcheck.c)
- * counts this guest's. The values change every round; DR7 arms all four
+ * reads them back without pause, next to the COS module
+ * tests/lab/modules/vmk_drcheck.c, which counts this guest's values if
+ * the vmkernel does not switch the registers between worlds. The
+ * vmkernel emulates every MOV DR of a VM on its copy (exit_policy.h
+ * VM_DR_INTERCEPTS), so this side counts a mixup of the copies, and each
+ * read is an exit (a round takes about 30 s under TCG). The values
+ * change every round; DR7 arms all four
  * as data breakpoints, at addresses in the vmkernel's range that this
  * guest never touches: if #VMEXIT left them armed in the vmkernel (APM
  * vol. 2 §15.6 says it disables them), the vmkernel would take the #DB.
