@@ -23,6 +23,9 @@ static const char *const ethernet_devs[] = {
 static const char *const ethernet_connections[] = {
 	"bridged", "hostonly", "nat", "custom", NULL,
 };
+static const char *const address_types[] = {
+	"static", "generated", "vpx", NULL,
+};
 static const char *const serial_types[] = {
 	"file", "pipe", "device", "network", NULL,
 };
@@ -143,6 +146,84 @@ static bool parse_uuid(const char *s, uint8_t uuid[16])
 	return *s == '\0';
 }
 
+/* "00:50:56:0a:0b:0c" (either case); false if not six hex pairs. */
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int hi, lo;
+
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return false;
+		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : (tolower((unsigned char)s[0]) - 'a' + 10);
+		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : (tolower((unsigned char)s[1]) - 'a' + 10);
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return false;
+	}
+	return *s == '\0';
+}
+
+/* A MAC a NIC may have: six hex pairs, unicast (I/G bit clear), not zero. */
+static bool get_mac(struct checker *c, const struct vmx_entry *e, uint8_t mac[6])
+{
+	if (!parse_mac(e->value, mac)) {
+		fail(c, e, "'%s' must be a MAC address like \"00:50:56:01:02:03\", not \"%s\"",
+		     e->key, e->value);
+		return false;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		fail(c, e, "'%s' must be a unicast address, not zero, not a group address (first byte even), not \"%s\"",
+		     e->key, e->value);
+		return false;
+	}
+	return true;
+}
+
+static void check_ethernet0(struct checker *c, struct vmx_config *cfg)
+{
+	const struct vmx_entry *e, *type, *addr, *gen;
+	int i;
+
+	e = require(c, "ethernet0.virtualDev");
+	if (e && (i = get_choice(c, e, ethernet_devs)) >= 0)
+		cfg->ethernet0_dev = ethernet_devs[i];
+	e = vmx_find(c->file, "ethernet0.connectionType");
+	if (e)
+		get_choice(c, e, ethernet_connections);
+	e = vmx_find(c->file, "ethernet0.networkName");
+	if (e) {
+		bool printable = *e->value && strlen(e->value) <= VMX_NETWORK_NAME_MAX;
+
+		for (const char *p = e->value; printable && *p; p++)
+			printable = *p >= 0x20 && *p < 0x7f;
+		if (!printable)
+			fail(c, e, "'ethernet0.networkName' must name a port group: 1 to %d printable ASCII characters",
+			     VMX_NETWORK_NAME_MAX);
+		cfg->ethernet0_network = e->value;
+	}
+	type = vmx_find(c->file, "ethernet0.addressType");
+	i = type ? get_choice(c, type, address_types) : -1;
+	addr = vmx_find(c->file, "ethernet0.address");
+	gen = vmx_find(c->file, "ethernet0.generatedAddress");
+	if (type && i == 0 && !addr)
+		fail(c, type, "'ethernet0.addressType' is \"static\" but 'ethernet0.address' is missing");
+	if (addr && type && i != 0)
+		fail(c, addr, "'ethernet0.address' needs ethernet0.addressType = \"static\" (or no addressType), not \"%s\"",
+		     type->value);
+	if (addr && get_mac(c, addr, cfg->ethernet0_mac)) {
+		const uint8_t *m = cfg->ethernet0_mac;
+
+		/* VMware's range for manually set addresses (docs/network.md "MAC addresses"). */
+		if (m[0] != 0x00 || m[1] != 0x50 || m[2] != 0x56 || m[3] > 0x3f)
+			fail(c, addr, "'ethernet0.address' must be in VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF, not \"%s\"",
+			     addr->value);
+		cfg->ethernet0_static = cfg->ethernet0_has_mac = true;
+	} else if (!addr && gen && get_mac(c, gen, cfg->ethernet0_mac)) {
+		cfg->ethernet0_has_mac = true;
+	}
+}
+
 static void check_vmk_keys(struct checker *c)
 {
 	size_t i;
@@ -224,15 +305,8 @@ static void check_devices(struct checker *c, struct vmx_config *cfg)
 	}
 
 	cfg->ethernet0_present = get_present(c, "ethernet0.present");
-	if (cfg->ethernet0_present) {
-		e = require(c, "ethernet0.virtualDev");
-		if (e && (i = get_choice(c, e, ethernet_devs)) >= 0)
-			cfg->ethernet0_dev = ethernet_devs[i];
-		e = vmx_find(c->file, "ethernet0.connectionType");
-		if (e)
-			get_choice(c, e, ethernet_connections);
-		cfg->ethernet0_network = get(c, "ethernet0.networkName");
-	}
+	if (cfg->ethernet0_present)
+		check_ethernet0(c, cfg);
 
 	cfg->serial0_present = get_present(c, "serial0.present");
 	if (cfg->serial0_present) {
@@ -434,6 +508,17 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 		if (cfg->ethernet0_network) {
 			put(&w, "ethernet0.connectionType", "bridged");
 			put(&w, "ethernet0.networkName", cfg->ethernet0_network);
+		}
+		if (cfg->ethernet0_has_mac) {
+			const uint8_t *m = cfg->ethernet0_mac;
+			char mac[18];
+
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+				 m[0], m[1], m[2], m[3], m[4], m[5]);
+			put(&w, "ethernet0.addressType",
+			    cfg->ethernet0_static ? "static" : "generated");
+			put(&w, cfg->ethernet0_static ? "ethernet0.address" :
+			    "ethernet0.generatedAddress", mac);
 		}
 	}
 	if (cfg->serial0_present) {

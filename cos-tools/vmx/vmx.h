@@ -99,6 +99,9 @@ struct vmx_config {
 	bool ethernet0_present;
 	const char *ethernet0_dev;	/* ethernet0.virtualDev */
 	const char *ethernet0_network;	/* ethernet0.networkName, may be NULL */
+	bool ethernet0_static;		/* ethernet0.address (addressType static) */
+	bool ethernet0_has_mac;		/* address or generatedAddress given */
+	uint8_t ethernet0_mac[6];
 
 	bool serial0_present;
 	const char *serial0_type;	/* serial0.fileType: file, pipe, device, network */
@@ -113,6 +116,9 @@ struct vmx_config {
 	unsigned int cpu_max_mhz;	/* limit, VMX_CPU_UNLIMITED if none */
 	unsigned int cpu_affinity;	/* bit n: may run on CPU n; 0: all */
 };
+
+/* ethernet0.networkName: a port group name, 1..31 printable ASCII. */
+#define VMX_NETWORK_NAME_MAX	31
 
 /* CPUs sched.cpu.affinity can name (0 .. VMX_AFFINITY_CPUS - 1). */
 #define VMX_AFFINITY_CPUS	32

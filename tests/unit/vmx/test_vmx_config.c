@@ -25,6 +25,8 @@ static const char full[] =
 	"ethernet0.present = \"true\"\n"
 	"ethernet0.virtualDev = \"E1000\"\n"
 	"ethernet0.networkName = \"VM Network\"\n"
+	"ethernet0.addressType = \"static\"\n"
+	"ethernet0.address = \"00:50:56:3F:00:0a\"\n"
 	"serial0.present = \"TRUE\"\n"
 	"serial0.fileType = \"pipe\"\n"
 	"serial0.fileName = \"/var/run/vmk/vm1.com1\"\n"
@@ -87,6 +89,8 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert_str_eq(cfg.scsi0_0_file, "/vmfs/volumes/ds1/vm1/vm1.vmdk");
 	ck_assert_str_eq(cfg.ethernet0_dev, "e1000");
 	ck_assert_str_eq(cfg.ethernet0_network, "VM Network");
+	ck_assert(cfg.ethernet0_static && cfg.ethernet0_has_mac);
+	ck_assert_mem_eq(cfg.ethernet0_mac, ((uint8_t[]){ 0x00, 0x50, 0x56, 0x3f, 0x00, 0x0a }), 6);
 	ck_assert_str_eq(cfg.serial0_type, "pipe");
 	ck_assert_str_eq(cfg.serial0_file, "/var/run/vmk/vm1.com1");
 	ck_assert_uint_eq(cfg.cpu_shares, 2 * VMX_SHARES_HIGH);	/* per vCPU */
@@ -122,6 +126,8 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_mem_eq(cfg2.uuid, cfg.uuid, 16);
 	ck_assert_str_eq(cfg2.scsi0_0_file, cfg.scsi0_0_file);
 	ck_assert_str_eq(cfg2.ethernet0_dev, cfg.ethernet0_dev);
+	ck_assert_mem_eq(cfg2.ethernet0_mac, cfg.ethernet0_mac, 6);
+	ck_assert(cfg2.ethernet0_static);
 	ck_assert_str_eq(cfg2.serial0_file, cfg.serial0_file);
 	ck_assert_uint_eq(cfg2.cpu_shares, cfg.cpu_shares);
 	ck_assert_uint_eq(cfg2.cpu_min_mhz, cfg.cpu_min_mhz);
@@ -182,6 +188,27 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n"
 	  "ethernet0.connectionType = \"wifi\"\n",
 	  "t.vmx:7: 'ethernet0.connectionType' must be one of" },
+#define E1000 MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n"
+	{ E1000 "ethernet0.address = \"00:50:56:40:00:01\"\n",
+	  "t.vmx:7: 'ethernet0.address' must be in VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF" },
+	{ E1000 "ethernet0.address = \"01:50:56:00:00:01\"\n",
+	  "t.vmx:7: 'ethernet0.address' must be a unicast address" },
+	{ E1000 "ethernet0.address = \"00:50:56:00:00\"\n",
+	  "t.vmx:7: 'ethernet0.address' must be a MAC address like \"00:50:56:01:02:03\"" },
+	{ E1000 "ethernet0.address = \"00:50:56:00:00:01:02\"\n",
+	  "t.vmx:7: 'ethernet0.address' must be a MAC address like" },
+	{ E1000 "ethernet0.generatedAddress = \"00:00:00:00:00:00\"\n",
+	  "t.vmx:7: 'ethernet0.generatedAddress' must be a unicast address, not zero" },
+	{ E1000 "ethernet0.addressType = \"static\"\n",
+	  "t.vmx:7: 'ethernet0.addressType' is \"static\" but 'ethernet0.address' is missing" },
+	{ E1000 "ethernet0.addressType = \"generated\"\nethernet0.address = \"00:50:56:00:00:01\"\n",
+	  "t.vmx:8: 'ethernet0.address' needs ethernet0.addressType = \"static\"" },
+	{ E1000 "ethernet0.networkName = \"\"\n",
+	  "t.vmx:7: 'ethernet0.networkName' must name a port group: 1 to 31 printable ASCII characters" },
+	{ E1000 "ethernet0.networkName = \"a-name-that-is-longer-than-31-characters\"\n",
+	  "t.vmx:7: 'ethernet0.networkName' must name a port group" },
+	{ E1000 "ethernet0.networkName = \"tab|09in\"\n",
+	  "t.vmx:7: 'ethernet0.networkName' must name a port group" },
 	{ MINIMAL "serial0.present = \"TRUE\"\nserial0.fileType = \"pipe\"\n",
 	  "t.vmx: 'serial0.fileName' is missing" },
 	{ MINIMAL "serial0.present = \"TRUE\"\nserial0.fileType = \"tcp\"\nserial0.fileName = \"x\"\n",
