@@ -360,6 +360,49 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 	return 0;
 }
 
+/*
+ * ethernet0's MAC when the .vmx gives none: VMware's OUI for generated
+ * addresses, 00:0C:29, and the last three bytes of uuid.bios (a hash of
+ * displayName when there is no UUID), as vsw_mac_generate() does for
+ * NIC 0 (docs/network.md "MAC addresses"). Not written back yet.
+ */
+static void nic_mac_generate(const struct vmx_config *c, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	if (c->has_uuid) {
+		h = (uint32_t)c->uuid[13] << 16 | (uint32_t)c->uuid[14] << 8 | c->uuid[15];
+	} else {
+		for (const char *p = c->display_name; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+	}
+	mac[0] = 0x00;
+	mac[1] = 0x0c;
+	mac[2] = 0x29;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n)
+{
+	if (!c->ethernet0_present)
+		return 0;
+	if (strcmp(c->ethernet0_dev, "e1000")) {
+		fprintf(stderr, "vmkctl: vm start: ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")\n",
+			c->ethernet0_dev);
+		return -1;
+	}
+	n->model = VMK_VM_NIC_E1000;
+	if (c->ethernet0_has_mac)
+		memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
+	else
+		nic_mac_generate(c, n->mac);
+	snprintf(n->network, sizeof(n->network), "%s",
+		 c->ethernet0_network ? c->ethernet0_network : "VM Network");
+	return 0;
+}
+
 static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 {
 	unsigned int cpu = cpu_mhz();
@@ -372,6 +415,8 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
+	if (nic_config_of(c, &vc->nic[0]))
+		return -1;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
 		       &vc->sched_max_pct)) {

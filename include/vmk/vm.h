@@ -49,6 +49,15 @@
 #define VMK_VM_DEV_DEBUG_EXIT	(1u << 0)	/* isa-debug-exit at port 0xF4:
 						   a write ends the VM (test guests) */
 
+/*
+ * Virtual NICs (struct vmk_vm_config.nic): each is a port of the
+ * vmkernel's virtual switch in the port group it names (docs/network.md).
+ */
+#define VMK_VM_MAX_NICS		1	/* ethernet0 */
+#define VMK_VM_NIC_NONE		0
+#define VMK_VM_NIC_E1000	1	/* Intel 82540EM, PCI 00:03.0 */
+#define VMK_NET_NAME_LEN	32	/* switch and port group names, with the NUL */
+
 /* What VMK_HC_VM_LOAD fills (struct vmk_vm_load.what). */
 #define VMK_VM_IMG_KERNEL	0
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
@@ -73,6 +82,13 @@
 #define VMK_VM_EXIT_KINDS	8
 
 #ifndef __ASSEMBLER__
+struct vmk_vm_nic {
+	uint32_t model;			/* VMK_VM_NIC_*; NONE: no NIC */
+	uint8_t mac[6];			/* unicast, not zero */
+	uint16_t reserved;		/* 0 */
+	char network[VMK_NET_NAME_LEN];	/* port group, NUL-terminated */
+};
+
 struct vmk_vm_config {
 	char name[VMK_VM_NAME_LEN];	/* NUL-terminated, unique, not empty */
 	uint32_t mem_mb;		/* guest RAM, VMK_VM_MIN..MAX_MEM_MB */
@@ -84,6 +100,7 @@ struct vmk_vm_config {
 	uint32_t sched_affinity;	/* bit n: its vCPUs may run on CPU n
 					   (0: any CPU; today one CPU or all) */
 	uint32_t devices;		/* VMK_VM_DEV_*; was reserved (0) */
+	struct vmk_vm_nic nic[VMK_VM_MAX_NICS];	/* since ABI version 11 */
 };
 
 struct vmk_vm_load {

@@ -17,6 +17,7 @@
 #include "vmkernel/core/sched.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/vm/vm.h"
+#include "vmkernel/net/net.h"
 
 #ifndef VMK_VERSION_STRING
 #define VMK_VERSION_STRING "unknown"
@@ -210,6 +211,8 @@ static vmk_status_t vmk_init(void)
 	}
 	if (st == VMK_OK)
 		st = vm_global_init();
+	if (st == VMK_OK)
+		st = net_global_init();
 	if (st == VMK_OK)
 		st = apic_global_init();
 	if (st == VMK_OK)

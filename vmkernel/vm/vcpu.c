@@ -1111,6 +1111,21 @@ static uint64_t next_event_at(struct vm *vm)
 }
 
 /*
+ * When a halted vCPU wakes by itself: its next timer event, and for a VM
+ * with NICs at most VM_NIC_IDLE_POLL_NS from now (a frame's wake-up can
+ * race with the block, vm_nic.c).
+ */
+static uint64_t halt_deadline(struct vm *vm)
+{
+	uint64_t next = next_event_at(vm), poll;
+
+	if (!vm_nics_present(vm))
+		return next;
+	poll = vmk_time_ns() + VM_NIC_IDLE_POLL_NS;
+	return next && next < poll ? next : poll;
+}
+
+/*
  * The loop of one run, vm->lock held: until the scheduler wants the CPU,
  * the vCPU blocks, or the VM stops or resets (the world blocks; a reset
  * wakes it again, a stopped VM's worlds are reaped by the COS's next
@@ -1129,6 +1144,7 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 			return;
 		}
 		vdev_poll(&vm->dev);
+		vm_nics_poll(vm);
 		apic_events(v);
 		if (v->state == VCPU_WAIT_SIPI) {
 			sched_block(w);
@@ -1138,7 +1154,7 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 			if (!vcpu_has_work(v)) {
 				/* Until its next timer event, or a sched_wake()
 				 * from a device, a sibling or the console. */
-				sched_block_until(w, next_event_at(vm));
+				sched_block_until(w, halt_deadline(vm));
 				return;
 			}
 			v->state = VCPU_RUNNABLE;

@@ -99,6 +99,8 @@ struct vm {
 
 	struct vm_vcpu vcpu[VMK_VM_MAX_VCPUS];
 	struct vm_devices dev;
+	struct vm_nic *nic[VMK_VM_MAX_NICS];	/* while powered on (vm_nic.c) */
+	uint32_t nic_pa[VMK_VM_MAX_NICS];
 
 	uint32_t power_ons;
 	uint64_t power_on_us;
@@ -127,6 +129,20 @@ void vm_request_reset_locked(struct vm *vm);
 void vm_vcpu_left_locked(struct vm *vm);
 /* Virtual time of every VM: nanoseconds from the TSC. */
 uint64_t vm_now_ns(void);
+
+/* vmkernel/vm/vm_nic.c: the virtual NICs, each a port of vswitch0. vm->lock held. */
+struct vm_nic;
+/* Each NIC's state and its port on the switch, at power on. */
+vmk_status_t vm_nics_connect(struct vm *vm, char *why);
+/* Each NIC on the VM's PCI bus, reset (after vdev_init()). */
+vmk_status_t vm_nics_attach(struct vm *vm, char *why);
+/* Ports off the switch, state freed (with the VM's memory). */
+void vm_nics_release(struct vm *vm);
+/* Before a vCPU runs: frames queued for the guest into its receive rings. */
+void vm_nics_poll(struct vm *vm);
+bool vm_nics_present(const struct vm *vm);
+/* A halted vCPU of a VM with NICs looks at its queues this often at least. */
+#define VM_NIC_IDLE_POLL_NS	10000000ull
 
 /* vmkernel/vm/vcpu.c */
 vmk_status_t vcpu_global_init(void);

@@ -114,6 +114,8 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
 			       vm->cfg.name, vm->cfg.vcpus);
+	if (vm_nics_attach(vm, why) != VMK_OK)
+		return VMK_BAD_PARAM;
 	r = vm_boot_load(vm, &mem);
 	if (r.status != BOOT_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
@@ -205,6 +207,8 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
 	}
 	st = vm_take_memory(vm, why);
+	if (st == VMK_OK)
+		st = vm_nics_connect(vm, why);
 	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {
 		st = vcpu_create(&vm->vcpu[i], vm, i);
 		if (st != VMK_OK)

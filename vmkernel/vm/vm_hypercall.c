@@ -5,6 +5,7 @@
  * the COS's message buffer.
  */
 #include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/net/vswitch.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -63,6 +64,19 @@ static vmk_status_t hc_create(struct hc_call *c)
 	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
 			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
+		struct vmk_vm_nic *n = &cfg.nic[i];
+
+		n->network[VMK_NET_NAME_LEN - 1] = '\0';
+		if (n->model == VMK_VM_NIC_NONE)
+			continue;
+		if (n->model != VMK_VM_NIC_E1000)
+			return fail(c, VMK_NOT_SUPPORTED, "vm '%s': ethernet%u: unknown NIC model %u (vmk emulates e1000)",
+				    cfg.name, i, n->model);
+		if (!vsw_mac_is_unicast(n->mac))
+			return fail(c, VMK_BAD_PARAM, "vm '%s': ethernet%u: the MAC address must be unicast and not zero",
+				    cfg.name, i);
+	}
 	if (cfg.sched_affinity &&
 	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",

@@ -160,6 +160,7 @@ void vm_release(struct vm *vm)
 {
 	uint32_t i;
 
+	vm_nics_release(vm);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_destroy(&vm->vcpu[i]);
 	for (i = 0; i < vm->nchunks; i++)

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A VM's virtual NICs (vm.h, docs/network.md "What is wired"): the e1000
+ * model (vmm/dev/e1000.h) on the VM's PCI bus, its DMA through the VM's
+ * RAM, its INTx on an ISA IRQ, and its port on vswitch0.
+ *
+ * Locking. The model is device state: vm->lock guards it. A frame the
+ * guest sends is switched from the exit that rang the doorbell, under the
+ * sender's vm->lock and then the switch's lock; the receiving port's
+ * deliver() only copies the frame into that NIC's bounded queue (its own
+ * leaf lock) and wakes the receiver's vCPU worlds. The receiver moves the
+ * queue into its guest's receive ring from its own run loop, under its
+ * own vm->lock (vm_nics_poll()). No CPU ever holds two VMs' locks, so two
+ * VMs sending to each other from two CPUs cannot deadlock.
+ */
+#include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/mm/pool.h"
+#include "vmkernel/net/net.h"
+#include "vmm/dev/e1000.h"
+
+/*
+ * Where the platform puts the NIC, as firmware would before the guest
+ * runs: BAR0 and BAR1 where QEMU's i440FX firmware puts its e1000, INTA#
+ * on ISA IRQ 11 (PCI 3.0 §6.2.4: Interrupt Line is what firmware wrote).
+ * A guest that moves a BAR loses its NIC: the windows stay here.
+ */
+#define VM_NIC_DEVFN		(3u << 3)	/* 00:03.0 */
+#define VM_NIC_BAR0		0xfebc0000u
+#define VM_NIC_BAR1		0xc000u
+#define VM_NIC_IRQ		11
+#define PCI_CFG_COMMAND		0x04
+#define PCI_CFG_BAR0		0x10
+#define PCI_CFG_BAR1		0x14
+#define PCI_CFG_INTR_LINE	0x3c
+#define PCI_COMMAND_IO_MEM	0x0003
+
+/* Frames waiting for the guest's receive ring; more are dropped (counted). */
+#define VM_NIC_QUEUE		32
+
+struct vm_nic_frame {
+	uint32_t len;
+	uint8_t data[VSW_VLAN_FRAME_LEN];
+};
+
+struct vm_nic {
+	struct vm *vm;
+	uint32_t index;
+	uint32_t port;			/* on vswitch0; 0: not connected */
+	struct e1000 e1000;
+	struct spinlock qlock;		/* the queue; a leaf lock */
+	uint32_t qhead, qcount;
+	struct vm_nic_frame q[VM_NIC_QUEUE];
+};
+
+#define VM_NIC_PAGES	((sizeof(struct vm_nic) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
+
+/* ---- DMA: guest RAM, which lies in 2 MiB chunks ---- */
+
+static uint32_t piece_len(uint64_t gpa, uint32_t len)
+{
+	uint32_t room = VMK_CHUNK_SIZE - (uint32_t)(gpa & (VMK_CHUNK_SIZE - 1));
+
+	return len < room ? len : room;
+}
+
+static bool ram_covers(struct vm *vm, uint64_t gpa, uint32_t len)
+{
+	uint32_t n;
+
+	for (; len; gpa += n, len -= n) {
+		n = piece_len(gpa, len);
+		if (!vm_gpa_ptr(vm, gpa, n))
+			return false;
+	}
+	return true;
+}
+
+static bool nic_dma_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
+{
+	struct vm *vm = ctx;
+	uint8_t *d = dst;
+	uint32_t n;
+
+	if (!ram_covers(vm, gpa, len))
+		return false;
+	for (; len; gpa += n, d += n, len -= n) {
+		n = piece_len(gpa, len);
+		memcpy(d, vm_gpa_ptr(vm, gpa, n), n);
+	}
+	return true;
+}
+
+static bool nic_dma_write(void *ctx, uint64_t gpa, const void *src, uint32_t len)
+{
+	struct vm *vm = ctx;
+	const uint8_t *s = src;
+	uint32_t n;
+
+	if (!ram_covers(vm, gpa, len))
+		return false;
+	for (; len; gpa += n, s += n, len -= n) {
+		n = piece_len(gpa, len);
+		memcpy(vm_gpa_ptr(vm, gpa, n), s, n);
+	}
+	return true;
+}
+
+/* ---- the model's backends ---- */
+
+static void nic_set_irq(void *ctx, bool level)
+{
+	struct vm_nic *nic = ctx;
+
+	vdev_irq_set(&nic->vm->dev, VM_NIC_IRQ, level);
+}
+
+/* From the exit that rang the doorbell: sender's vm->lock held. */
+static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct vm_nic *nic = ctx;
+
+	if (nic->port)
+		vsw_send(&net_vswitch, nic->port, frame, len);
+}
+
+/*
+ * The switch hands a frame to this port: under the switch's lock, and
+ * maybe under another VM's lock, never this VM's. Queue it and wake the
+ * VM's blocked vCPUs; vm_nics_poll() takes it from there.
+ */
+static int nic_deliver(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct vm_nic *nic = ctx;
+	struct vm *vm = nic->vm;
+	struct vm_nic_frame *f;
+	uint32_t i;
+
+	if (len > VSW_VLAN_FRAME_LEN)
+		return 1;
+	spin_lock(&nic->qlock);
+	if (nic->qcount == VM_NIC_QUEUE) {
+		spin_unlock(&nic->qlock);
+		return 1;
+	}
+	f = &nic->q[(nic->qhead + nic->qcount) % VM_NIC_QUEUE];
+	memcpy(f->data, frame, len);
+	f->len = len;
+	nic->qcount++;
+	spin_unlock(&nic->qlock);
+	/*
+	 * The worlds exist while the port is connected (connected after
+	 * vm_worlds_create(), disconnected before they are reaped). A wake
+	 * that races with a vCPU about to block is lost; such a vCPU polls
+	 * again within VM_NIC_IDLE_POLL_NS (vm_nics_next_poll()).
+	 */
+	for (i = 0; i < vm->cfg.vcpus; i++) {
+		struct world *w = __atomic_load_n(&vm->vcpu[i].world, __ATOMIC_ACQUIRE);
+
+		if (w && __atomic_load_n(&w->state, __ATOMIC_RELAXED) == WORLD_BLOCKED)
+			sched_wake(w);
+	}
+	return 0;
+}
+
+/* ---- register windows: only where the platform put the BARs ---- */
+
+/* Is the BAR (BAR1: io) on, and where the platform put it? */
+static bool bar_home(const struct e1000 *d, bool io)
+{
+	uint64_t base;
+	uint32_t port;
+
+	if (io)
+		return e1000_bar1(d, &port) && port == VM_NIC_BAR1;
+	return e1000_bar0(d, &base) && base == VM_NIC_BAR0;
+}
+
+static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
+{
+	return bar_home(dev, false) ? e1000_mmio_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
+}
+
+static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
+{
+	if (bar_home(dev, false))
+		e1000_mmio_ops.write(dev, off, size, val);
+}
+
+static uint32_t bar1_read(void *dev, uint32_t off, unsigned int size)
+{
+	return bar_home(dev, true) ? e1000_io_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
+}
+
+static void bar1_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
+{
+	if (bar_home(dev, true))
+		e1000_io_ops.write(dev, off, size, val);
+}
+
+static const struct vdev_io_ops nic_bar0_ops = { bar0_read, bar0_write };
+static const struct vdev_io_ops nic_bar1_ops = { bar1_read, bar1_write };
+
+/* ---- life cycle ---- */
+
+static const char *mac_text(const uint8_t *m, char *buf, uint32_t len)
+{
+	fmt_snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		     m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+vmk_status_t vm_nics_connect(struct vm *vm, char *why)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
+		const struct vmk_vm_nic *c = &vm->cfg.nic[i];
+		struct vsw_port_config pc = {
+			.kind = VSW_OWNER_VM, .owner_id = vm->id,
+			.group = c->network, .deliver = nic_deliver,
+		};
+		struct vm_nic *nic;
+		char mac[24];
+		uint32_t pa;
+		vmk_status_t st;
+
+		if (c->model == VMK_VM_NIC_NONE)
+			continue;
+		if (vmk_alloc_pages(VM_NIC_PAGES, &pa) != VMK_OK)
+			return vm_fail(why, VMK_NO_MEMORY, "vm '%s': ethernet%u: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+				       vm->cfg.name, i, (uint32_t)(VM_NIC_PAGES * VMK_PAGE_SIZE) >> 10,
+				       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		nic = pa_to_va(pa);
+		nic->vm = vm;
+		nic->index = i;
+		vm->nic_pa[i] = pa;
+		vm->nic[i] = nic;
+		memcpy(pc.mac, c->mac, VSW_ETH_ALEN);
+		pc.ctx = nic;
+		st = vsw_port_connect(&net_vswitch, &pc, &nic->port);
+		if (st == VMK_BAD_PARAM)
+			return vm_fail(why, st, "vm '%s': ethernet%u: no port group '%s' on %s (vmkctl network shows the groups)",
+				       vm->cfg.name, i, c->network, NET_SWITCH_NAME);
+		if (st == VMK_BUSY)
+			return vm_fail(why, st, "vm '%s': ethernet%u: MAC %s is in use on %s (give the VM another ethernet%u.address)",
+				       vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
+				       NET_SWITCH_NAME, i);
+		if (st != VMK_OK)
+			return vm_fail(why, st, "vm '%s': ethernet%u: %s has no free port (%u ports)",
+				       vm->cfg.name, i, NET_SWITCH_NAME, VSW_PORTS_MAX);
+		log_info("vm %u '%s': ethernet%u %s on %s port %u, port group '%s'",
+			 vm->id, vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
+			 NET_SWITCH_NAME, nic->port, c->network);
+	}
+	return VMK_OK;
+}
+
+static void firmware_setup(struct e1000 *d)
+{
+	e1000_pci_ops.write(d, PCI_CFG_BAR0, 4, VM_NIC_BAR0);
+	e1000_pci_ops.write(d, PCI_CFG_BAR1, 4, VM_NIC_BAR1);
+	e1000_pci_ops.write(d, PCI_CFG_INTR_LINE, 1, VM_NIC_IRQ);
+	e1000_pci_ops.write(d, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
+}
+
+vmk_status_t vm_nics_attach(struct vm *vm, char *why)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
+		struct vm_nic *nic = vm->nic[i];
+		struct e1000_config ec = {
+			.dma = { nic_dma_read, nic_dma_write, vm },
+			.set_irq = nic_set_irq, .tx = nic_tx,
+		};
+
+		if (!nic)
+			continue;
+		ec.irq_ctx = ec.tx_ctx = nic;
+		memcpy(ec.mac, vm->cfg.nic[i].mac, sizeof(ec.mac));
+		spin_lock(&nic->qlock);
+		nic->qhead = nic->qcount = 0;	/* nothing from before a reset */
+		spin_unlock(&nic->qlock);
+		e1000_init(&nic->e1000, &ec);
+		firmware_setup(&nic->e1000);
+		if (!pci_add_function(&vm->dev.pci, (uint8_t)(VM_NIC_DEVFN + (i << 3)),
+				      &e1000_pci_ops, &nic->e1000) ||
+		    vdev_register_mmio(&vm->dev, VM_NIC_BAR0 + i * E1000_MMIO_SIZE,
+				       E1000_MMIO_SIZE, &nic_bar0_ops, &nic->e1000) != VDEV_OK ||
+		    vdev_register_pio(&vm->dev, (uint16_t)(VM_NIC_BAR1 + i * E1000_IO_SIZE),
+				      E1000_IO_SIZE, &nic_bar1_ops, &nic->e1000) != VDEV_OK)
+			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot or register window)",
+				       vm->cfg.name, i);
+	}
+	return VMK_OK;
+}
+
+void vm_nics_release(struct vm *vm)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
+		struct vm_nic *nic = vm->nic[i];
+
+		if (!nic)
+			continue;
+		/* After this no deliver() runs: it is called under the switch's lock. */
+		if (nic->port)
+			vsw_port_disconnect(&net_vswitch, nic->port);
+		vm->nic[i] = NULL;
+		pool_free(&vmk_pool, vm->nic_pa[i], VM_NIC_PAGES);
+	}
+}
+
+void vm_nics_poll(struct vm *vm)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
+		struct vm_nic *nic = vm->nic[i];
+
+		if (!nic)
+			continue;
+		e1000_poll(&nic->e1000);
+		for (;;) {
+			struct vm_nic_frame *f;
+
+			spin_lock(&nic->qlock);
+			if (!nic->qcount) {
+				spin_unlock(&nic->qlock);
+				break;
+			}
+			f = &nic->q[nic->qhead];
+			spin_unlock(&nic->qlock);
+			/*
+			 * The slot stays ours until qhead moves: deliver()
+			 * only fills slots past qhead + qcount.
+			 */
+			e1000_receive(&nic->e1000, f->data, f->len);
+			spin_lock(&nic->qlock);
+			nic->qhead = (nic->qhead + 1) % VM_NIC_QUEUE;
+			nic->qcount--;
+			spin_unlock(&nic->qlock);
+		}
+	}
+}
+
+bool vm_nics_present(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++)
+		if (vm->nic[i])
+			return true;
+	return false;
+}
