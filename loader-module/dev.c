@@ -90,6 +90,39 @@ out:
 	return ret;
 }
 
+static long ioc_net_info(void __user *arg)
+{
+	struct vmk_net_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+	long ret;
+
+	if (!info)
+		return -ENOMEM;
+	ret = vmk_dev_hypercall(VMK_HC_NET_INFO, virt_to_phys(info), sizeof(*info),
+				0, 0, NULL);
+	if (!ret && copy_to_user(arg, info, sizeof(*info)))
+		ret = -EFAULT;
+	kfree(info);
+	return ret;
+}
+
+static long ioc_net_group_add(void __user *arg)
+{
+	struct vmk_ioc_net_group_add *req = kzalloc(sizeof(*req), GFP_KERNEL);
+	long ret = -EFAULT;
+
+	if (!req)
+		return -ENOMEM;
+	if (copy_from_user(&req->group, arg, sizeof(req->group)))
+		goto out;
+	ret = vmk_dev_hypercall(VMK_HC_NET_GROUP_ADD, virt_to_phys(&req->group), 0, 0,
+				virt_to_phys(req->msg), NULL);
+	if (copy_to_user(arg, req, sizeof(*req)))
+		ret = -EFAULT;
+out:
+	kfree(req);
+	return ret;
+}
+
 static long ioc_log_read(void __user *arg)
 {
 	struct vmk_log_read req;
@@ -160,6 +193,10 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return ioc_sched_list(uarg);
 	case VMK_IOC_LOG_READ:
 		return ioc_log_read(uarg);
+	case VMK_IOC_NET_INFO:
+		return ioc_net_info(uarg);
+	case VMK_IOC_NET_GROUP_ADD:
+		return ioc_net_group_add(uarg);
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
 	case VMK_IOC_PANIC_TEST:

@@ -100,7 +100,15 @@
  * ask again from `next` until it is 0. EBX <- worlds in the page.
  */
 #define VMK_HC_SCHED_LIST	19
-#define VMK_HC_MAX		20
+/*
+ * The virtual switch (include/vmk/net.h; since ABI version 11).
+ * NET_INFO: EBX = gpa of struct vmk_net_info, ECX = its size; EBX <- ports.
+ * NET_GROUP_ADD: EBX = gpa of struct vmk_net_group (name, vlan, policy),
+ * ESI = gpa of a VMK_VM_MSG_LEN-byte buffer for the reason (0: none).
+ */
+#define VMK_HC_NET_INFO		20
+#define VMK_HC_NET_GROUP_ADD	21
+#define VMK_HC_MAX		22
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

@@ -8,6 +8,7 @@
 
 #include <vmk/hypercall.h>
 #include <vmk/vm.h>
+#include <vmk/net.h>
 #include <linux/ioctl.h>
 
 #define VMK_DEVICE		"/dev/vmkernel"
@@ -34,6 +35,11 @@ struct vmk_module_info {
  * the hypercall. msg receives the vmkernel's sentence when the ioctl fails
  * (empty if it had none).
  */
+struct vmk_ioc_net_group_add {
+	struct vmk_net_group group;	/* in: name, vlan, policy */
+	char msg[VMK_VM_MSG_LEN];	/* out: why not */
+};
+
 struct vmk_ioc_vm_create {
 	struct vmk_vm_config config;	/* in */
 	uint32_t id;			/* out */
@@ -76,6 +82,10 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_MODULE_INFO	_IOR(VMK_IOC_MAGIC, 3, struct vmk_module_info)
 /* arg: struct vmk_sched_list *, start filled in (VMK_HC_SCHED_LIST) */
 #define VMK_IOC_SCHED_LIST	_IOWR(VMK_IOC_MAGIC, 4, struct vmk_sched_list)
+/* arg: struct vmk_net_info * (VMK_HC_NET_INFO) */
+#define VMK_IOC_NET_INFO	_IOR(VMK_IOC_MAGIC, 5, struct vmk_net_info)
+/* arg: struct vmk_ioc_net_group_add * (VMK_HC_NET_GROUP_ADD); out: msg */
+#define VMK_IOC_NET_GROUP_ADD	_IOWR(VMK_IOC_MAGIC, 6, struct vmk_ioc_net_group_add)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

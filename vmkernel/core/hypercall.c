@@ -4,6 +4,8 @@
 #include "vmkernel/core/sched.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/net/net.h"
+#include <vmk/vm.h>
 
 #define LOG_COPY_BATCH	8
 
@@ -123,6 +125,21 @@ static vmk_status_t hc_sched_test(struct hc_call *c)
 	return sched_test_hypercall(&t, &c->result);
 }
 
+static vmk_status_t hc_net_info(struct hc_call *c)
+{
+	return net_hc_info(c->arg[0], c->arg[1], &c->result);
+}
+
+static vmk_status_t hc_net_group_add(struct hc_call *c)
+{
+	char why[VMK_VM_MSG_LEN] = "";
+	vmk_status_t st = net_hc_group_add(c->arg[0], why);
+
+	if (st != VMK_OK && why[0] && c->arg[3])
+		cos_write(c->arg[3], why, sizeof(why));
+	return st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -132,6 +149,8 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_LOG_WRITE] = hc_log_write,
 	[VMK_HC_SCHED_TEST] = hc_sched_test,
 	[VMK_HC_SCHED_LIST] = hc_sched_list,
+	[VMK_HC_NET_INFO] = hc_net_info,
+	[VMK_HC_NET_GROUP_ADD] = hc_net_group_add,
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c)

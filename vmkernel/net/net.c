@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The vmkernel's virtual switch, vswitch0 (net.h). */
 #include "vmkernel/net/net.h"
+#include "vmkernel/cos/cos_mem.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include <vmk/net.h>
 
 struct vswitch net_vswitch;
 
@@ -16,3 +20,110 @@ vmk_status_t net_global_init(void)
 	return st;
 }
 
+/* ---- the COS's view (include/vmk/net.h) ---- */
+
+static uint32_t policy_bits(const struct vsw_policy *p)
+{
+	return (p->promiscuous ? VMK_NET_ALLOW_PROMISCUOUS : 0) |
+	       (p->mac_change ? VMK_NET_ALLOW_MAC_CHANGE : 0) |
+	       (p->forged_transmit ? VMK_NET_ALLOW_FORGED : 0);
+}
+
+/* The groups and ports, compacted: group indexes are those of info->group[]. */
+static void info_fill(struct vswitch *sw, struct vmk_net_info *info)
+{
+	uint32_t gmap[VSW_GROUPS_MAX];
+
+	spin_lock(&sw->lock);
+	memcpy(info->name, sw->name, sizeof(info->name));
+	for (uint32_t i = 0; i < VSW_GROUPS_MAX; i++) {
+		const struct vsw_group *g = &sw->groups[i];
+		struct vmk_net_group *o = &info->group[info->ngroups];
+
+		if (!g->name[0])
+			continue;
+		memcpy(o->name, g->name, sizeof(o->name));
+		o->vlan = g->vlan;
+		o->policy = policy_bits(&g->policy);
+		o->nports = g->nports;
+		gmap[i] = info->ngroups++;
+	}
+	for (uint32_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = &sw->ports[i];
+		struct vmk_net_port *o = &info->port[info->nports];
+
+		if (!p->used)
+			continue;
+		info->nports++;
+		o->id = i + 1;
+		o->kind = p->kind == VSW_OWNER_UPLINK ? VMK_NET_PORT_UPLINK :
+			  p->kind == VSW_OWNER_VM ? VMK_NET_PORT_VM : VMK_NET_PORT_COS;
+		o->owner_id = p->owner_id;
+		o->group = p->kind == VSW_OWNER_UPLINK ? 0 : gmap[p->group];
+		memcpy(o->mac, p->mac, sizeof(o->mac));
+		memcpy(o->filter_mac, p->filter_mac, sizeof(o->filter_mac));
+		o->flags = p->promiscuous;
+		o->tx_packets = p->c.tx_packets;
+		o->tx_bytes = p->c.tx_bytes;
+		o->rx_packets = p->c.rx_packets;
+		o->rx_bytes = p->c.rx_bytes;
+		for (uint32_t r = 0; r < VMK_NET_DROP_REASONS; r++)
+			o->drops[r] = p->c.drops[r];
+	}
+	spin_unlock(&sw->lock);
+}
+
+_Static_assert(VMK_NET_DROP_REASONS == VSW_DROP_REASONS, "drop reasons match the switch's");
+_Static_assert(VMK_NET_MAX_PORTS == VSW_PORTS_MAX && VMK_NET_MAX_GROUPS == VSW_GROUPS_MAX,
+	       "the ABI's tables hold the whole switch");
+
+vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
+{
+	static struct vmk_net_info info;	/* info_lock; 8 KiB: not the stack */
+	static struct spinlock info_lock;
+	vmk_status_t st;
+
+	if (size < sizeof(info))
+		return VMK_BAD_PARAM;
+	spin_lock(&info_lock);
+	memset(&info, 0, sizeof(info));
+	info_fill(&net_vswitch, &info);
+	*nports = info.nports;
+	st = cos_write(gpa, &info, sizeof(info));
+	spin_unlock(&info_lock);
+	return st;
+}
+
+vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
+{
+	struct vmk_net_group g;
+	struct vsw_policy pol;
+	vmk_status_t st;
+
+	st = cos_read(gpa, &g, sizeof(g));
+	if (st != VMK_OK)
+		return st;
+	g.name[VMK_NET_NAME_LEN - 1] = '\0';
+	if (g.policy & ~(VMK_NET_ALLOW_PROMISCUOUS | VMK_NET_ALLOW_MAC_CHANGE | VMK_NET_ALLOW_FORGED)) {
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s': unknown policy bits %x",
+			     g.name, g.policy);
+		return VMK_BAD_PARAM;
+	}
+	pol.promiscuous = g.policy & VMK_NET_ALLOW_PROMISCUOUS;
+	pol.mac_change = g.policy & VMK_NET_ALLOW_MAC_CHANGE;
+	pol.forged_transmit = g.policy & VMK_NET_ALLOW_FORGED;
+	st = vsw_group_add(&net_vswitch, g.name, g.vlan > 0xffff ? 0xffff : (uint16_t)g.vlan, &pol);
+	if (st == VMK_BAD_PARAM)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
+			     VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
+	else if (st == VMK_BUSY)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s' exists on %s already",
+			     g.name, NET_SWITCH_NAME);
+	else if (st != VMK_OK)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "%s has %u port groups already (the most it holds)",
+			     NET_SWITCH_NAME, VSW_GROUPS_MAX);
+	else
+		log_info("%s: port group '%s' added, VLAN %u, policy %x",
+			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);
+	return st;
+}

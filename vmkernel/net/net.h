@@ -18,4 +18,12 @@ extern struct vswitch net_vswitch;
 /* vswitch0 and its default port group (CPU 0, at load). */
 vmk_status_t net_global_init(void);
 
+/*
+ * VMK_HC_NET_INFO and VMK_HC_NET_GROUP_ADD (include/vmk/net.h): gpa is COS
+ * memory; why gets a sentence (VMK_VM_MSG_LEN bytes) when the status is
+ * not VMK_OK.
+ */
+vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports);
+vmk_status_t net_hc_group_add(uint64_t gpa, char *why);
+
 #endif /* VMKERNEL_NET_NET_H */

@@ -93,6 +93,24 @@ void sched_list_fill(struct vmk_sched_list *page)
 	page->next = i < 40 ? i : 0;
 }
 
+/* A fake switch: 3 ports; a group add is refused with a reason. */
+static uint64_t net_info_gpa_seen;
+
+vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
+{
+	(void)size;
+	net_info_gpa_seen = gpa;
+	*nports = 3;
+	return VMK_OK;
+}
+
+vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
+{
+	(void)gpa;
+	snprintf(why, VMK_VM_MSG_LEN, "port group 'x' exists on vswitch0 already");
+	return VMK_BUSY;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -183,6 +201,20 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 	vm_calls_seen = 0;
 	hypercall_dispatch(&c);
 	ck_assert_uint_eq(vm_calls_seen, 0);
+}
+END_TEST
+
+START_TEST(test_net_hypercalls_reach_the_switch_and_say_why)
+{
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_NET_INFO, GUEST_BASE, 4096, 0, 0), VMK_OK);
+	ck_assert_uint_eq(net_info_gpa_seen, GUEST_BASE);
+	ck_assert_uint_eq(c.result, 3);
+	memset(guest, 0, VMK_VM_MSG_LEN);
+	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_ADD, GUEST_BASE + 512, 0, 0, GUEST_BASE),
+			 VMK_BUSY);
+	ck_assert_str_eq((char *)guest, "port group 'x' exists on vswitch0 already");
 }
 END_TEST
 
@@ -328,6 +360,7 @@ int main(void)
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
+	tcase_add_test(tc, test_net_hypercalls_reach_the_switch_and_say_why);
 	tcase_add_test(tc, test_sched_test_needs_debug_and_reads_its_request);
 	tcase_add_test(tc, test_info_is_written_to_cos_memory);
 	tcase_add_test(tc, test_info_refuses_short_buffers_and_bad_addresses);

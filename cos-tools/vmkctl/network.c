@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmkctl network: the vmkernel's virtual switch (docs/network.md).
+ *   vmkctl network [list]        the switch, its port groups and ports
+ *   vmkctl network portgroup add NAME [--vlan N] [--promiscuous]
+ *                                [--mac-changes] [--forged-transmits]
+ * One "key: value" line per object, stable for scripts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cos-tools/vmkctl/vmkctl.h"
+
+static const char *const drop_names[VMK_NET_DROP_REASONS] = {
+	"runt", "oversize", "bad-source", "forged", "vlan", "no-dest",
+	"rx-policy", "queue-full",
+};
+
+static const char *allow(uint32_t policy, uint32_t bit)
+{
+	return policy & bit ? "accept" : "reject";
+}
+
+/* The name of VM id, or "" when it is gone. */
+static const char *vm_name(const struct vmk_vm_info *vms, uint32_t n, uint32_t id)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (vms[i].id == id)
+			return vms[i].name;
+	return "";
+}
+
+static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port *p,
+		       const struct vmk_vm_info *vms, uint32_t nvms)
+{
+	const uint8_t *m = p->mac;
+
+	printf("port: %u", p->id);
+	if (p->kind == VMK_NET_PORT_VM)
+		printf(" owner=vm:%u:%s", p->owner_id, vm_name(vms, nvms, p->owner_id));
+	else
+		printf(" owner=%s", p->kind == VMK_NET_PORT_UPLINK ? "uplink" : "cos");
+	if (p->kind != VMK_NET_PORT_UPLINK && p->group < ni->ngroups)
+		printf(" portgroup=\"%s\" vlan=%u", ni->group[p->group].name,
+		       ni->group[p->group].vlan);
+	printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	printf(" tx_packets=%llu tx_bytes=%llu rx_packets=%llu rx_bytes=%llu drops=",
+	       (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
+	       (unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes);
+	for (int r = 0; r < VMK_NET_DROP_REASONS; r++)
+		printf("%s%s:%llu", r ? "," : "", drop_names[r],
+		       (unsigned long long)p->drops[r]);
+	printf("\n");
+}
+
+static int network_list(void)
+{
+	struct vmk_net_info *ni = calloc(1, sizeof(*ni));
+	struct vmk_vm_info *vms = NULL;
+	uint32_t nvms = 0;
+	int fd, ret = 1;
+
+	if (!ni)
+		return 1;
+	fd = vmkctl_open();
+	if (fd < 0)
+		goto out;
+	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
+		fprintf(stderr, "vmkctl: network: %s\n", strerror(errno));
+		goto out_fd;
+	}
+	if (vm_list_all(fd, &vms, &nvms) < 0)
+		nvms = 0;
+	printf("switch: %.*s portgroups=%u ports=%u\n", VMK_NET_NAME_LEN, ni->name,
+	       ni->ngroups, ni->nports);
+	for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS; i++) {
+		const struct vmk_net_group *g = &ni->group[i];
+
+		printf("portgroup: \"%.*s\" vlan=%u ports=%u promiscuous=%s mac-changes=%s forged-transmits=%s\n",
+		       VMK_NET_NAME_LEN, g->name, g->vlan, g->nports,
+		       allow(g->policy, VMK_NET_ALLOW_PROMISCUOUS),
+		       allow(g->policy, VMK_NET_ALLOW_MAC_CHANGE),
+		       allow(g->policy, VMK_NET_ALLOW_FORGED));
+	}
+	for (uint32_t i = 0; i < ni->nports && i < VMK_NET_MAX_PORTS; i++)
+		print_port(ni, &ni->port[i], vms, nvms);
+	ret = 0;
+	free(vms);
+out_fd:
+	close(fd);
+out:
+	free(ni);
+	return ret;
+}
+
+static int portgroup_add(int argc, char **argv)
+{
+	struct vmk_ioc_net_group_add req;
+	char *end;
+	int fd, i, ret = 1;
+
+	memset(&req, 0, sizeof(req));
+	if (argc < 1 || strlen(argv[0]) >= VMK_NET_NAME_LEN)
+		goto usage;
+	strcpy(req.group.name, argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--vlan") && i + 1 < argc) {
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (*end || !*argv[i] || v > VMK_NET_VLAN_TRUNK) {
+				fprintf(stderr, "vmkctl: network portgroup add: --vlan must be 0 (none), 1..4094, or 4095 (trunk), not \"%s\"\n",
+					argv[i]);
+				return 1;
+			}
+			req.group.vlan = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--promiscuous")) {
+			req.group.policy |= VMK_NET_ALLOW_PROMISCUOUS;
+		} else if (!strcmp(argv[i], "--mac-changes")) {
+			req.group.policy |= VMK_NET_ALLOW_MAC_CHANGE;
+		} else if (!strcmp(argv[i], "--forged-transmits")) {
+			req.group.policy |= VMK_NET_ALLOW_FORGED;
+		} else {
+			goto usage;
+		}
+	}
+	fd = vmkctl_open();
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, VMK_IOC_NET_GROUP_ADD, &req) < 0)
+		fprintf(stderr, "vmkctl: network portgroup add: %s\n",
+			req.msg[0] ? req.msg : strerror(errno));
+	else
+		ret = 0;
+	close(fd);
+	return ret;
+usage:
+	fprintf(stderr, "usage: vmkctl network portgroup add NAME (1..31 characters) [--vlan N] [--promiscuous] [--mac-changes] [--forged-transmits]\n");
+	return 1;
+}
+
+int cmd_network(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "list"))
+		return network_list();
+	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "add"))
+		return portgroup_add(argc - 3, argv + 3);
+	fprintf(stderr, "usage: vmkctl network [list] | portgroup add NAME [--vlan N] [--promiscuous] [--mac-changes] [--forged-transmits]\n");
+	return 1;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vmkernel's virtual switch as the COS sees it (docs/network.md,
+ * docs/abi.md "Network"; since ABI version 11). Numbers VMK_HC_NET_* are
+ * in hypercall.h's table.
+ */
+#ifndef VMK_NET_H
+#define VMK_NET_H
+
+#include <vmk/hypercall.h>
+#include <vmk/vm.h>
+
+#define VMK_NET_MAX_GROUPS	16
+#define VMK_NET_MAX_PORTS	64
+#define VMK_NET_VLAN_TRUNK	4095	/* 1..4094 tagged; 0 untagged */
+
+/* Port owners (struct vmk_net_port.kind). */
+#define VMK_NET_PORT_UPLINK	0
+#define VMK_NET_PORT_VM		1	/* owner_id: the VM id */
+#define VMK_NET_PORT_COS	2
+
+/* Why frames were lost (struct vmk_net_port.drops[]), as the switch counts. */
+#define VMK_NET_DROP_RUNT	0
+#define VMK_NET_DROP_OVERSIZE	1
+#define VMK_NET_DROP_BAD_SOURCE	2
+#define VMK_NET_DROP_FORGED	3
+#define VMK_NET_DROP_VLAN	4
+#define VMK_NET_DROP_NO_DEST	5
+#define VMK_NET_DROP_RX_POLICY	6
+#define VMK_NET_DROP_QUEUE_FULL	7
+#define VMK_NET_DROP_REASONS	8
+
+/* Security policy bits (struct vmk_net_group.policy); 0: all rejected. */
+#define VMK_NET_ALLOW_PROMISCUOUS	(1u << 0)
+#define VMK_NET_ALLOW_MAC_CHANGE	(1u << 1)
+#define VMK_NET_ALLOW_FORGED		(1u << 2)
+
+#ifndef __ASSEMBLER__
+struct vmk_net_group {
+	char name[VMK_NET_NAME_LEN];	/* NUL-terminated; 1..31 printable ASCII */
+	uint32_t vlan;			/* 0..4095 */
+	uint32_t policy;		/* VMK_NET_ALLOW_* */
+	uint32_t nports;		/* out */
+	uint32_t reserved;
+};
+
+struct vmk_net_port {
+	uint32_t id;			/* 1..VMK_NET_MAX_PORTS */
+	uint32_t kind;			/* VMK_NET_PORT_* */
+	uint32_t owner_id;
+	uint32_t group;			/* index in vmk_net_info.group[] */
+	uint8_t mac[6];			/* the address the switch assigned */
+	uint8_t filter_mac[6];		/* what the guest programmed */
+	uint32_t flags;			/* bit 0: the guest asked for promiscuous mode */
+	uint64_t tx_packets, tx_bytes;	/* from the owner's side */
+	uint64_t rx_packets, rx_bytes;
+	uint64_t drops[VMK_NET_DROP_REASONS];
+};
+
+/* VMK_HC_NET_INFO: the switch, its port groups and its ports. */
+struct vmk_net_info {
+	char name[VMK_NET_NAME_LEN];
+	uint32_t ngroups;		/* entries used in group[] */
+	uint32_t nports;		/* entries used in port[] */
+	struct vmk_net_group group[VMK_NET_MAX_GROUPS];
+	struct vmk_net_port port[VMK_NET_MAX_PORTS];
+};
+#endif /* __ASSEMBLER__ */
+
+#endif /* VMK_NET_H */
