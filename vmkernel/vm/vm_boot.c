@@ -206,9 +206,10 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 		spin_unlock(&vm->lock);
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
 	}
-	st = vm_take_memory(vm, why);
+	/* The NICs first: a port group or MAC the switch refuses costs nothing. */
+	st = vm_nics_connect(vm, why);
 	if (st == VMK_OK)
-		st = vm_nics_connect(vm, why);
+		st = vm_take_memory(vm, why);
 	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {
 		st = vcpu_create(&vm->vcpu[i], vm, i);
 		if (st != VMK_OK)
