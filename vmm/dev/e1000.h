@@ -24,13 +24,14 @@
  * E1000_TX_MAX or whose buffer is outside guest RAM is dropped and
  * counted.
  *
- * Not wired to VMs yet: the caller adds the PCI function (pci_add_function
- * with e1000_pci_ops), routes BAR0 to e1000_mmio_ops and BAR1 to
- * e1000_io_ops (e1000_bars says where the guest put them), backs DMA, the
- * interrupt line and tx(), calls e1000_receive() with frames for it and
- * e1000_poll() before it runs the guest again. tx() must not call
- * e1000_receive() on the same device (a TSO segment lives in the buffer
- * a received frame is built in): queue such a frame instead.
+ * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
+ * (pci_add_function with e1000_pci_ops), routes BAR0 to e1000_mmio_ops
+ * and BAR1 to e1000_io_ops (e1000_bars says where the guest put them),
+ * backs DMA, the interrupt line and tx(), calls e1000_receive() with
+ * frames for it and e1000_poll() before it runs the guest again. tx()
+ * must not call e1000_receive() on the same device (a TSO segment lives
+ * in the buffer a received frame is built in): queue such a frame
+ * instead.
  */
 #ifndef VMM_DEV_E1000_H
 #define VMM_DEV_E1000_H
