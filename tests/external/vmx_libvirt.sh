@@ -63,6 +63,8 @@ scsi0:0.fileName = "/vmfs/volumes/lun0/web/web.vmdk"
 ethernet0.present = "TRUE"
 ethernet0.virtualDev = "e1000"
 ethernet0.networkName = "VM Network"
+ethernet0.addressType = "static"
+ethernet0.address = "00:50:56:00:00:0a"
 serial0.present = "TRUE"
 serial0.fileType = "pipe"
 serial0.fileName = "/var/run/vmk/web.com1"
@@ -117,6 +119,7 @@ expect_xml linux "<name>web &quot;front&quot; | #1</name>" \
 	"<shares>4000</shares>" "<source file='/vmfs/volumes/lun0/web/web.vmdk'/>" \
 	"<controller type='scsi' index='0' model='lsilogic'/>" \
 	"<model type='e1000'/>" "<source bridge='VM Network'/>" \
+	"<mac address='00:50:56:00:00:0a'" \
 	"<source path='/var/run/vmk/web.com1'/>"
 expect_xml multiboot "<controller type='scsi' index='0' model='vmpvscsi'/>" \
 	"<model type='vmxnet3'/>" "<serial type='file'>" "<shares>750</shares>"
