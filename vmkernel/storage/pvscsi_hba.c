@@ -112,6 +112,8 @@ static enum storage_host host_status(uint16_t bt)
 {
 	switch (bt) {
 	case BTSTAT_SUCCESS:
+	case BTSTAT_DATARUN:		/* short or long transfer: the length says */
+	case BTSTAT_DATA_UNDERRUN:
 		return STORAGE_HOST_OK;
 	case BTSTAT_SELTIMEO:
 		return STORAGE_HOST_NO_TARGET;
@@ -146,6 +148,15 @@ static void complete_one(struct pvscsi_hba *h, const uint8_t *d)
 	if (host == STORAGE_HOST_OK && (data_len > s->data_len || status > 0xff))
 		host = STORAGE_HOST_ERROR;	/* more than the buffer: nonsense */
 	cmd->status = (uint8_t)status;
+	/*
+	 * QEMU's pvscsi never fills in dataLen (0, with the data there, and
+	 * BTSTAT_DATARUN when the target sent less): like Linux's vmw_pvscsi,
+	 * 0 with GOOD status means "not reported", not "nothing arrived".
+	 * Callers read only what the reply's own length fields say, from a
+	 * buffer they zeroed.
+	 */
+	if (!data_len && !status)
+		data_len = s->data_len;
 	cmd->residual = host == STORAGE_HOST_OK ? s->data_len - data_len : s->data_len;
 	cmd->sense_len = 0;
 	if (host == STORAGE_HOST_OK && sense_len) {

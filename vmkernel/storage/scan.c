@@ -53,6 +53,8 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 
 	for (unsigned int tries = 0;; tries++) {
 		memset(cmd, 0, sizeof(*cmd));
+		if (len)	/* bytes the device did not write read as 0 */
+			memset(buf->virt, 0, len);
 		cmd->target = target;
 		cmd->lun = lun;
 		memcpy(cmd->cdb, cdb, cdb_len);

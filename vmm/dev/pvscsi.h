@@ -76,6 +76,7 @@
 #define PVSCSI_FLAG_DIR_TOHOST		0x08
 #define PVSCSI_FLAG_DIR_TODEVICE	0x10
 #define BTSTAT_SUCCESS		0x00
+#define BTSTAT_DATA_UNDERRUN	0x0c	/* less data than the buffer */
 #define BTSTAT_SELTIMEO		0x11	/* no such target */
 #define BTSTAT_DATARUN		0x12	/* data overrun */
 #define BTSTAT_INVPARAM		0x1a	/* bad descriptor or SG list */

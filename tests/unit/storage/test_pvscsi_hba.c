@@ -360,16 +360,23 @@ START_TEST(test_completions_naming_no_command_are_dropped)
 }
 END_TEST
 
+/* Two one-block READs (contexts 1 and 2) the held disk does not answer yet. */
+static void queue_two_held_reads(struct storage_cmd *a, struct storage_cmd *b,
+				 struct done_log *log)
+{
+	rig->rd[0]->hold = true;
+	rw_cmd(a, false, 0, 0, 1, &one_block, 1, log);
+	ck_assert_int_eq(ad->ops->queue(ad->hba, a), VMK_OK);
+	rw_cmd(b, false, 0, 1, 1, &one_block, 1, log);
+	ck_assert_int_eq(ad->ops->queue(ad->hba, b), VMK_OK);
+}
+
 START_TEST(test_hostile_lengths_in_a_completion_are_bounded)
 {
 	struct storage_cmd a, b;
 	struct done_log log = { 0 };
 
-	rig->rd[0]->hold = true;
-	rw_cmd(&a, false, 0, 0, 1, &one_block, 1, &log);
-	ck_assert_int_eq(ad->ops->queue(ad->hba, &a), VMK_OK);
-	rw_cmd(&b, false, 0, 1, 1, &one_block, 1, &log);
-	ck_assert_int_eq(ad->ops->queue(ad->hba, &b), VMK_OK);
+	queue_two_held_reads(&a, &b, &log);
 	inject_completion(1, 1ull << 40, 0, 0, 0);		/* more than asked */
 	inject_completion(2, 0, 0xffffffffu, 0, 0x02);		/* sense beyond the buffer */
 	ad->ops->poll(ad->hba);
@@ -380,6 +387,25 @@ START_TEST(test_hostile_lengths_in_a_completion_are_bounded)
 	ck_assert_uint_eq(b.sense_len, STORAGE_SENSE_MAX);
 	ck_assert_uint_eq(b.residual, 512);
 	/* the model's own completions for them come later: dropped */
+	assert_late_completions(&log, 2, 2);
+}
+END_TEST
+
+/* QEMU's pvscsi leaves dataLen 0 and says BTSTAT_DATARUN for a short reply. */
+START_TEST(test_qemu_style_completions_without_a_data_length_count_as_done)
+{
+	struct storage_cmd a, b;
+	struct done_log log = { 0 };
+
+	queue_two_held_reads(&a, &b, &log);
+	inject_completion(1, 0, 0, BTSTAT_SUCCESS, 0);
+	inject_completion(2, 0, 0, BTSTAT_DATARUN, 0);
+	ad->ops->poll(ad->hba);
+	ck_assert_uint_eq(log.calls, 2);
+	ck_assert_int_eq(a.host, STORAGE_HOST_OK);
+	ck_assert_uint_eq(a.residual, 0);
+	ck_assert_int_eq(b.host, STORAGE_HOST_OK);
+	ck_assert_uint_eq(b.residual, 0);
 	assert_late_completions(&log, 2, 2);
 }
 END_TEST
@@ -460,6 +486,7 @@ int main(void)
 	tcase_add_test(tc, test_an_ignored_bus_reset_leads_to_an_adapter_reset);
 	tcase_add_test(tc, test_completions_naming_no_command_are_dropped);
 	tcase_add_test(tc, test_hostile_lengths_in_a_completion_are_bounded);
+	tcase_add_test(tc, test_qemu_style_completions_without_a_data_length_count_as_done);
 	tcase_add_test(tc, test_a_producer_index_beyond_the_ring_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_a_request_consumer_index_ahead_of_ours_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_sense_decoding_checks_the_length_first);
