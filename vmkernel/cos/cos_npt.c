@@ -12,6 +12,8 @@ vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 
 	n->sink_pa = sink_pa;
 	n->violations = 0;
+	n->device_pa = 0;
+	n->device_len = 0;
 	st = pae_create(&n->space, ops);
 	if (st != VMK_OK)
 		return st;
@@ -33,17 +35,44 @@ vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 	return VMK_OK;
 }
 
-vmk_status_t cos_npt_divert(struct cos_npt *n, const struct pool *pool,
-			    uint64_t gpa, uint64_t *nth)
+vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len)
 {
-	vmk_status_t st = VMK_BAD_ADDRESS;
+	vmk_status_t st = VMK_OK;
+	uint64_t p;
+
+	if (pa % VMK_PAGE_SIZE || len % VMK_PAGE_SIZE || pa + len > NPT_SPAN)
+		return VMK_BAD_PARAM;
+	/* Map each page first, which splits its 2 MiB page into a table
+	 * (the only allocation), then clear the entry. */
+	for (p = pa; p < pa + len && st == VMK_OK; p += VMK_PAGE_SIZE) {
+		st = pae_map_4k(&n->space, (uint32_t)p, p, PAE_NPT_RAM);
+		if (st == VMK_OK)
+			st = pae_unmap_4k(&n->space, (uint32_t)p);
+	}
+	if (st == VMK_OK) {
+		n->device_pa = pa;
+		n->device_len = len;
+	}
+	return st;
+}
+
+enum cos_npt_hit cos_npt_divert(struct cos_npt *n, const struct pool *pool,
+				uint64_t gpa, uint64_t *nth)
+{
+	enum cos_npt_hit hit = COS_NPT_UNMAPPABLE;
 	uint32_t region = (uint32_t)gpa & ~(PAE_LARGE_SIZE - 1);
 
 	spin_lock(&n->lock);
 	*nth = ++n->violations;
-	if (gpa < NPT_SPAN && pool_overlaps(pool, gpa, 1))
-		st = pae_map_table(&n->space, region, n->sink_table_pa,
-				   PAE_NPT_RAM);
+	if (gpa >= n->device_pa && gpa - n->device_pa < n->device_len) {
+		if (pae_map_4k(&n->space, (uint32_t)gpa & ~(VMK_PAGE_SIZE - 1),
+			       n->sink_pa, PAE_NPT_RAM) == VMK_OK)
+			hit = COS_NPT_DEVICE;
+	} else if (gpa < NPT_SPAN && pool_overlaps(pool, gpa, 1) &&
+		   pae_map_table(&n->space, region, n->sink_table_pa,
+				 PAE_NPT_RAM) == VMK_OK) {
+		hit = COS_NPT_VMKERNEL;
+	}
 	spin_unlock(&n->lock);
-	return st;
+	return hit;
 }

@@ -21,6 +21,9 @@ struct cos_npt {
 	uint32_t sink_pa;
 	uint64_t sink_table_pa;	/* 512 entries, each on sink_pa */
 	uint64_t violations;	/* COS #NPFs: diverted or refused */
+	/* A device the vmkernel drives (its BAR): left out in 4 KiB pages. */
+	uint64_t device_pa;
+	uint32_t device_len;
 };
 
 /* The one table of every COS vCPU (cos_vcpu.c builds it at init). */
@@ -29,11 +32,24 @@ extern struct cos_npt cos_npt;
 vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 			   const struct pool *pool, uint32_t sink_pa);
 /*
- * A COS #NPF on gpa, counted (*nth: this one's number). VMK_OK: vmkernel
- * memory, its region now maps the sink. VMK_BAD_ADDRESS: nothing the
- * table can map there (beyond its 4 GiB): the access must be refused.
+ * Leave the device pages [pa, pa + len) out of the COS's table, 4 KiB at
+ * a time (their 2 MiB region is split; the other pages keep their
+ * identity mapping). Once, at init, before any COS vCPU runs.
  */
-vmk_status_t cos_npt_divert(struct cos_npt *n, const struct pool *pool,
-			    uint64_t gpa, uint64_t *nth);
+vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len);
+
+/* What a COS #NPF touched. */
+enum cos_npt_hit {
+	COS_NPT_VMKERNEL,	/* vmkernel memory: its region now maps the sink */
+	COS_NPT_DEVICE,		/* the vmkernel's device: that page maps the sink */
+	COS_NPT_UNMAPPABLE,	/* beyond the table's 4 GiB: refuse the access */
+};
+
+/*
+ * A COS #NPF on gpa, counted (*nth: this one's number). Needs no memory:
+ * a device page's table exists since cos_npt_hide_device().
+ */
+enum cos_npt_hit cos_npt_divert(struct cos_npt *n, const struct pool *pool,
+				uint64_t gpa, uint64_t *nth);
 
 #endif /* VMKERNEL_COS_COS_NPT_H */

@@ -252,25 +252,29 @@ static void handle_vmmcall(struct cos_vcpu *v)
 
 /*
  * Every COS #NPF is the COS's doing (its table maps all else): a touch of
- * vmkernel memory is diverted to the sink, an address beyond what the
- * table can map (above 4 GiB, where the loader made sure no COS RAM
- * lies) gets #GP(0). Neither needs memory; both are logged at the 1st,
- * 2nd, 4th, ... one, so a COS that loops on them cannot flood the log.
+ * vmkernel memory or of the device the vmkernel drives is diverted to the
+ * sink, an address beyond what the table can map (above 4 GiB, where the
+ * loader made sure no COS RAM lies) gets #GP(0). None needs memory; all
+ * are logged at the 1st, 2nd, 4th, ... one, so a COS that loops on them
+ * cannot flood the log.
  */
 static void handle_npf(struct cos_vcpu *v)
 {
+	static const char *const what[] = {
+		[COS_NPT_VMKERNEL] = "vmkernel memory blocked",
+		[COS_NPT_DEVICE] = "a device the vmkernel owns blocked",
+		[COS_NPT_UNMAPPABLE] = "an address the nested table cannot map refused (#GP)",
+	};
 	struct vmcb *c = v->svm.vmcb;
 	uint64_t gpa = c->exit_info2, n;
-	vmk_status_t st = cos_npt_divert(&cos_npt, &vmk_pool, gpa, &n);
+	enum cos_npt_hit hit = cos_npt_divert(&cos_npt, &vmk_pool, gpa, &n);
 
-	if (st != VMK_OK)
+	if (hit == COS_NPT_UNMAPPABLE)
 		svm_inject_exception(c, X86_GP, true, 0);
 	if (n & (n - 1))
 		return;
 	log_warn("COS access to %s: gpa %llx rip %llx err %llx, %llu so far",
-		 st == VMK_OK ? "vmkernel memory blocked" :
-				"an address the nested table cannot map refused (#GP)",
-		 (unsigned long long)gpa, (unsigned long long)c->rip,
+		 what[hit], (unsigned long long)gpa, (unsigned long long)c->rip,
 		 (unsigned long long)c->exit_info1, (unsigned long long)n);
 }
 

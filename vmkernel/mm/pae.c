@@ -105,6 +105,17 @@ vmk_status_t pae_map_4k(struct pae_space *s, uint32_t va, uint64_t pa,
 	return VMK_OK;
 }
 
+vmk_status_t pae_unmap_4k(struct pae_space *s, uint32_t va)
+{
+	uint64_t pde = *pd_entry(s, va), *pt;
+
+	if (!(pde & PAE_P) || (pde & PAE_PS))
+		return VMK_BAD_PARAM;
+	pt = s->ops->table(s->ops->ctx, pde & PAE_ADDR_MASK);
+	set_entry(&pt[(va >> 12) & (PAE_ENTRIES - 1)], 0);
+	return VMK_OK;
+}
+
 bool pae_translate(struct pae_space *s, uint32_t va, uint64_t *pa,
 		   uint64_t *flags)
 {

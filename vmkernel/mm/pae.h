@@ -51,6 +51,8 @@ vmk_status_t pae_map_4k(struct pae_space *s, uint32_t va, uint64_t pa,
 vmk_status_t pae_map_table(struct pae_space *s, uint32_t va, uint64_t pt_pa,
 			   uint64_t flags);
 vmk_status_t pae_unmap_2m(struct pae_space *s, uint32_t va);
+/* Clears the 4 KiB entry of va; VMK_BAD_PARAM unless a page table maps it. */
+vmk_status_t pae_unmap_4k(struct pae_space *s, uint32_t va);
 /* Physical address and leaf flags va maps to; false if not mapped. */
 bool pae_translate(struct pae_space *s, uint32_t va, uint64_t *pa,
 		   uint64_t *flags);

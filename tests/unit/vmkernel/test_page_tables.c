@@ -144,14 +144,14 @@ START_TEST(test_npt_diverts_cos_access_to_the_sink)
 
 	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
 	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x3004, &nth), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x3004, &nth), COS_NPT_VMKERNEL);
 	ck_assert_uint_eq(nth, 1);
 	ck_assert(maps(&n.space, CHUNK + 0x3008, sink + 8));
 	/* the whole region now shows the sink, no vmkernel page */
 	ck_assert(maps(&n.space, CHUNK, sink));
 	ck_assert(maps(&n.space, CHUNK + VMK_CHUNK_SIZE - 4, sink + 0xffc));
 	ck_assert(maps(&n.space, CHUNK + VMK_CHUNK_SIZE, CHUNK + VMK_CHUNK_SIZE));
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x1000, &nth), VMK_BAD_ADDRESS);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x1000, &nth), COS_NPT_UNMAPPABLE);
 	ck_assert_uint_eq(n.violations, 2);
 }
 END_TEST
@@ -167,8 +167,8 @@ START_TEST(test_npt_divert_needs_no_memory_when_the_pool_is_empty)
 	ck_assert_int_eq(pool_init(&pool, chunks, 2), VMK_OK);
 	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
 	used = FAKE_PAGES;	/* every table page handed out */
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x1ff000, &nth), VMK_OK);
-	ck_assert_int_eq(cos_npt_divert(&n, &pool, chunks[1] + 0x123456, &nth), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, CHUNK + 0x1ff000, &nth), COS_NPT_VMKERNEL);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, chunks[1] + 0x123456, &nth), COS_NPT_VMKERNEL);
 	ck_assert(maps(&n.space, chunks[1] + 0x123456, sink + 0x456));
 	ck_assert(maps(&n.space, CHUNK + 0x1ff000, sink));
 	ck_assert_uint_eq(used, FAKE_PAGES);
@@ -187,11 +187,38 @@ START_TEST(test_npt_refuses_cos_access_beyond_4g)
 	/* above 4 GiB, even where the low bits name the pool: refused,
 	 * counted, and the pool's region stays hidden */
 	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0x100000000ull + CHUNK, &nth),
-			 VMK_BAD_ADDRESS);
+			 COS_NPT_UNMAPPABLE);
 	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0xfffffffff000ull, &nth),
-			 VMK_BAD_ADDRESS);
+			 COS_NPT_UNMAPPABLE);
 	ck_assert_uint_eq(nth, 2);
 	ck_assert(!pae_translate(&n.space, CHUNK, &pa, &flags));
+}
+END_TEST
+
+START_TEST(test_npt_hides_a_device_bar_page_by_page)
+{
+	const uint32_t chunks[] = { CHUNK };
+	const uint64_t bar = 0xfebf0000ull;	/* the lab's PVSCSI BAR */
+	uint32_t sink = CHUNK + 0x5000;
+	struct pool pool;
+	struct cos_npt n;
+	uint64_t nth, pa, flags;
+
+	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
+	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
+	ck_assert_int_eq(cos_npt_hide_device(&n, bar, 0x8000), VMK_OK);
+	ck_assert(!pae_translate(&n.space, (uint32_t)bar, &pa, &flags));
+	ck_assert(!pae_translate(&n.space, (uint32_t)bar + 0x7ffc, &pa, &flags));
+	/* its neighbours in the same 2 MiB keep their identity mapping */
+	ck_assert(maps(&n.space, (uint32_t)bar - 4, (uint32_t)bar - 4));
+	ck_assert(maps(&n.space, (uint32_t)bar + 0x8000, (uint32_t)bar + 0x8000));
+	/* a COS access: counted, that page (only) now shows the sink */
+	used = FAKE_PAGES;
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, bar + 0x100c, &nth), COS_NPT_DEVICE);
+	ck_assert_uint_eq(nth, 1);
+	ck_assert(maps(&n.space, (uint32_t)bar + 0x100c, sink + 0xc));
+	ck_assert(!pae_translate(&n.space, (uint32_t)bar, &pa, &flags));
+	ck_assert_int_eq(cos_npt_hide_device(&n, bar + 1, 0x1000), VMK_BAD_PARAM);
 }
 END_TEST
 
@@ -209,5 +236,6 @@ int main(void)
 	tcase_add_test(tc, test_npt_diverts_cos_access_to_the_sink);
 	tcase_add_test(tc, test_npt_divert_needs_no_memory_when_the_pool_is_empty);
 	tcase_add_test(tc, test_npt_refuses_cos_access_beyond_4g);
+	tcase_add_test(tc, test_npt_hides_a_device_bar_page_by_page);
 	return check_run("vmkernel page tables", tc);
 }
