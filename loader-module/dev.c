@@ -172,6 +172,28 @@ out:
 	return ret;
 }
 
+/*
+ * A structure the vmkernel reads and writes whole: copied in (in_too),
+ * the hypercall on a kernel copy, copied out even when the call failed
+ * (its msg says why).
+ */
+static long ioc_struct(u32 nr, void __user *arg, size_t size, bool in_too)
+{
+	void *buf = kzalloc(size, GFP_KERNEL);
+	long ret = -EFAULT;
+
+	if (!buf)
+		return -ENOMEM;
+	if (in_too && copy_from_user(buf, arg, size))
+		goto out;
+	ret = vmk_dev_hypercall(nr, virt_to_phys(buf), size, 0, 0, NULL);
+	if (copy_to_user(arg, buf, size))
+		ret = -EFAULT;
+out:
+	kfree(buf);
+	return ret;
+}
+
 static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -199,6 +221,12 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return ioc_net_group_add(uarg);
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
+	case VMK_IOC_STORAGE_LIST:
+		return ioc_struct(VMK_HC_STORAGE_LIST, uarg,
+				  sizeof(struct vmk_storage_list), false);
+	case VMK_IOC_STORAGE_READ:
+		return ioc_struct(VMK_HC_STORAGE_READ, uarg,
+				  sizeof(struct vmk_storage_read), true);
 	case VMK_IOC_PANIC_TEST:
 		return vmk_dev_hypercall(VMK_HC_PANIC_TEST, VMK_PANIC_TEST_NOW,
 					 0, 0, 0, NULL);

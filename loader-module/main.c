@@ -154,6 +154,21 @@ static int alloc_records(struct vmk_machine *m)
 	return 0;
 }
 
+/* Linux's RAM, for the vmkernel to check device BARs against. */
+static int add_ram_range(struct resource *r, void *arg)
+{
+	struct vmk_boot_info *bi = arg;
+
+	if (bi->nram == VMK_MAX_RAM_RANGES) {
+		bi->ram_truncated = 1;
+		return 1;
+	}
+	bi->ram[bi->nram].base = r->start;
+	bi->ram[bi->nram].len = resource_size(r);
+	bi->nram++;
+	return 0;
+}
+
 static void fill_boot_info(struct vmk_machine *m)
 {
 	struct vmk_boot_info *bi = m->mem.boot_info;
@@ -175,6 +190,10 @@ static void fill_boot_info(struct vmk_machine *m)
 		bi->launch_pa[i] = virt_to_phys(m->launch[i]);
 	for (i = 0; i < m->mem.nchunks; i++)
 		bi->chunk_pa[i] = m->mem.chunk_pa[i];
+	bi->nram = 0;
+	bi->ram_truncated = 0;
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0,
+			    SZ_4G - 1, bi, add_ram_range);
 }
 
 /* What kernel_read_file_from_path()'s error means for the operator. */
@@ -244,11 +263,14 @@ static int load(struct vmk_machine *m)
 		goto out_mem;
 	}
 	fill_boot_info(m);
+	ret = vmk_hba_take(&m->hba);
+	if (ret)
+		goto out_mem;
 	t0 = ktime_get_ns();
 	ret = vmk_launch_all(m, img.eh->e_entry);
 	m->load_us = div_u64(ktime_get_ns() - t0, 1000);
 	if (ret)
-		goto out_mem;
+		goto out_hba;
 	pr_info("vmkload: vmkernel %.32s running on %u CPUs with %u MiB (takeover %u us)\n",
 		img.note->version, m->ncpus, mem_mb, m->load_us);
 	pr_info("vmkload: vmkernel memory: %u chunks of 2 MiB, image at %#x; shared page at %#lx\n",
@@ -256,6 +278,9 @@ static int load(struct vmk_machine *m)
 		(unsigned long)virt_to_phys(m->shared));
 	vfree(buf);
 	return 0;
+out_hba:
+	if (!m->stranded)
+		vmk_hba_give_back(&m->hba);
 out_mem:
 	if (m->stranded)
 		goto out_buf;	/* its memory and records stay with the vmkernel */
@@ -276,6 +301,7 @@ static void unload(struct vmk_machine *m)
 	m->unload_us = div_u64(ktime_get_ns() - t0, 1000);
 	vmk_memory_return(&m->mem);
 	free_records(m);
+	vmk_hba_give_back(&m->hba);
 }
 
 static DEFINE_MUTEX(recover_lock);

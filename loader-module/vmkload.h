@@ -50,8 +50,20 @@ int vmk_memory_place(struct vmk_memory *m, const struct vmk_image *img,
 void *vmk_memory_va(struct vmk_memory *m, u32 vmk_va);
 
 /* Launch and give-back on every online CPU. */
+/* The PVSCSI HBA while the vmkernel has it (hba.c); bus NULL: none taken. */
+struct vmk_hba {
+	struct pci_bus *bus;
+	unsigned int devfn;
+};
+
+/* Take the HBA from Linux; -EBUSY (with a sentence) while a disk is open. */
+int vmk_hba_take(struct vmk_hba *h);
+/* After the vmkernel reset it: Linux probes it again. */
+void vmk_hba_give_back(struct vmk_hba *h);
+
 struct vmk_machine {
 	struct vmk_memory mem;
+	struct vmk_hba hba;
 	struct vmk_shared *shared;
 	struct vmk_launch *launch[VMK_MAX_CPUS];
 	int cpu_index[NR_CPUS];		/* Linux CPU -> vmkernel CPU, -1 */

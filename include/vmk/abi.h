@@ -178,7 +178,14 @@ struct vmk_shared {
 #define VMK_BOOT_MAGIC		0x564d4b42u	/* "VMKB" */
 #define VMK_BOOT_DEBUG		(1u << 0)	/* allow the panic-test hypercall */
 
+#define VMK_MAX_RAM_RANGES	32	/* Linux's System RAM ranges in the boot info */
+
 #ifndef __ASSEMBLER__
+
+/* A range of physical RAM as Linux's resource tree has it. */
+struct vmk_ram_range {
+	uint64_t base, len;
+};
 
 struct vmk_boot_info {
 	uint32_t magic;			/* VMK_BOOT_MAGIC */
@@ -199,6 +206,10 @@ struct vmk_boot_info {
 	uint32_t tsc_khz;
 	uint32_t launch_pa[VMK_MAX_CPUS];
 	uint32_t chunk_pa[VMK_MAX_CHUNKS];
+	/* RAM below 4 GiB; more ranges than fit: ram_truncated set, and a
+	 * device BAR is then refused unless it lies above the last one. */
+	uint32_t nram, ram_truncated;
+	struct vmk_ram_range ram[VMK_MAX_RAM_RANGES];
 };
 #endif /* __ASSEMBLER__ */
 

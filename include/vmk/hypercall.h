@@ -108,7 +108,20 @@
  */
 #define VMK_HC_NET_INFO		20
 #define VMK_HC_NET_GROUP_ADD	21
-#define VMK_HC_MAX		22
+/*
+ * EBX = gpa of struct vmk_storage_list, ECX = its size: the physical HBA
+ * the vmkernel drives (or why it does not) and the LUNs its scan at load
+ * found. EBX <- LUNs in the list.
+ */
+#define VMK_HC_STORAGE_LIST	22
+/*
+ * Debug builds of the boot info only: EBX = gpa of struct
+ * vmk_storage_read, ECX = its size: READ(10) of `blocks` blocks from
+ * target:lun at lba through the vmkernel's driver, polled to its end
+ * (the COS CPU waits in the hypercall, at most the driver's timeouts).
+ */
+#define VMK_HC_STORAGE_READ	23
+#define VMK_HC_MAX		24
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -123,6 +136,52 @@ struct vmk_sched_test {
 	uint32_t max_pct;		/* limit, % of one CPU, or VMK_SCHED_UNLIMITED */
 	uint32_t world_id;		/* out: the new world */
 	char name[16];			/* NUL-terminated */
+};
+
+/* The physical storage adapter (docs/storage.md). */
+#define VMK_STORAGE_NONE	0	/* no PVSCSI function on the PCI buses */
+#define VMK_STORAGE_RUNNING	1	/* the vmkernel drives it */
+#define VMK_STORAGE_REFUSED	2	/* found, not taken: msg says why */
+#define VMK_STORAGE_FAILED	3	/* taken, then the adapter stopped: msg */
+#define VMK_STORAGE_MAX_LUNS	32
+#define VMK_STORAGE_MSG_LEN	104
+
+struct vmk_storage_lun {
+	uint32_t target, lun;
+	uint32_t type;			/* SPC-4 peripheral device type */
+	uint32_t block_size;		/* 0: unknown */
+	uint64_t nr_blocks;
+	char vendor[12];		/* NUL-terminated, printable ASCII */
+	char product[20];
+	char error[64];			/* why the LUN is unusable, or empty */
+};
+
+struct vmk_storage_list {
+	uint32_t state;			/* VMK_STORAGE_* */
+	uint32_t pci_bdf;		/* bus << 8 | device << 3 | function */
+	uint64_t bar_pa;		/* the register BAR */
+	uint32_t bar_len;
+	uint32_t nluns;
+	char name[16];			/* "vmhba0" */
+	char driver[16];		/* "pvscsi" */
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED/FAILED: why */
+	uint64_t completions, bogus_completions;
+	uint64_t timeouts, aborts, bus_resets, adapter_resets;
+	struct vmk_storage_lun lun[VMK_STORAGE_MAX_LUNS];
+};
+
+#define VMK_STORAGE_READ_MAX	4096	/* bytes one VMK_HC_STORAGE_READ returns */
+struct vmk_storage_read {
+	uint32_t target, lun;		/* in */
+	uint64_t lba;			/* in */
+	uint32_t blocks;		/* in: blocks * block size <= VMK_STORAGE_READ_MAX */
+	uint32_t host;			/* out: adapter.h's STORAGE_HOST_* */
+	uint32_t status;		/* out: SCSI status byte */
+	uint32_t sense_key;		/* out: with CHECK CONDITION */
+	uint32_t len;			/* out: bytes read */
+	uint32_t reserved;
+	char msg[VMK_STORAGE_MSG_LEN];	/* out: why it failed */
+	uint8_t data[VMK_STORAGE_READ_MAX];
 };
 
 /* CPUID leaves the vmkernel shows the COS (APM vol. 3, CPUID 4000_0000h). */

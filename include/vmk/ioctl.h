@@ -95,6 +95,10 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_VM_LIST		_IOWR(VMK_IOC_MAGIC, 0x14, struct vmk_vm_list)
 #define VMK_IOC_VM_CONSOLE_READ	_IOWR(VMK_IOC_MAGIC, 0x15, struct vmk_ioc_vm_console)
 #define VMK_IOC_VM_CONSOLE_WRITE _IOWR(VMK_IOC_MAGIC, 0x16, struct vmk_ioc_vm_console)
+/* arg: struct vmk_storage_list * (VMK_HC_STORAGE_LIST) */
+#define VMK_IOC_STORAGE_LIST	_IOR(VMK_IOC_MAGIC, 7, struct vmk_storage_list)
+/* Only with vmkload debug=1: arg: struct vmk_storage_read * (VMK_HC_STORAGE_READ) */
+#define VMK_IOC_STORAGE_READ	_IOWR(VMK_IOC_MAGIC, 0x7c, struct vmk_storage_read)
 /* Only with vmkload debug=1: spinner test worlds (VMK_HC_SCHED_TEST). */
 #define VMK_IOC_SCHED_TEST	_IOWR(VMK_IOC_MAGIC, 0x7e, struct vmk_sched_test)
 /* Only with vmkload debug=1: force a vmkernel panic (panic-path test). */

@@ -6,6 +6,7 @@
 #include "vmkernel/log/log.h"
 #include "vmkernel/net/net.h"
 #include <vmk/vm.h>
+#include "vmkernel/storage/storage.h"
 
 #define LOG_COPY_BATCH	8
 
@@ -140,6 +141,49 @@ static vmk_status_t hc_net_group_add(struct hc_call *c)
 	return st;
 }
 
+/* The physical HBA and its LUNs (vmkernel/storage/storage.c). */
+static vmk_status_t hc_storage_list(struct hc_call *c)
+{
+	static struct vmk_storage_list list;	/* list_lock; ~4 KiB: not the stack */
+	static struct spinlock list_lock;
+	vmk_status_t st;
+
+	if (c->arg[1] < sizeof(list))
+		return VMK_BAD_PARAM;
+	spin_lock(&list_lock);
+	memset(&list, 0, sizeof(list));
+	c->result = storage_list_fill(&list);
+	st = cos_write(c->arg[0], &list, sizeof(list));
+	spin_unlock(&list_lock);
+	return st;
+}
+
+/* Debug only: one polled READ(10) through the vmkernel's driver. */
+static vmk_status_t hc_storage_read(struct hc_call *c)
+{
+	static struct vmk_storage_read req;	/* req_lock; > 4 KiB */
+	static struct spinlock req_lock;
+	vmk_status_t st, wst;
+
+	if (!vmk_debug_enabled())
+		return VMK_NOT_SUPPORTED;
+	if (c->arg[1] < sizeof(req))
+		return VMK_BAD_PARAM;
+	spin_lock(&req_lock);
+	st = cos_read(c->arg[0], &req, sizeof(req));
+	if (st == VMK_OK) {
+		memset(req.msg, 0, sizeof(req.msg));
+		req.len = 0;
+		st = storage_read(&req);
+		wst = cos_write(c->arg[0], &req, sizeof(req));
+		if (st == VMK_OK)
+			st = wst;
+		c->result = req.len;
+	}
+	spin_unlock(&req_lock);
+	return st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -151,6 +195,8 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_SCHED_LIST] = hc_sched_list,
 	[VMK_HC_NET_INFO] = hc_net_info,
 	[VMK_HC_NET_GROUP_ADD] = hc_net_group_add,
+	[VMK_HC_STORAGE_LIST] = hc_storage_list,
+	[VMK_HC_STORAGE_READ] = hc_storage_read,
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c)

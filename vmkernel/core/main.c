@@ -18,6 +18,7 @@
 #include "vmkernel/log/log.h"
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/net/net.h"
+#include "vmkernel/storage/storage.h"
 
 #ifndef VMK_VERSION_STRING
 #define VMK_VERSION_STRING "unknown"
@@ -221,6 +222,7 @@ static vmk_status_t vmk_init(void)
 		log_err("init failed: status %d", st);
 		return st;
 	}
+	storage_global_init();
 	vmk_shared->log_pa = log_records_pa(&vmk_shared->log_nrec);
 	vmk_state = VMK_STATE_RUNNING;
 	vmk_shared->state = VMK_STATE_RUNNING;

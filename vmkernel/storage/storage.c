@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/pvscsi_hba.h"
+#include "vmkernel/storage/scan.h"
+#include "vmkernel/arch/x86/pci.h"
+#include "vmkernel/cos/cos_npt.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmm/dev/pvscsi.h"
+
+/* The BAR's pages in the vmkernel's address space: below the LAPIC's page
+ * (arch/x86/apic.c), above what the loader placed. */
+#define HBA_VA		(VMK_VBASE + VMK_VSIZE - 16 * VMK_PAGE_SIZE)
+#define HBA_VA_PAGES	(PVSCSI_BAR_SIZE / VMK_PAGE_SIZE)
+
+#define SCSI_READ_10	0x28	/* SBC-3 §5.11 */
+#define READ_TIMEOUT_MS	10000
+
+static struct {
+	struct spinlock lock;
+	uint32_t state;			/* VMK_STORAGE_* */
+	uint32_t bdf;
+	uint64_t bar_pa;
+	uint32_t bar_len;
+	char msg[VMK_STORAGE_MSG_LEN];
+	bool stopped;
+	struct pvscsi_hba hba;
+	struct scan_buf buf;		/* one pool page: scan and reads */
+	struct scan_result scan;
+	struct storage_cmd cmd;		/* the debug read's */
+	volatile bool cmd_done;
+} st;
+
+static uint32_t hba_mmio_read(void *ctx, uint32_t off)
+{
+	(void)ctx;
+	return *(volatile uint32_t *)(uintptr_t)(HBA_VA + off);
+}
+
+static void hba_mmio_write(void *ctx, uint32_t off, uint32_t val)
+{
+	(void)ctx;
+	*(volatile uint32_t *)(uintptr_t)(HBA_VA + off) = val;
+}
+
+static void *hba_alloc_pages(void *ctx, unsigned int nr, uint64_t *phys)
+{
+	uint32_t pa;
+
+	(void)ctx;
+	if (vmk_alloc_pages(nr, &pa) != VMK_OK)
+		return NULL;
+	*phys = pa;
+	return pa_to_va(pa);
+}
+
+static uint64_t hba_now_ms(void *ctx)
+{
+	(void)ctx;
+	return vmk_time_us() / 1000;
+}
+
+static const struct pvscsi_hba_ops hba_ops = {
+	hba_mmio_read, hba_mmio_write, hba_alloc_pages, hba_now_ms, NULL,
+};
+
+static void refuse(const char *why)
+{
+	st.state = VMK_STORAGE_REFUSED;
+	fmt_snprintf(st.msg, sizeof(st.msg), "%s", why);
+	log_warn("storage: PVSCSI HBA at %02x:%02x.%x not taken: %s",
+		 st.bdf >> 8, (st.bdf >> 3) & 31, st.bdf & 7, why);
+}
+
+/*
+ * The BAR must be device space the vmkernel can own alone: not RAM the
+ * COS or the vmkernel uses (Linux's System RAM ranges from the loader),
+ * not the pool, and not where the vmkernel's own mappings are.
+ */
+static const char *bar_problem(uint64_t pa, uint32_t len)
+{
+	const struct vmk_boot_info *bi = &vmk_boot_info;
+	uint32_t i;
+
+	if (len < PVSCSI_BAR_SIZE)
+		return "its register BAR is smaller than the PVSCSI register file (32 KiB)";
+	if (pa % VMK_PAGE_SIZE || len % VMK_PAGE_SIZE)
+		return "its register BAR is not page-aligned";
+	if (pa >= 0x100000000ull || pa + len > 0x100000000ull)
+		return "its register BAR does not lie below 4 GiB";
+	if (pool_overlaps(&vmk_pool, pa, len))
+		return "its register BAR overlaps the vmkernel's memory";
+	if (bi->nram > VMK_MAX_RAM_RANGES)
+		return "the loader reported more RAM ranges than the boot info holds";
+	for (i = 0; i < bi->nram; i++) {
+		const struct vmk_ram_range *r = &bi->ram[i];
+
+		if (pa < r->base + r->len && pa + len > r->base)
+			return "its register BAR overlaps the COS's RAM";
+	}
+	if (bi->ram_truncated && bi->nram &&
+	    pa < bi->ram[bi->nram - 1].base + bi->ram[bi->nram - 1].len)
+		return "the loader's RAM list is truncated and the BAR is not above it";
+	if (bi->loader_end_va > HBA_VA)
+		return "the vmkernel image leaves no room to map the BAR";
+	return NULL;
+}
+
+static vmk_status_t map_bar(void)
+{
+	vmk_status_t s = VMK_OK;
+	uint32_t i;
+
+	for (i = 0; i < HBA_VA_PAGES && s == VMK_OK; i++)
+		s = vmk_map_mmio(HBA_VA + i * VMK_PAGE_SIZE,
+				 st.bar_pa + i * VMK_PAGE_SIZE);
+	return s;
+}
+
+static void log_luns(void)
+{
+	unsigned int i;
+
+	log_info("storage: vmhba0 (pvscsi at %02x:%02x.%x, BAR %llx+%x): %u LUNs",
+		 st.bdf >> 8, (st.bdf >> 3) & 31, st.bdf & 7,
+		 (unsigned long long)st.bar_pa, st.bar_len, st.scan.nr_luns);
+	for (i = 0; i < st.scan.nr_luns; i++) {
+		const struct scan_lun *l = &st.scan.lun[i];
+
+		log_info("storage: vmhba0:C0:T%u:L%u %s %s %llu blocks of %u%s%s",
+			 l->target, l->lun, l->vendor, l->product,
+			 (unsigned long long)l->nr_blocks, l->block_size,
+			 l->error ? ": " : "", l->error ? l->error : "");
+	}
+}
+
+void storage_global_init(void)
+{
+	const char *why = NULL;
+	uint16_t cmd;
+	uint32_t pa;
+
+	if (!pci_find(PVSCSI_VENDOR_ID, PVSCSI_DEVICE_ID, &st.bdf)) {
+		log_info("storage: no PVSCSI HBA on the PCI buses");
+		return;
+	}
+	if (pci_bar_size(st.bdf, 0, &st.bar_pa, &st.bar_len, &why) != VMK_OK)
+		return refuse(why);
+	why = bar_problem(st.bar_pa, st.bar_len);
+	if (why)
+		return refuse(why);
+	if (map_bar() != VMK_OK)
+		return refuse("no memory for the page tables that map its BAR");
+	if (cos_npt_hide_device(&cos_npt, st.bar_pa, st.bar_len) != VMK_OK)
+		return refuse("no memory to cut its BAR out of the COS's nested table");
+	/* Polled: INTx off, so the COS never gets an interrupt it has no
+	 * handler for (PCI 3.0 §6.2.2, Interrupt Disable). */
+	cmd = pci_read16(st.bdf, PCI_COMMAND);
+	pci_write16(st.bdf, PCI_COMMAND,
+		    cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
+	st.state = VMK_STORAGE_RUNNING;
+	if (pvscsi_hba_init(&st.hba, &hba_ops) != VMK_OK ||
+	    vmk_alloc_pages(1, &pa) != VMK_OK) {
+		st.state = VMK_STORAGE_FAILED;
+		fmt_snprintf(st.msg, sizeof(st.msg), "adapter setup failed: %s",
+			     pvscsi_hba_error(&st.hba) ? pvscsi_hba_error(&st.hba) :
+			     "no memory for its rings");
+		log_err("storage: vmhba0: %s", st.msg);
+		return;
+	}
+	st.buf.virt = pa_to_va(pa);
+	st.buf.phys = pa;
+	st.buf.len = VMK_PAGE_SIZE;
+	scan_adapter(&st.hba.adapter, &st.buf, &st.scan);
+	log_luns();
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	fmt_snprintf(dst, size, "%s", src ? src : "");
+}
+
+uint32_t storage_list_fill(struct vmk_storage_list *l)
+{
+	unsigned int i;
+
+	spin_lock(&st.lock);
+	l->state = st.state;
+	l->pci_bdf = st.bdf;
+	l->bar_pa = st.bar_pa;
+	l->bar_len = st.bar_len;
+	copy_str(l->name, sizeof(l->name), "vmhba0");
+	copy_str(l->driver, sizeof(l->driver), "pvscsi");
+	if (st.state == VMK_STORAGE_RUNNING && pvscsi_hba_error(&st.hba))
+		copy_str(l->msg, sizeof(l->msg), pvscsi_hba_error(&st.hba));
+	else
+		copy_str(l->msg, sizeof(l->msg), st.msg);
+	l->completions = st.hba.stats.completions;
+	l->bogus_completions = st.hba.stats.bogus_completions;
+	l->timeouts = st.hba.stats.timeouts;
+	l->aborts = st.hba.stats.aborts;
+	l->bus_resets = st.hba.stats.bus_resets;
+	l->adapter_resets = st.hba.stats.adapter_resets;
+	l->nluns = MIN(st.scan.nr_luns, VMK_STORAGE_MAX_LUNS);
+	for (i = 0; i < l->nluns; i++) {
+		const struct scan_lun *s = &st.scan.lun[i];
+		struct vmk_storage_lun *o = &l->lun[i];
+
+		o->target = s->target;
+		o->lun = s->lun;
+		o->type = s->type;
+		o->block_size = s->block_size;
+		o->nr_blocks = s->nr_blocks;
+		copy_str(o->vendor, sizeof(o->vendor), s->vendor);
+		copy_str(o->product, sizeof(o->product), s->product);
+		copy_str(o->error, sizeof(o->error), s->error);
+	}
+	spin_unlock(&st.lock);
+	return l->nluns;
+}
+
+static const struct scan_lun *find_lun(uint32_t target, uint32_t lun)
+{
+	unsigned int i;
+
+	for (i = 0; i < st.scan.nr_luns; i++)
+		if (st.scan.lun[i].target == target && st.scan.lun[i].lun == lun)
+			return &st.scan.lun[i];
+	return NULL;
+}
+
+static void read_done(struct storage_cmd *cmd)
+{
+	(void)cmd;
+	st.cmd_done = true;
+}
+
+static vmk_status_t read_refused(struct vmk_storage_read *r, const char *why)
+{
+	copy_str(r->msg, sizeof(r->msg), why);
+	return VMK_BAD_PARAM;
+}
+
+/* Called with st.lock held. */
+static vmk_status_t read_locked(struct vmk_storage_read *r)
+{
+	const struct scan_lun *l = find_lun(r->target, r->lun);
+	struct storage_cmd *c = &st.cmd;
+	struct storage_adapter *a = &st.hba.adapter;
+	uint64_t len;
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
+		return read_refused(r, "the vmkernel drives no storage adapter");
+	if (!l || l->error || !l->block_size)
+		return read_refused(r, "no usable disk at that target and LUN");
+	len = (uint64_t)r->blocks * l->block_size;
+	if (!r->blocks || r->blocks > 0xffff || len > VMK_STORAGE_READ_MAX ||
+	    len > st.buf.len)
+		return read_refused(r, "block count out of range (at most 4 KiB)");
+	if (r->lba > 0xffffffffull || r->lba + r->blocks > l->nr_blocks)
+		return read_refused(r, "the blocks lie beyond the LUN's end");
+	memset(c, 0, sizeof(*c));
+	c->target = r->target;
+	c->lun = r->lun;
+	c->cdb[0] = SCSI_READ_10;
+	c->cdb[2] = (uint8_t)(r->lba >> 24);
+	c->cdb[3] = (uint8_t)(r->lba >> 16);
+	c->cdb[4] = (uint8_t)(r->lba >> 8);
+	c->cdb[5] = (uint8_t)r->lba;
+	c->cdb[7] = (uint8_t)(r->blocks >> 8);
+	c->cdb[8] = (uint8_t)r->blocks;
+	c->cdb_len = 10;
+	c->dir = STORAGE_DIR_READ;
+	c->nr_sg = 1;
+	c->sg[0].addr = st.buf.phys;
+	c->sg[0].len = (uint32_t)len;
+	c->timeout_ms = READ_TIMEOUT_MS;
+	c->done = read_done;
+	st.cmd_done = false;
+	if (a->ops->queue(a->hba, c) != VMK_OK) {
+		copy_str(r->msg, sizeof(r->msg), "the adapter refused the command");
+		return VMK_BUSY;
+	}
+	while (!st.cmd_done) {
+		a->ops->poll(a->hba);
+		if (!st.cmd_done)
+			a->ops->tick(a->hba);
+	}
+	r->host = c->host;
+	r->status = c->status;
+	r->sense_key = c->sense_len > 2 ? c->sense[2] & 0xf : 0;
+	if (c->host != STORAGE_HOST_OK || c->status) {
+		copy_str(r->msg, sizeof(r->msg), "the READ failed at the device");
+		return VMK_HW_FAILURE;
+	}
+	r->len = (uint32_t)(len - MIN(c->residual, len));
+	memcpy(r->data, st.buf.virt, r->len);
+	return VMK_OK;
+}
+
+vmk_status_t storage_read(struct vmk_storage_read *r)
+{
+	vmk_status_t s;
+
+	spin_lock(&st.lock);
+	s = read_locked(r);
+	spin_unlock(&st.lock);
+	return s;
+}
+
+void storage_stop(void)
+{
+	uint16_t cmd;
+
+	spin_lock(&st.lock);
+	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
+		/* The device forgets its rings and stops DMA into the pool,
+		 * which goes back to Linux after the give-back. */
+		hba_mmio_write(NULL, PVSCSI_REG_INTR_MASK, 0);
+		hba_mmio_write(NULL, PVSCSI_REG_COMMAND, PVSCSI_CMD_ADAPTER_RESET);
+		cmd = pci_read16(st.bdf, PCI_COMMAND);
+		pci_write16(st.bdf, PCI_COMMAND,
+			    cmd & ~(PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE));
+		st.stopped = true;
+		log_info("storage: vmhba0 reset and handed back to the COS");
+	}
+	spin_unlock(&st.lock);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vmkernel's physical storage: at load it finds the PVSCSI HBA on the
+ * PCI buses, checks its register BAR, takes it from the COS (its BAR
+ * left out of the COS's nested table), drives it with pvscsi_hba.c and
+ * scans its LUNs with scan.c; at give-back it resets the adapter and
+ * turns its bus mastering off so Linux can probe it again. No interrupts
+ * yet: every command is polled to its end by its caller (the scan at
+ * load, the debug read), the device's INTx is disabled. docs/storage.md.
+ */
+#ifndef VMKERNEL_STORAGE_STORAGE_H
+#define VMKERNEL_STORAGE_STORAGE_H
+
+#include "vmkernel/platform.h"
+#include <vmk/hypercall.h>
+
+/*
+ * CPU 0 at init, after the COS's nested table is built. Never fails the
+ * load: an HBA refused or failed is reported by storage_list_fill() and
+ * the log, with the sentence why.
+ */
+void storage_global_init(void);
+/* VMK_HC_STORAGE_LIST: the adapter and its LUNs; returns the LUN count. */
+uint32_t storage_list_fill(struct vmk_storage_list *l);
+/* VMK_HC_STORAGE_READ: r's in fields checked; r->msg says why on failure. */
+vmk_status_t storage_read(struct vmk_storage_read *r);
+/* At give-back (every CPU's; the first one acts): reset, bus master off. */
+void storage_stop(void);
+
+#endif /* VMKERNEL_STORAGE_STORAGE_H */
