@@ -17,6 +17,7 @@ int cmd_log(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_network(int argc, char **argv);
+int cmd_storage(int argc, char **argv);
 
 /* VM helpers shared by the vm verbs (vm.c) and console/unload. */
 struct vmk_vm_info;

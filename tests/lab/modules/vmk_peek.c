@@ -7,7 +7,9 @@
  * writes the shared page's state word with value=. With scan=1 it instead
  * reads one word of every 2 MiB region of RAM, highmem too, which touches
  * each of the vmkernel's pool chunks
- * (tests/lab/cos_probe_with_the_pool_exhausted_is_refused.sh). Loading
+ * (tests/lab/cos_probe_with_the_pool_exhausted_is_refused.sh). With
+ * mmio=1, pa is device memory (ioremap'd, uncached): the PVSCSI BAR the
+ * vmkernel owns (tests/lab/storage_hba_moves_to_the_vmkernel_and_back.sh). Loading
  * always "fails" (-EAGAIN) after the report so the scenario can repeat it.
  */
 #include <linux/module.h>
@@ -25,6 +27,9 @@ MODULE_PARM_DESC(value, "the word to write at pa");
 static bool scan;
 module_param(scan, bool, 0444);
 MODULE_PARM_DESC(scan, "read one word of every 2 MiB region of RAM instead");
+static bool mmio;
+module_param(mmio, bool, 0444);
+MODULE_PARM_DESC(mmio, "pa is device memory (a BAR), not RAM");
 
 #define REGION_PAGES	(SZ_2M >> PAGE_SHIFT)
 
@@ -55,6 +60,19 @@ static int __init vmk_peek_init(void)
 
 	if (scan) {
 		scan_ram();
+		return -EAGAIN;
+	}
+	if (mmio) {
+		void __iomem *m = ioremap(pa, sizeof(u32));
+
+		if (!m)
+			return -ENOMEM;
+		before = readl(m);
+		writel(value, m);
+		after = readl(m);
+		iounmap(m);
+		pr_info("vmk_peek: mmio pa %#lx read %#x, after writing %#x read %#x\n",
+			pa, before, value, after);
 		return -EAGAIN;
 	}
 	if (!pa || !pfn_valid(PHYS_PFN(pa)) || PageHighMem(pfn_to_page(PHYS_PFN(pa))))

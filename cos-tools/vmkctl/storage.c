@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmkctl storage: the physical HBA the vmkernel drives and the LUNs its
+ * scan found (VMK_IOC_STORAGE_LIST), and a debug read of blocks through
+ * the vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "vmkctl.h"
+
+static const char *state_name(uint32_t state)
+{
+	switch (state) {
+	case VMK_STORAGE_RUNNING: return "running";
+	case VMK_STORAGE_REFUSED: return "refused";
+	case VMK_STORAGE_FAILED: return "failed";
+	default: return "none";
+	}
+}
+
+static const char *type_name(uint32_t type)
+{
+	switch (type) {
+	case 0x00: return "disk";	/* SPC-4 §6.4.2 */
+	case 0x05: return "cdrom";
+	default: return "other";
+	}
+}
+
+static int get_list(struct vmk_storage_list *l)
+{
+	int fd = vmkctl_open();
+
+	if (fd < 0)
+		return -1;
+	memset(l, 0, sizeof(*l));
+	if (ioctl(fd, VMK_IOC_STORAGE_LIST, l) < 0) {
+		fprintf(stderr, "vmkctl: storage: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void print_adapter(const struct vmk_storage_list *l)
+{
+	if (l->state == VMK_STORAGE_NONE) {
+		printf("no storage adapter: the vmkernel found no PVSCSI HBA on the PCI buses\n");
+		return;
+	}
+	printf("%s %s pci %02x:%02x.%x bar %#llx+%#x %s luns %u",
+	       l->name, l->driver, l->pci_bdf >> 8, (l->pci_bdf >> 3) & 31,
+	       l->pci_bdf & 7, (unsigned long long)l->bar_pa, l->bar_len,
+	       state_name(l->state), l->nluns);
+	if (l->msg[0])
+		printf(": %.*s", VMK_STORAGE_MSG_LEN, l->msg);
+	printf("\n  completions %llu timeouts %llu aborts %llu bus-resets %llu adapter-resets %llu bogus-completions %llu\n",
+	       (unsigned long long)l->completions, (unsigned long long)l->timeouts,
+	       (unsigned long long)l->aborts, (unsigned long long)l->bus_resets,
+	       (unsigned long long)l->adapter_resets,
+	       (unsigned long long)l->bogus_completions);
+}
+
+static void print_luns(const struct vmk_storage_list *l)
+{
+	uint32_t i;
+
+	printf("%-18s %-6s %12s %6s %14s  %s\n", "PATH", "TYPE", "BLOCKS",
+	       "BSIZE", "BYTES", "VENDOR PRODUCT");
+	for (i = 0; i < l->nluns && i < VMK_STORAGE_MAX_LUNS; i++) {
+		const struct vmk_storage_lun *u = &l->lun[i];
+		char path[32];
+
+		snprintf(path, sizeof(path), "%s:C0:T%u:L%u", l->name, u->target, u->lun);
+		printf("%-18s %-6s %12llu %6u %14llu  %.11s %.19s", path,
+		       type_name(u->type), (unsigned long long)u->nr_blocks,
+		       u->block_size,
+		       (unsigned long long)(u->nr_blocks * u->block_size),
+		       u->vendor, u->product);
+		if (u->error[0])
+			printf(" (%.63s)", u->error);
+		printf("\n");
+	}
+}
+
+/* vmkctl storage read T:L LBA [BLOCKS]: the blocks, raw, on stdout. */
+static int storage_read(int argc, char **argv)
+{
+	struct vmk_storage_read *r = calloc(1, sizeof(*r));
+	unsigned int target, lun;
+	char *end;
+	int fd, ret = 1;
+
+	if (!r)
+		return 1;
+	if (argc < 3 || argc > 4 || sscanf(argv[1], "%u:%u", &target, &lun) != 2) {
+		fprintf(stderr, "usage: vmkctl storage read TARGET:LUN LBA [BLOCKS] (vmkload debug=1; raw bytes on stdout)\n");
+		free(r);
+		return 2;
+	}
+	r->target = target;
+	r->lun = lun;
+	r->lba = strtoull(argv[2], &end, 0);
+	r->blocks = argc == 4 ? (uint32_t)strtoul(argv[3], NULL, 0) : 1;
+	fd = vmkctl_open();
+	if (fd < 0)
+		goto out;
+	if (ioctl(fd, VMK_IOC_STORAGE_READ, r) < 0) {
+		fprintf(stderr, "vmkctl: storage read: %s%s%.*s\n", strerror(errno),
+			r->msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, r->msg);
+	} else if (fwrite(r->data, 1, r->len, stdout) == r->len) {
+		ret = 0;
+	}
+	close(fd);
+out:
+	free(r);
+	return ret;
+}
+
+int cmd_storage(int argc, char **argv)
+{
+	static struct vmk_storage_list l;
+
+	if (argc >= 2 && !strcmp(argv[1], "read"))
+		return storage_read(argc - 1, argv + 1);
+	if (argc != 2 || (strcmp(argv[1], "adapters") && strcmp(argv[1], "luns"))) {
+		fprintf(stderr, "usage: vmkctl storage adapters | luns | read TARGET:LUN LBA [BLOCKS]\n");
+		return 2;
+	}
+	if (get_list(&l))
+		return 1;
+	if (!strcmp(argv[1], "adapters"))
+		print_adapter(&l);
+	else
+		print_luns(&l);
+	return 0;
+}

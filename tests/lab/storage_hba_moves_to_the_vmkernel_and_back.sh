@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The vmkernel drives the lab's PVSCSI HBA (docs/storage.md): at load the
+# COS lets go of it (gone from sysfs, its disks too), the vmkernel lists
+# both LUNs with the sizes the COS saw, reads through its own driver the
+# blocks the COS wrote before, and a COS write to the HBA's registers is
+# blocked and logged without reaching the device. At unload Linux's
+# driver probes it again and the disks read as before.
+# timeout: 240
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+
+# hba_dir: the sysfs folder of the PVSCSI function (15ad:07c0), if Linux has it.
+hba_dir() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x15ad:0x07c0 ] && echo "$d"
+	done
+	return 0
+}
+cos_has_hba() { test -n "$(hba_dir)"; }
+# disk_for TARGET: the COS's sdX of target TARGET on the HBA (scsi id H:0:T:0).
+disk_for() {
+	for b in /sys/block/sd*; do
+		case "$(basename "$(readlink "$b/device")")" in *:0:$1:0) basename "$b" ;; esac
+	done 2>/dev/null
+	return 0
+}
+wait_for_disk() {
+	for i in $(seq 1 100); do
+		[ -n "$(disk_for "$1")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+expect "the COS drives the HBA before load" cos_has_hba
+hba=$(hba_dir)
+bar=$(printf '%#x' $(($(head -1 "$hba/resource" | cut -d' ' -f1))))
+note "HBA $(basename "$hba"), BAR $bar, driver $(basename "$(readlink "$hba/driver")")"
+expect "LUN 0 is a COS disk" wait_for_disk 0
+expect "LUN 1 is a COS disk" wait_for_disk 1
+sd0=$(disk_for 0); sd1=$(disk_for 1)
+bytes0=$(($(cat /sys/block/$sd0/size) * 512)); bytes1=$(($(cat /sys/block/$sd1/size) * 512))
+note "LUN 0 is $sd0 ($bytes0 bytes), LUN 1 is $sd1 ($bytes1 bytes)"
+
+# Known content, written by the COS's own driver.
+dd if=/dev/urandom of=/tmp/block0 bs=512 count=1 2>/dev/null
+dd if=/dev/urandom of=/tmp/block100 bs=512 count=1 2>/dev/null
+expect "the COS writes LUN 0 block 0" dd if=/tmp/block0 of=/dev/$sd0 bs=512 count=1 conv=fsync
+expect "the COS writes LUN 1 block 100" dd if=/tmp/block100 of=/dev/$sd1 bs=512 seek=100 count=1 conv=fsync
+
+expect "insmod vmkload debug=1" vmk_load debug=1
+vmkload_lines
+expect "the loader handed the HBA over" vmkload_says "PVSCSI HBA .* handed to the vmkernel"
+expect_fail "the COS no longer sees the HBA in sysfs" cos_has_hba
+expect_fail "nor its disks" test -e /sys/block/$sd0
+if command -v lspci >/dev/null; then
+	lspci > /tmp/lspci.txt
+	expect_fail "nor lspci" grep -q "15ad:07c0" /tmp/lspci.txt
+fi
+
+vmkctl storage adapters | tee /tmp/adapters.txt
+expect "vmkctl storage adapters: vmhba0 running with 2 LUNs" \
+	grep -q "^vmhba0 pvscsi pci .* bar $bar+0x[0-9a-f]* running luns 2$" /tmp/adapters.txt
+vmkctl storage luns | tee /tmp/luns.txt
+expect "two LUNs listed" test "$(grep -c '^vmhba0:' /tmp/luns.txt)" = 2
+expect "LUN 0: a disk of $bytes0 bytes" \
+	grep -q "^vmhba0:C0:T0:L0 *disk .* $bytes0  QEMU" /tmp/luns.txt
+expect "LUN 1: a disk of $bytes1 bytes" \
+	grep -q "^vmhba0:C0:T1:L0 *disk .* $bytes1  QEMU" /tmp/luns.txt
+
+expect "read LUN 0 block 0 through the vmkernel" sh -c 'vmkctl storage read 0:0 0 > /tmp/v0'
+expect "it is what the COS wrote" cmp /tmp/block0 /tmp/v0
+expect "read LUN 1 block 100 through the vmkernel" sh -c 'vmkctl storage read 1:0 100 > /tmp/v100'
+expect "it is what the COS wrote" cmp /tmp/block100 /tmp/v100
+expect_fail "a read beyond the LUN's end is refused" \
+	vmkctl storage read 0:0 $((bytes0 / 512))
+expect "and says why" sh -c "vmkctl storage read 0:0 $((bytes0 / 512)) 2>&1 | grep -q 'beyond the LUN'"
+
+# ADAPTER_RESET (1) into the command register: had it reached the device,
+# its rings would be gone and the next read would time out.
+insmod "$VMK_MODULES/vmk_peek.ko" mmio=1 pa=$bar value=1 2>/dev/null
+dmesg | grep "vmk_peek: mmio"
+expect "the COS's write hit the sink page" dmesg_has "vmk_peek: mmio pa .* after writing 0x1 read 0x1"
+expect "the vmkernel logged the blocked access" \
+	vmk_log_has "COS access to a device the vmkernel owns blocked"
+expect "the device kept its rings: a read still works" sh -c 'vmkctl storage read 0:0 0 > /tmp/v0b'
+expect "with the same data" cmp /tmp/block0 /tmp/v0b
+vmkctl storage adapters > /tmp/adapters.txt
+expect "no timeouts or resets" grep -q "timeouts 0 aborts 0 bus-resets 0 adapter-resets 0" /tmp/adapters.txt
+
+expect "vmkctl unload" vmkctl unload
+expect_fail "vmkload is gone" vmk_loaded
+expect "the COS sees the HBA again" cos_has_hba
+expect "bound to its driver" test -e "$(hba_dir)/driver"
+expect "LUN 0 is a COS disk again" wait_for_disk 0
+sd0=$(disk_for 0)
+expect "the COS reads LUN 0 block 0" dd if=/dev/$sd0 of=/tmp/c0 bs=512 count=1
+expect "as it was written" cmp /tmp/block0 /tmp/c0
