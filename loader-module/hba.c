@@ -35,7 +35,6 @@ int vmk_hba_take(struct vmk_hba *h)
 					       PVSCSI_DEVICE_ID, NULL);
 	struct in_use u = { NULL };
 
-	h->bus = NULL;
 	if (!pdev)
 		return 0;
 	find_open_disk(&pdev->dev, &u);

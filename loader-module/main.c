@@ -35,6 +35,9 @@ MODULE_PARM_DESC(uart, "I/O port of the vmkernel log UART (COM2), 0: none");
 static bool debug;
 module_param(debug, bool, 0444);
 MODULE_PARM_DESC(debug, "allow the panic-test ioctl");
+static bool storage;
+module_param(storage, bool, 0444);
+MODULE_PARM_DESC(storage, "hand the PVSCSI HBA to the vmkernel (its disks leave the COS until unload)");
 
 static struct vmk_machine machine;
 static enum cpuhp_state hotplug_state;
@@ -176,7 +179,7 @@ static void fill_boot_info(struct vmk_machine *m)
 
 	bi->magic = VMK_BOOT_MAGIC;
 	bi->abi_version = VMK_ABI_VERSION;
-	bi->flags = debug ? VMK_BOOT_DEBUG : 0;
+	bi->flags = (debug ? VMK_BOOT_DEBUG : 0) | (storage ? VMK_BOOT_STORAGE : 0);
 	bi->ncpus = m->ncpus;
 	bi->nchunks = m->mem.nchunks;
 	bi->image_chunks = m->mem.image_chunks;
@@ -263,7 +266,8 @@ static int load(struct vmk_machine *m)
 		goto out_mem;
 	}
 	fill_boot_info(m);
-	ret = vmk_hba_take(&m->hba);
+	m->hba.bus = NULL;
+	ret = storage ? vmk_hba_take(&m->hba) : 0;
 	if (ret)
 		goto out_mem;
 	t0 = ktime_get_ns();

@@ -18,6 +18,7 @@ static const char *state_name(uint32_t state)
 	case VMK_STORAGE_RUNNING: return "running";
 	case VMK_STORAGE_REFUSED: return "refused";
 	case VMK_STORAGE_FAILED: return "failed";
+	case VMK_STORAGE_COS: return "cos";
 	default: return "none";
 	}
 }
@@ -51,6 +52,10 @@ static void print_adapter(const struct vmk_storage_list *l)
 {
 	if (l->state == VMK_STORAGE_NONE) {
 		printf("no storage adapter: the vmkernel found no PVSCSI HBA on the PCI buses\n");
+		return;
+	}
+	if (l->state == VMK_STORAGE_COS) {
+		printf("no storage adapter: %.*s\n", VMK_STORAGE_MSG_LEN, l->msg);
 		return;
 	}
 	printf("%s %s pci %02x:%02x.%x bar %#llx+%#x %s luns %u",

@@ -177,6 +177,7 @@ struct vmk_shared {
 /* Boot info: written by the loader into the image before the first entry. */
 #define VMK_BOOT_MAGIC		0x564d4b42u	/* "VMKB" */
 #define VMK_BOOT_DEBUG		(1u << 0)	/* allow the panic-test hypercall */
+#define VMK_BOOT_STORAGE	(1u << 1)	/* take the PVSCSI HBA from the COS */
 
 #define VMK_MAX_RAM_RANGES	32	/* Linux's System RAM ranges in the boot info */
 

@@ -143,6 +143,7 @@ struct vmk_sched_test {
 #define VMK_STORAGE_RUNNING	1	/* the vmkernel drives it */
 #define VMK_STORAGE_REFUSED	2	/* found, not taken: msg says why */
 #define VMK_STORAGE_FAILED	3	/* taken, then the adapter stopped: msg */
+#define VMK_STORAGE_COS		4	/* left to the COS (vmkload storage=0) */
 #define VMK_STORAGE_MAX_LUNS	32
 #define VMK_STORAGE_MSG_LEN	104
 

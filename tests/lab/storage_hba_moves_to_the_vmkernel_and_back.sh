@@ -4,7 +4,8 @@
 # both LUNs with the sizes the COS saw, reads through its own driver the
 # blocks the COS wrote before, and a COS write to the HBA's registers is
 # blocked and logged without reaching the device. At unload Linux's
-# driver probes it again and the disks read as before.
+# driver probes it again and the disks read as before. Without
+# vmkload storage=1 the COS keeps the HBA.
 # timeout: 240
 # kernel: built
 . /lib/vmk/lab.sh
@@ -43,13 +44,21 @@ sd0=$(disk_for 0); sd1=$(disk_for 1)
 bytes0=$(($(cat /sys/block/$sd0/size) * 512)); bytes1=$(($(cat /sys/block/$sd1/size) * 512))
 note "LUN 0 is $sd0 ($bytes0 bytes), LUN 1 is $sd1 ($bytes1 bytes)"
 
+# Without storage=1 the COS keeps the HBA and its disks.
+expect "insmod vmkload (no storage=1)" vmk_load
+vmkctl storage adapters > /tmp/adapters.txt
+expect "the vmkernel leaves the HBA to the COS" grep -q "the COS drives it" /tmp/adapters.txt
+expect "the COS still has the HBA" cos_has_hba
+expect "and LUN 0" test -e /sys/block/$sd0
+expect "unload" vmkctl unload
+
 # Known content, written by the COS's own driver.
 dd if=/dev/urandom of=/tmp/block0 bs=512 count=1 2>/dev/null
 dd if=/dev/urandom of=/tmp/block100 bs=512 count=1 2>/dev/null
 expect "the COS writes LUN 0 block 0" dd if=/tmp/block0 of=/dev/$sd0 bs=512 count=1 conv=fsync
 expect "the COS writes LUN 1 block 100" dd if=/tmp/block100 of=/dev/$sd1 bs=512 seek=100 count=1 conv=fsync
 
-expect "insmod vmkload debug=1" vmk_load debug=1
+expect "insmod vmkload storage=1 debug=1" vmk_load storage=1 debug=1
 vmkload_lines
 expect "the loader handed the HBA over" vmkload_says "PVSCSI HBA .* handed to the vmkernel"
 expect_fail "the COS no longer sees the HBA in sysfs" cos_has_hba

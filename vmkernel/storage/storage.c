@@ -141,6 +141,12 @@ void storage_global_init(void)
 	uint16_t cmd;
 	uint32_t pa;
 
+	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
+		st.state = VMK_STORAGE_COS;
+		fmt_snprintf(st.msg, sizeof(st.msg),
+			     "the COS drives it: load vmkload with storage=1 to hand it to the vmkernel");
+		return;
+	}
 	if (!pci_find(PVSCSI_VENDOR_ID, PVSCSI_DEVICE_ID, &st.bdf)) {
 		log_info("storage: no PVSCSI HBA on the PCI buses");
 		return;
