@@ -5,9 +5,10 @@
 # blocks the COS wrote before, and a COS write to the HBA's registers is
 # blocked and logged without reaching the device. At unload Linux's
 # driver probes it again and the disks read as before. Without
-# vmkload storage=1 the COS keeps the HBA.
+# vmkload storage=1 the COS keeps the HBA; with a disk of it open the
+# load is refused.
 # timeout: 240
-# kernel: built
+# kernel: built stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 
@@ -57,6 +58,15 @@ dd if=/dev/urandom of=/tmp/block0 bs=512 count=1 2>/dev/null
 dd if=/dev/urandom of=/tmp/block100 bs=512 count=1 2>/dev/null
 expect "the COS writes LUN 0 block 0" dd if=/tmp/block0 of=/dev/$sd0 bs=512 count=1 conv=fsync
 expect "the COS writes LUN 1 block 100" dd if=/tmp/block100 of=/dev/$sd1 bs=512 seek=100 count=1 conv=fsync
+
+# A disk of the HBA held open (as a mount would): the load is refused.
+sleep 60 < /dev/$sd1 &
+holder=$!
+expect_fail "insmod vmkload storage=1 while $sd1 is open" vmk_load storage=1
+kill $holder; wait $holder 2>/dev/null
+expect "refused, naming the open disk" vmkload_says "$sd1 on the PVSCSI HBA .* is open"
+expect_fail "vmkload is not loaded" vmk_loaded
+expect "the COS keeps the HBA" cos_has_hba
 
 expect "insmod vmkload storage=1 debug=1" vmk_load storage=1 debug=1
 vmkload_lines
