@@ -3,7 +3,8 @@
 # COS lets go of it (gone from sysfs, its disks too), the vmkernel lists
 # both LUNs with the sizes the COS saw, reads through its own driver the
 # blocks the COS wrote before, and a COS write to the HBA's registers is
-# blocked and logged without reaching the device. At unload Linux's
+# blocked and logged without reaching the device, as are its config
+# cycles to the HBA (a PCI rescan does not bring it back). At unload Linux's
 # driver probes it again and the disks read as before. Without
 # vmkload storage=1 the COS keeps the HBA; with a disk of it open the
 # load is refused.
@@ -105,6 +106,12 @@ expect "the vmkernel logged the blocked access" \
 	vmk_log_has "COS access to a device the vmkernel owns blocked"
 expect "the device kept its rings: a read still works" sh -c 'vmkctl storage read 0:0 0 > /tmp/v0b'
 expect "with the same data" cmp /tmp/block0 /tmp/v0b
+# Config space: a rescan of the COS's PCI buses must not find it again.
+expect "the COS rescans its PCI buses" sh -c 'echo 1 > /sys/bus/pci/rescan'
+expect_fail "and does not find the HBA" cos_has_hba
+expect "the vmkernel refused and logged its config cycles" \
+	vmk_log_has "COS PCI configuration access to the device the vmkernel owns .* refused"
+expect "other devices are still there (e1000)" grep -q 0x100e /sys/bus/pci/devices/*/device
 vmkctl storage adapters > /tmp/adapters.txt
 expect "no timeouts or resets" grep -q "timeouts 0 aborts 0 bus-resets 0 adapter-resets 0" /tmp/adapters.txt
 

@@ -44,6 +44,12 @@ extern struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 
 /* Global resources of the COS (nested table, permission maps); CPU 0 at init. */
 vmk_status_t cos_global_init(void);
+/*
+ * The COS's configuration cycles to bdf (the device the vmkernel took)
+ * read all ones and write nothing: the data ports 0xCFC-0xCFF exit from
+ * now on. CPU 0 during init, before the COS vCPUs' VMCBs are set up.
+ */
+void cos_pci_hide(uint32_t bdf);
 /* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
 vmk_status_t cos_vcpu_init(struct cos_vcpu *v);
 /* The COS vCPU world's run function (priv: its struct cos_vcpu). */

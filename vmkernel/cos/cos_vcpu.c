@@ -17,6 +17,7 @@
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/arch/x86/pci.h"
 
 struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 
@@ -56,6 +57,57 @@ vmk_status_t cos_global_init(void)
 	return VMK_OK;
 }
 
+#define PCI_DATA_PORT		0xcfc	/* arch/x86/pci.h PCI_CONFIG_DATA, 4 ports */
+#define PCI_NO_BDF		0xffffffffu
+static uint32_t pci_hidden_bdf = PCI_NO_BDF;
+static uint32_t pci_refused;
+
+void cos_pci_hide(uint32_t bdf)
+{
+	uint8_t *iopm = pa_to_va(iopm_pa);
+	uint32_t port;
+
+	/* One bit per port, APM vol. 2 §15.10.1. */
+	for (port = PCI_DATA_PORT; port < PCI_DATA_PORT + 4; port++)
+		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+	pci_hidden_bdf = bdf;
+}
+
+/*
+ * A COS IN/OUT on the configuration data ports (the only ports whose
+ * IOPM bits are set): done for it, unless it aims at the hidden device.
+ * String forms are not used for configuration space: #GP.
+ */
+static void handle_ioio(struct cos_vcpu *v)
+{
+	struct vmcb *c = v->svm.vmcb;
+	uint32_t info = (uint32_t)c->exit_info1;
+	uint32_t size = (info >> IOIO_SZ_SHIFT) & 7, val = (uint32_t)c->rax;
+	bool in = info & IOIO_TYPE_IN;
+	uint32_t n;
+
+	if (info & (IOIO_STR | IOIO_REP) || !(size == 1 || size == 2 || size == 4)) {
+		svm_inject_exception(c, X86_GP, true, 0);
+		log_warn("COS string I/O on PCI configuration port %x refused (#GP)",
+			 info >> IOIO_PORT_SHIFT);
+		return;
+	}
+	if (!pci_cos_data((uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val,
+			  pci_hidden_bdf)) {
+		n = __atomic_add_fetch(&pci_refused, 1, __ATOMIC_RELAXED);
+		if (!(n & (n - 1)))
+			log_warn("COS PCI configuration access to the device the vmkernel owns (%02x:%02x.%x) refused, %u so far",
+				 pci_hidden_bdf >> 8, (pci_hidden_bdf >> 3) & 31,
+				 pci_hidden_bdf & 7, n);
+	}
+	if (in) {
+		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+
+		c->rax = (c->rax & ~(uint64_t)mask) | (val & mask);
+	}
+	c->rip = c->exit_info2;		/* next RIP, §15.10.2 */
+}
+
 /* cpu's COS VMCB gets the vmkernel's CR3 just before its next VMRUN. */
 static bool corrupt_next[VMK_MAX_CPUS];
 
@@ -81,6 +133,8 @@ static void vmcb_setup(struct cos_vcpu *v)
 
 	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT | INTERCEPT_INVD |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
+	if (pci_hidden_bdf != PCI_NO_BDF)
+		c->intercept3 |= INTERCEPT_IOIO_PROT;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
 			INTERCEPT_SKINIT;
@@ -363,6 +417,10 @@ static void handle_exit(struct cos_vcpu *v)
 	case SVM_EXIT_NPF:
 		kind = VMK_EXIT_NPF;
 		handle_npf(v);
+		break;
+	case SVM_EXIT_IOIO:
+		kind = VMK_EXIT_OTHER;
+		handle_ioio(v);
 		break;
 	case SVM_EXIT_INVD:	/* never drop the vmkernel's dirty lines */
 		kind = VMK_EXIT_OTHER;

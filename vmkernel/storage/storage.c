@@ -4,6 +4,7 @@
 #include "vmkernel/storage/scan.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/cos/cos_npt.h"
+#include "vmkernel/cos/cos.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
@@ -160,6 +161,7 @@ void storage_global_init(void)
 		return refuse("no memory for the page tables that map its BAR");
 	if (cos_npt_hide_device(&cos_npt, st.bar_pa, st.bar_len) != VMK_OK)
 		return refuse("no memory to cut its BAR out of the COS's nested table");
+	cos_pci_hide(st.bdf);
 	/* Polled: INTx off, so the COS never gets an interrupt it has no
 	 * handler for (PCI 3.0 §6.2.2, Interrupt Disable). */
 	cmd = pci_read16(st.bdf, PCI_COMMAND);

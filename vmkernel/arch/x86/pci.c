@@ -14,23 +14,59 @@ static void pci_select(uint32_t bdf, uint32_t reg)
 	outl(PCI_CONFIG_ADDRESS, PCI_ENABLE | bdf << 8 | (reg & 0xfc));
 }
 
+/*
+ * The address register is shared with the COS, whose config cycles
+ * (0xCFC-0xCFF exit, pci_cos_data()) may be half done on another CPU:
+ * the vmkernel's own cycle puts back the address it found.
+ */
 uint32_t pci_read32(uint32_t bdf, uint32_t reg)
 {
-	uint32_t v;
+	uint32_t v, saved;
 
 	spin_lock(&pci_lock);
+	saved = inl(PCI_CONFIG_ADDRESS);
 	pci_select(bdf, reg);
 	v = inl(PCI_CONFIG_DATA);
+	outl(PCI_CONFIG_ADDRESS, saved);
 	spin_unlock(&pci_lock);
 	return v;
 }
 
 void pci_write32(uint32_t bdf, uint32_t reg, uint32_t val)
 {
+	uint32_t saved;
+
 	spin_lock(&pci_lock);
+	saved = inl(PCI_CONFIG_ADDRESS);
 	pci_select(bdf, reg);
 	outl(PCI_CONFIG_DATA, val);
+	outl(PCI_CONFIG_ADDRESS, saved);
 	spin_unlock(&pci_lock);
+}
+
+bool pci_cos_data(uint16_t port, uint32_t size, bool in, uint32_t *val,
+		  uint32_t hidden_bdf)
+{
+	uint32_t addr;
+	bool ok;
+
+	spin_lock(&pci_lock);
+	addr = inl(PCI_CONFIG_ADDRESS);
+	ok = !(addr & PCI_ENABLE) || ((addr >> 8) & 0xffff) != hidden_bdf;
+	if (!ok) {
+		if (in)
+			*val = 0xffffffffu;	/* as from an empty slot */
+	} else if (in) {
+		*val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	} else if (size == 1) {
+		outb(port, (uint8_t)*val);
+	} else if (size == 2) {
+		outw(port, (uint16_t)*val);
+	} else {
+		outl(port, *val);
+	}
+	spin_unlock(&pci_lock);
+	return ok;
 }
 
 uint16_t pci_read16(uint32_t bdf, uint32_t reg)
