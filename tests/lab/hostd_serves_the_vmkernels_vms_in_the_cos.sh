@@ -9,6 +9,7 @@
 # the lab's port forward).
 # timeout: 300
 # kernel: built
+# needs: vmk-hostd
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/hostd.sh
 

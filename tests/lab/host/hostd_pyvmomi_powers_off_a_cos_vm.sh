@@ -16,6 +16,7 @@ python=/usr/bin/python3		# Debian's, where python3-pyvmomi is
 "$python" -c 'import pyVmomi' 2>/dev/null || { echo "FAIL: pyVmomi missing: install python3-pyvmomi (ci/packages)"; exit 1; }
 cos=$results/hostd_cos_part.sh
 cat > "$cos" <<'SH'
+# needs: vmk-hostd
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/hostd.sh
 hostd_spin_vm_up
