@@ -130,6 +130,12 @@ exc_common:
  * NMI and 0x20-0xff): push the vector, call intr_dispatch(vector) with the
  * general registers saved, return to the interrupted code. The vmkernel
  * takes interrupts only at CPL0 on its own stack (no stack switch).
+ * Interrupts and NMIs come in only in a window with GIF=1 (intr.c), and
+ * IF=0 in the handler does not hold an NMI back: the handler runs with
+ * GIF=0, else an NMI arriving while intr_dispatch() holds the scheduler's
+ * lock would spin on that lock for ever (seen in the lab: CPU 0 stuck in
+ * sched_wake() under cos_intr_take(NMI) under sched_vmkernel_interrupt()).
+ * An NMI before the CLGI or after the STGI finds no lock held.
  */
 	.balign 16
 	.globl intr_stubs
@@ -143,6 +149,7 @@ intr_stubs:
 	.endr
 
 intr_common:
+	clgi		/* no NMI inside the handler: it takes locks (below) */
 	pushal
 	cld
 	pushl	32(%esp)		/* the vector */
@@ -150,6 +157,7 @@ intr_common:
 	addl	$4, %esp
 	popal
 	addl	$4, %esp
+	stgi		/* as it came in: only GIF=1 lets an interrupt in (§15.17) */
 	iret
 
 	.section .note.GNU-stack, "", @progbits
