@@ -7,7 +7,10 @@
  * stays in service in the LAPIC (no EOI: the COS sends it, as on bare
  * metal) and is queued for the COS vCPU of this CPU, injected at its next
  * VMRUN, highest first (the order the LAPIC accepted them in, so the
- * COS's EOIs clear the bits they should). NMIs are queued the same way.
+ * COS's EOIs clear the bits they should). NMIs are queued the same way,
+ * at most one, and injected with the COS's NMI blocking kept as for a VM
+ * (exit_policy.h, struct nmi_block): none nests in the COS's handler,
+ * one arriving meanwhile waits for its IRET.
  *
  * While the COS vCPU is off its CPU (another world runs there), a COS
  * vector left in service would block every vector of its priority class
@@ -26,6 +29,7 @@
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/exit_policy.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/log/log.h"
@@ -40,11 +44,18 @@ struct cos_intr_cpu {
 	uint32_t reraise[PENDING_WORDS];	/* EOIed while the COS was away */
 	bool cos_away;				/* another world has the CPU */
 	bool deferred;				/* left in the IRR for the COS */
-	bool nmi_pending;
+	uint8_t nmi_pending;			/* nmi_block_arrive() */
+	struct nmi_block nmi;			/* the COS's NMI mask */
+	uint64_t nmi_coalesced;
 	uint64_t forwarded;
 };
 
 static struct cos_intr_cpu cos_intr_cpus[VMK_MAX_CPUS];
+
+static bool is_pow2(uint64_t n)
+{
+	return !(n & (n - 1));
+}
 
 static int highest(const uint32_t *map)
 {
@@ -125,7 +136,10 @@ void cos_intr_take(uint32_t cpu, uint32_t vector)
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
 	if (vector == VEC_NMI) {
-		ic->nmi_pending = true;
+		if (!nmi_block_arrive(&ic->nmi, &ic->nmi_pending) &&
+		    is_pow2(++ic->nmi_coalesced))
+			log_info("cpu%u: an NMI for the COS coalesced with the pending one (%llu so far)",
+				 cpu, (unsigned long long)ic->nmi_coalesced);
 	} else if (apic_highest_in_service() != (int)vector) {
 		/* Spurious (the LAPIC took it back): nothing in service, no EOI. */
 		if (!ic->cos_away)
@@ -151,6 +165,12 @@ void cos_intr_exit(const struct vmcb *c, uint32_t cpu)
 {
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
+	if (c->exit_code == SVM_EXIT_NMI && !cos_intr_can_take(c)) {
+		/* IF does not hold an NMI back: it would exit again at once
+		 * and the COS never reach its STI. Take only the NMI. */
+		intr_nmi_window();
+		return;
+	}
 	if (c->exit_code == SVM_EXIT_INTR || c->exit_code == SVM_EXIT_NMI) {
 		if (!cos_intr_can_take(c)) {
 			ic->deferred = true;	/* see cos_intr_inject() */
@@ -172,19 +192,19 @@ bool cos_intr_inject(struct vmcb *c, uint32_t cpu)
 
 	c->int_ctl &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK);
 	c->intercept3 &= ~INTERCEPT_VINTR;
-	if (!(c->event_inj & EVENT_VALID)) {
-		if (ic->nmi_pending) {
-			/* EVENTINJ delivers an NMI without checking NMI blocking
-			 * (§15.20); the lab has no NMI sources (see docs). */
-			c->event_inj = VEC_NMI | EVENT_TYPE_NMI | EVENT_VALID;
-			ic->nmi_pending = false;
-		} else if (can_intr && (v = highest_pending(ic)) >= 0) {
-			/* EVENTINJ ignores IF and the shadow: checked above. */
-			c->event_inj = (uint32_t)v | EVENT_TYPE_INTR | EVENT_VALID;
-			clear_bit(ic->pending, (uint32_t)v);
-		}
+	nmi_block_update(&ic->nmi, c);
+	/* EVENTINJ delivers an NMI without checking NMI blocking (§15.20):
+	 * nmi_block_offer() does, and keeps a blocked one for the IRET. */
+	if (!(c->event_inj & EVENT_VALID) &&
+	    nmi_block_offer(&ic->nmi, c, &ic->nmi_pending) && can_intr &&
+	    (v = highest_pending(ic)) >= 0) {
+		/* EVENTINJ ignores IF and the shadow: checked above. */
+		c->event_inj = (uint32_t)v | EVENT_TYPE_INTR | EVENT_VALID;
+		clear_bit(ic->pending, (uint32_t)v);
 	}
-	if (ic->nmi_pending || highest_pending(ic) >= 0 || ic->deferred) {
+	/* A blocked NMI waits for the IRET intercept, not for a window. */
+	if ((ic->nmi_pending && !ic->nmi.masked) || highest_pending(ic) >= 0 ||
+	    ic->deferred) {
 		/*
 		 * Exit when the COS can take the next one (VINTR, §15.21.4),
 		 * and keep physical interrupts pending meanwhile (host IF=0):
@@ -229,10 +249,18 @@ void cos_intr_give_back(uint32_t cpu)
 	}
 	reraise_all(ic);	/* taken while another world ran here */
 	ic->cos_away = false;
-	if (ic->nmi_pending) {
-		ic->nmi_pending = false;
-		apic_self_nmi();
-	}
+	for (; ic->nmi_pending; ic->nmi_pending--)
+		apic_self_nmi();	/* the CPU coalesces as it must */
+}
+
+void cos_intr_iret_exit(struct vmcb *c, uint32_t cpu)
+{
+	nmi_block_iret_exit(&cos_intr_cpus[cpu].nmi, c);
+}
+
+void cos_intr_db_exit(struct vmcb *c, uint32_t cpu)
+{
+	nmi_block_db_exit(&cos_intr_cpus[cpu].nmi, c);
 }
 
 uint64_t cos_intr_forwarded(uint32_t cpu)

@@ -32,6 +32,10 @@ bool cos_intr_inject(struct vmcb *c, uint32_t cpu);
  * leaves them in the IRR until its VINTR exit.
  */
 void cos_intr_exit(const struct vmcb *c, uint32_t cpu);
+/* SVM_EXIT_IRET / SVM_EXIT_EXCP_DB of the COS: the end of an NMI handler
+ * (intercepted only while an injected NMI blocks others, exit_policy.h). */
+void cos_intr_iret_exit(struct vmcb *c, uint32_t cpu);
+void cos_intr_db_exit(struct vmcb *c, uint32_t cpu);
 /* Anything queued for the COS vCPU of cpu? */
 bool cos_intr_pending(uint32_t cpu);
 /*

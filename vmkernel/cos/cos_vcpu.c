@@ -396,6 +396,14 @@ static void handle_exit(struct cos_vcpu *v)
 		kind = VMK_EXIT_VINTR;	/* the COS can take an interrupt now */
 		cos_intr_exit(c, v->cpu);
 		break;
+	case SVM_EXIT_IRET:	/* the end of an NMI handler */
+		kind = VMK_EXIT_OTHER;
+		cos_intr_iret_exit(c, v->cpu);
+		break;
+	case SVM_EXIT_EXCP_DB:	/* the step past that IRET */
+		kind = VMK_EXIT_OTHER;
+		cos_intr_db_exit(c, v->cpu);
+		break;
 	case SVM_EXIT_HLT:
 		kind = VMK_EXIT_HLT;
 		handle_hlt(v);

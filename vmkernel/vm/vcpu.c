@@ -832,14 +832,8 @@ static void inject_pending(struct vm_vcpu *v)
 	nmi_block_update(&v->nmi, c);
 	if (c->event_inj & EVENT_VALID)
 		return;		/* re-injecting what an exit interrupted */
-	if (dev->lapic[v->index].nmi_pending) {
-		enum nmi_action a = nmi_block_inject(&v->nmi, c);
-
-		if (a == NMI_INJECTED)
-			dev->lapic[v->index].nmi_pending = false;
-		if (a != NMI_BLOCKED)
-			return;
-	}
+	if (!nmi_block_offer(&v->nmi, c, &dev->lapic[v->index].nmi_pending))
+		return;
 	if (vdev_intr_pending(dev, v->index) == VDEV_NO_VECTOR)
 		return;
 	if (intr_window_open(c)) {

@@ -211,7 +211,7 @@ static void receive(struct lapic *a, const struct apic_msg *m)
 		accept_fixed(a, m->vector, m->level_trig);
 		break;
 	case APIC_DM_NMI:
-		a->nmi_pending = true;
+		a->nmi_pending = 1;
 		break;
 	case APIC_DM_INIT:
 		reset(a, true);

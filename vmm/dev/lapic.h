@@ -29,7 +29,7 @@ struct lapic {
 	uint64_t timer_start_ns;
 	uint64_t timer_next_ns;	/* next expiry, or UINT64_MAX */
 	/* events for the exit handler */
-	bool nmi_pending;
+	uint8_t nmi_pending;	/* 0 or 1 (exit_policy.h nmi_block_offer) */
 	bool init_pending;
 	bool sipi_pending;
 	uint8_t sipi_vector;

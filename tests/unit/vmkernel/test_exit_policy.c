@@ -836,6 +836,61 @@ START_TEST(test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step)
 }
 END_TEST
 
+START_TEST(test_nmis_arriving_while_blocked_wait_for_the_iret_and_none_is_lost)
+{
+	struct vmcb c = { .rip = 0x1000, .rflags = 0x202 };
+	struct nmi_block n = { 0 };
+	uint8_t pending = 1;
+
+	ck_assert(nmi_block_offer(&n, &c, &pending) == false);
+	ck_assert(!pending);
+	ck_assert_uint_eq(c.event_inj, NMI_EVENT);
+	/* two arrive in the handler: one waits (the latch), one coalesces */
+	c.event_inj = 0;
+	c.rip = 0x2000;
+	ck_assert(nmi_block_arrive(&n, &pending));
+	ck_assert(!nmi_block_arrive(&n, &pending));	/* coalesced */
+	nmi_block_update(&n, &c);
+	ck_assert(nmi_block_offer(&n, &c, &pending));	/* interrupts may go */
+	ck_assert(pending);
+	ck_assert_uint_eq(c.event_inj, 0);
+	/* its IRET, stepped: nothing else goes in meanwhile */
+	c.rip = 0x2100;
+	nmi_block_iret_exit(&n, &c);
+	nmi_block_update(&n, &c);
+	ck_assert(nmi_block_offer(&n, &c, &pending) == false);
+	ck_assert(pending);
+	ck_assert_uint_eq(c.event_inj, 0);
+	c.rip = 0x1000;
+	nmi_block_db_exit(&n, &c);
+	/* past it: the latched one goes in, and nothing is left */
+	ck_assert(nmi_block_offer(&n, &c, &pending) == false);
+	ck_assert(!pending);
+	ck_assert_uint_eq(c.event_inj, NMI_EVENT);
+	c.event_inj = 0;
+	ck_assert(nmi_block_offer(&n, &c, &pending));	/* none pending */
+	ck_assert_uint_eq(c.event_inj, 0);
+}
+END_TEST
+
+START_TEST(test_nmis_for_a_vcpu_off_its_cpu_two_wait_a_third_coalesces)
+{
+	struct vmcb c = { .rip = 0x1000 };
+	struct nmi_block n = { 0 };
+	uint8_t pending = 0;
+
+	/* the first it would take at once, the second the CPU latches */
+	ck_assert(nmi_block_arrive(&n, &pending));
+	ck_assert(nmi_block_arrive(&n, &pending));
+	ck_assert(!nmi_block_arrive(&n, &pending));
+	ck_assert_uint_eq(pending, 2);
+	ck_assert(!nmi_block_offer(&n, &c, &pending));
+	ck_assert_uint_eq(pending, 1);		/* the latched one, for the IRET */
+	ck_assert(!nmi_block_arrive(&n, &pending));
+	ck_assert_uint_eq(pending, 1);
+}
+END_TEST
+
 START_TEST(test_db_of_the_guest_itself_reaches_the_guest)
 {
 	struct vmcb c = { .rip = 0x1000, .rflags = 0x2 | TF };
@@ -897,6 +952,8 @@ int main(void)
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);
+	tcase_add_test(tc, test_nmis_arriving_while_blocked_wait_for_the_iret_and_none_is_lost);
+	tcase_add_test(tc, test_nmis_for_a_vcpu_off_its_cpu_two_wait_a_third_coalesces);
 	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
 	return check_run("vmkernel exit policy", tc);
 }

@@ -598,6 +598,28 @@ enum nmi_action nmi_block_inject(struct nmi_block *n, struct vmcb *c)
 	return NMI_STEPPING;
 }
 
+bool nmi_block_arrive(const struct nmi_block *n, uint8_t *pending)
+{
+	uint8_t limit = n->masked ? 1 : 2;
+
+	if (*pending >= limit)
+		return false;
+	(*pending)++;
+	return true;
+}
+
+bool nmi_block_offer(struct nmi_block *n, struct vmcb *c, uint8_t *pending)
+{
+	enum nmi_action a;
+
+	if (!*pending)
+		return true;
+	a = nmi_block_inject(n, c);
+	if (a == NMI_INJECTED)
+		(*pending)--;
+	return a == NMI_BLOCKED;
+}
+
 void nmi_block_iret_exit(struct nmi_block *n, struct vmcb *c)
 {
 	c->intercept3 &= ~INTERCEPT_IRET;

@@ -322,6 +322,21 @@ enum nmi_action {
 void nmi_block_update(struct nmi_block *n, struct vmcb *c);
 /* An NMI is pending (after nmi_block_update, EVENTINJ free). */
 enum nmi_action nmi_block_inject(struct nmi_block *n, struct vmcb *c);
+/*
+ * An NMI arrives for the world; *pending counts those not injected yet.
+ * As KVM does: at most two wait while the vCPU is not blocked (one it
+ * would take at once, one the processor latches meanwhile), one while it
+ * is; a further one is coalesced, as the processor would. Returns false
+ * for a coalesced one.
+ */
+bool nmi_block_arrive(const struct nmi_block *n, uint8_t *pending);
+/*
+ * Before each VMRUN, after nmi_block_update, EVENTINJ free: offer a
+ * pending NMI. It goes in unless blocked; a blocked one stays pending
+ * until the IRET, never lost. Returns whether an interrupt may still go in
+ * this VMRUN (nothing injected, no step past an IRET under way).
+ */
+bool nmi_block_offer(struct nmi_block *n, struct vmcb *c, uint8_t *pending);
 /* SVM_EXIT_IRET. */
 void nmi_block_iret_exit(struct nmi_block *n, struct vmcb *c);
 /* SVM_EXIT_EXCP_DB: the step past the IRET is swallowed; any other #DB

@@ -36,6 +36,14 @@ void intr_window(void)
 		     "clgi" ::: "memory");
 }
 
+void intr_nmi_window(void)
+{
+	/* GIF=1 lets a held NMI in whatever IF says (APM vol. 2 §15.17). */
+	asm volatile("stgi\n\t"
+		     "nop\n\t"
+		     "clgi" ::: "memory");
+}
+
 bool intr_handle_exit(const struct vmcb *c)
 {
 	if (c->exit_code != SVM_EXIT_INTR && c->exit_code != SVM_EXIT_NMI)

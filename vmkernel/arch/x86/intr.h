@@ -28,6 +28,10 @@ bool intr_handle_exit(const struct vmcb *c);
 /* Take whatever physical interrupts are pending now (IF=0, GIF=0 on return). */
 void intr_window(void);
 
+/* Take only a pending NMI (STGI with IF=0): for an NMI exit of a world
+ * that cannot take interrupts now. */
+void intr_nmi_window(void);
+
 /* The vmkernel's own interrupts (its vectors) taken on cpu so far. */
 uint64_t intr_vmkernel_count(uint32_t cpu);
 
