@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# A COS CPU that spins with interrupts off does not keep a VM pinned to
+# it from running: a kernel thread of the COS (tests/lab/modules/
+# vmk_irqoff) spins 10 s with interrupts off on CPU 1, where a cpu_spin
+# VM is pinned. In 8 s of the spin the VM must get at least 1 s of CPU
+# time (its fair share next to the COS's 2000 shares is about a third).
+# Measured: 7.6-7.7 s, with or without an NMI kick from the other CPU
+# (tried, taken out). The vmkernel owns no preemption source for this
+# case (docs/architecture.md "Time"); why the VM runs is not analysed.
+# timeout: 300
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+
+expect "insmod vmkload takes over" vmk_load mem_mb=64
+vm_make_guest_vmx /tmp/spin1.vmx spin1 cpu_spin 'sched.cpu.affinity = "1"'
+vm_up spin1 /tmp/spin1.vmx
+vm_console_expect "the VM on CPU 1 runs" spin1 300 "cpu_spin: 2"
+expect "the COS's CPU 1 spins with interrupts off" \
+	insmod "$VMK_MODULES/vmk_irqoff.ko" cpu=1 seconds=10
+sleep 1
+t0=$(vm_field spin1 cpu-time-us)
+sleep 8
+t1=$(vm_field spin1 cpu-time-us)
+n=0
+until dmesg | grep -q "vmk_irqoff: cpu1 spun"; do
+	n=$((n + 1)); [ $n -lt 60 ] || break; sleep 1
+done
+dmesg | grep "vmk_irqoff: "
+expect "the spin ended" dmesg_has "vmk_irqoff: cpu1 spun"
+expect "rmmod vmk_irqoff" rmmod vmk_irqoff
+ran=$(((t1 - t0) / 1000))
+note "the VM on CPU 1 ran $ran ms of the 8 s with the COS's interrupts off there"
+expect "the VM on CPU 1 ran at least 1 s of those 8 s" test "$ran" -ge 1000
+expect "the vmkernel runs on" vmkernel_alive
+expect "the COS responds" cos_responds 10
+expect "the VM still makes progress" cpu_spin_progress spin1 60
+expect "vmkctl unload --force ends the VM" vmkctl unload --force
