@@ -1106,8 +1106,8 @@ static uint64_t next_event_at(struct vm *vm)
 
 /*
  * When a halted vCPU wakes by itself: its next timer event, and for a VM
- * with NICs at most VM_NIC_IDLE_POLL_NS from now (a frame's wake-up can
- * race with the block, vm_nic.c).
+ * with NICs at most VM_NIC_IDLE_POLL_NS from now (a backstop: a frame's
+ * wake-up and the block are ordered, vm_nic.c nic_deliver()).
  */
 static uint64_t halt_deadline(struct vm *vm)
 {
@@ -1149,6 +1149,12 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 				/* Until its next timer event, or a sched_wake()
 				 * from a device, a sibling or the console. */
 				sched_block_until(w, halt_deadline(vm));
+				/* A frame queued since vm_nics_poll() whose
+				 * deliver() found this world still running
+				 * (the fence pairs with deliver()'s). */
+				__atomic_thread_fence(__ATOMIC_SEQ_CST);
+				if (vm_nics_queued(vm))
+					sched_wake(w);
 				return;
 			}
 			v->state = VCPU_RUNNABLE;

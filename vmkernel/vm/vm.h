@@ -141,6 +141,8 @@ void vm_nics_release(struct vm *vm);
 /* Before a vCPU runs: frames queued for the guest into its receive rings. */
 void vm_nics_poll(struct vm *vm);
 bool vm_nics_present(const struct vm *vm);
+/* A frame waits in a queue for vm_nics_poll() (any lock or none held). */
+bool vm_nics_queued(const struct vm *vm);
 /* A halted vCPU of a VM with NICs looks at its queues this often at least. */
 #define VM_NIC_IDLE_POLL_NS	10000000ull
 

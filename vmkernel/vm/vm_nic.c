@@ -151,10 +151,15 @@ static int nic_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	spin_unlock(&nic->qlock);
 	/*
 	 * The worlds exist while the port is connected (connected after
-	 * vm_worlds_create(), disconnected before they are reaped). A wake
-	 * that races with a vCPU about to block is lost; such a vCPU polls
-	 * again within VM_NIC_IDLE_POLL_NS (vm_nics_next_poll()).
+	 * vm_worlds_create(), disconnected before they are reaped). Only a
+	 * blocked world is woken; a vCPU that polled before this frame and
+	 * blocks after the look below sees the frame itself: it marks its
+	 * block, fences and looks at the queues (run_locked()), and this
+	 * fence orders the queued frame before the look at its state, so
+	 * one side always sees the other. VM_NIC_IDLE_POLL_NS stays as a
+	 * backstop.
 	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		struct world *w = __atomic_load_n(&vm->vcpu[i].world, __ATOMIC_ACQUIRE);
 
@@ -337,6 +342,14 @@ void vm_nics_poll(struct vm *vm)
 			spin_unlock(&nic->qlock);
 		}
 	}
+}
+
+bool vm_nics_queued(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++)
+		if (vm->nic[i] && __atomic_load_n(&vm->nic[i]->qcount, __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 bool vm_nics_present(const struct vm *vm)
