@@ -4,9 +4,12 @@
 # vmk_irqoff) spins 10 s with interrupts off on CPU 1, where a cpu_spin
 # VM is pinned. In 8 s of the spin the VM must get at least 1 s of CPU
 # time (its fair share next to the COS's 2000 shares is about a third).
-# Measured: 7.6-7.7 s, with or without an NMI kick from the other CPU
-# (tried, taken out). The vmkernel owns no preemption source for this
-# case (docs/architecture.md "Time"); why the VM runs is not analysed.
+# Measured: 7.6-7.7 s in the helper's runs, with or without an NMI kick
+# from the other CPU (tried, taken out), but 0 ms in the CI run of
+# f7e860e: the vmkernel owns no preemption source for this case
+# (docs/architecture.md "Time"), so whether the VM runs depends on where
+# the spin catches the COS. Quarantined with that failure's signature
+# (tests/lab/quarantine) until issue 9 item 6 gives it one.
 # timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
