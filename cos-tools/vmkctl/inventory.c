@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "inventory.h"
+#include "cos-tools/vmx/vmx.h"
 
 const char *inventory_file(void)
 {
@@ -21,6 +22,25 @@ int inventory_find(const struct inventory *inv, const char *path)
 		if (!strcmp(inv->path[i], path))
 			return (int)i;
 	return -1;
+}
+
+int inventory_find_name(const struct inventory *inv, const char *name)
+{
+	int found = -1;
+
+	for (size_t i = 0; i < inv->count && found < 0; i++) {
+		struct vmx_diag diag = { 0 };
+		struct vmx_file file;
+		struct vmx_config cfg;
+
+		if (vmx_load(inv->path[i], &file, &diag) == 0 &&
+		    vmx_config_from_file(&file, &cfg, &diag) == 0 &&
+		    !strcmp(cfg.display_name, name))
+			found = (int)i;
+		vmx_file_free(&file);
+		vmx_diag_free(&diag);
+	}
+	return found;
 }
 
 int inventory_add(struct inventory *inv, const char *path, char *err, size_t errlen)

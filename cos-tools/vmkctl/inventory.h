@@ -41,4 +41,10 @@ int inventory_add(struct inventory *inv, const char *path, char *err, size_t err
 /* 0, or -1 if path is not in inv. */
 int inventory_remove(struct inventory *inv, const char *path);
 
+/*
+ * Index of the registered .vmx whose displayName is name, or -1. A .vmx
+ * that no longer loads or parses is skipped (vmkctl vm list shows why).
+ */
+int inventory_find_name(const struct inventory *inv, const char *name);
+
 #endif /* VMKCTL_INVENTORY_H */

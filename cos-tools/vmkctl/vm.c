@@ -155,22 +155,6 @@ static int inventory_lookup(const struct inventory *inv, const char *name,
 	return -1;
 }
 
-/* Index of the registered .vmx whose displayName is name, or -1. */
-static int name_registered(const struct inventory *inv, const char *name)
-{
-	struct vm_file other;
-	int found = -1;
-
-	for (size_t i = 0; i < inv->count && found < 0; i++) {
-		if (vm_file_load(inv->path[i], &other, true))
-			continue;
-		if (!strcmp(other.cfg.display_name, name))
-			found = (int)i;
-		vmx_file_free(&other.file);
-	}
-	return found;
-}
-
 static int cmd_vm_register(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
@@ -198,7 +182,7 @@ static int cmd_vm_register(int argc, char **argv)
 			vf.cfg.display_name, VMK_VM_NAME_LEN - 1);
 		goto free_vf;
 	}
-	clash = name_registered(inv, vf.cfg.display_name);
+	clash = inventory_find_name(inv, vf.cfg.display_name);
 	if (clash >= 0 && strcmp(inv->path[clash], abs)) {
 		fprintf(stderr, "vmkctl: vm register: a VM named '%s' is already registered (%s)\n",
 			vf.cfg.display_name, inv->path[clash]);

@@ -3,6 +3,6 @@
 # handling (detach key, --send escapes, --expect across pieces).
 UNIT_TESTS += test_vmkctl_inventory test_vmkctl_console
 test_vmkctl_inventory_SRCS := tests/unit/vmkctl/test_vmkctl_inventory.c \
-	cos-tools/vmkctl/inventory.c
+	cos-tools/vmkctl/inventory.c cos-tools/vmx/parse.c cos-tools/vmx/config.c
 test_vmkctl_console_SRCS := tests/unit/vmkctl/test_vmkctl_console.c \
 	cos-tools/vmkctl/console_text.c

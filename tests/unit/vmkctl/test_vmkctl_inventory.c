@@ -134,6 +134,37 @@ START_TEST(test_save_leaves_no_temporary_file)
 }
 END_TEST
 
+static void write_vmx(const char *name, const char *display)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "config.version = \"8\"\nvirtualHW.version = \"7\"\n"
+		   "displayName = \"%s\"\nmemsize = \"64\"\n", display);
+	fclose(f);
+	ck_assert_int_eq(inventory_add(&inv, path, err, sizeof(err)), 0);
+}
+
+/* vmkctl vm register's clash check and vmk-hostd's UnregisterVM use it. */
+START_TEST(test_find_name_reads_each_vmx_and_skips_broken_ones)
+{
+	char missing[160];
+
+	snprintf(missing, sizeof(missing), "%s/gone.vmx", dir);
+	ck_assert_int_eq(inventory_add(&inv, missing, err, sizeof(err)), 0);
+	write_vmx("broken.vmx", "web\"\n= =");	/* does not parse */
+	write_vmx("db.vmx", "db");
+	write_vmx("web.vmx", "web");
+	ck_assert_int_eq(inventory_find_name(&inv, "web"), 3);
+	ck_assert_int_eq(inventory_find_name(&inv, "db"), 2);
+	ck_assert_int_eq(inventory_find_name(&inv, "we"), -1);
+	ck_assert_int_eq(inventory_find_name(&inv, "gone"), -1);
+}
+END_TEST
+
 START_TEST(test_environment_names_the_inventory_file)
 {
 	setenv("VMK_INVENTORY", "/tmp/elsewhere", 1);
@@ -157,5 +188,6 @@ int main(void)
 	tcase_add_test(tc, test_corrupt_file_names_file_and_line);
 	tcase_add_test(tc, test_save_leaves_no_temporary_file);
 	tcase_add_test(tc, test_environment_names_the_inventory_file);
+	tcase_add_test(tc, test_find_name_reads_each_vmx_and_skips_broken_ones);
 	return check_run("vmkctl_inventory", tc);
 }
