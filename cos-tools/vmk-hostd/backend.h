@@ -26,7 +26,11 @@ enum hostd_power_op {
 	HOSTD_OP_POWER_ON,
 	HOSTD_OP_POWER_OFF,	/* at once, like vmkctl vm kill */
 	HOSTD_OP_RESET,
+	HOSTD_OP_SHUTDOWN,	/* the guest's ACPI power button: its OS shuts down */
 };
+
+/* vm_power's answer when the guest cannot do the op (no power-button handler). */
+#define HOSTD_NO_GUEST_SUPPORT	(-2)
 
 struct hostd_host {
 	char name[HOSTD_NAME_LEN];	/* the COS's host name */
@@ -62,6 +66,12 @@ struct hostd_backend {
 	/* Up to HOSTD_VMS_MAX VMs, in the order VMK_HC_VM_LIST gives (slot order; ids carry a generation). */
 	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, char *err);
 	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, char *err);
+	/*
+	 * Forget a powered-off VM, as `vmkctl vm unregister` does: the
+	 * vmkernel lets it go and its .vmx leaves the inventory (the file
+	 * stays on disk).
+	 */
+	int (*vm_unregister)(void *ctx, uint32_t id, char *err);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

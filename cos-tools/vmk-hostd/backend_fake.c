@@ -3,8 +3,11 @@
  * The fake backend (--fake-backend): a host with three VMs kept in memory,
  * for host tests and for trying clients without a vmkernel. Powering a VM
  * on or off changes only this table; the daemon sees it through the same
- * interface as the vmkernel's.
+ * interface as the vmkernel's. The guest of "build" has no ACPI power
+ * button handler (ShutdownGuest is refused there); the others shut down at
+ * once when it is pressed.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +15,7 @@
 
 struct fake {
 	struct hostd_vm vms[3];
+	bool acpi_off[3];	/* the guest ignores its power button */
 	size_t count;
 	uint64_t boot_time;
 };
@@ -25,6 +29,7 @@ static struct fake fake = {
 		{ .id = 3, .name = "build", .power = HOSTD_POWERED_ON, .mem_mb = 64,
 		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/build/build.vmx" },
 	},
+	.acpi_off = { false, false, true },
 	.count = 3,
 };
 
@@ -62,18 +67,30 @@ static int fake_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *er
 	return 0;
 }
 
+/* The index of VM id, or -1 with the vmkernel's sentence in err. */
+static int fake_find(const struct fake *f, uint32_t id, char *err)
+{
+	for (size_t i = 0; i < f->count; i++)
+		if (f->vms[i].id == id)
+			return (int)i;
+	snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
+	return -1;
+}
+
 static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
 {
 	struct fake *f = ctx;
-	struct hostd_vm *vm = NULL;
-	size_t i;
+	int i = fake_find(f, id, err);
+	struct hostd_vm *vm;
 
-	for (i = 0; i < f->count; i++)
-		if (f->vms[i].id == id)
-			vm = &f->vms[i];
-	if (!vm) {
-		snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
+	if (i < 0)
 		return -1;
+	vm = &f->vms[i];
+	if (op == HOSTD_OP_SHUTDOWN && f->acpi_off[i]) {
+		snprintf(err, HOSTD_ERR_LEN,
+			 "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?)",
+			 vm->name);
+		return HOSTD_NO_GUEST_SUPPORT;
 	}
 	switch (op) {
 	case HOSTD_OP_POWER_ON:
@@ -82,11 +99,30 @@ static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *e
 		vm->boot_time = (uint64_t)time(NULL);
 		break;
 	case HOSTD_OP_POWER_OFF:
+	case HOSTD_OP_SHUTDOWN:		/* this guest powers off at once */
 		vm->power = HOSTD_POWERED_OFF;
 		vm->boot_time = 0;
-		snprintf(vm->reason, sizeof(vm->reason), "powered off by a client");
+		snprintf(vm->reason, sizeof(vm->reason),
+			 op == HOSTD_OP_SHUTDOWN ? "guest powered off" : "powered off by a client");
 		break;
 	}
+	return 0;
+}
+
+static int fake_vm_unregister(void *ctx, uint32_t id, char *err)
+{
+	struct fake *f = ctx;
+	int i = fake_find(f, id, err);
+
+	if (i < 0)
+		return -1;
+	if (f->vms[i].power == HOSTD_POWERED_ON) {
+		snprintf(err, HOSTD_ERR_LEN, "vm '%s' is running", f->vms[i].name);
+		return -1;
+	}
+	f->count--;
+	memmove(&f->vms[i], &f->vms[i + 1], (f->count - (size_t)i) * sizeof(f->vms[0]));
+	memmove(&f->acpi_off[i], &f->acpi_off[i + 1], (f->count - (size_t)i) * sizeof(f->acpi_off[0]));
 	return 0;
 }
 
@@ -96,6 +132,7 @@ static struct hostd_backend fake_backend = {
 	.host_info = fake_host_info,
 	.vm_list = fake_vm_list,
 	.vm_power = fake_vm_power,
+	.vm_unregister = fake_vm_unregister,
 };
 
 const struct hostd_backend *backend_fake_open(void)

@@ -13,6 +13,7 @@
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
+#include "cos-tools/vmkctl/inventory.h"
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "backend.h"
 
@@ -108,6 +109,7 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 		[HOSTD_OP_POWER_ON] = VMK_VM_OP_POWER_ON,
 		[HOSTD_OP_POWER_OFF] = VMK_VM_OP_KILL,
 		[HOSTD_OP_RESET] = VMK_VM_OP_RESET,
+		[HOSTD_OP_SHUTDOWN] = VMK_VM_OP_STOP,
 	};
 	int fd, ret;
 
@@ -116,7 +118,65 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 	if (fd < 0)
 		return -1;
 	ret = vmkdev_vm_op(fd, id, ops[op], err, HOSTD_ERR_LEN);
+	/* VMK_NOT_SUPPORTED: the guest has not enabled its power button */
+	if (ret && op == HOSTD_OP_SHUTDOWN && errno == EOPNOTSUPP)
+		ret = HOSTD_NO_GUEST_SUPPORT;
 	close(fd);
+	return ret;
+}
+
+/* The vmkernel's name of VM id into name, or -1 with a sentence. */
+static int vm_name_of(int fd, uint32_t id, char *name, char *err)
+{
+	struct vmk_vm_info *all;
+	uint32_t i, n;
+	int ret = -1;
+
+	if (vmkdev_vm_list(fd, &all, &n, err, HOSTD_ERR_LEN))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (all[i].id == id) {
+			snprintf(name, HOSTD_NAME_LEN, "%.*s", VMK_VM_NAME_LEN, all[i].name);
+			ret = 0;
+		}
+	free(all);
+	if (ret)
+		snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
+	return ret;
+}
+
+/*
+ * As `vmkctl vm unregister`: the vmkernel forgets the VM (it refuses one
+ * that runs), then its .vmx leaves the inventory.
+ */
+static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
+{
+	char name[HOSTD_NAME_LEN], why[INVENTORY_PATH_MAX];
+	struct inventory *inv;
+	int fd, idx, ret;
+
+	(void)ctx;
+	fd = vmk_open(err);
+	if (fd < 0)
+		return -1;
+	ret = vm_name_of(fd, id, name, err);
+	if (!ret)
+		ret = vmkdev_vm_op(fd, id, VMK_VM_OP_DESTROY, err, HOSTD_ERR_LEN);
+	close(fd);
+	if (ret)
+		return -1;
+	inv = malloc(sizeof(*inv));
+	snprintf(why, sizeof(why), "out of memory");
+	ret = inv ? inventory_load(inventory_file(), inv, why, sizeof(why)) : -1;
+	idx = ret ? -1 : inventory_find_name(inv, name);
+	if (idx >= 0) {
+		inventory_remove(inv, inv->path[idx]);
+		ret = inventory_save(inventory_file(), inv, why, sizeof(why));
+	}
+	free(inv);
+	if (ret)
+		snprintf(err, HOSTD_ERR_LEN, "the vmkernel let '%.32s' go; the inventory: %.80s",
+			 name, why);
 	return ret;
 }
 
@@ -125,6 +185,7 @@ static const struct hostd_backend vmk_backend = {
 	.host_info = vmk_host_info,
 	.vm_list = vmk_vm_list,
 	.vm_power = vmk_vm_power,
+	.vm_unregister = vmk_vm_unregister,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

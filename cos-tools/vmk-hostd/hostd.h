@@ -53,7 +53,8 @@ struct soap_fault {
 	const char *type;		/* vim25 fault type; NULL: none */
 	char msg[256];			/* faultstring */
 	struct mo obj;			/* ManagedObjectNotFound, NotAuthenticated */
-	char arg[128];			/* InvalidArgument, InvalidProperty, MethodNotFound */
+	char arg[128];			/* InvalidArgument, InvalidProperty, MethodNotFound,
+					 * InvalidPowerState (the existing state) */
 };
 
 /* One SOAP request being answered. */
@@ -207,6 +208,9 @@ int pc_view_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
 int vm_power_on_task(struct soap_call *c);
 int vm_power_off_task(struct soap_call *c);
 int vm_reset_task(struct soap_call *c);
+int vm_shutdown_guest(struct soap_call *c);
+int vm_reboot_guest(struct soap_call *c);
+int vm_unregister(struct soap_call *c);
 bool task_exists(const char *value);
 int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj);
 /* The kept Tasks of a VM into an array of references (recentTask). */

@@ -45,6 +45,9 @@ static const struct method methods[] = {
 	{ "PowerOnVM_Task", "VirtualMachine", false, vm_power_on_task },
 	{ "PowerOffVM_Task", "VirtualMachine", false, vm_power_off_task },
 	{ "ResetVM_Task", "VirtualMachine", false, vm_reset_task },
+	{ "ShutdownGuest", "VirtualMachine", false, vm_shutdown_guest },
+	{ "RebootGuest", "VirtualMachine", false, vm_reboot_guest },
+	{ "UnregisterVM", "VirtualMachine", false, vm_unregister },
 };
 
 /* ---- reading the request ---- */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VM power operations. The vSphere API returns a Task for each; the
+ * VM power operations. The vSphere API returns a Task for most; the
  * vmkernel's power hypercalls are synchronous, so the Task has finished
  * (info.state success or error) before the method answers, and a client's
  * WaitForTask sees the end at its first look. The last TASKS_MAX Tasks are
@@ -133,4 +133,87 @@ int vm_power_off_task(struct soap_call *c)
 int vm_reset_task(struct soap_call *c)
 {
 	return power_task(c, HOSTD_OP_RESET, "reset");
+}
+
+/* A method (no Task) on a VM that must be powered on: the VM, or NULL with the fault set. */
+static const struct hostd_vm *vm_on(struct soap_call *c)
+{
+	const struct hostd_vm *vm = call_vm(c, c->this.value);
+
+	if (!vm) {
+		soap_fail_not_found(c, &c->this);
+		return NULL;
+	}
+	if (vm->power == HOSTD_POWERED_ON)
+		return vm;
+	snprintf(c->fault.arg, sizeof(c->fault.arg), "poweredOff");
+	soap_fail(c, "InvalidPowerState",
+		  "The attempted operation cannot be performed in the current state (Powered off).");
+	return NULL;
+}
+
+/*
+ * ShutdownGuest: ESXi asks VMware Tools in the guest; vmk has no guest
+ * agent and presses the guest's ACPI power button instead (vmkctl vm
+ * stop), which a guest OS handles the same way. It answers at once, as
+ * ESXi does; the guest powers off when it is done. A guest that has not
+ * enabled the button gets ToolsUnavailable, ESXi's fault for a guest that
+ * cannot be asked.
+ */
+int vm_shutdown_guest(struct soap_call *c)
+{
+	const struct hostd_vm *vm = vm_on(c);
+	char err[HOSTD_ERR_LEN] = "";
+	int ret;
+
+	if (!vm)
+		return -1;
+	ret = hostd.backend->vm_power(hostd.backend->ctx, vm->id, HOSTD_OP_SHUTDOWN, err);
+	fprintf(stderr, "vmk-hostd: shutdownGuest of VM '%s' (%u): %s\n", vm->name, vm->id,
+		ret ? err : "power button pressed");
+	c->vms_read = false;
+	if (ret == HOSTD_NO_GUEST_SUPPORT)
+		return soap_fail(c, "ToolsUnavailable", "%s", err);
+	if (ret)
+		return soap_fail(c, "SystemError", "%s", err);
+	return 0;
+}
+
+/*
+ * RebootGuest: the guest is to restart itself, which needs an agent in it;
+ * ACPI has no reboot button. ToolsUnavailable, as ESXi answers for a guest
+ * without Tools, with the ways that do work.
+ */
+int vm_reboot_guest(struct soap_call *c)
+{
+	const struct hostd_vm *vm = vm_on(c);
+
+	if (!vm)
+		return -1;
+	return soap_fail(c, "ToolsUnavailable",
+			 "vmk has no agent in the guest to ask for a reboot: use ResetVM_Task (a hard reset), or ShutdownGuest and then PowerOnVM_Task");
+}
+
+/*
+ * UnregisterVM: forget a powered-off VM as `vmkctl vm unregister` does
+ * (its files stay). A VM that is on gets InvalidPowerState, as on ESXi.
+ */
+int vm_unregister(struct soap_call *c)
+{
+	const struct hostd_vm *vm = call_vm(c, c->this.value);
+	char err[HOSTD_ERR_LEN] = "";
+	int ret;
+
+	if (!vm)
+		return soap_fail_not_found(c, &c->this);
+	if (vm->power == HOSTD_POWERED_ON) {
+		snprintf(c->fault.arg, sizeof(c->fault.arg), "poweredOn");
+		return soap_fail(c, "InvalidPowerState",
+				 "The attempted operation cannot be performed in the current state (Powered on).");
+	}
+	ret = hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, err);
+	fprintf(stderr, "vmk-hostd: unregister of VM '%s' (%u): %s\n", vm->name, vm->id,
+		ret ? err : "done");
+	c->vms_read = false;
+	return ret ? soap_fail(c, "SystemError", "%s", err) : 0;
 }

@@ -68,9 +68,12 @@ fail:
 int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len)
 {
 	struct vmk_ioc_vm_op o = { .id = id, .op = op };
+	int e;
 
 	if (ioctl(fd, VMK_IOC_VM_OP, &o) == 0)
 		return 0;
-	snprintf(err, len, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(errno));
+	e = errno;
+	snprintf(err, len, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(e));
+	errno = e;	/* the caller may tell the vmkernel's refusals apart */
 	return -1;
 }

@@ -19,7 +19,11 @@ int vmkdev_open(const char *tool, char *err, size_t len);
 /* The vmkernel's VMs, any number, paged through and malloc'd into *infos (free it). */
 int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *err, size_t len);
 
-/* VMK_IOC_VM_OP: op (VMK_VM_OP_*) on VM id; err is the vmkernel's own sentence when it gave one. */
+/*
+ * VMK_IOC_VM_OP: op (VMK_VM_OP_*) on VM id; err is the vmkernel's own
+ * sentence when it gave one, errno the ioctl's (EOPNOTSUPP for
+ * VMK_NOT_SUPPORTED, EBUSY for VMK_BUSY).
+ */
 int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len);
 
 #endif /* COS_TOOLS_VMKDEV_H */

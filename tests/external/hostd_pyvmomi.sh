@@ -133,6 +133,11 @@ list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
 grep -qx -- "- build shut off" <<<"$list" && grep -qx "2 db running" <<<"$list" &&
 	echo "ok: virsh esx:// destroy build, start db" ||
 	fail "after virsh destroy/start: $(echo $list) ($(tail -2 "$work/virsh.err"))"
+# virsh shutdown is ShutdownGuest: web's guest handles the power button.
+virsh_esx shutdown web >>"$work/virsh-power.log" || fail "virsh esx:// shutdown web"
+list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
+grep -qx -- "- web shut off" <<<"$list" && echo "ok: virsh esx:// shutdown web" ||
+	fail "after virsh shutdown web: $(echo $list) ($(tail -2 "$work/virsh.err"))"
 
 echo "$failures failures"
 [ "$failures" = 0 ]

@@ -3,13 +3,16 @@
 # A vSphere API client session written with Debian's pyVmomi (nobody here
 # wrote it): log in, list the VMs through a container view, read their
 # power state and summary, power one off and on again with WaitForTask,
-# log out; and the refusals: a wrong password, a call without a session.
+# shut its guest down and unregister it, log out; and the refusals: a wrong
+# password, a call without a session, a guest shutdown of a VM that is off,
+# unregistering one that is on.
 # Run against vmk-hostd and against govmomi's ESX simulator (the anchor):
 #   pyvmomi_client.py HOST PORT USER PASSWORD
 # Prints one "ok: ..." line per check, "FAIL: ..." for each failure; exit
 # status 1 if any check failed.
 import ssl
 import sys
+import time
 
 from pyVim.connect import SmartConnect, SmartStubAdapter, Disconnect
 from pyVim.task import WaitForTask
@@ -111,9 +114,40 @@ if on:
     task = vm.PowerOnVM_Task()
     check(WaitForTask(task) == "success", "PowerOnVM_Task of %s succeeds" % vm.name)
     check(vm.runtime.powerState == "poweredOn", "%s is powered on again" % vm.name)
+
+# 6. A guest shutdown (ESXi asks VMware Tools, vmk presses the guest's ACPI
+#    power button; both answer at once and the guest powers off when done),
+#    then the VM, off now, is unregistered and leaves the inventory.
+if on:
+    vm, name = on[0], on[0].name
+    vm.ShutdownGuest()
+    for _ in range(50):
+        if vm.runtime.powerState == "poweredOff":
+            break
+        time.sleep(0.2)
+    check(vm.runtime.powerState == "poweredOff", "ShutdownGuest: %s powers off" % name)
+    try:
+        vm.ShutdownGuest()
+        check(False, "ShutdownGuest of a powered-off VM refused")
+    except vim.fault.InvalidPowerState as e:
+        check(e.existingState == "poweredOff",
+              "ShutdownGuest of a powered-off VM refused with InvalidPowerState (%s)" % e.existingState)
+    running = [v for v in vms if v != vm and v.runtime.powerState == "poweredOn"]
+    check(len(running) >= 1, "another VM is powered on")
+    if running:
+        try:
+            running[0].UnregisterVM()
+            check(False, "UnregisterVM of a running VM refused")
+        except vim.fault.InvalidPowerState as e:
+            check(e.existingState == "poweredOn",
+                  "UnregisterVM of a running VM refused with InvalidPowerState (%s)" % e.existingState)
+    vm.UnregisterVM()
+    names = [v.name for v in view.view]
+    check(name not in names and len(names) == len(vms) - 1,
+          "UnregisterVM: %s left the inventory (%s)" % (name, ", ".join(names)))
 view.DestroyView()
 
-# 6. Log out: the session is gone.
+# 7. Log out: the session is gone.
 content.sessionManager.Logout()
 try:
     content.rootFolder.childEntity

@@ -9,16 +9,20 @@ HOSTD_DIR=/tmp/hostd
 HOSTD_USER=root
 HOSTD_PASSWORD=vmk-lab-secret
 
-# hostd_start PORT: vmk-hostd on PORT (all addresses) against the
-# vmkernel, Login checked against a private shadow file; waits until it
-# serves (making the host certificate is slow under TCG).
+# hostd_start PORT [OPTION...]: vmk-hostd on PORT (all addresses) against
+# the vmkernel, Login checked against a private shadow file; waits until it
+# serves (making the host certificate is slow under TCG). With --trace its
+# answers, faults included, are in $HOSTD_DIR/log (busybox wget keeps no
+# body of an HTTP 500).
 hostd_start() {
+	_port=$1
+	shift
 	mkdir -p $HOSTD_DIR
 	echo "$HOSTD_USER:$(mkpasswd -m sha512 "$HOSTD_PASSWORD"):20000:0:99999:7:::" > $HOSTD_DIR/shadow
-	vmk-hostd --port "$1" --passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt \
-		--key $HOSTD_DIR/rui.key > $HOSTD_DIR/log 2>&1 &
+	vmk-hostd --port "$_port" --passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt \
+		--key $HOSTD_DIR/rui.key "$@" > $HOSTD_DIR/log 2>&1 &
 	HOSTD_PID=$!
-	HOSTD_URL=https://127.0.0.1:$1/sdk
+	HOSTD_URL=https://127.0.0.1:$_port/sdk
 	_end=$(($(date +%s) + 120))
 	while [ "$(date +%s)" -le $_end ]; do
 		grep -q "vmk-hostd: serving" $HOSTD_DIR/log && { cat $HOSTD_DIR/log; return 0; }

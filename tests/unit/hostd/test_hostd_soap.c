@@ -288,6 +288,82 @@ START_TEST(test_unknown_objects_properties_and_methods_are_told_apart)
 }
 END_TEST
 
+/* A method on VirtualMachine id that returns nothing or a fault. */
+static int vm_call(const char *method, unsigned int id)
+{
+	char body[512];
+
+	snprintf(body, sizeof(body), SOAP("<%s xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">"
+		 "%u</_this></%s>"), method, id, method);
+	return call(body);
+}
+
+/* The answer for VM id's runtime.powerState (a fault if it is gone). */
+static int power_state(unsigned int id)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body), SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>VirtualMachine</type><pathSet>runtime.powerState</pathSet></propSet>"
+		 "<objectSet><obj type=\"VirtualMachine\">%u</obj></objectSet></specSet>"
+		 "</RetrieveProperties>"), id);
+	return call(body);
+}
+
+START_TEST(test_shutdown_guest_presses_the_button_of_a_running_guest)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(vm_call("ShutdownGuest", 1), 200);
+	answer_has("<ShutdownGuestResponse");
+	ck_assert_int_eq(power_state(1), 200);
+	answer_has("<val xsi:type=\"VirtualMachinePowerState\">poweredOff</val>");
+	/* off already: the state it is in, as on ESXi */
+	ck_assert_int_eq(vm_call("ShutdownGuest", 1), 500);
+	fault_is("InvalidPowerState");
+	answer_has("<existingState>poweredOff</existingState>");
+	/* "build" ignores its power button: the guest cannot be asked, it runs on */
+	ck_assert_int_eq(vm_call("ShutdownGuest", 3), 500);
+	fault_is("ToolsUnavailable");
+	answer_has("no ACPI power button handler");
+	ck_assert_int_eq(power_state(3), 200);
+	answer_has("<val xsi:type=\"VirtualMachinePowerState\">poweredOn</val>");
+	ck_assert_int_eq(vm_call("ShutdownGuest", 99), 500);
+	fault_is("ManagedObjectNotFound");
+}
+END_TEST
+
+START_TEST(test_reboot_guest_is_refused_with_the_ways_that_work)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(vm_call("RebootGuest", 1), 500);
+	fault_is("ToolsUnavailable");
+	answer_has("ResetVM_Task");
+	ck_assert_int_eq(power_state(1), 200);
+	answer_has("<val xsi:type=\"VirtualMachinePowerState\">poweredOn</val>");
+	ck_assert_int_eq(vm_call("RebootGuest", 2), 500);
+	fault_is("InvalidPowerState");
+}
+END_TEST
+
+START_TEST(test_unregister_forgets_only_a_powered_off_vm)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(vm_call("UnregisterVM", 1), 500);
+	fault_is("InvalidPowerState");
+	answer_has("<existingState>poweredOn</existingState>");
+	ck_assert_int_eq(power_state(1), 200);
+	ck_assert_int_eq(vm_call("UnregisterVM", 2), 200);
+	answer_has("<UnregisterVMResponse");
+	ck_assert_int_eq(power_state(2), 500);
+	fault_is("ManagedObjectNotFound");
+	ck_assert_int_eq(vm_call("UnregisterVM", 2), 500);
+	fault_is("ManagedObjectNotFound");
+	/* the others are still there */
+	ck_assert_int_eq(power_state(3), 200);
+	answer_has("poweredOn");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -313,5 +389,8 @@ int main(void)
 	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
 	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
 	tcase_add_test(tc, test_logout_ends_the_session);
+	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
+	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
+	tcase_add_test(tc, test_unregister_forgets_only_a_powered_off_vm);
 	return check_run("hostd_soap", tc);
 }
