@@ -90,6 +90,17 @@ static int launch_cpu(void *data)
 	if (idx < 0)
 		return 0;
 	capture(m->launch[idx]);
+	/*
+	 * vmk_launch runs with GIF=0 from before its CR3 switch, and CLGI
+	 * needs EFER.SVME: set here, where a CPU that refuses it can still
+	 * say so. The launch record keeps the EFER from before; the give-back
+	 * restores it.
+	 */
+	if (wrmsrl_safe(MSR_EFER, ((u64)m->launch[idx]->efer_hi << 32 |
+				   m->launch[idx]->efer_lo) | EFER_SVME)) {
+		m->status[idx] = VMK_NO_HARDWARE;
+		return 0;
+	}
 	m->status[idx] = vmk_launch(m->launch[idx]);
 	return 0;
 }

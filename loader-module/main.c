@@ -20,6 +20,7 @@
 #include <linux/pci.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/svm.h>
 #include <asm/tsc.h>
 #include "vmkload.h"
 
@@ -38,6 +39,9 @@ MODULE_PARM_DESC(debug, "allow the panic-test ioctl");
 static bool storage;
 module_param(storage, bool, 0444);
 MODULE_PARM_DESC(storage, "hand the PVSCSI HBA to the vmkernel (its disks leave the COS until unload)");
+static bool test_fail_init;
+module_param(test_fail_init, bool, 0444);
+MODULE_PARM_DESC(test_fail_init, "test: the vmkernel fails its init on purpose, every CPU comes back (the load fails)");
 
 static struct vmk_machine machine;
 static enum cpuhp_state hotplug_state;
@@ -47,10 +51,14 @@ static DECLARE_DELAYED_WORK(recover_work, recover_work_fn);
 
 static int check_cpu(void)
 {
-	u64 efer;
+	u64 efer, vm_cr;
 
 	if (!boot_cpu_has(X86_FEATURE_SVM) || !boot_cpu_has(X86_FEATURE_NPT)) {
 		pr_err("vmkload: this CPU has no AMD SVM with nested paging\n");
+		return -ENODEV;
+	}
+	if (rdmsrl_safe(MSR_VM_CR, &vm_cr) || (vm_cr & SVM_VM_CR_SVM_DIS_MASK)) {
+		pr_err("vmkload: SVM is disabled by the firmware (VM_CR.SVMDIS): enable SVM in its setup\n");
 		return -ENODEV;
 	}
 	rdmsrl(MSR_EFER, efer);
@@ -179,7 +187,8 @@ static void fill_boot_info(struct vmk_machine *m)
 
 	bi->magic = VMK_BOOT_MAGIC;
 	bi->abi_version = VMK_ABI_VERSION;
-	bi->flags = (debug ? VMK_BOOT_DEBUG : 0) | (storage ? VMK_BOOT_STORAGE : 0);
+	bi->flags = (debug ? VMK_BOOT_DEBUG : 0) | (storage ? VMK_BOOT_STORAGE : 0) |
+		    (test_fail_init ? VMK_BOOT_TEST_FAIL_INIT : 0);
 	bi->ncpus = m->ncpus;
 	bi->nchunks = m->mem.nchunks;
 	bi->image_chunks = m->mem.image_chunks;

@@ -29,6 +29,14 @@ SYM_FUNC_START(vmk_launch)
 	pushl	%edi
 	pushfl
 	cli
+	/*
+	 * GIF=0 before the CR3 switch (launch_cpu set EFER.SVME, which CLGI
+	 * needs): from the switch until the vmkernel's lidt, Linux's IDT
+	 * names code the vmkernel's tables do not map, and an NMI there
+	 * would triple-fault. It stays pending until the vmkernel's first
+	 * interrupt window; the vmkernel runs with GIF=0 anyway.
+	 */
+	clgi
 	movl	%esp, VMK_LAUNCH_ESP(%eax)
 	movl	$.Lresume, VMK_LAUNCH_EIP(%eax)
 	pushfl
@@ -60,12 +68,16 @@ SYM_CODE_START(vmk_tramp_exit)
 	testl	%eax, %eax
 	jz	1f
 	vmload	%eax			/* COS FS, GS, TR, LDTR, syscall MSRs */
-	stgi				/* before SVME goes: STGI #UDs without it */
 	movl	$MSR_VM_HSAVE_PA, %ecx
 	xorl	%eax, %eax
 	xorl	%edx, %edx
 	wrmsr
-1:	movl	$MSR_EFER, %ecx		/* the COS's EFER, SVME clear */
+	/*
+	 * GIF back to 1 (vmk_launch cleared it, #VMEXIT each time) before
+	 * SVME goes: STGI #UDs without it. Linux's IDT is loaded by now.
+	 */
+1:	stgi
+	movl	$MSR_EFER, %ecx		/* the COS's EFER, SVME clear */
 	movl	VMK_LAUNCH_EFER(%ebp), %eax
 	movl	VMK_LAUNCH_EFER+4(%ebp), %edx
 	wrmsr
