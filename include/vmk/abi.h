@@ -178,6 +178,8 @@ struct vmk_shared {
 #define VMK_BOOT_MAGIC		0x564d4b42u	/* "VMKB" */
 #define VMK_BOOT_DEBUG		(1u << 0)	/* allow the panic-test hypercall */
 #define VMK_BOOT_STORAGE	(1u << 1)	/* take the PVSCSI HBA from the COS */
+/* Test hook (vmkload test_fail_init=1): vmk_init fails at its end, every CPU comes back natively. */
+#define VMK_BOOT_TEST_FAIL_INIT	(1u << 31)
 
 #define VMK_MAX_RAM_RANGES	32	/* Linux's System RAM ranges in the boot info */
 

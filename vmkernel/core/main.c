@@ -218,6 +218,10 @@ static vmk_status_t vmk_init(void)
 		st = apic_global_init();
 	if (st == VMK_OK)
 		st = sched_global_init();
+	if (st == VMK_OK && (bi->flags & VMK_BOOT_TEST_FAIL_INIT)) {
+		log_err("failing the init on purpose (vmkload test_fail_init=1)");
+		st = VMK_BAD_PARAM;
+	}
 	if (st != VMK_OK) {
 		log_err("init failed: status %d", st);
 		return st;
