@@ -116,6 +116,12 @@ vmk_status_t vm_global_init(void);
 
 /* Guest RAM access by guest-physical address (NULL: not RAM). */
 void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len);
+/*
+ * Guest RAM for a DMA-capable device model (vmm/guest_dma.h), ctx the
+ * struct vm: false, and nothing copied, unless [gpa, gpa + len) is RAM.
+ */
+bool vm_dma_read(void *ctx, uint64_t gpa, void *dst, uint32_t len);
+bool vm_dma_write(void *ctx, uint64_t gpa, const void *src, uint32_t len);
 
 /*
  * Stop the VM: state becomes `state` with reason; memory goes back once no

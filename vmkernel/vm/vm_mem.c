@@ -155,12 +155,63 @@ void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len)
 	return (uint8_t *)pa_to_va(vm->chunk_pa[idx]) + (gpa & (VMK_CHUNK_SIZE - 1));
 }
 
+/* DMA for device models: guest RAM lies in 2 MiB chunks. */
+static uint32_t piece_len(uint64_t gpa, uint32_t len)
+{
+	uint32_t room = VMK_CHUNK_SIZE - (uint32_t)(gpa & (VMK_CHUNK_SIZE - 1));
+
+	return len < room ? len : room;
+}
+
+static bool ram_covers(struct vm *vm, uint64_t gpa, uint32_t len)
+{
+	uint32_t n;
+
+	for (; len; gpa += n, len -= n) {
+		n = piece_len(gpa, len);
+		if (!vm_gpa_ptr(vm, gpa, n))
+			return false;
+	}
+	return true;
+}
+
+bool vm_dma_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
+{
+	struct vm *vm = ctx;
+	uint8_t *d = dst;
+	uint32_t n;
+
+	if (!ram_covers(vm, gpa, len))
+		return false;
+	for (; len; gpa += n, d += n, len -= n) {
+		n = piece_len(gpa, len);
+		memcpy(d, vm_gpa_ptr(vm, gpa, n), n);
+	}
+	return true;
+}
+
+bool vm_dma_write(void *ctx, uint64_t gpa, const void *src, uint32_t len)
+{
+	struct vm *vm = ctx;
+	const uint8_t *s = src;
+	uint32_t n;
+
+	if (!ram_covers(vm, gpa, len))
+		return false;
+	for (; len; gpa += n, s += n, len -= n) {
+		n = piece_len(gpa, len);
+		memcpy(vm_gpa_ptr(vm, gpa, n), s, n);
+	}
+	return true;
+}
+
 /* Every page the VM holds goes back to the pool. */
 void vm_release(struct vm *vm)
 {
 	uint32_t i;
 
 	vm_nics_release(vm);
+	vm_disks_release(vm);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_destroy(&vm->vcpu[i]);
 	for (i = 0; i < vm->nchunks; i++)

@@ -56,57 +56,6 @@ struct vm_nic {
 
 #define VM_NIC_PAGES	((sizeof(struct vm_nic) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
 
-/* ---- DMA: guest RAM, which lies in 2 MiB chunks ---- */
-
-static uint32_t piece_len(uint64_t gpa, uint32_t len)
-{
-	uint32_t room = VMK_CHUNK_SIZE - (uint32_t)(gpa & (VMK_CHUNK_SIZE - 1));
-
-	return len < room ? len : room;
-}
-
-static bool ram_covers(struct vm *vm, uint64_t gpa, uint32_t len)
-{
-	uint32_t n;
-
-	for (; len; gpa += n, len -= n) {
-		n = piece_len(gpa, len);
-		if (!vm_gpa_ptr(vm, gpa, n))
-			return false;
-	}
-	return true;
-}
-
-static bool nic_dma_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
-{
-	struct vm *vm = ctx;
-	uint8_t *d = dst;
-	uint32_t n;
-
-	if (!ram_covers(vm, gpa, len))
-		return false;
-	for (; len; gpa += n, d += n, len -= n) {
-		n = piece_len(gpa, len);
-		memcpy(d, vm_gpa_ptr(vm, gpa, n), n);
-	}
-	return true;
-}
-
-static bool nic_dma_write(void *ctx, uint64_t gpa, const void *src, uint32_t len)
-{
-	struct vm *vm = ctx;
-	const uint8_t *s = src;
-	uint32_t n;
-
-	if (!ram_covers(vm, gpa, len))
-		return false;
-	for (; len; gpa += n, s += n, len -= n) {
-		n = piece_len(gpa, len);
-		memcpy(vm_gpa_ptr(vm, gpa, n), s, n);
-	}
-	return true;
-}
-
 /* ---- the model's backends ---- */
 
 static void nic_set_irq(void *ctx, bool level)
@@ -273,7 +222,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, char *why)
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		struct vm_nic *nic = vm->nic[i];
 		struct e1000_config ec = {
-			.dma = { nic_dma_read, nic_dma_write, vm },
+			.dma = { vm_dma_read, vm_dma_write, vm },
 			.set_irq = nic_set_irq, .tx = nic_tx,
 		};
 
