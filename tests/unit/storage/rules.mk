@@ -7,3 +7,5 @@ test_pvscsi_hba_SRCS := tests/unit/storage/test_pvscsi_hba.c \
 	vmm/dev/pvscsi.c vmm/scsi/disk.c
 UNIT_TESTS += test_scan
 test_scan_SRCS := tests/unit/storage/test_scan.c vmkernel/storage/scan.c
+UNIT_TESTS += test_rdm
+test_rdm_SRCS := tests/unit/storage/test_rdm.c vmkernel/storage/rdm.c vmm/scsi/disk.c

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/storage/rdm.h"
+
+/* ---- the backend ---- */
+
+/* Is [lba, lba + nr) on the LUN? The disk model checked it already. */
+static bool in_range(struct rdm *r, uint64_t lba, uint32_t nr)
+{
+	if (lba <= r->nr_blocks && nr <= r->nr_blocks - lba)
+		return true;
+	r->range_refused++;
+	return false;
+}
+
+static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct rdm *r = ctx;
+	uint64_t off = 0;
+
+	r->reads++;
+	if (!in_range(r, lba, nr))
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	while (nr) {
+		uint32_t n = MIN(nr, r->bounce_blocks);
+
+		if (r->io->rw(r->io_ctx, false, lba, n, r->bounce_pa) != RDM_IO_OK) {
+			r->io_errors++;
+			return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+		}
+		/* false: the guest's buffer faulted; the disk reports it. */
+		if (!scsi_cmd_put(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
+			break;
+		r->blocks_read += n;
+		lba += n;
+		nr -= n;
+		off += (uint64_t)n * SCSI_BLOCK_SIZE;
+	}
+	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+}
+
+static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct rdm *r = ctx;
+	uint64_t off = 0;
+
+	r->writes++;
+	if (!in_range(r, lba, nr))
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	while (nr) {
+		uint32_t n = MIN(nr, r->bounce_blocks);
+
+		/* Nothing from past a fault in the guest's buffer reaches the medium. */
+		if (!scsi_cmd_get(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
+			break;
+		if (r->io->rw(r->io_ctx, true, lba, n, r->bounce_pa) != RDM_IO_OK) {
+			r->io_errors++;
+			return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+		}
+		r->blocks_written += n;
+		lba += n;
+		nr -= n;
+		off += (uint64_t)n * SCSI_BLOCK_SIZE;
+	}
+	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+}
+
+static void rdm_flush(void *ctx, struct scsi_cmd *cmd)
+{
+	struct rdm *r = ctx;
+
+	r->flushes++;
+	if (r->io->flush(r->io_ctx) != RDM_IO_OK) {
+		r->io_errors++;
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	}
+	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+}
+
+static const struct scsi_backend_ops rdm_ops = {
+	.read = rdm_read,
+	.write = rdm_write,
+	.flush = rdm_flush,
+	.unmap = NULL,
+};
+
+void rdm_backend(struct rdm *r, struct scsi_backend *be)
+{
+	be->ops = &rdm_ops;
+	be->ctx = r;
+	be->nr_blocks = r->nr_blocks;
+	be->thin = false;
+	be->read_only = false;
+}
+
+/* ---- names ---- */
+
+/* A decimal below limit at *p, no leading zero; *p moves past it. */
+static bool parse_number(const char **p, uint32_t limit, uint32_t *out)
+{
+	const char *s = *p;
+	uint32_t v = 0;
+
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (uint32_t)(*s - '0');
+		if (v >= limit)
+			return false;
+	}
+	*p = s;
+	*out = v;
+	return true;
+}
+
+/* word at *p; *p moves past it. Stops at the first difference (a NUL). */
+static bool skip(const char **p, const char *word)
+{
+	const char *s = *p;
+
+	for (; *word; s++, word++)
+		if (*s != *word)
+			return false;
+	*p = s;
+	return true;
+}
+
+bool rdm_parse_name(const char *name, uint32_t *target, uint32_t *lun)
+{
+	const char *p = name;
+	uint32_t t, l;
+
+	if (!skip(&p, "vmhba0:C0:T") || !parse_number(&p, 256, &t) ||
+	    !skip(&p, ":L") || !parse_number(&p, 256, &l) || *p)
+		return false;
+	*target = t;
+	*lun = l;
+	return true;
+}
+
+/* ---- claims ---- */
+
+enum rdm_claim_status rdm_claim(struct rdm_claims *cl, uint32_t target,
+				uint32_t lun, uint32_t owner,
+				const char *owner_name, const char **holder)
+{
+	int free_slot = -1;
+	size_t n;
+
+	for (int i = 0; i < RDM_MAX_CLAIMS; i++) {
+		if (!cl->c[i].used) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (cl->c[i].target == target && cl->c[i].lun == lun) {
+			*holder = cl->c[i].owner_name;
+			return RDM_CLAIM_BUSY;
+		}
+	}
+	if (free_slot < 0)
+		return RDM_CLAIM_FULL;
+	cl->c[free_slot].used = true;
+	cl->c[free_slot].target = target;
+	cl->c[free_slot].lun = lun;
+	cl->c[free_slot].owner = owner;
+	n = MIN(strlen(owner_name), (size_t)RDM_NAME_LEN - 1);
+	memcpy(cl->c[free_slot].owner_name, owner_name, n);
+	cl->c[free_slot].owner_name[n] = '\0';
+	return RDM_CLAIM_OK;
+}
+
+void rdm_release(struct rdm_claims *cl, uint32_t target, uint32_t lun,
+		 uint32_t owner)
+{
+	for (int i = 0; i < RDM_MAX_CLAIMS; i++)
+		if (cl->c[i].used && cl->c[i].target == target &&
+		    cl->c[i].lun == lun && cl->c[i].owner == owner)
+			cl->c[i].used = false;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Raw device mappings: a LUN of the vmkernel's HBA as the backend of a
+ * VM's virtual SCSI disk (vmm/scsi/disk.h), and the claims that keep
+ * two VMs from opening one LUN read-write (docs/storage.md, "VM disks").
+ *
+ * The disk model has checked the CDB, the LBA range against the disk's
+ * size and the transfer against the guest's buffer before a backend call;
+ * the backend checks the range again against the LUN (a second fence,
+ * never trusted to the caller), moves the data through a bounce buffer of
+ * vmkernel memory (the guest's pages never reach the physical adapter)
+ * and copies it to and from the guest only with scsi_cmd_put()/get(),
+ * which bound every access by the guest's SG list.
+ *
+ * Synchronous: each call runs the physical commands to their end before
+ * it returns (the adapter is polled). No globals, no allocation; the
+ * caller serialises calls on one struct rdm (the VM's lock).
+ */
+#ifndef VMKERNEL_STORAGE_RDM_H
+#define VMKERNEL_STORAGE_RDM_H
+
+#include "vmkernel/platform.h"
+#include "vmm/scsi/disk.h"
+
+#define RDM_NAME_LEN	32	/* "vmhba0:C0:T15:L7" and the NUL, with room */
+#define RDM_MAX_CLAIMS	16	/* LUNs open by VMs at once */
+
+/* How a physical command ended, for the backend. */
+enum rdm_io_status {
+	RDM_IO_OK = 0,
+	RDM_IO_ERROR,		/* the device or the adapter failed it */
+};
+
+/*
+ * The physical side: nr blocks at lba of the LUN to or from the bounce
+ * buffer at physical address pa, and a cache flush; both run to the end.
+ */
+struct rdm_io_ops {
+	enum rdm_io_status (*rw)(void *ctx, bool write, uint64_t lba,
+				 uint32_t nr, uint64_t pa);
+	enum rdm_io_status (*flush)(void *ctx);
+};
+
+struct rdm {
+	const struct rdm_io_ops *io;
+	void *io_ctx;
+	uint64_t nr_blocks;		/* the LUN's, in SCSI_BLOCK_SIZE blocks */
+	uint8_t *bounce;		/* vmkernel memory the adapter reaches */
+	uint64_t bounce_pa;
+	uint32_t bounce_blocks;		/* its size, in blocks; at least 1 */
+	/* counters */
+	uint64_t reads, writes, flushes;	/* backend requests */
+	uint64_t blocks_read, blocks_written;
+	uint64_t io_errors;		/* physical commands that failed */
+	uint64_t range_refused;		/* requests past the LUN's end */
+};
+
+/* A backend for scsi_disk_init() over r (read-write, not thin). */
+void rdm_backend(struct rdm *r, struct scsi_backend *be);
+
+/*
+ * A LUN's name as `vmkctl storage luns` prints it, vmhba0:C0:T<t>:L<l>,
+ * into target and LUN (decimal, no leading zeros, no sign; target below
+ * 256, LUN below 256). false: not such a name.
+ */
+bool rdm_parse_name(const char *name, uint32_t *target, uint32_t *lun);
+
+/* Who holds which LUN read-write. */
+struct rdm_claims {
+	struct {
+		bool used;
+		uint32_t target, lun;
+		uint32_t owner;			/* a VM id */
+		char owner_name[RDM_NAME_LEN];	/* for refusals */
+	} c[RDM_MAX_CLAIMS];
+};
+
+enum rdm_claim_status {
+	RDM_CLAIM_OK = 0,
+	RDM_CLAIM_BUSY,		/* another owner holds it: *holder names it */
+	RDM_CLAIM_FULL,		/* RDM_MAX_CLAIMS LUNs are open */
+};
+
+/*
+ * Claim target:lun for owner. The same owner claiming again is refused
+ * as BUSY too (one VM, two disks on one LUN would be two writers).
+ */
+enum rdm_claim_status rdm_claim(struct rdm_claims *cl, uint32_t target,
+				uint32_t lun, uint32_t owner,
+				const char *owner_name, const char **holder);
+/* Give back owner's claim of target:lun (no claim: nothing happens). */
+void rdm_release(struct rdm_claims *cl, uint32_t target, uint32_t lun,
+		 uint32_t owner);
+
+#endif /* VMKERNEL_STORAGE_RDM_H */
