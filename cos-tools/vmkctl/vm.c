@@ -387,6 +387,31 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n)
 	return 0;
 }
 
+/*
+ * scsi0 and its disk: a pvscsi adapter, scsi0:0 a LUN of the vmkernel's
+ * HBA mapped raw (vmkfs virtual disks are not wired to VMs yet).
+ */
+static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
+{
+	if (!c->scsi0_present)
+		return 0;
+	if (strcmp(c->scsi0_dev, "pvscsi")) {
+		fprintf(stderr, "vmkctl: vm start: scsi0.virtualDev \"%s\" is not emulated by vmk (use \"pvscsi\")\n",
+			c->scsi0_dev);
+		return -1;
+	}
+	vc->scsi0 = VMK_VM_SCSI_PVSCSI;
+	if (!c->scsi0_0_file)
+		return 0;
+	if (!vmx_is_lun_name(c->scsi0_0_file)) {
+		fprintf(stderr, "vmkctl: vm start: scsi0:0.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw\n",
+			c->scsi0_0_file);
+		return -1;
+	}
+	snprintf(vc->disk[0].lun, sizeof(vc->disk[0].lun), "%s", c->scsi0_0_file);
+	return 0;
+}
+
 static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 {
 	unsigned int cpu = cpu_mhz();
@@ -399,7 +424,7 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
-	if (nic_config_of(c, &vc->nic[0]))
+	if (nic_config_of(c, &vc->nic[0]) || scsi_config_of(c, vc))
 		return -1;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,

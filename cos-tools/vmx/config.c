@@ -282,6 +282,32 @@ static void check_resources(struct checker *c, struct vmx_config *cfg)
 		get_uint(c, e, 1, VMX_MAX_VCPUS, &cfg->numvcpus);
 }
 
+/* A decimal below 256 without a leading zero at *p; *p moves past it. */
+static bool lun_number(const char **p)
+{
+	const char *s = *p;
+	unsigned int v = 0;
+
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
+		return false;
+	for (; isdigit((unsigned char)*s); s++)
+		if ((v = v * 10 + (unsigned int)(*s - '0')) > 255)
+			return false;
+	*p = s;
+	return true;
+}
+
+bool vmx_is_lun_name(const char *v)
+{
+	if (strncmp(v, "vmhba0:C0:T", 11))
+		return false;
+	v += 11;
+	if (!lun_number(&v) || strncmp(v, ":L", 2))
+		return false;
+	v += 2;
+	return lun_number(&v) && !*v;
+}
+
 static void check_devices(struct checker *c, struct vmx_config *cfg)
 {
 	const struct vmx_entry *e;
@@ -299,8 +325,10 @@ static void check_devices(struct checker *c, struct vmx_config *cfg)
 		fail(c, e, "'%s' needs scsi0.present and scsi0:0.present = \"TRUE\"", e->key);
 	if (e) {
 		len = strlen(e->value);
-		if (len < 5 || strcasecmp(e->value + len - 5, ".vmdk"))
-			fail(c, e, "'scsi0:0.fileName' must name a .vmdk disk, not \"%s\"", e->value);
+		if (!vmx_is_lun_name(e->value) &&
+		    (len < 5 || strcasecmp(e->value + len - 5, ".vmdk")))
+			fail(c, e, "'scsi0:0.fileName' must name a .vmdk disk or a LUN (vmhba0:C0:T1:L0), not \"%s\"",
+			     e->value);
 		cfg->scsi0_0_file = e->value;
 	}
 

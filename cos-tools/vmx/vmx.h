@@ -94,7 +94,8 @@ struct vmx_config {
 
 	bool scsi0_present;
 	const char *scsi0_dev;		/* scsi0.virtualDev */
-	const char *scsi0_0_file;	/* scsi0:0.fileName, NULL if none */
+	const char *scsi0_0_file;	/* scsi0:0.fileName, NULL if none: a
+					   .vmdk or a LUN (vmx_is_lun_name()) */
 
 	bool ethernet0_present;
 	const char *ethernet0_dev;	/* ethernet0.virtualDev */
@@ -116,6 +117,12 @@ struct vmx_config {
 	unsigned int cpu_max_mhz;	/* limit, VMX_CPU_UNLIMITED if none */
 	unsigned int cpu_affinity;	/* bit n: may run on CPU n; 0: all */
 };
+
+/*
+ * A LUN of the vmkernel's HBA as `vmkctl storage luns` names it,
+ * vmhba0:C0:T<t>:L<l> (t, l < 256): scsi0:0.fileName mapping it raw.
+ */
+bool vmx_is_lun_name(const char *value);
 
 /* ethernet0.networkName: a port group name, 1..31 printable ASCII. */
 #define VMX_NETWORK_NAME_MAX	31

@@ -58,6 +58,17 @@
 #define VMK_VM_NIC_E1000	1	/* Intel 82540EM, PCI 00:03.0 */
 #define VMK_NET_NAME_LEN	32	/* switch and port group names, with the NUL */
 
+/*
+ * Virtual SCSI (struct vmk_vm_config.scsi0, .disk): one PVSCSI adapter,
+ * PCI 00:10.0, with disk[n] as target n; each disk is a LUN of the
+ * vmkernel's HBA named as `vmkctl storage luns` names it, mapped raw
+ * (docs/storage.md "VM disks").
+ */
+#define VMK_VM_SCSI_NONE	0
+#define VMK_VM_SCSI_PVSCSI	1
+#define VMK_VM_MAX_DISKS	4	/* scsi0:0 .. scsi0:3 */
+#define VMK_VM_DISK_NAME_LEN	32	/* "vmhba0:C0:T1:L0", with the NUL */
+
 /* What VMK_HC_VM_LOAD fills (struct vmk_vm_load.what). */
 #define VMK_VM_IMG_KERNEL	0
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
@@ -89,6 +100,10 @@ struct vmk_vm_nic {
 	char network[VMK_NET_NAME_LEN];	/* port group, NUL-terminated */
 };
 
+struct vmk_vm_disk {
+	char lun[VMK_VM_DISK_NAME_LEN];	/* NUL-terminated; "": no disk */
+};
+
 struct vmk_vm_config {
 	char name[VMK_VM_NAME_LEN];	/* NUL-terminated, unique, not empty */
 	uint32_t mem_mb;		/* guest RAM, VMK_VM_MIN..MAX_MEM_MB */
@@ -101,6 +116,9 @@ struct vmk_vm_config {
 					   (0: any CPU; today one CPU or all) */
 	uint32_t devices;		/* VMK_VM_DEV_*; was reserved (0) */
 	struct vmk_vm_nic nic[VMK_VM_MAX_NICS];	/* since ABI version 11 */
+	uint32_t scsi0;			/* VMK_VM_SCSI_*; since ABI version 12 */
+	uint32_t reserved2;		/* 0 */
+	struct vmk_vm_disk disk[VMK_VM_MAX_DISKS];	/* need scsi0 */
 };
 
 struct vmk_vm_load {

@@ -2,6 +2,7 @@
 #include "vmkernel/storage/storage.h"
 #include "vmkernel/storage/pvscsi_hba.h"
 #include "vmkernel/storage/scan.h"
+#include "vmkernel/storage/rdm.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/cos/cos_npt.h"
 #include "vmkernel/cos/cos.h"
@@ -16,7 +17,12 @@
 #define HBA_VA_PAGES	(PVSCSI_BAR_SIZE / VMK_PAGE_SIZE)
 
 #define SCSI_READ_10	0x28	/* SBC-3 §5.11 */
+#define SCSI_READ_16	0x88	/* SBC-3 §5.13 */
+#define SCSI_WRITE_16	0x8a	/* SBC-3 §5.35 */
+#define SCSI_SYNC_CACHE_10	0x35	/* SBC-3 §5.22 */
 #define READ_TIMEOUT_MS	10000
+#define LUN_IO_TIMEOUT_MS	30000
+#define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
 
 static struct {
 	struct spinlock lock;
@@ -29,8 +35,9 @@ static struct {
 	struct pvscsi_hba hba;
 	struct scan_buf buf;		/* one pool page: scan and reads */
 	struct scan_result scan;
-	struct storage_cmd cmd;		/* the debug read's */
+	struct storage_cmd cmd;		/* the debug read's and VM disks' */
 	volatile bool cmd_done;
+	struct rdm_claims claims;	/* LUNs open by VMs */
 } st;
 
 static uint32_t hba_mmio_read(void *ctx, uint32_t off)
@@ -238,6 +245,12 @@ static const struct scan_lun *find_lun(uint32_t target, uint32_t lun)
 	return NULL;
 }
 
+/* The prefix of what `vmkctl storage luns` prints for a LUN. */
+static void lun_path(char *buf, uint32_t len, uint32_t target, uint32_t lun)
+{
+	fmt_snprintf(buf, len, "vmhba0:C0:T%u:L%u", target, lun);
+}
+
 static void read_done(struct storage_cmd *cmd)
 {
 	(void)cmd;
@@ -316,6 +329,136 @@ vmk_status_t storage_read(struct vmk_storage_read *r)
 	spin_unlock(&st.lock);
 	return s;
 }
+
+vmk_status_t storage_lun_open(const char *name, uint32_t owner,
+			      const char *owner_name, struct storage_lun_ref *ref,
+			      char *why, uint32_t len)
+{
+	const struct scan_lun *l;
+	const char *holder = NULL;
+	enum rdm_claim_status cs;
+	uint32_t target, lun;
+	vmk_status_t s = VMK_BAD_PARAM;
+
+	if (!rdm_parse_name(name, &target, &lun)) {
+		fmt_snprintf(why, len, "'%s' is not a LUN name like vmhba0:C0:T0:L0 (vmkctl storage luns)", name);
+		return VMK_BAD_PARAM;
+	}
+	spin_lock(&st.lock);
+	l = find_lun(target, lun);
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
+		fmt_snprintf(why, len, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
+	} else if (!l || l->error || l->type != SCAN_TYPE_DISK || !l->nr_blocks) {
+		fmt_snprintf(why, len, "%s: no usable disk there (vmkctl storage luns)", name);
+	} else if (l->block_size != LUN_BLOCK_SIZE) {
+		fmt_snprintf(why, len, "%s: blocks of %u bytes; a VM disk needs %u", name,
+			     l->block_size, LUN_BLOCK_SIZE);
+		s = VMK_NOT_SUPPORTED;
+	} else {
+		cs = rdm_claim(&st.claims, target, lun, owner, owner_name, &holder);
+		if (cs == RDM_CLAIM_BUSY) {
+			fmt_snprintf(why, len, "%s is in use read-write by vm '%s'", name, holder);
+			s = VMK_BUSY;
+		} else if (cs == RDM_CLAIM_FULL) {
+			fmt_snprintf(why, len, "%s: %u LUNs are open by VMs already", name,
+				     RDM_MAX_CLAIMS);
+			s = VMK_BUSY;
+		} else {
+			ref->target = target;
+			ref->lun = lun;
+			ref->nr_blocks = l->nr_blocks;
+			s = VMK_OK;
+		}
+	}
+	spin_unlock(&st.lock);
+	return s;
+}
+
+void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
+{
+	spin_lock(&st.lock);
+	rdm_release(&st.claims, ref->target, ref->lun, owner);
+	spin_unlock(&st.lock);
+}
+
+/* One command to its end (polled), with st.lock held; false: it failed. */
+static bool lun_command(const struct storage_lun_ref *ref, const uint8_t *cdb,
+			uint8_t cdb_len, enum storage_dir dir, uint64_t pa,
+			uint32_t len)
+{
+	struct storage_cmd *c = &st.cmd;
+	struct storage_adapter *a = &st.hba.adapter;
+	char path[24];
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->target = ref->target;
+	c->lun = ref->lun;
+	memcpy(c->cdb, cdb, cdb_len);
+	c->cdb_len = cdb_len;
+	c->dir = dir;
+	if (dir != STORAGE_DIR_NONE) {
+		c->nr_sg = 1;
+		c->sg[0].addr = pa;
+		c->sg[0].len = len;
+	}
+	c->timeout_ms = LUN_IO_TIMEOUT_MS;
+	c->done = read_done;
+	st.cmd_done = false;
+	if (a->ops->queue(a->hba, c) != VMK_OK)
+		return false;
+	while (!st.cmd_done) {
+		a->ops->poll(a->hba);
+		if (!st.cmd_done)
+			a->ops->tick(a->hba);
+	}
+	if (c->host == STORAGE_HOST_OK && !c->status && !c->residual)
+		return true;
+	lun_path(path, sizeof(path), ref->target, ref->lun);
+	log_warn("storage: %s: command %02x failed: host %u, status %02x, sense key %x, residual %llu",
+		 path, cdb[0], c->host, c->status,
+		 c->sense_len > 2 ? c->sense[2] & 0xf : 0,
+		 (unsigned long long)c->residual);
+	return false;
+}
+
+static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
+				 uint32_t nr, uint64_t pa)
+{
+	const struct storage_lun_ref *ref = ctx;
+	uint8_t cdb[16] = { write ? SCSI_WRITE_16 : SCSI_READ_16 };
+	bool ok;
+
+	if (!nr || nr > 0xffff || lba > ref->nr_blocks || nr > ref->nr_blocks - lba)
+		return RDM_IO_ERROR;
+	for (int i = 0; i < 8; i++)
+		cdb[2 + i] = (uint8_t)(lba >> (56 - 8 * i));
+	cdb[10] = (uint8_t)(nr >> 24);
+	cdb[11] = (uint8_t)(nr >> 16);
+	cdb[12] = (uint8_t)(nr >> 8);
+	cdb[13] = (uint8_t)nr;
+	spin_lock(&st.lock);
+	ok = lun_command(ref, cdb, sizeof(cdb),
+			 write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
+			 nr * LUN_BLOCK_SIZE);
+	spin_unlock(&st.lock);
+	return ok ? RDM_IO_OK : RDM_IO_ERROR;
+}
+
+static enum rdm_io_status lun_flush(void *ctx)
+{
+	const struct storage_lun_ref *ref = ctx;
+	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
+	bool ok;
+
+	spin_lock(&st.lock);
+	ok = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
+	spin_unlock(&st.lock);
+	return ok ? RDM_IO_OK : RDM_IO_ERROR;
+}
+
+const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
 
 void storage_stop(void)
 {

@@ -24,6 +24,23 @@ void storage_global_init(void);
 uint32_t storage_list_fill(struct vmk_storage_list *l);
 /* VMK_HC_STORAGE_READ: r's in fields checked; r->msg says why on failure. */
 vmk_status_t storage_read(struct vmk_storage_read *r);
+/*
+ * VM disks (raw device mappings, rdm.h): a LUN named as `vmkctl storage
+ * luns` names it, claimed read-write by one VM. The I/O is polled to its
+ * end under the storage lock, from the vCPU that asked (docs/storage.md).
+ */
+struct storage_lun_ref {
+	uint32_t target, lun;
+	uint64_t nr_blocks;		/* of 512 bytes */
+};
+/* Claim the LUN for owner; why (len bytes) says why not. */
+vmk_status_t storage_lun_open(const char *name, uint32_t owner,
+			      const char *owner_name, struct storage_lun_ref *ref,
+			      char *why, uint32_t len);
+void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner);
+/* The rdm_io_ops of an open LUN (ctx: its struct storage_lun_ref). */
+struct rdm_io_ops;
+extern const struct rdm_io_ops storage_lun_io_ops;
 /* At give-back (every CPU's; the first one acts): reset, bus master off. */
 void storage_stop(void);
 

@@ -101,6 +101,8 @@ struct vm {
 	struct vm_devices dev;
 	struct vm_nic *nic[VMK_VM_MAX_NICS];	/* while powered on (vm_nic.c) */
 	uint32_t nic_pa[VMK_VM_MAX_NICS];
+	struct vm_scsi *scsi;		/* while powered on (vm_disk.c) */
+	uint32_t scsi_pa;
 
 	uint32_t power_ons;
 	uint64_t power_on_us;
@@ -151,6 +153,15 @@ bool vm_nics_present(const struct vm *vm);
 bool vm_nics_queued(const struct vm *vm);
 /* A halted vCPU of a VM with NICs looks at its queues this often at least. */
 #define VM_NIC_IDLE_POLL_NS	10000000ull
+
+/* vmkernel/vm/vm_disk.c: scsi0 and its disks (raw LUNs). vm->lock held. */
+struct vm_scsi;
+/* The adapter's state and each disk's LUN claimed, at power on. */
+vmk_status_t vm_disks_connect(struct vm *vm, char *why);
+/* The adapter on the VM's PCI bus, reset (after vdev_init()). */
+vmk_status_t vm_disks_attach(struct vm *vm, char *why);
+/* The LUNs given back, state freed (with the VM's memory). */
+void vm_disks_release(struct vm *vm);
 
 /* vmkernel/vm/vcpu.c */
 vmk_status_t vcpu_global_init(void);

@@ -114,7 +114,8 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
 			       vm->cfg.name, vm->cfg.vcpus);
-	if (vm_nics_attach(vm, why) != VMK_OK)
+	if (vm_nics_attach(vm, why) != VMK_OK ||
+	    vm_disks_attach(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
 	r = vm_boot_load(vm, &mem);
 	if (r.status != BOOT_OK)
@@ -208,6 +209,8 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 	}
 	/* The NICs first: a port group or MAC the switch refuses costs nothing. */
 	st = vm_nics_connect(vm, why);
+	if (st == VMK_OK)
+		st = vm_disks_connect(vm, why);
 	if (st == VMK_OK)
 		st = vm_take_memory(vm, why);
 	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {

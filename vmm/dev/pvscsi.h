@@ -16,7 +16,7 @@
  * at most one ring's worth of requests and holds at most
  * PVSCSI_MAX_INFLIGHT at the targets; the rest waits in the guest's ring.
  *
- * Not wired to VMs yet: the caller adds the PCI function
+ * Wired to VMs by vmkernel/vm/vm_disk.c: the caller adds the PCI function
  * (pci_add_function with pvscsi_pci_ops), routes the BAR's accesses to
  * pvscsi_mmio_ops (pvscsi_bar0 says where the guest put it), backs DMA
  * and the interrupt line, and calls pvscsi_poll() now and then to post

@@ -273,6 +273,27 @@ START_TEST(test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is)
 }
 END_TEST
 
+START_TEST(test_a_lun_name_maps_a_raw_disk)
+{
+	static const char *const bad[] = {
+		"vmhba0:C0:T01:L0", "vmhba0:C0:T1:L0x", "vmhba0:C0:T256:L0", "vmhba1:C0:T1:L0",
+	};
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct vmx_diag d;
+	unsigned int i;
+
+	ck_assert_int_eq(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+				   "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"vmhba0:C0:T1:L0\"\n",
+				   &f, &cfg, &d), 0);
+	ck_assert_str_eq(cfg.scsi0_0_file, "vmhba0:C0:T1:L0");
+	vmx_file_free(&f);
+	ck_assert(vmx_is_lun_name("vmhba0:C0:T255:L0"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!vmx_is_lun_name(bad[i]), "%s", bad[i]);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("config");
@@ -283,5 +304,6 @@ int main(void)
 	tcase_add_loop_test(tc, test_bad_values_are_refused_with_file_line_and_reason, 0,
 			    sizeof(refusals) / sizeof(refusals[0]));
 	tcase_add_test(tc, test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is);
+	tcase_add_test(tc, test_a_lun_name_maps_a_raw_disk);
 	return check_run("vmx_config", tc);
 }

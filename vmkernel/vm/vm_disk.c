@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A VM's virtual SCSI (vm.h, docs/storage.md "VM disks"): the PVSCSI
+ * model (vmm/dev/pvscsi.h) on the VM's PCI bus, its targets SCSI disk
+ * models (vmm/scsi/disk.h) whose backends are LUNs of the vmkernel's HBA
+ * mapped raw (vmkernel/storage/rdm.h), claimed read-write by this VM
+ * from power on to release.
+ *
+ * Locking and waiting. The model is device state: vm->lock guards it.
+ * A guest's kick runs its requests from the exit that wrote the kick
+ * register: each disk command goes to the physical adapter and is polled
+ * to its end under the storage lock (vm->lock, then the storage lock;
+ * nothing takes them the other way), through this VM's bounce buffer.
+ * So a vCPU waits for its disk, and its VM's other vCPUs wait for
+ * vm->lock meanwhile: a limit of this slice, not the design.
+ */
+#include "vmkernel/vm/vm_internal.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/mm/pool.h"
+#include "vmkernel/storage/rdm.h"
+#include "vmkernel/storage/storage.h"
+#include "vmm/dev/pvscsi.h"
+
+/*
+ * Where the platform puts the adapter, as firmware would before the guest
+ * runs: its BAR below the e1000's window, INTA# on ISA IRQ 10 (the NIC
+ * has 11). A guest that moves the BAR loses its adapter: the window
+ * stays here.
+ */
+#define VM_SCSI_DEVFN		(0x10u << 3)	/* 00:10.0 */
+#define VM_SCSI_BAR0		0xfebf0000u
+#define VM_SCSI_IRQ		10
+#define PCI_CFG_COMMAND		0x04
+#define PCI_CFG_BAR0		0x10
+#define PCI_CFG_INTR_LINE	0x3c
+#define PCI_COMMAND_MEM_MASTER	0x0006
+
+/* The bounce buffer: 64 KiB, so a 4 MiB READ is 64 physical commands. */
+#define VM_SCSI_BOUNCE_PAGES	16
+
+struct vm_scsi {
+	struct vm *vm;
+	struct pvscsi pvscsi;
+	uint32_t bounce_pa;
+	struct {
+		bool open;
+		struct storage_lun_ref ref;
+		struct rdm rdm;
+		struct scsi_disk disk;
+	} t[VMK_VM_MAX_DISKS];
+};
+
+#define VM_SCSI_PAGES	((sizeof(struct vm_scsi) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
+
+/* ---- the model's backends ---- */
+
+static void scsi_set_irq(void *ctx, bool level)
+{
+	struct vm *vm = ctx;
+
+	vdev_irq_set(&vm->dev, VM_SCSI_IRQ, level);
+}
+
+/* ---- the register window: only where the platform put the BAR ---- */
+
+static bool bar_home(const struct pvscsi *d)
+{
+	uint64_t base;
+
+	return pvscsi_bar0(d, &base) && base == VM_SCSI_BAR0;
+}
+
+static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
+{
+	return bar_home(dev) ? pvscsi_mmio_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
+}
+
+/*
+ * After each write, completions that waited for ring room are posted:
+ * the guest writes INTR_STATUS or kicks once it has taken completions.
+ */
+static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
+{
+	if (!bar_home(dev))
+		return;
+	pvscsi_mmio_ops.write(dev, off, size, val);
+	pvscsi_poll(dev);
+}
+
+static const struct vdev_io_ops scsi_bar0_ops = { bar0_read, bar0_write };
+
+/* ---- life cycle ---- */
+
+vmk_status_t vm_disks_connect(struct vm *vm, char *why)
+{
+	struct vm_scsi *s;
+	uint32_t pa;
+	vmk_status_t st;
+
+	if (vm->cfg.scsi0 == VMK_VM_SCSI_NONE)
+		return VMK_OK;
+	if (vmk_alloc_pages(VM_SCSI_PAGES, &pa) != VMK_OK)
+		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+			       vm->cfg.name, (uint32_t)(VM_SCSI_PAGES * VMK_PAGE_SIZE) >> 10,
+			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	s = pa_to_va(pa);
+	memset(s, 0, sizeof(*s));
+	s->vm = vm;
+	vm->scsi = s;
+	vm->scsi_pa = pa;
+	if (vmk_alloc_pages(VM_SCSI_BOUNCE_PAGES, &s->bounce_pa) != VMK_OK)
+		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB bounce buffer in the vmkernel pool",
+			       vm->cfg.name, VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
+	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
+		const char *name = vm->cfg.disk[i].lun;
+		char msg[VMK_VM_MSG_LEN];
+
+		if (!name[0])
+			continue;
+		st = storage_lun_open(name, vm->id, vm->cfg.name, &s->t[i].ref,
+				      msg, sizeof(msg));
+		if (st != VMK_OK)
+			return vm_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i, msg);
+		s->t[i].open = true;
+		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (raw)",
+			 vm->id, vm->cfg.name, i, name,
+			 (unsigned long long)s->t[i].ref.nr_blocks);
+	}
+	return VMK_OK;
+}
+
+static void firmware_setup(struct pvscsi *d)
+{
+	pvscsi_pci_ops.write(d, PCI_CFG_BAR0, 4, VM_SCSI_BAR0);
+	pvscsi_pci_ops.write(d, PCI_CFG_INTR_LINE, 1, VM_SCSI_IRQ);
+	pvscsi_pci_ops.write(d, PCI_CFG_COMMAND, 2, PCI_COMMAND_MEM_MASTER);
+}
+
+vmk_status_t vm_disks_attach(struct vm *vm, char *why)
+{
+	struct vm_scsi *s = vm->scsi;
+	struct pvscsi_config pc = {
+		.dma = { vm_dma_read, vm_dma_write, vm },
+		.set_irq = scsi_set_irq, .irq_ctx = vm,
+	};
+
+	if (!s)
+		return VMK_OK;
+	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
+		struct scsi_backend be;
+		struct rdm *r = &s->t[i].rdm;
+
+		if (!s->t[i].open)
+			continue;
+		/* Counters start again at each power on, as the model does. */
+		memset(r, 0, sizeof(*r));
+		r->io = &storage_lun_io_ops;
+		r->io_ctx = &s->t[i].ref;
+		r->nr_blocks = s->t[i].ref.nr_blocks;
+		r->bounce = pa_to_va(s->bounce_pa);
+		r->bounce_pa = s->bounce_pa;
+		r->bounce_blocks = VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE / SCSI_BLOCK_SIZE;
+		rdm_backend(r, &be);
+		scsi_disk_init(&s->t[i].disk, &be, vm->cfg.disk[i].lun,
+			       (uint64_t)vm->id << 8 | i);
+		pc.target[i] = &s->t[i].disk;
+	}
+	pvscsi_init(&s->pvscsi, &pc);
+	firmware_setup(&s->pvscsi);
+	if (!pci_add_function(&vm->dev.pci, VM_SCSI_DEVFN, &pvscsi_pci_ops, &s->pvscsi) ||
+	    vdev_register_mmio(&vm->dev, VM_SCSI_BAR0, PVSCSI_BAR_SIZE,
+			       &scsi_bar0_ops, &s->pvscsi) != VDEV_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot or register window)",
+			       vm->cfg.name);
+	return VMK_OK;
+}
+
+void vm_disks_release(struct vm *vm)
+{
+	struct vm_scsi *s = vm->scsi;
+
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++)
+		if (s->t[i].open)
+			storage_lun_close(&s->t[i].ref, vm->id);
+	if (s->bounce_pa)
+		pool_free(&vmk_pool, s->bounce_pa, VM_SCSI_BOUNCE_PAGES);
+	vm->scsi = NULL;
+	pool_free(&vmk_pool, vm->scsi_pa, VM_SCSI_PAGES);
+}
