@@ -41,6 +41,7 @@
 struct vm_scsi {
 	struct vm *vm;
 	struct pvscsi pvscsi;
+	const char *error_logged;	/* the model's last stop reason logged */
 	uint32_t bounce_pa;
 	struct {
 		bool open;
@@ -72,19 +73,31 @@ static bool bar_home(const struct pvscsi *d)
 
 static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
 {
-	return bar_home(dev) ? pvscsi_mmio_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
+	struct vm_scsi *s = dev;
+
+	return bar_home(&s->pvscsi) ? pvscsi_mmio_ops.read(&s->pvscsi, off, size) :
+				      VDEV_FLOATING_BUS;
 }
 
 /*
  * After each write, completions that waited for ring room are posted:
  * the guest writes INTR_STATUS or kicks once it has taken completions.
+ * An adapter the guest's rings stopped is logged once per stop.
  */
 static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
 {
-	if (!bar_home(dev))
+	struct vm_scsi *s = dev;
+	const char *why;
+
+	if (!bar_home(&s->pvscsi))
 		return;
-	pvscsi_mmio_ops.write(dev, off, size, val);
-	pvscsi_poll(dev);
+	pvscsi_mmio_ops.write(&s->pvscsi, off, size, val);
+	pvscsi_poll(&s->pvscsi);
+	why = pvscsi_error(&s->pvscsi);
+	if (why != s->error_logged && why)
+		log_warn("vm %u '%s': scsi0 stopped: %s",
+			 s->vm->id, s->vm->cfg.name, why);
+	s->error_logged = why;
 }
 
 static const struct vdev_io_ops scsi_bar0_ops = { bar0_read, bar0_write };
@@ -166,10 +179,11 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 		pc.target[i] = &s->t[i].disk;
 	}
 	pvscsi_init(&s->pvscsi, &pc);
+	s->error_logged = NULL;
 	firmware_setup(&s->pvscsi);
 	if (!pci_add_function(&vm->dev.pci, VM_SCSI_DEVFN, &pvscsi_pci_ops, &s->pvscsi) ||
 	    vdev_register_mmio(&vm->dev, VM_SCSI_BAR0, PVSCSI_BAR_SIZE,
-			       &scsi_bar0_ops, &s->pvscsi) != VDEV_OK)
+			       &scsi_bar0_ops, s) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot or register window)",
 			       vm->cfg.name);
 	return VMK_OK;
