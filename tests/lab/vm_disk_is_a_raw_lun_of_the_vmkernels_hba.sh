@@ -4,7 +4,11 @@
 # vmw_pvscsi finds the adapter, /dev/sda has the LUN's size, a 4 KiB
 # pattern written at LBA 2048 reads back after the guest drops its
 # caches, and `vmkctl storage read` in the COS sees the same bytes on
-# the LUN, as does the COS's own driver after unload. A second VM naming
+# the LUN, as does the COS's own driver after unload. A hostile guest on
+# LUN 0 sends bad requests (LBAs past the end, data, SG lists and rings
+# outside its RAM, absurd lengths, an absent target): each gets its
+# error, good requests between them work, the stopped adapter is logged,
+# and disk1 reads its pattern after. A second VM naming
 # the same LUN, and one naming a LUN that does not exist, are refused at
 # start with a sentence; the first VM runs on. The guests boot with
 # pci=noacpi (vmk's ACPI tables describe no PCI root bridge yet).
@@ -54,7 +58,19 @@ vm_run disk1 'echo 3 > /proc/sys/vm/drop_caches; [ "$(dd if=/dev/sda bs=4096 ski
 expect "the COS reads LBA 2048 of $LUN through the vmkernel" \
 	sh -c 'vmkctl storage read 1:0 2048 8 > /tmp/onlun'
 expect "it holds the guest's pattern" cmp /tmp/pattern /tmp/onlun
+
+# A hostile guest on LUN 0 next to disk1 (tests/guest/hostile_pvscsi).
+vm_make_guest_vmx /tmp/hostile.vmx hostile hostile_pvscsi \
+	'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
+	'scsi0:0.present = "TRUE"' 'scsi0:0.fileName = "vmhba0:C0:T0:L0"'
+vm_up hostile /tmp/hostile.vmx
+vm_console_expect "the hostile guest's bad requests got errors, good ones worked" \
+	hostile 120 "hostile_pvscsi: passed"
+expect "the hostile guest powered off" vm_wait_state hostile off 60
+expect "the vmkernel logged the stopped adapter" \
+	sh -c "vmkctl log | grep -q \"vm .* 'hostile': scsi0 stopped: a PVSCSI request ring page is not in guest RAM\""
 expect "disk1 is still running" test "$(vm_field disk1 state)" = running
+vm_run disk1 'echo 3 > /proc/sys/vm/drop_caches; [ "$(dd if=/dev/sda bs=4096 skip=256 count=1 2>/dev/null | md5sum)" = "$(md5sum < /tmp/p)" ] && echo R$((6*8))OK' "R48OK"
 vmkctl log 2>/dev/null | grep -i "scsi0\|storage:" || true
 
 expect "vmkctl unload --force" vmkctl unload --force

@@ -28,10 +28,6 @@ net_vmx() {
 		"ethernet0.networkName = \"$4\"" "ethernet0.address = \"$3\""
 }
 
-# vm_run NAME COMMAND TEXT [SECONDS]: type COMMAND into NAME's shell; TEXT
-# must appear (write TEXT so that the typed command does not contain it).
-vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
-
 # port_field VM KEY: KEY=value of VM's port in `vmkctl network`.
 port_field() {
 	vmkctl network | grep "^port: .*owner=vm:[0-9]*:$1 " |

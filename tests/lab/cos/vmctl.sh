@@ -42,6 +42,10 @@ vm_console_expect() {
 	echo "ok: $_d"
 }
 
+# vm_run NAME COMMAND TEXT [SECONDS]: type COMMAND into NAME's shell; TEXT
+# must appear (write TEXT so that the typed command does not contain it).
+vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
+
 # vm_make_vmx FILE NAME MEMSIZE VCPUS KERNEL [INITRD [CMDLINE]] [EXTRA-LINE]...:
 # a .vmx for the lab (linux boot when an initrd is given, else multiboot).
 vm_make_vmx() {
