@@ -388,8 +388,9 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n)
 }
 
 /*
- * scsi0 and its disk: a pvscsi adapter, scsi0:0 a LUN of the vmkernel's
- * HBA mapped raw (vmkfs virtual disks are not wired to VMs yet).
+ * scsi0 and its disks: a pvscsi adapter, scsi0:N a LUN of the vmkernel's
+ * HBA mapped raw as target N (vmkfs virtual disks are not wired to VMs
+ * yet).
  */
 static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 {
@@ -401,14 +402,18 @@ static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 		return -1;
 	}
 	vc->scsi0 = VMK_VM_SCSI_PVSCSI;
-	if (!c->scsi0_0_file)
-		return 0;
-	if (!vmx_is_lun_name(c->scsi0_0_file)) {
-		fprintf(stderr, "vmkctl: vm start: scsi0:0.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw\n",
-			c->scsi0_0_file);
-		return -1;
+	for (unsigned int n = 0; n < VMX_SCSI_DISKS && n < VMK_VM_MAX_DISKS; n++) {
+		const char *f = c->scsi0_file[n];
+
+		if (!f)
+			continue;
+		if (!vmx_is_lun_name(f)) {
+			fprintf(stderr, "vmkctl: vm start: scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw\n",
+				n, f);
+			return -1;
+		}
+		snprintf(vc->disk[n].lun, sizeof(vc->disk[n].lun), "%s", f);
 	}
-	snprintf(vc->disk[0].lun, sizeof(vc->disk[0].lun), "%s", c->scsi0_0_file);
 	return 0;
 }
 

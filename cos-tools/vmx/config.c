@@ -320,16 +320,22 @@ static void check_devices(struct checker *c, struct vmx_config *cfg)
 		if (e && (i = get_choice(c, e, scsi_devs)) >= 0)
 			cfg->scsi0_dev = scsi_devs[i];
 	}
-	e = vmx_find(c->file, "scsi0:0.fileName");
-	if (e && (!cfg->scsi0_present || !get_present(c, "scsi0:0.present")))
-		fail(c, e, "'%s' needs scsi0.present and scsi0:0.present = \"TRUE\"", e->key);
-	if (e) {
+	for (unsigned int n = 0; n < VMX_SCSI_DISKS; n++) {
+		char key[32], present[32];
+
+		snprintf(key, sizeof(key), "scsi0:%u.fileName", n);
+		snprintf(present, sizeof(present), "scsi0:%u.present", n);
+		e = vmx_find(c->file, key);
+		if (!e)
+			continue;
+		if (!cfg->scsi0_present || !get_present(c, present))
+			fail(c, e, "'%s' needs scsi0.present and %s = \"TRUE\"", e->key, present);
 		len = strlen(e->value);
 		if (!vmx_is_lun_name(e->value) &&
 		    (len < 5 || strcasecmp(e->value + len - 5, ".vmdk")))
-			fail(c, e, "'scsi0:0.fileName' must name a .vmdk disk or a LUN (vmhba0:C0:T1:L0), not \"%s\"",
-			     e->value);
-		cfg->scsi0_0_file = e->value;
+			fail(c, e, "'%s' must name a .vmdk disk or a LUN (vmhba0:C0:T1:L0), not \"%s\"",
+			     e->key, e->value);
+		cfg->scsi0_file[n] = e->value;
 	}
 
 	cfg->ethernet0_present = get_present(c, "ethernet0.present");
@@ -525,9 +531,15 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 	if (cfg->scsi0_present) {
 		put(&w, "scsi0.present", "TRUE");
 		put(&w, "scsi0.virtualDev", cfg->scsi0_dev);
-		if (cfg->scsi0_0_file) {
-			put(&w, "scsi0:0.present", "TRUE");
-			put(&w, "scsi0:0.fileName", cfg->scsi0_0_file);
+		for (unsigned int n = 0; n < VMX_SCSI_DISKS; n++) {
+			char key[32];
+
+			if (!cfg->scsi0_file[n])
+				continue;
+			snprintf(key, sizeof(key), "scsi0:%u.present", n);
+			put(&w, key, "TRUE");
+			snprintf(key, sizeof(key), "scsi0:%u.fileName", n);
+			put(&w, key, cfg->scsi0_file[n]);
 		}
 	}
 	if (cfg->ethernet0_present) {

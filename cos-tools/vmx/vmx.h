@@ -82,6 +82,7 @@ enum vmx_boot { VMX_BOOT_BIOS, VMX_BOOT_LINUX, VMX_BOOT_MULTIBOOT };
 #define VMX_HW_VERSION_MIN	4	/* oldest libvirt accepts */
 #define VMX_HW_VERSION_MAX	21
 #define VMX_CPU_UNLIMITED	UINT32_MAX
+#define VMX_SCSI_DISKS		4	/* scsi0:0 .. scsi0:3 */
 
 struct vmx_config {
 	const char *display_name;
@@ -94,8 +95,8 @@ struct vmx_config {
 
 	bool scsi0_present;
 	const char *scsi0_dev;		/* scsi0.virtualDev */
-	const char *scsi0_0_file;	/* scsi0:0.fileName, NULL if none: a
-					   .vmdk or a LUN (vmx_is_lun_name()) */
+	/* scsi0:N.fileName, NULL if none: a .vmdk or a LUN (vmx_is_lun_name()) */
+	const char *scsi0_file[VMX_SCSI_DISKS];
 
 	bool ethernet0_present;
 	const char *ethernet0_dev;	/* ethernet0.virtualDev */
@@ -120,7 +121,7 @@ struct vmx_config {
 
 /*
  * A LUN of the vmkernel's HBA as `vmkctl storage luns` names it,
- * vmhba0:C0:T<t>:L<l> (t, l < 256): scsi0:0.fileName mapping it raw.
+ * vmhba0:C0:T<t>:L<l> (t, l < 256): scsi0:N.fileName mapping it raw.
  */
 bool vmx_is_lun_name(const char *value);
 

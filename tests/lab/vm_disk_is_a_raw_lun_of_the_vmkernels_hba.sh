@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# A stock Linux VM with a PVSCSI adapter (scsi0) whose disk scsi0:0 is
-# LUN 1 of the vmkernel's HBA, mapped raw (docs/storage.md "VM disks"):
+# A stock Linux VM with a PVSCSI adapter (scsi0) whose disk scsi0:2
+# (target 2) is LUN 1 of the vmkernel's HBA, mapped raw (docs/storage.md "VM disks"):
 # vmw_pvscsi finds the adapter, /dev/sda has the LUN's size, a 4 KiB
 # pattern written at LBA 2048 reads back after the guest drops its
 # caches, and `vmkctl storage read` in the COS sees the same bytes on
@@ -20,12 +20,12 @@
 
 LUN=vmhba0:C0:T1:L0
 
-# disk_vmx FILE NAME LUN: a 1-vCPU Linux VM with scsi0:0 = LUN.
+# disk_vmx FILE NAME LUN: a 1-vCPU Linux VM with scsi0:2 = LUN.
 disk_vmx() {
 	vm_make_vmx "$1" "$2" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
 		"console=ttyS0 pci=noacpi no_timer_check" \
 		'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
-		'scsi0:0.present = "TRUE"' "scsi0:0.fileName = \"$3\""
+		'scsi0:2.present = "TRUE"' "scsi0:2.fileName = \"$3\""
 }
 
 expect "insmod vmkload storage=1 debug=1" vmk_load storage=1 debug=1 mem_mb=300
@@ -44,14 +44,14 @@ expect "register disk2 (the same LUN)" vmkctl vm register /tmp/disk2.vmx
 vmkctl vm start disk2 > /tmp/disk2.txt 2>&1 && fail "a second VM opens $LUN read-write"
 cat /tmp/disk2.txt
 expect "the refusal names the LUN and its holder" \
-	grep -q "$LUN is in use read-write by vm 'disk1'" /tmp/disk2.txt
+	grep -q "scsi0:2: $LUN is in use read-write by vm 'disk1'" /tmp/disk2.txt
 expect "register disk9 (no such LUN)" vmkctl vm register /tmp/disk9.vmx
 vmkctl vm start disk9 > /tmp/disk9.txt 2>&1 && fail "a VM on a missing LUN starts"
 cat /tmp/disk9.txt
 expect "the refusal says the LUN is not there" \
 	grep -q "vmhba0:C0:T9:L0: no usable disk there" /tmp/disk9.txt
 
-vm_run disk1 'dmesg | grep -i pvscsi | head -3; echo SD$((1+1))=$(cat /sys/block/sda/size)=' "SD2=$blocks=" 120
+vm_run disk1 'dmesg | grep -i pvscsi | head -3; echo SD$((1+1))=$(cat /sys/block/sda/size)=$(basename $(readlink /sys/block/sda/device))=' "SD2=$blocks=0:0:2:0=" 120
 yes vmk-disk-pattern-0123456789 | head -c 4096 > /tmp/pattern
 vm_run disk1 'yes vmk-disk-pattern-0123456789 | head -c 4096 > /tmp/p && dd if=/tmp/p of=/dev/sda bs=4096 seek=256 && sync && echo W$((6*7))OK' "W42OK"
 vm_run disk1 'echo 3 > /proc/sys/vm/drop_caches; [ "$(dd if=/dev/sda bs=4096 skip=256 count=1 2>/dev/null | md5sum)" = "$(md5sum < /tmp/p)" ] && echo R$((6*7))OK' "R42OK"

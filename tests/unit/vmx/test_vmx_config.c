@@ -86,7 +86,7 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert(cfg.has_uuid);
 	ck_assert_mem_eq(cfg.uuid, uuid, 16);
 	ck_assert_str_eq(cfg.scsi0_dev, "lsilogic");
-	ck_assert_str_eq(cfg.scsi0_0_file, "/vmfs/volumes/ds1/vm1/vm1.vmdk");
+	ck_assert_str_eq(cfg.scsi0_file[0], "/vmfs/volumes/ds1/vm1/vm1.vmdk");
 	ck_assert_str_eq(cfg.ethernet0_dev, "e1000");
 	ck_assert_str_eq(cfg.ethernet0_network, "VM Network");
 	ck_assert(cfg.ethernet0_static && cfg.ethernet0_has_mac);
@@ -124,7 +124,7 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_uint_eq(cfg2.memsize_mib, cfg.memsize_mib);
 	ck_assert_uint_eq(cfg2.numvcpus, cfg.numvcpus);
 	ck_assert_mem_eq(cfg2.uuid, cfg.uuid, 16);
-	ck_assert_str_eq(cfg2.scsi0_0_file, cfg.scsi0_0_file);
+	ck_assert_str_eq(cfg2.scsi0_file[0], cfg.scsi0_file[0]);
 	ck_assert_str_eq(cfg2.ethernet0_dev, cfg.ethernet0_dev);
 	ck_assert_mem_eq(cfg2.ethernet0_mac, cfg.ethernet0_mac, 6);
 	ck_assert(cfg2.ethernet0_static);
@@ -286,7 +286,22 @@ START_TEST(test_a_lun_name_maps_a_raw_disk)
 	ck_assert_int_eq(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
 				   "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"vmhba0:C0:T1:L0\"\n",
 				   &f, &cfg, &d), 0);
-	ck_assert_str_eq(cfg.scsi0_0_file, "vmhba0:C0:T1:L0");
+	ck_assert_str_eq(cfg.scsi0_file[0], "vmhba0:C0:T1:L0");
+	vmx_file_free(&f);
+	/* Targets 0 and 2; scsi0:4 is beyond what vmk reads, and ignored. */
+	ck_assert_int_eq(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+				   "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"vmhba0:C0:T0:L0\"\n"
+				   "scsi0:2.present = \"TRUE\"\nscsi0:2.fileName = \"vmhba0:C0:T1:L0\"\n"
+				   "scsi0:4.present = \"TRUE\"\nscsi0:4.fileName = \"vmhba0:C0:T2:L0\"\n",
+				   &f, &cfg, &d), 0);
+	ck_assert_str_eq(cfg.scsi0_file[0], "vmhba0:C0:T0:L0");
+	ck_assert_ptr_null(cfg.scsi0_file[1]);
+	ck_assert_str_eq(cfg.scsi0_file[2], "vmhba0:C0:T1:L0");
+	vmx_file_free(&f);
+	ck_assert_int_ne(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+				   "scsi0:3.fileName = \"vmhba0:C0:T1:L0\"\n", &f, &cfg, &d), 0);
+	assert_diag_has(&d, "t.vmx:7: 'scsi0:3.fileName' needs scsi0.present and scsi0:3.present = \"TRUE\"");
+	vmx_diag_free(&d);
 	vmx_file_free(&f);
 	ck_assert(vmx_is_lun_name("vmhba0:C0:T255:L0"));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
