@@ -2,3 +2,8 @@
 # The virtual switch core (vmkernel/net/vswitch.c).
 UNIT_TESTS += test_vswitch
 test_vswitch_SRCS := tests/unit/net/test_vswitch.c vmkernel/net/vswitch.c
+# The physical NIC driver (vmkernel/net/e1000_nic.c) against vmk's e1000
+# model (vmm/dev/e1000.c).
+UNIT_TESTS += test_e1000_nic
+test_e1000_nic_SRCS := tests/unit/net/test_e1000_nic.c vmkernel/net/e1000_nic.c \
+	vmm/dev/e1000.c

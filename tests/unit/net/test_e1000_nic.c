@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vmkernel's 82540EM driver (vmkernel/net/e1000_nic.c) against vmk's
+ * e1000 model (vmm/dev/e1000.c) as the hardware: the model's fake RAM
+ * (tests/unit/vmmnet/e1000_test.h) is the machine's memory the driver's
+ * pages come from, its MMIO goes to the model's register handlers, and
+ * what the model transmits is kept. A hostile device is played by
+ * writing the driver's receive descriptors directly.
+ */
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmmnet/e1000_test.h"
+#include "vmkernel/net/e1000_nic.h"
+
+#define PHYS_POOL	0x300000u	/* the driver's pages from here */
+
+struct rig {
+	struct nic_guest *g;
+	uint64_t next_page;
+	uint64_t now;
+	bool deaf_tdt;			/* TDT writes ignored: nothing is sent */
+	bool hide_ral;			/* RAH0 reads 0: the MAC from the EEPROM */
+	bool stuck_reset;		/* CTRL.RST never clears */
+	unsigned int nr_rx;
+	uint32_t rx_len[64];
+	uint8_t rx_first[64];
+};
+
+static struct rig r;
+static struct e1000_nic nic;
+
+static uint32_t rig_read(void *ctx, uint32_t off)
+{
+	struct rig *x = ctx;
+	uint32_t v = rd(x->g, off);
+
+	if (x->hide_ral && off == E1000_RA + 4)
+		return 0;
+	if (x->stuck_reset && off == E1000_CTRL)
+		return v | E1000_CTRL_RST;
+	return v;
+}
+
+static void rig_write(void *ctx, uint32_t off, uint32_t val)
+{
+	struct rig *x = ctx;
+
+	if (x->deaf_tdt && off == E1000_TDT)
+		return;
+	wr(x->g, off, val);
+}
+
+static void *rig_pages(void *ctx, unsigned int nr, uint64_t *phys)
+{
+	struct rig *x = ctx;
+
+	if (x->next_page + nr * 4096ull > NIC_RAM)
+		return NULL;
+	*phys = x->next_page;
+	x->next_page += nr * 4096ull;
+	memset(x->g->ram + *phys, 0, nr * 4096u);
+	return x->g->ram + *phys;
+}
+
+static uint64_t rig_now(void *ctx)
+{
+	return ((struct rig *)ctx)->now++;	/* every look moves the clock */
+}
+
+static const struct e1000_nic_ops ops = { rig_read, rig_write, rig_pages, rig_now, &r };
+
+static void got(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct rig *x = ctx;
+
+	if (x->nr_rx < 64) {
+		x->rx_len[x->nr_rx] = len;
+		x->rx_first[x->nr_rx] = frame[len - 1];
+	}
+	x->nr_rx++;
+}
+
+/* A broadcast frame of len bytes whose last byte is tag. */
+static void frame_make(uint8_t *f, uint32_t len, uint8_t tag)
+{
+	memset(f, 0, len);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, "\x00\x50\x56\x00\x00\x01", 6);
+	f[12] = 0x08;
+	f[len - 1] = tag;
+}
+
+static void setup(void)
+{
+	memset(&r, 0, sizeof(r));
+	r.g = nic_guest_new();
+	r.next_page = PHYS_POOL;
+}
+
+static void teardown(void)
+{
+	nic_guest_free(r.g);
+}
+
+static void start(void)
+{
+	ck_assert_int_eq(e1000_nic_init(&nic, &ops), VMK_OK);
+	ck_assert_ptr_null(e1000_nic_error(&nic));
+}
+
+START_TEST(test_init_reads_the_mac_and_the_link)
+{
+	uint32_t mbps;
+
+	start();
+	ck_assert_mem_eq(nic.mac, nic_mac, 6);
+	ck_assert(e1000_nic_link(&nic, &mbps));
+	ck_assert_uint_eq(mbps, 1000);
+	e1000_set_link(&r.g->dev, false);
+	ck_assert(!e1000_nic_link(&nic, &mbps));
+	ck_assert_uint_eq(mbps, 0);
+}
+END_TEST
+
+START_TEST(test_without_ral0_the_mac_comes_from_the_eeprom)
+{
+	r.hide_ral = true;
+	start();
+	ck_assert_mem_eq(nic.mac, nic_mac, 6);
+}
+END_TEST
+
+START_TEST(test_a_device_that_stays_in_reset_is_refused)
+{
+	r.stuck_reset = true;
+	ck_assert_int_ne(e1000_nic_init(&nic, &ops), VMK_OK);
+	ck_assert_ptr_nonnull(e1000_nic_error(&nic));
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 0);
+}
+END_TEST
+
+START_TEST(test_frames_go_out_byte_for_byte_past_the_ring_size)
+{
+	uint8_t f[E1000_NIC_FRAME_MAX];
+
+	start();
+	for (uint32_t i = 0; i < 3 * E1000_NIC_TX_DESC; i++) {
+		uint32_t len = i % 2 ? E1000_NIC_FRAME_MAX : 60;
+
+		frame_make(f, len, (uint8_t)i);
+		ck_assert_int_eq(e1000_nic_tx(&nic, f, len), VMK_OK);
+		if (i < NIC_TX_KEEP) {
+			ck_assert_uint_eq(r.g->tx_len[i], len);
+			ck_assert_mem_eq(r.g->tx_frame[i], f, len);
+		}
+	}
+	ck_assert_uint_eq(r.g->nr_tx, 3 * E1000_NIC_TX_DESC);
+	ck_assert_uint_eq(nic.stats.tx_packets, 3 * E1000_NIC_TX_DESC);
+	ck_assert_uint_eq(r.g->dma_faults, 0);
+}
+END_TEST
+
+START_TEST(test_a_full_transmit_ring_is_refused_not_overwritten)
+{
+	uint8_t f[60];
+
+	start();
+	r.deaf_tdt = true;
+	frame_make(f, sizeof(f), 1);
+	for (uint32_t i = 0; i < E1000_NIC_TX_DESC - 1; i++)
+		ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_OK);
+	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_NO_CAPACITY);
+	ck_assert_uint_eq(nic.stats.tx_ring_full, 1);
+	/* The device catches up: the ring frees. */
+	r.deaf_tdt = false;
+	wr(r.g, E1000_TDT, nic.tx_tail);
+	ck_assert_uint_eq(r.g->nr_tx, E1000_NIC_TX_DESC - 1);
+	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_OK);
+	ck_assert_uint_eq(r.g->nr_tx, E1000_NIC_TX_DESC);
+}
+END_TEST
+
+START_TEST(test_transmit_lengths_out_of_range_are_refused)
+{
+	uint8_t f[E1000_NIC_FRAME_MAX + 1] = { 0 };
+
+	start();
+	ck_assert_int_eq(e1000_nic_tx(&nic, f, 13), VMK_BAD_PARAM);
+	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_BAD_PARAM);
+	ck_assert_uint_eq(nic.stats.tx_bad_len, 2);
+	ck_assert_uint_eq(r.g->nr_tx, 0);
+}
+END_TEST
+
+START_TEST(test_received_frames_are_handed_up_in_order_past_the_ring_size)
+{
+	uint8_t f[E1000_NIC_FRAME_MAX];
+	uint32_t total = 0;
+
+	start();
+	for (uint32_t round = 0; round < 4; round++) {
+		r.nr_rx = 0;
+		for (uint32_t i = 0; i < 20; i++) {
+			uint32_t len = i % 2 ? 1514 : 60;
+
+			frame_make(f, len, (uint8_t)(round * 20 + i));
+			ck_assert(e1000_receive(&r.g->dev, f, len));
+		}
+		ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 20);
+		for (uint32_t i = 0; i < 20; i++) {
+			ck_assert_uint_eq(r.rx_len[i], i % 2 ? 1514 : 60);
+			ck_assert_uint_eq(r.rx_first[i], round * 20 + i);
+		}
+		total += 20;
+	}
+	ck_assert_uint_eq(nic.stats.rx_packets, total);
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 0);
+}
+END_TEST
+
+START_TEST(test_a_full_receive_ring_drops_at_the_device_then_recovers)
+{
+	uint8_t f[60];
+	uint32_t taken = 0;
+
+	start();
+	frame_make(f, sizeof(f), 7);
+	for (uint32_t i = 0; i < 2 * E1000_NIC_RX_DESC; i++)
+		taken += e1000_receive(&r.g->dev, f, sizeof(f));
+	ck_assert_uint_eq(taken, E1000_NIC_RX_DESC - 1);
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), E1000_NIC_RX_DESC - 1);
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 1);
+}
+END_TEST
+
+/* The device writes receive descriptor i as done with these fields. */
+static void hostile_desc(uint32_t i, uint16_t len, uint8_t status, uint8_t errors)
+{
+	uint8_t *d = nic.rx_ring + i * E1000_DESC_LEN;
+
+	vmm_put16(d + 8, len);
+	d[12] = status;
+	d[13] = errors;
+}
+
+START_TEST(test_hostile_receive_descriptors_are_dropped_and_counted)
+{
+	start();
+	hostile_desc(0, 0xffff, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);
+	hostile_desc(1, 2048, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);
+	hostile_desc(2, 0, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);
+	hostile_desc(3, 13, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);
+	hostile_desc(4, 60, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0x80);
+	hostile_desc(5, 60, E1000_RXD_STAT_DD, 0);		/* no EOP */
+	hostile_desc(6, 60, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);	/* its end */
+	hostile_desc(7, 60, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);	/* good */
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 1);
+	ck_assert_uint_eq(r.rx_len[0], 60);
+	ck_assert_uint_eq(nic.stats.rx_bad_len, 4);
+	ck_assert_uint_eq(nic.stats.rx_errors, 1);
+	ck_assert_uint_eq(nic.stats.rx_fragments, 2);
+	/* Each descriptor went back to the device with its own buffer. */
+	for (uint32_t i = 0; i < 8; i++) {
+		const uint8_t *d = nic.rx_ring + i * E1000_DESC_LEN;
+
+		ck_assert_uint_eq(vmm_get64(d), nic.rx_buf_phys + i * E1000_NIC_BUF_LEN);
+		ck_assert_uint_eq(d[12], 0);
+	}
+}
+END_TEST
+
+START_TEST(test_a_device_that_marks_everything_done_is_walked_once_per_poll)
+{
+	start();
+	for (uint32_t round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < E1000_NIC_RX_DESC; i++)
+			hostile_desc(i, 60, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP, 0);
+		r.nr_rx = 0;
+		ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), E1000_NIC_RX_DESC);
+	}
+}
+END_TEST
+
+START_TEST(test_stop_resets_the_device_and_nothing_more_is_received)
+{
+	uint8_t f[60];
+
+	start();
+	e1000_nic_stop(&nic);
+	frame_make(f, sizeof(f), 1);
+	ck_assert(!e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert_uint_eq(rd(r.g, E1000_RDLEN), 0);
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 0);
+	ck_assert_int_ne(e1000_nic_tx(&nic, f, sizeof(f)), VMK_OK);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("e1000_nic");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_init_reads_the_mac_and_the_link);
+	tcase_add_test(tc, test_without_ral0_the_mac_comes_from_the_eeprom);
+	tcase_add_test(tc, test_a_device_that_stays_in_reset_is_refused);
+	tcase_add_test(tc, test_frames_go_out_byte_for_byte_past_the_ring_size);
+	tcase_add_test(tc, test_a_full_transmit_ring_is_refused_not_overwritten);
+	tcase_add_test(tc, test_transmit_lengths_out_of_range_are_refused);
+	tcase_add_test(tc, test_received_frames_are_handed_up_in_order_past_the_ring_size);
+	tcase_add_test(tc, test_a_full_receive_ring_drops_at_the_device_then_recovers);
+	tcase_add_test(tc, test_hostile_receive_descriptors_are_dropped_and_counted);
+	tcase_add_test(tc, test_a_device_that_marks_everything_done_is_walked_once_per_poll);
+	tcase_add_test(tc, test_stop_resets_the_device_and_nothing_more_is_received);
+	return check_run("vmkernel e1000 driver", tc);
+}

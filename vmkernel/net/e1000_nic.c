@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * 82540EM driver (e1000_nic.h). Legacy descriptors (8254x SDM §3.2.3,
+ * §3.3.3): receive {addr 8, length 2, checksum 2, status 1, errors 1,
+ * special 2}, transmit {addr 8, length 2, CSO 1, CMD 1, status 1, CSS 1,
+ * special 2}.
+ */
+#include "vmkernel/net/e1000_nic.h"
+#include "vmm/bytes.h"
+#include "vmm/dev/e1000.h"
+
+#define PAGE_LEN		4096u
+#define RING_BYTES(n)		((n) * E1000_DESC_LEN)
+#define BUF_PAGES(n)		((n) * E1000_NIC_BUF_LEN / PAGE_LEN)
+
+#define RXD_LENGTH		8
+#define RXD_STATUS		12
+#define RXD_ERRORS		13
+#define TXD_LENGTH		8
+#define TXD_CMD			11
+#define TXD_STATUS		12
+
+#define TCTL_PSP		0x00000008	/* pad short packets */
+#define TCTL_CT_SHIFT		4		/* collision threshold: 0x0f */
+#define TCTL_COLD_SHIFT		12		/* collision distance: 0x40, full duplex */
+#define TIPG_DEFAULT		(10u | 8u << 10 | 6u << 20)	/* SDM §13.4.34, copper */
+#define STATUS_SPEED_SHIFT	6
+#define EERD_ADDR_SHIFT		8
+#define EERD_DATA_SHIFT		16
+#define IMC_ALL			0xffffffffu
+
+_Static_assert(RING_BYTES(E1000_NIC_RX_DESC) % 128 == 0 &&
+	       RING_BYTES(E1000_NIC_TX_DESC) % 128 == 0, "ring lengths are 128-byte multiples");
+_Static_assert(RING_BYTES(E1000_NIC_RX_DESC) <= PAGE_LEN &&
+	       RING_BYTES(E1000_NIC_TX_DESC) <= PAGE_LEN, "each ring fits a page");
+_Static_assert(E1000_NIC_FRAME_MAX <= E1000_NIC_BUF_LEN, "a frame fits a buffer");
+
+static uint32_t reg_read(struct e1000_nic *n, uint32_t off)
+{
+	return n->ops.mmio_read(n->ops.ctx, off);
+}
+
+static void reg_write(struct e1000_nic *n, uint32_t off, uint32_t val)
+{
+	n->ops.mmio_write(n->ops.ctx, off, val);
+}
+
+static vmk_status_t fail(struct e1000_nic *n, const char *why)
+{
+	n->error = why;
+	return VMK_HW_FAILURE;
+}
+
+static bool mac_usable(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, sizeof(zero));
+}
+
+/* One EEPROM word through EERD (SDM §13.4.4); false: no DONE in time. */
+static bool eeprom_word(struct e1000_nic *n, uint32_t addr, uint16_t *word)
+{
+	uint64_t deadline = n->ops.now_ms(n->ops.ctx) + E1000_NIC_RESET_MS;
+	uint32_t v;
+
+	reg_write(n, E1000_EERD, E1000_EERD_START | addr << EERD_ADDR_SHIFT);
+	do {
+		v = reg_read(n, E1000_EERD);
+		if (v & E1000_EERD_DONE) {
+			*word = (uint16_t)(v >> EERD_DATA_SHIFT);
+			return true;
+		}
+	} while (n->ops.now_ms(n->ops.ctx) <= deadline);
+	return false;
+}
+
+/* RAL0/RAH0 when the reset loaded a valid address, else EEPROM words 0-2. */
+static bool read_mac(struct e1000_nic *n)
+{
+	uint32_t ral = reg_read(n, E1000_RA), rah = reg_read(n, E1000_RA + 4);
+	uint16_t w;
+
+	vmm_put32(n->mac, ral);
+	vmm_put16(n->mac + 4, (uint16_t)rah);
+	if ((rah & E1000_RAH_AV) && mac_usable(n->mac))
+		return true;
+	for (uint32_t i = 0; i < 3; i++) {
+		if (!eeprom_word(n, i, &w))
+			return false;
+		vmm_put16(n->mac + 2 * i, w);
+	}
+	return mac_usable(n->mac);
+}
+
+static bool reset(struct e1000_nic *n)
+{
+	uint64_t deadline;
+
+	reg_write(n, E1000_IMC, IMC_ALL);
+	reg_write(n, E1000_CTRL, reg_read(n, E1000_CTRL) | E1000_CTRL_RST);
+	deadline = n->ops.now_ms(n->ops.ctx) + E1000_NIC_RESET_MS;
+	while (reg_read(n, E1000_CTRL) & E1000_CTRL_RST)
+		if (n->ops.now_ms(n->ops.ctx) > deadline)
+			return false;
+	reg_write(n, E1000_IMC, IMC_ALL);	/* the reset may have unmasked */
+	reg_read(n, E1000_ICR);			/* clear pending causes */
+	return true;
+}
+
+static vmk_status_t alloc(struct e1000_nic *n)
+{
+	n->rx_ring = n->ops.alloc_pages(n->ops.ctx, 1, &n->rx_ring_phys);
+	n->tx_ring = n->ops.alloc_pages(n->ops.ctx, 1, &n->tx_ring_phys);
+	n->rx_buf = n->ops.alloc_pages(n->ops.ctx, BUF_PAGES(E1000_NIC_RX_DESC),
+				       &n->rx_buf_phys);
+	n->tx_buf = n->ops.alloc_pages(n->ops.ctx, BUF_PAGES(E1000_NIC_TX_DESC),
+				       &n->tx_buf_phys);
+	if (!n->rx_ring || !n->tx_ring || !n->rx_buf || !n->tx_buf)
+		return fail(n, "no memory for its rings");
+	return VMK_OK;
+}
+
+static void rings_setup(struct e1000_nic *n)
+{
+	for (uint32_t i = 0; i < E1000_NIC_RX_DESC; i++)
+		vmm_put64(n->rx_ring + RING_BYTES(i),
+			  n->rx_buf_phys + (uint64_t)i * E1000_NIC_BUF_LEN);
+	reg_write(n, E1000_RDBAL, (uint32_t)n->rx_ring_phys);
+	reg_write(n, E1000_RDBAH, (uint32_t)(n->rx_ring_phys >> 32));
+	reg_write(n, E1000_RDLEN, RING_BYTES(E1000_NIC_RX_DESC));
+	reg_write(n, E1000_RDH, 0);
+	/* Every descriptor but one is the device's (RDT == RDH means empty). */
+	reg_write(n, E1000_RDT, E1000_NIC_RX_DESC - 1);
+	reg_write(n, E1000_TDBAL, (uint32_t)n->tx_ring_phys);
+	reg_write(n, E1000_TDBAH, (uint32_t)(n->tx_ring_phys >> 32));
+	reg_write(n, E1000_TDLEN, RING_BYTES(E1000_NIC_TX_DESC));
+	reg_write(n, E1000_TDH, 0);
+	reg_write(n, E1000_TDT, 0);
+	reg_write(n, E1000_TIPG, TIPG_DEFAULT);
+	reg_write(n, E1000_TCTL, E1000_TCTL_EN | TCTL_PSP | 0x0fu << TCTL_CT_SHIFT |
+		  0x40u << TCTL_COLD_SHIFT);
+	/* 2 KiB buffers (BSIZE 00), broadcast, every unicast and multicast,
+	 * the FCS stripped. */
+	reg_write(n, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_UPE |
+		  E1000_RCTL_MPE | E1000_RCTL_SECRC);
+	n->rx_next = 0;
+	n->tx_tail = n->tx_clean = 0;
+	n->rx_in_fragment = false;
+}
+
+vmk_status_t e1000_nic_init(struct e1000_nic *n, const struct e1000_nic_ops *ops)
+{
+	vmk_status_t st;
+
+	memset(n, 0, sizeof(*n));
+	n->ops = *ops;
+	if (!reset(n))
+		return fail(n, "CTRL.RST did not clear: the device does not come out of reset");
+	if (!read_mac(n))
+		return fail(n, "no valid MAC address in RAL0 or the EEPROM");
+	st = alloc(n);
+	if (st != VMK_OK)
+		return st;
+	reg_write(n, E1000_CTRL, reg_read(n, E1000_CTRL) | E1000_CTRL_SLU);
+	rings_setup(n);
+	return VMK_OK;
+}
+
+/* Why a completed receive descriptor's frame is dropped; NULL: keep it. */
+static uint64_t *rx_drop(struct e1000_nic *n, uint8_t status, uint8_t errors,
+			 uint32_t len)
+{
+	bool eop = status & E1000_RXD_STAT_EOP, was_fragment = n->rx_in_fragment;
+
+	n->rx_in_fragment = !eop;
+	if (!eop || was_fragment)
+		return &n->stats.rx_fragments;
+	if (errors)
+		return &n->stats.rx_errors;
+	if (len < E1000_NIC_FRAME_MIN || len > E1000_NIC_FRAME_MAX)
+		return &n->stats.rx_bad_len;
+	return NULL;
+}
+
+uint32_t e1000_nic_poll_rx(struct e1000_nic *n,
+			   void (*rx)(void *ctx, const uint8_t *frame, uint32_t len),
+			   void *ctx)
+{
+	uint32_t handed = 0, walked, i, len;
+	uint8_t desc[E1000_DESC_LEN];
+	uint64_t *drop;
+
+	if (n->error)
+		return 0;
+	for (walked = 0; walked < E1000_NIC_RX_DESC; walked++) {
+		i = n->rx_next;
+		/* One copy of the descriptor: the device may still write it. */
+		memcpy(desc, (const void *)(n->rx_ring + RING_BYTES(i)), sizeof(desc));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (!(desc[RXD_STATUS] & E1000_RXD_STAT_DD))
+			break;
+		len = vmm_get16(desc + RXD_LENGTH);
+		drop = rx_drop(n, desc[RXD_STATUS], desc[RXD_ERRORS], len);
+		if (drop) {
+			(*drop)++;
+		} else {
+			n->stats.rx_packets++;
+			n->stats.rx_bytes += len;
+			rx(ctx, n->rx_buf + i * E1000_NIC_BUF_LEN, len);
+			handed++;
+		}
+		/* Back to the device: the address as it was, status cleared. */
+		memset(n->rx_ring + RING_BYTES(i) + RXD_LENGTH, 0, E1000_DESC_LEN - RXD_LENGTH);
+		vmm_put64(n->rx_ring + RING_BYTES(i),
+			  n->rx_buf_phys + (uint64_t)i * E1000_NIC_BUF_LEN);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		reg_write(n, E1000_RDT, i);
+		n->rx_next = (i + 1) % E1000_NIC_RX_DESC;
+	}
+	return handed;
+}
+
+/* Descriptors the device reports sent (DD) are free again. */
+static void tx_reclaim(struct e1000_nic *n)
+{
+	while (n->tx_clean != n->tx_tail &&
+	       (__atomic_load_n(n->tx_ring + RING_BYTES(n->tx_clean) + TXD_STATUS,
+				__ATOMIC_ACQUIRE) & E1000_TXD_STAT_DD))
+		n->tx_clean = (n->tx_clean + 1) % E1000_NIC_TX_DESC;
+}
+
+vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t len)
+{
+	uint32_t i = n->tx_tail;
+	uint8_t *d;
+
+	if (n->error)
+		return VMK_BAD_PARAM;
+	if (len < E1000_NIC_FRAME_MIN || len > E1000_NIC_FRAME_MAX) {
+		n->stats.tx_bad_len++;
+		return VMK_BAD_PARAM;
+	}
+	tx_reclaim(n);
+	if ((i + 1) % E1000_NIC_TX_DESC == n->tx_clean) {
+		n->stats.tx_ring_full++;
+		return VMK_NO_CAPACITY;
+	}
+	memcpy(n->tx_buf + i * E1000_NIC_BUF_LEN, frame, len);
+	d = n->tx_ring + RING_BYTES(i);
+	memset(d, 0, E1000_DESC_LEN);
+	vmm_put64(d, n->tx_buf_phys + (uint64_t)i * E1000_NIC_BUF_LEN);
+	vmm_put16(d + TXD_LENGTH, (uint16_t)len);
+	d[TXD_CMD] = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	n->tx_tail = (i + 1) % E1000_NIC_TX_DESC;
+	reg_write(n, E1000_TDT, n->tx_tail);
+	n->stats.tx_packets++;
+	n->stats.tx_bytes += len;
+	return VMK_OK;
+}
+
+bool e1000_nic_link(struct e1000_nic *n, uint32_t *mbps)
+{
+	static const uint32_t speed[4] = { 10, 100, 1000, 1000 };
+	uint32_t s = reg_read(n, E1000_STATUS);
+
+	*mbps = (s & E1000_STATUS_LU) ? speed[(s >> STATUS_SPEED_SHIFT) & 3] : 0;
+	return s & E1000_STATUS_LU;
+}
+
+void e1000_nic_stop(struct e1000_nic *n)
+{
+	reg_write(n, E1000_IMC, IMC_ALL);
+	reg_write(n, E1000_RCTL, 0);
+	reg_write(n, E1000_TCTL, 0);
+	reg_write(n, E1000_CTRL, reg_read(n, E1000_CTRL) | E1000_CTRL_RST);
+	n->error = "stopped";
+}
