@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The hand-over of the physical PVSCSI HBA (docs/storage.md): at load
+ * The hand-over of the physical PVSCSI HBA (docs/storage.md), and the
+ * give-back of any function the vmkernel took (nic.c too): at load
  * Linux lets go of it (its driver unbound, the PCI function removed, so
  * lspci and sysfs no longer show it) unless one of its disks is open;
  * at unload, after the vmkernel has reset it, the bus is rescanned and
@@ -44,14 +45,21 @@ int vmk_hba_take(struct vmk_hba *h)
 		pci_dev_put(pdev);
 		return -EBUSY;
 	}
+	vmk_hand_over(h, pdev, "PVSCSI HBA", "");
+	return 0;
+}
+
+void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
+		   const char *as)
+{
 	h->bus = pdev->bus;
 	h->devfn = pdev->devfn;
-	pr_info("vmkload: PVSCSI HBA %s (driver %s) handed to the vmkernel\n",
-		pci_name(pdev), pdev->driver ? pdev->driver->name : "none");
+	h->what = what;
+	pr_info("vmkload: %s %s (driver %s) handed to the vmkernel%s\n", what,
+		pci_name(pdev), pdev->driver ? pdev->driver->name : "none", as);
 	pci_dev_put(pdev);
-	/* Unbinds the driver (its disks go) and removes the function. */
+	/* Unbinds the driver (its disks or interface go), removes the function. */
 	pci_stop_and_remove_bus_device_locked(pdev);
-	return 0;
 }
 
 void vmk_hba_give_back(struct vmk_hba *h)
@@ -61,7 +69,7 @@ void vmk_hba_give_back(struct vmk_hba *h)
 	pci_lock_rescan_remove();
 	pci_rescan_bus(h->bus);
 	pci_unlock_rescan_remove();
-	pr_info("vmkload: PVSCSI HBA %02x:%02x.%d back with the COS\n",
-		h->bus->number, PCI_SLOT(h->devfn), PCI_FUNC(h->devfn));
+	pr_info("vmkload: %s %02x:%02x.%d back with the COS\n",
+		h->what, h->bus->number, PCI_SLOT(h->devfn), PCI_FUNC(h->devfn));
 	h->bus = NULL;
 }

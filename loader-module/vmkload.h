@@ -50,14 +50,20 @@ int vmk_memory_place(struct vmk_memory *m, const struct vmk_image *img,
 void *vmk_memory_va(struct vmk_memory *m, u32 vmk_va);
 
 /* Launch and give-back on every online CPU. */
-/* The PVSCSI HBA while the vmkernel has it (hba.c); bus NULL: none taken. */
+struct pci_dev;
+
+/* A PCI function while the vmkernel has it (hba.c, nic.c); bus NULL: none taken. */
 struct vmk_hba {
 	struct pci_bus *bus;
 	unsigned int devfn;
+	const char *what;		/* "PVSCSI HBA", "uplink NIC" */
 };
 
 /* Take the HBA from Linux; -EBUSY (with a sentence) while a disk is open. */
 int vmk_hba_take(struct vmk_hba *h);
+/* Record pdev in h, drop the caller's reference, remove it from Linux. */
+void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
+		   const char *as);
 /* After the vmkernel reset it: Linux probes it again. */
 void vmk_hba_give_back(struct vmk_hba *h);
 

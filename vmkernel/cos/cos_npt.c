@@ -12,8 +12,7 @@ vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 
 	n->sink_pa = sink_pa;
 	n->violations = 0;
-	n->device_pa = 0;
-	n->device_len = 0;
+	n->ndevices = 0;
 	st = pae_create(&n->space, ops);
 	if (st != VMK_OK)
 		return st;
@@ -42,6 +41,8 @@ vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len)
 
 	if (pa % VMK_PAGE_SIZE || len % VMK_PAGE_SIZE || pa + len > NPT_SPAN)
 		return VMK_BAD_PARAM;
+	if (n->ndevices == COS_NPT_DEVICES)
+		return VMK_NO_CAPACITY;
 	/* Map each page first, which splits its 2 MiB page into a table
 	 * (the only allocation), then clear the entry. */
 	for (p = pa; p < pa + len && st == VMK_OK; p += VMK_PAGE_SIZE) {
@@ -50,10 +51,19 @@ vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len)
 			st = pae_unmap_4k(&n->space, (uint32_t)p);
 	}
 	if (st == VMK_OK) {
-		n->device_pa = pa;
-		n->device_len = len;
+		n->device[n->ndevices].pa = pa;
+		n->device[n->ndevices].len = len;
+		n->ndevices++;
 	}
 	return st;
+}
+
+static bool is_device(const struct cos_npt *n, uint64_t gpa)
+{
+	for (uint32_t i = 0; i < n->ndevices; i++)
+		if (gpa >= n->device[i].pa && gpa - n->device[i].pa < n->device[i].len)
+			return true;
+	return false;
 }
 
 enum cos_npt_hit cos_npt_divert(struct cos_npt *n, const struct pool *pool,
@@ -64,7 +74,7 @@ enum cos_npt_hit cos_npt_divert(struct cos_npt *n, const struct pool *pool,
 
 	spin_lock(&n->lock);
 	*nth = ++n->violations;
-	if (gpa >= n->device_pa && gpa - n->device_pa < n->device_len) {
+	if (is_device(n, gpa)) {
 		if (pae_map_4k(&n->space, (uint32_t)gpa & ~(VMK_PAGE_SIZE - 1),
 			       n->sink_pa, PAE_NPT_RAM) == VMK_OK)
 			hit = COS_NPT_DEVICE;

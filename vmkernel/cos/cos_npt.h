@@ -15,15 +15,20 @@
 #include "vmkernel/mm/pae.h"
 #include "vmkernel/mm/pool.h"
 
+#define COS_NPT_DEVICES	2	/* the HBA and the uplink NIC */
+
 struct cos_npt {
 	struct pae_space space;
 	struct spinlock lock;
 	uint32_t sink_pa;
 	uint64_t sink_table_pa;	/* 512 entries, each on sink_pa */
 	uint64_t violations;	/* COS #NPFs: diverted or refused */
-	/* A device the vmkernel drives (its BAR): left out in 4 KiB pages. */
-	uint64_t device_pa;
-	uint32_t device_len;
+	/* Devices the vmkernel drives (their BARs): left out in 4 KiB pages. */
+	uint32_t ndevices;
+	struct {
+		uint64_t pa;
+		uint32_t len;
+	} device[COS_NPT_DEVICES];
 };
 
 /* The one table of every COS vCPU (cos_vcpu.c builds it at init). */
@@ -34,7 +39,8 @@ vmk_status_t cos_npt_build(struct cos_npt *n, const struct pae_ops *ops,
 /*
  * Leave the device pages [pa, pa + len) out of the COS's table, 4 KiB at
  * a time (their 2 MiB region is split; the other pages keep their
- * identity mapping). Once, at init, before any COS vCPU runs.
+ * identity mapping). Once per device (at most COS_NPT_DEVICES, else
+ * VMK_NO_CAPACITY), at init, before any COS vCPU runs.
  */
 vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len);
 

@@ -58,8 +58,9 @@ vmk_status_t cos_global_init(void)
 }
 
 #define PCI_DATA_PORT		0xcfc	/* arch/x86/pci.h PCI_CONFIG_DATA, 4 ports */
-#define PCI_NO_BDF		0xffffffffu
-static uint32_t pci_hidden_bdf = PCI_NO_BDF;
+#define PCI_HIDDEN_MAX		2	/* the HBA and the uplink NIC */
+static uint32_t pci_hidden[PCI_HIDDEN_MAX];	/* set at init, before any COS runs */
+static uint32_t pci_nhidden;
 static uint32_t pci_refused;
 
 void cos_pci_hide(uint32_t bdf)
@@ -70,7 +71,8 @@ void cos_pci_hide(uint32_t bdf)
 	/* One bit per port, APM vol. 2 §15.10.1. */
 	for (port = PCI_DATA_PORT; port < PCI_DATA_PORT + 4; port++)
 		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
-	pci_hidden_bdf = bdf;
+	if (pci_nhidden < PCI_HIDDEN_MAX)
+		pci_hidden[pci_nhidden++] = bdf;
 }
 
 /*
@@ -84,7 +86,7 @@ static void handle_ioio(struct cos_vcpu *v)
 	uint32_t info = (uint32_t)c->exit_info1;
 	uint32_t size = (info >> IOIO_SZ_SHIFT) & 7, val = (uint32_t)c->rax;
 	bool in = info & IOIO_TYPE_IN;
-	uint32_t n;
+	uint32_t n, bdf = 0;
 
 	if (info & (IOIO_STR | IOIO_REP) || !(size == 1 || size == 2 || size == 4)) {
 		svm_inject_exception(c, X86_GP, true, 0);
@@ -93,12 +95,11 @@ static void handle_ioio(struct cos_vcpu *v)
 		return;
 	}
 	if (!pci_cos_data((uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val,
-			  pci_hidden_bdf)) {
+			  pci_hidden, pci_nhidden, &bdf)) {
 		n = __atomic_add_fetch(&pci_refused, 1, __ATOMIC_RELAXED);
 		if (!(n & (n - 1)))
 			log_warn("COS PCI configuration access to the device the vmkernel owns (%02x:%02x.%x) refused, %u so far",
-				 pci_hidden_bdf >> 8, (pci_hidden_bdf >> 3) & 31,
-				 pci_hidden_bdf & 7, n);
+				 bdf >> 8, (bdf >> 3) & 31, bdf & 7, n);
 	}
 	if (in) {
 		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
@@ -133,7 +134,7 @@ static void vmcb_setup(struct cos_vcpu *v)
 
 	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT | INTERCEPT_INVD |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
-	if (pci_hidden_bdf != PCI_NO_BDF)
+	if (pci_nhidden)
 		c->intercept3 |= INTERCEPT_IOIO_PROT;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |

@@ -4,17 +4,13 @@
 #include "vmkernel/storage/scan.h"
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/arch/x86/pci.h"
-#include "vmkernel/cos/cos_npt.h"
-#include "vmkernel/cos/cos.h"
+#include "vmkernel/core/pci_device.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
 #include "vmm/dev/pvscsi.h"
 
-/* The BAR's pages in the vmkernel's address space: below the LAPIC's page
- * (arch/x86/apic.c), above what the loader placed. */
-#define HBA_VA		(VMK_VBASE + VMK_VSIZE - 16 * VMK_PAGE_SIZE)
-#define HBA_VA_PAGES	(PVSCSI_BAR_SIZE / VMK_PAGE_SIZE)
+#define HBA_VA		PCI_DEVICE_VA_HBA
 
 #define SCSI_READ_10	0x28	/* SBC-3 §5.11 */
 #define SCSI_READ_16	0x88	/* SBC-3 §5.13 */
@@ -27,9 +23,7 @@
 static struct {
 	struct spinlock lock;
 	uint32_t state;			/* VMK_STORAGE_* */
-	uint32_t bdf;
-	uint64_t bar_pa;
-	uint32_t bar_len;
+	struct pci_device dev;
 	char msg[VMK_STORAGE_MSG_LEN];
 	bool stopped;
 	struct pvscsi_hba hba;
@@ -40,37 +34,9 @@ static struct {
 	struct rdm_claims claims;	/* LUNs open by VMs */
 } st;
 
-static uint32_t hba_mmio_read(void *ctx, uint32_t off)
-{
-	(void)ctx;
-	return *(volatile uint32_t *)(uintptr_t)(HBA_VA + off);
-}
-
-static void hba_mmio_write(void *ctx, uint32_t off, uint32_t val)
-{
-	(void)ctx;
-	*(volatile uint32_t *)(uintptr_t)(HBA_VA + off) = val;
-}
-
-static void *hba_alloc_pages(void *ctx, unsigned int nr, uint64_t *phys)
-{
-	uint32_t pa;
-
-	(void)ctx;
-	if (vmk_alloc_pages(nr, &pa) != VMK_OK)
-		return NULL;
-	*phys = pa;
-	return pa_to_va(pa);
-}
-
-static uint64_t hba_now_ms(void *ctx)
-{
-	(void)ctx;
-	return vmk_time_us() / 1000;
-}
-
 static const struct pvscsi_hba_ops hba_ops = {
-	hba_mmio_read, hba_mmio_write, hba_alloc_pages, hba_now_ms, NULL,
+	pci_device_mmio_read, pci_device_mmio_write, pci_device_alloc_pages,
+	pci_device_now_ms, (void *)HBA_VA,
 };
 
 static void refuse(const char *why)
@@ -78,52 +44,7 @@ static void refuse(const char *why)
 	st.state = VMK_STORAGE_REFUSED;
 	fmt_snprintf(st.msg, sizeof(st.msg), "%s", why);
 	log_warn("storage: PVSCSI HBA at %02x:%02x.%x not taken: %s",
-		 st.bdf >> 8, (st.bdf >> 3) & 31, st.bdf & 7, why);
-}
-
-/*
- * The BAR must be device space the vmkernel can own alone: not RAM the
- * COS or the vmkernel uses (Linux's System RAM ranges from the loader),
- * not the pool, and not where the vmkernel's own mappings are.
- */
-static const char *bar_problem(uint64_t pa, uint32_t len)
-{
-	const struct vmk_boot_info *bi = &vmk_boot_info;
-	uint32_t i;
-
-	if (len < PVSCSI_BAR_SIZE)
-		return "its register BAR is smaller than the PVSCSI register file (32 KiB)";
-	if (pa % VMK_PAGE_SIZE || len % VMK_PAGE_SIZE)
-		return "its register BAR is not page-aligned";
-	if (pa >= 0x100000000ull || pa + len > 0x100000000ull)
-		return "its register BAR does not lie below 4 GiB";
-	if (pool_overlaps(&vmk_pool, pa, len))
-		return "its register BAR overlaps the vmkernel's memory";
-	if (bi->nram > VMK_MAX_RAM_RANGES)
-		return "the loader reported more RAM ranges than the boot info holds";
-	for (i = 0; i < bi->nram; i++) {
-		const struct vmk_ram_range *r = &bi->ram[i];
-
-		if (pa < r->base + r->len && pa + len > r->base)
-			return "its register BAR overlaps the COS's RAM";
-	}
-	if (bi->ram_truncated && bi->nram &&
-	    pa < bi->ram[bi->nram - 1].base + bi->ram[bi->nram - 1].len)
-		return "the loader's RAM list is truncated and the BAR is not above it";
-	if (bi->loader_end_va > HBA_VA)
-		return "the vmkernel image leaves no room to map the BAR";
-	return NULL;
-}
-
-static vmk_status_t map_bar(void)
-{
-	vmk_status_t s = VMK_OK;
-	uint32_t i;
-
-	for (i = 0; i < HBA_VA_PAGES && s == VMK_OK; i++)
-		s = vmk_map_mmio(HBA_VA + i * VMK_PAGE_SIZE,
-				 st.bar_pa + i * VMK_PAGE_SIZE);
-	return s;
+		 st.dev.bdf >> 8, (st.dev.bdf >> 3) & 31, st.dev.bdf & 7, why);
 }
 
 static void log_luns(void)
@@ -131,8 +52,8 @@ static void log_luns(void)
 	unsigned int i;
 
 	log_info("storage: vmhba0 (pvscsi at %02x:%02x.%x, BAR %llx+%x): %u LUNs",
-		 st.bdf >> 8, (st.bdf >> 3) & 31, st.bdf & 7,
-		 (unsigned long long)st.bar_pa, st.bar_len, st.scan.nr_luns);
+		 st.dev.bdf >> 8, (st.dev.bdf >> 3) & 31, st.dev.bdf & 7,
+		 (unsigned long long)st.dev.bar_pa, st.dev.bar_len, st.scan.nr_luns);
 	for (i = 0; i < st.scan.nr_luns; i++) {
 		const struct scan_lun *l = &st.scan.lun[i];
 
@@ -145,8 +66,7 @@ static void log_luns(void)
 
 void storage_global_init(void)
 {
-	const char *why = NULL;
-	uint16_t cmd;
+	const char *why;
 	uint32_t pa;
 
 	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
@@ -155,25 +75,13 @@ void storage_global_init(void)
 			     "the COS drives it: load vmkload with storage=1 to hand it to the vmkernel");
 		return;
 	}
-	if (!pci_find(PVSCSI_VENDOR_ID, PVSCSI_DEVICE_ID, &st.bdf)) {
+	if (!pci_find(PVSCSI_VENDOR_ID, PVSCSI_DEVICE_ID, &st.dev.bdf)) {
 		log_info("storage: no PVSCSI HBA on the PCI buses");
 		return;
 	}
-	if (pci_bar_size(st.bdf, 0, &st.bar_pa, &st.bar_len, &why) != VMK_OK)
-		return refuse(why);
-	why = bar_problem(st.bar_pa, st.bar_len);
+	why = pci_device_take(&st.dev, PVSCSI_BAR_SIZE, HBA_VA);
 	if (why)
 		return refuse(why);
-	if (map_bar() != VMK_OK)
-		return refuse("no memory for the page tables that map its BAR");
-	if (cos_npt_hide_device(&cos_npt, st.bar_pa, st.bar_len) != VMK_OK)
-		return refuse("no memory to cut its BAR out of the COS's nested table");
-	cos_pci_hide(st.bdf);
-	/* Polled: INTx off, so the COS never gets an interrupt it has no
-	 * handler for (PCI 3.0 §6.2.2, Interrupt Disable). */
-	cmd = pci_read16(st.bdf, PCI_COMMAND);
-	pci_write16(st.bdf, PCI_COMMAND,
-		    cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
 	st.state = VMK_STORAGE_RUNNING;
 	if (pvscsi_hba_init(&st.hba, &hba_ops) != VMK_OK ||
 	    vmk_alloc_pages(1, &pa) != VMK_OK) {
@@ -202,9 +110,9 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 
 	spin_lock(&st.lock);
 	l->state = st.state;
-	l->pci_bdf = st.bdf;
-	l->bar_pa = st.bar_pa;
-	l->bar_len = st.bar_len;
+	l->pci_bdf = st.dev.bdf;
+	l->bar_pa = st.dev.bar_pa;
+	l->bar_len = st.dev.bar_len;
 	copy_str(l->name, sizeof(l->name), "vmhba0");
 	copy_str(l->driver, sizeof(l->driver), "pvscsi");
 	if (st.state == VMK_STORAGE_RUNNING && pvscsi_hba_error(&st.hba))
@@ -462,17 +370,14 @@ const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
 
 void storage_stop(void)
 {
-	uint16_t cmd;
 
 	spin_lock(&st.lock);
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
 		/* The device forgets its rings and stops DMA into the pool,
 		 * which goes back to Linux after the give-back. */
-		hba_mmio_write(NULL, PVSCSI_REG_INTR_MASK, 0);
-		hba_mmio_write(NULL, PVSCSI_REG_COMMAND, PVSCSI_CMD_ADAPTER_RESET);
-		cmd = pci_read16(st.bdf, PCI_COMMAND);
-		pci_write16(st.bdf, PCI_COMMAND,
-			    cmd & ~(PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE));
+		pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_INTR_MASK, 0);
+		pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_COMMAND, PVSCSI_CMD_ADAPTER_RESET);
+		pci_device_release(&st.dev);
 		st.stopped = true;
 		log_info("storage: vmhba0 reset and handed back to the COS");
 	}

@@ -219,6 +219,12 @@ START_TEST(test_npt_hides_a_device_bar_page_by_page)
 	ck_assert(maps(&n.space, (uint32_t)bar + 0x100c, sink + 0xc));
 	ck_assert(!pae_translate(&n.space, (uint32_t)bar, &pa, &flags));
 	ck_assert_int_eq(cos_npt_hide_device(&n, bar + 1, 0x1000), VMK_BAD_PARAM);
+	/* a second device (an uplink NIC's 128 KiB), then no more */
+	ck_assert_int_eq(cos_npt_hide_device(&n, 0xfeb80000ull, 0x20000), VMK_OK);
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0xfeb9fffcull, &nth), COS_NPT_DEVICE);
+	ck_assert(maps(&n.space, 0xfeb9fffcu, sink + 0xffc));
+	ck_assert(maps(&n.space, 0xfeba0000u, 0xfeba0000u));
+	ck_assert_int_eq(cos_npt_hide_device(&n, 0xfe000000ull, 0x1000), VMK_NO_CAPACITY);
 }
 END_TEST
 

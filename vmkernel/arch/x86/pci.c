@@ -45,14 +45,17 @@ void pci_write32(uint32_t bdf, uint32_t reg, uint32_t val)
 }
 
 bool pci_cos_data(uint16_t port, uint32_t size, bool in, uint32_t *val,
-		  uint32_t hidden_bdf)
+		  const uint32_t *hidden, uint32_t nhidden, uint32_t *refused)
 {
-	uint32_t addr;
-	bool ok;
+	uint32_t addr, i;
+	bool ok = true;
 
 	spin_lock(&pci_lock);
 	addr = inl(PCI_CONFIG_ADDRESS);
-	ok = !(addr & PCI_ENABLE) || ((addr >> 8) & 0xffff) != hidden_bdf;
+	for (i = 0; i < nhidden && (addr & PCI_ENABLE) && ok; i++) {
+		ok = ((addr >> 8) & 0xffff) != hidden[i];
+		*refused = hidden[i];
+	}
 	if (!ok) {
 		if (in)
 			*val = 0xffffffffu;	/* as from an empty slot */

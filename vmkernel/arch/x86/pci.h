@@ -39,11 +39,12 @@ void pci_write16(uint32_t bdf, uint32_t reg, uint16_t val);
 
 /*
  * A COS access of size bytes (1, 2, 4) to data port `port` (0xCFC-0xCFF),
- * done for it unless the address register names hidden_bdf: then a read
- * gives all ones, a write is dropped, and false is returned.
+ * done for it unless the address register names one of the nhidden
+ * functions in hidden[]: then a read gives all ones, a write is dropped,
+ * and false is returned with that function in *refused.
  */
 bool pci_cos_data(uint16_t port, uint32_t size, bool in, uint32_t *val,
-		  uint32_t hidden_bdf);
+		  const uint32_t *hidden, uint32_t nhidden, uint32_t *refused);
 
 /* The first function with this vendor and device id: true and *bdf. */
 bool pci_find(uint16_t vendor, uint16_t device, uint32_t *bdf);
