@@ -42,6 +42,12 @@ MODULE_PARM_DESC(storage, "hand the PVSCSI HBA to the vmkernel (its disks leave 
 static bool test_fail_init;
 module_param(test_fail_init, bool, 0444);
 MODULE_PARM_DESC(test_fail_init, "test: the vmkernel fails its init on purpose, every CPU comes back (the load fails)");
+static bool net;
+module_param(net, bool, 0444);
+MODULE_PARM_DESC(net, "hand an e1000 NIC whose interface is down to the vmkernel as vswitch0's uplink");
+static char *net_pci = "";
+module_param(net_pci, charp, 0444);
+MODULE_PARM_DESC(net_pci, "with net=1: the NIC's PCI address (0000:00:09.0); default: the first e1000 that is down");
 
 static struct vmk_machine machine;
 static enum cpuhp_state hotplug_state;
@@ -276,9 +282,15 @@ static int load(struct vmk_machine *m)
 	}
 	fill_boot_info(m);
 	m->hba.bus = NULL;
+	m->nic.bus = NULL;
 	ret = storage ? vmk_hba_take(&m->hba) : 0;
 	if (ret)
 		goto out_mem;
+	ret = net ? vmk_nic_take(&m->nic, net_pci, &m->mem.boot_info->net_bdf) : 0;
+	if (ret)
+		goto out_hba;
+	if (net)
+		m->mem.boot_info->flags |= VMK_BOOT_NET;
 	t0 = ktime_get_ns();
 	ret = vmk_launch_all(m, img.eh->e_entry);
 	m->load_us = div_u64(ktime_get_ns() - t0, 1000);
@@ -292,8 +304,10 @@ static int load(struct vmk_machine *m)
 	vfree(buf);
 	return 0;
 out_hba:
-	if (!m->stranded)
+	if (!m->stranded) {
+		vmk_hba_give_back(&m->nic);
 		vmk_hba_give_back(&m->hba);
+	}
 out_mem:
 	if (m->stranded)
 		goto out_buf;	/* its memory and records stay with the vmkernel */
@@ -314,6 +328,7 @@ static void unload(struct vmk_machine *m)
 	m->unload_us = div_u64(ktime_get_ns() - t0, 1000);
 	vmk_memory_return(&m->mem);
 	free_records(m);
+	vmk_hba_give_back(&m->nic);
 	vmk_hba_give_back(&m->hba);
 }
 

@@ -66,10 +66,18 @@ void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
 		   const char *as);
 /* After the vmkernel reset it: Linux probes it again. */
 void vmk_hba_give_back(struct vmk_hba *h);
+/*
+ * Take an 82540EM for vswitch0's uplink (nic.c): the one at pci
+ * ("0000:00:09.0") or, when pci is empty, the first whose interface is
+ * down; -EBUSY (with a sentence) when its interface is up, -ENODEV when
+ * there is none. *bdf: its function for the vmkernel.
+ */
+int vmk_nic_take(struct vmk_hba *h, const char *pci, u32 *bdf);
 
 struct vmk_machine {
 	struct vmk_memory mem;
 	struct vmk_hba hba;
+	struct vmk_hba nic;
 	struct vmk_shared *shared;
 	struct vmk_launch *launch[VMK_MAX_CPUS];
 	int cpu_index[NR_CPUS];		/* Linux CPU -> vmkernel CPU, -1 */

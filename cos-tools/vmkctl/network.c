@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmkctl network: the vmkernel's virtual switch (docs/network.md).
- *   vmkctl network [list]        the switch, its port groups and ports
+ *   vmkctl network [list]        the switch, its uplink NIC, port groups and ports
  *   vmkctl network portgroup add NAME [--vlan N] [--promiscuous]
  *                                [--mac-changes] [--forged-transmits]
  * One "key: value" line per object, stable for scripts.
@@ -57,6 +57,35 @@ static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port 
 	printf("\n");
 }
 
+static const char *const uplink_states[] = {
+	[VMK_NET_UPLINK_NONE] = "none", [VMK_NET_UPLINK_RUNNING] = "running",
+	[VMK_NET_UPLINK_REFUSED] = "refused", [VMK_NET_UPLINK_FAILED] = "failed",
+	[VMK_NET_UPLINK_COS] = "cos",
+};
+
+/* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ... */
+static void print_uplink(const struct vmk_net_uplink *u)
+{
+	const uint8_t *m = u->mac;
+
+	printf("uplink: vmnic0 state=%s", u->state < sizeof(uplink_states) / sizeof(uplink_states[0]) ?
+	       uplink_states[u->state] : "?");
+	if (u->state != VMK_NET_UPLINK_COS)
+		printf(" pci=%02x:%02x.%x driver=%.*s", u->pci_bdf >> 8, (u->pci_bdf >> 3) & 31,
+		       u->pci_bdf & 7, (int)sizeof(u->driver), u->driver);
+	if (u->state == VMK_NET_UPLINK_RUNNING)
+		printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x link=%s speed=%u rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu rx_bad_len=%llu rx_errors=%llu rx_fragments=%llu tx_ring_full=%llu",
+		       m[0], m[1], m[2], m[3], m[4], m[5], u->link_mbps ? "up" : "down",
+		       u->link_mbps, (unsigned long long)u->rx_packets,
+		       (unsigned long long)u->rx_bytes, (unsigned long long)u->tx_packets,
+		       (unsigned long long)u->tx_bytes, (unsigned long long)u->rx_bad_len,
+		       (unsigned long long)u->rx_errors, (unsigned long long)u->rx_fragments,
+		       (unsigned long long)u->tx_ring_full);
+	else
+		printf(" msg=\"%.*s\"", VMK_NET_MSG_LEN, u->msg);
+	printf("\n");
+}
+
 static int network_list(void)
 {
 	struct vmk_net_info *ni = calloc(1, sizeof(*ni));
@@ -77,6 +106,7 @@ static int network_list(void)
 		nvms = 0;
 	printf("switch: %.*s portgroups=%u ports=%u\n", VMK_NET_NAME_LEN, ni->name,
 	       ni->ngroups, ni->nports);
+	print_uplink(&ni->uplink);
 	for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS; i++) {
 		const struct vmk_net_group *g = &ni->group[i];
 

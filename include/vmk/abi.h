@@ -178,6 +178,7 @@ struct vmk_shared {
 #define VMK_BOOT_MAGIC		0x564d4b42u	/* "VMKB" */
 #define VMK_BOOT_DEBUG		(1u << 0)	/* allow the panic-test hypercall */
 #define VMK_BOOT_STORAGE	(1u << 1)	/* take the PVSCSI HBA from the COS */
+#define VMK_BOOT_NET		(1u << 2)	/* take the NIC at net_bdf from the COS */
 /* Test hook (vmkload test_fail_init=1): vmk_init fails at its end, every CPU comes back natively. */
 #define VMK_BOOT_TEST_FAIL_INIT	(1u << 31)
 
@@ -213,6 +214,7 @@ struct vmk_boot_info {
 	 * device BAR is then refused unless it lies above the last one. */
 	uint32_t nram, ram_truncated;
 	struct vmk_ram_range ram[VMK_MAX_RAM_RANGES];
+	uint32_t net_bdf;		/* VMK_BOOT_NET: the uplink NIC's function */
 };
 #endif /* __ASSEMBLER__ */
 

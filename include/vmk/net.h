@@ -35,6 +35,14 @@
 #define VMK_NET_ALLOW_MAC_CHANGE	(1u << 1)
 #define VMK_NET_ALLOW_FORGED		(1u << 2)
 
+/* The uplink NIC (struct vmk_net_uplink.state), as VMK_STORAGE_* for the HBA. */
+#define VMK_NET_UPLINK_NONE	0	/* no such NIC on the PCI buses */
+#define VMK_NET_UPLINK_RUNNING	1	/* the vmkernel drives it: vswitch0's uplink */
+#define VMK_NET_UPLINK_REFUSED	2	/* found, not taken: msg says why */
+#define VMK_NET_UPLINK_FAILED	3	/* taken, then its setup failed: msg */
+#define VMK_NET_UPLINK_COS	4	/* none asked for (vmkload without net=1) */
+#define VMK_NET_MSG_LEN		104
+
 #ifndef __ASSEMBLER__
 struct vmk_net_group {
 	char name[VMK_NET_NAME_LEN];	/* NUL-terminated; 1..31 printable ASCII */
@@ -57,6 +65,22 @@ struct vmk_net_port {
 	uint64_t drops[VMK_NET_DROP_REASONS];
 };
 
+/* The physical NIC behind the switch's uplink port (since ABI version 12). */
+struct vmk_net_uplink {
+	uint32_t state;			/* VMK_NET_UPLINK_* */
+	uint32_t pci_bdf;		/* bus << 8 | device << 3 | function */
+	uint64_t bar_pa;
+	uint32_t bar_len;
+	uint32_t link_mbps;		/* 0: link down */
+	uint8_t mac[6];			/* from the NIC's EEPROM */
+	uint8_t reserved[2];
+	char driver[16];		/* "e1000" */
+	char msg[VMK_NET_MSG_LEN];	/* REFUSED/FAILED: why */
+	/* the driver's counters (the port's are in port[]) */
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t rx_bad_len, rx_errors, rx_fragments, tx_ring_full;
+};
+
 /* VMK_HC_NET_INFO: the switch, its port groups and its ports. */
 struct vmk_net_info {
 	char name[VMK_NET_NAME_LEN];
@@ -64,6 +88,7 @@ struct vmk_net_info {
 	uint32_t nports;		/* entries used in port[] */
 	struct vmk_net_group group[VMK_NET_MAX_GROUPS];
 	struct vmk_net_port port[VMK_NET_MAX_PORTS];
+	struct vmk_net_uplink uplink;
 };
 #endif /* __ASSEMBLER__ */
 

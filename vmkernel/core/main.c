@@ -19,6 +19,7 @@
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/net/net.h"
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/net/uplink.h"
 
 #ifndef VMK_VERSION_STRING
 #define VMK_VERSION_STRING "unknown"
@@ -227,6 +228,7 @@ static vmk_status_t vmk_init(void)
 		return st;
 	}
 	storage_global_init();
+	uplink_global_init();
 	vmk_shared->log_pa = log_records_pa(&vmk_shared->log_nrec);
 	vmk_state = VMK_STATE_RUNNING;
 	vmk_shared->state = VMK_STATE_RUNNING;

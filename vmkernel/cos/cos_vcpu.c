@@ -8,6 +8,7 @@
 #include "vmkernel/cos/cos_intr.h"
 #include "vmkernel/cos/cos_npt.h"
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/net/uplink.h"
 #include "vmkernel/cos/cos_timer.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
@@ -300,6 +301,7 @@ static void handle_vmmcall(struct cos_vcpu *v)
 	if (call.action == HC_GIVE_BACK) {
 		vm_reap_all();			/* no VM worlds left behind */
 		storage_stop();			/* no DMA into the pool */
+		uplink_stop();
 		sched_cpu_leave(v->cpu);	/* nor test worlds here */
 		intr_window();	/* nothing of the vmkernel's left pending */
 		log_info("cpu%u given back to the COS", v->cpu);

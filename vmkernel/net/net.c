@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The vmkernel's virtual switch, vswitch0 (net.h). */
 #include "vmkernel/net/net.h"
+#include "vmkernel/net/uplink.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
@@ -79,7 +80,7 @@ _Static_assert(VMK_NET_MAX_PORTS == VSW_PORTS_MAX && VMK_NET_MAX_GROUPS == VSW_G
 
 vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 {
-	static struct vmk_net_info info;	/* info_lock; 8 KiB: not the stack */
+	static struct vmk_net_info info;	/* info_lock; 9 KiB: not the stack */
 	static struct spinlock info_lock;
 	vmk_status_t st;
 
@@ -88,6 +89,7 @@ vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 	spin_lock(&info_lock);
 	memset(&info, 0, sizeof(info));
 	info_fill(&net_vswitch, &info);
+	uplink_info_fill(&info.uplink);
 	*nports = info.nports;
 	st = cos_write(gpa, &info, sizeof(info));
 	spin_unlock(&info_lock);

@@ -18,6 +18,7 @@
 #include "vmkernel/log/log.h"
 #include "vmkernel/mm/pool.h"
 #include "vmkernel/net/net.h"
+#include "vmkernel/net/uplink.h"
 #include "vmm/dev/e1000.h"
 
 /*
@@ -264,6 +265,8 @@ void vm_nics_release(struct vm *vm)
 
 void vm_nics_poll(struct vm *vm)
 {
+	if (vm_nics_present(vm))
+		uplink_poll();		/* frames from the wire, into the queues */
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		struct vm_nic *nic = vm->nic[i];
 

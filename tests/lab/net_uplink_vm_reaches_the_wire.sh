@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The vmkernel drives a second e1000 as vswitch0's uplink (docs/network.md
+# "The uplink"): with vmkload net=1 net_pci=0000:00:09.0 the COS lets go
+# of that NIC (gone from sysfs) and keeps its own (eth0, the management
+# network, still answers); naming eth0's NIC, which is up, is refused. A
+# Linux VM on "VM Network" with 10.0.2.15/24 pings 10.0.2.2, the gateway
+# of the QEMU user network behind the uplink (slirp answers ICMP echo to
+# its own address): its ARP request and pings leave by the uplink and the
+# replies come back through it. `vmkctl network` shows the uplink running
+# with its MAC, link up and counters that moved. At unload the NIC goes
+# back to Linux and its e1000 driver probes it again.
+# devices: -netdev user,id=up0 -device e1000,netdev=up0,mac=52:54:00:12:34:99,addr=0x9
+# timeout: 600
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+
+UPLINK_PCI=0000:00:09.0
+UPLINK_MAC=52:54:00:12:34:99
+
+vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
+cos_has_uplink() { test -e /sys/bus/pci/devices/$UPLINK_PCI; }
+uplink_field() { vmkctl network | sed -n "s/^uplink: .* $1=\([^ ]*\).*/\1/p"; }
+cos_pings_its_gateway() { ping -c 2 -W 5 10.0.2.2 > /tmp/cosping.txt 2>&1 || { cat /tmp/cosping.txt; return 1; }; }
+
+expect "the COS has the uplink NIC before load" cos_has_uplink
+eth0_pci=$(basename "$(readlink /sys/class/net/eth0/device)")
+note "eth0 is $eth0_pci; the uplink NIC is $UPLINK_PCI ($(ls /sys/bus/pci/devices/$UPLINK_PCI/net))"
+expect "the COS reaches its management gateway" cos_pings_its_gateway
+
+expect_fail "net=1 naming eth0's NIC (up) is refused" vmk_load net=1 net_pci=$eth0_pci
+expect "and says why" vmkload_says "eth0 on the e1000 $eth0_pci is up"
+expect_fail "vmkload is not loaded" vmk_loaded
+
+expect "insmod vmkload net=1" vmk_load net=1 net_pci=$UPLINK_PCI mem_mb=200
+vmkload_lines
+expect "the loader handed the NIC over" vmkload_says "uplink NIC $UPLINK_PCI (driver e1000) handed to the vmkernel"
+expect_fail "the COS no longer has the uplink NIC" cos_has_uplink
+expect "the COS keeps eth0" test -e /sys/class/net/eth0
+vmkctl network | tee /tmp/net.txt
+expect "vmkctl network: the uplink runs" grep -q "^uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=$UPLINK_MAC link=up speed=1000 " /tmp/net.txt
+expect "the uplink is a port of vswitch0" grep -q "^port: .* owner=uplink mac=" /tmp/net.txt
+expect "the COS still reaches its management gateway" cos_pings_its_gateway
+
+vm_make_vmx /tmp/up.vmx upvm 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
+	"console=ttyS0 pci=noacpi no_timer_check" \
+	'ethernet0.present = "TRUE"' 'ethernet0.virtualDev = "e1000"' \
+	'ethernet0.networkName = "VM Network"' 'ethernet0.address = "00:50:56:00:00:1a"'
+vm_up upvm /tmp/up.vmx
+vm_console_expect "upvm reaches its shell" upvm 600 "vmk-guest: shell ready"
+vm_run upvm 'ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; echo upvm-$((0))up | tr -d 0' upvm-up
+vm_run upvm 'ping -c 5 -W 5 10.0.2.2 > /tmp/p; cat /tmp/p; grep -q " 0% packet loss" /tmp/p && echo gw-$((1+1))-ok' \
+	"gw-2-ok" 180
+vmkctl network | tee /tmp/net.txt
+expect "the uplink sent the VM's frames" test "$(uplink_field tx_packets)" -ge 6
+expect "the uplink received the replies" test "$(uplink_field rx_packets)" -ge 6
+expect "no bad descriptors" test "$(uplink_field rx_bad_len):$(uplink_field rx_errors):$(uplink_field rx_fragments)" = 0:0:0
+expect "the COS's network still works with the VM running" cos_pings_its_gateway
+
+expect "vmkctl unload --force powers the VM off and unloads" vmkctl unload --force
+expect_fail "vmkload is gone" vmk_loaded
+expect "the vmkernel reset the NIC" dmesg_has "uplink NIC 00:09.0 back with the COS"
+for i in $(seq 1 50); do cos_has_uplink && break; sleep 0.1; done
+expect "the COS has the uplink NIC again" cos_has_uplink
+expect "bound to e1000" sh -c "basename \$(readlink /sys/bus/pci/devices/$UPLINK_PCI/driver) | grep -qx e1000"
+expect "with an interface again" sh -c "ls /sys/bus/pci/devices/$UPLINK_PCI/net | grep -q ."
+expect "the COS reaches its management gateway after unload" cos_pings_its_gateway

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vswitch0's uplink NIC (uplink.h). */
+#include "vmkernel/net/uplink.h"
+#include "vmkernel/net/e1000_nic.h"
+#include "vmkernel/net/net.h"
+#include "vmkernel/arch/x86/pci.h"
+#include "vmkernel/core/pci_device.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmm/dev/e1000.h"
+#include <vmk/net.h>
+
+#define NIC_VA		PCI_DEVICE_VA_NIC
+#define NIC_DRIVER	"e1000"
+
+static struct {
+	struct spinlock rx_lock;	/* the receive ring and rx_frame */
+	struct spinlock tx_lock;	/* the transmit ring; a leaf */
+	uint32_t state;			/* VMK_NET_UPLINK_* */
+	struct pci_device dev;
+	char msg[VMK_NET_MSG_LEN];
+	uint32_t port;			/* on vswitch0; 0: none */
+	bool stopped;
+	struct e1000_nic nic;
+	uint8_t rx_frame[E1000_NIC_FRAME_MAX];	/* a copy the device cannot change */
+} up;
+
+static const struct e1000_nic_ops nic_ops = {
+	pci_device_mmio_read, pci_device_mmio_write, pci_device_alloc_pages,
+	pci_device_now_ms, (void *)NIC_VA,
+};
+
+static void refuse(uint32_t state, const char *why)
+{
+	up.state = state;
+	fmt_snprintf(up.msg, sizeof(up.msg), "%s", why);
+	log_warn("net: uplink NIC at %02x:%02x.%x not used: %s",
+		 up.dev.bdf >> 8, (up.dev.bdf >> 3) & 31, up.dev.bdf & 7, why);
+}
+
+/* The switch's frame for the wire (under the switch's lock). */
+static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	vmk_status_t st;
+
+	(void)ctx;
+	spin_lock(&up.tx_lock);
+	st = up.stopped ? VMK_BUSY : e1000_nic_tx(&up.nic, frame, len);
+	spin_unlock(&up.tx_lock);
+	return st != VMK_OK;
+}
+
+void uplink_global_init(void)
+{
+	const struct vmk_boot_info *bi = &vmk_boot_info;
+	struct vsw_port_config pc = { .kind = VSW_OWNER_UPLINK, .deliver = uplink_deliver };
+	const char *why;
+	uint32_t id;
+
+	if (!(bi->flags & VMK_BOOT_NET)) {
+		up.state = VMK_NET_UPLINK_COS;
+		fmt_snprintf(up.msg, sizeof(up.msg),
+			     "no uplink: load vmkload with net=1 to hand a NIC to the vmkernel");
+		return;
+	}
+	up.dev.bdf = bi->net_bdf & 0xffff;
+	id = pci_read32(up.dev.bdf, PCI_VENDOR_DEVICE);
+	if (id != ((uint32_t)E1000_DEVICE_ID << 16 | E1000_VENDOR_ID)) {
+		up.state = VMK_NET_UPLINK_NONE;
+		log_warn("net: %02x:%02x.%x is %04x:%04x, not an 82540EM (8086:100e): no uplink",
+			 up.dev.bdf >> 8, (up.dev.bdf >> 3) & 31, up.dev.bdf & 7,
+			 id & 0xffff, id >> 16);
+		return;
+	}
+	why = pci_device_take(&up.dev, E1000_MMIO_SIZE, NIC_VA);
+	if (why)
+		return refuse(VMK_NET_UPLINK_REFUSED, why);
+	if (e1000_nic_init(&up.nic, &nic_ops) != VMK_OK)
+		return refuse(VMK_NET_UPLINK_FAILED, e1000_nic_error(&up.nic));
+	if (vsw_port_connect(&net_vswitch, &pc, &up.port) != VMK_OK) {
+		e1000_nic_stop(&up.nic);
+		return refuse(VMK_NET_UPLINK_FAILED, "vswitch0 refused the uplink port");
+	}
+	up.state = VMK_NET_UPLINK_RUNNING;
+	log_info("net: vmnic0 (e1000 at %02x:%02x.%x, BAR %llx+%x) MAC %02x:%02x:%02x:%02x:%02x:%02x is %s's uplink, port %u",
+		 up.dev.bdf >> 8, (up.dev.bdf >> 3) & 31, up.dev.bdf & 7,
+		 (unsigned long long)up.dev.bar_pa, up.dev.bar_len,
+		 up.nic.mac[0], up.nic.mac[1], up.nic.mac[2], up.nic.mac[3],
+		 up.nic.mac[4], up.nic.mac[5], NET_SWITCH_NAME, up.port);
+}
+
+static void rx_frame(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	(void)ctx;
+	memcpy(up.rx_frame, frame, len);	/* len <= E1000_NIC_FRAME_MAX */
+	vsw_send(&net_vswitch, up.port, up.rx_frame, len);
+}
+
+void uplink_poll(void)
+{
+	if (__atomic_load_n(&up.state, __ATOMIC_RELAXED) != VMK_NET_UPLINK_RUNNING ||
+	    !spin_trylock(&up.rx_lock))
+		return;
+	if (!up.stopped)
+		e1000_nic_poll_rx(&up.nic, rx_frame, NULL);
+	spin_unlock(&up.rx_lock);
+}
+
+void uplink_stop(void)
+{
+	spin_lock(&up.rx_lock);
+	spin_lock(&up.tx_lock);
+	if (up.state == VMK_NET_UPLINK_RUNNING && !up.stopped) {
+		/* The device forgets its rings and stops DMA into the pool,
+		 * which goes back to Linux after the give-back. */
+		e1000_nic_stop(&up.nic);
+		pci_device_release(&up.dev);
+		up.stopped = true;
+		log_info("net: vmnic0 reset and handed back to the COS");
+	}
+	spin_unlock(&up.tx_lock);
+	spin_unlock(&up.rx_lock);
+}
+
+void uplink_info_fill(struct vmk_net_uplink *u)
+{
+	const struct e1000_nic_stats *s = &up.nic.stats;
+
+	spin_lock(&up.tx_lock);
+	u->state = up.state;
+	u->pci_bdf = up.dev.bdf;
+	u->bar_pa = up.dev.bar_pa;
+	u->bar_len = up.dev.bar_len;
+	fmt_snprintf(u->driver, sizeof(u->driver), "%s", NIC_DRIVER);
+	fmt_snprintf(u->msg, sizeof(u->msg), "%s", up.msg);
+	if (up.state == VMK_NET_UPLINK_RUNNING && !up.stopped) {
+		memcpy(u->mac, up.nic.mac, sizeof(u->mac));
+		e1000_nic_link(&up.nic, &u->link_mbps);
+	}
+	/* rx counters move under rx_lock: a torn 64-bit read is possible on
+	 * i386 and harmless for a display. */
+	u->rx_packets = s->rx_packets;
+	u->rx_bytes = s->rx_bytes;
+	u->tx_packets = s->tx_packets;
+	u->tx_bytes = s->tx_bytes;
+	u->rx_bad_len = s->rx_bad_len;
+	u->rx_errors = s->rx_errors;
+	u->rx_fragments = s->rx_fragments;
+	u->tx_ring_full = s->tx_ring_full;
+	spin_unlock(&up.tx_lock);
+}
