@@ -33,6 +33,20 @@
 #define BRIDGE_DEVICE		0x1237
 #define BRIDGE_REVISION		0x02
 #define PCI_CLASS_HOST_BRIDGE	0x060000
+/* The PIIX3 PCI-to-ISA bridge, function 0 of device 1 (82371SB datasheet). */
+#define ISA_DEVFN		(1 << 3)
+#define ISA_DEVICE		0x7000
+#define PCI_CLASS_ISA_BRIDGE	0x060100
+#define PCI_HEADER_MULTIFUNCTION 0x80	/* the PIIX3 has IDE and USB beside it */
+/*
+ * Registers from 0x40 up are the device's own (PCI 3.0 §6.1): both
+ * bridges keep what the firmware writes there, as QEMU's do: the
+ * i440FX's PAM registers (0x59-0x5F) and the PIIX3's PIRQ routing
+ * (0x60-0x63), which SeaBIOS programs. Nothing follows from them: the
+ * memory below 1 MiB is RAM whatever PAM says (docs/vmm.md "Firmware
+ * boot"), and PCI interrupts reach the line each device has.
+ */
+#define PCI_DEV_SPECIFIC	0x40
 #define PCI_COMMAND_MEM_MASTER	0x0006	/* memory space and bus master */
 #define PCI_STATUS_MEDIUM_DEVSEL 0x0200
 
@@ -52,7 +66,10 @@ static uint32_t bridge_read(void *dev, uint8_t offset, unsigned int size)
 	return v;
 }
 
-/* Only the command register's memory/master bits are writable. */
+/*
+ * Of the standard header only the command register's memory/master bits
+ * are writable; the device-specific registers take any value.
+ */
 static void bridge_write(void *dev, uint8_t offset, unsigned int size,
 			 uint32_t val)
 {
@@ -64,6 +81,8 @@ static void bridge_write(void *dev, uint8_t offset, unsigned int size,
 
 		if (off == PCI_COMMAND)
 			cfg[off] = b & PCI_COMMAND_MEM_MASTER;
+		else if (off >= PCI_DEV_SPECIFIC && off < PCI_CONFIG_SPACE)
+			cfg[off] = b;
 	}
 }
 
@@ -144,19 +163,29 @@ static const struct vdev_io_ops pci_io_ops = {
 	.read = pci_io_read, .write = pci_io_write,
 };
 
+/* A chipset function's header: Intel, the device, its class, header type. */
+static void bridge_header(uint8_t *cfg, uint16_t device, uint32_t class_rev,
+			  uint8_t header_type)
+{
+	put(cfg, PCI_VENDOR_ID, 2, BRIDGE_VENDOR);
+	put(cfg, PCI_DEVICE_ID, 2, device);
+	put(cfg, PCI_COMMAND, 2, PCI_COMMAND_MEM_MASTER);
+	put(cfg, PCI_STATUS, 2, PCI_STATUS_MEDIUM_DEVSEL);
+	put(cfg, PCI_CLASS_REVISION, 4, class_rev);
+	cfg[PCI_HEADER_TYPE] = header_type;
+}
+
 static enum vdev_result pci_attach(struct vm_devices *vm)
 {
 	struct pci_host *pci = &vm->pci;
-	uint8_t *cfg = pci->bridge_config;
 
 	pci->vm = vm;
-	put(cfg, PCI_VENDOR_ID, 2, BRIDGE_VENDOR);
-	put(cfg, PCI_DEVICE_ID, 2, BRIDGE_DEVICE);
-	put(cfg, PCI_COMMAND, 2, PCI_COMMAND_MEM_MASTER);
-	put(cfg, PCI_STATUS, 2, PCI_STATUS_MEDIUM_DEVSEL);
-	put(cfg, PCI_CLASS_REVISION, 4, PCI_CLASS_HOST_BRIDGE << 8 | BRIDGE_REVISION);
-	cfg[PCI_HEADER_TYPE] = 0;
-	if (!pci_add_function(pci, 0, &bridge_ops, cfg))
+	bridge_header(pci->bridge_config, BRIDGE_DEVICE,
+		      PCI_CLASS_HOST_BRIDGE << 8 | BRIDGE_REVISION, 0);
+	bridge_header(pci->isa_config, ISA_DEVICE, PCI_CLASS_ISA_BRIDGE << 8,
+		      PCI_HEADER_MULTIFUNCTION);
+	if (!pci_add_function(pci, 0, &bridge_ops, pci->bridge_config) ||
+	    !pci_add_function(pci, ISA_DEVFN, &bridge_ops, pci->isa_config))
 		return VDEV_NO_SLOT;
 	return vdev_register_pio(vm, PCI_CONF_BASE, PCI_CONF_LEN, &pci_io_ops,
 				 pci);

@@ -33,8 +33,13 @@ struct pci_host {
 	uint32_t config_address;
 	unsigned int nr_functions;
 	struct pci_function fn[PCI_MAX_FUNCTIONS];
-	uint8_t bridge_config[PCI_CONFIG_SPACE];
+	uint8_t bridge_config[PCI_CONFIG_SPACE];	/* 00:00.0 i440FX */
+	uint8_t isa_config[PCI_CONFIG_SPACE];		/* 00:01.0 PIIX3 */
 };
+
+/* i440FX PAM0..PAM6 (82441FX datasheet §3.2.18): kept, no effect here. */
+#define PCI_I440FX_PAM0		0x59
+#define PCI_I440FX_PAM_LEN	7
 
 /* Register a function on bus 0; false if devfn is taken or the table full. */
 bool pci_add_function(struct pci_host *pci, uint8_t devfn,

@@ -130,14 +130,18 @@ static uint32_t pci_conf_read(struct vm_devices *vm, unsigned int dev,
 	return vdev_pio_read(vm, (uint16_t)(0xcfc + (reg & 3)), size);
 }
 
-START_TEST(test_pci_mechanism1_finds_the_host_bridge_only)
+START_TEST(test_pci_mechanism1_finds_the_host_and_isa_bridges_only)
 {
 	struct vm_devices *vm = test_vm(1);
 
 	ck_assert_uint_eq(pci_conf_read(vm, 0, 0, 4), 0x12378086);
 	ck_assert_uint_eq(pci_conf_read(vm, 0, 2, 2), 0x1237);
 	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x0b, 1), 0x06); /* class: bridge */
-	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0xffffffff);
+	/* 00:01.0 the PIIX3, an ISA bridge of a multi-function device */
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0x70008086);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x08, 4) >> 8, 0x060100);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x0e, 1), 0x80);
+	ck_assert_uint_eq(pci_conf_read(vm, 2, 0, 4), 0xffffffff);
 	ck_assert_uint_eq(pci_conf_read(vm, 31, 0, 2), 0xffff);
 	/* enable bit clear: no configuration cycle */
 	vdev_pio_write(vm, 0xcf8, 4, 0);
@@ -155,12 +159,44 @@ START_TEST(test_pci_mechanism1_finds_the_host_bridge_only)
 }
 END_TEST
 
+static void pci_conf_write(struct vm_devices *vm, unsigned int dev,
+			   unsigned int reg, unsigned int size, uint32_t val)
+{
+	vdev_pio_write(vm, 0xcf8, 4, 0x80000000u | dev << 11 | (reg & 0xfc));
+	vdev_pio_write(vm, (uint16_t)(0xcfc + (reg & 3)), size, val);
+}
+
+/* What SeaBIOS's make_bios_writable_intel() and PIIX setup do. */
+START_TEST(test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x59, 1), 0);	/* PAM0 at reset */
+	pci_conf_write(vm, 0, 0x58, 4, 0x33333000u);
+	pci_conf_write(vm, 0, 0x5c, 4, 0x33333333u);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x58, 4), 0x33333000u);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x5f, 1), 0x33);
+	pci_conf_write(vm, 0, 0x59, 1, 0x30);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x58, 4), 0x33333000u);
+	pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x0b0b0a0au);
+	/* the IDs stay; a reset clears the registers */
+	pci_conf_write(vm, 1, 0, 4, 0);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0x70008086);
+	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
+	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x58, 4), 0);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0);
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_pci_add_function_refuses_a_taken_devfn)
 {
 	struct vm_devices *vm = test_vm(1);
 	static const struct pci_fn_ops ops;
 
 	ck_assert(!pci_add_function(&vm->pci, 0, &ops, NULL));
+	ck_assert(!pci_add_function(&vm->pci, 1 << 3, &ops, NULL));
 	ck_assert(pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
 	ck_assert(!pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
 	free(vm);
@@ -404,7 +440,8 @@ int main(void)
 	tcase_add_test(tc, test_an_access_straddling_a_range_end_is_not_decoded);
 	tcase_add_test(tc, test_register_refuses_overlap_and_full_table);
 	tcase_add_test(tc, test_init_refuses_bad_config);
-	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_bridge_only);
+	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_and_isa_bridges_only);
+	tcase_add_test(tc, test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes);
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
