@@ -425,7 +425,8 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	snprintf(vc->name, sizeof(vc->name), "%s", c->display_name);
 	vc->mem_mb = c->memsize_mib;
 	vc->vcpus = c->numvcpus;
-	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX : VMK_VM_BOOT_MULTIBOOT;
+	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX :
+		   c->boot == VMX_BOOT_BIOS ? VMK_VM_BOOT_BIOS : VMK_VM_BOOT_MULTIBOOT;
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
@@ -508,6 +509,9 @@ static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
 	return ret;
 }
 
+/* The BIOS of vmk.boot = "bios": Debian's SeaBIOS (package seabios). */
+#define VMKCTL_FIRMWARE	"/usr/share/seabios/bios-256k.bin"
+
 static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id)
 {
 	struct vmk_ioc_vm_create cr;
@@ -521,6 +525,9 @@ static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id)
 		return -1;
 	}
 	*id = cr.id;
+	if (c->boot == VMX_BOOT_BIOS)
+		return load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
+				       "firmware", c->display_name);
 	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", c->display_name) ||
 	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
 					  "initrd", c->display_name)) ||
@@ -545,11 +552,6 @@ static int cmd_vm_start(int argc, char **argv)
 	}
 	if (!inv || inventory_read(inv) || inventory_lookup(inv, argv[1], &vf) < 0)
 		goto out;
-	if (vf.cfg.boot == VMX_BOOT_BIOS) {
-		fprintf(stderr, "vmkctl: vm start %s: firmware boot (vmk.boot = \"bios\") is not available yet; use vmk.boot = \"linux\" or \"multiboot\" with vmk.kernel\n",
-			vf.cfg.display_name);
-		goto free_vf;
-	}
 	fd = vmkctl_open();
 	if (fd < 0)
 		goto free_vf;
@@ -720,7 +722,8 @@ static void print_vm_info(const struct vmk_vm_info *in)
 	printf("vcpus-halted: 0x%x\n", in->vcpus_halted);
 	printf("memory-mb: %u\n", in->mem_mb);
 	printf("memory-pages-held: %llu\n", (unsigned long long)in->mem_pages);
-	printf("boot: %s\n", in->boot == VMK_VM_BOOT_LINUX ? "linux" : "multiboot");
+	printf("boot: %s\n", in->boot == VMK_VM_BOOT_LINUX ? "linux" :
+	       in->boot == VMK_VM_BOOT_BIOS ? "bios" : "multiboot");
 	printf("shares: %u\n", in->sched_shares);
 	printf("min-pct: %u\n", in->sched_min_pct);
 	printf("max-pct: %u\n", in->sched_max_pct);

@@ -44,6 +44,7 @@
 /* Boot kinds (struct vmk_vm_config.boot). */
 #define VMK_VM_BOOT_LINUX	1	/* bzImage + initrd + command line */
 #define VMK_VM_BOOT_MULTIBOOT	2	/* Multiboot v1 kernel + command line */
+#define VMK_VM_BOOT_BIOS	3	/* the firmware image from the reset vector */
 
 /* Optional devices (struct vmk_vm_config.devices). */
 #define VMK_VM_DEV_DEBUG_EXIT	(1u << 0)	/* isa-debug-exit at port 0xF4:
@@ -73,8 +74,10 @@
 #define VMK_VM_IMG_KERNEL	0
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
 #define VMK_VM_IMG_CMDLINE	2	/* NUL-terminated, < 4 KiB */
-#define VMK_VM_IMG_KINDS	3
-#define VMK_VM_IMG_MAX		(16u << 20)	/* bytes per kernel or initrd */
+#define VMK_VM_IMG_FIRMWARE	3	/* BIOS: the ROM below 4 GiB (SeaBIOS) */
+#define VMK_VM_IMG_KINDS	4
+#define VMK_VM_IMG_MAX		(16u << 20)	/* bytes per kernel or initrd;
+						   firmware: 64 KiB steps up to 2 MiB */
 
 /* VM states (struct vmk_vm_info.state). */
 #define VMK_VM_STATE_OFF	1	/* created or powered off */

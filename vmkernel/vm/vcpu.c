@@ -17,6 +17,7 @@
 #include "vmkernel/lib/id_table.h"
 #include "vmkernel/log/log.h"
 #include "vmm/boot/boot.h"
+#include "vmm/boot/firmware.h"
 #include "vmm/guest_walk.h"
 #include "vmm/insn.h"
 
@@ -157,13 +158,18 @@ static void vmcb_init(struct vm_vcpu *v)
 	v->svm.ebx = v->svm.ecx = v->svm.edx = v->svm.esi = v->svm.edi = v->svm.ebp = 0;
 }
 
-/* The real-mode state an AP starts in after SIPI (SDM vol. 3A §8.4.4). */
-static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
+/*
+ * Real mode at cs_sel:ip with CS's base cs_base, data segments 0, 64 KiB
+ * limits (SDM vol. 3A §9.1.4 for RESET, §8.4.4 for SIPI). SVM runs it
+ * natively: with nested paging the guest's CR0.PE and PG may be clear
+ * (APM vol. 2 §15.19).
+ */
+static void vcpu_real_mode(struct vm_vcpu *v, uint16_t cs_sel, uint32_t cs_base,
+			   uint16_t ip, uint32_t cr0)
 {
 	struct vmcb *c = v->svm.vmcb;
 
-	vmcb_init(v);
-	seg_set(&c->cs, (uint16_t)(vector << 8), SEG_CODE16, 0xffff, (uint32_t)vector << 12);
+	seg_set(&c->cs, cs_sel, SEG_CODE16, 0xffff, cs_base);
 	seg_set(&c->ds, 0, SEG_DATA16, 0xffff, 0);
 	seg_set(&c->es, 0, SEG_DATA16, 0xffff, 0);
 	seg_set(&c->ss, 0, SEG_DATA16, 0xffff, 0);
@@ -171,10 +177,18 @@ static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
 	seg_set(&c->gs, 0, SEG_DATA16, 0xffff, 0);
 	c->gdtr.limit = 0xffff;
 	c->idtr.limit = 0xffff;
-	c->cr0 = X86_CR0_ET;
+	c->cr0 = cr0;
 	c->rflags = X86_EFLAGS_FIXED;
-	c->rip = 0;
+	c->rip = ip;
 	v->state = VCPU_RUNNABLE;
+}
+
+/* The real-mode state an AP starts in after SIPI (SDM vol. 3A §8.4.4). */
+static void vcpu_sipi(struct vm_vcpu *v, uint8_t vector)
+{
+	vmcb_init(v);
+	vcpu_real_mode(v, (uint16_t)(vector << 8), (uint32_t)vector << 12, 0,
+		       X86_CR0_ET);
 }
 
 void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
@@ -187,6 +201,11 @@ void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 	xstate_reset(&v->svm.xstate);
 	if (v->index) {
 		v->state = VCPU_WAIT_SIPI;
+		return;
+	}
+	if (!e) {	/* firmware: the reset vector, FFFF0000h + FFF0h */
+		vcpu_real_mode(v, FIRMWARE_RESET_CS_SEL, FIRMWARE_RESET_CS_BASE,
+			       FIRMWARE_RESET_IP, FIRMWARE_RESET_CR0);
 		return;
 	}
 	seg_set(&c->cs, BOOT_CS, SEG_CODE32, 0xffffffff, 0);

@@ -134,7 +134,8 @@ vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, char *why)
 	}
 	log_info("vm %u '%s' created: %u MiB, %u vCPUs, %s boot", vm->id,
 		 cfg->name, cfg->mem_mb, cfg->vcpus,
-		 cfg->boot == VMK_VM_BOOT_LINUX ? "Linux" : "Multiboot");
+		 cfg->boot == VMK_VM_BOOT_LINUX ? "Linux" :
+		 cfg->boot == VMK_VM_BOOT_BIOS ? "BIOS" : "Multiboot");
 	*id = vm->id;
 	return VMK_OK;
 }
@@ -207,6 +208,7 @@ vmk_status_t vm_destroy(struct vm *vm)
 	spin_lock(&vm->lock);
 	vm_stage_free(vm, VMK_VM_IMG_KERNEL);
 	vm_stage_free(vm, VMK_VM_IMG_INITRD);
+	vm_stage_free(vm, VMK_VM_IMG_FIRMWARE);
 	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
 	spin_unlock(&vm->lock);
 	spin_lock(&vm_table_lock);

@@ -27,10 +27,13 @@
 #include "vmkernel/mm/pae.h"
 #include "vmkernel/arch/x86/svm_vcpu.h"
 #include "vmm/devices.h"
+#include "vmm/boot/firmware.h"
+#include "vmm/guest_dma.h"
 #include <vmk/vm.h>
 
 #define VM_MAX_RAM_CHUNKS	(VMK_VM_MAX_MEM_MB / (VMK_CHUNK_SIZE >> 20))
-#define VM_NPT_TABLES		5	/* PDPT + 4 PDs: RAM is mapped by 2 MiB pages */
+/* PDPT + 4 PDs (RAM is mapped by 2 MiB pages) + the firmware ROM's page table */
+#define VM_NPT_TABLES		6
 #define VM_CMDLINE_MAX		4096
 /*
  * A staged kernel or initrd lives in pool chunks of its VM. The boot
@@ -79,8 +82,11 @@ struct vm {
 	uint32_t state;			/* VMK_VM_STATE_* */
 	char reason[VMK_VM_MSG_LEN];
 
-	/* images staged by VMK_HC_VM_LOAD (kernel, initrd in pool chunks) */
-	struct vm_stage stage[2];
+	/*
+	 * images staged by VMK_HC_VM_LOAD in pool chunks, by VMK_VM_IMG_*:
+	 * kernel, initrd, firmware (the command line's stays empty)
+	 */
+	struct vm_stage stage[VMK_VM_IMG_KINDS];
 	char cmdline[VM_CMDLINE_MAX];
 	char boot_cmdline[VM_CMDLINE_MAX];	/* what a Linux guest gets */
 
@@ -99,6 +105,7 @@ struct vm {
 
 	struct vm_vcpu vcpu[VMK_VM_MAX_VCPUS];
 	struct vm_devices dev;
+	struct firmware_cfg fw_cfg;	/* BIOS boot: its fw_cfg items */
 	struct vm_nic *nic[VMK_VM_MAX_NICS];	/* while powered on (vm_nic.c) */
 	uint32_t nic_pa[VMK_VM_MAX_NICS];
 	struct vm_scsi *scsi;		/* while powered on (vm_disk.c) */
@@ -167,7 +174,11 @@ void vm_disks_release(struct vm *vm);
 vmk_status_t vcpu_global_init(void);
 vmk_status_t vcpu_create(struct vm_vcpu *v, struct vm *vm, uint32_t index);
 void vcpu_destroy(struct vm_vcpu *v);
-/* Boot state: vCPU 0 at the loader's entry, APs wait for SIPI. */
+/*
+ * Boot state: vCPU 0 at the loader's entry (a struct boot_entry), or at
+ * the reset vector in real mode when it is NULL (firmware); APs wait for
+ * SIPI.
+ */
 void vcpu_reset(struct vm_vcpu *v, const void *boot_entry);
 /*
  * The vCPU world's run op (core/world.h): runs the guest until the

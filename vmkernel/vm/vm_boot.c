@@ -8,6 +8,7 @@
 #include "vmkernel/log/log.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmm/boot/boot.h"
+#include "vmm/boot/firmware.h"
 
 #define RTC_EPOCH		1767225600ull	/* 2026-01-01 00:00 UTC */
 
@@ -94,6 +95,28 @@ static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
 	return r;
 }
 
+/*
+ * Firmware boot: the ROM's low window in RAM and fw_cfg on the platform;
+ * the vCPUs start at the reset vector. No MP or ACPI tables: the
+ * firmware writes its own.
+ */
+static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char *why)
+{
+	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
+	const struct guest_dma dma = { vm_dma_read, vm_dma_write, vm };
+	struct boot_result r;
+
+	r = firmware_load_low(mem, pa_to_va(s->chunk_pa[0]), s->size);
+	if (r.status != BOOT_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
+	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma) != VDEV_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
+			       vm->cfg.name);
+	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
+		vcpu_reset(&vm->vcpu[i], NULL);
+	return VMK_OK;
+}
+
 /* Devices reset, images loaded into RAM, vCPUs at their boot state. */
 static vmk_status_t vm_boot(struct vm *vm, char *why)
 {
@@ -117,6 +140,8 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 	if (vm_nics_attach(vm, why) != VMK_OK ||
 	    vm_disks_attach(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
+	if (vm->cfg.boot == VMK_VM_BOOT_BIOS)
+		return vm_boot_firmware(vm, &mem, why);
 	r = vm_boot_load(vm, &mem);
 	if (r.status != BOOT_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
@@ -173,6 +198,9 @@ vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, char *wh
 		vm->cmdline[l->total] = '\0';
 		return st;
 	}
+	if (l->what == VMK_VM_IMG_FIRMWARE && firmware_rom_check(l->total))
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s (%u KiB)", vm->cfg.name,
+			       firmware_rom_check(l->total), l->total >> 10);
 	if (l->total > VMK_VM_IMG_MAX)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
 			       vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,
@@ -203,7 +231,11 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 		spin_unlock(&vm->lock);
 		return vm_fail(why, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
 	}
-	if (!vm->stage[VMK_VM_IMG_KERNEL].size) {
+	if (vm->cfg.boot == VMK_VM_BOOT_BIOS && !vm->stage[VMK_VM_IMG_FIRMWARE].size) {
+		spin_unlock(&vm->lock);
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no firmware loaded", vm->cfg.name);
+	}
+	if (vm->cfg.boot != VMK_VM_BOOT_BIOS && !vm->stage[VMK_VM_IMG_KERNEL].size) {
 		spin_unlock(&vm->lock);
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
 	}

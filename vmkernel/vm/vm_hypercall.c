@@ -56,7 +56,8 @@ static vmk_status_t hc_create(struct hc_call *c)
 	if (cfg.vcpus < 1 || cfg.vcpus > VMK_VM_MAX_VCPUS)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': %u vCPUs out of range (1..%u)",
 			    cfg.name, cfg.vcpus, VMK_VM_MAX_VCPUS);
-	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT)
+	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT &&
+	    cfg.boot != VMK_VM_BOOT_BIOS)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
 			    cfg.name, cfg.boot);
 	if (cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT)

@@ -222,6 +222,25 @@ void vm_release(struct vm *vm)
 	vm->npt_ntables = 0;
 }
 
+/*
+ * The firmware ROM at the top of 4 GiB, straight from the VM's staged
+ * copy (one chunk holds it), readable and executable but not writable: a
+ * guest write takes a nested page fault and is dropped as a write to ROM
+ * (docs/vmm.md "Firmware boot").
+ */
+_Static_assert(FIRMWARE_ROM_MAX <= VMK_CHUNK_SIZE, "a firmware ROM fits one chunk");
+
+static vmk_status_t map_firmware(struct vm *vm)
+{
+	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
+	uint32_t base = (uint32_t)firmware_rom_base(s->size), off;
+	vmk_status_t st = VMK_OK;
+
+	for (off = 0; st == VMK_OK && off < s->size; off += VMK_PAGE_SIZE)
+		st = pae_map_4k(&vm->npt, base + off, s->chunk_pa[0] + off, PAE_US);
+	return st;
+}
+
 vmk_status_t vm_take_memory(struct vm *vm, char *why)
 {
 	static const struct pae_ops npt_ops_template = { npt_table_alloc, vmk_table_ptr, NULL };
@@ -250,6 +269,8 @@ vmk_status_t vm_take_memory(struct vm *vm, char *why)
 	for (i = 0; st == VMK_OK && i < vm->nchunks; i++)
 		st = pae_map_2m(&vm->npt, i * VMK_CHUNK_SIZE, vm->chunk_pa[i],
 				PAE_NPT_RAM);
+	if (st == VMK_OK && vm->cfg.boot == VMK_VM_BOOT_BIOS)
+		st = map_firmware(vm);
 	if (st != VMK_OK) {
 		vm_release(vm);
 		return vm_fail(why, st, "vm '%s': no memory for its nested page table",
