@@ -72,20 +72,45 @@ void fw_cfg_init(struct fw_cfg *fw, const struct guest_dma *dma)
 	fw_cfg_reset(fw);
 }
 
-enum fw_cfg_result fw_cfg_add_bytes(struct fw_cfg *fw, uint16_t key,
-				    const void *data, uint32_t len)
+/* A new numeric item, or NULL with why in *r. */
+static struct fw_cfg_item *fw_cfg_new_numeric(struct fw_cfg *fw, uint16_t key,
+					      const uint8_t *data, uint32_t len,
+					      enum fw_cfg_result *r)
 {
 	uint16_t index = key & (uint16_t)~FW_CFG_ARCH_LOCAL;
 
+	*r = FW_CFG_OK;
 	if ((key & FW_CFG_WRITE_CHANNEL) ||
 	    (!(key & FW_CFG_ARCH_LOCAL) && index >= FW_CFG_FILE_FIRST))
+		*r = FW_CFG_BAD_KEY;
+	else if (fw_cfg_find(fw, key))
+		*r = FW_CFG_EXISTS;
+	else if (fw->nr_items == FW_CFG_MAX_ITEMS)
+		*r = FW_CFG_FULL;
+	return *r == FW_CFG_OK ? fw_cfg_new_item(fw, key, data, NULL, len) : NULL;
+}
+
+enum fw_cfg_result fw_cfg_add_bytes(struct fw_cfg *fw, uint16_t key,
+				    const void *data, uint32_t len)
+{
+	enum fw_cfg_result r;
+
+	fw_cfg_new_numeric(fw, key, data, len, &r);
+	return r;
+}
+
+enum fw_cfg_result fw_cfg_add_pieces(struct fw_cfg *fw, uint16_t key,
+				     const struct fw_cfg_pieces *p, uint32_t len)
+{
+	enum fw_cfg_result r;
+	struct fw_cfg_item *it;
+
+	if (!p->piece_len)
 		return FW_CFG_BAD_KEY;
-	if (fw_cfg_find(fw, key))
-		return FW_CFG_EXISTS;
-	if (fw->nr_items == FW_CFG_MAX_ITEMS)
-		return FW_CFG_FULL;
-	fw_cfg_new_item(fw, key, data, NULL, len);
-	return FW_CFG_OK;
+	it = fw_cfg_new_numeric(fw, key, NULL, len, &r);
+	if (it)
+		it->pieces = *p;
+	return r;
 }
 
 /* Length of name without the NUL, or FW_CFG_NAME_LEN if it does not fit. */
@@ -200,13 +225,36 @@ enum fw_cfg_result fw_cfg_add_e820(struct fw_cfg *fw,
 			       n * FW_CFG_E820_ENTRY_LEN, NULL);
 }
 
+/*
+ * The item's bytes from off (< len) on that lie in one buffer: a pointer
+ * and how many, at most max.
+ */
+static const uint8_t *fw_cfg_run(const struct fw_cfg_item *it, uint32_t off,
+				 uint32_t max, uint32_t *n)
+{
+	const struct fw_cfg_pieces *p = &it->pieces;
+	uint64_t at;
+	uint32_t in, left = it->len - off;
+
+	*n = left < max ? left : max;
+	if (it->data)
+		return it->data + off;
+	at = (uint64_t)off + p->skip;
+	in = (uint32_t)(at % p->piece_len);
+	if (*n > p->piece_len - in)
+		*n = p->piece_len - in;
+	return p->piece[at / p->piece_len] + in;
+}
+
 /* ---- the traditional interface: selector and data ports ---- */
 
 static uint8_t fw_cfg_next_byte(struct fw_cfg *fw)
 {
+	uint32_t n;
+
 	if (!fw->cur || fw->offset >= fw->cur->len)
 		return 0;
-	return fw->cur->data[fw->offset++];
+	return *fw_cfg_run(fw->cur, fw->offset++, 1, &n);
 }
 
 /*
@@ -247,8 +295,9 @@ static bool fw_cfg_dma_read(struct fw_cfg *fw, uint64_t gpa, uint32_t len)
 		uint32_t n;
 
 		if (avail) {
-			n = len < avail ? len : avail;
-			if (!fw->dma.write(fw->dma.ctx, gpa, it->data + fw->offset, n))
+			const uint8_t *src = fw_cfg_run(it, fw->offset, len, &n);
+
+			if (!fw->dma.write(fw->dma.ctx, gpa, src, n))
 				return false;
 			fw->offset += n;
 		} else {

@@ -87,11 +87,23 @@ enum fw_cfg_result {
 	FW_CFG_TOO_BIG,		/* more e820 entries than E820_MAX_ENTRIES */
 };
 
+/*
+ * Bytes that are not in one buffer: piece[i] holds piece_len bytes, and
+ * an item's byte n is byte n + skip of their concatenation (a kernel
+ * staged in 2 MiB chunks, without its first skip bytes).
+ */
+struct fw_cfg_pieces {
+	const uint8_t *const *piece;
+	uint32_t piece_len;
+	uint32_t skip;
+};
+
 struct fw_cfg_item {
 	uint16_t key;
 	uint32_t len;
 	const uint8_t *data;
 	uint8_t *wdata;		/* non-NULL: the guest may write it by DMA */
+	struct fw_cfg_pieces pieces;	/* used when data is NULL */
 	char name[FW_CFG_NAME_LEN];	/* files only, NUL-padded */
 };
 
@@ -119,6 +131,9 @@ void fw_cfg_reset(struct fw_cfg *fw);
 /* A numeric item (a key below FW_CFG_FILE_FIRST, or arch-local), read-only. */
 enum fw_cfg_result fw_cfg_add_bytes(struct fw_cfg *fw, uint16_t key,
 				    const void *data, uint32_t len);
+/* The same, its len bytes in pieces (the caller keeps *p and the pieces). */
+enum fw_cfg_result fw_cfg_add_pieces(struct fw_cfg *fw, uint16_t key,
+				     const struct fw_cfg_pieces *p, uint32_t len);
 /* A named item, read-only; *key (may be NULL) gets its selector. */
 enum fw_cfg_result fw_cfg_add_file(struct fw_cfg *fw, const char *name,
 				   const void *data, uint32_t len,

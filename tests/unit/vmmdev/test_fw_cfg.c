@@ -464,6 +464,45 @@ START_TEST(test_adding_items_refuses_clashes_bad_names_and_overflow)
 }
 END_TEST
 
+/*
+ * An item in pieces (a kernel staged in chunks, its first bytes left
+ * out) reads as the concatenation, by port and by DMA across pieces.
+ */
+START_TEST(test_an_item_in_pieces_reads_as_one)
+{
+	static const uint8_t *const piece[3] = { big, big + 3000, big + 6000 };
+	const struct fw_cfg_pieces p = { piece, 3000, 100 };
+	uint32_t len = 3 * 3000 - 100 - 50;	/* ends inside the last piece */
+	uint8_t b[300];
+
+	setup();
+	ck_assert_int_eq(fw_cfg_add_pieces(&fw, 0x0011, &p, len), FW_CFG_OK);
+	ck_assert_int_eq(fw_cfg_add_pieces(&fw, 0x0011, &p, len), FW_CFG_EXISTS);
+	reader_select(0x0011);
+	reader_read(b, 4);
+	ck_assert_mem_eq(b, big + 100, 4);
+	/* by port across the first piece's end */
+	for (uint32_t i = 4; i < 2890; i++)
+		reader_read(b, 1);
+	reader_read(b, 20);
+	ck_assert_mem_eq(b, big + 100 + 2890, 20);
+	/* by DMA: all of it, crossing both joins, then zeros */
+	ck_assert_uint_eq(reader_dma((uint32_t)0x0011 << 16 | FW_CFG_DMA_SELECT |
+				     FW_CFG_DMA_READ, len + 8, BUF), 0);
+	ck_assert_mem_eq(ram + BUF, big + 100, len);
+	ck_assert_uint_eq(ram[BUF + len], 0);
+	ck_assert_uint_eq(ram[BUF + len + 7], 0);
+	/* from the middle of the second piece, across into the third */
+	ck_assert_uint_eq(reader_dma((uint32_t)0x0011 << 16 | FW_CFG_DMA_SELECT, 0, 0), 0);
+	ck_assert_uint_eq(reader_dma(FW_CFG_DMA_SKIP, 5850, 0), 0);
+	ck_assert_uint_eq(reader_dma(FW_CFG_DMA_READ, sizeof(b), BUF), 0);
+	ck_assert_mem_eq(ram + BUF, big + 100 + 5850, sizeof(b));
+	/* a piece length of 0 is refused */
+	const struct fw_cfg_pieces none = { piece, 0, 0 };
+	ck_assert_int_eq(fw_cfg_add_pieces(&fw, 0x0012, &none, 10), FW_CFG_BAD_KEY);
+}
+END_TEST
+
 START_TEST(test_reset_selects_the_signature_and_clears_the_dma_address)
 {
 	setup();
@@ -531,6 +570,7 @@ int main(void)
 	tcase_add_test(tc, test_dma_writes_only_inside_writable_items);
 	tcase_add_test(tc, test_skip_stops_at_the_end_and_select_alone_resets_the_offset);
 	tcase_add_test(tc, test_adding_items_refuses_clashes_bad_names_and_overflow);
+	tcase_add_test(tc, test_an_item_in_pieces_reads_as_one);
 	tcase_add_test(tc, test_reset_selects_the_signature_and_clears_the_dma_address);
 	tcase_add_test(tc, test_random_garbage_never_escapes_guest_ram);
 	return check_run("fw_cfg", tc);
