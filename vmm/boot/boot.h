@@ -111,6 +111,35 @@ struct linux_boot_args {
 struct boot_result linux_boot_load(const struct guest_mem *mem,
 				   const struct linux_boot_args *args);
 
+/*
+ * A bzImage for firmware boot, the way QEMU's -kernel hands it over
+ * (hw/i386/x86.c x86_load_linux): the option ROM linuxboot_dma.bin reads
+ * the pieces through fw_cfg (FW_CFG_SETUP_*, KERNEL_*, INITRD_*,
+ * CMDLINE_*), puts the setup code at 0x10000, the command line at
+ * 0x20000, the protected-mode kernel at 1 MiB and the initrd at
+ * initrd_addr, and enters the setup code in real mode. setup[] is the
+ * image's real-mode part with the loader's fields of its header filled
+ * in: type_of_loader 0xB0 (QEMU's), loadflags CAN_USE_HEAP,
+ * heap_end_ptr, cmd_line_ptr, ramdisk_image and ramdisk_size.
+ */
+#define LINUX_FW_SETUP_ADDR	0x10000u
+#define LINUX_FW_CMDLINE_ADDR	0x20000u
+#define LINUX_FW_SETUP_MAX	(LINUX_FW_CMDLINE_ADDR - LINUX_FW_SETUP_ADDR)
+/* Kept free below the top of RAM for the firmware's tables (QEMU's reserve). */
+#define LINUX_FW_TABLES_SIZE	0x28000u
+
+struct linux_fw_cfg {
+	uint8_t setup[LINUX_FW_SETUP_MAX];
+	uint32_t setup_len;
+	uint32_t kernel_offset, kernel_len;	/* the protected-mode part in the image */
+	uint32_t initrd_addr;
+	uint32_t cmdline_len;			/* with its NUL */
+};
+
+struct boot_result linux_fw_cfg_prepare(const struct linux_boot_args *args,
+					uint64_t ram_size,
+					struct linux_fw_cfg *out);
+
 struct multiboot_module {
 	const uint8_t *data;
 	size_t len;

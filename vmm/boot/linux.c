@@ -45,6 +45,9 @@
 #define SETUP_SECTS_DEFAULT	4	/* setup_sects 0 means 4 */
 #define VID_MODE_NORMAL		0xffff
 #define LOADER_UNDEFINED	0xff	/* type_of_loader: not a registered ID */
+#define LOADER_QEMU		0xb0	/* type_of_loader QEMU gives, boot.rst */
+#define HDR_HEAP_END_PTR	0x224
+#define CAN_USE_HEAP		0x80	/* loadflags: heap_end_ptr is valid */
 #define PAGE			0x1000u
 
 struct zp_writer {
@@ -209,4 +212,68 @@ struct boot_result linux_boot_load(const struct guest_mem *mem,
 	r.kernel_start = BOOT_HIGH_MEM;
 	r.kernel_end = (uint32_t)kernel_end;
 	return r;
+}
+
+/*
+ * The initrd's place for firmware boot: the highest page below the
+ * kernel's initrd_addr_max and the firmware's tables at the top of RAM,
+ * above the kernel; 0 if it does not fit.
+ */
+static uint32_t fw_initrd_addr(const struct bzimage *bz, uint64_t ram_size,
+			       size_t initrd_len)
+{
+	uint64_t low = boot_high_ram_end(ram_size);
+	uint64_t max = bz->initrd_addr_max, addr;
+
+	if (low < LINUX_FW_TABLES_SIZE + 1)
+		return 0;
+	if (max > low - LINUX_FW_TABLES_SIZE - 1)
+		max = low - LINUX_FW_TABLES_SIZE - 1;
+	if (initrd_len > max)
+		return 0;
+	addr = (max - initrd_len) & ~(uint64_t)(PAGE - 1);
+	if (addr < BOOT_HIGH_MEM + bz->need)
+		return 0;
+	return (uint32_t)addr;
+}
+
+struct boot_result linux_fw_cfg_prepare(const struct linux_boot_args *a,
+					uint64_t ram_size,
+					struct linux_fw_cfg *out)
+{
+	struct bzimage bz = { 0 };
+	struct boot_result r;
+	size_t cmd_len;
+
+	if (!a->kernel)
+		return boot_fail(BOOT_BAD_IMAGE, "bzImage: no kernel given");
+	r = parse(a->kernel, a->kernel_len, &bz);
+	if (r.status != BOOT_OK)
+		return r;
+	if (bz.pm_offset > LINUX_FW_SETUP_MAX)
+		return boot_fail(BOOT_UNSUPPORTED, "bzImage: setup code larger than the 64 KiB below the command line");
+	if (BOOT_HIGH_MEM + bz.need > boot_high_ram_end(ram_size))
+		return boot_fail(BOOT_NO_ROOM, "bzImage: kernel (init_size) does not fit in guest RAM");
+	cmd_len = str_len(a->cmdline, BOOT_CMDLINE_MAX);
+	if (cmd_len > bz.cmdline_size || cmd_len >= BOOT_CMDLINE_MAX)
+		return boot_fail(BOOT_UNSUPPORTED, "bzImage: command line longer than the kernel's cmdline_size");
+	out->initrd_addr = 0;
+	if (a->initrd && a->initrd_len) {
+		out->initrd_addr = fw_initrd_addr(&bz, ram_size, a->initrd_len);
+		if (!out->initrd_addr)
+			return boot_fail(BOOT_NO_ROOM, "initrd: does not fit between the kernel and initrd_addr_max / the firmware's tables");
+	}
+	vmm_copy(out->setup, a->kernel, bz.pm_offset);
+	out->setup_len = bz.pm_offset;
+	out->kernel_offset = bz.pm_offset;
+	out->kernel_len = bz.pm_len;
+	out->cmdline_len = (uint32_t)cmd_len + 1;
+	out->setup[HDR_TYPE_OF_LOADER] = LOADER_QEMU;
+	out->setup[HDR_LOADFLAGS] |= CAN_USE_HEAP;
+	vmm_put16(out->setup + HDR_HEAP_END_PTR,
+		  (uint16_t)(LINUX_FW_CMDLINE_ADDR - LINUX_FW_SETUP_ADDR - 0x200));
+	vmm_put32(out->setup + HDR_CMD_LINE_PTR, LINUX_FW_CMDLINE_ADDR);
+	vmm_put32(out->setup + HDR_RAMDISK_IMAGE, out->initrd_addr);
+	vmm_put32(out->setup + HDR_RAMDISK_SIZE, out->initrd_addr ? (uint32_t)a->initrd_len : 0);
+	return boot_fail(BOOT_OK, "Linux bzImage prepared for the firmware");
 }

@@ -157,6 +157,72 @@ START_TEST(test_bad_bzimages_are_refused_with_a_reason)
 }
 END_TEST
 
+/* What QEMU's x86_load_linux patches, for SeaBIOS's linuxboot_dma.bin. */
+START_TEST(test_firmware_boot_gets_a_patched_setup_and_a_high_initrd)
+{
+	uint8_t *img = fake_bzimage();
+	static struct linux_fw_cfg fc;
+	struct linux_boot_args a = {
+		.kernel = img, .kernel_len = IMG_LEN, .initrd = img,
+		.initrd_len = 1u << 20, .cmdline = "console=ttyS0",
+	};
+	uint32_t addr;
+
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 64u << 20, &fc).status, BOOT_OK);
+	ck_assert_uint_eq(fc.setup_len, PM_OFFSET);
+	ck_assert_uint_eq(fc.kernel_offset, PM_OFFSET);
+	ck_assert_uint_eq(fc.kernel_len, PM_LEN);
+	ck_assert_uint_eq(fc.cmdline_len, strlen("console=ttyS0") + 1);
+	ck_assert_mem_eq(fc.setup, img, 0x210);
+	ck_assert_uint_eq(fc.setup[0x210], 0xb0);		/* type_of_loader */
+	ck_assert_uint_eq(fc.setup[0x211], 0x81);		/* LOADED_HIGH, CAN_USE_HEAP */
+	ck_assert_uint_eq(vmm_get16(fc.setup + 0x224), 0xfe00);	/* heap_end_ptr */
+	ck_assert_uint_eq(vmm_get32(fc.setup + 0x228), 0x20000);	/* cmd_line_ptr */
+	addr = vmm_get32(fc.setup + 0x218);
+	ck_assert_uint_eq(addr, fc.initrd_addr);
+	ck_assert_uint_eq(addr % 4096, 0);
+	ck_assert_uint_ge(addr, 0x100000 + 0x800000);		/* above init_size */
+	ck_assert_uint_le(addr + (1u << 20), (64u << 20) - LINUX_FW_TABLES_SIZE);
+	ck_assert_uint_gt(addr + (1u << 20), (64u << 20) - LINUX_FW_TABLES_SIZE - 4096 - 4096);
+	ck_assert_uint_eq(vmm_get32(fc.setup + 0x21c), 1u << 20);
+	ck_assert_mem_eq(fc.setup + 0x22c, img + 0x22c, PM_OFFSET - 0x22c);
+
+	/* no initrd: no ramdisk fields */
+	a.initrd = NULL;
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 64u << 20, &fc).status, BOOT_OK);
+	ck_assert_uint_eq(vmm_get32(fc.setup + 0x218), 0);
+	ck_assert_uint_eq(vmm_get32(fc.setup + 0x21c), 0);
+	/* an initrd_addr_max just above the kernel leaves no room */
+	a.initrd = img;
+	vmm_put32(img + 0x22c, 0x9fffff);
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 64u << 20, &fc).status, BOOT_NO_ROOM);
+	vmm_put32(img + 0x22c, 0x37ffffff);
+	/* a command line beyond cmdline_size, a kernel beyond RAM */
+	vmm_put32(img + 0x238, 5);
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 64u << 20, &fc).status, BOOT_UNSUPPORTED);
+	vmm_put32(img + 0x238, 2047);
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 8u << 20, &fc).status, BOOT_NO_ROOM);
+	free(img);
+}
+END_TEST
+
+/* Setup code that would run into the command line at 0x20000 is refused. */
+START_TEST(test_firmware_boot_refuses_setup_code_over_64k)
+{
+	uint8_t *small = fake_bzimage();
+	size_t setup = (130 + 1) * 512, len = setup + PM_LEN;
+	uint8_t *img = calloc(1, len);
+	static struct linux_fw_cfg fc;
+	struct linux_boot_args a = { .kernel = img, .kernel_len = len };
+
+	memcpy(img, small, 0x290);
+	img[0x1f1] = 130;
+	ck_assert_int_eq(linux_fw_cfg_prepare(&a, 64u << 20, &fc).status, BOOT_UNSUPPORTED);
+	free(img);
+	free(small);
+}
+END_TEST
+
 START_TEST(test_random_bytes_in_the_header_never_crash)
 {
 	struct guest_ram *r = ram_new(RAM);
@@ -224,6 +290,15 @@ static void load_real_kernel(const char *path)
 	ck_assert_uint_le(res.initrd_addr + sizeof(initrd),
 			  ram32(r, BOOT_ZERO_PAGE_ADDR + 0x22c) + 1);
 	ck_assert_uint_ge(res.initrd_addr, res.kernel_end);
+	/* prepared for firmware boot: setup below 64 KiB, initrd above the kernel */
+	static struct linux_fw_cfg fc;
+	struct linux_boot_args fa = {
+		.kernel = img, .kernel_len = len, .initrd = initrd,
+		.initrd_len = sizeof(initrd), .cmdline = cmd,
+	};
+	ck_assert_int_eq(linux_fw_cfg_prepare(&fa, r->mem.ram_size, &fc).status, BOOT_OK);
+	ck_assert_uint_eq(fc.setup_len + fc.kernel_len, len);
+	ck_assert_uint_ge(fc.initrd_addr, res.kernel_end);
 	/* the same image cut short, and too little RAM, are refused */
 	ck_assert_int_eq(load(r, img, len / 2, NULL, 0, NULL).status, BOOT_TRUNCATED);
 	r->mem.ram_size = 4u << 20;
@@ -254,6 +329,8 @@ int main(void)
 	tcase_add_test(tc, test_fake_bzimage_loads_with_initrd_and_cmdline);
 	tcase_add_test(tc, test_initrd_stays_below_initrd_addr_max);
 	tcase_add_test(tc, test_bad_bzimages_are_refused_with_a_reason);
+	tcase_add_test(tc, test_firmware_boot_gets_a_patched_setup_and_a_high_initrd);
+	tcase_add_test(tc, test_firmware_boot_refuses_setup_code_over_64k);
 	tcase_add_test(tc, test_random_bytes_in_the_header_never_crash);
 	if (cos)
 		tcase_add_test(tc, test_cos_kernel_bzimage_loads);
