@@ -4,8 +4,10 @@
 # vmkctl loads from the COS's /usr/share/seabios) finds fw_cfg, shadows
 # itself below 1 MiB, starts the second vCPU and puts its console on COM1
 # ("etc/sercon-port"): its banner and "No bootable device" show on
-# `vmkctl vm console`. The VM runs on (SeaBIOS retries) until killed; a
-# Multiboot witness VM and the COS are not disturbed.
+# `vmkctl vm console`. `vmkctl vm reset` starts the firmware again from
+# its ROM, and so does SeaBIOS's own retry 60 s after "No bootable
+# device" (a platform reset): the VM runs on until killed. A Multiboot
+# witness VM and the COS are not disturbed.
 # timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
@@ -34,6 +36,15 @@ vmkctl log | grep -E "vm [0-9]+ .*'bios'|vm [0-9]+ vcpu" | tail -30
 expect "SeaBIOS printed its banner on COM1" grep -q "SeaBIOS (version" /tmp/bios-console.txt
 expect "vm info says bios boot" test "$(vm_field bios boot)" = bios
 expect "the BIOS VM is still running" test "$(vm_field bios state)" = running
+expect "vmkctl vm reset restarts it" vmkctl vm reset bios
+vm_console_expect "the firmware starts again after the reset" bios 120 "SeaBIOS (version"
+vm_console_expect "and again finds nothing to boot" bios 120 "No bootable device"
+pons=$(vm_field bios power-ons)
+# SeaBIOS waits 60 s, then resets the platform itself.
+vm_console_expect "SeaBIOS's own retry resets the VM and it starts over" bios 150 "SeaBIOS (version"
+vmkctl vm info bios
+expect "the retry counted as a power on" test "$(vm_field bios power-ons)" -gt "$pons"
+expect "the BIOS VM still runs after its resets" test "$(vm_field bios state)" = running
 expect "the witness makes progress next to it" cpu_spin_progress witness 60
 expect "kill ends the BIOS VM" vmkctl vm kill bios
 expect "it is off" test "$(vm_field bios state)" = off
