@@ -658,7 +658,9 @@ static uint32_t tick_us(struct runq *rq, uint64_t now)
 		return tick_in(rq, now, (uint64_t)TIMER_TICK_US * 1000);
 	for (w = rq->sleepers; w; w = w->sleep_next)
 		ns = MIN(ns, w->wake_at > now ? w->wake_at - now : 0);
-	ns = MIN(ns, cos_timer_deadline_ns(rq_cpu(rq)));
+	/* A COS that runs masked gets its timer back when it can take it. */
+	if (cur != rq->cos)
+		ns = MIN(ns, cos_timer_deadline_ns(rq_cpu(rq)));
 	if (cur && cur->event_at)
 		ns = MIN(ns, cur->event_at > now ? cur->event_at - now : 0);
 	if (cur && cur != rq->idle && cur->sv.period_max != UINT64_MAX) {
@@ -723,6 +725,23 @@ void sched_cos_interrupt(uint32_t cpu)
 {
 	if (rqs[cpu].cos)
 		sched_wake(rqs[cpu].cos);
+}
+
+void sched_cos_masked(uint32_t cpu)
+{
+	struct runq *rq = &rqs[cpu];
+	uint32_t us = 0;
+
+	spin_lock(&rq->lock);
+	if (!sched_guests_exist()) {
+		rq->long_tick = true;	/* rq_enqueue() sends the IPI */
+	} else if (!cos_timer_borrowed(cpu)) {
+		cos_timer_out(cpu);
+		us = tick_us(rq, vmk_time_ns());
+	}
+	spin_unlock(&rq->lock);
+	if (us)
+		cos_timer_rearm(cpu, us);
 }
 
 void sched_kick_all(void)

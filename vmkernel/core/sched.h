@@ -99,6 +99,14 @@ bool sched_guests_exist(void);
 /* Interrupt hooks (intr.c, IF=0): a vmkernel vector, a COS interrupt queued. */
 void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector);
 void sched_cos_interrupt(uint32_t cpu);
+/*
+ * The COS vCPU running on cpu (its own) keeps an interrupt waiting with
+ * interrupts off (cos_intr.c): the vmkernel's tick takes the LAPIC timer
+ * until the COS can take interrupts again (cos_timer_in()), so a COS that
+ * spins that way is still preempted. Without guests no tick is needed; a
+ * world that becomes READY here then sends the reschedule IPI.
+ */
+void sched_cos_masked(uint32_t cpu);
 
 /* This CPU goes back to native Linux: destroy its test worlds, take no more. */
 void sched_cpu_leave(uint32_t cpu);

@@ -23,6 +23,18 @@
  * self-IPI and taken the normal way. Level-triggered vectors (the IOAPIC's,
  * all below class 0xf) stay in service: an early EOI would make their line
  * fire again at once.
+ *
+ * While the COS runs with interrupts off and an interrupt waits for it
+ * ("masked": deferred or queued, V_IRQ and the VINTR intercept set), the
+ * vmkernel holds the LAPIC's TPR at COS_MASKED_TPR and runs it with host
+ * IF=1 like every world: its own vectors (class 0xf) still exit, so the
+ * scheduler's tick on the borrowed timer (sched_cos_masked()) and its
+ * reschedule IPIs preempt a COS that spins with interrupts off; the
+ * COS's vectors below class 0xf wait in the IRR, so nothing goes in
+ * service above the handler the COS may be running; its class 0xf ones
+ * (edge-triggered IPIs) are EOIed and kept as while it is away. When the
+ * COS can take interrupts again (its VINTR exit) the TPR and the timer go
+ * back to it and the kept vectors are raised again.
  */
 #include "vmkernel/cos/cos_intr.h"
 #include "vmkernel/arch/x86/intr.h"
@@ -32,6 +44,7 @@
 #include "vmkernel/arch/x86/exit_policy.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
+#include "vmkernel/cos/cos_timer.h"
 #include "vmkernel/log/log.h"
 
 #define V_INTR_PRIO_MASK	(0xfull << V_INTR_PRIO_SHIFT)	/* int_ctl, §15.21 */
@@ -44,6 +57,8 @@ struct cos_intr_cpu {
 	uint32_t reraise[PENDING_WORDS];	/* EOIed while the COS was away */
 	bool cos_away;				/* another world has the CPU */
 	bool deferred;				/* left in the IRR for the COS */
+	bool masked;				/* TPR at COS_MASKED_TPR */
+	uint32_t cos_tpr;			/* the COS's TPR meanwhile */
 	uint8_t nmi_pending;			/* nmi_block_arrive() */
 	struct nmi_block nmi;			/* the COS's NMI mask */
 	uint64_t nmi_coalesced;
@@ -100,24 +115,84 @@ static void reraise_all(struct cos_intr_cpu *ic)
 	}
 }
 
-bool cos_intr_leave(uint32_t cpu)
+/*
+ * EOI the queued edge-triggered vectors at the top of the ISR, down to
+ * lowest, and keep them to raise again. Returns the highest vector left
+ * in service (-1: none).
+ */
+static int unwind(struct cos_intr_cpu *ic, int lowest)
 {
-	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 	int v;
 
-	while ((v = apic_highest_in_service()) >= 0 &&
+	while ((v = apic_highest_in_service()) >= lowest &&
 	       (ic->pending[v >> 5] >> (v & 31)) & 1 &&
 	       !apic_level_triggered((uint32_t)v)) {
 		apic_eoi();
 		clear_bit(ic->pending, (uint32_t)v);
 		set_bit(ic->reraise, (uint32_t)v);
 	}
+	return v;
+}
+
+/*
+ * Before a VMRUN that must keep the COS's interrupts waiting (and at the
+ * exits in between): TPR at COS_MASKED_TPR. The COS may write its TPR
+ * meanwhile (it owns the LAPIC): a value other than ours is its own.
+ */
+static void mask(struct cos_intr_cpu *ic, uint32_t cpu)
+{
+	uint32_t tpr = apic_read(LAPIC_TPR);
+
+	if (!ic->masked) {
+		ic->cos_tpr = tpr;
+		ic->masked = true;
+		/* A class 0xf vector of the COS left in service would hold
+		 * the vmkernel's own back. */
+		unwind(ic, VEC_VMK_FIRST);
+		sched_cos_masked(cpu);
+	} else if (tpr != COS_MASKED_TPR) {
+		ic->cos_tpr = tpr;
+	}
+	if (tpr != COS_MASKED_TPR)
+		apic_write(LAPIC_TPR, COS_MASKED_TPR);
+}
+
+/* The COS's TPR back (its vCPU leaves, or can take interrupts again). */
+static void unmask_tpr(struct cos_intr_cpu *ic)
+{
+	uint32_t tpr;
+
+	if (!ic->masked)
+		return;
+	tpr = apic_read(LAPIC_TPR);
+	apic_write(LAPIC_TPR, tpr == COS_MASKED_TPR ? ic->cos_tpr : tpr);
+	ic->masked = false;
+}
+
+/* The COS can take interrupts again: its TPR, its timer, and what was
+ * kept for it meanwhile, raised again (taken at the next window). */
+static void unmask(struct cos_intr_cpu *ic, uint32_t cpu)
+{
+	if (!ic->masked)
+		return;
+	unmask_tpr(ic);
+	cos_timer_in(cpu);
+	reraise_all(ic);
+}
+
+bool cos_intr_leave(uint32_t cpu)
+{
+	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
+	int v;
+
+	v = unwind(ic, 0);
 	if (v >= VEC_VMK_FIRST) {
 		/* The COS is inside a class 0xf handler: it stays, and gets
 		 * back at once what was just unwound. */
 		reraise_all(ic);
 		return false;
 	}
+	unmask_tpr(ic);		/* the timer stays the scheduler's */
 	ic->cos_away = true;
 	ic->deferred = false;	/* taken by whatever runs next, with IF=1 */
 	return true;
@@ -144,7 +219,8 @@ void cos_intr_take(uint32_t cpu, uint32_t vector)
 		/* Spurious (the LAPIC took it back): nothing in service, no EOI. */
 		if (!ic->cos_away)
 			set_bit(ic->pending, vector);
-	} else if (ic->cos_away && !apic_level_triggered(vector)) {
+	} else if (cos_vector_fate(ic->cos_away, ic->masked,
+				   apic_level_triggered(vector)) == COS_VECTOR_KEEP) {
 		apic_eoi();	/* the highest in service: just accepted */
 		set_bit(ic->reraise, vector);
 	} else {
@@ -164,6 +240,7 @@ static bool cos_intr_can_take(const struct vmcb *c)
 void cos_intr_exit(const struct vmcb *c, uint32_t cpu)
 {
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
+	bool intr = c->exit_code == SVM_EXIT_INTR || c->exit_code == SVM_EXIT_NMI;
 
 	if (c->exit_code == SVM_EXIT_NMI && !cos_intr_can_take(c)) {
 		/* IF does not hold an NMI back: it would exit again at once
@@ -171,19 +248,25 @@ void cos_intr_exit(const struct vmcb *c, uint32_t cpu)
 		intr_nmi_window();
 		return;
 	}
-	if (c->exit_code == SVM_EXIT_INTR || c->exit_code == SVM_EXIT_NMI) {
-		if (!cos_intr_can_take(c)) {
-			ic->deferred = true;	/* see cos_intr_inject() */
+	if (!cos_intr_can_take(c)) {
+		if (!intr)
 			return;
-		}
-	} else if (c->exit_code != SVM_EXIT_VINTR || !ic->deferred) {
+		/* Its vectors wait in the IRR behind the TPR (see
+		 * cos_intr_inject()); the vmkernel's are taken now. */
+		ic->deferred = true;
+		mask(ic, cpu);
+		intr_window();
 		return;
 	}
+	if (ic->masked)
+		unmask(ic, cpu);	/* what it raises is taken below */
+	else if (!intr && !ic->deferred)
+		return;
 	ic->deferred = false;
 	intr_window();
 }
 
-bool cos_intr_inject(struct vmcb *c, uint32_t cpu)
+void cos_intr_inject(struct vmcb *c, uint32_t cpu)
 {
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 	bool can_intr = (c->rflags & X86_EFLAGS_IF) &&
@@ -207,7 +290,7 @@ bool cos_intr_inject(struct vmcb *c, uint32_t cpu)
 	    ic->deferred) {
 		/*
 		 * Exit when the COS can take the next one (VINTR, §15.21.4),
-		 * and keep physical interrupts pending meanwhile (host IF=0):
+		 * and keep its physical interrupts pending meanwhile (TPR):
 		 * accepting one into the ISR while the COS cannot take it would
 		 * put it above the vector whose handler runs, and the COS's EOI
 		 * for that one would clear it instead (a level-triggered line
@@ -215,9 +298,10 @@ bool cos_intr_inject(struct vmcb *c, uint32_t cpu)
 		 */
 		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK;
 		c->intercept3 |= INTERCEPT_VINTR;
-		return false;
+		mask(ic, cpu);
+	} else {
+		unmask(ic, cpu);
 	}
-	return true;
 }
 
 /*
@@ -247,6 +331,7 @@ void cos_intr_give_back(uint32_t cpu)
 			apic_self_ipi((uint32_t)v);
 		}
 	}
+	unmask_tpr(ic);
 	reraise_all(ic);	/* taken while another world ran here */
 	ic->cos_away = false;
 	for (; ic->nmi_pending; ic->nmi_pending--)

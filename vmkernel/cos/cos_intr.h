@@ -20,16 +20,16 @@ void cos_intr_take(uint32_t cpu, uint32_t vector);
 /*
  * Before a VMRUN of the COS vCPU of this CPU: inject the highest queued
  * COS interrupt if the COS can take it now (IF=1, no interrupt shadow,
- * no event being re-injected), else ask for a VINTR exit when it can.
- * Returns whether this VMRUN may let physical interrupts exit (host IF=1,
- * svm_vcpu_run) or must keep them pending (svm_vcpu_run_masked) until the
- * COS can take one.
+ * no event being re-injected), else ask for a VINTR exit when it can and
+ * hold its vectors back with the TPR meanwhile (only class 0xf exits; the
+ * vmkernel's tick takes the LAPIC timer, sched_cos_masked()).
  */
-bool cos_intr_inject(struct vmcb *c, uint32_t cpu);
+void cos_intr_inject(struct vmcb *c, uint32_t cpu);
 /*
- * After every COS exit (instead of intr_handle_exit): an INTR/NMI exit
- * takes the pending interrupts only if the COS can take one now, else
- * leaves them in the IRR until its VINTR exit.
+ * After every COS INTR/NMI/VINTR exit (instead of intr_handle_exit): an
+ * INTR/NMI exit takes the pending interrupts only if the COS can take one
+ * now, else only those of class 0xf (TPR), leaving the COS's others in
+ * the IRR until its VINTR exit.
  */
 void cos_intr_exit(const struct vmcb *c, uint32_t cpu);
 /* SVM_EXIT_IRET / SVM_EXIT_EXCP_DB of the COS: the end of an NMI handler

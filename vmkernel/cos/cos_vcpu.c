@@ -460,14 +460,13 @@ static void cos_run(struct world *w)
 {
 	struct cos_vcpu *v = w->priv;
 	struct vmcb *c = v->svm.vmcb;
-	bool open;
 
 	for (;;) {
 		if (sched_guests_exist())
 			c->intercept3 |= INTERCEPT_HLT;
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
-		open = cos_intr_inject(c, v->cpu);
+		cos_intr_inject(c, v->cpu);
 		/* What the COS resumes from if this VMCB is lost (cpu_give_back). */
 		if (!svm_holds_host_state(c))
 			memcpy(v->entry_save, (uint8_t *)c + COS_SAVE_OFF, COS_SAVE_LEN);
@@ -475,7 +474,7 @@ static void cos_run(struct world *w)
 			corrupt_next[v->cpu] = false;
 			c->cr3 = vmk_boot_info.boot_cr3;
 		}
-		if (!svm_world_switch(&v->svm, open))
+		if (!svm_world_switch(&v->svm))
 			vmk_panic("cpu%u: the COS VMCB %x holds the vmkernel's own state (VMCB corruption)",
 				  v->cpu, v->svm.vmcb_pa);
 		if (c->exit_code == SVM_EXIT_INVALID) {

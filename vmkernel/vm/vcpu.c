@@ -1192,7 +1192,7 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		spin_unlock(&vm->lock);
 
 		t0 = rdtsc();
-		entered = svm_world_switch(&v->svm, true);
+		entered = svm_world_switch(&v->svm);
 
 		spin_lock(&vm->lock);
 		if (!entered) {

@@ -912,6 +912,61 @@ START_TEST(test_db_of_the_guest_itself_reaches_the_guest)
 }
 END_TEST
 
+
+START_TEST(test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them)
+{
+	/* Its vCPU runs and can take them: in service until its EOI. */
+	ck_assert_int_eq(cos_vector_fate(false, false, false), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, false, true), COS_VECTOR_QUEUE);
+	/* Away, or running with interrupts off behind the TPR: edge ones
+	 * are EOIed and kept, level ones stay in service. */
+	ck_assert_int_eq(cos_vector_fate(true, false, false), COS_VECTOR_KEEP);
+	ck_assert_int_eq(cos_vector_fate(false, true, false), COS_VECTOR_KEEP);
+	ck_assert_int_eq(cos_vector_fate(true, false, true), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, true, true), COS_VECTOR_QUEUE);
+	/* The TPR lets exactly class 0xf through. */
+	ck_assert_int_eq(COS_MASKED_TPR & 0xf0, 0xe0);
+	ck_assert_int_eq(0xec >> 4, COS_MASKED_TPR >> 4);	/* Linux's timer waits */
+}
+END_TEST
+
+START_TEST(test_an_expired_oneshot_is_due_unless_its_vector_waits_in_the_irr)
+{
+	const uint32_t vec = 0xec, masked = 1u << 16, periodic = 1u << 17,
+		       deadline = 2u << 17;
+
+	/* Read 0, armed, one-shot, not delivered yet: due. */
+	ck_assert(apic_oneshot_undelivered(vec, 1000, 0, false));
+	/* Its interrupt waits in the IRR: delivered, not due again. */
+	ck_assert(!apic_oneshot_undelivered(vec, 1000, 0, true));
+	/* Still counting, never armed, masked, other modes: not due. */
+	ck_assert(!apic_oneshot_undelivered(vec, 1000, 5, false));
+	ck_assert(!apic_oneshot_undelivered(vec, 0, 0, false));
+	ck_assert(!apic_oneshot_undelivered(vec | masked, 1000, 0, false));
+	ck_assert(!apic_oneshot_undelivered(vec | periodic, 1000, 0, false));
+	ck_assert(!apic_oneshot_undelivered(vec | deadline, 1000, 0, false));
+}
+END_TEST
+
+
+START_TEST(test_a_count_the_cos_armed_at_the_vmkernels_divider_is_rescaled)
+{
+	ck_assert_uint_eq(apic_tdcr_divider(0xb), 1);
+	ck_assert_uint_eq(apic_tdcr_divider(0x3), 16);
+	ck_assert_uint_eq(apic_tdcr_divider(0x0), 2);
+	ck_assert_uint_eq(apic_tdcr_divider(0xa), 128);
+	/* Meant at 16, counted at 1: 1600 counted are 100 of its own. */
+	ck_assert_uint_eq(apic_count_left(10000, 8400, 1, 16), 9900);
+	/* Same divider: what the LAPIC reads. */
+	ck_assert_uint_eq(apic_count_left(10000, 8400, 16, 16), 8400);
+	/* Counted slower than meant: over once the meant count is done. */
+	ck_assert_uint_eq(apic_count_left(100, 50, 16, 1), 0);
+	/* Nonsense readings give "over", never a longer count. */
+	ck_assert_uint_eq(apic_count_left(100, 200, 1, 1), 0);
+	ck_assert_uint_eq(apic_count_left(100, 50, 1, 0), 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("exit_policy");
@@ -955,5 +1010,8 @@ int main(void)
 	tcase_add_test(tc, test_nmis_arriving_while_blocked_wait_for_the_iret_and_none_is_lost);
 	tcase_add_test(tc, test_nmis_for_a_vcpu_off_its_cpu_two_wait_a_third_coalesces);
 	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
+	tcase_add_test(tc, test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them);
+	tcase_add_test(tc, test_an_expired_oneshot_is_due_unless_its_vector_waits_in_the_irr);
+	tcase_add_test(tc, test_a_count_the_cos_armed_at_the_vmkernels_divider_is_rescaled);
 	return check_run("vmkernel exit policy", tc);
 }

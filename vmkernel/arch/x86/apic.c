@@ -13,6 +13,7 @@
  */
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/cpu.h"
+#include "vmkernel/arch/x86/exit_policy.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/log/log.h"
 
@@ -123,12 +124,9 @@ uint64_t apic_timer_khz(void)
 	return timer_khz;
 }
 
-/* TDCR encodes the divider in bits 3, 1:0 (§16.4.1): 0b1011 is 1. */
 static uint32_t tdcr_divider(uint32_t tdcr)
 {
-	uint32_t v = (tdcr & 3) | ((tdcr >> 1) & 4);
-
-	return v == 7 ? 1 : 2u << v;
+	return apic_tdcr_divider(tdcr);
 }
 
 void apic_timer_save(struct apic_timer_state *s)
@@ -137,6 +135,7 @@ void apic_timer_save(struct apic_timer_state *s)
 	s->tdcr = apic_read(LAPIC_TDCR);
 	s->tmict = apic_read(LAPIC_TMICT);
 	s->tmcct = apic_read(LAPIC_TMCCT);
+	s->in_irr = vector_bit(LAPIC_IRR, s->lvtt & 0xff);
 	s->tsc = rdtsc();
 	apic_write(LAPIC_LVTT, s->lvtt | LAPIC_LVT_MASKED);
 	apic_write(LAPIC_TMICT, 0);
@@ -155,12 +154,13 @@ static uint64_t tsc_to_counts(const struct apic_timer_state *s, uint64_t cycles)
  * the save that its interrupt was never sent: masking the LVT drops an
  * expiry that has not been delivered yet (and QEMU delivers it from a host
  * timer, late). Treat it as due: the COS may get one tick too many, which
- * Linux ignores, never one too few.
+ * Linux ignores, never one too few. One whose vector waits in the IRR was
+ * delivered (apic_oneshot_undelivered(), exit_policy.h): the COS gets that
+ * one, and no second.
  */
 static bool expired_at_save(const struct apic_timer_state *s)
 {
-	return s->tmict && !s->tmcct && !(s->lvtt & LAPIC_LVT_MASKED) &&
-	       !(s->lvtt & LAPIC_LVTT_PERIODIC);
+	return apic_oneshot_undelivered(s->lvtt, s->tmict, s->tmcct, s->in_irr);
 }
 
 uint64_t apic_timer_deadline_tsc(const struct apic_timer_state *s)

@@ -13,6 +13,7 @@
 
 /* Register offsets, APM vol. 2 table 16-2. */
 #define LAPIC_ID		0x020
+#define LAPIC_TPR		0x080
 #define LAPIC_EOI		0x0b0
 #define LAPIC_ISR		0x100	/* 8 words, 16 bytes apart */
 #define LAPIC_TMR		0x180
@@ -30,6 +31,7 @@
 /* The timer state the COS left in the LAPIC (apic_timer_save). */
 struct apic_timer_state {
 	uint32_t lvtt, tdcr, tmict, tmcct;
+	bool in_irr;			/* its vector was waiting in the IRR */
 	uint64_t tsc;			/* when tmcct was read */
 };
 

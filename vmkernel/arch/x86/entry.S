@@ -40,18 +40,12 @@ vmk_entry:
  */
 	.globl svm_vcpu_run
 	.type svm_vcpu_run, @function
-	.globl svm_vcpu_run_masked
-	.type svm_vcpu_run_masked, @function
-svm_vcpu_run_masked:
-	pushl	$0			/* host IF=0 at VMRUN */
-	jmp	1f
 svm_vcpu_run:
-	pushl	$1			/* host IF=1 at VMRUN */
-1:	pushl	%ebp
+	pushl	%ebp
 	pushl	%ebx
 	pushl	%esi
 	pushl	%edi
-	movl	24(%esp), %ecx
+	movl	20(%esp), %ecx
 	pushl	%ecx
 	movl	SVCPU_VMCB_PA(%ecx), %eax
 	movl	SVCPU_EBX(%ecx), %ebx
@@ -63,14 +57,12 @@ svm_vcpu_run:
 	vmload	%eax
 	/*
 	 * Host IF=1 at VMRUN: with V_INTR_MASKING it is what lets physical
-	 * interrupts exit from the guest (§15.21.1); svm_vcpu_run_masked
-	 * keeps them pending instead. GIF is 0 here and after the #VMEXIT,
-	 * so none reaches the host before the CLI.
+	 * interrupts exit from the guest (§15.21.1); the LAPIC's TPR holds
+	 * back those that must wait (cos_intr.c). GIF is 0 here and after
+	 * the #VMEXIT, so none reaches the host before the CLI.
 	 */
-	cmpl	$0, 20(%esp)
-	je	2f
 	sti
-2:	vmrun	%eax
+	vmrun	%eax
 	.globl svm_vmrun_return
 svm_vmrun_return:
 	cli
@@ -90,7 +82,6 @@ svm_vmrun_return:
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
-	addl	$4, %esp		/* the IF choice */
 	ret
 	.size svm_vcpu_run, . - svm_vcpu_run
 

@@ -635,3 +635,36 @@ void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c)
 	if (!ours)
 		svm_inject_exception(c, X86_DB_VECTOR, false, 0);
 }
+
+enum cos_vector_fate cos_vector_fate(bool away, bool masked, bool level)
+{
+	return (away || masked) && !level ? COS_VECTOR_KEEP : COS_VECTOR_QUEUE;
+}
+
+#define LVT_MASKED		(1u << 16)	/* APM vol. 2 §16.4 */
+#define LVTT_MODE		(3u << 17)	/* 0: one-shot (periodic, TSC deadline) */
+
+bool apic_oneshot_undelivered(uint32_t lvtt, uint32_t tmict, uint32_t tmcct,
+			      bool vector_in_irr)
+{
+	return tmict && !tmcct && !(lvtt & (LVT_MASKED | LVTT_MODE)) &&
+	       !vector_in_irr;
+}
+
+uint32_t apic_tdcr_divider(uint32_t tdcr)
+{
+	uint32_t v = (tdcr & 3) | ((tdcr >> 1) & 4);
+
+	return v == 7 ? 1 : 2u << v;
+}
+
+uint32_t apic_count_left(uint32_t tmict, uint32_t tmcct, uint32_t counted_div,
+			 uint32_t meant_div)
+{
+	uint64_t done;
+
+	if (tmcct > tmict || !meant_div)
+		return 0;
+	done = (uint64_t)(tmict - tmcct) * counted_div / meant_div;
+	return done >= tmict ? 0 : tmict - (uint32_t)done;
+}

@@ -343,4 +343,43 @@ void nmi_block_iret_exit(struct nmi_block *n, struct vmcb *c);
  * (the guest's own TF or breakpoints) is injected into the guest. */
 void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c);
 
+/*
+ * A COS vector the vmkernel has just accepted (the highest in service)
+ * while the COS cannot have it in service: its vCPU is off its CPU, or it
+ * runs with interrupts off behind the raised TPR (cos_intr.c). An edge-
+ * triggered one is EOIed and kept, to be raised again when the COS can
+ * take it; a level-triggered one stays in service (an early EOI makes its
+ * line fire again at once). Otherwise it is queued, in service.
+ */
+enum cos_vector_fate {
+	COS_VECTOR_QUEUE,	/* in service until the COS's own EOI */
+	COS_VECTOR_KEEP,	/* EOI now, raise again later */
+};
+enum cos_vector_fate cos_vector_fate(bool away, bool masked, bool level);
+/*
+ * The TPR the vmkernel holds while the COS runs with an interrupt waiting
+ * and interrupts off: only class 0xf (its own 0xf0-0xf2 and the COS's
+ * edge-triggered IPIs) exits; the COS's other vectors wait in the IRR.
+ */
+#define COS_MASKED_TPR		0xe0
+/*
+ * Is a one-shot LAPIC timer, saved with these register values, due but
+ * not delivered? It reads 0 and is armed, unmasked, one-shot, and its
+ * vector is not in the IRR: QEMU sends the expiry from a host timer,
+ * late, and masking the LVT then drops it. With the vector in the IRR it
+ * was delivered (a second expiry would merge with it): not due again.
+ */
+bool apic_oneshot_undelivered(uint32_t lvtt, uint32_t tmict, uint32_t tmcct,
+			      bool vector_in_irr);
+/* The divider a TDCR value selects (APM vol. 2 §16.4.1: 0b1011 is 1). */
+uint32_t apic_tdcr_divider(uint32_t tdcr);
+/*
+ * A count of tmict meant at divider meant_div, counted down to tmcct at
+ * divider counted_div instead (the COS armed its timer while it held the
+ * vmkernel's divider): what is left of it in meant_div units, 0 if it is
+ * over.
+ */
+uint32_t apic_count_left(uint32_t tmict, uint32_t tmcct, uint32_t counted_div,
+			 uint32_t meant_div);
+
 #endif /* VMKERNEL_ARCH_X86_EXIT_POLICY_H */

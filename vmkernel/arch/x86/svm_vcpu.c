@@ -102,7 +102,7 @@ void svm_trace_dump(uint32_t cpu)
 	}
 }
 
-bool svm_world_switch(struct svm_vcpu *v, bool open)
+bool svm_world_switch(struct svm_vcpu *v)
 {
 	uint32_t cpu = this_cpu();
 	const struct svm_cpu *sc = &svm_cpus[cpu];
@@ -140,10 +140,7 @@ bool svm_world_switch(struct svm_vcpu *v, bool open)
 	svm_cpus[cpu].last_domain = v->domain;
 	xstate_enter(&v->xstate, cpu);
 	debugreg_enter(&v->dregs, c, cpu);
-	if (open)
-		svm_vcpu_run(v);
-	else
-		svm_vcpu_run_masked(v);
+	svm_vcpu_run(v);
 	xstate_exit(&v->xstate);
 	debugreg_exit(&v->dregs, cpu);
 	r->exit_code = c->exit_code;

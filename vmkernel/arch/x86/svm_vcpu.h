@@ -67,7 +67,7 @@ uint32_t svm_domain_new(void);
 vmk_status_t svm_cpu_enable(uint32_t cpu);
 
 /*
- * One VMRUN of v's VMCB (open: host IF=1, physical interrupts exit), with
+ * One VMRUN of v's VMCB (host IF=1: physical interrupts exit), with
  * the integrity checks and this CPU's switch trace (docs/architecture.md
  * "VMCB integrity"). Panics if the pages SVM writes through physical
  * addresses alias (HSAVE, VMCB, host area); false (with a log line) if
@@ -78,7 +78,7 @@ vmk_status_t svm_cpu_enable(uint32_t cpu);
  * owner ends it (the COS: panic; a VM: error, since a guest sets its own
  * CR3 to any value).
  */
-bool svm_world_switch(struct svm_vcpu *v, bool open);
+bool svm_world_switch(struct svm_vcpu *v);
 /* Does c's save area hold the vmkernel's state (RIP after its VMRUN, or its CR3)? */
 bool svm_holds_host_state(const struct vmcb *c);
 /* The panic report's list of this CPU's last world switches. */
@@ -105,8 +105,7 @@ void svm_handle_dr_access(struct svm_vcpu *v);
 /* A VM's XSETBV: XCR0 := EDX:EAX if the host allows it, else #UD/#GP. */
 void svm_handle_xsetbv(struct svm_vcpu *v);
 
-/* entry.S: the VMRUN itself (host IF=1, or 0 for _masked). */
+/* entry.S: the VMRUN itself, with host IF=1. */
 void svm_vcpu_run(struct svm_vcpu *v);
-void svm_vcpu_run_masked(struct svm_vcpu *v);
 
 #endif /* VMKERNEL_ARCH_X86_SVM_VCPU_H */
