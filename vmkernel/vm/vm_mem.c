@@ -118,6 +118,12 @@ vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total,
 				       vm->cfg.name, total >> 10,
 				       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 		}
+		/*
+		 * The COS need not write every byte it declared, and what it
+		 * leaves out reaches the guest (a BIOS ROM is mapped as
+		 * staged, a kernel copied): never a previous owner's data.
+		 */
+		memset(pa_to_va(s->chunk_pa[s->nchunks]), 0, VMK_CHUNK_SIZE);
 		s->nchunks++;
 	}
 	s->size = total;
