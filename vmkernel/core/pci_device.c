@@ -65,10 +65,17 @@ const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va)
 	if (cos_npt_hide_device(&cos_npt, d->bar_pa, d->bar_len) != VMK_OK)
 		return "no memory to cut its BAR out of the COS's nested table";
 	cos_pci_hide(d->bdf);
-	/* PCI 3.0 §6.2.2, Interrupt Disable. */
+	/*
+	 * PCI 3.0 §6.2.2: Interrupt Disable, and I/O decoding off. The
+	 * vmkernel drives the function through BAR 0 alone; an I/O BAR
+	 * (the 82540EM's IOADDR/IODATA reach every register) would let the
+	 * COS, whose ports are not trapped, drive it behind the vmkernel.
+	 */
 	cmd = pci_read16(d->bdf, PCI_COMMAND);
+	d->cmd_io = cmd & PCI_CMD_IO;
 	pci_write16(d->bdf, PCI_COMMAND,
-		    cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
+		    (cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE) &
+		    ~PCI_CMD_IO);
 	return NULL;
 }
 
@@ -76,7 +83,8 @@ void pci_device_release(const struct pci_device *d)
 {
 	uint16_t cmd = pci_read16(d->bdf, PCI_COMMAND);
 
-	pci_write16(d->bdf, PCI_COMMAND, cmd & ~(PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE));
+	pci_write16(d->bdf, PCI_COMMAND,
+		    (cmd & ~(PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE)) | d->cmd_io);
 }
 
 uint32_t pci_device_mmio_read(void *va, uint32_t off)

@@ -19,6 +19,7 @@ struct pci_device {
 	uint32_t bdf;
 	uint64_t bar_pa;		/* memory BAR 0 */
 	uint32_t bar_len;
+	uint16_t cmd_io;		/* PCI_CMD_IO as the COS left it */
 };
 
 /*
@@ -27,14 +28,15 @@ struct pci_device {
  * least reg_len bytes, page-aligned, below 4 GiB, not the pool, not
  * Linux's RAM), map its first reg_len bytes uncached at va, cut the BAR
  * out of the COS's nested table, refuse the COS's configuration cycles to
- * the function, and turn on memory decoding, bus mastering and Interrupt
+ * the function, turn on memory decoding, bus mastering and Interrupt
  * Disable (polled: the COS never gets an interrupt it has no handler
- * for). NULL when taken, else the sentence saying why not.
+ * for) and turn I/O decoding off (the COS's ports are not trapped). NULL
+ * when taken, else the sentence saying why not.
  */
 const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va);
 
 /* After the driver reset the device: bus mastering and Interrupt Disable
- * off, as Linux's driver will expect it at its probe. */
+ * off, I/O decoding as it was, as Linux's driver will expect it at its probe. */
 void pci_device_release(const struct pci_device *d);
 
 /*

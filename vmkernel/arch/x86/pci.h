@@ -17,6 +17,7 @@
 /* Config-space registers, PCI 3.0 §6.1. */
 #define PCI_VENDOR_DEVICE	0x00
 #define PCI_COMMAND		0x04	/* 16 bits; status above */
+#define PCI_CMD_IO		(1u << 0)
 #define PCI_CMD_MEMORY		(1u << 1)
 #define PCI_CMD_MASTER		(1u << 2)
 #define PCI_CMD_INTX_DISABLE	(1u << 10)
