@@ -1158,6 +1158,20 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		}
 		vdev_poll(&vm->dev);
 		vm_nics_poll(vm);
+		vm_disks_poll(vm);
+		if (vm_disks_pending(vm)) {
+			/*
+			 * The guest waits for its disk, as it would inside
+			 * the kick's exit; the next batch at the top, after
+			 * whoever waits for vm->lock (a fair lock) and the
+			 * scheduler had their turn.
+			 */
+			spin_unlock(&vm->lock);
+			spin_lock(&vm->lock);
+			if (sched_should_yield())
+				return;
+			continue;
+		}
 		apic_events(v);
 		if (v->state == VCPU_WAIT_SIPI) {
 			sched_block(w);

@@ -169,6 +169,10 @@ vmk_status_t vm_disks_connect(struct vm *vm, char *why);
 vmk_status_t vm_disks_attach(struct vm *vm, char *why);
 /* The LUNs given back, state freed (with the VM's memory). */
 void vm_disks_release(struct vm *vm);
+/* Before a vCPU runs: the adapter's next batch of requests, if one waits. */
+void vm_disks_poll(struct vm *vm);
+/* Requests wait for vm_disks_poll(): the guest posted more than a batch. */
+bool vm_disks_pending(const struct vm *vm);
 
 /* vmkernel/vm/vcpu.c */
 vmk_status_t vcpu_global_init(void);

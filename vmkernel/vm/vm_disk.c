@@ -7,12 +7,16 @@
  * from power on to release.
  *
  * Locking and waiting. The model is device state: vm->lock guards it.
- * A guest's kick runs its requests from the exit that wrote the kick
- * register: each disk command goes to the physical adapter and is polled
- * to its end under the storage lock (vm->lock, then the storage lock;
- * nothing takes them the other way), through this VM's bounce buffer.
- * So a vCPU waits for its disk, and its VM's other vCPUs wait for
- * vm->lock meanwhile: a limit of this slice, not the design.
+ * A guest's kick runs one batch of its requests (PVSCSI_BATCH_REQS or
+ * about PVSCSI_BATCH_BYTES) from the exit that wrote the kick register,
+ * and the vCPU's run loop runs the next batches before it enters the
+ * guest (vm_disks_poll()), so the scheduler, the COS and a kill get the
+ * CPU and vm->lock between batches. Each disk command goes to the
+ * physical adapter and is polled to its end under the storage lock
+ * (vm->lock, then the storage lock; nothing takes them the other way),
+ * through this VM's bounce buffer. So a vCPU waits for its disk, and its
+ * VM's other vCPUs wait for vm->lock meanwhile: a limit of this slice,
+ * not the design.
  */
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/log/log.h"
@@ -41,7 +45,7 @@
 struct vm_scsi {
 	struct vm *vm;
 	struct pvscsi pvscsi;
-	const char *error_logged;	/* the model's last stop reason logged */
+	const char *error_seen;		/* the model's last stop reason */
 	uint32_t bounce_pa;
 	struct {
 		bool open;
@@ -79,25 +83,12 @@ static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
 				      VDEV_FLOATING_BUS;
 }
 
-/*
- * After each write, completions that waited for ring room are posted:
- * the guest writes INTR_STATUS or kicks once it has taken completions.
- * An adapter the guest's rings stopped is logged once per stop.
- */
 static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
 {
 	struct vm_scsi *s = dev;
-	const char *why;
 
-	if (!bar_home(&s->pvscsi))
-		return;
-	pvscsi_mmio_ops.write(&s->pvscsi, off, size, val);
-	pvscsi_poll(&s->pvscsi);
-	why = pvscsi_error(&s->pvscsi);
-	if (why != s->error_logged && why)
-		log_warn("vm %u '%s': scsi0 stopped: %s",
-			 s->vm->id, s->vm->cfg.name, why);
-	s->error_logged = why;
+	if (bar_home(&s->pvscsi))
+		pvscsi_mmio_ops.write(&s->pvscsi, off, size, val);
 }
 
 static const struct vdev_io_ops scsi_bar0_ops = { bar0_read, bar0_write };
@@ -179,7 +170,7 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 		pc.target[i] = &s->t[i].disk;
 	}
 	pvscsi_init(&s->pvscsi, &pc);
-	s->error_logged = NULL;
+	s->error_seen = NULL;
 	firmware_setup(&s->pvscsi);
 	if (!pci_add_function(&vm->dev.pci, VM_SCSI_DEVFN, &pvscsi_pci_ops, &s->pvscsi) ||
 	    vdev_register_mmio(&vm->dev, VM_SCSI_BAR0, PVSCSI_BAR_SIZE,
@@ -187,6 +178,32 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot or register window)",
 			       vm->cfg.name);
 	return VMK_OK;
+}
+
+/* An adapter the guest's rings stopped is logged once per stop. */
+static void note_stop(struct vm_scsi *s)
+{
+	const char *why = pvscsi_error(&s->pvscsi);
+
+	if (why != s->error_seen && why)
+		log_warn("vm %u '%s': scsi0 stopped: %s",
+			 s->vm->id, s->vm->cfg.name, why);
+	s->error_seen = why;
+}
+
+void vm_disks_poll(struct vm *vm)
+{
+	struct vm_scsi *s = vm->scsi;
+
+	if (!s)
+		return;
+	pvscsi_poll(&s->pvscsi);
+	note_stop(s);
+}
+
+bool vm_disks_pending(const struct vm *vm)
+{
+	return vm->scsi && pvscsi_pending(&vm->scsi->pvscsi);
 }
 
 void vm_disks_release(struct vm *vm)

@@ -205,6 +205,7 @@ static void adapter_reset(struct pvscsi *s)
 	drop_requests(s);
 	s->rings_ok = false;
 	s->starved = false;
+	s->more = false;
 	s->error = NULL;
 	s->intr_status = 0;
 	s->cmd = 0;
@@ -436,18 +437,23 @@ static struct pvscsi_req *free_slot(struct pvscsi *s)
 }
 
 /*
- * Take the requests the guest produced: at most one ring's worth, and
- * only while a slot is free (the rest waits: starved). A producer index
- * more than a ring ahead is garbage and stops the adapter.
+ * Take the requests the guest produced, one batch: at most
+ * PVSCSI_BATCH_REQS requests and PVSCSI_BATCH_BYTES of data, or its first
+ * request whatever its size (the rest waits: more, for pvscsi_poll()),
+ * and only while a
+ * slot is free (the rest waits: starved). A producer index more than a
+ * ring ahead is garbage and stops the adapter.
  */
 static void process_requests(struct pvscsi *s)
 {
-	uint32_t prod, entries = ring_entries(s->req_log2), budget;
+	uint32_t prod, entries = ring_entries(s->req_log2), left, taken = 0;
+	uint64_t bytes = 0;
 
 	if (!s->rings_ok || s->error || s->in_process)
 		return;
 	s->in_process = true;
 	s->starved = false;
+	s->more = false;
 	if (!rs_read(s, PVSCSI_RS_REQ_PROD, &prod)) {
 		adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 		goto out;
@@ -456,12 +462,13 @@ static void process_requests(struct pvscsi *s)
 		adapter_fail(s, "the guest's PVSCSI request producer index is beyond the ring");
 		goto out;
 	}
-	for (budget = prod - s->req_cons; budget; budget--) {
+	for (left = prod - s->req_cons; left; left--) {
 		uint8_t d[PVSCSI_REQ_DESC_LEN];
 		uint32_t idx = s->req_cons & (entries - 1);
 		uint64_t gpa = s->req_page[idx >> PVSCSI_REQ_PER_PAGE_LOG2] +
 			       (idx & ((1u << PVSCSI_REQ_PER_PAGE_LOG2) - 1)) * PVSCSI_REQ_DESC_LEN;
 		struct pvscsi_req *r = free_slot(s);
+		uint64_t len;
 
 		if (!r) {
 			s->starved = true;
@@ -471,11 +478,19 @@ static void process_requests(struct pvscsi *s)
 			adapter_fail(s, "a PVSCSI request ring page is not in guest RAM");
 			break;
 		}
+		len = vmm_get64(&d[PVSCSI_RQ_DATA_LEN]);
+		if (taken == PVSCSI_BATCH_REQS ||
+		    (taken && (bytes >= PVSCSI_BATCH_BYTES || len > PVSCSI_BATCH_BYTES - bytes))) {
+			s->more = true;
+			break;
+		}
 		s->req_cons++;
 		if (!rs_write(s, PVSCSI_RS_REQ_CONS, s->req_cons)) {
 			adapter_fail(s, "the PVSCSI rings state page is not in guest RAM");
 			break;
 		}
+		taken++;
+		bytes += len;
 		start_request(s, r, d);
 	}
 	post_completions(s);
@@ -497,6 +512,7 @@ static uint32_t cmd_setup_rings(struct pvscsi *s, const uint8_t *c)
 
 	drop_requests(s);
 	s->rings_ok = false;
+	s->more = false;
 	s->error = NULL;
 	if (!req_pages || req_pages > PVSCSI_MAX_RING_PAGES || (req_pages & (req_pages - 1)) ||
 	    !cmp_pages || cmp_pages > PVSCSI_MAX_RING_PAGES || (cmp_pages & (cmp_pages - 1)) ||
@@ -779,7 +795,13 @@ void pvscsi_init(struct pvscsi *s, const struct pvscsi_config *cfg)
 void pvscsi_poll(struct pvscsi *s)
 {
 	post_completions(s);
-	process_requests(s);
+	if (s->more || s->starved)
+		process_requests(s);
+}
+
+bool pvscsi_pending(const struct pvscsi *s)
+{
+	return s->more && s->rings_ok && !s->error;
 }
 
 const char *pvscsi_error(const struct pvscsi *s)

@@ -13,14 +13,19 @@
  * checked there; an address outside guest RAM ends its request with an
  * error status, or, for the rings themselves, stops the adapter until the
  * guest resets it (pvscsi_error() says why). Per kick the device takes
- * at most one ring's worth of requests and holds at most
- * PVSCSI_MAX_INFLIGHT at the targets; the rest waits in the guest's ring.
+ * one batch of requests (PVSCSI_BATCH_REQS, or PVSCSI_BATCH_BYTES of
+ * data) and holds at most PVSCSI_MAX_INFLIGHT at the targets; the rest
+ * waits in the guest's ring, for pvscsi_poll() when the batch ran out
+ * (pvscsi_pending()), for a free slot otherwise. So one register write
+ * costs its caller a bounded amount of disk I/O, whatever the guest
+ * posted; completions still reach the guest in ring order.
  *
  * Wired to VMs by vmkernel/vm/vm_disk.c: the caller adds the PCI function
  * (pci_add_function with pvscsi_pci_ops), routes the BAR's accesses to
  * pvscsi_mmio_ops (pvscsi_bar0 says where the guest put it), backs DMA
  * and the interrupt line, and calls pvscsi_poll() now and then to post
- * completions that found the completion ring full.
+ * completions that found the completion ring full, and soon (before the
+ * guest runs on) while pvscsi_pending() says a batch ran out.
  */
 #ifndef VMM_DEV_PVSCSI_H
 #define VMM_DEV_PVSCSI_H
@@ -34,6 +39,9 @@
 #define PVSCSI_BAR_SIZE		0x8000	/* PVSCSI_MEM_SPACE_SIZE: 8 pages */
 #define PVSCSI_MAX_TARGETS	16
 #define PVSCSI_MAX_INFLIGHT	32	/* requests at the targets at once */
+/* One batch: a caller that polls its disks holds its CPU ~1 MiB of I/O. */
+#define PVSCSI_BATCH_REQS	16
+#define PVSCSI_BATCH_BYTES	(1u << 20)
 #define PVSCSI_MAX_SG		128	/* elements: one page of SG list */
 #define PVSCSI_MAX_RING_PAGES	32	/* PVSCSI_SETUP_RINGS_MAX_NUM_PAGES */
 #define PVSCSI_CMD_DATA_WORDS	132	/* the largest command: SETUP_RINGS */
@@ -196,6 +204,7 @@ struct pvscsi {
 	uint64_t req_page[PVSCSI_MAX_RING_PAGES], cmp_page[PVSCSI_MAX_RING_PAGES];
 	uint32_t req_cons, cmp_prod;	/* the device's own indices */
 	bool starved;			/* requests left in the ring for lack of slots */
+	bool more;			/* requests left in the ring: the batch ran out */
 	bool in_process;
 
 	const char *error;		/* the adapter stopped: why; NULL: running */
@@ -212,8 +221,14 @@ void pvscsi_reset(struct pvscsi *s);
 /* The BAR's guest-physical base when memory decoding is on; false: off. */
 bool pvscsi_bar0(const struct pvscsi *s, uint64_t *base);
 
-/* Post completions that waited for room, take requests that waited for slots. */
+/*
+ * Post completions that waited for room; take the next batch of requests
+ * that waited for slots or for the batch before.
+ */
 void pvscsi_poll(struct pvscsi *s);
+
+/* Requests wait in the ring for pvscsi_poll(): the last batch ran out. */
+bool pvscsi_pending(const struct pvscsi *s);
 
 /* Why the adapter stopped taking requests (a ring outside guest RAM), or NULL. */
 const char *pvscsi_error(const struct pvscsi *s);

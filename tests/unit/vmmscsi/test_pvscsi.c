@@ -4,8 +4,9 @@
  * register protocol, ring setup and its refusals, I/O through flat
  * buffers and SG lists, sense data, host statuses for bad descriptors and
  * addresses outside guest RAM, a full completion ring, more requests than
- * slots, abort and resets with a backend that completes later, and random
- * garbage on the registers and in the rings.
+ * slots, large requests taken in batches, abort and resets with a backend
+ * that completes later, and random garbage on the registers and in the
+ * rings.
  */
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmscsi/pvscsi_test.h"
@@ -435,6 +436,83 @@ START_TEST(test_more_requests_than_slots_wait_in_the_ring)
 }
 END_TEST
 
+/*
+ * A full ring of large READs and one kick: each register write or poll
+ * takes one batch (PVSCSI_BATCH_BYTES of data, PVSCSI_BATCH_REQS
+ * requests, or one request bigger than that), and the guest sees every
+ * request completed in ring order.
+ */
+START_TEST(test_a_ring_of_large_requests_completes_in_batches_in_order)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	const unsigned int n = 1024, per_batch = PVSCSI_BATCH_BYTES / (256 * 512);
+	struct test_req big = rw10(1, false, 0, DISK_BLOCKS);
+	unsigned int polls;
+
+	ck_assert_uint_eq(driver_start(g, 32, 32), PVSCSI_STATUS_OK);
+	big.data_len += 512;			/* more than a batch: alone */
+	queue_req(g, &big);
+	kick_once(g);
+	ck_assert_uint_eq(cmp_prod(g), 1);
+	ck_assert(!pvscsi_pending(&g->dev));
+
+	for (unsigned int i = 1; i < n; i++) {
+		struct test_req r = rw10(i + 1, false, (i * 256) % DISK_BLOCKS, 256);
+
+		queue_req(g, &r);
+	}
+	kick_once(g);
+	ck_assert_uint_eq(cmp_prod(g), 1 + per_batch);
+	ck_assert_uint_eq(ram32(g, GPA_STATE + 4), 1 + per_batch);	/* reqConsIdx */
+	ck_assert(pvscsi_pending(&g->dev));
+	polls = run_batches(g);
+	ck_assert_uint_eq(polls, (n - 1 + per_batch - 1) / per_batch - 1);
+	ck_assert_uint_eq(cmp_prod(g), n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct test_cmp c = cmp_at(g, i);
+
+		ck_assert_uint_eq(c.context, i + 1);
+		ck_assert_uint_eq(c.host, BTSTAT_SUCCESS);
+		ck_assert_uint_eq(c.data_len, i ? 256 * 512 : DISK_BLOCKS * 512);
+	}
+	ck_assert_uint_eq(g->rd->reads, n);
+
+	/* small requests: PVSCSI_BATCH_REQS per batch */
+	for (unsigned int i = 0; i < 3 * PVSCSI_BATCH_REQS; i++) {
+		struct test_req r = inquiry(n + 1 + i);
+
+		queue_req(g, &r);
+	}
+	kick_once(g);
+	ck_assert_uint_eq(cmp_prod(g), n + PVSCSI_BATCH_REQS);
+	ck_assert_uint_eq(run_batches(g), 2);
+	ck_assert_uint_eq(cmp_prod(g), n + 3 * PVSCSI_BATCH_REQS);
+	ck_assert_uint_eq(cmp_at(g, n + 3 * PVSCSI_BATCH_REQS - 1).context,
+			  n + 3 * PVSCSI_BATCH_REQS);
+	fake_guest_free(g);
+}
+END_TEST
+
+/* A reset forgets the batches that waited. */
+START_TEST(test_a_reset_drops_the_requests_left_by_the_batch)
+{
+	struct fake_guest *g = fake_guest_new(false);
+
+	ck_assert_uint_eq(driver_start(g, 2, 2), PVSCSI_STATUS_OK);
+	for (unsigned int i = 0; i < 2 * PVSCSI_BATCH_REQS; i++) {
+		struct test_req r = inquiry(i + 1);
+
+		queue_req(g, &r);
+	}
+	kick_once(g);
+	ck_assert(pvscsi_pending(&g->dev));
+	send_command(g, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
+	ck_assert(!pvscsi_pending(&g->dev));
+	ck_assert_uint_eq(run_batches(g), 0);
+	fake_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_abort_and_resets_answer_held_requests_once)
 {
 	struct fake_guest *g = fake_guest_new(false);
@@ -597,6 +675,8 @@ int main(void)
 	tcase_add_test(tc, test_a_garbage_producer_index_or_ring_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_a_full_completion_ring_holds_completions_until_consumed);
 	tcase_add_test(tc, test_more_requests_than_slots_wait_in_the_ring);
+	tcase_add_test(tc, test_a_ring_of_large_requests_completes_in_batches_in_order);
+	tcase_add_test(tc, test_a_reset_drops_the_requests_left_by_the_batch);
 	tcase_add_test(tc, test_abort_and_resets_answer_held_requests_once);
 	tcase_add_loop_test(tc, test_random_garbage_on_registers_and_rings, 0, 4);
 	return check_run("pvscsi", tc);
