@@ -46,6 +46,7 @@ struct vm_scsi {
 	struct vm *vm;
 	struct pvscsi pvscsi;
 	const char *error_seen;		/* the model's last stop reason */
+	uint64_t stops;			/* times the guest's rings stopped it */
 	uint32_t bounce_pa;
 	struct {
 		bool open;
@@ -180,15 +181,25 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 	return VMK_OK;
 }
 
-/* An adapter the guest's rings stopped is logged once per stop. */
+/*
+ * An adapter the guest's rings stopped is logged on its 1st, 2nd, 4th,
+ * 8th... stop: a guest that resets it and stops it again in a loop
+ * cannot flood the log.
+ */
 static void note_stop(struct vm_scsi *s)
 {
 	const char *why = pvscsi_error(&s->pvscsi);
+	uint64_t n;
 
-	if (why != s->error_seen && why)
-		log_warn("vm %u '%s': scsi0 stopped: %s",
-			 s->vm->id, s->vm->cfg.name, why);
+	if (why == s->error_seen)
+		return;
 	s->error_seen = why;
+	if (!why)
+		return;
+	n = ++s->stops;
+	if (!(n & (n - 1)))
+		log_warn("vm %u '%s': scsi0 stopped (%llu so far): %s",
+			 s->vm->id, s->vm->cfg.name, (unsigned long long)n, why);
 }
 
 void vm_disks_poll(struct vm *vm)
