@@ -6,7 +6,9 @@
  * "... WRONG"; a LBA past the end must get CHECK CONDITION/ILLEGAL
  * REQUEST, data or SG lists outside guest RAM and absurd lengths an
  * adapter error status, an absent target a selection timeout, a ring
- * page outside RAM must stop the adapter until it is reset. Between the
+ * page outside RAM must stop the adapter until it is reset. Rings full
+ * of the largest READs, one kick each ("flood posted" first, so the COS
+ * can be asked meanwhile), must all complete, in order. Between the
  * cases a write and read-back of the disk's last block must work. At
  * the end "hostile_pvscsi: passed N of N cases as expected" (or FAILED
  * K of N) and power off.
@@ -30,6 +32,10 @@
 #define BT_DATARUN		0x12
 #define BT_INVPARAM		0x1a
 #define OUTSIDE_RAM		0xf0000000u	/* 16 MiB of RAM; no device there */
+#define FLOOD_BUF		0x800000u	/* 8-12 MiB: RAM nothing else uses */
+#define FLOOD_BLOCKS		8192u		/* the disk's largest transfer */
+#define RING_ENTRIES		32		/* one page of 128-byte requests */
+#define FLOOD_ROUNDS		8		/* 1 GiB: the lab's LUN 0 once */
 
 static uint8_t state[4096] __attribute__((aligned(4096)));
 static uint8_t req_ring[4096] __attribute__((aligned(4096)));
@@ -76,13 +82,12 @@ static void reset_adapter(void)
 	issue(0, tur, 6, 0, 0, 0);
 }
 
-/* One request at target with cdb, data at addr/len, flags; polled. */
-static struct result issue(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
-			   uint64_t addr, uint64_t len, uint32_t flags)
+/* Put a request in the ring and publish it (reqProdIdx); no kick. */
+static void post(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
+		 uint64_t addr, uint64_t len, uint32_t flags)
 {
 	uint32_t prod = get32(state + 0);
-	uint8_t *d = req_ring + (prod & 31) * 128;
-	struct result r = { false, 0, 0, 0 };
+	uint8_t *d = req_ring + (prod % RING_ENTRIES) * 128;
 
 	for (int i = 0; i < 128; i++)
 		d[i] = 0;
@@ -99,6 +104,16 @@ static struct result issue(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
 	d[56] = cdb_len;
 	d[67] = target;
 	put32(state + 0, prod + 1);		/* reqProdIdx */
+}
+
+/* One request at target with cdb, data at addr/len, flags; polled. */
+static struct result issue(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
+			   uint64_t addr, uint64_t len, uint32_t flags)
+{
+	struct result r = { false, 0, 0, 0 };
+	uint8_t *d;
+
+	post(target, cdb, cdb_len, addr, len, flags);
 	wr(REG_KICK_RW_IO, 0);
 	if (get32(state + 12) == cmp_cons)	/* cmpProdIdx: nothing came */
 		return r;
@@ -156,6 +171,42 @@ static void round_trip(const char *name, uint32_t seed)
 		same &= data[i] == (uint8_t)rand32(&s);
 	report(name, r, w.completed && r.completed && !w.host && !w.scsi &&
 	       !r.host && !r.scsi && same);
+}
+
+/*
+ * FLOOD_ROUNDS times a full ring of 4 MiB READs (128 MiB of disk I/O)
+ * and one kick: the vmkernel takes them in batches, answering the COS
+ * between them; all complete successfully, in ring order.
+ */
+static void flood(void)
+{
+	uint8_t cdb[16] = { 0 };
+	struct result r = { true, 0, 0, 0 };
+	bool ok = true;
+
+	puts("hostile_pvscsi: flood posted\n");
+	for (uint32_t round = 0; round < FLOOD_ROUNDS; round++) {
+		uint32_t first = get32(state + 0);
+
+		for (uint32_t i = 0; i < RING_ENTRIES; i++) {
+			rw16(cdb, false, (uint64_t)(round * RING_ENTRIES + i) * FLOOD_BLOCKS,
+			     FLOOD_BLOCKS);
+			post(0, cdb, 16, FLOOD_BUF, FLOOD_BLOCKS * 512u, FLAG_TOHOST);
+		}
+		wr(REG_KICK_RW_IO, 0);
+		while (get32(state + 12) - cmp_cons < RING_ENTRIES)
+			__asm__ volatile("pause");
+		for (uint32_t done = 0; done < RING_ENTRIES; done++) {
+			const uint8_t *d = cmp_ring + (cmp_cons++ & 127) * 32;
+
+			r.host |= d[20] | d[21] << 8;
+			r.scsi |= d[22] | d[23] << 8;
+			ok &= get32(d) == first + done + 1 &&		/* context */
+			      get32(d + 8) == FLOOD_BLOCKS * 512u;	/* data length */
+		}
+		put32(state + 16, cmp_cons);	/* cmpConsIdx */
+	}
+	report("flood-of-4mib-reads", r, ok && !r.host && !r.scsi);
 }
 
 void guest_main(uint32_t magic, const void *mbi)
@@ -217,6 +268,10 @@ void guest_main(uint32_t magic, const void *mbi)
 	report("state-page-outside-ram", r, !r.completed);
 	reset_adapter();
 	round_trip("round-trip-after-reset", 3);
+	if (last_lba >= (uint64_t)FLOOD_ROUNDS * RING_ENTRIES * FLOOD_BLOCKS - 1) {
+		flood();
+		round_trip("round-trip-after-flood", 4);
+	}
 
 	puts(good == cases ? "hostile_pvscsi: passed " : "hostile_pvscsi: FAILED ");
 	putu(good);
