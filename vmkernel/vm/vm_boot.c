@@ -109,7 +109,7 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char 
 	r = firmware_load_low(mem, pa_to_va(s->chunk_pa[0]), s->size);
 	if (r.status != BOOT_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
-	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma) != VDEV_OK)
+	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma, NULL) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
 			       vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)

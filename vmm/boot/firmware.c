@@ -46,12 +46,103 @@ unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map)
 	return n;
 }
 
+const char *firmware_optrom_check(const uint8_t *rom, uint32_t size)
+{
+	uint32_t len, i;
+	uint8_t sum = 0;
+
+	if (!rom || size < FIRMWARE_OPTROM_BLOCK || size > FIRMWARE_OPTROM_MAX)
+		return "the option ROM must be 512 bytes to 64 KiB";
+	if (rom[0] != 0x55 || rom[1] != 0xaa)
+		return "the option ROM does not start with 55 AA";
+	len = rom[2] * FIRMWARE_OPTROM_BLOCK;
+	if (!len || len > size)
+		return "the option ROM's length byte does not match its size";
+	for (i = 0; i < len; i++)
+		sum = (uint8_t)(sum + rom[i]);
+	if (sum)
+		return "the option ROM's checksum is wrong";
+	return NULL;
+}
+
+struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
+					  const struct firmware_linux *k,
+					  uint64_t ram_size)
+{
+	const char *why = firmware_optrom_check(k->optrom, k->optrom_len);
+	struct linux_boot_args a = {
+		.kernel = k->image, .kernel_len = k->kernel_len,
+		.initrd = k->initrd_len ? k->image : NULL,	/* only its length counts */
+		.initrd_len = k->initrd_len,
+		.cmdline = k->cmdline,
+	};
+	struct linux_fw_cfg *l = &fc->lx;
+	struct boot_result r;
+
+	if (why)
+		return boot_fail(BOOT_BAD_IMAGE, why);
+	if (!k->piece_len || !k->kernel_pieces || (k->initrd_len && !k->initrd_pieces))
+		return boot_fail(BOOT_BAD_IMAGE, "bzImage: no pieces to serve it from");
+	r = linux_fw_cfg_prepare(&a, ram_size, l);
+	if (r.status != BOOT_OK)
+		return r;
+	vmm_put32(fc->setup_addr, LINUX_FW_SETUP_ADDR);
+	vmm_put32(fc->setup_size, l->setup_len);
+	vmm_put32(fc->kernel_addr, BOOT_HIGH_MEM);
+	vmm_put32(fc->kernel_size, l->kernel_len);
+	vmm_put32(fc->initrd_addr, l->initrd_addr);
+	vmm_put32(fc->initrd_size, k->initrd_len);
+	vmm_put32(fc->cmdline_addr, LINUX_FW_CMDLINE_ADDR);
+	vmm_put32(fc->cmdline_size, l->cmdline_len);
+	fc->kernel = (struct fw_cfg_pieces){
+		.piece = k->kernel_pieces, .piece_len = k->piece_len,
+		.skip = l->kernel_offset,
+	};
+	fc->initrd = (struct fw_cfg_pieces){
+		.piece = k->initrd_pieces, .piece_len = k->piece_len, .skip = 0,
+	};
+	return r;
+}
+
+static const char linuxboot_order[] = FIRMWARE_LINUXBOOT_BOOTORDER;
+
+/* The items of a prepared kernel (firmware_linux_prepare), as QEMU adds them. */
+static bool firmware_cfg_add_linux(struct firmware_cfg *fc,
+				   const struct firmware_linux *k)
+{
+	static const char empty[1];
+	struct fw_cfg *fw = &fc->fw;
+	const struct linux_fw_cfg *l = &fc->lx;
+	const char *cmdline = k->cmdline ? k->cmdline : empty;
+
+	if (fw_cfg_add_bytes(fw, FW_CFG_SETUP_ADDR, fc->setup_addr, 4) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_SETUP_SIZE, fc->setup_size, 4) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_SETUP_DATA, l->setup, l->setup_len) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_KERNEL_ADDR, fc->kernel_addr, 4) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_KERNEL_SIZE, fc->kernel_size, 4) != FW_CFG_OK ||
+	    fw_cfg_add_pieces(fw, FW_CFG_KERNEL_DATA, &fc->kernel, l->kernel_len) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_CMDLINE_ADDR, fc->cmdline_addr, 4) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_CMDLINE_SIZE, fc->cmdline_size, 4) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(fw, FW_CFG_CMDLINE_DATA, cmdline, l->cmdline_len) != FW_CFG_OK ||
+	    fw_cfg_add_file(fw, FIRMWARE_LINUXBOOT_FILE, k->optrom, k->optrom_len,
+			    NULL) != FW_CFG_OK ||
+	    fw_cfg_add_file(fw, "bootorder", linuxboot_order, sizeof(linuxboot_order),
+			    NULL) != FW_CFG_OK)
+		return false;
+	if (!k->initrd_len)
+		return true;
+	return fw_cfg_add_bytes(fw, FW_CFG_INITRD_ADDR, fc->initrd_addr, 4) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_INITRD_SIZE, fc->initrd_size, 4) == FW_CFG_OK &&
+	       fw_cfg_add_pieces(fw, FW_CFG_INITRD_DATA, &fc->initrd, k->initrd_len) == FW_CFG_OK;
+}
+
 /* An empty boot order: the firmware's own (disks, then the rest). */
 static const uint8_t no_boot_order[1];
 
 enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				     struct vm_devices *dev,
-				     const struct guest_dma *dma)
+				     const struct guest_dma *dma,
+				     const struct firmware_linux *k)
 {
 	struct e820_entry map[E820_MAX_ENTRIES];
 	unsigned int n = firmware_e820(dev->cfg.ram_size, map);
@@ -66,9 +157,11 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 	    fw_cfg_add_e820(&fc->fw, map, n) != FW_CFG_OK ||
 	    fw_cfg_add_bytes(&fc->fw, FW_CFG_BOOT_MENU, fc->boot_menu,
 			     sizeof(fc->boot_menu)) != FW_CFG_OK ||
-	    fw_cfg_add_file(&fc->fw, "bootorder", no_boot_order, 0, NULL) != FW_CFG_OK ||
 	    fw_cfg_add_file(&fc->fw, "etc/sercon-port", fc->sercon_port,
 			    sizeof(fc->sercon_port), NULL) != FW_CFG_OK)
+		return VDEV_NO_SLOT;
+	if (k ? !firmware_cfg_add_linux(fc, k) :
+	    fw_cfg_add_file(&fc->fw, "bootorder", no_boot_order, 0, NULL) != FW_CFG_OK)
 		return VDEV_NO_SLOT;
 	r = vdev_register_pio(dev, FW_CFG_CTL_PORT, FW_CFG_CTL_LEN,
 			      &fw_cfg_ctl_ops, &fc->fw);

@@ -54,23 +54,97 @@ struct boot_result firmware_load_low(const struct guest_mem *mem,
  */
 unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map);
 
+#define FW_CFG_BOOT_MENU	0x000e	/* le16; SeaBIOS: "etc/show-boot-menu" */
+
+/*
+ * Kernel loading through fw_cfg, QEMU's -kernel/-initrd/-append (QEMU
+ * fw_cfg_keys.h; hw/i386/x86.c x86_load_linux). The ADDR and SIZE items
+ * are le32; the option ROM linuxboot_dma.bin reads each DATA item by DMA
+ * to its ADDR and enters the setup code in real mode.
+ */
+#define FW_CFG_KERNEL_ADDR	0x0007	/* the protected-mode part: 1 MiB */
+#define FW_CFG_KERNEL_SIZE	0x0008
+#define FW_CFG_INITRD_ADDR	0x000a
+#define FW_CFG_INITRD_SIZE	0x000b
+#define FW_CFG_KERNEL_DATA	0x0011
+#define FW_CFG_INITRD_DATA	0x0012
+#define FW_CFG_CMDLINE_ADDR	0x0013
+#define FW_CFG_CMDLINE_SIZE	0x0014	/* with the NUL */
+#define FW_CFG_CMDLINE_DATA	0x0015
+#define FW_CFG_SETUP_ADDR	0x0016	/* the real-mode part: 0x10000 */
+#define FW_CFG_SETUP_SIZE	0x0017
+#define FW_CFG_SETUP_DATA	0x0018
+
+/*
+ * The option ROM that boots it: Debian's /usr/share/qemu/linuxboot_dma.bin
+ * (package qemu-system-data), as the fw_cfg file SeaBIOS runs, named
+ * first in "bootorder" the way QEMU names it.
+ */
+#define FIRMWARE_LINUXBOOT_FILE	"genroms/linuxboot_dma.bin"
+#define FIRMWARE_LINUXBOOT_BOOTORDER	"/rom@genroms/linuxboot_dma.bin"
+/* An option ROM is 512-byte blocks, 55 AAh, its length in blocks, sum 0. */
+#define FIRMWARE_OPTROM_BLOCK	512u
+#define FIRMWARE_OPTROM_MAX	(64u << 10)
+
+/* NULL if rom[0, size) is an option ROM SeaBIOS would run, else why not. */
+const char *firmware_optrom_check(const uint8_t *rom, uint32_t size);
+
+/*
+ * A Linux kernel for the firmware. image is the whole bzImage in one
+ * buffer, read while preparing only; the guest gets the same bytes from
+ * kernel_pieces (and the initrd's from initrd_pieces), pieces of piece_len
+ * bytes: the caller keeps them, the piece arrays and cmdline while fw_cfg
+ * serves them.
+ */
+struct firmware_linux {
+	const uint8_t *image;
+	uint32_t kernel_len;
+	uint32_t initrd_len;		/* 0: no initrd */
+	const uint8_t *const *kernel_pieces;
+	const uint8_t *const *initrd_pieces;
+	uint32_t piece_len;
+	const char *cmdline;		/* NULL: empty */
+	const uint8_t *optrom;		/* linuxboot_dma.bin */
+	uint32_t optrom_len;
+};
+
 /* fw_cfg with the items of a PC and the bytes they point to. */
 struct firmware_cfg {
 	struct fw_cfg fw;
 	uint8_t boot_menu[2];		/* FW_CFG_BOOT_MENU: 0, no menu */
 	uint8_t sercon_port[2];		/* "etc/sercon-port" */
+	/* kernel loading (firmware_linux_prepare) */
+	struct linux_fw_cfg lx;
+	uint8_t setup_addr[4], setup_size[4];
+	uint8_t kernel_addr[4], kernel_size[4];
+	uint8_t initrd_addr[4], initrd_size[4];
+	uint8_t cmdline_addr[4], cmdline_size[4];
+	struct fw_cfg_pieces kernel, initrd;
 };
 
-#define FW_CFG_BOOT_MENU	0x000e	/* le16; SeaBIOS: "etc/show-boot-menu" */
+/*
+ * Checks k for a VM of ram_size bytes (a bzImage whose setup code, kernel
+ * and initrd fit, a command line within its cmdline_size, an option ROM)
+ * and keeps in fc what firmware_cfg_attach() serves: the setup code with
+ * the loader's header fields, the addresses and sizes. A status other
+ * than BOOT_OK comes with a sentence.
+ */
+struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
+					  const struct firmware_linux *k,
+					  uint64_t ram_size);
 
 /*
  * The items SeaBIOS reads: signature and ID, RAM size, CPU count (and
- * maximum, the same), "etc/e820", no boot menu, an empty "bootorder", and
- * "etc/sercon-port" = COM1. Then the ports (0x510, 0x514) on dev; call it
- * after each vdev_init(). dma is the VM's RAM.
+ * maximum, the same), "etc/e820", no boot menu, "bootorder", and
+ * "etc/sercon-port" = COM1. With k (prepared by firmware_linux_prepare()
+ * into this fc), the kernel items, the option ROM as
+ * FIRMWARE_LINUXBOOT_FILE and a "bootorder" naming it; without, an empty
+ * "bootorder". Then the ports (0x510, 0x514) on dev; call it after each
+ * vdev_init(). dma is the VM's RAM.
  */
 enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				     struct vm_devices *dev,
-				     const struct guest_dma *dma);
+				     const struct guest_dma *dma,
+				     const struct firmware_linux *k);
 
 #endif /* VMM_BOOT_FIRMWARE_H */

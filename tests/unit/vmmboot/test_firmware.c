@@ -6,6 +6,7 @@
  * the ports: signature, RAM size, CPUs, "etc/e820", "etc/sercon-port".
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,7 +167,7 @@ START_TEST(test_seabios_finds_its_items_on_the_platform)
 	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
 	/* before: nothing at 0x510, the floating bus */
 	ck_assert_uint_eq(vdev_pio_read(vm, FW_CFG_CTL_PORT + 1, 1), 0xff);
-	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, NULL), VDEV_OK);
 	cfg_read(vm, FW_CFG_SIGNATURE, b, 4);
 	ck_assert_mem_eq(b, "QEMU", 4);
 	cfg_read(vm, FW_CFG_ID, b, 4);
@@ -200,11 +201,274 @@ START_TEST(test_seabios_finds_its_items_on_the_platform)
 	/* a platform reset drops the ports until the caller attaches again */
 	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
 	ck_assert_uint_eq(vdev_pio_read(vm, FW_CFG_CTL_PORT + 1, 1), 0xff);
-	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, NULL), VDEV_OK);
 	cfg_read(vm, FW_CFG_SIGNATURE, b, 4);
 	ck_assert_mem_eq(b, "QEMU", 4);
 	free(fc);
 	free(vm);
+}
+END_TEST
+
+/* ---- kernel loading through fw_cfg (QEMU's -kernel) ---- */
+
+#define K_SETUP_SECTS	2
+#define K_PM_OFFSET	((K_SETUP_SECTS + 1) * 512)
+#define K_PM_LEN	0x3000
+#define K_IMG_LEN	(K_PM_OFFSET + K_PM_LEN)
+#define K_PIECE		0x1000	/* the staged chunks, small here */
+#define K_INITRD_LEN	0x2345
+#define K_RAM		(128u << 20)
+
+/* A minimal bzImage: protocol 2.15, 12 KiB of "kernel", init_size 8 MiB. */
+static void fake_bzimage(uint8_t *img)
+{
+	memset(img, 0, K_IMG_LEN);
+	img[0x1f1] = K_SETUP_SECTS;
+	vmm_put32(img + 0x1f4, K_PM_LEN / 16);
+	vmm_put16(img + 0x1fe, 0xaa55);
+	img[0x201] = 0x66;
+	vmm_put32(img + 0x202, 0x53726448);
+	vmm_put16(img + 0x206, 0x020f);
+	img[0x211] = 0x01;			/* LOADED_HIGH */
+	vmm_put32(img + 0x214, 0x100000);
+	vmm_put32(img + 0x22c, 0x37ffffff);	/* initrd_addr_max */
+	img[0x234] = 1;
+	vmm_put32(img + 0x238, 2047);		/* cmdline_size */
+	vmm_put32(img + 0x260, 0x800000);	/* init_size */
+	for (unsigned int i = 0; i < K_PM_LEN; i++)
+		img[K_PM_OFFSET + i] = (uint8_t)(i * 7);
+}
+
+/* One 512-byte option ROM: 55 AA, 1 block, a checksum byte making the sum 0. */
+static void fake_optrom(uint8_t *rom)
+{
+	uint8_t sum = 0;
+
+	memset(rom, 0x90, 512);
+	rom[0] = 0x55;
+	rom[1] = 0xaa;
+	rom[2] = 1;
+	rom[511] = 0;
+	for (int i = 0; i < 512; i++)
+		sum = (uint8_t)(sum + rom[i]);
+	rom[511] = (uint8_t)-sum;
+}
+
+struct kernel_fixture {
+	uint8_t img[K_IMG_LEN];
+	uint8_t initrd[3 * K_PIECE];
+	uint8_t rom[512];
+	const uint8_t *kpiece[(K_IMG_LEN + K_PIECE - 1) / K_PIECE];
+	const uint8_t *ipiece[3];
+	struct firmware_linux k;
+};
+
+static struct kernel_fixture *kernel_fixture(const char *cmdline)
+{
+	struct kernel_fixture *f = calloc(1, sizeof(*f));
+
+	fake_bzimage(f->img);
+	for (unsigned int i = 0; i < sizeof(f->initrd); i++)
+		f->initrd[i] = (uint8_t)(i * 13 + 1);
+	fake_optrom(f->rom);
+	for (unsigned int i = 0; i < 4; i++)
+		f->kpiece[i] = f->img + i * K_PIECE;
+	for (unsigned int i = 0; i < 3; i++)
+		f->ipiece[i] = f->initrd + i * K_PIECE;
+	f->k = (struct firmware_linux){
+		.image = f->img, .kernel_len = K_IMG_LEN, .initrd_len = K_INITRD_LEN,
+		.kernel_pieces = f->kpiece, .initrd_pieces = f->ipiece,
+		.piece_len = K_PIECE, .cmdline = cmdline,
+		.optrom = f->rom, .optrom_len = sizeof(f->rom),
+	};
+	return f;
+}
+
+static uint32_t cfg_u32(struct vm_devices *vm, uint16_t key)
+{
+	uint8_t b[4];
+
+	cfg_read(vm, key, b, 4);
+	return vmm_get32(b);
+}
+
+START_TEST(test_option_roms_are_checked)
+{
+	uint8_t rom[1024];
+
+	fake_optrom(rom);
+	memset(rom + 512, 0, 512);
+	ck_assert_ptr_null(firmware_optrom_check(rom, 512));
+	ck_assert_ptr_null(firmware_optrom_check(rom, 1024));	/* padded */
+	ck_assert_ptr_nonnull(firmware_optrom_check(NULL, 512));
+	ck_assert_ptr_nonnull(firmware_optrom_check(rom, 511));
+	ck_assert_ptr_nonnull(firmware_optrom_check(rom, FIRMWARE_OPTROM_MAX + 512));
+	rom[2] = 3;					/* 1.5 KiB claimed, 1 KiB there */
+	ck_assert_ptr_nonnull(firmware_optrom_check(rom, 1024));
+	rom[2] = 0;
+	ck_assert_ptr_nonnull(firmware_optrom_check(rom, 1024));
+	rom[2] = 1;
+	rom[100] ^= 1;					/* checksum */
+	ck_assert_str_eq(firmware_optrom_check(rom, 512), "the option ROM's checksum is wrong");
+	rom[100] ^= 1;
+	rom[1] = 0;
+	ck_assert_str_eq(firmware_optrom_check(rom, 512), "the option ROM does not start with 55 AA");
+}
+END_TEST
+
+/* Debian's linuxboot_dma.bin, what vmkctl loads, passes (when installed). */
+START_TEST(test_debians_linuxboot_rom_passes)
+{
+	static uint8_t rom[FIRMWARE_OPTROM_MAX + 1];
+	FILE *f = fopen("/usr/share/qemu/linuxboot_dma.bin", "rb");
+	size_t n;
+
+	if (!f)
+		return;
+	n = fread(rom, 1, sizeof(rom), f);
+	fclose(f);
+	ck_assert_ptr_null(firmware_optrom_check(rom, (uint32_t)n));
+}
+END_TEST
+
+START_TEST(test_the_kernel_items_are_laid_out_as_qemus)
+{
+	struct vdev_config cfg = {
+		.nr_vcpus = 1, .ram_size = K_RAM, .clock = { clock_ns, NULL },
+	};
+	struct vm_devices *vm = calloc(1, sizeof(*vm));
+	struct firmware_cfg *fc = calloc(1, sizeof(*fc));
+	struct kernel_fixture *f = kernel_fixture("console=ttyS0 acpi=off");
+	struct boot_result r;
+	uint8_t *b = malloc(0x10000);
+	uint32_t size = 0, addr;
+	uint16_t key;
+
+	r = firmware_linux_prepare(fc, &f->k, K_RAM);
+	ck_assert_int_eq(r.status, BOOT_OK);
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, &f->k), VDEV_OK);
+
+	/* the setup code for 0x10000, with QEMU's loader fields */
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_SETUP_ADDR), 0x10000);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_SETUP_SIZE), K_PM_OFFSET);
+	cfg_read(vm, FW_CFG_SETUP_DATA, b, K_PM_OFFSET);
+	ck_assert_mem_eq(b, f->img, 0x210);
+	ck_assert_uint_eq(b[0x210], 0xb0);			/* type_of_loader */
+	ck_assert_uint_eq(b[0x211], 0x81);			/* LOADED_HIGH | CAN_USE_HEAP */
+	ck_assert_uint_eq(vmm_get32(b + 0x228), 0x20000);	/* cmd_line_ptr */
+	/* the protected-mode part for 1 MiB, read across the pieces' joins */
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_KERNEL_ADDR), 0x100000);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_KERNEL_SIZE), K_PM_LEN);
+	cfg_read(vm, FW_CFG_KERNEL_DATA, b, K_PM_LEN + 4);
+	ck_assert_mem_eq(b, f->img + K_PM_OFFSET, K_PM_LEN);
+	ck_assert_uint_eq(vmm_get32(b + K_PM_LEN), 0);		/* past its end */
+	/* the initrd where the header says, page aligned, below the tables */
+	addr = cfg_u32(vm, FW_CFG_INITRD_ADDR);
+	ck_assert_uint_eq(addr, vmm_get32(fc->lx.setup + 0x218));	/* ramdisk_image */
+	ck_assert_uint_eq(addr % 4096, 0);
+	ck_assert_uint_le(addr + K_INITRD_LEN, K_RAM - LINUX_FW_TABLES_SIZE);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_INITRD_SIZE), K_INITRD_LEN);
+	cfg_read(vm, FW_CFG_INITRD_DATA, b, K_INITRD_LEN);
+	ck_assert_mem_eq(b, f->initrd, K_INITRD_LEN);
+	/* the command line for 0x20000, with its NUL */
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_CMDLINE_ADDR), 0x20000);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_CMDLINE_SIZE), sizeof("console=ttyS0 acpi=off"));
+	cfg_read(vm, FW_CFG_CMDLINE_DATA, b, sizeof("console=ttyS0 acpi=off"));
+	ck_assert_str_eq((const char *)b, "console=ttyS0 acpi=off");
+	/* the option ROM, and the boot order naming it first */
+	key = cfg_file(vm, "genroms/linuxboot_dma.bin", &size);
+	ck_assert_uint_ne(key, 0);
+	ck_assert_uint_eq(size, 512);
+	cfg_read(vm, key, b, 512);
+	ck_assert_mem_eq(b, f->rom, 512);
+	key = cfg_file(vm, "bootorder", &size);
+	ck_assert_uint_ne(key, 0);
+	ck_assert_uint_eq(size, sizeof("/rom@genroms/linuxboot_dma.bin"));
+	cfg_read(vm, key, b, size);
+	ck_assert_str_eq((const char *)b, "/rom@genroms/linuxboot_dma.bin");
+	free(b);
+	free(f);
+	free(fc);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_no_initrd_no_initrd_items_and_no_kernel_no_kernel_items)
+{
+	struct vdev_config cfg = {
+		.nr_vcpus = 1, .ram_size = K_RAM, .clock = { clock_ns, NULL },
+	};
+	struct vm_devices *vm = calloc(1, sizeof(*vm));
+	struct firmware_cfg *fc = calloc(1, sizeof(*fc));
+	struct kernel_fixture *f = kernel_fixture(NULL);
+	uint8_t b[4];
+
+	f->k.initrd_len = 0;
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_OK);
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, &f->k), VDEV_OK);
+	ck_assert_ptr_nonnull(fw_cfg_find(&fc->fw, FW_CFG_KERNEL_DATA));
+	ck_assert_ptr_null(fw_cfg_find(&fc->fw, FW_CFG_INITRD_DATA));
+	ck_assert_uint_eq(vmm_get32(fc->lx.setup + 0x218), 0);	/* ramdisk_image */
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_CMDLINE_SIZE), 1);	/* "" */
+	cfg_read(vm, FW_CFG_CMDLINE_DATA, b, 1);
+	ck_assert_uint_eq(b[0], 0);
+	/* without a kernel: none of its items, an empty boot order */
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, NULL), VDEV_OK);
+	ck_assert_ptr_null(fw_cfg_find(&fc->fw, FW_CFG_KERNEL_DATA));
+	ck_assert_ptr_null(fw_cfg_find(&fc->fw, FW_CFG_SETUP_DATA));
+	free(f);
+	free(fc);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_bad_kernels_and_roms_are_refused_with_a_sentence)
+{
+	struct firmware_cfg *fc = calloc(1, sizeof(*fc));
+	struct kernel_fixture *f = kernel_fixture("x");
+	struct boot_result r;
+
+	/* not a bzImage: an ELF or anything else */
+	memset(f->img + 0x1f0, 0, 0x20);
+	r = firmware_linux_prepare(fc, &f->k, K_RAM);
+	ck_assert_int_eq(r.status, BOOT_BAD_IMAGE);
+	ck_assert_ptr_nonnull(strstr(r.msg, "bzImage"));
+	free(f);
+	/* too short to hold its header */
+	f = kernel_fixture("x");
+	f->k.kernel_len = 0x100;
+	ck_assert_int_ne(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_OK);
+	/* a kernel whose init_size does not fit below the RAM's end */
+	f->k.kernel_len = K_IMG_LEN;
+	r = firmware_linux_prepare(fc, &f->k, 8u << 20);
+	ck_assert_int_eq(r.status, BOOT_NO_ROOM);
+	/* an initrd that does not fit */
+	f->k.initrd_len = 120u << 20;
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_NO_ROOM);
+	f->k.initrd_len = K_INITRD_LEN;
+	/* a command line beyond cmdline_size */
+	vmm_put32(f->img + 0x238, 10);
+	f->k.cmdline = "console=ttyS0 acpi=off";
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_UNSUPPORTED);
+	vmm_put32(f->img + 0x238, 2047);
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_OK);
+	/* no option ROM, or a bad one */
+	f->k.optrom = NULL;
+	r = firmware_linux_prepare(fc, &f->k, K_RAM);
+	ck_assert_int_eq(r.status, BOOT_BAD_IMAGE);
+	ck_assert_ptr_nonnull(strstr(r.msg, "option ROM"));
+	f->k.optrom = f->rom;
+	f->rom[3] ^= 0xff;
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_BAD_IMAGE);
+	f->rom[3] ^= 0xff;
+	/* no pieces to serve it from */
+	f->k.kernel_pieces = NULL;
+	ck_assert_int_eq(firmware_linux_prepare(fc, &f->k, K_RAM).status, BOOT_BAD_IMAGE);
+	free(f);
+	free(fc);
 }
 END_TEST
 
@@ -217,5 +481,10 @@ int main(void)
 	tcase_add_test(tc, test_a_vm_below_1m_has_no_room_for_the_low_window);
 	tcase_add_test(tc, test_the_firmware_map_is_ram_below_the_hole_and_above_4g);
 	tcase_add_test(tc, test_seabios_finds_its_items_on_the_platform);
+	tcase_add_test(tc, test_option_roms_are_checked);
+	tcase_add_test(tc, test_debians_linuxboot_rom_passes);
+	tcase_add_test(tc, test_the_kernel_items_are_laid_out_as_qemus);
+	tcase_add_test(tc, test_no_initrd_no_initrd_items_and_no_kernel_no_kernel_items);
+	tcase_add_test(tc, test_bad_kernels_and_roms_are_refused_with_a_sentence);
 	return check_run("firmware", tc);
 }
