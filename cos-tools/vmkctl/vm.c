@@ -511,6 +511,8 @@ static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
 
 /* The BIOS of vmk.boot = "bios": Debian's SeaBIOS (package seabios). */
 #define VMKCTL_FIRMWARE	"/usr/share/seabios/bios-256k.bin"
+/* With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data). */
+#define VMKCTL_LINUXBOOT	"/usr/share/qemu/linuxboot_dma.bin"
 
 static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id)
 {
@@ -525,9 +527,14 @@ static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id)
 		return -1;
 	}
 	*id = cr.id;
-	if (c->boot == VMX_BOOT_BIOS)
-		return load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
-				       "firmware", c->display_name);
+	if (c->boot == VMX_BOOT_BIOS &&
+	    (load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
+			     "firmware", c->display_name) ||
+	     (c->kernel && load_file_image(fd, *id, VMK_VM_IMG_OPTROM, VMKCTL_LINUXBOOT,
+					   "option ROM", c->display_name))))
+		return -1;
+	if (c->boot == VMX_BOOT_BIOS && !c->kernel)
+		return 0;
 	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", c->display_name) ||
 	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
 					  "initrd", c->display_name)) ||

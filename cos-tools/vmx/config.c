@@ -368,15 +368,18 @@ static void check_boot(struct checker *c, struct vmx_config *cfg)
 	cfg->cmdline = get(c, "vmk.cmdline");
 	cfg->debug_exit = get_present(c, "vmk.debugExit");
 	if (cfg->boot == VMX_BOOT_BIOS) {
-		static const char *const direct_only[] = {
-			"vmk.kernel", "vmk.initrd", "vmk.cmdline", NULL,
+		/* the firmware boots vmk.kernel as QEMU's -kernel does */
+		static const char *const with_kernel[] = {
+			"vmk.initrd", "vmk.cmdline", NULL,
 		};
 
-		for (i = 0; direct_only[i]; i++) {
-			const struct vmx_entry *k = vmx_find(c->file, direct_only[i]);
+		if (kernel && !*kernel->value)
+			fail(c, kernel, "'vmk.kernel' is empty");
+		for (i = 0; !kernel && with_kernel[i]; i++) {
+			const struct vmx_entry *k = vmx_find(c->file, with_kernel[i]);
 
 			if (k)
-				fail(c, k, "'%s' needs vmk.boot = \"linux\" or \"multiboot\"", k->key);
+				fail(c, k, "'%s' needs a 'vmk.kernel' file", k->key);
 		}
 	} else if (!kernel || !*kernel->value) {
 		fail(c, kernel ? kernel : e, "vmk.boot = \"%s\" needs a 'vmk.kernel' file",
@@ -573,12 +576,11 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 		put_uint(&w, "sched.cpu.max", cfg->cpu_max_mhz);
 	if (cfg->cpu_affinity)
 		put_affinity(&w, cfg->cpu_affinity);
-	if (cfg->boot != VMX_BOOT_BIOS) {
+	if (cfg->boot != VMX_BOOT_BIOS)
 		put(&w, "vmk.boot", vmx_boot_name(cfg->boot));
-		put(&w, "vmk.kernel", cfg->kernel);
-		put(&w, "vmk.initrd", cfg->initrd);
-		put(&w, "vmk.cmdline", cfg->cmdline);
-	}
+	put(&w, "vmk.kernel", cfg->kernel);
+	put(&w, "vmk.initrd", cfg->initrd);
+	put(&w, "vmk.cmdline", cfg->cmdline);
 	if (cfg->debug_exit)
 		put(&w, "vmk.debugExit", "TRUE");
 	return w.err;

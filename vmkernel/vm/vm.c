@@ -209,6 +209,7 @@ vmk_status_t vm_destroy(struct vm *vm)
 	vm_stage_free(vm, VMK_VM_IMG_KERNEL);
 	vm_stage_free(vm, VMK_VM_IMG_INITRD);
 	vm_stage_free(vm, VMK_VM_IMG_FIRMWARE);
+	vm_stage_free(vm, VMK_VM_IMG_OPTROM);
 	log_info("vm %u '%s' destroyed", vm->id, vm->cfg.name);
 	spin_unlock(&vm->lock);
 	spin_lock(&vm_table_lock);

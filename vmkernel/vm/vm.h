@@ -84,7 +84,7 @@ struct vm {
 
 	/*
 	 * images staged by VMK_HC_VM_LOAD in pool chunks, by VMK_VM_IMG_*:
-	 * kernel, initrd, firmware (the command line's stays empty)
+	 * kernel, initrd, firmware, option ROM (the command line's stays empty)
 	 */
 	struct vm_stage stage[VMK_VM_IMG_KINDS];
 	char cmdline[VM_CMDLINE_MAX];
@@ -106,6 +106,9 @@ struct vm {
 	struct vm_vcpu vcpu[VMK_VM_MAX_VCPUS];
 	struct vm_devices dev;
 	struct firmware_cfg fw_cfg;	/* BIOS boot: its fw_cfg items */
+	struct firmware_linux fw_linux;	/* BIOS boot with a kernel */
+	const uint8_t *fw_kernel_piece[VM_STAGE_CHUNKS];
+	const uint8_t *fw_initrd_piece[VM_STAGE_CHUNKS];
 	struct vm_nic *nic[VMK_VM_MAX_NICS];	/* while powered on (vm_nic.c) */
 	uint32_t nic_pa[VMK_VM_MAX_NICS];
 	struct vm_scsi *scsi;		/* while powered on (vm_disk.c) */

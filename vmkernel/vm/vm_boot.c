@@ -96,20 +96,64 @@ static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
 }
 
 /*
- * Firmware boot: the ROM's low window in RAM and fw_cfg on the platform;
- * the vCPUs start at the reset vector. No MP or ACPI tables: the
- * firmware writes its own.
+ * A kernel for the firmware (vmk.boot = "bios" with vmk.kernel): checked
+ * and its setup code prepared through the staging window; fw_cfg then
+ * serves the staged chunks themselves, which stay put while the VM runs
+ * (no load while powered on).
+ */
+static vmk_status_t vm_firmware_linux(struct vm *vm, char *why)
+{
+	const struct vm_stage *k = &vm->stage[VMK_VM_IMG_KERNEL];
+	const struct vm_stage *i = &vm->stage[VMK_VM_IMG_INITRD];
+	const struct vm_stage *o = &vm->stage[VMK_VM_IMG_OPTROM];
+	struct firmware_linux *fl = &vm->fw_linux;
+	struct boot_result r;
+	uint32_t n;
+
+	for (n = 0; n < k->nchunks; n++)
+		vm->fw_kernel_piece[n] = pa_to_va(k->chunk_pa[n]);
+	for (n = 0; n < i->nchunks; n++)
+		vm->fw_initrd_piece[n] = pa_to_va(i->chunk_pa[n]);
+	*fl = (struct firmware_linux){
+		.image = (const uint8_t *)(uintptr_t)vm_stage_window(VMK_VM_IMG_KERNEL),
+		.kernel_len = k->size, .initrd_len = i->size,
+		.kernel_pieces = vm->fw_kernel_piece,
+		.initrd_pieces = vm->fw_initrd_piece,
+		.piece_len = VMK_CHUNK_SIZE,
+		.cmdline = linux_cmdline(vm),
+		.optrom = o->size ? pa_to_va(o->chunk_pa[0]) : NULL,
+		.optrom_len = o->size,
+	};
+	vm_stage_map(vm);
+	r = firmware_linux_prepare(&vm->fw_cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
+	vm_stage_unmap(vm);
+	fl->image = NULL;	/* the window is gone */
+	if (r.status != BOOT_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s", vm->cfg.name, r.msg);
+	return VMK_OK;
+}
+
+/*
+ * Firmware boot: the ROM's low window in RAM and fw_cfg on the platform,
+ * with a kernel's items if one is staged; the vCPUs start at the reset
+ * vector. No MP or ACPI tables: the firmware writes its own.
  */
 static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char *why)
 {
 	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
 	const struct guest_dma dma = { vm_dma_read, vm_dma_write, vm };
+	bool kernel = vm->stage[VMK_VM_IMG_KERNEL].size != 0;
 	struct boot_result r;
 
 	r = firmware_load_low(mem, pa_to_va(s->chunk_pa[0]), s->size);
 	if (r.status != BOOT_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
-	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma, NULL) != VDEV_OK)
+	if (!kernel && vm->stage[VMK_VM_IMG_INITRD].size)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': an initrd without a kernel", vm->cfg.name);
+	if (kernel && vm_firmware_linux(vm, why) != VMK_OK)
+		return VMK_BAD_PARAM;
+	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma,
+				kernel ? &vm->fw_linux : NULL) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
 			       vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
@@ -201,6 +245,9 @@ vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, char *wh
 	if (l->what == VMK_VM_IMG_FIRMWARE && firmware_rom_check(l->total))
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s (%u KiB)", vm->cfg.name,
 			       firmware_rom_check(l->total), l->total >> 10);
+	if (l->what == VMK_VM_IMG_OPTROM && l->total > FIRMWARE_OPTROM_MAX)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': an option ROM of %u KiB is larger than %u KiB",
+			       vm->cfg.name, l->total >> 10, FIRMWARE_OPTROM_MAX >> 10);
 	if (l->total > VMK_VM_IMG_MAX)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
 			       vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,

@@ -2,6 +2,7 @@
 /* The vmk keys of a .vmx: defaults, accepted values, and refusals. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmx/vmx_test.h"
@@ -71,6 +72,47 @@ START_TEST(test_minimal_file_gets_defaults)
 }
 END_TEST
 
+/* cfg as vmx_config_write() writes it (the caller frees it). */
+static char *written(const struct vmx_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(vmx_config_write(out, cfg), 0);
+	fclose(out);
+	return buf;
+}
+
+/* The firmware boots vmk.kernel as QEMU's -kernel does; the writer keeps it. */
+START_TEST(test_a_bios_vm_may_name_a_kernel_initrd_and_command_line)
+{
+	static const char text[] = MINIMAL
+		"vmk.kernel = \"/boot/vmlinuz\"\n"
+		"vmk.initrd = \"/boot/initrd.img\"\n"
+		"vmk.cmdline = \"console=ttyS0\"\n";
+	struct vmx_file f, f2;
+	struct vmx_config cfg, cfg2;
+	struct vmx_diag d;
+	char *buf;
+
+	ck_assert_int_eq(config_of(text, &f, &cfg, &d), 0);
+	ck_assert_int_eq(cfg.boot, VMX_BOOT_BIOS);
+	ck_assert_str_eq(cfg.kernel, "/boot/vmlinuz");
+	ck_assert_str_eq(cfg.initrd, "/boot/initrd.img");
+	ck_assert_str_eq(cfg.cmdline, "console=ttyS0");
+	buf = written(&cfg);
+	ck_assert_ptr_null(strstr(buf, "vmk.boot"));	/* bios is the default */
+	ck_assert_int_eq(config_of(buf, &f2, &cfg2, &d), 0);
+	ck_assert_int_eq(cfg2.boot, VMX_BOOT_BIOS);
+	ck_assert_str_eq(cfg2.kernel, "/boot/vmlinuz");
+	ck_assert_str_eq(cfg2.cmdline, "console=ttyS0");
+	vmx_file_free(&f2);
+	vmx_file_free(&f);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_full_file_fills_every_field)
 {
 	static const uint8_t uuid[16] = { 0x56, 0x4d, 0x9b, 0x3a, 0x5c, 0x6f, 0x27, 0x0d,
@@ -111,14 +153,10 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	struct vmx_file f, f2;
 	struct vmx_config cfg, cfg2;
 	struct vmx_diag d;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *buf;
 
 	ck_assert_int_eq(config_of(full, &f, &cfg, &d), 0);
-	out = open_memstream(&buf, &len);
-	ck_assert_int_eq(vmx_config_write(out, &cfg), 0);
-	fclose(out);
+	buf = written(&cfg);
 	ck_assert_int_eq(config_of(buf, &f2, &cfg2, &d), 0);
 	ck_assert_str_eq(cfg2.display_name, cfg.display_name);
 	ck_assert_uint_eq(cfg2.memsize_mib, cfg.memsize_mib);
@@ -217,8 +255,11 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "vmk.boot = \"multiboot\"\nvmk.kernel = \"\"\n",
 	  "t.vmx:6: vmk.boot = \"multiboot\" needs a 'vmk.kernel' file" },
 	{ MINIMAL "vmk.boot = \"efi\"\n", "t.vmx:5: 'vmk.boot' must be one of bios linux multiboot" },
-	{ MINIMAL "vmk.kernel = \"/boot/vmlinuz\"\n",
-	  "t.vmx:5: 'vmk.kernel' needs vmk.boot = \"linux\" or \"multiboot\"" },
+	{ MINIMAL "vmk.initrd = \"/boot/initrd\"\n",
+	  "t.vmx:5: 'vmk.initrd' needs a 'vmk.kernel' file" },
+	{ MINIMAL "vmk.cmdline = \"console=ttyS0\"\n",
+	  "t.vmx:5: 'vmk.cmdline' needs a 'vmk.kernel' file" },
+	{ MINIMAL "vmk.boot = \"bios\"\nvmk.kernel = \"\"\n", "t.vmx:6: 'vmk.kernel' is empty" },
 	{ MINIMAL "vmk.kernle = \"/boot/vmlinuz\"\n", "t.vmx:5: unknown vmk key 'vmk.kernle'" },
 	{ MINIMAL "vmk.debugExit = \"yes\"\n", "t.vmx:5: 'vmk.debugExit' must be one of FALSE TRUE" },
 	{ MINIMAL "sched.cpu.shares = \"bogus\"\n",
@@ -315,6 +356,7 @@ int main(void)
 
 	tcase_add_test(tc, test_minimal_file_gets_defaults);
 	tcase_add_test(tc, test_full_file_fills_every_field);
+	tcase_add_test(tc, test_a_bios_vm_may_name_a_kernel_initrd_and_command_line);
 	tcase_add_test(tc, test_canonical_output_reads_back_as_the_same_config);
 	tcase_add_loop_test(tc, test_bad_values_are_refused_with_file_line_and_reason, 0,
 			    sizeof(refusals) / sizeof(refusals[0]));
