@@ -151,12 +151,15 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 	fw_cfg_init(&fc->fw, dma);
 	vmm_put16(fc->boot_menu, 0);
 	vmm_put16(fc->sercon_port, FIRMWARE_SERCON_PORT);
+	vmm_put32(fc->irq0_override, 1);
 	if (fw_cfg_add_ram_size(&fc->fw, dev->cfg.ram_size) != FW_CFG_OK ||
 	    fw_cfg_add_cpus(&fc->fw, (uint16_t)dev->cfg.nr_vcpus,
 			    (uint16_t)dev->cfg.nr_vcpus) != FW_CFG_OK ||
 	    fw_cfg_add_e820(&fc->fw, map, n) != FW_CFG_OK ||
 	    fw_cfg_add_bytes(&fc->fw, FW_CFG_BOOT_MENU, fc->boot_menu,
 			     sizeof(fc->boot_menu)) != FW_CFG_OK ||
+	    fw_cfg_add_bytes(&fc->fw, FW_CFG_IRQ0_OVERRIDE, fc->irq0_override,
+			     sizeof(fc->irq0_override)) != FW_CFG_OK ||
 	    fw_cfg_add_file(&fc->fw, "etc/sercon-port", fc->sercon_port,
 			    sizeof(fc->sercon_port), NULL) != FW_CFG_OK)
 		return VDEV_NO_SLOT;

@@ -55,6 +55,11 @@ struct boot_result firmware_load_low(const struct guest_mem *mem,
 unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map);
 
 #define FW_CFG_BOOT_MENU	0x000e	/* le16; SeaBIOS: "etc/show-boot-menu" */
+/*
+ * le32 1: ISA IRQ 0 (the PIT) is IOAPIC input 2, as vmm/devices.c wires
+ * it; SeaBIOS reads it as "etc/irq0-override" for its MP table.
+ */
+#define FW_CFG_IRQ0_OVERRIDE	(FW_CFG_ARCH_LOCAL + 2)
 
 /*
  * Kernel loading through fw_cfg, QEMU's -kernel/-initrd/-append (QEMU
@@ -113,6 +118,7 @@ struct firmware_cfg {
 	struct fw_cfg fw;
 	uint8_t boot_menu[2];		/* FW_CFG_BOOT_MENU: 0, no menu */
 	uint8_t sercon_port[2];		/* "etc/sercon-port" */
+	uint8_t irq0_override[4];	/* FW_CFG_IRQ0_OVERRIDE: 1 */
 	/* kernel loading (firmware_linux_prepare) */
 	struct linux_fw_cfg lx;
 	uint8_t setup_addr[4], setup_size[4];
@@ -135,7 +141,8 @@ struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
 
 /*
  * The items SeaBIOS reads: signature and ID, RAM size, CPU count (and
- * maximum, the same), "etc/e820", no boot menu, "bootorder", and
+ * maximum, the same), "etc/e820", no boot menu, IRQ 0 on IOAPIC input 2
+ * (for SeaBIOS's MP table), "bootorder", and
  * "etc/sercon-port" = COM1. With k (prepared by firmware_linux_prepare()
  * into this fc), the kernel items, the option ROM as
  * FIRMWARE_LINUXBOOT_FILE and a "bootorder" naming it; without, an empty

@@ -180,6 +180,8 @@ START_TEST(test_seabios_finds_its_items_on_the_platform)
 	ck_assert_uint_eq(vmm_get16(b), 3);
 	cfg_read(vm, FW_CFG_BOOT_MENU, b, 2);
 	ck_assert_uint_eq(vmm_get16(b), 0);
+	cfg_read(vm, FW_CFG_IRQ0_OVERRIDE, b, 4);
+	ck_assert_uint_eq(vmm_get32(b), 1);
 
 	key = cfg_file(vm, "etc/sercon-port", &size);
 	ck_assert_uint_ne(key, 0);
