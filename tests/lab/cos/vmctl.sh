@@ -19,6 +19,16 @@ vm_wait_state() {
 	return 1
 }
 
+# vm_start_refused DESCRIPTION NAME FILE TEXT: register FILE as NAME; its
+# start must fail with TEXT in what vmkctl says, and the VM not run.
+vm_start_refused() {
+	expect "register $2" vmkctl vm register "$3"
+	vmkctl vm start "$2" > /tmp/refused-$2.txt 2>&1 && fail "$1: vm start succeeded"
+	cat /tmp/refused-$2.txt
+	expect "$1, saying why" grep -q "$4" /tmp/refused-$2.txt
+	expect "$2 is not running" test "$(vm_field "$2" state)" != running
+}
+
 # vm_wait_stopped NAME SECONDS: until the VM is no longer running.
 vm_wait_stopped() {
 	_end=$(($(date +%s) + $2))

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Firmware kernel loading: a VM with vmk.boot = "bios" and vmk.kernel,
+# vmk.initrd, vmk.cmdline (the lab's stock guest) boots the way
+# `qemu -kernel` does: SeaBIOS prints its banner on COM1, runs the option
+# ROM linuxboot_dma.bin (fw_cfg file "genroms/linuxboot_dma.bin", named
+# in "bootorder"), which reads the setup code, kernel, initrd and command
+# line through fw_cfg and starts the kernel; the guest reaches its shell
+# on `vmkctl vm console`. vmk writes no ACPI table for a BIOS VM and
+# SeaBIOS none without fw_cfg's table loader: the guest runs with
+# acpi=off and SeaBIOS's MP table. A kernel that is not a bzImage is
+# refused at vm start with a sentence.
+# timeout: 420
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+
+expect "the COS has SeaBIOS" test -f /usr/share/seabios/bios-256k.bin
+expect "the COS has the linuxboot option ROM" test -f /usr/share/qemu/linuxboot_dma.bin
+expect "the stock guest is staged" test -f $VM_GUESTS/vmlinuz
+cat > /tmp/bioslinux.vmx <<EOF2
+config.version = "8"
+virtualHW.version = "4"
+displayName = "bioslinux"
+memsize = "128"
+numvcpus = "1"
+vmk.boot = "bios"
+vmk.kernel = "$VM_GUESTS/vmlinuz"
+vmk.initrd = "$VM_GUESTS/initrd.gz"
+vmk.cmdline = "console=ttyS0 acpi=off"
+EOF2
+expect "insmod vmkload takes over" vmk_load mem_mb=200
+vm_up bioslinux /tmp/bioslinux.vmx
+vmkctl vm console bioslinux --expect "vmk-guest: shell ready" --timeout 300 > /tmp/bioslinux-console.txt 2>&1
+rc=$?
+cat -v /tmp/bioslinux-console.txt | tail -c 20000; echo
+vmkctl vm info bioslinux
+vmkctl log | grep -E "vm [0-9]+ .*'bioslinux'" | tail -20
+[ $rc = 0 ] || fail "the guest did not reach its shell through SeaBIOS"
+expect "SeaBIOS printed its banner first" grep -q "SeaBIOS (version" /tmp/bioslinux-console.txt
+expect "SeaBIOS booted the option ROM" grep -q "Booting from ROM" /tmp/bioslinux-console.txt
+expect "then the guest kernel" grep -q "Linux version" /tmp/bioslinux-console.txt
+vm_console_expect "the guest got the command line through fw_cfg" bioslinux 60 \
+	"cmdline-ok-1" 'echo cmdline-ok-$(grep -c "console=ttyS0 acpi=off" /proc/cmdline)\n'
+vm_console_expect "the loader is QEMU's (type_of_loader 0xB0)" bioslinux 60 \
+	"loader-b0" 'echo loader-$(dd if=/sys/kernel/boot_params/data bs=1 skip=528 count=1 2>/dev/null | od -An -tx1 | tr -d " ")\n'
+vm_console_expect "the guest runs commands" bioslinux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
+expect "vm info says bios boot" test "$(vm_field bioslinux boot)" = bios
+expect "kill ends it" vmkctl vm kill bioslinux
+expect "no guest memory held after the kill" test "$(vm_field bioslinux memory-pages-held)" = 0
+# A kernel that is not a bzImage (a Multiboot ELF) is refused at start.
+sed -e 's/"bioslinux"/"biosbad"/' -e "s|$VM_GUESTS/vmlinuz|$VM_GUESTS/cpu_spin.elf|" \
+	-e '/vmk.initrd/d' /tmp/bioslinux.vmx > /tmp/biosbad.vmx
+vm_start_refused "a BIOS VM with a non-bzImage kernel is refused" biosbad /tmp/biosbad.vmx \
+	"boot loader: bzImage: no 0xAA55/HdrS boot header"
+expect "the vmkernel runs on" vmkernel_alive
+expect "vmkctl unload gives the machine back" vmkctl unload --force
