@@ -20,8 +20,8 @@
  *
  * No globals and no allocation: the caller owns struct fw_cfg and the
  * item data (it must outlive the device; writable items are changed in
- * place). Items are added once, before the guest runs. Not yet wired to
- * VMs: vmm/devices.c does not attach it (docs/vmm.md).
+ * place). Items are added once, before the guest runs. BIOS VMs have one
+ * (vmkernel/vm, docs/vmm.md "Firmware boot").
  */
 #ifndef VMM_DEV_FW_CFG_H
 #define VMM_DEV_FW_CFG_H
