@@ -138,23 +138,30 @@ static void good(struct scsi_cmd *cmd)
 	complete(cmd);
 }
 
-static void check(struct scsi_cmd *cmd, uint8_t key, uint16_t asc)
+static void set_check(struct scsi_cmd *cmd, uint8_t key, uint16_t asc)
 {
 	cmd->status = SCSI_STATUS_CHECK_CONDITION;
 	build_sense(cmd->sense, key, asc);
 	cmd->sense_len = SCSI_SENSE_LEN;
+}
+
+static void check(struct scsi_cmd *cmd, uint8_t key, uint16_t asc)
+{
+	set_check(cmd, key, asc);
 	complete(cmd);
 }
 
 /*
  * INVALID FIELD IN CDB with the sense-key specific field pointer to the
- * offending CDB byte (SPC-4 §4.5.2.4.2: SKSV, C/D = 1).
+ * offending CDB byte (SPC-4 §4.5.2.4.2: SKSV, C/D = 1), all of it in the
+ * sense data before done() copies it out.
  */
 static void invalid_field(struct scsi_cmd *cmd, unsigned int byte)
 {
-	check(cmd, SCSI_SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+	set_check(cmd, SCSI_SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 	cmd->sense[15] = 0xc0;
 	vmm_put_be16(&cmd->sense[16], (uint16_t)byte);
+	complete(cmd);
 }
 
 static void illegal(struct scsi_cmd *cmd, uint16_t asc)

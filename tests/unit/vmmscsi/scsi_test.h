@@ -36,11 +36,14 @@ static bool hb_get(void *ctx, uint64_t off, void *dst, uint32_t len)
 static struct scsi_cmd test_cmd;
 static struct hostbuf test_hb;
 static unsigned int test_done_calls;
+/* The sense data as done() saw it: the initiator copies it out there. */
+static uint8_t test_done_sense[SCSI_SENSE_LEN];
 
 static void test_done(struct scsi_cmd *cmd)
 {
 	ck_assert_ptr_eq(cmd, &test_cmd);
 	test_done_calls++;
+	memcpy(test_done_sense, cmd->sense, sizeof(test_done_sense));
 }
 
 /* A blank test_cmd on the host buffer buf: len bytes, reachable below fault_at. */
@@ -107,6 +110,7 @@ static inline void expect_sense(const struct scsi_cmd *cmd, uint8_t key,
 	ck_assert_uint_eq(cmd->sense[7], 10);
 	ck_assert_uint_eq(cmd->sense[12], asc >> 8);
 	ck_assert_uint_eq(cmd->sense[13], asc & 0xff);
+	ck_assert_mem_eq(test_done_sense, cmd->sense, SCSI_SENSE_LEN);
 }
 
 static inline void expect_result(const struct scsi_cmd *cmd, enum scsi_result r)
