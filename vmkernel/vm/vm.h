@@ -105,10 +105,8 @@ struct vm {
 
 	struct vm_vcpu vcpu[VMK_VM_MAX_VCPUS];
 	struct vm_devices dev;
-	struct firmware_cfg fw_cfg;	/* BIOS boot: its fw_cfg items */
-	struct firmware_linux fw_linux;	/* BIOS boot with a kernel */
-	const uint8_t *fw_kernel_piece[VM_STAGE_CHUNKS];
-	const uint8_t *fw_initrd_piece[VM_STAGE_CHUNKS];
+	struct vm_firmware *fw;		/* BIOS VMs while powered on (vm_boot.c) */
+	uint32_t fw_pa;
 	struct vm_nic *nic[VMK_VM_MAX_NICS];	/* while powered on (vm_nic.c) */
 	uint32_t nic_pa[VMK_VM_MAX_NICS];
 	struct vm_scsi *scsi;		/* while powered on (vm_disk.c) */

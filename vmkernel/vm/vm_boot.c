@@ -96,6 +96,45 @@ static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
 }
 
 /*
+ * A BIOS VM's fw_cfg: the device, its items and the bytes they point to
+ * (among them a copy of a kernel's setup code, up to 64 KiB). Taken from
+ * the pool at power on and given back with the VM's memory, so that other
+ * VMs, and a BIOS VM while off, do not carry it.
+ */
+struct vm_firmware {
+	struct firmware_cfg cfg;
+	struct firmware_linux kernel;	/* with a kernel: what cfg serves */
+	const uint8_t *kernel_piece[VM_STAGE_CHUNKS];
+	const uint8_t *initrd_piece[VM_STAGE_CHUNKS];
+};
+
+#define VM_FIRMWARE_PAGES ((sizeof(struct vm_firmware) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
+_Static_assert(VM_FIRMWARE_PAGES <= POOL_PAGES_PER_CHUNK, "a BIOS VM's fw_cfg fits one pool chunk");
+
+static vmk_status_t vm_firmware_connect(struct vm *vm, char *why)
+{
+	uint32_t pa;
+
+	if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
+		return VMK_OK;
+	if (vmk_alloc_pages(VM_FIRMWARE_PAGES, &pa) != VMK_OK)
+		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of firmware state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+			       vm->cfg.name, (uint32_t)(VM_FIRMWARE_PAGES * VMK_PAGE_SIZE) >> 10,
+			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	vm->fw = pa_to_va(pa);
+	vm->fw_pa = pa;
+	return VMK_OK;
+}
+
+void vm_firmware_release(struct vm *vm)
+{
+	if (!vm->fw)
+		return;
+	vm->fw = NULL;
+	pool_free(&vmk_pool, vm->fw_pa, VM_FIRMWARE_PAGES);
+}
+
+/*
  * A kernel for the firmware (vmk.boot = "bios" with vmk.kernel): checked
  * and its setup code prepared through the staging window; fw_cfg then
  * serves the staged chunks themselves, which stay put while the VM runs
@@ -106,26 +145,26 @@ static vmk_status_t vm_firmware_linux(struct vm *vm, char *why)
 	const struct vm_stage *k = &vm->stage[VMK_VM_IMG_KERNEL];
 	const struct vm_stage *i = &vm->stage[VMK_VM_IMG_INITRD];
 	const struct vm_stage *o = &vm->stage[VMK_VM_IMG_OPTROM];
-	struct firmware_linux *fl = &vm->fw_linux;
+	struct firmware_linux *fl = &vm->fw->kernel;
 	struct boot_result r;
 	uint32_t n;
 
 	for (n = 0; n < k->nchunks; n++)
-		vm->fw_kernel_piece[n] = pa_to_va(k->chunk_pa[n]);
+		vm->fw->kernel_piece[n] = pa_to_va(k->chunk_pa[n]);
 	for (n = 0; n < i->nchunks; n++)
-		vm->fw_initrd_piece[n] = pa_to_va(i->chunk_pa[n]);
+		vm->fw->initrd_piece[n] = pa_to_va(i->chunk_pa[n]);
 	*fl = (struct firmware_linux){
 		.image = (const uint8_t *)(uintptr_t)vm_stage_window(VMK_VM_IMG_KERNEL),
 		.kernel_len = k->size, .initrd_len = i->size,
-		.kernel_pieces = vm->fw_kernel_piece,
-		.initrd_pieces = vm->fw_initrd_piece,
+		.kernel_pieces = vm->fw->kernel_piece,
+		.initrd_pieces = vm->fw->initrd_piece,
 		.piece_len = VMK_CHUNK_SIZE,
 		.cmdline = linux_cmdline(vm),
 		.optrom = o->size ? pa_to_va(o->chunk_pa[0]) : NULL,
 		.optrom_len = o->size,
 	};
 	vm_stage_map(vm);
-	r = firmware_linux_prepare(&vm->fw_cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
+	r = firmware_linux_prepare(&vm->fw->cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
 	vm_stage_unmap(vm);
 	fl->image = NULL;	/* the window is gone */
 	if (r.status != BOOT_OK)
@@ -152,8 +191,8 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char 
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': an initrd without a kernel", vm->cfg.name);
 	if (kernel && vm_firmware_linux(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
-	if (firmware_cfg_attach(&vm->fw_cfg, &vm->dev, &dma,
-				kernel ? &vm->fw_linux : NULL) != VDEV_OK)
+	if (firmware_cfg_attach(&vm->fw->cfg, &vm->dev, &dma,
+				kernel ? &vm->fw->kernel : NULL) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
 			       vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
@@ -290,6 +329,8 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 	st = vm_nics_connect(vm, why);
 	if (st == VMK_OK)
 		st = vm_disks_connect(vm, why);
+	if (st == VMK_OK)
+		st = vm_firmware_connect(vm, why);
 	if (st == VMK_OK)
 		st = vm_take_memory(vm, why);
 	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {

@@ -54,5 +54,7 @@ vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, char *wh
 vmk_status_t vm_power_on(struct vm *vm, char *why);
 /* The guest boots again from zeroed RAM. vm->lock held, no vCPU active. */
 void vm_do_reset(struct vm *vm);
+/* A BIOS VM's fw_cfg state freed (with the VM's memory). */
+void vm_firmware_release(struct vm *vm);
 
 #endif /* VMKERNEL_VM_VM_INTERNAL_H */

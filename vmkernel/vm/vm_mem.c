@@ -218,6 +218,7 @@ void vm_release(struct vm *vm)
 
 	vm_nics_release(vm);
 	vm_disks_release(vm);
+	vm_firmware_release(vm);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_destroy(&vm->vcpu[i]);
 	for (i = 0; i < vm->nchunks; i++)
