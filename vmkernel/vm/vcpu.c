@@ -233,10 +233,13 @@ void vcpu_reset(struct vm_vcpu *v, const void *boot_entry)
 
 /* ---- guest memory through the guest's page tables ---- */
 
+/* RAM, or a BIOS VM's ROM (read-only: stores go to gpa_store()). */
 static bool gpa_read(struct vm *vm, uint64_t gpa, void *dst, uint32_t len)
 {
-	void *p = vm_gpa_ptr(vm, gpa, len);
+	const void *p = vm_gpa_ptr(vm, gpa, len);
 
+	if (!p)
+		p = vm_rom_ptr(vm, gpa, len);
 	if (!p)
 		return false;
 	memcpy(dst, p, len);

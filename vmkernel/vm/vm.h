@@ -126,6 +126,8 @@ vmk_status_t vm_global_init(void);
 
 /* Guest RAM access by guest-physical address (NULL: not RAM). */
 void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint32_t len);
+/* A BIOS VM's firmware ROM at gpa (all len bytes of it), or NULL. */
+const void *vm_rom_ptr(const struct vm *vm, uint64_t gpa, uint32_t len);
 /*
  * Guest RAM for a DMA-capable device model (vmm/guest_dma.h), ctx the
  * struct vm: false, and nothing copied, unless [gpa, gpa + len) is RAM.

@@ -237,6 +237,20 @@ void vm_release(struct vm *vm)
  */
 _Static_assert(FIRMWARE_ROM_MAX <= VMK_CHUNK_SIZE, "a firmware ROM fits one chunk");
 
+/* A read of the ROM by the instruction emulator (a BIOS VM while it runs). */
+const void *vm_rom_ptr(const struct vm *vm, uint64_t gpa, uint32_t len)
+{
+	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
+	uint64_t base;
+
+	if (vm->cfg.boot != VMK_VM_BOOT_BIOS || !vm->nchunks || !s->size)
+		return NULL;
+	base = firmware_rom_base(s->size);
+	if (gpa < base || len > s->size || gpa - base > s->size - len)
+		return NULL;
+	return (const uint8_t *)pa_to_va(s->chunk_pa[0]) + (uint32_t)(gpa - base);
+}
+
 static vmk_status_t map_firmware(struct vm *vm)
 {
 	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
