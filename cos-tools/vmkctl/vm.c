@@ -430,6 +430,8 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
+	if (c->has_uuid)
+		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
 	if (nic_config_of(c, &vc->nic[0]) || scsi_config_of(c, vc))
 		return -1;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||

@@ -124,6 +124,8 @@ struct vmk_vm_config {
 	uint32_t scsi0;			/* VMK_VM_SCSI_*; since ABI version 12 */
 	uint32_t reserved2;		/* 0 */
 	struct vmk_vm_disk disk[VMK_VM_MAX_DISKS];	/* need scsi0 */
+	uint8_t uuid[16];		/* uuid.bios as the .vmx writes it;
+					   all zeros: none. Since ABI 14 */
 };
 
 struct vmk_vm_load {

@@ -4,7 +4,8 @@
 # vmkctl loads from the COS's /usr/share/seabios) finds fw_cfg, shadows
 # itself below 1 MiB, starts the second vCPU and puts its console on COM1
 # ("etc/sercon-port"): its banner and "No bootable device" show on
-# `vmkctl vm console`. `vmkctl vm reset` starts the firmware again from
+# `vmkctl vm console`, with the .vmx's uuid.bios that SMBIOS gave it
+# (fw_cfg "etc/smbios/*"). `vmkctl vm reset` starts the firmware again from
 # its ROM, and so does SeaBIOS's own retry 60 s after "No bootable
 # device" (a platform reset): the VM runs on until killed. A Multiboot
 # witness VM and the COS are not disturbed. A BIOS VM with a NIC is
@@ -22,6 +23,7 @@ virtualHW.version = "4"
 displayName = "bios"
 memsize = "64"
 numvcpus = "2"
+uuid.bios = "56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e"
 EOF
 vm_make_guest_vmx /tmp/witness.vmx witness cpu_spin
 expect "insmod vmkload takes over" vmk_load mem_mb=200
@@ -35,6 +37,10 @@ vmkctl vm info bios | tee /tmp/bios-info.txt
 vmkctl log | grep -E "vm [0-9]+ .*'bios'|vm [0-9]+ vcpu" | tail -30
 [ $rc = 0 ] || fail "SeaBIOS did not reach 'No bootable device' on the VM's console"
 expect "SeaBIOS printed its banner on COM1" grep -q "SeaBIOS (version" /tmp/bios-console.txt
+# SMBIOS through fw_cfg: the firmware prints the System UUID it found,
+# its first three fields little-endian (SMBIOS 2.6+), as a guest reads it.
+expect "SeaBIOS found uuid.bios in the SMBIOS tables" \
+	grep -q "Machine UUID 3a9b4d56-6f5c-0d27-b42e-7a0e9b3c4d5e" /tmp/bios-console.txt
 expect "vm info says bios boot" test "$(vm_field bios boot)" = bios
 expect "the BIOS VM is still running" test "$(vm_field bios state)" = running
 expect "vmkctl vm reset restarts it" vmkctl vm reset bios

@@ -7,8 +7,9 @@
 # line through fw_cfg and starts the kernel; the guest reaches its shell
 # on `vmkctl vm console`. vmk writes no ACPI table for a BIOS VM and
 # SeaBIOS none without fw_cfg's table loader: the guest runs with
-# acpi=off and SeaBIOS's MP table. A kernel that is not a bzImage is
-# refused at vm start with a sentence.
+# acpi=off and SeaBIOS's MP table. SMBIOS comes through fw_cfg: the
+# guest's DMI shows vmk as vendor and the .vmx's uuid.bios. A kernel
+# that is not a bzImage is refused at vm start with a sentence.
 # timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
@@ -28,6 +29,7 @@ vmk.boot = "bios"
 vmk.kernel = "$VM_GUESTS/vmlinuz"
 vmk.initrd = "$VM_GUESTS/initrd.gz"
 vmk.cmdline = "console=ttyS0 acpi=off"
+uuid.bios = "56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e"
 EOF2
 expect "insmod vmkload takes over" vmk_load mem_mb=200
 vm_up bioslinux /tmp/bioslinux.vmx
@@ -44,6 +46,10 @@ vm_console_expect "the guest got the command line through fw_cfg" bioslinux 60 \
 	"cmdline-ok-1" 'echo cmdline-ok-$(grep -c "console=ttyS0 acpi=off" /proc/cmdline)\n'
 vm_console_expect "the loader is QEMU's (type_of_loader 0xB0)" bioslinux 60 \
 	"loader-b0" 'echo loader-$(dd if=/sys/kernel/boot_params/data bs=1 skip=528 count=1 2>/dev/null | od -An -tx1 | tr -d " ")\n'
+vm_console_expect "the guest reads its vendor from SMBIOS" bioslinux 60 \
+	"vendor-vmk" 'echo vendor-$(cat /sys/class/dmi/id/sys_vendor)\n'
+vm_console_expect "and the .vmx's uuid.bios as its product_uuid" bioslinux 60 \
+	"uuid-3a9b4d56-6f5c-0d27-b42e-7a0e9b3c4d5e" 'echo uuid-$(cat /sys/class/dmi/id/product_uuid)\n'
 vm_console_expect "the guest runs commands" bioslinux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
 expect "vm info says bios boot" test "$(vm_field bioslinux boot)" = bios
 expect "kill ends it" vmkctl vm kill bioslinux

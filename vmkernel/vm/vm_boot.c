@@ -111,6 +111,14 @@ struct vm_firmware {
 #define VM_FIRMWARE_PAGES ((sizeof(struct vm_firmware) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
 _Static_assert(VM_FIRMWARE_PAGES <= POOL_PAGES_PER_CHUNK, "a BIOS VM's fw_cfg fits one pool chunk");
 
+static bool vm_has_uuid(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < sizeof(vm->cfg.uuid); i++)
+		if (vm->cfg.uuid[i])
+			return true;
+	return false;
+}
+
 static vmk_status_t vm_firmware_connect(struct vm *vm, char *why)
 {
 	uint32_t pa;
@@ -194,6 +202,10 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char 
 	if (firmware_cfg_attach(&vm->fw->cfg, &vm->dev, &dma,
 				kernel ? &vm->fw->kernel : NULL) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
+			       vm->cfg.name);
+	if (firmware_cfg_add_smbios(&vm->fw->cfg, &vm->dev,
+				    vm_has_uuid(vm) ? vm->cfg.uuid : NULL) != VDEV_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the SMBIOS tables in fw_cfg",
 			       vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_reset(&vm->vcpu[i], NULL);

@@ -173,3 +173,26 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				      &fw_cfg_dma_ops, &fc->fw);
 	return r;
 }
+
+enum vdev_result firmware_cfg_add_smbios(struct firmware_cfg *fc,
+					 const struct vm_devices *dev,
+					 const uint8_t *uuid)
+{
+	struct e820_entry map[E820_MAX_ENTRIES];
+	struct smbios_vm vm = {
+		.uuid = uuid, .nr_vcpus = dev->cfg.nr_vcpus,
+		.ram_size = dev->cfg.ram_size, .map = map,
+	};
+	uint32_t len;
+
+	vm.map_len = firmware_e820(dev->cfg.ram_size, map);
+	len = smbios_build(&vm, fc->smbios_anchor, fc->smbios_tables,
+			   sizeof(fc->smbios_tables));
+	if (!len ||
+	    fw_cfg_add_file(&fc->fw, "etc/smbios/smbios-anchor", fc->smbios_anchor,
+			    sizeof(fc->smbios_anchor), NULL) != FW_CFG_OK ||
+	    fw_cfg_add_file(&fc->fw, "etc/smbios/smbios-tables", fc->smbios_tables,
+			    len, NULL) != FW_CFG_OK)
+		return VDEV_NO_SLOT;
+	return VDEV_OK;
+}

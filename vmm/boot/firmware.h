@@ -16,6 +16,7 @@
 
 #include "vmm/platform.h"
 #include "vmm/boot/boot.h"
+#include "vmm/boot/smbios.h"
 #include "vmm/dev/fw_cfg.h"
 #include "vmm/devices.h"
 
@@ -126,6 +127,9 @@ struct firmware_cfg {
 	uint8_t initrd_addr[4], initrd_size[4];
 	uint8_t cmdline_addr[4], cmdline_size[4];
 	struct fw_cfg_pieces kernel, initrd;
+	/* SMBIOS (firmware_cfg_add_smbios) */
+	uint8_t smbios_anchor[SMBIOS_ANCHOR_LEN];
+	uint8_t smbios_tables[SMBIOS_TABLES_MAX];
 };
 
 /*
@@ -153,5 +157,14 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				     struct vm_devices *dev,
 				     const struct guest_dma *dma,
 				     const struct firmware_linux *k);
+
+/*
+ * SMBIOS for the firmware of the platform dev (after firmware_cfg_attach):
+ * "etc/smbios/smbios-anchor" and "etc/smbios/smbios-tables" with the VM's
+ * uuid (SMBIOS_UUID_LEN bytes, NULL: none; vmm/boot/smbios.h).
+ */
+enum vdev_result firmware_cfg_add_smbios(struct firmware_cfg *fc,
+					 const struct vm_devices *dev,
+					 const uint8_t *uuid);
 
 #endif /* VMM_BOOT_FIRMWARE_H */

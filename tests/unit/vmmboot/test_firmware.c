@@ -198,6 +198,17 @@ START_TEST(test_seabios_finds_its_items_on_the_platform)
 	ck_assert_uint_ne(cfg_file(vm, "bootorder", &size), 0);
 	ck_assert_uint_eq(size, 0);
 	ck_assert_uint_eq(cfg_file(vm, "etc/table-loader", &size), 0);
+	/* SMBIOS once the caller adds it, the anchor as SeaBIOS wants it */
+	ck_assert_uint_eq(cfg_file(vm, "etc/smbios/smbios-anchor", &size), 0);
+	ck_assert_int_eq(firmware_cfg_add_smbios(fc, vm, NULL), VDEV_OK);
+	key = cfg_file(vm, "etc/smbios/smbios-anchor", &size);
+	ck_assert_uint_ne(key, 0);
+	ck_assert_uint_eq(size, SMBIOS_ANCHOR_LEN);
+	cfg_read(vm, key, b, SMBIOS_ANCHOR_LEN);
+	ck_assert_mem_eq(b, "_SM_", 4);
+	key = cfg_file(vm, "etc/smbios/smbios-tables", &size);
+	ck_assert_uint_ne(key, 0);
+	ck_assert_uint_eq(size, vmm_get16(b + 22));	/* SeaBIOS checks it */
 	/* the DMA register answers with its signature */
 	ck_assert_uint_eq(vdev_pio_read(vm, FW_CFG_DMA_PORT, 4), 0x554d4551);
 	/* a platform reset drops the ports until the caller attaches again */
