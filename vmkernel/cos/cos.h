@@ -36,6 +36,7 @@ struct cos_vcpu {
 	uint64_t exits_total;
 	uint64_t user_vmmcalls;		/* refused: VMMCALL at CPL > 0 */
 	uint64_t msr_writes_refused;	/* cos_msr_write() said no */
+	uint32_t pci_address;		/* its PCI address register (cos_pci.h) */
 	/* The COS's save area as of its last VMRUN (cos_run, cpu_give_back). */
 	uint8_t entry_save[COS_SAVE_LEN];
 };
@@ -46,10 +47,11 @@ extern struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 vmk_status_t cos_global_init(void);
 /*
  * The COS's configuration cycles to bdf (the device the vmkernel took)
- * read all ones and write nothing: the data ports 0xCFC-0xCFF exit from
- * now on. CPU 0 during init, before the COS vCPUs' VMCBs are set up.
+ * read all ones and write nothing: 0xCF8 and the data ports 0xCFC-0xCFF
+ * exit from now on (cos_pci.h). CPU 0 during init, before the COS vCPUs'
+ * VMCBs are set up. False when the vmkernel hides too many already.
  */
-void cos_pci_hide(uint32_t bdf);
+bool cos_pci_hide(uint32_t bdf);
 /* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
 vmk_status_t cos_vcpu_init(struct cos_vcpu *v);
 /* The COS vCPU world's run function (priv: its struct cos_vcpu). */

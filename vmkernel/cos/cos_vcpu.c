@@ -19,6 +19,7 @@
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/arch/x86/pci.h"
+#include "vmkernel/cos/cos_pci.h"
 
 struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 
@@ -27,6 +28,7 @@ static const struct cpuid_policy cos_cpuid = { .vm = false };
 
 struct cos_npt cos_npt;
 static uint32_t msrpm_pa, iopm_pa;
+static uint32_t cos_pci_address_at_load;
 
 vmk_status_t cos_global_init(void)
 {
@@ -55,30 +57,45 @@ vmk_status_t cos_global_init(void)
 	memset(pa_to_va(msrpm_pa), 0, MSRPM_PAGES * VMK_PAGE_SIZE);
 	memset(pa_to_va(iopm_pa), 0, IOPM_PAGES * VMK_PAGE_SIZE);
 	cos_msrpm_build(pa_to_va(msrpm_pa));
+	/* Before the vmkernel's own configuration cycles change it. */
+	cos_pci_address_at_load = pci_cos_address_at_load();
 	return VMK_OK;
 }
 
-#define PCI_DATA_PORT		0xcfc	/* arch/x86/pci.h PCI_CONFIG_DATA, 4 ports */
-#define PCI_HIDDEN_MAX		2	/* the HBA and the uplink NIC */
-static uint32_t pci_hidden[PCI_HIDDEN_MAX];	/* set at init, before any COS runs */
-static uint32_t pci_nhidden;
+static struct cos_pci cos_pci;		/* set at init, before any COS runs */
 static uint32_t pci_refused;
 
-void cos_pci_hide(uint32_t bdf)
+static const struct cos_pci_hw_ops pci_hw = {
+	.address = pci_cos_address,
+	.data = pci_cos_data,
+	.port = pci_port_io,
+};
+
+/* One bit per port, APM vol. 2 §15.10.1. */
+static void iopm_trap(uint8_t *iopm, uint32_t port)
+{
+	iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+}
+
+bool cos_pci_hide(uint32_t bdf)
 {
 	uint8_t *iopm = pa_to_va(iopm_pa);
 	uint32_t port;
 
-	/* One bit per port, APM vol. 2 §15.10.1. */
-	for (port = PCI_DATA_PORT; port < PCI_DATA_PORT + 4; port++)
-		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
-	if (pci_nhidden < PCI_HIDDEN_MAX)
-		pci_hidden[pci_nhidden++] = bdf;
+	if (!cos_pci_add_hidden(&cos_pci, bdf))
+		return false;
+	/* Any access that touches 0xCF8 or the data ports exits: 0xCF9
+	 * (reset control) and 0xCFA-0xCFB alone stay native. */
+	iopm_trap(iopm, COS_PCI_ADDRESS_PORT);
+	for (port = COS_PCI_DATA_PORT; port < COS_PCI_DATA_PORT + 4; port++)
+		iopm_trap(iopm, port);
+	return true;
 }
 
 /*
- * A COS IN/OUT on the configuration data ports (the only ports whose
- * IOPM bits are set): done for it, unless it aims at the hidden device.
+ * A COS IN/OUT on 0xCF8 or the configuration data ports (the only ports
+ * whose IOPM bits are set): done for it through its vCPU's copy of the
+ * address register (cos_pci.h), unless it aims at a hidden device.
  * String forms are not used for configuration space: #GP.
  */
 static void handle_ioio(struct cos_vcpu *v)
@@ -95,8 +112,8 @@ static void handle_ioio(struct cos_vcpu *v)
 			 info >> IOIO_PORT_SHIFT);
 		return;
 	}
-	if (!pci_cos_data((uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val,
-			  pci_hidden, pci_nhidden, &bdf)) {
+	if (cos_pci_io(&cos_pci, &pci_hw, &v->pci_address,
+		       (uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val, &bdf)) {
 		n = __atomic_add_fetch(&pci_refused, 1, __ATOMIC_RELAXED);
 		if (!(n & (n - 1)))
 			log_warn("COS PCI configuration access to the device the vmkernel owns (%02x:%02x.%x) refused, %u so far",
@@ -135,7 +152,7 @@ static void vmcb_setup(struct cos_vcpu *v)
 
 	c->intercept3 = INTERCEPT_CPUID | INTERCEPT_MSR_PROT | INTERCEPT_INVD |
 			INTERCEPT_SHUTDOWN | INTERCEPT_INVLPGA;
-	if (pci_nhidden)
+	if (cos_pci.nhidden)
 		c->intercept3 |= INTERCEPT_IOIO_PROT;
 	c->intercept4 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
@@ -199,6 +216,7 @@ vmk_status_t cos_vcpu_init(struct cos_vcpu *v)
 	asm volatile("vmsave %0" :: "a"(svm_cpus[v->cpu].host_area_pa) : "memory");
 	vmcb_setup(v);
 	sv->vmcb->dr7 = dr7;
+	v->pci_address = cos_pci_address_at_load;
 	vmk_cpu_virtualized(v->cpu, true);
 	return VMK_OK;
 }
@@ -524,6 +542,9 @@ static void __attribute__((noreturn)) give_back(struct cos_vcpu *v,
 		xstate_hand_back(&v->svm.xstate, v->cpu);
 		debugreg_hand_back(&v->svm.dregs, v->cpu);
 	}
+	/* The COS's ports were the vmkernel's only with a hidden device. */
+	if (cos_pci.nhidden)
+		pci_cos_give_back();
 	if (v->launched && svm_holds_host_state(c)) {
 		/* Never resume the COS on the vmkernel's own state: take the
 		 * COS's as it was at its last VMRUN. */

@@ -14,62 +14,68 @@ static void pci_select(uint32_t bdf, uint32_t reg)
 	outl(PCI_CONFIG_ADDRESS, PCI_ENABLE | bdf << 8 | (reg & 0xfc));
 }
 
-/*
- * The address register is shared with the COS, whose config cycles
- * (0xCFC-0xCFF exit, pci_cos_data()) may be half done on another CPU:
- * the vmkernel's own cycle puts back the address it found.
- */
 uint32_t pci_read32(uint32_t bdf, uint32_t reg)
 {
-	uint32_t v, saved;
+	uint32_t v;
 
 	spin_lock(&pci_lock);
-	saved = inl(PCI_CONFIG_ADDRESS);
 	pci_select(bdf, reg);
 	v = inl(PCI_CONFIG_DATA);
-	outl(PCI_CONFIG_ADDRESS, saved);
 	spin_unlock(&pci_lock);
 	return v;
 }
 
 void pci_write32(uint32_t bdf, uint32_t reg, uint32_t val)
 {
-	uint32_t saved;
-
 	spin_lock(&pci_lock);
-	saved = inl(PCI_CONFIG_ADDRESS);
 	pci_select(bdf, reg);
 	outl(PCI_CONFIG_DATA, val);
-	outl(PCI_CONFIG_ADDRESS, saved);
 	spin_unlock(&pci_lock);
 }
 
-bool pci_cos_data(uint16_t port, uint32_t size, bool in, uint32_t *val,
-		  const uint32_t *hidden, uint32_t nhidden, uint32_t *refused)
-{
-	uint32_t addr, i;
-	bool ok = true;
+/* What a real machine's address register would hold: the COS's last write. */
+static uint32_t pci_cos_last;
 
+uint32_t pci_cos_address_at_load(void)
+{
+	pci_cos_last = inl(PCI_CONFIG_ADDRESS);
+	return pci_cos_last;
+}
+
+uint32_t pci_cos_address(uint32_t addr)
+{
 	spin_lock(&pci_lock);
+	outl(PCI_CONFIG_ADDRESS, addr);
 	addr = inl(PCI_CONFIG_ADDRESS);
-	for (i = 0; i < nhidden && (addr & PCI_ENABLE) && ok; i++) {
-		ok = ((addr >> 8) & 0xffff) != hidden[i];
-		*refused = hidden[i];
-	}
-	if (!ok) {
-		if (in)
-			*val = 0xffffffffu;	/* as from an empty slot */
-	} else if (in) {
-		*val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-	} else if (size == 1) {
-		outb(port, (uint8_t)*val);
-	} else if (size == 2) {
-		outw(port, (uint16_t)*val);
-	} else {
-		outl(port, *val);
-	}
+	__atomic_store_n(&pci_cos_last, addr, __ATOMIC_RELAXED);
 	spin_unlock(&pci_lock);
-	return ok;
+	return addr;
+}
+
+void pci_port_io(uint16_t port, uint32_t size, bool in, uint32_t *val)
+{
+	if (in)
+		*val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	else if (size == 1)
+		outb(port, (uint8_t)*val);
+	else if (size == 2)
+		outw(port, (uint16_t)*val);
+	else
+		outl(port, *val);
+}
+
+void pci_cos_data(uint32_t addr, uint16_t port, uint32_t size, bool in,
+		  uint32_t *val)
+{
+	spin_lock(&pci_lock);
+	outl(PCI_CONFIG_ADDRESS, addr);
+	pci_port_io(port, size, in, val);
+	spin_unlock(&pci_lock);
+}
+
+void pci_cos_give_back(void)
+{
+	outl(PCI_CONFIG_ADDRESS, __atomic_load_n(&pci_cos_last, __ATOMIC_RELAXED));
 }
 
 uint16_t pci_read16(uint32_t bdf, uint32_t reg)

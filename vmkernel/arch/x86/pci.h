@@ -3,8 +3,12 @@
  * PCI configuration space through configuration mechanism 1 (PCI Local
  * Bus spec 3.0 §3.2.2.3.2: an address dword at 0xCF8, data at 0xCFC),
  * and the few config-space facts the vmkernel needs to find a function
- * and size its BARs (§6.2.5.1). Used by CPU 0 during init, while no
- * other CPU and no COS runs, and under pci_lock afterwards.
+ * and size its BARs (§6.2.5.1). Every cycle, the vmkernel's and those it
+ * does for the COS, writes the address and accesses the data under one
+ * lock; the COS never reaches the address register while it runs as a
+ * guest with a taken device (its 0xCF8 exits, cos/cos_pci.h), and the
+ * vmkernel's own cycles run only then or during load and unload, under
+ * Linux's stop_machine() (no COS CPU between its address and data).
  */
 #ifndef VMKERNEL_ARCH_X86_PCI_H
 #define VMKERNEL_ARCH_X86_PCI_H
@@ -39,13 +43,24 @@ uint16_t pci_read16(uint32_t bdf, uint32_t reg);
 void pci_write16(uint32_t bdf, uint32_t reg, uint16_t val);
 
 /*
- * A COS access of size bytes (1, 2, 4) to data port `port` (0xCFC-0xCFF),
- * done for it unless the address register names one of the nhidden
- * functions in hidden[]: then a read gives all ones, a write is dropped,
- * and false is returned with that function in *refused.
+ * For the COS's configuration cycles (cos/cos_pci.h), each one step under
+ * the PCI lock the vmkernel's own cycles take too. pci_cos_address():
+ * latch addr, return what the register reads back; the last value is
+ * kept for pci_cos_give_back(). pci_cos_data(): addr, then the data
+ * access of size bytes at port, as one. pci_port_io(): plain I/O.
  */
-bool pci_cos_data(uint16_t port, uint32_t size, bool in, uint32_t *val,
-		  const uint32_t *hidden, uint32_t nhidden, uint32_t *refused);
+uint32_t pci_cos_address(uint32_t addr);
+void pci_cos_data(uint32_t addr, uint16_t port, uint32_t size, bool in,
+		  uint32_t *val);
+void pci_port_io(uint16_t port, uint32_t size, bool in, uint32_t *val);
+/* The address register as the COS left it at load (CPU 0, init, first). */
+uint32_t pci_cos_address_at_load(void);
+/*
+ * Puts the COS's last address back in the register, for a COS CPU given
+ * back between its address write and its data access (a panic). No
+ * lock: the panic path must not wait on one.
+ */
+void pci_cos_give_back(void);
 
 /* The first function with this vendor and device id: true and *bdf. */
 bool pci_find(uint16_t vendor, uint16_t device, uint32_t *bdf);

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The COS's PCI configuration cycles (cos_pci.h). */
+#include "vmkernel/cos/cos_pci.h"
+
+enum piece_kind { PIECE_ADDRESS, PIECE_DATA, PIECE_PLAIN };
+
+static enum piece_kind piece_kind(uint32_t port, uint32_t size)
+{
+	if (port == COS_PCI_ADDRESS_PORT && size == 4)
+		return PIECE_ADDRESS;
+	if (port >= COS_PCI_DATA_PORT && port + size <= COS_PCI_DATA_PORT + 4)
+		return PIECE_DATA;
+	return PIECE_PLAIN;
+}
+
+/* Within the address dword, within the data dword, or outside both. */
+static bool one_piece(uint32_t port, uint32_t size)
+{
+	uint32_t end = port + size;
+
+	return end <= COS_PCI_ADDRESS_PORT || port >= COS_PCI_DATA_PORT + 4 ||
+	       (port >= COS_PCI_ADDRESS_PORT && end <= COS_PCI_DATA_PORT) ||
+	       (port >= COS_PCI_DATA_PORT && end <= COS_PCI_DATA_PORT + 4);
+}
+
+bool cos_pci_add_hidden(struct cos_pci *p, uint32_t bdf)
+{
+	if (p->nhidden >= COS_PCI_HIDDEN_MAX)
+		return false;
+	p->hidden[p->nhidden++] = bdf & 0xffff;
+	return true;
+}
+
+/* Bits 23:8 of the address are bus, device and function (§3.2.2.3.2). */
+static bool names_hidden(const struct cos_pci *p, uint32_t addr, uint32_t *bdf)
+{
+	uint32_t i;
+
+	if (!(addr & COS_PCI_ENABLE))
+		return false;
+	for (i = 0; i < p->nhidden; i++) {
+		if (((addr >> 8) & 0xffff) == p->hidden[i]) {
+			*bdf = p->hidden[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t piece_io(const struct cos_pci *p, const struct cos_pci_hw_ops *hw,
+			 uint32_t *shadow, uint16_t port, uint32_t size, bool in,
+			 uint32_t *val, uint32_t *refused)
+{
+	switch (piece_kind(port, size)) {
+	case PIECE_ADDRESS:
+		if (in)
+			*val = *shadow;
+		else
+			*shadow = hw->address(*val);
+		return 0;
+	case PIECE_DATA:
+		/* *shadow is this vCPU's alone: the value checked is the one
+		 * hw->data() puts in the machine's address register. */
+		if (names_hidden(p, *shadow, refused)) {
+			if (in)
+				*val = 0xffffffffu;
+			return 1;
+		}
+		hw->data(*shadow, port, size, in, val);
+		return 0;
+	case PIECE_PLAIN:
+	default:
+		hw->port(port, size, in, val);
+		return 0;
+	}
+}
+
+uint32_t cos_pci_io(const struct cos_pci *p, const struct cos_pci_hw_ops *hw,
+		    uint32_t *shadow, uint16_t port, uint32_t size, bool in,
+		    uint32_t *val, uint32_t *refused)
+{
+	uint32_t i, b, n = 0, out = 0;
+
+	if (one_piece(port, size))
+		return piece_io(p, hw, shadow, port, size, in, val, refused);
+	/* Byte by byte, each with its byte enable as the bridge would see it. */
+	for (i = 0; i < size; i++) {
+		b = (*val >> (8 * i)) & 0xff;
+		n += piece_io(p, hw, shadow, (uint16_t)(port + i), 1, in, &b, refused);
+		out |= (b & 0xff) << (8 * i);
+	}
+	if (in)
+		*val = out;
+	return n;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The COS's PCI configuration cycles while the vmkernel owns some
+ * functions (portable, host-tested). Mechanism 1 (PCI Local Bus spec 3.0
+ * §3.2.2.3.2): a full dword write to CONFIG_ADDRESS (0xCF8) latches the
+ * address, a dword read returns it; any other access there "has no
+ * effect on CONFIG_ADDRESS and is executed as a normal I/O transaction";
+ * CONFIG_DATA (0xCFC-0xCFF) reaches the function and register the
+ * address names when its enable bit is set, else it too is plain I/O.
+ *
+ * Each COS vCPU keeps its own copy of the address register (its shadow):
+ * the machine's register is the vmkernel's, written just before each
+ * data access under the vmkernel's PCI lock, so what the vmkernel checks
+ * is what the data access uses, whatever other COS CPUs do meanwhile.
+ */
+#ifndef VMKERNEL_COS_COS_PCI_H
+#define VMKERNEL_COS_COS_PCI_H
+
+#include "vmkernel/platform.h"
+
+#define COS_PCI_ADDRESS_PORT	0xcf8
+#define COS_PCI_DATA_PORT	0xcfc	/* 4 ports */
+#define COS_PCI_ENABLE		0x80000000u	/* address bit 31 */
+#define COS_PCI_HIDDEN_MAX	2	/* the HBA and the uplink NIC */
+
+/* The functions the COS's configuration cycles may not reach. */
+struct cos_pci {
+	uint32_t hidden[COS_PCI_HIDDEN_MAX];	/* bus << 8 | dev << 3 | fn */
+	uint32_t nhidden;
+};
+
+/* The machine's side; each call is one step under the vmkernel's PCI lock. */
+struct cos_pci_hw_ops {
+	/* Latch addr in the address register; what it then reads back. */
+	uint32_t (*address)(uint32_t addr);
+	/* Write addr to the address register, then the data access, as one. */
+	void (*data)(uint32_t addr, uint16_t port, uint32_t size, bool in,
+		     uint32_t *val);
+	/* A plain I/O access (size 1, 2 or 4) that is no configuration cycle. */
+	void (*port)(uint16_t port, uint32_t size, bool in, uint32_t *val);
+};
+
+/* Refuse the COS's cycles to bdf from now on; false when the table is full. */
+bool cos_pci_add_hidden(struct cos_pci *p, uint32_t bdf);
+
+/*
+ * A COS IN or OUT of size bytes (1, 2, 4) at port that exited because it
+ * touches 0xCF8 or 0xCFC-0xCFF, done for the vCPU whose address register
+ * is *shadow. An access that straddles those ports and others is done
+ * byte by byte. A data access whose address names a hidden function
+ * reads all ones (an empty slot) and writes nothing: the number of such
+ * refused pieces is returned, the function in *refused. *val: what is
+ * written, or (in) what is read.
+ */
+uint32_t cos_pci_io(const struct cos_pci *p, const struct cos_pci_hw_ops *hw,
+		    uint32_t *shadow, uint16_t port, uint32_t size, bool in,
+		    uint32_t *val, uint32_t *refused);
+
+#endif /* VMKERNEL_COS_COS_PCI_H */
