@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmk_pcicfg: the COS aims configuration mechanism 1 (0xCF8/0xCFC, as
+ * `setpci -A intel-conf1` would) at a function the vmkernel took, and
+ * reports what it saw. Directly on this CPU: it reads the function's id,
+ * clears its command register's decode and bus-master bits, zeroes BAR
+ * 0, writes a byte to 0xCF8 (mechanism 2's enable register; not the
+ * address register) and reads the address register back. Then the race
+ * of issue 9: a thread on another CPU points 0xCF8 at the taken function
+ * over and over while this CPU reads the id of a visible one `loops`
+ * times; every read must be the visible id. Loading always "fails"
+ * (-EAGAIN) after the report. Linux's own configuration cycles are not
+ * locked out: run it on an idle COS.
+ * tests/lab/cos_cannot_reach_a_taken_devices_config_space.sh.
+ */
+#include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/io.h>
+#include <linux/delay.h>
+
+static uint hidden;
+module_param(hidden, uint, 0444);
+MODULE_PARM_DESC(hidden, "bus << 8 | dev << 3 | fn of the function the vmkernel took");
+static uint visible;
+module_param(visible, uint, 0444);
+MODULE_PARM_DESC(visible, "bus << 8 | dev << 3 | fn of a function the COS keeps");
+static uint loops = 20000;
+module_param(loops, uint, 0444);
+MODULE_PARM_DESC(loops, "reads of the visible function's id during the race");
+
+#define CONF_ADDR	0xcf8
+#define CONF_DATA	0xcfc
+#define ADDR(bdf, reg)	(0x80000000u | (bdf) << 8 | (reg))
+
+static u32 conf_read(u32 bdf, u32 reg)
+{
+	outl(ADDR(bdf, reg), CONF_ADDR);
+	return inl(CONF_DATA);
+}
+
+static int racer_cpu = -1;
+static bool racer_started, racer_stop;
+static unsigned long racer_writes;
+
+static int race_address(void *unused)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	WRITE_ONCE(racer_started, true);
+	while (!READ_ONCE(racer_stop)) {
+		outl(ADDR(hidden, 0), CONF_ADDR);
+		racer_writes++;
+	}
+	local_irq_restore(flags);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static void direct(void)
+{
+	u32 id, cmd, cmd2, bar, bar2, addr;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	id = conf_read(hidden, 0x00);
+	cmd = conf_read(hidden, 0x04);
+	outl(ADDR(hidden, 0x04), CONF_ADDR);
+	outw(0, CONF_DATA);		/* no memory decode, no bus master */
+	cmd2 = conf_read(hidden, 0x04);
+	bar = conf_read(hidden, 0x10);
+	outl(ADDR(hidden, 0x10), CONF_ADDR);
+	outl(0, CONF_DATA);
+	bar2 = conf_read(hidden, 0x10);
+	outl(ADDR(visible, 0x00), CONF_ADDR);
+	outb(0, CONF_ADDR);
+	addr = inl(CONF_ADDR);
+	local_irq_restore(flags);
+	pr_info("vmk_pcicfg: taken %02x:%02x.%x id %#x command %#x then %#x bar0 %#x then %#x\n",
+		hidden >> 8, (hidden >> 3) & 31, hidden & 7, id, cmd, cmd2, bar, bar2);
+	pr_info("vmk_pcicfg: address register after a byte write to 0xcf8: %#x (dword written %#x)\n",
+		addr, ADDR(visible, 0x00));
+}
+
+static int race(void)
+{
+	struct task_struct *t;
+	u32 want, v, i, other = 0, leaked = 0;
+	unsigned long flags;
+
+	racer_cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (racer_cpu >= nr_cpu_ids)
+		return -EINVAL;
+	t = kthread_create(race_address, NULL, "vmk_pcicfg/%d", racer_cpu);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, racer_cpu);
+	wake_up_process(t);
+	while (!READ_ONCE(racer_started))
+		msleep(1);
+	local_irq_save(flags);
+	want = conf_read(visible, 0x00);
+	for (i = 0; i < loops; i++) {
+		v = conf_read(visible, 0x00);
+		if (v != want)
+			other++;
+		if (v != want && v != 0xffffffffu)
+			leaked++;
+	}
+	local_irq_restore(flags);
+	WRITE_ONCE(racer_stop, true);
+	kthread_stop(t);
+	pr_info("vmk_pcicfg: race: %u reads of %02x:%02x.%x's id %#x on cpu%d while cpu%d wrote 0xcf8 %lu times: %u read something else, %u another function's id\n",
+		loops, visible >> 8, (visible >> 3) & 31, visible & 7, want,
+		raw_smp_processor_id(), racer_cpu, racer_writes, other, leaked);
+	return 0;
+}
+
+static int __init vmk_pcicfg_init(void)
+{
+	int err;
+
+	migrate_disable();
+	direct();
+	err = race();
+	migrate_enable();
+	return err ? err : -EAGAIN;
+}
+
+module_init(vmk_pcicfg_init);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vmk lab: the COS's configuration cycles to a function the vmkernel took");
