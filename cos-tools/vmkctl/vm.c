@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "cos-tools/vmx/vmx.h"
 #include "inventory.h"
+#include "vm_start.h"
 #include "vmkctl.h"
 
 #define STOP_WAIT_S	60
@@ -60,22 +61,14 @@ int vm_list_all(int fd, struct vmk_vm_info **infos, uint32_t *count)
 	return -1;
 }
 
-/* 1 and info if the vmkernel has a VM of that name, 0 if not, -1 on error. */
+/* vm_find_named(), its error printed. */
 static int vm_by_name(int fd, const char *name, struct vmk_vm_info *info)
 {
-	struct vmk_vm_info *all;
-	uint32_t n, i;
-	int found = 0;
+	char err[ERR_LEN];
+	int found = vm_find_named(fd, name, info, err, sizeof(err));
 
-	if (vm_list_all(fd, &all, &n))
-		return -1;
-	for (i = 0; i < n && !found; i++) {
-		if (!strncmp(all[i].name, name, VMK_VM_NAME_LEN)) {
-			*info = all[i];
-			found = 1;
-		}
-	}
-	free(all);
+	if (found < 0)
+		fprintf(stderr, "vmkctl: %s\n", err);
 	return found;
 }
 
@@ -91,27 +84,16 @@ static int vm_op(int fd, uint32_t id, uint32_t op, const char *what, const char 
 
 /* ---- .vmx files and the inventory ---- */
 
-struct vm_file {
-	struct vmx_file file;
-	struct vmx_config cfg;
-};
-
-static int vm_file_load(const char *path, struct vm_file *vf, bool quiet)
+/* vm_file_load(), messages printed unless quiet. */
+static int vm_file_read(const char *path, struct vm_file *vf, bool quiet)
 {
-	struct vmx_diag diag = { 0 };
-	int ret;
+	char err[ERR_LEN];
 
-	memset(vf, 0, sizeof(*vf));
-	ret = vmx_load(path, &vf->file, &diag);
-	if (!ret)
-		ret = vmx_config_from_file(&vf->file, &vf->cfg, &diag);
-	if (ret && !quiet)
-		for (size_t i = 0; i < diag.count; i++)
-			fprintf(stderr, "%s\n", diag.msgs[i]);
-	vmx_diag_free(&diag);
-	if (ret)
-		vmx_file_free(&vf->file);
-	return ret;
+	if (!vm_file_load(path, vf, err, sizeof(err)))
+		return 0;
+	if (!quiet)
+		fprintf(stderr, "%s\n", err);
+	return -1;
 }
 
 static int inventory_read(struct inventory *inv)
@@ -144,11 +126,11 @@ static int inventory_lookup(const struct inventory *inv, const char *name,
 			    struct vm_file *vf)
 {
 	for (size_t i = 0; i < inv->count; i++) {
-		if (vm_file_load(inv->path[i], vf, true))
+		if (vm_file_read(inv->path[i], vf, true))
 			continue;
 		if (!strcmp(vf->cfg.display_name, name) || !strcmp(inv->path[i], name))
 			return (int)i;
-		vmx_file_free(&vf->file);
+		vm_file_free(vf);
 	}
 	fprintf(stderr, "vmkctl: no registered VM '%s' (vmkctl vm list; vmkctl vm register FILE.vmx)\n",
 		name);
@@ -173,7 +155,7 @@ static int cmd_vm_register(int argc, char **argv)
 		fprintf(stderr, "vmkctl: vm register: %s: %s\n", argv[1], strerror(errno));
 		goto out;
 	}
-	if (vm_file_load(abs, &vf, false)) {
+	if (vm_file_read(abs, &vf, false)) {
 		fprintf(stderr, "vmkctl: vm register: %s is not a usable .vmx (see above)\n", abs);
 		goto out;
 	}
@@ -197,7 +179,7 @@ static int cmd_vm_register(int argc, char **argv)
 	printf("registered %s (%s)\n", vf.cfg.display_name, abs);
 	ret = 0;
 free_vf:
-	vmx_file_free(&vf.file);
+	vm_file_free(&vf);
 out:
 	free(inv);
 	return ret;
@@ -244,7 +226,7 @@ static int cmd_vm_unregister(int argc, char **argv)
 	printf("unregistered %s\n", vf.cfg.display_name);
 	ret = 0;
 free_vf:
-	vmx_file_free(&vf.file);
+	vm_file_free(&vf);
 out:
 	free(inv);
 	return ret;
@@ -281,7 +263,7 @@ static int cmd_vm_list(int argc, char **argv)
 	for (size_t i = 0; i < inv->count; i++) {
 		const char *state = fd < 0 ? "-" : "off";
 
-		if (vm_file_load(inv->path[i], &vf, true)) {
+		if (vm_file_read(inv->path[i], &vf, true)) {
 			printf("%-20s %-8s %5s %7s  %s\n", "?", "bad-vmx", "-", "-", inv->path[i]);
 			continue;
 		}
@@ -293,7 +275,7 @@ static int cmd_vm_list(int argc, char **argv)
 		}
 		printf("%-20s %-8s %5u %7u  %s\n", vf.cfg.display_name, state,
 		       vf.cfg.numvcpus, vf.cfg.memsize_mib, inv->path[i]);
-		vmx_file_free(&vf.file);
+		vm_file_free(&vf);
 	}
 	for (k = 0; k < n; k++)
 		if (!listed[k])
@@ -310,249 +292,18 @@ out:
 	return ret;
 }
 
-/* ---- start ---- */
+/* ---- start (vm_start.c) ---- */
 
 /* The CPU's clock in MHz from /proc/cpuinfo, 0 if unknown. */
-static unsigned int cpu_mhz(void)
-{
-	char line[256];
-	double mhz = 0;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
-			break;
-	fclose(f);
-	return (unsigned int)mhz;
-}
-
-/* sched.cpu.min/max (MHz) as the vmkernel's percent of one CPU. */
-static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
-{
-	uint64_t p;
-
-	if (!mhz) {
-		*pct = 0;
-		return 0;
-	}
-	if (!cpu)
-		return -1;
-	p = ((uint64_t)mhz * 100 + cpu - 1) / cpu;
-	*pct = p ? (uint32_t)p : 1;
-	return 0;
-}
-
-/*
- * ethernet0's MAC when the .vmx gives none: VMware's OUI for generated
- * addresses, 00:0C:29, and the last three bytes of uuid.bios (a hash of
- * displayName when there is no UUID), as vsw_mac_generate() does for
- * NIC 0 (docs/network.md "MAC addresses"). Not written back yet.
- */
-static void nic_mac_generate(const struct vmx_config *c, uint8_t mac[6])
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	if (c->has_uuid) {
-		h = (uint32_t)c->uuid[13] << 16 | (uint32_t)c->uuid[14] << 8 | c->uuid[15];
-	} else {
-		for (const char *p = c->display_name; *p; p++)
-			h = (h ^ (uint8_t)*p) * 16777619u;
-	}
-	mac[0] = 0x00;
-	mac[1] = 0x0c;
-	mac[2] = 0x29;
-	mac[3] = (uint8_t)(h >> 16);
-	mac[4] = (uint8_t)(h >> 8);
-	mac[5] = (uint8_t)h;
-}
-
-static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n)
-{
-	if (!c->ethernet0_present)
-		return 0;
-	if (strcmp(c->ethernet0_dev, "e1000")) {
-		fprintf(stderr, "vmkctl: vm start: ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")\n",
-			c->ethernet0_dev);
-		return -1;
-	}
-	n->model = VMK_VM_NIC_E1000;
-	if (c->ethernet0_has_mac)
-		memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
-	else
-		nic_mac_generate(c, n->mac);
-	snprintf(n->network, sizeof(n->network), "%s",
-		 c->ethernet0_network ? c->ethernet0_network : "VM Network");
-	return 0;
-}
-
-/*
- * scsi0 and its disks: a pvscsi adapter, scsi0:N a LUN of the vmkernel's
- * HBA mapped raw as target N (vmkfs virtual disks are not wired to VMs
- * yet).
- */
-static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
-{
-	if (!c->scsi0_present)
-		return 0;
-	if (strcmp(c->scsi0_dev, "pvscsi")) {
-		fprintf(stderr, "vmkctl: vm start: scsi0.virtualDev \"%s\" is not emulated by vmk (use \"pvscsi\")\n",
-			c->scsi0_dev);
-		return -1;
-	}
-	vc->scsi0 = VMK_VM_SCSI_PVSCSI;
-	for (unsigned int n = 0; n < VMX_SCSI_DISKS && n < VMK_VM_MAX_DISKS; n++) {
-		const char *f = c->scsi0_file[n];
-
-		if (!f)
-			continue;
-		if (!vmx_is_lun_name(f)) {
-			fprintf(stderr, "vmkctl: vm start: scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw\n",
-				n, f);
-			return -1;
-		}
-		snprintf(vc->disk[n].lun, sizeof(vc->disk[n].lun), "%s", f);
-	}
-	return 0;
-}
-
-static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc)
-{
-	unsigned int cpu = cpu_mhz();
-
-	memset(vc, 0, sizeof(*vc));
-	snprintf(vc->name, sizeof(vc->name), "%s", c->display_name);
-	vc->mem_mb = c->memsize_mib;
-	vc->vcpus = c->numvcpus;
-	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX :
-		   c->boot == VMX_BOOT_BIOS ? VMK_VM_BOOT_BIOS : VMK_VM_BOOT_MULTIBOOT;
-	vc->sched_shares = c->cpu_shares;
-	vc->sched_affinity = c->cpu_affinity;
-	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
-	if (c->has_uuid)
-		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
-	if (nic_config_of(c, &vc->nic[0]) || scsi_config_of(c, vc))
-		return -1;
-	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
-	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
-		       &vc->sched_max_pct)) {
-		fprintf(stderr, "vmkctl: vm start: sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int read_file(const char *path, char **data, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-
-	*data = NULL;
-	if (!f || fstat(fileno(f), &st)) {
-		fprintf(stderr, "vmkctl: vm start: %s: %s\n", path, strerror(errno));
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	if (st.st_size > (off_t)VMK_VM_IMG_MAX) {
-		fprintf(stderr, "vmkctl: vm start: %s is larger than the %u MiB a VM image may have\n",
-			path, VMK_VM_IMG_MAX >> 20);
-		fclose(f);
-		return -1;
-	}
-	*size = (size_t)st.st_size;
-	*data = malloc(*size ? *size : 1);
-	if (!*data || fread(*data, 1, *size, f) != *size) {
-		fprintf(stderr, "vmkctl: vm start: reading %s failed\n", path);
-		free(*data);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int load_image(int fd, uint32_t id, uint32_t what, const char *data,
-		      size_t size, const char *what_name, const char *name)
-{
-	struct vmk_ioc_vm_load l;
-	size_t off = 0;
-
-	do {
-		memset(&l, 0, sizeof(l));
-		l.id = id;
-		l.what = what;
-		l.total = (uint32_t)size;
-		l.offset = (uint32_t)off;
-		l.len = (uint32_t)(size - off < VMK_IOC_VM_PIECE ? size - off : VMK_IOC_VM_PIECE);
-		l.data = (uintptr_t)(data + off);
-		if (ioctl(fd, VMK_IOC_VM_LOAD, &l) < 0) {
-			fprintf(stderr, "vmkctl: vm start %s: loading the %s: %s\n", name,
-				what_name, l.msg[0] ? l.msg : strerror(errno));
-			return -1;
-		}
-		off += l.len;
-	} while (off < size);
-	return 0;
-}
-
-static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
-			   const char *what_name, const char *name)
-{
-	char *data;
-	size_t size;
-	int ret;
-
-	if (read_file(path, &data, &size))
-		return -1;
-	ret = load_image(fd, id, what, data, size, what_name, name);
-	free(data);
-	return ret;
-}
-
-/* The BIOS of vmk.boot = "bios": Debian's SeaBIOS (package seabios). */
-#define VMKCTL_FIRMWARE	"/usr/share/seabios/bios-256k.bin"
-/* With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data). */
-#define VMKCTL_LINUXBOOT	"/usr/share/qemu/linuxboot_dma.bin"
-
-static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id)
-{
-	struct vmk_ioc_vm_create cr;
-
-	memset(&cr, 0, sizeof(cr));
-	if (vm_config_of(c, &cr.config))
-		return -1;
-	if (ioctl(fd, VMK_IOC_VM_CREATE, &cr) < 0) {
-		fprintf(stderr, "vmkctl: vm start %s: %s\n", c->display_name,
-			cr.msg[0] ? cr.msg : strerror(errno));
-		return -1;
-	}
-	*id = cr.id;
-	if (c->boot == VMX_BOOT_BIOS &&
-	    (load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
-			     "firmware", c->display_name) ||
-	     (c->kernel && load_file_image(fd, *id, VMK_VM_IMG_OPTROM, VMKCTL_LINUXBOOT,
-					   "option ROM", c->display_name))))
-		return -1;
-	if (c->boot == VMX_BOOT_BIOS && !c->kernel)
-		return 0;
-	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", c->display_name) ||
-	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
-					  "initrd", c->display_name)) ||
-	    (c->cmdline && load_image(fd, *id, VMK_VM_IMG_CMDLINE, c->cmdline,
-				      strlen(c->cmdline) + 1, "command line", c->display_name)))
-		return -1;
-	return 0;
-}
 
 static int cmd_vm_start(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
-	struct vmk_vm_info info;
+	char err[ERR_LEN];
 	struct vm_file vf;
-	uint32_t id = 0;
-	int fd = -1, found, ret = 1;
+	bool running;
+	uint32_t id;
+	int fd = -1, ret = 1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmkctl vm start NAME\n");
@@ -564,20 +315,8 @@ static int cmd_vm_start(int argc, char **argv)
 	fd = vmkctl_open();
 	if (fd < 0)
 		goto free_vf;
-	found = vm_by_name(fd, vf.cfg.display_name, &info);
-	if (found < 0)
-		goto free_vf;
-	if (found && info.state == VMK_VM_STATE_RUNNING) {
-		fprintf(stderr, "vmkctl: vm start %s: already running\n", vf.cfg.display_name);
-		goto free_vf;
-	}
-	/* A stopped one is replaced: start reads the .vmx and images afresh. */
-	if (found && vm_op(fd, info.id, VMK_VM_OP_DESTROY, "start", vf.cfg.display_name))
-		goto free_vf;
-	if (vm_create_and_load(fd, &vf.cfg, &id) ||
-	    vm_op(fd, id, VMK_VM_OP_POWER_ON, "start", vf.cfg.display_name)) {
-		if (id)
-			vm_op(fd, id, VMK_VM_OP_DESTROY, "start (undo)", vf.cfg.display_name);
+	if (vm_start(fd, &vf.cfg, &id, &running, err, sizeof(err))) {
+		fprintf(stderr, "vmkctl: vm start %s: %s\n", vf.cfg.display_name, err);
 		goto free_vf;
 	}
 	printf("started %s (vm %u, %u vCPUs, %u MiB); its console: vmkctl vm console %s (detach: Ctrl-])\n",
@@ -585,7 +324,7 @@ static int cmd_vm_start(int argc, char **argv)
 	       vf.cfg.display_name);
 	ret = 0;
 free_vf:
-	vmx_file_free(&vf.file);
+	vm_file_free(&vf);
 out:
 	if (fd >= 0)
 		close(fd);

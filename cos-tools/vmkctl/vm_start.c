@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Starting a VM from its .vmx: see vm_start.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include "cos-tools/vmkdev/vmkdev.h"
+#include "vm_start.h"
+
+int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len)
+{
+	struct vmx_diag diag = { 0 };
+	size_t n = 0;
+	int ret;
+
+	memset(vf, 0, sizeof(*vf));
+	ret = vmx_load(path, &vf->file, &diag);
+	if (!ret)
+		ret = vmx_config_from_file(&vf->file, &vf->cfg, &diag);
+	if (len)
+		err[0] = '\0';
+	for (size_t i = 0; ret && i < diag.count && n < len; i++)
+		n += (size_t)snprintf(err + n, len - n, "%s%s", i ? "\n" : "", diag.msgs[i]);
+	vmx_diag_free(&diag);
+	if (ret)
+		vmx_file_free(&vf->file);
+	return ret;
+}
+
+void vm_file_free(struct vm_file *vf)
+{
+	vmx_file_free(&vf->file);
+}
+
+int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err, size_t len)
+{
+	struct vmk_vm_info *all;
+	uint32_t n, i;
+	int found = 0;
+
+	if (vmkdev_vm_list(fd, &all, &n, err, len))
+		return -1;
+	for (i = 0; i < n && !found; i++) {
+		if (!strncmp(all[i].name, name, VMK_VM_NAME_LEN)) {
+			*info = all[i];
+			found = 1;
+		}
+	}
+	free(all);
+	return found;
+}
+
+static unsigned int cpu_mhz(void)
+{
+	char line[256];
+	double mhz = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+			break;
+	fclose(f);
+	return (unsigned int)mhz;
+}
+
+/* sched.cpu.min/max (MHz) as the vmkernel's percent of one CPU. */
+static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
+{
+	uint64_t p;
+
+	if (!mhz) {
+		*pct = 0;
+		return 0;
+	}
+	if (!cpu)
+		return -1;
+	p = ((uint64_t)mhz * 100 + cpu - 1) / cpu;
+	*pct = p ? (uint32_t)p : 1;
+	return 0;
+}
+
+/*
+ * ethernet0's MAC when the .vmx gives none: VMware's OUI for generated
+ * addresses, 00:0C:29, and the last three bytes of uuid.bios (a hash of
+ * displayName when there is no UUID), as vsw_mac_generate() does for
+ * NIC 0 (docs/network.md "MAC addresses"). Not written back yet.
+ */
+static void nic_mac_generate(const struct vmx_config *c, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	if (c->has_uuid) {
+		h = (uint32_t)c->uuid[13] << 16 | (uint32_t)c->uuid[14] << 8 | c->uuid[15];
+	} else {
+		for (const char *p = c->display_name; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+	}
+	mac[0] = 0x00;
+	mac[1] = 0x0c;
+	mac[2] = 0x29;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, char *err, size_t len)
+{
+	if (!c->ethernet0_present)
+		return 0;
+	if (strcmp(c->ethernet0_dev, "e1000")) {
+		snprintf(err, len, "ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
+			 c->ethernet0_dev);
+		return -1;
+	}
+	n->model = VMK_VM_NIC_E1000;
+	if (c->ethernet0_has_mac)
+		memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
+	else
+		nic_mac_generate(c, n->mac);
+	snprintf(n->network, sizeof(n->network), "%s",
+		 c->ethernet0_network ? c->ethernet0_network : "VM Network");
+	return 0;
+}
+
+/*
+ * scsi0 and its disks: a pvscsi adapter, scsi0:N a LUN of the vmkernel's
+ * HBA mapped raw as target N (vmkfs virtual disks are not wired to VMs
+ * yet).
+ */
+static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, char *err,
+			  size_t len)
+{
+	if (!c->scsi0_present)
+		return 0;
+	if (strcmp(c->scsi0_dev, "pvscsi")) {
+		snprintf(err, len, "scsi0.virtualDev \"%s\" is not emulated by vmk (use \"pvscsi\")",
+			 c->scsi0_dev);
+		return -1;
+	}
+	vc->scsi0 = VMK_VM_SCSI_PVSCSI;
+	for (unsigned int n = 0; n < VMX_SCSI_DISKS && n < VMK_VM_MAX_DISKS; n++) {
+		const char *f = c->scsi0_file[n];
+
+		if (!f)
+			continue;
+		if (!vmx_is_lun_name(f)) {
+			snprintf(err, len, "scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw",
+				 n, f);
+			return -1;
+		}
+		snprintf(vc->disk[n].lun, sizeof(vc->disk[n].lun), "%s", f);
+	}
+	return 0;
+}
+
+static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, char *err,
+			size_t len)
+{
+	unsigned int cpu = cpu_mhz();
+
+	memset(vc, 0, sizeof(*vc));
+	snprintf(vc->name, sizeof(vc->name), "%s", c->display_name);
+	vc->mem_mb = c->memsize_mib;
+	vc->vcpus = c->numvcpus;
+	vc->boot = c->boot == VMX_BOOT_LINUX ? VMK_VM_BOOT_LINUX :
+		   c->boot == VMX_BOOT_BIOS ? VMK_VM_BOOT_BIOS : VMK_VM_BOOT_MULTIBOOT;
+	vc->sched_shares = c->cpu_shares;
+	vc->sched_affinity = c->cpu_affinity;
+	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
+	if (c->has_uuid)
+		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
+	if (nic_config_of(c, &vc->nic[0], err, len) || scsi_config_of(c, vc, err, len))
+		return -1;
+	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
+	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
+		       &vc->sched_max_pct)) {
+		snprintf(err, len, "sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'");
+		return -1;
+	}
+	return 0;
+}
+
+static int read_file(const char *path, char **data, size_t *size, char *err, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+
+	*data = NULL;
+	if (!f || fstat(fileno(f), &st)) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (st.st_size > (off_t)VMK_VM_IMG_MAX) {
+		snprintf(err, len, "%s is larger than the %u MiB a VM image may have",
+			 path, VMK_VM_IMG_MAX >> 20);
+		fclose(f);
+		return -1;
+	}
+	*size = (size_t)st.st_size;
+	*data = malloc(*size ? *size : 1);
+	if (!*data || fread(*data, 1, *size, f) != *size) {
+		snprintf(err, len, "reading %s failed", path);
+		free(*data);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int load_image(int fd, uint32_t id, uint32_t what, const char *data,
+		      size_t size, const char *what_name, char *err, size_t len)
+{
+	struct vmk_ioc_vm_load l;
+	size_t off = 0;
+
+	do {
+		memset(&l, 0, sizeof(l));
+		l.id = id;
+		l.what = what;
+		l.total = (uint32_t)size;
+		l.offset = (uint32_t)off;
+		l.len = (uint32_t)(size - off < VMK_IOC_VM_PIECE ? size - off : VMK_IOC_VM_PIECE);
+		l.data = (uintptr_t)(data + off);
+		if (ioctl(fd, VMK_IOC_VM_LOAD, &l) < 0) {
+			snprintf(err, len, "loading the %s: %s", what_name,
+				 l.msg[0] ? l.msg : strerror(errno));
+			return -1;
+		}
+		off += l.len;
+	} while (off < size);
+	return 0;
+}
+
+static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
+			   const char *what_name, char *err, size_t len)
+{
+	char *data;
+	size_t size;
+	int ret;
+
+	if (read_file(path, &data, &size, err, len))
+		return -1;
+	ret = load_image(fd, id, what, data, size, what_name, err, len);
+	free(data);
+	return ret;
+}
+
+/* The BIOS of vmk.boot = "bios": Debian's SeaBIOS (package seabios). */
+#define VMKCTL_FIRMWARE	"/usr/share/seabios/bios-256k.bin"
+/* With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data). */
+#define VMKCTL_LINUXBOOT	"/usr/share/qemu/linuxboot_dma.bin"
+
+static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id, char *err,
+			      size_t len)
+{
+	struct vmk_ioc_vm_create cr;
+
+	memset(&cr, 0, sizeof(cr));
+	if (vm_config_of(c, &cr.config, err, len))
+		return -1;
+	if (ioctl(fd, VMK_IOC_VM_CREATE, &cr) < 0) {
+		snprintf(err, len, "%s", cr.msg[0] ? cr.msg : strerror(errno));
+		return -1;
+	}
+	*id = cr.id;
+	if (c->boot == VMX_BOOT_BIOS &&
+	    (load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
+			     "firmware", err, len) ||
+	     (c->kernel && load_file_image(fd, *id, VMK_VM_IMG_OPTROM, VMKCTL_LINUXBOOT,
+					   "option ROM", err, len))))
+		return -1;
+	if (c->boot == VMX_BOOT_BIOS && !c->kernel)
+		return 0;
+	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", err, len) ||
+	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
+					  "initrd", err, len)) ||
+	    (c->cmdline && load_image(fd, *id, VMK_VM_IMG_CMDLINE, c->cmdline,
+				      strlen(c->cmdline) + 1, "command line", err, len)))
+		return -1;
+	return 0;
+}
+int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
+	     char *err, size_t len)
+{
+	struct vmk_vm_info info;
+	int found;
+
+	*id = 0;
+	*running = false;
+	found = vm_find_named(fd, c->display_name, &info, err, len);
+	if (found < 0)
+		return -1;
+	if (found && info.state == VMK_VM_STATE_RUNNING) {
+		*running = true;
+		snprintf(err, len, "already running");
+		return -1;
+	}
+	if (found && vmkdev_vm_op(fd, info.id, VMK_VM_OP_DESTROY, err, len))
+		return -1;
+	if (!vm_create_and_load(fd, c, id, err, len) &&
+	    !vmkdev_vm_op(fd, *id, VMK_VM_OP_POWER_ON, err, len))
+		return 0;
+	if (*id) {
+		char undo[VMK_VM_MSG_LEN];
+
+		vmkdev_vm_op(fd, *id, VMK_VM_OP_DESTROY, undo, sizeof(undo));
+		*id = 0;
+	}
+	return -1;
+}

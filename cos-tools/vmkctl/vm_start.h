@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Starting a VM from its .vmx, shared by `vmkctl vm start` and vmk-hostd's
+ * PowerOnVM_Task (cos-tools/vmk-hostd/backend_vmk.c), so that both make the
+ * same VM from the same file: the .vmx checked, the VM created in the
+ * vmkernel with its devices, its firmware or kernel, initrd and command
+ * line loaded, then powered on. Each call that can fail returns -1 with a
+ * sentence for the operator in err (len bytes, no tool prefix).
+ */
+#ifndef VMKCTL_VM_START_H
+#define VMKCTL_VM_START_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vmk/ioctl.h>
+#include "cos-tools/vmx/vmx.h"
+
+/* A .vmx file and the configuration read from it (its strings point into file). */
+struct vm_file {
+	struct vmx_file file;
+	struct vmx_config cfg;
+};
+
+/*
+ * Load and check the .vmx at path. 0, or -1 with every problem found in
+ * err (one a line); vf needs vm_file_free() only after a 0.
+ */
+int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len);
+void vm_file_free(struct vm_file *vf);
+
+/* 1 and info if the vmkernel has a VM named name, 0 if not, -1 with err. */
+int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err, size_t len);
+
+/*
+ * `vmkctl vm start`: the VM of c created and powered on, its id in *id. A
+ * VM of that name the vmkernel still holds is refused while it runs
+ * (*running set) and replaced when it is stopped, so that every start
+ * reads the .vmx and its images afresh. On failure nothing of the new VM
+ * stays in the vmkernel.
+ */
+int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
+	     char *err, size_t len);
+
+#endif /* VMKCTL_VM_START_H */
