@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define HOSTD_NAME_LEN		64
-#define HOSTD_PATH_LEN		256
+#define HOSTD_PATH_LEN		1024	/* INVENTORY_PATH_MAX */
 #define HOSTD_ERR_LEN		160
 #define HOSTD_VMS_MAX		256
 
@@ -43,7 +43,7 @@ struct hostd_host {
 };
 
 struct hostd_vm {
-	uint32_t id;			/* the vmkernel's VM id: the moref value */
+	uint32_t id;			/* the moref value: stable while it is registered */
 	char name[HOSTD_NAME_LEN];
 	enum hostd_power power;
 	uint32_t mem_mb;
@@ -51,8 +51,9 @@ struct hostd_vm {
 	uint64_t boot_time;		/* seconds since the epoch, 0 if off */
 	uint64_t cpu_time_us;		/* time in the guest, all vCPUs */
 	uint64_t mem_pages;		/* 4 KiB pages held now */
-	char vmx_path[HOSTD_PATH_LEN];	/* "" when unknown */
+	char vmx_path[HOSTD_PATH_LEN];	/* "" when not registered */
 	char reason[HOSTD_ERR_LEN];	/* why it stopped last, or "" */
+	uint32_t kernel_id;		/* the vmkernel's VM id, 0 if it holds none */
 };
 
 /*
@@ -63,8 +64,14 @@ struct hostd_backend {
 	const char *name;
 	void *ctx;
 	int (*host_info)(void *ctx, struct hostd_host *host, char *err);
-	/* Up to HOSTD_VMS_MAX VMs, in the order VMK_HC_VM_LIST gives (slot order; ids carry a generation). */
+	/*
+	 * Up to HOSTD_VMS_MAX VMs: the registered ones in inventory order (a
+	 * .vmx that does not load is left out), then those only the vmkernel
+	 * has. A VM that is registered has the same id whether the vmkernel
+	 * holds it or not, across starts.
+	 */
 	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, char *err);
+	/* POWER_ON of a registered VM is `vmkctl vm start`: made afresh from its .vmx. */
 	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, char *err);
 	/*
 	 * Forget a powered-off VM, as `vmkctl vm unregister` does: the

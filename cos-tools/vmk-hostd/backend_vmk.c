@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cos-tools/vmkctl/inventory.h"
+#include "cos-tools/vmkctl/vm_start.h"
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "backend.h"
 
@@ -67,8 +68,7 @@ static int vmk_host_info(void *ctx, struct hostd_host *host, char *err)
 
 static void vm_of_info(const struct vmk_vm_info *in, struct hostd_vm *vm)
 {
-	memset(vm, 0, sizeof(*vm));
-	vm->id = in->id;
+	vm->kernel_id = in->id;
 	snprintf(vm->name, sizeof(vm->name), "%.*s", VMK_VM_NAME_LEN, in->name);
 	vm->power = in->state == VMK_VM_STATE_RUNNING ? HOSTD_POWERED_ON : HOSTD_POWERED_OFF;
 	vm->mem_mb = in->mem_mb;
@@ -80,27 +80,171 @@ static void vm_of_info(const struct vmk_vm_info *in, struct hostd_vm *vm)
 	snprintf(vm->reason, sizeof(vm->reason), "%.*s", VMK_VM_MSG_LEN, in->reason);
 }
 
+/*
+ * A registered VM's moref: its .vmx path hashed (FNV-1a) to 31 bits, so
+ * that it is the same whether the vmkernel holds the VM or not and across
+ * starts (which make the vmkernel's VM anew), as ESXi keeps a VM's vmid
+ * while it is registered; 31 bits, as libvirt reads it as a positive
+ * domain id. A VM only the vmkernel has keeps the vmkernel's id. A value
+ * taken already by a VM listed before moves on to the next free one.
+ */
+static uint32_t moref_unique(const struct hostd_vm *vms, size_t n, uint32_t want)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (vms[i].id == want) {
+			want = want % 0x7fffffffu + 1;
+			i = (size_t)-1;		/* look again from the start */
+		}
+	}
+	return want;
+}
+
+static uint32_t moref_of_path(const char *path)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *path; path++)
+		h = (h ^ (uint8_t)*path) * 16777619u;
+	h &= 0x7fffffffu;
+	return h ? h : 1;
+}
+
+static int inventory_read(struct inventory **inv, char *err)
+{
+	char why[INVENTORY_PATH_MAX];
+
+	*inv = malloc(sizeof(**inv));
+	if (!*inv) {
+		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		return -1;
+	}
+	if (!inventory_load(inventory_file(), *inv, why, sizeof(why)))
+		return 0;
+	snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);
+	free(*inv);
+	*inv = NULL;
+	return -1;
+}
+
+/* The vmkernel's VMs; none when it is not loaded. */
+static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, char *err)
+{
+	int fd = vmk_open(err), ret;
+
+	*all = NULL;
+	*n = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	ret = vmkdev_vm_list(fd, all, n, err, HOSTD_ERR_LEN);
+	close(fd);
+	return ret;
+}
+
+/* One registered VM from its .vmx and what the vmkernel has of it. */
+static void vm_of_file(const char *path, const struct vm_file *vf, struct vmk_vm_info *all,
+		       uint32_t n, bool *listed, struct hostd_vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	for (uint32_t k = 0; k < n; k++) {
+		if (!listed[k] && !strncmp(all[k].name, vf->cfg.display_name, VMK_VM_NAME_LEN)) {
+			vm_of_info(&all[k], vm);
+			listed[k] = true;
+			break;
+		}
+	}
+	snprintf(vm->name, sizeof(vm->name), "%s", vf->cfg.display_name);
+	snprintf(vm->vmx_path, sizeof(vm->vmx_path), "%s", path);
+	if (!vm->kernel_id) {
+		vm->mem_mb = vf->cfg.memsize_mib;
+		vm->vcpus = vf->cfg.numvcpus;
+	}
+}
+
 static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
 {
 	struct vmk_vm_info *all;
-	uint32_t i, n;
-	int fd;
+	struct inventory *inv;
+	bool *listed = NULL;
+	struct vm_file vf;
+	char why[HOSTD_ERR_LEN];
+	size_t c = 0;
+	uint32_t n;
 
 	(void)ctx;
 	*count = 0;
-	fd = vmk_open(err);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;	/* not loaded: no VMs */
-	if (vmkdev_vm_list(fd, &all, &n, err, HOSTD_ERR_LEN)) {
-		close(fd);
+	if (inventory_read(&inv, err))
+		return -1;
+	if (kernel_vms(&all, &n, err)) {
+		free(inv);
 		return -1;
 	}
-	close(fd);
-	for (i = 0; i < n && i < HOSTD_VMS_MAX; i++)
-		vm_of_info(&all[i], &vms[i]);
-	*count = i;
+	listed = calloc(n ? n : 1, sizeof(*listed));
+	if (!listed) {
+		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < inv->count && c < HOSTD_VMS_MAX; i++) {
+		if (vm_file_load(inv->path[i], &vf, why, sizeof(why)))
+			continue;	/* vmkctl vm list shows why */
+		vm_of_file(inv->path[i], &vf, all, n, listed, &vms[c]);
+		vm_file_free(&vf);
+		vms[c].id = moref_unique(vms, c, moref_of_path(inv->path[i]));
+		c++;
+	}
+	for (uint32_t k = 0; k < n && c < HOSTD_VMS_MAX; k++) {
+		if (listed[k])
+			continue;
+		memset(&vms[c], 0, sizeof(vms[c]));
+		vm_of_info(&all[k], &vms[c]);
+		vms[c].id = moref_unique(vms, c, all[k].id);
+		c++;
+	}
+	*count = c;
+out:
+	free(listed);
 	free(all);
-	return 0;
+	free(inv);
+	return listed ? 0 : -1;
+}
+
+/* The VM of moref id into *vm (from a fresh list), or -1 with a sentence. */
+static int vm_lookup(uint32_t id, struct hostd_vm *vm, char *err)
+{
+	struct hostd_vm *vms = calloc(HOSTD_VMS_MAX, sizeof(*vms));
+	size_t n, i;
+	int ret = -1;
+
+	if (!vms) {
+		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		return -1;
+	}
+	if (!vmk_vm_list(NULL, vms, &n, err)) {
+		for (i = 0; i < n && vms[i].id != id; i++)
+			;
+		if (i < n) {
+			*vm = vms[i];
+			ret = 0;
+		} else {
+			snprintf(err, HOSTD_ERR_LEN, "no VM %u", id);
+		}
+	}
+	free(vms);
+	return ret;
+}
+
+/* PowerOn of a registered VM: `vmkctl vm start` (vm_start.c). */
+static int vm_start_file(int fd, const struct hostd_vm *vm, char *err)
+{
+	struct vm_file vf;
+	bool running;
+	uint32_t id;
+	int ret;
+
+	if (vm_file_load(vm->vmx_path, &vf, err, HOSTD_ERR_LEN))
+		return -1;
+	ret = vm_start(fd, &vf.cfg, &id, &running, err, HOSTD_ERR_LEN);
+	vm_file_free(&vf);
+	return ret;
 }
 
 static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
@@ -111,13 +255,23 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 		[HOSTD_OP_RESET] = VMK_VM_OP_RESET,
 		[HOSTD_OP_SHUTDOWN] = VMK_VM_OP_STOP,
 	};
+	struct hostd_vm vm;
 	int fd, ret;
 
 	(void)ctx;
+	if (vm_lookup(id, &vm, err))
+		return -1;
+	if (op != HOSTD_OP_POWER_ON && !vm.kernel_id) {
+		snprintf(err, HOSTD_ERR_LEN, "vm '%s' is not running", vm.name);
+		return -1;
+	}
 	fd = vmk_open(err);
 	if (fd < 0)
 		return -1;
-	ret = vmkdev_vm_op(fd, id, ops[op], err, HOSTD_ERR_LEN);
+	if (op == HOSTD_OP_POWER_ON && vm.vmx_path[0])
+		ret = vm_start_file(fd, &vm, err);
+	else
+		ret = vmkdev_vm_op(fd, vm.kernel_id, ops[op], err, HOSTD_ERR_LEN);
 	/* VMK_NOT_SUPPORTED: the guest has not enabled its power button */
 	if (ret && op == HOSTD_OP_SHUTDOWN && errno == EOPNOTSUPP)
 		ret = HOSTD_NO_GUEST_SUPPORT;
@@ -125,58 +279,37 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 	return ret;
 }
 
-/* The vmkernel's name of VM id into name, or -1 with a sentence. */
-static int vm_name_of(int fd, uint32_t id, char *name, char *err)
-{
-	struct vmk_vm_info *all;
-	uint32_t i, n;
-	int ret = -1;
-
-	if (vmkdev_vm_list(fd, &all, &n, err, HOSTD_ERR_LEN))
-		return -1;
-	for (i = 0; i < n; i++)
-		if (all[i].id == id) {
-			snprintf(name, HOSTD_NAME_LEN, "%.*s", VMK_VM_NAME_LEN, all[i].name);
-			ret = 0;
-		}
-	free(all);
-	if (ret)
-		snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
-	return ret;
-}
-
 /*
  * As `vmkctl vm unregister`: the vmkernel forgets the VM (it refuses one
- * that runs), then its .vmx leaves the inventory.
+ * that runs), then its .vmx leaves the inventory (the file stays).
  */
 static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 {
-	char name[HOSTD_NAME_LEN], why[INVENTORY_PATH_MAX];
+	char why[INVENTORY_PATH_MAX];
 	struct inventory *inv;
-	int fd, idx, ret;
+	struct hostd_vm vm;
+	int fd, ret = 0;
 
 	(void)ctx;
-	fd = vmk_open(err);
-	if (fd < 0)
+	if (vm_lookup(id, &vm, err))
 		return -1;
-	ret = vm_name_of(fd, id, name, err);
-	if (!ret)
-		ret = vmkdev_vm_op(fd, id, VMK_VM_OP_DESTROY, err, HOSTD_ERR_LEN);
-	close(fd);
-	if (ret)
-		return -1;
-	inv = malloc(sizeof(*inv));
-	snprintf(why, sizeof(why), "out of memory");
-	ret = inv ? inventory_load(inventory_file(), inv, why, sizeof(why)) : -1;
-	idx = ret ? -1 : inventory_find_name(inv, name);
-	if (idx >= 0) {
-		inventory_remove(inv, inv->path[idx]);
-		ret = inventory_save(inventory_file(), inv, why, sizeof(why));
+	if (vm.kernel_id) {
+		fd = vmk_open(err);
+		if (fd < 0)
+			return -1;
+		ret = vmkdev_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, err, HOSTD_ERR_LEN);
+		close(fd);
 	}
-	free(inv);
+	if (ret || !vm.vmx_path[0])
+		return ret;
+	if (inventory_read(&inv, err))
+		return -1;
+	inventory_remove(inv, vm.vmx_path);
+	ret = inventory_save(inventory_file(), inv, why, sizeof(why));
 	if (ret)
 		snprintf(err, HOSTD_ERR_LEN, "the vmkernel let '%.32s' go; the inventory: %.80s",
-			 name, why);
+			 vm.name, why);
+	free(inv);
 	return ret;
 }
 

@@ -2,8 +2,9 @@
 /*
  * The managed objects of one ESXi host, with ESXi's names for them:
  *   ServiceInstance, ha-folder-root (Folder) -> ha-datacenter (Datacenter)
- *     -> vmFolder ha-folder-vm -> the VMs (VirtualMachine, moref = the
- *        vmkernel's VM id, as ESXi uses its vmid)
+ *     -> vmFolder ha-folder-vm -> the VMs (VirtualMachine, moref = a
+ *        number that stays while the VM is registered, as ESXi's vmid:
+ *        backend_vmk.c)
  *     -> hostFolder ha-folder-host -> ha-compute-res (ComputeResource)
  *        -> ha-host (HostSystem), resourcePool ha-root-pool (ResourcePool)
  *     -> datastoreFolder ha-folder-datastore, networkFolder

@@ -8,17 +8,26 @@
 # ShutdownGuest gets ToolsUnavailable (the test guest has no ACPI power
 # button handler) and the VM runs on; UnregisterVM is refused while it
 # runs and, once it is off, makes both the vmkernel and vmkctl's inventory
-# forget it. The host-side pyVmomi check is
+# forget it. A VM that is only registered (vmkctl vm register, never
+# started) is listed too, powered off, under the same moref before and
+# after PowerOnVM_Task, which loads it from its .vmx as `vmkctl vm start`
+# does (its guest then runs); one whose kernel file is missing fails its
+# Task with the reason and leaves nothing in the vmkernel. The host-side
+# pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
-# timeout: 300
+# timeout: 420
 # kernel: built
 # needs: vmk-hostd
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/hostd.sh
 
 hostd_spin_vm_up
-id=$(vm_field spin id)
+kid=$(vm_field spin id)
+vm_make_guest_vmx /tmp/spin2.vmx spin2 cpu_spin
+expect "register spin2, not started" vmkctl vm register /tmp/spin2.vmx
+vm_make_vmx /tmp/nokernel.vmx nokernel 16 1 /tmp/no-such-kernel.elf
+expect "register nokernel, whose kernel file is missing" vmkctl vm register /tmp/nokernel.vmx
 # Those that keep state (the daemon's pid, the session cookie) run here,
 # not in expect's subshell.
 hostd_start 443 --trace || fail "vmk-hostd starts and serves"
@@ -33,16 +42,46 @@ expect_fail "a wrong password is refused" wrong_login
 soap_login || fail "Login with the account's password"
 echo "ok: Login with the account's password"
 in_inventory() { hostd_vm_ids | grep -qx "$1"; }
-expect "the VM started with vmkctl is in the inventory (id $id)" in_inventory "$id"
-expect "... under its name" test "$(hostd_vm_prop $id name)" = spin
+registered() { vmkctl vm list | grep -qw "$1"; }
+vm_soap_on() { soap "<$2 xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$1</_this></$2>"; }
+vm_soap() { vm_soap_on $id "$1"; }
+id=$(hostd_vm_moref spin)
+expect "the VM started with vmkctl is in the inventory (vmkernel id $kid, moref $id)" in_inventory "$id"
 expect "... powered on" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOn
 expect "PowerOffVM_Task" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOffVM_Task>"
 expect "vmkctl shows the VM off" test "$(vm_field spin state)" = off
 expect "vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOff
-expect "PowerOnVM_Task" soap "<PowerOnVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></PowerOnVM_Task>"
+expect "PowerOnVM_Task" vm_task PowerOnVM_Task $id
 expect "vmkctl shows the VM running again" test "$(vm_field spin state)" = running
 expect "... and it runs its guest" cpu_spin_progress spin 60
-vm_soap() { soap "<$1 xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this></$1>"; }
+expect "... under the same moref" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOn
+id2=$(hostd_vm_moref spin2)
+expect "the VM only registered (spin2) is listed (moref $id2)" in_inventory "$id2"
+expect "... powered off" test "$(hostd_vm_prop $id2 runtime.powerState)" = poweredOff
+expect "... with its .vmx as vmPathName" \
+	test "$(hostd_vm_prop $id2 summary.config.vmPathName)" = /tmp/spin2.vmx
+expect_fail "... the vmkernel does not have it yet" vmkctl vm info spin2
+expect "PowerOnVM_Task of spin2 loads it from its .vmx" vm_task PowerOnVM_Task $id2
+expect "vmkctl shows spin2 running" test "$(vm_field spin2 state)" = running
+expect "... and it runs its guest" cpu_spin_progress spin2 60
+expect "... its moref is the same" test "$(hostd_vm_prop $id2 runtime.powerState)" = poweredOn
+expect "PowerOffVM_Task of spin2" vm_task PowerOffVM_Task $id2
+expect "vmkctl shows spin2 off" test "$(vm_field spin2 state)" = off
+expect "PowerOnVM_Task of spin2 again" vm_task PowerOnVM_Task $id2
+expect "... it runs its guest again" cpu_spin_progress spin2 60
+expect "vmkctl vm kill spin2" vmkctl vm kill spin2
+expect "vmk-hostd shows spin2 poweredOff at once" \
+	test "$(hostd_vm_prop $id2 runtime.powerState)" = poweredOff
+expect "UnregisterVM of spin2" vm_soap_on $id2 UnregisterVM
+expect_fail "... it leaves vmkctl's inventory" registered spin2
+expect_fail "... and the vmkernel" vmkctl vm info spin2
+id3=$(hostd_vm_moref nokernel)
+expect_fail "PowerOnVM_Task of a VM whose kernel file is missing fails its Task" \
+	vm_task PowerOnVM_Task $id3
+expect "... saying which file" grep -q 'no-such-kernel.elf' $HOSTD_DIR/answer
+expect_fail "... and leaves nothing in the vmkernel" vmkctl vm info nokernel
+expect "... vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id3 runtime.powerState)" = poweredOff
+expect "vmkctl vm unregister nokernel" vmkctl vm unregister nokernel
 # the fault's body, from the trace (busybox wget drops an HTTP 500's body)
 # fault_has TYPE TEXT: the last answer was fault TYPE and holds TEXT
 fault_has() {
@@ -64,8 +103,7 @@ expect "PowerOffVM_Task again" soap "<PowerOffVM_Task xmlns=\"urn:vim25\"><_this
 expect "vmkctl shows it off again" test "$(vm_field spin state)" = off
 expect "UnregisterVM of the VM, now off" vm_soap UnregisterVM
 expect_fail "the vmkernel no longer has it (vmkctl vm info)" vmkctl vm info spin
-registered() { vmkctl vm list | grep -qw spin; }
-expect_fail "vmkctl's inventory no longer has it (vmkctl vm list)" registered
+expect_fail "vmkctl's inventory no longer has it (vmkctl vm list)" registered spin
 expect_fail "vmk-hostd no longer lists it" in_inventory "$id"
 expect "vmk-hostd is still running" kill -0 $HOSTD_PID
 hostd_stop

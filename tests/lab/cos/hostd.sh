@@ -81,6 +81,29 @@ hostd_vm_prop() {
 	sed -n 's/.*<val[^>]*>\([^<]*\)<\/val>.*/\1/p' $HOSTD_DIR/answer
 }
 
+# hostd_vm_moref NAME: the moref of the VM named NAME in ha-folder-vm.
+hostd_vm_moref() {
+	for _id in $(hostd_vm_ids); do
+		[ "$(hostd_vm_prop $_id name)" = "$1" ] && { echo $_id; return 0; }
+	done
+	return 1
+}
+
+# soap_task BODY: a method that answers with a Task; fails if the call is
+# refused or the Task's info.state is not success (the Tasks of
+# vmk-hostd have finished when the call answers). The Task's info, with
+# its error or result, is then in $HOSTD_DIR/answer.
+soap_task() {
+	soap "$1" > /dev/null || return 1
+	_task=$(sed -n 's/.*<returnval type="Task">\([^<]*\)<.*/\1/p' $HOSTD_DIR/answer)
+	soap_props Task "$_task" info > /dev/null || return 1
+	cat $HOSTD_DIR/answer; echo
+	grep -q '<state>success</state>' $HOSTD_DIR/answer
+}
+
+# vm_task METHOD MOREF: soap_task of a method of VM MOREF.
+vm_task() { soap_task "<$1 xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$2</_this></$1>"; }
+
 # hostd_spin_vm_up: vmkload loaded and the cpu_spin test guest running as
 # VM "spin", started with vmkctl: the VM the daemon is checked with.
 hostd_spin_vm_up() {
