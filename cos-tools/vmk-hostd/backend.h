@@ -79,6 +79,13 @@ struct hostd_backend {
 	 * stays on disk).
 	 */
 	int (*vm_unregister)(void *ctx, uint32_t id, char *err);
+	/*
+	 * Add the .vmx at path (absolute; vmops.c has checked that it loads
+	 * and that its name and path are new) as `vmkctl vm register` does;
+	 * vm gives its name, memory and vCPUs. Its moref in *id.
+	 */
+	int (*vm_register)(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
+			   char *err);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The fake backend (--fake-backend): a host with three VMs kept in memory,
+ * The fake backend (--fake-backend): a host with three VMs kept in memory
+ * (and those registered or created later, up to FAKE_VMS_MAX),
  * for host tests and for trying clients without a vmkernel. Powering a VM
  * on or off changes only this table; the daemon sees it through the same
  * interface as the vmkernel's. The guest of "build" has no ACPI power
@@ -13,10 +14,13 @@
 #include <time.h>
 #include "backend.h"
 
+#define FAKE_VMS_MAX	16
+
 struct fake {
-	struct hostd_vm vms[3];
-	bool acpi_off[3];	/* the guest ignores its power button */
+	struct hostd_vm vms[FAKE_VMS_MAX];
+	bool acpi_off[FAKE_VMS_MAX];	/* the guest ignores its power button */
 	size_t count;
+	uint32_t next_id;
 	uint64_t boot_time;
 };
 
@@ -31,6 +35,7 @@ static struct fake fake = {
 	},
 	.acpi_off = { false, false, true },
 	.count = 3,
+	.next_id = 4,
 };
 
 static int fake_host_info(void *ctx, struct hostd_host *host, char *err)
@@ -126,6 +131,25 @@ static int fake_vm_unregister(void *ctx, uint32_t id, char *err)
 	return 0;
 }
 
+/* A registered .vmx joins the table, powered off, under the next id. */
+static int fake_vm_register(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
+			    char *err)
+{
+	struct fake *f = ctx;
+	struct hostd_vm *n = &f->vms[f->count];
+
+	if (f->count == FAKE_VMS_MAX) {
+		snprintf(err, HOSTD_ERR_LEN, "the fake backend holds %d VMs at most", FAKE_VMS_MAX);
+		return -1;
+	}
+	*n = *vm;
+	n->id = *id = f->next_id++;
+	n->power = HOSTD_POWERED_OFF;
+	snprintf(n->vmx_path, sizeof(n->vmx_path), "%s", path);
+	f->acpi_off[f->count++] = false;
+	return 0;
+}
+
 static struct hostd_backend fake_backend = {
 	.name = "fake",
 	.ctx = &fake,
@@ -133,6 +157,7 @@ static struct hostd_backend fake_backend = {
 	.vm_list = fake_vm_list,
 	.vm_power = fake_vm_power,
 	.vm_unregister = fake_vm_unregister,
+	.vm_register = fake_vm_register,
 };
 
 const struct hostd_backend *backend_fake_open(void)

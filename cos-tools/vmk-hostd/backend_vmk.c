@@ -313,12 +313,48 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 	return ret;
 }
 
+/* As `vmkctl vm register`: the .vmx joins the inventory. */
+static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
+			   char *err)
+{
+	char why[INVENTORY_PATH_MAX];
+	struct hostd_vm *vms;
+	struct inventory *inv;
+	size_t n, i;
+	int ret;
+
+	(void)ctx;
+	if (inventory_read(&inv, err))
+		return -1;
+	ret = inventory_add(inv, path, why, sizeof(why));
+	if (!ret)
+		ret = inventory_save(inventory_file(), inv, why, sizeof(why));
+	free(inv);
+	if (ret) {
+		snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);
+		return -1;
+	}
+	vms = calloc(HOSTD_VMS_MAX, sizeof(*vms));
+	ret = vms ? vmk_vm_list(NULL, vms, &n, err) : -1;
+	for (i = 0; !ret && i < n && strcmp(vms[i].vmx_path, path); i++)
+		;
+	if (!ret && i == n) {
+		snprintf(err, HOSTD_ERR_LEN, "'%s' was registered but is not listed", vm->name);
+		ret = -1;
+	}
+	if (!ret)
+		*id = vms[i].id;
+	free(vms);
+	return ret;
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
 	.vm_list = vmk_vm_list,
 	.vm_power = vmk_vm_power,
 	.vm_unregister = vmk_vm_unregister,
+	.vm_register = vmk_vm_register,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

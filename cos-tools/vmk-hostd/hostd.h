@@ -10,6 +10,7 @@
  *   inventory.c  the managed objects and their properties
  *   propcol.c    PropertyCollector, ViewManager
  *   task.c       power operations and their Tasks
+ *   vmops.c      RegisterVM, CreateVM, Destroy: VMs added and removed
  *   backend*.c   where the state lives (backend.h)
  * Requests are answered one at a time under one lock (http.c), so the
  * tables below need no locks of their own.
@@ -36,6 +37,7 @@ struct hostd_conf {
 	const char *passwd_file;	/* shadow(5) format */
 	unsigned int session_idle_s;	/* a session unused this long ends */
 	bool trace;			/* SOAP traffic to stderr (not Login's) */
+	const char *datastores;		/* datastore ds is the folder DATASTORES/ds */
 };
 extern struct hostd_conf hostd;
 
@@ -211,7 +213,25 @@ int vm_reset_task(struct soap_call *c);
 int vm_shutdown_guest(struct soap_call *c);
 int vm_reboot_guest(struct soap_call *c);
 int vm_unregister(struct soap_call *c);
+
+/* vmops.c */
+int folder_register_vm_task(struct soap_call *c);
+int folder_create_vm_task(struct soap_call *c);
+int vm_destroy_task(struct soap_call *c);
 bool task_exists(const char *value);
+/*
+ * A new Task of method on _this (kept among the last ones), done when it
+ * is answered: set its error (type NULL: success) and result first.
+ */
+struct task;
+struct task *task_new(struct soap_call *c, const char *method, const char *entity_name);
+/* The Task failed with fault type (arg: its field, see ob_fault()). */
+void task_fail(struct task *t, const char *type, const char *arg, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+bool task_failed(const struct task *t);
+void task_set_result(struct task *t, const char *type, const char *value);
+/* The Task as the method's returnval. */
+int task_answer(struct soap_call *c, const struct task *t);
 int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj);
 /* The kept Tasks of a VM into an array of references (recentTask). */
 void task_recent(const char *vm_value, xmlNodePtr array);

@@ -106,8 +106,17 @@ void ob_fault(xmlNodePtr parent, const char *name, const struct soap_fault *f)
 	xmlNodePtr fault = ob_complex(lf, "fault", f->type);
 
 	set_attr(fault, "_xsi", f->type);	/* MethodFault is polymorphic */
+	/* the fields the fault type defines (vim25), as xw_fault() writes them */
 	if (!strcmp(f->type, "InvalidPowerState"))
 		ob_str(fault, "existingState", f->arg);
+	else if (!strcmp(f->type, "DuplicateName"))
+		ob_str(fault, "name", f->arg);
+	else if (!strcmp(f->type, "FileAlreadyExists"))
+		ob_str(fault, "file", f->arg);
+	else if (!strcmp(f->type, "InvalidArgument") && f->arg[0])
+		ob_str(fault, "invalidProperty", f->arg);
+	else if (!strcmp(f->type, "SystemError"))
+		ob_str(fault, "reason", f->msg);
 	ob_str(lf, "localizedMessage", f->msg);
 }
 
@@ -445,13 +454,17 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	return 0;
 }
 
-/* "/vmfs/volumes/ds/dir/x.vmx" as ESXi's datastore path "[ds] dir/x.vmx". */
+/*
+ * "DATASTORES/ds/dir/x.vmx" as ESXi's datastore path "[ds] dir/x.vmx"
+ * (hostd.datastores, /vmfs/volumes by default); another path as it is.
+ */
 static void datastore_path(const char *path, char *out, size_t len)
 {
-	const char *prefix = "/vmfs/volumes/", *ds, *slash;
+	size_t n = strlen(hostd.datastores);
+	const char *ds, *slash;
 
-	if (!strncmp(path, prefix, strlen(prefix))) {
-		ds = path + strlen(prefix);
+	if (!strncmp(path, hostd.datastores, n) && path[n] == '/') {
+		ds = path + n + 1;
 		slash = strchr(ds, '/');
 		if (slash) {
 			snprintf(out, len, "[%.*s] %s", (int)(slash - ds), ds, slash + 1);

@@ -3,6 +3,7 @@
  * vmk-hostd: the vSphere Web Services API of this host (docs/rpc.md).
  *   vmk-hostd [--port N] [--listen ADDR] [--cert FILE --key FILE]
  *             [--passwd-file FILE] [--session-idle S] [--fake-backend]
+ *             [--datastores DIR] [--trace]
  * Runs in the foreground until SIGINT or SIGTERM; logs to stderr.
  */
 #include <arpa/inet.h>
@@ -34,6 +35,8 @@ static void usage(FILE *f)
 		"  --passwd-file FILE  shadow(5) file Login checks (default /etc/shadow)\n"
 		"  --session-idle S    a session unused for S seconds ends (default %d)\n"
 		"  --fake-backend      three VMs in memory instead of the vmkernel's\n"
+		"  --datastores DIR    datastore NAME is the folder DIR/NAME (default\n"
+		"                      /vmfs/volumes)\n"
 		"  --trace             every request and answer to stderr (Login's without\n"
 		"                      its password)\n",
 		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S);
@@ -61,6 +64,7 @@ int main(int argc, char **argv)
 		{ "session-idle", required_argument, NULL, 's' },
 		{ "fake-backend", no_argument, NULL, 'f' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "datastores", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,6 +78,7 @@ int main(int argc, char **argv)
 	int opt, sig;
 
 	hostd.passwd_file = "/etc/shadow";
+	hostd.datastores = "/vmfs/volumes";
 	hostd.session_idle_s = DEFAULT_SESSION_IDLE_S;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -92,6 +97,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f': fake = true; break;
 		case 't': hostd.trace = true; break;
+		case 'd': hostd.datastores = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}

@@ -48,6 +48,9 @@ static const struct method methods[] = {
 	{ "ShutdownGuest", "VirtualMachine", false, vm_shutdown_guest },
 	{ "RebootGuest", "VirtualMachine", false, vm_reboot_guest },
 	{ "UnregisterVM", "VirtualMachine", false, vm_unregister },
+	{ "Destroy_Task", "VirtualMachine", false, vm_destroy_task },
+	{ "RegisterVM_Task", "Folder", false, folder_register_vm_task },
+	{ "CreateVM_Task", "Folder", false, folder_create_vm_task },
 };
 
 /* ---- reading the request ---- */

@@ -6,6 +6,7 @@
  * WaitForTask sees the end at its first look. The last TASKS_MAX Tasks are
  * kept so that clients can read them afterwards, as ESXi keeps recent ones.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,8 +16,10 @@
 
 struct task {
 	char value[MO_VALUE_LEN];	/* moref, "" when the slot is free */
-	const char *method;		/* "powerOn": vim.VirtualMachine.<method> */
-	char vm_value[16], vm_name[HOSTD_NAME_LEN];
+	const char *method;		/* "powerOn": vim.<entity type>.<method> */
+	struct mo entity;		/* the object the method was called on */
+	char entity_name[HOSTD_NAME_LEN];
+	struct mo result;		/* info.result (a new VM), type "" if none */
 	char user[64];
 	uint64_t time;
 	struct soap_fault error;	/* error.type NULL: success */
@@ -45,7 +48,8 @@ void task_recent(const char *vm_value, xmlNodePtr array)
 	size_t i;
 
 	for (i = 0; i < TASKS_MAX; i++)
-		if (tasks[i].value[0] && !strcmp(tasks[i].vm_value, vm_value))
+		if (tasks[i].value[0] && !strcmp(tasks[i].entity.type, "VirtualMachine") &&
+		    !strcmp(tasks[i].entity.value, vm_value))
 			ob_ref(array, "ManagedObjectReference", "Task", tasks[i].value);
 }
 
@@ -59,11 +63,20 @@ int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 	info = ob_complex(obj, "info", "TaskInfo");
 	ob_str(info, "key", t->value);
 	ob_ref(info, "task", "Task", t->value);
-	ob_value(info, "name", "xsd:string", "vim.VirtualMachine.%s", t->method);
-	ob_value(info, "descriptionId", "xsd:string", "VirtualMachine.%s", t->method);
-	ob_ref(info, "entity", "VirtualMachine", t->vm_value);
-	ob_str(info, "entityName", t->vm_name);
+	ob_value(info, "name", "xsd:string", "vim.%s.%s", t->entity.type, t->method);
+	ob_value(info, "descriptionId", "xsd:string", "%s.%s", t->entity.type, t->method);
+	ob_ref(info, "entity", t->entity.type, t->entity.value);
+	ob_str(info, "entityName", t->entity_name);
 	ob_value(info, "state", "TaskInfoState", t->error.type ? "error" : "success");
+	if (t->result.type[0]) {
+		xmlNodePtr r = xmlNewTextChild(info, NULL, (const xmlChar *)"result",
+					       (const xmlChar *)t->result.value);
+
+		/* result is anyType: the reference goes with its xsi:type */
+		xmlSetProp(r, (const xmlChar *)"_t", (const xmlChar *)"ManagedObjectReference");
+		xmlSetProp(r, (const xmlChar *)"_xsi", (const xmlChar *)"ManagedObjectReference");
+		xmlSetProp(r, (const xmlChar *)"type", (const xmlChar *)t->result.type);
+	}
 	ob_bool(info, "cancelled", false);
 	ob_bool(info, "cancelable", false);
 	if (t->error.type)
@@ -78,6 +91,55 @@ int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 	return 0;
 }
 
+struct task *task_new(struct soap_call *c, const char *method, const char *entity_name)
+{
+	struct task *t = &tasks[task_serial % TASKS_MAX];
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->value, sizeof(t->value), "haTask-%.20s-vim.%.20s.%.20s-%u", c->this.value,
+		 c->this.type, method, ++task_serial);
+	t->method = method;
+	t->entity = c->this;
+	snprintf(t->entity_name, sizeof(t->entity_name), "%s", entity_name);
+	snprintf(t->user, sizeof(t->user), "%s", session_user(c->session));
+	t->time = (uint64_t)time(NULL);
+	return t;
+}
+
+void task_fail(struct task *t, const char *type, const char *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->error.type = type;
+	snprintf(t->error.arg, sizeof(t->error.arg), "%s", arg);
+	va_start(ap, fmt);
+	vsnprintf(t->error.msg, sizeof(t->error.msg), fmt, ap);
+	va_end(ap);
+}
+
+bool task_failed(const struct task *t)
+{
+	return t->error.type != NULL;
+}
+
+void task_set_result(struct task *t, const char *type, const char *value)
+{
+	snprintf(t->result.type, sizeof(t->result.type), "%s", type);
+	snprintf(t->result.value, sizeof(t->result.value), "%s", value);
+}
+
+int task_answer(struct soap_call *c, const struct task *t)
+{
+	struct mo ref = { .type = "Task" };
+
+	fprintf(stderr, "vmk-hostd: %s of %s '%s' (%s): %s\n", t->method, t->entity.type,
+		t->entity_name, t->entity.value, t->error.type ? t->error.msg : "done");
+	c->vms_read = false;	/* the state may have changed: read it again */
+	snprintf(ref.value, sizeof(ref.value), "%s", t->value);
+	xw_mo(c, "returnval", &ref);
+	return 0;
+}
+
 /*
  * Run op on the VM of _this and answer with its Task. A VM already in the
  * state asked for fails the Task with InvalidPowerState, as on ESXi.
@@ -85,22 +147,14 @@ int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 static int power_task(struct soap_call *c, enum hostd_power_op op, const char *method)
 {
 	const struct hostd_vm *vm = call_vm(c, c->this.value);
-	struct task *t = &tasks[task_serial % TASKS_MAX];
 	char err[HOSTD_ERR_LEN] = "";
-	struct mo ref;
+	struct task *t;
 	bool on;
 
 	if (!vm)
 		return soap_fail_not_found(c, &c->this);
 	on = vm->power == HOSTD_POWERED_ON;
-	memset(t, 0, sizeof(*t));
-	snprintf(t->value, sizeof(t->value), "haTask-%u-vim.VirtualMachine.%s-%u",
-		 vm->id, method, ++task_serial);
-	t->method = method;
-	snprintf(t->vm_value, sizeof(t->vm_value), "%u", vm->id);
-	snprintf(t->vm_name, sizeof(t->vm_name), "%s", vm->name);
-	snprintf(t->user, sizeof(t->user), "%s", session_user(c->session));
-	t->time = (uint64_t)time(NULL);
+	t = task_new(c, method, vm->name);
 	if ((op == HOSTD_OP_POWER_ON) == on) {
 		t->error.type = "InvalidPowerState";
 		snprintf(t->error.arg, sizeof(t->error.arg), on ? "poweredOn" : "poweredOff");
@@ -111,13 +165,7 @@ static int power_task(struct soap_call *c, enum hostd_power_op op, const char *m
 		t->error.type = "SystemError";
 		snprintf(t->error.msg, sizeof(t->error.msg), "%s", err);
 	}
-	fprintf(stderr, "vmk-hostd: %s of VM '%s' (%u): %s\n", method, vm->name, vm->id,
-		t->error.type ? t->error.msg : "done");
-	c->vms_read = false;	/* the state changed: read it again */
-	ref = (struct mo){ .type = "Task" };
-	snprintf(ref.value, sizeof(ref.value), "%s", t->value);
-	xw_mo(c, "returnval", &ref);
-	return 0;
+	return task_answer(c, t);
 }
 
 int vm_power_on_task(struct soap_call *c)

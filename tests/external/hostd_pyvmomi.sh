@@ -11,7 +11,9 @@
 # client (hostd/govmomi_client: login, container view, power with
 # task.Wait) runs against both too.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
-# VMs through it. vmk-hostd runs with --fake-backend, a test account in a private shadow
+# VMs through it. The pyVmomi session also creates a VM on a datastore,
+# registers it again and destroys it (the .vmx files really written and
+# deleted, in $RESULTS/hostd/datastores). vmk-hostd runs with --fake-backend, a test account in a private shadow
 # file and a certificate it makes itself. Run from the top: BUILD, RESULTS.
 set -euo pipefail
 
@@ -40,12 +42,16 @@ password='pw-'$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s:%s:19000:0:99999:7:::\n' "$user" "$(openssl passwd -6 "$password")" >"$work/shadow"
 printf 'locked:!:19000:0:99999:7:::\n' >>"$work/shadow"
 rm -f "$work"/rui.*
+# the datastore the pyVmomi session creates its VM on, named as the simulator's
+rm -rf "$work/datastores"
+mkdir -p "$work/datastores/LocalDS_0"
 
 # start_hostd NAME ARGS...: vmk-hostd in the background; its port in $port.
 start_hostd() {
 	local name=$1 i; shift
 	"$hostd" --listen 127.0.0.1 --port 0 --cert "$work/rui.crt" --key "$work/rui.key" \
-		--passwd-file "$work/shadow" --fake-backend "$@" 2>"$work/$name.log" &
+		--passwd-file "$work/shadow" --fake-backend --datastores "$work/datastores" "$@" \
+		2>"$work/$name.log" &
 	pids+=($!)
 	port=
 	for i in $(seq 100); do

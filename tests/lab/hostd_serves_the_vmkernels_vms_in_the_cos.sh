@@ -12,11 +12,16 @@
 # started) is listed too, powered off, under the same moref before and
 # after PowerOnVM_Task, which loads it from its .vmx as `vmkctl vm start`
 # does (its guest then runs); one whose kernel file is missing fails its
-# Task with the reason and leaves nothing in the vmkernel. The host-side
+# Task with the reason and leaves nothing in the vmkernel. CreateVM_Task
+# writes a .vmx on a datastore (a folder given with --datastores) that
+# vmkctl then lists; it powers on (SeaBIOS runs), Destroy_Task is refused
+# while it runs and, once it is off, removes it from vmkctl's inventory,
+# the vmkernel and the datastore; a second VM of a taken name fails with
+# DuplicateName and writes nothing. The host-side
 # pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
-# timeout: 420
+# timeout: 600
 # kernel: built
 # needs: vmk-hostd
 . /lib/vmk/lab.sh
@@ -30,7 +35,8 @@ vm_make_vmx /tmp/nokernel.vmx nokernel 16 1 /tmp/no-such-kernel.elf
 expect "register nokernel, whose kernel file is missing" vmkctl vm register /tmp/nokernel.vmx
 # Those that keep state (the daemon's pid, the session cookie) run here,
 # not in expect's subshell.
-hostd_start 443 --trace || fail "vmk-hostd starts and serves"
+mkdir -p /tmp/ds/lab1
+hostd_start 443 --trace --datastores /tmp/ds || fail "vmk-hostd starts and serves"
 echo "ok: vmk-hostd starts and serves"
 expect "the host certificate was made" test -s $HOSTD_DIR/rui.crt
 expect "vimServiceVersions.xml is served before login" \
@@ -82,6 +88,29 @@ expect "... saying which file" grep -q 'no-such-kernel.elf' $HOSTD_DIR/answer
 expect_fail "... and leaves nothing in the vmkernel" vmkctl vm info nokernel
 expect "... vmk-hostd shows it poweredOff" test "$(hostd_vm_prop $id3 runtime.powerState)" = poweredOff
 expect "vmkctl vm unregister nokernel" vmkctl vm unregister nokernel
+create_vm() {
+	soap_task "<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">ha-folder-vm</_this><config><name>$1</name><memoryMB>16</memoryMB><numCPUs>1</numCPUs><files><vmPathName>[lab1]</vmPathName></files></config><pool type=\"ResourcePool\">ha-root-pool</pool></CreateVM_Task>"
+}
+vmkctl_lists() { vmkctl vm list | awk -v n="$1" '$1 == n { print $2 }'; }
+expect "CreateVM_Task of 'made' (a BIOS VM without devices) on datastore lab1" create_vm made
+expect "... its .vmx is on the datastore" test -s /tmp/ds/lab1/made/made.vmx
+expect "... vmkctl lists it, off" test "$(vmkctl_lists made)" = off
+id4=$(hostd_vm_moref made)
+expect "PowerOnVM_Task of made (moref $id4)" vm_task PowerOnVM_Task $id4
+expect "vmkctl shows made running" test "$(vm_field made state)" = running
+expect "... SeaBIOS prints its banner on its console" \
+	vmkctl vm console made --expect "SeaBIOS (version" --timeout 120
+expect_fail "Destroy_Task of made while it runs fails its Task" vm_task Destroy_Task $id4
+expect "... with InvalidPowerState" grep -q 'InvalidPowerState' $HOSTD_DIR/answer
+expect "... and it runs on" test "$(vm_field made state)" = running
+expect "PowerOffVM_Task of made" vm_task PowerOffVM_Task $id4
+expect "Destroy_Task of made, now off" vm_task Destroy_Task $id4
+expect_fail "... vmkctl no longer lists it" registered made
+expect_fail "... nor does the vmkernel hold it" vmkctl vm info made
+expect_fail "... its folder is gone from the datastore" test -e /tmp/ds/lab1/made
+expect_fail "CreateVM_Task of a second VM named spin fails its Task" create_vm spin
+expect "... with DuplicateName" grep -q 'DuplicateName' $HOSTD_DIR/answer
+expect_fail "... and writes nothing" test -e /tmp/ds/lab1/spin
 # the fault's body, from the trace (busybox wget drops an HTTP 500's body)
 # fault_has TYPE TEXT: the last answer was fault TYPE and holds TEXT
 fault_has() {

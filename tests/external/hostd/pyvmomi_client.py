@@ -3,11 +3,14 @@
 # A vSphere API client session written with Debian's pyVmomi (nobody here
 # wrote it): log in, list the VMs through a container view, read their
 # power state and summary, power one off and on again with WaitForTask,
-# shut its guest down and unregister it, log out; and the refusals: a wrong
-# password, a call without a session, a guest shutdown of a VM that is off,
-# unregistering one that is on.
+# shut its guest down and unregister it; create a VM on a datastore,
+# unregister and register it again, destroy it; log out. And the
+# refusals: a wrong password, a call without a session, a guest shutdown
+# of a VM that is off, unregistering or destroying one that is on,
+# registering a .vmx that does not exist.
 # Run against vmk-hostd and against govmomi's ESX simulator (the anchor):
-#   pyvmomi_client.py HOST PORT USER PASSWORD
+#   pyvmomi_client.py HOST PORT USER PASSWORD [DATASTORE]
+# DATASTORE (default LocalDS_0, the simulator's) must exist on the host.
 # Prints one "ok: ..." line per check, "FAIL: ..." for each failure; exit
 # status 1 if any check failed.
 import ssl
@@ -19,6 +22,7 @@ from pyVim.task import WaitForTask
 from pyVmomi import vim, vmodl
 
 host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+datastore = sys.argv[5] if len(sys.argv) > 5 else "LocalDS_0"
 ctx = ssl._create_unverified_context()
 failures = 0
 
@@ -147,7 +151,57 @@ if on:
           "UnregisterVM: %s left the inventory (%s)" % (name, ", ".join(names)))
 view.DestroyView()
 
-# 7. Log out: the session is gone.
+# 7. A VM made on a datastore (CreateVM_Task: a .vmx from the config spec),
+#    unregistered and registered again from its file (RegisterVM_Task),
+#    destroyed (Destroy_Task) once it is off: then it is gone, .vmx and
+#    all. (A second VM of a name and a datastore that does not exist are
+#    not tried here: the simulator accepts the one and drops the
+#    connection on the other; tests/unit/hostd checks vmk-hostd's
+#    DuplicateName and InvalidArgument.)
+pool = dc.hostFolder.childEntity[0].resourcePool
+spec = vim.vm.ConfigSpec(name="made-by-pyvmomi", memoryMB=64, numCPUs=1, guestId="otherLinuxGuest",
+                         files=vim.vm.FileInfo(vmPathName="[%s]" % datastore))
+task = dc.vmFolder.CreateVM_Task(config=spec, pool=pool)
+check(WaitForTask(task) == "success", "CreateVM_Task on [%s] succeeds" % datastore)
+made = task.info.result
+check(isinstance(made, vim.VirtualMachine) and made.name == "made-by-pyvmomi",
+      "CreateVM_Task's result is the new VM (%s)" % (made and made.name))
+check(made.runtime.powerState == "poweredOff", "the new VM is powered off")
+check(made.summary.config.memorySizeMB == 64 and made.summary.config.numCpu == 1,
+      "the new VM has the memory and CPUs asked for")
+vmx = made.summary.config.vmPathName
+check(vmx.startswith("[%s] " % datastore) and vmx.endswith(".vmx"),
+      "its .vmx is on the datastore (%s)" % vmx)
+made.UnregisterVM()
+check("made-by-pyvmomi" not in [v.name for v in dc.vmFolder.childEntity],
+      "UnregisterVM: the new VM left the inventory")
+task = dc.vmFolder.RegisterVM_Task(path=vmx, asTemplate=False, pool=pool)
+check(WaitForTask(task) == "success", "RegisterVM_Task of %s succeeds" % vmx)
+made = task.info.result
+check(made.name == "made-by-pyvmomi", "RegisterVM_Task's result is the VM again (%s)" % made.name)
+try:
+    WaitForTask(dc.vmFolder.RegisterVM_Task(path="[%s] no-such-vm/no-such-vm.vmx" % datastore,
+                                            asTemplate=False, pool=pool))
+    check(False, "RegisterVM_Task of a file that does not exist refused")
+except vim.fault.NotFound:
+    check(True, "RegisterVM_Task of a file that does not exist refused with NotFound")
+running = [v for v in dc.vmFolder.childEntity if v.runtime.powerState == "poweredOn"]
+if running:
+    try:
+        WaitForTask(running[0].Destroy_Task())
+        check(False, "Destroy_Task of a running VM refused")
+    except vim.fault.InvalidPowerState:
+        check(True, "Destroy_Task of a running VM refused with InvalidPowerState")
+check(WaitForTask(made.Destroy_Task()) == "success", "Destroy_Task of the new VM succeeds")
+check("made-by-pyvmomi" not in [v.name for v in dc.vmFolder.childEntity],
+      "Destroy_Task: the VM is gone")
+try:
+    WaitForTask(dc.vmFolder.RegisterVM_Task(path=vmx, asTemplate=False, pool=pool))
+    check(False, "its .vmx was deleted with it")
+except vim.fault.NotFound:
+    check(True, "its .vmx was deleted with it (RegisterVM_Task: NotFound)")
+
+# 8. Log out: the session is gone.
 content.sessionManager.Logout()
 try:
     content.rootFolder.childEntity

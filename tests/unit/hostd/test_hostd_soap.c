@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cos-tools/vmk-hostd/hostd.h"
 #include "tests/unit/check_run.h"
@@ -282,8 +283,8 @@ START_TEST(test_unknown_objects_properties_and_methods_are_told_apart)
 		"<type>Folder</type><pathSet>bogus</pathSet></propSet><objectSet><obj type=\"Folder\">"
 		"ha-folder-root</obj></objectSet></specSet></RetrieveProperties>")), 500);
 	fault_is("InvalidProperty");
-	ck_assert_int_eq(call(SOAP("<Destroy_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1"
-		"</_this></Destroy_Task>")), 500);
+	ck_assert_int_eq(call(SOAP("<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1"
+		"</_this></ReconfigVM_Task>")), 500);
 	fault_is("MethodNotFound");
 }
 END_TEST
@@ -364,6 +365,201 @@ START_TEST(test_unregister_forgets_only_a_powered_off_vm)
 }
 END_TEST
 
+/* ---- RegisterVM_Task, CreateVM_Task, Destroy_Task (vmops.c) ---- */
+
+static char datastores[64];
+#define LONG_NAME "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789" \
+	"x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789" \
+	"x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789"
+static char ds1[96];
+
+static void ds_setup(void)
+{
+	setup();
+	snprintf(datastores, sizeof(datastores), "/tmp/hostd-ds.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(datastores));
+	snprintf(ds1, sizeof(ds1), "%s/datastore1", datastores);
+	ck_assert_int_eq(mkdir(ds1, 0755), 0);
+	hostd.datastores = datastores;
+}
+
+static void ds_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", datastores);
+	ck_assert_int_eq(system(cmd), 0);
+	teardown();
+}
+
+/* The finished Task of the last answer: 0 if it succeeded, its info in io.out. */
+static int task_outcome(void)
+{
+	char task[128], body[1024];
+
+	returnval(task, sizeof(task));
+	snprintf(body, sizeof(body), SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>Task</type><pathSet>info</pathSet></propSet>"
+		 "<objectSet><obj type=\"Task\">%s</obj></objectSet></specSet>"
+		 "</RetrieveProperties>"), task);
+	ck_assert_int_eq(call(body), 200);
+	return strstr(io.out, "<state>success</state>") ? 0 : -1;
+}
+
+/* The Task failed with fault type. */
+static void task_fault_is(const char *type)
+{
+	char want[96];
+
+	ck_assert_int_eq(task_outcome(), -1);
+	snprintf(want, sizeof(want), "<fault xsi:type=\"%s\">", type);
+	answer_has(want);
+}
+
+static int create_vm(const char *name, const char *spec_extra, const char *path)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), SOAP("<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		 "ha-folder-vm</_this><config><name>%s</name>%s<files><vmPathName>%s</vmPathName>"
+		 "</files></config><pool type=\"ResourcePool\">ha-root-pool</pool></CreateVM_Task>"),
+		 name, spec_extra, path);
+	return call(body);
+}
+
+static int register_vm(const char *path)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		 "ha-folder-vm</_this><path>%s</path><asTemplate>false</asTemplate>"
+		 "<pool type=\"ResourcePool\">ha-root-pool</pool></RegisterVM_Task>"), path);
+	return call(body);
+}
+
+static bool exists(const char *fmt, const char *arg)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), fmt, datastores, arg);
+	return access(path, F_OK) == 0;
+}
+
+START_TEST(test_create_vm_writes_a_vmx_and_registers_it)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(create_vm("new1", "<guestId>otherLinuxGuest</guestId><memoryMB>128</memoryMB>"
+				   "<numCPUs>2</numCPUs>", "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	answer_has("<result xsi:type=\"ManagedObjectReference\" type=\"VirtualMachine\">");
+	ck_assert(exists("%s/datastore1/new1/%s.vmx", "new1"));
+	ck_assert_int_eq(call(SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet><propSet>"
+		"<type>VirtualMachine</type><pathSet>summary.config</pathSet></propSet><objectSet>"
+		"<obj type=\"VirtualMachine\">4</obj></objectSet></specSet></RetrieveProperties>")), 200);
+	answer_has("<name>new1</name>");
+	answer_has("<vmPathName>[datastore1] new1/new1.vmx</vmPathName>");
+	answer_has("<memorySizeMB>128</memorySizeMB><numCpu>2</numCpu>");
+	/* registered again from its file: the name and the path are taken */
+	ck_assert_int_eq(register_vm("[datastore1] new1/new1.vmx"), 200);
+	task_fault_is("DuplicateName");
+	/* the same name again: DuplicateName, and nothing is written */
+	ck_assert_int_eq(create_vm("new1", "", "[datastore1] other"), 200);
+	task_fault_is("DuplicateName");
+	answer_has("<name>new1</name>");
+	ck_assert(!exists("%s/datastore1/%s", "other"));
+	/* a powered-off VM is destroyed: unregistered and its files deleted */
+	ck_assert_int_eq(vm_call("Destroy_Task", 4), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(power_state(4), 500);
+	fault_is("ManagedObjectNotFound");
+	ck_assert(!exists("%s/datastore1/%s", "new1"));
+}
+END_TEST
+
+START_TEST(test_create_vm_refuses_bad_specs_and_loses_nothing)
+{
+	FILE *f;
+	char path[256];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(create_vm("bad", "", "no-brackets"), 500);
+	fault_is("InvalidArgument");
+	answer_has("<invalidProperty>config.files.vmPathName</invalidProperty>");
+	ck_assert_int_eq(create_vm("bad", "", "[nosuchds]"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(create_vm("bad", "", "[datastore1] ../escape"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(create_vm("a/b", "", "[datastore1]"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(create_vm("bad", "<memoryMB>-4</memoryMB>", "[datastore1]"), 500);
+	fault_is("InvalidArgument");
+	answer_has("<invalidProperty>memoryMB</invalidProperty>");
+	ck_assert_int_eq(create_vm("bad", "<deviceChange><operation>add</operation></deviceChange>",
+				   "[datastore1]"), 500);
+	fault_is("InvalidArgument");
+	/* the .vmx parser refuses 30 MiB (not a multiple of 4): file and folder go again */
+	ck_assert_int_eq(create_vm("bad", "<memoryMB>30</memoryMB>", "[datastore1]"), 200);
+	task_fault_is("InvalidArgument");
+	ck_assert(!exists("%s/datastore1/%s", "bad"));
+	/* a file of that name is there already: it stays as it was */
+	snprintf(path, sizeof(path), "%s/datastore1/keep.vmx", datastores);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("precious\n", f);
+	fclose(f);
+	ck_assert_int_eq(create_vm("keep", "", "[datastore1] keep.vmx"), 200);
+	task_fault_is("FileAlreadyExists");
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(path, sizeof(path), f));
+	fclose(f);
+	ck_assert_str_eq(path, "precious\n");
+	ck_assert_int_eq(power_state(4), 500);
+}
+END_TEST
+
+START_TEST(test_register_vm_refuses_what_it_cannot_add)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(register_vm("[datastore1] none/none.vmx"), 200);
+	task_fault_is("NotFound");
+	ck_assert_int_eq(register_vm("[datastore1] x.txt"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(call(SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		"ha-folder-vm</_this><path>[datastore1] a.vmx</path><asTemplate>true</asTemplate>"
+		"</RegisterVM_Task>")), 500);
+	fault_is("InvalidArgument");
+	answer_has("<invalidProperty>asTemplate</invalidProperty>");
+	ck_assert_int_eq(call(SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		"ha-folder-host</_this><path>[datastore1] a.vmx</path></RegisterVM_Task>")), 500);
+	fault_is("InvalidArgument");
+	/* no path, no config, a path longer than any */
+	ck_assert_int_eq(call(SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		"ha-folder-vm</_this></RegisterVM_Task>")), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(call(SOAP("<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		"ha-folder-vm</_this></CreateVM_Task>")), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(register_vm("[datastore1] " LONG_NAME LONG_NAME LONG_NAME LONG_NAME LONG_NAME ".vmx"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(register_vm("[datastore1] a/../../b.vmx"), 500);
+	fault_is("InvalidArgument");
+}
+END_TEST
+
+START_TEST(test_destroy_refuses_a_running_vm_and_keeps_it)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(vm_call("Destroy_Task", 1), 200);
+	task_fault_is("InvalidPowerState");
+	answer_has("<existingState>poweredOn</existingState>");
+	ck_assert_int_eq(power_state(1), 200);
+	answer_has("poweredOn");
+	ck_assert_int_eq(vm_call("Destroy_Task", 99), 500);
+	fault_is("ManagedObjectNotFound");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -379,7 +575,7 @@ int main(void)
 {
 	TCase *tc = tcase_create("hostd_soap");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, ds_setup, ds_teardown);
 	tcase_add_test(tc, test_service_content_is_served_without_a_session);
 	tcase_add_test(tc, test_login_with_the_shadow_password_sets_the_session_cookie);
 	tcase_add_test(tc, test_wrong_password_unknown_and_locked_users_are_invalid_login);
@@ -392,5 +588,9 @@ int main(void)
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
 	tcase_add_test(tc, test_unregister_forgets_only_a_powered_off_vm);
+	tcase_add_test(tc, test_create_vm_writes_a_vmx_and_registers_it);
+	tcase_add_test(tc, test_create_vm_refuses_bad_specs_and_loses_nothing);
+	tcase_add_test(tc, test_register_vm_refuses_what_it_cannot_add);
+	tcase_add_test(tc, test_destroy_refuses_a_running_vm_and_keeps_it);
 	return check_run("hostd_soap", tc);
 }

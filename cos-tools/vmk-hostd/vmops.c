@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMs added and removed: Folder.RegisterVM_Task, Folder.CreateVM_Task and
+ * VirtualMachine.Destroy_Task. A VM is a .vmx file on a datastore, and a
+ * datastore is a folder of hostd.datastores: "[ds] dir/x.vmx" is
+ * DATASTORES/ds/dir/x.vmx. Registering is what `vmkctl vm register` does
+ * (the backend keeps the list). A request that is malformed gets its
+ * fault at once; one that is well formed gets a Task, failed with the
+ * vSphere fault when the VM cannot be added or removed. Every check is
+ * made before anything is written, and what was written is taken back
+ * when a later step fails.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cos-tools/vmkctl/vm_start.h"
+#include "hostd.h"
+
+#define VM_FOLDER	"ha-folder-vm"
+#define DS_NAME_MAX	64
+
+/* A file or folder name: not empty, not . or .., no control characters. */
+static bool name_ok(const char *s, size_t len)
+{
+	if (!len || (len == 1 && s[0] == '.') || (len == 2 && !strncmp(s, "..", 2)))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '/')
+			return false;
+	return true;
+}
+
+/*
+ * A datastore path "[ds] rel" (rel may be empty) as an absolute path; 0,
+ * or -1 with InvalidArgument(prop). rel may not leave the datastore.
+ */
+static int ds_path(struct soap_call *c, const char *prop, const char *in, char *out, size_t len)
+{
+	const char *end = in[0] == '[' ? strchr(in, ']') : NULL, *rel, *p;
+	struct stat st;
+	size_t l;
+
+	if (!end || !name_ok(in + 1, (size_t)(end - in - 1)) || end - in - 1 >= DS_NAME_MAX)
+		return soap_fail_argument(c, prop, "'%s' is not a datastore path ([datastore] folder/file.vmx)",
+					  in);
+	rel = end + 1 + (end[1] == ' ');
+	for (p = rel; *p; p += l + (p[l] == '/')) {
+		l = strcspn(p, "/");
+		if (!name_ok(p, l) && !(l == 0 && !p[l]))
+			return soap_fail_argument(c, prop, "'%s': each part of a datastore path is a plain name",
+						  in);
+	}
+	if ((size_t)snprintf(out, len, "%s/%.*s", hostd.datastores, (int)(end - in - 1), in + 1) >= len)
+		return soap_fail_argument(c, prop, "'%s' is too long", in);
+	if (stat(out, &st) || !S_ISDIR(st.st_mode))
+		return soap_fail_argument(c, prop, "no datastore '%.*s' on this host",
+					  (int)(end - in - 1), in + 1);
+	l = strlen(out);
+	if (*rel && (size_t)snprintf(out + l, len - l, "/%s", rel) >= len - l)
+		return soap_fail_argument(c, prop, "'%s' is too long", in);
+	l = strlen(out);
+	while (l && out[l - 1] == '/')
+		out[--l] = '\0';
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && !strcmp(s + a - b, tail);
+}
+
+/*
+ * Add the .vmx at path as a VM, as `vmkctl vm register` does; want_name,
+ * when not NULL, must be its displayName. The outcome in t.
+ */
+static int vm_add(struct soap_call *c, struct task *t, const char *path, const char *want_name)
+{
+	char err[HOSTD_ERR_LEN], id[16];
+	struct hostd_vm vm = { 0 };
+	struct vm_file vf;
+	uint32_t moref;
+	size_t i;
+
+	if (access(path, F_OK)) {
+		task_fail(t, "NotFound", "", "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (vm_file_load(path, &vf, err, sizeof(err))) {
+		task_fail(t, "InvalidArgument", "path", "not a usable .vmx: %s", err);
+		return -1;
+	}
+	snprintf(vm.name, sizeof(vm.name), "%s", vf.cfg.display_name);
+	vm.mem_mb = vf.cfg.memsize_mib;
+	vm.vcpus = vf.cfg.numvcpus;
+	if (want_name && strcmp(want_name, vf.cfg.display_name))
+		task_fail(t, "InvalidArgument", "name",
+			  "vmk names a VM by its .vmx's displayName ('%.64s'), not '%.64s'",
+			  vf.cfg.display_name, want_name);
+	else if (strlen(vf.cfg.display_name) >= VMK_VM_NAME_LEN)
+		task_fail(t, "InvalidArgument", "name", "displayName '%.64s' is longer than %d characters",
+			  vf.cfg.display_name, VMK_VM_NAME_LEN - 1);
+	vm_file_free(&vf);
+	if (task_failed(t))
+		return -1;
+	for (i = 0; i < c->nvms; i++) {
+		if (!strcmp(c->vms[i].name, vm.name)) {
+			task_fail(t, "DuplicateName", vm.name, "The name '%s' already exists.", vm.name);
+			return -1;
+		}
+		if (!strcmp(c->vms[i].vmx_path, path)) {
+			task_fail(t, "AlreadyExists", "", "%s is registered already (as '%s')", path,
+				  c->vms[i].name);
+			return -1;
+		}
+	}
+	if (hostd.backend->vm_register(hostd.backend->ctx, path, &vm, &moref, err)) {
+		task_fail(t, "SystemError", "", "%s", err);
+		return -1;
+	}
+	snprintf(id, sizeof(id), "%u", moref);
+	task_set_result(t, "VirtualMachine", id);
+	return 0;
+}
+
+static int vm_folder_only(struct soap_call *c)
+{
+	if (!strcmp(c->this.value, VM_FOLDER))
+		return 0;
+	return soap_fail_argument(c, "_this", "VMs are added to the VM folder, %s", VM_FOLDER);
+}
+
+/* RegisterVM_Task(path, name, asTemplate, pool, host): an existing .vmx joins. */
+int folder_register_vm_task(struct soap_call *c)
+{
+	char dspath[HOSTD_PATH_LEN], path[HOSTD_PATH_LEN], name[HOSTD_NAME_LEN];
+	xmlNodePtr n = xml_child(c->method, "name");
+	struct task *t;
+
+	if (vm_folder_only(c))
+		return -1;
+	if (xml_text(xml_child(c->method, "path"), dspath, sizeof(dspath)) || !dspath[0])
+		return soap_fail_argument(c, "path", "RegisterVM_Task needs the datastore path of a .vmx");
+	if (xml_text(n, name, sizeof(name)))
+		return soap_fail_argument(c, "name", "name is longer than %d characters",
+					  VMK_VM_NAME_LEN - 1);
+	if (xml_bool(xml_child(c->method, "asTemplate"), false))
+		return soap_fail_argument(c, "asTemplate", "vmk has no templates");
+	if (ds_path(c, "path", dspath, path, sizeof(path)))
+		return -1;
+	if (!ends_with(path, ".vmx"))
+		return soap_fail_argument(c, "path", "'%s' does not name a .vmx file", dspath);
+	if (call_vms(c))
+		return -1;
+	t = task_new(c, "registerVm", "vm");
+	vm_add(c, t, path, n && name[0] ? name : NULL);
+	return task_answer(c, t);
+}
+
+/* An unsigned number of a config spec between 1 and max, or dflt when absent. */
+static int spec_uint(struct soap_call *c, xmlNodePtr spec, const char *prop, unsigned int max,
+		     unsigned int dflt, unsigned int *v)
+{
+	xmlNodePtr n = xml_child(spec, prop);
+	char buf[16], *end;
+	unsigned long x;
+
+	*v = dflt;
+	if (!n)
+		return 0;
+	if (xml_text(n, buf, sizeof(buf)) || !buf[0])
+		goto bad;
+	x = strtoul(buf, &end, 10);
+	if (*end || buf[0] == '-' || x < 1 || x > max)
+		goto bad;
+	*v = (unsigned int)x;
+	return 0;
+bad:
+	return soap_fail_argument(c, prop, "config.%s must be a number from 1 to %u", prop, max);
+}
+
+/* The .vmx of a new VM (cfg), written only if no file of that name exists; errno on -1. */
+static int vmx_create(const char *path, const struct vmx_config *cfg)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), bad;
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	bad = vmx_config_write(f, cfg) | fflush(f) | fsync(fileno(f));
+	if (fclose(f) | bad) {
+		unlink(path);
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * CreateVM_Task(config, pool, host): a new .vmx from the config spec
+ * (name, memoryMB, numCPUs, guestId, files.vmPathName), a BIOS VM with no
+ * devices, written to the datastore and registered.
+ */
+int folder_create_vm_task(struct soap_call *c)
+{
+	char dspath[HOSTD_PATH_LEN], dir[HOSTD_PATH_LEN], path[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 8];
+	char name[HOSTD_NAME_LEN], guest[64];
+	xmlNodePtr spec = xml_child(c->method, "config");
+	struct vmx_config cfg = { 0 };
+	bool made_dir = false;
+	const char *rel;
+	struct task *t;
+	size_t i;
+
+	if (vm_folder_only(c))
+		return -1;
+	if (!spec)
+		return soap_fail_argument(c, "config", "CreateVM_Task needs a config spec");
+	if (xml_text(xml_child(spec, "name"), name, sizeof(name)) || !name_ok(name, strlen(name)) ||
+	    strlen(name) >= VMK_VM_NAME_LEN)
+		return soap_fail_argument(c, "config.name",
+					  "config.name must be 1 to %d characters, no '/' or control characters",
+					  VMK_VM_NAME_LEN - 1);
+	if (spec_uint(c, spec, "memoryMB", VMX_MEMSIZE_MAX_MIB, 64, &cfg.memsize_mib) ||
+	    spec_uint(c, spec, "numCPUs", VMX_MAX_VCPUS, 1, &cfg.numvcpus))
+		return -1;
+	if (xml_text(xml_child(spec, "guestId"), guest, sizeof(guest)))
+		return soap_fail_argument(c, "config.guestId", "config.guestId is too long");
+	if (xml_child(spec, "deviceChange"))
+		return soap_fail_argument(c, "config.deviceChange",
+					  "vmk cannot give a new VM devices yet: create it without deviceChange");
+	if (xml_text(xml_child(xml_child(spec, "files"), "vmPathName"), dspath, sizeof(dspath)) ||
+	    !dspath[0])
+		return soap_fail_argument(c, "config.files.vmPathName",
+					  "config.files.vmPathName must name a datastore: \"[datastore1]\"");
+	if (ds_path(c, "config.files.vmPathName", dspath, dir, sizeof(dir)))
+		return -1;
+	/* "[ds]": the folder ds/NAME; "[ds] dir": ds/dir; "[ds] dir/x.vmx": that file */
+	rel = strchr(dspath, ']') + 1;
+	rel += *rel == ' ';
+	if (ends_with(dir, ".vmx")) {
+		snprintf(path, sizeof(path), "%s", dir);
+		*strrchr(dir, '/') = '\0';
+	} else {
+		if (!*rel)
+			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", name);
+		snprintf(path, sizeof(path), "%s/%s.vmx", dir, name);
+	}
+	if (strlen(path) >= HOSTD_PATH_LEN)
+		return soap_fail_argument(c, "config.files.vmPathName", "the .vmx path is too long");
+	if (call_vms(c))
+		return -1;
+	t = task_new(c, "createVm", "vm");
+	for (i = 0; i < c->nvms; i++)
+		if (!strcmp(c->vms[i].name, name))
+			break;
+	if (i < c->nvms) {
+		task_fail(t, "DuplicateName", name, "The name '%s' already exists.", name);
+		return task_answer(c, t);
+	}
+	if (!access(path, F_OK)) {
+		task_fail(t, "FileAlreadyExists", path, "File %s already exists", path);
+		return task_answer(c, t);
+	}
+	if (!mkdir(dir, 0755))
+		made_dir = true;
+	cfg.display_name = name;
+	cfg.hw_version = 8;
+	cfg.guest_os = guest[0] ? guest : NULL;
+	cfg.boot = VMX_BOOT_BIOS;
+	cfg.cpu_shares = 1000 * cfg.numvcpus;
+	cfg.cpu_max_mhz = VMX_CPU_UNLIMITED;
+	if (vmx_create(path, &cfg)) {
+		task_fail(t, errno == EEXIST ? "FileAlreadyExists" : "SystemError",
+			  errno == EEXIST ? path : "", "%s: %s", path, strerror(errno));
+	} else if (vm_add(c, t, path, name)) {
+		unlink(path);
+	}
+	if (task_failed(t) && made_dir)
+		rmdir(dir);
+	return task_answer(c, t);
+}
+
+/*
+ * The files of a destroyed VM: its .vmx and, when it is in a folder of a
+ * datastore, the files there named after it (x.vmx: x.nvram, x.vmdk,
+ * x-flat.vmdk, x.log, ...), then the folder if that left it empty. Other
+ * files stay: a kernel the .vmx names next to it is not the VM's to
+ * delete, nor is anything next to a .vmx outside the datastores.
+ */
+static void vm_delete_files(const char *vmx)
+{
+	char dir[HOSTD_PATH_LEN], stem[HOSTD_PATH_LEN], file[2 * HOSTD_PATH_LEN];
+	const char *base;
+	struct dirent *e;
+	size_t l, n;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s", vmx);
+	*strrchr(dir, '/') = '\0';
+	base = strrchr(vmx, '/') + 1;
+	l = strlen(base) - strlen(".vmx");
+	snprintf(stem, sizeof(stem), "%.*s", (int)l, base);
+	unlink(vmx);
+	/* DATASTORES/ds/folder/x.vmx: at least two parts below DATASTORES */
+	n = strlen(hostd.datastores);
+	if (strncmp(dir, hostd.datastores, n) || dir[n] != '/' || !strchr(dir + n + 1, '/'))
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, stem, l) || (e->d_name[l] != '.' && e->d_name[l] != '-'))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+		unlink(file);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Destroy_Task: a powered-off VM unregistered and its files deleted. */
+int vm_destroy_task(struct soap_call *c)
+{
+	const struct hostd_vm *vm = call_vm(c, c->this.value);
+	char err[HOSTD_ERR_LEN];
+	struct task *t;
+
+	if (!vm)
+		return soap_fail_not_found(c, &c->this);
+	t = task_new(c, "destroy", vm->name);
+	if (vm->power == HOSTD_POWERED_ON)
+		task_fail(t, "InvalidPowerState", "poweredOn",
+			  "The attempted operation cannot be performed in the current state (Powered on).");
+	else if (hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, err))
+		task_fail(t, "SystemError", "", "%s", err);
+	else if (vm->vmx_path[0] && ends_with(vm->vmx_path, ".vmx") && strchr(vm->vmx_path, '/'))
+		vm_delete_files(vm->vmx_path);
+	return task_answer(c, t);
+}
