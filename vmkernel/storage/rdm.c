@@ -3,6 +3,16 @@
 
 /* ---- the backend ---- */
 
+/* A failed physical command, counted, as the disk model's status. */
+static enum scsi_backend_status io_failed(struct rdm *r, enum rdm_io_status st)
+{
+	r->io_errors++;
+	if (st != RDM_IO_UNRESPONSIVE)
+		return SCSI_BACKEND_IO_ERROR;
+	r->unresponsive++;
+	return SCSI_BACKEND_UNRESPONSIVE;
+}
+
 /* Is [lba, lba + nr) on the LUN? The disk model checked it already. */
 static bool in_range(struct rdm *r, uint64_t lba, uint32_t nr)
 {
@@ -15,6 +25,7 @@ static bool in_range(struct rdm *r, uint64_t lba, uint32_t nr)
 static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
 	struct rdm *r = ctx;
+	enum rdm_io_status st;
 	uint64_t off = 0;
 
 	r->reads++;
@@ -23,10 +34,9 @@ static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 	while (nr) {
 		uint32_t n = MIN(nr, r->bounce_blocks);
 
-		if (r->io->rw(r->io_ctx, false, lba, n, r->bounce_pa) != RDM_IO_OK) {
-			r->io_errors++;
-			return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-		}
+		st = r->io->rw(r->io_ctx, false, lba, n, r->bounce_pa);
+		if (st != RDM_IO_OK)
+			return scsi_backend_done(cmd, io_failed(r, st));
 		/* false: the guest's buffer faulted; the disk reports it. */
 		if (!scsi_cmd_put(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
 			break;
@@ -41,6 +51,7 @@ static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
 	struct rdm *r = ctx;
+	enum rdm_io_status st;
 	uint64_t off = 0;
 
 	r->writes++;
@@ -52,10 +63,9 @@ static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr
 		/* Nothing from past a fault in the guest's buffer reaches the medium. */
 		if (!scsi_cmd_get(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
 			break;
-		if (r->io->rw(r->io_ctx, true, lba, n, r->bounce_pa) != RDM_IO_OK) {
-			r->io_errors++;
-			return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-		}
+		st = r->io->rw(r->io_ctx, true, lba, n, r->bounce_pa);
+		if (st != RDM_IO_OK)
+			return scsi_backend_done(cmd, io_failed(r, st));
 		r->blocks_written += n;
 		lba += n;
 		nr -= n;
@@ -67,12 +77,12 @@ static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr
 static void rdm_flush(void *ctx, struct scsi_cmd *cmd)
 {
 	struct rdm *r = ctx;
+	enum rdm_io_status st;
 
 	r->flushes++;
-	if (r->io->flush(r->io_ctx) != RDM_IO_OK) {
-		r->io_errors++;
-		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-	}
+	st = r->io->flush(r->io_ctx);
+	if (st != RDM_IO_OK)
+		return scsi_backend_done(cmd, io_failed(r, st));
 	scsi_backend_done(cmd, SCSI_BACKEND_OK);
 }
 

@@ -29,6 +29,7 @@
 enum rdm_io_status {
 	RDM_IO_OK = 0,
 	RDM_IO_ERROR,		/* the device or the adapter failed it */
+	RDM_IO_UNRESPONSIVE,	/* the LUN or the adapter does not answer (lun_io.h) */
 };
 
 /*
@@ -52,6 +53,7 @@ struct rdm {
 	uint64_t reads, writes, flushes;	/* backend requests */
 	uint64_t blocks_read, blocks_written;
 	uint64_t io_errors;		/* physical commands that failed */
+	uint64_t unresponsive;		/* of them: the LUN did not answer */
 	uint64_t range_refused;		/* requests past the LUN's end */
 };
 

@@ -48,6 +48,7 @@
 #define ASC_SPACE_ALLOC_FAILED_WP	0x2707
 #define ASC_BUS_DEVICE_RESET		0x2903
 #define ASC_SAVING_NOT_SUPPORTED	0x3900
+#define ASC_TIMEOUT_ON_LUN		0x3e02
 
 /* CONTROL byte (SAM-5 §5.2): NACA and the obsolete LINK bit. */
 #define CONTROL_NACA_LINK	0x05
@@ -730,6 +731,9 @@ void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st)
 		return transport_error(cmd, SCSI_RESULT_BAD_BUFFER);
 	if (st == SCSI_BACKEND_NO_SPACE && step != SCSI_STEP_READ)
 		return check(cmd, SCSI_SENSE_DATA_PROTECT, ASC_SPACE_ALLOC_FAILED_WP);
+	/* Linux fails NOT READY other than 04h/xx at once, without retries */
+	if (st == SCSI_BACKEND_UNRESPONSIVE)
+		return check(cmd, SCSI_SENSE_NOT_READY, ASC_TIMEOUT_ON_LUN);
 	if (st != SCSI_BACKEND_OK)
 		return check(cmd, SCSI_SENSE_MEDIUM_ERROR,
 			     step == SCSI_STEP_READ ? ASC_UNRECOVERED_READ_ERROR :

@@ -44,6 +44,7 @@
 
 /* SPC-4 §4.5.6 sense keys. */
 #define SCSI_SENSE_NO_SENSE		0x0
+#define SCSI_SENSE_NOT_READY		0x2
 #define SCSI_SENSE_MEDIUM_ERROR		0x3
 #define SCSI_SENSE_ILLEGAL_REQUEST	0x5
 #define SCSI_SENSE_UNIT_ATTENTION	0x6
@@ -124,6 +125,7 @@ enum scsi_backend_status {
 	SCSI_BACKEND_OK = 0,
 	SCSI_BACKEND_IO_ERROR,		/* the medium failed: MEDIUM ERROR */
 	SCSI_BACKEND_NO_SPACE,		/* a thin disk could not allocate */
+	SCSI_BACKEND_UNRESPONSIVE,	/* the device behind does not answer: NOT READY */
 };
 
 /*

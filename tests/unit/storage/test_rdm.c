@@ -19,6 +19,7 @@ static uint8_t bounce[BOUNCE_BLOCKS * SCSI_BLOCK_SIZE];
 static uint8_t guest[GUEST_LEN];
 static uint32_t guest_fault_at;		/* buffer offsets from here fault; 0: none */
 static unsigned int io_calls, io_fail_at;	/* call number that fails; 0: none */
+static enum rdm_io_status io_fail_with;	/* how it fails */
 static struct rdm r;
 static struct scsi_disk disk;
 static struct scsi_cmd cmd;
@@ -33,7 +34,7 @@ static enum rdm_io_status fake_rw(void *ctx, bool write, uint64_t lba,
 	ck_assert_uint_le(nr, BOUNCE_BLOCKS);
 	ck_assert_uint_le(lba + nr, LUN_BLOCKS);
 	if (++io_calls == io_fail_at)
-		return RDM_IO_ERROR;
+		return io_fail_with;
 	if (write)
 		memcpy(lun_mem + lba * SCSI_BLOCK_SIZE, bounce, nr * SCSI_BLOCK_SIZE);
 	else
@@ -44,7 +45,7 @@ static enum rdm_io_status fake_rw(void *ctx, bool write, uint64_t lba,
 static enum rdm_io_status fake_flush(void *ctx)
 {
 	(void)ctx;
-	return ++io_calls == io_fail_at ? RDM_IO_ERROR : RDM_IO_OK;
+	return ++io_calls == io_fail_at ? io_fail_with : RDM_IO_OK;
 }
 
 static const struct rdm_io_ops fake_io = { fake_rw, fake_flush };
@@ -82,6 +83,7 @@ static void setup(void)
 	memset(guest, 0xee, sizeof(guest));
 	guest_fault_at = 0;
 	io_calls = io_fail_at = 0;
+	io_fail_with = RDM_IO_ERROR;
 	memset(&r, 0, sizeof(r));
 	r.io = &fake_io;
 	r.nr_blocks = LUN_BLOCKS;
@@ -107,6 +109,19 @@ static void rw10(bool write, uint32_t lba, uint16_t nr, uint64_t len)
 	cmd.cdb_len = 10;
 	cmd.dir = write ? SCSI_DIR_TO_TARGET : SCSI_DIR_TO_INITIATOR;
 	cmd.buf = (struct scsi_buf){ len, buf_put, buf_get, NULL };
+	cmd.done = cmd_done;
+	done = false;
+	scsi_disk_submit(&disk, &cmd);
+	ck_assert(done);
+}
+
+/* SYNCHRONIZE CACHE(10) of the whole disk. */
+static void sync_cache(void)
+{
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.cdb[0] = 0x35;
+	cmd.cdb_len = 10;
+	cmd.dir = SCSI_DIR_NONE;
 	cmd.done = cmd_done;
 	done = false;
 	scsi_disk_submit(&disk, &cmd);
@@ -184,6 +199,32 @@ START_TEST(test_a_failing_lun_is_a_medium_error)
 }
 END_TEST
 
+/* SPC-4 annex D: 3Eh/02h TIMEOUT ON LOGICAL UNIT, under NOT READY. */
+static void assert_timeout_on_lun(void)
+{
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_NOT_READY);
+	ck_assert_uint_eq(cmd.sense[12], 0x3e);
+	ck_assert_uint_eq(cmd.sense[13], 0x02);
+}
+
+START_TEST(test_an_unresponsive_lun_is_not_ready_with_a_timeout_on_the_lun)
+{
+	io_fail_with = RDM_IO_UNRESPONSIVE;
+	io_fail_at = 2;
+	rw10(false, 0, 8, GUEST_LEN);
+	assert_timeout_on_lun();
+	io_calls = 0;
+	io_fail_at = 1;
+	rw10(true, 0, 1, GUEST_LEN);
+	assert_timeout_on_lun();
+	io_calls = 0;
+	sync_cache();
+	assert_timeout_on_lun();
+	ck_assert_uint_eq(r.io_errors, 3);
+	ck_assert_uint_eq(r.unresponsive, 3);
+}
+END_TEST
+
 START_TEST(test_a_guest_buffer_that_faults_stops_the_write_there)
 {
 	uint8_t before[LUN_BLOCKS * SCSI_BLOCK_SIZE];
@@ -209,14 +250,7 @@ END_TEST
 
 START_TEST(test_synchronize_cache_flushes_the_lun)
 {
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.cdb[0] = 0x35;
-	cmd.cdb_len = 10;
-	cmd.dir = SCSI_DIR_NONE;
-	cmd.done = cmd_done;
-	done = false;
-	scsi_disk_submit(&disk, &cmd);
-	ck_assert(done);
+	sync_cache();
 	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
 	ck_assert_uint_eq(r.flushes, 1);
 }
@@ -287,6 +321,7 @@ int main(void)
 	tcase_add_test(tc, test_lbas_past_the_end_are_refused_before_the_lun);
 	tcase_add_test(tc, test_the_backend_checks_the_range_again);
 	tcase_add_test(tc, test_a_failing_lun_is_a_medium_error);
+	tcase_add_test(tc, test_an_unresponsive_lun_is_not_ready_with_a_timeout_on_the_lun);
 	tcase_add_test(tc, test_a_guest_buffer_that_faults_stops_the_write_there);
 	tcase_add_test(tc, test_a_transfer_larger_than_the_guest_buffer_is_not_executed);
 	tcase_add_test(tc, test_synchronize_cache_flushes_the_lun);
