@@ -25,7 +25,12 @@
 
 #define PVH_QUEUE_DEPTH		16	/* request contexts: commands in flight (<= 32) */
 #define PVH_TIMEOUT_MS		30000	/* a command's default deadline */
-#define PVH_ABORT_TIMEOUT_MS	5000	/* for ABORT_CMD to end it, then RESET_BUS */
+/*
+ * For ABORT_CMD to end it (FreeBSD's pvscsi(4) PVSCSI_ABORT_TIMEOUT is
+ * 2 s too), then as long for RESET_BUS: the caller may be polling with
+ * locks held (docs/storage.md "A hung disk").
+ */
+#define PVH_ABORT_TIMEOUT_MS	2000
 #define PVH_MAX_TARGETS		16
 
 struct pvscsi_hba_ops {
