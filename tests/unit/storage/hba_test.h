@@ -3,8 +3,9 @@
  * The vmkernel's PVSCSI driver against vmk's own PVSCSI model as the
  * hardware: one fake physical memory that the driver's pages come from
  * and the model's DMA reaches, the driver's MMIO routed to the model's
- * register handlers, a clock the test moves. RAM disks at targets 0 and
- * 2. The model can be made deaf to ABORT_CMD or RESET_BUS (a device that
+ * register handlers, a clock the test moves (or that moves tick_ms at
+ * each reading, for callers that poll until a deadline). RAM disks at
+ * targets 0 and 2. The model can be made deaf to ABORT_CMD or RESET_BUS (a device that
  * hangs). No Check here: a fuzzer can include it too.
  */
 #ifndef TESTS_UNIT_STORAGE_HBA_TEST_H
@@ -28,6 +29,7 @@ struct hba_rig {
 	uint8_t *ram;
 	uint64_t next_page;
 	uint64_t now;
+	uint32_t tick_ms;		/* added to now at each reading */
 	bool irq;
 	uint32_t deaf_to;		/* a PVSCSI_CMD_* the device ignores; 0: none */
 	uint32_t swallow_words;		/* COMMAND_DATA words still to ignore */
@@ -98,7 +100,10 @@ static void *rig_alloc_pages(void *ctx, unsigned int nr, uint64_t *phys)
 
 static uint64_t rig_now(void *ctx)
 {
-	return ((struct hba_rig *)ctx)->now;
+	struct hba_rig *r = ctx;
+
+	r->now += r->tick_ms;
+	return r->now;
 }
 
 /*
@@ -112,6 +117,7 @@ static inline void rig_reset(struct hba_rig *r)
 	memset(r->ram, 0, PHYS_DATA);
 	r->next_page = PHYS_POOL;
 	r->now = 1000;
+	r->tick_ms = 0;
 	r->deaf_to = r->swallow_words = 0;
 	for (int i = 0; i < 2; i++) {
 		r->rd[i]->hold = false;
