@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/lun_io.h"
 #include "vmkernel/storage/pvscsi_hba.h"
 #include "vmkernel/storage/scan.h"
 #include "vmkernel/storage/rdm.h"
@@ -16,8 +17,9 @@
 #define SCSI_READ_16	0x88	/* SBC-3 §5.13 */
 #define SCSI_WRITE_16	0x8a	/* SBC-3 §5.35 */
 #define SCSI_SYNC_CACHE_10	0x35	/* SBC-3 §5.22 */
-#define READ_TIMEOUT_MS	10000
-#define LUN_IO_TIMEOUT_MS	30000
+/* The debug read's and VM disks' deadline (lun_io.h) is short because: */
+_Static_assert(LUN_IO_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS <= LUN_IO_HOLD_MAX_MS,
+	       "a hung LUN would hold the storage lock longer than lun_io.h says");
 #define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
 
 static struct {
@@ -30,7 +32,7 @@ static struct {
 	struct scan_buf buf;		/* one pool page: scan and reads */
 	struct scan_result scan;
 	struct storage_cmd cmd;		/* the debug read's and VM disks' */
-	volatile bool cmd_done;
+	struct lun_io io;		/* runs cmd; unresponsive LUNs */
 	struct rdm_claims claims;	/* LUNs open by VMs */
 } st;
 
@@ -92,6 +94,7 @@ void storage_global_init(void)
 		log_err("storage: vmhba0: %s", st.msg);
 		return;
 	}
+	lun_io_init(&st.io, &st.hba.adapter, pci_device_now_ms, (void *)HBA_VA);
 	st.buf.virt = pa_to_va(pa);
 	st.buf.phys = pa;
 	st.buf.len = VMK_PAGE_SIZE;
@@ -102,6 +105,93 @@ void storage_global_init(void)
 static void copy_str(char *dst, size_t size, const char *src)
 {
 	fmt_snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* The prefix of what `vmkctl storage luns` prints for a LUN. */
+static void lun_path(char *buf, uint32_t len, uint32_t target, uint32_t lun)
+{
+	fmt_snprintf(buf, len, "vmhba0:C0:T%u:L%u", target, lun);
+}
+
+static uint64_t now_ms(void)
+{
+	return pci_device_now_ms((void *)HBA_VA);
+}
+
+/* Whole seconds from then to now. */
+static unsigned long long secs_since(uint64_t then)
+{
+	uint64_t now = now_ms();
+
+	return now > then ? (now - then) / 1000 : 0;
+}
+
+/* Seconds until a marked LUN's (or the adapter's) next probe, rounded up. */
+static unsigned long long secs_to_probe(const struct lun_io_down *d)
+{
+	uint64_t now = now_ms();
+
+	return d->retry_at > now ? (d->retry_at - now + 999) / 1000 : 0;
+}
+
+/* A marked LUN as `vmkctl storage luns` shows it (its error field); else "". */
+static void lun_state(char *buf, uint32_t len, uint32_t target, uint32_t lun)
+{
+	const struct lun_io_down *d = lun_io_find(&st.io, target, lun);
+
+	if (!d) {
+		buf[0] = '\0';
+		return;
+	}
+	fmt_snprintf(buf, len, "unresponsive %llu s: I/O fails at once; probe in %llu s",
+		     secs_since(d->since), secs_to_probe(d));
+}
+
+/*
+ * The log line (VMK_LOG_TEXT_LEN) of what the last lun_io_run() changed:
+ * one when a LUN is marked and one when it answers again; failed probes
+ * and adapter resets on their 1st, 2nd, 4th, 8th... time. Commands
+ * failed at once: none.
+ */
+static void log_lun_io_event(void)
+{
+	const struct lun_io_down *d = &st.io.event_down;
+	const char *why = pvscsi_hba_error(&st.hba);
+	char path[24];
+
+	lun_path(path, sizeof(path), d->target, d->lun);
+	switch (st.io.event) {
+	case LUN_EV_NONE:
+		break;
+	case LUN_EV_UNRESPONSIVE:
+		log_warn("storage: %s: no answer to cmd %02x: unresponsive, I/O fails at once; probe after %u s",
+			 path, d->opcode, d->backoff_ms / 1000);
+		break;
+	case LUN_EV_PROBE_FAILED:
+		if (lun_io_worth_logging(d->probes_failed))
+			log_warn("storage: %s: still no answer (%llu probes, %llu I/Os failed); next after %u s",
+				 path, (unsigned long long)d->probes_failed,
+				 (unsigned long long)d->fast_failed, d->backoff_ms / 1000);
+		break;
+	case LUN_EV_RESPONSIVE:
+		log_info("storage: %s answers again after %llu s (%llu I/Os failed at once)",
+			 path, secs_since(d->since), (unsigned long long)d->fast_failed);
+		break;
+	case LUN_EV_ADAPTER_DOWN:
+		log_err("storage: vmhba0 down: %s; reset after %u s",
+			why ? why : "queue refused", d->backoff_ms / 1000);
+		break;
+	case LUN_EV_ADAPTER_RESET_FAILED:
+		if (lun_io_worth_logging(d->probes_failed))
+			log_err("storage: vmhba0: reset %llu failed: %s",
+				(unsigned long long)d->probes_failed,
+				why ? why : "queue refused");
+		break;
+	case LUN_EV_ADAPTER_UP:
+		log_info("storage: vmhba0 reset after %llu s down: takes commands again",
+			 secs_since(d->since));
+		break;
+	}
 }
 
 uint32_t storage_list_fill(struct vmk_storage_list *l)
@@ -138,6 +228,8 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 		copy_str(o->vendor, sizeof(o->vendor), s->vendor);
 		copy_str(o->product, sizeof(o->product), s->product);
 		copy_str(o->error, sizeof(o->error), s->error);
+		if (!s->error)
+			lun_state(o->error, sizeof(o->error), s->target, s->lun);
 	}
 	spin_unlock(&st.lock);
 	return l->nluns;
@@ -153,22 +245,36 @@ static const struct scan_lun *find_lun(uint32_t target, uint32_t lun)
 	return NULL;
 }
 
-/* The prefix of what `vmkctl storage luns` prints for a LUN. */
-static void lun_path(char *buf, uint32_t len, uint32_t target, uint32_t lun)
-{
-	fmt_snprintf(buf, len, "vmhba0:C0:T%u:L%u", target, lun);
-}
-
-static void read_done(struct storage_cmd *cmd)
-{
-	(void)cmd;
-	st.cmd_done = true;
-}
-
 static vmk_status_t read_refused(struct vmk_storage_read *r, const char *why)
 {
 	copy_str(r->msg, sizeof(r->msg), why);
 	return VMK_BAD_PARAM;
+}
+
+/* Why the debug read failed, in r->msg, and its status. */
+static vmk_status_t read_failed(struct vmk_storage_read *r, enum lun_io_result res)
+{
+	const struct lun_io_down *d = lun_io_find(&st.io, r->target, r->lun);
+	const struct lun_io_down *ad = lun_io_adapter_down(&st.io);
+	char path[24];
+
+	lun_path(path, sizeof(path), r->target, r->lun);
+	if (res == LUN_IO_REFUSED && ad) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "vmhba0 refuses commands (vmkctl storage adapters); its reset in %llu s",
+			     secs_to_probe(ad));
+		return VMK_HW_FAILURE;
+	}
+	if (res == LUN_IO_REFUSED)
+		return read_refused(r, "the adapter refused the command");
+	if (res == LUN_IO_UNRESPONSIVE)
+		fmt_snprintf(r->msg, sizeof(r->msg), "%s has not answered for %llu s: not sent; the first I/O in %llu s probes it",
+			     path, secs_since(d->since), secs_to_probe(d));
+	else if (d)
+		fmt_snprintf(r->msg, sizeof(r->msg), "%s did not answer in time (aborted): unresponsive, its I/O fails at once for %llu s",
+			     path, secs_to_probe(d));
+	else
+		copy_str(r->msg, sizeof(r->msg), "the READ failed at the device");
+	return VMK_HW_FAILURE;
 }
 
 /* Called with st.lock held. */
@@ -176,7 +282,7 @@ static vmk_status_t read_locked(struct vmk_storage_read *r)
 {
 	const struct scan_lun *l = find_lun(r->target, r->lun);
 	struct storage_cmd *c = &st.cmd;
-	struct storage_adapter *a = &st.hba.adapter;
+	enum lun_io_result res;
 	uint64_t len;
 
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
@@ -204,25 +310,14 @@ static vmk_status_t read_locked(struct vmk_storage_read *r)
 	c->nr_sg = 1;
 	c->sg[0].addr = st.buf.phys;
 	c->sg[0].len = (uint32_t)len;
-	c->timeout_ms = READ_TIMEOUT_MS;
-	c->done = read_done;
-	st.cmd_done = false;
-	if (a->ops->queue(a->hba, c) != VMK_OK) {
-		copy_str(r->msg, sizeof(r->msg), "the adapter refused the command");
-		return VMK_BUSY;
-	}
-	while (!st.cmd_done) {
-		a->ops->poll(a->hba);
-		if (!st.cmd_done)
-			a->ops->tick(a->hba);
-	}
+	c->timeout_ms = LUN_IO_TIMEOUT_MS;
+	res = lun_io_run(&st.io, c);
+	log_lun_io_event();
 	r->host = c->host;
 	r->status = c->status;
 	r->sense_key = c->sense_len > 2 ? c->sense[2] & 0xf : 0;
-	if (c->host != STORAGE_HOST_OK || c->status) {
-		copy_str(r->msg, sizeof(r->msg), "the READ failed at the device");
-		return VMK_HW_FAILURE;
-	}
+	if (res != LUN_IO_ENDED || c->host != STORAGE_HOST_OK || c->status)
+		return read_failed(r, res);
 	r->len = (uint32_t)(len - MIN(c->residual, len));
 	memcpy(r->data, st.buf.virt, r->len);
 	return VMK_OK;
@@ -289,17 +384,17 @@ void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 	spin_unlock(&st.lock);
 }
 
-/* One command to its end (polled), with st.lock held; false: it failed. */
-static bool lun_command(const struct storage_lun_ref *ref, const uint8_t *cdb,
-			uint8_t cdb_len, enum storage_dir dir, uint64_t pa,
-			uint32_t len)
+/* One command to its end (polled, lun_io.h), with st.lock held. */
+static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
+				      const uint8_t *cdb, uint8_t cdb_len,
+				      enum storage_dir dir, uint64_t pa, uint32_t len)
 {
 	struct storage_cmd *c = &st.cmd;
-	struct storage_adapter *a = &st.hba.adapter;
+	enum lun_io_result res;
 	char path[24];
 
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
-		return false;
+		return RDM_IO_ERROR;
 	memset(c, 0, sizeof(*c));
 	c->target = ref->target;
 	c->lun = ref->lun;
@@ -312,23 +407,20 @@ static bool lun_command(const struct storage_lun_ref *ref, const uint8_t *cdb,
 		c->sg[0].len = len;
 	}
 	c->timeout_ms = LUN_IO_TIMEOUT_MS;
-	c->done = read_done;
-	st.cmd_done = false;
-	if (a->ops->queue(a->hba, c) != VMK_OK)
-		return false;
-	while (!st.cmd_done) {
-		a->ops->poll(a->hba);
-		if (!st.cmd_done)
-			a->ops->tick(a->hba);
-	}
-	if (c->host == STORAGE_HOST_OK && !c->status && !c->residual)
-		return true;
+	res = lun_io_run(&st.io, c);
+	log_lun_io_event();
+	if (res == LUN_IO_UNRESPONSIVE || c->host == STORAGE_HOST_TIMEOUT ||
+	    (res == LUN_IO_REFUSED && lun_io_adapter_down(&st.io)))
+		return RDM_IO_UNRESPONSIVE;	/* logged by the event, once */
+	if (res == LUN_IO_ENDED && c->host == STORAGE_HOST_OK && !c->status &&
+	    !c->residual)
+		return RDM_IO_OK;
 	lun_path(path, sizeof(path), ref->target, ref->lun);
 	log_warn("storage: %s: command %02x failed: host %u, status %02x, sense key %x, residual %llu",
 		 path, cdb[0], c->host, c->status,
 		 c->sense_len > 2 ? c->sense[2] & 0xf : 0,
 		 (unsigned long long)c->residual);
-	return false;
+	return RDM_IO_ERROR;
 }
 
 static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
@@ -336,7 +428,7 @@ static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[16] = { write ? SCSI_WRITE_16 : SCSI_READ_16 };
-	bool ok;
+	enum rdm_io_status ret;
 
 	if (!nr || nr > 0xffff || lba > ref->nr_blocks || nr > ref->nr_blocks - lba)
 		return RDM_IO_ERROR;
@@ -347,23 +439,23 @@ static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 	cdb[12] = (uint8_t)(nr >> 8);
 	cdb[13] = (uint8_t)nr;
 	spin_lock(&st.lock);
-	ok = lun_command(ref, cdb, sizeof(cdb),
-			 write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
-			 nr * LUN_BLOCK_SIZE);
+	ret = lun_command(ref, cdb, sizeof(cdb),
+			  write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
+			  nr * LUN_BLOCK_SIZE);
 	spin_unlock(&st.lock);
-	return ok ? RDM_IO_OK : RDM_IO_ERROR;
+	return ret;
 }
 
 static enum rdm_io_status lun_flush(void *ctx)
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
-	bool ok;
+	enum rdm_io_status ret;
 
 	spin_lock(&st.lock);
-	ok = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
+	ret = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
 	spin_unlock(&st.lock);
-	return ok ? RDM_IO_OK : RDM_IO_ERROR;
+	return ret;
 }
 
 const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };

@@ -27,7 +27,9 @@ vmk_status_t storage_read(struct vmk_storage_read *r);
 /*
  * VM disks (raw device mappings, rdm.h): a LUN named as `vmkctl storage
  * luns` names it, claimed read-write by one VM. The I/O is polled to its
- * end under the storage lock, from the vCPU that asked (docs/storage.md).
+ * end under the storage lock, from the vCPU that asked (docs/storage.md):
+ * for a hung LUN at most LUN_IO_HOLD_MAX_MS once, then its I/O fails at
+ * once (NOT READY) until a probe is answered (lun_io.h).
  */
 struct storage_lun_ref {
 	uint32_t target, lun;

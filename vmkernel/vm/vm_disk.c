@@ -16,7 +16,10 @@
  * (vm->lock, then the storage lock; nothing takes them the other way),
  * through this VM's bounce buffer. So a vCPU waits for its disk, and its
  * VM's other vCPUs wait for vm->lock meanwhile: a limit of this slice,
- * not the design.
+ * not the design. A hung LUN holds both locks for one command's timeout
+ * ladder (LUN_IO_HOLD_MAX_MS, 15 s at most); then the LUN is marked and
+ * the rest of the batch, and every command until a probe is answered,
+ * fails at once with NOT READY (vmkernel/storage/lun_io.h).
  */
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/log/log.h"
