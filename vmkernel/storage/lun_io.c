@@ -5,6 +5,10 @@
  * answering; a LUN that answers again leaves it.
  */
 #include "vmkernel/storage/lun_io.h"
+#include "vmkernel/storage/scan.h"
+
+#define STATUS_CHECK_CONDITION	0x02	/* SAM-5 §5.3 */
+#define SENSE_UNIT_ATTENTION	0x6	/* SPC-4 §4.5.6 */
 
 void lun_io_init(struct lun_io *io, struct storage_adapter *a,
 		 uint64_t (*now_ms)(void *ctx), void *clock_ctx)
@@ -98,6 +102,27 @@ static int run_polled(struct lun_io *io, struct storage_cmd *cmd)
 	return VMK_OK;
 }
 
+/*
+ * run_polled(), with a UNIT ATTENTION retried up to SCAN_UA_RETRIES times:
+ * the resets that end a hung LUN's command leave one at every other LUN
+ * (SAM-5 §6.3), which is no fault of the command that meets it.
+ */
+static int run_polled_ua(struct lun_io *io, struct storage_cmd *cmd)
+{
+	struct scan_sense sense;
+	int ret;
+
+	for (unsigned int tries = 0;; tries++) {
+		ret = run_polled(io, cmd);
+		if (ret != VMK_OK || cmd->host != STORAGE_HOST_OK ||
+		    cmd->status != STATUS_CHECK_CONDITION ||
+		    !scan_decode_sense(cmd->sense, cmd->sense_len, &sense) ||
+		    sense.key != SENSE_UNIT_ATTENTION || tries == SCAN_UA_RETRIES)
+			return ret;
+		io->ua_retries++;
+	}
+}
+
 /* cmd ends without reaching the device. */
 static void fail_fast(struct lun_io *io, struct storage_cmd *cmd,
 		      struct lun_io_down *d, enum storage_host host)
@@ -164,7 +189,7 @@ enum lun_io_result lun_io_run(struct lun_io *io, struct storage_cmd *cmd)
 		if (!cmd->timeout_ms || cmd->timeout_ms > LUN_PROBE_TIMEOUT_MS)
 			cmd->timeout_ms = LUN_PROBE_TIMEOUT_MS;
 	}
-	ret = run_polled(io, cmd);
+	ret = run_polled_ua(io, cmd);
 	if (ret == VMK_HW_FAILURE) {
 		down_start(io, &io->adapter_down, cmd);
 		note(io, LUN_EV_ADAPTER_DOWN, &io->adapter_down);

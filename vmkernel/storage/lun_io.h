@@ -16,6 +16,10 @@
  * scsi-disk) answer that without touching the medium, and so may a disk
  * whose firmware runs while its reads hang.
  *
+ * A UNIT ATTENTION (left at every LUN by the bus and adapter resets that
+ * end a hung command) is absorbed: the command is sent again, up to
+ * SCAN_UA_RETRIES times.
+ *
  * An adapter that refuses commands (queue() says VMK_HW_FAILURE: the
  * driver saw it fail) is handled the same way: commands end at once as
  * LUN_IO_REFUSED, and after its back-off one reset_bus() (a failed PVSCSI
@@ -89,6 +93,7 @@ struct lun_io {
 	struct lun_io_down event_down;	/* a copy: the entry may be gone */
 	uint64_t timeouts;		/* commands that marked a LUN */
 	uint64_t fast_failed;		/* commands ended without being sent */
+	uint64_t ua_retries;		/* UNIT ATTENTIONs absorbed */
 };
 
 void lun_io_init(struct lun_io *io, struct storage_adapter *a,

@@ -11,4 +11,4 @@ UNIT_TESTS += test_rdm
 test_rdm_SRCS := tests/unit/storage/test_rdm.c vmkernel/storage/rdm.c vmm/scsi/disk.c
 UNIT_TESTS += test_lun_io
 test_lun_io_SRCS := tests/unit/storage/test_lun_io.c vmkernel/storage/lun_io.c \
-	vmkernel/storage/pvscsi_hba.c vmm/dev/pvscsi.c vmm/scsi/disk.c
+	vmkernel/storage/scan.c vmkernel/storage/pvscsi_hba.c vmm/dev/pvscsi.c vmm/scsi/disk.c

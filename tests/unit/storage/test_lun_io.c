@@ -116,6 +116,21 @@ START_TEST(test_a_hung_lun_holds_its_caller_less_than_the_hold_limit)
 }
 END_TEST
 
+START_TEST(test_other_luns_absorb_the_unit_attention_of_the_reset)
+{
+	struct storage_cmd cmd;
+
+	rig->deaf_to = PVSCSI_CMD_ABORT_CMD;	/* the ladder resets the bus */
+	hang_target0();
+	ck_assert_uint_eq(rig->hba.stats.bus_resets, 1);
+	read_cmd(&cmd, 2, 0);
+	ck_assert_int_eq(lun_io_run(&io, &cmd), LUN_IO_ENDED);
+	ck_assert_int_eq(cmd.host, STORAGE_HOST_OK);
+	ck_assert_uint_eq(cmd.status, 0);
+	ck_assert_uint_eq(io.ua_retries, 1);
+}
+END_TEST
+
 START_TEST(test_the_next_command_to_a_marked_lun_fails_at_once)
 {
 	uint64_t t;
@@ -232,6 +247,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_a_hung_command_times_out_within_the_ladder_and_marks_its_lun);
 	tcase_add_test(tc, test_a_hung_lun_holds_its_caller_less_than_the_hold_limit);
+	tcase_add_test(tc, test_other_luns_absorb_the_unit_attention_of_the_reset);
 	tcase_add_test(tc, test_the_next_command_to_a_marked_lun_fails_at_once);
 	tcase_add_test(tc, test_another_lun_keeps_working_beside_a_marked_one);
 	tcase_add_test(tc, test_a_probe_after_the_back_off_brings_the_lun_back);
