@@ -100,38 +100,58 @@ static const struct vdev_range *find_range(const struct vdev_range *tab,
 	return NULL;
 }
 
+/*
+ * The window holding [addr, addr + size) in I/O space (io) or memory: a
+ * platform device's range, else a decoding PCI BAR (which never overlaps
+ * a range registered before it moved, vmm/dev/pci_host.c).
+ */
+static bool find_window(const struct vm_devices *vm, bool io, uint64_t addr,
+			unsigned int size, struct vdev_range *w)
+{
+	const struct vdev_range *r = io ? find_range(vm->pio, vm->nr_pio, addr, size) :
+					  find_range(vm->mmio, vm->nr_mmio, addr, size);
+	const struct pci_bar *b;
+
+	if (r) {
+		*w = *r;
+		return true;
+	}
+	b = pci_bar_at(&vm->pci, io, addr, size);
+	if (!b)
+		return false;
+	*w = (struct vdev_range){ .base = b->base, .len = b->size,
+				  .ops = b->ops, .dev = b->dev };
+	return true;
+}
+
 uint32_t vdev_pio_read(struct vm_devices *vm, uint16_t port, unsigned int size)
 {
-	const struct vdev_range *r;
+	struct vdev_range r;
 
 	if (!size_ok(size))
 		return VDEV_FLOATING_BUS;
-	r = find_range(vm->pio, vm->nr_pio, port, size);
-	if (!r)
+	if (!find_window(vm, true, port, size, &r))
 		return size_mask(size);
-	return r->ops->read(r->dev, port - (uint32_t)r->base, size) &
+	return r.ops->read(r.dev, port - (uint32_t)r.base, size) &
 	       size_mask(size);
 }
 
 bool vdev_pio_write(struct vm_devices *vm, uint16_t port, unsigned int size,
 		    uint32_t val)
 {
-	const struct vdev_range *r;
+	struct vdev_range r;
 
-	if (!size_ok(size))
+	if (!size_ok(size) || !find_window(vm, true, port, size, &r))
 		return false;
-	r = find_range(vm->pio, vm->nr_pio, port, size);
-	if (!r)
-		return false;
-	r->ops->write(r->dev, port - (uint32_t)r->base, size,
-		      val & size_mask(size));
+	r.ops->write(r.dev, port - (uint32_t)r.base, size,
+		     val & size_mask(size));
 	return true;
 }
 
 bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 		    unsigned int size, uint32_t *val)
 {
-	const struct vdev_range *r;
+	struct vdev_range r;
 
 	*val = size_ok(size) ? size_mask(size) : VDEV_FLOATING_BUS;
 	if (!size_ok(size) || vcpu >= vm->cfg.nr_vcpus)
@@ -141,10 +161,9 @@ bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 				  (uint32_t)(gpa & (LAPIC_PAGE - 1)), size);
 		return true;
 	}
-	r = find_range(vm->mmio, vm->nr_mmio, gpa, size);
-	if (!r)
+	if (!find_window(vm, false, gpa, size, &r))
 		return false;
-	*val = r->ops->read(r->dev, (uint32_t)(gpa - r->base), size) &
+	*val = r.ops->read(r.dev, (uint32_t)(gpa - r.base), size) &
 	       size_mask(size);
 	return true;
 }
@@ -152,7 +171,7 @@ bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 bool vdev_mmio_write(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 		     unsigned int size, uint32_t val)
 {
-	const struct vdev_range *r;
+	struct vdev_range r;
 
 	if (!size_ok(size) || vcpu >= vm->cfg.nr_vcpus)
 		return false;
@@ -161,11 +180,10 @@ bool vdev_mmio_write(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 			    size, val & size_mask(size));
 		return true;
 	}
-	r = find_range(vm->mmio, vm->nr_mmio, gpa, size);
-	if (!r)
+	if (!find_window(vm, false, gpa, size, &r))
 		return false;
-	r->ops->write(r->dev, (uint32_t)(gpa - r->base), size,
-		      val & size_mask(size));
+	r.ops->write(r.dev, (uint32_t)(gpa - r.base), size,
+		     val & size_mask(size));
 	return true;
 }
 

@@ -27,6 +27,17 @@
 #define PCI_STATUS		0x06
 #define PCI_CLASS_REVISION	0x08
 #define PCI_HEADER_TYPE		0x0e
+#define PCI_BAR0		0x10
+
+/* Command register decode enables and BAR fields (PCI 3.0 §6.2.2, §6.2.5.1). */
+#define PCI_COMMAND_IO		0x0001
+#define PCI_COMMAND_MEMORY	0x0002
+#define PCI_BAR_IO_MASK		0xfffffffcu
+#define PCI_BAR_MEM_MASK	0xfffffff0u
+#define PCI_BAR_IO_MIN		4
+#define PCI_BAR_IO_MAX		256
+#define PCI_BAR_MEM_MIN		16
+#define PCI_BAR_MEM_MAX		0x80000000u
 
 /* The bridge shows itself as an Intel 440FX PMC (82441FX datasheet). */
 #define BRIDGE_VENDOR		0x8086
@@ -90,32 +101,167 @@ static const struct pci_fn_ops bridge_ops = {
 	.read = bridge_read, .write = bridge_write,
 };
 
-bool pci_add_function(struct pci_host *pci, uint8_t devfn,
-		      const struct pci_fn_ops *ops, void *dev)
+static struct pci_function *find_function(struct pci_host *pci, uint8_t devfn)
 {
 	for (unsigned int i = 0; i < pci->nr_functions; i++)
 		if (pci->fn[i].devfn == devfn)
-			return false;
-	if (pci->nr_functions == PCI_MAX_FUNCTIONS)
+			return &pci->fn[i];
+	return NULL;
+}
+
+bool pci_add_function(struct pci_host *pci, uint8_t devfn,
+		      const struct pci_fn_ops *ops, void *dev)
+{
+	if (find_function(pci, devfn) || pci->nr_functions == PCI_MAX_FUNCTIONS)
 		return false;
-	pci->fn[pci->nr_functions].devfn = devfn;
-	pci->fn[pci->nr_functions].ops = ops;
-	pci->fn[pci->nr_functions].dev = dev;
-	pci->nr_functions++;
+	pci->fn[pci->nr_functions++] = (struct pci_function){
+		.devfn = devfn, .ops = ops, .dev = dev,
+	};
 	return true;
 }
 
+bool pci_add_bar(struct pci_host *pci, uint8_t devfn, unsigned int bar,
+		 uint32_t size, bool io, const struct vdev_io_ops *ops,
+		 void *dev)
+{
+	struct pci_function *f = find_function(pci, devfn);
+	struct pci_bar *b;
+
+	if (!f || bar >= PCI_NR_BARS || !ops || (size & (size - 1)) ||
+	    size < (io ? PCI_BAR_IO_MIN : PCI_BAR_MEM_MIN) ||
+	    size > (io ? PCI_BAR_IO_MAX : PCI_BAR_MEM_MAX))
+		return false;
+	b = &f->bar[bar];
+	if (b->size)
+		return false;
+	*b = (struct pci_bar){ .size = size, .io = io, .ops = ops, .dev = dev };
+	return true;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static bool overlaps_range(const struct vdev_range *tab, unsigned int nr,
+			   uint64_t base, uint32_t len)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (overlaps(base, len, tab[i].base, tab[i].len))
+			return true;
+	return false;
+}
+
+/* NULL if b may decode at base, else why not (a static sentence). */
+static const char *bar_refusal(const struct pci_host *pci,
+			       const struct pci_bar *b, uint32_t base)
+{
+	const struct vm_devices *vm = pci->vm;
+	uint64_t end = (uint64_t)base + b->size;
+
+	if (base & (b->size - 1))
+		return "not aligned to its size";
+	if (b->io) {
+		if (base < PCI_IO_BAR_START)
+			return "below 1000h, among the ISA devices' ports";
+		if (end > PCI_IO_BAR_END)
+			return "beyond the 64 KiB I/O space";
+		if (overlaps_range(vm->pio, vm->nr_pio, base, b->size))
+			return "over a platform device's ports";
+	} else {
+		if (base < vm->cfg.ram_size)
+			return "over guest RAM";
+		if (end > PCI_MEM_BAR_END)
+			return "over the IOAPIC, the LAPIC or the firmware ROM (FEC00000h and up)";
+		if (overlaps_range(vm->mmio, vm->nr_mmio, base, b->size))
+			return "over a platform device's registers";
+	}
+	for (unsigned int i = 0; i < pci->nr_functions; i++)
+		for (unsigned int j = 0; j < PCI_NR_BARS; j++) {
+			const struct pci_bar *o = &pci->fn[i].bar[j];
+
+			if (o != b && o->decoding && o->io == b->io &&
+			    overlaps(base, b->size, o->base, o->size))
+				return "over another PCI device's BAR";
+		}
+	return NULL;
+}
+
+/*
+ * The guest wrote f's configuration: each BAR decodes where the command
+ * register and the BAR now say, if acceptable. A BAR whose request did
+ * not change keeps its state (a refusal is counted once per request).
+ */
+static void bars_update(struct pci_host *pci, struct pci_function *f)
+{
+	uint32_t command = f->ops->read(f->dev, PCI_COMMAND, 2);
+
+	for (unsigned int i = 0; i < PCI_NR_BARS; i++) {
+		struct pci_bar *b = &f->bar[i];
+		uint32_t reg, base;
+		const char *why;
+		bool on;
+
+		if (!b->size)
+			continue;
+		reg = f->ops->read(f->dev, (uint8_t)(PCI_BAR0 + 4 * i), 4);
+		base = reg & (b->io ? PCI_BAR_IO_MASK : PCI_BAR_MEM_MASK);
+		on = command & (b->io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY);
+		if (on == b->asked_on && base == b->asked_base)
+			continue;
+		b->asked_on = on;
+		b->asked_base = base;
+		b->decoding = false;
+		if (!on || !base)
+			continue;		/* off, or not assigned yet */
+		why = bar_refusal(pci, b, base);
+		if (why) {
+			pci->bars_refused++;
+			pci->last_refused = (struct pci_bar_refusal){
+				.devfn = f->devfn, .bar = (uint8_t)i, .io = b->io,
+				.base = base, .size = b->size, .why = why,
+			};
+			continue;
+		}
+		b->base = base;
+		b->decoding = true;
+	}
+}
+
+bool pci_host_config_write(struct pci_host *pci, uint8_t devfn, uint8_t offset,
+			   unsigned int size, uint32_t val)
+{
+	struct pci_function *f = find_function(pci, devfn);
+
+	if (!f)
+		return false;
+	f->ops->write(f->dev, offset, size, val);
+	bars_update(pci, f);
+	return true;
+}
+
+const struct pci_bar *pci_bar_at(const struct pci_host *pci, bool io,
+				 uint64_t addr, unsigned int size)
+{
+	for (unsigned int i = 0; i < pci->nr_functions; i++)
+		for (unsigned int j = 0; j < PCI_NR_BARS; j++) {
+			const struct pci_bar *b = &pci->fn[i].bar[j];
+
+			if (b->decoding && b->io == io && addr >= b->base &&
+			    addr + size <= (uint64_t)b->base + b->size)
+				return b;
+		}
+	return NULL;
+}
+
 /* The function CONFIG_ADDRESS selects, or NULL (master abort). */
-static const struct pci_function *selected(const struct pci_host *pci)
+static struct pci_function *selected(struct pci_host *pci)
 {
 	uint32_t a = pci->config_address;
 
 	if (!(a & CA_ENABLE) || CA_BUS(a) != 0)
 		return NULL;
-	for (unsigned int i = 0; i < pci->nr_functions; i++)
-		if (pci->fn[i].devfn == CA_DEVFN(a))
-			return &pci->fn[i];
-	return NULL;
+	return find_function(pci, (uint8_t)CA_DEVFN(a));
 }
 
 static uint32_t pci_io_read(void *dev, uint32_t offset, unsigned int size)
@@ -140,7 +286,7 @@ static void pci_io_write(void *dev, uint32_t offset, unsigned int size,
 			 uint32_t val)
 {
 	struct pci_host *pci = dev;
-	const struct pci_function *f;
+	struct pci_function *f;
 
 	if (offset == 0 && size == 4) {
 		pci->config_address = val & CA_WRITABLE;
@@ -153,10 +299,11 @@ static void pci_io_write(void *dev, uint32_t offset, unsigned int size,
 	if (offset < PCI_CONF_DATA)
 		return;
 	f = selected(pci);
-	if (f)
-		f->ops->write(f->dev, (uint8_t)(CA_REG(pci->config_address) +
-						offset - PCI_CONF_DATA),
-			      size, val);
+	if (!f)
+		return;
+	f->ops->write(f->dev, (uint8_t)(CA_REG(pci->config_address) +
+					offset - PCI_CONF_DATA), size, val);
+	bars_update(pci, f);
 }
 
 static const struct vdev_io_ops pci_io_ops = {

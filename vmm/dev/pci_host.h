@@ -13,8 +13,21 @@
 
 #define PCI_MAX_FUNCTIONS	16
 #define PCI_CONFIG_SPACE	256
+#define PCI_NR_BARS		6	/* type 0 header, 0x10-0x24 (PCI 3.0 §6.2.5.1) */
+
+/*
+ * Where a BAR may decode (docs/vmm.md "PCI BARs"): I/O BARs from 1000h
+ * (below are the ISA devices) to the end of the 64 KiB I/O space, memory
+ * BARs from the end of guest RAM to FEC00000h, where the chipset's
+ * devices begin (IOAPIC, LAPIC, the firmware ROM at the top of 4 GiB):
+ * QEMU's PCI hole, whose top SeaBIOS allocates from down.
+ */
+#define PCI_IO_BAR_START	0x1000u
+#define PCI_IO_BAR_END		0x10000u
+#define PCI_MEM_BAR_END		0xfec00000u
 
 struct vm_devices;
+struct vdev_io_ops;
 
 /* Config space access of one function; offset + size <= 256, aligned. */
 struct pci_fn_ops {
@@ -22,10 +35,40 @@ struct pci_fn_ops {
 	void (*write)(void *dev, uint8_t offset, unsigned int size, uint32_t val);
 };
 
+/*
+ * A BAR of a function: its size and space, the register window behind
+ * it, and where it decodes now. After every configuration write to the
+ * function the host reads the command register and the BARs through the
+ * function's ops and moves the windows: the device model
+ * keeps the register's writable bits (its size alignment), the host
+ * decides whether the address is acceptable.
+ */
+struct pci_bar {
+	uint32_t size;			/* a power of two; 0: no BAR */
+	bool io;			/* I/O space, else 32-bit memory */
+	const struct vdev_io_ops *ops;
+	void *dev;
+	bool decoding;			/* the window answers at base */
+	uint32_t base;
+	/* what the guest asked for last (command bit on, address) */
+	bool asked_on;
+	uint32_t asked_base;
+};
+
 struct pci_function {
 	uint8_t devfn;		/* device << 3 | function */
 	const struct pci_fn_ops *ops;
 	void *dev;
+	struct pci_bar bar[PCI_NR_BARS];
+};
+
+/* The last BAR placement the host refused: for the vmkernel's log. */
+struct pci_bar_refusal {
+	uint8_t devfn;
+	uint8_t bar;
+	bool io;
+	uint32_t base, size;
+	const char *why;		/* a static sentence */
 };
 
 struct pci_host {
@@ -35,6 +78,8 @@ struct pci_host {
 	struct pci_function fn[PCI_MAX_FUNCTIONS];
 	uint8_t bridge_config[PCI_CONFIG_SPACE];	/* 00:00.0 i440FX */
 	uint8_t isa_config[PCI_CONFIG_SPACE];		/* 00:01.0 PIIX3 */
+	uint64_t bars_refused;		/* placements refused so far */
+	struct pci_bar_refusal last_refused;
 };
 
 /* i440FX PAM0..PAM6 (82441FX datasheet §3.2.18): kept, no effect here. */
@@ -44,6 +89,36 @@ struct pci_host {
 /* Register a function on bus 0; false if devfn is taken or the table full. */
 bool pci_add_function(struct pci_host *pci, uint8_t devfn,
 		      const struct pci_fn_ops *ops, void *dev);
+
+/*
+ * BAR bar (0..5) of the function at devfn: size bytes (a power of two,
+ * I/O 4 to 256 bytes, memory 16 bytes to 2 GiB; PCI 3.0 §6.2.5.1) of
+ * I/O space (io) or memory, answered by ops on dev at offsets from the
+ * BAR's base. It decodes where the guest puts it while the command
+ * register's I/O or memory bit is on and the place is acceptable: aligned,
+ * inside the BAR area above, clear of guest RAM, of the platform's
+ * devices and of the other BARs; else it does not decode and the refusal
+ * is counted (bars_refused, last_refused). false: no such function, a bad size, or
+ * the BAR is taken.
+ */
+bool pci_add_bar(struct pci_host *pci, uint8_t devfn, unsigned int bar,
+		 uint32_t size, bool io, const struct vdev_io_ops *ops,
+		 void *dev);
+
+/*
+ * A configuration write as the guest's (the vmkernel programming a
+ * device before a directly booted guest runs, as firmware would), BARs
+ * following it. false: no function at devfn.
+ */
+bool pci_host_config_write(struct pci_host *pci, uint8_t devfn, uint8_t offset,
+			   unsigned int size, uint32_t val);
+
+/*
+ * The decoding BAR whose window holds [addr, addr + size) in I/O space
+ * (io) or memory, or NULL.
+ */
+const struct pci_bar *pci_bar_at(const struct pci_host *pci, bool io,
+				 uint64_t addr, unsigned int size);
 
 /*
  * A device's configuration header of len bytes, read and written a byte

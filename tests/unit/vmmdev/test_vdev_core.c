@@ -4,8 +4,11 @@
  * host bridge, reset/poweroff, and garbage from the guest on every port and
  * register ending nowhere but in the VM's own status.
  */
+#include <string.h>
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmdev/vdev_test.h"
+#include "vmm/dev/e1000.h"
+#include "vmm/dev/pvscsi.h"
 
 START_TEST(test_unclaimed_ports_read_all_ones_and_ignore_writes)
 {
@@ -199,6 +202,288 @@ START_TEST(test_pci_add_function_refuses_a_taken_devfn)
 	ck_assert(!pci_add_function(&vm->pci, 1 << 3, &ops, NULL));
 	ck_assert(pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
 	ck_assert(!pci_add_function(&vm->pci, 3 << 3, &ops, NULL));
+	free(vm);
+}
+END_TEST
+
+/* ---- PCI BARs that follow the guest ---- */
+
+#define T_SCSI_DEV	0x10	/* 00:10.0, as vmkernel/vm/vm_disk.c */
+#define T_NIC_DEV	3	/* 00:03.0, as vmkernel/vm/vm_nic.c */
+#define T_FAKE_DEV	5
+#define PVSCSI_STATUS_REG 0x08	/* COMMAND_STATUS */
+#define PVSCSI_MASK_REG	0x2010	/* INTR_MASK */
+
+static bool no_dma(void *ctx, uint64_t gpa, void *buf, uint32_t len)
+{
+	(void)ctx; (void)gpa; (void)buf; (void)len;
+	return false;
+}
+
+static bool no_dma_write(void *ctx, uint64_t gpa, const void *buf, uint32_t len)
+{
+	(void)ctx; (void)gpa; (void)buf; (void)len;
+	return false;
+}
+
+/*
+ * A function whose BAR registers keep every bit (no size alignment of
+ * their own), with a 64 KiB memory BAR 0 and 16-byte I/O BARs 1 and 2: it
+ * shows what the host checks for models that would not align.
+ */
+struct fake_fn {
+	uint8_t cfg[64];
+	uint8_t regs[16];
+};
+
+static uint8_t fake_wmask(unsigned int off)
+{
+	return (off >= 0x10 && off < 0x1c) || off == 4 ? 0xff : 0;
+}
+
+static uint32_t fake_cfg_read(void *dev, uint8_t offset, unsigned int size)
+{
+	return pci_config_read(((struct fake_fn *)dev)->cfg, 64, offset, size);
+}
+
+static void fake_cfg_write(void *dev, uint8_t offset, unsigned int size, uint32_t val)
+{
+	pci_config_write(((struct fake_fn *)dev)->cfg, 64, fake_wmask, offset, size, val);
+}
+
+static uint32_t fake_reg_read(void *dev, uint32_t offset, unsigned int size)
+{
+	(void)size;
+	return ((struct fake_fn *)dev)->regs[offset & 15];
+}
+
+static void fake_reg_write(void *dev, uint32_t offset, unsigned int size, uint32_t val)
+{
+	(void)size;
+	((struct fake_fn *)dev)->regs[offset & 15] = (uint8_t)val;
+}
+
+static const struct pci_fn_ops fake_pci_ops = { fake_cfg_read, fake_cfg_write };
+static const struct vdev_io_ops fake_io_ops = { fake_reg_read, fake_reg_write };
+
+/* The platform of a VM with the PVSCSI adapter, an e1000 and the fake. */
+struct bar_vm {
+	struct vm_devices *vm;
+	struct pvscsi *scsi;
+	struct e1000 *nic;
+	struct fake_fn *fake;
+};
+
+static struct bar_vm bar_vm_new(void)
+{
+	struct bar_vm b = { test_vm(1), calloc(1, sizeof(struct pvscsi)),
+			    calloc(1, sizeof(struct e1000)), calloc(1, sizeof(struct fake_fn)) };
+	struct pvscsi_config pc = { .dma = { no_dma, no_dma_write, NULL } };
+	struct e1000_config ec = { .dma = { no_dma, no_dma_write, NULL },
+				   .mac = { 0, 0x50, 0x56, 0, 0, 1 } };
+	struct pci_host *pci = &b.vm->pci;
+
+	ck_assert(b.scsi && b.nic && b.fake);
+	pvscsi_init(b.scsi, &pc);
+	e1000_init(b.nic, &ec);
+	ck_assert(pci_add_function(pci, T_SCSI_DEV << 3, &pvscsi_pci_ops, b.scsi));
+	ck_assert(pci_add_bar(pci, T_SCSI_DEV << 3, 0, PVSCSI_BAR_SIZE, false,
+			      &pvscsi_mmio_ops, b.scsi));
+	ck_assert(pci_add_function(pci, T_NIC_DEV << 3, &e1000_pci_ops, b.nic));
+	ck_assert(pci_add_bar(pci, T_NIC_DEV << 3, 0, E1000_MMIO_SIZE, false,
+			      &e1000_mmio_ops, b.nic));
+	ck_assert(pci_add_bar(pci, T_NIC_DEV << 3, 1, E1000_IO_SIZE, true,
+			      &e1000_io_ops, b.nic));
+	ck_assert(pci_add_function(pci, T_FAKE_DEV << 3, &fake_pci_ops, b.fake));
+	ck_assert(pci_add_bar(pci, T_FAKE_DEV << 3, 0, 0x10000, false, &fake_io_ops, b.fake));
+	ck_assert(pci_add_bar(pci, T_FAKE_DEV << 3, 1, 16, true, &fake_io_ops, b.fake));
+	ck_assert(pci_add_bar(pci, T_FAKE_DEV << 3, 2, 16, true, &fake_io_ops, b.fake));
+	return b;
+}
+
+static void bar_vm_free(struct bar_vm *b)
+{
+	free(b->vm);
+	free(b->scsi);
+	free(b->nic);
+	free(b->fake);
+}
+
+static const struct pci_bar *test_bar(struct vm_devices *vm, unsigned int dev,
+				      unsigned int bar)
+{
+	for (unsigned int i = 0; i < vm->pci.nr_functions; i++)
+		if (vm->pci.fn[i].devfn == dev << 3)
+			return &vm->pci.fn[i].bar[bar];
+	ck_abort();
+	return NULL;
+}
+
+static bool mmio_decoded(struct vm_devices *vm, uint64_t gpa)
+{
+	uint32_t v;
+
+	return vdev_mmio_read(vm, 0, gpa, 4, &v);
+}
+
+static uint32_t mmio_rd(struct vm_devices *vm, uint64_t gpa)
+{
+	uint32_t v = 0;
+
+	ck_assert(vdev_mmio_read(vm, 0, gpa, 4, &v));
+	return v;
+}
+
+/* What SeaBIOS's pciinit does: size each BAR with all ones, decode off. */
+static uint32_t bar_size(struct vm_devices *vm, unsigned int dev, unsigned int bar)
+{
+	unsigned int reg = 0x10 + 4 * bar;
+	uint32_t old = pci_conf_read(vm, dev, reg, 4), v;
+
+	pci_conf_write(vm, dev, reg, 4, 0xffffffff);
+	v = pci_conf_read(vm, dev, reg, 4);
+	pci_conf_write(vm, dev, reg, 4, old);
+	return ~(v & (v & 1 ? 0xfffffffcu : 0xfffffff0u)) + 1;
+}
+
+START_TEST(test_pci_bars_follow_sizing_moves_and_the_decode_bits)
+{
+	struct bar_vm b = bar_vm_new();
+	struct vm_devices *vm = b.vm;
+
+	/* reset: BARs 0, decoding off, nothing answers anywhere */
+	ck_assert_uint_eq(pci_conf_read(vm, T_SCSI_DEV, 0x10, 4), 0);
+	ck_assert(!mmio_decoded(vm, PVSCSI_STATUS_REG));
+	ck_assert_uint_eq(bar_size(vm, T_SCSI_DEV, 0), PVSCSI_BAR_SIZE);
+	ck_assert_uint_eq(bar_size(vm, T_NIC_DEV, 0), E1000_MMIO_SIZE);
+	ck_assert_uint_eq(bar_size(vm, T_NIC_DEV, 1) & 0xffff, E1000_IO_SIZE);
+	ck_assert_uint_eq(vm->pci.bars_refused, 0);	/* sizing with decode off */
+	/* SeaBIOS's places: top of the PCI hole down; I/O from C000h */
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xfebf0000);
+	pci_conf_write(vm, T_NIC_DEV, 0x10, 4, 0xfebc0000);
+	pci_conf_write(vm, T_NIC_DEV, 0x14, 4, 0xc001);
+	ck_assert(!mmio_decoded(vm, 0xfebf0000 + PVSCSI_STATUS_REG));	/* not enabled */
+	pci_conf_write(vm, T_SCSI_DEV, 0x04, 2, 0x0006);	/* memory, master */
+	pci_conf_write(vm, T_NIC_DEV, 0x04, 2, 0x0007);	/* I/O too */
+	ck_assert_uint_eq(mmio_rd(vm, 0xfebf0000 + PVSCSI_STATUS_REG), 0);
+	ck_assert(vdev_mmio_write(vm, 0, 0xfebf0000 + PVSCSI_MASK_REG, 4, 0x3));
+	ck_assert_uint_eq(mmio_rd(vm, 0xfebf0000 + PVSCSI_MASK_REG), 0x3);
+	ck_assert(mmio_decoded(vm, 0xfebc0000));		/* e1000 CTRL */
+	ck_assert(vdev_pio_write(vm, 0xc000, 4, 0x8));		/* IOADDR: STATUS */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xc000, 4), 0x8);
+	/* the guest moves a decoding BAR: the window and the device go along */
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xe0000000);
+	ck_assert(!mmio_decoded(vm, 0xfebf0000 + PVSCSI_MASK_REG));
+	ck_assert_uint_eq(mmio_rd(vm, 0xe0000000 + PVSCSI_MASK_REG), 0x3);
+	/* an access straddling the window's end is not decoded */
+	ck_assert(!mmio_decoded(vm, 0xe0000000 + PVSCSI_BAR_SIZE - 2));
+	ck_assert(!mmio_decoded(vm, 0xe0000000 + PVSCSI_BAR_SIZE));
+	pci_conf_write(vm, T_NIC_DEV, 0x14, 4, 0xd041);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xc000, 4), 0xffffffff);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xd040, 4), 0x8);
+	/* decode bits off: nothing answers; on again: back where it was */
+	pci_conf_write(vm, T_SCSI_DEV, 0x04, 2, 0x0004);
+	pci_conf_write(vm, T_NIC_DEV, 0x04, 2, 0x0002);
+	ck_assert(!mmio_decoded(vm, 0xe0000000 + PVSCSI_MASK_REG));
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xd040, 4), 0xffffffff);
+	ck_assert(mmio_decoded(vm, 0xfebc0000));		/* its memory BAR stays */
+	pci_conf_write(vm, T_SCSI_DEV, 0x04, 2, 0x0006);
+	ck_assert_uint_eq(mmio_rd(vm, 0xe0000000 + PVSCSI_MASK_REG), 0x3);
+	/* sizing a decoding BAR puts it over the ROM: refused, then back */
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xffffffff);
+	ck_assert_uint_eq(vm->pci.bars_refused, 1);
+	ck_assert(!mmio_decoded(vm, 0xffff8000));
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xe0000000);
+	ck_assert_uint_eq(mmio_rd(vm, 0xe0000000 + PVSCSI_MASK_REG), 0x3);
+	ck_assert_uint_eq(vm->pci.bars_refused, 1);
+	/* a platform reset takes every window away with the functions */
+	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
+	ck_assert(!mmio_decoded(vm, 0xe0000000 + PVSCSI_MASK_REG));
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	bar_vm_free(&b);
+}
+END_TEST
+
+/* Each hostile place: refused with its reason, nothing decodes there. */
+START_TEST(test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused)
+{
+	static const struct {
+		unsigned int dev, bar;
+		uint32_t val;
+		const char *why;
+	} bad[] = {
+		{ T_SCSI_DEV, 0, 0x00100000, "over guest RAM" },
+		{ T_SCSI_DEV, 0, (uint32_t)TEST_RAM - 0x8000, "over guest RAM" },
+		{ T_SCSI_DEV, 0, 0xfec00000, "over the IOAPIC" },
+		{ T_SCSI_DEV, 0, 0xfee00000, "over the IOAPIC, the LAPIC" },
+		{ T_SCSI_DEV, 0, 0xffff8000, "firmware ROM" },
+		{ T_SCSI_DEV, 0, 0xfebd0000, "over another PCI device's BAR" },
+		{ T_FAKE_DEV, 0, 0xfe001000, "not aligned to its size" },
+		{ T_FAKE_DEV, 1, 0xc011, "over another PCI device's BAR" },
+		{ T_NIC_DEV, 1, 0x03f9, "below 1000h" },
+		{ T_NIC_DEV, 1, 0xffffffc1, "beyond the 64 KiB I/O space" },
+		{ T_FAKE_DEV, 2, 0xe005, "not aligned to its size" },
+	};
+	struct bar_vm b = bar_vm_new();
+	struct vm_devices *vm = b.vm;
+	uint64_t refused = 0;
+
+	/* good places first: e1000 at FEBC0000h / C000h, the fake at E000h */
+	pci_conf_write(vm, T_NIC_DEV, 0x10, 4, 0xfebc0000);
+	pci_conf_write(vm, T_NIC_DEV, 0x14, 4, 0xc001);
+	pci_conf_write(vm, T_NIC_DEV, 0x04, 2, 0x0003);
+	pci_conf_write(vm, T_FAKE_DEV, 0x18, 4, 0xe001);
+	pci_conf_write(vm, T_FAKE_DEV, 0x04, 2, 0x0003);
+	pci_conf_write(vm, T_SCSI_DEV, 0x04, 2, 0x0002);
+	ck_assert(vdev_pio_write(vm, 0xe000, 1, 0x5a));
+	ck_assert_uint_eq(b.fake->regs[0], 0x5a);
+	ck_assert_uint_eq(vm->pci.bars_refused, 0);
+	for (unsigned int i = 0; i < VMM_ARRAY_SIZE(bad); i++) {
+		const struct pci_bar_refusal *r = &vm->pci.last_refused;
+
+		pci_conf_write(vm, bad[i].dev, 0x10 + 4 * bad[i].bar, 4, bad[i].val);
+		ck_assert_msg(vm->pci.bars_refused == ++refused, "case %u not refused", i);
+		ck_assert_uint_eq(r->devfn, bad[i].dev << 3);
+		ck_assert_uint_eq(r->bar, bad[i].bar);
+		ck_assert_msg(strstr(r->why, bad[i].why), "case %u: %s", i, r->why);
+		ck_assert(!test_bar(vm, bad[i].dev, bad[i].bar)->decoding);
+		/* the same request again (a command write) is not counted twice */
+		pci_conf_write(vm, bad[i].dev, 0x04, 2, 0x0003);
+		ck_assert_uint_eq(vm->pci.bars_refused, refused);
+	}
+	/* right below the IOAPIC is the hole's last legal place */
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xfebf8000);
+	ck_assert_uint_eq(vm->pci.bars_refused, refused);
+	ck_assert_uint_eq(mmio_rd(vm, 0xfebf8000 + PVSCSI_STATUS_REG), 0);
+	/* the chipset's devices answer as before: the IOAPIC's version */
+	ck_assert(vdev_mmio_write(vm, 0, IOAPIC_BASE, 4, 1));
+	ck_assert_uint_eq(mmio_rd(vm, IOAPIC_BASE + 0x10) & 0xff, 0x11);
+	/* a device in a good place still answers; a refused one answers once placed well */
+	ck_assert(mmio_decoded(vm, 0xfebc0000));
+	pci_conf_write(vm, T_FAKE_DEV, 0x18, 4, 0xe001);
+	ck_assert(vdev_pio_write(vm, 0xe000, 1, 0xa5));
+	ck_assert_uint_eq(b.fake->regs[0], 0xa5);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	bar_vm_free(&b);
+}
+END_TEST
+
+START_TEST(test_pci_add_bar_refuses_bad_sizes_and_taken_bars)
+{
+	struct vm_devices *vm = test_vm(1);
+	static const struct pci_fn_ops ops;
+	struct fake_fn f;
+
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 4096, false, &fake_io_ops, &f));	/* no function */
+	ck_assert(pci_add_function(&vm->pci, 7 << 3, &ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 6, 4096, false, &fake_io_ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 3000, false, &fake_io_ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 8, false, &fake_io_ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 512, true, &fake_io_ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 4096, false, NULL, &f));
+	ck_assert(pci_add_bar(&vm->pci, 7 << 3, 0, 4096, false, &fake_io_ops, &f));
+	ck_assert(!pci_add_bar(&vm->pci, 7 << 3, 0, 4096, false, &fake_io_ops, &f));
+	ck_assert(!pci_host_config_write(&vm->pci, 9 << 3, 4, 2, 3));
 	free(vm);
 }
 END_TEST
@@ -443,6 +728,9 @@ int main(void)
 	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_and_isa_bridges_only);
 	tcase_add_test(tc, test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes);
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
+	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
+	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
+	tcase_add_test(tc, test_pci_add_bar_refuses_bad_sizes_and_taken_bars);
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
 	tcase_add_test(tc, test_pm1a_slp_en_s5_powers_off_and_first_reason_wins);
