@@ -457,12 +457,36 @@ static uint32_t port_read(struct vm_vcpu *v, uint16_t port, unsigned int size)
 	return vdev_pio_read(&v->vm->dev, port, size);
 }
 
+/*
+ * A BAR placement the PCI host refused (vmm/dev/pci_host.h): logged as
+ * the unassigned accesses are, the first few and then at each power of
+ * two, so a guest rewriting bad BARs in a loop fills no log.
+ */
+static void note_bar_refused(struct vm_vcpu *v)
+{
+	const struct pci_host *pci = &v->vm->dev.pci;
+	const struct pci_bar_refusal *r = &pci->last_refused;
+	uint64_t n = pci->bars_refused;
+
+	if (n == v->vm->bars_refused_seen)
+		return;
+	v->vm->bars_refused_seen = n;
+	if (!n)
+		return;			/* a platform reset cleared the count */
+	if (n <= UNASSIGNED_LOG_FIRST || !(n & (n - 1)))
+		log_info("vm %u vcpu %u: PCI %02x:%02x.%u BAR%u (%s, %u bytes) at %x refused: %s; it does not decode (%llu so far)",
+			 v->vm->id, v->index, 0, r->devfn >> 3, r->devfn & 7,
+			 r->bar, r->io ? "I/O" : "memory", r->size, r->base,
+			 r->why, (unsigned long long)n);
+}
+
 static void port_write(struct vm_vcpu *v, uint16_t port, unsigned int size,
 		       uint32_t val)
 {
 	if (!vdev_pio_write(&v->vm->dev, port, size, val))
 		count_unassigned(v, &v->vm->unassigned_io_writes,
 				 "write (dropped) to", "port", port, size);
+	note_bar_refused(v);
 }
 
 static bool emul_port_in(void *ctx, uint16_t port, unsigned int size,

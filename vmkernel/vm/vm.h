@@ -119,6 +119,7 @@ struct vm {
 	uint64_t exits_total;
 	uint64_t unassigned_mmio;	/* accesses with no RAM or device */
 	uint64_t unassigned_io_writes;	/* port writes no device took */
+	uint64_t bars_refused_seen;	/* dev.pci.bars_refused already logged */
 };
 
 /* Global init (CPU 0): the permission maps every VM shares. */

@@ -29,10 +29,12 @@
 #include "vmm/dev/pvscsi.h"
 
 /*
- * Where the platform puts the adapter, as firmware would before the guest
- * runs: its BAR below the e1000's window, INTA# on ISA IRQ 10 (the NIC
- * has 11). A guest that moves the BAR loses its adapter: the window
- * stays here.
+ * Where the adapter sits: 00:10.0, INTA# on ISA IRQ 10 (the NIC has 11),
+ * the line SeaBIOS's PIIX routing gives slot 16 (PIRQA, which it routes
+ * to IRQ 10). For a directly booted guest the vmkernel programs the BAR
+ * as firmware would, below the e1000's window; a BIOS VM's SeaBIOS
+ * assigns it. The register window follows the BAR wherever the guest
+ * moves it (vmm/dev/pci_host.h pci_add_bar).
  */
 #define VM_SCSI_DEVFN		(0x10u << 3)	/* 00:10.0 */
 #define VM_SCSI_BAR0		0xfebf0000u
@@ -69,33 +71,6 @@ static void scsi_set_irq(void *ctx, bool level)
 
 	vdev_irq_set(&vm->dev, VM_SCSI_IRQ, level);
 }
-
-/* ---- the register window: only where the platform put the BAR ---- */
-
-static bool bar_home(const struct pvscsi *d)
-{
-	uint64_t base;
-
-	return pvscsi_bar0(d, &base) && base == VM_SCSI_BAR0;
-}
-
-static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
-{
-	struct vm_scsi *s = dev;
-
-	return bar_home(&s->pvscsi) ? pvscsi_mmio_ops.read(&s->pvscsi, off, size) :
-				      VDEV_FLOATING_BUS;
-}
-
-static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
-{
-	struct vm_scsi *s = dev;
-
-	if (bar_home(&s->pvscsi))
-		pvscsi_mmio_ops.write(&s->pvscsi, off, size, val);
-}
-
-static const struct vdev_io_ops scsi_bar0_ops = { bar0_read, bar0_write };
 
 /* ---- life cycle ---- */
 
@@ -137,11 +112,12 @@ vmk_status_t vm_disks_connect(struct vm *vm, char *why)
 	return VMK_OK;
 }
 
-static void firmware_setup(struct pvscsi *d)
+static void firmware_setup(struct pci_host *pci)
 {
-	pvscsi_pci_ops.write(d, PCI_CFG_BAR0, 4, VM_SCSI_BAR0);
-	pvscsi_pci_ops.write(d, PCI_CFG_INTR_LINE, 1, VM_SCSI_IRQ);
-	pvscsi_pci_ops.write(d, PCI_CFG_COMMAND, 2, PCI_COMMAND_MEM_MASTER);
+	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_BAR0, 4, VM_SCSI_BAR0);
+	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_INTR_LINE, 1, VM_SCSI_IRQ);
+	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_COMMAND, 2,
+			      PCI_COMMAND_MEM_MASTER);
 }
 
 vmk_status_t vm_disks_attach(struct vm *vm, char *why)
@@ -175,12 +151,13 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 	}
 	pvscsi_init(&s->pvscsi, &pc);
 	s->error_seen = NULL;
-	firmware_setup(&s->pvscsi);
 	if (!pci_add_function(&vm->dev.pci, VM_SCSI_DEVFN, &pvscsi_pci_ops, &s->pvscsi) ||
-	    vdev_register_mmio(&vm->dev, VM_SCSI_BAR0, PVSCSI_BAR_SIZE,
-			       &scsi_bar0_ops, s) != VDEV_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot or register window)",
+	    !pci_add_bar(&vm->dev.pci, VM_SCSI_DEVFN, 0, PVSCSI_BAR_SIZE, false,
+			 &pvscsi_mmio_ops, &s->pvscsi))
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot)",
 			       vm->cfg.name);
+	if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
+		firmware_setup(&vm->dev.pci);
 	return VMK_OK;
 }
 

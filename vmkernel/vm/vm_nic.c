@@ -22,10 +22,13 @@
 #include "vmm/dev/e1000.h"
 
 /*
- * Where the platform puts the NIC, as firmware would before the guest
- * runs: BAR0 and BAR1 where QEMU's i440FX firmware puts its e1000, INTA#
- * on ISA IRQ 11 (PCI 3.0 §6.2.4: Interrupt Line is what firmware wrote).
- * A guest that moves a BAR loses its NIC: the windows stay here.
+ * Where the NIC sits: 00:03.0, INTA# on ISA IRQ 11, the line SeaBIOS's
+ * PIIX routing gives slot 3 (PIRQD, which it routes to IRQ 11). For a
+ * directly booted guest the vmkernel programs BAR0 and BAR1 as firmware
+ * would, where QEMU's i440FX firmware puts its e1000 (PCI 3.0 §6.2.4:
+ * Interrupt Line is what firmware wrote); a BIOS VM's SeaBIOS assigns
+ * them. The register windows follow the BARs wherever the guest moves
+ * them (vmm/dev/pci_host.h pci_add_bar).
  */
 #define VM_NIC_DEVFN		(3u << 3)	/* 00:03.0 */
 #define VM_NIC_BAR0		0xfebc0000u
@@ -119,44 +122,6 @@ static int nic_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
-/* ---- register windows: only where the platform put the BARs ---- */
-
-/* Is the BAR (BAR1: io) on, and where the platform put it? */
-static bool bar_home(const struct e1000 *d, bool io)
-{
-	uint64_t base;
-	uint32_t port;
-
-	if (io)
-		return e1000_bar1(d, &port) && port == VM_NIC_BAR1;
-	return e1000_bar0(d, &base) && base == VM_NIC_BAR0;
-}
-
-static uint32_t bar0_read(void *dev, uint32_t off, unsigned int size)
-{
-	return bar_home(dev, false) ? e1000_mmio_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
-}
-
-static void bar0_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
-{
-	if (bar_home(dev, false))
-		e1000_mmio_ops.write(dev, off, size, val);
-}
-
-static uint32_t bar1_read(void *dev, uint32_t off, unsigned int size)
-{
-	return bar_home(dev, true) ? e1000_io_ops.read(dev, off, size) : VDEV_FLOATING_BUS;
-}
-
-static void bar1_write(void *dev, uint32_t off, unsigned int size, uint32_t val)
-{
-	if (bar_home(dev, true))
-		e1000_io_ops.write(dev, off, size, val);
-}
-
-static const struct vdev_io_ops nic_bar0_ops = { bar0_read, bar0_write };
-static const struct vdev_io_ops nic_bar1_ops = { bar1_read, bar1_write };
-
 /* ---- life cycle ---- */
 
 static const char *mac_text(const uint8_t *m, char *buf, uint32_t len)
@@ -210,12 +175,12 @@ vmk_status_t vm_nics_connect(struct vm *vm, char *why)
 	return VMK_OK;
 }
 
-static void firmware_setup(struct e1000 *d)
+static void firmware_setup(struct pci_host *pci, uint8_t devfn, uint32_t i)
 {
-	e1000_pci_ops.write(d, PCI_CFG_BAR0, 4, VM_NIC_BAR0);
-	e1000_pci_ops.write(d, PCI_CFG_BAR1, 4, VM_NIC_BAR1);
-	e1000_pci_ops.write(d, PCI_CFG_INTR_LINE, 1, VM_NIC_IRQ);
-	e1000_pci_ops.write(d, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
+	pci_host_config_write(pci, devfn, PCI_CFG_BAR0, 4, VM_NIC_BAR0 + i * E1000_MMIO_SIZE);
+	pci_host_config_write(pci, devfn, PCI_CFG_BAR1, 4, VM_NIC_BAR1 + i * E1000_IO_SIZE);
+	pci_host_config_write(pci, devfn, PCI_CFG_INTR_LINE, 1, VM_NIC_IRQ);
+	pci_host_config_write(pci, devfn, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
 }
 
 vmk_status_t vm_nics_attach(struct vm *vm, char *why)
@@ -226,6 +191,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, char *why)
 			.dma = { vm_dma_read, vm_dma_write, vm },
 			.set_irq = nic_set_irq, .tx = nic_tx,
 		};
+		uint8_t devfn = (uint8_t)(VM_NIC_DEVFN + (i << 3));
 
 		if (!nic)
 			continue;
@@ -235,15 +201,15 @@ vmk_status_t vm_nics_attach(struct vm *vm, char *why)
 		nic->qhead = nic->qcount = 0;	/* nothing from before a reset */
 		spin_unlock(&nic->qlock);
 		e1000_init(&nic->e1000, &ec);
-		firmware_setup(&nic->e1000);
-		if (!pci_add_function(&vm->dev.pci, (uint8_t)(VM_NIC_DEVFN + (i << 3)),
-				      &e1000_pci_ops, &nic->e1000) ||
-		    vdev_register_mmio(&vm->dev, VM_NIC_BAR0 + i * E1000_MMIO_SIZE,
-				       E1000_MMIO_SIZE, &nic_bar0_ops, &nic->e1000) != VDEV_OK ||
-		    vdev_register_pio(&vm->dev, (uint16_t)(VM_NIC_BAR1 + i * E1000_IO_SIZE),
-				      E1000_IO_SIZE, &nic_bar1_ops, &nic->e1000) != VDEV_OK)
-			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot or register window)",
+		if (!pci_add_function(&vm->dev.pci, devfn, &e1000_pci_ops, &nic->e1000) ||
+		    !pci_add_bar(&vm->dev.pci, devfn, 0, E1000_MMIO_SIZE, false,
+				 &e1000_mmio_ops, &nic->e1000) ||
+		    !pci_add_bar(&vm->dev.pci, devfn, 1, E1000_IO_SIZE, true,
+				 &e1000_io_ops, &nic->e1000))
+			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot)",
 				       vm->cfg.name, i);
+		if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
+			firmware_setup(&vm->dev.pci, devfn, i);
 	}
 	return VMK_OK;
 }

@@ -965,26 +965,6 @@ const struct pci_fn_ops e1000_pci_ops = {
 	.write = e1000_cfg_write,
 };
 
-bool e1000_bar0(const struct e1000 *d, uint64_t *base)
-{
-	uint32_t bar = vmm_get32(&d->pci[CFG_BAR0]);
-
-	if (!(vmm_get16(&d->pci[CFG_COMMAND]) & PCI_COMMAND_MEMORY) || !bar)
-		return false;
-	*base = bar & ~(uint32_t)(E1000_MMIO_SIZE - 1);
-	return true;
-}
-
-bool e1000_bar1(const struct e1000 *d, uint32_t *port)
-{
-	uint32_t bar = vmm_get32(&d->pci[CFG_BAR1]) & ~(uint32_t)(E1000_IO_SIZE - 1);
-
-	if (!(vmm_get16(&d->pci[CFG_COMMAND]) & PCI_COMMAND_IO) || !bar)
-		return false;
-	*port = bar;
-	return true;
-}
-
 void e1000_reset(struct e1000 *d)
 {
 	uint8_t *cfg = d->pci;

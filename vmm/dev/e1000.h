@@ -25,9 +25,9 @@
  * counted.
  *
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
- * (pci_add_function with e1000_pci_ops), routes BAR0 to e1000_mmio_ops
- * and BAR1 to e1000_io_ops (e1000_bars says where the guest put them),
- * backs DMA, the interrupt line and tx(), calls e1000_receive() with
+ * (pci_add_function with e1000_pci_ops) and its BARs (pci_add_bar: BAR0
+ * with e1000_mmio_ops, BAR1 with e1000_io_ops; the host moves them where
+ * the guest puts them), backs DMA, the interrupt line and tx(), calls e1000_receive() with
  * frames for it and e1000_poll() before it runs the guest again. tx()
  * must not call e1000_receive() on the same device (a TSO segment lives
  * in the buffer a received frame is built in): queue such a frame
@@ -260,9 +260,6 @@ void e1000_poll(struct e1000 *d);
 /* Link up or down (the cable), with a link status change interrupt. */
 void e1000_set_link(struct e1000 *d, bool up);
 
-/* BAR0 and BAR1 guest addresses when their decoding is on; false: off. */
-bool e1000_bar0(const struct e1000 *d, uint64_t *base);
-bool e1000_bar1(const struct e1000 *d, uint32_t *port);
 
 /* Register window (offsets in BAR0), I/O window (BAR1), PCI configuration. */
 struct vdev_io_ops;

@@ -750,16 +750,6 @@ const struct pci_fn_ops pvscsi_pci_ops = {
 	.write = pvscsi_cfg_write,
 };
 
-bool pvscsi_bar0(const struct pvscsi *s, uint64_t *base)
-{
-	uint32_t bar = vmm_get32(&s->pci[CFG_BAR0]);
-
-	if (!(vmm_get16(&s->pci[CFG_COMMAND]) & PCI_COMMAND_MEMORY) || !bar)
-		return false;
-	*base = bar & ~(PVSCSI_BAR_SIZE - 1);
-	return true;
-}
-
 void pvscsi_reset(struct pvscsi *s)
 {
 	uint8_t *cfg = s->pci;

@@ -21,8 +21,8 @@
  * posted; completions still reach the guest in ring order.
  *
  * Wired to VMs by vmkernel/vm/vm_disk.c: the caller adds the PCI function
- * (pci_add_function with pvscsi_pci_ops), routes the BAR's accesses to
- * pvscsi_mmio_ops (pvscsi_bar0 says where the guest put it), backs DMA
+ * (pci_add_function with pvscsi_pci_ops) and its BAR 0 (pci_add_bar with
+ * pvscsi_mmio_ops: the host moves it where the guest puts it), backs DMA
  * and the interrupt line, and calls pvscsi_poll() now and then to post
  * completions that found the completion ring full, and soon (before the
  * guest runs on) while pvscsi_pending() says a batch ran out.
@@ -217,9 +217,6 @@ void pvscsi_init(struct pvscsi *s, const struct pvscsi_config *cfg);
 
 /* Platform reset: the adapter and its PCI configuration. */
 void pvscsi_reset(struct pvscsi *s);
-
-/* The BAR's guest-physical base when memory decoding is on; false: off. */
-bool pvscsi_bar0(const struct pvscsi *s, uint64_t *base);
 
 /*
  * Post completions that waited for room; take the next batch of requests
