@@ -96,15 +96,6 @@ static vmk_status_t hc_create(struct hc_call *c)
 			return fail(c, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is not a LUN name like vmhba0:C0:T0:L0",
 				    cfg.name, i, lun);
 	}
-	/*
-	 * vm_nic.c and vm_disk.c answer only at the BARs the vmkernel gives
-	 * them before the guest runs; SeaBIOS assigns BARs itself, and the
-	 * device would then vanish from under the guest.
-	 */
-	if (cfg.boot == VMK_VM_BOOT_BIOS &&
-	    (cfg.nic[0].model != VMK_VM_NIC_NONE || cfg.scsi0 != VMK_VM_SCSI_NONE))
-		return fail(c, VMK_NOT_SUPPORTED, "vm '%s': a BIOS VM cannot have a NIC or SCSI adapter yet (SeaBIOS moves their BARs)",
-			    cfg.name);
 	if (cfg.sched_affinity &&
 	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
 		return fail(c, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",
