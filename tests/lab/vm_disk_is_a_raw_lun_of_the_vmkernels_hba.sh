@@ -87,13 +87,7 @@ vmkctl log 2>/dev/null | grep -i "scsi0\|storage:" || true
 expect "vmkctl unload --force" vmkctl unload --force
 expect_fail "vmkload is gone" vmk_loaded
 # The COS's own driver takes the HBA back; LUN 1 is target 1.
-for i in $(seq 1 100); do
-	sd=$(for b in /sys/block/sd*; do
-		case "$(basename "$(readlink "$b/device")")" in *:0:1:0) basename "$b" ;; esac
-	done 2>/dev/null)
-	[ -n "$sd" ] && break
-	sleep 0.1
-done
+sd=$(cos_lun_disk 1)
 expect "LUN 1 is a COS disk again" test -n "$sd"
 expect "the COS reads LBA 2048 of it" dd if=/dev/$sd of=/tmp/cos bs=4096 skip=256 count=1
 expect "the guest's pattern is there" cmp /tmp/pattern /tmp/cos

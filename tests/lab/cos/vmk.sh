@@ -53,3 +53,16 @@ expect_cos_runs_on_after_panic() {
 	expect "load again" vmk_load
 	expect "and unload" rmmod vmkload
 }
+
+# cos_lun_disk TARGET: the COS's block device (sdX) of the lab HBA's disk
+# on TARGET, once its driver has it (up to 10 s); empty if it does not.
+cos_lun_disk() {
+	for _i in $(seq 1 100); do
+		_sd=$(for _b in /sys/block/sd*; do
+			case "$(basename "$(readlink "$_b/device")")" in *:0:$1:0) basename "$_b" ;; esac
+		done 2>/dev/null)
+		[ -n "$_sd" ] && break
+		sleep 0.1
+	done
+	echo "$_sd"
+}
