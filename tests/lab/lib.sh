@@ -31,3 +31,14 @@ expect_fail() {
 host_request() { printf '\n=== vmk: host request: %s ===\n' "$*" > /dev/console; }
 # The kernel release, and the module folder of our modules in the COS.
 VMK_MODULES=/lib/modules/$(uname -r)/extra
+# lab_http: for a scenario with the header "# host: http MIB" (ci/lab),
+# sets LAB_HTTP_PORT, LAB_HTTP_SHA256 and LAB_HTTP_BYTES of the host's
+# server of /blob (10.0.2.2:LAB_HTTP_PORT from a QEMU user network), or
+# fails the scenario when the command line does not name it.
+lab_http() {
+	_h=$(sed -n 's/.*vmk\.lab_http=\([0-9]*\),\([0-9a-f]*\),\([0-9]*\).*/\1 \2 \3/p' /proc/cmdline)
+	set -- $_h
+	[ $# = 3 ] && [ ${#2} = 64 ] ||
+		fail "no vmk.lab_http=PORT,SHA256,BYTES on the command line: does the scenario have '# host: http MIB'?"
+	LAB_HTTP_PORT=$1 LAB_HTTP_SHA256=$2 LAB_HTTP_BYTES=$3
+}
