@@ -28,12 +28,15 @@
 #define EERD_ADDR_SHIFT		8
 #define EERD_DATA_SHIFT		16
 #define IMC_ALL			0xffffffffu
+#define MTA_BITS		(E1000_MTA_WORDS * 32)
+#define RCTL_BASE		(E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC)
 
 _Static_assert(RING_BYTES(E1000_NIC_RX_DESC) % 128 == 0 &&
 	       RING_BYTES(E1000_NIC_TX_DESC) % 128 == 0, "ring lengths are 128-byte multiples");
 _Static_assert(RING_BYTES(E1000_NIC_RX_DESC) <= PAGE_LEN &&
 	       RING_BYTES(E1000_NIC_TX_DESC) <= PAGE_LEN, "each ring fits a page");
 _Static_assert(E1000_NIC_FRAME_MAX <= E1000_NIC_BUF_LEN, "a frame fits a buffer");
+_Static_assert(E1000_NIC_UNICAST_MAX + 1 == E1000_RA_ENTRIES, "RAL/RAH 0 and the rest");
 
 static uint32_t reg_read(struct e1000_nic *n, uint32_t off)
 {
@@ -121,6 +124,15 @@ static vmk_status_t alloc(struct e1000_nic *n)
 	return VMK_OK;
 }
 
+/* RAL/RAH 1..15 and the MTA empty: the reset leaves them undefined. */
+static void filter_clear(struct e1000_nic *n)
+{
+	for (uint32_t i = 1; i <= E1000_NIC_UNICAST_MAX; i++)
+		reg_write(n, E1000_RA + 8 * i + 4, 0);
+	for (uint32_t i = 0; i < E1000_MTA_WORDS; i++)
+		reg_write(n, E1000_MTA + 4 * i, 0);
+}
+
 static void rings_setup(struct e1000_nic *n)
 {
 	for (uint32_t i = 0; i < E1000_NIC_RX_DESC; i++)
@@ -140,10 +152,10 @@ static void rings_setup(struct e1000_nic *n)
 	reg_write(n, E1000_TIPG, TIPG_DEFAULT);
 	reg_write(n, E1000_TCTL, E1000_TCTL_EN | TCTL_PSP | 0x0fu << TCTL_CT_SHIFT |
 		  0x40u << TCTL_COLD_SHIFT);
-	/* 2 KiB buffers (BSIZE 00), broadcast, every unicast and multicast,
-	 * the FCS stripped. */
-	reg_write(n, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_UPE |
-		  E1000_RCTL_MPE | E1000_RCTL_SECRC);
+	/* 2 KiB buffers (BSIZE 00), broadcast and RAL0 (the filter comes
+	 * later), multicast offset 00, the FCS stripped. */
+	n->rctl = RCTL_BASE;
+	reg_write(n, E1000_RCTL, n->rctl);
 	n->rx_next = 0;
 	n->tx_tail = n->tx_clean = 0;
 	n->rx_in_fragment = false;
@@ -163,8 +175,65 @@ vmk_status_t e1000_nic_init(struct e1000_nic *n, const struct e1000_nic_ops *ops
 	if (st != VMK_OK)
 		return st;
 	reg_write(n, E1000_CTRL, reg_read(n, E1000_CTRL) | E1000_CTRL_SLU);
+	filter_clear(n);
 	rings_setup(n);
 	return VMK_OK;
+}
+
+/* The MTA bit of a group address with RCTL.MO 00: bits 47:36 (§13.5.1). */
+static uint32_t mta_bit(const uint8_t *a)
+{
+	return (a[4] >> 4 | (uint32_t)a[5] << 4) & (MTA_BITS - 1);
+}
+
+static void ra_set(struct e1000_nic *n, uint32_t i, const uint8_t *mac)
+{
+	/* RAH last: the entry is valid only with both halves in place. */
+	reg_write(n, E1000_RA + 8 * i + 4, 0);
+	if (!mac)
+		return;
+	reg_write(n, E1000_RA + 8 * i, vmm_get32(mac));
+	reg_write(n, E1000_RA + 8 * i + 4, vmm_get16(mac + 4) | E1000_RAH_AV);
+}
+
+void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f)
+{
+	uint32_t mta[E1000_MTA_WORDS] = { 0 }, used = 0, i, rctl = RCTL_BASE;
+	struct e1000_nic_rx_mode m = { 0 };
+
+	if (n->error)
+		return;
+	for (i = 0; i < f->nr_unicast; i++) {
+		if (f->unicast[i][0] & 1)
+			continue;
+		if (used == E1000_NIC_UNICAST_MAX) {
+			m.all_unicast = true;
+			break;
+		}
+		ra_set(n, 1 + used++, f->unicast[i]);
+	}
+	m.unicast = m.all_unicast ? 0 : used;
+	for (i = 1 + m.unicast; i <= E1000_NIC_UNICAST_MAX; i++)
+		ra_set(n, i, NULL);
+	for (i = 0; i < f->nr_multicast; i++) {
+		uint32_t b = mta_bit(f->multicast[i]);
+
+		if (!(f->multicast[i][0] & 1))
+			continue;
+		mta[b >> 5] |= 1u << (b & 31);
+		m.multicast++;
+	}
+	for (i = 0; i < E1000_MTA_WORDS; i++)
+		reg_write(n, E1000_MTA + 4 * i, mta[i]);
+	m.all_unicast |= f->promiscuous;
+	m.all_multicast = f->promiscuous || f->all_multicast;
+	if (m.all_unicast)
+		rctl |= E1000_RCTL_UPE;
+	if (m.all_multicast)
+		rctl |= E1000_RCTL_MPE;
+	n->rctl = rctl;
+	n->rx_mode = m;
+	reg_write(n, E1000_RCTL, rctl);
 }
 
 /* Why a completed receive descriptor's frame is dropped; NULL: keep it. */

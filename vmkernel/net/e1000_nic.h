@@ -9,8 +9,12 @@
  * from RAL0/RAH0 (loaded from the EEPROM at reset) or else the EEPROM
  * through EERD, one receive and one transmit ring of legacy descriptors
  * with a 2 KiB buffer each, all in pages the caller gives. Receive takes
- * every unicast and multicast frame (RCTL.UPE, MPE): the switch behind it
- * knows which addresses are its ports' and drops the rest.
+ * broadcast and what e1000_nic_set_filter() names: the NIC's own address
+ * (RAL0/RAH0), up to E1000_NIC_UNICAST_MAX more in RAL/RAH 1..15 (more
+ * than that: every unicast frame, RCTL.UPE), multicast groups through the
+ * 4096-bit table (MTA, RCTL.MO 0: address bits 47:36) or all of them
+ * (RCTL.MPE), or every frame (UPE and MPE) when the switch asks for it.
+ * Until the first call it takes only broadcast and its own address.
  *
  * The device is not trusted. The driver never reads RDH or TDH: it keeps
  * its own indices, copies each descriptor once and checks the copy (a
@@ -37,6 +41,7 @@
 #define E1000_NIC_FRAME_MIN	14	/* an Ethernet header */
 #define E1000_NIC_FRAME_MAX	1518	/* 1514 and an 802.1Q tag; no FCS */
 #define E1000_NIC_RESET_MS	10	/* CTRL.RST clears within 1 us (SDM §14.5) */
+#define E1000_NIC_UNICAST_MAX	15	/* RAL/RAH 1..15; entry 0 is the NIC's own */
 
 struct e1000_nic_ops {
 	uint32_t (*mmio_read)(void *ctx, uint32_t offset);
@@ -56,6 +61,24 @@ struct e1000_nic_stats {
 	uint64_t tx_bad_len;		/* a frame the switch gave out of range */
 };
 
+/* What to receive besides broadcast and the NIC's own address. */
+struct e1000_nic_filter {
+	const uint8_t (*unicast)[6];	/* nr_unicast addresses */
+	uint32_t nr_unicast;		/* > E1000_NIC_UNICAST_MAX: every unicast frame */
+	const uint8_t (*multicast)[6];	/* nr_multicast group addresses */
+	uint32_t nr_multicast;
+	bool all_multicast;		/* every multicast frame */
+	bool promiscuous;		/* every frame */
+};
+
+/* The receive filter as programmed (for the operator). */
+struct e1000_nic_rx_mode {
+	uint32_t unicast;		/* RAL/RAH entries used besides entry 0 */
+	uint32_t multicast;		/* groups hashed into the MTA */
+	bool all_unicast;		/* RCTL.UPE */
+	bool all_multicast;		/* RCTL.MPE */
+};
+
 struct e1000_nic {
 	struct e1000_nic_ops ops;
 	uint8_t mac[6];
@@ -66,6 +89,8 @@ struct e1000_nic {
 	uint32_t tx_tail, tx_clean;	/* the next one to fill; the oldest not known sent */
 	bool rx_in_fragment;		/* dropping the rest of a frame without EOP */
 	const char *error;		/* setup failed: why; NULL: running */
+	uint32_t rctl;			/* RCTL as last written */
+	struct e1000_nic_rx_mode rx_mode;
 	struct e1000_nic_stats stats;
 };
 
@@ -82,6 +107,11 @@ uint32_t e1000_nic_poll_rx(struct e1000_nic *n,
 /* Queue one frame (14..1518 bytes) for transmit. VMK_OK, VMK_NO_CAPACITY
  * when the ring is full, VMK_BAD_PARAM for a length out of range. */
 vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t len);
+
+/* Program the receive filter (RAL/RAH 1..15, the MTA, RCTL.UPE/MPE);
+ * addresses with the group bit set are refused as unicast and ignored.
+ * The caller serialises it with e1000_nic_poll_rx(). */
+void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f);
 
 /* STATUS.LU, and the speed in Mb/s (10, 100, 1000) when up. */
 bool e1000_nic_link(struct e1000_nic *n, uint32_t *mbps);

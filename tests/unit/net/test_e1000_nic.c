@@ -295,6 +295,135 @@ START_TEST(test_stop_resets_the_device_and_nothing_more_is_received)
 }
 END_TEST
 
+/* Whether the device takes a 60-byte frame for dst (it is then polled off). */
+static bool takes(const uint8_t *dst)
+{
+	uint8_t f[60];
+	bool taken;
+
+	frame_make(f, sizeof(f), 9);
+	memcpy(f, dst, 6);
+	taken = e1000_receive(&r.g->dev, f, sizeof(f));
+	e1000_nic_poll_rx(&nic, got, &r);
+	return taken;
+}
+
+static const uint8_t vm_a[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x1a };
+static const uint8_t vm_b[6] = { 0x00, 0x0c, 0x29, 0xab, 0xcd, 0xef };
+static const uint8_t stranger[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x99 };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+/* IPv4 all-hosts; mDNS hashes elsewhere in the MTA (bits 47:36 differ). */
+static const uint8_t mc_all_hosts[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+static const uint8_t mc_mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+
+START_TEST(test_before_a_filter_only_broadcast_and_its_own_address_come_in)
+{
+	start();
+	ck_assert(takes(bcast));
+	ck_assert(takes(nic_mac));
+	ck_assert(!takes(vm_a));
+	ck_assert(!takes(mc_all_hosts));
+	ck_assert(!nic.rx_mode.all_unicast && !nic.rx_mode.all_multicast);
+	ck_assert_uint_eq(rd(r.g, E1000_RCTL) & (E1000_RCTL_UPE | E1000_RCTL_MPE), 0);
+}
+END_TEST
+
+START_TEST(test_the_filter_takes_the_named_addresses_and_groups_only)
+{
+	const uint8_t uc[2][6] = { { 0x00, 0x50, 0x56, 0x00, 0x00, 0x1a },
+				   { 0x00, 0x0c, 0x29, 0xab, 0xcd, 0xef } };
+	const uint8_t mc[1][6] = { { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 } };
+	struct e1000_nic_filter f = { uc, 2, mc, 1, false, false };
+
+	start();
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(takes(vm_a));
+	ck_assert(takes(vm_b));
+	ck_assert(takes(nic_mac));
+	ck_assert(takes(bcast));
+	ck_assert(takes(mc_all_hosts));
+	ck_assert(!takes(stranger));
+	ck_assert(!takes(mc_mdns));
+	ck_assert_uint_eq(nic.rx_mode.unicast, 2);
+	ck_assert_uint_eq(nic.rx_mode.multicast, 1);
+	ck_assert(!nic.rx_mode.all_unicast && !nic.rx_mode.all_multicast);
+	/* A port goes away: its address is no longer taken. */
+	f.nr_unicast = 1;
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(takes(vm_a));
+	ck_assert(!takes(vm_b));
+	ck_assert_uint_eq(nic.rx_mode.unicast, 1);
+	ck_assert_uint_eq(nic.stats.rx_packets, 6);
+}
+END_TEST
+
+START_TEST(test_group_addresses_are_not_taken_as_unicast)
+{
+	const uint8_t uc[2][6] = { { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb },
+				   { 0x00, 0x50, 0x56, 0x00, 0x00, 0x1a } };
+	const uint8_t mc[1][6] = { { 0x00, 0x50, 0x56, 0x00, 0x00, 0x99 } };
+	struct e1000_nic_filter f = { uc, 2, mc, 1, false, false };
+
+	start();
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert_uint_eq(nic.rx_mode.unicast, 1);
+	ck_assert_uint_eq(nic.rx_mode.multicast, 0);
+	ck_assert(takes(vm_a));
+	ck_assert(!takes(mc_mdns));
+	ck_assert(!takes(stranger));
+}
+END_TEST
+
+START_TEST(test_more_addresses_than_entries_take_every_unicast)
+{
+	uint8_t uc[E1000_NIC_UNICAST_MAX + 1][6];
+	struct e1000_nic_filter f = { uc, E1000_NIC_UNICAST_MAX, NULL, 0, false, false };
+
+	for (uint32_t i = 0; i <= E1000_NIC_UNICAST_MAX; i++) {
+		memcpy(uc[i], vm_a, 6);
+		uc[i][5] = (uint8_t)(0x40 + i);
+	}
+	start();
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert_uint_eq(nic.rx_mode.unicast, E1000_NIC_UNICAST_MAX);
+	ck_assert(!nic.rx_mode.all_unicast);
+	ck_assert(takes(uc[E1000_NIC_UNICAST_MAX - 1]));
+	ck_assert(!takes(uc[E1000_NIC_UNICAST_MAX]));
+	ck_assert(!takes(stranger));
+	f.nr_unicast = E1000_NIC_UNICAST_MAX + 1;
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(nic.rx_mode.all_unicast);
+	ck_assert(!nic.rx_mode.all_multicast);
+	ck_assert(takes(uc[E1000_NIC_UNICAST_MAX]));
+	ck_assert(takes(stranger));
+	ck_assert(!takes(mc_all_hosts));
+}
+END_TEST
+
+START_TEST(test_promiscuous_on_demand_and_back)
+{
+	const uint8_t uc[1][6] = { { 0x00, 0x50, 0x56, 0x00, 0x00, 0x1a } };
+	struct e1000_nic_filter f = { uc, 1, NULL, 0, false, true };
+
+	start();
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(nic.rx_mode.all_unicast && nic.rx_mode.all_multicast);
+	ck_assert(takes(stranger));
+	ck_assert(takes(mc_mdns));
+	f.promiscuous = false;
+	f.all_multicast = true;
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(!nic.rx_mode.all_unicast && nic.rx_mode.all_multicast);
+	ck_assert(!takes(stranger));
+	ck_assert(takes(mc_mdns));
+	ck_assert(takes(vm_a));
+	f.all_multicast = false;
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert(!takes(mc_mdns));
+	ck_assert_uint_eq(rd(r.g, E1000_RCTL) & (E1000_RCTL_UPE | E1000_RCTL_MPE), 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("e1000_nic");
@@ -311,5 +440,10 @@ int main(void)
 	tcase_add_test(tc, test_hostile_receive_descriptors_are_dropped_and_counted);
 	tcase_add_test(tc, test_a_device_that_marks_everything_done_is_walked_once_per_poll);
 	tcase_add_test(tc, test_stop_resets_the_device_and_nothing_more_is_received);
+	tcase_add_test(tc, test_before_a_filter_only_broadcast_and_its_own_address_come_in);
+	tcase_add_test(tc, test_the_filter_takes_the_named_addresses_and_groups_only);
+	tcase_add_test(tc, test_group_addresses_are_not_taken_as_unicast);
+	tcase_add_test(tc, test_more_addresses_than_entries_take_every_unicast);
+	tcase_add_test(tc, test_promiscuous_on_demand_and_back);
 	return check_run("vmkernel e1000 driver", tc);
 }
