@@ -97,6 +97,12 @@ static bool mac_taken(struct vswitch *sw, const uint8_t *mac, const struct vsw_p
 	return false;
 }
 
+/* Under the lock: what the ports receive may have changed. */
+static void rx_changed(struct vswitch *sw)
+{
+	__atomic_store_n(&sw->rx_gen, sw->rx_gen + 1, __ATOMIC_RELEASE);
+}
+
 /*
  * A port's receive state from the guest's filter and the group's policy
  * (VMware's semantics): a filter MAC other than the assigned one is the
@@ -118,6 +124,7 @@ static void port_update_rx(struct vswitch *sw, struct vsw_port *p)
 			p->rx_refused = true;
 	}
 	p->rx_all = p->promiscuous && pol->promiscuous;
+	rx_changed(sw);
 }
 
 vmk_status_t vsw_init(struct vswitch *sw, const char *name)
@@ -272,6 +279,7 @@ vmk_status_t vsw_port_disconnect(struct vswitch *sw, uint32_t port_id)
 		else
 			sw->groups[p->group].nports--;
 		p->used = false;
+		rx_changed(sw);
 	}
 	spin_unlock(&sw->lock);
 	return p ? VMK_OK : VMK_BAD_PARAM;
@@ -291,6 +299,29 @@ vmk_status_t vsw_port_set_filter(struct vswitch *sw, uint32_t port_id,
 	}
 	spin_unlock(&sw->lock);
 	return p && p->kind != VSW_OWNER_UPLINK ? VMK_OK : VMK_BAD_PARAM;
+}
+
+uint32_t vsw_uplink_filter(struct vswitch *sw, uint8_t (*macs)[VSW_ETH_ALEN],
+			   uint32_t max, bool *promiscuous)
+{
+	uint32_t i, n = 0;
+
+	*promiscuous = false;
+	spin_lock(&sw->lock);
+	for (i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = &sw->ports[i];
+
+		if (!p->used || p->kind == VSW_OWNER_UPLINK)
+			continue;
+		*promiscuous |= p->rx_all;
+		if (p->rx_refused)
+			continue;
+		if (n < max)
+			memcpy(macs[n], p->rx_mac, VSW_ETH_ALEN);
+		n++;
+	}
+	spin_unlock(&sw->lock);
+	return n;
 }
 
 vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,

@@ -120,6 +120,7 @@ struct vswitch {
 	struct spinlock lock;
 	char name[VSW_NAME_MAX];
 	uint32_t uplink;		/* its port id, 0: none */
+	uint32_t rx_gen;		/* moves when what ports receive may have */
 	struct vsw_group groups[VSW_GROUPS_MAX];
 	struct vsw_port ports[VSW_PORTS_MAX];	/* port id n is ports[n - 1] */
 	/* the frame with its tag removed, or with one added (under lock) */
@@ -161,6 +162,22 @@ vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,
  */
 uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 		  uint32_t len);
+
+/*
+ * What the uplink must let in for the ports (docs/network.md "The
+ * uplink"): the unicast address each other port receives on, up to max of
+ * them into macs (returns how many there are, which may be more), and in
+ * *promiscuous whether a port may see every frame. Broadcast and
+ * multicast are the NIC's to take. vsw_rx_gen() moves whenever the answer
+ * may have changed.
+ */
+uint32_t vsw_uplink_filter(struct vswitch *sw, uint8_t (*macs)[VSW_ETH_ALEN],
+			   uint32_t max, bool *promiscuous);
+
+static inline uint32_t vsw_rx_gen(const struct vswitch *sw)
+{
+	return __atomic_load_n(&sw->rx_gen, __ATOMIC_ACQUIRE);
+}
 
 /* MAC addresses. */
 bool vsw_mac_is_unicast(const uint8_t mac[VSW_ETH_ALEN]);	/* and not zero */

@@ -641,6 +641,60 @@ START_TEST(test_the_port_and_group_tables_fill_up_and_free)
 }
 END_TEST
 
+/* Whether the uplink filter lists m (out of n entries). */
+static bool listed(uint8_t (*macs)[VSW_ETH_ALEN], uint32_t n, const uint8_t *m)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!memcmp(macs[i], m, VSW_ETH_ALEN))
+			return true;
+	return false;
+}
+
+START_TEST(test_the_uplink_filter_follows_the_ports_receive_addresses)
+{
+	uint8_t macs[VSW_PORTS_MAX][VSW_ETH_ALEN], moved[VSW_ETH_ALEN];
+	uint32_t n, gen;
+	bool promisc = true;
+
+	n = vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert_uint_eq(n, NPORTS - 1);
+	ck_assert(!promisc);
+	for (int i = A; i < NPORTS; i++)
+		ck_assert(listed(macs, n, mac[i]));
+	ck_assert(!listed(macs, n, mac[U]));
+	/* Fewer slots than ports: the count says how many there are. */
+	ck_assert_uint_eq(vsw_uplink_filter(&sw, macs, 2, &promisc), NPORTS - 1);
+
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_disconnect(&sw, id[E]), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	n = vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert_uint_eq(n, NPORTS - 2);
+	ck_assert(!listed(macs, n, mac[E]));
+
+	/* A rejected MAC change: the port receives nothing, nor does the uplink for it. */
+	memcpy(moved, mac[A], VSW_ETH_ALEN);
+	moved[4] = 0x77;
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[A], moved, false), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	n = vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert(!listed(macs, n, mac[A]) && !listed(macs, n, moved));
+	/* Allowed: the new address is the one to let in. */
+	ck_assert_int_eq(vsw_group_set_policy(&sw, "VM Network", &allow_all), VMK_OK);
+	n = vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert(listed(macs, n, moved) && !listed(macs, n, mac[A]));
+	ck_assert(!promisc);
+	/* Promiscuous mode, allowed: the uplink must take every frame. */
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
+	vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert(promisc);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], false), VMK_OK);
+	vsw_uplink_filter(&sw, macs, VSW_PORTS_MAX, &promisc);
+	ck_assert(!promisc);
+}
+END_TEST
+
 START_TEST(test_generated_macs_are_vmwares_from_the_uuid)
 {
 	static const uint8_t uuid[16] = { 0x56, 0x4d, 0x9b, 0x3a, 0x5c, 0x6f, 0x27, 0x0d,
@@ -711,6 +765,7 @@ int main(void)
 	tcase_add_test(tc, test_counters_add_up);
 	tcase_add_test(tc, test_setup_refuses_bad_names_vlans_macs_and_duplicates);
 	tcase_add_test(tc, test_the_port_and_group_tables_fill_up_and_free);
+	tcase_add_test(tc, test_the_uplink_filter_follows_the_ports_receive_addresses);
 	tcase_add_test(tc, test_generated_macs_are_vmwares_from_the_uuid);
 	tcase_add_test(tc, test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff);
 	return check_run("vmkernel virtual switch", tc);
