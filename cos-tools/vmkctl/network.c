@@ -63,7 +63,8 @@ static const char *const uplink_states[] = {
 	[VMK_NET_UPLINK_COS] = "cos",
 };
 
-/* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ... */
+/* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ...
+ * rx_unicast=N|all rx_multicast=table|all */
 static void print_uplink(const struct vmk_net_uplink *u)
 {
 	const uint8_t *m = u->mac;
@@ -73,17 +74,23 @@ static void print_uplink(const struct vmk_net_uplink *u)
 	if (u->state != VMK_NET_UPLINK_COS)
 		printf(" pci=%02x:%02x.%x driver=%.*s", u->pci_bdf >> 8, (u->pci_bdf >> 3) & 31,
 		       u->pci_bdf & 7, (int)sizeof(u->driver), u->driver);
-	if (u->state == VMK_NET_UPLINK_RUNNING)
-		printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x link=%s speed=%u rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu rx_bad_len=%llu rx_errors=%llu rx_fragments=%llu tx_ring_full=%llu",
-		       m[0], m[1], m[2], m[3], m[4], m[5], u->link_mbps ? "up" : "down",
-		       u->link_mbps, (unsigned long long)u->rx_packets,
-		       (unsigned long long)u->rx_bytes, (unsigned long long)u->tx_packets,
-		       (unsigned long long)u->tx_bytes, (unsigned long long)u->rx_bad_len,
-		       (unsigned long long)u->rx_errors, (unsigned long long)u->rx_fragments,
-		       (unsigned long long)u->tx_ring_full);
+	if (u->state != VMK_NET_UPLINK_RUNNING) {
+		printf(" msg=\"%.*s\"\n", VMK_NET_MSG_LEN, u->msg);
+		return;
+	}
+	printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x link=%s speed=%u rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu rx_bad_len=%llu rx_errors=%llu rx_fragments=%llu tx_ring_full=%llu",
+	       m[0], m[1], m[2], m[3], m[4], m[5], u->link_mbps ? "up" : "down",
+	       u->link_mbps, (unsigned long long)u->rx_packets,
+	       (unsigned long long)u->rx_bytes, (unsigned long long)u->tx_packets,
+	       (unsigned long long)u->tx_bytes, (unsigned long long)u->rx_bad_len,
+	       (unsigned long long)u->rx_errors, (unsigned long long)u->rx_fragments,
+	       (unsigned long long)u->tx_ring_full);
+	/* The receive filter: how many port addresses, or all (promiscuous). */
+	if (u->rx_filter & VMK_NET_RX_ALL_UNICAST)
+		printf(" rx_unicast=all");
 	else
-		printf(" msg=\"%.*s\"", VMK_NET_MSG_LEN, u->msg);
-	printf("\n");
+		printf(" rx_unicast=%u", u->rx_addrs);
+	printf(" rx_multicast=%s\n", u->rx_filter & VMK_NET_RX_ALL_MULTICAST ? "all" : "table");
 }
 
 static int network_list(void)

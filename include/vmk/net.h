@@ -41,6 +41,10 @@
 #define VMK_NET_UPLINK_REFUSED	2	/* found, not taken: msg says why */
 #define VMK_NET_UPLINK_FAILED	3	/* taken, then its setup failed: msg */
 #define VMK_NET_UPLINK_COS	4	/* none asked for (vmkload without net=1) */
+/* struct vmk_net_uplink.rx_filter; 0: only its address filter and the MTA. */
+#define VMK_NET_RX_ALL_UNICAST		0x01	/* promiscuous: every unicast frame */
+#define VMK_NET_RX_ALL_MULTICAST	0x02	/* every multicast frame */
+
 #define VMK_NET_MSG_LEN		104
 
 #ifndef __ASSEMBLER__
@@ -73,7 +77,8 @@ struct vmk_net_uplink {
 	uint32_t bar_len;
 	uint32_t link_mbps;		/* 0: link down */
 	uint8_t mac[6];			/* from the NIC's EEPROM */
-	uint8_t reserved[2];
+	uint8_t rx_filter;		/* VMK_NET_RX_*: what the NIC takes besides its filter */
+	uint8_t rx_addrs;		/* unicast addresses in its filter besides its own */
 	char driver[16];		/* "e1000" */
 	char msg[VMK_NET_MSG_LEN];	/* REFUSED/FAILED: why */
 	/* the driver's counters (the port's are in port[]) */

@@ -22,6 +22,9 @@ static struct {
 	char msg[VMK_NET_MSG_LEN];
 	uint32_t port;			/* on vswitch0; 0: none */
 	bool stopped;
+	bool filter_set;		/* the NIC's filter is from filter_gen */
+	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
+	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 1][6];
 	struct e1000_nic nic;
 	uint8_t rx_frame[E1000_NIC_FRAME_MAX];	/* a copy the device cannot change */
 } up;
@@ -49,6 +52,28 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	st = up.stopped ? VMK_BUSY : e1000_nic_tx(&up.nic, frame, len);
 	spin_unlock(&up.tx_lock);
 	return st != VMK_OK;
+}
+
+/*
+ * Under rx_lock: the NIC's receive filter from the switch's ports, when
+ * what they receive changed. Unicast: each port's receive address (more
+ * than the NIC holds: every unicast frame); every frame while a port may
+ * be promiscuous. Multicast: all of it, as the switch does not know which
+ * groups its ports joined (it floods multicast; each vNIC filters).
+ */
+static void filter_update(void)
+{
+	uint32_t gen = vsw_rx_gen(&net_vswitch), n;
+	struct e1000_nic_filter f = { .unicast = up.filter_macs, .all_multicast = true };
+
+	if (up.filter_set && gen == up.filter_gen)
+		return;
+	n = vsw_uplink_filter(&net_vswitch, up.filter_macs, E1000_NIC_UNICAST_MAX + 1,
+			      &f.promiscuous);
+	f.nr_unicast = n < E1000_NIC_UNICAST_MAX + 1 ? n : E1000_NIC_UNICAST_MAX + 1;
+	e1000_nic_set_filter(&up.nic, &f);
+	up.filter_gen = gen;
+	up.filter_set = true;
 }
 
 void uplink_global_init(void)
@@ -82,6 +107,9 @@ void uplink_global_init(void)
 		e1000_nic_stop(&up.nic);
 		return refuse(VMK_NET_UPLINK_FAILED, "vswitch0 refused the uplink port");
 	}
+	spin_lock(&up.rx_lock);
+	filter_update();
+	spin_unlock(&up.rx_lock);
 	up.state = VMK_NET_UPLINK_RUNNING;
 	log_info("net: vmnic0 (e1000 at %02x:%02x.%x, BAR %llx+%x) MAC %02x:%02x:%02x:%02x:%02x:%02x is %s's uplink, port %u",
 		 up.dev.bdf >> 8, (up.dev.bdf >> 3) & 31, up.dev.bdf & 7,
@@ -102,8 +130,10 @@ void uplink_poll(void)
 	if (__atomic_load_n(&up.state, __ATOMIC_RELAXED) != VMK_NET_UPLINK_RUNNING ||
 	    !spin_trylock(&up.rx_lock))
 		return;
-	if (!up.stopped)
+	if (!up.stopped) {
+		filter_update();
 		e1000_nic_poll_rx(&up.nic, rx_frame, NULL);
+	}
 	spin_unlock(&up.rx_lock);
 }
 
@@ -126,7 +156,9 @@ void uplink_stop(void)
 void uplink_info_fill(struct vmk_net_uplink *u)
 {
 	const struct e1000_nic_stats *s = &up.nic.stats;
+	const struct e1000_nic_rx_mode *m = &up.nic.rx_mode;
 
+	spin_lock(&up.rx_lock);
 	spin_lock(&up.tx_lock);
 	u->state = up.state;
 	u->pci_bdf = up.dev.bdf;
@@ -137,9 +169,12 @@ void uplink_info_fill(struct vmk_net_uplink *u)
 	if (up.state == VMK_NET_UPLINK_RUNNING && !up.stopped) {
 		memcpy(u->mac, up.nic.mac, sizeof(u->mac));
 		e1000_nic_link(&up.nic, &u->link_mbps);
+		u->rx_filter = (uint8_t)((m->all_unicast ? VMK_NET_RX_ALL_UNICAST : 0) |
+					 (m->all_multicast ? VMK_NET_RX_ALL_MULTICAST : 0));
+		u->rx_addrs = (uint8_t)m->unicast;
 	}
-	/* rx counters move under rx_lock: a torn 64-bit read is possible on
-	 * i386 and harmless for a display. */
+	/* Both locks held: the rx counters and the filter move under
+	 * rx_lock, the tx ones under tx_lock. */
 	u->rx_packets = s->rx_packets;
 	u->rx_bytes = s->rx_bytes;
 	u->tx_packets = s->tx_packets;
@@ -149,4 +184,5 @@ void uplink_info_fill(struct vmk_net_uplink *u)
 	u->rx_fragments = s->rx_fragments;
 	u->tx_ring_full = s->tx_ring_full;
 	spin_unlock(&up.tx_lock);
+	spin_unlock(&up.rx_lock);
 }

@@ -27,7 +27,8 @@ void uplink_poll(void);
 /* At give-back: the NIC reset (no DMA into the pool), off the switch. */
 void uplink_stop(void);
 
-/* For VMK_HC_NET_INFO (called under no lock of the switch's). */
+/* For VMK_HC_NET_INFO (called under no lock of the switch's; takes the rx
+ * lock, then the tx lock, as uplink_stop()). */
 void uplink_info_fill(struct vmk_net_uplink *u);
 
 #endif /* VMKERNEL_NET_UPLINK_H */
