@@ -26,8 +26,9 @@ expect_fail() {
 # host_request WHAT: ask ci/lab on the host for what only QEMU can do;
 # "nmi COUNT": that many NMIs through QEMU's monitor, at least 10 ms
 # apart (ci/lab-monitor); "throttle lun1 BPS": LUN 1's QEMU drive limited
-# to BPS bytes a second (0: none). The host starts within about a second and
-# answers nothing: the scenario watches for the effect.
+# to BPS bytes a second (0: none); "link NETDEV on|off": QEMU's set_link on
+# a netdev of the scenario's "# devices:". The host starts within about a
+# second and answers nothing: the scenario watches for the effect.
 host_request() { printf '\n=== vmk: host request: %s ===\n' "$*" > /dev/console; }
 # The kernel release, and the module folder of our modules in the COS.
 VMK_MODULES=/lib/modules/$(uname -r)/extra
