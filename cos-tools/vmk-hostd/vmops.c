@@ -10,7 +10,6 @@
  * made before anything is written, and what was written is taken back
  * when a later step fails.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -295,39 +294,35 @@ int folder_create_vm_task(struct soap_call *c)
 
 /*
  * The files of a destroyed VM: its .vmx and, when it is in a folder of a
- * datastore, the files there named after it (x.vmx: x.nvram, x.vmdk,
- * x-flat.vmdk, x.log, ...), then the folder if that left it empty. Other
- * files stay: a kernel the .vmx names next to it is not the VM's to
- * delete, nor is anything next to a .vmx outside the datastores.
+ * datastore, the files there that ESX makes for a VM x (x.nvram, x.vmsd,
+ * x.vmxf, x.vmss, x.log, x.vmdk, x-flat.vmdk), then the folder if that
+ * left it empty. Exact names only: another VM's files in the folder
+ * ("x-2.vmx", "x.old.vmx"), a kernel the .vmx names next to it, or
+ * anything next to a .vmx outside the datastores stay.
  */
+static const char *const vm_file_suffixes[] = {
+	".nvram", ".vmsd", ".vmxf", ".vmss", ".log", ".vmdk", "-flat.vmdk",
+};
+
 static void vm_delete_files(const char *vmx)
 {
-	char dir[HOSTD_PATH_LEN], stem[HOSTD_PATH_LEN], file[2 * HOSTD_PATH_LEN];
+	char dir[HOSTD_PATH_LEN], file[2 * HOSTD_PATH_LEN];
 	const char *base;
-	struct dirent *e;
-	size_t l, n;
-	DIR *d;
+	size_t l, n, i;
 
 	snprintf(dir, sizeof(dir), "%s", vmx);
 	*strrchr(dir, '/') = '\0';
 	base = strrchr(vmx, '/') + 1;
 	l = strlen(base) - strlen(".vmx");
-	snprintf(stem, sizeof(stem), "%.*s", (int)l, base);
 	unlink(vmx);
 	/* DATASTORES/ds/folder/x.vmx: at least two parts below DATASTORES */
 	n = strlen(hostd.datastores);
-	if (strncmp(dir, hostd.datastores, n) || dir[n] != '/' || !strchr(dir + n + 1, '/'))
+	if (!l || strncmp(dir, hostd.datastores, n) || dir[n] != '/' || !strchr(dir + n + 1, '/'))
 		return;
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, stem, l) || (e->d_name[l] != '.' && e->d_name[l] != '-'))
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+	for (i = 0; i < sizeof(vm_file_suffixes) / sizeof(vm_file_suffixes[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%.*s%s", dir, (int)l, base, vm_file_suffixes[i]);
 		unlink(file);
 	}
-	closedir(d);
 	rmdir(dir);
 }
 

@@ -403,6 +403,8 @@ static int task_outcome(void)
 		 "<objectSet><obj type=\"Task\">%s</obj></objectSet></specSet>"
 		 "</RetrieveProperties>"), task);
 	ck_assert_int_eq(call(body), 200);
+	if (!strstr(io.out, "<state>success</state>") && getenv("HOSTD_TEST_DEBUG"))
+		fprintf(stderr, "%s\n", io.out);
 	return strstr(io.out, "<state>success</state>") ? 0 : -1;
 }
 
@@ -473,6 +475,42 @@ START_TEST(test_create_vm_writes_a_vmx_and_registers_it)
 	ck_assert_int_eq(power_state(4), 500);
 	fault_is("ManagedObjectNotFound");
 	ck_assert(!exists("%s/datastore1/%s", "new1"));
+}
+END_TEST
+
+static void touch(const char *fmt, const char *arg)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), fmt, datastores, arg);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+}
+
+START_TEST(test_destroy_deletes_only_the_vms_own_files)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* two VMs in one folder, one name the other's prefix */
+	ck_assert_int_eq(create_vm("app", "", "[datastore1] vms"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(create_vm("app-2", "", "[datastore1] vms"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	touch("%s/datastore1/vms/%s", "app.nvram");
+	touch("%s/datastore1/vms/%s", "app-flat.vmdk");
+	touch("%s/datastore1/vms/%s", "app-vmlinuz");
+	touch("%s/datastore1/vms/%s", "app.old.vmx");
+	ck_assert_int_eq(vm_call("Destroy_Task", 4), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert(!exists("%s/datastore1/vms/%s", "app.vmx"));
+	ck_assert(!exists("%s/datastore1/vms/%s", "app.nvram"));
+	ck_assert(!exists("%s/datastore1/vms/%s", "app-flat.vmdk"));
+	/* the other VM, a kernel named after it and another .vmx stay */
+	ck_assert(exists("%s/datastore1/vms/%s", "app-2.vmx"));
+	ck_assert(exists("%s/datastore1/vms/%s", "app-vmlinuz"));
+	ck_assert(exists("%s/datastore1/vms/%s", "app.old.vmx"));
+	ck_assert_int_eq(power_state(5), 200);
 }
 END_TEST
 
@@ -592,5 +630,6 @@ int main(void)
 	tcase_add_test(tc, test_create_vm_refuses_bad_specs_and_loses_nothing);
 	tcase_add_test(tc, test_register_vm_refuses_what_it_cannot_add);
 	tcase_add_test(tc, test_destroy_refuses_a_running_vm_and_keeps_it);
+	tcase_add_test(tc, test_destroy_deletes_only_the_vms_own_files);
 	return check_run("hostd_soap", tc);
 }
