@@ -73,9 +73,18 @@ void pci_cos_data(uint32_t addr, uint16_t port, uint32_t size, bool in,
 	spin_unlock(&pci_lock);
 }
 
+/*
+ * Once, by the first CPU to go back: after a panic the CPUs return one by
+ * one, and a later one must not rewrite the register under a CPU already
+ * native between its address write and its data access (Linux's own lock
+ * orders those; CPUs still trapped go through pci_cos_data()).
+ */
 void pci_cos_give_back(void)
 {
-	outl(PCI_CONFIG_ADDRESS, __atomic_load_n(&pci_cos_last, __ATOMIC_RELAXED));
+	static bool restored;
+
+	if (!__atomic_exchange_n(&restored, true, __ATOMIC_ACQ_REL))
+		outl(PCI_CONFIG_ADDRESS, __atomic_load_n(&pci_cos_last, __ATOMIC_RELAXED));
 }
 
 uint16_t pci_read16(uint32_t bdf, uint32_t reg)

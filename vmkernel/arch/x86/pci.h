@@ -57,7 +57,9 @@ void pci_port_io(uint16_t port, uint32_t size, bool in, uint32_t *val);
 uint32_t pci_cos_address_at_load(void);
 /*
  * Puts the COS's last address back in the register, for a COS CPU given
- * back between its address write and its data access (a panic). No
+ * back between its address write and its data access (a panic): once,
+ * at the first CPU's give-back (Linux's pci_config_lock lets only one COS
+ * CPU be between the two, and the last address written is its). No
  * lock: the panic path must not wait on one.
  */
 void pci_cos_give_back(void);
