@@ -278,9 +278,14 @@ static int hba_queue(void *hba, struct storage_cmd *cmd)
 	s = slot_free(h);
 	if (!s)
 		return VMK_BUSY;
-	/* the device's consumer index: behind ours by at most a ring, or garbage */
+	/*
+	 * The device's consumer index: a device completes only what it has
+	 * consumed, so it is behind ours by at most the commands in flight.
+	 * Further behind, it would hold the ring full with nothing in flight
+	 * for the timeout ladder to reset: garbage, and the adapter stops.
+	 */
 	cons = state_get(h, PVSCSI_RS_REQ_CONS);
-	if (h->req_prod - cons > h->req_entries) {
+	if (h->req_prod - cons > h->nr_active) {
 		h->error = "the PVSCSI request consumer index is out of step with the ring";
 		return VMK_HW_FAILURE;
 	}

@@ -445,6 +445,27 @@ START_TEST(test_a_request_consumer_index_ahead_of_ours_stops_the_adapter_until_r
 }
 END_TEST
 
+/*
+ * Fuzzer find: a consumer index a whole ring behind ours with nothing in
+ * flight made the ring look full for ever (VMK_BUSY at every queue, no
+ * command for the timeout ladder to reset). A device completes only
+ * what it consumed: behind by more than the commands in flight is garbage.
+ */
+START_TEST(test_a_request_consumer_index_behind_the_commands_in_flight_stops_the_adapter)
+{
+	struct storage_cmd cmd;
+	struct done_log log = { 0 };
+
+	assert_a_read_works();
+	vmm_put32(rig->hba.state + PVSCSI_RS_REQ_CONS, rig->hba.req_prod - rig->hba.req_entries);
+	rw_cmd(&cmd, false, 0, 0, 1, &one_block, 1, &log);
+	ck_assert_int_eq(ad->ops->queue(ad->hba, &cmd), VMK_HW_FAILURE);
+	ck_assert_ptr_nonnull(pvscsi_hba_error(&rig->hba));
+	ck_assert_int_eq(ad->ops->reset_bus(ad->hba), VMK_OK);
+	assert_a_read_works();
+}
+END_TEST
+
 START_TEST(test_sense_decoding_checks_the_length_first)
 {
 	const uint8_t fixed[18] = { 0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x29, 0x03 };
@@ -489,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, test_qemu_style_completions_without_a_data_length_count_as_done);
 	tcase_add_test(tc, test_a_producer_index_beyond_the_ring_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_a_request_consumer_index_ahead_of_ours_stops_the_adapter_until_reset);
+	tcase_add_test(tc, test_a_request_consumer_index_behind_the_commands_in_flight_stops_the_adapter);
 	tcase_add_test(tc, test_sense_decoding_checks_the_length_first);
 	return check_run("vmkernel PVSCSI HBA driver", tc);
 }
