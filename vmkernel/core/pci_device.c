@@ -64,8 +64,9 @@ const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va)
 		return "no memory for the page tables that map its BAR";
 	if (cos_npt_hide_device(&cos_npt, d->bar_pa, d->bar_len) != VMK_OK)
 		return "no memory to cut its BAR out of the COS's nested table";
-	if (!cos_pci_hide(d->bdf))
-		return "the vmkernel already hides as many PCI functions from the COS as it can";
+	why = cos_pci_hide(d->bdf);
+	if (why)
+		return why;
 	/*
 	 * PCI 3.0 §6.2.2: Interrupt Disable, and I/O decoding off. The
 	 * vmkernel drives the function through BAR 0 alone; an I/O BAR

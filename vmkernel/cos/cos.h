@@ -48,10 +48,11 @@ vmk_status_t cos_global_init(void);
 /*
  * The COS's configuration cycles to bdf (the device the vmkernel took)
  * read all ones and write nothing: 0xCF8 and the data ports 0xCFC-0xCFF
- * exit from now on (cos_pci.h). CPU 0 during init, before the COS vCPUs'
- * VMCBs are set up. False when the vmkernel hides too many already.
+ * exit from now on (cos_pci.h), and bdf's page of the CPU's ECAM window,
+ * if it has one, is cut from the COS's nested table. CPU 0 during init,
+ * before the COS vCPUs' VMCBs are set up. NULL, or why it cannot.
  */
-bool cos_pci_hide(uint32_t bdf);
+const char *cos_pci_hide(uint32_t bdf);
 /* Enables SVM on this CPU and builds the COS VMCB from the launch record. */
 vmk_status_t cos_vcpu_init(struct cos_vcpu *v);
 /* The COS vCPU world's run function (priv: its struct cos_vcpu). */

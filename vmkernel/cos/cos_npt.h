@@ -15,7 +15,7 @@
 #include "vmkernel/mm/pae.h"
 #include "vmkernel/mm/pool.h"
 
-#define COS_NPT_DEVICES	2	/* the HBA and the uplink NIC */
+#define COS_NPT_DEVICES	4	/* the HBA's and the uplink NIC's BAR and ECAM page */
 
 struct cos_npt {
 	struct pae_space space;

@@ -23,6 +23,23 @@ static bool one_piece(uint32_t port, uint32_t size)
 	       (port >= COS_PCI_DATA_PORT && end <= COS_PCI_DATA_PORT + 4);
 }
 
+#define MMIO_CFG_ENABLE		1u
+#define MMIO_CFG_BUS_RANGE(m)	((uint32_t)((m) >> 2) & 0xfu)
+#define MMIO_CFG_BUS_RANGE_MAX	8u		/* 256 buses */
+#define MMIO_CFG_BASE_MASK	0x0000fffffff00000ull	/* bits 47:20 */
+
+bool cos_pci_ecam_page(uint64_t mmio_cfg, uint32_t bdf, uint64_t *pa)
+{
+	uint32_t range = MMIO_CFG_BUS_RANGE(mmio_cfg);
+
+	bdf &= 0xffff;
+	if (!(mmio_cfg & MMIO_CFG_ENABLE) || range > MMIO_CFG_BUS_RANGE_MAX ||
+	    (bdf >> 8) >= (1u << range))
+		return false;
+	*pa = (mmio_cfg & MMIO_CFG_BASE_MASK) + (uint64_t)bdf * COS_PCI_ECAM_PAGE;
+	return true;
+}
+
 bool cos_pci_add_hidden(struct cos_pci *p, uint32_t bdf)
 {
 	if (p->nhidden >= COS_PCI_HIDDEN_MAX)

@@ -23,6 +23,16 @@
 #define COS_PCI_ENABLE		0x80000000u	/* address bit 31 */
 #define COS_PCI_HIDDEN_MAX	2	/* the HBA and the uplink NIC */
 
+/*
+ * AMD's enhanced configuration window (ECAM, "MMCONFIG"): family 10h and
+ * later decode it where MSR C001_0058 says (BKDG for family 10h, MSRC001_0058
+ * MMIO Configuration Base Address; the PPRs of later families keep it):
+ * bit 0 enable, bits 5:2 BusRange (2^n buses, 0-8), bits 47:20 the base.
+ * Each function has a 4 KiB page at base + (bus << 20 | dev << 15 | fn << 12).
+ */
+#define COS_PCI_MSR_MMIO_CFG	0xc0010058u
+#define COS_PCI_ECAM_PAGE	4096u
+
 /* The functions the COS's configuration cycles may not reach. */
 struct cos_pci {
 	uint32_t hidden[COS_PCI_HIDDEN_MAX];	/* bus << 8 | dev << 3 | fn */
@@ -39,6 +49,14 @@ struct cos_pci_hw_ops {
 	/* A plain I/O access (size 1, 2 or 4) that is no configuration cycle. */
 	void (*port)(uint16_t port, uint32_t size, bool in, uint32_t *val);
 };
+
+/*
+ * The ECAM page of bdf in the window MSR C001_0058 (mmio_cfg) describes:
+ * true and *pa, or false when the window is off, its BusRange encoding is
+ * reserved, or bdf's bus lies beyond it (then no page of the window is
+ * bdf's: the address would be other memory, which must stay the COS's).
+ */
+bool cos_pci_ecam_page(uint64_t mmio_cfg, uint32_t bdf, uint64_t *pa);
 
 /* Refuse the COS's cycles to bdf from now on; false when the table is full. */
 bool cos_pci_add_hidden(struct cos_pci *p, uint32_t bdf);

@@ -77,19 +77,65 @@ static void iopm_trap(uint8_t *iopm, uint32_t port)
 	iopm[port / 8] |= (uint8_t)(1u << (port % 8));
 }
 
-bool cos_pci_hide(uint32_t bdf)
+/* AMD family 10h and later decode an ECAM window (cos_pci.h). */
+static bool cpu_has_ecam_msr(void)
+{
+	struct cpuid_regs r;
+	uint32_t family;
+
+	cpuid_count(1, 0, &r);
+	family = (r.eax >> 8) & 0xf;
+	if (family == 0xf)
+		family += (r.eax >> 20) & 0xff;
+	return family >= 0x10;
+}
+
+/*
+ * bdf's page of the ECAM window goes the way of a taken BAR: left out of
+ * the COS's nested table, so a COS that configures devices through
+ * MMCONFIG (Linux does wherever ACPI's MCFG describes the window) reads
+ * all ones there and writes reach nothing (cos_npt_divert()). The window
+ * stays where it is: the MSR is WRITE_CHECKED (exit_policy.h). QEMU's
+ * TCG implements no such MSR and reads it as 0: no window, nothing cut.
+ */
+static const char *hide_ecam_page(uint32_t bdf)
+{
+	uint64_t pa, msr;
+
+	if (!cpu_has_ecam_msr())
+		return NULL;
+	msr = rdmsr(COS_PCI_MSR_MMIO_CFG);
+	if (!cos_pci_ecam_page(msr, bdf, &pa)) {
+		log_info("pci %02x:%02x.%u: no ECAM window (MSR C001_0058 %llx)",
+			 bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, (unsigned long long)msr);
+		return NULL;
+	}
+	if (pa + COS_PCI_ECAM_PAGE > 0x100000000ull) {
+		/* above the nested table's span: the COS's accesses #GP */
+		log_info("pci %02x:%02x.%u: ECAM page %llx is out of the COS's reach",
+			 bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, (unsigned long long)pa);
+		return NULL;
+	}
+	if (cos_npt_hide_device(&cos_npt, pa, COS_PCI_ECAM_PAGE) != VMK_OK)
+		return "no room to cut its ECAM page out of the COS's nested table";
+	log_info("pci %02x:%02x.%u: ECAM page %llx cut from the COS",
+		 bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, (unsigned long long)pa);
+	return NULL;
+}
+
+const char *cos_pci_hide(uint32_t bdf)
 {
 	uint8_t *iopm = pa_to_va(iopm_pa);
 	uint32_t port;
 
 	if (!cos_pci_add_hidden(&cos_pci, bdf))
-		return false;
+		return "the vmkernel already hides as many PCI functions from the COS as it can";
 	/* Any access that touches 0xCF8 or the data ports exits: 0xCF9
 	 * (reset control) and 0xCFA-0xCFB alone stay native. */
 	iopm_trap(iopm, COS_PCI_ADDRESS_PORT);
 	for (port = COS_PCI_DATA_PORT; port < COS_PCI_DATA_PORT + 4; port++)
 		iopm_trap(iopm, port);
-	return true;
+	return hide_ecam_page(bdf);
 }
 
 /*

@@ -224,6 +224,40 @@ START_TEST(test_an_access_across_0xcff_reads_ones_only_where_hidden)
 	ck_assert_uint_eq(hw.port_port[0], 0xd00);
 }
 
+/* MSR C001_0058: enable bit 0, BusRange 5:2, base 47:20 (BKDG fam 10h). */
+START_TEST(test_the_ecam_page_of_a_function_is_where_the_window_msr_says)
+{
+	uint64_t pa = 0;
+
+	/* 0xE0000000, 256 buses (BusRange 8), enabled: 00:04.0 and 02:1f.7 */
+	ck_assert(cos_pci_ecam_page(0xe0000000ull | 8 << 2 | 1, 0x0020, &pa));
+	ck_assert_uint_eq(pa, 0xe0020000ull);
+	ck_assert(cos_pci_ecam_page(0xe0000000ull | 8 << 2 | 1, 0x02ff, &pa));
+	ck_assert_uint_eq(pa, 0xe02ff000ull);
+	/* bits 19:6 and 1 are not part of the base */
+	ck_assert(cos_pci_ecam_page(0xe00fffc3ull | 8 << 2, 0x0020, &pa));
+	ck_assert_uint_eq(pa, 0xe0020000ull);
+	/* a base above 4 GiB is kept whole (the caller sees it is out of reach) */
+	ck_assert(cos_pci_ecam_page(0x3f00000000ull | 8 << 2 | 1, 0x0008, &pa));
+	ck_assert_uint_eq(pa, 0x3f00008000ull);
+}
+END_TEST
+
+START_TEST(test_no_ecam_page_when_the_window_is_off_short_or_reserved)
+{
+	uint64_t pa = 0x1234;
+
+	ck_assert(!cos_pci_ecam_page(0xe0000000ull | 8 << 2, 0x0020, &pa));	/* off */
+	ck_assert(!cos_pci_ecam_page(0, 0x0020, &pa));			/* QEMU TCG: reads 0 */
+	/* 4 buses (BusRange 2): bus 3 has a page, bus 4 does not */
+	ck_assert(cos_pci_ecam_page(0xf8000000ull | 2 << 2 | 1, 0x0300, &pa));
+	ck_assert(!cos_pci_ecam_page(0xf8000000ull | 2 << 2 | 1, 0x0400, &pa));
+	/* BusRange 9-15 is reserved: no window size to trust */
+	ck_assert(!cos_pci_ecam_page(0xe0000000ull | 9 << 2 | 1, 0x0000, &pa));
+	ck_assert_uint_eq(pa, 0xf8300000ull);
+}
+END_TEST
+
 START_TEST(test_the_hidden_table_is_bounded)
 {
 	ck_assert(cos_pci_add_hidden(&pol, NIC));
@@ -246,5 +280,7 @@ int main(void)
 	tcase_add_test(tc, test_an_access_across_0xcfc_is_split_into_checked_bytes);
 	tcase_add_test(tc, test_an_access_across_0xcff_reads_ones_only_where_hidden);
 	tcase_add_test(tc, test_the_hidden_table_is_bounded);
+	tcase_add_test(tc, test_the_ecam_page_of_a_function_is_where_the_window_msr_says);
+	tcase_add_test(tc, test_no_ecam_page_when_the_window_is_off_short_or_reserved);
 	return check_run("COS PCI configuration cycles", tc);
 }

@@ -198,6 +198,11 @@ START_TEST(test_cos_msr_writes_that_change_nothing_pass)
 	ck_assert(cos_msr_write_ok(0xc0010010, syscfg, syscfg & ~(1ull << 19)));
 	ck_assert(!cos_msr_write_ok(0xc0010010, syscfg & ~(1ull << 19), syscfg));
 	ck_assert(!cos_msr_write_ok(0xc0010010, syscfg, syscfg | (1ull << 23)));	/* SME */
+	/* the ECAM window stays where the vmkernel cut its taken functions' pages */
+	ck_assert_int_eq(cos_msr_kind(0xc0010058), COS_MSR_WRITE_CHECKED);
+	ck_assert(cos_msr_write_ok(0xc0010058, 0xe0000021, 0xe0000021));
+	ck_assert(!cos_msr_write_ok(0xc0010058, 0xe0000021, 0xd0000021));	/* moved */
+	ck_assert(!cos_msr_write_ok(0xc0010058, 0xe0000021, 0xe0000020));	/* off */
 	/* the TSC, TOP_MEM, the IORRs, SMM: every write refused */
 	ck_assert_int_eq(cos_msr_kind(0x10), COS_MSR_WRITE_REFUSED);
 	ck_assert_int_eq(cos_msr_kind(0xc001001a), COS_MSR_WRITE_REFUSED);

@@ -203,6 +203,7 @@ START_TEST(test_npt_hides_a_device_bar_page_by_page)
 	struct pool pool;
 	struct cos_npt n;
 	uint64_t nth, pa, flags;
+	unsigned int had;
 
 	ck_assert_int_eq(pool_init(&pool, chunks, 1), VMK_OK);
 	ck_assert_int_eq(cos_npt_build(&n, &ops, &pool, sink), VMK_OK);
@@ -213,6 +214,7 @@ START_TEST(test_npt_hides_a_device_bar_page_by_page)
 	ck_assert(maps(&n.space, (uint32_t)bar - 4, (uint32_t)bar - 4));
 	ck_assert(maps(&n.space, (uint32_t)bar + 0x8000, (uint32_t)bar + 0x8000));
 	/* a COS access: counted, that page (only) now shows the sink */
+	had = used;
 	used = FAKE_PAGES;
 	ck_assert_int_eq(cos_npt_divert(&n, &pool, bar + 0x100c, &nth), COS_NPT_DEVICE);
 	ck_assert_uint_eq(nth, 1);
@@ -224,6 +226,13 @@ START_TEST(test_npt_hides_a_device_bar_page_by_page)
 	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0xfeb9fffcull, &nth), COS_NPT_DEVICE);
 	ck_assert(maps(&n.space, 0xfeb9fffcu, sink + 0xffc));
 	ck_assert(maps(&n.space, 0xfeba0000u, 0xfeba0000u));
+	/* their two ECAM pages, then no more */
+	used = had;
+	ck_assert_int_eq(cos_npt_hide_device(&n, 0xe0020000ull, 0x1000), VMK_OK);
+	ck_assert_int_eq(cos_npt_hide_device(&n, 0xe0018000ull, 0x1000), VMK_OK);
+	ck_assert(maps(&n.space, 0xe0019000u, 0xe0019000u));
+	ck_assert_int_eq(cos_npt_divert(&n, &pool, 0xe0020000ull, &nth), COS_NPT_DEVICE);
+	ck_assert(maps(&n.space, 0xe0020000u, sink));
 	ck_assert_int_eq(cos_npt_hide_device(&n, 0xfe000000ull, 0x1000), VMK_NO_CAPACITY);
 }
 END_TEST

@@ -224,6 +224,7 @@ bool vm_msr_reads_zero(uint32_t msr)
 #define MSR_IORR_MASK1		0xc0010019
 #define MSR_TOP_MEM		0xc001001a
 #define MSR_TOP_MEM2		0xc001001d
+#define MSR_MMIO_CFG_BASE	0xc0010058	/* family 10h+: the ECAM window */
 #define MSR_SMM_BASE		0xc0010111
 #define MSR_SMM_ADDR		0xc0010112
 #define MSR_SMM_MASK		0xc0010113
@@ -242,6 +243,7 @@ enum cos_msr cos_msr_kind(uint32_t msr)
 		return COS_MSR_EXITS;
 	case MSR_APIC_BASE:
 	case MSR_SYSCFG:
+	case MSR_MMIO_CFG_BASE:
 		return COS_MSR_WRITE_CHECKED;
 	case MSR_TSC:
 	case MSR_TOP_MEM:

@@ -100,8 +100,10 @@ bool vm_msr_reads_zero(uint32_t msr);
  *   and HSAVE names the page #VMEXIT loads the vmkernel's state from.
  * - WRITE_CHECKED: APIC_BASE (the vmkernel's interrupt path uses the
  *   LAPIC where it was at load, in xAPIC mode) and SYSCFG (it routes
- *   memory: MtrrFixDramModEn, TOM2, memory encryption): writes exit and
- *   pass cos_msr_write_ok(); reads are native.
+ *   memory: MtrrFixDramModEn, TOM2, memory encryption) and MMIO_CFG_BASE
+ *   (C001_0058: where the ECAM window is, whose pages of the functions
+ *   the vmkernel took are cut from the COS's nested table): writes exit
+ *   and pass cos_msr_write_ok(); reads are native.
  * - WRITE_REFUSED: the TSC (the vmkernel's clock), TOP_MEM, TOP_MEM2
  *   and the IORRs (they turn DRAM, the vmkernel's included, into MMIO
  *   a device could answer), SMM_BASE/ADDR/MASK (SMM code sees all
@@ -112,7 +114,8 @@ enum cos_msr { COS_MSR_DIRECT, COS_MSR_EXITS, COS_MSR_WRITE_CHECKED,
 	       COS_MSR_WRITE_REFUSED };
 enum cos_msr cos_msr_kind(uint32_t msr);
 /* A COS write of val to a WRITE_CHECKED MSR that holds cur: APIC_BASE
- * unchanged; SYSCFG unchanged or MtrrFixDramModEn cleared. */
+ * and MMIO_CFG_BASE unchanged; SYSCFG unchanged or MtrrFixDramModEn
+ * cleared. */
 bool cos_msr_write_ok(uint32_t msr, uint64_t cur, uint64_t val);
 /* Set map's bits (MSRPM_PAGES, zeroed before) as cos_msr_kind() says. */
 void cos_msrpm_build(uint8_t *map);
