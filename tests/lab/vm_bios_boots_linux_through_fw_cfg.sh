@@ -5,11 +5,14 @@
 # ROM linuxboot_dma.bin (fw_cfg file "genroms/linuxboot_dma.bin", named
 # in "bootorder"), which reads the setup code, kernel, initrd and command
 # line through fw_cfg and starts the kernel; the guest reaches its shell
-# on `vmkctl vm console`. vmk writes no ACPI table for a BIOS VM and
-# SeaBIOS none without fw_cfg's table loader: the guest runs with
-# acpi=off and SeaBIOS's MP table. SMBIOS comes through fw_cfg: the
-# guest's DMI shows vmk as vendor and the .vmx's uuid.bios. A kernel
-# that is not a bzImage is refused at vm start with a sentence.
+# on `vmkctl vm console`. vmk's ACPI tables come through fw_cfg's table
+# loader ("etc/table-loader" places "etc/acpi/rsdp" and
+# "etc/acpi/tables"): the guest, booted with ACPI, finds vmk's RSDP and
+# FADT, its power button and the SCI on the IOAPIC, and `vmkctl vm stop`
+# shuts it down through that button (on the old code, with no tables,
+# the stop was refused). SMBIOS comes through fw_cfg: the guest's DMI
+# shows vmk as vendor and the .vmx's uuid.bios. A kernel that is not a
+# bzImage is refused at vm start with a sentence.
 # timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
@@ -28,7 +31,7 @@ numvcpus = "1"
 vmk.boot = "bios"
 vmk.kernel = "$VM_GUESTS/vmlinuz"
 vmk.initrd = "$VM_GUESTS/initrd.gz"
-vmk.cmdline = "console=ttyS0 acpi=off"
+vmk.cmdline = "console=ttyS0"
 uuid.bios = "56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e"
 EOF2
 expect "insmod vmkload takes over" vmk_load mem_mb=200
@@ -43,17 +46,27 @@ expect "SeaBIOS printed its banner first" grep -q "SeaBIOS (version" /tmp/biosli
 expect "SeaBIOS booted the option ROM" grep -q "Booting from ROM" /tmp/bioslinux-console.txt
 expect "then the guest kernel" grep -q "Linux version" /tmp/bioslinux-console.txt
 vm_console_expect "the guest got the command line through fw_cfg" bioslinux 60 \
-	"cmdline-ok-1" 'echo cmdline-ok-$(grep -c "console=ttyS0 acpi=off" /proc/cmdline)\n'
+	"cmdline-ok-1" 'echo cmdline-ok-$(grep -c "console=ttyS0" /proc/cmdline)\n'
 vm_console_expect "the loader is QEMU's (type_of_loader 0xB0)" bioslinux 60 \
 	"loader-b0" 'echo loader-$(dd if=/sys/kernel/boot_params/data bs=1 skip=528 count=1 2>/dev/null | od -An -tx1 | tr -d " ")\n'
 vm_console_expect "the guest reads its vendor from SMBIOS" bioslinux 60 \
 	"vendor-vmk" 'echo vendor-$(cat /sys/class/dmi/id/sys_vendor)\n'
 vm_console_expect "and the .vmx's uuid.bios as its product_uuid" bioslinux 60 \
 	"uuid-3a9b4d56-6f5c-0d27-b42e-7a0e9b3c4d5e" 'echo uuid-$(cat /sys/class/dmi/id/product_uuid)\n'
+vm_console_expect "the guest found vmk's RSDP and FADT placed by the firmware" bioslinux 60 \
+	"acpi-1-1" 'echo acpi-$(dmesg | grep -c "ACPI: RSDP .*VMK")-$(dmesg | grep -c "ACPI: FACP .*VMK")\n'
+vm_console_expect "it has an ACPI power button and the SCI on its IOAPIC" bioslinux 60 \
+	"buttons-1 sci-1" \
+	'echo buttons-$(cat /sys/class/input/input*/name | grep -c "Power Button") sci-$(grep -c "IO-APIC.*9-fasteoi.*acpi" /proc/interrupts)\n'
 vm_console_expect "the guest runs commands" bioslinux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
 expect "vm info says bios boot" test "$(vm_field bioslinux boot)" = bios
-expect "kill ends it" vmkctl vm kill bioslinux
-expect "no guest memory held after the kill" test "$(vm_field bioslinux memory-pages-held)" = 0
+vmkctl vm stop bioslinux --timeout 120 > /tmp/bios-stop.txt 2>&1
+rc=$?
+cat /tmp/bios-stop.txt
+[ $rc = 0 ] || fail "vmkctl vm stop of the BIOS VM exited $rc"
+expect "the guest shut down through its power button" \
+	grep -q "^bioslinux: off after [0-9.]* s (guest powered off)" /tmp/bios-stop.txt
+expect "no guest memory held after the stop" test "$(vm_field bioslinux memory-pages-held)" = 0
 # A kernel that is not a bzImage (a Multiboot ELF) is refused at start.
 sed -e 's/"bioslinux"/"biosbad"/' -e "s|$VM_GUESTS/vmlinuz|$VM_GUESTS/cpu_spin.elf|" \
 	-e '/vmk.initrd/d' /tmp/bioslinux.vmx > /tmp/biosbad.vmx

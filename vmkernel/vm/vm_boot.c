@@ -207,6 +207,10 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char 
 				    vm_has_uuid(vm) ? vm->cfg.uuid : NULL) != VDEV_OK)
 		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the SMBIOS tables in fw_cfg",
 			       vm->cfg.name);
+	if (firmware_cfg_add_acpi(&vm->fw->cfg, &vm->dev, vm->dev.ioapic.id,
+				  IOAPIC_BASE) != VDEV_OK)
+		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables in fw_cfg",
+			       vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_reset(&vm->vcpu[i], NULL);
 	return VMK_OK;

@@ -28,7 +28,7 @@
 #define ACPI_OEM_TABLE_ID	"VMKPLAT "
 
 #define RSDP_SIGNATURE		"RSD PTR "
-#define RSDP_LEN		20	/* revision 0 */
+#define RSDP_LEN		ACPI_RSDP_LEN	/* revision 0 */
 #define RSDT_ENTRIES		2	/* FADT, MADT */
 
 /* FADT, revision 3 (§5.2.9, Table 5.9): byte offsets. */
@@ -104,13 +104,30 @@
 #define AML_BYTE_PREFIX		0x0a
 
 #define ACPI_MAX_CPUS		8
-/* Every table for ACPI_MAX_CPUS takes 570 bytes (the unit test checks, under ASan). */
-#define ACPI_AREA_LEN		640
 
 struct acpi_area {
 	uint8_t buf[ACPI_AREA_LEN];
 	uint32_t len;
 };
+
+/* Where build() put each table in the area. */
+struct acpi_layout {
+	uint32_t rsdt, facs, fadt, dsdt, madt;
+};
+
+/* QEMU's table loader ("etc/table-loader", SeaBIOS src/fw/romfile_loader.h). */
+#define LOADER_ALLOCATE		1
+#define LOADER_ADD_POINTER	2
+#define LOADER_ADD_CHECKSUM	3
+#define LOADER_ZONE_HIGH	1
+#define LOADER_ZONE_FSEG	2
+#define LOADER_FILE_LEN		56
+#define LOADER_ARG0		4			/* the first file name */
+#define LOADER_ARG1		(LOADER_ARG0 + LOADER_FILE_LEN)
+#define LOADER_ARG2		(LOADER_ARG1 + 4)
+#define LOADER_ARG3		(LOADER_ARG2 + 4)
+#define LOADER_PTR_OFFSET	(LOADER_ARG1 + LOADER_FILE_LEN)
+#define LOADER_PTR_SIZE		(LOADER_PTR_OFFSET + 4)
 
 /* Room for len bytes at the next multiple of align; its offset. */
 static uint32_t take(struct acpi_area *a, uint32_t len, uint32_t align)
@@ -252,37 +269,141 @@ static uint32_t write_dsdt(struct acpi_area *a)
 	return off;
 }
 
+static void write_rsdp(uint8_t *r, uint32_t rsdt)
+{
+	vmm_put_chars(r, RSDP_SIGNATURE, 8);
+	vmm_put_chars(r + 9, ACPI_OEM_ID, 6);
+	r[15] = 0;		/* revision 0: ACPI 1.0 RSDP */
+	vmm_put32(r + 16, rsdt);
+	r[8] = vmm_checksum8(r, RSDP_LEN);
+}
+
+/*
+ * The tables after a->len, each pointer between them base + the
+ * pointee's offset in the area. BOOT_UNSUPPORTED for a platform they
+ * cannot describe.
+ */
+static enum boot_status build(struct acpi_area *a, struct acpi_layout *l, uint32_t base,
+			      unsigned int nr_cpus, uint8_t ioapic_id, uint32_t ioapic_addr)
+{
+	if (nr_cpus == 0 || nr_cpus > ACPI_MAX_CPUS || ioapic_id < nr_cpus)
+		return BOOT_UNSUPPORTED;
+	l->rsdt = take(a, HDR_LEN + RSDT_ENTRIES * 4, 4);
+	l->facs = take(a, FACS_LEN, FACS_ALIGN);
+	l->fadt = take(a, FADT_LEN, 4);
+	l->dsdt = write_dsdt(a);
+	l->madt = write_madt(a, nr_cpus, ioapic_id, ioapic_addr);
+
+	write_facs(a->buf + l->facs);
+	write_fadt(a->buf + l->fadt, base + l->facs, base + l->dsdt);
+	header(a->buf + l->rsdt, "RSDT", HDR_LEN + RSDT_ENTRIES * 4, 1);
+	vmm_put32(a->buf + l->rsdt + HDR_LEN, base + l->fadt);
+	vmm_put32(a->buf + l->rsdt + HDR_LEN + 4, base + l->madt);
+	seal(a->buf + l->rsdt);
+	return BOOT_OK;
+}
+
 enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 			    uint8_t ioapic_id, uint32_t ioapic_addr)
 {
-	struct acpi_area a;
-	uint32_t rsdp, rsdt, facs, fadt, madt, dsdt;
 	const uint32_t base = BOOT_ACPI_ADDR;
+	struct acpi_layout l;
+	struct acpi_area a;
+	enum boot_status st;
+	uint32_t rsdp;
 
-	if (nr_cpus == 0 || nr_cpus > ACPI_MAX_CPUS || ioapic_id < nr_cpus)
-		return BOOT_UNSUPPORTED;
 	vmm_zero(&a, sizeof(a));
 	rsdp = take(&a, RSDP_LEN, 16);
-	rsdt = take(&a, HDR_LEN + RSDT_ENTRIES * 4, 4);
-	facs = take(&a, FACS_LEN, FACS_ALIGN);
-	fadt = take(&a, FADT_LEN, 4);
-	dsdt = write_dsdt(&a);
-	madt = write_madt(&a, nr_cpus, ioapic_id, ioapic_addr);
-
-	write_facs(a.buf + facs);
-	write_fadt(a.buf + fadt, base + facs, base + dsdt);
-	header(a.buf + rsdt, "RSDT", HDR_LEN + RSDT_ENTRIES * 4, 1);
-	vmm_put32(a.buf + rsdt + HDR_LEN, base + fadt);
-	vmm_put32(a.buf + rsdt + HDR_LEN + 4, base + madt);
-	seal(a.buf + rsdt);
-
-	vmm_put_chars(a.buf + rsdp, RSDP_SIGNATURE, 8);
-	vmm_put_chars(a.buf + rsdp + 9, ACPI_OEM_ID, 6);
-	a.buf[rsdp + 15] = 0;		/* revision 0: ACPI 1.0 RSDP */
-	vmm_put32(a.buf + rsdp + 16, base + rsdt);
-	a.buf[rsdp + 8] = vmm_checksum8(a.buf + rsdp, RSDP_LEN);
-
+	st = build(&a, &l, base, nr_cpus, ioapic_id, ioapic_addr);
+	if (st != BOOT_OK)
+		return st;
+	write_rsdp(a.buf + rsdp, base + l.rsdt);
 	if (!mem->write(mem->ctx, base, a.buf, a.len))
 		return BOOT_MEM_FAILED;
+	return BOOT_OK;
+}
+
+/* A file name into a loader entry's 56-byte field (the names are short constants). */
+static void put_name(uint8_t *field, const char *name)
+{
+	size_t n = 0;
+
+	while (name[n] && n < LOADER_FILE_LEN - 1)
+		n++;
+	vmm_put_chars(field, name, n);
+}
+
+static uint8_t *loader_entry(struct acpi_firmware *t, uint32_t command)
+{
+	uint8_t *e = t->loader + t->loader_len;
+
+	t->loader_len += ACPI_LOADER_ENTRY_LEN;
+	vmm_put32(e, command);
+	return e;
+}
+
+static void loader_allocate(struct acpi_firmware *t, const char *file, uint32_t align,
+			    uint8_t zone)
+{
+	uint8_t *e = loader_entry(t, LOADER_ALLOCATE);
+
+	put_name(e + LOADER_ARG0, file);
+	vmm_put32(e + LOADER_ARG1, align);
+	e[LOADER_ARG2] = zone;
+}
+
+/* The size-byte pointer at dest_file + offset gets src_file's address added. */
+static void loader_pointer(struct acpi_firmware *t, const char *dest_file,
+			   const char *src_file, uint32_t offset, uint8_t size)
+{
+	uint8_t *e = loader_entry(t, LOADER_ADD_POINTER);
+
+	put_name(e + LOADER_ARG0, dest_file);
+	put_name(e + LOADER_ARG1, src_file);
+	vmm_put32(e + LOADER_PTR_OFFSET, offset);
+	e[LOADER_PTR_SIZE] = size;
+}
+
+/* The byte at file + offset makes [start, start + len) sum to 0. */
+static void loader_checksum(struct acpi_firmware *t, const char *file, uint32_t offset,
+			    uint32_t start, uint32_t len)
+{
+	uint8_t *e = loader_entry(t, LOADER_ADD_CHECKSUM);
+
+	put_name(e + LOADER_ARG0, file);
+	vmm_put32(e + LOADER_ARG1, offset);
+	vmm_put32(e + LOADER_ARG2, start);
+	vmm_put32(e + LOADER_ARG3, len);
+}
+
+enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, unsigned int nr_cpus,
+					 uint8_t ioapic_id, uint32_t ioapic_addr)
+{
+	struct acpi_layout l;
+	struct acpi_area a;
+	enum boot_status st;
+
+	vmm_zero(t, sizeof(*t));
+	vmm_zero(&a, sizeof(a));
+	/* pointers are offsets in the tables file: the loader adds its address */
+	st = build(&a, &l, 0, nr_cpus, ioapic_id, ioapic_addr);
+	if (st != BOOT_OK)
+		return st;
+	vmm_copy(t->tables, a.buf, a.len);
+	t->tables_len = a.len;
+	write_rsdp(t->rsdp, l.rsdt);
+
+	loader_allocate(t, ACPI_FILE_RSDP, 16, LOADER_ZONE_FSEG);
+	loader_allocate(t, ACPI_FILE_TABLES, FACS_ALIGN, LOADER_ZONE_HIGH);
+	loader_pointer(t, ACPI_FILE_RSDP, ACPI_FILE_TABLES, 16, 4);
+	loader_pointer(t, ACPI_FILE_TABLES, ACPI_FILE_TABLES, l.rsdt + HDR_LEN, 4);
+	loader_pointer(t, ACPI_FILE_TABLES, ACPI_FILE_TABLES, l.rsdt + HDR_LEN + 4, 4);
+	loader_pointer(t, ACPI_FILE_TABLES, ACPI_FILE_TABLES, l.fadt + FADT_FIRMWARE_CTRL, 4);
+	loader_pointer(t, ACPI_FILE_TABLES, ACPI_FILE_TABLES, l.fadt + FADT_DSDT, 4);
+	loader_pointer(t, ACPI_FILE_TABLES, ACPI_FILE_TABLES, l.fadt + FADT_X_DSDT, 8);
+	loader_checksum(t, ACPI_FILE_TABLES, l.rsdt + HDR_CHECKSUM, l.rsdt,
+			HDR_LEN + RSDT_ENTRIES * 4);
+	loader_checksum(t, ACPI_FILE_TABLES, l.fadt + HDR_CHECKSUM, l.fadt, FADT_LEN);
+	loader_checksum(t, ACPI_FILE_RSDP, 8, 0, RSDP_LEN);
 	return BOOT_OK;
 }

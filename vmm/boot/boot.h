@@ -170,4 +170,33 @@ enum boot_status mptable_write(const struct guest_mem *mem,
 enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 			    uint8_t ioapic_id, uint32_t ioapic_addr);
 
+/* Every table for 8 CPUs takes 570 bytes (the unit test checks, under ASan). */
+#define ACPI_AREA_LEN		640
+#define ACPI_RSDP_LEN		20
+#define ACPI_LOADER_ENTRY_LEN	128
+#define ACPI_LOADER_ENTRIES	11
+#define ACPI_FILE_RSDP		"etc/acpi/rsdp"
+#define ACPI_FILE_TABLES	"etc/acpi/tables"
+#define ACPI_FILE_LOADER	"etc/table-loader"
+
+/*
+ * The same tables for a firmware that places them itself (SeaBIOS and
+ * OVMF read them from fw_cfg as QEMU gives them): the RSDP and the other
+ * tables as two files whose pointers are offsets in the tables file, and
+ * QEMU's table-loader script (SeaBIOS src/fw/romfile_loader.h): allocate
+ * the RSDP in the F segment and the tables in high memory, add the
+ * tables' address to each pointer, fix the checksums of the tables the
+ * pointers changed.
+ */
+struct acpi_firmware {
+	uint8_t rsdp[ACPI_RSDP_LEN];
+	uint8_t tables[ACPI_AREA_LEN];
+	uint32_t tables_len;
+	uint8_t loader[ACPI_LOADER_ENTRIES * ACPI_LOADER_ENTRY_LEN];
+	uint32_t loader_len;
+};
+
+enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, unsigned int nr_cpus,
+					 uint8_t ioapic_id, uint32_t ioapic_addr);
+
 #endif /* VMM_BOOT_BOOT_H */

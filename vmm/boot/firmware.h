@@ -130,6 +130,8 @@ struct firmware_cfg {
 	/* SMBIOS (firmware_cfg_add_smbios) */
 	uint8_t smbios_anchor[SMBIOS_ANCHOR_LEN];
 	uint8_t smbios_tables[SMBIOS_TABLES_MAX];
+	/* ACPI (firmware_cfg_add_acpi) */
+	struct acpi_firmware acpi;
 };
 
 /*
@@ -166,5 +168,13 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 enum vdev_result firmware_cfg_add_smbios(struct firmware_cfg *fc,
 					 const struct vm_devices *dev,
 					 const uint8_t *uuid);
+
+/*
+ * The ACPI tables of acpi_write() for the firmware to place: "etc/acpi/rsdp",
+ * "etc/acpi/tables" and the "etc/table-loader" script that links them
+ * (acpi_build_for_firmware()). After firmware_cfg_attach().
+ */
+enum vdev_result firmware_cfg_add_acpi(struct firmware_cfg *fc, const struct vm_devices *dev,
+				       uint8_t ioapic_id, uint32_t ioapic_addr);
 
 #endif /* VMM_BOOT_FIRMWARE_H */

@@ -58,21 +58,119 @@ static const uint8_t *rsdt_find(const struct guest_ram *r, const char *sig)
 	return NULL;
 }
 
+/*
+ * The firmware's way (acpi_build_for_firmware()): SeaBIOS's table loader
+ * run over the files as it runs it, strictly: each file allocated once
+ * with the zone and alignment asked, before any command names it; every
+ * pointer and checksum inside its file. The files go where the tests'
+ * table() looks (SeaBIOS puts the tables high; the links are the same).
+ */
+static bool via_loader;
+#define LOADER_RSDP_AT		0xf5000u
+#define LOADER_TABLES_AT	0xf6000u
+
+struct loaded_file {
+	const char *name;
+	const uint8_t *data;
+	uint32_t len, at;
+	uint8_t zone;
+	bool allocated;
+};
+
+static struct loaded_file *loaded(struct loaded_file *f, const uint8_t *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (!strncmp((const char *)name, f[i].name, 56))
+			return &f[i];
+	ck_abort_msg("the loader names a file fw_cfg does not have: %.56s", name);
+	return NULL;
+}
+
+static void run_loader(struct guest_ram *r, const struct acpi_firmware *t)
+{
+	struct loaded_file f[2] = {
+		{ "etc/acpi/rsdp", t->rsdp, sizeof(t->rsdp), LOADER_RSDP_AT, 2, false },
+		{ "etc/acpi/tables", t->tables, t->tables_len, LOADER_TABLES_AT, 1, false },
+	};
+
+	ck_assert_uint_eq(t->loader_len % 128, 0);
+	for (uint32_t off = 0; off < t->loader_len; off += 128) {
+		const uint8_t *e = t->loader + off;
+		struct loaded_file *a = loaded(f, e + 4), *b;
+		uint32_t at, start, len;
+		uint8_t *p;
+
+		switch (vmm_get32(e)) {
+		case 1:		/* ALLOCATE file, align, zone */
+			ck_assert(!a->allocated);
+			ck_assert_uint_eq(a->at % vmm_get32(e + 60), 0);
+			ck_assert_uint_eq(e[64], a->zone);
+			memcpy(r->buf + a->at, a->data, a->len);
+			a->allocated = true;
+			break;
+		case 2:		/* ADD_POINTER dest, src, offset, size */
+			b = loaded(f, e + 60);
+			ck_assert(a->allocated && b->allocated);
+			at = vmm_get32(e + 116);
+			ck_assert(e[120] == 4 || e[120] == 8);
+			ck_assert_uint_le(at + e[120], a->len);
+			p = r->buf + a->at + at;
+			if (e[120] == 4)
+				vmm_put32(p, vmm_get32(p) + b->at);
+			else
+				vmm_put64(p, vmm_get64(p) + b->at);
+			break;
+		case 3:		/* ADD_CHECKSUM file, offset, start, length */
+			ck_assert(a->allocated);
+			at = vmm_get32(e + 60);
+			start = vmm_get32(e + 64);
+			len = vmm_get32(e + 68);
+			ck_assert_uint_lt(at, a->len);
+			ck_assert_uint_le(start, a->len);
+			ck_assert_uint_le(len, a->len - start);
+			p = r->buf + a->at;
+			p[at] = (uint8_t)(p[at] + vmm_checksum8(p + start, len));
+			break;
+		default:
+			ck_abort_msg("loader command %u", vmm_get32(e));
+		}
+	}
+	ck_assert(f[0].allocated && f[1].allocated);
+}
+
 static struct guest_ram *ram_with_tables(unsigned int cpus)
 {
 	struct guest_ram *r = ram_new(RAM);
+	static struct acpi_firmware t;
 
-	ck_assert_int_eq(acpi_write(&r->mem, cpus, (uint8_t)cpus, IOAPIC_ADDR),
+	if (!via_loader) {
+		ck_assert_int_eq(acpi_write(&r->mem, cpus, (uint8_t)cpus, IOAPIC_ADDR),
+				 BOOT_OK);
+		return r;
+	}
+	memset(&t, 0x5a, sizeof(t));	/* nothing may depend on what was there */
+	ck_assert_int_eq(acpi_build_for_firmware(&t, cpus, (uint8_t)cpus, IOAPIC_ADDR),
 			 BOOT_OK);
+	ck_assert_uint_le(t.loader_len, sizeof(t.loader));
+	run_loader(r, &t);
 	return r;
+}
+
+static struct guest_ram *tables_via(bool loader, unsigned int cpus)
+{
+	via_loader = loader;
+	return ram_with_tables(cpus);
 }
 
 START_TEST(test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt)
 {
-	struct guest_ram *r = ram_with_tables(2);
-	uint32_t rsdp = find_rsdp(r);
+	struct guest_ram *r;
+	uint32_t rsdp;
 
-	ck_assert_uint_eq(rsdp, BOOT_ACPI_ADDR);
+	via_loader = _i;
+	r = ram_with_tables(2);
+	rsdp = find_rsdp(r);
+	ck_assert_uint_eq(rsdp, via_loader ? LOADER_RSDP_AT : BOOT_ACPI_ADDR);
 	ck_assert_ptr_nonnull(rsdt_find(r, "FACP"));
 	ck_assert_ptr_nonnull(rsdt_find(r, "APIC"));
 	ram_free(r);
@@ -81,7 +179,7 @@ END_TEST
 
 START_TEST(test_fadt_describes_the_pm1_blocks_sci_and_power_button)
 {
-	struct guest_ram *r = ram_with_tables(2);
+	struct guest_ram *r = tables_via(_i, 2);
 	const uint8_t *f = rsdt_find(r, "FACP"), *facs;
 	uint32_t flags;
 
@@ -123,7 +221,7 @@ END_TEST
 
 START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 {
-	struct guest_ram *r = ram_with_tables(1);
+	struct guest_ram *r = tables_via(_i, 1);
 	const uint8_t *f = rsdt_find(r, "FACP");
 	const uint8_t *d = table(r, vmm_get32(f + 40), "DSDT");
 	/* Name (_S5_, Package (4) {BytePrefix SLP_TYPa, BytePrefix SLP_TYPb, 0, 0}) */
@@ -204,6 +302,13 @@ START_TEST(test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides)
 }
 END_TEST
 
+START_TEST(test_the_firmwares_copy_lists_one_lapic_per_vcpu_too)
+{
+	via_loader = true;
+	check_madt((unsigned int)_i);
+}
+END_TEST
+
 START_TEST(test_acpi_tables_and_mp_table_coexist)
 {
 	struct guest_ram *r = ram_new(RAM);
@@ -238,10 +343,11 @@ int main(void)
 {
 	TCase *tc = tcase_create("boot_acpi");
 
-	tcase_add_test(tc, test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt);
-	tcase_add_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button);
-	tcase_add_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on);
+	tcase_add_loop_test(tc, test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt, 0, 2);
+	tcase_add_loop_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button, 0, 2);
+	tcase_add_loop_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on, 0, 2);
 	tcase_add_loop_test(tc, test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides, 1, 9);
+	tcase_add_loop_test(tc, test_the_firmwares_copy_lists_one_lapic_per_vcpu_too, 1, 9);
 	tcase_add_test(tc, test_acpi_tables_and_mp_table_coexist);
 	tcase_add_test(tc, test_acpi_refuses_cpu_counts_and_ids_it_cannot_describe);
 	return check_run("boot_acpi", tc);
