@@ -75,6 +75,15 @@ static int setup_rings(struct pvscsi_hba *h)
 	vmm_put64(&d[PVSCSI_SR_CMP_PPNS], h->cmp_phys >> PAGE_SHIFT);
 	run_command(h, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
 	reg_write(h, PVSCSI_REG_INTR_MASK, 0);
+	/*
+	 * Fresh rings, as vmw_pvscsi gives them: a device that does not clear
+	 * the indices itself must not find the last life's REQ_CONS (the
+	 * adapter would stop at the first queue()) or its REQ_PROD and
+	 * descriptors (old WRITEs replayed).
+	 */
+	vmm_zero(h->state, PVSCSI_PAGE_SIZE);
+	vmm_zero(h->req_ring, RING_PAGES * PVSCSI_PAGE_SIZE);
+	vmm_zero(h->cmp_ring, RING_PAGES * PVSCSI_PAGE_SIZE);
 	h->req_prod = h->cmp_cons = 0;
 	h->error = NULL;
 	if (run_command(h, PVSCSI_CMD_SETUP_RINGS, d, sizeof(d)) != PVSCSI_STATUS_OK) {
