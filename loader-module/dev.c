@@ -105,7 +105,8 @@ static long ioc_net_info(void __user *arg)
 	return ret;
 }
 
-static long ioc_net_group_add(void __user *arg)
+/* NET_GROUP_ADD, _SET, _DEL: a struct vmk_net_group in, a reason out. */
+static long ioc_net_group(uint32_t nr, void __user *arg)
 {
 	struct vmk_ioc_net_group_add *req = kzalloc(sizeof(*req), GFP_KERNEL);
 	long ret = -EFAULT;
@@ -114,7 +115,7 @@ static long ioc_net_group_add(void __user *arg)
 		return -ENOMEM;
 	if (copy_from_user(&req->group, arg, sizeof(req->group)))
 		goto out;
-	ret = vmk_dev_hypercall(VMK_HC_NET_GROUP_ADD, virt_to_phys(&req->group), 0, 0,
+	ret = vmk_dev_hypercall(nr, virt_to_phys(&req->group), 0, 0,
 				virt_to_phys(req->msg), NULL);
 	if (copy_to_user(arg, req, sizeof(*req)))
 		ret = -EFAULT;
@@ -218,7 +219,11 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_NET_INFO:
 		return ioc_net_info(uarg);
 	case VMK_IOC_NET_GROUP_ADD:
-		return ioc_net_group_add(uarg);
+		return ioc_net_group(VMK_HC_NET_GROUP_ADD, uarg);
+	case VMK_IOC_NET_GROUP_SET:
+		return ioc_net_group(VMK_HC_NET_GROUP_SET, uarg);
+	case VMK_IOC_NET_GROUP_DEL:
+		return ioc_net_group(VMK_HC_NET_GROUP_DEL, uarg);
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
 	case VMK_IOC_STORAGE_LIST:

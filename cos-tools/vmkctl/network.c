@@ -4,6 +4,9 @@
  *   vmkctl network [list]        the switch, its uplink NIC, port groups and ports
  *   vmkctl network portgroup add NAME [--vlan N] [--promiscuous]
  *                                [--mac-changes] [--forged-transmits]
+ *   vmkctl network portgroup set NAME [--vlan N] [--[no-]promiscuous]
+ *                                [--[no-]mac-changes] [--[no-]forged-transmits]
+ *   vmkctl network portgroup del NAME   (refused while it has ports)
  * One "key: value" line per object, stable for scripts.
  */
 #include <errno.h>
@@ -134,49 +137,154 @@ out:
 	return ret;
 }
 
-static int portgroup_add(int argc, char **argv)
-{
-	struct vmk_ioc_net_group_add req;
-	char *end;
-	int fd, i, ret = 1;
+#define GROUP_OPTIONS	"[--vlan N] [--[no-]promiscuous] [--[no-]mac-changes] [--[no-]forged-transmits]"
 
-	memset(&req, 0, sizeof(req));
-	if (argc < 1 || strlen(argv[0]) >= VMK_NET_NAME_LEN)
-		goto usage;
-	strcpy(req.group.name, argv[0]);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--vlan") && i + 1 < argc) {
+static const struct {
+	const char *name;
+	uint32_t bit;
+} policy_options[] = {
+	{ "promiscuous", VMK_NET_ALLOW_PROMISCUOUS },
+	{ "mac-changes", VMK_NET_ALLOW_MAC_CHANGE },
+	{ "forged-transmits", VMK_NET_ALLOW_FORGED },
+};
+
+static int bad_option(const char *what, const char *option)
+{
+	fprintf(stderr, "vmkctl: network portgroup %s: unknown option \"%s\"\n", what, option);
+	return 1;
+}
+
+/* --vlan N and the policy switches, over g; 0, or 1 after a message. */
+static int group_options(const char *what, int argc, char **argv, struct vmk_net_group *g)
+{
+	char *end;
+
+	for (int i = 0; i < argc; i++) {
+		const char *o = argv[i];
+		bool on = true, known = false;
+
+		if (!strcmp(o, "--vlan") && i + 1 < argc) {
 			unsigned long v = strtoul(argv[++i], &end, 10);
 
 			if (*end || !*argv[i] || v > VMK_NET_VLAN_TRUNK) {
-				fprintf(stderr, "vmkctl: network portgroup add: --vlan must be 0 (none), 1..4094, or 4095 (trunk), not \"%s\"\n",
-					argv[i]);
+				fprintf(stderr, "vmkctl: network portgroup %s: --vlan must be 0 (none), 1..4094, or 4095 (trunk), not \"%s\"\n",
+					what, argv[i]);
 				return 1;
 			}
-			req.group.vlan = (uint32_t)v;
-		} else if (!strcmp(argv[i], "--promiscuous")) {
-			req.group.policy |= VMK_NET_ALLOW_PROMISCUOUS;
-		} else if (!strcmp(argv[i], "--mac-changes")) {
-			req.group.policy |= VMK_NET_ALLOW_MAC_CHANGE;
-		} else if (!strcmp(argv[i], "--forged-transmits")) {
-			req.group.policy |= VMK_NET_ALLOW_FORGED;
-		} else {
-			goto usage;
+			g->vlan = (uint32_t)v;
+			continue;
 		}
+		if (strncmp(o, "--", 2))
+			return bad_option(what, argv[i]);
+		o += 2;
+		if (!strncmp(o, "no-", 3)) {
+			on = false;
+			o += 3;
+		}
+		for (size_t k = 0; k < sizeof(policy_options) / sizeof(policy_options[0]); k++) {
+			if (strcmp(o, policy_options[k].name))
+				continue;
+			g->policy = on ? g->policy | policy_options[k].bit : g->policy & ~policy_options[k].bit;
+			known = true;
+		}
+		if (!known)
+			return bad_option(what, argv[i]);
 	}
-	fd = vmkctl_open();
+	return 0;
+}
+
+/* The ioctl with req; 0, or 1 after the vmkernel's reason. */
+static int group_call(const char *what, unsigned long ioc, struct vmk_ioc_net_group_add *req)
+{
+	int fd = vmkctl_open(), ret = 1;
+
 	if (fd < 0)
 		return 1;
-	if (ioctl(fd, VMK_IOC_NET_GROUP_ADD, &req) < 0)
-		fprintf(stderr, "vmkctl: network portgroup add: %s\n",
-			req.msg[0] ? req.msg : strerror(errno));
+	if (ioctl(fd, ioc, req) < 0)
+		fprintf(stderr, "vmkctl: network portgroup %s: %s\n", what,
+			req->msg[0] ? req->msg : strerror(errno));
 	else
 		ret = 0;
 	close(fd);
 	return ret;
+}
+
+static bool group_name_ok(int argc, char **argv)
+{
+	return argc >= 1 && argv[0][0] && strlen(argv[0]) < VMK_NET_NAME_LEN;
+}
+
+static int portgroup_add(int argc, char **argv)
+{
+	struct vmk_ioc_net_group_add req;
+
+	memset(&req, 0, sizeof(req));
+	if (!group_name_ok(argc, argv))
+		goto usage;
+	strcpy(req.group.name, argv[0]);
+	if (group_options("add", argc - 1, argv + 1, &req.group))
+		goto usage;
+	return group_call("add", VMK_IOC_NET_GROUP_ADD, &req);
 usage:
-	fprintf(stderr, "usage: vmkctl network portgroup add NAME (1..31 characters) [--vlan N] [--promiscuous] [--mac-changes] [--forged-transmits]\n");
+	fprintf(stderr, "usage: vmkctl network portgroup add NAME (1..31 characters) " GROUP_OPTIONS "\n");
 	return 1;
+}
+
+/* What is changed starts from the group as the vmkernel has it. */
+static int portgroup_set(int argc, char **argv)
+{
+	struct vmk_ioc_net_group_add req;
+	struct vmk_net_info *ni;
+	bool found = false;
+	int fd;
+
+	memset(&req, 0, sizeof(req));
+	if (!group_name_ok(argc, argv) || argc < 2)
+		goto usage;
+	ni = calloc(1, sizeof(*ni));
+	fd = ni ? vmkctl_open() : -1;
+	if (fd < 0) {
+		free(ni);
+		return 1;
+	}
+	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
+		fprintf(stderr, "vmkctl: network portgroup set: %s\n", strerror(errno));
+		close(fd);
+		free(ni);
+		return 1;
+	}
+	close(fd);
+	for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS && !found; i++) {
+		if (!strncmp(ni->group[i].name, argv[0], VMK_NET_NAME_LEN)) {
+			req.group = ni->group[i];
+			found = true;
+		}
+	}
+	free(ni);
+	if (!found) {
+		fprintf(stderr, "vmkctl: network portgroup set: no port group \"%s\" (vmkctl network lists them)\n",
+			argv[0]);
+		return 1;
+	}
+	if (group_options("set", argc - 1, argv + 1, &req.group))
+		goto usage;
+	return group_call("set", VMK_IOC_NET_GROUP_SET, &req);
+usage:
+	fprintf(stderr, "usage: vmkctl network portgroup set NAME " GROUP_OPTIONS " (at least one)\n");
+	return 1;
+}
+
+static int portgroup_del(int argc, char **argv)
+{
+	struct vmk_ioc_net_group_add req;
+
+	memset(&req, 0, sizeof(req));
+	if (!group_name_ok(argc, argv) || argc != 1) {
+		fprintf(stderr, "usage: vmkctl network portgroup del NAME\n");
+		return 1;
+	}
+	strcpy(req.group.name, argv[0]);
+	return group_call("del", VMK_IOC_NET_GROUP_DEL, &req);
 }
 
 int cmd_network(int argc, char **argv)
@@ -185,6 +293,10 @@ int cmd_network(int argc, char **argv)
 		return network_list();
 	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "add"))
 		return portgroup_add(argc - 3, argv + 3);
-	fprintf(stderr, "usage: vmkctl network [list] | portgroup add NAME [--vlan N] [--promiscuous] [--mac-changes] [--forged-transmits]\n");
+	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "set"))
+		return portgroup_set(argc - 3, argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "del"))
+		return portgroup_del(argc - 3, argv + 3);
+	fprintf(stderr, "usage: vmkctl network [list] | portgroup add|set NAME " GROUP_OPTIONS " | portgroup del NAME\n");
 	return 1;
 }

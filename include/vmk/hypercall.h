@@ -121,7 +121,16 @@
  * (the COS CPU waits in the hypercall, at most the driver's timeouts).
  */
 #define VMK_HC_STORAGE_READ	23
-#define VMK_HC_MAX		24
+/*
+ * Port groups (since ABI version 15), EBX = gpa of struct vmk_net_group,
+ * ESI = gpa of a VMK_VM_MSG_LEN-byte buffer for the reason (0: none).
+ * NET_GROUP_SET: an existing group's VLAN and policy become those given;
+ * its ports keep their ids and take them from their next frame.
+ * NET_GROUP_DEL: remove a group that has no port (VMK_BUSY otherwise).
+ */
+#define VMK_HC_NET_GROUP_SET	25
+#define VMK_HC_NET_GROUP_DEL	26
+#define VMK_HC_MAX		27
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

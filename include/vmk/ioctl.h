@@ -86,6 +86,9 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_NET_INFO	_IOR(VMK_IOC_MAGIC, 5, struct vmk_net_info)
 /* arg: struct vmk_ioc_net_group_add * (VMK_HC_NET_GROUP_ADD); out: msg */
 #define VMK_IOC_NET_GROUP_ADD	_IOWR(VMK_IOC_MAGIC, 6, struct vmk_ioc_net_group_add)
+/* The same struct: VMK_HC_NET_GROUP_SET (name, vlan, policy), _DEL (name) */
+#define VMK_IOC_NET_GROUP_SET	_IOWR(VMK_IOC_MAGIC, 0x0a, struct vmk_ioc_net_group_add)
+#define VMK_IOC_NET_GROUP_DEL	_IOWR(VMK_IOC_MAGIC, 0x0b, struct vmk_ioc_net_group_add)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

@@ -6,7 +6,10 @@
 # 10), in the same IP subnet, receives none of their frames (its NIC
 # counts 0 received, the switch delivered it nothing, even ARP
 # broadcasts) and cannot reach them: its own ARP requests are counted
-# as no-dest drops on its port. The guests boot with pci=noacpi:
+# as no-dest drops on its port. Then `vmkctl network portgroup set`
+# moves netc's group to VLAN 0 while netc runs, and netc reaches neta;
+# `portgroup del` is refused while netc's port is on the group and
+# removes it once netc is off. The guests boot with pci=noacpi:
 # vmk's ACPI tables describe no PCI root bridge yet, and without one
 # Linux does not scan PCI. no_timer_check: with three VMs booting on two
 # loaded host CPUs, Linux's check that IRQ 0 reaches the IOAPIC (a few
@@ -80,4 +83,20 @@ expect "netc's port got nothing from the switch" test "$(port_field netc rx_pack
 # netc's own ARP requests find nobody in VLAN 10: dropped as no-dest, not sent.
 expect "netc's ARP requests were counted as no-dest drops" \
 	sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netc ' | grep -q 'no-dest:[1-9]'"
+
+# The port group is changed under its running VM: VLAN 10 -> 0 joins netc
+# to the others at once; a group with a port cannot be removed.
+expect "VLAN 10's group is moved to VLAN 0" vmkctl network portgroup set "VLAN 10" --vlan 0 --forged-transmits
+expect "vmkctl network shows the new VLAN and policy" sh -c \
+	'vmkctl network | grep -q "^portgroup: \"VLAN 10\" vlan=0 ports=1 promiscuous=reject mac-changes=reject forged-transmits=accept"'
+vm_run netc 'ping -c 5 -i 0.5 -W 5 10.11.0.1' "5 packets transmitted, 5 packets received, 0% packet loss" 120
+expect_fail "a VLAN over 4095 is refused" vmkctl network portgroup set "VLAN 10" --vlan 4096
+expect_fail "an unknown group cannot be set" vmkctl network portgroup set "No Such Group" --vlan 3
+vmkctl network portgroup del "VLAN 10" > /tmp/del.txt 2>&1 && fail "a port group with a port was removed"
+cat /tmp/del.txt
+expect "the refusal says it still has ports" grep -q "port group 'VLAN 10' still has ports" /tmp/del.txt
+expect "kill netc" vmkctl vm kill netc
+expect "the empty group is removed" vmkctl network portgroup del "VLAN 10"
+expect "and is gone from vmkctl network" sh -c '! vmkctl network | grep -q "^portgroup: \"VLAN 10\""'
+expect_fail "removing it again says there is none" vmkctl network portgroup del "VLAN 10"
 expect "vmkctl unload --force powers them off and unloads" vmkctl unload --force

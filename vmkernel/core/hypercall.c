@@ -131,14 +131,30 @@ static vmk_status_t hc_net_info(struct hc_call *c)
 	return net_hc_info(c->arg[0], c->arg[1], &c->result);
 }
 
-static vmk_status_t hc_net_group_add(struct hc_call *c)
+/* fn(EBX, reason); a refusal's reason to the COS's buffer at ESI (0: none). */
+static vmk_status_t with_reason(struct hc_call *c, vmk_status_t (*fn)(uint64_t, char *))
 {
 	char why[VMK_VM_MSG_LEN] = "";
-	vmk_status_t st = net_hc_group_add(c->arg[0], why);
+	vmk_status_t st = fn(c->arg[0], why);
 
 	if (st != VMK_OK && why[0] && c->arg[3])
 		cos_write(c->arg[3], why, sizeof(why));
 	return st;
+}
+
+static vmk_status_t hc_net_group_add(struct hc_call *c)
+{
+	return with_reason(c, net_hc_group_add);
+}
+
+static vmk_status_t hc_net_group_set(struct hc_call *c)
+{
+	return with_reason(c, net_hc_group_set);
+}
+
+static vmk_status_t hc_net_group_del(struct hc_call *c)
+{
+	return with_reason(c, net_hc_group_del);
 }
 
 /* The physical HBA and its LUNs (vmkernel/storage/storage.c). */
@@ -197,6 +213,8 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_GROUP_ADD] = hc_net_group_add,
 	[VMK_HC_STORAGE_LIST] = hc_storage_list,
 	[VMK_HC_STORAGE_READ] = hc_storage_read,
+	[VMK_HC_NET_GROUP_SET] = hc_net_group_set,
+	[VMK_HC_NET_GROUP_DEL] = hc_net_group_del,
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c)

@@ -96,28 +96,91 @@ vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 	return st;
 }
 
+/*
+ * The COS's struct vmk_net_group, copied once into vmkernel memory and
+ * checked there: its name ended, its policy bits known. *pol from them.
+ */
+static vmk_status_t group_read(uint64_t gpa, struct vmk_net_group *g, struct vsw_policy *pol,
+			       char *why)
+{
+	vmk_status_t st = cos_read(gpa, g, sizeof(*g));
+
+	if (st != VMK_OK)
+		return st;
+	g->name[VMK_NET_NAME_LEN - 1] = '\0';
+	if (g->policy & ~(VMK_NET_ALLOW_PROMISCUOUS | VMK_NET_ALLOW_MAC_CHANGE | VMK_NET_ALLOW_FORGED)) {
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s': unknown policy bits %x",
+			     g->name, g->policy);
+		return VMK_BAD_PARAM;
+	}
+	pol->promiscuous = g->policy & VMK_NET_ALLOW_PROMISCUOUS;
+	pol->mac_change = g->policy & VMK_NET_ALLOW_MAC_CHANGE;
+	pol->forged_transmit = g->policy & VMK_NET_ALLOW_FORGED;
+	return VMK_OK;
+}
+
+static uint16_t group_vlan(const struct vmk_net_group *g)
+{
+	return g->vlan > 0xffff ? 0xffff : (uint16_t)g->vlan;	/* the switch refuses it */
+}
+
+static void bad_group(char *why)
+{
+	fmt_snprintf(why, VMK_VM_MSG_LEN, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
+		     VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
+}
+
+vmk_status_t net_hc_group_set(uint64_t gpa, char *why)
+{
+	struct vmk_net_group g;
+	struct vsw_policy pol;
+	vmk_status_t st = group_read(gpa, &g, &pol, why);
+
+	if (st != VMK_OK)
+		return st;
+	if (g.vlan > VSW_VLAN_TRUNK) {
+		bad_group(why);
+		return VMK_BAD_PARAM;
+	}
+	st = vsw_group_set(&net_vswitch, g.name, group_vlan(&g), &pol);
+	if (st != VMK_OK)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
+	else
+		log_info("%s: port group '%s' set, VLAN %u, policy %x",
+			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);
+	return st;
+}
+
+vmk_status_t net_hc_group_del(uint64_t gpa, char *why)
+{
+	struct vmk_net_group g;
+	vmk_status_t st = cos_read(gpa, &g, sizeof(g));
+
+	if (st != VMK_OK)
+		return st;
+	g.name[VMK_NET_NAME_LEN - 1] = '\0';
+	st = vsw_group_remove(&net_vswitch, g.name);
+	if (st == VMK_BUSY)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s' still has ports (see vmkctl network): power off or reconfigure their VMs first",
+			     g.name);
+	else if (st != VMK_OK)
+		fmt_snprintf(why, VMK_VM_MSG_LEN, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
+	else
+		log_info("%s: port group '%s' removed", NET_SWITCH_NAME, g.name);
+	return st;
+}
+
 vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
 {
 	struct vmk_net_group g;
 	struct vsw_policy pol;
-	vmk_status_t st;
+	vmk_status_t st = group_read(gpa, &g, &pol, why);
 
-	st = cos_read(gpa, &g, sizeof(g));
 	if (st != VMK_OK)
 		return st;
-	g.name[VMK_NET_NAME_LEN - 1] = '\0';
-	if (g.policy & ~(VMK_NET_ALLOW_PROMISCUOUS | VMK_NET_ALLOW_MAC_CHANGE | VMK_NET_ALLOW_FORGED)) {
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s': unknown policy bits %x",
-			     g.name, g.policy);
-		return VMK_BAD_PARAM;
-	}
-	pol.promiscuous = g.policy & VMK_NET_ALLOW_PROMISCUOUS;
-	pol.mac_change = g.policy & VMK_NET_ALLOW_MAC_CHANGE;
-	pol.forged_transmit = g.policy & VMK_NET_ALLOW_FORGED;
-	st = vsw_group_add(&net_vswitch, g.name, g.vlan > 0xffff ? 0xffff : (uint16_t)g.vlan, &pol);
+	st = vsw_group_add(&net_vswitch, g.name, group_vlan(&g), &pol);
 	if (st == VMK_BAD_PARAM)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
-			     VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
+		bad_group(why);
 	else if (st == VMK_BUSY)
 		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s' exists on %s already",
 			     g.name, NET_SWITCH_NAME);

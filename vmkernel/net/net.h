@@ -25,5 +25,8 @@ vmk_status_t net_global_init(void);
  */
 vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports);
 vmk_status_t net_hc_group_add(uint64_t gpa, char *why);
+/* VMK_HC_NET_GROUP_SET: a group's VLAN and policy; NET_GROUP_DEL: a group without ports. */
+vmk_status_t net_hc_group_set(uint64_t gpa, char *why);
+vmk_status_t net_hc_group_del(uint64_t gpa, char *why);
 
 #endif /* VMKERNEL_NET_NET_H */

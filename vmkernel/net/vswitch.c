@@ -11,6 +11,7 @@
 static const uint8_t mac_oui_static[3] = { 0x00, 0x50, 0x56 };
 static const uint8_t mac_oui_generated[3] = { 0x00, 0x0c, 0x29 };
 #define MAC_STATIC_TOP		0x3f	/* 00:50:56:3F:FF:FF, the static range's end */
+#define VSW_VLAN_KEEP		0x10000u	/* group_set(): the VLAN stays */
 #define MAC_GENERATED_STEP	10	/* ethernetN.generatedAddressOffset per NIC */
 
 static uint16_t get_be16(const uint8_t *p)
@@ -167,17 +168,21 @@ out:
 	return st;
 }
 
-vmk_status_t vsw_group_set_policy(struct vswitch *sw, const char *name,
-				  const struct vsw_policy *policy)
+/* The policy of group name, and its VLAN unless vlan is VSW_VLAN_KEEP. */
+static vmk_status_t group_set(struct vswitch *sw, const char *name, uint32_t vlan,
+			      const struct vsw_policy *policy)
 {
 	struct vsw_group *g;
 	uint32_t i;
 
-	if (!name_ok(name) || !policy)
+	if (!name_ok(name) || !policy || (vlan > VSW_VLAN_TRUNK && vlan != VSW_VLAN_KEEP))
 		return VMK_BAD_PARAM;
 	spin_lock(&sw->lock);
 	g = group_find(sw, name);
 	if (g) {
+		/* frames are tagged and delivered by the group's VLAN as they go */
+		if (vlan != VSW_VLAN_KEEP)
+			g->vlan = (uint16_t)vlan;
 		g->policy = *policy;
 		for (i = 0; i < VSW_PORTS_MAX; i++) {
 			struct vsw_port *p = &sw->ports[i];
@@ -188,6 +193,18 @@ vmk_status_t vsw_group_set_policy(struct vswitch *sw, const char *name,
 	}
 	spin_unlock(&sw->lock);
 	return g ? VMK_OK : VMK_BAD_PARAM;
+}
+
+vmk_status_t vsw_group_set_policy(struct vswitch *sw, const char *name,
+				  const struct vsw_policy *policy)
+{
+	return group_set(sw, name, VSW_VLAN_KEEP, policy);
+}
+
+vmk_status_t vsw_group_set(struct vswitch *sw, const char *name, uint16_t vlan,
+			   const struct vsw_policy *policy)
+{
+	return group_set(sw, name, vlan, policy);
 }
 
 vmk_status_t vsw_group_remove(struct vswitch *sw, const char *name)

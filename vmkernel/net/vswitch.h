@@ -140,6 +140,9 @@ vmk_status_t vsw_group_add(struct vswitch *sw, const char *name, uint16_t vlan,
 			   const struct vsw_policy *policy);
 vmk_status_t vsw_group_set_policy(struct vswitch *sw, const char *name,
 				  const struct vsw_policy *policy);
+/* VLAN and policy at once; the group's ports take both from their next frame. */
+vmk_status_t vsw_group_set(struct vswitch *sw, const char *name, uint16_t vlan,
+			   const struct vsw_policy *policy);
 vmk_status_t vsw_group_remove(struct vswitch *sw, const char *name);
 vmk_status_t vsw_port_connect(struct vswitch *sw, const struct vsw_port_config *cfg,
 			      uint32_t *port_id);

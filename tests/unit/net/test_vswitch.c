@@ -449,6 +449,34 @@ START_TEST(test_promiscuous_mode_is_ignored_unless_allowed)
 }
 END_TEST
 
+/* vmkctl network portgroup set: a group's VLAN changes under its ports. */
+START_TEST(test_a_groups_vlan_and_policy_change_with_its_ports_connected)
+{
+	uint8_t f[64];
+
+	/* E (VLAN 20) does not hear A's broadcast on VLAN 0 */
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, bcast, mac[A], 60)), 3);
+	ck_assert_uint_eq(sinks[E].frames, 0);
+	ck_assert_int_eq(vsw_group_set(&sw, "VLAN20", 0, &allow_all), VMK_OK);
+	/* now it does, untagged on the uplink, and E's frames reach A */
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, bcast, mac[A], 60)), 4);
+	ck_assert_uint_eq(sinks[E].frames, 1);
+	ck_assert_uint_eq(vsw_send(&sw, id[E], f, frame(f, mac[A], mac[E], 60)), 1);
+	ck_assert_uint_eq(sinks[A].frames, 1);
+	/* unknown unicast to the uplink only, with the new tag once it is VLAN 30 */
+	ck_assert_int_eq(vsw_group_set(&sw, "VLAN20", 30, &allow_all), VMK_OK);
+	ck_assert_uint_eq(vsw_send(&sw, id[E], f, frame(f, stranger, mac[E], 60)), 1);
+	ck_assert_uint_eq(sinks[U].last[12], 0x81);
+	ck_assert_uint_eq(sinks[U].last[15], 30);
+	/* bad VLANs and unknown groups change nothing */
+	ck_assert_int_eq(vsw_group_set(&sw, "VLAN20", 4096, &allow_all), VMK_BAD_PARAM);
+	ck_assert_int_eq(vsw_group_set(&sw, "No such group", 3, &allow_all), VMK_BAD_PARAM);
+	ck_assert_int_eq(vsw_group_set(&sw, "VLAN20", 3, NULL), VMK_BAD_PARAM);
+	ck_assert_uint_eq(vsw_send(&sw, id[E], f, frame(f, stranger, mac[E], 60)), 1);
+	ck_assert_uint_eq(sinks[U].last[15], 30);
+}
+END_TEST
+
 START_TEST(test_a_promiscuous_trunk_sees_every_vlan)
 {
 	uint8_t f[64];
@@ -758,6 +786,7 @@ int main(void)
 	tcase_add_test(tc, test_an_accepted_mac_change_moves_the_ports_address);
 	tcase_add_test(tc, test_a_mac_change_to_another_ports_address_is_refused);
 	tcase_add_test(tc, test_promiscuous_mode_is_ignored_unless_allowed);
+	tcase_add_test(tc, test_a_groups_vlan_and_policy_change_with_its_ports_connected);
 	tcase_add_test(tc, test_a_promiscuous_trunk_sees_every_vlan);
 	tcase_add_test(tc, test_runts_and_oversized_frames_are_dropped_before_any_field_is_read);
 	tcase_add_test(tc, test_a_group_address_as_source_is_dropped);

@@ -124,6 +124,23 @@ vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
 	return VMK_BUSY;
 }
 
+/* set: OK for a gpa of GUEST_BASE + 512; del: refused with a reason. */
+static uint64_t net_group_gpa_seen;
+
+vmk_status_t net_hc_group_set(uint64_t gpa, char *why)
+{
+	(void)why;
+	net_group_gpa_seen = gpa;
+	return VMK_OK;
+}
+
+vmk_status_t net_hc_group_del(uint64_t gpa, char *why)
+{
+	net_group_gpa_seen = gpa;
+	snprintf(why, VMK_VM_MSG_LEN, "port group 'x' still has ports");
+	return VMK_BUSY;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -228,6 +245,19 @@ START_TEST(test_net_hypercalls_reach_the_switch_and_say_why)
 	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_ADD, GUEST_BASE + 512, 0, 0, GUEST_BASE),
 			 VMK_BUSY);
 	ck_assert_str_eq((char *)guest, "port group 'x' exists on vswitch0 already");
+	memset(guest, 0, VMK_VM_MSG_LEN);
+	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_SET, GUEST_BASE + 512, 0, 0, GUEST_BASE),
+			 VMK_OK);
+	ck_assert_uint_eq(net_group_gpa_seen, GUEST_BASE + 512);
+	ck_assert_uint_eq(guest[0], 0);		/* no reason written for a success */
+	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_DEL, GUEST_BASE + 1024, 0, 0, GUEST_BASE),
+			 VMK_BUSY);
+	ck_assert_uint_eq(net_group_gpa_seen, GUEST_BASE + 1024);
+	ck_assert_str_eq((char *)guest, "port group 'x' still has ports");
+	/* no reason buffer (ESI 0): nothing written */
+	memset(guest, 0, VMK_VM_MSG_LEN);
+	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_DEL, GUEST_BASE + 1024, 0, 0, 0), VMK_BUSY);
+	ck_assert_uint_eq(guest[0], 0);
 }
 END_TEST
 
