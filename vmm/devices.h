@@ -47,6 +47,17 @@
 /* A read from a port or MMIO byte nobody decodes: the pulled-up ISA bus. */
 #define VDEV_FLOATING_BUS	0xffffffffu
 
+/*
+ * The PCI functions a VM may have and their INTA# lines: the lines
+ * SeaBIOS's PIIX routing gives their slots (slot 3: PIRQD -> IRQ 11;
+ * slot 16: PIRQA -> IRQ 10), wired to the same IOAPIC inputs, which the
+ * DSDT's _PRT names (vmm/boot/acpi.c).
+ */
+#define VDEV_NIC_SLOT		3	/* 00:03.0, e1000 */
+#define VDEV_NIC_IRQ		11
+#define VDEV_SCSI_SLOT		0x10	/* 00:10.0, PVSCSI */
+#define VDEV_SCSI_IRQ		10
+
 enum vdev_status {
 	VDEV_RUNNING = 0,
 	VDEV_RESET_REQUESTED,	/* guest asked for a platform reset */

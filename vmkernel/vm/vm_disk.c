@@ -36,9 +36,9 @@
  * assigns it. The register window follows the BAR wherever the guest
  * moves it (vmm/dev/pci_host.h pci_add_bar).
  */
-#define VM_SCSI_DEVFN		(0x10u << 3)	/* 00:10.0 */
+#define VM_SCSI_DEVFN		(VDEV_SCSI_SLOT << 3)	/* 00:10.0 */
 #define VM_SCSI_BAR0		0xfebf0000u
-#define VM_SCSI_IRQ		10
+#define VM_SCSI_IRQ		VDEV_SCSI_IRQ
 #define PCI_CFG_COMMAND		0x04
 #define PCI_CFG_BAR0		0x10
 #define PCI_CFG_INTR_LINE	0x3c

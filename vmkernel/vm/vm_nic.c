@@ -30,10 +30,10 @@
  * them. The register windows follow the BARs wherever the guest moves
  * them (vmm/dev/pci_host.h pci_add_bar).
  */
-#define VM_NIC_DEVFN		(3u << 3)	/* 00:03.0 */
+#define VM_NIC_DEVFN		(VDEV_NIC_SLOT << 3)	/* 00:03.0 */
 #define VM_NIC_BAR0		0xfebc0000u
 #define VM_NIC_BAR1		0xc000u
-#define VM_NIC_IRQ		11
+#define VM_NIC_IRQ		VDEV_NIC_IRQ
 #define PCI_CFG_COMMAND		0x04
 #define PCI_CFG_BAR0		0x10
 #define PCI_CFG_BAR1		0x14

@@ -20,6 +20,7 @@
 #include "vmm/bytes.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/power.h"
+#include "vmm/devices.h"
 
 /* System description table header (§5.2.6). */
 #define HDR_LEN			36
@@ -96,12 +97,31 @@
 #define GSI_PIT			2
 #define LAPIC_LINT1		1
 
-/* DSDT: Name (\_S5, Package (4) {SLP_TYPa, SLP_TYPb, 0, 0}) (§7.4.2, §20). */
+/*
+ * DSDT (ACPI 6.4 §20, AML): Name (\_S5, Package (4) {SLP_TYPa, SLP_TYPb,
+ * 0, 0}) (§7.4.2), and the PCI root bridge, so that an ACPI OS scans PCI
+ * and routes its interrupts (§6.2.13 _PRT):
+ *   Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
+ *     Name (_UID, 0) Name (_PRT, Package { {0x0003FFFF, 0, 0, 11},
+ *     {0x0010FFFF, 0, 0, 10} }) } }
+ * INTA# of each slot a VM's device may use, on the IOAPIC input it is
+ * wired to (vmm/devices.h). No _CRS: Linux then gives the root bus the
+ * whole I/O and memory space, where the BARs are.
+ */
 #define DSDT_REVISION		1	/* 32-bit AML integers */
-#define AML_NAME_OP		0x08
-#define AML_PACKAGE_OP		0x12
 #define AML_ZERO_OP		0x00
+#define AML_NAME_OP		0x08
 #define AML_BYTE_PREFIX		0x0a
+#define AML_DWORD_PREFIX	0x0c
+#define AML_SCOPE_OP		0x10
+#define AML_PACKAGE_OP		0x12
+#define AML_EXT_OP_PREFIX	0x5b
+#define AML_DEVICE_OP		0x82	/* after the prefix */
+#define AML_ROOT_CHAR		0x5c
+#define AML_PKG_ONE_BYTE_MAX	63	/* a PkgLength in one byte (§20.2.4) */
+#define EISA_PNP0A03		0x030ad041u	/* "PNP0A03" compressed, as stored */
+#define PRT_ALL_FUNCTIONS	0xffffu		/* _PRT address: slot << 16 | 0xFFFF */
+#define DSDT_AML_MAX		128
 
 #define ACPI_MAX_CPUS		8
 
@@ -250,21 +270,112 @@ static uint32_t write_madt(struct acpi_area *a, unsigned int nr_cpus,
 	return off;
 }
 
-static uint32_t write_dsdt(struct acpi_area *a)
-{
-	static const uint8_t aml[] = {
-		AML_NAME_OP, '_', 'S', '5', '_',
-		AML_PACKAGE_OP, 8,	/* PkgLength: itself to the end */
-		4,			/* NumElements */
-		AML_BYTE_PREFIX, POWER_SLP_TYP_S5,	/* SLP_TYPa */
-		AML_BYTE_PREFIX, POWER_SLP_TYP_S5,	/* SLP_TYPb */
-		AML_ZERO_OP, AML_ZERO_OP,		/* reserved */
-	};
-	uint32_t off = take(a, HDR_LEN + sizeof(aml), 4);
+/* AML being written; a PkgLength is a byte patched when its package ends. */
+struct aml {
+	uint8_t b[DSDT_AML_MAX];
+	uint32_t len;
+};
 
-	for (size_t i = 0; i < sizeof(aml); i++)
-		a->buf[off + HDR_LEN + i] = aml[i];
-	header(a->buf + off, "DSDT", HDR_LEN + sizeof(aml), DSDT_REVISION);
+static void aml_byte(struct aml *m, uint8_t v)
+{
+	m->b[m->len++] = v;
+}
+
+static void aml_name(struct aml *m, const char *seg)
+{
+	for (int i = 0; i < 4; i++)
+		aml_byte(m, (uint8_t)seg[i]);
+}
+
+static void aml_dword(struct aml *m, uint32_t v)
+{
+	aml_byte(m, AML_DWORD_PREFIX);
+	vmm_put32(m->b + m->len, v);
+	m->len += 4;
+}
+
+/* Room for the PkgLength of what follows; its offset, for aml_end(). */
+static uint32_t aml_begin(struct aml *m)
+{
+	aml_byte(m, 0);
+	return m->len - 1;
+}
+
+/* The PkgLength counts itself and the rest of the package (§20.2.4). */
+static void aml_end(struct aml *m, uint32_t at)
+{
+	m->b[at] = (uint8_t)(m->len - at);
+}
+
+/* Package (4) {slot << 16 | 0xFFFF, INTA, 0 (a GSI, no link device), gsi} */
+static void aml_prt_entry(struct aml *m, uint32_t slot, uint8_t gsi)
+{
+	uint32_t p;
+
+	aml_byte(m, AML_PACKAGE_OP);
+	p = aml_begin(m);
+	aml_byte(m, 4);
+	aml_dword(m, slot << 16 | PRT_ALL_FUNCTIONS);
+	aml_byte(m, AML_ZERO_OP);
+	aml_byte(m, AML_ZERO_OP);
+	aml_byte(m, AML_BYTE_PREFIX);
+	aml_byte(m, gsi);
+	aml_end(m, p);
+}
+
+static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq)
+{
+	uint32_t scope, dev, prt;
+
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_S5_");
+	aml_byte(m, AML_PACKAGE_OP);
+	prt = aml_begin(m);
+	aml_byte(m, 4);				/* NumElements */
+	aml_byte(m, AML_BYTE_PREFIX);
+	aml_byte(m, POWER_SLP_TYP_S5);		/* SLP_TYPa */
+	aml_byte(m, AML_BYTE_PREFIX);
+	aml_byte(m, POWER_SLP_TYP_S5);		/* SLP_TYPb */
+	aml_byte(m, AML_ZERO_OP);		/* reserved */
+	aml_byte(m, AML_ZERO_OP);
+	aml_end(m, prt);
+
+	aml_byte(m, AML_SCOPE_OP);
+	scope = aml_begin(m);
+	aml_byte(m, AML_ROOT_CHAR);
+	aml_name(m, "_SB_");
+	aml_byte(m, AML_EXT_OP_PREFIX);
+	aml_byte(m, AML_DEVICE_OP);
+	dev = aml_begin(m);
+	aml_name(m, "PCI0");
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_HID");
+	aml_dword(m, EISA_PNP0A03);
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_UID");
+	aml_byte(m, AML_ZERO_OP);
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_PRT");
+	aml_byte(m, AML_PACKAGE_OP);
+	prt = aml_begin(m);
+	aml_byte(m, 2);
+	aml_prt_entry(m, VDEV_NIC_SLOT, irq->nic);
+	aml_prt_entry(m, VDEV_SCSI_SLOT, irq->scsi);
+	aml_end(m, prt);
+	aml_end(m, dev);
+	aml_end(m, scope);
+}
+
+static uint32_t write_dsdt(struct acpi_area *a, const struct acpi_pci_irqs *irq)
+{
+	struct aml m;
+	uint32_t off;
+
+	vmm_zero(&m, sizeof(m));
+	dsdt_aml(&m, irq);
+	off = take(a, HDR_LEN + m.len, 4);
+	vmm_copy(a->buf + off + HDR_LEN, m.b, m.len);
+	header(a->buf + off, "DSDT", HDR_LEN + m.len, DSDT_REVISION);
 	seal(a->buf + off);
 	return off;
 }
@@ -284,14 +395,15 @@ static void write_rsdp(uint8_t *r, uint32_t rsdt)
  * cannot describe.
  */
 static enum boot_status build(struct acpi_area *a, struct acpi_layout *l, uint32_t base,
-			      unsigned int nr_cpus, uint8_t ioapic_id, uint32_t ioapic_addr)
+			      const struct acpi_pci_irqs *irq, unsigned int nr_cpus,
+			      uint8_t ioapic_id, uint32_t ioapic_addr)
 {
 	if (nr_cpus == 0 || nr_cpus > ACPI_MAX_CPUS || ioapic_id < nr_cpus)
 		return BOOT_UNSUPPORTED;
 	l->rsdt = take(a, HDR_LEN + RSDT_ENTRIES * 4, 4);
 	l->facs = take(a, FACS_LEN, FACS_ALIGN);
 	l->fadt = take(a, FADT_LEN, 4);
-	l->dsdt = write_dsdt(a);
+	l->dsdt = write_dsdt(a, irq);
 	l->madt = write_madt(a, nr_cpus, ioapic_id, ioapic_addr);
 
 	write_facs(a->buf + l->facs);
@@ -306,6 +418,8 @@ static enum boot_status build(struct acpi_area *a, struct acpi_layout *l, uint32
 enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 			    uint8_t ioapic_id, uint32_t ioapic_addr)
 {
+	/* no firmware programs the PIIX's PIRQs: the devices' own lines */
+	const struct acpi_pci_irqs irq = { VDEV_NIC_IRQ, VDEV_SCSI_IRQ };
 	const uint32_t base = BOOT_ACPI_ADDR;
 	struct acpi_layout l;
 	struct acpi_area a;
@@ -314,7 +428,7 @@ enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 
 	vmm_zero(&a, sizeof(a));
 	rsdp = take(&a, RSDP_LEN, 16);
-	st = build(&a, &l, base, nr_cpus, ioapic_id, ioapic_addr);
+	st = build(&a, &l, base, &irq, nr_cpus, ioapic_id, ioapic_addr);
 	if (st != BOOT_OK)
 		return st;
 	write_rsdp(a.buf + rsdp, base + l.rsdt);
@@ -376,8 +490,8 @@ static void loader_checksum(struct acpi_firmware *t, const char *file, uint32_t 
 	vmm_put32(e + LOADER_ARG3, len);
 }
 
-enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, unsigned int nr_cpus,
-					 uint8_t ioapic_id, uint32_t ioapic_addr)
+enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, const struct acpi_pci_irqs *irq,
+					 unsigned int nr_cpus, uint8_t ioapic_id, uint32_t ioapic_addr)
 {
 	struct acpi_layout l;
 	struct acpi_area a;
@@ -386,7 +500,7 @@ enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, unsigned int n
 	vmm_zero(t, sizeof(*t));
 	vmm_zero(&a, sizeof(a));
 	/* pointers are offsets in the tables file: the loader adds its address */
-	st = build(&a, &l, 0, nr_cpus, ioapic_id, ioapic_addr);
+	st = build(&a, &l, 0, irq, nr_cpus, ioapic_id, ioapic_addr);
 	if (st != BOOT_OK)
 		return st;
 	vmm_copy(t->tables, a.buf, a.len);

@@ -149,8 +149,8 @@ static struct guest_ram *ram_with_tables(unsigned int cpus)
 		return r;
 	}
 	memset(&t, 0x5a, sizeof(t));	/* nothing may depend on what was there */
-	ck_assert_int_eq(acpi_build_for_firmware(&t, cpus, (uint8_t)cpus, IOAPIC_ADDR),
-			 BOOT_OK);
+	ck_assert_int_eq(acpi_build_for_firmware(&t, &(struct acpi_pci_irqs){ 11, 10 }, cpus,
+						 (uint8_t)cpus, IOAPIC_ADDR), BOOT_OK);
 	ck_assert_uint_le(t.loader_len, sizeof(t.loader));
 	run_loader(r, &t);
 	return r;
@@ -229,10 +229,27 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 			       0x0a, POWER_SLP_TYP_S5, 0x0a, POWER_SLP_TYP_S5,
 			       0x00, 0x00 };
 
-	ck_assert_uint_eq(vmm_get32(d + 4), 36 + sizeof(s5));
+	/*
+	 * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
+	 * Name (_UID, Zero) Name (_PRT, Package (2) { Package (4)
+	 * {0x0003FFFF, Zero, Zero, 11}, Package (4) {0x0010FFFF, Zero, Zero, 10}
+	 * }) } }, assembled by hand from ACPI 6.4 §20 (iasl -d agrees).
+	 */
+	const uint8_t pci0[] = {
+		0x10, 61, '\\', '_', 'S', 'B', '_',
+		0x5b, 0x82, 53, 'P', 'C', 'I', '0',
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+		0x08, '_', 'U', 'I', 'D', 0x00,
+		0x08, '_', 'P', 'R', 'T', 0x12, 26, 2,
+		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 11,
+		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x10, 0x00, 0x00, 0x00, 0x0a, 10,
+	};
+
+	ck_assert_uint_eq(vmm_get32(d + 4), 36 + sizeof(s5) + sizeof(pci0));
 	ck_assert_mem_eq(d + 36, s5, sizeof(s5));
 	/* PkgLength counts itself and everything after it in the package */
 	ck_assert_uint_eq(d[36 + 6], sizeof(s5) - 6);
+	ck_assert_mem_eq(d + 36 + sizeof(s5), pci0, sizeof(pci0));
 	ram_free(r);
 }
 END_TEST
