@@ -127,7 +127,7 @@ static bool get_present(struct checker *c, const char *key)
 }
 
 /* uuid.bios: 16 hex bytes, "56 4d ... 0d-b4 2e ..." as VMware writes it. */
-static bool parse_uuid(const char *s, uint8_t uuid[16])
+bool vmx_uuid_parse(const char *s, uint8_t uuid[16])
 {
 	int i;
 
@@ -144,6 +144,21 @@ static bool parse_uuid(const char *s, uint8_t uuid[16])
 		s += 2;
 	}
 	return *s == '\0';
+}
+
+void vmx_uuid_format(const uint8_t uuid[16], char text[VMX_UUID_TEXT])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 16; i++)
+		n += (size_t)snprintf(text + n, VMX_UUID_TEXT - n, "%s%02x",
+				      i == 0 ? "" : i == 8 ? "-" : " ", uuid[i]);
+}
+
+void vmx_mac_format(const uint8_t m[6], char text[VMX_MAC_TEXT])
+{
+	snprintf(text, VMX_MAC_TEXT, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 /* "00:50:56:0a:0b:0c" (either case); false if not six hex pairs. */
@@ -219,7 +234,7 @@ static void check_ethernet0(struct checker *c, struct vmx_config *cfg)
 			fail(c, addr, "'ethernet0.address' must be in VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF, not \"%s\"",
 			     addr->value);
 		cfg->ethernet0_static = cfg->ethernet0_has_mac = true;
-	} else if (!addr && gen && get_mac(c, gen, cfg->ethernet0_mac)) {
+	} else if (!addr && gen && *gen->value && get_mac(c, gen, cfg->ethernet0_mac)) {
 		cfg->ethernet0_has_mac = true;
 	}
 }
@@ -258,9 +273,10 @@ static void check_identity(struct checker *c, struct vmx_config *cfg)
 		fail(c, e, "'%s' must not be empty", e->key);
 	cfg->display_name = e ? e->value : NULL;
 	cfg->guest_os = get(c, "guestOS");
+	/* empty or absent: `vmkctl vm start` generates one (identity.c) */
 	e = vmx_find(c->file, "uuid.bios");
-	if (e) {
-		cfg->has_uuid = parse_uuid(e->value, cfg->uuid);
+	if (e && *e->value) {
+		cfg->has_uuid = vmx_uuid_parse(e->value, cfg->uuid);
 		if (!cfg->has_uuid)
 			fail(c, e, "'uuid.bios' must be 16 hex bytes like \"56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e\", not \"%s\"",
 			     e->value);
@@ -514,9 +530,7 @@ static void put_affinity(struct writer *w, unsigned int mask)
 int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 {
 	struct writer w = { .out = out };
-	char uuid[48];
-	size_t n = 0;
-	int i;
+	char uuid[VMX_UUID_TEXT];
 
 	put(&w, ".encoding", "UTF-8");
 	put(&w, "config.version", "8");
@@ -526,9 +540,7 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 	put_uint(&w, "memsize", cfg->memsize_mib);
 	put_uint(&w, "numvcpus", cfg->numvcpus);
 	if (cfg->has_uuid) {
-		for (i = 0; i < 16; i++)
-			n += snprintf(uuid + n, sizeof(uuid) - n, "%s%02x",
-				      i == 0 ? "" : i == 8 ? "-" : " ", cfg->uuid[i]);
+		vmx_uuid_format(cfg->uuid, uuid);
 		put(&w, "uuid.bios", uuid);
 	}
 	if (cfg->scsi0_present) {
@@ -553,11 +565,9 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 			put(&w, "ethernet0.networkName", cfg->ethernet0_network);
 		}
 		if (cfg->ethernet0_has_mac) {
-			const uint8_t *m = cfg->ethernet0_mac;
-			char mac[18];
+			char mac[VMX_MAC_TEXT];
 
-			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-				 m[0], m[1], m[2], m[3], m[4], m[5]);
+			vmx_mac_format(cfg->ethernet0_mac, mac);
 			put(&w, "ethernet0.addressType",
 			    cfg->ethernet0_static ? "static" : "generated");
 			put(&w, cfg->ethernet0_static ? "ethernet0.address" :

@@ -141,20 +141,24 @@ static const char *skip_blanks(const char *p, const char *end)
 }
 
 static void add_entry(struct vmx_file *file, char *key, char *value,
-		      unsigned int line)
+		      unsigned int line, size_t value_off, size_t value_len)
 {
 	file->entries = xrealloc(file->entries,
 				 (file->count + 1) * sizeof(*file->entries));
 	file->entries[file->count++] = (struct vmx_entry){
 		.key = key, .value = value, .line = line,
+		.value_off = value_off, .value_len = value_len,
 	};
 }
 
-/* One line (without its newline); returns false and adds a diag if bad. */
-static bool parse_line(struct vmx_file *file, const char *p, const char *end,
-		       unsigned int line, struct vmx_diag *diag)
+/*
+ * One line (without its newline) of the file that starts at text; returns
+ * false and adds a diag if bad.
+ */
+static bool parse_line(struct vmx_file *file, const char *text, const char *p,
+		       const char *end, unsigned int line, struct vmx_diag *diag)
 {
-	const char *key, *key_end, *val, *why = NULL;
+	const char *key, *key_end, *val, *val_end, *why = NULL;
 	const struct vmx_entry *old;
 	char *k, *v;
 
@@ -192,6 +196,7 @@ static bool parse_line(struct vmx_file *file, const char *p, const char *end,
 		vmx_diag_add(diag, file->name, line, "missing closing quote");
 		return false;
 	}
+	val_end = p;
 	v = unescape(val, p - val, &why);
 	p = skip_blanks(p + 1, end);
 	if (v && p < end && *p != '#')
@@ -210,7 +215,7 @@ static bool parse_line(struct vmx_file *file, const char *p, const char *end,
 		free(v);
 		return false;
 	}
-	add_entry(file, k, v, line);
+	add_entry(file, k, v, line, (size_t)(val - text), (size_t)(val_end - val));
 	return true;
 }
 
@@ -239,7 +244,7 @@ int vmx_parse(const char *name, const char *text, size_t len,
 		if (memchr(p, '\0', line_len)) {
 			vmx_diag_add(diag, name, line, "NUL byte in line");
 			ok = false;
-		} else if (!parse_line(file, p, p + line_len, line, diag)) {
+		} else if (!parse_line(file, text, p, p + line_len, line, diag)) {
 			ok = false;
 		}
 		p = eol + 1;
@@ -247,30 +252,41 @@ int vmx_parse(const char *name, const char *text, size_t len,
 	return ok ? 0 : -1;
 }
 
-int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
+int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
+		  struct vmx_diag *diag)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
-	size_t len;
-	int ret;
 
 	*file = (struct vmx_file){ .name = xstrndup(path, strlen(path)) };
+	*text = NULL;
+	*len = 0;
 	if (!f) {
 		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	buf = xrealloc(NULL, VMX_MAX_FILE_SIZE + 1);
-	len = fread(buf, 1, VMX_MAX_FILE_SIZE + 1, f);
+	*len = fread(buf, 1, VMX_MAX_FILE_SIZE + 1, f);
 	if (ferror(f)) {
 		vmx_diag_add(diag, path, 0, "cannot read: %s", strerror(errno));
 		fclose(f);
 		free(buf);
+		*len = 0;
 		return -1;
 	}
 	fclose(f);
+	*text = buf;
 	vmx_file_free(file);
-	ret = vmx_parse(path, buf, len, file, diag);
-	free(buf);
+	return vmx_parse(path, buf, *len, file, diag);
+}
+
+int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
+{
+	char *text;
+	size_t len;
+	int ret = vmx_load_text(path, file, &text, &len, diag);
+
+	free(text);
 	return ret;
 }
 
@@ -280,17 +296,77 @@ static bool needs_escape(unsigned char c)
 	return c == '"' || c == VMX_ESCAPE || c == '#' || c < 0x20 || c == 0x7f;
 }
 
-int vmx_write_entry(FILE *out, const char *key, const char *value)
+/* value with the escapes vmx_write_entry() uses; 0 or -1. */
+static int write_value(FILE *out, const char *value)
 {
 	const unsigned char *v;
 
-	if (fprintf(out, "%s = \"", key) < 0)
-		return -1;
 	for (v = (const unsigned char *)value; *v; v++) {
 		int r = needs_escape(*v) ? fprintf(out, "|%02X", *v) : fputc(*v, out);
 
 		if (r < 0)
 			return -1;
 	}
+	return 0;
+}
+
+int vmx_write_entry(FILE *out, const char *key, const char *value)
+{
+	if (fprintf(out, "%s = \"", key) < 0 || write_value(out, value))
+		return -1;
 	return fputs("\"\n", out) < 0 ? -1 : 0;
+}
+
+/* The set for entry e, or NULL. */
+static const struct vmx_set *set_of(const struct vmx_entry *e,
+				    const struct vmx_set *sets, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(e->key, sets[i].key))
+			return &sets[i];
+	return NULL;
+}
+
+int vmx_edit(const struct vmx_file *file, const char *text, size_t len,
+	     const struct vmx_set *sets, size_t n, char **out, size_t *out_len)
+{
+	const char *eol = memchr(text, '\n', len);
+	const char *nl = eol && eol > text && eol[-1] == '\r' ? "\r\n" : "\n";
+	FILE *f = open_memstream(out, out_len);
+	size_t done = 0, i;
+	int err = 0;
+
+	if (!f)
+		return -1;
+	/* entries are in file order: splice each value that changes */
+	for (i = 0; i < file->count && !err; i++) {
+		const struct vmx_entry *e = &file->entries[i];
+		const struct vmx_set *s = set_of(e, sets, n);
+
+		if (!s)
+			continue;
+		err = fwrite(text + done, 1, e->value_off - done, f) != e->value_off - done ||
+		      write_value(f, s->value);
+		done = e->value_off + e->value_len;
+	}
+	if (!err && fwrite(text + done, 1, len - done, f) != len - done)
+		err = -1;
+	if (!err && len && text[len - 1] != '\n') {
+		for (i = 0; i < n && vmx_find(file, sets[i].key); i++)
+			;
+		if (i < n)	/* something to append: end the last line first */
+			err = fputs(nl, f) < 0;
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (vmx_find(file, sets[i].key))
+			continue;
+		err = fprintf(f, "%s = \"", sets[i].key) < 0 || write_value(f, sets[i].value) ||
+		      fprintf(f, "\"%s", nl) < 0;
+	}
+	if (fclose(f) || err) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }

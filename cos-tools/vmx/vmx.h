@@ -26,6 +26,8 @@ struct vmx_entry {
 	char *key;		/* as written (keys compare case-insensitively) */
 	char *value;		/* unescaped */
 	unsigned int line;
+	size_t value_off;	/* the value as written, between its quotes: */
+	size_t value_len;	/* text[value_off .. value_off + value_len) */
 };
 
 struct vmx_file {
@@ -53,6 +55,12 @@ int vmx_parse(const char *name, const char *text, size_t len,
 	      struct vmx_file *file, struct vmx_diag *diag);
 /* Read and parse the file at path; an unreadable file is a diag too. */
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
+/*
+ * vmx_load() that also hands back the file's bytes (*text, *len; free()
+ * it), NULL when it could not be read.
+ */
+int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
+		  struct vmx_diag *diag);
 void vmx_file_free(struct vmx_file *file);
 
 /* The entry for key (case-insensitive), or NULL. */
@@ -64,6 +72,23 @@ const struct vmx_entry *vmx_find(const struct vmx_file *file, const char *key);
  * (write error).
  */
 int vmx_write_entry(FILE *out, const char *key, const char *value);
+
+/* A key to set in a file: its value replaced where the file has it, else appended. */
+struct vmx_set {
+	char key[40];
+	char value[64];
+};
+
+/*
+ * text[0..len), parsed into file without errors, with sets[0..n) applied:
+ * a key the file has keeps its line, its spelling, blanks and comment, only
+ * the bytes between its quotes change; the others are appended at the end
+ * in the order given, each on a line of its own ending as the file's first
+ * line does ("\r\n" or "\n"). Every other byte is kept. A new buffer in
+ * *out (free()), its length in *out_len. 0, or -1 when out of memory.
+ */
+int vmx_edit(const struct vmx_file *file, const char *text, size_t len,
+	     const struct vmx_set *sets, size_t n, char **out, size_t *out_len);
 
 /* ---- the vmk configuration ---- */
 
@@ -142,5 +167,68 @@ int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
 int vmx_config_write(FILE *out, const struct vmx_config *cfg);
 
 const char *vmx_boot_name(enum vmx_boot boot);
+
+/* ---- the identity written back at power on (cos-tools/vmx/identity.c) ---- */
+
+/* ethernet0 .. ethernet9: the NICs a VMware VM may have. */
+#define VMX_ETHERNETS		10
+/* ethernetN.generatedAddressOffset: VMware's step between a VM's NICs. */
+#define VMX_MAC_OFFSET_STEP	10
+/* "56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e" and its NUL. */
+#define VMX_UUID_TEXT		48
+/* "00:0c:29:3c:4d:5e" and its NUL. */
+#define VMX_MAC_TEXT		18
+/* uuid.bios and uuid.location; per NIC addressType, generatedAddress, its offset. */
+#define VMX_IDENTITY_SETS	(2 + 3 * VMX_ETHERNETS)
+
+/* uuid.bios text: 16 hex bytes, blank- or '-'-separated; false if not. */
+bool vmx_uuid_parse(const char *text, uint8_t uuid[16]);
+void vmx_uuid_format(const uint8_t uuid[16], char text[VMX_UUID_TEXT]);
+void vmx_mac_format(const uint8_t mac[6], char text[VMX_MAC_TEXT]);
+
+/*
+ * A new uuid.bios from 16 random bytes: VMware's prefix 56 4d, and the
+ * version (4) and variant (10b) bits of an RFC 4122 random UUID where a
+ * guest reading SMBIOS finds them. SMBIOS gets the bytes in the .vmx's
+ * order (vmm/boot/smbios.h) and a guest reads its first three fields
+ * little-endian, so the version is the high nibble of byte 7 and the
+ * variant the top bits of byte 8: product_uuid "xxxx4d56-xxxx-4xxx-[89ab]xxx-...".
+ */
+void vmx_uuid_generate(const uint8_t random[16], uint8_t uuid[16]);
+
+/*
+ * The MAC VMware generates for a NIC: its OUI 00:0C:29 and the last three
+ * bytes of uuid.bios plus offset (ethernetN.generatedAddressOffset,
+ * VMX_MAC_OFFSET_STEP * N), modulo 2^24; vsw_mac_generate() in the
+ * vmkernel computes the same.
+ */
+void vmx_mac_generate(const uint8_t uuid[16], uint32_t offset, uint8_t mac[6]);
+
+/*
+ * The keys VMware writes at a VM's first power on that file lacks (absent
+ * or empty): uuid.bios (and uuid.location, the same) from random, and for
+ * each ethernetN present with addressType "generated" or none and no
+ * address, its addressType, generatedAddress and generatedAddressOffset.
+ * A static address is never touched. Fills sets (VMX_IDENTITY_SETS) and
+ * returns their number, or -1 with diag for a value it cannot build on.
+ */
+int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
+			 struct vmx_set *sets, struct vmx_diag *diag);
+
+/*
+ * Record in the .vmx at path the identity vmx_identity_missing() finds
+ * missing, with random for a new uuid.bios. The file must parse and check
+ * (vmx_config_from_file()); its directory is locked (flock) while it is
+ * read and rewritten, so two starts of one VM agree. Only the values
+ * change and new keys are appended (vmx_edit()); the new text is checked
+ * again, written to a temporary file in the same directory with the
+ * original's mode and owner, fsync'd and renamed over the original (a
+ * symbolic link is followed: its target is replaced). A file without any
+ * write permission bit, or one that cannot be replaced, is an error and
+ * the original stays as it was. *written: the number of keys set (0: the
+ * file had them all and was not touched). 0 or -1 with diag.
+ */
+int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
+			struct vmx_diag *diag);
 
 #endif /* COS_TOOLS_VMX_H */

@@ -72,6 +72,23 @@ START_TEST(test_minimal_file_gets_defaults)
 }
 END_TEST
 
+/* Empty identity keys are for `vmkctl vm start` to fill in (identity.c). */
+START_TEST(test_empty_uuid_and_generated_address_are_absent)
+{
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct vmx_diag d;
+
+	ck_assert_int_eq(config_of(MINIMAL "uuid.bios = \"\"\n"
+				   "ethernet0.present = \"TRUE\"\n"
+				   "ethernet0.virtualDev = \"e1000\"\n"
+				   "ethernet0.generatedAddress = \"\"\n", &f, &cfg, &d), 0);
+	ck_assert(!cfg.has_uuid);
+	ck_assert(cfg.ethernet0_present && !cfg.ethernet0_has_mac);
+	vmx_file_free(&f);
+}
+END_TEST
+
 /* cfg as vmx_config_write() writes it (the caller frees it). */
 static char *written(const struct vmx_config *cfg)
 {
@@ -355,6 +372,7 @@ int main(void)
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, test_minimal_file_gets_defaults);
+	tcase_add_test(tc, test_empty_uuid_and_generated_address_are_absent);
 	tcase_add_test(tc, test_full_file_fills_every_field);
 	tcase_add_test(tc, test_a_bios_vm_may_name_a_kernel_initrd_and_command_line);
 	tcase_add_test(tc, test_canonical_output_reads_back_as_the_same_config);

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The identity VMware writes into a .vmx at a VM's first power on (its
+ * uuid.bios, and the MAC of each NIC with a generated address), and
+ * writing it back so the VM keeps it across power cycles and hosts.
+ * See vmx.h and docs/vmx.md "What vmkctl vm start writes back".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cos-tools/vmx/vmx.h"
+
+/* The first two bytes of every uuid.bios VMware generates. */
+static const uint8_t uuid_prefix_vmware[2] = { 0x56, 0x4d };
+/* VMware's OUI for the addresses a host generates (docs/network.md). */
+static const uint8_t mac_oui_generated[3] = { 0x00, 0x0c, 0x29 };
+/*
+ * RFC 4122 §4.1.3/§4.4: version 4 in the top nibble of time_hi_and_version,
+ * §4.1.1: variant 10b in the top bits of clock_seq_hi_and_reserved. SMBIOS
+ * (DSP0134 §7.2.1) stores time_hi_and_version little-endian at bytes 6-7.
+ */
+#define UUID_VERSION_BYTE	7
+#define UUID_VERSION_4		0x40
+#define UUID_VARIANT_BYTE	8
+#define UUID_VARIANT_RFC4122	0x80
+#define MAC_LOW_MASK		0xffffffu	/* the 24 bits after the OUI */
+
+void vmx_uuid_generate(const uint8_t random[16], uint8_t uuid[16])
+{
+	memcpy(uuid, random, 16);
+	memcpy(uuid, uuid_prefix_vmware, sizeof(uuid_prefix_vmware));
+	uuid[UUID_VERSION_BYTE] = (uint8_t)((uuid[UUID_VERSION_BYTE] & 0x0f) | UUID_VERSION_4);
+	uuid[UUID_VARIANT_BYTE] = (uint8_t)((uuid[UUID_VARIANT_BYTE] & 0x3f) | UUID_VARIANT_RFC4122);
+}
+
+void vmx_mac_generate(const uint8_t uuid[16], uint32_t offset, uint8_t mac[6])
+{
+	uint32_t low = (uint32_t)uuid[13] << 16 | (uint32_t)uuid[14] << 8 | uuid[15];
+
+	low = (low + offset) & MAC_LOW_MASK;
+	memcpy(mac, mac_oui_generated, sizeof(mac_oui_generated));
+	mac[3] = (uint8_t)(low >> 16);
+	mac[4] = (uint8_t)(low >> 8);
+	mac[5] = (uint8_t)low;
+}
+
+static void add_set(struct vmx_set *sets, int *n, const char *key, const char *value)
+{
+	snprintf(sets[*n].key, sizeof(sets[*n].key), "%s", key);
+	snprintf(sets[*n].value, sizeof(sets[*n].value), "%s", value);
+	(*n)++;
+}
+
+static bool is_empty(const struct vmx_entry *e)
+{
+	return !e || !*e->value;
+}
+
+/* ethernetN.generatedAddressOffset: a decimal below 2^24. */
+static bool parse_offset(const char *s, uint32_t *offset)
+{
+	uint32_t v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s) || v > MAC_LOW_MASK)
+			return false;
+		v = v * 10 + (uint32_t)(*s - '0');
+	}
+	if (v > MAC_LOW_MASK)
+		return false;
+	*offset = v;
+	return true;
+}
+
+/* The keys NIC nic lacks for a generated address; -1 with diag. */
+static int nic_missing(const struct vmx_file *file, unsigned int nic, const uint8_t uuid[16],
+		       struct vmx_set *sets, int *n, struct vmx_diag *diag)
+{
+	const struct vmx_entry *e, *type, *offset;
+	uint32_t off = nic * VMX_MAC_OFFSET_STEP;
+	char key[40], mac_text[VMX_MAC_TEXT], off_text[16];
+	uint8_t mac[6];
+
+#define NIC_KEY(suffix) (snprintf(key, sizeof(key), "ethernet%u." suffix, nic), key)
+	e = vmx_find(file, NIC_KEY("present"));
+	if (!e || strcasecmp(e->value, "TRUE"))
+		return 0;
+	type = vmx_find(file, NIC_KEY("addressType"));
+	/* "static" and "vpx" (vCenter's) addresses are not the host's to make */
+	if (!is_empty(type) && strcasecmp(type->value, "generated"))
+		return 0;
+	if (vmx_find(file, NIC_KEY("address")) ||
+	    !is_empty(vmx_find(file, NIC_KEY("generatedAddress"))))
+		return 0;
+	offset = vmx_find(file, NIC_KEY("generatedAddressOffset"));
+	if (!is_empty(offset) && !parse_offset(offset->value, &off)) {
+		vmx_diag_add(diag, file->name, offset->line,
+			     "'%s' must be a whole number below 16777216, not \"%s\"",
+			     offset->key, offset->value);
+		return -1;
+	}
+	vmx_mac_generate(uuid, off, mac);
+	vmx_mac_format(mac, mac_text);
+	snprintf(off_text, sizeof(off_text), "%u", off);
+	if (is_empty(type))
+		add_set(sets, n, NIC_KEY("addressType"), "generated");
+	add_set(sets, n, NIC_KEY("generatedAddress"), mac_text);
+	if (is_empty(offset))
+		add_set(sets, n, NIC_KEY("generatedAddressOffset"), off_text);
+#undef NIC_KEY
+	return 0;
+}
+
+int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
+			 struct vmx_set *sets, struct vmx_diag *diag)
+{
+	const struct vmx_entry *e = vmx_find(file, "uuid.bios");
+	char text[VMX_UUID_TEXT];
+	uint8_t uuid[16];
+	int n = 0;
+
+	if (is_empty(e)) {
+		vmx_uuid_generate(random, uuid);
+		vmx_uuid_format(uuid, text);
+		add_set(sets, &n, "uuid.bios", text);
+		/* VMware's record of where the VM was made: the same at first */
+		if (is_empty(vmx_find(file, "uuid.location")))
+			add_set(sets, &n, "uuid.location", text);
+	} else if (!vmx_uuid_parse(e->value, uuid)) {
+		vmx_diag_add(diag, file->name, e->line,
+			     "'uuid.bios' must be 16 hex bytes, not \"%s\"", e->value);
+		return -1;
+	}
+	for (unsigned int nic = 0; nic < VMX_ETHERNETS; nic++)
+		if (nic_missing(file, nic, uuid, sets, &n, diag))
+			return -1;
+	return n;
+}
+
+/*
+ * The edited text parses and checks, has every key of sets with its value
+ * and every other key of old with its old value: nothing else moved.
+ */
+static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t len,
+			  const struct vmx_set *sets, int n, struct vmx_diag *diag)
+{
+	struct vmx_file file;
+	struct vmx_config cfg;
+	size_t appended = 0;
+	bool ok;
+
+	ok = !vmx_parse(old->name, text, len, &file, diag) &&
+	     !vmx_config_from_file(&file, &cfg, diag);
+	for (int i = 0; ok && i < n; i++) {
+		const struct vmx_entry *e = vmx_find(&file, sets[i].key);
+
+		ok = e && !strcmp(e->value, sets[i].value);
+		appended += !vmx_find(old, sets[i].key);
+	}
+	for (size_t i = 0; ok && i < old->count; i++) {
+		const struct vmx_entry *was = &old->entries[i];
+		const struct vmx_entry *e = vmx_find(&file, was->key);
+		bool set = false;
+
+		for (int k = 0; k < n; k++)
+			set |= !strcasecmp(was->key, sets[k].key);
+		ok = e && (set || !strcmp(e->value, was->value));
+	}
+	ok = ok && file.count == old->count + appended;
+	if (!ok)
+		vmx_diag_add(diag, old->name, 0,
+			     "the file with its identity added would not read back the same; left as it was");
+	vmx_file_free(&file);
+	return ok;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Replace the file at path (no symbolic link) with data: a temporary file
+ * beside it with its mode and owner, fsync'd, renamed over it, and the
+ * directory dir fsync'd. The original stays whole on any failure.
+ */
+static int replace_file(const char *path, int dir, const char *data, size_t len,
+			struct vmx_diag *diag)
+{
+	const char *base = strrchr(path, '/') + 1;
+	char tmp[PATH_MAX];
+	struct stat st, ts;
+	int fd, err;
+
+	if (stat(path, &st)) {
+		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+		vmx_diag_add(diag, path, 0,
+			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
+			     (unsigned int)(st.st_mode & 07777));
+		return -1;
+	}
+	if (access(path, W_OK)) {
+		vmx_diag_add(diag, path, 0, "cannot write the generated identity: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", (int)(base - path), path, base) >=
+	    (int)sizeof(tmp)) {
+		vmx_diag_add(diag, path, 0, "path too long for a temporary file beside it");
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		vmx_diag_add(diag, path, 0, "cannot create a temporary file beside it: %s",
+			     strerror(errno));
+		return -1;
+	}
+	err = fchmod(fd, st.st_mode & 07777) || fstat(fd, &ts) ||
+	      ((ts.st_uid != st.st_uid || ts.st_gid != st.st_gid) &&
+	       fchown(fd, st.st_uid, st.st_gid)) ||
+	      write_all(fd, data, len) || fsync(fd);
+	if (close(fd))
+		err = 1;
+	if (err || rename(tmp, path)) {
+		vmx_diag_add(diag, path, 0, "cannot write the generated identity (%s): %s",
+			     tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (fsync(dir)) {
+		vmx_diag_add(diag, path, 0, "written, but its directory cannot be synced: %s",
+			     strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The directory of path (absolute), open and locked; -1 with diag. */
+static int lock_dir(const char *path, struct vmx_diag *diag)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		vmx_diag_add(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
+			struct vmx_diag *diag)
+{
+	struct vmx_set sets[VMX_IDENTITY_SETS];
+	struct vmx_file file = { 0 };
+	struct vmx_config cfg;
+	char *real, *text = NULL, *out = NULL;
+	size_t len, out_len;
+	int dir, n = -1;
+
+	*written = 0;
+	real = realpath(path, NULL);
+	if (!real) {
+		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	dir = lock_dir(real, diag);
+	if (dir < 0)
+		goto out;
+	/* read again under the lock: another start may have just written it */
+	if (vmx_load_text(real, &file, &text, &len, diag) ||
+	    vmx_config_from_file(&file, &cfg, diag))
+		goto unlock;
+	n = vmx_identity_missing(&file, random, sets, diag);
+	if (n <= 0)
+		goto unlock;
+	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
+		vmx_diag_add(diag, real, 0, "out of memory");
+		n = -1;
+	} else if (!edit_is_sound(&file, out, out_len, sets, n, diag) ||
+		   replace_file(real, dir, out, out_len, diag)) {
+		n = -1;
+	}
+unlock:
+	close(dir);	/* and with it the lock */
+out:
+	free(out);
+	free(text);
+	vmx_file_free(&file);
+	free(real);
+	if (n < 0)
+		return -1;
+	*written = (size_t)n;
+	return 0;
+}
