@@ -242,7 +242,8 @@ static int vm_start_file(int fd, const struct hostd_vm *vm, char *err)
 
 	if (vm_file_load(vm->vmx_path, &vf, err, HOSTD_ERR_LEN))
 		return -1;
-	ret = vm_start(fd, &vf.cfg, &id, &running, err, HOSTD_ERR_LEN);
+	ret = vm_file_record_identity(vm->vmx_path, &vf, err, HOSTD_ERR_LEN) ||
+	      vm_start(fd, &vf.cfg, &id, &running, err, HOSTD_ERR_LEN);
 	vm_file_free(&vf);
 	return ret;
 }

@@ -294,8 +294,6 @@ out:
 
 /* ---- start (vm_start.c) ---- */
 
-/* The CPU's clock in MHz from /proc/cpuinfo, 0 if unknown. */
-
 static int cmd_vm_start(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
@@ -303,15 +301,19 @@ static int cmd_vm_start(int argc, char **argv)
 	struct vm_file vf;
 	bool running;
 	uint32_t id;
-	int fd = -1, ret = 1;
+	int fd = -1, ret = 1, i;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmkctl vm start NAME\n");
 		free(inv);
 		return 2;
 	}
-	if (!inv || inventory_read(inv) || inventory_lookup(inv, argv[1], &vf) < 0)
+	if (!inv || inventory_read(inv) || (i = inventory_lookup(inv, argv[1], &vf)) < 0)
 		goto out;
+	if (vm_file_record_identity(inv->path[i], &vf, err, sizeof(err))) {
+		fprintf(stderr, "vmkctl: vm start %s: %s\n", vf.cfg.display_name, err);
+		goto free_vf;
+	}
 	fd = vmkctl_open();
 	if (fd < 0)
 		goto free_vf;

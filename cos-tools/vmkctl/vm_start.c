@@ -5,28 +5,76 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "vm_start.h"
 
+/* Every message of diag into err, one a line, and diag freed. */
+static void diag_to_err(struct vmx_diag *diag, char *err, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		err[0] = '\0';
+	for (size_t i = 0; i < diag->count && n < len; i++)
+		n += (size_t)snprintf(err + n, len - n, "%s%s", i ? "\n" : "", diag->msgs[i]);
+	vmx_diag_free(diag);
+}
+
 int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len)
 {
 	struct vmx_diag diag = { 0 };
-	size_t n = 0;
 	int ret;
 
 	memset(vf, 0, sizeof(*vf));
 	ret = vmx_load(path, &vf->file, &diag);
 	if (!ret)
 		ret = vmx_config_from_file(&vf->file, &vf->cfg, &diag);
-	if (len)
-		err[0] = '\0';
-	for (size_t i = 0; ret && i < diag.count && n < len; i++)
-		n += (size_t)snprintf(err + n, len - n, "%s%s", i ? "\n" : "", diag.msgs[i]);
-	vmx_diag_free(&diag);
+	diag_to_err(&diag, err, len);
 	if (ret)
 		vmx_file_free(&vf->file);
 	return ret;
+}
+
+/* len bytes from the kernel's random pool: getrandom(2), else /dev/urandom. */
+static int random_bytes(uint8_t *buf, size_t len)
+{
+	ssize_t got = getrandom(buf, len, 0);
+	FILE *f;
+	size_t n;
+
+	if (got == (ssize_t)len)
+		return 0;
+	f = fopen("/dev/urandom", "rb");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len, f);
+	fclose(f);
+	return n == len ? 0 : -1;
+}
+
+int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len)
+{
+	struct vmx_diag diag = { 0 };
+	struct vm_file again;
+	uint8_t rnd[16];
+	size_t written;
+	int ret;
+
+	if (random_bytes(rnd, sizeof(rnd))) {
+		snprintf(err, len, "no random bytes for a new uuid.bios: %s", strerror(errno));
+		return -1;
+	}
+	ret = vmx_identity_record(path, rnd, &written, &diag);
+	diag_to_err(&diag, err, len);
+	if (ret || !written)
+		return ret;
+	if (vm_file_load(path, &again, err, len))
+		return -1;
+	vm_file_free(vf);
+	*vf = again;
+	return 0;
 }
 
 void vm_file_free(struct vm_file *vf)
@@ -83,30 +131,6 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 	return 0;
 }
 
-/*
- * ethernet0's MAC when the .vmx gives none: VMware's OUI for generated
- * addresses, 00:0C:29, and the last three bytes of uuid.bios (a hash of
- * displayName when there is no UUID), as vsw_mac_generate() does for
- * NIC 0 (docs/network.md "MAC addresses"). Not written back yet.
- */
-static void nic_mac_generate(const struct vmx_config *c, uint8_t mac[6])
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	if (c->has_uuid) {
-		h = (uint32_t)c->uuid[13] << 16 | (uint32_t)c->uuid[14] << 8 | c->uuid[15];
-	} else {
-		for (const char *p = c->display_name; *p; p++)
-			h = (h ^ (uint8_t)*p) * 16777619u;
-	}
-	mac[0] = 0x00;
-	mac[1] = 0x0c;
-	mac[2] = 0x29;
-	mac[3] = (uint8_t)(h >> 16);
-	mac[4] = (uint8_t)(h >> 8);
-	mac[5] = (uint8_t)h;
-}
-
 static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, char *err, size_t len)
 {
 	if (!c->ethernet0_present)
@@ -117,10 +141,12 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, char 
 		return -1;
 	}
 	n->model = VMK_VM_NIC_E1000;
-	if (c->ethernet0_has_mac)
-		memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
-	else
-		nic_mac_generate(c, n->mac);
+	/* vm_file_record_identity() wrote a generated one */
+	if (!c->ethernet0_has_mac) {
+		snprintf(err, len, "ethernet0 has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet0.generatedAddress (use addressType \"generated\", or \"static\" with ethernet0.address)");
+		return -1;
+	}
+	memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
 	snprintf(n->network, sizeof(n->network), "%s",
 		 c->ethernet0_network ? c->ethernet0_network : "VM Network");
 	return 0;

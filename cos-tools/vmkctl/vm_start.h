@@ -29,6 +29,16 @@ struct vm_file {
 int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len);
 void vm_file_free(struct vm_file *vf);
 
+/*
+ * Before a start: record in the .vmx at path (loaded in vf) the identity
+ * VMware writes at first power on and the file lacks (uuid.bios, the MAC
+ * of each NIC with a generated address; vmx_identity_record()), and
+ * reload vf if anything was written. A VM does not start with an
+ * identity it could not record: -1 with err (vf unchanged) when the file
+ * cannot be rewritten, so the next start cannot give it another one.
+ */
+int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len);
+
 /* 1 and info if the vmkernel has a VM named name, 0 if not, -1 with err. */
 int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err, size_t len);
 
