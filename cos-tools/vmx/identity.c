@@ -216,6 +216,10 @@ static int replace_file(const char *path, int dir, const char *data, size_t len,
 		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		vmx_diag_add(diag, path, 0, "is not a regular file: vm start cannot write the identity it generates there");
+		return -1;
+	}
 	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
 		vmx_diag_add(diag, path, 0,
 			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/unit/check_run.h"
@@ -500,6 +501,35 @@ START_TEST(test_a_symbolic_link_keeps_pointing_at_the_rewritten_file)
 }
 END_TEST
 
+/* A .vmx that is a pipe (a writer gave it a valid text) is read, not replaced. */
+START_TEST(test_a_fifo_is_not_replaced)
+{
+	char path[128];
+	struct vmx_diag d;
+	size_t written;
+	struct stat st;
+	pid_t pid;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/vm1.vmx", dir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	pid = fork();
+	if (!pid) {
+		int fd = open(path, O_WRONLY);
+
+		_exit(fd < 0 || write(fd, MINIMAL, strlen(MINIMAL)) < 0);
+	}
+	ck_assert_int_eq(record(path, rnd_a, &written, &d), -1);
+	assert_diag_has(&d, "is not a regular file");
+	vmx_diag_free(&d);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(files_in_dir(), 1);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(test_the_rewrite_keeps_the_files_mode)
 {
 	const char *path;
@@ -585,6 +615,7 @@ int main(void)
 	tcase_add_test(tc, test_a_file_with_errors_is_not_written);
 	tcase_add_test(tc, test_a_file_the_identity_would_make_too_large_is_kept);
 	tcase_add_test(tc, test_a_symbolic_link_keeps_pointing_at_the_rewritten_file);
+	tcase_add_test(tc, test_a_fifo_is_not_replaced);
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
