@@ -8,11 +8,17 @@
 # on `vmkctl vm console`. vmk's ACPI tables come through fw_cfg's table
 # loader ("etc/table-loader" places "etc/acpi/rsdp" and
 # "etc/acpi/tables"): the guest, booted with ACPI, finds vmk's RSDP and
-# FADT, its power button and the SCI on the IOAPIC, and `vmkctl vm stop`
-# shuts it down through that button (on the old code, with no tables,
-# the stop was refused). SMBIOS comes through fw_cfg: the guest's DMI
-# shows vmk as vendor and the .vmx's uuid.bios. A kernel that is not a
-# bzImage is refused at vm start with a sentence.
+# FADT, its power button and the SCI on the IOAPIC, its e1000 under the
+# DSDT's PCI root bridge, and `vmkctl vm stop` shuts it down through
+# that button (on the old code, with no tables, the stop was refused).
+# SMBIOS comes through fw_cfg: the guest's DMI shows vmk as vendor and
+# the .vmx's uuid.bios. A kernel that is not a bzImage is refused at vm
+# start with a sentence.
+# The .vmx has no uuid.bios and an e1000 without an address: vm start
+# writes both into it (uuid.bios, ethernet0.generatedAddress), the guest
+# sees that UUID in its DMI (a version 4 UUID) and that MAC on eth0; a
+# second start leaves the file as it is; a read-only .vmx without its
+# identity is refused.
 # timeout: 420
 # kernel: built
 . /lib/vmk/lab.sh
@@ -32,10 +38,28 @@ vmk.boot = "bios"
 vmk.kernel = "$VM_GUESTS/vmlinuz"
 vmk.initrd = "$VM_GUESTS/initrd.gz"
 vmk.cmdline = "console=ttyS0"
-uuid.bios = "56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e"
+# written by hand: vm start keeps this comment and appends below
+ethernet0.present = "TRUE"
+ethernet0.virtualDev = "e1000"
 EOF2
+cp /tmp/bioslinux.vmx /tmp/bioslinux.vmx.orig
 expect "insmod vmkload takes over" vmk_load mem_mb=200
 vm_up bioslinux /tmp/bioslinux.vmx
+cat /tmp/bioslinux.vmx
+# vmx_key KEY: the value of KEY in the .vmx
+vmx_key() { sed -n "s/^$1 = \"\(.*\)\"\$/\1/p" /tmp/bioslinux.vmx; }
+uuid=$(vmx_key uuid.bios)
+mac=$(vmx_key ethernet0.generatedAddress)
+expect "vm start kept every line it found" sh -c \
+	"head -c $(wc -c < /tmp/bioslinux.vmx.orig) /tmp/bioslinux.vmx | cmp -s - /tmp/bioslinux.vmx.orig"
+expect "and wrote a uuid.bios in VMware's form" sh -c \
+	"echo '$uuid' | grep -qE '^56 4d( [0-9a-f]{2}){6}-[0-9a-f]{2}( [0-9a-f]{2}){7}\$'"
+# the guest reads the first three fields little-endian (vmm/boot/smbios.h)
+set -- $(echo "$uuid" | tr -- - ' ')
+guest_uuid=$4$3$2$1-$6$5-$8$7-$9${10}-${11}${12}${13}${14}${15}${16}
+expect "a version 4 UUID as the guest reads it ($guest_uuid)" sh -c \
+	"echo $guest_uuid | grep -qE '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$'"
+expect "and ethernet0's MAC from its tail ($mac)" test "$mac" = "00:0c:29:${14}:${15}:${16}"
 vmkctl vm console bioslinux --expect "vmk-guest: shell ready" --timeout 300 > /tmp/bioslinux-console.txt 2>&1
 rc=$?
 cat -v /tmp/bioslinux-console.txt | tail -c 20000; echo
@@ -51,13 +75,17 @@ vm_console_expect "the loader is QEMU's (type_of_loader 0xB0)" bioslinux 60 \
 	"loader-b0" 'echo loader-$(dd if=/sys/kernel/boot_params/data bs=1 skip=528 count=1 2>/dev/null | od -An -tx1 | tr -d " ")\n'
 vm_console_expect "the guest reads its vendor from SMBIOS" bioslinux 60 \
 	"vendor-vmk" 'echo vendor-$(cat /sys/class/dmi/id/sys_vendor)\n'
-vm_console_expect "and the .vmx's uuid.bios as its product_uuid" bioslinux 60 \
-	"uuid-3a9b4d56-6f5c-0d27-b42e-7a0e9b3c4d5e" 'echo uuid-$(cat /sys/class/dmi/id/product_uuid)\n'
+vm_console_expect "and the uuid.bios vm start wrote as its product_uuid" bioslinux 60 \
+	"uuid-$guest_uuid" 'echo uuid-$(cat /sys/class/dmi/id/product_uuid)\n'
+vm_console_expect "its e1000 has the MAC vm start wrote" bioslinux 60 \
+	"mac-$mac" 'echo mac-$(cat /sys/class/net/eth0/address)\n'
 vm_console_expect "the guest found vmk's RSDP and FADT placed by the firmware" bioslinux 60 \
 	"acpi-1-1" 'echo acpi-$(dmesg | grep -c "ACPI: RSDP .*VMK")-$(dmesg | grep -c "ACPI: FACP .*VMK")\n'
 vm_console_expect "it has an ACPI power button and the SCI on its IOAPIC" bioslinux 60 \
 	"buttons-1 sci-1" \
 	'echo buttons-$(cat /sys/class/input/input*/name | grep -c "Power Button") sci-$(grep -c "IO-APIC.*9-fasteoi.*acpi" /proc/interrupts)\n'
+vm_console_expect "its e1000 sits under the DSDT's PCI root bridge" bioslinux 60 \
+	"pci0-1" 'echo pci0-$(dmesg | grep -c "PCI Root Bridge .PCI0.")\n'
 vm_console_expect "the guest runs commands" bioslinux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
 expect "vm info says bios boot" test "$(vm_field bioslinux boot)" = bios
 vmkctl vm stop bioslinux --timeout 120 > /tmp/bios-stop.txt 2>&1
@@ -67,6 +95,16 @@ cat /tmp/bios-stop.txt
 expect "the guest shut down through its power button" \
 	grep -q "^bioslinux: off after [0-9.]* s (guest powered off)" /tmp/bios-stop.txt
 expect "no guest memory held after the stop" test "$(vm_field bioslinux memory-pages-held)" = 0
+cp /tmp/bioslinux.vmx /tmp/bioslinux.vmx.first
+expect "a second start" vmkctl vm start bioslinux
+expect "kill it again" vmkctl vm kill bioslinux
+expect "leaves the .vmx byte for byte as it was" cmp /tmp/bioslinux.vmx.first /tmp/bioslinux.vmx
+# A read-only .vmx without its identity: refused, and left as it was.
+sed -e 's/"bioslinux"/"biosro"/' /tmp/bioslinux.vmx.orig > /tmp/biosro.vmx
+chmod 444 /tmp/biosro.vmx
+vm_start_refused "a read-only .vmx that lacks its identity is refused" biosro /tmp/biosro.vmx \
+	"is read-only (mode 0444)"
+expect "and is not written" sh -c "! grep -q uuid.bios /tmp/biosro.vmx"
 # A kernel that is not a bzImage (a Multiboot ELF) is refused at start.
 sed -e 's/"bioslinux"/"biosbad"/' -e "s|$VM_GUESTS/vmlinuz|$VM_GUESTS/cpu_spin.elf|" \
 	-e '/vmk.initrd/d' /tmp/bioslinux.vmx > /tmp/biosbad.vmx
