@@ -29,9 +29,10 @@
 #include "vmm/dev/pvscsi.h"
 
 /*
- * Where the adapter sits: 00:10.0, INTA# on ISA IRQ 10 (the NIC has 11),
- * the line SeaBIOS's PIIX routing gives slot 16 (PIRQA, which it routes
- * to IRQ 10). For a directly booted guest the vmkernel programs the BAR
+ * Where the adapter sits: 00:10.0, INTA# on ISA IRQ 10 (the NIC has 11)
+ * for a directly booted guest; in a BIOS VM wherever SeaBIOS routes slot
+ * 16's PIRQD (IRQ 11, shared with the NIC; vmm/dev/pci_host.h
+ * pci_set_intx). For a directly booted guest the vmkernel programs the BAR
  * as firmware would, below the e1000's window; a BIOS VM's SeaBIOS
  * assigns it. The register window follows the BAR wherever the guest
  * moves it (vmm/dev/pci_host.h pci_add_bar).
@@ -69,7 +70,7 @@ static void scsi_set_irq(void *ctx, bool level)
 {
 	struct vm *vm = ctx;
 
-	vdev_irq_set(&vm->dev, VM_SCSI_IRQ, level);
+	pci_set_intx(&vm->dev.pci, VM_SCSI_DEVFN, VM_SCSI_IRQ, level);
 }
 
 /* ---- life cycle ---- */

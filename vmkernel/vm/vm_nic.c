@@ -22,8 +22,9 @@
 #include "vmm/dev/e1000.h"
 
 /*
- * Where the NIC sits: 00:03.0, INTA# on ISA IRQ 11, the line SeaBIOS's
- * PIIX routing gives slot 3 (PIRQD, which it routes to IRQ 11). For a
+ * Where the NIC sits: 00:03.0, INTA# on ISA IRQ 11 for a directly
+ * booted guest; in a BIOS VM wherever SeaBIOS routes slot 3's PIRQC (also
+ * IRQ 11; vmm/dev/pci_host.h pci_set_intx). For a
  * directly booted guest the vmkernel programs BAR0 and BAR1 as firmware
  * would, where QEMU's i440FX firmware puts its e1000 (PCI 3.0 §6.2.4:
  * Interrupt Line is what firmware wrote); a BIOS VM's SeaBIOS assigns
@@ -66,7 +67,8 @@ static void nic_set_irq(void *ctx, bool level)
 {
 	struct vm_nic *nic = ctx;
 
-	vdev_irq_set(&nic->vm->dev, VM_NIC_IRQ, level);
+	pci_set_intx(&nic->vm->dev.pci, (uint8_t)(VM_NIC_DEVFN + (nic->index << 3)),
+		     VM_NIC_IRQ, level);
 }
 
 /* From the exit that rang the doorbell: sender's vm->lock held. */

@@ -53,11 +53,21 @@
  * Registers from 0x40 up are the device's own (PCI 3.0 §6.1): both
  * bridges keep what the firmware writes there, as QEMU's do: the
  * i440FX's PAM registers (0x59-0x5F) and the PIIX3's PIRQ routing
- * (0x60-0x63), which SeaBIOS programs. Nothing follows from them: the
- * memory below 1 MiB is RAM whatever PAM says (docs/vmm.md "Firmware
- * boot"), and PCI interrupts reach the line each device has.
+ * (0x60-0x63), which SeaBIOS programs. PAM has no effect: the memory
+ * below 1 MiB is RAM whatever it says (docs/vmm.md "Firmware boot").
+ * PIRQ routing moves the devices' INTA# (pci_set_intx()).
  */
 #define PCI_DEV_SPECIFIC	0x40
+/*
+ * PIIX3 PIRQ route control PIRQRC[A:D] (82371SB datasheet §2.2.9): bit 7
+ * disables the route, bits 3:0 name the ISA IRQ; 0-2, 8 and 13 are
+ * reserved values.
+ */
+#define PIIX_PIRQRC		0x60
+#define PIIX_NR_PIRQS		4
+#define PIIX_PIRQ_DISABLED	0x80
+#define PIIX_PIRQ_IRQ		0x0f
+#define PIIX_PIRQ_RESERVED	(1u << 0 | 1u << 1 | 1u << 2 | 1u << 8 | 1u << 13)
 #define PCI_COMMAND_MEM_MASTER	0x0006	/* memory space and bus master */
 #define PCI_STATUS_MEDIUM_DEVSEL 0x0200
 
@@ -228,6 +238,79 @@ static void bars_update(struct pci_host *pci, struct pci_function *f)
 	}
 }
 
+/*
+ * The ISA IRQ f's INTA# reaches now. Slot S's INTA# is wired to PIRQ
+ * (S - 1) mod 4: the i440FX board wiring of QEMU (pci_slot_get_pirq) and
+ * SeaBIOS (piix_pci_slot_get_irq), which SeaBIOS's routing assumes.
+ */
+static unsigned int intx_route(const struct pci_host *pci,
+			       const struct pci_function *f)
+{
+	unsigned int slot = f->devfn >> 3;
+	uint8_t r = pci->isa_config[PIIX_PIRQRC +
+				    (slot + PIIX_NR_PIRQS - 1) % PIIX_NR_PIRQS];
+	unsigned int irq = r & PIIX_PIRQ_IRQ;
+
+	if ((r & PIIX_PIRQ_DISABLED) || (PIIX_PIRQ_RESERVED >> irq & 1))
+		return f->intx_default;
+	return irq;
+}
+
+/* Drive each line in the mask lines with the OR of its functions' INTA#. */
+static void intx_drive(struct pci_host *pci, uint32_t lines)
+{
+	for (unsigned int line = 0; lines; line++, lines >>= 1) {
+		bool level = false;
+
+		if (!(lines & 1))
+			continue;
+		for (unsigned int i = 0; i < pci->nr_functions; i++)
+			level |= pci->fn[i].intx_level &&
+				 pci->fn[i].intx_line == line;
+		vdev_irq_set(pci->vm, line, level);
+	}
+}
+
+/* Asserted INTA# follow a change of the PIRQ routing. */
+static void intx_reroute(struct pci_host *pci)
+{
+	uint32_t lines = 0;
+
+	for (unsigned int i = 0; i < pci->nr_functions; i++) {
+		struct pci_function *f = &pci->fn[i];
+
+		if (!f->intx_level)
+			continue;
+		lines |= 1u << f->intx_line;
+		f->intx_line = intx_route(pci, f);
+		lines |= 1u << f->intx_line;
+	}
+	intx_drive(pci, lines);
+}
+
+void pci_set_intx(struct pci_host *pci, uint8_t devfn, unsigned int line,
+		  bool level)
+{
+	struct pci_function *f = find_function(pci, devfn);
+	uint32_t lines;
+
+	if (!f || line >= IOAPIC_PINS)
+		return;
+	lines = f->intx_level ? 1u << f->intx_line : 0;
+	f->intx_default = line;
+	f->intx_level = level;
+	f->intx_line = intx_route(pci, f);
+	intx_drive(pci, lines | 1u << f->intx_line);
+}
+
+/* After a configuration write to f: its BARs, and the PIRQ routing. */
+static void config_written(struct pci_host *pci, struct pci_function *f)
+{
+	bars_update(pci, f);
+	if (f->devfn == ISA_DEVFN)
+		intx_reroute(pci);
+}
+
 bool pci_host_config_write(struct pci_host *pci, uint8_t devfn, uint8_t offset,
 			   unsigned int size, uint32_t val)
 {
@@ -236,7 +319,7 @@ bool pci_host_config_write(struct pci_host *pci, uint8_t devfn, uint8_t offset,
 	if (!f)
 		return false;
 	f->ops->write(f->dev, offset, size, val);
-	bars_update(pci, f);
+	config_written(pci, f);
 	return true;
 }
 
@@ -303,7 +386,7 @@ static void pci_io_write(void *dev, uint32_t offset, unsigned int size,
 		return;
 	f->ops->write(f->dev, (uint8_t)(CA_REG(pci->config_address) +
 					offset - PCI_CONF_DATA), size, val);
-	bars_update(pci, f);
+	config_written(pci, f);
 }
 
 static const struct vdev_io_ops pci_io_ops = {

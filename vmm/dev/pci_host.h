@@ -60,6 +60,10 @@ struct pci_function {
 	const struct pci_fn_ops *ops;
 	void *dev;
 	struct pci_bar bar[PCI_NR_BARS];
+	/* INTA#, as pci_set_intx() drives it */
+	bool intx_level;		/* the device asserts it */
+	unsigned int intx_default;	/* its line when the PIRQ is not routed */
+	unsigned int intx_line;		/* where it goes now */
 };
 
 /* The last BAR placement the host refused: for the vmkernel's log. */
@@ -85,6 +89,18 @@ struct pci_host {
 /* i440FX PAM0..PAM6 (82441FX datasheet §3.2.18): kept, no effect here. */
 #define PCI_I440FX_PAM0		0x59
 #define PCI_I440FX_PAM_LEN	7
+
+/*
+ * INTA# of the function at devfn: level true asserts it. It reaches the
+ * ISA IRQ that the PIIX3's PIRQ route control register of its slot names
+ * (the firmware's routing: SeaBIOS programs them and tells the OS the IRQ
+ * through the interrupt line register and its MP table), else line (the
+ * vmkernel's choice for a directly booted guest, which programs no PIRQ).
+ * Functions sharing a line are wired-OR: it stays asserted while any of
+ * them asserts it (level-triggered PCI interrupts, PCI 3.0 §2.2.6).
+ */
+void pci_set_intx(struct pci_host *pci, uint8_t devfn, unsigned int line,
+		  bool level);
 
 /* Register a function on bus 0; false if devfn is taken or the table full. */
 bool pci_add_function(struct pci_host *pci, uint8_t devfn,

@@ -193,6 +193,62 @@ START_TEST(test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes)
 }
 END_TEST
 
+/* Whether ISA IRQ line is asserted at the IOAPIC and the PICs' inputs. */
+static bool isa_line(struct vm_devices *vm, unsigned int line)
+{
+	bool io = vm->ioapic.level >> line & 1;
+	bool pic = vm->pic.chip[line >> 3].level >> (line & 7) & 1;
+
+	ck_assert_int_eq(io, pic);
+	return io;
+}
+
+/*
+ * SeaBIOS routes PIRQA-D to IRQ 10, 10, 11, 11 and tells the OS that
+ * slot 16's INTA# (PIRQD) is IRQ 11: the adapter's interrupt must arrive
+ * there, not on the vmkernel's IRQ 10 (which a directly booted guest
+ * gets, with no PIRQ routed). Slot 3 (PIRQC) shares IRQ 11: the line is
+ * the OR of both.
+ */
+START_TEST(test_pci_intx_follows_the_firmwares_pirq_routing)
+{
+	struct vm_devices *vm = test_vm(1);
+	static const struct pci_fn_ops ops;
+	uint8_t scsi = 0x10 << 3, nic = 3 << 3;
+
+	ck_assert(pci_add_function(&vm->pci, scsi, &ops, NULL));
+	ck_assert(pci_add_function(&vm->pci, nic, &ops, NULL));
+	/* no routing: each on the line the vmkernel gave it */
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	ck_assert(isa_line(vm, 10));
+	ck_assert(!isa_line(vm, 11));
+	/* the firmware routes while the adapter asserts: the level moves */
+	pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);
+	ck_assert(!isa_line(vm, 10));
+	ck_assert(isa_line(vm, 11));
+	pci_set_intx(&vm->pci, scsi, 10, false);
+	ck_assert(!isa_line(vm, 11));
+	/* two devices on IRQ 11: wired-OR */
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	pci_set_intx(&vm->pci, nic, 11, true);
+	pci_set_intx(&vm->pci, scsi, 10, false);
+	ck_assert(isa_line(vm, 11));
+	pci_set_intx(&vm->pci, nic, 11, false);
+	ck_assert(!isa_line(vm, 11));
+	/* PIRQD disabled (bit 7) or a reserved IRQ: back to the vmkernel's line */
+	pci_conf_write(vm, 1, 0x63, 1, 0x80 | 11);
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	ck_assert(isa_line(vm, 10));
+	ck_assert(!isa_line(vm, 11));
+	pci_conf_write(vm, 1, 0x63, 1, 13);
+	ck_assert(isa_line(vm, 10));
+	pci_conf_write(vm, 1, 0x63, 1, 15);
+	ck_assert(!isa_line(vm, 10));
+	ck_assert(isa_line(vm, 15));
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_pci_add_function_refuses_a_taken_devfn)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -727,6 +783,7 @@ int main(void)
 	tcase_add_test(tc, test_init_refuses_bad_config);
 	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_and_isa_bridges_only);
 	tcase_add_test(tc, test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes);
+	tcase_add_test(tc, test_pci_intx_follows_the_firmwares_pirq_routing);
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
 	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
 	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
