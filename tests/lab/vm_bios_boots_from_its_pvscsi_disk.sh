@@ -28,21 +28,8 @@ sectors=$(printf '%08x' "$(cat /sys/block/$sd/size)")
 note "LUN 1 has 0x$sectors sectors"
 
 expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=200
-cat > /tmp/biosdisk.vmx <<EOF2
-config.version = "8"
-virtualHW.version = "4"
-displayName = "biosdisk"
-memsize = "64"
-numvcpus = "1"
-vmk.boot = "bios"
-scsi0.present = "TRUE"
-scsi0.virtualDev = "pvscsi"
-scsi0:0.present = "TRUE"
-scsi0:0.fileName = "$LUN"
-ethernet0.present = "TRUE"
-ethernet0.virtualDev = "e1000"
-ethernet0.address = "00:50:56:00:00:0c"
-EOF2
+vm_bios_disk_vmx /tmp/biosdisk.vmx biosdisk 64 $LUN 'ethernet0.present = "TRUE"' \
+	'ethernet0.virtualDev = "e1000"' 'ethernet0.address = "00:50:56:00:00:0c"'
 vm_up biosdisk /tmp/biosdisk.vmx
 vmkctl vm console biosdisk --expect "vmk-bootdisk: end" --timeout 300 \
 	> /tmp/biosdisk-console.txt 2>&1

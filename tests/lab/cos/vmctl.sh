@@ -56,6 +56,26 @@ vm_console_expect() {
 # must appear (write TEXT so that the typed command does not contain it).
 vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
 
+# vm_bios_disk_vmx FILE NAME MEMSIZE LUN [EXTRA-LINE]...: a .vmx of a
+# 1-vCPU BIOS VM (no kernel: SeaBIOS boots the disk) whose scsi0:0 is LUN.
+vm_bios_disk_vmx() {
+	_f=$1 _n=$2 _m=$3 _l=$4
+	shift 4
+	{
+		echo 'config.version = "8"'
+		echo 'virtualHW.version = "4"'
+		echo "displayName = \"$_n\""
+		echo "memsize = \"$_m\""
+		echo 'numvcpus = "1"'
+		echo 'vmk.boot = "bios"'
+		echo 'scsi0.present = "TRUE"'
+		echo 'scsi0.virtualDev = "pvscsi"'
+		echo 'scsi0:0.present = "TRUE"'
+		echo "scsi0:0.fileName = \"$_l\""
+		for _x in "$@"; do echo "$_x"; done
+	} > "$_f"
+}
+
 # vm_make_vmx FILE NAME MEMSIZE VCPUS KERNEL [INITRD [CMDLINE]] [EXTRA-LINE]...:
 # a .vmx for the lab (linux boot when an initrd is given, else multiboot).
 vm_make_vmx() {

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# An installed operating system on a virtual disk: before the vmkernel
+# takes the HBA, the COS writes ci/os-disk's image (an MBR, a FAT boot
+# partition with SYSLINUX, Debian's stock 686-pae kernel and an
+# initramfs; an ext2 root labelled vmk-root with busybox) to LUN 1. A
+# BIOS VM (SeaBIOS, vmk.boot = "bios", no vmk.kernel) whose scsi0:0 is
+# that LUN boots it the way a PC boots its disk: SeaBIOS prints "Booting
+# from Hard Disk...", the MBR runs SYSLINUX from the active partition,
+# SYSLINUX loads the kernel and initramfs through INT 13h, Linux loads
+# vmw_pvscsi, sd_mod and ext4 from the initramfs, finds root by its
+# label on the virtual disk, switches to it, and its /sbin/init gives a
+# shell on the console whose /proc/cmdline and mounts show root on the
+# disk. The time from `vmkctl vm start` to the init's line is printed.
+# timeout: 420
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+
+LUN=vmhba0:C0:T1:L0
+
+expect "the COS has SeaBIOS" test -f /usr/share/seabios/bios-256k.bin
+expect "the OS disk image is staged" test -f $VM_GUESTS/os-disk.img.gz
+# The COS still drives the HBA: LUN 1 is its disk on target 1.
+sd=$(cos_lun_disk 1)
+expect "the COS sees LUN 1" test -n "$sd"
+zcat $VM_GUESTS/os-disk.img.gz | dd of=/dev/$sd bs=1M conv=fsync 2>&1 ||
+	fail "the COS could not write the OS disk to LUN 1 ($sd)"
+echo "ok: the COS wrote the OS disk to LUN 1 ($sd)"
+
+expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=200
+vm_bios_disk_vmx /tmp/osdisk.vmx osdisk 128 $LUN
+expect "register osdisk" vmkctl vm register /tmp/osdisk.vmx
+t0=$(cut -d' ' -f1 /proc/uptime)
+expect "start osdisk" vmkctl vm start osdisk
+vmkctl vm console osdisk --expect "vmk-osdisk: init runs from the disk's root" \
+	--timeout 300 > /tmp/osdisk-console.txt 2>&1
+rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+[ $rc = 0 ] && note "vm start to the disk's init: $(echo "$t1 - $t0" | bc) s"
+cat -v /tmp/osdisk-console.txt | tail -c 30000; echo
+vmkctl vm info osdisk
+vmkctl log | grep -E "vm [0-9]+ .*'osdisk'|vm [0-9]+ vcpu|PCI" | tail -30
+[ $rc = 0 ] || fail "the VM did not boot the OS on its disk to its init"
+expect "SeaBIOS printed its banner" grep -q "SeaBIOS (version" /tmp/osdisk-console.txt
+expect "SeaBIOS boots the hard disk" grep -q "Booting from Hard Disk" /tmp/osdisk-console.txt
+expect "SYSLINUX printed its banner" grep -q "SYSLINUX 6" /tmp/osdisk-console.txt
+expect "SYSLINUX runs the disk's syslinux.cfg" \
+	grep -q "vmk-osdisk: SYSLINUX loads the stock kernel from the disk" /tmp/osdisk-console.txt
+expect "Linux starts" grep -q "Linux version" /tmp/osdisk-console.txt
+expect "the initramfs found root on the virtual disk" \
+	grep -q "vmk-osdisk: root LABEL=vmk-root is /dev/sda2" /tmp/osdisk-console.txt
+expect_fail "no FAIL line" grep -q "vmk-osdisk: FAIL" /tmp/osdisk-console.txt
+vm_run osdisk "cat /proc/cmdline" "root=LABEL=vmk-root"
+vm_run osdisk "mount" "/dev/sda2 on / type ext4"
+vm_run osdisk 'echo $((6*7)) > /answer; sync; cat /answer' "42"
+expect "the VM still runs" test "$(vm_field osdisk state)" = running
+expect "kill ends it" vmkctl vm kill osdisk
+expect "the vmkernel runs on" vmkernel_alive
+expect "vmkctl unload gives the machine back" vmkctl unload --force
