@@ -4,6 +4,7 @@
 #include "vmkernel/core/symbols.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/cos/cos.h"
+#include "vmkernel/cos/cos_down.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/lib/format.h"
@@ -83,8 +84,12 @@ static void __attribute__((noreturn)) finish(const char *msg)
 	uint32_t cpu = this_cpu();
 	struct cos_vcpu *v = &cos_vcpus[cpu];
 
-	vmk_log_emergency("*** end of panic report; handing cpu%u back to the COS",
-			  cpu);
+	if (cos_is_down())
+		vmk_log_emergency("*** end of panic report; the COS is down: cpu%u halts (reset the machine)",
+				  cpu);
+	else
+		vmk_log_emergency("*** end of panic report; handing cpu%u back to the COS",
+				  cpu);
 	vmk_init_abort();
 	__atomic_store_n(&vmk_state, VMK_STATE_PANICKED, __ATOMIC_SEQ_CST);
 	if (vmk_shared) {
@@ -95,7 +100,7 @@ static void __attribute__((noreturn)) finish(const char *msg)
 				 __ATOMIC_SEQ_CST);
 		sched_kick_all();	/* CPUs running other worlds give back too */
 	}
-	if (cpu >= VMK_MAX_CPUS || !v->launch || v->panicking)
+	if (cpu >= VMK_MAX_CPUS || !v->launch || v->panicking || cos_is_down())
 		cpu_halt_forever();
 	v->panicking = true;
 	if (v->launched)

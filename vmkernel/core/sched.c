@@ -18,6 +18,7 @@
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/cos/cos.h"
 #include "vmkernel/cos/cos_timer.h"
+#include "vmkernel/cos/cos_down.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/log/log.h"
 
@@ -692,19 +693,23 @@ static void tick(uint32_t cpu)
 {
 	struct runq *rq = &rqs[cpu];
 	uint64_t now = vmk_time_ns();
-	bool wake_cos, rebalance;
+	struct world *wake_cos;
+	bool rebalance;
 	uint32_t us;
 
 	spin_lock(&rq->lock);
 	evaluate(rq, now);
 	wake_cos = rq->cos && rq->cos->state == WORLD_BLOCKED &&
-		   cos_timer_deadline_passed(cpu);
+		   cos_timer_deadline_passed(cpu) ? rq->cos : NULL;
 	rebalance = now - rq->last_balance >= SCHED_BALANCE_NS;
 	if (rebalance)
 		rq->last_balance = now;
+	/* The scheduler loop writes it, whatever runs here. */
+	if (cos_down_report_due(now))
+		rq->need_resched = true;
 	spin_unlock(&rq->lock);
 	if (wake_cos)
-		sched_wake(rq->cos);
+		sched_wake(wake_cos);
 	if (rebalance)
 		balance(rq, now);
 	if (!cos_timer_borrowed(cpu))
@@ -723,8 +728,10 @@ void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector)
 
 void sched_cos_interrupt(uint32_t cpu)
 {
-	if (rqs[cpu].cos)
-		sched_wake(rqs[cpu].cos);
+	struct world *cos = rqs[cpu].cos;
+
+	if (cos)
+		sched_wake(cos);
 }
 
 void sched_cos_masked(uint32_t cpu)
@@ -915,6 +922,29 @@ static void give_back_if_panicked(uint32_t cpu)
 		cos_give_back_panicked(&cos_vcpus[cpu]);
 }
 
+/*
+ * The COS is down (cos/cos_down.h): its vCPU here leaves the run queue for
+ * good (blocked, and nothing wakes it: rq->cos is gone), and its
+ * interrupts and timer become the vmkernel's. The one that just returned
+ * from its run is still current: put_prev() leaves it out.
+ */
+static void stop_cos_if_down(struct runq *rq, uint64_t now)
+{
+	struct world *w = rq->cos;
+
+	if (!w || !cos_is_down())
+		return;
+	spin_lock(&rq->lock);
+	rq->cos = NULL;
+	if (w->state == WORLD_READY)
+		rq_dequeue(rq, w, now);
+	if (w->wake_at)
+		sleeper_unlink(rq, w);
+	w->state = WORLD_BLOCKED;
+	spin_unlock(&rq->lock);
+	cos_down_cpu(rq_cpu(rq));
+}
+
 static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 {
 	uint32_t cpu = rq_cpu(rq);
@@ -925,6 +955,8 @@ static __attribute__((noreturn)) void sched_loop(struct runq *rq)
 		uint32_t tick_at;
 
 		give_back_if_panicked(cpu);
+		stop_cos_if_down(rq, now);
+		cos_down_report(now);
 		spin_lock(&rq->lock);
 		if (!rq->leaving && !pick(rq) && work_elsewhere(rq)) {
 			spin_unlock(&rq->lock);

@@ -35,6 +35,12 @@
  * (edge-triggered IPIs) are EOIed and kept as while it is away. When the
  * COS can take interrupts again (its VINTR exit) the TPR and the timer go
  * back to it and the kept vectors are raised again.
+ *
+ * Once the COS is down (cos_down.h), cos_intr_stop() holds the TPR at
+ * COS_MASKED_TPR on each CPU for good and EOIs whatever is in service:
+ * the COS's vectors below class 0xf wait in the IRR for ever (a level-
+ * triggered line whose driver died cannot storm), those of class 0xf are
+ * EOIed and dropped as they come, and so are NMIs.
  */
 #include "vmkernel/cos/cos_intr.h"
 #include "vmkernel/arch/x86/intr.h"
@@ -58,11 +64,13 @@ struct cos_intr_cpu {
 	bool cos_away;				/* another world has the CPU */
 	bool deferred;				/* left in the IRR for the COS */
 	bool masked;				/* TPR at COS_MASKED_TPR */
+	bool down;				/* cos_intr_stop(): for good */
 	uint32_t cos_tpr;			/* the COS's TPR meanwhile */
 	uint8_t nmi_pending;			/* nmi_block_arrive() */
 	struct nmi_block nmi;			/* the COS's NMI mask */
 	uint64_t nmi_coalesced;
 	uint64_t forwarded;
+	uint64_t dropped;			/* arrived after cos_intr_stop() */
 };
 
 static struct cos_intr_cpu cos_intr_cpus[VMK_MAX_CPUS];
@@ -211,20 +219,33 @@ void cos_intr_take(uint32_t cpu, uint32_t vector)
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
 	if (vector == VEC_NMI) {
+		if (ic->down) {
+			ic->dropped++;
+			return;
+		}
 		if (!nmi_block_arrive(&ic->nmi, &ic->nmi_pending) &&
 		    is_pow2(++ic->nmi_coalesced))
 			log_info("cpu%u: an NMI for the COS coalesced with the pending one (%llu so far)",
 				 cpu, (unsigned long long)ic->nmi_coalesced);
 	} else if (apic_highest_in_service() != (int)vector) {
 		/* Spurious (the LAPIC took it back): nothing in service, no EOI. */
-		if (!ic->cos_away)
+		if (!ic->cos_away && !ic->down)
 			set_bit(ic->pending, vector);
-	} else if (cos_vector_fate(ic->cos_away, ic->masked,
-				   apic_level_triggered(vector)) == COS_VECTOR_KEEP) {
-		apic_eoi();	/* the highest in service: just accepted */
-		set_bit(ic->reraise, vector);
 	} else {
-		set_bit(ic->pending, vector);
+		switch (cos_vector_fate(ic->down, ic->cos_away, ic->masked,
+					apic_level_triggered(vector))) {
+		case COS_VECTOR_KEEP:
+			apic_eoi();	/* the highest in service: just accepted */
+			set_bit(ic->reraise, vector);
+			break;
+		case COS_VECTOR_DROP:
+			apic_eoi();
+			ic->dropped++;
+			return;
+		case COS_VECTOR_QUEUE:
+			set_bit(ic->pending, vector);
+			break;
+		}
 	}
 	ic->forwarded++;
 	sched_cos_interrupt(cpu);	/* its COS vCPU may be blocked or waiting */
@@ -336,6 +357,27 @@ void cos_intr_give_back(uint32_t cpu)
 	ic->cos_away = false;
 	for (; ic->nmi_pending; ic->nmi_pending--)
 		apic_self_nmi();	/* the CPU coalesces as it must */
+}
+
+uint32_t cos_intr_stop(uint32_t cpu)
+{
+	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
+	uint32_t n = 0;
+
+	ic->down = true;
+	apic_write(LAPIC_TPR, COS_MASKED_TPR);
+	/* All the COS's: the vmkernel EOIs its own vectors at once, and
+	 * this runs in none of its handlers. */
+	while (apic_highest_in_service() >= 0 && n < VEC_COUNT) {
+		apic_eoi();
+		n++;
+	}
+	memset(ic->pending, 0, sizeof(ic->pending));
+	memset(ic->reraise, 0, sizeof(ic->reraise));
+	ic->nmi_pending = 0;
+	ic->deferred = false;
+	ic->masked = false;
+	return n;
 }
 
 void cos_intr_iret_exit(struct vmcb *c, uint32_t cpu)

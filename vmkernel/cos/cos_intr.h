@@ -49,6 +49,13 @@ bool cos_intr_leave(uint32_t cpu);
 void cos_intr_return(uint32_t cpu);
 /* Before cpu returns to native Linux: re-raise what was queued for it. */
 void cos_intr_give_back(uint32_t cpu);
+/*
+ * The COS is down (cos_down.h), on this CPU (cpu), for good: its vectors
+ * below class 0xf are held back (TPR), those in service EOIed, what was
+ * queued forgotten; those that still arrive are dropped. Returns how many
+ * were in service.
+ */
+uint32_t cos_intr_stop(uint32_t cpu);
 /* Physical interrupts passed to the COS vCPU of cpu so far. */
 uint64_t cos_intr_forwarded(uint32_t cpu);
 

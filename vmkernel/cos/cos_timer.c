@@ -14,6 +14,7 @@ struct timer_cpu {
 	struct apic_timer_state cos;	/* the COS's timer while borrowed */
 	uint64_t cos_deadline;		/* TSC, 0: none */
 	uint32_t lvtt, tdcr, tmict;	/* what the vmkernel wrote last */
+	bool down;			/* cos_timer_stop(): for good */
 };
 
 static struct timer_cpu timers[VMK_MAX_CPUS];
@@ -41,6 +42,8 @@ static void take_cos_writes(struct timer_cpu *t)
 {
 	uint32_t lvtt = lvtt_now(), tdcr = apic_read(LAPIC_TDCR);
 
+	if (t->down)
+		return;		/* nobody else writes it now */
 	if (lvtt != t->lvtt)
 		t->cos.lvtt = lvtt;
 	if (tdcr != t->tdcr)
@@ -101,7 +104,7 @@ void cos_timer_in(uint32_t cpu)
 {
 	struct timer_cpu *t = &timers[cpu];
 
-	if (!t->borrowed)
+	if (!t->borrowed || t->down)
 		return;
 	take_cos_writes(t);
 	apic_timer_restore(&t->cos);
@@ -120,3 +123,12 @@ bool cos_timer_deadline_passed(uint32_t cpu)
 	return t->borrowed && t->cos_deadline && rdtsc() >= t->cos_deadline;
 }
 
+
+void cos_timer_stop(uint32_t cpu)
+{
+	struct timer_cpu *t = &timers[cpu];
+
+	cos_timer_out(cpu);	/* its timer saved and masked, if it had it */
+	t->cos_deadline = 0;
+	t->down = true;
+}

@@ -26,5 +26,10 @@ void cos_timer_in(uint32_t cpu);
 bool cos_timer_borrowed(uint32_t cpu);
 /* From VEC_VMK_TIMER: true when the COS's own deadline has passed. */
 bool cos_timer_deadline_passed(uint32_t cpu);
+/*
+ * The COS is down (cos_down.h), on this CPU, for good: the timer stays the
+ * vmkernel's and the COS's deadline no longer counts.
+ */
+void cos_timer_stop(uint32_t cpu);
 
 #endif /* VMKERNEL_COS_COS_TIMER_H */

@@ -5,6 +5,7 @@
  * hypercall entry, and the give-back to native Linux.
  */
 #include "vmkernel/cos/cos.h"
+#include "vmkernel/cos/cos_down.h"
 #include "vmkernel/cos/cos_intr.h"
 #include "vmkernel/cos/cos_npt.h"
 #include "vmkernel/storage/storage.h"
@@ -420,6 +421,12 @@ void cos_give_back_panicked(struct cos_vcpu *v)
 {
 	struct vmcb *c = v->svm.vmcb;
 
+	if (cos_is_down()) {
+		/* Nothing to go back to: the COS would fault again at once. */
+		vmk_log_emergency("cpu%u halts: the COS is down (reset the machine)",
+				  v->cpu);
+		cpu_halt_forever();
+	}
 	if (v->in_exit && c->exit_code == SVM_EXIT_VMMCALL &&
 	    cos_vmmcall_is_hypercall(c)) {
 		svm_skip_insn(&v->svm);
@@ -440,6 +447,10 @@ static void handle_exit(struct cos_vcpu *v)
 	svm_exit_begin(&v->svm);
 	if (__atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
 		cos_give_back_panicked(v);
+	/* Down on another CPU: this exit is not handled either (no
+	 * hypercall, no give-back); cos_run() returns for good. */
+	if (cos_is_down())
+		return;
 	if (svm_insn_exit(c->exit_code)) {
 		svm_inject_exception(c, X86_UD, false, 0);
 		v->exits[VMK_EXIT_SVM_INSN]++;
@@ -503,14 +514,10 @@ static void handle_exit(struct cos_vcpu *v)
 			wbinvd();
 		svm_skip_insn(&v->svm);
 		break;
-	case SVM_EXIT_SHUTDOWN:
-		vmk_panic("the COS shut down (triple fault) at rip %llx",
-			  (unsigned long long)c->rip);
-	default:
-		vmk_panic("unexpected exit %x info1 %llx info2 %llx rip %llx",
-			  c->exit_code, (unsigned long long)c->exit_info1,
-			  (unsigned long long)c->exit_info2,
-			  (unsigned long long)c->rip);
+	default:	/* SVM_EXIT_SHUTDOWN (a triple fault) among them */
+		kind = VMK_EXIT_OTHER;
+		cos_down(v, cos_down_cause(c->exit_code));
+		break;
 	}
 	v->exits[kind]++;
 	v->exits_total++;
@@ -526,6 +533,8 @@ static void cos_run(struct world *w)
 	struct vmcb *c = v->svm.vmcb;
 
 	for (;;) {
+		if (cos_is_down())
+			return;		/* for good: the scheduler takes it off */
 		if (sched_guests_exist())
 			c->intercept3 |= INTERCEPT_HLT;
 		else
@@ -546,12 +555,15 @@ static void cos_run(struct world *w)
 				log_err("cpu%u: VMRUN refused the COS state", v->cpu);
 				cpu_give_back(v, VMK_HW_FAILURE);
 			}
-			vmk_panic("VMRUN refused the COS state");
+			cos_down(v, cos_down_cause(c->exit_code));
+			return;
 		}
 		v->launched = true;
 		v->in_exit = true;
 		handle_exit(v);
 		v->in_exit = false;
+		if (cos_is_down())
+			return;
 		if (w->state != WORLD_RUNNING || sched_should_yield()) {
 			if (cos_intr_leave(v->cpu))
 				return;

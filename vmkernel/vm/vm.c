@@ -294,19 +294,88 @@ void vm_worlds_reap(struct vm *vm)
 		sched_group_destroy(g);
 }
 
+/* The first VM in a slot from slot on, with a reference (vm_put() it), or NULL. */
+static struct vm *vm_get_from(uint32_t slot)
+{
+	struct vm *vm;
+
+	spin_lock(&vm_table_lock);
+	vm = idt_get(&vm_ids, idt_next(&vm_ids, slot));
+	spin_unlock(&vm_table_lock);
+	return vm;
+}
+
 void vm_reap_all(void)
 {
 	struct vm *vm;
 	uint32_t slot = 1;
 
-	for (;;) {
-		spin_lock(&vm_table_lock);
-		vm = idt_get(&vm_ids, idt_next(&vm_ids, slot));
-		spin_unlock(&vm_table_lock);
-		if (!vm)
-			return;
+	while ((vm = vm_get_from(slot))) {
 		vm_worlds_reap(vm);
 		slot = idt_index(vm->id) + 1;
 		vm_put(vm);
 	}
+}
+
+/* ---- while the COS is down (cos/cos_down.h) ---- */
+
+/* fn on each VM in id order, with vm->lock held. */
+static void vm_for_each_locked(void (*fn)(struct vm *vm, void *ctx), void *ctx)
+{
+	struct vm *vm;
+	uint32_t slot = 1;
+
+	while ((vm = vm_get_from(slot))) {
+		spin_lock(&vm->lock);
+		fn(vm, ctx);
+		spin_unlock(&vm->lock);
+		slot = idt_index(vm->id) + 1;
+		vm_put(vm);
+	}
+}
+
+static void count_running(struct vm *vm, void *ctx)
+{
+	uint32_t *n = ctx;
+
+	*n += vm->state == VMK_VM_STATE_RUNNING;
+}
+
+uint32_t vm_count_running(void)
+{
+	uint32_t n = 0;
+
+	vm_for_each_locked(count_running, &n);
+	return n;
+}
+
+struct status_ctx {
+	const char *prefix;
+	uint32_t lines;
+};
+
+static void status_line(struct vm *vm, void *ctx)
+{
+	struct status_ctx *s = ctx;
+	uint64_t khz = vmk_boot_info.tsc_khz;
+
+	if (s->lines++ == VM_STATUS_LINES)
+		log_info("%sand more VMs (vmkctl status lists them once the COS is back)",
+			 s->prefix);
+	if (s->lines > VM_STATUS_LINES)
+		return;
+	log_info("%svm %u '%s': %s, exits %llu, cpu %llu ms%s%s%s", s->prefix,
+		 vm->id, vm->cfg.name,
+		 vm->state == VMK_VM_STATE_RUNNING ? "running" :
+		 vm->state == VMK_VM_STATE_ERROR ? "error" : "off",
+		 (unsigned long long)vm->exits_total,
+		 (unsigned long long)(khz ? vm->cpu_time_tsc / khz : 0),
+		 vm->reason[0] ? " (" : "", vm->reason, vm->reason[0] ? ")" : "");
+}
+
+void vm_status_log(const char *prefix)
+{
+	struct status_ctx s = { prefix, 0 };
+
+	vm_for_each_locked(status_line, &s);
 }

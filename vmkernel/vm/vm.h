@@ -146,6 +146,14 @@ void vm_stop_locked(struct vm *vm, uint32_t state, const char *fmt, ...)
 void vm_request_reset_locked(struct vm *vm);
 /* A vCPU left the guest: settle pending stops/resets. vm->lock held. */
 void vm_vcpu_left_locked(struct vm *vm);
+/*
+ * While the COS is down (cos/cos_down.h), the operator's only view: how
+ * many VMs run, and one line in the log for each VM (the first
+ * VM_STATUS_LINES), prefixed: id, name, state, exits, CPU time, reason.
+ */
+#define VM_STATUS_LINES		16
+uint32_t vm_count_running(void);
+void vm_status_log(const char *prefix);
 /* Virtual time of every VM: nanoseconds from the TSC. */
 uint64_t vm_now_ns(void);
 

@@ -921,17 +921,39 @@ END_TEST
 START_TEST(test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them)
 {
 	/* Its vCPU runs and can take them: in service until its EOI. */
-	ck_assert_int_eq(cos_vector_fate(false, false, false), COS_VECTOR_QUEUE);
-	ck_assert_int_eq(cos_vector_fate(false, false, true), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, false, false, false), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, false, false, true), COS_VECTOR_QUEUE);
 	/* Away, or running with interrupts off behind the TPR: edge ones
 	 * are EOIed and kept, level ones stay in service. */
-	ck_assert_int_eq(cos_vector_fate(true, false, false), COS_VECTOR_KEEP);
-	ck_assert_int_eq(cos_vector_fate(false, true, false), COS_VECTOR_KEEP);
-	ck_assert_int_eq(cos_vector_fate(true, false, true), COS_VECTOR_QUEUE);
-	ck_assert_int_eq(cos_vector_fate(false, true, true), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, true, false, false), COS_VECTOR_KEEP);
+	ck_assert_int_eq(cos_vector_fate(false, false, true, false), COS_VECTOR_KEEP);
+	ck_assert_int_eq(cos_vector_fate(false, true, false, true), COS_VECTOR_QUEUE);
+	ck_assert_int_eq(cos_vector_fate(false, false, true, true), COS_VECTOR_QUEUE);
 	/* The TPR lets exactly class 0xf through. */
 	ck_assert_int_eq(COS_MASKED_TPR & 0xf0, 0xe0);
 	ck_assert_int_eq(0xec >> 4, COS_MASKED_TPR >> 4);	/* Linux's timer waits */
+}
+END_TEST
+
+START_TEST(test_a_down_cos_gets_no_vector_in_service)
+{
+	unsigned int i;
+
+	/* Nobody would EOI it: every one is EOIed and dropped, level ones
+	 * too (they wait in the IRR behind the TPR after that), whether it
+	 * was away or masked when it went down. */
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(cos_vector_fate(true, i & 1, i & 2, i & 4),
+				 COS_VECTOR_DROP);
+}
+END_TEST
+
+START_TEST(test_a_down_cos_is_told_in_words)
+{
+	ck_assert_str_eq(cos_down_cause(SVM_EXIT_SHUTDOWN), "triple faulted (shutdown)");
+	ck_assert_str_eq(cos_down_cause(SVM_EXIT_INVALID), "left a state that VMRUN refuses");
+	ck_assert_str_eq(cos_down_cause(SVM_EXIT_VMMCALL + 0x100),
+			 "made an exit the vmkernel does not expect");
 }
 END_TEST
 
@@ -1016,6 +1038,8 @@ int main(void)
 	tcase_add_test(tc, test_nmis_for_a_vcpu_off_its_cpu_two_wait_a_third_coalesces);
 	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
 	tcase_add_test(tc, test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them);
+	tcase_add_test(tc, test_a_down_cos_gets_no_vector_in_service);
+	tcase_add_test(tc, test_a_down_cos_is_told_in_words);
 	tcase_add_test(tc, test_an_expired_oneshot_is_due_unless_its_vector_waits_in_the_irr);
 	tcase_add_test(tc, test_a_count_the_cos_armed_at_the_vmkernels_divider_is_rescaled);
 	return check_run("vmkernel exit policy", tc);

@@ -638,9 +638,24 @@ void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c)
 		svm_inject_exception(c, X86_DB_VECTOR, false, 0);
 }
 
-enum cos_vector_fate cos_vector_fate(bool away, bool masked, bool level)
+enum cos_vector_fate cos_vector_fate(bool down, bool away, bool masked,
+				     bool level)
 {
+	if (down)
+		return COS_VECTOR_DROP;
 	return (away || masked) && !level ? COS_VECTOR_KEEP : COS_VECTOR_QUEUE;
+}
+
+const char *cos_down_cause(uint32_t exit_code)
+{
+	switch (exit_code) {
+	case SVM_EXIT_SHUTDOWN:
+		return "triple faulted (shutdown)";
+	case SVM_EXIT_INVALID:
+		return "left a state that VMRUN refuses";
+	default:
+		return "made an exit the vmkernel does not expect";
+	}
 }
 
 #define LVT_MASKED		(1u << 16)	/* APM vol. 2 §16.4 */

@@ -352,13 +352,27 @@ void nmi_block_db_exit(struct nmi_block *n, struct vmcb *c);
  * runs with interrupts off behind the raised TPR (cos_intr.c). An edge-
  * triggered one is EOIed and kept, to be raised again when the COS can
  * take it; a level-triggered one stays in service (an early EOI makes its
- * line fire again at once). Otherwise it is queued, in service.
+ * line fire again at once). Otherwise it is queued, in service. Once the
+ * COS is down (cos/cos_down.h) every one is EOIed and dropped: nobody
+ * would ever EOI it, and one of class 0xf left in service would hold the
+ * vmkernel's own vectors back; a level-triggered line that fires again
+ * waits in the IRR behind the TPR the vmkernel then holds
+ * (COS_MASKED_TPR), so it cannot storm.
  */
 enum cos_vector_fate {
 	COS_VECTOR_QUEUE,	/* in service until the COS's own EOI */
 	COS_VECTOR_KEEP,	/* EOI now, raise again later */
+	COS_VECTOR_DROP,	/* EOI now, never raised again */
 };
-enum cos_vector_fate cos_vector_fate(bool away, bool masked, bool level);
+enum cos_vector_fate cos_vector_fate(bool down, bool away, bool masked,
+				     bool level);
+/*
+ * A COS exit after which the COS cannot go on (cos/cos_down.h), in words
+ * for the operator: its SHUTDOWN (a triple fault, APM vol. 2 §15.12), a
+ * VMRUN that refused its state (exit code -1, §15.5.1), or any exit its
+ * intercepts should not give.
+ */
+const char *cos_down_cause(uint32_t exit_code);
 /*
  * The TPR the vmkernel holds while the COS runs with an interrupt waiting
  * and interrupts off: only class 0xf (its own 0xf0-0xf2 and the COS's
