@@ -12,8 +12,9 @@
 static uint32_t claimed;		/* one CPU reports the COS down */
 static uint32_t down;			/* set once down_at_ns is */
 static uint64_t down_at_ns;
-static uint32_t next_report_s;		/* vmk_time_ns() in s; 0: at once */
-static uint32_t reports;		/* by the CPU that won next_report_ns */
+/* vmk_time_ns() in s; the first once the COS's state is reported. */
+static uint32_t next_report_s = UINT32_MAX;
+static uint32_t reports;		/* by the CPU that won next_report_s */
 
 bool cos_is_down(void)
 {
@@ -59,6 +60,8 @@ void cos_down(struct cos_vcpu *v, const char *cause)
 	log_err("*** COS DOWN: stopped on every CPU; %u VM%s keep%s running; reset the machine to get the COS back",
 		n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	dump(v);
+	__atomic_store_n(&next_report_s, (uint32_t)(down_at_ns / NS_PER_S),
+			 __ATOMIC_RELEASE);
 	sched_kick_all();	/* every CPU takes its COS vCPU off */
 }
 
@@ -88,9 +91,8 @@ void cos_down_report(uint64_t now_ns)
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return;
 	running = vm_count_running();
-	log_warn("COS down %llu s: status report %u: %u VM%s running; reset the machine to get the COS back",
-		 (unsigned long long)((now_ns - down_at_ns + NS_PER_S / 2) / NS_PER_S),
-		 ++reports,
+	log_warn("COS down %u s: status report %u: %u VM%s running; reset the machine to get the COS back",
+		 now_s - (uint32_t)(down_at_ns / NS_PER_S), ++reports,
 		 running, running == 1 ? "" : "s");
 	vm_status_log("COS down: ");
 }
