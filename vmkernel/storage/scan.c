@@ -33,8 +33,14 @@ enum outcome {
 	OUT_GOOD,		/* GOOD status; xfer bytes arrived */
 	OUT_CHECK,		/* CHECK CONDITION; sense decoded */
 	OUT_NO_TARGET,
-	OUT_FAILED,		/* transport error, timeout, other status */
+	OUT_HUNG,		/* no answer by SCAN_CMD_TIMEOUT_MS: the adapter ended it */
+	OUT_STOPPED,		/* the caller's yield stopped the scan: not sent */
+	OUT_FAILED,		/* transport error, other status */
 };
+
+#define ERR_HUNG	"no answer to a scan command in time: unresponsive"
+#define ERR_NOT_PROBED	"not probed: the scan met too many hung commands"
+
 
 static void cmd_done(struct storage_cmd *cmd)
 {
@@ -52,6 +58,10 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 	struct storage_cmd *cmd = &res->cmd;
 
 	for (unsigned int tries = 0;; tries++) {
+		if (res->yield && !res->yield(res->yield_ctx)) {
+			res->stopped = true;
+			return OUT_STOPPED;
+		}
 		memset(cmd, 0, sizeof(*cmd));
 		if (len)	/* bytes the device did not write read as 0 */
 			memset(buf->virt, 0, len);
@@ -63,6 +73,7 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 		cmd->nr_sg = len ? 1 : 0;
 		cmd->sg[0].addr = buf->phys;
 		cmd->sg[0].len = len;
+		cmd->timeout_ms = SCAN_CMD_TIMEOUT_MS;
 		cmd->done = cmd_done;
 		cmd->priv = res;
 		res->done = false;
@@ -75,6 +86,10 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 		}
 		if (cmd->host == STORAGE_HOST_NO_TARGET)
 			return OUT_NO_TARGET;
+		if (cmd->host == STORAGE_HOST_TIMEOUT) {
+			res->hung++;
+			return OUT_HUNG;
+		}
 		if (cmd->host != STORAGE_HOST_OK)
 			return OUT_FAILED;
 		if (cmd->status == STATUS_GOOD) {
@@ -140,6 +155,9 @@ static bool lun_error(struct scan_lun *l, enum outcome o, const struct scan_sens
 	if (o == OUT_CHECK) {
 		l->error = check_error(s);
 		l->sense = *s;
+	} else if (o == OUT_HUNG) {
+		l->error = ERR_HUNG;
+		l->unresponsive = true;
 	} else {
 		l->error = "a command to the LUN failed at the adapter (timeout, reset or bad reply)";
 	}
@@ -257,9 +275,13 @@ static bool decode_lun(const uint8_t *e, uint32_t *lun)
 	return *lun <= 0xff;		/* what the adapter can address */
 }
 
-/* The LUNs of target into luns[]; LUN 0 alone when REPORT LUNS is refused. */
+/*
+ * The LUNs of target into luns[]; LUN 0 alone when REPORT LUNS is
+ * refused, LUN 0 alone and *hung when it timed out.
+ */
 static int report_luns(struct storage_adapter *a, struct scan_result *res,
-		       const struct scan_buf *buf, uint32_t target, uint32_t *luns)
+		       const struct scan_buf *buf, uint32_t target, uint32_t *luns,
+		       bool *hung)
 {
 	uint8_t cdb[12];
 	struct scan_sense s;
@@ -270,8 +292,9 @@ static int report_luns(struct storage_adapter *a, struct scan_result *res,
 	cdb[0] = OP_REPORT_LUNS;
 	vmm_put_be32(&cdb[6], buf->len);
 	o = exec(a, res, buf, target, 0, cdb, 12, buf->len, &xfer, &s);
-	if (o == OUT_NO_TARGET)
+	if (o == OUT_NO_TARGET || o == OUT_STOPPED)
 		return -1;
+	*hung = o == OUT_HUNG;
 	if (o != OUT_GOOD || xfer < REPORT_LUNS_HDR) {
 		res->report_luns_refused++;
 		luns[0] = 0;
@@ -300,17 +323,26 @@ static int report_luns(struct storage_adapter *a, struct scan_result *res,
 }
 
 int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
-		 struct scan_result *res)
+		 scan_yield_fn yield, void *ctx, struct scan_result *res)
 {
 	uint32_t max_targets = a->max_targets;
 
 	memset(res, 0, sizeof(*res));
 	if (buf->len < SCAN_BUF_MIN)
 		return VMK_BAD_PARAM;
-	for (uint32_t t = 0; t < max_targets; t++) {
+	res->yield = yield;
+	res->yield_ctx = ctx;
+	for (uint32_t t = 0; t < max_targets && !res->stopped; t++) {
 		uint32_t luns[SCAN_LUNS_PER_TARGET];
-		int nr = report_luns(a, res, buf, t, luns);
+		bool hung = false;
+		int nr;
 
+		if (res->hung >= SCAN_HUNG_MAX) {
+			res->skipped_from = t;
+			res->targets_skipped = max_targets - t;
+			break;
+		}
+		nr = report_luns(a, res, buf, t, luns, &hung);
 		for (int i = 0; i < nr && res->nr_luns < ARRAY_SIZE(res->lun); i++) {
 			struct scan_lun *l = &res->lun[res->nr_luns];
 
@@ -318,9 +350,18 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 			l->target = t;
 			l->lun = luns[i];
 			l->type = SCAN_TYPE_NONE;
-			if (probe_lun(a, res, buf, l))
-				res->nr_luns++;
+			if (hung) {
+				l->error = ERR_HUNG;
+				l->unresponsive = true;
+			} else if (res->hung >= SCAN_HUNG_MAX) {
+				l->error = ERR_NOT_PROBED;	/* listed, not lost */
+			} else if (!probe_lun(a, res, buf, l)) {
+				continue;
+			}
+			if (res->stopped)
+				break;
+			res->nr_luns++;
 		}
 	}
-	return VMK_OK;
+	return res->stopped ? VMK_BUSY : VMK_OK;
 }

@@ -9,6 +9,14 @@
  *
  * Synchronous: each command is polled to its end (the adapter's tick
  * times it out), for the scan at adapter start and `rescan`.
+ *
+ * Bounded: each command gets SCAN_CMD_TIMEOUT_MS, after which the
+ * adapter's ladder (abort, bus reset, adapter reset) ends it. A LUN
+ * whose command timed out is listed unresponsive and gets no more
+ * commands (a target whose REPORT LUNS timed out: its LUN 0). After
+ * SCAN_HUNG_MAX timed-out commands the targets not yet scanned are
+ * skipped and counted, so hung LUNs cost the scan at most SCAN_HUNG_MAX
+ * ladders.
  */
 #ifndef VMKERNEL_STORAGE_SCAN_H
 #define VMKERNEL_STORAGE_SCAN_H
@@ -18,6 +26,12 @@
 #define SCAN_LUNS_PER_TARGET	8	/* REPORT LUNS entries taken per target */
 #define SCAN_UA_RETRIES		3	/* UNIT ATTENTIONs absorbed per command */
 #define SCAN_BUF_MIN		4096	/* bytes of the caller's DMA buffer */
+/*
+ * A scan command's deadline: a disk answers INQUIRY, TEST UNIT READY,
+ * READ CAPACITY and REPORT LUNS from its controller, without a seek.
+ */
+#define SCAN_CMD_TIMEOUT_MS	4000
+#define SCAN_HUNG_MAX		2	/* timed-out commands a scan waits for */
 
 /* SPC-4 §6.4.2 peripheral device types the stack cares about. */
 #define SCAN_TYPE_DISK		0x00
@@ -43,17 +57,27 @@ struct scan_lun {
 	uint32_t block_size;
 	const char *error;		/* why the LUN is not usable, or NULL */
 	struct scan_sense sense;	/* with error: what the device said */
+	bool unresponsive;		/* a command timed out (error says so) */
 };
+
+/* Called before each command of a scan; false: stop it. */
+typedef bool (*scan_yield_fn)(void *ctx);
 
 struct scan_result {
 	unsigned int nr_luns;
 	unsigned int ua_retries;	/* UNIT ATTENTIONs absorbed */
 	unsigned int report_luns_refused;	/* targets scanned as LUN 0 alone */
 	unsigned int bad_replies;	/* device data refused as malformed */
+	unsigned int hung;		/* commands that timed out */
+	uint32_t skipped_from;		/* SCAN_HUNG_MAX reached: targets from */
+	uint32_t targets_skipped;	/* this one on were not scanned */
 	struct scan_lun lun[SCAN_LUNS_PER_TARGET * 4];
-	/* private: the command in flight and whether it ended */
+	/* private: the command in flight and whether it ended; the caller's hook */
 	struct storage_cmd cmd;
 	bool done;
+	bool stopped;
+	scan_yield_fn yield;
+	void *yield_ctx;
 };
 
 /* Decode fixed (70h/71h) or descriptor (72h/73h) sense; false: none usable. */
@@ -61,9 +85,12 @@ bool scan_decode_sense(const uint8_t *sense, uint32_t len, struct scan_sense *ou
 
 /*
  * Scan targets 0..adapter->max_targets-1. VMK_OK (even when LUNs had
- * errors: see each scan_lun.error), VMK_BAD_PARAM for a buffer too small.
+ * errors: see each scan_lun.error), VMK_BAD_PARAM for a buffer too small,
+ * VMK_BUSY when yield (may be NULL) stopped it. yield may let go of the
+ * caller's adapter lock and take it again: the buffer is read only
+ * between a command's end and the next call.
  */
 int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
-		 struct scan_result *res);
+		 scan_yield_fn yield, void *ctx, struct scan_result *res);
 
 #endif /* VMKERNEL_STORAGE_SCAN_H */

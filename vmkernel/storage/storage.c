@@ -20,6 +20,15 @@
 /* The debug read's and VM disks' deadline (lun_io.h) is short because: */
 _Static_assert(LUN_IO_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS <= LUN_IO_HOLD_MAX_MS,
 	       "a hung LUN would hold the storage lock longer than lun_io.h says");
+/*
+ * A hung LUN costs a scan one ladder (scan.h): 8 s, and the scan waits
+ * for SCAN_HUNG_MAX of them, 16 s in all: hung LUNs delay the load by at
+ * most that, and a COS CPU in a rescan stays under Linux's 20 s soft
+ * lockup report.
+ */
+#define SCAN_LADDER_MS	(SCAN_CMD_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS)
+_Static_assert(SCAN_HUNG_MAX * SCAN_LADDER_MS <= 16000,
+	       "hung LUNs would delay the scan longer than docs/storage.md says");
 #define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
 
 static struct {
@@ -49,6 +58,18 @@ static void refuse(const char *why)
 		 st.dev.bdf >> 8, (st.dev.bdf >> 3) & 31, st.dev.bdf & 7, why);
 }
 
+/* Targets a scan skipped after SCAN_HUNG_MAX hung commands: log and st.msg. */
+static void note_skipped(const struct scan_result *r)
+{
+	st.msg[0] = '\0';
+	if (!r->targets_skipped)
+		return;
+	fmt_snprintf(st.msg, sizeof(st.msg),
+		     "the scan met %u hung commands and skipped targets %u-%u: vmkctl storage rescan",
+		     r->hung, r->skipped_from, r->skipped_from + r->targets_skipped - 1);
+	log_warn("storage: vmhba0: %s", st.msg);
+}
+
 static void log_luns(void)
 {
 	unsigned int i;
@@ -64,6 +85,7 @@ static void log_luns(void)
 			 (unsigned long long)l->nr_blocks, l->block_size,
 			 l->error ? ": " : "", l->error ? l->error : "");
 	}
+	note_skipped(&st.scan);
 }
 
 void storage_global_init(void)
@@ -98,7 +120,7 @@ void storage_global_init(void)
 	st.buf.virt = pa_to_va(pa);
 	st.buf.phys = pa;
 	st.buf.len = VMK_PAGE_SIZE;
-	scan_adapter(&st.hba.adapter, &st.buf, &st.scan);
+	scan_adapter(&st.hba.adapter, &st.buf, NULL, NULL, &st.scan);
 	log_luns();
 }
 

@@ -6,7 +6,9 @@
  * register handlers, a clock the test moves (or that moves tick_ms at
  * each reading, for callers that poll until a deadline). RAM disks at
  * targets 0 and 2. The model can be made deaf to ABORT_CMD or RESET_BUS (a device that
- * hangs). No Check here: a fuzzer can include it too.
+ * hangs), and to the requests of some targets (a hung LUN: the kick of a
+ * request to one is dropped, so it stays unanswered until the driver's
+ * ladder resets the adapter). No Check here: a fuzzer can include it too.
  */
 #ifndef TESTS_UNIT_STORAGE_HBA_TEST_H
 #define TESTS_UNIT_STORAGE_HBA_TEST_H
@@ -33,6 +35,7 @@ struct hba_rig {
 	bool irq;
 	uint32_t deaf_to;		/* a PVSCSI_CMD_* the device ignores; 0: none */
 	uint32_t swallow_words;		/* COMMAND_DATA words still to ignore */
+	uint32_t mute_targets;		/* bit t: requests to target t get no answer */
 	struct ramdisk *rd[2];
 	struct scsi_disk disk[2];
 	struct pvscsi dev;
@@ -71,9 +74,21 @@ static uint32_t rig_mmio_read(void *ctx, uint32_t off)
 	return pvscsi_mmio_ops.read(&r->dev, off, 4);
 }
 
+/* The target of the request the driver produced last. */
+static uint32_t rig_newest_target(const struct hba_rig *r)
+{
+	uint32_t idx = (r->hba.req_prod - 1) & (r->hba.req_entries - 1);
+
+	return r->hba.req_ring[idx * PVSCSI_REQ_DESC_LEN + PVSCSI_RQ_TARGET];
+}
+
 static void rig_mmio_write(void *ctx, uint32_t off, uint32_t val)
 {
 	struct hba_rig *r = ctx;
+
+	if ((off == PVSCSI_REG_KICK_NON_RW_IO || off == PVSCSI_REG_KICK_RW_IO) &&
+	    r->mute_targets && (r->mute_targets >> (rig_newest_target(r) & 31) & 1))
+		return;
 
 	if (off == PVSCSI_REG_COMMAND && r->deaf_to && val == r->deaf_to) {
 		r->swallow_words = val == PVSCSI_CMD_ABORT_CMD ? PVSCSI_ABORT_CMD_LEN / 4 : 0;
@@ -118,7 +133,7 @@ static inline void rig_reset(struct hba_rig *r)
 	r->next_page = PHYS_POOL;
 	r->now = 1000;
 	r->tick_ms = 0;
-	r->deaf_to = r->swallow_words = 0;
+	r->deaf_to = r->swallow_words = r->mute_targets = 0;
 	for (int i = 0; i < 2; i++) {
 		r->rd[i]->hold = false;
 		r->rd[i]->nr_held = 0;

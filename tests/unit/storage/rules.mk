@@ -12,3 +12,6 @@ test_rdm_SRCS := tests/unit/storage/test_rdm.c vmkernel/storage/rdm.c vmm/scsi/d
 UNIT_TESTS += test_lun_io
 test_lun_io_SRCS := tests/unit/storage/test_lun_io.c vmkernel/storage/lun_io.c \
 	vmkernel/storage/scan.c vmkernel/storage/pvscsi_hba.c vmm/dev/pvscsi.c vmm/scsi/disk.c
+UNIT_TESTS += test_rescan
+test_rescan_SRCS := tests/unit/storage/test_rescan.c vmkernel/storage/pvscsi_hba.c \
+	vmkernel/storage/scan.c vmm/dev/pvscsi.c vmm/scsi/disk.c

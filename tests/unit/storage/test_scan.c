@@ -20,6 +20,10 @@ struct script {
 	uint8_t inquiry_type;
 	uint8_t tur_key;		/* sense key for TEST UNIT READY; 0: GOOD */
 	bool rc16_refused;
+	bool hang;			/* hang_op to hang_lun times out */
+	uint8_t hang_op;
+	uint32_t hang_lun;
+	unsigned int to_hung_lun;	/* commands sent to hang_lun */
 	uint64_t last_lba;
 	uint32_t block_size;
 	unsigned int commands;
@@ -94,6 +98,8 @@ static int fake_queue(void *hba, struct storage_cmd *cmd)
 	ck_assert_ptr_null(pending);
 	ck_assert(cmd->nr_sg == 0 || cmd->sg[0].addr == BUF_PHYS);
 	sc.commands++;
+	if (sc.hang && cmd->lun == sc.hang_lun && !cmd->target)
+		sc.to_hung_lun++;
 	pending = cmd;
 	return VMK_OK;
 }
@@ -108,6 +114,11 @@ static void fake_poll(void *hba)
 	pending = NULL;
 	if (cmd->target) {
 		cmd->host = STORAGE_HOST_NO_TARGET;
+		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
+	} else if (sc.hang && cmd->lun == sc.hang_lun && cmd->cdb[0] == sc.hang_op) {
+		/* what a driver's ladder ends a command with that got no answer */
+		ck_assert_uint_eq(cmd->timeout_ms, SCAN_CMD_TIMEOUT_MS);
+		cmd->host = STORAGE_HOST_TIMEOUT;
 		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
 	} else {
 		answer(cmd);
@@ -154,7 +165,7 @@ static void scan(void)
 {
 	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
 
-	ck_assert_int_eq(scan_adapter(&fake, &buf, &res), VMK_OK);
+	ck_assert_int_eq(scan_adapter(&fake, &buf, NULL, NULL, &res), VMK_OK);
 }
 
 START_TEST(test_a_refused_report_luns_scans_lun_0)
@@ -296,11 +307,66 @@ START_TEST(test_a_non_disk_lun_gets_no_capacity)
 }
 END_TEST
 
+START_TEST(test_a_lun_that_times_out_is_listed_unresponsive_and_left_alone)
+{
+	const uint32_t luns[] = { 0, 1 };
+
+	set_luns(luns, 2);
+	sc.hang = true;
+	sc.hang_lun = 1;
+	sc.hang_op = 0x00;		/* TEST UNIT READY */
+	scan();
+	ck_assert_uint_eq(res.nr_luns, 2);
+	ck_assert_ptr_null(res.lun[0].error);
+	ck_assert(res.lun[1].unresponsive);
+	ck_assert_ptr_nonnull(res.lun[1].error);
+	ck_assert_uint_eq(res.lun[1].nr_blocks, 0);
+	ck_assert_uint_eq(res.hung, 1);
+	/* INQUIRY and the TEST UNIT READY that hung; no READ CAPACITY */
+	ck_assert_uint_eq(sc.to_hung_lun, 2);
+}
+END_TEST
+
+START_TEST(test_a_hung_report_luns_lists_lun_0_unresponsive_without_probing_it)
+{
+	sc.hang = true;
+	sc.hang_lun = 0;
+	sc.hang_op = 0xa0;
+	scan();
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert(res.lun[0].unresponsive);
+	ck_assert_uint_eq(sc.to_hung_lun, 1);
+	ck_assert_uint_eq(res.report_luns_refused, 1);
+}
+END_TEST
+
+static unsigned int yields_left;
+
+static bool yield_some(void *ctx)
+{
+	(void)ctx;
+	if (!yields_left)
+		return false;
+	yields_left--;
+	return true;
+}
+
+START_TEST(test_a_scan_its_caller_stops_says_busy_and_sends_nothing_more)
+{
+	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
+
+	yields_left = 2;		/* REPORT LUNS, INQUIRY */
+	ck_assert_int_eq(scan_adapter(&fake, &buf, yield_some, NULL, &res), VMK_BUSY);
+	ck_assert_uint_eq(sc.commands, 2);
+	ck_assert_uint_eq(res.nr_luns, 0);
+}
+END_TEST
+
 START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
 
-	ck_assert_int_eq(scan_adapter(&fake, &small, &res), VMK_BAD_PARAM);
+	ck_assert_int_eq(scan_adapter(&fake, &small, NULL, NULL, &res), VMK_BAD_PARAM);
 	ck_assert_uint_eq(sc.commands, 0);
 }
 END_TEST
@@ -321,6 +387,9 @@ int main(void)
 	tcase_add_test(tc, test_not_ready_and_medium_error_are_named);
 	tcase_add_test(tc, test_a_unit_attention_that_never_clears_gives_up_after_the_retries);
 	tcase_add_test(tc, test_a_non_disk_lun_gets_no_capacity);
+	tcase_add_test(tc, test_a_lun_that_times_out_is_listed_unresponsive_and_left_alone);
+	tcase_add_test(tc, test_a_hung_report_luns_lists_lun_0_unresponsive_without_probing_it);
+	tcase_add_test(tc, test_a_scan_its_caller_stops_says_busy_and_sends_nothing_more);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
 	return check_run("vmkernel LUN scan", tc);
 }
