@@ -40,6 +40,7 @@ enum outcome {
 
 #define ERR_HUNG	"no answer to a scan command in time: unresponsive"
 #define ERR_NOT_PROBED	"not probed: the scan met too many hung commands"
+#define ERR_GONE	"gone: not found by the last rescan"
 
 
 static void cmd_done(struct storage_cmd *cmd)
@@ -364,4 +365,61 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 		}
 	}
 	return res->stopped ? VMK_BUSY : VMK_OK;
+}
+
+static struct scan_lun *find(struct scan_result *r, uint32_t target, uint32_t lun)
+{
+	for (unsigned int i = 0; i < r->nr_luns; i++)
+		if (r->lun[i].target == target && r->lun[i].lun == lun)
+			return &r->lun[i];
+	return NULL;
+}
+
+void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
+		bool (*in_use)(void *ctx, uint32_t target, uint32_t lun),
+		void *ctx, struct scan_changes *ch)
+{
+	unsigned int i, n = 0;
+
+	memset(ch, 0, sizeof(*ch));
+	/* listed LUNs: refreshed, marked gone, or dropped */
+	for (i = 0; i < cur->nr_luns; i++) {
+		struct scan_lun *l = &cur->lun[i];
+		const struct scan_lun *f = find((struct scan_result *)fresh,
+						l->target, l->lun);
+
+		if (f) {
+			if (l->gone)
+				ch->added++;	/* back */
+			else if (!f->error && !l->error &&
+				 (f->nr_blocks != l->nr_blocks ||
+				  f->block_size != l->block_size))
+				ch->changed++;
+			*l = *f;
+		} else if (fresh->targets_skipped && l->target >= fresh->skipped_from) {
+			/* not looked at: as it was */
+		} else if (!l->gone) {
+			l->gone = true;
+			l->error = ERR_GONE;
+			ch->gone++;
+		} else if (!in_use(ctx, l->target, l->lun)) {
+			ch->removed++;
+			continue;
+		}
+		cur->lun[n++] = *l;
+	}
+	cur->nr_luns = n;
+	/* new LUNs */
+	for (i = 0; i < fresh->nr_luns; i++) {
+		const struct scan_lun *f = &fresh->lun[i];
+
+		if (find(cur, f->target, f->lun))
+			continue;
+		if (cur->nr_luns == ARRAY_SIZE(cur->lun)) {
+			ch->dropped++;
+			continue;
+		}
+		cur->lun[cur->nr_luns++] = *f;
+		ch->added++;
+	}
 }

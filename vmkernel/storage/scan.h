@@ -58,6 +58,7 @@ struct scan_lun {
 	const char *error;		/* why the LUN is not usable, or NULL */
 	struct scan_sense sense;	/* with error: what the device said */
 	bool unresponsive;		/* a command timed out (error says so) */
+	bool gone;			/* not found by the last rescan (scan_merge) */
 };
 
 /* Called before each command of a scan; false: stop it. */
@@ -92,5 +93,28 @@ bool scan_decode_sense(const uint8_t *sense, uint32_t len, struct scan_sense *ou
  */
 int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 		 scan_yield_fn yield, void *ctx, struct scan_result *res);
+
+/* What scan_merge() changed. */
+struct scan_changes {
+	unsigned int added;		/* LUNs found that were not listed */
+	unsigned int gone;		/* listed LUNs not found: marked gone */
+	unsigned int changed;		/* capacity or block size changed */
+	unsigned int removed;		/* gone before, still gone, not in use: dropped */
+	unsigned int dropped;		/* found, but the list was full */
+};
+
+/*
+ * Merge a fresh scan into the list cur (a rescan). A LUN in both takes
+ * the fresh scan's data (capacity, error, no longer gone); a listed LUN
+ * the fresh scan did not find is marked gone with an error saying so,
+ * and dropped at a later merge that still does not find it once
+ * in_use(ctx, target, lun) says nobody holds it; a new LUN is appended.
+ * A LUN on a target the fresh scan skipped is left as it was. fresh
+ * must be a scan that ran to its end (VMK_OK).
+ * The other fields of cur (counters) are left alone.
+ */
+void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
+		bool (*in_use)(void *ctx, uint32_t target, uint32_t lun),
+		void *ctx, struct scan_changes *ch);
 
 #endif /* VMKERNEL_STORAGE_SCAN_H */

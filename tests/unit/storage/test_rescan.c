@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The LUN scan's bounds, against the vmkernel's
+ * The LUN scan's bounds and a rescan's merge, against the vmkernel's
  * PVSCSI driver over vmk's PVSCSI model (hba_test.h): a LUN that never
  * answers costs the scan one driver ladder and is listed unresponsive;
- * after SCAN_HUNG_MAX of them the rest is skipped and counted. The clock moves 10 ms at each reading,
+ * after SCAN_HUNG_MAX of them the rest is skipped and counted; a rescan
+ * finds new LUNs, marks vanished ones gone (dropped once nobody holds
+ * them) and takes new capacities. The clock moves 10 ms at each reading,
  * so the time a scan took is what the driver's deadlines made it.
  */
 #include "tests/unit/check_run.h"
@@ -17,6 +19,7 @@ static struct hba_rig *rig;
 static struct storage_adapter *ad;
 static struct scan_buf buf;
 static struct scan_result cur, fresh;
+static bool held[PVH_MAX_TARGETS];
 
 static void setup(void)
 {
@@ -24,6 +27,7 @@ static void setup(void)
 	ck_assert_int_eq(rig_start(rig), VMK_OK);
 	ad = &rig->hba.adapter;
 	buf = (struct scan_buf){ rig->ram + PHYS_DATA, PHYS_DATA, 4096 };
+	memset(held, 0, sizeof(held));
 	rig->tick_ms = 10;
 }
 
@@ -40,6 +44,20 @@ static int scan(struct scan_result *res, uint64_t *ms)
 
 	*ms = rig->now - t0;
 	return ret;
+}
+
+static bool in_use(void *ctx, uint32_t target, uint32_t lun)
+{
+	(void)ctx;
+	return lun == 0 && target < PVH_MAX_TARGETS && held[target];
+}
+
+static bool held_all(void *ctx, uint32_t target, uint32_t lun)
+{
+	(void)ctx;
+	(void)target;
+	(void)lun;
+	return true;
 }
 
 static const struct scan_lun *lun_at(const struct scan_result *r, uint32_t target)
@@ -107,6 +125,101 @@ START_TEST(test_the_adapter_works_after_a_hung_scan)
 }
 END_TEST
 
+START_TEST(test_a_rescan_adds_new_marks_gone_and_takes_new_capacities)
+{
+	struct scan_changes ch;
+	uint64_t ms;
+
+	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
+	ck_assert_uint_eq(cur.nr_luns, 2);
+	/* target 2 pulled, a disk plugged at target 1, target 0 grown */
+	rig->dev.target[2] = NULL;
+	rig->dev.target[1] = &rig->disk[1];
+	rig->disk[0].nr_blocks = 3 * DISK0_BLOCKS;
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	held[2] = true;
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert_uint_eq(ch.gone, 1);
+	ck_assert_uint_eq(ch.changed, 1);
+	ck_assert_uint_eq(ch.removed, 0);
+	ck_assert_uint_eq(cur.nr_luns, 3);
+	ck_assert_uint_eq(lun_at(&cur, 0)->nr_blocks, 3 * DISK0_BLOCKS);
+	ck_assert_uint_eq(lun_at(&cur, 1)->nr_blocks, DISK2_BLOCKS);
+	ck_assert(lun_at(&cur, 2)->gone);
+	ck_assert_ptr_nonnull(lun_at(&cur, 2)->error);
+
+	/* still gone and held: kept; let go: dropped */
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.gone + ch.removed + ch.added + ch.changed, 0);
+	ck_assert(lun_at(&cur, 2)->gone);
+	held[2] = false;
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.removed, 1);
+	ck_assert_uint_eq(cur.nr_luns, 2);
+	ck_assert_ptr_null(lun_at(&cur, 2));
+}
+END_TEST
+
+START_TEST(test_a_gone_lun_that_comes_back_is_usable_again)
+{
+	struct scan_changes ch;
+	uint64_t ms;
+
+	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
+	rig->dev.target[2] = NULL;
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	held[2] = true;
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert(lun_at(&cur, 2)->gone);
+	rig->dev.target[2] = &rig->disk[1];
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert(!lun_at(&cur, 2)->gone);
+	ck_assert_ptr_null(lun_at(&cur, 2)->error);
+	ck_assert_uint_eq(lun_at(&cur, 2)->nr_blocks, DISK2_BLOCKS);
+}
+END_TEST
+
+START_TEST(test_luns_on_targets_a_rescan_skipped_are_not_marked_gone)
+{
+	struct scan_changes ch;
+	uint64_t ms;
+
+	rig->dev.target[5] = &rig->disk[1];
+	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
+	ck_assert_uint_eq(cur.nr_luns, 3);
+	rig->mute_targets = 1u << 0 | 1u << 2;
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	ck_assert_uint_eq(fresh.targets_skipped, PVH_MAX_TARGETS - 3);
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.gone, 0);
+	ck_assert(!lun_at(&cur, 5)->gone);
+	ck_assert_ptr_null(lun_at(&cur, 5)->error);
+	ck_assert(lun_at(&cur, 0)->unresponsive);
+}
+END_TEST
+
+START_TEST(test_new_luns_beyond_a_full_list_are_counted_not_written)
+{
+	struct scan_changes ch;
+	uint64_t ms;
+
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	memset(&cur, 0, sizeof(cur));
+	cur.nr_luns = ARRAY_SIZE(cur.lun);
+	for (unsigned int i = 0; i < cur.nr_luns; i++) {
+		cur.lun[i].target = 100 + i;	/* none of them found again */
+		cur.lun[i].gone = true;
+	}
+	/* all held: nothing can be dropped to make room */
+	scan_merge(&cur, &fresh, held_all, NULL, &ch);
+	ck_assert_uint_eq(ch.dropped, 2);
+	ck_assert_uint_eq(cur.nr_luns, ARRAY_SIZE(cur.lun));
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("rescan");
@@ -115,5 +228,9 @@ int main(void)
 	tcase_add_test(tc, test_a_hung_lun_costs_the_scan_one_ladder_and_is_listed_unresponsive);
 	tcase_add_test(tc, test_after_the_hung_bound_the_rest_is_skipped_and_counted);
 	tcase_add_test(tc, test_the_adapter_works_after_a_hung_scan);
+	tcase_add_test(tc, test_a_rescan_adds_new_marks_gone_and_takes_new_capacities);
+	tcase_add_test(tc, test_a_gone_lun_that_comes_back_is_usable_again);
+	tcase_add_test(tc, test_luns_on_targets_a_rescan_skipped_are_not_marked_gone);
+	tcase_add_test(tc, test_new_luns_beyond_a_full_list_are_counted_not_written);
 	return check_run("LUN scan bounds and rescan", tc);
 }
