@@ -229,6 +229,9 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_STORAGE_LIST:
 		return ioc_struct(VMK_HC_STORAGE_LIST, uarg,
 				  sizeof(struct vmk_storage_list), false);
+	case VMK_IOC_STORAGE_RESCAN:
+		return ioc_struct(VMK_HC_STORAGE_RESCAN, uarg,
+				  sizeof(struct vmk_storage_rescan), false);
 	case VMK_IOC_STORAGE_READ:
 		return ioc_struct(VMK_HC_STORAGE_READ, uarg,
 				  sizeof(struct vmk_storage_read), true);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmkctl storage: the physical HBA the vmkernel drives and the LUNs its
- * scan found (VMK_IOC_STORAGE_LIST), and a debug read of blocks through
- * the vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
+ * scan found (VMK_IOC_STORAGE_LIST), a rescan of the adapter
+ * (VMK_IOC_STORAGE_RESCAN), and a debug read of blocks through the
+ * vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,14 +128,45 @@ out:
 	return ret;
 }
 
+/* vmkctl storage rescan: what changed, then the LUNs as `luns` prints them. */
+static int storage_rescan(struct vmk_storage_list *l)
+{
+	struct vmk_storage_rescan r;
+	int fd = vmkctl_open();
+
+	if (fd < 0)
+		return 1;
+	memset(&r, 0, sizeof(r));
+	if (ioctl(fd, VMK_IOC_STORAGE_RESCAN, &r) < 0) {
+		fprintf(stderr, "vmkctl: storage rescan: %s%s%.*s\n", strerror(errno),
+			r.msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, r.msg);
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	printf("rescan: %u new, %u gone, %u resized, %u dropped, %u unresponsive",
+	       r.added, r.gone, r.changed, r.removed, r.unresponsive);
+	if (r.targets_skipped)
+		printf(", %u targets not scanned (too many hung commands)", r.targets_skipped);
+	if (r.dropped)
+		printf(", %u found but not listed (the list is full)", r.dropped);
+	printf("\n");
+	if (get_list(l))
+		return 1;
+	print_luns(l);
+	return 0;
+}
+
 int cmd_storage(int argc, char **argv)
 {
 	static struct vmk_storage_list l;
 
 	if (argc >= 2 && !strcmp(argv[1], "read"))
 		return storage_read(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "rescan"))
+		return storage_rescan(&l);
 	if (argc != 2 || (strcmp(argv[1], "adapters") && strcmp(argv[1], "luns"))) {
-		fprintf(stderr, "usage: vmkctl storage adapters | luns | read TARGET:LUN LBA [BLOCKS]\n");
+		fprintf(stderr, "usage: vmkctl storage adapters | luns | rescan | read TARGET:LUN LBA [BLOCKS]\n");
 		return 2;
 	}
 	if (get_list(&l))

@@ -122,6 +122,14 @@
  */
 #define VMK_HC_STORAGE_READ	23
 /*
+ * EBX = gpa of struct vmk_storage_rescan, ECX = its size: scan the HBA
+ * again and merge what it finds into the list (new LUNs, LUNs gone,
+ * new capacities; docs/storage.md "Rescan"). The COS CPU waits in the
+ * hypercall (at most 16 s with hung LUNs); the storage lock is let go
+ * between the scan's commands. Since ABI version 15.
+ */
+#define VMK_HC_STORAGE_RESCAN	24
+/*
  * Port groups (since ABI version 15), EBX = gpa of struct vmk_net_group,
  * ESI = gpa of a VMK_VM_MSG_LEN-byte buffer for the reason (0: none).
  * NET_GROUP_SET: an existing group's VLAN and policy become those given;
@@ -192,6 +200,19 @@ struct vmk_storage_read {
 	uint32_t reserved;
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why it failed */
 	uint8_t data[VMK_STORAGE_READ_MAX];
+};
+
+/* What VMK_HC_STORAGE_RESCAN changed (all out). */
+struct vmk_storage_rescan {
+	uint32_t added;			/* LUNs found that were not listed, or back */
+	uint32_t gone;			/* listed LUNs not found: marked gone */
+	uint32_t changed;		/* new capacity or block size */
+	uint32_t removed;		/* gone before, still gone, unused: dropped */
+	uint32_t dropped;		/* found, but the list was full */
+	uint32_t unresponsive;		/* LUNs whose scan command timed out */
+	uint32_t targets_skipped;	/* not scanned: too many hung commands */
+	uint32_t nluns;			/* LUNs listed now */
+	char msg[VMK_STORAGE_MSG_LEN];	/* why it failed */
 };
 
 /* CPUID leaves the vmkernel shows the COS (APM vol. 3, CPUID 4000_0000h). */

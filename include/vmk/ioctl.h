@@ -100,6 +100,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_VM_CONSOLE_WRITE _IOWR(VMK_IOC_MAGIC, 0x16, struct vmk_ioc_vm_console)
 /* arg: struct vmk_storage_list * (VMK_HC_STORAGE_LIST) */
 #define VMK_IOC_STORAGE_LIST	_IOR(VMK_IOC_MAGIC, 7, struct vmk_storage_list)
+/* arg: struct vmk_storage_rescan * (VMK_HC_STORAGE_RESCAN); copied back on failure (msg) */
+#define VMK_IOC_STORAGE_RESCAN	_IOR(VMK_IOC_MAGIC, 0x20, struct vmk_storage_rescan)
 /* Only with vmkload debug=1: arg: struct vmk_storage_read * (VMK_HC_STORAGE_READ) */
 #define VMK_IOC_STORAGE_READ	_IOWR(VMK_IOC_MAGIC, 0x7c, struct vmk_storage_read)
 /* Only with vmkload debug=1: spinner test worlds (VMK_HC_SCHED_TEST). */

@@ -200,6 +200,25 @@ static vmk_status_t hc_storage_read(struct hc_call *c)
 	return st;
 }
 
+/*
+ * Scan the HBA again (storage.c). Its struct on this stack, not a
+ * static one under a lock: a rescan may take seconds, and a second
+ * COS CPU asking meanwhile is told so by storage_rescan() at once.
+ */
+static vmk_status_t hc_storage_rescan(struct hc_call *c)
+{
+	struct vmk_storage_rescan r;
+	vmk_status_t st, wst;
+
+	if (c->arg[1] < sizeof(r))
+		return VMK_BAD_PARAM;
+	memset(&r, 0, sizeof(r));
+	st = storage_rescan(&r);
+	wst = cos_write(c->arg[0], &r, sizeof(r));
+	c->result = r.nluns;
+	return st == VMK_OK ? wst : st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -213,6 +232,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_GROUP_ADD] = hc_net_group_add,
 	[VMK_HC_STORAGE_LIST] = hc_storage_list,
 	[VMK_HC_STORAGE_READ] = hc_storage_read,
+	[VMK_HC_STORAGE_RESCAN] = hc_storage_rescan,
 	[VMK_HC_NET_GROUP_SET] = hc_net_group_set,
 	[VMK_HC_NET_GROUP_DEL] = hc_net_group_del,
 };

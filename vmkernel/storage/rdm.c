@@ -149,6 +149,14 @@ bool rdm_parse_name(const char *name, uint32_t *target, uint32_t *lun)
 
 /* ---- claims ---- */
 
+const char *rdm_holder(const struct rdm_claims *cl, uint32_t target, uint32_t lun)
+{
+	for (int i = 0; i < RDM_MAX_CLAIMS; i++)
+		if (cl->c[i].used && cl->c[i].target == target && cl->c[i].lun == lun)
+			return cl->c[i].owner_name;
+	return NULL;
+}
+
 enum rdm_claim_status rdm_claim(struct rdm_claims *cl, uint32_t target,
 				uint32_t lun, uint32_t owner,
 				const char *owner_name, const char **holder)
@@ -156,17 +164,12 @@ enum rdm_claim_status rdm_claim(struct rdm_claims *cl, uint32_t target,
 	int free_slot = -1;
 	size_t n;
 
-	for (int i = 0; i < RDM_MAX_CLAIMS; i++) {
-		if (!cl->c[i].used) {
-			if (free_slot < 0)
-				free_slot = i;
-			continue;
-		}
-		if (cl->c[i].target == target && cl->c[i].lun == lun) {
-			*holder = cl->c[i].owner_name;
-			return RDM_CLAIM_BUSY;
-		}
-	}
+	*holder = rdm_holder(cl, target, lun);
+	if (*holder)
+		return RDM_CLAIM_BUSY;
+	for (int i = 0; i < RDM_MAX_CLAIMS && free_slot < 0; i++)
+		if (!cl->c[i].used)
+			free_slot = i;
 	if (free_slot < 0)
 		return RDM_CLAIM_FULL;
 	cl->c[free_slot].used = true;

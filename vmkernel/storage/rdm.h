@@ -90,6 +90,8 @@ enum rdm_claim_status {
 enum rdm_claim_status rdm_claim(struct rdm_claims *cl, uint32_t target,
 				uint32_t lun, uint32_t owner,
 				const char *owner_name, const char **holder);
+/* The name of the owner holding target:lun, or NULL. */
+const char *rdm_holder(const struct rdm_claims *cl, uint32_t target, uint32_t lun);
 /* Give back owner's claim of target:lun (no claim: nothing happens). */
 void rdm_release(struct rdm_claims *cl, uint32_t target, uint32_t lun,
 		 uint32_t owner);

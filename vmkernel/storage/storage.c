@@ -29,6 +29,9 @@ _Static_assert(LUN_IO_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS <= LUN_IO_HOLD_MAX_M
 #define SCAN_LADDER_MS	(SCAN_CMD_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS)
 _Static_assert(SCAN_HUNG_MAX * SCAN_LADDER_MS <= 16000,
 	       "hung LUNs would delay the scan longer than docs/storage.md says");
+/* A rescan holds the storage lock for one command: no longer than I/O does. */
+_Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
+	       "a rescan would hold the storage lock longer than lun_io.h says");
 #define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
 
 static struct {
@@ -39,7 +42,10 @@ static struct {
 	bool stopped;
 	struct pvscsi_hba hba;
 	struct scan_buf buf;		/* one pool page: scan and reads */
-	struct scan_result scan;
+	struct scan_result scan;	/* the LUN list: the scan at load, rescans merged */
+	struct scan_buf rescan_buf;	/* the rescan's own page (it lets go of lock) */
+	struct scan_result fresh;	/* what the rescan running finds */
+	bool rescanning;
 	struct storage_cmd cmd;		/* the debug read's and VM disks' */
 	struct lun_io io;		/* runs cmd; unresponsive LUNs */
 	struct rdm_claims claims;	/* LUNs open by VMs */
@@ -85,13 +91,12 @@ static void log_luns(void)
 			 (unsigned long long)l->nr_blocks, l->block_size,
 			 l->error ? ": " : "", l->error ? l->error : "");
 	}
-	note_skipped(&st.scan);
 }
 
 void storage_global_init(void)
 {
 	const char *why;
-	uint32_t pa;
+	uint32_t pa, rescan_pa;
 
 	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
 		st.state = VMK_STORAGE_COS;
@@ -108,7 +113,8 @@ void storage_global_init(void)
 		return refuse(why);
 	st.state = VMK_STORAGE_RUNNING;
 	if (pvscsi_hba_init(&st.hba, &hba_ops) != VMK_OK ||
-	    vmk_alloc_pages(1, &pa) != VMK_OK) {
+	    vmk_alloc_pages(1, &pa) != VMK_OK ||
+	    vmk_alloc_pages(1, &rescan_pa) != VMK_OK) {
 		st.state = VMK_STORAGE_FAILED;
 		fmt_snprintf(st.msg, sizeof(st.msg), "adapter setup failed: %s",
 			     pvscsi_hba_error(&st.hba) ? pvscsi_hba_error(&st.hba) :
@@ -120,8 +126,12 @@ void storage_global_init(void)
 	st.buf.virt = pa_to_va(pa);
 	st.buf.phys = pa;
 	st.buf.len = VMK_PAGE_SIZE;
+	st.rescan_buf.virt = pa_to_va(rescan_pa);
+	st.rescan_buf.phys = rescan_pa;
+	st.rescan_buf.len = VMK_PAGE_SIZE;
 	scan_adapter(&st.hba.adapter, &st.buf, NULL, NULL, &st.scan);
 	log_luns();
+	note_skipped(&st.scan);
 }
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -309,6 +319,8 @@ static vmk_status_t read_locked(struct vmk_storage_read *r)
 
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
 		return read_refused(r, "the vmkernel drives no storage adapter");
+	if (l && l->gone)
+		return read_refused(r, "that LUN is gone: the last rescan did not find it");
 	if (!l || l->error || !l->block_size)
 		return read_refused(r, "no usable disk at that target and LUN");
 	len = (uint64_t)r->blocks * l->block_size;
@@ -412,11 +424,15 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 				      enum storage_dir dir, uint64_t pa, uint32_t len)
 {
 	struct storage_cmd *c = &st.cmd;
+	const struct scan_lun *l;
 	enum lun_io_result res;
 	char path[24];
 
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
 		return RDM_IO_ERROR;
+	l = find_lun(ref->target, ref->lun);
+	if (!l || l->gone)
+		return RDM_IO_UNRESPONSIVE;	/* logged by the rescan, once */
 	memset(c, 0, sizeof(*c));
 	c->target = ref->target;
 	c->lun = ref->lun;
@@ -481,6 +497,96 @@ static enum rdm_io_status lun_flush(void *ctx)
 }
 
 const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
+
+static bool lun_in_use(void *ctx, uint32_t target, uint32_t lun)
+{
+	(void)ctx;
+	return rdm_holder(&st.claims, target, lun) != NULL;
+}
+
+/*
+ * Between two commands of a rescan: the storage lock goes to whoever
+ * waits for it (a ticket lock: VM disk I/O, vmkctl storage luns), so a
+ * rescan holds it for one command's ladder at most. false: the adapter
+ * went back to the COS meanwhile.
+ */
+static bool rescan_yield(void *ctx)
+{
+	(void)ctx;
+	spin_unlock(&st.lock);
+	spin_lock(&st.lock);
+	return !st.stopped;
+}
+
+/* One log line per LUN a rescan marked gone that a VM still holds. */
+static void log_gone_held(void)
+{
+	char path[24];
+
+	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
+		const struct scan_lun *l = &st.scan.lun[i];
+		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
+
+		if (!l->gone || !holder)
+			continue;
+		lun_path(path, sizeof(path), l->target, l->lun);
+		log_warn("storage: %s is gone; vm '%s' holds it: its I/O fails (NOT READY)",
+			 path, holder);
+	}
+}
+
+/* Called with st.lock held; lets go of it between the scan's commands. */
+static vmk_status_t rescan_locked(struct vmk_storage_rescan *r)
+{
+	struct scan_changes ch;
+	int ret;
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
+		copy_str(r->msg, sizeof(r->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
+		return VMK_NOT_SUPPORTED;
+	}
+	if (st.rescanning) {
+		copy_str(r->msg, sizeof(r->msg), "a rescan is running already: try again when it ends");
+		return VMK_BUSY;
+	}
+	st.rescanning = true;
+	ret = scan_adapter(&st.hba.adapter, &st.rescan_buf, rescan_yield, NULL, &st.fresh);
+	st.rescanning = false;
+	if (ret != VMK_OK) {
+		copy_str(r->msg, sizeof(r->msg), "the adapter went back to the COS during the rescan");
+		return VMK_BUSY;
+	}
+	scan_merge(&st.scan, &st.fresh, lun_in_use, NULL, &ch);
+	r->added = ch.added;
+	r->gone = ch.gone;
+	r->changed = ch.changed;
+	r->removed = ch.removed;
+	r->dropped = ch.dropped;
+	for (unsigned int i = 0; i < st.fresh.nr_luns; i++)
+		r->unresponsive += st.fresh.lun[i].unresponsive;
+	r->targets_skipped = st.fresh.targets_skipped;
+	r->nluns = st.scan.nr_luns;
+	log_info("storage: vmhba0 rescan: %u new, %u gone, %u resized, %u dropped, %u unresponsive",
+		 r->added, r->gone, r->changed, r->removed, r->unresponsive);
+	if (ch.dropped)
+		log_warn("storage: vmhba0 rescan: %u LUNs found but not listed: the list holds %u",
+			 ch.dropped, (unsigned int)ARRAY_SIZE(st.scan.lun));
+	if (ch.added || ch.gone || ch.changed || ch.removed)
+		log_luns();
+	note_skipped(&st.fresh);
+	log_gone_held();
+	return VMK_OK;
+}
+
+vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
+{
+	vmk_status_t s;
+
+	spin_lock(&st.lock);
+	s = rescan_locked(r);
+	spin_unlock(&st.lock);
+	return s;
+}
 
 void storage_stop(void)
 {

@@ -290,8 +290,11 @@ START_TEST(test_a_lun_has_one_writer)
 	ck_assert_int_eq(rdm_claim(&cl, 0, 0, 8, "web2", &holder), RDM_CLAIM_OK);
 	rdm_release(&cl, 1, 0, 8);		/* not web2's: nothing */
 	ck_assert_int_eq(rdm_claim(&cl, 1, 0, 8, "web2", &holder), RDM_CLAIM_BUSY);
+	ck_assert_str_eq(rdm_holder(&cl, 1, 0), "web1");
 	rdm_release(&cl, 1, 0, 7);
+	ck_assert_ptr_null(rdm_holder(&cl, 1, 0));
 	ck_assert_int_eq(rdm_claim(&cl, 1, 0, 8, "web2", &holder), RDM_CLAIM_OK);
+	ck_assert_str_eq(rdm_holder(&cl, 1, 0), "web2");
 }
 END_TEST
 
