@@ -27,7 +27,9 @@ expect_fail() {
 # "nmi COUNT": that many NMIs through QEMU's monitor, at least 10 ms
 # apart (ci/lab-monitor); "throttle lun1 BPS": LUN 1's QEMU drive limited
 # to BPS bytes a second (0: none); "link NETDEV on|off": QEMU's set_link on
-# a netdev of the scenario's "# devices:". The host starts within about a
+# a netdev of the scenario's "# devices:"; "hotadd lun2 ID", "resize lun2
+# MIB", "hotdel lun2": a 32 MiB disk (block 0 starts "vmk-lab-lun2")
+# plugged into the HBA at SCSI target ID, resized, unplugged. The host starts within about a
 # second and answers nothing: the scenario watches for the effect.
 host_request() { printf '\n=== vmk: host request: %s ===\n' "$*" > /dev/console; }
 # The kernel release, and the module folder of our modules in the COS.
