@@ -92,6 +92,20 @@ START_TEST(test_a_hung_lun_costs_the_scan_one_ladder_and_is_listed_unresponsive)
 }
 END_TEST
 
+START_TEST(test_a_lun_after_a_hung_one_absorbs_the_resets_unit_attention)
+{
+	uint64_t ms;
+
+	rig->mute_targets = 1u << 0;
+	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
+	ck_assert_uint_le(ms, LADDER_MS + SLACK_MS);
+	ck_assert(lun_at(&cur, 0)->unresponsive);
+	ck_assert_ptr_null(lun_at(&cur, 2)->error);
+	ck_assert_uint_eq(lun_at(&cur, 2)->nr_blocks, DISK2_BLOCKS);
+	ck_assert_uint_ge(cur.ua_retries, 1);	/* the bus reset's, at target 2 */
+}
+END_TEST
+
 START_TEST(test_after_the_hung_bound_the_rest_is_skipped_and_counted)
 {
 	uint64_t ms;
@@ -226,6 +240,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_a_hung_lun_costs_the_scan_one_ladder_and_is_listed_unresponsive);
+	tcase_add_test(tc, test_a_lun_after_a_hung_one_absorbs_the_resets_unit_attention);
 	tcase_add_test(tc, test_after_the_hung_bound_the_rest_is_skipped_and_counted);
 	tcase_add_test(tc, test_the_adapter_works_after_a_hung_scan);
 	tcase_add_test(tc, test_a_rescan_adds_new_marks_gone_and_takes_new_capacities);
