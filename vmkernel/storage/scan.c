@@ -388,6 +388,7 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 		const struct scan_lun *f = find((struct scan_result *)fresh,
 						l->target, l->lun);
 
+		l->just_gone = false;
 		if (f) {
 			if (l->gone)
 				ch->added++;	/* back */
@@ -399,7 +400,7 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 		} else if (fresh->targets_skipped && l->target >= fresh->skipped_from) {
 			/* not looked at: as it was */
 		} else if (!l->gone) {
-			l->gone = true;
+			l->gone = l->just_gone = true;
 			l->error = ERR_GONE;
 			ch->gone++;
 		} else if (!in_use(ctx, l->target, l->lun)) {

@@ -59,6 +59,7 @@ struct scan_lun {
 	struct scan_sense sense;	/* with error: what the device said */
 	bool unresponsive;		/* a command timed out (error says so) */
 	bool gone;			/* not found by the last rescan (scan_merge) */
+	bool just_gone;			/* marked gone by the last scan_merge() */
 };
 
 /* Called before each command of a scan; false: stop it. */

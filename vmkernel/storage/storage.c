@@ -518,7 +518,7 @@ static bool rescan_yield(void *ctx)
 	return !st.stopped;
 }
 
-/* One log line per LUN a rescan marked gone that a VM still holds. */
+/* One log line per LUN this rescan marked gone that a VM holds. */
 static void log_gone_held(void)
 {
 	char path[24];
@@ -527,7 +527,7 @@ static void log_gone_held(void)
 		const struct scan_lun *l = &st.scan.lun[i];
 		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
 
-		if (!l->gone || !holder)
+		if (!l->just_gone || !holder)
 			continue;
 		lun_path(path, sizeof(path), l->target, l->lun);
 		log_warn("storage: %s is gone; vm '%s' holds it: its I/O fails (NOT READY)",

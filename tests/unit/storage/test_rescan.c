@@ -161,12 +161,14 @@ START_TEST(test_a_rescan_adds_new_marks_gone_and_takes_new_capacities)
 	ck_assert_uint_eq(lun_at(&cur, 0)->nr_blocks, 3 * DISK0_BLOCKS);
 	ck_assert_uint_eq(lun_at(&cur, 1)->nr_blocks, DISK2_BLOCKS);
 	ck_assert(lun_at(&cur, 2)->gone);
+	ck_assert(lun_at(&cur, 2)->just_gone);
 	ck_assert_ptr_nonnull(lun_at(&cur, 2)->error);
 
 	/* still gone and held: kept; let go: dropped */
 	scan_merge(&cur, &fresh, in_use, NULL, &ch);
 	ck_assert_uint_eq(ch.gone + ch.removed + ch.added + ch.changed, 0);
 	ck_assert(lun_at(&cur, 2)->gone);
+	ck_assert(!lun_at(&cur, 2)->just_gone);	/* logged once, at the first */
 	held[2] = false;
 	scan_merge(&cur, &fresh, in_use, NULL, &ch);
 	ck_assert_uint_eq(ch.removed, 1);
