@@ -105,13 +105,22 @@ static int run_polled(struct lun_io *io, struct storage_cmd *cmd)
 /*
  * run_polled(), with a UNIT ATTENTION retried up to SCAN_UA_RETRIES times:
  * the resets that end a hung LUN's command leave one at every other LUN
- * (SAM-5 §6.3), which is no fault of the command that meets it.
+ * (SAM-5 §6.3), which is no fault of the command that meets it. All the
+ * sends share the command's one deadline (each retry gets what is left),
+ * so a target that answers UNIT ATTENTION just before each deadline holds
+ * the caller no longer than one hung command; with less than
+ * LUN_UA_RETRY_MIN_MS left the UNIT ATTENTION goes to the caller (a guest
+ * retries it itself).
  */
 static int run_polled_ua(struct lun_io *io, struct storage_cmd *cmd)
 {
+	uint64_t end, t;
 	struct scan_sense sense;
 	int ret;
 
+	if (!cmd->timeout_ms)
+		cmd->timeout_ms = LUN_IO_TIMEOUT_MS;
+	end = now(io) + cmd->timeout_ms;
 	for (unsigned int tries = 0;; tries++) {
 		ret = run_polled(io, cmd);
 		if (ret != VMK_OK || cmd->host != STORAGE_HOST_OK ||
@@ -119,6 +128,10 @@ static int run_polled_ua(struct lun_io *io, struct storage_cmd *cmd)
 		    !scan_decode_sense(cmd->sense, cmd->sense_len, &sense) ||
 		    sense.key != SENSE_UNIT_ATTENTION || tries == SCAN_UA_RETRIES)
 			return ret;
+		t = now(io);
+		if (t >= end || end - t < LUN_UA_RETRY_MIN_MS)
+			return ret;
+		cmd->timeout_ms = (uint32_t)(end - t);
 		io->ua_retries++;
 	}
 }

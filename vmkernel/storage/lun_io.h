@@ -18,7 +18,7 @@
  *
  * A UNIT ATTENTION (left at every LUN by the bus and adapter resets that
  * end a hung command) is absorbed: the command is sent again, up to
- * SCAN_UA_RETRIES times.
+ * SCAN_UA_RETRIES times, within the command's one deadline.
  *
  * An adapter that refuses commands (queue() says VMK_HW_FAILURE: the
  * driver saw it fail) is handled the same way: commands end at once as
@@ -49,6 +49,7 @@
 #define LUN_IO_TIMEOUT_MS	10000
 #define LUN_IO_HOLD_MAX_MS	15000
 #define LUN_PROBE_TIMEOUT_MS	2000	/* a marked LUN's next command's deadline */
+#define LUN_UA_RETRY_MIN_MS	500	/* left of the deadline for a UNIT ATTENTION retry */
 #define LUN_BACKOFF_MIN_MS	10000	/* from a mark to the first probe */
 #define LUN_BACKOFF_MAX_MS	320000	/* between probes, at most */
 

@@ -131,6 +131,33 @@ START_TEST(test_other_luns_absorb_the_unit_attention_of_the_reset)
 }
 END_TEST
 
+/*
+ * Review finding: each UNIT ATTENTION retry got a fresh deadline, so a
+ * target answering UA just before each one held the caller 4 times the
+ * bound. The retries share the command's deadline: with less than
+ * LUN_UA_RETRY_MIN_MS of it left, the UA goes to the caller.
+ */
+START_TEST(test_a_unit_attention_is_retried_only_within_the_commands_deadline)
+{
+	struct storage_cmd cmd;
+
+	rig->deaf_to = PVSCSI_CMD_ABORT_CMD;	/* the ladder resets the bus */
+	hang_target0();
+	read_cmd(&cmd, 2, 0);
+	cmd.timeout_ms = LUN_UA_RETRY_MIN_MS / 2;
+	ck_assert_int_eq(lun_io_run(&io, &cmd), LUN_IO_ENDED);
+	ck_assert_int_eq(cmd.host, STORAGE_HOST_OK);
+	ck_assert_uint_eq(cmd.status, 0x02);		/* CHECK CONDITION */
+	ck_assert_uint_eq(cmd.sense[2] & 0xf, 0x6);	/* UNIT ATTENTION */
+	ck_assert_uint_eq(io.ua_retries, 0);
+	ck_assert_ptr_null(lun_io_find(&io, 2, 0));	/* not taken for a hang */
+	/* the next one, with time enough, goes through */
+	read_cmd(&cmd, 2, 0);
+	ck_assert_int_eq(lun_io_run(&io, &cmd), LUN_IO_ENDED);
+	ck_assert_uint_eq(cmd.status, 0);
+}
+END_TEST
+
 START_TEST(test_the_next_command_to_a_marked_lun_fails_at_once)
 {
 	uint64_t t;
@@ -248,6 +275,7 @@ int main(void)
 	tcase_add_test(tc, test_a_hung_command_times_out_within_the_ladder_and_marks_its_lun);
 	tcase_add_test(tc, test_a_hung_lun_holds_its_caller_less_than_the_hold_limit);
 	tcase_add_test(tc, test_other_luns_absorb_the_unit_attention_of_the_reset);
+	tcase_add_test(tc, test_a_unit_attention_is_retried_only_within_the_commands_deadline);
 	tcase_add_test(tc, test_the_next_command_to_a_marked_lun_fails_at_once);
 	tcase_add_test(tc, test_another_lun_keeps_working_beside_a_marked_one);
 	tcase_add_test(tc, test_a_probe_after_the_back_off_brings_the_lun_back);
