@@ -87,10 +87,6 @@ static int vm_add(struct soap_call *c, struct task *t, const char *path, const c
 	uint32_t moref;
 	size_t i;
 
-	if (access(path, F_OK)) {
-		task_fail(t, "NotFound", "", "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	if (vm_file_load(path, &vf, err, sizeof(err))) {
 		task_fail(t, "InvalidArgument", "path", "not a usable .vmx: %s", err);
 		return -1;
@@ -158,7 +154,11 @@ int folder_register_vm_task(struct soap_call *c)
 	if (call_vms(c))
 		return -1;
 	t = task_new(c, "registerVm", "vm");
-	vm_add(c, t, path, n && name[0] ? name : NULL);
+	/* the path as the client wrote it: the COS's folders are not its business */
+	if (access(path, F_OK))
+		task_fail(t, "NotFound", "", "%s: %s", dspath, strerror(errno));
+	else
+		vm_add(c, t, path, n && name[0] ? name : NULL);
 	return task_answer(c, t);
 }
 

@@ -561,6 +561,7 @@ START_TEST(test_register_vm_refuses_what_it_cannot_add)
 	ck_assert_int_eq(login("root", "secret"), 200);
 	ck_assert_int_eq(register_vm("[datastore1] none/none.vmx"), 200);
 	task_fault_is("NotFound");
+	answer_has("[datastore1] none/none.vmx: No such file or directory");
 	ck_assert_int_eq(register_vm("[datastore1] x.txt"), 500);
 	fault_is("InvalidArgument");
 	ck_assert_int_eq(call(SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
