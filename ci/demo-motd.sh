@@ -1,20 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Runs in the COS before the demo's interactive shell (ci/demo): loads the
-# vmkernel and shows its status, so the shell the user gets is the COS, and
+# vmkernel with the COS's init script (which starts vmk-hostd after it) and
+# shows its status, so the shell the user gets is the COS, and
 # starts the demo VM.
-# cos-init sources lab.sh but runs this file with `sh`: its variables are
-# not exported, so name the module folder here.
-VMK_MODULES=${VMK_MODULES:-/lib/modules/$(uname -r)/extra}
 echo
 echo "=== vmk lab: console OS up on $(nproc) CPUs, kernel $(uname -r) ==="
+# vmk-hostd logs in with a COS account: the demo's root password.
+echo "root:$(mkpasswd -m sha512 vmk-demo):20000:0:99999:7:::" > /etc/shadow
+chmod 600 /etc/shadow
 # mem_mb=200: the vmkernel's pool must hold the demo VM's 128 MiB.
-echo "+ insmod $VMK_MODULES/vmkload.ko mem_mb=200"
-if insmod "$VMK_MODULES/vmkload.ko" mem_mb=200; then
+# /etc/init.d/vmk (ci/cos-vmk-service) loads vmkload, then starts vmk-hostd.
+echo "+ /etc/init.d/vmk start mem_mb=200"
+if /etc/init.d/vmk start mem_mb=200; then
 	echo "+ vmkctl status"
 	vmkctl status
 	echo
 	echo "Linux now runs as the console OS on the vmkernel. Try: vmkctl log,"
-	echo "vmkctl status, vmkctl unload (or rmmod vmkload) to give the machine back."
+	echo "vmkctl status, /etc/init.d/vmk stop (vmk-hostd, then vmkctl unload)"
+	echo "to give the machine back."
+	echo "The vSphere API (vmk-hostd, log /var/log/vmk-hostd.log) answers on the"
+	echo "host at https://127.0.0.1:PORT/sdk, PORT in the lab results' mgmt-port,"
+	echo "as root, password vmk-demo, once its log says 'serving' (making the"
+	echo "host certificate takes a while under TCG)."
 	# The demo VM: Debian's stock kernel + a busybox initramfs (ci/guest-image;
 	# added by the VM tests' owner, minimal edit of a lead-owned file).
 	echo

@@ -95,7 +95,7 @@ static int cmd_unload(int argc, char **argv)
 		fprintf(stderr, "vmkctl: unload: %s\n", errno == ENOENT ?
 			"vmkload is not loaded" :
 			errno == EWOULDBLOCK || errno == EBUSY ?
-			"vmkload is in use: a VM still exists in the vmkernel, or /dev/vmkernel is open (a 'vmkctl vm console'?)" :
+			"vmkload is in use: a VM still exists in the vmkernel, or /dev/vmkernel is open (a 'vmkctl vm console'? a vmk-hostd call: /etc/init.d/vmk stop stops it first)" :
 			strerror(errno));
 		return 1;
 	}

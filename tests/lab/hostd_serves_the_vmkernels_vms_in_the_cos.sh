@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vmk-hostd (the dynamically linked i386 build, its libraries in /lib)
-# runs in the COS against the real vmkernel: a VM started with vmkctl is
+# runs in the COS against the real vmkernel, started by the COS's init
+# script after it loads vmkload (/etc/init.d/vmk start) and stopped by it
+# before the unload (/etc/init.d/vmk stop): a VM started with vmkctl is
 # in its inventory as running under its name; a Login with a wrong
 # password and a call without a session are refused; PowerOffVM_Task
 # through SOAP (busybox wget over HTTPS, inside the COS) powers it off,
@@ -27,17 +29,18 @@
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/hostd.sh
 
+# Those that keep state (the daemon's pid, the session cookie) run here,
+# not in expect's subshell.
+mkdir -p /tmp/ds/lab1
+hostd_load --trace --datastores /tmp/ds ||
+	fail "/etc/init.d/vmk start loads vmkload, then starts vmk-hostd, which serves"
+echo "ok: /etc/init.d/vmk start loads vmkload, then starts vmk-hostd, which serves"
 hostd_spin_vm_up
 kid=$(vm_field spin id)
 vm_make_guest_vmx /tmp/spin2.vmx spin2 cpu_spin
 expect "register spin2, not started" vmkctl vm register /tmp/spin2.vmx
 vm_make_vmx /tmp/nokernel.vmx nokernel 16 1 /tmp/no-such-kernel.elf
 expect "register nokernel, whose kernel file is missing" vmkctl vm register /tmp/nokernel.vmx
-# Those that keep state (the daemon's pid, the session cookie) run here,
-# not in expect's subshell.
-mkdir -p /tmp/ds/lab1
-hostd_start 443 --trace --datastores /tmp/ds || fail "vmk-hostd starts and serves"
-echo "ok: vmk-hostd starts and serves"
 expect "the host certificate was made" test -s $HOSTD_DIR/rui.crt
 expect "vimServiceVersions.xml is served before login" \
 	wget -q -O $HOSTD_DIR/versions.xml --no-check-certificate https://127.0.0.1:443/sdk/vimServiceVersions.xml
@@ -115,7 +118,7 @@ expect_fail "... and writes nothing" test -e /tmp/ds/lab1/spin
 # fault_has TYPE TEXT: the last answer was fault TYPE and holds TEXT
 fault_has() {
 	grep -q "HTTP/1.1 500" $HOSTD_DIR/headers &&
-		awk '/vmk-hostd: answer: /{a=""} {a=a $0} END{print a}' $HOSTD_DIR/log > $HOSTD_DIR/fault &&
+		awk '/vmk-hostd: answer: /{a=""} {a=a $0} END{print a}' $HOSTD_LOG > $HOSTD_DIR/fault &&
 		grep -q "<${1}Fault xmlns=\"urn:vim25\" xsi:type=\"$1\">" $HOSTD_DIR/fault &&
 		grep -q "$2" $HOSTD_DIR/fault && return 0
 	cat $HOSTD_DIR/headers
@@ -134,6 +137,4 @@ expect "UnregisterVM of the VM, now off" vm_soap UnregisterVM
 expect_fail "the vmkernel no longer has it (vmkctl vm info)" vmkctl vm info spin
 expect_fail "vmkctl's inventory no longer has it (vmkctl vm list)" registered spin
 expect_fail "vmk-hostd no longer lists it" in_inventory "$id"
-expect "vmk-hostd is still running" kill -0 $HOSTD_PID
-hostd_stop
-expect "vmkctl unload gives the machine back" vmkctl unload
+hostd_unload

@@ -8,32 +8,40 @@
 HOSTD_DIR=/tmp/hostd
 HOSTD_USER=root
 HOSTD_PASSWORD=vmk-lab-secret
+HOSTD_LOG=/var/log/vmk-hostd.log
 
-# hostd_start PORT [OPTION...]: vmk-hostd on PORT (all addresses) against
-# the vmkernel, Login checked against a private shadow file; waits until it
-# serves (making the host certificate is slow under TCG). With --trace its
-# answers, faults included, are in $HOSTD_DIR/log (busybox wget keeps no
-# body of an HTTP 500).
-hostd_start() {
-	_port=$1
-	shift
-	mkdir -p $HOSTD_DIR
+# hostd_load [OPTION...]: vmkload loaded by the COS's init script
+# (/etc/init.d/vmk start, ci/cos-vmk-service), which then starts vmk-hostd
+# on port 443 (the port ci/lab forwards) with OPTIONs and Login checked
+# against a private shadow file; waits until it serves (making the host
+# certificate is slow under TCG). With --trace its answers, faults
+# included, are in $HOSTD_LOG (busybox wget keeps no body of an HTTP 500).
+hostd_load() {
+	mkdir -p $HOSTD_DIR /etc/vmk
 	echo "$HOSTD_USER:$(mkpasswd -m sha512 "$HOSTD_PASSWORD"):20000:0:99999:7:::" > $HOSTD_DIR/shadow
-	vmk-hostd --port "$_port" --passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt \
-		--key $HOSTD_DIR/rui.key "$@" > $HOSTD_DIR/log 2>&1 &
-	HOSTD_PID=$!
-	HOSTD_URL=https://127.0.0.1:$_port/sdk
+	echo "HOSTD_OPTS=\"--passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt --key $HOSTD_DIR/rui.key $*\"" \
+		> /etc/vmk/hostd.conf
+	/etc/init.d/vmk start mem_mb=64 || return 1
+	HOSTD_PID=$(cat /run/vmk-hostd.pid) || return 1
+	HOSTD_URL=https://127.0.0.1:443/sdk
 	_end=$(($(date +%s) + 120))
 	while [ "$(date +%s)" -le $_end ]; do
-		grep -q "vmk-hostd: serving" $HOSTD_DIR/log && { cat $HOSTD_DIR/log; return 0; }
+		grep -q "vmk-hostd: serving" $HOSTD_LOG && { cat $HOSTD_LOG; return 0; }
 		kill -0 $HOSTD_PID 2>/dev/null || break
 		sleep 1
 	done
-	cat $HOSTD_DIR/log
+	cat $HOSTD_LOG
 	return 1
 }
 
-hostd_stop() { kill $HOSTD_PID 2>/dev/null; wait $HOSTD_PID 2>/dev/null; cat $HOSTD_DIR/log; }
+# hostd_unload: /etc/init.d/vmk stop stops vmk-hostd, then unloads vmkload.
+hostd_unload() {
+	expect "vmk-hostd is still running" kill -0 $HOSTD_PID
+	expect "/etc/init.d/vmk stop: vmk-hostd, then vmkctl unload" /etc/init.d/vmk stop
+	expect_fail "... vmk-hostd has exited" kill -0 $HOSTD_PID
+	expect_fail "... vmkload is unloaded" vmk_loaded
+	cat $HOSTD_LOG
+}
 
 # soap BODY: POST one SOAP request (BODY inside soapenv:Body) with the
 # session's cookie; the answer in $HOSTD_DIR/answer, also printed. Fails
@@ -104,19 +112,9 @@ soap_task() {
 # vm_task METHOD MOREF: soap_task of a method of VM MOREF.
 vm_task() { soap_task "<$1 xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$2</_this></$1>"; }
 
-# hostd_spin_vm_up: vmkload loaded and the cpu_spin test guest running as
-# VM "spin", started with vmkctl: the VM the daemon is checked with.
+# hostd_spin_vm_up: the cpu_spin test guest running as VM "spin", started
+# with vmkctl: the VM the daemon is checked with.
 hostd_spin_vm_up() {
-	expect "insmod vmkload takes over" vmk_load mem_mb=64
 	vm_make_guest_vmx /tmp/spin.vmx spin cpu_spin
 	vm_up spin /tmp/spin.vmx
-}
-
-# hostd_spin_vm_down: vmk-hostd stopped (it must still run), the VM
-# unregistered, vmkload unloaded.
-hostd_spin_vm_down() {
-	expect "vmk-hostd is still running" kill -0 $HOSTD_PID
-	hostd_stop
-	expect "unregister" vmkctl vm unregister spin
-	expect "vmkctl unload gives the machine back" vmkctl unload
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+# The host side of tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh:
+# Debian's pyVmomi logs in to vmk-hostd in the lab's COS through the lab's
+# port forward, finds VMNAME through a container view, checks that it
+# runs, powers it off with WaitForTask and reads it back off. Then it
+# registers the .vmx at the datastore path VMX (RegisterVM_Task), finds
+# the new VM in the container view, powers it on and waits for the COS
+# to print "hostd-lab: NAME running in vmkctl vm list" (NAME: the VM's,
+# in COS_LOG, the COS console's log), powers it off and unregisters it; a
+# RegisterVM_Task of a .vmx that does not exist fails with NotFound
+# naming the path.
+#   cos_vm_session.py HOST PORT USER PASSWORD VMNAME VMX COS_LOG
+# Exit status 1 (with "FAIL: ...") if any step fails.
+import os
+import ssl
+import sys
+import time
+
+from pyVim.connect import SmartConnect, Disconnect
+from pyVim.task import WaitForTask
+from pyVmomi import vim
+
+host, port, user, password, name, vmx, cos_log = \
+    sys.argv[1], int(sys.argv[2]), *sys.argv[3:8]
+
+
+def fail(what):
+    print("FAIL: " + what)
+    sys.exit(1)
+
+
+def vms_by_name(view):
+    return {vm.name: vm for vm in view.view}
+
+
+def cos_says(marker, seconds):
+    """Wait until the COS console's log has the line marker (the COS
+    checks with vmkctl and prints it); False when it does not come."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if os.path.exists(cos_log):
+            with open(cos_log, errors="replace") as f:
+                if any(line.strip() == marker for line in f):
+                    return True
+        time.sleep(1)
+    return False
+
+
+si = SmartConnect(host=host, port=port, user=user, pwd=password,
+                  sslContext=ssl._create_unverified_context())
+print("ok: logged in to %s (%s)" % (si.content.about.fullName, si.content.about.apiType))
+content = si.RetrieveContent()
+view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
+vms = vms_by_name(view)
+print("ok: VMs in the container view: %s" % ", ".join(sorted(vms)))
+if name not in vms:
+    fail("no VM named %s" % name)
+vm = vms[name]
+if vm.runtime.powerState != "poweredOn":
+    fail("%s is %s, want poweredOn" % (name, vm.runtime.powerState))
+print("ok: %s (%s) is poweredOn" % (name, vm._moId))
+WaitForTask(vm.PowerOffVM_Task())
+if vm.runtime.powerState != "poweredOff":
+    fail("%s is %s after PowerOffVM_Task" % (name, vm.runtime.powerState))
+print("ok: PowerOffVM_Task: %s is poweredOff" % name)
+
+# RegisterVM_Task of a .vmx on the COS's datastore, then its power cycle.
+dc = content.rootFolder.childEntity[0]
+pool = dc.hostFolder.childEntity[0].resourcePool
+task = dc.vmFolder.RegisterVM_Task(path=vmx, asTemplate=False, pool=pool)
+if WaitForTask(task) != "success":
+    fail("RegisterVM_Task of %s" % vmx)
+reg = task.info.result
+vms = vms_by_name(view)
+if reg.name not in vms or vms[reg.name]._moId != reg._moId:
+    fail("the registered VM %s (%s) is not in the container view" % (reg.name, reg._moId))
+if reg.runtime.powerState != "poweredOff":
+    fail("%s is %s after RegisterVM_Task, want poweredOff" % (reg.name, reg.runtime.powerState))
+if reg.summary.config.vmPathName != vmx:
+    print("note: vmPathName is %s" % reg.summary.config.vmPathName)
+print("ok: RegisterVM_Task of %s: %s (%s) is in the inventory, poweredOff" %
+      (vmx, reg.name, reg._moId))
+WaitForTask(reg.PowerOnVM_Task())
+if reg.runtime.powerState != "poweredOn":
+    fail("%s is %s after PowerOnVM_Task" % (reg.name, reg.runtime.powerState))
+print("ok: PowerOnVM_Task: %s is poweredOn" % reg.name)
+marker = "hostd-lab: %s running in vmkctl vm list" % reg.name
+if not cos_says(marker, 240):
+    fail("the COS did not say '%s'" % marker)
+print("ok: the COS says: %s" % marker)
+WaitForTask(reg.PowerOffVM_Task())
+if reg.runtime.powerState != "poweredOff":
+    fail("%s is %s after PowerOffVM_Task" % (reg.name, reg.runtime.powerState))
+print("ok: PowerOffVM_Task: %s is poweredOff" % reg.name)
+reg_name = reg.name
+reg.UnregisterVM()
+if reg_name in vms_by_name(view):
+    fail("%s is still in the container view after UnregisterVM" % reg_name)
+print("ok: UnregisterVM: %s left the inventory" % reg_name)
+missing = vmx[:-len(".vmx")] + "-missing.vmx"
+try:
+    WaitForTask(dc.vmFolder.RegisterVM_Task(path=missing, asTemplate=False, pool=pool))
+    fail("RegisterVM_Task of %s, which does not exist, succeeded" % missing)
+except vim.fault.NotFound as e:
+    if missing not in e.msg:
+        fail("NotFound for %s does not name it: '%s'" % (missing, e.msg))
+    print("ok: RegisterVM_Task of %s: NotFound, '%s'" % (missing, e.msg))
+Disconnect(si)
