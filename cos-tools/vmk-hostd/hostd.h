@@ -180,7 +180,7 @@ size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recu
 		      struct mo *out, size_t max);
 int si_retrieve_content(struct soap_call *c);
 int si_find_by_uuid(struct soap_call *c);
-#define MO_REFS_MAX	(HOSTD_VMS_MAX + 16)
+#define MO_REFS_MAX	(HOSTD_VMS_MAX + HOSTD_DATASTORES_MAX + 16)
 
 /* Building object trees. */
 xmlNodePtr ob_complex(xmlNodePtr parent, const char *name, const char *type);
@@ -216,6 +216,16 @@ int vm_unregister(struct soap_call *c);
 
 /* vmops.c */
 int folder_register_vm_task(struct soap_call *c);
+
+/* datastore.c: the folders of hostd.datastores as Datastore objects */
+#define DS_NAME_MAX		64	/* a datastore's name, with its NUL */
+#define HOSTD_DATASTORES_MAX	32	/* listed; more folders are left out */
+bool path_name_ok(const char *s, size_t len);	/* a plain file name, not . or .. */
+bool ds_exists(const char *name);
+size_t ds_names(char (*names)[DS_NAME_MAX], size_t max);	/* sorted */
+void ds_refs(xmlNodePtr array);			/* every datastore's moref */
+bool ds_of_path(const char *path, char *name, size_t len);	/* the datastore of a file */
+int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
 int folder_create_vm_task(struct soap_call *c);
 int vm_destroy_task(struct soap_call *c);
 bool task_exists(const char *value);

@@ -7,8 +7,9 @@
  *        backend_vmk.c)
  *     -> hostFolder ha-folder-host -> ha-compute-res (ComputeResource)
  *        -> ha-host (HostSystem), resourcePool ha-root-pool (ResourcePool)
- *     -> datastoreFolder ha-folder-datastore, networkFolder
- *        ha-folder-network (empty in this version)
+ *     -> datastoreFolder ha-folder-datastore -> the datastores
+ *        (Datastore, moref = its name: datastore.c)
+ *     -> networkFolder ha-folder-network (empty in this version)
  * Each object is built for the request as an object tree (hostd.h) from
  * the backend's state; nothing is kept between requests.
  */
@@ -296,9 +297,11 @@ static int folder_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		strings(obj, "childType", "ComputeResource");
 		children = ob_array(obj, "childEntity", "ManagedObjectReference");
 		ob_ref(children, "ManagedObjectReference", "ComputeResource", COMPUTE_MO);
+	} else if (!strcmp(mo->value, "ha-folder-datastore")) {
+		strings(obj, "childType", "Datastore");
+		ds_refs(ob_array(obj, "childEntity", "ManagedObjectReference"));
 	} else {
-		strings(obj, "childType", !strcmp(mo->value, "ha-folder-network") ?
-			"Network" : "Datastore");
+		strings(obj, "childType", "Network");
 		ob_array(obj, "childEntity", "ManagedObjectReference");
 	}
 	return 0;
@@ -313,7 +316,7 @@ static int datacenter_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr 
 	ob_ref(obj, "hostFolder", "Folder", "ha-folder-host");
 	ob_ref(obj, "datastoreFolder", "Folder", "ha-folder-datastore");
 	ob_ref(obj, "networkFolder", "Folder", "ha-folder-network");
-	ob_array(obj, "datastore", "ManagedObjectReference");
+	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
 	ob_array(obj, "network", "ManagedObjectReference");
 	return 0;
 }
@@ -329,7 +332,7 @@ static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	ob_ref(ob_array(obj, "host", "ManagedObjectReference"), "ManagedObjectReference",
 	       "HostSystem", HOST_MO);
 	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
-	ob_array(obj, "datastore", "ManagedObjectReference");
+	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
 	ob_array(obj, "network", "ManagedObjectReference");
 	return 0;
 }
@@ -420,7 +423,7 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		return -1;
 	entity(obj, h->name, "ComputeResource", COMPUTE_MO);
 	vm_refs(c, ob_array(obj, "vm", "ManagedObjectReference"));
-	ob_array(obj, "datastore", "ManagedObjectReference");
+	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
 	ob_array(obj, "network", "ManagedObjectReference");
 	host_runtime(obj, h);
 	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
@@ -556,7 +559,8 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	const struct hostd_vm *vm = call_vm(c, mo->value);
 	const struct hostd_host *h;
-	xmlNodePtr s, g;
+	char ds_name[DS_NAME_MAX];
+	xmlNodePtr s, g, ds;
 
 	if (!vm || call_host(c, &h))
 		return vm ? -1 : soap_fail_not_found(c, mo);
@@ -567,7 +571,9 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 	vm_runtime(obj, vm, h);
 	vm_config(obj, vm);
-	ob_array(obj, "datastore", "ManagedObjectReference");
+	ds = ob_array(obj, "datastore", "ManagedObjectReference");
+	if (ds_of_path(vm->vmx_path, ds_name, sizeof(ds_name)))
+		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
 	ob_array(obj, "network", "ManagedObjectReference");
 	task_recent(mo->value, ob_array(obj, "recentTask", "ManagedObjectReference"));
 	s = ob_complex(obj, "summary", "VirtualMachineSummary");
@@ -630,6 +636,7 @@ static const struct mo_class classes[] = {
 	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",
 				 "network", "recentTask", "summary"),
 	  NULL, vm_tree },
+	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm"), NULL, datastore_tree },
 	{ "SessionManager", LIST("currentSession"), LIST("ha-sessionmgr"), session_manager_tree },
 	{ "PropertyCollector", LIST(NULL), LIST("ha-property-collector"), no_props },
 	{ "ViewManager", LIST(NULL), LIST("ViewManager"), no_props },
@@ -654,7 +661,7 @@ bool mo_is_a(const char *type, const char *want)
 {
 	static const char *const entities[] = {
 		"Folder", "Datacenter", "ComputeResource", "HostSystem", "ResourcePool",
-		"VirtualMachine",
+		"VirtualMachine", "Datastore",
 	};
 	size_t i;
 
@@ -679,6 +686,8 @@ int mo_check(struct soap_call *c, const struct mo *mo)
 		if (!strcmp(*s, mo->value))
 			return 0;
 	if (!strcmp(mo->type, "VirtualMachine") && call_vm(c, mo->value))
+		return 0;
+	if (!strcmp(mo->type, "Datastore") && ds_exists(mo->value))
 		return 0;
 	if (!strcmp(mo->type, "Task") && task_exists(mo->value))
 		return 0;
@@ -736,8 +745,9 @@ static size_t children(struct soap_call *c, const struct mo *mo, struct mo *out,
 	xmlNodePtr tree, p;
 	size_t i, n = 0;
 
-	if (!strcmp(mo->type, "HostSystem") || !strcmp(mo->type, "VirtualMachine"))
-		return 0;	/* leaves: their "vm" and "resourcePool" point elsewhere */
+	if (!strcmp(mo->type, "HostSystem") || !strcmp(mo->type, "VirtualMachine") ||
+	    !strcmp(mo->type, "Datastore"))
+		return 0;	/* leaves: their "vm", "host" and "resourcePool" point elsewhere */
 	tree = mo_tree(c, mo);
 	if (!tree)
 		return 0;

@@ -21,18 +21,6 @@
 #include "hostd.h"
 
 #define VM_FOLDER	"ha-folder-vm"
-#define DS_NAME_MAX	64
-
-/* A file or folder name: not empty, not . or .., no control characters. */
-static bool name_ok(const char *s, size_t len)
-{
-	if (!len || (len == 1 && s[0] == '.') || (len == 2 && !strncmp(s, "..", 2)))
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '/')
-			return false;
-	return true;
-}
 
 /*
  * A datastore path "[ds] rel" (rel may be empty) as an absolute path; 0,
@@ -41,24 +29,26 @@ static bool name_ok(const char *s, size_t len)
 static int ds_path(struct soap_call *c, const char *prop, const char *in, char *out, size_t len)
 {
 	const char *end = in[0] == '[' ? strchr(in, ']') : NULL, *rel, *p;
-	struct stat st;
+	char ds[DS_NAME_MAX];
 	size_t l;
 
-	if (!end || !name_ok(in + 1, (size_t)(end - in - 1)) || end - in - 1 >= DS_NAME_MAX)
+	if (!end || !path_name_ok(in + 1, (size_t)(end - in - 1)) || end - in - 1 >= DS_NAME_MAX)
 		return soap_fail_argument(c, prop, "'%s' is not a datastore path ([datastore] folder/file.vmx)",
 					  in);
+	memcpy(ds, in + 1, (size_t)(end - in - 1));
+	ds[end - in - 1] = '\0';
+	/* the datastores the datastore folder lists (datastore.c), no other */
+	if (!ds_exists(ds))
+		return soap_fail_argument(c, prop, "no datastore '%s' on this host", ds);
 	rel = end + 1 + (end[1] == ' ');
 	for (p = rel; *p; p += l + (p[l] == '/')) {
 		l = strcspn(p, "/");
-		if (!name_ok(p, l) && !(l == 0 && !p[l]))
+		if (!path_name_ok(p, l) && !(l == 0 && !p[l]))
 			return soap_fail_argument(c, prop, "'%s': each part of a datastore path is a plain name",
 						  in);
 	}
-	if ((size_t)snprintf(out, len, "%s/%.*s", hostd.datastores, (int)(end - in - 1), in + 1) >= len)
+	if ((size_t)snprintf(out, len, "%s/%s", hostd.datastores, ds) >= len)
 		return soap_fail_argument(c, prop, "'%s' is too long", in);
-	if (stat(out, &st) || !S_ISDIR(st.st_mode))
-		return soap_fail_argument(c, prop, "no datastore '%.*s' on this host",
-					  (int)(end - in - 1), in + 1);
 	l = strlen(out);
 	if (*rel && (size_t)snprintf(out + l, len - l, "/%s", rel) >= len - l)
 		return soap_fail_argument(c, prop, "'%s' is too long", in);
@@ -227,7 +217,7 @@ int folder_create_vm_task(struct soap_call *c)
 		return -1;
 	if (!spec)
 		return soap_fail_argument(c, "config", "CreateVM_Task needs a config spec");
-	if (xml_text(xml_child(spec, "name"), name, sizeof(name)) || !name_ok(name, strlen(name)) ||
+	if (xml_text(xml_child(spec, "name"), name, sizeof(name)) || !path_name_ok(name, strlen(name)) ||
 	    strlen(name) >= VMK_VM_NAME_LEN)
 		return soap_fail_argument(c, "config.name",
 					  "config.name must be 1 to %d characters, no '/' or control characters",

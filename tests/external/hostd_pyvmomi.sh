@@ -11,9 +11,10 @@
 # client (hostd/govmomi_client: login, container view, power with
 # task.Wait) runs against both too.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
-# VMs through it. The pyVmomi session also creates a VM on a datastore,
-# registers it again and destroys it (the .vmx files really written and
-# deleted, in $RESULTS/hostd/datastores). vmk-hostd runs with --fake-backend, a test account in a private shadow
+# VMs through it and dumps the datastore as a storage pool. The pyVmomi
+# session also reads the datastore (its summary against statvfs of its
+# folder), creates a VM on it, registers it again and destroys it (the
+# .vmx files really written and deleted, in $RESULTS/hostd/datastores). vmk-hostd runs with --fake-backend, a test account in a private shadow
 # file and a certificate it makes itself. Run from the top: BUILD, RESULTS.
 set -euo pipefail
 
@@ -144,6 +145,15 @@ virsh_esx shutdown web >>"$work/virsh-power.log" || fail "virsh esx:// shutdown 
 list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
 grep -qx -- "- web shut off" <<<"$list" && echo "ok: virsh esx:// shutdown web" ||
 	fail "after virsh shutdown web: $(echo $list) ($(tail -2 "$work/virsh.err"))"
+# A datastore is a storage pool: its folder as a "dir" pool with the file
+# system's capacity (pool-list and vol-list need what is not served yet:
+# the host's storage adapters and the datastore browser).
+pool=$(virsh_esx pool-dumpxml LocalDS_0)
+cap=$(stat -f -c '%b * %S' "$work/datastores/LocalDS_0")
+grep -q "<pool type='dir'>" <<<"$pool" && grep -q "<path>$work/datastores/LocalDS_0</path>" <<<"$pool" &&
+	grep -q "<capacity unit='bytes'>$((cap))</capacity>" <<<"$pool" &&
+	echo "ok: virsh esx:// pool-dumpxml LocalDS_0: a dir pool of its folder's capacity" ||
+	fail "virsh esx:// pool-dumpxml LocalDS_0: $(echo $pool) ($(tail -2 "$work/virsh.err"))"
 
 echo "$failures failures"
 [ "$failures" = 0 ]

@@ -4,7 +4,8 @@
 # wrote it): log in, list the VMs through a container view, read their
 # power state and summary, power one off and on again with WaitForTask,
 # shut its guest down and unregister it; create a VM on a datastore,
-# unregister and register it again, destroy it; log out. And the
+# unregister and register it again, destroy it; read the datastores
+# (folder, summary, space, the host's and the VM's datastore); log out. And the
 # refusals: a wrong password, a call without a session, a guest shutdown
 # of a VM that is off, unregistering or destroying one that is on,
 # registering a .vmx that does not exist.
@@ -13,6 +14,7 @@
 # DATASTORE (default LocalDS_0, the simulator's) must exist on the host.
 # Prints one "ok: ..." line per check, "FAIL: ..." for each failure; exit
 # status 1 if any check failed.
+import os
 import ssl
 import sys
 import time
@@ -151,6 +153,32 @@ if on:
           "UnregisterVM: %s left the inventory (%s)" % (name, ", ".join(names)))
 view.DestroyView()
 
+# 7a. The datastores: the datastore folder lists the one this host has,
+#     with its space as statvfs(3) of its folder says (the simulator's
+#     and vmk-hostd's url name the folder on this machine), and the host
+#     and the datacenter name it.
+dss = dc.datastoreFolder.childEntity
+check([d.name for d in dss] == [datastore] and all(isinstance(d, vim.Datastore) for d in dss),
+      "the datastore folder lists the datastore %s (%s)" % (datastore, [d.name for d in dss]))
+ds = dss[0]
+sm = ds.summary
+check(sm.name == datastore and sm.accessible and sm.type and sm.datastore == ds,
+      "its summary: name %s, accessible %s, type %s" % (sm.name, sm.accessible, sm.type))
+folder = sm.url[len("ds://"):] if sm.url.startswith("ds://") else sm.url
+folder = folder.rstrip("/") or "/"
+check(os.path.isdir(folder), "its url %s names its folder" % sm.url)
+if os.path.isdir(folder):
+    sv = os.statvfs(folder)
+    # the simulator counts free blocks (f_bfree), vmk-hostd those root may
+    # use (f_bavail); others write to this disk meanwhile: 2% of slack.
+    slack = max(sv.f_blocks * sv.f_frsize // 50, 256 << 20)
+    check(sm.capacity == sv.f_blocks * sv.f_frsize,
+          "its capacity is the file system's (%d bytes)" % sm.capacity)
+    check(sv.f_bavail * sv.f_frsize - slack <= sm.freeSpace <= sv.f_bfree * sv.f_frsize + slack,
+          "its freeSpace is the file system's (%d bytes)" % sm.freeSpace)
+check(ds in dc.hostFolder.childEntity[0].host[0].datastore and ds in dc.datastore,
+      "the host and the datacenter name it in their datastore property")
+
 # 7. A VM made on a datastore (CreateVM_Task: a .vmx from the config spec),
 #    unregistered and registered again from its file (RegisterVM_Task),
 #    destroyed (Destroy_Task) once it is off: then it is gone, .vmx and
@@ -172,6 +200,9 @@ check(made.summary.config.memorySizeMB == 64 and made.summary.config.numCpu == 1
 vmx = made.summary.config.vmPathName
 check(vmx.startswith("[%s] " % datastore) and vmx.endswith(".vmx"),
       "its .vmx is on the datastore (%s)" % vmx)
+check([d.name for d in made.datastore] == [datastore],
+      "its datastore property names the datastore (%s)" % [d.name for d in made.datastore])
+check(made._moId in [v._moId for v in ds.vm], "the datastore's vm property has it")
 made.UnregisterVM()
 check("made-by-pyvmomi" not in [v.name for v in dc.vmFolder.childEntity],
       "UnregisterVM: the new VM left the inventory")

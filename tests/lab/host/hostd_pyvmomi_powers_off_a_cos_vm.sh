@@ -8,7 +8,8 @@
 # (hostd/cos_vm_session.py) logs in through the forward, finds the VM
 # running and powers it off with WaitForTask (the COS: vmkctl shows it
 # off); registers "[lab1] reg/reg.vmx" with RegisterVM_Task, finds it
-# in the inventory, powers it on (the COS: `vmkctl vm list` shows it
+# in the inventory, lab1 (with its space) as the one datastore of the
+# datastore folder and as the VM's, powers it on (the COS: `vmkctl vm list` shows it
 # running, and says so on its console, which the host waits for),
 # powers it off and unregisters it (the COS: vmkctl no longer lists
 # it); a RegisterVM_Task of a .vmx that does not exist fails with
@@ -68,7 +69,7 @@ done
 grep "hostd-lab: serving" "$log"
 port=$(cat "$results/hostd/mgmt-port")
 "$python" tests/lab/host/hostd/cos_vm_session.py 127.0.0.1 "$port" root vmk-lab-secret spin \
-	"[lab1] reg/reg.vmx" "$log"
+	"[lab1] reg/reg.vmx" /tmp/ds/lab1 "$log"
 py=$?
 wait $lab
 rc=$?

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "cos-tools/vmk-hostd/hostd.h"
 #include "tests/unit/check_run.h"
@@ -300,15 +301,24 @@ static int vm_call(const char *method, unsigned int id)
 }
 
 /* The answer for VM id's runtime.powerState (a fault if it is gone). */
-static int power_state(unsigned int id)
+/* RetrieveProperties of one property path of one object; the HTTP status. */
+static int props(const char *type, const char *obj, const char *path)
 {
 	char body[1024];
 
 	snprintf(body, sizeof(body), SOAP("<RetrieveProperties xmlns=\"urn:vim25\">" PC "<specSet>"
-		 "<propSet><type>VirtualMachine</type><pathSet>runtime.powerState</pathSet></propSet>"
-		 "<objectSet><obj type=\"VirtualMachine\">%u</obj></objectSet></specSet>"
-		 "</RetrieveProperties>"), id);
+		 "<propSet><type>%s</type><pathSet>%s</pathSet></propSet>"
+		 "<objectSet><obj type=\"%s\">%s</obj></objectSet></specSet>"
+		 "</RetrieveProperties>"), type, path, type, obj);
 	return call(body);
+}
+
+static int power_state(unsigned int id)
+{
+	char moref[16];
+
+	snprintf(moref, sizeof(moref), "%u", id);
+	return props("VirtualMachine", moref, "runtime.powerState");
 }
 
 START_TEST(test_shutdown_guest_presses_the_button_of_a_running_guest)
@@ -599,6 +609,69 @@ START_TEST(test_destroy_refuses_a_running_vm_and_keeps_it)
 }
 END_TEST
 
+/* ---- Datastores (datastore.c) ---- */
+
+START_TEST(test_datastores_are_the_folders_given_with_their_space)
+{
+	static const char *const not_ds[] = { "a-file", "..", "datastore1/..", ".hidden", "none" };
+	char path[160], want[256];
+	size_t i;
+	struct statvfs sv;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/datastore2", datastores);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/.hidden", datastores);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/a-file", datastores);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* the datastore folder lists each folder, in name order, and no file */
+	ck_assert_int_eq(props("Folder", "ha-folder-datastore", "childEntity"), 200);
+	answer_has("type=\"Datastore\">datastore1</ManagedObjectReference><ManagedObjectReference "
+		   "xsi:type=\"ManagedObjectReference\" type=\"Datastore\">datastore2"
+		   "</ManagedObjectReference></val>");
+	ck_assert(!strstr(io.out, "a-file") && !strstr(io.out, ".hidden"));
+	ck_assert_int_eq(props("HostSystem", "ha-host", "datastore"), 200);
+	answer_has(">datastore1<");
+	answer_has(">datastore2<");
+	/* its summary: space from statvfs, its folder as url */
+	ck_assert_int_eq(props("Datastore", "datastore1", "summary"), 200);
+	ck_assert_int_eq(statvfs(ds1, &sv), 0);
+	snprintf(want, sizeof(want), "<capacity>%llu</capacity>",
+		 (unsigned long long)sv.f_blocks * sv.f_frsize);
+	answer_has(want);
+	answer_has("<freeSpace>");
+	snprintf(want, sizeof(want), "<url>ds://%s/</url>", ds1);
+	answer_has(want);
+	answer_has("<name>datastore1</name>");
+	answer_has("<accessible>true</accessible>");
+	answer_has("<type>OTHER</type>");
+	/* a VM made on it names it; one outside the datastores names none */
+	ck_assert_int_eq(create_vm("new1", "", "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(props("VirtualMachine", "4", "datastore"), 200);
+	answer_has(">datastore1</ManagedObjectReference></val>");
+	ck_assert_int_eq(props("Datastore", "datastore1", "vm"), 200);
+	answer_has("type=\"VirtualMachine\">4<");
+	ck_assert_int_eq(props("VirtualMachine", "1", "datastore"), 200);
+	ck_assert(!strstr(io.out, "type=\"Datastore\""));
+	/* a moref that is not a datastore's folder name is not found */
+	for (i = 0; i < sizeof(not_ds) / sizeof(not_ds[0]); i++) {
+		ck_assert_int_eq(props("Datastore", not_ds[i], "summary"), 500);
+		fault_is("ManagedObjectNotFound");
+	}
+	/* nor can a VM be made or registered on one */
+	ck_assert_int_eq(create_vm("hidden", "", "[.hidden]"), 500);
+	fault_is("InvalidArgument");
+	ck_assert(!exists("%s/.hidden/%s", "hidden"));
+	ck_assert_int_eq(register_vm("[.hidden] x/x.vmx"), 500);
+	fault_is("InvalidArgument");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -632,5 +705,6 @@ int main(void)
 	tcase_add_test(tc, test_register_vm_refuses_what_it_cannot_add);
 	tcase_add_test(tc, test_destroy_refuses_a_running_vm_and_keeps_it);
 	tcase_add_test(tc, test_destroy_deletes_only_the_vms_own_files);
+	tcase_add_test(tc, test_datastores_are_the_folders_given_with_their_space);
 	return check_run("hostd_soap", tc);
 }

@@ -10,7 +10,9 @@
 # in COS_LOG, the COS console's log), powers it off and unregisters it; a
 # RegisterVM_Task of a .vmx that does not exist fails with NotFound
 # naming the path.
-#   cos_vm_session.py HOST PORT USER PASSWORD VMNAME VMX COS_LOG
+# The datastore of VMX (the COS's folder DS_FOLDER) is the one the
+# datastore folder lists, and the new VM's.
+#   cos_vm_session.py HOST PORT USER PASSWORD VMNAME VMX DS_FOLDER COS_LOG
 # Exit status 1 (with "FAIL: ...") if any step fails.
 import os
 import ssl
@@ -21,8 +23,8 @@ from pyVim.connect import SmartConnect, Disconnect
 from pyVim.task import WaitForTask
 from pyVmomi import vim
 
-host, port, user, password, name, vmx, cos_log = \
-    sys.argv[1], int(sys.argv[2]), *sys.argv[3:8]
+host, port, user, password, name, vmx, ds_folder, cos_log = \
+    sys.argv[1], int(sys.argv[2]), *sys.argv[3:9]
 
 
 def fail(what):
@@ -81,6 +83,18 @@ if reg.summary.config.vmPathName != vmx:
     print("note: vmPathName is %s" % reg.summary.config.vmPathName)
 print("ok: RegisterVM_Task of %s: %s (%s) is in the inventory, poweredOff" %
       (vmx, reg.name, reg._moId))
+# Its datastore, the COS's folder DS_FOLDER: the one in the datastore folder.
+ds_name = vmx[1:vmx.index("]")]
+dss = dc.datastoreFolder.childEntity
+if [d.name for d in dss] != [ds_name] or [d.name for d in reg.datastore] != [ds_name]:
+    fail("datastores %s, %s's %s: want [%s]" % ([d.name for d in dss], reg.name,
+                                              [d.name for d in reg.datastore], ds_name))
+sm = dss[0].summary
+if not (sm.accessible and sm.url == "ds://%s/" % ds_folder and 0 < sm.freeSpace <= sm.capacity):
+    fail("datastore %s: accessible %s, url %s, freeSpace %d of %d" %
+         (ds_name, sm.accessible, sm.url, sm.freeSpace, sm.capacity))
+print("ok: the datastore folder lists %s (%s, %d of %d bytes free), %s's datastore" %
+      (ds_name, sm.url, sm.freeSpace, sm.capacity, reg.name))
 WaitForTask(reg.PowerOnVM_Task())
 if reg.runtime.powerState != "poweredOn":
     fail("%s is %s after PowerOnVM_Task" % (reg.name, reg.runtime.powerState))
