@@ -10,7 +10,11 @@
 # ShutdownGuest gets ToolsUnavailable (the test guest has no ACPI power
 # button handler) and the VM runs on; UnregisterVM is refused while it
 # runs and, once it is off, makes both the vmkernel and vmkctl's inventory
-# forget it. A VM that is only registered (vmkctl vm register, never
+# forget it; loaded again, vmk-hostd serves again, a bare vmkctl unload
+# succeeds while it runs (it holds no /dev/vmkernel between calls), then
+# it lists a registered VM as off and fails its PowerOn saying vmkload
+# is not loaded, until the init's stop ends it.
+# A VM that is only registered (vmkctl vm register, never
 # started) is listed too, powered off, under the same moref before and
 # after PowerOnVM_Task, which loads it from its .vmx as `vmkctl vm start`
 # does (its guest then runs); one whose kernel file is missing fails its
@@ -138,3 +142,21 @@ expect_fail "the vmkernel no longer has it (vmkctl vm info)" vmkctl vm info spin
 expect_fail "vmkctl's inventory no longer has it (vmkctl vm list)" registered spin
 expect_fail "vmk-hostd no longer lists it" in_inventory "$id"
 hostd_unload
+# Loaded again: the init starts vmk-hostd again (its certificate kept).
+# It holds no /dev/vmkernel between calls, so a bare vmkctl unload
+# succeeds while it runs; it then lists the registered VMs, off, and
+# fails their PowerOn saying why; the init's stop stops it with nothing
+# left to unload.
+hostd_load --trace --datastores /tmp/ds || fail "/etc/init.d/vmk start a second time"
+echo "ok: /etc/init.d/vmk start a second time: vmk-hostd serves again"
+soap_login || fail "Login to the second vmk-hostd"
+expect "vmkctl unload while vmk-hostd runs" vmkctl unload
+expect "vmkctl vm register spin2 again, with no vmkernel" vmkctl vm register /tmp/spin2.vmx
+expect "... vmk-hostd lists it" in_inventory "$id2"
+expect "... poweredOff" test "$(hostd_vm_prop $id2 runtime.powerState)" = poweredOff
+expect_fail "... its PowerOnVM_Task fails its Task" vm_task PowerOnVM_Task $id2
+expect "... saying that vmkload is not loaded" grep -q 'is vmkload loaded?' $HOSTD_DIR/answer
+expect "... and vmk-hostd runs on" kill -0 $HOSTD_PID
+expect "vmkctl vm unregister spin2" vmkctl vm unregister spin2
+expect "/etc/init.d/vmk stop with nothing to unload" /etc/init.d/vmk stop
+expect_fail "... vmk-hostd has exited" kill -0 $HOSTD_PID

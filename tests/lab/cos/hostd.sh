@@ -21,6 +21,7 @@ hostd_load() {
 	echo "$HOSTD_USER:$(mkpasswd -m sha512 "$HOSTD_PASSWORD"):20000:0:99999:7:::" > $HOSTD_DIR/shadow
 	echo "HOSTD_OPTS=\"--passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt --key $HOSTD_DIR/rui.key $*\"" \
 		> /etc/vmk/hostd.conf
+	rm -f $HOSTD_LOG	# "serving" is this start's
 	/etc/init.d/vmk start mem_mb=64 || return 1
 	HOSTD_PID=$(cat /run/vmk-hostd.pid) || return 1
 	HOSTD_URL=https://127.0.0.1:443/sdk
