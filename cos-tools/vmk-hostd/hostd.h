@@ -35,6 +35,7 @@
 struct hostd_conf {
 	const struct hostd_backend *backend;
 	const char *passwd_file;	/* shadow(5) format */
+	const char *admins;		/* the accounts that may log in, comma-separated */
 	unsigned int session_idle_s;	/* a session unused this long ends */
 	bool trace;			/* SOAP traffic to stderr (not Login's) */
 	const char *datastores;		/* datastore ds is the folder DATASTORES/ds */

@@ -33,6 +33,8 @@ static void usage(FILE *f)
 		"  --key FILE          its private key (default %s); both are made\n"
 		"                      at the first start when neither exists\n"
 		"  --passwd-file FILE  shadow(5) file Login checks (default /etc/shadow)\n"
+		"  --admins LIST       the accounts that may log in, comma-separated\n"
+		"                      (default root): every session administers the host\n"
 		"  --session-idle S    a session unused for S seconds ends (default %d)\n"
 		"  --fake-backend      three VMs in memory instead of the vmkernel's\n"
 		"  --datastores DIR    datastore NAME is the folder DIR/NAME (default\n"
@@ -61,6 +63,7 @@ int main(int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "passwd-file", required_argument, NULL, 'w' },
+		{ "admins", required_argument, NULL, 'a' },
 		{ "session-idle", required_argument, NULL, 's' },
 		{ "fake-backend", no_argument, NULL, 'f' },
 		{ "trace", no_argument, NULL, 't' },
@@ -78,6 +81,7 @@ int main(int argc, char **argv)
 	int opt, sig;
 
 	hostd.passwd_file = "/etc/shadow";
+	hostd.admins = "root";
 	hostd.datastores = "/vmfs/volumes";
 	hostd.session_idle_s = DEFAULT_SESSION_IDLE_S;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
 		case 'w': hostd.passwd_file = optarg; break;
+		case 'a': hostd.admins = optarg; break;
 		case 's':
 			if (parse_uint(optarg, 7 * 86400, &hostd.session_idle_s) ||
 			    !hostd.session_idle_s)

@@ -163,6 +163,26 @@ static bool password_ok(const char *user, const char *password)
 	return ok;
 }
 
+/*
+ * Whether user is one of the administrators (--admins): every session may
+ * power VMs, create and delete their files as root, so an account the
+ * operator did not name cannot log in, whatever its password.
+ */
+static bool is_admin(const char *user)
+{
+	size_t ul = strlen(user);
+
+	for (const char *a = hostd.admins; a && *a;) {
+		const char *end = strchr(a, ',');
+		size_t n = end ? (size_t)(end - a) : strlen(a);
+
+		if (n == ul && !strncmp(a, user, n))
+			return true;
+		a = end ? end + 1 : a + n;
+	}
+	return false;
+}
+
 /* A user name fit for a shadow file lookup and a log line. */
 static bool printable(const char *user)
 {
@@ -218,10 +238,12 @@ int sm_login(struct soap_call *c)
 	if (xml_text(xml_child(c->method, "userName"), user, sizeof(user)) || !user[0] ||
 	    xml_text(xml_child(c->method, "password"), password, sizeof(password)))
 		return soap_fail_argument(c, "userName", "Login needs a userName and a password");
-	if (!printable(user) || !password_ok(user, password)) {
+	/* the password is checked for everyone: the answer's time says nothing */
+	if (!printable(user) || !password_ok(user, password) || !is_admin(user)) {
 		memset(password, 0, sizeof(password));
-		fprintf(stderr, "vmk-hostd: failed login for '%s' from %s\n",
-			printable(user) ? user : "(unprintable)", c->peer);
+		fprintf(stderr, "vmk-hostd: failed login for '%s' from %s%s\n",
+			printable(user) ? user : "(unprintable)", c->peer,
+			printable(user) && !is_admin(user) ? " (not in --admins)" : "");
 		c->login_failed = true;
 		return soap_fail(c, "InvalidLogin",
 				 "Cannot complete login due to an incorrect user name or password.");

@@ -51,7 +51,8 @@ mkdir -p "$work/datastores/LocalDS_0"
 start_hostd() {
 	local name=$1 i; shift
 	"$hostd" --listen 127.0.0.1 --port 0 --cert "$work/rui.crt" --key "$work/rui.key" \
-		--passwd-file "$work/shadow" --fake-backend --datastores "$work/datastores" "$@" \
+		--passwd-file "$work/shadow" --admins "$user" --fake-backend \
+		--datastores "$work/datastores" "$@" \
 		2>"$work/$name.log" &
 	pids+=($!)
 	port=

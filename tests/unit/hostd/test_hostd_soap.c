@@ -40,8 +40,11 @@ static void setup(void)
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "locked:!:19000:0:99999:7:::\n");
 	fprintf(f, "root:%s:19000:0:99999:7:::\n", crypt_r("secret", "$6$unittest$", &cd));
+	fprintf(f, "guest:%s:19000:0:99999:7:::\n", crypt_r("secret", "$6$unittest$", &cd));
+	fprintf(f, "ops:%s:19000:0:99999:7:::\n", crypt_r("secret", "$6$unittest$", &cd));
 	fclose(f);
 	hostd.passwd_file = shadow;
+	hostd.admins = "root";
 	hostd.session_idle_s = 60;
 	hostd.backend = backend_fake_open();
 	cookie[0] = 0;
@@ -151,6 +154,23 @@ START_TEST(test_wrong_password_unknown_and_locked_users_are_invalid_login)
 	fault_is("InvalidLogin");
 	ck_assert_int_eq(login("ro\not", "secret"), 500);
 	fault_is("InvalidLogin");
+}
+END_TEST
+
+/* Review finding: any COS account could log in, and a session deletes files as root. */
+START_TEST(test_only_the_administrators_named_may_log_in)
+{
+	ck_assert_int_eq(login("guest", "secret"), 500);	/* right password, no admin */
+	fault_is("InvalidLogin");
+	ck_assert(io.login_failed);
+	ck_assert_str_eq(io.set_cookie, "");
+	hostd.admins = "ops,guest";
+	ck_assert_int_eq(login("guest", "secret"), 200);
+	ck_assert_int_eq(login("root", "secret"), 500);	/* not named any more */
+	ck_assert_int_eq(login("gues", "secret"), 500);		/* a prefix is no name */
+	hostd.admins = "ops";
+	ck_assert_int_eq(login("ops", "secret"), 200);
+	ck_assert_int_eq(login("guest", "secret"), 500);
 }
 END_TEST
 
@@ -691,6 +711,7 @@ int main(void)
 	tcase_add_test(tc, test_service_content_is_served_without_a_session);
 	tcase_add_test(tc, test_login_with_the_shadow_password_sets_the_session_cookie);
 	tcase_add_test(tc, test_wrong_password_unknown_and_locked_users_are_invalid_login);
+	tcase_add_test(tc, test_only_the_administrators_named_may_log_in);
 	tcase_add_test(tc, test_calls_without_a_session_are_not_authenticated);
 	tcase_add_test(tc, test_container_view_lists_every_vm_with_typed_values);
 	tcase_add_test(tc, test_power_off_task_finishes_and_the_vm_is_off);
