@@ -198,6 +198,31 @@ static int vmx_create(const char *path, const struct vmx_config *cfg)
 }
 
 /*
+ * The files of a destroyed VM: its .vmx and, when it is in a folder of a
+ * datastore, the files there that ESX makes for a VM x (x.nvram, x.vmsd,
+ * x.vmxf, x.vmss, x.log, x.vmdk, x-flat.vmdk), then the folder if that
+ * left it empty. Exact names only: another VM's files in the folder
+ * ("x-2.vmx", "x.old.vmx"), a kernel the .vmx names next to it, or
+ * anything next to a .vmx outside the datastores stay.
+ */
+static const char *const vm_file_suffixes[] = {
+	".nvram", ".vmsd", ".vmxf", ".vmss", ".log", ".vmdk", "-flat.vmdk",
+};
+
+/* A file Destroy_Task would delete beside the .vmx at vmx: its path, or NULL. */
+static const char *vm_file_taken(const char *vmx, char *file, size_t len)
+{
+	size_t stem = strlen(vmx) - strlen(".vmx");	/* callers' paths end in .vmx */
+
+	for (size_t i = 0; i < sizeof(vm_file_suffixes) / sizeof(vm_file_suffixes[0]); i++) {
+		snprintf(file, len, "%.*s%s", (int)stem, vmx, vm_file_suffixes[i]);
+		if (!access(file, F_OK))
+			return file;
+	}
+	return NULL;
+}
+
+/*
  * CreateVM_Task(config, pool, host): a new .vmx from the config spec
  * (name, memoryMB, numCPUs, guestId, files.vmPathName), a BIOS VM with no
  * devices, written to the datastore and registered.
@@ -205,7 +230,7 @@ static int vmx_create(const char *path, const struct vmx_config *cfg)
 int folder_create_vm_task(struct soap_call *c)
 {
 	char dspath[HOSTD_PATH_LEN], dir[HOSTD_PATH_LEN], path[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 8];
-	char name[HOSTD_NAME_LEN], guest[64];
+	char name[HOSTD_NAME_LEN], guest[64], taken[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 16];
 	xmlNodePtr spec = xml_child(c->method, "config");
 	struct vmx_config cfg = { 0 };
 	bool made_dir = false;
@@ -263,6 +288,11 @@ int folder_create_vm_task(struct soap_call *c)
 		task_fail(t, "FileAlreadyExists", path, "File %s already exists", path);
 		return task_answer(c, t);
 	}
+	/* another VM's files of that name: Destroy_Task of this one would delete them */
+	if (vm_file_taken(path, taken, sizeof(taken))) {
+		task_fail(t, "FileAlreadyExists", taken, "File %s already exists", taken);
+		return task_answer(c, t);
+	}
 	if (!mkdir(dir, 0755))
 		made_dir = true;
 	cfg.display_name = name;
@@ -282,17 +312,6 @@ int folder_create_vm_task(struct soap_call *c)
 	return task_answer(c, t);
 }
 
-/*
- * The files of a destroyed VM: its .vmx and, when it is in a folder of a
- * datastore, the files there that ESX makes for a VM x (x.nvram, x.vmsd,
- * x.vmxf, x.vmss, x.log, x.vmdk, x-flat.vmdk), then the folder if that
- * left it empty. Exact names only: another VM's files in the folder
- * ("x-2.vmx", "x.old.vmx"), a kernel the .vmx names next to it, or
- * anything next to a .vmx outside the datastores stay.
- */
-static const char *const vm_file_suffixes[] = {
-	".nvram", ".vmsd", ".vmxf", ".vmss", ".log", ".vmdk", "-flat.vmdk",
-};
 
 static void vm_delete_files(const char *vmx)
 {

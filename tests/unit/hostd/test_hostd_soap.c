@@ -583,6 +583,21 @@ START_TEST(test_create_vm_refuses_bad_specs_and_loses_nothing)
 	fclose(f);
 	ck_assert_str_eq(path, "precious\n");
 	ck_assert_int_eq(power_state(4), 500);
+	/*
+	 * Review finding: another VM's disk of the new VM's name in the folder
+	 * (keep.vmdk beside an old y.vmx) would go with this VM's Destroy_Task.
+	 */
+	snprintf(path, sizeof(path), "%s/datastore1/old", datastores);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/datastore1/old/disk2.vmdk", datastores);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(create_vm("disk2", "", "[datastore1] old"), 200);
+	task_fault_is("FileAlreadyExists");
+	answer_has("old/disk2.vmdk");
+	ck_assert(!exists("%s/datastore1/old/%s.vmx", "disk2"));
+	ck_assert_int_eq(access(path, F_OK), 0);
 }
 END_TEST
 
