@@ -11,8 +11,9 @@
 # rings of 4 MiB READs (1 GiB) complete in order while `vmkctl vm info`
 # answers within 5 s; and disk1 reads its pattern after. A second VM naming
 # the same LUN, and one naming a LUN that does not exist, are refused at
-# start with a sentence; the first VM runs on. The guests boot with
-# pci=noacpi (vmk's ACPI tables describe no PCI root bridge yet).
+# start with a sentence; the first VM runs on. The guests boot with ACPI
+# and no pci=noacpi: they find the adapter under the DSDT's PCI root
+# bridge and its interrupt (GSI 10) in its _PRT.
 # timeout: 600
 # kernel: built
 . /lib/vmk/lab.sh
@@ -24,7 +25,7 @@ LUN=vmhba0:C0:T1:L0
 # disk_vmx FILE NAME LUN: a 1-vCPU Linux VM with scsi0:2 = LUN.
 disk_vmx() {
 	vm_make_vmx "$1" "$2" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
-		"console=ttyS0 pci=noacpi no_timer_check" \
+		"console=ttyS0 no_timer_check" \
 		'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
 		'scsi0:2.present = "TRUE"' "scsi0:2.fileName = \"$3\""
 }
