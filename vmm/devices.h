@@ -48,10 +48,11 @@
 #define VDEV_FLOATING_BUS	0xffffffffu
 
 /*
- * The PCI functions a VM may have and their INTA# lines: the lines
- * SeaBIOS's PIIX routing gives their slots (slot 3: PIRQD -> IRQ 11;
- * slot 16: PIRQA -> IRQ 10), wired to the same IOAPIC inputs, which the
- * DSDT's _PRT names (vmm/boot/acpi.c).
+ * The PCI functions a VM may have and their INTA# lines while no
+ * firmware has programmed the PIIX's PIRQ registers (a direct boot): 11
+ * and 10, ISA IRQs wired to the same IOAPIC inputs, which the DSDT's _PRT
+ * names (vmm/boot/acpi.c). Under SeaBIOS both follow its routing (slot 3:
+ * PIRQC, slot 16: PIRQD, IRQ 11 both; vmm/dev/pci_host.c pci_set_intx()).
  */
 #define VDEV_NIC_SLOT		3	/* 00:03.0, e1000 */
 #define VDEV_NIC_IRQ		11
