@@ -30,5 +30,7 @@ int cmd_tcp_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_user_vmmcall(int argc, char **argv);
 int cmd_xmm_check(int argc, char **argv);
+int cmd_pingpong(int argc, char **argv);
+int cmd_yield(int argc, char **argv);
 
 #endif /* VMK_LABTOOL_H */

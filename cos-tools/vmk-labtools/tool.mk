@@ -3,4 +3,4 @@
 # (memory patterns, timer accuracy per CPU, TCP echo, micro-benchmarks,
 # VMMCALL from an unprivileged COS user, XMM state across worlds).
 TOOLS += vmk-labtool
-vmk-labtool_SRCS := $(addprefix cos-tools/vmk-labtools/,main.c mem.c timer.c tcp.c bench.c vmmcall.c xmm.c)
+vmk-labtool_SRCS := $(addprefix cos-tools/vmk-labtools/,main.c mem.c timer.c tcp.c bench.c vmmcall.c xmm.c pingpong.c)
