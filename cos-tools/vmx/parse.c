@@ -6,10 +6,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cos-tools/vmx/vmx.h"
 
@@ -252,32 +254,55 @@ int vmx_parse(const char *name, const char *text, size_t len,
 	return ok ? 0 : -1;
 }
 
+/* file, named name, empty: it could not be opened or read (what) for errno. */
+static int unreadable(struct vmx_file *file, const char *name, const char *what,
+		      struct vmx_diag *diag)
+{
+	*file = (struct vmx_file){ .name = xstrndup(name, strlen(name)) };
+	vmx_diag_add(diag, name, 0, "cannot %s: %s", what, strerror(errno));
+	return -1;
+}
+
+int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, size_t *len,
+		struct vmx_diag *diag)
+{
+	char *buf = xrealloc(NULL, VMX_MAX_FILE_SIZE + 1);
+	size_t got = 0;
+
+	*text = NULL;
+	*len = 0;
+	while (got < VMX_MAX_FILE_SIZE + 1) {
+		ssize_t r = read(fd, buf + got, VMX_MAX_FILE_SIZE + 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			unreadable(file, name, "read", diag);
+			free(buf);
+			return -1;
+		}
+		if (!r)
+			break;
+		got += (size_t)r;
+	}
+	*text = buf;
+	*len = got;
+	return vmx_parse(name, buf, got, file, diag);
+}
+
 int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
 		  struct vmx_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
 
-	*file = (struct vmx_file){ .name = xstrndup(path, strlen(path)) };
 	*text = NULL;
 	*len = 0;
-	if (!f) {
-		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	buf = xrealloc(NULL, VMX_MAX_FILE_SIZE + 1);
-	*len = fread(buf, 1, VMX_MAX_FILE_SIZE + 1, f);
-	if (ferror(f)) {
-		vmx_diag_add(diag, path, 0, "cannot read: %s", strerror(errno));
-		fclose(f);
-		free(buf);
-		*len = 0;
-		return -1;
-	}
-	fclose(f);
-	*text = buf;
-	vmx_file_free(file);
-	return vmx_parse(path, buf, *len, file, diag);
+	if (fd < 0)
+		return unreadable(file, path, "open", diag);
+	ret = vmx_load_fd(fd, path, file, text, len, diag);
+	close(fd);
+	return ret;
 }
 
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)

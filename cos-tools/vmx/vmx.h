@@ -61,6 +61,12 @@ int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
  */
 int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
 		  struct vmx_diag *diag);
+/*
+ * Read the open file fd to its end and parse it as name; also hands back
+ * its bytes (*text, *len; free() it), NULL when it could not be read.
+ */
+int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, size_t *len,
+		struct vmx_diag *diag);
 void vmx_file_free(struct vmx_file *file);
 
 /* The entry for key (case-insensitive), or NULL. */
