@@ -8,12 +8,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cos-tools/vmx/vmx.h"
@@ -199,59 +201,107 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Names tried for the temporary file before giving up (each one taken: EEXIST). */
+#define TEMP_TRIES	16
+
 /*
- * Replace the file at path (no symbolic link) with data: a temporary file
- * beside it with its mode and owner, fsync'd, renamed over it, and the
- * directory dir fsync'd. The original stays whole on any failure.
+ * A new, empty file .BASE.XXXXXX in dir (XXXXXX: six hex digits) with
+ * mode 0600, its name in tmp; the fd or -1. O_EXCL|O_NOFOLLOW: a name that
+ * exists, a symbolic link included, is never opened.
  */
-static int replace_file(const char *path, int dir, const char *data, size_t len,
-			struct vmx_diag *diag)
+static int create_temp(int dir, const char *base, char *tmp, size_t size)
 {
-	const char *base = strrchr(path, '/') + 1;
-	char tmp[PATH_MAX];
-	struct stat st, ts;
+	struct timespec now;
+	unsigned int seed;
+	int fd = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	seed = (unsigned int)getpid() * 2654435761u ^ (unsigned int)now.tv_nsec;
+	for (unsigned int i = 0; i < TEMP_TRIES; i++) {
+		if (snprintf(tmp, size, ".%s.%06x", base, (seed + i * 40503u) & 0xffffffu) >=
+		    (int)size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+/*
+ * The temporary file fd gets the bytes, then the owner and permission bits
+ * of the original (st): the owner first, as fchown() clears set-ID bits.
+ * Only the 0777 bits are copied: set-user-ID, set-group-ID and sticky bits
+ * have no business on a .vmx. A caller that is not root and cannot give the
+ * file its owner fails (EPERM): a rewrite never changes who owns a .vmx.
+ * NULL, or what failed (errno says why).
+ */
+static const char *fill_temp(int fd, const struct stat *st, const char *data, size_t len)
+{
+	struct stat ts;
+
+	if (write_all(fd, data, len))
+		return "writing a temporary file beside it";
+	if (fstat(fd, &ts) ||
+	    ((ts.st_uid != st->st_uid || ts.st_gid != st->st_gid) &&
+	     fchown(fd, st->st_uid, st->st_gid)))
+		return "giving the temporary file the owner of the original";
+	if (fchmod(fd, st->st_mode & 0777))
+		return "giving the temporary file the mode of the original";
+	if (fsync(fd))
+		return "syncing the temporary file";
+	return NULL;
+}
+
+/*
+ * Replace base in dir (path names it for messages; st is its fstat())
+ * with data: a temporary file in dir with its owner and mode, fsync'd,
+ * renamed over base and dir fsync'd. Only dir and the names in it are
+ * used: nothing is looked up by path. The original stays whole on any
+ * failure and no temporary file is left.
+ */
+static int replace_file(int dir, const char *base, const char *path, const struct stat *st,
+			const char *data, size_t len, struct vmx_diag *diag)
+{
+	char tmp[NAME_MAX + 1];
+	const char *failed;
 	int fd, err;
 
-	if (stat(path, &st)) {
-		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		vmx_diag_add(diag, path, 0, "is not a regular file: vm start cannot write the identity it generates there");
-		return -1;
-	}
-	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+	if (!(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
 		vmx_diag_add(diag, path, 0,
 			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
-			     (unsigned int)(st.st_mode & 07777));
+			     (unsigned int)(st->st_mode & 07777));
 		return -1;
 	}
-	if (access(path, W_OK)) {
+	/* for a caller that is not root: root may write anyway */
+	if (faccessat(dir, base, W_OK, AT_SYMLINK_NOFOLLOW)) {
 		vmx_diag_add(diag, path, 0, "cannot write the generated identity: %s",
 			     strerror(errno));
 		return -1;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", (int)(base - path), path, base) >=
-	    (int)sizeof(tmp)) {
-		vmx_diag_add(diag, path, 0, "path too long for a temporary file beside it");
-		return -1;
-	}
-	fd = mkstemp(tmp);
+	fd = create_temp(dir, base, tmp, sizeof(tmp));
 	if (fd < 0) {
 		vmx_diag_add(diag, path, 0, "cannot create a temporary file beside it: %s",
 			     strerror(errno));
 		return -1;
 	}
-	err = fchmod(fd, st.st_mode & 07777) || fstat(fd, &ts) ||
-	      ((ts.st_uid != st.st_uid || ts.st_gid != st.st_gid) &&
-	       fchown(fd, st.st_uid, st.st_gid)) ||
-	      write_all(fd, data, len) || fsync(fd);
-	if (close(fd))
-		err = 1;
-	if (err || rename(tmp, path)) {
-		vmx_diag_add(diag, path, 0, "cannot write the generated identity (%s): %s",
-			     tmp, strerror(errno));
-		unlink(tmp);
+	failed = fill_temp(fd, st, data, len);
+	err = errno;
+	if (close(fd) && !failed) {
+		failed = "closing the temporary file";
+		err = errno;
+	}
+	if (!failed && renameat(dir, tmp, dir, base)) {
+		failed = "renaming the temporary file over it";
+		err = errno;
+	}
+	if (failed) {
+		vmx_diag_add(diag, path, 0,
+			     "cannot write the generated identity (%s): %s; it is left as it was",
+			     failed, strerror(err));
+		unlinkat(dir, tmp, 0);
 		return -1;
 	}
 	if (fsync(dir)) {
@@ -262,22 +312,72 @@ static int replace_file(const char *path, int dir, const char *data, size_t len,
 	return 0;
 }
 
-/* The directory of path (absolute), open and locked; -1 with diag. */
-static int lock_dir(const char *path, struct vmx_diag *diag)
+/*
+ * The folder of path, opened once and locked; *base is path's last
+ * component. Everything after is relative to this fd, so a folder on the
+ * path swapped for a symbolic link later cannot move what is read or
+ * written. Symbolic links among the folders are followed here, once, as
+ * for any path the caller names (/vmfs/volumes/datastore1 is one on ESX):
+ * O_NOFOLLOW on the last folder would refuse those and protect nothing, an
+ * earlier folder could be swapped as well. -1 with diag.
+ */
+static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
-	int fd;
+	int fd = -1;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || flock(fd, LOCK_EX)) {
+	*base = slash ? slash + 1 : path;
+	if (!slash)
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else if (snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path),
+			  path) < (int)sizeof(dir))
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else
+		errno = ENAMETOOLONG;
+	if (fd < 0) {
+		vmx_diag_add(diag, path, 0, "cannot open its directory: %s", strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX)) {
 		vmx_diag_add(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * base in dir opened for reading, checked by its fstat() (*st): a regular
+ * file with one name. O_NOFOLLOW: a symbolic link is refused, not followed;
+ * O_NONBLOCK: a pipe is refused, not waited on. The fd, or -1 with diag.
+ */
+static int open_vmx(int dir, const char *base, const char *path, struct stat *st,
+		    struct vmx_diag *diag)
+{
+	int fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 && errno == ELOOP) {
+		vmx_diag_add(diag, path, 0,
+			     "is a symbolic link: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
+		return -1;
+	}
+	if (fd < 0 || fstat(fd, st)) {
+		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	return fd;
+	if (!S_ISREG(st->st_mode))
+		vmx_diag_add(diag, path, 0, "is not a regular file: vm start cannot write the identity it generates there");
+	else if (st->st_nlink != 1)
+		vmx_diag_add(diag, path, 0,
+			     "has %ju links: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
+			     (uintmax_t)st->st_nlink);
+	else
+		return fd;
+	close(fd);
+	return -1;
 }
 
 int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
@@ -286,31 +386,32 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	struct vmx_set sets[VMX_IDENTITY_SETS];
 	struct vmx_file file = { 0 };
 	struct vmx_config cfg;
-	char *real, *text = NULL, *out = NULL;
+	char *text = NULL, *out = NULL;
+	const char *base;
 	size_t len, out_len;
-	int dir, n = -1;
+	struct stat st;
+	int dir, fd, err, n = -1;
 
 	*written = 0;
-	real = realpath(path, NULL);
-	if (!real) {
-		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	dir = lock_dir(real, diag);
+	dir = lock_dir(path, &base, diag);
 	if (dir < 0)
 		goto out;
-	/* read again under the lock: another start may have just written it */
-	if (vmx_load_text(real, &file, &text, &len, diag) ||
-	    vmx_config_from_file(&file, &cfg, diag))
+	/* read under the lock: another start may have just written it */
+	fd = open_vmx(dir, base, path, &st, diag);
+	if (fd < 0)
+		goto unlock;
+	err = vmx_load_fd(fd, path, &file, &text, &len, diag);
+	close(fd);
+	if (err || vmx_config_from_file(&file, &cfg, diag))
 		goto unlock;
 	n = vmx_identity_missing(&file, random, sets, diag);
 	if (n <= 0)
 		goto unlock;
 	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
-		vmx_diag_add(diag, real, 0, "out of memory");
+		vmx_diag_add(diag, path, 0, "out of memory");
 		n = -1;
 	} else if (!edit_is_sound(&file, out, out_len, sets, n, diag) ||
-		   replace_file(real, dir, out, out_len, diag)) {
+		   replace_file(dir, base, path, &st, out, out_len, diag)) {
 		n = -1;
 	}
 unlock:
@@ -319,7 +420,6 @@ out:
 	free(out);
 	free(text);
 	vmx_file_free(&file);
-	free(real);
 	if (n < 0)
 		return -1;
 	*written = (size_t)n;

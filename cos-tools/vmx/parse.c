@@ -290,27 +290,17 @@ int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, si
 	return vmx_parse(name, buf, got, file, diag);
 }
 
-int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
-		  struct vmx_diag *diag)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	*text = NULL;
-	*len = 0;
-	if (fd < 0)
-		return unreadable(file, path, "open", diag);
-	ret = vmx_load_fd(fd, path, file, text, len, diag);
-	close(fd);
-	return ret;
-}
-
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char *text;
 	size_t len;
-	int ret = vmx_load_text(path, file, &text, &len, diag);
+	int ret;
 
+	if (fd < 0)
+		return unreadable(file, path, "open", diag);
+	ret = vmx_load_fd(fd, path, file, &text, &len, diag);
+	close(fd);
 	free(text);
 	return ret;
 }

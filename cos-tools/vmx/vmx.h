@@ -56,12 +56,6 @@ int vmx_parse(const char *name, const char *text, size_t len,
 /* Read and parse the file at path; an unreadable file is a diag too. */
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
 /*
- * vmx_load() that also hands back the file's bytes (*text, *len; free()
- * it), NULL when it could not be read.
- */
-int vmx_load_text(const char *path, struct vmx_file *file, char **text, size_t *len,
-		  struct vmx_diag *diag);
-/*
  * Read the open file fd to its end and parse it as name; also hands back
  * its bytes (*text, *len; free() it), NULL when it could not be read.
  */
@@ -224,14 +218,17 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
 /*
  * Record in the .vmx at path the identity vmx_identity_missing() finds
  * missing, with random for a new uuid.bios. The file must parse and check
- * (vmx_config_from_file()); its directory is locked (flock) while it is
- * read and rewritten, so two starts of one VM agree. Only the values
- * change and new keys are appended (vmx_edit()); the new text is checked
- * again, written to a temporary file in the same directory with the
- * original's mode and owner, fsync'd and renamed over the original (a
- * symbolic link is followed: its target is replaced). A file without any
- * write permission bit, or one that cannot be replaced, is an error and
- * the original stays as it was. *written: the number of keys set (0: the
+ * (vmx_config_from_file()); its directory is opened once and locked
+ * (flock) while it is read and rewritten, so two starts of one VM agree,
+ * and every later step is relative to that directory, never by path.
+ * path must name a regular file with one link: a symbolic link, a pipe
+ * or a hard-linked file is refused (root runs this in folders users may
+ * own). Only the values change and new keys are appended (vmx_edit());
+ * the new text is checked again, written to a temporary file in the same
+ * directory with the original's owner and permission bits (mode & 0777),
+ * fsync'd and renamed over the original. A file without any write
+ * permission bit, or one that cannot be replaced, is an error and the
+ * original stays as it was. *written: the number of keys set (0: the
  * file had them all and was not touched). 0 or -1 with diag.
  */
 int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,

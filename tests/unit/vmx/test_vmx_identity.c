@@ -6,7 +6,6 @@
  * byte for byte apart from the new values, once, never half.
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/unit/check_run.h"
@@ -396,8 +394,8 @@ START_TEST(test_each_nic_gets_its_offset_and_vcenters_are_left_alone)
 }
 END_TEST
 
-/* record() fails with a message containing why and leaves path as it was. */
-static void assert_refused_and_kept(const char *path, const char *text, const char *why)
+/* record() fails with a message containing why; dir holds files files after. */
+static void assert_refused(const char *path, const char *why, int files)
 {
 	struct vmx_diag d;
 	size_t written = 99;
@@ -406,8 +404,14 @@ static void assert_refused_and_kept(const char *path, const char *text, const ch
 	ck_assert_uint_eq(written, 0);
 	assert_diag_has(&d, why);
 	vmx_diag_free(&d);
+	ck_assert_int_eq(files_in_dir(), files);	/* no temporary file left */
+}
+
+/* record() fails with a message containing why and leaves path as it was. */
+static void assert_refused_and_kept(const char *path, const char *text, const char *why)
+{
+	assert_refused(path, why, 1);
 	assert_file_is(path, text);
-	ck_assert_int_eq(files_in_dir(), 1);	/* no temporary file left */
 }
 
 START_TEST(test_a_read_only_file_is_refused_and_kept)
@@ -480,70 +484,114 @@ START_TEST(test_a_file_the_identity_would_make_too_large_is_kept)
 }
 END_TEST
 
-START_TEST(test_a_symbolic_link_keeps_pointing_at_the_rewritten_file)
+/*
+ * A .vmx that is a symbolic link is refused: whoever can write the VM's
+ * folder could point it at a file root would then rewrite.
+ */
+START_TEST(test_a_vmx_that_is_a_symbolic_link_is_refused)
 {
 	char link_path[128], target[128];
-	struct vmx_diag d;
-	size_t written;
-	char *text;
+	struct stat st;
 
 	make_dir();
 	snprintf(target, sizeof(target), "%s", put_file("real.vmx", MINIMAL));
 	snprintf(link_path, sizeof(link_path), "%s/link.vmx", dir);
 	ck_assert_int_eq(symlink("real.vmx", link_path), 0);
-	ck_assert_int_eq(record(link_path, rnd_a, &written, &d), 0);
-	ck_assert_uint_eq(written, 2);
-	text = get_file(target);
-	ck_assert_ptr_nonnull(strstr(text, "uuid.bios = \"" UUID_A "\"\n"));
-	free(text);
-	ck_assert_int_eq(readlink(link_path, target, sizeof(target)), 8);
+	assert_refused(link_path, "is a symbolic link", 2);
+	assert_file_is(target, MINIMAL);
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
 	remove_dir();
 }
 END_TEST
 
-/* A .vmx that is a pipe (a writer gave it a valid text) is read, not replaced. */
-START_TEST(test_a_fifo_is_not_replaced)
+/* A folder on the path that is a symbolic link is followed, as the caller named it. */
+START_TEST(test_a_folder_that_is_a_symbolic_link_is_followed)
 {
-	char path[128];
+	char link_dir[128], path[160];
 	struct vmx_diag d;
 	size_t written;
+	const char *real;
+
+	make_dir();
+	real = put_file("vm1.vmx", MINIMAL);
+	snprintf(link_dir, sizeof(link_dir), "%s.link", dir);
+	ck_assert_int_eq(symlink(dir, link_dir), 0);
+	snprintf(path, sizeof(path), "%s/vm1.vmx", link_dir);
+	ck_assert_int_eq(record(path, rnd_a, &written, &d), 0);
+	ck_assert_uint_eq(written, 2);
+	assert_file_is(real, MINIMAL "uuid.bios = \"" UUID_A "\"\n"
+		       "uuid.location = \"" UUID_A "\"\n");
+	ck_assert_int_eq(files_in_dir(), 1);
+	ck_assert_int_eq(unlink(link_dir), 0);
+	remove_dir();
+}
+END_TEST
+
+/*
+ * A pipe named like the .vmx, with no writer: refused at once, not waited
+ * on (the old fopen() blocked until a writer came, here never).
+ */
+START_TEST(test_a_fifo_is_refused_without_waiting_for_a_writer)
+{
+	char path[128];
 	struct stat st;
-	pid_t pid;
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/vm1.vmx", dir);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
-	pid = fork();
-	if (!pid) {
-		int fd = open(path, O_WRONLY);
-
-		_exit(fd < 0 || write(fd, MINIMAL, strlen(MINIMAL)) < 0);
-	}
-	ck_assert_int_eq(record(path, rnd_a, &written, &d), -1);
-	assert_diag_has(&d, "is not a regular file");
-	vmx_diag_free(&d);
-	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	ck_assert_int_eq(stat(path, &st), 0);
+	assert_refused(path, "is not a regular file", 1);
+	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
-	ck_assert_int_eq(files_in_dir(), 1);
+	remove_dir();
+}
+END_TEST
+
+/*
+ * A .vmx with a second name is refused: the other name could be a file
+ * elsewhere (a COS user's hard link to one of root's), and a rewrite would
+ * split the two anyway.
+ */
+START_TEST(test_a_hard_linked_vmx_is_refused)
+{
+	char other[128];
+	const char *path;
+
+	make_dir();
+	path = put_file("vm1.vmx", MINIMAL);
+	snprintf(other, sizeof(other), "%s/other.vmx", dir);
+	ck_assert_int_eq(link(path, other), 0);
+	assert_refused(path, "has 2 links", 2);
+	assert_file_is(path, MINIMAL);
+	assert_file_is(other, MINIMAL);
 	remove_dir();
 }
 END_TEST
 
 START_TEST(test_the_rewrite_keeps_the_files_mode)
 {
+	static const mode_t modes[][2] = {
+		{ 0640, 0640 }, { 0666, 0666 }, { 0600, 0600 },
+		/* set-user-ID, set-group-ID and sticky bits are not copied */
+		{ 06750, 0750 }, { 01644, 0644 },
+	};
 	const char *path;
 	struct vmx_diag d;
 	struct stat st;
 	size_t written;
 
 	make_dir();
-	path = put_file("vm1.vmx", MINIMAL);
-	ck_assert_int_eq(chmod(path, 0640), 0);
-	ck_assert_int_eq(record(path, rnd_a, &written, &d), 0);
-	ck_assert_uint_eq(written, 2);
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_uint_eq(st.st_mode & 07777, 0640);
+	umask(077);	/* the mode comes from the file, not the umask */
+	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		path = put_file("vm1.vmx", MINIMAL);
+		ck_assert_int_eq(chmod(path, modes[i][0]), 0);
+		ck_assert_int_eq(record(path, rnd_a, &written, &d), 0);
+		ck_assert_uint_eq(written, 2);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_msg((st.st_mode & 07777) == modes[i][1], "mode %04o became %04o",
+			      (unsigned int)modes[i][0], (unsigned int)(st.st_mode & 07777));
+		ck_assert_int_eq(unlink(path), 0);
+	}
 	remove_dir();
 }
 END_TEST
@@ -614,8 +662,10 @@ int main(void)
 	tcase_add_test(tc, test_a_failed_write_leaves_the_original_whole);
 	tcase_add_test(tc, test_a_file_with_errors_is_not_written);
 	tcase_add_test(tc, test_a_file_the_identity_would_make_too_large_is_kept);
-	tcase_add_test(tc, test_a_symbolic_link_keeps_pointing_at_the_rewritten_file);
-	tcase_add_test(tc, test_a_fifo_is_not_replaced);
+	tcase_add_test(tc, test_a_vmx_that_is_a_symbolic_link_is_refused);
+	tcase_add_test(tc, test_a_folder_that_is_a_symbolic_link_is_followed);
+	tcase_add_test(tc, test_a_fifo_is_refused_without_waiting_for_a_writer);
+	tcase_add_test(tc, test_a_hard_linked_vmx_is_refused);
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
