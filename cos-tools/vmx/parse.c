@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cos-tools/vmx/vmx.h"
@@ -254,12 +255,15 @@ int vmx_parse(const char *name, const char *text, size_t len,
 	return ok ? 0 : -1;
 }
 
-/* file, named name, empty: it could not be opened or read (what) for errno. */
-static int unreadable(struct vmx_file *file, const char *name, const char *what,
+/* file, named name, empty: it cannot be read (what, and err unless 0). -1 */
+static int unreadable(struct vmx_file *file, const char *name, const char *what, int err,
 		      struct vmx_diag *diag)
 {
 	*file = (struct vmx_file){ .name = xstrndup(name, strlen(name)) };
-	vmx_diag_add(diag, name, 0, "cannot %s: %s", what, strerror(errno));
+	if (err)
+		vmx_diag_add(diag, name, 0, "%s: %s", what, strerror(err));
+	else
+		vmx_diag_add(diag, name, 0, "%s", what);
 	return -1;
 }
 
@@ -277,7 +281,7 @@ int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, si
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			unreadable(file, name, "read", diag);
+			unreadable(file, name, "cannot read", errno, diag);
 			free(buf);
 			return -1;
 		}
@@ -292,14 +296,21 @@ int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, si
 
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *text;
+	/* O_NONBLOCK: a pipe is refused below, not waited on until a writer comes */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char *text = NULL;
+	struct stat st;
 	size_t len;
 	int ret;
 
 	if (fd < 0)
-		return unreadable(file, path, "open", diag);
-	ret = vmx_load_fd(fd, path, file, &text, &len, diag);
+		return unreadable(file, path, "cannot open", errno, diag);
+	if (fstat(fd, &st))
+		ret = unreadable(file, path, "cannot open", errno, diag);
+	else if (!S_ISREG(st.st_mode))
+		ret = unreadable(file, path, "is not a regular file", 0, diag);
+	else
+		ret = vmx_load_fd(fd, path, file, &text, &len, diag);
 	close(fd);
 	free(text);
 	return ret;

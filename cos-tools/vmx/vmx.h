@@ -53,7 +53,10 @@ void vmx_diag_free(struct vmx_diag *diag);
  */
 int vmx_parse(const char *name, const char *text, size_t len,
 	      struct vmx_file *file, struct vmx_diag *diag);
-/* Read and parse the file at path; an unreadable file is a diag too. */
+/*
+ * Read and parse the file at path; an unreadable file is a diag too, and
+ * so is one that is not a regular file (a pipe is refused, not waited on).
+ */
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
 /*
  * Read the open file fd to its end and parse it as name; also hands back

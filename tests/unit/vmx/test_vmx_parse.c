@@ -2,6 +2,8 @@
 /* .vmx syntax: lines, comments, escapes, and what malformed files report. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmx/vmx_test.h"
@@ -140,6 +142,30 @@ START_TEST(test_missing_file_says_why)
 }
 END_TEST
 
+/* A pipe or a folder named like a .vmx: refused at once, not waited on. */
+START_TEST(test_a_file_that_is_not_regular_is_refused_without_waiting)
+{
+	char dir[] = "/tmp/vmx-parse.XXXXXX", fifo[64];
+	struct vmx_file f;
+	struct vmx_diag d = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/vm1.vmx", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	/* no writer: a blocking open would wait for ever */
+	ck_assert_int_eq(vmx_load(fifo, &f, &d), -1);
+	assert_diag_has(&d, "vm1.vmx: is not a regular file");
+	vmx_file_free(&f);
+	ck_assert_int_eq(vmx_load(dir, &f, &d), -1);
+	ck_assert_uint_eq(d.count, 2);
+	ck_assert_str_eq(d.msgs[1] + strlen(dir), ": is not a regular file");
+	vmx_diag_free(&d);
+	vmx_file_free(&f);
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_written_values_read_back_unchanged)
 {
 	char value[256], *buf = NULL;
@@ -199,6 +225,7 @@ int main(void)
 	tcase_add_test(tc, test_every_problem_is_reported_and_good_lines_kept);
 	tcase_add_test(tc, test_nul_bytes_and_oversized_files_are_refused);
 	tcase_add_test(tc, test_missing_file_says_why);
+	tcase_add_test(tc, test_a_file_that_is_not_regular_is_refused_without_waiting);
 	tcase_add_test(tc, test_written_values_read_back_unchanged);
 	tcase_add_test(tc, test_parse_survives_random_input);
 	return check_run("vmx_parse", tc);
