@@ -781,6 +781,29 @@ START_TEST(test_reinjection_only_of_interrupted_deliveries)
 }
 END_TEST
 
+START_TEST(test_an_interrupt_injected_into_a_masked_guest_is_caught)
+{
+	struct vmcb c = { .rflags = 0x202 };
+
+	c.event_inj = 0xec | EVENT_TYPE_INTR | EVENT_VALID;
+	ck_assert(!svm_intr_injected_while_masked(&c));		/* IF=1 */
+	c.rflags = 0x86;					/* IF=0 */
+	ck_assert(svm_intr_injected_while_masked(&c));
+	c.rflags = 0x202;
+	c.int_state = INT_STATE_SHADOW;				/* after STI */
+	ck_assert(svm_intr_injected_while_masked(&c));
+	c.rflags = 0x86;
+	c.int_state = 0;
+	/* NMIs and exceptions ignore IF; nothing valid is nothing. */
+	c.event_inj = 2 | EVENT_TYPE_NMI | EVENT_VALID;
+	ck_assert(!svm_intr_injected_while_masked(&c));
+	c.event_inj = 13 | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+	ck_assert(!svm_intr_injected_while_masked(&c));
+	c.event_inj = 0xec | EVENT_TYPE_INTR;			/* delivered: VALID cleared */
+	ck_assert(!svm_intr_injected_while_masked(&c));
+}
+END_TEST
+
 #define TF		(1u << 8)
 #define RF		(1u << 16)
 #define DB_BIT		(1u << 1)	/* intercept_exc bit of #DB */
@@ -1032,6 +1055,7 @@ int main(void)
 	tcase_add_test(tc, test_mov_dr_is_decoded_both_ways);
 	tcase_add_test(tc, test_debug_registers_are_written_only_where_worlds_differ);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
+	tcase_add_test(tc, test_an_interrupt_injected_into_a_masked_guest_is_caught);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);
 	tcase_add_test(tc, test_nmis_arriving_while_blocked_wait_for_the_iret_and_none_is_lost);

@@ -546,6 +546,15 @@ void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 	c->event_inj_err = has_err ? err : 0;
 }
 
+bool svm_intr_injected_while_masked(const struct vmcb *c)
+{
+	const uint32_t type_mask = 7u << 8;
+
+	if ((c->event_inj & (EVENT_VALID | type_mask)) != (EVENT_VALID | EVENT_TYPE_INTR))
+		return false;
+	return !(c->rflags & (1u << 9)) || (c->int_state & INT_STATE_SHADOW);
+}
+
 bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,
 			      uint64_t rip_at_vmrun)
 {

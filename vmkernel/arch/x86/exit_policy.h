@@ -283,6 +283,14 @@ void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 			  uint32_t err);
 
 /*
+ * EVENTINJ delivers an external interrupt whatever the guest's IF and
+ * interrupt shadow (§15.20): the vmkernel must check them first. True
+ * when the VMCB is about to inject one into a guest that cannot take it
+ * (a vmkernel bug; svm_world_switch() logs it).
+ */
+bool svm_intr_injected_while_masked(const struct vmcb *c);
+
+/*
  * After a #VMEXIT: clear EVENTINJ and re-inject the event whose delivery
  * the exit interrupted (§15.7.2). injected is the EVENTINJ the VMRUN
  * carried (0: none), rip_at_vmrun the guest RIP then: QEMU (TCG) copies
