@@ -77,6 +77,8 @@ struct storage_adapter_ops {
 	void (*poll)(void *hba);
 	/* Called now and then: commands past their deadline are aborted or reset. */
 	void (*tick)(void *hba);
+	/* The clock tick() times commands by, in ms (a scan's deadline). */
+	uint64_t (*now_ms)(void *hba);
 };
 
 struct storage_adapter {

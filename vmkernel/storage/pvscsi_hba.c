@@ -456,6 +456,13 @@ static void hba_tick(void *hba)
 		process_completions(h);
 }
 
+static uint64_t hba_now_ms(void *hba)
+{
+	struct pvscsi_hba *h = hba;
+
+	return h->ops.now_ms(h->ops.ctx);
+}
+
 static const struct storage_adapter_ops pvscsi_hba_adapter_ops = {
 	.queue = hba_queue,
 	.abort = hba_abort,
@@ -463,6 +470,7 @@ static const struct storage_adapter_ops pvscsi_hba_adapter_ops = {
 	.interrupt = hba_interrupt,
 	.poll = hba_poll,
 	.tick = hba_tick,
+	.now_ms = hba_now_ms,
 };
 
 /* Ring pages, one SG page per slot, the sense buffers packed in pages. */

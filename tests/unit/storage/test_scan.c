@@ -27,6 +27,7 @@ struct script {
 	uint64_t last_lba;
 	uint32_t block_size;
 	unsigned int commands;
+	uint64_t now;			/* ms: the adapter's clock */
 };
 
 static struct script sc;
@@ -131,8 +132,15 @@ static void fake_tick(void *hba)
 	(void)hba;
 }
 
+static uint64_t fake_now_ms(void *hba)
+{
+	(void)hba;
+	return sc.now;
+}
+
 static const struct storage_adapter_ops fake_ops = {
 	.queue = fake_queue, .poll = fake_poll, .tick = fake_tick,
+	.now_ms = fake_now_ms,
 };
 
 static struct storage_adapter fake = {
