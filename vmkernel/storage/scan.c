@@ -35,11 +35,14 @@ enum outcome {
 	OUT_NO_TARGET,
 	OUT_HUNG,		/* no answer by SCAN_CMD_TIMEOUT_MS: the adapter ended it */
 	OUT_STOPPED,		/* the caller's yield stopped the scan: not sent */
+	OUT_LATE,		/* SCAN_TOTAL_MS passed: not sent, or cut short and lost */
 	OUT_FAILED,		/* transport error, other status */
 };
 
 #define ERR_HUNG	"no answer to a scan command in time: unresponsive"
 #define ERR_NOT_PROBED	"not probed: the scan met too many hung commands"
+#define ERR_LATE	"not probed: the scan ran out of time (12 s)"
+_Static_assert(SCAN_TOTAL_MS == 12000, "ERR_LATE names the scan's time");
 #define ERR_GONE	"gone: not found by the last rescan"
 
 
@@ -57,12 +60,21 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 			 uint32_t *xfer, struct scan_sense *sense)
 {
 	struct storage_cmd *cmd = &res->cmd;
+	uint32_t timeout;
+	uint64_t t;
 
 	for (unsigned int tries = 0;; tries++) {
 		if (res->yield && !res->yield(res->yield_ctx)) {
 			res->stopped = true;
 			return OUT_STOPPED;
 		}
+		/* every send, a UNIT ATTENTION's retry too, within the scan's deadline */
+		t = a->ops->now_ms(a->hba);
+		if (t >= res->deadline) {
+			res->out_of_time = true;
+			return OUT_LATE;
+		}
+		timeout = (uint32_t)MIN((uint64_t)SCAN_CMD_TIMEOUT_MS, res->deadline - t);
 		memset(cmd, 0, sizeof(*cmd));
 		if (len)	/* bytes the device did not write read as 0 */
 			memset(buf->virt, 0, len);
@@ -74,7 +86,7 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 		cmd->nr_sg = len ? 1 : 0;
 		cmd->sg[0].addr = buf->phys;
 		cmd->sg[0].len = len;
-		cmd->timeout_ms = SCAN_CMD_TIMEOUT_MS;
+		cmd->timeout_ms = timeout;
 		cmd->done = cmd_done;
 		cmd->priv = res;
 		res->done = false;
@@ -87,6 +99,10 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 		}
 		if (cmd->host == STORAGE_HOST_NO_TARGET)
 			return OUT_NO_TARGET;
+		if (cmd->host == STORAGE_HOST_TIMEOUT && timeout < SCAN_CMD_TIMEOUT_MS) {
+			res->out_of_time = true;	/* cut short: not the LUN's fault */
+			return OUT_LATE;
+		}
 		if (cmd->host == STORAGE_HOST_TIMEOUT) {
 			res->hung++;
 			return OUT_HUNG;
@@ -159,6 +175,9 @@ static bool lun_error(struct scan_lun *l, enum outcome o, const struct scan_sens
 	} else if (o == OUT_HUNG) {
 		l->error = ERR_HUNG;
 		l->unresponsive = true;
+	} else if (o == OUT_LATE) {
+		l->error = ERR_LATE;
+		l->not_probed = true;
 	} else {
 		l->error = "a command to the LUN failed at the adapter (timeout, reset or bad reply)";
 	}
@@ -293,7 +312,7 @@ static int report_luns(struct storage_adapter *a, struct scan_result *res,
 	cdb[0] = OP_REPORT_LUNS;
 	vmm_put_be32(&cdb[6], buf->len);
 	o = exec(a, res, buf, target, 0, cdb, 12, buf->len, &xfer, &s);
-	if (o == OUT_NO_TARGET || o == OUT_STOPPED)
+	if (o == OUT_NO_TARGET || o == OUT_STOPPED || o == OUT_LATE)
 		return -1;
 	*hung = o == OUT_HUNG;
 	if (o != OUT_GOOD || xfer < REPORT_LUNS_HDR) {
@@ -333,17 +352,20 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 		return VMK_BAD_PARAM;
 	res->yield = yield;
 	res->yield_ctx = ctx;
+	res->deadline = a->ops->now_ms(a->hba) + SCAN_TOTAL_MS;
 	for (uint32_t t = 0; t < max_targets && !res->stopped; t++) {
 		uint32_t luns[SCAN_LUNS_PER_TARGET];
 		bool hung = false;
 		int nr;
 
-		if (res->hung >= SCAN_HUNG_MAX) {
+		/* SCAN_HUNG_MAX reached, or the deadline before or at REPORT LUNS */
+		if (res->hung >= SCAN_HUNG_MAX || res->out_of_time ||
+		    ((nr = report_luns(a, res, buf, t, luns, &hung)) < 0 &&
+		     res->out_of_time)) {
 			res->skipped_from = t;
 			res->targets_skipped = max_targets - t;
 			break;
 		}
-		nr = report_luns(a, res, buf, t, luns, &hung);
 		for (int i = 0; i < nr && res->nr_luns < ARRAY_SIZE(res->lun); i++) {
 			struct scan_lun *l = &res->lun[res->nr_luns];
 
@@ -356,6 +378,10 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 				l->unresponsive = true;
 			} else if (res->hung >= SCAN_HUNG_MAX) {
 				l->error = ERR_NOT_PROBED;	/* listed, not lost */
+				l->not_probed = true;
+			} else if (res->out_of_time) {
+				l->error = ERR_LATE;
+				l->not_probed = true;
 			} else if (!probe_lun(a, res, buf, l)) {
 				continue;
 			}
@@ -389,7 +415,7 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 						l->target, l->lun);
 
 		l->just_gone = false;
-		if (f) {
+		if (f && !f->not_probed) {
 			if (l->gone)
 				ch->added++;	/* back */
 			else if (!f->error && !l->error &&
@@ -397,7 +423,8 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 				  f->block_size != l->block_size))
 				ch->changed++;
 			*l = *f;
-		} else if (fresh->targets_skipped && l->target >= fresh->skipped_from) {
+		} else if (f || (fresh->targets_skipped &&
+				 l->target >= fresh->skipped_from)) {
 			/* not looked at: as it was */
 		} else if (!l->gone) {
 			l->gone = l->just_gone = true;

@@ -17,6 +17,15 @@
  * SCAN_HUNG_MAX timed-out commands the targets not yet scanned are
  * skipped and counted, so hung LUNs cost the scan at most SCAN_HUNG_MAX
  * ladders.
+ *
+ * And the whole scan has one deadline, SCAN_TOTAL_MS from its start on
+ * the adapter's clock: each command gets the lesser of its own and what
+ * is left, so a target that answers every command just in time, or with
+ * UNIT ATTENTION every time, cannot make the scan's caller wait longer.
+ * Once it passes no command is sent: the LUN being probed and the LUNs
+ * its target listed are kept, marked not_probed, the targets after it
+ * skipped and counted (out_of_time). A command cut short by the deadline
+ * that times out says nothing of its LUN: not_probed, not unresponsive.
  */
 #ifndef VMKERNEL_STORAGE_SCAN_H
 #define VMKERNEL_STORAGE_SCAN_H
@@ -32,6 +41,15 @@
  */
 #define SCAN_CMD_TIMEOUT_MS	4000
 #define SCAN_HUNG_MAX		2	/* timed-out commands a scan waits for */
+/*
+ * A scan's deadline. A COS CPU waits in the rescan hypercall: the last
+ * command, cut at the deadline, may still take its driver's ladder tail
+ * (abort, bus reset: storage.c) and the whole must stay under Linux's
+ * 20 s soft lockup report. A scan visits every target (an absent one
+ * answers at once) and sends up to 144 commands (16 targets, 32 LUNs):
+ * 12 s leaves each 80 ms, far more than a controller takes to answer.
+ */
+#define SCAN_TOTAL_MS		12000
 
 /* SPC-4 §6.4.2 peripheral device types the stack cares about. */
 #define SCAN_TYPE_DISK		0x00
@@ -58,6 +76,7 @@ struct scan_lun {
 	const char *error;		/* why the LUN is not usable, or NULL */
 	struct scan_sense sense;	/* with error: what the device said */
 	bool unresponsive;		/* a command timed out (error says so) */
+	bool not_probed;		/* listed, not (fully) probed: error says why */
 	bool gone;			/* not found by the last rescan (scan_merge) */
 	bool just_gone;			/* marked gone by the last scan_merge() */
 };
@@ -71,13 +90,15 @@ struct scan_result {
 	unsigned int report_luns_refused;	/* targets scanned as LUN 0 alone */
 	unsigned int bad_replies;	/* device data refused as malformed */
 	unsigned int hung;		/* commands that timed out */
-	uint32_t skipped_from;		/* SCAN_HUNG_MAX reached: targets from */
-	uint32_t targets_skipped;	/* this one on were not scanned */
+	uint32_t skipped_from;		/* SCAN_HUNG_MAX or SCAN_TOTAL_MS reached: */
+	uint32_t targets_skipped;	/* targets from this one on were not scanned */
+	bool out_of_time;		/* SCAN_TOTAL_MS passed before the scan's end */
 	struct scan_lun lun[SCAN_LUNS_PER_TARGET * 4];
 	/* private: the command in flight and whether it ended; the caller's hook */
 	struct storage_cmd cmd;
 	bool done;
 	bool stopped;
+	uint64_t deadline;		/* ms on the adapter's clock */
 	scan_yield_fn yield;
 	void *yield_ctx;
 };
@@ -110,7 +131,8 @@ struct scan_changes {
  * the fresh scan did not find is marked gone with an error saying so,
  * and dropped at a later merge that still does not find it once
  * in_use(ctx, target, lun) says nobody holds it; a new LUN is appended.
- * A LUN on a target the fresh scan skipped is left as it was. fresh
+ * A LUN on a target the fresh scan skipped, or that it listed but did
+ * not probe (not_probed), is left as it was. fresh
  * must be a scan that ran to its end (VMK_OK).
  * The other fields of cur (counters) are left alone.
  */

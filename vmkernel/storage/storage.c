@@ -29,6 +29,9 @@ _Static_assert(LUN_IO_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS <= LUN_IO_HOLD_MAX_M
 #define SCAN_LADDER_MS	(SCAN_CMD_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS)
 _Static_assert(SCAN_HUNG_MAX * SCAN_LADDER_MS <= 16000,
 	       "hung LUNs would delay the scan longer than docs/storage.md says");
+/* The scan's deadline, and the ladder tail of a command cut short by it. */
+_Static_assert(SCAN_TOTAL_MS + 2 * PVH_ABORT_TIMEOUT_MS <= 16000,
+	       "a scan would take longer than docs/storage.md says");
 /* A rescan holds the storage lock for one command: no longer than I/O does. */
 _Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
 	       "a rescan would hold the storage lock longer than lun_io.h says");
@@ -64,15 +67,28 @@ static void refuse(const char *why)
 		 st.dev.bdf >> 8, (st.dev.bdf >> 3) & 31, st.dev.bdf & 7, why);
 }
 
-/* Targets a scan skipped after SCAN_HUNG_MAX hung commands: log and st.msg. */
+/*
+ * Targets a scan skipped after SCAN_HUNG_MAX hung commands or its
+ * deadline: log and st.msg. The LUNs it listed but did not probe say so.
+ */
 static void note_skipped(const struct scan_result *r)
 {
 	st.msg[0] = '\0';
-	if (!r->targets_skipped)
+	if (!r->targets_skipped && !r->out_of_time)
 		return;
-	fmt_snprintf(st.msg, sizeof(st.msg),
-		     "the scan met %u hung commands and skipped targets %u-%u: vmkctl storage rescan",
-		     r->hung, r->skipped_from, r->skipped_from + r->targets_skipped - 1);
+	if (r->out_of_time && !r->targets_skipped)
+		fmt_snprintf(st.msg, sizeof(st.msg),
+			     "the scan ran out of its %u s: LUNs it did not reach are listed not probed: vmkctl storage rescan",
+			     SCAN_TOTAL_MS / 1000);
+	else if (r->out_of_time)
+		fmt_snprintf(st.msg, sizeof(st.msg),
+			     "the scan ran out of its %u s and skipped targets %u-%u: vmkctl storage rescan",
+			     SCAN_TOTAL_MS / 1000, r->skipped_from,
+			     r->skipped_from + r->targets_skipped - 1);
+	else
+		fmt_snprintf(st.msg, sizeof(st.msg),
+			     "the scan met %u hung commands and skipped targets %u-%u: vmkctl storage rescan",
+			     r->hung, r->skipped_from, r->skipped_from + r->targets_skipped - 1);
 	log_warn("storage: vmhba0: %s", st.msg);
 }
 

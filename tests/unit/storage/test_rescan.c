@@ -3,7 +3,7 @@
  * The LUN scan's bounds and a rescan's merge, against the vmkernel's
  * PVSCSI driver over vmk's PVSCSI model (hba_test.h): a LUN that never
  * answers costs the scan one driver ladder and is listed unresponsive;
- * after SCAN_HUNG_MAX of them the rest is skipped and counted; a rescan
+ * once the scan's deadline passes the rest is skipped and counted; a rescan
  * finds new LUNs, marks vanished ones gone (dropped once nobody holds
  * them) and takes new capacities. The clock moves 10 ms at each reading,
  * so the time a scan took is what the driver's deadlines made it.
@@ -106,20 +106,26 @@ START_TEST(test_a_lun_after_a_hung_one_absorbs_the_resets_unit_attention)
 }
 END_TEST
 
-START_TEST(test_after_the_hung_bound_the_rest_is_skipped_and_counted)
+/*
+ * The second hung LUN's command starts with less than SCAN_CMD_TIMEOUT_MS
+ * of the scan left: cut short, it ends the scan, its ladder tail past the
+ * deadline, and its target is skipped, not listed unresponsive.
+ */
+START_TEST(test_after_a_hung_ladder_the_deadline_skips_the_rest_and_counts_it)
 {
 	uint64_t ms;
 
 	rig->dev.target[5] = &rig->disk[1];
 	rig->mute_targets = 1u << 0 | 1u << 2;
 	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
-	ck_assert_uint_le(ms, SCAN_HUNG_MAX * LADDER_MS + SLACK_MS);
-	ck_assert_uint_eq(cur.hung, SCAN_HUNG_MAX);
-	ck_assert_uint_eq(cur.skipped_from, 3);
-	ck_assert_uint_eq(cur.targets_skipped, PVH_MAX_TARGETS - 3);
-	ck_assert_uint_eq(cur.nr_luns, 2);
+	ck_assert_uint_le(ms, SCAN_TOTAL_MS + 2 * PVH_ABORT_TIMEOUT_MS + SLACK_MS);
+	ck_assert_uint_eq(cur.hung, 1);
+	ck_assert(cur.out_of_time);
+	ck_assert_uint_eq(cur.skipped_from, 2);
+	ck_assert_uint_eq(cur.targets_skipped, PVH_MAX_TARGETS - 2);
+	ck_assert_uint_eq(cur.nr_luns, 1);
 	ck_assert(lun_at(&cur, 0)->unresponsive);
-	ck_assert(lun_at(&cur, 2)->unresponsive);
+	ck_assert_ptr_null(lun_at(&cur, 2));
 	ck_assert_ptr_null(lun_at(&cur, 5));
 }
 END_TEST
@@ -208,9 +214,10 @@ START_TEST(test_luns_on_targets_a_rescan_skipped_are_not_marked_gone)
 	ck_assert_uint_eq(cur.nr_luns, 3);
 	rig->mute_targets = 1u << 0 | 1u << 2;
 	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
-	ck_assert_uint_eq(fresh.targets_skipped, PVH_MAX_TARGETS - 3);
+	ck_assert_uint_eq(fresh.targets_skipped, PVH_MAX_TARGETS - 2);
 	scan_merge(&cur, &fresh, in_use, NULL, &ch);
 	ck_assert_uint_eq(ch.gone, 0);
+	ck_assert(!lun_at(&cur, 2)->gone);
 	ck_assert(!lun_at(&cur, 5)->gone);
 	ck_assert_ptr_null(lun_at(&cur, 5)->error);
 	ck_assert(lun_at(&cur, 0)->unresponsive);
@@ -243,7 +250,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_a_hung_lun_costs_the_scan_one_ladder_and_is_listed_unresponsive);
 	tcase_add_test(tc, test_a_lun_after_a_hung_one_absorbs_the_resets_unit_attention);
-	tcase_add_test(tc, test_after_the_hung_bound_the_rest_is_skipped_and_counted);
+	tcase_add_test(tc, test_after_a_hung_ladder_the_deadline_skips_the_rest_and_counts_it);
 	tcase_add_test(tc, test_the_adapter_works_after_a_hung_scan);
 	tcase_add_test(tc, test_a_rescan_adds_new_marks_gone_and_takes_new_capacities);
 	tcase_add_test(tc, test_a_gone_lun_that_comes_back_is_usable_again);

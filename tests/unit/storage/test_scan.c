@@ -14,7 +14,7 @@
 
 /* Target 0 answers from this script; every other target is absent. */
 struct script {
-	uint8_t report_luns[64];
+	uint8_t report_luns[8 + 8 * SCAN_LUNS_PER_TARGET];
 	uint32_t report_luns_len;	/* bytes transferred; 0: ILLEGAL REQUEST */
 	uint32_t inquiry_len;
 	uint8_t inquiry_type;
@@ -28,6 +28,9 @@ struct script {
 	uint32_t block_size;
 	unsigned int commands;
 	uint64_t now;			/* ms: the adapter's clock */
+	uint32_t luns_present;		/* INQUIRY finds a logical unit below this */
+	uint32_t slow_ms;		/* each command takes this long; 0: none */
+	uint64_t last_end;		/* ms: the latest deadline a command had */
 };
 
 static struct script sc;
@@ -71,7 +74,7 @@ static void answer(struct storage_cmd *cmd)
 			return check_condition(cmd, 0x5);
 		return reply(cmd, sc.report_luns, sc.report_luns_len);
 	case 0x12:		/* INQUIRY */
-		r[0] = cmd->lun > 1 ? 0x7f : sc.inquiry_type;
+		r[0] = cmd->lun >= sc.luns_present ? 0x7f : sc.inquiry_type;
 		memcpy(&r[8], "ACME    " "Disk\x01" "Drive      ", 24);
 		return reply(cmd, r, sc.inquiry_len);
 	case 0x00:		/* TEST UNIT READY */
@@ -113,6 +116,18 @@ static void fake_poll(void *hba)
 	if (!cmd)
 		return;
 	pending = NULL;
+	if (sc.now + cmd->timeout_ms > sc.last_end)
+		sc.last_end = sc.now + cmd->timeout_ms;
+	if (sc.slow_ms && !cmd->target && sc.slow_ms >= cmd->timeout_ms) {
+		/* no answer by its deadline: the driver's ladder ends it */
+		sc.now += cmd->timeout_ms;
+		cmd->host = STORAGE_HOST_TIMEOUT;
+		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
+		cmd->done(cmd);
+		return;
+	}
+	if (!cmd->target)
+		sc.now += sc.slow_ms;
 	if (cmd->target) {
 		cmd->host = STORAGE_HOST_NO_TARGET;
 		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
@@ -164,6 +179,7 @@ static void setup(void)
 	memset(&sc, 0, sizeof(sc));
 	pending = NULL;
 	set_luns(&lun0, 1);
+	sc.luns_present = 2;
 	sc.inquiry_len = 36;
 	sc.last_lba = 999;
 	sc.block_size = 512;
@@ -370,6 +386,90 @@ START_TEST(test_a_scan_its_caller_stops_says_busy_and_sends_nothing_more)
 }
 END_TEST
 
+/* Target 0 with 8 disks that each answer just before every deadline. */
+static void slow_target(void)
+{
+	const uint32_t luns[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+	set_luns(luns, 8);
+	sc.luns_present = 8;
+	sc.slow_ms = SCAN_CMD_TIMEOUT_MS - 1;
+}
+
+static unsigned int not_probed(const struct scan_result *r)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < r->nr_luns; i++) {
+		if (!r->lun[i].not_probed)
+			continue;
+		ck_assert_ptr_nonnull(strstr(r->lun[i].error, "ran out of time"));
+		n++;
+	}
+	return n;
+}
+
+START_TEST(test_a_target_that_answers_just_in_time_ends_the_scan_by_its_deadline)
+{
+	slow_target();
+	scan();
+	ck_assert_uint_le(sc.now, SCAN_TOTAL_MS);
+	ck_assert_uint_le(sc.last_end, SCAN_TOTAL_MS);
+	ck_assert(res.out_of_time);
+	ck_assert_uint_eq(res.hung, 0);
+	/* every LUN REPORT LUNS named is listed, the ones not reached as such */
+	ck_assert_uint_eq(res.nr_luns, 8);
+	ck_assert_uint_ge(not_probed(&res), 5);
+	ck_assert_uint_eq(res.skipped_from, 1);
+	ck_assert_uint_eq(res.targets_skipped, fake.max_targets - 1);
+}
+END_TEST
+
+START_TEST(test_a_unit_attention_every_time_ends_the_scan_by_its_deadline)
+{
+	slow_target();
+	sc.tur_key = 0x6;
+	scan();
+	ck_assert_uint_le(sc.now, SCAN_TOTAL_MS);
+	ck_assert_uint_le(sc.last_end, SCAN_TOTAL_MS);
+	ck_assert(res.out_of_time);
+	ck_assert_uint_ge(not_probed(&res), 5);
+}
+END_TEST
+
+static bool held_none(void *ctx, uint32_t target, uint32_t lun)
+{
+	(void)ctx;
+	(void)target;
+	(void)lun;
+	return false;
+}
+
+START_TEST(test_a_rescan_out_of_time_keeps_the_luns_it_did_not_probe)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+
+	slow_target();
+	sc.slow_ms = 0;
+	scan();
+	ck_assert_uint_eq(res.nr_luns, 8);
+	known = res;
+	sc.slow_ms = SCAN_CMD_TIMEOUT_MS - 1;
+	scan();
+	ck_assert_uint_ge(not_probed(&res), 5);
+	scan_merge(&known, &res, held_none, NULL, &ch);
+	ck_assert_uint_eq(ch.gone, 0);
+	ck_assert_uint_eq(ch.removed, 0);
+	ck_assert_uint_eq(known.nr_luns, 8);
+	for (unsigned int i = 0; i < known.nr_luns; i++) {
+		ck_assert(!known.lun[i].gone);
+		ck_assert_ptr_null(known.lun[i].error);
+		ck_assert_uint_eq(known.lun[i].nr_blocks, 1000);
+	}
+}
+END_TEST
+
 START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
@@ -398,6 +498,9 @@ int main(void)
 	tcase_add_test(tc, test_a_lun_that_times_out_is_listed_unresponsive_and_left_alone);
 	tcase_add_test(tc, test_a_hung_report_luns_lists_lun_0_unresponsive_without_probing_it);
 	tcase_add_test(tc, test_a_scan_its_caller_stops_says_busy_and_sends_nothing_more);
+	tcase_add_test(tc, test_a_target_that_answers_just_in_time_ends_the_scan_by_its_deadline);
+	tcase_add_test(tc, test_a_unit_attention_every_time_ends_the_scan_by_its_deadline);
+	tcase_add_test(tc, test_a_rescan_out_of_time_keeps_the_luns_it_did_not_probe);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
 	return check_run("vmkernel LUN scan", tc);
 }
