@@ -98,21 +98,27 @@ uint32_t image_va_to_pa(const void *va)
 	       (off & (VMK_CHUNK_SIZE - 1));
 }
 
-/* Nanoseconds since start, without 64-bit overflow of cycles * 10^6. */
+/*
+ * TSC cycles as units of which per_ms make a millisecond, without the
+ * 64-bit overflow of cycles * per_ms (for us, 71 days at 3 GHz).
+ */
+static uint64_t tsc_to(uint64_t cyc, uint64_t khz, uint64_t per_ms)
+{
+	return cyc / khz * per_ms + cyc % khz * per_ms / khz;
+}
+
 uint64_t vmk_time_ns(void)
 {
-	uint64_t cyc = rdtsc() - tsc_at_start, khz = vmk_boot_info.tsc_khz;
+	uint64_t khz = vmk_boot_info.tsc_khz;
 
-	if (!khz)
-		return 0;
-	return cyc / khz * 1000000 + cyc % khz * 1000000 / khz;
+	return khz ? tsc_to(rdtsc() - tsc_at_start, khz, 1000000) : 0;
 }
 
 uint64_t vmk_time_us(void)
 {
-	if (!vmk_boot_info.tsc_khz)
-		return 0;
-	return (rdtsc() - tsc_at_start) * 1000 / vmk_boot_info.tsc_khz;
+	uint64_t khz = vmk_boot_info.tsc_khz;
+
+	return khz ? tsc_to(rdtsc() - tsc_at_start, khz, 1000) : 0;
 }
 
 vmk_status_t vmk_alloc_pages(uint32_t npages, uint32_t *pa)
