@@ -28,8 +28,14 @@ static int bounce(int in, int out, int cpu, uint64_t end_ns, bool starts, uint64
 	if (starts && write(out, &b, 1) != 1)
 		return labtool_fail("pingpong: first write: %m");
 	for (*rounds = 0; labtool_now_ns() < end_ns; (*rounds)++) {
-		if (read(in, &b, 1) != 1)
-			return starts ? labtool_fail("pingpong: read: %m") : 0;
+		switch (read(in, &b, 1)) {
+		case 1:
+			break;
+		case 0:	/* the other end closed: for the starter, it died */
+			return starts ? labtool_fail("pingpong: the other process ended early") : 0;
+		default:
+			return labtool_fail("pingpong: read: %m");
+		}
 		if (b != want)
 			return labtool_fail("pingpong: got %u, want %u", b, want);
 		b++;
@@ -52,6 +58,8 @@ int cmd_pingpong(int argc, char **argv)
 
 	if (argc != 4)
 		return labtool_fail("usage: pingpong CPU_A CPU_B SECONDS");
+	/* A child that died must show as a failure, not kill us silently. */
+	signal(SIGPIPE, SIG_IGN);
 	a = atoi(argv[1]);
 	b = atoi(argv[2]);
 	end_ns = labtool_now_ns() + (uint64_t)atoi(argv[3]) * 1000000000ull;
