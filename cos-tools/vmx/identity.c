@@ -313,6 +313,23 @@ static int replace_file(int dir, const char *base, const char *path, const struc
 }
 
 /*
+ * flock(LOCK_EX) that gives up after ms: anyone who can read the folder
+ * can take a lock on it and keep it, and root's vm start must not wait
+ * for ever on that. 0, or -1 with errno (EWOULDBLOCK: still locked).
+ */
+static int lock_within(int fd, int ms)
+{
+	const struct timespec nap = { 0, 50 * 1000 * 1000 };
+
+	for (int waited = 0;; waited += 50) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return 0;
+		if (errno != EWOULDBLOCK || waited >= ms)
+			return -1;
+		nanosleep(&nap, NULL);
+	}
+}
+/*
  * The folder of path, opened once and locked; *base is path's last
  * component. Everything after is relative to this fd, so a folder on the
  * path swapped for a symbolic link later cannot move what is read or
@@ -339,8 +356,13 @@ static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
 		vmx_diag_add(diag, path, 0, "cannot open its directory: %s", strerror(errno));
 		return -1;
 	}
-	if (flock(fd, LOCK_EX)) {
-		vmx_diag_add(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
+	if (lock_within(fd, VMX_LOCK_WAIT_MS)) {
+		if (errno == EWOULDBLOCK)
+			vmx_diag_add(diag, path, 0,
+				     "its directory stayed locked for %d s (another vm start, or a process holding flock() on the folder: see lslocks); try again",
+				     VMX_LOCK_WAIT_MS / 1000);
+		else
+			vmx_diag_add(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -21,6 +21,8 @@
 
 /* Largest .vmx file read; VMware's own are a few KiB. */
 #define VMX_MAX_FILE_SIZE (1024 * 1024)
+/* How long the identity write-back waits for its folder's lock. */
+#define VMX_LOCK_WAIT_MS 10000
 
 struct vmx_entry {
 	char *key;		/* as written (keys compare case-insensitively) */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -548,6 +550,27 @@ START_TEST(test_a_fifo_is_refused_without_waiting_for_a_writer)
 END_TEST
 
 /*
+ * A process that holds a lock on the folder for good (anyone who can read
+ * it can) makes vm start give up after VMX_LOCK_WAIT_MS, saying why,
+ * instead of waiting for ever; the file is left as it was.
+ */
+START_TEST(test_a_folder_locked_for_good_is_refused_after_a_wait)
+{
+	const char *path;
+	int holder;
+
+	make_dir();
+	path = put_file("vm1.vmx", MINIMAL);
+	holder = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(holder, 0);
+	ck_assert_int_eq(flock(holder, LOCK_EX), 0);
+	assert_refused_and_kept(path, MINIMAL, "its directory stayed locked for 10 s");
+	close(holder);
+	remove_dir();
+}
+END_TEST
+
+/*
  * A .vmx with a second name is refused: the other name could be a file
  * elsewhere (a COS user's hard link to one of root's), and a rewrite would
  * split the two anyway.
@@ -665,6 +688,7 @@ int main(void)
 	tcase_add_test(tc, test_a_vmx_that_is_a_symbolic_link_is_refused);
 	tcase_add_test(tc, test_a_folder_that_is_a_symbolic_link_is_followed);
 	tcase_add_test(tc, test_a_fifo_is_refused_without_waiting_for_a_writer);
+	tcase_add_test(tc, test_a_folder_locked_for_good_is_refused_after_a_wait);
 	tcase_add_test(tc, test_a_hard_linked_vmx_is_refused);
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
