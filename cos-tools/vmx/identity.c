@@ -377,7 +377,7 @@ static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
 static int open_vmx(int dir, const char *base, const char *path, struct stat *st,
 		    struct vmx_diag *diag)
 {
-	int fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0 && errno == ELOOP) {
 		vmx_diag_add(diag, path, 0,

@@ -4,6 +4,7 @@
  * `|XX` hex escapes inside values (the escaping VMware and libvirt use).
  * See cos-tools/vmx/vmx.h and docs/vmx.md.
  */
+#define _GNU_SOURCE	/* O_PATH */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cos-tools/vmx/vmx.h"
+
 
 #define VMX_ESCAPE '|'
 
@@ -294,23 +296,58 @@ int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, si
 	return vmx_parse(name, buf, got, file, diag);
 }
 
+/*
+ * path opened for reading only once it is known to be a regular file:
+ * O_PATH opens nothing (a device's open routine does not run: a .vmx
+ * that is a link to a watchdog or a tty must not arm or become one), its
+ * fstat() says what it is, and /proc/self/fd reopens that very inode.
+ * Without /proc, a plain open whose inode must be the same; O_NONBLOCK:
+ * a pipe swapped in meanwhile is refused, not waited on. The fd; -1 with
+ * errno; NOT_REGULAR when it is not a regular file.
+ */
+#define NOT_REGULAR	(-2)
+
+static int open_regular(const char *path, struct stat *st)
+{
+	char proc[32];
+	struct stat again;
+	int probe = open(path, O_PATH | O_CLOEXEC), fd;
+
+	if (probe < 0)
+		return -1;
+	if (fstat(probe, st)) {
+		close(probe);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(probe);
+		return NOT_REGULAR;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", probe);
+	fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	close(probe);
+	if (fd >= 0 && (fstat(fd, &again) || again.st_dev != st->st_dev ||
+			again.st_ino != st->st_ino)) {
+		close(fd);
+		return NOT_REGULAR;
+	}
+	return fd;
+}
+
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
 {
-	/* O_NONBLOCK: a pipe is refused below, not waited on until a writer comes */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = open_regular(path, &(struct stat){ 0 });
 	char *text = NULL;
-	struct stat st;
 	size_t len;
 	int ret;
 
+	if (fd == NOT_REGULAR)
+		return unreadable(file, path, "is not a regular file", 0, diag);
 	if (fd < 0)
 		return unreadable(file, path, "cannot open", errno, diag);
-	if (fstat(fd, &st))
-		ret = unreadable(file, path, "cannot open", errno, diag);
-	else if (!S_ISREG(st.st_mode))
-		ret = unreadable(file, path, "is not a regular file", 0, diag);
-	else
-		ret = vmx_load_fd(fd, path, file, &text, &len, diag);
+	ret = vmx_load_fd(fd, path, file, &text, &len, diag);
 	close(fd);
 	free(text);
 	return ret;
