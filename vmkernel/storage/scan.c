@@ -64,13 +64,23 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 	uint64_t t;
 
 	for (unsigned int tries = 0;; tries++) {
+		/* Past the deadline, not even the wait for the lock (yield). */
+		if (a->ops->now_ms(a->hba) + SCAN_MIN_CMD_MS > res->deadline) {
+			res->out_of_time = true;
+			return OUT_LATE;
+		}
 		if (res->yield && !res->yield(res->yield_ctx)) {
 			res->stopped = true;
 			return OUT_STOPPED;
 		}
-		/* every send, a UNIT ATTENTION's retry too, within the scan's deadline */
+		/*
+		 * Every send, a UNIT ATTENTION's retry too, within the scan's
+		 * deadline, and none with less than SCAN_MIN_CMD_MS left: a
+		 * healthy but slow LUN would be aborted (and its bus reset,
+		 * which other LUNs' I/O feels) for the scan's lack of time.
+		 */
 		t = a->ops->now_ms(a->hba);
-		if (t >= res->deadline) {
+		if (t + SCAN_MIN_CMD_MS > res->deadline) {
 			res->out_of_time = true;
 			return OUT_LATE;
 		}

@@ -50,6 +50,8 @@
  * 12 s leaves each 80 ms, far more than a controller takes to answer.
  */
 #define SCAN_TOTAL_MS		12000
+/* No command, nor retry, is sent with less of SCAN_TOTAL_MS left. */
+#define SCAN_MIN_CMD_MS		500
 
 /* SPC-4 §6.4.2 peripheral device types the stack cares about. */
 #define SCAN_TYPE_DISK		0x00

@@ -31,6 +31,7 @@ struct script {
 	uint32_t luns_present;		/* INQUIRY finds a logical unit below this */
 	uint32_t slow_ms;		/* each command takes this long; 0: none */
 	uint64_t last_end;		/* ms: the latest deadline a command had */
+	uint32_t least_timeout;		/* ms: the shortest a command was given */
 };
 
 static struct script sc;
@@ -118,6 +119,8 @@ static void fake_poll(void *hba)
 	pending = NULL;
 	if (sc.now + cmd->timeout_ms > sc.last_end)
 		sc.last_end = sc.now + cmd->timeout_ms;
+	if (!sc.least_timeout || cmd->timeout_ms < sc.least_timeout)
+		sc.least_timeout = cmd->timeout_ms;
 	if (sc.slow_ms && !cmd->target && sc.slow_ms >= cmd->timeout_ms) {
 		/* no answer by its deadline: the driver's ladder ends it */
 		sc.now += cmd->timeout_ms;
@@ -415,6 +418,7 @@ START_TEST(test_a_target_that_answers_just_in_time_ends_the_scan_by_its_deadline
 	scan();
 	ck_assert_uint_le(sc.now, SCAN_TOTAL_MS);
 	ck_assert_uint_le(sc.last_end, SCAN_TOTAL_MS);
+	ck_assert_uint_ge(sc.least_timeout, SCAN_MIN_CMD_MS);	/* none sent to be cut */
 	ck_assert(res.out_of_time);
 	ck_assert_uint_eq(res.hung, 0);
 	/* every LUN REPORT LUNS named is listed, the ones not reached as such */
@@ -432,6 +436,7 @@ START_TEST(test_a_unit_attention_every_time_ends_the_scan_by_its_deadline)
 	scan();
 	ck_assert_uint_le(sc.now, SCAN_TOTAL_MS);
 	ck_assert_uint_le(sc.last_end, SCAN_TOTAL_MS);
+	ck_assert_uint_ge(sc.least_timeout, SCAN_MIN_CMD_MS);	/* none sent to be cut */
 	ck_assert(res.out_of_time);
 	ck_assert_uint_ge(not_probed(&res), 5);
 }
