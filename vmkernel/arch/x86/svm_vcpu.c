@@ -76,11 +76,6 @@ static uint32_t switch_next[VMK_MAX_CPUS];
 /* svm_intr_injected_while_masked() hits, logged at the 1st, 2nd, 4th... */
 static uint64_t masked_injections[VMK_MAX_CPUS];
 
-static bool is_pow2(uint64_t n)
-{
-	return !(n & (n - 1));
-}
-
 extern char svm_vmrun_return[];		/* entry.S: right after the vmrun */
 
 bool svm_holds_host_state(const struct vmcb *c)
@@ -119,12 +114,15 @@ bool svm_world_switch(struct svm_vcpu *v)
 	uint32_t hsave = (uint32_t)rdmsr(MSR_VM_HSAVE_PA);
 
 	v->host_area_pa = sc->host_area_pa;
-	if (svm_intr_injected_while_masked(c) && is_pow2(++masked_injections[cpu]))
-		log_err("cpu%u: world %u: interrupt %x injected with rflags %llx int_state %llx at rip %llx (last exit %x, exitintinfo %x): a vmkernel bug, %llu so far",
-			cpu, w ? w->id : 0, c->event_inj, (unsigned long long)c->rflags,
-			(unsigned long long)c->int_state, (unsigned long long)c->rip,
-			c->exit_code, c->exit_int_info,
-			(unsigned long long)masked_injections[cpu]);
+	if (svm_intr_injected_while_masked(c)) {
+		uint64_t n = ++masked_injections[cpu];
+
+		if (!(n & (n - 1)))
+			log_err("cpu%u: world %u: interrupt %x injected with rflags %llx int_state %llx at rip %llx (last exit %x, exitintinfo %x): a vmkernel bug, %llu so far",
+				cpu, w ? w->id : 0, c->event_inj, (unsigned long long)c->rflags,
+				(unsigned long long)c->int_state, (unsigned long long)c->rip,
+				c->exit_code, c->exit_int_info, (unsigned long long)n);
+	}
 	v->inj_event = c->event_inj & EVENT_VALID ? c->event_inj : 0;
 	v->inj_rip = c->rip;
 	r->vmcb_pa = v->vmcb_pa;
