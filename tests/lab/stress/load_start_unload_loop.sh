@@ -3,9 +3,10 @@
 # scenario does first, LOOP_ROUNDS times in one boot: load the vmkernel,
 # register and start a Multiboot VM from a .vmx (vm start writes the
 # .vmx's identity back), wait for its checks, force the unload. Written
-# for the COS spinlock hang CI saw once at `vmkctl vm start` just after a
-# load (tests/lab/quarantine); on a hang, ci/lab's cpus-at-timeout.txt
-# names the COS functions on each CPU's stack.
+# for the COS spinlock hang CI saw at `vmkctl vm start` just after a load
+# (QEMU replaying an injected interrupt, docs/architecture.md "The lab's
+# QEMU"); on a hang, ci/lab's cpus-at-timeout.txt names the COS functions
+# on each CPU's stack.
 #   ci/lab --scenario tests/lab/stress/load_start_unload_loop.sh --timeout 3600
 # timeout: 3600
 # kernel: built
