@@ -270,14 +270,47 @@ static uint32_t write_madt(struct acpi_area *a, unsigned int nr_cpus,
 	return off;
 }
 
-/* AML being written; a PkgLength is a byte patched when its package ends. */
+unsigned int aml_pkg_length(uint32_t content, uint8_t out[AML_PKG_LENGTH_MAX])
+{
+	unsigned int n;
+	uint32_t len;
+
+	/* One byte holds 6 bits of length; each further byte 8 more, the
+	 * lead byte keeping only 4 (§20.2.4). The length counts itself. */
+	if (content < AML_PKG_ONE_BYTE_MAX) {
+		out[0] = (uint8_t)(content + 1);
+		return 1;
+	}
+	for (n = 2; n <= AML_PKG_LENGTH_MAX; n++) {
+		if (content > (1u << (4 + 8 * (n - 1))) - 1 - n)
+			continue;
+		len = content + n;
+		out[0] = (uint8_t)((n - 1) << 6 | (len & 0xf));
+		for (unsigned int i = 1; i < n; i++)
+			out[i] = (uint8_t)(len >> (4 + 8 * (i - 1)));
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * AML being written. A package's PkgLength gets one byte when it begins
+ * and its encoding when it ends (aml_end(), which moves the package's
+ * contents if the encoding needs more). Writing past the buffer sets
+ * overflow and writes nothing.
+ */
 struct aml {
 	uint8_t b[DSDT_AML_MAX];
 	uint32_t len;
+	bool overflow;
 };
 
 static void aml_byte(struct aml *m, uint8_t v)
 {
+	if (m->len >= sizeof(m->b)) {
+		m->overflow = true;
+		return;
+	}
 	m->b[m->len++] = v;
 }
 
@@ -290,8 +323,8 @@ static void aml_name(struct aml *m, const char *seg)
 static void aml_dword(struct aml *m, uint32_t v)
 {
 	aml_byte(m, AML_DWORD_PREFIX);
-	vmm_put32(m->b + m->len, v);
-	m->len += 4;
+	for (int i = 0; i < 4; i++)
+		aml_byte(m, (uint8_t)(v >> (8 * i)));
 }
 
 /* Room for the PkgLength of what follows; its offset, for aml_end(). */
@@ -301,10 +334,25 @@ static uint32_t aml_begin(struct aml *m)
 	return m->len - 1;
 }
 
-/* The PkgLength counts itself and the rest of the package (§20.2.4). */
+/* The package that began at at ends here: its PkgLength, encoded. */
 static void aml_end(struct aml *m, uint32_t at)
 {
-	m->b[at] = (uint8_t)(m->len - at);
+	uint8_t enc[AML_PKG_LENGTH_MAX];
+	uint32_t content;
+	unsigned int n;
+
+	if (m->overflow)
+		return;
+	content = m->len - at - 1;
+	n = aml_pkg_length(content, enc);
+	if (!n || m->len + n - 1 > sizeof(m->b)) {
+		m->overflow = true;
+		return;
+	}
+	for (uint32_t i = content; i > 0; i--)	/* overlapping: from the end */
+		m->b[at + n - 1 + i] = m->b[at + i];
+	vmm_copy(m->b + at, enc, n);
+	m->len += n - 1;
 }
 
 /* Package (4) {slot << 16 | 0xFFFF, INTA, 0 (a GSI, no link device), gsi} */
@@ -366,18 +414,20 @@ static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq)
 	aml_end(m, scope);
 }
 
-static uint32_t write_dsdt(struct acpi_area *a, const struct acpi_pci_irqs *irq)
+/* The DSDT after a->len at *off; false if its AML outgrew DSDT_AML_MAX. */
+static bool write_dsdt(struct acpi_area *a, const struct acpi_pci_irqs *irq, uint32_t *off)
 {
 	struct aml m;
-	uint32_t off;
 
 	vmm_zero(&m, sizeof(m));
 	dsdt_aml(&m, irq);
-	off = take(a, HDR_LEN + m.len, 4);
-	vmm_copy(a->buf + off + HDR_LEN, m.b, m.len);
-	header(a->buf + off, "DSDT", HDR_LEN + m.len, DSDT_REVISION);
-	seal(a->buf + off);
-	return off;
+	if (m.overflow)
+		return false;
+	*off = take(a, HDR_LEN + m.len, 4);
+	vmm_copy(a->buf + *off + HDR_LEN, m.b, m.len);
+	header(a->buf + *off, "DSDT", HDR_LEN + m.len, DSDT_REVISION);
+	seal(a->buf + *off);
+	return true;
 }
 
 static void write_rsdp(uint8_t *r, uint32_t rsdt)
@@ -403,7 +453,8 @@ static enum boot_status build(struct acpi_area *a, struct acpi_layout *l, uint32
 	l->rsdt = take(a, HDR_LEN + RSDT_ENTRIES * 4, 4);
 	l->facs = take(a, FACS_LEN, FACS_ALIGN);
 	l->fadt = take(a, FADT_LEN, 4);
-	l->dsdt = write_dsdt(a, irq);
+	if (!write_dsdt(a, irq, &l->dsdt))
+		return BOOT_UNSUPPORTED;	/* DSDT_AML_MAX too small: a bug */
 	l->madt = write_madt(a, nr_cpus, ioapic_id, ioapic_addr);
 
 	write_facs(a->buf + l->facs);

@@ -170,6 +170,15 @@ enum boot_status mptable_write(const struct guest_mem *mem,
 enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 			    uint8_t ioapic_id, uint32_t ioapic_addr);
 
+/*
+ * An AML PkgLength (ACPI 6.4 §20.2.4) for a package of content bytes
+ * after it: its 1 to AML_PKG_LENGTH_MAX bytes in out, and their count; 0
+ * when content is too long for one (the length, itself included, must
+ * stay below 2^28).
+ */
+#define AML_PKG_LENGTH_MAX	4
+unsigned int aml_pkg_length(uint32_t content, uint8_t out[AML_PKG_LENGTH_MAX]);
+
 /* Every table for 8 CPUs takes 632 bytes (the unit test checks, under ASan). */
 #define ACPI_AREA_LEN		768
 #define ACPI_RSDP_LEN		20

@@ -254,6 +254,32 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 }
 END_TEST
 
+/* A PkgLength for content bytes: n bytes, the first lead, the rest after. */
+static void check_pkg_length(uint32_t content, unsigned int n, const uint8_t *want)
+{
+	uint8_t out[AML_PKG_LENGTH_MAX] = { 0 };
+
+	ck_assert_uint_eq(aml_pkg_length(content, out), n);
+	ck_assert_mem_eq(out, want, n);
+}
+
+START_TEST(test_pkg_length_grows_past_one_byte_as_acpi_encodes_it)
+{
+	/* Its own bytes count: 62 + 1 fits 6 bits, 63 + 2 = 65 needs a
+	 * second byte (lead 0x40 | 65 & 0xf, then 65 >> 4). */
+	check_pkg_length(0, 1, (const uint8_t[]){ 1 });
+	check_pkg_length(62, 1, (const uint8_t[]){ 63 });
+	check_pkg_length(63, 2, (const uint8_t[]){ 0x41, 0x04 });
+	check_pkg_length(4093, 2, (const uint8_t[]){ 0x4f, 0xff });	/* 4095 */
+	check_pkg_length(4094, 3, (const uint8_t[]){ 0x81, 0x00, 0x01 });	/* 4097 */
+	check_pkg_length((1u << 20) - 4, 3, (const uint8_t[]){ 0x8f, 0xff, 0xff });
+	check_pkg_length((1u << 20) - 3, 4, (const uint8_t[]){ 0xc1, 0x00, 0x00, 0x01 });
+	check_pkg_length((1u << 28) - 5, 4, (const uint8_t[]){ 0xcf, 0xff, 0xff, 0xff });
+	ck_assert_uint_eq(aml_pkg_length((1u << 28) - 4, (uint8_t[AML_PKG_LENGTH_MAX]){ 0 }), 0);
+	ck_assert_uint_eq(aml_pkg_length(UINT32_MAX, (uint8_t[AML_PKG_LENGTH_MAX]){ 0 }), 0);
+}
+END_TEST
+
 /* The MADT for nr vCPUs: one enabled LAPIC each, the IOAPIC, the overrides. */
 static void check_madt(unsigned int nr)
 {
@@ -363,6 +389,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt, 0, 2);
 	tcase_add_loop_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button, 0, 2);
 	tcase_add_loop_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on, 0, 2);
+	tcase_add_test(tc, test_pkg_length_grows_past_one_byte_as_acpi_encodes_it);
 	tcase_add_loop_test(tc, test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides, 1, 9);
 	tcase_add_loop_test(tc, test_the_firmwares_copy_lists_one_lapic_per_vcpu_too, 1, 9);
 	tcase_add_test(tc, test_acpi_tables_and_mp_table_coexist);
