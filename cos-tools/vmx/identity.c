@@ -370,36 +370,47 @@ static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
 }
 
 /*
- * base in dir opened for reading, checked by its fstat() (*st): a regular
- * file with one name. O_NOFOLLOW: a symbolic link is refused, not followed;
- * O_NONBLOCK: a pipe is refused, not waited on. The fd, or -1 with diag.
+ * base in dir opened for reading (vmx_open_regular()): a symbolic link is
+ * followed and *linked says so; a pipe or a device is refused, neither
+ * opened nor waited on. The fd, or -1 with diag.
+ *
+ * The lock is on the folder of the link, not of its target, which may be
+ * in another folder: that is enough for a file only read. A start that
+ * names the target rewrites it by a rename, so this read sees the old
+ * file or the new one, whole; a link is never written through
+ * (may_replace()).
  */
-static int open_vmx(int dir, const char *base, const char *path, struct stat *st,
+static int open_vmx(int dir, const char *base, const char *path, struct stat *st, bool *linked,
 		    struct vmx_diag *diag)
 {
-	int fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = vmx_open_regular(dir, base, st, linked);
 
-	if (fd < 0 && errno == ELOOP) {
-		vmx_diag_add(diag, path, 0,
-			     "is a symbolic link: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
-		return -1;
-	}
-	if (fd < 0 || fstat(fd, st)) {
+	if (fd == VMX_NOT_REGULAR)
+		vmx_diag_add(diag, path, 0, "is not a regular file (a pipe, a device, a folder): vm start reads a .vmx only from a file");
+	else if (fd < 0)
 		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode))
-		vmx_diag_add(diag, path, 0, "is not a regular file: vm start cannot write the identity it generates there");
+	return fd < 0 ? -1 : fd;
+}
+
+/*
+ * A file that lacks its identity is replaced by its name in the folder:
+ * that name must be the file itself, not a link, and its only name (st).
+ * Reading through a link or a second name is fine; a rewrite would turn
+ * a link into a file of its own, and leave a second name (anywhere on
+ * the file system: a COS user's hard link to one of root's) with the old
+ * text. false with diag.
+ */
+static bool may_replace(const char *path, const struct stat *st, bool linked,
+			struct vmx_diag *diag)
+{
+	if (linked)
+		vmx_diag_add(diag, path, 0,
+			     "is a symbolic link and lacks its identity: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
 	else if (st->st_nlink != 1)
 		vmx_diag_add(diag, path, 0,
-			     "has %ju links: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
+			     "has %ju links and lacks its identity: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
 			     (uintmax_t)st->st_nlink);
-	else
-		return fd;
-	close(fd);
-	return -1;
+	return !linked && st->st_nlink == 1;
 }
 
 int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
@@ -412,6 +423,7 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	const char *base;
 	size_t len, out_len;
 	struct stat st;
+	bool linked;
 	int dir, fd, err, n = -1;
 
 	*written = 0;
@@ -419,7 +431,7 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	if (dir < 0)
 		goto out;
 	/* read under the lock: another start may have just written it */
-	fd = open_vmx(dir, base, path, &st, diag);
+	fd = open_vmx(dir, base, path, &st, &linked, diag);
 	if (fd < 0)
 		goto unlock;
 	err = vmx_load_fd(fd, path, &file, &text, &len, diag);
@@ -429,6 +441,10 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	n = vmx_identity_missing(&file, random, sets, diag);
 	if (n <= 0)
 		goto unlock;
+	if (!may_replace(path, &st, linked, diag)) {
+		n = -1;
+		goto unlock;
+	}
 	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
 		vmx_diag_add(diag, path, 0, "out of memory");
 		n = -1;

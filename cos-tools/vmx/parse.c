@@ -296,54 +296,64 @@ int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, si
 	return vmx_parse(name, buf, got, file, diag);
 }
 
+/* name in dir opened with O_PATH|flags (nothing of it runs) and its fstat(); -1 */
+static int open_path(int dir, const char *name, int flags, struct stat *st)
+{
+	int fd = openat(dir, name, O_PATH | O_CLOEXEC | flags);
+
+	if (fd >= 0 && fstat(fd, st)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /*
- * path opened for reading only once it is known to be a regular file:
  * O_PATH opens nothing (a device's open routine does not run: a .vmx
  * that is a link to a watchdog or a tty must not arm or become one), its
  * fstat() says what it is, and /proc/self/fd reopens that very inode.
  * Without /proc, a plain open whose inode must be the same; O_NONBLOCK:
- * a pipe swapped in meanwhile is refused, not waited on. The fd; -1 with
- * errno; NOT_REGULAR when it is not a regular file.
+ * a pipe swapped in meanwhile is refused, not waited on.
  */
-#define NOT_REGULAR	(-2)
-
-static int open_regular(const char *path, struct stat *st)
+int vmx_open_regular(int dir, const char *name, struct stat *st, bool *linked)
 {
 	char proc[32];
 	struct stat again;
-	int probe = open(path, O_PATH | O_CLOEXEC), fd;
+	int probe = open_path(dir, name, O_NOFOLLOW, st), fd;
 
+	*linked = probe >= 0 && S_ISLNK(st->st_mode);
+	if (*linked) {
+		close(probe);
+		probe = open_path(dir, name, 0, st);
+	}
 	if (probe < 0)
 		return -1;
-	if (fstat(probe, st)) {
-		close(probe);
-		return -1;
-	}
 	if (!S_ISREG(st->st_mode)) {
 		close(probe);
-		return NOT_REGULAR;
+		return VMX_NOT_REGULAR;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", probe);
 	fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		fd = openat(dir, name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC |
+			    (*linked ? 0 : O_NOFOLLOW));
 	close(probe);
 	if (fd >= 0 && (fstat(fd, &again) || again.st_dev != st->st_dev ||
 			again.st_ino != st->st_ino)) {
 		close(fd);
-		return NOT_REGULAR;
+		return VMX_NOT_REGULAR;
 	}
 	return fd;
 }
 
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
 {
-	int fd = open_regular(path, &(struct stat){ 0 });
+	int fd = vmx_open_regular(AT_FDCWD, path, &(struct stat){ 0 }, &(bool){ false });
 	char *text = NULL;
 	size_t len;
 	int ret;
 
-	if (fd == NOT_REGULAR)
+	if (fd == VMX_NOT_REGULAR)
 		return unreadable(file, path, "is not a regular file", 0, diag);
 	if (fd < 0)
 		return unreadable(file, path, "cannot open", errno, diag);

@@ -61,6 +61,17 @@ int vmx_parse(const char *name, const char *text, size_t len,
  */
 int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
 /*
+ * name in dir (a directory fd, or AT_FDCWD) opened for reading only once
+ * it is known to be a regular file: a pipe or a device is not opened at
+ * all, so its open routine does not run and nothing waits on it. A
+ * symbolic link is followed, *linked says so and *st is its target's
+ * fstat(); otherwise *st is that of the very file name names. The fd; -1
+ * with errno; VMX_NOT_REGULAR for anything else than a regular file.
+ */
+#define VMX_NOT_REGULAR	(-2)
+struct stat;
+int vmx_open_regular(int dir, const char *name, struct stat *st, bool *linked);
+/*
  * Read the open file fd to its end and parse it as name; also hands back
  * its bytes (*text, *len; free() it), NULL when it could not be read.
  */
@@ -226,9 +237,10 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  * (vmx_config_from_file()); its directory is opened once and locked
  * (flock) while it is read and rewritten, so two starts of one VM agree,
  * and every later step is relative to that directory, never by path.
- * path must name a regular file with one link: a symbolic link, a pipe
- * or a hard-linked file is refused (root runs this in folders users may
- * own). Only the values change and new keys are appended (vmx_edit());
+ * path must lead to a regular file (a pipe or a device is refused
+ * unopened); a symbolic link or a second name is read through, but a
+ * file reached so that lacks its identity is refused, not written (root
+ * runs this in folders users may own). Only the values change and new keys are appended (vmx_edit());
  * the new text is checked again, written to a temporary file in the same
  * directory with the original's owner and permission bits (mode & 0777),
  * fsync'd and renamed over the original. A file without any write

@@ -487,10 +487,10 @@ START_TEST(test_a_file_the_identity_would_make_too_large_is_kept)
 END_TEST
 
 /*
- * A .vmx that is a symbolic link is refused: whoever can write the VM's
- * folder could point it at a file root would then rewrite.
+ * A .vmx that is a symbolic link and lacks its identity is refused: the
+ * rewrite would replace the link with a file of its own.
  */
-START_TEST(test_a_vmx_that_is_a_symbolic_link_is_refused)
+START_TEST(test_a_symbolic_link_to_a_vmx_lacking_its_identity_is_refused)
 {
 	char link_path[128], target[128];
 	struct stat st;
@@ -503,6 +503,88 @@ START_TEST(test_a_vmx_that_is_a_symbolic_link_is_refused)
 	assert_file_is(target, MINIMAL);
 	ck_assert_int_eq(lstat(link_path, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
+	remove_dir();
+}
+END_TEST
+
+/* A .vmx with all its identity: nothing to write, as vm start finds it at each later start. */
+#define COMPLETE MINIMAL "uuid.bios = \"" UUID_A "\"\n"
+
+/* record() of path succeeds without writing anything or leaving a message. */
+static void assert_read_only(const char *path)
+{
+	struct vmx_diag d;
+	size_t written = 99;
+
+	ck_assert_int_eq(record(path, rnd_b, &written, &d), 0);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(written, 0);
+}
+
+/*
+ * A .vmx that is a symbolic link, to a file in another folder, and has its
+ * identity is read through the link: nothing is written (vmk-hostd's
+ * RegisterVM keeps a datastore path as it is given).
+ */
+START_TEST(test_a_symbolic_link_to_a_vmx_with_its_identity_is_read)
+{
+	char sub[128], target[160], link_path[128];
+	struct stat st;
+
+	make_dir();
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(target, sizeof(target), "%s/real.vmx", sub);
+	put_file("sub/real.vmx", COMPLETE);
+	snprintf(link_path, sizeof(link_path), "%s/link.vmx", dir);
+	ck_assert_int_eq(symlink("sub/real.vmx", link_path), 0);
+	assert_read_only(link_path);
+	assert_file_is(target, COMPLETE);
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(unlink(target), 0);
+	ck_assert_int_eq(rmdir(sub), 0);
+	remove_dir();
+}
+END_TEST
+
+/* A hard-linked .vmx that has its identity is read: neither name is written. */
+START_TEST(test_a_hard_linked_vmx_with_its_identity_is_read)
+{
+	char other[128];
+	const char *path;
+	struct stat st;
+
+	make_dir();
+	path = put_file("vm1.vmx", COMPLETE);
+	snprintf(other, sizeof(other), "%s/other.vmx", dir);
+	ck_assert_int_eq(link(path, other), 0);
+	assert_read_only(path);
+	assert_file_is(other, COMPLETE);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_nlink, 2);
+	remove_dir();
+}
+END_TEST
+
+/*
+ * A link to a pipe without a writer, a device or a folder is refused at
+ * once: followed for reading, it still must lead to a regular file.
+ */
+START_TEST(test_a_link_to_a_fifo_a_device_or_a_folder_is_refused)
+{
+	static const char *const targets[] = { "fifo", "/dev/null", "." };
+	char fifo[128], link_path[128];
+
+	make_dir();
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	snprintf(link_path, sizeof(link_path), "%s/vm1.vmx", dir);
+	for (unsigned int i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		ck_assert_int_eq(symlink(targets[i], link_path), 0);
+		assert_refused(link_path, "is not a regular file", 2);
+		ck_assert_int_eq(unlink(link_path), 0);
+	}
 	remove_dir();
 }
 END_TEST
@@ -571,11 +653,11 @@ START_TEST(test_a_folder_locked_for_good_is_refused_after_a_wait)
 END_TEST
 
 /*
- * A .vmx with a second name is refused: the other name could be a file
- * elsewhere (a COS user's hard link to one of root's), and a rewrite would
- * split the two anyway.
+ * A .vmx with a second name that lacks its identity is refused: the other
+ * name could be a file elsewhere (a COS user's hard link to one of
+ * root's), and a rewrite would split the two anyway.
  */
-START_TEST(test_a_hard_linked_vmx_is_refused)
+START_TEST(test_a_hard_linked_vmx_lacking_its_identity_is_refused)
 {
 	char other[128];
 	const char *path;
@@ -685,11 +767,14 @@ int main(void)
 	tcase_add_test(tc, test_a_failed_write_leaves_the_original_whole);
 	tcase_add_test(tc, test_a_file_with_errors_is_not_written);
 	tcase_add_test(tc, test_a_file_the_identity_would_make_too_large_is_kept);
-	tcase_add_test(tc, test_a_vmx_that_is_a_symbolic_link_is_refused);
+	tcase_add_test(tc, test_a_symbolic_link_to_a_vmx_lacking_its_identity_is_refused);
+	tcase_add_test(tc, test_a_symbolic_link_to_a_vmx_with_its_identity_is_read);
+	tcase_add_test(tc, test_a_hard_linked_vmx_with_its_identity_is_read);
+	tcase_add_test(tc, test_a_link_to_a_fifo_a_device_or_a_folder_is_refused);
 	tcase_add_test(tc, test_a_folder_that_is_a_symbolic_link_is_followed);
 	tcase_add_test(tc, test_a_fifo_is_refused_without_waiting_for_a_writer);
 	tcase_add_test(tc, test_a_folder_locked_for_good_is_refused_after_a_wait);
-	tcase_add_test(tc, test_a_hard_linked_vmx_is_refused);
+	tcase_add_test(tc, test_a_hard_linked_vmx_lacking_its_identity_is_refused);
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
