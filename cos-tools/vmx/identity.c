@@ -6,10 +6,13 @@
  * See vmx.h and docs/vmx.md "What vmkctl vm start writes back".
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -205,9 +208,56 @@ static int write_all(int fd, const char *data, size_t len)
 #define TEMP_TRIES	16
 
 /*
- * A new, empty file .BASE.XXXXXX in dir (XXXXXX: six hex digits) with
- * mode 0600, its name in tmp; the fd or -1. O_EXCL|O_NOFOLLOW: a name that
- * exists, a symbolic link included, is never opened.
+ * The temporary file of a rewrite of BASE: ".BASE" TEMP_MARK and six
+ * lowercase hex digits, a name that says whose it is, so a later rewrite
+ * can tell one a killed vm start left (remove_stale_temps()).
+ */
+#define TEMP_MARK	".vmk-identity-"
+#define TEMP_DIGITS	6
+
+/* name is exactly that of a temporary file of base. */
+static bool is_temp_of(const char *name, const char *base)
+{
+	size_t n = strlen(base), m = strlen(TEMP_MARK);
+
+	if (name[0] != '.' || strncmp(name + 1, base, n) || strncmp(name + 1 + n, TEMP_MARK, m))
+		return false;
+	name += 1 + n + m;
+	for (int i = 0; i < TEMP_DIGITS; i++)
+		if (!isdigit((unsigned char)name[i]) && (name[i] < 'a' || name[i] > 'f'))
+			return false;
+	return !name[TEMP_DIGITS];
+}
+
+/*
+ * Remove the temporary files of base in dir that a vm start left when it
+ * was killed (SIGKILL, a crash) between creating one and renaming it. The
+ * caller holds dir's lock, so no other start is writing one now. Only
+ * names of exactly that form go, and by unlinkat() of the name: a link
+ * is removed, never followed, and a folder stays. Best effort: a name
+ * that cannot be removed is left.
+ */
+static void remove_stale_temps(int dir, const char *base)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (is_temp_of(e->d_name, base))
+			unlinkat(dir, e->d_name, 0);
+	closedir(d);
+}
+
+/*
+ * A new, empty temporary file of base in dir (TEMP_MARK) with mode 0600,
+ * its name in tmp; the fd or -1. O_EXCL|O_NOFOLLOW: a name that exists, a
+ * symbolic link included, is never opened.
  */
 static int create_temp(int dir, const char *base, char *tmp, size_t size)
 {
@@ -218,7 +268,8 @@ static int create_temp(int dir, const char *base, char *tmp, size_t size)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	seed = (unsigned int)getpid() * 2654435761u ^ (unsigned int)now.tv_nsec;
 	for (unsigned int i = 0; i < TEMP_TRIES; i++) {
-		if (snprintf(tmp, size, ".%s.%06x", base, (seed + i * 40503u) & 0xffffffu) >=
+		if (snprintf(tmp, size, ".%s" TEMP_MARK "%0*x", base, TEMP_DIGITS,
+			     (seed + i * 40503u) & 0xffffffu) >=
 		    (int)size) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -256,31 +307,17 @@ static const char *fill_temp(int fd, const struct stat *st, const char *data, si
 }
 
 /*
- * Replace base in dir (path names it for messages; st is its fstat())
- * with data: a temporary file in dir with its owner and mode, fsync'd,
- * renamed over base and dir fsync'd. Only dir and the names in it are
- * used: nothing is looked up by path. The original stays whole on any
- * failure and no temporary file is left.
+ * data into a new temporary file of base in dir with the owner and mode
+ * of st, renamed over base; on any failure the temporary file is removed
+ * and base is as it was. 0, or -1 with diag.
  */
-static int replace_file(int dir, const char *base, const char *path, const struct stat *st,
-			const char *data, size_t len, struct vmx_diag *diag)
+static int write_over(int dir, const char *base, const char *path, const struct stat *st,
+		      const char *data, size_t len, struct vmx_diag *diag)
 {
 	char tmp[NAME_MAX + 1];
 	const char *failed;
 	int fd, err;
 
-	if (!(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
-		vmx_diag_add(diag, path, 0,
-			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
-			     (unsigned int)(st->st_mode & 07777));
-		return -1;
-	}
-	/* for a caller that is not root: root may write anyway */
-	if (faccessat(dir, base, W_OK, AT_SYMLINK_NOFOLLOW)) {
-		vmx_diag_add(diag, path, 0, "cannot write the generated identity: %s",
-			     strerror(errno));
-		return -1;
-	}
 	fd = create_temp(dir, base, tmp, sizeof(tmp));
 	if (fd < 0) {
 		vmx_diag_add(diag, path, 0, "cannot create a temporary file beside it: %s",
@@ -304,6 +341,46 @@ static int replace_file(int dir, const char *base, const char *path, const struc
 		unlinkat(dir, tmp, 0);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Replace base in dir (path names it for messages; st is its fstat())
+ * with data: a temporary file in dir with its owner and mode, fsync'd,
+ * renamed over base and dir fsync'd. Only dir and the names in it are
+ * used: nothing is looked up by path. The original stays whole on any
+ * failure and no temporary file is left: SIGINT, SIGTERM and SIGHUP wait
+ * (blocked) until the temporary file is renamed or removed, and one left
+ * by a start killed otherwise is removed first.
+ */
+static int replace_file(int dir, const char *base, const char *path, const struct stat *st,
+			const char *data, size_t len, struct vmx_diag *diag)
+{
+	sigset_t catchable, mask;
+	int ret;
+
+	if (!(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+		vmx_diag_add(diag, path, 0,
+			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
+			     (unsigned int)(st->st_mode & 07777));
+		return -1;
+	}
+	/* for a caller that is not root: root may write anyway */
+	if (faccessat(dir, base, W_OK, AT_SYMLINK_NOFOLLOW)) {
+		vmx_diag_add(diag, path, 0, "cannot write the generated identity: %s",
+			     strerror(errno));
+		return -1;
+	}
+	remove_stale_temps(dir, base);
+	sigemptyset(&catchable);
+	sigaddset(&catchable, SIGINT);
+	sigaddset(&catchable, SIGTERM);
+	sigaddset(&catchable, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &catchable, &mask);
+	ret = write_over(dir, base, path, st, data, len, diag);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	if (ret)
+		return -1;
 	if (fsync(dir)) {
 		vmx_diag_add(diag, path, 0, "written, but its directory cannot be synced: %s",
 			     strerror(errno));

@@ -243,7 +243,8 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  * runs this in folders users may own). Only the values change and new keys are appended (vmx_edit());
  * the new text is checked again, written to a temporary file in the same
  * directory with the original's owner and permission bits (mode & 0777),
- * fsync'd and renamed over the original. A file without any write
+ * fsync'd and renamed over the original, with SIGINT, SIGTERM and SIGHUP
+ * blocked meanwhile; one a killed start left is removed first. A file without any write
  * permission bit, or one that cannot be replaced, is an error and the
  * original stays as it was. *written: the number of keys set (0: the
  * file had them all and was not touched). 0 or -1 with diag.

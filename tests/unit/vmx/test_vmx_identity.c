@@ -701,6 +701,115 @@ START_TEST(test_the_rewrite_keeps_the_files_mode)
 }
 END_TEST
 
+/* The temporary file of a rewrite of vm1.vmx, with its six hex digits. */
+#define TEMP_VM1(hex) ".vm1.vmx.vmk-identity-" hex
+
+/*
+ * A vm start killed between creating its temporary file and renaming it
+ * leaves that file; the next rewrite of the same .vmx removes it, and
+ * nothing else: not another .vmx's, not a name of nearly that form, not a
+ * link's target, not a folder.
+ */
+START_TEST(test_a_rewrite_removes_the_temporary_files_a_killed_start_left)
+{
+	static const char *const stale[] = { TEMP_VM1("1a2b3c"), TEMP_VM1("0000ff") };
+	static const char *const kept[] = {
+		".vm2.vmx.vmk-identity-1a2b3c", TEMP_VM1("1a2b3"), TEMP_VM1("1a2b3cd"),
+		TEMP_VM1("1A2B3C"), TEMP_VM1("1a2b3g"), TEMP_VM1("1a2b3c") ".bak",
+		"vm1.vmx.vmk-identity-1a2b3c", ".vm1.vmx.1a2b3c", "target",
+	};
+	char p[160], folder[160];
+	const char *path;
+	struct stat st;
+
+	make_dir();
+	for (unsigned int i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
+		put_file(stale[i], "half a .vmx");
+	for (unsigned int i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		put_file(kept[i], "kept");
+	snprintf(p, sizeof(p), "%s/" TEMP_VM1("abcdef"), dir);
+	ck_assert_int_eq(symlink("target", p), 0);
+	snprintf(folder, sizeof(folder), "%s/" TEMP_VM1("fedcba"), dir);
+	ck_assert_int_eq(mkdir(folder, 0700), 0);
+	/* a start with nothing to write leaves the folder alone */
+	path = put_file("vm1.vmx", COMPLETE);
+	assert_read_only(path);
+	ck_assert_int_eq(files_in_dir(), 2 + 9 + 2 + 1);
+	put_file("vm1.vmx", MINIMAL);
+	record_new("vm1.vmx", MINIMAL, rnd_a, 2);
+	for (unsigned int i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, stale[i]);
+		ck_assert_msg(lstat(p, &st), "%s is left", stale[i]);
+	}
+	for (unsigned int i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, kept[i]);
+		assert_file_is(p, "kept");
+	}
+	ck_assert_int_eq(lstat(folder, &st), 0);
+	ck_assert_int_eq(files_in_dir(), 9 + 1 + 1);	/* the link went, not its target */
+	ck_assert_int_eq(rmdir(folder), 0);
+	remove_dir();
+}
+END_TEST
+
+/*
+ * fsync() (tests/unit/vmx/rules.mk wraps it): on the temporary file, while
+ * armed, raises signal and notes whether its handler ran at once, that is
+ * inside the window between creating that file and renaming it.
+ */
+static int raise_in_fsync;
+static volatile sig_atomic_t handled;
+static bool handled_in_window;
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd)
+{
+	struct stat st;
+
+	if (raise_in_fsync && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		raise(raise_in_fsync);
+		handled_in_window |= handled;
+	}
+	return __real_fsync(fd);
+}
+
+static void note_signal(int sig)
+{
+	(void)sig;
+	handled = 1;
+}
+
+/*
+ * SIGINT, SIGTERM or SIGHUP while the temporary file exists waits until
+ * it is renamed over the .vmx: the signal is handled after, the file is
+ * whole, no temporary file is left, and the signal mask is as before.
+ */
+START_TEST(test_a_signal_during_the_rewrite_waits_for_the_rename)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	const char *path;
+	sigset_t mask;
+
+	make_dir();
+	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		signal(sigs[i], note_signal);
+		handled = 0;
+		handled_in_window = false;
+		raise_in_fsync = sigs[i];
+		path = record_new("vm1.vmx", MINIMAL, rnd_a, 2);
+		raise_in_fsync = 0;
+		ck_assert_msg(!handled_in_window, "signal %d handled before the rename", sigs[i]);
+		ck_assert(handled);
+		assert_file_is(path, MINIMAL "uuid.bios = \"" UUID_A "\"\n"
+			       "uuid.location = \"" UUID_A "\"\n");
+		ck_assert_int_eq(files_in_dir(), 1);
+		ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+		ck_assert(!sigismember(&mask, sigs[i]));
+	}
+	remove_dir();
+}
+END_TEST
+
 /* Random lines from .vmx pieces: whatever parses, edits into a file that parses. */
 START_TEST(test_edit_of_random_files_reads_back)
 {
@@ -776,6 +885,8 @@ int main(void)
 	tcase_add_test(tc, test_a_folder_locked_for_good_is_refused_after_a_wait);
 	tcase_add_test(tc, test_a_hard_linked_vmx_lacking_its_identity_is_refused);
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
+	tcase_add_test(tc, test_a_rewrite_removes_the_temporary_files_a_killed_start_left);
+	tcase_add_test(tc, test_a_signal_during_the_rewrite_waits_for_the_rename);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
 }
