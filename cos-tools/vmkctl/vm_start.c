@@ -57,7 +57,7 @@ static int random_bytes(uint8_t *buf, size_t len)
 int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len)
 {
 	struct vmx_diag diag = { 0 };
-	struct vm_file again;
+	struct vm_file now;
 	uint8_t rnd[16];
 	size_t written;
 	int ret;
@@ -66,14 +66,16 @@ int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, siz
 		snprintf(err, len, "no random bytes for a new uuid.bios: %s", strerror(errno));
 		return -1;
 	}
-	ret = vmx_identity_record(path, rnd, &written, &diag);
+	ret = vmx_identity_record(path, rnd, &now.file, &written, &diag);
+	if (!ret)
+		ret = vmx_config_from_file(&now.file, &now.cfg, &diag);
 	diag_to_err(&diag, err, len);
-	if (ret || !written)
-		return ret;
-	if (vm_file_load(path, &again, err, len))
+	if (ret) {
+		vmx_file_free(&now.file);
 		return -1;
+	}
 	vm_file_free(vf);
-	*vf = again;
+	*vf = now;
 	return 0;
 }
 

@@ -32,10 +32,12 @@ void vm_file_free(struct vm_file *vf);
 /*
  * Before a start: record in the .vmx at path (loaded in vf) the identity
  * VMware writes at first power on and the file lacks (uuid.bios, the MAC
- * of each NIC with a generated address; vmx_identity_record()), and
- * reload vf if anything was written. A VM does not start with an
- * identity it could not record: -1 with err (vf unchanged) when the file
- * cannot be rewritten, so the next start cannot give it another one.
+ * of each NIC with a generated address; vmx_identity_record()); vf
+ * becomes the file as recorded under the folder's lock, what was written
+ * or else what was read, not the file read again by path. A VM does not
+ * start with an identity it could not record: -1 with err (vf unchanged)
+ * when the file cannot be rewritten, so the next start cannot give it
+ * another one.
  */
 int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len);
 

@@ -155,37 +155,37 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
 /*
  * The edited text parses and checks, has every key of sets with its value
  * and every other key of old with its old value: nothing else moved.
+ * file: the text parsed, to be freed either way.
  */
 static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t len,
-			  const struct vmx_set *sets, int n, struct vmx_diag *diag)
+			  const struct vmx_set *sets, int n, struct vmx_file *file,
+			  struct vmx_diag *diag)
 {
-	struct vmx_file file;
 	struct vmx_config cfg;
 	size_t appended = 0;
 	bool ok;
 
-	ok = !vmx_parse(old->name, text, len, &file, diag) &&
-	     !vmx_config_from_file(&file, &cfg, diag);
+	ok = !vmx_parse(old->name, text, len, file, diag) &&
+	     !vmx_config_from_file(file, &cfg, diag);
 	for (int i = 0; ok && i < n; i++) {
-		const struct vmx_entry *e = vmx_find(&file, sets[i].key);
+		const struct vmx_entry *e = vmx_find(file, sets[i].key);
 
 		ok = e && !strcmp(e->value, sets[i].value);
 		appended += !vmx_find(old, sets[i].key);
 	}
 	for (size_t i = 0; ok && i < old->count; i++) {
 		const struct vmx_entry *was = &old->entries[i];
-		const struct vmx_entry *e = vmx_find(&file, was->key);
+		const struct vmx_entry *e = vmx_find(file, was->key);
 		bool set = false;
 
 		for (int k = 0; k < n; k++)
 			set |= !strcasecmp(was->key, sets[k].key);
 		ok = e && (set || !strcmp(e->value, was->value));
 	}
-	ok = ok && file.count == old->count + appended;
+	ok = ok && file->count == old->count + appended;
 	if (!ok)
 		vmx_diag_add(diag, old->name, 0,
 			     "the file with its identity added would not read back the same; left as it was");
-	vmx_file_free(&file);
 	return ok;
 }
 
@@ -490,11 +490,11 @@ static bool may_replace(const char *path, const struct stat *st, bool linked,
 	return !linked && st->st_nlink == 1;
 }
 
-int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
-			struct vmx_diag *diag)
+int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
+			size_t *written, struct vmx_diag *diag)
 {
 	struct vmx_set sets[VMX_IDENTITY_SETS];
-	struct vmx_file file = { 0 };
+	struct vmx_file file = { 0 }, edited = { 0 };
 	struct vmx_config cfg;
 	char *text = NULL, *out = NULL;
 	const char *base;
@@ -503,6 +503,7 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	bool linked;
 	int dir, fd, err, n = -1;
 
+	*now = (struct vmx_file){ 0 };
 	*written = 0;
 	dir = lock_dir(path, &base, diag);
 	if (dir < 0)
@@ -525,7 +526,7 @@ int vmx_identity_record(const char *path, const uint8_t random[16], size_t *writ
 	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
 		vmx_diag_add(diag, path, 0, "out of memory");
 		n = -1;
-	} else if (!edit_is_sound(&file, out, out_len, sets, n, diag) ||
+	} else if (!edit_is_sound(&file, out, out_len, sets, n, &edited, diag) ||
 		   replace_file(dir, base, path, &st, out, out_len, diag)) {
 		n = -1;
 	}
@@ -534,9 +535,17 @@ unlock:
 out:
 	free(out);
 	free(text);
-	vmx_file_free(&file);
-	if (n < 0)
+	if (n < 0) {
+		vmx_file_free(&edited);
+		vmx_file_free(&file);
 		return -1;
+	}
+	/* what was written, not the file read again by path: that may be another by now */
+	if (n) {
+		vmx_file_free(&file);
+		file = edited;
+	}
+	*now = file;
 	*written = (size_t)n;
 	return 0;
 }

@@ -240,16 +240,20 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  * path must lead to a regular file (a pipe or a device is refused
  * unopened); a symbolic link or a second name is read through, but a
  * file reached so that lacks its identity is refused, not written (root
- * runs this in folders users may own). Only the values change and new keys are appended (vmx_edit());
- * the new text is checked again, written to a temporary file in the same
- * directory with the original's owner and permission bits (mode & 0777),
- * fsync'd and renamed over the original, with SIGINT, SIGTERM and SIGHUP
- * blocked meanwhile; one a killed start left is removed first. A file without any write
+ * runs this in folders users may own). Only the values change and new
+ * keys are appended (vmx_edit()); the new text is checked again, written
+ * to a temporary file in the same directory with the original's owner
+ * and permission bits (mode & 0777), fsync'd and renamed over the
+ * original, with SIGINT, SIGTERM and SIGHUP blocked meanwhile; one a
+ * killed start left is removed first. A file without any write
  * permission bit, or one that cannot be replaced, is an error and the
  * original stays as it was. *written: the number of keys set (0: the
- * file had them all and was not touched). 0 or -1 with diag.
+ * file had them all and was not touched). *now: the file as it is now,
+ * what was written (the new text, parsed by vmx_parse()) or else what was
+ * read under the lock, never read again by path; vmx_file_free() it. 0 or
+ * -1 with diag (*now empty).
  */
-int vmx_identity_record(const char *path, const uint8_t random[16], size_t *written,
-			struct vmx_diag *diag);
+int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
+			size_t *written, struct vmx_diag *diag);
 
 #endif /* COS_TOOLS_VMX_H */

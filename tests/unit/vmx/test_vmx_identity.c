@@ -107,11 +107,32 @@ static char *get_file(const char *path)
 	return buf;
 }
 
-/* vmx_identity_record(); returns its result, *written and the diag. */
+/*
+ * vmx_identity_record(); returns its result, *written and the diag. The
+ * file it hands back is the one now at path, key for key.
+ */
 static int record(const char *path, const uint8_t *rnd, size_t *written, struct vmx_diag *d)
 {
+	struct vmx_file now, disk;
+	struct vmx_diag dd = { 0 };
+	int ret;
+
 	*d = (struct vmx_diag){ 0 };
-	return vmx_identity_record(path, rnd, written, d);
+	ret = vmx_identity_record(path, rnd, &now, written, d);
+	if (ret) {
+		ck_assert_uint_eq(now.count, 0);
+		return ret;
+	}
+	ck_assert_int_eq(vmx_load(path, &disk, &dd), 0);
+	ck_assert_uint_eq(now.count, disk.count);
+	for (size_t i = 0; i < now.count; i++) {
+		ck_assert_str_eq(now.entries[i].key, disk.entries[i].key);
+		ck_assert_str_eq(now.entries[i].value, disk.entries[i].value);
+		ck_assert_uint_eq(now.entries[i].line, disk.entries[i].line);
+	}
+	vmx_file_free(&disk);
+	vmx_file_free(&now);
+	return ret;
 }
 
 /* A file name in dir with text, recorded once with rnd: want keys written. */
