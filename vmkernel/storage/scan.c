@@ -376,9 +376,17 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 			res->targets_skipped = max_targets - t;
 			break;
 		}
-		for (int i = 0; i < nr && res->nr_luns < ARRAY_SIZE(res->lun); i++) {
-			struct scan_lun *l = &res->lun[res->nr_luns];
+		for (int i = 0; i < nr; i++) {
+			struct scan_lun *l;
 
+			if (res->nr_luns == ARRAY_SIZE(res->lun)) {
+				/* no room: not probed, kept by scan_merge() */
+				if (!res->overflow)
+					res->overflow_from = t;
+				res->overflow++;
+				continue;
+			}
+			l = &res->lun[res->nr_luns];
 			memset(l, 0, sizeof(*l));
 			l->target = t;
 			l->lun = luns[i];
@@ -434,7 +442,8 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 				ch->changed++;
 			*l = *f;
 		} else if (f || (fresh->targets_skipped &&
-				 l->target >= fresh->skipped_from)) {
+				 l->target >= fresh->skipped_from) ||
+			   (fresh->overflow && l->target >= fresh->overflow_from)) {
 			/* not looked at: as it was */
 		} else if (!l->gone) {
 			l->gone = l->just_gone = true;

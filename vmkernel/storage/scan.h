@@ -26,6 +26,10 @@
  * its target listed are kept, marked not_probed, the targets after it
  * skipped and counted (out_of_time). A command cut short by the deadline
  * that times out says nothing of its LUN: not_probed, not unresponsive.
+ *
+ * The LUN list (lun[]) is bounded too: LUNs a REPORT LUNS names once it
+ * is full are not probed, only counted (overflow), and a rescan's merge
+ * keeps what it knew of them.
  */
 #ifndef VMKERNEL_STORAGE_SCAN_H
 #define VMKERNEL_STORAGE_SCAN_H
@@ -95,6 +99,8 @@ struct scan_result {
 	uint32_t skipped_from;		/* SCAN_HUNG_MAX or SCAN_TOTAL_MS reached: */
 	uint32_t targets_skipped;	/* targets from this one on were not scanned */
 	bool out_of_time;		/* SCAN_TOTAL_MS passed before the scan's end */
+	unsigned int overflow;		/* LUNs listed with lun[] full: not probed */
+	uint32_t overflow_from;		/* overflow: the target of the first */
 	struct scan_lun lun[SCAN_LUNS_PER_TARGET * 4];
 	/* private: the command in flight and whether it ended; the caller's hook */
 	struct storage_cmd cmd;
@@ -134,7 +140,9 @@ struct scan_changes {
  * and dropped at a later merge that still does not find it once
  * in_use(ctx, target, lun) says nobody holds it; a new LUN is appended.
  * A LUN on a target the fresh scan skipped, or that it listed but did
- * not probe (not_probed), is left as it was. fresh
+ * not probe (not_probed), is left as it was; so is a LUN it did not find
+ * on a target from overflow_from on once its list was full (listed
+ * there, maybe, but not probed: no room). fresh
  * must be a scan that ran to its end (VMK_OK).
  * The other fields of cur (counters) are left alone.
  */

@@ -69,11 +69,18 @@ static void refuse(const char *why)
 
 /*
  * Targets a scan skipped after SCAN_HUNG_MAX hung commands or its
- * deadline: log and st.msg. The LUNs it listed but did not probe say so.
+ * deadline, LUNs listed once its list was full: log and st.msg. The
+ * LUNs it listed but did not probe say so.
  */
 static void note_skipped(const struct scan_result *r)
 {
 	st.msg[0] = '\0';
+	if (r->overflow) {
+		fmt_snprintf(st.msg, sizeof(st.msg),
+			     "the scan's list holds %u LUNs: %u more, from target %u on, not probed; rescans keep them as they were",
+			     (unsigned int)ARRAY_SIZE(r->lun), r->overflow, r->overflow_from);
+		log_warn("storage: vmhba0: %s", st.msg);
+	}
 	if (!r->targets_skipped && !r->out_of_time)
 		return;
 	if (r->out_of_time && !r->targets_skipped)

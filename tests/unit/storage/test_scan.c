@@ -12,8 +12,9 @@
 
 #define BUF_PHYS	0x100000u
 
-/* Target 0 answers from this script; every other target is absent. */
+/* The targets in present answer from this script; the others are absent. */
 struct script {
+	uint32_t present;		/* a bit per target: target 0 alone by default */
 	uint8_t report_luns[8 + 8 * SCAN_LUNS_PER_TARGET];
 	uint32_t report_luns_len;	/* bytes transferred; 0: ILLEGAL REQUEST */
 	uint32_t inquiry_len;
@@ -131,7 +132,7 @@ static void fake_poll(void *hba)
 	}
 	if (!cmd->target)
 		sc.now += sc.slow_ms;
-	if (cmd->target) {
+	if (!(sc.present >> cmd->target & 1)) {
 		cmd->host = STORAGE_HOST_NO_TARGET;
 		cmd->residual = cmd->nr_sg ? cmd->sg[0].len : 0;
 	} else if (sc.hang && cmd->lun == sc.hang_lun && cmd->cdb[0] == sc.hang_op) {
@@ -181,6 +182,8 @@ static void setup(void)
 
 	memset(&sc, 0, sizeof(sc));
 	pending = NULL;
+	sc.present = 1;
+	fake.max_targets = 4;
 	set_luns(&lun0, 1);
 	sc.luns_present = 2;
 	sc.inquiry_len = 36;
@@ -475,6 +478,38 @@ START_TEST(test_a_rescan_out_of_time_keeps_the_luns_it_did_not_probe)
 }
 END_TEST
 
+START_TEST(test_luns_listed_past_a_full_list_are_kept_not_marked_gone)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+	const uint32_t luns[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+	set_luns(luns, 8);
+	sc.luns_present = 8;
+	fake.max_targets = 5;
+	sc.present = 0x1e;		/* targets 1-4: 32 LUNs, what the list holds */
+	scan();
+	ck_assert_uint_eq(res.nr_luns, ARRAY_SIZE(res.lun));
+	ck_assert_uint_eq(res.overflow, 0);
+	known = res;
+	sc.present = 0x1f;		/* target 0 plugged: target 4 no longer fits */
+	scan();
+	ck_assert_uint_eq(res.nr_luns, ARRAY_SIZE(res.lun));
+	ck_assert_uint_eq(res.overflow, 8);
+	ck_assert_uint_eq(res.overflow_from, 4);
+	scan_merge(&known, &res, held_none, NULL, &ch);
+	ck_assert_uint_eq(ch.gone, 0);
+	ck_assert_uint_eq(ch.dropped, 8);	/* target 0's: no room either */
+	ck_assert_uint_eq(known.nr_luns, ARRAY_SIZE(known.lun));
+	for (unsigned int i = 0; i < known.nr_luns; i++) {
+		ck_assert_uint_ne(known.lun[i].target, 0);
+		ck_assert(!known.lun[i].gone);
+		ck_assert_ptr_null(known.lun[i].error);
+		ck_assert_uint_eq(known.lun[i].nr_blocks, 1000);
+	}
+}
+END_TEST
+
 START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
@@ -506,6 +541,7 @@ int main(void)
 	tcase_add_test(tc, test_a_target_that_answers_just_in_time_ends_the_scan_by_its_deadline);
 	tcase_add_test(tc, test_a_unit_attention_every_time_ends_the_scan_by_its_deadline);
 	tcase_add_test(tc, test_a_rescan_out_of_time_keeps_the_luns_it_did_not_probe);
+	tcase_add_test(tc, test_luns_listed_past_a_full_list_are_kept_not_marked_gone);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
 	return check_run("vmkernel LUN scan", tc);
 }
