@@ -62,6 +62,23 @@ static inline bool spin_trylock(struct spinlock *l)
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/*
+ * spin_trylock() until it succeeds (true) or now_ms(ctx) reaches by
+ * (false: not held), pausing between tries; for a caller whose wait must
+ * end by a deadline. Not fair: a CPU that queued in spin_lock()
+ * meanwhile goes first.
+ */
+static inline bool spin_lock_by(struct spinlock *l, uint64_t (*now_ms)(void *ctx),
+				void *ctx, uint64_t by)
+{
+	while (!spin_trylock(l)) {
+		if (now_ms(ctx) >= by)
+			return false;
+		__builtin_ia32_pause();
+	}
+	return true;
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->t.owner, (uint16_t)(l->t.owner + 1), __ATOMIC_RELEASE);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The vmkernel's ticket spinlock (vmkernel/platform.h): exclusion under
- * contention, trylock, and tickets that wrap around. */
+ * contention, trylock, a wait bounded by a deadline, and tickets that
+ * wrap around. */
 #include <pthread.h>
 #include "tests/unit/check_run.h"
 #include "vmkernel/platform.h"
@@ -77,6 +78,51 @@ START_TEST(test_tickets_wrap_around)
 }
 END_TEST
 
+/* A clock that moves 1 ms at each reading and lets go of held at release_ms. */
+struct fake_clock {
+	uint64_t now, release_ms;
+	struct spinlock *held;
+};
+
+static uint64_t fake_now_ms(void *ctx)
+{
+	struct fake_clock *c = ctx;
+
+	if (++c->now == c->release_ms)
+		spin_unlock(c->held);
+	return c->now;
+}
+
+START_TEST(test_lock_by_gives_up_at_its_deadline_without_the_lock)
+{
+	struct spinlock l = { 0 };
+	struct fake_clock c = { .held = &l };
+
+	ck_assert(spin_trylock(&l));		/* another CPU's, never let go */
+	ck_assert(!spin_lock_by(&l, fake_now_ms, &c, 100));
+	ck_assert_uint_eq(c.now, 100);
+	spin_unlock(&l);			/* the holder's: no ticket was taken */
+	ck_assert(spin_trylock(&l));
+	spin_unlock(&l);
+}
+END_TEST
+
+START_TEST(test_lock_by_takes_the_lock_once_let_go_or_at_once_when_free)
+{
+	struct spinlock l = { 0 };
+	struct fake_clock c = { .release_ms = 50, .held = &l };
+
+	ck_assert(spin_trylock(&l));
+	ck_assert(spin_lock_by(&l, fake_now_ms, &c, 100));
+	ck_assert_uint_eq(c.now, 50);
+	ck_assert(!spin_trylock(&l));		/* held: by the caller */
+	spin_unlock(&l);
+	ck_assert(spin_lock_by(&l, fake_now_ms, &c, 0));	/* free: past by too */
+	ck_assert_uint_eq(c.now, 50);
+	spin_unlock(&l);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("spinlock");
@@ -85,5 +131,7 @@ int main(void)
 	tcase_add_test(tc, test_threads_exclude_each_other);
 	tcase_add_test(tc, test_trylock_fails_while_held_and_succeeds_after);
 	tcase_add_test(tc, test_tickets_wrap_around);
+	tcase_add_test(tc, test_lock_by_gives_up_at_its_deadline_without_the_lock);
+	tcase_add_test(tc, test_lock_by_takes_the_lock_once_let_go_or_at_once_when_free);
 	return check_run("vmkernel spinlock", tc);
 }
