@@ -69,7 +69,8 @@ static enum outcome exec(struct storage_adapter *a, struct scan_result *res,
 			res->out_of_time = true;
 			return OUT_LATE;
 		}
-		if (res->yield && !res->yield(res->yield_ctx)) {
+		if (res->yield && !res->yield(res->yield_ctx,
+					      res->deadline - SCAN_MIN_CMD_MS)) {
 			res->stopped = true;
 			return OUT_STOPPED;
 		}
@@ -352,8 +353,21 @@ static int report_luns(struct storage_adapter *a, struct scan_result *res,
 	return (int)nr;
 }
 
+bool scan_yield_lock(void *ctx, uint64_t by)
+{
+	struct scan_lock *l = ctx;
+
+	spin_unlock(l->lock);
+	if (!spin_lock_by(l->lock, l->now_ms, l->clock_ctx, by)) {
+		l->lost = true;
+		return false;
+	}
+	return !*l->stop;
+}
+
 int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
-		 scan_yield_fn yield, void *ctx, struct scan_result *res)
+		 uint64_t start, scan_yield_fn yield, void *ctx,
+		 struct scan_result *res)
 {
 	uint32_t max_targets = a->max_targets;
 
@@ -362,7 +376,7 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 		return VMK_BAD_PARAM;
 	res->yield = yield;
 	res->yield_ctx = ctx;
-	res->deadline = a->ops->now_ms(a->hba) + SCAN_TOTAL_MS;
+	res->deadline = start + SCAN_TOTAL_MS;
 	for (uint32_t t = 0; t < max_targets && !res->stopped; t++) {
 		uint32_t luns[SCAN_LUNS_PER_TARGET];
 		bool hung = false;

@@ -8,7 +8,9 @@
  * sentence. Every byte the device returns is checked before use.
  *
  * Synchronous: each command is polled to its end (the adapter's tick
- * times it out), for the scan at adapter start and `rescan`.
+ * times it out), for the scan at adapter start and `rescan`, whose
+ * waits for its lock between commands end by the scan's deadline
+ * (scan_yield_lock()).
  *
  * Bounded: each command gets SCAN_CMD_TIMEOUT_MS, after which the
  * adapter's ladder (abort, bus reset, adapter reset) ends it. A LUN
@@ -56,6 +58,8 @@
 #define SCAN_TOTAL_MS		12000
 /* No command, nor retry, is sent with less of SCAN_TOTAL_MS left. */
 #define SCAN_MIN_CMD_MS		500
+/* From a scan's start, the last moment it sends a command. */
+#define SCAN_SEND_BY_MS		(SCAN_TOTAL_MS - SCAN_MIN_CMD_MS)
 
 /* SPC-4 §6.4.2 peripheral device types the stack cares about. */
 #define SCAN_TYPE_DISK		0x00
@@ -87,8 +91,30 @@ struct scan_lun {
 	bool just_gone;			/* marked gone by the last scan_merge() */
 };
 
-/* Called before each command of a scan; false: stop it. */
-typedef bool (*scan_yield_fn)(void *ctx);
+/*
+ * Called before each command of a scan, with by, the last moment (ms on
+ * the adapter's clock) that it may still send one; false: stop it.
+ */
+typedef bool (*scan_yield_fn)(void *ctx, uint64_t by);
+
+/*
+ * The caller's lock, for scan_yield_lock(): let go of before each
+ * command, so that whoever waits for it (a ticket lock) goes first, and
+ * taken again with spin_lock_by() by the scan's last moment to send.
+ */
+struct scan_lock {
+	struct spinlock *lock;
+	uint64_t (*now_ms)(void *ctx);	/* the adapter's clock */
+	void *clock_ctx;
+	const bool *stop;		/* read with lock held: true stops the scan */
+	bool lost;			/* out: lock not had by then: not held */
+};
+
+/*
+ * A scan_yield_fn, ctx a struct scan_lock. false: stop, with the lock
+ * held, or without it (lost) when its holders kept it until by.
+ */
+bool scan_yield_lock(void *ctx, uint64_t by);
 
 struct scan_result {
 	unsigned int nr_luns;
@@ -115,14 +141,17 @@ struct scan_result {
 bool scan_decode_sense(const uint8_t *sense, uint32_t len, struct scan_sense *out);
 
 /*
- * Scan targets 0..adapter->max_targets-1. VMK_OK (even when LUNs had
+ * Scan targets 0..adapter->max_targets-1, by start + SCAN_TOTAL_MS (start
+ * on the adapter's clock: a caller that waited for its lock first passes
+ * when it began to, so that the wait counts). VMK_OK (even when LUNs had
  * errors: see each scan_lun.error), VMK_BAD_PARAM for a buffer too small,
  * VMK_BUSY when yield (may be NULL) stopped it. yield may let go of the
  * caller's adapter lock and take it again: the buffer is read only
  * between a command's end and the next call.
  */
 int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
-		 scan_yield_fn yield, void *ctx, struct scan_result *res);
+		 uint64_t start, scan_yield_fn yield, void *ctx,
+		 struct scan_result *res);
 
 /* What scan_merge() changed. */
 struct scan_changes {

@@ -29,7 +29,10 @@ _Static_assert(LUN_IO_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS <= LUN_IO_HOLD_MAX_M
 #define SCAN_LADDER_MS	(SCAN_CMD_TIMEOUT_MS + 2 * PVH_ABORT_TIMEOUT_MS)
 _Static_assert(SCAN_HUNG_MAX * SCAN_LADDER_MS <= 16000,
 	       "hung LUNs would delay the scan longer than docs/storage.md says");
-/* The scan's deadline, and the ladder tail of a command cut short by it. */
+/*
+ * The scan's deadline, and the ladder tail of a command cut short by it;
+ * a rescan's waits for the storage lock end by the deadline too.
+ */
 _Static_assert(SCAN_TOTAL_MS + 2 * PVH_ABORT_TIMEOUT_MS <= 16000,
 	       "a scan would take longer than docs/storage.md says");
 /* A rescan holds the storage lock for one command: no longer than I/O does. */
@@ -46,9 +49,10 @@ static struct {
 	struct pvscsi_hba hba;
 	struct scan_buf buf;		/* one pool page: scan and reads */
 	struct scan_result scan;	/* the LUN list: the scan at load, rescans merged */
-	struct scan_buf rescan_buf;	/* the rescan's own page (it lets go of lock) */
+	/* one rescan at a time, held while it lets go of lock (or lost it) */
+	struct spinlock rescan_lock;
+	struct scan_buf rescan_buf;	/* the rescan's own page */
 	struct scan_result fresh;	/* what the rescan running finds */
-	bool rescanning;
 	struct storage_cmd cmd;		/* the debug read's and VM disks' */
 	struct lun_io io;		/* runs cmd; unresponsive LUNs */
 	struct rdm_claims claims;	/* LUNs open by VMs */
@@ -58,6 +62,11 @@ static const struct pvscsi_hba_ops hba_ops = {
 	pci_device_mmio_read, pci_device_mmio_write, pci_device_alloc_pages,
 	pci_device_now_ms, (void *)HBA_VA,
 };
+
+static uint64_t now_ms(void)
+{
+	return pci_device_now_ms((void *)HBA_VA);
+}
 
 static void refuse(const char *why)
 {
@@ -152,7 +161,7 @@ void storage_global_init(void)
 	st.rescan_buf.virt = pa_to_va(rescan_pa);
 	st.rescan_buf.phys = rescan_pa;
 	st.rescan_buf.len = VMK_PAGE_SIZE;
-	scan_adapter(&st.hba.adapter, &st.buf, NULL, NULL, &st.scan);
+	scan_adapter(&st.hba.adapter, &st.buf, now_ms(), NULL, NULL, &st.scan);
 	log_luns();
 	note_skipped(&st.scan);
 }
@@ -166,11 +175,6 @@ static void copy_str(char *dst, size_t size, const char *src)
 static void lun_path(char *buf, uint32_t len, uint32_t target, uint32_t lun)
 {
 	fmt_snprintf(buf, len, "vmhba0:C0:T%u:L%u", target, lun);
-}
-
-static uint64_t now_ms(void)
-{
-	return pci_device_now_ms((void *)HBA_VA);
 }
 
 /* Whole seconds from then to now. */
@@ -527,20 +531,6 @@ static bool lun_in_use(void *ctx, uint32_t target, uint32_t lun)
 	return rdm_holder(&st.claims, target, lun) != NULL;
 }
 
-/*
- * Between two commands of a rescan: the storage lock goes to whoever
- * waits for it (a ticket lock: VM disk I/O, vmkctl storage luns), so a
- * rescan holds it for one command's ladder at most. false: the adapter
- * went back to the COS meanwhile.
- */
-static bool rescan_yield(void *ctx)
-{
-	(void)ctx;
-	spin_unlock(&st.lock);
-	spin_lock(&st.lock);
-	return !st.stopped;
-}
-
 /* One log line per LUN this rescan marked gone that a VM holds. */
 static void log_gone_held(void)
 {
@@ -558,8 +548,13 @@ static void log_gone_held(void)
 	}
 }
 
-/* Called with st.lock held; lets go of it between the scan's commands. */
-static vmk_status_t rescan_locked(struct vmk_storage_rescan *r)
+/*
+ * Called with st.lock held; lets go of it between the scan's commands
+ * (so VM disk I/O and vmkctl storage luns wait for one command's ladder
+ * at most) and returns without it when sl->lost.
+ */
+static vmk_status_t rescan_locked(struct vmk_storage_rescan *r, uint64_t start,
+				  struct scan_lock *sl)
 {
 	struct scan_changes ch;
 	int ret;
@@ -568,13 +563,10 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r)
 		copy_str(r->msg, sizeof(r->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
 		return VMK_NOT_SUPPORTED;
 	}
-	if (st.rescanning) {
-		copy_str(r->msg, sizeof(r->msg), "a rescan is running already: try again when it ends");
+	ret = scan_adapter(&st.hba.adapter, &st.rescan_buf, start, scan_yield_lock,
+			   sl, &st.fresh);
+	if (sl->lost)
 		return VMK_BUSY;
-	}
-	st.rescanning = true;
-	ret = scan_adapter(&st.hba.adapter, &st.rescan_buf, rescan_yield, NULL, &st.fresh);
-	st.rescanning = false;
 	if (ret != VMK_OK) {
 		copy_str(r->msg, sizeof(r->msg), "the adapter went back to the COS during the rescan");
 		return VMK_BUSY;
@@ -601,13 +593,38 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r)
 	return VMK_OK;
 }
 
+/*
+ * The COS CPU waits here for the whole rescan, its waits for the storage
+ * lock too: VM I/O may hold it LUN_IO_HOLD_MAX_MS, so each wait gives up
+ * at the scan's deadline, and the rescan then changes nothing.
+ */
 vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 {
-	vmk_status_t s;
+	struct scan_lock sl = {
+		.lock = &st.lock, .now_ms = pci_device_now_ms,
+		.clock_ctx = (void *)HBA_VA, .stop = &st.stopped,
+	};
+	uint64_t start = now_ms();
+	vmk_status_t s = VMK_BUSY;
 
-	spin_lock(&st.lock);
-	s = rescan_locked(r);
-	spin_unlock(&st.lock);
+	if (!spin_trylock(&st.rescan_lock)) {
+		copy_str(r->msg, sizeof(r->msg), "a rescan is running already: try again when it ends");
+		return VMK_BUSY;
+	}
+	if (spin_lock_by(&st.lock, sl.now_ms, sl.clock_ctx, start + SCAN_SEND_BY_MS)) {
+		s = rescan_locked(r, start, &sl);
+		if (!sl.lost)
+			spin_unlock(&st.lock);
+	} else {
+		sl.lost = true;
+	}
+	if (sl.lost) {
+		fmt_snprintf(r->msg, sizeof(r->msg),
+			     "the rescan ran out of its %u s waiting for VM disk I/O (the storage lock): nothing changed",
+			     SCAN_TOTAL_MS / 1000);
+		log_warn("storage: vmhba0 rescan: %s", r->msg);
+	}
+	spin_unlock(&st.rescan_lock);
 	return s;
 }
 

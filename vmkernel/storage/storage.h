@@ -25,7 +25,8 @@ uint32_t storage_list_fill(struct vmk_storage_list *l);
 /*
  * VMK_HC_STORAGE_RESCAN: scan the adapter again and merge the result
  * into the list; r says what changed, r->msg why it failed (VMK_BUSY:
- * another rescan runs, or the adapter went back to the COS meanwhile).
+ * another rescan runs, the adapter went back to the COS meanwhile, or
+ * VM I/O held the storage lock until the scan's deadline).
  */
 vmk_status_t storage_rescan(struct vmk_storage_rescan *r);
 /* VMK_HC_STORAGE_READ: r's in fields checked; r->msg says why on failure. */

@@ -121,7 +121,7 @@ START_TEST(test_scan_finds_two_luns_with_their_capacities)
 	struct scan_buf buf = { rig->ram + PHYS_DATA, PHYS_DATA, 4096 };
 	static struct scan_result res;
 
-	ck_assert_int_eq(scan_adapter(ad, &buf, NULL, NULL, &res), VMK_OK);
+	ck_assert_int_eq(scan_adapter(ad, &buf, ad->ops->now_ms(ad->hba), NULL, NULL, &res), VMK_OK);
 	ck_assert_uint_eq(res.nr_luns, 2);
 	ck_assert_uint_eq(res.lun[0].target, 0);
 	ck_assert_uint_eq(res.lun[1].target, 2);
@@ -146,7 +146,7 @@ START_TEST(test_scan_retries_a_unit_attention_after_a_reset)
 	static struct scan_result res;
 
 	scsi_disk_reset(&rig->disk[1]);
-	ck_assert_int_eq(scan_adapter(ad, &buf, NULL, NULL, &res), VMK_OK);
+	ck_assert_int_eq(scan_adapter(ad, &buf, ad->ops->now_ms(ad->hba), NULL, NULL, &res), VMK_OK);
 	ck_assert_uint_eq(res.nr_luns, 2);
 	ck_assert_uint_eq(res.ua_retries, 1);
 	ck_assert_ptr_null(res.lun[1].error);

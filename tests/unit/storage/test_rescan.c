@@ -40,7 +40,7 @@ static void teardown(void)
 static int scan(struct scan_result *res, uint64_t *ms)
 {
 	uint64_t t0 = rig->now;
-	int ret = scan_adapter(ad, &buf, NULL, NULL, res);
+	int ret = scan_adapter(ad, &buf, ad->ops->now_ms(ad->hba), NULL, NULL, res);
 
 	*ms = rig->now - t0;
 	return ret;

@@ -195,7 +195,7 @@ static void scan(void)
 {
 	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
 
-	ck_assert_int_eq(scan_adapter(&fake, &buf, NULL, NULL, &res), VMK_OK);
+	ck_assert_int_eq(scan_adapter(&fake, &buf, sc.now, NULL, NULL, &res), VMK_OK);
 }
 
 START_TEST(test_a_refused_report_luns_scans_lun_0)
@@ -372,9 +372,10 @@ END_TEST
 
 static unsigned int yields_left;
 
-static bool yield_some(void *ctx)
+static bool yield_some(void *ctx, uint64_t by)
 {
 	(void)ctx;
+	(void)by;
 	if (!yields_left)
 		return false;
 	yields_left--;
@@ -386,7 +387,7 @@ START_TEST(test_a_scan_its_caller_stops_says_busy_and_sends_nothing_more)
 	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
 
 	yields_left = 2;		/* REPORT LUNS, INQUIRY */
-	ck_assert_int_eq(scan_adapter(&fake, &buf, yield_some, NULL, &res), VMK_BUSY);
+	ck_assert_int_eq(scan_adapter(&fake, &buf, sc.now, yield_some, NULL, &res), VMK_BUSY);
 	ck_assert_uint_eq(sc.commands, 2);
 	ck_assert_uint_eq(res.nr_luns, 0);
 }
@@ -442,6 +443,92 @@ START_TEST(test_a_unit_attention_every_time_ends_the_scan_by_its_deadline)
 	ck_assert_uint_ge(sc.least_timeout, SCAN_MIN_CMD_MS);	/* none sent to be cut */
 	ck_assert(res.out_of_time);
 	ck_assert_uint_ge(not_probed(&res), 5);
+}
+END_TEST
+
+START_TEST(test_a_callers_wait_for_its_lock_counts_against_the_deadline)
+{
+	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
+
+	slow_target();
+	sc.now = SCAN_TOTAL_MS - 1000;	/* the caller began at 0, waited 11 s */
+	ck_assert_int_eq(scan_adapter(&fake, &buf, 0, NULL, NULL, &res), VMK_OK);
+	ck_assert_uint_le(sc.now, SCAN_TOTAL_MS);
+	ck_assert_uint_le(sc.last_end, SCAN_TOTAL_MS);
+	ck_assert(res.out_of_time);
+}
+END_TEST
+
+/*
+ * The storage lock as a rescan holds it (storage.c), and VM I/O that
+ * asks for it before the scan's second command and keeps it for
+ * vm_holds_ms (LUN_IO_HOLD_MAX_MS, 15 s: a hung VM disk).
+ */
+static struct spinlock storage_lock;
+static uint32_t vm_holds_ms;
+static uint64_t vm_lets_go_at;
+static unsigned int yields;
+
+/* The clock while the scan waits for the lock: 1 ms at each reading. */
+static uint64_t waiting_now_ms(void *ctx)
+{
+	(void)ctx;
+	if (++sc.now == vm_lets_go_at)
+		spin_unlock(&storage_lock);
+	return sc.now;
+}
+
+static bool yield_to_vm_io(void *ctx, uint64_t by)
+{
+	if (++yields == 2) {
+		/* VM I/O's spin_lock() took its ticket: it goes next */
+		__atomic_fetch_add(&storage_lock.t.next, 1, __ATOMIC_RELAXED);
+		vm_lets_go_at = sc.now + vm_holds_ms;
+	}
+	return scan_yield_lock(ctx, by);
+}
+
+/* A scan under storage_lock next to VM I/O that holds it vm_holds_ms. */
+static int scan_next_to_vm_io(struct scan_lock *sl, uint32_t ms)
+{
+	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
+	static const bool stop;
+
+	memset(&storage_lock, 0, sizeof(storage_lock));
+	memset(sl, 0, sizeof(*sl));
+	sl->lock = &storage_lock;
+	sl->now_ms = waiting_now_ms;
+	sl->stop = &stop;
+	vm_holds_ms = ms;
+	yields = 0;
+	spin_lock(&storage_lock);
+	return scan_adapter(&fake, &buf, sc.now, yield_to_vm_io, sl, &res);
+}
+
+START_TEST(test_a_scan_stops_when_vm_io_holds_its_lock_past_the_deadline)
+{
+	struct scan_lock sl;
+	int ret = scan_next_to_vm_io(&sl, 15000);
+
+	ck_assert_uint_le(sc.now, SCAN_SEND_BY_MS);
+	ck_assert_int_eq(ret, VMK_BUSY);
+	ck_assert(sl.lost);
+	ck_assert_uint_eq(sc.commands, 1);	/* REPORT LUNS; nothing after */
+}
+END_TEST
+
+START_TEST(test_a_scan_goes_on_when_vm_io_lets_go_of_its_lock_in_time)
+{
+	struct scan_lock sl;
+
+	ck_assert_int_eq(scan_next_to_vm_io(&sl, 2000), VMK_OK);
+	ck_assert(!sl.lost);
+	ck_assert_uint_ge(sc.now, 2000);
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 1000);
+	ck_assert(!spin_trylock(&storage_lock));	/* the caller's again */
+	spin_unlock(&storage_lock);
+	ck_assert(spin_trylock(&storage_lock));
 }
 END_TEST
 
@@ -514,7 +601,7 @@ START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
 
-	ck_assert_int_eq(scan_adapter(&fake, &small, NULL, NULL, &res), VMK_BAD_PARAM);
+	ck_assert_int_eq(scan_adapter(&fake, &small, sc.now, NULL, NULL, &res), VMK_BAD_PARAM);
 	ck_assert_uint_eq(sc.commands, 0);
 }
 END_TEST
@@ -541,6 +628,9 @@ int main(void)
 	tcase_add_test(tc, test_a_target_that_answers_just_in_time_ends_the_scan_by_its_deadline);
 	tcase_add_test(tc, test_a_unit_attention_every_time_ends_the_scan_by_its_deadline);
 	tcase_add_test(tc, test_a_rescan_out_of_time_keeps_the_luns_it_did_not_probe);
+	tcase_add_test(tc, test_a_callers_wait_for_its_lock_counts_against_the_deadline);
+	tcase_add_test(tc, test_a_scan_stops_when_vm_io_holds_its_lock_past_the_deadline);
+	tcase_add_test(tc, test_a_scan_goes_on_when_vm_io_lets_go_of_its_lock_in_time);
 	tcase_add_test(tc, test_luns_listed_past_a_full_list_are_kept_not_marked_gone);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
 	return check_run("vmkernel LUN scan", tc);
