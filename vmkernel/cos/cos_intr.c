@@ -75,11 +75,6 @@ struct cos_intr_cpu {
 
 static struct cos_intr_cpu cos_intr_cpus[VMK_MAX_CPUS];
 
-static bool is_pow2(uint64_t n)
-{
-	return !(n & (n - 1));
-}
-
 static int highest(const uint32_t *map)
 {
 	int w;
@@ -224,7 +219,7 @@ void cos_intr_take(uint32_t cpu, uint32_t vector)
 			return;
 		}
 		if (!nmi_block_arrive(&ic->nmi, &ic->nmi_pending) &&
-		    is_pow2(++ic->nmi_coalesced))
+		    log_nth(++ic->nmi_coalesced))
 			log_info("cpu%u: an NMI for the COS coalesced with the pending one (%llu so far)",
 				 cpu, (unsigned long long)ic->nmi_coalesced);
 	} else if (apic_highest_in_service() != (int)vector) {

@@ -162,7 +162,7 @@ static void handle_ioio(struct cos_vcpu *v)
 	if (cos_pci_io(&cos_pci, &pci_hw, &v->pci_address,
 		       (uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val, &bdf)) {
 		n = __atomic_add_fetch(&pci_refused, 1, __ATOMIC_RELAXED);
-		if (!(n & (n - 1)))
+		if (log_nth(n))
 			log_warn("COS PCI configuration access to the device the vmkernel owns (%02x:%02x.%x) refused, %u so far",
 				 bdf >> 8, (bdf >> 3) & 31, bdf & 7, n);
 	}
@@ -286,7 +286,7 @@ static bool cos_msr_write(struct cos_vcpu *v, uint32_t msr, uint64_t val)
 		}
 	}
 	n = ++v->msr_writes_refused;
-	if (!(n & (n - 1)))
+	if (log_nth(n))
 		log_warn("COS write of MSR %x (%llx) refused (#GP): the vmkernel relies on it; %llu so far on cpu%u",
 			 msr, (unsigned long long)val, (unsigned long long)n, v->cpu);
 	return false;
@@ -337,7 +337,7 @@ static void refuse_user_vmmcall(struct cos_vcpu *v)
 	uint64_t n = ++v->user_vmmcalls;
 
 	svm_inject_exception(c, X86_UD, false, 0);
-	if (n & (n - 1))
+	if (!log_nth(n))
 		return;
 	log_warn("VMMCALL from COS user mode refused (#UD): cpl %u rip %x eax %x, %llu so far on this CPU",
 		 c->cpl, (uint32_t)c->rip, (uint32_t)c->rax,
@@ -395,7 +395,7 @@ static void handle_npf(struct cos_vcpu *v)
 
 	if (hit == COS_NPT_UNMAPPABLE)
 		svm_inject_exception(c, X86_GP, true, 0);
-	if (n & (n - 1))
+	if (!log_nth(n))
 		return;
 	log_warn("COS access to %s: gpa %llx rip %llx err %llx, %llu so far",
 		 what[hit], (unsigned long long)gpa, (unsigned long long)c->rip,

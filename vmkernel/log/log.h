@@ -21,4 +21,14 @@ uint32_t log_records_pa(uint32_t *nrec);
 #define log_warn(...)	vmk_log(VMK_LOG_WARN, __VA_ARGS__)
 #define log_info(...)	vmk_log(VMK_LOG_INFO, __VA_ARGS__)
 
+/*
+ * The rate limit of a message about the nth (from 1) occurrence of the
+ * same event: true for the 1st, 2nd, 4th, 8th... so that a storm logs a
+ * few lines, each with its count so far, and never floods the ring.
+ */
+static inline bool log_nth(uint64_t n)
+{
+	return n && !(n & (n - 1));
+}
+
 #endif /* VMKERNEL_LOG_LOG_H */

@@ -296,7 +296,7 @@ static void count_unassigned(struct vm_vcpu *v, uint64_t *count,
 {
 	uint64_t n = ++*count;
 
-	if (n <= UNASSIGNED_LOG_FIRST || !(n & (n - 1)))
+	if (n <= UNASSIGNED_LOG_FIRST || log_nth(n))
 		log_info("vm %u vcpu %u: %s %s %llx (%u bytes) unassigned at rip %x (%llu so far)",
 			 v->vm->id, v->index, access, space,
 			 (unsigned long long)addr, size,
@@ -473,7 +473,7 @@ static void note_bar_refused(struct vm_vcpu *v)
 	v->vm->bars_refused_seen = n;
 	if (!n)
 		return;			/* a platform reset cleared the count */
-	if (n <= UNASSIGNED_LOG_FIRST || !(n & (n - 1)))
+	if (n <= UNASSIGNED_LOG_FIRST || log_nth(n))
 		log_info("vm %u vcpu %u: PCI %02x:%02x.%u BAR%u (%s, %u bytes) at %x refused: %s; it does not decode (%llu so far)",
 			 v->vm->id, v->index, 0, r->devfn >> 3, r->devfn & 7,
 			 r->bar, r->io ? "I/O" : "memory", r->size, r->base,

@@ -178,7 +178,7 @@ static void note_stop(struct vm_scsi *s)
 	if (!why)
 		return;
 	n = ++s->stops;
-	if (!(n & (n - 1)))
+	if (log_nth(n))
 		log_warn("vm %u '%s': scsi0 stopped (%llu so far): %s",
 			 s->vm->id, s->vm->cfg.name, (unsigned long long)n, why);
 }

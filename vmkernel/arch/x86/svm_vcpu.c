@@ -117,7 +117,7 @@ bool svm_world_switch(struct svm_vcpu *v)
 	if (svm_intr_injected_while_masked(c)) {
 		uint64_t n = ++masked_injections[cpu];
 
-		if (!(n & (n - 1)))
+		if (log_nth(n))
 			log_err("cpu%u: world %u: interrupt %x injected with rflags %llx int_state %llx at rip %llx (last exit %x, exitintinfo %x): a vmkernel bug, %llu so far",
 				cpu, w ? w->id : 0, c->event_inj, (unsigned long long)c->rflags,
 				(unsigned long long)c->int_state, (unsigned long long)c->rip,
