@@ -61,7 +61,8 @@
 /*
  * PIIX3 PIRQ route control PIRQRC[A:D] (82371SB datasheet §2.2.9): bit 7
  * disables the route, bits 3:0 name the ISA IRQ; 0-2, 8 and 13 are
- * reserved values.
+ * reserved values, which route nothing here (as if disabled: the INTA#
+ * keeps the vmkernel's line). 80h, disabled, at power on and reset.
  */
 #define PIIX_PIRQRC		0x60
 #define PIIX_NR_PIRQS		4
@@ -414,6 +415,8 @@ static enum vdev_result pci_attach(struct vm_devices *vm)
 		      PCI_CLASS_HOST_BRIDGE << 8 | BRIDGE_REVISION, 0);
 	bridge_header(pci->isa_config, ISA_DEVICE, PCI_CLASS_ISA_BRIDGE << 8,
 		      PCI_HEADER_MULTIFUNCTION);
+	for (unsigned int i = 0; i < PIIX_NR_PIRQS; i++)
+		pci->isa_config[PIIX_PIRQRC + i] = PIIX_PIRQ_DISABLED;
 	if (!pci_add_function(pci, 0, &bridge_ops, pci->bridge_config) ||
 	    !pci_add_function(pci, ISA_DEVFN, &bridge_ops, pci->isa_config))
 		return VDEV_NO_SLOT;

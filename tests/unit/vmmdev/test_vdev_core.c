@@ -188,7 +188,7 @@ START_TEST(test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes)
 	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0x70008086);
 	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
 	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x58, 4), 0);
-	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x80808080u);
 	free(vm);
 }
 END_TEST
@@ -245,6 +245,45 @@ START_TEST(test_pci_intx_follows_the_firmwares_pirq_routing)
 	pci_conf_write(vm, 1, 0x63, 1, 15);
 	ck_assert(!isa_line(vm, 10));
 	ck_assert(isa_line(vm, 15));
+	free(vm);
+}
+END_TEST
+
+/*
+ * A platform reset (0xCF9 here; port 0x92, the 8042 and `vmkctl vm reset`
+ * end in the same vdev_init()) puts PIRQRC[A:D] back to 80h, routing
+ * disabled (82371SB §2.2.9), and drops the lines the devices asserted: the
+ * vmkernel adds its functions again and their INTA# reach its lines until
+ * the firmware routes them anew.
+ */
+START_TEST(test_a_reset_disables_the_pirq_routing_and_drops_the_lines)
+{
+	struct vm_devices *vm = test_vm(1);
+	static const struct pci_fn_ops ops;
+	uint8_t scsi = 0x10 << 3, nic = 3 << 3;
+
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x80808080u);
+	ck_assert(pci_add_function(&vm->pci, scsi, &ops, NULL));
+	ck_assert(pci_add_function(&vm->pci, nic, &ops, NULL));
+	pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	pci_set_intx(&vm->pci, nic, 11, true);
+	ck_assert(isa_line(vm, 11));
+	outb(vm, 0xcf9, 0x06);			/* SYS_RST | RST_CPU */
+	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
+	ck_assert_int_eq(vdev_init(vm, &vm->cfg), VDEV_OK);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x80808080u);
+	for (unsigned int line = 0; line < VDEV_NR_ISA_IRQS; line++)
+		ck_assert(!isa_line(vm, line));
+	ck_assert(pci_add_function(&vm->pci, scsi, &ops, NULL));
+	ck_assert(pci_add_function(&vm->pci, nic, &ops, NULL));
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	ck_assert(isa_line(vm, 10));
+	ck_assert(!isa_line(vm, 11));
+	pci_set_intx(&vm->pci, nic, 11, true);
+	pci_set_intx(&vm->pci, scsi, 10, false);
+	ck_assert(!isa_line(vm, 10));
+	ck_assert(isa_line(vm, 11));
 	free(vm);
 }
 END_TEST
@@ -784,6 +823,7 @@ int main(void)
 	tcase_add_test(tc, test_pci_mechanism1_finds_the_host_and_isa_bridges_only);
 	tcase_add_test(tc, test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes);
 	tcase_add_test(tc, test_pci_intx_follows_the_firmwares_pirq_routing);
+	tcase_add_test(tc, test_a_reset_disables_the_pirq_routing_and_drops_the_lines);
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
 	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
 	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
