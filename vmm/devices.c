@@ -187,14 +187,33 @@ bool vdev_mmio_write(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 	return true;
 }
 
-void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level)
+/* One source's level on line (its bit in *asserted); the line is the OR. */
+static void irq_set(struct vm_devices *vm, uint32_t *asserted,
+		    unsigned int line, bool level)
 {
+	uint32_t bit;
+
+	if (line >= IOAPIC_PINS)
+		return;
+	bit = 1u << line;
+	*asserted = level ? *asserted | bit : *asserted & ~bit;
+	level = (vm->irq_device | vm->irq_pci) & bit;
 	if (line < VDEV_NR_ISA_IRQS) {
 		pic_set_irq(&vm->pic, line, level);
 		ioapic_set_irq(&vm->ioapic, vdev_isa_irq_to_gsi(line), level);
-	} else if (line < IOAPIC_PINS) {
+	} else {
 		ioapic_set_irq(&vm->ioapic, line, level);
 	}
+}
+
+void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level)
+{
+	irq_set(vm, &vm->irq_device, line, level);
+}
+
+void vdev_irq_set_pci(struct vm_devices *vm, unsigned int line, bool level)
+{
+	irq_set(vm, &vm->irq_pci, line, level);
 }
 
 void vdev_irq_pulse(struct vm_devices *vm, unsigned int line)

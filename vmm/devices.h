@@ -121,6 +121,8 @@ struct vm_devices {
 	unsigned int nr_pio, nr_mmio;
 	struct vdev_range pio[VDEV_MAX_PIO_RANGES];
 	struct vdev_range mmio[VDEV_MAX_MMIO_RANGES];
+	/* the lines each kind of source asserts, by line number */
+	uint32_t irq_device, irq_pci;
 
 	struct pic8259 pic;
 	struct pit8254 pit;
@@ -162,8 +164,18 @@ bool vdev_mmio_read(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 bool vdev_mmio_write(struct vm_devices *vm, unsigned int vcpu, uint64_t gpa,
 		     unsigned int size, uint32_t val);
 
-/* Drive interrupt line: ISA IRQ 0..15 (PIC and IOAPIC) or GSI 16..23. */
+/*
+ * Drive interrupt line: ISA IRQ 0..15 (PIC and IOAPIC) or GSI 16..23, as
+ * the platform device wired to it (UART, RTC, SCI, PIT).
+ */
 void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level);
+/*
+ * The same, as the PCI functions' INTA# that the PIRQ routing or the
+ * vmkernel sends to line (vmm/dev/pci_host.c). A line both drive is their
+ * wired-OR: asserted while either asserts it (a PIRQ routed to the SCI's
+ * IRQ 9 shares it, level-triggered, as on a PIIX4 board).
+ */
+void vdev_irq_set_pci(struct vm_devices *vm, unsigned int line, bool level);
 /* A rising then falling edge (PIT output, edge-triggered sources). */
 void vdev_irq_pulse(struct vm_devices *vm, unsigned int line);
 

@@ -268,7 +268,7 @@ static void intx_drive(struct pci_host *pci, uint32_t lines)
 		for (unsigned int i = 0; i < pci->nr_functions; i++)
 			level |= pci->fn[i].intx_level &&
 				 pci->fn[i].intx_line == line;
-		vdev_irq_set(pci->vm, line, level);
+		vdev_irq_set_pci(pci->vm, line, level);
 	}
 }
 

@@ -97,7 +97,8 @@ struct pci_host {
  * through the interrupt line register and its MP table), else line (the
  * vmkernel's choice for a directly booted guest, which programs no PIRQ).
  * Functions sharing a line are wired-OR: it stays asserted while any of
- * them asserts it (level-triggered PCI interrupts, PCI 3.0 §2.2.6).
+ * them asserts it (level-triggered PCI interrupts, PCI 3.0 §2.2.6), and
+ * so is a platform device on the same line (vdev_irq_set_pci()).
  */
 void pci_set_intx(struct pci_host *pci, uint8_t devfn, unsigned int line,
 		  bool level);

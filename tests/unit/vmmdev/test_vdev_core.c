@@ -288,6 +288,46 @@ START_TEST(test_a_reset_disables_the_pirq_routing_and_drops_the_lines)
 }
 END_TEST
 
+/*
+ * A PIRQ routed to the IRQ of a platform device (here the SCI, IRQ 9, a
+ * level like INTA#) shares its line: asserted while either asserts it,
+ * whichever lets go first, and while the route moves away.
+ */
+START_TEST(test_a_pirq_routed_to_the_scis_irq_shares_the_line)
+{
+	struct vm_devices *vm = test_vm(1);
+	static const struct pci_fn_ops ops;
+	uint8_t scsi = 0x10 << 3;
+
+	ck_assert(pci_add_function(&vm->pci, scsi, &ops, NULL));
+	pci_conf_write(vm, 1, 0x63, 1, 9);		/* PIRQD: IRQ 9 */
+	vdev_pio_write(vm, 0x602, 2, 0x0100);		/* PWRBTN_EN */
+	/* the adapter lets go first */
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	ck_assert(power_button_press(&vm->power));
+	pci_set_intx(&vm->pci, scsi, 10, false);
+	ck_assert(isa_line(vm, 9));
+	vdev_pio_write(vm, 0x600, 2, 0x0100);		/* PWRBTN_STS cleared */
+	ck_assert(!isa_line(vm, 9));
+	/* the SCI lets go first */
+	ck_assert(power_button_press(&vm->power));
+	pci_set_intx(&vm->pci, scsi, 10, true);
+	vdev_pio_write(vm, 0x600, 2, 0x0100);
+	ck_assert(isa_line(vm, 9));
+	/* both assert, the route moves: 9 stays the SCI's, 11 the adapter's */
+	ck_assert(power_button_press(&vm->power));
+	pci_conf_write(vm, 1, 0x63, 1, 11);
+	ck_assert(isa_line(vm, 9));
+	ck_assert(isa_line(vm, 11));
+	vdev_pio_write(vm, 0x600, 2, 0x0100);
+	ck_assert(!isa_line(vm, 9));
+	ck_assert(isa_line(vm, 11));
+	pci_set_intx(&vm->pci, scsi, 10, false);
+	ck_assert(!isa_line(vm, 11));
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_pci_add_function_refuses_a_taken_devfn)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -824,6 +864,7 @@ int main(void)
 	tcase_add_test(tc, test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes);
 	tcase_add_test(tc, test_pci_intx_follows_the_firmwares_pirq_routing);
 	tcase_add_test(tc, test_a_reset_disables_the_pirq_routing_and_drops_the_lines);
+	tcase_add_test(tc, test_a_pirq_routed_to_the_scis_irq_shares_the_line);
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
 	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
 	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
