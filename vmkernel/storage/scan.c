@@ -23,6 +23,21 @@
 #define SENSE_UNIT_ATTENTION	0x6
 
 #define INQUIRY_LEN		36	/* SPC-4 §6.4.2: the standard data we read */
+#define INQUIRY_EVPD		0x01	/* SPC-4 §6.6.1: CDB byte 1, a VPD page */
+/*
+ * The VPD bytes asked for: 255, as Linux first asks, since some targets
+ * refuse more; a page longer than that is read as far as it came.
+ */
+#define VPD_ALLOC		255
+#define VPD_SERIAL		0x80	/* SPC-4 §7.8.17 Unit Serial Number */
+#define VPD_DEVICE_ID		0x83	/* SPC-4 §7.8.6 Device Identification */
+#define VPD_HDR			4	/* SPC-4 §7.8.1: type, page code, page length */
+#define DESIG_HDR		4	/* SPC-4 §7.8.6.1: code set ... length */
+#define DESIG_CODE_BINARY	0x1
+#define DESIG_ASSOC_LU		0x0	/* the designator names the logical unit */
+#define DESIG_EUI64		0x2	/* SPC-4 §7.8.6.5: 8, 12 or 16 bytes */
+#define DESIG_NAA		0x3	/* SPC-4 §7.8.6.6: 8 bytes, or 16 for NAA 6 */
+#define NAA_IEEE_REG_EXT	0x6
 #define RC10_LEN		8
 #define RC16_LEN		32
 #define REPORT_LUNS_HDR		8	/* SPC-4 §6.33: list length, reserved */
@@ -255,7 +270,152 @@ static bool read_capacity(struct storage_adapter *a, struct scan_result *res,
 	return true;
 }
 
-/* INQUIRY, TEST UNIT READY, capacity. false: no logical unit there. */
+/*
+ * The bytes of a VPD page reply that may be read, in *end: up to its
+ * page length, and no further than what arrived. false: not that page.
+ */
+static bool vpd_body(const uint8_t *p, uint32_t xfer, uint8_t page, uint32_t *end)
+{
+	if (xfer < VPD_HDR || p[1] != page)
+		return false;
+	*end = MIN(xfer, VPD_HDR + (uint32_t)vmm_get_be16(&p[2]));
+	return true;
+}
+
+static void set_id(struct scan_id *id, enum scan_id_kind kind, const uint8_t *b,
+		   uint32_t len)
+{
+	id->kind = (uint8_t)kind;
+	id->len = (uint8_t)MIN(len, (uint32_t)SCAN_ID_MAX);
+	memcpy(id->b, b, id->len);
+}
+
+/* An NAA designator's length is fixed by its type, its first nibble. */
+static bool naa_len_ok(const uint8_t *d, uint32_t len)
+{
+	if (!len)
+		return false;
+	return len == ((d[0] >> 4) == NAA_IEEE_REG_EXT ? 16u : 8u);
+}
+
+bool scan_parse_vpd83(const uint8_t *p, uint32_t xfer, struct scan_id *id)
+{
+	const uint8_t *eui = NULL;
+	uint32_t end, off, len, eui_len = 0;
+
+	memset(id, 0, sizeof(*id));
+	if (!vpd_body(p, xfer, VPD_DEVICE_ID, &end))
+		return false;
+	for (off = VPD_HDR; off + DESIG_HDR <= end; off += DESIG_HDR + len) {
+		const uint8_t *d = &p[off];
+		uint8_t type = d[1] & 0x0f;
+
+		len = d[3];
+		if (len > end - off - DESIG_HDR)
+			break;		/* cut by the page's end or the transfer */
+		if ((d[0] & 0x0f) != DESIG_CODE_BINARY ||
+		    (d[1] >> 4 & 0x3) != DESIG_ASSOC_LU)
+			continue;
+		if (type == DESIG_NAA && naa_len_ok(d + DESIG_HDR, len)) {
+			set_id(id, SCAN_ID_NAA, d + DESIG_HDR, len);
+			return true;
+		}
+		if (type == DESIG_EUI64 && !eui && (len == 8 || len == 12 || len == 16)) {
+			eui = d + DESIG_HDR;
+			eui_len = len;
+		}
+	}
+	if (eui)
+		set_id(id, SCAN_ID_EUI64, eui, eui_len);
+	return true;
+}
+
+bool scan_parse_vpd80(const uint8_t *p, uint32_t xfer, struct scan_id *id)
+{
+	uint32_t start = VPD_HDR, end;
+
+	memset(id, 0, sizeof(*id));
+	if (!vpd_body(p, xfer, VPD_SERIAL, &end))
+		return false;
+	/* SPC-4 pads the serial with blanks; some targets with NULs */
+	while (start < end && (p[start] == ' ' || !p[start]))
+		start++;
+	while (end > start && (p[end - 1] == ' ' || !p[end - 1]))
+		end--;
+	if (end > start)
+		set_id(id, SCAN_ID_SERIAL, &p[start], end - start);
+	return true;
+}
+
+bool scan_same_id(const struct scan_id *a, const struct scan_id *b)
+{
+	return a->kind == b->kind && a->len == b->len && !memcmp(a->b, b->b, a->len);
+}
+
+void scan_format_id(const struct scan_id *id, char *out, uint32_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *prefix = id->kind == SCAN_ID_NAA ? "naa." :
+			     id->kind == SCAN_ID_EUI64 ? "eui." :
+			     id->kind == SCAN_ID_SERIAL ? "serial '" : "none";
+	uint32_t n = 0;
+
+	if (!len)
+		return;
+	for (; *prefix && n + 1 < len; prefix++)
+		out[n++] = *prefix;
+	for (unsigned int i = 0; i < id->len && id->kind != SCAN_ID_NONE; i++) {
+		uint8_t c = id->b[i];
+
+		if (id->kind == SCAN_ID_SERIAL && n + 1 < len) {
+			out[n++] = c >= 0x20 && c < 0x7f && c != '\'' ? (char)c : '_';
+		} else if (id->kind != SCAN_ID_SERIAL && n + 2 < len) {
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+		}
+	}
+	if (id->kind == SCAN_ID_SERIAL && n + 1 < len)
+		out[n++] = '\'';
+	out[n] = '\0';
+}
+
+/*
+ * The LUN's identity: VPD page 83h, then 80h when 83h names nothing. A
+ * page the LUN refuses (ILLEGAL REQUEST) names nothing; a malformed one
+ * is counted and names nothing. false: a command failed, error set.
+ */
+static bool read_id(struct storage_adapter *a, struct scan_result *res,
+		    const struct scan_buf *buf, struct scan_lun *l)
+{
+	static const uint8_t pages[] = { VPD_DEVICE_ID, VPD_SERIAL };
+	uint8_t cdb[6];
+	struct scan_sense s;
+	enum outcome o;
+	uint32_t xfer = 0;
+	bool ok;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(pages) && !l->id.kind; i++) {
+		memset(cdb, 0, sizeof(cdb));
+		cdb[0] = OP_INQUIRY;
+		cdb[1] = INQUIRY_EVPD;
+		cdb[2] = pages[i];
+		vmm_put_be16(&cdb[3], VPD_ALLOC);
+		o = exec(a, res, buf, l->target, l->lun, cdb, 6, VPD_ALLOC, &xfer, &s);
+		if (o == OUT_CHECK && s.key == SENSE_ILLEGAL_REQUEST)
+			continue;
+		if (lun_error(l, o, &s))
+			return false;
+		if (pages[i] == VPD_DEVICE_ID)
+			ok = scan_parse_vpd83(buf->virt, xfer, &l->id);
+		else
+			ok = scan_parse_vpd80(buf->virt, xfer, &l->id);
+		res->bad_replies += !ok;
+	}
+	l->id_read = true;
+	return true;
+}
+
+/* INQUIRY, its VPD pages, TEST UNIT READY, capacity. false: no LU there. */
 static bool probe_lun(struct storage_adapter *a, struct scan_result *res,
 		      const struct scan_buf *buf, struct scan_lun *l)
 {
@@ -282,6 +442,8 @@ static bool probe_lun(struct storage_adapter *a, struct scan_result *res,
 	l->type = buf->virt[0] & 0x1f;
 	copy_ident(l->vendor, &buf->virt[8], 8);
 	copy_ident(l->product, &buf->virt[16], 16);
+	if (!read_id(a, res, buf, l))
+		return true;
 	memset(cdb, 0, sizeof(cdb));
 	cdb[0] = OP_TEST_UNIT_READY;
 	o = exec(a, res, buf, l->target, l->lun, cdb, 6, 0, &xfer, &s);

@@ -3,7 +3,8 @@
  * LUN discovery over any adapter (adapter.h): per target REPORT LUNS
  * (LUN 0 alone when the target refuses it), then per LUN INQUIRY, TEST
  * UNIT READY and, for a disk, READ CAPACITY(16) or (10) when (16) is
- * refused. A UNIT ATTENTION is retried a bounded number of times; NOT
+ * refused. Before TEST UNIT READY, the LUN's identity: INQUIRY VPD page
+ * 83h, or 80h when 83h names none (scan_parse_vpd83/80()). A UNIT ATTENTION is retried a bounded number of times; NOT
  * READY, MEDIUM ERROR and ILLEGAL REQUEST end the LUN's scan with a
  * sentence. Every byte the device returns is checked before use.
  *
@@ -52,8 +53,10 @@
  * command, cut at the deadline, may still take its driver's ladder tail
  * (abort, bus reset: storage.c) and the whole must stay under Linux's
  * 20 s soft lockup report. A scan visits every target (an absent one
- * answers at once) and sends up to 144 commands (16 targets, 32 LUNs):
- * 12 s leaves each 80 ms, far more than a controller takes to answer.
+ * answers at once) and sends up to 208 commands (16 targets, 32 LUNs of
+ * 6: INQUIRY, VPD 83h and 80h, TEST UNIT READY, READ CAPACITY 16 and
+ * 10): 12 s leaves each 57 ms, far more than a controller takes to
+ * answer from its memory.
  */
 #define SCAN_TOTAL_MS		12000
 /* No command, nor retry, is sent with less of SCAN_TOTAL_MS left. */
@@ -64,6 +67,29 @@
 /* SPC-4 §6.4.2 peripheral device types the stack cares about. */
 #define SCAN_TYPE_DISK		0x00
 #define SCAN_TYPE_NONE		0x1f
+
+/*
+ * A LUN's identity, read once at discovery (SPC-4 §7.8.6, §7.8.17): the
+ * first NAA designator of VPD page 83h whose association is the logical
+ * unit, else its first EUI-64 one, else the unit serial number of page
+ * 80h (blanks around it cut, its first SCAN_ID_MAX bytes), else none.
+ */
+#define SCAN_ID_MAX		64
+/* scan_format_id()'s text: "serial '" + 64 characters + "'" and NUL */
+#define SCAN_ID_TEXT_LEN	(8 + SCAN_ID_MAX + 2)
+
+enum scan_id_kind {
+	SCAN_ID_NONE = 0,		/* the LUN names itself by no page we read */
+	SCAN_ID_NAA,
+	SCAN_ID_EUI64,
+	SCAN_ID_SERIAL,
+};
+
+struct scan_id {
+	uint8_t kind;			/* enum scan_id_kind */
+	uint8_t len;			/* bytes of b[] used */
+	uint8_t b[SCAN_ID_MAX];		/* the designator or serial, as sent */
+};
 
 /* A DMA-able buffer the scan reads device data into. */
 struct scan_buf {
@@ -83,6 +109,8 @@ struct scan_lun {
 	char vendor[9], product[17];	/* printable ASCII, trailing blanks cut */
 	uint64_t nr_blocks;		/* 0: unknown (not a disk, or an error) */
 	uint32_t block_size;
+	struct scan_id id;		/* with id_read: which disk this is */
+	bool id_read;			/* the identity pages were asked (none is an answer) */
 	const char *error;		/* why the LUN is not usable, or NULL */
 	struct scan_sense sense;	/* with error: what the device said */
 	bool unresponsive;		/* a command timed out (error says so) */
@@ -136,6 +164,20 @@ struct scan_result {
 	scan_yield_fn yield;
 	void *yield_ctx;
 };
+
+/*
+ * The identity in a VPD page 83h (Device Identification) or 80h (Unit
+ * Serial Number) reply of xfer bytes, hostile device data: read only
+ * within xfer and the page length it states, each designator within
+ * both. false: malformed (not that page, shorter than its header);
+ * otherwise *id is what it names, SCAN_ID_NONE when nothing usable.
+ */
+bool scan_parse_vpd83(const uint8_t *p, uint32_t xfer, struct scan_id *id);
+bool scan_parse_vpd80(const uint8_t *p, uint32_t xfer, struct scan_id *id);
+/* Whether a and b name the same disk (two SCAN_ID_NONE do). */
+bool scan_same_id(const struct scan_id *a, const struct scan_id *b);
+/* "naa.<hex>", "eui.<hex>", "serial '<printable ASCII>'" or "none". */
+void scan_format_id(const struct scan_id *id, char *out, uint32_t len);
 
 /* Decode fixed (70h/71h) or descriptor (72h/73h) sense; false: none usable. */
 bool scan_decode_sense(const uint8_t *sense, uint32_t len, struct scan_sense *out);

@@ -4,7 +4,8 @@
  * adapter.h): what a real target may answer that vmk's disk model never
  * does. REPORT LUNS refused or lying about its length, READ CAPACITY(16)
  * refused, impossible capacities, short INQUIRY data, NOT READY and a
- * UNIT ATTENTION that does not go away.
+ * UNIT ATTENTION that does not go away; VPD identity pages that lie
+ * about their lengths.
  */
 #include "tests/unit/check_run.h"
 #include "vmkernel/storage/scan.h"
@@ -18,6 +19,8 @@ struct script {
 	uint8_t report_luns[8 + 8 * SCAN_LUNS_PER_TARGET];
 	uint32_t report_luns_len;	/* bytes transferred; 0: ILLEGAL REQUEST */
 	uint32_t inquiry_len;
+	uint8_t vpd83[300], vpd80[300];	/* VPD pages 83h, 80h as sent */
+	uint32_t vpd83_len, vpd80_len;	/* bytes of each; 0: ILLEGAL REQUEST */
 	uint8_t inquiry_type;
 	uint8_t tur_key;		/* sense key for TEST UNIT READY; 0: GOOD */
 	bool rc16_refused;
@@ -76,6 +79,12 @@ static void answer(struct storage_cmd *cmd)
 			return check_condition(cmd, 0x5);
 		return reply(cmd, sc.report_luns, sc.report_luns_len);
 	case 0x12:		/* INQUIRY */
+		if (cmd->cdb[1] & 1 && cmd->cdb[2] == 0x83 && sc.vpd83_len)
+			return reply(cmd, sc.vpd83, sc.vpd83_len);
+		if (cmd->cdb[1] & 1 && cmd->cdb[2] == 0x80 && sc.vpd80_len)
+			return reply(cmd, sc.vpd80, sc.vpd80_len);
+		if (cmd->cdb[1] & 1)
+			return check_condition(cmd, 0x5);
 		r[0] = cmd->lun >= sc.luns_present ? 0x7f : sc.inquiry_type;
 		memcpy(&r[8], "ACME    " "Disk\x01" "Drive      ", 24);
 		return reply(cmd, r, sc.inquiry_len);
@@ -352,8 +361,11 @@ START_TEST(test_a_lun_that_times_out_is_listed_unresponsive_and_left_alone)
 	ck_assert_ptr_nonnull(res.lun[1].error);
 	ck_assert_uint_eq(res.lun[1].nr_blocks, 0);
 	ck_assert_uint_eq(res.hung, 1);
-	/* INQUIRY and the TEST UNIT READY that hung; no READ CAPACITY */
-	ck_assert_uint_eq(sc.to_hung_lun, 2);
+	/*
+	 * INQUIRY, VPD 83h and 80h (both refused: no identity) and the TEST
+	 * UNIT READY that hung; no READ CAPACITY
+	 */
+	ck_assert_uint_eq(sc.to_hung_lun, 4);
 }
 END_TEST
 
@@ -597,6 +609,211 @@ START_TEST(test_luns_listed_past_a_full_list_are_kept_not_marked_gone)
 }
 END_TEST
 
+/* ---- the LUN's identity: VPD pages 83h and 80h ---- */
+
+/* A page header: page code, page length. */
+static uint32_t vpd_hdr(uint8_t *p, uint8_t page, uint16_t len)
+{
+	p[0] = 0;
+	p[1] = page;
+	vmm_put_be16(&p[2], len);
+	return 4;
+}
+
+/* A designator at p: code set, association and type, len bytes of b. */
+static uint32_t desig(uint8_t *p, uint8_t code, uint8_t assoc, uint8_t type,
+		      const uint8_t *b, uint8_t len)
+{
+	p[0] = code;
+	p[1] = (uint8_t)(assoc << 4 | type);
+	p[2] = 0;
+	p[3] = len;
+	if (len)
+		memcpy(&p[4], b, len);
+	return 4u + len;
+}
+
+static const uint8_t naa5[8] = { 0x50, 0x01, 0x40, 0x5a, 0xbc, 0xde, 0xf0, 0x01 };
+static const uint8_t naa6[16] = { 0x60, 0x0c, 0x29, 0x01, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
+static const uint8_t eui[8] = { 0x00, 0x25, 0x38, 0x01, 0x02, 0x03, 0x04, 0x05 };
+
+/*
+ * The parser over exactly n bytes of a heap copy of p, so that ASan
+ * catches any read past what the device transferred.
+ */
+static bool parse(bool page83, const uint8_t *p, uint32_t n, struct scan_id *id)
+{
+	uint8_t *copy = malloc(n ? n : 1);
+	bool ok;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, p, n);
+	ok = page83 ? scan_parse_vpd83(copy, n, id) : scan_parse_vpd80(copy, n, id);
+	free(copy);
+	return ok;
+}
+
+/* Page 83h of page_len at p, n bytes sent: parsed, it names kind. */
+static void expect_83(uint8_t *p, uint16_t page_len, uint32_t n,
+		      enum scan_id_kind kind, struct scan_id *id)
+{
+	vpd_hdr(p, 0x83, page_len);
+	ck_assert(parse(true, p, n, id));
+	ck_assert_uint_eq(id->kind, kind);
+}
+
+START_TEST(test_the_naa_designator_of_the_logical_unit_names_it)
+{
+	uint8_t p[128] = { 0 };
+	struct scan_id id;
+	uint32_t n = 4;
+
+	/* a port's NAA, an ASCII T10 vendor id and an EUI-64 first */
+	n += desig(&p[n], 1, 1, 3, naa5, 8);
+	n += desig(&p[n], 2, 0, 1, (const uint8_t *)"ACME    DISK0001", 16);
+	n += desig(&p[n], 1, 0, 2, eui, 8);
+	n += desig(&p[n], 1, 0, 3, naa6, 16);
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_NAA, &id);
+	ck_assert_uint_eq(id.len, 16);
+	ck_assert_mem_eq(id.b, naa6, 16);
+	/* without it, the EUI-64 */
+	n -= 20;
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_EUI64, &id);
+	ck_assert_mem_eq(id.b, eui, 8);
+	/* without that, nothing: the port's NAA names no disk */
+	n -= 12;
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_NONE, &id);
+}
+END_TEST
+
+START_TEST(test_a_short_or_foreign_vpd_reply_is_malformed)
+{
+	uint8_t p[16] = { 0 };
+	struct scan_id id;
+
+	vpd_hdr(p, 0x83, 8);
+	for (uint32_t n = 0; n < 4; n++) {
+		ck_assert(!parse(true, p, n, &id));
+		ck_assert_uint_eq(id.kind, SCAN_ID_NONE);
+		ck_assert(!parse(false, p, n, &id));
+	}
+	/* the standard INQUIRY data, or another page, where 83h was asked */
+	ck_assert(!parse(false, p, sizeof(p), &id));
+	p[1] = 0x00;
+	ck_assert(!parse(true, p, sizeof(p), &id));
+}
+END_TEST
+
+START_TEST(test_lengths_past_the_transfer_or_the_page_are_not_read)
+{
+	uint8_t p[64] = { 0 };
+	struct scan_id id;
+	uint32_t n = 4;
+
+	n += desig(&p[n], 1, 0, 3, naa6, 16);
+	/* a page length of 65535 with 24 bytes sent: only those are read */
+	expect_83(p, 0xffff, n, SCAN_ID_NAA, &id);
+	/* the designator cut by the transfer: not taken, nothing past read */
+	for (uint32_t cut = 4; cut < n; cut++) {
+		ck_assert(parse(true, p, cut, &id));
+		ck_assert_uint_eq(id.kind, SCAN_ID_NONE);
+	}
+	/* cut by the page length, the bytes after it sent anyway */
+	expect_83(p, 12, n, SCAN_ID_NONE, &id);
+	/* a designator length of 255 in a 24 byte page */
+	p[7] = 255;
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_NONE, &id);
+}
+END_TEST
+
+START_TEST(test_zero_length_and_misshapen_designators_are_walked_past)
+{
+	uint8_t p[256] = { 0 };
+	struct scan_id id;
+	uint32_t n = 4;
+
+	for (int i = 0; i < 40; i++)
+		n += desig(&p[n], 1, 0, 3, NULL, 0);	/* empty NAAs */
+	n += desig(&p[n], 1, 0, 3, naa6, 8);	/* NAA 6 is 16 bytes */
+	n += desig(&p[n], 2, 0, 3, naa5, 8);	/* ASCII code set */
+	n += desig(&p[n], 1, 0, 2, eui, 4);	/* EUI-64 of 4 */
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_NONE, &id);
+	n += desig(&p[n], 1, 0, 3, naa5, 8);
+	expect_83(p, (uint16_t)(n - 4), n, SCAN_ID_NAA, &id);
+	ck_assert_mem_eq(id.b, naa5, 8);
+}
+END_TEST
+
+START_TEST(test_the_unit_serial_is_cut_of_blanks_and_bounded)
+{
+	uint8_t p[300];
+	struct scan_id id;
+	char text[SCAN_ID_TEXT_LEN];
+
+	memset(p, ' ', sizeof(p));
+	vpd_hdr(p, 0x80, 12);
+	memcpy(&p[6], "S1'\x01", 4);
+	ck_assert(parse(false, p, 16, &id));
+	ck_assert_uint_eq(id.kind, SCAN_ID_SERIAL);
+	ck_assert_uint_eq(id.len, 4);
+	scan_format_id(&id, text, sizeof(text));
+	ck_assert_str_eq(text, "serial 'S1__'");
+	/* blanks only: none; a page length past the transfer: what came */
+	vpd_hdr(p, 0x80, 0xffff);
+	memset(&p[4], ' ', sizeof(p) - 4);
+	ck_assert(parse(false, p, sizeof(p), &id));
+	ck_assert_uint_eq(id.kind, SCAN_ID_NONE);
+	/* 200 characters: the first SCAN_ID_MAX */
+	memset(&p[4], 'x', 200);
+	p[4] = 'a';
+	ck_assert(parse(false, p, sizeof(p), &id));
+	ck_assert_uint_eq(id.len, SCAN_ID_MAX);
+	ck_assert_uint_eq(id.b[0], 'a');
+	scan_format_id(&id, text, sizeof(text));
+	ck_assert_uint_eq(strlen(text), sizeof(text) - 1);
+	ck_assert_uint_eq(text[sizeof(text) - 2], '\'');
+	/* a small buffer is not overrun */
+	scan_format_id(&id, text, 5);
+	ck_assert_str_eq(text, "seri");
+}
+END_TEST
+
+START_TEST(test_a_scan_reads_the_identity_and_falls_back_to_the_serial)
+{
+	char text[SCAN_ID_TEXT_LEN];
+	unsigned int sent;
+
+	sc.vpd83_len = 4 + desig(&sc.vpd83[4], 1, 0, 3, naa5, 8);
+	vpd_hdr(sc.vpd83, 0x83, (uint16_t)(sc.vpd83_len - 4));
+	sc.vpd80_len = vpd_hdr(sc.vpd80, 0x80, 6) + 6;
+	memcpy(&sc.vpd80[4], "SN0042", 6);
+	scan();
+	ck_assert(res.lun[0].id_read);
+	scan_format_id(&res.lun[0].id, text, sizeof(text));
+	ck_assert_str_eq(text, "naa.5001405abcdef001");
+	ck_assert_uint_eq(res.bad_replies, 0);
+	sent = sc.commands;
+	/* 83h refused, or malformed (counted): the serial, one command more */
+	sc.vpd83_len = 0;
+	scan();
+	ck_assert_uint_eq(sc.commands - sent, sent + 1);
+	scan_format_id(&res.lun[0].id, text, sizeof(text));
+	ck_assert_str_eq(text, "serial 'SN0042'");
+	sc.vpd83_len = 3;
+	scan();
+	ck_assert_uint_eq(res.lun[0].id.kind, SCAN_ID_SERIAL);
+	ck_assert_uint_eq(res.bad_replies, 1);
+	ck_assert_ptr_null(res.lun[0].error);
+	/* both refused: read, and none */
+	sc.vpd80_len = 0;
+	scan();
+	ck_assert(res.lun[0].id_read);
+	ck_assert_uint_eq(res.lun[0].id.kind, SCAN_ID_NONE);
+	ck_assert_ptr_null(res.lun[0].error);
+	ck_assert_uint_eq(res.lun[0].nr_blocks, 1000);
+}
+END_TEST
+
 START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
@@ -633,5 +850,11 @@ int main(void)
 	tcase_add_test(tc, test_a_scan_goes_on_when_vm_io_lets_go_of_its_lock_in_time);
 	tcase_add_test(tc, test_luns_listed_past_a_full_list_are_kept_not_marked_gone);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
+	tcase_add_test(tc, test_the_naa_designator_of_the_logical_unit_names_it);
+	tcase_add_test(tc, test_a_short_or_foreign_vpd_reply_is_malformed);
+	tcase_add_test(tc, test_lengths_past_the_transfer_or_the_page_are_not_read);
+	tcase_add_test(tc, test_zero_length_and_misshapen_designators_are_walked_past);
+	tcase_add_test(tc, test_the_unit_serial_is_cut_of_blanks_and_bounded);
+	tcase_add_test(tc, test_a_scan_reads_the_identity_and_falls_back_to_the_serial);
 	return check_run("vmkernel LUN scan", tc);
 }
