@@ -59,6 +59,7 @@ enum outcome {
 #define ERR_LATE	"not probed: the scan ran out of time (12 s)"
 _Static_assert(SCAN_TOTAL_MS == 12000, "ERR_LATE names the scan's time");
 #define ERR_GONE	"gone: not found by the last rescan"
+#define ERR_REPLACED	"gone: a different disk answers at its address now"
 
 
 static void cmd_done(struct storage_cmd *cmd)
@@ -595,21 +596,72 @@ static struct scan_lun *find(struct scan_result *r, uint32_t target, uint32_t lu
 	return NULL;
 }
 
+/*
+ * Whether the listed l and the fresh f are one disk: their identities
+ * the same, or one of them not read (an error before its pages: the
+ * address alone says, as before identities were read).
+ */
+static bool same_disk(const struct scan_lun *l, const struct scan_lun *f)
+{
+	return !l->id_read || !f->id_read || scan_same_id(&l->id, &f->id);
+}
+
+/*
+ * The entry of cur the fresh f is, or NULL: a different disk. Of those
+ * at its address that are the same disk, one whose identity was read
+ * before one taken by address alone, then a listed one before a gone one.
+ */
+static struct scan_lun *match(struct scan_result *cur, const struct scan_lun *f)
+{
+	struct scan_lun *m = NULL;
+	int best = -1;
+
+	for (unsigned int i = 0; i < cur->nr_luns; i++) {
+		struct scan_lun *l = &cur->lun[i];
+		int rank;
+
+		if (l->target != f->target || l->lun != f->lun || !same_disk(l, f))
+			continue;
+		rank = (l->id_read && f->id_read) * 2 + !l->gone;
+		if (rank > best) {
+			m = l;
+			best = rank;
+		}
+	}
+	return m;
+}
+
 void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 		bool (*in_use)(void *ctx, uint32_t target, uint32_t lun),
 		void *ctx, struct scan_changes *ch)
 {
+	bool is_fresh[ARRAY_SIZE(cur->lun)] = { false };
+	bool listed[ARRAY_SIZE(fresh->lun)] = { false };
 	unsigned int i, n = 0;
 
 	memset(ch, 0, sizeof(*ch));
+	/* which listed LUN each probed fresh one is, before any changes */
+	for (i = 0; i < fresh->nr_luns; i++) {
+		const struct scan_lun *f = &fresh->lun[i];
+		struct scan_lun *m = f->not_probed ? find(cur, f->target, f->lun) :
+				     match(cur, f);
+
+		if (m) {
+			is_fresh[m - cur->lun] = !f->not_probed;
+			listed[i] = true;
+		}
+	}
 	/* listed LUNs: refreshed, marked gone, or dropped */
 	for (i = 0; i < cur->nr_luns; i++) {
 		struct scan_lun *l = &cur->lun[i];
 		const struct scan_lun *f = find((struct scan_result *)fresh,
 						l->target, l->lun);
 
-		l->just_gone = false;
-		if (f && !f->not_probed) {
+		l->just_gone = l->replaced = false;
+		if (f && is_fresh[i]) {
+			struct scan_id id = l->id;
+			bool id_read = l->id_read;
+
 			if (l->gone)
 				ch->added++;	/* back */
 			else if (!f->error && !l->error &&
@@ -617,6 +669,22 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 				  f->block_size != l->block_size))
 				ch->changed++;
 			*l = *f;
+			if (!f->id_read && id_read) {	/* an error before it: kept */
+				l->id = id;
+				l->id_read = true;
+			}
+		} else if (f && !f->not_probed && !l->gone) {
+			/* a different disk answers there: appended below */
+			l->gone = l->just_gone = l->replaced = true;
+			l->error = ERR_REPLACED;
+			ch->gone++;
+			ch->replaced++;
+		} else if (f && !f->not_probed) {
+			/* gone before, another disk there now: the gone rule */
+			if (!in_use(ctx, l->target, l->lun)) {
+				ch->removed++;
+				continue;
+			}
 		} else if (f || (fresh->targets_skipped &&
 				 l->target >= fresh->skipped_from) ||
 			   (fresh->overflow && l->target >= fresh->overflow_from)) {
@@ -632,11 +700,11 @@ void scan_merge(struct scan_result *cur, const struct scan_result *fresh,
 		cur->lun[n++] = *l;
 	}
 	cur->nr_luns = n;
-	/* new LUNs */
+	/* new LUNs, and different disks at known addresses */
 	for (i = 0; i < fresh->nr_luns; i++) {
 		const struct scan_lun *f = &fresh->lun[i];
 
-		if (find(cur, f->target, f->lun))
+		if (listed[i])
 			continue;
 		if (cur->nr_luns == ARRAY_SIZE(cur->lun)) {
 			ch->dropped++;

@@ -117,6 +117,7 @@ struct scan_lun {
 	bool not_probed;		/* listed, not (fully) probed: error says why */
 	bool gone;			/* not found by the last rescan (scan_merge) */
 	bool just_gone;			/* marked gone by the last scan_merge() */
+	bool replaced;			/* with just_gone: a different disk is there now */
 };
 
 /*
@@ -199,17 +200,22 @@ int scan_adapter(struct storage_adapter *a, const struct scan_buf *buf,
 struct scan_changes {
 	unsigned int added;		/* LUNs found that were not listed */
 	unsigned int gone;		/* listed LUNs not found: marked gone */
+	unsigned int replaced;		/* of gone: a different disk at their address */
 	unsigned int changed;		/* capacity or block size changed */
 	unsigned int removed;		/* gone before, still gone, not in use: dropped */
 	unsigned int dropped;		/* found, but the list was full */
 };
 
 /*
- * Merge a fresh scan into the list cur (a rescan). A LUN in both takes
- * the fresh scan's data (capacity, error, no longer gone); a listed LUN
- * the fresh scan did not find is marked gone with an error saying so,
- * and dropped at a later merge that still does not find it once
- * in_use(ctx, target, lun) says nobody holds it; a new LUN is appended.
+ * Merge a fresh scan into the list cur (a rescan). A LUN in both, the
+ * same disk (same identity, or either's not read), takes the fresh
+ * scan's data (capacity, error, no longer gone; its identity kept when
+ * the fresh one was not read); a listed LUN the fresh scan did not find,
+ * or found a different disk at its address, is marked gone with an error
+ * saying so (replaced: the latter), and dropped at a later merge that
+ * still does not find it once in_use(ctx, target, lun) says nobody holds
+ * its address; a new LUN, or a different disk, is appended. So an address
+ * may have one listed LUN and gone ones beside it.
  * A LUN on a target the fresh scan skipped, or that it listed but did
  * not probe (not_probed), is left as it was; so is a LUN it did not find
  * on a target from overflow_from on once its list was full (listed

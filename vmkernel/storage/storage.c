@@ -294,14 +294,21 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 	return l->nluns;
 }
 
+/*
+ * The LUN at target:lun: the one listed, else a gone one (a different
+ * disk may have been found there after it: scan_merge()).
+ */
 static const struct scan_lun *find_lun(uint32_t target, uint32_t lun)
 {
-	unsigned int i;
+	const struct scan_lun *found = NULL;
 
-	for (i = 0; i < st.scan.nr_luns; i++)
-		if (st.scan.lun[i].target == target && st.scan.lun[i].lun == lun)
-			return &st.scan.lun[i];
-	return NULL;
+	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
+		const struct scan_lun *l = &st.scan.lun[i];
+
+		if (l->target == target && l->lun == lun && (!found || !l->gone))
+			found = l;
+	}
+	return found;
 }
 
 static vmk_status_t read_refused(struct vmk_storage_read *r, const char *why)
@@ -431,6 +438,7 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			ref->target = target;
 			ref->lun = lun;
 			ref->nr_blocks = l->nr_blocks;
+			ref->id = l->id;
 			s = VMK_OK;
 		}
 	}
@@ -458,7 +466,7 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped)
 		return RDM_IO_ERROR;
 	l = find_lun(ref->target, ref->lun);
-	if (!l || l->gone)
+	if (!l || l->gone || !scan_same_id(&l->id, &ref->id))
 		return RDM_IO_UNRESPONSIVE;	/* logged by the rescan, once */
 	memset(c, 0, sizeof(*c));
 	c->target = ref->target;
@@ -531,15 +539,44 @@ static bool lun_in_use(void *ctx, uint32_t target, uint32_t lun)
 	return rdm_holder(&st.claims, target, lun) != NULL;
 }
 
-/* One log line per LUN this rescan marked gone that a VM holds. */
-static void log_gone_held(void)
+/*
+ * That a different disk answers where old was: one line when both
+ * identities fit a log record (VMK_LOG_TEXT_LEN), else the sentence and
+ * a line for each (two NAA 6 designators are 64 hex digits).
+ */
+static void log_replaced(const struct scan_lun *old, const struct scan_lun *now)
+{
+	char line[VMK_LOG_TEXT_LEN], id[SCAN_ID_TEXT_LEN], was[SCAN_ID_TEXT_LEN];
+
+	scan_format_id(&now->id, id, sizeof(id));
+	scan_format_id(&old->id, was, sizeof(was));
+	if (fmt_snprintf(line, sizeof(line),
+			 "storage: vmhba0: target %u LUN %u: a different disk now (identity %s, was %s): the old one is gone",
+			 old->target, old->lun, id, was) < (int)sizeof(line)) {
+		log_warn("%s", line);
+		return;
+	}
+	log_warn("storage: vmhba0: target %u LUN %u: a different disk now: the old one is gone",
+		 old->target, old->lun);
+	log_warn("storage: vmhba0: target %u LUN %u: identity now %s", old->target, old->lun, id);
+	log_warn("storage: vmhba0: target %u LUN %u: identity was %s", old->target, old->lun, was);
+}
+
+/*
+ * One log line per LUN this rescan found a different disk in place of,
+ * and one per LUN it marked gone that a VM holds.
+ */
+static void log_gone(void)
 {
 	char path[24];
 
 	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
 		const struct scan_lun *l = &st.scan.lun[i];
+		const struct scan_lun *other = find_lun(l->target, l->lun);
 		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
 
+		if (l->just_gone && l->replaced && other && !other->gone)
+			log_replaced(l, other);
 		if (!l->just_gone || !holder)
 			continue;
 		lun_path(path, sizeof(path), l->target, l->lun);
@@ -589,7 +626,7 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r, uint64_t start,
 	if (ch.added || ch.gone || ch.changed || ch.removed)
 		log_luns();
 	note_skipped(&st.fresh);
-	log_gone_held();
+	log_gone();
 	return VMK_OK;
 }
 

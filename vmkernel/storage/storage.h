@@ -12,6 +12,7 @@
 #define VMKERNEL_STORAGE_STORAGE_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/storage/scan.h"
 #include <vmk/hypercall.h>
 
 /*
@@ -41,6 +42,7 @@ vmk_status_t storage_read(struct vmk_storage_read *r);
 struct storage_lun_ref {
 	uint32_t target, lun;
 	uint64_t nr_blocks;		/* of 512 bytes */
+	struct scan_id id;		/* the disk opened: another there is gone */
 };
 /* Claim the LUN for owner; why (len bytes) says why not. */
 vmk_status_t storage_lun_open(const char *name, uint32_t owner,

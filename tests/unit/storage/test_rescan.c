@@ -5,7 +5,9 @@
  * answers costs the scan one driver ladder and is listed unresponsive;
  * once the scan's deadline passes the rest is skipped and counted; a rescan
  * finds new LUNs, marks vanished ones gone (dropped once nobody holds
- * them) and takes new capacities. The clock moves 10 ms at each reading,
+ * them), takes a different disk at a known address (another VPD 83h
+ * identity) for a new LUN and the old one for gone, and takes new
+ * capacities. The clock moves 10 ms at each reading,
  * so the time a scan took is what the driver's deadlines made it.
  */
 #include "tests/unit/check_run.h"
@@ -198,9 +200,101 @@ START_TEST(test_a_gone_lun_that_comes_back_is_usable_again)
 	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
 	scan_merge(&cur, &fresh, in_use, NULL, &ch);
 	ck_assert_uint_eq(ch.added, 1);
+	ck_assert_uint_eq(ch.replaced, 0);
+	ck_assert_uint_eq(cur.nr_luns, 2);	/* the same disk: one LUN */
 	ck_assert(!lun_at(&cur, 2)->gone);
 	ck_assert_ptr_null(lun_at(&cur, 2)->error);
 	ck_assert_uint_eq(lun_at(&cur, 2)->nr_blocks, DISK2_BLOCKS);
+}
+END_TEST
+
+/*
+ * Hot-unplug of one image and hot-add of another at target 2 between two
+ * rescans: the model's disk at target 2 gets another NAA identity.
+ */
+static void swap_disk_at_target_2(uint64_t id)
+{
+	scsi_disk_init(&rig->disk[1], &rig->rd[1]->be, "other", id);
+}
+
+/* The LUN at target 2 that is not gone, and the gone one. */
+static const struct scan_lun *at_2(bool gone)
+{
+	for (unsigned int i = 0; i < cur.nr_luns; i++)
+		if (cur.lun[i].target == 2 && cur.lun[i].gone == gone)
+			return &cur.lun[i];
+	return NULL;
+}
+
+/* A rescan into fresh, merged into cur. */
+static void rescan(struct scan_changes *ch)
+{
+	uint64_t ms;
+
+	ck_assert_int_eq(scan(&fresh, &ms), VMK_OK);
+	scan_merge(&cur, &fresh, in_use, NULL, ch);
+}
+
+/* The first scan into cur; the identity of target 2's disk. */
+static struct scan_id first_scan(void)
+{
+	uint64_t ms;
+
+	ck_assert_int_eq(scan(&cur, &ms), VMK_OK);
+	ck_assert_uint_eq(lun_at(&cur, 2)->id.kind, SCAN_ID_NAA);
+	return lun_at(&cur, 2)->id;
+}
+
+START_TEST(test_a_different_disk_at_a_known_address_is_a_new_lun_the_old_one_gone)
+{
+	struct scan_changes ch;
+	struct scan_id old = first_scan();
+
+	swap_disk_at_target_2(0x99);
+	held[2] = true;
+	rescan(&ch);
+	ck_assert_uint_eq(cur.nr_luns, 3);
+	ck_assert_uint_eq(ch.gone, 1);
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert_uint_eq(ch.replaced, 1);
+	ck_assert_ptr_nonnull(at_2(true));
+	ck_assert(at_2(true)->just_gone && at_2(true)->replaced);
+	ck_assert(scan_same_id(&at_2(true)->id, &old));
+	ck_assert_ptr_nonnull(at_2(false));
+	ck_assert(!scan_same_id(&at_2(false)->id, &old));
+	ck_assert_ptr_null(at_2(false)->error);
+	/* held: the old one stays gone beside the new one; let go: dropped */
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.replaced + ch.gone + ch.added + ch.removed, 0);
+	ck_assert_ptr_nonnull(at_2(true));
+	held[2] = false;
+	scan_merge(&cur, &fresh, in_use, NULL, &ch);
+	ck_assert_uint_eq(ch.removed, 1);
+	ck_assert_ptr_null(at_2(true));
+	ck_assert_ptr_nonnull(at_2(false));
+}
+END_TEST
+
+START_TEST(test_a_disk_back_after_another_was_there_is_itself_again)
+{
+	struct scan_changes ch;
+	struct scan_id old = first_scan();
+
+	held[2] = true;
+	rig->dev.target[2] = NULL;		/* pulled: gone */
+	rescan(&ch);
+	rig->dev.target[2] = &rig->disk[1];	/* another: a new LUN */
+	swap_disk_at_target_2(0x99);
+	rescan(&ch);
+	ck_assert_uint_eq(ch.replaced, 0);	/* gone already */
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert(scan_same_id(&at_2(true)->id, &old));
+	swap_disk_at_target_2(0x12);		/* the first again */
+	rescan(&ch);
+	ck_assert_uint_eq(ch.replaced, 1);
+	ck_assert_uint_eq(ch.added, 1);		/* back */
+	ck_assert(scan_same_id(&at_2(false)->id, &old));
+	ck_assert(!scan_same_id(&at_2(true)->id, &old));
 }
 END_TEST
 
@@ -221,6 +315,9 @@ START_TEST(test_luns_on_targets_a_rescan_skipped_are_not_marked_gone)
 	ck_assert(!lun_at(&cur, 5)->gone);
 	ck_assert_ptr_null(lun_at(&cur, 5)->error);
 	ck_assert(lun_at(&cur, 0)->unresponsive);
+	/* its identity not read by the rescan: the one known is kept */
+	ck_assert(lun_at(&cur, 0)->id_read);
+	ck_assert_uint_eq(lun_at(&cur, 0)->id.kind, SCAN_ID_NAA);
 }
 END_TEST
 
@@ -254,6 +351,8 @@ int main(void)
 	tcase_add_test(tc, test_the_adapter_works_after_a_hung_scan);
 	tcase_add_test(tc, test_a_rescan_adds_new_marks_gone_and_takes_new_capacities);
 	tcase_add_test(tc, test_a_gone_lun_that_comes_back_is_usable_again);
+	tcase_add_test(tc, test_a_different_disk_at_a_known_address_is_a_new_lun_the_old_one_gone);
+	tcase_add_test(tc, test_a_disk_back_after_another_was_there_is_itself_again);
 	tcase_add_test(tc, test_luns_on_targets_a_rescan_skipped_are_not_marked_gone);
 	tcase_add_test(tc, test_new_luns_beyond_a_full_list_are_counted_not_written);
 	return check_run("LUN scan bounds and rescan", tc);

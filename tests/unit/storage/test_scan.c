@@ -814,6 +814,113 @@ START_TEST(test_a_scan_reads_the_identity_and_falls_back_to_the_serial)
 }
 END_TEST
 
+/* Scan again and merge into known, nobody holding a LUN. */
+static void rescan(struct scan_result *known, struct scan_changes *ch)
+{
+	scan();
+	scan_merge(known, &res, held_none, NULL, ch);
+}
+
+/* A page 80h naming the disk at every address serial. */
+static void set_serial(const char *serial)
+{
+	uint16_t len = (uint16_t)strlen(serial);
+
+	sc.vpd80_len = vpd_hdr(sc.vpd80, 0x80, len) + len;
+	memcpy(&sc.vpd80[4], serial, len);
+}
+
+START_TEST(test_a_different_serial_at_a_known_address_is_a_new_lun)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+
+	set_serial("DISK-A");
+	scan();
+	known = res;
+	set_serial("DISK-B");
+	sc.last_lba = 1999;
+	rescan(&known, &ch);
+	ck_assert_uint_eq(known.nr_luns, 2);
+	ck_assert_uint_eq(ch.gone, 1);
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert_uint_eq(ch.changed, 0);
+	ck_assert_uint_eq(ch.replaced, 1);
+	ck_assert(known.lun[0].gone && known.lun[0].replaced);
+	ck_assert_ptr_nonnull(known.lun[0].error);
+	ck_assert_uint_eq(known.lun[0].nr_blocks, 1000);
+	ck_assert(!known.lun[1].gone);
+	ck_assert_uint_eq(known.lun[1].nr_blocks, 2000);
+	/* nobody holds the old one: dropped at the next merge */
+	scan_merge(&known, &res, held_none, NULL, &ch);
+	ck_assert_uint_eq(ch.removed, 1);
+	ck_assert_uint_eq(known.nr_luns, 1);
+	ck_assert_uint_eq(known.lun[0].id.b[5], 'B');
+}
+END_TEST
+
+START_TEST(test_an_identity_that_appears_or_vanishes_is_a_different_disk)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+
+	scan();				/* no identity pages */
+	known = res;
+	set_serial("DISK-A");
+	rescan(&known, &ch);
+	ck_assert_uint_eq(known.nr_luns, 2);
+	ck_assert_uint_eq(ch.replaced, 1);
+	sc.vpd80_len = 0;
+	rescan(&known, &ch);
+	ck_assert_uint_eq(ch.replaced, 1);
+	/* the first, gone since, is back: two without identity are one */
+	ck_assert_uint_eq(ch.added, 1);
+	ck_assert_uint_eq(known.nr_luns, 2);
+	ck_assert(!known.lun[0].gone);
+	ck_assert_uint_eq(known.lun[0].id.kind, SCAN_ID_NONE);
+	ck_assert(known.lun[1].gone && known.lun[1].replaced);
+}
+END_TEST
+
+START_TEST(test_luns_without_identity_merge_by_address_as_before)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+
+	scan();
+	known = res;
+	sc.last_lba = 1999;		/* maybe another disk: nothing tells */
+	rescan(&known, &ch);
+	ck_assert_uint_eq(ch.replaced + ch.gone + ch.added, 0);
+	ck_assert_uint_eq(ch.changed, 1);
+	ck_assert_uint_eq(known.nr_luns, 1);
+	ck_assert_uint_eq(known.lun[0].nr_blocks, 2000);
+}
+END_TEST
+
+START_TEST(test_an_identity_a_rescan_could_not_read_is_kept)
+{
+	static struct scan_result known;
+	struct scan_changes ch;
+
+	set_serial("DISK-A");
+	scan();
+	known = res;
+	sc.inquiry_len = 10;		/* short: the probe ends before the pages */
+	scan();
+	ck_assert(!res.lun[0].id_read);
+	scan_merge(&known, &res, held_none, NULL, &ch);
+	ck_assert_uint_eq(ch.replaced + ch.gone + ch.added, 0);
+	ck_assert_ptr_nonnull(known.lun[0].error);
+	ck_assert(known.lun[0].id_read);
+	ck_assert_uint_eq(known.lun[0].id.kind, SCAN_ID_SERIAL);
+	sc.inquiry_len = 36;
+	rescan(&known, &ch);
+	ck_assert_uint_eq(ch.replaced + ch.gone + ch.added, 0);
+	ck_assert_ptr_null(known.lun[0].error);
+}
+END_TEST
+
 START_TEST(test_a_buffer_below_a_page_is_refused)
 {
 	const struct scan_buf small = { buf_mem, BUF_PHYS, SCAN_BUF_MIN - 1 };
@@ -856,5 +963,9 @@ int main(void)
 	tcase_add_test(tc, test_zero_length_and_misshapen_designators_are_walked_past);
 	tcase_add_test(tc, test_the_unit_serial_is_cut_of_blanks_and_bounded);
 	tcase_add_test(tc, test_a_scan_reads_the_identity_and_falls_back_to_the_serial);
+	tcase_add_test(tc, test_a_different_serial_at_a_known_address_is_a_new_lun);
+	tcase_add_test(tc, test_an_identity_that_appears_or_vanishes_is_a_different_disk);
+	tcase_add_test(tc, test_luns_without_identity_merge_by_address_as_before);
+	tcase_add_test(tc, test_an_identity_a_rescan_could_not_read_is_kept);
 	return check_run("vmkernel LUN scan", tc);
 }
