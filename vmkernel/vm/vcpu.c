@@ -1096,6 +1096,29 @@ static const char *const vcpu_state_names[] = {
  * hang seen once in CI needs to be read from its log. A vCPU in the guest
  * is read without stopping it, so its fields may be of different moments.
  */
+/*
+ * Where a vCPU's VMCB is: its pool role (POOL_VMCB unless freed under
+ * it) and whether it lies in its own VM's RAM (it must not: a guest
+ * would write the VMCB, a #VMEXIT the guest's memory). For a guest that
+ * dies of corrupt page tables (tests/lab/quarantine).
+ */
+static void vcpu_dump_vmcb_home(const struct vm_vcpu *v)
+{
+	const struct vm *vm = v->vm;
+	uint32_t pa = v->svm.vmcb_pa, i;
+
+	for (i = 0; i < vm->nchunks; i++)
+		if (pa - vm->chunk_pa[i] < VMK_CHUNK_SIZE)
+			break;
+	if (i < vm->nchunks)
+		log_err("vm %u vcpu %u: vmcb %x (pool role %u) is the VM's own RAM at gpa %x: a vmkernel bug",
+			vm->id, v->index, pa, pool_role_of(&vmk_pool, pa),
+			i * VMK_CHUNK_SIZE + (pa - vm->chunk_pa[i]));
+	else
+		log_info("vm %u vcpu %u: vmcb %x (pool role %u)", vm->id, v->index, pa,
+			 pool_role_of(&vmk_pool, pa));
+}
+
 static void vcpu_dump(const struct vm_vcpu *v, uint64_t now)
 {
 	struct vm *vm = v->vm;
@@ -1123,6 +1146,7 @@ static void vcpu_dump(const struct vm_vcpu *v, uint64_t now)
 		 vm->id, v->index, a->svr, a->tpr, lapic_highest_vector(a->isr),
 		 lapic_highest_vector(a->irr), vdev_intr_pending(&vm->dev, v->index), a->lvt[4], a->lvt[1],
 		 a->timer_initial, (long long)next_us);
+	vcpu_dump_vmcb_home(v);
 }
 
 void vm_dump_locked(struct vm *vm)
