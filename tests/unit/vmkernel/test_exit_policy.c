@@ -781,6 +781,22 @@ START_TEST(test_reinjection_only_of_interrupted_deliveries)
 }
 END_TEST
 
+START_TEST(test_rflags_no_processor_holds_are_caught)
+{
+	ck_assert(svm_rflags_possible(0x2));
+	ck_assert(svm_rflags_possible(0x246));
+	ck_assert(svm_rflags_possible(0x3f7fd7));	/* every defined bit */
+	ck_assert(!svm_rflags_possible(0x0));		/* bit 1 reads 1 */
+	ck_assert(!svm_rflags_possible(0x202 | (1u << 3)));
+	ck_assert(!svm_rflags_possible(0x202 | (1u << 5)));
+	ck_assert(!svm_rflags_possible(0x202 | (1u << 15)));
+	ck_assert(!svm_rflags_possible(0x202 | (1u << 22)));
+	ck_assert(!svm_rflags_possible(0x202 | (1ull << 32)));
+	/* seen in a VM's VMCB after a guest page fault (issue 9) */
+	ck_assert(!svm_rflags_possible(0xc1408066));
+}
+END_TEST
+
 START_TEST(test_an_interrupt_injected_into_a_masked_guest_is_caught)
 {
 	struct vmcb c = { .rflags = 0x202 };
@@ -1055,6 +1071,7 @@ int main(void)
 	tcase_add_test(tc, test_mov_dr_is_decoded_both_ways);
 	tcase_add_test(tc, test_debug_registers_are_written_only_where_worlds_differ);
 	tcase_add_test(tc, test_reinjection_only_of_interrupted_deliveries);
+	tcase_add_test(tc, test_rflags_no_processor_holds_are_caught);
 	tcase_add_test(tc, test_an_interrupt_injected_into_a_masked_guest_is_caught);
 	tcase_add_test(tc, test_nmi_waits_for_iret_then_arrives_right_after_it);
 	tcase_add_test(tc, test_nmi_unmasks_when_rip_leaves_the_iret_without_a_step);

@@ -29,6 +29,7 @@
 #define VM_CR_SVMDIS_BIT	(1u << 4)
 #define X86_DB_VECTOR		1		/* APM vol. 2 §8.2.2 */
 #define X86_NMI_VECTOR		2
+#define X86_EFLAGS_ONE		(1u << 1)	/* always set */
 #define X86_EFLAGS_TF		(1u << 8)
 #define X86_EFLAGS_RF		(1u << 16)
 
@@ -553,6 +554,14 @@ bool svm_intr_injected_while_masked(const struct vmcb *c)
 	if ((c->event_inj & (EVENT_VALID | type_mask)) != (EVENT_VALID | EVENT_TYPE_INTR))
 		return false;
 	return !(c->rflags & (1u << 9)) || (c->int_state & INT_STATE_SHADOW);
+}
+
+bool svm_rflags_possible(uint64_t rflags)
+{
+	const uint64_t reserved = ~(uint64_t)0x3fffff | (1u << 15) | (1u << 5) |
+				  (1u << 3);
+
+	return (rflags & X86_EFLAGS_ONE) && !(rflags & reserved);
 }
 
 bool svm_reinject_interrupted(struct vmcb *c, uint32_t injected,

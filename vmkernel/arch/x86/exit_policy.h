@@ -291,6 +291,15 @@ void svm_inject_exception(struct vmcb *c, uint32_t vector, bool has_err,
 bool svm_intr_injected_while_masked(const struct vmcb *c);
 
 /*
+ * Can the VMCB's RFLAGS be a processor's? Bit 1 reads 1; bits 3, 5, 15
+ * and 63:22 are reserved and read 0 (SDM vol. 1 §3.4.3). VMRUN does not
+ * check them (APM vol. 2 §15.5.1) and QEMU loads them as they are, so a
+ * value that fails here was written into the VMCB by someone other than
+ * a #VMEXIT: a vmkernel bug or a VMCB page written through an alias.
+ */
+bool svm_rflags_possible(uint64_t rflags);
+
+/*
  * After a #VMEXIT: clear EVENTINJ and re-inject the event whose delivery
  * the exit interrupted (§15.7.2). injected is the EVENTINJ the VMRUN
  * carried (0: none), rip_at_vmrun the guest RIP then: QEMU (TCG) copies

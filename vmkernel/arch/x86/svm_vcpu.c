@@ -75,6 +75,8 @@ static struct switch_rec switch_trace[VMK_MAX_CPUS][SWITCH_TRACE];
 static uint32_t switch_next[VMK_MAX_CPUS];
 /* svm_intr_injected_while_masked() hits, logged at the 1st, 2nd, 4th... */
 static uint64_t masked_injections[VMK_MAX_CPUS];
+/* !svm_rflags_possible() hits, the same way */
+static uint64_t impossible_rflags[VMK_MAX_CPUS];
 
 extern char svm_vmrun_return[];		/* entry.S: right after the vmrun */
 
@@ -102,6 +104,33 @@ void svm_trace_dump(uint32_t cpu)
 				  r->exit_code, r->rip_in, r->rip_out, r->world,
 				  r->hsave, (unsigned long long)r->ns);
 	}
+}
+
+/*
+ * An RFLAGS no processor holds, in a VMCB before VMRUN or after #VMEXIT
+ * (when: "before VMRUN" or "after #VMEXIT"): the VMCB was written by
+ * something that should not have (docs/architecture.md "VMCB
+ * integrity"). Logged with the page's pool role and, the first time on
+ * this CPU, the CPU's last world switches; the world runs on, as the
+ * hardware would run it.
+ */
+static void check_rflags(uint32_t cpu, const struct svm_vcpu *v,
+			 const struct switch_rec *r, const char *when)
+{
+	const struct vmcb *c = v->vmcb;
+	uint64_t n;
+
+	if (svm_rflags_possible(c->rflags))
+		return;
+	n = ++impossible_rflags[cpu];
+	if (!log_nth(n))
+		return;
+	log_err("cpu%u: world %u: RFLAGS %llx %s (exit %x, rip %x, VMCB %x of pool role %u): the VMCB was written by a vmkernel bug or through an alias, %llu so far",
+		cpu, r->world, (unsigned long long)c->rflags, when, c->exit_code,
+		(uint32_t)c->rip, v->vmcb_pa, pool_role_of(&vmk_pool, v->vmcb_pa),
+		(unsigned long long)n);
+	if (n == 1)
+		svm_trace_dump(cpu);
 }
 
 bool svm_world_switch(struct svm_vcpu *v)
@@ -138,6 +167,7 @@ bool svm_world_switch(struct svm_vcpu *v)
 		vmk_panic("cpu%u: world %u: VM_HSAVE_PA %x (set %x), VMCB %x, host area %x: aliased",
 			  cpu, r->world, hsave, sc->hsave_pa, v->vmcb_pa,
 			  sc->host_area_pa);
+	check_rflags(cpu, v, r, "before VMRUN");
 	if (svm_holds_host_state(c)) {
 		log_err("cpu%u: VMCB %x of world %u holds the vmkernel's state before VMRUN (rip %x cr3 %x rsp %x, last exit %x)",
 			cpu, v->vmcb_pa, r->world, (uint32_t)c->rip,
@@ -164,6 +194,8 @@ bool svm_world_switch(struct svm_vcpu *v)
 			(uint32_t)c->cr3, (uint32_t)c->rsp, r->rip_in);
 		return false;
 	}
+	if (c->exit_code != SVM_EXIT_INVALID)
+		check_rflags(cpu, v, r, "after #VMEXIT");
 	return true;
 }
 
