@@ -60,14 +60,16 @@
 #define PCI_DEV_SPECIFIC	0x40
 /*
  * PIIX3 PIRQ route control PIRQRC[A:D] (82371SB datasheet §2.2.9): bit 7
- * disables the route, bits 3:0 name the ISA IRQ; 0-2, 8 and 13 are
- * reserved values, which route nothing here (as if disabled: the INTA#
- * keeps the vmkernel's line). 80h, disabled, at power on and reset.
+ * disables the route, bits 3:0 name the ISA IRQ, bits 6:4 are reserved
+ * and read 0 whatever is written; IRQ 0-2, 8 and 13 are reserved values,
+ * which route nothing here (as if disabled: the INTA# keeps the
+ * vmkernel's line). 80h, disabled, at power on and reset.
  */
 #define PIIX_PIRQRC		0x60
 #define PIIX_NR_PIRQS		4
 #define PIIX_PIRQ_DISABLED	0x80
 #define PIIX_PIRQ_IRQ		0x0f
+#define PIIX_PIRQ_WRITABLE	(PIIX_PIRQ_DISABLED | PIIX_PIRQ_IRQ)
 #define PIIX_PIRQ_RESERVED	(1u << 0 | 1u << 1 | 1u << 2 | 1u << 8 | 1u << 13)
 #define PCI_COMMAND_MEM_MASTER	0x0006	/* memory space and bus master */
 #define PCI_STATUS_MEDIUM_DEVSEL 0x0200
@@ -110,6 +112,21 @@ static void bridge_write(void *dev, uint8_t offset, unsigned int size,
 
 static const struct pci_fn_ops bridge_ops = {
 	.read = bridge_read, .write = bridge_write,
+};
+
+/* The PIIX3: a bridge whose PIRQRC registers keep only their defined bits. */
+static void isa_bridge_write(void *dev, uint8_t offset, unsigned int size,
+			     uint32_t val)
+{
+	uint8_t *cfg = dev;
+
+	bridge_write(dev, offset, size, val);
+	for (unsigned int i = 0; i < PIIX_NR_PIRQS; i++)
+		cfg[PIIX_PIRQRC + i] &= PIIX_PIRQ_WRITABLE;
+}
+
+static const struct pci_fn_ops isa_bridge_ops = {
+	.read = bridge_read, .write = isa_bridge_write,
 };
 
 static struct pci_function *find_function(struct pci_host *pci, uint8_t devfn)
@@ -418,7 +435,7 @@ static enum vdev_result pci_attach(struct vm_devices *vm)
 	for (unsigned int i = 0; i < PIIX_NR_PIRQS; i++)
 		pci->isa_config[PIIX_PIRQRC + i] = PIIX_PIRQ_DISABLED;
 	if (!pci_add_function(pci, 0, &bridge_ops, pci->bridge_config) ||
-	    !pci_add_function(pci, ISA_DEVFN, &bridge_ops, pci->isa_config))
+	    !pci_add_function(pci, ISA_DEVFN, &isa_bridge_ops, pci->isa_config))
 		return VDEV_NO_SLOT;
 	return vdev_register_pio(vm, PCI_CONF_BASE, PCI_CONF_LEN, &pci_io_ops,
 				 pci);

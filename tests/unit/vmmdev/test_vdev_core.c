@@ -183,6 +183,10 @@ START_TEST(test_pci_pam_and_pirq_registers_keep_what_the_firmware_writes)
 	ck_assert_uint_eq(pci_conf_read(vm, 0, 0x58, 4), 0x33333000u);
 	pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);
 	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x0b0b0a0au);
+	/* PIRQRC bits 6:4 are reserved: they read 0 (82371SB §2.2.9) */
+	pci_conf_write(vm, 1, 0x61, 2, 0xfff5);
+	ck_assert_uint_eq(pci_conf_read(vm, 1, 0x60, 4), 0x0b8f850au);
+	pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);
 	/* the IDs stay; a reset clears the registers */
 	pci_conf_write(vm, 1, 0, 4, 0);
 	ck_assert_uint_eq(pci_conf_read(vm, 1, 0, 4), 0x70008086);
