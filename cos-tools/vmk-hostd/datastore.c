@@ -4,15 +4,25 @@
  * is the Datastore NAME, moref NAME, in ha-folder-datastore, mounted on
  * ha-host. Read from the folder at each request, as the VMs are from the
  * backend: a folder made or removed shows at once. Its space is the file
- * system's under the folder (statvfs(3)). A moref or path from a client
- * names a datastore only when it is a plain name of a folder there.
+ * system's under the folder (statvfs(3)), asked in a child process with a
+ * deadline (below). A moref or path from a client names a datastore only
+ * when it is a plain name of a folder there.
  */
+#define _GNU_SOURCE		/* pipe2 */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include "hostd.h"
 
 /*
@@ -97,6 +107,199 @@ bool ds_of_path(const char *path, char *name, size_t len)
 	return ds_exists(name);
 }
 
+/*
+ * statvfs(2) of a folder whose file system does not answer (a dead NFS
+ * server, a stuck disk) sleeps uninterruptibly, for ever. Requests are
+ * answered one at a time (http.c), so a statvfs made while answering would
+ * hold up every client, and a daemon with a thread in it cannot even exit.
+ * So a child process asks (a probe) and writes the answer to a pipe; the
+ * request waits for it at most hostd.ds_wait_ms. A probe that has not
+ * answered by then is left running, alone for its datastore: no other is
+ * started while it lives, and no request waits for it again. Until it
+ * answers the datastore is inaccessible, with the space of its last answer.
+ * At most DS_PROBES_MAX probes at once; a datastore that finds no slot is
+ * inaccessible without being asked.
+ */
+#define DS_PROBES_MAX	HOSTD_DATASTORES_MAX
+
+struct ds_space {
+	int err;			/* 0, or statvfs's errno */
+	unsigned long long capacity, free_space;
+};
+
+struct ds_probe {
+	char name[DS_NAME_MAX];		/* "": a free slot */
+	pid_t pid;			/* the probe asking now; 0: none */
+	int fd;				/* its answer comes here */
+	uint64_t started_ms;
+	bool overdue;			/* it missed its deadline (logged) */
+	struct ds_space last;		/* the last answer */
+	uint64_t last_ms;		/* when; 0: none yet */
+};
+
+static struct ds_probe probes[DS_PROBES_MAX];
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The slot of datastore name: its own, a free one, or one not asking now. */
+static struct ds_probe *probe_slot(const char *name)
+{
+	struct ds_probe *spare = NULL;
+	size_t i;
+
+	for (i = 0; i < DS_PROBES_MAX; i++) {
+		if (!strcmp(probes[i].name, name))
+			return &probes[i];
+		if (!spare && (!probes[i].name[0] || !probes[i].pid))
+			spare = &probes[i];
+	}
+	if (spare) {
+		memset(spare, 0, sizeof(*spare));
+		memcpy(spare->name, name, strlen(name) + 1);
+	}
+	return spare;
+}
+
+/*
+ * The probe's process: only async-signal-safe calls (the daemon has other
+ * threads), and no descriptor but its pipe, so that a probe stuck for ever
+ * keeps neither the daemon's port nor /dev/vmkernel open.
+ */
+static void __attribute__((noreturn)) probe_child(const char *dir, int out)
+{
+	struct ds_space sp = { 0 };
+	struct statvfs sv;
+	long fd, max = sysconf(_SC_OPEN_MAX);
+
+	for (fd = 0; fd < (max > 0 ? max : 1024); fd++)
+		if (fd != out)
+			close((int)fd);
+	if (statvfs(dir, &sv))
+		sp.err = errno ? errno : EIO;
+	else {
+		sp.capacity = (unsigned long long)sv.f_blocks * sv.f_frsize;
+		sp.free_space = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	}
+	_exit(write(out, &sp, sizeof(sp)) == sizeof(sp) ? 0 : 1);
+}
+
+static int probe_start(struct ds_probe *p, const char *dir)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (!pid)
+		probe_child(dir, fds[1]);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	p->pid = pid;
+	p->fd = fds[0];
+	p->started_ms = now_ms();
+	p->overdue = false;
+	return 0;
+}
+
+/* Wait up to wait_ms for p's answer: 0 when it came (or the probe died). */
+static int probe_collect(struct ds_probe *p, int wait_ms)
+{
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	struct ds_space sp;
+	ssize_t n;
+	int r;
+
+	while ((r = poll(&pfd, 1, wait_ms)) < 0 && errno == EINTR)
+		;
+	if (!r)
+		return -1;
+	n = read(p->fd, &sp, sizeof(sp));
+	if (n != (ssize_t)sizeof(sp))
+		sp.err = EIO;		/* it died without answering */
+	else
+		p->last_ms = now_ms();
+	if (!sp.err)
+		p->last = sp;
+	else
+		p->last.err = sp.err;
+	close(p->fd);
+	/* it has answered or closed its pipe: it is exiting, not stuck */
+	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	p->pid = 0;
+	return 0;
+}
+
+/*
+ * The space of datastore name (its folder dir): false when it is not
+ * accessible (statvfs failed or has not answered in time). Without an
+ * answer now, *sp is the last one's space, if any.
+ */
+static bool ds_space(const char *name, const char *dir, struct ds_space *sp)
+{
+	struct ds_probe *p = probe_slot(name);
+	uint64_t waited;
+	int wait_ms = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	if (!p) {
+		fprintf(stderr, "vmk-hostd: datastore %s: %d others are not answering: "
+			"reported inaccessible without asking\n", name, DS_PROBES_MAX);
+		return false;
+	}
+	if (!p->pid && probe_start(p, dir)) {
+		fprintf(stderr, "vmk-hostd: datastore %s: cannot start its statvfs: %s\n", name,
+			strerror(errno));
+		return false;
+	}
+	waited = now_ms() - p->started_ms;
+	if (!p->overdue && waited < hostd.ds_wait_ms)
+		wait_ms = (int)(hostd.ds_wait_ms - waited);
+	if (probe_collect(p, wait_ms)) {
+		if (!p->overdue && p->last_ms)
+			fprintf(stderr, "vmk-hostd: datastore %s: statvfs(%s) has not answered in "
+				"%u ms (pid %d): inaccessible until it does; its space as of %llu s "
+				"ago\n", name, dir, hostd.ds_wait_ms, (int)p->pid,
+				(unsigned long long)(now_ms() - p->last_ms) / 1000);
+		else if (!p->overdue)
+			fprintf(stderr, "vmk-hostd: datastore %s: statvfs(%s) has not answered in "
+				"%u ms (pid %d): inaccessible until it does\n", name, dir,
+				hostd.ds_wait_ms, (int)p->pid);
+		p->overdue = true;
+		sp->capacity = p->last.capacity;
+		sp->free_space = p->last.free_space;
+		return false;
+	}
+	if (p->overdue)
+		fprintf(stderr, "vmk-hostd: datastore %s: statvfs(%s) answered after %llu s\n",
+			name, dir, (unsigned long long)(now_ms() - p->started_ms) / 1000);
+	p->overdue = false;
+	*sp = p->last;
+	return !p->last.err;
+}
+
+void ds_probes_stop(void)
+{
+	size_t i;
+
+	for (i = 0; i < DS_PROBES_MAX; i++)
+		if (probes[i].pid) {
+			kill(probes[i].pid, SIGKILL);	/* gone when its file system wakes */
+			close(probes[i].fd);
+			probes[i].pid = 0;
+		}
+}
+
 /* The VMs whose .vmx is on datastore name. */
 static int ds_vms(struct soap_call *c, const char *name, xmlNodePtr array)
 {
@@ -117,18 +320,16 @@ static int ds_vms(struct soap_call *c, const char *name, xmlNodePtr array)
 int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	char dir[HOSTD_PATH_LEN], url[HOSTD_PATH_LEN + 8];
-	unsigned long long capacity = 0, free_space = 0;
+	unsigned long long capacity, free_space;
 	xmlNodePtr s, info, mount, mi;
-	struct statvfs sv;
+	struct ds_space sp;
 	bool accessible;
 
 	if (!ds_dir(mo->value, dir, sizeof(dir)))
 		return soap_fail_not_found(c, mo);
-	accessible = !statvfs(dir, &sv);
-	if (accessible) {
-		capacity = (unsigned long long)sv.f_blocks * sv.f_frsize;
-		free_space = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	}
+	accessible = ds_space(mo->value, dir, &sp);
+	capacity = sp.capacity;
+	free_space = sp.free_space;
 	/* as ESXi writes it: ds:///vmfs/volumes/UUID/ */
 	snprintf(url, sizeof(url), "ds://%s/", dir);
 	ob_str(obj, "name", mo->value);

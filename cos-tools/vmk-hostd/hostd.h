@@ -39,6 +39,7 @@ struct hostd_conf {
 	unsigned int session_idle_s;	/* a session unused this long ends */
 	bool trace;			/* SOAP traffic to stderr (not Login's) */
 	const char *datastores;		/* datastore ds is the folder DATASTORES/ds */
+	unsigned int ds_wait_ms;	/* for a datastore's statvfs, then inaccessible */
 };
 extern struct hostd_conf hostd;
 
@@ -227,6 +228,7 @@ size_t ds_names(char (*names)[DS_NAME_MAX], size_t max);	/* sorted */
 void ds_refs(xmlNodePtr array);			/* every datastore's moref */
 bool ds_of_path(const char *path, char *name, size_t len);	/* the datastore of a file */
 int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
+void ds_probes_stop(void);	/* SIGKILL to the statvfs probes still asking */
 int folder_create_vm_task(struct soap_call *c);
 int vm_destroy_task(struct soap_call *c);
 bool task_exists(const char *value);

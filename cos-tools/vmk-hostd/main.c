@@ -3,7 +3,7 @@
  * vmk-hostd: the vSphere Web Services API of this host (docs/rpc.md).
  *   vmk-hostd [--port N] [--listen ADDR] [--cert FILE --key FILE]
  *             [--passwd-file FILE] [--session-idle S] [--fake-backend]
- *             [--datastores DIR] [--trace]
+ *             [--datastores DIR] [--datastore-wait MS] [--trace]
  * Runs in the foreground until SIGINT or SIGTERM; logs to stderr.
  */
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@
 #define DEFAULT_KEY		"/etc/vmk/ssl/rui.key"
 #define DEFAULT_PORT		443
 #define DEFAULT_SESSION_IDLE_S	1800
+#define DEFAULT_DS_WAIT_MS	2000
 
 struct hostd_conf hostd;
 
@@ -39,9 +40,11 @@ static void usage(FILE *f)
 		"  --fake-backend      three VMs in memory instead of the vmkernel's\n"
 		"  --datastores DIR    datastore NAME is the folder DIR/NAME (default\n"
 		"                      /vmfs/volumes)\n"
+		"  --datastore-wait MS a datastore whose statvfs has not answered in MS\n"
+		"                      is inaccessible until it does (default %d)\n"
 		"  --trace             every request and answer to stderr (Login's without\n"
 		"                      its password)\n",
-		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S);
+		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S, DEFAULT_DS_WAIT_MS);
 }
 
 static int parse_uint(const char *s, unsigned int max, unsigned int *v)
@@ -68,6 +71,7 @@ int main(int argc, char **argv)
 		{ "fake-backend", no_argument, NULL, 'f' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "datastores", required_argument, NULL, 'd' },
+		{ "datastore-wait", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -84,6 +88,7 @@ int main(int argc, char **argv)
 	hostd.admins = "root";
 	hostd.datastores = "/vmfs/volumes";
 	hostd.session_idle_s = DEFAULT_SESSION_IDLE_S;
+	hostd.ds_wait_ms = DEFAULT_DS_WAIT_MS;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -103,6 +108,10 @@ int main(int argc, char **argv)
 		case 'f': fake = true; break;
 		case 't': hostd.trace = true; break;
 		case 'd': hostd.datastores = optarg; break;
+		case 'D':
+			if (parse_uint(optarg, 60000, &hostd.ds_wait_ms) || !hostd.ds_wait_ms)
+				goto bad;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
@@ -135,6 +144,7 @@ int main(int argc, char **argv)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "vmk-hostd: stopping (signal %d)\n", sig);
 	http_stop(d);
+	ds_probes_stop();
 	free(cert_pem);
 	free(key_pem);
 	xmlCleanupParser();

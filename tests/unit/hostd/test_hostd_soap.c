@@ -6,9 +6,11 @@
  * tests/external/hostd_pyvmomi.sh.
  */
 #include <crypt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -21,6 +23,9 @@
 #define ENV_END "</soapenv:Body></soapenv:Envelope>"
 #define SOAP(body) ENV_START body ENV_END
 #define PC "<_this type=\"PropertyCollector\">ha-property-collector</_this>"
+
+/* A healthy datastore's statvfs answers in well under this, even under ASan. */
+#define DS_WAIT_MS	10000
 
 struct hostd_conf hostd;
 static char shadow[64];
@@ -46,6 +51,7 @@ static void setup(void)
 	hostd.passwd_file = shadow;
 	hostd.admins = "root";
 	hostd.session_idle_s = 60;
+	hostd.ds_wait_ms = DS_WAIT_MS;
 	hostd.backend = backend_fake_open();
 	cookie[0] = 0;
 	memset(&io, 0, sizeof(io));
@@ -707,6 +713,103 @@ START_TEST(test_datastores_are_the_folders_given_with_their_space)
 }
 END_TEST
 
+/*
+ * A file system that does not answer: this program is linked with
+ * --wrap=statvfs, so every statvfs(3) in it, hostd's included, comes here.
+ * While hang.on, statvfs of hang.path sleeps until hang.release, as one of
+ * a dead NFS server sleeps; hang is shared with the processes forked.
+ */
+struct hang {
+	char path[160];
+	pid_t daemon;			/* the test's process: hostd's */
+	volatile int on, release;
+	volatile int entered, answered;	/* statvfs calls of path that slept, returned */
+};
+static struct hang *hang;
+
+int __real_statvfs(const char *path, struct statvfs *sv);
+int __wrap_statvfs(const char *path, struct statvfs *sv)
+{
+	pid_t parent = getppid();
+
+	if (!hang || !hang->on || strcmp(path, hang->path))
+		return __real_statvfs(path, sv);
+	/* hostd itself asleep here would hold up every client: fail instead */
+	ck_assert_msg(getpid() != hang->daemon,
+		      "statvfs of a datastore ran in the daemon's own process");
+	__atomic_add_fetch(&hang->entered, 1, __ATOMIC_SEQ_CST);
+	while (!hang->release)
+		if (getppid() != parent) {	/* the test is gone */
+			errno = EIO;
+			return -1;
+		} else
+			usleep(1000);
+	__atomic_add_fetch(&hang->answered, 1, __ATOMIC_SEQ_CST);
+	return __real_statvfs(path, sv);
+}
+
+/* Until *v is n; the test's timeout (check_run) bounds it. */
+static void wait_for(volatile int *v, int n)
+{
+	while (__atomic_load_n(v, __ATOMIC_SEQ_CST) != n)
+		usleep(1000);
+}
+
+START_TEST(test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing)
+{
+	char capacity[96];
+	int i;
+
+	hang = mmap(NULL, sizeof(*hang), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(hang, MAP_FAILED);
+	memset(hang, 0, sizeof(*hang));
+	hang->daemon = getpid();
+	snprintf(hang->path, sizeof(hang->path), "%s/nfs", datastores);
+	ck_assert_int_eq(mkdir(hang->path, 0755), 0);
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* answering first: its space is kept */
+	ck_assert_int_eq(props("Datastore", "nfs", "summary"), 200);
+	answer_has("<accessible>true</accessible>");
+	ck_assert_ptr_nonnull(strstr(io.out, "<capacity>"));
+	snprintf(capacity, sizeof(capacity), "%.*s", (int)strcspn(strstr(io.out, "<capacity>"), "/"),
+		 strstr(io.out, "<capacity>"));
+	/* its server dies: after the wait, inaccessible with the space it last had */
+	hang->on = 1;
+	hostd.ds_wait_ms = 200;
+	ck_assert_int_eq(props("Datastore", "nfs", "summary"), 200);
+	answer_has("<accessible>false</accessible>");
+	answer_has(capacity);
+	ck_assert_int_eq(props("Datastore", "nfs", "overallStatus"), 200);
+	answer_has(">red<");
+	wait_for(&hang->entered, 1);
+	/* asked again and again: answered at once, by the one probe still asleep */
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(props("Datastore", "nfs", "summary.accessible"), 200);
+		answer_has(">false<");
+	}
+	ck_assert_int_eq(hang->entered, 1);
+	/* the other datastore, the folder, the VMs are served meanwhile */
+	hostd.ds_wait_ms = DS_WAIT_MS;
+	ck_assert_int_eq(props("Datastore", "datastore1", "summary"), 200);
+	answer_has("<accessible>true</accessible>");
+	ck_assert_int_eq(props("Folder", "ha-folder-datastore", "childEntity"), 200);
+	answer_has(">nfs<");
+	ck_assert_int_eq(power_state(1), 200);
+	answer_has("poweredOn");
+	/* the server is back: the sleeping probe's answer is taken, then fresh ones */
+	hang->release = 1;
+	wait_for(&hang->answered, 1);
+	ck_assert_int_eq(props("Datastore", "nfs", "summary.accessible"), 200);
+	answer_has(">true<");
+	hang->on = 0;
+	ck_assert_int_eq(props("Datastore", "nfs", "summary.accessible"), 200);
+	answer_has(">true<");
+	ds_probes_stop();
+	munmap(hang, sizeof(*hang));
+	hang = NULL;
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -742,5 +845,6 @@ int main(void)
 	tcase_add_test(tc, test_destroy_refuses_a_running_vm_and_keeps_it);
 	tcase_add_test(tc, test_destroy_deletes_only_the_vms_own_files);
 	tcase_add_test(tc, test_datastores_are_the_folders_given_with_their_space);
+	tcase_add_test(tc, test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing);
 	return check_run("hostd_soap", tc);
 }
