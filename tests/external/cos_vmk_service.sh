@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The COS's /etc/init.d/vmk stop (ci/cos-vmk-service) against fake
+# vmk-hostd processes on the host: one that exits at SIGTERM; one that
+# stays after SIGKILL (a zombie: its /proc folder stays as a process's in
+# state D does) and holds no /dev/vmkernel, so the unload goes on; one
+# that stays (kill made a no-op, as for a process asleep in the kernel)
+# with the vmkernel's device open, so vmkload stays loaded. Each stop must
+# come back (the old script waited for ever after SIGKILL) and say why.
+# The script is sourced with VMK_SERVICE_LIB=1; vmkctl, loaded and
+# hostd_start are stubs that log their calls.
+# Env: RESULTS (log folder).
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+RESULTS=${RESULTS:-results/cos_vmk_service}
+T=$(cd "$(mkdir -p "$RESULTS" && echo "$RESULTS")" && pwd)/work
+rm -rf "$T"
+mkdir -p "$T"
+failures=0
+pids=
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+cleanup() { for p in $pids; do kill -9 "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+# a program named vmk-hostd, as the script's pid check wants
+cp "$(command -v sleep)" "$T/vmk-hostd"
+: > "$T/vmkernel"
+
+# stop CASE UNLOAD_RC [KILL_NOOP]: vmk_stop against the pid in $T/pid with
+# short waits; its output in $T/CASE.out, its calls in $T/CASE.calls, its
+# status in $rc. timeout: a stop that never comes back fails.
+stop() {
+	: > "$T/$1.calls"
+	timeout 60 sh -c '
+		VMK_SERVICE_LIB=1
+		. "$0/ci/cos-vmk-service"
+		T=$1 CASE=$2 UNLOAD_RC=$3
+		HOSTD_PIDFILE=$T/pid HOSTD_STOP_S=1 HOSTD_KILL_S=1 VMK_DEV=$T/vmkernel
+		loaded() { return 0; }
+		vmkctl() { echo "vmkctl $*" >> "$T/$CASE.calls"; return "$UNLOAD_RC"; }
+		hostd_start() { echo hostd_start >> "$T/$CASE.calls"; }
+		[ -n "$4" ] && kill() { :; }
+		vmk_stop' "$TOP" "$T" "$1" "$2" "${3:-}" > "$T/$1.out" 2>&1
+	rc=$?
+	sed "s/^/# $1: /" "$T/$1.out"
+}
+
+# fake: a vmk-hostd that sleeps, with the open files of this shell; its
+# pid in $p and in the pid file
+fake() {
+	"$T/vmk-hostd" 1000 >/dev/null 2>&1 &
+	p=$!; pids="$pids $p"
+	echo "$p" > "$T/pid"
+}
+
+has() { grep -q -- "$2" "$T/$1.out" || fail "$1: no '$2' in its output"; }
+called() { grep -qx -- "$2" "$T/$1.calls" || fail "$1: '$2' not called"; }
+not_called() { ! grep -qx -- "$2" "$T/$1.calls" || fail "$1: '$2' called"; }
+
+# 1. a vmk-hostd that exits at SIGTERM; the unload is refused (VMs run):
+# it is started again
+fake
+stop exits 1
+[ $rc = 1 ] || fail "exits: status $rc, not 1 (the unload's)"
+has exits "vmk-hostd stopped"
+[ ! -d /proc/$p ] || [ "$(cut -d' ' -f3 /proc/$p/stat)" = Z ] || fail "exits: pid $p runs on"
+[ ! -e "$T/pid" ] || fail "exits: pid file kept"
+called exits "vmkctl unload"
+called exits hostd_start
+
+# 2. one that stays after SIGKILL, a zombie its parent never reaps, with
+# no device open: named with its state, and the unload goes on; no new
+# vmk-hostd (the one there would still hold the port)
+rm -f "$T/pid"
+sh -c '"$0" 1000 & echo $! > "$1.new"; mv "$1.new" "$1"; exec sleep 1000' \
+	"$T/vmk-hostd" "$T/pid" >/dev/null 2>&1 &
+pids="$pids $!"
+while [ ! -s "$T/pid" ]; do sleep 0.1; done
+p=$(cat "$T/pid"); pids="$pids $p"
+stop zombie 1
+[ $rc = 1 ] || fail "zombie: status $rc, not 1 (the unload's)"
+has zombie "pid $p) is still there 1 s after SIGKILL (state Z"
+called zombie "vmkctl unload"
+not_called zombie hostd_start
+[ -e "$T/pid" ] || fail "zombie: pid file of a vmk-hostd still there removed"
+
+# 3. one that stays (kill does nothing, as for a process asleep in the
+# kernel) with the vmkernel's device open: no unload, and the stop fails
+exec 3< "$T/vmkernel"
+fake
+exec 3<&-
+stop holds 0 kill-noop
+[ $rc = 1 ] || fail "holds: status $rc, not 1"
+has holds "pid $p) is still there 1 s after SIGKILL (state S"
+has holds "it has $T/vmkernel open"
+has holds "vmkload stays loaded"
+not_called holds "vmkctl unload"
+not_called holds hostd_start
+
+# 4. the same without the device open: the unload goes on
+fake
+stop nodev 0 kill-noop
+[ $rc = 0 ] || fail "nodev: status $rc, not 0 (the unload's)"
+has nodev "pid $p) is still there"
+called nodev "vmkctl unload"
+
+[ $failures = 0 ] && echo "PASS: cos_vmk_service" && exit 0
+echo "FAIL: cos_vmk_service: $failures failures"
+exit 1
