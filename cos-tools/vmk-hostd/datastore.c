@@ -42,17 +42,50 @@ bool path_name_ok(const char *s, size_t len)
 	return true;
 }
 
-/* The folder of datastore name, when name is one; else false. */
-static bool ds_dir(const char *name, char *dir, size_t len)
+/*
+ * Is DATASTORES/name a folder? d_type is its entry's type there
+ * (DT_UNKNOWN: not told). stat(2) of a folder on which a file system is
+ * mounted asks that file system, and one that does not answer (below)
+ * makes stat sleep for ever; the entry in the folder above is the mount
+ * point's own and says DT_DIR without asking. So only a symbolic link,
+ * or an entry whose type is not told, is stat'ed.
+ */
+static bool ds_is_dir(const char *dir, unsigned char d_type)
+{
+	struct stat st;
+
+	if (d_type == DT_DIR)
+		return true;
+	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
+		return false;
+	return !stat(dir, &st) && S_ISDIR(st.st_mode);
+}
+
+/* The folder of datastore name, of entry type d_type, when it is one. */
+static bool ds_dir_typed(const char *name, unsigned char d_type, char *dir, size_t len)
 {
 	size_t l = strlen(name);
-	struct stat st;
 
 	if (l >= DS_NAME_MAX || !path_name_ok(name, l) || name[0] == '.')
 		return false;
 	if ((size_t)snprintf(dir, len, "%s/%s", hostd.datastores, name) >= len)
 		return false;
-	return !stat(dir, &st) && S_ISDIR(st.st_mode);
+	return ds_is_dir(dir, d_type);
+}
+
+/* The folder of datastore name, when name is one; else false. */
+static bool ds_dir(const char *name, char *dir, size_t len)
+{
+	DIR *d = opendir(hostd.datastores);
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d)))
+		found = !strcmp(e->d_name, name) && ds_dir_typed(name, e->d_type, dir, len);
+	closedir(d);
+	return found;
 }
 
 bool ds_exists(const char *name)
@@ -69,14 +102,15 @@ static int name_cmp(const void *a, const void *b)
 
 size_t ds_names(char (*names)[DS_NAME_MAX], size_t max)
 {
+	char dir[HOSTD_PATH_LEN];
 	DIR *d = opendir(hostd.datastores);
 	struct dirent *e;
 	size_t n = 0;
 
 	if (!d)
 		return 0;
-	while (n < max && (e = readdir(d)))
-		if (ds_exists(e->d_name))	/* also: shorter than DS_NAME_MAX */
+	while (n < max && (e = readdir(d)))	/* a name: shorter than DS_NAME_MAX */
+		if (ds_dir_typed(e->d_name, e->d_type, dir, sizeof(dir)))
 			memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);
 	closedir(d);
 	qsort(names, n, DS_NAME_MAX, name_cmp);

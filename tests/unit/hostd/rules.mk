@@ -7,5 +7,6 @@ test_hostd_soap_SRCS := tests/unit/hostd/test_hostd_soap.c \
 		vmops.c datastore.c backend_fake.c) cos-tools/vmkctl/vm_start.c cos-tools/vmkdev/vmkdev.c \
 	cos-tools/vmx/parse.c cos-tools/vmx/config.c cos-tools/vmx/identity.c
 test_hostd_soap_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
-# --wrap=statvfs: the test makes one datastore's file system hang
-test_hostd_soap_LDLIBS := $(shell pkg-config --libs libxml-2.0 gnutls) -lcrypt -Wl,--wrap=statvfs
+# the wraps: the test makes one datastore's file system hang
+test_hostd_soap_LDLIBS := $(shell pkg-config --libs libxml-2.0 gnutls) -lcrypt \
+	-Wl,--wrap=statvfs,--wrap=stat

@@ -715,37 +715,46 @@ END_TEST
 
 /*
  * A file system that does not answer: this program is linked with
- * --wrap=statvfs, so every statvfs(3) in it, hostd's included, comes here.
- * While hang.on, statvfs of hang.path sleeps until hang.release, as one of
- * a dead NFS server sleeps; hang is shared with the processes forked.
+ * --wrap=statvfs,--wrap=stat, so every statvfs(3) and stat(2) in it,
+ * hostd's included, comes here. While hang.on, either of hang.path sleeps
+ * until hang.release, as one of a dead NFS server's mount point sleeps;
+ * hang is shared with the processes forked.
  */
 struct hang {
 	char path[160];
 	pid_t daemon;			/* the test's process: hostd's */
 	volatile int on, release;
-	volatile int entered, answered;	/* statvfs calls of path that slept, returned */
+	volatile int entered, answered;	/* calls on path that slept, returned */
 };
 static struct hang *hang;
 
-int __real_statvfs(const char *path, struct statvfs *sv);
-int __wrap_statvfs(const char *path, struct statvfs *sv)
+static void hang_if_asked(const char *call, const char *path)
 {
 	pid_t parent = getppid();
 
 	if (!hang || !hang->on || strcmp(path, hang->path))
-		return __real_statvfs(path, sv);
+		return;
 	/* hostd itself asleep here would hold up every client: fail instead */
 	ck_assert_msg(getpid() != hang->daemon,
-		      "statvfs of a datastore ran in the daemon's own process");
+		      "%s of a datastore's folder ran in the daemon's own process", call);
 	__atomic_add_fetch(&hang->entered, 1, __ATOMIC_SEQ_CST);
-	while (!hang->release)
-		if (getppid() != parent) {	/* the test is gone */
-			errno = EIO;
-			return -1;
-		} else
-			usleep(1000);
+	while (!hang->release && getppid() == parent)	/* else the test is gone */
+		usleep(1000);
 	__atomic_add_fetch(&hang->answered, 1, __ATOMIC_SEQ_CST);
+}
+
+int __real_statvfs(const char *path, struct statvfs *sv);
+int __wrap_statvfs(const char *path, struct statvfs *sv)
+{
+	hang_if_asked("statvfs", path);
 	return __real_statvfs(path, sv);
+}
+
+int __real_stat(const char *path, struct stat *st);
+int __wrap_stat(const char *path, struct stat *st)
+{
+	hang_if_asked("stat", path);
+	return __real_stat(path, st);
 }
 
 /* Until *v is n; the test's timeout (check_run) bounds it. */
