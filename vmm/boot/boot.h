@@ -91,8 +91,14 @@ struct e820_entry {
 
 /* The guest's memory map for ram_size bytes of RAM; returns the count. */
 unsigned int boot_e820(uint64_t ram_size, struct e820_entry *map);
-/* Bytes of RAM from 1 MiB up to the first hole. */
-uint64_t boot_high_ram_end(uint64_t ram_size);
+/*
+ * The end of the RAM below 4 GiB (from 1 MiB up to the first hole); the
+ * rest is above 4 GiB. Inline: the device models (vmm/dev/) use it too.
+ */
+static inline uint64_t boot_high_ram_end(uint64_t ram_size)
+{
+	return ram_size < BOOT_LOW_RAM_TOP ? ram_size : BOOT_LOW_RAM_TOP;
+}
 
 /* Write the flat GDT and fill the entry's segment state. */
 bool boot_write_gdt(const struct guest_mem *mem, struct boot_entry *entry);

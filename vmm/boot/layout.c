@@ -14,11 +14,6 @@ struct boot_result boot_fail(enum boot_status status, const char *msg)
 	return r;
 }
 
-uint64_t boot_high_ram_end(uint64_t ram_size)
-{
-	return ram_size < BOOT_LOW_RAM_TOP ? ram_size : BOOT_LOW_RAM_TOP;
-}
-
 static void add(struct e820_entry *map, unsigned int *n, uint64_t addr,
 		uint64_t size, uint32_t type)
 {

@@ -488,7 +488,7 @@ uint64_t lapic_base_msr_read(const struct lapic *a)
 static bool base_in_ram(const struct lapic *a, uint64_t base)
 {
 	uint64_t ram = a->vm->cfg.ram_size;
-	uint64_t low_end = ram < BOOT_LOW_RAM_TOP ? ram : BOOT_LOW_RAM_TOP;
+	uint64_t low_end = boot_high_ram_end(ram);
 
 	return base < low_end ||
 	       (ram > low_end && base >= BOOT_4G &&

@@ -197,7 +197,7 @@ static const char *bar_refusal(const struct pci_host *pci,
 		if (overlaps_range(vm->pio, vm->nr_pio, base, b->size))
 			return "over a platform device's ports";
 	} else {
-		if (base < vm->cfg.ram_size)
+		if (base < pci_mem_bar_start(vm->cfg.ram_size))
 			return "over guest RAM";
 		if (end > PCI_MEM_BAR_END)
 			return "over the IOAPIC, the LAPIC or the firmware ROM (FEC00000h and up)";

@@ -10,6 +10,7 @@
 #define VMM_DEV_PCI_HOST_H
 
 #include "vmm/platform.h"
+#include "vmm/boot/boot.h"
 
 #define PCI_MAX_FUNCTIONS	16
 #define PCI_CONFIG_SPACE	256
@@ -25,6 +26,16 @@
 #define PCI_IO_BAR_START	0x1000u
 #define PCI_IO_BAR_END		0x10000u
 #define PCI_MEM_BAR_END		0xfec00000u
+
+/*
+ * Where memory BARs may begin for ram_size bytes of guest RAM: the end of
+ * the RAM below 4 GiB (vmm/boot/layout.c puts the rest above 4 GiB, out
+ * of a 32-bit BAR's reach). The DSDT's memory window starts there too.
+ */
+static inline uint64_t pci_mem_bar_start(uint64_t ram_size)
+{
+	return boot_high_ram_end(ram_size);
+}
 
 struct vm_devices;
 struct vdev_io_ops;

@@ -607,6 +607,29 @@ START_TEST(test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused)
 }
 END_TEST
 
+/*
+ * Above BOOT_LOW_RAM_TOP the RAM goes above 4 GiB (vmm/boot/layout.c):
+ * with 4 GiB of RAM the hole from E0000000h holds BARs, RAM below it does
+ * not; the DSDT's memory window begins at the same place.
+ */
+START_TEST(test_pci_bars_may_use_the_hole_below_4g_when_ram_goes_above)
+{
+	struct bar_vm b = bar_vm_new();
+	struct vm_devices *vm = b.vm;
+
+	vm->cfg.ram_size = 4ull << 30;
+	ck_assert_uint_eq(pci_mem_bar_start(vm->cfg.ram_size), BOOT_LOW_RAM_TOP);
+	pci_conf_write(vm, T_SCSI_DEV, 0x04, 2, 0x0002);
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, (uint32_t)BOOT_LOW_RAM_TOP - PVSCSI_BAR_SIZE);
+	ck_assert_uint_eq(vm->pci.bars_refused, 1);
+	ck_assert_str_eq(vm->pci.last_refused.why, "over guest RAM");
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, (uint32_t)BOOT_LOW_RAM_TOP);
+	ck_assert_uint_eq(vm->pci.bars_refused, 1);
+	ck_assert_uint_eq(mmio_rd(vm, BOOT_LOW_RAM_TOP + PVSCSI_STATUS_REG), 0);
+	bar_vm_free(&b);
+}
+END_TEST
+
 START_TEST(test_pci_add_bar_refuses_bad_sizes_and_taken_bars)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -872,6 +895,7 @@ int main(void)
 	tcase_add_test(tc, test_pci_add_function_refuses_a_taken_devfn);
 	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
 	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
+	tcase_add_test(tc, test_pci_bars_may_use_the_hole_below_4g_when_ram_goes_above);
 	tcase_add_test(tc, test_pci_add_bar_refuses_bad_sizes_and_taken_bars);
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
