@@ -84,4 +84,55 @@ static inline void spin_unlock(struct spinlock *l)
 	__atomic_store_n(&l->t.owner, (uint16_t)(l->t.owner + 1), __ATOMIC_RELEASE);
 }
 
+/*
+ * A ticket lock with two kinds of taker. Patient ones (gated_lock(): a
+ * VM's disk command, which may hold it for a command's whole timeout
+ * ladder) wait as long as it takes; urgent ones (gated_lock_by(): a COS
+ * CPU, which must be back in Linux in bounded time) go first. While an
+ * urgent taker waits, patient ones do not queue, and one that got the
+ * lock anyway (queued before, or raced the count) lets go of it at once
+ * without using it. So an urgent taker waits for the holder of the
+ * moment it asked and for other urgent takers, never for a patient
+ * one's hold that began later. Urgent takers are not fair to each
+ * other (spin_lock_by()); patient ones wait as long as urgent ones do.
+ */
+struct gated_lock {
+	struct spinlock lock;
+	uint32_t urgent;		/* urgent takers waiting */
+};
+
+static inline void gated_lock(struct gated_lock *g)
+{
+	for (;;) {
+		while (__atomic_load_n(&g->urgent, __ATOMIC_SEQ_CST))
+			__builtin_ia32_pause();
+		spin_lock(&g->lock);
+		/* Read under the lock: after an urgent taker counted itself,
+		 * no patient hold begins until it has had its turn. */
+		if (!__atomic_load_n(&g->urgent, __ATOMIC_SEQ_CST))
+			return;
+		spin_unlock(&g->lock);
+	}
+}
+
+/*
+ * An urgent taker: spin_lock_by() with the gate shut meanwhile; true:
+ * held, false: not held at by (now_ms(ctx)), nothing left behind.
+ */
+static inline bool gated_lock_by(struct gated_lock *g, uint64_t (*now_ms)(void *ctx),
+				 void *ctx, uint64_t by)
+{
+	bool held;
+
+	__atomic_fetch_add(&g->urgent, 1, __ATOMIC_SEQ_CST);
+	held = spin_lock_by(&g->lock, now_ms, ctx, by);
+	__atomic_fetch_sub(&g->urgent, 1, __ATOMIC_SEQ_CST);
+	return held;
+}
+
+static inline void gated_unlock(struct gated_lock *g)
+{
+	spin_unlock(&g->lock);
+}
+
 #endif /* VMKERNEL_PLATFORM_H */

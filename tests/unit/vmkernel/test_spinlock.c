@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The vmkernel's ticket spinlock (vmkernel/platform.h): exclusion under
- * contention, trylock, a wait bounded by a deadline, and tickets that
- * wrap around. */
+ * contention, trylock, a wait bounded by a deadline, tickets that wrap
+ * around, and the gated lock's urgent takers going first. */
 #include <pthread.h>
 #include "tests/unit/check_run.h"
 #include "vmkernel/platform.h"
@@ -123,6 +123,91 @@ START_TEST(test_lock_by_takes_the_lock_once_let_go_or_at_once_when_free)
 }
 END_TEST
 
+/*
+ * The storage lock's case: a VM's command holds it, a second VM's is
+ * queued behind, then the COS asks. The COS's clock stands still until
+ * the queued VM command has the lock for itself, so the COS gives up
+ * (at its 1000th ms) only if that command went first.
+ */
+static struct gated_lock gl;
+static uint32_t order, patient_had, urgent_had, clock_reads;
+static uint64_t urgent_now;
+
+static uint64_t stands_until_patient_had(void *ctx)
+{
+	(void)ctx;
+	__atomic_fetch_add(&clock_reads, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&patient_had, __ATOMIC_SEQ_CST))
+		urgent_now++;
+	return urgent_now;
+}
+
+static void *patient_io(void *arg)
+{
+	(void)arg;
+	gated_lock(&gl);
+	__atomic_store_n(&patient_had, __atomic_add_fetch(&order, 1, __ATOMIC_SEQ_CST),
+			 __ATOMIC_SEQ_CST);
+	/* Its command: until the urgent taker had the lock or gave up. */
+	while (!__atomic_load_n(&urgent_had, __ATOMIC_SEQ_CST))
+		__builtin_ia32_pause();
+	gated_unlock(&gl);
+	return NULL;
+}
+
+static void *urgent_cos(void *arg)
+{
+	bool held = gated_lock_by(&gl, stands_until_patient_had, NULL, 1000);
+
+	*(bool *)arg = held;
+	__atomic_store_n(&urgent_had, __atomic_add_fetch(&order, 1, __ATOMIC_SEQ_CST),
+			 __ATOMIC_SEQ_CST);
+	if (held)
+		gated_unlock(&gl);
+	return NULL;
+}
+
+START_TEST(test_gated_urgent_taker_goes_before_patient_ones_queued_ahead)
+{
+	pthread_t p, u;
+	bool held = false;
+
+	memset(&gl, 0, sizeof(gl));
+	gated_lock(&gl);			/* a VM's command in progress */
+	ck_assert_int_eq(pthread_create(&p, NULL, patient_io, NULL), 0);
+	while (__atomic_load_n(&gl.lock.t.next, __ATOMIC_SEQ_CST) != 2)
+		__builtin_ia32_pause();		/* the second one queued */
+	ck_assert_int_eq(pthread_create(&u, NULL, urgent_cos, &held), 0);
+	while (!__atomic_load_n(&clock_reads, __ATOMIC_SEQ_CST))
+		__builtin_ia32_pause();		/* the COS found it held */
+	gated_unlock(&gl);
+	pthread_join(u, NULL);
+	pthread_join(p, NULL);
+	ck_assert(held);
+	ck_assert_uint_lt(urgent_had, patient_had);
+	ck_assert_uint_eq(gl.urgent, 0);
+	ck_assert(spin_trylock(&gl.lock));	/* both let go */
+}
+END_TEST
+
+START_TEST(test_gated_urgent_taker_gives_up_at_its_deadline_leaving_gate_open)
+{
+	struct gated_lock g = { 0 };
+	struct fake_clock c = { .held = &g.lock };
+
+	gated_lock(&g);				/* a hung VM command */
+	ck_assert(!gated_lock_by(&g, fake_now_ms, &c, 100));
+	ck_assert_uint_eq(c.now, 100);
+	ck_assert_uint_eq(g.urgent, 0);
+	gated_unlock(&g);
+	gated_lock(&g);				/* VM I/O goes on */
+	gated_unlock(&g);
+	ck_assert(gated_lock_by(&g, fake_now_ms, &c, 0));	/* free: at once */
+	ck_assert_uint_eq(c.now, 100);
+	gated_unlock(&g);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("spinlock");
@@ -133,5 +218,7 @@ int main(void)
 	tcase_add_test(tc, test_tickets_wrap_around);
 	tcase_add_test(tc, test_lock_by_gives_up_at_its_deadline_without_the_lock);
 	tcase_add_test(tc, test_lock_by_takes_the_lock_once_let_go_or_at_once_when_free);
+	tcase_add_test(tc, test_gated_urgent_taker_goes_before_patient_ones_queued_ahead);
+	tcase_add_test(tc, test_gated_urgent_taker_gives_up_at_its_deadline_leaving_gate_open);
 	return check_run("vmkernel spinlock", tc);
 }
