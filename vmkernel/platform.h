@@ -130,6 +130,25 @@ static inline bool gated_lock_by(struct gated_lock *g, uint64_t (*now_ms)(void *
 	return held;
 }
 
+/*
+ * gated_lock_by() for an urgent taker that holds the lock in turns (a
+ * rescan, between its commands): first the patient takers queued when
+ * it asks have their turn, so it cannot starve them either.
+ */
+static inline bool gated_lock_in_turn_by(struct gated_lock *g,
+					 uint64_t (*now_ms)(void *ctx),
+					 void *ctx, uint64_t by)
+{
+	uint16_t end = __atomic_load_n(&g->lock.t.next, __ATOMIC_SEQ_CST);
+
+	while ((int16_t)(__atomic_load_n(&g->lock.t.owner, __ATOMIC_ACQUIRE) - end) < 0) {
+		if (now_ms(ctx) >= by)
+			return false;
+		__builtin_ia32_pause();
+	}
+	return gated_lock_by(g, now_ms, ctx, by);
+}
+
 static inline void gated_unlock(struct gated_lock *g)
 {
 	spin_unlock(&g->lock);

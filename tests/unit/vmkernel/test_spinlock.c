@@ -208,6 +208,27 @@ START_TEST(test_gated_urgent_taker_gives_up_at_its_deadline_leaving_gate_open)
 }
 END_TEST
 
+START_TEST(test_gated_in_turn_lets_the_queued_patient_taker_go_first)
+{
+	struct gated_lock g = { 0 };
+	struct fake_clock c = { .release_ms = 50, .held = &g.lock };
+
+	gated_lock(&g);				/* the rescan's command */
+	__atomic_fetch_add(&g.lock.t.next, 1, __ATOMIC_RELAXED);	/* VM I/O queued */
+	gated_unlock(&g);			/* VM I/O holds it now */
+	ck_assert(gated_lock_in_turn_by(&g, fake_now_ms, &c, 100));
+	ck_assert_uint_eq(c.now, 50);
+	gated_unlock(&g);
+	c.release_ms = 0;
+	gated_lock(&g);
+	__atomic_fetch_add(&g.lock.t.next, 1, __ATOMIC_RELAXED);
+	gated_unlock(&g);			/* never lets go */
+	ck_assert(!gated_lock_in_turn_by(&g, fake_now_ms, &c, 100));
+	ck_assert_uint_eq(c.now, 100);
+	ck_assert_uint_eq(g.urgent, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("spinlock");
@@ -220,5 +241,6 @@ int main(void)
 	tcase_add_test(tc, test_lock_by_takes_the_lock_once_let_go_or_at_once_when_free);
 	tcase_add_test(tc, test_gated_urgent_taker_goes_before_patient_ones_queued_ahead);
 	tcase_add_test(tc, test_gated_urgent_taker_gives_up_at_its_deadline_leaving_gate_open);
+	tcase_add_test(tc, test_gated_in_turn_lets_the_queued_patient_taker_go_first);
 	return check_run("vmkernel spinlock", tc);
 }
