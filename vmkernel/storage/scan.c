@@ -520,8 +520,8 @@ bool scan_yield_lock(void *ctx, uint64_t by)
 {
 	struct scan_lock *l = ctx;
 
-	spin_unlock(l->lock);
-	if (!spin_lock_by(l->lock, l->now_ms, l->clock_ctx, by)) {
+	gated_unlock(l->lock);
+	if (!gated_lock_in_turn_by(l->lock, l->now_ms, l->clock_ctx, by)) {
 		l->lost = true;
 		return false;
 	}

@@ -128,11 +128,12 @@ typedef bool (*scan_yield_fn)(void *ctx, uint64_t by);
 
 /*
  * The caller's lock, for scan_yield_lock(): let go of before each
- * command, so that whoever waits for it (a ticket lock) goes first, and
- * taken again with spin_lock_by() by the scan's last moment to send.
+ * command, so that whoever waits for it goes first, and taken again with
+ * gated_lock_in_turn_by() by the scan's last moment to send: after the
+ * VM I/O queued when it let go, before any that queued later.
  */
 struct scan_lock {
-	struct spinlock *lock;
+	struct gated_lock *lock;
 	uint64_t (*now_ms)(void *ctx);	/* the adapter's clock */
 	void *clock_ctx;
 	const bool *stop;		/* read with lock held: true stops the scan */

@@ -40,8 +40,25 @@ _Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
 	       "a rescan would hold the storage lock longer than lun_io.h says");
 #define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
 
+/*
+ * Who waits for st.lock, and how long (docs/storage.md "Who waits for
+ * the storage lock"). Each holder keeps it for one command's ladder at
+ * most (LUN_IO_HOLD_MAX_MS), a rescan between its commands too.
+ *
+ * A VM's disk command (lun_rw(), lun_flush(), on its vCPU's world)
+ * waits as long as it takes (gated_lock()): it is the guest's, whose
+ * SCSI timeout judges it, and failing it here would be an error the
+ * disk never gave. It does not start while a COS request waits.
+ *
+ * A COS request (the COS CPU in a hypercall) is urgent (gated_lock_by(),
+ * lock_urgent()): it goes before VM commands that have not started, so
+ * it waits for the hold in progress, at most LUN_IO_HOLD_MAX_MS, and for
+ * other COS requests, which are not fair to each other. A rescan's
+ * waits end by its scan's deadline (storage_rescan()); between its
+ * commands it lets the VM I/O queued meanwhile go first.
+ */
 static struct {
-	struct spinlock lock;
+	struct gated_lock lock;
 	uint32_t state;			/* VMK_STORAGE_* */
 	struct pci_device dev;
 	char msg[VMK_STORAGE_MSG_LEN];
@@ -66,6 +83,12 @@ static const struct pvscsi_hba_ops hba_ops = {
 static uint64_t now_ms(void)
 {
 	return pci_device_now_ms((void *)HBA_VA);
+}
+
+/* A COS request: urgent, with no deadline (the top of this file). */
+static void lock_urgent(void)
+{
+	gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA, ~0ull);
 }
 
 static void refuse(const char *why)
@@ -257,7 +280,7 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 {
 	unsigned int i;
 
-	spin_lock(&st.lock);
+	lock_urgent();
 	l->state = st.state;
 	l->pci_bdf = st.dev.bdf;
 	l->bar_pa = st.dev.bar_pa;
@@ -290,7 +313,7 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 		if (!s->error)
 			lun_state(o->error, sizeof(o->error), s->target, s->lun);
 	}
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 	return l->nluns;
 }
 
@@ -395,9 +418,9 @@ vmk_status_t storage_read(struct vmk_storage_read *r)
 {
 	vmk_status_t s;
 
-	spin_lock(&st.lock);
+	lock_urgent();
 	s = read_locked(r);
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 	return s;
 }
 
@@ -415,7 +438,7 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 		fmt_snprintf(why, len, "'%s' is not a LUN name like vmhba0:C0:T0:L0 (vmkctl storage luns)", name);
 		return VMK_BAD_PARAM;
 	}
-	spin_lock(&st.lock);
+	lock_urgent();
 	l = find_lun(target, lun);
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
 		fmt_snprintf(why, len, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
@@ -442,15 +465,21 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			s = VMK_OK;
 		}
 	}
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 	return s;
 }
 
 void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 {
-	spin_lock(&st.lock);
+	lock_urgent();
 	rdm_release(&st.claims, ref->target, ref->lun, owner);
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
+}
+
+/* A VM's disk command: patient (the top of this file). */
+static void lock_for_vm_io(void)
+{
+	gated_lock(&st.lock);
 }
 
 /* One command to its end (polled, lun_io.h), with st.lock held. */
@@ -511,11 +540,11 @@ static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 	cdb[11] = (uint8_t)(nr >> 16);
 	cdb[12] = (uint8_t)(nr >> 8);
 	cdb[13] = (uint8_t)nr;
-	spin_lock(&st.lock);
+	lock_for_vm_io();
 	ret = lun_command(ref, cdb, sizeof(cdb),
 			  write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
 			  nr * LUN_BLOCK_SIZE);
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 	return ret;
 }
 
@@ -525,9 +554,9 @@ static enum rdm_io_status lun_flush(void *ctx)
 	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
 	enum rdm_io_status ret;
 
-	spin_lock(&st.lock);
+	lock_for_vm_io();
 	ret = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 	return ret;
 }
 
@@ -648,10 +677,10 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 		copy_str(r->msg, sizeof(r->msg), "a rescan is running already: try again when it ends");
 		return VMK_BUSY;
 	}
-	if (spin_lock_by(&st.lock, sl.now_ms, sl.clock_ctx, start + SCAN_SEND_BY_MS)) {
+	if (gated_lock_by(&st.lock, sl.now_ms, sl.clock_ctx, start + SCAN_SEND_BY_MS)) {
 		s = rescan_locked(r, start, &sl);
 		if (!sl.lost)
-			spin_unlock(&st.lock);
+			gated_unlock(&st.lock);
 	} else {
 		sl.lost = true;
 	}
@@ -667,8 +696,7 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 
 void storage_stop(void)
 {
-
-	spin_lock(&st.lock);
+	lock_urgent();
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
 		/* The device forgets its rings and stops DMA into the pool,
 		 * which goes back to Linux after the give-back. */
@@ -678,5 +706,5 @@ void storage_stop(void)
 		st.stopped = true;
 		log_info("storage: vmhba0 reset and handed back to the COS");
 	}
-	spin_unlock(&st.lock);
+	gated_unlock(&st.lock);
 }

@@ -474,34 +474,50 @@ END_TEST
 /*
  * The storage lock as a rescan holds it (storage.c), and VM I/O that
  * asks for it before the scan's second command and keeps it for
- * vm_holds_ms (LUN_IO_HOLD_MAX_MS, 15 s: a hung VM disk).
+ * vm_holds_ms (LUN_IO_HOLD_MAX_MS, 15 s: a hung VM disk). In a stream,
+ * each VM command queues the next before it lets go, as a busy VM
+ * does; one that has the lock while the scan counts itself urgent lets
+ * go at once (gated_lock(), test_spinlock), and the stream ends there.
  */
-static struct spinlock storage_lock;
+static struct gated_lock storage_lock;
 static uint32_t vm_holds_ms;
 static uint64_t vm_lets_go_at;
-static unsigned int yields;
+static unsigned int yields, vm_commands;
+static bool vm_stream;
+
+static void vm_io_queues(void)
+{
+	/* VM I/O's gated_lock() took its ticket: it goes next */
+	__atomic_fetch_add(&storage_lock.lock.t.next, 1, __ATOMIC_RELAXED);
+	vm_lets_go_at = sc.now + vm_holds_ms;
+}
 
 /* The clock while the scan waits for the lock: 1 ms at each reading. */
 static uint64_t waiting_now_ms(void *ctx)
 {
 	(void)ctx;
-	if (++sc.now == vm_lets_go_at)
-		spin_unlock(&storage_lock);
+	++sc.now;
+	if (vm_stream && storage_lock.urgent && vm_lets_go_at > sc.now) {
+		vm_lets_go_at = 0;		/* read the count: lets go unused */
+		gated_unlock(&storage_lock);
+	} else if (sc.now == vm_lets_go_at) {
+		vm_commands++;
+		if (vm_stream)
+			vm_io_queues();
+		gated_unlock(&storage_lock);
+	}
 	return sc.now;
 }
 
 static bool yield_to_vm_io(void *ctx, uint64_t by)
 {
-	if (++yields == 2) {
-		/* VM I/O's spin_lock() took its ticket: it goes next */
-		__atomic_fetch_add(&storage_lock.t.next, 1, __ATOMIC_RELAXED);
-		vm_lets_go_at = sc.now + vm_holds_ms;
-	}
+	if (++yields == 2)
+		vm_io_queues();
 	return scan_yield_lock(ctx, by);
 }
 
 /* A scan under storage_lock next to VM I/O that holds it vm_holds_ms. */
-static int scan_next_to_vm_io(struct scan_lock *sl, uint32_t ms)
+static int scan_next_to_vm_io(struct scan_lock *sl, uint32_t ms, bool stream)
 {
 	const struct scan_buf buf = { buf_mem, BUF_PHYS, sizeof(buf_mem) };
 	static const bool stop;
@@ -512,15 +528,17 @@ static int scan_next_to_vm_io(struct scan_lock *sl, uint32_t ms)
 	sl->now_ms = waiting_now_ms;
 	sl->stop = &stop;
 	vm_holds_ms = ms;
+	vm_stream = stream;
 	yields = 0;
-	spin_lock(&storage_lock);
+	vm_commands = 0;
+	gated_lock(&storage_lock);
 	return scan_adapter(&fake, &buf, sc.now, yield_to_vm_io, sl, &res);
 }
 
 START_TEST(test_a_scan_stops_when_vm_io_holds_its_lock_past_the_deadline)
 {
 	struct scan_lock sl;
-	int ret = scan_next_to_vm_io(&sl, 15000);
+	int ret = scan_next_to_vm_io(&sl, 15000, false);
 
 	ck_assert_uint_le(sc.now, SCAN_SEND_BY_MS);
 	ck_assert_int_eq(ret, VMK_BUSY);
@@ -533,14 +551,34 @@ START_TEST(test_a_scan_goes_on_when_vm_io_lets_go_of_its_lock_in_time)
 {
 	struct scan_lock sl;
 
-	ck_assert_int_eq(scan_next_to_vm_io(&sl, 2000), VMK_OK);
+	ck_assert_int_eq(scan_next_to_vm_io(&sl, 2000, false), VMK_OK);
 	ck_assert(!sl.lost);
 	ck_assert_uint_ge(sc.now, 2000);
 	ck_assert_uint_eq(res.nr_luns, 1);
 	ck_assert_uint_eq(res.lun[0].nr_blocks, 1000);
-	ck_assert(!spin_trylock(&storage_lock));	/* the caller's again */
-	spin_unlock(&storage_lock);
-	ck_assert(spin_trylock(&storage_lock));
+	ck_assert(!spin_trylock(&storage_lock.lock));	/* the caller's again */
+	gated_unlock(&storage_lock);
+	ck_assert(spin_trylock(&storage_lock.lock));
+}
+END_TEST
+
+/*
+ * A stream of 1 s VM commands, each queued before the last lets go:
+ * the one queued when the scan let go runs, the next finds the scan
+ * counted and lets go, and the scan goes on. With a trylock alone the
+ * stream keeps the lock past the scan's deadline.
+ */
+START_TEST(test_a_stream_of_vm_io_lets_a_scan_in_after_one_command)
+{
+	struct scan_lock sl;
+
+	ck_assert_int_eq(scan_next_to_vm_io(&sl, 1000, true), VMK_OK);
+	ck_assert(!sl.lost);
+	ck_assert_uint_eq(vm_commands, 1);
+	ck_assert_uint_lt(sc.now, 1000 + SCAN_TOTAL_MS / 2);
+	ck_assert_uint_eq(res.nr_luns, 1);
+	ck_assert_uint_eq(storage_lock.urgent, 0);
+	gated_unlock(&storage_lock);
 }
 END_TEST
 
@@ -955,6 +993,7 @@ int main(void)
 	tcase_add_test(tc, test_a_callers_wait_for_its_lock_counts_against_the_deadline);
 	tcase_add_test(tc, test_a_scan_stops_when_vm_io_holds_its_lock_past_the_deadline);
 	tcase_add_test(tc, test_a_scan_goes_on_when_vm_io_lets_go_of_its_lock_in_time);
+	tcase_add_test(tc, test_a_stream_of_vm_io_lets_a_scan_in_after_one_command);
 	tcase_add_test(tc, test_luns_listed_past_a_full_list_are_kept_not_marked_gone);
 	tcase_add_test(tc, test_a_buffer_below_a_page_is_refused);
 	tcase_add_test(tc, test_the_naa_designator_of_the_logical_unit_names_it);
