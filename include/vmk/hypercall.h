@@ -111,7 +111,9 @@
 /*
  * EBX = gpa of struct vmk_storage_list, ECX = its size: the physical HBA
  * the vmkernel drives (or why it does not) and the LUNs its scan at load
- * found. EBX <- LUNs in the list.
+ * found. EBX <- LUNs in the list. VMK_BUSY, with only msg filled in, when
+ * the storage lock stayed held 16 s (docs/storage.md "Who waits for the
+ * storage lock").
  */
 #define VMK_HC_STORAGE_LIST	22
 /*
@@ -119,6 +121,8 @@
  * vmk_storage_read, ECX = its size: READ(10) of `blocks` blocks from
  * target:lun at lba through the vmkernel's driver, polled to its end
  * (the COS CPU waits in the hypercall, at most the driver's timeouts).
+ * VMK_BUSY, nothing sent, msg says why, when the storage lock stayed
+ * held 4 s.
  */
 #define VMK_HC_STORAGE_READ	23
 /*

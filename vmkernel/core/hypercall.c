@@ -162,16 +162,17 @@ static vmk_status_t hc_storage_list(struct hc_call *c)
 {
 	static struct vmk_storage_list list;	/* list_lock; ~4 KiB: not the stack */
 	static struct spinlock list_lock;
-	vmk_status_t st;
+	vmk_status_t st, wst;
 
 	if (c->arg[1] < sizeof(list))
 		return VMK_BAD_PARAM;
 	spin_lock(&list_lock);
 	memset(&list, 0, sizeof(list));
-	c->result = storage_list_fill(&list);
-	st = cos_write(c->arg[0], &list, sizeof(list));
+	st = storage_list_fill(&list);
+	wst = cos_write(c->arg[0], &list, sizeof(list));
+	c->result = list.nluns;
 	spin_unlock(&list_lock);
-	return st;
+	return st == VMK_OK ? wst : st;
 }
 
 /* Debug only: one polled READ(10) through the vmkernel's driver. */

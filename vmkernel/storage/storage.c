@@ -50,15 +50,32 @@ _Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
  * SCSI timeout judges it, and failing it here would be an error the
  * disk never gave. It does not start while a COS request waits.
  *
- * A COS request (the COS CPU in a hypercall) is urgent (gated_lock_by(),
- * lock_urgent()): it goes before VM commands that have not started, so
- * it waits for the hold in progress, at most LUN_IO_HOLD_MAX_MS, and for
- * other COS requests, which are not fair to each other. A rescan's
- * waits end by its scan's deadline (storage_rescan()); between its
- * commands it lets the VM I/O queued meanwhile go first.
+ * A COS request (the COS CPU in a hypercall) is urgent (gated_lock_by()):
+ * it goes before VM commands that have not started, so it waits for the
+ * hold in progress, at most LUN_IO_HOLD_MAX_MS, and for other COS
+ * requests, which are not fair to each other; by COS_WAIT_MS, else
+ * VMK_BUSY with nothing done (cos_lock()). A rescan's waits end by its
+ * scan's deadline instead (storage_rescan()); between its commands it
+ * lets the VM I/O queued meanwhile go first.
+ *
+ * A VM's disks let go at its end and the adapter stopped at the
+ * give-back must happen: they are urgent with no deadline
+ * (lock_urgent()), so wait for the hold in progress.
  */
+/* Linux reports a COS CPU held this long in a hypercall as a soft lockup. */
+#define COS_SOFT_LOCKUP_MS	20000
+/* `vmkctl storage luns` and a VM's start: one hung command waited out. */
+#define COS_WAIT_MS		16000
+_Static_assert(LUN_IO_HOLD_MAX_MS < COS_WAIT_MS && COS_WAIT_MS < COS_SOFT_LOCKUP_MS,
+	       "a COS request would give up before one hung command ends, or wait past a soft lockup");
+/* The debug read: its own command follows, as long as one hung. */
+#define COS_READ_WAIT_MS	4000
+_Static_assert(COS_READ_WAIT_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
+	       "a debug read would hold its COS CPU past a soft lockup");
+
 static struct {
 	struct gated_lock lock;
+	const char *holder;		/* who took lock last: for COS_WAIT_MS's message */
 	uint32_t state;			/* VMK_STORAGE_* */
 	struct pci_device dev;
 	char msg[VMK_STORAGE_MSG_LEN];
@@ -85,10 +102,33 @@ static uint64_t now_ms(void)
 	return pci_device_now_ms((void *)HBA_VA);
 }
 
-/* A COS request: urgent, with no deadline (the top of this file). */
-static void lock_urgent(void)
+/*
+ * A COS request's wait for st.lock (the top of this file); false: not
+ * had within wait_ms, why in msg, logged: who waited for whom, and that
+ * it did nothing.
+ */
+static bool cos_lock(const char *who, uint32_t wait_ms, const char *undone,
+		     char *msg, uint32_t len)
+{
+	const char *holder;
+
+	if (gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA, now_ms() + wait_ms)) {
+		st.holder = who;
+		return true;
+	}
+	/* Read without the lock: a hint, set by whoever holds it. */
+	holder = __atomic_load_n(&st.holder, __ATOMIC_RELAXED);
+	fmt_snprintf(msg, len, "waited %u s for the storage lock, held by %s (a disk not answering?): %s; try again",
+		     wait_ms / 1000, holder ? holder : "another request", undone);
+	log_warn("storage: vmhba0: %s: %s", who, msg);
+	return false;
+}
+
+/* For what must happen: urgent, with no deadline (the top of this file). */
+static void lock_urgent(const char *who)
 {
 	gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA, ~0ull);
+	st.holder = who;
 }
 
 static void refuse(const char *why)
@@ -276,11 +316,13 @@ static void log_lun_io_event(void)
 	}
 }
 
-uint32_t storage_list_fill(struct vmk_storage_list *l)
+vmk_status_t storage_list_fill(struct vmk_storage_list *l)
 {
 	unsigned int i;
 
-	lock_urgent();
+	if (!cos_lock("vmkctl storage luns", COS_WAIT_MS, "nothing listed", l->msg,
+		      sizeof(l->msg)))
+		return VMK_BUSY;
 	l->state = st.state;
 	l->pci_bdf = st.dev.bdf;
 	l->bar_pa = st.dev.bar_pa;
@@ -314,7 +356,7 @@ uint32_t storage_list_fill(struct vmk_storage_list *l)
 			lun_state(o->error, sizeof(o->error), s->target, s->lun);
 	}
 	gated_unlock(&st.lock);
-	return l->nluns;
+	return VMK_OK;
 }
 
 /*
@@ -418,7 +460,9 @@ vmk_status_t storage_read(struct vmk_storage_read *r)
 {
 	vmk_status_t s;
 
-	lock_urgent();
+	if (!cos_lock("vmkctl storage read", COS_READ_WAIT_MS, "nothing sent", r->msg,
+		      sizeof(r->msg)))
+		return VMK_BUSY;
 	s = read_locked(r);
 	gated_unlock(&st.lock);
 	return s;
@@ -438,7 +482,8 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 		fmt_snprintf(why, len, "'%s' is not a LUN name like vmhba0:C0:T0:L0 (vmkctl storage luns)", name);
 		return VMK_BAD_PARAM;
 	}
-	lock_urgent();
+	if (!cos_lock("a VM's start", COS_WAIT_MS, "not opened", why, len))
+		return VMK_BUSY;
 	l = find_lun(target, lun);
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
 		fmt_snprintf(why, len, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
@@ -471,7 +516,7 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 
 void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 {
-	lock_urgent();
+	lock_urgent("a VM's end");
 	rdm_release(&st.claims, ref->target, ref->lun, owner);
 	gated_unlock(&st.lock);
 }
@@ -480,6 +525,7 @@ void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 static void lock_for_vm_io(void)
 {
 	gated_lock(&st.lock);
+	st.holder = "VM disk I/O";
 }
 
 /* One command to its end (polled, lun_io.h), with st.lock held. */
@@ -614,6 +660,15 @@ static void log_gone(void)
 	}
 }
 
+/* scan_yield_lock(), and the rescan holds st.lock again. */
+static bool rescan_yield(void *ctx, uint64_t by)
+{
+	if (!scan_yield_lock(ctx, by))
+		return false;
+	st.holder = "a rescan";
+	return true;
+}
+
 /*
  * Called with st.lock held; lets go of it between the scan's commands
  * (so VM disk I/O and vmkctl storage luns wait for one command's ladder
@@ -629,7 +684,7 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r, uint64_t start,
 		copy_str(r->msg, sizeof(r->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
 		return VMK_NOT_SUPPORTED;
 	}
-	ret = scan_adapter(&st.hba.adapter, &st.rescan_buf, start, scan_yield_lock,
+	ret = scan_adapter(&st.hba.adapter, &st.rescan_buf, start, rescan_yield,
 			   sl, &st.fresh);
 	if (sl->lost)
 		return VMK_BUSY;
@@ -678,6 +733,7 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 		return VMK_BUSY;
 	}
 	if (gated_lock_by(&st.lock, sl.now_ms, sl.clock_ctx, start + SCAN_SEND_BY_MS)) {
+		st.holder = "a rescan";
 		s = rescan_locked(r, start, &sl);
 		if (!sl.lost)
 			gated_unlock(&st.lock);
@@ -696,7 +752,7 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 
 void storage_stop(void)
 {
-	lock_urgent();
+	lock_urgent("the give-back");
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
 		/* The device forgets its rings and stops DMA into the pool,
 		 * which goes back to Linux after the give-back. */

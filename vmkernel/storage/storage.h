@@ -21,8 +21,11 @@
  * the log, with the sentence why.
  */
 void storage_global_init(void);
-/* VMK_HC_STORAGE_LIST: the adapter and its LUNs; returns the LUN count. */
-uint32_t storage_list_fill(struct vmk_storage_list *l);
+/*
+ * VMK_HC_STORAGE_LIST: the adapter and its LUNs (l->nluns); VMK_BUSY
+ * with l->msg when the storage lock stayed held (storage.c's top).
+ */
+vmk_status_t storage_list_fill(struct vmk_storage_list *l);
 /*
  * VMK_HC_STORAGE_RESCAN: scan the adapter again and merge the result
  * into the list; r says what changed, r->msg why it failed (VMK_BUSY:
@@ -30,7 +33,10 @@ uint32_t storage_list_fill(struct vmk_storage_list *l);
  * VM I/O held the storage lock until the scan's deadline).
  */
 vmk_status_t storage_rescan(struct vmk_storage_rescan *r);
-/* VMK_HC_STORAGE_READ: r's in fields checked; r->msg says why on failure. */
+/*
+ * VMK_HC_STORAGE_READ: r's in fields checked; r->msg says why on failure
+ * (VMK_BUSY: the storage lock stayed held, nothing sent).
+ */
 vmk_status_t storage_read(struct vmk_storage_read *r);
 /*
  * VM disks (raw device mappings, rdm.h): a LUN named as `vmkctl storage
@@ -44,7 +50,10 @@ struct storage_lun_ref {
 	uint64_t nr_blocks;		/* of 512 bytes */
 	struct scan_id id;		/* the disk opened: another there is gone */
 };
-/* Claim the LUN for owner; why (len bytes) says why not. */
+/*
+ * Claim the LUN for owner; why (len bytes) says why not (VMK_BUSY: in
+ * use, or the storage lock stayed held). Close waits for the lock.
+ */
 vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			      const char *owner_name, struct storage_lun_ref *ref,
 			      char *why, uint32_t len);

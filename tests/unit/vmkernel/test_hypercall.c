@@ -62,11 +62,17 @@ void vmk_log(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-uint32_t storage_list_fill(struct vmk_storage_list *l)
+static bool storage_lock_held;	/* by a hung VM disk: storage.c gives up */
+
+vmk_status_t storage_list_fill(struct vmk_storage_list *l)
 {
+	if (storage_lock_held) {
+		snprintf(l->msg, sizeof(l->msg), "waited 16 s for the storage lock");
+		return VMK_BUSY;
+	}
 	l->state = VMK_STORAGE_RUNNING;
 	l->nluns = 2;
-	return 2;
+	return VMK_OK;
 }
 
 vmk_status_t storage_read(struct vmk_storage_read *r)
@@ -401,6 +407,23 @@ START_TEST(test_log_write_logs_cos_text)
 }
 END_TEST
 
+START_TEST(test_storage_list_says_why_it_is_busy)
+{
+	struct vmk_storage_list l;
+	struct hc_call c;
+
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_LIST, GUEST_BASE, sizeof(l), 0, 0), VMK_OK);
+	ck_assert_uint_eq(c.result, 2);
+	storage_lock_held = true;
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_LIST, GUEST_BASE, sizeof(l), 0, 0), VMK_BUSY);
+	storage_lock_held = false;
+	memcpy(&l, guest, sizeof(l));
+	ck_assert_str_eq(l.msg, "waited 16 s for the storage lock");
+	ck_assert_uint_eq(l.nluns, 0);
+	ck_assert_uint_eq(c.result, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("hypercalls");
@@ -421,5 +444,6 @@ int main(void)
 	tcase_add_test(tc, test_panic_test_needs_debug);
 	tcase_add_test(tc, test_vmcb_corruption_test_needs_debug_and_names_the_cpu);
 	tcase_add_test(tc, test_log_write_logs_cos_text);
+	tcase_add_test(tc, test_storage_list_says_why_it_is_busy);
 	return check_run("vmkernel hypercalls", tc);
 }
