@@ -33,6 +33,13 @@ static const char *type_name(uint32_t type)
 	}
 }
 
+/* A failed request: errno's text, then the vmkernel's sentence if any. */
+static void say_failed(const char *what, const char *msg)
+{
+	fprintf(stderr, "vmkctl: %s: %s%s%.*s\n", what, strerror(errno),
+		msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, msg);
+}
+
 static int get_list(struct vmk_storage_list *l)
 {
 	int fd = vmkctl_open();
@@ -41,7 +48,7 @@ static int get_list(struct vmk_storage_list *l)
 		return -1;
 	memset(l, 0, sizeof(*l));
 	if (ioctl(fd, VMK_IOC_STORAGE_LIST, l) < 0) {
-		fprintf(stderr, "vmkctl: storage: %s\n", strerror(errno));
+		say_failed("storage", l->msg);
 		close(fd);
 		return -1;
 	}
@@ -117,8 +124,7 @@ static int storage_read(int argc, char **argv)
 	if (fd < 0)
 		goto out;
 	if (ioctl(fd, VMK_IOC_STORAGE_READ, r) < 0) {
-		fprintf(stderr, "vmkctl: storage read: %s%s%.*s\n", strerror(errno),
-			r->msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, r->msg);
+		say_failed("storage read", r->msg);
 	} else if (fwrite(r->data, 1, r->len, stdout) == r->len) {
 		ret = 0;
 	}
@@ -138,8 +144,7 @@ static int storage_rescan(struct vmk_storage_list *l)
 		return 1;
 	memset(&r, 0, sizeof(r));
 	if (ioctl(fd, VMK_IOC_STORAGE_RESCAN, &r) < 0) {
-		fprintf(stderr, "vmkctl: storage rescan: %s%s%.*s\n", strerror(errno),
-			r.msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, r.msg);
+		say_failed("storage rescan", r.msg);
 		close(fd);
 		return 1;
 	}
