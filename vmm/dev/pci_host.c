@@ -199,8 +199,8 @@ static const char *bar_refusal(const struct pci_host *pci,
 	} else {
 		if (base < pci_mem_bar_start(vm->cfg.ram_size))
 			return "over guest RAM";
-		if (end > PCI_MEM_BAR_END)
-			return "over the IOAPIC, the LAPIC or the firmware ROM (FEC00000h and up)";
+		if (end > PCI_MEM_DECODE_END)
+			return "over the interrupt range, the LAPIC or the firmware ROM (FEE00000h and up)";
 		if (overlaps_range(vm->mmio, vm->nr_mmio, base, b->size))
 			return "over a platform device's registers";
 	}

@@ -19,13 +19,16 @@
 /*
  * Where a BAR may decode (docs/vmm.md "PCI BARs"): I/O BARs from 1000h
  * (below are the ISA devices) to the end of the 64 KiB I/O space, memory
- * BARs from the end of guest RAM to FEC00000h, where the chipset's
- * devices begin (IOAPIC, LAPIC, the firmware ROM at the top of 4 GiB):
- * QEMU's PCI hole, whose top SeaBIOS allocates from down.
+ * BARs from the end of guest RAM up to the interrupt range at FEE00000h
+ * (the LAPIC, MSIs), clear of the platform devices' registers between
+ * (the IOAPIC's page at FEC00000h). Firmware keeps to the PCI hole below
+ * FEC00000h (QEMU's, whose top SeaBIOS allocates from down); a guest
+ * that places BARs itself may use the rest, as on a PC's chipset.
  */
 #define PCI_IO_BAR_START	0x1000u
 #define PCI_IO_BAR_END		0x10000u
-#define PCI_MEM_BAR_END		0xfec00000u
+#define PCI_MEM_BAR_END		0xfec00000u	/* the PCI hole's top */
+#define PCI_MEM_DECODE_END	0xfee00000u	/* the interrupt range */
 
 /*
  * Where memory BARs may begin for ram_size bytes of guest RAM: the end of

@@ -553,8 +553,8 @@ START_TEST(test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused)
 	} bad[] = {
 		{ T_SCSI_DEV, 0, 0x00100000, "over guest RAM" },
 		{ T_SCSI_DEV, 0, (uint32_t)TEST_RAM - 0x8000, "over guest RAM" },
-		{ T_SCSI_DEV, 0, 0xfec00000, "over the IOAPIC" },
-		{ T_SCSI_DEV, 0, 0xfee00000, "over the IOAPIC, the LAPIC" },
+		{ T_SCSI_DEV, 0, 0xfec00000, "over a platform device's registers" },
+		{ T_SCSI_DEV, 0, 0xfee00000, "over the interrupt range, the LAPIC" },
 		{ T_SCSI_DEV, 0, 0xffff8000, "firmware ROM" },
 		{ T_SCSI_DEV, 0, 0xfebd0000, "over another PCI device's BAR" },
 		{ T_FAKE_DEV, 0, 0xfe001000, "not aligned to its size" },
@@ -594,6 +594,14 @@ START_TEST(test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused)
 	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xfebf8000);
 	ck_assert_uint_eq(vm->pci.bars_refused, refused);
 	ck_assert_uint_eq(mmio_rd(vm, 0xfebf8000 + PVSCSI_STATUS_REG), 0);
+	/* above the IOAPIC's registers, where Linux with pci=noacpi moves a
+	 * BAR that conflicts with the DSDT's window, up to the interrupt range */
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xfec08000);
+	ck_assert_uint_eq(vm->pci.bars_refused, refused);
+	ck_assert_uint_eq(mmio_rd(vm, 0xfec08000 + PVSCSI_STATUS_REG), 0);
+	pci_conf_write(vm, T_SCSI_DEV, 0x10, 4, 0xfedf8000);
+	ck_assert_uint_eq(vm->pci.bars_refused, refused);
+	ck_assert(mmio_decoded(vm, 0xfedf8000));
 	/* the chipset's devices answer as before: the IOAPIC's version */
 	ck_assert(vdev_mmio_write(vm, 0, IOAPIC_BASE, 4, 1));
 	ck_assert_uint_eq(mmio_rd(vm, IOAPIC_BASE + 0x10) & 0xff, 0x11);
