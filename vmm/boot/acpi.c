@@ -12,7 +12,8 @@
  *  - MADT (§5.2.12): a local APIC per vCPU (IDs 0..n-1), the IOAPIC, and the
  *    interrupt source overrides ISA IRQ 0 -> GSI 2 (as vmm/devices.c wires
  *    it and the MP table says) and IRQ 9 (the SCI) level-triggered;
- *  - DSDT: AML with \_S5 only, SLP_TYP as vmm/dev/power.c decodes it.
+ *  - DSDT: AML with \_S5, SLP_TYP as vmm/dev/power.c decodes it, and the
+ *    PCI root bridge: its interrupt routing and resource windows.
  * The IOAPIC model ignores polarity (lines are logical), so the SCI is
  * described active high, as QEMU's PIIX4 tables do.
  */
@@ -105,8 +106,27 @@
  *     Name (_UID, 0) Name (_PRT, Package { {0x0003FFFF, 0, 0, 11},
  *     {0x0010FFFF, 0, 0, 10} }) } }
  * INTA# of each slot a VM's device may use, on the IOAPIC input it is
- * wired to (vmm/devices.h). No _CRS: Linux then gives the root bus the
- * whole I/O and memory space, where the BARs are.
+ * wired to (vmm/devices.h). Then the bridge's windows (§6.2 _CRS, §19.6
+ * ResourceTemplate), as QEMU's i440FX DSDT gives them:
+ *     Name (_CRS, ResourceTemplate () {
+ *       WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode,
+ *         0, 0x00, 0xFF, 0, 0x100)
+ *       IO (Decode16, 0x0CF8, 0x0CF8, 1, 8)
+ *       WordIO (ResourceProducer, MinFixed, MaxFixed, PosDecode,
+ *         EntireRange, 0, 0x0000, 0x0CF7, 0, 0x0CF8)
+ *       WordIO (..., 0, 0x0D00, 0xFFFF, 0, 0xF300)
+ *       DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed,
+ *         NonCacheable, ReadWrite, 0, ram end, 0xFEBFFFFF, 0, length) })
+ * Bus 0 is the only bus (vmm/dev/pci_host.h), but the range is the
+ * whole bus number space, as on a PC. The configuration ports are the
+ * bridge's own (consumed); the I/O windows are the rest of the 64 KiB,
+ * the ISA devices' ports below 1000h included (they sit behind the PIIX,
+ * on bus 0). The memory window is the PCI hole, where firmware places
+ * BARs: from the end of the RAM below 4 GiB to PCI_MEM_BAR_END, below the
+ * IOAPIC, the LAPIC and the firmware ROM (pci_host.c also lets a BAR
+ * decode above the IOAPIC's registers, for guests that ignore the window). No VGA window at
+ * 0xA0000-0xBFFFF: nothing decodes it (that memory is RAM, and the FADT
+ * says "no VGA").
  */
 #define DSDT_REVISION		1	/* 32-bit AML integers */
 #define AML_ZERO_OP		0x00
@@ -114,6 +134,7 @@
 #define AML_BYTE_PREFIX		0x0a
 #define AML_DWORD_PREFIX	0x0c
 #define AML_SCOPE_OP		0x10
+#define AML_BUFFER_OP		0x11
 #define AML_PACKAGE_OP		0x12
 #define AML_EXT_OP_PREFIX	0x5b
 #define AML_DEVICE_OP		0x82	/* after the prefix */
@@ -121,7 +142,28 @@
 #define AML_PKG_ONE_BYTE_MAX	63	/* a PkgLength in one byte (§20.2.4) */
 #define EISA_PNP0A03		0x030ad041u	/* "PNP0A03" compressed, as stored */
 #define PRT_ALL_FUNCTIONS	0xffffu		/* _PRT address: slot << 16 | 0xFFFF */
-#define DSDT_AML_MAX		128
+#define DSDT_AML_MAX		256
+
+/*
+ * Resource descriptors (§6.4): the small I/O Port (§6.4.2.5) and End Tag
+ * (§6.4.2.9) items, the large Word and DWord Address Space items
+ * (§6.4.3.5.3, §6.4.3.5.2), whose length field counts the bytes after it.
+ */
+#define RES_IO			0x47	/* small item 08h, 7 bytes */
+#define RES_IO_DECODE16		0x01
+#define RES_END_TAG		0x79	/* small item 0Fh, 1 byte: the checksum */
+#define RES_DWORD_ADDR		0x87
+#define RES_DWORD_ADDR_LEN	23
+#define RES_WORD_ADDR		0x88
+#define RES_WORD_ADDR_LEN	13
+#define RES_TYPE_MEM		0
+#define RES_TYPE_IO		1
+#define RES_TYPE_BUS		2
+/* General flags: producer (bit 0 clear), positive decode, _MIF and _MAF set. */
+#define RES_PRODUCER_FIXED	0x0c
+#define RES_IO_ENTIRE_RANGE	0x03	/* _RNG: ISA and non-ISA ports */
+#define RES_MEM_RW_UNCACHED	0x01	/* _RW read/write, _MEM non-cacheable */
+#define PCI_BUS_MAX		0xff
 
 #define ACPI_MAX_CPUS		8
 
@@ -320,11 +362,17 @@ static void aml_name(struct aml *m, const char *seg)
 		aml_byte(m, (uint8_t)seg[i]);
 }
 
+/* v in bytes bytes, least significant first (raw data, no prefix). */
+static void aml_raw(struct aml *m, uint32_t v, unsigned int bytes)
+{
+	for (unsigned int i = 0; i < bytes; i++)
+		aml_byte(m, (uint8_t)(v >> (8 * i)));
+}
+
 static void aml_dword(struct aml *m, uint32_t v)
 {
 	aml_byte(m, AML_DWORD_PREFIX);
-	for (int i = 0; i < 4; i++)
-		aml_byte(m, (uint8_t)(v >> (8 * i)));
+	aml_raw(m, v, 4);
 }
 
 /* Room for the PkgLength of what follows; its offset, for aml_end(). */
@@ -371,7 +419,61 @@ static void aml_prt_entry(struct aml *m, uint32_t slot, uint8_t gsi)
 	aml_end(m, p);
 }
 
-static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq)
+/*
+ * An address space [min, max] of type this bridge produces, both ends
+ * fixed, no translation: a Word (size 2) or DWord (size 4) descriptor.
+ */
+static void res_addr(struct aml *m, unsigned int size, uint8_t type,
+		     uint8_t type_flags, uint32_t min, uint32_t max)
+{
+	aml_byte(m, size == 2 ? RES_WORD_ADDR : RES_DWORD_ADDR);
+	aml_raw(m, size == 2 ? RES_WORD_ADDR_LEN : RES_DWORD_ADDR_LEN, 2);
+	aml_byte(m, type);
+	aml_byte(m, RES_PRODUCER_FIXED);
+	aml_byte(m, type_flags);
+	aml_raw(m, 0, size);			/* _GRA */
+	aml_raw(m, min, size);
+	aml_raw(m, max, size);
+	aml_raw(m, 0, size);			/* _TRA */
+	aml_raw(m, max - min + 1, size);	/* _LEN */
+}
+
+_Static_assert(BOOT_LOW_RAM_TOP < PCI_MEM_BAR_END, "any RAM size leaves a memory window");
+
+/* Name (_CRS, ResourceTemplate () {...}): the windows above. */
+static void aml_root_bridge_crs(struct aml *m, uint64_t ram_size)
+{
+	uint32_t buf, size_at;
+
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_CRS");
+	aml_byte(m, AML_BUFFER_OP);
+	buf = aml_begin(m);
+	aml_byte(m, AML_BYTE_PREFIX);		/* BufferSize, known at the end */
+	size_at = m->len;
+	aml_byte(m, 0);
+	res_addr(m, 2, RES_TYPE_BUS, 0, 0, PCI_BUS_MAX);
+	aml_byte(m, RES_IO);
+	aml_byte(m, RES_IO_DECODE16);
+	aml_raw(m, PCI_CONF_BASE, 2);		/* _MIN */
+	aml_raw(m, PCI_CONF_BASE, 2);		/* _MAX */
+	aml_byte(m, 1);				/* _ALN */
+	aml_byte(m, PCI_CONF_LEN);		/* _LEN */
+	res_addr(m, 2, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0, PCI_CONF_BASE - 1);
+	res_addr(m, 2, RES_TYPE_IO, RES_IO_ENTIRE_RANGE,
+		 PCI_CONF_BASE + PCI_CONF_LEN, PCI_IO_BAR_END - 1);
+	res_addr(m, 4, RES_TYPE_MEM, RES_MEM_RW_UNCACHED,
+		 (uint32_t)pci_mem_bar_start(ram_size), PCI_MEM_BAR_END - 1);
+	aml_byte(m, RES_END_TAG);
+	aml_byte(m, 0);				/* checksum 0: taken as right */
+	if (m->len - size_at - 1 > 0xff)
+		m->overflow = true;		/* past a ByteConst: refuse, not truncate */
+	if (!m->overflow)
+		m->b[size_at] = (uint8_t)(m->len - size_at - 1);
+	aml_end(m, buf);
+}
+
+static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ram_size)
 {
 	uint32_t scope, dev, prt;
 
@@ -410,17 +512,19 @@ static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq)
 	aml_prt_entry(m, VDEV_NIC_SLOT, irq->nic);
 	aml_prt_entry(m, VDEV_SCSI_SLOT, irq->scsi);
 	aml_end(m, prt);
+	aml_root_bridge_crs(m, ram_size);
 	aml_end(m, dev);
 	aml_end(m, scope);
 }
 
 /* The DSDT after a->len at *off; false if its AML outgrew DSDT_AML_MAX. */
-static bool write_dsdt(struct acpi_area *a, const struct acpi_pci_irqs *irq, uint32_t *off)
+static bool write_dsdt(struct acpi_area *a, const struct acpi_pci_irqs *irq,
+		       uint64_t ram_size, uint32_t *off)
 {
 	struct aml m;
 
 	vmm_zero(&m, sizeof(m));
-	dsdt_aml(&m, irq);
+	dsdt_aml(&m, irq, ram_size);
 	if (m.overflow)
 		return false;
 	*off = take(a, HDR_LEN + m.len, 4);
@@ -445,15 +549,15 @@ static void write_rsdp(uint8_t *r, uint32_t rsdt)
  * cannot describe.
  */
 static enum boot_status build(struct acpi_area *a, struct acpi_layout *l, uint32_t base,
-			      const struct acpi_pci_irqs *irq, unsigned int nr_cpus,
-			      uint8_t ioapic_id, uint32_t ioapic_addr)
+			      const struct acpi_pci_irqs *irq, uint64_t ram_size,
+			      unsigned int nr_cpus, uint8_t ioapic_id, uint32_t ioapic_addr)
 {
 	if (nr_cpus == 0 || nr_cpus > ACPI_MAX_CPUS || ioapic_id < nr_cpus)
 		return BOOT_UNSUPPORTED;
 	l->rsdt = take(a, HDR_LEN + RSDT_ENTRIES * 4, 4);
 	l->facs = take(a, FACS_LEN, FACS_ALIGN);
 	l->fadt = take(a, FADT_LEN, 4);
-	if (!write_dsdt(a, irq, &l->dsdt))
+	if (!write_dsdt(a, irq, ram_size, &l->dsdt))
 		return BOOT_UNSUPPORTED;	/* DSDT_AML_MAX too small: a bug */
 	l->madt = write_madt(a, nr_cpus, ioapic_id, ioapic_addr);
 
@@ -479,7 +583,7 @@ enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 
 	vmm_zero(&a, sizeof(a));
 	rsdp = take(&a, RSDP_LEN, 16);
-	st = build(&a, &l, base, &irq, nr_cpus, ioapic_id, ioapic_addr);
+	st = build(&a, &l, base, &irq, mem->ram_size, nr_cpus, ioapic_id, ioapic_addr);
 	if (st != BOOT_OK)
 		return st;
 	write_rsdp(a.buf + rsdp, base + l.rsdt);
@@ -542,7 +646,8 @@ static void loader_checksum(struct acpi_firmware *t, const char *file, uint32_t 
 }
 
 enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, const struct acpi_pci_irqs *irq,
-					 unsigned int nr_cpus, uint8_t ioapic_id, uint32_t ioapic_addr)
+					 uint64_t ram_size, unsigned int nr_cpus,
+					 uint8_t ioapic_id, uint32_t ioapic_addr)
 {
 	struct acpi_layout l;
 	struct acpi_area a;
@@ -551,7 +656,7 @@ enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, const struct a
 	vmm_zero(t, sizeof(*t));
 	vmm_zero(&a, sizeof(a));
 	/* pointers are offsets in the tables file: the loader adds its address */
-	st = build(&a, &l, 0, irq, nr_cpus, ioapic_id, ioapic_addr);
+	st = build(&a, &l, 0, irq, ram_size, nr_cpus, ioapic_id, ioapic_addr);
 	if (st != BOOT_OK)
 		return st;
 	vmm_copy(t->tables, a.buf, a.len);

@@ -218,7 +218,8 @@ enum vdev_result firmware_cfg_add_acpi(struct firmware_cfg *fc, const struct vm_
 	};
 	struct acpi_firmware *t = &fc->acpi;
 
-	if (acpi_build_for_firmware(t, &irq, dev->cfg.nr_vcpus, ioapic_id, ioapic_addr) != BOOT_OK ||
+	if (acpi_build_for_firmware(t, &irq, dev->cfg.ram_size, dev->cfg.nr_vcpus, ioapic_id,
+				    ioapic_addr) != BOOT_OK ||
 	    fw_cfg_add_file(&fc->fw, ACPI_FILE_RSDP, t->rsdp, sizeof(t->rsdp), NULL) != FW_CFG_OK ||
 	    fw_cfg_add_file(&fc->fw, ACPI_FILE_TABLES, t->tables, t->tables_len, NULL) != FW_CFG_OK ||
 	    fw_cfg_add_file(&fc->fw, ACPI_FILE_LOADER, t->loader, t->loader_len, NULL) != FW_CFG_OK)

@@ -8,8 +8,6 @@
 #include "vmm/dev/power.h"
 #include "vmm/devices.h"
 
-#define PCI_CONF_BASE		0xcf8
-#define PCI_CONF_LEN		8
 #define PCI_CONF_DATA		4	/* offset of CONFIG_DATA in the window */
 #define PCI_RC_OFFSET		(POWER_RC_PORT - PCI_CONF_BASE)
 

@@ -12,6 +12,8 @@
 #include "vmm/platform.h"
 #include "vmm/boot/boot.h"
 
+#define PCI_CONF_BASE		0xcf8	/* CONFIG_ADDRESS, then CONFIG_DATA at 0xCFC */
+#define PCI_CONF_LEN		8
 #define PCI_MAX_FUNCTIONS	16
 #define PCI_CONFIG_SPACE	256
 #define PCI_NR_BARS		6	/* type 0 header, 0x10-0x24 (PCI 3.0 §6.2.5.1) */

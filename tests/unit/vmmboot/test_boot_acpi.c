@@ -3,10 +3,12 @@
  * The ACPI tables of vmm/boot/acpi.c, read the way an OS reads them: the
  * RSDP found by scanning 0xE0000-0xFFFFF, every checksum, the RSDT's
  * tables, the FADT's blocks (those of vmm/dev/power.h), the FACS, the
- * DSDT's \_S5, and the MADT's entries for 1..8 vCPUs.
+ * DSDT's \_S5 and PCI root bridge (its _PRT and _CRS windows, for several
+ * RAM sizes), and the MADT's entries for 1..8 vCPUs.
  */
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmboot/guest_ram.h"
+#include "vmm/dev/pci_host.h"
 #include "vmm/dev/power.h"
 
 #define RAM		(4u << 20)
@@ -138,22 +140,32 @@ static void run_loader(struct guest_ram *r, const struct acpi_firmware *t)
 	ck_assert(f[0].allocated && f[1].allocated);
 }
 
-static struct guest_ram *ram_with_tables(unsigned int cpus)
+/*
+ * The tables of a VM with ram_size bytes of RAM. Only the first RAM bytes
+ * are backed: the tables go below 1 MiB whatever the size.
+ */
+static struct guest_ram *ram_with_tables_for(unsigned int cpus, uint64_t ram_size)
 {
 	struct guest_ram *r = ram_new(RAM);
 	static struct acpi_firmware t;
 
+	r->mem.ram_size = ram_size;
 	if (!via_loader) {
 		ck_assert_int_eq(acpi_write(&r->mem, cpus, (uint8_t)cpus, IOAPIC_ADDR),
 				 BOOT_OK);
 		return r;
 	}
 	memset(&t, 0x5a, sizeof(t));	/* nothing may depend on what was there */
-	ck_assert_int_eq(acpi_build_for_firmware(&t, &(struct acpi_pci_irqs){ 11, 10 }, cpus,
-						 (uint8_t)cpus, IOAPIC_ADDR), BOOT_OK);
+	ck_assert_int_eq(acpi_build_for_firmware(&t, &(struct acpi_pci_irqs){ 11, 10 }, ram_size,
+						 cpus, (uint8_t)cpus, IOAPIC_ADDR), BOOT_OK);
 	ck_assert_uint_le(t.loader_len, sizeof(t.loader));
 	run_loader(r, &t);
 	return r;
+}
+
+static struct guest_ram *ram_with_tables(unsigned int cpus)
+{
+	return ram_with_tables_for(cpus, RAM);
 }
 
 static struct guest_ram *tables_via(bool loader, unsigned int cpus)
@@ -233,16 +245,28 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 	 * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
 	 * Name (_UID, Zero) Name (_PRT, Package (2) { Package (4)
 	 * {0x0003FFFF, Zero, Zero, 11}, Package (4) {0x0010FFFF, Zero, Zero, 10}
-	 * }) } }, assembled by hand from ACPI 6.4 §20 (iasl -d agrees).
+	 * }) Name (_CRS, ResourceTemplate () { WordBusNumber 0-FF, IO CF8h
+	 * length 8, WordIO 0-CF7h, WordIO D00h-FFFFh, DWordMemory 400000h (the
+	 * end of the 4 MiB of RAM)-FEBFFFFFh }) } }, assembled by hand from ACPI
+	 * 6.4 §20 and §6.4 (iasl -d agrees). Scope, Device and Buffer need
+	 * two-byte PkgLengths: 157, 148 and 88 bytes.
 	 */
 	const uint8_t pci0[] = {
-		0x10, 61, '\\', '_', 'S', 'B', '_',
-		0x5b, 0x82, 53, 'P', 'C', 'I', '0',
+		0x10, 0x4d, 0x09, '\\', '_', 'S', 'B', '_',
+		0x5b, 0x82, 0x44, 0x09, 'P', 'C', 'I', '0',
 		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
 		0x08, '_', 'U', 'I', 'D', 0x00,
 		0x08, '_', 'P', 'R', 'T', 0x12, 26, 2,
 		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 11,
 		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x10, 0x00, 0x00, 0x00, 0x0a, 10,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x48, 0x05, 0x0a, 84,
+		0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0x00, 0x01,
+		0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08,
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x00, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c,
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+		0x87, 23, 0, 0, 0x0c, 0x01, 0, 0, 0, 0, 0x00, 0x00, 0x40, 0x00,
+		0xff, 0xff, 0xbf, 0xfe, 0, 0, 0, 0, 0x00, 0x00, 0x80, 0xfe,
+		0x79, 0x00,
 	};
 
 	ck_assert_uint_eq(vmm_get32(d + 4), 36 + sizeof(s5) + sizeof(pci0));
@@ -251,6 +275,152 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 	ck_assert_uint_eq(d[36 + 6], sizeof(s5) - 6);
 	ck_assert_mem_eq(d + 36 + sizeof(s5), pci0, sizeof(pci0));
 	ram_free(r);
+}
+END_TEST
+
+/* An AML PkgLength at p (§20.2.4): the length it gives; *n its bytes. */
+static uint32_t pkg_length_at(const uint8_t *p, unsigned int *n)
+{
+	uint32_t len;
+
+	*n = (p[0] >> 6) + 1u;
+	if (*n == 1)
+		return p[0] & 0x3f;
+	len = p[0] & 0x0f;
+	for (unsigned int i = 1; i < *n; i++)
+		len |= (uint32_t)p[i] << (4 + 8 * (i - 1));
+	return len;
+}
+
+/* The only place of needle in [h, h + len), as an offset. */
+static uint32_t find_once(const uint8_t *h, uint32_t len, const uint8_t *needle, uint32_t n)
+{
+	uint32_t at = 0, found = 0;
+
+	for (uint32_t i = 0; i + n <= len; i++)
+		if (!memcmp(h + i, needle, n)) {
+			at = i;
+			found++;
+		}
+	ck_assert_uint_eq(found, 1);
+	return at;
+}
+
+/* A Word (size 2) or DWord (size 4) Address Space Descriptor the bridge produces. */
+static const uint8_t *check_addr_desc(const uint8_t *d, unsigned int size, uint8_t type,
+				      uint8_t type_flags, uint32_t min, uint32_t max)
+{
+	const uint8_t *f = d + 6;
+	uint32_t v[5];
+
+	ck_assert_uint_eq(d[0], size == 2 ? 0x88 : 0x87);	/* §6.4.3.5.3, §6.4.3.5.2 */
+	ck_assert_uint_eq(vmm_get16(d + 1), size == 2 ? 13 : 23);
+	ck_assert_uint_eq(d[3], type);
+	/* producer (bit 0 clear), positive decode, min and max fixed */
+	ck_assert_uint_eq(d[4], 0x0c);
+	ck_assert_uint_eq(d[5], type_flags);
+	for (int i = 0; i < 5; i++)
+		v[i] = size == 2 ? vmm_get16(f + 2 * i) : vmm_get32(f + 4 * i);
+	ck_assert_uint_eq(v[0], 0);			/* granularity */
+	ck_assert_uint_eq(v[1], min);
+	ck_assert_uint_eq(v[2], max);
+	ck_assert_uint_eq(v[3], 0);			/* no translation */
+	ck_assert_uint_eq(v[4], max - min + 1);		/* fixed: the whole range */
+	return d + 3 + vmm_get16(d + 1);
+}
+
+/*
+ * The DSDT's PCI0._CRS for ram_size bytes of RAM, parsed as an OS does:
+ * the Buffer inside Device (PCI0), its size, each descriptor in order,
+ * the end tag last; the memory window returned in *min, *max.
+ */
+static void check_root_bridge_crs(uint64_t ram_size, uint32_t *min, uint32_t *max)
+{
+	static const uint8_t name_crs[] = { 0x08, '_', 'C', 'R', 'S', 0x11 };
+	static const uint8_t dev_pci0[] = { 0x5b, 0x82 };
+	struct guest_ram *r = ram_with_tables_for(1, ram_size);
+	const uint8_t *f = rsdt_find(r, "FACP");
+	const uint8_t *d = table(r, vmm_get32(f + 40), "DSDT");
+	const uint8_t *aml = d + 36, *buf, *p, *end;
+	uint32_t aml_len = vmm_get32(d + 4) - 36, dev, crs, dev_len, buf_len;
+	unsigned int n;
+
+	dev = find_once(aml, aml_len, dev_pci0, sizeof(dev_pci0));
+	dev_len = pkg_length_at(aml + dev + 2, &n);
+	ck_assert_mem_eq(aml + dev + 2 + n, "PCI0", 4);
+	ck_assert_uint_le(dev + 2 + dev_len, aml_len);
+	crs = find_once(aml, aml_len, name_crs, sizeof(name_crs));
+	ck_assert_uint_gt(crs, dev);
+	buf = aml + crs + sizeof(name_crs);
+	buf_len = pkg_length_at(buf, &n);
+	/* the Buffer ends inside the device, and is the device's last object */
+	ck_assert_uint_eq(crs + sizeof(name_crs) + buf_len, dev + 2 + dev_len);
+	ck_assert_uint_eq(buf[n], 0x0a);		/* BufferSize: a ByteConst */
+	ck_assert_uint_eq(buf[n + 1], buf_len - n - 2);
+	p = buf + n + 2;
+	end = p + buf[n + 1];
+
+	p = check_addr_desc(p, 2, 2, 0, 0x00, 0xff);	/* the bus numbers */
+	/* IO (Decode16, 0xCF8, 0xCF8, 1, 8): the configuration ports, consumed */
+	ck_assert_uint_eq(p[0], 0x47);
+	ck_assert_uint_eq(p[1], 0x01);
+	ck_assert_uint_eq(vmm_get16(p + 2), 0xcf8);
+	ck_assert_uint_eq(vmm_get16(p + 4), 0xcf8);
+	ck_assert_uint_eq(p[6], 1);
+	ck_assert_uint_eq(p[7], 8);
+	p += 8;
+	p = check_addr_desc(p, 2, 1, 0x03, 0x0000, 0x0cf7);	/* ISA and non-ISA */
+	p = check_addr_desc(p, 2, 1, 0x03, 0x0d00, 0xffff);
+	ck_assert_uint_eq(p[0], 0x87);
+	*min = vmm_get32(p + 10);
+	*max = vmm_get32(p + 14);
+	p = check_addr_desc(p, 4, 0, 0x01, *min, *max);	/* read/write, uncached */
+	ck_assert_uint_eq(p[0], 0x79);				/* End Tag */
+	ck_assert_uint_eq(p[1], 0x00);				/* no checksum */
+	ck_assert_ptr_eq(p + 2, end);
+	ram_free(r);
+}
+
+/*
+ * The memory window is where the PCI host lets a memory BAR decode: from
+ * the end of the RAM below 4 GiB to just below the IOAPIC, so it holds no
+ * RAM of the E820 map, no IOAPIC, LAPIC or firmware ROM.
+ */
+START_TEST(test_root_bridge_crs_gives_bus_io_and_memory_windows_clear_of_ram)
+{
+	static const struct {
+		uint64_t ram;
+		uint32_t min;
+	} sizes[] = {
+		{ 4ull << 20, 0x00400000 },
+		{ 256ull << 20, 0x10000000 },
+		{ 1ull << 30, 0x40000000 },	/* VMK_VM_MAX_MEM_MB */
+		{ 3ull << 30, 0xc0000000 },
+		{ 0xe0000000ull, 0xe0000000 },	/* exactly to the hole */
+		{ 8ull << 30, 0xe0000000 },	/* the rest goes above 4 GiB */
+	};
+	static const uint32_t chipset[] = { IOAPIC_ADDR, 0xfee00000, 0xfffc0000, 0xffffffff };
+
+	via_loader = _i;
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct e820_entry map[E820_MAX_ENTRIES];
+		unsigned int n = boot_e820(sizes[i].ram, map);
+		uint32_t min, max;
+
+		check_root_bridge_crs(sizes[i].ram, &min, &max);
+		ck_assert_uint_eq(min, sizes[i].min);
+		ck_assert_uint_eq(max, 0xfebfffff);
+		ck_assert_uint_eq(min, pci_mem_bar_start(sizes[i].ram));
+		ck_assert_uint_eq(max, PCI_MEM_BAR_END - 1);
+		for (unsigned int e = 0; e < n; e++)
+			if (map[e].type == E820_RAM)
+				ck_assert_msg(map[e].addr + map[e].size <= min ||
+					      map[e].addr > max,
+					      "%llu bytes of RAM: E820 entry %u in the window",
+					      (unsigned long long)sizes[i].ram, e);
+		for (unsigned int c = 0; c < sizeof(chipset) / sizeof(chipset[0]); c++)
+			ck_assert_uint_gt(chipset[c], max);
+	}
 }
 END_TEST
 
@@ -389,6 +559,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_rsdp_is_found_in_the_bios_area_and_lists_fadt_and_madt, 0, 2);
 	tcase_add_loop_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button, 0, 2);
 	tcase_add_loop_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on, 0, 2);
+	tcase_add_loop_test(tc, test_root_bridge_crs_gives_bus_io_and_memory_windows_clear_of_ram, 0, 2);
 	tcase_add_test(tc, test_pkg_length_grows_past_one_byte_as_acpi_encodes_it);
 	tcase_add_loop_test(tc, test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides, 1, 9);
 	tcase_add_loop_test(tc, test_the_firmwares_copy_lists_one_lapic_per_vcpu_too, 1, 9);
