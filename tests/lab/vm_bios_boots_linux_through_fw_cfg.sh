@@ -86,6 +86,9 @@ vm_console_expect "it has an ACPI power button and the SCI on its IOAPIC" biosli
 	'echo buttons-$(cat /sys/class/input/input*/name | grep -c "Power Button") sci-$(grep -c "IO-APIC.*9-fasteoi.*acpi" /proc/interrupts)\n'
 vm_console_expect "its e1000 sits under the DSDT's PCI root bridge" bioslinux 60 \
 	"pci0-1" 'echo pci0-$(dmesg | grep -c "PCI Root Bridge .PCI0.")\n'
+vm_console_expect "the root bridge's _CRS gives the root bus its windows" bioslinux 60 \
+	"crs-0-1-3-1" \
+	'echo crs-$(dmesg | grep -c "no secondary bus range")-$(dmesg | grep -cF "root bus resource [bus 00-ff]")-$(dmesg | grep "root bus resource" | grep -c "window]")-$(dmesg | grep -F "root bus resource [mem" | grep -c "0xfebfffff window]")\n'
 vm_console_expect "the guest runs commands" bioslinux 60 "still-$((6*7))" 'echo still-$((6*7))\n'
 expect "vm info says bios boot" test "$(vm_field bioslinux boot)" = bios
 vmkctl vm stop bioslinux --timeout 120 > /tmp/bios-stop.txt 2>&1
