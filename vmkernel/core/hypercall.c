@@ -12,6 +12,25 @@
 
 typedef vmk_status_t (*hc_handler_t)(struct hc_call *c);
 
+/*
+ * Replies too big for a stack, one per COS CPU. A COS CPU makes one
+ * hypercall at a time, so its own buffer needs no lock, and no COS
+ * request waits for another's (a storage list may wait up to 16 s for
+ * the storage lock: storage.c).
+ */
+static union hc_scratch {
+	struct vmk_sched_list sched_list;
+	struct vmk_storage_list storage_list;
+	struct vmk_storage_read storage_read;
+} hc_scratch[VMK_MAX_CPUS];
+
+static union hc_scratch *scratch_of(const struct hc_call *c)
+{
+	if (c->cpu >= VMK_MAX_CPUS)
+		vmk_panic("hypercall from cpu %u of %u", c->cpu, VMK_MAX_CPUS);
+	return &hc_scratch[c->cpu];
+}
+
 static vmk_status_t hc_version(struct hc_call *c)
 {
 	c->result = VMK_ABI_VERSION;
@@ -33,24 +52,20 @@ static vmk_status_t hc_info(struct hc_call *c)
 /* One page of the scheduler's worlds (include/vmk/hypercall.h). */
 static vmk_status_t hc_sched_list(struct hc_call *c)
 {
-	static struct vmk_sched_list page;	/* list_lock; 4 KiB: not the stack */
-	static struct spinlock list_lock;
+	struct vmk_sched_list *page = &scratch_of(c)->sched_list;
 	vmk_status_t st;
 	uint32_t start;
 
-	if (c->arg[1] < sizeof(page))
+	if (c->arg[1] < sizeof(*page))
 		return VMK_BAD_PARAM;
 	st = cos_read(c->arg[0], &start, sizeof(start));
 	if (st != VMK_OK)
 		return st;
-	spin_lock(&list_lock);
-	memset(&page, 0, sizeof(page));
-	page.start = start;
-	sched_list_fill(&page);
-	c->result = page.nworlds;
-	st = cos_write(c->arg[0], &page, sizeof(page));
-	spin_unlock(&list_lock);
-	return st;
+	memset(page, 0, sizeof(*page));
+	page->start = start;
+	sched_list_fill(page);
+	c->result = page->nworlds;
+	return cos_write(c->arg[0], page, sizeof(*page));
 }
 
 static vmk_status_t hc_log_read(struct hc_call *c)
@@ -160,51 +175,42 @@ static vmk_status_t hc_net_group_del(struct hc_call *c)
 /* The physical HBA and its LUNs (vmkernel/storage/storage.c). */
 static vmk_status_t hc_storage_list(struct hc_call *c)
 {
-	static struct vmk_storage_list list;	/* list_lock; ~4 KiB: not the stack */
-	static struct spinlock list_lock;
+	struct vmk_storage_list *list = &scratch_of(c)->storage_list;
 	vmk_status_t st, wst;
 
-	if (c->arg[1] < sizeof(list))
+	if (c->arg[1] < sizeof(*list))
 		return VMK_BAD_PARAM;
-	spin_lock(&list_lock);
-	memset(&list, 0, sizeof(list));
-	st = storage_list_fill(&list);
-	wst = cos_write(c->arg[0], &list, sizeof(list));
-	c->result = list.nluns;
-	spin_unlock(&list_lock);
+	memset(list, 0, sizeof(*list));
+	st = storage_list_fill(list);
+	wst = cos_write(c->arg[0], list, sizeof(*list));
+	c->result = list->nluns;
 	return st == VMK_OK ? wst : st;
 }
 
 /* Debug only: one polled READ(10) through the vmkernel's driver. */
 static vmk_status_t hc_storage_read(struct hc_call *c)
 {
-	static struct vmk_storage_read req;	/* req_lock; > 4 KiB */
-	static struct spinlock req_lock;
+	struct vmk_storage_read *req = &scratch_of(c)->storage_read;
 	vmk_status_t st, wst;
 
 	if (!vmk_debug_enabled())
 		return VMK_NOT_SUPPORTED;
-	if (c->arg[1] < sizeof(req))
+	if (c->arg[1] < sizeof(*req))
 		return VMK_BAD_PARAM;
-	spin_lock(&req_lock);
-	st = cos_read(c->arg[0], &req, sizeof(req));
-	if (st == VMK_OK) {
-		memset(req.msg, 0, sizeof(req.msg));
-		req.len = 0;
-		st = storage_read(&req);
-		wst = cos_write(c->arg[0], &req, sizeof(req));
-		if (st == VMK_OK)
-			st = wst;
-		c->result = req.len;
-	}
-	spin_unlock(&req_lock);
-	return st;
+	st = cos_read(c->arg[0], req, sizeof(*req));
+	if (st != VMK_OK)
+		return st;
+	memset(req->msg, 0, sizeof(req->msg));
+	req->len = 0;
+	st = storage_read(req);
+	wst = cos_write(c->arg[0], req, sizeof(*req));
+	c->result = req->len;
+	return st == VMK_OK ? wst : st;
 }
 
 /*
- * Scan the HBA again (storage.c). Its struct on this stack, not a
- * static one under a lock: a rescan may take seconds, and a second
- * COS CPU asking meanwhile is told so by storage_rescan() at once.
+ * Scan the HBA again (storage.c). A second COS CPU asking while a rescan
+ * runs (it may take seconds) is told so by storage_rescan() at once.
  */
 static vmk_status_t hc_storage_rescan(struct hc_call *c)
 {

@@ -63,9 +63,21 @@ void vmk_log(int level, const char *fmt, ...)
 }
 
 static bool storage_lock_held;	/* by a hung VM disk: storage.c gives up */
+static bool cpu1_asks_meanwhile;	/* COS CPU 1 lists while CPU 0 waits */
+static vmk_status_t cpu1_status;
 
 vmk_status_t storage_list_fill(struct vmk_storage_list *l)
 {
+	if (cpu1_asks_meanwhile) {
+		struct hc_call c1 = { .nr = VMK_HC_STORAGE_LIST, .cpu = 1,
+				      .arg = { GUEST_BASE + 0x2000, sizeof(*l) } };
+
+		cpu1_asks_meanwhile = false;
+		l->nluns = 7;	/* CPU 0's reply so far, not to be touched */
+		cpu1_status = hypercall_dispatch(&c1);
+		ck_assert_uint_eq(l->nluns, 7);
+		return VMK_BUSY;
+	}
 	if (storage_lock_held) {
 		snprintf(l->msg, sizeof(l->msg), "waited 16 s for the storage lock");
 		return VMK_BUSY;
@@ -407,6 +419,21 @@ START_TEST(test_log_write_logs_cos_text)
 }
 END_TEST
 
+START_TEST(test_a_cos_cpus_request_does_not_wait_for_anothers)
+{
+	struct vmk_storage_list l;
+	struct hc_call c;
+
+	cpu1_asks_meanwhile = true;
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_LIST, GUEST_BASE, sizeof(l), 0, 0), VMK_BUSY);
+	ck_assert_int_eq(cpu1_status, VMK_OK);
+	memcpy(&l, guest + 0x2000, sizeof(l));
+	ck_assert_uint_eq(l.nluns, 2);
+	memcpy(&l, guest, sizeof(l));
+	ck_assert_uint_eq(l.nluns, 7);
+}
+END_TEST
+
 START_TEST(test_storage_list_says_why_it_is_busy)
 {
 	struct vmk_storage_list l;
@@ -445,5 +472,6 @@ int main(void)
 	tcase_add_test(tc, test_vmcb_corruption_test_needs_debug_and_names_the_cpu);
 	tcase_add_test(tc, test_log_write_logs_cos_text);
 	tcase_add_test(tc, test_storage_list_says_why_it_is_busy);
+	tcase_add_test(tc, test_a_cos_cpus_request_does_not_wait_for_anothers);
 	return check_run("vmkernel hypercalls", tc);
 }
