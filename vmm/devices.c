@@ -222,6 +222,13 @@ void vdev_irq_pulse(struct vm_devices *vm, unsigned int line)
 	vdev_irq_set(vm, line, false);
 }
 
+bool vdev_isa_irq_routed(struct vm_devices *vm, unsigned int irq)
+{
+	if (pic_irq_vector(&vm->pic, irq) >= 0 && lapic_accepts_extint(&vm->lapic[0]))
+		return true;
+	return ioapic_pin_vector(&vm->ioapic, vdev_isa_irq_to_gsi(irq)) >= 0;
+}
+
 uint64_t vdev_now(struct vm_devices *vm)
 {
 	return vm->cfg.clock.now_ns(vm->cfg.clock.ctx);
@@ -281,15 +288,23 @@ int vdev_intr_pending(struct vm_devices *vm, unsigned int vcpu)
 
 int vdev_intr_ack(struct vm_devices *vm, unsigned int vcpu)
 {
-	int v;
+	int v, timer;
 
 	if (vcpu >= vm->cfg.nr_vcpus)
 		return VDEV_NO_VECTOR;
-	if (extint_for(vm, vcpu))
-		return pic_intack(&vm->pic);
-	v = lapic_pending_vector(&vm->lapic[vcpu]);
-	if (v >= 0)
+	if (extint_for(vm, vcpu)) {
+		v = pic_intack(&vm->pic);
+		timer = pic_irq_vector(&vm->pic, ISA_IRQ_PIT);
+	} else {
+		v = lapic_pending_vector(&vm->lapic[vcpu]);
+		if (v < 0)
+			return v;
 		lapic_ack(&vm->lapic[vcpu], (uint8_t)v);
+		timer = ioapic_pin_vector(&vm->ioapic, IOAPIC_PIN_PIT);
+	}
+	/* The PIT sends the next tick it owes once a vCPU took this one. */
+	if (v == timer)
+		pit_irq_taken(&vm->pit);
 	return v;
 }
 

@@ -178,6 +178,9 @@ void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level);
 void vdev_irq_set_pci(struct vm_devices *vm, unsigned int line, bool level);
 /* A rising then falling edge (PIT output, edge-triggered sources). */
 void vdev_irq_pulse(struct vm_devices *vm, unsigned int line);
+/* Some vCPU can get ISA IRQ irq: through the PIC (unmasked, and the PIC
+ * reaches the BSP) or through its IOAPIC pin (unmasked). */
+bool vdev_isa_irq_routed(struct vm_devices *vm, unsigned int irq);
 
 /* Let timers fire up to now; call before running a vCPU. */
 void vdev_poll(struct vm_devices *vm);

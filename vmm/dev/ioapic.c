@@ -91,6 +91,13 @@ void ioapic_eoi(struct ioapic *io, uint8_t vector)
 	}
 }
 
+int ioapic_pin_vector(const struct ioapic *io, unsigned int pin)
+{
+	if (pin >= IOAPIC_PINS || (io->redir[pin] & RTE_MASKED))
+		return -1;
+	return (int)(io->redir[pin] & RTE_VECTOR);
+}
+
 static uint32_t reg_read(struct ioapic *io)
 {
 	unsigned int sel = io->regsel, pin;

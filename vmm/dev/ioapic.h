@@ -25,6 +25,8 @@ struct ioapic {
 void ioapic_set_irq(struct ioapic *io, unsigned int pin, bool level);
 /* A LAPIC EOI of a level-triggered vector reached the IOAPIC. */
 void ioapic_eoi(struct ioapic *io, uint8_t vector);
+/* The vector an unmasked pin sends, or -1 (masked, or no such pin). */
+int ioapic_pin_vector(const struct ioapic *io, unsigned int pin);
 
 /* Attach hook for vmm/devices.c. */
 struct vdev_type;

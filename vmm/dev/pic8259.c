@@ -166,6 +166,17 @@ uint8_t pic_intack(struct pic8259 *pic)
 	return v;
 }
 
+int pic_irq_vector(const struct pic8259 *pic, unsigned int irq)
+{
+	const struct pic8259_chip *m = &pic->chip[0], *s = &pic->chip[1];
+
+	if (irq < 8)
+		return m->imr & (1u << irq) ? -1 : m->vector_base + (int)irq;
+	if (irq >= 16 || (m->imr & (1u << PIC_CASCADE_IR)) || (s->imr & (1u << (irq - 8))))
+		return -1;
+	return s->vector_base + (int)(irq - 8);
+}
+
 static void ocw2(struct pic8259_chip *c, uint8_t v)
 {
 	int ir = v & 7;

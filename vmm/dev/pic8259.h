@@ -35,6 +35,8 @@ bool pic_intr(const struct pic8259 *pic);
 int pic_peek_vector(const struct pic8259 *pic);
 /* INTA cycle: vector of the highest request (IR7 spurious if none). */
 uint8_t pic_intack(struct pic8259 *pic);
+/* The vector ISA IRQ irq (0..15) gets, or -1 when its IMR bits mask it. */
+int pic_irq_vector(const struct pic8259 *pic, unsigned int irq);
 
 /* Attach hook for vmm/devices.c. */
 struct vdev_type;

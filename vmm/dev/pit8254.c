@@ -101,18 +101,82 @@ static void schedule_irq(struct pit8254 *pit, uint64_t now)
 				vdev_ticks_to_ns(ch->reload, PIT_HZ);
 		return;
 	}
-	/* Periods that passed unseen are coalesced into the next edge. */
+	/* The next edge; periods that passed unseen are owed by pit_poll(). */
 	n = d / ch->reload + 1;
 	pit->next_irq_ns = ch->load_ns + vdev_ticks_to_ns(n * ch->reload, PIT_HZ);
 }
 
+/* At most one second of ticks is owed (one tick for periods over 1 s). */
+static uint32_t owed_limit(const struct pit_channel *ch)
+{
+	return ch->reload < PIT_HZ ? PIT_HZ / ch->reload : 1;
+}
+
+static void send_tick(struct pit8254 *pit)
+{
+	pit->in_flight = true;
+	vdev_irq_pulse(pit->vm, PIT_IRQ);
+}
+
+/* Channel 0 reached n edges since the last poll: send or owe n ticks. */
+static void ticks_due(struct pit8254 *pit, uint64_t n)
+{
+	uint64_t limit = owed_limit(&pit->ch[0]), owed;
+
+	if (!vdev_isa_irq_routed(pit->vm, PIT_IRQ)) {
+		/* Nobody can take them: the line still latches, as on a PC. */
+		pit->dropped += n - 1 + pit->owed;
+		pit->owed = 0;
+		pit->in_flight = false;
+		vdev_irq_pulse(pit->vm, PIT_IRQ);
+		return;
+	}
+	owed = pit->owed + n;
+	if (!pit->in_flight) {
+		owed--;
+		send_tick(pit);
+	}
+	if (owed > limit) {
+		pit->dropped += owed - limit;
+		owed = limit;
+	}
+	pit->owed = (uint32_t)owed;
+}
+
+void pit_irq_taken(struct pit8254 *pit)
+{
+	pit->in_flight = false;
+	if (!pit->owed)
+		return;
+	pit->owed--;
+	pit->reinjected++;
+	send_tick(pit);
+}
+
+static void forget_ticks(struct pit8254 *pit)
+{
+	pit->edges = 0;
+	pit->owed = 0;
+	pit->in_flight = false;
+}
+
 void pit_poll(struct pit8254 *pit, uint64_t now)
 {
+	struct pit_channel *ch = &pit->ch[0];
+	uint64_t edges = 1;
+
 	if (now < pit->next_irq_ns)
 		return;
-	vdev_irq_pulse(pit->vm, PIT_IRQ);
+	if (periodic(ch)) {
+		/* now is at or past the edge after pit->edges: at least one */
+		uint64_t total = elapsed_ticks(ch, now) / ch->reload;
+
+		edges = total > pit->edges ? total - pit->edges : 1;
+		pit->edges += edges;
+	}
+	ticks_due(pit, edges);
 	schedule_irq(pit, now + 1);
-	if (!periodic(&pit->ch[0]))
+	if (!periodic(ch))
 		pit->next_irq_ns = UINT64_MAX;
 }
 
@@ -125,8 +189,10 @@ static void load_count(struct pit8254 *pit, unsigned int n, uint32_t count)
 	ch->load_ns = now;
 	ch->armed = true;
 	ch->null_count = false;
-	if (n == 0)
+	if (n == 0) {
+		forget_ticks(pit);
 		schedule_irq(pit, now);
+	}
 }
 
 static void latch_count(struct pit_channel *ch, uint64_t now)
@@ -178,8 +244,10 @@ static void control_word(struct pit8254 *pit, uint8_t cw)
 	ch->latch_bytes = 0;
 	ch->status_latched = false;
 	ch->read_msb_next = ch->write_msb_next = false;
-	if (ch == &pit->ch[0])
+	if (ch == &pit->ch[0]) {
+		forget_ticks(pit);
 		schedule_irq(pit, now);
+	}
 }
 
 static uint8_t data_read(struct pit8254 *pit, unsigned int n)

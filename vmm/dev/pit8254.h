@@ -31,14 +31,29 @@ struct pit_channel {
 	bool null_count;
 };
 
+/*
+ * Channel 0's ticks are reinjected, as KVM's in-kernel PIT does by
+ * default: periods that pass while the guest cannot take IRQ 0 (its vCPU
+ * waits for a CPU, or has interrupts off) are owed and sent one by one,
+ * each as soon as a vCPU took the previous one, so a guest that counts
+ * ticks keeps time. At most one second of ticks is owed; none while no
+ * route to a vCPU is open (PIC IR0 and IOAPIC pin 2 both masked).
+ */
 struct pit8254 {
 	struct vm_devices *vm;
 	struct pit_channel ch[3];
 	uint8_t port61;		/* speaker data and gate bits as written */
 	uint64_t next_irq_ns;	/* channel 0: next IRQ 0 edge, or UINT64_MAX */
+	uint64_t edges;		/* channel 0: edges accounted since the load */
+	uint32_t owed;		/* ticks due that were not sent yet */
+	bool in_flight;		/* a tick was sent and no vCPU took it yet */
+	uint64_t reinjected;	/* ticks sent late, after an earlier one was taken */
+	uint64_t dropped;	/* ticks given up: over the limit or no route */
 };
 
 void pit_poll(struct pit8254 *pit, uint64_t now);
+/* A vCPU took IRQ 0's vector (INTA or LAPIC IRR -> ISR). */
+void pit_irq_taken(struct pit8254 *pit);
 
 /* Attach hook for vmm/devices.c. */
 struct vdev_type;

@@ -121,6 +121,27 @@ START_TEST(test_tpr_and_in_service_priority_hold_back_lower_vectors)
 }
 END_TEST
 
+START_TEST(test_pit_reinjects_through_the_ioapic)
+{
+	struct vm_devices *vm = test_vm(2);
+	unsigned int ticks = 0;
+
+	enable_apics(vm);
+	ioapic_wr(vm, 0x10 + 2 * 2, 0x30);		/* IRQ 0 -> pin 2, vector 0x30 */
+	outb(vm, 0x43, 0x34);				/* channel 0, mode 2 */
+	outb(vm, 0x40, (uint8_t)11932);
+	outb(vm, 0x40, 11932 >> 8);			/* ~100 Hz */
+	test_advance(vm, 35000000);			/* 3 periods unseen */
+	while (vdev_intr_pending(vm, 0) == 0x30 && ticks < 100) {
+		ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x30);
+		lapic_wr(vm, 0, 0xb0, 0);		/* EOI */
+		ticks++;
+	}
+	ck_assert_uint_eq(ticks, 3);
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_pic_reaches_the_bsp_through_lint0_virtual_wire)
 {
 	struct vm_devices *vm = test_vm(2);
@@ -348,6 +369,7 @@ int main(void)
 	tcase_add_test(tc, test_isa_irq_reaches_the_lapic_through_the_ioapic);
 	tcase_add_test(tc, test_level_triggered_pin_waits_for_eoi);
 	tcase_add_test(tc, test_tpr_and_in_service_priority_hold_back_lower_vectors);
+	tcase_add_test(tc, test_pit_reinjects_through_the_ioapic);
 	tcase_add_test(tc, test_pic_reaches_the_bsp_through_lint0_virtual_wire);
 	tcase_add_test(tc, test_ipis_fixed_broadcast_logical_and_startup);
 	tcase_add_test(tc, test_lapic_timer_one_shot_and_periodic);

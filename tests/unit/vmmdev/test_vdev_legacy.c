@@ -248,6 +248,73 @@ START_TEST(test_pit_mode2_raises_irq0_periodically_through_the_pic)
 }
 END_TEST
 
+/* Take every IRQ 0 the PIC has for vCPU 0 now, without time passing. */
+static unsigned int pit_take_ticks(struct vm_devices *vm)
+{
+	unsigned int ticks = 0;
+
+	while (vdev_intr_pending(vm, 0) == 0x20 && ticks < 100000) {
+		ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x20);
+		outb(vm, 0x20, 0x20);
+		ticks++;
+	}
+	return ticks;
+}
+
+START_TEST(test_pit_ticks_a_waiting_vcpu_missed_are_reinjected)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	pit_program(vm, 0, 2, 11932);	/* ~100 Hz */
+	test_advance(vm, 55000000);	/* the vCPU waited 55 ms for a CPU */
+	ck_assert_uint_eq(pit_take_ticks(vm), 5);
+	ck_assert_uint_eq(vm->pit.reinjected, 4);
+	ck_assert_uint_eq(vm->pit.dropped, 0);
+	/* each owed tick waits until the previous one was taken */
+	test_advance(vm, 20000000);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x20);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);	/* in service */
+	outb(vm, 0x20, 0x20);
+	ck_assert_uint_eq(pit_take_ticks(vm), 1);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pit_owes_at_most_one_second_of_ticks)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	pit_program(vm, 0, 2, 11932);	/* 99 whole periods a second */
+	test_advance(vm, 3000100000ull);	/* 300 periods unseen */
+	ck_assert_uint_eq(pit_take_ticks(vm), 1 + PIT_HZ / 11932);
+	ck_assert_uint_eq(vm->pit.dropped, 300 - 1 - PIT_HZ / 11932);
+	/* reprogramming forgets what was owed */
+	test_advance(vm, 3000000000ull);
+	pit_program(vm, 0, 2, 11932);
+	ck_assert_uint_eq(pit_take_ticks(vm), 1);	/* the latched one */
+	ck_assert_uint_eq(vm->pit.owed, 0);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_pit_owes_nothing_while_irq0_is_masked)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	outb(vm, 0x21, 0x01);		/* IR0 masked; the IOAPIC pin is too */
+	pit_program(vm, 0, 2, 11932);
+	for (int i = 0; i < 100; i++)
+		test_advance(vm, 10000000);
+	ck_assert_uint_eq(vm->pit.owed, 0);
+	outb(vm, 0x21, 0x00);
+	ck_assert_uint_eq(pit_take_ticks(vm), 1);	/* IRR latched the edge */
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_pit_mode0_fires_once)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -434,6 +501,9 @@ int main(void)
 	tcase_add_test(tc, test_pic_auto_eoi_and_spurious_irq7);
 	tcase_add_test(tc, test_pit_counts_down_at_1193182_hz);
 	tcase_add_test(tc, test_pit_mode2_raises_irq0_periodically_through_the_pic);
+	tcase_add_test(tc, test_pit_ticks_a_waiting_vcpu_missed_are_reinjected);
+	tcase_add_test(tc, test_pit_owes_at_most_one_second_of_ticks);
+	tcase_add_test(tc, test_pit_owes_nothing_while_irq0_is_masked);
 	tcase_add_test(tc, test_pit_mode0_fires_once);
 	tcase_add_test(tc, test_pit_channel2_gate_and_output_on_port_61);
 	tcase_add_test(tc, test_rtc_reads_the_configured_time_in_bcd);
