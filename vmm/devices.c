@@ -7,7 +7,7 @@
 static const struct vdev_type *const vdev_types[] = {
 	&pic8259_vdev, &ioapic_vdev, &lapic_vdev, &pit8254_vdev,
 	&rtc_cmos_vdev, &uart16550_vdev, &pci_host_vdev, &power_vdev,
-	&debug_exit_vdev,
+	&debug_exit_vdev, &i8042_vdev,
 };
 
 /*

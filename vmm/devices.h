@@ -28,6 +28,7 @@
 
 #include "vmm/platform.h"
 #include "vmm/dev/debug_exit.h"
+#include "vmm/dev/i8042.h"
 #include "vmm/dev/ioapic.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/pci_host.h"
@@ -133,6 +134,7 @@ struct vm_devices {
 	struct pci_host pci;
 	struct power power;
 	struct debug_exit debug_exit;
+	struct i8042 i8042;
 };
 
 /* Reset every device and register them all; VDEV_OK or why not. */

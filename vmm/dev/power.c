@@ -13,10 +13,6 @@
 #define PORT_A_RESET	0x01	/* fast init: 0 -> 1 resets the CPU */
 #define PORT_A_A20	0x02	/* A20 always on here: reads as set */
 
-/* 8042 command port and its "pulse output port bit 0" = CPU reset. */
-#define KBC_CMD_PORT	0x64
-#define KBC_CMD_RESET	0xfe
-
 /* PM1a control (ACPI 6.4 §4.8.3.2.1): SLP_EN and SLP_TYP; S5 = type 0 in QEMU's PIIX4 DSDT. */
 #define PM1_SCI_EN	0x0001	/* always ACPI mode here: reads as set */
 #define PM1_SLP_EN	0x2000
@@ -68,26 +64,6 @@ static void port_a_write(void *dev, uint32_t offset, unsigned int size,
 	if (start)
 		vdev_set_status(pw->vm, VDEV_RESET_REQUESTED,
 				"guest reset (port 0x92)");
-}
-
-/* No 8042: reads float (guests find no controller); only 0xFE is heard. */
-static uint32_t kbc_read(void *dev, uint32_t offset, unsigned int size)
-{
-	(void)dev;
-	(void)offset;
-	(void)size;
-	return VDEV_FLOATING_BUS;
-}
-
-static void kbc_write(void *dev, uint32_t offset, unsigned int size,
-		      uint32_t val)
-{
-	struct power *pw = dev;
-
-	(void)offset;
-	if (size == 1 && val == KBC_CMD_RESET)
-		vdev_set_status(pw->vm, VDEV_RESET_REQUESTED,
-				"guest reset (8042 command 0xFE)");
 }
 
 static uint32_t pm1_read(void *dev, uint32_t offset, unsigned int size)
@@ -163,9 +139,6 @@ bool power_button_press(struct power *pw)
 static const struct vdev_io_ops port_a_ops = {
 	.read = port_a_read, .write = port_a_write,
 };
-static const struct vdev_io_ops kbc_ops = {
-	.read = kbc_read, .write = kbc_write,
-};
 static const struct vdev_io_ops pm1_ops = {
 	.read = pm1_read, .write = pm1_write,
 };
@@ -180,8 +153,6 @@ static enum vdev_result power_attach(struct vm_devices *vm)
 
 	pw->vm = vm;
 	r = vdev_register_pio(vm, PORT_A, 1, &port_a_ops, pw);
-	if (r == VDEV_OK)
-		r = vdev_register_pio(vm, KBC_CMD_PORT, 1, &kbc_ops, pw);
 	if (r == VDEV_OK)
 		r = vdev_register_pio(vm, POWER_PM1A_CNT_PORT,
 				      POWER_PM1_CNT_LEN, &pm1_ops, pw);

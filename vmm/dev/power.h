@@ -4,8 +4,7 @@
  *  - 0xCF9 reset control register (PIIX3 datasheet §4.1.17, "RC"),
  *    reached through the PCI host's 0xCF8-0xCFF window (byte access);
  *  - 0x92 system control port A, fast reset bit (PIIX3 §4.7.2);
- *  - 0x64 8042 command 0xFE "pulse reset line" (no keyboard controller
- *    otherwise: reads float, so guests find no i8042);
+ *  - the 8042's reset line (command 0xFE) is vmm/dev/i8042.c's;
  *  - poweroff: PM1a control at 0x604, SLP_EN with SLP_TYP 0, the port and
  *    S5 encoding of QEMU's PIIX4 PM function, so the same guest code powers
  *    off under plain QEMU and under vmk (ACPI spec 6.4 §4.8.3.2.1);

@@ -677,10 +677,19 @@ START_TEST(test_port92_and_8042_reset_the_vm)
 	struct vm_devices *vm = test_vm(1);
 
 	ck_assert_uint_eq(inb(vm, 0x92) & 0x02, 0x02);	/* A20 on */
-	ck_assert_uint_eq(inb(vm, 0x64), 0xff);		/* no i8042 */
 	outb(vm, 0x64, 0xad);
+	outb(vm, 0x64, 0xff);		/* pulses no line */
 	ck_assert_int_eq(vm->status, VDEV_RUNNING);
 	outb(vm, 0x64, 0xfe);
+	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
+	ck_assert_str_eq(vm->status_msg, "guest reset (8042 command 0xFE)");
+	free(vm);
+	vm = test_vm(1);
+	outb(vm, 0x64, 0xd1);		/* write output port: A20 on, reset high */
+	outb(vm, 0x60, 0x03);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	outb(vm, 0x64, 0xd1);
+	outb(vm, 0x60, 0x02);		/* reset line low */
 	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
 	free(vm);
 	vm = test_vm(1);

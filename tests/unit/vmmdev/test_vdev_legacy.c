@@ -193,6 +193,104 @@ START_TEST(test_pic_auto_eoi_and_spurious_irq7)
 }
 END_TEST
 
+/* 8042: read a reply, checking the output buffer was full. */
+static uint8_t kbc_reply(struct vm_devices *vm)
+{
+	ck_assert_uint_eq(inb(vm, 0x64) & 0x01, 0x01);
+	return inb(vm, 0x60);
+}
+
+static bool kbc_empty(struct vm_devices *vm)
+{
+	return !(inb(vm, 0x64) & 0x01);
+}
+
+START_TEST(test_i8042_answers_a_firmware_keyboard_setup)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(inb(vm, 0x64), 0x18);		/* empty, unlocked */
+	outb(vm, 0x64, 0xad);				/* keyboard off */
+	outb(vm, 0x64, 0xa7);				/* aux off */
+	outb(vm, 0x64, 0xaa);
+	ck_assert_uint_eq(kbc_reply(vm), 0x55);		/* self test passed */
+	outb(vm, 0x64, 0xab);
+	ck_assert_uint_eq(kbc_reply(vm), 0x00);
+	outb(vm, 0x64, 0x20);
+	ck_assert_uint_eq(kbc_reply(vm), 0x33);		/* ints on, both ports off */
+	outb(vm, 0x64, 0x60);
+	outb(vm, 0x60, 0x74);				/* xlate, both ports off, sys */
+	ck_assert_uint_eq(inb(vm, 0x64) & 0x04, 0x04);	/* system flag follows */
+	outb(vm, 0x60, 0xff);				/* reset the keyboard */
+	ck_assert(kbc_empty(vm));			/* held while its port is off */
+	outb(vm, 0x64, 0xae);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	ck_assert_uint_eq(kbc_reply(vm), 0xaa);		/* BAT passed */
+	outb(vm, 0x60, 0xf2);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	ck_assert_uint_eq(kbc_reply(vm), 0xab);
+	ck_assert_uint_eq(kbc_reply(vm), 0x41);		/* MF2, translated */
+	outb(vm, 0x60, 0xed);				/* LEDs, then their byte */
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	outb(vm, 0x60, 0x07);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	outb(vm, 0x60, 0xf0);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	outb(vm, 0x60, 0x00);				/* which set? */
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	ck_assert_uint_eq(kbc_reply(vm), 0x41);		/* set 2, translated */
+	outb(vm, 0x60, 0x42);				/* not a command */
+	ck_assert_uint_eq(kbc_reply(vm), 0xfe);
+	ck_assert(kbc_empty(vm));
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_i8042_raises_irq1_while_a_byte_waits)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	outb(vm, 0x60, 0xee);				/* echo */
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x21);
+	outb(vm, 0x20, 0x20);
+	ck_assert_uint_eq(inb(vm, 0x60), 0xee);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(vm->irq_device & (1u << 1), 0);	/* line down */
+	outb(vm, 0x64, 0x60);
+	outb(vm, 0x60, 0x00);				/* no interrupts */
+	outb(vm, 0x60, 0xee);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(kbc_reply(vm), 0xee);
+	/* the empty auxiliary port: 0xFE with a timeout, on IRQ 12 */
+	outb(vm, 0x64, 0x60);
+	outb(vm, 0x60, 0x02);
+	outb(vm, 0x64, 0xd4);
+	outb(vm, 0x60, 0xf2);
+	ck_assert_uint_eq(inb(vm, 0x64) & 0x61, 0x61);	/* full, aux, timeout */
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x2c);
+	ck_assert_uint_eq(inb(vm, 0x60), 0xfe);
+	ck_assert_uint_eq(inb(vm, 0x64) & 0x41, 0);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_i8042_queue_full_drops_and_counts)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	for (int i = 0; i < 100; i++)
+		outb(vm, 0x60, 0xee);	/* a guest that never reads */
+	ck_assert_uint_eq(vm->i8042.dropped, 100 - 1 - I8042_QUEUE);
+	for (unsigned int i = 0; i < 1 + I8042_QUEUE; i++)
+		ck_assert_uint_eq(kbc_reply(vm), 0xee);
+	ck_assert(kbc_empty(vm));
+	ck_assert_uint_eq(inb(vm, 0x60), 0xee);		/* the last byte again */
+	free(vm);
+}
+END_TEST
+
 static void pit_program(struct vm_devices *vm, unsigned int ch,
 			unsigned int mode, uint16_t count)
 {
@@ -499,6 +597,9 @@ int main(void)
 	tcase_add_test(tc, test_pic_slave_irq_goes_through_the_cascade);
 	tcase_add_test(tc, test_pic_mask_and_level_triggered_elcr);
 	tcase_add_test(tc, test_pic_auto_eoi_and_spurious_irq7);
+	tcase_add_test(tc, test_i8042_answers_a_firmware_keyboard_setup);
+	tcase_add_test(tc, test_i8042_raises_irq1_while_a_byte_waits);
+	tcase_add_test(tc, test_i8042_queue_full_drops_and_counts);
 	tcase_add_test(tc, test_pit_counts_down_at_1193182_hz);
 	tcase_add_test(tc, test_pit_mode2_raises_irq0_periodically_through_the_pic);
 	tcase_add_test(tc, test_pit_ticks_a_waiting_vcpu_missed_are_reinjected);
