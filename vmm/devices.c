@@ -314,5 +314,5 @@ void vdev_set_status(struct vm_devices *vm, enum vdev_status status,
 	if (vm->status != VDEV_RUNNING)
 		return;
 	vm->status = status;
-	vm->status_msg = msg;
+	why_put(&vm->status_why, msg);
 }

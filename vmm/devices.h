@@ -27,6 +27,7 @@
 #define VMM_DEVICES_H
 
 #include "vmm/platform.h"
+#include "vmm/why.h"
 #include "vmm/dev/debug_exit.h"
 #include "vmm/dev/i8042.h"
 #include "vmm/dev/ioapic.h"
@@ -64,7 +65,7 @@ enum vdev_status {
 	VDEV_RUNNING = 0,
 	VDEV_RESET_REQUESTED,	/* guest asked for a platform reset */
 	VDEV_POWEROFF_REQUESTED,/* guest asked to be switched off */
-	VDEV_FAILED,		/* a device model stopped the VM: see status_msg */
+	VDEV_FAILED,		/* a device model stopped the VM: see status_why */
 	VDEV_EXIT_REQUESTED,	/* a test guest's exit code: debug_exit.code */
 };
 
@@ -117,7 +118,7 @@ struct vdev_config {
 struct vm_devices {
 	struct vdev_config cfg;
 	enum vdev_status status;
-	const char *status_msg;		/* why, for the COS; static string */
+	struct vmk_why status_why;	/* why, for the COS (the first kept) */
 
 	unsigned int nr_pio, nr_mmio;
 	struct vdev_range pio[VDEV_MAX_PIO_RANGES];
@@ -194,7 +195,7 @@ int vdev_intr_pending(struct vm_devices *vm, unsigned int vcpu);
 /* The vCPU takes it (INTA cycle / IRR->ISR); returns the vector or VDEV_NO_VECTOR. */
 int vdev_intr_ack(struct vm_devices *vm, unsigned int vcpu);
 
-/* Stop the VM with a reason (only the first reason is kept). */
+/* Stop the VM with a reason, a static sentence (only the first is kept). */
 void vdev_set_status(struct vm_devices *vm, enum vdev_status status,
 		     const char *msg);
 

@@ -146,30 +146,19 @@ static vmk_status_t hc_net_info(struct hc_call *c)
 	return net_hc_info(c->arg[0], c->arg[1], &c->result);
 }
 
-/* fn(EBX, reason); a refusal's reason to the COS's buffer at ESI (0: none). */
-static vmk_status_t with_reason(struct hc_call *c, vmk_status_t (*fn)(uint64_t, char *))
-{
-	char why[VMK_VM_MSG_LEN] = "";
-	vmk_status_t st = fn(c->arg[0], why);
-
-	if (st != VMK_OK && why[0] && c->arg[3])
-		cos_write(c->arg[3], why, sizeof(why));
-	return st;
-}
-
 static vmk_status_t hc_net_group_add(struct hc_call *c)
 {
-	return with_reason(c, net_hc_group_add);
+	return net_hc_group_add(c->arg[0], &c->why);
 }
 
 static vmk_status_t hc_net_group_set(struct hc_call *c)
 {
-	return with_reason(c, net_hc_group_set);
+	return net_hc_group_set(c->arg[0], &c->why);
 }
 
 static vmk_status_t hc_net_group_del(struct hc_call *c)
 {
-	return with_reason(c, net_hc_group_del);
+	return net_hc_group_del(c->arg[0], &c->why);
 }
 
 /* The physical HBA and its LUNs (vmkernel/storage/storage.c). */
@@ -244,13 +233,26 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_GROUP_DEL] = hc_net_group_del,
 };
 
+/* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */
+static void tell_cos(const struct hc_call *c)
+{
+	if (why_said(&c->why) && c->arg[3])
+		cos_write(c->arg[3], c->why.text, sizeof(c->why.text));
+}
+
 vmk_status_t hypercall_dispatch(struct hc_call *c)
 {
+	vmk_status_t st;
+
 	c->action = HC_RESUME;
 	c->result = 0;
+	c->why.text[0] = '\0';
 	if (c->nr >= VMK_HC_VM_FIRST && c->nr <= VMK_HC_VM_LAST)
-		return vm_hypercall(c);
-	if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
+		st = vm_hypercall(c);
+	else if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
 		return VMK_NOT_SUPPORTED;
-	return hc_table[c->nr](c);
+	else
+		st = hc_table[c->nr](c);
+	tell_cos(c);
+	return st;
 }

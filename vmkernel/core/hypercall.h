@@ -4,6 +4,7 @@
 #define VMKERNEL_CORE_HYPERCALL_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/lib/why.h"
 #include <vmk/hypercall.h>
 
 /* What the exit handler does after a hypercall. */
@@ -16,6 +17,12 @@ struct hc_call {
 	uint32_t result;	/* -> EBX */
 	uint32_t cpu;
 	int action;		/* HC_* */
+	/*
+	 * Why the request failed, said only by a handler whose ABI names
+	 * ESI a VMK_VM_MSG_LEN-byte message buffer (include/vmk/vm.h,
+	 * net.h); hypercall_dispatch() copies it there.
+	 */
+	struct vmk_why why;
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c);

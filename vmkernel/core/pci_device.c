@@ -50,23 +50,25 @@ static vmk_status_t map_bar(uint64_t pa, uint32_t len, uint32_t va)
 	return s;
 }
 
-const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va)
+vmk_status_t pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va,
+			     struct vmk_why *why)
 {
-	const char *why = NULL;
+	const char *problem;
 	uint16_t cmd;
 
-	if (pci_bar_size(d->bdf, 0, &d->bar_pa, &d->bar_len, &why) != VMK_OK)
-		return why;
-	why = bar_problem(d->bar_pa, d->bar_len, reg_len, va);
-	if (why)
-		return why;
-	if (map_bar(d->bar_pa, reg_len, va) != VMK_OK)
-		return "no memory for the page tables that map its BAR";
-	if (cos_npt_hide_device(&cos_npt, d->bar_pa, d->bar_len) != VMK_OK)
-		return "no memory to cut its BAR out of the COS's nested table";
-	why = cos_pci_hide(d->bdf);
-	if (why)
-		return why;
+	if (pci_bar_size(d->bdf, 0, &d->bar_pa, &d->bar_len, why) != VMK_OK)
+		return VMK_BAD_PARAM;
+	problem = bar_problem(d->bar_pa, d->bar_len, reg_len, va);
+	if (!problem && map_bar(d->bar_pa, reg_len, va) != VMK_OK)
+		problem = "no memory for the page tables that map its BAR";
+	if (!problem && cos_npt_hide_device(&cos_npt, d->bar_pa, d->bar_len) != VMK_OK)
+		problem = "no memory to cut its BAR out of the COS's nested table";
+	if (!problem)
+		problem = cos_pci_hide(d->bdf);
+	if (problem) {
+		why_set(why, "%s", problem);
+		return VMK_BAD_PARAM;
+	}
 	/*
 	 * PCI 3.0 §6.2.2: Interrupt Disable, and I/O decoding off. The
 	 * vmkernel drives the function through BAR 0 alone; an I/O BAR
@@ -78,7 +80,7 @@ const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va)
 	pci_write16(d->bdf, PCI_COMMAND,
 		    (cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE) &
 		    ~PCI_CMD_IO);
-	return NULL;
+	return VMK_OK;
 }
 
 void pci_device_release(const struct pci_device *d)

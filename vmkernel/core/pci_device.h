@@ -9,6 +9,7 @@
 #define VMKERNEL_CORE_PCI_DEVICE_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/lib/why.h"
 
 /* Where the vmkernel maps the BARs it drives: below the LAPIC's page
  * (arch/x86/apic.c), above what the loader placed. */
@@ -30,10 +31,11 @@ struct pci_device {
  * out of the COS's nested table, refuse the COS's configuration cycles to
  * the function, turn on memory decoding, bus mastering and Interrupt
  * Disable (polled: the COS never gets an interrupt it has no handler
- * for) and turn I/O decoding off (the COS's ports are not trapped). NULL
- * when taken, else the sentence saying why not.
+ * for) and turn I/O decoding off (the COS's ports are not trapped).
+ * VMK_OK when taken, else why says why not.
  */
-const char *pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va);
+vmk_status_t pci_device_take(struct pci_device *d, uint32_t reg_len, uint32_t va,
+			     struct vmk_why *why);
 
 /* After the driver reset the device: bus mastering and Interrupt Disable
  * off, I/O decoding as it was, as Linux's driver will expect it at its probe. */

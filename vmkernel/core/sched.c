@@ -117,20 +117,19 @@ static struct sched_client client_of(const struct sched_alloc *a, uint32_t vcpus
 	};
 }
 
-/* Admission control over every group but self; *why for the operator. */
+/* Admission control over every group but self; why for the operator. */
 static vmk_status_t admit(const struct sched_group *self,
 			  const struct sched_alloc *a, uint32_t vcpus,
-			  const char **why)
+			  struct vmk_why *why)
 {
 	static struct sched_client admitted[GROUP_SLOTS];	/* groups_lock */
 	struct sched_client c;
 	size_t n = 0, i;
 
-	*why = "";
 	if (!vcpus || vcpus > VMK_WORLD_MAX_VCPUS ||
 	    a->min_pct > 100 * VMK_MAX_CPUS ||
 	    (a->max_pct != SCHED_UNLIMITED && a->max_pct > 100 * VMK_MAX_CPUS)) {
-		*why = "vCPUs, reservation or limit out of range";
+		why_set(why, "vCPUs, reservation or limit out of range");
 		return VMK_BAD_PARAM;
 	}
 	c = client_of(a, vcpus);
@@ -141,19 +140,19 @@ static vmk_status_t admit(const struct sched_group *self,
 	case SCHED_OK:
 		return VMK_OK;
 	case SCHED_NO_CAPACITY:
-		*why = "CPU reservations, the COS's minimum included, would exceed the machine";
+		why_set(why, "CPU reservations, the COS's minimum included, would exceed the machine");
 		return VMK_NO_CAPACITY;
 	case SCHED_BAD_SHARES:
-		*why = "shares must be 1..1000000";
+		why_set(why, "shares must be 1..1000000");
 		return VMK_BAD_PARAM;
 	case SCHED_MIN_ABOVE_MAX:
-		*why = "the reservation is above the limit";
+		why_set(why, "the reservation is above the limit");
 		return VMK_BAD_PARAM;
 	case SCHED_MIN_ABOVE_VCPUS:
-		*why = "the reservation is more than its vCPUs can use";
+		why_set(why, "the reservation is more than its vCPUs can use");
 		return VMK_BAD_PARAM;
 	default:
-		*why = "too many worlds";
+		why_set(why, "too many worlds");
 		return VMK_NO_MEMORY;
 	}
 }
@@ -175,7 +174,7 @@ static void world_budgets(struct world *w)
 
 vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
 				uint32_t vcpus, struct sched_group **out,
-				const char **why)
+				struct vmk_why *why)
 {
 	struct sched_group *g = NULL;
 	vmk_status_t st;
@@ -187,7 +186,7 @@ vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
 		if (!groups[i].in_use)
 			g = &groups[i];
 	if (st == VMK_OK && !g) {
-		*why = "too many worlds";
+		why_set(why, "too many worlds");
 		st = VMK_NO_MEMORY;
 	}
 	if (st == VMK_OK) {
@@ -211,7 +210,7 @@ static void rebudget(struct world *w, void *g)
 }
 
 vmk_status_t sched_group_set_alloc(struct sched_group *g,
-				   const struct sched_alloc *a, const char **why)
+				   const struct sched_alloc *a, struct vmk_why *why)
 {
 	vmk_status_t st;
 
@@ -1007,7 +1006,7 @@ vmk_status_t sched_global_init(void)
 		.min_pct = COS_MIN_PCT_PER_VCPU * vmk_boot_info.ncpus,
 		.max_pct = SCHED_UNLIMITED,
 	};
-	const char *why;
+	struct vmk_why why = { "" };
 	vmk_status_t st;
 	uint32_t i;
 

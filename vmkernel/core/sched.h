@@ -15,6 +15,7 @@
 #define VMKERNEL_CORE_SCHED_H
 
 #include "vmkernel/core/world.h"
+#include "vmkernel/lib/why.h"
 
 struct sched_alloc {
 	uint32_t shares;	/* 1..SCHED_SHARES_MAX; default 1000 per vCPU */
@@ -30,14 +31,14 @@ struct sched_alloc {
  * VMK_NO_CAPACITY when the reservations of every group (the COS's
  * guaranteed minimum included) would exceed the machine, VMK_BAD_PARAM
  * for an invalid allocation (shares out of range, min above max or above
- * what vcpus CPUs can use). *why gets a sentence for the operator.
+ * what vcpus CPUs can use). why says why, for the operator.
  */
 vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
 				uint32_t vcpus, struct sched_group **out,
-				const char **why);
+				struct vmk_why *why);
 /* Change a group's allocation, with the same checks. */
 vmk_status_t sched_group_set_alloc(struct sched_group *g,
-				   const struct sched_alloc *a, const char **why);
+				   const struct sched_alloc *a, struct vmk_why *why);
 /* The id vmkctl shows for the group ("world: ID ..."); the COS is 1. */
 uint32_t sched_group_id(const struct sched_group *g);
 /* Free a group; its worlds must have been destroyed. */

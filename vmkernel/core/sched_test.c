@@ -42,7 +42,7 @@ static vmk_status_t spin_start(const struct vmk_sched_test *t, uint32_t *id)
 	struct sched_alloc a = { t->shares, t->min_pct, t->max_pct };
 	struct spinner *s = NULL;
 	char name[VMK_WORLD_NAME_LEN];
-	const char *why;
+	struct vmk_why why = { "" };
 	vmk_status_t st;
 	size_t i;
 
@@ -61,7 +61,7 @@ static vmk_status_t spin_start(const struct vmk_sched_test *t, uint32_t *id)
 		return VMK_NO_MEMORY;
 	st = sched_group_create(name, &a, 1, &s->group, &why);
 	if (st != VMK_OK) {
-		log_warn("spinner '%s' refused: %s", name, why);
+		log_warn("spinner '%s' refused: %s", name, why.text);
 		s->group = NULL;
 		return st;
 	}

@@ -101,7 +101,7 @@ vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
  * checked there: its name ended, its policy bits known. *pol from them.
  */
 static vmk_status_t group_read(uint64_t gpa, struct vmk_net_group *g, struct vsw_policy *pol,
-			       char *why)
+			       struct vmk_why *why)
 {
 	vmk_status_t st = cos_read(gpa, g, sizeof(*g));
 
@@ -109,8 +109,8 @@ static vmk_status_t group_read(uint64_t gpa, struct vmk_net_group *g, struct vsw
 		return st;
 	g->name[VMK_NET_NAME_LEN - 1] = '\0';
 	if (g->policy & ~(VMK_NET_ALLOW_PROMISCUOUS | VMK_NET_ALLOW_MAC_CHANGE | VMK_NET_ALLOW_FORGED)) {
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s': unknown policy bits %x",
-			     g->name, g->policy);
+		why_set(why, "port group '%s': unknown policy bits %x",
+			g->name, g->policy);
 		return VMK_BAD_PARAM;
 	}
 	pol->promiscuous = g->policy & VMK_NET_ALLOW_PROMISCUOUS;
@@ -124,13 +124,13 @@ static uint16_t group_vlan(const struct vmk_net_group *g)
 	return g->vlan > 0xffff ? 0xffff : (uint16_t)g->vlan;	/* the switch refuses it */
 }
 
-static void bad_group(char *why)
+static void bad_group(struct vmk_why *why)
 {
-	fmt_snprintf(why, VMK_VM_MSG_LEN, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
-		     VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
+	why_set(why, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
+		VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
 }
 
-vmk_status_t net_hc_group_set(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why)
 {
 	struct vmk_net_group g;
 	struct vsw_policy pol;
@@ -144,14 +144,14 @@ vmk_status_t net_hc_group_set(uint64_t gpa, char *why)
 	}
 	st = vsw_group_set(&net_vswitch, g.name, group_vlan(&g), &pol);
 	if (st != VMK_OK)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
+		why_set(why, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
 	else
 		log_info("%s: port group '%s' set, VLAN %u, policy %x",
 			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);
 	return st;
 }
 
-vmk_status_t net_hc_group_del(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why)
 {
 	struct vmk_net_group g;
 	vmk_status_t st = cos_read(gpa, &g, sizeof(g));
@@ -161,16 +161,16 @@ vmk_status_t net_hc_group_del(uint64_t gpa, char *why)
 	g.name[VMK_NET_NAME_LEN - 1] = '\0';
 	st = vsw_group_remove(&net_vswitch, g.name);
 	if (st == VMK_BUSY)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s' still has ports (see vmkctl network): power off or reconfigure their VMs first",
-			     g.name);
+		why_set(why, "port group '%s' still has ports (see vmkctl network): power off or reconfigure their VMs first",
+			g.name);
 	else if (st != VMK_OK)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
+		why_set(why, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
 	else
 		log_info("%s: port group '%s' removed", NET_SWITCH_NAME, g.name);
 	return st;
 }
 
-vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_add(uint64_t gpa, struct vmk_why *why)
 {
 	struct vmk_net_group g;
 	struct vsw_policy pol;
@@ -182,11 +182,11 @@ vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
 	if (st == VMK_BAD_PARAM)
 		bad_group(why);
 	else if (st == VMK_BUSY)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "port group '%s' exists on %s already",
-			     g.name, NET_SWITCH_NAME);
+		why_set(why, "port group '%s' exists on %s already",
+			g.name, NET_SWITCH_NAME);
 	else if (st != VMK_OK)
-		fmt_snprintf(why, VMK_VM_MSG_LEN, "%s has %u port groups already (the most it holds)",
-			     NET_SWITCH_NAME, VSW_GROUPS_MAX);
+		why_set(why, "%s has %u port groups already (the most it holds)",
+			NET_SWITCH_NAME, VSW_GROUPS_MAX);
 	else
 		log_info("%s: port group '%s' added, VLAN %u, policy %x",
 			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);

@@ -9,6 +9,7 @@
 #define VMKERNEL_NET_NET_H
 
 #include "vmkernel/net/vswitch.h"
+#include "vmkernel/lib/why.h"
 
 #define NET_SWITCH_NAME		"vswitch0"
 #define NET_DEFAULT_GROUP	"VM Network"
@@ -20,13 +21,12 @@ vmk_status_t net_global_init(void);
 
 /*
  * VMK_HC_NET_INFO and VMK_HC_NET_GROUP_ADD (include/vmk/net.h): gpa is COS
- * memory; why gets a sentence (VMK_VM_MSG_LEN bytes) when the status is
- * not VMK_OK.
+ * memory; why says why when the status is not VMK_OK.
  */
 vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports);
-vmk_status_t net_hc_group_add(uint64_t gpa, char *why);
+vmk_status_t net_hc_group_add(uint64_t gpa, struct vmk_why *why);
 /* VMK_HC_NET_GROUP_SET: a group's VLAN and policy; NET_GROUP_DEL: a group without ports. */
-vmk_status_t net_hc_group_set(uint64_t gpa, char *why);
-vmk_status_t net_hc_group_del(uint64_t gpa, char *why);
+vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why);
+vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why);
 
 #endif /* VMKERNEL_NET_NET_H */

@@ -80,7 +80,7 @@ void uplink_global_init(void)
 {
 	const struct vmk_boot_info *bi = &vmk_boot_info;
 	struct vsw_port_config pc = { .kind = VSW_OWNER_UPLINK, .deliver = uplink_deliver };
-	const char *why;
+	struct vmk_why why = { "" };
 	uint32_t id;
 
 	if (!(bi->flags & VMK_BOOT_NET)) {
@@ -98,9 +98,8 @@ void uplink_global_init(void)
 			 id & 0xffff, id >> 16);
 		return;
 	}
-	why = pci_device_take(&up.dev, E1000_MMIO_SIZE, NIC_VA);
-	if (why)
-		return refuse(VMK_NET_UPLINK_REFUSED, why);
+	if (pci_device_take(&up.dev, E1000_MMIO_SIZE, NIC_VA, &why) != VMK_OK)
+		return refuse(VMK_NET_UPLINK_REFUSED, why.text);
 	if (e1000_nic_init(&up.nic, &nic_ops) != VMK_OK)
 		return refuse(VMK_NET_UPLINK_FAILED, e1000_nic_error(&up.nic));
 	if (vsw_port_connect(&net_vswitch, &pc, &up.port) != VMK_OK) {

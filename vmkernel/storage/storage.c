@@ -190,7 +190,7 @@ static void log_luns(void)
 
 void storage_global_init(void)
 {
-	const char *why;
+	struct vmk_why why = { "" };
 	uint32_t pa, rescan_pa;
 
 	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
@@ -203,9 +203,8 @@ void storage_global_init(void)
 		log_info("storage: no PVSCSI HBA on the PCI buses");
 		return;
 	}
-	why = pci_device_take(&st.dev, PVSCSI_BAR_SIZE, HBA_VA);
-	if (why)
-		return refuse(why);
+	if (pci_device_take(&st.dev, PVSCSI_BAR_SIZE, HBA_VA, &why) != VMK_OK)
+		return refuse(why.text);
 	st.state = VMK_STORAGE_RUNNING;
 	if (pvscsi_hba_init(&st.hba, &hba_ops) != VMK_OK ||
 	    vmk_alloc_pages(1, &pa) != VMK_OK ||
@@ -470,7 +469,7 @@ vmk_status_t storage_read(struct vmk_storage_read *r)
 
 vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			      const char *owner_name, struct storage_lun_ref *ref,
-			      char *why, uint32_t len)
+			      struct vmk_why *why)
 {
 	const struct scan_lun *l;
 	const char *holder = NULL;
@@ -479,28 +478,29 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 	vmk_status_t s = VMK_BAD_PARAM;
 
 	if (!rdm_parse_name(name, &target, &lun)) {
-		fmt_snprintf(why, len, "'%s' is not a LUN name like vmhba0:C0:T0:L0 (vmkctl storage luns)", name);
+		why_set(why, "'%s' is not a LUN name like vmhba0:C0:T0:L0 (vmkctl storage luns)", name);
 		return VMK_BAD_PARAM;
 	}
-	if (!cos_lock("a VM's start", COS_WAIT_MS, "not opened", why, len))
+	if (!cos_lock("a VM's start", COS_WAIT_MS, "not opened", why->text,
+		      sizeof(why->text)))
 		return VMK_BUSY;
 	l = find_lun(target, lun);
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
-		fmt_snprintf(why, len, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
+		why_set(why, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
 	} else if (!l || l->error || l->type != SCAN_TYPE_DISK || !l->nr_blocks) {
-		fmt_snprintf(why, len, "%s: no usable disk there (vmkctl storage luns)", name);
+		why_set(why, "%s: no usable disk there (vmkctl storage luns)", name);
 	} else if (l->block_size != LUN_BLOCK_SIZE) {
-		fmt_snprintf(why, len, "%s: blocks of %u bytes; a VM disk needs %u", name,
-			     l->block_size, LUN_BLOCK_SIZE);
+		why_set(why, "%s: blocks of %u bytes; a VM disk needs %u", name,
+			l->block_size, LUN_BLOCK_SIZE);
 		s = VMK_NOT_SUPPORTED;
 	} else {
 		cs = rdm_claim(&st.claims, target, lun, owner, owner_name, &holder);
 		if (cs == RDM_CLAIM_BUSY) {
-			fmt_snprintf(why, len, "%s is in use read-write by vm '%s'", name, holder);
+			why_set(why, "%s is in use read-write by vm '%s'", name, holder);
 			s = VMK_BUSY;
 		} else if (cs == RDM_CLAIM_FULL) {
-			fmt_snprintf(why, len, "%s: %u LUNs are open by VMs already", name,
-				     RDM_MAX_CLAIMS);
+			why_set(why, "%s: %u LUNs are open by VMs already", name,
+				RDM_MAX_CLAIMS);
 			s = VMK_BUSY;
 		} else {
 			ref->target = target;

@@ -12,6 +12,7 @@
 #define VMKERNEL_STORAGE_STORAGE_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/lib/why.h"
 #include "vmkernel/storage/scan.h"
 #include <vmk/hypercall.h>
 
@@ -51,12 +52,12 @@ struct storage_lun_ref {
 	struct scan_id id;		/* the disk opened: another there is gone */
 };
 /*
- * Claim the LUN for owner; why (len bytes) says why not (VMK_BUSY: in
+ * Claim the LUN for owner; why says why not (VMK_BUSY: in
  * use, or the storage lock stayed held). Close waits for the lock.
  */
 vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			      const char *owner_name, struct storage_lun_ref *ref,
-			      char *why, uint32_t len);
+			      struct vmk_why *why);
 void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner);
 /* The rdm_io_ops of an open LUN (ctx: its struct storage_lun_ref). */
 struct rdm_io_ops;

@@ -1046,7 +1046,7 @@ static void platform_requests(struct vm *vm)
 		break;
 	case VDEV_FAILED:
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "device model: %s",
-			       vm->dev.status_msg ? vm->dev.status_msg : "failed");
+			       why_said(&vm->dev.status_why) ? vm->dev.status_why.text : "failed");
 		break;
 	case VDEV_EXIT_REQUESTED:
 		vm_stop_locked(vm, VMK_VM_STATE_OFF,

@@ -50,25 +50,6 @@ uint64_t vm_now_ns(void)
 	return tsc / khz * 1000000 + tsc % khz * 1000000 / khz;
 }
 
-/* ---- messages ---- */
-
-vmk_status_t vm_vfail(char *why, vmk_status_t st, const char *fmt, va_list ap)
-{
-	fmt_vsnprintf(why, VMK_VM_MSG_LEN, fmt, ap);
-	log_warn("%s", why);
-	return st;
-}
-
-vmk_status_t vm_fail(char *why, vmk_status_t st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	st = vm_vfail(why, st, fmt, ap);
-	va_end(ap);
-	return st;
-}
-
 /* ---- the VMs: allocated on demand, found by id ---- */
 
 struct vm *vm_get(uint32_t id)
@@ -103,17 +84,17 @@ static uint32_t vm_named_locked(const char *name)
 	return 0;
 }
 
-vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, char *why)
+vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, struct vmk_why *why)
 {
 	struct vm *vm;
 	uint32_t pa, other;
 
 	if (!vm_stage_usable())
-		return vm_fail(why, VMK_NOT_SUPPORTED, "VMs are unavailable: see the vmkernel log");
+		return why_fail(why, VMK_NOT_SUPPORTED, "VMs are unavailable: see the vmkernel log");
 	if (vmk_alloc_pages(VM_PAGES, &pa) != VMK_OK)
-		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or destroy a VM)",
-			       cfg->name, (uint32_t)(VM_PAGES * VMK_PAGE_SIZE) >> 10,
-			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		return why_fail(why, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or destroy a VM)",
+				cfg->name, (uint32_t)(VM_PAGES * VMK_PAGE_SIZE) >> 10,
+				(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	vm = pa_to_va(pa);
 	vm->pa = pa;
 	vm->cfg = *cfg;
@@ -127,10 +108,10 @@ vmk_status_t vm_create(const struct vmk_vm_config *cfg, uint32_t *id, char *why)
 	if (!vm->id) {
 		pool_free(&vmk_pool, pa, VM_PAGES);
 		if (other)
-			return vm_fail(why, VMK_BUSY, "a VM named '%s' exists already (id %u)",
-				       cfg->name, other);
-		return vm_fail(why, VMK_BUSY, "vm '%s': all %u VM ids are in use (destroy a VM)",
-			       cfg->name, VMK_VM_ID_MAX);
+			return why_fail(why, VMK_BUSY, "a VM named '%s' exists already (id %u)",
+					cfg->name, other);
+		return why_fail(why, VMK_BUSY, "vm '%s': all %u VM ids are in use (destroy a VM)",
+				cfg->name, VMK_VM_ID_MAX);
 	}
 	log_info("vm %u '%s' created: %u MiB, %u vCPUs, %s boot", vm->id,
 		 cfg->name, cfg->mem_mb, cfg->vcpus,
@@ -234,7 +215,7 @@ static int32_t vm_pinned_cpu(const struct vm *vm)
 
 /* At power on, vm->lock held: the VM's group (admission control) and one
  * world per vCPU, not started yet. */
-vmk_status_t vm_worlds_create(struct vm *vm, char *why)
+vmk_status_t vm_worlds_create(struct vm *vm, struct vmk_why *why)
 {
 	struct sched_alloc a = {
 		.shares = vm->cfg.sched_shares,
@@ -242,14 +223,15 @@ vmk_status_t vm_worlds_create(struct vm *vm, char *why)
 		.max_pct = vm->cfg.sched_max_pct ? vm->cfg.sched_max_pct : SCHED_UNLIMITED,
 	};
 	char name[VMK_WORLD_NAME_LEN];
-	const char *refusal;
+	struct vmk_why refusal = { "" };
 	vmk_status_t st;
 	uint32_t i;
 
 	st = sched_group_create(vm->cfg.name, &a, vm->cfg.vcpus, &vm->group, &refusal);
 	if (st != VMK_OK) {
 		vm->group = NULL;
-		return vm_fail(why, st, "vm '%s' cannot power on: %s", vm->cfg.name, refusal);
+		return why_fail(why, st, "vm '%s' cannot power on: %s", vm->cfg.name,
+				refusal.text);
 	}
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		fmt_snprintf(name, sizeof(name), "%s.%u", vm->cfg.name, i);
@@ -257,8 +239,8 @@ vmk_status_t vm_worlds_create(struct vm *vm, char *why)
 				  vm->group, vm_pinned_cpu(vm), &vm->vcpu[i].world);
 		if (st != VMK_OK) {
 			vm->vcpu[i].world = NULL;
-			return vm_fail(why, st, "vm '%s' cannot power on: no world for vCPU %u (all %u vCPU worlds are in use)",
-				       vm->cfg.name, i, WORLD_MAX_VCPU_WORLDS);
+			return why_fail(why, st, "vm '%s' cannot power on: no world for vCPU %u (all %u vCPU worlds are in use)",
+					vm->cfg.name, i, WORLD_MAX_VCPU_WORLDS);
 		}
 	}
 	return VMK_OK;

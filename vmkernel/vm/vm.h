@@ -24,6 +24,7 @@
 
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
+#include "vmkernel/lib/why.h"
 #include "vmkernel/mm/pae.h"
 #include "vmkernel/arch/x86/svm_vcpu.h"
 #include "vmm/devices.h"
@@ -160,9 +161,9 @@ uint64_t vm_now_ns(void);
 /* vmkernel/vm/vm_nic.c: the virtual NICs, each a port of vswitch0. vm->lock held. */
 struct vm_nic;
 /* Each NIC's state and its port on the switch, at power on. */
-vmk_status_t vm_nics_connect(struct vm *vm, char *why);
+vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why);
 /* Each NIC on the VM's PCI bus, reset (after vdev_init()). */
-vmk_status_t vm_nics_attach(struct vm *vm, char *why);
+vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why);
 /* Ports off the switch, state freed (with the VM's memory). */
 void vm_nics_release(struct vm *vm);
 /* Before a vCPU runs: frames queued for the guest into its receive rings. */
@@ -176,9 +177,9 @@ bool vm_nics_queued(const struct vm *vm);
 /* vmkernel/vm/vm_disk.c: scsi0 and its disks (raw LUNs). vm->lock held. */
 struct vm_scsi;
 /* The adapter's state and each disk's LUN claimed, at power on. */
-vmk_status_t vm_disks_connect(struct vm *vm, char *why);
+vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why);
 /* The adapter on the VM's PCI bus, reset (after vdev_init()). */
-vmk_status_t vm_disks_attach(struct vm *vm, char *why);
+vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why);
 /* The LUNs given back, state freed (with the VM's memory). */
 void vm_disks_release(struct vm *vm);
 /* Before a vCPU runs: the adapter's next batch of requests, if one waits. */

@@ -138,16 +138,16 @@ static bool vm_has_uuid(const struct vm *vm)
 	return false;
 }
 
-static vmk_status_t vm_firmware_connect(struct vm *vm, char *why)
+static vmk_status_t vm_firmware_connect(struct vm *vm, struct vmk_why *why)
 {
 	uint32_t pa;
 
 	if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
 		return VMK_OK;
 	if (vmk_alloc_pages(VM_FIRMWARE_PAGES, &pa) != VMK_OK)
-		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of firmware state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
-			       vm->cfg.name, (uint32_t)(VM_FIRMWARE_PAGES * VMK_PAGE_SIZE) >> 10,
-			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		return why_fail(why, VMK_NO_MEMORY, "vm '%s': no room for its %u KiB of firmware state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+				vm->cfg.name, (uint32_t)(VM_FIRMWARE_PAGES * VMK_PAGE_SIZE) >> 10,
+				(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	vm->fw = pa_to_va(pa);
 	vm->fw_pa = pa;
 	return VMK_OK;
@@ -167,7 +167,7 @@ void vm_firmware_release(struct vm *vm)
  * serves the staged chunks themselves, which stay put while the VM runs
  * (no load while powered on).
  */
-static vmk_status_t vm_firmware_linux(struct vm *vm, char *why)
+static vmk_status_t vm_firmware_linux(struct vm *vm, struct vmk_why *why)
 {
 	const struct vm_stage *k = &vm->stage[VMK_VM_IMG_KERNEL];
 	const struct vm_stage *i = &vm->stage[VMK_VM_IMG_INITRD];
@@ -195,7 +195,7 @@ static vmk_status_t vm_firmware_linux(struct vm *vm, char *why)
 	vm_stage_unmap(vm);
 	fl->image = NULL;	/* the window is gone */
 	if (r.status != BOOT_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s", vm->cfg.name, r.msg);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s", vm->cfg.name, r.msg);
 	return VMK_OK;
 }
 
@@ -204,7 +204,7 @@ static vmk_status_t vm_firmware_linux(struct vm *vm, char *why)
  * with a kernel's items if one is staged; the vCPUs start at the reset
  * vector. No MP or ACPI tables: the firmware writes its own.
  */
-static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char *why)
+static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, struct vmk_why *why)
 {
 	const struct vm_stage *s = &vm->stage[VMK_VM_IMG_FIRMWARE];
 	const struct guest_dma dma = { vm_dma_read, vm_dma_write, vm };
@@ -213,30 +213,30 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, char 
 
 	r = firmware_load_low(mem, pa_to_va(s->chunk_pa[0]), s->size);
 	if (r.status != BOOT_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
 	if (!kernel && vm->stage[VMK_VM_IMG_INITRD].size)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': an initrd without a kernel", vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': an initrd without a kernel", vm->cfg.name);
 	if (kernel && vm_firmware_linux(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
 	if (firmware_cfg_attach(&vm->fw->cfg, &vm->dev, &dma,
 				kernel ? &vm->fw->kernel : NULL) != VDEV_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': no room for fw_cfg on the virtual platform",
+				vm->cfg.name);
 	if (firmware_cfg_add_smbios(&vm->fw->cfg, &vm->dev,
 				    vm_has_uuid(vm) ? vm->cfg.uuid : NULL) != VDEV_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the SMBIOS tables in fw_cfg",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the SMBIOS tables in fw_cfg",
+				vm->cfg.name);
 	if (firmware_cfg_add_acpi(&vm->fw->cfg, &vm->dev, vm->dev.ioapic.id,
 				  IOAPIC_BASE) != VDEV_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables in fw_cfg",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables in fw_cfg",
+				vm->cfg.name);
 	for (uint32_t i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_reset(&vm->vcpu[i], NULL);
 	return VMK_OK;
 }
 
 /* Devices reset, images loaded into RAM, vCPUs at their boot state. */
-static vmk_status_t vm_boot(struct vm *vm, char *why)
+static vmk_status_t vm_boot(struct vm *vm, struct vmk_why *why)
 {
 	struct vdev_config cfg = {
 		.nr_vcpus = vm->cfg.vcpus,
@@ -253,8 +253,8 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 	uint32_t i;
 
 	if (vdev_init(&vm->dev, &cfg) != VDEV_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
-			       vm->cfg.name, vm->cfg.vcpus);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': the virtual platform refused %u vCPUs",
+				vm->cfg.name, vm->cfg.vcpus);
 	if (vm_nics_attach(vm, why) != VMK_OK ||
 	    vm_disks_attach(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
@@ -262,16 +262,16 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 		return vm_boot_firmware(vm, &mem, why);
 	r = vm_boot_load(vm, &mem);
 	if (r.status != BOOT_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
-			       vm->cfg.name, r.msg);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': boot loader: %s",
+				vm->cfg.name, r.msg);
 	if (mptable_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
 			  IOAPIC_BASE) != BOOT_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the MP table",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the MP table",
+				vm->cfg.name);
 	if (acpi_write(&mem, vm->cfg.vcpus, vm->dev.ioapic.id,
 		       IOAPIC_BASE) != BOOT_OK)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': no room for the ACPI tables",
+				vm->cfg.name);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		vcpu_reset(&vm->vcpu[i], &r.entry);
 	return VMK_OK;
@@ -279,13 +279,13 @@ static vmk_status_t vm_boot(struct vm *vm, char *why)
 
 void vm_do_reset(struct vm *vm)
 {
-	char why[VMK_VM_MSG_LEN];
+	struct vmk_why why = { "" };
 	uint32_t i;
 
 	vm->reset_pending = false;
 	for (i = 0; i < vm->nchunks; i++)
 		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
-	if (vm_boot(vm, why) != VMK_OK) {
+	if (vm_boot(vm, &why) != VMK_OK) {
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "reset: the boot images no longer load");
 		return;
 	}
@@ -296,48 +296,48 @@ void vm_do_reset(struct vm *vm)
 }
 
 /* vm->lock held: power on (which reads the images) and loads exclude each other. */
-vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, char *why)
+vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, struct vmk_why *why)
 {
 	vmk_status_t st;
 
 	if (vm->destroyed)
-		return vm_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
+		return why_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->nchunks)
-		return vm_fail(why, VMK_BUSY, "vm '%s' is running: power it off before loading",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BUSY, "vm '%s' is running: power it off before loading",
+				vm->cfg.name);
 	if (l->what >= VMK_VM_IMG_KINDS || l->offset > l->total ||
 	    l->len > l->total - l->offset)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': bad load request", vm->cfg.name);
 	if (l->what == VMK_VM_IMG_CMDLINE) {
 		if (l->total >= VM_CMDLINE_MAX)
-			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
-				       vm->cfg.name, VM_CMDLINE_MAX - 1);
+			return why_fail(why, VMK_BAD_PARAM, "vm '%s': command line longer than %u bytes",
+					vm->cfg.name, VM_CMDLINE_MAX - 1);
 		st = cos_read(l->data_gpa, vm->cmdline + l->offset, l->len);
 		vm->cmdline[l->total] = '\0';
 		return st;
 	}
 	if (l->what == VMK_VM_IMG_FIRMWARE && firmware_rom_check(l->total))
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s (%u KiB)", vm->cfg.name,
-			       firmware_rom_check(l->total), l->total >> 10);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': %s (%u KiB)", vm->cfg.name,
+				firmware_rom_check(l->total), l->total >> 10);
 	if (l->what == VMK_VM_IMG_OPTROM && l->total > FIRMWARE_OPTROM_MAX)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': an option ROM of %u KiB is larger than %u KiB",
-			       vm->cfg.name, l->total >> 10, FIRMWARE_OPTROM_MAX >> 10);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': an option ROM of %u KiB is larger than %u KiB",
+				vm->cfg.name, l->total >> 10, FIRMWARE_OPTROM_MAX >> 10);
 	if (l->total > VMK_VM_IMG_MAX)
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
-			       vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,
-			       VMK_VM_IMG_MAX >> 10);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': %s of %u KiB is larger than %u KiB",
+				vm->cfg.name, l->what ? "initrd" : "kernel", l->total >> 10,
+				VMK_VM_IMG_MAX >> 10);
 	if (l->offset == 0) {
 		st = vm_stage_alloc(vm, l->what, l->total, why);
 		if (st != VMK_OK)
 			return st;
 	} else if (l->total != vm->stage[l->what].size) {
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': load pieces disagree on the size",
+				vm->cfg.name);
 	}
 	return vm_stage_write(vm, l->what, l->offset, l->data_gpa, l->len);
 }
 
-vmk_status_t vm_power_on(struct vm *vm, char *why)
+vmk_status_t vm_power_on(struct vm *vm, struct vmk_why *why)
 {
 	vmk_status_t st;
 	uint32_t i;
@@ -346,19 +346,19 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 	spin_lock(&vm->lock);
 	if (vm->destroyed) {
 		spin_unlock(&vm->lock);
-		return vm_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
+		return why_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
 	}
 	if (vm->state == VMK_VM_STATE_RUNNING || vm->active || vm->nchunks) {
 		spin_unlock(&vm->lock);
-		return vm_fail(why, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
+		return why_fail(why, VMK_BUSY, "vm '%s' is running already", vm->cfg.name);
 	}
 	if (vm->cfg.boot == VMK_VM_BOOT_BIOS && !vm->stage[VMK_VM_IMG_FIRMWARE].size) {
 		spin_unlock(&vm->lock);
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no firmware loaded", vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s' has no firmware loaded", vm->cfg.name);
 	}
 	if (vm->cfg.boot != VMK_VM_BOOT_BIOS && !vm->stage[VMK_VM_IMG_KERNEL].size) {
 		spin_unlock(&vm->lock);
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s' has no kernel loaded", vm->cfg.name);
 	}
 	/* The NICs first: a port group or MAC the switch refuses costs nothing. */
 	st = vm_nics_connect(vm, why);
@@ -371,7 +371,7 @@ vmk_status_t vm_power_on(struct vm *vm, char *why)
 	for (i = 0; st == VMK_OK && i < vm->cfg.vcpus; i++) {
 		st = vcpu_create(&vm->vcpu[i], vm, i);
 		if (st != VMK_OK)
-			vm_fail(why, st, "vm '%s': no memory for vCPU %u", vm->cfg.name, i);
+			why_fail(why, st, "vm '%s': no memory for vCPU %u", vm->cfg.name, i);
 	}
 	if (st == VMK_OK)
 		st = vm_boot(vm, why);

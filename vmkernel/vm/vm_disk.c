@@ -75,7 +75,7 @@ static void scsi_set_irq(void *ctx, bool level)
 
 /* ---- life cycle ---- */
 
-vmk_status_t vm_disks_connect(struct vm *vm, char *why)
+vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 {
 	struct vm_scsi *s;
 	uint32_t pa;
@@ -84,27 +84,28 @@ vmk_status_t vm_disks_connect(struct vm *vm, char *why)
 	if (vm->cfg.scsi0 == VMK_VM_SCSI_NONE)
 		return VMK_OK;
 	if (vmk_alloc_pages(VM_SCSI_PAGES, &pa) != VMK_OK)
-		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
-			       vm->cfg.name, (uint32_t)(VM_SCSI_PAGES * VMK_PAGE_SIZE) >> 10,
-			       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+		return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+				vm->cfg.name, (uint32_t)(VM_SCSI_PAGES * VMK_PAGE_SIZE) >> 10,
+				(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	s = pa_to_va(pa);
 	memset(s, 0, sizeof(*s));
 	s->vm = vm;
 	vm->scsi = s;
 	vm->scsi_pa = pa;
 	if (vmk_alloc_pages(VM_SCSI_BOUNCE_PAGES, &s->bounce_pa) != VMK_OK)
-		return vm_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB bounce buffer in the vmkernel pool",
-			       vm->cfg.name, VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
+		return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB bounce buffer in the vmkernel pool",
+				vm->cfg.name, VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].lun;
-		char msg[VMK_VM_MSG_LEN];
+		struct vmk_why refusal = { "" };
 
 		if (!name[0])
 			continue;
 		st = storage_lun_open(name, vm->id, vm->cfg.name, &s->t[i].ref,
-				      msg, sizeof(msg));
+				      &refusal);
 		if (st != VMK_OK)
-			return vm_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i, msg);
+			return why_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i,
+					refusal.text);
 		s->t[i].open = true;
 		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (raw)",
 			 vm->id, vm->cfg.name, i, name,
@@ -121,7 +122,7 @@ static void firmware_setup(struct pci_host *pci)
 			      PCI_COMMAND_MEM_MASTER);
 }
 
-vmk_status_t vm_disks_attach(struct vm *vm, char *why)
+vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 {
 	struct vm_scsi *s = vm->scsi;
 	struct pvscsi_config pc = {
@@ -155,8 +156,8 @@ vmk_status_t vm_disks_attach(struct vm *vm, char *why)
 	if (!pci_add_function(&vm->dev.pci, VM_SCSI_DEVFN, &pvscsi_pci_ops, &s->pvscsi) ||
 	    !pci_add_bar(&vm->dev.pci, VM_SCSI_DEVFN, 0, PVSCSI_BAR_SIZE, false,
 			 &pvscsi_mmio_ops, &s->pvscsi))
-		return vm_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot)",
-			       vm->cfg.name);
+		return why_fail(why, VMK_BAD_PARAM, "vm '%s': scsi0: no room on the virtual platform (PCI slot)",
+				vm->cfg.name);
 	if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
 		firmware_setup(&vm->dev.pci);
 	return VMK_OK;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The VM control hypercalls (include/vmk/vm.h): each copies and checks the
- * COS's request, calls the VM code, and copies why a request failed to
- * the COS's message buffer.
+ * COS's request, calls the VM code, and says why a request failed in
+ * c->why (hypercall_dispatch() copies it to the COS's message buffer).
  */
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/net/vswitch.h"
@@ -13,35 +13,11 @@
 
 #define COPY_BATCH		256	/* console bytes per copy */
 
-/* ---- messages ---- */
-
-/* Copy why a request failed, if it says, to the COS's message buffer (ESI). */
-static vmk_status_t tell_cos(const struct hc_call *c, vmk_status_t st, const char *why)
-{
-	if (why[0] && c->arg[3])
-		cos_write(c->arg[3], why, VMK_VM_MSG_LEN);
-	return st;
-}
-
-/* Log a failure and copy it to the COS's message buffer. */
-static vmk_status_t __attribute__((format(printf, 3, 4)))
-fail(const struct hc_call *c, vmk_status_t st, const char *fmt, ...)
-{
-	char msg[VMK_VM_MSG_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vm_vfail(msg, st, fmt, ap);
-	va_end(ap);
-	return tell_cos(c, st, msg);
-}
-
 /* ---- hypercalls ---- */
 
 static vmk_status_t hc_create(struct hc_call *c)
 {
 	struct vmk_vm_config cfg;
-	char why[VMK_VM_MSG_LEN];
 	vmk_status_t st;
 
 	st = cos_read(c->arg[0], &cfg, sizeof(cfg));
@@ -49,23 +25,23 @@ static vmk_status_t hc_create(struct hc_call *c)
 		return st;
 	cfg.name[VMK_VM_NAME_LEN - 1] = '\0';
 	if (!cfg.name[0])
-		return fail(c, VMK_BAD_PARAM, "a VM needs a name");
+		return why_fail(&c->why, VMK_BAD_PARAM, "a VM needs a name");
 	if (cfg.mem_mb < VMK_VM_MIN_MEM_MB || cfg.mem_mb > VMK_VM_MAX_MEM_MB)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': memory %u MiB out of range (%u..%u)",
-			    cfg.name, cfg.mem_mb, VMK_VM_MIN_MEM_MB, VMK_VM_MAX_MEM_MB);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': memory %u MiB out of range (%u..%u)",
+				cfg.name, cfg.mem_mb, VMK_VM_MIN_MEM_MB, VMK_VM_MAX_MEM_MB);
 	if (cfg.vcpus < 1 || cfg.vcpus > VMK_VM_MAX_VCPUS)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': %u vCPUs out of range (1..%u)",
-			    cfg.name, cfg.vcpus, VMK_VM_MAX_VCPUS);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': %u vCPUs out of range (1..%u)",
+				cfg.name, cfg.vcpus, VMK_VM_MAX_VCPUS);
 	if (cfg.boot != VMK_VM_BOOT_LINUX && cfg.boot != VMK_VM_BOOT_MULTIBOOT &&
 	    cfg.boot != VMK_VM_BOOT_BIOS)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
-			    cfg.name, cfg.boot);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
+				cfg.name, cfg.boot);
 	if (cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': unknown optional devices %x",
-			    cfg.name, cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': unknown optional devices %x",
+				cfg.name, cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT);
 	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
-			    cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
+				cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		struct vmk_vm_nic *n = &cfg.nic[i];
 
@@ -73,15 +49,15 @@ static vmk_status_t hc_create(struct hc_call *c)
 		if (n->model == VMK_VM_NIC_NONE)
 			continue;
 		if (n->model != VMK_VM_NIC_E1000)
-			return fail(c, VMK_NOT_SUPPORTED, "vm '%s': ethernet%u: unknown NIC model %u (vmk emulates e1000)",
-				    cfg.name, i, n->model);
+			return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': ethernet%u: unknown NIC model %u (vmk emulates e1000)",
+					cfg.name, i, n->model);
 		if (!vsw_mac_is_unicast(n->mac))
-			return fail(c, VMK_BAD_PARAM, "vm '%s': ethernet%u: the MAC address must be unicast and not zero",
-				    cfg.name, i);
+			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': ethernet%u: the MAC address must be unicast and not zero",
+					cfg.name, i);
 	}
 	if (cfg.scsi0 != VMK_VM_SCSI_NONE && cfg.scsi0 != VMK_VM_SCSI_PVSCSI)
-		return fail(c, VMK_NOT_SUPPORTED, "vm '%s': scsi0: unknown adapter model %u (vmk emulates pvscsi)",
-			    cfg.name, cfg.scsi0);
+		return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': scsi0: unknown adapter model %u (vmk emulates pvscsi)",
+				cfg.name, cfg.scsi0);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		char *lun = cfg.disk[i].lun;
 		uint32_t t, l;
@@ -90,32 +66,29 @@ static vmk_status_t hc_create(struct hc_call *c)
 		if (!lun[0])
 			continue;
 		if (cfg.scsi0 == VMK_VM_SCSI_NONE)
-			return fail(c, VMK_BAD_PARAM, "vm '%s': scsi0:%u needs scsi0 (a pvscsi adapter)",
-				    cfg.name, i);
+			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u needs scsi0 (a pvscsi adapter)",
+					cfg.name, i);
 		if (!rdm_parse_name(lun, &t, &l))
-			return fail(c, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is not a LUN name like vmhba0:C0:T0:L0",
-				    cfg.name, i, lun);
+			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is not a LUN name like vmhba0:C0:T0:L0",
+					cfg.name, i, lun);
 	}
 	if (cfg.sched_affinity &&
 	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
-		return fail(c, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",
-			    cfg.name, cfg.sched_affinity, vmk_boot_info.ncpus);
+		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': CPU affinity %x names CPUs this machine lacks (it has %u)",
+				cfg.name, cfg.sched_affinity, vmk_boot_info.ncpus);
 	if (cfg.sched_affinity & (cfg.sched_affinity - 1) &&
 	    cfg.sched_affinity != (1u << vmk_boot_info.ncpus) - 1)
-		return fail(c, VMK_NOT_SUPPORTED, "vm '%s': CPU affinity %x: a VM runs on one CPU or on all of them",
-			    cfg.name, cfg.sched_affinity);
+		return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': CPU affinity %x: a VM runs on one CPU or on all of them",
+				cfg.name, cfg.sched_affinity);
 	cfg.mem_mb = ALIGN_UP(cfg.mem_mb, VMK_CHUNK_SIZE >> 20);
 	if (!cfg.sched_shares)
 		cfg.sched_shares = 1000 * cfg.vcpus;
-	why[0] = '\0';
-	st = vm_create(&cfg, &c->result, why);
-	return tell_cos(c, st, why);
+	return vm_create(&cfg, &c->result, &c->why);
 }
 
 static vmk_status_t hc_load(struct hc_call *c)
 {
 	struct vmk_vm_load l;
-	char why[VMK_VM_MSG_LEN];
 	struct vm *vm;
 	vmk_status_t st;
 
@@ -124,27 +97,24 @@ static vmk_status_t hc_load(struct hc_call *c)
 		return st;
 	vm = vm_get(l.id);
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", l.id);
-	why[0] = '\0';
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", l.id);
 	spin_lock(&vm->lock);
-	st = vm_load_locked(vm, &l, why);
+	st = vm_load_locked(vm, &l, &c->why);
 	spin_unlock(&vm->lock);
 	vm_put(vm);
-	return tell_cos(c, st, why);
+	return st;
 }
 
 static vmk_status_t hc_power_on(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
-	char why[VMK_VM_MSG_LEN];
 	vmk_status_t st;
 
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
-	why[0] = '\0';
-	st = vm_power_on(vm, why);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+	st = vm_power_on(vm, &c->why);
 	vm_put(vm);
-	return tell_cos(c, st, why);
+	return st;
 }
 
 static vmk_status_t hc_kill(struct hc_call *c)
@@ -152,7 +122,7 @@ static vmk_status_t hc_kill(struct hc_call *c)
 	struct vm *vm = vm_get(c->arg[0]);
 
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
 	vm_stop_locked(vm, VMK_VM_STATE_OFF, "killed from the COS");
 	spin_unlock(&vm->lock);
@@ -170,11 +140,11 @@ static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 	struct vm *vm = vm_get(c->arg[0]);
 
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
 	if (vm->state != VMK_VM_STATE_RUNNING) {
 		spin_unlock(&vm->lock);
-		fail(c, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
+		why_fail(&c->why, VMK_BAD_PARAM, "vm '%s' is not running", vm->cfg.name);
 		vm_put(vm);
 		return VMK_BAD_PARAM;
 	}
@@ -201,7 +171,7 @@ static vmk_status_t hc_destroy(struct hc_call *c)
 	vmk_status_t st;
 
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	st = vm_destroy(vm);
 	vm_put(vm);
 	return st;
@@ -343,9 +313,9 @@ static vmk_status_t hc_stop(struct hc_call *c)
 	if (pressed)
 		log_info("vm %u '%s': power button pressed", vm->id, vm->cfg.name);
 	else
-		st = fail(c, VMK_NOT_SUPPORTED,
-			  "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
-			  vm->cfg.name);
+		st = why_fail(&c->why, VMK_NOT_SUPPORTED,
+			      "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?): use vmkctl vm kill",
+			      vm->cfg.name);
 	vm_put(vm);
 	return st;
 }
@@ -356,7 +326,7 @@ static vmk_status_t hc_dump(struct hc_call *c)
 	struct vm *vm = vm_get(c->arg[0]);
 
 	if (!vm)
-		return fail(c, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
 	vm_dump_locked(vm);
 	spin_unlock(&vm->lock);

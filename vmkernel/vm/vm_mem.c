@@ -104,7 +104,7 @@ void vm_stage_free(struct vm *vm, uint32_t what)
 }
 
 vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total,
-			    char *why)
+			    struct vmk_why *why)
 {
 	struct vm_stage *s = &vm->stage[what];
 
@@ -113,10 +113,10 @@ vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total,
 		if (pool_alloc(&vmk_pool, POOL_PAGES_PER_CHUNK,
 			       &s->chunk_pa[s->nchunks]) != VMK_OK) {
 			vm_stage_free(vm, what);
-			return vm_fail(why, VMK_NO_MEMORY,
-				       "vm '%s': no room to stage a %u KiB image: the vmkernel pool has %u KiB free (vmkload mem_mb=)",
-				       vm->cfg.name, total >> 10,
-				       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+			return why_fail(why, VMK_NO_MEMORY,
+					"vm '%s': no room to stage a %u KiB image: the vmkernel pool has %u KiB free (vmkload mem_mb=)",
+					vm->cfg.name, total >> 10,
+					(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 		}
 		/*
 		 * The COS need not write every byte it declared, and what it
@@ -262,7 +262,7 @@ static vmk_status_t map_firmware(struct vm *vm)
 	return st;
 }
 
-vmk_status_t vm_take_memory(struct vm *vm, char *why)
+vmk_status_t vm_take_memory(struct vm *vm, struct vmk_why *why)
 {
 	static const struct pae_ops npt_ops_template = { npt_table_alloc, vmk_table_ptr, NULL };
 	uint32_t want = vm->cfg.mem_mb / (VMK_CHUNK_SIZE >> 20), i;
@@ -273,10 +273,10 @@ vmk_status_t vm_take_memory(struct vm *vm, char *why)
 			       &vm->chunk_pa[i]) != VMK_OK) {
 			vm->nchunks = i;
 			vm_release(vm);
-			return vm_fail(why, VMK_NO_MEMORY,
-				       "vm '%s' needs %u MiB, the vmkernel pool has %u MiB free (raise vmkload mem_mb or stop a VM)",
-				       vm->cfg.name, vm->cfg.mem_mb,
-				       i * (VMK_CHUNK_SIZE >> 20));
+			return why_fail(why, VMK_NO_MEMORY,
+					"vm '%s' needs %u MiB, the vmkernel pool has %u MiB free (raise vmkload mem_mb or stop a VM)",
+					vm->cfg.name, vm->cfg.mem_mb,
+					i * (VMK_CHUNK_SIZE >> 20));
 		}
 		vm->nchunks = i + 1;
 	}
@@ -294,8 +294,8 @@ vmk_status_t vm_take_memory(struct vm *vm, char *why)
 		st = map_firmware(vm);
 	if (st != VMK_OK) {
 		vm_release(vm);
-		return vm_fail(why, st, "vm '%s': no memory for its nested page table",
-			       vm->cfg.name);
+		return why_fail(why, st, "vm '%s': no memory for its nested page table",
+				vm->cfg.name);
 	}
 	return VMK_OK;
 }

@@ -133,7 +133,7 @@ static const char *mac_text(const uint8_t *m, char *buf, uint32_t len)
 	return buf;
 }
 
-vmk_status_t vm_nics_connect(struct vm *vm, char *why)
+vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 {
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		const struct vmk_vm_nic *c = &vm->cfg.nic[i];
@@ -149,9 +149,9 @@ vmk_status_t vm_nics_connect(struct vm *vm, char *why)
 		if (c->model == VMK_VM_NIC_NONE)
 			continue;
 		if (vmk_alloc_pages(VM_NIC_PAGES, &pa) != VMK_OK)
-			return vm_fail(why, VMK_NO_MEMORY, "vm '%s': ethernet%u: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
-				       vm->cfg.name, i, (uint32_t)(VM_NIC_PAGES * VMK_PAGE_SIZE) >> 10,
-				       (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+			return why_fail(why, VMK_NO_MEMORY, "vm '%s': ethernet%u: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
+					vm->cfg.name, i, (uint32_t)(VM_NIC_PAGES * VMK_PAGE_SIZE) >> 10,
+					(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 		nic = pa_to_va(pa);
 		nic->vm = vm;
 		nic->index = i;
@@ -161,15 +161,15 @@ vmk_status_t vm_nics_connect(struct vm *vm, char *why)
 		pc.ctx = nic;
 		st = vsw_port_connect(&net_vswitch, &pc, &nic->port);
 		if (st == VMK_BAD_PARAM)
-			return vm_fail(why, st, "vm '%s': ethernet%u: no port group '%s' on %s (vmkctl network shows the groups)",
-				       vm->cfg.name, i, c->network, NET_SWITCH_NAME);
+			return why_fail(why, st, "vm '%s': ethernet%u: no port group '%s' on %s (vmkctl network shows the groups)",
+					vm->cfg.name, i, c->network, NET_SWITCH_NAME);
 		if (st == VMK_BUSY)
-			return vm_fail(why, st, "vm '%s': ethernet%u: MAC %s is in use on %s (give the VM another ethernet%u.address)",
-				       vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
-				       NET_SWITCH_NAME, i);
+			return why_fail(why, st, "vm '%s': ethernet%u: MAC %s is in use on %s (give the VM another ethernet%u.address)",
+					vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
+					NET_SWITCH_NAME, i);
 		if (st != VMK_OK)
-			return vm_fail(why, st, "vm '%s': ethernet%u: %s has no free port (%u ports)",
-				       vm->cfg.name, i, NET_SWITCH_NAME, VSW_PORTS_MAX);
+			return why_fail(why, st, "vm '%s': ethernet%u: %s has no free port (%u ports)",
+					vm->cfg.name, i, NET_SWITCH_NAME, VSW_PORTS_MAX);
 		log_info("vm %u '%s': ethernet%u %s on %s port %u, port group '%s'",
 			 vm->id, vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
 			 NET_SWITCH_NAME, nic->port, c->network);
@@ -185,7 +185,7 @@ static void firmware_setup(struct pci_host *pci, uint8_t devfn, uint32_t i)
 	pci_host_config_write(pci, devfn, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
 }
 
-vmk_status_t vm_nics_attach(struct vm *vm, char *why)
+vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 {
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		struct vm_nic *nic = vm->nic[i];
@@ -208,8 +208,8 @@ vmk_status_t vm_nics_attach(struct vm *vm, char *why)
 				 &e1000_mmio_ops, &nic->e1000) ||
 		    !pci_add_bar(&vm->dev.pci, devfn, 1, E1000_IO_SIZE, true,
 				 &e1000_io_ops, &nic->e1000))
-			return vm_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot)",
-				       vm->cfg.name, i);
+			return why_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot)",
+					vm->cfg.name, i);
 		if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
 			firmware_setup(&vm->dev.pci, devfn, i);
 	}

@@ -101,10 +101,15 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 
 static uint32_t vm_calls_seen;
 
+/* Refuses, saying why, a request for VM 57005. */
 vmk_status_t vm_hypercall(struct hc_call *c)
 {
 	vm_calls_seen = c->nr;
 	c->result = 0x5a;
+	if (c->arg[0] == 57005) {
+		why_put(&c->why, "no VM with id 57005");
+		return VMK_BAD_PARAM;
+	}
 	return VMK_OK;
 }
 
@@ -141,27 +146,27 @@ vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 	return VMK_OK;
 }
 
-vmk_status_t net_hc_group_add(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_add(uint64_t gpa, struct vmk_why *why)
 {
 	(void)gpa;
-	snprintf(why, VMK_VM_MSG_LEN, "port group 'x' exists on vswitch0 already");
+	snprintf(why->text, sizeof(why->text), "port group 'x' exists on vswitch0 already");
 	return VMK_BUSY;
 }
 
 /* set: OK for a gpa of GUEST_BASE + 512; del: refused with a reason. */
 static uint64_t net_group_gpa_seen;
 
-vmk_status_t net_hc_group_set(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why)
 {
 	(void)why;
 	net_group_gpa_seen = gpa;
 	return VMK_OK;
 }
 
-vmk_status_t net_hc_group_del(uint64_t gpa, char *why)
+vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why)
 {
 	net_group_gpa_seen = gpa;
-	snprintf(why, VMK_VM_MSG_LEN, "port group 'x' still has ports");
+	snprintf(why->text, sizeof(why->text), "port group 'x' still has ports");
 	return VMK_BUSY;
 }
 
@@ -255,6 +260,25 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 	vm_calls_seen = 0;
 	hypercall_dispatch(&c);
 	ck_assert_uint_eq(vm_calls_seen, 0);
+}
+END_TEST
+
+START_TEST(test_the_hypercall_layer_copies_a_vm_refusal_to_the_cos)
+{
+	struct hc_call c;
+
+	memset(guest, 0xff, VMK_VM_MSG_LEN);
+	ck_assert_int_eq(call(&c, VMK_HC_VM_POWER_ON, 57005, 0, 0, GUEST_BASE), VMK_BAD_PARAM);
+	ck_assert_str_eq((char *)guest, "no VM with id 57005");
+	ck_assert_uint_eq(guest[VMK_VM_MSG_LEN - 1], 0);	/* the whole buffer */
+	/* the same call struct again: the last refusal is not told twice */
+	memset(guest, 0, VMK_VM_MSG_LEN);
+	c.arg[0] = 1;
+	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+	ck_assert_uint_eq(guest[0], 0);
+	/* no message buffer (ESI 0): nothing written */
+	ck_assert_int_eq(call(&c, VMK_HC_VM_POWER_ON, 57005, 0, 0, 0), VMK_BAD_PARAM);
+	ck_assert_uint_eq(guest[0], 0);
 }
 END_TEST
 
@@ -459,6 +483,7 @@ int main(void)
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
+	tcase_add_test(tc, test_the_hypercall_layer_copies_a_vm_refusal_to_the_cos);
 	tcase_add_test(tc, test_net_hypercalls_reach_the_switch_and_say_why);
 	tcase_add_test(tc, test_sched_test_needs_debug_and_reads_its_request);
 	tcase_add_test(tc, test_info_is_written_to_cos_memory);

@@ -667,7 +667,7 @@ START_TEST(test_cf9_reset_needs_the_rst_cpu_transition)
 	ck_assert_uint_eq(inb(vm, 0xcf9), 0x02);
 	outb(vm, 0xcf9, 0x06);
 	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
-	ck_assert_str_eq(vm->status_msg, "guest reset (port 0xCF9)");
+	ck_assert_str_eq(vm->status_why.text, "guest reset (port 0xCF9)");
 	free(vm);
 }
 END_TEST
@@ -682,7 +682,7 @@ START_TEST(test_port92_and_8042_reset_the_vm)
 	ck_assert_int_eq(vm->status, VDEV_RUNNING);
 	outb(vm, 0x64, 0xfe);
 	ck_assert_int_eq(vm->status, VDEV_RESET_REQUESTED);
-	ck_assert_str_eq(vm->status_msg, "guest reset (8042 command 0xFE)");
+	ck_assert_str_eq(vm->status_why.text, "guest reset (8042 command 0xFE)");
 	free(vm);
 	vm = test_vm(1);
 	outb(vm, 0x64, 0xd1);		/* write output port: A20 on, reset high */
@@ -818,7 +818,7 @@ static void check_sane(struct vm_devices *vm)
 	ck_assert(vm->status == VDEV_RUNNING ||
 		  vm->status == VDEV_RESET_REQUESTED ||
 		  vm->status == VDEV_POWEROFF_REQUESTED);
-	ck_assert(vm->status == VDEV_RUNNING || vm->status_msg);
+	ck_assert(vm->status == VDEV_RUNNING || why_said(&vm->status_why));
 }
 
 START_TEST(test_garbage_on_every_register_of_every_device)

@@ -131,19 +131,19 @@ bool pci_find(uint16_t vendor, uint16_t device, uint32_t *bdf)
 }
 
 vmk_status_t pci_bar_size(uint32_t bdf, unsigned int n, uint64_t *base,
-			  uint32_t *len, const char **why)
+			  uint32_t *len, struct vmk_why *why)
 {
 	uint32_t reg = PCI_BAR0 + 4 * n, orig, mask;
 	uint16_t cmd = pci_read16(bdf, PCI_COMMAND);
 
 	orig = pci_read32(bdf, reg);
 	if (orig & PCI_BAR_IO) {
-		*why = "its register BAR is an I/O BAR, not memory";
+		why_set(why, "its register BAR is an I/O BAR, not memory");
 		return VMK_BAD_PARAM;
 	}
 	if ((orig & PCI_BAR_TYPE_MASK) == PCI_BAR_TYPE_64 && n < 5 &&
 	    pci_read32(bdf, reg + 4)) {
-		*why = "its register BAR lies above 4 GiB, beyond the vmkernel's 32-bit address space";
+		why_set(why, "its register BAR lies above 4 GiB, beyond the vmkernel's 32-bit address space");
 		return VMK_BAD_PARAM;
 	}
 	/* Decode off while the BAR holds all ones (PCI 3.0 §6.2.5.1). */
@@ -153,7 +153,7 @@ vmk_status_t pci_bar_size(uint32_t bdf, unsigned int n, uint64_t *base,
 	pci_write32(bdf, reg, orig);
 	pci_write16(bdf, PCI_COMMAND, cmd);
 	if (!mask) {
-		*why = "its register BAR is not implemented (sizes as 0)";
+		why_set(why, "its register BAR is not implemented (sizes as 0)");
 		return VMK_BAD_PARAM;
 	}
 	*base = orig & ~0xfu;

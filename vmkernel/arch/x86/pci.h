@@ -14,6 +14,7 @@
 #define VMKERNEL_ARCH_X86_PCI_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/lib/why.h"
 
 #define PCI_CONFIG_ADDRESS	0xcf8
 #define PCI_CONFIG_DATA		0xcfc
@@ -70,9 +71,9 @@ bool pci_find(uint16_t vendor, uint16_t device, uint32_t *bdf);
 /*
  * Size memory BAR n (0..5) with memory decode off while it holds all
  * ones, then restore it. VMK_OK with its base and length; VMK_BAD_PARAM
- * (with *why) for an I/O BAR, an unimplemented one, or one above 4 GiB.
+ * (with why) for an I/O BAR, an unimplemented one, or one above 4 GiB.
  */
 vmk_status_t pci_bar_size(uint32_t bdf, unsigned int n, uint64_t *base,
-			  uint32_t *len, const char **why);
+			  uint32_t *len, struct vmk_why *why);
 
 #endif /* VMKERNEL_ARCH_X86_PCI_H */
