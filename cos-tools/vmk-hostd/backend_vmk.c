@@ -18,9 +18,25 @@
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "backend.h"
 
+/*
+ * What diag says, one a line, into err (len bytes; untouched when diag
+ * says nothing), and diag freed: the backend's interface carries one
+ * string (a SOAP fault's).
+ */
+static void told(struct diag *diag, char *err, size_t len)
+{
+	if (diag->count)
+		diag_join(diag, err, len);
+	diag_free(diag);
+}
+
 static int vmk_open(char *err)
 {
-	return vmkdev_open("vmk-hostd", err, HOSTD_ERR_LEN);
+	struct diag diag = { 0 };
+	int fd = vmkdev_open("vmk-hostd", &diag);
+
+	told(&diag, err, HOSTD_ERR_LEN);
+	return fd;
 }
 
 /* "model name" and "cpu MHz" of the first CPU in /proc/cpuinfo. */
@@ -111,6 +127,7 @@ static uint32_t moref_of_path(const char *path)
 
 static int inventory_read(struct inventory **inv, char *err)
 {
+	struct diag diag = { 0 };
 	char why[INVENTORY_PATH_MAX];
 
 	*inv = malloc(sizeof(**inv));
@@ -118,8 +135,9 @@ static int inventory_read(struct inventory **inv, char *err)
 		snprintf(err, HOSTD_ERR_LEN, "out of memory");
 		return -1;
 	}
-	if (!inventory_load(inventory_file(), *inv, why, sizeof(why)))
+	if (!inventory_load(inventory_file(), *inv, &diag))
 		return 0;
+	told(&diag, why, sizeof(why));
 	snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);
 	free(*inv);
 	*inv = NULL;
@@ -129,13 +147,15 @@ static int inventory_read(struct inventory **inv, char *err)
 /* The vmkernel's VMs; none when it is not loaded. */
 static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, char *err)
 {
+	struct diag diag = { 0 };
 	int fd = vmk_open(err), ret;
 
 	*all = NULL;
 	*n = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	ret = vmkdev_vm_list(fd, all, n, err, HOSTD_ERR_LEN);
+	ret = vmkdev_vm_list(fd, all, n, &diag);
+	told(&diag, err, HOSTD_ERR_LEN);
 	close(fd);
 	return ret;
 }
@@ -166,7 +186,6 @@ static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err
 	struct inventory *inv;
 	bool *listed = NULL;
 	struct vm_file vf;
-	char why[HOSTD_ERR_LEN];
 	size_t c = 0;
 	uint32_t n;
 
@@ -184,8 +203,12 @@ static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err
 		goto out;
 	}
 	for (size_t i = 0; i < inv->count && c < HOSTD_VMS_MAX; i++) {
-		if (vm_file_load(inv->path[i], &vf, why, sizeof(why)))
-			continue;	/* vmkctl vm list shows why */
+		struct diag skipped = { 0 };	/* vmkctl vm list shows why */
+		int bad = vm_file_load(inv->path[i], &vf, &skipped);
+
+		diag_free(&skipped);
+		if (bad)
+			continue;
 		vm_of_file(inv->path[i], &vf, all, n, listed, &vms[c]);
 		vm_file_free(&vf);
 		vms[c].id = moref_unique(vms, c, moref_of_path(inv->path[i]));
@@ -232,18 +255,32 @@ static int vm_lookup(uint32_t id, struct hostd_vm *vm, char *err)
 	return ret;
 }
 
+/* vmkdev_vm_op(), its sentence in err; errno the ioctl's. */
+static int kernel_vm_op(int fd, uint32_t id, uint32_t op, char *err)
+{
+	struct diag diag = { 0 };
+	int ret = vmkdev_vm_op(fd, id, op, &diag);
+
+	told(&diag, err, HOSTD_ERR_LEN);
+	return ret;
+}
+
 /* PowerOn of a registered VM: `vmkctl vm start` (vm_start.c). */
 static int vm_start_file(int fd, const struct hostd_vm *vm, char *err)
 {
+	struct diag diag = { 0 };
 	struct vm_file vf;
 	bool running;
 	uint32_t id;
 	int ret;
 
-	if (vm_file_load(vm->vmx_path, &vf, err, HOSTD_ERR_LEN))
+	if (vm_file_load(vm->vmx_path, &vf, &diag)) {
+		told(&diag, err, HOSTD_ERR_LEN);
 		return -1;
-	ret = vm_file_record_identity(vm->vmx_path, &vf, err, HOSTD_ERR_LEN) ||
-	      vm_start(fd, &vf.cfg, &id, &running, err, HOSTD_ERR_LEN);
+	}
+	ret = vm_file_record_identity(vm->vmx_path, &vf, &diag) ||
+	      vm_start(fd, &vf.cfg, &id, &running, &diag);
+	told(&diag, err, HOSTD_ERR_LEN);
 	vm_file_free(&vf);
 	return ret;
 }
@@ -272,7 +309,7 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 	if (op == HOSTD_OP_POWER_ON && vm.vmx_path[0])
 		ret = vm_start_file(fd, &vm, err);
 	else
-		ret = vmkdev_vm_op(fd, vm.kernel_id, ops[op], err, HOSTD_ERR_LEN);
+		ret = kernel_vm_op(fd, vm.kernel_id, ops[op], err);
 	/* VMK_NOT_SUPPORTED: the guest has not enabled its power button */
 	if (ret && op == HOSTD_OP_SHUTDOWN && errno == EOPNOTSUPP)
 		ret = HOSTD_NO_GUEST_SUPPORT;
@@ -286,6 +323,7 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
  */
 static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 {
+	struct diag diag = { 0 };
 	char why[INVENTORY_PATH_MAX];
 	struct inventory *inv;
 	struct hostd_vm vm;
@@ -298,7 +336,7 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 		fd = vmk_open(err);
 		if (fd < 0)
 			return -1;
-		ret = vmkdev_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, err, HOSTD_ERR_LEN);
+		ret = kernel_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, err);
 		close(fd);
 	}
 	if (ret || !vm.vmx_path[0])
@@ -306,7 +344,8 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 	if (inventory_read(&inv, err))
 		return -1;
 	inventory_remove(inv, vm.vmx_path);
-	ret = inventory_save(inventory_file(), inv, why, sizeof(why));
+	ret = inventory_save(inventory_file(), inv, &diag);
+	told(&diag, why, sizeof(why));
 	if (ret)
 		snprintf(err, HOSTD_ERR_LEN, "the vmkernel let '%.32s' go; the inventory: %.80s",
 			 vm.name, why);
@@ -318,6 +357,7 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
 static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
 			   char *err)
 {
+	struct diag diag = { 0 };
 	char why[INVENTORY_PATH_MAX];
 	struct hostd_vm *vms;
 	struct inventory *inv;
@@ -327,9 +367,10 @@ static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *v
 	(void)ctx;
 	if (inventory_read(&inv, err))
 		return -1;
-	ret = inventory_add(inv, path, why, sizeof(why));
+	ret = inventory_add(inv, path, &diag);
 	if (!ret)
-		ret = inventory_save(inventory_file(), inv, why, sizeof(why));
+		ret = inventory_save(inventory_file(), inv, &diag);
+	told(&diag, why, sizeof(why));
 	free(inv);
 	if (ret) {
 		snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);

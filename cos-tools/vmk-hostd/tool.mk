@@ -5,5 +5,6 @@ TOOLS += vmk-hostd
 vmk-hostd_SRCS := $(addprefix cos-tools/vmk-hostd/,main.c http.c cert.c soap.c session.c \
 	inventory.c propcol.c task.c vmops.c datastore.c backend_fake.c backend_vmk.c) \
 	cos-tools/vmkdev/vmkdev.c cos-tools/vmkctl/inventory.c cos-tools/vmkctl/vm_start.c \
-	cos-tools/vmx/parse.c cos-tools/vmx/config.c cos-tools/vmx/identity.c
+	cos-tools/vmx/parse.c cos-tools/vmx/config.c cos-tools/vmx/identity.c \
+	cos-tools/lib/diag.c
 vmk-hostd_LIBS := hostd

@@ -72,12 +72,15 @@ static bool ends_with(const char *s, const char *tail)
 static int vm_add(struct soap_call *c, struct task *t, const char *path, const char *want_name)
 {
 	char err[HOSTD_ERR_LEN], id[16];
+	struct diag diag = { 0 };
 	struct hostd_vm vm = { 0 };
 	struct vm_file vf;
 	uint32_t moref;
 	size_t i;
 
-	if (vm_file_load(path, &vf, err, sizeof(err))) {
+	if (vm_file_load(path, &vf, &diag)) {
+		diag_join(&diag, err, sizeof(err));
+		diag_free(&diag);
 		task_fail(t, "InvalidArgument", "path", "not a usable .vmx: %s", err);
 		return -1;
 	}

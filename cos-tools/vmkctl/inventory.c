@@ -29,7 +29,7 @@ int inventory_find_name(const struct inventory *inv, const char *name)
 	int found = -1;
 
 	for (size_t i = 0; i < inv->count && found < 0; i++) {
-		struct vmx_diag diag = { 0 };
+		struct diag diag = { 0 };
 		struct vmx_file file;
 		struct vmx_config cfg;
 
@@ -38,31 +38,31 @@ int inventory_find_name(const struct inventory *inv, const char *name)
 		    !strcmp(cfg.display_name, name))
 			found = (int)i;
 		vmx_file_free(&file);
-		vmx_diag_free(&diag);
+		diag_free(&diag);
 	}
 	return found;
 }
 
-int inventory_add(struct inventory *inv, const char *path, char *err, size_t errlen)
+int inventory_add(struct inventory *inv, const char *path, struct diag *diag)
 {
 	if (path[0] != '/') {
-		snprintf(err, errlen, "'%s' is not an absolute path", path);
+		diag_add(diag, "'%s' is not an absolute path", path);
 		return -1;
 	}
 	if (strlen(path) >= INVENTORY_PATH_MAX) {
-		snprintf(err, errlen, "path longer than %d bytes", INVENTORY_PATH_MAX - 1);
+		diag_add(diag, "path longer than %d bytes", INVENTORY_PATH_MAX - 1);
 		return -1;
 	}
 	if (strchr(path, '\n')) {
-		snprintf(err, errlen, "a path with a newline cannot be registered");
+		diag_add(diag, "a path with a newline cannot be registered");
 		return -1;
 	}
 	if (inventory_find(inv, path) >= 0) {
-		snprintf(err, errlen, "%s is already registered", path);
+		diag_add(diag, "%s is already registered", path);
 		return -1;
 	}
 	if (inv->count == INVENTORY_MAX) {
-		snprintf(err, errlen, "the inventory is full (%d VMs): unregister one first",
+		diag_add(diag, "the inventory is full (%d VMs): unregister one first",
 			 INVENTORY_MAX);
 		return -1;
 	}
@@ -82,7 +82,7 @@ int inventory_remove(struct inventory *inv, const char *path)
 	return 0;
 }
 
-int inventory_load(const char *file, struct inventory *inv, char *err, size_t errlen)
+int inventory_load(const char *file, struct inventory *inv, struct diag *diag)
 {
 	char line[INVENTORY_PATH_MAX + 2];
 	unsigned int lineno = 0;
@@ -92,25 +92,26 @@ int inventory_load(const char *file, struct inventory *inv, char *err, size_t er
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		diag_add(diag, "%s: %s", file, strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
-		char lerr[256];
+		struct diag bad = { 0 };
 
 		lineno++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
 		else if (!feof(f)) {
-			snprintf(err, errlen, "%s:%u: line too long", file, lineno);
+			diag_add_at(diag, file, lineno, "line too long");
 			fclose(f);
 			return -1;
 		}
 		if (!len || line[0] == '#')
 			continue;
-		if (inventory_add(inv, line, lerr, sizeof(lerr))) {
-			snprintf(err, errlen, "%s:%u: %s", file, lineno, lerr);
+		if (inventory_add(inv, line, &bad)) {
+			diag_add_at(diag, file, lineno, "%s", bad.msgs[0]);
+			diag_free(&bad);
 			fclose(f);
 			return -1;
 		}
@@ -143,20 +144,20 @@ static int make_parent(const char *file)
 	return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-int inventory_save(const char *file, const struct inventory *inv, char *err, size_t errlen)
+int inventory_save(const char *file, const struct inventory *inv, struct diag *diag)
 {
 	char tmp[INVENTORY_PATH_MAX + 8];
 	FILE *f;
 	int bad;
 
 	if (make_parent(file)) {
-		snprintf(err, errlen, "cannot create the folder of %s: %s", file, strerror(errno));
+		diag_add(diag, "cannot create the folder of %s: %s", file, strerror(errno));
 		return -1;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.new", file);
 	f = fopen(tmp, "w");
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		diag_add(diag, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	fprintf(f, "# vmk VM inventory: one registered .vmx per line (vmkctl vm register)\n");
@@ -164,7 +165,7 @@ int inventory_save(const char *file, const struct inventory *inv, char *err, siz
 		fprintf(f, "%s\n", inv->path[i]);
 	bad = ferror(f) | fflush(f) | fsync(fileno(f));
 	if (fclose(f) || bad || rename(tmp, file)) {
-		snprintf(err, errlen, "writing %s: %s", file, strerror(errno));
+		diag_add(diag, "writing %s: %s", file, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "cos-tools/lib/diag.h"
+
 #define INVENTORY_DEFAULT	"/etc/vmk/inventory"
 #define INVENTORY_MAX		64	/* registered VMs */
 #define INVENTORY_PATH_MAX	1024
@@ -24,19 +26,19 @@ const char *inventory_file(void);
 
 /*
  * Read file into inv (a missing file is an empty inventory). 0, or -1 with
- * a sentence in err (unreadable, a line that is not an absolute path, too
+ * a sentence in diag (unreadable, a line that is not an absolute path, too
  * many entries).
  */
-int inventory_load(const char *file, struct inventory *inv, char *err, size_t errlen);
+int inventory_load(const char *file, struct inventory *inv, struct diag *diag);
 
-/* Write inv to file (folder created, replaced atomically). 0 or -1 + err. */
-int inventory_save(const char *file, const struct inventory *inv, char *err, size_t errlen);
+/* Write inv to file (folder created, replaced atomically). 0 or -1 + diag. */
+int inventory_save(const char *file, const struct inventory *inv, struct diag *diag);
 
 /* Index of path in inv, or -1. */
 int inventory_find(const struct inventory *inv, const char *path);
 
-/* 0; -1 + err if path is not absolute, too long, present or inv is full. */
-int inventory_add(struct inventory *inv, const char *path, char *err, size_t errlen);
+/* 0; -1 + diag if path is not absolute, too long, present or inv is full. */
+int inventory_add(struct inventory *inv, const char *path, struct diag *diag);
 
 /* 0, or -1 if path is not in inv. */
 int inventory_remove(struct inventory *inv, const char *path);

@@ -14,11 +14,12 @@
 
 int vmkctl_open(void)
 {
-	char err[ERR_LEN];
-	int fd = vmkdev_open("vmkctl", err, sizeof(err));
+	struct diag diag = { 0 };
+	int fd = vmkdev_open("vmkctl", &diag);
 
 	if (fd < 0)
-		fprintf(stderr, "vmkctl: %s\n", err);
+		diag_report(&diag, "vmkctl: ");
+	diag_free(&diag);
 	return fd;
 }
 

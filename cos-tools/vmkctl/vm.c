@@ -53,32 +53,35 @@ void vm_sleep_ms(unsigned int ms)
 
 int vm_list_all(int fd, struct vmk_vm_info **infos, uint32_t *count)
 {
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
 
-	if (!vmkdev_vm_list(fd, infos, count, err, sizeof(err)))
+	if (!vmkdev_vm_list(fd, infos, count, &diag))
 		return 0;
-	fprintf(stderr, "vmkctl: %s\n", err);
+	diag_report(&diag, "vmkctl: ");
+	diag_free(&diag);
 	return -1;
 }
 
 /* vm_find_named(), its error printed. */
 static int vm_by_name(int fd, const char *name, struct vmk_vm_info *info)
 {
-	char err[ERR_LEN];
-	int found = vm_find_named(fd, name, info, err, sizeof(err));
+	struct diag diag = { 0 };
+	int found = vm_find_named(fd, name, info, &diag);
 
 	if (found < 0)
-		fprintf(stderr, "vmkctl: %s\n", err);
+		diag_report(&diag, "vmkctl: ");
+	diag_free(&diag);
 	return found;
 }
 
 static int vm_op(int fd, uint32_t id, uint32_t op, const char *what, const char *name)
 {
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
 
-	if (!vmkdev_vm_op(fd, id, op, err, sizeof(err)))
+	if (!vmkdev_vm_op(fd, id, op, &diag))
 		return 0;
-	fprintf(stderr, "vmkctl: vm %s %s: %s\n", what, name, err);
+	diag_report(&diag, "vmkctl: vm %s %s: ", what, name);
+	diag_free(&diag);
 	return -1;
 }
 
@@ -87,35 +90,35 @@ static int vm_op(int fd, uint32_t id, uint32_t op, const char *what, const char 
 /* vm_file_load(), messages printed unless quiet. */
 static int vm_file_read(const char *path, struct vm_file *vf, bool quiet)
 {
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
+	int ret = vm_file_load(path, vf, &diag);
 
-	if (!vm_file_load(path, vf, err, sizeof(err)))
-		return 0;
-	if (!quiet)
-		fprintf(stderr, "%s\n", err);
-	return -1;
+	if (ret && !quiet)
+		diag_report(&diag, "%s", "");
+	diag_free(&diag);
+	return ret;
 }
 
 static int inventory_read(struct inventory *inv)
 {
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
+	int ret = inventory_load(inventory_file(), inv, &diag);
 
-	if (inventory_load(inventory_file(), inv, err, sizeof(err))) {
-		fprintf(stderr, "vmkctl: inventory: %s\n", err);
-		return -1;
-	}
-	return 0;
+	if (ret)
+		diag_report(&diag, "vmkctl: inventory: ");
+	diag_free(&diag);
+	return ret;
 }
 
 static int inventory_write(const struct inventory *inv)
 {
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
+	int ret = inventory_save(inventory_file(), inv, &diag);
 
-	if (inventory_save(inventory_file(), inv, err, sizeof(err))) {
-		fprintf(stderr, "vmkctl: inventory: %s\n", err);
-		return -1;
-	}
-	return 0;
+	if (ret)
+		diag_report(&diag, "vmkctl: inventory: ");
+	diag_free(&diag);
+	return ret;
 }
 
 /*
@@ -140,7 +143,8 @@ static int inventory_lookup(const struct inventory *inv, const char *name,
 static int cmd_vm_register(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
-	char abs[PATH_MAX], err[ERR_LEN];
+	struct diag diag = { 0 };
+	char abs[PATH_MAX];
 	struct vm_file vf;
 	int clash, ret = 1;
 
@@ -170,8 +174,9 @@ static int cmd_vm_register(int argc, char **argv)
 			vf.cfg.display_name, inv->path[clash]);
 		goto free_vf;
 	}
-	if (inventory_add(inv, abs, err, sizeof(err))) {
-		fprintf(stderr, "vmkctl: vm register: %s\n", err);
+	if (inventory_add(inv, abs, &diag)) {
+		diag_report(&diag, "vmkctl: vm register: ");
+		diag_free(&diag);
 		goto free_vf;
 	}
 	if (inventory_write(inv))
@@ -297,7 +302,7 @@ out:
 static int cmd_vm_start(int argc, char **argv)
 {
 	struct inventory *inv = malloc(sizeof(*inv));
-	char err[ERR_LEN];
+	struct diag diag = { 0 };
 	struct vm_file vf;
 	bool running;
 	uint32_t id;
@@ -310,15 +315,15 @@ static int cmd_vm_start(int argc, char **argv)
 	}
 	if (!inv || inventory_read(inv) || (i = inventory_lookup(inv, argv[1], &vf)) < 0)
 		goto out;
-	if (vm_file_record_identity(inv->path[i], &vf, err, sizeof(err))) {
-		fprintf(stderr, "vmkctl: vm start %s: %s\n", vf.cfg.display_name, err);
+	if (vm_file_record_identity(inv->path[i], &vf, &diag)) {
+		diag_report(&diag, "vmkctl: vm start %s: ", vf.cfg.display_name);
 		goto free_vf;
 	}
 	fd = vmkctl_open();
 	if (fd < 0)
 		goto free_vf;
-	if (vm_start(fd, &vf.cfg, &id, &running, err, sizeof(err))) {
-		fprintf(stderr, "vmkctl: vm start %s: %s\n", vf.cfg.display_name, err);
+	if (vm_start(fd, &vf.cfg, &id, &running, &diag)) {
+		diag_report(&diag, "vmkctl: vm start %s: ", vf.cfg.display_name);
 		goto free_vf;
 	}
 	printf("started %s (vm %u, %u vCPUs, %u MiB); its console: vmkctl vm console %s (detach: Ctrl-])\n",
@@ -330,6 +335,7 @@ free_vf:
 out:
 	if (fd >= 0)
 		close(fd);
+	diag_free(&diag);
 	free(inv);
 	return ret;
 }

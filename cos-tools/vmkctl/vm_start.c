@@ -10,28 +10,14 @@
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "vm_start.h"
 
-/* Every message of diag into err, one a line, and diag freed. */
-static void diag_to_err(struct vmx_diag *diag, char *err, size_t len)
+int vm_file_load(const char *path, struct vm_file *vf, struct diag *diag)
 {
-	size_t n = 0;
-
-	if (len)
-		err[0] = '\0';
-	for (size_t i = 0; i < diag->count && n < len; i++)
-		n += (size_t)snprintf(err + n, len - n, "%s%s", i ? "\n" : "", diag->msgs[i]);
-	vmx_diag_free(diag);
-}
-
-int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len)
-{
-	struct vmx_diag diag = { 0 };
 	int ret;
 
 	memset(vf, 0, sizeof(*vf));
-	ret = vmx_load(path, &vf->file, &diag);
+	ret = vmx_load(path, &vf->file, diag);
 	if (!ret)
-		ret = vmx_config_from_file(&vf->file, &vf->cfg, &diag);
-	diag_to_err(&diag, err, len);
+		ret = vmx_config_from_file(&vf->file, &vf->cfg, diag);
 	if (ret)
 		vmx_file_free(&vf->file);
 	return ret;
@@ -54,22 +40,20 @@ static int random_bytes(uint8_t *buf, size_t len)
 	return n == len ? 0 : -1;
 }
 
-int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len)
+int vm_file_record_identity(const char *path, struct vm_file *vf, struct diag *diag)
 {
-	struct vmx_diag diag = { 0 };
 	struct vm_file now;
 	uint8_t rnd[16];
 	size_t written;
 	int ret;
 
 	if (random_bytes(rnd, sizeof(rnd))) {
-		snprintf(err, len, "no random bytes for a new uuid.bios: %s", strerror(errno));
+		diag_add(diag, "no random bytes for a new uuid.bios: %s", strerror(errno));
 		return -1;
 	}
-	ret = vmx_identity_record(path, rnd, &now.file, &written, &diag);
+	ret = vmx_identity_record(path, rnd, &now.file, &written, diag);
 	if (!ret)
-		ret = vmx_config_from_file(&now.file, &now.cfg, &diag);
-	diag_to_err(&diag, err, len);
+		ret = vmx_config_from_file(&now.file, &now.cfg, diag);
 	if (ret) {
 		vmx_file_free(&now.file);
 		return -1;
@@ -84,13 +68,13 @@ void vm_file_free(struct vm_file *vf)
 	vmx_file_free(&vf->file);
 }
 
-int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err, size_t len)
+int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, struct diag *diag)
 {
 	struct vmk_vm_info *all;
 	uint32_t n, i;
 	int found = 0;
 
-	if (vmkdev_vm_list(fd, &all, &n, err, len))
+	if (vmkdev_vm_list(fd, &all, &n, diag))
 		return -1;
 	for (i = 0; i < n && !found; i++) {
 		if (!strncmp(all[i].name, name, VMK_VM_NAME_LEN)) {
@@ -133,19 +117,19 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 	return 0;
 }
 
-static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, char *err, size_t len)
+static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, struct diag *diag)
 {
 	if (!c->ethernet0_present)
 		return 0;
 	if (strcmp(c->ethernet0_dev, "e1000")) {
-		snprintf(err, len, "ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
+		diag_add(diag, "ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
 			 c->ethernet0_dev);
 		return -1;
 	}
 	n->model = VMK_VM_NIC_E1000;
 	/* vm_file_record_identity() wrote a generated one */
 	if (!c->ethernet0_has_mac) {
-		snprintf(err, len, "ethernet0 has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet0.generatedAddress (use addressType \"generated\", or \"static\" with ethernet0.address)");
+		diag_add(diag, "ethernet0 has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet0.generatedAddress (use addressType \"generated\", or \"static\" with ethernet0.address)");
 		return -1;
 	}
 	memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
@@ -159,13 +143,13 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, char 
  * HBA mapped raw as target N (vmkfs virtual disks are not wired to VMs
  * yet).
  */
-static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, char *err,
-			  size_t len)
+static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
+			  struct diag *diag)
 {
 	if (!c->scsi0_present)
 		return 0;
 	if (strcmp(c->scsi0_dev, "pvscsi")) {
-		snprintf(err, len, "scsi0.virtualDev \"%s\" is not emulated by vmk (use \"pvscsi\")",
+		diag_add(diag, "scsi0.virtualDev \"%s\" is not emulated by vmk (use \"pvscsi\")",
 			 c->scsi0_dev);
 		return -1;
 	}
@@ -176,7 +160,7 @@ static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, 
 		if (!f)
 			continue;
 		if (!vmx_is_lun_name(f)) {
-			snprintf(err, len, "scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw",
+			diag_add(diag, "scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw",
 				 n, f);
 			return -1;
 		}
@@ -185,8 +169,8 @@ static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, 
 	return 0;
 }
 
-static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, char *err,
-			size_t len)
+static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
+			struct diag *diag)
 {
 	unsigned int cpu = cpu_mhz();
 
@@ -201,31 +185,31 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc, ch
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
 	if (c->has_uuid)
 		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
-	if (nic_config_of(c, &vc->nic[0], err, len) || scsi_config_of(c, vc, err, len))
+	if (nic_config_of(c, &vc->nic[0], diag) || scsi_config_of(c, vc, diag))
 		return -1;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
 		       &vc->sched_max_pct)) {
-		snprintf(err, len, "sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'");
+		diag_add(diag, "sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'");
 		return -1;
 	}
 	return 0;
 }
 
-static int read_file(const char *path, char **data, size_t *size, char *err, size_t len)
+static int read_file(const char *path, char **data, size_t *size, struct diag *diag)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
 
 	*data = NULL;
 	if (!f || fstat(fileno(f), &st)) {
-		snprintf(err, len, "%s: %s", path, strerror(errno));
+		diag_add(diag, "%s: %s", path, strerror(errno));
 		if (f)
 			fclose(f);
 		return -1;
 	}
 	if (st.st_size > (off_t)VMK_VM_IMG_MAX) {
-		snprintf(err, len, "%s is larger than the %u MiB a VM image may have",
+		diag_add(diag, "%s is larger than the %u MiB a VM image may have",
 			 path, VMK_VM_IMG_MAX >> 20);
 		fclose(f);
 		return -1;
@@ -233,7 +217,7 @@ static int read_file(const char *path, char **data, size_t *size, char *err, siz
 	*size = (size_t)st.st_size;
 	*data = malloc(*size ? *size : 1);
 	if (!*data || fread(*data, 1, *size, f) != *size) {
-		snprintf(err, len, "reading %s failed", path);
+		diag_add(diag, "reading %s failed", path);
 		free(*data);
 		fclose(f);
 		return -1;
@@ -243,7 +227,7 @@ static int read_file(const char *path, char **data, size_t *size, char *err, siz
 }
 
 static int load_image(int fd, uint32_t id, uint32_t what, const char *data,
-		      size_t size, const char *what_name, char *err, size_t len)
+		      size_t size, const char *what_name, struct diag *diag)
 {
 	struct vmk_ioc_vm_load l;
 	size_t off = 0;
@@ -257,7 +241,7 @@ static int load_image(int fd, uint32_t id, uint32_t what, const char *data,
 		l.len = (uint32_t)(size - off < VMK_IOC_VM_PIECE ? size - off : VMK_IOC_VM_PIECE);
 		l.data = (uintptr_t)(data + off);
 		if (ioctl(fd, VMK_IOC_VM_LOAD, &l) < 0) {
-			snprintf(err, len, "loading the %s: %s", what_name,
+			diag_add(diag, "loading the %s: %s", what_name,
 				 l.msg[0] ? l.msg : strerror(errno));
 			return -1;
 		}
@@ -267,15 +251,15 @@ static int load_image(int fd, uint32_t id, uint32_t what, const char *data,
 }
 
 static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
-			   const char *what_name, char *err, size_t len)
+			   const char *what_name, struct diag *diag)
 {
 	char *data;
 	size_t size;
 	int ret;
 
-	if (read_file(path, &data, &size, err, len))
+	if (read_file(path, &data, &size, diag))
 		return -1;
-	ret = load_image(fd, id, what, data, size, what_name, err, len);
+	ret = load_image(fd, id, what, data, size, what_name, diag);
 	free(data);
 	return ret;
 }
@@ -285,60 +269,62 @@ static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
 /* With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data). */
 #define VMKCTL_LINUXBOOT	"/usr/share/qemu/linuxboot_dma.bin"
 
-static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id, char *err,
-			      size_t len)
+static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id,
+			      struct diag *diag)
 {
 	struct vmk_ioc_vm_create cr;
 
 	memset(&cr, 0, sizeof(cr));
-	if (vm_config_of(c, &cr.config, err, len))
+	if (vm_config_of(c, &cr.config, diag))
 		return -1;
 	if (ioctl(fd, VMK_IOC_VM_CREATE, &cr) < 0) {
-		snprintf(err, len, "%s", cr.msg[0] ? cr.msg : strerror(errno));
+		diag_add(diag, "%s", cr.msg[0] ? cr.msg : strerror(errno));
 		return -1;
 	}
 	*id = cr.id;
 	if (c->boot == VMX_BOOT_BIOS &&
 	    (load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
-			     "firmware", err, len) ||
+			     "firmware", diag) ||
 	     (c->kernel && load_file_image(fd, *id, VMK_VM_IMG_OPTROM, VMKCTL_LINUXBOOT,
-					   "option ROM", err, len))))
+					   "option ROM", diag))))
 		return -1;
 	if (c->boot == VMX_BOOT_BIOS && !c->kernel)
 		return 0;
-	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", err, len) ||
+	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", diag) ||
 	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
-					  "initrd", err, len)) ||
+					  "initrd", diag)) ||
 	    (c->cmdline && load_image(fd, *id, VMK_VM_IMG_CMDLINE, c->cmdline,
-				      strlen(c->cmdline) + 1, "command line", err, len)))
+				      strlen(c->cmdline) + 1, "command line", diag)))
 		return -1;
 	return 0;
 }
+
 int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
-	     char *err, size_t len)
+	     struct diag *diag)
 {
 	struct vmk_vm_info info;
 	int found;
 
 	*id = 0;
 	*running = false;
-	found = vm_find_named(fd, c->display_name, &info, err, len);
+	found = vm_find_named(fd, c->display_name, &info, diag);
 	if (found < 0)
 		return -1;
 	if (found && info.state == VMK_VM_STATE_RUNNING) {
 		*running = true;
-		snprintf(err, len, "already running");
+		diag_add(diag, "already running");
 		return -1;
 	}
-	if (found && vmkdev_vm_op(fd, info.id, VMK_VM_OP_DESTROY, err, len))
+	if (found && vmkdev_vm_op(fd, info.id, VMK_VM_OP_DESTROY, diag))
 		return -1;
-	if (!vm_create_and_load(fd, c, id, err, len) &&
-	    !vmkdev_vm_op(fd, *id, VMK_VM_OP_POWER_ON, err, len))
+	if (!vm_create_and_load(fd, c, id, diag) &&
+	    !vmkdev_vm_op(fd, *id, VMK_VM_OP_POWER_ON, diag))
 		return 0;
 	if (*id) {
-		char undo[VMK_VM_MSG_LEN];
+		struct diag undo = { 0 };	/* the first failure is the one told */
 
-		vmkdev_vm_op(fd, *id, VMK_VM_OP_DESTROY, undo, sizeof(undo));
+		vmkdev_vm_op(fd, *id, VMK_VM_OP_DESTROY, &undo);
+		diag_free(&undo);
 		*id = 0;
 	}
 	return -1;

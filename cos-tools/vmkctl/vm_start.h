@@ -5,7 +5,7 @@
  * same VM from the same file: the .vmx checked, the VM created in the
  * vmkernel with its devices, its firmware or kernel, initrd and command
  * line loaded, then powered on. Each call that can fail returns -1 with a
- * sentence for the operator in err (len bytes, no tool prefix).
+ * sentence for the operator in diag (cos-tools/lib/diag.h).
  */
 #ifndef VMKCTL_VM_START_H
 #define VMKCTL_VM_START_H
@@ -24,9 +24,9 @@ struct vm_file {
 
 /*
  * Load and check the .vmx at path. 0, or -1 with every problem found in
- * err (one a line); vf needs vm_file_free() only after a 0.
+ * diag; vf needs vm_file_free() only after a 0.
  */
-int vm_file_load(const char *path, struct vm_file *vf, char *err, size_t len);
+int vm_file_load(const char *path, struct vm_file *vf, struct diag *diag);
 void vm_file_free(struct vm_file *vf);
 
 /*
@@ -35,14 +35,14 @@ void vm_file_free(struct vm_file *vf);
  * of each NIC with a generated address; vmx_identity_record()); vf
  * becomes the file as recorded under the folder's lock, what was written
  * or else what was read, not the file read again by path. A VM does not
- * start with an identity it could not record: -1 with err (vf unchanged)
+ * start with an identity it could not record: -1 with diag (vf unchanged)
  * when the file cannot be rewritten, so the next start cannot give it
  * another one.
  */
-int vm_file_record_identity(const char *path, struct vm_file *vf, char *err, size_t len);
+int vm_file_record_identity(const char *path, struct vm_file *vf, struct diag *diag);
 
-/* 1 and info if the vmkernel has a VM named name, 0 if not, -1 with err. */
-int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err, size_t len);
+/* 1 and info if the vmkernel has a VM named name, 0 if not, -1 with diag. */
+int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, struct diag *diag);
 
 /*
  * `vmkctl vm start`: the VM of c created and powered on, its id in *id. A
@@ -52,6 +52,6 @@ int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, char *err,
  * stays in the vmkernel.
  */
 int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
-	     char *err, size_t len);
+	     struct diag *diag);
 
 #endif /* VMKCTL_VM_START_H */

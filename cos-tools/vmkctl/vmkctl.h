@@ -6,9 +6,6 @@
 #include <vmk/ioctl.h>
 #include "cos-tools/vmkdev/vmkdev.h"
 
-/* Room for a sentence for the operator (vmkdev_*(), .vmx checks). */
-#define ERR_LEN		512
-
 /* Opens /dev/vmkernel and checks the module's ABI; -1 with a message. */
 int vmkctl_open(void);
 

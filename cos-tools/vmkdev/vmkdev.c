@@ -9,17 +9,17 @@
 #include <unistd.h>
 #include "vmkdev.h"
 
-int vmkdev_open(const char *tool, char *err, size_t len)
+int vmkdev_open(const char *tool, struct diag *diag)
 {
 	uint32_t version = 0;
 	int fd = open(VMK_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, len, "%s: %s (is vmkload loaded?)", VMK_DEVICE, strerror(errno));
+		diag_add(diag, "%s: %s (is vmkload loaded?)", VMK_DEVICE, strerror(errno));
 		return -1;
 	}
 	if (ioctl(fd, VMK_IOC_VERSION, &version) < 0 || version != VMK_ABI_VERSION) {
-		snprintf(err, len, "module speaks ABI %u, %s %u", version, tool, VMK_ABI_VERSION);
+		diag_add(diag, "module speaks ABI %u, %s %u", version, tool, VMK_ABI_VERSION);
 		close(fd);
 		errno = EPROTO;
 		return -1;
@@ -27,7 +27,7 @@ int vmkdev_open(const char *tool, char *err, size_t len)
 	return fd;
 }
 
-int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *err, size_t len)
+int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, struct diag *diag)
 {
 	struct vmk_vm_list list = { .start = 0 };
 	struct vmk_vm_info *all = NULL, *more;
@@ -36,7 +36,7 @@ int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *er
 	do {
 		list.max = VMK_VM_LIST_MAX;
 		if (ioctl(fd, VMK_IOC_VM_LIST, &list) < 0) {
-			snprintf(err, len, "listing the vmkernel's VMs: %s", strerror(errno));
+			diag_add(diag, "listing the vmkernel's VMs: %s", strerror(errno));
 			goto fail;
 		}
 		for (i = 0; i < list.count && i < VMK_VM_LIST_MAX; i++) {
@@ -44,7 +44,7 @@ int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *er
 				room = room ? 2 * room : VMK_VM_LIST_MAX;
 				more = realloc(all, room * sizeof(*all));
 				if (!more) {
-					snprintf(err, len, "listing the vmkernel's VMs: out of memory");
+					diag_add(diag, "listing the vmkernel's VMs: out of memory");
 					goto fail;
 				}
 				all = more;
@@ -65,7 +65,7 @@ fail:
 	return -1;
 }
 
-int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len)
+int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag)
 {
 	struct vmk_ioc_vm_op o = { .id = id, .op = op };
 	int e;
@@ -73,7 +73,7 @@ int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len)
 	if (ioctl(fd, VMK_IOC_VM_OP, &o) == 0)
 		return 0;
 	e = errno;
-	snprintf(err, len, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(e));
+	diag_add(diag, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(e));
 	errno = e;	/* the caller may tell the vmkernel's refusals apart */
 	return -1;
 }

@@ -3,8 +3,8 @@
  * The COS side of /dev/vmkernel, shared by vmkctl and vmk-hostd: opening
  * the device with its ABI check, listing the vmkernel's VMs and a VM
  * operation (include/vmk/ioctl.h). Each call that can fail returns -1 and
- * leaves a sentence for the operator in err (len bytes, no tool prefix);
- * the tool prints or forwards it.
+ * adds a sentence for the operator to diag (cos-tools/lib/diag.h); the
+ * tool prints or forwards it.
  */
 #ifndef COS_TOOLS_VMKDEV_H
 #define COS_TOOLS_VMKDEV_H
@@ -12,18 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <vmk/ioctl.h>
+#include "cos-tools/lib/diag.h"
 
 /* /dev/vmkernel opened (close-on-exec) and its ABI checked; tool names the caller in the mismatch sentence. */
-int vmkdev_open(const char *tool, char *err, size_t len);
+int vmkdev_open(const char *tool, struct diag *diag);
 
 /* The vmkernel's VMs, any number, paged through and malloc'd into *infos (free it). */
-int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, char *err, size_t len);
+int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, struct diag *diag);
 
 /*
- * VMK_IOC_VM_OP: op (VMK_VM_OP_*) on VM id; err is the vmkernel's own
+ * VMK_IOC_VM_OP: op (VMK_VM_OP_*) on VM id; diag gets the vmkernel's own
  * sentence when it gave one, errno the ioctl's (EOPNOTSUPP for
  * VMK_NOT_SUPPORTED, EBUSY for VMK_BUSY).
  */
-int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, char *err, size_t len);
+int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag);
 
 #endif /* COS_TOOLS_VMKDEV_H */

@@ -17,7 +17,7 @@
 
 static int check_file(const char *path, bool canonical)
 {
-	struct vmx_diag diag = { 0 };
+	struct diag diag = { 0 };
 	struct vmx_file file;
 	struct vmx_config cfg;
 	int ret = 0;
@@ -33,7 +33,7 @@ static int check_file(const char *path, bool canonical)
 		fprintf(stderr, "vmx-check: cannot write to standard output\n");
 		ret = -1;
 	}
-	vmx_diag_free(&diag);
+	diag_free(&diag);
 	vmx_file_free(&file);
 	return ret;
 }

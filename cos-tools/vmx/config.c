@@ -41,7 +41,7 @@ static const char *const vmk_keys[] = {
 
 struct checker {
 	const struct vmx_file *file;
-	struct vmx_diag *diag;
+	struct diag *diag;
 	bool ok;
 };
 
@@ -55,7 +55,7 @@ static void fail(struct checker *c, const struct vmx_entry *e, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	vmx_diag_add(c->diag, c->file->name, e ? e->line : 0, "%s", msg);
+	diag_add_at(c->diag, c->file->name, e ? e->line : 0, "%s", msg);
 	c->ok = false;
 }
 
@@ -474,7 +474,7 @@ static void check_sched(struct checker *c, struct vmx_config *cfg)
 }
 
 int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
-			 struct vmx_diag *diag)
+			 struct diag *diag)
 {
 	struct checker c = { .file = file, .diag = diag, .ok = true };
 

@@ -89,7 +89,7 @@ static bool parse_offset(const char *s, uint32_t *offset)
 
 /* The keys NIC nic lacks for a generated address; -1 with diag. */
 static int nic_missing(const struct vmx_file *file, unsigned int nic, const uint8_t uuid[16],
-		       struct vmx_set *sets, int *n, struct vmx_diag *diag)
+		       struct vmx_set *sets, int *n, struct diag *diag)
 {
 	const struct vmx_entry *e, *type, *offset;
 	uint32_t off = nic * VMX_MAC_OFFSET_STEP;
@@ -109,9 +109,9 @@ static int nic_missing(const struct vmx_file *file, unsigned int nic, const uint
 		return 0;
 	offset = vmx_find(file, NIC_KEY("generatedAddressOffset"));
 	if (!is_empty(offset) && !parse_offset(offset->value, &off)) {
-		vmx_diag_add(diag, file->name, offset->line,
-			     "'%s' must be a whole number below 16777216, not \"%s\"",
-			     offset->key, offset->value);
+		diag_add_at(diag, file->name, offset->line,
+			    "'%s' must be a whole number below 16777216, not \"%s\"",
+			    offset->key, offset->value);
 		return -1;
 	}
 	vmx_mac_generate(uuid, off, mac);
@@ -127,7 +127,7 @@ static int nic_missing(const struct vmx_file *file, unsigned int nic, const uint
 }
 
 int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
-			 struct vmx_set *sets, struct vmx_diag *diag)
+			 struct vmx_set *sets, struct diag *diag)
 {
 	const struct vmx_entry *e = vmx_find(file, "uuid.bios");
 	char text[VMX_UUID_TEXT];
@@ -142,8 +142,8 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
 		if (is_empty(vmx_find(file, "uuid.location")))
 			add_set(sets, &n, "uuid.location", text);
 	} else if (!vmx_uuid_parse(e->value, uuid)) {
-		vmx_diag_add(diag, file->name, e->line,
-			     "'uuid.bios' must be 16 hex bytes, not \"%s\"", e->value);
+		diag_add_at(diag, file->name, e->line,
+			    "'uuid.bios' must be 16 hex bytes, not \"%s\"", e->value);
 		return -1;
 	}
 	for (unsigned int nic = 0; nic < VMX_ETHERNETS; nic++)
@@ -159,7 +159,7 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  */
 static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t len,
 			  const struct vmx_set *sets, int n, struct vmx_file *file,
-			  struct vmx_diag *diag)
+			  struct diag *diag)
 {
 	struct vmx_config cfg;
 	size_t appended = 0;
@@ -184,8 +184,8 @@ static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t l
 	}
 	ok = ok && file->count == old->count + appended;
 	if (!ok)
-		vmx_diag_add(diag, old->name, 0,
-			     "the file with its identity added would not read back the same; left as it was");
+		diag_add_at(diag, old->name, 0,
+			    "the file with its identity added would not read back the same; left as it was");
 	return ok;
 }
 
@@ -312,7 +312,7 @@ static const char *fill_temp(int fd, const struct stat *st, const char *data, si
  * and base is as it was. 0, or -1 with diag.
  */
 static int write_over(int dir, const char *base, const char *path, const struct stat *st,
-		      const char *data, size_t len, struct vmx_diag *diag)
+		      const char *data, size_t len, struct diag *diag)
 {
 	char tmp[NAME_MAX + 1];
 	const char *failed;
@@ -320,8 +320,8 @@ static int write_over(int dir, const char *base, const char *path, const struct 
 
 	fd = create_temp(dir, base, tmp, sizeof(tmp));
 	if (fd < 0) {
-		vmx_diag_add(diag, path, 0, "cannot create a temporary file beside it: %s",
-			     strerror(errno));
+		diag_add_at(diag, path, 0, "cannot create a temporary file beside it: %s",
+			    strerror(errno));
 		return -1;
 	}
 	failed = fill_temp(fd, st, data, len);
@@ -335,9 +335,9 @@ static int write_over(int dir, const char *base, const char *path, const struct 
 		err = errno;
 	}
 	if (failed) {
-		vmx_diag_add(diag, path, 0,
-			     "cannot write the generated identity (%s): %s; it is left as it was",
-			     failed, strerror(err));
+		diag_add_at(diag, path, 0,
+			    "cannot write the generated identity (%s): %s; it is left as it was",
+			    failed, strerror(err));
 		unlinkat(dir, tmp, 0);
 		return -1;
 	}
@@ -354,21 +354,21 @@ static int write_over(int dir, const char *base, const char *path, const struct 
  * by a start killed otherwise is removed first.
  */
 static int replace_file(int dir, const char *base, const char *path, const struct stat *st,
-			const char *data, size_t len, struct vmx_diag *diag)
+			const char *data, size_t len, struct diag *diag)
 {
 	sigset_t catchable, mask;
 	int ret;
 
 	if (!(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
-		vmx_diag_add(diag, path, 0,
-			     "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
-			     (unsigned int)(st->st_mode & 07777));
+		diag_add_at(diag, path, 0,
+			    "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
+			    (unsigned int)(st->st_mode & 07777));
 		return -1;
 	}
 	/* for a caller that is not root: root may write anyway */
 	if (faccessat(dir, base, W_OK, AT_SYMLINK_NOFOLLOW)) {
-		vmx_diag_add(diag, path, 0, "cannot write the generated identity: %s",
-			     strerror(errno));
+		diag_add_at(diag, path, 0, "cannot write the generated identity: %s",
+			    strerror(errno));
 		return -1;
 	}
 	remove_stale_temps(dir, base);
@@ -382,8 +382,8 @@ static int replace_file(int dir, const char *base, const char *path, const struc
 	if (ret)
 		return -1;
 	if (fsync(dir)) {
-		vmx_diag_add(diag, path, 0, "written, but its directory cannot be synced: %s",
-			     strerror(errno));
+		diag_add_at(diag, path, 0, "written, but its directory cannot be synced: %s",
+			    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -415,7 +415,7 @@ static int lock_within(int fd, int ms)
  * O_NOFOLLOW on the last folder would refuse those and protect nothing, an
  * earlier folder could be swapped as well. -1 with diag.
  */
-static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
+static int lock_dir(const char *path, const char **base, struct diag *diag)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
@@ -430,16 +430,16 @@ static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
 	else
 		errno = ENAMETOOLONG;
 	if (fd < 0) {
-		vmx_diag_add(diag, path, 0, "cannot open its directory: %s", strerror(errno));
+		diag_add_at(diag, path, 0, "cannot open its directory: %s", strerror(errno));
 		return -1;
 	}
 	if (lock_within(fd, VMX_LOCK_WAIT_MS)) {
 		if (errno == EWOULDBLOCK)
-			vmx_diag_add(diag, path, 0,
-				     "its directory stayed locked for %d s (another vm start, or a process holding flock() on the folder: see lslocks); try again",
-				     VMX_LOCK_WAIT_MS / 1000);
+			diag_add_at(diag, path, 0,
+				    "its directory stayed locked for %d s (another vm start, or a process holding flock() on the folder: see lslocks); try again",
+				    VMX_LOCK_WAIT_MS / 1000);
 		else
-			vmx_diag_add(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
+			diag_add_at(diag, path, 0, "cannot lock its directory: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -458,14 +458,14 @@ static int lock_dir(const char *path, const char **base, struct vmx_diag *diag)
  * (may_replace()).
  */
 static int open_vmx(int dir, const char *base, const char *path, struct stat *st, bool *linked,
-		    struct vmx_diag *diag)
+		    struct diag *diag)
 {
 	int fd = vmx_open_regular(dir, base, st, linked);
 
 	if (fd == VMX_NOT_REGULAR)
-		vmx_diag_add(diag, path, 0, "is not a regular file (a pipe, a device, a folder): vm start reads a .vmx only from a file");
+		diag_add_at(diag, path, 0, "is not a regular file (a pipe, a device, a folder): vm start reads a .vmx only from a file");
 	else if (fd < 0)
-		vmx_diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
+		diag_add_at(diag, path, 0, "cannot open: %s", strerror(errno));
 	return fd < 0 ? -1 : fd;
 }
 
@@ -478,20 +478,20 @@ static int open_vmx(int dir, const char *base, const char *path, struct stat *st
  * text. false with diag.
  */
 static bool may_replace(const char *path, const struct stat *st, bool linked,
-			struct vmx_diag *diag)
+			struct diag *diag)
 {
 	if (linked)
-		vmx_diag_add(diag, path, 0,
-			     "is a symbolic link and lacks its identity: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
+		diag_add_at(diag, path, 0,
+			    "is a symbolic link and lacks its identity: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
 	else if (st->st_nlink != 1)
-		vmx_diag_add(diag, path, 0,
-			     "has %ju links and lacks its identity: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
-			     (uintmax_t)st->st_nlink);
+		diag_add_at(diag, path, 0,
+			    "has %ju links and lacks its identity: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
+			    (uintmax_t)st->st_nlink);
 	return !linked && st->st_nlink == 1;
 }
 
 int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
-			size_t *written, struct vmx_diag *diag)
+			size_t *written, struct diag *diag)
 {
 	struct vmx_set sets[VMX_IDENTITY_SETS];
 	struct vmx_file file = { 0 }, edited = { 0 };
@@ -524,7 +524,7 @@ int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_f
 		goto unlock;
 	}
 	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
-		vmx_diag_add(diag, path, 0, "out of memory");
+		diag_add_at(diag, path, 0, "out of memory");
 		n = -1;
 	} else if (!edit_is_sound(&file, out, out_len, sets, n, &edited, diag) ||
 		   replace_file(dir, base, path, &st, out, out_len, diag)) {

@@ -40,35 +40,6 @@ static char *xstrndup(const char *s, size_t len)
 	return d;
 }
 
-void vmx_diag_add(struct vmx_diag *diag, const char *name, unsigned int line,
-		  const char *fmt, ...)
-{
-	char msg[512];
-	size_t n;
-	va_list ap;
-
-	n = line ? (size_t)snprintf(msg, sizeof(msg), "%s:%u: ", name, line) :
-		   (size_t)snprintf(msg, sizeof(msg), "%s: ", name);
-	if (n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-	va_end(ap);
-	diag->msgs = xrealloc(diag->msgs, (diag->count + 1) * sizeof(*diag->msgs));
-	diag->msgs[diag->count++] = xstrndup(msg, strlen(msg));
-}
-
-void vmx_diag_free(struct vmx_diag *diag)
-{
-	size_t i;
-
-	for (i = 0; i < diag->count; i++)
-		free(diag->msgs[i]);
-	free(diag->msgs);
-	diag->msgs = NULL;
-	diag->count = 0;
-}
-
 void vmx_file_free(struct vmx_file *file)
 {
 	size_t i;
@@ -161,7 +132,7 @@ static void add_entry(struct vmx_file *file, char *key, char *value,
  * false and adds a diag if bad.
  */
 static bool parse_line(struct vmx_file *file, const char *text, const char *p,
-		       const char *end, unsigned int line, struct vmx_diag *diag)
+		       const char *end, unsigned int line, struct diag *diag)
 {
 	const char *key, *key_end, *val, *val_end, *why = NULL;
 	const struct vmx_entry *old;
@@ -176,29 +147,29 @@ static bool parse_line(struct vmx_file *file, const char *text, const char *p,
 	key_end = p;
 	if (key_end == key) {
 		if (isprint((unsigned char)*p))
-			vmx_diag_add(diag, file->name, line, "expected a key, found '%c'", *p);
+			diag_add_at(diag, file->name, line, "expected a key, found '%c'", *p);
 		else
-			vmx_diag_add(diag, file->name, line, "expected a key, found byte 0x%02x",
-				     (unsigned char)*p);
+			diag_add_at(diag, file->name, line, "expected a key, found byte 0x%02x",
+				    (unsigned char)*p);
 		return false;
 	}
 	p = skip_blanks(p, end);
 	if (p == end || *p != '=') {
-		vmx_diag_add(diag, file->name, line,
-			     "expected '=' after key '%.*s'", (int)(key_end - key), key);
+		diag_add_at(diag, file->name, line,
+			    "expected '=' after key '%.*s'", (int)(key_end - key), key);
 		return false;
 	}
 	p = skip_blanks(p + 1, end);
 	if (p == end || *p != '"') {
-		vmx_diag_add(diag, file->name, line,
-			     "value of '%.*s' must be in double quotes", (int)(key_end - key), key);
+		diag_add_at(diag, file->name, line,
+			    "value of '%.*s' must be in double quotes", (int)(key_end - key), key);
 		return false;
 	}
 	val = ++p;
 	while (p < end && *p != '"')
 		p++;
 	if (p == end) {
-		vmx_diag_add(diag, file->name, line, "missing closing quote");
+		diag_add_at(diag, file->name, line, "missing closing quote");
 		return false;
 	}
 	val_end = p;
@@ -207,15 +178,15 @@ static bool parse_line(struct vmx_file *file, const char *text, const char *p,
 	if (v && p < end && *p != '#')
 		why = "text after the closing quote (write a quote in a value as |22)";
 	if (why) {
-		vmx_diag_add(diag, file->name, line, "%s", why);
+		diag_add_at(diag, file->name, line, "%s", why);
 		free(v);
 		return false;
 	}
 	k = xstrndup(key, key_end - key);
 	old = vmx_find(file, k);
 	if (old) {
-		vmx_diag_add(diag, file->name, line, "'%s' is set again (first at line %u)",
-			     k, old->line);
+		diag_add_at(diag, file->name, line, "'%s' is set again (first at line %u)",
+			    k, old->line);
 		free(k);
 		free(v);
 		return false;
@@ -225,7 +196,7 @@ static bool parse_line(struct vmx_file *file, const char *text, const char *p,
 }
 
 int vmx_parse(const char *name, const char *text, size_t len,
-	      struct vmx_file *file, struct vmx_diag *diag)
+	      struct vmx_file *file, struct diag *diag)
 {
 	const char *p = text, *end = text + len;
 	unsigned int line = 0;
@@ -233,7 +204,7 @@ int vmx_parse(const char *name, const char *text, size_t len,
 
 	*file = (struct vmx_file){ .name = xstrndup(name, strlen(name)) };
 	if (len > VMX_MAX_FILE_SIZE) {
-		vmx_diag_add(diag, name, 0, "larger than %d bytes", VMX_MAX_FILE_SIZE);
+		diag_add_at(diag, name, 0, "larger than %d bytes", VMX_MAX_FILE_SIZE);
 		return -1;
 	}
 	while (p < end) {
@@ -247,7 +218,7 @@ int vmx_parse(const char *name, const char *text, size_t len,
 		if (line_len && p[line_len - 1] == '\r')
 			line_len--;	/* files written on Windows */
 		if (memchr(p, '\0', line_len)) {
-			vmx_diag_add(diag, name, line, "NUL byte in line");
+			diag_add_at(diag, name, line, "NUL byte in line");
 			ok = false;
 		} else if (!parse_line(file, text, p, p + line_len, line, diag)) {
 			ok = false;
@@ -259,18 +230,18 @@ int vmx_parse(const char *name, const char *text, size_t len,
 
 /* file, named name, empty: it cannot be read (what, and err unless 0). -1 */
 static int unreadable(struct vmx_file *file, const char *name, const char *what, int err,
-		      struct vmx_diag *diag)
+		      struct diag *diag)
 {
 	*file = (struct vmx_file){ .name = xstrndup(name, strlen(name)) };
 	if (err)
-		vmx_diag_add(diag, name, 0, "%s: %s", what, strerror(err));
+		diag_add_at(diag, name, 0, "%s: %s", what, strerror(err));
 	else
-		vmx_diag_add(diag, name, 0, "%s", what);
+		diag_add_at(diag, name, 0, "%s", what);
 	return -1;
 }
 
 int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, size_t *len,
-		struct vmx_diag *diag)
+		struct diag *diag)
 {
 	char *buf = xrealloc(NULL, VMX_MAX_FILE_SIZE + 1);
 	size_t got = 0;
@@ -346,7 +317,7 @@ int vmx_open_regular(int dir, const char *name, struct stat *st, bool *linked)
 	return fd;
 }
 
-int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag)
+int vmx_load(const char *path, struct vmx_file *file, struct diag *diag)
 {
 	int fd = vmx_open_regular(AT_FDCWD, path, &(struct stat){ 0 }, &(bool){ false });
 	char *text = NULL;

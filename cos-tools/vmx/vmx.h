@@ -9,7 +9,7 @@
  *  - vmx_config_from_file(): the vmk keys of such a list, checked, into a
  *    struct vmx_config with defaults applied.
  * Both report every problem they find as "FILE:LINE: what is wrong" in a
- * struct vmx_diag and never stop at the first one.
+ * struct diag (cos-tools/lib/diag.h) and never stop at the first one.
  */
 #ifndef COS_TOOLS_VMX_H
 #define COS_TOOLS_VMX_H
@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "cos-tools/lib/diag.h"
 
 /* Largest .vmx file read; VMware's own are a few KiB. */
 #define VMX_MAX_FILE_SIZE (1024 * 1024)
@@ -38,28 +40,18 @@ struct vmx_file {
 	size_t count;
 };
 
-/* Problems found, each "NAME:LINE: message". */
-struct vmx_diag {
-	char **msgs;
-	size_t count;
-};
-
-void vmx_diag_add(struct vmx_diag *diag, const char *name, unsigned int line,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void vmx_diag_free(struct vmx_diag *diag);
-
 /*
  * Parse text[0..len) named name. Returns 0 when the file is well formed;
  * otherwise -1, with every problem in diag. file is filled with the lines
  * that parsed either way and must be freed with vmx_file_free().
  */
 int vmx_parse(const char *name, const char *text, size_t len,
-	      struct vmx_file *file, struct vmx_diag *diag);
+	      struct vmx_file *file, struct diag *diag);
 /*
  * Read and parse the file at path; an unreadable file is a diag too, and
  * so is one that is not a regular file (a pipe is refused, not waited on).
  */
-int vmx_load(const char *path, struct vmx_file *file, struct vmx_diag *diag);
+int vmx_load(const char *path, struct vmx_file *file, struct diag *diag);
 /*
  * name in dir (a directory fd, or AT_FDCWD) opened for reading only once
  * it is known to be a regular file: a pipe or a device is not opened at
@@ -76,7 +68,7 @@ int vmx_open_regular(int dir, const char *name, struct stat *st, bool *linked);
  * its bytes (*text, *len; free() it), NULL when it could not be read.
  */
 int vmx_load_fd(int fd, const char *name, struct vmx_file *file, char **text, size_t *len,
-		struct vmx_diag *diag);
+		struct diag *diag);
 void vmx_file_free(struct vmx_file *file);
 
 /* The entry for key (case-insensitive), or NULL. */
@@ -177,7 +169,7 @@ bool vmx_is_lun_name(const char *value);
  * file). Returns 0 if the configuration is usable, -1 with diag otherwise.
  */
 int vmx_config_from_file(const struct vmx_file *file, struct vmx_config *cfg,
-			 struct vmx_diag *diag);
+			 struct diag *diag);
 
 /* Write cfg as a .vmx file in vmk's canonical key order. 0 or -1. */
 int vmx_config_write(FILE *out, const struct vmx_config *cfg);
@@ -229,7 +221,7 @@ void vmx_mac_generate(const uint8_t uuid[16], uint32_t offset, uint8_t mac[6]);
  * returns their number, or -1 with diag for a value it cannot build on.
  */
 int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
-			 struct vmx_set *sets, struct vmx_diag *diag);
+			 struct vmx_set *sets, struct diag *diag);
 
 /*
  * Record in the .vmx at path the identity vmx_identity_missing() finds
@@ -254,6 +246,6 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  * -1 with diag (*now empty).
  */
 int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
-			size_t *written, struct vmx_diag *diag);
+			size_t *written, struct diag *diag);
 
 #endif /* COS_TOOLS_VMX_H */

@@ -6,10 +6,11 @@
 UNIT_TESTS += test_vmkctl_inventory test_vmkctl_console test_vmkctl_vm_file \
 	test_vmkctl_storage
 test_vmkctl_inventory_SRCS := tests/unit/vmkctl/test_vmkctl_inventory.c \
-	cos-tools/vmkctl/inventory.c cos-tools/vmx/parse.c cos-tools/vmx/config.c
+	cos-tools/vmkctl/inventory.c cos-tools/vmx/parse.c cos-tools/vmx/config.c \
+	cos-tools/lib/diag.c
 test_vmkctl_console_SRCS := tests/unit/vmkctl/test_vmkctl_console.c \
 	cos-tools/vmkctl/console_text.c
 test_vmkctl_vm_file_SRCS := tests/unit/vmkctl/test_vmkctl_vm_file.c cos-tools/vmkctl/vm_start.c \
 	cos-tools/vmkdev/vmkdev.c cos-tools/vmx/parse.c cos-tools/vmx/config.c \
-	cos-tools/vmx/identity.c
+	cos-tools/vmx/identity.c cos-tools/lib/diag.c
 test_vmkctl_storage_SRCS := tests/unit/vmkctl/test_vmkctl_storage.c cos-tools/vmkctl/storage.c

@@ -9,7 +9,15 @@
 
 static char dir[64], file[128];
 static struct inventory inv, again;
+static struct diag diag;
 static char err[512];
+
+/* What the failures said, one a line (teardown() empties diag). */
+static const char *said(void)
+{
+	diag_join(&diag, err, sizeof(err));
+	return err;
+}
 
 static void setup(void)
 {
@@ -25,6 +33,7 @@ static void teardown(void)
 {
 	char cmd[128];
 
+	diag_free(&diag);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -44,17 +53,17 @@ static void write_file(const char *text)
 
 START_TEST(test_missing_file_is_an_empty_inventory)
 {
-	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_load(file, &inv, &diag), 0);
 	ck_assert_uint_eq(inv.count, 0);
 }
 END_TEST
 
 START_TEST(test_added_paths_survive_save_and_load_in_order)
 {
-	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), 0);
-	ck_assert_int_eq(inventory_add(&inv, "/vms/b.vmx", err, sizeof(err)), 0);
-	ck_assert_int_eq(inventory_save(file, &inv, err, sizeof(err)), 0);
-	ck_assert_int_eq(inventory_load(file, &again, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", &diag), 0);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/b.vmx", &diag), 0);
+	ck_assert_int_eq(inventory_save(file, &inv, &diag), 0);
+	ck_assert_int_eq(inventory_load(file, &again, &diag), 0);
 	ck_assert_uint_eq(again.count, 2);
 	ck_assert_str_eq(again.path[0], "/vms/a.vmx");
 	ck_assert_str_eq(again.path[1], "/vms/b.vmx");
@@ -63,21 +72,21 @@ END_TEST
 
 START_TEST(test_duplicate_and_relative_paths_are_refused_with_reason)
 {
-	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), 0);
-	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "already registered"));
-	ck_assert_int_eq(inventory_add(&inv, "vms/a.vmx", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "not an absolute path"));
-	ck_assert_int_eq(inventory_add(&inv, "/vms/x\ny.vmx", err, sizeof(err)), -1);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", &diag), 0);
+	ck_assert_int_eq(inventory_add(&inv, "/vms/a.vmx", &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), "already registered"));
+	ck_assert_int_eq(inventory_add(&inv, "vms/a.vmx", &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), "not an absolute path"));
+	ck_assert_int_eq(inventory_add(&inv, "/vms/x\ny.vmx", &diag), -1);
 	ck_assert_uint_eq(inv.count, 1);
 }
 END_TEST
 
 START_TEST(test_remove_keeps_the_others_in_order)
 {
-	inventory_add(&inv, "/a.vmx", err, sizeof(err));
-	inventory_add(&inv, "/b.vmx", err, sizeof(err));
-	inventory_add(&inv, "/c.vmx", err, sizeof(err));
+	inventory_add(&inv, "/a.vmx", &diag);
+	inventory_add(&inv, "/b.vmx", &diag);
+	inventory_add(&inv, "/c.vmx", &diag);
 	ck_assert_int_eq(inventory_remove(&inv, "/b.vmx"), 0);
 	ck_assert_int_eq(inventory_remove(&inv, "/b.vmx"), -1);
 	ck_assert_uint_eq(inv.count, 2);
@@ -94,10 +103,10 @@ START_TEST(test_full_inventory_refuses_one_more)
 
 	for (int i = 0; i < INVENTORY_MAX; i++) {
 		snprintf(path, sizeof(path), "/vm%d.vmx", i);
-		ck_assert_int_eq(inventory_add(&inv, path, err, sizeof(err)), 0);
+		ck_assert_int_eq(inventory_add(&inv, path, &diag), 0);
 	}
-	ck_assert_int_eq(inventory_add(&inv, "/one-more.vmx", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "full"));
+	ck_assert_int_eq(inventory_add(&inv, "/one-more.vmx", &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), "full"));
 }
 END_TEST
 
@@ -105,10 +114,10 @@ START_TEST(test_comments_and_empty_lines_are_skipped_stray_text_refused)
 {
 	write_file("# header\n\n/a.vmx\n  \n/b.vmx");
 	/* "  " is not an absolute path: refused with its line number */
-	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, ":4:"));
+	ck_assert_int_eq(inventory_load(file, &inv, &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), ":4:"));
 	write_file("# header\n\n/a.vmx\n/b.vmx");
-	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_load(file, &inv, &diag), 0);
 	ck_assert_uint_eq(inv.count, 2);
 	ck_assert_str_eq(inv.path[1], "/b.vmx");
 }
@@ -117,9 +126,9 @@ END_TEST
 START_TEST(test_corrupt_file_names_file_and_line)
 {
 	write_file("/a.vmx\n/a.vmx\n");
-	ck_assert_int_eq(inventory_load(file, &inv, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, file));
-	ck_assert_ptr_nonnull(strstr(err, ":2: "));
+	ck_assert_int_eq(inventory_load(file, &inv, &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), file));
+	ck_assert_ptr_nonnull(strstr(said(), ":2: "));
 }
 END_TEST
 
@@ -127,8 +136,8 @@ START_TEST(test_save_leaves_no_temporary_file)
 {
 	char tmp[160];
 
-	inventory_add(&inv, "/a.vmx", err, sizeof(err));
-	ck_assert_int_eq(inventory_save(file, &inv, err, sizeof(err)), 0);
+	inventory_add(&inv, "/a.vmx", &diag);
+	ck_assert_int_eq(inventory_save(file, &inv, &diag), 0);
 	snprintf(tmp, sizeof(tmp), "%s.new", file);
 	ck_assert_int_ne(access(tmp, F_OK), 0);
 }
@@ -145,7 +154,7 @@ static void write_vmx(const char *name, const char *display)
 	fprintf(f, "config.version = \"8\"\nvirtualHW.version = \"7\"\n"
 		   "displayName = \"%s\"\nmemsize = \"64\"\n", display);
 	fclose(f);
-	ck_assert_int_eq(inventory_add(&inv, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_add(&inv, path, &diag), 0);
 }
 
 /* vmkctl vm register's clash check and vmk-hostd's UnregisterVM use it. */
@@ -154,7 +163,7 @@ START_TEST(test_find_name_reads_each_vmx_and_skips_broken_ones)
 	char missing[160];
 
 	snprintf(missing, sizeof(missing), "%s/gone.vmx", dir);
-	ck_assert_int_eq(inventory_add(&inv, missing, err, sizeof(err)), 0);
+	ck_assert_int_eq(inventory_add(&inv, missing, &diag), 0);
 	write_vmx("broken.vmx", "web\"\n= =");	/* does not parse */
 	write_vmx("db.vmx", "db");
 	write_vmx("web.vmx", "web");

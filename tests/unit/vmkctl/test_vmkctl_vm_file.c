@@ -25,7 +25,16 @@
 
 static char real[64], other[64], link_dir[80], path[128];
 static struct vm_file vf;
+static struct diag diag;
 static char err[512];
+
+/* What the last failures said, one a line; diag emptied. */
+static const char *said(void)
+{
+	diag_join(&diag, err, sizeof(err));
+	diag_free(&diag);
+	return err;
+}
 static int ret = -1;
 static atomic_int done;
 
@@ -67,7 +76,7 @@ static int fds_on(const char *folder)
 static void *start(void *arg)
 {
 	(void)arg;
-	ret = vm_file_record_identity(path, &vf, err, sizeof(err));
+	ret = vm_file_record_identity(path, &vf, &diag);
 	done = 1;
 	return NULL;
 }
@@ -96,7 +105,7 @@ START_TEST(test_the_file_written_is_the_one_that_starts)
 	snprintf(link_dir, sizeof(link_dir), "%s.link", real);
 	ck_assert_int_eq(symlink(real, link_dir), 0);
 	snprintf(path, sizeof(path), "%s/vm1.vmx", link_dir);
-	ck_assert_int_eq(vm_file_load(path, &vf, err, sizeof(err)), 0);
+	ck_assert_int_eq(vm_file_load(path, &vf, &diag), 0);
 
 	holder = open(real, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(holder, 0);
@@ -111,12 +120,12 @@ START_TEST(test_the_file_written_is_the_one_that_starts)
 	close(holder);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 
-	ck_assert_msg(ret == 0, "%s", err);
+	ck_assert_msg(ret == 0, "%s", said());
 	ck_assert_str_eq(vf.cfg.display_name, "vm1");
 	ck_assert(vf.cfg.has_uuid);
 	/* the identity is the one the locked folder's file got */
 	snprintf(swap, sizeof(swap), "%s/vm1.vmx", real);
-	ck_assert_int_eq(vm_file_load(swap, &written, err, sizeof(err)), 0);
+	ck_assert_int_eq(vm_file_load(swap, &written, &diag), 0);
 	ck_assert(written.cfg.has_uuid);
 	ck_assert_mem_eq(vf.cfg.uuid, written.cfg.uuid, sizeof(vf.cfg.uuid));
 	vm_file_free(&written);

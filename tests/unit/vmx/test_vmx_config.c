@@ -43,7 +43,7 @@ static const char full[] =
 	"tools.syncTime = \"FALSE\"\n";	/* keys vmk does not use are kept and ignored */
 
 static int config_of(const char *text, struct vmx_file *f, struct vmx_config *cfg,
-		     struct vmx_diag *d)
+		     struct diag *d)
 {
 	ck_assert_int_eq(parse_text(text, f, d), 0);
 	return vmx_config_from_file(f, cfg, d);
@@ -53,7 +53,7 @@ START_TEST(test_minimal_file_gets_defaults)
 {
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(config_of(MINIMAL, &f, &cfg, &d), 0);
 	ck_assert_str_eq(cfg.display_name, "vm1");
@@ -77,7 +77,7 @@ START_TEST(test_empty_uuid_and_generated_address_are_absent)
 {
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(config_of(MINIMAL "uuid.bios = \"\"\n"
 				   "ethernet0.present = \"TRUE\"\n"
@@ -110,7 +110,7 @@ START_TEST(test_a_bios_vm_may_name_a_kernel_initrd_and_command_line)
 		"vmk.cmdline = \"console=ttyS0\"\n";
 	struct vmx_file f, f2;
 	struct vmx_config cfg, cfg2;
-	struct vmx_diag d;
+	struct diag d;
 	char *buf;
 
 	ck_assert_int_eq(config_of(text, &f, &cfg, &d), 0);
@@ -136,7 +136,7 @@ START_TEST(test_full_file_fills_every_field)
 					  0xb4, 0x2e, 0x7a, 0x0e, 0x9b, 0x3c, 0x4d, 0x5e };
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(config_of(full, &f, &cfg, &d), 0);
 	ck_assert_uint_eq(d.count, 0);
@@ -169,7 +169,7 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 {
 	struct vmx_file f, f2;
 	struct vmx_config cfg, cfg2;
-	struct vmx_diag d;
+	struct diag d;
 	char *buf;
 
 	ck_assert_int_eq(config_of(full, &f, &cfg, &d), 0);
@@ -297,13 +297,13 @@ START_TEST(test_bad_values_are_refused_with_file_line_and_reason)
 	const struct refusal *r = &refusals[_i];
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d = { 0 };
+	struct diag d = { 0 };
 
 	/* duplicate keys are a parse error; the rest parse and fail the check */
 	if (parse_text(r->text, &f, &d) == 0)
 		ck_assert_int_eq(vmx_config_from_file(&f, &cfg, &d), -1);
 	assert_diag_has(&d, r->message);
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -320,7 +320,7 @@ START_TEST(test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is)
 		char text[512];
 		struct vmx_file f;
 		struct vmx_config cfg;
-		struct vmx_diag d;
+		struct diag d;
 
 		snprintf(text, sizeof(text), MINIMAL "numvcpus = \"2\"\nsched.cpu.shares = \"%s\"\n",
 			 cases[i].value);
@@ -338,7 +338,7 @@ START_TEST(test_a_lun_name_maps_a_raw_disk)
 	};
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 	unsigned int i;
 
 	ck_assert_int_eq(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
@@ -359,7 +359,7 @@ START_TEST(test_a_lun_name_maps_a_raw_disk)
 	ck_assert_int_ne(config_of(MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
 				   "scsi0:3.fileName = \"vmhba0:C0:T1:L0\"\n", &f, &cfg, &d), 0);
 	assert_diag_has(&d, "t.vmx:7: 'scsi0:3.fileName' needs scsi0.present and scsi0:3.present = \"TRUE\"");
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 	ck_assert(vmx_is_lun_name("vmhba0:C0:T255:L0"));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

@@ -111,13 +111,13 @@ static char *get_file(const char *path)
  * vmx_identity_record(); returns its result, *written and the diag. The
  * file it hands back is the one now at path, key for key.
  */
-static int record(const char *path, const uint8_t *rnd, size_t *written, struct vmx_diag *d)
+static int record(const char *path, const uint8_t *rnd, size_t *written, struct diag *d)
 {
 	struct vmx_file now, disk;
-	struct vmx_diag dd = { 0 };
+	struct diag dd = { 0 };
 	int ret;
 
-	*d = (struct vmx_diag){ 0 };
+	*d = (struct diag){ 0 };
 	ret = vmx_identity_record(path, rnd, &now, written, d);
 	if (ret) {
 		ck_assert_uint_eq(now.count, 0);
@@ -140,7 +140,7 @@ static const char *record_new(const char *name, const char *text, const uint8_t 
 			      size_t want)
 {
 	const char *path = put_file(name, text);
-	struct vmx_diag d;
+	struct diag d;
 	size_t written;
 
 	ck_assert_int_eq(record(path, rnd, &written, &d), 0);
@@ -208,7 +208,7 @@ START_TEST(test_the_guest_reads_a_generated_uuid_as_rfc4122_version_4)
 	struct e820_entry map[] = { { 0, 64u << 20, 1 } };
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 	uint8_t uuid[16], anchor[SMBIOS_ANCHOR_LEN], t[SMBIOS_TABLES_MAX];
 	char text[VMX_UUID_TEXT], vmx[512], seen[37];
 
@@ -265,7 +265,7 @@ START_TEST(test_a_missing_identity_is_appended_and_reads_back)
 	const char *path;
 	struct vmx_file f;
 	struct vmx_config cfg;
-	struct vmx_diag d;
+	struct diag d;
 
 	make_dir();
 	path = record_new("vm1.vmx", before, rnd_a, 5);
@@ -289,7 +289,7 @@ START_TEST(test_a_second_start_changes_nothing)
 {
 	const char *path;
 	struct stat st1, st2;
-	struct vmx_diag d;
+	struct diag d;
 	size_t written;
 	char *first;
 
@@ -420,13 +420,13 @@ END_TEST
 /* record() fails with a message containing why; dir holds files files after. */
 static void assert_refused(const char *path, const char *why, int files)
 {
-	struct vmx_diag d;
+	struct diag d;
 	size_t written = 99;
 
 	ck_assert_int_eq(record(path, rnd_a, &written, &d), -1);
 	ck_assert_uint_eq(written, 0);
 	assert_diag_has(&d, why);
-	vmx_diag_free(&d);
+	diag_free(&d);
 	ck_assert_int_eq(files_in_dir(), files);	/* no temporary file left */
 }
 
@@ -534,7 +534,7 @@ END_TEST
 /* record() of path succeeds without writing anything or leaving a message. */
 static void assert_read_only(const char *path)
 {
-	struct vmx_diag d;
+	struct diag d;
 	size_t written = 99;
 
 	ck_assert_int_eq(record(path, rnd_b, &written, &d), 0);
@@ -614,7 +614,7 @@ END_TEST
 START_TEST(test_a_folder_that_is_a_symbolic_link_is_followed)
 {
 	char link_dir[128], path[160];
-	struct vmx_diag d;
+	struct diag d;
 	size_t written;
 	const char *real;
 
@@ -702,7 +702,7 @@ START_TEST(test_the_rewrite_keeps_the_files_mode)
 		{ 06750, 0750 }, { 01644, 0644 },
 	};
 	const char *path;
-	struct vmx_diag d;
+	struct diag d;
 	struct stat st;
 	size_t written;
 
@@ -848,7 +848,7 @@ START_TEST(test_edit_of_random_files_reads_back)
 		char text[256], *out;
 		size_t len = 0, out_len;
 		struct vmx_file f, g;
-		struct vmx_diag d = { 0 };
+		struct diag d = { 0 };
 		int n = (int)(rand_r(&seed) % 12);
 
 		while (n--) {
@@ -862,7 +862,7 @@ START_TEST(test_edit_of_random_files_reads_back)
 		}
 		if (vmx_parse("r.vmx", text, len, &f, &d)) {
 			vmx_file_free(&f);
-			vmx_diag_free(&d);
+			diag_free(&d);
 			continue;
 		}
 		parsed++;

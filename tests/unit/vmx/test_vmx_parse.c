@@ -19,7 +19,7 @@ START_TEST(test_parse_reads_keys_values_comments_and_blank_lines)
 		"scsi0:0.fileName = \"a#b.vmdk\"\n"
 		"empty = \"\"";
 	struct vmx_file f;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(parse_text(text, &f, &d), 0);
 	ck_assert_uint_eq(d.count, 0);
@@ -37,7 +37,7 @@ END_TEST
 START_TEST(test_keys_compare_case_insensitively)
 {
 	struct vmx_file f;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(parse_text("displayName = \"x\"\n", &f, &d), 0);
 	ck_assert_ptr_nonnull(vmx_find(&f, "DISPLAYNAME"));
@@ -49,7 +49,7 @@ END_TEST
 START_TEST(test_pipe_escapes_are_decoded)
 {
 	struct vmx_file f;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(parse_text("displayName = \"say |22hi|22 |7c |7C |23|0A\"\n",
 				    &f, &d), 0);
@@ -83,11 +83,11 @@ START_TEST(test_malformed_lines_are_reported_with_file_and_line)
 {
 	const struct bad_case *c = &bad_cases[_i];
 	struct vmx_file f;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(parse_text(c->text, &f, &d), -1);
 	assert_diag_has(&d, c->message);
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -95,7 +95,7 @@ END_TEST
 START_TEST(test_every_problem_is_reported_and_good_lines_kept)
 {
 	struct vmx_file f;
-	struct vmx_diag d;
+	struct diag d;
 
 	ck_assert_int_eq(parse_text("a = 1\nb = \"2\"\nc = \"3\nd = \"4\"\n", &f, &d), -1);
 	ck_assert_uint_eq(d.count, 2);
@@ -103,7 +103,7 @@ START_TEST(test_every_problem_is_reported_and_good_lines_kept)
 	assert_diag_has(&d, "t.vmx:3:");
 	ck_assert_uint_eq(f.count, 2);
 	ck_assert_str_eq(vmx_find(&f, "d")->value, "4");
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -112,12 +112,12 @@ START_TEST(test_nul_bytes_and_oversized_files_are_refused)
 {
 	static const char nul[] = "a = \"1\"\nb = \"x\0y\"\n";
 	struct vmx_file f;
-	struct vmx_diag d = { 0 };
+	struct diag d = { 0 };
 	char *big;
 
 	ck_assert_int_eq(vmx_parse("t.vmx", nul, sizeof(nul) - 1, &f, &d), -1);
 	assert_diag_has(&d, "t.vmx:2: NUL byte");
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 
 	big = malloc(VMX_MAX_FILE_SIZE + 1);
@@ -125,7 +125,7 @@ START_TEST(test_nul_bytes_and_oversized_files_are_refused)
 	ck_assert_int_eq(vmx_parse("big.vmx", big, VMX_MAX_FILE_SIZE + 1, &f, &d), -1);
 	assert_diag_has(&d, "big.vmx: larger than");
 	free(big);
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -133,11 +133,11 @@ END_TEST
 START_TEST(test_missing_file_says_why)
 {
 	struct vmx_file f;
-	struct vmx_diag d = { 0 };
+	struct diag d = { 0 };
 
 	ck_assert_int_eq(vmx_load("/nonexistent/x.vmx", &f, &d), -1);
 	assert_diag_has(&d, "/nonexistent/x.vmx: cannot open: No such file");
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -147,7 +147,7 @@ START_TEST(test_a_file_that_is_not_regular_is_refused_without_waiting)
 {
 	char dir[] = "/tmp/vmx-parse.XXXXXX", fifo[64];
 	struct vmx_file f;
-	struct vmx_diag d = { 0 };
+	struct diag d = { 0 };
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(fifo, sizeof(fifo), "%s/vm1.vmx", dir);
@@ -159,7 +159,7 @@ START_TEST(test_a_file_that_is_not_regular_is_refused_without_waiting)
 	ck_assert_int_eq(vmx_load(dir, &f, &d), -1);
 	ck_assert_uint_eq(d.count, 2);
 	ck_assert_str_eq(d.msgs[1] + strlen(dir), ": is not a regular file");
-	vmx_diag_free(&d);
+	diag_free(&d);
 	vmx_file_free(&f);
 	ck_assert_int_eq(unlink(fifo), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
@@ -171,7 +171,7 @@ START_TEST(test_written_values_read_back_unchanged)
 	char value[256], *buf = NULL;
 	size_t len = 0;
 	struct vmx_file f;
-	struct vmx_diag d = { 0 };
+	struct diag d = { 0 };
 	FILE *out = open_memstream(&buf, &len);
 	int i;
 
@@ -199,7 +199,7 @@ START_TEST(test_parse_survives_random_input)
 	srand(7);
 	for (i = 0; i < 20000; i++) {
 		struct vmx_file f;
-		struct vmx_diag d = { 0 };
+		struct diag d = { 0 };
 		size_t len = rand() % sizeof(text);
 
 		for (j = 0; j < len; j++)
@@ -207,7 +207,7 @@ START_TEST(test_parse_survives_random_input)
 		vmx_parse("r.vmx", text, len, &f, &d);
 		for (j = 0; j < d.count; j++)
 			ck_assert_ptr_nonnull(strstr(d.msgs[j], "r.vmx:"));
-		vmx_diag_free(&d);
+		diag_free(&d);
 		vmx_file_free(&f);
 	}
 }

@@ -10,14 +10,14 @@
 
 /* Parse a string named "t.vmx"; returns vmx_parse's result. */
 static inline int parse_text(const char *text, struct vmx_file *file,
-			     struct vmx_diag *diag)
+			     struct diag *diag)
 {
-	*diag = (struct vmx_diag){ 0 };
+	*diag = (struct diag){ 0 };
 	return vmx_parse("t.vmx", text, strlen(text), file, diag);
 }
 
 /* Some message of diag contains want. */
-static inline void assert_diag_has(const struct vmx_diag *diag, const char *want)
+static inline void assert_diag_has(const struct diag *diag, const char *want)
 {
 	size_t i;
 
