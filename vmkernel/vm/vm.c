@@ -301,33 +301,44 @@ void vm_reap_all(void)
 
 /* ---- while the COS is down (cos/cos_down.h) ---- */
 
-/* fn on each VM in id order, with vm->lock held. */
-static void vm_for_each_locked(void (*fn)(struct vm *vm, void *ctx), void *ctx)
+/*
+ * These run while the COS is down, from a COS vCPU's exit (IF=0) or the
+ * report on some CPU: they wait for no VM's lock, since a VM's start
+ * holds it while it opens its LUNs, up to 16 s each for the storage lock
+ * (storage.c), and this CPU's VMs would wait meanwhile. A VM whose lock is
+ * held is counted from its state read without the lock, and listed busy.
+ */
+static void count_running(struct vm *vm, void *ctx)
+{
+	uint32_t *n = ctx;
+
+	*n += __atomic_load_n(&vm->state, __ATOMIC_RELAXED) == VMK_VM_STATE_RUNNING;
+}
+
+/* fn on each VM in id order; busy instead for one whose lock is held. */
+static void vm_for_each_unwaiting(void (*fn)(struct vm *vm, void *ctx),
+				  void (*busy)(struct vm *vm, void *ctx), void *ctx)
 {
 	struct vm *vm;
 	uint32_t slot = 1;
 
 	while ((vm = vm_get_from(slot))) {
-		spin_lock(&vm->lock);
-		fn(vm, ctx);
-		spin_unlock(&vm->lock);
+		if (spin_trylock(&vm->lock)) {
+			fn(vm, ctx);
+			spin_unlock(&vm->lock);
+		} else if (busy) {
+			busy(vm, ctx);
+		}
 		slot = idt_index(vm->id) + 1;
 		vm_put(vm);
 	}
-}
-
-static void count_running(struct vm *vm, void *ctx)
-{
-	uint32_t *n = ctx;
-
-	*n += vm->state == VMK_VM_STATE_RUNNING;
 }
 
 uint32_t vm_count_running(void)
 {
 	uint32_t n = 0;
 
-	vm_for_each_locked(count_running, &n);
+	vm_for_each_unwaiting(count_running, count_running, &n);
 	return n;
 }
 
@@ -336,15 +347,31 @@ struct status_ctx {
 	uint32_t lines;
 };
 
+/* One more line of the status; false past VM_STATUS_LINES. */
+static bool status_room(struct status_ctx *s)
+{
+	if (s->lines++ == VM_STATUS_LINES)
+		log_info("%sand more VMs (vmkctl status lists them once the COS is back)",
+			 s->prefix);
+	return s->lines <= VM_STATUS_LINES;
+}
+
+/* Its name is set at its creation and never changes. */
+static void status_busy(struct vm *vm, void *ctx)
+{
+	struct status_ctx *s = ctx;
+
+	if (status_room(s))
+		log_info("%svm %u '%s': busy (another CPU holds it), not read",
+			 s->prefix, vm->id, vm->cfg.name);
+}
+
 static void status_line(struct vm *vm, void *ctx)
 {
 	struct status_ctx *s = ctx;
 	uint64_t khz = vmk_boot_info.tsc_khz;
 
-	if (s->lines++ == VM_STATUS_LINES)
-		log_info("%sand more VMs (vmkctl status lists them once the COS is back)",
-			 s->prefix);
-	if (s->lines > VM_STATUS_LINES)
+	if (!status_room(s))
 		return;
 	log_info("%svm %u '%s': %s, exits %llu, cpu %llu ms%s%s%s", s->prefix,
 		 vm->id, vm->cfg.name,
@@ -359,5 +386,5 @@ void vm_status_log(const char *prefix)
 {
 	struct status_ctx s = { prefix, 0 };
 
-	vm_for_each_locked(status_line, &s);
+	vm_for_each_unwaiting(status_line, status_busy, &s);
 }
