@@ -527,7 +527,8 @@ static void tx_process(struct e1000 *d)
 	uint64_t base = ring_base(d->tdbal, d->tdbah);
 	uint32_t causes = 0;
 
-	if (!(d->tctl & E1000_TCTL_EN) || !n || d->tdh == d->tdt)
+	/* without link the MAC stops its DMA: the ring waits (§13.4.2 STATUS.LU) */
+	if (!(d->tctl & E1000_TCTL_EN) || !d->link_up || !n || d->tdh == d->tdt)
 		return;
 	if (d->tdh >= n || d->tdt >= n) {
 		d->count.tx_ring_bad++;
@@ -673,7 +674,11 @@ bool e1000_receive(struct e1000 *d, const uint8_t *frame, uint32_t len)
 	uint8_t status = E1000_RXD_STAT_IXSM;
 	uint8_t *f = d->frame;
 
-	if (!(d->rctl & E1000_RCTL_EN) || !d->link_up) {
+	if (!d->link_up) {
+		d->count.rx_link_down++;
+		return false;
+	}
+	if (!(d->rctl & E1000_RCTL_EN)) {
 		d->count.rx_no_buffer++;
 		return false;
 	}
@@ -993,7 +998,7 @@ void e1000_init(struct e1000 *d, const struct e1000_config *cfg)
 	d->tx = cfg->tx;
 	d->tx_ctx = cfg->tx_ctx;
 	vmm_copy(d->mac, cfg->mac, ETH_ALEN);
-	d->link_up = true;
+	d->link_up = !cfg->link_down;
 	eeprom_fill(d);
 	e1000_reset(d);
 }
@@ -1004,6 +1009,7 @@ void e1000_set_link(struct e1000 *d, bool up)
 		return;
 	d->link_up = up;
 	raise(d, E1000_ICR_LSC);
+	tx_process(d);			/* what waited for the link goes out */
 }
 
 void e1000_poll(struct e1000 *d)

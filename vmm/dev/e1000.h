@@ -179,6 +179,7 @@ struct e1000_counters {
 	uint64_t tx_ring_bad;		/* a ring outside guest RAM, or TDH past TDLEN */
 	uint64_t rx_filtered;		/* not for us */
 	uint64_t rx_no_buffer;		/* ring empty or receive disabled */
+	uint64_t rx_link_down;		/* came while the link was down */
 	uint64_t rx_bad_addr;		/* a buffer outside guest RAM */
 	uint64_t rx_oversize;		/* longer than RCTL allows */
 	uint64_t unknown_reads, unknown_writes;	/* registers not modelled */
@@ -198,6 +199,7 @@ struct e1000_config {
 	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
 	void *tx_ctx;
 	uint8_t mac[6];
+	bool link_down;			/* the cable out from the start */
 };
 
 struct e1000 {
@@ -257,7 +259,14 @@ bool e1000_receive(struct e1000 *d, const uint8_t *frame, uint32_t len);
 /* Go on with transmit descriptors a doorbell left beyond its budget. */
 void e1000_poll(struct e1000 *d);
 
-/* Link up or down (the cable), with a link status change interrupt. */
+/*
+ * Link up or down (the cable), as an 82540EM sees it (8254x SDM §13.4.2,
+ * §13.4.17): STATUS.LU and the PHY's link bits follow, ICR.LSC is raised;
+ * while down nothing is received (count.rx_link_down) and the transmit
+ * ring waits, as the MAC stops its DMA without link (Linux's e1000
+ * watchdog then resets the controller to flush it); on link up what
+ * waited goes out. A reset keeps the link as it is: it is the cable's.
+ */
 void e1000_set_link(struct e1000 *d, bool up);
 
 

@@ -103,10 +103,10 @@ static inline void nic_forget_tx(struct nic_guest *g)
 	g->nr_tx = 0;
 }
 
-/* A new controller in g: its RAM, interrupt line and backend. */
-static inline void nic_attach(struct nic_guest *g)
+/* A new controller in g: its RAM, interrupt line and backend; its cable. */
+static inline void nic_attach_cable(struct nic_guest *g, bool link_down)
 {
-	struct e1000_config cfg = { 0 };
+	struct e1000_config cfg = { .link_down = link_down };
 
 	cfg.dma = (struct guest_dma){ ng_read, ng_write, g };
 	cfg.set_irq = ng_irq;
@@ -116,6 +116,11 @@ static inline void nic_attach(struct nic_guest *g)
 	memcpy(cfg.mac, nic_mac, 6);
 	g->irq = false;
 	e1000_init(&g->dev, &cfg);
+}
+
+static inline void nic_attach(struct nic_guest *g)
+{
+	nic_attach_cable(g, false);
 }
 
 static inline struct nic_guest *nic_guest_new(void)

@@ -180,6 +180,74 @@ START_TEST(test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd)
 }
 END_TEST
 
+/*
+ * The cable pulled and put back (vmkctl vm nic NAME link down|up), as an
+ * 82540EM shows it: STATUS.LU and the PHY's link bit clear, ICR.LSC;
+ * nothing received and the transmit ring waits while down, even across a
+ * reset; on link up LSC again and what waited goes out.
+ */
+START_TEST(test_link_down_stops_both_ways_until_link_up_with_lsc)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[100];
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	e1000_set_link(&g->dev, false);
+	ck_assert(g->irq);
+	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_LSC);
+	ck_assert(!g->irq);
+	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
+	ck_assert(!(phy_rd(g, 1) & 0x0004));
+	/* a frame queued by the guest waits in its ring */
+	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	e1000_poll(&g->dev);
+	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(rd(g, E1000_TDH), 0);
+	/* nothing comes in, counted */
+	make_frame(f, nic_mac, 100);
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	ck_assert_uint_eq(g->dev.count.rx_link_down, 1);
+	ck_assert_uint_eq(rd(g, E1000_RDH), 0);
+	ck_assert(!g->irq);
+	/* a software reset does not bring the cable back */
+	nic_open(g, 8, 8, RCTL_OPEN);
+	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
+	ck_assert(!e1000_receive(&g->dev, f, 100));
+	tx_legacy(g, 0, 100);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->nr_tx, 0);
+	/* link up: LSC, and the waiting frame goes out; receive works */
+	e1000_set_link(&g->dev, true);
+	ck_assert(g->irq);
+	ck_assert(rd(g, E1000_ICR) & E1000_ICR_LSC);
+	ck_assert(rd(g, E1000_STATUS) & E1000_STATUS_LU);
+	ck_assert_uint_eq(g->nr_tx, 1);
+	ck_assert_uint_eq(rd(g, E1000_TDH), 1);
+	ck_assert(e1000_receive(&g->dev, f, 100));
+	/* the same again does nothing: no second interrupt */
+	rd(g, E1000_ICR);
+	e1000_set_link(&g->dev, true);
+	ck_assert(!g->irq);
+	nic_guest_free(g);
+}
+END_TEST
+
+/* A NIC whose cable is out at power on (the link set down before a reset). */
+START_TEST(test_a_nic_created_with_its_link_down_shows_no_link)
+{
+	struct nic_guest *g = nic_guest_new();
+
+	nic_attach_cable(g, true);
+	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
+	ck_assert(!(phy_rd(g, 1) & 0x0004));
+	e1000_set_link(&g->dev, true);
+	ck_assert(rd(g, E1000_STATUS) & E1000_STATUS_LU);
+	nic_guest_free(g);
+}
+END_TEST
+
 /* As e1000_tx_csum(): a context descriptor, then data descriptors with TXSM. */
 START_TEST(test_checksum_offload_over_a_gathered_packet)
 {
@@ -531,6 +599,8 @@ int main(void)
 	TCase *tc = tcase_create("e1000");
 
 	tcase_add_test(tc, test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link);
+	tcase_add_test(tc, test_link_down_stops_both_ways_until_link_up_with_lsc);
+	tcase_add_test(tc, test_a_nic_created_with_its_link_down_shows_no_link);
 	tcase_add_test(tc, test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd);
 	tcase_add_test(tc, test_checksum_offload_over_a_gathered_packet);
 	tcase_add_test(tc, test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers);
