@@ -182,6 +182,24 @@ out:
 	return ret;
 }
 
+/* A vNIC's link: id, NIC and state in registers, the reason out. */
+static long ioc_nic_link(void __user *arg)
+{
+	struct vmk_ioc_nic_link *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	long ret = -EFAULT;
+
+	if (!l)
+		return -ENOMEM;
+	if (copy_from_user(l, arg, sizeof(*l)))
+		goto out;
+	ret = vm_call(VMK_HC_NET_NIC_LINK, l->id, l->nic, l->up, l->msg, NULL);
+	if (copy_to_user(arg, l, sizeof(*l)))
+		ret = -EFAULT;
+out:
+	kfree(l);
+	return ret;
+}
+
 static long ioc_vm_info(void __user *arg)
 {
 	struct vmk_vm_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
@@ -258,6 +276,8 @@ long vmk_vm_ioctl(unsigned int cmd, void __user *arg)
 		return ioc_vm_load(arg);
 	case VMK_IOC_VM_OP:
 		return ioc_vm_op(arg);
+	case VMK_IOC_NIC_LINK:
+		return ioc_nic_link(arg);
 	case VMK_IOC_VM_INFO:
 		return ioc_vm_info(arg);
 	case VMK_IOC_VM_LIST:

@@ -20,7 +20,7 @@
 
 static const char *const drop_names[VMK_NET_DROP_REASONS] = {
 	"runt", "oversize", "bad-source", "forged", "vlan", "no-dest",
-	"rx-policy", "queue-full",
+	"rx-policy", "queue-full", "link-down",
 };
 
 static const char *allow(uint32_t policy, uint32_t bit)
@@ -51,6 +51,9 @@ static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port 
 		printf(" portgroup=\"%s\" vlan=%u", ni->group[p->group].name,
 		       ni->group[p->group].vlan);
 	printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	/* a vNIC's cable (vmkctl vm nic); the uplink's link is on its own line */
+	if (p->kind != VMK_NET_PORT_UPLINK)
+		printf(" link=%s", p->flags & VMK_NET_PORT_LINK_DOWN ? "down" : "up");
 	printf(" tx_packets=%llu tx_bytes=%llu rx_packets=%llu rx_bytes=%llu drops=",
 	       (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
 	       (unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes);

@@ -521,6 +521,46 @@ static int cmd_vm_info(int argc, char **argv)
 	return 0;
 }
 
+/* vmkctl vm nic NAME [ethernetN] link up|down: a vNIC's cable. */
+static int cmd_vm_nic(int argc, char **argv)
+{
+	struct vmk_ioc_nic_link l = { 0 };
+	struct vmk_vm_info info;
+	const char *nic = argc == 5 ? argv[2] : "ethernet0";
+	char *end;
+	int fd, ret = 1;
+
+	if ((argc != 4 && argc != 5) || strcmp(argv[argc - 2], "link") ||
+	    (strcmp(argv[argc - 1], "up") && strcmp(argv[argc - 1], "down")))
+		goto usage;
+	if (strncmp(nic, "ethernet", 8) || !nic[8])
+		goto usage;
+	errno = 0;
+	l.nic = (uint32_t)strtoul(nic + 8, &end, 10);
+	if (*end || errno || l.nic >= VMK_VM_MAX_NICS) {
+		fprintf(stderr, "vmkctl: vm nic %s: \"%s\": vmk gives a VM ethernet0 to ethernet%u\n",
+			argv[1], nic, VMK_VM_MAX_NICS - 1);
+		return 1;
+	}
+	l.up = !strcmp(argv[argc - 1], "up");
+	fd = vm_open_named(argv[1], &info);
+	if (fd < 0)
+		return 1;
+	l.id = info.id;
+	if (ioctl(fd, VMK_IOC_NIC_LINK, &l) < 0) {
+		fprintf(stderr, "vmkctl: vm nic %s: %s\n", argv[1],
+			l.msg[0] ? l.msg : strerror(errno));
+	} else {
+		printf("%s: ethernet%u link %s\n", argv[1], l.nic, l.up ? "up" : "down");
+		ret = 0;
+	}
+	close(fd);
+	return ret;
+usage:
+	fprintf(stderr, "usage: vmkctl vm nic NAME [ethernetN] link up|down\n");
+	return 2;
+}
+
 static int cmd_vm_kill(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_KILL, "kill"); }
 static int cmd_vm_reset(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_RESET, "reset"); }
 static int cmd_vm_dump(int argc, char **argv) { return cmd_vm_power(argc, argv, VMK_VM_OP_DUMP, "dump"); }
@@ -538,6 +578,7 @@ static const struct vm_verb {
 	{ "kill", cmd_vm_kill, "NAME: power off at once" },
 	{ "reset", cmd_vm_reset, "NAME: hard reset, the guest boots again" },
 	{ "info", cmd_vm_info, "NAME: state, reason, vCPUs, memory, CPU time, exits" },
+	{ "nic", cmd_vm_nic, "NAME [ethernetN] link up|down: plug or pull a vNIC's cable" },
 	{ "dump", cmd_vm_dump, "NAME: vCPU registers and interrupt state into vmkctl log" },
 	{ "console", cmd_vm_console, "NAME [--send T] [--expect T] [--timeout S]: COM1 (detach: Ctrl-])" },
 };

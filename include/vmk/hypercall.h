@@ -142,7 +142,13 @@
  */
 #define VMK_HC_NET_GROUP_SET	25
 #define VMK_HC_NET_GROUP_DEL	26
-#define VMK_HC_MAX		27
+/*
+ * A VM's vNIC link, as its cable (since ABI version 16): EBX = VM id,
+ * ECX = NIC index (ethernetN), EDX = 1 up, 0 down, ESI = gpa of a
+ * VMK_VM_MSG_LEN-byte buffer for the reason (0: none). The VM must run.
+ */
+#define VMK_HC_NET_NIC_LINK	27
+#define VMK_HC_MAX		28
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

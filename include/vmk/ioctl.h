@@ -40,6 +40,15 @@ struct vmk_ioc_net_group_add {
 	char msg[VMK_VM_MSG_LEN];	/* out: why not */
 };
 
+/* A vNIC's link (VMK_HC_NET_NIC_LINK). */
+struct vmk_ioc_nic_link {
+	uint32_t id;			/* in: the VM */
+	uint32_t nic;			/* in: ethernetN */
+	uint32_t up;			/* in: 1 up, 0 down */
+	uint32_t reserved;
+	char msg[VMK_VM_MSG_LEN];	/* out: why not */
+};
+
 struct vmk_ioc_vm_create {
 	struct vmk_vm_config config;	/* in */
 	uint32_t id;			/* out */
@@ -89,6 +98,8 @@ struct vmk_ioc_vm_console {
 /* The same struct: VMK_HC_NET_GROUP_SET (name, vlan, policy), _DEL (name) */
 #define VMK_IOC_NET_GROUP_SET	_IOWR(VMK_IOC_MAGIC, 0x0a, struct vmk_ioc_net_group_add)
 #define VMK_IOC_NET_GROUP_DEL	_IOWR(VMK_IOC_MAGIC, 0x0b, struct vmk_ioc_net_group_add)
+/* arg: struct vmk_ioc_nic_link * (VMK_HC_NET_NIC_LINK); out: msg */
+#define VMK_IOC_NIC_LINK	_IOWR(VMK_IOC_MAGIC, 0x0c, struct vmk_ioc_nic_link)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

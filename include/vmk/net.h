@@ -28,7 +28,12 @@
 #define VMK_NET_DROP_NO_DEST	5
 #define VMK_NET_DROP_RX_POLICY	6
 #define VMK_NET_DROP_QUEUE_FULL	7
-#define VMK_NET_DROP_REASONS	8
+#define VMK_NET_DROP_LINK_DOWN	8	/* from or for a port whose link is down (ABI 16) */
+#define VMK_NET_DROP_REASONS	9
+
+/* struct vmk_net_port.flags */
+#define VMK_NET_PORT_PROMISCUOUS	(1u << 0)	/* the guest asked for promiscuous mode */
+#define VMK_NET_PORT_LINK_DOWN		(1u << 1)	/* its link is down (ABI 16) */
 
 /* Security policy bits (struct vmk_net_group.policy); 0: all rejected. */
 #define VMK_NET_ALLOW_PROMISCUOUS	(1u << 0)
@@ -63,7 +68,7 @@ struct vmk_net_port {
 	uint32_t group;			/* index in vmk_net_info.group[] */
 	uint8_t mac[6];			/* the address the switch assigned */
 	uint8_t filter_mac[6];		/* what the guest programmed */
-	uint32_t flags;			/* bit 0: the guest asked for promiscuous mode */
+	uint32_t flags;			/* VMK_NET_PORT_* */
 	uint64_t tx_packets, tx_bytes;	/* from the owner's side */
 	uint64_t rx_packets, rx_bytes;
 	uint64_t drops[VMK_NET_DROP_REASONS];

@@ -6,7 +6,9 @@
 # 10), in the same IP subnet, receives none of their frames (its NIC
 # counts 0 received, the switch delivered it nothing, even ARP
 # broadcasts) and cannot reach them: its own ARP requests are counted
-# as no-dest drops on its port. Then `vmkctl network portgroup set`
+# as no-dest drops on its port. `vmkctl vm nic netb link down` pulls
+# netb's cable: its guest sees carrier 0 and neta cannot reach it until
+# `link up`. Then `vmkctl network portgroup set`
 # moves netc's group to VLAN 0 while netc runs, and netc reaches neta;
 # `portgroup del` is refused while netc's port is on the group and
 # removes it once netc is off. The guests boot with pci=noacpi:
@@ -71,6 +73,21 @@ vm_run neta 'ping -c 20 -i 0.5 -W 5 10.11.0.2' \
 	"20 packets transmitted, 20 packets received, 0% packet loss" 180
 vm_run netb 'ping -c 20 -i 0.5 -W 5 10.11.0.1' \
 	"20 packets transmitted, 20 packets received, 0% packet loss" 180
+# netb's cable pulled and put back (vmkctl vm nic): its e1000 driver sees
+# the link go (LSC, STATUS.LU 0: carrier 0), neta's pings are link-down
+# drops on netb's port; link up: carrier 1, pings pass again.
+carrier() { vm_run $1 "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do [ \$(cat /sys/class/net/eth0/carrier) = $2 ] && break; sleep 1; done; echo carrier-\$(cat /sys/class/net/eth0/carrier)-x\$((1+1))" "carrier-$2-x2" 60; }
+expect "netb's link goes down" vmkctl vm nic netb link down
+expect "vmkctl network shows it" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=down '"
+carrier netb 0
+vm_run neta 'ping -c 3 -W 2 10.11.0.2' "100% packet loss" 60
+expect "neta's frames were link-down drops on netb's port" \
+	sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q 'link-down:[1-9]'"
+expect_fail "ethernet1 is refused" vmkctl vm nic netb ethernet1 link down
+expect "netb's link comes up" vmkctl vm nic netb ethernet0 link up
+carrier netb 1
+vm_run neta 'ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
+expect "vmkctl network shows it up" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=up '"
 # ARP requests are broadcast: flooded to every port of VLAN 0, none of VLAN 10.
 vm_run neta 'ip neigh flush all; ping -c 3 -W 2 10.11.0.3' "100% packet loss" 60
 vm_run netc 'ping -c 3 -W 2 10.11.0.1' "100% packet loss" 60

@@ -63,7 +63,8 @@ static void info_fill(struct vswitch *sw, struct vmk_net_info *info)
 		o->group = p->kind == VSW_OWNER_UPLINK ? 0 : gmap[p->group];
 		memcpy(o->mac, p->mac, sizeof(o->mac));
 		memcpy(o->filter_mac, p->filter_mac, sizeof(o->filter_mac));
-		o->flags = p->promiscuous;
+		o->flags = (p->promiscuous ? VMK_NET_PORT_PROMISCUOUS : 0) |
+			   (p->link_down ? VMK_NET_PORT_LINK_DOWN : 0);
 		o->tx_packets = p->c.tx_packets;
 		o->tx_bytes = p->c.tx_bytes;
 		o->rx_packets = p->c.rx_packets;

@@ -341,6 +341,18 @@ uint32_t vsw_uplink_filter(struct vswitch *sw, uint8_t (*macs)[VSW_ETH_ALEN],
 	return n;
 }
 
+vmk_status_t vsw_port_set_link(struct vswitch *sw, uint32_t port_id, bool up)
+{
+	struct vsw_port *p;
+
+	spin_lock(&sw->lock);
+	p = port_get(sw, port_id);
+	if (p)
+		p->link_down = !up;
+	spin_unlock(&sw->lock);
+	return p ? VMK_OK : VMK_BAD_PARAM;
+}
+
 vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,
 			       struct vsw_counters *out)
 {
@@ -479,6 +491,10 @@ static bool deliver(struct vswitch *sw, struct vsw_port *q, struct xfer *x)
 	const uint8_t *frame;
 	uint32_t len;
 
+	if (q->link_down) {
+		q->c.drops[VSW_DROP_LINK_DOWN]++;
+		return false;
+	}
 	if (q->rx_refused) {
 		q->c.drops[VSW_DROP_RX_POLICY]++;
 		return false;
@@ -550,7 +566,7 @@ uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 	p = port_get(sw, port_id);
 	if (!p)
 		goto out;
-	why = classify(sw, p, &x);
+	why = p->link_down ? VSW_DROP_LINK_DOWN : classify(sw, p, &x);
 	if (why == VSW_DROP_REASONS) {
 		n = forward(sw, p, &x, &tried);
 		if (!tried)

@@ -40,7 +40,8 @@ enum vsw_owner {
 
 /*
  * Why a frame was lost. The first six are counted on the port the frame
- * came from (it was not taken), the last two on the port it was for.
+ * came from (it was not taken), the next two on the port it was for;
+ * VSW_DROP_LINK_DOWN on a port whose link is down, either way.
  */
 enum vsw_drop {
 	VSW_DROP_RUNT,		/* shorter than its header: 14 bytes, 18 tagged */
@@ -51,6 +52,7 @@ enum vsw_drop {
 	VSW_DROP_NO_DEST,	/* no port to deliver to */
 	VSW_DROP_RX_POLICY,	/* for a port whose receive a rejected MAC change stopped */
 	VSW_DROP_QUEUE_FULL,	/* for a port whose owner had no room */
+	VSW_DROP_LINK_DOWN,	/* from or for a port whose link is down */
 	VSW_DROP_REASONS
 };
 
@@ -110,6 +112,7 @@ struct vsw_port {
 	uint8_t rx_mac[VSW_ETH_ALEN];	/* where unicast for this port goes */
 	bool rx_refused;		/* a MAC change the policy rejects */
 	bool rx_all;			/* promiscuous, and allowed */
+	bool link_down;			/* the cable out: nothing in or out */
 	vsw_deliver_fn deliver;
 	void *ctx;
 	struct vsw_counters c;
@@ -154,6 +157,12 @@ vmk_status_t vsw_port_disconnect(struct vswitch *sw, uint32_t port_id);
  */
 vmk_status_t vsw_port_set_filter(struct vswitch *sw, uint32_t port_id,
 				 const uint8_t mac[VSW_ETH_ALEN], bool promiscuous);
+/*
+ * A port's link (the vNIC's cable, vmkctl vm nic NAME link up|down):
+ * while it is down nothing leaves the port and nothing reaches it, each
+ * such frame VSW_DROP_LINK_DOWN on it. Up when connected.
+ */
+vmk_status_t vsw_port_set_link(struct vswitch *sw, uint32_t port_id, bool up);
 vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,
 			       struct vsw_counters *out);
 

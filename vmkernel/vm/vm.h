@@ -169,6 +169,12 @@ void vm_nics_release(struct vm *vm);
 /* Before a vCPU runs: frames queued for the guest into its receive rings. */
 void vm_nics_poll(struct vm *vm);
 bool vm_nics_present(const struct vm *vm);
+/*
+ * The cable of ethernet<i> (VMK_HC_NET_NIC_LINK): the switch port and the
+ * model follow (STATUS.LU, ICR.LSC). It stays as set across guest
+ * resets, until power off. VMK_BAD_PARAM: the VM has no such NIC.
+ */
+vmk_status_t vm_nic_set_link(struct vm *vm, uint32_t i, bool up);
 /* A frame waits in a queue for vm_nics_poll() (any lock or none held). */
 bool vm_nics_queued(const struct vm *vm);
 /* A halted vCPU of a VM with NICs looks at its queues this often at least. */

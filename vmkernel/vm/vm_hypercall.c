@@ -320,6 +320,32 @@ static vmk_status_t hc_stop(struct hc_call *c)
 	return st;
 }
 
+/*
+ * A vNIC's cable (VMK_HC_NET_NIC_LINK): EBX the VM, ECX the NIC index,
+ * EDX 1 up or 0 down; all three are register values, checked here.
+ */
+static vmk_status_t hc_nic_link(struct hc_call *c)
+{
+	uint32_t nic = c->arg[1], up = c->arg[2];
+	struct vm *vm;
+	vmk_status_t st;
+
+	if (up > 1)
+		return why_fail(&c->why, VMK_BAD_PARAM, "link state %u: 1 (up) or 0 (down)", up);
+	st = lock_running(c, &vm);
+	if (st != VMK_OK)
+		return st;
+	st = vm_nic_set_link(vm, nic, up);
+	spin_unlock(&vm->lock);
+	if (st == VMK_OK)
+		log_info("vm %u '%s': ethernet%u link %s", vm->id, vm->cfg.name, nic,
+			 up ? "up" : "down");
+	else
+		why_fail(&c->why, st, "vm '%s' has no ethernet%u", vm->cfg.name, nic);
+	vm_put(vm);
+	return st;
+}
+
 /* Into the log, for a hang's diagnosis; any state but destroyed. */
 static vmk_status_t hc_dump(struct hc_call *c)
 {
@@ -353,6 +379,8 @@ static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
 
 vmk_status_t vm_hypercall(struct hc_call *c)
 {
+	if (c->nr == VMK_HC_NET_NIC_LINK)
+		return hc_nic_link(c);
 	if (c->nr < VMK_HC_VM_FIRST || c->nr > VMK_HC_VM_LAST)
 		return VMK_NOT_SUPPORTED;
 	return vm_hc_table[c->nr - VMK_HC_VM_FIRST](c);

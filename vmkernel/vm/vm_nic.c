@@ -53,6 +53,7 @@ struct vm_nic {
 	struct vm *vm;
 	uint32_t index;
 	uint32_t port;			/* on vswitch0; 0: not connected */
+	bool link_down;			/* vmkctl vm nic NAME link down */
 	struct e1000 e1000;
 	struct spinlock qlock;		/* the queue; a leaf lock */
 	uint32_t qhead, qcount;
@@ -155,6 +156,7 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 		nic = pa_to_va(pa);
 		nic->vm = vm;
 		nic->index = i;
+		nic->link_down = false;	/* every power on plugs the cable in */
 		vm->nic_pa[i] = pa;
 		vm->nic[i] = nic;
 		memcpy(pc.mac, c->mac, VSW_ETH_ALEN);
@@ -198,6 +200,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		if (!nic)
 			continue;
 		ec.irq_ctx = ec.tx_ctx = nic;
+		ec.link_down = nic->link_down;	/* a guest reset keeps the cable as it is */
 		memcpy(ec.mac, vm->cfg.nic[i].mac, sizeof(ec.mac));
 		spin_lock(&nic->qlock);
 		nic->qhead = nic->qcount = 0;	/* nothing from before a reset */
@@ -213,6 +216,24 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
 			firmware_setup(&vm->dev.pci, devfn, i);
 	}
+	return VMK_OK;
+}
+
+vmk_status_t vm_nic_set_link(struct vm *vm, uint32_t i, bool up)
+{
+	struct vm_nic *nic = i < VMK_VM_MAX_NICS ? vm->nic[i] : NULL;
+
+	if (!nic)
+		return VMK_BAD_PARAM;
+	nic->link_down = !up;
+	/*
+	 * The port first: on link up the model sends what waited in the
+	 * guest's ring at once, from here (vm->lock, then the switch's).
+	 */
+	if (nic->port)
+		vsw_port_set_link(&net_vswitch, nic->port, up);
+	e1000_set_link(&nic->e1000, up);
+	vm_wake_vcpus_locked(vm, false);	/* its LSC interrupt */
 	return VMK_OK;
 }
 

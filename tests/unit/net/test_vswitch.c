@@ -537,6 +537,37 @@ START_TEST(test_a_group_address_as_source_is_dropped)
 }
 END_TEST
 
+/* vmkctl vm nic NAME link down: nothing in or out of the port, counted on it. */
+START_TEST(test_a_port_whose_link_is_down_sends_and_receives_nothing)
+{
+	uint8_t f[60];
+
+	ck_assert_int_eq(vsw_port_set_link(&sw, id[B], false), VMK_OK);
+	/* A's broadcast reaches the uplink and T, not B */
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, bcast, mac[A], 60)), 2);
+	ck_assert_uint_eq(sinks[B].frames, 0);
+	ck_assert_uint_eq(counters(B).drops[VSW_DROP_LINK_DOWN], 1);
+	/* unicast for B: offered, not taken; A's frame still counts as sent */
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, mac[B], mac[A], 60)), 0);
+	ck_assert_uint_eq(counters(B).drops[VSW_DROP_LINK_DOWN], 2);
+	ck_assert_uint_eq(counters(A).tx_packets, 2);
+	/* B's own frames do not leave, whatever they are */
+	ck_assert_uint_eq(vsw_send(&sw, id[B], f, frame(f, bcast, mac[B], 60)), 0);
+	ck_assert_uint_eq(vsw_send(&sw, id[B], f, 3), 0);
+	ck_assert_uint_eq(sinks[A].frames + sinks[U].frames, 1);	/* A's broadcast only */
+	ck_assert_uint_eq(counters(B).drops[VSW_DROP_LINK_DOWN], 4);
+	ck_assert_uint_eq(counters(B).drops[VSW_DROP_RUNT], 0);
+	ck_assert_uint_eq(counters(B).tx_packets, 0);
+	ck_assert_uint_eq(counters(B).rx_packets, 0);
+	/* link up: both ways again */
+	ck_assert_int_eq(vsw_port_set_link(&sw, id[B], true), VMK_OK);
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, mac[B], mac[A], 60)), 1);
+	ck_assert_uint_eq(vsw_send(&sw, id[B], f, frame(f, mac[A], mac[B], 60)), 1);
+	ck_assert_uint_eq(counters(B).drops[VSW_DROP_LINK_DOWN], 4);
+	ck_assert_int_eq(vsw_port_set_link(&sw, 99, false), VMK_BAD_PARAM);
+}
+END_TEST
+
 START_TEST(test_a_full_queue_is_counted_on_the_receiver)
 {
 	uint8_t f[60];
@@ -791,6 +822,7 @@ int main(void)
 	tcase_add_test(tc, test_runts_and_oversized_frames_are_dropped_before_any_field_is_read);
 	tcase_add_test(tc, test_a_group_address_as_source_is_dropped);
 	tcase_add_test(tc, test_a_full_queue_is_counted_on_the_receiver);
+	tcase_add_test(tc, test_a_port_whose_link_is_down_sends_and_receives_nothing);
 	tcase_add_test(tc, test_counters_add_up);
 	tcase_add_test(tc, test_setup_refuses_bad_names_vlans_macs_and_duplicates);
 	tcase_add_test(tc, test_the_port_and_group_tables_fill_up_and_free);

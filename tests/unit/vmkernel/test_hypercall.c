@@ -256,6 +256,10 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 		ck_assert_uint_eq(vm_calls_seen, c.nr);
 		ck_assert_uint_eq(c.result, 0x5a);
 	}
+	/* a vNIC's link is the VM layer's too */
+	c.nr = VMK_HC_NET_NIC_LINK;
+	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+	ck_assert_uint_eq(vm_calls_seen, VMK_HC_NET_NIC_LINK);
 	c.nr = VMK_HC_VM_LAST + 1;
 	vm_calls_seen = 0;
 	hypercall_dispatch(&c);
