@@ -37,11 +37,14 @@ static const char *vm_name(const struct vmk_vm_info *vms, uint32_t n, uint32_t i
 	return "";
 }
 
+static void print_mac(const char *key, const uint8_t *m)
+{
+	printf(" %s=%02x:%02x:%02x:%02x:%02x:%02x", key, m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
 static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port *p,
 		       const struct vmk_vm_info *vms, uint32_t nvms)
 {
-	const uint8_t *m = p->mac;
-
 	printf("port: %u", p->id);
 	if (p->kind == VMK_NET_PORT_VM)
 		printf(" owner=vm:%u:%s", p->owner_id, vm_name(vms, nvms, p->owner_id));
@@ -50,10 +53,16 @@ static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port 
 	if (p->kind != VMK_NET_PORT_UPLINK && p->group < ni->ngroups)
 		printf(" portgroup=\"%s\" vlan=%u", ni->group[p->group].name,
 		       ni->group[p->group].vlan);
-	printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	/* a vNIC's cable (vmkctl vm nic); the uplink's link is on its own line */
-	if (p->kind != VMK_NET_PORT_UPLINK)
+	print_mac("mac", p->mac);
+	/*
+	 * A vNIC's cable (vmkctl vm nic; the uplink's link is on its own
+	 * line) and what its guest's receive filter asks for.
+	 */
+	if (p->kind != VMK_NET_PORT_UPLINK) {
 		printf(" link=%s", p->flags & VMK_NET_PORT_LINK_DOWN ? "down" : "up");
+		print_mac("guest_mac", p->filter_mac);
+		printf(" guest_promiscuous=%s", p->flags & VMK_NET_PORT_PROMISCUOUS ? "yes" : "no");
+	}
 	printf(" tx_packets=%llu tx_bytes=%llu rx_packets=%llu rx_bytes=%llu drops=",
 	       (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
 	       (unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes);

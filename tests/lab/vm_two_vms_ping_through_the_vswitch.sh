@@ -8,7 +8,9 @@
 # broadcasts) and cannot reach them: its own ARP requests are counted
 # as no-dest drops on its port. `vmkctl vm nic netb link down` pulls
 # netb's cable: its guest sees carrier 0 and neta cannot reach it until
-# `link up`. Then `vmkctl network portgroup set`
+# `link up`. netb's guest changes its MAC: the switch hears it and, as
+# "VM Network" rejects MAC changes, netb receives nothing until the group
+# accepts them. Then `vmkctl network portgroup set`
 # moves netc's group to VLAN 0 while netc runs, and netc reaches neta;
 # `portgroup del` is refused while netc's port is on the group and
 # removes it once netc is off. The guests boot with pci=noacpi:
@@ -88,6 +90,25 @@ expect "netb's link comes up" vmkctl vm nic netb ethernet0 link up
 carrier netb 1
 vm_run neta 'ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
 expect "vmkctl network shows it up" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=up '"
+
+# netb's guest gives itself another MAC: its e1000 tells the switch
+# (RAL0/RAH0), and "VM Network" rejects MAC changes, so netb receives
+# nothing (rx-policy drops) until the group accepts them. Promiscuous
+# mode (RCTL.UPE) is told the same way.
+netb_field() { vmkctl network | grep "owner=vm:[0-9]*:netb " | grep -q "$1"; }
+netb_mac() { vm_run netb "ip link set eth0 down; ip link set eth0 address $1; ip link set eth0 up; echo mac-\$((1+1))" mac-2; carrier netb 1; }
+netb_mac 00:50:56:00:00:1b
+expect "the switch has netb's new MAC" netb_field ' guest_mac=00:50:56:00:00:1b '
+vm_run neta 'ip neigh flush all; ping -c 3 -W 2 10.11.0.2' "100% packet loss" 60
+expect "netb's frames were rx-policy drops" netb_field 'rx-policy:[1-9]'
+expect "VM Network accepts MAC changes" vmkctl network portgroup set "VM Network" --mac-changes
+vm_run neta 'ip neigh flush all; ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
+expect "VM Network rejects them again" vmkctl network portgroup set "VM Network" --no-mac-changes
+netb_mac 00:50:56:00:00:0b
+expect "the switch has netb's own MAC again" netb_field ' guest_mac=00:50:56:00:00:0b guest_promiscuous=no '
+vm_run netb 'ip link set eth0 promisc on; echo promisc-$((1+1))' promisc-2
+expect "the switch knows netb asked for promiscuous mode" netb_field ' guest_promiscuous=yes '
+vm_run netb 'ip link set eth0 promisc off; echo promisc-$((1+1))' promisc-2
 # ARP requests are broadcast: flooded to every port of VLAN 0, none of VLAN 10.
 vm_run neta 'ip neigh flush all; ping -c 3 -W 2 10.11.0.3' "100% packet loss" 60
 vm_run netc 'ping -c 3 -W 2 10.11.0.1' "100% packet loss" 60

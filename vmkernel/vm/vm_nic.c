@@ -82,6 +82,20 @@ static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
 }
 
 /*
+ * The guest's receive filter (its RAL0/RAH0, RCTL.UPE), from the exit
+ * that wrote it, under vm->lock: the switch applies the port group's
+ * policy (a rejected MAC change: the port receives nothing; promiscuous
+ * mode only when allowed).
+ */
+static void nic_filter(void *ctx, const uint8_t mac[VSW_ETH_ALEN], bool promiscuous)
+{
+	struct vm_nic *nic = ctx;
+
+	if (nic->port)
+		vsw_port_set_filter(&net_vswitch, nic->port, mac, promiscuous);
+}
+
+/*
  * The switch hands a frame to this port: under the switch's lock, and
  * maybe under another VM's lock, never this VM's. Queue it and wake the
  * VM's blocked vCPUs; vm_nics_poll() takes it from there.
@@ -193,13 +207,13 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		struct vm_nic *nic = vm->nic[i];
 		struct e1000_config ec = {
 			.dma = { vm_dma_read, vm_dma_write, vm },
-			.set_irq = nic_set_irq, .tx = nic_tx,
+			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
 		};
 		uint8_t devfn = (uint8_t)(VM_NIC_DEVFN + (i << 3));
 
 		if (!nic)
 			continue;
-		ec.irq_ctx = ec.tx_ctx = nic;
+		ec.irq_ctx = ec.tx_ctx = ec.filter_ctx = nic;
 		ec.link_down = nic->link_down;	/* a guest reset keeps the cable as it is */
 		memcpy(ec.mac, vm->cfg.nic[i].mac, sizeof(ec.mac));
 		spin_lock(&nic->qlock);

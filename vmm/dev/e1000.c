@@ -114,6 +114,31 @@ static void update_irq(struct e1000 *d)
 		d->set_irq(d->irq_ctx, level);
 }
 
+/*
+ * Tell the backend what the guest's filter asks for, when it changed:
+ * RAL0/RAH0 if valid (RAH0.AV), and RCTL.UPE. MPE alone asks for every
+ * multicast frame, which the switch floods anyway.
+ */
+static void filter_changed(struct e1000 *d)
+{
+	uint8_t mac[ETH_ALEN];
+	uint32_t ral = d->ra[0], rah = d->ra[1] & 0xffff;
+	bool promiscuous = d->rctl & E1000_RCTL_UPE;
+
+	if (!d->filter || !(d->ra[1] & E1000_RAH_AV))
+		return;
+	if (d->told && promiscuous == d->told_promiscuous && ral == d->told_ral &&
+	    rah == d->told_rah)
+		return;
+	d->told_ral = ral;
+	d->told_rah = rah;
+	d->told_promiscuous = promiscuous;
+	d->told = true;
+	vmm_put32(mac, ral);
+	vmm_put16(mac + 4, (uint16_t)rah);
+	d->filter(d->filter_ctx, mac, promiscuous);
+}
+
 static void raise(struct e1000 *d, uint32_t causes)
 {
 	d->icr |= causes;
@@ -747,6 +772,7 @@ static void regs_reset(struct e1000 *d)
 	d->ra[1] = vmm_get16(d->mac + 4) | E1000_RAH_AV;
 	phy_reset(d);
 	update_irq(d);
+	filter_changed(d);
 }
 
 static uint32_t status_read(const struct e1000 *d)
@@ -834,7 +860,7 @@ static void reg_write(struct e1000 *d, uint32_t offset, uint32_t val)
 	case E1000_ICS:			raise(d, val); return;
 	case E1000_IMS:			d->ims |= val; update_irq(d); return;
 	case E1000_IMC:			d->ims &= ~val; update_irq(d); return;
-	case E1000_RCTL:		d->rctl = val; return;
+	case E1000_RCTL:		d->rctl = val; filter_changed(d); return;
 	case E1000_TCTL:		d->tctl = val; tx_process(d); return;
 	case E1000_RDBAL:		d->rdbal = val & RING_BASE_MASK; return;
 	case E1000_RDBAH:		d->rdbah = val; return;
@@ -861,6 +887,8 @@ static void reg_write(struct e1000 *d, uint32_t offset, uint32_t val)
 		*r = val;
 	else
 		d->count.unknown_writes++;
+	if (offset == E1000_RA + 4)	/* RAH0: the driver writes it last */
+		filter_changed(d);
 }
 
 static uint32_t e1000_mmio_read(void *dev, uint32_t offset, unsigned int size)
@@ -997,6 +1025,8 @@ void e1000_init(struct e1000 *d, const struct e1000_config *cfg)
 	d->irq_ctx = cfg->irq_ctx;
 	d->tx = cfg->tx;
 	d->tx_ctx = cfg->tx_ctx;
+	d->filter = cfg->filter;
+	d->filter_ctx = cfg->filter_ctx;
 	vmm_copy(d->mac, cfg->mac, ETH_ALEN);
 	d->link_up = !cfg->link_down;
 	eeprom_fill(d);

@@ -28,7 +28,12 @@
  * (pci_add_function with e1000_pci_ops) and its BARs (pci_add_bar: BAR0
  * with e1000_mmio_ops, BAR1 with e1000_io_ops; the host moves them where
  * the guest puts them), backs DMA, the interrupt line and tx(), calls e1000_receive() with
- * frames for it and e1000_poll() before it runs the guest again. tx()
+ * frames for it and e1000_poll() before it runs the guest again. filter()
+ * hears what the guest's receive filter asks for: the address in
+ * RAL0/RAH0 (when RAH0's write makes it valid, so a half-written address
+ * is never told) and unicast promiscuous mode (RCTL.UPE), at reset and
+ * whenever either changes; the vmkernel's switch decides by its policy
+ * what reaches the port (docs/network.md "Security policy"). tx()
  * must not call e1000_receive() on the same device (a TSO segment lives
  * in the buffer a received frame is built in): queue such a frame
  * instead.
@@ -198,6 +203,9 @@ struct e1000_config {
 	void *irq_ctx;
 	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
 	void *tx_ctx;
+	/* the guest's receive filter changed (or NULL): see e1000_filter_fn */
+	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);
+	void *filter_ctx;
 	uint8_t mac[6];
 	bool link_down;			/* the cable out from the start */
 };
@@ -208,8 +216,13 @@ struct e1000 {
 	void *irq_ctx;
 	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
 	void *tx_ctx;
+	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);
+	void *filter_ctx;
 	uint8_t mac[6];
 	bool link_up;
+	/* the receive filter as last told to filter() */
+	uint32_t told_ral, told_rah;
+	bool told_promiscuous, told;
 
 	uint8_t pci[E1000_PCI_CONFIG];
 	bool irq_level;

@@ -40,6 +40,9 @@ struct nic_guest {
 	uint8_t *tx_frame[NIC_TX_KEEP];
 	uint32_t tx_entries, tx_tail;	/* the driver's transmit ring */
 	uint32_t rx_entries;
+	unsigned int filter_told;	/* what the receive filter asked for, */
+	uint8_t filter_mac[6];		/* last told */
+	bool filter_promiscuous;
 };
 
 static bool ng_in_ram(struct nic_guest *g, uint64_t gpa, uint32_t len)
@@ -96,6 +99,15 @@ static void ng_tx(void *ctx, const uint8_t *frame, uint32_t len)
 	g->nr_tx++;
 }
 
+static void ng_filter(void *ctx, const uint8_t mac[6], bool promiscuous)
+{
+	struct nic_guest *g = ctx;
+
+	g->filter_told++;
+	memcpy(g->filter_mac, mac, 6);
+	g->filter_promiscuous = promiscuous;
+}
+
 static inline void nic_forget_tx(struct nic_guest *g)
 {
 	for (unsigned int i = 0; i < NIC_TX_KEEP && i < g->nr_tx; i++)
@@ -113,6 +125,8 @@ static inline void nic_attach_cable(struct nic_guest *g, bool link_down)
 	cfg.irq_ctx = g;
 	cfg.tx = ng_tx;
 	cfg.tx_ctx = g;
+	cfg.filter = ng_filter;
+	cfg.filter_ctx = g;
 	memcpy(cfg.mac, nic_mac, 6);
 	g->irq = false;
 	e1000_init(&g->dev, &cfg);

@@ -248,6 +248,56 @@ START_TEST(test_a_nic_created_with_its_link_down_shows_no_link)
 }
 END_TEST
 
+/*
+ * The guest's receive filter as the switch hears it (docs/network.md
+ * "Security policy"): the EEPROM's address at reset, RAL0/RAH0 once RAH0
+ * makes it valid, RCTL.UPE as promiscuous; only changes are told.
+ */
+START_TEST(test_the_receive_filter_is_told_when_the_guest_changes_it)
+{
+	static const uint8_t new_mac[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x99 };
+	struct nic_guest *g = nic_guest_new();
+
+	ck_assert_uint_eq(g->filter_told, 1);
+	ck_assert_mem_eq(g->filter_mac, nic_mac, 6);
+	ck_assert(!g->filter_promiscuous);
+	nic_open(g, 8, 8, RCTL_OPEN);		/* reset, same address: nothing new */
+	ck_assert_uint_eq(g->filter_told, 1);
+	/* e1000_rar_set(): RAL0, then RAH0 with AV; told once, at RAH0 */
+	wr(g, E1000_RA, vmm_get32(new_mac));
+	ck_assert_uint_eq(g->filter_told, 1);
+	wr(g, E1000_RA + 4, vmm_get16(new_mac + 4) | E1000_RAH_AV);
+	ck_assert_uint_eq(g->filter_told, 2);
+	ck_assert_mem_eq(g->filter_mac, new_mac, 6);
+	wr(g, E1000_RA + 4, vmm_get16(new_mac + 4) | E1000_RAH_AV);
+	ck_assert_uint_eq(g->filter_told, 2);
+	/* MPE alone (allmulti) is not promiscuous; UPE is */
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE);
+	ck_assert_uint_eq(g->filter_told, 2);
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE | E1000_RCTL_UPE);
+	ck_assert_uint_eq(g->filter_told, 3);
+	ck_assert(g->filter_promiscuous);
+	ck_assert_mem_eq(g->filter_mac, new_mac, 6);
+	wr(g, E1000_RCTL, RCTL_OPEN);
+	ck_assert_uint_eq(g->filter_told, 4);
+	ck_assert(!g->filter_promiscuous);
+	/* an address without AV is not one: nothing told */
+	wr(g, E1000_RA, 0x11223344);
+	wr(g, E1000_RA + 4, 0x5566);
+	ck_assert_uint_eq(g->filter_told, 4);
+	/* other entries are not the guest's own address */
+	wr(g, E1000_RA + 8, 0x11223344);
+	wr(g, E1000_RA + 12, 0x5566 | E1000_RAH_AV);
+	ck_assert_uint_eq(g->filter_told, 4);
+	/* a reset brings the EEPROM's address back */
+	wr(g, E1000_CTRL, E1000_CTRL_RST);
+	ck_assert_uint_eq(g->filter_told, 5);
+	ck_assert_mem_eq(g->filter_mac, nic_mac, 6);
+	ck_assert(!g->filter_promiscuous);
+	nic_guest_free(g);
+}
+END_TEST
+
 /* As e1000_tx_csum(): a context descriptor, then data descriptors with TXSM. */
 START_TEST(test_checksum_offload_over_a_gathered_packet)
 {
@@ -601,6 +651,7 @@ int main(void)
 	tcase_add_test(tc, test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link);
 	tcase_add_test(tc, test_link_down_stops_both_ways_until_link_up_with_lsc);
 	tcase_add_test(tc, test_a_nic_created_with_its_link_down_shows_no_link);
+	tcase_add_test(tc, test_the_receive_filter_is_told_when_the_guest_changes_it);
 	tcase_add_test(tc, test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd);
 	tcase_add_test(tc, test_checksum_offload_over_a_gathered_packet);
 	tcase_add_test(tc, test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers);
