@@ -86,6 +86,14 @@ vm_run neta 'ping -c 3 -W 2 10.11.0.2' "100% packet loss" 60
 expect "neta's frames were link-down drops on netb's port" \
 	sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q 'link-down:[1-9]'"
 expect_fail "ethernet1 is refused" vmkctl vm nic netb ethernet1 link down
+# Raw requests past vmkctl's checks (vmk-labtool nic-link): the vmkernel
+# refuses each with its sentence, and netb's link stays down.
+netb_id=$(vmkctl vm info netb | sed -n 's/^id: //p')
+raw_link() { vmk-labtool nic-link $1 $2 $3 | tee /tmp/nl.txt; grep -q "^refused: .*: $4" /tmp/nl.txt; }
+expect "the vmkernel refuses ethernet1" raw_link "$netb_id" 1 1 "vm 'netb' has no ethernet1"
+expect "the vmkernel refuses link state 2" raw_link "$netb_id" 0 2 "link state 2: 1 (up) or 0 (down)"
+expect "the vmkernel refuses an unknown VM" raw_link 4294967295 0 1 "no VM with id 4294967295"
+expect "netb's link is still down" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=down '"
 expect "netb's link comes up" vmkctl vm nic netb ethernet0 link up
 carrier netb 1
 vm_run neta 'ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
