@@ -5,12 +5,14 @@
  * one the COS's), VLAN 10 with the default policy and VLAN 10 allowing
  * everything, VLAN 20, a trunk allowing promiscuous mode. Each input is a
  * run of records:
- *   port (mod NPORTS), ctl, len (2 bytes, little-endian), full mask, frame
+ *   port (mod NPORTS), ctl, len (2 bytes, little-endian), full mask,
+ *   link-down mask, frame
  * ctl bits 0-3: the destination MAC (0-7: a port's, 8: broadcast, 9: a
  * multicast group, 10-15: as in the frame); bit 4: the source is the
  * sender's own MAC; bit 5: first set the sender's receive filter to its
  * own MAC (bit 6 clear) or to another (bit 6 set), promiscuous if bit 7.
- * The full mask says which ports' owners answer "no room". Each frame is
+ * The full mask says which ports' owners answer "no room", the link-down
+ * mask which ports' links are down (vsw_port_set_link()). Each frame is
  * a buffer of exactly its length, so ASan sees any read past it.
  *
  * Invariants, checked on every frame: nothing goes back to its sender;
@@ -18,7 +20,9 @@
  * of the frame (tagged for the uplink and the trunk, untagged otherwise,
  * byte for byte); a port refusing receive gets nothing; a port gets
  * unicast only for its address unless it is an allowed promiscuous port
- * or the uplink; the counters change by exactly what happened.
+ * or the uplink; a port whose link is down gets nothing and, as sender,
+ * has its frame counted link-down and offered to nobody; the counters
+ * change by exactly what happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +66,7 @@ static struct vswitch sw;
 static uint32_t port_id[NPORTS];
 static uint8_t mac[NPORTS][VSW_ETH_ALEN];	/* assigned */
 static uint8_t other_mac[NPORTS][VSW_ETH_ALEN];	/* a filter MAC nobody has */
-static bool filter_changed[NPORTS], promiscuous[NPORTS], full[NPORTS];
+static bool filter_changed[NPORTS], promiscuous[NPORTS], full[NPORTS], down[NPORTS];
 
 /* The frame being switched and what the harness expects of it. */
 static struct {
@@ -163,6 +167,7 @@ static int deliver(void *ctx, const uint8_t *frame, uint32_t len)
 
 	cur.calls++;
 	CHECK(i != cur.from);
+	CHECK(!down[i] && !down[cur.from]);
 	CHECK(in_vlan(i, cur.vlan));
 	/* with the policies above a changed filter is accepted only in "VLAN10 open" */
 	CHECK(!filter_changed[i] || (g && g->policy.mac_change));
@@ -207,7 +212,7 @@ static void topology(void)
 		memcpy(cfg.mac, mac[i], VSW_ETH_ALEN);
 		if (vsw_port_connect(&sw, &cfg, &port_id[i]) != VMK_OK)
 			abort();
-		filter_changed[i] = promiscuous[i] = false;
+		filter_changed[i] = promiscuous[i] = down[i] = false;
 	}
 }
 
@@ -261,6 +266,13 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 	int i, r;
 
 	for (i = 0; i < NPORTS; i++) {
+		uint64_t link_drops = after[i].drops[VSW_DROP_LINK_DOWN] - before[i].drops[VSW_DROP_LINK_DOWN];
+
+		/* a down port: offered at most once, it takes nothing; an up one: never link-down */
+		CHECK(link_drops <= 1 && (down[i] || !link_drops));
+		CHECK(!down[i] || after[i].rx_packets == before[i].rx_packets);
+		CHECK(!down[i] || i == cur.from ||
+		      after[i].drops[VSW_DROP_RX_POLICY] == before[i].drops[VSW_DROP_RX_POLICY]);
 		rx += after[i].rx_packets - before[i].rx_packets;
 		rx_bytes += after[i].rx_bytes - before[i].rx_bytes;
 		full_drops += after[i].drops[VSW_DROP_QUEUE_FULL] - before[i].drops[VSW_DROP_QUEUE_FULL];
@@ -272,6 +284,15 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 	}
 	for (r = 0; r <= VSW_DROP_NO_DEST; r++)
 		ingress += after[cur.from].drops[r] - before[cur.from].drops[r];
+	/* the sender's link-down drop: its frame, not taken, offered to nobody */
+	if (down[cur.from]) {
+		CHECK(!ingress && after[cur.from].drops[VSW_DROP_LINK_DOWN] -
+				  before[cur.from].drops[VSW_DROP_LINK_DOWN] == 1);
+		CHECK(cur.calls == 0 && n == 0);
+		for (i = 0; i < NPORTS; i++)
+			CHECK(i == cur.from || !memcmp(&after[i], &before[i], sizeof(after[i])));
+		ingress = 1;
+	}
 	taken = after[cur.from].tx_packets - before[cur.from].tx_packets;
 	CHECK(taken + ingress == 1);
 	CHECK(!taken || !must_refuse());
@@ -323,15 +344,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	topology();
-	while (size >= 5) {
+	while (size >= 6) {
 		int from = data[0] % NPORTS, i;
 		uint8_t ctl = data[1];
 		uint32_t len = (uint32_t)(data[2] | data[3] << 8) % 1600;
 
-		for (i = 0; i < NPORTS; i++)
+		for (i = 0; i < NPORTS; i++) {
 			full[i] = data[4] >> i & 1;
-		data += 5;
-		size -= 5;
+			if (down[i] != (data[5] >> i & 1)) {
+				down[i] = data[5] >> i & 1;
+				if (vsw_port_set_link(&sw, port_id[i], !down[i]) != VMK_OK)
+					abort();
+			}
+		}
+		data += 6;
+		size -= 6;
 		if (len > size)
 			len = (uint32_t)size;
 		send_one(from, ctl, data, len);
