@@ -52,6 +52,27 @@ void diag_add_at(struct diag *diag, const char *name, unsigned int line,
 	va_end(ap);
 }
 
+void diag_move(struct diag *to, struct diag *from)
+{
+	int saved = errno;
+	char **msgs;
+
+	if (!from->count)
+		return;
+	msgs = realloc(to->msgs, (to->count + from->count) * sizeof(*msgs));
+	if (!msgs) {
+		fprintf(stderr, "out of memory\n");
+		abort();
+	}
+	memcpy(msgs + to->count, from->msgs, from->count * sizeof(*msgs));
+	to->msgs = msgs;
+	to->count += from->count;
+	free(from->msgs);
+	from->msgs = NULL;
+	from->count = 0;
+	errno = saved;
+}
+
 void diag_join(const struct diag *diag, char *buf, size_t len)
 {
 	int saved = errno;

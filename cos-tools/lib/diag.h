@@ -24,6 +24,8 @@ void diag_add(struct diag *diag, const char *fmt, ...)
 /* Add "NAME:LINE: sentence" ("NAME: sentence" for line 0). */
 void diag_add_at(struct diag *diag, const char *name, unsigned int line,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Every message of from after those of to; from is left empty. */
+void diag_move(struct diag *to, struct diag *from);
 /* Every message, one a line, into buf (len bytes, cut to fit). */
 void diag_join(const struct diag *diag, char *buf, size_t len);
 /* On stderr: the formatted prefix, every message one a line, a newline. */
