@@ -11,10 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cos-tools/lib/diag.h"
 
 #define HOSTD_NAME_LEN		64
 #define HOSTD_PATH_LEN		1024	/* INVENTORY_PATH_MAX */
-#define HOSTD_ERR_LEN		160
+#define HOSTD_REASON_LEN	160
 #define HOSTD_VMS_MAX		256
 
 enum hostd_power {
@@ -52,40 +53,41 @@ struct hostd_vm {
 	uint64_t cpu_time_us;		/* time in the guest, all vCPUs */
 	uint64_t mem_pages;		/* 4 KiB pages held now */
 	char vmx_path[HOSTD_PATH_LEN];	/* "" when not registered */
-	char reason[HOSTD_ERR_LEN];	/* why it stopped last, or "" */
+	char reason[HOSTD_REASON_LEN];	/* why it stopped last, or "" */
 	uint32_t kernel_id;		/* the vmkernel's VM id, 0 if it holds none */
 };
 
 /*
- * Every op returns 0, or -1 with a sentence for the client in err
- * (HOSTD_ERR_LEN bytes).
+ * Every op returns 0 and adds nothing to diag, or -1 (vm_power also
+ * HOSTD_NO_GUEST_SUPPORT) with the sentence for the client added to diag
+ * (docs/architecture.md "Explaining an error"); the caller frees it.
  */
 struct hostd_backend {
 	const char *name;
 	void *ctx;
-	int (*host_info)(void *ctx, struct hostd_host *host, char *err);
+	int (*host_info)(void *ctx, struct hostd_host *host, struct diag *diag);
 	/*
 	 * Up to HOSTD_VMS_MAX VMs: the registered ones in inventory order (a
 	 * .vmx that does not load is left out), then those only the vmkernel
 	 * has. A VM that is registered has the same id whether the vmkernel
 	 * holds it or not, across starts.
 	 */
-	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, char *err);
+	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag);
 	/* POWER_ON of a registered VM is `vmkctl vm start`: made afresh from its .vmx. */
-	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, char *err);
+	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag);
 	/*
 	 * Forget a powered-off VM, as `vmkctl vm unregister` does: the
 	 * vmkernel lets it go and its .vmx leaves the inventory (the file
 	 * stays on disk).
 	 */
-	int (*vm_unregister)(void *ctx, uint32_t id, char *err);
+	int (*vm_unregister)(void *ctx, uint32_t id, struct diag *diag);
 	/*
 	 * Add the .vmx at path (absolute; vmops.c has checked that it loads
 	 * and that its name and path are new) as `vmkctl vm register` does;
 	 * vm gives its name, memory and vCPUs. Its moref in *id.
 	 */
 	int (*vm_register)(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
-			   char *err);
+			   struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

@@ -38,11 +38,11 @@ static struct fake fake = {
 	.next_id = 4,
 };
 
-static int fake_host_info(void *ctx, struct hostd_host *host, char *err)
+static int fake_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
 {
 	struct fake *f = ctx;
 
-	(void)err;
+	(void)diag;
 	memset(host, 0, sizeof(*host));
 	snprintf(host->name, sizeof(host->name), "vmk-fake");
 	snprintf(host->cpu_model, sizeof(host->cpu_model), "AMD EPYC Processor (fake)");
@@ -54,12 +54,12 @@ static int fake_host_info(void *ctx, struct hostd_host *host, char *err)
 	return 0;
 }
 
-static int fake_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
+static int fake_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag)
 {
 	struct fake *f = ctx;
 	size_t i;
 
-	(void)err;
+	(void)diag;
 	for (i = 0; i < f->count; i++) {
 		vms[i] = f->vms[i];
 		/* a guest that runs uses its memory and some CPU */
@@ -72,27 +72,27 @@ static int fake_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *er
 	return 0;
 }
 
-/* The index of VM id, or -1 with the vmkernel's sentence in err. */
-static int fake_find(const struct fake *f, uint32_t id, char *err)
+/* The index of VM id, or -1 with the vmkernel's sentence in diag. */
+static int fake_find(const struct fake *f, uint32_t id, struct diag *diag)
 {
 	for (size_t i = 0; i < f->count; i++)
 		if (f->vms[i].id == id)
 			return (int)i;
-	snprintf(err, HOSTD_ERR_LEN, "no VM with id %u", id);
+	diag_add(diag, "no VM with id %u", id);
 	return -1;
 }
 
-static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
+static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag)
 {
 	struct fake *f = ctx;
-	int i = fake_find(f, id, err);
+	int i = fake_find(f, id, diag);
 	struct hostd_vm *vm;
 
 	if (i < 0)
 		return -1;
 	vm = &f->vms[i];
 	if (op == HOSTD_OP_SHUTDOWN && f->acpi_off[i]) {
-		snprintf(err, HOSTD_ERR_LEN,
+		diag_add(diag,
 			 "vm '%s' has no ACPI power button handler (booted with acpi=off, or not up yet?)",
 			 vm->name);
 		return HOSTD_NO_GUEST_SUPPORT;
@@ -114,15 +114,15 @@ static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *e
 	return 0;
 }
 
-static int fake_vm_unregister(void *ctx, uint32_t id, char *err)
+static int fake_vm_unregister(void *ctx, uint32_t id, struct diag *diag)
 {
 	struct fake *f = ctx;
-	int i = fake_find(f, id, err);
+	int i = fake_find(f, id, diag);
 
 	if (i < 0)
 		return -1;
 	if (f->vms[i].power == HOSTD_POWERED_ON) {
-		snprintf(err, HOSTD_ERR_LEN, "vm '%s' is running", f->vms[i].name);
+		diag_add(diag, "vm '%s' is running", f->vms[i].name);
 		return -1;
 	}
 	f->count--;
@@ -133,13 +133,13 @@ static int fake_vm_unregister(void *ctx, uint32_t id, char *err)
 
 /* A registered .vmx joins the table, powered off, under the next id. */
 static int fake_vm_register(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
-			    char *err)
+			    struct diag *diag)
 {
 	struct fake *f = ctx;
 	struct hostd_vm *n = &f->vms[f->count];
 
 	if (f->count == FAKE_VMS_MAX) {
-		snprintf(err, HOSTD_ERR_LEN, "the fake backend holds %d VMs at most", FAKE_VMS_MAX);
+		diag_add(diag, "the fake backend holds %d VMs at most", FAKE_VMS_MAX);
 		return -1;
 	}
 	*n = *vm;

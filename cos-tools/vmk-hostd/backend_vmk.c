@@ -18,25 +18,9 @@
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "backend.h"
 
-/*
- * What diag says, one a line, into err (len bytes; untouched when diag
- * says nothing), and diag freed: the backend's interface carries one
- * string (a SOAP fault's).
- */
-static void told(struct diag *diag, char *err, size_t len)
+static int vmk_open(struct diag *diag)
 {
-	if (diag->count)
-		diag_join(diag, err, len);
-	diag_free(diag);
-}
-
-static int vmk_open(char *err)
-{
-	struct diag diag = { 0 };
-	int fd = vmkdev_open("vmk-hostd", &diag);
-
-	told(&diag, err, HOSTD_ERR_LEN);
-	return fd;
+	return vmkdev_open("vmk-hostd", diag);
 }
 
 /* "model name" and "cpu MHz" of the first CPU in /proc/cpuinfo. */
@@ -57,13 +41,15 @@ static void cpuinfo(struct hostd_host *host)
 	fclose(f);
 }
 
-static int vmk_host_info(void *ctx, struct hostd_host *host, char *err)
+static int vmk_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
 {
+	struct diag unloaded = { 0 };
 	struct vmk_module_info mi;
 	struct sysinfo si;
 	int fd;
 
 	(void)ctx;
+	(void)diag;
 	memset(host, 0, sizeof(*host));
 	if (gethostname(host->name, sizeof(host->name) - 1))
 		snprintf(host->name, sizeof(host->name), "localhost");
@@ -73,7 +59,8 @@ static int vmk_host_info(void *ctx, struct hostd_host *host, char *err)
 		host->mem_bytes = (uint64_t)si.totalram * si.mem_unit;
 		host->boot_time = (uint64_t)time(NULL) - (uint64_t)si.uptime;
 	}
-	fd = vmk_open(err);
+	fd = vmk_open(&unloaded);
+	diag_free(&unloaded);
 	if (fd < 0)
 		return 0;	/* a host without its vmkernel is still a host */
 	if (!ioctl(fd, VMK_IOC_MODULE_INFO, &mi))
@@ -125,37 +112,53 @@ static uint32_t moref_of_path(const char *path)
 	return h ? h : 1;
 }
 
-static int inventory_read(struct inventory **inv, char *err)
+/* "the inventory: " and what inventory.c said (in inv_diag, freed) into diag. */
+static void inventory_failed(struct diag *inv_diag, struct diag *diag)
 {
-	struct diag diag = { 0 };
 	char why[INVENTORY_PATH_MAX];
+
+	diag_join(inv_diag, why, sizeof(why));
+	diag_free(inv_diag);
+	diag_add(diag, "the inventory: %.140s", why);
+}
+
+static int inventory_read(struct inventory **inv, struct diag *diag)
+{
+	struct diag inv_diag = { 0 };
 
 	*inv = malloc(sizeof(**inv));
 	if (!*inv) {
-		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		diag_add(diag, "out of memory");
 		return -1;
 	}
-	if (!inventory_load(inventory_file(), *inv, &diag))
+	if (!inventory_load(inventory_file(), *inv, &inv_diag))
 		return 0;
-	told(&diag, why, sizeof(why));
-	snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);
+	inventory_failed(&inv_diag, diag);
 	free(*inv);
 	*inv = NULL;
 	return -1;
 }
 
-/* The vmkernel's VMs; none when it is not loaded. */
-static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, char *err)
+/*
+ * The vmkernel's VMs; none when it is not loaded (no /dev/vmkernel: what
+ * the open said does not reach diag, where it would stand before a later
+ * error of the same request).
+ */
+static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, struct diag *diag)
 {
-	struct diag diag = { 0 };
-	int fd = vmk_open(err), ret;
+	struct diag opened = { 0 };
+	int fd = vmk_open(&opened), ret;
 
 	*all = NULL;
 	*n = 0;
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	ret = vmkdev_vm_list(fd, all, n, &diag);
-	told(&diag, err, HOSTD_ERR_LEN);
+	if (fd < 0) {
+		ret = errno == ENOENT ? 0 : -1;
+		if (ret)
+			diag_move(diag, &opened);
+		diag_free(&opened);
+		return ret;
+	}
+	ret = vmkdev_vm_list(fd, all, n, diag);
 	close(fd);
 	return ret;
 }
@@ -180,7 +183,7 @@ static void vm_of_file(const char *path, const struct vm_file *vf, struct vmk_vm
 	}
 }
 
-static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err)
+static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag)
 {
 	struct vmk_vm_info *all;
 	struct inventory *inv;
@@ -191,15 +194,15 @@ static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, char *err
 
 	(void)ctx;
 	*count = 0;
-	if (inventory_read(&inv, err))
+	if (inventory_read(&inv, diag))
 		return -1;
-	if (kernel_vms(&all, &n, err)) {
+	if (kernel_vms(&all, &n, diag)) {
 		free(inv);
 		return -1;
 	}
 	listed = calloc(n ? n : 1, sizeof(*listed));
 	if (!listed) {
-		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		diag_add(diag, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < inv->count && c < HOSTD_VMS_MAX; i++) {
@@ -231,61 +234,47 @@ out:
 }
 
 /* The VM of moref id into *vm (from a fresh list), or -1 with a sentence. */
-static int vm_lookup(uint32_t id, struct hostd_vm *vm, char *err)
+static int vm_lookup(uint32_t id, struct hostd_vm *vm, struct diag *diag)
 {
 	struct hostd_vm *vms = calloc(HOSTD_VMS_MAX, sizeof(*vms));
 	size_t n, i;
 	int ret = -1;
 
 	if (!vms) {
-		snprintf(err, HOSTD_ERR_LEN, "out of memory");
+		diag_add(diag, "out of memory");
 		return -1;
 	}
-	if (!vmk_vm_list(NULL, vms, &n, err)) {
+	if (!vmk_vm_list(NULL, vms, &n, diag)) {
 		for (i = 0; i < n && vms[i].id != id; i++)
 			;
 		if (i < n) {
 			*vm = vms[i];
 			ret = 0;
 		} else {
-			snprintf(err, HOSTD_ERR_LEN, "no VM %u", id);
+			diag_add(diag, "no VM %u", id);
 		}
 	}
 	free(vms);
 	return ret;
 }
 
-/* vmkdev_vm_op(), its sentence in err; errno the ioctl's. */
-static int kernel_vm_op(int fd, uint32_t id, uint32_t op, char *err)
-{
-	struct diag diag = { 0 };
-	int ret = vmkdev_vm_op(fd, id, op, &diag);
-
-	told(&diag, err, HOSTD_ERR_LEN);
-	return ret;
-}
-
 /* PowerOn of a registered VM: `vmkctl vm start` (vm_start.c). */
-static int vm_start_file(int fd, const struct hostd_vm *vm, char *err)
+static int vm_start_file(int fd, const struct hostd_vm *vm, struct diag *diag)
 {
-	struct diag diag = { 0 };
 	struct vm_file vf;
 	bool running;
 	uint32_t id;
 	int ret;
 
-	if (vm_file_load(vm->vmx_path, &vf, &diag)) {
-		told(&diag, err, HOSTD_ERR_LEN);
+	if (vm_file_load(vm->vmx_path, &vf, diag))
 		return -1;
-	}
-	ret = vm_file_record_identity(vm->vmx_path, &vf, &diag) ||
-	      vm_start(fd, &vf.cfg, &id, &running, &diag);
-	told(&diag, err, HOSTD_ERR_LEN);
+	ret = vm_file_record_identity(vm->vmx_path, &vf, diag) ||
+	      vm_start(fd, &vf.cfg, &id, &running, diag);
 	vm_file_free(&vf);
-	return ret;
+	return ret ? -1 : 0;
 }
 
-static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *err)
+static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag)
 {
 	static const uint32_t ops[] = {
 		[HOSTD_OP_POWER_ON] = VMK_VM_OP_POWER_ON,
@@ -297,19 +286,19 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
 	int fd, ret;
 
 	(void)ctx;
-	if (vm_lookup(id, &vm, err))
+	if (vm_lookup(id, &vm, diag))
 		return -1;
 	if (op != HOSTD_OP_POWER_ON && !vm.kernel_id) {
-		snprintf(err, HOSTD_ERR_LEN, "vm '%s' is not running", vm.name);
+		diag_add(diag, "vm '%s' is not running", vm.name);
 		return -1;
 	}
-	fd = vmk_open(err);
+	fd = vmk_open(diag);
 	if (fd < 0)
 		return -1;
 	if (op == HOSTD_OP_POWER_ON && vm.vmx_path[0])
-		ret = vm_start_file(fd, &vm, err);
+		ret = vm_start_file(fd, &vm, diag);
 	else
-		ret = kernel_vm_op(fd, vm.kernel_id, ops[op], err);
+		ret = vmkdev_vm_op(fd, vm.kernel_id, ops[op], diag);
 	/* VMK_NOT_SUPPORTED: the guest has not enabled its power button */
 	if (ret && op == HOSTD_OP_SHUTDOWN && errno == EOPNOTSUPP)
 		ret = HOSTD_NO_GUEST_SUPPORT;
@@ -321,67 +310,68 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, char *er
  * As `vmkctl vm unregister`: the vmkernel forgets the VM (it refuses one
  * that runs), then its .vmx leaves the inventory (the file stays).
  */
-static int vmk_vm_unregister(void *ctx, uint32_t id, char *err)
+static int vmk_vm_unregister(void *ctx, uint32_t id, struct diag *diag)
 {
-	struct diag diag = { 0 };
+	struct diag inv_diag = { 0 };
 	char why[INVENTORY_PATH_MAX];
 	struct inventory *inv;
 	struct hostd_vm vm;
 	int fd, ret = 0;
 
 	(void)ctx;
-	if (vm_lookup(id, &vm, err))
+	if (vm_lookup(id, &vm, diag))
 		return -1;
 	if (vm.kernel_id) {
-		fd = vmk_open(err);
+		fd = vmk_open(diag);
 		if (fd < 0)
 			return -1;
-		ret = kernel_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, err);
+		ret = vmkdev_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, diag);
 		close(fd);
 	}
 	if (ret || !vm.vmx_path[0])
 		return ret;
-	if (inventory_read(&inv, err))
+	if (inventory_read(&inv, diag))
 		return -1;
 	inventory_remove(inv, vm.vmx_path);
-	ret = inventory_save(inventory_file(), inv, &diag);
-	told(&diag, why, sizeof(why));
-	if (ret)
-		snprintf(err, HOSTD_ERR_LEN, "the vmkernel let '%.32s' go; the inventory: %.80s",
-			 vm.name, why);
+	ret = inventory_save(inventory_file(), inv, &inv_diag);
 	free(inv);
-	return ret;
+	if (!ret)
+		return 0;
+	diag_join(&inv_diag, why, sizeof(why));
+	diag_free(&inv_diag);
+	diag_add(diag, "the vmkernel let '%.32s' go; the inventory: %.80s", vm.name, why);
+	return -1;
 }
 
 /* As `vmkctl vm register`: the .vmx joins the inventory. */
 static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
-			   char *err)
+			   struct diag *diag)
 {
-	struct diag diag = { 0 };
-	char why[INVENTORY_PATH_MAX];
+	struct diag inv_diag = { 0 };
 	struct hostd_vm *vms;
 	struct inventory *inv;
 	size_t n, i;
 	int ret;
 
 	(void)ctx;
-	if (inventory_read(&inv, err))
+	if (inventory_read(&inv, diag))
 		return -1;
-	ret = inventory_add(inv, path, &diag);
+	ret = inventory_add(inv, path, &inv_diag);
 	if (!ret)
-		ret = inventory_save(inventory_file(), inv, &diag);
-	told(&diag, why, sizeof(why));
+		ret = inventory_save(inventory_file(), inv, &inv_diag);
 	free(inv);
 	if (ret) {
-		snprintf(err, HOSTD_ERR_LEN, "the inventory: %.140s", why);
+		inventory_failed(&inv_diag, diag);
 		return -1;
 	}
 	vms = calloc(HOSTD_VMS_MAX, sizeof(*vms));
-	ret = vms ? vmk_vm_list(NULL, vms, &n, err) : -1;
+	if (!vms)
+		diag_add(diag, "out of memory");
+	ret = vms ? vmk_vm_list(NULL, vms, &n, diag) : -1;
 	for (i = 0; !ret && i < n && strcmp(vms[i].vmx_path, path); i++)
 		;
 	if (!ret && i == n) {
-		snprintf(err, HOSTD_ERR_LEN, "'%s' was registered but is not listed", vm->name);
+		diag_add(diag, "'%s' was registered but is not listed", vm->name);
 		ret = -1;
 	}
 	if (!ret)

@@ -98,6 +98,8 @@ int soap_handle(struct soap_io *io);
 /* A fault for this call; returns -1 so handlers can `return soap_fail(...)`. */
 int soap_fail(struct soap_call *c, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A fault whose sentence is what diag says, one a line; diag is freed. */
+int soap_fail_diag(struct soap_call *c, const char *type, struct diag *diag);
 int soap_fail_not_found(struct soap_call *c, const struct mo *obj);
 int soap_fail_argument(struct soap_call *c, const char *arg, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -241,6 +243,8 @@ struct task *task_new(struct soap_call *c, const char *method, const char *entit
 /* The Task failed with fault type (arg: its field, see ob_fault()). */
 void task_fail(struct task *t, const char *type, const char *arg, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Fail t with type (no arg) and what diag says, one a line; diag is freed. */
+void task_fail_diag(struct task *t, const char *type, struct diag *diag);
 bool task_failed(const struct task *t);
 void task_set_result(struct task *t, const char *type, const char *value);
 /* The Task as the method's returnval. */

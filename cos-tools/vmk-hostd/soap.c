@@ -227,6 +227,15 @@ int soap_fail(struct soap_call *c, const char *type, const char *fmt, ...)
 	return -1;
 }
 
+int soap_fail_diag(struct soap_call *c, const char *type, struct diag *diag)
+{
+	char msg[sizeof(c->fault.msg)];
+
+	diag_join(diag, msg, sizeof(msg));
+	diag_free(diag);
+	return soap_fail(c, type, "%s", msg);
+}
+
 int soap_fail_not_found(struct soap_call *c, const struct mo *obj)
 {
 	if (!c->fault.type)
@@ -405,11 +414,11 @@ static int envelope_end(struct soap_call *c, xmlBufferPtr buf, char **out, size_
 
 int call_host(struct soap_call *c, const struct hostd_host **host)
 {
-	char err[HOSTD_ERR_LEN] = "";
+	struct diag diag = { 0 };
 
 	if (!c->host_read) {
-		if (hostd.backend->host_info(hostd.backend->ctx, &c->host, err))
-			return soap_fail(c, "SystemError", "%s", err);
+		if (hostd.backend->host_info(hostd.backend->ctx, &c->host, &diag))
+			return soap_fail_diag(c, "SystemError", &diag);
 		c->host_read = true;
 	}
 	*host = &c->host;
@@ -418,12 +427,12 @@ int call_host(struct soap_call *c, const struct hostd_host **host)
 
 int call_vms(struct soap_call *c)
 {
-	char err[HOSTD_ERR_LEN] = "";
+	struct diag diag = { 0 };
 
 	if (c->vms_read)
 		return 0;
-	if (hostd.backend->vm_list(hostd.backend->ctx, c->vms, &c->nvms, err))
-		return soap_fail(c, "SystemError", "%s", err);
+	if (hostd.backend->vm_list(hostd.backend->ctx, c->vms, &c->nvms, &diag))
+		return soap_fail_diag(c, "SystemError", &diag);
 	c->vms_read = true;
 	return 0;
 }

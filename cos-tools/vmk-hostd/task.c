@@ -117,6 +117,14 @@ void task_fail(struct task *t, const char *type, const char *arg, const char *fm
 	va_end(ap);
 }
 
+void task_fail_diag(struct task *t, const char *type, struct diag *diag)
+{
+	t->error.type = type;
+	t->error.arg[0] = '\0';
+	diag_join(diag, t->error.msg, sizeof(t->error.msg));
+	diag_free(diag);
+}
+
 bool task_failed(const struct task *t)
 {
 	return t->error.type != NULL;
@@ -147,7 +155,7 @@ int task_answer(struct soap_call *c, const struct task *t)
 static int power_task(struct soap_call *c, enum hostd_power_op op, const char *method)
 {
 	const struct hostd_vm *vm = call_vm(c, c->this.value);
-	char err[HOSTD_ERR_LEN] = "";
+	struct diag diag = { 0 };
 	struct task *t;
 	bool on;
 
@@ -161,9 +169,8 @@ static int power_task(struct soap_call *c, enum hostd_power_op op, const char *m
 		snprintf(t->error.msg, sizeof(t->error.msg),
 			 "The attempted operation cannot be performed in the current state (%s).",
 			 on ? "Powered on" : "Powered off");
-	} else if (hostd.backend->vm_power(hostd.backend->ctx, vm->id, op, err)) {
-		t->error.type = "SystemError";
-		snprintf(t->error.msg, sizeof(t->error.msg), "%s", err);
+	} else if (hostd.backend->vm_power(hostd.backend->ctx, vm->id, op, &diag)) {
+		task_fail_diag(t, "SystemError", &diag);
 	}
 	return task_answer(c, t);
 }
@@ -211,12 +218,15 @@ static const struct hostd_vm *vm_on(struct soap_call *c)
 int vm_shutdown_guest(struct soap_call *c)
 {
 	const struct hostd_vm *vm = vm_on(c);
-	char err[HOSTD_ERR_LEN] = "";
+	char err[sizeof(c->fault.msg)];
+	struct diag diag = { 0 };
 	int ret;
 
 	if (!vm)
 		return -1;
-	ret = hostd.backend->vm_power(hostd.backend->ctx, vm->id, HOSTD_OP_SHUTDOWN, err);
+	ret = hostd.backend->vm_power(hostd.backend->ctx, vm->id, HOSTD_OP_SHUTDOWN, &diag);
+	diag_join(&diag, err, sizeof(err));
+	diag_free(&diag);
 	fprintf(stderr, "vmk-hostd: shutdownGuest of VM '%s' (%u): %s\n", vm->name, vm->id,
 		ret ? err : "power button pressed");
 	c->vms_read = false;
@@ -249,7 +259,8 @@ int vm_reboot_guest(struct soap_call *c)
 int vm_unregister(struct soap_call *c)
 {
 	const struct hostd_vm *vm = call_vm(c, c->this.value);
-	char err[HOSTD_ERR_LEN] = "";
+	char err[sizeof(c->fault.msg)];
+	struct diag diag = { 0 };
 	int ret;
 
 	if (!vm)
@@ -259,7 +270,9 @@ int vm_unregister(struct soap_call *c)
 		return soap_fail(c, "InvalidPowerState",
 				 "The attempted operation cannot be performed in the current state (Powered on).");
 	}
-	ret = hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, err);
+	ret = hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, &diag);
+	diag_join(&diag, err, sizeof(err));
+	diag_free(&diag);
 	fprintf(stderr, "vmk-hostd: unregister of VM '%s' (%u): %s\n", vm->name, vm->id,
 		ret ? err : "done");
 	c->vms_read = false;

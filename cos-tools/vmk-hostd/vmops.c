@@ -71,7 +71,7 @@ static bool ends_with(const char *s, const char *tail)
  */
 static int vm_add(struct soap_call *c, struct task *t, const char *path, const char *want_name)
 {
-	char err[HOSTD_ERR_LEN], id[16];
+	char err[sizeof(c->fault.msg)], id[16];
 	struct diag diag = { 0 };
 	struct hostd_vm vm = { 0 };
 	struct vm_file vf;
@@ -108,8 +108,8 @@ static int vm_add(struct soap_call *c, struct task *t, const char *path, const c
 			return -1;
 		}
 	}
-	if (hostd.backend->vm_register(hostd.backend->ctx, path, &vm, &moref, err)) {
-		task_fail(t, "SystemError", "", "%s", err);
+	if (hostd.backend->vm_register(hostd.backend->ctx, path, &vm, &moref, &diag)) {
+		task_fail_diag(t, "SystemError", &diag);
 		return -1;
 	}
 	snprintf(id, sizeof(id), "%u", moref);
@@ -342,7 +342,7 @@ static void vm_delete_files(const char *vmx)
 int vm_destroy_task(struct soap_call *c)
 {
 	const struct hostd_vm *vm = call_vm(c, c->this.value);
-	char err[HOSTD_ERR_LEN];
+	struct diag diag = { 0 };
 	struct task *t;
 
 	if (!vm)
@@ -351,8 +351,8 @@ int vm_destroy_task(struct soap_call *c)
 	if (vm->power == HOSTD_POWERED_ON)
 		task_fail(t, "InvalidPowerState", "poweredOn",
 			  "The attempted operation cannot be performed in the current state (Powered on).");
-	else if (hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, err))
-		task_fail(t, "SystemError", "", "%s", err);
+	else if (hostd.backend->vm_unregister(hostd.backend->ctx, vm->id, &diag))
+		task_fail_diag(t, "SystemError", &diag);
 	else if (vm->vmx_path[0] && ends_with(vm->vmx_path, ".vmx") && strchr(vm->vmx_path, '/'))
 		vm_delete_files(vm->vmx_path);
 	return task_answer(c, t);

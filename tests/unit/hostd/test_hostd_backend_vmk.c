@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmk-hostd's real backend (cos-tools/vmk-hostd/backend_vmk.c) on a host
+ * without the vmkernel: no /dev/vmkernel, a private inventory. It is to
+ * list the registered VMs and say nothing, and each refusal is to say its
+ * own sentence only, not what the missing device said on the way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "cos-tools/vmk-hostd/backend.h"
+#include "include/vmk/ioctl.h"
+#include "tests/unit/check_run.h"
+
+static char dir[64], inv[128], vmx[128], said[512], no_vm[32];
+static struct hostd_vm vms[HOSTD_VMS_MAX];
+static const struct hostd_backend *b;
+static struct diag diag;
+static uint32_t id;
+
+/* What the call said, one a line; diag emptied. */
+static const char *told(void)
+{
+	diag_join(&diag, said, sizeof(said));
+	diag_free(&diag);
+	return said;
+}
+
+static void setup(void)
+{
+	struct hostd_vm vm = { .name = "a", .mem_mb = 256, .vcpus = 1 };
+	FILE *f;
+
+	ck_assert_msg(access(VMK_DEVICE, F_OK), "this test needs a host without " VMK_DEVICE);
+	snprintf(dir, sizeof(dir), "/tmp/hostd-vmk.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(inv, sizeof(inv), "%s/inventory", dir);
+	snprintf(vmx, sizeof(vmx), "%s/a.vmx", dir);
+	ck_assert_int_eq(setenv("VMK_INVENTORY", inv, 1), 0);
+	f = fopen(vmx, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"a\"\n"
+	      "memsize = \"256\"\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	b = backend_vmk_open();
+	ck_assert_int_eq(b->vm_register(b->ctx, vmx, &vm, &id, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	snprintf(no_vm, sizeof(no_vm), "no VM %u", id + 1);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	diag_free(&diag);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_without_the_vmkernel_the_registered_vms_are_listed_and_nothing_said)
+{
+	size_t n;
+
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(vms[0].id, id);
+	ck_assert_str_eq(vms[0].name, "a");
+	ck_assert_int_eq(vms[0].power, HOSTD_POWERED_OFF);
+}
+END_TEST
+
+START_TEST(test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running)
+{
+	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_OFF, &diag), -1);
+	ck_assert_str_eq(told(), "vm 'a' is not running");
+	ck_assert_int_eq(b->vm_power(b->ctx, id + 1, HOSTD_OP_RESET, &diag), -1);
+	ck_assert_str_eq(told(), no_vm);
+}
+END_TEST
+
+START_TEST(test_power_on_says_once_that_the_device_is_missing)
+{
+	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_ON, &diag), -1);
+	ck_assert_str_eq(told(), VMK_DEVICE ": No such file or directory (is vmkload loaded?)");
+}
+END_TEST
+
+START_TEST(test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory)
+{
+	size_t n;
+
+	ck_assert_int_eq(b->vm_unregister(b->ctx, id, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(b->vm_unregister(b->ctx, id + 1, &diag), -1);
+	ck_assert_str_eq(told(), no_vm);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("backend_vmk");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_without_the_vmkernel_the_registered_vms_are_listed_and_nothing_said);
+	tcase_add_test(tc, test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running);
+	tcase_add_test(tc, test_power_on_says_once_that_the_device_is_missing);
+	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
+	return check_run("hostd_backend_vmk", tc);
+}
