@@ -95,4 +95,5 @@ void cos_down_report(uint64_t now_ns)
 		 now_s - (uint32_t)(down_at_ns / NS_PER_S), ++reports,
 		 running, running == 1 ? "" : "s");
 	vm_status_log("COS down: ");
+	vm_console_log("COS down: ");
 }

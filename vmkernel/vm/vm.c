@@ -388,3 +388,44 @@ void vm_status_log(const char *prefix)
 
 	vm_for_each_unwaiting(status_line, status_busy, &s);
 }
+
+/* bytes[0..n) of vm's console as lines; a line cut at VM_CONSOLE_LINE goes on. */
+static void console_lines(const char *prefix, const struct vm *vm,
+			  const uint8_t *bytes, size_t n)
+{
+	char line[VM_CONSOLE_LINE + 1];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = bytes[i];
+
+		if (b != '\n' && b != '\r')
+			line[len++] = b >= 0x20 && b < 0x7f ? (char)b : '.';
+		if ((b == '\n' || len == VM_CONSOLE_LINE || i + 1 == n) && len) {
+			line[len] = '\0';
+			log_info("%svm %u console: %s", prefix, vm->id, line);
+			len = 0;
+		}
+	}
+}
+
+void vm_console_log(const char *prefix)
+{
+	uint8_t buf[VM_CONSOLE_LOG_BYTES];	/* 1 KiB of a 16 KiB CPU stack */
+	size_t room = sizeof(buf), n;
+	uint32_t slot = 1;
+	struct vm *vm;
+
+	while (room && (vm = vm_get_from(slot))) {
+		n = 0;
+		if (spin_trylock(&vm->lock)) {	/* as vm_for_each_unwaiting() */
+			if (vm->power_ons)
+				n = uart_tx_drain(&vm->dev.uart[0], buf, room);
+			spin_unlock(&vm->lock);
+		}
+		console_lines(prefix, vm, buf, n);
+		room -= n;
+		slot = idt_index(vm->id) + 1;
+		vm_put(vm);
+	}
+}

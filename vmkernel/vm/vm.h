@@ -155,6 +155,17 @@ void vm_vcpu_left_locked(struct vm *vm);
 #define VM_STATUS_LINES		16
 uint32_t vm_count_running(void);
 void vm_status_log(const char *prefix);
+/*
+ * And what the VMs wrote on their consoles (COM1) since the last call, at
+ * most VM_CONSOLE_LOG_BYTES of it, in lines "PREFIXvm ID console: TEXT"
+ * with anything but printable ASCII shown as '.' (a guest's escape
+ * sequences do not reach the operator's terminal). What is not read
+ * waits for the next call; what overflows a VM's 4 KiB ring meanwhile is
+ * dropped and counted (vmk_vm_info.console_dropped).
+ */
+#define VM_CONSOLE_LOG_BYTES	1024	/* ~0.1 s of COM2 at 115200 baud */
+#define VM_CONSOLE_LINE		64
+void vm_console_log(const char *prefix);
 /* Virtual time of every VM: nanoseconds from the TSC. */
 uint64_t vm_now_ns(void);
 

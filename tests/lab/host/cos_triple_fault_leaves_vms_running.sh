@@ -3,7 +3,8 @@
 # A COS that triple faults stops, and only the COS: the vmkernel does not
 # panic, reports the shutdown on COM2 with the COS's registers, stops the
 # COS on every CPU, and the VM keeps running, which only COM2 can show now:
-# its exit count grows from one status report to the next. The COS part
+# its exit count grows from one status report to the next, and its console
+# output comes out on COM2 with the reports. The COS part
 # (tests/lab/cos/cos_triple_fault.sh) ends with its "# ends:" header.
 # With a vmkernel that panics instead, the CPUs go back to the faulting
 # COS, the machine resets, and ci/lab reports 125.
@@ -32,6 +33,7 @@ check "COM2 has the COS's interrupted event" "cos: cpu1 exitintinfo [0-9a-f]{8}"
 for cpu in 0 1; do
 	check "the COS is stopped on cpu$cpu" "cpu$cpu INF: COS down: this CPU runs VMs only now" "$com2"
 done
+check "COM2 has the VM's console lines" "COS down: vm [0-9]+ console: cpu_spin: [0-9]+" "$com2"
 exits=$(sed -n "s/.*COS down: vm [0-9]* 'spin': running, exits \([0-9]*\),.*/\1/p" "$com2" | tr -d '\r')
 echo "the VM's exits in the status reports: $(echo $exits)"
 set -- $exits
