@@ -14,7 +14,6 @@
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/core/panic.h"
-#include "vmkernel/lib/id_table.h"
 #include "vmkernel/log/log.h"
 #include "vmm/boot/boot.h"
 #include "vmm/boot/firmware.h"
@@ -51,14 +50,8 @@
 
 static uint32_t vm_msrpm_pa, vm_iopm_pa;
 
-/*
- * ASIDs (APM vol. 2 §15.16): 0 is the host's, COS_ASID the COS's, the
- * others (CPUID 8000_000A EBX has how many) go to VMs by id. When there
- * are fewer than VM ids, VMs share them, and a CPU flushes the TLB each
- * time it runs another VM than the last one it ran.
- */
-static uint32_t vm_asids;
-static const struct vm *cpu_last_vm[VMK_MAX_CPUS];
+/* Each CPU hands out the VMs' ASIDs (arch/x86/asid.h). */
+static struct asid_cpu vm_asid_cpus[VMK_MAX_CPUS];
 
 /* A VM's MAXPHYADDR: CPUID 8000_0008h EAX[7:0] passes through, else 36 (SDM vol. 3A §4.1.4). */
 static uint8_t vm_phys_bits;
@@ -76,7 +69,8 @@ vmk_status_t vcpu_global_init(void)
 		vm_phys_bits = (uint8_t)r.eax;
 	}
 	cpuid_count(0x8000000a, 0, &r);
-	vm_asids = r.ebx > COS_ASID + 1 ? r.ebx - (COS_ASID + 1) : 1;
+	for (uint32_t cpu = 0; cpu < VMK_MAX_CPUS; cpu++)
+		asid_cpu_init(&vm_asid_cpus[cpu], r.ebx);
 
 	st = vmk_alloc_pages(MSRPM_PAGES, &vm_msrpm_pa);
 	if (st == VMK_OK)
@@ -144,8 +138,7 @@ static void vmcb_init(struct vm_vcpu *v)
 			INTERCEPT_XSETBV;	/* XCR0 is switched per world */
 	c->iopm_pa = vm_iopm_pa;
 	c->msrpm_pa = vm_msrpm_pa;
-	c->asid = COS_ASID + 1 + (idt_index(v->vm->id) - 1) % vm_asids;
-	c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* the ASID may have served another VM */
+	asid_forget(&v->asid);		/* a fresh one at the next entry */
 	c->np_ctl = NP_ENABLE;
 	c->ncr3 = v->vm->npt.pdpt_pa;
 	c->efer = EFER_SVME;			/* VMRUN requires it; guests read it clear */
@@ -1245,15 +1238,10 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 		}
 		inject_pending(v);
 		sched_timer_hint(w, next_event_at(vm));
-		if (v->last_cpu != cpu + 1) {
-			c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* moved: §15.16.1 */
-			v->last_cpu = cpu + 1;
-		}
-		if (cpu_last_vm[cpu] != vm) {
-			if (vm_asids < VMK_VM_ID_MAX)
-				c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;	/* ASID shared */
-			cpu_last_vm[cpu] = vm;
-		}
+		if (asid_enter(&vm_asid_cpus[cpu], cpu, &v->asid))
+			c->tlb_ctl = TLB_CONTROL_FLUSH_ALL;
+		c->asid = v->asid.asid;
+		v->last_cpu = cpu + 1;
 		spin_unlock(&vm->lock);
 
 		t0 = rdtsc();

@@ -26,6 +26,7 @@
 #include "vmkernel/core/sched.h"
 #include "vmkernel/lib/why.h"
 #include "vmkernel/mm/pae.h"
+#include "vmkernel/arch/x86/asid.h"
 #include "vmkernel/arch/x86/svm_vcpu.h"
 #include "vmm/devices.h"
 #include "vmm/boot/firmware.h"
@@ -61,6 +62,7 @@ struct vm_vcpu {
 	uint32_t state;			/* VCPU_* */
 	bool in_guest;			/* a physical CPU runs it now */
 	uint32_t last_cpu;		/* physical CPU + 1 of the last run */
+	struct asid_tag asid;		/* its ASID there (arch/x86/asid.h) */
 	uint32_t msr_logged;		/* #GPs for absent MSRs (the first few logged) */
 	uint32_t tsc_aux;		/* IA32_TSC_AUX: RDTSCP's ECX */
 	struct nmi_block nmi;		/* NMI blocking until IRET */
