@@ -26,8 +26,11 @@ struct hc_call {
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c);
-/* VMK_HC_VM_FIRST..VMK_HC_VM_LAST, VMK_HC_NET_NIC_LINK (vmkernel/vm/vm_hypercall.c). */
+/* The VM layer's requests (vmkernel/vm/vm_hypercall.c). */
+/* VMK_HC_VM_FIRST..VMK_HC_VM_LAST */
 vmk_status_t vm_hypercall(struct hc_call *c);
+/* VMK_HC_NET_NIC_LINK: a running VM's vNIC cable */
+vmk_status_t vm_hc_nic_link(struct hc_call *c);
 /* Give-back: the worlds of stopped VMs go (vmkernel/vm/vm.c). */
 void vm_reap_all(void);
 

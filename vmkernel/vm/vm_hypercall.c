@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The VM control hypercalls (include/vmk/vm.h): each copies and checks the
- * COS's request, calls the VM code, and says why a request failed in
- * c->why (hypercall_dispatch() copies it to the COS's message buffer).
+ * The VM control hypercalls (include/vmk/vm.h) and a vNIC's link
+ * (VMK_HC_NET_NIC_LINK): each copies and checks the COS's request, calls
+ * the VM code, and says why a request failed in c->why
+ * (hypercall_dispatch() copies it to the COS's message buffer).
  */
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/net/vswitch.h"
@@ -324,7 +325,7 @@ static vmk_status_t hc_stop(struct hc_call *c)
  * A vNIC's cable (VMK_HC_NET_NIC_LINK): EBX the VM, ECX the NIC index,
  * EDX 1 up or 0 down; all three are register values, checked here.
  */
-static vmk_status_t hc_nic_link(struct hc_call *c)
+vmk_status_t vm_hc_nic_link(struct hc_call *c)
 {
 	uint32_t nic = c->arg[1], up = c->arg[2];
 	struct vm *vm;
@@ -379,8 +380,6 @@ static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
 
 vmk_status_t vm_hypercall(struct hc_call *c)
 {
-	if (c->nr == VMK_HC_NET_NIC_LINK)
-		return hc_nic_link(c);
 	if (c->nr < VMK_HC_VM_FIRST || c->nr > VMK_HC_VM_LAST)
 		return VMK_NOT_SUPPORTED;
 	return vm_hc_table[c->nr - VMK_HC_VM_FIRST](c);

@@ -3,8 +3,8 @@
  * What the files of vmkernel/vm/ share; the rest of the vmkernel uses
  * vm.h. vm.c: life cycle and the id table; vm_mem.c: guest memory and the
  * staging window; vm_boot.c: loading images, power on and reset;
- * vm_hypercall.c: the VMK_HC_VM_* requests of the COS, the only user of
- * the hypercall transport.
+ * vm_hypercall.c: the VMK_HC_VM_* and VMK_HC_NET_NIC_LINK requests of the
+ * COS, the only user of the hypercall transport.
  *
  * A failure that the operator should read is explained in `why` with
  * why_fail() (vmkernel/lib/why.h); the hypercall layer hands it to the

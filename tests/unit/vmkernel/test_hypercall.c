@@ -113,6 +113,19 @@ vmk_status_t vm_hypercall(struct hc_call *c)
 	return VMK_OK;
 }
 
+static uint32_t nic_link_calls;
+
+/* Refuses, saying why, a link state other than 0 or 1. */
+vmk_status_t vm_hc_nic_link(struct hc_call *c)
+{
+	nic_link_calls++;
+	if (c->arg[2] > 1) {
+		why_put(&c->why, "link state 2: 1 (up) or 0 (down)");
+		return VMK_BAD_PARAM;
+	}
+	return VMK_OK;
+}
+
 static struct vmk_sched_test sched_test_seen;
 
 vmk_status_t sched_test_hypercall(const struct vmk_sched_test *t, uint32_t *id)
@@ -256,14 +269,26 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 		ck_assert_uint_eq(vm_calls_seen, c.nr);
 		ck_assert_uint_eq(c.result, 0x5a);
 	}
-	/* a vNIC's link is the VM layer's too */
-	c.nr = VMK_HC_NET_NIC_LINK;
-	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
-	ck_assert_uint_eq(vm_calls_seen, VMK_HC_NET_NIC_LINK);
 	c.nr = VMK_HC_VM_LAST + 1;
 	vm_calls_seen = 0;
 	hypercall_dispatch(&c);
 	ck_assert_uint_eq(vm_calls_seen, 0);
+}
+END_TEST
+
+START_TEST(test_a_vnic_link_goes_to_its_own_vm_handler)
+{
+	struct hc_call c;
+
+	nic_link_calls = 0;
+	vm_calls_seen = 0;
+	ck_assert_int_eq(call(&c, VMK_HC_NET_NIC_LINK, 1, 0, 1, 0), VMK_OK);
+	ck_assert_uint_eq(nic_link_calls, 1);
+	ck_assert_uint_eq(vm_calls_seen, 0);	/* not the VM_FIRST..VM_LAST entry */
+	memset(guest, 0, VMK_VM_MSG_LEN);
+	ck_assert_int_eq(call(&c, VMK_HC_NET_NIC_LINK, 1, 0, 2, GUEST_BASE), VMK_BAD_PARAM);
+	ck_assert_uint_eq(nic_link_calls, 2);
+	ck_assert_str_eq((char *)guest, "link state 2: 1 (up) or 0 (down)");
 }
 END_TEST
 
@@ -487,6 +512,7 @@ int main(void)
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
+	tcase_add_test(tc, test_a_vnic_link_goes_to_its_own_vm_handler);
 	tcase_add_test(tc, test_the_hypercall_layer_copies_a_vm_refusal_to_the_cos);
 	tcase_add_test(tc, test_net_hypercalls_reach_the_switch_and_say_why);
 	tcase_add_test(tc, test_sched_test_needs_debug_and_reads_its_request);
