@@ -2,9 +2,9 @@
 /* Hypercall dispatch, against fakes of the vmkernel services it calls. */
 #include <setjmp.h>
 #include <stdio.h>
-#include <stdarg.h>
 #include <string.h>
 #include "tests/unit/check_run.h"
+#include "tests/unit/vmkernel/fake_log.h"
 #include "vmkernel/core/hypercall.h"
 #include <vmk/vm.h>
 #include "vmkernel/core/vmkernel.h"
@@ -17,7 +17,6 @@ static uint8_t guest[64 * 1024];
 static uint64_t log_next;	/* records 1 .. log_next - 1 exist */
 static bool debug;
 static jmp_buf panicked;
-static char last_log[256];
 
 vmk_status_t cos_write(uint64_t gpa, const void *src, uint32_t len)
 {
@@ -50,16 +49,6 @@ uint32_t log_read(uint64_t from, struct vmk_log_record *out, uint32_t max)
 		out[n].seq = from;
 	}
 	return n;
-}
-
-void vmk_log(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
 }
 
 static bool storage_lock_held;	/* by a hung VM disk: storage.c gives up */
@@ -206,7 +195,7 @@ static void setup(void)
 	memset(guest, 0, sizeof(guest));
 	log_next = 1;
 	debug = false;
-	last_log[0] = '\0';
+	fake_log_last[0] = '\0';
 }
 
 static vmk_status_t call(struct hc_call *c, uint32_t nr, uint32_t a0,
@@ -468,7 +457,7 @@ START_TEST(test_log_write_logs_cos_text)
 
 	strcpy((char *)guest, "hello from the COS");
 	ck_assert_int_eq(call(&c, VMK_HC_LOG_WRITE, GUEST_BASE, 0, 0, 0), VMK_OK);
-	ck_assert_str_eq(last_log, "cos: hello from the COS");
+	ck_assert_str_eq(fake_log_last, "cos: hello from the COS");
 }
 END_TEST
 

@@ -1,24 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Explaining a failure: vmm/why.h and vmkernel/lib/why.c. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include "tests/unit/check_run.h"
+#include "tests/unit/vmkernel/fake_log.h"
 #include "vmkernel/lib/why.h"
-
-static char last_log[256];
-static int logged;
-
-void vmk_log(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-	logged++;
-}
 
 START_TEST(test_the_first_explanation_is_kept)
 {
@@ -60,13 +45,13 @@ START_TEST(test_why_fail_logs_each_explanation_and_returns_the_status)
 {
 	struct vmk_why w = { "" };
 
-	logged = 0;
+	fake_log_count = 0;
 	ck_assert_int_eq(why_fail(&w, VMK_BUSY, "vm '%s' is running already", "a"),
 			 VMK_BUSY);
-	ck_assert_str_eq(last_log, "vm 'a' is running already");
+	ck_assert_str_eq(fake_log_last, "vm 'a' is running already");
 	ck_assert_int_eq(why_fail(&w, VMK_NO_MEMORY, "second"), VMK_NO_MEMORY);
-	ck_assert_str_eq(last_log, "second");
-	ck_assert_int_eq(logged, 2);
+	ck_assert_str_eq(fake_log_last, "second");
+	ck_assert_uint_eq(fake_log_count, 2);
 	ck_assert_str_eq(w.text, "vm 'a' is running already");
 }
 END_TEST
