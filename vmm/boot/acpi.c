@@ -12,13 +12,15 @@
  *  - MADT (§5.2.12): a local APIC per vCPU (IDs 0..n-1), the IOAPIC, and the
  *    interrupt source overrides ISA IRQ 0 -> GSI 2 (as vmm/devices.c wires
  *    it and the MP table says) and IRQ 9 (the SCI) level-triggered;
- *  - DSDT: AML with \_S5, SLP_TYP as vmm/dev/power.c decodes it, and the
- *    PCI root bridge: its interrupt routing and resource windows.
+ *  - DSDT: AML with \_S5, SLP_TYP as vmm/dev/power.c decodes it, the PCI
+ *    root bridge (its interrupt routing and resource windows) and, behind
+ *    its PIIX3, the 8042 keyboard controller of vmm/dev/i8042.c.
  * The IOAPIC model ignores polarity (lines are logical), so the SCI is
  * described active high, as QEMU's PIIX4 tables do.
  */
 #include "vmm/boot/boot.h"
 #include "vmm/bytes.h"
+#include "vmm/dev/i8042.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/power.h"
 #include "vmm/devices.h"
@@ -57,8 +59,9 @@
 #define FADT_NO_C2		0x0fff	/* latency > 100 us: C2 not supported */
 #define FADT_NO_C3		0x0fff	/* latency > 1000 us: C3 not supported */
 #define CMOS_CENTURY		0x32	/* vmm/dev/rtc_cmos.c keeps it there */
-/* IAPC_BOOT_ARCH (§5.2.9.3): ISA devices (UARTs, RTC), no 8042, no VGA. */
+/* IAPC_BOOT_ARCH (§5.2.9.3): ISA devices (UARTs, RTC), an 8042, no VGA. */
 #define BOOT_ARCH_LEGACY_DEVICES 0x0001
+#define BOOT_ARCH_8042		0x0002	/* vmm/dev/i8042.c: OSes may probe 60h/64h */
 #define BOOT_ARCH_NO_VGA	0x0004
 /* FADT flags (Table 5.10). PWR_BUTTON (bit 4) clear: a fixed-feature power button. */
 #define FADT_F_WBINVD		(1u << 0)
@@ -127,6 +130,15 @@
  * decode above the IOAPIC's registers, for guests that ignore the window). No VGA window at
  * 0xA0000-0xBFFFF: nothing decodes it (that memory is RAM, and the FADT
  * says "no VGA").
+ *
+ * Last in the bridge, its PIIX3 (00:01.0) and the ISA devices an OS
+ * finds only through ACPI, as in QEMU's i440FX DSDT (§6.1.1 _ADR, §6.1.5
+ * _HID; PNP0303 is an IBM enhanced keyboard controller):
+ *     Device (ISA) { Name (_ADR, 0x00010000)
+ *       Device (KBD) { Name (_HID, EisaId ("PNP0303"))
+ *         Name (_CRS, ResourceTemplate () { IO (Decode16, 0x60, 0x60, 1, 1)
+ *           IO (Decode16, 0x64, 0x64, 1, 1) IRQNoFlags () {1} }) } }
+ * No mouse (PNP0F13): nothing is on the 8042's auxiliary port.
  */
 #define DSDT_REVISION		1	/* 32-bit AML integers */
 #define AML_ZERO_OP		0x00
@@ -141,14 +153,18 @@
 #define AML_ROOT_CHAR		0x5c
 #define AML_PKG_ONE_BYTE_MAX	63	/* a PkgLength in one byte (§20.2.4) */
 #define EISA_PNP0A03		0x030ad041u	/* "PNP0A03" compressed, as stored */
+#define EISA_PNP0303		0x0303d041u	/* "PNP0303" */
+#define PCI_ADR(slot)		((uint32_t)(slot) << 16)	/* _ADR of function 0 */
 #define PRT_ALL_FUNCTIONS	0xffffu		/* _PRT address: slot << 16 | 0xFFFF */
-#define DSDT_AML_MAX		256
+#define DSDT_AML_MAX		320	/* 236 used: room for the next ISA devices */
 
 /*
- * Resource descriptors (§6.4): the small I/O Port (§6.4.2.5) and End Tag
- * (§6.4.2.9) items, the large Word and DWord Address Space items
- * (§6.4.3.5.3, §6.4.3.5.2), whose length field counts the bytes after it.
+ * Resource descriptors (§6.4): the small IRQ (§6.4.2.1), I/O Port
+ * (§6.4.2.5) and End Tag (§6.4.2.9) items, the large Word and DWord
+ * Address Space items (§6.4.3.5.3, §6.4.3.5.2), whose length field counts
+ * the bytes after it.
  */
+#define RES_IRQ_NO_FLAGS	0x22	/* small item 04h, 2 bytes: edge, high, exclusive */
 #define RES_IO			0x47	/* small item 08h, 7 bytes */
 #define RES_IO_DECODE16		0x01
 #define RES_END_TAG		0x79	/* small item 0Fh, 1 byte: the checksum */
@@ -241,7 +257,7 @@ static void write_fadt(uint8_t *t, uint32_t facs, uint32_t dsdt)
 	vmm_put16(t + FADT_P_LVL3_LAT, FADT_NO_C3);
 	t[FADT_CENTURY] = CMOS_CENTURY;
 	vmm_put16(t + FADT_IAPC_BOOT_ARCH,
-		  BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_NO_VGA);
+		  BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042 | BOOT_ARCH_NO_VGA);
 	vmm_put32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 |
 		  FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP);
 	gas_io(t + FADT_RESET_REG, POWER_RC_PORT, 1, GAS_ACCESS_BYTE);
@@ -403,6 +419,68 @@ static void aml_end(struct aml *m, uint32_t at)
 	m->len += n - 1;
 }
 
+/* Name (seg, v) for a 32-bit integer: _HID's EisaId, _ADR. */
+static void aml_name_dword(struct aml *m, const char *seg, uint32_t v)
+{
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, seg);
+	aml_dword(m, v);
+}
+
+/* Device (seg) { begins; its offset, for aml_end(). */
+static uint32_t aml_device(struct aml *m, const char *seg)
+{
+	uint32_t at;
+
+	aml_byte(m, AML_EXT_OP_PREFIX);
+	aml_byte(m, AML_DEVICE_OP);
+	at = aml_begin(m);
+	aml_name(m, seg);
+	return at;
+}
+
+/* Name (_CRS, ResourceTemplate () { begins: the Buffer, its size to come. */
+struct aml_crs {
+	uint32_t buf, size_at;
+};
+
+static struct aml_crs aml_crs_begin(struct aml *m)
+{
+	struct aml_crs c;
+
+	aml_byte(m, AML_NAME_OP);
+	aml_name(m, "_CRS");
+	aml_byte(m, AML_BUFFER_OP);
+	c.buf = aml_begin(m);
+	aml_byte(m, AML_BYTE_PREFIX);		/* BufferSize, known at the end */
+	c.size_at = m->len;
+	aml_byte(m, 0);
+	return c;
+}
+
+/* }): the End Tag, the BufferSize and the Buffer's PkgLength. */
+static void aml_crs_end(struct aml *m, struct aml_crs c)
+{
+	aml_byte(m, RES_END_TAG);
+	aml_byte(m, 0);				/* checksum 0: taken as right */
+	if (m->len - c.size_at - 1 > 0xff)
+		m->overflow = true;		/* past a ByteConst: refuse, not truncate */
+	if (!m->overflow)
+		m->b[c.size_at] = (uint8_t)(m->len - c.size_at - 1);
+	aml_end(m, c.buf);
+}
+
+/* IO (Decode16, base, base, 1, len): len ports at a fixed base. */
+static void res_io(struct aml *m, uint16_t base, uint8_t len)
+{
+	aml_byte(m, RES_IO);
+	aml_byte(m, RES_IO_DECODE16);
+	aml_raw(m, base, 2);			/* _MIN */
+	aml_raw(m, base, 2);			/* _MAX */
+	aml_byte(m, 1);				/* _ALN */
+	aml_byte(m, len);			/* _LEN */
+}
+
 /* Package (4) {slot << 16 | 0xFFFF, INTA, 0 (a GSI, no link device), gsi} */
 static void aml_prt_entry(struct aml *m, uint32_t slot, uint8_t gsi)
 {
@@ -443,34 +521,35 @@ _Static_assert(BOOT_LOW_RAM_TOP < PCI_MEM_BAR_END, "any RAM size leaves a memory
 /* Name (_CRS, ResourceTemplate () {...}): the windows above. */
 static void aml_root_bridge_crs(struct aml *m, uint64_t ram_size)
 {
-	uint32_t buf, size_at;
+	struct aml_crs crs = aml_crs_begin(m);
 
-	aml_byte(m, AML_NAME_OP);
-	aml_name(m, "_CRS");
-	aml_byte(m, AML_BUFFER_OP);
-	buf = aml_begin(m);
-	aml_byte(m, AML_BYTE_PREFIX);		/* BufferSize, known at the end */
-	size_at = m->len;
-	aml_byte(m, 0);
 	res_addr(m, 2, RES_TYPE_BUS, 0, 0, PCI_BUS_MAX);
-	aml_byte(m, RES_IO);
-	aml_byte(m, RES_IO_DECODE16);
-	aml_raw(m, PCI_CONF_BASE, 2);		/* _MIN */
-	aml_raw(m, PCI_CONF_BASE, 2);		/* _MAX */
-	aml_byte(m, 1);				/* _ALN */
-	aml_byte(m, PCI_CONF_LEN);		/* _LEN */
+	res_io(m, PCI_CONF_BASE, PCI_CONF_LEN);
 	res_addr(m, 2, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0, PCI_CONF_BASE - 1);
 	res_addr(m, 2, RES_TYPE_IO, RES_IO_ENTIRE_RANGE,
 		 PCI_CONF_BASE + PCI_CONF_LEN, PCI_IO_BAR_END - 1);
 	res_addr(m, 4, RES_TYPE_MEM, RES_MEM_RW_UNCACHED,
 		 (uint32_t)pci_mem_bar_start(ram_size), PCI_MEM_BAR_END - 1);
-	aml_byte(m, RES_END_TAG);
-	aml_byte(m, 0);				/* checksum 0: taken as right */
-	if (m->len - size_at - 1 > 0xff)
-		m->overflow = true;		/* past a ByteConst: refuse, not truncate */
-	if (!m->overflow)
-		m->b[size_at] = (uint8_t)(m->len - size_at - 1);
-	aml_end(m, buf);
+	aml_crs_end(m, crs);
+}
+
+/* Device (ISA) { Device (KBD) {...} }: the PIIX3 and the 8042 behind it. */
+static void aml_isa_bridge(struct aml *m)
+{
+	uint32_t isa = aml_device(m, "ISA_"), kbd;
+	struct aml_crs crs;
+
+	aml_name_dword(m, "_ADR", PCI_ADR(PCI_ISA_SLOT));
+	kbd = aml_device(m, "KBD_");
+	aml_name_dword(m, "_HID", EISA_PNP0303);
+	crs = aml_crs_begin(m);
+	res_io(m, I8042_DATA_PORT, 1);
+	res_io(m, I8042_CMD_PORT, 1);
+	aml_byte(m, RES_IRQ_NO_FLAGS);
+	aml_raw(m, 1u << I8042_KBD_IRQ, 2);	/* _INT: a mask of ISA IRQs */
+	aml_crs_end(m, crs);
+	aml_end(m, kbd);
+	aml_end(m, isa);
 }
 
 static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ram_size)
@@ -494,13 +573,8 @@ static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ra
 	scope = aml_begin(m);
 	aml_byte(m, AML_ROOT_CHAR);
 	aml_name(m, "_SB_");
-	aml_byte(m, AML_EXT_OP_PREFIX);
-	aml_byte(m, AML_DEVICE_OP);
-	dev = aml_begin(m);
-	aml_name(m, "PCI0");
-	aml_byte(m, AML_NAME_OP);
-	aml_name(m, "_HID");
-	aml_dword(m, EISA_PNP0A03);
+	dev = aml_device(m, "PCI0");
+	aml_name_dword(m, "_HID", EISA_PNP0A03);
 	aml_byte(m, AML_NAME_OP);
 	aml_name(m, "_UID");
 	aml_byte(m, AML_ZERO_OP);
@@ -513,6 +587,7 @@ static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ra
 	aml_prt_entry(m, VDEV_SCSI_SLOT, irq->scsi);
 	aml_end(m, prt);
 	aml_root_bridge_crs(m, ram_size);
+	aml_isa_bridge(m);
 	aml_end(m, dev);
 	aml_end(m, scope);
 }

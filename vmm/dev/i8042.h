@@ -10,9 +10,9 @@
  * into it (a VM's console is its first serial port), so the keyboard
  * answers commands and never sends a key. The controller's output port
  * carries the reset line (command 0xFE, or 0xD1 with bit 0 clear, resets
- * the VM) and A20, which is always on here. The FADT keeps saying "no
- * 8042" (vmm/boot/acpi.c), so ACPI operating systems do not probe a
- * keyboard nobody can type on.
+ * the VM) and A20, which is always on here. The ACPI tables describe it
+ * (vmm/boot/acpi.c: the FADT's 8042 flag, PNP0303 in the DSDT), so an ACPI
+ * operating system's driver finds it as on a PC.
  */
 #ifndef VMM_DEV_I8042_H
 #define VMM_DEV_I8042_H

@@ -43,7 +43,7 @@
 #define BRIDGE_REVISION		0x02
 #define PCI_CLASS_HOST_BRIDGE	0x060000
 /* The PIIX3 PCI-to-ISA bridge, function 0 of device 1 (82371SB datasheet). */
-#define ISA_DEVFN		(1 << 3)
+#define ISA_DEVFN		(PCI_ISA_SLOT << 3)
 #define ISA_DEVICE		0x7000
 #define PCI_CLASS_ISA_BRIDGE	0x060100
 #define PCI_HEADER_MULTIFUNCTION 0x80	/* the PIIX3 has IDE and USB beside it */

@@ -17,6 +17,7 @@
 #define PCI_MAX_FUNCTIONS	16
 #define PCI_CONFIG_SPACE	256
 #define PCI_NR_BARS		6	/* type 0 header, 0x10-0x24 (PCI 3.0 §6.2.5.1) */
+#define PCI_ISA_SLOT		1	/* 00:01.0, the PIIX3 PCI-to-ISA bridge */
 
 /*
  * Where a BAR may decode (docs/vmm.md "PCI BARs"): I/O BARs from 1000h

@@ -4,7 +4,8 @@
  * RSDP found by scanning 0xE0000-0xFFFFF, every checksum, the RSDT's
  * tables, the FADT's blocks (those of vmm/dev/power.h), the FACS, the
  * DSDT's \_S5 and PCI root bridge (its _PRT and _CRS windows, for several
- * RAM sizes), and the MADT's entries for 1..8 vCPUs.
+ * RAM sizes) with the 8042 behind its PIIX3, and the MADT's entries for
+ * 1..8 vCPUs.
  */
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmboot/guest_ram.h"
@@ -213,7 +214,8 @@ START_TEST(test_fadt_describes_the_pm1_blocks_sci_and_power_button)
 	ck_assert_uint_eq(f[116], 1);			/* ... in I/O space */
 	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 120), POWER_RC_PORT);
 	ck_assert_uint_eq(f[128], 0x06);
-	ck_assert_uint_eq(vmm_get16(f + 109) & 0x0002, 0);	/* no 8042 */
+	/* IAPC_BOOT_ARCH (§5.2.9.3): legacy devices, an 8042, no VGA */
+	ck_assert_uint_eq(vmm_get16(f + 109), 0x0001 | 0x0002 | 0x0004);
 	/* the 64-bit fields agree with the 32-bit ones; X_FIRMWARE_CTRL must
 	   be 0 with FIRMWARE_CTRL set (else Linux installs the FACS twice) */
 	ck_assert_uint_eq(ram64(r, (uint32_t)(f - r->buf) + 132), 0);
@@ -247,13 +249,16 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 	 * {0x0003FFFF, Zero, Zero, 11}, Package (4) {0x0010FFFF, Zero, Zero, 10}
 	 * }) Name (_CRS, ResourceTemplate () { WordBusNumber 0-FF, IO CF8h
 	 * length 8, WordIO 0-CF7h, WordIO D00h-FFFFh, DWordMemory 400000h (the
-	 * end of the 4 MiB of RAM)-FEBFFFFFh }) } }, assembled by hand from ACPI
-	 * 6.4 §20 and §6.4 (iasl -d agrees). Scope, Device and Buffer need
-	 * two-byte PkgLengths: 157, 148 and 88 bytes.
+	 * end of the 4 MiB of RAM)-FEBFFFFFh }) Device (ISA) { Name (_ADR,
+	 * 0x00010000) Device (KBD) { Name (_HID, EisaId ("PNP0303")) Name (_CRS,
+	 * ResourceTemplate () { IO (Decode16, 0x60, 0x60, 1, 1) IO (Decode16,
+	 * 0x64, 0x64, 1, 1) IRQNoFlags () {1} }) } } } }, assembled by hand from
+	 * ACPI 6.4 §20 and §6.4 (iasl -d agrees). Scope, Device (PCI0) and its
+	 * Buffer need two-byte PkgLengths: 221, 212 and 88 bytes.
 	 */
 	const uint8_t pci0[] = {
-		0x10, 0x4d, 0x09, '\\', '_', 'S', 'B', '_',
-		0x5b, 0x82, 0x44, 0x09, 'P', 'C', 'I', '0',
+		0x10, 0x4d, 0x0d, '\\', '_', 'S', 'B', '_',
+		0x5b, 0x82, 0x44, 0x0d, 'P', 'C', 'I', '0',
 		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
 		0x08, '_', 'U', 'I', 'D', 0x00,
 		0x08, '_', 'P', 'R', 'T', 0x12, 26, 2,
@@ -266,6 +271,15 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
 		0x87, 23, 0, 0, 0x0c, 0x01, 0, 0, 0, 0, 0x00, 0x00, 0x40, 0x00,
 		0xff, 0xff, 0xbf, 0xfe, 0, 0, 0, 0, 0x00, 0x00, 0x80, 0xfe,
+		0x79, 0x00,
+		0x5b, 0x82, 62, 'I', 'S', 'A', '_',
+		0x08, '_', 'A', 'D', 'R', 0x0c, 0x00, 0x00, 0x01, 0x00,
+		0x5b, 0x82, 45, 'K', 'B', 'D', '_',
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x03, 0x03,
+		0x08, '_', 'C', 'R', 'S', 0x11, 24, 0x0a, 21,
+		0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01,
+		0x47, 0x01, 0x64, 0x00, 0x64, 0x00, 0x01, 0x01,
+		0x22, 0x02, 0x00,
 		0x79, 0x00,
 	};
 
@@ -306,6 +320,41 @@ static uint32_t find_once(const uint8_t *h, uint32_t len, const uint8_t *needle,
 	return at;
 }
 
+/*
+ * The only Device (name) in the AML: the offset of its ExtOpPrefix, and
+ * in *end the offset just past it (its PkgLength, inside the AML).
+ */
+static uint32_t find_device(const uint8_t *aml, uint32_t aml_len, const char *name,
+			    uint32_t *end)
+{
+	uint32_t at = 0, found = 0, len;
+	unsigned int n;
+
+	for (uint32_t i = 0; i + 3 < aml_len; i++) {
+		if (aml[i] != 0x5b || aml[i + 1] != 0x82)
+			continue;
+		len = pkg_length_at(aml + i + 2, &n);
+		if (i + 2 + n + 4 <= aml_len && !memcmp(aml + i + 2 + n, name, 4)) {
+			at = i;
+			*end = i + 2 + len;
+			found++;
+		}
+	}
+	ck_assert_msg(found == 1, "Device (%s) %u times", name, found);
+	ck_assert_uint_le(*end, aml_len);
+	return at;
+}
+
+/* The DSDT's AML of a VM with one vCPU and 4 MiB: *len its bytes. */
+static const uint8_t *dsdt_aml(const struct guest_ram *r, uint32_t *len)
+{
+	const uint8_t *f = rsdt_find(r, "FACP");
+	const uint8_t *d = table(r, vmm_get32(f + 40), "DSDT");
+
+	*len = vmm_get32(d + 4) - 36;
+	return d + 36;
+}
+
 /* A Word (size 2) or DWord (size 4) Address Space Descriptor the bridge produces. */
 static const uint8_t *check_addr_desc(const uint8_t *d, unsigned int size, uint8_t type,
 				      uint8_t type_flags, uint32_t min, uint32_t max)
@@ -337,24 +386,21 @@ static const uint8_t *check_addr_desc(const uint8_t *d, unsigned int size, uint8
 static void check_root_bridge_crs(uint64_t ram_size, uint32_t *min, uint32_t *max)
 {
 	static const uint8_t name_crs[] = { 0x08, '_', 'C', 'R', 'S', 0x11 };
-	static const uint8_t dev_pci0[] = { 0x5b, 0x82 };
 	struct guest_ram *r = ram_with_tables_for(1, ram_size);
-	const uint8_t *f = rsdt_find(r, "FACP");
-	const uint8_t *d = table(r, vmm_get32(f + 40), "DSDT");
-	const uint8_t *aml = d + 36, *buf, *p, *end;
-	uint32_t aml_len = vmm_get32(d + 4) - 36, dev, crs, dev_len, buf_len;
+	const uint8_t *aml, *buf, *p, *end;
+	uint32_t aml_len, dev, dev_end, isa, isa_end, crs, buf_len;
 	unsigned int n;
 
-	dev = find_once(aml, aml_len, dev_pci0, sizeof(dev_pci0));
-	dev_len = pkg_length_at(aml + dev + 2, &n);
-	ck_assert_mem_eq(aml + dev + 2 + n, "PCI0", 4);
-	ck_assert_uint_le(dev + 2 + dev_len, aml_len);
-	crs = find_once(aml, aml_len, name_crs, sizeof(name_crs));
-	ck_assert_uint_gt(crs, dev);
+	aml = dsdt_aml(r, &aml_len);
+	dev = find_device(aml, aml_len, "PCI0", &dev_end);
+	isa = find_device(aml, aml_len, "ISA_", &isa_end);
+	ck_assert_uint_gt(isa, dev);
+	crs = dev + find_once(aml + dev, isa - dev, name_crs, sizeof(name_crs));
 	buf = aml + crs + sizeof(name_crs);
 	buf_len = pkg_length_at(buf, &n);
-	/* the Buffer ends inside the device, and is the device's last object */
-	ck_assert_uint_eq(crs + sizeof(name_crs) + buf_len, dev + 2 + dev_len);
+	/* the Buffer ends where the ISA bridge, the device's last object, begins */
+	ck_assert_uint_eq(crs + sizeof(name_crs) + buf_len, isa);
+	ck_assert_uint_eq(isa_end, dev_end);
 	ck_assert_uint_eq(buf[n], 0x0a);		/* BufferSize: a ByteConst */
 	ck_assert_uint_eq(buf[n + 1], buf_len - n - 2);
 	p = buf + n + 2;
@@ -421,6 +467,70 @@ START_TEST(test_root_bridge_crs_gives_bus_io_and_memory_windows_clear_of_ram)
 		for (unsigned int c = 0; c < sizeof(chipset) / sizeof(chipset[0]); c++)
 			ck_assert_uint_gt(chipset[c], max);
 	}
+}
+END_TEST
+
+/*
+ * The 8042 as an OS finds it (Linux's i8042 PNP driver matches the _HID):
+ * \_SB.PCI0.ISA_ at the PIIX3's _ADR, and in it KBD_ with the _HID
+ * PNP0303 and a _CRS of the data and command ports and ISA IRQ 1.
+ */
+START_TEST(test_dsdt_describes_the_8042_keyboard_behind_the_piix3)
+{
+	static const uint8_t adr[] = { 0x08, '_', 'A', 'D', 'R', 0x0c, 0x00, 0x00, 0x01, 0x00 };
+	/* EisaId ("PNP0303"): "PNP" compressed (41D0h), product 0303h */
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x03, 0x03 };
+	static const uint8_t name_crs[] = { 0x08, '_', 'C', 'R', 'S', 0x11 };
+	struct guest_ram *r = tables_via(_i, 1);
+	uint32_t aml_len, dev, dev_end, isa, isa_end, kbd, kbd_end, buf_len, ports = 0;
+	const uint8_t *aml, *p, *end;
+	uint16_t port[2] = { 0 };
+	unsigned int n, irqs = 0;
+
+	aml = dsdt_aml(r, &aml_len);
+	dev = find_device(aml, aml_len, "PCI0", &dev_end);
+	isa = find_device(aml, aml_len, "ISA_", &isa_end);
+	kbd = find_device(aml, aml_len, "KBD_", &kbd_end);
+	ck_assert(dev < isa && isa < kbd && kbd_end <= isa_end && isa_end <= dev_end);
+	pkg_length_at(aml + isa + 2, &n);
+	ck_assert_mem_eq(aml + isa + 2 + n + 4, adr, sizeof(adr));
+	pkg_length_at(aml + kbd + 2, &n);
+	p = aml + kbd + 2 + n + 4;
+	ck_assert_mem_eq(p, hid, sizeof(hid));
+	p += sizeof(hid);
+	ck_assert_mem_eq(p, name_crs, sizeof(name_crs));
+	p += sizeof(name_crs);
+	buf_len = pkg_length_at(p, &n);
+	ck_assert_ptr_eq(p + buf_len, aml + kbd_end);	/* _CRS is KBD_'s last object */
+	ck_assert_uint_eq(p[n], 0x0a);
+	end = p + n + 2 + p[n + 1];
+	ck_assert_ptr_eq(end, aml + kbd_end);
+	for (p += n + 2; p < end && p[0] != 0x79; p += 1 + (p[0] & 7)) {
+		ck_assert_uint_eq(p[0] & 0x80, 0);		/* small items only */
+		switch (p[0] >> 3) {
+		case 0x08:	/* I/O port: decode16, one fixed port */
+			ck_assert_uint_eq(p[0], 0x47);
+			ck_assert_uint_lt(ports, 2);
+			ck_assert_uint_eq(p[1], 0x01);
+			ck_assert_uint_eq(vmm_get16(p + 2), vmm_get16(p + 4));
+			ck_assert_uint_eq(p[7], 1);
+			port[ports++] = vmm_get16(p + 2);
+			break;
+		case 0x04:	/* IRQ: a mask; no flags byte means edge, high */
+			ck_assert_uint_eq(p[0], 0x22);
+			ck_assert_uint_eq(vmm_get16(p + 1), 1u << 1);
+			irqs++;
+			break;
+		default:
+			ck_abort_msg("KBD_._CRS: descriptor %02x", p[0]);
+		}
+	}
+	ck_assert_uint_eq(ports, 2);
+	ck_assert_uint_eq(port[0], 0x60);			/* data */
+	ck_assert_uint_eq(port[1], 0x64);			/* status, command */
+	ck_assert_uint_eq(irqs, 1);
+	ck_assert_ptr_eq(p + 2, end);				/* the End Tag, last */
+	ram_free(r);
 }
 END_TEST
 
@@ -560,6 +670,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_fadt_describes_the_pm1_blocks_sci_and_power_button, 0, 2);
 	tcase_add_loop_test(tc, test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on, 0, 2);
 	tcase_add_loop_test(tc, test_root_bridge_crs_gives_bus_io_and_memory_windows_clear_of_ram, 0, 2);
+	tcase_add_loop_test(tc, test_dsdt_describes_the_8042_keyboard_behind_the_piix3, 0, 2);
 	tcase_add_test(tc, test_pkg_length_grows_past_one_byte_as_acpi_encodes_it);
 	tcase_add_loop_test(tc, test_madt_lists_one_lapic_per_vcpu_the_ioapic_and_overrides, 1, 9);
 	tcase_add_loop_test(tc, test_the_firmwares_copy_lists_one_lapic_per_vcpu_too, 1, 9);
