@@ -288,6 +288,8 @@ static uint32_t data_read(void *dev, uint32_t offset, unsigned int size)
 	(void)offset;
 	(void)size;
 	k->status &= (uint8_t)~(ST_OBF | ST_TIMEOUT);
+	/* OBF, which drives IRQ 1 and 12, drops: the next byte is a new edge */
+	update_irqs(k);
 	refill(k);
 	return v;
 }

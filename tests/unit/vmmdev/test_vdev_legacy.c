@@ -276,6 +276,30 @@ START_TEST(test_i8042_raises_irq1_while_a_byte_waits)
 }
 END_TEST
 
+/*
+ * Linux's i8042 driver reads one byte per IRQ 1 (i8042_interrupt()): each
+ * byte of a multi-byte answer (identify: FA AB 83) must be an edge of its
+ * own on the edge-triggered ISA line, as the 8042's OBF output drops when
+ * the buffer is read and rises when the next byte comes in.
+ */
+START_TEST(test_i8042_raises_irq1_again_for_each_byte_of_an_answer)
+{
+	static const uint8_t identify[] = { 0xfa, 0xab, 0x83 };	/* MF2, untranslated */
+	struct vm_devices *vm = test_vm(1);
+
+	test_pic_init(vm);
+	outb(vm, 0x60, 0xf2);				/* identify */
+	for (unsigned int i = 0; i < sizeof(identify); i++) {
+		ck_assert_msg(vdev_intr_ack(vm, 0) == 0x21, "no IRQ 1 for byte %u", i);
+		outb(vm, 0x20, 0x20);
+		ck_assert_uint_eq(inb(vm, 0x60), identify[i]);
+	}
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert(kbc_empty(vm));
+	free(vm);
+}
+END_TEST
+
 START_TEST(test_i8042_queue_full_drops_and_counts)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -599,6 +623,7 @@ int main(void)
 	tcase_add_test(tc, test_pic_auto_eoi_and_spurious_irq7);
 	tcase_add_test(tc, test_i8042_answers_a_firmware_keyboard_setup);
 	tcase_add_test(tc, test_i8042_raises_irq1_while_a_byte_waits);
+	tcase_add_test(tc, test_i8042_raises_irq1_again_for_each_byte_of_an_answer);
 	tcase_add_test(tc, test_i8042_queue_full_drops_and_counts);
 	tcase_add_test(tc, test_pit_counts_down_at_1193182_hz);
 	tcase_add_test(tc, test_pit_mode2_raises_irq0_periodically_through_the_pic);
