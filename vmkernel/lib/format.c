@@ -60,7 +60,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	struct out o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		bool zero = false, left = false;
+		bool zero = false, left = false, alt = false;
 		int width = 0, lng = 0;
 		uint64_t u;
 		int64_t s;
@@ -70,9 +70,11 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		fmt++;
-		for (; *fmt == '0' || *fmt == '-'; fmt++) {
+		for (; *fmt == '0' || *fmt == '-' || *fmt == '#'; fmt++) {
 			if (*fmt == '0')
 				zero = true;
+			else if (*fmt == '#')
+				alt = true;
 			else
 				left = true;
 		}
@@ -94,6 +96,12 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			u = lng >= 2 ? va_arg(ap, unsigned long long) :
 			    lng == 1 ? va_arg(ap, unsigned long) :
 				       va_arg(ap, unsigned int);
+			/* C's %#x: a 0x before a hex number other than 0 */
+			if (alt && *fmt != 'u' && u) {
+				put(&o, '0');
+				put(&o, *fmt);
+				width -= 2;
+			}
 			put_num(&o, u, *fmt == 'u' ? 10 : 16, *fmt == 'X',
 				false, width, zero, left);
 			break;

@@ -21,6 +21,17 @@ START_TEST(test_format_numbers_strings_and_padding)
 }
 END_TEST
 
+/* vmkfs's messages use %#x and %#llx: each must take its argument. */
+START_TEST(test_format_alternate_hex_takes_its_argument)
+{
+	char b[64];
+
+	fmt_snprintf(b, sizeof(b), "%#x %#llx %#x %s", 0xc001d00du,
+		     0x100000ull, 0u, "end");
+	ck_assert_str_eq(b, "0xc001d00d 0x100000 0 end");
+}
+END_TEST
+
 START_TEST(test_format_truncates_and_reports_full_length)
 {
 	char b[8];
@@ -69,6 +80,7 @@ int main(void)
 	TCase *tc = tcase_create("format and symbols");
 
 	tcase_add_test(tc, test_format_numbers_strings_and_padding);
+	tcase_add_test(tc, test_format_alternate_hex_takes_its_argument);
 	tcase_add_test(tc, test_format_truncates_and_reports_full_length);
 	tcase_add_test(tc, test_symbols_name_the_containing_function);
 	tcase_add_test(tc, test_symbols_miss_outside_functions);
