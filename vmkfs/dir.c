@@ -16,7 +16,9 @@ static int dir_load(struct vmkfs_vol *vol, struct vmkfs_inode *dir,
 	if (dir->type != VMKFS_TYPE_DIR)
 		return vmkfs_err(vol, VMKFS_ENOTDIR, "file descriptor %#x is not a directory",
 				 dir->id);
-	if (dir->size % VMKFS_DIRENT_LEN || dir->zla == VMKFS_BLK_PB)
+	/* size_t is 32 bits in the vmkernel: a larger size must not wrap */
+	if (dir->size % VMKFS_DIRENT_LEN || dir->zla == VMKFS_BLK_PB ||
+	    dir->size != (size_t)dir->size)
 		return vmkfs_err(vol, VMKFS_ECORRUPT,
 				 "directory %#x has size %llu (not a whole number of entries) or zla %u",
 				 dir->id, (unsigned long long)dir->size, dir->zla);

@@ -15,8 +15,10 @@
 
 /*
  * A block device (a LUN, a partition or an image file). Offsets and lengths
- * are in bytes; the library only issues I/O in multiples of 512 bytes at
- * 512-byte aligned offsets. Each callback returns 0 or a negative VMKFS_E*.
+ * are in bytes; most of the library's I/O is in multiples of 512 bytes at
+ * 512-byte aligned offsets, but the volume header's fields are written
+ * alone (128 bytes), so a device of blocks must read, change and write
+ * back partial blocks. Each callback returns 0 or a negative VMKFS_E*.
  */
 struct vmkfs_dev {
 	void *ctx;

@@ -41,6 +41,13 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 		 char *err, size_t errlen);
 
 /* ---- mount ---- */
+/*
+ * Whether dev holds a VMFS volume header (at its start or at its MBR's
+ * VMFS partition): VMKFS_OK, VMKFS_ENOENT (none: not a VMFS device, say
+ * nothing), or the device's error. Whether the volume is sound is
+ * vmkfs_mount()'s to say.
+ */
+int vmkfs_probe(struct vmkfs_dev *dev);
 struct vmkfs_vol;
 #define VMKFS_MOUNT_RDONLY	0x1	/* no heartbeat, no writes */
 

@@ -469,6 +469,23 @@ int vol_find_base(struct vmkfs_dev *dev, uint64_t *base)
 	return VMKFS_OK;
 }
 
+int vmkfs_probe(struct vmkfs_dev *dev)
+{
+	uint8_t b[VMKFS_SECTOR];
+	uint64_t base;
+	int ret = vol_find_base(dev, &base);
+
+	if (ret)
+		return ret;
+	if (dev->size < base + VMKFS_VOLINFO_OFFSET + sizeof(b))
+		return VMKFS_ENOENT;
+	ret = dev->read(dev, base + VMKFS_VOLINFO_OFFSET, b, sizeof(b));
+	if (ret)
+		return ret;
+	return get32(b, VMKFS_VI_MAGIC) == VMKFS_VOLINFO_MAGIC ? VMKFS_OK :
+								VMKFS_ENOENT;
+}
+
 static int load_headers(struct vmkfs_vol *vol, uint8_t *b)
 {
 	uint64_t segs, bs;
