@@ -2,8 +2,9 @@
 /*
  * vmkctl storage: the physical HBA the vmkernel drives and the LUNs its
  * scan found (VMK_IOC_STORAGE_LIST), a rescan of the adapter
- * (VMK_IOC_STORAGE_RESCAN), and a debug read of blocks through the
- * vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
+ * (VMK_IOC_STORAGE_RESCAN), the VMFS volumes mounted from them as
+ * datastores (VMK_IOC_STORAGE_DATASTORES), and a debug read of blocks
+ * through the vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,20 +41,30 @@ static void say_failed(const char *what, const char *msg)
 		msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, msg);
 }
 
-static int get_list(struct vmk_storage_list *l)
+/*
+ * One request whose structure (len bytes, zeroed first) the vmkernel
+ * fills, msg inside it; -1 and said when it fails.
+ */
+static int storage_request(unsigned long req, void *arg, size_t len,
+			   const char *what, const char *msg)
 {
 	int fd = vmkctl_open();
 
 	if (fd < 0)
 		return -1;
-	memset(l, 0, sizeof(*l));
-	if (ioctl(fd, VMK_IOC_STORAGE_LIST, l) < 0) {
-		say_failed("storage", l->msg);
+	memset(arg, 0, len);
+	if (ioctl(fd, req, arg) < 0) {
+		say_failed(what, msg);
 		close(fd);
 		return -1;
 	}
 	close(fd);
 	return 0;
+}
+
+static int get_list(struct vmk_storage_list *l)
+{
+	return storage_request(VMK_IOC_STORAGE_LIST, l, sizeof(*l), "storage", l->msg);
 }
 
 static void print_adapter(const struct vmk_storage_list *l)
@@ -137,18 +148,10 @@ out:
 /* vmkctl storage rescan: what changed, then the LUNs as `luns` prints them. */
 static int storage_rescan(struct vmk_storage_list *l)
 {
-	struct vmk_storage_rescan r;
-	int fd = vmkctl_open();
+	struct vmk_storage_rescan r = { 0 };
 
-	if (fd < 0)
+	if (storage_request(VMK_IOC_STORAGE_RESCAN, &r, sizeof(r), "storage rescan", r.msg))
 		return 1;
-	memset(&r, 0, sizeof(r));
-	if (ioctl(fd, VMK_IOC_STORAGE_RESCAN, &r) < 0) {
-		say_failed("storage rescan", r.msg);
-		close(fd);
-		return 1;
-	}
-	close(fd);
 	printf("rescan: %u new, %u gone, %u resized, %u dropped, %u unresponsive",
 	       r.added, r.gone, r.changed, r.removed, r.unresponsive);
 	if (r.targets_skipped)
@@ -162,6 +165,46 @@ static int storage_rescan(struct vmk_storage_list *l)
 	return 0;
 }
 
+/*
+ * vmkctl storage datastores: each mounted datastore's label, UUID,
+ * capacity and free bytes and its LUN; then each VMFS volume the
+ * vmkernel did not mount, with the reason.
+ */
+static int storage_datastores(void)
+{
+	static struct vmk_datastore_list l;
+	uint32_t i;
+
+	if (storage_request(VMK_IOC_STORAGE_DATASTORES, &l, sizeof(l),
+			    "storage datastores", l.msg))
+		return 1;
+	if (l.adapter_state != VMK_STORAGE_RUNNING) {
+		printf("no datastores: the vmkernel drives no storage adapter%s%.*s\n",
+		       l.msg[0] ? ": " : "", VMK_STORAGE_MSG_LEN, l.msg);
+		return 0;
+	}
+	printf("%-16s %-35s %14s %14s %8s  %s\n", "LABEL", "UUID", "CAPACITY",
+	       "FREE", "BSIZE", "LUN");
+	for (i = 0; i < l.n && i < VMK_STORAGE_MAX_LUNS; i++) {
+		const struct vmk_datastore *d = &l.ds[i];
+
+		if (d->state != VMK_DATASTORE_MOUNTED)
+			continue;
+		printf("%-16.*s %-35.*s %14llu %14llu %8u  vmhba0:C0:T%u:L%u (read-only)\n",
+		       VMK_DATASTORE_LABEL_LEN, d->label, VMK_DATASTORE_UUID_LEN, d->uuid,
+		       (unsigned long long)d->capacity, (unsigned long long)d->free_bytes,
+		       d->block_size, d->target, d->lun);
+	}
+	for (i = 0; i < l.n && i < VMK_STORAGE_MAX_LUNS; i++) {
+		const struct vmk_datastore *d = &l.ds[i];
+
+		if (d->state == VMK_DATASTORE_REFUSED)
+			printf("vmhba0:C0:T%u:L%u: VMFS volume not mounted: %.*s\n",
+			       d->target, d->lun, VMK_STORAGE_MSG_LEN, d->msg);
+	}
+	return 0;
+}
+
 int cmd_storage(int argc, char **argv)
 {
 	static struct vmk_storage_list l;
@@ -170,8 +213,10 @@ int cmd_storage(int argc, char **argv)
 		return storage_read(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "rescan"))
 		return storage_rescan(&l);
+	if (argc == 2 && !strcmp(argv[1], "datastores"))
+		return storage_datastores();
 	if (argc != 2 || (strcmp(argv[1], "adapters") && strcmp(argv[1], "luns"))) {
-		fprintf(stderr, "usage: vmkctl storage adapters | luns | rescan | read TARGET:LUN LBA [BLOCKS]\n");
+		fprintf(stderr, "usage: vmkctl storage adapters | luns | datastores | rescan | read TARGET:LUN LBA [BLOCKS]\n");
 		return 2;
 	}
 	if (get_list(&l))

@@ -148,7 +148,15 @@
  * VMK_VM_MSG_LEN-byte buffer for the reason (0: none). The VM must run.
  */
 #define VMK_HC_NET_NIC_LINK	27
-#define VMK_HC_MAX		28
+/*
+ * EBX = gpa of struct vmk_datastore_list, ECX = its size: the VMFS
+ * volumes the vmkernel found on its LUNs at load, mounted as datastores
+ * or refused with the reason (docs/storage.md "Datastores"). EBX <-
+ * entries in the list. VMK_BUSY, with only msg filled in, when the
+ * storage lock stayed held 16 s. Since ABI version 18.
+ */
+#define VMK_HC_STORAGE_DATASTORES	29
+#define VMK_HC_MAX		30
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -223,6 +231,31 @@ struct vmk_storage_rescan {
 	uint32_t targets_skipped;	/* not scanned: too many hung commands */
 	uint32_t nluns;			/* LUNs listed now */
 	char msg[VMK_STORAGE_MSG_LEN];	/* why it failed */
+};
+
+/* A VMFS volume on a LUN (VMK_HC_STORAGE_DATASTORES). */
+#define VMK_DATASTORE_MOUNTED	1	/* a datastore, read-only */
+#define VMK_DATASTORE_REFUSED	2	/* a VMFS volume not mounted: msg says why */
+#define VMK_DATASTORE_LABEL_LEN	128	/* VMFS-3's label field, NUL-terminated */
+#define VMK_DATASTORE_UUID_LEN	40	/* xxxxxxxx-xxxxxxxx-xxxx-xxxxxxxxxxxx and NUL */
+
+struct vmk_datastore {
+	uint32_t target, lun;		/* the LUN: vmhba0:C0:T<target>:L<lun> */
+	uint32_t state;			/* VMK_DATASTORE_* */
+	uint32_t block_size;		/* file block size, bytes */
+	uint64_t capacity;		/* bytes of file blocks */
+	uint64_t free_bytes;
+	uint32_t files_total, files_free;	/* file descriptors */
+	char label[VMK_DATASTORE_LABEL_LEN];
+	char uuid[VMK_DATASTORE_UUID_LEN];
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why */
+};
+
+struct vmk_datastore_list {
+	uint32_t n;			/* entries in ds[] */
+	uint32_t adapter_state;		/* VMK_STORAGE_* of vmhba0 */
+	char msg[VMK_STORAGE_MSG_LEN];	/* VMK_BUSY: why; else the adapter's */
+	struct vmk_datastore ds[VMK_STORAGE_MAX_LUNS];
 };
 
 /* CPUID leaves the vmkernel shows the COS (APM vol. 3, CPUID 4000_0000h). */

@@ -100,6 +100,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_NET_GROUP_DEL	_IOWR(VMK_IOC_MAGIC, 0x0b, struct vmk_ioc_net_group_add)
 /* arg: struct vmk_ioc_nic_link * (VMK_HC_NET_NIC_LINK); out: msg */
 #define VMK_IOC_NIC_LINK	_IOWR(VMK_IOC_MAGIC, 0x0c, struct vmk_ioc_nic_link)
+/* arg: struct vmk_datastore_list * (VMK_HC_STORAGE_DATASTORES); copied back on failure (msg) */
+#define VMK_IOC_STORAGE_DATASTORES _IOR(VMK_IOC_MAGIC, 0x0e, struct vmk_datastore_list)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

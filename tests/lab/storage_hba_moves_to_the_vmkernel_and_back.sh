@@ -7,8 +7,10 @@
 # cycles to the HBA (a PCI rescan does not bring it back). At unload Linux's
 # driver probes it again and the disks read as before. Without
 # vmkload storage=1 the COS keeps the HBA; with a disk of it open the
-# load is refused.
-# timeout: 240
+# load is refused. A VMFS volume the COS made on LUN 1 with vmkfstools is
+# mounted by the vmkernel at load as datastore labds (read-only, the
+# capacity vmkfstools -P reported) and is intact after unload.
+# timeout: 300
 # kernel: built stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
@@ -59,6 +61,13 @@ dd if=/dev/urandom of=/tmp/block0 bs=512 count=1 2>/dev/null
 dd if=/dev/urandom of=/tmp/block100 bs=512 count=1 2>/dev/null
 expect "the COS writes LUN 0 block 0" dd if=/tmp/block0 of=/dev/$sd0 bs=512 count=1 conv=fsync
 expect "the COS writes LUN 1 block 100" dd if=/tmp/block100 of=/dev/$sd1 bs=512 seek=100 count=1 conv=fsync
+# A datastore: VMFS-3 on LUN 1 made by the COS (headers from 1 MiB on,
+# past block 100). Its facts as the COS's own vmkfstools reads them.
+expect "the COS makes a VMFS-3 volume on LUN 1" vmkfstools -C vmfs3 -S labds /dev/$sd1
+vmkfstools -P /dev/$sd1 | tee /tmp/query_before.txt
+cap1=$(sed -n 's/^Capacity \([0-9]*\) .*/\1/p' /tmp/query_before.txt)
+uuid1=$(sed -n 's/^UUID: //p' /tmp/query_before.txt)
+expect "vmkfstools -P gives its capacity and UUID" test -n "$cap1" -a -n "$uuid1"
 
 # A disk of the HBA held open (as a mount would): the load is refused.
 sleep 60 < /dev/$sd1 &
@@ -88,6 +97,12 @@ expect "LUN 0: a disk of $bytes0 bytes" \
 	grep -q "^vmhba0:C0:T0:L0 *disk .* $bytes0  QEMU" /tmp/luns.txt
 expect "LUN 1: a disk of $bytes1 bytes" \
 	grep -q "^vmhba0:C0:T1:L0 *disk .* $bytes1  QEMU" /tmp/luns.txt
+
+vmkctl storage datastores | tee /tmp/datastores.txt
+expect "vmkctl storage datastores: labds on LUN 1 with the capacity vmkfstools saw" \
+	grep -q "^labds  *$uuid1  *$cap1  *[0-9]*  *1048576  vmhba0:C0:T1:L0 (read-only)$" /tmp/datastores.txt
+expect "LUN 0 holds no volume: not listed" sh -c '! grep -q "T0:L0" /tmp/datastores.txt'
+expect "the vmkernel logged the mount" vmk_log_has "vmhba0:C0:T1:L0: datastore 'labds' mounted read-only"
 
 expect "read LUN 0 block 0 through the vmkernel" sh -c 'vmkctl storage read 0:0 0 > /tmp/v0'
 expect "it is what the COS wrote" cmp /tmp/block0 /tmp/v0
@@ -123,3 +138,8 @@ expect "LUN 0 is a COS disk again" wait_for_disk 0
 sd0=$(disk_for 0)
 expect "the COS reads LUN 0 block 0" dd if=/dev/$sd0 of=/tmp/c0 bs=512 count=1
 expect "as it was written" cmp /tmp/block0 /tmp/c0
+expect "LUN 1 is a COS disk again" wait_for_disk 1
+sd1=$(disk_for 1)
+vmkfstools -P /dev/$sd1 | tee /tmp/query_after.txt
+expect "the volume is as the COS made it" cmp /tmp/query_before.txt /tmp/query_after.txt
+expect "and checks clean" vmkfstools --check /dev/$sd1

@@ -4,6 +4,9 @@
 #include "vmkernel/storage/pvscsi_hba.h"
 #include "vmkernel/storage/scan.h"
 #include "vmkernel/storage/rdm.h"
+#include "vmkernel/storage/datastore.h"
+#include "vmkernel/core/hypercall.h"
+#include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/core/pci_device.h"
 #include "vmkernel/core/vmkernel.h"
@@ -39,6 +42,9 @@ _Static_assert(SCAN_TOTAL_MS + 2 * PVH_ABORT_TIMEOUT_MS <= 16000,
 _Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
 	       "a rescan would hold the storage lock longer than lun_io.h says");
 #define LUN_BLOCK_SIZE	512	/* what the VM's disk model offers */
+_Static_assert(LUN_BLOCK_SIZE == DS_BLOCK_SIZE, "datastores and VM disks share the LUN path");
+/* The datastores' bounce buffer: 64 KiB, as a VM's. */
+#define DS_BOUNCE_PAGES	16
 
 /*
  * Who waits for st.lock, and how long (docs/storage.md "Who waits for
@@ -90,6 +96,10 @@ static struct {
 	struct storage_cmd cmd;		/* the debug read's and VM disks' */
 	struct lun_io io;		/* runs cmd; unresponsive LUNs */
 	struct rdm_claims claims;	/* LUNs open by VMs */
+	struct datastores ds;		/* VMFS volumes found at load */
+	struct storage_lun_ref ds_ref[DS_MAX];	/* their LUNs: the io_ctx of each */
+	struct ds_bounce ds_bounce;
+	struct vmk_datastore_list ds_out;	/* VMK_HC_STORAGE_DATASTORES, under lock */
 } st;
 
 static const struct pvscsi_hba_ops hba_ops = {
@@ -188,6 +198,8 @@ static void log_luns(void)
 	}
 }
 
+static void mount_datastores(void);
+
 void storage_global_init(void)
 {
 	struct vmk_why why = { "" };
@@ -226,6 +238,7 @@ void storage_global_init(void)
 	scan_adapter(&st.hba.adapter, &st.buf, now_ms(), NULL, NULL, &st.scan);
 	log_luns();
 	note_skipped(&st.scan);
+	mount_datastores();
 }
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -472,6 +485,7 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 			      struct vmk_why *why)
 {
 	const struct scan_lun *l;
+	const struct datastore *ds;
 	const char *holder = NULL;
 	enum rdm_claim_status cs;
 	uint32_t target, lun;
@@ -493,6 +507,10 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 		why_set(why, "%s: blocks of %u bytes; a VM disk needs %u", name,
 			l->block_size, LUN_BLOCK_SIZE);
 		s = VMK_NOT_SUPPORTED;
+	} else if ((ds = ds_on_lun(&st.ds, target, lun)) != NULL) {
+		why_set(why, "%s holds datastore '%s', mounted by the vmkernel: it cannot also be a VM's raw disk",
+			name, ds->info.label);
+		s = VMK_BUSY;
 	} else {
 		cs = rdm_claim(&st.claims, target, lun, owner, owner_name, &holder);
 		if (cs == RDM_CLAIM_BUSY) {
@@ -521,11 +539,11 @@ void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 	gated_unlock(&st.lock);
 }
 
-/* A VM's disk command: patient (the top of this file). */
-static void lock_for_vm_io(void)
+/* A VM's disk command, or a datastore's: patient (the top of this file). */
+static void lock_for_io(const char *who)
 {
 	gated_lock(&st.lock);
-	st.holder = "VM disk I/O";
+	st.holder = who;
 }
 
 /* One command to its end (polled, lun_io.h), with st.lock held. */
@@ -571,8 +589,8 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 	return RDM_IO_ERROR;
 }
 
-static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
-				 uint32_t nr, uint64_t pa)
+static enum rdm_io_status lun_rw_by(const char *who, void *ctx, bool write,
+				    uint64_t lba, uint32_t nr, uint64_t pa)
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[16] = { write ? SCSI_WRITE_16 : SCSI_READ_16 };
@@ -586,7 +604,7 @@ static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 	cdb[11] = (uint8_t)(nr >> 16);
 	cdb[12] = (uint8_t)(nr >> 8);
 	cdb[13] = (uint8_t)nr;
-	lock_for_vm_io();
+	lock_for_io(who);
 	ret = lun_command(ref, cdb, sizeof(cdb),
 			  write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
 			  nr * LUN_BLOCK_SIZE);
@@ -594,24 +612,133 @@ static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 	return ret;
 }
 
-static enum rdm_io_status lun_flush(void *ctx)
+static enum rdm_io_status lun_flush_by(const char *who, void *ctx)
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
 	enum rdm_io_status ret;
 
-	lock_for_vm_io();
+	lock_for_io(who);
 	ret = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
 	gated_unlock(&st.lock);
 	return ret;
 }
 
+static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
+				 uint32_t nr, uint64_t pa)
+{
+	return lun_rw_by("VM disk I/O", ctx, write, lba, nr, pa);
+}
+
+static enum rdm_io_status lun_flush(void *ctx)
+{
+	return lun_flush_by("VM disk I/O", ctx);
+}
+
 const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
+
+static enum rdm_io_status ds_lun_rw(void *ctx, bool write, uint64_t lba,
+				    uint32_t nr, uint64_t pa)
+{
+	return lun_rw_by("a datastore's I/O", ctx, write, lba, nr, pa);
+}
+
+static enum rdm_io_status ds_lun_flush(void *ctx)
+{
+	return lun_flush_by("a datastore's I/O", ctx);
+}
+
+/* A datastore's LUN: the same path as a VM's, patient too (datastore.h). */
+static const struct rdm_io_ops ds_lun_io_ops = { ds_lun_rw, ds_lun_flush };
+
+/*
+ * At load, after the scan (CPU 0, no COS and no VM runs: nobody else
+ * takes st.lock): every usable disk whose start holds a VMFS volume is
+ * mounted read-only as a datastore; one that a VM holds raw is not
+ * looked at (none can at load; kept for a mount after a rescan).
+ */
+static void mount_datastores(void)
+{
+	char path[24], why[DS_WHY_LEN];
+	uint32_t pa, k = 0;
+
+	if (vmk_alloc_pages(DS_BOUNCE_PAGES, &pa) != VMK_OK) {
+		log_warn("storage: no memory for the datastores' bounce buffer: no VMFS volume mounted");
+		return;
+	}
+	st.ds_bounce.virt = pa_to_va(pa);
+	st.ds_bounce.pa = pa;
+	st.ds_bounce.blocks = DS_BOUNCE_PAGES * VMK_PAGE_SIZE / LUN_BLOCK_SIZE;
+	for (unsigned int i = 0; i < st.scan.nr_luns && k < DS_MAX; i++) {
+		const struct scan_lun *l = &st.scan.lun[i];
+		struct storage_lun_ref *ref = &st.ds_ref[k];
+		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
+		uint64_t t0 = now_ms();
+		const struct datastore *ds;
+
+		if (l->error || l->gone || l->unresponsive || l->type != SCAN_TYPE_DISK ||
+		    l->block_size != LUN_BLOCK_SIZE || !l->nr_blocks)
+			continue;
+		lun_path(path, sizeof(path), l->target, l->lun);
+		if (holder) {
+			log_info("storage: %s: held raw by vm '%s': not mounted as a datastore",
+				 path, holder);
+			continue;
+		}
+		ref->target = l->target;
+		ref->lun = l->lun;
+		ref->nr_blocks = l->nr_blocks;
+		ref->id = l->id;
+		switch (ds_mount(&st.ds, l->target, l->lun, l->nr_blocks, &ds_lun_io_ops,
+				 ref, &st.ds_bounce, why, sizeof(why))) {
+		case DS_NO_VOLUME:
+			break;
+		case DS_MOUNTED:
+			k++;
+			ds = ds_on_lun(&st.ds, l->target, l->lun);
+			log_info("storage: %s: datastore '%s' mounted read-only: %llu MiB, %llu MiB free (%llu ms)",
+				 path, ds->info.label,
+				 (unsigned long long)(ds->info.capacity >> 20),
+				 (unsigned long long)(ds->info.free_bytes >> 20),
+				 (unsigned long long)(now_ms() - t0));
+			break;
+		case DS_REFUSED:
+			k++;
+			log_warn("storage: %s: VMFS volume not mounted: %s", path, why);
+			break;
+		}
+	}
+}
+
+vmk_status_t storage_hc_datastores(struct hc_call *c)
+{
+	struct vmk_datastore_list *l = &st.ds_out;
+	char msg[VMK_STORAGE_MSG_LEN] = "";
+	vmk_status_t s;
+
+	if (c->arg[1] < sizeof(*l))
+		return VMK_BAD_PARAM;
+	if (!cos_lock("vmkctl storage datastores", COS_WAIT_MS, "nothing listed", msg,
+		      sizeof(msg))) {
+		cos_write(c->arg[0] + offsetof(struct vmk_datastore_list, msg), msg,
+			  sizeof(msg));
+		return VMK_BUSY;
+	}
+	memset(l, 0, sizeof(*l));
+	l->adapter_state = st.state;
+	copy_str(l->msg, sizeof(l->msg), st.msg);
+	ds_list(&st.ds, l);
+	c->result = l->n;
+	s = cos_write(c->arg[0], l, sizeof(*l));
+	gated_unlock(&st.lock);
+	return s;
+}
 
 static bool lun_in_use(void *ctx, uint32_t target, uint32_t lun)
 {
 	(void)ctx;
-	return rdm_holder(&st.claims, target, lun) != NULL;
+	return rdm_holder(&st.claims, target, lun) != NULL ||
+	       ds_on_lun(&st.ds, target, lun) != NULL;
 }
 
 /*
@@ -754,6 +881,10 @@ void storage_stop(void)
 {
 	lock_urgent("the give-back");
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
+		uint32_t n = ds_unmount_all(&st.ds);
+
+		if (n)
+			log_info("storage: %u datastores unmounted", n);
 		/* The device forgets its rings and stops DMA into the pool,
 		 * which goes back to Linux after the give-back. */
 		pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_INTR_MASK, 0);

@@ -62,7 +62,17 @@ void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner);
 /* The rdm_io_ops of an open LUN (ctx: its struct storage_lun_ref). */
 struct rdm_io_ops;
 extern const struct rdm_io_ops storage_lun_io_ops;
-/* At give-back (every CPU's; the first one acts): reset, bus master off. */
+/*
+ * VMK_HC_STORAGE_DATASTORES: the VMFS volumes found at load, mounted or
+ * refused (datastore.h); VMK_BUSY with only msg written when the storage
+ * lock stayed held.
+ */
+struct hc_call;
+vmk_status_t storage_hc_datastores(struct hc_call *c);
+/*
+ * At give-back (every CPU's; the first one acts): datastores unmounted,
+ * reset, bus master off.
+ */
 void storage_stop(void);
 
 #endif /* VMKERNEL_STORAGE_STORAGE_H */

@@ -15,3 +15,8 @@ test_lun_io_SRCS := tests/unit/storage/test_lun_io.c vmkernel/storage/lun_io.c \
 UNIT_TESTS += test_rescan
 test_rescan_SRCS := tests/unit/storage/test_rescan.c vmkernel/storage/pvscsi_hba.c \
 	vmkernel/storage/scan.c vmm/dev/pvscsi.c vmm/scsi/disk.c
+UNIT_TESTS += test_datastore
+test_datastore_SRCS := tests/unit/storage/test_datastore.c vmkernel/storage/datastore.c \
+	vmkernel/lib/format.c \
+	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
+	vmkfs/platform-posix.c

@@ -36,6 +36,8 @@ int ioctl(int fd, unsigned long req, ...)
 		snprintf(((struct vmk_storage_read *)arg)->msg, VMK_STORAGE_MSG_LEN, BUSY_MSG);
 	else if (req == VMK_IOC_STORAGE_RESCAN)
 		snprintf(((struct vmk_storage_rescan *)arg)->msg, VMK_STORAGE_MSG_LEN, BUSY_MSG);
+	else if (req == VMK_IOC_STORAGE_DATASTORES)
+		snprintf(((struct vmk_datastore_list *)arg)->msg, VMK_STORAGE_MSG_LEN, BUSY_MSG);
 	errno = EBUSY;
 	return -1;
 }
@@ -69,6 +71,7 @@ START_TEST(test_each_verb_when_busy_says_why_and_fails)
 		{ "storage", "luns" },
 		{ "storage", "adapters" },
 		{ "storage", "rescan" },
+		{ "storage", "datastores" },
 		{ "storage", "read", "0:0", "0" },
 	};
 

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Datastores (vmkernel/storage/datastore.c): VMFS volumes made by
+ * vmkfs_format() on a fake LUN through the vmkernel's LUN device (the
+ * rdm_io_ops path, in pieces of a small bounce buffer), then mounted
+ * read-only and listed as VMK_HC_STORAGE_DATASTORES gives them; LUNs
+ * without a volume, corrupt volumes, a failing LUN and two paths to one
+ * volume. The library runs on the POSIX platform here (memory, time);
+ * the LUN device is the vmkernel's.
+ */
+#include <stdlib.h>
+#include "tests/unit/check_run.h"
+#include "vmkernel/storage/datastore.h"
+#include "vmkfs/format.h"
+
+#define LUN_BYTES	(300ull * MIB)	/* VMFS-3 needs 17 MiB and a 256 MiB segment */
+#define BOUNCE_BLOCKS	8
+#define BOUNCE_PA	0x300000u
+
+struct fake_lun {
+	uint8_t *mem;
+	uint64_t blocks;
+	unsigned int calls, writes, fail_at;	/* call that fails; 0: none */
+};
+
+static uint8_t bounce_mem[BOUNCE_BLOCKS * DS_BLOCK_SIZE];
+static const struct ds_bounce bounce = { bounce_mem, BOUNCE_PA, BOUNCE_BLOCKS };
+static struct fake_lun lun;
+static struct datastores set;
+
+static enum rdm_io_status fake_rw(void *ctx, bool write, uint64_t lba,
+				  uint32_t nr, uint64_t pa)
+{
+	struct fake_lun *l = ctx;
+
+	ck_assert_uint_eq(pa, BOUNCE_PA);
+	ck_assert_uint_ge(nr, 1);
+	ck_assert_uint_le(nr, BOUNCE_BLOCKS);
+	ck_assert_uint_le(lba + nr, l->blocks);
+	if (++l->calls == l->fail_at)
+		return RDM_IO_ERROR;
+	if (write) {
+		l->writes++;
+		memcpy(l->mem + lba * DS_BLOCK_SIZE, bounce_mem, nr * DS_BLOCK_SIZE);
+	} else {
+		memcpy(bounce_mem, l->mem + lba * DS_BLOCK_SIZE, nr * DS_BLOCK_SIZE);
+	}
+	return RDM_IO_OK;
+}
+
+static enum rdm_io_status fake_flush(void *ctx)
+{
+	(void)ctx;
+	return RDM_IO_OK;
+}
+
+static const struct rdm_io_ops fake_io = { fake_rw, fake_flush };
+
+static void setup(void)
+{
+	lun.mem = calloc(1, LUN_BYTES);
+	ck_assert_ptr_nonnull(lun.mem);
+	lun.blocks = LUN_BYTES / DS_BLOCK_SIZE;
+	lun.calls = lun.writes = lun.fail_at = 0;
+	memset(&set, 0, sizeof(set));
+}
+
+static void teardown(void)
+{
+	ds_unmount_all(&set);
+	free(lun.mem);
+}
+
+/* What the COS's `vmkfstools -C vmfs3 -S label` does, through the LUN device. */
+static void format_lun(const char *label)
+{
+	struct vmkfs_format_opts o = { .block_size = MIB, .label = label };
+	struct ds_dev d;
+	char err[256] = "";
+
+	ds_dev_init(&d, lun.blocks, false, &fake_io, &lun, &bounce);
+	ck_assert_msg(vmkfs_format(&d.dev, &o, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	ck_assert_uint_eq(d.io_errors, 0);
+}
+
+/* The volume's facts as a read-write mount of the library reports them. */
+static void statfs_rw(struct vmkfs_volinfo *info)
+{
+	struct vmkfs_vol *vol;
+	struct ds_dev d;
+	char err[256] = "";
+
+	ds_dev_init(&d, lun.blocks, false, &fake_io, &lun, &bounce);
+	ck_assert_msg(vmkfs_mount(&d.dev, VMKFS_MOUNT_RDONLY, &vol, err, sizeof(err)) == VMKFS_OK,
+		      "%s", err);
+	ck_assert_int_eq(vmkfs_statfs(vol, info), VMKFS_OK);
+	vmkfs_unmount(vol);
+}
+
+START_TEST(test_a_volume_on_a_lun_is_mounted_read_only_and_listed)
+{
+	static struct vmk_datastore_list l;
+	struct vmkfs_volinfo want;
+	const struct datastore *ds;
+	char why[DS_WHY_LEN] = "x";
+	unsigned int writes;
+
+	format_lun("labds");
+	statfs_rw(&want);
+	ck_assert_uint_gt(want.capacity, 0);
+	writes = lun.writes;
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ck_assert_str_eq(why, "");
+	ck_assert_uint_eq(lun.writes, writes);		/* read-only: not a byte written */
+	ds = ds_on_lun(&set, 0, 1);
+	ck_assert_ptr_nonnull(ds);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 0));
+	ck_assert_int_eq(vmkfs_mkdir(ds->vol, "/vm1"), VMKFS_EROFS);
+	ck_assert_uint_eq(lun.writes, writes);
+
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(l.ds[0].state, VMK_DATASTORE_MOUNTED);
+	ck_assert_uint_eq(l.ds[0].target, 0);
+	ck_assert_uint_eq(l.ds[0].lun, 1);
+	ck_assert_str_eq(l.ds[0].label, "labds");
+	ck_assert_uint_eq(strlen(l.ds[0].uuid), VMKFS_UUID_STR_LEN);
+	ck_assert_uint_eq(l.ds[0].capacity, want.capacity);
+	ck_assert_uint_eq(l.ds[0].free_bytes, want.free_bytes);
+	ck_assert_uint_eq(l.ds[0].block_size, MIB);
+	ck_assert_uint_eq(l.ds[0].capacity, 256ull * MIB);	/* one segment */
+	ck_assert_str_eq(l.ds[0].msg, "");
+
+	ck_assert_uint_eq(ds_unmount_all(&set), 1);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(lun.writes, writes);
+}
+END_TEST
+
+START_TEST(test_a_lun_without_a_volume_is_not_listed)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	memset(lun.mem, 0xa5, 4096);		/* the COS's random blocks, no VMFS */
+	ck_assert_int_eq(ds_mount(&set, 0, 0, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_NO_VOLUME);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 0);
+	/* too small to hold a volume header at all */
+	ck_assert_int_eq(ds_mount(&set, 0, 0, 2048, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_NO_VOLUME);
+}
+END_TEST
+
+/* A corrupt volume is listed as refused with vmkfs's reason, not mounted. */
+static void check_refused(const char *reason)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_REFUSED);
+	ck_assert_msg(strstr(why, reason), "why: %s", why);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(l.ds[0].state, VMK_DATASTORE_REFUSED);
+	ck_assert_str_eq(l.ds[0].label, "");
+	ck_assert_uint_eq(l.ds[0].capacity, 0);
+	ck_assert_msg(strstr(l.ds[0].msg, reason), "msg: %s", l.ds[0].msg);
+	ds_unmount_all(&set);
+}
+
+START_TEST(test_a_corrupt_volume_is_refused_with_the_reason)
+{
+	uint8_t *vi = lun.mem + VMKFS_VOLINFO_OFFSET;
+	uint8_t *fs = lun.mem + VMKFS_LVM_DATA_OFFSET + VMKFS_FSINFO_OFFSET;
+
+	format_lun("labds");
+	memset(fs, 0, 4);
+	check_refused("no file system descriptor");
+
+	format_lun("labds");
+	vi[VMKFS_LV_SIZE + 7] = 0x7f;		/* a logical volume of exabytes */
+	check_refused("does not fit");
+
+	format_lun("labds");
+	fs[VMKFS_FS_BLKSIZE] = 3;		/* block size 1 MiB + 3 */
+	check_refused("block size");
+}
+END_TEST
+
+START_TEST(test_a_failing_lun_refuses_the_mount)
+{
+	char why[DS_WHY_LEN];
+
+	format_lun("labds");
+	for (unsigned int n = 1; n <= 4; n++) {
+		lun.calls = 0;
+		lun.fail_at = n;
+		ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+					  why, sizeof(why)), DS_REFUSED);
+		ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
+		ds_unmount_all(&set);
+	}
+}
+END_TEST
+
+START_TEST(test_two_paths_to_one_volume_mount_it_once)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	format_lun("labds");
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ck_assert_int_eq(ds_mount(&set, 3, 0, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_REFUSED);
+	ck_assert_str_eq(why, "datastore 'labds' on vmhba0:C0:T0:L1 has the same label (a copy of that volume?)");
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_REFUSED);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(ds_unmount_all(&set), 1);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("datastore");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_only_and_listed);
+	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
+	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
+	tcase_add_test(tc, test_a_failing_lun_refuses_the_mount);
+	tcase_add_test(tc, test_two_paths_to_one_volume_mount_it_once);
+	return check_run("vmkernel datastores", tc);
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Datastores: VMFS volumes on LUNs, mounted with vmkfs (datastore.h). */
+#include "vmkernel/storage/datastore.h"
+#include "vmkernel/lib/format.h"
+
+/* One device call through the bounce buffer, i.e. a block at a time. */
+static int ds_io(struct ds_dev *d, bool write, uint64_t lba, uint32_t nr)
+{
+	if (d->io->rw(d->io_ctx, write, lba, nr, d->bounce.pa) == RDM_IO_OK)
+		return VMKFS_OK;
+	d->io_errors++;
+	return VMKFS_EIO;
+}
+
+/*
+ * Each piece of a request through the bounce buffer, to its end. vmkfs
+ * also writes parts of a block (the volume header's 128-byte fields):
+ * those are read, changed and written back a block at a time.
+ */
+static int ds_rw(struct vmkfs_dev *dev, bool write, uint64_t off, uint8_t *buf,
+		 size_t len)
+{
+	struct ds_dev *d = dev->ctx;
+
+	if (off > dev->size || len > dev->size - off)
+		return VMKFS_EINVAL;
+	while (len) {
+		uint64_t lba = off / DS_BLOCK_SIZE;
+		uint32_t in = (uint32_t)(off % DS_BLOCK_SIZE), nr, bytes;
+		int ret;
+
+		if (in || len < DS_BLOCK_SIZE) {
+			nr = 1;
+			bytes = (uint32_t)MIN(DS_BLOCK_SIZE - in, len);
+			ret = ds_io(d, false, lba, 1);
+			if (!ret && write) {
+				memcpy(d->bounce.virt + in, buf, bytes);
+				ret = ds_io(d, true, lba, 1);
+			} else if (!ret) {
+				memcpy(buf, d->bounce.virt + in, bytes);
+			}
+		} else {
+			nr = (uint32_t)MIN(len / DS_BLOCK_SIZE, d->bounce.blocks);
+			bytes = nr * DS_BLOCK_SIZE;
+			if (write)
+				memcpy(d->bounce.virt, buf, bytes);
+			ret = ds_io(d, write, lba, nr);
+			if (!ret && !write)
+				memcpy(buf, d->bounce.virt, bytes);
+		}
+		if (ret)
+			return ret;
+		buf += bytes;
+		off += bytes;
+		len -= bytes;
+	}
+	return VMKFS_OK;
+}
+
+static int ds_read(struct vmkfs_dev *dev, uint64_t off, void *buf, size_t len)
+{
+	return ds_rw(dev, false, off, buf, len);
+}
+
+static int ds_write(struct vmkfs_dev *dev, uint64_t off, const void *buf,
+		    size_t len)
+{
+	if (dev->read_only)
+		return VMKFS_EROFS;
+	return ds_rw(dev, true, off, (uint8_t *)buf, len);
+}
+
+static int ds_flush(struct vmkfs_dev *dev)
+{
+	struct ds_dev *d = dev->ctx;
+
+	return d->io->flush(d->io_ctx) == RDM_IO_OK ? VMKFS_OK : VMKFS_EIO;
+}
+
+/* One host: nothing to exclude (datastore.h). */
+static int ds_no_reservation(struct vmkfs_dev *dev)
+{
+	(void)dev;
+	return VMKFS_OK;
+}
+
+void ds_dev_init(struct ds_dev *d, uint64_t nr_blocks, bool read_only,
+		 const struct rdm_io_ops *io, void *io_ctx,
+		 const struct ds_bounce *bounce)
+{
+	memset(d, 0, sizeof(*d));
+	d->io = io;
+	d->io_ctx = io_ctx;
+	d->bounce = *bounce;
+	d->dev.ctx = d;
+	d->dev.size = nr_blocks * DS_BLOCK_SIZE;
+	d->dev.read_only = read_only;
+	d->dev.read = ds_read;
+	d->dev.write = ds_write;
+	d->dev.flush = ds_flush;
+	d->dev.reserve = ds_no_reservation;
+	d->dev.release = ds_no_reservation;
+}
+
+const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
+				  uint32_t lun)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		const struct datastore *ds = &set->ds[i];
+
+		if (ds->used && ds->state == VMK_DATASTORE_MOUNTED &&
+		    ds->target == target && ds->lun == lun)
+			return ds;
+	}
+	return NULL;
+}
+
+/* A mounted datastore with info's label or UUID, or NULL. */
+static const struct datastore *ds_alike(const struct datastores *set,
+					const struct vmkfs_volinfo *info)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		const struct datastore *ds = &set->ds[i];
+
+		if (!ds->used || ds->state != VMK_DATASTORE_MOUNTED)
+			continue;
+		if ((info->label[0] && !strcmp(ds->info.label, info->label)) ||
+		    !memcmp(ds->info.uuid, info->uuid, sizeof(info->uuid)))
+			return ds;
+	}
+	return NULL;
+}
+
+static struct datastore *ds_free_slot(struct datastores *set)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (!set->ds[i].used)
+			return &set->ds[i];
+	return NULL;
+}
+
+enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
+			uint64_t nr_blocks, const struct rdm_io_ops *io,
+			void *io_ctx, const struct ds_bounce *bounce,
+			char *why, uint32_t why_len)
+{
+	struct datastore *ds = ds_free_slot(set);
+	const struct datastore *other;
+	int ret;
+
+	why[0] = '\0';
+	if (ds_on_lun(set, target, lun)) {
+		fmt_snprintf(why, why_len, "a datastore is mounted from it already");
+		return DS_REFUSED;
+	}
+	if (!ds) {
+		fmt_snprintf(why, why_len, "%u LUNs have VMFS volumes listed already", DS_MAX);
+		return DS_REFUSED;
+	}
+	memset(ds, 0, sizeof(*ds));
+	ds->target = target;
+	ds->lun = lun;
+	ds_dev_init(&ds->dev, nr_blocks, true, io, io_ctx, bounce);
+	ret = vmkfs_probe(&ds->dev.dev);
+	if (ret == VMKFS_ENOENT)
+		return DS_NO_VOLUME;
+	if (ret) {
+		fmt_snprintf(why, why_len, "cannot read its volume header: %s",
+			     vmkfs_strerror(ret));
+		goto refused;
+	}
+	ret = vmkfs_mount(&ds->dev.dev, VMKFS_MOUNT_RDONLY, &ds->vol, why, why_len);
+	if (ret) {
+		if (!why[0])
+			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
+		goto refused;
+	}
+	ret = vmkfs_statfs(ds->vol, &ds->info);
+	if (ret)
+		fmt_snprintf(why, why_len, "cannot count its free blocks: %s",
+			     vmkfs_errmsg(ds->vol));
+	else if ((other = ds_alike(set, &ds->info)) != NULL)
+		fmt_snprintf(why, why_len,
+			     "datastore '%s' on vmhba0:C0:T%u:L%u has the same %s (a copy of that volume?)",
+			     other->info.label, other->target, other->lun,
+			     strcmp(other->info.label, ds->info.label) ? "UUID" : "label");
+	if (why[0]) {
+		vmkfs_unmount(ds->vol);
+		ds->vol = NULL;
+		goto refused;
+	}
+	ds->used = true;
+	ds->state = VMK_DATASTORE_MOUNTED;
+	return DS_MOUNTED;
+refused:
+	ds->used = true;
+	ds->state = VMK_DATASTORE_REFUSED;
+	fmt_snprintf(ds->msg, sizeof(ds->msg), "%s", why);
+	return DS_REFUSED;
+}
+
+uint32_t ds_unmount_all(struct datastores *set)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		struct datastore *ds = &set->ds[i];
+
+		/* Read-only, no file open: vmkfs_unmount() writes nothing and cannot fail. */
+		if (ds->used && ds->vol) {
+			vmkfs_unmount(ds->vol);
+			n++;
+		}
+		memset(ds, 0, sizeof(*ds));
+	}
+	return n;
+}
+
+void ds_list(const struct datastores *set, struct vmk_datastore_list *l)
+{
+	l->n = 0;
+	for (unsigned int i = 0; i < DS_MAX && l->n < VMK_STORAGE_MAX_LUNS; i++) {
+		const struct datastore *ds = &set->ds[i];
+		struct vmk_datastore *o = &l->ds[l->n];
+		char uuid[VMKFS_UUID_STR_LEN + 1];
+
+		if (!ds->used)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->target = ds->target;
+		o->lun = ds->lun;
+		o->state = ds->state;
+		fmt_snprintf(o->msg, sizeof(o->msg), "%s", ds->msg);
+		if (ds->state == VMK_DATASTORE_MOUNTED) {
+			vmkfs_uuid_str(ds->info.uuid, uuid);
+			fmt_snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
+			fmt_snprintf(o->label, sizeof(o->label), "%s", ds->info.label);
+			o->block_size = ds->info.block_size;
+			o->capacity = ds->info.capacity;
+			o->free_bytes = ds->info.free_bytes;
+			o->files_total = ds->info.files_total;
+			o->files_free = ds->info.files_free;
+		}
+		l->n++;
+	}
+}

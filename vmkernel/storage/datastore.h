@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Datastores: the VMFS volumes on the vmkernel's LUNs, mounted with the
+ * vmkfs library (vmkfs/vmkfs.h; docs/storage.md "Datastores").
+ *
+ * A LUN becomes a vmkfs block device (struct ds_dev) over the same
+ * physical path as a VM's raw disk: struct rdm_io_ops (storage.c's
+ * storage_lun_io_ops, each piece polled to its end under the storage
+ * lock as a VM's disk command is) moving 512-byte blocks through a
+ * bounce buffer of vmkernel memory.
+ *
+ * Mounts are read-only in this slice: a read-write mount must write its
+ * heartbeat at least every second (vmkfs_heartbeat()), and the vmkernel
+ * has no context that may run polled disk I/O periodically (no
+ * asynchronous I/O, no storage tick; a hung LUN holds its caller up to
+ * 15 s). While loaded the COS has no path to the LUNs, so nothing else
+ * writes them.
+ *
+ * The volume's facts (label, UUID, capacity, free) are read once at the
+ * mount: nothing changes them while it is read-only, and listing them
+ * then costs no I/O. No globals, no logging; host-tested over a fake LUN
+ * (tests/unit/storage/test_datastore.c).
+ */
+#ifndef VMKERNEL_STORAGE_DATASTORE_H
+#define VMKERNEL_STORAGE_DATASTORE_H
+
+#include "vmkernel/platform.h"
+#include "vmkernel/storage/rdm.h"
+#include "vmkfs/vmkfs.h"
+#include <vmk/hypercall.h>
+
+#define DS_MAX		VMK_STORAGE_MAX_LUNS	/* one volume per LUN */
+#define DS_BLOCK_SIZE	512			/* the LUNs' blocks */
+#define DS_WHY_LEN	256			/* vmkfs's messages fit */
+
+/* Vmkernel memory the adapter reaches: the bounce buffer of every ds_dev. */
+struct ds_bounce {
+	uint8_t *virt;
+	uint64_t pa;
+	uint32_t blocks;		/* of DS_BLOCK_SIZE; at least 1 */
+};
+
+/* A LUN as a vmkfs block device. */
+struct ds_dev {
+	struct vmkfs_dev dev;		/* dev.ctx is this */
+	const struct rdm_io_ops *io;
+	void *io_ctx;
+	struct ds_bounce bounce;
+	uint64_t io_errors;		/* pieces the LUN failed */
+};
+
+/*
+ * d over nr_blocks blocks of the LUN behind io/io_ctx. Reservations are
+ * no-ops: one host, and the vmkernel is the only one writing its LUNs
+ * while loaded (docs/storage.md "Datastores").
+ */
+void ds_dev_init(struct ds_dev *d, uint64_t nr_blocks, bool read_only,
+		 const struct rdm_io_ops *io, void *io_ctx,
+		 const struct ds_bounce *bounce);
+
+struct datastore {
+	bool used;
+	uint32_t state;			/* VMK_DATASTORE_* */
+	uint32_t target, lun;
+	struct ds_dev dev;
+	struct vmkfs_vol *vol;		/* MOUNTED */
+	struct vmkfs_volinfo info;	/* MOUNTED: read at the mount */
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why */
+};
+
+struct datastores {
+	struct datastore ds[DS_MAX];
+};
+
+enum ds_result {
+	DS_NO_VOLUME = 0,	/* no VMFS volume header on the LUN: nothing listed */
+	DS_MOUNTED,
+	DS_REFUSED,		/* a volume, not mounted: why says */
+};
+
+/*
+ * Look for a VMFS volume on target:lun and mount it read-only. why (a
+ * sentence for the log and the list; the whole of vmkfs's message) is
+ * set unless DS_MOUNTED or DS_NO_VOLUME. A volume whose label or UUID a
+ * mounted datastore has already is refused (two paths named alike, or a
+ * copy of a volume). io_ctx must stay valid while mounted.
+ */
+enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
+			uint64_t nr_blocks, const struct rdm_io_ops *io,
+			void *io_ctx, const struct ds_bounce *bounce,
+			char *why, uint32_t why_len);
+/* The datastore mounted from target:lun, or NULL. */
+const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
+				  uint32_t lun);
+/* Unmount and forget every entry; the number of volumes unmounted. */
+uint32_t ds_unmount_all(struct datastores *set);
+/* The entries, mounted and refused, as VMK_HC_STORAGE_DATASTORES gives them. */
+void ds_list(const struct datastores *set, struct vmk_datastore_list *l);
+
+#endif /* VMKERNEL_STORAGE_DATASTORE_H */
