@@ -9,11 +9,13 @@
 # vmkload storage=1 the COS keeps the HBA; with a disk of it open the
 # load is refused. A VMFS volume the COS made on LUN 1 with vmkfstools is
 # mounted by the vmkernel at load as datastore labds (read-only, the
-# capacity vmkfstools -P reported) and is intact after unload.
+# capacity vmkfstools -P reported), is refused as a VM's raw disk, and
+# is intact after unload.
 # timeout: 300
 # kernel: built stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
 
 # hba_dir: the sysfs folder of the PVSCSI function (15ad:07c0), if Linux has it.
 hba_dir() {
@@ -103,6 +105,16 @@ expect "vmkctl storage datastores: labds on LUN 1 with the capacity vmkfstools s
 	grep -q "^labds  *$uuid1  *$cap1  *[0-9]*  *1048576  vmhba0:C0:T1:L0 (read-only)$" /tmp/datastores.txt
 expect "LUN 0 holds no volume: not listed" sh -c '! grep -q "T0:L0" /tmp/datastores.txt'
 expect "the vmkernel logged the mount" vmk_log_has "vmhba0:C0:T1:L0: datastore 'labds' mounted read-only"
+# A LUN holding a datastore is not also a VM's raw disk.
+vm_make_guest_vmx /tmp/raw.vmx raw cpu_spin \
+	'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
+	'scsi0:0.present = "TRUE"' 'scsi0:0.fileName = "vmhba0:C0:T1:L0"'
+expect "register raw (LUN 1 as its disk)" vmkctl vm register /tmp/raw.vmx
+vmkctl vm start raw > /tmp/raw.txt 2>&1 && fail "a VM opens the datastore's LUN raw"
+cat /tmp/raw.txt
+expect "the refusal names the datastore" \
+	grep -q "vmhba0:C0:T1:L0 holds datastore 'labds', mounted by the vmkernel: it cannot also be a VM's raw disk" /tmp/raw.txt
+expect "unregister raw" vmkctl vm unregister raw
 
 expect "read LUN 0 block 0 through the vmkernel" sh -c 'vmkctl storage read 0:0 0 > /tmp/v0'
 expect "it is what the COS wrote" cmp /tmp/block0 /tmp/v0
