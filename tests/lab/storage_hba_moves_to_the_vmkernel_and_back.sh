@@ -10,7 +10,8 @@
 # load is refused. A VMFS volume the COS made on LUN 1 with vmkfstools is
 # mounted by the vmkernel at load as datastore labds (read-only, the
 # capacity vmkfstools -P reported), is refused as a VM's raw disk, and
-# is intact after unload.
+# is intact after unload; one on LUN 0 whose file system descriptor was
+# zeroed is refused with the reason and logged.
 # timeout: 300
 # kernel: built stock
 . /lib/vmk/lab.sh
@@ -70,6 +71,11 @@ vmkfstools -P /dev/$sd1 | tee /tmp/query_before.txt
 cap1=$(sed -n 's/^Capacity \([0-9]*\) .*/\1/p' /tmp/query_before.txt)
 uuid1=$(sed -n 's/^UUID: //p' /tmp/query_before.txt)
 expect "vmkfstools -P gives its capacity and UUID" test -n "$cap1" -a -n "$uuid1"
+# A corrupt volume on LUN 0: its file system descriptor (LVM offset
+# 2 MiB, the LVM at 17 MiB: block 38912) zeroed after the format.
+expect "the COS makes a volume on LUN 0" vmkfstools -C vmfs3 -S broken /dev/$sd0
+expect "and zeroes its file system descriptor" \
+	dd if=/dev/zero of=/dev/$sd0 bs=512 seek=38912 count=1 conv=fsync
 
 # A disk of the HBA held open (as a mount would): the load is refused.
 sleep 60 < /dev/$sd1 &
@@ -103,7 +109,9 @@ expect "LUN 1: a disk of $bytes1 bytes" \
 vmkctl storage datastores | tee /tmp/datastores.txt
 expect "vmkctl storage datastores: labds on LUN 1 with the capacity vmkfstools saw" \
 	grep -q "^labds  *$uuid1  *$cap1  *[0-9]*  *1048576  vmhba0:C0:T1:L0 (read-only)$" /tmp/datastores.txt
-expect "LUN 0 holds no volume: not listed" sh -c '! grep -q "T0:L0" /tmp/datastores.txt'
+expect "LUN 0's corrupt volume is refused with the reason" \
+	grep -q "^vmhba0:C0:T0:L0: VMFS volume not mounted: no file system descriptor at LVM offset 0x200000" /tmp/datastores.txt
+expect "and logged" vmk_log_has "vmhba0:C0:T0:L0: VMFS volume not mounted: no file system descriptor"
 expect "the vmkernel logged the mount" vmk_log_has "vmhba0:C0:T1:L0: datastore 'labds' mounted read-only"
 # A LUN holding a datastore is not also a VM's raw disk.
 vm_make_guest_vmx /tmp/raw.vmx raw cpu_spin \
