@@ -7,3 +7,7 @@ test_vswitch_SRCS := tests/unit/net/test_vswitch.c vmkernel/net/vswitch.c
 UNIT_TESTS += test_e1000_nic
 test_e1000_nic_SRCS := tests/unit/net/test_e1000_nic.c vmkernel/net/e1000_nic.c \
 	vmm/dev/e1000.c
+# The host's switch table (vmkernel/net/vsw_table.c) over the switch core.
+UNIT_TESTS += test_vsw_table
+test_vsw_table_SRCS := tests/unit/net/test_vsw_table.c vmkernel/net/vsw_table.c \
+	vmkernel/net/vswitch.c vmkernel/lib/why.c vmkernel/lib/format.c
