@@ -90,38 +90,51 @@ out:
 	return ret;
 }
 
+/* One switch: the first from slot start on. */
 static long ioc_net_info(void __user *arg)
 {
 	struct vmk_net_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
-	long ret;
+	long ret = -EFAULT;
 
 	if (!info)
 		return -ENOMEM;
+	if (get_user(info->start, (u32 __user *)arg))
+		goto out;
 	ret = vmk_dev_hypercall(VMK_HC_NET_INFO, virt_to_phys(info), sizeof(*info),
 				0, 0, NULL);
 	if (!ret && copy_to_user(arg, info, sizeof(*info)))
 		ret = -EFAULT;
+out:
 	kfree(info);
 	return ret;
 }
 
-/* NET_GROUP_ADD, _SET, _DEL: a struct vmk_net_group in, a reason out. */
-static long ioc_net_group(uint32_t nr, void __user *arg)
+/*
+ * NET_SWITCH, NET_GROUP_ADD, _SET, _DEL: the request (the first in_len
+ * bytes of a struct of len bytes) in, the reason out in the msg[] that
+ * follows it.
+ */
+static long ioc_net_request(u32 nr, void __user *arg, size_t in_len, size_t len)
 {
-	struct vmk_ioc_net_group_add *req = kzalloc(sizeof(*req), GFP_KERNEL);
+	u8 *req = kzalloc(len, GFP_KERNEL);
 	long ret = -EFAULT;
 
 	if (!req)
 		return -ENOMEM;
-	if (copy_from_user(&req->group, arg, sizeof(req->group)))
+	if (copy_from_user(req, arg, in_len))
 		goto out;
-	ret = vmk_dev_hypercall(nr, virt_to_phys(&req->group), 0, 0,
-				virt_to_phys(req->msg), NULL);
-	if (copy_to_user(arg, req, sizeof(*req)))
+	ret = vmk_dev_hypercall(nr, virt_to_phys(req), 0, 0, virt_to_phys(req + in_len), NULL);
+	if (copy_to_user(arg, req, len))
 		ret = -EFAULT;
 out:
 	kfree(req);
 	return ret;
+}
+
+static long ioc_net_group(u32 nr, void __user *arg)
+{
+	return ioc_net_request(nr, arg, offsetof(struct vmk_ioc_net_group_add, msg),
+			       sizeof(struct vmk_ioc_net_group_add));
 }
 
 static long ioc_log_read(void __user *arg)
@@ -224,6 +237,10 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return ioc_net_group(VMK_HC_NET_GROUP_SET, uarg);
 	case VMK_IOC_NET_GROUP_DEL:
 		return ioc_net_group(VMK_HC_NET_GROUP_DEL, uarg);
+	case VMK_IOC_NET_SWITCH:
+		return ioc_net_request(VMK_HC_NET_SWITCH, uarg,
+				       offsetof(struct vmk_ioc_net_switch, msg),
+				       sizeof(struct vmk_ioc_net_switch));
 	case VMK_IOC_SCHED_TEST:
 		return ioc_sched_test(uarg);
 	case VMK_IOC_STORAGE_LIST:

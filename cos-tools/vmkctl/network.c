@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmkctl network: the vmkernel's virtual switch (docs/network.md).
- *   vmkctl network [list]        the switch, its uplink NIC, port groups and ports
- *   vmkctl network portgroup add NAME [--vlan N] [--promiscuous]
+ * vmkctl network: the vmkernel's virtual switches (docs/network.md).
+ *   vmkctl network [list]        each switch, its uplink NIC, port groups and ports
+ *   vmkctl network switch list   one line per switch
+ *   vmkctl network switch add NAME      an internal switch (no uplink)
+ *   vmkctl network switch del NAME      (refused while its port groups have ports)
+ *   vmkctl network portgroup add NAME [--switch NAME] [--vlan N] [--promiscuous]
  *                                [--mac-changes] [--forged-transmits]
  *   vmkctl network portgroup set NAME [--vlan N] [--[no-]promiscuous]
  *                                [--[no-]mac-changes] [--[no-]forged-transmits]
@@ -108,11 +111,33 @@ static void print_uplink(const struct vmk_net_uplink *u)
 	printf(" rx_multicast=%s\n", u->rx_filter & VMK_NET_RX_ALL_MULTICAST ? "all" : "table");
 }
 
-static int network_list(void)
+/* The switch at or after slot ni->start into ni; 0, or 1 after a message. */
+static int net_info(int fd, uint32_t start, struct vmk_net_info *ni, const char *what)
+{
+	memset(ni, 0, sizeof(*ni));
+	ni->start = start;
+	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
+		fprintf(stderr, "vmkctl: %s: %s\n", what, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* switch: NAME portgroups=N ports=N internal=yes|no uplink=vmnic0|none (running) */
+static void print_switch(const struct vmk_net_info *ni)
+{
+	printf("switch: %.*s portgroups=%u ports=%u internal=%s uplink=%s\n",
+	       VMK_NET_NAME_LEN, ni->name, ni->ngroups, ni->nports,
+	       ni->flags & VMK_NET_SWITCH_INTERNAL ? "yes" : "no",
+	       ni->uplink.state == VMK_NET_UPLINK_RUNNING ? "vmnic0" : "none");
+}
+
+/* Every switch, in slot order; with detail, its uplink, groups and ports too. */
+static int network_list(bool detail)
 {
 	struct vmk_net_info *ni = calloc(1, sizeof(*ni));
 	struct vmk_vm_info *vms = NULL;
-	uint32_t nvms = 0;
+	uint32_t nvms = 0, start = 0;
 	int fd, ret = 1;
 
 	if (!ni)
@@ -120,36 +145,40 @@ static int network_list(void)
 	fd = vmkctl_open();
 	if (fd < 0)
 		goto out;
-	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
-		fprintf(stderr, "vmkctl: network: %s\n", strerror(errno));
-		goto out_fd;
-	}
-	if (vm_list_all(fd, &vms, &nvms) < 0)
+	if (detail && vm_list_all(fd, &vms, &nvms) < 0)
 		nvms = 0;
-	printf("switch: %.*s portgroups=%u ports=%u\n", VMK_NET_NAME_LEN, ni->name,
-	       ni->ngroups, ni->nports);
-	print_uplink(&ni->uplink);
-	for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS; i++) {
-		const struct vmk_net_group *g = &ni->group[i];
+	do {
+		if (net_info(fd, start, ni, "network"))
+			goto out_fd;
+		print_switch(ni);
+		start = ni->next;
+		if (!detail)
+			continue;
+		if (!(ni->flags & VMK_NET_SWITCH_INTERNAL))
+			print_uplink(&ni->uplink);
+		for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS; i++) {
+			const struct vmk_net_group *g = &ni->group[i];
 
-		printf("portgroup: \"%.*s\" vlan=%u ports=%u promiscuous=%s mac-changes=%s forged-transmits=%s\n",
-		       VMK_NET_NAME_LEN, g->name, g->vlan, g->nports,
-		       allow(g->policy, VMK_NET_ALLOW_PROMISCUOUS),
-		       allow(g->policy, VMK_NET_ALLOW_MAC_CHANGE),
-		       allow(g->policy, VMK_NET_ALLOW_FORGED));
-	}
-	for (uint32_t i = 0; i < ni->nports && i < VMK_NET_MAX_PORTS; i++)
-		print_port(ni, &ni->port[i], vms, nvms);
+			printf("portgroup: \"%.*s\" vlan=%u ports=%u promiscuous=%s mac-changes=%s forged-transmits=%s switch=%.*s\n",
+			       VMK_NET_NAME_LEN, g->name, g->vlan, g->nports,
+			       allow(g->policy, VMK_NET_ALLOW_PROMISCUOUS),
+			       allow(g->policy, VMK_NET_ALLOW_MAC_CHANGE),
+			       allow(g->policy, VMK_NET_ALLOW_FORGED),
+			       VMK_NET_NAME_LEN, g->vswitch);
+		}
+		for (uint32_t i = 0; i < ni->nports && i < VMK_NET_MAX_PORTS; i++)
+			print_port(ni, &ni->port[i], vms, nvms);
+	} while (start);
 	ret = 0;
-	free(vms);
 out_fd:
+	free(vms);
 	close(fd);
 out:
 	free(ni);
 	return ret;
 }
 
-#define GROUP_OPTIONS	"[--vlan N] [--[no-]promiscuous] [--[no-]mac-changes] [--[no-]forged-transmits]"
+#define GROUP_OPTIONS	"[--switch NAME (add)] [--vlan N] [--[no-]promiscuous] [--[no-]mac-changes] [--[no-]forged-transmits]"
 
 static const struct {
 	const char *name;
@@ -175,6 +204,14 @@ static int group_options(const char *what, int argc, char **argv, struct vmk_net
 		const char *o = argv[i];
 		bool on = true, known = false;
 
+		if (!strcmp(o, "--switch") && !strcmp(what, "add") && i + 1 < argc) {
+			if (!argv[++i][0] || strlen(argv[i]) >= VMK_NET_NAME_LEN) {
+				fprintf(stderr, "vmkctl: network portgroup add: --switch must name a switch of 1..31 characters\n");
+				return 1;
+			}
+			strcpy(g->vswitch, argv[i]);
+			continue;
+		}
 		if (!strcmp(o, "--vlan") && i + 1 < argc) {
 			unsigned long v = strtoul(argv[++i], &end, 10);
 
@@ -248,6 +285,7 @@ static int portgroup_set(int argc, char **argv)
 	struct vmk_ioc_net_group_add req;
 	struct vmk_net_info *ni;
 	bool found = false;
+	uint32_t start = 0;
 	int fd;
 
 	memset(&req, 0, sizeof(req));
@@ -259,19 +297,21 @@ static int portgroup_set(int argc, char **argv)
 		free(ni);
 		return 1;
 	}
-	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
-		fprintf(stderr, "vmkctl: network portgroup set: %s\n", strerror(errno));
-		close(fd);
-		free(ni);
-		return 1;
-	}
-	close(fd);
-	for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS && !found; i++) {
-		if (!strncmp(ni->group[i].name, argv[0], VMK_NET_NAME_LEN)) {
-			req.group = ni->group[i];
-			found = true;
+	do {	/* port group names are unique across the switches */
+		if (net_info(fd, start, ni, "network portgroup set")) {
+			close(fd);
+			free(ni);
+			return 1;
 		}
-	}
+		for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS && !found; i++) {
+			if (!strncmp(ni->group[i].name, argv[0], VMK_NET_NAME_LEN)) {
+				req.group = ni->group[i];
+				found = true;
+			}
+		}
+		start = ni->next;
+	} while (start && !found);
+	close(fd);
 	free(ni);
 	if (!found) {
 		fprintf(stderr, "vmkctl: network portgroup set: no port group \"%s\" (vmkctl network lists them)\n",
@@ -299,16 +339,47 @@ static int portgroup_del(int argc, char **argv)
 	return group_call("del", VMK_IOC_NET_GROUP_DEL, &req);
 }
 
+/* vmkctl network switch add|del NAME */
+static int switch_op(const char *what, uint32_t op, int argc, char **argv)
+{
+	struct vmk_ioc_net_switch req;
+	int fd, ret = 1;
+
+	memset(&req, 0, sizeof(req));
+	if (argc != 1 || !argv[0][0] || strlen(argv[0]) >= VMK_NET_NAME_LEN) {
+		fprintf(stderr, "usage: vmkctl network switch %s NAME (1..31 characters)\n", what);
+		return 1;
+	}
+	strcpy(req.sw.name, argv[0]);
+	req.sw.op = op;
+	fd = vmkctl_open();
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, VMK_IOC_NET_SWITCH, &req) < 0)
+		fprintf(stderr, "vmkctl: network switch %s: %s\n", what,
+			req.msg[0] ? req.msg : strerror(errno));
+	else
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
 int cmd_network(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "list"))
-		return network_list();
+		return network_list(true);
+	if (argc == 3 && !strcmp(argv[1], "switch") && !strcmp(argv[2], "list"))
+		return network_list(false);
+	if (argc >= 3 && !strcmp(argv[1], "switch") && !strcmp(argv[2], "add"))
+		return switch_op("add", VMK_NET_SWITCH_ADD, argc - 3, argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "switch") && !strcmp(argv[2], "del"))
+		return switch_op("del", VMK_NET_SWITCH_DEL, argc - 3, argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "add"))
 		return portgroup_add(argc - 3, argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "set"))
 		return portgroup_set(argc - 3, argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "portgroup") && !strcmp(argv[2], "del"))
 		return portgroup_del(argc - 3, argv + 3);
-	fprintf(stderr, "usage: vmkctl network [list] | portgroup add|set NAME " GROUP_OPTIONS " | portgroup del NAME\n");
+	fprintf(stderr, "usage: vmkctl network [list] | switch list | switch add|del NAME | portgroup add|set NAME " GROUP_OPTIONS " | portgroup del NAME\n");
 	return 1;
 }

@@ -102,7 +102,8 @@
 #define VMK_HC_SCHED_LIST	19
 /*
  * The virtual switch (include/vmk/net.h; since ABI version 11).
- * NET_INFO: EBX = gpa of struct vmk_net_info, ECX = its size; EBX <- ports.
+ * NET_INFO: EBX = gpa of struct vmk_net_info (in: start, since ABI 17),
+ * ECX = its size; EBX <- ports.
  * NET_GROUP_ADD: EBX = gpa of struct vmk_net_group (name, vlan, policy),
  * ESI = gpa of a VMK_VM_MSG_LEN-byte buffer for the reason (0: none).
  */
@@ -148,6 +149,14 @@
  * VMK_VM_MSG_LEN-byte buffer for the reason (0: none). The VM must run.
  */
 #define VMK_HC_NET_NIC_LINK	27
+/*
+ * Switches (since ABI version 17): EBX = gpa of struct vmk_net_switch
+ * (name, op VMK_NET_SWITCH_ADD or _DEL), ESI = gpa of a VMK_VM_MSG_LEN-byte
+ * buffer for the reason (0: none). ADD: an internal switch (no uplink);
+ * DEL: refused (VMK_BUSY) while one of its port groups has ports, and
+ * for vswitch0 (VMK_NOT_SUPPORTED).
+ */
+#define VMK_HC_NET_SWITCH	28
 /*
  * EBX = gpa of struct vmk_datastore_list, ECX = its size: the VMFS
  * volumes the vmkernel found on its LUNs at load, mounted as datastores

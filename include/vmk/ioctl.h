@@ -40,6 +40,12 @@ struct vmk_ioc_net_group_add {
 	char msg[VMK_VM_MSG_LEN];	/* out: why not */
 };
 
+/* A switch added or deleted (VMK_HC_NET_SWITCH). */
+struct vmk_ioc_net_switch {
+	struct vmk_net_switch sw;	/* in: name, op */
+	char msg[VMK_VM_MSG_LEN];	/* out: why not */
+};
+
 /* A vNIC's link (VMK_HC_NET_NIC_LINK). */
 struct vmk_ioc_nic_link {
 	uint32_t id;			/* in: the VM */
@@ -91,8 +97,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_MODULE_INFO	_IOR(VMK_IOC_MAGIC, 3, struct vmk_module_info)
 /* arg: struct vmk_sched_list *, start filled in (VMK_HC_SCHED_LIST) */
 #define VMK_IOC_SCHED_LIST	_IOWR(VMK_IOC_MAGIC, 4, struct vmk_sched_list)
-/* arg: struct vmk_net_info * (VMK_HC_NET_INFO) */
-#define VMK_IOC_NET_INFO	_IOR(VMK_IOC_MAGIC, 5, struct vmk_net_info)
+/* arg: struct vmk_net_info *, start filled in (VMK_HC_NET_INFO) */
+#define VMK_IOC_NET_INFO	_IOWR(VMK_IOC_MAGIC, 5, struct vmk_net_info)
 /* arg: struct vmk_ioc_net_group_add * (VMK_HC_NET_GROUP_ADD); out: msg */
 #define VMK_IOC_NET_GROUP_ADD	_IOWR(VMK_IOC_MAGIC, 6, struct vmk_ioc_net_group_add)
 /* The same struct: VMK_HC_NET_GROUP_SET (name, vlan, policy), _DEL (name) */
@@ -100,6 +106,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_NET_GROUP_DEL	_IOWR(VMK_IOC_MAGIC, 0x0b, struct vmk_ioc_net_group_add)
 /* arg: struct vmk_ioc_nic_link * (VMK_HC_NET_NIC_LINK); out: msg */
 #define VMK_IOC_NIC_LINK	_IOWR(VMK_IOC_MAGIC, 0x0c, struct vmk_ioc_nic_link)
+/* arg: struct vmk_ioc_net_switch * (VMK_HC_NET_SWITCH); out: msg */
+#define VMK_IOC_NET_SWITCH	_IOWR(VMK_IOC_MAGIC, 0x0d, struct vmk_ioc_net_switch)
 /* arg: struct vmk_datastore_list * (VMK_HC_STORAGE_DATASTORES); copied back on failure (msg) */
 #define VMK_IOC_STORAGE_DATASTORES _IOR(VMK_IOC_MAGIC, 0x0e, struct vmk_datastore_list)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)

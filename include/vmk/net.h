@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The vmkernel's virtual switch as the COS sees it (docs/network.md,
- * docs/abi.md "Network"; since ABI version 11). Numbers VMK_HC_NET_* are
- * in hypercall.h's table.
+ * The vmkernel's virtual switches as the COS sees them (docs/network.md,
+ * docs/abi.md "Network"; since ABI version 11, several since 17). Numbers
+ * VMK_HC_NET_* are in hypercall.h's table.
  */
 #ifndef VMK_NET_H
 #define VMK_NET_H
@@ -10,7 +10,8 @@
 #include <vmk/hypercall.h>
 #include <vmk/vm.h>
 
-#define VMK_NET_MAX_GROUPS	16
+#define VMK_NET_MAX_SWITCHES	8	/* vswitch0 and internal ones (ABI 17) */
+#define VMK_NET_MAX_GROUPS	16	/* of one switch */
 #define VMK_NET_MAX_PORTS	64
 #define VMK_NET_VLAN_TRUNK	4095	/* 1..4094 tagged; 0 untagged */
 
@@ -52,12 +53,31 @@
 
 #define VMK_NET_MSG_LEN		104
 
+/* struct vmk_net_info.flags */
+#define VMK_NET_SWITCH_INTERNAL	(1u << 0)	/* no uplink (ABI 17) */
+
+/* struct vmk_net_switch.op (VMK_HC_NET_SWITCH) */
+#define VMK_NET_SWITCH_ADD	1	/* an internal switch */
+#define VMK_NET_SWITCH_DEL	2	/* refused while its port groups have ports */
+
 #ifndef __ASSEMBLER__
 struct vmk_net_group {
 	char name[VMK_NET_NAME_LEN];	/* NUL-terminated; 1..31 printable ASCII */
 	uint32_t vlan;			/* 0..4095 */
 	uint32_t policy;		/* VMK_NET_ALLOW_* */
 	uint32_t nports;		/* out */
+	uint32_t reserved;
+	/*
+	 * The switch that holds it (ABI 17): in for NET_GROUP_ADD ("":
+	 * vswitch0); out in NET_INFO; SET and DEL find the group by name.
+	 */
+	char vswitch[VMK_NET_NAME_LEN];
+};
+
+/* VMK_HC_NET_SWITCH (ABI 17). */
+struct vmk_net_switch {
+	char name[VMK_NET_NAME_LEN];	/* NUL-terminated; 1..31 printable ASCII */
+	uint32_t op;			/* VMK_NET_SWITCH_* */
 	uint32_t reserved;
 };
 
@@ -91,14 +111,21 @@ struct vmk_net_uplink {
 	uint64_t rx_bad_len, rx_errors, rx_fragments, tx_ring_full;
 };
 
-/* VMK_HC_NET_INFO: the switch, its port groups and its ports. */
+/*
+ * VMK_HC_NET_INFO: one switch, its port groups and its ports; the first
+ * switch from slot start on (ABI 17; vswitch0 is slot 0).
+ */
 struct vmk_net_info {
+	uint32_t start;			/* in: a slot, 0..VMK_NET_MAX_SWITCHES - 1 */
+	uint32_t next;			/* out: start of the next switch, 0 after the last */
+	uint32_t nswitches;		/* out: switches on the host */
+	uint32_t flags;			/* out: VMK_NET_SWITCH_* */
 	char name[VMK_NET_NAME_LEN];
 	uint32_t ngroups;		/* entries used in group[] */
 	uint32_t nports;		/* entries used in port[] */
 	struct vmk_net_group group[VMK_NET_MAX_GROUPS];
 	struct vmk_net_port port[VMK_NET_MAX_PORTS];
-	struct vmk_net_uplink uplink;
+	struct vmk_net_uplink uplink;	/* vswitch0's; zero on an internal switch */
 };
 #endif /* __ASSEMBLER__ */
 

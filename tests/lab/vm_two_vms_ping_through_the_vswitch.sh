@@ -13,7 +13,10 @@
 # accepts them. Then `vmkctl network portgroup set`
 # moves netc's group to VLAN 0 while netc runs, and netc reaches neta;
 # `portgroup del` is refused while netc's port is on the group and
-# removes it once netc is off. The guests boot with pci=noacpi:
+# removes it once netc is off. An internal switch (no uplink) gets its
+# own port group and a fourth VM, netd: none of vswitch0's broadcasts
+# reach netd's port, and the switch cannot be deleted until netd is off
+# (vswitch0 never). The guests boot with pci=noacpi:
 # vmk's ACPI tables describe no PCI root bridge yet, and without one
 # Linux does not scan PCI. no_timer_check: with three VMs booting on two
 # loaded host CPUs, Linux's check that IRQ 0 reaches the IOAPIC (a few
@@ -57,7 +60,7 @@ for v in neta netb netc; do vm_up $v /tmp/$v.vmx; done
 expect "register netx" vmkctl vm register /tmp/netx.vmx
 vmkctl vm start netx > /tmp/netx.txt 2>&1 && fail "a VM on an unknown port group starts"
 cat /tmp/netx.txt
-expect "the refusal names the port group" grep -q "no port group 'No Such Group' on vswitch0" /tmp/netx.txt
+expect "the refusal names the port group" grep -q "no port group 'No Such Group' on any switch" /tmp/netx.txt
 expect "register netdup" vmkctl vm register /tmp/netdup.vmx
 vmkctl vm start netdup > /tmp/netdup.txt 2>&1 && fail "a VM with neta's MAC starts"
 cat /tmp/netdup.txt
@@ -117,6 +120,27 @@ expect "the switch has netb's own MAC again" netb_field ' guest_mac=00:50:56:00:
 vm_run netb 'ip link set eth0 promisc on; echo promisc-$((1+1))' promisc-2
 expect "the switch knows netb asked for promiscuous mode" netb_field ' guest_promiscuous=yes '
 vm_run netb 'ip link set eth0 promisc off; echo promisc-$((1+1))' promisc-2
+# An internal switch with a port group of its own; netd on it (its port
+# exists from power on: no need to wait for its guest).
+expect "an internal switch is added" vmkctl network switch add internal0
+expect_fail "a second internal0 is refused" vmkctl network switch add internal0
+expect_fail "vswitch0 cannot be deleted" vmkctl network switch del vswitch0
+expect "a port group is added on internal0" vmkctl network portgroup add "Internal" --switch internal0
+expect_fail "port group names are unique across the switches" \
+	vmkctl network portgroup add "VM Network" --switch internal0
+expect_fail "a port group on no such switch is refused" \
+	vmkctl network portgroup add "Elsewhere" --switch nosuchswitch
+vmkctl network switch list | tee /tmp/sw.txt
+expect "switch list shows vswitch0" grep -q "^switch: vswitch0 portgroups=2 ports=3 internal=no uplink=none$" /tmp/sw.txt
+expect "switch list shows internal0" grep -q "^switch: internal0 portgroups=1 ports=0 internal=yes uplink=none$" /tmp/sw.txt
+net_vmx /tmp/netd.vmx netd 00:50:56:00:00:0e "Internal"
+vm_up netd /tmp/netd.vmx
+expect "netd's port is on internal0" sh -c \
+	'vmkctl network | sed -n "/^switch: internal0 /,\$p" | grep -q "^port: .*owner=vm:[0-9]*:netd portgroup=\"Internal\" "'
+vmkctl network switch del internal0 > /tmp/swdel.txt 2>&1 && fail "a switch with a port in use was deleted"
+cat /tmp/swdel.txt
+expect "the refusal names the port group in use" \
+	grep -q "switch 'internal0' still has ports in use on port group 'Internal' (1)" /tmp/swdel.txt
 # ARP requests are broadcast: flooded to every port of VLAN 0, none of VLAN 10.
 vm_run neta 'ip neigh flush all; ping -c 3 -W 2 10.11.0.3' "100% packet loss" 60
 vm_run netc 'ping -c 3 -W 2 10.11.0.1' "100% packet loss" 60
@@ -126,6 +150,12 @@ vmkctl network | tee /tmp/net.txt
 expect "neta's port sent at least 40 frames" test "$(port_field neta tx_packets)" -ge 40
 expect "netb's port received at least 40 frames" test "$(port_field netb rx_packets)" -ge 40
 expect "netc's port got nothing from the switch" test "$(port_field netc rx_packets)" = 0
+expect "netd's port on internal0 got none of vswitch0's frames" sh -c \
+	'vmkctl network | grep "owner=vm:[0-9]*:netd " | grep -q " rx_packets=0 rx_bytes=0 .*queue-full:0,"'
+expect "kill netd" vmkctl vm kill netd
+expect "internal0 is deleted once netd is off" vmkctl network switch del internal0
+expect "and is gone from the switch list" sh -c '! vmkctl network switch list | grep -q "^switch: internal0 "'
+expect_fail "its port group went with it" vmkctl network portgroup del "Internal"
 # netc's own ARP requests find nobody in VLAN 10: dropped as no-dest, not sent.
 expect "netc's ARP requests were counted as no-dest drops" \
 	sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netc ' | grep -q 'no-dest:[1-9]'"

@@ -232,6 +232,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_GROUP_SET] = hc_net_group_set,
 	[VMK_HC_NET_GROUP_DEL] = hc_net_group_del,
 	[VMK_HC_NET_NIC_LINK] = vm_hc_nic_link,
+	[VMK_HC_NET_SWITCH] = net_hc_switch,
 	[VMK_HC_STORAGE_DATASTORES] = storage_hc_datastores,
 };
 

@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The vmkernel's virtual switch, vswitch0 (net.h). */
+/* The vmkernel's virtual switches (net.h). */
 #include "vmkernel/net/net.h"
+#include "vmkernel/core/hypercall.h"
 #include "vmkernel/net/uplink.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
 #include <vmk/net.h>
 
-struct vswitch net_vswitch;
+struct vsw_table net_switches;
 
 vmk_status_t net_global_init(void)
 {
 	static const struct vsw_policy reject_all;
+	struct vmk_why why = { "" };
 	vmk_status_t st;
 
-	st = vsw_init(&net_vswitch, NET_SWITCH_NAME);
+	st = vsw_table_add(&net_switches, NET_SWITCH_NAME, &why);	/* slot 0 */
 	if (st == VMK_OK)
-		st = vsw_group_add(&net_vswitch, NET_DEFAULT_GROUP, VSW_VLAN_NONE,
-				   &reject_all);
+		st = vsw_table_group_add(&net_switches, NET_SWITCH_NAME, NET_DEFAULT_GROUP,
+					 VSW_VLAN_NONE, &reject_all, &why);
 	return st;
 }
 
@@ -44,6 +46,7 @@ static void info_fill(struct vswitch *sw, struct vmk_net_info *info)
 		if (!g->name[0])
 			continue;
 		memcpy(o->name, g->name, sizeof(o->name));
+		memcpy(o->vswitch, sw->name, sizeof(o->vswitch));
 		o->vlan = g->vlan;
 		o->policy = policy_bits(&g->policy);
 		o->nports = g->nports;
@@ -78,21 +81,39 @@ static void info_fill(struct vswitch *sw, struct vmk_net_info *info)
 _Static_assert(VMK_NET_DROP_REASONS == VSW_DROP_REASONS, "drop reasons match the switch's");
 _Static_assert(VMK_NET_MAX_PORTS == VSW_PORTS_MAX && VMK_NET_MAX_GROUPS == VSW_GROUPS_MAX,
 	       "the ABI's tables hold the whole switch");
+_Static_assert(VMK_NET_MAX_SWITCHES == VSW_TABLE_MAX, "the ABI's slots are the table's");
 
 vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 {
-	static struct vmk_net_info info;	/* info_lock; 9 KiB: not the stack */
+	static struct vmk_net_info info;	/* info_lock; 10 KiB: not the stack */
 	static struct spinlock info_lock;
+	uint32_t start, slot;
 	vmk_status_t st;
 
 	if (size < sizeof(info))
 		return VMK_BAD_PARAM;
+	st = cos_read(gpa, &start, sizeof(start));	/* info.start */
+	if (st != VMK_OK)
+		return st;
 	spin_lock(&info_lock);
 	memset(&info, 0, sizeof(info));
-	info_fill(&net_vswitch, &info);
-	uplink_info_fill(&info.uplink);
+	vsw_table_lock(&net_switches);
+	slot = vsw_table_next(&net_switches, start);
+	if (slot < VSW_TABLE_MAX) {
+		info_fill(&net_switches.sw[slot], &info);
+		info.start = slot;
+		info.next = vsw_table_next(&net_switches, slot + 1);
+		if (info.next == VSW_TABLE_MAX)
+			info.next = 0;	/* the last */
+		info.nswitches = vsw_table_count(&net_switches);
+	}
+	vsw_table_unlock(&net_switches);
+	if (slot == VSW_TABLE_UPLINK)
+		uplink_info_fill(&info.uplink);
+	else
+		info.flags = VMK_NET_SWITCH_INTERNAL;
 	*nports = info.nports;
-	st = cos_write(gpa, &info, sizeof(info));
+	st = slot < VSW_TABLE_MAX ? cos_write(gpa, &info, sizeof(info)) : VMK_BAD_PARAM;
 	spin_unlock(&info_lock);
 	return st;
 }
@@ -109,6 +130,7 @@ static vmk_status_t group_read(uint64_t gpa, struct vmk_net_group *g, struct vsw
 	if (st != VMK_OK)
 		return st;
 	g->name[VMK_NET_NAME_LEN - 1] = '\0';
+	g->vswitch[VMK_NET_NAME_LEN - 1] = '\0';
 	if (g->policy & ~(VMK_NET_ALLOW_PROMISCUOUS | VMK_NET_ALLOW_MAC_CHANGE | VMK_NET_ALLOW_FORGED)) {
 		why_set(why, "port group '%s': unknown policy bits %x",
 			g->name, g->policy);
@@ -125,12 +147,6 @@ static uint16_t group_vlan(const struct vmk_net_group *g)
 	return g->vlan > 0xffff ? 0xffff : (uint16_t)g->vlan;	/* the switch refuses it */
 }
 
-static void bad_group(struct vmk_why *why)
-{
-	why_set(why, "port group name must be 1 to %u printable ASCII characters and VLAN 0 to %u (%u: trunk)",
-		VSW_NAME_MAX - 1, VSW_VLAN_TRUNK, VSW_VLAN_TRUNK);
-}
-
 vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why)
 {
 	struct vmk_net_group g;
@@ -139,16 +155,9 @@ vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why)
 
 	if (st != VMK_OK)
 		return st;
-	if (g.vlan > VSW_VLAN_TRUNK) {
-		bad_group(why);
-		return VMK_BAD_PARAM;
-	}
-	st = vsw_group_set(&net_vswitch, g.name, group_vlan(&g), &pol);
-	if (st != VMK_OK)
-		why_set(why, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
-	else
-		log_info("%s: port group '%s' set, VLAN %u, policy %x",
-			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);
+	st = vsw_table_group_set(&net_switches, g.name, group_vlan(&g), &pol, why);
+	if (st == VMK_OK)
+		log_info("net: port group '%s' set, VLAN %u, policy %x", g.name, g.vlan, g.policy);
 	return st;
 }
 
@@ -160,14 +169,9 @@ vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why)
 	if (st != VMK_OK)
 		return st;
 	g.name[VMK_NET_NAME_LEN - 1] = '\0';
-	st = vsw_group_remove(&net_vswitch, g.name);
-	if (st == VMK_BUSY)
-		why_set(why, "port group '%s' still has ports (see vmkctl network): power off or reconfigure their VMs first",
-			g.name);
-	else if (st != VMK_OK)
-		why_set(why, "no port group '%s' on %s", g.name, NET_SWITCH_NAME);
-	else
-		log_info("%s: port group '%s' removed", NET_SWITCH_NAME, g.name);
+	st = vsw_table_group_remove(&net_switches, g.name, why);
+	if (st == VMK_OK)
+		log_info("net: port group '%s' removed", g.name);
 	return st;
 }
 
@@ -179,17 +183,32 @@ vmk_status_t net_hc_group_add(uint64_t gpa, struct vmk_why *why)
 
 	if (st != VMK_OK)
 		return st;
-	st = vsw_group_add(&net_vswitch, g.name, group_vlan(&g), &pol);
-	if (st == VMK_BAD_PARAM)
-		bad_group(why);
-	else if (st == VMK_BUSY)
-		why_set(why, "port group '%s' exists on %s already",
-			g.name, NET_SWITCH_NAME);
-	else if (st != VMK_OK)
-		why_set(why, "%s has %u port groups already (the most it holds)",
-			NET_SWITCH_NAME, VSW_GROUPS_MAX);
-	else
+	if (!g.vswitch[0])
+		memcpy(g.vswitch, NET_SWITCH_NAME, sizeof(NET_SWITCH_NAME));
+	st = vsw_table_group_add(&net_switches, g.vswitch, g.name, group_vlan(&g), &pol, why);
+	if (st == VMK_OK)
 		log_info("%s: port group '%s' added, VLAN %u, policy %x",
-			 NET_SWITCH_NAME, g.name, g.vlan, g.policy);
+			 g.vswitch, g.name, g.vlan, g.policy);
+	return st;
+}
+
+vmk_status_t net_hc_switch(struct hc_call *c)
+{
+	struct vmk_net_switch req;
+	vmk_status_t st = cos_read(c->arg[0], &req, sizeof(req));
+
+	if (st != VMK_OK)
+		return st;
+	req.name[VMK_NET_NAME_LEN - 1] = '\0';
+	if (req.op == VMK_NET_SWITCH_ADD)
+		st = vsw_table_add(&net_switches, req.name, &c->why);
+	else if (req.op == VMK_NET_SWITCH_DEL)
+		st = vsw_table_remove(&net_switches, req.name, &c->why);
+	else
+		return why_fail(&c->why, VMK_BAD_PARAM, "switch '%s': unknown operation %u",
+				req.name, req.op);
+	if (st == VMK_OK)
+		log_info("net: switch '%s' %s", req.name,
+			 req.op == VMK_NET_SWITCH_ADD ? "added (internal: no uplink)" : "deleted");
 	return st;
 }

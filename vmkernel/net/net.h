@@ -1,20 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The vmkernel's virtual switch (docs/network.md "What is wired"): one
- * switch, vswitch0, created at load with the port group "VM Network"
- * (VLAN 0, every policy rejecting). VM vNICs are its ports
- * (vmkernel/vm/vm_nic.c); it has no uplink yet.
+ * The vmkernel's virtual switches (docs/network.md "What is wired"):
+ * vswitch0, created at load with the port group "VM Network" (VLAN 0,
+ * every policy rejecting) and the uplink when vmkload was given net=1,
+ * and the internal switches the operator adds (vsw_table.h). VM vNICs
+ * are ports of the switch that holds their port group
+ * (vmkernel/vm/vm_nic.c).
  */
 #ifndef VMKERNEL_NET_NET_H
 #define VMKERNEL_NET_NET_H
 
-#include "vmkernel/net/vswitch.h"
+#include "vmkernel/net/vsw_table.h"
 #include "vmkernel/lib/why.h"
 
 #define NET_SWITCH_NAME		"vswitch0"
 #define NET_DEFAULT_GROUP	"VM Network"
 
-extern struct vswitch net_vswitch;
+extern struct vsw_table net_switches;
+
+/* vswitch0, the uplink's switch. */
+static inline struct vswitch *net_vswitch0(void)
+{
+	return &net_switches.sw[VSW_TABLE_UPLINK];
+}
 
 /* vswitch0 and its default port group (CPU 0, at load). */
 vmk_status_t net_global_init(void);
@@ -28,5 +36,8 @@ vmk_status_t net_hc_group_add(uint64_t gpa, struct vmk_why *why);
 /* VMK_HC_NET_GROUP_SET: a group's VLAN and policy; NET_GROUP_DEL: a group without ports. */
 vmk_status_t net_hc_group_set(uint64_t gpa, struct vmk_why *why);
 vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why);
+/* VMK_HC_NET_SWITCH: an internal switch added or deleted. */
+struct hc_call;
+vmk_status_t net_hc_switch(struct hc_call *c);
 
 #endif /* VMKERNEL_NET_NET_H */

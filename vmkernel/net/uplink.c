@@ -63,12 +63,12 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
  */
 static void filter_update(void)
 {
-	uint32_t gen = vsw_rx_gen(&net_vswitch), n;
+	uint32_t gen = vsw_rx_gen(net_vswitch0()), n;
 	struct e1000_nic_filter f = { .unicast = up.filter_macs, .all_multicast = true };
 
 	if (up.filter_set && gen == up.filter_gen)
 		return;
-	n = vsw_uplink_filter(&net_vswitch, up.filter_macs, E1000_NIC_UNICAST_MAX + 1,
+	n = vsw_uplink_filter(net_vswitch0(), up.filter_macs, E1000_NIC_UNICAST_MAX + 1,
 			      &f.promiscuous);
 	f.nr_unicast = n < E1000_NIC_UNICAST_MAX + 1 ? n : E1000_NIC_UNICAST_MAX + 1;
 	e1000_nic_set_filter(&up.nic, &f);
@@ -102,7 +102,7 @@ void uplink_global_init(void)
 		return refuse(VMK_NET_UPLINK_REFUSED, why.text);
 	if (e1000_nic_init(&up.nic, &nic_ops) != VMK_OK)
 		return refuse(VMK_NET_UPLINK_FAILED, e1000_nic_error(&up.nic));
-	if (vsw_port_connect(&net_vswitch, &pc, &up.port) != VMK_OK) {
+	if (vsw_port_connect(net_vswitch0(), &pc, &up.port) != VMK_OK) {
 		e1000_nic_stop(&up.nic);
 		return refuse(VMK_NET_UPLINK_FAILED, "vswitch0 refused the uplink port");
 	}
@@ -121,7 +121,7 @@ static void rx_frame(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	(void)ctx;
 	memcpy(up.rx_frame, frame, len);	/* len <= E1000_NIC_FRAME_MAX */
-	vsw_send(&net_vswitch, up.port, up.rx_frame, len);
+	vsw_send(net_vswitch0(), up.port, up.rx_frame, len);
 }
 
 void uplink_poll(void)

@@ -2,7 +2,8 @@
 /*
  * A VM's virtual NICs (vm.h, docs/network.md "What is wired"): the e1000
  * model (vmm/dev/e1000.h) on the VM's PCI bus, its DMA through the VM's
- * RAM, its INTx on an ISA IRQ, and its port on vswitch0.
+ * RAM, its INTx on an ISA IRQ, and its port on the switch that holds
+ * its port group (ethernetN.networkName; vmkernel/net/vsw_table.h).
  *
  * Locking. The model is device state: vm->lock guards it. A frame the
  * guest sends is switched from the exit that rang the doorbell, under the
@@ -52,7 +53,8 @@ struct vm_nic_frame {
 struct vm_nic {
 	struct vm *vm;
 	uint32_t index;
-	uint32_t port;			/* on vswitch0; 0: not connected */
+	struct vswitch *sw;		/* the switch of its port group */
+	uint32_t port;			/* on sw; 0: not connected */
 	bool link_down;			/* vmkctl vm nic NAME link down */
 	struct e1000 e1000;
 	struct spinlock qlock;		/* the queue; a leaf lock */
@@ -78,7 +80,7 @@ static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
 	struct vm_nic *nic = ctx;
 
 	if (nic->port)
-		vsw_send(&net_vswitch, nic->port, frame, len);
+		vsw_send(nic->sw, nic->port, frame, len);
 }
 
 /*
@@ -92,7 +94,7 @@ static void nic_filter(void *ctx, const uint8_t mac[VSW_ETH_ALEN], bool promiscu
 	struct vm_nic *nic = ctx;
 
 	if (nic->port)
-		vsw_port_set_filter(&net_vswitch, nic->port, mac, promiscuous);
+		vsw_port_set_filter(nic->sw, nic->port, mac, promiscuous);
 }
 
 /*
@@ -175,20 +177,20 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 		vm->nic[i] = nic;
 		memcpy(pc.mac, c->mac, VSW_ETH_ALEN);
 		pc.ctx = nic;
-		st = vsw_port_connect(&net_vswitch, &pc, &nic->port);
-		if (st == VMK_BAD_PARAM)
-			return why_fail(why, st, "vm '%s': ethernet%u: no port group '%s' on %s (vmkctl network shows the groups)",
-					vm->cfg.name, i, c->network, NET_SWITCH_NAME);
+		st = vsw_table_connect(&net_switches, &pc, &nic->sw, &nic->port);
+		if (!nic->sw)
+			return why_fail(why, st, "vm '%s': ethernet%u: no port group '%s' on any switch (vmkctl network shows the groups)",
+					vm->cfg.name, i, c->network);
 		if (st == VMK_BUSY)
 			return why_fail(why, st, "vm '%s': ethernet%u: MAC %s is in use on %s (give the VM another ethernet%u.address)",
 					vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
-					NET_SWITCH_NAME, i);
+					nic->sw->name, i);
 		if (st != VMK_OK)
 			return why_fail(why, st, "vm '%s': ethernet%u: %s has no free port (%u ports)",
-					vm->cfg.name, i, NET_SWITCH_NAME, VSW_PORTS_MAX);
+					vm->cfg.name, i, nic->sw->name, VSW_PORTS_MAX);
 		log_info("vm %u '%s': ethernet%u %s on %s port %u, port group '%s'",
 			 vm->id, vm->cfg.name, i, mac_text(c->mac, mac, sizeof(mac)),
-			 NET_SWITCH_NAME, nic->port, c->network);
+			 nic->sw->name, nic->port, c->network);
 	}
 	return VMK_OK;
 }
@@ -245,7 +247,7 @@ vmk_status_t vm_nic_set_link(struct vm *vm, uint32_t i, bool up)
 	 * guest's ring at once, from here (vm->lock, then the switch's).
 	 */
 	if (nic->port)
-		vsw_port_set_link(&net_vswitch, nic->port, up);
+		vsw_port_set_link(nic->sw, nic->port, up);
 	e1000_set_link(&nic->e1000, up);
 	vm_wake_vcpus_locked(vm, false);	/* its LSC interrupt */
 	return VMK_OK;
@@ -260,7 +262,7 @@ void vm_nics_release(struct vm *vm)
 			continue;
 		/* After this no deliver() runs: it is called under the switch's lock. */
 		if (nic->port)
-			vsw_port_disconnect(&net_vswitch, nic->port);
+			vsw_port_disconnect(nic->sw, nic->port);
 		vm->nic[i] = NULL;
 		pool_free(&vmk_pool, vm->nic_pa[i], VM_NIC_PAGES);
 	}

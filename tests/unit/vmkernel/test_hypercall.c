@@ -178,6 +178,14 @@ vmk_status_t net_hc_group_del(uint64_t gpa, struct vmk_why *why)
 	return VMK_BUSY;
 }
 
+/* switch add/del: the request's gpa seen, refused with a reason. */
+vmk_status_t net_hc_switch(struct hc_call *c)
+{
+	net_group_gpa_seen = c->arg[0];
+	snprintf(c->why.text, sizeof(c->why.text), "switch 'internal' still has ports in use");
+	return VMK_BUSY;
+}
+
 bool vmk_debug_enabled(void)
 {
 	return debug;
@@ -330,6 +338,11 @@ START_TEST(test_net_hypercalls_reach_the_switch_and_say_why)
 	memset(guest, 0, VMK_VM_MSG_LEN);
 	ck_assert_int_eq(call(&c, VMK_HC_NET_GROUP_DEL, GUEST_BASE + 1024, 0, 0, 0), VMK_BUSY);
 	ck_assert_uint_eq(guest[0], 0);
+	/* switch add and del (ABI 17) */
+	ck_assert_int_eq(call(&c, VMK_HC_NET_SWITCH, GUEST_BASE + 2048, 0, 0, GUEST_BASE),
+			 VMK_BUSY);
+	ck_assert_uint_eq(net_group_gpa_seen, GUEST_BASE + 2048);
+	ck_assert_str_eq((char *)guest, "switch 'internal' still has ports in use");
 }
 END_TEST
 
