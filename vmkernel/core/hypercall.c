@@ -222,6 +222,18 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_GIVE_BACK] = hc_give_back,
 	[VMK_HC_PANIC_TEST] = hc_panic_test,
 	[VMK_HC_LOG_WRITE] = hc_log_write,
+	[VMK_HC_VM_CREATE] = vm_hc_create,
+	[VMK_HC_VM_LOAD] = vm_hc_load,
+	[VMK_HC_VM_POWER_ON] = vm_hc_power_on,
+	[VMK_HC_VM_STOP] = vm_hc_stop,
+	[VMK_HC_VM_KILL] = vm_hc_kill,
+	[VMK_HC_VM_RESET] = vm_hc_reset,
+	[VMK_HC_VM_DESTROY] = vm_hc_destroy,
+	[VMK_HC_VM_INFO] = vm_hc_info,
+	[VMK_HC_VM_LIST] = vm_hc_list,
+	[VMK_HC_VM_CONSOLE_READ] = vm_hc_console_read,
+	[VMK_HC_VM_CONSOLE_WRITE] = vm_hc_console_write,
+	[VMK_HC_VM_DUMP] = vm_hc_dump,
 	[VMK_HC_SCHED_TEST] = hc_sched_test,
 	[VMK_HC_SCHED_LIST] = hc_sched_list,
 	[VMK_HC_NET_INFO] = hc_net_info,
@@ -250,12 +262,9 @@ vmk_status_t hypercall_dispatch(struct hc_call *c)
 	c->action = HC_RESUME;
 	c->result = 0;
 	c->why.text[0] = '\0';
-	if (c->nr >= VMK_HC_VM_FIRST && c->nr <= VMK_HC_VM_LAST)
-		st = vm_hypercall(c);
-	else if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
+	if (c->nr >= VMK_HC_MAX || !hc_table[c->nr])
 		return VMK_NOT_SUPPORTED;
-	else
-		st = hc_table[c->nr](c);
+	st = hc_table[c->nr](c);
 	tell_cos(c);
 	return st;
 }

@@ -26,9 +26,19 @@ struct hc_call {
 };
 
 vmk_status_t hypercall_dispatch(struct hc_call *c);
-/* The VM layer's requests (vmkernel/vm/vm_hypercall.c). */
-/* VMK_HC_VM_FIRST..VMK_HC_VM_LAST */
-vmk_status_t vm_hypercall(struct hc_call *c);
+/* The VM layer's requests (vmkernel/vm/vm_hypercall.c), VMK_HC_VM_*. */
+vmk_status_t vm_hc_create(struct hc_call *c);
+vmk_status_t vm_hc_load(struct hc_call *c);
+vmk_status_t vm_hc_power_on(struct hc_call *c);
+vmk_status_t vm_hc_stop(struct hc_call *c);
+vmk_status_t vm_hc_kill(struct hc_call *c);
+vmk_status_t vm_hc_reset(struct hc_call *c);
+vmk_status_t vm_hc_destroy(struct hc_call *c);
+vmk_status_t vm_hc_info(struct hc_call *c);
+vmk_status_t vm_hc_list(struct hc_call *c);
+vmk_status_t vm_hc_console_read(struct hc_call *c);
+vmk_status_t vm_hc_console_write(struct hc_call *c);
+vmk_status_t vm_hc_dump(struct hc_call *c);
 /* VMK_HC_NET_NIC_LINK: a running VM's vNIC cable */
 vmk_status_t vm_hc_nic_link(struct hc_call *c);
 /* Give-back: the worlds of stopped VMs go (vmkernel/vm/vm.c). */

@@ -16,7 +16,7 @@
 
 /* ---- hypercalls ---- */
 
-static vmk_status_t hc_create(struct hc_call *c)
+vmk_status_t vm_hc_create(struct hc_call *c)
 {
 	struct vmk_vm_config cfg;
 	vmk_status_t st;
@@ -87,7 +87,7 @@ static vmk_status_t hc_create(struct hc_call *c)
 	return vm_create(&cfg, &c->result, &c->why);
 }
 
-static vmk_status_t hc_load(struct hc_call *c)
+vmk_status_t vm_hc_load(struct hc_call *c)
 {
 	struct vmk_vm_load l;
 	struct vm *vm;
@@ -106,7 +106,7 @@ static vmk_status_t hc_load(struct hc_call *c)
 	return st;
 }
 
-static vmk_status_t hc_power_on(struct hc_call *c)
+vmk_status_t vm_hc_power_on(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 	vmk_status_t st;
@@ -118,7 +118,7 @@ static vmk_status_t hc_power_on(struct hc_call *c)
 	return st;
 }
 
-static vmk_status_t hc_kill(struct hc_call *c)
+vmk_status_t vm_hc_kill(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 
@@ -153,7 +153,7 @@ static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 	return VMK_OK;
 }
 
-static vmk_status_t hc_reset(struct hc_call *c)
+vmk_status_t vm_hc_reset(struct hc_call *c)
 {
 	struct vm *vm;
 	vmk_status_t st = lock_running(c, &vm);
@@ -166,7 +166,7 @@ static vmk_status_t hc_reset(struct hc_call *c)
 	return VMK_OK;
 }
 
-static vmk_status_t hc_destroy(struct hc_call *c)
+vmk_status_t vm_hc_destroy(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 	vmk_status_t st;
@@ -178,7 +178,7 @@ static vmk_status_t hc_destroy(struct hc_call *c)
 	return st;
 }
 
-static vmk_status_t hc_info(struct hc_call *c)
+vmk_status_t vm_hc_info(struct hc_call *c)
 {
 	struct vm *vm;
 	struct vmk_vm_info info;
@@ -227,7 +227,7 @@ static vmk_status_t hc_info(struct hc_call *c)
 }
 
 /* One page of the VMs' ids; the request is read once, then trusted. */
-static vmk_status_t hc_list(struct hc_call *c)
+vmk_status_t vm_hc_list(struct hc_call *c)
 {
 	struct vmk_vm_list list;
 	vmk_status_t st;
@@ -243,7 +243,7 @@ static vmk_status_t hc_list(struct hc_call *c)
 	return cos_write(c->arg[0], &list, sizeof(list));
 }
 
-static vmk_status_t hc_console_read(struct hc_call *c)
+vmk_status_t vm_hc_console_read(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 	uint8_t buf[COPY_BATCH];
@@ -271,7 +271,7 @@ static vmk_status_t hc_console_read(struct hc_call *c)
 	return st;
 }
 
-static vmk_status_t hc_console_write(struct hc_call *c)
+vmk_status_t vm_hc_console_write(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 	uint8_t buf[COPY_BATCH];
@@ -299,7 +299,7 @@ static vmk_status_t hc_console_write(struct hc_call *c)
  * powers off through PM1a (the VM then goes OFF as for a guest poweroff).
  * Refused, with nothing changed, when the guest has not enabled the button.
  */
-static vmk_status_t hc_stop(struct hc_call *c)
+vmk_status_t vm_hc_stop(struct hc_call *c)
 {
 	struct vm *vm;
 	vmk_status_t st = lock_running(c, &vm);
@@ -348,7 +348,7 @@ vmk_status_t vm_hc_nic_link(struct hc_call *c)
 }
 
 /* Into the log, for a hang's diagnosis; any state but destroyed. */
-static vmk_status_t hc_dump(struct hc_call *c)
+vmk_status_t vm_hc_dump(struct hc_call *c)
 {
 	struct vm *vm = vm_get(c->arg[0]);
 
@@ -359,28 +359,4 @@ static vmk_status_t hc_dump(struct hc_call *c)
 	spin_unlock(&vm->lock);
 	vm_put(vm);
 	return VMK_OK;
-}
-
-typedef vmk_status_t (*vm_hc_t)(struct hc_call *c);
-
-static const vm_hc_t vm_hc_table[VMK_HC_VM_LAST - VMK_HC_VM_FIRST + 1] = {
-	[VMK_HC_VM_CREATE - VMK_HC_VM_FIRST] = hc_create,
-	[VMK_HC_VM_LOAD - VMK_HC_VM_FIRST] = hc_load,
-	[VMK_HC_VM_POWER_ON - VMK_HC_VM_FIRST] = hc_power_on,
-	[VMK_HC_VM_STOP - VMK_HC_VM_FIRST] = hc_stop,
-	[VMK_HC_VM_KILL - VMK_HC_VM_FIRST] = hc_kill,
-	[VMK_HC_VM_RESET - VMK_HC_VM_FIRST] = hc_reset,
-	[VMK_HC_VM_DESTROY - VMK_HC_VM_FIRST] = hc_destroy,
-	[VMK_HC_VM_INFO - VMK_HC_VM_FIRST] = hc_info,
-	[VMK_HC_VM_LIST - VMK_HC_VM_FIRST] = hc_list,
-	[VMK_HC_VM_CONSOLE_READ - VMK_HC_VM_FIRST] = hc_console_read,
-	[VMK_HC_VM_CONSOLE_WRITE - VMK_HC_VM_FIRST] = hc_console_write,
-	[VMK_HC_VM_DUMP - VMK_HC_VM_FIRST] = hc_dump,
-};
-
-vmk_status_t vm_hypercall(struct hc_call *c)
-{
-	if (c->nr < VMK_HC_VM_FIRST || c->nr > VMK_HC_VM_LAST)
-		return VMK_NOT_SUPPORTED;
-	return vm_hc_table[c->nr - VMK_HC_VM_FIRST](c);
 }
