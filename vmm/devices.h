@@ -50,16 +50,39 @@
 #define VDEV_FLOATING_BUS	0xffffffffu
 
 /*
- * The PCI functions a VM may have and their INTA# lines while no
- * firmware has programmed the PIIX's PIRQ registers (a direct boot): 11
- * and 10, ISA IRQs wired to the same IOAPIC inputs, which the DSDT's _PRT
- * names (vmm/boot/acpi.c). Under SeaBIOS both follow its routing (slot 3:
- * PIRQC, slot 16: PIRQD, IRQ 11 both; vmm/dev/pci_host.c pci_set_intx()).
+ * The PCI functions a VM may have. Slot S's INTA# is the PIIX's PIRQ
+ * (S - 1) mod 4 (vmm/dev/pci_host.c intx_route()), which SeaBIOS routes
+ * to ISA IRQ 10, 10, 11, 11 for PIRQA-D (src/fw/pciinit.c; vdev_pirq_irq()).
+ * While no firmware has programmed the PIRQ registers (a direct boot)
+ * each INTA# has the line below instead: the NICs alternate between 11
+ * and 10 (ethernet0 on 11 as always), so a VM with two NICs, or one and
+ * the PVSCSI adapter (10), shares no line. A guest without ACPI takes
+ * them as ISA lines, edge-triggered (the MP table, vmm/boot/mptable.c),
+ * where a shared line can lose an interrupt. The DSDT's _PRT names them
+ * all (vmm/boot/acpi.c).
+ *
+ * Where the vmkernel puts the BARs of a directly booted guest, as
+ * firmware would: each aligned to its size (PCI 3.0 §6.2.5.1), none over
+ * another, ethernet0 where QEMU's i440FX firmware puts its e1000 and the
+ * others below it, under the PVSCSI adapter and the IOAPIC (FEC00000h).
+ * SeaBIOS assigns its own.
  */
-#define VDEV_NIC_SLOT		3	/* 00:03.0, e1000 */
-#define VDEV_NIC_IRQ		11
+#define VDEV_MAX_NICS		4	/* ethernet0 .. ethernet3 */
+#define VDEV_NIC_SLOT(n)	(3 + (n))	/* 00:03.0 .. 00:06.0, e1000 */
+#define VDEV_NIC_IRQ(n)		((n) & 1 ? 10u : 11u)
+#define VDEV_NIC_BAR0(n)	(0xfebc0000u - (uint32_t)(n) * 0x20000u)	/* 128 KiB */
+#define VDEV_NIC_BAR1(n)	(0xc000u + (uint32_t)(n) * 0x40u)	/* 64 ports */
 #define VDEV_SCSI_SLOT		0x10	/* 00:10.0, PVSCSI */
 #define VDEV_SCSI_IRQ		10
+#define VDEV_SCSI_BAR0		0xfebf0000u	/* 32 KiB */
+
+/* The ISA IRQ SeaBIOS routes slot's INTA# to. */
+static inline unsigned int vdev_pirq_irq(unsigned int slot)
+{
+	static const uint8_t pirq_irq[4] = { 10, 10, 11, 11 };
+
+	return pirq_irq[(slot - 1) & 3];
+}
 
 enum vdev_status {
 	VDEV_RUNNING = 0,

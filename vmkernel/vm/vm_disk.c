@@ -29,16 +29,14 @@
 #include "vmm/dev/pvscsi.h"
 
 /*
- * Where the adapter sits: 00:10.0, INTA# on ISA IRQ 10 (the NIC has 11)
- * for a directly booted guest; in a BIOS VM wherever SeaBIOS routes slot
- * 16's PIRQD (IRQ 11, shared with the NIC; vmm/dev/pci_host.h
- * pci_set_intx). For a directly booted guest the vmkernel programs the BAR
- * as firmware would, below the e1000's window; a BIOS VM's SeaBIOS
- * assigns it. The register window follows the BAR wherever the guest
+ * Where the adapter sits: 00:10.0, INTA# on ISA IRQ 10 for a directly
+ * booted guest; in a BIOS VM wherever SeaBIOS routes slot 16's PIRQD
+ * (IRQ 11; vmm/dev/pci_host.h pci_set_intx). For a directly booted guest
+ * the vmkernel programs the BAR as firmware would, above the NICs'
+ * windows (vmm/devices.h); a BIOS VM's SeaBIOS assigns it. The register window follows the BAR wherever the guest
  * moves it (vmm/dev/pci_host.h pci_add_bar).
  */
 #define VM_SCSI_DEVFN		(VDEV_SCSI_SLOT << 3)	/* 00:10.0 */
-#define VM_SCSI_BAR0		0xfebf0000u
 #define VM_SCSI_IRQ		VDEV_SCSI_IRQ
 #define PCI_CFG_COMMAND		0x04
 #define PCI_CFG_BAR0		0x10
@@ -116,7 +114,7 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 
 static void firmware_setup(struct pci_host *pci)
 {
-	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_BAR0, 4, VM_SCSI_BAR0);
+	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_BAR0, 4, VDEV_SCSI_BAR0);
 	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_INTR_LINE, 1, VM_SCSI_IRQ);
 	pci_host_config_write(pci, VM_SCSI_DEVFN, PCI_CFG_COMMAND, 2,
 			      PCI_COMMAND_MEM_MASTER);

@@ -23,19 +23,17 @@
 #include "vmm/dev/e1000.h"
 
 /*
- * Where the NIC sits: 00:03.0, INTA# on ISA IRQ 11 for a directly
- * booted guest; in a BIOS VM wherever SeaBIOS routes slot 3's PIRQC (also
- * IRQ 11; vmm/dev/pci_host.h pci_set_intx). For a
- * directly booted guest the vmkernel programs BAR0 and BAR1 as firmware
- * would, where QEMU's i440FX firmware puts its e1000 (PCI 3.0 §6.2.4:
- * Interrupt Line is what firmware wrote); a BIOS VM's SeaBIOS assigns
- * them. The register windows follow the BARs wherever the guest moves
- * them (vmm/dev/pci_host.h pci_add_bar).
+ * Where ethernetN sits: 00:0(3+N).0, INTA# on the ISA IRQ vmm/devices.h
+ * gives it for a directly booted guest (11 for ethernet0 and 2, 10 for 1
+ * and 3); in a BIOS VM wherever SeaBIOS routes the slot's PIRQ
+ * (vmm/dev/pci_host.h pci_set_intx). For a directly booted guest the
+ * vmkernel programs BAR0 and BAR1 as firmware would, at the places
+ * vmm/devices.h lays out with no overlap (PCI 3.0 §6.2.4: Interrupt Line
+ * is what firmware wrote); a BIOS VM's SeaBIOS assigns them. The register
+ * windows follow the BARs wherever the guest moves them
+ * (vmm/dev/pci_host.h pci_add_bar).
  */
-#define VM_NIC_DEVFN		(VDEV_NIC_SLOT << 3)	/* 00:03.0 */
-#define VM_NIC_BAR0		0xfebc0000u
-#define VM_NIC_BAR1		0xc000u
-#define VM_NIC_IRQ		VDEV_NIC_IRQ
+#define VM_NIC_DEVFN(n)		((uint8_t)(VDEV_NIC_SLOT(n) << 3))
 #define PCI_CFG_COMMAND		0x04
 #define PCI_CFG_BAR0		0x10
 #define PCI_CFG_BAR1		0x14
@@ -70,8 +68,8 @@ static void nic_set_irq(void *ctx, bool level)
 {
 	struct vm_nic *nic = ctx;
 
-	pci_set_intx(&nic->vm->dev.pci, (uint8_t)(VM_NIC_DEVFN + (nic->index << 3)),
-		     VM_NIC_IRQ, level);
+	pci_set_intx(&nic->vm->dev.pci, VM_NIC_DEVFN(nic->index),
+		     VDEV_NIC_IRQ(nic->index), level);
 }
 
 /* From the exit that rang the doorbell: sender's vm->lock held. */
@@ -197,9 +195,9 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 
 static void firmware_setup(struct pci_host *pci, uint8_t devfn, uint32_t i)
 {
-	pci_host_config_write(pci, devfn, PCI_CFG_BAR0, 4, VM_NIC_BAR0 + i * E1000_MMIO_SIZE);
-	pci_host_config_write(pci, devfn, PCI_CFG_BAR1, 4, VM_NIC_BAR1 + i * E1000_IO_SIZE);
-	pci_host_config_write(pci, devfn, PCI_CFG_INTR_LINE, 1, VM_NIC_IRQ);
+	pci_host_config_write(pci, devfn, PCI_CFG_BAR0, 4, VDEV_NIC_BAR0(i));
+	pci_host_config_write(pci, devfn, PCI_CFG_BAR1, 4, VDEV_NIC_BAR1(i));
+	pci_host_config_write(pci, devfn, PCI_CFG_INTR_LINE, 1, VDEV_NIC_IRQ(i));
 	pci_host_config_write(pci, devfn, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
 }
 
@@ -211,7 +209,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 			.dma = { vm_dma_read, vm_dma_write, vm },
 			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
 		};
-		uint8_t devfn = (uint8_t)(VM_NIC_DEVFN + (i << 3));
+		uint8_t devfn = VM_NIC_DEVFN(i);
 
 		if (!nic)
 			continue;

@@ -156,7 +156,7 @@
 #define EISA_PNP0303		0x0303d041u	/* "PNP0303" */
 #define PCI_ADR(slot)		((uint32_t)(slot) << 16)	/* _ADR of function 0 */
 #define PRT_ALL_FUNCTIONS	0xffffu		/* _PRT address: slot << 16 | 0xFFFF */
-#define DSDT_AML_MAX		320	/* 236 used: room for the next ISA devices */
+#define DSDT_AML_MAX		320	/* 272 used: room for the next ISA devices */
 
 /*
  * Resource descriptors (§6.4): the small IRQ (§6.4.2.1), I/O Port
@@ -552,6 +552,8 @@ static void aml_isa_bridge(struct aml *m)
 	aml_end(m, isa);
 }
 
+_Static_assert(ACPI_PCI_NICS == VDEV_MAX_NICS, "a _PRT entry for each NIC slot");
+
 static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ram_size)
 {
 	uint32_t scope, dev, prt;
@@ -582,8 +584,9 @@ static void dsdt_aml(struct aml *m, const struct acpi_pci_irqs *irq, uint64_t ra
 	aml_name(m, "_PRT");
 	aml_byte(m, AML_PACKAGE_OP);
 	prt = aml_begin(m);
-	aml_byte(m, 2);
-	aml_prt_entry(m, VDEV_NIC_SLOT, irq->nic);
+	aml_byte(m, VDEV_MAX_NICS + 1);
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++)
+		aml_prt_entry(m, VDEV_NIC_SLOT(n), irq->nic[n]);
 	aml_prt_entry(m, VDEV_SCSI_SLOT, irq->scsi);
 	aml_end(m, prt);
 	aml_root_bridge_crs(m, ram_size);
@@ -649,13 +652,15 @@ enum boot_status acpi_write(const struct guest_mem *mem, unsigned int nr_cpus,
 			    uint8_t ioapic_id, uint32_t ioapic_addr)
 {
 	/* no firmware programs the PIIX's PIRQs: the devices' own lines */
-	const struct acpi_pci_irqs irq = { VDEV_NIC_IRQ, VDEV_SCSI_IRQ };
+	struct acpi_pci_irqs irq = { .scsi = VDEV_SCSI_IRQ };
 	const uint32_t base = BOOT_ACPI_ADDR;
 	struct acpi_layout l;
 	struct acpi_area a;
 	enum boot_status st;
 	uint32_t rsdp;
 
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++)
+		irq.nic[n] = (uint8_t)VDEV_NIC_IRQ(n);
 	vmm_zero(&a, sizeof(a));
 	rsdp = take(&a, RSDP_LEN, 16);
 	st = build(&a, &l, base, &irq, mem->ram_size, nr_cpus, ioapic_id, ioapic_addr);

@@ -214,8 +214,11 @@ struct acpi_firmware {
 };
 
 /* The GSI of each device's INTA# that the DSDT's _PRT gives (vmm/devices.h slots). */
+#define ACPI_PCI_NICS		4	/* VDEV_MAX_NICS (vmm/devices.h includes this header) */
+
 struct acpi_pci_irqs {
-	uint8_t nic, scsi;
+	uint8_t nic[ACPI_PCI_NICS];	/* ethernetN at VDEV_NIC_SLOT(N) */
+	uint8_t scsi;
 };
 
 enum boot_status acpi_build_for_firmware(struct acpi_firmware *t, const struct acpi_pci_irqs *irq,

@@ -197,26 +197,18 @@ enum vdev_result firmware_cfg_add_smbios(struct firmware_cfg *fc,
 	return VDEV_OK;
 }
 
-/*
- * The ISA IRQ SeaBIOS routes INTA# of a slot to (src/fw/pciinit.c: PIRQA-D
- * get IRQ 10, 10, 11, 11; slot S's INTA# is PIRQ (S - 1) mod 4, the
- * i440FX wiring vmm/dev/pci_host.c follows). The DSDT must say what the
- * firmware will program, before it runs: vmk boots only SeaBIOS.
- */
-static uint8_t seabios_inta_irq(unsigned int slot)
-{
-	static const uint8_t pirq_irq[4] = { 10, 10, 11, 11 };
-
-	return pirq_irq[(slot - 1) & 3];
-}
-
 enum vdev_result firmware_cfg_add_acpi(struct firmware_cfg *fc, const struct vm_devices *dev,
 				       uint8_t ioapic_id, uint32_t ioapic_addr)
 {
-	const struct acpi_pci_irqs irq = {
-		seabios_inta_irq(VDEV_NIC_SLOT), seabios_inta_irq(VDEV_SCSI_SLOT),
-	};
+	/*
+	 * The DSDT must say what the firmware will program, before it runs:
+	 * vmk boots only SeaBIOS (vmm/devices.h vdev_pirq_irq()).
+	 */
+	struct acpi_pci_irqs irq = { .scsi = (uint8_t)vdev_pirq_irq(VDEV_SCSI_SLOT) };
 	struct acpi_firmware *t = &fc->acpi;
+
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++)
+		irq.nic[n] = (uint8_t)vdev_pirq_irq(VDEV_NIC_SLOT(n));
 
 	if (acpi_build_for_firmware(t, &irq, dev->cfg.ram_size, dev->cfg.nr_vcpus, ioapic_id,
 				    ioapic_addr) != BOOT_OK ||

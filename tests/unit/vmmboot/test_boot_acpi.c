@@ -157,7 +157,8 @@ static struct guest_ram *ram_with_tables_for(unsigned int cpus, uint64_t ram_siz
 		return r;
 	}
 	memset(&t, 0x5a, sizeof(t));	/* nothing may depend on what was there */
-	ck_assert_int_eq(acpi_build_for_firmware(&t, &(struct acpi_pci_irqs){ 11, 10 }, ram_size,
+	ck_assert_int_eq(acpi_build_for_firmware(&t, &(struct acpi_pci_irqs){ { 11, 10, 11, 10 }, 10 },
+						 ram_size,
 						 cpus, (uint8_t)cpus, IOAPIC_ADDR), BOOT_OK);
 	ck_assert_uint_le(t.loader_len, sizeof(t.loader));
 	run_loader(r, &t);
@@ -245,24 +246,28 @@ START_TEST(test_dsdt_holds_s5_with_the_slp_typ_the_pm1_control_powers_off_on)
 
 	/*
 	 * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
-	 * Name (_UID, Zero) Name (_PRT, Package (2) { Package (4)
-	 * {0x0003FFFF, Zero, Zero, 11}, Package (4) {0x0010FFFF, Zero, Zero, 10}
-	 * }) Name (_CRS, ResourceTemplate () { WordBusNumber 0-FF, IO CF8h
+	 * Name (_UID, Zero) Name (_PRT, Package (5) { Package (4)
+	 * {0x0003FFFF, Zero, Zero, 11}, Package (4) {0x0004FFFF, Zero, Zero, 10},
+	 * Package (4) {0x0005FFFF, Zero, Zero, 11}, Package (4) {0x0006FFFF,
+	 * Zero, Zero, 10}, Package (4) {0x0010FFFF, Zero, Zero, 10} }) Name (_CRS, ResourceTemplate () { WordBusNumber 0-FF, IO CF8h
 	 * length 8, WordIO 0-CF7h, WordIO D00h-FFFFh, DWordMemory 400000h (the
 	 * end of the 4 MiB of RAM)-FEBFFFFFh }) Device (ISA) { Name (_ADR,
 	 * 0x00010000) Device (KBD) { Name (_HID, EisaId ("PNP0303")) Name (_CRS,
 	 * ResourceTemplate () { IO (Decode16, 0x60, 0x60, 1, 1) IO (Decode16,
 	 * 0x64, 0x64, 1, 1) IRQNoFlags () {1} }) } } } }, assembled by hand from
 	 * ACPI 6.4 §20 and §6.4 (iasl -d agrees). Scope, Device (PCI0) and its
-	 * Buffer need two-byte PkgLengths: 221, 212 and 88 bytes.
+	 * Buffer need two-byte PkgLengths: 257, 248 and 88 bytes.
 	 */
 	const uint8_t pci0[] = {
-		0x10, 0x4d, 0x0d, '\\', '_', 'S', 'B', '_',
-		0x5b, 0x82, 0x44, 0x0d, 'P', 'C', 'I', '0',
+		0x10, 0x41, 0x10, '\\', '_', 'S', 'B', '_',
+		0x5b, 0x82, 0x48, 0x0f, 'P', 'C', 'I', '0',
 		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
 		0x08, '_', 'U', 'I', 'D', 0x00,
-		0x08, '_', 'P', 'R', 'T', 0x12, 26, 2,
+		0x08, '_', 'P', 'R', 'T', 0x12, 62, 5,
 		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 11,
+		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x04, 0x00, 0x00, 0x00, 0x0a, 10,
+		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x05, 0x00, 0x00, 0x00, 0x0a, 11,
+		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x06, 0x00, 0x00, 0x00, 0x0a, 10,
 		0x12, 11, 4, 0x0c, 0xff, 0xff, 0x10, 0x00, 0x00, 0x00, 0x0a, 10,
 		0x08, '_', 'C', 'R', 'S', 0x11, 0x48, 0x05, 0x0a, 84,
 		0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0x00, 0x01,

@@ -616,6 +616,80 @@ START_TEST(test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused)
 END_TEST
 
 /*
+ * A VM with ethernet0..3 and the PVSCSI adapter, placed as the vmkernel
+ * places them for a directly booted guest (vmm/devices.h; vm_nic.c and
+ * vm_disk.c firmware_setup()): every BAR decodes, none is refused as
+ * overlapping another or the chipset, each NIC answers at its own BARs,
+ * and its INTA# is on its own line while the PIRQs are unrouted (a
+ * direct boot), on the one SeaBIOS picks for its slot once routed.
+ */
+START_TEST(test_four_nics_and_pvscsi_get_bars_and_irqs_that_do_not_collide)
+{
+	struct vm_devices *vm = test_vm(1);
+	struct e1000 *nic = calloc(VDEV_MAX_NICS, sizeof(*nic));
+	struct pvscsi *scsi = calloc(1, sizeof(*scsi));
+	struct pvscsi_config pc = { .dma = { no_dma, no_dma_write, NULL } };
+	struct pci_host *pci = &vm->pci;
+	const uint8_t sdevfn = VDEV_SCSI_SLOT << 3;
+
+	ck_assert(nic && scsi);
+	pvscsi_init(scsi, &pc);
+	ck_assert(pci_add_function(pci, sdevfn, &pvscsi_pci_ops, scsi));
+	ck_assert(pci_add_bar(pci, sdevfn, 0, PVSCSI_BAR_SIZE, false, &pvscsi_mmio_ops, scsi));
+	pci_host_config_write(pci, sdevfn, 0x10, 4, VDEV_SCSI_BAR0);
+	pci_host_config_write(pci, sdevfn, 0x04, 2, 0x0006);
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++) {
+		struct e1000_config ec = { .dma = { no_dma, no_dma_write, NULL },
+					   .mac = { 0, 0x50, 0x56, 0, 0, (uint8_t)(n + 1) } };
+		const uint8_t devfn = (uint8_t)(VDEV_NIC_SLOT(n) << 3);
+
+		e1000_init(&nic[n], &ec);
+		ck_assert(pci_add_function(pci, devfn, &e1000_pci_ops, &nic[n]));
+		ck_assert(pci_add_bar(pci, devfn, 0, E1000_MMIO_SIZE, false, &e1000_mmio_ops, &nic[n]));
+		ck_assert(pci_add_bar(pci, devfn, 1, E1000_IO_SIZE, true, &e1000_io_ops, &nic[n]));
+		pci_host_config_write(pci, devfn, 0x10, 4, VDEV_NIC_BAR0(n));
+		pci_host_config_write(pci, devfn, 0x14, 4, VDEV_NIC_BAR1(n));
+		pci_host_config_write(pci, devfn, 0x04, 2, 0x0003);
+	}
+	ck_assert_msg(pci->bars_refused == 0, "%02x BAR%u at %x: %s", pci->last_refused.devfn,
+		      pci->last_refused.bar, pci->last_refused.base, pci->last_refused.why);
+	ck_assert(test_bar(vm, VDEV_SCSI_SLOT, 0)->decoding);
+	ck_assert_uint_eq(mmio_rd(vm, VDEV_SCSI_BAR0 + PVSCSI_STATUS_REG), 0);
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++) {
+		ck_assert(test_bar(vm, VDEV_NIC_SLOT(n), 0)->decoding);
+		ck_assert(test_bar(vm, VDEV_NIC_SLOT(n), 1)->decoding);
+		/* RAH0: its own MAC's last two bytes, through BAR0 and through BAR1 */
+		ck_assert_uint_eq(mmio_rd(vm, VDEV_NIC_BAR0(n) + E1000_RA + 4) & 0xffff, (n + 1) << 8);
+		ck_assert(vdev_pio_write(vm, (uint16_t)VDEV_NIC_BAR1(n), 4, E1000_RA + 4));
+		ck_assert_uint_eq(vdev_pio_read(vm, (uint16_t)(VDEV_NIC_BAR1(n) + 4), 4) & 0xffff,
+				  (n + 1) << 8);
+	}
+	/* direct boot: ethernet0 and 1 apart, and 1 apart from the adapter */
+	ck_assert_uint_eq(VDEV_NIC_IRQ(0), 11);	/* ethernet0 where it always was */
+	ck_assert_uint_ne(VDEV_NIC_IRQ(1), VDEV_NIC_IRQ(0));
+	ck_assert_uint_ne(VDEV_NIC_IRQ(0), VDEV_SCSI_IRQ);
+	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++) {
+		const uint8_t devfn = (uint8_t)(VDEV_NIC_SLOT(n) << 3);
+		const unsigned int other = VDEV_NIC_IRQ(n) == 11 ? 10 : 11;
+		const unsigned int routed = vdev_pirq_irq(VDEV_NIC_SLOT(n));
+
+		pci_set_intx(pci, devfn, VDEV_NIC_IRQ(n), true);
+		ck_assert(isa_line(vm, VDEV_NIC_IRQ(n)) && !isa_line(vm, other));
+		pci_conf_write(vm, 1, 0x60, 4, 0x0b0b0a0au);	/* PIRQA-D: 10, 10, 11, 11 */
+		ck_assert(isa_line(vm, routed) && !isa_line(vm, routed == 11 ? 10 : 11));
+		pci_conf_write(vm, 1, 0x60, 4, 0x80808080u);
+		pci_set_intx(pci, devfn, VDEV_NIC_IRQ(n), false);
+		ck_assert(!isa_line(vm, 10) && !isa_line(vm, 11));
+	}
+	ck_assert_uint_eq(VDEV_NIC_BAR0(0), 0xfebc0000);
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	free(nic);
+	free(scsi);
+	free(vm);
+}
+END_TEST
+
+/*
  * Above BOOT_LOW_RAM_TOP the RAM goes above 4 GiB (vmm/boot/layout.c):
  * with 4 GiB of RAM the hole from E0000000h holds BARs, RAM below it does
  * not; the DSDT's memory window begins at the same place.
@@ -913,6 +987,7 @@ int main(void)
 	tcase_add_test(tc, test_pci_bars_follow_sizing_moves_and_the_decode_bits);
 	tcase_add_test(tc, test_pci_bar_places_over_ram_chipset_rom_or_devices_are_refused);
 	tcase_add_test(tc, test_pci_bars_may_use_the_hole_below_4g_when_ram_goes_above);
+	tcase_add_test(tc, test_four_nics_and_pvscsi_get_bars_and_irqs_that_do_not_collide);
 	tcase_add_test(tc, test_pci_add_bar_refuses_bad_sizes_and_taken_bars);
 	tcase_add_test(tc, test_cf9_reset_needs_the_rst_cpu_transition);
 	tcase_add_test(tc, test_port92_and_8042_reset_the_vm);
