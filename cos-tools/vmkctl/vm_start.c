@@ -117,24 +117,34 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 	return 0;
 }
 
-static int nic_config_of(const struct vmx_config *c, struct vmk_vm_nic *n, struct diag *diag)
+_Static_assert(VMX_NICS == VMK_VM_MAX_NICS, "ethernetN as the vmkernel numbers its vNICs");
+
+/* ethernetN: an e1000 on the port group it names, with the MAC it has. */
+static int nic_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
+			 struct diag *diag)
 {
-	if (!c->ethernet0_present)
-		return 0;
-	if (strcmp(c->ethernet0_dev, "e1000")) {
-		diag_add(diag, "ethernet0.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
-			 c->ethernet0_dev);
-		return -1;
+	for (unsigned int i = 0; i < VMX_NICS; i++) {
+		const struct vmx_ethernet *e = &c->ethernet[i];
+		struct vmk_vm_nic *n = &vc->nic[i];
+
+		if (!e->present)
+			continue;
+		if (strcmp(e->dev, "e1000")) {
+			diag_add(diag, "ethernet%u.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
+				 i, e->dev);
+			return -1;
+		}
+		n->model = VMK_VM_NIC_E1000;
+		/* vm_file_record_identity() wrote a generated one */
+		if (!e->has_mac) {
+			diag_add(diag, "ethernet%u has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet%u.generatedAddress (use addressType \"generated\", or \"static\" with ethernet%u.address)",
+				 i, i, i);
+			return -1;
+		}
+		memcpy(n->mac, e->mac, sizeof(n->mac));
+		snprintf(n->network, sizeof(n->network), "%s",
+			 e->network ? e->network : "VM Network");
 	}
-	n->model = VMK_VM_NIC_E1000;
-	/* vm_file_record_identity() wrote a generated one */
-	if (!c->ethernet0_has_mac) {
-		diag_add(diag, "ethernet0 has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet0.generatedAddress (use addressType \"generated\", or \"static\" with ethernet0.address)");
-		return -1;
-	}
-	memcpy(n->mac, c->ethernet0_mac, sizeof(n->mac));
-	snprintf(n->network, sizeof(n->network), "%s",
-		 c->ethernet0_network ? c->ethernet0_network : "VM Network");
 	return 0;
 }
 
@@ -185,7 +195,7 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
 	if (c->has_uuid)
 		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
-	if (nic_config_of(c, &vc->nic[0], diag) || scsi_config_of(c, vc, diag))
+	if (nic_config_of(c, vc, diag) || scsi_config_of(c, vc, diag))
 		return -1;
 	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
 	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,

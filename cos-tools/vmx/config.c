@@ -195,47 +195,76 @@ static bool get_mac(struct checker *c, const struct vmx_entry *e, uint8_t mac[6]
 	return true;
 }
 
-static void check_ethernet0(struct checker *c, struct vmx_config *cfg)
+/* ethernetN.<suffix> into key. */
+static const char *nic_key(char key[32], unsigned int nic, const char *suffix)
+{
+	snprintf(key, 32, "ethernet%u.%s", nic, suffix);
+	return key;
+}
+
+static void check_ethernet(struct checker *c, unsigned int nic, struct vmx_ethernet *eth)
 {
 	const struct vmx_entry *e, *type, *addr, *gen;
+	char key[32];
 	int i;
 
-	e = require(c, "ethernet0.virtualDev");
+	e = require(c, nic_key(key, nic, "virtualDev"));
 	if (e && (i = get_choice(c, e, ethernet_devs)) >= 0)
-		cfg->ethernet0_dev = ethernet_devs[i];
-	e = vmx_find(c->file, "ethernet0.connectionType");
+		eth->dev = ethernet_devs[i];
+	e = vmx_find(c->file, nic_key(key, nic, "connectionType"));
 	if (e)
 		get_choice(c, e, ethernet_connections);
-	e = vmx_find(c->file, "ethernet0.networkName");
+	e = vmx_find(c->file, nic_key(key, nic, "networkName"));
 	if (e) {
 		bool printable = *e->value && strlen(e->value) <= VMX_NETWORK_NAME_MAX;
 
 		for (const char *p = e->value; printable && *p; p++)
 			printable = *p >= 0x20 && *p < 0x7f;
 		if (!printable)
-			fail(c, e, "'ethernet0.networkName' must name a port group: 1 to %d printable ASCII characters",
-			     VMX_NETWORK_NAME_MAX);
-		cfg->ethernet0_network = e->value;
+			fail(c, e, "'%s' must name a port group: 1 to %d printable ASCII characters",
+			     e->key, VMX_NETWORK_NAME_MAX);
+		eth->network = e->value;
 	}
-	type = vmx_find(c->file, "ethernet0.addressType");
+	type = vmx_find(c->file, nic_key(key, nic, "addressType"));
 	i = type ? get_choice(c, type, address_types) : -1;
-	addr = vmx_find(c->file, "ethernet0.address");
-	gen = vmx_find(c->file, "ethernet0.generatedAddress");
+	addr = vmx_find(c->file, nic_key(key, nic, "address"));
+	gen = vmx_find(c->file, nic_key(key, nic, "generatedAddress"));
 	if (type && i == 0 && !addr)
-		fail(c, type, "'ethernet0.addressType' is \"static\" but 'ethernet0.address' is missing");
+		fail(c, type, "'%s' is \"static\" but 'ethernet%u.address' is missing",
+		     type->key, nic);
 	if (addr && type && i != 0)
-		fail(c, addr, "'ethernet0.address' needs ethernet0.addressType = \"static\" (or no addressType), not \"%s\"",
-		     type->value);
-	if (addr && get_mac(c, addr, cfg->ethernet0_mac)) {
-		const uint8_t *m = cfg->ethernet0_mac;
+		fail(c, addr, "'%s' needs ethernet%u.addressType = \"static\" (or no addressType), not \"%s\"",
+		     addr->key, nic, type->value);
+	if (addr && get_mac(c, addr, eth->mac)) {
+		const uint8_t *m = eth->mac;
 
 		/* VMware's range for manually set addresses (docs/network.md "MAC addresses"). */
 		if (m[0] != 0x00 || m[1] != 0x50 || m[2] != 0x56 || m[3] > 0x3f)
-			fail(c, addr, "'ethernet0.address' must be in VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF, not \"%s\"",
-			     addr->value);
-		cfg->ethernet0_static = cfg->ethernet0_has_mac = true;
-	} else if (!addr && gen && *gen->value && get_mac(c, gen, cfg->ethernet0_mac)) {
-		cfg->ethernet0_has_mac = true;
+			fail(c, addr, "'%s' must be in VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF, not \"%s\"",
+			     addr->key, addr->value);
+		eth->is_static = eth->has_mac = true;
+	} else if (!addr && gen && *gen->value && get_mac(c, gen, eth->mac)) {
+		eth->has_mac = true;
+	}
+}
+
+/* ethernet0 .. ethernet3, each on its own; VMware's ethernet4 .. 9 refused. */
+static void check_ethernets(struct checker *c, struct vmx_config *cfg)
+{
+	char key[32];
+
+	for (unsigned int nic = 0; nic < VMX_ETHERNETS; nic++) {
+		const struct vmx_entry *e = vmx_find(c->file, nic_key(key, nic, "present"));
+
+		if (!get_present(c, key))
+			continue;
+		if (nic >= VMX_NICS) {
+			fail(c, e, "'%s': vmk gives a VM at most %u NICs, ethernet0 to ethernet%u",
+			     e->key, VMX_NICS, VMX_NICS - 1);
+			continue;
+		}
+		cfg->ethernet[nic].present = true;
+		check_ethernet(c, nic, &cfg->ethernet[nic]);
 	}
 }
 
@@ -354,9 +383,7 @@ static void check_devices(struct checker *c, struct vmx_config *cfg)
 		cfg->scsi0_file[n] = e->value;
 	}
 
-	cfg->ethernet0_present = get_present(c, "ethernet0.present");
-	if (cfg->ethernet0_present)
-		check_ethernet0(c, cfg);
+	check_ethernets(c, cfg);
 
 	cfg->serial0_present = get_present(c, "serial0.present");
 	if (cfg->serial0_present) {
@@ -557,21 +584,24 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 			put(&w, key, cfg->scsi0_file[n]);
 		}
 	}
-	if (cfg->ethernet0_present) {
-		put(&w, "ethernet0.present", "TRUE");
-		put(&w, "ethernet0.virtualDev", cfg->ethernet0_dev);
-		if (cfg->ethernet0_network) {
-			put(&w, "ethernet0.connectionType", "bridged");
-			put(&w, "ethernet0.networkName", cfg->ethernet0_network);
+	for (unsigned int n = 0; n < VMX_NICS; n++) {
+		const struct vmx_ethernet *eth = &cfg->ethernet[n];
+		char key[32];
+
+		if (!eth->present)
+			continue;
+		put(&w, nic_key(key, n, "present"), "TRUE");
+		put(&w, nic_key(key, n, "virtualDev"), eth->dev);
+		if (eth->network) {
+			put(&w, nic_key(key, n, "connectionType"), "bridged");
+			put(&w, nic_key(key, n, "networkName"), eth->network);
 		}
-		if (cfg->ethernet0_has_mac) {
+		if (eth->has_mac) {
 			char mac[VMX_MAC_TEXT];
 
-			vmx_mac_format(cfg->ethernet0_mac, mac);
-			put(&w, "ethernet0.addressType",
-			    cfg->ethernet0_static ? "static" : "generated");
-			put(&w, cfg->ethernet0_static ? "ethernet0.address" :
-			    "ethernet0.generatedAddress", mac);
+			vmx_mac_format(eth->mac, mac);
+			put(&w, nic_key(key, n, "addressType"), eth->is_static ? "static" : "generated");
+			put(&w, nic_key(key, n, eth->is_static ? "address" : "generatedAddress"), mac);
 		}
 	}
 	if (cfg->serial0_present) {

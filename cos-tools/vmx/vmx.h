@@ -116,6 +116,20 @@ enum vmx_boot { VMX_BOOT_BIOS, VMX_BOOT_LINUX, VMX_BOOT_MULTIBOOT };
 #define VMX_HW_VERSION_MAX	21
 #define VMX_CPU_UNLIMITED	UINT32_MAX
 #define VMX_SCSI_DISKS		4	/* scsi0:0 .. scsi0:3 */
+/*
+ * ethernet0 .. ethernet3: the NICs vmk gives a VM (VMK_VM_MAX_NICS); a
+ * present ethernet4 and up is refused. Any of them may be absent.
+ */
+#define VMX_NICS		4
+
+struct vmx_ethernet {
+	bool present;			/* ethernetN.present */
+	const char *dev;		/* ethernetN.virtualDev */
+	const char *network;		/* ethernetN.networkName, may be NULL */
+	bool is_static;			/* ethernetN.address (addressType static) */
+	bool has_mac;			/* address or generatedAddress given */
+	uint8_t mac[6];
+};
 
 struct vmx_config {
 	const char *display_name;
@@ -131,12 +145,7 @@ struct vmx_config {
 	/* scsi0:N.fileName, NULL if none: a .vmdk or a LUN (vmx_is_lun_name()) */
 	const char *scsi0_file[VMX_SCSI_DISKS];
 
-	bool ethernet0_present;
-	const char *ethernet0_dev;	/* ethernet0.virtualDev */
-	const char *ethernet0_network;	/* ethernet0.networkName, may be NULL */
-	bool ethernet0_static;		/* ethernet0.address (addressType static) */
-	bool ethernet0_has_mac;		/* address or generatedAddress given */
-	uint8_t ethernet0_mac[6];
+	struct vmx_ethernet ethernet[VMX_NICS];	/* ethernetN, gaps allowed */
 
 	bool serial0_present;
 	const char *serial0_type;	/* serial0.fileType: file, pipe, device, network */
@@ -158,7 +167,7 @@ struct vmx_config {
  */
 bool vmx_is_lun_name(const char *value);
 
-/* ethernet0.networkName: a port group name, 1..31 printable ASCII. */
+/* ethernetN.networkName: a port group name, 1..31 printable ASCII. */
 #define VMX_NETWORK_NAME_MAX	31
 
 /* CPUs sched.cpu.affinity can name (0 .. VMX_AFFINITY_CPUS - 1). */

@@ -54,9 +54,9 @@
  * Virtual NICs (struct vmk_vm_config.nic): each is a port of the
  * vmkernel's virtual switch in the port group it names (docs/network.md).
  */
-#define VMK_VM_MAX_NICS		1	/* ethernet0 */
+#define VMK_VM_MAX_NICS		4	/* ethernet0 .. ethernet3; since ABI 19 (was 1) */
 #define VMK_VM_NIC_NONE		0
-#define VMK_VM_NIC_E1000	1	/* Intel 82540EM, PCI 00:03.0 */
+#define VMK_VM_NIC_E1000	1	/* Intel 82540EM; ethernetN at PCI 00:0(3+N).0 */
 #define VMK_NET_NAME_LEN	32	/* switch and port group names, with the NUL */
 
 /*

@@ -22,6 +22,8 @@
 #include "vmkernel/net/uplink.h"
 #include "vmm/dev/e1000.h"
 
+_Static_assert(VMK_VM_MAX_NICS == VDEV_MAX_NICS, "ethernetN on the slots vmm/devices.h lays out");
+
 /*
  * Where ethernetN sits: 00:0(3+N).0, INTA# on the ISA IRQ vmm/devices.h
  * gives it for a directly booted guest (11 for ethernet0 and 2, 10 for 1

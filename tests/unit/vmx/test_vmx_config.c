@@ -65,7 +65,7 @@ START_TEST(test_minimal_file_gets_defaults)
 	ck_assert_uint_eq(cfg.cpu_min_mhz, 0);
 	ck_assert_uint_eq(cfg.cpu_max_mhz, VMX_CPU_UNLIMITED);
 	ck_assert_uint_eq(cfg.cpu_affinity, 0);	/* all CPUs */
-	ck_assert(!cfg.scsi0_present && !cfg.ethernet0_present && !cfg.serial0_present);
+	ck_assert(!cfg.scsi0_present && !cfg.ethernet[0].present && !cfg.serial0_present);
 	ck_assert(!cfg.has_uuid);
 	ck_assert(!cfg.debug_exit);		/* a test device only when asked */
 	vmx_file_free(&f);
@@ -84,7 +84,7 @@ START_TEST(test_empty_uuid_and_generated_address_are_absent)
 				   "ethernet0.virtualDev = \"e1000\"\n"
 				   "ethernet0.generatedAddress = \"\"\n", &f, &cfg, &d), 0);
 	ck_assert(!cfg.has_uuid);
-	ck_assert(cfg.ethernet0_present && !cfg.ethernet0_has_mac);
+	ck_assert(cfg.ethernet[0].present && !cfg.ethernet[0].has_mac);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -146,10 +146,10 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert_mem_eq(cfg.uuid, uuid, 16);
 	ck_assert_str_eq(cfg.scsi0_dev, "lsilogic");
 	ck_assert_str_eq(cfg.scsi0_file[0], "/vmfs/volumes/ds1/vm1/vm1.vmdk");
-	ck_assert_str_eq(cfg.ethernet0_dev, "e1000");
-	ck_assert_str_eq(cfg.ethernet0_network, "VM Network");
-	ck_assert(cfg.ethernet0_static && cfg.ethernet0_has_mac);
-	ck_assert_mem_eq(cfg.ethernet0_mac, ((uint8_t[]){ 0x00, 0x50, 0x56, 0x3f, 0x00, 0x0a }), 6);
+	ck_assert_str_eq(cfg.ethernet[0].dev, "e1000");
+	ck_assert_str_eq(cfg.ethernet[0].network, "VM Network");
+	ck_assert(cfg.ethernet[0].is_static && cfg.ethernet[0].has_mac);
+	ck_assert_mem_eq(cfg.ethernet[0].mac, ((uint8_t[]){ 0x00, 0x50, 0x56, 0x3f, 0x00, 0x0a }), 6);
 	ck_assert_str_eq(cfg.serial0_type, "pipe");
 	ck_assert_str_eq(cfg.serial0_file, "/var/run/vmk/vm1.com1");
 	ck_assert_uint_eq(cfg.cpu_shares, 2 * VMX_SHARES_HIGH);	/* per vCPU */
@@ -180,9 +180,9 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_uint_eq(cfg2.numvcpus, cfg.numvcpus);
 	ck_assert_mem_eq(cfg2.uuid, cfg.uuid, 16);
 	ck_assert_str_eq(cfg2.scsi0_file[0], cfg.scsi0_file[0]);
-	ck_assert_str_eq(cfg2.ethernet0_dev, cfg.ethernet0_dev);
-	ck_assert_mem_eq(cfg2.ethernet0_mac, cfg.ethernet0_mac, 6);
-	ck_assert(cfg2.ethernet0_static);
+	ck_assert_str_eq(cfg2.ethernet[0].dev, cfg.ethernet[0].dev);
+	ck_assert_mem_eq(cfg2.ethernet[0].mac, cfg.ethernet[0].mac, 6);
+	ck_assert(cfg2.ethernet[0].is_static);
 	ck_assert_str_eq(cfg2.serial0_file, cfg.serial0_file);
 	ck_assert_uint_eq(cfg2.cpu_shares, cfg.cpu_shares);
 	ck_assert_uint_eq(cfg2.cpu_min_mhz, cfg.cpu_min_mhz);
@@ -308,6 +308,79 @@ START_TEST(test_bad_values_are_refused_with_file_line_and_reason)
 }
 END_TEST
 
+/* ethernet0 .. ethernet3 each on their own; a missing one leaves a gap. */
+START_TEST(test_ethernet1_to_3_are_read_each_with_its_own_keys)
+{
+	static const char text[] = MINIMAL
+		"ethernet0.present = \"TRUE\"\n"
+		"ethernet0.virtualDev = \"e1000\"\n"
+		"ethernet0.networkName = \"VM Network\"\n"
+		"ethernet0.generatedAddress = \"00:0c:29:3c:4d:5e\"\n"
+		"ethernet1.present = \"TRUE\"\n"
+		"ethernet1.virtualDev = \"e1000\"\n"
+		"ethernet1.networkName = \"Internal\"\n"
+		"ethernet1.generatedAddress = \"00:0c:29:3c:4d:68\"\n"
+		"ethernet3.present = \"TRUE\"\n"
+		"ethernet3.virtualDev = \"e1000\"\n"
+		"ethernet3.addressType = \"static\"\n"
+		"ethernet3.address = \"00:50:56:00:00:03\"\n";
+	struct vmx_file f, f2;
+	struct vmx_config cfg, cfg2;
+	struct diag d;
+	char *buf;
+
+	ck_assert_int_eq(config_of(text, &f, &cfg, &d), 0);
+	ck_assert(cfg.ethernet[0].present && cfg.ethernet[1].present);
+	ck_assert(!cfg.ethernet[2].present && cfg.ethernet[3].present);
+	ck_assert_str_eq(cfg.ethernet[0].network, "VM Network");
+	ck_assert_str_eq(cfg.ethernet[1].network, "Internal");
+	ck_assert_ptr_null(cfg.ethernet[3].network);
+	ck_assert_uint_eq(cfg.ethernet[1].mac[5], 0x68);
+	ck_assert(!cfg.ethernet[1].is_static && cfg.ethernet[3].is_static);
+	ck_assert_uint_eq(cfg.ethernet[3].mac[5], 0x03);
+	buf = written(&cfg);
+	ck_assert_int_eq(config_of(buf, &f2, &cfg2, &d), 0);
+	for (unsigned int n = 0; n < VMX_NICS; n++) {
+		ck_assert_int_eq(cfg2.ethernet[n].present, cfg.ethernet[n].present);
+		ck_assert_mem_eq(cfg2.ethernet[n].mac, cfg.ethernet[n].mac, 6);
+	}
+	ck_assert_str_eq(cfg2.ethernet[1].network, "Internal");
+	free(buf);
+	vmx_file_free(&f2);
+	vmx_file_free(&f);
+}
+END_TEST
+
+START_TEST(test_ethernet4_and_up_are_refused_and_errors_name_the_nic)
+{
+	static const struct { const char *text, *message; } cases[] = {
+		{ MINIMAL "ethernet4.present = \"TRUE\"\nethernet4.virtualDev = \"e1000\"\n",
+		  "t.vmx:5: 'ethernet4.present': vmk gives a VM at most 4 NICs, ethernet0 to ethernet3" },
+		{ MINIMAL "ethernet9.present = \"TRUE\"\n",
+		  "t.vmx:5: 'ethernet9.present': vmk gives a VM at most 4 NICs" },
+		{ MINIMAL "ethernet2.present = \"TRUE\"\n", "t.vmx: 'ethernet2.virtualDev' is missing" },
+		{ MINIMAL "ethernet2.present = \"TRUE\"\nethernet2.virtualDev = \"e1000\"\n"
+		  "ethernet2.addressType = \"static\"\n",
+		  "t.vmx:7: 'ethernet2.addressType' is \"static\" but 'ethernet2.address' is missing" },
+		{ MINIMAL "ethernet3.present = \"TRUE\"\nethernet3.virtualDev = \"e1000\"\n"
+		  "ethernet3.address = \"00:50:56:40:00:01\"\n",
+		  "t.vmx:7: 'ethernet3.address' must be in VMware's static range" },
+	};
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vmx_file f;
+		struct vmx_config cfg;
+		struct diag d = { 0 };
+
+		ck_assert_int_eq(parse_text(cases[i].text, &f, &d), 0);
+		ck_assert_int_eq(vmx_config_from_file(&f, &cfg, &d), -1);
+		assert_diag_has(&d, cases[i].message);
+		diag_free(&d);
+		vmx_file_free(&f);
+	}
+}
+END_TEST
+
 START_TEST(test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is)
 {
 	static const struct { const char *value; unsigned int shares; } cases[] = {
@@ -378,6 +451,8 @@ int main(void)
 	tcase_add_test(tc, test_canonical_output_reads_back_as_the_same_config);
 	tcase_add_loop_test(tc, test_bad_values_are_refused_with_file_line_and_reason, 0,
 			    sizeof(refusals) / sizeof(refusals[0]));
+	tcase_add_test(tc, test_ethernet1_to_3_are_read_each_with_its_own_keys);
+	tcase_add_test(tc, test_ethernet4_and_up_are_refused_and_errors_name_the_nic);
 	tcase_add_test(tc, test_share_levels_count_per_vcpu_and_numbers_are_taken_as_is);
 	tcase_add_test(tc, test_a_lun_name_maps_a_raw_disk);
 	return check_run("vmx_config", tc);

@@ -277,8 +277,8 @@ START_TEST(test_a_missing_identity_is_appended_and_reads_back)
 		       "ethernet0.generatedAddressOffset = \"0\"\n");
 	ck_assert_int_eq(vmx_load(path, &f, &d), 0);
 	ck_assert_int_eq(vmx_config_from_file(&f, &cfg, &d), 0);
-	ck_assert(cfg.has_uuid && cfg.ethernet0_has_mac && !cfg.ethernet0_static);
-	ck_assert_uint_eq(cfg.ethernet0_mac[3], 0x3c);
+	ck_assert(cfg.has_uuid && cfg.ethernet[0].has_mac && !cfg.ethernet[0].is_static);
+	ck_assert_uint_eq(cfg.ethernet[0].mac[3], 0x3c);
 	vmx_file_free(&f);
 	ck_assert_int_eq(files_in_dir(), 1);
 	remove_dir();
@@ -388,31 +388,39 @@ END_TEST
 #define NICS MINIMAL E1000 \
 	"uuid.bios = \"" UUID_A "\"\n" \
 	"ethernet1.present = \"TRUE\"\n" \
+	"ethernet1.virtualDev = \"e1000\"\n" \
 	"ethernet1.addressType = \"Generated\"\n" \
 	"ethernet2.present = \"FALSE\"\n" \
 	"ethernet3.present = \"TRUE\"\n" \
-	"ethernet3.addressType = \"vpx\"\n" \
-	"ethernet4.present = \"TRUE\"\n" \
-	"ethernet4.generatedAddressOffset = \"100\"\n" \
-	"ethernet9.present = \"TRUE\"\n"
+	"ethernet3.virtualDev = \"e1000\"\n" \
+	"ethernet3.addressType = \"vpx\"\n"
+
+/* An offset of the file's own, not VMX_MAC_OFFSET_STEP * N. */
+#define OFFSET_NIC MINIMAL E1000 \
+	"uuid.bios = \"" UUID_A "\"\n" \
+	"ethernet2.present = \"TRUE\"\n" \
+	"ethernet2.virtualDev = \"e1000\"\n" \
+	"ethernet2.generatedAddressOffset = \"100\"\n"
 
 START_TEST(test_each_nic_gets_its_offset_and_vcenters_are_left_alone)
 {
 	const char *path;
 
 	make_dir();
-	path = record_new("a.vmx", NICS, rnd_b, 10);
+	path = record_new("a.vmx", NICS, rnd_b, 5);
 	assert_file_is(path, NICS
 		       "ethernet0.addressType = \"generated\"\n"
 		       "ethernet0.generatedAddress = \"00:0c:29:3c:4d:5e\"\n"
 		       "ethernet0.generatedAddressOffset = \"0\"\n"
 		       "ethernet1.generatedAddress = \"00:0c:29:3c:4d:68\"\n"
-		       "ethernet1.generatedAddressOffset = \"10\"\n"
-		       "ethernet4.addressType = \"generated\"\n"
-		       "ethernet4.generatedAddress = \"00:0c:29:3c:4d:c2\"\n"
-		       "ethernet9.addressType = \"generated\"\n"
-		       "ethernet9.generatedAddress = \"00:0c:29:3c:4d:b8\"\n"
-		       "ethernet9.generatedAddressOffset = \"90\"\n");
+		       "ethernet1.generatedAddressOffset = \"10\"\n");
+	path = record_new("b.vmx", OFFSET_NIC, rnd_b, 5);
+	assert_file_is(path, OFFSET_NIC
+		       "ethernet0.addressType = \"generated\"\n"
+		       "ethernet0.generatedAddress = \"00:0c:29:3c:4d:5e\"\n"
+		       "ethernet0.generatedAddressOffset = \"0\"\n"
+		       "ethernet2.addressType = \"generated\"\n"
+		       "ethernet2.generatedAddress = \"00:0c:29:3c:4d:c2\"\n");
 	remove_dir();
 }
 END_TEST
