@@ -16,7 +16,11 @@
 # removes it once netc is off. An internal switch (no uplink) gets its
 # own port group and a fourth VM, netd: none of vswitch0's broadcasts
 # reach netd's port, and the switch cannot be deleted until netd is off
-# (vswitch0 never). The guests boot with pci=noacpi:
+# (vswitch0 never). neta has a second NIC, ethernet1, on internal0's
+# port group: its guest finds eth1 on its own PCI slot and IRQ, pings
+# netd over it, `vmkctl network` lists both of neta's ports, and
+# `vmkctl vm nic neta ethernet1 link down` pulls only that cable. The
+# guests boot with pci=noacpi:
 # vmk's ACPI tables describe no PCI root bridge yet, and without one
 # Linux does not scan PCI. no_timer_check: with three VMs booting on two
 # loaded host CPUs, Linux's check that IRQ 0 reaches the IOAPIC (a few
@@ -30,17 +34,20 @@
 # The isolated VM's port group ("VM Network" here makes the scenario fail).
 NETC_GROUP=${NETC_GROUP:-VLAN 10}
 
-# net_vmx FILE NAME MAC GROUP: a 1-vCPU Linux VM with ethernet0 on GROUP.
+# net_vmx FILE NAME MAC GROUP [KEY...]: a 1-vCPU Linux VM with ethernet0
+# on GROUP, and the further .vmx lines KEY.
 net_vmx() {
-	vm_make_vmx "$1" "$2" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
+	f=$1 n=$2 mac=$3 group=$4
+	shift 4
+	vm_make_vmx "$f" "$n" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
 		"console=ttyS0 pci=noacpi no_timer_check" \
 		'ethernet0.present = "TRUE"' 'ethernet0.virtualDev = "e1000"' \
-		"ethernet0.networkName = \"$4\"" "ethernet0.address = \"$3\""
+		"ethernet0.networkName = \"$group\"" "ethernet0.address = \"$mac\"" "$@"
 }
 
-# port_field VM KEY: KEY=value of VM's port in `vmkctl network`.
+# port_field VM KEY: KEY=value of VM's port on vswitch0 in `vmkctl network`.
 port_field() {
-	vmkctl network | grep "^port: .*owner=vm:[0-9]*:$1 " |
+	vmkctl network | grep "^port: .*owner=vm:[0-9]*:$1 " | grep -v 'portgroup="Internal"' |
 		sed -n "s/.* $2=\([^ ]*\).*/\1/p"
 }
 
@@ -49,7 +56,19 @@ expect "vswitch0 has the port group VM Network" sh -c 'vmkctl network | grep -q 
 expect "a port group with VLAN 10 is added" vmkctl network portgroup add "VLAN 10" --vlan 10
 expect_fail "the same name again is refused" vmkctl network portgroup add "VLAN 10"
 expect_fail "VLAN 4096 is refused" vmkctl network portgroup add "VLAN 4096" --vlan 4096
-net_vmx /tmp/neta.vmx neta 00:50:56:00:00:0a "VM Network"
+# An internal switch with a port group of its own, for neta's ethernet1
+# and later netd.
+expect "an internal switch is added" vmkctl network switch add internal0
+expect_fail "a second internal0 is refused" vmkctl network switch add internal0
+expect_fail "vswitch0 cannot be deleted" vmkctl network switch del vswitch0
+expect "a port group is added on internal0" vmkctl network portgroup add "Internal" --switch internal0
+expect_fail "port group names are unique across the switches" \
+	vmkctl network portgroup add "VM Network" --switch internal0
+expect_fail "a port group on no such switch is refused" \
+	vmkctl network portgroup add "Elsewhere" --switch nosuchswitch
+net_vmx /tmp/neta.vmx neta 00:50:56:00:00:0a "VM Network" \
+	'ethernet1.present = "TRUE"' 'ethernet1.virtualDev = "e1000"' \
+	'ethernet1.networkName = "Internal"' 'ethernet1.address = "00:50:56:00:01:0a"'
 net_vmx /tmp/netb.vmx netb 00:50:56:00:00:0b "VM Network"
 net_vmx /tmp/netc.vmx netc 00:50:56:00:00:0c "$NETC_GROUP"
 net_vmx /tmp/netx.vmx netx 00:50:56:00:00:0d "No Such Group"
@@ -68,9 +87,16 @@ expect "the refusal names the MAC" grep -q "MAC 00:50:56:00:00:0a is in use on v
 
 for v in neta netb netc; do
 	vm_console_expect "$v reaches its shell" $v 600 "vmk-guest: shell ready"
+done
+for v in netb netc; do
 	vm_run $v 'echo nic-$(ls /sys/class/net | grep eth)-$(cat /sys/class/net/eth0/address)' \
 		"nic-eth0-00:50:56:00:00:0"
 done
+# ethernet0 and ethernet1 are 00:03.0 and 00:04.0: eth0 and eth1, each
+# with its own MAC, on IRQ 11 and 10 (vmm/devices.h).
+vm_run neta 'echo nic-$(ls /sys/class/net | grep eth | tr "\n" +)-$(cat /sys/class/net/eth0/address)-$(cat /sys/class/net/eth1/address)' \
+	"nic-eth0+eth1+-00:50:56:00:00:0a-00:50:56:00:01:0a"
+vm_run neta 'echo irq-$(cat /sys/bus/pci/devices/0000:00:03.0/irq)-$(cat /sys/bus/pci/devices/0000:00:04.0/irq)-x$((1+1))' "irq-11-10-x2"
 vm_run neta 'ip link set eth0 up; ip addr add 10.11.0.1/24 dev eth0; echo neta-$((0))up | tr -d 0' neta-up
 vm_run netb 'ip link set eth0 up; ip addr add 10.11.0.2/24 dev eth0; echo netb-$((0))up | tr -d 0' netb-up
 vm_run netc 'ip link set eth0 up; ip addr add 10.11.0.3/24 dev eth0; echo netc-$((0))up | tr -d 0' netc-up
@@ -120,19 +146,11 @@ expect "the switch has netb's own MAC again" netb_field ' guest_mac=00:50:56:00:
 vm_run netb 'ip link set eth0 promisc on; echo promisc-$((1+1))' promisc-2
 expect "the switch knows netb asked for promiscuous mode" netb_field ' guest_promiscuous=yes '
 vm_run netb 'ip link set eth0 promisc off; echo promisc-$((1+1))' promisc-2
-# An internal switch with a port group of its own; netd on it (its port
-# exists from power on: no need to wait for its guest).
-expect "an internal switch is added" vmkctl network switch add internal0
-expect_fail "a second internal0 is refused" vmkctl network switch add internal0
-expect_fail "vswitch0 cannot be deleted" vmkctl network switch del vswitch0
-expect "a port group is added on internal0" vmkctl network portgroup add "Internal" --switch internal0
-expect_fail "port group names are unique across the switches" \
-	vmkctl network portgroup add "VM Network" --switch internal0
-expect_fail "a port group on no such switch is refused" \
-	vmkctl network portgroup add "Elsewhere" --switch nosuchswitch
+# netd on internal0 (its port exists from power on: no need to wait for
+# its guest yet).
 vmkctl network switch list | tee /tmp/sw.txt
 expect "switch list shows vswitch0" grep -q "^switch: vswitch0 portgroups=2 ports=3 internal=no uplink=none$" /tmp/sw.txt
-expect "switch list shows internal0" grep -q "^switch: internal0 portgroups=1 ports=0 internal=yes uplink=none$" /tmp/sw.txt
+expect "switch list shows internal0 with neta's ethernet1" grep -q "^switch: internal0 portgroups=1 ports=1 internal=yes uplink=none$" /tmp/sw.txt
 net_vmx /tmp/netd.vmx netd 00:50:56:00:00:0e "Internal"
 vm_up netd /tmp/netd.vmx
 expect "netd's port is on internal0" sh -c \
@@ -140,7 +158,7 @@ expect "netd's port is on internal0" sh -c \
 vmkctl network switch del internal0 > /tmp/swdel.txt 2>&1 && fail "a switch with a port in use was deleted"
 cat /tmp/swdel.txt
 expect "the refusal names the port group in use" \
-	grep -q "switch 'internal0' still has ports in use on port group 'Internal' (1)" /tmp/swdel.txt
+	grep -q "switch 'internal0' still has ports in use on port group 'Internal' (2)" /tmp/swdel.txt
 # ARP requests are broadcast: flooded to every port of VLAN 0, none of VLAN 10.
 vm_run neta 'ip neigh flush all; ping -c 3 -W 2 10.11.0.3' "100% packet loss" 60
 vm_run netc 'ping -c 3 -W 2 10.11.0.1' "100% packet loss" 60
@@ -152,10 +170,31 @@ expect "netb's port received at least 40 frames" test "$(port_field netb rx_pack
 expect "netc's port got nothing from the switch" test "$(port_field netc rx_packets)" = 0
 expect "netd's port on internal0 got none of vswitch0's frames" sh -c \
 	'vmkctl network | grep "owner=vm:[0-9]*:netd " | grep -q " rx_packets=0 rx_bytes=0 .*queue-full:0,"'
+# neta's second NIC: eth1 in its guest, a port of its own on internal0.
+vm_console_expect "netd reaches its shell" netd 600 "vmk-guest: shell ready"
+vm_run netd 'ip link set eth0 up; ip addr add 10.12.0.2/24 dev eth0; echo netd-$((0))up | tr -d 0' netd-up
+vm_run neta 'ip link set eth1 up; ip addr add 10.12.0.1/24 dev eth1; echo neta1-$((0))up | tr -d 0' neta1-up
+vm_run neta 'ping -c 10 -i 0.5 -W 5 10.12.0.2' \
+	"10 packets transmitted, 10 packets received, 0% packet loss" 180
+vmkctl network | tee /tmp/net2.txt
+expect "vmkctl network lists both of neta's ports" \
+	test "$(grep -c '^port: .*owner=vm:[0-9]*:neta ' /tmp/net2.txt)" = 2
+expect "ethernet0 on vswitch0's VM Network" sh -c \
+	'sed -n "/^switch: vswitch0 /,/^switch: /p" /tmp/net2.txt | grep -q "^port: .*owner=vm:[0-9]*:neta portgroup=\"VM Network\" .* mac=00:50:56:00:00:0a "'
+expect "ethernet1 on internal0's Internal, with its traffic" sh -c \
+	'sed -n "/^switch: internal0 /,\$p" /tmp/net2.txt | grep "^port: .*owner=vm:[0-9]*:neta portgroup=\"Internal\" .* mac=00:50:56:00:01:0a " | grep -qv " tx_packets=0 "'
+expect "neta's ethernet1 link goes down" vmkctl vm nic neta ethernet1 link down
+expect "only that port is down" sh -c \
+	'vmkctl network | grep "owner=vm:[0-9]*:neta " | grep " mac=00:50:56:00:00:0a " | grep -q " link=up " &&
+	 vmkctl network | grep "owner=vm:[0-9]*:neta " | grep " mac=00:50:56:00:01:0a " | grep -q " link=down "'
+vm_run neta 'ping -c 3 -W 2 10.12.0.2' "100% packet loss" 60
+vm_run neta 'ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
+expect "neta's ethernet1 link comes up" vmkctl vm nic neta ethernet1 link up
+expect_fail "ethernet4 is refused" vmkctl vm nic neta ethernet4 link down
 expect "kill netd" vmkctl vm kill netd
-expect "internal0 is deleted once netd is off" vmkctl network switch del internal0
-expect "and is gone from the switch list" sh -c '! vmkctl network switch list | grep -q "^switch: internal0 "'
-expect_fail "its port group went with it" vmkctl network portgroup del "Internal"
+vmkctl network switch del internal0 > /tmp/swdel.txt 2>&1 && fail "a switch with neta's port was deleted"
+expect "neta's ethernet1 still holds internal0" \
+	grep -q "switch 'internal0' still has ports in use on port group 'Internal' (1)" /tmp/swdel.txt
 # netc's own ARP requests find nobody in VLAN 10: dropped as no-dest, not sent.
 expect "netc's ARP requests were counted as no-dest drops" \
 	sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netc ' | grep -q 'no-dest:[1-9]'"
@@ -175,4 +214,8 @@ expect "kill netc" vmkctl vm kill netc
 expect "the empty group is removed" vmkctl network portgroup del "VLAN 10"
 expect "and is gone from vmkctl network" sh -c '! vmkctl network | grep -q "^portgroup: \"VLAN 10\""'
 expect_fail "removing it again says there is none" vmkctl network portgroup del "VLAN 10"
+expect "kill neta" vmkctl vm kill neta
+expect "internal0 is deleted once neta and netd are off" vmkctl network switch del internal0
+expect "and is gone from the switch list" sh -c '! vmkctl network switch list | grep -q "^switch: internal0 "'
+expect_fail "its port group went with it" vmkctl network portgroup del "Internal"
 expect "vmkctl unload --force powers them off and unloads" vmkctl unload --force
