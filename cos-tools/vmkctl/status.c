@@ -21,6 +21,8 @@ static const char *world_type(uint32_t type)
 		return "vm";
 	case VMK_WORLD_TEST:
 		return "test";
+	case VMK_WORLD_SERVICE:
+		return "service";
 	default:
 		return "unknown";
 	}

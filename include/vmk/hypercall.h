@@ -298,6 +298,7 @@ struct vmk_cpu_info {
 #define VMK_WORLD_COS		1	/* the console OS */
 #define VMK_WORLD_VM		2
 #define VMK_WORLD_TEST		3	/* debug spinner */
+#define VMK_WORLD_SERVICE	4	/* the vmkernel's periodic tasks (since 20) */
 #define VMK_WORLD_MAX_VCPUS	32	/* vCPUs of one world at most */
 
 /* A world as the operator sees it: the COS, a VM, a test world. */

@@ -15,6 +15,7 @@
 #include "vmkernel/cos/cos_npt.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/core/sched.h"
+#include "vmkernel/core/service.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/vm/vm.h"
 #include "vmkernel/net/net.h"
@@ -225,6 +226,8 @@ static vmk_status_t vmk_init(void)
 		st = apic_global_init();
 	if (st == VMK_OK)
 		st = sched_global_init();
+	if (st == VMK_OK)
+		st = service_init();
 	if (st == VMK_OK && (bi->flags & VMK_BOOT_TEST_FAIL_INIT)) {
 		log_err("failing the init on purpose (vmkload test_fail_init=1)");
 		st = VMK_BAD_PARAM;
@@ -281,6 +284,8 @@ void cpu_entry(struct vmk_launch *l)
 		cpu_give_back(v, st);
 	}
 	log_info("cpu%u: the COS runs as a guest (vmcb %x)", cpu, v->svm.vmcb_pa);
+	if (cpu == 0)
+		service_start();
 	sched_cpu_run(cpu, cos);
 }
 

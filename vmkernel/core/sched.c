@@ -246,12 +246,19 @@ bool sched_guests_exist(void)
 	return __atomic_load_n(&guest_worlds, __ATOMIC_RELAXED) != 0;
 }
 
+bool sched_cpu_shared(uint32_t cpu)
+{
+	return sched_guests_exist() ||
+	       __atomic_load_n(&rqs[cpu].sleepers, __ATOMIC_RELAXED) != NULL;
+}
+
 void sched_group_attach(struct sched_group *g, struct world *w)
 {
 	spin_lock(&groups_lock);
 	w->vcpu = g->nworlds++;
 	g->type = w->type == WORLD_COS ? VMK_WORLD_COS :
-		  w->type == WORLD_VM ? VMK_WORLD_VM : VMK_WORLD_TEST;
+		  w->type == WORLD_VM ? VMK_WORLD_VM :
+		  w->type == WORLD_SERVICE ? VMK_WORLD_SERVICE : VMK_WORLD_TEST;
 	world_budgets(w);
 	spin_unlock(&groups_lock);
 	if (w->type == WORLD_VM || w->type == WORLD_TEST)
@@ -739,7 +746,7 @@ void sched_cos_masked(uint32_t cpu)
 	uint32_t us = 0;
 
 	spin_lock(&rq->lock);
-	if (!sched_guests_exist()) {
+	if (!sched_cpu_shared(cpu)) {
 		rq->long_tick = true;	/* rq_enqueue() sends the IPI */
 	} else if (!cos_timer_borrowed(cpu)) {
 		cos_timer_out(cpu);

@@ -96,6 +96,13 @@ struct sched_group *sched_cos_group(void);
 
 /* Are there worlds besides the COS and idle (VMs, test worlds)? */
 bool sched_guests_exist(void);
+/*
+ * Must the COS vCPU of cpu share it: guests exist, or a world (the service
+ * world) sleeps on cpu until a deadline? Then the COS's HLT and its running
+ * with interrupts off give the CPU to the scheduler (cos_vcpu.c), whose
+ * tick wakes the sleeper on time.
+ */
+bool sched_cpu_shared(uint32_t cpu);
 
 /* Interrupt hooks (intr.c, IF=0): a vmkernel vector, a COS interrupt queued. */
 void sched_vmkernel_interrupt(uint32_t cpu, uint32_t vector);

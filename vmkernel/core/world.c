@@ -9,8 +9,8 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/log/log.h"
 
-/* COS vCPUs, idle worlds, VM vCPUs and test worlds. */
-#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + WORLD_MAX_VCPU_WORLDS)
+/* COS vCPUs, idle worlds, the service world, VM vCPUs and test worlds. */
+#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + 1 + WORLD_MAX_VCPU_WORLDS)
 
 static struct world worlds[WORLD_SLOTS];
 static struct spinlock worlds_lock;

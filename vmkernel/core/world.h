@@ -2,7 +2,8 @@
 /*
  * Worlds: what the vmkernel schedules on a physical CPU. One world per COS
  * vCPU (pinned to its CPU), one idle world per CPU, one world per VM vCPU,
- * and, with `vmkload debug=1`, test worlds that spin.
+ * the service world (service.h), and, with `vmkload debug=1`, test worlds
+ * that spin.
  *
  * A world's owner gives it a small ops table. The scheduler calls `run` on
  * the CPU it picked, on that CPU's vmkernel stack (no per-world stacks:
@@ -23,6 +24,7 @@ enum world_type {
 	WORLD_COS,		/* a COS vCPU */
 	WORLD_VM,		/* a VM vCPU */
 	WORLD_TEST,		/* debug-only spinner */
+	WORLD_SERVICE,		/* the vmkernel's periodic tasks (service.h) */
 };
 
 /* No CPU affinity: the scheduler places and migrates the world. */

@@ -16,6 +16,7 @@
 #include "vmkernel/arch/x86/desc.h"
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/core/sched.h"
+#include "vmkernel/core/service.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/panic.h"
 #include "vmkernel/log/log.h"
@@ -365,6 +366,7 @@ static void handle_vmmcall(struct cos_vcpu *v)
 	sv->ebx = call.result;
 	if (call.action == HC_GIVE_BACK) {
 		vm_reap_all();			/* no VM worlds left behind */
+		service_stop();			/* no periodic disk I/O */
 		storage_stop();			/* no DMA into the pool */
 		uplink_stop();
 		sched_cpu_leave(v->cpu);	/* nor test worlds here */
@@ -535,7 +537,7 @@ static void cos_run(struct world *w)
 	for (;;) {
 		if (cos_is_down())
 			return;		/* for good: the scheduler takes it off */
-		if (sched_guests_exist())
+		if (sched_cpu_shared(v->cpu))
 			c->intercept3 |= INTERCEPT_HLT;
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
