@@ -190,10 +190,14 @@ static int storage_datastores(void)
 
 		if (d->state != VMK_DATASTORE_MOUNTED)
 			continue;
-		printf("%-16.*s %-35.*s %14llu %14llu %8u  vmhba0:C0:T%u:L%u (read-only)\n",
+		printf("%-16.*s %-35.*s %14llu %14llu %8u  vmhba0:C0:T%u:L%u (%s, %u beats, %u missed, %u failed)\n",
 		       VMK_DATASTORE_LABEL_LEN, d->label, VMK_DATASTORE_UUID_LEN, d->uuid,
 		       (unsigned long long)d->capacity, (unsigned long long)d->free_bytes,
-		       d->block_size, d->target, d->lun);
+		       d->block_size, d->target, d->lun,
+		       d->read_write ? "read-write" : "read-only", d->beats,
+		       d->beats_missed, d->beats_failed);
+		if (d->msg[0])
+			printf("  %.*s\n", VMK_STORAGE_MSG_LEN, d->msg);
 	}
 	for (i = 0; i < l.n && i < VMK_STORAGE_MAX_LUNS; i++) {
 		const struct vmk_datastore *d = &l.ds[i];

@@ -255,9 +255,13 @@ struct vmk_datastore {
 	uint64_t capacity;		/* bytes of file blocks */
 	uint64_t free_bytes;
 	uint32_t files_total, files_free;	/* file descriptors */
+	uint32_t read_write;		/* 1: mounted read-write, its heartbeat kept */
+	uint32_t beats;			/* heartbeats written */
+	uint32_t beats_missed;		/* skipped: the storage lock was busy */
+	uint32_t beats_failed;		/* failed: msg says the last failure */
 	char label[VMK_DATASTORE_LABEL_LEN];
 	char uuid[VMK_DATASTORE_UUID_LEN];
-	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why */
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why; MOUNTED: the last failed beat */
 };
 
 struct vmk_datastore_list {

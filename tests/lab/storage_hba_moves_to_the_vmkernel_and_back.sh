@@ -8,9 +8,10 @@
 # driver probes it again and the disks read as before. Without
 # vmkload storage=1 the COS keeps the HBA; with a disk of it open the
 # load is refused. A VMFS volume the COS made on LUN 1 with vmkfstools is
-# mounted by the vmkernel at load as datastore labds (read-only, the
-# capacity vmkfstools -P reported), is refused as a VM's raw disk, and
-# is intact after unload; one on LUN 0 whose file system descriptor was
+# mounted by the vmkernel at load as datastore labds (read-write, the
+# capacity vmkfstools -P reported, its heartbeat advancing), is refused as
+# a VM's raw disk, and is intact after unload with no live heartbeat left;
+# one on LUN 0 whose file system descriptor was
 # zeroed is refused with the reason and logged.
 # timeout: 300
 # kernel: built stock
@@ -108,11 +109,18 @@ expect "LUN 1: a disk of $bytes1 bytes" \
 
 vmkctl storage datastores | tee /tmp/datastores.txt
 expect "vmkctl storage datastores: labds on LUN 1 with the capacity vmkfstools saw" \
-	grep -q "^labds  *$uuid1  *$cap1  *[0-9]*  *1048576  vmhba0:C0:T1:L0 (read-only)$" /tmp/datastores.txt
+	grep -q "^labds  *$uuid1  *$cap1  *[0-9]*  *1048576  vmhba0:C0:T1:L0 (read-write, [0-9]* beats, [0-9]* missed, 0 failed)$" /tmp/datastores.txt
+beats1=$(sed -n 's/.*T1:L0 (read-write, \([0-9]*\) beats.*/\1/p' /tmp/datastores.txt)
+sleep 3
+vmkctl storage datastores | tee /tmp/datastores2.txt
+beats2=$(sed -n 's/.*T1:L0 (read-write, \([0-9]*\) beats.*/\1/p' /tmp/datastores2.txt)
+expect "its heartbeat advances: $beats1 then $beats2 beats 3 s later" \
+	test "$beats2" -ge "$((beats1 + 2))"
+expect "none failed" grep -q "L0 (read-write, [0-9]* beats, [0-9]* missed, 0 failed)$" /tmp/datastores2.txt
 expect "LUN 0's corrupt volume is refused with the reason" \
 	grep -q "^vmhba0:C0:T0:L0: VMFS volume not mounted: no file system descriptor at LVM offset 0x200000" /tmp/datastores.txt
 expect "and logged" vmk_log_has "vmhba0:C0:T0:L0: VMFS volume not mounted: no file system descriptor"
-expect "the vmkernel logged the mount" vmk_log_has "vmhba0:C0:T1:L0: datastore 'labds' mounted read-only"
+expect "the vmkernel logged the mount" vmk_log_has "vmhba0:C0:T1:L0: datastore 'labds' mounted read-write"
 # A LUN holding a datastore is not also a VM's raw disk.
 vm_make_guest_vmx /tmp/raw.vmx raw cpu_spin \
 	'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
@@ -161,5 +169,6 @@ expect "as it was written" cmp /tmp/block0 /tmp/c0
 expect "LUN 1 is a COS disk again" wait_for_disk 1
 sd1=$(disk_for 1)
 vmkfstools -P /dev/$sd1 | tee /tmp/query_after.txt
+expect "the vmkernel left no live heartbeat" grep -q "^Active heartbeats: 0$" /tmp/query_after.txt
 expect "the volume is as the COS made it" cmp /tmp/query_before.txt /tmp/query_after.txt
 expect "and checks clean" vmkfstools --check /dev/$sd1

@@ -160,7 +160,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 	memset(ds, 0, sizeof(*ds));
 	ds->target = target;
 	ds->lun = lun;
-	ds_dev_init(&ds->dev, nr_blocks, true, io, io_ctx, bounce);
+	ds_dev_init(&ds->dev, nr_blocks, false, io, io_ctx, bounce);
 	ret = vmkfs_probe(&ds->dev.dev);
 	if (ret == VMKFS_ENOENT)
 		return DS_NO_VOLUME;
@@ -169,7 +169,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			     vmkfs_strerror(ret));
 		goto refused;
 	}
-	ret = vmkfs_mount(&ds->dev.dev, VMKFS_MOUNT_RDONLY, &ds->vol, why, why_len);
+	ret = vmkfs_mount(&ds->dev.dev, 0, &ds->vol, why, why_len);
 	if (ret) {
 		if (!why[0])
 			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
@@ -199,6 +199,28 @@ refused:
 	return DS_REFUSED;
 }
 
+int ds_heartbeat(struct datastore *ds)
+{
+	int ret = vmkfs_heartbeat(ds->vol);
+
+	if (!ret) {
+		ds->beats++;
+		return VMKFS_OK;
+	}
+	ds->beats_failed++;
+	fmt_snprintf(ds->msg, sizeof(ds->msg), "heartbeat failed: %s",
+		     vmkfs_errmsg(ds->vol)[0] ? vmkfs_errmsg(ds->vol) :
+		     vmkfs_strerror(ret));
+	return ret;
+}
+
+void ds_beat_missed(struct datastores *set)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (set->ds[i].used && set->ds[i].vol)
+			set->ds[i].beats_missed++;
+}
+
 uint32_t ds_unmount_all(struct datastores *set)
 {
 	uint32_t n = 0;
@@ -206,7 +228,7 @@ uint32_t ds_unmount_all(struct datastores *set)
 	for (unsigned int i = 0; i < DS_MAX; i++) {
 		struct datastore *ds = &set->ds[i];
 
-		/* Read-only, no file open: vmkfs_unmount() writes nothing and cannot fail. */
+		/* No file open: it writes the heartbeat slot off; freed even if that fails. */
 		if (ds->used && ds->vol) {
 			vmkfs_unmount(ds->vol);
 			n++;
@@ -240,6 +262,10 @@ void ds_list(const struct datastores *set, struct vmk_datastore_list *l)
 			o->free_bytes = ds->info.free_bytes;
 			o->files_total = ds->info.files_total;
 			o->files_free = ds->info.files_free;
+			o->read_write = !ds->dev.dev.read_only;
+			o->beats = ds->beats;
+			o->beats_missed = ds->beats_missed;
+			o->beats_failed = ds->beats_failed;
 		}
 		l->n++;
 	}

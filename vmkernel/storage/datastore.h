@@ -9,15 +9,16 @@
  * lock as a VM's disk command is) moving 512-byte blocks through a
  * bounce buffer of vmkernel memory.
  *
- * Mounts are read-only in this slice: a read-write mount must write its
- * heartbeat at least every second (vmkfs_heartbeat()), and the vmkernel
- * has no context that may run polled disk I/O periodically (no
- * asynchronous I/O, no storage tick; a hung LUN holds its caller up to
- * 15 s). While loaded the COS has no path to the LUNs, so nothing else
- * writes them.
+ * Mounts are read-write: a mount claims a heartbeat slot, which
+ * storage.c's service task (vmkernel/core/service.h) advances every
+ * second with ds_heartbeat() under the storage lock, taken with a short
+ * deadline (a beat not had in time is skipped and counted); unmount
+ * releases the slot. Every I/O of a ds_dev runs with the storage lock
+ * held by its caller (mount, beat, unmount). While loaded the COS has no
+ * path to the LUNs, so nothing else writes them.
  *
  * The volume's facts (label, UUID, capacity, free) are read once at the
- * mount: nothing changes them while it is read-only, and listing them
+ * mount: only the heartbeat is written while mounted, and listing them
  * then costs no I/O. No globals, no logging; host-tested over a fake LUN
  * (tests/unit/storage/test_datastore.c).
  */
@@ -65,7 +66,8 @@ struct datastore {
 	struct ds_dev dev;
 	struct vmkfs_vol *vol;		/* MOUNTED */
 	struct vmkfs_volinfo info;	/* MOUNTED: read at the mount */
-	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why */
+	uint32_t beats, beats_missed, beats_failed;	/* ds_heartbeat() */
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why; MOUNTED: last failed beat */
 };
 
 struct datastores {
@@ -79,7 +81,7 @@ enum ds_result {
 };
 
 /*
- * Look for a VMFS volume on target:lun and mount it read-only. why (a
+ * Look for a VMFS volume on target:lun and mount it read-write. why (a
  * sentence for the log and the list; the whole of vmkfs's message) is
  * set unless DS_MOUNTED or DS_NO_VOLUME. A volume whose label or UUID a
  * mounted datastore has already is refused (two paths named alike, or a
@@ -92,7 +94,17 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 /* The datastore mounted from target:lun, or NULL. */
 const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
 				  uint32_t lun);
-/* Unmount and forget every entry; the number of volumes unmounted. */
+/*
+ * ds's heartbeat (MOUNTED): counted in beats or, with its message in
+ * ds->msg, beats_failed; the vmkfs error.
+ */
+int ds_heartbeat(struct datastore *ds);
+/* A beat skipped (the storage lock was busy): counted for every mount. */
+void ds_beat_missed(struct datastores *set);
+/*
+ * Unmount (releasing the heartbeat slot) and forget every entry; the
+ * number of volumes unmounted.
+ */
 uint32_t ds_unmount_all(struct datastores *set);
 /* The entries, mounted and refused, as VMK_HC_STORAGE_DATASTORES gives them. */
 void ds_list(const struct datastores *set, struct vmk_datastore_list *l);

@@ -6,6 +6,7 @@
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/core/hypercall.h"
+#include "vmkernel/core/service.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/core/pci_device.h"
@@ -99,6 +100,7 @@ static struct {
 	struct datastores ds;		/* VMFS volumes found at load */
 	struct storage_lun_ref ds_ref[DS_MAX];	/* their LUNs: the io_ctx of each */
 	struct ds_bounce ds_bounce;
+	int ds_beat_task;		/* service_register()'s handle, or -1 */
 	struct vmk_datastore_list ds_out;	/* VMK_HC_STORAGE_DATASTORES, under lock */
 } st;
 
@@ -205,6 +207,7 @@ void storage_global_init(void)
 	struct vmk_why why = { "" };
 	uint32_t pa, rescan_pa;
 
+	st.ds_beat_task = -1;
 	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
 		st.state = VMK_STORAGE_COS;
 		fmt_snprintf(st.msg, sizeof(st.msg),
@@ -589,12 +592,12 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 	return RDM_IO_ERROR;
 }
 
-static enum rdm_io_status lun_rw_by(const char *who, void *ctx, bool write,
-				    uint64_t lba, uint32_t nr, uint64_t pa)
+/* A block read or write of ref's LUN, with st.lock held. */
+static enum rdm_io_status lun_rw_locked(void *ctx, bool write, uint64_t lba,
+					uint32_t nr, uint64_t pa)
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[16] = { write ? SCSI_WRITE_16 : SCSI_READ_16 };
-	enum rdm_io_status ret;
 
 	if (!nr || nr > 0xffff || lba > ref->nr_blocks || nr > ref->nr_blocks - lba)
 		return RDM_IO_ERROR;
@@ -604,63 +607,97 @@ static enum rdm_io_status lun_rw_by(const char *who, void *ctx, bool write,
 	cdb[11] = (uint8_t)(nr >> 16);
 	cdb[12] = (uint8_t)(nr >> 8);
 	cdb[13] = (uint8_t)nr;
-	lock_for_io(who);
-	ret = lun_command(ref, cdb, sizeof(cdb),
-			  write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
-			  nr * LUN_BLOCK_SIZE);
-	gated_unlock(&st.lock);
-	return ret;
+	return lun_command(ref, cdb, sizeof(cdb),
+			   write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
+			   nr * LUN_BLOCK_SIZE);
 }
 
-static enum rdm_io_status lun_flush_by(const char *who, void *ctx)
+static enum rdm_io_status lun_flush_locked(void *ctx)
 {
-	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
-	enum rdm_io_status ret;
 
-	lock_for_io(who);
-	ret = lun_command(ref, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
-	gated_unlock(&st.lock);
-	return ret;
+	return lun_command(ctx, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
 }
 
 static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 				 uint32_t nr, uint64_t pa)
 {
-	return lun_rw_by("VM disk I/O", ctx, write, lba, nr, pa);
+	enum rdm_io_status ret;
+
+	lock_for_io("VM disk I/O");
+	ret = lun_rw_locked(ctx, write, lba, nr, pa);
+	gated_unlock(&st.lock);
+	return ret;
 }
 
 static enum rdm_io_status lun_flush(void *ctx)
 {
-	return lun_flush_by("VM disk I/O", ctx);
+	enum rdm_io_status ret;
+
+	lock_for_io("VM disk I/O");
+	ret = lun_flush_locked(ctx);
+	gated_unlock(&st.lock);
+	return ret;
 }
 
 const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
 
-static enum rdm_io_status ds_lun_rw(void *ctx, bool write, uint64_t lba,
-				    uint32_t nr, uint64_t pa)
-{
-	return lun_rw_by("a datastore's I/O", ctx, write, lba, nr, pa);
-}
+/*
+ * A datastore's LUN: the same path as a VM's; the caller holds st.lock
+ * (the mount, the heartbeat task, the give-back; datastore.h).
+ */
+static const struct rdm_io_ops ds_lun_io_ops = { lun_rw_locked, lun_flush_locked };
 
-static enum rdm_io_status ds_lun_flush(void *ctx)
-{
-	return lun_flush_by("a datastore's I/O", ctx);
-}
+/*
+ * The heartbeat task (the service world, CPU 0, interrupts off, every
+ * DS_BEAT_NS): one beat of every datastore. It waits DS_BEAT_LOCK_MS at
+ * most for st.lock, as an urgent taker (no patient hold begins while it
+ * waits): a VM's command on a hung LUN holds the lock up to
+ * LUN_IO_HOLD_MAX_MS, and CPU 0 must not wait that out. A beat not had
+ * in time is skipped and counted; vmkfs takes a heartbeat as stale only
+ * after it stood still for its lock timeout (seconds).
+ */
+#define DS_BEAT_NS		(1000 * 1000000ull)
+#define DS_BEAT_LOCK_MS		20
 
-/* A datastore's LUN: the same path as a VM's, patient too (datastore.h). */
-static const struct rdm_io_ops ds_lun_io_ops = { ds_lun_rw, ds_lun_flush };
+static void ds_beat_task(void *ctx)
+{
+	char path[24];
+
+	(void)ctx;
+	if (!gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA,
+			   now_ms() + DS_BEAT_LOCK_MS)) {
+		ds_beat_missed(&st.ds);
+		return;
+	}
+	st.holder = "the datastores' heartbeat";
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		struct datastore *ds = &st.ds.ds[i];
+
+		if (!ds->used || !ds->vol || !ds_heartbeat(ds))
+			continue;
+		/* Rate-limited: failures 1, 2, 4, 8, ... are logged. */
+		if (ds->beats_failed & (ds->beats_failed - 1))
+			continue;
+		lun_path(path, sizeof(path), ds->target, ds->lun);
+		log_warn("storage: %s: datastore '%s': %s (%u failed)", path,
+			 ds->info.label, ds->msg, ds->beats_failed);
+	}
+	gated_unlock(&st.lock);
+}
 
 /*
  * At load, after the scan (CPU 0, no COS and no VM runs: nobody else
  * takes st.lock): every usable disk whose start holds a VMFS volume is
- * mounted read-only as a datastore; one that a VM holds raw is not
- * looked at (none can at load; kept for a mount after a rescan).
+ * mounted read-write as a datastore; one that a VM holds raw is not
+ * looked at (none can at load; kept for a mount after a rescan). Then the
+ * heartbeat task is registered, if one is mounted.
  */
 static void mount_datastores(void)
 {
 	char path[24], why[DS_WHY_LEN];
-	uint32_t pa, k = 0;
+	uint32_t pa, k = 0, mounted = 0;
+	enum ds_result res;
 
 	if (vmk_alloc_pages(DS_BOUNCE_PAGES, &pa) != VMK_OK) {
 		log_warn("storage: no memory for the datastores' bounce buffer: no VMFS volume mounted");
@@ -689,14 +726,18 @@ static void mount_datastores(void)
 		ref->lun = l->lun;
 		ref->nr_blocks = l->nr_blocks;
 		ref->id = l->id;
-		switch (ds_mount(&st.ds, l->target, l->lun, l->nr_blocks, &ds_lun_io_ops,
-				 ref, &st.ds_bounce, why, sizeof(why))) {
+		lock_for_io("a datastore's mount");
+		res = ds_mount(&st.ds, l->target, l->lun, l->nr_blocks, &ds_lun_io_ops,
+			       ref, &st.ds_bounce, why, sizeof(why));
+		gated_unlock(&st.lock);
+		switch (res) {
 		case DS_NO_VOLUME:
 			break;
 		case DS_MOUNTED:
 			k++;
+			mounted++;
 			ds = ds_on_lun(&st.ds, l->target, l->lun);
-			log_info("storage: %s: datastore '%s' mounted read-only: %llu MiB, %llu MiB free (%llu ms)",
+			log_info("storage: %s: datastore '%s' mounted read-write: %llu MiB, %llu MiB free (%llu ms)",
 				 path, ds->info.label,
 				 (unsigned long long)(ds->info.capacity >> 20),
 				 (unsigned long long)(ds->info.free_bytes >> 20),
@@ -708,6 +749,9 @@ static void mount_datastores(void)
 			break;
 		}
 	}
+	if (mounted)
+		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
+						   ds_beat_task, NULL);
 }
 
 vmk_status_t storage_hc_datastores(struct hc_call *c)
@@ -879,6 +923,10 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 
 void storage_stop(void)
 {
+	/* No beat after this (service_stop() ran already at the give-back). */
+	if (st.ds_beat_task >= 0)
+		service_unregister(st.ds_beat_task);
+	st.ds_beat_task = -1;
 	lock_urgent("the give-back");
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
 		uint32_t n = ds_unmount_all(&st.ds);

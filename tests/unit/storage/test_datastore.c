@@ -3,12 +3,14 @@
  * Datastores (vmkernel/storage/datastore.c): VMFS volumes made by
  * vmkfs_format() on a fake LUN through the vmkernel's LUN device (the
  * rdm_io_ops path, in pieces of a small bounce buffer), then mounted
- * read-only and listed as VMK_HC_STORAGE_DATASTORES gives them; LUNs
+ * read-write (writing only the heartbeat region), heartbeaten and listed
+ * as VMK_HC_STORAGE_DATASTORES gives them; LUNs
  * without a volume, corrupt volumes, a failing LUN and two paths to one
  * volume. The library runs on the POSIX platform here (memory, time);
  * the LUN device is the vmkernel's.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include "tests/unit/check_run.h"
 #include "vmkernel/storage/datastore.h"
 #include "vmkfs/format.h"
@@ -21,6 +23,7 @@ struct fake_lun {
 	uint8_t *mem;
 	uint64_t blocks;
 	unsigned int calls, writes, fail_at;	/* call that fails; 0: none */
+	uint64_t lo, hi;			/* bytes written: [lo, hi) */
 };
 
 static uint8_t bounce_mem[BOUNCE_BLOCKS * DS_BLOCK_SIZE];
@@ -41,6 +44,9 @@ static enum rdm_io_status fake_rw(void *ctx, bool write, uint64_t lba,
 		return RDM_IO_ERROR;
 	if (write) {
 		l->writes++;
+		l->lo = MIN(l->lo, lba * DS_BLOCK_SIZE);
+		if (l->hi < (lba + nr) * DS_BLOCK_SIZE)
+			l->hi = (lba + nr) * DS_BLOCK_SIZE;
 		memcpy(l->mem + lba * DS_BLOCK_SIZE, bounce_mem, nr * DS_BLOCK_SIZE);
 	} else {
 		memcpy(bounce_mem, l->mem + lba * DS_BLOCK_SIZE, nr * DS_BLOCK_SIZE);
@@ -62,6 +68,8 @@ static void setup(void)
 	ck_assert_ptr_nonnull(lun.mem);
 	lun.blocks = LUN_BYTES / DS_BLOCK_SIZE;
 	lun.calls = lun.writes = lun.fail_at = 0;
+	lun.lo = UINT64_MAX;
+	lun.hi = 0;
 	memset(&set, 0, sizeof(set));
 }
 
@@ -83,8 +91,8 @@ static void format_lun(const char *label)
 	ck_assert_uint_eq(d.io_errors, 0);
 }
 
-/* The volume's facts as a read-write mount of the library reports them. */
-static void statfs_rw(struct vmkfs_volinfo *info)
+/* The volume's facts as a read-only mount of the library reports them. */
+static void statfs_ro(struct vmkfs_volinfo *info)
 {
 	struct vmkfs_vol *vol;
 	struct ds_dev d;
@@ -97,27 +105,58 @@ static void statfs_rw(struct vmkfs_volinfo *info)
 	vmkfs_unmount(vol);
 }
 
-START_TEST(test_a_volume_on_a_lun_is_mounted_read_only_and_listed)
+/* The uptime field of heartbeat slot n: what a beat advances. */
+static uint64_t slot_uptime(uint32_t n)
+{
+	const uint8_t *b = lun.mem + VMKFS_LVM_DATA_OFFSET + VMKFS_HB_OFFSET +
+			   n * VMKFS_HB_SLOT_SIZE + VMKFS_HBR_UPTIME;
+	uint64_t v;
+
+	memcpy(&v, b, sizeof(v));
+	return v;
+}
+
+START_TEST(test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten)
 {
 	static struct vmk_datastore_list l;
-	struct vmkfs_volinfo want;
-	const struct datastore *ds;
+	struct vmkfs_volinfo want, after;
+	struct datastore *ds;
 	char why[DS_WHY_LEN] = "x";
-	unsigned int writes;
+	uint64_t up;
 
 	format_lun("labds");
-	statfs_rw(&want);
+	statfs_ro(&want);
 	ck_assert_uint_gt(want.capacity, 0);
-	writes = lun.writes;
+	ck_assert_uint_eq(want.hb_active, 0);
+	lun.writes = 0;
+	lun.lo = UINT64_MAX;
+	lun.hi = 0;
 	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
 				  why, sizeof(why)), DS_MOUNTED);
 	ck_assert_str_eq(why, "");
-	ck_assert_uint_eq(lun.writes, writes);		/* read-only: not a byte written */
-	ds = ds_on_lun(&set, 0, 1);
+	ds = (struct datastore *)ds_on_lun(&set, 0, 1);
 	ck_assert_ptr_nonnull(ds);
 	ck_assert_ptr_null(ds_on_lun(&set, 0, 0));
-	ck_assert_int_eq(vmkfs_mkdir(ds->vol, "/vm1"), VMKFS_EROFS);
-	ck_assert_uint_eq(lun.writes, writes);
+	/* Read-write: its heartbeat slot claimed, nothing else written. */
+	ck_assert_uint_gt(lun.writes, 0);
+	ck_assert_uint_ge(lun.lo, VMKFS_LVM_DATA_OFFSET + VMKFS_HB_OFFSET);
+	ck_assert_uint_le(lun.hi, VMKFS_LVM_DATA_OFFSET + VMKFS_HB_END);
+	ck_assert_uint_eq(ds->info.hb_active, 1);
+
+	/* A beat advances the slot's uptime (vmkfs writes it twice a second at most). */
+	up = slot_uptime(ds->info.hb_slot);
+	usleep(600 * 1000);
+	ck_assert_int_eq(ds_heartbeat(ds), VMKFS_OK);
+	ck_assert_uint_gt(slot_uptime(ds->info.hb_slot), up);
+	ck_assert_uint_le(lun.hi, VMKFS_LVM_DATA_OFFSET + VMKFS_HB_END);
+	ds_beat_missed(&set);
+
+	/* A failed beat is counted and says why. */
+	usleep(600 * 1000);
+	lun.calls = 0;
+	lun.fail_at = 1;
+	ck_assert_int_ne(ds_heartbeat(ds), VMKFS_OK);
+	lun.fail_at = 0;
 
 	ds_list(&set, &l);
 	ck_assert_uint_eq(l.n, 1);
@@ -130,13 +169,21 @@ START_TEST(test_a_volume_on_a_lun_is_mounted_read_only_and_listed)
 	ck_assert_uint_eq(l.ds[0].free_bytes, want.free_bytes);
 	ck_assert_uint_eq(l.ds[0].block_size, MIB);
 	ck_assert_uint_eq(l.ds[0].capacity, 256ull * MIB);	/* one segment */
-	ck_assert_str_eq(l.ds[0].msg, "");
+	ck_assert_uint_eq(l.ds[0].read_write, 1);
+	ck_assert_uint_eq(l.ds[0].beats, 1);
+	ck_assert_uint_eq(l.ds[0].beats_missed, 1);
+	ck_assert_uint_eq(l.ds[0].beats_failed, 1);
+	ck_assert_msg(!strncmp(l.ds[0].msg, "heartbeat failed: ", 18), "%s", l.ds[0].msg);
 
+	/* The unmount leaves no live heartbeat (vmkfstools -P: 0 active). */
 	ck_assert_uint_eq(ds_unmount_all(&set), 1);
 	ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
 	ds_list(&set, &l);
 	ck_assert_uint_eq(l.n, 0);
-	ck_assert_uint_eq(lun.writes, writes);
+	ck_assert_uint_le(lun.hi, VMKFS_LVM_DATA_OFFSET + VMKFS_HB_END);
+	statfs_ro(&after);
+	ck_assert_uint_eq(after.hb_active, 0);
+	ck_assert_uint_eq(after.free_bytes, want.free_bytes);
 }
 END_TEST
 
@@ -235,7 +282,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_only_and_listed);
+	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten);
 	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
 	tcase_add_test(tc, test_a_failing_lun_refuses_the_mount);
