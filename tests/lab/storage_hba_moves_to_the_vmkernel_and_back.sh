@@ -172,3 +172,12 @@ vmkfstools -P /dev/$sd1 | tee /tmp/query_after.txt
 expect "the vmkernel left no live heartbeat" grep -q "^Active heartbeats: 0$" /tmp/query_after.txt
 expect "the volume is as the COS made it" cmp /tmp/query_before.txt /tmp/query_after.txt
 expect "and checks clean" vmkfstools --check /dev/$sd1
+
+# The next scenarios of this lab boot get blank LUNs, as a boot of their
+# own would give them: a volume left here is mounted at their load and
+# heartbeaten, and storage_hung_lun_fails_fast_then_comes_back throttles
+# LUN 1 (its timeouts would be the heartbeat's, not its own reads').
+for sd in $sd0 $sd1; do
+	expect "the volume headers on $sd are wiped for the next scenario" \
+		dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
+done
