@@ -155,6 +155,14 @@ net_vmx /tmp/netd.vmx netd 00:50:56:00:00:0e "Internal"
 vm_up netd /tmp/netd.vmx
 expect "netd's port is on internal0" sh -c \
 	'vmkctl network | sed -n "/^switch: internal0 /,\$p" | grep -q "^port: .*owner=vm:[0-9]*:netd portgroup=\"Internal\" "'
+# A MAC is the host's: netd's address is refused on vswitch0 too.
+net_vmx /tmp/nete.vmx nete 00:50:56:00:00:0e "VM Network"
+expect "register nete" vmkctl vm register /tmp/nete.vmx
+vmkctl vm start nete > /tmp/nete.txt 2>&1 && fail "netd's MAC on internal0 was taken again on vswitch0"
+cat /tmp/nete.txt
+expect "the refusal names the MAC and the switch that has it" \
+	grep -q "ethernet0: MAC 00:50:56:00:00:0e is in use on internal0" /tmp/nete.txt
+expect "unregister nete" vmkctl vm unregister nete
 vmkctl network switch del internal0 > /tmp/swdel.txt 2>&1 && fail "a switch with a port in use was deleted"
 cat /tmp/swdel.txt
 expect "the refusal names the port group in use" \

@@ -199,8 +199,16 @@ vmk_status_t vsw_table_connect(struct vsw_table *t, const struct vsw_port_config
 
 	spin_lock(&t->lock);
 	*sw = cfg->group ? group_switch(t, cfg->group) : NULL;
+	for (uint32_t i = 0; *sw && i < VSW_TABLE_MAX; i++) {
+		if (!t->used[i] || &t->sw[i] == *sw || !vsw_mac_in_use(&t->sw[i], cfg->mac))
+			continue;
+		*sw = &t->sw[i];
+		st = VMK_BUSY;
+		goto out;
+	}
 	if (*sw)
 		st = vsw_port_connect(*sw, cfg, port_id);
+out:
 	spin_unlock(&t->lock);
 	return st;
 }

@@ -47,8 +47,10 @@ vmk_status_t vsw_table_group_remove(struct vsw_table *t, const char *name,
 				    struct vmk_why *why);
 /*
  * vsw_port_connect() on the switch that holds port group cfg->group; *sw
- * is that switch, NULL when none holds it (VMK_BAD_PARAM). No sentence:
- * the caller names its port. The uplink connects to vswitch0 itself.
+ * is that switch, NULL when none holds it (VMK_BAD_PARAM). A MAC is
+ * unique on the host, not only on its switch: VMK_BUSY when a port of any
+ * switch has cfg->mac, *sw then the switch that has it. No sentence: the
+ * caller names its port. The uplink connects to vswitch0 itself.
  */
 vmk_status_t vsw_table_connect(struct vsw_table *t, const struct vsw_port_config *cfg,
 			       struct vswitch **sw, uint32_t *port_id);

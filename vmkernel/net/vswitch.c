@@ -284,6 +284,16 @@ vmk_status_t vsw_port_connect(struct vswitch *sw, const struct vsw_port_config *
 	return st;
 }
 
+bool vsw_mac_in_use(struct vswitch *sw, const uint8_t mac[VSW_ETH_ALEN])
+{
+	bool taken;
+
+	spin_lock(&sw->lock);
+	taken = mac_taken(sw, mac, NULL);
+	spin_unlock(&sw->lock);
+	return taken;
+}
+
 vmk_status_t vsw_port_disconnect(struct vswitch *sw, uint32_t port_id)
 {
 	struct vsw_port *p;

@@ -150,6 +150,8 @@ vmk_status_t vsw_group_remove(struct vswitch *sw, const char *name);
 vmk_status_t vsw_port_connect(struct vswitch *sw, const struct vsw_port_config *cfg,
 			      uint32_t *port_id);
 vmk_status_t vsw_port_disconnect(struct vswitch *sw, uint32_t port_id);
+/* A port other than the uplink has mac as its address or receives on it. */
+bool vsw_mac_in_use(struct vswitch *sw, const uint8_t mac[VSW_ETH_ALEN]);
 /*
  * What the guest programmed into its vNIC's receive filter: its unicast
  * address and the promiscuous bit. The port group's policy decides what

@@ -239,6 +239,33 @@ START_TEST(test_frames_never_cross_switches)
 }
 END_TEST
 
+START_TEST(test_a_mac_is_unique_on_the_host)
+{
+	struct vsw_port_config cfg = {
+		.kind = VSW_OWNER_VM, .owner_id = 7, .group = "Lab",
+		.mac = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x01 }, .deliver = capture,
+	};
+	struct vmk_why why = { "" };
+	struct vswitch *sw0, *sw;
+	struct sink s = { 0 };
+	uint32_t a, id = 0;
+
+	ck_assert_int_eq(vsw_table_add(&t, "internal", &why), VMK_OK);
+	ck_assert_int_eq(vsw_table_group_add(&t, "internal", "Lab", 0, &reject_all, &why), VMK_OK);
+	a = connect_vm("VM Network", 1, &s, &sw0);
+	/* ..:01 is on vswitch0: refused on internal, which names vswitch0 */
+	ck_assert_int_eq(vsw_table_connect(&t, &cfg, &sw, &id), VMK_BUSY);
+	ck_assert_ptr_eq(sw, sw0);
+	ck_assert_uint_eq(id, 0);
+	ck_assert_uint_eq(t.sw[1].groups[0].nports, 0);
+	/* once it is gone, the address is free on any switch */
+	ck_assert_int_eq(vsw_port_disconnect(sw0, a), VMK_OK);
+	ck_assert_int_eq(vsw_table_connect(&t, &cfg, &sw, &id), VMK_OK);
+	ck_assert_ptr_eq(sw, &t.sw[1]);
+	ck_assert_uint_eq(sw->ports[id - 1].owner_id, 7);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vsw_table");
@@ -251,5 +278,6 @@ int main(void)
 	tcase_add_test(tc, test_a_vnic_finds_its_group_on_whichever_switch_holds_it);
 	tcase_add_test(tc, test_a_switch_with_ports_in_use_is_not_deleted);
 	tcase_add_test(tc, test_frames_never_cross_switches);
+	tcase_add_test(tc, test_a_mac_is_unique_on_the_host);
 	return check_run("vmkernel switch table", tc);
 }
