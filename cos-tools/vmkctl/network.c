@@ -50,7 +50,8 @@ static void print_port(const struct vmk_net_info *ni, const struct vmk_net_port 
 {
 	printf("port: %u", p->id);
 	if (p->kind == VMK_NET_PORT_VM)
-		printf(" owner=vm:%u:%s", p->owner_id, vm_name(vms, nvms, p->owner_id));
+		printf(" owner=vm:%u:%s nic=ethernet%u", p->owner_id,
+		       vm_name(vms, nvms, p->owner_id), p->nic);
 	else
 		printf(" owner=%s", p->kind == VMK_NET_PORT_UPLINK ? "uplink" : "cos");
 	if (p->kind != VMK_NET_PORT_UPLINK && p->group < ni->ngroups)

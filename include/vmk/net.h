@@ -89,6 +89,7 @@ struct vmk_net_port {
 	uint8_t mac[6];			/* the address the switch assigned */
 	uint8_t filter_mac[6];		/* what the guest programmed */
 	uint32_t flags;			/* VMK_NET_PORT_* */
+	uint32_t nic;			/* a VM's port: its ethernetN (ABI 24) */
 	uint64_t tx_packets, tx_bytes;	/* from the owner's side */
 	uint64_t rx_packets, rx_bytes;
 	uint64_t drops[VMK_NET_DROP_REASONS];

@@ -154,7 +154,7 @@ expect "switch list shows internal0 with neta's ethernet1" grep -q "^switch: int
 net_vmx /tmp/netd.vmx netd 00:50:56:00:00:0e "Internal"
 vm_up netd /tmp/netd.vmx
 expect "netd's port is on internal0" sh -c \
-	'vmkctl network | sed -n "/^switch: internal0 /,\$p" | grep -q "^port: .*owner=vm:[0-9]*:netd portgroup=\"Internal\" "'
+	'vmkctl network | sed -n "/^switch: internal0 /,\$p" | grep -q "^port: .*owner=vm:[0-9]*:netd nic=ethernet0 portgroup=\"Internal\" "'
 # A MAC is the host's: netd's address is refused on vswitch0 too.
 net_vmx /tmp/nete.vmx nete 00:50:56:00:00:0e "VM Network"
 expect "register nete" vmkctl vm register /tmp/nete.vmx
@@ -188,9 +188,9 @@ vmkctl network | tee /tmp/net2.txt
 expect "vmkctl network lists both of neta's ports" \
 	test "$(grep -c '^port: .*owner=vm:[0-9]*:neta ' /tmp/net2.txt)" = 2
 expect "ethernet0 on vswitch0's VM Network" sh -c \
-	'sed -n "/^switch: vswitch0 /,/^switch: /p" /tmp/net2.txt | grep -q "^port: .*owner=vm:[0-9]*:neta portgroup=\"VM Network\" .* mac=00:50:56:00:00:0a "'
+	'sed -n "/^switch: vswitch0 /,/^switch: /p" /tmp/net2.txt | grep -q "^port: .*owner=vm:[0-9]*:neta nic=ethernet0 portgroup=\"VM Network\" .* mac=00:50:56:00:00:0a "'
 expect "ethernet1 on internal0's Internal, with its traffic" sh -c \
-	'sed -n "/^switch: internal0 /,\$p" /tmp/net2.txt | grep "^port: .*owner=vm:[0-9]*:neta portgroup=\"Internal\" .* mac=00:50:56:00:01:0a " | grep -qv " tx_packets=0 "'
+	'sed -n "/^switch: internal0 /,\$p" /tmp/net2.txt | grep "^port: .*owner=vm:[0-9]*:neta nic=ethernet1 portgroup=\"Internal\" .* mac=00:50:56:00:01:0a " | grep -qv " tx_packets=0 "'
 expect "neta's ethernet1 link goes down" vmkctl vm nic neta ethernet1 link down
 expect "only that port is down" sh -c \
 	'vmkctl network | grep "owner=vm:[0-9]*:neta " | grep " mac=00:50:56:00:00:0a " | grep -q " link=up " &&

@@ -63,6 +63,7 @@ static void info_fill(struct vswitch *sw, struct vmk_net_info *info)
 		o->kind = p->kind == VSW_OWNER_UPLINK ? VMK_NET_PORT_UPLINK :
 			  p->kind == VSW_OWNER_VM ? VMK_NET_PORT_VM : VMK_NET_PORT_COS;
 		o->owner_id = p->owner_id;
+		o->nic = p->kind == VSW_OWNER_VM ? p->nic : 0;
 		o->group = p->kind == VSW_OWNER_UPLINK ? 0 : gmap[p->group];
 		memcpy(o->mac, p->mac, sizeof(o->mac));
 		memcpy(o->filter_mac, p->filter_mac, sizeof(o->filter_mac));

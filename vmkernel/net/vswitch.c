@@ -254,6 +254,7 @@ static vmk_status_t connect_locked(struct vswitch *sw, const struct vsw_port_con
 	p->used = true;
 	p->kind = cfg->kind;
 	p->owner_id = cfg->owner_id;
+	p->nic = cfg->nic;
 	p->deliver = cfg->deliver;
 	p->ctx = cfg->ctx;
 	*port_id = (uint32_t)(p - sw->ports) + 1;

@@ -87,6 +87,7 @@ typedef int (*vsw_deliver_fn)(void *ctx, const uint8_t *frame, uint32_t len);
 struct vsw_port_config {
 	enum vsw_owner kind;
 	uint32_t owner_id;
+	uint32_t nic;			/* a VM's vNIC: its ethernetN */
 	const char *group;		/* port group name; NULL for the uplink */
 	uint8_t mac[VSW_ETH_ALEN];	/* unicast, unique on the switch; not the uplink's */
 	vsw_deliver_fn deliver;
@@ -104,6 +105,7 @@ struct vsw_port {
 	bool used;
 	enum vsw_owner kind;
 	uint32_t owner_id;
+	uint32_t nic;			/* a VM's vNIC: its ethernetN */
 	uint32_t group;			/* index in groups[]; not for the uplink */
 	uint8_t mac[VSW_ETH_ALEN];	/* the MAC the switch assigned */
 	uint8_t filter_mac[VSW_ETH_ALEN];	/* the guest's receive filter */

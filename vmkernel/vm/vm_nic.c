@@ -155,7 +155,7 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		const struct vmk_vm_nic *c = &vm->cfg.nic[i];
 		struct vsw_port_config pc = {
-			.kind = VSW_OWNER_VM, .owner_id = vm->id,
+			.kind = VSW_OWNER_VM, .owner_id = vm->id, .nic = i,
 			.group = c->network, .deliver = nic_deliver,
 		};
 		struct vm_nic *nic;

@@ -242,7 +242,7 @@ END_TEST
 START_TEST(test_a_mac_is_unique_on_the_host)
 {
 	struct vsw_port_config cfg = {
-		.kind = VSW_OWNER_VM, .owner_id = 7, .group = "Lab",
+		.kind = VSW_OWNER_VM, .owner_id = 7, .nic = 1, .group = "Lab",
 		.mac = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x01 }, .deliver = capture,
 	};
 	struct vmk_why why = { "" };
@@ -262,6 +262,7 @@ START_TEST(test_a_mac_is_unique_on_the_host)
 	ck_assert_int_eq(vsw_port_disconnect(sw0, a), VMK_OK);
 	ck_assert_int_eq(vsw_table_connect(&t, &cfg, &sw, &id), VMK_OK);
 	ck_assert_ptr_eq(sw, &t.sw[1]);
+	ck_assert_uint_eq(sw->ports[id - 1].nic, 1);
 	ck_assert_uint_eq(sw->ports[id - 1].owner_id, 7);
 }
 END_TEST
