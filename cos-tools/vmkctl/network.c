@@ -112,16 +112,16 @@ static void print_uplink(const struct vmk_net_uplink *u)
 	printf(" rx_multicast=%s\n", u->rx_filter & VMK_NET_RX_ALL_MULTICAST ? "all" : "table");
 }
 
-/* The switch at or after slot ni->start into ni; 0, or 1 after a message. */
+/* The switch at or after slot start into ni; 0, or 1 after a message. */
 static int net_info(int fd, uint32_t start, struct vmk_net_info *ni, const char *what)
 {
-	memset(ni, 0, sizeof(*ni));
-	ni->start = start;
-	if (ioctl(fd, VMK_IOC_NET_INFO, ni) < 0) {
-		fprintf(stderr, "vmkctl: %s: %s\n", what, strerror(errno));
-		return 1;
-	}
-	return 0;
+	struct diag diag = { 0 };
+
+	if (!vmkdev_net_info(fd, start, ni, &diag))
+		return 0;
+	diag_report(&diag, "vmkctl: %s: ", what);
+	diag_free(&diag);
+	return 1;
 }
 
 /* switch: NAME portgroups=N ports=N internal=yes|no uplink=vmnic0|none (running) */

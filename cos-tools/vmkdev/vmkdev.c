@@ -77,3 +77,13 @@ int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag)
 	errno = e;	/* the caller may tell the vmkernel's refusals apart */
 	return -1;
 }
+
+int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag *diag)
+{
+	memset(ni, 0, sizeof(*ni));
+	ni->start = start;
+	if (ioctl(fd, VMK_IOC_NET_INFO, ni) == 0)
+		return 0;
+	diag_add(diag, "listing the vmkernel's switches: %s", strerror(errno));
+	return -1;
+}

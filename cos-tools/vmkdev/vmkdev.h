@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The COS side of /dev/vmkernel, shared by vmkctl and vmk-hostd: opening
- * the device with its ABI check, listing the vmkernel's VMs and a VM
- * operation (include/vmk/ioctl.h). Each call that can fail returns -1 and
- * adds a sentence for the operator to diag (cos-tools/lib/diag.h); the
- * tool prints or forwards it.
+ * the device with its ABI check, listing the vmkernel's VMs, a VM
+ * operation and the virtual switches (include/vmk/ioctl.h). Each call
+ * that can fail returns -1 and adds a sentence for the operator to diag
+ * (cos-tools/lib/diag.h); the tool prints or forwards it.
  */
 #ifndef COS_TOOLS_VMKDEV_H
 #define COS_TOOLS_VMKDEV_H
@@ -26,5 +26,11 @@ int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, struct d
  * VMK_NOT_SUPPORTED, EBUSY for VMK_BUSY).
  */
 int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag);
+
+/*
+ * VMK_IOC_NET_INFO: the switch at or after slot start into *ni (its port
+ * groups and ports); ni->next is the slot to ask next, 0 after the last.
+ */
+int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag *diag);
 
 #endif /* COS_TOOLS_VMKDEV_H */
