@@ -9,6 +9,7 @@
 #ifndef HOSTD_BACKEND_H
 #define HOSTD_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "cos-tools/lib/diag.h"
@@ -17,6 +18,9 @@
 #define HOSTD_PATH_LEN		1024	/* INVENTORY_PATH_MAX */
 #define HOSTD_REASON_LEN	160
 #define HOSTD_VMS_MAX		256
+#define HOSTD_NICS		4	/* ethernet0..3: VMX_NICS */
+#define HOSTD_NET_NAME_LEN	32	/* a port group's name and NUL: VMK_NET_NAME_LEN */
+#define HOSTD_NETS_MAX		128	/* VMK_NET_MAX_SWITCHES * VMK_NET_MAX_GROUPS */
 
 enum hostd_power {
 	HOSTD_POWERED_OFF,
@@ -43,6 +47,23 @@ struct hostd_host {
 	int vmkernel_running;		/* 0: the module is not loaded */
 };
 
+/* A NIC of a VM as its .vmx has it (ethernetN, docs/vmx.md). */
+struct hostd_nic {
+	bool present;
+	char dev[16];			/* virtualDev: e1000, vmxnet3, ... */
+	char network[HOSTD_NET_NAME_LEN];	/* networkName (default "VM Network") */
+	bool is_static;			/* address given (addressType static) */
+	bool has_mac;			/* address or generatedAddress known */
+	uint8_t mac[6];
+};
+
+/* A port group of the vmkernel's switches: a Network of the API. */
+struct hostd_net {
+	char name[HOSTD_NET_NAME_LEN];
+	char vswitch[HOSTD_NET_NAME_LEN];
+	uint32_t vlan;
+};
+
 struct hostd_vm {
 	uint32_t id;			/* the moref value: stable while it is registered */
 	char name[HOSTD_NAME_LEN];
@@ -55,7 +76,12 @@ struct hostd_vm {
 	char vmx_path[HOSTD_PATH_LEN];	/* "" when not registered */
 	char reason[HOSTD_REASON_LEN];	/* why it stopped last, or "" */
 	uint32_t kernel_id;		/* the vmkernel's VM id, 0 if it holds none */
+	struct hostd_nic nic[HOSTD_NICS];	/* from its .vmx; none without one */
 };
+
+struct vmx_config;
+/* The NICs of a checked .vmx (vmx_config_from_file()) into vm->nic. */
+void hostd_vm_nics(struct hostd_vm *vm, const struct vmx_config *cfg);
 
 /*
  * Every op returns 0 and adds nothing to diag, or -1 (vm_power also
@@ -88,6 +114,12 @@ struct hostd_backend {
 	 */
 	int (*vm_register)(void *ctx, const char *path, const struct hostd_vm *vm, uint32_t *id,
 			   struct diag *diag);
+	/*
+	 * Up to HOSTD_NETS_MAX port groups, switch by switch as `vmkctl
+	 * network` lists them (names are unique on the host); none when the
+	 * vmkernel is not loaded.
+	 */
+	int (*net_list)(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

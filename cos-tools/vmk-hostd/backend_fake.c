@@ -6,7 +6,10 @@
  * on or off changes only this table; the daemon sees it through the same
  * interface as the vmkernel's. The guest of "build" has no ACPI power
  * button handler (ShutdownGuest is refused there); the others shut down at
- * once when it is pressed.
+ * once when it is pressed. Two port groups: "VM Network" on vswitch0, as
+ * the vmkernel makes at load, and "Backup" on an internal switch; web has
+ * a NIC on the one (a generated MAC), db one on each (the first static),
+ * build none.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,9 +30,15 @@ struct fake {
 static struct fake fake = {
 	.vms = {
 		{ .id = 1, .name = "web", .power = HOSTD_POWERED_ON, .mem_mb = 128,
-		  .vcpus = 2, .vmx_path = "/vmfs/volumes/datastore1/web/web.vmx" },
+		  .vcpus = 2, .vmx_path = "/vmfs/volumes/datastore1/web/web.vmx",
+		  .nic = { { .present = true, .dev = "e1000", .network = "VM Network",
+			     .has_mac = true, .mac = { 0x00, 0x0c, 0x29, 0x12, 0x34, 0x56 } } } },
 		{ .id = 2, .name = "db", .power = HOSTD_POWERED_OFF, .mem_mb = 256,
-		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/db/db.vmx" },
+		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/db/db.vmx",
+		  .nic = { { .present = true, .dev = "e1000", .network = "VM Network",
+			     .is_static = true, .has_mac = true,
+			     .mac = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x02 } },
+			   { .present = true, .dev = "e1000", .network = "Backup" } } },
 		{ .id = 3, .name = "build", .power = HOSTD_POWERED_ON, .mem_mb = 64,
 		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/build/build.vmx" },
 	},
@@ -150,6 +159,20 @@ static int fake_vm_register(void *ctx, const char *path, const struct hostd_vm *
 	return 0;
 }
 
+static const struct hostd_net fake_nets[] = {
+	{ .name = "VM Network", .vswitch = "vswitch0" },
+	{ .name = "Backup", .vswitch = "internal0", .vlan = 20 },
+};
+
+static int fake_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag)
+{
+	(void)ctx;
+	(void)diag;
+	*count = sizeof(fake_nets) / sizeof(fake_nets[0]);
+	memcpy(nets, fake_nets, sizeof(fake_nets));
+	return 0;
+}
+
 static struct hostd_backend fake_backend = {
 	.name = "fake",
 	.ctx = &fake,
@@ -158,6 +181,7 @@ static struct hostd_backend fake_backend = {
 	.vm_power = fake_vm_power,
 	.vm_unregister = fake_vm_unregister,
 	.vm_register = fake_vm_register,
+	.net_list = fake_net_list,
 };
 
 const struct hostd_backend *backend_fake_open(void)

@@ -140,24 +140,36 @@ static int inventory_read(struct inventory **inv, struct diag *diag)
 }
 
 /*
- * The vmkernel's VMs; none when it is not loaded (no /dev/vmkernel: what
- * the open said does not reach diag, where it would stand before a later
- * error of the same request).
+ * /dev/vmkernel into *fd, or -1 there when vmkload is not loaded (no
+ * /dev/vmkernel: what the open said does not reach diag, where it would
+ * stand before a later error of the same request). 0, or -1 with diag
+ * when the device is there but cannot be used.
  */
-static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, struct diag *diag)
+static int vmk_open_if_loaded(int *fd, struct diag *diag)
 {
 	struct diag opened = { 0 };
-	int fd = vmk_open(&opened), ret;
+	int ret = 0;
+
+	*fd = vmk_open(&opened);
+	if (*fd < 0 && errno != ENOENT) {
+		diag_move(diag, &opened);
+		ret = -1;
+	}
+	diag_free(&opened);
+	return ret;
+}
+
+/* The vmkernel's VMs; none when it is not loaded. */
+static int kernel_vms(struct vmk_vm_info **all, uint32_t *n, struct diag *diag)
+{
+	int fd, ret;
 
 	*all = NULL;
 	*n = 0;
-	if (fd < 0) {
-		ret = errno == ENOENT ? 0 : -1;
-		if (ret)
-			diag_move(diag, &opened);
-		diag_free(&opened);
-		return ret;
-	}
+	if (vmk_open_if_loaded(&fd, diag))
+		return -1;
+	if (fd < 0)
+		return 0;
 	ret = vmkdev_vm_list(fd, all, n, diag);
 	close(fd);
 	return ret;
@@ -181,6 +193,7 @@ static void vm_of_file(const char *path, const struct vm_file *vf, struct vmk_vm
 		vm->mem_mb = vf->cfg.memsize_mib;
 		vm->vcpus = vf->cfg.numvcpus;
 	}
+	hostd_vm_nics(vm, &vf->cfg);
 }
 
 static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag)
@@ -380,6 +393,51 @@ static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *v
 	return ret;
 }
 
+/*
+ * The port groups of every switch, as `vmkctl network` lists them; none
+ * when the vmkernel is not loaded (as kernel_vms()).
+ */
+static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag)
+{
+	struct vmk_net_info *ni;
+	uint32_t start = 0;
+	size_t c = 0;
+	int fd, ret = 0;
+
+	(void)ctx;
+	*count = 0;
+	if (vmk_open_if_loaded(&fd, diag))
+		return -1;
+	if (fd < 0)
+		return 0;
+	ni = malloc(sizeof(*ni));
+	if (!ni) {
+		diag_add(diag, "out of memory");
+		ret = -1;
+	}
+	do {
+		if (ret || vmkdev_net_info(fd, start, ni, diag)) {
+			ret = -1;
+			break;
+		}
+		for (uint32_t i = 0; i < ni->ngroups && i < VMK_NET_MAX_GROUPS; i++) {
+			const struct vmk_net_group *g = &ni->group[i];
+
+			if (c == HOSTD_NETS_MAX)
+				break;
+			snprintf(nets[c].name, sizeof(nets[c].name), "%.*s", VMK_NET_NAME_LEN - 1, g->name);
+			snprintf(nets[c].vswitch, sizeof(nets[c].vswitch), "%.*s", VMK_NET_NAME_LEN - 1,
+				 g->vswitch);
+			nets[c++].vlan = g->vlan;
+		}
+		start = ni->next;
+	} while (start);
+	*count = ret ? 0 : c;
+	free(ni);
+	close(fd);
+	return ret;
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
@@ -387,6 +445,7 @@ static const struct hostd_backend vmk_backend = {
 	.vm_power = vmk_vm_power,
 	.vm_unregister = vmk_vm_unregister,
 	.vm_register = vmk_vm_register,
+	.net_list = vmk_net_list,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

@@ -78,7 +78,9 @@ struct soap_call {
 	struct hostd_host host;
 	struct hostd_vm vms[HOSTD_VMS_MAX];
 	size_t nvms;
-	bool host_read, vms_read;
+	struct hostd_net nets[HOSTD_NETS_MAX];
+	size_t nnets;
+	bool host_read, vms_read, nets_read;
 };
 
 /* One POST /sdk as http.c sees it. */
@@ -132,6 +134,13 @@ void xw_fault(struct soap_call *c, const struct soap_fault *f); /* typed MethodF
 int call_host(struct soap_call *c, const struct hostd_host **host);
 int call_vms(struct soap_call *c);
 const struct hostd_vm *call_vm(struct soap_call *c, const char *value);
+int call_nets(struct soap_call *c);
+/* A Network's moref value is this and the port group's name, as ESXi names them. */
+#define NET_MO_PREFIX	"HaNetwork-"
+/* The port group of a Network's moref value ("HaNetwork-NAME"), or NULL. */
+const struct hostd_net *call_net(struct soap_call *c, const char *value);
+/* The port group named name, or NULL. */
+const struct hostd_net *call_net_named(struct soap_call *c, const char *name);
 
 /* session.c */
 struct session *session_find(const char *cookie);
@@ -184,7 +193,7 @@ size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recu
 		      struct mo *out, size_t max);
 int si_retrieve_content(struct soap_call *c);
 int si_find_by_uuid(struct soap_call *c);
-#define MO_REFS_MAX	(HOSTD_VMS_MAX + HOSTD_DATASTORES_MAX + 16)
+#define MO_REFS_MAX	(HOSTD_VMS_MAX + HOSTD_DATASTORES_MAX + HOSTD_NETS_MAX + 16)
 
 /* Building object trees. */
 xmlNodePtr ob_complex(xmlNodePtr parent, const char *name, const char *type);

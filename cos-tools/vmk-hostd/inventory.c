@@ -9,7 +9,8 @@
  *        -> ha-host (HostSystem), resourcePool ha-root-pool (ResourcePool)
  *     -> datastoreFolder ha-folder-datastore -> the datastores
  *        (Datastore, moref = its name: datastore.c)
- *     -> networkFolder ha-folder-network (empty in this version)
+ *     -> networkFolder ha-folder-network -> the vmkernel's port groups
+ *        (Network, moref = HaNetwork-NAME: net_tree())
  * Each object is built for the request as an object tree (hostd.h) from
  * the backend's state; nothing is kept between requests.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "cos-tools/vmx/vmx.h"
 #include "hostd.h"
 
 #define HOST_MO		"ha-host"
@@ -276,6 +278,29 @@ static void vm_refs(struct soap_call *c, xmlNodePtr array)
 	}
 }
 
+/* Every port group's Network into array; -1 with a fault. */
+static int net_refs(struct soap_call *c, xmlNodePtr array)
+{
+	char value[MO_VALUE_LEN];
+
+	if (call_nets(c))
+		return -1;
+	for (size_t i = 0; i < c->nnets; i++) {
+		snprintf(value, sizeof(value), NET_MO_PREFIX "%s", c->nets[i].name);
+		ob_ref(array, "ManagedObjectReference", "Network", value);
+	}
+	return 0;
+}
+
+/* Does a NIC of vm name the port group net? */
+static bool vm_on_net(const struct hostd_vm *vm, const char *net)
+{
+	for (size_t n = 0; n < HOSTD_NICS; n++)
+		if (vm->nic[n].present && !strcmp(vm->nic[n].network, net))
+			return true;
+	return false;
+}
+
 static int folder_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	xmlNodePtr children;
@@ -302,7 +327,7 @@ static int folder_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		ds_refs(ob_array(obj, "childEntity", "ManagedObjectReference"));
 	} else {
 		strings(obj, "childType", "Network");
-		ob_array(obj, "childEntity", "ManagedObjectReference");
+		return net_refs(c, ob_array(obj, "childEntity", "ManagedObjectReference"));
 	}
 	return 0;
 }
@@ -317,8 +342,7 @@ static int datacenter_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr 
 	ob_ref(obj, "datastoreFolder", "Folder", "ha-folder-datastore");
 	ob_ref(obj, "networkFolder", "Folder", "ha-folder-network");
 	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
-	ob_array(obj, "network", "ManagedObjectReference");
-	return 0;
+	return net_refs(c, ob_array(obj, "network", "ManagedObjectReference"));
 }
 
 static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
@@ -333,8 +357,7 @@ static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	       "HostSystem", HOST_MO);
 	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
 	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
-	ob_array(obj, "network", "ManagedObjectReference");
-	return 0;
+	return net_refs(c, ob_array(obj, "network", "ManagedObjectReference"));
 }
 
 /* The root pool: every VM's, as on a standalone ESXi. */
@@ -424,7 +447,8 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	entity(obj, h->name, "ComputeResource", COMPUTE_MO);
 	vm_refs(c, ob_array(obj, "vm", "ManagedObjectReference"));
 	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
-	ob_array(obj, "network", "ManagedObjectReference");
+	if (net_refs(c, ob_array(obj, "network", "ManagedObjectReference")))
+		return -1;
 	host_runtime(obj, h);
 	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
 	       "HostAutoStartManager", "ha-autostart-mgr");
@@ -498,6 +522,15 @@ static void vm_runtime(xmlNodePtr parent, const struct hostd_vm *vm, const struc
 	ob_value(r, "numMksConnections", "xsd:int", "0");
 }
 
+static unsigned int vm_nic_count(const struct hostd_vm *vm)
+{
+	unsigned int count = 0;
+
+	for (size_t n = 0; n < HOSTD_NICS; n++)
+		count += vm->nic[n].present;
+	return count;
+}
+
 static void vm_config_summary(xmlNodePtr s, const struct hostd_vm *vm)
 {
 	xmlNodePtr cfg = ob_complex(s, "config", "VirtualMachineConfigSummary");
@@ -509,7 +542,7 @@ static void vm_config_summary(xmlNodePtr s, const struct hostd_vm *vm)
 	ob_str(cfg, "vmPathName", buf);
 	ob_value(cfg, "memorySizeMB", "xsd:int", "%u", vm->mem_mb);
 	ob_value(cfg, "numCpu", "xsd:int", "%u", vm->vcpus);
-	ob_value(cfg, "numEthernetCards", "xsd:int", "0");
+	ob_value(cfg, "numEthernetCards", "xsd:int", "%u", vm_nic_count(vm));
 	ob_value(cfg, "numVirtualDisks", "xsd:int", "0");
 	vm_uuid(vm, buf, sizeof(buf));
 	ob_str(cfg, "uuid", buf);
@@ -528,6 +561,62 @@ static void vm_quick_stats(xmlNodePtr s, const struct hostd_vm *vm)
 		 (unsigned long long)(vm->mem_pages * 4096 >> 20));
 	ob_value(q, "guestHeartbeatStatus", "ManagedEntityStatus", "gray");
 	ob_value(q, "uptimeSeconds", "xsd:int", "%llu", (unsigned long long)up);
+}
+
+/* A polymorphic value (an item of an array of a base type): written with its xsi:type. */
+static xmlNodePtr ob_derived(xmlNodePtr parent, const char *name, const char *type)
+{
+	xmlNodePtr n = ob_complex(parent, name, type);
+
+	set_attr(n, "_xsi", type);
+	return n;
+}
+
+/* The VM's ethernetN as ESXi shows them: VirtualEthernetCard keys are 4000 + N. */
+static void vm_nics(xmlNodePtr devices, const struct hostd_vm *vm)
+{
+	static const struct {
+		const char *vmx, *api;
+	} types[] = {
+		{ "e1000", "VirtualE1000" }, { "e1000e", "VirtualE1000e" },
+		{ "vmxnet3", "VirtualVmxnet3" }, { "vmxnet", "VirtualVmxnet2" },
+		{ "vlance", "VirtualPCNet32" },
+	};
+	bool on = vm->power == HOSTD_POWERED_ON;
+	char mac[VMX_MAC_TEXT], value[MO_VALUE_LEN];
+
+	for (size_t n = 0; n < HOSTD_NICS; n++) {
+		const struct hostd_nic *nic = &vm->nic[n];
+		const char *type = "VirtualE1000";
+		xmlNodePtr d, x;
+
+		if (!nic->present)
+			continue;
+		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			if (!strcmp(types[t].vmx, nic->dev))
+				type = types[t].api;
+		d = ob_derived(devices, "VirtualDevice", type);
+		ob_value(d, "key", "xsd:int", "%zu", 4000 + n);
+		x = ob_complex(d, "deviceInfo", "Description");
+		ob_value(x, "label", "xsd:string", "Network adapter %zu", n + 1);
+		ob_str(x, "summary", nic->network);
+		x = ob_derived(d, "backing", "VirtualEthernetCardNetworkBackingInfo");
+		ob_str(x, "deviceName", nic->network);
+		ob_bool(x, "useAutoDetect", false);
+		snprintf(value, sizeof(value), NET_MO_PREFIX "%s", nic->network);
+		ob_ref(x, "network", "Network", value);
+		x = ob_complex(d, "connectable", "VirtualDeviceConnectInfo");
+		ob_bool(x, "startConnected", true);
+		ob_bool(x, "allowGuestControl", true);
+		ob_bool(x, "connected", on);
+		ob_str(x, "status", on ? "ok" : "untried");
+		ob_str(d, "addressType", nic->is_static ? "manual" : "generated");
+		if (nic->has_mac) {
+			vmx_mac_format(nic->mac, mac);
+			ob_str(d, "macAddress", mac);
+		}
+		ob_bool(d, "wakeOnLanEnabled", true);
+	}
 }
 
 static void vm_config(xmlNodePtr obj, const struct hostd_vm *vm)
@@ -552,7 +641,23 @@ static void vm_config(xmlNodePtr obj, const struct hostd_vm *vm)
 	hw = ob_complex(cfg, "hardware", "VirtualHardware");
 	ob_value(hw, "numCPU", "xsd:int", "%u", vm->vcpus);
 	ob_value(hw, "memoryMB", "xsd:int", "%u", vm->mem_mb);
-	ob_array(hw, "device", "VirtualDevice");
+	vm_nics(ob_array(hw, "device", "VirtualDevice"), vm);
+}
+
+/* The Networks of the port groups the VM's NICs name, each once. */
+static int vm_net_refs(struct soap_call *c, const struct hostd_vm *vm, xmlNodePtr array)
+{
+	char value[MO_VALUE_LEN];
+
+	if (call_nets(c))
+		return -1;
+	for (size_t i = 0; i < c->nnets; i++) {
+		if (!vm_on_net(vm, c->nets[i].name))
+			continue;
+		snprintf(value, sizeof(value), NET_MO_PREFIX "%s", c->nets[i].name);
+		ob_ref(array, "ManagedObjectReference", "Network", value);
+	}
+	return 0;
 }
 
 static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
@@ -574,7 +679,8 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ds = ob_array(obj, "datastore", "ManagedObjectReference");
 	if (ds_of_path(vm->vmx_path, ds_name, sizeof(ds_name)))
 		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
-	ob_array(obj, "network", "ManagedObjectReference");
+	if (vm_net_refs(c, vm, ob_array(obj, "network", "ManagedObjectReference")))
+		return -1;
 	task_recent(mo->value, ob_array(obj, "recentTask", "ManagedObjectReference"));
 	s = ob_complex(obj, "summary", "VirtualMachineSummary");
 	ob_ref(s, "vm", "VirtualMachine", mo->value);
@@ -585,6 +691,36 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	vm_config_summary(s, vm);
 	vm_quick_stats(s, vm);
 	ob_value(s, "overallStatus", "ManagedEntityStatus", "green");
+	return 0;
+}
+
+/*
+ * A port group of the vmkernel's switches as ESXi shows a standard
+ * switch's port group: its host, and the VMs whose .vmx names it.
+ */
+static int net_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	const struct hostd_net *net = call_net(c, mo->value);
+	xmlNodePtr s, vms;
+
+	if (!net || call_vms(c))
+		return net ? -1 : soap_fail_not_found(c, mo);
+	entity(obj, net->name, "Folder", "ha-folder-network");
+	s = ob_complex(obj, "summary", "NetworkSummary");
+	ob_ref(s, "network", "Network", mo->value);
+	ob_str(s, "name", net->name);
+	ob_bool(s, "accessible", true);
+	ob_ref(ob_array(obj, "host", "ManagedObjectReference"), "ManagedObjectReference",
+	       "HostSystem", HOST_MO);
+	vms = ob_array(obj, "vm", "ManagedObjectReference");
+	for (size_t i = 0; i < c->nvms; i++) {
+		char id[16];
+
+		if (!vm_on_net(&c->vms[i], net->name))
+			continue;
+		snprintf(id, sizeof(id), "%u", c->vms[i].id);
+		ob_ref(vms, "ManagedObjectReference", "VirtualMachine", id);
+	}
 	return 0;
 }
 
@@ -637,6 +773,7 @@ static const struct mo_class classes[] = {
 				 "network", "recentTask", "summary"),
 	  NULL, vm_tree },
 	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm"), NULL, datastore_tree },
+	{ "Network", LIST(ENTITY, "summary", "host", "vm"), NULL, net_tree },
 	{ "SessionManager", LIST("currentSession"), LIST("ha-sessionmgr"), session_manager_tree },
 	{ "PropertyCollector", LIST(NULL), LIST("ha-property-collector"), no_props },
 	{ "ViewManager", LIST(NULL), LIST("ViewManager"), no_props },
@@ -661,7 +798,7 @@ bool mo_is_a(const char *type, const char *want)
 {
 	static const char *const entities[] = {
 		"Folder", "Datacenter", "ComputeResource", "HostSystem", "ResourcePool",
-		"VirtualMachine", "Datastore",
+		"VirtualMachine", "Datastore", "Network",
 	};
 	size_t i;
 
@@ -689,6 +826,10 @@ int mo_check(struct soap_call *c, const struct mo *mo)
 		return 0;
 	if (!strcmp(mo->type, "Datastore") && ds_exists(mo->value))
 		return 0;
+	if (!strcmp(mo->type, "Network") && call_net(c, mo->value))
+		return 0;
+	if (c->fault.type)
+		return -1;
 	if (!strcmp(mo->type, "Task") && task_exists(mo->value))
 		return 0;
 	if ((!strcmp(mo->type, "ContainerView") || !strcmp(mo->type, "PropertyFilter") ||
@@ -746,7 +887,7 @@ static size_t children(struct soap_call *c, const struct mo *mo, struct mo *out,
 	size_t i, n = 0;
 
 	if (!strcmp(mo->type, "HostSystem") || !strcmp(mo->type, "VirtualMachine") ||
-	    !strcmp(mo->type, "Datastore"))
+	    !strcmp(mo->type, "Datastore") || !strcmp(mo->type, "Network"))
 		return 0;	/* leaves: their "vm", "host" and "resourcePool" point elsewhere */
 	tree = mo_tree(c, mo);
 	if (!tree)

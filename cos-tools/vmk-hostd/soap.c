@@ -451,6 +451,35 @@ const struct hostd_vm *call_vm(struct soap_call *c, const char *value)
 	return NULL;
 }
 
+int call_nets(struct soap_call *c)
+{
+	struct diag diag = { 0 };
+
+	if (c->nets_read)
+		return 0;
+	if (hostd.backend->net_list(hostd.backend->ctx, c->nets, &c->nnets, &diag))
+		return soap_fail_diag(c, "SystemError", &diag);
+	c->nets_read = true;
+	return 0;
+}
+
+const struct hostd_net *call_net_named(struct soap_call *c, const char *name)
+{
+	if (call_nets(c))
+		return NULL;
+	for (size_t i = 0; i < c->nnets; i++)
+		if (!strcmp(c->nets[i].name, name))
+			return &c->nets[i];
+	return NULL;
+}
+
+const struct hostd_net *call_net(struct soap_call *c, const char *value)
+{
+	if (strncmp(value, NET_MO_PREFIX, strlen(NET_MO_PREFIX)))
+		return NULL;
+	return call_net_named(c, value + strlen(NET_MO_PREFIX));
+}
+
 /* ---- one request ---- */
 
 static int dispatch(struct soap_call *c)

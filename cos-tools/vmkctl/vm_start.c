@@ -143,7 +143,7 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 		}
 		memcpy(n->mac, e->mac, sizeof(n->mac));
 		snprintf(n->network, sizeof(n->network), "%s",
-			 e->network ? e->network : "VM Network");
+			 e->network ? e->network : VMX_DEFAULT_NETWORK);
 	}
 	return 0;
 }

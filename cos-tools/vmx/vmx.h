@@ -169,6 +169,8 @@ bool vmx_is_lun_name(const char *value);
 
 /* ethernetN.networkName: a port group name, 1..31 printable ASCII. */
 #define VMX_NETWORK_NAME_MAX	31
+/* ethernetN.networkName when absent: vswitch0's port group at load (docs/network.md). */
+#define VMX_DEFAULT_NETWORK	"VM Network"
 
 /* CPUs sched.cpu.affinity can name (0 .. VMX_AFFINITY_CPUS - 1). */
 #define VMX_AFFINITY_CPUS	32

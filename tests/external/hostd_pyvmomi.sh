@@ -9,7 +9,9 @@
 # offline from Debian's golang-github-vmware-govmomi-dev): the anchor that
 # shows the client script checks what a real ESXi API answers. A govmomi
 # client (hostd/govmomi_client: login, container view, power with
-# task.Wait) runs against both too.
+# task.Wait) runs against both too. Both sessions read the network "VM
+# Network"; hostd/pyvmomi_networks.py then checks, against vmk-hostd
+# only, each Network's VMs.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
 # VMs through it and dumps the datastore as a storage pool. The pyVmomi
 # session also reads the datastore (its summary against statvfs of its
@@ -116,7 +118,14 @@ start_hostd hostd-idle --session-idle 2
 	tee "$work/hostile.log" || fail "hostile requests"
 kill -0 "${pids[-2]}" || fail "vmk-hostd died (see $work/hostd.log)"
 
-# 4. libvirt's esx driver (strict: every value typed) on a fresh daemon.
+# 4. The networks where the simulator cannot anchor them (it keeps no
+#    Network.vm and takes any deviceChange), on a fresh daemon.
+start_hostd hostd-networks
+"$python" "$here/pyvmomi_networks.py" 127.0.0.1 "$port" "$user" "$password" \
+	"$work/datastores/LocalDS_0" | tee "$work/networks.log" ||
+	fail "the pyVmomi networks session against vmk-hostd"
+
+# 5. libvirt's esx driver (strict: every value typed) on a fresh daemon.
 start_hostd hostd-libvirt
 mkdir -p "$work/home"
 printf '[credentials-test]\nusername=%s\npassword=%s\n[auth-esx-127.0.0.1]\ncredentials=test\n' \

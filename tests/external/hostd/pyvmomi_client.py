@@ -5,7 +5,8 @@
 # power state and summary, power one off and on again with WaitForTask,
 # shut its guest down and unregister it; create a VM on a datastore,
 # unregister and register it again, destroy it; read the datastores
-# (folder, summary, space, the host's and the VM's datastore); log out. And the
+# (folder, summary, space, the host's and the VM's datastore); read the
+# network "VM Network"; log out. And the
 # refusals: a wrong password, a call without a session, a guest shutdown
 # of a VM that is off, unregistering or destroying one that is on,
 # registering a .vmx that does not exist.
@@ -231,6 +232,23 @@ try:
     check(False, "its .vmx was deleted with it")
 except vim.fault.NotFound:
     check(True, "its .vmx was deleted with it (RegisterVM_Task: NotFound)")
+
+# 7b. The networks: "VM Network" (ESXi's default port group, vmk's
+#     vswitch0 has it from the load) in the network folder, the
+#     datacenter's and the host's. (Network.vm is checked against
+#     vmk-hostd only, in pyvmomi_networks.py: the simulator leaves it empty.)
+nets = dc.networkFolder.childEntity
+vmnet = [n for n in nets if n.name == "VM Network"]
+check(len(vmnet) == 1 and isinstance(vmnet[0], vim.Network) and
+      vmnet[0]._moId == "HaNetwork-VM Network",
+      "the network folder has the Network 'VM Network' (%s)" % [n._moId for n in nets])
+if vmnet:
+    vmnet = vmnet[0]
+    ns = vmnet.summary
+    check(ns.name == "VM Network" and ns.accessible and ns.network == vmnet,
+          "its summary: name %s, accessible %s" % (ns.name, ns.accessible))
+    check(vmnet in dc.network and vmnet in dc.hostFolder.childEntity[0].host[0].network,
+          "the datacenter and the host name it in their network property")
 
 # 8. Log out: the session is gone.
 content.sessionManager.Logout()

@@ -40,7 +40,9 @@ static void setup(void)
 	f = fopen(vmx, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"a\"\n"
-	      "memsize = \"256\"\n", f);
+	      "memsize = \"256\"\nethernet1.present = \"TRUE\"\nethernet1.virtualDev = \"e1000\"\n"
+	      "ethernet1.networkName = \"Lab\"\nethernet1.address = \"00:50:56:00:00:01\"\n"
+	      "ethernet2.present = \"TRUE\"\nethernet2.virtualDev = \"e1000\"\n", f);
 	ck_assert_int_eq(fclose(f), 0);
 	b = backend_vmk_open();
 	ck_assert_int_eq(b->vm_register(b->ctx, vmx, &vm, &id, &diag), 0);
@@ -67,6 +69,36 @@ START_TEST(test_without_the_vmkernel_the_registered_vms_are_listed_and_nothing_s
 	ck_assert_uint_eq(vms[0].id, id);
 	ck_assert_str_eq(vms[0].name, "a");
 	ck_assert_int_eq(vms[0].power, HOSTD_POWERED_OFF);
+}
+END_TEST
+
+/* Its NICs as its .vmx has them; a networkName left out is "VM Network". */
+START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
+{
+	static const uint8_t mac[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x01 };
+	size_t n;
+
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!vms[0].nic[0].present && !vms[0].nic[3].present);
+	ck_assert(vms[0].nic[1].present && vms[0].nic[1].is_static && vms[0].nic[1].has_mac);
+	ck_assert_str_eq(vms[0].nic[1].dev, "e1000");
+	ck_assert_str_eq(vms[0].nic[1].network, "Lab");
+	ck_assert_mem_eq(vms[0].nic[1].mac, mac, sizeof(mac));
+	ck_assert(vms[0].nic[2].present && !vms[0].nic[2].has_mac);
+	ck_assert_str_eq(vms[0].nic[2].network, "VM Network");
+}
+END_TEST
+
+/* No vmkernel, no port groups: an empty network folder, and nothing said. */
+START_TEST(test_without_the_vmkernel_there_are_no_port_groups)
+{
+	struct hostd_net nets[HOSTD_NETS_MAX];
+	size_t n = 1;
+
+	ck_assert_int_eq(b->net_list(b->ctx, nets, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
@@ -108,5 +140,7 @@ int main(void)
 	tcase_add_test(tc, test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running);
 	tcase_add_test(tc, test_power_on_says_once_that_the_device_is_missing);
 	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
+	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
+	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_port_groups);
 	return check_run("hostd_backend_vmk", tc);
 }

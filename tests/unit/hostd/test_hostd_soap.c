@@ -819,6 +819,84 @@ START_TEST(test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing)
 }
 END_TEST
 
+/* ---- networks: the port groups (backend_fake.c: "VM Network", "Backup") ---- */
+
+#define VM_NETWORK	"HaNetwork-VM Network"
+#define BACKUP		"HaNetwork-Backup"
+#define REF(type, v)	"<ManagedObjectReference xsi:type=\"ManagedObjectReference\" type=\"" type \
+	"\">" v "</ManagedObjectReference>"
+#define NETREF(v)	REF("Network", v)
+#define VMREF(v)	REF("VirtualMachine", v)
+
+static void answer_lacks(const char *text)
+{
+	ck_assert_msg(!strstr(io.out, text), "answer has %s: %s", text, io.out);
+}
+
+START_TEST(test_networks_are_the_port_groups_with_the_vms_on_them)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(props("Folder", "ha-folder-network", "childEntity"), 200);
+	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+	ck_assert_int_eq(props("Datacenter", "ha-datacenter", "network"), 200);
+	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+	ck_assert_int_eq(props("HostSystem", "ha-host", "network"), 200);
+	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+	ck_assert_int_eq(props("Network", VM_NETWORK, "summary"), 200);
+	answer_has("<val xsi:type=\"NetworkSummary\"><network type=\"Network\">" VM_NETWORK
+		   "</network><name>VM Network</name><accessible>true</accessible></val>");
+	ck_assert_int_eq(props("Network", BACKUP, "name"), 200);
+	answer_has("<val xsi:type=\"xsd:string\">Backup</val>");
+	ck_assert_int_eq(props("Network", BACKUP, "host"), 200);
+	answer_has(REF("HostSystem", "ha-host"));
+	/* web (1) has a NIC on VM Network, db (2) one on each, build (3) none */
+	ck_assert_int_eq(props("Network", VM_NETWORK, "vm"), 200);
+	answer_has("<val xsi:type=\"ArrayOfManagedObjectReference\">" VMREF("1") VMREF("2") "</val>");
+	ck_assert_int_eq(props("Network", BACKUP, "vm"), 200);
+	answer_has("<val xsi:type=\"ArrayOfManagedObjectReference\">" VMREF("2") "</val>");
+	ck_assert_int_eq(props("VirtualMachine", "1", "network"), 200);
+	answer_has("<val xsi:type=\"ArrayOfManagedObjectReference\">" NETREF(VM_NETWORK) "</val>");
+	ck_assert_int_eq(props("VirtualMachine", "3", "network"), 200);
+	answer_has("<val xsi:type=\"ArrayOfManagedObjectReference\"></val>");
+	ck_assert_int_eq(props("VirtualMachine", "2", "summary.config.numEthernetCards"), 200);
+	answer_has("<val xsi:type=\"xsd:int\">2</val>");
+	/* a port group that is not there */
+	ck_assert_int_eq(props("Network", "HaNetwork-Nope", "name"), 500);
+	fault_is("ManagedObjectNotFound");
+	ck_assert_int_eq(props("Network", "VM Network", "name"), 500);
+	fault_is("ManagedObjectNotFound");
+}
+END_TEST
+
+START_TEST(test_a_vms_nics_are_its_devices)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(props("VirtualMachine", "2", "config.hardware.device"), 200);
+	answer_has("<val xsi:type=\"ArrayOfVirtualDevice\"><VirtualDevice xsi:type=\"VirtualE1000\">"
+		   "<key>4000</key><deviceInfo><label>Network adapter 1</label>"
+		   "<summary>VM Network</summary></deviceInfo>"
+		   "<backing xsi:type=\"VirtualEthernetCardNetworkBackingInfo\">"
+		   "<deviceName>VM Network</deviceName><useAutoDetect>false</useAutoDetect>"
+		   "<network type=\"Network\">" VM_NETWORK "</network></backing>"
+		   "<connectable><startConnected>true</startConnected>"
+		   "<allowGuestControl>true</allowGuestControl><connected>false</connected>"
+		   "<status>untried</status></connectable><addressType>manual</addressType>"
+		   "<macAddress>00:50:56:00:00:02</macAddress>");
+	answer_has("<key>4001</key>");
+	answer_has("<deviceName>Backup</deviceName>");
+	/* the second NIC's MAC is generated at the first start: not known yet */
+	answer_has("<addressType>generated</addressType><wakeOnLanEnabled>");
+	/* inside the VM's config, each item is a <device> of its own type */
+	ck_assert_int_eq(props("VirtualMachine", "1", "config"), 200);
+	answer_has("<device xsi:type=\"VirtualE1000\"><key>4000</key>");
+	answer_has("<connected>true</connected><status>ok</status>");
+	answer_has("<macAddress>00:0c:29:12:34:56</macAddress>");
+	answer_lacks("<key>4001</key>");
+	ck_assert_int_eq(props("VirtualMachine", "3", "config.hardware.device"), 200);
+	answer_has("<val xsi:type=\"ArrayOfVirtualDevice\"></val>");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -855,5 +933,7 @@ int main(void)
 	tcase_add_test(tc, test_destroy_deletes_only_the_vms_own_files);
 	tcase_add_test(tc, test_datastores_are_the_folders_given_with_their_space);
 	tcase_add_test(tc, test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing);
+	tcase_add_test(tc, test_networks_are_the_port_groups_with_the_vms_on_them);
+	tcase_add_test(tc, test_a_vms_nics_are_its_devices);
 	return check_run("hostd_soap", tc);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A vSphere API client session written with govmomi (Debian's
 // golang-github-vmware-govmomi-dev), the library govc and Terraform use:
-// a wrong password, log in, list the VMs through a container view, power
-// one off and on with task.Wait (PropertyCollector WaitForUpdatesEx), log
-// out. Run against vmk-hostd and against govmomi's ESX simulator.
+// a wrong password, log in, list the VMs and the networks through
+// container views, power one off and on with task.Wait (PropertyCollector
+// WaitForUpdatesEx), log out. Run against vmk-hostd and against govmomi's ESX simulator.
 //   govmomi_client HOST:PORT USER PASSWORD
 // Prints "ok: ..." per check, "FAIL: ..." per failure; exit status 1 if any.
 package main
@@ -57,6 +57,28 @@ func vms(ctx context.Context, c *govmomi.Client) []mo.VirtualMachine {
 	return list
 }
 
+// The port group "VM Network" as a Network, found through a container view.
+func networks(ctx context.Context, c *govmomi.Client) {
+	m := view.NewManager(c.Client)
+	v, err := m.CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{"Network"}, true)
+	if err != nil {
+		check(false, "CreateContainerView of Networks: %v", err)
+		return
+	}
+	defer v.Destroy(ctx)
+	var list []mo.Network
+	err = v.Retrieve(ctx, []string{"Network"}, []string{"name", "summary"}, &list)
+	found := false
+	for _, n := range list {
+		s := n.Summary.GetNetworkSummary()
+		if n.Name == "VM Network" && n.Self.Value == "HaNetwork-VM Network" {
+			found = s != nil && s.Name == n.Name && s.Accessible
+		}
+	}
+	check(err == nil && found, "container view lists the Network 'VM Network', accessible (%d networks, %v)",
+		len(list), err)
+}
+
 func main() {
 	if len(os.Args) != 4 {
 		fmt.Fprintln(os.Stderr, "usage: govmomi_client HOST:PORT USER PASSWORD")
@@ -93,6 +115,7 @@ func main() {
 		}
 	}
 	check(on != nil, "a VM is powered on")
+	networks(ctx, c)
 	if on != nil {
 		vm := object.NewVirtualMachine(c.Client, on.Self)
 		for _, step := range []struct {

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+# vmk-hostd's networks with Debian's pyVmomi, against the fake backend
+# only (--fake-backend: port groups "VM Network" and "Backup"; web has a
+# NIC on the one, db one on each, build none): what govmomi's simulator
+# cannot anchor, since it leaves Network.vm and Network.host empty and
+# accepts any deviceChange. Each Network lists the VMs whose .vmx names
+# it, and a VM's NICs are its devices.
+#   pyvmomi_networks.py HOST PORT USER PASSWORD DATASTORE_FOLDER
+# DATASTORE_FOLDER is the datastore's folder on this machine (the
+# daemon's --datastores DIR/NAME). Prints "ok: ..." / "FAIL: ..."; exit
+# status 1 if any check failed.
+import os
+import ssl
+import sys
+
+from pyVim.connect import SmartConnect, Disconnect
+from pyVmomi import vim
+
+host, port, user, password, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+datastore = os.path.basename(folder.rstrip("/"))
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    print(("ok: " if cond else "FAIL: ") + what)
+    failures += 0 if cond else 1
+
+
+si = SmartConnect(host=host, port=port, user=user, pwd=password,
+                  sslContext=ssl._create_unverified_context())
+content = si.RetrieveContent()
+dc = content.rootFolder.childEntity[0]
+pool = dc.hostFolder.childEntity[0].resourcePool
+hs = dc.hostFolder.childEntity[0].host[0]
+
+# 1. The port groups as Networks, each with the VMs on it.
+view = content.viewManager.CreateContainerView(content.rootFolder, [vim.Network], True)
+nets = {n.name: n for n in view.view}
+view.DestroyView()
+check(sorted(nets) == ["Backup", "VM Network"], "a container view lists both port groups (%s)" % sorted(nets))
+check(all(n._moId == "HaNetwork-" + name for name, n in nets.items()), "each moref is HaNetwork-NAME")
+for name, want in (("VM Network", ["db", "web"]), ("Backup", ["db"])):
+    n = nets.get(name)
+    got = sorted(v.name for v in n.vm) if n else None
+    check(got == want, "%s's vm: %s (%s)" % (name, want, got))
+    check(n is not None and list(n.host) == [hs], "%s's host is the host" % name)
+vms = {v.name: v for v in dc.vmFolder.childEntity}
+check(sorted(n.name for n in vms["db"].network) == ["Backup", "VM Network"] and
+      list(vms["build"].network) == [], "db's network has both, build's none")
+nics = [d for d in vms["db"].config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+check([(d.key, d.backing.deviceName, d.addressType, d.macAddress) for d in nics] ==
+      [(4000, "VM Network", "manual", "00:50:56:00:00:02"), (4001, "Backup", "generated", None)],
+      "db's NICs as its .vmx has them (%s)" % [(d.key, d.backing.deviceName, d.addressType,
+                                                d.macAddress) for d in nics])
+
+
+Disconnect(si)
+print("%d failures" % failures)
+sys.exit(1 if failures else 0)
