@@ -111,6 +111,8 @@ xmlNodePtr xml_child(xmlNodePtr n, const char *name);
 xmlNodePtr xml_next(xmlNodePtr n, const char *name);	/* next sibling of that name */
 /* Text of n into buf (trimmed, "" when NULL); -1 if it does not fit. */
 int xml_text(xmlNodePtr n, char *buf, size_t len);
+/* n's xsi:type without its namespace prefix into buf ("" when none); -1 if it does not fit. */
+int xml_xsi_type(xmlNodePtr n, char *buf, size_t len);
 /* <x type="T">V</x> into mo; -1 if either part is missing or too long. */
 int xml_mo(xmlNodePtr n, struct mo *mo);
 bool xml_bool(xmlNodePtr n, bool dflt);

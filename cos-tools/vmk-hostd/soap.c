@@ -78,6 +78,20 @@ xmlNodePtr xml_child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+int xml_xsi_type(xmlNodePtr n, char *buf, size_t len)
+{
+	xmlChar *t = n ? xmlGetNsProp(n, (const xmlChar *)"type",
+				      (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance") : NULL;
+	const char *s = t ? strchr((const char *)t, ':') : NULL;
+	int ret;
+
+	s = s ? s + 1 : t ? (const char *)t : "";
+	ret = strlen(s) < len ? 0 : -1;
+	snprintf(buf, len, "%s", ret ? "" : s);
+	xmlFree(t);
+	return ret;
+}
+
 int xml_text(xmlNodePtr n, char *buf, size_t len)
 {
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;

@@ -10,6 +10,7 @@
  * made before anything is written, and what was written is taken back
  * when a later step fails.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -178,10 +179,100 @@ bad:
 	return soap_fail_argument(c, prop, "config.%s must be a number from 1 to %u", prop, max);
 }
 
-/* The .vmx of a new VM (cfg), written only if no file of that name exists; errno on -1. */
+/* The NICs of a new VM: config.deviceChange's VirtualE1000s, in order. */
+struct new_nics {
+	struct vmx_ethernet eth[VMX_NICS];
+	char network[VMX_NICS][HOSTD_NET_NAME_LEN];
+	unsigned int count;
+};
+
+/* "00:50:56:XX:XX:XX" into mac: true if it is in VMware's static range (docs/vmx.md). */
+static bool static_mac(const char *s, uint8_t mac[6])
+{
+	char byte[3] = "";
+
+	if (strlen(s) != 3 * 6 - 1)
+		return false;
+	for (size_t i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[3 * i]) || !isxdigit((unsigned char)s[3 * i + 1]) ||
+		    (i < 5 && s[3 * i + 2] != ':'))
+			return false;
+		memcpy(byte, s + 3 * i, 2);
+		mac[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	return mac[0] == 0x00 && mac[1] == 0x50 && mac[2] == 0x56 && mac[3] <= 0x3f;
+}
+
+/*
+ * One VirtualDeviceConfigSpec of config.deviceChange into nics: the add
+ * of a VirtualE1000 on a port group of this host, its MAC generated at
+ * the first power on or a manual one. Anything else is refused naming
+ * its field: -1 with InvalidArgument.
+ */
+static int spec_nic(struct soap_call *c, xmlNodePtr change, struct new_nics *nics)
+{
+	xmlNodePtr dev = xml_child(change, "device"), backing = xml_child(dev, "backing");
+	struct vmx_ethernet *eth = &nics->eth[nics->count];
+	char *net = nics->network[nics->count];
+	char buf[64] = "", type[64] = "";
+
+	if (xml_text(xml_child(change, "operation"), buf, sizeof(buf)) || strcmp(buf, "add"))
+		return soap_fail_argument(c, "config.deviceChange.operation",
+					  "a new VM's devices are added (operation \"add\"), not \"%s\"", buf);
+	if (xml_child(change, "fileOperation"))
+		return soap_fail_argument(c, "config.deviceChange.fileOperation",
+					  "vmk cannot make a new VM's disks or other files yet");
+	xml_xsi_type(dev, type, sizeof(type));
+	if (strcmp(type, "VirtualE1000"))
+		return soap_fail_argument(c, "config.deviceChange.device",
+					  "vmk gives a new VM only NICs of type VirtualE1000, not %s",
+					  type[0] ? type : "a device without xsi:type");
+	if (nics->count == VMX_NICS)
+		return soap_fail_argument(c, "config.deviceChange",
+					  "vmk gives a VM at most %d NICs", VMX_NICS);
+	xml_xsi_type(backing, type, sizeof(type));
+	if (strcmp(type, "VirtualEthernetCardNetworkBackingInfo"))
+		return soap_fail_argument(c, "config.deviceChange.device.backing",
+					  "a NIC's backing is a port group (VirtualEthernetCardNetworkBackingInfo), not %s",
+					  type[0] ? type : "a backing without xsi:type");
+	if (xml_text(xml_child(backing, "deviceName"), net, HOSTD_NET_NAME_LEN) || !net[0] ||
+	    !call_net_named(c, net))
+		return c->fault.type ? -1 :
+		       soap_fail_argument(c, "config.deviceChange.device.backing.deviceName",
+					  "no port group '%s' on this host (vmkctl network lists them)", net);
+	if (xml_text(xml_child(dev, "addressType"), buf, sizeof(buf)))
+		buf[0] = '?';
+	if (!strcmp(buf, "manual")) {
+		if (xml_text(xml_child(dev, "macAddress"), buf, sizeof(buf)) ||
+		    !static_mac(buf, eth->mac))
+			return soap_fail_argument(c, "config.deviceChange.device.macAddress",
+						  "a manual MAC is one of VMware's static range 00:50:56:00:00:00-00:50:56:3F:FF:FF, not \"%s\"",
+						  buf);
+		eth->is_static = eth->has_mac = true;
+	} else if (buf[0] && strcmp(buf, "generated")) {
+		return soap_fail_argument(c, "config.deviceChange.device.addressType",
+					  "addressType is \"generated\" or \"manual\", not \"%s\"", buf);
+	} else if (xml_child(dev, "macAddress")) {
+		return soap_fail_argument(c, "config.deviceChange.device.macAddress",
+					  "a macAddress needs addressType \"manual\"");
+	}
+	eth->present = true;
+	eth->dev = "e1000";
+	eth->network = net;
+	nics->count++;
+	return 0;
+}
+
+/*
+ * The .vmx of a new VM (cfg), written only if no file of that name
+ * exists; errno on -1. A NIC without a MAC gets addressType "generated":
+ * `vmkctl vm start` (and so PowerOnVM_Task) generates it at the first
+ * start (docs/vmx.md).
+ */
 static int vmx_create(const char *path, const struct vmx_config *cfg)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), bad;
+	char key[32];
 	FILE *f;
 
 	if (fd < 0)
@@ -192,7 +283,14 @@ static int vmx_create(const char *path, const struct vmx_config *cfg)
 		unlink(path);
 		return -1;
 	}
-	bad = vmx_config_write(f, cfg) | fflush(f) | fsync(fileno(f));
+	bad = vmx_config_write(f, cfg);
+	for (unsigned int n = 0; n < VMX_NICS; n++) {
+		if (!cfg->ethernet[n].present || cfg->ethernet[n].has_mac)
+			continue;
+		snprintf(key, sizeof(key), "ethernet%u.addressType", n);
+		bad |= vmx_write_entry(f, key, "generated");
+	}
+	bad |= fflush(f) | fsync(fileno(f));
 	if (fclose(f) | bad) {
 		unlink(path);
 		errno = EIO;
@@ -228,8 +326,8 @@ static const char *vm_file_taken(const char *vmx, char *file, size_t len)
 
 /*
  * CreateVM_Task(config, pool, host): a new .vmx from the config spec
- * (name, memoryMB, numCPUs, guestId, files.vmPathName), a BIOS VM with no
- * devices, written to the datastore and registered.
+ * (name, memoryMB, numCPUs, guestId, files.vmPathName, NICs in
+ * deviceChange), a BIOS VM, written to the datastore and registered.
  */
 int folder_create_vm_task(struct soap_call *c)
 {
@@ -237,7 +335,9 @@ int folder_create_vm_task(struct soap_call *c)
 	char name[HOSTD_NAME_LEN], guest[64], taken[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 16];
 	xmlNodePtr spec = xml_child(c->method, "config");
 	struct vmx_config cfg = { 0 };
+	struct new_nics nics = { 0 };
 	bool made_dir = false;
+	xmlNodePtr change;
 	const char *rel;
 	struct task *t;
 	size_t i;
@@ -256,9 +356,10 @@ int folder_create_vm_task(struct soap_call *c)
 		return -1;
 	if (xml_text(xml_child(spec, "guestId"), guest, sizeof(guest)))
 		return soap_fail_argument(c, "config.guestId", "config.guestId is too long");
-	if (xml_child(spec, "deviceChange"))
-		return soap_fail_argument(c, "config.deviceChange",
-					  "vmk cannot give a new VM devices yet: create it without deviceChange");
+	change = xml_child(spec, "deviceChange");
+	for (; change; change = xml_next(change, "deviceChange"))
+		if (spec_nic(c, change, &nics))
+			return -1;
 	if (xml_text(xml_child(xml_child(spec, "files"), "vmPathName"), dspath, sizeof(dspath)) ||
 	    !dspath[0])
 		return soap_fail_argument(c, "config.files.vmPathName",
@@ -305,6 +406,7 @@ int folder_create_vm_task(struct soap_call *c)
 	cfg.boot = VMX_BOOT_BIOS;
 	cfg.cpu_shares = 1000 * cfg.numvcpus;
 	cfg.cpu_max_mhz = VMX_CPU_UNLIMITED;
+	memcpy(cfg.ethernet, nics.eth, sizeof(cfg.ethernet));
 	if (vmx_create(path, &cfg)) {
 		task_fail(t, errno == EEXIST ? "FileAlreadyExists" : "SystemError",
 			  errno == EEXIST ? path : "", "%s: %s", path, strerror(errno));

@@ -10,8 +10,9 @@
 # shows the client script checks what a real ESXi API answers. A govmomi
 # client (hostd/govmomi_client: login, container view, power with
 # task.Wait) runs against both too. Both sessions read the network "VM
-# Network"; hostd/pyvmomi_networks.py then checks, against vmk-hostd
-# only, each Network's VMs.
+# Network"; the pyVmomi one creates VMs with NICs on it;
+# hostd/pyvmomi_networks.py then checks, against vmk-hostd only, each
+# Network's VMs and CreateVM_Task's refusals of what vmk cannot give.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
 # VMs through it and dumps the datastore as a storage pool. The pyVmomi
 # session also reads the datastore (its summary against statvfs of its

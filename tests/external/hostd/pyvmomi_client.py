@@ -6,7 +6,7 @@
 # shut its guest down and unregister it; create a VM on a datastore,
 # unregister and register it again, destroy it; read the datastores
 # (folder, summary, space, the host's and the VM's datastore); read the
-# network "VM Network"; log out. And the
+# network "VM Network" and create VMs with one and two NICs on it; log out. And the
 # refusals: a wrong password, a call without a session, a guest shutdown
 # of a VM that is off, unregistering or destroying one that is on,
 # registering a .vmx that does not exist.
@@ -249,6 +249,41 @@ if vmnet:
           "its summary: name %s, accessible %s" % (ns.name, ns.accessible))
     check(vmnet in dc.network and vmnet in dc.hostFolder.childEntity[0].host[0].network,
           "the datacenter and the host name it in their network property")
+
+# 7c. VMs made with NICs (CreateVM_Task's deviceChange): one e1000 whose
+#     MAC the host generates, then two, the second with a manual MAC in
+#     VMware's static range; each reads back as config.hardware.device
+#     (VirtualE1000 on its port group), network and numEthernetCards.
+
+
+def e1000(mac=None):
+    nic = vim.vm.device.VirtualE1000(
+        key=-1, backing=vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName="VM Network"))
+    if mac:
+        nic.addressType, nic.macAddress = "manual", mac
+    return vim.vm.device.VirtualDeviceSpec(operation="add", device=nic)
+
+
+for name, changes in (("nic-one", [e1000()]), ("nic-two", [e1000(), e1000("00:50:56:00:12:34")])):
+    spec = vim.vm.ConfigSpec(name=name, memoryMB=64, numCPUs=1, guestId="otherLinuxGuest",
+                             files=vim.vm.FileInfo(vmPathName="[%s]" % datastore),
+                             deviceChange=changes)
+    task = dc.vmFolder.CreateVM_Task(config=spec, pool=pool)
+    check(WaitForTask(task) == "success", "CreateVM_Task of %s with %d NICs succeeds" % (name, len(changes)))
+    made = task.info.result
+    nics = [d for d in made.config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+    check(len(nics) == len(changes) and all(isinstance(d, vim.vm.device.VirtualE1000) for d in nics),
+          "%s has %d VirtualE1000 (%s)" % (name, len(changes), [type(d).__name__ for d in nics]))
+    check(all(d.backing.deviceName == "VM Network" for d in nics),
+          "each NIC of %s is on VM Network (%s)" % (name, [d.backing.deviceName for d in nics]))
+    check(made.summary.config.numEthernetCards == len(changes),
+          "summary.config.numEthernetCards of %s is %d" % (name, made.summary.config.numEthernetCards))
+    check(vmnet and {n._moId for n in made.network} == {vmnet._moId},
+          "the network property of %s names VM Network (%s)" % (name, [n._moId for n in made.network]))
+    manual = [d for d in nics if d.addressType == "manual"]
+    check(len(manual) == len(changes) - 1 and all(d.macAddress == "00:50:56:00:12:34" for d in manual),
+          "%s's addresses read back, a manual one as given (%s)" % (name, [(d.addressType, d.macAddress) for d in nics]))
+    check(WaitForTask(made.Destroy_Task()) == "success", "Destroy_Task of %s succeeds" % name)
 
 # 8. Log out: the session is gone.
 content.sessionManager.Logout()

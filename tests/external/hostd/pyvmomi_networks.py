@@ -5,7 +5,9 @@
 # NIC on the one, db one on each, build none): what govmomi's simulator
 # cannot anchor, since it leaves Network.vm and Network.host empty and
 # accepts any deviceChange. Each Network lists the VMs whose .vmx names
-# it, and a VM's NICs are its devices.
+# it; a VM made with a NIC on Backup joins Backup's vm; CreateVM_Task
+# refuses an unknown port group, a MAC outside VMware's static range and
+# a disk with InvalidArgument naming the field, and writes nothing.
 #   pyvmomi_networks.py HOST PORT USER PASSWORD DATASTORE_FOLDER
 # DATASTORE_FOLDER is the datastore's folder on this machine (the
 # daemon's --datastores DIR/NAME). Prints "ok: ..." / "FAIL: ..."; exit
@@ -15,7 +17,8 @@ import ssl
 import sys
 
 from pyVim.connect import SmartConnect, Disconnect
-from pyVmomi import vim
+from pyVim.task import WaitForTask
+from pyVmomi import vim, vmodl
 
 host, port, user, password, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 datastore = os.path.basename(folder.rstrip("/"))
@@ -55,6 +58,53 @@ check([(d.key, d.backing.deviceName, d.addressType, d.macAddress) for d in nics]
       "db's NICs as its .vmx has them (%s)" % [(d.key, d.backing.deviceName, d.addressType,
                                                 d.macAddress) for d in nics])
 
+
+def nic(net, mac=None):
+    dev = vim.vm.device.VirtualE1000(
+        key=-1, backing=vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName=net))
+    if mac:
+        dev.addressType, dev.macAddress = "manual", mac
+    return vim.vm.device.VirtualDeviceSpec(operation="add", device=dev)
+
+
+def spec(name, changes):
+    return vim.vm.ConfigSpec(name=name, memoryMB=64, numCPUs=1, guestId="otherLinuxGuest",
+                             files=vim.vm.FileInfo(vmPathName="[%s]" % datastore),
+                             deviceChange=changes)
+
+
+# 2. A VM made with a NIC on Backup is Backup's.
+task = dc.vmFolder.CreateVM_Task(config=spec("on-backup", [nic("Backup", "00:50:56:3f:ff:ff")]), pool=pool)
+check(WaitForTask(task) == "success", "CreateVM_Task with a NIC on Backup succeeds")
+made = task.info.result
+check(made in nets["Backup"].vm and made not in nets["VM Network"].vm,
+      "Backup's vm has it, VM Network's does not")
+vmx = os.path.join(folder, "on-backup", "on-backup.vmx")
+text = open(vmx).read() if os.path.exists(vmx) else ""
+check('ethernet0.networkName = "Backup"' in text and 'ethernet0.address = "00:50:56:3f:ff:ff"' in text,
+      "its .vmx names Backup and the static MAC")
+check(WaitForTask(made.Destroy_Task()) == "success", "Destroy_Task of it succeeds")
+
+# 3. What vmk cannot give: InvalidArgument naming the field, nothing written.
+disk = vim.vm.device.VirtualDeviceSpec(
+    operation="add", fileOperation="create",
+    device=vim.vm.device.VirtualDisk(
+        key=-2, capacityInKB=1024,
+        backing=vim.vm.device.VirtualDisk.FlatVer2BackingInfo(diskMode="persistent", fileName="")))
+for what, changes, field in (
+        ("an unknown port group", [nic("No Such Group")], "config.deviceChange.device.backing.deviceName"),
+        ("a MAC outside 00:50:56:00:00:00-00:50:56:3F:FF:FF", [nic("VM Network", "00:50:56:40:00:00")],
+         "config.deviceChange.device.macAddress"),
+        ("a disk", [nic("VM Network"), disk], "config.deviceChange.fileOperation")):
+    try:
+        WaitForTask(dc.vmFolder.CreateVM_Task(config=spec("refused", changes), pool=pool))
+        check(False, "CreateVM_Task with %s refused" % what)
+    except vmodl.fault.InvalidArgument as e:
+        check(e.invalidProperty == field, "CreateVM_Task with %s refused: InvalidArgument %s" % (
+            what, e.invalidProperty))
+    check(not os.path.exists(os.path.join(folder, "refused")) and
+          "refused" not in [v.name for v in dc.vmFolder.childEntity],
+          "nothing written, no VM registered")
 
 Disconnect(si)
 print("%d failures" % failures)

@@ -456,7 +456,7 @@ static void task_fault_is(const char *type)
 
 static int create_vm(const char *name, const char *spec_extra, const char *path)
 {
-	char body[2048];
+	char body[8192];
 
 	snprintf(body, sizeof(body), SOAP("<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
 		 "ha-folder-vm</_this><config><name>%s</name>%s<files><vmPathName>%s</vmPathName>"
@@ -897,6 +897,155 @@ START_TEST(test_a_vms_nics_are_its_devices)
 }
 END_TEST
 
+/* The text of the file at DATASTORES/rel into buf ("" if it cannot be read). */
+static const char *file_text(const char *rel, char *buf, size_t len)
+{
+	char path[256];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", datastores, rel);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+#define NIC(type, backing, rest) "<deviceChange><operation>add</operation>" \
+	"<device xsi:type=\"" type "\"><key>-1</key><backing xsi:type=\"" backing "\">" \
+	"<deviceName>%s</deviceName></backing>" rest "</device></deviceChange>"
+#define E1000(rest)	NIC("VirtualE1000", "VirtualEthernetCardNetworkBackingInfo", rest)
+
+/* A CreateVM_Task spec of n NICs on net, each with rest (addressType, macAddress). */
+static const char *nic_spec(char *buf, size_t len, unsigned int n, const char *net)
+{
+	size_t l = 0;
+
+	buf[0] = '\0';
+	while (n--)
+		l += (size_t)snprintf(buf + l, len - l, E1000(""), net);
+	return buf;
+}
+
+START_TEST(test_create_vm_with_nics_writes_them_and_reads_them_back)
+{
+	char spec[2048], vmx[2048];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* one NIC: its MAC generated at the first start */
+	ck_assert_int_eq(create_vm("one", nic_spec(spec, sizeof(spec), 1, "VM Network"),
+				   "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	file_text("datastore1/one/one.vmx", vmx, sizeof(vmx));
+	ck_assert_msg(strstr(vmx, "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n") &&
+		      strstr(vmx, "ethernet0.networkName = \"VM Network\"\n") &&
+		      strstr(vmx, "ethernet0.addressType = \"generated\"\n") &&
+		      !strstr(vmx, "ethernet1.") && !strstr(vmx, "ethernet0.address ="), "%s", vmx);
+	ck_assert_int_eq(props("VirtualMachine", "4", "config.hardware.device"), 200);
+	answer_has("<key>4000</key>");
+	answer_has("<deviceName>VM Network</deviceName>");
+	answer_has("<addressType>generated</addressType>");
+	answer_lacks("<macAddress>");
+	ck_assert_int_eq(props("Network", VM_NETWORK, "vm"), 200);
+	answer_has(VMREF("4"));
+	/* two: the second on Backup with a manual MAC */
+	snprintf(spec, sizeof(spec), E1000("") E1000("<addressType>manual</addressType>"
+		 "<macAddress>00:50:56:3f:00:07</macAddress>"), "VM Network", "Backup");
+	ck_assert_int_eq(create_vm("two", spec, "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	file_text("datastore1/two/two.vmx", vmx, sizeof(vmx));
+	ck_assert_msg(strstr(vmx, "ethernet0.networkName = \"VM Network\"\n") &&
+		      strstr(vmx, "ethernet0.addressType = \"generated\"\n") &&
+		      strstr(vmx, "ethernet1.present = \"TRUE\"\nethernet1.virtualDev = \"e1000\"\n") &&
+		      strstr(vmx, "ethernet1.networkName = \"Backup\"\n") &&
+		      strstr(vmx, "ethernet1.addressType = \"static\"\n") &&
+		      strstr(vmx, "ethernet1.address = \"00:50:56:3f:00:07\"\n"), "%s", vmx);
+	ck_assert_int_eq(props("VirtualMachine", "5", "config.hardware.device"), 200);
+	answer_has("<key>4001</key>");
+	answer_has("<deviceName>Backup</deviceName>");
+	answer_has("<addressType>manual</addressType><macAddress>00:50:56:3f:00:07</macAddress>");
+	ck_assert_int_eq(props("VirtualMachine", "5", "network"), 200);
+	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+	ck_assert_int_eq(props("Network", BACKUP, "vm"), 200);
+	answer_has(VMREF("2") VMREF("5"));
+	answer_lacks(VMREF("4"));
+	/* four, as many as vmk gives a VM */
+	ck_assert_int_eq(create_vm("four", nic_spec(spec, sizeof(spec), 4, "Backup"), "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(props("VirtualMachine", "6", "summary.config.numEthernetCards"), 200);
+	answer_has("<val xsi:type=\"xsd:int\">4</val>");
+}
+END_TEST
+
+/* CreateVM_Task "bad" with spec: InvalidArgument naming field, and no file or folder written. */
+static void refused(const char *spec, const char *field)
+{
+	char want[160];
+
+	ck_assert_int_eq(create_vm("bad", spec, "[datastore1]"), 500);
+	fault_is("InvalidArgument");
+	snprintf(want, sizeof(want), "<invalidProperty>%s</invalidProperty>", field);
+	answer_has(want);
+	ck_assert(!exists("%s/datastore1/%s", "bad"));
+}
+
+START_TEST(test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing)
+{
+	char spec[4096];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	snprintf(spec, sizeof(spec), E1000(""), "No Such Group");
+	refused(spec, "config.deviceChange.device.backing.deviceName");
+	snprintf(spec, sizeof(spec), E1000(""), "");
+	refused(spec, "config.deviceChange.device.backing.deviceName");
+	/* MACs outside VMware's static range, or not MACs */
+	snprintf(spec, sizeof(spec), E1000("<addressType>manual</addressType>"
+		 "<macAddress>00:50:56:40:00:00</macAddress>"), "VM Network");
+	refused(spec, "config.deviceChange.device.macAddress");
+	snprintf(spec, sizeof(spec), E1000("<addressType>manual</addressType>"
+		 "<macAddress>00:0c:29:01:02:03</macAddress>"), "VM Network");
+	refused(spec, "config.deviceChange.device.macAddress");
+	snprintf(spec, sizeof(spec), E1000("<addressType>manual</addressType>"
+		 "<macAddress>00:50:56:0:1:2</macAddress>"), "VM Network");
+	refused(spec, "config.deviceChange.device.macAddress");
+	snprintf(spec, sizeof(spec), E1000("<addressType>manual</addressType>"), "VM Network");
+	refused(spec, "config.deviceChange.device.macAddress");
+	snprintf(spec, sizeof(spec), E1000("<macAddress>00:50:56:00:00:01</macAddress>"), "VM Network");
+	refused(spec, "config.deviceChange.device.macAddress");
+	snprintf(spec, sizeof(spec), E1000("<addressType>assigned</addressType>"), "VM Network");
+	refused(spec, "config.deviceChange.device.addressType");
+	/* a disk, with its file to create */
+	refused("<deviceChange><operation>add</operation><fileOperation>create</fileOperation>"
+		"<device xsi:type=\"VirtualDisk\"><key>-2</key><backing "
+		"xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName></fileName><diskMode>persistent"
+		"</diskMode></backing><capacityInKB>1024</capacityInKB></device></deviceChange>",
+		"config.deviceChange.fileOperation");
+	refused("<deviceChange><operation>add</operation><device xsi:type=\"VirtualLsiLogicController\">"
+		"<key>1000</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device>"
+		"</deviceChange>", "config.deviceChange.device");
+	/* another NIC type, another backing, another operation */
+	snprintf(spec, sizeof(spec), NIC("VirtualVmxnet3", "VirtualEthernetCardNetworkBackingInfo", ""),
+		 "VM Network");
+	refused(spec, "config.deviceChange.device");
+	snprintf(spec, sizeof(spec), NIC("VirtualE1000",
+		 "VirtualEthernetCardDistributedVirtualPortBackingInfo", ""), "VM Network");
+	refused(spec, "config.deviceChange.device.backing");
+	snprintf(spec, sizeof(spec), "<deviceChange><operation>edit</operation>"
+		 "<device xsi:type=\"VirtualE1000\"><key>4000</key></device></deviceChange>");
+	refused(spec, "config.deviceChange.operation");
+	/* a good NIC next to a bad one: nothing either */
+	snprintf(spec, sizeof(spec), E1000("") E1000(""), "VM Network", "No Such Group");
+	refused(spec, "config.deviceChange.device.backing.deviceName");
+	/* five NICs: vmk gives a VM four */
+	refused(nic_spec(spec, sizeof(spec), 5, "VM Network"), "config.deviceChange");
+	ck_assert_int_eq(power_state(4), 500);
+	fault_is("ManagedObjectNotFound");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -935,5 +1084,7 @@ int main(void)
 	tcase_add_test(tc, test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing);
 	tcase_add_test(tc, test_networks_are_the_port_groups_with_the_vms_on_them);
 	tcase_add_test(tc, test_a_vms_nics_are_its_devices);
+	tcase_add_test(tc, test_create_vm_with_nics_writes_them_and_reads_them_back);
+	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
 	return check_run("hostd_soap", tc);
 }
