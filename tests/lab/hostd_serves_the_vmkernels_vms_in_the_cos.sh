@@ -23,7 +23,11 @@
 # vmkctl then lists; it powers on (SeaBIOS runs), Destroy_Task is refused
 # while it runs and, once it is off, removes it from vmkctl's inventory,
 # the vmkernel and the datastore; a second VM of a taken name fails with
-# DuplicateName and writes nothing. The host-side
+# DuplicateName and writes nothing. The port groups are Networks: one
+# added with vmkctl is listed at once; a VM made with NICs on two of
+# them has them in its .vmx, is listed by the one's Network, and powered
+# on, has its port there and shows the MAC vm start generated; a NIC on
+# a port group that does not exist is refused. The host-side
 # pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
@@ -129,6 +133,50 @@ fault_has() {
 	cut -c1-800 $HOSTD_DIR/fault
 	return 1
 }
+# The port groups as Networks: vswitch0's "VM Network" from the load,
+# and "Lab" added with vmkctl. A VM made with a NIC on each: its .vmx
+# names them, Lab's Network lists it; powered on, its port is on Lab with
+# the MAC given and the generated MAC of the other reads back.
+net_listed() {
+	soap_props Folder ha-folder-network childEntity > /dev/null &&
+		grep -q "type=\"Network\">HaNetwork-$1<" $HOSTD_DIR/answer
+}
+expect "the network folder lists vswitch0's port group VM Network" net_listed "VM Network"
+expect "vmkctl network portgroup add Lab" vmkctl network portgroup add Lab
+expect "... the network folder lists Lab at once" net_listed Lab
+nic() {
+	printf '<deviceChange><operation>add</operation><device xsi:type="VirtualE1000"><key>-1</key><backing xsi:type="VirtualEthernetCardNetworkBackingInfo"><deviceName>%s</deviceName></backing>%s</device></deviceChange>' "$1" "$2"
+}
+create_wired() {
+	soap_task "<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">ha-folder-vm</_this><config><name>$1</name><memoryMB>16</memoryMB><numCPUs>1</numCPUs>$2<files><vmPathName>[lab1]</vmPathName></files></config><pool type=\"ResourcePool\">ha-root-pool</pool></CreateVM_Task>"
+}
+expect "CreateVM_Task of 'wired' with a NIC on VM Network and one on Lab (manual MAC)" \
+	create_wired wired "$(nic "VM Network")$(nic Lab '<addressType>manual</addressType><macAddress>00:50:56:00:00:42</macAddress>')"
+cat /tmp/ds/lab1/wired/wired.vmx
+expect "... its .vmx: ethernet0 on VM Network, its MAC to be generated" \
+	grep -q 'ethernet0.addressType = "generated"' /tmp/ds/lab1/wired/wired.vmx
+expect "... ethernet1 on Lab with the static MAC" \
+	grep -q 'ethernet1.address = "00:50:56:00:00:42"' /tmp/ds/lab1/wired/wired.vmx
+id5=$(hostd_vm_moref wired)
+lab_vms() { soap_props Network HaNetwork-Lab vm > /dev/null && grep -q "type=\"VirtualMachine\">$1<" $HOSTD_DIR/answer; }
+expect "... the Network Lab lists it (moref $id5)" lab_vms $id5
+expect "PowerOnVM_Task of wired" vm_task PowerOnVM_Task $id5
+vmkctl network
+lab_port() { vmkctl network | grep -q "owner=vm:[0-9]*:wired nic=ethernet1 portgroup=.Lab. vlan=0 mac=00:50:56:00:00:42"; }
+expect "... vmkctl network shows its port on Lab with the MAC given" lab_port
+gen_mac() {
+	soap_props VirtualMachine $id5 config.hardware.device > /dev/null &&
+		grep -q "<macAddress>$(sed -n 's/^ethernet0.generatedAddress = "\(.*\)"/\1/p' /tmp/ds/lab1/wired/wired.vmx)</macAddress>" $HOSTD_DIR/answer &&
+		grep -q '<macAddress>00:0c:29:' $HOSTD_DIR/answer
+}
+expect "... its devices show the MAC vm start generated for ethernet0" gen_mac
+expect "PowerOffVM_Task of wired" vm_task PowerOffVM_Task $id5
+expect "Destroy_Task of wired" vm_task Destroy_Task $id5
+expect_fail "CreateVM_Task with a NIC on a port group that does not exist is refused" \
+	create_wired refused "$(nic "No Such Group")"
+expect "... with InvalidArgument naming the field" \
+	fault_has InvalidArgument 'config.deviceChange.device.backing.deviceName'
+expect_fail "... and writes nothing" test -e /tmp/ds/lab1/refused
 expect_fail "ShutdownGuest of a guest without a power-button handler is refused" vm_soap ShutdownGuest
 expect "... with ToolsUnavailable and the vmkernel's reason" \
 	fault_has ToolsUnavailable 'no ACPI power button handler'
