@@ -3,7 +3,7 @@
 # vmk-hostd's networks with Debian's pyVmomi, against the fake backend
 # only (--fake-backend: port groups "VM Network" and "Backup"; web has a
 # NIC on the one, db one on each, build none): what govmomi's simulator
-# cannot anchor, since it leaves Network.vm and Network.host empty and
+# cannot anchor, since it leaves Network.vm empty and
 # accepts any deviceChange. Each Network lists the VMs whose .vmx names
 # it; a VM made with a NIC on Backup joins Backup's vm; CreateVM_Task
 # refuses an unknown port group, a MAC outside VMware's static range and
