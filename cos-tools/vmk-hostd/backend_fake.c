@@ -9,7 +9,7 @@
  * once when it is pressed. Two port groups: "VM Network" on vswitch0, as
  * the vmkernel makes at load, and "Backup" on an internal switch; web has
  * a NIC on the one (a generated MAC), db one on each (the first static),
- * build none.
+ * build one on "Old Lab", a port group the host does not have (any more).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,7 +40,8 @@ static struct fake fake = {
 			     .mac = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x02 } },
 			   { .present = true, .dev = "e1000", .network = "Backup" } } },
 		{ .id = 3, .name = "build", .power = HOSTD_POWERED_ON, .mem_mb = 64,
-		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/build/build.vmx" },
+		  .vcpus = 1, .vmx_path = "/vmfs/volumes/datastore1/build/build.vmx",
+		  .nic = { { .present = true, .dev = "e1000", .network = "Old Lab" } } },
 	},
 	.acpi_off = { false, false, true },
 	.count = 3,

@@ -572,8 +572,12 @@ static xmlNodePtr ob_derived(xmlNodePtr parent, const char *name, const char *ty
 	return n;
 }
 
-/* The VM's ethernetN as ESXi shows them: VirtualEthernetCard keys are 4000 + N. */
-static void vm_nics(xmlNodePtr devices, const struct hostd_vm *vm)
+/*
+ * The VM's ethernetN as ESXi shows them: VirtualEthernetCard keys are
+ * 4000 + N. The backing names the Network only while its port group
+ * exists (call_nets() has been read): a .vmx may name one deleted since.
+ */
+static void vm_nics(struct soap_call *c, xmlNodePtr devices, const struct hostd_vm *vm)
 {
 	static const struct {
 		const char *vmx, *api;
@@ -604,7 +608,8 @@ static void vm_nics(xmlNodePtr devices, const struct hostd_vm *vm)
 		ob_str(x, "deviceName", nic->network);
 		ob_bool(x, "useAutoDetect", false);
 		snprintf(value, sizeof(value), NET_MO_PREFIX "%s", nic->network);
-		ob_ref(x, "network", "Network", value);
+		if (call_net_named(c, nic->network))
+			ob_ref(x, "network", "Network", value);
 		x = ob_complex(d, "connectable", "VirtualDeviceConnectInfo");
 		ob_bool(x, "startConnected", true);
 		ob_bool(x, "allowGuestControl", true);
@@ -619,7 +624,7 @@ static void vm_nics(xmlNodePtr devices, const struct hostd_vm *vm)
 	}
 }
 
-static void vm_config(xmlNodePtr obj, const struct hostd_vm *vm)
+static void vm_config(struct soap_call *c, xmlNodePtr obj, const struct hostd_vm *vm)
 {
 	xmlNodePtr cfg = ob_complex(obj, "config", "VirtualMachineConfigInfo");
 	xmlNodePtr hw, files;
@@ -641,7 +646,7 @@ static void vm_config(xmlNodePtr obj, const struct hostd_vm *vm)
 	hw = ob_complex(cfg, "hardware", "VirtualHardware");
 	ob_value(hw, "numCPU", "xsd:int", "%u", vm->vcpus);
 	ob_value(hw, "memoryMB", "xsd:int", "%u", vm->mem_mb);
-	vm_nics(ob_array(hw, "device", "VirtualDevice"), vm);
+	vm_nics(c, ob_array(hw, "device", "VirtualDevice"), vm);
 }
 
 /* The Networks of the port groups the VM's NICs name, each once. */
@@ -667,7 +672,7 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	char ds_name[DS_NAME_MAX];
 	xmlNodePtr s, g, ds;
 
-	if (!vm || call_host(c, &h))
+	if (!vm || call_host(c, &h) || call_nets(c))
 		return vm ? -1 : soap_fail_not_found(c, mo);
 	ob_str(obj, "name", vm->name);
 	ob_ref(obj, "parent", "Folder", "ha-folder-vm");
@@ -675,7 +680,7 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
 	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 	vm_runtime(obj, vm, h);
-	vm_config(obj, vm);
+	vm_config(c, obj, vm);
 	ds = ob_array(obj, "datastore", "ManagedObjectReference");
 	if (ds_of_path(vm->vmx_path, ds_name, sizeof(ds_name)))
 		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);

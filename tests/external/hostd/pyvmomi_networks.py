@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vmk-hostd's networks with Debian's pyVmomi, against the fake backend
 # only (--fake-backend: port groups "VM Network" and "Backup"; web has a
-# NIC on the one, db one on each, build none): what govmomi's simulator
+# NIC on the one, db one on each, build one on "Old Lab", a port group
+# the host does not have): what govmomi's simulator
 # cannot anchor, since it leaves Network.vm empty and
 # accepts any deviceChange. Each Network lists the VMs whose .vmx names
 # it; a VM made with a NIC on Backup joins Backup's vm; CreateVM_Task
@@ -51,7 +52,10 @@ for name, want in (("VM Network", ["db", "web"]), ("Backup", ["db"])):
     check(n is not None and list(n.host) == [hs], "%s's host is the host" % name)
 vms = {v.name: v for v in dc.vmFolder.childEntity}
 check(sorted(n.name for n in vms["db"].network) == ["Backup", "VM Network"] and
-      list(vms["build"].network) == [], "db's network has both, build's none")
+      list(vms["build"].network) == [], "db's network has both, build's none (its is gone)")
+old = [d for d in vms["build"].config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+check([(d.backing.deviceName, d.backing.network) for d in old] == [("Old Lab", None)],
+      "build's NIC names Old Lab and no Network")
 nics = [d for d in vms["db"].config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
 check([(d.key, d.backing.deviceName, d.addressType, d.macAddress) for d in nics] ==
       [(4000, "VM Network", "manual", "00:50:56:00:00:02"), (4001, "Backup", "generated", None)],

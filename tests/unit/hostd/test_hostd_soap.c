@@ -849,7 +849,7 @@ START_TEST(test_networks_are_the_port_groups_with_the_vms_on_them)
 	answer_has("<val xsi:type=\"xsd:string\">Backup</val>");
 	ck_assert_int_eq(props("Network", BACKUP, "host"), 200);
 	answer_has(REF("HostSystem", "ha-host"));
-	/* web (1) has a NIC on VM Network, db (2) one on each, build (3) none */
+	/* web (1) has a NIC on VM Network, db (2) one on each, build (3) one on "Old Lab" */
 	ck_assert_int_eq(props("Network", VM_NETWORK, "vm"), 200);
 	answer_has("<val xsi:type=\"ArrayOfManagedObjectReference\">" VMREF("1") VMREF("2") "</val>");
 	ck_assert_int_eq(props("Network", BACKUP, "vm"), 200);
@@ -892,8 +892,9 @@ START_TEST(test_a_vms_nics_are_its_devices)
 	answer_has("<connected>true</connected><status>ok</status>");
 	answer_has("<macAddress>00:0c:29:12:34:56</macAddress>");
 	answer_lacks("<key>4001</key>");
+	/* a port group the host does not have: no Network to point to */
 	ck_assert_int_eq(props("VirtualMachine", "3", "config.hardware.device"), 200);
-	answer_has("<val xsi:type=\"ArrayOfVirtualDevice\"></val>");
+	answer_has("<deviceName>Old Lab</deviceName><useAutoDetect>false</useAutoDetect></backing>");
 }
 END_TEST
 
