@@ -579,11 +579,12 @@ static xmlNodePtr ob_derived(xmlNodePtr parent, const char *name, const char *ty
  */
 static void vm_nics(struct soap_call *c, xmlNodePtr devices, const struct hostd_vm *vm)
 {
+	/* ethernetN.virtualDev (docs/vmx.md) as vim25 names the device type */
 	static const struct {
 		const char *vmx, *api;
 	} types[] = {
 		{ "e1000", "VirtualE1000" }, { "e1000e", "VirtualE1000e" },
-		{ "vmxnet3", "VirtualVmxnet3" }, { "vmxnet", "VirtualVmxnet2" },
+		{ "vmxnet3", "VirtualVmxnet3" }, { "vmxnet", "VirtualVmxnet" },
 		{ "vlance", "VirtualPCNet32" },
 	};
 	bool on = vm->power == HOSTD_POWERED_ON;

@@ -898,6 +898,37 @@ START_TEST(test_a_vms_nics_are_its_devices)
 }
 END_TEST
 
+/* A registered .vmx's NICs, each as the device type of its virtualDev. */
+START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/datastore1/nics.vmx", datastores);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"nics\"\n"
+	      "memsize = \"64\"\nethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"vmxnet3\"\n"
+	      "ethernet0.networkName = \"Backup\"\nethernet1.present = \"TRUE\"\n"
+	      "ethernet1.virtualDev = \"vmxnet\"\nethernet3.present = \"TRUE\"\n"
+	      "ethernet3.virtualDev = \"vlance\"\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(register_vm("[datastore1] nics.vmx"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(props("VirtualMachine", "4", "config.hardware.device"), 200);
+	answer_has("<VirtualDevice xsi:type=\"VirtualVmxnet3\"><key>4000</key>");
+	answer_has("<deviceName>Backup</deviceName>");
+	/* without a networkName, on VM Network */
+	answer_has("<VirtualDevice xsi:type=\"VirtualVmxnet\"><key>4001</key>");
+	answer_has("<VirtualDevice xsi:type=\"VirtualPCNet32\"><key>4003</key>");
+	answer_has("<deviceName>VM Network</deviceName>");
+	answer_lacks("<key>4002</key>");
+	ck_assert_int_eq(props("VirtualMachine", "4", "network"), 200);
+	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+}
+END_TEST
+
 /* The text of the file at DATASTORES/rel into buf ("" if it cannot be read). */
 static const char *file_text(const char *rel, char *buf, size_t len)
 {
@@ -1085,6 +1116,7 @@ int main(void)
 	tcase_add_test(tc, test_a_hung_datastore_costs_one_bounded_wait_and_holds_up_nothing);
 	tcase_add_test(tc, test_networks_are_the_port_groups_with_the_vms_on_them);
 	tcase_add_test(tc, test_a_vms_nics_are_its_devices);
+	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
 	tcase_add_test(tc, test_create_vm_with_nics_writes_them_and_reads_them_back);
 	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
 	return check_run("hostd_soap", tc);
