@@ -8,6 +8,7 @@
 #include "vmkfs/internal.h"
 
 #define ZERO_CHUNK	(4u * MIB)	/* zeroing request size */
+#define ZERO_CHUNK_MIN	(64u * 1024)	/* the smallest buffer it settles for */
 
 static int check_range(struct vmkfs_vol *vol, uint64_t off, uint64_t len)
 {
@@ -93,15 +94,25 @@ int lvm_write_data(struct vmkfs_vol *vol, uint64_t off, const void *buf,
 	return dev_io(vol, true, off, (void *)buf, len);
 }
 
-/* write zeroes over [off, off+len), in large requests */
+/*
+ * Write zeroes over [off, off+len), in large requests: a buffer of up to
+ * ZERO_CHUNK, a smaller one where the platform has none that large (the
+ * vmkernel's hands out at most one 2 MiB chunk).
+ */
 int lvm_zero(struct vmkfs_vol *vol, uint64_t off, uint64_t len)
 {
 	size_t chunk = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
-	uint8_t *zero = len ? vmkfs_alloc(chunk) : NULL;
+	uint8_t *zero = NULL;
 	int ret = VMKFS_OK;
 
 	if (!len)
 		return VMKFS_OK;
+	for (;;) {
+		zero = vmkfs_alloc(chunk);
+		if (zero || chunk <= ZERO_CHUNK_MIN)
+			break;
+		chunk /= 2;
+	}
 	if (!zero)
 		return vmkfs_err(vol, VMKFS_ENOMEM, "no memory for a zero buffer");
 	while (len && !ret) {

@@ -5,7 +5,9 @@
  * fcntl() lock on the device's first byte (released by the kernel when the
  * holder dies, as a SCSI reservation is by a reset).
  *
- * Test hook: VMKFS_CUT_AFTER_WRITES=N makes the N+1th device write and
+ * Test hooks: vmkfs_posix_alloc_max (0: none) refuses larger allocations
+ * as the vmkernel's platform does those beyond one 2 MiB chunk; and
+ * VMKFS_CUT_AFTER_WRITES=N makes the N+1th device write and
  * everything after it vanish and exits the process with status 99, the
  * way a power cut between two writes would.
  */
@@ -28,8 +30,12 @@
 
 #define CUT_EXIT_STATUS 99
 
+size_t vmkfs_posix_alloc_max;
+
 void *vmkfs_alloc(size_t len)
 {
+	if (vmkfs_posix_alloc_max && len > vmkfs_posix_alloc_max)
+		return NULL;
 	return calloc(1, len ? len : 1);
 }
 

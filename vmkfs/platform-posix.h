@@ -8,5 +8,7 @@
 int vmkfs_posix_open(const char *path, bool read_only, struct vmkfs_dev **devp,
 		     char *err, size_t errlen);
 void vmkfs_posix_close(struct vmkfs_dev *dev);
+/* Test hook: vmkfs_alloc() of more bytes than this fails (0: no limit). */
+extern size_t vmkfs_posix_alloc_max;
 
 #endif

@@ -14,6 +14,7 @@
 #include "tests/unit/check_run.h"
 #include "vmkernel/storage/datastore.h"
 #include "vmkfs/format.h"
+#include "vmkfs/platform-posix.h"
 
 #define LUN_BYTES	(300ull * MIB)	/* VMFS-3 needs 17 MiB and a 256 MiB segment */
 #define BOUNCE_BLOCKS	8
@@ -71,6 +72,8 @@ static void setup(void)
 	lun.lo = UINT64_MAX;
 	lun.hi = 0;
 	memset(&set, 0, sizeof(set));
+	/* as the vmkernel's platform: one 2 MiB chunk less its header */
+	vmkfs_posix_alloc_max = 2 * MIB - 16;
 }
 
 static void teardown(void)
