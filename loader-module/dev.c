@@ -249,6 +249,9 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_STORAGE_DATASTORES:
 		return ioc_struct(VMK_HC_STORAGE_DATASTORES, uarg,
 				  sizeof(struct vmk_datastore_list), false);
+	case VMK_IOC_STORAGE_FORMAT:
+		return ioc_struct(VMK_HC_STORAGE_FORMAT, uarg,
+				  sizeof(struct vmk_storage_format), true);
 	case VMK_IOC_STORAGE_RESCAN:
 		return ioc_struct(VMK_HC_STORAGE_RESCAN, uarg,
 				  sizeof(struct vmk_storage_rescan), false);

@@ -16,8 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+#include <time.h>
+
 #include "vmkfs/platform-posix.h"
 #include "cos-tools/vmkfstools/vmdk.h"
+#include "cos-tools/vmkdev/vmkdev.h"
 
 /* exit codes (docs/vmkfstools.md) */
 #define EXIT_OK		0
@@ -231,13 +235,101 @@ static int write_desc(struct session *s, const char *path, const char *flat,
 	return write_file(s, path, text, (size_t)n);
 }
 
+/* A decimal below 256, no sign or leading zero; its end in *end. */
+static bool lun_number(const char *s, uint32_t *v, const char **end)
+{
+	uint32_t n = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9' || (*p == '0' && p[1] >= '0' && p[1] <= '9'))
+		return false;
+	for (; *p >= '0' && *p <= '9' && n < 256; p++)
+		n = n * 10 + (uint32_t)(*p - '0');
+	if (n >= 256)
+		return false;
+	*v = n;
+	*end = p;
+	return true;
+}
+
+/*
+ * A LUN of the vmkernel's adapter, as vmkctl storage luns names it
+ * (vmhba0:C0:T<t>:L<l>) or as ESX classic did (vmhba0:<t>:<l>), either
+ * with ":0" after it (partition 0: the whole LUN). 1: *t and *l set; 0:
+ * not such a name (a path, then); -1: a partition other than 0.
+ */
+static int parse_lun(const char *s, uint32_t *t, uint32_t *l)
+{
+	bool classic = strncmp(s, "vmhba0:C0:T", 11) != 0;
+	const char *p = classic ? s + 7 : s + 11;
+	uint32_t part;
+
+	if (strncmp(s, "vmhba0:", 7) || !lun_number(p, t, &p) ||
+	    *p++ != ':' || (!classic && *p++ != 'L') || !lun_number(p, l, &p))
+		return 0;
+	if (!*p)
+		return 1;
+	if (*p++ != ':' || !lun_number(p, &part, &p) || *p)
+		return 0;
+	return part ? -1 : 1;
+}
+
+/* -C on a LUN the vmkernel drives: it makes the volume and mounts it. */
+static int format_lun(const char *name, uint32_t t, uint32_t l, uint32_t bs,
+		      const char *label)
+{
+	struct vmk_storage_format f = { .target = t, .lun = l, .block_size = bs };
+	struct diag diag = { 0 };
+	int fd;
+
+	if (!label || !*label || strlen(label) >= sizeof(f.label)) {
+		fprintf(stderr, "%s: %s: a datastore needs a label of 1 to %zu characters (-S)\n",
+			prog, name, sizeof(f.label) - 1);
+		return EXIT_USAGE;
+	}
+	memcpy(f.label, label, strlen(label));
+	f.now_unix = (uint64_t)time(NULL);
+	fd = vmkdev_open(prog, &diag);
+	if (fd < 0) {
+		diag_report(&diag, "%s: %s: ", prog, name);
+		diag_free(&diag);
+		return EXIT_FAIL;
+	}
+	if (ioctl(fd, VMK_IOC_STORAGE_FORMAT, &f) < 0) {
+		/* The vmkernel's sentence names the LUN itself. */
+		if (f.msg[0])
+			fprintf(stderr, "%s: %.*s\n", prog, VMK_STORAGE_MSG_LEN, f.msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog, name, strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
+	printf("Creating vmfs3 file system on \"%s\" with blockSize %u and volume label \"%s\".\n",
+	       name, bs, label);
+	printf("Mounted as datastore '%.*s' (UUID %.*s): %llu MiB, %llu MiB free.\n",
+	       VMK_DATASTORE_LABEL_LEN, f.ds.label, VMK_DATASTORE_UUID_LEN, f.ds.uuid,
+	       (unsigned long long)(f.ds.capacity >> 20),
+	       (unsigned long long)(f.ds.free_bytes >> 20));
+	return EXIT_OK;
+}
+
 static int cmd_format(const char *dev, uint32_t bs, const char *label)
 {
 	struct vmkfs_format_opts o = { bs, label };
 	struct vmkfs_dev *d;
 	char err[256];
-	int ret = vmkfs_posix_open(dev, false, &d, err, sizeof(err));
+	uint32_t t, l;
+	int ret = parse_lun(dev, &t, &l);
 
+	if (ret > 0)
+		return format_lun(dev, t, l, bs, label);
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s: the vmkernel makes volumes on whole LUNs only (partition 0)\n",
+			prog, dev);
+		return EXIT_USAGE;
+	}
+	ret = vmkfs_posix_open(dev, false, &d, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: cannot open %s\n", prog, err);
 		return EXIT_FAIL;

@@ -165,7 +165,16 @@
  * storage lock stayed held 16 s. Since ABI version 18.
  */
 #define VMK_HC_STORAGE_DATASTORES	29
-#define VMK_HC_MAX		30
+/*
+ * EBX = gpa of struct vmk_storage_format, ECX = its size: make a VMFS-3
+ * volume on vmhba0:C0:T<target>:L<lun> and mount it read-write as a
+ * datastore (vmkfstools -C through the vmkernel; docs/storage.md
+ * "Datastores"). Refused with msg, nothing written, when a datastore is
+ * mounted from the LUN or has the label, a VM holds the LUN raw, or the
+ * LUN does not answer. Since ABI version 25.
+ */
+#define VMK_HC_STORAGE_FORMAT	31
+#define VMK_HC_MAX		32
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -262,6 +271,16 @@ struct vmk_datastore {
 	char label[VMK_DATASTORE_LABEL_LEN];
 	char uuid[VMK_DATASTORE_UUID_LEN];
 	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why; MOUNTED: the last failed beat */
+};
+
+struct vmk_storage_format {
+	uint32_t target, lun;		/* in: the LUN, vmhba0:C0:T<target>:L<lun> */
+	uint32_t block_size;		/* in: file block size, bytes: 1, 2, 4 or 8 MiB */
+	uint32_t reserved;
+	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
+	char label[VMK_DATASTORE_LABEL_LEN];	/* in: 1..127 printable, no '/' */
+	struct vmk_datastore ds;	/* out: the datastore made */
+	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
 };
 
 struct vmk_datastore_list {

@@ -12,7 +12,10 @@
 # capacity vmkfstools -P reported, its heartbeat advancing), is refused as
 # a VM's raw disk, and is intact after unload with no live heartbeat left;
 # one on LUN 0 whose file system descriptor was
-# zeroed is refused with the reason and logged.
+# zeroed is refused with the reason and logged; vmkfstools -C on
+# vmhba0:C0:T0:L0 then has the vmkernel make a new volume there and
+# mount it at once (a label or a LUN in use is refused, nothing
+# written), which the COS's vmkfstools reads clean after the unload.
 # timeout: 300
 # kernel: built stock
 . /lib/vmk/lab.sh
@@ -140,6 +143,30 @@ expect_fail "a read beyond the LUN's end is refused" \
 	vmkctl storage read 0:0 $((bytes0 / 512))
 expect "and says why" sh -c "vmkctl storage read 0:0 $((bytes0 / 512)) 2>&1 | grep -q 'beyond the LUN'"
 
+# vmkfstools -C on a LUN of the vmkernel: the vmkernel makes the volume
+# and mounts it. Refused, nothing written, for a label or a LUN in use.
+vmkfstools -C vmfs3 -S labds vmhba0:C0:T0:L0 > /tmp/fmt1.txt 2>&1 &&
+	fail "a second datastore named labds was made"
+cat /tmp/fmt1.txt
+expect "the refusal names the datastore with that label" \
+	grep -q "vmhba0:C0:T0:L0: datastore 'labds' on vmhba0:C0:T1:L0 has that label" /tmp/fmt1.txt
+vmkfstools -C vmfs3 -S other vmhba0:1:0 > /tmp/fmt2.txt 2>&1 &&
+	fail "labds's LUN was formatted under it"
+cat /tmp/fmt2.txt
+expect "the refusal names the datastore mounted from it" \
+	grep -q "vmhba0:C0:T1:L0: datastore 'labds' is mounted from it" /tmp/fmt2.txt
+expect "LUN 0 (its corrupt volume) gets a new one through the vmkernel" \
+	sh -c 'vmkfstools -C vmfs3 -b 2m -S fresh vmhba0:C0:T0:L0 > /tmp/fmt3.txt'
+cat /tmp/fmt3.txt
+expect "vmkfstools says it is mounted" grep -q "^Mounted as datastore 'fresh' (UUID " /tmp/fmt3.txt
+vmkctl storage datastores | tee /tmp/datastores3.txt
+expect "fresh is a datastore on LUN 0, read-write, with 2 MiB blocks" \
+	grep -q "^fresh  *[0-9a-f-]*  *[0-9]*  *[0-9]*  *2097152  vmhba0:C0:T0:L0 (read-write, " /tmp/datastores3.txt
+expect "labds is still mounted on LUN 1" grep -q "^labds .* vmhba0:C0:T1:L0 (read-write, " /tmp/datastores3.txt
+expect_fail "LUN 0's refusal is gone" grep -q "^vmhba0:C0:T0:L0: VMFS volume not mounted" /tmp/datastores3.txt
+expect "the vmkernel logged it" vmk_log_has "vmhba0:C0:T0:L0: datastore 'fresh' made and mounted read-write"
+uuid0=$(sed -n 's/^fresh  *\([0-9a-f-]*\) .*/\1/p' /tmp/datastores3.txt)
+
 # ADAPTER_RESET (1) into the command register: had it reached the device,
 # its rings would be gone and the next read would time out.
 insmod "$VMK_MODULES/vmk_peek.ko" mmio=1 pa=$bar value=1 2>/dev/null
@@ -172,6 +199,13 @@ vmkfstools -P /dev/$sd1 | tee /tmp/query_after.txt
 expect "the vmkernel left no live heartbeat" grep -q "^Active heartbeats: 0$" /tmp/query_after.txt
 expect "the volume is as the COS made it" cmp /tmp/query_before.txt /tmp/query_after.txt
 expect "and checks clean" vmkfstools --check /dev/$sd1
+vmkfstools -P /dev/$sd0 | tee /tmp/query0.txt
+expect "the COS reads the volume the vmkernel made on LUN 0, its UUID" \
+	grep -q "^UUID: $uuid0$" /tmp/query0.txt
+expect "its label" grep -q "^File system label (if any): fresh$" /tmp/query0.txt
+expect "and its block size" grep -q "^Capacity [0-9]* ([0-9]* file blocks \* 2097152)" /tmp/query0.txt
+expect "with no live heartbeat" grep -q "^Active heartbeats: 0$" /tmp/query0.txt
+expect "and it checks clean" vmkfstools --check /dev/$sd0
 
 # The next scenarios of this lab boot get blank LUNs, as a boot of their
 # own would give them: a volume left here is mounted at their load and

@@ -22,6 +22,7 @@ static union hc_scratch {
 	struct vmk_sched_list sched_list;
 	struct vmk_storage_list storage_list;
 	struct vmk_storage_read storage_read;
+	struct vmk_storage_format storage_format;
 } hc_scratch[VMK_MAX_CPUS];
 
 static union hc_scratch *scratch_of(const struct hc_call *c)
@@ -215,6 +216,28 @@ static vmk_status_t hc_storage_rescan(struct hc_call *c)
 	return st == VMK_OK ? wst : st;
 }
 
+/*
+ * vmkfstools -C on a LUN of the vmkernel (storage.c): the request is
+ * copied once into vmkernel memory and checked there; the reply goes
+ * back whole, with the datastore made or the reason in msg.
+ */
+static vmk_status_t hc_storage_format(struct hc_call *c)
+{
+	struct vmk_storage_format *f = &scratch_of(c)->storage_format;
+	vmk_status_t st, wst;
+
+	if (c->arg[1] < sizeof(*f))
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[0], f, sizeof(*f));
+	if (st != VMK_OK)
+		return st;
+	memset(&f->ds, 0, sizeof(f->ds));
+	memset(f->msg, 0, sizeof(f->msg));
+	st = storage_format(f);
+	wst = cos_write(c->arg[0], f, sizeof(*f));
+	return st == VMK_OK ? wst : st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -246,6 +269,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_NIC_LINK] = vm_hc_nic_link,
 	[VMK_HC_NET_SWITCH] = net_hc_switch,
 	[VMK_HC_STORAGE_DATASTORES] = storage_hc_datastores,
+	[VMK_HC_STORAGE_FORMAT] = hc_storage_format,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

@@ -199,6 +199,47 @@ refused:
 	return DS_REFUSED;
 }
 
+enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
+			 uint64_t nr_blocks, const struct rdm_io_ops *io,
+			 void *io_ctx, const struct ds_bounce *bounce,
+			 uint32_t block_size, const char *label,
+			 char *why, uint32_t why_len)
+{
+	const struct datastore *mounted = ds_on_lun(set, target, lun);
+	struct vmkfs_format_opts opts = { block_size, label };
+	struct ds_dev dev;
+	int ret;
+
+	why[0] = '\0';
+	if (mounted) {
+		fmt_snprintf(why, why_len, "datastore '%s' is mounted from it",
+			     mounted->info.label);
+		return DS_REFUSED;
+	}
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		const struct datastore *ds = &set->ds[i];
+
+		if (ds->used && ds->state == VMK_DATASTORE_MOUNTED &&
+		    !strcmp(ds->info.label, label)) {
+			fmt_snprintf(why, why_len,
+				     "datastore '%s' on vmhba0:C0:T%u:L%u has that label",
+				     label, ds->target, ds->lun);
+			return DS_REFUSED;
+		}
+	}
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (set->ds[i].used && set->ds[i].target == target && set->ds[i].lun == lun)
+			memset(&set->ds[i], 0, sizeof(set->ds[i]));
+	ds_dev_init(&dev, nr_blocks, false, io, io_ctx, bounce);
+	ret = vmkfs_format(&dev.dev, &opts, why, why_len);
+	if (ret) {
+		if (!why[0])
+			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
+		return DS_REFUSED;
+	}
+	return ds_mount(set, target, lun, nr_blocks, io, io_ctx, bounce, why, why_len);
+}
+
 int ds_heartbeat(struct datastore *ds)
 {
 	int ret = vmkfs_heartbeat(ds->vol);
@@ -238,35 +279,43 @@ uint32_t ds_unmount_all(struct datastores *set)
 	return n;
 }
 
+void ds_describe(const struct datastore *ds, struct vmk_datastore *o)
+{
+	char uuid[VMKFS_UUID_STR_LEN + 1];
+
+	memset(o, 0, sizeof(*o));
+	o->target = ds->target;
+	o->lun = ds->lun;
+	o->state = ds->state;
+	fmt_snprintf(o->msg, sizeof(o->msg), "%s", ds->msg);
+	if (ds->state != VMK_DATASTORE_MOUNTED)
+		return;
+	vmkfs_uuid_str(ds->info.uuid, uuid);
+	fmt_snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
+	fmt_snprintf(o->label, sizeof(o->label), "%s", ds->info.label);
+	o->block_size = ds->info.block_size;
+	o->capacity = ds->info.capacity;
+	o->free_bytes = ds->info.free_bytes;
+	o->files_total = ds->info.files_total;
+	o->files_free = ds->info.files_free;
+	o->read_write = !ds->dev.dev.read_only;
+	o->beats = ds->beats;
+	o->beats_missed = ds->beats_missed;
+	o->beats_failed = ds->beats_failed;
+}
+
 void ds_list(const struct datastores *set, struct vmk_datastore_list *l)
 {
 	l->n = 0;
-	for (unsigned int i = 0; i < DS_MAX && l->n < VMK_STORAGE_MAX_LUNS; i++) {
-		const struct datastore *ds = &set->ds[i];
-		struct vmk_datastore *o = &l->ds[l->n];
-		char uuid[VMKFS_UUID_STR_LEN + 1];
+	for (unsigned int i = 0; i < DS_MAX && l->n < VMK_STORAGE_MAX_LUNS; i++)
+		if (set->ds[i].used)
+			ds_describe(&set->ds[i], &l->ds[l->n++]);
+}
 
-		if (!ds->used)
-			continue;
-		memset(o, 0, sizeof(*o));
-		o->target = ds->target;
-		o->lun = ds->lun;
-		o->state = ds->state;
-		fmt_snprintf(o->msg, sizeof(o->msg), "%s", ds->msg);
-		if (ds->state == VMK_DATASTORE_MOUNTED) {
-			vmkfs_uuid_str(ds->info.uuid, uuid);
-			fmt_snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
-			fmt_snprintf(o->label, sizeof(o->label), "%s", ds->info.label);
-			o->block_size = ds->info.block_size;
-			o->capacity = ds->info.capacity;
-			o->free_bytes = ds->info.free_bytes;
-			o->files_total = ds->info.files_total;
-			o->files_free = ds->info.files_free;
-			o->read_write = !ds->dev.dev.read_only;
-			o->beats = ds->beats;
-			o->beats_missed = ds->beats_missed;
-			o->beats_failed = ds->beats_failed;
-		}
-		l->n++;
-	}
+bool ds_uses_ctx(const struct datastores *set, const void *io_ctx)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (set->ds[i].used && set->ds[i].dev.io_ctx == io_ctx)
+			return true;
+	return false;
 }

@@ -91,6 +91,19 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			uint64_t nr_blocks, const struct rdm_io_ops *io,
 			void *io_ctx, const struct ds_bounce *bounce,
 			char *why, uint32_t why_len);
+/*
+ * Make a VMFS-3 volume on target:lun (vmkfstools -C through the
+ * vmkernel) and mount it as ds_mount() does. Refused, with why and
+ * nothing written, while a datastore is mounted from the LUN or one has
+ * the label; a volume listed refused on the LUN (corrupt, a copy) is
+ * forgotten and overwritten: the operator asked for a new one.
+ * block_size: 1, 2, 4 or 8 MiB; label: 1..127 characters.
+ */
+enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
+			 uint64_t nr_blocks, const struct rdm_io_ops *io,
+			 void *io_ctx, const struct ds_bounce *bounce,
+			 uint32_t block_size, const char *label,
+			 char *why, uint32_t why_len);
 /* The datastore mounted from target:lun, or NULL. */
 const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
 				  uint32_t lun);
@@ -108,5 +121,16 @@ void ds_beat_missed(struct datastores *set);
 uint32_t ds_unmount_all(struct datastores *set);
 /* The entries, mounted and refused, as VMK_HC_STORAGE_DATASTORES gives them. */
 void ds_list(const struct datastores *set, struct vmk_datastore_list *l);
+/* One entry as ds_list() gives it. */
+void ds_describe(const struct datastore *ds, struct vmk_datastore *out);
+/* Whether a used entry reads through io_ctx (a caller's per-LUN context). */
+bool ds_uses_ctx(const struct datastores *set, const void *io_ctx);
+
+/*
+ * The wall clock vmkfs writes into volumes (vmkfs_platform.c): seconds
+ * since 1970 as the COS said at its last request, counted on from there
+ * with the vmkernel's clock. Before any, the time since the load.
+ */
+void vmkfs_set_time_unix(uint64_t now_unix);
 
 #endif /* VMKERNEL_STORAGE_DATASTORE_H */

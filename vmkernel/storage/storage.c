@@ -778,6 +778,121 @@ vmk_status_t storage_hc_datastores(struct hc_call *c)
 	return s;
 }
 
+/* A reference no datastore entry reads through, for a new mount; or NULL. */
+static struct storage_lun_ref *free_ds_ref(void)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (!ds_uses_ctx(&st.ds, &st.ds_ref[i]))
+			return &st.ds_ref[i];
+	return NULL;
+}
+
+/* 1..127 printable ASCII characters, NUL-terminated within the field. */
+static bool label_ok(const char *label, uint32_t size)
+{
+	uint32_t n = 0;
+
+	while (n < size && label[n]) {
+		if (label[n] < 0x20 || label[n] > 0x7e || label[n] == '/')
+			return false;
+		n++;
+	}
+	return n > 0 && n < size;
+}
+
+/* Called with st.lock held: f checked, its LUN found usable. */
+static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path)
+{
+	const struct scan_lun *l = find_lun(f->target, f->lun);
+	const char *holder = rdm_holder(&st.claims, f->target, f->lun);
+	struct storage_lun_ref *ref = free_ds_ref();
+	char why[DS_WHY_LEN];
+	const struct datastore *ds;
+	uint64_t t0 = now_ms();
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped || !st.ds_bounce.virt) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
+		return VMK_NOT_SUPPORTED;
+	}
+	if (!l || l->gone || l->error || l->type != SCAN_TYPE_DISK || !l->nr_blocks) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s: no usable disk there (vmkctl storage luns)", path);
+		return VMK_BAD_PARAM;
+	}
+	if (l->unresponsive || lun_io_find(&st.io, f->target, f->lun)) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s does not answer: nothing written", path);
+		return VMK_HW_FAILURE;
+	}
+	if (l->block_size != LUN_BLOCK_SIZE) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s: blocks of %u bytes; VMFS needs %u", path,
+			     l->block_size, LUN_BLOCK_SIZE);
+		return VMK_NOT_SUPPORTED;
+	}
+	if (holder) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s is vm '%s''s raw disk: nothing written", path, holder);
+		return VMK_BUSY;
+	}
+	if (!ref) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%u LUNs have VMFS volumes listed already", DS_MAX);
+		return VMK_NO_CAPACITY;
+	}
+	ref->target = f->target;
+	ref->lun = f->lun;
+	ref->nr_blocks = l->nr_blocks;
+	ref->id = l->id;
+	st.holder = "vmkfstools -C";
+	switch (ds_format(&st.ds, f->target, f->lun, l->nr_blocks, &ds_lun_io_ops, ref,
+			  &st.ds_bounce, f->block_size, f->label, why, sizeof(why))) {
+	case DS_MOUNTED:
+		break;
+	case DS_REFUSED:
+	default:
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s: %s", path, why);
+		log_warn("storage: %s: no VMFS volume made: %s", path, why);
+		return VMK_BAD_PARAM;
+	}
+	ds = ds_on_lun(&st.ds, f->target, f->lun);
+	ds_describe(ds, &f->ds);
+	log_info("storage: %s: datastore '%s' made and mounted read-write: %llu MiB, %u MiB blocks (%llu ms)",
+		 path, ds->info.label, (unsigned long long)(ds->info.capacity >> 20),
+		 ds->info.block_size >> 20, (unsigned long long)(now_ms() - t0));
+	return VMK_OK;
+}
+
+vmk_status_t storage_format(struct vmk_storage_format *f)
+{
+	char path[24];
+	vmk_status_t s;
+
+	f->label[sizeof(f->label) - 1] = '\0';
+	lun_path(path, sizeof(path), f->target, f->lun);
+	if (f->target > 0xff || f->lun > 0xff) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "no LUN T%u:L%u on vmhba0", f->target, f->lun);
+		return VMK_BAD_PARAM;
+	}
+	if (f->block_size != (1u << 20) && f->block_size != (2u << 20) &&
+	    f->block_size != (4u << 20) && f->block_size != (8u << 20)) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "block size %u is not 1, 2, 4 or 8 MiB", f->block_size);
+		return VMK_BAD_PARAM;
+	}
+	if (!label_ok(f->label, sizeof(f->label))) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "a datastore's label is 1 to %u printable characters, no '/'",
+			     (uint32_t)sizeof(f->label) - 1);
+		return VMK_BAD_PARAM;
+	}
+	if (f->now_unix)
+		vmkfs_set_time_unix(f->now_unix);
+	if (!cos_lock("vmkfstools -C", COS_READ_WAIT_MS, "nothing written", f->msg,
+		      sizeof(f->msg)))
+		return VMK_BUSY;
+	s = format_locked(f, path);
+	/* The first datastore since the load: its heartbeat starts now. */
+	if (s == VMK_OK && st.ds_beat_task < 0)
+		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
+						   ds_beat_task, NULL);
+	gated_unlock(&st.lock);
+	return s;
+}
+
 static bool lun_in_use(void *ctx, uint32_t target, uint32_t lun)
 {
 	(void)ctx;

@@ -70,6 +70,13 @@ extern const struct rdm_io_ops storage_lun_io_ops;
 struct hc_call;
 vmk_status_t storage_hc_datastores(struct hc_call *c);
 /*
+ * VMK_HC_STORAGE_FORMAT (vmkfstools -C on vmhba0:C0:Tt:Ll): f's in
+ * fields checked here, a VMFS-3 volume made on the LUN and mounted (f->ds)
+ * or f->msg says why not. The COS CPU waits for the whole format.
+ */
+struct vmk_storage_format;
+vmk_status_t storage_format(struct vmk_storage_format *f);
+/*
  * At give-back (every CPU's; the first one acts): datastores unmounted,
  * reset, bus master off.
  */

@@ -15,14 +15,16 @@
  * CPU (storage.c), and the vmkernel runs with interrupts off, so a holder
  * never sleeps and never waits for an interrupt while it holds one.
  *
- * Time: the vmkernel's TSC clock; there is no wall clock in the vmkernel
- * yet, so vmkfs_time_unix() counts from the load, which only a read-write
- * mount would write into the volume (this slice mounts read-only).
+ * Time: the vmkernel's TSC clock. The vmkernel has no wall clock of its
+ * own: vmkfs_time_unix() counts from the time the COS gave with its last
+ * vmkfstools -C (vmkfs_set_time_unix()), else from the load; it dates
+ * volumes made and what the volume's metadata records.
  */
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/arch/x86/cpu.h"
 #include "vmkernel/lib/format.h"
 #include "vmkfs/vmkfs.h"
+#include "vmkernel/storage/datastore.h"
 
 #define ALLOC_HDR	16u	/* keeps the caller's buffer 16-byte aligned */
 #define SLEEP_MAX_MS	1000u	/* a busy wait holds its CPU: bounded */
@@ -64,9 +66,20 @@ uint64_t vmkfs_time_us(void)
 	return vmk_time_us();
 }
 
+static uint32_t unix_at_boot;	/* 0: none given; else seconds at vmk_time_us() 0 */
+
+void vmkfs_set_time_unix(uint64_t now_unix)
+{
+	uint64_t up = vmk_time_us() / 1000000u;
+
+	if (now_unix > up && now_unix - up <= 0xffffffffu)
+		__atomic_store_n(&unix_at_boot, (uint32_t)(now_unix - up), __ATOMIC_RELAXED);
+}
+
 uint32_t vmkfs_time_unix(void)
 {
-	return (uint32_t)(vmk_time_us() / 1000000u);
+	return __atomic_load_n(&unix_at_boot, __ATOMIC_RELAXED) +
+	       (uint32_t)(vmk_time_us() / 1000000u);
 }
 
 void vmkfs_sleep_ms(uint32_t ms)

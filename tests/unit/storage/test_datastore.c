@@ -279,6 +279,83 @@ START_TEST(test_two_paths_to_one_volume_mount_it_once)
 }
 END_TEST
 
+/* vmkfstools -C on a LUN of the vmkernel: ds_format(). */
+static enum ds_result format_via_vmkernel(struct fake_lun *l, uint32_t lun_nr,
+					  uint32_t bs, const char *label, char *why)
+{
+	return ds_format(&set, 0, lun_nr, l->blocks, &fake_io, l, &bounce, bs, label,
+			 why, DS_WHY_LEN);
+}
+
+START_TEST(test_a_volume_made_through_the_vmkernel_is_mounted)
+{
+	static struct vmk_datastore_list l;
+	struct vmkfs_volinfo info;
+	char why[DS_WHY_LEN];
+	const struct datastore *ds;
+
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, 2 * MIB, "fresh", why), DS_MOUNTED);
+	ds = ds_on_lun(&set, 0, 1);
+	ck_assert_ptr_nonnull(ds);
+	ck_assert_str_eq(ds->info.label, "fresh");
+	ck_assert_uint_eq(ds->info.block_size, 2 * MIB);
+	ck_assert_uint_gt(ds->info.capacity, 200 * MIB);
+	ck_assert_int_eq(ds_heartbeat((struct datastore *)ds), VMKFS_OK);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(l.ds[0].read_write, 1);
+	/* a volume like any other: the library mounts it again after */
+	ck_assert_uint_eq(ds_unmount_all(&set), 1);
+	statfs_ro(&info);
+	ck_assert_str_eq(info.label, "fresh");
+}
+END_TEST
+
+START_TEST(test_a_mounted_lun_or_label_is_not_formatted)
+{
+	struct fake_lun other = { .blocks = lun.blocks, .lo = UINT64_MAX };
+	char why[DS_WHY_LEN];
+	unsigned int writes;
+
+	other.mem = calloc(1, LUN_BYTES);
+	ck_assert_ptr_nonnull(other.mem);
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "fresh", why), DS_MOUNTED);
+	writes = lun.writes;
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "again", why), DS_REFUSED);
+	ck_assert_str_eq(why, "datastore 'fresh' is mounted from it");
+	ck_assert_uint_eq(lun.writes, writes);
+	ck_assert_int_eq(format_via_vmkernel(&other, 2, MIB, "fresh", why), DS_REFUSED);
+	ck_assert_str_eq(why, "datastore 'fresh' on vmhba0:C0:T0:L1 has that label");
+	ck_assert_uint_eq(other.writes, 0);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 2));
+	/* a block size VMFS-3 has not: vmkfs's reason, nothing mounted */
+	ck_assert_int_eq(format_via_vmkernel(&other, 2, 3 * MIB, "second", why), DS_REFUSED);
+	ck_assert_msg(strstr(why, "block size"), "why: %s", why);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 2));
+	ck_assert_int_eq(format_via_vmkernel(&other, 2, MIB, "second", why), DS_MOUNTED);
+	ck_assert_uint_eq(ds_unmount_all(&set), 2);
+	free(other.mem);
+}
+END_TEST
+
+START_TEST(test_a_corrupt_volume_is_formatted_over_when_asked)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	format_lun("broken");
+	memset(lun.mem + VMKFS_LVM_DATA_OFFSET + VMKFS_FSINFO_OFFSET, 0, 4);
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_REFUSED);
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "fresh", why), DS_MOUNTED);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(l.ds[0].state, VMK_DATASTORE_MOUNTED);
+	ck_assert_str_eq(l.ds[0].label, "fresh");
+	ck_assert(ds_uses_ctx(&set, &lun));
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("datastore");
@@ -290,5 +367,8 @@ int main(void)
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
 	tcase_add_test(tc, test_a_failing_lun_refuses_the_mount);
 	tcase_add_test(tc, test_two_paths_to_one_volume_mount_it_once);
+	tcase_add_test(tc, test_a_volume_made_through_the_vmkernel_is_mounted);
+	tcase_add_test(tc, test_a_mounted_lun_or_label_is_not_formatted);
+	tcase_add_test(tc, test_a_corrupt_volume_is_formatted_over_when_asked);
 	return check_run("vmkernel datastores", tc);
 }

@@ -88,6 +88,20 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 	return VMK_OK;
 }
 
+/* The request as storage_format() saw it: its reply fields cleared first. */
+static struct vmk_storage_format format_seen;
+
+vmk_status_t storage_format(struct vmk_storage_format *f)
+{
+	format_seen = *f;
+	if (f->lun == 9) {
+		snprintf(f->msg, sizeof(f->msg), "vmhba0:C0:T0:L9: no usable disk there");
+		return VMK_BAD_PARAM;
+	}
+	f->ds.capacity = 42;
+	return VMK_OK;
+}
+
 vmk_status_t storage_hc_datastores(struct hc_call *c)
 {
 	c->result = 1;
@@ -528,12 +542,43 @@ START_TEST(test_storage_list_says_why_it_is_busy)
 }
 END_TEST
 
+START_TEST(test_storage_format_copies_the_request_once_and_replies_whole)
+{
+	struct vmk_storage_format f;
+	struct hc_call c;
+
+	memset(&f, 0x5a, sizeof(f));
+	f.lun = 1;
+	memcpy(guest, &f, sizeof(f));
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_FORMAT, GUEST_BASE, sizeof(f) - 1, 0, 0),
+			 VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_FORMAT, GUEST_BASE, sizeof(f), 0, 0), VMK_OK);
+	/* what the COS put in the reply fields never reaches the vmkernel's code */
+	ck_assert_uint_eq(format_seen.ds.capacity, 0);
+	ck_assert_uint_eq((uint8_t)format_seen.msg[0], 0);
+	ck_assert_uint_eq(format_seen.lun, 1);
+	memcpy(&f, guest, sizeof(f));
+	ck_assert_uint_eq(f.ds.capacity, 42);
+	ck_assert_uint_eq((uint8_t)f.msg[0], 0);
+	/* a refusal comes back with its sentence */
+	f.lun = 9;
+	memcpy(guest, &f, sizeof(f));
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_FORMAT, GUEST_BASE, sizeof(f), 0, 0),
+			 VMK_BAD_PARAM);
+	memcpy(&f, guest, sizeof(f));
+	ck_assert_str_eq(f.msg, "vmhba0:C0:T0:L9: no usable disk there");
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_FORMAT, GUEST_BASE + sizeof(guest) - 8,
+			      sizeof(f), 0, 0), VMK_BAD_ADDRESS);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("hypercalls");
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_version_returns_the_abi);
+	tcase_add_test(tc, test_storage_format_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
 	tcase_add_test(tc, test_a_vnic_link_goes_to_its_own_vm_handler);
