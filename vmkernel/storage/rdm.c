@@ -22,56 +22,36 @@ static bool in_range(struct rdm *r, uint64_t lba, uint32_t nr)
 	return false;
 }
 
+/* One piece between the LUN and the bounce buffer. */
+static enum scsi_backend_status rdm_piece(void *ctx, bool write, uint64_t lba,
+					  uint32_t n)
+{
+	struct rdm *r = ctx;
+	enum rdm_io_status st = r->io->rw(r->io_ctx, write, lba, n, r->bounce_pa);
+
+	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
+}
+
 static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
 	struct rdm *r = ctx;
-	enum rdm_io_status st;
-	uint64_t off = 0;
 
 	r->reads++;
 	if (!in_range(r, lba, nr))
 		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-	while (nr) {
-		uint32_t n = MIN(nr, r->bounce_blocks);
-
-		st = r->io->rw(r->io_ctx, false, lba, n, r->bounce_pa);
-		if (st != RDM_IO_OK)
-			return scsi_backend_done(cmd, io_failed(r, st));
-		/* false: the guest's buffer faulted; the disk reports it. */
-		if (!scsi_cmd_put(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
-			break;
-		r->blocks_read += n;
-		lba += n;
-		nr -= n;
-		off += (uint64_t)n * SCSI_BLOCK_SIZE;
-	}
-	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+	scsi_backend_bounce(cmd, false, lba, nr, r->bounce, r->bounce_blocks,
+			    rdm_piece, r, &r->blocks_read);
 }
 
 static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
 	struct rdm *r = ctx;
-	enum rdm_io_status st;
-	uint64_t off = 0;
 
 	r->writes++;
 	if (!in_range(r, lba, nr))
 		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-	while (nr) {
-		uint32_t n = MIN(nr, r->bounce_blocks);
-
-		/* Nothing from past a fault in the guest's buffer reaches the medium. */
-		if (!scsi_cmd_get(cmd, off, r->bounce, n * SCSI_BLOCK_SIZE))
-			break;
-		st = r->io->rw(r->io_ctx, true, lba, n, r->bounce_pa);
-		if (st != RDM_IO_OK)
-			return scsi_backend_done(cmd, io_failed(r, st));
-		r->blocks_written += n;
-		lba += n;
-		nr -= n;
-		off += (uint64_t)n * SCSI_BLOCK_SIZE;
-	}
-	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+	scsi_backend_bounce(cmd, true, lba, nr, r->bounce, r->bounce_blocks,
+			    rdm_piece, r, &r->blocks_written);
 }
 
 static void rdm_flush(void *ctx, struct scsi_cmd *cmd)

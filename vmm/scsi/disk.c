@@ -211,6 +211,33 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 			    !len || cmd->buf.get(cmd->buf.ctx, off, dst, len));
 }
 
+void scsi_backend_bounce(struct scsi_cmd *cmd, bool write, uint64_t lba,
+			 uint32_t nr, uint8_t *buf, uint32_t buf_blocks,
+			 scsi_piece_fn piece, void *ctx, uint64_t *blocks)
+{
+	uint64_t off = 0;
+
+	while (nr) {
+		uint32_t n = nr < buf_blocks ? nr : buf_blocks;
+		uint32_t len = n * SCSI_BLOCK_SIZE;
+		enum scsi_backend_status st;
+
+		/* Nothing from past a fault in the initiator's buffer reaches the medium. */
+		if (write && !scsi_cmd_get(cmd, off, buf, len))
+			break;
+		st = piece(ctx, write, lba, n);
+		if (st != SCSI_BACKEND_OK)
+			return scsi_backend_done(cmd, st);
+		if (!write && !scsi_cmd_put(cmd, off, buf, len))
+			break;
+		*blocks += n;
+		lba += n;
+		nr -= n;
+		off += len;
+	}
+	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+}
+
 /* The initiator announced a direction the command does not have. */
 static bool wrong_dir(const struct scsi_cmd *cmd, enum scsi_dir want)
 {

@@ -194,4 +194,20 @@ bool scsi_cmd_put(struct scsi_cmd *cmd, uint64_t off, const void *src,
 		  uint32_t len);
 bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
 
+/*
+ * For backends that move data through a buffer of their own (a bounce
+ * buffer of vmkernel memory): a read or write of nr blocks at lba in
+ * pieces of at most buf_blocks. piece(ctx, write, lba, n) moves n blocks
+ * between the medium and buf; the bytes between buf and the initiator's
+ * buffer move only with scsi_cmd_put()/get(), a write's before its
+ * piece, a read's after. Ends the request with the first failed piece's
+ * status, else OK (a fault in the initiator's buffer stops there and the
+ * disk reports it). *blocks counts the blocks moved.
+ */
+typedef enum scsi_backend_status (*scsi_piece_fn)(void *ctx, bool write,
+						   uint64_t lba, uint32_t n);
+void scsi_backend_bounce(struct scsi_cmd *cmd, bool write, uint64_t lba,
+			 uint32_t nr, uint8_t *buf, uint32_t buf_blocks,
+			 scsi_piece_fn piece, void *ctx, uint64_t *blocks);
+
 #endif /* VMM_SCSI_DISK_H */

@@ -7,6 +7,7 @@
  * prints; and the claims that keep two VMs off one LUN.
  */
 #include "tests/unit/check_run.h"
+#include "tests/unit/storage/guest_cmd.h"
 #include "vmkernel/storage/rdm.h"
 
 #define LUN_BLOCKS	64
@@ -98,18 +99,8 @@ static void setup(void)
 /* READ(10)/WRITE(10) of nr blocks at lba, the guest's buffer len bytes. */
 static void rw10(bool write, uint32_t lba, uint16_t nr, uint64_t len)
 {
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.cdb[0] = write ? 0x2a : 0x28;
-	cmd.cdb[2] = (uint8_t)(lba >> 24);
-	cmd.cdb[3] = (uint8_t)(lba >> 16);
-	cmd.cdb[4] = (uint8_t)(lba >> 8);
-	cmd.cdb[5] = (uint8_t)lba;
-	cmd.cdb[7] = (uint8_t)(nr >> 8);
-	cmd.cdb[8] = (uint8_t)nr;
-	cmd.cdb_len = 10;
-	cmd.dir = write ? SCSI_DIR_TO_TARGET : SCSI_DIR_TO_INITIATOR;
-	cmd.buf = (struct scsi_buf){ len, buf_put, buf_get, NULL };
-	cmd.done = cmd_done;
+	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ len, buf_put, buf_get, NULL },
+		   cmd_done);
 	done = false;
 	scsi_disk_submit(&disk, &cmd);
 	ck_assert(done);
@@ -118,11 +109,7 @@ static void rw10(bool write, uint32_t lba, uint16_t nr, uint64_t len)
 /* SYNCHRONIZE CACHE(10) of the whole disk. */
 static void sync_cache(void)
 {
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.cdb[0] = 0x35;
-	cmd.cdb_len = 10;
-	cmd.dir = SCSI_DIR_NONE;
-	cmd.done = cmd_done;
+	guest_sync10(&cmd, cmd_done);
 	done = false;
 	scsi_disk_submit(&disk, &cmd);
 	ck_assert(done);
