@@ -20,3 +20,9 @@ test_datastore_SRCS := tests/unit/storage/test_datastore.c vmkernel/storage/data
 	vmkernel/lib/format.c \
 	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
 	vmkfs/platform-posix.c
+UNIT_TESTS += test_vdisk
+test_vdisk_SRCS := tests/unit/storage/test_vdisk.c vmkernel/storage/vdisk.c \
+	vmm/scsi/disk.c vmkernel/lib/format.c tests/unit/vmkfs/memdev.c \
+	cos-tools/vmkfstools/vmdk.c \
+	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
+	vmkfs/platform-posix.c

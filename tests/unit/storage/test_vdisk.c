@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Virtual disks on datastores (vmkernel/storage/vdisk.c): descriptors as
+ * the COS's vmkfstools renders them (cos-tools/vmkfstools/vmdk.c) and
+ * malformed ones; the names a .vmx gives; and the backend over a VMFS
+ * volume on an in-memory device, driven through vmk's SCSI disk model as
+ * a guest would: what is written reads back, a thin disk's unwritten
+ * blocks read as zeros even over a deleted file's data, a disk open by
+ * one VM is refused to another naming it, a lock vmkfs holds for someone
+ * else is refused with vmkfs's sentence, and every vmkfs call runs in
+ * the caller's lock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "tests/unit/check_run.h"
+#include "tests/unit/storage/guest_cmd.h"
+#include "tests/unit/vmkfs/memdev.h"
+#include "vmkernel/storage/vdisk.h"
+#include "cos-tools/vmkfstools/vmdk.h"
+
+#define MIB		(1024ull * 1024)
+#define DEV_BYTES	(300 * MIB)	/* VMFS-3 needs 17 MiB and a 256 MiB segment */
+#define DISK_BYTES	(4 * MIB)
+#define BOUNCE_BLOCKS	8
+#define GUEST_LEN	(64 * SCSI_BLOCK_SIZE)
+
+static struct memdev *mem;
+static struct vmkfs_vol *vol;
+static struct vdisk_claims claims;
+static struct vdisk vd, vd2;
+static uint8_t bounce[VDISK_DESC_MAX], bounce2[VDISK_DESC_MAX];
+static uint8_t guest[GUEST_LEN];
+static struct scsi_disk disk;
+static struct scsi_cmd cmd;
+static bool done;
+static int lock_depth, lock_calls;
+static char why[256];
+
+/* The caller's lock: every vmkfs call of the backend inside it. */
+static void fake_lock(void *ctx)
+{
+	(void)ctx;
+	ck_assert_int_eq(lock_depth, 0);
+	lock_depth++;
+	lock_calls++;
+}
+
+static void fake_unlock(void *ctx)
+{
+	(void)ctx;
+	ck_assert_int_eq(lock_depth, 1);
+	lock_depth--;
+}
+
+static const struct vdisk_lock lock_ops = { fake_lock, fake_unlock, NULL };
+
+static bool buf_put(void *ctx, uint64_t off, const void *src, uint32_t len)
+{
+	(void)ctx;
+	memcpy(guest + off, src, len);
+	return true;
+}
+
+static bool buf_get(void *ctx, uint64_t off, void *dst, uint32_t len)
+{
+	(void)ctx;
+	memcpy(dst, guest + off, len);
+	return true;
+}
+
+static void cmd_done(struct scsi_cmd *c)
+{
+	(void)c;
+	done = true;
+}
+
+/* A file of len bytes at path holding data. */
+static void put_file(const char *path, const void *data, size_t len,
+		     enum vmkfs_alloc alloc)
+{
+	struct vmkfs_file *f;
+
+	ck_assert_int_eq(vmkfs_create(vol, path, len, alloc), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, path, VMKFS_O_RDWR, &f), VMKFS_OK);
+	if (data)
+		ck_assert_int_eq(vmkfs_pwrite(f, data, len, 0), (int64_t)len);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+}
+
+/* What `vmkfstools -c SIZE -d ALLOC DEV:/vms/NAME.vmdk` makes. */
+static void make_disk(const char *name, uint64_t bytes, enum vmkfs_alloc alloc)
+{
+	char path[128], flat[64], text[1024];
+	int n;
+
+	snprintf(flat, sizeof(flat), "%s-flat.vmdk", name);
+	snprintf(path, sizeof(path), "/vms/%s", flat);
+	ck_assert_int_eq(vmkfs_create(vol, path, bytes, alloc), VMKFS_OK);
+	n = vmdk_render(text, sizeof(text), flat, bytes / 512, alloc == VMKFS_THIN, "lsilogic");
+	ck_assert_int_gt(n, 0);
+	snprintf(path, sizeof(path), "/vms/%s.vmdk", name);
+	put_file(path, text, (size_t)n, VMKFS_THIN);
+}
+
+static void setup(void)
+{
+	struct vmkfs_format_opts o = { .block_size = MIB, .label = "ds1" };
+	char err[256] = "";
+
+	mem = memdev_create(DEV_BYTES);
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_msg(vmkfs_format(&mem->dev, &o, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	ck_assert_msg(vmkfs_mount(&mem->dev, 0, &vol, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vms"), VMKFS_OK);
+	memset(&claims, 0, sizeof(claims));
+	memset(&vd, 0, sizeof(vd));
+	memset(&vd2, 0, sizeof(vd2));
+	vd.bounce = bounce;
+	vd.bounce_blocks = BOUNCE_BLOCKS;
+	vd.lock = &lock_ops;
+	vd2.bounce = bounce2;
+	vd2.bounce_blocks = BOUNCE_BLOCKS;
+	vd2.lock = &lock_ops;
+	lock_depth = lock_calls = 0;
+	why[0] = '\0';
+}
+
+static void teardown(void)
+{
+	vdisk_close_all(&claims);
+	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	memdev_destroy(mem);
+}
+
+static int open_disk(struct vdisk *d, const char *path, uint32_t owner, const char *name)
+{
+	return vdisk_open(&claims, vol, path, owner, name, d, why, sizeof(why));
+}
+
+/* The guest's view of d. */
+static void attach(struct vdisk *d)
+{
+	struct scsi_backend be;
+
+	vdisk_backend(d, &be);
+	scsi_disk_init(&disk, &be, "vms/a.vmdk", 1);
+	disk.ua_asc = disk.ua_ascq = 0;		/* no power-on unit attention */
+}
+
+/* READ(10)/WRITE(10) of nr blocks at lba through the disk model. */
+static void rw10(bool write, uint32_t lba, uint16_t nr)
+{
+	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ GUEST_LEN, buf_put, buf_get, NULL },
+		   cmd_done);
+	done = false;
+	scsi_disk_submit(&disk, &cmd);
+	ck_assert(done);
+	ck_assert_int_eq(lock_depth, 0);
+}
+
+static void sync_cache(void)
+{
+	guest_sync10(&cmd, cmd_done);
+	done = false;
+	scsi_disk_submit(&disk, &cmd);
+	ck_assert(done);
+}
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* ---- descriptors ---- */
+
+static bool parse(const char *text, struct vdisk_desc *d)
+{
+	return vdisk_parse_descriptor(text, strlen(text), d, why, sizeof(why));
+}
+
+START_TEST(test_what_vmkfstools_writes_parses)
+{
+	char text[1024];
+	struct vdisk_desc d;
+
+	ck_assert_int_gt(vmdk_render(text, sizeof(text), "a-flat.vmdk", 8192, 1, "pvscsi"), 0);
+	ck_assert_msg(parse(text, &d), "%s", why);
+	ck_assert_uint_eq(d.sectors, 8192);
+	ck_assert_str_eq(d.extent, "a-flat.vmdk");
+	ck_assert(d.thin);
+	ck_assert_int_gt(vmdk_render(text, sizeof(text), "b-flat.vmdk", 1, 0, "lsilogic"), 0);
+	ck_assert_msg(parse(text, &d), "%s", why);
+	ck_assert(!d.thin);
+	/* As ESX writes it: CRLF, tabs, a comment. */
+	ck_assert_msg(parse("# Disk DescriptorFile\r\nversion=1\r\n"
+			    "createType=\"vmfs\"\r\n# Extent description\r\n"
+			    "RW\t2048\tVMFS \"c d-flat.vmdk\"  \r\n", &d), "%s", why);
+	ck_assert_str_eq(d.extent, "c d-flat.vmdk");
+}
+END_TEST
+
+#define HEAD	"# Disk DescriptorFile\nversion=1\n"
+#define TYPE	"createType=\"vmfs\"\n"
+
+START_TEST(test_malformed_descriptors_are_refused_with_a_sentence)
+{
+	static const struct {
+		const char *text, *says;
+	} bad[] = {
+		{ "", "not a VMDK descriptor" },
+		{ "KDMV\1\0\0\0", "a sparse (hosted) VMDK" },
+		{ "version=1\n" TYPE "RW 1 VMFS \"a\"\n", "not a VMDK descriptor" },
+		{ HEAD TYPE "RW 1 VMFS \"a\"\n\1\n", "binary data at byte" },
+		{ HEAD "RW 1 VMFS \"a\"\n", "no createType" },
+		{ HEAD TYPE, "no extent line" },
+		{ HEAD "createType=\"monolithicSparse\"\nRW 1 VMFS \"a\"\n",
+		  "createType monolithicSparse: vmk serves vmfs" },
+		{ HEAD TYPE "RW 1 VMFS \"a\"\nRW 1 VMFS \"b\"\n", "line 5: a second extent" },
+		{ HEAD TYPE "RDONLY 1 VMFS \"a\"\n", "extent access RDONLY" },
+		{ HEAD TYPE "NOACCESS 1 VMFS \"a\"\n", "extent access NOACCESS" },
+		{ HEAD TYPE "RW 1 FLAT \"a\" 0\n", "line 4: text after" },
+		{ HEAD TYPE "RW 1 SPARSE \"a\"\n", "extent type SPARSE" },
+		{ HEAD TYPE "RW 0 VMFS \"a\"\n", "0 or above 2 TiB" },
+		{ HEAD TYPE "RW 4294967297 VMFS \"a\"\n", "0 or above 2 TiB" },
+		{ HEAD TYPE "RW 99999999999999999999 VMFS \"a\"\n", "not a number" },
+		{ HEAD TYPE "RW -1 VMFS \"a\"\n", "not a number" },
+		{ HEAD TYPE "RW 012 VMFS \"a\"\n", "not a number" },
+		{ HEAD TYPE "RW 1 VMFS a\n", "not quoted" },
+		{ HEAD TYPE "RW 1 VMFS \"a\n", "no closing quote" },
+		{ HEAD TYPE "RW 1 VMFS \"\"\n", "file name is empty" },
+		{ HEAD TYPE "RW 1 VMFS \"../../x-flat.vmdk\"\n", "file name is empty, too long or has a /" },
+		{ HEAD TYPE "RW 1 VMFS \"..\"\n", "file name is empty" },
+		{ HEAD TYPE "RW 1 VMFS \"a\xff\"\n", "file name is empty" },
+		{ HEAD TYPE "RW 1 VMFS \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n",
+		  "too long" },
+		{ HEAD TYPE "parentCID=12345678\nRW 1 VMFS \"a\"\n", "a delta disk" },
+		{ HEAD TYPE "parentFileNameHint=\"base.vmdk\"\nRW 1 VMFS \"a\"\n", "a delta disk" },
+		{ HEAD TYPE "hello world\nRW 1 VMFS \"a\"\n", "line 4: neither an extent nor" },
+		{ HEAD TYPE "=1\n", "neither an extent nor" },
+	};
+	struct vdisk_desc d;
+	char big[VDISK_DESC_MAX + 2];
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = strlen(bad[i].text);
+
+		if (i == 1)
+			len = 8;	/* the sparse header has NULs */
+		why[0] = '\0';
+		ck_assert_msg(!vdisk_parse_descriptor(bad[i].text, len, &d, why, sizeof(why)),
+			      "case %u accepted", i);
+		ck_assert_msg(strstr(why, bad[i].says), "case %u: '%s' lacks '%s'", i, why,
+			      bad[i].says);
+	}
+	/* Too large, whatever it holds; a NUL within the length too. */
+	memset(big, '#', sizeof(big));
+	ck_assert(!vdisk_parse_descriptor(big, sizeof(big), &d, why, sizeof(why)));
+	ck_assert_ptr_nonnull(strstr(why, "over 4096 bytes"));
+	ck_assert(!vdisk_parse_descriptor(HEAD TYPE "RW 1 VMFS \"a\"\n", sizeof(HEAD TYPE "RW 1 VMFS \"a\"\n"),
+					  &d, why, sizeof(why)));
+	ck_assert_ptr_nonnull(strstr(why, "binary data"));
+}
+END_TEST
+
+START_TEST(test_disk_names_of_a_vmx)
+{
+	static const char *const good[][3] = {
+		{ "/vmfs/volumes/ds1/vms/a.vmdk", "ds1", "/vms/a.vmdk" },
+		{ "[ds1] vms/a.vmdk", "ds1", "/vms/a.vmdk" },
+		{ "[my ds]  a.vmdk", "my ds", "/a.vmdk" },
+		{ "/vmfs/volumes/ds1/a b/c.vmdk", "ds1", "/a b/c.vmdk" },
+	};
+	static const char *const bad[] = {
+		"", "vms/a.vmdk", "/vmfs/volumes/", "/vmfs/volumes/ds1", "/vmfs/volumes/ds1/",
+		"/vmfs/volumes//a.vmdk", "/vmfs/volumes/ds1/a.img", "/vmfs/volumes/ds1/../a.vmdk",
+		"/vmfs/volumes/ds1/x//a.vmdk", "/vmfs/volumes/ds1/./a.vmdk", "[ds1 a.vmdk",
+		"[] a.vmdk", "[ds1] /a.vmdk", "[ds1] .vmdk", "/vmfs/volumes/ds1/x/",
+		"vmhba0:C0:T1:L0",
+	};
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], longer[VDISK_NAME_LEN + 8];
+
+	for (unsigned int i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_msg(vdisk_split_name(good[i][0], label, path, why, sizeof(why)),
+			      "'%s' refused", good[i][0]);
+		ck_assert_str_eq(label, good[i][1]);
+		ck_assert_str_eq(path, good[i][2]);
+		ck_assert(vdisk_is_path(good[i][0]));
+	}
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		ck_assert_msg(!vdisk_split_name(bad[i], label, path, why, sizeof(why)),
+			      "'%s' accepted", bad[i]);
+		ck_assert_ptr_nonnull(strstr(why, "not a disk path like /vmfs/volumes/LABEL/"));
+	}
+	ck_assert(!vdisk_is_path("vmhba0:C0:T1:L0"));
+	/* The path on the volume must fit a name of the ABI. */
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer, "[d] ", 4);
+	memcpy(longer + sizeof(longer) - 6, ".vmdk", 6);
+	ck_assert(!vdisk_split_name(longer, label, path, why, sizeof(why)));
+}
+END_TEST
+
+/* ---- the backend ---- */
+
+START_TEST(test_what_the_guest_writes_reads_back_from_the_file)
+{
+	struct vmkfs_file *f;
+	uint8_t back[20 * SCSI_BLOCK_SIZE];
+
+	make_disk("ezt", DISK_BYTES, VMKFS_EAGERZEROEDTHICK);
+	ck_assert_msg(open_disk(&vd, "/vms/ezt.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(vd.nr_blocks, DISK_BYTES / 512);
+	ck_assert(!vd.thin);
+	attach(&vd);
+	ck_assert_uint_eq(disk.nr_blocks, DISK_BYTES / 512);
+	for (unsigned int i = 0; i < sizeof(guest); i++)
+		guest[i] = (uint8_t)(i * 13 + 7);
+	lock_calls = 0;
+	rw10(true, 2047, 20);	/* across the 1 MiB file block boundary */
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_uint_eq(lock_calls, 3);	/* 8 + 8 + 4 blocks */
+	sync_cache();
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_uint_eq(vd.flushes, 1);
+	memset(guest, 0, sizeof(guest));
+	rw10(false, 2047, 20);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	for (unsigned int i = 0; i < 20 * SCSI_BLOCK_SIZE; i++)
+		ck_assert_uint_eq(guest[i], (uint8_t)(i * 13 + 7));
+	ck_assert_uint_eq(vd.blocks_written, 20);
+	ck_assert_uint_eq(vd.blocks_read, 20);
+	/* It is in the flat file, where the descriptor says. */
+	vdisk_close(&claims, &vd);
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/ezt-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pread(f, back, sizeof(back), 2047 * 512ull), (int64_t)sizeof(back));
+	ck_assert_mem_eq(back, guest, sizeof(back));
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+}
+END_TEST
+
+START_TEST(test_a_thin_disk_reads_zeros_not_a_deleted_files_data)
+{
+	static uint8_t junk[2 * MIB];
+	struct vmkfs_stat st;
+
+	/* A deleted file leaves its data in the blocks the thin disk gets next. */
+	memset(junk, 0xab, sizeof(junk));
+	put_file("/vms/old", junk, sizeof(junk), VMKFS_EAGERZEROEDTHICK);
+	ck_assert_int_eq(vmkfs_unlink(vol, "/vms/old"), VMKFS_OK);
+	make_disk("thin", DISK_BYTES, VMKFS_THIN);
+	ck_assert_msg(open_disk(&vd, "/vms/thin.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	ck_assert(vd.thin);
+	attach(&vd);
+	memset(guest, 0xee, sizeof(guest));
+	rw10(false, 0, 64);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert(all_zero(guest, 64 * SCSI_BLOCK_SIZE));
+	/* A write to a block allocates it: the rest of that block reads zeros too. */
+	memset(guest, 0x5c, sizeof(guest));
+	rw10(true, 4096 + 8, 1);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/thin-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.alloc_blocks, 1);
+	memset(guest, 0xee, sizeof(guest));
+	rw10(false, 4096, 16);
+	ck_assert(all_zero(guest, 8 * SCSI_BLOCK_SIZE));
+	ck_assert_uint_eq(guest[8 * SCSI_BLOCK_SIZE], 0x5c);
+	ck_assert(all_zero(guest + 9 * SCSI_BLOCK_SIZE, 7 * SCSI_BLOCK_SIZE));
+}
+END_TEST
+
+START_TEST(test_a_disk_in_use_is_refused_naming_its_vm)
+{
+	make_disk("a", DISK_BYTES, VMKFS_THIN);
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "first") == VMKFS_OK, "%s", why);
+	ck_assert_int_eq(open_disk(&vd2, "/vms/a.vmdk", 2, "second"), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "in use by vm 'first'");
+	ck_assert_ptr_null(vd2.f);
+	/* The same VM naming it twice is two writers too. */
+	ck_assert_int_eq(open_disk(&vd2, "/vms/a.vmdk", 1, "first"), VMKFS_EBUSY);
+	/* Closed: the lock is off the disk, and another VM opens it. */
+	vdisk_close(&claims, &vd);
+	ck_assert_msg(open_disk(&vd2, "/vms/a.vmdk", 2, "second") == VMKFS_OK, "%s", why);
+}
+END_TEST
+
+START_TEST(test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence)
+{
+	struct vmkfs_file *f;
+	struct vmkfs_stat st;
+
+	make_disk("a", DISK_BYTES, VMKFS_THIN);
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/a-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	ck_assert_int_eq(open_disk(&vd, "/vms/a.vmdk", 1, "a"), VMKFS_EBUSY);
+	ck_assert_msg(strstr(why, "locked: file descriptor") && strstr(why, "is locked (exclusive) by host"),
+		      "%s", why);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	/* Our open holds vmkfs's exclusive lock on the extent, on disk. */
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, 1);
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/a-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_EBUSY);
+	vdisk_close(&claims, &vd);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, 0);
+}
+END_TEST
+
+START_TEST(test_missing_and_inconsistent_files_are_refused)
+{
+	char text[1024];
+	int n;
+
+	ck_assert_int_eq(open_disk(&vd, "/vms/none.vmdk", 1, "a"), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "no such file on the datastore");
+	ck_assert_int_eq(open_disk(&vd, "/nodir/none.vmdk", 1, "a"), VMKFS_ENOENT);
+	ck_assert_int_eq(open_disk(&vd, "/vms", 1, "a"), VMKFS_EISDIR);
+	/* The descriptor without its extent. */
+	n = vmdk_render(text, sizeof(text), "gone-flat.vmdk", 8, 1, "pvscsi");
+	put_file("/vms/gone.vmdk", text, (size_t)n, VMKFS_THIN);
+	ck_assert_int_eq(open_disk(&vd, "/vms/gone.vmdk", 1, "a"), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "its extent gone-flat.vmdk is missing");
+	/* An extent of another size than the descriptor says. */
+	put_file("/vms/gone-flat.vmdk", NULL, 16 * 512, VMKFS_THIN);
+	ck_assert_int_eq(open_disk(&vd, "/vms/gone.vmdk", 1, "a"), VMKFS_EINVAL);
+	ck_assert_str_eq(why, "its extent has 8192 bytes, the descriptor says 8 sectors");
+	/* A flat extent named as the disk: too large to be a descriptor. */
+	make_disk("b", DISK_BYTES, VMKFS_THIN);
+	ck_assert_int_eq(open_disk(&vd, "/vms/b-flat.vmdk", 1, "a"), VMKFS_EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "too large for a descriptor"));
+	/* Garbage in a descriptor: the parser's sentence. */
+	put_file("/vms/junk.vmdk", "# Disk DescriptorFile\nRW 1 VMFS \"/etc\"\n", 39, VMKFS_THIN);
+	ck_assert_int_eq(open_disk(&vd, "/vms/junk.vmdk", 1, "a"), VMKFS_EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "descriptor line 2"));
+	ck_assert_ptr_null(vd.f);
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
+		ck_assert_ptr_null(claims.c[i].vd);
+}
+END_TEST
+
+START_TEST(test_a_disk_closed_under_the_vm_fails_its_io)
+{
+	make_disk("a", DISK_BYTES, VMKFS_THIN);
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	ck_assert_uint_eq(vdisk_close_all(&claims), 1);
+	rw10(false, 0, 1);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_CHECK_CONDITION);
+	ck_assert_uint_eq(cmd.sense[2] & 0xf, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_str_eq(vd.error, "the datastore was unmounted");
+	ck_assert_uint_eq(vdisk_close_all(&claims), 0);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("vdisk");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_what_vmkfstools_writes_parses);
+	tcase_add_test(tc, test_malformed_descriptors_are_refused_with_a_sentence);
+	tcase_add_test(tc, test_disk_names_of_a_vmx);
+	tcase_add_test(tc, test_what_the_guest_writes_reads_back_from_the_file);
+	tcase_add_test(tc, test_a_thin_disk_reads_zeros_not_a_deleted_files_data);
+	tcase_add_test(tc, test_a_disk_in_use_is_refused_naming_its_vm);
+	tcase_add_test(tc, test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence);
+	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
+	tcase_add_test(tc, test_a_disk_closed_under_the_vm_fails_its_io);
+	return check_run("vmkernel virtual disks on datastores", tc);
+}

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Virtual disks on datastores as VM disk backends (vdisk.h). */
+#include "vmkernel/storage/vdisk.h"
+#include "vmkernel/lib/format.h"
+
+#define SECTOR			512u
+/* VMFS-3's largest file with 8 MiB blocks: 2 TiB (docs/vmkfs-format.md). */
+#define VDISK_MAX_SECTORS	(2ull << 40 >> 9)
+
+_Static_assert(SECTOR == SCSI_BLOCK_SIZE, "a descriptor's sectors are the disk's blocks");
+
+/* ---- small string helpers (no libc in the vmkernel) ---- */
+
+static bool starts_with(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	return len >= n && !memcmp(s, word, n);
+}
+
+/* [s, s + len) is word exactly. */
+static bool equals(const char *s, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(s, word, len);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copy [s, s + len) as a string into out (size bytes), cut if longer. */
+static void copy_token(char *out, size_t size, const char *s, size_t len)
+{
+	size_t n = MIN(len, size - 1);
+
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* ---- the descriptor ---- */
+
+struct parse {
+	const char *p, *end;		/* the current line's rest */
+	struct vdisk_desc *d;
+	unsigned int line, extents;
+	bool create_type;
+	char *why;
+	size_t why_len;
+};
+
+/* A token of non-space characters at ps->p; its length (0: none). */
+static size_t token(struct parse *ps, const char **tok)
+{
+	const char *s;
+
+	while (ps->p < ps->end && is_space(*ps->p))
+		ps->p++;
+	s = ps->p;
+	while (ps->p < ps->end && !is_space(*ps->p))
+		ps->p++;
+	*tok = s;
+	return (size_t)(ps->p - s);
+}
+
+/* A decimal number without sign or leading zeros below 2^63; false: not one. */
+static bool number(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len || len > 18 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* An extent's file name: printable ASCII, no separators or quotes. */
+static bool extent_name_ok(const char *s, size_t len)
+{
+	if (!len || len >= VDISK_EXTENT_LEN || equals(s, len, ".") || equals(s, len, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '/' || s[i] == '\\' || s[i] == '"')
+			return false;
+	return true;
+}
+
+static bool fail(struct parse *ps, const char *what)
+{
+	fmt_snprintf(ps->why, ps->why_len, "descriptor line %u: %s", ps->line, what);
+	return false;
+}
+
+/* `ACCESS SECTORS TYPE "NAME"`: the one extent vmk serves. */
+static bool parse_extent(struct parse *ps)
+{
+	const char *acc, *num, *type, *name;
+	size_t acc_len = token(ps, &acc), num_len, type_len, name_len;
+	char word[16];
+	uint64_t sectors;
+
+	num_len = token(ps, &num);
+	type_len = token(ps, &type);
+	while (ps->p < ps->end && is_space(*ps->p))
+		ps->p++;
+	if (++ps->extents > 1)
+		return fail(ps, "a second extent: vmk serves disks of one extent");
+	if (!number(num, num_len, &sectors))
+		return fail(ps, "the extent's size is not a number of sectors");
+	if (ps->p >= ps->end || *ps->p != '"')
+		return fail(ps, "the extent's file name is not quoted");
+	name = ++ps->p;
+	while (ps->p < ps->end && *ps->p != '"')
+		ps->p++;
+	if (ps->p >= ps->end)
+		return fail(ps, "the extent's file name has no closing quote");
+	name_len = (size_t)(ps->p++ - name);
+	while (ps->p < ps->end && is_space(*ps->p))
+		ps->p++;
+	if (ps->p < ps->end)
+		return fail(ps, "text after the extent's file name");
+	if (!equals(acc, acc_len, "RW")) {
+		copy_token(word, sizeof(word), acc, acc_len);
+		fmt_snprintf(ps->why, ps->why_len, "extent access %s: vmk serves read-write disks only",
+			     word);
+		return false;
+	}
+	if (!equals(type, type_len, "VMFS")) {
+		copy_token(word, sizeof(word), type, type_len);
+		fmt_snprintf(ps->why, ps->why_len, "extent type %s: vmk serves VMFS extents only",
+			     word);
+		return false;
+	}
+	if (!sectors || sectors > VDISK_MAX_SECTORS)
+		return fail(ps, "the extent's size is 0 or above 2 TiB");
+	if (!extent_name_ok(name, name_len))
+		return fail(ps, "the extent's file name is empty, too long or has a / or control characters");
+	ps->d->sectors = sectors;
+	copy_token(ps->d->extent, sizeof(ps->d->extent), name, name_len);
+	return true;
+}
+
+/* `key = value` or `key = "value"`; the keys vmk acts on are checked. */
+static bool parse_pair(struct parse *ps)
+{
+	const char *key = ps->p, *val;
+	size_t key_len, val_len;
+	char word[24];
+
+	while (ps->p < ps->end && (*ps->p == '.' || *ps->p == '_' ||
+				   (*ps->p >= '0' && *ps->p <= '9') ||
+				   ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'z')))
+		ps->p++;
+	key_len = (size_t)(ps->p - key);
+	while (ps->p < ps->end && is_space(*ps->p))
+		ps->p++;
+	if (!key_len || ps->p >= ps->end || *ps->p != '=')
+		return fail(ps, "neither an extent nor a key = value line");
+	ps->p++;
+	while (ps->p < ps->end && is_space(*ps->p))
+		ps->p++;
+	val = ps->p;
+	val_len = (size_t)(ps->end - val);
+	while (val_len && is_space(val[val_len - 1]))
+		val_len--;
+	if (val_len >= 2 && val[0] == '"' && val[val_len - 1] == '"') {
+		val++;
+		val_len -= 2;
+	}
+	if (equals(key, key_len, "createType")) {
+		ps->create_type = true;
+		if (equals(val, val_len, "vmfs"))
+			return true;
+		copy_token(word, sizeof(word), val, val_len);
+		fmt_snprintf(ps->why, ps->why_len, "createType %s: vmk serves vmfs (flat) disks only",
+			     word);
+		return false;
+	}
+	if (equals(key, key_len, "parentFileNameHint") ||
+	    (equals(key, key_len, "parentCID") && !equals(val, val_len, "ffffffff")))
+		return fail(ps, "a delta disk (it has a parent): vmk serves base disks only");
+	if (equals(key, key_len, "ddb.thinProvisioned"))
+		ps->d->thin = equals(val, val_len, "1");
+	return true;
+}
+
+static bool parse_line(struct parse *ps)
+{
+	const char *s = ps->p;
+	size_t len;
+
+	while (s < ps->end && is_space(*s))
+		s++;
+	ps->p = s;
+	len = (size_t)(ps->end - s);
+	if (!len || *s == '#')
+		return true;
+	if (starts_with(s, len, "RW ") || starts_with(s, len, "RDONLY ") ||
+	    starts_with(s, len, "NOACCESS ") || starts_with(s, len, "RW\t") ||
+	    starts_with(s, len, "RDONLY\t") || starts_with(s, len, "NOACCESS\t"))
+		return parse_extent(ps);
+	return parse_pair(ps);
+}
+
+#define DESC_MAGIC	"# Disk DescriptorFile"
+#define SPARSE_MAGIC	"KDMV"	/* a hosted sparse extent's header (VMDK spec §2) */
+
+bool vdisk_parse_descriptor(const char *text, size_t len, struct vdisk_desc *d,
+			    char *why, size_t why_len)
+{
+	struct parse ps = { .d = d, .why = why, .why_len = why_len };
+	const char *p = text, *end = text + len;
+
+	memset(d, 0, sizeof(*d));
+	why[0] = '\0';
+	if (len > VDISK_DESC_MAX) {
+		fmt_snprintf(why, why_len, "the descriptor is over %u bytes", VDISK_DESC_MAX);
+		return false;
+	}
+	if (starts_with(text, len, SPARSE_MAGIC)) {
+		fmt_snprintf(why, why_len, "a sparse (hosted) VMDK: vmk serves vmfs flat disks only");
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+			fmt_snprintf(why, why_len, "binary data at byte %zu: not a text descriptor", i);
+			return false;
+		}
+	}
+	if (!starts_with(text, len, DESC_MAGIC)) {
+		fmt_snprintf(why, why_len, "no '" DESC_MAGIC "' line: not a VMDK descriptor");
+		return false;
+	}
+	while (p < end) {
+		const char *nl = p;
+
+		while (nl < end && *nl != '\n')
+			nl++;
+		ps.line++;
+		ps.p = p;
+		ps.end = nl;
+		if (ps.end > p && ps.end[-1] == '\r')
+			ps.end--;
+		if (!parse_line(&ps))
+			return false;
+		p = nl < end ? nl + 1 : end;
+	}
+	if (!ps.create_type)
+		fmt_snprintf(why, why_len, "no createType line");
+	else if (!ps.extents)
+		fmt_snprintf(why, why_len, "no extent line");
+	return !why[0];
+}
+
+/* ---- names ---- */
+
+bool vdisk_is_path(const char *name)
+{
+	return name[0] == '[' || starts_with(name, strlen(name), VDISK_VOLUMES);
+}
+
+/* rest: "DIR/NAME.vmdk", parts neither empty nor . or ..; a .vmdk. */
+static bool path_ok(const char *rest)
+{
+	size_t len = strlen(rest), part = 0;
+
+	if (len < 6 || !equals(rest + len - 5, 5, ".vmdk"))
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		if (rest[i] && rest[i] != '/') {
+			if ((unsigned char)rest[i] < 0x20)
+				return false;
+			continue;
+		}
+		if (!i || rest[i - 1] == '/' || equals(rest + part, i - part, ".") ||
+		    equals(rest + part, i - part, ".."))
+			return false;
+		part = i + 1;
+	}
+	return true;
+}
+
+bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
+		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	const char *l, *rest;
+	size_t label_len;
+
+	if (name[0] == '[') {
+		l = name + 1;
+		for (rest = l; *rest && *rest != ']'; rest++)
+			;
+		label_len = (size_t)(rest - l);
+		if (*rest)
+			rest++;
+		while (*rest == ' ')
+			rest++;
+		if (!label_len || !rest[-1] || *rest == '/')
+			goto bad;
+	} else if (starts_with(name, strlen(name), VDISK_VOLUMES)) {
+		l = name + strlen(VDISK_VOLUMES);
+		for (rest = l; *rest && *rest != '/'; rest++)
+			;
+		label_len = (size_t)(rest - l);
+		if (!label_len || !*rest)
+			goto bad;
+		rest++;
+	} else {
+		goto bad;
+	}
+	if (label_len >= VDISK_LABEL_LEN || strlen(rest) + 2 > VDISK_NAME_LEN || !path_ok(rest))
+		goto bad;
+	copy_token(label, VDISK_LABEL_LEN, l, label_len);
+	path[0] = '/';
+	copy_token(path + 1, VDISK_NAME_LEN - 1, rest, strlen(rest));
+	return true;
+bad:
+	fmt_snprintf(why, why_len, "not a disk path like " VDISK_VOLUMES "LABEL/DIR/NAME.vmdk or [LABEL] DIR/NAME.vmdk");
+	return false;
+}
+
+/* ---- open and close ---- */
+
+static int refuse(char *why, size_t why_len, int ret, const char *what,
+		  const char *detail)
+{
+	fmt_snprintf(why, why_len, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+	return ret;
+}
+
+/* The holder of vol's file fd_id, or NULL. */
+static const char *holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
+			  uint32_t fd_id)
+{
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
+		if (cl->c[i].vd && cl->c[i].vol == vol && cl->c[i].fd_id == fd_id)
+			return cl->c[i].owner_name;
+	return NULL;
+}
+
+static int free_claim(const struct vdisk_claims *cl)
+{
+	for (int i = 0; i < VDISK_MAX_OPEN; i++)
+		if (!cl->c[i].vd)
+			return i;
+	return -1;
+}
+
+/* The descriptor at path, read whole into vd->bounce and parsed. */
+static int read_descriptor(struct vmkfs_vol *vol, const char *path, struct vdisk *vd,
+			   struct vdisk_desc *d, char *why, size_t why_len)
+{
+	struct vmkfs_stat st;
+	struct vmkfs_file *f;
+	int64_t n;
+	int ret = vmkfs_stat(vol, path, &st);
+
+	if (ret == VMKFS_ENOENT || ret == VMKFS_ENOTDIR)
+		return refuse(why, why_len, ret, "no such file on the datastore", NULL);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look it up", vmkfs_errmsg(vol));
+	if (st.type != VMKFS_FT_FILE)
+		return refuse(why, why_len, VMKFS_EISDIR, "not a file", NULL);
+	if (st.size > VDISK_DESC_MAX)
+		return refuse(why, why_len, VMKFS_EINVAL,
+			      "too large for a descriptor (a flat extent named?)", NULL);
+	ret = vmkfs_open(vol, path, VMKFS_O_RDONLY, &f);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot open the descriptor", vmkfs_errmsg(vol));
+	n = vmkfs_pread(f, vd->bounce, VDISK_DESC_MAX, 0);
+	if (n < 0)
+		refuse(why, why_len, (int)n, "cannot read the descriptor", vmkfs_errmsg(vol));
+	vmkfs_close(f);
+	if (n < 0)
+		return (int)n;
+	if (!vdisk_parse_descriptor((const char *)vd->bounce, (size_t)n, d, why, why_len))
+		return VMKFS_EINVAL;
+	return VMKFS_OK;
+}
+
+int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+	       uint32_t owner, const char *owner_name, struct vdisk *vd,
+	       char *why, size_t why_len)
+{
+	char extent[VDISK_NAME_LEN + VDISK_EXTENT_LEN], msg[64];
+	struct vdisk_desc d;
+	struct vmkfs_stat st;
+	const char *who;
+	size_t dir = strlen(path);
+	int ret, slot;
+
+	vd->f = NULL;
+	ret = read_descriptor(vol, path, vd, &d, why, why_len);
+	if (ret)
+		return ret;
+	while (dir && path[dir - 1] != '/')
+		dir--;
+	memcpy(extent, path, dir);
+	copy_token(extent + dir, sizeof(extent) - dir, d.extent, strlen(d.extent));
+	ret = vmkfs_stat(vol, extent, &st);
+	if (ret == VMKFS_ENOENT) {
+		fmt_snprintf(why, why_len, "its extent %s is missing", d.extent);
+		return ret;
+	}
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look up its extent", vmkfs_errmsg(vol));
+	if (st.type != VMKFS_FT_FILE)
+		return refuse(why, why_len, VMKFS_EISDIR, "its extent is not a file", NULL);
+	if (st.size != d.sectors * SECTOR) {
+		fmt_snprintf(why, why_len, "its extent has %llu bytes, the descriptor says %llu sectors",
+			     (unsigned long long)st.size, (unsigned long long)d.sectors);
+		return VMKFS_EINVAL;
+	}
+	who = holder(cl, vol, st.id);
+	if (who) {
+		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
+		return VMKFS_EBUSY;
+	}
+	slot = free_claim(cl);
+	if (slot < 0) {
+		fmt_snprintf(msg, sizeof(msg), "%u virtual disks are open already", VDISK_MAX_OPEN);
+		return refuse(why, why_len, VMKFS_EBUSY, msg, NULL);
+	}
+	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &vd->f);
+	if (ret) {
+		vd->f = NULL;
+		return refuse(why, why_len, ret,
+			      ret == VMKFS_EBUSY ? "locked" : "cannot open its extent",
+			      vmkfs_errmsg(vol));
+	}
+	vd->vol = vol;
+	vd->nr_blocks = vmkfs_file_size(vd->f) / SECTOR;
+	vd->thin = d.thin;
+	vd->reads = vd->writes = vd->flushes = 0;
+	vd->blocks_read = vd->blocks_written = vd->io_errors = 0;
+	vd->error[0] = '\0';
+	cl->c[slot].vd = vd;
+	cl->c[slot].vol = vol;
+	cl->c[slot].fd_id = st.id;
+	cl->c[slot].owner = owner;
+	copy_token(cl->c[slot].owner_name, VDISK_OWNER_LEN, owner_name, strlen(owner_name));
+	return VMKFS_OK;
+}
+
+void vdisk_close(struct vdisk_claims *cl, struct vdisk *vd)
+{
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
+		if (cl->c[i].vd == vd)
+			cl->c[i].vd = NULL;
+	if (vd->f)
+		vmkfs_close(vd->f);
+	vd->f = NULL;
+}
+
+uint32_t vdisk_close_all(struct vdisk_claims *cl)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++) {
+		if (!cl->c[i].vd)
+			continue;
+		vdisk_close(cl, cl->c[i].vd);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the backend ---- */
+
+/* Is [lba, lba + nr) on the disk? The disk model checked it already. */
+static bool in_range(const struct vdisk *vd, uint64_t lba, uint32_t nr)
+{
+	return lba <= vd->nr_blocks && nr <= vd->nr_blocks - lba;
+}
+
+/* A failed vmkfs call, counted and kept, as the disk model's status. */
+static enum scsi_backend_status failed(struct vdisk *vd, int64_t ret)
+{
+	vd->io_errors++;
+	fmt_snprintf(vd->error, sizeof(vd->error), "%s",
+		     !vd->f ? "the datastore was unmounted" :
+		     vmkfs_errmsg(vd->vol)[0] ? vmkfs_errmsg(vd->vol) :
+		     vmkfs_strerror((int)ret));
+	return ret == VMKFS_ENOSPC ? SCSI_BACKEND_NO_SPACE : SCSI_BACKEND_IO_ERROR;
+}
+
+/* One piece between the extent and the bounce buffer, in the caller's lock. */
+static enum scsi_backend_status vd_piece(void *ctx, bool write, uint64_t lba,
+					 uint32_t nr)
+{
+	struct vdisk *vd = ctx;
+	size_t len = (size_t)nr * SECTOR;
+	enum scsi_backend_status st = SCSI_BACKEND_OK;
+	int64_t ret = VMKFS_EIO;
+
+	vd->lock->lock(vd->lock->ctx);
+	if (vd->f)
+		ret = write ? vmkfs_pwrite(vd->f, vd->bounce, len, lba * SECTOR) :
+			      vmkfs_pread(vd->f, vd->bounce, len, lba * SECTOR);
+	if (ret != (int64_t)len)
+		st = failed(vd, ret < 0 ? ret : VMKFS_EIO);
+	vd->lock->unlock(vd->lock->ctx);
+	return st;
+}
+
+static void vd_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct vdisk *vd = ctx;
+
+	vd->reads++;
+	if (!in_range(vd, lba, nr))
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	scsi_backend_bounce(cmd, false, lba, nr, vd->bounce, vd->bounce_blocks,
+			    vd_piece, vd, &vd->blocks_read);
+}
+
+static void vd_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct vdisk *vd = ctx;
+
+	vd->writes++;
+	if (!in_range(vd, lba, nr))
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	scsi_backend_bounce(cmd, true, lba, nr, vd->bounce, vd->bounce_blocks,
+			    vd_piece, vd, &vd->blocks_written);
+}
+
+static void vd_flush(void *ctx, struct scsi_cmd *cmd)
+{
+	struct vdisk *vd = ctx;
+	enum scsi_backend_status st = SCSI_BACKEND_OK;
+	int ret = VMKFS_EIO;
+
+	vd->flushes++;
+	vd->lock->lock(vd->lock->ctx);
+	if (vd->f)
+		ret = vmkfs_fsync(vd->f);
+	if (ret)
+		st = failed(vd, ret);
+	vd->lock->unlock(vd->lock->ctx);
+	scsi_backend_done(cmd, st);
+}
+
+static const struct scsi_backend_ops vdisk_ops = {
+	.read = vd_read,
+	.write = vd_write,
+	.flush = vd_flush,
+	.unmap = NULL,
+};
+
+void vdisk_backend(struct vdisk *vd, struct scsi_backend *be)
+{
+	be->ops = &vdisk_ops;
+	be->ctx = vd;
+	be->nr_blocks = vd->nr_blocks;
+	/* No UNMAP yet (vmkfs frees no block of an open file): not offered. */
+	be->thin = false;
+	be->read_only = false;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Virtual disks on datastores: a VMFS virtual disk (a `.vmdk` text
+ * descriptor and its flat extent, as vmkfstools -c makes them) as the
+ * backend of a VM's virtual SCSI disk (vmm/scsi/disk.h), beside the raw
+ * LUNs of rdm.h (docs/storage.md "VM disks").
+ *
+ * The descriptor is disk data anyone with the datastore wrote: it is read
+ * whole (at most VDISK_DESC_MAX bytes) and parsed bounded and checked,
+ * and only one kind is served: createType "vmfs" with one RW extent of
+ * type VMFS in the descriptor's own folder. The extent is opened with
+ * vmkfs's exclusive on-disk lock (held until the close), and the disk's
+ * size is the extent's. Which VM holds which extent is kept beside
+ * (struct vdisk_claims), so a second opener is refused with the holder's
+ * name; a lock vmkfs reports for another holder is refused with vmkfs's
+ * sentence.
+ *
+ * The backend moves data as rdm.c does: the guest's buffer only through
+ * scsi_cmd_put()/get(), in pieces of a bounce buffer of vmkernel memory,
+ * and each vmkfs call (vmkfs_pread/pwrite/fsync: the volume's I/O) inside
+ * the caller's lock (struct vdisk_lock: storage.c's storage lock, which
+ * the datastores' heartbeat also takes). Unwritten blocks of a thin disk
+ * read as zeros: vmkfs maps no block there.
+ *
+ * Synchronous, no globals, no allocation of its own (vmkfs allocates its
+ * file state); the caller serialises calls on one struct vdisk (the VM's
+ * lock). Host-tested over an in-memory volume (tests/unit/storage/
+ * test_vdisk.c).
+ */
+#ifndef VMKERNEL_STORAGE_VDISK_H
+#define VMKERNEL_STORAGE_VDISK_H
+
+#include "vmkernel/platform.h"
+#include "vmm/scsi/disk.h"
+#include "vmkfs/vmkfs.h"
+#include <vmk/vm.h>
+
+#define VDISK_DESC_MAX		4096u	/* bytes of a descriptor (ESX's are < 1 KiB) */
+#define VDISK_NAME_LEN		VMK_VM_DISK_NAME_LEN	/* a path, with the NUL */
+#define VDISK_LABEL_LEN		128	/* a VMFS label, with the NUL (vmkfs.h) */
+#define VDISK_EXTENT_LEN	96	/* an extent's file name, with the NUL */
+#define VDISK_MAX_OPEN		16	/* disks open by VMs at once */
+#define VDISK_OWNER_LEN		32	/* a VM's name, with the NUL */
+#define VDISK_VOLUMES		"/vmfs/volumes/"
+
+/* What a descriptor says (vdisk_parse_descriptor()). */
+struct vdisk_desc {
+	uint64_t sectors;		/* the extent's, of 512 bytes */
+	char extent[VDISK_EXTENT_LEN];	/* its file, in the descriptor's folder */
+	bool thin;			/* ddb.thinProvisioned = "1" */
+};
+
+/*
+ * Parse a descriptor of len bytes (not NUL-terminated, maybe binary);
+ * false with a sentence in why (e.g. "createType 'vmfsSparse': vmk serves
+ * 'vmfs' disks only").
+ */
+bool vdisk_parse_descriptor(const char *text, size_t len, struct vdisk_desc *d,
+			    char *why, size_t why_len);
+
+/* Does name look like a datastore path (rather than a LUN)? */
+bool vdisk_is_path(const char *name);
+/*
+ * "/vmfs/volumes/LABEL/DIR/NAME.vmdk" or "[LABEL] DIR/NAME.vmdk" into the
+ * datastore's label and the path on its volume ("/DIR/NAME.vmdk"); false
+ * with a sentence in why. No "." or ".." parts, no empty ones.
+ */
+bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
+		      char path[VDISK_NAME_LEN], char *why, size_t why_len);
+
+/* The caller's lock around each vmkfs call (storage.c: the storage lock). */
+struct vdisk_lock {
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void *ctx;
+};
+
+struct vdisk {
+	struct vmkfs_file *f;		/* the flat extent, read-write; NULL: closed */
+	struct vmkfs_vol *vol;		/* its volume (for vmkfs's messages) */
+	const struct vdisk_lock *lock;
+	uint64_t nr_blocks;		/* of SCSI_BLOCK_SIZE: the extent's size */
+	bool thin;			/* the descriptor says so (no UNMAP yet) */
+	uint8_t *bounce;		/* vmkernel memory, at least VDISK_DESC_MAX bytes */
+	uint32_t bounce_blocks;
+	/* counters */
+	uint64_t reads, writes, flushes;
+	uint64_t blocks_read, blocks_written;
+	uint64_t io_errors;
+	char error[128];		/* vmkfs's message of the last failure */
+};
+
+/* Who holds which extent (a volume and its file descriptor id). */
+struct vdisk_claims {
+	struct {
+		struct vdisk *vd;		/* NULL: free */
+		const struct vmkfs_vol *vol;
+		uint32_t fd_id;
+		uint32_t owner;			/* a VM id */
+		char owner_name[VDISK_OWNER_LEN];
+	} c[VDISK_MAX_OPEN];
+};
+
+/*
+ * Open the disk whose descriptor is path on vol for owner: read and parse
+ * the descriptor, open its extent read-write (on-disk lock) and claim it.
+ * vd->bounce, bounce_blocks and lock are the caller's, set before; the
+ * calls are made with the lock held by the caller. VMKFS_OK, or a
+ * VMKFS_E* status with a sentence in why (VMKFS_EBUSY: in use; the
+ * holder named).
+ */
+int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+	       uint32_t owner, const char *owner_name, struct vdisk *vd,
+	       char *why, size_t why_len);
+/* Close vd's extent (its lock released) and its claim; closed: nothing. */
+void vdisk_close(struct vdisk_claims *cl, struct vdisk *vd);
+/* Close every disk still open (the give-back); how many. */
+uint32_t vdisk_close_all(struct vdisk_claims *cl);
+
+/* A backend for scsi_disk_init() over an open vd (read-write). */
+void vdisk_backend(struct vdisk *vd, struct scsi_backend *be);
+
+#endif /* VMKERNEL_STORAGE_VDISK_H */
