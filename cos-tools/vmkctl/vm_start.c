@@ -149,9 +149,10 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 }
 
 /*
- * scsi0 and its disks: a pvscsi adapter, scsi0:N a LUN of the vmkernel's
- * HBA mapped raw as target N (vmkfs virtual disks are not wired to VMs
- * yet).
+ * scsi0 and its disks: a pvscsi adapter, scsi0:N as target N: a LUN of
+ * the vmkernel's HBA mapped raw, or a virtual disk on a datastore the
+ * vmkernel mounted, named by its descriptor ("/vmfs/volumes/LABEL/..."
+ * or "[LABEL] ..."); the vmkernel checks the rest at power on.
  */
 static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 			  struct diag *diag)
@@ -169,12 +170,17 @@ static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 
 		if (!f)
 			continue;
-		if (!vmx_is_lun_name(f)) {
-			diag_add(diag, "scsi0:%u.fileName \"%s\": vmkfs virtual disks are not wired to VMs yet; name a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0) to map it raw",
+		if (!vmx_is_lun_name(f) && f[0] != '[' && strncmp(f, "/vmfs/volumes/", 14)) {
+			diag_add(diag, "scsi0:%u.fileName \"%s\": name a disk on a datastore (\"/vmfs/volumes/LABEL/DIR/NAME.vmdk\" or \"[LABEL] DIR/NAME.vmdk\") or a LUN of `vmkctl storage luns` (vmhba0:C0:T1:L0)",
 				 n, f);
 			return -1;
 		}
-		snprintf(vc->disk[n].lun, sizeof(vc->disk[n].lun), "%s", f);
+		if (strlen(f) >= sizeof(vc->disk[n].name)) {
+			diag_add(diag, "scsi0:%u.fileName is longer than %zu characters",
+				 n, sizeof(vc->disk[n].name) - 1);
+			return -1;
+		}
+		snprintf(vc->disk[n].name, sizeof(vc->disk[n].name), "%s", f);
 	}
 	return 0;
 }

@@ -62,13 +62,16 @@
 /*
  * Virtual SCSI (struct vmk_vm_config.scsi0, .disk): one PVSCSI adapter,
  * PCI 00:10.0, with disk[n] as target n; each disk is a LUN of the
- * vmkernel's HBA named as `vmkctl storage luns` names it, mapped raw
+ * vmkernel's HBA named as `vmkctl storage luns` names it, mapped raw, or
+ * (since ABI 26) a virtual disk on a mounted datastore named by its
+ * descriptor, "/vmfs/volumes/LABEL/DIR/NAME.vmdk" or "[LABEL] DIR/NAME.vmdk"
  * (docs/storage.md "VM disks").
  */
 #define VMK_VM_SCSI_NONE	0
 #define VMK_VM_SCSI_PVSCSI	1
 #define VMK_VM_MAX_DISKS	4	/* scsi0:0 .. scsi0:3 */
-#define VMK_VM_DISK_NAME_LEN	32	/* "vmhba0:C0:T1:L0", with the NUL */
+#define VMK_VM_DISK_NAME_LEN	128	/* a LUN or a .vmdk path, with the NUL;
+					   was 32 before ABI 26 */
 
 /* What VMK_HC_VM_LOAD fills (struct vmk_vm_load.what). */
 #define VMK_VM_IMG_KERNEL	0
@@ -106,7 +109,7 @@ struct vmk_vm_nic {
 };
 
 struct vmk_vm_disk {
-	char lun[VMK_VM_DISK_NAME_LEN];	/* NUL-terminated; "": no disk */
+	char name[VMK_VM_DISK_NAME_LEN];	/* NUL-terminated; "": no disk */
 };
 
 struct vmk_vm_config {

@@ -115,6 +115,18 @@ const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
 	return NULL;
 }
 
+const struct datastore *ds_by_label(const struct datastores *set, const char *label)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++) {
+		const struct datastore *ds = &set->ds[i];
+
+		if (ds->used && ds->state == VMK_DATASTORE_MOUNTED && label[0] &&
+		    !strcmp(ds->info.label, label))
+			return ds;
+	}
+	return NULL;
+}
+
 /* A mounted datastore with info's label or UUID, or NULL. */
 static const struct datastore *ds_alike(const struct datastores *set,
 					const struct vmkfs_volinfo *info)

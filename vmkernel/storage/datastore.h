@@ -104,6 +104,8 @@ enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
 			 void *io_ctx, const struct ds_bounce *bounce,
 			 uint32_t block_size, const char *label,
 			 char *why, uint32_t why_len);
+/* The mounted datastore labelled label, or NULL. */
+const struct datastore *ds_by_label(const struct datastores *set, const char *label);
 /* The datastore mounted from target:lun, or NULL. */
 const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
 				  uint32_t lun);

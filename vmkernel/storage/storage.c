@@ -5,6 +5,7 @@
 #include "vmkernel/storage/scan.h"
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/storage/datastore.h"
+#include "vmkernel/storage/vdisk.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/service.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -98,6 +99,7 @@ static struct {
 	struct lun_io io;		/* runs cmd; unresponsive LUNs */
 	struct rdm_claims claims;	/* LUNs open by VMs */
 	struct datastores ds;		/* VMFS volumes found at load */
+	struct vdisk_claims vdisks;	/* virtual disks open by VMs */
 	struct storage_lun_ref ds_ref[DS_MAX];	/* their LUNs: the io_ctx of each */
 	struct ds_bounce ds_bounce;
 	int ds_beat_task;		/* service_register()'s handle, or -1 */
@@ -754,6 +756,73 @@ static void mount_datastores(void)
 						   ds_beat_task, NULL);
 }
 
+/*
+ * A virtual disk's vmkfs calls (vdisk.h): patient, as a VM's LUN
+ * commands; each is one request of at most the VM's bounce buffer, which
+ * vmkfs may turn into several commands (a thin disk's first write to a
+ * block zeroes it and updates its map), each bounded as lun_io.h says.
+ */
+static void vdisk_io_lock(void *ctx)
+{
+	(void)ctx;
+	lock_for_io("VM disk I/O (a virtual disk)");
+}
+
+static void vdisk_io_unlock(void *ctx)
+{
+	(void)ctx;
+	gated_unlock(&st.lock);
+}
+
+static const struct vdisk_lock vdisk_io_lock_ops = { vdisk_io_lock, vdisk_io_unlock, NULL };
+
+vmk_status_t storage_vdisk_open(const char *name, uint32_t owner,
+				const char *owner_name, struct vdisk *vd,
+				struct vmk_why *why)
+{
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], msg[DS_WHY_LEN];
+	const struct datastore *ds;
+	vmk_status_t s = VMK_BAD_PARAM;
+	int ret;
+
+	vd->f = NULL;
+	vd->lock = &vdisk_io_lock_ops;
+	if (!vdisk_split_name(name, label, path, msg, sizeof(msg))) {
+		why_set(why, "%s: %s", name, msg);
+		return VMK_BAD_PARAM;
+	}
+	if (!cos_lock("a VM's start", COS_WAIT_MS, "not opened", why->text,
+		      sizeof(why->text)))
+		return VMK_BUSY;
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
+		why_set(why, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
+	} else if (!(ds = ds_by_label(&st.ds, label))) {
+		why_set(why, "%s: no datastore '%s' is mounted (vmkctl storage datastores)",
+			name, label);
+	} else {
+		ret = vdisk_open(&st.vdisks, ds->vol, path, owner, owner_name, vd,
+				 msg, sizeof(msg));
+		if (ret == VMKFS_OK) {
+			s = VMK_OK;
+		} else {
+			s = ret == VMKFS_EBUSY ? VMK_BUSY : VMK_BAD_PARAM;
+			why_set(why, "%s: %s", name, msg);
+			/* vmkfs's sentences (a lock's holder) may not fit the COS's. */
+			if (strlen(name) + strlen(msg) + 2 >= sizeof(why->text) - VMK_VM_NAME_LEN)
+				log_warn("storage: %s: %s", name, msg);
+		}
+	}
+	gated_unlock(&st.lock);
+	return s;
+}
+
+void storage_vdisk_close(struct vdisk *vd)
+{
+	lock_urgent("a VM's end");
+	vdisk_close(&st.vdisks, vd);
+	gated_unlock(&st.lock);
+}
+
 vmk_status_t storage_hc_datastores(struct hc_call *c)
 {
 	struct vmk_datastore_list *l = &st.ds_out;
@@ -1044,7 +1113,12 @@ void storage_stop(void)
 	st.ds_beat_task = -1;
 	lock_urgent("the give-back");
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
+		/* None when VMs were powered off first (the unload requires it). */
+		uint32_t v = vdisk_close_all(&st.vdisks);
 		uint32_t n = ds_unmount_all(&st.ds);
+
+		if (v)
+			log_warn("storage: %u virtual disks still open at the give-back: closed", v);
 
 		if (n)
 			log_info("storage: %u datastores unmounted", n);

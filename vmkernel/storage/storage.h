@@ -63,6 +63,20 @@ void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner);
 struct rdm_io_ops;
 extern const struct rdm_io_ops storage_lun_io_ops;
 /*
+ * VM disks on datastores (vdisk.h): name is a descriptor's path,
+ * "/vmfs/volumes/LABEL/..." or "[LABEL] ...", on a datastore mounted at
+ * load; its extent opened read-write for owner (vmkfs's on-disk lock).
+ * vd->bounce and bounce_blocks are the caller's; vd's I/O then takes the
+ * storage lock around each vmkfs call, as a VM's LUN commands do. why
+ * says why not (VMK_BUSY: in use, or the storage lock stayed held).
+ * Close waits for the lock.
+ */
+struct vdisk;
+vmk_status_t storage_vdisk_open(const char *name, uint32_t owner,
+				const char *owner_name, struct vdisk *vd,
+				struct vmk_why *why);
+void storage_vdisk_close(struct vdisk *vd);
+/*
  * VMK_HC_STORAGE_DATASTORES: the VMFS volumes found at load, mounted or
  * refused (datastore.h); VMK_BUSY with only msg written when the storage
  * lock stayed held.
@@ -77,8 +91,8 @@ vmk_status_t storage_hc_datastores(struct hc_call *c);
 struct vmk_storage_format;
 vmk_status_t storage_format(struct vmk_storage_format *f);
 /*
- * At give-back (every CPU's; the first one acts): datastores unmounted,
- * reset, bus master off.
+ * At give-back (every CPU's; the first one acts): virtual disks still
+ * open closed, datastores unmounted, reset, bus master off.
  */
 void storage_stop(void);
 

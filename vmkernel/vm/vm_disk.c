@@ -3,8 +3,9 @@
  * A VM's virtual SCSI (vm.h, docs/storage.md "VM disks"): the PVSCSI
  * model (vmm/dev/pvscsi.h) on the VM's PCI bus, its targets SCSI disk
  * models (vmm/scsi/disk.h) whose backends are LUNs of the vmkernel's HBA
- * mapped raw (vmkernel/storage/rdm.h), claimed read-write by this VM
- * from power on to release.
+ * mapped raw (vmkernel/storage/rdm.h) or virtual disks on its datastores
+ * (vmkernel/storage/vdisk.h), claimed read-write by this VM from power on
+ * to release.
  *
  * Locking and waiting. The model is device state: vm->lock guards it.
  * A guest's kick runs one batch of its requests (PVSCSI_BATCH_REQS or
@@ -26,6 +27,7 @@
 #include "vmkernel/mm/pool.h"
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/vdisk.h"
 #include "vmm/dev/pvscsi.h"
 
 /*
@@ -45,6 +47,11 @@
 
 /* The bounce buffer: 64 KiB, so a 4 MiB READ is 64 physical commands. */
 #define VM_SCSI_BOUNCE_PAGES	16
+#define VM_SCSI_BOUNCE_BLOCKS	(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE / SCSI_BLOCK_SIZE)
+_Static_assert(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >= VDISK_DESC_MAX,
+	       "a virtual disk's descriptor is read into the bounce buffer");
+/* The unit serial (VPD 80h) is the tail of the disk's name. */
+#define VM_SCSI_SERIAL_TAIL	SCSI_SERIAL_LEN
 
 struct vm_scsi {
 	struct vm *vm;
@@ -54,8 +61,10 @@ struct vm_scsi {
 	uint32_t bounce_pa;
 	struct {
 		bool open;
+		bool virtual_disk;		/* vdisk, else ref and rdm */
 		struct storage_lun_ref ref;
 		struct rdm rdm;
+		struct vdisk vdisk;
 		struct scsi_disk disk;
 	} t[VMK_VM_MAX_DISKS];
 };
@@ -94,20 +103,31 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 		return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB bounce buffer in the vmkernel pool",
 				vm->cfg.name, VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
-		const char *name = vm->cfg.disk[i].lun;
+		const char *name = vm->cfg.disk[i].name;
 		struct vmk_why refusal = { "" };
+		struct vdisk *vd = &s->t[i].vdisk;
 
 		if (!name[0])
 			continue;
-		st = storage_lun_open(name, vm->id, vm->cfg.name, &s->t[i].ref,
-				      &refusal);
+		s->t[i].virtual_disk = vdisk_is_path(name);
+		if (s->t[i].virtual_disk) {
+			vd->bounce = pa_to_va(s->bounce_pa);
+			vd->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
+			st = storage_vdisk_open(name, vm->id, vm->cfg.name, vd, &refusal);
+		} else {
+			st = storage_lun_open(name, vm->id, vm->cfg.name, &s->t[i].ref,
+					      &refusal);
+		}
 		if (st != VMK_OK)
 			return why_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i,
 					refusal.text);
 		s->t[i].open = true;
-		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (raw)",
+		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s)",
 			 vm->id, vm->cfg.name, i, name,
-			 (unsigned long long)s->t[i].ref.nr_blocks);
+			 (unsigned long long)(s->t[i].virtual_disk ? vd->nr_blocks :
+					      s->t[i].ref.nr_blocks),
+			 !s->t[i].virtual_disk ? "raw" :
+			 vd->thin ? "virtual disk, thin" : "virtual disk");
 	}
 	return VMK_OK;
 }
@@ -131,21 +151,28 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 	if (!s)
 		return VMK_OK;
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
+		const char *name = vm->cfg.disk[i].name;
+		size_t len = strlen(name);
 		struct scsi_backend be;
 		struct rdm *r = &s->t[i].rdm;
 
 		if (!s->t[i].open)
 			continue;
-		/* Counters start again at each power on, as the model does. */
-		memset(r, 0, sizeof(*r));
-		r->io = &storage_lun_io_ops;
-		r->io_ctx = &s->t[i].ref;
-		r->nr_blocks = s->t[i].ref.nr_blocks;
-		r->bounce = pa_to_va(s->bounce_pa);
-		r->bounce_pa = s->bounce_pa;
-		r->bounce_blocks = VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE / SCSI_BLOCK_SIZE;
-		rdm_backend(r, &be);
-		scsi_disk_init(&s->t[i].disk, &be, vm->cfg.disk[i].lun,
+		if (s->t[i].virtual_disk) {
+			vdisk_backend(&s->t[i].vdisk, &be);
+		} else {
+			/* Counters start again at each power on, as the model does. */
+			memset(r, 0, sizeof(*r));
+			r->io = &storage_lun_io_ops;
+			r->io_ctx = &s->t[i].ref;
+			r->nr_blocks = s->t[i].ref.nr_blocks;
+			r->bounce = pa_to_va(s->bounce_pa);
+			r->bounce_pa = s->bounce_pa;
+			r->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
+			rdm_backend(r, &be);
+		}
+		scsi_disk_init(&s->t[i].disk, &be,
+			       name + (len > VM_SCSI_SERIAL_TAIL ? len - VM_SCSI_SERIAL_TAIL : 0),
 			       (uint64_t)vm->id << 8 | i);
 		pc.target[i] = &s->t[i].disk;
 	}
@@ -204,7 +231,9 @@ void vm_disks_release(struct vm *vm)
 	if (!s)
 		return;
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++)
-		if (s->t[i].open)
+		if (s->t[i].open && s->t[i].virtual_disk)
+			storage_vdisk_close(&s->t[i].vdisk);
+		else if (s->t[i].open)
 			storage_lun_close(&s->t[i].ref, vm->id);
 	if (s->bounce_pa)
 		pool_free(&vmk_pool, s->bounce_pa, VM_SCSI_BOUNCE_PAGES);

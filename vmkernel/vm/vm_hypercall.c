@@ -8,6 +8,7 @@
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/net/vswitch.h"
 #include "vmkernel/storage/rdm.h"
+#include "vmkernel/storage/vdisk.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -60,18 +61,18 @@ vmk_status_t vm_hc_create(struct hc_call *c)
 		return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': scsi0: unknown adapter model %u (vmk emulates pvscsi)",
 				cfg.name, cfg.scsi0);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
-		char *lun = cfg.disk[i].lun;
+		char *name = cfg.disk[i].name;
 		uint32_t t, l;
 
-		lun[VMK_VM_DISK_NAME_LEN - 1] = '\0';
-		if (!lun[0])
+		name[VMK_VM_DISK_NAME_LEN - 1] = '\0';
+		if (!name[0])
 			continue;
 		if (cfg.scsi0 == VMK_VM_SCSI_NONE)
 			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u needs scsi0 (a pvscsi adapter)",
 					cfg.name, i);
-		if (!rdm_parse_name(lun, &t, &l))
-			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is not a LUN name like vmhba0:C0:T0:L0",
-					cfg.name, i, lun);
+		if (!vdisk_is_path(name) && !rdm_parse_name(name, &t, &l))
+			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is neither a LUN like vmhba0:C0:T0:L0 nor a .vmdk path",
+					cfg.name, i, name);
 	}
 	if (cfg.sched_affinity &&
 	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)
