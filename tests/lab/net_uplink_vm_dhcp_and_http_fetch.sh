@@ -24,16 +24,6 @@ UPLINK_PCI=0000:00:09.0
 VM_MAC=00:50:56:00:00:1b
 
 uplink_field() { vmkctl network | sed -n "s/^uplink: .* $1=\([^ ]*\).*/\1/p"; }
-# vm_capture NAME COMMAND TEXT SECONDS FILE: vm_run, the guest's output
-# (carriage returns removed) also in FILE for the checks.
-vm_capture() {
-	vmkctl vm console "$1" --send "$2\\n" --expect "$3" --timeout "$4" > "$5.raw"
-	_rc=$?
-	tr -d '\r' < "$5.raw" > "$5"
-	cat "$5"; echo
-	[ $_rc = 0 ] || fail "$1: '$3' did not appear after: $2"
-	echo "ok: $1: $2"
-}
 
 lab_http
 note "the host serves /blob: $LAB_HTTP_BYTES bytes, sha256 $LAB_HTTP_SHA256, at 10.0.2.2:$LAB_HTTP_PORT"

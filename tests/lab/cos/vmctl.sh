@@ -56,6 +56,17 @@ vm_console_expect() {
 # must appear (write TEXT so that the typed command does not contain it).
 vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
 
+# vm_capture NAME COMMAND TEXT SECONDS FILE: vm_run, the guest's output
+# (carriage returns removed) also in FILE for the checks.
+vm_capture() {
+	vmkctl vm console "$1" --send "$2\\n" --expect "$3" --timeout "$4" > "$5.raw"
+	_rc=$?
+	tr -d '\r' < "$5.raw" > "$5"
+	cat "$5"; echo
+	[ $_rc = 0 ] || fail "$1: '$3' did not appear after: $2"
+	echo "ok: $1: $2"
+}
+
 # vm_bios_disk_vmx FILE NAME MEMSIZE LUN [EXTRA-LINE]...: a .vmx of a
 # 1-vCPU BIOS VM (no kernel: SeaBIOS boots the disk) whose scsi0:0 is LUN.
 vm_bios_disk_vmx() {
