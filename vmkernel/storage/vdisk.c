@@ -298,11 +298,11 @@ bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
 		for (rest = l; *rest && *rest != ']'; rest++)
 			;
 		label_len = (size_t)(rest - l);
-		if (*rest)
-			rest++;
-		while (*rest == ' ')
-			rest++;
-		if (!label_len || !rest[-1] || *rest == '/')
+		if (!label_len || *rest != ']')
+			goto bad;
+		for (rest++; *rest == ' '; rest++)
+			;
+		if (*rest == '/')
 			goto bad;
 	} else if (starts_with(name, strlen(name), VDISK_VOLUMES)) {
 		l = name + strlen(VDISK_VOLUMES);

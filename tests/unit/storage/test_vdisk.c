@@ -278,6 +278,7 @@ START_TEST(test_disk_names_of_a_vmx)
 		"/vmfs/volumes//a.vmdk", "/vmfs/volumes/ds1/a.img", "/vmfs/volumes/ds1/../a.vmdk",
 		"/vmfs/volumes/ds1/x//a.vmdk", "/vmfs/volumes/ds1/./a.vmdk", "[ds1 a.vmdk",
 		"[] a.vmdk", "[ds1] /a.vmdk", "[ds1] .vmdk", "/vmfs/volumes/ds1/x/",
+		"[ds1 a/b.vmdk", "[ds1]", "[ds1] ",
 		"vmhba0:C0:T1:L0",
 	};
 	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], longer[VDISK_NAME_LEN + 8];
