@@ -374,6 +374,34 @@ START_TEST(test_a_thin_disk_reads_zeros_not_a_deleted_files_data)
 }
 END_TEST
 
+START_TEST(test_a_thin_write_on_a_full_datastore_is_a_space_allocation_failure)
+{
+	struct vmkfs_volinfo info;
+
+	make_disk("thin", DISK_BYTES, VMKFS_THIN);
+	ck_assert_int_eq(vmkfs_statfs(vol, &info), VMKFS_OK);
+	/* All but one file block taken (allocated, not zeroed). */
+	ck_assert_int_eq(vmkfs_create(vol, "/fill", info.free_bytes - MIB, VMKFS_ZEROEDTHICK),
+			 VMKFS_OK);
+	ck_assert_msg(open_disk(&vd, "/vms/thin.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	memset(guest, 0x11, sizeof(guest));
+	rw10(true, 0, 8);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	rw10(true, 2 * 2048, 8);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_CHECK_CONDITION);
+	ck_assert_uint_eq(cmd.sense[2] & 0xf, SCSI_SENSE_DATA_PROTECT);
+	ck_assert_uint_eq(cmd.sense[12], 0x27);		/* SPACE ALLOCATION FAILED */
+	ck_assert_uint_eq(vd.io_errors, 1);
+	ck_assert_msg(vd.error[0], "vmkfs's message is kept");
+	/* What was written before still reads back. */
+	memset(guest, 0, sizeof(guest));
+	rw10(false, 0, 8);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_uint_eq(guest[8 * SCSI_BLOCK_SIZE - 1], 0x11);
+}
+END_TEST
+
 START_TEST(test_a_disk_in_use_is_refused_naming_its_vm)
 {
 	make_disk("a", DISK_BYTES, VMKFS_THIN);
@@ -467,6 +495,7 @@ int main(void)
 	tcase_add_test(tc, test_disk_names_of_a_vmx);
 	tcase_add_test(tc, test_what_the_guest_writes_reads_back_from_the_file);
 	tcase_add_test(tc, test_a_thin_disk_reads_zeros_not_a_deleted_files_data);
+	tcase_add_test(tc, test_a_thin_write_on_a_full_datastore_is_a_space_allocation_failure);
 	tcase_add_test(tc, test_a_disk_in_use_is_refused_naming_its_vm);
 	tcase_add_test(tc, test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence);
 	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
