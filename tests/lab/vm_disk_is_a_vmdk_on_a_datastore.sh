@@ -5,14 +5,16 @@
 # disk; loaded with storage=1 the vmkernel mounts it as datastore vdisk.
 # A stock Linux VM with both (scsi0:0 by its /vmfs/volumes path, scsi0:1
 # as "[vdisk] ...") sees their sizes, writes 4 MiB of random data and its
-# sha256 to each, reads zeros from the thin disk where nothing was
-# written, and powers off; a second VM attaches the same disks and reads
-# the same hashes. Meanwhile a third VM naming a disk in use, a missing
-# disk and a datastore that is not mounted are refused at start with a
-# sentence. After unload the COS's vmkfstools finds the volume clean, the
-# locks free, the thin disk with only the blocks written, and the data in
-# the flat extent with the guest's hash. The volume header is wiped at
-# the end for the next scenario of the boot.
+# sha256 to each and reads zeros from the thin disk where nothing was
+# written; its write to a third thin disk once the datastore is full
+# fails and the vmkernel logs why; it powers off. A second VM attaches
+# the first two disks and reads the same hashes. A third VM naming a
+# disk in use, a missing disk and a datastore that is not mounted are
+# refused at start with a sentence. After unload the COS's vmkfstools
+# finds the volume clean, the locks free, the thin disk with only the
+# blocks written, and the data in the flat extent with the guest's hash.
+# The volume header is wiped at the end for the next scenario of the
+# boot.
 # timeout: 600
 # kernel: built
 . /lib/vmk/lab.sh
@@ -22,13 +24,15 @@
 EZT=/vmfs/volumes/vdisk/vm1/ezt.vmdk
 THIN="[vdisk] vm1/thin.vmdk"
 
-# disk_vmx FILE NAME DISK0 DISK1: a 1-vCPU Linux VM with scsi0:0 and scsi0:1.
+# disk_vmx FILE NAME DISK0 DISK1 [DISK2]: a 1-vCPU Linux VM with scsi0:0,
+# scsi0:1 (and scsi0:2).
 disk_vmx() {
 	vm_make_vmx "$1" "$2" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
 		"console=ttyS0 no_timer_check" \
 		'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
 		'scsi0:0.present = "TRUE"' "scsi0:0.fileName = \"$3\"" \
-		'scsi0:1.present = "TRUE"' "scsi0:1.fileName = \"$4\""
+		'scsi0:1.present = "TRUE"' "scsi0:1.fileName = \"$4\"" \
+		${5:+'scsi0:2.present = "TRUE"'} ${5:+"scsi0:2.fileName = \"$5\""}
 }
 
 sd=$(cos_lun_disk 1)
@@ -39,13 +43,20 @@ expect "an eagerzeroedthick disk of 64 MiB" \
 	vmkfstools -c 64m -d eagerzeroedthick /dev/$sd:/vm1/ezt.vmdk
 expect "a thin disk of 32 MiB" vmkfstools -c 32m -d thin /dev/$sd:/vm1/thin.vmdk
 vmkfstools --cat /dev/$sd:/vm1/thin.vmdk
+# A thin disk on a full datastore: a file takes all file blocks but 6,
+# 5 for what the writer puts on the thin disk, 1 for this one.
+expect "a thin disk of 8 MiB to overfill" vmkfstools -c 8m -d thin /dev/$sd:/vm1/full.vmdk
+vmkfstools -P /dev/$sd | tee /tmp/vdisk-P.txt
+avail=$(sed -n 's/^Capacity .* (\([0-9]*\) blocks) avail$/\1/p' /tmp/vdisk-P.txt)
+expect "a file takes all but 6 of the $avail free blocks" \
+	vmkfstools -c $((avail - 6))m -d zeroedthick /dev/$sd:/fill.vmdk
 
 expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=300
 vmkctl storage datastores | tee /tmp/ds.txt
 expect "the vmkernel mounted datastore vdisk" grep -q "^vdisk .* vmhba0:C0:T1:L0 (read-write" /tmp/ds.txt
 
 # The writer: data at 1 MiB (ezt, sda) and 8 MiB (thin, sdb), its hash in block 0.
-disk_vmx /tmp/writer.vmx writer "$EZT" "$THIN"
+disk_vmx /tmp/writer.vmx writer "$EZT" "$THIN" "[vdisk] vm1/full.vmdk"
 vm_up writer /tmp/writer.vmx
 vm_console_expect "writer boots to its shell" writer 300 "vmk-guest: shell ready"
 vm_run writer 'echo S$((1+1))=$(cat /sys/block/sda/size)=$(cat /sys/block/sdb/size)=' "S2=131072=65536=" 120
@@ -57,6 +68,10 @@ vm_run writer 'for d in sda:1 sdb:8; do echo $h | dd of=/dev/${d%:*} 2>/dev/null
 	"WR42" 240
 vm_run writer '[ "$(dd if=/dev/sdb bs=1M skip=20 count=4 2>/dev/null | sha256sum)" = "$(dd if=/dev/zero bs=1M count=4 2>/dev/null | sha256sum)" ] && echo Z$((1+1))=zeros' \
 	"Z2=zeros" 120
+vm_run writer 'dd if=/tmp/d of=/dev/sdc bs=1M 2>/dev/null; sync; echo FULL$((2+2))' "FULL4" 120
+expect "the vmkernel logged the full datastore's failed write" \
+	vmk_log_has "vm [0-9]* 'writer': scsi0:2: I/O failed ([0-9]* so far): "
+vmkctl log 2>/dev/null | grep "scsi0:2: I/O failed" || true
 vmkctl vm console writer --send 'poweroff\n' --timeout 5 > /dev/null || true
 expect "the writer powers off" vm_wait_state writer off 120
 

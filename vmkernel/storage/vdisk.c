@@ -484,7 +484,8 @@ static bool in_range(const struct vdisk *vd, uint64_t lba, uint32_t nr)
 static enum scsi_backend_status failed(struct vdisk *vd, int64_t ret)
 {
 	vd->io_errors++;
-	fmt_snprintf(vd->error, sizeof(vd->error), "%s",
+	fmt_snprintf(vd->error, sizeof(vd->error), "%s%s",
+		     ret == VMKFS_ENOSPC ? "the datastore is full: " : "",
 		     !vd->f ? "the datastore was unmounted" :
 		     vmkfs_errmsg(vd->vol)[0] ? vmkfs_errmsg(vd->vol) :
 		     vmkfs_strerror((int)ret));

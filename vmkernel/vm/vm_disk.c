@@ -65,6 +65,7 @@ struct vm_scsi {
 		struct storage_lun_ref ref;
 		struct rdm rdm;
 		struct vdisk vdisk;
+		uint64_t vdisk_errors_seen;	/* vdisk.io_errors when last looked at */
 		struct scsi_disk disk;
 	} t[VMK_VM_MAX_DISKS];
 };
@@ -209,6 +210,29 @@ static void note_stop(struct vm_scsi *s)
 			 s->vm->id, s->vm->cfg.name, (unsigned long long)n, why);
 }
 
+/*
+ * A virtual disk's failed vmkfs calls (a thin disk on a full datastore,
+ * a corrupt block map) with vmkfs's message, when the count passed 1, 2,
+ * 4, 8, ... since the last look (a batch can fail several); the guest
+ * got MEDIUM ERROR or DATA PROTECT.
+ */
+static void note_vdisk_errors(struct vm_scsi *s)
+{
+	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
+		const struct vdisk *vd = &s->t[i].vdisk;
+
+		if (!s->t[i].open || !s->t[i].virtual_disk ||
+		    vd->io_errors == s->t[i].vdisk_errors_seen)
+			continue;
+		/* A higher top bit than the last look's: a power of two passed. */
+		if ((vd->io_errors ^ s->t[i].vdisk_errors_seen) > s->t[i].vdisk_errors_seen)
+			log_warn("vm %u '%s': scsi0:%u: I/O failed (%llu so far): %s",
+				 s->vm->id, s->vm->cfg.name, i,
+				 (unsigned long long)vd->io_errors, vd->error);
+		s->t[i].vdisk_errors_seen = vd->io_errors;
+	}
+}
+
 void vm_disks_poll(struct vm *vm)
 {
 	struct vm_scsi *s = vm->scsi;
@@ -217,6 +241,7 @@ void vm_disks_poll(struct vm *vm)
 		return;
 	pvscsi_poll(&s->pvscsi);
 	note_stop(s);
+	note_vdisk_errors(s);
 }
 
 bool vm_disks_pending(const struct vm *vm)
