@@ -20,6 +20,7 @@
 # kernel: built stock
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/storage.sh
 . /lib/vmk/lab/vmctl.sh
 
 # hba_dir: the sysfs folder of the PVSCSI function (15ad:07c0), if Linux has it.
@@ -30,20 +31,6 @@ hba_dir() {
 	return 0
 }
 cos_has_hba() { test -n "$(hba_dir)"; }
-# disk_for TARGET: the COS's sdX of target TARGET on the HBA (scsi id H:0:T:0).
-disk_for() {
-	for b in /sys/block/sd*; do
-		case "$(basename "$(readlink "$b/device")")" in *:0:$1:0) basename "$b" ;; esac
-	done 2>/dev/null
-	return 0
-}
-wait_for_disk() {
-	for i in $(seq 1 100); do
-		[ -n "$(disk_for "$1")" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 expect "the COS drives the HBA before load" cos_has_hba
 hba=$(hba_dir)

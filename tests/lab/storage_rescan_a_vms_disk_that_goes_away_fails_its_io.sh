@@ -11,20 +11,10 @@
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/storage.sh
 . /lib/vmk/lab/vmctl.sh
 
 LUN=vmhba0:C0:T4:L0
-
-# rescan_until PATTERN: rescan until the output has PATTERN (the host acts
-# within about a second); the last output in /tmp/rescan.txt.
-rescan_until() {
-	for _i in $(seq 1 20); do
-		vmkctl storage rescan > /tmp/rescan.txt 2>&1
-		grep -q "$1" /tmp/rescan.txt && return 0
-		sleep 1
-	done
-	return 1
-}
 
 expect "insmod vmkload storage=1 debug=1" vmk_load storage=1 debug=1 mem_mb=300
 host_request hotadd lun2 4

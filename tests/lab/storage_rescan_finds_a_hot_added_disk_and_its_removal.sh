@@ -11,17 +11,7 @@
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
-
-# rescan_until PATTERN: rescan (the host acts within about a second)
-# until the output has PATTERN; the last output in /tmp/rescan.txt.
-rescan_until() {
-	for _i in $(seq 1 20); do
-		vmkctl storage rescan > /tmp/rescan.txt 2>&1
-		grep -q "$1" /tmp/rescan.txt && return 0
-		sleep 1
-	done
-	return 1
-}
+. /lib/vmk/lab/storage.sh
 
 expect "insmod vmkload storage=1 debug=1" vmk_load storage=1 debug=1
 vmkctl storage luns > /tmp/luns.txt; cat /tmp/luns.txt
