@@ -688,18 +688,103 @@ static void ds_beat_task(void *ctx)
 	gated_unlock(&st.lock);
 }
 
+/* A reference no datastore entry reads through, for a new mount; or NULL. */
+static struct storage_lun_ref *free_ds_ref(void)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (!ds_uses_ctx(&st.ds, &st.ds_ref[i]))
+			return &st.ds_ref[i];
+	return NULL;
+}
+
+/* Whether the list has an entry, mounted or refused, for target:lun. */
+static bool ds_listed(uint32_t target, uint32_t lun)
+{
+	for (unsigned int i = 0; i < DS_MAX; i++)
+		if (st.ds.ds[i].used && st.ds.ds[i].target == target &&
+		    st.ds.ds[i].lun == lun)
+			return true;
+	return false;
+}
+
+/*
+ * With st.lock held: every usable disk of the list without an entry yet
+ * whose start holds a VMFS volume is mounted read-write as a datastore
+ * (a refused volume gets its entry too); one that a VM holds raw, or
+ * that does not answer, is not looked at, nor any once probe_by (ms,
+ * 0: none) has passed. The heartbeat task starts with the first
+ * datastore. The number mounted.
+ */
+static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
+{
+	char path[24], why[DS_WHY_LEN];
+	uint32_t mounted = 0, late = 0;
+
+	if (!st.ds_bounce.virt)
+		return 0;
+	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
+		const struct scan_lun *l = &st.scan.lun[i];
+		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
+		struct storage_lun_ref *ref;
+		const struct datastore *ds;
+		uint64_t t0 = now_ms();
+
+		if (l->error || l->gone || l->unresponsive || l->type != SCAN_TYPE_DISK ||
+		    l->block_size != LUN_BLOCK_SIZE || !l->nr_blocks ||
+		    lun_io_find(&st.io, l->target, l->lun) || ds_listed(l->target, l->lun))
+			continue;
+		lun_path(path, sizeof(path), l->target, l->lun);
+		if (holder) {
+			log_info("storage: %s: held raw by vm '%s': not mounted as a datastore",
+				 path, holder);
+			continue;
+		}
+		if (probe_by && now_ms() > probe_by) {
+			late++;
+			continue;
+		}
+		ref = free_ds_ref();
+		if (!ref)
+			break;
+		ref->target = l->target;
+		ref->lun = l->lun;
+		ref->nr_blocks = l->nr_blocks;
+		ref->id = l->id;
+		switch (ds_mount(&st.ds, l->target, l->lun, l->nr_blocks, &ds_lun_io_ops,
+				 ref, &st.ds_bounce, why, sizeof(why))) {
+		case DS_NO_VOLUME:
+			break;
+		case DS_MOUNTED:
+			mounted++;
+			ds = ds_on_lun(&st.ds, l->target, l->lun);
+			log_info("storage: %s: datastore '%s' mounted read-write%s: %llu MiB, %llu MiB free (%llu ms)",
+				 path, ds->info.label, why_mounted,
+				 (unsigned long long)(ds->info.capacity >> 20),
+				 (unsigned long long)(ds->info.free_bytes >> 20),
+				 (unsigned long long)(now_ms() - t0));
+			break;
+		case DS_REFUSED:
+			log_warn("storage: %s: VMFS volume not mounted: %s", path, why);
+			break;
+		}
+	}
+	if (late)
+		log_warn("storage: vmhba0: %u LUNs not looked at for VMFS volumes: the rescan ran out of time (a slow LUN?); rescan again",
+			 late);
+	if (mounted && st.ds_beat_task < 0)
+		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
+						   ds_beat_task, NULL);
+	return mounted;
+}
+
 /*
  * At load, after the scan (CPU 0, no COS and no VM runs: nobody else
- * takes st.lock): every usable disk whose start holds a VMFS volume is
- * mounted read-write as a datastore; one that a VM holds raw is not
- * looked at (none can at load; kept for a mount after a rescan). Then the
- * heartbeat task is registered, if one is mounted.
+ * takes st.lock): the datastores' bounce buffer, then every volume found
+ * is mounted (mount_new_locked()).
  */
 static void mount_datastores(void)
 {
-	char path[24], why[DS_WHY_LEN];
-	uint32_t pa, k = 0, mounted = 0;
-	enum ds_result res;
+	uint32_t pa;
 
 	if (vmk_alloc_pages(DS_BOUNCE_PAGES, &pa) != VMK_OK) {
 		log_warn("storage: no memory for the datastores' bounce buffer: no VMFS volume mounted");
@@ -708,52 +793,9 @@ static void mount_datastores(void)
 	st.ds_bounce.virt = pa_to_va(pa);
 	st.ds_bounce.pa = pa;
 	st.ds_bounce.blocks = DS_BOUNCE_PAGES * VMK_PAGE_SIZE / LUN_BLOCK_SIZE;
-	for (unsigned int i = 0; i < st.scan.nr_luns && k < DS_MAX; i++) {
-		const struct scan_lun *l = &st.scan.lun[i];
-		struct storage_lun_ref *ref = &st.ds_ref[k];
-		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
-		uint64_t t0 = now_ms();
-		const struct datastore *ds;
-
-		if (l->error || l->gone || l->unresponsive || l->type != SCAN_TYPE_DISK ||
-		    l->block_size != LUN_BLOCK_SIZE || !l->nr_blocks)
-			continue;
-		lun_path(path, sizeof(path), l->target, l->lun);
-		if (holder) {
-			log_info("storage: %s: held raw by vm '%s': not mounted as a datastore",
-				 path, holder);
-			continue;
-		}
-		ref->target = l->target;
-		ref->lun = l->lun;
-		ref->nr_blocks = l->nr_blocks;
-		ref->id = l->id;
-		lock_for_io("a datastore's mount");
-		res = ds_mount(&st.ds, l->target, l->lun, l->nr_blocks, &ds_lun_io_ops,
-			       ref, &st.ds_bounce, why, sizeof(why));
-		gated_unlock(&st.lock);
-		switch (res) {
-		case DS_NO_VOLUME:
-			break;
-		case DS_MOUNTED:
-			k++;
-			mounted++;
-			ds = ds_on_lun(&st.ds, l->target, l->lun);
-			log_info("storage: %s: datastore '%s' mounted read-write: %llu MiB, %llu MiB free (%llu ms)",
-				 path, ds->info.label,
-				 (unsigned long long)(ds->info.capacity >> 20),
-				 (unsigned long long)(ds->info.free_bytes >> 20),
-				 (unsigned long long)(now_ms() - t0));
-			break;
-		case DS_REFUSED:
-			k++;
-			log_warn("storage: %s: VMFS volume not mounted: %s", path, why);
-			break;
-		}
-	}
-	if (mounted)
-		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
-						   ds_beat_task, NULL);
+	lock_for_io("a datastore's mount");
+	mount_new_locked("", 0);
+	gated_unlock(&st.lock);
 }
 
 /*
@@ -845,15 +887,6 @@ vmk_status_t storage_hc_datastores(struct hc_call *c)
 	s = cos_write(c->arg[0], l, sizeof(*l));
 	gated_unlock(&st.lock);
 	return s;
-}
-
-/* A reference no datastore entry reads through, for a new mount; or NULL. */
-static struct storage_lun_ref *free_ds_ref(void)
-{
-	for (unsigned int i = 0; i < DS_MAX; i++)
-		if (!ds_uses_ctx(&st.ds, &st.ds_ref[i]))
-			return &st.ds_ref[i];
-	return NULL;
 }
 
 /* 1..127 printable ASCII characters, NUL-terminated within the field. */
@@ -1066,6 +1099,16 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r, uint64_t start,
 		log_luns();
 	note_skipped(&st.fresh);
 	log_gone();
+	/*
+	 * A volume on a LUN new to the list (or not mounted before) is a
+	 * datastore now. A probe may meet a LUN that hangs only on reads
+	 * (LUN_IO_HOLD_MAX_MS), so none starts so late that the COS CPU
+	 * waiting here would pass Linux's soft-lockup report.
+	 */
+	_Static_assert(COS_SOFT_LOCKUP_MS > LUN_IO_HOLD_MAX_MS + 1000,
+		       "no time for a rescan to look for volumes");
+	mount_new_locked(" (found by a rescan)",
+			 start + COS_SOFT_LOCKUP_MS - LUN_IO_HOLD_MAX_MS - 1000);
 	return VMK_OK;
 }
 

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# A VMFS volume on a disk that arrives while the vmkernel drives the HBA
+# is mounted by the next rescan (docs/storage.md "Rescan"). The volume
+# is made through the vmkernel on QEMU's hot-added lun2 (grown to 300
+# MiB: VMFS-3 needs 273), the vmkernel unloaded and the disk unplugged;
+# after the next load the disk is plugged in again, and a rescan lists
+# it and mounts its volume read-write, once. At the end lun2 is wiped,
+# shrunk back to 32 MiB and unplugged, as the next scenarios of this lab
+# boot expect it.
+# timeout: 300
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/storage.sh
+
+expect "insmod vmkload storage=1" vmk_load storage=1
+host_request hotadd lun2 4
+rescan_until "^vmhba0:C0:T4:L0 " || true
+host_request resize lun2 300
+rescan_until "^vmhba0:C0:T4:L0 *disk *614400 " || true
+cat /tmp/rescan.txt
+expect "a rescan lists lun2 at target 4 with its 300 MiB" \
+	grep -q "^vmhba0:C0:T4:L0 *disk *614400 *512 *314572800 " /tmp/rescan.txt
+expect "the vmkernel makes a volume on it" vmkfstools -C vmfs3 -S hot vmhba0:C0:T4:L0
+expect "mounted at once" sh -c 'vmkctl storage datastores | grep -q "^hot .* vmhba0:C0:T4:L0 (read-write, "'
+expect "vmkctl unload" vmkctl unload
+expect "the COS sees lun2 after the unload" wait_for_disk 4
+host_request hotdel lun2
+expect "and lets it go when it is unplugged" wait_for_no_disk 4
+
+expect "insmod vmkload storage=1 again, without lun2" vmk_load storage=1
+vmkctl storage datastores > /tmp/ds0.txt 2>&1; cat /tmp/ds0.txt
+expect_fail "no datastore hot at load" grep -q "^hot " /tmp/ds0.txt
+host_request hotadd lun2 4
+rescan_until "^vmhba0:C0:T4:L0 " || true
+cat /tmp/rescan.txt
+expect "a rescan finds lun2" grep -q "^rescan: 1 new" /tmp/rescan.txt
+vmkctl storage datastores | tee /tmp/ds1.txt
+expect "and mounts its volume as datastore hot, read-write" \
+	grep -q "^hot  *[0-9a-f-]*  *[0-9]*  *[0-9]*  *1048576  vmhba0:C0:T4:L0 (read-write, " /tmp/ds1.txt
+expect "the log says a rescan found it" \
+	vmk_log_has "vmhba0:C0:T4:L0: datastore 'hot' mounted read-write (found by a rescan)"
+expect "a second rescan" sh -c 'vmkctl storage rescan > /dev/null'
+expect "leaves it mounted once" test "$(vmkctl storage datastores | grep -c '^hot ')" = 1
+sleep 2
+expect "its heartbeat runs" sh -c \
+	'vmkctl storage datastores | grep "^hot " | grep -qv "(read-write, 0 beats"'
+expect "vmkctl unload" vmkctl unload
+
+# lun2 as the next scenarios of this boot expect it: no volume, 32 MiB, unplugged.
+expect "the COS sees lun2 again" wait_for_disk 4
+sd=$(disk_for 4)
+expect "its volume header is wiped" dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
+host_request resize lun2 32
+host_request hotdel lun2
+expect "and it is unplugged" wait_for_no_disk 4
