@@ -8,6 +8,15 @@
 #define PIC_ELCR_BASE	0x4d0	/* PIIX3 ELCR1/ELCR2 */
 #define PIC_CASCADE_IR	2	/* slave INT on master IR2 (PC/AT) */
 #define PIC_SPURIOUS_IR	7
+/*
+ * The vectors the PC/AT BIOS gives IRQ 0-7 and 8-15 (IBM PC AT Technical
+ * Reference, "System Interrupts"; SeaBIOS's BIOS_HWIRQ0_VECTOR and
+ * BIOS_HWIRQ8_VECTOR). The 8259A is undefined until its ICW1; a VM starts
+ * with the PICs as firmware leaves them, as LINT0's virtual wire
+ * (lapic.c), since direct kernel boot skips the firmware.
+ */
+#define PIC_BIOS_MASTER_VECTOR	0x08
+#define PIC_BIOS_SLAVE_VECTOR	0x70
 
 #define ICW1		0x10	/* A0=0, D4=1 */
 #define ICW1_IC4	0x01	/* ICW4 needed */
@@ -342,6 +351,8 @@ static enum vdev_result pic_attach(struct vm_devices *vm)
 	pic->vm = vm;
 	pic->chip[0].elcr_mask = ELCR_MASTER_MASK;
 	pic->chip[1].elcr_mask = ELCR_SLAVE_MASK;
+	pic->chip[0].vector_base = PIC_BIOS_MASTER_VECTOR;
+	pic->chip[1].vector_base = PIC_BIOS_SLAVE_VECTOR;
 	r = vdev_register_pio(vm, PIC_MASTER_BASE, 2, &pic_master_ops, pic);
 	if (r == VDEV_OK)
 		r = vdev_register_pio(vm, PIC_SLAVE_BASE, 2, &pic_slave_ops, pic);

@@ -607,6 +607,20 @@ START_TEST(test_debug_exit_ends_the_vm_with_the_first_code)
 }
 END_TEST
 
+START_TEST(test_pic_starts_with_the_vectors_a_pc_bios_gives)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	/* no ICW: a directly booted guest finds IRQ 0 at 08h, IRQ 8 at 70h */
+	vdev_irq_pulse(vm, 0);
+	vdev_irq_pulse(vm, 11);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x08);
+	outb(vm, 0x20, 0x20);		/* EOI */
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x73);
+	free(vm);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vdev_legacy");
@@ -639,5 +653,6 @@ int main(void)
 	tcase_add_test(tc, test_cmos_memory_size_bytes);
 	tcase_add_test(tc, test_debug_exit_is_absent_unless_configured);
 	tcase_add_test(tc, test_debug_exit_ends_the_vm_with_the_first_code);
+	tcase_add_test(tc, test_pic_starts_with_the_vectors_a_pc_bios_gives);
 	return check_run("vdev_legacy", tc);
 }
