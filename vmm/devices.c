@@ -7,7 +7,7 @@
 static const struct vdev_type *const vdev_types[] = {
 	&pic8259_vdev, &ioapic_vdev, &lapic_vdev, &pit8254_vdev,
 	&rtc_cmos_vdev, &uart16550_vdev, &pci_host_vdev, &power_vdev,
-	&debug_exit_vdev, &i8042_vdev,
+	&debug_exit_vdev, &i8042_vdev, &testdev_vdev,
 };
 
 /*
@@ -197,7 +197,7 @@ static void irq_set(struct vm_devices *vm, uint32_t *asserted,
 		return;
 	bit = 1u << line;
 	*asserted = level ? *asserted | bit : *asserted & ~bit;
-	level = (vm->irq_device | vm->irq_pci) & bit;
+	level = (vm->irq_device | vm->irq_pci | vm->testdev.lines) & bit;
 	if (line < VDEV_NR_ISA_IRQS) {
 		pic_set_irq(&vm->pic, line, level);
 		ioapic_set_irq(&vm->ioapic, vdev_isa_irq_to_gsi(line), level);
@@ -214,6 +214,11 @@ void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level)
 void vdev_irq_set_pci(struct vm_devices *vm, unsigned int line, bool level)
 {
 	irq_set(vm, &vm->irq_pci, line, level);
+}
+
+void vdev_irq_set_test(struct vm_devices *vm, unsigned int line, bool level)
+{
+	irq_set(vm, &vm->testdev.lines, line, level);
 }
 
 void vdev_irq_pulse(struct vm_devices *vm, unsigned int line)

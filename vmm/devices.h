@@ -37,6 +37,7 @@
 #include "vmm/dev/pit8254.h"
 #include "vmm/dev/power.h"
 #include "vmm/dev/rtc_cmos.h"
+#include "vmm/dev/testdev.h"
 #include "vmm/dev/uart16550.h"
 
 #define VDEV_MAX_VCPUS		8	/* LAPIC IDs 0..7; the IOAPIC takes the next */
@@ -136,6 +137,7 @@ struct vdev_config {
 	struct vdev_clock clock;
 	uint64_t rtc_epoch;		/* RTC time at clock 0, seconds since 1970 */
 	bool debug_exit;		/* isa-debug-exit at 0xF4 (test guests) */
+	bool test_dev;			/* pc-testdev: 0xE0, 0x2000 (test guests) */
 };
 
 struct vm_devices {
@@ -146,7 +148,8 @@ struct vm_devices {
 	unsigned int nr_pio, nr_mmio;
 	struct vdev_range pio[VDEV_MAX_PIO_RANGES];
 	struct vdev_range mmio[VDEV_MAX_MMIO_RANGES];
-	/* the lines each kind of source asserts, by line number */
+	/* the lines each kind of source asserts, by line number (the third:
+	 * testdev.lines) */
 	uint32_t irq_device, irq_pci;
 
 	struct pic8259 pic;
@@ -158,6 +161,7 @@ struct vm_devices {
 	struct pci_host pci;
 	struct power power;
 	struct debug_exit debug_exit;
+	struct testdev testdev;
 	struct i8042 i8042;
 };
 
@@ -202,6 +206,8 @@ void vdev_irq_set(struct vm_devices *vm, unsigned int line, bool level);
  * IRQ 9 shares it, level-triggered, as on a PIIX4 board).
  */
 void vdev_irq_set_pci(struct vm_devices *vm, unsigned int line, bool level);
+/* The same, as a test guest drives it through pc-testdev (testdev.lines). */
+void vdev_irq_set_test(struct vm_devices *vm, unsigned int line, bool level);
 /* A rising then falling edge (PIT output, edge-triggered sources). */
 void vdev_irq_pulse(struct vm_devices *vm, unsigned int line);
 /* Some vCPU can get ISA IRQ irq: through the PIC (unmasked, and the PIC

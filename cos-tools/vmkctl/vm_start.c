@@ -198,7 +198,8 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 		   c->boot == VMX_BOOT_BIOS ? VMK_VM_BOOT_BIOS : VMK_VM_BOOT_MULTIBOOT;
 	vc->sched_shares = c->cpu_shares;
 	vc->sched_affinity = c->cpu_affinity;
-	vc->devices = c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0;
+	vc->devices = (c->debug_exit ? VMK_VM_DEV_DEBUG_EXIT : 0) |
+		      (c->test_dev ? VMK_VM_DEV_TEST_DEV : 0);
 	if (c->has_uuid)
 		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
 	if (nic_config_of(c, vc, diag) || scsi_config_of(c, vc, diag))

@@ -36,7 +36,7 @@ static const char *const boot_names[] = {
 /* Every vmk.* key; any other is a typo and refused. */
 static const char *const vmk_keys[] = {
 	"vmk.boot", "vmk.kernel", "vmk.initrd", "vmk.cmdline", "vmk.debugExit",
-	NULL,
+	"vmk.testDev", NULL,
 };
 
 struct checker {
@@ -282,7 +282,7 @@ static void check_vmk_keys(struct checker *c)
 			if (!strcasecmp(e->key, vmk_keys[k]))
 				break;
 		if (!vmk_keys[k])
-			fail(c, e, "unknown vmk key '%s' (known: vmk.boot, vmk.kernel, vmk.initrd, vmk.cmdline, vmk.debugExit)",
+			fail(c, e, "unknown vmk key '%s' (known: vmk.boot, vmk.kernel, vmk.initrd, vmk.cmdline, vmk.debugExit, vmk.testDev)",
 			     e->key);
 	}
 }
@@ -410,6 +410,7 @@ static void check_boot(struct checker *c, struct vmx_config *cfg)
 	cfg->initrd = get(c, "vmk.initrd");
 	cfg->cmdline = get(c, "vmk.cmdline");
 	cfg->debug_exit = get_present(c, "vmk.debugExit");
+	cfg->test_dev = get_present(c, "vmk.testDev");
 	if (cfg->boot == VMX_BOOT_BIOS) {
 		/* the firmware boots vmk.kernel as QEMU's -kernel does */
 		static const char *const with_kernel[] = {
@@ -623,5 +624,7 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 	put(&w, "vmk.cmdline", cfg->cmdline);
 	if (cfg->debug_exit)
 		put(&w, "vmk.debugExit", "TRUE");
+	if (cfg->test_dev)
+		put(&w, "vmk.testDev", "TRUE");
 	return w.err;
 }

@@ -154,6 +154,7 @@ struct vmx_config {
 	enum vmx_boot boot;
 	const char *kernel, *initrd, *cmdline;	/* vmk.*; NULL if absent */
 	bool debug_exit;		/* vmk.debugExit: isa-debug-exit at 0xF4 */
+	bool test_dev;			/* vmk.testDev: pc-testdev (0xE0, 0x2000+n) */
 
 	unsigned int cpu_shares;	/* total for the VM */
 	unsigned int cpu_min_mhz;	/* reservation */

@@ -49,6 +49,9 @@
 /* Optional devices (struct vmk_vm_config.devices). */
 #define VMK_VM_DEV_DEBUG_EXIT	(1u << 0)	/* isa-debug-exit at port 0xF4:
 						   a write ends the VM (test guests) */
+#define VMK_VM_DEV_TEST_DEV	(1u << 1)	/* QEMU's pc-testdev (0xE0, 0x2000+n
+						   IRQ lines; test guests), ABI 27 */
+#define VMK_VM_DEVICES		(VMK_VM_DEV_DEBUG_EXIT | VMK_VM_DEV_TEST_DEV)
 
 /*
  * Virtual NICs (struct vmk_vm_config.nic): each is a port of the

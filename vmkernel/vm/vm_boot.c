@@ -244,6 +244,7 @@ static vmk_status_t vm_boot(struct vm *vm, struct vmk_why *why)
 		.clock = { clock_now, NULL },
 		.rtc_epoch = RTC_EPOCH,
 		.debug_exit = vm->cfg.devices & VMK_VM_DEV_DEBUG_EXIT,
+		.test_dev = vm->cfg.devices & VMK_VM_DEV_TEST_DEV,
 	};
 	struct guest_mem mem = {
 		.ctx = vm, .ram_size = cfg.ram_size,

@@ -38,9 +38,9 @@ vmk_status_t vm_hc_create(struct hc_call *c)
 	    cfg.boot != VMK_VM_BOOT_BIOS)
 		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': unknown boot kind %u",
 				cfg.name, cfg.boot);
-	if (cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT)
+	if (cfg.devices & ~VMK_VM_DEVICES)
 		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': unknown optional devices %x",
-				cfg.name, cfg.devices & ~VMK_VM_DEV_DEBUG_EXIT);
+				cfg.name, cfg.devices & ~VMK_VM_DEVICES);
 	if (cfg.sched_max_pct && cfg.sched_min_pct > cfg.sched_max_pct)
 		return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': reservation %u%% above its limit %u%%",
 				cfg.name, cfg.sched_min_pct, cfg.sched_max_pct);

@@ -573,6 +573,22 @@ START_TEST(test_cmos_memory_size_bytes)
 }
 END_TEST
 
+/* A VM with the optional test devices asked for, clock at 0. Freed by free(). */
+static struct vm_devices *test_devices_vm(bool debug_exit, bool test_dev)
+{
+	struct vm_devices *vm = malloc(sizeof(*vm));
+	struct vdev_config cfg = {
+		.nr_vcpus = 1, .ram_size = TEST_RAM,
+		.clock = { .now_ns = test_now },
+		.debug_exit = debug_exit, .test_dev = test_dev,
+	};
+
+	ck_assert_ptr_nonnull(vm);
+	test_clock_ns = 0;
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	return vm;
+}
+
 START_TEST(test_debug_exit_is_absent_unless_configured)
 {
 	struct vm_devices *vm = test_vm(1);
@@ -586,13 +602,8 @@ END_TEST
 
 START_TEST(test_debug_exit_ends_the_vm_with_the_first_code)
 {
-	struct vm_devices *vm = malloc(sizeof(*vm));
-	struct vdev_config cfg = {
-		.nr_vcpus = 1, .ram_size = TEST_RAM,
-		.clock = { .now_ns = test_now }, .debug_exit = true,
-	};
+	struct vm_devices *vm = test_devices_vm(true, false);
 
-	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
 	ck_assert_uint_eq(vdev_pio_read(vm, 0xf4, 4), 0);
 	ck_assert_uint_eq(vdev_pio_read(vm, 0xf7, 1), 0);
 	/* kvm-unit-tests: outl(38, 0xf4) is a skip, QEMU's status 77 */
@@ -617,6 +628,100 @@ START_TEST(test_pic_starts_with_the_vectors_a_pc_bios_gives)
 	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x08);
 	outb(vm, 0x20, 0x20);		/* EOI */
 	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x73);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_testdev_is_absent_unless_configured)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe0, 4), 0xffffffffu);
+	ck_assert(!vdev_pio_write(vm, 0xe0, 4, 0x12345678));
+	ck_assert(!vdev_pio_write(vm, 0x200b, 1, 1));
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_testdev_scratch_register_at_e0_and_e8)
+{
+	struct vm_devices *vm = test_devices_vm(false, true);
+
+	vdev_pio_write(vm, 0xe0, 4, 0x12345678);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe0, 4), 0x12345678);
+	/* emulator.flat: outw 0x9999, then a byte and a dword back */
+	vdev_pio_write(vm, 0xe0, 2, 0x9999);
+	ck_assert_uint_eq(inb(vm, 0xe0), 0x99);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe0, 4), 0x12349999);
+	/* 0xE8 is the same register, byte by byte */
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe8, 4), 0x12349999);
+	outb(vm, 0xeb, 0xab);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe2, 2), 0xab34);
+	/* flush page: takes a write, changes nothing, reads as no device */
+	ck_assert(vdev_pio_write(vm, 0xe4, 4, 0x00102000));
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe4, 4), 0xffffffffu);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0xe0, 4), 0xab349999);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_testdev_raises_irq11_as_realmode_does)
+{
+	struct vm_devices *vm = test_devices_vm(false, true);
+
+	/* realmode.flat's sti inhibit: outl 1 then 0 to 0x200B, sti, hlt */
+	ck_assert(vdev_pio_write(vm, 0x200b, 4, 1));
+	ck_assert_int_eq(vm->testdev.lines, 1u << 11);	/* 12-14 low */
+	ck_assert(vdev_pio_write(vm, 0x200b, 4, 0));
+	ck_assert_int_eq(vm->testdev.lines, 0);
+	/* the edge stays latched in the PIC's IRR */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x73);
+	ck_assert_int_eq(vdev_intr_ack(vm, 0), 0x73);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	ck_assert_uint_eq(vdev_pio_read(vm, 0x200b, 1), 0xff);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_testdev_lines_or_with_the_devices_on_them)
+{
+	struct vm_devices *vm = test_devices_vm(false, true);
+
+	test_pic_init(vm);
+	outb(vm, 0x4d1, 0x08);		/* IRQ 11 level-triggered */
+	outb(vm, 0x200b, 0x80);		/* any value but zero asserts */
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x2b);
+	outb(vm, 0x200b, 0);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	/* lowering a line a device holds does not lower the device's */
+	vdev_irq_set(vm, 11, true);
+	outb(vm, 0x200b, 0);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), 0x2b);
+	vdev_irq_set(vm, 11, false);
+	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_testdev_takes_any_value_on_any_of_its_ports)
+{
+	struct vm_devices *vm = test_devices_vm(false, true);
+	static const uint16_t base[] = { 0xe0, 0x2000 };
+	static const uint8_t len[] = { 12, 24 };
+
+	for (unsigned int b = 0; b < 2; b++)
+		for (unsigned int p = 0; p < len[b] + 4u; p++)
+			for (unsigned int size = 1; size <= 4; size *= 2) {
+				vdev_pio_write(vm, base[b] + p, size, 0xffffffffu);
+				vdev_pio_read(vm, base[b] + p, size);
+				vdev_pio_write(vm, base[b] + p, size, 0x5a00a5ffu);
+			}
+	ck_assert_int_eq(vm->status, VDEV_RUNNING);
+	/* lines 0-23 only: 0x2018 and up are not the device's */
+	ck_assert_uint_eq(vm->testdev.lines & ~0xffffffu, 0);
+	ck_assert(!vdev_pio_write(vm, 0x2018, 1, 1));
+	ck_assert(!vdev_pio_write(vm, 0x2016, 4, 0x01010101));	/* straddles */
 	free(vm);
 }
 END_TEST
@@ -654,5 +759,10 @@ int main(void)
 	tcase_add_test(tc, test_debug_exit_is_absent_unless_configured);
 	tcase_add_test(tc, test_debug_exit_ends_the_vm_with_the_first_code);
 	tcase_add_test(tc, test_pic_starts_with_the_vectors_a_pc_bios_gives);
+	tcase_add_test(tc, test_testdev_is_absent_unless_configured);
+	tcase_add_test(tc, test_testdev_scratch_register_at_e0_and_e8);
+	tcase_add_test(tc, test_testdev_raises_irq11_as_realmode_does);
+	tcase_add_test(tc, test_testdev_lines_or_with_the_devices_on_them);
+	tcase_add_test(tc, test_testdev_takes_any_value_on_any_of_its_ports);
 	return check_run("vdev_legacy", tc);
 }

@@ -40,6 +40,7 @@ static const char full[] =
 	"vmk.initrd = \"/boot/initrd.img\"\n"
 	"vmk.cmdline = \"console=ttyS0\"\n"
 	"vmk.debugExit = \"TRUE\"\n"
+	"vmk.testDev = \"TRUE\"\n"
 	"tools.syncTime = \"FALSE\"\n";	/* keys vmk does not use are kept and ignored */
 
 static int config_of(const char *text, struct vmx_file *f, struct vmx_config *cfg,
@@ -68,6 +69,7 @@ START_TEST(test_minimal_file_gets_defaults)
 	ck_assert(!cfg.scsi0_present && !cfg.ethernet[0].present && !cfg.serial0_present);
 	ck_assert(!cfg.has_uuid);
 	ck_assert(!cfg.debug_exit);		/* a test device only when asked */
+	ck_assert(!cfg.test_dev);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -161,6 +163,7 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert_str_eq(cfg.initrd, "/boot/initrd.img");
 	ck_assert_str_eq(cfg.cmdline, "console=ttyS0");
 	ck_assert(cfg.debug_exit);
+	ck_assert(cfg.test_dev);
 	vmx_file_free(&f);
 }
 END_TEST
@@ -192,6 +195,7 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_int_eq(cfg2.boot, cfg.boot);
 	ck_assert_str_eq(cfg2.cmdline, cfg.cmdline);
 	ck_assert(cfg2.debug_exit);
+	ck_assert(cfg2.test_dev);
 	/* every value quoted, numbers too (libvirt insists) */
 	ck_assert_ptr_nonnull(strstr(buf, "memsize = \"256\"\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "uuid.bios = \"56 4d 9b 3a 5c 6f 27 0d-b4 2e 7a 0e 9b 3c 4d 5e\"\n"));
@@ -279,6 +283,7 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "vmk.boot = \"bios\"\nvmk.kernel = \"\"\n", "t.vmx:6: 'vmk.kernel' is empty" },
 	{ MINIMAL "vmk.kernle = \"/boot/vmlinuz\"\n", "t.vmx:5: unknown vmk key 'vmk.kernle'" },
 	{ MINIMAL "vmk.debugExit = \"yes\"\n", "t.vmx:5: 'vmk.debugExit' must be one of FALSE TRUE" },
+	{ MINIMAL "vmk.testDev = \"1\"\n", "t.vmx:5: 'vmk.testDev' must be one of FALSE TRUE" },
 	{ MINIMAL "sched.cpu.shares = \"bogus\"\n",
 	  "t.vmx:5: 'sched.cpu.shares' must be low, normal, high or a number" },
 	{ MINIMAL "sched.cpu.shares = \"0\"\n", "t.vmx:5: 'sched.cpu.shares' must be a whole number from 1" },
