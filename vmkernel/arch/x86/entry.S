@@ -54,14 +54,20 @@ svm_vcpu_run:
 	movl	SVCPU_EDI(%ecx), %edi
 	movl	SVCPU_EBP(%ecx), %ebp
 	movl	SVCPU_ECX(%ecx), %ecx
-	vmload	%eax
 	/*
 	 * Host IF=1 at VMRUN: with V_INTR_MASKING it is what lets physical
 	 * interrupts exit from the guest (§15.21.1); the LAPIC's TPR holds
 	 * back those that must wait (cos_intr.c). GIF is 0 here and after
 	 * the #VMEXIT, so none reaches the host before the CLI.
+	 * The STI's shadow ends before VMRUN, on the VMLOAD: QEMU's TCG
+	 * (7.2, the lab) carries a host's shadow into the guest (its VMRUN
+	 * neither clears it nor loads the VMCB's INTERRUPT_SHADOW), and a
+	 * guest whose first instruction is STI then has no shadow of its
+	 * own: the interrupt came before the HLT after it (kvm-unit-tests'
+	 * realmode, "sti inhibit"), which hardware never does.
 	 */
 	sti
+	vmload	%eax
 	vmrun	%eax
 	.globl svm_vmrun_return
 svm_vmrun_return:
