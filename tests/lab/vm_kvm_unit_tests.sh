@@ -7,9 +7,11 @@
 # with the kernel's name: kvm-unit-tests takes it as argv[0]), its smp as
 # vCPUs, 256 MiB, and as Multiboot module 0 the environment file
 # kvm-unit-tests reads when there is no fw_cfg (NR_CPUS, MEMSIZE,
-# TEST_DEVICE=0: there is no pc-testdev), and isa-debug-exit
-# (vmk.debugExit), whose write ends the VM with the test's exit code in
-# `vmkctl vm info` (without the device the test would go on to print
+# TEST_DEVICE=1), the devices run_tests.sh gives QEMU: pc-testdev
+# (vmk.testDev: realmode raises IRQ 11 through it, emulator and eventinj
+# use its scratch and flush ports) and isa-debug-exit (vmk.debugExit),
+# whose write ends the VM with the test's exit code in `vmkctl vm info`
+# (without that device a test with TEST_DEVICE=0 goes on to print
 # "--- DONE: CODE ---" on COM1, which counts too). Each entry gets its
 # unittests.cfg timeout, at most BOUND seconds (60 s without one), and
 # at most SHORT for one whose result gates nothing (it fails on bare TCG,
@@ -39,7 +41,7 @@ vmexit_cr0_wp vmexit_cr4_pge smap eventinj realmode setjmp sieve tsc
 taskswitch umip la57"
 BARE_FAIL="vmexit_vmcall hypercall emulator msr s3 taskswitch2"
 # Bare-TCG passes that do not pass in vmk yet: "name: reason", one a line.
-KNOWN="realmode: hangs in 'sti inhibit': it raises IRQ 11 through QEMU's pc-testdev (ports 0x2000+n), which vmk does not have, into the PIC as SeaBIOS leaves it (no firmware here)"
+KNOWN=""
 
 if [ ! -f "$CFG" ]; then
 	note "SKIP: no kvm-unit-tests in this lab (../shared/kvm-unit-tests/x86 absent on the host when ci/guest-image staged the guests)"
@@ -69,12 +71,12 @@ run_entry() {
 	_kn=$1 _kf=$KUT/$2 _ksmp=$3 _kt=$4 _kargs=$5
 	[ "$_kt" -le $BOUND ] || _kt=$BOUND
 	[ -f "$_kf" ] || { echo "absent|$2 was not built"; return; }
-	printf 'NR_CPUS=%s\nMEMSIZE=%s\nTEST_DEVICE=0\n' "$_ksmp" $MEM_MB > /tmp/kut.env
+	printf 'NR_CPUS=%s\nMEMSIZE=%s\nTEST_DEVICE=1\n' "$_ksmp" $MEM_MB > /tmp/kut.env
 	# kvmclock_test's args hold `date +%s` for the shell to expand
 	_kargs=$(echo "$_kargs" | sed "s/\`date +%s\`/$(date +%s)/")
 	# no initrd argument: a Multiboot .vmx; the environment is module 0
 	vm_make_vmx /tmp/kut.vmx kut $MEM_MB "$_ksmp" "$_kf" "" "$_kf${_kargs:+ $_kargs}" \
-		'vmk.initrd = "/tmp/kut.env"' 'vmk.debugExit = "TRUE"'
+		'vmk.initrd = "/tmp/kut.env"' 'vmk.debugExit = "TRUE"' 'vmk.testDev = "TRUE"'
 	if ! vmkctl vm register /tmp/kut.vmx > /tmp/kut.reg 2>&1; then
 		echo "refused|$(tail -1 /tmp/kut.reg)"; return
 	fi
@@ -88,7 +90,11 @@ run_entry() {
 		! grep -aq -e "--- DONE: .* ---" /tmp/kut.out &&
 		vmkctl vm console kut --expect " ---" --timeout 5 >> /tmp/kut.out 2>&1
 	_kst=$(vm_field kut state) _kwhy=$(vm_field kut reason)
-	[ "$_kst" = running ] && vmkctl vm kill kut > /dev/null 2>&1
+	# still running: its vCPUs' state into the vmkernel log, then kill it
+	if [ "$_kst" = running ]; then
+		vmkctl vm dump kut > /dev/null 2>&1
+		vmkctl vm kill kut > /dev/null 2>&1
+	fi
 	vmkctl vm unregister kut > /dev/null 2>&1
 	{ echo "=== $_kn: $_kst ${_kwhy:+($_kwhy)}"; cat /tmp/kut.out /tmp/kut.err; } > /tmp/kut-last.log
 	_kcode=$(echo "$_kwhy" | sed -n 's/^guest exit code \([0-9]*\) through isa-debug-exit.*/\1/p')
