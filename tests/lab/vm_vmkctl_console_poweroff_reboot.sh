@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The operator's path with Debian's stock kernel in a VM of 2 vCPUs and 128
 # MiB, all through vmkctl: register the .vmx, start, the guest reaches its
-# shell on COM1, a command typed with `vmkctl vm console` runs, `info` shows
-# the VM; unload is refused while it runs (naming it) and rmmod says in
-# use; `reboot` in the guest restarts it (power-ons 2), `poweroff` in the
+# shell on COM1, a command typed with `vmkctl vm console` runs (its
+# keyboard is "AT Translated Set 2", as on QEMU), `info` shows the VM;
+# unload is refused while it runs (naming it) and rmmod says in use;
+# `reboot` in the guest restarts it (power-ons 2), `poweroff` in the
 # guest stops it (state off, reason in info and the vmkernel log); start
 # again, kill, unregister, then unload works.
 # timeout: 420
@@ -23,6 +24,9 @@ expect "info says running with 2 vCPUs" test "$(vm_field linux state)/$(vm_field
 vm_console_expect "the guest reaches its shell" linux 240 "vmk-guest: shell ready"
 vm_console_expect "a typed command runs in the guest" linux 120 "typed-42 on 2 cpus" \
 	'echo typed-$((6*7)) on $(grep -c ^processor /proc/cpuinfo) cpus\n'
+# the 8042's command byte as firmware leaves it: translation on
+vm_console_expect "the guest's keyboard is translated, as on a PC" linux 60 "kbd-xlate-1" \
+	'echo kbd-xlate-$(dmesg | grep -c "AT Translated Set 2 keyboard")\n'
 vmkctl vm info linux
 expect "the guest used CPU time" test "$(vm_field linux cpu-time-us)" -gt 0
 

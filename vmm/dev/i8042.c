@@ -343,10 +343,16 @@ static enum vdev_result i8042_attach(struct vm_devices *vm)
 	struct i8042 *k = &vm->i8042;
 	enum vdev_result r;
 
+	/*
+	 * Translation on, as firmware leaves it (SeaBIOS's
+	 * ps2_keyboard_setup() sets XLATE): a directly booted Linux keeps it
+	 * and says "AT Translated Set 2 keyboard" as on QEMU or a PC; with it
+	 * off i8042_controller_init() goes direct ("AT Raw Set 2").
+	 */
 	*k = (struct i8042){
 		.vm = vm,
 		.status = ST_CMD | ST_UNLOCKED,
-		.ccb = CCB_KBD_INT | CCB_AUX_INT,
+		.ccb = CCB_KBD_INT | CCB_AUX_INT | CCB_XLATE,
 		.kbd_scanning = true,
 		.kbd_set = 2,
 	};

@@ -217,7 +217,7 @@ START_TEST(test_i8042_answers_a_firmware_keyboard_setup)
 	outb(vm, 0x64, 0xab);
 	ck_assert_uint_eq(kbc_reply(vm), 0x00);
 	outb(vm, 0x64, 0x20);
-	ck_assert_uint_eq(kbc_reply(vm), 0x33);		/* ints on, both ports off */
+	ck_assert_uint_eq(kbc_reply(vm), 0x73);		/* xlate, ints on, both ports off */
 	outb(vm, 0x64, 0x60);
 	outb(vm, 0x60, 0x74);				/* xlate, both ports off, sys */
 	ck_assert_uint_eq(inb(vm, 0x64) & 0x04, 0x04);	/* system flag follows */
@@ -278,13 +278,13 @@ END_TEST
 
 /*
  * Linux's i8042 driver reads one byte per IRQ 1 (i8042_interrupt()): each
- * byte of a multi-byte answer (identify: FA AB 83) must be an edge of its
+ * byte of a multi-byte answer (identify: FA AB 41) must be an edge of its
  * own on the edge-triggered ISA line, as the 8042's OBF output drops when
  * the buffer is read and rises when the next byte comes in.
  */
 START_TEST(test_i8042_raises_irq1_again_for_each_byte_of_an_answer)
 {
-	static const uint8_t identify[] = { 0xfa, 0xab, 0x83 };	/* MF2, untranslated */
+	static const uint8_t identify[] = { 0xfa, 0xab, 0x41 };	/* MF2, translated */
 	struct vm_devices *vm = test_vm(1);
 
 	test_pic_init(vm);
@@ -296,6 +296,31 @@ START_TEST(test_i8042_raises_irq1_again_for_each_byte_of_an_answer)
 	}
 	ck_assert_int_eq(vdev_intr_pending(vm, 0), VDEV_NO_VECTOR);
 	ck_assert(kbc_empty(vm));
+	free(vm);
+}
+END_TEST
+
+/*
+ * A directly booted Linux reads the command byte firmware left: with XLATE
+ * (bit 6) it keeps translating ("AT Translated Set 2 keyboard"), without it
+ * it goes direct ("AT Raw Set 2"); the keyboard's ID says which.
+ */
+START_TEST(test_i8042_translates_from_reset_as_firmware_leaves_it)
+{
+	struct vm_devices *vm = test_vm(1);
+
+	outb(vm, 0x64, 0x20);
+	ck_assert_uint_eq(kbc_reply(vm), 0x43);		/* xlate, both ints */
+	outb(vm, 0x60, 0xf2);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	ck_assert_uint_eq(kbc_reply(vm), 0xab);
+	ck_assert_uint_eq(kbc_reply(vm), 0x41);		/* MF2, translated */
+	outb(vm, 0x64, 0x60);
+	outb(vm, 0x60, 0x03);				/* i8042.direct: xlate off */
+	outb(vm, 0x60, 0xf2);
+	ck_assert_uint_eq(kbc_reply(vm), 0xfa);
+	ck_assert_uint_eq(kbc_reply(vm), 0xab);
+	ck_assert_uint_eq(kbc_reply(vm), 0x83);		/* MF2, raw */
 	free(vm);
 }
 END_TEST
@@ -743,6 +768,7 @@ int main(void)
 	tcase_add_test(tc, test_i8042_answers_a_firmware_keyboard_setup);
 	tcase_add_test(tc, test_i8042_raises_irq1_while_a_byte_waits);
 	tcase_add_test(tc, test_i8042_raises_irq1_again_for_each_byte_of_an_answer);
+	tcase_add_test(tc, test_i8042_translates_from_reset_as_firmware_leaves_it);
 	tcase_add_test(tc, test_i8042_queue_full_drops_and_counts);
 	tcase_add_test(tc, test_pit_counts_down_at_1193182_hz);
 	tcase_add_test(tc, test_pit_mode2_raises_irq0_periodically_through_the_pic);
