@@ -421,7 +421,7 @@ static int check_inode(struct chk *c, uint32_t idx)
 	}
 	if (ret)
 		return ret;
-	wantzla = ino.zla == VMKFS_BLK_SB ? VMKFS_BLK_SB : VMKFS_BLK_FB;
+	wantzla = inode_data_type(&ino);
 	for (i = 0; i < n; i++) {
 		if (!map[i])
 			continue;

@@ -570,6 +570,11 @@ int vmkfs_open(struct vmkfs_vol *vol, const char *path, unsigned int flags,
 	ret = inode_read(vol, p->pub.ino.id, &p->pub.ino);
 	if (!ret)
 		ret = inode_load_map(vol, &p->pub.ino, &p->map, &p->nmap, NULL, NULL);
+	if (!ret) {
+		ret = inode_check_map(vol, &p->pub.ino, p->map, p->nmap);
+		if (ret)
+			vmkfs_free(p->map);
+	}
 	if (ret) {
 		if (!vol->ro)
 			lock_release(vol, &p->pub.ino);
@@ -707,13 +712,9 @@ static int64_t file_io(struct vmkfs_file *f, bool write, uint8_t *buf,
 		}
 		if (n > len - done)
 			n = len - done;
+		/* the map's ids were checked at open (inode_check_map) */
 		if (!blk || (blk & VMKFS_FB_TBZ))
 			vmkfs_memset(buf + done, 0, n);
-		else if (VMKFS_BLK_TYPE(blk) != (f->ino.zla == VMKFS_BLK_SB ?
-						 VMKFS_BLK_SB : VMKFS_BLK_FB))
-			ret = vmkfs_err(vol, VMKFS_ECORRUPT,
-					"file %#x block %llu has non-data id %#x",
-					f->ino.id, (unsigned long long)idx, blk);
 		else if ((ret = blk_pos(vol, blk, &pos, &blen)) != VMKFS_OK)
 			break;
 		else if (write)

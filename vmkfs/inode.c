@@ -14,6 +14,12 @@ uint64_t inode_nblocks(const struct vmkfs_inode *ino)
 	return (ino->size + ino->blk_size - 1) / ino->blk_size;
 }
 
+/* the type of the block ids a file's map holds: sub-blocks or file blocks */
+uint32_t inode_data_type(const struct vmkfs_inode *ino)
+{
+	return ino->zla == VMKFS_BLK_SB ? VMKFS_BLK_SB : VMKFS_BLK_FB;
+}
+
 /* a fresh descriptor with one link, times set to now */
 void inode_init(struct vmkfs_inode *ino, uint32_t id, uint64_t pos,
 		       uint32_t type, uint32_t mode, uint32_t zla,
@@ -252,6 +258,26 @@ out:
 	}
 	*mapp = map;
 	*np = n;
+	return VMKFS_OK;
+}
+
+/*
+ * Every id of map[0..n) is a hole or a data block of the file's kind. The
+ * data path sizes its device requests by the block an id names: a file
+ * block id in a sub-block file would read or write a whole file block
+ * (1 to 8 MiB) against a caller's buffer of one sub-block.
+ */
+int inode_check_map(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
+		    const uint32_t *map, uint64_t n)
+{
+	uint32_t want = inode_data_type(ino);
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		if (map[i] && VMKFS_BLK_TYPE(map[i]) != want)
+			return vmkfs_err(vol, VMKFS_ECORRUPT,
+					 "file %#x block %llu has non-data id %#x",
+					 ino->id, (unsigned long long)i, map[i]);
 	return VMKFS_OK;
 }
 

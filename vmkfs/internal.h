@@ -129,10 +129,13 @@ void inode_encode(const struct vmkfs_inode *ino, uint8_t *buf);
 int inode_read(struct vmkfs_vol *vol, uint32_t id, struct vmkfs_inode *ino);
 int inode_write(struct vmkfs_vol *vol, struct vmkfs_inode *ino);
 uint64_t inode_nblocks(const struct vmkfs_inode *ino);
+uint32_t inode_data_type(const struct vmkfs_inode *ino);
 int blk_pos(struct vmkfs_vol *vol, uint32_t blk, uint64_t *pos, uint32_t *len);
 int inode_load_map(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 		   uint32_t **mapp, uint64_t *np, inode_block_cb pb_cb,
 		   void *arg);
+int inode_check_map(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
+		    const uint32_t *map, uint64_t n);
 int inode_commit_map(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
 		     const uint32_t *map, uint64_t n, uint64_t size);
 int inode_commit_entry(struct vmkfs_vol *vol, struct vmkfs_inode *ino,

@@ -254,6 +254,39 @@ START_TEST(test_small_thin_file_lives_in_a_subblock)
 }
 END_TEST
 
+/* overwrite the first block id of path's descriptor on disk */
+static void set_first_block(struct vmkfs_vol *vol, const char *path, uint32_t blk)
+{
+	struct vmkfs_stat st;
+	struct vmkfs_inode ino;
+
+	ck_assert_int_eq(vmkfs_stat(vol, path, &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &ino), VMKFS_OK);
+	ino.blocks[0] = blk;
+	ck_assert_int_eq(inode_write(vol, &ino), VMKFS_OK);
+}
+
+/*
+ * A hostile volume: a sub-block file whose map names a to-be-zeroed file
+ * block. Writing its first 64 KiB used to send a whole 1 MiB file block
+ * from the caller's 64 KiB buffer to the disk (ASan: buffer overflow).
+ */
+START_TEST(test_file_block_id_in_a_subblock_file_is_refused_at_open)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_file *f;
+
+	ck_assert_int_eq(vmkfs_create(vol, "/d.vmdk", 64 * 1024, VMKFS_THIN), VMKFS_OK);
+	set_first_block(vol, "/d.vmdk", VMKFS_FB_ID(vol->fbb.total - 1) | VMKFS_FB_TBZ);
+	ck_assert_int_eq(vmkfs_open(vol, "/d.vmdk", VMKFS_O_RDWR, &f), VMKFS_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(vmkfs_errmsg(vol), "non-data id"));
+	ck_assert_int_eq(vmkfs_open(vol, "/d.vmdk", VMKFS_O_RDONLY, &f), VMKFS_ECORRUPT);
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
 static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
 {
 	(void)name;
@@ -510,6 +543,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_pointer_block_file_maps_past_256_blocks);
 	tcase_add_test(tc, test_extend_and_shrink_keep_data_and_free_blocks);
 	tcase_add_test(tc, test_small_thin_file_lives_in_a_subblock);
+	tcase_add_test(tc, test_file_block_id_in_a_subblock_file_is_refused_at_open);
 	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
