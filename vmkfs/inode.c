@@ -426,19 +426,37 @@ int inode_rw(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool write,
 	return VMKFS_OK;
 }
 
-/* a single map entry of a pointer-block file changed: rewrite its PB */
+/*
+ * A single map entry changed: rewrite its pointer block. A hole of 1024
+ * blocks (a zero pointer-block id, as thin files may have) gets a pointer
+ * block first, written before the inode points at it.
+ */
 int inode_commit_entry(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
 		       const uint32_t *map, uint64_t n, uint64_t idx)
 {
-	uint32_t pbs[VMKFS_INODE_BLOCKS], p = (uint32_t)(idx / VMKFS_PB_IDS);
+	uint32_t pbs[VMKFS_INODE_BLOCKS], p = (uint32_t)(idx / VMKFS_PB_IDS), pb = 0;
 	int ret;
 
-	vmkfs_memcpy(pbs, ino->blocks, sizeof(pbs));
-	if (ino->zla != VMKFS_BLK_PB || !pbs[p])
+	if (ino->zla != VMKFS_BLK_PB)
 		return inode_commit_map(vol, ino, map, n, ino->size);
+	vmkfs_memcpy(pbs, ino->blocks, sizeof(pbs));
+	if (!pbs[p]) {
+		ret = res_alloc(vol, &vol->pbc, 1, &pb, 0);
+		if (ret)
+			return ret;
+		pbs[p] = pb;
+	}
 	ret = write_pbs(vol, map, n, pbs, p, p + 1);
-	if (ret)
-		return ret;
-	inode_count(ino, map, n);
-	return inode_write(vol, ino);
+	if (!ret && pb)
+		ret = vol_flush(vol);
+	if (!ret) {
+		ino->blocks[p] = pbs[p];
+		inode_count(ino, map, n);
+		ret = inode_write(vol, ino);
+	}
+	if (ret && pb) {
+		ino->blocks[p] = 0;
+		res_free(vol, pb);
+	}
+	return ret;
 }

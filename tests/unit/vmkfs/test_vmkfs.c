@@ -287,6 +287,45 @@ START_TEST(test_file_block_id_in_a_subblock_file_is_refused_at_open)
 }
 END_TEST
 
+/*
+ * A pointer-block file with a hole of 1024 blocks (no pointer block) before
+ * its last one: a write into the hole used to rewrite only the last pointer
+ * block, so the new data block was referenced nowhere on disk.
+ */
+START_TEST(test_write_into_a_pointer_block_hole_survives_reopen)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_file *f;
+	struct vmkfs_stat st;
+	struct vmkfs_inode ino;
+	uint8_t w[4096], r[4096];
+
+	ck_assert_int_eq(vmkfs_create(vol, "/t.vmdk", 400 * MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/t.vmdk", &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &ino), VMKFS_OK);
+	ck_assert_uint_eq(ino.zla, VMKFS_BLK_PB);
+	/* blocks 0-1023 a hole, 1024-1099 behind the one pointer block */
+	ino.blocks[1] = ino.blocks[0];
+	ino.blocks[0] = 0;
+	ino.size = 1100 * MiB;
+	ck_assert_int_eq(inode_write(vol, &ino), VMKFS_OK);
+	fill(w, sizeof(w), 5);
+	ck_assert_int_eq(vmkfs_open(vol, "/t.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pwrite(f, w, sizeof(w), 3 * MiB), sizeof(w));
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, "/t.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_pread(f, r, sizeof(r), 3 * MiB), sizeof(r));
+	ck_assert_mem_eq(r, w, sizeof(w));
+	vmkfs_close(f);
+	ck_assert_int_eq(vmkfs_stat(vol, "/t.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.alloc_blocks, 1);
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
 static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
 {
 	(void)name;
@@ -544,6 +583,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_extend_and_shrink_keep_data_and_free_blocks);
 	tcase_add_test(tc, test_small_thin_file_lives_in_a_subblock);
 	tcase_add_test(tc, test_file_block_id_in_a_subblock_file_is_refused_at_open);
+	tcase_add_test(tc, test_write_into_a_pointer_block_hole_survives_reopen);
 	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
