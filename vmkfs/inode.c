@@ -408,10 +408,12 @@ int inode_rw(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool write,
 					 "directory %#x offset %llu is beyond its direct blocks",
 					 ino->id, (unsigned long long)off);
 		blk = ino->blocks[idx];
-		ret = blk ? blk_pos(vol, blk, &pos, &blen) :
-			    vmkfs_err(vol, VMKFS_ECORRUPT,
-				      "directory %#x has no block %llu",
-				      ino->id, (unsigned long long)idx);
+		/* of the directory's kind, so that blen is its block size */
+		ret = blk && VMKFS_BLK_TYPE(blk) == inode_data_type(ino) ?
+		      blk_pos(vol, blk, &pos, &blen) :
+		      vmkfs_err(vol, VMKFS_ECORRUPT,
+				"directory %#x has no block %llu (id %#x)",
+				ino->id, (unsigned long long)idx, blk);
 		if (ret)
 			return ret;
 		n = blen - in < len ? blen - in : (uint32_t)len;

@@ -326,6 +326,29 @@ START_TEST(test_write_into_a_pointer_block_hole_survives_reopen)
 }
 END_TEST
 
+/*
+ * The root directory (file blocks) pointing at a sub-block: its offsets
+ * within a 1 MiB block ran past the 64 KiB sub-block's end, onto other
+ * directories' entries.
+ */
+START_TEST(test_directory_block_of_the_wrong_kind_is_corrupt)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	struct vmkfs_stat st;
+	struct vmkfs_inode sub;
+
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/d"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/d", &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &sub), VMKFS_OK);
+	set_first_block(vol, "/", sub.blocks[0]);
+	ck_assert_int_eq(vmkfs_stat(vol, "/d", &st), VMKFS_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(vmkfs_errmsg(vol), "has no block 0"));
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
 static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
 {
 	(void)name;
@@ -584,6 +607,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_small_thin_file_lives_in_a_subblock);
 	tcase_add_test(tc, test_file_block_id_in_a_subblock_file_is_refused_at_open);
 	tcase_add_test(tc, test_write_into_a_pointer_block_hole_survives_reopen);
+	tcase_add_test(tc, test_directory_block_of_the_wrong_kind_is_corrupt);
 	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
