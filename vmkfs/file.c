@@ -491,6 +491,15 @@ struct readdir_ent {
 	struct vmkfs_stat st;
 };
 
+/*
+ * The largest directory (256 blocks of the largest size, inode_validate())
+ * gives vmkfs_readdir() an array that still fits the vmkernel's 32-bit
+ * size_t (the freestanding build checks this for i386).
+ */
+_Static_assert(((uint64_t)VMKFS_INODE_BLOCKS * VMKFS_BLKSIZE_MAX / VMKFS_DIRENT_LEN + 1) *
+	       sizeof(struct readdir_ent) <= (size_t)-1,
+	       "a directory's entries can wrap size_t");
+
 struct readdir_ctx {
 	struct vmkfs_vol *vol;
 	struct readdir_ent *ents;

@@ -79,6 +79,8 @@
 #define VMKFS_FS_FDC_BITMAPS	0xd5	/* bitmap entries per FDC area */
 #define VMKFS_FS_SUBBLOCK_SIZE	0xd9
 
+#define VMKFS_BLKSIZE_MAX	(8u * MIB)	/* file blocks: 1, 2, 4 or 8 MiB */
+
 /* ---- heartbeat region (LVM offset) ---- */
 #define VMKFS_HB_OFFSET		0x300000u
 #define VMKFS_HB_SLOT_SIZE	0x200u

@@ -29,7 +29,7 @@ static uint32_t round_up(uint32_t a, uint32_t m)
 
 static bool valid_block_size(uint64_t bs)
 {
-	return bs == 1 * MIB || bs == 2 * MIB || bs == 4 * MIB || bs == 8 * MIB;
+	return bs == 1 * MIB || bs == 2 * MIB || bs == 4 * MIB || bs == VMKFS_BLKSIZE_MAX;
 }
 
 /* the block holding the FDC's header: first block after the heartbeats */
