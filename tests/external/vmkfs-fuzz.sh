@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Bounded libFuzzer run over the vmkfs mount/read/check/repair path (see
+# Bounded libFuzzer run over the vmkfs mount/read/write/check/repair path (see
 # tests/fuzz/vmkfs/run.sh): corrupt volumes must give errors, never a
 # crash, a sanitizer report or a hang. FUZZ_SECONDS (default 60) bounds it.
 # Env: BUILD (build folder), RESULTS (log folder).

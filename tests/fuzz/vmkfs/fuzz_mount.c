@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer harness for the vmkfs mount and read path. A valid volume
+ * libFuzzer harness for the vmkfs mount, read and write paths. A valid volume
  * (directories, a small file, a pointer-block file) is built once in
  * memory; each input patches its metadata (volume header, FS descriptor,
  * heartbeats, resource headers and bitmaps, descriptors, directory blocks,
  * pointer blocks), then the volume is mounted read-only,
  * walked, read and checked; for odd-sized inputs a copy is also repaired
- * and walked again. Errors are expected; crashes, sanitizer
+ * and walked again; for inputs of size 2 or 3 modulo 4 a copy is mounted
+ * read-write and its files written, as the vmkernel's virtual disks do. Errors are expected; crashes, sanitizer
  * reports and hangs are bugs. The patch is undone after each run.
  */
 #include <stdio.h>
@@ -189,6 +190,30 @@ static int visit(void *arg, const char *name, const struct vmkfs_stat *st)
 	return 0;
 }
 
+/* whole-block and partial writes into the files build_volume() made */
+static void write_files(struct memdev *copy)
+{
+	static const char *const paths[] = { "/vm/small", "/vm/disk-flat.vmdk" };
+	static uint8_t buf[64 * 1024];
+	struct vmkfs_vol *vol;
+	struct vmkfs_file *f;
+	char err[256];
+	unsigned int i;
+
+	if (vmkfs_mount(&copy->dev, 0, &vol, err, sizeof(err)) != VMKFS_OK)
+		return;
+	vmkfs_set_lock_timeout(vol, 0);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (vmkfs_open(vol, paths[i], VMKFS_O_RDWR, &f) != VMKFS_OK)
+			continue;
+		vmkfs_pwrite(f, buf, sizeof(buf), 0);
+		vmkfs_pwrite(f, buf, 512, 4096);
+		vmkfs_fsync(f);
+		vmkfs_close(f);
+	}
+	vmkfs_unmount(vol);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vmkfs_check_result r;
@@ -222,6 +247,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vmkfs_readdir(vol, "/", visit, &w);
 			vmkfs_unmount(vol);
 		}
+		memdev_destroy(copy);
+	}
+	if (size & 2) {
+		struct memdev *copy = memdev_clone(vol_dev);
+
+		write_files(copy);
 		memdev_destroy(copy);
 	}
 	unpatch();

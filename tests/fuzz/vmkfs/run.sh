@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Build the vmkfs mount/read fuzzer (clang libFuzzer + ASan/UBSan) and run
+# Build the vmkfs mount/read/write fuzzer (clang libFuzzer + ASan/UBSan) and run
 # it for a bounded time. Exit 0 when no crash, hang or leak was found.
 # Env: BUILD (build folder, default build), RESULTS (log folder),
 #      FUZZ_SECONDS (default 60).
