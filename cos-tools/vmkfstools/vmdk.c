@@ -4,47 +4,23 @@
  * createType "vmfs" is what ESX writes for a disk on VMFS; qemu-img reads
  * it as a flat (raw) extent.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cos-tools/vmkfstools/vmdk.h"
-
-#define GEOM_HEADS	255u	/* BIOS geometry ESX uses for large disks */
-#define GEOM_SECTORS	63u
+#include "vmkernel/storage/vdisk_desc.h"
 
 int vmdk_render(char *out, size_t len, const char *flat, uint64_t sectors,
 		int thin, const char *adapter)
 {
-	uint64_t cyl = sectors / (GEOM_HEADS * GEOM_SECTORS);
-	int n;
+	int n = snprintf(out, len, VDISK_DESC_FORMAT,
+			 (unsigned int)(rand() & 0x7fffffff),
+			 (unsigned long long)sectors, flat,
+			 (unsigned long long)VDISK_GEOM_CYL(sectors),
+			 VDISK_GEOM_HEADS, VDISK_GEOM_SECTORS, adapter,
+			 thin ? VDISK_DESC_THIN_LINE : "");
 
-	if (cyl > 65535)
-		cyl = 65535;
-	n = snprintf(out, len,
-		     "# Disk DescriptorFile\n"
-		     "version=1\n"
-		     "encoding=\"UTF-8\"\n"
-		     "CID=%08x\n"
-		     "parentCID=ffffffff\n"
-		     "createType=\"vmfs\"\n"
-		     "\n"
-		     "# Extent description\n"
-		     "RW %" PRIu64 " VMFS \"%s\"\n"
-		     "\n"
-		     "# The Disk Data Base\n"
-		     "#DDB\n"
-		     "\n"
-		     "ddb.virtualHWVersion = \"4\"\n"
-		     "ddb.geometry.cylinders = \"%" PRIu64 "\"\n"
-		     "ddb.geometry.heads = \"%u\"\n"
-		     "ddb.geometry.sectors = \"%u\"\n"
-		     "ddb.adapterType = \"%s\"\n"
-		     "%s",
-		     (unsigned int)(rand() & 0x7fffffff), sectors, flat, cyl,
-		     GEOM_HEADS, GEOM_SECTORS, adapter,
-		     thin ? "ddb.thinProvisioned = \"1\"\n" : "");
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 

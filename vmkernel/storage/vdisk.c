@@ -2,6 +2,7 @@
 /* Virtual disks on datastores as VM disk backends (vdisk.h). */
 #include "vmkernel/storage/vdisk.h"
 #include "vmkernel/lib/format.h"
+#include "vmkernel/storage/vdisk_desc.h"
 
 #define SECTOR			512u
 /* VMFS-3's largest file with 8 MiB blocks: 2 TiB (docs/vmkfs-format.md). */
@@ -266,12 +267,12 @@ bool vdisk_is_path(const char *name)
 	return name[0] == '[' || starts_with(name, strlen(name), VDISK_VOLUMES);
 }
 
-/* rest: "DIR/NAME.vmdk", parts neither empty nor . or ..; a .vmdk. */
-static bool path_ok(const char *rest)
+/* rest: "DIR/NAME.vmdk" (or "DIR", !disk), parts neither empty nor . or ... */
+static bool path_ok(const char *rest, bool disk)
 {
 	size_t len = strlen(rest), part = 0;
 
-	if (len < 6 || !equals(rest + len - 5, 5, ".vmdk"))
+	if (disk && (len < 6 || !equals(rest + len - 5, 5, ".vmdk")))
 		return false;
 	for (size_t i = 0; i <= len; i++) {
 		if (rest[i] && rest[i] != '/') {
@@ -287,8 +288,8 @@ static bool path_ok(const char *rest)
 	return true;
 }
 
-bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
-		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
+static bool split(const char *name, bool disk, char label[VDISK_LABEL_LEN],
+		  char path[VDISK_NAME_LEN], char *why, size_t why_len)
 {
 	const char *l, *rest;
 	size_t label_len;
@@ -315,15 +316,31 @@ bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
 	} else {
 		goto bad;
 	}
-	if (label_len >= VDISK_LABEL_LEN || strlen(rest) + 2 > VDISK_NAME_LEN || !path_ok(rest))
+	if (label_len >= VDISK_LABEL_LEN || strlen(rest) + 2 > VDISK_NAME_LEN ||
+	    !path_ok(rest, disk))
 		goto bad;
 	copy_token(label, VDISK_LABEL_LEN, l, label_len);
 	path[0] = '/';
 	copy_token(path + 1, VDISK_NAME_LEN - 1, rest, strlen(rest));
 	return true;
 bad:
-	fmt_snprintf(why, why_len, "not a disk path like " VDISK_VOLUMES "LABEL/DIR/NAME.vmdk or [LABEL] DIR/NAME.vmdk");
+	if (disk)
+		fmt_snprintf(why, why_len, "not a disk path like " VDISK_VOLUMES "LABEL/DIR/NAME.vmdk or [LABEL] DIR/NAME.vmdk");
+	else
+		fmt_snprintf(why, why_len, "not a folder path like " VDISK_VOLUMES "LABEL/DIR or [LABEL] DIR");
 	return false;
+}
+
+bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
+		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	return split(name, true, label, path, why, why_len);
+}
+
+bool vdisk_split_folder(const char *name, char label[VDISK_LABEL_LEN],
+			char path[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	return split(name, false, label, path, why, why_len);
 }
 
 /* ---- open and close ---- */
@@ -470,6 +487,153 @@ uint32_t vdisk_close_all(struct vdisk_claims *cl)
 		n++;
 	}
 	return n;
+}
+
+/* ---- making disks ---- */
+
+int vdisk_render_descriptor(char *out, size_t len, const char *extent, uint64_t sectors,
+			    bool thin, const char *adapter, uint32_t cid)
+{
+	int n = fmt_snprintf(out, len, VDISK_DESC_FORMAT, cid, (unsigned long long)sectors,
+			     extent, (unsigned long long)VDISK_GEOM_CYL(sectors),
+			     VDISK_GEOM_HEADS, VDISK_GEOM_SECTORS, adapter,
+			     thin ? VDISK_DESC_THIN_LINE : "");
+
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+/* path's folder, "/DIR", into dir (VDISK_NAME_LEN bytes); "/" for the root. */
+static void folder_of(const char *path, char *dir)
+{
+	size_t n = strlen(path);
+
+	while (n && path[n - 1] != '/')
+		n--;
+	if (n > 1)
+		n--;
+	copy_token(dir, VDISK_NAME_LEN, path, n);
+}
+
+int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len)
+{
+	char dir[VDISK_NAME_LEN];
+	struct vmkfs_stat st;
+	int ret;
+
+	folder_of(path, dir);
+	ret = vmkfs_stat(vol, dir, &st);
+	if (ret == VMKFS_ENOENT || ret == VMKFS_ENOTDIR || (!ret && st.type != VMKFS_FT_DIR))
+		return refuse(why, why_len, VMKFS_ENOENT, "its parent folder is missing", NULL);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look up its folder", vmkfs_errmsg(vol));
+	ret = vmkfs_stat(vol, path, &st);
+	if (ret == VMKFS_OK)
+		return refuse(why, why_len, VMKFS_EEXIST, "exists already", NULL);
+	if (ret != VMKFS_ENOENT)
+		return refuse(why, why_len, ret, "cannot look it up", vmkfs_errmsg(vol));
+	ret = vmkfs_mkdir(vol, path);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot make the folder", vmkfs_errmsg(vol));
+	return VMKFS_OK;
+}
+
+/* Is ddb.adapterType's value 1..VDISK_ADAPTER_MAX of [a-z0-9]? */
+bool vdisk_adapter_ok(const char *adapter, size_t size)
+{
+	size_t n = 0;
+
+	for (; n < size && adapter[n]; n++)
+		if (!((adapter[n] >= 'a' && adapter[n] <= 'z') ||
+		      (adapter[n] >= '0' && adapter[n] <= '9')))
+			return false;
+	return n > 0 && n < size;
+}
+
+/* Write the descriptor text (len bytes) as the thin file path. */
+static int write_descriptor(struct vmkfs_vol *vol, const char *path, const char *text,
+			    size_t len)
+{
+	struct vmkfs_file *f;
+	int ret = vmkfs_create(vol, path, len, VMKFS_THIN);
+
+	if (ret)
+		return ret;
+	ret = vmkfs_open(vol, path, VMKFS_O_RDWR, &f);
+	if (ret)
+		return ret;
+	if (vmkfs_pwrite(f, text, len, 0) != (int64_t)len)
+		ret = VMKFS_EIO;
+	if (!ret)
+		ret = vmkfs_fsync(f);
+	vmkfs_close(f);
+	return ret;
+}
+
+int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text,
+		 char *why, size_t why_len)
+{
+	char dir[VDISK_NAME_LEN], extent[VDISK_NAME_LEN], msg[64];
+	const char *base = c->path + strlen(c->path);
+	size_t len = strlen(c->path);
+	struct vmkfs_volinfo vi;
+	struct vmkfs_stat st;
+	struct vdisk_desc d;
+	uint64_t need;
+	int n, ret;
+
+	if (!c->size || c->size % SECTOR || c->size / SECTOR > VDISK_MAX_SECTORS)
+		return refuse(why, why_len, VMKFS_EINVAL,
+			      "a disk's size is a multiple of 512 bytes, 512 bytes to 2 TiB", NULL);
+	if (len < 6 || len + 5 >= VDISK_NAME_LEN)
+		return refuse(why, why_len, VMKFS_EINVAL, "the disk's name is too long", NULL);
+	while (base > c->path && base[-1] != '/')
+		base--;
+	memcpy(extent, c->path, len - 5);
+	memcpy(extent + len - 5, "-flat.vmdk", sizeof("-flat.vmdk"));
+	n = vdisk_render_descriptor(text, VDISK_DESC_MAX, extent + (base - c->path),
+				    c->size / SECTOR, c->alloc == VMKFS_THIN, c->adapter, c->cid);
+	/* What is written must be what vdisk_open() serves. */
+	if (n < 0 || !vdisk_parse_descriptor(text, (size_t)n, &d, msg, sizeof(msg)))
+		return refuse(why, why_len, VMKFS_EINVAL, "its name does not fit a descriptor",
+			      n < 0 ? NULL : msg);
+	folder_of(c->path, dir);
+	ret = vmkfs_stat(vol, dir, &st);
+	if (ret == VMKFS_ENOENT || ret == VMKFS_ENOTDIR || (!ret && st.type != VMKFS_FT_DIR))
+		return refuse(why, why_len, VMKFS_ENOENT,
+			      "its folder is missing (vmkfstools --mkdir)", NULL);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look up its folder", vmkfs_errmsg(vol));
+	ret = vmkfs_stat(vol, c->path, &st);
+	if (ret == VMKFS_ENOENT)
+		ret = vmkfs_stat(vol, extent, &st);
+	if (ret == VMKFS_OK)
+		return refuse(why, why_len, VMKFS_EEXIST, "the disk or its extent exists already",
+			      NULL);
+	if (ret != VMKFS_ENOENT)
+		return refuse(why, why_len, ret, "cannot look it up", vmkfs_errmsg(vol));
+	ret = vmkfs_statfs(vol, &vi);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot read the volume's free space",
+			      vmkfs_errmsg(vol));
+	/* A thick extent's blocks, all now (the descriptor takes a sub-block). */
+	need = c->alloc == VMKFS_THIN ? 0 :
+	       (c->size + vi.block_size - 1) / vi.block_size * vi.block_size;
+	if (vi.files_free < 2 || need > vi.free_bytes) {
+		fmt_snprintf(why, why_len, "no space: %llu MiB needed, %llu MiB free",
+			     (unsigned long long)(need >> 20),
+			     (unsigned long long)(vi.free_bytes >> 20));
+		return VMKFS_ENOSPC;
+	}
+	ret = vmkfs_create(vol, extent, c->size, c->alloc);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot make its extent", vmkfs_errmsg(vol));
+	ret = write_descriptor(vol, c->path, text, (size_t)n);
+	if (ret) {
+		refuse(why, why_len, ret, "cannot write its descriptor", vmkfs_errmsg(vol));
+		vmkfs_unlink(vol, c->path);
+		vmkfs_unlink(vol, extent);
+	}
+	return ret;
 }
 
 /* ---- the backend ---- */

@@ -68,6 +68,41 @@ bool vdisk_is_path(const char *name);
 bool vdisk_split_name(const char *name, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len);
 
+/* The same for a folder: "/vmfs/volumes/LABEL/DIR" or "[LABEL] DIR". */
+bool vdisk_split_folder(const char *name, char label[VDISK_LABEL_LEN],
+			char path[VDISK_NAME_LEN], char *why, size_t why_len);
+
+/*
+ * Making disks (vmkfstools -c and --mkdir through the vmkernel, storage.c):
+ * the same descriptor text the COS's vmkfstools writes (vdisk_desc.h),
+ * checked by vdisk_parse_descriptor() before anything is written; on a
+ * failure nothing is left behind. The caller holds its lock around the
+ * whole call. The descriptor of extent, sectors long, into out: its
+ * length, or -1 when it does not fit.
+ */
+int vdisk_render_descriptor(char *out, size_t len, const char *extent, uint64_t sectors,
+			    bool thin, const char *adapter, uint32_t cid);
+/* ddb.adapterType's value: 1..size-1 of [a-z0-9], NUL-terminated in size. */
+bool vdisk_adapter_ok(const char *adapter, size_t size);
+
+struct vdisk_create {
+	const char *path;		/* on the volume: "/DIR/NAME.vmdk" (vdisk_split_name()) */
+	uint64_t size;			/* bytes: a nonzero multiple of 512, <= 2 TiB */
+	enum vmkfs_alloc alloc;
+	const char *adapter;		/* vdisk_adapter_ok() */
+	uint32_t cid;			/* the descriptor's content id */
+};
+/*
+ * Make the descriptor c->path and its
+ * extent NAME-flat.vmdk beside it; text is VDISK_DESC_MAX bytes of the
+ * caller's. VMKFS_OK, or a VMKFS_E* status with a sentence in why
+ * (VMKFS_EEXIST, VMKFS_ENOENT: no folder, VMKFS_ENOSPC).
+ */
+int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text,
+		 char *why, size_t why_len);
+/* Make the folder path ("/DIR"); its parent must exist. As vdisk_create(). */
+int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
+
 /* The caller's lock around each vmkfs call (storage.c: the storage lock). */
 struct vdisk_lock {
 	void (*lock)(void *ctx);

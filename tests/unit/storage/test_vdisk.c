@@ -8,7 +8,10 @@
  * blocks read as zeros even over a deleted file's data, a disk open by
  * one VM is refused to another naming it, a lock vmkfs holds for someone
  * else is refused with vmkfs's sentence, and every vmkfs call runs in
- * the caller's lock.
+ * the caller's lock. Disks and folders the vmkernel makes (vmkfstools -c
+ * and --mkdir through it): the descriptor is the COS's, byte for byte,
+ * the disk opens and holds data, the volume checks clean, and every
+ * refusal leaves nothing behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,6 +489,172 @@ START_TEST(test_a_disk_closed_under_the_vm_fails_its_io)
 }
 END_TEST
 
+/* ---- making disks in the vmkernel ---- */
+
+START_TEST(test_the_vmkernel_renders_what_vmkfstools_renders)
+{
+	static const struct { uint64_t sectors; bool thin; const char *adapter; } cases[] = {
+		{ 1, true, "lsilogic" }, { 8192, false, "buslogic" },
+		{ 255 * 63 * 70000ull, true, "ide" }, { 4ull << 31, false, "lsilogic" },
+	};
+	char cos[VDISK_DESC_MAX], vmk[VDISK_DESC_MAX];
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t cid;
+		int n;
+
+		srand(100 + i);
+		cid = (uint32_t)(rand() & 0x7fffffff);
+		srand(100 + i);
+		n = vmdk_render(cos, sizeof(cos), "d-flat.vmdk", cases[i].sectors,
+				cases[i].thin, cases[i].adapter);
+		ck_assert_int_gt(n, 0);
+		ck_assert_int_eq(vdisk_render_descriptor(vmk, sizeof(vmk), "d-flat.vmdk",
+							 cases[i].sectors, cases[i].thin,
+							 cases[i].adapter, cid), n);
+		ck_assert_str_eq(vmk, cos);
+	}
+	/* Too small a buffer is refused, not cut. */
+	ck_assert_int_eq(vdisk_render_descriptor(vmk, 64, "d-flat.vmdk", 1, true, "ide", 1), -1);
+}
+END_TEST
+
+static int make_in_vmkernel(const char *path, uint64_t size, enum vmkfs_alloc alloc)
+{
+	static char text[VDISK_DESC_MAX];
+	struct vdisk_create c = { path, size, alloc, "lsilogic", 0x1234 };
+
+	why[0] = '\0';
+	return vdisk_create(vol, &c, text, why, sizeof(why));
+}
+
+static bool exists(const char *path)
+{
+	struct vmkfs_stat st;
+
+	return vmkfs_stat(vol, path, &st) == VMKFS_OK;
+}
+
+START_TEST(test_a_disk_the_vmkernel_makes_opens_holds_data_and_checks_clean)
+{
+	static const enum vmkfs_alloc allocs[] = {
+		VMKFS_THIN, VMKFS_ZEROEDTHICK, VMKFS_EAGERZEROEDTHICK,
+	};
+	static const char *const names[] = { "/new/t.vmdk", "/new/z.vmdk", "/new/e.vmdk" };
+	struct vmkfs_check_result r;
+	char err[256] = "";
+
+	ck_assert_msg(vdisk_mkdir(vol, "/new", why, sizeof(why)) == VMKFS_OK, "%s", why);
+	for (unsigned int i = 0; i < 3; i++) {
+		ck_assert_msg(make_in_vmkernel(names[i], DISK_BYTES, allocs[i]) == VMKFS_OK,
+			      "%s", why);
+		ck_assert_msg(open_disk(&vd, names[i], 1, "a") == VMKFS_OK, "%s", why);
+		ck_assert_uint_eq(vd.nr_blocks, DISK_BYTES / 512);
+		ck_assert(vd.thin == (allocs[i] == VMKFS_THIN));
+		attach(&vd);
+		memset(guest, 0, sizeof(guest));
+		rw10(false, 2040, 16);
+		ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+		ck_assert(all_zero(guest, 16 * SCSI_BLOCK_SIZE));
+		memset(guest, 0x5c + i, sizeof(guest));
+		rw10(true, 2040, 16);
+		ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+		memset(guest, 0, sizeof(guest));
+		rw10(false, 2040, 16);
+		ck_assert_uint_eq(guest[16 * SCSI_BLOCK_SIZE - 1], 0x5c + i);
+		vdisk_close(&claims, &vd);
+	}
+	ck_assert(exists("/new/t-flat.vmdk"));
+	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	ck_assert_msg(vmkfs_check(&mem->dev, false, 0, NULL, NULL, &r, err, sizeof(err)) ==
+		      VMKFS_OK, "%s", err);
+	ck_assert_uint_eq(r.errors, 0);
+	ck_assert_uint_eq(r.files, 5 + 6);	/* VMFS-3's system files, and ours */
+	ck_assert_msg(vmkfs_mount(&mem->dev, 0, &vol, err, sizeof(err)) == VMKFS_OK, "%s", err);
+}
+END_TEST
+
+START_TEST(test_making_a_disk_refuses_with_a_sentence_and_leaves_nothing)
+{
+	struct vmkfs_volinfo info;
+	struct vmkfs_file *f;
+	int64_t n;
+	char text[64];
+
+	/* An existing disk stays as it was. */
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", 2 * DISK_BYTES, VMKFS_THIN), VMKFS_EEXIST);
+	ck_assert_str_eq(why, "the disk or its extent exists already");
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/a.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	n = vmkfs_pread(f, text, sizeof(text) - 1, 0);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(vd.nr_blocks, DISK_BYTES / 512);
+	vdisk_close(&claims, &vd);
+	/* An extent left by someone else is not overwritten either. */
+	put_file("/vms/b-flat.vmdk", NULL, MIB, VMKFS_THIN);
+	ck_assert_int_eq(make_in_vmkernel("/vms/b.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_EEXIST);
+	ck_assert(!exists("/vms/b.vmdk"));
+	/* No folder. */
+	ck_assert_int_eq(make_in_vmkernel("/none/c.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "its folder is missing (vmkfstools --mkdir)");
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk/c.vmdk", DISK_BYTES, VMKFS_THIN),
+			 VMKFS_ENOENT);
+	/* No room for a thick disk: refused before a block is taken. */
+	ck_assert_int_eq(vmkfs_statfs(vol, &info), VMKFS_OK);
+	ck_assert_int_eq(make_in_vmkernel("/vms/big.vmdk", info.free_bytes + 512,
+					  VMKFS_ZEROEDTHICK), VMKFS_ENOSPC);
+	ck_assert_msg(strstr(why, "no space: ") == why, "%s", why);
+	ck_assert(!exists("/vms/big.vmdk") && !exists("/vms/big-flat.vmdk"));
+	ck_assert_int_eq(make_in_vmkernel("/vms/big.vmdk", info.free_bytes, VMKFS_ZEROEDTHICK),
+			 VMKFS_OK);
+	ck_assert_int_eq(vmkfs_statfs(vol, &info), VMKFS_OK);
+	ck_assert_uint_eq(info.free_bytes, 0);
+	/* A thin one fits a full volume (its blocks come on writes). */
+	ck_assert_msg(make_in_vmkernel("/vms/thin.vmdk", 64 * MIB, VMKFS_THIN) == VMKFS_OK,
+		      "%s", why);
+	/* Sizes: nonzero multiples of 512, at most 2 TiB. */
+	ck_assert_int_eq(make_in_vmkernel("/vms/d.vmdk", 0, VMKFS_THIN), VMKFS_EINVAL);
+	ck_assert_int_eq(make_in_vmkernel("/vms/d.vmdk", 1000, VMKFS_THIN), VMKFS_EINVAL);
+	ck_assert_int_eq(make_in_vmkernel("/vms/d.vmdk", (2ull << 40) + 512, VMKFS_THIN),
+			 VMKFS_EINVAL);
+	ck_assert(!exists("/vms/d.vmdk") && !exists("/vms/d-flat.vmdk"));
+	/* A name a descriptor cannot hold (a quote) is refused before writing. */
+	ck_assert_int_eq(make_in_vmkernel("/vms/q\"q.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_EINVAL);
+	ck_assert(!exists("/vms/q\"q-flat.vmdk"));
+	/* Folders: an existing one, and one whose parent is missing. */
+	ck_assert_int_eq(vdisk_mkdir(vol, "/vms", why, sizeof(why)), VMKFS_EEXIST);
+	ck_assert_str_eq(why, "exists already");
+	ck_assert_int_eq(vdisk_mkdir(vol, "/x/y", why, sizeof(why)), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "its parent folder is missing");
+	ck_assert(!exists("/x"));
+}
+END_TEST
+
+START_TEST(test_folder_names_for_mkdir)
+{
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
+	static const char *const bad[] = {
+		"/vmfs/volumes/ds1", "/vmfs/volumes/ds1/", "/vmfs/volumes/ds1/..",
+		"/vmfs/volumes/ds1/a//b", "[ds1] ", "[ds1] a/", "[ds1] a/./b", "vms",
+	};
+
+	ck_assert(vdisk_split_folder("/vmfs/volumes/ds1/vm1", label, path, why, sizeof(why)));
+	ck_assert_str_eq(label, "ds1");
+	ck_assert_str_eq(path, "/vm1");
+	ck_assert(vdisk_split_folder("[ds1] vm1/sub", label, path, why, sizeof(why)));
+	ck_assert_str_eq(path, "/vm1/sub");
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!vdisk_split_folder(bad[i], label, path, why, sizeof(why)),
+			      "'%s' accepted", bad[i]);
+	ck_assert_ptr_nonnull(strstr(why, "not a folder path like"));
+	ck_assert(vdisk_adapter_ok("lsilogic", 16) && vdisk_adapter_ok("ide", 4));
+	ck_assert(!vdisk_adapter_ok("", 16) && !vdisk_adapter_ok("lsi\"x", 16) &&
+		  !vdisk_adapter_ok("LSI", 16) && !vdisk_adapter_ok("abcd", 4));
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vdisk");
@@ -501,5 +670,9 @@ int main(void)
 	tcase_add_test(tc, test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence);
 	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
 	tcase_add_test(tc, test_a_disk_closed_under_the_vm_fails_its_io);
+	tcase_add_test(tc, test_the_vmkernel_renders_what_vmkfstools_renders);
+	tcase_add_test(tc, test_a_disk_the_vmkernel_makes_opens_holds_data_and_checks_clean);
+	tcase_add_test(tc, test_making_a_disk_refuses_with_a_sentence_and_leaves_nothing);
+	tcase_add_test(tc, test_folder_names_for_mkdir);
 	return check_run("vmkernel virtual disks on datastores", tc);
 }
