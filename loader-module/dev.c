@@ -252,6 +252,9 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_STORAGE_FORMAT:
 		return ioc_struct(VMK_HC_STORAGE_FORMAT, uarg,
 				  sizeof(struct vmk_storage_format), true);
+	case VMK_IOC_STORAGE_VDISK:
+		return ioc_struct(VMK_HC_STORAGE_VDISK, uarg,
+				  sizeof(struct vmk_storage_vdisk), true);
 	case VMK_IOC_STORAGE_RESCAN:
 		return ioc_struct(VMK_HC_STORAGE_RESCAN, uarg,
 				  sizeof(struct vmk_storage_rescan), false);

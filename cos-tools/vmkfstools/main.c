@@ -41,6 +41,7 @@ static void usage(void)
 		"usage: %s -C vmfs3 [-b 1m|2m|4m|8m] [-S LABEL] DEVICE\n"
 		"       %s -P DEVICE[:/PATH]\n"
 		"       %s -c SIZE [-d thin|zeroedthick|eagerzeroedthick] [-a ADAPTER] DEVICE:/DISK.vmdk\n"
+		"          (or /vmfs/volumes/LABEL/DIR/DISK.vmdk, [LABEL] DIR/DISK.vmdk: the vmkernel's)\n"
 		"       %s -X SIZE [-d FORMAT] DEVICE:/DISK.vmdk\n"
 		"       %s -i DEVICE:/SRC.vmdk|RAWFILE [-d FORMAT] DEVICE:/DST.vmdk\n"
 		"       %s -E DEVICE:/OLD.vmdk [DEVICE:]/NEW.vmdk\n"
@@ -48,9 +49,10 @@ static void usage(void)
 		"       %s -D DEVICE:/PATH\n"
 		"       %s --check [--repair] DEVICE\n"
 		"       %s --mkdir|--rmdir|--ls|--cat|--rm DEVICE:/PATH\n"
+		"       %s --mkdir /vmfs/volumes/LABEL/DIR|[LABEL] DIR   (the vmkernel's)\n"
 		"       %s --import HOSTFILE DEVICE:/PATH\n"
 		"       %s --hold rw|ro DEVICE:/PATH   (open and keep the lock until killed)\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(EXIT_USAGE);
 }
 
@@ -314,6 +316,44 @@ static int format_lun(const char *name, uint32_t t, uint32_t l, uint32_t bs,
 	return EXIT_OK;
 }
 
+/* A datastore's path, /vmfs/volumes/LABEL/... or [LABEL] ...: the vmkernel's. */
+static bool datastore_path(const char *arg)
+{
+	return arg[0] == '[' || !strncmp(arg, "/vmfs/volumes/", 14);
+}
+
+/* --mkdir or -c on a datastore the vmkernel has mounted: it does the work. */
+static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
+{
+	struct diag diag = { 0 };
+	int fd;
+
+	if (strlen(path) >= sizeof(v->path)) {
+		fprintf(stderr, "%s: %s: a datastore path is at most %zu characters\n",
+			prog, path, sizeof(v->path) - 1);
+		return EXIT_USAGE;
+	}
+	memcpy(v->path, path, strlen(path));
+	v->now_unix = (uint64_t)time(NULL);
+	fd = vmkdev_open(prog, &diag);
+	if (fd < 0) {
+		diag_report(&diag, "%s: %s: ", prog, path);
+		diag_free(&diag);
+		return EXIT_FAIL;
+	}
+	if (ioctl(fd, VMK_IOC_STORAGE_VDISK, v) < 0) {
+		/* The vmkernel's sentence names the path itself. */
+		if (v->msg[0])
+			fprintf(stderr, "%s: %.*s\n", prog, VMK_STORAGE_MSG_LEN, v->msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		close(fd);
+		return errno == EBUSY ? EXIT_BUSY : EXIT_FAIL;
+	}
+	close(fd);
+	return EXIT_OK;
+}
+
 static int cmd_format(const char *dev, uint32_t bs, const char *label)
 {
 	struct vmkfs_format_opts o = { bs, label };
@@ -429,6 +469,26 @@ static int cmd_create_disk(const char *arg, uint64_t size, enum vmkfs_alloc allo
 		fprintf(stderr, "%s: size %" PRIu64 " is not a multiple of %u bytes\n",
 			prog, size, VMDK_SECTOR);
 		return EXIT_USAGE;
+	}
+	if (datastore_path(arg)) {
+		struct vmk_storage_vdisk v = {
+			.op = VMK_VDISK_OP_CREATE, .size = size,
+			.format = alloc == VMKFS_THIN ? VMK_VDISK_THIN :
+				  alloc == VMKFS_ZEROEDTHICK ? VMK_VDISK_ZEROEDTHICK :
+				  VMK_VDISK_EAGERZEROEDTHICK,
+		};
+
+		if (strlen(adapter) >= sizeof(v.adapter)) {
+			fprintf(stderr, "%s: %s: an adapter type is at most %zu characters\n",
+				prog, adapter, sizeof(v.adapter) - 1);
+			return EXIT_USAGE;
+		}
+		memcpy(v.adapter, adapter, strlen(adapter));
+		ret = vdisk_request(&v, arg);
+		if (!ret)
+			printf("Created disk '%s' through the vmkernel: %llu MiB free on its datastore.\n",
+			       arg, (unsigned long long)(v.free_bytes >> 20));
+		return ret;
 	}
 	ret = open_target(&s, arg, false);
 	if (ret)
@@ -773,8 +833,14 @@ static int cmd_misc(const char *verb, const char *arg, const char *extra)
 	bool ro = !strcmp(verb, "ls") || !strcmp(verb, "cat");
 	struct session s;
 	struct vmkfs_file *f;
-	int ret = open_target(&s, arg, ro);
+	int ret;
 
+	if (!strcmp(verb, "mkdir") && datastore_path(arg)) {
+		struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_MKDIR };
+
+		return vdisk_request(&v, arg);
+	}
+	ret = open_target(&s, arg, ro);
 	if (ret)
 		return status_exit(ret);
 	if (!strcmp(verb, "mkdir")) {

@@ -174,7 +174,17 @@
  * LUN does not answer. Since ABI version 25.
  */
 #define VMK_HC_STORAGE_FORMAT	31
-#define VMK_HC_MAX		32
+/*
+ * EBX = gpa of struct vmk_storage_vdisk, ECX = its size: on a mounted
+ * datastore, make a folder (VMK_VDISK_OP_MKDIR) or a flat virtual disk,
+ * its descriptor and extent (VMK_VDISK_OP_CREATE; vmkfstools --mkdir and
+ * -c through the vmkernel; docs/storage.md "Making virtual disks").
+ * Refused with msg, nothing left behind, when the file exists, its folder
+ * is missing, no datastore has the label or it has not the room. Since
+ * ABI version 28.
+ */
+#define VMK_HC_STORAGE_VDISK	32
+#define VMK_HC_MAX		33
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -280,6 +290,26 @@ struct vmk_storage_format {
 	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
 	char label[VMK_DATASTORE_LABEL_LEN];	/* in: 1..127 printable, no '/' */
 	struct vmk_datastore ds;	/* out: the datastore made */
+	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
+};
+
+#define VMK_VDISK_OP_MKDIR	1	/* path: /vmfs/volumes/LABEL/DIR or [LABEL] DIR */
+#define VMK_VDISK_OP_CREATE	2	/* path: .../DIR/NAME.vmdk; NAME-flat.vmdk beside */
+#define VMK_VDISK_THIN		0	/* blocks allocated on first write */
+#define VMK_VDISK_ZEROEDTHICK	1	/* allocated now, zeroed on first write */
+#define VMK_VDISK_EAGERZEROEDTHICK 2	/* allocated and zeroed now: <= VMK_VDISK_EAGER_MAX */
+#define VMK_VDISK_EAGER_MAX	(64ull << 20)	/* the COS CPU waits for the zeroing */
+#define VMK_VDISK_PATH_LEN	128	/* with the NUL, as VMK_VM_DISK_NAME_LEN */
+#define VMK_VDISK_ADAPTER_LEN	16	/* ddb.adapterType: 1..15 of [a-z0-9], NUL */
+
+struct vmk_storage_vdisk {
+	uint32_t op;			/* in: VMK_VDISK_OP_* */
+	uint32_t format;		/* in: VMK_VDISK_* (CREATE) */
+	uint64_t size;			/* in: bytes, a nonzero multiple of 512 (CREATE) */
+	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
+	char adapter[VMK_VDISK_ADAPTER_LEN];	/* in (CREATE) */
+	char path[VMK_VDISK_PATH_LEN];	/* in: NUL-terminated */
+	uint64_t free_bytes;		/* out: the datastore's, after */
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
 };
 

@@ -23,6 +23,7 @@ static union hc_scratch {
 	struct vmk_storage_list storage_list;
 	struct vmk_storage_read storage_read;
 	struct vmk_storage_format storage_format;
+	struct vmk_storage_vdisk storage_vdisk;
 } hc_scratch[VMK_MAX_CPUS];
 
 static union hc_scratch *scratch_of(const struct hc_call *c)
@@ -238,6 +239,24 @@ static vmk_status_t hc_storage_format(struct hc_call *c)
 	return st == VMK_OK ? wst : st;
 }
 
+/* vmkfstools --mkdir and -c on a datastore (storage.c), as hc_storage_format(). */
+static vmk_status_t hc_storage_vdisk(struct hc_call *c)
+{
+	struct vmk_storage_vdisk *v = &scratch_of(c)->storage_vdisk;
+	vmk_status_t st, wst;
+
+	if (c->arg[1] < sizeof(*v))
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[0], v, sizeof(*v));
+	if (st != VMK_OK)
+		return st;
+	v->free_bytes = 0;
+	memset(v->msg, 0, sizeof(v->msg));
+	st = storage_vdisk(v);
+	wst = cos_write(c->arg[0], v, sizeof(*v));
+	return st == VMK_OK ? wst : st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -270,6 +289,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_NET_SWITCH] = net_hc_switch,
 	[VMK_HC_STORAGE_DATASTORES] = storage_hc_datastores,
 	[VMK_HC_STORAGE_FORMAT] = hc_storage_format,
+	[VMK_HC_STORAGE_VDISK] = hc_storage_vdisk,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

@@ -104,6 +104,7 @@ static struct {
 	struct ds_bounce ds_bounce;
 	int ds_beat_task;		/* service_register()'s handle, or -1 */
 	struct vmk_datastore_list ds_out;	/* VMK_HC_STORAGE_DATASTORES, under lock */
+	char desc_text[VDISK_DESC_MAX];	/* VMK_HC_STORAGE_VDISK's descriptor, under lock */
 } st;
 
 static const struct pvscsi_hba_ops hba_ops = {
@@ -991,6 +992,98 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 	if (s == VMK_OK && st.ds_beat_task < 0)
 		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
 						   ds_beat_task, NULL);
+	gated_unlock(&st.lock);
+	return s;
+}
+
+_Static_assert(VMK_VDISK_PATH_LEN == VDISK_NAME_LEN, "a request's path is a VM disk's name");
+
+/* v checked, its path split into the datastore's label and the volume's path. */
+static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *label,
+				    const char *path)
+{
+	struct vdisk_create c = {
+		.path = path, .size = v->size, .adapter = v->adapter,
+		.alloc = v->format == VMK_VDISK_THIN ? VMKFS_THIN :
+			 v->format == VMK_VDISK_ZEROEDTHICK ? VMKFS_ZEROEDTHICK :
+			 VMKFS_EAGERZEROEDTHICK,
+		.cid = (uint32_t)(now_ms() * 2654435761u ^ v->size) & 0x7fffffff,
+	};
+	char msg[DS_WHY_LEN];
+	const struct datastore *ds;
+	struct vmkfs_volinfo vi;
+	uint64_t t0 = now_ms();
+	int ret;
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
+		return VMK_NOT_SUPPORTED;
+	}
+	ds = ds_by_label(&st.ds, label);
+	if (!ds) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "no datastore '%s' is mounted (vmkctl storage datastores)",
+			     label);
+		return VMK_BAD_PARAM;
+	}
+	st.holder = v->op == VMK_VDISK_OP_MKDIR ? "vmkfstools --mkdir" : "vmkfstools -c";
+	ret = v->op == VMK_VDISK_OP_MKDIR ? vdisk_mkdir(ds->vol, path, msg, sizeof(msg)) :
+		vdisk_create(ds->vol, &c, st.desc_text, msg, sizeof(msg));
+	if (vmkfs_statfs(ds->vol, &vi) == VMKFS_OK)
+		v->free_bytes = vi.free_bytes;
+	if (ret) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "%s: %s", v->path, msg);
+		if (strlen(v->path) + strlen(msg) + 2 >= sizeof(v->msg))
+			log_warn("storage: %s: %s", v->path, msg);
+		return ret == VMKFS_ENOSPC ? VMK_NO_CAPACITY : ret == VMKFS_EBUSY ? VMK_BUSY :
+		       VMK_BAD_PARAM;
+	}
+	log_info("storage: %s: made (%llu ms)", v->path, (unsigned long long)(now_ms() - t0));
+	return VMK_OK;
+}
+
+vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
+{
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], msg[DS_WHY_LEN];
+	bool disk = v->op == VMK_VDISK_OP_CREATE;
+	vmk_status_t s;
+
+	v->path[sizeof(v->path) - 1] = '\0';
+	v->adapter[sizeof(v->adapter) - 1] = '\0';
+	if (v->op != VMK_VDISK_OP_MKDIR && !disk) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "operation %u is neither mkdir nor create", v->op);
+		return VMK_BAD_PARAM;
+	}
+	if (!(disk ? vdisk_split_name : vdisk_split_folder)(v->path, label, path, msg, sizeof(msg))) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "%s", msg);
+		return VMK_BAD_PARAM;
+	}
+	if (disk && v->format > VMK_VDISK_EAGERZEROEDTHICK) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "disk format %u is not thin, zeroedthick or eagerzeroedthick",
+			     v->format);
+		return VMK_BAD_PARAM;
+	}
+	if (disk && (!v->size || v->size % SCSI_BLOCK_SIZE)) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "size %llu is not a nonzero multiple of %u bytes",
+			     (unsigned long long)v->size, SCSI_BLOCK_SIZE);
+		return VMK_BAD_PARAM;
+	}
+	/* The COS CPU waits in this call for the zeroing: bounded. */
+	if (disk && v->format == VMK_VDISK_EAGERZEROEDTHICK && v->size > VMK_VDISK_EAGER_MAX) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "eagerzeroedthick through the vmkernel: at most %llu MiB (zeroedthick has no bound)",
+			     VMK_VDISK_EAGER_MAX >> 20);
+		return VMK_BAD_PARAM;
+	}
+	if (disk && !vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {
+		fmt_snprintf(v->msg, sizeof(v->msg), "an adapter type is 1 to %u of a-z and 0-9",
+			     (uint32_t)sizeof(v->adapter) - 1);
+		return VMK_BAD_PARAM;
+	}
+	if (v->now_unix)
+		vmkfs_set_time_unix(v->now_unix);
+	if (!cos_lock(disk ? "vmkfstools -c" : "vmkfstools --mkdir", COS_READ_WAIT_MS,
+		      "nothing written", v->msg, sizeof(v->msg)))
+		return VMK_BUSY;
+	s = vdisk_op_locked(v, label, path);
 	gated_unlock(&st.lock);
 	return s;
 }

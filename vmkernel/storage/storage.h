@@ -91,6 +91,15 @@ vmk_status_t storage_hc_datastores(struct hc_call *c);
 struct vmk_storage_format;
 vmk_status_t storage_format(struct vmk_storage_format *f);
 /*
+ * VMK_HC_STORAGE_VDISK (vmkfstools --mkdir and -c on a mounted datastore):
+ * v's in fields checked here, the folder or the disk (vdisk_create())
+ * made, or v->msg says why not with nothing left behind. The COS CPU
+ * waits for the whole call: eagerzeroedthick is bounded by
+ * VMK_VDISK_EAGER_MAX.
+ */
+struct vmk_storage_vdisk;
+vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v);
+/*
  * At give-back (every CPU's; the first one acts): virtual disks still
  * open closed, datastores unmounted, reset, bus master off.
  */

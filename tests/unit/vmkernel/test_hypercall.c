@@ -102,6 +102,19 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 	return VMK_OK;
 }
 
+static struct vmk_storage_vdisk vdisk_seen;
+
+vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
+{
+	vdisk_seen = *v;
+	if (v->op == VMK_VDISK_OP_MKDIR) {
+		snprintf(v->msg, sizeof(v->msg), "[ds1] vm1: exists already");
+		return VMK_BAD_PARAM;
+	}
+	v->free_bytes = 7;
+	return VMK_OK;
+}
+
 vmk_status_t storage_hc_datastores(struct hc_call *c)
 {
 	c->result = 1;
@@ -572,6 +585,32 @@ START_TEST(test_storage_format_copies_the_request_once_and_replies_whole)
 }
 END_TEST
 
+START_TEST(test_storage_vdisk_copies_the_request_once_and_replies_whole)
+{
+	struct vmk_storage_vdisk v;
+	struct hc_call c;
+
+	memset(&v, 0x5a, sizeof(v));
+	v.op = VMK_VDISK_OP_CREATE;
+	memcpy(guest, &v, sizeof(v));
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_VDISK, GUEST_BASE, sizeof(v) - 1, 0, 0),
+			 VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_VDISK, GUEST_BASE, sizeof(v), 0, 0), VMK_OK);
+	/* the COS's reply fields never reach the vmkernel's code */
+	ck_assert_uint_eq(vdisk_seen.free_bytes, 0);
+	ck_assert_uint_eq((uint8_t)vdisk_seen.msg[0], 0);
+	ck_assert_uint_eq(vdisk_seen.op, VMK_VDISK_OP_CREATE);
+	memcpy(&v, guest, sizeof(v));
+	ck_assert_uint_eq(v.free_bytes, 7);
+	v.op = VMK_VDISK_OP_MKDIR;
+	memcpy(guest, &v, sizeof(v));
+	ck_assert_int_eq(call(&c, VMK_HC_STORAGE_VDISK, GUEST_BASE, sizeof(v), 0, 0),
+			 VMK_BAD_PARAM);
+	memcpy(&v, guest, sizeof(v));
+	ck_assert_str_eq(v.msg, "[ds1] vm1: exists already");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("hypercalls");
@@ -579,6 +618,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_storage_format_copies_the_request_once_and_replies_whole);
+	tcase_add_test(tc, test_storage_vdisk_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
 	tcase_add_test(tc, test_a_vnic_link_goes_to_its_own_vm_handler);
