@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Virtual disks made through the vmkernel (docs/storage.md "Making
+# virtual disks"): before load the COS makes a VMFS-3 volume mkvd on
+# LUN 1; loaded with storage=1, vmkfstools --mkdir and -c -d thin on
+# /vmfs/volumes/mkvd/... ask the vmkernel, which makes the folder, the
+# extent and a descriptor the COS's vmkfstools would write. A disk that
+# exists, a missing folder, a datastore not mounted, a thick disk with no
+# room and an eager-zeroed one above the bound are refused with a
+# sentence. A stock Linux VM sees the 32 MiB disk, writes 4 MiB of random
+# data at 1 MiB and reads the same hash back past its page cache. After
+# unload the COS's vmkfstools finds the volume clean, the descriptor
+# thin, the extent with only those blocks and the guest's data. The
+# volume header is wiped at the end for the next scenario of the boot.
+# timeout: 420
+# kernel: built
+. /lib/vmk/lab.sh
+. /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/vmctl.sh
+
+DIR=/vmfs/volumes/mkvd/vm1
+DISK="[mkvd] vm1/thin.vmdk"
+
+# refused DESC PATTERN ARGS...: vmkfstools ARGS fails and says PATTERN.
+refused() {
+	_d=$1 _p=$2; shift 2
+	expect_fail "$_d" sh -c 'vmkfstools "$@" 2>/tmp/mkvd-err.txt' vmkfstools "$@"
+	cat /tmp/mkvd-err.txt
+	expect "with a sentence: $_p" grep -q "$_p" /tmp/mkvd-err.txt
+}
+
+sd=$(cos_lun_disk 1)
+expect "LUN 1 is a COS disk" test -n "$sd"
+expect "the COS makes VMFS-3 volume mkvd on LUN 1" vmkfstools -C vmfs3 -S mkvd /dev/$sd
+
+expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=300
+vmkctl storage datastores | tee /tmp/ds.txt
+expect "the vmkernel mounted datastore mkvd" grep -q "^mkvd .* vmhba0:C0:T1:L0 (read-write" /tmp/ds.txt
+
+expect "the vmkernel makes folder $DIR" vmkfstools --mkdir $DIR
+expect "and a thin disk of 32 MiB in it" vmkfstools -c 32m -d thin "$DISK"
+refused "a second folder of the name" "exists already" --mkdir "[mkvd] vm1"
+refused "a disk that exists" "vm1/thin.vmdk: the disk or its extent exists already" -c 8m -d thin "$DISK"
+refused "a disk in a missing folder" "its folder is missing" -c 8m /vmfs/volumes/mkvd/none/a.vmdk
+refused "a disk on a datastore not mounted" "no datastore 'nods' is mounted" \
+	-c 8m /vmfs/volumes/nods/vm1/a.vmdk
+refused "a thick disk with no room" "no space: " -c 100g -d zeroedthick $DIR/big.vmdk
+refused "an eager-zeroed disk above the bound" "at most 64 MiB" \
+	-c 128m -d eagerzeroedthick $DIR/ezt.vmdk
+refused "a path with .." "not a disk path" -c 8m /vmfs/volumes/mkvd/vm1/../a.vmdk
+vmkctl log 2>/dev/null | grep "storage: " | tail -5 || true
+
+vm_make_vmx /tmp/mkvd.vmx mkvd 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
+	"console=ttyS0 no_timer_check" \
+	'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
+	'scsi0:0.present = "TRUE"' "scsi0:0.fileName = \"$DISK\""
+vm_up mkvd /tmp/mkvd.vmx
+vm_console_expect "the VM boots to its shell" mkvd 300 "vmk-guest: shell ready"
+vm_run mkvd 'echo S$((1+1))=$(cat /sys/block/sda/size)=' "S2=65536=" 120
+vm_capture mkvd 'dd if=/dev/urandom of=/tmp/d bs=1M count=4 2>/dev/null; h=$(sha256sum < /tmp/d | cut -c1-64); dd if=/tmp/d of=/dev/sda bs=1M seek=1 2>/dev/null; sync; echo 3 > /proc/sys/vm/drop_caches; r=$(dd if=/dev/sda bs=1M skip=1 count=4 2>/dev/null | sha256sum | cut -c1-64); echo "W$((6*7))=$h=$r=E$((2+3))"' \
+	"=E5" 240 /tmp/mkvd.txt
+hash=$(sed -n 's/.*W42=\([0-9a-f]\{64\}\)=\([0-9a-f]\{64\}\)=E5.*/\1/p' /tmp/mkvd.txt | tail -1)
+back=$(sed -n 's/.*W42=\([0-9a-f]\{64\}\)=\([0-9a-f]\{64\}\)=E5.*/\2/p' /tmp/mkvd.txt | tail -1)
+expect "the VM printed its data's hash" test -n "$hash"
+expect "the VM reads back what it wrote ($back)" test "$back" = "$hash"
+expect "kill the VM" vmkctl vm kill mkvd
+expect "vmkctl unload" vmkctl unload
+expect_fail "vmkload is gone" vmk_loaded
+
+sd=$(cos_lun_disk 1)
+expect "LUN 1 is a COS disk again" test -n "$sd"
+expect "the volume checks clean" vmkfstools --check /dev/$sd
+vmkfstools --cat /dev/$sd:/vm1/thin.vmdk | tee /tmp/mkvd-desc.txt
+expect "the descriptor names the flat extent" grep -q '^RW 65536 VMFS "thin-flat.vmdk"$' /tmp/mkvd-desc.txt
+expect "the descriptor says thin" grep -q '^ddb.thinProvisioned = "1"$' /tmp/mkvd-desc.txt
+vmkfstools -D /dev/$sd:/vm1/thin-flat.vmdk | tee /tmp/mkvd-D.txt
+expect "the thin extent has the 4 blocks written" \
+	grep -q "size 33554432, 4 blocks allocated" /tmp/mkvd-D.txt
+expect "the COS reads the extent" sh -c "vmkfstools --cat /dev/$sd:/vm1/thin-flat.vmdk > /tmp/mkvd-flat"
+on_disk=$(dd if=/tmp/mkvd-flat bs=1M skip=1 count=4 2>/dev/null | sha256sum | cut -c1-64)
+rm -f /tmp/mkvd-flat
+expect "the extent holds the guest's data ($on_disk)" test "$on_disk" = "$hash"
+
+expect "the volume header on $sd is wiped for the next scenario" \
+	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
