@@ -996,9 +996,7 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 	return s;
 }
 
-_Static_assert(VMK_VDISK_PATH_LEN == VDISK_NAME_LEN, "a request's path is a VM disk's name");
-
-/* v checked, its path split into the datastore's label and the volume's path. */
+/* v checked (vdisk_request_ok()), its path split into label and path. */
 static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *label,
 				    const char *path)
 {
@@ -1043,45 +1041,15 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 
 vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 {
-	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], msg[DS_WHY_LEN];
-	bool disk = v->op == VMK_VDISK_OP_CREATE;
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
 	vmk_status_t s;
 
-	v->path[sizeof(v->path) - 1] = '\0';
-	v->adapter[sizeof(v->adapter) - 1] = '\0';
-	if (v->op != VMK_VDISK_OP_MKDIR && !disk) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "operation %u is neither mkdir nor create", v->op);
+	if (!vdisk_request_ok(v, label, path, v->msg, sizeof(v->msg)))
 		return VMK_BAD_PARAM;
-	}
-	if (!(disk ? vdisk_split_name : vdisk_split_folder)(v->path, label, path, msg, sizeof(msg))) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "%s", msg);
-		return VMK_BAD_PARAM;
-	}
-	if (disk && v->format > VMK_VDISK_EAGERZEROEDTHICK) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "disk format %u is not thin, zeroedthick or eagerzeroedthick",
-			     v->format);
-		return VMK_BAD_PARAM;
-	}
-	if (disk && (!v->size || v->size % SCSI_BLOCK_SIZE)) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "size %llu is not a nonzero multiple of %u bytes",
-			     (unsigned long long)v->size, SCSI_BLOCK_SIZE);
-		return VMK_BAD_PARAM;
-	}
-	/* The COS CPU waits in this call for the zeroing: bounded. */
-	if (disk && v->format == VMK_VDISK_EAGERZEROEDTHICK && v->size > VMK_VDISK_EAGER_MAX) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "eagerzeroedthick through the vmkernel: at most %llu MiB (zeroedthick has no bound)",
-			     VMK_VDISK_EAGER_MAX >> 20);
-		return VMK_BAD_PARAM;
-	}
-	if (disk && !vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {
-		fmt_snprintf(v->msg, sizeof(v->msg), "an adapter type is 1 to %u of a-z and 0-9",
-			     (uint32_t)sizeof(v->adapter) - 1);
-		return VMK_BAD_PARAM;
-	}
 	if (v->now_unix)
 		vmkfs_set_time_unix(v->now_unix);
-	if (!cos_lock(disk ? "vmkfstools -c" : "vmkfstools --mkdir", COS_READ_WAIT_MS,
-		      "nothing written", v->msg, sizeof(v->msg)))
+	if (!cos_lock(v->op == VMK_VDISK_OP_CREATE ? "vmkfstools -c" : "vmkfstools --mkdir",
+		      COS_READ_WAIT_MS, "nothing written", v->msg, sizeof(v->msg)))
 		return VMK_BUSY;
 	s = vdisk_op_locked(v, label, path);
 	gated_unlock(&st.lock);

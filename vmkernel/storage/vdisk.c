@@ -636,6 +636,59 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
 	return ret;
 }
 
+_Static_assert(VMK_VDISK_PATH_LEN == VDISK_NAME_LEN, "a request's path is a VM disk's name");
+
+/* Is there a NUL in s's size bytes? */
+static bool terminated(const char *s, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		if (!s[i])
+			return true;
+	return false;
+}
+
+bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
+		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	bool disk = v->op == VMK_VDISK_OP_CREATE;
+
+	if (v->op != VMK_VDISK_OP_MKDIR && !disk) {
+		fmt_snprintf(why, why_len, "operation %u is neither mkdir nor create", v->op);
+		return false;
+	}
+	if (!terminated(v->path, sizeof(v->path))) {
+		fmt_snprintf(why, why_len, "a datastore path is at most %u characters",
+			     (uint32_t)sizeof(v->path) - 1);
+		return false;
+	}
+	if (!split(v->path, disk, label, path, why, why_len))
+		return false;
+	if (!disk)
+		return true;
+	if (v->format > VMK_VDISK_EAGERZEROEDTHICK) {
+		fmt_snprintf(why, why_len, "disk format %u is not thin, zeroedthick or eagerzeroedthick",
+			     v->format);
+		return false;
+	}
+	if (!v->size || v->size % SECTOR || v->size / SECTOR > VDISK_MAX_SECTORS) {
+		fmt_snprintf(why, why_len, "size %llu is not a multiple of 512 bytes from 512 to 2 TiB",
+			     (unsigned long long)v->size);
+		return false;
+	}
+	/* The COS CPU waits in the hypercall while the disk is zeroed. */
+	if (v->format == VMK_VDISK_EAGERZEROEDTHICK && v->size > VMK_VDISK_EAGER_MAX) {
+		fmt_snprintf(why, why_len, "eagerzeroedthick through the vmkernel: at most %llu MiB (zeroedthick has no bound)",
+			     VMK_VDISK_EAGER_MAX >> 20);
+		return false;
+	}
+	if (!vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {
+		fmt_snprintf(why, why_len, "an adapter type is 1 to %u of a-z and 0-9",
+			     (uint32_t)sizeof(v->adapter) - 1);
+		return false;
+	}
+	return true;
+}
+
 /* ---- the backend ---- */
 
 /* Is [lba, lba + nr) on the disk? The disk model checked it already. */

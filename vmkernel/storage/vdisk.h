@@ -34,6 +34,7 @@
 #include "vmm/scsi/disk.h"
 #include "vmkfs/vmkfs.h"
 #include <vmk/vm.h>
+#include <vmk/hypercall.h>
 
 #define VDISK_DESC_MAX		4096u	/* bytes of a descriptor (ESX's are < 1 KiB) */
 #define VDISK_NAME_LEN		VMK_VM_DISK_NAME_LEN	/* a path, with the NUL */
@@ -100,6 +101,14 @@ struct vdisk_create {
  */
 int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text,
 		 char *why, size_t why_len);
+/*
+ * A VMK_HC_STORAGE_VDISK request as the COS sent it, copied into
+ * vmkernel memory: op, path (NUL within its field, split into label and
+ * path), and for a disk format, size (<= VMK_VDISK_EAGER_MAX when eager
+ * zeroed) and adapter. false with a sentence in why.
+ */
+bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
+		      char path[VDISK_NAME_LEN], char *why, size_t why_len);
 /* Make the folder path ("/DIR"); its parent must exist. As vdisk_create(). */
 int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
 

@@ -655,6 +655,55 @@ START_TEST(test_folder_names_for_mkdir)
 }
 END_TEST
 
+/* A request of the COS: every field checked in the vmkernel's copy. */
+START_TEST(test_a_request_is_checked_field_by_field)
+{
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
+	struct vmk_storage_vdisk v, good = {
+		.op = VMK_VDISK_OP_CREATE, .format = VMK_VDISK_EAGERZEROEDTHICK,
+		.size = VMK_VDISK_EAGER_MAX, .adapter = "lsilogic",
+		.path = "[ds1] vm1/a.vmdk",
+	};
+
+	ck_assert_msg(vdisk_request_ok(&good, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(label, "ds1");
+	ck_assert_str_eq(path, "/vm1/a.vmdk");
+	v = good;
+	v.op = 3;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	ck_assert_str_eq(why, "operation 3 is neither mkdir nor create");
+	v = good;
+	memset(v.path, 'a', sizeof(v.path));		/* no NUL in the field */
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	ck_assert_str_eq(why, "a datastore path is at most 127 characters");
+	v = good;
+	memcpy(v.path, "[ds1] vm1/../a.vmdk", 20);
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v = good;
+	v.format = 3;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v = good;
+	v.size = 511;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v.size = 0;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v = good;
+	v.size += 512;			/* the bound on eager zeroing */
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	ck_assert_ptr_nonnull(strstr(why, "at most 64 MiB"));
+	v.format = VMK_VDISK_ZEROEDTHICK;
+	ck_assert(vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	memset(v.adapter, 'a', sizeof(v.adapter));	/* no NUL in the field */
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	ck_assert_str_eq(why, "an adapter type is 1 to 15 of a-z and 0-9");
+	/* A folder: its path only, no .vmdk; the disk's fields not looked at. */
+	v.op = VMK_VDISK_OP_MKDIR;
+	memcpy(v.path, "/vmfs/volumes/ds1/vm2", 22);
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(path, "/vm2");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vdisk");
@@ -674,5 +723,6 @@ int main(void)
 	tcase_add_test(tc, test_a_disk_the_vmkernel_makes_opens_holds_data_and_checks_clean);
 	tcase_add_test(tc, test_making_a_disk_refuses_with_a_sentence_and_leaves_nothing);
 	tcase_add_test(tc, test_folder_names_for_mkdir);
+	tcase_add_test(tc, test_a_request_is_checked_field_by_field);
 	return check_run("vmkernel virtual disks on datastores", tc);
 }
