@@ -35,7 +35,7 @@ typedef int32_t vmk_status_t;
 #define VMK_NO_HARDWARE		6	/* CPU lacks SVM or nested paging */
 #define VMK_HW_FAILURE		7	/* VMRUN refused the state */
 #define VMK_PANICKED		8	/* the vmkernel panicked; CPU given back */
-#define VMK_NO_CAPACITY		9	/* CPU reservations would exceed the machine */
+#define VMK_NO_CAPACITY		9	/* no room: CPU reservations, a table, a datastore */
 #define VMK_STATUS_MAX		10
 
 /* Limits of this ABI version. */
