@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include "vmkdev.h"
 
@@ -86,4 +87,34 @@ int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag
 		return 0;
 	diag_add(diag, "listing the vmkernel's switches: %s", strerror(errno));
 	return -1;
+}
+
+/* The vmkernel's sentence in msg (len bytes), else errno's; errno kept. */
+static int storage_failed(const char *what, const char *msg, size_t len, struct diag *diag)
+{
+	int e = errno;
+
+	if (msg[0])
+		diag_add(diag, "%.*s", (int)len, msg);
+	else
+		diag_add(diag, "%s: %s", what, strerror(e));
+	errno = e;
+	return -1;
+}
+
+int vmkdev_datastores(int fd, struct vmk_datastore_list *l, struct diag *diag)
+{
+	memset(l, 0, sizeof(*l));
+	if (ioctl(fd, VMK_IOC_STORAGE_DATASTORES, l) == 0)
+		return 0;
+	return storage_failed("listing the vmkernel's datastores", l->msg, sizeof(l->msg), diag);
+}
+
+int vmkdev_vdisk(int fd, struct vmk_storage_vdisk *v, struct diag *diag)
+{
+	v->now_unix = (uint64_t)time(NULL);
+	v->msg[0] = '\0';
+	if (ioctl(fd, VMK_IOC_STORAGE_VDISK, v) == 0)
+		return 0;
+	return storage_failed(v->path, v->msg, sizeof(v->msg), diag);
 }

@@ -2,7 +2,8 @@
 /*
  * The COS side of /dev/vmkernel, shared by vmkctl and vmk-hostd: opening
  * the device with its ABI check, listing the vmkernel's VMs, a VM
- * operation and the virtual switches (include/vmk/ioctl.h). Each call
+ * operation, the virtual switches, the datastores and the virtual disks
+ * made on them (include/vmk/ioctl.h). Each call
  * that can fail returns -1 and adds a sentence for the operator to diag
  * (cos-tools/lib/diag.h); the tool prints or forwards it.
  */
@@ -32,5 +33,20 @@ int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag);
  * groups and ports); ni->next is the slot to ask next, 0 after the last.
  */
 int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag *diag);
+
+/*
+ * VMK_IOC_STORAGE_DATASTORES into *l; diag gets the vmkernel's sentence
+ * when it gave one (VMK_BUSY: the storage lock stayed held), errno the
+ * ioctl's.
+ */
+int vmkdev_datastores(int fd, struct vmk_datastore_list *l, struct diag *diag);
+
+/*
+ * VMK_IOC_STORAGE_VDISK: v's op (a folder or a disk) on v->path, which
+ * the caller has filled; v->now_unix is set here. diag gets the
+ * vmkernel's sentence (it names the path), errno the ioctl's (EBUSY for
+ * VMK_BUSY).
+ */
+int vmkdev_vdisk(int fd, struct vmk_storage_vdisk *v, struct diag *diag);
 
 #endif /* COS_TOOLS_VMKDEV_H */

@@ -326,7 +326,7 @@ static bool datastore_path(const char *arg)
 static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
 {
 	struct diag diag = { 0 };
-	int fd;
+	int fd, ret = EXIT_OK;
 
 	if (strlen(path) >= sizeof(v->path)) {
 		fprintf(stderr, "%s: %s: a datastore path is at most %zu characters\n",
@@ -334,24 +334,20 @@ static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
 		return EXIT_USAGE;
 	}
 	memcpy(v->path, path, strlen(path));
-	v->now_unix = (uint64_t)time(NULL);
 	fd = vmkdev_open(prog, &diag);
 	if (fd < 0) {
 		diag_report(&diag, "%s: %s: ", prog, path);
 		diag_free(&diag);
 		return EXIT_FAIL;
 	}
-	if (ioctl(fd, VMK_IOC_STORAGE_VDISK, v) < 0) {
-		/* The vmkernel's sentence names the path itself. */
-		if (v->msg[0])
-			fprintf(stderr, "%s: %.*s\n", prog, VMK_STORAGE_MSG_LEN, v->msg);
-		else
-			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		close(fd);
-		return errno == EBUSY ? EXIT_BUSY : EXIT_FAIL;
+	/* The vmkernel's sentence names the path itself. */
+	if (vmkdev_vdisk(fd, v, &diag)) {
+		ret = errno == EBUSY ? EXIT_BUSY : EXIT_FAIL;
+		diag_report(&diag, "%s: ", prog);
 	}
+	diag_free(&diag);
 	close(fd);
-	return EXIT_OK;
+	return ret;
 }
 
 static int cmd_format(const char *dev, uint32_t bs, const char *label)
