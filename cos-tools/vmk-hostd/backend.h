@@ -21,6 +21,9 @@
 #define HOSTD_NICS		4	/* ethernet0..3: VMX_NICS */
 #define HOSTD_NET_NAME_LEN	32	/* a port group's name and NUL: VMK_NET_NAME_LEN */
 #define HOSTD_NETS_MAX		128	/* VMK_NET_MAX_SWITCHES * VMK_NET_MAX_GROUPS */
+#define HOSTD_DS_NAME_LEN	64	/* a datastore's name and NUL; longer labels are left out */
+#define HOSTD_DS_UUID_LEN	40	/* VMK_DATASTORE_UUID_LEN */
+#define HOSTD_DATASTORES_MAX	32	/* of each kind: VMK_STORAGE_MAX_LUNS, COS folders */
 
 enum hostd_power {
 	HOSTD_POWERED_OFF,
@@ -62,6 +65,15 @@ struct hostd_net {
 	char name[HOSTD_NET_NAME_LEN];
 	char vswitch[HOSTD_NET_NAME_LEN];
 	uint32_t vlan;
+};
+
+/* A VMFS volume the vmkernel has mounted: a Datastore of type VMFS. */
+struct hostd_datastore {
+	char name[HOSTD_DS_NAME_LEN];	/* its label */
+	char uuid[HOSTD_DS_UUID_LEN];
+	uint64_t capacity, free_bytes;
+	uint32_t block_size;		/* file block size, bytes */
+	bool read_write;
 };
 
 struct hostd_vm {
@@ -120,6 +132,12 @@ struct hostd_backend {
 	 * vmkernel is not loaded.
 	 */
 	int (*net_list)(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag);
+	/*
+	 * Up to HOSTD_DATASTORES_MAX VMFS volumes the vmkernel has mounted,
+	 * as `vmkctl storage datastores` lists them; none when it is not
+	 * loaded or drives no storage adapter.
+	 */
+	int (*ds_list)(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

@@ -10,6 +10,7 @@
  * the vmkernel makes at load, and "Backup" on an internal switch; web has
  * a NIC on the one (a generated MAC), db one on each (the first static),
  * build one on "Old Lab", a port group the host does not have (any more).
+ * One VMFS datastore, "vmfs1" (1 GiB, 900 MiB free, read-write).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "backend.h"
 
 #define FAKE_VMS_MAX	16
+#define FAKE_DS		"vmfs1"
 
 struct fake {
 	struct hostd_vm vms[FAKE_VMS_MAX];
@@ -25,6 +27,7 @@ struct fake {
 	size_t count;
 	uint32_t next_id;
 	uint64_t boot_time;
+	uint64_t ds_free;
 };
 
 static struct fake fake = {
@@ -46,6 +49,7 @@ static struct fake fake = {
 	.acpi_off = { false, false, true },
 	.count = 3,
 	.next_id = 4,
+	.ds_free = 900ull << 20,
 };
 
 static int fake_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
@@ -174,6 +178,22 @@ static int fake_net_list(void *ctx, struct hostd_net *nets, size_t *count, struc
 	return 0;
 }
 
+static int fake_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag)
+{
+	struct fake *f = ctx;
+
+	(void)diag;
+	memset(ds, 0, sizeof(*ds));
+	snprintf(ds->name, sizeof(ds->name), FAKE_DS);
+	snprintf(ds->uuid, sizeof(ds->uuid), "5f0c1a2b-3c4d5e6f-7a8b-0c0d0e0f1011");
+	ds->capacity = 1ull << 30;
+	ds->free_bytes = f->ds_free;
+	ds->block_size = 1u << 20;
+	ds->read_write = true;
+	*count = 1;
+	return 0;
+}
+
 static struct hostd_backend fake_backend = {
 	.name = "fake",
 	.ctx = &fake,
@@ -183,6 +203,7 @@ static struct hostd_backend fake_backend = {
 	.vm_unregister = fake_vm_unregister,
 	.vm_register = fake_vm_register,
 	.net_list = fake_net_list,
+	.ds_list = fake_ds_list,
 };
 
 const struct hostd_backend *backend_fake_open(void)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The real backend: the vmkernel's VMs through /dev/vmkernel, with
+ * The real backend: the vmkernel's VMs, port groups and datastores
+ * through /dev/vmkernel, with
  * vmkctl's own client code (cos-tools/vmkdev/). The device is opened for each
  * call and closed again, since an open /dev/vmkernel keeps vmkload in use
  * and the operator must stay able to unload it while vmk-hostd runs.
@@ -438,6 +439,58 @@ static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct
 	return ret;
 }
 
+/*
+ * The mounted VMFS volumes, as `vmkctl storage datastores` lists them;
+ * none when the vmkernel is not loaded or drives no adapter. A label
+ * longer than a datastore name may be is left out, said on stderr.
+ */
+static int vmk_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag)
+{
+	struct vmk_datastore_list *l;
+	size_t c = 0;
+	int fd, ret;
+
+	(void)ctx;
+	*count = 0;
+	if (vmk_open_if_loaded(&fd, diag))
+		return -1;
+	if (fd < 0)
+		return 0;
+	l = malloc(sizeof(*l));
+	if (!l) {
+		close(fd);
+		diag_add(diag, "out of memory");
+		return -1;
+	}
+	ret = vmkdev_datastores(fd, l, diag);
+	close(fd);
+	for (uint32_t i = 0; !ret && l->adapter_state == VMK_STORAGE_RUNNING && i < l->n &&
+	     i < VMK_STORAGE_MAX_LUNS && c < HOSTD_DATASTORES_MAX; i++) {
+		const struct vmk_datastore *d = &l->ds[i];
+		size_t len = strnlen(d->label, sizeof(d->label));
+
+		if (d->state != VMK_DATASTORE_MOUNTED)
+			continue;
+		if (len >= sizeof(ds[c].name)) {
+			fprintf(stderr, "vmk-hostd: datastore %.*s: a label of %zu characters is "
+				"longer than vmk-hostd's %zu: left out\n", (int)len, d->label, len,
+				sizeof(ds[c].name) - 1);
+			continue;
+		}
+		memset(&ds[c], 0, sizeof(ds[c]));
+		memcpy(ds[c].name, d->label, len);
+		snprintf(ds[c].uuid, sizeof(ds[c].uuid), "%.*s", VMK_DATASTORE_UUID_LEN - 1, d->uuid);
+		ds[c].capacity = d->capacity;
+		ds[c].free_bytes = d->free_bytes;
+		ds[c].block_size = d->block_size;
+		ds[c].read_write = d->read_write;
+		c++;
+	}
+	free(l);
+	*count = c;
+	return ret;
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
@@ -446,6 +499,7 @@ static const struct hostd_backend vmk_backend = {
 	.vm_unregister = vmk_vm_unregister,
 	.vm_register = vmk_vm_register,
 	.net_list = vmk_net_list,
+	.ds_list = vmk_ds_list,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Datastores: each folder DATASTORES/NAME (hostd.datastores, --datastores)
- * is the Datastore NAME, moref NAME, in ha-folder-datastore, mounted on
- * ha-host. Read from the folder at each request, as the VMs are from the
- * backend: a folder made or removed shows at once. Its space is the file
- * system's under the folder (statvfs(3)), asked in a child process with a
- * deadline (below). A moref or path from a client names a datastore only
- * when it is a plain name of a folder there.
+ * Datastores, in ha-folder-datastore, mounted on ha-host, moref their
+ * name, of two kinds (docs/rpc.md "Datastores"):
+ * - the VMFS volumes the vmkernel has mounted (the backend's ds_list),
+ *   type VMFS, named by their label. Their VMs' disks are on the volume,
+ *   made through the vmkernel; the COS cannot reach its files, so a VM's
+ *   .vmx is in the COS folder DATASTORES/LABEL, as for a folder below.
+ * - each other folder DATASTORES/NAME (hostd.datastores, --datastores):
+ *   the Datastore NAME, type OTHER. Its space is the file system's under
+ *   the folder (statvfs(3)), asked in a child process with a deadline
+ *   (below).
+ * Both are read at each request, as the VMs are from the backend: a
+ * volume mounted or a folder made shows at once. A moref or path from a
+ * client names a datastore only when it is one of these names.
  */
 #define _GNU_SOURCE		/* pipe2 */
 #include <dirent.h>
@@ -88,11 +94,21 @@ static bool ds_dir(const char *name, char *dir, size_t len)
 	return found;
 }
 
-bool ds_exists(const char *name)
+const struct hostd_datastore *call_vmfs(struct soap_call *c, const char *name)
+{
+	if (call_datastores(c))
+		return NULL;
+	for (size_t i = 0; i < c->nds; i++)
+		if (!strcmp(c->ds[i].name, name))
+			return &c->ds[i];
+	return NULL;
+}
+
+bool ds_exists(struct soap_call *c, const char *name)
 {
 	char dir[HOSTD_PATH_LEN];
 
-	return ds_dir(name, dir, sizeof(dir));
+	return call_vmfs(c, name) || ds_dir(name, dir, sizeof(dir));
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -100,33 +116,43 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-size_t ds_names(char (*names)[DS_NAME_MAX], size_t max)
+/* The datastores' names, sorted: the VMFS volumes', then the other folders'. */
+static int ds_names(struct soap_call *c, char (*names)[DS_NAME_MAX], size_t *count)
 {
 	char dir[HOSTD_PATH_LEN];
-	DIR *d = opendir(hostd.datastores);
 	struct dirent *e;
 	size_t n = 0;
+	DIR *d;
 
-	if (!d)
-		return 0;
-	while (n < max && (e = readdir(d)))	/* a name: shorter than DS_NAME_MAX */
-		if (ds_dir_typed(e->d_name, e->d_type, dir, sizeof(dir)))
+	if (call_datastores(c))
+		return -1;
+	for (; n < c->nds; n++)
+		memcpy(names[n], c->ds[n].name, sizeof(names[n]));
+	d = opendir(hostd.datastores);
+	while (d && n < c->nds + HOSTD_DATASTORES_MAX && (e = readdir(d)))
+		/* a name: shorter than DS_NAME_MAX */
+		if (!call_vmfs(c, e->d_name) && ds_dir_typed(e->d_name, e->d_type, dir, sizeof(dir)))
 			memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);
-	closedir(d);
+	if (d)
+		closedir(d);
 	qsort(names, n, DS_NAME_MAX, name_cmp);
-	return n;
+	*count = n;
+	return 0;
 }
 
-void ds_refs(xmlNodePtr array)
+int ds_refs(struct soap_call *c, xmlNodePtr array)
 {
-	char names[HOSTD_DATASTORES_MAX][DS_NAME_MAX];
-	size_t n = ds_names(names, HOSTD_DATASTORES_MAX), i;
+	char names[2 * HOSTD_DATASTORES_MAX][DS_NAME_MAX];
+	size_t n, i;
 
+	if (ds_names(c, names, &n))
+		return -1;
 	for (i = 0; i < n; i++)
 		ob_ref(array, "ManagedObjectReference", "Datastore", names[i]);
+	return 0;
 }
 
-bool ds_of_path(const char *path, char *name, size_t len)
+bool ds_of_path(struct soap_call *c, const char *path, char *name, size_t len)
 {
 	size_t n = strlen(hostd.datastores), l;
 
@@ -138,7 +164,7 @@ bool ds_of_path(const char *path, char *name, size_t len)
 		return false;
 	memcpy(name, path, l);
 	name[l] = '\0';
-	return ds_exists(name);
+	return ds_exists(c, name);
 }
 
 /*
@@ -343,7 +369,7 @@ static int ds_vms(struct soap_call *c, const char *name, xmlNodePtr array)
 	if (call_vms(c))
 		return -1;
 	for (i = 0; i < c->nvms; i++) {
-		if (!ds_of_path(c->vms[i].vmx_path, mine, sizeof(mine)) || strcmp(mine, name))
+		if (!ds_of_path(c, c->vms[i].vmx_path, mine, sizeof(mine)) || strcmp(mine, name))
 			continue;
 		snprintf(id, sizeof(id), "%u", c->vms[i].id);
 		ob_ref(array, "ManagedObjectReference", "VirtualMachine", id);
@@ -351,49 +377,92 @@ static int ds_vms(struct soap_call *c, const char *name, xmlNodePtr array)
 	return 0;
 }
 
-int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+/* What both kinds show; the caller adds info. */
+static void ds_common(xmlNodePtr obj, const char *name, const char *url, const char *path,
+		      const char *type, unsigned long long capacity, unsigned long long free_space,
+		      bool accessible, bool read_write)
 {
-	char dir[HOSTD_PATH_LEN], url[HOSTD_PATH_LEN + 8];
-	unsigned long long capacity, free_space;
-	xmlNodePtr s, info, mount, mi;
-	struct ds_space sp;
-	bool accessible;
+	xmlNodePtr s, mount, mi;
 
-	if (!ds_dir(mo->value, dir, sizeof(dir)))
-		return soap_fail_not_found(c, mo);
-	accessible = ds_space(mo->value, dir, &sp);
-	capacity = sp.capacity;
-	free_space = sp.free_space;
-	/* as ESXi writes it: ds:///vmfs/volumes/UUID/ */
-	snprintf(url, sizeof(url), "ds://%s/", dir);
-	ob_str(obj, "name", mo->value);
+	ob_str(obj, "name", name);
 	ob_ref(obj, "parent", "Folder", "ha-folder-datastore");
 	ob_value(obj, "overallStatus", "ManagedEntityStatus", accessible ? "green" : "red");
 	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 	s = ob_complex(obj, "summary", "DatastoreSummary");
-	ob_ref(s, "datastore", "Datastore", mo->value);
-	ob_str(s, "name", mo->value);
+	ob_ref(s, "datastore", "Datastore", name);
+	ob_str(s, "name", name);
 	ob_str(s, "url", url);
 	ob_value(s, "capacity", "xsd:long", "%llu", capacity);
 	ob_value(s, "freeSpace", "xsd:long", "%llu", free_space);
 	ob_bool(s, "accessible", accessible);
 	ob_bool(s, "multipleHostAccess", false);
-	ob_str(s, "type", DS_TYPE);
+	ob_str(s, "type", type);
 	ob_str(s, "maintenanceMode", "normal");
-	/* a local file system's, as govmomi's simulator says of its own */
-	info = ob_complex(obj, "info", "LocalDatastoreInfo");
-	ob_str(info, "name", mo->value);
-	ob_str(info, "url", url);
-	ob_value(info, "freeSpace", "xsd:long", "%llu", free_space);
-	ob_value(info, "maxFileSize", "xsd:long", "%llu", free_space);
-	ob_str(info, "path", dir);
 	mount = ob_complex(ob_array(obj, "host", "DatastoreHostMount"), "DatastoreHostMount",
 			   "DatastoreHostMount");
 	ob_ref(mount, "key", "HostSystem", "ha-host");
 	mi = ob_complex(mount, "mountInfo", "HostMountInfo");
-	ob_str(mi, "path", dir);
-	ob_str(mi, "accessMode", "readWrite");
+	ob_str(mi, "path", path);
+	ob_str(mi, "accessMode", read_write ? "readWrite" : "readOnly");
 	ob_bool(mi, "mounted", true);
 	ob_bool(mi, "accessible", accessible);
+}
+
+/*
+ * A VMFS volume of the vmkernel as ESXi shows one: VmfsDatastoreInfo with
+ * its HostVmfsVolume. Its path is /vmfs/volumes/LABEL, the name
+ * scsi0:N.fileName and vmkfstools give it (ESXi's url has the UUID; the
+ * label is what vmk's paths name).
+ */
+static int vmfs_tree(struct soap_call *c, const struct hostd_datastore *ds, xmlNodePtr obj)
+{
+	char path[HOSTD_PATH_LEN], url[HOSTD_PATH_LEN + 8];
+	xmlNodePtr info, v;
+
+	snprintf(path, sizeof(path), "/vmfs/volumes/%s", ds->name);
+	snprintf(url, sizeof(url), "ds://%s/", path);
+	ds_common(obj, ds->name, url, path, "VMFS", ds->capacity, ds->free_bytes, true,
+		  ds->read_write);
+	info = ob_complex(obj, "info", "VmfsDatastoreInfo");
+	ob_str(info, "name", ds->name);
+	ob_str(info, "url", url);
+	ob_value(info, "freeSpace", "xsd:long", "%llu", (unsigned long long)ds->free_bytes);
+	ob_value(info, "maxFileSize", "xsd:long", "%llu", (unsigned long long)ds->free_bytes);
+	v = ob_complex(info, "vmfs", "HostVmfsVolume");
+	ob_str(v, "type", "VMFS");
+	ob_str(v, "name", ds->name);
+	ob_value(v, "capacity", "xsd:long", "%llu", (unsigned long long)ds->capacity);
+	ob_value(v, "blockSizeMb", "xsd:int", "%u", ds->block_size >> 20);
+	ob_value(v, "version", "xsd:string", "3");
+	ob_str(v, "uuid", ds->uuid);
+	ob_bool(v, "local", true);
+	return ds_vms(c, ds->name, ob_array(obj, "vm", "ManagedObjectReference"));
+}
+
+int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	const struct hostd_datastore *vmfs = call_vmfs(c, mo->value);
+	char dir[HOSTD_PATH_LEN], url[HOSTD_PATH_LEN + 8];
+	xmlNodePtr info;
+	struct ds_space sp;
+	bool accessible;
+
+	if (vmfs)
+		return vmfs_tree(c, vmfs, obj);
+	if (c->fault.type)
+		return -1;
+	if (!ds_dir(mo->value, dir, sizeof(dir)))
+		return soap_fail_not_found(c, mo);
+	accessible = ds_space(mo->value, dir, &sp);
+	/* as ESXi writes it: ds:///vmfs/volumes/UUID/ */
+	snprintf(url, sizeof(url), "ds://%s/", dir);
+	ds_common(obj, mo->value, url, dir, DS_TYPE, sp.capacity, sp.free_space, accessible, true);
+	/* a local file system's, as govmomi's simulator says of its own */
+	info = ob_complex(obj, "info", "LocalDatastoreInfo");
+	ob_str(info, "name", mo->value);
+	ob_str(info, "url", url);
+	ob_value(info, "freeSpace", "xsd:long", "%llu", sp.free_space);
+	ob_value(info, "maxFileSize", "xsd:long", "%llu", sp.free_space);
+	ob_str(info, "path", dir);
 	return ds_vms(c, mo->value, ob_array(obj, "vm", "ManagedObjectReference"));
 }

@@ -80,7 +80,9 @@ struct soap_call {
 	size_t nvms;
 	struct hostd_net nets[HOSTD_NETS_MAX];
 	size_t nnets;
-	bool host_read, vms_read, nets_read;
+	struct hostd_datastore ds[HOSTD_DATASTORES_MAX];	/* the VMFS volumes */
+	size_t nds;
+	bool host_read, vms_read, nets_read, ds_read;
 };
 
 /* One POST /sdk as http.c sees it. */
@@ -143,6 +145,8 @@ int call_nets(struct soap_call *c);
 const struct hostd_net *call_net(struct soap_call *c, const char *value);
 /* The port group named name, or NULL. */
 const struct hostd_net *call_net_named(struct soap_call *c, const char *name);
+/* The vmkernel's mounted VMFS volumes into c->ds. */
+int call_datastores(struct soap_call *c);
 
 /* session.c */
 struct session *session_find(const char *cookie);
@@ -195,7 +199,7 @@ size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recu
 		      struct mo *out, size_t max);
 int si_retrieve_content(struct soap_call *c);
 int si_find_by_uuid(struct soap_call *c);
-#define MO_REFS_MAX	(HOSTD_VMS_MAX + HOSTD_DATASTORES_MAX + HOSTD_NETS_MAX + 16)
+#define MO_REFS_MAX	(HOSTD_VMS_MAX + 2 * HOSTD_DATASTORES_MAX + HOSTD_NETS_MAX + 16)
 
 /* Building object trees. */
 xmlNodePtr ob_complex(xmlNodePtr parent, const char *name, const char *type);
@@ -232,14 +236,20 @@ int vm_unregister(struct soap_call *c);
 /* vmops.c */
 int folder_register_vm_task(struct soap_call *c);
 
-/* datastore.c: the folders of hostd.datastores as Datastore objects */
-#define DS_NAME_MAX		64	/* a datastore's name, with its NUL */
-#define HOSTD_DATASTORES_MAX	32	/* listed; more folders are left out */
+/*
+ * datastore.c: the vmkernel's VMFS volumes and the other folders of
+ * hostd.datastores as Datastore objects (HOSTD_DATASTORES_MAX of each;
+ * more folders are left out). With a fault when the backend failed:
+ * ds_refs() -1, the others false or NULL.
+ */
+#define DS_NAME_MAX		HOSTD_DS_NAME_LEN	/* a datastore's name, with its NUL */
 bool path_name_ok(const char *s, size_t len);	/* a plain file name, not . or .. */
-bool ds_exists(const char *name);
-size_t ds_names(char (*names)[DS_NAME_MAX], size_t max);	/* sorted */
-void ds_refs(xmlNodePtr array);			/* every datastore's moref */
-bool ds_of_path(const char *path, char *name, size_t len);	/* the datastore of a file */
+bool ds_exists(struct soap_call *c, const char *name);
+/* The VMFS volume named name, or NULL (a folder, or none). */
+const struct hostd_datastore *call_vmfs(struct soap_call *c, const char *name);
+int ds_refs(struct soap_call *c, xmlNodePtr array);	/* every datastore's moref, sorted */
+/* The datastore of a file in the COS (DATASTORES/NAME/...) into name. */
+bool ds_of_path(struct soap_call *c, const char *path, char *name, size_t len);
 int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);
 void ds_probes_stop(void);	/* SIGKILL to the statvfs probes still asking */
 int folder_create_vm_task(struct soap_call *c);

@@ -324,7 +324,7 @@ static int folder_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		ob_ref(children, "ManagedObjectReference", "ComputeResource", COMPUTE_MO);
 	} else if (!strcmp(mo->value, "ha-folder-datastore")) {
 		strings(obj, "childType", "Datastore");
-		ds_refs(ob_array(obj, "childEntity", "ManagedObjectReference"));
+		return ds_refs(c, ob_array(obj, "childEntity", "ManagedObjectReference"));
 	} else {
 		strings(obj, "childType", "Network");
 		return net_refs(c, ob_array(obj, "childEntity", "ManagedObjectReference"));
@@ -341,7 +341,8 @@ static int datacenter_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr 
 	ob_ref(obj, "hostFolder", "Folder", "ha-folder-host");
 	ob_ref(obj, "datastoreFolder", "Folder", "ha-folder-datastore");
 	ob_ref(obj, "networkFolder", "Folder", "ha-folder-network");
-	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
+	if (ds_refs(c, ob_array(obj, "datastore", "ManagedObjectReference")))
+		return -1;
 	return net_refs(c, ob_array(obj, "network", "ManagedObjectReference"));
 }
 
@@ -356,7 +357,8 @@ static int compute_resource_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	ob_ref(ob_array(obj, "host", "ManagedObjectReference"), "ManagedObjectReference",
 	       "HostSystem", HOST_MO);
 	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
-	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
+	if (ds_refs(c, ob_array(obj, "datastore", "ManagedObjectReference")))
+		return -1;
 	return net_refs(c, ob_array(obj, "network", "ManagedObjectReference"));
 }
 
@@ -446,8 +448,8 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 		return -1;
 	entity(obj, h->name, "ComputeResource", COMPUTE_MO);
 	vm_refs(c, ob_array(obj, "vm", "ManagedObjectReference"));
-	ds_refs(ob_array(obj, "datastore", "ManagedObjectReference"));
-	if (net_refs(c, ob_array(obj, "network", "ManagedObjectReference")))
+	if (ds_refs(c, ob_array(obj, "datastore", "ManagedObjectReference")) ||
+	    net_refs(c, ob_array(obj, "network", "ManagedObjectReference")))
 		return -1;
 	host_runtime(obj, h);
 	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
@@ -683,7 +685,7 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	vm_runtime(obj, vm, h);
 	vm_config(c, obj, vm);
 	ds = ob_array(obj, "datastore", "ManagedObjectReference");
-	if (ds_of_path(vm->vmx_path, ds_name, sizeof(ds_name)))
+	if (ds_of_path(c, vm->vmx_path, ds_name, sizeof(ds_name)))
 		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
 	if (vm_net_refs(c, vm, ob_array(obj, "network", "ManagedObjectReference")))
 		return -1;
@@ -830,7 +832,7 @@ int mo_check(struct soap_call *c, const struct mo *mo)
 			return 0;
 	if (!strcmp(mo->type, "VirtualMachine") && call_vm(c, mo->value))
 		return 0;
-	if (!strcmp(mo->type, "Datastore") && ds_exists(mo->value))
+	if (!strcmp(mo->type, "Datastore") && ds_exists(c, mo->value))
 		return 0;
 	if (!strcmp(mo->type, "Network") && call_net(c, mo->value))
 		return 0;

@@ -477,6 +477,18 @@ int call_nets(struct soap_call *c)
 	return 0;
 }
 
+int call_datastores(struct soap_call *c)
+{
+	struct diag diag = { 0 };
+
+	if (c->ds_read)
+		return 0;
+	if (hostd.backend->ds_list(hostd.backend->ctx, c->ds, &c->nds, &diag))
+		return soap_fail_diag(c, "SystemError", &diag);
+	c->ds_read = true;
+	return 0;
+}
+
 const struct hostd_net *call_net_named(struct soap_call *c, const char *name)
 {
 	if (call_nets(c))

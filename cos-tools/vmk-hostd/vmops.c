@@ -39,7 +39,7 @@ static int ds_path(struct soap_call *c, const char *prop, const char *in, char *
 	memcpy(ds, in + 1, (size_t)(end - in - 1));
 	ds[end - in - 1] = '\0';
 	/* the datastores the datastore folder lists (datastore.c), no other */
-	if (!ds_exists(ds))
+	if (!ds_exists(c, ds))
 		return soap_fail_argument(c, prop, "no datastore '%s' on this host", ds);
 	rel = end + 1 + (end[1] == ' ');
 	for (p = rel; *p; p += l + (p[l] == '/')) {

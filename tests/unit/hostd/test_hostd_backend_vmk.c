@@ -102,6 +102,18 @@ START_TEST(test_without_the_vmkernel_there_are_no_port_groups)
 }
 END_TEST
 
+/* No vmkernel, no VMFS datastores: an empty list, and nothing said. */
+START_TEST(test_without_the_vmkernel_there_are_no_vmfs_datastores)
+{
+	struct hostd_datastore ds[HOSTD_DATASTORES_MAX];
+	size_t n = 1;
+
+	ck_assert_int_eq(b->ds_list(b->ctx, ds, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
 START_TEST(test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running)
 {
 	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_OFF, &diag), -1);
@@ -142,5 +154,6 @@ int main(void)
 	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_port_groups);
+	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_vmfs_datastores);
 	return check_run("hostd_backend_vmk", tc);
 }

@@ -669,10 +669,15 @@ START_TEST(test_datastores_are_the_folders_given_with_their_space)
 	ck_assert_ptr_nonnull(f);
 	fclose(f);
 	ck_assert_int_eq(login("root", "secret"), 200);
-	/* the datastore folder lists each folder, in name order, and no file */
+	/*
+	 * the datastore folder lists each folder, in name order, and no file;
+	 * with them the fake vmkernel's VMFS volume vmfs1
+	 */
 	ck_assert_int_eq(props("Folder", "ha-folder-datastore", "childEntity"), 200);
 	answer_has("type=\"Datastore\">datastore1</ManagedObjectReference><ManagedObjectReference "
 		   "xsi:type=\"ManagedObjectReference\" type=\"Datastore\">datastore2"
+		   "</ManagedObjectReference><ManagedObjectReference "
+		   "xsi:type=\"ManagedObjectReference\" type=\"Datastore\">vmfs1"
 		   "</ManagedObjectReference></val>");
 	ck_assert(!strstr(io.out, "a-file") && !strstr(io.out, ".hidden"));
 	ck_assert_int_eq(props("HostSystem", "ha-host", "datastore"), 200);
@@ -1078,6 +1083,26 @@ START_TEST(test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing)
 }
 END_TEST
 
+/* The fake backend's VMFS volume (backend_fake.c) as a Datastore of type VMFS. */
+START_TEST(test_vmfs_datastores_are_the_vmkernels_volumes)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(props("Datastore", "vmfs1", "summary"), 200);
+	answer_has("<name>vmfs1</name><url>ds:///vmfs/volumes/vmfs1/</url>"
+		   "<capacity>1073741824</capacity><freeSpace>943718400</freeSpace>"
+		   "<accessible>true</accessible>");
+	answer_has("<type>VMFS</type>");
+	ck_assert_int_eq(props("Datastore", "vmfs1", "info"), 200);
+	answer_has("xsi:type=\"VmfsDatastoreInfo\"");
+	answer_has("<blockSizeMb>1</blockSizeMb>");
+	answer_has("<uuid>5f0c1a2b-3c4d5e6f-7a8b-0c0d0e0f1011</uuid>");
+	ck_assert_int_eq(props("Datastore", "vmfs1", "host"), 200);
+	answer_has("<path>/vmfs/volumes/vmfs1</path><accessMode>readWrite</accessMode>");
+	ck_assert_int_eq(props("HostSystem", "ha-host", "datastore"), 200);
+	answer_has(">vmfs1<");
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -1119,5 +1144,6 @@ int main(void)
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
 	tcase_add_test(tc, test_create_vm_with_nics_writes_them_and_reads_them_back);
 	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
+	tcase_add_test(tc, test_vmfs_datastores_are_the_vmkernels_volumes);
 	return check_run("hostd_soap", tc);
 }
