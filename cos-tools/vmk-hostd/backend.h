@@ -19,11 +19,13 @@
 #define HOSTD_REASON_LEN	160
 #define HOSTD_VMS_MAX		256
 #define HOSTD_NICS		4	/* ethernet0..3: VMX_NICS */
+#define HOSTD_DISKS		4	/* scsi0:0..3: VMX_SCSI_DISKS */
 #define HOSTD_NET_NAME_LEN	32	/* a port group's name and NUL: VMK_NET_NAME_LEN */
 #define HOSTD_NETS_MAX		128	/* VMK_NET_MAX_SWITCHES * VMK_NET_MAX_GROUPS */
 #define HOSTD_DS_NAME_LEN	64	/* a datastore's name and NUL; longer labels are left out */
 #define HOSTD_DS_UUID_LEN	40	/* VMK_DATASTORE_UUID_LEN */
 #define HOSTD_DATASTORES_MAX	32	/* of each kind: VMK_STORAGE_MAX_LUNS, COS folders */
+#define HOSTD_VDISK_PATH_LEN	128	/* "[LABEL] DIR/NAME.vmdk" and NUL: VMK_VDISK_PATH_LEN */
 
 enum hostd_power {
 	HOSTD_POWERED_OFF,
@@ -89,11 +91,13 @@ struct hostd_vm {
 	char reason[HOSTD_REASON_LEN];	/* why it stopped last, or "" */
 	uint32_t kernel_id;		/* the vmkernel's VM id, 0 if it holds none */
 	struct hostd_nic nic[HOSTD_NICS];	/* from its .vmx; none without one */
+	char scsi_dev[16];		/* scsi0.virtualDev, "" without scsi0 */
+	char disk[HOSTD_DISKS][HOSTD_VDISK_PATH_LEN];	/* scsi0:N.fileName or "" */
 };
 
 struct vmx_config;
-/* The NICs of a checked .vmx (vmx_config_from_file()) into vm->nic. */
-void hostd_vm_nics(struct hostd_vm *vm, const struct vmx_config *cfg);
+/* The NICs and disks of a checked .vmx (vmx_config_from_file()) into vm. */
+void hostd_vm_devices(struct hostd_vm *vm, const struct vmx_config *cfg);
 
 /*
  * Every op returns 0 and adds nothing to diag, or -1 (vm_power also

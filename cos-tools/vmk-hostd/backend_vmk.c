@@ -194,7 +194,7 @@ static void vm_of_file(const char *path, const struct vm_file *vf, struct vmk_vm
 		vm->mem_mb = vf->cfg.memsize_mib;
 		vm->vcpus = vf->cfg.numvcpus;
 	}
-	hostd_vm_nics(vm, &vf->cfg);
+	hostd_vm_devices(vm, &vf->cfg);
 }
 
 static int vmk_vm_list(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag)

@@ -533,6 +533,15 @@ static unsigned int vm_nic_count(const struct hostd_vm *vm)
 	return count;
 }
 
+static unsigned int vm_disk_count(const struct hostd_vm *vm)
+{
+	unsigned int count = 0;
+
+	for (size_t n = 0; n < HOSTD_DISKS; n++)
+		count += !!vm->disk[n][0];
+	return count;
+}
+
 static void vm_config_summary(xmlNodePtr s, const struct hostd_vm *vm)
 {
 	xmlNodePtr cfg = ob_complex(s, "config", "VirtualMachineConfigSummary");
@@ -545,7 +554,7 @@ static void vm_config_summary(xmlNodePtr s, const struct hostd_vm *vm)
 	ob_value(cfg, "memorySizeMB", "xsd:int", "%u", vm->mem_mb);
 	ob_value(cfg, "numCpu", "xsd:int", "%u", vm->vcpus);
 	ob_value(cfg, "numEthernetCards", "xsd:int", "%u", vm_nic_count(vm));
-	ob_value(cfg, "numVirtualDisks", "xsd:int", "0");
+	ob_value(cfg, "numVirtualDisks", "xsd:int", "%u", vm_disk_count(vm));
 	vm_uuid(vm, buf, sizeof(buf));
 	ob_str(cfg, "uuid", buf);
 	ob_str(cfg, "instanceUuid", buf);
@@ -627,10 +636,90 @@ static void vm_nics(struct soap_call *c, xmlNodePtr devices, const struct hostd_
 	}
 }
 
+/* scsi0.virtualDev (docs/vmx.md) and vim25's SCSI controller types */
+static const struct {
+	const char *vmx, *api;
+} scsi_types[] = {
+	{ "lsilogic", "VirtualLsiLogicController" },
+	{ "pvscsi", "ParaVirtualSCSIController" },
+	{ "buslogic", "VirtualBusLogicController" },
+	{ "lsisas1068", "VirtualLsiLogicSASController" },
+};
+
+/* A disk's fileName as a datastore path: "/vmfs/volumes/LABEL/x" is "[LABEL] x". */
+static void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len)
+{
+	const char *vol = "/vmfs/volumes/", *rel, *end;
+
+	label[0] = '\0';
+	snprintf(out, len, "%s", file);
+	if (!strncmp(file, vol, strlen(vol)) && (end = strchr(file + strlen(vol), '/'))) {
+		rel = file + strlen(vol);
+		snprintf(out, len, "[%.*s] %s", (int)(end - rel), rel, end + 1);
+	}
+	if (out[0] == '[' && (end = strchr(out, ']')) && (size_t)(end - out) <= label_len)
+		snprintf(label, label_len, "%.*s", (int)(end - out - 1), out + 1);
+}
+
+/*
+ * scsi0 and its disks as ESXi shows them: the controller's key is 1000,
+ * a disk's 2000 + its unit. The COS cannot read a disk on a VMFS volume
+ * (the vmkernel drives the LUN) and the vmkernel has no call that tells
+ * a disk's size, so capacityInKB is 0 (docs/rpc.md).
+ */
+static void vm_disks(struct soap_call *c, xmlNodePtr devices, const struct hostd_vm *vm)
+{
+	char path[HOSTD_VDISK_PATH_LEN + 16], label[DS_NAME_MAX];
+	const char *type = "VirtualLsiLogicController";
+	xmlNodePtr d, x, keys;
+
+	if (!vm->scsi_dev[0])
+		return;
+	for (size_t t = 0; t < sizeof(scsi_types) / sizeof(scsi_types[0]); t++)
+		if (!strcmp(scsi_types[t].vmx, vm->scsi_dev))
+			type = scsi_types[t].api;
+	d = ob_derived(devices, "VirtualDevice", type);
+	ob_value(d, "key", "xsd:int", "1000");
+	x = ob_complex(d, "deviceInfo", "Description");
+	ob_str(x, "label", "SCSI controller 0");
+	ob_str(x, "summary", vm->scsi_dev);
+	ob_value(d, "busNumber", "xsd:int", "0");
+	ob_value(d, "sharedBus", "VirtualSCSISharing", "noSharing");
+	keys = ob_array(d, "device", "int");
+	for (size_t n = 0; n < HOSTD_DISKS; n++)
+		if (vm->disk[n][0])
+			ob_value(keys, "int", "xsd:int", "%zu", 2000 + n);
+	for (size_t n = 0; n < HOSTD_DISKS; n++) {
+		if (!vm->disk[n][0])
+			continue;
+		d = ob_derived(devices, "VirtualDevice", "VirtualDisk");
+		ob_value(d, "key", "xsd:int", "%zu", 2000 + n);
+		x = ob_complex(d, "deviceInfo", "Description");
+		ob_value(x, "label", "xsd:string", "Hard disk %zu", n + 1);
+		ob_str(x, "summary", vm->disk[n]);
+		if (vmx_is_lun_name(vm->disk[n])) {
+			x = ob_derived(d, "backing", "VirtualDiskRawDiskMappingVer1BackingInfo");
+			ob_str(x, "fileName", "");
+			ob_str(x, "deviceName", vm->disk[n]);
+			ob_str(x, "compatibilityMode", "physicalMode");
+		} else {
+			disk_ds_path(vm->disk[n], path, sizeof(path), label, sizeof(label));
+			x = ob_derived(d, "backing", "VirtualDiskFlatVer2BackingInfo");
+			ob_str(x, "fileName", path);
+			if (label[0] && call_vmfs(c, label))
+				ob_ref(x, "datastore", "Datastore", label);
+		}
+		ob_str(x, "diskMode", "persistent");
+		ob_value(d, "controllerKey", "xsd:int", "1000");
+		ob_value(d, "unitNumber", "xsd:int", "%zu", n);
+		ob_value(d, "capacityInKB", "xsd:long", "0");
+	}
+}
+
 static void vm_config(struct soap_call *c, xmlNodePtr obj, const struct hostd_vm *vm)
 {
 	xmlNodePtr cfg = ob_complex(obj, "config", "VirtualMachineConfigInfo");
-	xmlNodePtr hw, files;
+	xmlNodePtr hw, files, devices;
 	char buf[HOSTD_PATH_LEN + 8];
 
 	ob_str(cfg, "changeVersion", "");
@@ -649,7 +738,9 @@ static void vm_config(struct soap_call *c, xmlNodePtr obj, const struct hostd_vm
 	hw = ob_complex(cfg, "hardware", "VirtualHardware");
 	ob_value(hw, "numCPU", "xsd:int", "%u", vm->vcpus);
 	ob_value(hw, "memoryMB", "xsd:int", "%u", vm->mem_mb);
-	vm_nics(c, ob_array(hw, "device", "VirtualDevice"), vm);
+	devices = ob_array(hw, "device", "VirtualDevice");
+	vm_disks(c, devices, vm);
+	vm_nics(c, devices, vm);
 }
 
 /* The Networks of the port groups the VM's NICs name, each once. */

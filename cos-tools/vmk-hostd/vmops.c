@@ -88,7 +88,7 @@ static int vm_add(struct soap_call *c, struct task *t, const char *path, const c
 	snprintf(vm.name, sizeof(vm.name), "%s", vf.cfg.display_name);
 	vm.mem_mb = vf.cfg.memsize_mib;
 	vm.vcpus = vf.cfg.numvcpus;
-	hostd_vm_nics(&vm, &vf.cfg);
+	hostd_vm_devices(&vm, &vf.cfg);
 	if (want_name && strcmp(want_name, vf.cfg.display_name))
 		task_fail(t, "InvalidArgument", "name",
 			  "vmk names a VM by its .vmx's displayName ('%.64s'), not '%.64s'",

@@ -42,7 +42,9 @@ static void setup(void)
 	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"a\"\n"
 	      "memsize = \"256\"\nethernet1.present = \"TRUE\"\nethernet1.virtualDev = \"e1000\"\n"
 	      "ethernet1.networkName = \"Lab\"\nethernet1.address = \"00:50:56:00:00:01\"\n"
-	      "ethernet2.present = \"TRUE\"\nethernet2.virtualDev = \"e1000\"\n", f);
+	      "ethernet2.present = \"TRUE\"\nethernet2.virtualDev = \"e1000\"\n"
+	      "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+	      "scsi0:1.present = \"TRUE\"\nscsi0:1.fileName = \"[ds1] a/a.vmdk\"\n", f);
 	ck_assert_int_eq(fclose(f), 0);
 	b = backend_vmk_open();
 	ck_assert_int_eq(b->vm_register(b->ctx, vmx, &vm, &id, &diag), 0);
@@ -102,6 +104,18 @@ START_TEST(test_without_the_vmkernel_there_are_no_port_groups)
 }
 END_TEST
 
+START_TEST(test_a_registered_vms_disks_are_read_from_its_vmx)
+{
+	size_t n;
+
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(vms[0].scsi_dev, "pvscsi");
+	ck_assert_str_eq(vms[0].disk[0], "");
+	ck_assert_str_eq(vms[0].disk[1], "[ds1] a/a.vmdk");
+}
+END_TEST
+
 /* No vmkernel, no VMFS datastores: an empty list, and nothing said. */
 START_TEST(test_without_the_vmkernel_there_are_no_vmfs_datastores)
 {
@@ -154,6 +168,7 @@ int main(void)
 	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_port_groups);
+	tcase_add_test(tc, test_a_registered_vms_disks_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_vmfs_datastores);
 	return check_run("hostd_backend_vmk", tc);
 }

@@ -903,24 +903,31 @@ START_TEST(test_a_vms_nics_are_its_devices)
 }
 END_TEST
 
-/* A registered .vmx's NICs, each as the device type of its virtualDev. */
-START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
+/* A .vmx of the keys given, registered as "[datastore1] NAME.vmx": VM 4. */
+static void register_vmx(const char *name, const char *keys)
 {
 	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/datastore1/nics.vmx", datastores);
+	snprintf(path, sizeof(path), "%s/datastore1/%s.vmx", datastores, name);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"nics\"\n"
-	      "memsize = \"64\"\nethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"vmxnet3\"\n"
-	      "ethernet0.networkName = \"Backup\"\nethernet1.present = \"TRUE\"\n"
-	      "ethernet1.virtualDev = \"vmxnet\"\nethernet3.present = \"TRUE\"\n"
-	      "ethernet3.virtualDev = \"vlance\"\n", f);
+	fprintf(f, "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"%s\"\n"
+		"memsize = \"64\"\n%s", name, keys);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(login("root", "secret"), 200);
-	ck_assert_int_eq(register_vm("[datastore1] nics.vmx"), 200);
+	snprintf(path, sizeof(path), "[datastore1] %s.vmx", name);
+	ck_assert_int_eq(register_vm(path), 200);
 	ck_assert_int_eq(task_outcome(), 0);
+}
+
+/* A registered .vmx's NICs, each as the device type of its virtualDev. */
+START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
+{
+	register_vmx("nics", "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"vmxnet3\"\n"
+		     "ethernet0.networkName = \"Backup\"\nethernet1.present = \"TRUE\"\n"
+		     "ethernet1.virtualDev = \"vmxnet\"\nethernet3.present = \"TRUE\"\n"
+		     "ethernet3.virtualDev = \"vlance\"\n");
 	ck_assert_int_eq(props("VirtualMachine", "4", "config.hardware.device"), 200);
 	answer_has("<VirtualDevice xsi:type=\"VirtualVmxnet3\"><key>4000</key>");
 	answer_has("<deviceName>Backup</deviceName>");
@@ -931,6 +938,32 @@ START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
 	answer_lacks("<key>4002</key>");
 	ck_assert_int_eq(props("VirtualMachine", "4", "network"), 200);
 	answer_has(NETREF(VM_NETWORK) NETREF(BACKUP));
+}
+END_TEST
+
+/* A registered .vmx's SCSI controller and disks: a vmdk on a datastore, a LUN mapped raw. */
+START_TEST(test_a_registered_vms_disks_are_its_devices)
+{
+	register_vmx("disks", "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+		     "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"/vmfs/volumes/vmfs1/a/a.vmdk\"\n"
+		     "scsi0:3.present = \"TRUE\"\nscsi0:3.fileName = \"vmhba0:C0:T1:L0\"\n");
+	ck_assert_int_eq(props("VirtualMachine", "4", "config.hardware.device"), 200);
+	answer_has("<VirtualDevice xsi:type=\"ParaVirtualSCSIController\"><key>1000</key>");
+	answer_has("<device>2000</device><device>2003</device>");
+	/* as a datastore path, on the VMFS datastore it names */
+	answer_has("<VirtualDevice xsi:type=\"VirtualDisk\"><key>2000</key>");
+	answer_has("<backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[vmfs1] a/a.vmdk"
+		   "</fileName><datastore type=\"Datastore\">vmfs1</datastore>");
+	answer_has("<controllerKey>1000</controllerKey><unitNumber>0</unitNumber>");
+	answer_has("<backing xsi:type=\"VirtualDiskRawDiskMappingVer1BackingInfo\"><fileName>"
+		   "</fileName><deviceName>vmhba0:C0:T1:L0</deviceName>");
+	answer_has("<unitNumber>3</unitNumber>");
+	answer_lacks("<key>2001</key>");
+	ck_assert_int_eq(props("VirtualMachine", "4", "summary.config.numVirtualDisks"), 200);
+	answer_has("<val xsi:type=\"xsd:int\">2</val>");
+	/* a VM without scsi0 has no controller */
+	ck_assert_int_eq(props("VirtualMachine", "1", "config.hardware.device"), 200);
+	answer_lacks("Controller");
 }
 END_TEST
 
@@ -1142,6 +1175,7 @@ int main(void)
 	tcase_add_test(tc, test_networks_are_the_port_groups_with_the_vms_on_them);
 	tcase_add_test(tc, test_a_vms_nics_are_its_devices);
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
+	tcase_add_test(tc, test_a_registered_vms_disks_are_its_devices);
 	tcase_add_test(tc, test_create_vm_with_nics_writes_them_and_reads_them_back);
 	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
 	tcase_add_test(tc, test_vmfs_datastores_are_the_vmkernels_volumes);

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A VM's NICs and disks as the daemon shows them (config.hardware.device,
+ * network), read from its .vmx the way `vmkctl vm start` reads them, for
+ * both backends: backend_vmk.c for the registered VMs, vmops.c for a VM
+ * it registers with the fake backend.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cos-tools/vmx/vmx.h"
+#include "backend.h"
+
+_Static_assert(HOSTD_NICS == VMX_NICS, "a NIC of the .vmx for each NIC of the API");
+_Static_assert(HOSTD_DISKS == VMX_SCSI_DISKS, "a disk of the .vmx for each disk of the API");
+_Static_assert(HOSTD_NET_NAME_LEN > VMX_NETWORK_NAME_MAX, "a networkName fits");
+
+static void vm_nics(struct hostd_vm *vm, const struct vmx_config *cfg)
+{
+	for (unsigned int n = 0; n < HOSTD_NICS; n++) {
+		const struct vmx_ethernet *eth = &cfg->ethernet[n];
+		struct hostd_nic *nic = &vm->nic[n];
+
+		memset(nic, 0, sizeof(*nic));
+		if (!eth->present)
+			continue;
+		nic->present = true;
+		snprintf(nic->dev, sizeof(nic->dev), "%s", eth->dev ? eth->dev : "");
+		snprintf(nic->network, sizeof(nic->network), "%s",
+			 eth->network ? eth->network : VMX_DEFAULT_NETWORK);
+		nic->is_static = eth->is_static;
+		nic->has_mac = eth->has_mac;
+		memcpy(nic->mac, eth->mac, sizeof(nic->mac));
+	}
+}
+
+/* scsi0's disks; a fileName too long for a datastore path is cut (vm start refuses it). */
+static void vm_disks(struct hostd_vm *vm, const struct vmx_config *cfg)
+{
+	snprintf(vm->scsi_dev, sizeof(vm->scsi_dev), "%s",
+		 cfg->scsi0_present && cfg->scsi0_dev ? cfg->scsi0_dev : "");
+	for (unsigned int n = 0; n < HOSTD_DISKS; n++)
+		snprintf(vm->disk[n], sizeof(vm->disk[n]), "%s",
+			 cfg->scsi0_file[n] ? cfg->scsi0_file[n] : "");
+}
+
+void hostd_vm_devices(struct hostd_vm *vm, const struct vmx_config *cfg)
+{
+	vm_nics(vm, cfg);
+	vm_disks(vm, cfg);
+}
