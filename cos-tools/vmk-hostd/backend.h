@@ -78,6 +78,20 @@ struct hostd_datastore {
 	bool read_write;
 };
 
+enum hostd_vdisk_format {
+	HOSTD_VDISK_THIN,		/* blocks allocated on first write */
+	HOSTD_VDISK_ZEROEDTHICK,	/* allocated now, zeroed on first write */
+	HOSTD_VDISK_EAGERZEROEDTHICK,	/* allocated and zeroed now */
+};
+
+/* A virtual disk to make, as `vmkfstools -c SIZE -d FORMAT -a ADAPTER PATH`. */
+struct hostd_vdisk {
+	char path[HOSTD_VDISK_PATH_LEN];	/* "[LABEL] DIR/NAME.vmdk" */
+	uint64_t size;			/* bytes, a nonzero multiple of 512 */
+	enum hostd_vdisk_format format;
+	const char *adapter;		/* ddb.adapterType: "lsilogic", "buslogic" */
+};
+
 struct hostd_vm {
 	uint32_t id;			/* the moref value: stable while it is registered */
 	char name[HOSTD_NAME_LEN];
@@ -142,6 +156,13 @@ struct hostd_backend {
 	 * loaded or drives no storage adapter.
 	 */
 	int (*ds_list)(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag);
+	/*
+	 * Make the folder path ("[LABEL] DIR") on a mounted datastore, as
+	 * `vmkfstools --mkdir` (refused when it is there already).
+	 */
+	int (*ds_mkdir)(void *ctx, const char *path, struct diag *diag);
+	/* Make a virtual disk in an existing folder, as `vmkfstools -c`. */
+	int (*vdisk_create)(void *ctx, const struct hostd_vdisk *disk, struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

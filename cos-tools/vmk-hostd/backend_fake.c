@@ -10,7 +10,10 @@
  * the vmkernel makes at load, and "Backup" on an internal switch; web has
  * a NIC on the one (a generated MAC), db one on each (the first static),
  * build one on "Old Lab", a port group the host does not have (any more).
- * One VMFS datastore, "vmfs1" (1 GiB, 900 MiB free, read-write).
+ * One VMFS datastore, "vmfs1" (1 GiB, read-write), on which folders and
+ * disks are made as the vmkernel makes them: only names are kept, a
+ * thick disk takes its size from the free space, and the vmkernel's
+ * refusals (a file that exists, a missing folder, no room) are its own.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "backend.h"
 
 #define FAKE_VMS_MAX	16
+#define FAKE_FILES_MAX	32	/* folders and disks made on vmfs1 */
 #define FAKE_DS		"vmfs1"
 
 struct fake {
@@ -27,6 +31,8 @@ struct fake {
 	size_t count;
 	uint32_t next_id;
 	uint64_t boot_time;
+	char files[FAKE_FILES_MAX][HOSTD_VDISK_PATH_LEN];	/* "[vmfs1] dir", "[vmfs1] dir/x.vmdk" */
+	size_t nfiles;
 	uint64_t ds_free;
 };
 
@@ -194,6 +200,65 @@ static int fake_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, st
 	return 0;
 }
 
+static bool fake_has(const struct fake *f, const char *path, size_t len)
+{
+	for (size_t i = 0; i < f->nfiles; i++)
+		if (strlen(f->files[i]) == len && !strncmp(f->files[i], path, len))
+			return true;
+	return false;
+}
+
+/* path ("[vmfs1] dir" or "[vmfs1] dir/x.vmdk") can be made: 0, or -1 with the vmkernel's sentence. */
+static int fake_can_make(struct fake *f, const char *path, struct diag *diag)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (strncmp(path, "[" FAKE_DS "] ", strlen(FAKE_DS) + 3)) {
+		diag_add(diag, "%s: no datastore of that label is mounted", path);
+		return -1;
+	}
+	if (fake_has(f, path, strlen(path))) {
+		diag_add(diag, "%s: exists already", path);
+		return -1;
+	}
+	if (slash && !fake_has(f, path, (size_t)(slash - path))) {
+		diag_add(diag, "%s: its folder is missing", path);
+		return -1;
+	}
+	if (f->nfiles == FAKE_FILES_MAX) {
+		diag_add(diag, "%s: the fake datastore holds %d files at most", path, FAKE_FILES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int fake_ds_mkdir(void *ctx, const char *path, struct diag *diag)
+{
+	struct fake *f = ctx;
+
+	if (fake_can_make(f, path, diag))
+		return -1;
+	snprintf(f->files[f->nfiles++], HOSTD_VDISK_PATH_LEN, "%s", path);
+	return 0;
+}
+
+static int fake_vdisk_create(void *ctx, const struct hostd_vdisk *disk, struct diag *diag)
+{
+	struct fake *f = ctx;
+
+	if (fake_can_make(f, disk->path, diag))
+		return -1;
+	if (disk->format != HOSTD_VDISK_THIN && disk->size > f->ds_free) {
+		diag_add(diag, "%s: no space: %llu MiB free on datastore " FAKE_DS, disk->path,
+			 (unsigned long long)(f->ds_free >> 20));
+		return -1;
+	}
+	if (disk->format != HOSTD_VDISK_THIN)
+		f->ds_free -= disk->size;
+	snprintf(f->files[f->nfiles++], HOSTD_VDISK_PATH_LEN, "%s", disk->path);
+	return 0;
+}
+
 static struct hostd_backend fake_backend = {
 	.name = "fake",
 	.ctx = &fake,
@@ -204,6 +269,8 @@ static struct hostd_backend fake_backend = {
 	.vm_register = fake_vm_register,
 	.net_list = fake_net_list,
 	.ds_list = fake_ds_list,
+	.ds_mkdir = fake_ds_mkdir,
+	.vdisk_create = fake_vdisk_create,
 };
 
 const struct hostd_backend *backend_fake_open(void)

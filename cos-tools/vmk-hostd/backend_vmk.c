@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The real backend: the vmkernel's VMs, port groups and datastores
- * through /dev/vmkernel, with
+ * The real backend: the vmkernel's VMs, port groups, datastores and
+ * virtual disks through /dev/vmkernel, with
  * vmkctl's own client code (cos-tools/vmkdev/). The device is opened for each
  * call and closed again, since an open /dev/vmkernel keeps vmkload in use
  * and the operator must stay able to unload it while vmk-hostd runs.
@@ -491,6 +491,54 @@ static int vmk_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, str
 	return ret;
 }
 
+/* VMK_IOC_STORAGE_VDISK for v (its path filled): the vmkernel makes it. */
+static int vmk_vdisk_request(struct vmk_storage_vdisk *v, struct diag *diag)
+{
+	int fd = vmk_open(diag), ret, e;
+
+	if (fd < 0)
+		return -1;
+	ret = vmkdev_vdisk(fd, v, diag);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
+static int vdisk_path(struct vmk_storage_vdisk *v, const char *path, struct diag *diag)
+{
+	if (strlen(path) < sizeof(v->path)) {
+		memcpy(v->path, path, strlen(path) + 1);
+		return 0;
+	}
+	diag_add(diag, "%s: a datastore path is at most %zu characters", path, sizeof(v->path) - 1);
+	return -1;
+}
+
+static int vmk_ds_mkdir(void *ctx, const char *path, struct diag *diag)
+{
+	struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_MKDIR };
+
+	(void)ctx;
+	return vdisk_path(&v, path, diag) ? -1 : vmk_vdisk_request(&v, diag);
+}
+
+static int vmk_vdisk_create(void *ctx, const struct hostd_vdisk *disk, struct diag *diag)
+{
+	static const uint32_t formats[] = {
+		[HOSTD_VDISK_THIN] = VMK_VDISK_THIN,
+		[HOSTD_VDISK_ZEROEDTHICK] = VMK_VDISK_ZEROEDTHICK,
+		[HOSTD_VDISK_EAGERZEROEDTHICK] = VMK_VDISK_EAGERZEROEDTHICK,
+	};
+	struct vmk_storage_vdisk v = {
+		.op = VMK_VDISK_OP_CREATE, .size = disk->size, .format = formats[disk->format],
+	};
+
+	(void)ctx;
+	snprintf(v.adapter, sizeof(v.adapter), "%s", disk->adapter);
+	return vdisk_path(&v, disk->path, diag) ? -1 : vmk_vdisk_request(&v, diag);
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
@@ -500,6 +548,8 @@ static const struct hostd_backend vmk_backend = {
 	.vm_register = vmk_vm_register,
 	.net_list = vmk_net_list,
 	.ds_list = vmk_ds_list,
+	.ds_mkdir = vmk_ds_mkdir,
+	.vdisk_create = vmk_vdisk_create,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

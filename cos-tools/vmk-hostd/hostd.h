@@ -198,6 +198,8 @@ void mo_write(struct soap_call *c, xmlNodePtr prop, const char *elem, bool typed
 size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recursive,
 		      struct mo *out, size_t max);
 int si_retrieve_content(struct soap_call *c);
+/* scsi0.virtualDev of a vim25 SCSI controller type, or NULL. */
+const char *scsi_dev_of_type(const char *api);
 int si_find_by_uuid(struct soap_call *c);
 #define MO_REFS_MAX	(HOSTD_VMS_MAX + 2 * HOSTD_DATASTORES_MAX + HOSTD_NETS_MAX + 16)
 
@@ -267,6 +269,9 @@ void task_fail(struct task *t, const char *type, const char *arg, const char *fm
 /* Fail t with type (no arg) and what diag says, one a line; diag is freed. */
 void task_fail_diag(struct task *t, const char *type, struct diag *diag);
 bool task_failed(const struct task *t);
+/* More of a failed t's sentence (cut at the fault's length); the sentence. */
+void task_fail_more(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *task_error(const struct task *t);
 void task_set_result(struct task *t, const char *type, const char *value);
 /* The Task as the method's returnval. */
 int task_answer(struct soap_call *c, const struct task *t);

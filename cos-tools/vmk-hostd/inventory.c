@@ -646,6 +646,14 @@ static const struct {
 	{ "lsisas1068", "VirtualLsiLogicSASController" },
 };
 
+const char *scsi_dev_of_type(const char *api)
+{
+	for (size_t t = 0; t < sizeof(scsi_types) / sizeof(scsi_types[0]); t++)
+		if (!strcmp(scsi_types[t].api, api))
+			return scsi_types[t].vmx;
+	return NULL;
+}
+
 /* A disk's fileName as a datastore path: "/vmfs/volumes/LABEL/x" is "[LABEL] x". */
 static void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len)
 {

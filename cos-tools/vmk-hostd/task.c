@@ -117,6 +117,21 @@ void task_fail(struct task *t, const char *type, const char *arg, const char *fm
 	va_end(ap);
 }
 
+void task_fail_more(struct task *t, const char *fmt, ...)
+{
+	size_t l = strlen(t->error.msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->error.msg + l, sizeof(t->error.msg) - l, fmt, ap);
+	va_end(ap);
+}
+
+const char *task_error(const struct task *t)
+{
+	return t->error.msg;
+}
+
 void task_fail_diag(struct task *t, const char *type, struct diag *diag)
 {
 	t->error.type = type;

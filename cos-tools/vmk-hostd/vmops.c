@@ -204,10 +204,9 @@ static bool static_mac(const char *s, uint8_t mac[6])
 }
 
 /*
- * One VirtualDeviceConfigSpec of config.deviceChange into nics: the add
- * of a VirtualE1000 on a port group of this host, its MAC generated at
- * the first power on or a manual one. Anything else is refused naming
- * its field: -1 with InvalidArgument.
+ * A VirtualE1000 of config.deviceChange into nics: on a port group of
+ * this host, its MAC generated at the first power on or a manual one.
+ * Anything else is refused naming its field: -1 with InvalidArgument.
  */
 static int spec_nic(struct soap_call *c, xmlNodePtr change, struct new_nics *nics)
 {
@@ -216,17 +215,9 @@ static int spec_nic(struct soap_call *c, xmlNodePtr change, struct new_nics *nic
 	char *net = nics->network[nics->count];
 	char buf[64] = "", type[64] = "";
 
-	if (xml_text(xml_child(change, "operation"), buf, sizeof(buf)) || strcmp(buf, "add"))
-		return soap_fail_argument(c, "config.deviceChange.operation",
-					  "a new VM's devices are added (operation \"add\"), not \"%s\"", buf);
 	if (xml_child(change, "fileOperation"))
 		return soap_fail_argument(c, "config.deviceChange.fileOperation",
-					  "vmk cannot make a new VM's disks or other files yet");
-	xml_xsi_type(dev, type, sizeof(type));
-	if (strcmp(type, "VirtualE1000"))
-		return soap_fail_argument(c, "config.deviceChange.device",
-					  "vmk gives a new VM only NICs of type VirtualE1000, not %s",
-					  type[0] ? type : "a device without xsi:type");
+					  "a NIC has no files to make");
 	if (nics->count == VMX_NICS)
 		return soap_fail_argument(c, "config.deviceChange",
 					  "vmk gives a VM at most %d NICs", VMX_NICS);
@@ -261,6 +252,289 @@ static int spec_nic(struct soap_call *c, xmlNodePtr change, struct new_nics *nic
 	eth->network = net;
 	nics->count++;
 	return 0;
+}
+
+/*
+ * The disks of a new VM: a SCSI controller (scsi0) and VirtualDisks on
+ * it, each made on a VMFS datastore through the vmkernel (fileOperation
+ * "create", as `vmkfstools -c`) or an existing disk attached (none).
+ */
+struct new_disk {
+	bool present;
+	bool create;
+	struct hostd_vdisk vd;		/* path: "[LABEL] DIR/NAME.vmdk" */
+};
+
+struct new_disks {
+	const char *scsi_dev;		/* scsi0.virtualDev; NULL: no controller */
+	char scsi_key[16];		/* its key in the spec */
+	unsigned int auto_named;	/* disks named NAME/NAME.vmdk, NAME/NAME_N.vmdk so far */
+	struct new_disk disk[VMX_SCSI_DISKS];	/* by unit number */
+	/* what was made, to say what is left when a later step fails */
+	char made[2 * VMX_SCSI_DISKS][HOSTD_VDISK_PATH_LEN];
+	size_t nmade;
+};
+
+#define DISK_PROP	"config.deviceChange.device"
+
+static int spec_scsi(struct soap_call *c, xmlNodePtr change, const char *type,
+		     struct new_disks *disks)
+{
+	xmlNodePtr dev = xml_child(change, "device");
+	char bus[16] = "";
+
+	if (disks->scsi_dev)
+		return soap_fail_argument(c, DISK_PROP, "vmk gives a VM one SCSI controller (scsi0)");
+	if (xml_child(change, "fileOperation"))
+		return soap_fail_argument(c, "config.deviceChange.fileOperation",
+					  "a SCSI controller has no files to make");
+	if (xml_text(xml_child(dev, "key"), disks->scsi_key, sizeof(disks->scsi_key)) ||
+	    !disks->scsi_key[0])
+		return soap_fail_argument(c, DISK_PROP ".key",
+					  "a SCSI controller needs the key its disks' controllerKey names");
+	if (xml_text(xml_child(dev, "busNumber"), bus, sizeof(bus)) || (bus[0] && strcmp(bus, "0")))
+		return soap_fail_argument(c, DISK_PROP ".busNumber",
+					  "vmk's SCSI controller is bus 0, not %s", bus);
+	disks->scsi_dev = scsi_dev_of_type(type);
+	return 0;
+}
+
+/*
+ * "[LABEL] DIR/NAME.vmdk" (or "/vmfs/volumes/LABEL/...") on a VMFS
+ * datastore of the vmkernel, into out as "[LABEL] DIR/NAME.vmdk"; -1 with
+ * InvalidArgument.
+ */
+static int disk_path(struct soap_call *c, const char *in, char *out, size_t len)
+{
+	const char *prop = DISK_PROP ".backing.fileName", *vol = "/vmfs/volumes/";
+	const char *label = in + 1, *end = strchr(in, ']'), *rel, *p;
+	size_t l;
+
+	if (!strncmp(in, vol, strlen(vol))) {
+		label = in + strlen(vol);
+		end = strchr(label, '/');
+	} else if (in[0] != '[') {
+		end = NULL;
+	}
+	if (!end || !path_name_ok(label, (size_t)(end - label)) || end - label >= DS_NAME_MAX)
+		return soap_fail_argument(c, prop, "'%s' is not a disk's datastore path ([datastore] folder/disk.vmdk)",
+					  in);
+	rel = end + 1 + (end[1] == ' ');
+	for (p = rel; *p; p += l + (p[l] == '/')) {
+		l = strcspn(p, "/");
+		if (!path_name_ok(p, l))
+			return soap_fail_argument(c, prop, "'%s': each part of a datastore path is a plain name",
+						  in);
+	}
+	if (!ends_with(rel, ".vmdk") || strlen(rel) == strlen(".vmdk"))
+		return soap_fail_argument(c, prop, "'%s' does not name a .vmdk file", in);
+	if ((size_t)snprintf(out, len, "[%.*s] %s", (int)(end - label), label, rel) >= len)
+		return soap_fail_argument(c, prop, "a disk's path is at most %zu characters, not %zu",
+					  len - 1, strlen(in));
+	out[end - label + 1] = '\0';
+	if (!call_vmfs(c, out + 1)) {
+		if (c->fault.type)
+			return -1;
+		return soap_fail_argument(c, prop,
+					  "no VMFS datastore '%s' is mounted by the vmkernel (vmkctl storage datastores); disks are not made on a folder of the COS",
+					  out + 1);
+	}
+	out[end - label + 1] = ']';
+	return 0;
+}
+
+/* A VirtualDisk of config.deviceChange into disks; name is the new VM's. */
+static int spec_disk(struct soap_call *c, xmlNodePtr change, const char *name,
+		     struct new_disks *disks)
+{
+	xmlNodePtr dev = xml_child(change, "device"), backing = xml_child(dev, "backing");
+	char buf[HOSTD_PATH_LEN] = "", type[64] = "", *end;
+	unsigned long unit = VMX_SCSI_DISKS;
+	unsigned long long kb;
+	struct new_disk *d;
+	bool thin, eager;
+
+	if (!disks->scsi_dev)
+		return soap_fail_argument(c, DISK_PROP ".controllerKey",
+					  "a disk needs a SCSI controller (VirtualLsiLogicController, ParaVirtualSCSIController, ...) in the same deviceChange");
+	if (xml_text(xml_child(dev, "controllerKey"), buf, sizeof(buf)) ||
+	    strcmp(buf, disks->scsi_key))
+		return soap_fail_argument(c, DISK_PROP ".controllerKey",
+					  "a disk's controllerKey is the SCSI controller's key %s, not \"%s\"",
+					  disks->scsi_key, buf);
+	if (xml_child(dev, "unitNumber")) {
+		if (xml_text(xml_child(dev, "unitNumber"), buf, sizeof(buf)) || !buf[0] ||
+		    (unit = strtoul(buf, &end, 10), *end) || buf[0] == '-' || unit >= VMX_SCSI_DISKS)
+			return soap_fail_argument(c, DISK_PROP ".unitNumber",
+						  "a disk's unitNumber is 0 to %d, not \"%s\"",
+						  VMX_SCSI_DISKS - 1, buf);
+	} else {
+		for (unit = 0; unit < VMX_SCSI_DISKS && disks->disk[unit].present; unit++)
+			;
+	}
+	if (unit >= VMX_SCSI_DISKS || disks->disk[unit].present)
+		return soap_fail_argument(c, DISK_PROP ".unitNumber", unit < VMX_SCSI_DISKS ?
+					  "two disks have unitNumber %lu" : "vmk gives a VM at most %lu disks",
+					  unit < VMX_SCSI_DISKS ? unit : (unsigned long)VMX_SCSI_DISKS);
+	d = &disks->disk[unit];
+	xml_xsi_type(backing, type, sizeof(type));
+	if (strcmp(type, "VirtualDiskFlatVer2BackingInfo"))
+		return soap_fail_argument(c, DISK_PROP ".backing",
+					  "a disk's backing is a flat .vmdk (VirtualDiskFlatVer2BackingInfo), not %s",
+					  type[0] ? type : "a backing without xsi:type");
+	if (xml_text(xml_child(backing, "diskMode"), buf, sizeof(buf)) ||
+	    (buf[0] && strcmp(buf, "persistent")))
+		return soap_fail_argument(c, DISK_PROP ".backing.diskMode",
+					  "vmk's disks are \"persistent\", not \"%s\"", buf);
+	xml_text(xml_child(change, "fileOperation"), buf, sizeof(buf));
+	d->create = !strcmp(buf, "create");
+	if (buf[0] && !d->create)
+		return soap_fail_argument(c, "config.deviceChange.fileOperation",
+					  "a new VM's disk is made (fileOperation \"create\") or an existing one attached (none), not \"%s\"",
+					  buf);
+	if (xml_text(xml_child(backing, "fileName"), buf, sizeof(buf)))
+		return soap_fail_argument(c, DISK_PROP ".backing.fileName", "fileName is too long");
+	/* "[LABEL]" alone: ESXi names the disk after the VM, in its folder, in spec order */
+	if (d->create && buf[0] == '[' && (end = strchr(buf, ']')) && !end[1 + (end[1] == ' ')]) {
+		snprintf(end + 1, sizeof(buf) - (size_t)(end + 1 - buf), " %s/%s", name, name);
+		if (disks->auto_named)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "_%u", disks->auto_named);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".vmdk");
+		disks->auto_named++;
+	}
+	if (disk_path(c, buf, d->vd.path, sizeof(d->vd.path)))
+		return -1;
+	if (!d->create)
+		goto done;
+	if (xml_text(xml_child(dev, "capacityInKB"), buf, sizeof(buf)) || !buf[0] ||
+	    buf[0] == '-' || (kb = strtoull(buf, &end, 10), *end) || !kb ||
+	    kb > (UINT64_MAX >> 10))
+		return soap_fail_argument(c, DISK_PROP ".capacityInKB",
+					  "a disk to make needs its capacityInKB, a number above 0, not \"%s\"", buf);
+	thin = xml_bool(xml_child(backing, "thinProvisioned"), false);
+	eager = xml_bool(xml_child(backing, "eagerlyScrub"), false);
+	if (thin && eager)
+		return soap_fail_argument(c, DISK_PROP ".backing.eagerlyScrub",
+					  "a disk is thin or eagerly scrubbed, not both");
+	d->vd.size = kb << 10;
+	d->vd.format = thin ? HOSTD_VDISK_THIN :
+		       eager ? HOSTD_VDISK_EAGERZEROEDTHICK : HOSTD_VDISK_ZEROEDTHICK;
+	d->vd.adapter = !strcmp(disks->scsi_dev, "buslogic") ? "buslogic" : "lsilogic";
+done:
+	for (size_t u = 0; u < VMX_SCSI_DISKS; u++)
+		if (disks->disk[u].present && !strcmp(disks->disk[u].vd.path, d->vd.path))
+			return soap_fail_argument(c, DISK_PROP ".backing.fileName",
+						  "two disks are %s", d->vd.path);
+	d->present = true;
+	return 0;
+}
+
+/*
+ * One VirtualDeviceConfigSpec of config.deviceChange, the add of a NIC,
+ * the SCSI controller or (pass 2, when the controller is known) a disk.
+ */
+static int spec_device(struct soap_call *c, xmlNodePtr change, int pass, const char *name,
+		       struct new_nics *nics, struct new_disks *disks)
+{
+	char buf[64] = "", type[64] = "";
+	bool disk;
+
+	xml_xsi_type(xml_child(change, "device"), type, sizeof(type));
+	disk = !strcmp(type, "VirtualDisk");
+	if (pass == 2)
+		return disk ? spec_disk(c, change, name, disks) : 0;
+	if (xml_text(xml_child(change, "operation"), buf, sizeof(buf)) || strcmp(buf, "add"))
+		return soap_fail_argument(c, "config.deviceChange.operation",
+					  "a new VM's devices are added (operation \"add\"), not \"%s\"", buf);
+	if (!strcmp(type, "VirtualE1000"))
+		return spec_nic(c, change, nics);
+	if (scsi_dev_of_type(type))
+		return spec_scsi(c, change, type, disks);
+	if (disk)
+		return 0;
+	return soap_fail_argument(c, DISK_PROP,
+				  "vmk gives a new VM NICs of type VirtualE1000, one SCSI controller and VirtualDisks on it, not %s",
+				  type[0] ? type : "a device without xsi:type");
+}
+
+static int spec_devices(struct soap_call *c, xmlNodePtr spec, const char *name,
+			struct new_nics *nics, struct new_disks *disks)
+{
+	for (int pass = 1; pass <= 2; pass++)
+		for (xmlNodePtr ch = xml_child(spec, "deviceChange"); ch; ch = xml_next(ch, "deviceChange"))
+			if (spec_device(c, ch, pass, name, nics, disks))
+				return -1;
+	return 0;
+}
+
+/* The folder of disk path ("[LABEL] DIR/x.vmdk": "[LABEL] DIR") into dir; false at the root. */
+static bool disk_folder(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return false;
+	snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	return true;
+}
+
+/*
+ * Make the disks to create, each after its folder when that is one level
+ * below the datastore's root. -1 with the backend's sentence in diag;
+ * disks->made lists what was made either way.
+ */
+static int disks_make(struct new_disks *disks, struct diag *diag)
+{
+	const struct hostd_backend *b = hostd.backend;
+	char dir[HOSTD_VDISK_PATH_LEN];
+
+	for (size_t u = 0; u < VMX_SCSI_DISKS; u++) {
+		struct new_disk *d = &disks->disk[u];
+
+		if (!d->present || !d->create)
+			continue;
+		/*
+		 * A folder that is there already is refused like any other
+		 * failure (VMK_BAD_PARAM): the disk's own refusal says why
+		 * when it cannot go in it.
+		 */
+		if (disk_folder(d->vd.path, dir, sizeof(dir)) && !strchr(dir, '/')) {
+			if (!b->ds_mkdir(b->ctx, dir, diag))
+				memcpy(disks->made[disks->nmade++], dir, sizeof(dir));
+			diag_free(diag);
+		}
+		if (b->vdisk_create(b->ctx, &d->vd, diag))
+			return -1;
+		memcpy(disks->made[disks->nmade++], d->vd.path, sizeof(d->vd.path));
+	}
+	return 0;
+}
+
+/*
+ * After a later step failed: the vmkernel cannot delete files yet
+ * (docs/rpc.md), so the Task's sentence ends with what it left.
+ */
+static void disks_left(const struct new_disks *disks, struct task *t)
+{
+	if (!disks->nmade)
+		return;
+	fprintf(stderr, "vmk-hostd: CreateVM_Task failed: %s; left on the datastore:",
+		task_error(t));
+	task_fail_more(t, "; left on the datastore (vmk cannot delete there yet):");
+	for (size_t i = 0; i < disks->nmade; i++) {
+		task_fail_more(t, " %s", disks->made[i]);
+		fprintf(stderr, " %s", disks->made[i]);
+	}
+	fprintf(stderr, "\n");
+}
+
+/* scsi0 and its disks into cfg (its strings point into disks). */
+static void disks_vmx(const struct new_disks *disks, struct vmx_config *cfg)
+{
+	cfg->scsi0_present = disks->scsi_dev != NULL;
+	cfg->scsi0_dev = disks->scsi_dev;
+	for (size_t u = 0; u < VMX_SCSI_DISKS; u++)
+		cfg->scsi0_file[u] = disks->disk[u].present ? disks->disk[u].vd.path : NULL;
 }
 
 /*
@@ -326,18 +600,23 @@ static const char *vm_file_taken(const char *vmx, char *file, size_t len)
 
 /*
  * CreateVM_Task(config, pool, host): a new .vmx from the config spec
- * (name, memoryMB, numCPUs, guestId, files.vmPathName, NICs in
- * deviceChange), a BIOS VM, written to the datastore and registered.
+ * (name, memoryMB, numCPUs, guestId, files.vmPathName, NICs, a SCSI
+ * controller and disks in deviceChange), a BIOS VM, written to the
+ * datastore and registered. On a VMFS datastore the .vmx goes to the
+ * COS's folder of its name (DATASTORES/LABEL), made when missing; the
+ * disks to make are made last but one, before the .vmx.
  */
 int folder_create_vm_task(struct soap_call *c)
 {
 	char dspath[HOSTD_PATH_LEN], dir[HOSTD_PATH_LEN], path[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 8];
 	char name[HOSTD_NAME_LEN], guest[64], taken[HOSTD_PATH_LEN + HOSTD_NAME_LEN + 16];
+	char ds_dir[HOSTD_PATH_LEN];
 	xmlNodePtr spec = xml_child(c->method, "config");
 	struct vmx_config cfg = { 0 };
 	struct new_nics nics = { 0 };
-	bool made_dir = false;
-	xmlNodePtr change;
+	struct new_disks disks = { 0 };
+	bool made_dir = false, made_ds = false;
+	struct diag diag = { 0 };
 	const char *rel;
 	struct task *t;
 	size_t i;
@@ -356,10 +635,8 @@ int folder_create_vm_task(struct soap_call *c)
 		return -1;
 	if (xml_text(xml_child(spec, "guestId"), guest, sizeof(guest)))
 		return soap_fail_argument(c, "config.guestId", "config.guestId is too long");
-	change = xml_child(spec, "deviceChange");
-	for (; change; change = xml_next(change, "deviceChange"))
-		if (spec_nic(c, change, &nics))
-			return -1;
+	if (spec_devices(c, spec, name, &nics, &disks))
+		return -1;
 	if (xml_text(xml_child(xml_child(spec, "files"), "vmPathName"), dspath, sizeof(dspath)) ||
 	    !dspath[0])
 		return soap_fail_argument(c, "config.files.vmPathName",
@@ -398,6 +675,13 @@ int folder_create_vm_task(struct soap_call *c)
 		task_fail(t, "FileAlreadyExists", taken, "File %s already exists", taken);
 		return task_answer(c, t);
 	}
+	/* a VMFS datastore's .vmx files: the COS's folder of its label, made at need */
+	snprintf(ds_dir, sizeof(ds_dir), "%s", dir);
+	ds_dir[strlen(hostd.datastores) + 1 + strcspn(dir + strlen(hostd.datastores) + 1, "/")] = '\0';
+	if (call_vmfs(c, ds_dir + strlen(hostd.datastores) + 1)) {
+		mkdir(hostd.datastores, 0755);
+		made_ds = !mkdir(ds_dir, 0755);
+	}
 	if (!mkdir(dir, 0755))
 		made_dir = true;
 	cfg.display_name = name;
@@ -407,7 +691,10 @@ int folder_create_vm_task(struct soap_call *c)
 	cfg.cpu_shares = 1000 * cfg.numvcpus;
 	cfg.cpu_max_mhz = VMX_CPU_UNLIMITED;
 	memcpy(cfg.ethernet, nics.eth, sizeof(cfg.ethernet));
-	if (vmx_create(path, &cfg)) {
+	disks_vmx(&disks, &cfg);
+	if (disks_make(&disks, &diag)) {
+		task_fail_diag(t, "SystemError", &diag);
+	} else if (vmx_create(path, &cfg)) {
 		task_fail(t, errno == EEXIST ? "FileAlreadyExists" : "SystemError",
 			  errno == EEXIST ? path : "", "%s: %s", path, strerror(errno));
 	} else if (vm_add(c, t, path, name)) {
@@ -415,6 +702,10 @@ int folder_create_vm_task(struct soap_call *c)
 	}
 	if (task_failed(t) && made_dir)
 		rmdir(dir);
+	if (task_failed(t) && made_ds)
+		rmdir(ds_dir);
+	if (task_failed(t))
+		disks_left(&disks, t);
 	return task_answer(c, t);
 }
 

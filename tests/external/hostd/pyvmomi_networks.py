@@ -8,7 +8,9 @@
 # accepts any deviceChange. Each Network lists the VMs whose .vmx names
 # it; a VM made with a NIC on Backup joins Backup's vm; CreateVM_Task
 # refuses an unknown port group, a MAC outside VMware's static range and
-# a disk with InvalidArgument naming the field, and writes nothing.
+# a disk without a controller with InvalidArgument naming the field, and
+# writes nothing. A VM made with a thin disk on the fake VMFS datastore
+# vmfs1 reads back its controller and disk, and vmfs1 is of type VMFS.
 #   pyvmomi_networks.py HOST PORT USER PASSWORD DATASTORE_FOLDER
 # DATASTORE_FOLDER is the datastore's folder on this machine (the
 # daemon's --datastores DIR/NAME). Prints "ok: ..." / "FAIL: ..."; exit
@@ -99,7 +101,8 @@ for what, changes, field in (
         ("an unknown port group", [nic("No Such Group")], "config.deviceChange.device.backing.deviceName"),
         ("a MAC outside 00:50:56:00:00:00-00:50:56:3F:FF:FF", [nic("VM Network", "00:50:56:40:00:00")],
          "config.deviceChange.device.macAddress"),
-        ("a disk", [nic("VM Network"), disk], "config.deviceChange.fileOperation")):
+        ("a disk without a SCSI controller", [nic("VM Network"), disk],
+         "config.deviceChange.device.controllerKey")):
     try:
         WaitForTask(dc.vmFolder.CreateVM_Task(config=spec("refused", changes), pool=pool))
         check(False, "CreateVM_Task with %s refused" % what)
@@ -109,6 +112,35 @@ for what, changes, field in (
     check(not os.path.exists(os.path.join(folder, "refused")) and
           "refused" not in [v.name for v in dc.vmFolder.childEntity],
           "nothing written, no VM registered")
+
+# 4. A thin disk on the fake backend's VMFS volume vmfs1, on a ParaVirtual controller.
+vmfs = [d for d in dc.datastoreFolder.childEntity if d.name == "vmfs1"]
+check(len(vmfs) == 1 and vmfs[0].summary.type == "VMFS" and
+      isinstance(vmfs[0].info, vim.host.VmfsDatastoreInfo) and vmfs[0].info.vmfs.blockSizeMb == 1,
+      "vmfs1 is a VMFS datastore with its VmfsDatastoreInfo")
+ctl = vim.vm.device.VirtualDeviceSpec(operation="add", device=vim.vm.device.ParaVirtualSCSIController(
+    key=1000, busNumber=0, sharedBus="noSharing"))
+disk = vim.vm.device.VirtualDeviceSpec(
+    operation="add", fileOperation="create",
+    device=vim.vm.device.VirtualDisk(
+        key=-2, capacityInKB=16384, controllerKey=1000, unitNumber=0,
+        backing=vim.vm.device.VirtualDisk.FlatVer2BackingInfo(
+            diskMode="persistent", fileName="[vmfs1]", thinProvisioned=True)))
+task = dc.vmFolder.CreateVM_Task(config=vim.vm.ConfigSpec(
+    name="disky", memoryMB=64, numCPUs=1, files=vim.vm.FileInfo(vmPathName="[vmfs1]"),
+    deviceChange=[ctl, disk]), pool=pool)
+check(WaitForTask(task) == "success", "CreateVM_Task with a thin disk on vmfs1 succeeds")
+made = task.info.result
+devs = made.config.hardware.device
+ctls = [d for d in devs if isinstance(d, vim.vm.device.ParaVirtualSCSIController)]
+disks = [d for d in devs if isinstance(d, vim.vm.device.VirtualDisk)]
+check([(c.key, list(c.device)) for c in ctls] == [(1000, [2000])], "its ParaVirtual controller has disk 2000")
+check([(d.key, d.controllerKey, d.unitNumber, d.backing.fileName, d.backing.datastore) for d in disks] ==
+      [(2000, 1000, 0, "[vmfs1] disky/disky.vmdk", vmfs[0] if vmfs else None)],
+      "its disk is [vmfs1] disky/disky.vmdk on vmfs1")
+check(made in (vmfs[0].vm if vmfs else []) and made.summary.config.numVirtualDisks == 1,
+      "vmfs1's vm has it, with one virtual disk")
+check(WaitForTask(made.Destroy_Task()) == "success", "Destroy_Task of it succeeds")
 
 Disconnect(si)
 print("%d failures" % failures)

@@ -116,15 +116,20 @@ START_TEST(test_a_registered_vms_disks_are_read_from_its_vmx)
 }
 END_TEST
 
-/* No vmkernel, no VMFS datastores: an empty list, and nothing said. */
+/* No vmkernel, no VMFS datastores; making a disk says the device is missing. */
 START_TEST(test_without_the_vmkernel_there_are_no_vmfs_datastores)
 {
 	struct hostd_datastore ds[HOSTD_DATASTORES_MAX];
+	struct hostd_vdisk disk = { .path = "[ds1] a/a.vmdk", .size = 1 << 20, .adapter = "lsilogic" };
 	size_t n = 1;
 
 	ck_assert_int_eq(b->ds_list(b->ctx, ds, &n, &diag), 0);
 	ck_assert_str_eq(told(), "");
 	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(b->vdisk_create(b->ctx, &disk, &diag), -1);
+	ck_assert_str_eq(told(), VMK_DEVICE ": No such file or directory (is vmkload loaded?)");
+	ck_assert_int_eq(b->ds_mkdir(b->ctx, "[ds1] a", &diag), -1);
+	ck_assert_str_eq(told(), VMK_DEVICE ": No such file or directory (is vmkload loaded?)");
 }
 END_TEST
 

@@ -1087,15 +1087,14 @@ START_TEST(test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing)
 	refused(spec, "config.deviceChange.device.macAddress");
 	snprintf(spec, sizeof(spec), E1000("<addressType>assigned</addressType>"), "VM Network");
 	refused(spec, "config.deviceChange.device.addressType");
-	/* a disk, with its file to create */
+	/* a disk without a controller (test_create_vm_refuses_bad_disks_and_makes_nothing) */
 	refused("<deviceChange><operation>add</operation><fileOperation>create</fileOperation>"
 		"<device xsi:type=\"VirtualDisk\"><key>-2</key><backing "
 		"xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName></fileName><diskMode>persistent"
 		"</diskMode></backing><capacityInKB>1024</capacityInKB></device></deviceChange>",
-		"config.deviceChange.fileOperation");
-	refused("<deviceChange><operation>add</operation><device xsi:type=\"VirtualLsiLogicController\">"
-		"<key>1000</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device>"
-		"</deviceChange>", "config.deviceChange.device");
+		"config.deviceChange.device.controllerKey");
+	refused("<deviceChange><operation>add</operation><device xsi:type=\"VirtualCdrom\">"
+		"<key>3000</key></device></deviceChange>", "config.deviceChange.device");
 	/* another NIC type, another backing, another operation */
 	snprintf(spec, sizeof(spec), NIC("VirtualVmxnet3", "VirtualEthernetCardNetworkBackingInfo", ""),
 		 "VM Network");
@@ -1133,6 +1132,157 @@ START_TEST(test_vmfs_datastores_are_the_vmkernels_volumes)
 	answer_has("<path>/vmfs/volumes/vmfs1</path><accessMode>readWrite</accessMode>");
 	ck_assert_int_eq(props("HostSystem", "ha-host", "datastore"), 200);
 	answer_has(">vmfs1<");
+}
+END_TEST
+
+#define SCSI(type, key) "<deviceChange><operation>add</operation><device xsi:type=\"" type "\">" \
+	"<key>" key "</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device>" \
+	"</deviceChange>"
+#define LSI	SCSI("VirtualLsiLogicController", "1000")
+/* A VirtualDisk on controller 1000: fileOperation, fileName, backing extra, device extra. */
+#define DISK(op, file, backing, dev) "<deviceChange><operation>add</operation>" op \
+	"<device xsi:type=\"VirtualDisk\"><key>-1</key><backing " \
+	"xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>" file "</fileName>" \
+	"<diskMode>persistent</diskMode>" backing "</backing><controllerKey>1000</controllerKey>" \
+	dev "</device></deviceChange>"
+#define CREATE	"<fileOperation>create</fileOperation>"
+#define THIN	"<thinProvisioned>true</thinProvisioned>"
+
+START_TEST(test_create_vm_makes_its_disks_on_a_vmfs_datastore)
+{
+	char vmx[2048];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* a thin disk named after the VM and a thick one in a folder of its own */
+	ck_assert_int_eq(create_vm("disky", LSI
+		DISK(CREATE, "[vmfs1]", THIN, "<unitNumber>0</unitNumber><capacityInKB>32768</capacityInKB>")
+		DISK(CREATE, "[vmfs1] data/d.vmdk", "", "<unitNumber>2</unitNumber><capacityInKB>8192</capacityInKB>"),
+		"[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	/* its .vmx is in the COS's folder of the datastore */
+	file_text("vmfs1/disky/disky.vmx", vmx, sizeof(vmx));
+	ck_assert_msg(strstr(vmx, "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"lsilogic\"\n") &&
+		      strstr(vmx, "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"[vmfs1] disky/disky.vmdk\"\n") &&
+		      strstr(vmx, "scsi0:2.present = \"TRUE\"\nscsi0:2.fileName = \"[vmfs1] data/d.vmdk\"\n") &&
+		      !strstr(vmx, "scsi0:1."), "%s", vmx);
+	/* the thick disk took its 8 MiB of the datastore's space */
+	ck_assert_int_eq(props("Datastore", "vmfs1", "summary.freeSpace"), 200);
+	answer_has(">935329792<");
+	ck_assert_int_eq(props("Datastore", "vmfs1", "vm"), 200);
+	answer_has(VMREF("4"));
+	ck_assert_int_eq(props("VirtualMachine", "4", "config.hardware.device"), 200);
+	answer_has("<VirtualDevice xsi:type=\"VirtualLsiLogicController\"><key>1000</key>");
+	answer_has("<device>2000</device><device>2002</device>");
+	answer_has("<VirtualDevice xsi:type=\"VirtualDisk\"><key>2000</key>");
+	answer_has("<backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[vmfs1] "
+		   "disky/disky.vmdk</fileName><datastore type=\"Datastore\">vmfs1</datastore>");
+	answer_has("<controllerKey>1000</controllerKey><unitNumber>2</unitNumber>");
+	ck_assert_int_eq(props("VirtualMachine", "4", "summary.config.numVirtualDisks"), 200);
+	answer_has("<val xsi:type=\"xsd:int\">2</val>");
+	/* a second VM attaches the first's disk (no fileOperation), on a ParaVirtual controller */
+	ck_assert_int_eq(create_vm("attached", SCSI("ParaVirtualSCSIController", "-100")
+		"<deviceChange><operation>add</operation><device xsi:type=\"VirtualDisk\"><key>-1</key>"
+		"<backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>/vmfs/volumes/vmfs1/"
+		"data/d.vmdk</fileName></backing><controllerKey>-100</controllerKey></device>"
+		"</deviceChange>", "[datastore1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	file_text("datastore1/attached/attached.vmx", vmx, sizeof(vmx));
+	ck_assert_msg(strstr(vmx, "scsi0.virtualDev = \"pvscsi\"\n") &&
+		      strstr(vmx, "scsi0:0.fileName = \"[vmfs1] data/d.vmdk\"\n"), "%s", vmx);
+	/* the same disk to make again: the vmkernel's refusal, and no VM */
+	ck_assert_int_eq(create_vm("again", LSI
+		DISK(CREATE, "[vmfs1] data/d.vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		"[vmfs1]"), 200);
+	task_fault_is("SystemError");
+	answer_has("[vmfs1] data/d.vmdk: exists already");
+	answer_lacks("left on the datastore");
+	ck_assert(!exists("%s/vmfs1/%s", "again"));
+}
+END_TEST
+
+/* A disk made, then the next refused for its size: the Task says what is left. */
+START_TEST(test_a_failed_create_vm_says_which_disks_it_left)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(create_vm("big", LSI
+		DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>")
+		DISK(CREATE, "[vmfs1]", "", "<capacityInKB>2097152</capacityInKB>"), "[vmfs1]"), 200);
+	task_fault_is("SystemError");
+	answer_has("[vmfs1] big/big_1.vmdk: no space: 900 MiB free on datastore vmfs1; left on the "
+		   "datastore (vmk cannot delete there yet): [vmfs1] big [vmfs1] big/big.vmdk");
+	/* nothing in the COS, nothing registered */
+	ck_assert(!exists("%s/%s", "vmfs1"));
+	ck_assert_int_eq(power_state(4), 500);
+}
+END_TEST
+
+/* CreateVM_Task "bad" on vmfs1 with spec: InvalidArgument naming field, nothing made. */
+static void disk_refused(const char *spec, const char *field, const char *why)
+{
+	char want[160];
+
+	ck_assert_int_eq(create_vm("bad", spec, "[vmfs1]"), 500);
+	fault_is("InvalidArgument");
+	snprintf(want, sizeof(want), "<invalidProperty>%s</invalidProperty>", field);
+	answer_has(want);
+	answer_has(why);
+	ck_assert(!exists("%s/%s", "vmfs1"));
+}
+
+START_TEST(test_create_vm_refuses_bad_disks_and_makes_nothing)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	disk_refused(DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.controllerKey", "needs a SCSI controller");
+	disk_refused(SCSI("VirtualLsiLogicController", "7")
+		     DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.controllerKey", "key 7, not &quot;1000&quot;");
+	disk_refused(LSI LSI, "config.deviceChange.device", "one SCSI controller");
+	disk_refused(SCSI("VirtualLsiLogicController", "1000") SCSI("VirtualBusLogicController", "1001"),
+		     "config.deviceChange.device", "one SCSI controller");
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN, "<unitNumber>4</unitNumber><capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.unitNumber", "0 to 3");
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN, "<unitNumber>1</unitNumber><capacityInKB>1024</capacityInKB>")
+		     DISK(CREATE, "[vmfs1] x/y.vmdk", THIN, "<unitNumber>1</unitNumber><capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.unitNumber", "two disks have unitNumber 1");
+	disk_refused(LSI DISK("<fileOperation>replace</fileOperation>", "[vmfs1]", "", "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.fileOperation", "not &quot;replace&quot;");
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN, ""),
+		     "config.deviceChange.device.capacityInKB", "needs its capacityInKB");
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>0</capacityInKB>"),
+		     "config.deviceChange.device.capacityInKB", "not &quot;0&quot;");
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN "<eagerlyScrub>true</eagerlyScrub>",
+			      "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.eagerlyScrub", "not both");
+	/* disks are made on the vmkernel's volumes only, with plain names, as .vmdk files */
+	disk_refused(LSI DISK(CREATE, "[datastore1] bad/bad.vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.fileName", "no VMFS datastore 'datastore1'");
+	disk_refused(LSI DISK(CREATE, "[nods] bad.vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.fileName", "no VMFS datastore 'nods'");
+	disk_refused(LSI DISK(CREATE, "[vmfs1] bad/../x.vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.fileName", "a plain name");
+	disk_refused(LSI DISK(CREATE, "[vmfs1] bad/bad.img", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.fileName", "not name a .vmdk");
+	disk_refused(LSI DISK("", "", "", ""),
+		     "config.deviceChange.device.backing.fileName", "not a disk's datastore path");
+	disk_refused(LSI DISK(CREATE, "[vmfs1] " LONG_NAME ".vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		     "config.deviceChange.device.backing.fileName", "at most 127 characters");
+	disk_refused(LSI "<deviceChange><operation>add</operation><device xsi:type=\"VirtualDisk\">"
+		     "<backing xsi:type=\"VirtualDiskSparseVer2BackingInfo\"><fileName>[vmfs1] a.vmdk"
+		     "</fileName></backing><controllerKey>1000</controllerKey></device></deviceChange>",
+		     "config.deviceChange.device.backing", "a flat .vmdk");
+	disk_refused(LSI "<deviceChange><operation>add</operation><device xsi:type=\"VirtualDisk\">"
+		     "<backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[vmfs1] a.vmdk"
+		     "</fileName><diskMode>independent_nonpersistent</diskMode></backing>"
+		     "<controllerKey>1000</controllerKey></device></deviceChange>",
+		     "config.deviceChange.device.backing.diskMode", "&quot;persistent&quot;");
+	/* a good disk next to a bad one: nothing made, so the good one can be made after */
+	disk_refused(LSI DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>")
+		     DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>x</capacityInKB>"),
+		     "config.deviceChange.device.capacityInKB", "not &quot;x&quot;");
+	ck_assert_int_eq(create_vm("bad", LSI DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>"),
+				   "[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
 }
 END_TEST
 
@@ -1179,5 +1329,8 @@ int main(void)
 	tcase_add_test(tc, test_create_vm_with_nics_writes_them_and_reads_them_back);
 	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
 	tcase_add_test(tc, test_vmfs_datastores_are_the_vmkernels_volumes);
+	tcase_add_test(tc, test_create_vm_makes_its_disks_on_a_vmfs_datastore);
+	tcase_add_test(tc, test_a_failed_create_vm_says_which_disks_it_left);
+	tcase_add_test(tc, test_create_vm_refuses_bad_disks_and_makes_nothing);
 	return check_run("hostd_soap", tc);
 }
