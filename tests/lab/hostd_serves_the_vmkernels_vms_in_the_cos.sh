@@ -27,7 +27,14 @@
 # added with vmkctl is listed at once; a VM made with NICs on two of
 # them has them in its .vmx, is listed by the one's Network, and powered
 # on, has its port there and shows the MAC vm start generated; a NIC on
-# a port group that does not exist is refused. The host-side
+# a port group that does not exist is refused. The vmkernel's VMFS
+# volume hds (LUN 1, made by the COS before the load with storage=1) is
+# a Datastore of type VMFS next to the folder lab1; CreateVM_Task of a VM
+# with a thin 16 MiB disk on it has the vmkernel make the disk, writes
+# the .vmx in the COS's folder hds, and the VM powers on with the disk
+# open; vmkfstools -c of the same path is refused as existing, and after
+# Destroy_Task (which cannot delete on hds yet) the disk stays, so a
+# second VM of the name fails saying so. The host-side
 # pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
@@ -40,6 +47,10 @@
 # Those that keep state (the daemon's pid, the session cookie) run here,
 # not in expect's subshell.
 mkdir -p /tmp/ds/lab1
+sd=$(cos_lun_disk 1)
+expect "LUN 1 is a COS disk" test -n "$sd"
+expect "the COS makes VMFS-3 volume hds on LUN 1" vmkfstools -C vmfs3 -S hds /dev/$sd
+HOSTD_VMKLOAD="mem_mb=64 storage=1"
 hostd_load --trace --datastores /tmp/ds ||
 	fail "/etc/init.d/vmk start loads vmkload, then starts vmk-hostd, which serves"
 echo "ok: /etc/init.d/vmk start loads vmkload, then starts vmk-hostd, which serves"
@@ -177,6 +188,44 @@ expect_fail "CreateVM_Task with a NIC on a port group that does not exist is ref
 expect "... with InvalidArgument naming the field" \
 	fault_has InvalidArgument 'config.deviceChange.device.backing.deviceName'
 expect_fail "... and writes nothing" test -e /tmp/ds/lab1/refused
+# The vmkernel's VMFS volume hds as a Datastore, and a VM with a thin
+# disk made on it through the vmkernel.
+ds_listed() {
+	soap_props Folder ha-folder-datastore childEntity > /dev/null &&
+		grep -q "type=\"Datastore\">$1<" $HOSTD_DIR/answer
+}
+vmkctl storage datastores
+expect "the datastore folder lists the vmkernel's VMFS volume hds" ds_listed hds
+expect "... and the folder lab1" ds_listed lab1
+hds_vmfs() { soap_props Datastore hds summary > /dev/null && grep -q '<type>VMFS</type>' $HOSTD_DIR/answer; }
+expect "... hds is of type VMFS" hds_vmfs
+disk_spec='<deviceChange><operation>add</operation><device xsi:type="ParaVirtualSCSIController"><key>1000</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange><deviceChange><operation>add</operation><fileOperation>create</fileOperation><device xsi:type="VirtualDisk"><key>-1</key><backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>[hds]</fileName><diskMode>persistent</diskMode><thinProvisioned>true</thinProvisioned></backing><controllerKey>1000</controllerKey><unitNumber>0</unitNumber><capacityInKB>16384</capacityInKB></device></deviceChange>'
+create_disky() {
+	soap_task "<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">ha-folder-vm</_this><config><name>disky</name><memoryMB>16</memoryMB><numCPUs>1</numCPUs>$disk_spec<files><vmPathName>[hds]</vmPathName></files></config><pool type=\"ResourcePool\">ha-root-pool</pool></CreateVM_Task>"
+}
+expect "CreateVM_Task of 'disky' with a thin 16 MiB disk on hds" create_disky
+cat /tmp/ds/hds/disky/disky.vmx
+expect "... its .vmx, in the COS's folder hds, names the disk" \
+	grep -q 'scsi0:0.fileName = "\[hds\] disky/disky.vmdk"' /tmp/ds/hds/disky/disky.vmx
+disky_made() {
+	! vmkfstools -c 1m -d thin "[hds] disky/disky.vmdk" 2> /tmp/disky-err.txt &&
+		grep -q "exists already" /tmp/disky-err.txt
+}
+expect "... vmkfstools -c of its disk is refused: the vmkernel has it on hds" disky_made
+id6=$(hostd_vm_moref disky)
+disky_dev() {
+	soap_props VirtualMachine $id6 config.hardware.device > /dev/null &&
+		grep -q '<fileName>\[hds\] disky/disky.vmdk</fileName><datastore type="Datastore">hds<' $HOSTD_DIR/answer
+}
+expect "... its devices show the disk on hds (moref $id6)" disky_dev
+expect "PowerOnVM_Task of disky opens its disk" vm_task PowerOnVM_Task $id6
+expect "vmkctl shows disky running" test "$(vm_field disky state)" = running
+expect "PowerOffVM_Task of disky" vm_task PowerOffVM_Task $id6
+expect "Destroy_Task of disky" vm_task Destroy_Task $id6
+expect_fail "... its .vmx is gone" test -e /tmp/ds/hds/disky
+expect_fail "CreateVM_Task of disky again fails: its disk stays on hds" create_disky
+expect "... saying the disk exists" grep -q 'disky.vmdk: .*exists already' $HOSTD_DIR/answer
+expect_fail "... and leaves no .vmx" test -e /tmp/ds/hds/disky
 expect_fail "ShutdownGuest of a guest without a power-button handler is refused" vm_soap ShutdownGuest
 expect "... with ToolsUnavailable and the vmkernel's reason" \
 	fault_has ToolsUnavailable 'no ACPI power button handler'
@@ -190,6 +239,13 @@ expect_fail "the vmkernel no longer has it (vmkctl vm info)" vmkctl vm info spin
 expect_fail "vmkctl's inventory no longer has it (vmkctl vm list)" registered spin
 expect_fail "vmk-hostd no longer lists it" in_inventory "$id"
 hostd_unload
+sd=$(cos_lun_disk 1)
+expect "LUN 1 is a COS disk again" test -n "$sd"
+expect "the volume hds checks clean" vmkfstools --check /dev/$sd
+expect "... and has the disk the vmkernel made" vmkfstools -D /dev/$sd:/disky/disky-flat.vmdk
+expect "the volume header on $sd is wiped for the next scenario" \
+	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
+HOSTD_VMKLOAD=
 # Loaded again: the init starts vmk-hostd again (its certificate kept).
 # It holds no /dev/vmkernel between calls, so a bare vmkctl unload
 # succeeds while it runs; it then lists the registered VMs, off, and

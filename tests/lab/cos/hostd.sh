@@ -14,7 +14,8 @@ HOSTD_LOG=/var/log/vmk-hostd.log
 # (/etc/init.d/vmk start, ci/cos-vmk-service), which then starts vmk-hostd
 # on port 443 (the port ci/lab forwards) with OPTIONs and Login checked
 # against a private shadow file; waits until it serves (making the host
-# certificate is slow under TCG). With --trace its answers, faults
+# certificate is slow under TCG); HOSTD_VMKLOAD gives vmkload's parameters
+# (default mem_mb=64). With --trace its answers, faults
 # included, are in $HOSTD_LOG (busybox wget keeps no body of an HTTP 500).
 hostd_load() {
 	mkdir -p $HOSTD_DIR /etc/vmk
@@ -22,7 +23,8 @@ hostd_load() {
 	echo "HOSTD_OPTS=\"--passwd-file $HOSTD_DIR/shadow --cert $HOSTD_DIR/rui.crt --key $HOSTD_DIR/rui.key $*\"" \
 		> /etc/vmk/hostd.conf
 	rm -f $HOSTD_LOG	# "serving" is this start's
-	/etc/init.d/vmk start mem_mb=64 || return 1
+	# shellcheck disable=SC2086 # the words are vmkload's parameters
+	/etc/init.d/vmk start ${HOSTD_VMKLOAD:-mem_mb=64} || return 1
 	HOSTD_PID=$(cat /run/vmk-hostd.pid) || return 1
 	HOSTD_URL=https://127.0.0.1:443/sdk
 	_end=$(($(date +%s) + 120))
