@@ -100,10 +100,17 @@ void uplink_global_init(void)
 	}
 	if (pci_device_take(&up.dev, E1000_MMIO_SIZE, NIC_VA, &why) != VMK_OK)
 		return refuse(VMK_NET_UPLINK_REFUSED, why.text);
-	if (e1000_nic_init(&up.nic, &nic_ops) != VMK_OK)
+	/*
+	 * Taken from here on: a failure gives bus mastering and INTx back
+	 * (pci_device_release()) for the COS's driver after the unload.
+	 */
+	if (e1000_nic_init(&up.nic, &nic_ops) != VMK_OK) {
+		pci_device_release(&up.dev);
 		return refuse(VMK_NET_UPLINK_FAILED, e1000_nic_error(&up.nic));
+	}
 	if (vsw_port_connect(net_vswitch0(), &pc, &up.port) != VMK_OK) {
 		e1000_nic_stop(&up.nic);
+		pci_device_release(&up.dev);
 		return refuse(VMK_NET_UPLINK_FAILED, "vswitch0 refused the uplink port");
 	}
 	spin_lock(&up.rx_lock);

@@ -205,6 +205,21 @@ static void log_luns(void)
 
 static void mount_datastores(void);
 
+/*
+ * The device forgets its rings and stops DMA into the pool, which goes
+ * back to Linux after the give-back; bus mastering off and INTx on again
+ * (pci_device_release()) for the COS's driver. Also after a failed
+ * setup: a FAILED adapter is never used, but it was taken.
+ */
+static void hba_give_back(void)
+{
+	pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_INTR_MASK, 0);
+	pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_COMMAND, PVSCSI_CMD_ADAPTER_RESET);
+	pci_device_release(&st.dev);
+	st.stopped = true;
+	log_info("storage: vmhba0 reset and handed back to the COS");
+}
+
 void storage_global_init(void)
 {
 	struct vmk_why why = { "" };
@@ -232,6 +247,8 @@ void storage_global_init(void)
 			     pvscsi_hba_error(&st.hba) ? pvscsi_hba_error(&st.hba) :
 			     "no memory for its rings");
 		log_err("storage: vmhba0: %s", st.msg);
+		/* It may hold the rings' pool pages: those go back to Linux. */
+		hba_give_back();
 		return;
 	}
 	lun_io_init(&st.io, &st.hba.adapter, pci_device_now_ms, (void *)HBA_VA);
@@ -1226,13 +1243,7 @@ void storage_stop(void)
 
 		if (n)
 			log_info("storage: %u datastores unmounted", n);
-		/* The device forgets its rings and stops DMA into the pool,
-		 * which goes back to Linux after the give-back. */
-		pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_INTR_MASK, 0);
-		pci_device_mmio_write((void *)HBA_VA, PVSCSI_REG_COMMAND, PVSCSI_CMD_ADAPTER_RESET);
-		pci_device_release(&st.dev);
-		st.stopped = true;
-		log_info("storage: vmhba0 reset and handed back to the COS");
+		hba_give_back();
 	}
 	gated_unlock(&st.lock);
 }
