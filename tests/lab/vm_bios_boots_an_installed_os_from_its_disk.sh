@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # An installed operating system on a virtual disk: before the vmkernel
-# takes the HBA, the COS writes ci/os-disk's image (an MBR, a FAT boot
-# partition with SYSLINUX, Debian's stock 686-pae kernel and an
-# initramfs; an ext2 root labelled vmk-root with busybox) to LUN 1. A
-# BIOS VM (SeaBIOS, vmk.boot = "bios", no vmk.kernel) whose scsi0:0 is
-# that LUN boots it the way a PC boots its disk: SeaBIOS prints "Booting
+# takes the HBA, the COS makes a VMFS-3 volume "os" on LUN 1 and imports
+# ci/os-disk's image (an MBR, a FAT boot partition with SYSLINUX,
+# Debian's stock 686-pae kernel and an initramfs; an ext2 root labelled
+# vmk-root with busybox) into a thin virtual disk on it with
+# `vmkfstools -i`; loaded, the vmkernel mounts datastore os. A BIOS VM
+# (SeaBIOS, vmk.boot = "bios", no vmk.kernel) whose scsi0:0 is
+# "[os] osdisk/osdisk.vmdk" boots it the way a PC boots its disk: SeaBIOS prints "Booting
 # from Hard Disk...", the MBR runs SYSLINUX from the active partition,
 # SYSLINUX loads the kernel and initramfs through INT 13h, Linux loads
 # vmw_pvscsi, sd_mod and ext4 from the initramfs, finds root by its
 # label on the virtual disk, switches to it, and its /sbin/init gives a
 # shell on the console whose /proc/cmdline and mounts show root on the
 # disk, and a file it writes there is there after `vmkctl vm reset`.
+# After the unload the COS finds the volume clean and the extent's lock
+# free; the volume header is wiped for the next scenario of the boot.
 # The time from `vmkctl vm start` to the init's line is printed.
 # timeout: 420
 # kernel: built
@@ -18,19 +22,26 @@
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/vmctl.sh
 
-LUN=vmhba0:C0:T1:L0
+DISK="[os] osdisk/osdisk.vmdk"
 
 expect "the COS has SeaBIOS" test -f /usr/share/seabios/bios-256k.bin
 expect "the OS disk image is staged" test -f $VM_GUESTS/os-disk.img.gz
 # The COS still drives the HBA: LUN 1 is its disk on target 1.
 sd=$(cos_lun_disk 1)
 expect "the COS sees LUN 1" test -n "$sd"
-zcat $VM_GUESTS/os-disk.img.gz | dd of=/dev/$sd bs=1M conv=fsync 2>&1 ||
-	fail "the COS could not write the OS disk to LUN 1 ($sd)"
-echo "ok: the COS wrote the OS disk to LUN 1 ($sd)"
+zcat $VM_GUESTS/os-disk.img.gz > /tmp/os-disk.img ||
+	fail "the COS could not unpack the OS disk image"
+expect "the COS makes VMFS-3 volume os on LUN 1" vmkfstools -C vmfs3 -S os /dev/$sd
+expect "and a folder" vmkfstools --mkdir /dev/$sd:/osdisk
+expect "vmkfstools -i imports the image as a thin disk" \
+	vmkfstools -i /tmp/os-disk.img -d thin /dev/$sd:/osdisk/osdisk.vmdk
+rm -f /tmp/os-disk.img
+vmkfstools -P /dev/$sd:/osdisk/osdisk-flat.vmdk
 
 expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=200
-vm_bios_disk_vmx /tmp/osdisk.vmx osdisk 128 $LUN
+vmkctl storage datastores | tee /tmp/ds.txt
+expect "the vmkernel mounted datastore os" grep -q "^os .* vmhba0:C0:T1:L0 (read-write" /tmp/ds.txt
+vm_bios_disk_vmx /tmp/osdisk.vmx osdisk 128 "$DISK"
 expect "register osdisk" vmkctl vm register /tmp/osdisk.vmx
 t0=$(cut -d' ' -f1 /proc/uptime)
 expect "start osdisk" vmkctl vm start osdisk
@@ -68,3 +79,12 @@ expect "the VM still runs" test "$(vm_field osdisk state)" = running
 expect "kill ends it" vmkctl vm kill osdisk
 expect "the vmkernel runs on" vmkernel_alive
 expect "vmkctl unload gives the machine back" vmkctl unload --force
+expect_fail "vmkload is gone" vmk_loaded
+
+sd=$(cos_lun_disk 1)
+expect "LUN 1 is a COS disk again" test -n "$sd"
+expect "the volume checks clean" vmkfstools --check /dev/$sd
+vmkfstools -D /dev/$sd:/osdisk/osdisk-flat.vmdk | tee /tmp/osdisk-D.txt
+expect "the extent's lock is free" grep -q "^Lock .*: free$" /tmp/osdisk-D.txt
+expect "the volume header on $sd is wiped for the next scenario" \
+	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
