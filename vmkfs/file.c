@@ -44,6 +44,17 @@ static int op_end(struct vmkfs_vol *vol, int ret)
 	return ret;
 }
 
+/* a change to an open file, which must be open read-write */
+static int op_begin_file_write(struct vmkfs_file *f)
+{
+	int ret = op_begin(f->vol, true);
+
+	if (ret || f->rw)
+		return ret;
+	return op_end(f->vol, vmkfs_err(f->vol, VMKFS_EROFS, "file %#x is open read-only",
+					f->ino.id));
+}
+
 /* a namespace update: volume lock, then the device reservation */
 static int op_begin_reserved(struct vmkfs_vol *vol)
 {
@@ -749,6 +760,82 @@ int64_t vmkfs_pwrite(struct vmkfs_file *f, const void *buf, size_t len,
 	return file_io(f, true, (uint8_t *)buf, len, off);
 }
 
+/* Is map entry m a file block still to be zeroed? */
+static bool pending_zero(uint32_t m)
+{
+	return VMKFS_BLK_TYPE(m) == VMKFS_BLK_FB && (m & VMKFS_FB_TBZ);
+}
+
+/* Zeroed: map[first..last)'s pending blocks lose their flags, on disk first. */
+static int commit_zeroed(struct vmkfs_file *f, uint64_t first, uint64_t last)
+{
+	struct vmkfs_vol *vol = f->vol;
+	struct vmkfs_file_priv *p = priv(f);
+	uint32_t *map = vmkfs_alloc(p->nmap * sizeof(*map) + 4);
+	uint64_t idx;
+	int ret;
+
+	if (!map)
+		return VMKFS_ENOMEM;
+	vmkfs_memcpy(map, p->map, p->nmap * sizeof(*map));
+	for (idx = first; idx < last; idx++)
+		if (pending_zero(map[idx]))
+			map[idx] &= ~VMKFS_FB_TBZ;
+	ret = vol_flush(vol);
+	if (!ret)
+		ret = vol_reserve(vol);
+	if (!ret) {
+		ret = inode_commit_entries(vol, &f->ino, map, p->nmap, first, last);
+		vol_release(vol);
+	}
+	if (!ret)
+		vmkfs_memcpy(p->map, map, p->nmap * sizeof(*map));
+	vmkfs_free(map);
+	return ret;
+}
+
+/*
+ * The first max pending blocks are zeroed in runs of consecutive blocks,
+ * made durable, and only then lose their flags in one map commit: a crash
+ * in between leaves them pending (zeroed twice), never stale.
+ */
+int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t *left)
+{
+	struct vmkfs_vol *vol = f->vol;
+	struct vmkfs_file_priv *p = priv(f);
+	uint64_t idx, run, first = 0, last = 0, pending = 0;
+	uint32_t done = 0;
+	int ret = op_begin_file_write(f);
+
+	if (ret)
+		return ret;
+	for (idx = 0; idx < p->nmap && !ret; idx += run) {
+		run = 1;
+		if (!pending_zero(p->map[idx]))
+			continue;
+		if (done == max) {
+			pending++;
+			continue;
+		}
+		while (idx + run < p->nmap && done + run < max && run < IO_RUN_MAX / vol->bs &&
+		       pending_zero(p->map[idx + run]) &&
+		       VMKFS_FB_ITEM(p->map[idx + run]) == VMKFS_FB_ITEM(p->map[idx]) + run)
+			run++;
+		ret = lvm_zero(vol, (uint64_t)VMKFS_FB_ITEM(p->map[idx]) * vol->bs, run * vol->bs);
+		if (!done)
+			first = idx;
+		done += (uint32_t)run;
+		last = idx + run;
+	}
+	if (!ret && done)
+		ret = commit_zeroed(f, first, last);
+	if (!ret)
+		ret = hb_tick(vol);
+	if (!ret)
+		*left = pending;
+	return op_end(vol, ret);
+}
+
 int vmkfs_fsync(struct vmkfs_file *f)
 {
 	int ret = op_begin(f->vol, false);
@@ -764,13 +851,10 @@ int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc)
 	struct vmkfs_file_priv *p = priv(f);
 	uint64_t bsz = f->ino.blk_size, n = (size + bsz - 1) / bsz, i, k = 0;
 	uint32_t *map;
-	int ret = op_begin(vol, true);
+	int ret = op_begin_file_write(f);
 
 	if (ret)
 		return ret;
-	if (!f->rw)
-		return op_end(vol, vmkfs_err(vol, VMKFS_EROFS, "file %#x is open read-only",
-					     f->ino.id));
 	ret = check_size(vol, "file", size);
 	if (!ret && f->ino.zla == VMKFS_BLK_SB && n > VMKFS_INODE_BLOCKS)
 		ret = vmkfs_err(vol, VMKFS_EFBIG,

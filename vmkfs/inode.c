@@ -462,3 +462,30 @@ int inode_commit_entry(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
 	}
 	return ret;
 }
+
+/*
+ * Entries map[from..to) changed in place (no hole filled, none freed):
+ * rewrite the pointer blocks that hold them, then the inode (its counts).
+ */
+int inode_commit_entries(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
+			 const uint32_t *map, uint64_t n, uint64_t from, uint64_t to)
+{
+	uint32_t first = (uint32_t)(from / VMKFS_PB_IDS), last, p;
+	int ret;
+
+	if (ino->zla != VMKFS_BLK_PB)
+		return inode_commit_map(vol, ino, map, n, ino->size);
+	if (from >= to || to > n)
+		return VMKFS_OK;
+	last = (uint32_t)((to - 1) / VMKFS_PB_IDS) + 1;
+	for (p = first; p < last; p++)
+		if (p >= VMKFS_INODE_BLOCKS || !ino->blocks[p])
+			return vmkfs_err(vol, VMKFS_EIO,
+					 "file descriptor %#x: no pointer block %u for entries that changed",
+					 ino->id, p);
+	ret = write_pbs(vol, map, n, ino->blocks, first, last);
+	if (ret)
+		return ret;
+	inode_count(ino, map, n);
+	return inode_write(vol, ino);
+}

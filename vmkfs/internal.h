@@ -140,6 +140,8 @@ int inode_commit_map(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
 		     const uint32_t *map, uint64_t n, uint64_t size);
 int inode_commit_entry(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
 		       const uint32_t *map, uint64_t n, uint64_t idx);
+int inode_commit_entries(struct vmkfs_vol *vol, struct vmkfs_inode *ino,
+			 const uint32_t *map, uint64_t n, uint64_t from, uint64_t to);
 int inode_foreach_block(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 			inode_block_cb cb, void *arg);
 int inode_rw(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool write,

@@ -136,6 +136,12 @@ int64_t vmkfs_pwrite(struct vmkfs_file *f, const void *buf, size_t len,
 		     uint64_t off);
 /* make data written so far durable */
 int vmkfs_fsync(struct vmkfs_file *f);
+/*
+ * Zero up to max of the file's to-be-zeroed blocks (a zeroedthick file's,
+ * lowest first), each durable as it is done; *left: those still pending.
+ * A zeroedthick file becomes eagerzeroedthick a bounded step at a time.
+ */
+int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t *left);
 /* grow (allocating per `alloc`) or shrink (freeing blocks) */
 int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc);
 

@@ -187,6 +187,73 @@ START_TEST(test_pointer_block_file_maps_past_256_blocks)
 }
 END_TEST
 
+static uint32_t tbz_of(struct vmkfs_vol *vol, const char *path)
+{
+	struct vmkfs_stat st;
+
+	ck_assert_int_eq(vmkfs_stat(vol, path, &st), VMKFS_OK);
+	return st.tbz_blocks;
+}
+
+/*
+ * A zeroedthick file on blocks a deleted file filled with data becomes
+ * eagerzeroedthick in steps: each step zeroes at most its share, the
+ * count of pending blocks falls by it on disk, and at the end a fresh
+ * mount reads zeros where the old data was (the flags gone, the blocks
+ * really zeroed).
+ */
+START_TEST(test_zero_pending_makes_a_zeroedthick_file_eager_in_steps)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *vol = mount_as(m, HOST_A);
+	uint8_t *w = malloc(MiB), *zero = calloc(1, MiB), *r = malloc(MiB);
+	struct vmkfs_file *f;
+	uint64_t left = 1, i, steps = 0;
+
+	ck_assert_int_eq(vmkfs_create(vol, "/old", 40 * MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(vol, "/old", VMKFS_O_RDWR, &f), VMKFS_OK);
+	fill(w, MiB, 9);
+	for (i = 0; i < 40; i++)
+		ck_assert_int_eq(vmkfs_pwrite(f, w, MiB, i * MiB), MiB);
+	vmkfs_close(f);
+	ck_assert_int_eq(vmkfs_unlink(vol, "/old"), VMKFS_OK);
+	/* 300 blocks: past the inode's 256 entries, in a pointer block */
+	ck_assert_int_eq(vmkfs_create(vol, "/d-flat.vmdk", 300 * MiB, VMKFS_ZEROEDTHICK),
+			 VMKFS_OK);
+	ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), 300);
+	ck_assert_int_eq(vmkfs_open(vol, "/d-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_EROFS);
+	vmkfs_close(f);
+	ck_assert_int_eq(vmkfs_open(vol, "/d-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	while (left) {
+		ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_OK);
+		steps++;
+		ck_assert_uint_eq(left, steps * 64 < 300 ? 300 - steps * 64 : 0);
+		ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), left);
+	}
+	ck_assert_uint_eq(steps, 5);
+	ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_OK);
+	ck_assert_uint_eq(left, 0);
+	vmkfs_close(f);
+	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	assert_clean(m);
+	vol = mount_as(m, HOST_B);
+	ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), 0);
+	ck_assert_int_eq(vmkfs_open(vol, "/d-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	for (i = 0; i < 300; i++) {
+		ck_assert_int_eq(vmkfs_pread(f, r, MiB, i * MiB), MiB);
+		ck_assert_msg(!memcmp(r, zero, MiB), "block %llu is not zero",
+			      (unsigned long long)i);
+	}
+	vmkfs_close(f);
+	vmkfs_unmount(vol);
+	free(w);
+	free(zero);
+	free(r);
+	memdev_destroy(m);
+}
+END_TEST
+
 START_TEST(test_extend_and_shrink_keep_data_and_free_blocks)
 {
 	struct memdev *m = new_volume(MiB);
@@ -603,6 +670,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_zeroedthick_file_zeroes_lazily_and_roundtrips);
 	tcase_add_test(tc, test_thin_file_allocates_on_write_and_roundtrips);
 	tcase_add_test(tc, test_pointer_block_file_maps_past_256_blocks);
+	tcase_add_test(tc, test_zero_pending_makes_a_zeroedthick_file_eager_in_steps);
 	tcase_add_test(tc, test_extend_and_shrink_keep_data_and_free_blocks);
 	tcase_add_test(tc, test_small_thin_file_lives_in_a_subblock);
 	tcase_add_test(tc, test_file_block_id_in_a_subblock_file_is_refused_at_open);
