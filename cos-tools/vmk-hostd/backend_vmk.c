@@ -491,7 +491,11 @@ static int vmk_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, str
 	return ret;
 }
 
-/* VMK_IOC_STORAGE_VDISK for v (its path filled): the vmkernel makes it. */
+/*
+ * VMK_IOC_STORAGE_VDISK for v (its path filled): the vmkernel makes it,
+ * an eagerzeroedthick disk zeroed in its steps before the answer (the
+ * request waits: about 50 MiB/s under the lab's TCG).
+ */
 static int vmk_vdisk_request(struct vmk_storage_vdisk *v, struct diag *diag)
 {
 	int fd = vmk_open(diag), ret, e;
@@ -499,6 +503,8 @@ static int vmk_vdisk_request(struct vmk_storage_vdisk *v, struct diag *diag)
 	if (fd < 0)
 		return -1;
 	ret = vmkdev_vdisk(fd, v, diag);
+	if (!ret && v->blocks_left)
+		ret = vmkdev_vdisk_zero(fd, v, NULL, NULL, diag);
 	e = errno;
 	close(fd);
 	errno = e;

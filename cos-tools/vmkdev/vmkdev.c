@@ -118,3 +118,17 @@ int vmkdev_vdisk(int fd, struct vmk_storage_vdisk *v, struct diag *diag)
 		return 0;
 	return storage_failed(v->path, v->msg, sizeof(v->msg), diag);
 }
+
+int vmkdev_vdisk_zero(int fd, struct vmk_storage_vdisk *v,
+		      void (*progress)(const struct vmk_storage_vdisk *v, void *arg),
+		      void *arg, struct diag *diag)
+{
+	while (v->blocks_left) {
+		if (progress)
+			progress(v, arg);
+		v->op = VMK_VDISK_OP_ZERO;
+		if (vmkdev_vdisk(fd, v, diag))
+			return -1;
+	}
+	return 0;
+}

@@ -48,5 +48,14 @@ int vmkdev_datastores(int fd, struct vmk_datastore_list *l, struct diag *diag);
  * VMK_BUSY).
  */
 int vmkdev_vdisk(int fd, struct vmk_storage_vdisk *v, struct diag *diag);
+/*
+ * After v's CREATE of an eagerzeroedthick disk (or a ZERO): its
+ * VMK_VDISK_OP_ZERO steps until v->blocks_left is 0, progress (if
+ * given) called before each. As vmkdev_vdisk(); stopped early, the disk
+ * is a valid zeroedthick one with v->blocks_left still to zero.
+ */
+int vmkdev_vdisk_zero(int fd, struct vmk_storage_vdisk *v,
+		      void (*progress)(const struct vmk_storage_vdisk *v, void *arg),
+		      void *arg, struct diag *diag);
 
 #endif /* COS_TOOLS_VMKDEV_H */

@@ -42,6 +42,7 @@ static void usage(void)
 		"       %s -P DEVICE[:/PATH]\n"
 		"       %s -c SIZE [-d thin|zeroedthick|eagerzeroedthick] [-a ADAPTER] DEVICE:/DISK.vmdk\n"
 		"          (or /vmfs/volumes/LABEL/DIR/DISK.vmdk, [LABEL] DIR/DISK.vmdk: the vmkernel's)\n"
+		"       %s -k /vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk   (zero it now: the vmkernel's)\n"
 		"       %s -X SIZE [-d FORMAT] DEVICE:/DISK.vmdk\n"
 		"       %s -i DEVICE:/SRC.vmdk|RAWFILE [-d FORMAT] DEVICE:/DST.vmdk\n"
 		"       %s -E DEVICE:/OLD.vmdk [DEVICE:]/NEW.vmdk\n"
@@ -52,7 +53,8 @@ static void usage(void)
 		"       %s --mkdir /vmfs/volumes/LABEL/DIR|[LABEL] DIR   (the vmkernel's)\n"
 		"       %s --import HOSTFILE DEVICE:/PATH\n"
 		"       %s --hold rw|ro DEVICE:/PATH   (open and keep the lock until killed)\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+		prog);
 	exit(EXIT_USAGE);
 }
 
@@ -322,11 +324,29 @@ static bool datastore_path(const char *arg)
 	return arg[0] == '[' || !strncmp(arg, "/vmfs/volumes/", 14);
 }
 
-/* --mkdir or -c on a datastore the vmkernel has mounted: it does the work. */
+/* Each zeroing step's progress, a line rewritten in place. */
+static void zero_progress(const struct vmk_storage_vdisk *v, void *arg)
+{
+	int *last = arg;
+	uint64_t total = v->blocks_total ? v->blocks_total : 1;
+	int pct = (int)((total - v->blocks_left) * 100 / total);
+
+	if (pct != *last)
+		printf("Zeroing: %d%% done.\r", pct);
+	fflush(stdout);
+	*last = pct;
+}
+
+/*
+ * --mkdir, -c or -k on a datastore the vmkernel has mounted: it does the
+ * work. An eagerzeroedthick disk is zeroed in the vmkernel's steps, each
+ * a short call (the COS CPU waits in it); stopped early, the disk is a
+ * valid zeroedthick one and -k goes on.
+ */
 static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
 {
 	struct diag diag = { 0 };
-	int fd, ret = EXIT_OK;
+	int fd, ret = EXIT_OK, last = -1;
 
 	if (strlen(path) >= sizeof(v->path)) {
 		fprintf(stderr, "%s: %s: a datastore path is at most %zu characters\n",
@@ -344,9 +364,37 @@ static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
 	if (vmkdev_vdisk(fd, v, &diag)) {
 		ret = errno == EBUSY ? EXIT_BUSY : EXIT_FAIL;
 		diag_report(&diag, "%s: ", prog);
+	} else if (v->blocks_left &&
+		   vmkdev_vdisk_zero(fd, v, zero_progress, &last, &diag)) {
+		ret = errno == EBUSY ? EXIT_BUSY : EXIT_FAIL;
+		printf("\n");
+		diag_report(&diag, "%s: ", prog);
+		fprintf(stderr, "%s: %s: %llu of %llu blocks are not zeroed yet (they read as zeros): vmkfstools -k goes on\n",
+			prog, path, (unsigned long long)v->blocks_left,
+			(unsigned long long)v->blocks_total);
+	} else if (last >= 0) {
+		printf("Zeroing: 100%% done.\n");
 	}
 	diag_free(&diag);
 	close(fd);
+	return ret;
+}
+
+/* -k: a zeroedthick disk on a mounted datastore made eagerzeroedthick. */
+static int cmd_eagerzero(const char *arg)
+{
+	struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_ZERO };
+	int ret;
+
+	if (!datastore_path(arg)) {
+		fprintf(stderr, "%s: %s: -k works on a datastore the vmkernel has mounted (/vmfs/volumes/LABEL/... or [LABEL] ...)\n",
+			prog, arg);
+		return EXIT_USAGE;
+	}
+	ret = vdisk_request(&v, arg);
+	if (!ret)
+		printf("Disk '%s' is eagerzeroedthick: %llu blocks.\n", arg,
+		       (unsigned long long)v.blocks_total);
 	return ret;
 }
 
@@ -934,6 +982,7 @@ int main(int argc, char **argv)
 		{ "adaptertype", required_argument, NULL, 'a' },
 		{ "extendvirtualdisk", required_argument, NULL, 'X' },
 		{ "clonevirtualdisk", required_argument, NULL, 'i' },
+		{ "eagerzero", no_argument, NULL, 'k' },
 		{ "renamevirtualdisk", no_argument, NULL, 'E' },
 		{ "deletevirtualdisk", no_argument, NULL, 'U' },
 		{ "lock", no_argument, NULL, 'D' },
@@ -955,7 +1004,7 @@ int main(int argc, char **argv)
 	int verb = 0, c;
 	bool repair = false;
 
-	while ((c = getopt_long(argc, argv, "C:b:S:Pc:d:a:X:i:EUD", longopts,
+	while ((c = getopt_long(argc, argv, "C:b:S:Pc:d:a:X:i:EUDk", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'C': verb = c; fstype = optarg; break;
@@ -965,7 +1014,7 @@ int main(int argc, char **argv)
 		case 'a': adapter = optarg; break;
 		case 'c': case 'X': verb = c; size = parse_size(optarg); break;
 		case 'i': verb = c; src = optarg; break;
-		case 'P': case 'E': case 'U': case 'D': case O_CHECK: verb = c; break;
+		case 'P': case 'E': case 'U': case 'D': case 'k': case O_CHECK: verb = c; break;
 		case O_REPAIR: repair = true; break;
 		case O_MKDIR: verb = c; misc = "mkdir"; break;
 		case O_RMDIR: verb = c; misc = "rmdir"; break;
@@ -998,6 +1047,7 @@ int main(int argc, char **argv)
 		return cmd_rename(argv[optind], argv[optind + 1]);
 	case 'U': return cmd_delete(argv[optind]);
 	case 'D': return cmd_locks(argv[optind]);
+	case 'k': return cmd_eagerzero(argv[optind]);
 	case O_CHECK: return cmd_check(argv[optind], repair);
 	case 0: usage();
 	}

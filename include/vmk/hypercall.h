@@ -178,7 +178,8 @@
  * EBX = gpa of struct vmk_storage_vdisk, ECX = its size: on a mounted
  * datastore, make a folder (VMK_VDISK_OP_MKDIR) or a flat virtual disk,
  * its descriptor and extent (VMK_VDISK_OP_CREATE; vmkfstools --mkdir and
- * -c through the vmkernel; docs/storage.md "Making virtual disks").
+ * -c through the vmkernel; docs/storage.md "Making virtual disks"), or
+ * zero a step of a disk's pending blocks (VMK_VDISK_OP_ZERO).
  * Refused with msg, nothing left behind, when the file exists, its folder
  * is missing, no datastore has the label or it has not the room. Since
  * ABI version 28.
@@ -295,10 +296,21 @@ struct vmk_storage_format {
 
 #define VMK_VDISK_OP_MKDIR	1	/* path: /vmfs/volumes/LABEL/DIR or [LABEL] DIR */
 #define VMK_VDISK_OP_CREATE	2	/* path: .../DIR/NAME.vmdk; NAME-flat.vmdk beside */
+/*
+ * path: a disk's .vmdk; zero up to VMK_VDISK_ZERO_STEP bytes of the
+ * extent's blocks still to be zeroed (blocks_left: how many are left).
+ * Since ABI version 32.
+ */
+#define VMK_VDISK_OP_ZERO	3
 #define VMK_VDISK_THIN		0	/* blocks allocated on first write */
 #define VMK_VDISK_ZEROEDTHICK	1	/* allocated now, zeroed on first write */
-#define VMK_VDISK_EAGERZEROEDTHICK 2	/* allocated and zeroed now: <= VMK_VDISK_EAGER_MAX */
-#define VMK_VDISK_EAGER_MAX	(64ull << 20)	/* the COS CPU waits for the zeroing */
+/*
+ * Allocated now, zeroed by VMK_VDISK_OP_ZERO steps: CREATE makes it
+ * zeroedthick and answers blocks_left; until the COS's steps end, it
+ * is a zeroedthick disk (reads zeros where unwritten all the same).
+ */
+#define VMK_VDISK_EAGERZEROEDTHICK 2
+#define VMK_VDISK_ZERO_STEP	(16ull << 20)	/* bytes per OP_ZERO call, at most */
 #define VMK_VDISK_PATH_LEN	128	/* with the NUL, as VMK_VM_DISK_NAME_LEN */
 #define VMK_VDISK_ADAPTER_LEN	16	/* ddb.adapterType: 1..15 of [a-z0-9], NUL */
 
@@ -310,6 +322,8 @@ struct vmk_storage_vdisk {
 	char adapter[VMK_VDISK_ADAPTER_LEN];	/* in (CREATE) */
 	char path[VMK_VDISK_PATH_LEN];	/* in: NUL-terminated */
 	uint64_t free_bytes;		/* out: the datastore's, after */
+	uint64_t blocks_left;		/* out (CREATE, ZERO): blocks still to zero */
+	uint64_t blocks_total;		/* out (CREATE, ZERO): the extent's file blocks */
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
 };
 

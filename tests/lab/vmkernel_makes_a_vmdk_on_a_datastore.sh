@@ -5,11 +5,13 @@
 # /vmfs/volumes/mkvd/... ask the vmkernel, which makes the folder, the
 # extent and a descriptor the COS's vmkfstools would write. A disk that
 # exists, a missing folder, a datastore not mounted, a thick disk with no
-# room and an eager-zeroed one above the bound are refused with a
-# sentence. A stock Linux VM sees the 32 MiB disk, writes 4 MiB of random
+# room and -k on a thin disk are refused with a sentence. A 256 MiB
+# eagerzeroedthick disk is zeroed in the vmkernel's steps (VMK_VDISK_OP_ZERO,
+# 16 MiB each) and a zeroedthick one is made eager by -k. A stock Linux VM sees the 32 MiB disk, writes 4 MiB of random
 # data at 1 MiB and reads the same hash back past its page cache. After
 # unload the COS's vmkfstools finds the volume clean, the descriptor
-# thin, the extent with only those blocks and the guest's data. The
+# thin, the extent with only those blocks and the guest's data, and no
+# block of the two eager disks left to be zeroed. The
 # volume header is wiped at the end for the next scenario of the boot.
 # timeout: 420
 # kernel: built
@@ -44,8 +46,15 @@ refused "a disk in a missing folder" "its folder is missing" -c 8m /vmfs/volumes
 refused "a disk on a datastore not mounted" "no datastore 'nods' is mounted" \
 	-c 8m /vmfs/volumes/nods/vm1/a.vmdk
 refused "a thick disk with no room" "no space: " -c 100g -d zeroedthick $DIR/big.vmdk
-refused "an eager-zeroed disk above the bound" "at most 64 MiB" \
-	-c 128m -d eagerzeroedthick $DIR/ezt.vmdk
+vmkfstools -c 256m -d eagerzeroedthick $DIR/ezt.vmdk > /tmp/mkvd-ezt.txt 2>&1
+rc=$?
+tr '\r' '\n' < /tmp/mkvd-ezt.txt
+expect "an eagerzeroedthick disk of 256 MiB is made (rc $rc)" test $rc = 0
+expect "its zeroing ran in steps to the end" grep -q "Zeroing: 100% done" /tmp/mkvd-ezt.txt
+expect "with progress between" sh -c "tr '\r' '\n' < /tmp/mkvd-ezt.txt | grep -q 'Zeroing: [1-9][0-9]*% done'"
+expect "a zeroedthick disk of 48 MiB" vmkfstools -c 48m -d zeroedthick $DIR/zt.vmdk
+expect "-k makes it eagerzeroedthick" vmkfstools -k "[mkvd] vm1/zt.vmdk"
+refused "-k on a thin disk" "a thin disk has no blocks to zero" -k "$DISK"
 refused "a path with .." "not a disk path" -c 8m /vmfs/volumes/mkvd/vm1/../a.vmdk
 vmkctl log 2>/dev/null | grep "storage: " | tail -5 || true
 
@@ -79,6 +88,12 @@ expect "the COS reads the extent" sh -c "vmkfstools --cat /dev/$sd:/vm1/thin-fla
 on_disk=$(dd if=/tmp/mkvd-flat bs=1M skip=1 count=4 2>/dev/null | sha256sum | cut -c1-64)
 rm -f /tmp/mkvd-flat
 expect "the extent holds the guest's data ($on_disk)" test "$on_disk" = "$hash"
+vmkfstools -D /dev/$sd:/vm1/ezt-flat.vmdk | tee /tmp/mkvd-ezt-D.txt
+expect "the eager disk has every block zeroed" \
+	grep -q "size 268435456, 256 blocks allocated (0 to be zeroed)" /tmp/mkvd-ezt-D.txt
+vmkfstools -D /dev/$sd:/vm1/zt-flat.vmdk | tee /tmp/mkvd-zt-D.txt
+expect "-k left no block of the zeroedthick disk to be zeroed" \
+	grep -q "size 50331648, 48 blocks allocated (0 to be zeroed)" /tmp/mkvd-zt-D.txt
 
 expect "the volume header on $sd is wiped for the next scenario" \
 	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync

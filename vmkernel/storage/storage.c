@@ -1013,15 +1013,52 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 	return s;
 }
 
+/*
+ * One VMK_VDISK_OP_ZERO step on the disk path of vol: opened as a VM
+ * would (its descriptor checked, refused while a VM holds it), at most
+ * VMK_VDISK_ZERO_STEP bytes of blocks zeroed, closed.
+ */
+static int vdisk_zero_step(struct vmkfs_vol *vol, const char *path,
+			   struct vmk_storage_vdisk *v, char *msg, size_t len)
+{
+	struct vdisk vd = { .bounce = (uint8_t *)st.desc_text };
+	struct vmkfs_volinfo vi;
+	uint64_t left = 0, step;
+	int ret = vmkfs_statfs(vol, &vi);
+
+	if (ret) {
+		fmt_snprintf(msg, len, "cannot read the volume's block size: %s",
+			     vmkfs_errmsg(vol));
+		return ret;
+	}
+	ret = vdisk_open(&st.vdisks, vol, path, 0, "vmkfstools", &vd, msg, len);
+	if (ret)
+		return ret;
+	if (vd.thin) {
+		vdisk_close(&st.vdisks, &vd);
+		fmt_snprintf(msg, len, "a thin disk has no blocks to zero (they are allocated as written)");
+		return VMKFS_EINVAL;
+	}
+	step = VMK_VDISK_ZERO_STEP / vi.block_size;
+	ret = vmkfs_zero_pending(vd.f, step ? (uint32_t)step : 1, &left);
+	if (ret) {
+		fmt_snprintf(msg, len, "cannot zero its blocks: %s", vmkfs_errmsg(vol));
+	} else {
+		v->blocks_left = left;
+		v->blocks_total = (vmkfs_file_size(vd.f) + vi.block_size - 1) / vi.block_size;
+	}
+	vdisk_close(&st.vdisks, &vd);
+	return ret;
+}
+
 /* v checked (vdisk_request_ok()), its path split into label and path. */
 static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *label,
 				    const char *path)
 {
+	/* Eager zeroing is VMK_VDISK_OP_ZERO's, a step at a time. */
 	struct vdisk_create c = {
 		.path = path, .size = v->size, .adapter = v->adapter,
-		.alloc = v->format == VMK_VDISK_THIN ? VMKFS_THIN :
-			 v->format == VMK_VDISK_ZEROEDTHICK ? VMKFS_ZEROEDTHICK :
-			 VMKFS_EAGERZEROEDTHICK,
+		.alloc = v->format == VMK_VDISK_THIN ? VMKFS_THIN : VMKFS_ZEROEDTHICK,
 		.cid = (uint32_t)(now_ms() * 2654435761u ^ v->size) & 0x7fffffff,
 	};
 	char msg[DS_WHY_LEN];
@@ -1041,8 +1078,20 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 		return VMK_BAD_PARAM;
 	}
 	st.holder = v->op == VMK_VDISK_OP_MKDIR ? "vmkfstools --mkdir" : "vmkfstools -c";
-	ret = v->op == VMK_VDISK_OP_MKDIR ? vdisk_mkdir(ds->vol, path, msg, sizeof(msg)) :
-		vdisk_create(ds->vol, &c, st.desc_text, msg, sizeof(msg));
+	if (v->op == VMK_VDISK_OP_MKDIR)
+		ret = vdisk_mkdir(ds->vol, path, msg, sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_ZERO)
+		ret = vdisk_zero_step(ds->vol, path, v, msg, sizeof(msg));
+	else
+		ret = vdisk_create(ds->vol, &c, st.desc_text, msg, sizeof(msg));
+	/* Made: the first step of its zeroing, the rest the COS's calls. */
+	if (!ret && v->op == VMK_VDISK_OP_CREATE && v->format == VMK_VDISK_EAGERZEROEDTHICK) {
+		char step[DS_WHY_LEN];
+
+		ret = vdisk_zero_step(ds->vol, path, v, step, sizeof(step));
+		if (ret)
+			fmt_snprintf(msg, sizeof(msg), "made zeroedthick, not zeroed: %s", step);
+	}
 	if (vmkfs_statfs(ds->vol, &vi) == VMKFS_OK)
 		v->free_bytes = vi.free_bytes;
 	if (ret) {
@@ -1052,7 +1101,12 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 		return ret == VMKFS_ENOSPC ? VMK_NO_CAPACITY : ret == VMKFS_EBUSY ? VMK_BUSY :
 		       VMK_BAD_PARAM;
 	}
-	log_info("storage: %s: made (%llu ms)", v->path, (unsigned long long)(now_ms() - t0));
+	if (v->op == VMK_VDISK_OP_ZERO && !v->blocks_left)
+		log_info("storage: %s: zeroed (%llu blocks)", v->path,
+			 (unsigned long long)v->blocks_total);
+	else if (v->op != VMK_VDISK_OP_ZERO)
+		log_info("storage: %s: made (%llu ms)", v->path,
+			 (unsigned long long)(now_ms() - t0));
 	return VMK_OK;
 }
 
@@ -1065,7 +1119,7 @@ vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 		return VMK_BAD_PARAM;
 	if (v->now_unix)
 		vmkfs_set_time_unix(v->now_unix);
-	if (!cos_lock(v->op == VMK_VDISK_OP_CREATE ? "vmkfstools -c" : "vmkfstools --mkdir",
+	if (!cos_lock(v->op == VMK_VDISK_OP_MKDIR ? "vmkfstools --mkdir" : "vmkfstools -c",
 		      COS_READ_WAIT_MS, "nothing written", v->msg, sizeof(v->msg)))
 		return VMK_BUSY;
 	s = vdisk_op_locked(v, label, path);

@@ -94,8 +94,8 @@ vmk_status_t storage_format(struct vmk_storage_format *f);
  * VMK_HC_STORAGE_VDISK (vmkfstools --mkdir and -c on a mounted datastore):
  * v's in fields checked here, the folder or the disk (vdisk_create())
  * made, or v->msg says why not with nothing left behind. The COS CPU
- * waits for the whole call: eagerzeroedthick is bounded by
- * VMK_VDISK_EAGER_MAX.
+ * waits for the whole call: an eagerzeroedthick disk is made
+ * zeroedthick, and VMK_VDISK_OP_ZERO calls zero it a bounded step each.
  */
 struct vmk_storage_vdisk;
 vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v);

@@ -650,10 +650,10 @@ static bool terminated(const char *s, size_t size)
 bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
 {
-	bool disk = v->op == VMK_VDISK_OP_CREATE;
+	bool disk = v->op == VMK_VDISK_OP_CREATE || v->op == VMK_VDISK_OP_ZERO;
 
 	if (v->op != VMK_VDISK_OP_MKDIR && !disk) {
-		fmt_snprintf(why, why_len, "operation %u is neither mkdir nor create", v->op);
+		fmt_snprintf(why, why_len, "operation %u is not mkdir, create or zero", v->op);
 		return false;
 	}
 	if (!terminated(v->path, sizeof(v->path))) {
@@ -663,7 +663,7 @@ bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_
 	}
 	if (!split(v->path, disk, label, path, why, why_len))
 		return false;
-	if (!disk)
+	if (v->op != VMK_VDISK_OP_CREATE)
 		return true;
 	if (v->format > VMK_VDISK_EAGERZEROEDTHICK) {
 		fmt_snprintf(why, why_len, "disk format %u is not thin, zeroedthick or eagerzeroedthick",
@@ -673,12 +673,6 @@ bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_
 	if (!v->size || v->size % SECTOR || v->size / SECTOR > VDISK_MAX_SECTORS) {
 		fmt_snprintf(why, why_len, "size %llu is not a multiple of 512 bytes from 512 to 2 TiB",
 			     (unsigned long long)v->size);
-		return false;
-	}
-	/* The COS CPU waits in the hypercall while the disk is zeroed. */
-	if (v->format == VMK_VDISK_EAGERZEROEDTHICK && v->size > VMK_VDISK_EAGER_MAX) {
-		fmt_snprintf(why, why_len, "eagerzeroedthick through the vmkernel: at most %llu MiB (zeroedthick has no bound)",
-			     VMK_VDISK_EAGER_MAX >> 20);
 		return false;
 	}
 	if (!vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {

@@ -104,8 +104,8 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
 /*
  * A VMK_HC_STORAGE_VDISK request as the COS sent it, copied into
  * vmkernel memory: op, path (NUL within its field, split into label and
- * path), and for a disk format, size (<= VMK_VDISK_EAGER_MAX when eager
- * zeroed) and adapter. false with a sentence in why.
+ * path; a disk's for CREATE and ZERO), and for CREATE format, size and
+ * adapter. false with a sentence in why.
  */
 bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len);

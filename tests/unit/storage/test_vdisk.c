@@ -661,7 +661,7 @@ START_TEST(test_a_request_is_checked_field_by_field)
 	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
 	struct vmk_storage_vdisk v, good = {
 		.op = VMK_VDISK_OP_CREATE, .format = VMK_VDISK_EAGERZEROEDTHICK,
-		.size = VMK_VDISK_EAGER_MAX, .adapter = "lsilogic",
+		.size = 2ull << 30, .adapter = "lsilogic",
 		.path = "[ds1] vm1/a.vmdk",
 	};
 
@@ -669,9 +669,17 @@ START_TEST(test_a_request_is_checked_field_by_field)
 	ck_assert_str_eq(label, "ds1");
 	ck_assert_str_eq(path, "/vm1/a.vmdk");
 	v = good;
-	v.op = 3;
+	v.op = 4;
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
-	ck_assert_str_eq(why, "operation 3 is neither mkdir nor create");
+	ck_assert_str_eq(why, "operation 4 is not mkdir, create or zero");
+	/* Zeroing names a disk; format, size and adapter are not looked at. */
+	memset(&v, 0, sizeof(v));
+	v.op = VMK_VDISK_OP_ZERO;
+	memcpy(v.path, "[ds1] vm1/a.vmdk", 17);
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(path, "/vm1/a.vmdk");
+	memcpy(v.path, "[ds1] vm1", 10);
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
 	v = good;
 	memset(v.path, 'a', sizeof(v.path));		/* no NUL in the field */
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
@@ -687,12 +695,9 @@ START_TEST(test_a_request_is_checked_field_by_field)
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
 	v.size = 0;
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
-	v = good;
-	v.size += 512;			/* the bound on eager zeroing */
-	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
-	ck_assert_ptr_nonnull(strstr(why, "at most 64 MiB"));
-	v.format = VMK_VDISK_ZEROEDTHICK;
-	ck_assert(vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v = good;			/* eager zeroing has no bound: it runs in steps */
+	v.size = (2ull << 40);
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
 	memset(v.adapter, 'a', sizeof(v.adapter));	/* no NUL in the field */
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
 	ck_assert_str_eq(why, "an adapter type is 1 to 15 of a-z and 0-9");
