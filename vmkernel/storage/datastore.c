@@ -205,6 +205,9 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 	ds->state = VMK_DATASTORE_MOUNTED;
 	return DS_MOUNTED;
 refused:
+	/* The path, not the volume, failed: no entry, the next call tries again. */
+	if (ds->dev.io_errors)
+		return DS_IO_FAILED;
 	ds->used = true;
 	ds->state = VMK_DATASTORE_REFUSED;
 	fmt_snprintf(ds->msg, sizeof(ds->msg), "%s", why);
@@ -247,7 +250,7 @@ enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
 	if (ret) {
 		if (!why[0])
 			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
-		return DS_REFUSED;
+		return dev.io_errors ? DS_IO_FAILED : DS_REFUSED;
 	}
 	return ds_mount(set, target, lun, nr_blocks, io, io_ctx, bounce, why, why_len);
 }

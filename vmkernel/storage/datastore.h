@@ -78,6 +78,7 @@ enum ds_result {
 	DS_NO_VOLUME = 0,	/* no VMFS volume header on the LUN: nothing listed */
 	DS_MOUNTED,
 	DS_REFUSED,		/* a volume, not mounted: why says */
+	DS_IO_FAILED,		/* a read or write failed: nothing listed; why says */
 };
 
 /*
@@ -85,7 +86,9 @@ enum ds_result {
  * sentence for the log and the list; the whole of vmkfs's message) is
  * set unless DS_MOUNTED or DS_NO_VOLUME. A volume whose label or UUID a
  * mounted datastore has already is refused (two paths named alike, or a
- * copy of a volume). io_ctx must stay valid while mounted.
+ * copy of a volume), as is a corrupt one: both get a listed entry. A
+ * failed read (a flaky path, a LUN that hung) leaves no entry, so that
+ * a later call tries again. io_ctx must stay valid while mounted.
  */
 enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			uint64_t nr_blocks, const struct rdm_io_ops *io,

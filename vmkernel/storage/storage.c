@@ -784,6 +784,10 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 		case DS_REFUSED:
 			log_warn("storage: %s: VMFS volume not mounted: %s", path, why);
 			break;
+		case DS_IO_FAILED:
+			log_warn("storage: %s: no volume listed, a rescan tries again: a read failed: %s",
+				 path, why);
+			break;
 		}
 	}
 	if (late)
@@ -964,6 +968,10 @@ static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path
 			  &st.ds_bounce, f->block_size, f->label, why, sizeof(why))) {
 	case DS_MOUNTED:
 		break;
+	case DS_IO_FAILED:
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s: %s", path, why);
+		log_warn("storage: %s: no VMFS volume made: %s", path, why);
+		return VMK_HW_FAILURE;
 	case DS_REFUSED:
 	default:
 		fmt_snprintf(f->msg, sizeof(f->msg), "%s: %s", path, why);

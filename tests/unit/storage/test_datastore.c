@@ -244,19 +244,35 @@ START_TEST(test_a_corrupt_volume_is_refused_with_the_reason)
 }
 END_TEST
 
-START_TEST(test_a_failing_lun_refuses_the_mount)
+/*
+ * A read that fails (a flaky path, a LUN that hung) says nothing about
+ * the volume: no entry, so that the next rescan tries again and
+ * vmkfstools -C does not take it for a refused one; no heartbeat left.
+ */
+START_TEST(test_a_failing_read_lists_nothing_and_the_next_mount_works)
 {
+	static const unsigned int fail_at[] = { 1, 2, 3, 4, 13, 500, 2100 };
+	static struct vmk_datastore_list l;
 	char why[DS_WHY_LEN];
+	struct datastore *ds;
 
 	format_lun("labds");
-	for (unsigned int n = 1; n <= 4; n++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(fail_at); i++) {
 		lun.calls = 0;
-		lun.fail_at = n;
+		lun.fail_at = fail_at[i];
 		ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
-					  why, sizeof(why)), DS_REFUSED);
+					  why, sizeof(why)), DS_IO_FAILED);
+		ck_assert_msg(why[0], "call %u: no reason", fail_at[i]);
 		ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
-		ds_unmount_all(&set);
+		ds_list(&set, &l);
+		ck_assert_uint_eq(l.n, 0);
 	}
+	lun.fail_at = 0;
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ds = (struct datastore *)ds_on_lun(&set, 0, 1);
+	ck_assert_ptr_nonnull(ds);
+	ck_assert_uint_eq(ds->info.hb_active, 1);
 }
 END_TEST
 
@@ -365,7 +381,7 @@ int main(void)
 	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten);
 	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
-	tcase_add_test(tc, test_a_failing_lun_refuses_the_mount);
+	tcase_add_test(tc, test_a_failing_read_lists_nothing_and_the_next_mount_works);
 	tcase_add_test(tc, test_two_paths_to_one_volume_mount_it_once);
 	tcase_add_test(tc, test_a_volume_made_through_the_vmkernel_is_mounted);
 	tcase_add_test(tc, test_a_mounted_lun_or_label_is_not_formatted);
