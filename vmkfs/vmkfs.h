@@ -81,6 +81,8 @@ struct vmkfs_iostats {
 	uint64_t hb_reads, hb_writes;	/* heartbeat and lock liveness */
 };
 void vmkfs_iostats(const struct vmkfs_vol *vol, struct vmkfs_iostats *st);
+/* Our heartbeat slot (a read-write mount's), or UINT32_MAX. */
+uint32_t vmkfs_hb_slot(const struct vmkfs_vol *vol);
 
 /* ---- namespace ---- */
 enum vmkfs_ftype { VMKFS_FT_DIR = 2, VMKFS_FT_FILE = 3, VMKFS_FT_META = 5 };

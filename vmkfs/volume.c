@@ -691,3 +691,8 @@ void vmkfs_iostats(const struct vmkfs_vol *vol, struct vmkfs_iostats *st)
 {
 	*st = vol->stats;
 }
+
+uint32_t vmkfs_hb_slot(const struct vmkfs_vol *vol)
+{
+	return vol->hb_slot;
+}

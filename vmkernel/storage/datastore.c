@@ -3,11 +3,22 @@
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/lib/format.h"
 
-/* One device call through the bounce buffer, i.e. a block at a time. */
+/*
+ * One device call through the bounce buffer, i.e. a block at a time;
+ * none once the deadline has passed (datastore.h).
+ */
 static int ds_io(struct ds_dev *d, bool write, uint64_t lba, uint32_t nr)
 {
-	if (d->io->rw(d->io_ctx, write, lba, nr, d->bounce.pa) == RDM_IO_OK)
+	const struct ds_deadline *t = &d->deadline;
+
+	if (d->late || (t->by && t->now_ms(t->ctx) > t->by)) {
+		d->late = true;
+		return VMKFS_EIO;
+	}
+	if (d->io->rw(d->io_ctx, write, lba, nr, d->bounce.pa) == RDM_IO_OK) {
+		d->pieces_written += write;
 		return VMKFS_OK;
+	}
 	d->io_errors++;
 	return VMKFS_EIO;
 }
@@ -158,6 +169,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 {
 	struct datastore *ds = ds_free_slot(set);
 	const struct datastore *other;
+	struct vmkfs_vol *ro;
 	int ret;
 
 	why[0] = '\0';
@@ -173,6 +185,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 	ds->target = target;
 	ds->lun = lun;
 	ds_dev_init(&ds->dev, nr_blocks, false, io, io_ctx, bounce);
+	ds->dev.deadline = set->deadline;
 	ret = vmkfs_probe(&ds->dev.dev);
 	if (ret == VMKFS_ENOENT)
 		return DS_NO_VOLUME;
@@ -181,37 +194,64 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			     vmkfs_strerror(ret));
 		goto refused;
 	}
+	/* Everything read (thousands of pieces) before the one write, the claim. */
+	ret = vmkfs_mount(&ds->dev.dev, VMKFS_MOUNT_RDONLY, &ro, why, why_len);
+	if (ret) {
+		if (!why[0])
+			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
+		goto refused;
+	}
+	ret = vmkfs_statfs(ro, &ds->info);
+	if (ret)
+		fmt_snprintf(why, why_len, "cannot count its free blocks: %s",
+			     vmkfs_errmsg(ro));
+	else if ((other = ds_alike(set, &ds->info)) != NULL)
+		fmt_snprintf(why, why_len,
+			     "datastore '%s' on vmhba0:C0:T%u:L%u has the same %s (a copy of that volume?)",
+			     other->info.label, other->target, other->lun,
+			     strcmp(other->info.label, ds->info.label) ? "UUID" : "label");
+	vmkfs_unmount(ro);
+	if (why[0])
+		goto refused;
 	ret = vmkfs_mount(&ds->dev.dev, 0, &ds->vol, why, why_len);
 	if (ret) {
 		if (!why[0])
 			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
 		goto refused;
 	}
-	ret = vmkfs_statfs(ds->vol, &ds->info);
-	if (ret)
-		fmt_snprintf(why, why_len, "cannot count its free blocks: %s",
-			     vmkfs_errmsg(ds->vol));
-	else if ((other = ds_alike(set, &ds->info)) != NULL)
-		fmt_snprintf(why, why_len,
-			     "datastore '%s' on vmhba0:C0:T%u:L%u has the same %s (a copy of that volume?)",
-			     other->info.label, other->target, other->lun,
-			     strcmp(other->info.label, ds->info.label) ? "UUID" : "label");
-	if (why[0]) {
-		vmkfs_unmount(ds->vol);
-		ds->vol = NULL;
-		goto refused;
-	}
+	ds->info.hb_slot = vmkfs_hb_slot(ds->vol);
+	ds->info.hb_active++;
+	ds->dev.deadline.by = 0;
 	ds->used = true;
 	ds->state = VMK_DATASTORE_MOUNTED;
 	return DS_MOUNTED;
 refused:
 	/* The path, not the volume, failed: no entry, the next call tries again. */
+	if (ds->dev.late) {
+		fmt_snprintf(why, why_len, "the LUN is too slow: mount out of time, nothing written");
+		return DS_TOO_SLOW;
+	}
 	if (ds->dev.io_errors)
 		return DS_IO_FAILED;
 	ds->used = true;
 	ds->state = VMK_DATASTORE_REFUSED;
 	fmt_snprintf(ds->msg, sizeof(ds->msg), "%s", why);
 	return DS_REFUSED;
+}
+
+/*
+ * why for a format cut by the deadline or a failed piece: what the LUN
+ * holds now (VMK_STORAGE_MSG_LEN with the LUN's name).
+ */
+static void format_cut(const struct ds_dev *d, char *why, uint32_t why_len)
+{
+	const char *cause = d->late ? "the LUN is too slow" : "the LUN failed an I/O";
+
+	if (!d->pieces_written)
+		fmt_snprintf(why, why_len, "%s: format out of time, nothing written", cause);
+	else
+		fmt_snprintf(why, why_len, "%s: format cut after %llu writes; volume incomplete, make it again",
+			     cause, (unsigned long long)d->pieces_written);
 }
 
 enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
@@ -222,6 +262,7 @@ enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
 {
 	const struct datastore *mounted = ds_on_lun(set, target, lun);
 	struct vmkfs_format_opts opts = { block_size, label };
+	enum ds_result res;
 	struct ds_dev dev;
 	int ret;
 
@@ -246,13 +287,22 @@ enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
 		if (set->ds[i].used && set->ds[i].target == target && set->ds[i].lun == lun)
 			memset(&set->ds[i], 0, sizeof(set->ds[i]));
 	ds_dev_init(&dev, nr_blocks, false, io, io_ctx, bounce);
+	dev.deadline = set->deadline;
 	ret = vmkfs_format(&dev.dev, &opts, why, why_len);
 	if (ret) {
 		if (!why[0])
 			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
-		return dev.io_errors ? DS_IO_FAILED : DS_REFUSED;
+		if (!dev.late && !dev.io_errors)
+			return DS_REFUSED;
+		format_cut(&dev, why, why_len);
+		return dev.late ? DS_TOO_SLOW : DS_IO_FAILED;
 	}
-	return ds_mount(set, target, lun, nr_blocks, io, io_ctx, bounce, why, why_len);
+	res = ds_mount(set, target, lun, nr_blocks, io, io_ctx, bounce, why, why_len);
+	if (res == DS_TOO_SLOW)
+		fmt_snprintf(why, why_len, "volume made; the LUN is too slow to mount it in time: vmkctl storage rescan");
+	else if (res == DS_IO_FAILED)
+		fmt_snprintf(why, why_len, "volume made; a read failed mounting it: vmkctl storage rescan");
+	return res;
 }
 
 int ds_heartbeat(struct datastore *ds)

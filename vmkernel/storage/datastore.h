@@ -41,12 +41,27 @@ struct ds_bounce {
 	uint32_t blocks;		/* of DS_BLOCK_SIZE; at least 1 */
 };
 
+/*
+ * A bound on a mount's or a format's I/O, on the caller's clock: no
+ * piece starts after by (ms; 0: no bound). Each piece is bounded by the
+ * LUN's I/O ladder, but a LUN that answers every one slowly is never
+ * marked unresponsive, and a mount is thousands of pieces.
+ */
+struct ds_deadline {
+	uint64_t (*now_ms)(void *ctx);
+	void *ctx;
+	uint64_t by;
+};
+
 /* A LUN as a vmkfs block device. */
 struct ds_dev {
 	struct vmkfs_dev dev;		/* dev.ctx is this */
 	const struct rdm_io_ops *io;
 	void *io_ctx;
 	struct ds_bounce bounce;
+	struct ds_deadline deadline;	/* while mounting or formatting; by 0 after */
+	bool late;			/* a piece not sent: the deadline had passed */
+	uint64_t pieces_written;
 	uint64_t io_errors;		/* pieces the LUN failed */
 };
 
@@ -72,6 +87,7 @@ struct datastore {
 
 struct datastores {
 	struct datastore ds[DS_MAX];
+	struct ds_deadline deadline;	/* the caller's, for ds_mount() and ds_format() */
 };
 
 enum ds_result {
@@ -79,6 +95,7 @@ enum ds_result {
 	DS_MOUNTED,
 	DS_REFUSED,		/* a volume, not mounted: why says */
 	DS_IO_FAILED,		/* a read or write failed: nothing listed; why says */
+	DS_TOO_SLOW,		/* set->deadline passed: nothing listed; why says */
 };
 
 /*
@@ -87,8 +104,11 @@ enum ds_result {
  * set unless DS_MOUNTED or DS_NO_VOLUME. A volume whose label or UUID a
  * mounted datastore has already is refused (two paths named alike, or a
  * copy of a volume), as is a corrupt one: both get a listed entry. A
- * failed read (a flaky path, a LUN that hung) leaves no entry, so that
- * a later call tries again. io_ctx must stay valid while mounted.
+ * failed read (a flaky path, a LUN that hung) or set->deadline passed
+ * leaves no entry, so that a later call tries again, and nothing
+ * written: everything is read (a read-only mount, its facts) before the
+ * heartbeat slot is claimed, the only write. io_ctx must stay valid
+ * while mounted.
  */
 enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			uint64_t nr_blocks, const struct rdm_io_ops *io,
@@ -100,7 +120,9 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
  * nothing written, while a datastore is mounted from the LUN or one has
  * the label; a volume listed refused on the LUN (corrupt, a copy) is
  * forgotten and overwritten: the operator asked for a new one.
- * block_size: 1, 2, 4 or 8 MiB; label: 1..127 characters.
+ * block_size: 1, 2, 4 or 8 MiB; label: 1..127 characters. A format cut
+ * by a failed write or set->deadline (DS_IO_FAILED, DS_TOO_SLOW) leaves
+ * no volume header (vmkfs writes it last), which why says.
  */
 enum ds_result ds_format(struct datastores *set, uint32_t target, uint32_t lun,
 			 uint64_t nr_blocks, const struct rdm_io_ops *io,

@@ -80,6 +80,15 @@ _Static_assert(LUN_IO_HOLD_MAX_MS < COS_WAIT_MS && COS_WAIT_MS < COS_SOFT_LOCKUP
 #define COS_READ_WAIT_MS	4000
 _Static_assert(COS_READ_WAIT_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
 	       "a debug read would hold its COS CPU past a soft lockup");
+/*
+ * The last moment a COS request that began at start sends a piece of a
+ * datastore's mount or format (struct ds_deadline): each piece may hold
+ * st.lock up to LUN_IO_HOLD_MAX_MS (a hung LUN), and the COS CPU waiting
+ * must not pass Linux's soft-lockup report. A LUN that answers every
+ * piece slowly is never marked, and a mount is thousands of pieces.
+ */
+#define COS_DS_IO_MS	(COS_SOFT_LOCKUP_MS - LUN_IO_HOLD_MAX_MS - 1000)
+_Static_assert(COS_DS_IO_MS >= 1000, "no time for a datastore's mount or format");
 
 static struct {
 	struct gated_lock lock;
@@ -730,8 +739,8 @@ static bool ds_listed(uint32_t target, uint32_t lun)
  * whose start holds a VMFS volume is mounted read-write as a datastore
  * (a refused volume gets its entry too); one that a VM holds raw, or
  * that does not answer, is not looked at, nor any once probe_by (ms,
- * 0: none) has passed. The heartbeat task starts with the first
- * datastore. The number mounted.
+ * 0: none) has passed, and no mount sends a piece after it. The
+ * heartbeat task starts with the first datastore. The number mounted.
  */
 static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 {
@@ -740,6 +749,7 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 
 	if (!st.ds_bounce.virt)
 		return 0;
+	st.ds.deadline = (struct ds_deadline){ pci_device_now_ms, (void *)HBA_VA, probe_by };
 	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
 		const struct scan_lun *l = &st.scan.lun[i];
 		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
@@ -788,8 +798,13 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 			log_warn("storage: %s: no volume listed, a rescan tries again: a read failed: %s",
 				 path, why);
 			break;
+		case DS_TOO_SLOW:
+			log_warn("storage: %s: %s; rescan again", path, why);
+			late++;
+			break;
 		}
 	}
+	st.ds.deadline.by = 0;
 	if (late)
 		log_warn("storage: vmhba0: %u LUNs not looked at for VMFS volumes: the rescan ran out of time (a slow LUN?); rescan again",
 			 late);
@@ -924,14 +939,19 @@ static bool label_ok(const char *label, uint32_t size)
 	return n > 0 && n < size;
 }
 
-/* Called with st.lock held: f checked, its LUN found usable. */
-static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path)
+/*
+ * Called with st.lock held: f checked, its LUN found usable; the
+ * request began at start.
+ */
+static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path,
+				  uint64_t start)
 {
 	const struct scan_lun *l = find_lun(f->target, f->lun);
 	const char *holder = rdm_holder(&st.claims, f->target, f->lun);
 	struct storage_lun_ref *ref = free_ds_ref();
 	char why[DS_WHY_LEN];
 	const struct datastore *ds;
+	enum ds_result res;
 	uint64_t t0 = now_ms();
 
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped || !st.ds_bounce.virt) {
@@ -964,10 +984,19 @@ static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path
 	ref->nr_blocks = l->nr_blocks;
 	ref->id = l->id;
 	st.holder = "vmkfstools -C";
-	switch (ds_format(&st.ds, f->target, f->lun, l->nr_blocks, &ds_lun_io_ops, ref,
-			  &st.ds_bounce, f->block_size, f->label, why, sizeof(why))) {
+	st.ds.deadline = (struct ds_deadline){ pci_device_now_ms, (void *)HBA_VA,
+					       start + COS_DS_IO_MS };
+	res = ds_format(&st.ds, f->target, f->lun, l->nr_blocks, &ds_lun_io_ops, ref,
+			&st.ds_bounce, f->block_size, f->label, why, sizeof(why));
+	st.ds.deadline.by = 0;
+	switch (res) {
 	case DS_MOUNTED:
 		break;
+	case DS_TOO_SLOW:
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s: %s", path, why);
+		log_warn("storage: %s: %s (vmkfstools -C, %llu ms)", path, why,
+			 (unsigned long long)(now_ms() - t0));
+		return VMK_BUSY;
 	case DS_IO_FAILED:
 		fmt_snprintf(f->msg, sizeof(f->msg), "%s: %s", path, why);
 		log_warn("storage: %s: no VMFS volume made: %s", path, why);
@@ -988,6 +1017,7 @@ static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path
 
 vmk_status_t storage_format(struct vmk_storage_format *f)
 {
+	uint64_t start = now_ms();
 	char path[24];
 	vmk_status_t s;
 
@@ -1012,7 +1042,7 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 	if (!cos_lock("vmkfstools -C", COS_READ_WAIT_MS, "nothing written", f->msg,
 		      sizeof(f->msg)))
 		return VMK_BUSY;
-	s = format_locked(f, path);
+	s = format_locked(f, path, start);
 	/* The first datastore since the load: its heartbeat starts now. */
 	if (s == VMK_OK && st.ds_beat_task < 0)
 		st.ds_beat_task = service_register("datastore heartbeat", DS_BEAT_NS,
@@ -1245,10 +1275,7 @@ static vmk_status_t rescan_locked(struct vmk_storage_rescan *r, uint64_t start,
 	 * (LUN_IO_HOLD_MAX_MS), so none starts so late that the COS CPU
 	 * waiting here would pass Linux's soft-lockup report.
 	 */
-	_Static_assert(COS_SOFT_LOCKUP_MS > LUN_IO_HOLD_MAX_MS + 1000,
-		       "no time for a rescan to look for volumes");
-	mount_new_locked(" (found by a rescan)",
-			 start + COS_SOFT_LOCKUP_MS - LUN_IO_HOLD_MAX_MS - 1000);
+	mount_new_locked(" (found by a rescan)", start + COS_DS_IO_MS);
 	return VMK_OK;
 }
 

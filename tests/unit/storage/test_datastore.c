@@ -25,6 +25,7 @@ struct fake_lun {
 	uint64_t blocks;
 	unsigned int calls, writes, fail_at;	/* call that fails; 0: none */
 	uint64_t lo, hi;			/* bytes written: [lo, hi) */
+	uint64_t now_ms, ms_per_call;		/* a slow LUN: each call advances now_ms */
 };
 
 static uint8_t bounce_mem[BOUNCE_BLOCKS * DS_BLOCK_SIZE];
@@ -41,6 +42,7 @@ static enum rdm_io_status fake_rw(void *ctx, bool write, uint64_t lba,
 	ck_assert_uint_ge(nr, 1);
 	ck_assert_uint_le(nr, BOUNCE_BLOCKS);
 	ck_assert_uint_le(lba + nr, l->blocks);
+	l->now_ms += l->ms_per_call;
 	if (++l->calls == l->fail_at)
 		return RDM_IO_ERROR;
 	if (write) {
@@ -63,12 +65,18 @@ static enum rdm_io_status fake_flush(void *ctx)
 
 static const struct rdm_io_ops fake_io = { fake_rw, fake_flush };
 
+static uint64_t fake_now_ms(void *ctx)
+{
+	return ((struct fake_lun *)ctx)->now_ms;
+}
+
 static void setup(void)
 {
 	lun.mem = calloc(1, LUN_BYTES);
 	ck_assert_ptr_nonnull(lun.mem);
 	lun.blocks = LUN_BYTES / DS_BLOCK_SIZE;
 	lun.calls = lun.writes = lun.fail_at = 0;
+	lun.now_ms = lun.ms_per_call = 0;
 	lun.lo = UINT64_MAX;
 	lun.hi = 0;
 	memset(&set, 0, sizeof(set));
@@ -295,6 +303,46 @@ START_TEST(test_two_paths_to_one_volume_mount_it_once)
 }
 END_TEST
 
+/*
+ * A LUN that answers every command, slowly (1 ms a call here), is never
+ * marked unresponsive: the caller's deadline stops the mount, whichever
+ * part it is in (the probe, the headers, the 2048 heartbeat slots, the
+ * read-write mount), with nothing listed and nothing written; no piece
+ * starts after it.
+ */
+START_TEST(test_a_slow_luns_mount_stops_at_its_deadline_writing_nothing)
+{
+	static const uint64_t by[] = { 1, 13, 1000, 2130, 2138 };
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	format_lun("labds");
+	lun.writes = 0;
+	lun.ms_per_call = 1;
+	for (unsigned int i = 0; i < ARRAY_SIZE(by); i++) {
+		set.deadline = (struct ds_deadline){ fake_now_ms, &lun, by[i] };
+		lun.calls = 0;
+		lun.now_ms = 0;
+		ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+					  why, sizeof(why)), DS_TOO_SLOW);
+		ck_assert_str_eq(why, "the LUN is too slow: mount out of time, nothing written");
+		ck_assert_uint_le(lun.calls, by[i] + 1);
+		ck_assert_uint_eq(lun.writes, 0);
+		ds_list(&set, &l);
+		ck_assert_uint_eq(l.n, 0);
+	}
+	/* In time: mounted, and its beats are not bound by the mount's deadline. */
+	set.deadline.by = 100000;
+	lun.now_ms = 0;
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ck_assert_uint_eq(ds_on_lun(&set, 0, 1)->info.hb_active, 1);
+	lun.now_ms = 200000;
+	usleep(600 * 1000);
+	ck_assert_int_eq(ds_heartbeat((struct datastore *)ds_on_lun(&set, 0, 1)), VMKFS_OK);
+}
+END_TEST
+
 /* vmkfstools -C on a LUN of the vmkernel: ds_format(). */
 static enum ds_result format_via_vmkernel(struct fake_lun *l, uint32_t lun_nr,
 					  uint32_t bs, const char *label, char *why)
@@ -372,6 +420,42 @@ START_TEST(test_a_corrupt_volume_is_formatted_over_when_asked)
 }
 END_TEST
 
+/*
+ * A format on a slow LUN stops at the deadline too: a volume cut after
+ * its first write has no header (vmkfs writes it last) and why says the
+ * LUN holds none now; one stopped before any write leaves the old one.
+ */
+START_TEST(test_a_slow_format_stops_at_its_deadline_and_says_what_is_left)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	format_lun("old");
+	lun.ms_per_call = 1;
+	set.deadline = (struct ds_deadline){ fake_now_ms, &lun, 5 };
+	lun.now_ms = 6;
+	lun.writes = 0;
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "fresh", why), DS_TOO_SLOW);
+	ck_assert_str_eq(why, "the LUN is too slow: format out of time, nothing written");
+	ck_assert_uint_eq(lun.writes, 0);
+
+	lun.now_ms = 0;
+	lun.calls = 0;
+	set.deadline.by = 200;
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "fresh", why), DS_TOO_SLOW);
+	ck_assert_msg(!strncmp(why, "the LUN is too slow: format cut after ", 38) &&
+		      strstr(why, " writes; volume incomplete, make it again"), "why: %s", why);
+	ck_assert_uint_gt(lun.writes, 0);
+	ck_assert_uint_le(lun.calls, 201);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.n, 0);
+	set.deadline.by = 0;
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_NO_VOLUME);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("datastore");
@@ -382,9 +466,11 @@ int main(void)
 	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
 	tcase_add_test(tc, test_a_failing_read_lists_nothing_and_the_next_mount_works);
+	tcase_add_test(tc, test_a_slow_luns_mount_stops_at_its_deadline_writing_nothing);
 	tcase_add_test(tc, test_two_paths_to_one_volume_mount_it_once);
 	tcase_add_test(tc, test_a_volume_made_through_the_vmkernel_is_mounted);
 	tcase_add_test(tc, test_a_mounted_lun_or_label_is_not_formatted);
 	tcase_add_test(tc, test_a_corrupt_volume_is_formatted_over_when_asked);
+	tcase_add_test(tc, test_a_slow_format_stops_at_its_deadline_and_says_what_is_left);
 	return check_run("vmkernel datastores", tc);
 }
