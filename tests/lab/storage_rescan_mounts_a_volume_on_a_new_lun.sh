@@ -4,14 +4,17 @@
 # is made through the vmkernel on QEMU's hot-added lun2 (grown to 300
 # MiB: VMFS-3 needs 273), the vmkernel unloaded and the disk unplugged;
 # after the next load the disk is plugged in again, and a rescan lists
-# it and mounts its volume read-write, once. At the end lun2 is wiped,
-# shrunk back to 32 MiB and unplugged, as the next scenarios of this lab
-# boot expect it.
+# it and mounts its volume read-write, once. Before the volume is made,
+# a VM powered off that maps lun2 raw keeps it from vmkfstools -C (its
+# next power-on works), until it is unregistered. At the end lun2 is
+# wiped, shrunk back to 32 MiB and unplugged, as the next scenarios of
+# this lab boot expect it.
 # timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
 . /lib/vmk/lab/storage.sh
+. /lib/vmk/lab/vmctl.sh
 
 expect "insmod vmkload storage=1" vmk_load storage=1
 host_request hotadd lun2 4
@@ -21,6 +24,24 @@ rescan_until "^vmhba0:C0:T4:L0 *disk *614400 " || true
 cat /tmp/rescan.txt
 expect "a rescan lists lun2 at target 4 with its 300 MiB" \
 	grep -q "^vmhba0:C0:T4:L0 *disk *614400 *512 *314572800 " /tmp/rescan.txt
+
+# A VM that maps lun2 raw, powered off: the vmkernel holds it, and its disk is not formatted over.
+vm_make_guest_vmx /tmp/raw4.vmx raw4 cpu_spin 'scsi0.present = "TRUE"' \
+	'scsi0.virtualDev = "pvscsi"' 'scsi0:0.present = "TRUE"' \
+	'scsi0:0.fileName = "vmhba0:C0:T4:L0"'
+vm_up raw4 /tmp/raw4.vmx
+expect "kill raw4" vmkctl vm kill raw4
+expect "raw4 is off" vm_wait_state raw4 off 30
+vmkfstools -C vmfs3 -S hot vmhba0:C0:T4:L0 > /tmp/raw4-format.txt 2>&1 &&
+	fail "vmkfstools -C formats a powered-off VM's raw disk"
+cat /tmp/raw4-format.txt
+expect "the refusal names the VM" \
+	grep -q "vmhba0:C0:T4:L0 is vm 'raw4''s raw disk: nothing written" /tmp/raw4-format.txt
+expect "raw4 powers on again on its disk" vmkctl vm start raw4
+expect "kill raw4 again" vmkctl vm kill raw4
+expect "raw4 is off again" vm_wait_state raw4 off 30
+expect "unregister raw4 (the vmkernel forgets it)" vmkctl vm unregister raw4
+
 expect "the vmkernel makes a volume on it" vmkfstools -C vmfs3 -S hot vmhba0:C0:T4:L0
 expect "mounted at once" sh -c 'vmkctl storage datastores | grep -q "^hot .* vmhba0:C0:T4:L0 (read-write, "'
 expect "vmkctl unload" vmkctl unload

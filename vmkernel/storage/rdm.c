@@ -127,6 +127,18 @@ bool rdm_parse_name(const char *name, uint32_t *target, uint32_t *lun)
 	return true;
 }
 
+int rdm_cfg_disk(const struct vmk_vm_config *cfg, uint32_t target, uint32_t lun)
+{
+	uint32_t t, l;
+
+	if (cfg->scsi0 == VMK_VM_SCSI_NONE)
+		return -1;
+	for (int i = 0; i < VMK_VM_MAX_DISKS; i++)
+		if (rdm_parse_name(cfg->disk[i].name, &t, &l) && t == target && l == lun)
+			return i;
+	return -1;
+}
+
 /* ---- claims ---- */
 
 const char *rdm_holder(const struct rdm_claims *cl, uint32_t target, uint32_t lun)

@@ -21,6 +21,7 @@
 
 #include "vmkernel/platform.h"
 #include "vmm/scsi/disk.h"
+#include <vmk/vm.h>
 
 #define RDM_NAME_LEN	32	/* "vmhba0:C0:T15:L7" and the NUL, with room */
 #define RDM_MAX_CLAIMS	16	/* LUNs open by VMs at once */
@@ -66,6 +67,12 @@ void rdm_backend(struct rdm *r, struct scsi_backend *be);
  * 256, LUN below 256). false: not such a name.
  */
 bool rdm_parse_name(const char *name, uint32_t *target, uint32_t *lun);
+/*
+ * The disk of cfg (scsi0:N, N 0..3) that maps target:lun raw, or -1: a
+ * VM's LUN whether it runs or not (a VM the vmkernel holds powered off
+ * keeps its config), so that nothing mounts it as a datastore meanwhile.
+ */
+int rdm_cfg_disk(const struct vmk_vm_config *cfg, uint32_t target, uint32_t lun);
 
 /* Who holds which LUN read-write. */
 struct rdm_claims {

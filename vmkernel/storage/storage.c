@@ -14,6 +14,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/vm/vm.h"
 #include "vmm/dev/pvscsi.h"
 
 #define HBA_VA		PCI_DEVICE_VA_HBA
@@ -715,6 +716,20 @@ static void ds_beat_task(void *ctx)
 	gated_unlock(&st.lock);
 }
 
+/*
+ * The VM that maps target:lun raw: one that has it open (a claim), else
+ * one the vmkernel holds powered off whose config names it (its next
+ * power-on opens it); its name, or NULL. name: room for a VM's name.
+ */
+static const char *raw_user(uint32_t target, uint32_t lun, char *name, uint32_t len)
+{
+	const char *holder = rdm_holder(&st.claims, target, lun);
+
+	if (holder)
+		return holder;
+	return vm_maps_lun_raw(target, lun, name, len) ? name : NULL;
+}
+
 /* A reference no datastore entry reads through, for a new mount; or NULL. */
 static struct storage_lun_ref *free_ds_ref(void)
 {
@@ -744,7 +759,7 @@ static bool ds_listed(uint32_t target, uint32_t lun)
  */
 static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 {
-	char path[24], why[DS_WHY_LEN];
+	char path[24], why[DS_WHY_LEN], vm_name[VMK_VM_NAME_LEN];
 	uint32_t mounted = 0, late = 0;
 
 	if (!st.ds_bounce.virt)
@@ -752,7 +767,7 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 	st.ds.deadline = (struct ds_deadline){ pci_device_now_ms, (void *)HBA_VA, probe_by };
 	for (unsigned int i = 0; i < st.scan.nr_luns; i++) {
 		const struct scan_lun *l = &st.scan.lun[i];
-		const char *holder = rdm_holder(&st.claims, l->target, l->lun);
+		const char *holder;
 		struct storage_lun_ref *ref;
 		const struct datastore *ds;
 		uint64_t t0 = now_ms();
@@ -762,8 +777,9 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 		    lun_io_find(&st.io, l->target, l->lun) || ds_listed(l->target, l->lun))
 			continue;
 		lun_path(path, sizeof(path), l->target, l->lun);
+		holder = raw_user(l->target, l->lun, vm_name, sizeof(vm_name));
 		if (holder) {
-			log_info("storage: %s: held raw by vm '%s': not mounted as a datastore",
+			log_info("storage: %s: vm '%s' maps it raw: not mounted as a datastore",
 				 path, holder);
 			continue;
 		}
@@ -947,9 +963,9 @@ static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path
 				  uint64_t start)
 {
 	const struct scan_lun *l = find_lun(f->target, f->lun);
-	const char *holder = rdm_holder(&st.claims, f->target, f->lun);
+	char why[DS_WHY_LEN], vm_name[VMK_VM_NAME_LEN];
+	const char *holder = raw_user(f->target, f->lun, vm_name, sizeof(vm_name));
 	struct storage_lun_ref *ref = free_ds_ref();
-	char why[DS_WHY_LEN];
 	const struct datastore *ds;
 	enum ds_result res;
 	uint64_t t0 = now_ms();

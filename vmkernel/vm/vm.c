@@ -11,6 +11,7 @@
 #include "vmkernel/lib/format.h"
 #include "vmkernel/lib/id_table.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/storage/rdm.h"
 
 #define VM_PAGES		((sizeof(struct vm) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
 _Static_assert(VM_PAGES <= POOL_PAGES_PER_CHUNK, "a struct vm fits one pool chunk");
@@ -297,6 +298,22 @@ void vm_reap_all(void)
 		slot = idt_index(vm->id) + 1;
 		vm_put(vm);
 	}
+}
+
+bool vm_maps_lun_raw(uint32_t target, uint32_t lun, char *name, uint32_t len)
+{
+	struct vm *vm;
+	uint32_t slot = 1;
+	bool found = false;
+
+	while (!found && (vm = vm_get_from(slot))) {
+		found = rdm_cfg_disk(&vm->cfg, target, lun) >= 0;
+		if (found)
+			fmt_snprintf(name, len, "%s", vm->cfg.name);
+		slot = idt_index(vm->id) + 1;
+		vm_put(vm);
+	}
+	return found;
 }
 
 /* ---- while the COS is down (cos/cos_down.h) ---- */

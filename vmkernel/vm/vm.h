@@ -158,6 +158,12 @@ void vm_vcpu_left_locked(struct vm *vm);
 uint32_t vm_count_running(void);
 void vm_status_log(const char *prefix);
 /*
+ * Whether a VM the vmkernel holds, running or not, maps vmhba0's
+ * target:lun raw (rdm_cfg_disk()): its name in name. Takes no VM's lock
+ * (a VM's config does not change after its creation), only the table's.
+ */
+bool vm_maps_lun_raw(uint32_t target, uint32_t lun, char *name, uint32_t len);
+/*
  * And what the VMs wrote on their consoles (COM1) since the last call, at
  * most VM_CONSOLE_LOG_BYTES of it, in lines "PREFIXvm ID console: TEXT"
  * with anything but printable ASCII shown as '.' (a guest's escape

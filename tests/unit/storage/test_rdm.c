@@ -301,6 +301,32 @@ START_TEST(test_claims_are_bounded_and_names_cut)
 }
 END_TEST
 
+/*
+ * A VM's config names its raw LUNs whether it runs or not: a VM powered
+ * off keeps them, and a rescan or vmkfstools -C must leave them alone
+ * (its next power-on would be refused, or its disk formatted over).
+ */
+START_TEST(test_a_vms_config_names_its_raw_luns_running_or_not)
+{
+	struct vmk_vm_config cfg = { .name = "db", .scsi0 = VMK_VM_SCSI_PVSCSI };
+
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 1, 0), -1);
+	strcpy(cfg.disk[0].name, "[ds1] db/db.vmdk");
+	strcpy(cfg.disk[2].name, "vmhba0:C0:T1:L0");
+	strcpy(cfg.disk[3].name, "vmhba0:C0:T4:L2");
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 1, 0), 2);
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 4, 2), 3);
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 4, 0), -1);
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 0, 1), -1);
+	/* a .vmdk path is a file on a datastore, whatever its name says */
+	strcpy(cfg.disk[0].name, "/vmfs/volumes/vmhba0:C0:T0:L0");
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 0, 0), -1);
+	/* no adapter, no disk (the vmkernel refuses such a config anyway) */
+	cfg.scsi0 = VMK_VM_SCSI_NONE;
+	ck_assert_int_eq(rdm_cfg_disk(&cfg, 1, 0), -1);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("rdm");
@@ -318,5 +344,6 @@ int main(void)
 	tcase_add_test(tc, test_lun_names_are_what_vmkctl_prints);
 	tcase_add_test(tc, test_a_lun_has_one_writer);
 	tcase_add_test(tc, test_claims_are_bounded_and_names_cut);
+	tcase_add_test(tc, test_a_vms_config_names_its_raw_luns_running_or_not);
 	return check_run("vmkernel raw device mappings", tc);
 }
