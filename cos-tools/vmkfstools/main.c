@@ -278,6 +278,28 @@ static int parse_lun(const char *s, uint32_t *t, uint32_t *l)
 	return part ? -1 : 1;
 }
 
+/*
+ * Before -C on a LUN: the volume the vmkernel refused to mount there
+ * (corrupt, a copy of another), which the new one replaces, and why; so
+ * that the operator sees what is overwritten. Nothing if the list is
+ * not had: the vmkernel's own checks stand.
+ */
+static void say_refused_volume(int fd, const char *name, uint32_t t, uint32_t l)
+{
+	static struct vmk_datastore_list list;
+
+	memset(&list, 0, sizeof(list));
+	if (ioctl(fd, VMK_IOC_STORAGE_DATASTORES, &list) < 0)
+		return;
+	for (uint32_t i = 0; i < list.n && i < VMK_STORAGE_MAX_LUNS; i++) {
+		const struct vmk_datastore *d = &list.ds[i];
+
+		if (d->state == VMK_DATASTORE_REFUSED && d->target == t && d->lun == l)
+			printf("%s: overwriting the VMFS volume the vmkernel refused to mount: %.*s\n",
+			       name, VMK_STORAGE_MSG_LEN, d->msg);
+	}
+}
+
 /* -C on a LUN the vmkernel drives: it makes the volume and mounts it. */
 static int format_lun(const char *name, uint32_t t, uint32_t l, uint32_t bs,
 		      const char *label)
@@ -299,6 +321,8 @@ static int format_lun(const char *name, uint32_t t, uint32_t l, uint32_t bs,
 		diag_free(&diag);
 		return EXIT_FAIL;
 	}
+	say_refused_volume(fd, name, t, l);
+	fflush(stdout);
 	if (ioctl(fd, VMK_IOC_STORAGE_FORMAT, &f) < 0) {
 		/* The vmkernel's sentence names the LUN itself. */
 		if (f.msg[0])

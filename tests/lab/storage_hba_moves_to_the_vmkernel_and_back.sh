@@ -13,7 +13,8 @@
 # a VM's raw disk, and is intact after unload with no live heartbeat left;
 # one on LUN 0 whose file system descriptor was
 # zeroed is refused with the reason and logged; vmkfstools -C on
-# vmhba0:C0:T0:L0 then has the vmkernel make a new volume there and
+# vmhba0:C0:T0:L0 then says what it overwrites and why it was refused,
+# has the vmkernel make a new volume there and
 # mount it at once (a label or a LUN in use is refused, nothing
 # written), which the COS's vmkfstools reads clean after the unload.
 # timeout: 300
@@ -145,6 +146,8 @@ expect "the refusal names the datastore mounted from it" \
 expect "LUN 0 (its corrupt volume) gets a new one through the vmkernel" \
 	sh -c 'vmkfstools -C vmfs3 -b 2m -S fresh vmhba0:C0:T0:L0 > /tmp/fmt3.txt'
 cat /tmp/fmt3.txt
+expect "vmkfstools says first what it overwrites and why it was refused" \
+	grep -q "^vmhba0:C0:T0:L0: overwriting the VMFS volume the vmkernel refused to mount: no file system descriptor" /tmp/fmt3.txt
 expect "vmkfstools says it is mounted" grep -q "^Mounted as datastore 'fresh' (UUID " /tmp/fmt3.txt
 vmkctl storage datastores | tee /tmp/datastores3.txt
 expect "fresh is a datastore on LUN 0, read-write, with 2 MiB blocks" \
