@@ -6,9 +6,13 @@
 # after the next load the disk is plugged in again, and a rescan lists
 # it and mounts its volume read-write, once. Before the volume is made,
 # a VM powered off that maps lun2 raw keeps it from vmkfstools -C (its
-# next power-on works), until it is unregistered. At the end lun2 is
-# wiped, shrunk back to 32 MiB and unplugged, as the next scenarios of
-# this lab boot expect it.
+# next power-on works), until it is unregistered. Then the volume's
+# header is moved aside by the COS, a third load finds no volume, and a
+# Linux VM that maps lun2 raw puts the header back and is killed: a
+# rescan leaves its disk alone (it powers on again) until it is
+# unregistered, and the next rescan mounts the volume. At the end lun2
+# is wiped, shrunk back to 32 MiB and unplugged, as the next scenarios
+# of this lab boot expect it.
 # timeout: 300
 # kernel: built
 . /lib/vmk/lab.sh
@@ -66,6 +70,37 @@ expect "leaves it mounted once" test "$(vmkctl storage datastores | grep -c '^ho
 sleep 2
 expect "its heartbeat runs" sh -c \
 	'vmkctl storage datastores | grep "^hot " | grep -qv "(read-write, 0 beats"'
+expect "vmkctl unload" vmkctl unload
+
+expect "the COS sees lun2 again" wait_for_disk 4
+sd=$(disk_for 4)
+
+# A volume that appears on the raw disk of a VM powered off: not mounted.
+# Its header (block 2048, 1 MiB) goes to block 612352 (299 MiB, past the
+# volume's end) and the guest puts it back.
+expect "the COS moves the volume header aside" sh -c \
+	"dd if=/dev/$sd of=/dev/$sd bs=512 skip=2048 seek=612352 count=1 conv=notrunc,fsync &&
+	 dd if=/dev/zero of=/dev/$sd bs=512 seek=2048 count=1 conv=notrunc,fsync"
+expect "insmod vmkload storage=1, lun2 without a volume" vmk_load storage=1 mem_mb=300
+expect_fail "no datastore hot at load" sh -c 'vmkctl storage datastores | grep -q "^hot "'
+vm_make_linux_vmx /tmp/rawl.vmx rawl 64 1 'scsi0.present = "TRUE"' \
+	'scsi0.virtualDev = "pvscsi"' 'scsi0:0.present = "TRUE"' \
+	'scsi0:0.fileName = "vmhba0:C0:T4:L0"'
+vm_up rawl /tmp/rawl.vmx
+vm_console_expect "rawl boots to its shell" rawl 300 "vmk-guest: shell ready"
+vm_run rawl 'dd if=/dev/sda of=/dev/sda bs=512 skip=612352 seek=2048 count=1 conv=notrunc,fsync && echo H$((40+2))OK' "H42OK"
+expect "kill rawl" vmkctl vm kill rawl
+expect "rawl is off" vm_wait_state rawl off 30
+expect "a rescan" sh -c 'vmkctl storage rescan > /dev/null'
+expect_fail "does not mount the volume on rawl's disk" \
+	sh -c 'vmkctl storage datastores | grep -q "^hot "'
+expect "and logs why" vmk_log_has "vmhba0:C0:T4:L0: vm 'rawl' maps it raw: not mounted as a datastore"
+expect "rawl powers on again on its disk" vmkctl vm start rawl
+expect "kill rawl again" vmkctl vm kill rawl
+expect "rawl is off again" vm_wait_state rawl off 30
+expect "unregister rawl (the vmkernel forgets it)" vmkctl vm unregister rawl
+expect "the next rescan" sh -c 'vmkctl storage rescan > /dev/null'
+expect "mounts the volume" sh -c 'vmkctl storage datastores | grep -q "^hot .* vmhba0:C0:T4:L0 (read-write, "'
 expect "vmkctl unload" vmkctl unload
 
 # lun2 as the next scenarios of this boot expect it: no volume, 32 MiB, unplugged.
