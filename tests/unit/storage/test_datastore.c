@@ -456,6 +456,22 @@ START_TEST(test_a_slow_format_stops_at_its_deadline_and_says_what_is_left)
 }
 END_TEST
 
+/* A write that fails cuts the format the same way, and says so. */
+START_TEST(test_a_format_cut_by_a_failed_write_says_the_volume_is_incomplete)
+{
+	char why[DS_WHY_LEN];
+
+	lun.fail_at = 300;
+	ck_assert_int_eq(format_via_vmkernel(&lun, 1, MIB, "fresh", why), DS_IO_FAILED);
+	ck_assert_msg(!strncmp(why, "the LUN failed an I/O: format cut after ", 40) &&
+		      strstr(why, " writes; volume incomplete, make it again"), "why: %s", why);
+	ck_assert_ptr_null(ds_on_lun(&set, 0, 1));
+	lun.fail_at = 0;
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_NO_VOLUME);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("datastore");
@@ -472,5 +488,6 @@ int main(void)
 	tcase_add_test(tc, test_a_mounted_lun_or_label_is_not_formatted);
 	tcase_add_test(tc, test_a_corrupt_volume_is_formatted_over_when_asked);
 	tcase_add_test(tc, test_a_slow_format_stops_at_its_deadline_and_says_what_is_left);
+	tcase_add_test(tc, test_a_format_cut_by_a_failed_write_says_the_volume_is_incomplete);
 	return check_run("vmkernel datastores", tc);
 }
