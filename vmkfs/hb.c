@@ -136,12 +136,17 @@ void vmkfs_set_lock_timeout(struct vmkfs_vol *vol, uint32_t ms)
 	vol->lock_timeout_ms = ms;
 }
 
+void vmkfs_set_lock_wait(struct vmkfs_vol *vol, uint32_t ms)
+{
+	vol->lock_wait_ms = ms;
+}
+
 /* one holder of a lock */
 struct holder {
 	uint64_t hb_pos, hb_seq;
 };
 
-enum liveness { HOLDER_STALE, HOLDER_ALIVE, HOLDER_SELF };
+enum liveness { HOLDER_STALE, HOLDER_ALIVE, HOLDER_SELF, HOLDER_SILENT };
 
 static int slot_of(struct vmkfs_vol *vol, uint64_t hb_pos, uint32_t *slot)
 {
@@ -171,14 +176,46 @@ static int holder_marked(struct vmkfs_vol *vol, const struct holder *h,
 }
 
 /*
- * Decide whether a holder lives, watching its heartbeat for up to the lock
- * timeout (without the reservation). A silent heartbeat is reclaimed.
+ * Since when h's heartbeat has shown uptime, as far as this mount knows:
+ * now if it is new or has moved. Remembered across lock acquisitions, so
+ * a holder's silence adds up over tries that each watch briefly.
+ */
+static uint64_t silent_since(struct vmkfs_vol *vol, const struct holder *h,
+			     uint64_t uptime)
+{
+	struct hb_silence *s;
+	uint32_t i;
+
+	for (i = 0; i < VMKFS_RO_HOLDERS + 1; i++) {
+		s = &vol->silent[i];
+		if (s->hb_pos != h->hb_pos || s->hb_seq != h->hb_seq)
+			continue;
+		if (s->uptime != uptime) {
+			s->uptime = uptime;
+			s->since_us = vmkfs_time_us();
+		}
+		return s->since_us;
+	}
+	s = &vol->silent[vol->silent_next++ % (VMKFS_RO_HOLDERS + 1)];
+	s->hb_pos = h->hb_pos;
+	s->hb_seq = h->hb_seq;
+	s->uptime = uptime;
+	s->since_us = vmkfs_time_us();
+	return s->since_us;
+}
+
+/*
+ * Decide whether a holder lives, watching its heartbeat (without the
+ * reservation) until it has stood still for the lock timeout, then
+ * reclaiming it; or until deadline: HOLDER_SILENT, undecided, and how
+ * long it has stood still.
  */
 static int holder_liveness(struct vmkfs_vol *vol, const struct holder *h,
-			   enum liveness *lv)
+			   uint64_t deadline, enum liveness *lv, uint64_t *silent_us)
 {
+	uint64_t timeout = (uint64_t)vol->lock_timeout_ms * 1000;
 	uint8_t b[VMKFS_HB_SLOT_SIZE], uuid[16];
-	uint64_t uptime, start = vmkfs_time_us();
+	uint64_t uptime, since, now;
 	uint32_t slot = 0;
 	bool marked;
 	int ret;
@@ -195,7 +232,13 @@ static int holder_liveness(struct vmkfs_vol *vol, const struct holder *h,
 	}
 	uptime = get64(b, VMKFS_HBR_UPTIME);
 	vmkfs_memcpy(uuid, b + VMKFS_HBR_UUID, 16);
-	while (vmkfs_time_us() - start < (uint64_t)vol->lock_timeout_ms * 1000) {
+	since = silent_since(vol, h, uptime);
+	while ((now = vmkfs_time_us()) - since < timeout) {
+		if (now >= deadline) {
+			*lv = HOLDER_SILENT;
+			*silent_us = now - since;
+			return VMKFS_OK;
+		}
 		vmkfs_sleep_ms(HB_POLL_MS);
 		ret = hb_tick(vol);
 		if (!ret)
@@ -207,6 +250,7 @@ static int holder_liveness(struct vmkfs_vol *vol, const struct holder *h,
 			return VMKFS_OK;
 		}
 		if (get64(b, VMKFS_HBR_UPTIME) != uptime) {
+			silent_since(vol, h, get64(b, VMKFS_HBR_UPTIME));
 			*lv = HOLDER_ALIVE;
 			return VMKFS_OK;
 		}
@@ -293,6 +337,10 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 {
 	struct holder hs[VMKFS_RO_HOLDERS + 1], self;
 	uint32_t want = excl ? VMKFS_LOCK_EXCLUSIVE : VMKFS_LOCK_READONLY;
+	uint32_t wait_ms = vol->lock_wait_ms < vol->lock_timeout_ms ?
+			   vol->lock_wait_ms : vol->lock_timeout_ms;
+	/* one deadline over every holder: a long holder list must not multiply it */
+	uint64_t deadline = vmkfs_time_us() + (uint64_t)wait_ms * 1000;
 
 	if (vol->hb_slot == UINT32_MAX)
 		return vmkfs_err(vol, VMKFS_EROFS, "locks need a read-write mount");
@@ -333,6 +381,8 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 			if (excl || mode == VMKFS_LOCK_EXCLUSIVE) {
 				busy = true;
 				conflict = hs[i];
+				/* each conflicting holder's silence counts from now */
+				silent_since(vol, &hs[i], get64(b, VMKFS_HBR_UPTIME));
 			}
 		}
 		n = kept;
@@ -353,21 +403,28 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 		vol_release(vol);
 		{
 			enum liveness lv;
-			char uuid[VMKFS_UUID_STR_LEN + 1];
+			uint64_t silent_us = 0;
+			char uuid[VMKFS_UUID_STR_LEN + 1], why[96] = "";
 			uint32_t slot;
 
-			ret = holder_liveness(vol, &conflict, &lv);
+			ret = holder_liveness(vol, &conflict, deadline, &lv, &silent_us);
 			if (ret)
 				return ret;
 			if (lv == HOLDER_STALE)
 				continue;	/* its heartbeat is gone: retry */
 			holder_owner(vol, &conflict, uuid, &slot);
+			if (lv == HOLDER_SILENT)
+				vmkfs_fmt(why, sizeof(why),
+					  ", silent for %llu.%llu s: stale once silent for %u s, when a new try takes the lock over",
+					  (unsigned long long)(silent_us / 1000000),
+					  (unsigned long long)(silent_us / 100000 % 10),
+					  vol->lock_timeout_ms / 1000);
 			return vmkfs_err(vol, VMKFS_EBUSY,
-					 "file descriptor %#x is locked (%s) by host %s, heartbeat slot %u%s",
+					 "file descriptor %#x is locked (%s) by host %s, heartbeat slot %u%s%s",
 					 ino->id,
 					 mode == VMKFS_LOCK_EXCLUSIVE ? "exclusive" : "read-only",
 					 uuid, slot,
-					 lv == HOLDER_SELF ? " (this mount)" : "");
+					 lv == HOLDER_SELF ? " (this mount)" : "", why);
 		}
 fail:
 		vol_release(vol);

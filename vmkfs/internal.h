@@ -69,6 +69,12 @@ struct vmkfs_vol {
 	uint8_t host_uuid[16];
 	uint64_t hb_last_us;
 	uint32_t lock_timeout_ms;
+	uint32_t lock_wait_ms;	/* one lock_acquire()'s watch, all holders */
+	/* holders' heartbeats seen standing still, and since when (hb.c) */
+	struct hb_silence {
+		uint64_t hb_pos, hb_seq, uptime, since_us;
+	} silent[VMKFS_RO_HOLDERS + 1];
+	uint32_t silent_next;
 	uint32_t reserve_depth;
 	struct vmkfs_mutex *mutex;
 	struct vmkfs_iostats stats;

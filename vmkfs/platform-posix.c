@@ -6,7 +6,8 @@
  * holder dies, as a SCSI reservation is by a reset).
  *
  * Test hooks: vmkfs_posix_alloc_max (0: none) refuses larger allocations
- * as the vmkernel's platform does those beyond one 2 MiB chunk; and
+ * as the vmkernel's platform does those beyond one 2 MiB chunk;
+ * vmkfs_posix_fake_clock gives the test the clock (platform-posix.h); and
  * VMKFS_CUT_AFTER_WRITES=N makes the N+1th device write and
  * everything after it vanish and exits the process with status 99, the
  * way a power cut between two writes would.
@@ -31,6 +32,8 @@
 #define CUT_EXIT_STATUS 99
 
 size_t vmkfs_posix_alloc_max;
+bool vmkfs_posix_fake_clock;
+uint64_t vmkfs_posix_now_us;
 
 void *vmkfs_alloc(size_t len)
 {
@@ -48,6 +51,8 @@ uint64_t vmkfs_time_us(void)
 {
 	struct timespec ts;
 
+	if (vmkfs_posix_fake_clock)
+		return vmkfs_posix_now_us;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
@@ -61,6 +66,10 @@ void vmkfs_sleep_ms(uint32_t ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
+	if (vmkfs_posix_fake_clock) {
+		vmkfs_posix_now_us += (uint64_t)ms * 1000;
+		return;
+	}
 	nanosleep(&ts, NULL);
 }
 

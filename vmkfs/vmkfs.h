@@ -59,6 +59,15 @@ const char *vmkfs_errmsg(const struct vmkfs_vol *vol);
 int vmkfs_heartbeat(struct vmkfs_vol *vol);
 /* how long a silent heartbeat must stay unchanged before its locks are stale */
 void vmkfs_set_lock_timeout(struct vmkfs_vol *vol, uint32_t ms);
+/*
+ * The most one lock acquisition (an open, a namespace update) watches
+ * other holders' heartbeats, over all of them (default and at most: the
+ * lock timeout). A holder whose heartbeat has stood still for less than
+ * the lock timeout when the wait ends is refused, VMKFS_EBUSY, with how
+ * long it has been silent; the volume remembers since when, so a try
+ * after the lock timeout takes its lock over without watching again.
+ */
+void vmkfs_set_lock_wait(struct vmkfs_vol *vol, uint32_t ms);
 
 struct vmkfs_volinfo {
 	char label[128];

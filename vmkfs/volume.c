@@ -597,6 +597,7 @@ int vol_load(struct vmkfs_dev *dev, bool ro, struct vmkfs_vol **volp,
 	vol->ro = ro || dev->read_only;
 	vol->hb_slot = UINT32_MAX;
 	vol->lock_timeout_ms = VMKFS_DEFAULT_LOCK_TIMEOUT_MS;
+	vol->lock_wait_ms = VMKFS_DEFAULT_LOCK_TIMEOUT_MS;
 	vol->mutex = vmkfs_mutex_create();
 	ret = vol->mutex ? vol_find_base(dev, &vol->base) : VMKFS_ENOMEM;
 	if (!ret && dev->size < vol->base + VMKFS_LVM_DATA_OFFSET)

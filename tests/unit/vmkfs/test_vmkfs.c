@@ -12,6 +12,7 @@
 
 #include "tests/unit/vmkfs/memdev.h"
 #include "vmkfs/internal.h"
+#include "vmkfs/platform-posix.h"
 
 #define MiB (1024ull * 1024)
 #define VOL_SIZE (17 * MiB + 2 * 256 * MiB)	/* headers + 2 segments */
@@ -581,6 +582,139 @@ START_TEST(test_stale_lock_of_a_dead_host_is_recovered)
 }
 END_TEST
 
+/* The test's clock from here on (platform-posix.h): waits are counted, not had. */
+static void fake_clock(void)
+{
+	vmkfs_posix_now_us = 1000ull * 1000000;
+	vmkfs_posix_fake_clock = true;
+}
+
+/* vol's read-write open of /disk, and how long it took on the test's clock. */
+static int open_timed(struct vmkfs_vol *vol, struct vmkfs_file **f, uint64_t *took_us)
+{
+	uint64_t t0 = vmkfs_posix_now_us;
+	int ret = vmkfs_open(vol, "/disk", VMKFS_O_RDWR, f);
+
+	*took_us = vmkfs_posix_now_us - t0;
+	return ret;
+}
+
+/* secs later on the test's clock, vol's open takes /disk's lock at once. */
+static void taken_over_at_once_after(struct vmkfs_vol *vol, uint64_t secs)
+{
+	struct vmkfs_file *f;
+	uint64_t took;
+
+	vmkfs_posix_now_us += secs * 1000000;
+	ck_assert_msg(open_timed(vol, &f, &took) == VMKFS_OK, "%s", vmkfs_errmsg(vol));
+	ck_assert_uint_eq(took, 0);
+	vmkfs_close(f);
+}
+
+START_TEST(test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *a, *b;
+	struct vmkfs_file *fa, *fb;
+	uint64_t took;
+
+	fake_clock();
+	a = mount_as(m, HOST_A);
+	ck_assert_int_eq(vmkfs_create(a, "/disk", MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(a, "/disk", VMKFS_O_RDWR, &fa), VMKFS_OK);
+	/* host A stops beating, its lock left behind (a previous load's) */
+	b = mount_as(m, HOST_B);
+	vmkfs_set_lock_wait(b, 2000);
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
+	ck_assert_uint_le(took, 2100 * 1000);
+	ck_assert_msg(strstr(vmkfs_errmsg(b), HOST_A) &&
+		      strstr(vmkfs_errmsg(b), "silent for 2.0 s: stale once silent for 16 s"),
+		      "%s", vmkfs_errmsg(b));
+	/* A try before the lock timeout is refused as quickly. */
+	vmkfs_posix_now_us += 10ull * 1000000;
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
+	ck_assert_uint_le(took, 2100 * 1000);
+	ck_assert_msg(strstr(vmkfs_errmsg(b), "silent for 14.0 s"), "%s", vmkfs_errmsg(b));
+	/* Once silent for the lock timeout, the next try takes it over at once. */
+	taken_over_at_once_after(b, 4);
+	vmkfs_unmount(b);
+	ck_assert_int_eq(vmkfs_heartbeat(a), VMKFS_EBUSY);
+	vmkfs_close(fa);
+	vmkfs_unmount(a);
+	memdev_destroy(m);
+}
+END_TEST
+
+/* 16 read-only holders, each a host that stopped beating: one wait for all. */
+static void sixteen_silent_readers(struct memdev *m, struct vmkfs_vol *v[VMKFS_RO_HOLDERS],
+				   struct vmkfs_file *f[VMKFS_RO_HOLDERS])
+{
+	char uuid[VMKFS_UUID_STR_LEN + 1];
+
+	for (unsigned int i = 0; i < VMKFS_RO_HOLDERS; i++) {
+		snprintf(uuid, sizeof(uuid), "%08x-22222222-3333-444444444444", i + 1);
+		v[i] = mount_as(m, uuid);
+		if (!i)
+			ck_assert_int_eq(vmkfs_create(v[0], "/disk", MiB, VMKFS_THIN), VMKFS_OK);
+		ck_assert_int_eq(vmkfs_open(v[i], "/disk", VMKFS_O_RDONLY, &f[i]), VMKFS_OK);
+	}
+}
+
+static void unmount_readers(struct vmkfs_vol *v[VMKFS_RO_HOLDERS],
+			    struct vmkfs_file *f[VMKFS_RO_HOLDERS])
+{
+	for (unsigned int i = 0; i < VMKFS_RO_HOLDERS; i++) {
+		vmkfs_close(f[i]);
+		vmkfs_unmount(v[i]);
+	}
+}
+
+START_TEST(test_sixteen_silent_readers_cost_one_lock_wait_not_sixteen)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *v[VMKFS_RO_HOLDERS], *b;
+	struct vmkfs_file *f[VMKFS_RO_HOLDERS], *fb;
+	struct vmkfs_stat st;
+	uint64_t took;
+
+	fake_clock();
+	sixteen_silent_readers(m, v, f);
+	b = mount_as(m, HOST_B);
+	ck_assert_int_eq(vmkfs_stat(b, "/disk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_holders, VMKFS_RO_HOLDERS);
+	/* a short wait: refused within it, not 16 times it */
+	vmkfs_set_lock_wait(b, 2000);
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
+	ck_assert_uint_le(took, 2100 * 1000);
+	ck_assert_msg(strstr(vmkfs_errmsg(b), "read-only"), "%s", vmkfs_errmsg(b));
+	/* after the lock timeout one try reclaims all 16, without a wait */
+	taken_over_at_once_after(b, 16);
+	vmkfs_unmount(b);
+	unmount_readers(v, f);
+	memdev_destroy(m);
+}
+END_TEST
+
+START_TEST(test_sixteen_silent_readers_are_taken_over_in_one_lock_timeout)
+{
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_vol *v[VMKFS_RO_HOLDERS], *b;
+	struct vmkfs_file *f[VMKFS_RO_HOLDERS], *fb;
+	uint64_t took;
+
+	fake_clock();
+	sixteen_silent_readers(m, v, f);
+	b = mount_as(m, HOST_B);
+	/* the defaults (COS tools): 16 s in all, where each holder had its own 16 s */
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_OK);
+	ck_assert_uint_le(took, (VMKFS_DEFAULT_LOCK_TIMEOUT_MS + 100) * 1000ull);
+	vmkfs_close(fb);
+	vmkfs_unmount(b);
+	unmount_readers(v, f);
+	memdev_destroy(m);
+}
+END_TEST
+
 START_TEST(test_corrupt_headers_give_clear_errors)
 {
 	struct memdev *m = new_volume(MiB);
@@ -680,6 +814,9 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
 	tcase_add_test(tc, test_stale_lock_of_a_dead_host_is_recovered);
+	tcase_add_test(tc, test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over);
+	tcase_add_test(tc, test_sixteen_silent_readers_cost_one_lock_wait_not_sixteen);
+	tcase_add_test(tc, test_sixteen_silent_readers_are_taken_over_in_one_lock_timeout);
 	tcase_add_test(tc, test_corrupt_headers_give_clear_errors);
 	tcase_add_test(tc, test_check_repairs_a_leaked_allocation);
 	tcase_add_test(tc, test_allocation_skips_bitmap_entries_locked_on_disk);
