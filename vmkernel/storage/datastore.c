@@ -219,6 +219,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			fmt_snprintf(why, why_len, "%s", vmkfs_strerror(ret));
 		goto refused;
 	}
+	vmkfs_set_lock_wait(ds->vol, DS_LOCK_WAIT_MS);
 	ds->info.hb_slot = vmkfs_hb_slot(ds->vol);
 	ds->info.hb_active++;
 	ds->dev.deadline.by = 0;

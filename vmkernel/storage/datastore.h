@@ -33,6 +33,15 @@
 #define DS_MAX		VMK_STORAGE_MAX_LUNS	/* one volume per LUN */
 #define DS_BLOCK_SIZE	512			/* the LUNs' blocks */
 #define DS_WHY_LEN	256			/* vmkfs's messages fit */
+/*
+ * The most one vmkfs open or update watches an on-disk lock's holders
+ * (vmkfs_set_lock_wait()): every one runs on the COS CPU in a hypercall
+ * under the storage lock, so a lock a previous load left behind is
+ * refused with vmkfs's sentence rather than waited out (16 s); vmkfs
+ * remembers the holder's silence, and a try once it has been silent for
+ * the lock timeout takes the lock over.
+ */
+#define DS_LOCK_WAIT_MS	500
 
 /* Vmkernel memory the adapter reaches: the bounce buffer of every ds_dev. */
 struct ds_bounce {

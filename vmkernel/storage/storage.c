@@ -77,10 +77,14 @@ _Static_assert(LUN_BLOCK_SIZE == DS_BLOCK_SIZE, "datastores and VM disks share t
 #define COS_WAIT_MS		16000
 _Static_assert(LUN_IO_HOLD_MAX_MS < COS_WAIT_MS && COS_WAIT_MS < COS_SOFT_LOCKUP_MS,
 	       "a COS request would give up before one hung command ends, or wait past a soft lockup");
-/* The debug read: its own command follows, as long as one hung. */
+/*
+ * The debug read, vmkfstools and a VM's start opening a virtual disk:
+ * their own commands follow, one as long as one hung; a virtual disk's
+ * also watches an on-disk lock's holder (DS_LOCK_WAIT_MS).
+ */
 #define COS_READ_WAIT_MS	4000
-_Static_assert(COS_READ_WAIT_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
-	       "a debug read would hold its COS CPU past a soft lockup");
+_Static_assert(COS_READ_WAIT_MS + DS_LOCK_WAIT_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
+	       "a debug read or a virtual disk's open would hold its COS CPU past a soft lockup");
 /*
  * The last moment a COS request that began at start sends a piece of a
  * datastore's mount or format (struct ds_deadline): each piece may hold
@@ -886,7 +890,7 @@ vmk_status_t storage_vdisk_open(const char *name, uint32_t owner,
 		why_set(why, "%s: %s", name, msg);
 		return VMK_BAD_PARAM;
 	}
-	if (!cos_lock("a VM's start", COS_WAIT_MS, "not opened", why->text,
+	if (!cos_lock("a VM's start", COS_READ_WAIT_MS, "not opened", why->text,
 		      sizeof(why->text)))
 		return VMK_BUSY;
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {

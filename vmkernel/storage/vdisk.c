@@ -448,9 +448,10 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &vd->f);
 	if (ret) {
 		vd->f = NULL;
-		return refuse(why, why_len, ret,
-			      ret == VMKFS_EBUSY ? "locked" : "cannot open its extent",
-			      vmkfs_errmsg(vol));
+		fmt_snprintf(why, why_len, "its extent %s %s: %s", d.extent,
+			     ret == VMKFS_EBUSY ? "is locked" : "cannot be opened",
+			     vmkfs_errmsg(vol));
+		return ret;
 	}
 	vd->vol = vol;
 	vd->nr_blocks = vmkfs_file_size(vd->f) / SECTOR;

@@ -7,7 +7,8 @@
  * a guest would: what is written reads back, a thin disk's unwritten
  * blocks read as zeros even over a deleted file's data, a disk open by
  * one VM is refused to another naming it, a lock vmkfs holds for someone
- * else is refused with vmkfs's sentence, and every vmkfs call runs in
+ * else is refused with vmkfs's sentence (a previous load's stale lock
+ * within the datastore's lock wait), and every vmkfs call runs in
  * the caller's lock. Disks and folders the vmkernel makes (vmkfstools -c
  * and --mkdir through it): the descriptor is the COS's, byte for byte,
  * the disk opens and holds data, the volume checks clean, and every
@@ -18,7 +19,9 @@
 #include "tests/unit/check_run.h"
 #include "tests/unit/storage/guest_cmd.h"
 #include "tests/unit/vmkfs/memdev.h"
+#include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
+#include "vmkfs/platform-posix.h"
 #include "cos-tools/vmkfstools/vmdk.h"
 
 #define MIB		(1024ull * 1024)
@@ -429,7 +432,7 @@ START_TEST(test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence)
 	make_disk("a", DISK_BYTES, VMKFS_THIN);
 	ck_assert_int_eq(vmkfs_open(vol, "/vms/a-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
 	ck_assert_int_eq(open_disk(&vd, "/vms/a.vmdk", 1, "a"), VMKFS_EBUSY);
-	ck_assert_msg(strstr(why, "locked: file descriptor") && strstr(why, "is locked (exclusive) by host"),
+	ck_assert_msg(strstr(why, "its extent a-flat.vmdk is locked: file descriptor") && strstr(why, "is locked (exclusive) by host"),
 		      "%s", why);
 	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
 	/* Our open holds vmkfs's exclusive lock on the extent, on disk. */
@@ -440,6 +443,46 @@ START_TEST(test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence)
 	vdisk_close(&claims, &vd);
 	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
 	ck_assert_uint_eq(st.lock_mode, 0);
+}
+END_TEST
+
+/*
+ * A lock a previous load left (its heartbeat standing still) is refused
+ * within the datastore's lock wait, naming the extent and saying when a
+ * try takes it over; that try does, without a wait. The test's clock.
+ */
+START_TEST(test_a_stale_lock_of_a_previous_load_is_refused_quickly_then_taken_over)
+{
+	struct vmkfs_vol *old;
+	struct vmkfs_file *f;
+	char err[256] = "";
+	uint64_t t0;
+
+	make_disk("a", DISK_BYTES, VMKFS_THIN);
+	vmkfs_posix_now_us = vmkfs_time_us();
+	vmkfs_posix_fake_clock = true;
+	setenv("VMKFS_HOST_UUID", "0badc0de-22222222-3333-444444444444", 1);
+	ck_assert_msg(vmkfs_mount(&mem->dev, 0, &old, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	unsetenv("VMKFS_HOST_UUID");
+	ck_assert_int_eq(vmkfs_open(old, "/vms/a-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	/* the previous load stops here: no beat, no close, no unmount */
+	vmkfs_set_lock_wait(vol, DS_LOCK_WAIT_MS);
+	t0 = vmkfs_posix_now_us;
+	ck_assert_int_eq(open_disk(&vd, "/vms/a.vmdk", 1, "a"), VMKFS_EBUSY);
+	ck_assert_uint_le(vmkfs_posix_now_us - t0, (DS_LOCK_WAIT_MS + 100) * 1000);
+	ck_assert_msg(strstr(why, "its extent a-flat.vmdk is locked: file descriptor") &&
+		      strstr(why, "by host 0badc0de-22222222-3333-444444444444") &&
+		      strstr(why, "silent for 0.5 s: stale once silent for 16 s, when a new try takes the lock over"),
+		      "%s", why);
+	ck_assert_ptr_null(vd.f);
+	vmkfs_posix_now_us += 16ull * 1000000;
+	t0 = vmkfs_posix_now_us;
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "a") == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(vmkfs_posix_now_us, t0);
+	vdisk_close(&claims, &vd);
+	vmkfs_close(f);
+	vmkfs_unmount(old);
+	vmkfs_posix_fake_clock = false;
 }
 END_TEST
 
@@ -722,6 +765,7 @@ int main(void)
 	tcase_add_test(tc, test_a_thin_write_on_a_full_datastore_is_a_space_allocation_failure);
 	tcase_add_test(tc, test_a_disk_in_use_is_refused_naming_its_vm);
 	tcase_add_test(tc, test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence);
+	tcase_add_test(tc, test_a_stale_lock_of_a_previous_load_is_refused_quickly_then_taken_over);
 	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
 	tcase_add_test(tc, test_a_disk_closed_under_the_vm_fails_its_io);
 	tcase_add_test(tc, test_the_vmkernel_renders_what_vmkfstools_renders);
