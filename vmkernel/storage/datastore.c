@@ -162,6 +162,21 @@ static struct datastore *ds_free_slot(struct datastores *set)
 	return NULL;
 }
 
+void ds_beat_missed(struct datastores *set)
+{
+	__atomic_fetch_add(&set->missed, 1, __ATOMIC_RELAXED);
+}
+
+/* The beats skipped since the last call, into every mount's count. */
+static void count_missed(struct datastores *set)
+{
+	uint32_t n = __atomic_exchange_n(&set->missed, 0, __ATOMIC_RELAXED);
+
+	for (unsigned int i = 0; i < DS_MAX && n; i++)
+		if (set->ds[i].used && set->ds[i].vol)
+			set->ds[i].beats_missed += n;
+}
+
 enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			uint64_t nr_blocks, const struct rdm_io_ops *io,
 			void *io_ctx, const struct ds_bounce *bounce,
@@ -173,6 +188,7 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 	int ret;
 
 	why[0] = '\0';
+	count_missed(set);	/* before: the new mount missed none of them */
 	if (ds_on_lun(set, target, lun)) {
 		fmt_snprintf(why, why_len, "a datastore is mounted from it already");
 		return DS_REFUSED;
@@ -321,13 +337,6 @@ int ds_heartbeat(struct datastore *ds)
 	return ret;
 }
 
-void ds_beat_missed(struct datastores *set)
-{
-	for (unsigned int i = 0; i < DS_MAX; i++)
-		if (set->ds[i].used && set->ds[i].vol)
-			set->ds[i].beats_missed++;
-}
-
 uint32_t ds_unmount_all(struct datastores *set)
 {
 	uint32_t n = 0;
@@ -342,6 +351,7 @@ uint32_t ds_unmount_all(struct datastores *set)
 		}
 		memset(ds, 0, sizeof(*ds));
 	}
+	__atomic_store_n(&set->missed, 0, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -370,8 +380,9 @@ void ds_describe(const struct datastore *ds, struct vmk_datastore *o)
 	o->beats_failed = ds->beats_failed;
 }
 
-void ds_list(const struct datastores *set, struct vmk_datastore_list *l)
+void ds_list(struct datastores *set, struct vmk_datastore_list *l)
 {
+	count_missed(set);
 	l->n = 0;
 	for (unsigned int i = 0; i < DS_MAX && l->n < VMK_STORAGE_MAX_LUNS; i++)
 		if (set->ds[i].used)

@@ -97,6 +97,8 @@ struct datastore {
 struct datastores {
 	struct datastore ds[DS_MAX];
 	struct ds_deadline deadline;	/* the caller's, for ds_mount() and ds_format() */
+	/* beats skipped, not yet in the entries: atomic (ds_beat_missed()) */
+	uint32_t missed;
 };
 
 enum ds_result {
@@ -148,7 +150,12 @@ const struct datastore *ds_on_lun(const struct datastores *set, uint32_t target,
  * ds->msg, beats_failed; the vmkfs error.
  */
 int ds_heartbeat(struct datastore *ds);
-/* A beat skipped (the storage lock was busy): counted for every mount. */
+/*
+ * A beat skipped (the storage lock was busy): counted for every mount.
+ * The one call without the lock (its caller could not have it): the
+ * count is atomic, added to the entries by the next ds_list() or mount,
+ * under the lock.
+ */
 void ds_beat_missed(struct datastores *set);
 /*
  * Unmount (releasing the heartbeat slot) and forget every entry; the
@@ -156,7 +163,7 @@ void ds_beat_missed(struct datastores *set);
  */
 uint32_t ds_unmount_all(struct datastores *set);
 /* The entries, mounted and refused, as VMK_HC_STORAGE_DATASTORES gives them. */
-void ds_list(const struct datastores *set, struct vmk_datastore_list *l);
+void ds_list(struct datastores *set, struct vmk_datastore_list *l);
 /* One entry as ds_list() gives it. */
 void ds_describe(const struct datastore *ds, struct vmk_datastore *out);
 /* Whether a used entry reads through io_ctx (a caller's per-LUN context). */

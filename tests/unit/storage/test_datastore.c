@@ -198,6 +198,36 @@ START_TEST(test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten)
 }
 END_TEST
 
+/*
+ * The heartbeat task counts a beat it skipped without the storage lock
+ * (it could not have it): no entry is written then; the next list, under
+ * the lock, has the count, and a mount made after the miss has none.
+ */
+START_TEST(test_a_beat_missed_without_the_lock_writes_no_entry)
+{
+	static struct vmk_datastore_list l;
+	const struct datastore *ds;
+	char why[DS_WHY_LEN];
+
+	format_lun("labds");
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ds = ds_on_lun(&set, 0, 1);
+	ds_beat_missed(&set);
+	ds_beat_missed(&set);
+	ck_assert_uint_eq(ds->beats_missed, 0);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.ds[0].beats_missed, 2);
+	ck_assert_uint_eq(ds_unmount_all(&set), 1);
+	ds_beat_missed(&set);
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ds_beat_missed(&set);
+	ds_list(&set, &l);
+	ck_assert_uint_eq(l.ds[0].beats_missed, 1);
+}
+END_TEST
+
 START_TEST(test_a_lun_without_a_volume_is_not_listed)
 {
 	static struct vmk_datastore_list l;
@@ -479,6 +509,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten);
+	tcase_add_test(tc, test_a_beat_missed_without_the_lock_writes_no_entry);
 	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
 	tcase_add_test(tc, test_a_failing_read_lists_nothing_and_the_next_mount_works);
