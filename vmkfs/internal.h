@@ -61,6 +61,7 @@ struct vmkfs_vol {
 	uint64_t lvm_size;
 	uint8_t uuid[16], lvm_uuid[16];
 	char label[VMKFS_FS_LABEL_LEN + 1];
+	const char *label_ignored;	/* why the disk's label was, or NULL */
 	uint32_t version;
 	struct vmkfs_res fbb, sbc, pbc, fdc;
 	/* heartbeat */

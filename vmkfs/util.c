@@ -24,6 +24,23 @@ const char *vmkfs_strerror(int status)
 	return "unknown error";
 }
 
+const char *vmkfs_label_problem(const char *label, size_t size)
+{
+	size_t n = 0;
+
+	for (; n < size && label[n]; n++) {
+		if (label[n] < 0x20 || label[n] > 0x7e)
+			return "has a non-printable character";
+		if (label[n] == '/' || label[n] == ']')
+			return "has a '/' or ']'";
+	}
+	if (n == size || n > VMKFS_FS_LABEL_LEN - 1)
+		return "is longer than 127 characters";
+	if ((n == 1 && label[0] == '.') || (n == 2 && label[0] == '.' && label[1] == '.'))
+		return "is . or ..";
+	return NULL;
+}
+
 int vmkfs_fmt(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;

@@ -35,10 +35,19 @@ const char *vmkfs_strerror(int status);
 /* ---- format ---- */
 struct vmkfs_format_opts {
 	uint32_t block_size;	/* 1, 2, 4 or 8 MiB */
-	const char *label;	/* up to 127 characters, may be NULL */
+	const char *label;	/* vmkfs_label_problem() none; may be NULL */
 };
 int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 		 char *err, size_t errlen);
+/*
+ * What makes label (its size bytes, NUL-terminated within them) unfit to
+ * name a datastore, as a phrase after "label", or NULL: at most 127
+ * printable ASCII characters, no '/' or ']' (they end the label of
+ * "/vmfs/volumes/LABEL/x" and "[LABEL] x"), not "." or "..". Empty is
+ * fine (a volume without a label). vmkfs_format() refuses such a label;
+ * a mount ignores one read from disk (vmkfs_volinfo.label_ignored).
+ */
+const char *vmkfs_label_problem(const char *label, size_t size);
 
 /* ---- mount ---- */
 /*
@@ -70,7 +79,8 @@ void vmkfs_set_lock_timeout(struct vmkfs_vol *vol, uint32_t ms);
 void vmkfs_set_lock_wait(struct vmkfs_vol *vol, uint32_t ms);
 
 struct vmkfs_volinfo {
-	char label[128];
+	char label[128];	/* NUL-terminated; "" when none or ignored */
+	const char *label_ignored;	/* NULL, or vmkfs_label_problem() of the disk's */
 	uint8_t uuid[16];
 	uint8_t lvm_uuid[16];
 	uint32_t version;	/* 31 for VMFS 3.31 */

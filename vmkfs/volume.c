@@ -390,6 +390,7 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 	uint64_t segments;
 	uint32_t bs = opts->block_size ? opts->block_size : MIB;
 	const char *label = opts->label ? opts->label : "";
+	const char *bad_label = vmkfs_label_problem(label, vmkfs_strlen(label) + 1);
 	uint8_t zero[VMKFS_SECTOR] = { 0 };
 	uint64_t base;
 	int ret;
@@ -398,9 +399,8 @@ int vmkfs_format(struct vmkfs_dev *dev, const struct vmkfs_format_opts *opts,
 		vmkfs_fmt(err, errlen, "block size %u is not 1, 2, 4 or 8 MiB", bs);
 		return VMKFS_EINVAL;
 	}
-	if (vmkfs_strlen(label) > VMKFS_FS_LABEL_LEN - 1) {
-		vmkfs_fmt(err, errlen, "label is longer than %u characters",
-			  VMKFS_FS_LABEL_LEN - 1);
+	if (bad_label) {
+		vmkfs_fmt(err, errlen, "label %s", bad_label);
 		return VMKFS_EINVAL;
 	}
 	ret = vol_find_base(dev, &base);
@@ -536,8 +536,11 @@ static int load_headers(struct vmkfs_vol *vol, uint8_t *b)
 	vol->bs = (uint32_t)bs;
 	vol->version = b[VMKFS_FS_VERSION];
 	vmkfs_memcpy(vol->uuid, b + VMKFS_FS_UUID, 16);
-	vmkfs_memcpy(vol->label, b + VMKFS_FS_LABEL, VMKFS_FS_LABEL_LEN);
-	vol->label[VMKFS_FS_LABEL_LEN] = 0;
+	/* disk data: a label that cannot name a datastore is not used */
+	vol->label_ignored = vmkfs_label_problem((const char *)b + VMKFS_FS_LABEL,
+						 VMKFS_FS_LABEL_LEN);
+	if (!vol->label_ignored)
+		vmkfs_memcpy(vol->label, b + VMKFS_FS_LABEL, VMKFS_FS_LABEL_LEN);
 	return VMKFS_OK;
 }
 
@@ -665,7 +668,8 @@ int vmkfs_statfs(struct vmkfs_vol *vol, struct vmkfs_volinfo *info)
 	vmkfs_mutex_lock(vol->mutex);
 	vol->errmsg[0] = 0;
 	vmkfs_memset(info, 0, sizeof(*info));
-	vmkfs_memcpy(info->label, vol->label, sizeof(info->label));
+	vmkfs_memcpy(info->label, vol->label, sizeof(info->label) - 1);
+	info->label_ignored = vol->label_ignored;
 	vmkfs_memcpy(info->uuid, vol->uuid, 16);
 	vmkfs_memcpy(info->lvm_uuid, vol->lvm_uuid, 16);
 	info->version = vol->version;

@@ -308,8 +308,8 @@ static int format_lun(const char *name, uint32_t t, uint32_t l, uint32_t bs,
 	struct diag diag = { 0 };
 	int fd;
 
-	if (!label || !*label || strlen(label) >= sizeof(f.label)) {
-		fprintf(stderr, "%s: %s: a datastore needs a label of 1 to %zu characters (-S)\n",
+	if (!label || !*label || vmkfs_label_problem(label, strlen(label) + 1)) {
+		fprintf(stderr, "%s: %s: a datastore needs a label of 1 to %zu printable characters, no '/' or ']', not . or .. (-S)\n",
 			prog, name, sizeof(f.label) - 1);
 		return EXIT_USAGE;
 	}

@@ -289,7 +289,7 @@ struct vmk_storage_format {
 	uint32_t block_size;		/* in: file block size, bytes: 1, 2, 4 or 8 MiB */
 	uint32_t reserved;
 	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
-	char label[VMK_DATASTORE_LABEL_LEN];	/* in: 1..127 printable, no '/' */
+	char label[VMK_DATASTORE_LABEL_LEN];	/* in: 1..127 printable, no '/' or ']', not . or .. */
 	struct vmk_datastore ds;	/* out: the datastore made */
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
 };

@@ -241,6 +241,10 @@ enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 	ds->dev.deadline.by = 0;
 	ds->used = true;
 	ds->state = VMK_DATASTORE_MOUNTED;
+	if (ds->info.label_ignored)
+		fmt_snprintf(ds->msg, sizeof(ds->msg),
+			     "its label on disk %s: ignored, so no datastore path reaches it",
+			     ds->info.label_ignored);
 	return DS_MOUNTED;
 refused:
 	/* The path, not the volume, failed: no entry, the next call tries again. */

@@ -91,7 +91,7 @@ struct datastore {
 	struct vmkfs_vol *vol;		/* MOUNTED */
 	struct vmkfs_volinfo info;	/* MOUNTED: read at the mount */
 	uint32_t beats, beats_missed, beats_failed;	/* ds_heartbeat() */
-	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why; MOUNTED: last failed beat */
+	char msg[VMK_STORAGE_MSG_LEN];	/* REFUSED: why; MOUNTED: an ignored label, last failed beat */
 };
 
 struct datastores {
@@ -118,8 +118,9 @@ enum ds_result {
  * failed read (a flaky path, a LUN that hung) or set->deadline passed
  * leaves no entry, so that a later call tries again, and nothing
  * written: everything is read (a read-only mount, its facts) before the
- * heartbeat slot is claimed, the only write. io_ctx must stay valid
- * while mounted.
+ * heartbeat slot is claimed, the only write. A label on disk vmkfs
+ * ignores (vmkfs_label_problem()) leaves the datastore without one,
+ * mounted, msg saying so. io_ctx must stay valid while mounted.
  */
 enum ds_result ds_mount(struct datastores *set, uint32_t target, uint32_t lun,
 			uint64_t nr_blocks, const struct rdm_io_ops *io,

@@ -810,6 +810,8 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 				 (unsigned long long)(ds->info.capacity >> 20),
 				 (unsigned long long)(ds->info.free_bytes >> 20),
 				 (unsigned long long)(now_ms() - t0));
+			if (ds->info.label_ignored)
+				log_warn("storage: %s: %s", path, ds->msg);
 			break;
 		case DS_REFUSED:
 			log_warn("storage: %s: VMFS volume not mounted: %s", path, why);
@@ -946,19 +948,6 @@ vmk_status_t storage_hc_datastores(struct hc_call *c)
 	return s;
 }
 
-/* 1..127 printable ASCII characters, NUL-terminated within the field. */
-static bool label_ok(const char *label, uint32_t size)
-{
-	uint32_t n = 0;
-
-	while (n < size && label[n]) {
-		if (label[n] < 0x20 || label[n] > 0x7e || label[n] == '/')
-			return false;
-		n++;
-	}
-	return n > 0 && n < size;
-}
-
 /*
  * Called with st.lock held: f checked, its LUN found usable; the
  * request began at start.
@@ -1052,8 +1041,8 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 		fmt_snprintf(f->msg, sizeof(f->msg), "block size %u is not 1, 2, 4 or 8 MiB", f->block_size);
 		return VMK_BAD_PARAM;
 	}
-	if (!label_ok(f->label, sizeof(f->label))) {
-		fmt_snprintf(f->msg, sizeof(f->msg), "a datastore's label is 1 to %u printable characters, no '/'",
+	if (!f->label[0] || vmkfs_label_problem(f->label, sizeof(f->label))) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "a datastore's label is 1 to %u printable characters, no '/' or ']', not . or ..",
 			     (uint32_t)sizeof(f->label) - 1);
 		return VMK_BAD_PARAM;
 	}

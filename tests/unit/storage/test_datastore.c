@@ -228,6 +228,32 @@ START_TEST(test_a_beat_missed_without_the_lock_writes_no_entry)
 }
 END_TEST
 
+/*
+ * A label on disk that cannot name a datastore (here "..") is ignored:
+ * the volume is mounted without one, which no path reaches, and the list
+ * says why; such a label is refused when the vmkernel formats.
+ */
+START_TEST(test_a_label_on_disk_no_path_can_name_is_ignored_and_refused_at_format)
+{
+	static struct vmk_datastore_list l;
+	char why[DS_WHY_LEN];
+
+	format_lun("labds");
+	memcpy(lun.mem + VMKFS_LVM_DATA_OFFSET + VMKFS_FSINFO_OFFSET + VMKFS_FS_LABEL, "..", 3);
+	ck_assert_int_eq(ds_mount(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce,
+				  why, sizeof(why)), DS_MOUNTED);
+	ck_assert_ptr_null(ds_by_label(&set, ".."));
+	ds_list(&set, &l);
+	ck_assert_str_eq(l.ds[0].label, "");
+	ck_assert_uint_eq(strlen(l.ds[0].uuid), VMKFS_UUID_STR_LEN);
+	ck_assert_str_eq(l.ds[0].msg, "its label on disk is . or ..: ignored, so no datastore path reaches it");
+	ck_assert_uint_eq(ds_unmount_all(&set), 1);
+	ck_assert_int_eq(ds_format(&set, 0, 1, lun.blocks, &fake_io, &lun, &bounce, MIB, "ds]1",
+				   why, sizeof(why)), DS_REFUSED);
+	ck_assert_str_eq(why, "label has a '/' or ']'");
+}
+END_TEST
+
 START_TEST(test_a_lun_without_a_volume_is_not_listed)
 {
 	static struct vmk_datastore_list l;
@@ -510,6 +536,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_a_volume_on_a_lun_is_mounted_read_write_and_heartbeaten);
 	tcase_add_test(tc, test_a_beat_missed_without_the_lock_writes_no_entry);
+	tcase_add_test(tc, test_a_label_on_disk_no_path_can_name_is_ignored_and_refused_at_format);
 	tcase_add_test(tc, test_a_lun_without_a_volume_is_not_listed);
 	tcase_add_test(tc, test_a_corrupt_volume_is_refused_with_the_reason);
 	tcase_add_test(tc, test_a_failing_read_lists_nothing_and_the_next_mount_works);

@@ -715,6 +715,78 @@ START_TEST(test_sixteen_silent_readers_are_taken_over_in_one_lock_timeout)
 }
 END_TEST
 
+START_TEST(test_labels_that_cannot_name_a_datastore_are_refused_at_format)
+{
+	static const char *const bad[] = { ".", "..", "ds]1", "vm/ds", "tab\there", "del\x7f",
+					   "\xc3\xa9t\xc3\xa9" };
+	struct memdev *m = memdev_create(VOL_SIZE);
+	char longest[VMKFS_FS_LABEL_LEN + 1], err[256];
+	struct vmkfs_format_opts o = { MiB, NULL };
+
+	ck_assert_ptr_nonnull(m);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.label = bad[i];
+		err[0] = '\0';
+		ck_assert_int_eq(vmkfs_format(&m->dev, &o, err, sizeof(err)), VMKFS_EINVAL);
+		ck_assert_msg(!strncmp(err, "label ", 6), "%s: %s", bad[i], err);
+	}
+	memset(longest, 'a', sizeof(longest));
+	longest[VMKFS_FS_LABEL_LEN] = '\0';
+	o.label = longest;
+	ck_assert_int_eq(vmkfs_format(&m->dev, &o, err, sizeof(err)), VMKFS_EINVAL);
+	ck_assert_str_eq(err, "label is longer than 127 characters");
+	/* 127 characters, '[' and '.' inside, and none at all are fine */
+	longest[VMKFS_FS_LABEL_LEN - 1] = '\0';
+	ck_assert_ptr_null(vmkfs_label_problem(longest, sizeof(longest)));
+	ck_assert_ptr_null(vmkfs_label_problem("[ds.1", 6));
+	ck_assert_ptr_null(vmkfs_label_problem("", 1));
+	memdev_destroy(m);
+}
+END_TEST
+
+/* Write the volume's 128-byte label field as is (disk data, maybe hostile). */
+static void poke_label(struct memdev *m, const void *field)
+{
+	ck_assert_int_eq(m->dev.write(&m->dev, VMKFS_LVM_DATA_OFFSET + VMKFS_FSINFO_OFFSET +
+				      VMKFS_FS_LABEL, field, VMKFS_FS_LABEL_LEN), 0);
+}
+
+START_TEST(test_a_label_on_disk_that_cannot_name_a_datastore_is_ignored_at_mount)
+{
+	static const char *const bad[] = { ".", "..", "ds]1", "vm/ds", "bell\a", "" };
+	struct memdev *m = new_volume(MiB);
+	struct vmkfs_volinfo vi;
+	struct vmkfs_vol *vol;
+	char field[VMKFS_FS_LABEL_LEN];
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(field, 0, sizeof(field));
+		/* the last: 128 characters, no NUL in the field */
+		if (!bad[i][0])
+			memset(field, 'x', sizeof(field));
+		else
+			memcpy(field, bad[i], strlen(bad[i]));
+		poke_label(m, field);
+		vol = mount_as(m, HOST_A);
+		ck_assert_int_eq(vmkfs_statfs(vol, &vi), VMKFS_OK);
+		ck_assert_msg(vi.label[0] == '\0' && vi.label_ignored, "%s: label '%s'", bad[i],
+			      vi.label);
+		ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	}
+	/* 127 characters and a NUL: the label, terminated in vmkfs_volinfo */
+	memset(field, 'y', sizeof(field) - 1);
+	field[sizeof(field) - 1] = '\0';
+	poke_label(m, field);
+	vol = mount_as(m, HOST_A);
+	ck_assert_int_eq(vmkfs_statfs(vol, &vi), VMKFS_OK);
+	ck_assert_ptr_null(vi.label_ignored);
+	ck_assert_uint_eq(strlen(vi.label), 127);
+	vmkfs_unmount(vol);
+	assert_clean(m);
+	memdev_destroy(m);
+}
+END_TEST
+
 START_TEST(test_corrupt_headers_give_clear_errors)
 {
 	struct memdev *m = new_volume(MiB);
@@ -817,6 +889,8 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over);
 	tcase_add_test(tc, test_sixteen_silent_readers_cost_one_lock_wait_not_sixteen);
 	tcase_add_test(tc, test_sixteen_silent_readers_are_taken_over_in_one_lock_timeout);
+	tcase_add_test(tc, test_labels_that_cannot_name_a_datastore_are_refused_at_format);
+	tcase_add_test(tc, test_a_label_on_disk_that_cannot_name_a_datastore_is_ignored_at_mount);
 	tcase_add_test(tc, test_corrupt_headers_give_clear_errors);
 	tcase_add_test(tc, test_check_repairs_a_leaked_allocation);
 	tcase_add_test(tc, test_allocation_skips_bitmap_entries_locked_on_disk);
