@@ -67,9 +67,12 @@ _Static_assert(LUN_BLOCK_SIZE == DS_BLOCK_SIZE, "datastores and VM disks share t
  * scan's deadline instead (storage_rescan()); between its commands it
  * lets the VM I/O queued meanwhile go first.
  *
- * A VM's disks let go at its end and the adapter stopped at the
+ * A VM's raw LUNs let go at its end and the adapter stopped at the
  * give-back must happen: they are urgent with no deadline
- * (lock_urgent()), so wait for the hold in progress.
+ * (lock_urgent()), so wait for the hold in progress. A VM's virtual
+ * disks, whose close writes the extent's lock off, wait COS_READ_WAIT_MS
+ * and otherwise leave the close to the datastores' next beat
+ * (storage_vdisk_close()).
  */
 /* Linux reports a COS CPU held this long in a hypercall as a soft lockup. */
 #define COS_SOFT_LOCKUP_MS	20000
@@ -705,6 +708,8 @@ static void ds_beat_task(void *ctx)
 		return;
 	}
 	st.holder = "the datastores' heartbeat";
+	if (vdisk_close_late(&st.vdisks))
+		log_info("storage: vmhba0: virtual disks a VM's end left open are closed");
 	for (unsigned int i = 0; i < DS_MAX; i++) {
 		struct datastore *ds = &st.ds.ds[i];
 
@@ -895,6 +900,8 @@ vmk_status_t storage_vdisk_open(const char *name, uint32_t owner,
 	if (!cos_lock("a VM's start", COS_READ_WAIT_MS, "not opened", why->text,
 		      sizeof(why->text)))
 		return VMK_BUSY;
+	/* before any claim: a late one's VM memory may be this vd now */
+	vdisk_close_late(&st.vdisks);
 	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
 		why_set(why, "%s: the vmkernel drives no storage adapter (load vmkload with storage=1)", name);
 	} else if (!(ds = ds_by_label(&st.ds, label))) {
@@ -917,11 +924,28 @@ vmk_status_t storage_vdisk_open(const char *name, uint32_t owner,
 	return s;
 }
 
+/*
+ * A VM's end: its extent's lock is released on disk under st.lock, had
+ * within COS_READ_WAIT_MS (the COS CPU may be waiting in a hypercall, and
+ * the release's own commands follow); else the extent is handed over and
+ * the datastores' next beat closes it (the disk stays in use meanwhile).
+ */
 void storage_vdisk_close(struct vdisk *vd)
 {
-	lock_urgent("a VM's end");
-	vdisk_close(&st.vdisks, vd);
-	gated_unlock(&st.lock);
+	const char *holder;
+
+	if (gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA,
+			  now_ms() + COS_READ_WAIT_MS)) {
+		st.holder = "a VM's end";
+		vdisk_close_late(&st.vdisks);
+		vdisk_close(&st.vdisks, vd);
+		gated_unlock(&st.lock);
+		return;
+	}
+	vdisk_close_later(&st.vdisks, vd);
+	holder = __atomic_load_n(&st.holder, __ATOMIC_RELAXED);
+	log_warn("storage: vmhba0: a VM's end: waited %u s for the storage lock, held by %s (a disk not answering?): its virtual disk is closed at the datastores' next beat",
+		 COS_READ_WAIT_MS / 1000, holder ? holder : "another request");
 }
 
 vmk_status_t storage_hc_datastores(struct hc_call *c)

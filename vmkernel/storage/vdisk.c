@@ -460,6 +460,7 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	vd->blocks_read = vd->blocks_written = vd->io_errors = 0;
 	vd->error[0] = '\0';
 	cl->c[slot].vd = vd;
+	cl->c[slot].f = vd->f;
 	cl->c[slot].vol = vol;
 	cl->c[slot].fd_id = st.id;
 	cl->c[slot].owner = owner;
@@ -477,9 +478,42 @@ void vdisk_close(struct vdisk_claims *cl, struct vdisk *vd)
 	vd->f = NULL;
 }
 
-uint32_t vdisk_close_all(struct vdisk_claims *cl)
+void vdisk_close_later(struct vdisk_claims *cl, struct vdisk *vd)
+{
+	struct vmkfs_file *f = vd->f;
+
+	vd->f = NULL;
+	/* One slot per claim: there is a free one. */
+	for (unsigned int i = 0; f && i < VDISK_MAX_OPEN; i++) {
+		struct vmkfs_file *none = NULL;
+
+		if (__atomic_compare_exchange_n(&cl->late[i], &none, f, false,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+uint32_t vdisk_close_late(struct vdisk_claims *cl)
 {
 	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++) {
+		struct vmkfs_file *f = __atomic_exchange_n(&cl->late[i], NULL, __ATOMIC_ACQUIRE);
+
+		if (!f)
+			continue;
+		for (unsigned int j = 0; j < VDISK_MAX_OPEN; j++)
+			if (cl->c[j].vd && cl->c[j].f == f)
+				cl->c[j].vd = NULL;
+		vmkfs_close(f);
+		n++;
+	}
+	return n;
+}
+
+uint32_t vdisk_close_all(struct vdisk_claims *cl)
+{
+	uint32_t n = vdisk_close_late(cl);
 
 	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++) {
 		if (!cl->c[i].vd)

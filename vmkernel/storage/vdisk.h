@@ -138,11 +138,14 @@ struct vdisk {
 struct vdisk_claims {
 	struct {
 		struct vdisk *vd;		/* NULL: free */
+		struct vmkfs_file *f;		/* vd's extent, open */
 		const struct vmkfs_vol *vol;
 		uint32_t fd_id;
 		uint32_t owner;			/* a VM id */
 		char owner_name[VDISK_OWNER_LEN];
 	} c[VDISK_MAX_OPEN];
+	/* extents handed over by vdisk_close_later(), not yet closed: atomic */
+	struct vmkfs_file *late[VDISK_MAX_OPEN];
 };
 
 /*
@@ -158,7 +161,16 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	       char *why, size_t why_len);
 /* Close vd's extent (its lock released) and its claim; closed: nothing. */
 void vdisk_close(struct vdisk_claims *cl, struct vdisk *vd);
-/* Close every disk still open (the give-back); how many. */
+/*
+ * For a caller that could not have its lock in time (a VM's end): vd's
+ * extent handed over, vd closed and free to go; the claim and the on-disk
+ * lock stay (the disk is still in use) until vdisk_close_late(). The one
+ * call without the caller's lock.
+ */
+void vdisk_close_later(struct vdisk_claims *cl, struct vdisk *vd);
+/* Close the extents handed over, and their claims; how many. */
+uint32_t vdisk_close_late(struct vdisk_claims *cl);
+/* Close every disk still open, handed over or not (the give-back); how many. */
 uint32_t vdisk_close_all(struct vdisk_claims *cl);
 
 /* A backend for scsi_disk_init() over an open vd (read-write). */

@@ -486,6 +486,37 @@ START_TEST(test_a_stale_lock_of_a_previous_load_is_refused_quickly_then_taken_ov
 }
 END_TEST
 
+/*
+ * A VM's end that could not have the storage lock in time hands its
+ * extent over: the VM's memory is free to go, the disk stays in use (the
+ * claim, the lock on disk) until the next holder of the lock closes it.
+ */
+START_TEST(test_a_disk_handed_over_at_a_vms_end_stays_in_use_until_closed_late)
+{
+	struct vmkfs_stat st;
+
+	make_disk("a", DISK_BYTES, VMKFS_THIN);
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "first") == VMKFS_OK, "%s", why);
+	vdisk_close_later(&claims, &vd);
+	ck_assert_ptr_null(vd.f);
+	memset(&vd, 0xa5, sizeof(vd));		/* the VM's memory, reused */
+	ck_assert_int_eq(open_disk(&vd2, "/vms/a.vmdk", 2, "second"), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "in use by vm 'first'");
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, 1);
+	ck_assert_uint_eq(vdisk_close_late(&claims), 1);
+	ck_assert_uint_eq(vdisk_close_late(&claims), 0);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, 0);
+	ck_assert_msg(open_disk(&vd2, "/vms/a.vmdk", 2, "second") == VMKFS_OK, "%s", why);
+	/* the give-back closes one handed over too */
+	vdisk_close_later(&claims, &vd2);
+	ck_assert_uint_eq(vdisk_close_all(&claims), 1);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_uint_eq(st.lock_mode, 0);
+}
+END_TEST
+
 START_TEST(test_missing_and_inconsistent_files_are_refused)
 {
 	char text[1024];
@@ -766,6 +797,7 @@ int main(void)
 	tcase_add_test(tc, test_a_disk_in_use_is_refused_naming_its_vm);
 	tcase_add_test(tc, test_a_lock_held_elsewhere_is_refused_with_vmkfss_sentence);
 	tcase_add_test(tc, test_a_stale_lock_of_a_previous_load_is_refused_quickly_then_taken_over);
+	tcase_add_test(tc, test_a_disk_handed_over_at_a_vms_end_stays_in_use_until_closed_late);
 	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
 	tcase_add_test(tc, test_a_disk_closed_under_the_vm_fails_its_io);
 	tcase_add_test(tc, test_the_vmkernel_renders_what_vmkfstools_renders);
