@@ -404,7 +404,7 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 		{
 			enum liveness lv;
 			uint64_t silent_us = 0;
-			char uuid[VMKFS_UUID_STR_LEN + 1], why[96] = "";
+			char uuid[VMKFS_UUID_STR_LEN + 1];
 			uint32_t slot;
 
 			ret = holder_liveness(vol, &conflict, deadline, &lv, &silent_us);
@@ -413,18 +413,21 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 			if (lv == HOLDER_STALE)
 				continue;	/* its heartbeat is gone: retry */
 			holder_owner(vol, &conflict, uuid, &slot);
+			/* what to do first: callers' messages may be cut */
 			if (lv == HOLDER_SILENT)
-				vmkfs_fmt(why, sizeof(why),
-					  ", silent for %llu.%llu s: stale once silent for %u s, when a new try takes the lock over",
-					  (unsigned long long)(silent_us / 1000000),
-					  (unsigned long long)(silent_us / 100000 % 10),
-					  vol->lock_timeout_ms / 1000);
+				return vmkfs_err(vol, VMKFS_EBUSY,
+						 "locked by a host silent %llu.%llu s, stale at %u s: try again then (file descriptor %#x, %s, host %s, heartbeat slot %u)",
+						 (unsigned long long)(silent_us / 1000000),
+						 (unsigned long long)(silent_us / 100000 % 10),
+						 vol->lock_timeout_ms / 1000, ino->id,
+						 mode == VMKFS_LOCK_EXCLUSIVE ? "exclusive" : "read-only",
+						 uuid, slot);
 			return vmkfs_err(vol, VMKFS_EBUSY,
-					 "file descriptor %#x is locked (%s) by host %s, heartbeat slot %u%s%s",
+					 "file descriptor %#x is locked (%s) by host %s, heartbeat slot %u%s",
 					 ino->id,
 					 mode == VMKFS_LOCK_EXCLUSIVE ? "exclusive" : "read-only",
 					 uuid, slot,
-					 lv == HOLDER_SELF ? " (this mount)" : "", why);
+					 lv == HOLDER_SELF ? " (this mount)" : "");
 		}
 fail:
 		vol_release(vol);

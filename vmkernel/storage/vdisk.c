@@ -448,9 +448,7 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &vd->f);
 	if (ret) {
 		vd->f = NULL;
-		fmt_snprintf(why, why_len, "its extent %s %s: %s", d.extent,
-			     ret == VMKFS_EBUSY ? "is locked" : "cannot be opened",
-			     vmkfs_errmsg(vol));
+		fmt_snprintf(why, why_len, "its extent %s: %s", d.extent, vmkfs_errmsg(vol));
 		return ret;
 	}
 	vd->vol = vol;
