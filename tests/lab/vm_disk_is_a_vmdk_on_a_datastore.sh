@@ -10,7 +10,9 @@
 # fails and the vmkernel logs why; it powers off. A second VM attaches
 # the first two disks and reads the same hashes. A third VM naming a
 # disk in use, a missing disk and a datastore that is not mounted are
-# refused at start with a sentence. After unload the COS's vmkfstools
+# refused at start with a sentence; so is, within seconds, a disk whose
+# lock a killed COS holder left (a previous load's), which a start 16 s
+# later takes over. After unload the COS's vmkfstools
 # finds the volume clean, the locks free, the thin disk with only the
 # blocks written, and the data in the flat extent with the guest's hash.
 # The volume header is wiped at the end for the next scenario of the
@@ -43,6 +45,15 @@ expect "an eagerzeroedthick disk of 64 MiB" \
 	vmkfstools -c 64m -d eagerzeroedthick /dev/$sd:/vm1/ezt.vmdk
 expect "a thin disk of 32 MiB" vmkfstools -c 32m -d thin /dev/$sd:/vm1/thin.vmdk
 vmkfstools --cat /dev/$sd:/vm1/thin.vmdk
+# A lock left behind: its holder killed with its heartbeat on.
+expect "a thin disk of 1 MiB to leave locked" vmkfstools -c 1m -d thin /dev/$sd:/vm1/old.vmdk
+vmkfstools --hold rw /dev/$sd:/vm1/old-flat.vmdk > /tmp/hold.txt 2>&1 &
+holder=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q '^holding' /tmp/hold.txt; do sleep 0.2; i=$((i + 1)); done
+expect "the COS holds old-flat.vmdk's lock" grep -q '^holding' /tmp/hold.txt
+kill -9 $holder
+wait $holder 2> /dev/null
 # A thin disk on a full datastore: a file takes all file blocks but 6,
 # 5 for what the writer puts on the thin disk, 1 for this one.
 expect "a thin disk of 8 MiB to overfill" vmkfstools -c 8m -d thin /dev/$sd:/vm1/full.vmdk
@@ -101,6 +112,20 @@ vm_make_guest_vmx /tmp/nods.vmx nods cpu_spin \
 	'scsi0:0.present = "TRUE"' 'scsi0:0.fileName = "/vmfs/volumes/nods/a.vmdk"'
 vm_start_refused "a VM naming a datastore not mounted" nods /tmp/nods.vmx \
 	"no datastore 'nods' is mounted"
+vm_make_guest_vmx /tmp/st.vmx st cpu_spin \
+	'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
+	'scsi0:0.present = "TRUE"' 'scsi0:0.fileName = "[vdisk] vm1/old.vmdk"'
+expect "register st" vmkctl vm register /tmp/st.vmx
+t0=$(date +%s)
+vmkctl vm start st > /tmp/st.txt 2>&1 && fail "st started on a disk locked by a silent holder"
+took=$(($(date +%s) - t0))
+cat /tmp/st.txt
+expect "st's start on the left lock is refused saying when to try again" \
+	grep -q "its extent old-flat.vmdk: locked by a host silent [0-9.]* s, stale at 16 s: try again then" /tmp/st.txt
+expect "within 5 s, the lock not waited out ($took s)" test $took -le 5
+sleep 17
+expect "16 s later st's start takes the lock over" vmkctl vm start st
+expect "kill st" vmkctl vm kill st
 expect "the reader still runs" test "$(vm_field reader state)" = running
 vmkctl log 2>/dev/null | grep "scsi0:" || true
 
@@ -115,6 +140,8 @@ vmkfstools -D /dev/$sd:/vm1/ezt-flat.vmdk | tee /tmp/ezt-D.txt
 vmkfstools -D /dev/$sd:/vm1/thin-flat.vmdk | tee /tmp/thin-D.txt
 expect "the ezt extent's lock is free" grep -q "^Lock .*: free$" /tmp/ezt-D.txt
 expect "the thin extent's lock is free" grep -q "^Lock .*: free$" /tmp/thin-D.txt
+expect "the lock left behind was taken over and released" \
+	sh -c "vmkfstools -D /dev/$sd:/vm1/old-flat.vmdk | grep -q '^Lock .*: free$'"
 expect "the thin disk has the 4 blocks written (and block 0)" \
 	grep -q "size 33554432, 5 blocks allocated" /tmp/thin-D.txt
 # Through a file: dd counts a pipe's short reads as blocks.
