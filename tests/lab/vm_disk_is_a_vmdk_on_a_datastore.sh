@@ -37,6 +37,13 @@ disk_vmx() {
 		${5:+'scsi0:2.present = "TRUE"'} ${5:+"scsi0:2.fileName = \"$5\""}
 }
 
+# link_disks VM: /dev/tN for the guest's disk at SCSI target N (Linux
+# names disks in the order its asynchronous probes end, not by target).
+link_disks() {
+	vm_run "$1" 'for t in 0 1 2; do d=/sys/bus/scsi/devices/0:0:$t:0/block; [ -d $d ] && ln -s /dev/$(ls $d) /dev/t$t; done; echo L$((1+1))' \
+		"L2" 60
+}
+
 sd=$(cos_lun_disk 1)
 expect "LUN 1 is a COS disk" test -n "$sd"
 expect "the COS makes VMFS-3 volume vdisk on LUN 1" vmkfstools -C vmfs3 -S vdisk /dev/$sd
@@ -66,20 +73,21 @@ expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=300
 vmkctl storage datastores | tee /tmp/ds.txt
 expect "the vmkernel mounted datastore vdisk" grep -q "^vdisk .* vmhba0:C0:T1:L0 (read-write" /tmp/ds.txt
 
-# The writer: data at 1 MiB (ezt, sda) and 8 MiB (thin, sdb), its hash in block 0.
+# The writer: data at 1 MiB (ezt, t0) and 8 MiB (thin, t1), its hash in block 0.
 disk_vmx /tmp/writer.vmx writer "$EZT" "$THIN" "[vdisk] vm1/full.vmdk"
 vm_up writer /tmp/writer.vmx
 vm_console_expect "writer boots to its shell" writer 300 "vmk-guest: shell ready"
-vm_run writer 'echo S$((1+1))=$(cat /sys/block/sda/size)=$(cat /sys/block/sdb/size)=' "S2=131072=65536=" 120
+link_disks writer
+vm_run writer 'z() { cat /sys/bus/scsi/devices/0:0:$1:0/block/*/size; }; echo S$((1+1))=$(z 0)=$(z 1)=' "S2=131072=65536=" 120
 vm_capture writer 'dd if=/dev/urandom of=/tmp/d bs=1M count=4 2>/dev/null; h=$(sha256sum < /tmp/d | cut -c1-64); echo "W$((6*7))=$h=E$((2+3))"' \
 	"=E5" 120 /tmp/writer.txt
 hash=$(sed -n 's/.*W42=\([0-9a-f]\{64\}\)=E5.*/\1/p' /tmp/writer.txt | tail -1)
 expect "the writer printed its data's hash" test -n "$hash"
-vm_run writer 'for d in sda:1 sdb:8; do echo $h | dd of=/dev/${d%:*} 2>/dev/null; dd if=/tmp/d of=/dev/${d%:*} bs=1M seek=${d#*:} 2>/dev/null; done; sync; echo WR$((6*7))' \
+vm_run writer 'for d in t0:1 t1:8; do echo $h | dd of=/dev/${d%:*} 2>/dev/null; dd if=/tmp/d of=/dev/${d%:*} bs=1M seek=${d#*:} 2>/dev/null; done; sync; echo WR$((6*7))' \
 	"WR42" 240
-vm_run writer '[ "$(dd if=/dev/sdb bs=1M skip=20 count=4 2>/dev/null | sha256sum)" = "$(dd if=/dev/zero bs=1M count=4 2>/dev/null | sha256sum)" ] && echo Z$((1+1))=zeros' \
+vm_run writer '[ "$(dd if=/dev/t1 bs=1M skip=20 count=4 2>/dev/null | sha256sum)" = "$(dd if=/dev/zero bs=1M count=4 2>/dev/null | sha256sum)" ] && echo Z$((1+1))=zeros' \
 	"Z2=zeros" 120
-vm_run writer 'dd if=/tmp/d of=/dev/sdc bs=1M 2>/dev/null; sync; echo FULL$((2+2))' "FULL4" 120
+vm_run writer 'dd if=/tmp/d of=/dev/t2 bs=1M 2>/dev/null; sync; echo FULL$((2+2))' "FULL4" 120
 expect "the vmkernel logged the full datastore's failed write" \
 	vmk_log_has "vm [0-9]* 'writer': scsi0:2: I/O failed ([0-9]* so far): "
 vmkctl log 2>/dev/null | grep "scsi0:2: I/O failed" || true
@@ -90,11 +98,12 @@ expect "the writer powers off" vm_wait_state writer off 120
 disk_vmx /tmp/reader.vmx reader "$EZT" "$THIN"
 vm_up reader /tmp/reader.vmx
 vm_console_expect "reader boots to its shell" reader 300 "vmk-guest: shell ready"
+link_disks reader
 vm_run reader 'c() { echo "R$((6*7))=$1=$(dd if=/dev/$1 bs=1M skip=$2 count=4 2>/dev/null | sha256sum | cut -c1-64)=$(dd if=/dev/$1 bs=64 count=1 2>/dev/null)="; }; echo F$((1+1))' \
 	"F2" 60
-vm_capture reader 'c sda 1; c sdb 8; echo RD$((1+1))' "RD2" 240 /tmp/reader.txt
-expect "the ezt disk reads the writer's data and hash" grep -q "R42=sda=$hash=$hash=" /tmp/reader.txt
-expect "the thin disk reads the writer's data and hash" grep -q "R42=sdb=$hash=$hash=" /tmp/reader.txt
+vm_capture reader 'c t0 1; c t1 8; echo RD$((1+1))' "RD2" 240 /tmp/reader.txt
+expect "the ezt disk reads the writer's data and hash" grep -q "R42=t0=$hash=$hash=" /tmp/reader.txt
+expect "the thin disk reads the writer's data and hash" grep -q "R42=t1=$hash=$hash=" /tmp/reader.txt
 
 # Refusals at start, with a sentence; the reader runs on.
 vm_make_guest_vmx /tmp/third.vmx third cpu_spin \
