@@ -26,17 +26,6 @@
 EZT=/vmfs/volumes/vdisk/vm1/ezt.vmdk
 THIN="[vdisk] vm1/thin.vmdk"
 
-# disk_vmx FILE NAME DISK0 DISK1 [DISK2]: a 1-vCPU Linux VM with scsi0:0,
-# scsi0:1 (and scsi0:2).
-disk_vmx() {
-	vm_make_vmx "$1" "$2" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
-		"console=ttyS0 no_timer_check" \
-		'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"' \
-		'scsi0:0.present = "TRUE"' "scsi0:0.fileName = \"$3\"" \
-		'scsi0:1.present = "TRUE"' "scsi0:1.fileName = \"$4\"" \
-		${5:+'scsi0:2.present = "TRUE"'} ${5:+"scsi0:2.fileName = \"$5\""}
-}
-
 # link_disks VM: /dev/tN for the guest's disk at SCSI target N (Linux
 # names disks in the order its asynchronous probes end, not by target).
 link_disks() {
@@ -74,7 +63,7 @@ vmkctl storage datastores | tee /tmp/ds.txt
 expect "the vmkernel mounted datastore vdisk" grep -q "^vdisk .* vmhba0:C0:T1:L0 (read-write" /tmp/ds.txt
 
 # The writer: data at 1 MiB (ezt, t0) and 8 MiB (thin, t1), its hash in block 0.
-disk_vmx /tmp/writer.vmx writer "$EZT" "$THIN" "[vdisk] vm1/full.vmdk"
+vm_make_disks_vmx /tmp/writer.vmx writer 96 "$EZT" "$THIN" "[vdisk] vm1/full.vmdk"
 vm_up writer /tmp/writer.vmx
 vm_console_expect "writer boots to its shell" writer 300 "vmk-guest: shell ready"
 link_disks writer
@@ -95,7 +84,7 @@ vmkctl vm console writer --send 'poweroff\n' --timeout 5 > /dev/null || true
 expect "the writer powers off" vm_wait_state writer off 120
 
 # The reader: the same disks, the same hashes.
-disk_vmx /tmp/reader.vmx reader "$EZT" "$THIN"
+vm_make_disks_vmx /tmp/reader.vmx reader 96 "$EZT" "$THIN"
 vm_up reader /tmp/reader.vmx
 vm_console_expect "reader boots to its shell" reader 300 "vmk-guest: shell ready"
 link_disks reader

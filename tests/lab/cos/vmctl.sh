@@ -119,6 +119,23 @@ vm_make_linux_vmx() {
 		"console=ttyS0" "$@"
 }
 
+# vm_make_disks_vmx FILE NAME MEMSIZE DISK...: a 1-vCPU stock Linux VM
+# whose PVSCSI adapter has the DISKs (.vmdk paths, "[LABEL] DIR/X.vmdk"
+# or LUNs) as scsi0:0, scsi0:1, ...
+vm_make_disks_vmx() {
+	_df=$1 _dn=$2 _dm=$3
+	shift 3
+	vm_make_vmx "$_df" "$_dn" "$_dm" 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
+		"console=ttyS0 no_timer_check" \
+		'scsi0.present = "TRUE"' 'scsi0.virtualDev = "pvscsi"'
+	_dk=0
+	for _d in "$@"; do
+		echo "scsi0:$_dk.present = \"TRUE\"" >> "$_df"
+		echo "scsi0:$_dk.fileName = \"$_d\"" >> "$_df"
+		_dk=$((_dk + 1))
+	done
+}
+
 # vm_make_guest_vmx FILE NAME TEST-GUEST [EXTRA-LINE]...: a tests/guest
 # kernel (cpu_spin, hostile_*) as a 16 MiB, 1-vCPU multiboot VM.
 vm_make_guest_vmx() {
