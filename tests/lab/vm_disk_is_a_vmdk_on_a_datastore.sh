@@ -26,13 +26,6 @@
 EZT=/vmfs/volumes/vdisk/vm1/ezt.vmdk
 THIN="[vdisk] vm1/thin.vmdk"
 
-# link_disks VM: /dev/tN for the guest's disk at SCSI target N (Linux
-# names disks in the order its asynchronous probes end, not by target).
-link_disks() {
-	vm_run "$1" 'for t in 0 1 2; do d=/sys/bus/scsi/devices/0:0:$t:0/block; [ -d $d ] && ln -s /dev/$(ls $d) /dev/t$t; done; echo L$((1+1))' \
-		"L2" 60
-}
-
 sd=$(cos_lun_disk 1)
 expect "LUN 1 is a COS disk" test -n "$sd"
 expect "the COS makes VMFS-3 volume vdisk on LUN 1" vmkfstools -C vmfs3 -S vdisk /dev/$sd
@@ -66,7 +59,7 @@ expect "the vmkernel mounted datastore vdisk" grep -q "^vdisk .* vmhba0:C0:T1:L0
 vm_make_disks_vmx /tmp/writer.vmx writer 96 "$EZT" "$THIN" "[vdisk] vm1/full.vmdk"
 vm_up writer /tmp/writer.vmx
 vm_console_expect "writer boots to its shell" writer 300 "vmk-guest: shell ready"
-link_disks writer
+vm_link_disks writer
 vm_run writer 'z() { cat /sys/bus/scsi/devices/0:0:$1:0/block/*/size; }; echo S$((1+1))=$(z 0)=$(z 1)=' "S2=131072=65536=" 120
 vm_capture writer 'dd if=/dev/urandom of=/tmp/d bs=1M count=4 2>/dev/null; h=$(sha256sum < /tmp/d | cut -c1-64); echo "W$((6*7))=$h=E$((2+3))"' \
 	"=E5" 120 /tmp/writer.txt
@@ -87,7 +80,7 @@ expect "the writer powers off" vm_wait_state writer off 120
 vm_make_disks_vmx /tmp/reader.vmx reader 96 "$EZT" "$THIN"
 vm_up reader /tmp/reader.vmx
 vm_console_expect "reader boots to its shell" reader 300 "vmk-guest: shell ready"
-link_disks reader
+vm_link_disks reader
 vm_run reader 'c() { echo "R$((6*7))=$1=$(dd if=/dev/$1 bs=1M skip=$2 count=4 2>/dev/null | sha256sum | cut -c1-64)=$(dd if=/dev/$1 bs=64 count=1 2>/dev/null)="; }; echo F$((1+1))' \
 	"F2" 60
 vm_capture reader 'c t0 1; c t1 8; echo RD$((1+1))' "RD2" 240 /tmp/reader.txt

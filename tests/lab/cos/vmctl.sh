@@ -56,6 +56,14 @@ vm_console_expect() {
 # must appear (write TEXT so that the typed command does not contain it).
 vm_run() { vm_console_expect "$1: $2" "$1" "${4:-60}" "$3" "$2\\n"; }
 
+# vm_link_disks NAME: in the guest, /dev/tN for its disk at SCSI target
+# N (0..2): Linux names disks in the order its asynchronous probes end,
+# not by target, so sda is not always scsi0:0.
+vm_link_disks() {
+	vm_run "$1" 'for t in 0 1 2; do d=/sys/bus/scsi/devices/0:0:$t:0/block; [ -d $d ] && ln -s /dev/$(ls $d) /dev/t$t; done; echo L$((1+1))' \
+		"L2" 60
+}
+
 # vm_capture NAME COMMAND TEXT SECONDS FILE: vm_run, the guest's output
 # (carriage returns removed) also in FILE for the checks.
 vm_capture() {

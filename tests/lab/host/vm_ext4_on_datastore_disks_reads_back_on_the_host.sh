@@ -50,7 +50,8 @@ expect "a 256 MiB thin disk" vmkfstools -c 256m -d thin "$THIN"
 vm_make_disks_vmx /tmp/writer.vmx writer 128 "$EZT" "$THIN"
 vm_up writer /tmp/writer.vmx
 vm_console_expect "the writer boots to its shell" writer 300 "vmk-guest: shell ready"
-vm_run writer 'echo S$((1+1))=$(cat /sys/block/sda/size)=$(cat /sys/block/sdb/size)=' \
+vm_link_disks writer
+vm_run writer 'z() { cat /sys/bus/scsi/devices/0:0:$1:0/block/*/size; }; echo S$((1+1))=$(z 0)=$(z 1)=' \
 	"S2=1048576=524288=" 120
 # w DISK: mkfs.ext4, mount, 64 MiB of random data through tee into
 # /mnt/DISK/data and sha256sum, sync, unmount; the hash and the seconds
@@ -58,11 +59,11 @@ vm_run writer 'echo S$((1+1))=$(cat /sys/block/sda/size)=$(cat /sys/block/sdb/si
 vm_run writer 'w() { t0=$(date +%s); mkfs.ext4 -q /dev/$1 || return; t1=$(date +%s); mkdir -p /mnt/$1; mount -t ext4 /dev/$1 /mnt/$1 || return; h=$(dd if=/dev/urandom bs=1M count=64 2>/dev/null | tee /mnt/$1/data | sha256sum | cut -c1-64); sync; umount /mnt/$1 || return; echo "W$((6*7))=$1=$h=mkfs $((t1 - t0)) s, write+sync+umount $(($(date +%s) - t1)) s="; }; echo F$((1+1))' \
 	"F2" 60
 t=$(date +%s)
-vm_capture writer 'w sda; w sdb; echo WD$((1+1))' "WD2" 900 /tmp/writer.txt
+vm_capture writer 'w t0; w t1; echo WD$((1+1))' "WD2" 900 /tmp/writer.txt
 echo "ext4-lab: the writer made ext4 and wrote 64 MiB to both disks in $(secs_since $t) s"
-ezt=$(sed -n 's/.*W42=sda=\([0-9a-f]\{64\}\)=.*/\1/p' /tmp/writer.txt | tail -1)
-thin=$(sed -n 's/.*W42=sdb=\([0-9a-f]\{64\}\)=.*/\1/p' /tmp/writer.txt | tail -1)
-grep "W42=" /tmp/writer.txt | sed 's/^.*W42=\(sd.\)=[0-9a-f]*=\(.*\)=$/ext4-lab: writer \1: \2/'
+ezt=$(sed -n 's/.*W42=t0=\([0-9a-f]\{64\}\)=.*/\1/p' /tmp/writer.txt | tail -1)
+thin=$(sed -n 's/.*W42=t1=\([0-9a-f]\{64\}\)=.*/\1/p' /tmp/writer.txt | tail -1)
+grep "W42=" /tmp/writer.txt | sed 's/^.*W42=\(t.\)=[0-9a-f]*=\(.*\)=$/ext4-lab: writer \1: \2/'
 expect "the writer recorded the ezt disk's hash" test -n "$ezt"
 expect "the writer recorded the thin disk's hash" test -n "$thin"
 echo "ext4-lab: hash ezt=$ezt thin=$thin"
@@ -72,13 +73,14 @@ expect "the writer powers off" vm_wait_state writer off 120
 vm_make_disks_vmx /tmp/reader.vmx reader 128 "$EZT" "$THIN"
 vm_up reader /tmp/reader.vmx
 vm_console_expect "the reader boots to its shell" reader 300 "vmk-guest: shell ready"
+vm_link_disks reader
 vm_run reader 'r() { mkdir -p /mnt/$1; mount -t ext4 -o ro /dev/$1 /mnt/$1 || return; echo "R$((6*7))=$1=$(sha256sum < /mnt/$1/data | cut -c1-64)=$(($(wc -c < /mnt/$1/data)))="; umount /mnt/$1; }; echo F$((1+1))' \
 	"F2" 60
 t=$(date +%s)
-vm_capture reader 'r sda; r sdb; echo RD$((1+1))' "RD2" 600 /tmp/reader.txt
+vm_capture reader 'r t0; r t1; echo RD$((1+1))' "RD2" 600 /tmp/reader.txt
 echo "ext4-lab: the reader read both files in $(secs_since $t) s"
-expect "the reader reads the ezt disk's file and hash" grep -q "R42=sda=$ezt=67108864=" /tmp/reader.txt
-expect "the reader reads the thin disk's file and hash" grep -q "R42=sdb=$thin=67108864=" /tmp/reader.txt
+expect "the reader reads the ezt disk's file and hash" grep -q "R42=t0=$ezt=67108864=" /tmp/reader.txt
+expect "the reader reads the thin disk's file and hash" grep -q "R42=t1=$thin=67108864=" /tmp/reader.txt
 vmkctl vm console reader --send 'poweroff\n' --timeout 5 > /dev/null || true
 expect "the reader powers off" vm_wait_state reader off 120
 
