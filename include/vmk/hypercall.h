@@ -179,10 +179,12 @@
  * datastore, make a folder (VMK_VDISK_OP_MKDIR) or a flat virtual disk,
  * its descriptor and extent (VMK_VDISK_OP_CREATE; vmkfstools --mkdir and
  * -c through the vmkernel; docs/storage.md "Making virtual disks"), or
- * zero a step of a disk's pending blocks (VMK_VDISK_OP_ZERO).
+ * zero a step of a disk's pending blocks (VMK_VDISK_OP_ZERO), delete,
+ * describe or grow a disk (VMK_VDISK_OP_DELETE, _STAT, _EXTEND) or remove
+ * an empty folder (VMK_VDISK_OP_RMDIR).
  * Refused with msg, nothing left behind, when the file exists, its folder
- * is missing, no datastore has the label or it has not the room. Since
- * ABI version 28.
+ * is missing, no datastore has the label, it has not the room, or a VM
+ * holds the disk. Since ABI version 28 (DELETE, STAT, EXTEND, RMDIR: 33).
  */
 #define VMK_HC_STORAGE_VDISK	32
 #define VMK_HC_MAX		33
@@ -302,6 +304,18 @@ struct vmk_storage_format {
  * Since ABI version 32.
  */
 #define VMK_VDISK_OP_ZERO	3
+/*
+ * Since ABI version 33, path a disk's .vmdk (RMDIR: a folder's), refused
+ * (VMK_BUSY) while a VM or another host's lock holds the disk:
+ * DELETE removes the extent, then the descriptor; STAT answers size,
+ * format, blocks_* and holder; EXTEND grows the extent to size bytes
+ * (in; larger than now) and rewrites the descriptor; RMDIR removes an
+ * empty folder.
+ */
+#define VMK_VDISK_OP_DELETE	4
+#define VMK_VDISK_OP_STAT	5
+#define VMK_VDISK_OP_EXTEND	6
+#define VMK_VDISK_OP_RMDIR	7
 #define VMK_VDISK_THIN		0	/* blocks allocated on first write */
 #define VMK_VDISK_ZEROEDTHICK	1	/* allocated now, zeroed on first write */
 /*
@@ -313,18 +327,24 @@ struct vmk_storage_format {
 #define VMK_VDISK_ZERO_STEP	(16ull << 20)	/* bytes per OP_ZERO call, at most */
 #define VMK_VDISK_PATH_LEN	128	/* with the NUL, as VMK_VM_DISK_NAME_LEN */
 #define VMK_VDISK_ADAPTER_LEN	16	/* ddb.adapterType: 1..15 of [a-z0-9], NUL */
+#define VMK_VDISK_HOLDER_LEN	32	/* a VM's name, with the NUL */
 
 struct vmk_storage_vdisk {
 	uint32_t op;			/* in: VMK_VDISK_OP_* */
-	uint32_t format;		/* in: VMK_VDISK_* (CREATE) */
-	uint64_t size;			/* in: bytes, a nonzero multiple of 512 (CREATE) */
+	uint32_t format;		/* in: VMK_VDISK_* (CREATE); out (STAT) */
+	uint64_t size;			/* in: bytes, a nonzero multiple of 512 (CREATE,
+					 * EXTEND); out (STAT) */
 	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
 	char adapter[VMK_VDISK_ADAPTER_LEN];	/* in (CREATE) */
 	char path[VMK_VDISK_PATH_LEN];	/* in: NUL-terminated */
 	uint64_t free_bytes;		/* out: the datastore's, after */
-	uint64_t blocks_left;		/* out (CREATE, ZERO): blocks still to zero */
-	uint64_t blocks_total;		/* out (CREATE, ZERO): the extent's file blocks */
+	uint64_t blocks_left;		/* out (CREATE, ZERO, STAT): blocks still to zero */
+	uint64_t blocks_total;		/* out (CREATE, ZERO, STAT): the extent's file blocks */
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
+	uint64_t blocks_alloc;		/* out (STAT): file blocks allocated */
+	uint32_t block_size;		/* out (STAT): the volume's file block, bytes */
+	uint32_t reserved;
+	char holder[VMK_VDISK_HOLDER_LEN];	/* out (STAT): a VM's name, "another host" or "" */
 };
 
 struct vmk_datastore_list {

@@ -1122,6 +1122,39 @@ static int vdisk_zero_step(struct vmkfs_vol *vol, const char *path,
 	return ret;
 }
 
+/* What the COS runs for op, the storage lock's holder while it runs. */
+static const char *vdisk_op_name(uint32_t op)
+{
+	switch (op) {
+	case VMK_VDISK_OP_MKDIR:	return "vmkfstools --mkdir";
+	case VMK_VDISK_OP_RMDIR:	return "vmkfstools --rmdir";
+	case VMK_VDISK_OP_DELETE:	return "vmkfstools -U";
+	case VMK_VDISK_OP_STAT:		return "vmkfstools -P";
+	case VMK_VDISK_OP_EXTEND:	return "vmkfstools -X";
+	case VMK_VDISK_OP_ZERO:		return "vmkfstools -k";
+	default:			return "vmkfstools -c";
+	}
+}
+
+/* VMK_VDISK_OP_STAT of the disk path on vol into v. */
+static int vdisk_stat_op(struct vmkfs_vol *vol, const char *path, struct vmk_storage_vdisk *v,
+			 char *msg, size_t len)
+{
+	struct vdisk_info info;
+	int ret = vdisk_stat(&st.vdisks, vol, path, (uint8_t *)st.desc_text, &info, msg, len);
+
+	if (ret)
+		return ret;
+	v->size = info.size;
+	v->format = info.format;
+	v->block_size = info.block_size;
+	v->blocks_alloc = info.blocks_alloc;
+	v->blocks_left = info.blocks_pending;
+	v->blocks_total = info.blocks_total;
+	memcpy(v->holder, info.holder, sizeof(v->holder));
+	return VMKFS_OK;
+}
+
 /* v checked (vdisk_request_ok()), its path split into label and path. */
 static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *label,
 				    const char *path)
@@ -1148,11 +1181,21 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 			     label);
 		return VMK_BAD_PARAM;
 	}
-	st.holder = v->op == VMK_VDISK_OP_MKDIR ? "vmkfstools --mkdir" : "vmkfstools -c";
+	st.holder = vdisk_op_name(v->op);
 	if (v->op == VMK_VDISK_OP_MKDIR)
 		ret = vdisk_mkdir(ds->vol, path, msg, sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_RMDIR)
+		ret = vdisk_rmdir(ds->vol, path, msg, sizeof(msg));
 	else if (v->op == VMK_VDISK_OP_ZERO)
 		ret = vdisk_zero_step(ds->vol, path, v, msg, sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_DELETE)
+		ret = vdisk_delete(&st.vdisks, ds->vol, path, (uint8_t *)st.desc_text, msg,
+				   sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_STAT)
+		ret = vdisk_stat_op(ds->vol, path, v, msg, sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_EXTEND)
+		ret = vdisk_extend(&st.vdisks, ds->vol, path, v->size, c.cid,
+				   (uint8_t *)st.desc_text, msg, sizeof(msg));
 	else
 		ret = vdisk_create(ds->vol, &c, st.desc_text, msg, sizeof(msg));
 	/* Made: the first step of its zeroing, the rest the COS's calls. */
@@ -1175,7 +1218,12 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 	if (v->op == VMK_VDISK_OP_ZERO && !v->blocks_left)
 		log_info("storage: %s: zeroed (%llu blocks)", v->path,
 			 (unsigned long long)v->blocks_total);
-	else if (v->op != VMK_VDISK_OP_ZERO)
+	else if (v->op == VMK_VDISK_OP_DELETE || v->op == VMK_VDISK_OP_RMDIR)
+		log_info("storage: %s: removed", v->path);
+	else if (v->op == VMK_VDISK_OP_EXTEND)
+		log_info("storage: %s: grown to %llu MiB (%llu ms)", v->path,
+			 (unsigned long long)(v->size >> 20), (unsigned long long)(now_ms() - t0));
+	else if (v->op == VMK_VDISK_OP_MKDIR || v->op == VMK_VDISK_OP_CREATE)
 		log_info("storage: %s: made (%llu ms)", v->path,
 			 (unsigned long long)(now_ms() - t0));
 	return VMK_OK;
@@ -1190,8 +1238,8 @@ vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 		return VMK_BAD_PARAM;
 	if (v->now_unix)
 		vmkfs_set_time_unix(v->now_unix);
-	if (!cos_lock(v->op == VMK_VDISK_OP_MKDIR ? "vmkfstools --mkdir" : "vmkfstools -c",
-		      COS_READ_WAIT_MS, "nothing written", v->msg, sizeof(v->msg)))
+	if (!cos_lock(vdisk_op_name(v->op), COS_READ_WAIT_MS, "nothing written", v->msg,
+		      sizeof(v->msg)))
 		return VMK_BUSY;
 	s = vdisk_op_locked(v, label, path);
 	gated_unlock(&st.lock);

@@ -187,6 +187,8 @@ static bool parse_pair(struct parse *ps)
 		return fail(ps, "a delta disk (it has a parent): vmk serves base disks only");
 	if (equals(key, key_len, "ddb.thinProvisioned"))
 		ps->d->thin = equals(val, val_len, "1");
+	if (equals(key, key_len, "ddb.adapterType"))
+		copy_token(ps->d->adapter, sizeof(ps->d->adapter), val, val_len);
 	return true;
 }
 
@@ -370,8 +372,8 @@ static int free_claim(const struct vdisk_claims *cl)
 	return -1;
 }
 
-/* The descriptor at path, read whole into vd->bounce and parsed. */
-static int read_descriptor(struct vmkfs_vol *vol, const char *path, struct vdisk *vd,
+/* The descriptor at path, read whole into buf (VDISK_DESC_MAX bytes) and parsed. */
+static int read_descriptor(struct vmkfs_vol *vol, const char *path, uint8_t *buf,
 			   struct vdisk_desc *d, char *why, size_t why_len)
 {
 	struct vmkfs_stat st;
@@ -391,14 +393,55 @@ static int read_descriptor(struct vmkfs_vol *vol, const char *path, struct vdisk
 	ret = vmkfs_open(vol, path, VMKFS_O_RDONLY, &f);
 	if (ret)
 		return refuse(why, why_len, ret, "cannot open the descriptor", vmkfs_errmsg(vol));
-	n = vmkfs_pread(f, vd->bounce, VDISK_DESC_MAX, 0);
+	n = vmkfs_pread(f, buf, VDISK_DESC_MAX, 0);
 	if (n < 0)
 		refuse(why, why_len, (int)n, "cannot read the descriptor", vmkfs_errmsg(vol));
 	vmkfs_close(f);
 	if (n < 0)
 		return (int)n;
-	if (!vdisk_parse_descriptor((const char *)vd->bounce, (size_t)n, d, why, why_len))
+	if (!vdisk_parse_descriptor((const char *)buf, (size_t)n, d, why, why_len))
 		return VMKFS_EINVAL;
+	return VMKFS_OK;
+}
+
+/*
+ * The disk whose descriptor is path: the descriptor parsed into d, its
+ * extent's path on the volume into extent (VDISK_EXTENT_PATH bytes) and
+ * its stat into st, the extent of the size the descriptor says.
+ * VMKFS_ENOENT with d->extent set: the extent is missing.
+ */
+#define VDISK_EXTENT_PATH	(VDISK_NAME_LEN + VDISK_EXTENT_LEN)
+static int locate(struct vmkfs_vol *vol, const char *path, uint8_t *buf,
+		  struct vdisk_desc *d, char *extent, struct vmkfs_stat *st,
+		  char *why, size_t why_len)
+{
+	size_t dir = strlen(path);
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	ret = read_descriptor(vol, path, buf, d, why, why_len);
+	if (ret) {
+		d->extent[0] = '\0';
+		return ret;
+	}
+	while (dir && path[dir - 1] != '/')
+		dir--;
+	memcpy(extent, path, dir);
+	copy_token(extent + dir, VDISK_EXTENT_PATH - dir, d->extent, strlen(d->extent));
+	ret = vmkfs_stat(vol, extent, st);
+	if (ret == VMKFS_ENOENT) {
+		fmt_snprintf(why, why_len, "its extent %s is missing", d->extent);
+		return ret;
+	}
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look up its extent", vmkfs_errmsg(vol));
+	if (st->type != VMKFS_FT_FILE)
+		return refuse(why, why_len, VMKFS_EISDIR, "its extent is not a file", NULL);
+	if (st->size != d->sectors * SECTOR) {
+		fmt_snprintf(why, why_len, "its extent has %llu bytes, the descriptor says %llu sectors",
+			     (unsigned long long)st->size, (unsigned long long)d->sectors);
+		return VMKFS_EINVAL;
+	}
 	return VMKFS_OK;
 }
 
@@ -406,35 +449,16 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	       uint32_t owner, const char *owner_name, struct vdisk *vd,
 	       char *why, size_t why_len)
 {
-	char extent[VDISK_NAME_LEN + VDISK_EXTENT_LEN], msg[64];
+	char extent[VDISK_EXTENT_PATH], msg[64];
 	struct vdisk_desc d;
 	struct vmkfs_stat st;
 	const char *who;
-	size_t dir = strlen(path);
 	int ret, slot;
 
 	vd->f = NULL;
-	ret = read_descriptor(vol, path, vd, &d, why, why_len);
+	ret = locate(vol, path, vd->bounce, &d, extent, &st, why, why_len);
 	if (ret)
 		return ret;
-	while (dir && path[dir - 1] != '/')
-		dir--;
-	memcpy(extent, path, dir);
-	copy_token(extent + dir, sizeof(extent) - dir, d.extent, strlen(d.extent));
-	ret = vmkfs_stat(vol, extent, &st);
-	if (ret == VMKFS_ENOENT) {
-		fmt_snprintf(why, why_len, "its extent %s is missing", d.extent);
-		return ret;
-	}
-	if (ret)
-		return refuse(why, why_len, ret, "cannot look up its extent", vmkfs_errmsg(vol));
-	if (st.type != VMKFS_FT_FILE)
-		return refuse(why, why_len, VMKFS_EISDIR, "its extent is not a file", NULL);
-	if (st.size != d.sectors * SECTOR) {
-		fmt_snprintf(why, why_len, "its extent has %llu bytes, the descriptor says %llu sectors",
-			     (unsigned long long)st.size, (unsigned long long)d.sectors);
-		return VMKFS_EINVAL;
-	}
 	who = holder(cl, vol, st.id);
 	if (who) {
 		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
@@ -582,19 +606,21 @@ bool vdisk_adapter_ok(const char *adapter, size_t size)
 	return n > 0 && n < size;
 }
 
-/* Write the descriptor text (len bytes) as the thin file path. */
+/* Write the descriptor text (len bytes) as the thin file path, made or there. */
 static int write_descriptor(struct vmkfs_vol *vol, const char *path, const char *text,
-			    size_t len)
+			    size_t len, bool exists)
 {
 	struct vmkfs_file *f;
-	int ret = vmkfs_create(vol, path, len, VMKFS_THIN);
+	int ret = exists ? VMKFS_OK : vmkfs_create(vol, path, len, VMKFS_THIN);
 
 	if (ret)
 		return ret;
 	ret = vmkfs_open(vol, path, VMKFS_O_RDWR, &f);
 	if (ret)
 		return ret;
-	if (vmkfs_pwrite(f, text, len, 0) != (int64_t)len)
+	if (exists)
+		ret = vmkfs_truncate(f, len, VMKFS_THIN);
+	if (!ret && vmkfs_pwrite(f, text, len, 0) != (int64_t)len)
 		ret = VMKFS_EIO;
 	if (!ret)
 		ret = vmkfs_fsync(f);
@@ -660,7 +686,7 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
 	ret = vmkfs_create(vol, extent, c->size, c->alloc);
 	if (ret)
 		return refuse(why, why_len, ret, "cannot make its extent", vmkfs_errmsg(vol));
-	ret = write_descriptor(vol, c->path, text, (size_t)n);
+	ret = write_descriptor(vol, c->path, text, (size_t)n, false);
 	if (ret) {
 		refuse(why, why_len, ret, "cannot write its descriptor", vmkfs_errmsg(vol));
 		vmkfs_unlink(vol, c->path);
@@ -669,7 +695,182 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
 	return ret;
 }
 
+int vdisk_rmdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len)
+{
+	struct vmkfs_stat st;
+	int ret = vmkfs_stat(vol, path, &st);
+
+	if (ret == VMKFS_ENOENT || ret == VMKFS_ENOTDIR)
+		return refuse(why, why_len, VMKFS_ENOENT, "no such folder on the datastore", NULL);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look it up", vmkfs_errmsg(vol));
+	if (st.type != VMKFS_FT_DIR)
+		return refuse(why, why_len, VMKFS_ENOTDIR, "not a folder", NULL);
+	ret = vmkfs_rmdir(vol, path);
+	if (ret == VMKFS_ENOTEMPTY)
+		return refuse(why, why_len, ret, "the folder is not empty (vmkfstools -U its disks)",
+			      NULL);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot remove the folder", vmkfs_errmsg(vol));
+	return VMKFS_OK;
+}
+
+/* ---- the COS's disk operations ---- */
+
+/*
+ * Who holds the extent st: a VM of cl, or another host whose lock is on
+ * it and whose heartbeat is alive (a stale lock vmkfs breaks on open);
+ * NULL: nobody.
+ */
+static const char *extent_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
+				 const struct vmkfs_stat *st)
+{
+	const char *who = holder(cl, vol, st->id);
+
+	if (who)
+		return who;
+	return st->lock_mode && st->lock_owner_alive ? "another host" : NULL;
+}
+
+/* VMKFS_EBUSY with the sentence when the extent st is held; else VMKFS_OK. */
+static int held(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
+		const struct vmkfs_stat *st, char *why, size_t why_len)
+{
+	const char *who = extent_holder(cl, vol, st);
+
+	if (!who)
+		return VMKFS_OK;
+	if (holder(cl, vol, st->id))
+		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
+	else
+		fmt_snprintf(why, why_len, "its extent is locked by another host");
+	return VMKFS_EBUSY;
+}
+
+int vdisk_stat(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+	       uint8_t *buf, struct vdisk_info *info, char *why, size_t why_len)
+{
+	char extent[VDISK_EXTENT_PATH];
+	struct vdisk_desc d;
+	struct vmkfs_stat st;
+	const char *who;
+	int ret = locate(vol, path, buf, &d, extent, &st, why, why_len);
+
+	if (ret)
+		return ret;
+	memset(info, 0, sizeof(*info));
+	info->size = st.size;
+	info->format = d.thin ? VMK_VDISK_THIN : st.tbz_blocks ? VMK_VDISK_ZEROEDTHICK :
+		       VMK_VDISK_EAGERZEROEDTHICK;
+	info->block_size = st.block_size;
+	info->blocks_alloc = st.alloc_blocks;
+	info->blocks_pending = st.tbz_blocks;
+	if (st.block_size)
+		info->blocks_total = (st.size + st.block_size - 1) / st.block_size;
+	who = extent_holder(cl, vol, &st);
+	if (who)
+		copy_token(info->holder, sizeof(info->holder), who, strlen(who));
+	return VMKFS_OK;
+}
+
+int vdisk_delete(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 uint8_t *buf, char *why, size_t why_len)
+{
+	char extent[VDISK_EXTENT_PATH];
+	struct vdisk_desc d;
+	struct vmkfs_stat st;
+	int ret = locate(vol, path, buf, &d, extent, &st, why, why_len);
+
+	/* A disk whose extent is gone (a delete cut short): its descriptor goes. */
+	if (ret == VMKFS_ENOENT && d.extent[0]) {
+		ret = vmkfs_unlink(vol, path);
+		return ret ? refuse(why, why_len, ret, "cannot remove its descriptor",
+				    vmkfs_errmsg(vol)) : VMKFS_OK;
+	}
+	if (!ret)
+		ret = held(cl, vol, &st, why, why_len);
+	if (ret)
+		return ret;
+	ret = vmkfs_unlink(vol, extent);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot remove its extent", vmkfs_errmsg(vol));
+	ret = vmkfs_unlink(vol, path);
+	if (ret)
+		return refuse(why, why_len, ret,
+			      "its extent is removed, its descriptor not (-U again removes it)",
+			      vmkfs_errmsg(vol));
+	return VMKFS_OK;
+}
+
+/* Bytes of file blocks of block_size a file of size bytes has. */
+static uint64_t whole_blocks(uint64_t size, uint32_t block_size)
+{
+	return (size + block_size - 1) / block_size * block_size;
+}
+
+int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 uint64_t size, uint32_t cid, uint8_t *buf, char *why, size_t why_len)
+{
+	char extent[VDISK_EXTENT_PATH], msg[64];
+	struct vdisk_desc d, check;
+	struct vmkfs_volinfo vi;
+	struct vmkfs_stat st;
+	struct vmkfs_file *f;
+	uint64_t need;
+	int n, ret;
+
+	if (!size || size % SECTOR || size / SECTOR > VDISK_MAX_SECTORS)
+		return refuse(why, why_len, VMKFS_EINVAL,
+			      "a disk's size is a multiple of 512 bytes, 512 bytes to 2 TiB", NULL);
+	ret = locate(vol, path, buf, &d, extent, &st, why, why_len);
+	if (!ret)
+		ret = held(cl, vol, &st, why, why_len);
+	if (ret)
+		return ret;
+	if (size <= st.size) {
+		fmt_snprintf(why, why_len, "it has %llu bytes: a disk only grows (shrinking is not supported)",
+			     (unsigned long long)st.size);
+		return VMKFS_EINVAL;
+	}
+	ret = vmkfs_statfs(vol, &vi);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot read the volume's free space",
+			      vmkfs_errmsg(vol));
+	need = d.thin ? 0 : whole_blocks(size, vi.block_size) - whole_blocks(st.size, vi.block_size);
+	if (need > vi.free_bytes) {
+		fmt_snprintf(why, why_len, "no space: %llu MiB more needed, %llu MiB free",
+			     (unsigned long long)(need >> 20),
+			     (unsigned long long)(vi.free_bytes >> 20));
+		return VMKFS_ENOSPC;
+	}
+	n = vdisk_render_descriptor((char *)buf, VDISK_DESC_MAX, d.extent, size / SECTOR, d.thin,
+				    vdisk_adapter_ok(d.adapter, sizeof(d.adapter)) ?
+				    d.adapter : "lsilogic", cid);
+	if (n < 0 || !vdisk_parse_descriptor((const char *)buf, (size_t)n, &check, msg, sizeof(msg)))
+		return refuse(why, why_len, VMKFS_EINVAL, "its new descriptor does not fit",
+			      n < 0 ? NULL : msg);
+	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &f);
+	if (ret)
+		return refuse(why, why_len, ret,
+			      ret == VMKFS_EBUSY ? "locked" : "cannot open its extent",
+			      vmkfs_errmsg(vol));
+	ret = vmkfs_truncate(f, size, d.thin ? VMKFS_THIN : VMKFS_ZEROEDTHICK);
+	if (ret) {
+		refuse(why, why_len, ret, "cannot grow its extent", vmkfs_errmsg(vol));
+	} else {
+		ret = write_descriptor(vol, path, (const char *)buf, (size_t)n, true);
+		if (ret) {
+			refuse(why, why_len, ret, "cannot rewrite its descriptor (the extent is shrunk back)",
+			       vmkfs_errmsg(vol));
+			vmkfs_truncate(f, st.size, VMKFS_THIN);
+		}
+	}
+	vmkfs_close(f);
+	return ret;
+}
+
 _Static_assert(VMK_VDISK_PATH_LEN == VDISK_NAME_LEN, "a request's path is a VM disk's name");
+_Static_assert(VMK_VDISK_HOLDER_LEN == VDISK_OWNER_LEN, "a request's holder is a claim's owner");
 
 /* Is there a NUL in s's size bytes? */
 static bool terminated(const char *s, size_t size)
@@ -683,10 +884,14 @@ static bool terminated(const char *s, size_t size)
 bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
 {
-	bool disk = v->op == VMK_VDISK_OP_CREATE || v->op == VMK_VDISK_OP_ZERO;
+	bool folder = v->op == VMK_VDISK_OP_MKDIR || v->op == VMK_VDISK_OP_RMDIR;
+	bool disk = v->op == VMK_VDISK_OP_CREATE || v->op == VMK_VDISK_OP_ZERO ||
+		    v->op == VMK_VDISK_OP_DELETE || v->op == VMK_VDISK_OP_STAT ||
+		    v->op == VMK_VDISK_OP_EXTEND;
 
-	if (v->op != VMK_VDISK_OP_MKDIR && !disk) {
-		fmt_snprintf(why, why_len, "operation %u is not mkdir, create or zero", v->op);
+	if (!folder && !disk) {
+		fmt_snprintf(why, why_len, "operation %u is not mkdir, create, zero, delete, stat, extend or rmdir",
+			     v->op);
 		return false;
 	}
 	if (!terminated(v->path, sizeof(v->path))) {
@@ -696,16 +901,18 @@ bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_
 	}
 	if (!split(v->path, disk, label, path, why, why_len))
 		return false;
-	if (v->op != VMK_VDISK_OP_CREATE)
+	if (v->op != VMK_VDISK_OP_CREATE && v->op != VMK_VDISK_OP_EXTEND)
+		return true;
+	if (!v->size || v->size % SECTOR || v->size / SECTOR > VDISK_MAX_SECTORS) {
+		fmt_snprintf(why, why_len, "size %llu is not a multiple of 512 bytes from 512 to 2 TiB",
+			     (unsigned long long)v->size);
+		return false;
+	}
+	if (v->op == VMK_VDISK_OP_EXTEND)
 		return true;
 	if (v->format > VMK_VDISK_EAGERZEROEDTHICK) {
 		fmt_snprintf(why, why_len, "disk format %u is not thin, zeroedthick or eagerzeroedthick",
 			     v->format);
-		return false;
-	}
-	if (!v->size || v->size % SECTOR || v->size / SECTOR > VDISK_MAX_SECTORS) {
-		fmt_snprintf(why, why_len, "size %llu is not a multiple of 512 bytes from 512 to 2 TiB",
-			     (unsigned long long)v->size);
 		return false;
 	}
 	if (!vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {

@@ -49,6 +49,7 @@ struct vdisk_desc {
 	uint64_t sectors;		/* the extent's, of 512 bytes */
 	char extent[VDISK_EXTENT_LEN];	/* its file, in the descriptor's folder */
 	bool thin;			/* ddb.thinProvisioned = "1" */
+	char adapter[VMK_VDISK_ADAPTER_LEN];	/* ddb.adapterType, if vdisk_adapter_ok() */
 };
 
 /*
@@ -111,6 +112,8 @@ bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len);
 /* Make the folder path ("/DIR"); its parent must exist. As vdisk_create(). */
 int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
+/* Remove the empty folder path ("/DIR"). As vdisk_create(). */
+int vdisk_rmdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
 
 /* The caller's lock around each vmkfs call (storage.c: the storage lock). */
 struct vdisk_lock {
@@ -172,6 +175,40 @@ void vdisk_close_later(struct vdisk_claims *cl, struct vdisk *vd);
 uint32_t vdisk_close_late(struct vdisk_claims *cl);
 /* Close every disk still open, handed over or not (the give-back); how many. */
 uint32_t vdisk_close_all(struct vdisk_claims *cl);
+
+/*
+ * The disk operations of the COS (vmkfstools -P, -U, -X through the
+ * vmkernel, storage.c), each on the descriptor path of vol, checked as
+ * vdisk_open() checks a disk (descriptor parsed, its extent there and of
+ * the size it says); buf is VDISK_DESC_MAX bytes of the caller's. The
+ * caller holds its lock around the whole call. VMKFS_OK, or a VMKFS_E*
+ * status with a sentence in why (VMKFS_EBUSY: a VM holds the disk, or
+ * another host's lock is on its extent); a refused call changes nothing.
+ */
+struct vdisk_info {
+	uint64_t size;			/* bytes */
+	uint32_t format;		/* VMK_VDISK_*: zeroedthick while blocks are pending */
+	uint32_t block_size;		/* the volume's file block */
+	uint64_t blocks_alloc;		/* the extent's file blocks allocated */
+	uint64_t blocks_pending;	/* of those, still to be zeroed */
+	uint64_t blocks_total;		/* the extent's file blocks */
+	char holder[VDISK_OWNER_LEN];	/* the VM holding it, "another host", or "" */
+};
+int vdisk_stat(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+	       uint8_t *buf, struct vdisk_info *info, char *why, size_t why_len);
+/* Remove the descriptor and its extent (the extent first). */
+int vdisk_delete(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 uint8_t *buf, char *why, size_t why_len);
+/*
+ * Grow the disk to size bytes (a multiple of 512, larger than now, at
+ * most 2 TiB): the extent first, thin staying thin and a thick one's new
+ * blocks allocated now and zeroed on first write, then the descriptor
+ * rewritten as vdisk_render_descriptor() writes it (its sectors, cid, the
+ * adapter kept). A descriptor that cannot be rewritten shrinks the extent
+ * back.
+ */
+int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 uint64_t size, uint32_t cid, uint8_t *buf, char *why, size_t why_len);
 
 /* A backend for scsi_disk_init() over an open vd (read-write). */
 void vdisk_backend(struct vdisk *vd, struct scsi_backend *be);

@@ -704,6 +704,193 @@ START_TEST(test_making_a_disk_refuses_with_a_sentence_and_leaves_nothing)
 }
 END_TEST
 
+static int stat_disk(const char *path, struct vdisk_info *info)
+{
+	why[0] = '\0';
+	return vdisk_stat(&claims, vol, path, bounce2, info, why, sizeof(why));
+}
+
+static int delete_disk(const char *path)
+{
+	why[0] = '\0';
+	return vdisk_delete(&claims, vol, path, bounce2, why, sizeof(why));
+}
+
+static int extend_disk(const char *path, uint64_t size)
+{
+	why[0] = '\0';
+	return vdisk_extend(&claims, vol, path, size, 0x4321, bounce2, why, sizeof(why));
+}
+
+/* The descriptor at path, parsed. */
+static void read_desc(const char *path, struct vdisk_desc *d)
+{
+	static char text[VDISK_DESC_MAX];
+	struct vmkfs_file *f;
+	int64_t n;
+
+	ck_assert_int_eq(vmkfs_open(vol, path, VMKFS_O_RDONLY, &f), VMKFS_OK);
+	n = vmkfs_pread(f, text, sizeof(text), 0);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_msg(vdisk_parse_descriptor(text, (size_t)n, d, why, sizeof(why)), "%s", why);
+}
+
+START_TEST(test_stat_tells_size_format_blocks_and_holder)
+{
+	struct vdisk_info info;
+	struct vmkfs_file *f;
+
+	ck_assert_int_eq(make_in_vmkernel("/vms/t.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(make_in_vmkernel("/vms/z.vmdk", DISK_BYTES, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	ck_assert_msg(stat_disk("/vms/t.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.size, DISK_BYTES);
+	ck_assert_uint_eq(info.format, VMK_VDISK_THIN);
+	ck_assert_uint_eq(info.block_size, MIB);
+	ck_assert_uint_eq(info.blocks_total, 4);
+	ck_assert_uint_eq(info.blocks_alloc, 0);
+	ck_assert_str_eq(info.holder, "");
+	/* A thin disk's block comes with the guest's write; the holder is named. */
+	ck_assert_msg(open_disk(&vd, "/vms/t.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	memset(guest, 0x77, sizeof(guest));
+	rw10(true, 0, 16);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_msg(stat_disk("/vms/t.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.blocks_alloc, 1);
+	ck_assert_str_eq(info.holder, "vm1");
+	vdisk_close(&claims, &vd);
+	/* Zeroedthick while blocks are pending, eagerzeroedthick once none are. */
+	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.format, VMK_VDISK_ZEROEDTHICK);
+	ck_assert_uint_eq(info.blocks_alloc, 4);
+	ck_assert_uint_eq(info.blocks_pending, 4);
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/z-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_str_eq(info.holder, "another host");
+	ck_assert_int_eq(vmkfs_zero_pending(f, 4, &(uint64_t){ 0 }), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.format, VMK_VDISK_EAGERZEROEDTHICK);
+	ck_assert_uint_eq(info.blocks_pending, 0);
+	/* Not a disk: an extent named, a folder, nothing. */
+	ck_assert_int_eq(stat_disk("/vms/t-flat.vmdk", &info), VMKFS_EINVAL);
+	ck_assert_str_eq(why, "too large for a descriptor (a flat extent named?)");
+	ck_assert_int_eq(stat_disk("/vms", &info), VMKFS_EISDIR);
+	ck_assert_int_eq(stat_disk("/vms/none.vmdk", &info), VMKFS_ENOENT);
+}
+END_TEST
+
+START_TEST(test_delete_removes_both_files_and_refuses_a_held_disk)
+{
+	struct vmkfs_file *f;
+
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	/* Held by a VM: refused naming it, both files stay. */
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	ck_assert_int_eq(delete_disk("/vms/a.vmdk"), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "in use by vm 'vm1'");
+	ck_assert(exists("/vms/a.vmdk") && exists("/vms/a-flat.vmdk"));
+	vdisk_close(&claims, &vd);
+	/* Locked on disk by someone else: refused too. */
+	ck_assert_int_eq(vmkfs_open(vol, "/vms/a-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
+	ck_assert_int_eq(delete_disk("/vms/a.vmdk"), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "its extent is locked by another host");
+	ck_assert(exists("/vms/a.vmdk") && exists("/vms/a-flat.vmdk"));
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+	/* Free: both go, and a disk of the same name can be made again. */
+	ck_assert_msg(delete_disk("/vms/a.vmdk") == VMKFS_OK, "%s", why);
+	ck_assert(!exists("/vms/a.vmdk") && !exists("/vms/a-flat.vmdk"));
+	ck_assert_msg(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_THIN) == VMKFS_OK,
+		      "%s", why);
+	/* A descriptor whose extent is gone (a delete cut short) goes alone. */
+	ck_assert_int_eq(vmkfs_unlink(vol, "/vms/a-flat.vmdk"), VMKFS_OK);
+	ck_assert_msg(delete_disk("/vms/a.vmdk") == VMKFS_OK, "%s", why);
+	ck_assert(!exists("/vms/a.vmdk"));
+	/* Not a disk: nothing removed. */
+	put_file("/vms/notes.vmdk", "hello\n", 6, VMKFS_THIN);
+	ck_assert_int_eq(delete_disk("/vms/notes.vmdk"), VMKFS_EINVAL);
+	ck_assert_str_eq(why, "no '# Disk DescriptorFile' line: not a VMDK descriptor");
+	ck_assert(exists("/vms/notes.vmdk"));
+	ck_assert_int_eq(delete_disk("/vms/none.vmdk"), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "no such file on the datastore");
+}
+END_TEST
+
+START_TEST(test_extend_grows_the_extent_and_its_descriptor_only)
+{
+	struct vmkfs_volinfo vi;
+	struct vdisk_info info;
+	struct vdisk_desc d;
+
+	ck_assert_int_eq(make_in_vmkernel("/vms/t.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(make_in_vmkernel("/vms/z.vmdk", DISK_BYTES, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	/* What the guest wrote is there after; thin stays thin. */
+	ck_assert_msg(open_disk(&vd, "/vms/t.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	memset(guest, 0x3c, sizeof(guest));
+	rw10(true, 8000, 16);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert_int_eq(extend_disk("/vms/t.vmdk", 2 * DISK_BYTES), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "in use by vm 'vm1'");
+	vdisk_close(&claims, &vd);
+	ck_assert_msg(extend_disk("/vms/t.vmdk", 2 * DISK_BYTES) == VMKFS_OK, "%s", why);
+	read_desc("/vms/t.vmdk", &d);
+	ck_assert_uint_eq(d.sectors, 2 * DISK_BYTES / 512);
+	ck_assert(d.thin);
+	ck_assert_str_eq(d.adapter, "lsilogic");
+	ck_assert_str_eq(d.extent, "t-flat.vmdk");
+	ck_assert_msg(stat_disk("/vms/t.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.size, 2 * DISK_BYTES);
+	ck_assert_uint_eq(info.blocks_alloc, 1);
+	ck_assert_msg(open_disk(&vd, "/vms/t.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(vd.nr_blocks, 2 * DISK_BYTES / 512);
+	attach(&vd);
+	memset(guest, 0, sizeof(guest));
+	rw10(false, 8000, 16);
+	ck_assert_uint_eq(guest[0], 0x3c);
+	rw10(false, 16000, 16);		/* the new part reads zeros */
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	ck_assert(all_zero(guest, 16 * SCSI_BLOCK_SIZE));
+	vdisk_close(&claims, &vd);
+	/* A thick disk's new blocks are allocated now, zeroed on first write. */
+	ck_assert_msg(extend_disk("/vms/z.vmdk", 3 * DISK_BYTES) == VMKFS_OK, "%s", why);
+	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.format, VMK_VDISK_ZEROEDTHICK);
+	ck_assert_uint_eq(info.blocks_alloc, 12);
+	ck_assert_uint_eq(info.blocks_pending, 12);
+	/* Shrinking, the same size, no room: refused, the disk as it was. */
+	ck_assert_int_eq(extend_disk("/vms/z.vmdk", DISK_BYTES), VMKFS_EINVAL);
+	ck_assert_str_eq(why, "it has 12582912 bytes: a disk only grows (shrinking is not supported)");
+	ck_assert_int_eq(extend_disk("/vms/z.vmdk", 3 * DISK_BYTES), VMKFS_EINVAL);
+	ck_assert_int_eq(extend_disk("/vms/z.vmdk", 3 * DISK_BYTES + 100), VMKFS_EINVAL);
+	ck_assert_int_eq(vmkfs_statfs(vol, &vi), VMKFS_OK);
+	ck_assert_int_eq(extend_disk("/vms/z.vmdk", 3 * DISK_BYTES + vi.free_bytes + MIB),
+			 VMKFS_ENOSPC);
+	ck_assert_msg(strstr(why, "no space: ") == why, "%s", why);
+	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
+	ck_assert_uint_eq(info.size, 3 * DISK_BYTES);
+	read_desc("/vms/z.vmdk", &d);
+	ck_assert_uint_eq(d.sectors, 3 * DISK_BYTES / 512);
+	ck_assert(!d.thin);
+	/* Not a disk. */
+	ck_assert_int_eq(extend_disk("/vms/z-flat.vmdk", 8 * DISK_BYTES), VMKFS_EINVAL);
+}
+END_TEST
+
+START_TEST(test_rmdir_removes_an_empty_folder_only)
+{
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vdisk_rmdir(vol, "/vms", why, sizeof(why)), VMKFS_ENOTEMPTY);
+	ck_assert_str_eq(why, "the folder is not empty (vmkfstools -U its disks)");
+	ck_assert_int_eq(vdisk_rmdir(vol, "/vms/a.vmdk", why, sizeof(why)), VMKFS_ENOTDIR);
+	ck_assert_int_eq(vdisk_rmdir(vol, "/none", why, sizeof(why)), VMKFS_ENOENT);
+	ck_assert_msg(delete_disk("/vms/a.vmdk") == VMKFS_OK, "%s", why);
+	ck_assert_msg(vdisk_rmdir(vol, "/vms", why, sizeof(why)) == VMKFS_OK, "%s", why);
+	ck_assert(!exists("/vms"));
+}
+END_TEST
+
 START_TEST(test_folder_names_for_mkdir)
 {
 	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
@@ -741,9 +928,31 @@ START_TEST(test_a_request_is_checked_field_by_field)
 	ck_assert_str_eq(label, "ds1");
 	ck_assert_str_eq(path, "/vm1/a.vmdk");
 	v = good;
-	v.op = 4;
+	v.op = 8;
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
-	ck_assert_str_eq(why, "operation 4 is not mkdir, create or zero");
+	ck_assert_str_eq(why, "operation 8 is not mkdir, create, zero, delete, stat, extend or rmdir");
+	/* Delete, stat and extend name a disk; extend's size is checked. */
+	v.op = VMK_VDISK_OP_EXTEND;
+	v.size = (2ull << 40) + 512;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	ck_assert_str_eq(why, "size 2199023256064 is not a multiple of 512 bytes from 512 to 2 TiB");
+	v.size = 1000;
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v.size = 8 * MIB;
+	v.format = 99;			/* not looked at */
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	v.op = VMK_VDISK_OP_DELETE;
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	v.op = VMK_VDISK_OP_STAT;
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	memcpy(v.path, "[ds1] vm1", 10);
+	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
+	v.op = VMK_VDISK_OP_RMDIR;
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(path, "/vm1");
+	memcpy(v.path, "[ds1] vm1/a.vmdk", 17);
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(path, "/vm1/a.vmdk");	/* a folder may end in .vmdk */
 	/* Zeroing names a disk; format, size and adapter are not looked at. */
 	memset(&v, 0, sizeof(v));
 	v.op = VMK_VDISK_OP_ZERO;
@@ -801,6 +1010,10 @@ int main(void)
 	tcase_add_test(tc, test_the_vmkernel_renders_what_vmkfstools_renders);
 	tcase_add_test(tc, test_a_disk_the_vmkernel_makes_opens_holds_data_and_checks_clean);
 	tcase_add_test(tc, test_making_a_disk_refuses_with_a_sentence_and_leaves_nothing);
+	tcase_add_test(tc, test_stat_tells_size_format_blocks_and_holder);
+	tcase_add_test(tc, test_delete_removes_both_files_and_refuses_a_held_disk);
+	tcase_add_test(tc, test_extend_grows_the_extent_and_its_descriptor_only);
+	tcase_add_test(tc, test_rmdir_removes_an_empty_folder_only);
 	tcase_add_test(tc, test_folder_names_for_mkdir);
 	tcase_add_test(tc, test_a_request_is_checked_field_by_field);
 	return check_run("vmkernel virtual disks on datastores", tc);
