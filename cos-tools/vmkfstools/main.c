@@ -44,17 +44,19 @@ static void usage(void)
 		"          (or /vmfs/volumes/LABEL/DIR/DISK.vmdk, [LABEL] DIR/DISK.vmdk: the vmkernel's)\n"
 		"       %s -k /vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk   (zero it now: the vmkernel's)\n"
 		"       %s -X SIZE [-d FORMAT] DEVICE:/DISK.vmdk\n"
+		"          (or /vmfs/volumes/LABEL/DIR/DISK.vmdk, [LABEL] DIR/DISK.vmdk: the vmkernel's)\n"
 		"       %s -i DEVICE:/SRC.vmdk|RAWFILE [-d FORMAT] DEVICE:/DST.vmdk\n"
 		"       %s -E DEVICE:/OLD.vmdk [DEVICE:]/NEW.vmdk\n"
-		"       %s -U DEVICE:/DISK.vmdk\n"
+		"       %s -U DEVICE:/DISK.vmdk|/vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk\n"
+		"       %s -P /vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk   (the vmkernel's)\n"
 		"       %s -D DEVICE:/PATH\n"
 		"       %s --check [--repair] DEVICE\n"
 		"       %s --mkdir|--rmdir|--ls|--cat|--rm DEVICE:/PATH\n"
-		"       %s --mkdir /vmfs/volumes/LABEL/DIR|[LABEL] DIR   (the vmkernel's)\n"
+		"       %s --mkdir|--rmdir /vmfs/volumes/LABEL/DIR|[LABEL] DIR   (the vmkernel's)\n"
 		"       %s --import HOSTFILE DEVICE:/PATH\n"
 		"       %s --hold rw|ro DEVICE:/PATH   (open and keep the lock until killed)\n",
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog);
+		prog, prog);
 	exit(EXIT_USAGE);
 }
 
@@ -362,8 +364,8 @@ static void zero_progress(const struct vmk_storage_vdisk *v, void *arg)
 }
 
 /*
- * --mkdir, -c or -k on a datastore the vmkernel has mounted: it does the
- * work. An eagerzeroedthick disk is zeroed in the vmkernel's steps, each
+ * --mkdir, --rmdir, -c, -k, -P, -X or -U on a datastore the vmkernel has
+ * mounted: it does the work. An eagerzeroedthick disk is zeroed in the vmkernel's steps, each
  * a short call (the COS CPU waits in it); stopped early, the disk is a
  * valid zeroedthick one and -k goes on.
  */
@@ -474,6 +476,35 @@ static void print_stat(const char *name, const struct vmkfs_stat *st)
 		       st->lock_holders);
 }
 
+static const char *const vdisk_formats[] = {
+	[VMK_VDISK_THIN] = "thin",
+	[VMK_VDISK_ZEROEDTHICK] = "zeroedthick",
+	[VMK_VDISK_EAGERZEROEDTHICK] = "eagerzeroedthick",
+};
+
+/* -P on a disk of a datastore the vmkernel has mounted: its answer. */
+static int query_vdisk(const char *arg)
+{
+	struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_STAT };
+	int ret = vdisk_request(&v, arg);
+
+	if (ret)
+		return ret;
+	printf("Virtual disk %s: capacity %llu (%llu MiB), format %s\n", arg,
+	       (unsigned long long)v.size, (unsigned long long)(v.size >> 20),
+	       v.format <= VMK_VDISK_EAGERZEROEDTHICK ? vdisk_formats[v.format] : "?");
+	printf("Blocks: %llu total, %llu allocated, %llu to be zeroed, block size %u\n",
+	       (unsigned long long)v.blocks_total, (unsigned long long)v.blocks_alloc,
+	       (unsigned long long)v.blocks_left, v.block_size);
+	if (v.holder[0])
+		printf("Held by: %s%.*s%s\n", strcmp(v.holder, "another host") ? "vm '" : "",
+		       (int)sizeof(v.holder), v.holder,
+		       strcmp(v.holder, "another host") ? "'" : "");
+	else
+		printf("Held by: nobody\n");
+	return EXIT_OK;
+}
+
 static int cmd_query(const char *arg)
 {
 	struct session s = { 0 };
@@ -482,6 +513,8 @@ static int cmd_query(const char *arg)
 	char uuid[VMKFS_UUID_STR_LEN + 1];
 	int ret, code = EXIT_OK;
 
+	if (datastore_path(arg))
+		return query_vdisk(arg);
 	if (stat(arg, &hst) == 0) {
 		s.devname = strdup(arg);
 		s.path = NULL;
@@ -609,8 +642,19 @@ static int cmd_extend(const char *arg, uint64_t size, enum vmkfs_alloc alloc)
 	char flat[512], name[256];
 	const char *base;
 	uint64_t sectors;
-	int ret = open_target(&s, arg, false);
+	int ret;
 
+	if (datastore_path(arg)) {
+		struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_EXTEND, .size = size };
+
+		ret = vdisk_request(&v, arg);
+		if (!ret)
+			printf("Grew disk '%s' to %llu MiB through the vmkernel: %llu MiB free on its datastore.\n",
+			       arg, (unsigned long long)(size >> 20),
+			       (unsigned long long)(v.free_bytes >> 20));
+		return ret;
+	}
+	ret = open_target(&s, arg, false);
 	if (ret)
 		return status_exit(ret);
 	ret = disk_flat(&s, s.path, flat, sizeof(flat), &sectors);
@@ -817,8 +861,18 @@ static int cmd_delete(const char *arg)
 	struct session s;
 	char flat[512];
 	uint64_t sectors;
-	int ret = open_target(&s, arg, false);
+	int ret;
 
+	if (datastore_path(arg)) {
+		struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_DELETE };
+
+		ret = vdisk_request(&v, arg);
+		if (!ret)
+			printf("Deleted disk '%s' through the vmkernel: %llu MiB free on its datastore.\n",
+			       arg, (unsigned long long)(v.free_bytes >> 20));
+		return ret;
+	}
+	ret = open_target(&s, arg, false);
 	if (ret)
 		return status_exit(ret);
 	ret = disk_flat(&s, s.path, flat, sizeof(flat), &sectors);
@@ -903,8 +957,10 @@ static int cmd_misc(const char *verb, const char *arg, const char *extra)
 	struct vmkfs_file *f;
 	int ret;
 
-	if (!strcmp(verb, "mkdir") && datastore_path(arg)) {
-		struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_MKDIR };
+	if ((!strcmp(verb, "mkdir") || !strcmp(verb, "rmdir")) && datastore_path(arg)) {
+		struct vmk_storage_vdisk v = {
+			.op = verb[0] == 'm' ? VMK_VDISK_OP_MKDIR : VMK_VDISK_OP_RMDIR,
+		};
 
 		return vdisk_request(&v, arg);
 	}

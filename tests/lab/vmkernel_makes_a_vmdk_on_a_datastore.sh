@@ -8,10 +8,14 @@
 # room and -k on a thin disk are refused with a sentence. A 256 MiB
 # eagerzeroedthick disk is zeroed in the vmkernel's steps (VMK_VDISK_OP_ZERO,
 # 16 MiB each) and a zeroedthick one is made eager by -k. A stock Linux VM sees the 32 MiB disk, writes 4 MiB of random
-# data at 1 MiB and reads the same hash back past its page cache. After
-# unload the COS's vmkfstools finds the volume clean, the descriptor
-# thin, the extent with only those blocks and the guest's data, and no
-# block of the two eager disks left to be zeroed. The
+# data at 1 MiB and reads the same hash back past its page cache. While
+# it runs, vmkfstools -P names it as the disk's holder and -U and -X are
+# refused; killed, -P shows the 4 blocks written, -X grows the disk to
+# 64 MiB (thin stays thin), shrinking and --rmdir of a folder with disks
+# are refused, -U deletes the zeroedthick disk. After unload the COS's
+# vmkfstools finds the volume clean, the descriptor thin and 64 MiB, the
+# extent with only those blocks and the guest's data, the deleted disk's
+# two files gone, and no block of the eager disk left to be zeroed. The
 # volume header is wiped at the end for the next scenario of the boot.
 # timeout: 420
 # kernel: built
@@ -71,7 +75,24 @@ hash=$(sed -n 's/.*W42=\([0-9a-f]\{64\}\)=\([0-9a-f]\{64\}\)=E5.*/\1/p' /tmp/mkv
 back=$(sed -n 's/.*W42=\([0-9a-f]\{64\}\)=\([0-9a-f]\{64\}\)=E5.*/\2/p' /tmp/mkvd.txt | tail -1)
 expect "the VM printed its data's hash" test -n "$hash"
 expect "the VM reads back what it wrote ($back)" test "$back" = "$hash"
+vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
+expect "-P names the VM holding the disk" grep -q "^Held by: vm 'mkvd'$" /tmp/mkvd-P.txt
+refused "-U of a disk the VM holds" "thin.vmdk: in use by vm 'mkvd'" -U "$DISK"
+refused "-X of a disk the VM holds" "in use by vm 'mkvd'" -X 64m "$DISK"
 expect "kill the VM" vmkctl vm kill mkvd
+vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
+expect "-P: 32 MiB, thin" grep -q "^Virtual disk .*: capacity 33554432 (32 MiB), format thin$" /tmp/mkvd-P.txt
+expect "-P: the 4 blocks the guest wrote" grep -q "^Blocks: 32 total, 4 allocated, 0 to be zeroed, block size 1048576$" /tmp/mkvd-P.txt
+expect "-P: nobody holds it now" grep -q "^Held by: nobody$" /tmp/mkvd-P.txt
+vmkfstools -P $DIR/zt.vmdk | tee /tmp/mkvd-P.txt
+expect "-P: the disk -k zeroed is eagerzeroedthick" grep -q "format eagerzeroedthick$" /tmp/mkvd-P.txt
+expect "-X grows the thin disk to 64 MiB" vmkfstools -X 64m "$DISK"
+vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
+expect "-P: 64 MiB, thin, still 4 blocks" sh -c "grep -q 'capacity 67108864 (64 MiB), format thin\$' /tmp/mkvd-P.txt && grep -q '^Blocks: 64 total, 4 allocated' /tmp/mkvd-P.txt"
+refused "shrinking a disk" "a disk only grows" -X 16m "$DISK"
+refused "--rmdir of a folder with disks" "the folder is not empty" --rmdir $DIR
+expect "-U deletes the zeroedthick disk" vmkfstools -U "[mkvd] vm1/zt.vmdk"
+refused "-P of the deleted disk" "no such file on the datastore" -P $DIR/zt.vmdk
 expect "vmkctl unload" vmkctl unload
 expect_fail "vmkload is gone" vmk_loaded
 
@@ -79,11 +100,11 @@ sd=$(cos_lun_disk 1)
 expect "LUN 1 is a COS disk again" test -n "$sd"
 expect "the volume checks clean" vmkfstools --check /dev/$sd
 vmkfstools --cat /dev/$sd:/vm1/thin.vmdk | tee /tmp/mkvd-desc.txt
-expect "the descriptor names the flat extent" grep -q '^RW 65536 VMFS "thin-flat.vmdk"$' /tmp/mkvd-desc.txt
+expect "the descriptor names the flat extent" grep -q '^RW 131072 VMFS "thin-flat.vmdk"$' /tmp/mkvd-desc.txt
 expect "the descriptor says thin" grep -q '^ddb.thinProvisioned = "1"$' /tmp/mkvd-desc.txt
 vmkfstools -D /dev/$sd:/vm1/thin-flat.vmdk | tee /tmp/mkvd-D.txt
 expect "the thin extent has the 4 blocks written" \
-	grep -q "size 33554432, 4 blocks allocated" /tmp/mkvd-D.txt
+	grep -q "size 67108864, 4 blocks allocated" /tmp/mkvd-D.txt
 expect "the COS reads the extent" sh -c "vmkfstools --cat /dev/$sd:/vm1/thin-flat.vmdk > /tmp/mkvd-flat"
 on_disk=$(dd if=/tmp/mkvd-flat bs=1M skip=1 count=4 2>/dev/null | sha256sum | cut -c1-64)
 rm -f /tmp/mkvd-flat
@@ -91,9 +112,9 @@ expect "the extent holds the guest's data ($on_disk)" test "$on_disk" = "$hash"
 vmkfstools -D /dev/$sd:/vm1/ezt-flat.vmdk | tee /tmp/mkvd-ezt-D.txt
 expect "the eager disk has every block zeroed" \
 	grep -q "size 268435456, 256 blocks allocated (0 to be zeroed)" /tmp/mkvd-ezt-D.txt
-vmkfstools -D /dev/$sd:/vm1/zt-flat.vmdk | tee /tmp/mkvd-zt-D.txt
-expect "-k left no block of the zeroedthick disk to be zeroed" \
-	grep -q "size 50331648, 48 blocks allocated (0 to be zeroed)" /tmp/mkvd-zt-D.txt
+vmkfstools --ls /dev/$sd:/vm1 | tee /tmp/mkvd-ls.txt
+expect_fail "-U removed both files of the deleted disk" grep -qE " zt(-flat)?\.vmdk$" /tmp/mkvd-ls.txt
+expect "... and left the other disks' files" grep -qE " ezt-flat\.vmdk$" /tmp/mkvd-ls.txt
 
 expect "the volume header on $sd is wiped for the next scenario" \
 	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
