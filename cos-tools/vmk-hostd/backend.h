@@ -163,6 +163,15 @@ struct hostd_backend {
 	int (*ds_mkdir)(void *ctx, const char *path, struct diag *diag);
 	/* Make a virtual disk in an existing folder, as `vmkfstools -c`. */
 	int (*vdisk_create)(void *ctx, const struct hostd_vdisk *disk, struct diag *diag);
+	/* A virtual disk's size in bytes ("[LABEL] DIR/NAME.vmdk"), as `vmkfstools -P`. */
+	int (*vdisk_size)(void *ctx, const char *path, uint64_t *size, struct diag *diag);
+	/*
+	 * Delete a virtual disk, its descriptor and extent, as `vmkfstools
+	 * -U` (refused, nothing removed, while a VM holds it).
+	 */
+	int (*vdisk_delete)(void *ctx, const char *path, struct diag *diag);
+	/* Remove the empty folder path ("[LABEL] DIR"), as `vmkfstools --rmdir`. */
+	int (*ds_rmdir)(void *ctx, const char *path, struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

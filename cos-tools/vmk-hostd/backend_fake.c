@@ -11,9 +11,11 @@
  * a NIC on the one (a generated MAC), db one on each (the first static),
  * build one on "Old Lab", a port group the host does not have (any more).
  * One VMFS datastore, "vmfs1" (1 GiB, read-write), on which folders and
- * disks are made as the vmkernel makes them: only names are kept, a
- * thick disk takes its size from the free space, and the vmkernel's
- * refusals (a file that exists, a missing folder, no room) are its own.
+ * disks are made, sized and deleted as the vmkernel does it: names and
+ * sizes are kept, a thick disk takes its size from the free space (and
+ * gives it back when deleted), and the vmkernel's refusals (a file that
+ * exists, a missing folder, no room, a folder not empty) are its own; no
+ * VM holds a disk here.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +34,8 @@ struct fake {
 	uint32_t next_id;
 	uint64_t boot_time;
 	char files[FAKE_FILES_MAX][HOSTD_VDISK_PATH_LEN];	/* "[vmfs1] dir", "[vmfs1] dir/x.vmdk" */
+	uint64_t size[FAKE_FILES_MAX];		/* a disk's bytes; 0: a folder */
+	uint64_t taken[FAKE_FILES_MAX];		/* of ds_free: a thick disk's */
 	size_t nfiles;
 	uint64_t ds_free;
 };
@@ -200,12 +204,18 @@ static int fake_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, st
 	return 0;
 }
 
-static bool fake_has(const struct fake *f, const char *path, size_t len)
+/* The index of the file path's first len bytes name, or -1. */
+static int fake_file(const struct fake *f, const char *path, size_t len)
 {
 	for (size_t i = 0; i < f->nfiles; i++)
 		if (strlen(f->files[i]) == len && !strncmp(f->files[i], path, len))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+static bool fake_has(const struct fake *f, const char *path, size_t len)
+{
+	return fake_file(f, path, len) >= 0;
 }
 
 /* path ("[vmfs1] dir" or "[vmfs1] dir/x.vmdk") can be made: 0, or -1 with the vmkernel's sentence. */
@@ -238,6 +248,7 @@ static int fake_ds_mkdir(void *ctx, const char *path, struct diag *diag)
 
 	if (fake_can_make(f, path, diag))
 		return -1;
+	f->size[f->nfiles] = f->taken[f->nfiles] = 0;
 	snprintf(f->files[f->nfiles++], HOSTD_VDISK_PATH_LEN, "%s", path);
 	return 0;
 }
@@ -253,9 +264,74 @@ static int fake_vdisk_create(void *ctx, const struct hostd_vdisk *disk, struct d
 			 (unsigned long long)(f->ds_free >> 20));
 		return -1;
 	}
-	if (disk->format != HOSTD_VDISK_THIN)
-		f->ds_free -= disk->size;
+	f->taken[f->nfiles] = disk->format != HOSTD_VDISK_THIN ? disk->size : 0;
+	f->ds_free -= f->taken[f->nfiles];
+	f->size[f->nfiles] = disk->size;
 	snprintf(f->files[f->nfiles++], HOSTD_VDISK_PATH_LEN, "%s", disk->path);
+	return 0;
+}
+
+/* The disk (disk) or folder (!disk) at path: its index, or -1 with the vmkernel's sentence. */
+static int fake_lookup(const struct fake *f, const char *path, bool disk, struct diag *diag)
+{
+	int i = fake_file(f, path, strlen(path));
+
+	if (i < 0)
+		diag_add(diag, "%s: no such file on the datastore", path);
+	else if (disk != (f->size[i] != 0))
+		diag_add(diag, "%s: %s", path, disk ? "not a file" : "not a folder");
+	else
+		return i;
+	return -1;
+}
+
+static int fake_vdisk_size(void *ctx, const char *path, uint64_t *size, struct diag *diag)
+{
+	struct fake *f = ctx;
+	int i = fake_lookup(f, path, true, diag);
+
+	if (i < 0)
+		return -1;
+	*size = f->size[i];
+	return 0;
+}
+
+/* Forget file i: what a thick disk took is free again. */
+static void fake_remove(struct fake *f, size_t i)
+{
+	f->ds_free += f->taken[i];
+	f->nfiles--;
+	memmove(f->files[i], f->files[i + 1], (f->nfiles - i) * sizeof(f->files[0]));
+	memmove(&f->size[i], &f->size[i + 1], (f->nfiles - i) * sizeof(f->size[0]));
+	memmove(&f->taken[i], &f->taken[i + 1], (f->nfiles - i) * sizeof(f->taken[0]));
+}
+
+static int fake_vdisk_delete(void *ctx, const char *path, struct diag *diag)
+{
+	struct fake *f = ctx;
+	int i = fake_lookup(f, path, true, diag);
+
+	if (i < 0)
+		return -1;
+	fake_remove(f, (size_t)i);
+	return 0;
+}
+
+static int fake_ds_rmdir(void *ctx, const char *path, struct diag *diag)
+{
+	struct fake *f = ctx;
+	size_t len = strlen(path);
+	int i = fake_lookup(f, path, false, diag);
+
+	if (i < 0)
+		return -1;
+	for (size_t j = 0; j < f->nfiles; j++) {
+		if (!strncmp(f->files[j], path, len) && f->files[j][len] == '/') {
+			diag_add(diag, "%s: the folder is not empty (vmkfstools -U its disks)", path);
+			return -1;
+		}
+	}
+	fake_remove(f, (size_t)i);
 	return 0;
 }
 
@@ -271,6 +347,9 @@ static struct hostd_backend fake_backend = {
 	.ds_list = fake_ds_list,
 	.ds_mkdir = fake_ds_mkdir,
 	.vdisk_create = fake_vdisk_create,
+	.vdisk_size = fake_vdisk_size,
+	.vdisk_delete = fake_vdisk_delete,
+	.ds_rmdir = fake_ds_rmdir,
 };
 
 const struct hostd_backend *backend_fake_open(void)

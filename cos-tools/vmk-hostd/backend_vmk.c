@@ -521,12 +521,18 @@ static int vdisk_path(struct vmk_storage_vdisk *v, const char *path, struct diag
 	return -1;
 }
 
+/* A VMK_VDISK_OP_* that takes only a path. */
+static int vmk_path_op(uint32_t op, const char *path, struct diag *diag)
+{
+	struct vmk_storage_vdisk v = { .op = op };
+
+	return vdisk_path(&v, path, diag) ? -1 : vmk_vdisk_request(&v, diag);
+}
+
 static int vmk_ds_mkdir(void *ctx, const char *path, struct diag *diag)
 {
-	struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_MKDIR };
-
 	(void)ctx;
-	return vdisk_path(&v, path, diag) ? -1 : vmk_vdisk_request(&v, diag);
+	return vmk_path_op(VMK_VDISK_OP_MKDIR, path, diag);
 }
 
 static int vmk_vdisk_create(void *ctx, const struct hostd_vdisk *disk, struct diag *diag)
@@ -545,6 +551,29 @@ static int vmk_vdisk_create(void *ctx, const struct hostd_vdisk *disk, struct di
 	return vdisk_path(&v, disk->path, diag) ? -1 : vmk_vdisk_request(&v, diag);
 }
 
+static int vmk_vdisk_size(void *ctx, const char *path, uint64_t *size, struct diag *diag)
+{
+	struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_STAT };
+
+	(void)ctx;
+	if (vdisk_path(&v, path, diag) || vmk_vdisk_request(&v, diag))
+		return -1;
+	*size = v.size;
+	return 0;
+}
+
+static int vmk_vdisk_delete(void *ctx, const char *path, struct diag *diag)
+{
+	(void)ctx;
+	return vmk_path_op(VMK_VDISK_OP_DELETE, path, diag);
+}
+
+static int vmk_ds_rmdir(void *ctx, const char *path, struct diag *diag)
+{
+	(void)ctx;
+	return vmk_path_op(VMK_VDISK_OP_RMDIR, path, diag);
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
@@ -556,6 +585,9 @@ static const struct hostd_backend vmk_backend = {
 	.ds_list = vmk_ds_list,
 	.ds_mkdir = vmk_ds_mkdir,
 	.vdisk_create = vmk_vdisk_create,
+	.vdisk_size = vmk_vdisk_size,
+	.vdisk_delete = vmk_vdisk_delete,
+	.ds_rmdir = vmk_ds_rmdir,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

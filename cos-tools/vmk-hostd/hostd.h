@@ -249,6 +249,12 @@ bool path_name_ok(const char *s, size_t len);	/* a plain file name, not . or .. 
 bool ds_exists(struct soap_call *c, const char *name);
 /* The VMFS volume named name, or NULL (a folder, or none). */
 const struct hostd_datastore *call_vmfs(struct soap_call *c, const char *name);
+/*
+ * inventory.c: a disk's fileName as a datastore path into out:
+ * "/vmfs/volumes/LABEL/x" is "[LABEL] x"; its label into label ("" when
+ * it names none).
+ */
+void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len);
 int ds_refs(struct soap_call *c, xmlNodePtr array);	/* every datastore's moref, sorted */
 /* The datastore of a file in the COS (DATASTORES/NAME/...) into name. */
 bool ds_of_path(struct soap_call *c, const char *path, char *name, size_t len);

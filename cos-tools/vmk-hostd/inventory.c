@@ -654,8 +654,7 @@ const char *scsi_dev_of_type(const char *api)
 	return NULL;
 }
 
-/* A disk's fileName as a datastore path: "/vmfs/volumes/LABEL/x" is "[LABEL] x". */
-static void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len)
+void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len)
 {
 	const char *vol = "/vmfs/volumes/", *rel, *end;
 
@@ -671,9 +670,10 @@ static void disk_ds_path(const char *file, char *out, size_t len, char *label, s
 
 /*
  * scsi0 and its disks as ESXi shows them: the controller's key is 1000,
- * a disk's 2000 + its unit. The COS cannot read a disk on a VMFS volume
- * (the vmkernel drives the LUN) and the vmkernel has no call that tells
- * a disk's size, so capacityInKB is 0 (docs/rpc.md).
+ * a disk's 2000 + its unit. A disk on a VMFS datastore the vmkernel has
+ * mounted has the size the vmkernel tells (vmkfstools -P); a raw LUN, a
+ * disk elsewhere or one the vmkernel cannot describe has capacityInKB 0
+ * (docs/rpc.md).
  */
 static void vm_disks(struct soap_call *c, xmlNodePtr devices, const struct hostd_vm *vm)
 {
@@ -698,6 +698,8 @@ static void vm_disks(struct soap_call *c, xmlNodePtr devices, const struct hostd
 		if (vm->disk[n][0])
 			ob_value(keys, "int", "xsd:int", "%zu", 2000 + n);
 	for (size_t n = 0; n < HOSTD_DISKS; n++) {
+		uint64_t size = 0;
+
 		if (!vm->disk[n][0])
 			continue;
 		d = ob_derived(devices, "VirtualDevice", "VirtualDisk");
@@ -714,13 +716,19 @@ static void vm_disks(struct soap_call *c, xmlNodePtr devices, const struct hostd
 			disk_ds_path(vm->disk[n], path, sizeof(path), label, sizeof(label));
 			x = ob_derived(d, "backing", "VirtualDiskFlatVer2BackingInfo");
 			ob_str(x, "fileName", path);
-			if (label[0] && call_vmfs(c, label))
+			if (label[0] && call_vmfs(c, label)) {
+				struct diag diag = { 0 };
+
 				ob_ref(x, "datastore", "Datastore", label);
+				if (hostd.backend->vdisk_size(hostd.backend->ctx, path, &size, &diag))
+					size = 0;
+				diag_free(&diag);
+			}
 		}
 		ob_str(x, "diskMode", "persistent");
 		ob_value(d, "controllerKey", "xsd:int", "1000");
 		ob_value(d, "unitNumber", "xsd:int", "%zu", n);
-		ob_value(d, "capacityInKB", "xsd:long", "0");
+		ob_value(d, "capacityInKB", "xsd:long", "%llu", (unsigned long long)(size >> 10));
 	}
 }
 

@@ -511,21 +511,28 @@ static int disks_make(struct new_disks *disks, struct diag *diag)
 }
 
 /*
- * After a later step failed: the vmkernel cannot delete files yet
- * (docs/rpc.md), so the Task's sentence ends with what it left.
+ * After a later step failed: what disks_make() made is deleted again
+ * through the vmkernel, newest first (a folder after its disks); the
+ * Task's sentence ends with what it could not delete.
  */
-static void disks_left(const struct new_disks *disks, struct task *t)
+static void disks_undo(const struct new_disks *disks, struct task *t)
 {
-	if (!disks->nmade)
-		return;
-	fprintf(stderr, "vmk-hostd: CreateVM_Task failed: %s; left on the datastore:",
-		task_error(t));
-	task_fail_more(t, "; left on the datastore (vmk cannot delete there yet):");
-	for (size_t i = 0; i < disks->nmade; i++) {
-		task_fail_more(t, " %s", disks->made[i]);
-		fprintf(stderr, " %s", disks->made[i]);
+	const struct hostd_backend *b = hostd.backend;
+	struct diag diag = { 0 };
+	bool left = false;
+
+	for (size_t i = disks->nmade; i-- > 0;) {
+		const char *p = disks->made[i];
+
+		if (!(ends_with(p, ".vmdk") ? b->vdisk_delete(b->ctx, p, &diag) :
+		      b->ds_rmdir(b->ctx, p, &diag)))
+			continue;
+		diag_report(&diag, "vmk-hostd: CreateVM_Task failed: %s; left on the datastore: ",
+			    task_error(t));
+		diag_free(&diag);
+		task_fail_more(t, "%s %s", left ? "" : "; left on the datastore:", p);
+		left = true;
 	}
-	fprintf(stderr, "\n");
 }
 
 /* scsi0 and its disks into cfg (its strings point into disks). */
@@ -705,7 +712,7 @@ int folder_create_vm_task(struct soap_call *c)
 	if (task_failed(t) && made_ds)
 		rmdir(ds_dir);
 	if (task_failed(t))
-		disks_left(&disks, t);
+		disks_undo(&disks, t);
 	return task_answer(c, t);
 }
 
@@ -732,7 +739,48 @@ static void vm_delete_files(const char *vmx)
 	rmdir(dir);
 }
 
-/* Destroy_Task: a powered-off VM unregistered and its files deleted. */
+/*
+ * The disks of a destroyed VM on the vmkernel's VMFS datastores deleted
+ * through it (vmkfstools -U), each folder one level below a datastore's
+ * root then removed if that left it empty. A raw LUN, a disk elsewhere or
+ * one the vmkernel does not know as a disk (missing) is never touched. A
+ * disk the vmkernel does not delete (another VM holds it) fails the Task,
+ * named with the vmkernel's sentence.
+ */
+static void vm_delete_disks(struct soap_call *c, const struct hostd_vm *vm, struct task *t)
+{
+	const struct hostd_backend *b = hostd.backend;
+	char path[HOSTD_VDISK_PATH_LEN + 16], label[DS_NAME_MAX], dir[HOSTD_VDISK_PATH_LEN + 16];
+	char why[HOSTD_REASON_LEN];
+	struct diag diag = { 0 };
+	uint64_t size;
+
+	for (size_t n = 0; n < HOSTD_DISKS; n++) {
+		if (!vm->disk[n][0] || vmx_is_lun_name(vm->disk[n]))
+			continue;
+		disk_ds_path(vm->disk[n], path, sizeof(path), label, sizeof(label));
+		if (!label[0] || !call_vmfs(c, label))
+			continue;
+		/* a disk that is not there (or no disk) has nothing to delete */
+		if (b->vdisk_size(b->ctx, path, &size, &diag)) {
+			diag_free(&diag);
+			continue;
+		}
+		if (b->vdisk_delete(b->ctx, path, &diag)) {
+			diag_join(&diag, why, sizeof(why));
+			diag_free(&diag);
+			if (!task_failed(t))
+				task_fail(t, "SystemError", "", "the VM is destroyed; left on the datastore:");
+			task_fail_more(t, " %s (%s)", path, why);
+			continue;
+		}
+		if (disk_folder(path, dir, sizeof(dir)) && !strchr(dir, '/'))
+			b->ds_rmdir(b->ctx, dir, &diag);
+		diag_free(&diag);
+	}
+}
+
+/* Destroy_Task: a powered-off VM unregistered and its files and disks deleted. */
 int vm_destroy_task(struct soap_call *c)
 {
 	const struct hostd_vm *vm = call_vm(c, c->this.value);
@@ -749,5 +797,7 @@ int vm_destroy_task(struct soap_call *c)
 		task_fail_diag(t, "SystemError", &diag);
 	else if (vm->vmx_path[0] && ends_with(vm->vmx_path, ".vmx") && strchr(vm->vmx_path, '/'))
 		vm_delete_files(vm->vmx_path);
+	if (!task_failed(t))
+		vm_delete_disks(c, vm, t);
 	return task_answer(c, t);
 }

@@ -32,9 +32,11 @@
 # a Datastore of type VMFS next to the folder lab1; CreateVM_Task of a VM
 # with a thin 16 MiB disk on it has the vmkernel make the disk, writes
 # the .vmx in the COS's folder hds, and the VM powers on with the disk
-# open; vmkfstools -c of the same path is refused as existing, and after
-# Destroy_Task (which cannot delete on hds yet) the disk stays, so a
-# second VM of the name fails saying so. The host-side
+# open; its devices show capacityInKB 16384 (the vmkernel's -P);
+# vmkfstools -c of the same path is refused as existing, Destroy_Task
+# deletes the disk through the vmkernel, so a second VM of the name is
+# made, and destroyed; after unload the COS finds neither disk nor folder
+# on hds. The host-side
 # pyVmomi check is
 # tests/lab/host/hostd_pyvmomi_powers_off_a_cos_vm.sh (pyVmomi, through
 # the lab's port forward).
@@ -218,14 +220,21 @@ disky_dev() {
 		grep -q '<fileName>\[hds\] disky/disky.vmdk</fileName><datastore type="Datastore">hds<' $HOSTD_DIR/answer
 }
 expect "... its devices show the disk on hds (moref $id6)" disky_dev
+expect "... of capacityInKB 16384, as the vmkernel tells" \
+	grep -q '<capacityInKB>16384</capacityInKB>' $HOSTD_DIR/answer
 expect "PowerOnVM_Task of disky opens its disk" vm_task PowerOnVM_Task $id6
 expect "vmkctl shows disky running" test "$(vm_field disky state)" = running
 expect "PowerOffVM_Task of disky" vm_task PowerOffVM_Task $id6
 expect "Destroy_Task of disky" vm_task Destroy_Task $id6
 expect_fail "... its .vmx is gone" test -e /tmp/ds/hds/disky
-expect_fail "CreateVM_Task of disky again fails: its disk stays on hds" create_disky
-expect "... saying the disk exists" grep -q 'disky.vmdk: .*exists already' $HOSTD_DIR/answer
-expect_fail "... and leaves no .vmx" test -e /tmp/ds/hds/disky
+refused_gone() {
+	! vmkfstools -P "[hds] disky/disky.vmdk" 2> /tmp/disky-err.txt &&
+		grep -q "no such file on the datastore" /tmp/disky-err.txt
+}
+expect "... and its disk on hds, through the vmkernel" refused_gone
+expect "CreateVM_Task of disky again: the name and the disk are free" create_disky
+id6=$(hostd_vm_moref disky)
+expect "Destroy_Task of the second disky (moref $id6)" vm_task Destroy_Task $id6
 expect_fail "ShutdownGuest of a guest without a power-button handler is refused" vm_soap ShutdownGuest
 expect "... with ToolsUnavailable and the vmkernel's reason" \
 	fault_has ToolsUnavailable 'no ACPI power button handler'
@@ -242,7 +251,9 @@ hostd_unload
 sd=$(cos_lun_disk 1)
 expect "LUN 1 is a COS disk again" test -n "$sd"
 expect "the volume hds checks clean" vmkfstools --check /dev/$sd
-expect "... and has the disk the vmkernel made" vmkfstools -D /dev/$sd:/disky/disky-flat.vmdk
+vmkfstools --ls /dev/$sd:/ | tee /tmp/hds-ls.txt
+expect_fail "... and has neither the disks Destroy_Task deleted nor their folder" \
+	grep -q disky /tmp/hds-ls.txt
 expect "the volume header on $sd is wiped for the next scenario" \
 	dd if=/dev/zero of=/dev/$sd bs=1M seek=1 count=1 conv=fsync
 HOSTD_VMKLOAD=

@@ -1177,6 +1177,9 @@ START_TEST(test_create_vm_makes_its_disks_on_a_vmfs_datastore)
 	answer_has("<backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[vmfs1] "
 		   "disky/disky.vmdk</fileName><datastore type=\"Datastore\">vmfs1</datastore>");
 	answer_has("<controllerKey>1000</controllerKey><unitNumber>2</unitNumber>");
+	/* each disk's size as the vmkernel tells it (vmkfstools -P) */
+	answer_has("<unitNumber>0</unitNumber><capacityInKB>32768</capacityInKB>");
+	answer_has("<unitNumber>2</unitNumber><capacityInKB>8192</capacityInKB>");
 	ck_assert_int_eq(props("VirtualMachine", "4", "summary.config.numVirtualDisks"), 200);
 	answer_has("<val xsi:type=\"xsd:int\">2</val>");
 	/* a second VM attaches the first's disk (no fileOperation), on a ParaVirtual controller */
@@ -1208,11 +1211,60 @@ START_TEST(test_a_failed_create_vm_says_which_disks_it_left)
 		DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>")
 		DISK(CREATE, "[vmfs1]", "", "<capacityInKB>2097152</capacityInKB>"), "[vmfs1]"), 200);
 	task_fault_is("SystemError");
-	answer_has("[vmfs1] big/big_1.vmdk: no space: 900 MiB free on datastore vmfs1; left on the "
-		   "datastore (vmk cannot delete there yet): [vmfs1] big [vmfs1] big/big.vmdk");
+	answer_has("[vmfs1] big/big_1.vmdk: no space: 900 MiB free on datastore vmfs1");
+	/* what it made is deleted through the vmkernel again */
+	answer_lacks("left on the datastore");
 	/* nothing in the COS, nothing registered */
 	ck_assert(!exists("%s/%s", "vmfs1"));
 	ck_assert_int_eq(power_state(4), 500);
+	/* so the same VM can be made again */
+	ck_assert_int_eq(create_vm("big", LSI
+		DISK(CREATE, "[vmfs1]", THIN, "<capacityInKB>1024</capacityInKB>"), "[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+}
+END_TEST
+
+/*
+ * Destroy_Task deletes a VM's disks on the vmkernel's VMFS datastores
+ * and their folder, so a VM of the same name can be made again; a raw
+ * LUN, a disk that is not there and another VM's disks stay.
+ */
+START_TEST(test_destroy_deletes_the_vms_disks_on_vmfs)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(create_vm("gone", LSI
+		DISK(CREATE, "[vmfs1]", "", "<unitNumber>0</unitNumber><capacityInKB>8192</capacityInKB>")
+		DISK(CREATE, "[vmfs1] keep/k.vmdk", THIN, "<unitNumber>1</unitNumber><capacityInKB>1024</capacityInKB>"),
+		"[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(create_vm("other", LSI
+		DISK(CREATE, "[vmfs1] keep/o.vmdk", THIN, "<capacityInKB>1024</capacityInKB>"),
+		"[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	ck_assert_int_eq(props("Datastore", "vmfs1", "summary.freeSpace"), 200);
+	answer_has(">935329792<");
+	ck_assert_int_eq(vm_call("Destroy_Task", 4), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	/* the thick disk's space is back */
+	ck_assert_int_eq(props("Datastore", "vmfs1", "summary.freeSpace"), 200);
+	answer_has(">943718400<");
+	/* its disks and folder are gone: the same VM is made again */
+	ck_assert_int_eq(create_vm("gone", LSI
+		DISK(CREATE, "[vmfs1]", "", "<unitNumber>0</unitNumber><capacityInKB>8192</capacityInKB>")
+		DISK(CREATE, "[vmfs1] keep/k.vmdk", THIN, "<unitNumber>1</unitNumber><capacityInKB>1024</capacityInKB>"),
+		"[vmfs1]"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	/* the other VM's disk in the shared folder stayed */
+	ck_assert_int_eq(props("VirtualMachine", "5", "config.hardware.device"), 200);
+	answer_has("<capacityInKB>1024</capacityInKB>");
+	/* a raw LUN and a missing disk: nothing to delete, the VM destroyed */
+	register_vmx("raw", "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+		     "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"/vmfs/volumes/vmfs1/a/a.vmdk\"\n"
+		     "scsi0:3.present = \"TRUE\"\nscsi0:3.fileName = \"vmhba0:C0:T1:L0\"\n");
+	ck_assert_int_eq(props("VirtualMachine", "7", "config.hardware.device"), 200);
+	answer_has("<unitNumber>0</unitNumber><capacityInKB>0</capacityInKB>");
+	ck_assert_int_eq(vm_call("Destroy_Task", 7), 200);
+	ck_assert_int_eq(task_outcome(), 0);
 }
 END_TEST
 
@@ -1331,6 +1383,7 @@ int main(void)
 	tcase_add_test(tc, test_vmfs_datastores_are_the_vmkernels_volumes);
 	tcase_add_test(tc, test_create_vm_makes_its_disks_on_a_vmfs_datastore);
 	tcase_add_test(tc, test_a_failed_create_vm_says_which_disks_it_left);
+	tcase_add_test(tc, test_destroy_deletes_the_vms_disks_on_vmfs);
 	tcase_add_test(tc, test_create_vm_refuses_bad_disks_and_makes_nothing);
 	return check_run("hostd_soap", tc);
 }
