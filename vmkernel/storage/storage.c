@@ -1182,6 +1182,8 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 		return VMK_BAD_PARAM;
 	}
 	st.holder = vdisk_op_name(v->op);
+	/* a VM that ended holds its disk no more */
+	vdisk_close_late(&st.vdisks);
 	if (v->op == VMK_VDISK_OP_MKDIR)
 		ret = vdisk_mkdir(ds->vol, path, msg, sizeof(msg));
 	else if (v->op == VMK_VDISK_OP_RMDIR)

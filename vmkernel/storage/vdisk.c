@@ -718,9 +718,10 @@ int vdisk_rmdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_l
 /* ---- the COS's disk operations ---- */
 
 /*
- * Who holds the extent st: a VM of cl, or another host whose lock is on
- * it and whose heartbeat is alive (a stale lock vmkfs breaks on open);
- * NULL: nobody.
+ * Who holds the extent st: a VM of cl, another host whose lock is on it
+ * and whose heartbeat is alive, or a stale lock (vmkfs takes it over on
+ * an open once its holder has been silent its lock timeout); NULL:
+ * nobody.
  */
 static const char *extent_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
 				 const struct vmkfs_stat *st)
@@ -729,7 +730,9 @@ static const char *extent_holder(const struct vdisk_claims *cl, const struct vmk
 
 	if (who)
 		return who;
-	return st->lock_mode && st->lock_owner_alive ? "another host" : NULL;
+	if (!st->lock_mode)
+		return NULL;
+	return st->lock_owner_alive ? "another host" : "a stale lock";
 }
 
 /* VMKFS_EBUSY with the sentence when the extent st is held; else VMKFS_OK. */
@@ -742,9 +745,26 @@ static int held(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
 		return VMKFS_OK;
 	if (holder(cl, vol, st->id))
 		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
-	else
+	else if (st->lock_owner_alive)
 		fmt_snprintf(why, why_len, "its extent is locked by another host");
+	else
+		return VMKFS_OK;	/* stale: the caller's open decides */
 	return VMKFS_EBUSY;
+}
+
+/* The extent of d at path opened read-write (a stale lock taken over) and closed. */
+static int take_lock(struct vmkfs_vol *vol, const char *extent, const struct vdisk_desc *d,
+		     char *why, size_t why_len)
+{
+	struct vmkfs_file *f;
+	int ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &f);
+
+	if (ret) {
+		fmt_snprintf(why, why_len, "its extent %s: %s", d->extent, vmkfs_errmsg(vol));
+		return ret;
+	}
+	vmkfs_close(f);
+	return VMKFS_OK;
 }
 
 int vdisk_stat(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
@@ -789,6 +809,8 @@ int vdisk_delete(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
 	}
 	if (!ret)
 		ret = held(cl, vol, &st, why, why_len);
+	if (!ret && st.lock_mode)
+		ret = take_lock(vol, extent, &d, why, why_len);
 	if (ret)
 		return ret;
 	ret = vmkfs_unlink(vol, extent);
@@ -850,10 +872,10 @@ int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
 		return refuse(why, why_len, VMKFS_EINVAL, "its new descriptor does not fit",
 			      n < 0 ? NULL : msg);
 	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &f);
-	if (ret)
-		return refuse(why, why_len, ret,
-			      ret == VMKFS_EBUSY ? "locked" : "cannot open its extent",
-			      vmkfs_errmsg(vol));
+	if (ret) {
+		fmt_snprintf(why, why_len, "its extent %s: %s", d.extent, vmkfs_errmsg(vol));
+		return ret;
+	}
 	ret = vmkfs_truncate(f, size, d.thin ? VMKFS_THIN : VMKFS_ZEROEDTHICK);
 	if (ret) {
 		refuse(why, why_len, ret, "cannot grow its extent", vmkfs_errmsg(vol));

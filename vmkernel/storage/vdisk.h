@@ -183,7 +183,9 @@ uint32_t vdisk_close_all(struct vdisk_claims *cl);
  * the size it says); buf is VDISK_DESC_MAX bytes of the caller's. The
  * caller holds its lock around the whole call. VMKFS_OK, or a VMKFS_E*
  * status with a sentence in why (VMKFS_EBUSY: a VM holds the disk, or
- * another host's lock is on its extent); a refused call changes nothing.
+ * another host's live lock is on its extent; a stale lock is left to
+ * vmkfs_open(), which takes it over or says when it can); a refused call
+ * changes nothing.
  */
 struct vdisk_info {
 	uint64_t size;			/* bytes */
