@@ -180,11 +180,12 @@
  * its descriptor and extent (VMK_VDISK_OP_CREATE; vmkfstools --mkdir and
  * -c through the vmkernel; docs/storage.md "Making virtual disks"), or
  * zero a step of a disk's pending blocks (VMK_VDISK_OP_ZERO), delete,
- * describe or grow a disk (VMK_VDISK_OP_DELETE, _STAT, _EXTEND) or remove
- * an empty folder (VMK_VDISK_OP_RMDIR).
+ * describe, grow or rename a disk (VMK_VDISK_OP_DELETE, _STAT, _EXTEND,
+ * _RENAME) or remove an empty folder (VMK_VDISK_OP_RMDIR).
  * Refused with msg, nothing left behind, when the file exists, its folder
  * is missing, no datastore has the label, it has not the room, or a VM
- * holds the disk. Since ABI version 28 (DELETE, STAT, EXTEND, RMDIR: 33).
+ * holds the disk. Since ABI version 28 (DELETE, STAT, EXTEND, RMDIR,
+ * RENAME: 33).
  */
 #define VMK_HC_STORAGE_VDISK	32
 #define VMK_HC_MAX		33
@@ -310,12 +311,15 @@ struct vmk_storage_format {
  * DELETE removes the extent, then the descriptor; STAT answers size,
  * format, blocks_* and holder; EXTEND grows the extent to size bytes
  * (in; larger than now) and rewrites the descriptor; RMDIR removes an
- * empty folder.
+ * empty folder; RENAME renames both files to new_path's and rewrites
+ * the descriptor.
  */
 #define VMK_VDISK_OP_DELETE	4
 #define VMK_VDISK_OP_STAT	5
 #define VMK_VDISK_OP_EXTEND	6
 #define VMK_VDISK_OP_RMDIR	7
+/* new_path: the disk's new .vmdk on the same datastore; both files renamed */
+#define VMK_VDISK_OP_RENAME	8
 #define VMK_VDISK_THIN		0	/* blocks allocated on first write */
 #define VMK_VDISK_ZEROEDTHICK	1	/* allocated now, zeroed on first write */
 /*
@@ -345,6 +349,7 @@ struct vmk_storage_vdisk {
 	uint32_t block_size;		/* out (STAT): the volume's file block, bytes */
 	uint32_t reserved;
 	char holder[VMK_VDISK_HOLDER_LEN];	/* out (STAT): a VM's name, "another host" or "" */
+	char new_path[VMK_VDISK_PATH_LEN];	/* in (RENAME): NUL-terminated */
 };
 
 struct vmk_datastore_list {

@@ -1131,6 +1131,7 @@ static const char *vdisk_op_name(uint32_t op)
 	case VMK_VDISK_OP_DELETE:	return "vmkfstools -U";
 	case VMK_VDISK_OP_STAT:		return "vmkfstools -P";
 	case VMK_VDISK_OP_EXTEND:	return "vmkfstools -X";
+	case VMK_VDISK_OP_RENAME:	return "vmkfstools -E";
 	case VMK_VDISK_OP_ZERO:		return "vmkfstools -k";
 	default:			return "vmkfstools -c";
 	}
@@ -1155,9 +1156,12 @@ static int vdisk_stat_op(struct vmkfs_vol *vol, const char *path, struct vmk_sto
 	return VMKFS_OK;
 }
 
-/* v checked (vdisk_request_ok()), its path split into label and path. */
+/*
+ * v checked (vdisk_request_ok()), its path split into label and path, a
+ * RENAME's new_path into to.
+ */
 static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *label,
-				    const char *path)
+				    const char *path, const char *to)
 {
 	/* Eager zeroing is VMK_VDISK_OP_ZERO's, a step at a time. */
 	struct vdisk_create c = {
@@ -1198,6 +1202,9 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 	else if (v->op == VMK_VDISK_OP_EXTEND)
 		ret = vdisk_extend(&st.vdisks, ds->vol, path, v->size, c.cid,
 				   (uint8_t *)st.desc_text, msg, sizeof(msg));
+	else if (v->op == VMK_VDISK_OP_RENAME)
+		ret = vdisk_rename(&st.vdisks, ds->vol, path, to, c.cid,
+				   (uint8_t *)st.desc_text, msg, sizeof(msg));
 	else
 		ret = vdisk_create(ds->vol, &c, st.desc_text, msg, sizeof(msg));
 	/* Made: the first step of its zeroing, the rest the COS's calls. */
@@ -1222,6 +1229,8 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 			 (unsigned long long)v->blocks_total);
 	else if (v->op == VMK_VDISK_OP_DELETE || v->op == VMK_VDISK_OP_RMDIR)
 		log_info("storage: %s: removed", v->path);
+	else if (v->op == VMK_VDISK_OP_RENAME)
+		log_info("storage: %s: renamed %s", v->path, v->new_path);
 	else if (v->op == VMK_VDISK_OP_EXTEND)
 		log_info("storage: %s: grown to %llu MiB (%llu ms)", v->path,
 			 (unsigned long long)(v->size >> 20), (unsigned long long)(now_ms() - t0));
@@ -1233,17 +1242,19 @@ static vmk_status_t vdisk_op_locked(struct vmk_storage_vdisk *v, const char *lab
 
 vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 {
-	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN];
+	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], to[VDISK_NAME_LEN] = "";
 	vmk_status_t s;
 
-	if (!vdisk_request_ok(v, label, path, v->msg, sizeof(v->msg)))
+	if (!vdisk_request_ok(v, label, path, v->msg, sizeof(v->msg)) ||
+	    (v->op == VMK_VDISK_OP_RENAME &&
+	     !vdisk_request_new_path(v, label, to, v->msg, sizeof(v->msg))))
 		return VMK_BAD_PARAM;
 	if (v->now_unix)
 		vmkfs_set_time_unix(v->now_unix);
 	if (!cos_lock(vdisk_op_name(v->op), COS_READ_WAIT_MS, "nothing written", v->msg,
 		      sizeof(v->msg)))
 		return VMK_BUSY;
-	s = vdisk_op_locked(v, label, path);
+	s = vdisk_op_locked(v, label, path, to);
 	gated_unlock(&st.lock);
 	return s;
 }

@@ -628,12 +628,23 @@ static int write_descriptor(struct vmkfs_vol *vol, const char *path, const char 
 	return ret;
 }
 
+/* A disk "/DIR/NAME.vmdk"'s extent "/DIR/NAME-flat.vmdk" into extent; false: too long. */
+static bool flat_name(const char *path, char extent[VDISK_NAME_LEN])
+{
+	size_t len = strlen(path);
+
+	if (len < 6 || len + 5 >= VDISK_NAME_LEN)
+		return false;
+	memcpy(extent, path, len - 5);
+	memcpy(extent + len - 5, "-flat.vmdk", sizeof("-flat.vmdk"));
+	return true;
+}
+
 int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text,
 		 char *why, size_t why_len)
 {
 	char dir[VDISK_NAME_LEN], extent[VDISK_NAME_LEN], msg[64];
 	const char *base = c->path + strlen(c->path);
-	size_t len = strlen(c->path);
 	struct vmkfs_volinfo vi;
 	struct vmkfs_stat st;
 	struct vdisk_desc d;
@@ -643,12 +654,10 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
 	if (!c->size || c->size % SECTOR || c->size / SECTOR > VDISK_MAX_SECTORS)
 		return refuse(why, why_len, VMKFS_EINVAL,
 			      "a disk's size is a multiple of 512 bytes, 512 bytes to 2 TiB", NULL);
-	if (len < 6 || len + 5 >= VDISK_NAME_LEN)
+	if (!flat_name(c->path, extent))
 		return refuse(why, why_len, VMKFS_EINVAL, "the disk's name is too long", NULL);
 	while (base > c->path && base[-1] != '/')
 		base--;
-	memcpy(extent, c->path, len - 5);
-	memcpy(extent + len - 5, "-flat.vmdk", sizeof("-flat.vmdk"));
 	n = vdisk_render_descriptor(text, VDISK_DESC_MAX, extent + (base - c->path),
 				    c->size / SECTOR, c->alloc == VMKFS_THIN, c->adapter, c->cid);
 	/* What is written must be what vdisk_open() serves. */
@@ -767,6 +776,18 @@ static int take_lock(struct vmkfs_vol *vol, const char *extent, const struct vdi
 	return VMKFS_OK;
 }
 
+/* held(), and a stale lock on the extent taken over (take_lock()). */
+static int unheld(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *extent,
+		  const struct vdisk_desc *d, const struct vmkfs_stat *st, char *why,
+		  size_t why_len)
+{
+	int ret = held(cl, vol, st, why, why_len);
+
+	if (!ret && st->lock_mode)
+		ret = take_lock(vol, extent, d, why, why_len);
+	return ret;
+}
+
 int vdisk_stat(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	       uint8_t *buf, struct vdisk_info *info, char *why, size_t why_len)
 {
@@ -808,9 +829,7 @@ int vdisk_delete(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
 				    vmkfs_errmsg(vol)) : VMKFS_OK;
 	}
 	if (!ret)
-		ret = held(cl, vol, &st, why, why_len);
-	if (!ret && st.lock_mode)
-		ret = take_lock(vol, extent, &d, why, why_len);
+		ret = unheld(cl, vol, extent, &d, &st, why, why_len);
 	if (ret)
 		return ret;
 	ret = vmkfs_unlink(vol, extent);
@@ -891,6 +910,57 @@ int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
 	return ret;
 }
 
+int vdisk_rename(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 const char *to, uint32_t cid, uint8_t *buf, char *why, size_t why_len)
+{
+	char extent[VDISK_EXTENT_PATH], new_extent[VDISK_NAME_LEN], dir[VDISK_NAME_LEN], msg[64];
+	const char *base = to + strlen(to);
+	struct vdisk_desc d, check;
+	struct vmkfs_stat st, ds;
+	int n, ret;
+
+	while (base > to && base[-1] != '/')
+		base--;
+
+	if (!flat_name(to, new_extent))
+		return refuse(why, why_len, VMKFS_EINVAL, "the new name is too long", NULL);
+	ret = locate(vol, path, buf, &d, extent, &st, why, why_len);
+	if (!ret)
+		ret = unheld(cl, vol, extent, &d, &st, why, why_len);
+	if (ret)
+		return ret;
+	folder_of(to, dir);
+	ret = vmkfs_stat(vol, dir, &ds);
+	if (ret == VMKFS_ENOENT || ret == VMKFS_ENOTDIR || (!ret && ds.type != VMKFS_FT_DIR))
+		return refuse(why, why_len, VMKFS_ENOENT, "the new name's folder is missing", NULL);
+	if (vmkfs_stat(vol, to, &ds) != VMKFS_ENOENT || vmkfs_stat(vol, new_extent, &ds) != VMKFS_ENOENT)
+		return refuse(why, why_len, VMKFS_EEXIST,
+			      "the new name or its extent exists already", NULL);
+	n = vdisk_render_descriptor((char *)buf, VDISK_DESC_MAX, new_extent + (base - to),
+				    d.sectors, d.thin, vdisk_adapter_ok(d.adapter, sizeof(d.adapter)) ?
+				    d.adapter : "lsilogic", cid);
+	if (n < 0 || !vdisk_parse_descriptor((const char *)buf, (size_t)n, &check, msg, sizeof(msg)))
+		return refuse(why, why_len, VMKFS_EINVAL, "the new name does not fit a descriptor",
+			      n < 0 ? NULL : msg);
+	ret = vmkfs_rename(vol, extent, new_extent);
+	if (ret)
+		return refuse(why, why_len, ret, "cannot rename its extent", vmkfs_errmsg(vol));
+	ret = vmkfs_rename(vol, path, to);
+	if (ret) {
+		refuse(why, why_len, ret, "cannot rename its descriptor", vmkfs_errmsg(vol));
+		vmkfs_rename(vol, new_extent, extent);
+		return ret;
+	}
+	ret = write_descriptor(vol, to, (const char *)buf, (size_t)n, true);
+	if (ret) {
+		refuse(why, why_len, ret, "cannot rewrite its descriptor (both names put back)",
+		       vmkfs_errmsg(vol));
+		vmkfs_rename(vol, to, path);
+		vmkfs_rename(vol, new_extent, extent);
+	}
+	return ret;
+}
+
 _Static_assert(VMK_VDISK_PATH_LEN == VDISK_NAME_LEN, "a request's path is a VM disk's name");
 _Static_assert(VMK_VDISK_HOLDER_LEN == VDISK_OWNER_LEN, "a request's holder is a claim's owner");
 
@@ -903,25 +973,32 @@ static bool terminated(const char *s, size_t size)
 	return false;
 }
 
+/* A request's path field (size bytes, a NUL within) split as split() does. */
+static bool split_field(const char *field, size_t size, bool disk, char label[VDISK_LABEL_LEN],
+			char path[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	if (!terminated(field, size)) {
+		fmt_snprintf(why, why_len, "a datastore path is at most %u characters",
+			     (uint32_t)size - 1);
+		return false;
+	}
+	return split(field, disk, label, path, why, why_len);
+}
+
 bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len)
 {
 	bool folder = v->op == VMK_VDISK_OP_MKDIR || v->op == VMK_VDISK_OP_RMDIR;
 	bool disk = v->op == VMK_VDISK_OP_CREATE || v->op == VMK_VDISK_OP_ZERO ||
 		    v->op == VMK_VDISK_OP_DELETE || v->op == VMK_VDISK_OP_STAT ||
-		    v->op == VMK_VDISK_OP_EXTEND;
+		    v->op == VMK_VDISK_OP_EXTEND || v->op == VMK_VDISK_OP_RENAME;
 
 	if (!folder && !disk) {
-		fmt_snprintf(why, why_len, "operation %u is not mkdir, create, zero, delete, stat, extend or rmdir",
+		fmt_snprintf(why, why_len, "operation %u is not mkdir, create, zero, delete, stat, extend, rmdir or rename",
 			     v->op);
 		return false;
 	}
-	if (!terminated(v->path, sizeof(v->path))) {
-		fmt_snprintf(why, why_len, "a datastore path is at most %u characters",
-			     (uint32_t)sizeof(v->path) - 1);
-		return false;
-	}
-	if (!split(v->path, disk, label, path, why, why_len))
+	if (!split_field(v->path, sizeof(v->path), disk, label, path, why, why_len))
 		return false;
 	if (v->op != VMK_VDISK_OP_CREATE && v->op != VMK_VDISK_OP_EXTEND)
 		return true;
@@ -940,6 +1017,20 @@ bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_
 	if (!vdisk_adapter_ok(v->adapter, sizeof(v->adapter))) {
 		fmt_snprintf(why, why_len, "an adapter type is 1 to %u of a-z and 0-9",
 			     (uint32_t)sizeof(v->adapter) - 1);
+		return false;
+	}
+	return true;
+}
+
+bool vdisk_request_new_path(const struct vmk_storage_vdisk *v, const char *label,
+			    char to[VDISK_NAME_LEN], char *why, size_t why_len)
+{
+	char to_label[VDISK_LABEL_LEN];
+
+	if (!split_field(v->new_path, sizeof(v->new_path), true, to_label, to, why, why_len))
+		return false;
+	if (strcmp(to_label, label)) {
+		fmt_snprintf(why, why_len, "a disk is renamed on its own datastore only");
 		return false;
 	}
 	return true;

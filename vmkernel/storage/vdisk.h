@@ -110,6 +110,9 @@ int vdisk_create(struct vmkfs_vol *vol, const struct vdisk_create *c, char *text
  */
 bool vdisk_request_ok(const struct vmk_storage_vdisk *v, char label[VDISK_LABEL_LEN],
 		      char path[VDISK_NAME_LEN], char *why, size_t why_len);
+/* RENAME's new_path (vdisk_request_ok() passed) on label's datastore into to. */
+bool vdisk_request_new_path(const struct vmk_storage_vdisk *v, const char *label,
+			    char to[VDISK_NAME_LEN], char *why, size_t why_len);
 /* Make the folder path ("/DIR"); its parent must exist. As vdisk_create(). */
 int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
 /* Remove the empty folder path ("/DIR"). As vdisk_create(). */
@@ -211,6 +214,14 @@ int vdisk_delete(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
  */
 int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 		 uint64_t size, uint32_t cid, uint8_t *buf, char *why, size_t why_len);
+/*
+ * Rename the disk to = "/DIR/NAME.vmdk" (an existing folder of vol):
+ * the extent to NAME-flat.vmdk, then the descriptor, then the descriptor
+ * rewritten naming the new extent (as vdisk_extend() rewrites it); a
+ * step that fails puts back what went before.
+ */
+int vdisk_rename(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
+		 const char *to, uint32_t cid, uint8_t *buf, char *why, size_t why_len);
 
 /* A backend for scsi_disk_init() over an open vd (read-write). */
 void vdisk_backend(struct vdisk *vd, struct scsi_backend *be);

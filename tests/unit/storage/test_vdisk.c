@@ -878,6 +878,61 @@ START_TEST(test_extend_grows_the_extent_and_its_descriptor_only)
 }
 END_TEST
 
+static int rename_disk(const char *path, const char *to)
+{
+	why[0] = '\0';
+	return vdisk_rename(&claims, vol, path, to, 0x5678, bounce2, why, sizeof(why));
+}
+
+START_TEST(test_rename_moves_both_files_and_refuses_what_would_clash)
+{
+	struct vdisk_desc d;
+
+	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(make_in_vmkernel("/vms/b.vmdk", DISK_BYTES, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	ck_assert_int_eq(vdisk_mkdir(vol, "/other", why, sizeof(why)), VMKFS_OK);
+	ck_assert_msg(open_disk(&vd, "/vms/a.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	memset(guest, 0x4d, sizeof(guest));
+	rw10(true, 100, 16);
+	ck_assert_uint_eq(cmd.status, SCSI_STATUS_GOOD);
+	/* Held: refused, nothing renamed. */
+	ck_assert_int_eq(rename_disk("/vms/a.vmdk", "/other/c.vmdk"), VMKFS_EBUSY);
+	ck_assert_str_eq(why, "in use by vm 'vm1'");
+	vdisk_close(&claims, &vd);
+	/* A name taken (a disk, or only its extent), a missing folder: refused. */
+	ck_assert_int_eq(rename_disk("/vms/a.vmdk", "/vms/b.vmdk"), VMKFS_EEXIST);
+	ck_assert_str_eq(why, "the new name or its extent exists already");
+	put_file("/other/x-flat.vmdk", NULL, MIB, VMKFS_THIN);
+	ck_assert_int_eq(rename_disk("/vms/a.vmdk", "/other/x.vmdk"), VMKFS_EEXIST);
+	ck_assert_str_eq(why, "the new name or its extent exists already");
+	ck_assert_int_eq(rename_disk("/vms/a.vmdk", "/none/c.vmdk"), VMKFS_ENOENT);
+	ck_assert_str_eq(why, "the new name's folder is missing");
+	ck_assert_int_eq(rename_disk("/vms/a-flat.vmdk", "/other/c.vmdk"), VMKFS_EINVAL);
+	ck_assert(exists("/vms/a.vmdk") && exists("/vms/a-flat.vmdk"));
+	/* Into another folder: both files, the descriptor naming the new extent. */
+	ck_assert_msg(rename_disk("/vms/a.vmdk", "/other/c.vmdk") == VMKFS_OK, "%s", why);
+	ck_assert(!exists("/vms/a.vmdk") && !exists("/vms/a-flat.vmdk"));
+	ck_assert(exists("/other/c.vmdk") && exists("/other/c-flat.vmdk"));
+	read_desc("/other/c.vmdk", &d);
+	ck_assert_str_eq(d.extent, "c-flat.vmdk");
+	ck_assert_uint_eq(d.sectors, DISK_BYTES / 512);
+	ck_assert(d.thin);
+	ck_assert_str_eq(d.adapter, "lsilogic");
+	ck_assert_msg(open_disk(&vd, "/other/c.vmdk", 1, "vm1") == VMKFS_OK, "%s", why);
+	attach(&vd);
+	memset(guest, 0, sizeof(guest));
+	rw10(false, 100, 16);
+	ck_assert_uint_eq(guest[0], 0x4d);
+	vdisk_close(&claims, &vd);
+	/* In its own folder, thick stays thick. */
+	ck_assert_msg(rename_disk("/vms/b.vmdk", "/vms/b2.vmdk") == VMKFS_OK, "%s", why);
+	read_desc("/vms/b2.vmdk", &d);
+	ck_assert_str_eq(d.extent, "b2-flat.vmdk");
+	ck_assert(!d.thin);
+}
+END_TEST
+
 START_TEST(test_rmdir_removes_an_empty_folder_only)
 {
 	ck_assert_int_eq(make_in_vmkernel("/vms/a.vmdk", DISK_BYTES, VMKFS_THIN), VMKFS_OK);
@@ -928,9 +983,23 @@ START_TEST(test_a_request_is_checked_field_by_field)
 	ck_assert_str_eq(label, "ds1");
 	ck_assert_str_eq(path, "/vm1/a.vmdk");
 	v = good;
-	v.op = 8;
+	v.op = 9;
 	ck_assert(!vdisk_request_ok(&v, label, path, why, sizeof(why)));
-	ck_assert_str_eq(why, "operation 8 is not mkdir, create, zero, delete, stat, extend or rmdir");
+	ck_assert_str_eq(why, "operation 9 is not mkdir, create, zero, delete, stat, extend, rmdir or rename");
+	/* A rename's new name: a disk path on the same datastore. */
+	v.op = VMK_VDISK_OP_RENAME;
+	memcpy(v.new_path, "[ds1] vm2/b.vmdk", 17);
+	ck_assert_msg(vdisk_request_ok(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_msg(vdisk_request_new_path(&v, label, path, why, sizeof(why)), "%s", why);
+	ck_assert_str_eq(path, "/vm2/b.vmdk");
+	memcpy(v.new_path, "[ds2] vm2/b.vmdk", 17);
+	ck_assert(!vdisk_request_new_path(&v, "ds1", path, why, sizeof(why)));
+	ck_assert_str_eq(why, "a disk is renamed on its own datastore only");
+	memcpy(v.new_path, "[ds1] vm2", 10);
+	ck_assert(!vdisk_request_new_path(&v, "ds1", path, why, sizeof(why)));
+	memset(v.new_path, 'a', sizeof(v.new_path));
+	ck_assert(!vdisk_request_new_path(&v, "ds1", path, why, sizeof(why)));
+	ck_assert_str_eq(why, "a datastore path is at most 127 characters");
 	/* Delete, stat and extend name a disk; extend's size is checked. */
 	v.op = VMK_VDISK_OP_EXTEND;
 	v.size = (2ull << 40) + 512;
@@ -1014,6 +1083,7 @@ int main(void)
 	tcase_add_test(tc, test_delete_removes_both_files_and_refuses_a_held_disk);
 	tcase_add_test(tc, test_extend_grows_the_extent_and_its_descriptor_only);
 	tcase_add_test(tc, test_rmdir_removes_an_empty_folder_only);
+	tcase_add_test(tc, test_rename_moves_both_files_and_refuses_what_would_clash);
 	tcase_add_test(tc, test_folder_names_for_mkdir);
 	tcase_add_test(tc, test_a_request_is_checked_field_by_field);
 	return check_run("vmkernel virtual disks on datastores", tc);
