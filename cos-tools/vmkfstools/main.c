@@ -47,6 +47,7 @@ static void usage(void)
 		"          (or /vmfs/volumes/LABEL/DIR/DISK.vmdk, [LABEL] DIR/DISK.vmdk: the vmkernel's)\n"
 		"       %s -i DEVICE:/SRC.vmdk|RAWFILE [-d FORMAT] DEVICE:/DST.vmdk\n"
 		"       %s -E DEVICE:/OLD.vmdk [DEVICE:]/NEW.vmdk\n"
+		"          (or /vmfs/volumes/LABEL/DIR/OLD.vmdk /vmfs/volumes/LABEL/DIR2/NEW.vmdk: the vmkernel's)\n"
 		"       %s -U DEVICE:/DISK.vmdk|/vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk\n"
 		"       %s -P /vmfs/volumes/LABEL/DIR/DISK.vmdk|[LABEL] DIR/DISK.vmdk   (the vmkernel's)\n"
 		"       %s -D DEVICE:/PATH\n"
@@ -350,6 +351,17 @@ static bool datastore_path(const char *arg)
 	return arg[0] == '[' || !strncmp(arg, "/vmfs/volumes/", 14);
 }
 
+/* s into a request's field of size bytes (zeroed); false, said, when it does not fit. */
+static bool field_set(char *field, size_t size, const char *s, const char *what)
+{
+	if (strlen(s) >= size) {
+		fprintf(stderr, "%s: %s: %s is at most %zu characters\n", prog, s, what, size - 1);
+		return false;
+	}
+	memcpy(field, s, strlen(s));
+	return true;
+}
+
 /* Each zeroing step's progress, a line rewritten in place. */
 static void zero_progress(const struct vmk_storage_vdisk *v, void *arg)
 {
@@ -364,7 +376,7 @@ static void zero_progress(const struct vmk_storage_vdisk *v, void *arg)
 }
 
 /*
- * --mkdir, --rmdir, -c, -k, -P, -X or -U on a datastore the vmkernel has
+ * --mkdir, --rmdir, -c, -k, -P, -X, -E or -U on a datastore the vmkernel has
  * mounted: it does the work. An eagerzeroedthick disk is zeroed in the vmkernel's steps, each
  * a short call (the COS CPU waits in it); stopped early, the disk is a
  * valid zeroedthick one and -k goes on.
@@ -374,12 +386,8 @@ static int vdisk_request(struct vmk_storage_vdisk *v, const char *path)
 	struct diag diag = { 0 };
 	int fd, ret = EXIT_OK, last = -1;
 
-	if (strlen(path) >= sizeof(v->path)) {
-		fprintf(stderr, "%s: %s: a datastore path is at most %zu characters\n",
-			prog, path, sizeof(v->path) - 1);
+	if (!field_set(v->path, sizeof(v->path), path, "a datastore path"))
 		return EXIT_USAGE;
-	}
-	memcpy(v->path, path, strlen(path));
 	fd = vmkdev_open(prog, &diag);
 	if (fd < 0) {
 		diag_report(&diag, "%s: %s: ", prog, path);
@@ -579,12 +587,8 @@ static int cmd_create_disk(const char *arg, uint64_t size, enum vmkfs_alloc allo
 				  VMK_VDISK_EAGERZEROEDTHICK,
 		};
 
-		if (strlen(adapter) >= sizeof(v.adapter)) {
-			fprintf(stderr, "%s: %s: an adapter type is at most %zu characters\n",
-				prog, adapter, sizeof(v.adapter) - 1);
+		if (!field_set(v.adapter, sizeof(v.adapter), adapter, "an adapter type"))
 			return EXIT_USAGE;
-		}
-		memcpy(v.adapter, adapter, strlen(adapter));
 		ret = vdisk_request(&v, arg);
 		if (!ret)
 			printf("Created disk '%s' through the vmkernel: %llu MiB free on its datastore.\n",
@@ -830,8 +834,19 @@ static int cmd_rename(const char *from, const char *to)
 	const char *nbase, *npath = strchr(to, ':') && strstr(to, ":/") ?
 				    strstr(to, ":/") + 1 : to;
 	uint64_t sectors;
-	int ret = open_target(&s, from, false);
+	int ret;
 
+	if (datastore_path(from)) {
+		struct vmk_storage_vdisk v = { .op = VMK_VDISK_OP_RENAME };
+
+		if (!field_set(v.new_path, sizeof(v.new_path), to, "a datastore path"))
+			return EXIT_USAGE;
+		ret = vdisk_request(&v, from);
+		if (!ret)
+			printf("Renamed disk '%s' to '%s' through the vmkernel.\n", from, to);
+		return ret;
+	}
+	ret = open_target(&s, from, false);
 	if (ret)
 		return status_exit(ret);
 	ret = disk_flat(&s, s.path, oflat, sizeof(oflat), &sectors);

@@ -12,7 +12,8 @@
 # it runs, vmkfstools -P names it as the disk's holder and -U and -X are
 # refused; killed, -P shows the 4 blocks written, -X grows the disk to
 # 64 MiB (thin stays thin), shrinking and --rmdir of a folder with disks
-# are refused, -U deletes the zeroedthick disk. After unload the COS's
+# are refused, -E renames the zeroedthick disk (not onto an existing
+# one) and -U deletes it. After unload the COS's
 # vmkfstools finds the volume clean, the descriptor thin and 64 MiB, the
 # extent with only those blocks and the guest's data, the deleted disk's
 # two files gone, and no block of the eager disk left to be zeroed. The
@@ -91,8 +92,11 @@ vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
 expect "-P: 64 MiB, thin, still 4 blocks" sh -c "grep -q 'capacity 67108864 (64 MiB), format thin\$' /tmp/mkvd-P.txt && grep -q '^Blocks: 64 total, 4 allocated' /tmp/mkvd-P.txt"
 refused "shrinking a disk" "a disk only grows" -X 16m "$DISK"
 refused "--rmdir of a folder with disks" "the folder is not empty" --rmdir $DIR
-expect "-U deletes the zeroedthick disk" vmkfstools -U "[mkvd] vm1/zt.vmdk"
-refused "-P of the deleted disk" "no such file on the datastore" -P $DIR/zt.vmdk
+expect "-E renames the zeroedthick disk" vmkfstools -E "[mkvd] vm1/zt.vmdk" "[mkvd] vm1/zt2.vmdk"
+refused "-E onto an existing disk" "the new name or its extent exists already" \
+	-E "[mkvd] vm1/zt2.vmdk" "$DISK"
+expect "-U deletes it by its new name" vmkfstools -U "[mkvd] vm1/zt2.vmdk"
+refused "-P of the deleted disk" "no such file on the datastore" -P $DIR/zt2.vmdk
 expect "vmkctl unload" vmkctl unload
 expect_fail "vmkload is gone" vmk_loaded
 
@@ -113,7 +117,7 @@ vmkfstools -D /dev/$sd:/vm1/ezt-flat.vmdk | tee /tmp/mkvd-ezt-D.txt
 expect "the eager disk has every block zeroed" \
 	grep -q "size 268435456, 256 blocks allocated (0 to be zeroed)" /tmp/mkvd-ezt-D.txt
 vmkfstools --ls /dev/$sd:/vm1 | tee /tmp/mkvd-ls.txt
-expect_fail "-U removed both files of the deleted disk" grep -qE " zt(-flat)?\.vmdk$" /tmp/mkvd-ls.txt
+expect_fail "-E and -U left no file of the deleted disk" grep -qE " zt2?(-flat)?\.vmdk$" /tmp/mkvd-ls.txt
 expect "... and left the other disks' files" grep -qE " ezt-flat\.vmdk$" /tmp/mkvd-ls.txt
 
 expect "the volume header on $sd is wiped for the next scenario" \
