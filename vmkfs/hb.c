@@ -346,7 +346,7 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 		return vmkfs_err(vol, VMKFS_EROFS, "locks need a read-write mount");
 	self.hb_pos = slot_pos(vol->hb_slot);
 	self.hb_seq = vol->hb_seq;
-	for (;;) {
+	for (uint32_t reclaimed = 0;; reclaimed++) {
 		uint32_t mode, n, i, kept = 0;
 		struct holder conflict = { 0, 0 };
 		bool busy = false;
@@ -410,9 +410,18 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl)
 			ret = holder_liveness(vol, &conflict, deadline, &lv, &silent_us);
 			if (ret)
 				return ret;
-			if (lv == HOLDER_STALE)
-				continue;	/* its heartbeat is gone: retry */
+			/*
+			 * Its heartbeat is gone: retry. Each holder is reclaimed
+			 * once; a slot marked again (a live peer's, or a write
+			 * the LUN lost) must not make this loop without a wait.
+			 */
+			if (lv == HOLDER_STALE && reclaimed < VMKFS_RO_HOLDERS)
+				continue;
 			holder_owner(vol, &conflict, uuid, &slot);
+			if (lv == HOLDER_STALE)
+				return vmkfs_err(vol, VMKFS_EBUSY,
+						 "file descriptor %#x: the heartbeat of host %s (slot %u) was turned off as stale %u times and is on again: its lock stays (a live host, or a LUN losing writes)",
+						 ino->id, uuid, slot, reclaimed + 1);
 			/* what to do first: callers' messages may be cut */
 			if (lv == HOLDER_SILENT)
 				return vmkfs_err(vol, VMKFS_EBUSY,

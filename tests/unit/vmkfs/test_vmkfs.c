@@ -611,20 +611,31 @@ static void taken_over_at_once_after(struct vmkfs_vol *vol, uint64_t secs)
 	vmkfs_close(f);
 }
 
-START_TEST(test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over)
+/*
+ * Host A holds /disk and stops beating (a previous load's lock left
+ * behind); host B, mounted with a lock wait of wait_ms, wants it.
+ */
+static struct memdev *a_lock_left_behind(uint32_t wait_ms, struct vmkfs_vol **a,
+					 struct vmkfs_file **fa, struct vmkfs_vol **b)
 {
 	struct memdev *m = new_volume(MiB);
-	struct vmkfs_vol *a, *b;
-	struct vmkfs_file *fa, *fb;
-	uint64_t took;
 
 	fake_clock();
-	a = mount_as(m, HOST_A);
-	ck_assert_int_eq(vmkfs_create(a, "/disk", MiB, VMKFS_THIN), VMKFS_OK);
-	ck_assert_int_eq(vmkfs_open(a, "/disk", VMKFS_O_RDWR, &fa), VMKFS_OK);
-	/* host A stops beating, its lock left behind (a previous load's) */
-	b = mount_as(m, HOST_B);
-	vmkfs_set_lock_wait(b, 2000);
+	*a = mount_as(m, HOST_A);
+	ck_assert_int_eq(vmkfs_create(*a, "/disk", MiB, VMKFS_THIN), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_open(*a, "/disk", VMKFS_O_RDWR, fa), VMKFS_OK);
+	*b = mount_as(m, HOST_B);
+	vmkfs_set_lock_wait(*b, wait_ms);
+	return m;
+}
+
+START_TEST(test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over)
+{
+	struct vmkfs_vol *a, *b;
+	struct vmkfs_file *fa, *fb;
+	struct memdev *m = a_lock_left_behind(2000, &a, &fa, &b);
+	uint64_t took;
+
 	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
 	ck_assert_uint_le(took, 2100 * 1000);
 	ck_assert_msg(strstr(vmkfs_errmsg(b), HOST_A) &&
@@ -641,6 +652,33 @@ START_TEST(test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over)
 	ck_assert_int_eq(vmkfs_heartbeat(a), VMKFS_EBUSY);
 	vmkfs_close(fa);
 	vmkfs_unmount(a);
+	memdev_destroy(m);
+}
+END_TEST
+
+/*
+ * A stale holder reclaimed whose heartbeat slot stays marked (here the
+ * LUN loses every write from then on, as a LUN that acknowledges and
+ * drops them would): the lock attempt ends with a sentence instead of
+ * reclaiming it again and again without a wait.
+ */
+START_TEST(test_a_reclaimed_holder_marked_again_ends_the_attempt)
+{
+	struct vmkfs_vol *a, *b;
+	struct vmkfs_file *fa, *fb;
+	struct memdev *m = a_lock_left_behind(500, &a, &fa, &b);
+	uint64_t took;
+
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
+	vmkfs_posix_now_us += 17ull * 1000000;
+	m->cut_at = (int64_t)m->writes;		/* no write lands from now on */
+	ck_assert_int_eq(open_timed(b, &fb, &took), VMKFS_EBUSY);
+	ck_assert_msg(strstr(vmkfs_errmsg(b), "was turned off as stale 17 times and is on again"),
+		      "%s", vmkfs_errmsg(b));
+	m->cut_at = -1;
+	vmkfs_close(fa);
+	vmkfs_unmount(a);
+	vmkfs_unmount(b);
 	memdev_destroy(m);
 }
 END_TEST
@@ -887,6 +925,7 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
 	tcase_add_test(tc, test_stale_lock_of_a_dead_host_is_recovered);
 	tcase_add_test(tc, test_a_stale_lock_is_refused_within_the_lock_wait_then_taken_over);
+	tcase_add_test(tc, test_a_reclaimed_holder_marked_again_ends_the_attempt);
 	tcase_add_test(tc, test_sixteen_silent_readers_cost_one_lock_wait_not_sixteen);
 	tcase_add_test(tc, test_sixteen_silent_readers_are_taken_over_in_one_lock_timeout);
 	tcase_add_test(tc, test_labels_that_cannot_name_a_datastore_are_refused_at_format);
