@@ -1245,6 +1245,8 @@ vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 	char label[VDISK_LABEL_LEN], path[VDISK_NAME_LEN], to[VDISK_NAME_LEN] = "";
 	vmk_status_t s;
 
+	/* Out fields: the vmkernel's answer or 0, never the COS's values back. */
+	v->blocks_left = v->blocks_total = 0;
 	if (!vdisk_request_ok(v, label, path, v->msg, sizeof(v->msg)) ||
 	    (v->op == VMK_VDISK_OP_RENAME &&
 	     !vdisk_request_new_path(v, label, to, v->msg, sizeof(v->msg))))
