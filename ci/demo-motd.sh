@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Runs in the COS before the demo's interactive shell (ci/demo): loads the
-# vmkernel with the COS's init script (which starts vmk-hostd after it) and
-# shows its status, so the shell the user gets is the COS, and
-# starts the demo VM.
+# Runs in the COS before the demo's interactive shell (ci/demo), after the
+# COS's init loaded the vmkernel and started vmk-hostd (/etc/init.d/vmk
+# boot, with the demo's /etc/vmk/vmkload.conf): shows their status, so the
+# shell the user gets is the COS, and starts the demo VM.
 echo
 echo "=== vmk lab: console OS up on $(nproc) CPUs, kernel $(uname -r) ==="
 # vmk-hostd logs in with a COS account: the demo's root password.
 echo "root:$(mkpasswd -m sha512 vmk-demo):20000:0:99999:7:::" > /etc/shadow
 chmod 600 /etc/shadow
-# mem_mb=200: the vmkernel's pool must hold the demo VM's 128 MiB.
-# /etc/init.d/vmk (ci/cos-vmk-service) loads vmkload, then starts vmk-hostd.
-echo "+ /etc/init.d/vmk start mem_mb=200"
-if /etc/init.d/vmk start mem_mb=200; then
+# The boot's own lines said why when it did not load (vmk.noload, a
+# refusal: dmesg).
+echo "+ /etc/init.d/vmk status"
+/etc/init.d/vmk status
+if grep -q '^vmkload ' /proc/modules; then
 	echo "+ vmkctl status"
 	vmkctl status
 	echo
@@ -33,6 +34,7 @@ if /etc/init.d/vmk start mem_mb=200; then
 		echo "vmkctl unload --force powers VMs off and unloads. docs/operator-guide.md has it all."
 	fi
 else
-	echo "vmk: loading the vmkernel failed:"
+	echo "The vmkernel is not loaded: plain Linux. /etc/init.d/vmk start loads it"
+	echo "(parameters: /etc/vmk/vmkload.conf); dmesg's last vmk lines:"
 	dmesg | grep -i vmk | tail -5
 fi

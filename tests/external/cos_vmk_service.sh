@@ -104,6 +104,46 @@ stop nodev 0 kill-noop
 has nodev "pid $p) is still there"
 called nodev "vmkctl unload"
 
+# boot CASE CMDLINE [CONF]: vmk_boot (the boot command) with that kernel
+# command line and, when given, a vmkload.conf of those words; insmod,
+# loaded and hostd_start are stubs that log their calls.
+boot() {
+	: > "$T/$1.calls"
+	echo "$2" > "$T/$1.cmdline"
+	rm -f "$T/$1.conf"
+	[ -z "${3:-}" ] || echo "$3" > "$T/$1.conf"
+	timeout 60 sh -c '
+		VMK_SERVICE_LIB=1
+		. "$0/ci/cos-vmk-service"
+		T=$1 CASE=$2
+		VMK_CMDLINE=$T/$CASE.cmdline VMK_CONF=$T/$CASE.conf
+		loaded() { return 1; }
+		insmod() { echo "insmod $*" >> "$T/$CASE.calls"; }
+		hostd_start() { echo hostd_start >> "$T/$CASE.calls"; }
+		vmk_boot' "$TOP" "$T" "$1" > "$T/$1.out" 2>&1
+	rc=$?
+	sed "s/^/# $1: /" "$T/$1.out"
+}
+
+# 5. the boot: vmkload.conf's words are insmod's parameters, then vmk-hostd
+boot conf "BOOT_IMAGE=/vmlinuz console=ttyS0 quiet" "mem_mb=200 storage=1"
+[ $rc = 0 ] || fail "conf: status $rc, not 0"
+called conf "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=200 storage=1"
+called conf hostd_start
+# 6. vmk.noload on the command line: plain Linux, whatever the file says
+boot noload "console=ttyS0 vmk.noload quiet" "mem_mb=200"
+[ $rc = 0 ] || fail "noload: status $rc, not 0"
+has noload "vmk.noload on the kernel command line"
+[ -s "$T/noload.calls" ] && fail "noload: called $(cat "$T/noload.calls")"
+# 7. no vmkload.conf: nothing is loaded, and it says so
+boot noconf "console=ttyS0"
+[ $rc = 0 ] || fail "noconf: status $rc, not 0"
+has noconf "no $T/noconf.conf: the vmkernel is not loaded at boot"
+[ -s "$T/noconf.calls" ] && fail "noconf: called $(cat "$T/noconf.calls")"
+# 8. a word that only contains vmk.noload does not count
+boot near "vmk.noloadx xvmk.noload" "mem_mb=64"
+called near "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=64"
+
 [ $failures = 0 ] && echo "PASS: cos_vmk_service" && exit 0
 echo "FAIL: cos_vmk_service: $failures failures"
 exit 1
