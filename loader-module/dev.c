@@ -258,6 +258,9 @@ static long vmk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMK_IOC_STORAGE_RESCAN:
 		return ioc_struct(VMK_HC_STORAGE_RESCAN, uarg,
 				  sizeof(struct vmk_storage_rescan), false);
+	case VMK_IOC_VM_DISKS:
+		return ioc_struct(VMK_HC_VM_DISKS, uarg,
+				  sizeof(struct vmk_vm_disks), true);
 	case VMK_IOC_STORAGE_READ:
 		return ioc_struct(VMK_HC_STORAGE_READ, uarg,
 				  sizeof(struct vmk_storage_read), true);

@@ -185,7 +185,7 @@ static const struct verb {
 	{ "unload", cmd_unload, "[--force]: give the machine back to Linux (--force: power off VMs first)" },
 	{ "vm", cmd_vm, "register, unregister, list, start, stop, kill, reset, info, nic, console" },
 	{ "network", cmd_network, "[list] | switch list | switch add|del NAME | portgroup add|set NAME [--switch NAME (add)] [--vlan N] [--[no-]promiscuous] [--[no-]mac-changes] [--[no-]forged-transmits] | portgroup del NAME" },
-	{ "storage", cmd_storage, "adapters | luns: the HBA the vmkernel drives and its LUNs; datastores: VMFS volumes mounted from them; rescan: find new, gone, resized LUNs; read T:L LBA [N] (debug=1)" },
+	{ "storage", cmd_storage, "adapters | luns: the HBA the vmkernel drives and its LUNs; datastores: VMFS volumes mounted from them; disks: running VMs' disks and their I/O; rescan: find new, gone, resized LUNs; read T:L LBA [N] (debug=1)" },
 	{ "image", cmd_image, "check FILE: validate a vmkernel image" },
 	{ "debug", cmd_debug, "panic | panic-vmcb | spin NAME [cpu= shares= min= max=] | spin-stop (vmkload debug=1)" },
 };

@@ -3,8 +3,10 @@
  * vmkctl storage: the physical HBA the vmkernel drives and the LUNs its
  * scan found (VMK_IOC_STORAGE_LIST), a rescan of the adapter
  * (VMK_IOC_STORAGE_RESCAN), the VMFS volumes mounted from them as
- * datastores (VMK_IOC_STORAGE_DATASTORES), and a debug read of blocks
- * through the vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload debug=1).
+ * datastores (VMK_IOC_STORAGE_DATASTORES), each running VM's disks with
+ * the I/O its guest ran on them (VMK_IOC_VM_DISKS), and a debug read of
+ * blocks through the vmkernel's driver (VMK_IOC_STORAGE_READ, vmkload
+ * debug=1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +211,81 @@ static int storage_datastores(void)
 	return 0;
 }
 
+static void add_io(struct vmk_vm_disk_io *sum, const struct vmk_vm_disk_io *d)
+{
+	sum->reads += d->reads;
+	sum->writes += d->writes;
+	sum->flushes += d->flushes;
+	sum->blocks_read += d->blocks_read;
+	sum->blocks_written += d->blocks_written;
+	sum->errors += d->errors;
+}
+
+static void print_io(const char *vm, const char *disk, const char *kind,
+		     const struct vmk_vm_disk_io *d, const char *name)
+{
+	printf("%-16s %-8s %-12s %10llu %10llu %8llu %12llu %12llu %7llu  %.*s\n",
+	       vm, disk, kind, (unsigned long long)d->reads,
+	       (unsigned long long)d->writes, (unsigned long long)d->flushes,
+	       (unsigned long long)(d->blocks_read / 2),
+	       (unsigned long long)(d->blocks_written / 2),
+	       (unsigned long long)d->errors, VMK_VM_DISK_NAME_LEN, name);
+}
+
+/*
+ * vmkctl storage disks: each running VM's disks, with the requests its
+ * guest ran on each since the VM's power on, and their sum.
+ */
+static int storage_disks(void)
+{
+	struct vmk_vm_info *infos = NULL;
+	struct vmk_vm_disk_io sum = { 0 };
+	uint32_t count = 0, i, n, shown = 0;
+	int fd = vmkctl_open(), rc = 0;
+
+	if (fd < 0)
+		return 1;
+	if (vm_list_all(fd, &infos, &count)) {
+		close(fd);
+		return 1;
+	}
+	printf("%-16s %-8s %-12s %10s %10s %8s %12s %12s %7s  %s\n", "VM", "DISK", "KIND",
+	       "READS", "WRITES", "FLUSHES", "READ-KIB", "WRITTEN-KIB", "ERRORS", "NAME");
+	for (i = 0; i < count; i++) {
+		struct vmk_vm_disks d = { .id = infos[i].id };
+		char vm[VMK_VM_NAME_LEN + 1], disk[16];
+
+		if (infos[i].state != VMK_VM_STATE_RUNNING)
+			continue;
+		if (ioctl(fd, VMK_IOC_VM_DISKS, &d) < 0) {
+			if (errno == EINVAL)
+				continue;	/* destroyed in between */
+			fprintf(stderr, "vmkctl: storage disks: vm '%.*s': %s\n",
+				VMK_VM_NAME_LEN, infos[i].name, strerror(errno));
+			rc = 1;
+			continue;
+		}
+		snprintf(vm, sizeof(vm), "%.*s", VMK_VM_NAME_LEN, d.name);
+		for (n = 0; n < VMK_VM_MAX_DISKS; n++) {
+			const struct vmk_vm_disk_io *io = &d.disk[n];
+
+			if (io->kind == VMK_VM_DISK_NONE)
+				continue;
+			snprintf(disk, sizeof(disk), "scsi0:%u", n);
+			print_io(vm, disk, io->kind == VMK_VM_DISK_RAW ? "raw" :
+				 io->thin ? "virtual,thin" : "virtual", io, io->name);
+			add_io(&sum, io);
+			shown++;
+		}
+	}
+	print_io("total", "", "", &sum, shown == 1 ? "1 disk" : "");
+	if (shown != 1)
+		printf("(%u disks of running VMs)\n", shown);
+	free(infos);
+	close(fd);
+	return rc;
+}
+
 int cmd_storage(int argc, char **argv)
 {
 	static struct vmk_storage_list l;
@@ -219,8 +296,10 @@ int cmd_storage(int argc, char **argv)
 		return storage_rescan(&l);
 	if (argc == 2 && !strcmp(argv[1], "datastores"))
 		return storage_datastores();
+	if (argc == 2 && !strcmp(argv[1], "disks"))
+		return storage_disks();
 	if (argc != 2 || (strcmp(argv[1], "adapters") && strcmp(argv[1], "luns"))) {
-		fprintf(stderr, "usage: vmkctl storage adapters | luns | datastores | rescan | read TARGET:LUN LBA [BLOCKS]\n");
+		fprintf(stderr, "usage: vmkctl storage adapters | luns | datastores | disks | rescan | read TARGET:LUN LBA [BLOCKS]\n");
 		return 2;
 	}
 	if (get_list(&l))

@@ -188,7 +188,15 @@
  * RENAME: 33).
  */
 #define VMK_HC_STORAGE_VDISK	32
-#define VMK_HC_MAX		33
+/*
+ * EBX = gpa of struct vmk_vm_disks, ECX = its size, its id filled in: the
+ * VM's disks and the I/O its guest ran on each since its power on
+ * (`vmkctl storage disks`; docs/storage.md "Per-VM counters"). A VM that
+ * is off has no disk open: every kind is VMK_VM_DISK_NONE. VMK_BAD_PARAM
+ * for an id no VM has. Since ABI version 34.
+ */
+#define VMK_HC_VM_DISKS		33
+#define VMK_HC_MAX		34
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

@@ -114,6 +114,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_STORAGE_FORMAT	_IOWR(VMK_IOC_MAGIC, 0x21, struct vmk_storage_format)
 /* arg: struct vmk_storage_vdisk * (VMK_HC_STORAGE_VDISK); copied back whole */
 #define VMK_IOC_STORAGE_VDISK	_IOWR(VMK_IOC_MAGIC, 0x22, struct vmk_storage_vdisk)
+/* arg: struct vmk_vm_disks *, id filled in (VMK_HC_VM_DISKS; since ABI 34) */
+#define VMK_IOC_VM_DISKS	_IOWR(VMK_IOC_MAGIC, 0x23, struct vmk_vm_disks)
 #define VMK_IOC_VM_CREATE	_IOWR(VMK_IOC_MAGIC, 0x10, struct vmk_ioc_vm_create)
 #define VMK_IOC_VM_LOAD		_IOWR(VMK_IOC_MAGIC, 0x11, struct vmk_ioc_vm_load)
 #define VMK_IOC_VM_OP		_IOWR(VMK_IOC_MAGIC, 0x12, struct vmk_ioc_vm_op)

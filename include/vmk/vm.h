@@ -115,6 +115,33 @@ struct vmk_vm_disk {
 	char name[VMK_VM_DISK_NAME_LEN];	/* NUL-terminated; "": no disk */
 };
 
+/*
+ * A VM's disk and its I/O since the VM's power on (VMK_HC_VM_DISKS):
+ * requests the guest's adapter ran on it and their 512-byte blocks.
+ * Since ABI version 34.
+ */
+#define VMK_VM_DISK_NONE	0	/* no disk, or the VM is off */
+#define VMK_VM_DISK_RAW		1	/* a LUN of the HBA mapped raw */
+#define VMK_VM_DISK_VIRTUAL	2	/* a virtual disk on a datastore */
+
+struct vmk_vm_disk_io {
+	uint32_t kind;			/* VMK_VM_DISK_* */
+	uint32_t thin;			/* VIRTUAL: 1 for a thin disk */
+	uint64_t nr_blocks;		/* capacity, 512-byte blocks */
+	uint64_t reads, writes, flushes;	/* guest requests run */
+	uint64_t blocks_read, blocks_written;
+	uint64_t errors;		/* RAW: physical commands that failed;
+					   VIRTUAL: vmkfs calls that failed */
+	char name[VMK_VM_DISK_NAME_LEN];	/* as the VM's config names it */
+};
+
+struct vmk_vm_disks {
+	uint32_t id;			/* in: the VM */
+	uint32_t state;			/* out: VMK_VM_STATE_* */
+	char name[VMK_VM_NAME_LEN];	/* out: the VM's */
+	struct vmk_vm_disk_io disk[VMK_VM_MAX_DISKS];	/* out: disk[n] is scsi0:n */
+};
+
 struct vmk_vm_config {
 	char name[VMK_VM_NAME_LEN];	/* NUL-terminated, unique, not empty */
 	uint32_t mem_mb;		/* guest RAM, VMK_VM_MIN..MAX_MEM_MB */

@@ -4,7 +4,8 @@
 # vmw_pvscsi finds the adapter, /dev/sda has the LUN's size, a 4 KiB
 # pattern written at LBA 2048 reads back after the guest drops its
 # caches, and `vmkctl storage read` in the COS sees the same bytes on
-# the LUN, as does the COS's own driver after unload. A hostile guest on
+# the LUN (`vmkctl storage disks` counts the write on disk1's LUN), as
+# does the COS's own driver after unload. A hostile guest on
 # LUN 0 sends bad requests (LBAs past the end, data, SG lists and rings
 # outside its RAM, absurd lengths, an absent target): each gets its
 # error, good requests between them work, the stopped adapter is logged;
@@ -60,6 +61,9 @@ vm_run disk1 'echo 3 > /proc/sys/vm/drop_caches; [ "$(dd if=/dev/sda bs=4096 ski
 expect "the COS reads LBA 2048 of $LUN through the vmkernel" \
 	sh -c 'vmkctl storage read 1:0 2048 8 > /tmp/onlun'
 expect "it holds the guest's pattern" cmp /tmp/pattern /tmp/onlun
+vmkctl storage disks | tee /tmp/disks.txt
+expect "vmkctl storage disks lists disk1's raw LUN with the 4 KiB written, no errors" \
+	awk -v l=$LUN '$1 == "disk1" && $2 == "scsi0:2" && $3 == "raw" && $8 >= 4 && $9 == 0 && $10 == l { ok = 1 } END { exit !ok }' /tmp/disks.txt
 
 # A hostile guest on LUN 0 next to disk1 (tests/guest/hostile_pvscsi).
 vm_make_guest_vmx /tmp/hostile.vmx hostile hostile_pvscsi \

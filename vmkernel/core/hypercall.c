@@ -290,6 +290,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_STORAGE_DATASTORES] = storage_hc_datastores,
 	[VMK_HC_STORAGE_FORMAT] = hc_storage_format,
 	[VMK_HC_STORAGE_VDISK] = hc_storage_vdisk,
+	[VMK_HC_VM_DISKS] = vm_hc_disks,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

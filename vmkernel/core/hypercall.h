@@ -36,6 +36,7 @@ vmk_status_t vm_hc_reset(struct hc_call *c);
 vmk_status_t vm_hc_destroy(struct hc_call *c);
 vmk_status_t vm_hc_info(struct hc_call *c);
 vmk_status_t vm_hc_list(struct hc_call *c);
+vmk_status_t vm_hc_disks(struct hc_call *c);
 vmk_status_t vm_hc_console_read(struct hc_call *c);
 vmk_status_t vm_hc_console_write(struct hc_call *c);
 vmk_status_t vm_hc_dump(struct hc_call *c);

@@ -211,6 +211,8 @@ void vm_disks_release(struct vm *vm);
 void vm_disks_poll(struct vm *vm);
 /* Requests wait for vm_disks_poll(): the guest posted more than a batch. */
 bool vm_disks_pending(const struct vm *vm);
+/* Under vm->lock: each scsi0:n's kind, size and I/O counters into io[n]. */
+void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS]);
 
 /* vmkernel/vm/vcpu.c */
 vmk_status_t vcpu_global_init(void);

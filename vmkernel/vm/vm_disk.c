@@ -249,6 +249,41 @@ bool vm_disks_pending(const struct vm *vm)
 	return vm->scsi && pvscsi_pending(&vm->scsi->pvscsi);
 }
 
+void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS])
+{
+	const struct vm_scsi *s = vm->scsi;
+
+	for (uint32_t i = 0; s && i < VMK_VM_MAX_DISKS; i++) {
+		const struct vdisk *vd = &s->t[i].vdisk;
+		const struct rdm *r = &s->t[i].rdm;
+		struct vmk_vm_disk_io *o = &io[i];
+
+		if (!s->t[i].open)
+			continue;
+		memcpy(o->name, vm->cfg.disk[i].name, sizeof(o->name));
+		if (s->t[i].virtual_disk) {
+			o->kind = VMK_VM_DISK_VIRTUAL;
+			o->thin = vd->thin;
+			o->nr_blocks = vd->nr_blocks;
+			o->reads = vd->reads;
+			o->writes = vd->writes;
+			o->flushes = vd->flushes;
+			o->blocks_read = vd->blocks_read;
+			o->blocks_written = vd->blocks_written;
+			o->errors = vd->io_errors;
+		} else {
+			o->kind = VMK_VM_DISK_RAW;
+			o->nr_blocks = s->t[i].ref.nr_blocks;
+			o->reads = r->reads;
+			o->writes = r->writes;
+			o->flushes = r->flushes;
+			o->blocks_read = r->blocks_read;
+			o->blocks_written = r->blocks_written;
+			o->errors = r->io_errors;
+		}
+	}
+}
+
 void vm_disks_release(struct vm *vm)
 {
 	struct vm_scsi *s = vm->scsi;

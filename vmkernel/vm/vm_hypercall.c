@@ -227,6 +227,37 @@ vmk_status_t vm_hc_info(struct hc_call *c)
 	return cos_write(c->arg[1], &info, sizeof(info));
 }
 
+/*
+ * A VM's disks and their I/O counters. Only the id is read from the
+ * COS; the answer is built in vmkernel memory and written back whole.
+ */
+vmk_status_t vm_hc_disks(struct hc_call *c)
+{
+	struct vmk_vm_disks disks, *d = &disks;
+	uint32_t id;
+	struct vm *vm;
+	vmk_status_t st;
+
+	if (c->arg[1] < sizeof(*d))
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[0] + offsetof(struct vmk_vm_disks, id), &id, sizeof(id));
+	if (st != VMK_OK)
+		return st;
+	vm = vm_get(id);
+	if (!vm)
+		return VMK_BAD_PARAM;
+	memset(d, 0, sizeof(*d));
+	spin_lock(&vm->lock);
+	d->id = vm->id;
+	d->state = vm->state;
+	memcpy(d->name, vm->cfg.name, sizeof(d->name));
+	vm_disks_io(vm, d->disk);
+	spin_unlock(&vm->lock);
+	vm_put(vm);
+	c->result = sizeof(*d);
+	return cos_write(c->arg[0], d, sizeof(*d));
+}
+
 /* One page of the VMs' ids; the request is read once, then trusted. */
 vmk_status_t vm_hc_list(struct hc_call *c)
 {

@@ -149,6 +149,7 @@ VM_HANDLER(vm_hc_list, VMK_HC_VM_LIST)
 VM_HANDLER(vm_hc_console_read, VMK_HC_VM_CONSOLE_READ)
 VM_HANDLER(vm_hc_console_write, VMK_HC_VM_CONSOLE_WRITE)
 VM_HANDLER(vm_hc_dump, VMK_HC_VM_DUMP)
+VM_HANDLER(vm_hc_disks, VMK_HC_VM_DISKS)
 
 static uint32_t nic_link_calls;
 
@@ -319,6 +320,10 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 	vm_calls_seen = 0;
 	hypercall_dispatch(&c);
 	ck_assert_uint_eq(vm_calls_seen, 0);
+	/* A VM's disks (since ABI 34), numbered after the storage calls. */
+	c.nr = VMK_HC_VM_DISKS;
+	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+	ck_assert_uint_eq(vm_calls_seen, VMK_HC_VM_DISKS);
 }
 END_TEST
 
