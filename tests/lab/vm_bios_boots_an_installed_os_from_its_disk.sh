@@ -1,18 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # An installed operating system on a virtual disk: before the vmkernel
 # takes the HBA, the COS makes a VMFS-3 volume "os" on LUN 1 and imports
-# ci/os-disk's image (an MBR, a FAT boot partition with SYSLINUX,
-# Debian's stock 686-pae kernel and an initramfs; an ext2 root labelled
-# vmk-root with busybox) into a thin virtual disk on it with
-# `vmkfstools -i`; loaded, the vmkernel mounts datastore os. A BIOS VM
-# (SeaBIOS, vmk.boot = "bios", no vmk.kernel) whose scsi0:0 is
-# "[os] osdisk/osdisk.vmdk" boots it the way a PC boots its disk: SeaBIOS prints "Booting
-# from Hard Disk...", the MBR runs SYSLINUX from the active partition,
-# SYSLINUX loads the kernel and initramfs through INT 13h, Linux loads
-# vmw_pvscsi, sd_mod and ext4 from the initramfs, finds root by its
-# label on the virtual disk, switches to it, and its /sbin/init gives a
-# shell on the console whose /proc/cmdline and mounts show root on the
-# disk, and a file it writes there is there after `vmkctl vm reset`.
+# ci/os-disk's image (GRUB's boot.img as the MBR, its core.img in the
+# gap before the one partition, an ext4 root labelled vmk-root with
+# Debian's stock 686-pae kernel and an initramfs in /boot and busybox)
+# into a thin virtual disk on it with `vmkfstools -i`; loaded, the
+# vmkernel mounts datastore os. A BIOS VM (SeaBIOS, vmk.boot = "bios",
+# no vmk.kernel) whose scsi0:0 is "[os] osdisk/osdisk.vmdk" boots it the
+# way a PC boots its disk: SeaBIOS prints "Booting from Hard Disk...",
+# the MBR loads GRUB's core.img through INT 13h, GRUB's embedded config
+# echoes its line and loads the kernel and initramfs from the ext4 root
+# through INT 13h, Linux loads vmw_pvscsi, sd_mod and ext4 from the
+# initramfs, finds root by its label on /dev/sda1, switches to it, and
+# its /sbin/init gives a shell on the console whose /proc/cmdline and
+# mounts show root on /dev/sda1, and a file it writes there is there
+# after `vmkctl vm reset`.
 # After the unload the COS finds the volume clean and the extent's lock
 # free; the volume header is wiped for the next scenario of the boot.
 # The time from `vmkctl vm start` to the init's line is printed.
@@ -55,20 +57,21 @@ vmkctl vm info osdisk
 vmkctl log | grep -E "vm [0-9]+ .*'osdisk'|vm [0-9]+ vcpu|PCI" | tail -30
 [ $rc = 0 ] || fail "the VM did not boot the OS on its disk to its init"
 # SeaBIOS's serial console moves the cursor with ANSI sequences anywhere
-# in the lines of INT 10h programs (SYSLINUX): drop them before matching.
+# in the lines of INT 10h programs (GRUB): drop them before matching.
 esc=$(printf '\033')
 sed "s/$esc\[[0-9;?]*[A-Za-z]//g" /tmp/osdisk-console.txt > /tmp/osdisk-console.clean
 expect "SeaBIOS printed its banner" grep -q "SeaBIOS (version" /tmp/osdisk-console.clean
 expect "SeaBIOS boots the hard disk" grep -q "Booting from Hard Disk" /tmp/osdisk-console.clean
-expect "SYSLINUX printed its banner" grep -q "SYSLINUX 6" /tmp/osdisk-console.clean
-expect "SYSLINUX runs the disk's syslinux.cfg" \
-	grep -q "vmk-osdisk: SYSLINUX loads the stock kernel from the disk" /tmp/osdisk-console.clean
+expect "GRUB's boot.img and diskboot ran" grep -q "GRUB loading" /tmp/osdisk-console.clean
+expect "GRUB's kernel started" grep -q "Welcome to GRUB!" /tmp/osdisk-console.clean
+expect "GRUB runs core.img's embedded config" \
+	grep -q "vmk-osdisk: GRUB loads the stock kernel from the disk" /tmp/osdisk-console.clean
 expect "Linux starts" grep -q "Linux version" /tmp/osdisk-console.clean
 expect "the initramfs found root on the virtual disk" \
-	grep -q "vmk-osdisk: root LABEL=vmk-root is /dev/sda2" /tmp/osdisk-console.clean
+	grep -q "vmk-osdisk: root LABEL=vmk-root is /dev/sda1" /tmp/osdisk-console.clean
 expect_fail "no FAIL line" grep -q "vmk-osdisk: FAIL" /tmp/osdisk-console.clean
 vm_run osdisk "cat /proc/cmdline" "root=LABEL=vmk-root"
-vm_run osdisk "mount" "/dev/sda2 on / type ext4"
+vm_run osdisk "mount" "/dev/sda1 on / type ext4"
 vm_run osdisk 'echo answer=$((6*7)) > /answer; sync; cat /answer' "answer=42"
 # The root is the disk: what was written there is there after a reset.
 expect "vmkctl vm reset restarts it" vmkctl vm reset osdisk
