@@ -144,6 +144,18 @@ vm_make_disks_vmx() {
 	done
 }
 
+# vm_disks_boot NAME MEMSIZE DISK...: a stock Linux VM with the DISKs
+# (vm_make_disks_vmx, /tmp/NAME.vmx) registered, started, at its shell
+# and with /dev/tN linked (vm_link_disks).
+vm_disks_boot() {
+	_bn=$1
+	shift
+	vm_make_disks_vmx /tmp/$_bn.vmx "$_bn" "$@"
+	vm_up "$_bn" /tmp/$_bn.vmx
+	vm_console_expect "$_bn boots to its shell" "$_bn" 300 "vmk-guest: shell ready"
+	vm_link_disks "$_bn"
+}
+
 # vm_make_guest_vmx FILE NAME TEST-GUEST [EXTRA-LINE]...: a tests/guest
 # kernel (cpu_spin, hostile_*) as a 16 MiB, 1-vCPU multiboot VM.
 vm_make_guest_vmx() {
