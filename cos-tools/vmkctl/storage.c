@@ -211,13 +211,20 @@ static int storage_datastores(void)
 	return 0;
 }
 
+/* KiB of 512-byte blocks, a partial KiB counted as one. */
+static uint64_t kib(uint64_t blocks)
+{
+	return blocks / 2 + blocks % 2;
+}
+
+/* The total line adds up the rows as printed: blocks_* hold twice the KiB. */
 static void add_io(struct vmk_vm_disk_io *sum, const struct vmk_vm_disk_io *d)
 {
 	sum->reads += d->reads;
 	sum->writes += d->writes;
 	sum->flushes += d->flushes;
-	sum->blocks_read += d->blocks_read;
-	sum->blocks_written += d->blocks_written;
+	sum->blocks_read += 2 * kib(d->blocks_read);
+	sum->blocks_written += 2 * kib(d->blocks_written);
 	sum->errors += d->errors;
 }
 
@@ -227,14 +234,14 @@ static void print_io(const char *vm, const char *disk, const char *kind,
 	printf("%-16s %-8s %-12s %10llu %10llu %8llu %12llu %12llu %7llu  %.*s\n",
 	       vm, disk, kind, (unsigned long long)d->reads,
 	       (unsigned long long)d->writes, (unsigned long long)d->flushes,
-	       (unsigned long long)(d->blocks_read / 2),
-	       (unsigned long long)(d->blocks_written / 2),
+	       (unsigned long long)kib(d->blocks_read),
+	       (unsigned long long)kib(d->blocks_written),
 	       (unsigned long long)d->errors, VMK_VM_DISK_NAME_LEN, name);
 }
 
 /*
  * vmkctl storage disks: each running VM's disks, with the requests its
- * guest ran on each since the VM's power on, and their sum.
+ * guest ran on each since the VM's last power on or reset, and their sum.
  */
 static int storage_disks(void)
 {
@@ -258,10 +265,16 @@ static int storage_disks(void)
 		if (infos[i].state != VMK_VM_STATE_RUNNING)
 			continue;
 		if (ioctl(fd, VMK_IOC_VM_DISKS, &d) < 0) {
-			if (errno == EINVAL)
+			struct vmk_vm_info gone = { .id = infos[i].id };
+
+			if (errno == EINVAL && ioctl(fd, VMK_IOC_VM_INFO, &gone) < 0)
 				continue;	/* destroyed in between */
-			fprintf(stderr, "vmkctl: storage disks: vm '%.*s': %s\n",
-				VMK_VM_NAME_LEN, infos[i].name, strerror(errno));
+			if (errno == EBUSY)
+				fprintf(stderr, "vmkctl: storage disks: vm '%.*s': its disks stayed busy 4 s (a command on a slow or hung LUN); try again\n",
+					VMK_VM_NAME_LEN, infos[i].name);
+			else
+				fprintf(stderr, "vmkctl: storage disks: vm '%.*s': %s\n",
+					VMK_VM_NAME_LEN, infos[i].name, strerror(errno));
 			rc = 1;
 			continue;
 		}

@@ -190,7 +190,7 @@
 #define VMK_HC_STORAGE_VDISK	32
 /*
  * EBX = gpa of struct vmk_vm_disks, ECX = its size, its id filled in: the
- * VM's disks and the I/O its guest ran on each since its power on
+ * VM's disks and the I/O its guest ran on each since its last power on or reset
  * (`vmkctl storage disks`; docs/storage.md "Per-VM counters"). A VM that
  * is off has no disk open: every kind is VMK_VM_DISK_NONE. VMK_BAD_PARAM
  * for an id no VM has. Since ABI version 34.

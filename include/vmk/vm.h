@@ -116,7 +116,8 @@ struct vmk_vm_disk {
 };
 
 /*
- * A VM's disk and its I/O since the VM's power on (VMK_HC_VM_DISKS):
+ * A VM's disk and its I/O since the VM's last power on or reset
+ * (VMK_HC_VM_DISKS):
  * requests the guest's adapter ran on it and their 512-byte blocks.
  * Since ABI version 34.
  */

@@ -160,9 +160,15 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 		if (!s->t[i].open)
 			continue;
 		if (s->t[i].virtual_disk) {
-			vdisk_backend(&s->t[i].vdisk, &be);
+			struct vdisk *vd = &s->t[i].vdisk;
+
+			/* Counters start again at each power on and reset, as the model's do. */
+			vd->reads = vd->writes = vd->flushes = 0;
+			vd->blocks_read = vd->blocks_written = vd->io_errors = 0;
+			s->t[i].vdisk_errors_seen = 0;
+			vdisk_backend(vd, &be);
 		} else {
-			/* Counters start again at each power on, as the model does. */
+			/* Counters start again at each power on and reset, as the model's do. */
 			memset(r, 0, sizeof(*r));
 			r->io = &storage_lun_io_ops;
 			r->io_ctx = &s->t[i].ref;

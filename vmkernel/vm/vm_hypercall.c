@@ -228,8 +228,23 @@ vmk_status_t vm_hc_info(struct hc_call *c)
 }
 
 /*
+ * How long `vmkctl storage disks` waits for a VM's lock: its vCPU holds
+ * it for a whole disk batch, which on a hung LUN lasts one command's
+ * timeout ladder (LUN_IO_HOLD_MAX_MS).
+ */
+#define VM_DISKS_WAIT_MS	4000
+
+static uint64_t disks_now_ms(void *ctx)
+{
+	(void)ctx;
+	return vmk_time_us() / 1000;
+}
+
+/*
  * A VM's disks and their I/O counters. Only the id is read from the
  * COS; the answer is built in vmkernel memory and written back whole.
+ * VMK_BUSY, nothing written, when the VM's lock stayed held
+ * VM_DISKS_WAIT_MS.
  */
 vmk_status_t vm_hc_disks(struct hc_call *c)
 {
@@ -247,11 +262,19 @@ vmk_status_t vm_hc_disks(struct hc_call *c)
 	if (!vm)
 		return VMK_BAD_PARAM;
 	memset(d, 0, sizeof(*d));
-	spin_lock(&vm->lock);
+	if (!spin_lock_by(&vm->lock, disks_now_ms, NULL,
+			  disks_now_ms(NULL) + VM_DISKS_WAIT_MS)) {
+		st = why_fail(&c->why, VMK_BUSY, "vm '%s': its disks stayed busy %u s (a command on a slow or hung LUN): nothing read",
+			      vm->cfg.name, VM_DISKS_WAIT_MS / 1000);
+		vm_put(vm);
+		return st;
+	}
 	d->id = vm->id;
 	d->state = vm->state;
 	memcpy(d->name, vm->cfg.name, sizeof(d->name));
-	vm_disks_io(vm, d->disk);
+	/* A VM stopped but not yet released still has its disks open. */
+	if (vm->state == VMK_VM_STATE_RUNNING)
+		vm_disks_io(vm, d->disk);
 	spin_unlock(&vm->lock);
 	vm_put(vm);
 	c->result = sizeof(*d);

@@ -78,6 +78,7 @@ static int fake_vm_disks(struct vmk_vm_disks *d)
 	if (d->id == 1) {
 		fake_disk(&d->disk[0], VMK_VM_DISK_VIRTUAL, 1, "[ds1] web/web.vmdk", 100);
 		fake_disk(&d->disk[2], VMK_VM_DISK_RAW, 0, "vmhba0:C0:T1:L0", 200);
+		d->disk[2].blocks_written++;	/* 205.5 KiB: shown as 206 */
 	} else {
 		fake_disk(&d->disk[0], VMK_VM_DISK_VIRTUAL, 0, "[ds1] db/db.vmdk", 1000);
 	}
@@ -96,6 +97,12 @@ int ioctl(int fd, unsigned long req, ...)
 	va_end(ap);
 	if (req == VMK_IOC_VM_DISKS)
 		return fake_vm_disks(arg);
+	if (req == VMK_IOC_VM_INFO) {	/* only VM 4 is gone */
+		if (((struct vmk_vm_info *)arg)->id != 4)
+			return 0;
+		errno = EINVAL;
+		return -1;
+	}
 	if (req == VMK_IOC_STORAGE_LIST)
 		snprintf(((struct vmk_storage_list *)arg)->msg, VMK_STORAGE_MSG_LEN, BUSY_MSG);
 	else if (req == VMK_IOC_STORAGE_READ)
@@ -192,15 +199,17 @@ START_TEST(test_disks_lists_running_vms_disks_and_their_sum)
 	ck_assert_str_eq(kind, "virtual,thin");
 	ck_assert(r == 101 && w == 102 && f == 103 && kr == 104 && kw == 105 && e == 1);
 	ck_assert_ptr_nonnull(strstr(web0, "[ds1] web/web.vmdk\n"));
-	ck_assert_int_eq(sscanf(web2, "web scsi0:2 %31s", kind), 1);
+	ck_assert_int_eq(sscanf(web2, "web scsi0:2 %31s %llu %llu %llu %llu %llu %llu", kind,
+				&r, &w, &f, &kr, &kw, &e), 7);
 	ck_assert_str_eq(kind, "raw");
+	ck_assert_uint_eq(kw, 206);
 	ck_assert_ptr_nonnull(strstr(web2, "vmhba0:C0:T1:L0\n"));
 	ck_assert_int_eq(sscanf(db, "db scsi0:0 %31s", kind), 1);
 	ck_assert_str_eq(kind, "virtual");
-	/* The sum of the three disks, in KiB of 512-byte blocks / 2. */
+	/* The sum of the three rows as shown (a partial KiB counts as one). */
 	ck_assert_int_eq(sscanf(total, "total %llu %llu %llu %llu %llu %llu",
 				&r, &w, &f, &kr, &kw, &e), 6);
-	ck_assert(r == 1303 && w == 1306 && f == 1309 && kr == 1312 && kw == 1315 && e == 13);
+	ck_assert(r == 1303 && w == 1306 && f == 1309 && kr == 1312 && kw == 1316 && e == 13);
 	ck_assert_ptr_nonnull(strstr(out, "(3 disks of running VMs)"));
 }
 END_TEST
