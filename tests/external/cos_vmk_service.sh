@@ -54,8 +54,8 @@ fake() {
 }
 
 has() { grep -q -- "$2" "$T/$1.out" || fail "$1: no '$2' in its output"; }
-called() { grep -qx -- "$2" "$T/$1.calls" || fail "$1: '$2' not called"; }
-not_called() { ! grep -qx -- "$2" "$T/$1.calls" || fail "$1: '$2' called"; }
+called() { grep -qxF -- "$2" "$T/$1.calls" || fail "$1: '$2' not called"; }
+not_called() { ! grep -qxF -- "$2" "$T/$1.calls" || fail "$1: '$2' called"; }
 
 # 1. a vmk-hostd that exits at SIGTERM; the unload is refused (VMs run):
 # it is started again
@@ -140,6 +140,12 @@ boot noconf "console=ttyS0"
 [ $rc = 0 ] || fail "noconf: status $rc, not 0"
 has noconf "no $T/noconf.conf: the vmkernel is not loaded at boot"
 [ -s "$T/noconf.calls" ] && fail "noconf: called $(cat "$T/noconf.calls")"
+# 7b. vmk.noload=1 counts, vmk.noload=0 does not; a * is not a file pattern
+boot noload1 "console=ttyS0 * vmk.noload=1" "mem_mb=200"
+has noload1 "vmk.noload=1 on the kernel command line"
+[ -s "$T/noload1.calls" ] && fail "noload1: called $(cat "$T/noload1.calls")"
+boot noload0 "vmk.noload=0 *" "mem_mb=32 *"
+called noload0 "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=32 *"
 # 8. a word that only contains vmk.noload does not count
 boot near "vmk.noloadx xvmk.noload" "mem_mb=64"
 called near "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=64"
