@@ -14,6 +14,7 @@
 #define FILE_MODE	0100600u	/* S_IFREG | rw for the owner, as ESX */
 #define DIR_MODE	01755u
 #define IO_RUN_MAX	(64u * MIB)	/* longest single data request */
+#define ZERO_RUN_MAX	(4u * MIB)	/* zeroed per request: a deadline is looked at between */
 
 struct vmkfs_file_priv {
 	struct vmkfs_file pub;
@@ -799,12 +800,15 @@ static int commit_zeroed(struct vmkfs_file *f, uint64_t first, uint64_t last)
  * made durable, and only then lose their flags in one map commit: a crash
  * in between leaves them pending (zeroed twice), never stale.
  */
-int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t *left)
+int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t deadline_us,
+		       uint64_t *left)
 {
 	struct vmkfs_vol *vol = f->vol;
 	struct vmkfs_file_priv *p = priv(f);
 	uint64_t idx, run, first = 0, last = 0, pending = 0;
+	uint64_t run_max = ZERO_RUN_MAX / vol->bs ? ZERO_RUN_MAX / vol->bs : 1;
 	uint32_t done = 0;
+	bool stop = false;
 	int ret = op_begin_file_write(f);
 
 	if (ret)
@@ -813,11 +817,14 @@ int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t *left)
 		run = 1;
 		if (!pending_zero(p->map[idx]))
 			continue;
-		if (done == max) {
+		/* At least one run per call, so each call gets somewhere. */
+		if (done == max || (done && deadline_us && vmkfs_time_us() >= deadline_us))
+			stop = true;
+		if (stop) {
 			pending++;
 			continue;
 		}
-		while (idx + run < p->nmap && done + run < max && run < IO_RUN_MAX / vol->bs &&
+		while (idx + run < p->nmap && done + run < max && run < run_max &&
 		       pending_zero(p->map[idx + run]) &&
 		       VMKFS_FB_ITEM(p->map[idx + run]) == VMKFS_FB_ITEM(p->map[idx]) + run)
 			run++;

@@ -161,8 +161,12 @@ int vmkfs_fsync(struct vmkfs_file *f);
  * Zero up to max of the file's to-be-zeroed blocks (a zeroedthick file's,
  * lowest first), each durable as it is done; *left: those still pending.
  * A zeroedthick file becomes eagerzeroedthick a bounded step at a time.
+ * With deadline_us (vmkfs_time_us(); 0: none), it stops at the first
+ * run of blocks (at most 4 MiB) that would begin after it; at least one
+ * run is zeroed per call.
  */
-int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t *left);
+int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t deadline_us,
+		       uint64_t *left);
 /* grow (allocating per `alloc`) or shrink (freeing blocks) */
 int vmkfs_truncate(struct vmkfs_file *f, uint64_t size, enum vmkfs_alloc alloc);
 

@@ -123,12 +123,21 @@ int vmkdev_vdisk_zero(int fd, struct vmk_storage_vdisk *v,
 		      void (*progress)(const struct vmk_storage_vdisk *v, void *arg),
 		      void *arg, struct diag *diag)
 {
+	uint64_t before;
+
 	while (v->blocks_left) {
 		if (progress)
 			progress(v, arg);
+		before = v->blocks_left;
 		v->op = VMK_VDISK_OP_ZERO;
 		if (vmkdev_vdisk(fd, v, diag))
 			return -1;
+		/* Each step zeroes at least one block: one that did not would loop for ever. */
+		if (v->blocks_left >= before) {
+			diag_add(diag, "%s: the vmkernel zeroed nothing (%llu blocks still to zero): stopped",
+				 v->path, (unsigned long long)v->blocks_left);
+			return -1;
+		}
 	}
 	return 0;
 }

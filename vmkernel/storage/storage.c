@@ -1087,8 +1087,13 @@ vmk_status_t storage_format(struct vmk_storage_format *f)
 /*
  * One VMK_VDISK_OP_ZERO step on the disk path of vol: opened as a VM
  * would (its descriptor checked, refused while a VM holds it), at most
- * VMK_VDISK_ZERO_STEP bytes of blocks zeroed, closed.
+ * VMK_VDISK_ZERO_STEP bytes of blocks zeroed, and none begun after
+ * VDISK_ZERO_STEP_MS (a slow LUN answers a shorter step; the COS asks
+ * again while blocks_left is not 0), closed.
  */
+#define VDISK_ZERO_STEP_MS	500
+_Static_assert(COS_READ_WAIT_MS + VDISK_ZERO_STEP_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
+	       "a zero step's lock wait, its time and one last hung command end before a soft lockup");
 static int vdisk_zero_step(struct vmkfs_vol *vol, const char *path,
 			   struct vmk_storage_vdisk *v, char *msg, size_t len)
 {
@@ -1111,7 +1116,8 @@ static int vdisk_zero_step(struct vmkfs_vol *vol, const char *path,
 		return VMKFS_EINVAL;
 	}
 	step = VMK_VDISK_ZERO_STEP / vi.block_size;
-	ret = vmkfs_zero_pending(vd.f, step ? (uint32_t)step : 1, &left);
+	ret = vmkfs_zero_pending(vd.f, step ? (uint32_t)step : 1,
+				 vmkfs_time_us() + VDISK_ZERO_STEP_MS * 1000ull, &left);
 	if (ret) {
 		fmt_snprintf(msg, len, "cannot zero its blocks: %s", vmkfs_errmsg(vol));
 	} else {

@@ -768,7 +768,7 @@ START_TEST(test_stat_tells_size_format_blocks_and_holder)
 	ck_assert_int_eq(vmkfs_open(vol, "/vms/z-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
 	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
 	ck_assert_str_eq(info.holder, "another host");
-	ck_assert_int_eq(vmkfs_zero_pending(f, 4, &(uint64_t){ 0 }), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_zero_pending(f, 4, 0, &(uint64_t){ 0 }), VMKFS_OK);
 	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
 	ck_assert_msg(stat_disk("/vms/z.vmdk", &info) == VMKFS_OK, "%s", why);
 	ck_assert_uint_eq(info.format, VMK_VDISK_EAGERZEROEDTHICK);

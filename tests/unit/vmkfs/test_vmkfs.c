@@ -209,7 +209,7 @@ START_TEST(test_zero_pending_makes_a_zeroedthick_file_eager_in_steps)
 	struct vmkfs_vol *vol = mount_as(m, HOST_A);
 	uint8_t *w = malloc(MiB), *zero = calloc(1, MiB), *r = malloc(MiB);
 	struct vmkfs_file *f;
-	uint64_t left = 1, i, steps = 0;
+	uint64_t left = 1, i, steps = 0, first;
 
 	ck_assert_int_eq(vmkfs_create(vol, "/old", 40 * MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
 	ck_assert_int_eq(vmkfs_open(vol, "/old", VMKFS_O_RDWR, &f), VMKFS_OK);
@@ -223,17 +223,26 @@ START_TEST(test_zero_pending_makes_a_zeroedthick_file_eager_in_steps)
 			 VMKFS_OK);
 	ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), 300);
 	ck_assert_int_eq(vmkfs_open(vol, "/d-flat.vmdk", VMKFS_O_RDONLY, &f), VMKFS_OK);
-	ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_EROFS);
+	ck_assert_int_eq(vmkfs_zero_pending(f, 64, 0, &left), VMKFS_EROFS);
 	vmkfs_close(f);
 	ck_assert_int_eq(vmkfs_open(vol, "/d-flat.vmdk", VMKFS_O_RDWR, &f), VMKFS_OK);
+	/* A deadline already past: one run of at most 4 MiB, then it stops. */
+	vmkfs_posix_fake_clock = true;
+	vmkfs_posix_now_us = 5000000;
+	ck_assert_int_eq(vmkfs_zero_pending(f, 64, 4000000, &left), VMKFS_OK);
+	vmkfs_posix_fake_clock = false;
+	ck_assert_uint_ge(left, 296);
+	ck_assert_uint_lt(left, 300);
+	ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), left);
+	first = 300 - left;
 	while (left) {
-		ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_OK);
+		ck_assert_int_eq(vmkfs_zero_pending(f, 64, 0, &left), VMKFS_OK);
 		steps++;
-		ck_assert_uint_eq(left, steps * 64 < 300 ? 300 - steps * 64 : 0);
+		ck_assert_uint_eq(left, first + steps * 64 < 300 ? 300 - first - steps * 64 : 0);
 		ck_assert_uint_eq(tbz_of(vol, "/d-flat.vmdk"), left);
 	}
 	ck_assert_uint_eq(steps, 5);
-	ck_assert_int_eq(vmkfs_zero_pending(f, 64, &left), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_zero_pending(f, 64, 0, &left), VMKFS_OK);
 	ck_assert_uint_eq(left, 0);
 	vmkfs_close(f);
 	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
