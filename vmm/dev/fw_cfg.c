@@ -113,6 +113,28 @@ enum fw_cfg_result fw_cfg_add_pieces(struct fw_cfg *fw, uint16_t key,
 	return r;
 }
 
+enum fw_cfg_result fw_cfg_add_parts(struct fw_cfg *fw, uint16_t key,
+				    const struct fw_cfg_part *part, unsigned int n)
+{
+	enum fw_cfg_result r;
+	struct fw_cfg_item *it;
+	uint64_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!part[i].data && part[i].pieces.piece && !part[i].pieces.piece_len)
+			return FW_CFG_BAD_KEY;
+		len += part[i].len;
+	}
+	if (len > UINT32_MAX)
+		return FW_CFG_TOO_BIG;
+	it = fw_cfg_new_numeric(fw, key, NULL, (uint32_t)len, &r);
+	if (it) {
+		it->parts = part;
+		it->nr_parts = n;
+	}
+	return r;
+}
+
 /* Length of name without the NUL, or FW_CFG_NAME_LEN if it does not fit. */
 static size_t fw_cfg_name_len(const char *name)
 {
@@ -225,6 +247,39 @@ enum fw_cfg_result fw_cfg_add_e820(struct fw_cfg *fw,
 			       n * FW_CFG_E820_ENTRY_LEN, NULL);
 }
 
+/* Bytes of p from off on that lie in one piece: a pointer; *n cut to fit. */
+static const uint8_t *fw_cfg_piece_run(const struct fw_cfg_pieces *p, uint32_t off,
+				       uint32_t *n)
+{
+	uint64_t at = (uint64_t)off + p->skip;
+	uint32_t in = (uint32_t)(at % p->piece_len);
+
+	if (*n > p->piece_len - in)
+		*n = p->piece_len - in;
+	return p->piece[at / p->piece_len] + in;
+}
+
+/* The same for an item of parts (off below the item's length). */
+static const uint8_t *fw_cfg_part_run(const struct fw_cfg_item *it, uint32_t off,
+				      uint32_t *n)
+{
+	const struct fw_cfg_part *p = it->parts;
+
+	while (off >= p->len) {
+		off -= p->len;
+		p++;
+	}
+	if (*n > p->len - off)
+		*n = p->len - off;
+	if (p->data)
+		return p->data + off;
+	if (p->pieces.piece)
+		return fw_cfg_piece_run(&p->pieces, off, n);
+	if (*n > sizeof(fw_cfg_zeros))
+		*n = sizeof(fw_cfg_zeros);
+	return fw_cfg_zeros;
+}
+
 /*
  * The item's bytes from off (< len) on that lie in one buffer: a pointer
  * and how many, at most max.
@@ -232,18 +287,14 @@ enum fw_cfg_result fw_cfg_add_e820(struct fw_cfg *fw,
 static const uint8_t *fw_cfg_run(const struct fw_cfg_item *it, uint32_t off,
 				 uint32_t max, uint32_t *n)
 {
-	const struct fw_cfg_pieces *p = &it->pieces;
-	uint64_t at;
-	uint32_t in, left = it->len - off;
+	uint32_t left = it->len - off;
 
 	*n = left < max ? left : max;
 	if (it->data)
 		return it->data + off;
-	at = (uint64_t)off + p->skip;
-	in = (uint32_t)(at % p->piece_len);
-	if (*n > p->piece_len - in)
-		*n = p->piece_len - in;
-	return p->piece[at / p->piece_len] + in;
+	if (it->parts)
+		return fw_cfg_part_run(it, off, n);
+	return fw_cfg_piece_run(&it->pieces, off, n);
 }
 
 /* ---- the traditional interface: selector and data ports ---- */

@@ -84,7 +84,7 @@ enum fw_cfg_result {
 	FW_CFG_BAD_KEY,		/* a built-in key, a file key, or bits 14 set */
 	FW_CFG_EXISTS,		/* that key or file name is taken */
 	FW_CFG_BAD_NAME,	/* empty, or FW_CFG_NAME_LEN bytes or more */
-	FW_CFG_TOO_BIG,		/* more e820 entries than E820_MAX_ENTRIES */
+	FW_CFG_TOO_BIG,		/* more e820 entries than E820_MAX_ENTRIES, parts of 4 GiB */
 };
 
 /*
@@ -98,12 +98,26 @@ struct fw_cfg_pieces {
 	uint32_t skip;
 };
 
+/*
+ * One part of an item made of parts one after another (QEMU's Multiboot
+ * image: kernel segments, the zeros between and after them, the info
+ * strings, a module): len bytes from data, else from pieces, else zeros
+ * (data and pieces.piece both NULL).
+ */
+struct fw_cfg_part {
+	uint32_t len;
+	const uint8_t *data;
+	struct fw_cfg_pieces pieces;
+};
+
 struct fw_cfg_item {
 	uint16_t key;
 	uint32_t len;
 	const uint8_t *data;
 	uint8_t *wdata;		/* non-NULL: the guest may write it by DMA */
-	struct fw_cfg_pieces pieces;	/* used when data is NULL */
+	struct fw_cfg_pieces pieces;	/* used when data and parts are NULL */
+	const struct fw_cfg_part *parts;	/* nr_parts of them, used when data is NULL */
+	unsigned int nr_parts;
 	char name[FW_CFG_NAME_LEN];	/* files only, NUL-padded */
 };
 
@@ -134,6 +148,13 @@ enum fw_cfg_result fw_cfg_add_bytes(struct fw_cfg *fw, uint16_t key,
 /* The same, its len bytes in pieces (the caller keeps *p and the pieces). */
 enum fw_cfg_result fw_cfg_add_pieces(struct fw_cfg *fw, uint16_t key,
 				     const struct fw_cfg_pieces *p, uint32_t len);
+/*
+ * The same, its bytes the n parts one after another (the caller keeps the
+ * parts and what they point to); FW_CFG_TOO_BIG if they add up to 4 GiB
+ * or more, FW_CFG_BAD_KEY for a part in pieces of piece_len 0.
+ */
+enum fw_cfg_result fw_cfg_add_parts(struct fw_cfg *fw, uint16_t key,
+				    const struct fw_cfg_part *part, unsigned int n);
 /* A named item, read-only; *key (may be NULL) gets its selector. */
 enum fw_cfg_result fw_cfg_add_file(struct fw_cfg *fw, const char *name,
 				   const void *data, uint32_t len,

@@ -503,6 +503,53 @@ START_TEST(test_an_item_in_pieces_reads_as_one)
 }
 END_TEST
 
+/*
+ * An item of parts (QEMU's Multiboot image: bytes, zeros, pieces) reads as
+ * the parts one after another, by port and by DMA across every join.
+ */
+START_TEST(test_an_item_of_parts_reads_as_the_parts_in_order)
+{
+	static const uint8_t *const piece[3] = { big, big + 3000, big + 6000 };
+	static uint8_t want[3 * 1000 + 700 + 5000];
+	const struct fw_cfg_part part[] = {
+		{ .len = 1000, .data = big + 7000 },
+		{ .len = 1000 },				/* zeros */
+		{ .len = 0, .data = big },			/* empty: skipped */
+		{ .len = 5000, .pieces = { piece, 3000, 2500 } },	/* crosses a join */
+		{ .len = 700 },
+		{ .len = 1000, .data = big + 1 },
+	};
+	const struct fw_cfg_part bad = { .len = 1, .pieces = { piece, 0, 0 } };
+	const struct fw_cfg_part huge[2] = { { .len = UINT32_MAX }, { .len = 1 } };
+	uint32_t len = sizeof(want);
+	uint8_t b[8];
+
+	setup();
+	memset(want, 0, sizeof(want));
+	memcpy(want, big + 7000, 1000);
+	memcpy(want + 2000, big + 2500, 5000);
+	memcpy(want + 7700, big + 1, 1000);
+	ck_assert_int_eq(fw_cfg_add_parts(&fw, 0x0011, part, VMM_ARRAY_SIZE(part)), FW_CFG_OK);
+	ck_assert_uint_eq(fw_cfg_find(&fw, 0x0011)->len, len);
+	/* by DMA: all of it, then zeros past its end */
+	memset(ram + BUF, 0xee, len + 8);
+	ck_assert_uint_eq(reader_dma((uint32_t)0x0011 << 16 | FW_CFG_DMA_SELECT |
+				     FW_CFG_DMA_READ, len + 8, BUF), 0);
+	ck_assert_mem_eq(ram + BUF, want, len);
+	ck_assert_uint_eq(ram[BUF + len + 7], 0);
+	/* by port, across the join of the zeros and the pieces */
+	reader_select(0x0011);
+	for (uint32_t i = 0; i < 1996; i++)
+		reader_read(b, 1);
+	reader_read(b, sizeof(b));
+	ck_assert_mem_eq(b, want + 1996, sizeof(b));
+	/* a part in pieces of length 0, and parts of 4 GiB, are refused */
+	ck_assert_int_eq(fw_cfg_add_parts(&fw, 0x0012, &bad, 1), FW_CFG_BAD_KEY);
+	ck_assert_int_eq(fw_cfg_add_parts(&fw, 0x0012, huge, 2), FW_CFG_TOO_BIG);
+	ck_assert_ptr_null(fw_cfg_find(&fw, 0x0012));
+}
+END_TEST
+
 START_TEST(test_reset_selects_the_signature_and_clears_the_dma_address)
 {
 	setup();
@@ -571,6 +618,7 @@ int main(void)
 	tcase_add_test(tc, test_skip_stops_at_the_end_and_select_alone_resets_the_offset);
 	tcase_add_test(tc, test_adding_items_refuses_clashes_bad_names_and_overflow);
 	tcase_add_test(tc, test_an_item_in_pieces_reads_as_one);
+	tcase_add_test(tc, test_an_item_of_parts_reads_as_the_parts_in_order);
 	tcase_add_test(tc, test_reset_selects_the_signature_and_clears_the_dma_address);
 	tcase_add_test(tc, test_random_garbage_never_escapes_guest_ram);
 	return check_run("fw_cfg", tc);
