@@ -6,6 +6,8 @@
  * COM1, and powers the machine off through PM1a (port 0x604, SLP_EN with
  * S5 = type 0: QEMU's PIIX4 and vmk's vmm/dev/power.c agree).
  *
+ * It prints each module's string, size and first line too.
+ *
  * With "idle" on its command line it stays up instead: halted, woken by
  * the PIT at its slowest rate (about 18 Hz), printing "mbtest: idle N"
  * every IDLE_REPORT_TICKS ticks, a cheap guest for tests that run many VMs.
@@ -16,6 +18,7 @@
 #define MB_LOADER_MAGIC	0x2badb002u
 #define MBI_F_MEM	0x001
 #define MBI_F_CMDLINE	0x004
+#define MBI_F_MODS	0x008
 #define MBI_F_MMAP	0x040
 #define E820_RAM	1
 #define KERNEL_BASE	0x100000u
@@ -49,6 +52,10 @@
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
 	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+};
+
+struct mb_module {
+	uint32_t start, end, string, reserved;
 };
 
 struct mb_mmap {
@@ -208,6 +215,28 @@ static uint16_t pit_read_ch0(void)
 	return (uint16_t)(lo | inb(PIT_CH0) << 8);
 }
 
+/* Each module: its string, its size and its first line (printable, at most 40 bytes). */
+static void print_modules(const struct mb_info *mbi)
+{
+	const struct mb_module *m = (const void *)mbi->mods_addr;
+
+	for (uint32_t i = 0; i < mbi->mods_count && i < 8; i++) {
+		const char *p = (const char *)m[i].start;
+		uint32_t len = m[i].end - m[i].start;
+
+		puts("mbtest: module ");
+		putu(i);
+		puts(" '");
+		puts((const char *)m[i].string);
+		puts("' ");
+		putu(len);
+		puts(" bytes: ");
+		for (uint32_t n = 0; n < len && n < 40 && p[n] >= ' ' && p[n] <= '~'; n++)
+			putc(p[n]);
+		puts("\n");
+	}
+}
+
 static void check_multiboot(uint32_t magic, const struct mb_info *mbi)
 {
 	bool kernel_in_ram = false;
@@ -229,6 +258,8 @@ static void check_multiboot(uint32_t magic, const struct mb_info *mbi)
 		puts((const char *)mbi->cmdline);
 		puts("'\n");
 	}
+	if (mbi->flags & MBI_F_MODS)
+		print_modules(mbi);
 	check(mbi->flags & MBI_F_MMAP, "no memory map in the info");
 	if (!(mbi->flags & MBI_F_MMAP))
 		return;
