@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "vm_start.h"
+#include "vmm/boot/boot.h"
 
 int vm_file_load(const char *path, struct vm_file *vf, struct diag *diag)
 {
@@ -283,13 +284,21 @@ static int load_file_image(int fd, uint32_t id, uint32_t what, const char *path,
 
 /* The BIOS of vmk.boot = "bios": Debian's SeaBIOS (package seabios). */
 #define VMKCTL_FIRMWARE	"/usr/share/seabios/bios-256k.bin"
-/* With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data). */
+/*
+ * With vmk.kernel, the option ROM SeaBIOS boots it with (qemu-system-data),
+ * picked by the kernel's kind as QEMU's -kernel does: a bzImage's, or else
+ * the Multiboot one.
+ */
 #define VMKCTL_LINUXBOOT	"/usr/share/qemu/linuxboot_dma.bin"
+#define VMKCTL_MULTIBOOT	"/usr/share/qemu/multiboot_dma.bin"
 
 static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id,
 			      struct diag *diag)
 {
 	struct vmk_ioc_vm_create cr;
+	char *kernel;
+	size_t size;
+	int ret;
 
 	memset(&cr, 0, sizeof(cr));
 	if (vm_config_of(c, &cr.config, diag))
@@ -300,20 +309,23 @@ static int vm_create_and_load(int fd, const struct vmx_config *c, uint32_t *id,
 	}
 	*id = cr.id;
 	if (c->boot == VMX_BOOT_BIOS &&
-	    (load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE,
-			     "firmware", diag) ||
-	     (c->kernel && load_file_image(fd, *id, VMK_VM_IMG_OPTROM, VMKCTL_LINUXBOOT,
-					   "option ROM", diag))))
+	    load_file_image(fd, *id, VMK_VM_IMG_FIRMWARE, VMKCTL_FIRMWARE, "firmware", diag))
 		return -1;
 	if (c->boot == VMX_BOOT_BIOS && !c->kernel)
 		return 0;
-	if (load_file_image(fd, *id, VMK_VM_IMG_KERNEL, c->kernel, "kernel", diag) ||
-	    (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
-					  "initrd", diag)) ||
-	    (c->cmdline && load_image(fd, *id, VMK_VM_IMG_CMDLINE, c->cmdline,
-				      strlen(c->cmdline) + 1, "command line", diag)))
+	if (read_file(c->kernel, &kernel, &size, diag))
 		return -1;
-	return 0;
+	ret = (c->boot == VMX_BOOT_BIOS &&
+	       load_file_image(fd, *id, VMK_VM_IMG_OPTROM,
+			       boot_is_bzimage((const uint8_t *)kernel, size) ?
+			       VMKCTL_LINUXBOOT : VMKCTL_MULTIBOOT, "option ROM", diag)) ||
+	      load_image(fd, *id, VMK_VM_IMG_KERNEL, kernel, size, "kernel", diag) ||
+	      (c->initrd && load_file_image(fd, *id, VMK_VM_IMG_INITRD, c->initrd,
+					    "initrd", diag)) ||
+	      (c->cmdline && load_image(fd, *id, VMK_VM_IMG_CMDLINE, c->cmdline,
+					strlen(c->cmdline) + 1, "command line", diag)) ? -1 : 0;
+	free(kernel);
+	return ret;
 }
 
 int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,

@@ -81,7 +81,7 @@
 #define VMK_VM_IMG_INITRD	1	/* Linux: initrd; Multiboot: module 0 */
 #define VMK_VM_IMG_CMDLINE	2	/* NUL-terminated, < 4 KiB */
 #define VMK_VM_IMG_FIRMWARE	3	/* BIOS: the ROM below 4 GiB (SeaBIOS) */
-#define VMK_VM_IMG_OPTROM	4	/* BIOS with a kernel: linuxboot_dma.bin */
+#define VMK_VM_IMG_OPTROM	4	/* BIOS with a kernel: linuxboot_dma.bin or multiboot_dma.bin */
 #define VMK_VM_IMG_KINDS	5
 #define VMK_VM_IMG_MAX		(16u << 20)	/* bytes per kernel or initrd;
 						   firmware: 64 KiB steps up to 2 MiB;

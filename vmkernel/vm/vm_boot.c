@@ -101,7 +101,7 @@ static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
 		r = linux_boot_load(mem, &a);
 	} else {
 		struct multiboot_module mod = {
-			.data = initrd, .len = vm->stage[1].size, .string = "module",
+			.data = initrd, .len = vm->stage[1].size, .string = BOOT_MB_MODULE_STRING,
 		};
 		struct multiboot_args a = {
 			.kernel = kernel, .kernel_len = vm->stage[0].size,
@@ -122,7 +122,7 @@ static struct boot_result vm_boot_load(struct vm *vm, struct guest_mem *mem)
  */
 struct vm_firmware {
 	struct firmware_cfg cfg;
-	struct firmware_linux kernel;	/* with a kernel: what cfg serves */
+	struct firmware_kernel kernel;	/* with a kernel: what cfg serves */
 	const uint8_t *kernel_piece[VM_STAGE_CHUNKS];
 	const uint8_t *initrd_piece[VM_STAGE_CHUNKS];
 };
@@ -162,17 +162,19 @@ void vm_firmware_release(struct vm *vm)
 }
 
 /*
- * A kernel for the firmware (vmk.boot = "bios" with vmk.kernel): checked
- * and its setup code prepared through the staging window; fw_cfg then
+ * A kernel for the firmware (vmk.boot = "bios" with vmk.kernel), a
+ * bzImage or else a Multiboot kernel, as QEMU's -kernel tells them apart:
+ * checked and prepared (a bzImage's setup code, a Multiboot kernel's info
+ * and the layout of its image) through the staging window; fw_cfg then
  * serves the staged chunks themselves, which stay put while the VM runs
  * (no load while powered on).
  */
-static vmk_status_t vm_firmware_linux(struct vm *vm, struct vmk_why *why)
+static vmk_status_t vm_firmware_kernel(struct vm *vm, struct vmk_why *why)
 {
 	const struct vm_stage *k = &vm->stage[VMK_VM_IMG_KERNEL];
 	const struct vm_stage *i = &vm->stage[VMK_VM_IMG_INITRD];
 	const struct vm_stage *o = &vm->stage[VMK_VM_IMG_OPTROM];
-	struct firmware_linux *fl = &vm->fw->kernel;
+	struct firmware_kernel *fl = &vm->fw->kernel;
 	struct boot_result r;
 	uint32_t n;
 
@@ -180,18 +182,23 @@ static vmk_status_t vm_firmware_linux(struct vm *vm, struct vmk_why *why)
 		vm->fw->kernel_piece[n] = pa_to_va(k->chunk_pa[n]);
 	for (n = 0; n < i->nchunks; n++)
 		vm->fw->initrd_piece[n] = pa_to_va(i->chunk_pa[n]);
-	*fl = (struct firmware_linux){
+	*fl = (struct firmware_kernel){
 		.image = (const uint8_t *)(uintptr_t)vm_stage_window(VMK_VM_IMG_KERNEL),
 		.kernel_len = k->size, .initrd_len = i->size,
 		.kernel_pieces = vm->fw->kernel_piece,
 		.initrd_pieces = vm->fw->initrd_piece,
 		.piece_len = VMK_CHUNK_SIZE,
-		.cmdline = linux_cmdline(vm),
 		.optrom = o->size ? pa_to_va(o->chunk_pa[0]) : NULL,
 		.optrom_len = o->size,
 	};
 	vm_stage_map(vm);
-	r = firmware_linux_prepare(&vm->fw->cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
+	if (boot_is_bzimage(fl->image, fl->kernel_len)) {
+		fl->cmdline = linux_cmdline(vm);
+		r = firmware_linux_prepare(&vm->fw->cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
+	} else {
+		fl->cmdline = vm->cmdline;
+		r = firmware_multiboot_prepare(&vm->fw->cfg, fl, (uint64_t)vm->cfg.mem_mb << 20);
+	}
 	vm_stage_unmap(vm);
 	fl->image = NULL;	/* the window is gone */
 	if (r.status != BOOT_OK)
@@ -216,7 +223,7 @@ static vmk_status_t vm_boot_firmware(struct vm *vm, struct guest_mem *mem, struc
 		return why_fail(why, VMK_BAD_PARAM, "vm '%s': firmware: %s", vm->cfg.name, r.msg);
 	if (!kernel && vm->stage[VMK_VM_IMG_INITRD].size)
 		return why_fail(why, VMK_BAD_PARAM, "vm '%s': an initrd without a kernel", vm->cfg.name);
-	if (kernel && vm_firmware_linux(vm, why) != VMK_OK)
+	if (kernel && vm_firmware_kernel(vm, why) != VMK_OK)
 		return VMK_BAD_PARAM;
 	if (firmware_cfg_attach(&vm->fw->cfg, &vm->dev, &dma,
 				kernel ? &vm->fw->kernel : NULL) != VDEV_OK)

@@ -106,6 +106,18 @@ bool boot_write_gdt(const struct guest_mem *mem, struct boot_entry *entry);
 /* Helpers for the loaders: a failed result with its message. */
 struct boot_result boot_fail(enum boot_status status, const char *msg);
 
+/*
+ * A Linux bzImage: "HdrS" at 0x202 (Linux boot.rst), as QEMU tells its
+ * -kernel kinds apart; anything else is for the Multiboot loader.
+ */
+#define BOOT_BZIMAGE_MAGIC_OFF	0x202
+static inline bool boot_is_bzimage(const uint8_t *img, size_t len)
+{
+	return len >= BOOT_BZIMAGE_MAGIC_OFF + 4 && img[BOOT_BZIMAGE_MAGIC_OFF] == 'H' &&
+	       img[BOOT_BZIMAGE_MAGIC_OFF + 1] == 'd' && img[BOOT_BZIMAGE_MAGIC_OFF + 2] == 'r' &&
+	       img[BOOT_BZIMAGE_MAGIC_OFF + 3] == 'S';
+}
+
 struct linux_boot_args {
 	const uint8_t *kernel;		/* bzImage */
 	size_t kernel_len;
@@ -162,6 +174,66 @@ struct multiboot_args {
 
 struct boot_result multiboot_load(const struct guest_mem *mem,
 				  const struct multiboot_args *args);
+/* Offset of a valid Multiboot header in the first 8 KiB of img, or -1. */
+int32_t multiboot_header_offset(const uint8_t *img, size_t len);
+
+/* The string of the one module a VM has (its initrd), in both Multiboot paths. */
+#define BOOT_MB_MODULE_STRING	"module"
+
+/*
+ * A Multiboot kernel for firmware boot, the way QEMU's -kernel hands it
+ * over (hw/i386/multiboot.c load_multiboot): the option ROM
+ * multiboot_dma.bin reads the info structure (FW_CFG_INITRD_*, 88 bytes
+ * for MB_FW_MBI_ADDR), fills in mem_lower (INT 12h), the memory map at
+ * MB_FW_MMAP_ADDR (INT 15h E820), mmap_length and mem_upper, switches to
+ * protected mode, reads one image (FW_CFG_KERNEL_*) to load_addr and
+ * jumps to entry with EAX = 0x2BADB002 and EBX = MB_FW_MBI_ADDR. The
+ * image is QEMU's layout, offsets from load_addr: the kernel's segments
+ * as they lie in memory (zeros between them and for their bss), up to a
+ * page boundary; the module table, the module strings, the command line
+ * and the boot loader name, up to a page boundary; each module, up to a
+ * page boundary. Its bytes are the parts below, one after another.
+ */
+#define MB_FW_MMAP_ADDR		0x9000u
+#define MB_FW_MBI_ADDR		0x9500u
+#define MB_FW_MBI_SIZE		88
+/* The image may lie in base memory from here (above the info) to the EBDA. */
+#define MB_FW_LOW_START		0xa000u
+#define MB_FW_MAX_SEGMENTS	16
+#define MB_FW_MAX_MODULES	4
+#define MB_FW_MAX_PARTS		(3 * MB_FW_MAX_SEGMENTS + 3 + 2 * MB_FW_MAX_MODULES)
+#define MB_FW_INFO_MAX		8192
+
+enum multiboot_fw_source {
+	MB_FW_ZEROS,
+	MB_FW_KERNEL,		/* the kernel file's bytes from offset */
+	MB_FW_INFO,		/* info[] from offset */
+	MB_FW_MODULE,		/* module index's bytes from offset */
+};
+
+struct multiboot_fw_part {
+	uint32_t source, index, offset, len;
+};
+
+struct multiboot_fw_cfg {
+	uint32_t entry, load_addr, size;
+	struct multiboot_fw_part part[MB_FW_MAX_PARTS];
+	unsigned int nr_parts;
+	uint8_t info[MB_FW_INFO_MAX];
+	uint32_t info_len;
+	uint8_t mbi[MB_FW_MBI_SIZE];
+};
+
+/*
+ * Checks the kernel (as multiboot_load does) and lays out its image for a
+ * VM of ram_size bytes: at most MB_FW_MAX_SEGMENTS segments, none over
+ * another, the whole image in base memory from MB_FW_LOW_START to the
+ * EBDA or above 1 MiB below QEMU's reserve for the firmware's tables;
+ * modules are read for their length only (data may be NULL).
+ */
+struct boot_result multiboot_fw_cfg_prepare(const struct multiboot_args *args,
+					    uint64_t ram_size,
+					    struct multiboot_fw_cfg *out);
 
 /* Intel MP table for nr_cpus CPUs (LAPIC IDs 0..n-1) and the IOAPIC. */
 enum boot_status mptable_write(const struct guest_mem *mem,

@@ -65,8 +65,13 @@ const char *firmware_optrom_check(const uint8_t *rom, uint32_t size)
 	return NULL;
 }
 
+static bool firmware_has_pieces(const struct firmware_kernel *k)
+{
+	return k->piece_len && k->kernel_pieces && (!k->initrd_len || k->initrd_pieces);
+}
+
 struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
-					  const struct firmware_linux *k,
+					  const struct firmware_kernel *k,
 					  uint64_t ram_size)
 {
 	const char *why = firmware_optrom_check(k->optrom, k->optrom_len);
@@ -81,8 +86,9 @@ struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
 
 	if (why)
 		return boot_fail(BOOT_BAD_IMAGE, why);
-	if (!k->piece_len || !k->kernel_pieces || (k->initrd_len && !k->initrd_pieces))
+	if (!firmware_has_pieces(k))
 		return boot_fail(BOOT_BAD_IMAGE, "bzImage: no pieces to serve it from");
+	fc->multiboot = false;
 	r = linux_fw_cfg_prepare(&a, ram_size, l);
 	if (r.status != BOOT_OK)
 		return r;
@@ -104,11 +110,78 @@ struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
 	return r;
 }
 
+struct boot_result firmware_multiboot_prepare(struct firmware_cfg *fc,
+					      const struct firmware_kernel *k,
+					      uint64_t ram_size)
+{
+	const char *why = firmware_optrom_check(k->optrom, k->optrom_len);
+	const struct multiboot_module mod = {
+		.data = NULL, .len = k->initrd_len, .string = BOOT_MB_MODULE_STRING,
+	};
+	const struct multiboot_args a = {
+		.kernel = k->image, .kernel_len = k->kernel_len, .cmdline = k->cmdline,
+		.modules = &mod, .nr_modules = k->initrd_len ? 1 : 0,
+	};
+	struct multiboot_fw_cfg *m = &fc->mb;
+	struct boot_result r;
+
+	if (why)
+		return boot_fail(BOOT_BAD_IMAGE, why);
+	if (!firmware_has_pieces(k))
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no pieces to serve it from");
+	if (k->image && multiboot_header_offset(k->image, k->kernel_len) < 0)
+		return boot_fail(BOOT_BAD_IMAGE, "neither a bzImage (no HdrS at 0x202) nor Multiboot (no header in 8 KiB)");
+	fc->multiboot = true;
+	r = multiboot_fw_cfg_prepare(&a, ram_size, m);
+	if (r.status != BOOT_OK)
+		return r;
+	for (unsigned int i = 0; i < m->nr_parts; i++) {
+		const struct multiboot_fw_part *p = &m->part[i];
+		struct fw_cfg_part *f = &fc->mb_parts[i];
+
+		*f = (struct fw_cfg_part){ .len = p->len };
+		if (p->source == MB_FW_INFO)
+			f->data = m->info + p->offset;
+		else if (p->source != MB_FW_ZEROS)
+			f->pieces = (struct fw_cfg_pieces){
+				.piece = p->source == MB_FW_KERNEL ? k->kernel_pieces : k->initrd_pieces,
+				.piece_len = k->piece_len, .skip = p->offset,
+			};
+	}
+	vmm_put32(fc->kernel_entry, m->entry);
+	vmm_put32(fc->kernel_addr, m->load_addr);
+	vmm_put32(fc->kernel_size, m->size);
+	vmm_put32(fc->initrd_addr, MB_FW_MBI_ADDR);
+	vmm_put32(fc->initrd_size, MB_FW_MBI_SIZE);
+	return r;
+}
+
 static const char linuxboot_order[] = FIRMWARE_LINUXBOOT_BOOTORDER;
+static const char multiboot_order[] = FIRMWARE_MULTIBOOT_BOOTORDER;
+
+/* The items of a prepared Multiboot kernel, as QEMU's load_multiboot adds them. */
+static bool firmware_cfg_add_multiboot(struct firmware_cfg *fc,
+				       const struct firmware_kernel *k)
+{
+	struct fw_cfg *fw = &fc->fw;
+	const struct multiboot_fw_cfg *m = &fc->mb;
+
+	return fw_cfg_add_bytes(fw, FW_CFG_KERNEL_ENTRY, fc->kernel_entry, 4) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_KERNEL_ADDR, fc->kernel_addr, 4) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_KERNEL_SIZE, fc->kernel_size, 4) == FW_CFG_OK &&
+	       fw_cfg_add_parts(fw, FW_CFG_KERNEL_DATA, fc->mb_parts, m->nr_parts) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_INITRD_ADDR, fc->initrd_addr, 4) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_INITRD_SIZE, fc->initrd_size, 4) == FW_CFG_OK &&
+	       fw_cfg_add_bytes(fw, FW_CFG_INITRD_DATA, m->mbi, sizeof(m->mbi)) == FW_CFG_OK &&
+	       fw_cfg_add_file(fw, FIRMWARE_MULTIBOOT_FILE, k->optrom, k->optrom_len,
+			       NULL) == FW_CFG_OK &&
+	       fw_cfg_add_file(fw, "bootorder", multiboot_order, sizeof(multiboot_order),
+			       NULL) == FW_CFG_OK;
+}
 
 /* The items of a prepared kernel (firmware_linux_prepare), as QEMU adds them. */
 static bool firmware_cfg_add_linux(struct firmware_cfg *fc,
-				   const struct firmware_linux *k)
+				   const struct firmware_kernel *k)
 {
 	static const char empty[1];
 	struct fw_cfg *fw = &fc->fw;
@@ -142,7 +215,7 @@ static const uint8_t no_boot_order[1];
 enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				     struct vm_devices *dev,
 				     const struct guest_dma *dma,
-				     const struct firmware_linux *k)
+				     const struct firmware_kernel *k)
 {
 	struct e820_entry map[E820_MAX_ENTRIES];
 	unsigned int n = firmware_e820(dev->cfg.ram_size, map);
@@ -163,7 +236,8 @@ enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 	    fw_cfg_add_file(&fc->fw, "etc/sercon-port", fc->sercon_port,
 			    sizeof(fc->sercon_port), NULL) != FW_CFG_OK)
 		return VDEV_NO_SLOT;
-	if (k ? !firmware_cfg_add_linux(fc, k) :
+	if (k ? !(fc->multiboot ? firmware_cfg_add_multiboot(fc, k) :
+		  firmware_cfg_add_linux(fc, k)) :
 	    fw_cfg_add_file(&fc->fw, "bootorder", no_boot_order, 0, NULL) != FW_CFG_OK)
 		return VDEV_NO_SLOT;
 	r = vdev_register_pio(dev, FW_CFG_CTL_PORT, FW_CFG_CTL_LEN,

@@ -68,10 +68,11 @@ unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map);
  * are le32; the option ROM linuxboot_dma.bin reads each DATA item by DMA
  * to its ADDR and enters the setup code in real mode.
  */
-#define FW_CFG_KERNEL_ADDR	0x0007	/* the protected-mode part: 1 MiB */
+#define FW_CFG_KERNEL_ADDR	0x0007	/* the protected-mode part: 1 MiB; Multiboot: the image's */
 #define FW_CFG_KERNEL_SIZE	0x0008
 #define FW_CFG_INITRD_ADDR	0x000a
 #define FW_CFG_INITRD_SIZE	0x000b
+#define FW_CFG_KERNEL_ENTRY	0x0010	/* Multiboot: the entry point */
 #define FW_CFG_KERNEL_DATA	0x0011
 #define FW_CFG_INITRD_DATA	0x0012
 #define FW_CFG_CMDLINE_ADDR	0x0013
@@ -88,6 +89,14 @@ unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map);
  */
 #define FIRMWARE_LINUXBOOT_FILE	"genroms/linuxboot_dma.bin"
 #define FIRMWARE_LINUXBOOT_BOOTORDER	"/rom@genroms/linuxboot_dma.bin"
+/*
+ * A Multiboot kernel's: /usr/share/qemu/multiboot_dma.bin, with the items
+ * of vmm/boot/boot.h struct multiboot_fw_cfg: KERNEL_ENTRY, KERNEL_ADDR,
+ * KERNEL_SIZE, KERNEL_DATA (the image), INITRD_ADDR, INITRD_SIZE,
+ * INITRD_DATA (the info structure), as QEMU's load_multiboot adds them.
+ */
+#define FIRMWARE_MULTIBOOT_FILE	"genroms/multiboot_dma.bin"
+#define FIRMWARE_MULTIBOOT_BOOTORDER	"/rom@genroms/multiboot_dma.bin"
 /* An option ROM is 512-byte blocks, 55 AAh, its length in blocks, sum 0. */
 #define FIRMWARE_OPTROM_BLOCK	512u
 #define FIRMWARE_OPTROM_MAX	(64u << 10)
@@ -96,21 +105,22 @@ unsigned int firmware_e820(uint64_t ram_size, struct e820_entry *map);
 const char *firmware_optrom_check(const uint8_t *rom, uint32_t size);
 
 /*
- * A Linux kernel for the firmware. image is the whole bzImage in one
- * buffer, read while preparing only; the guest gets the same bytes from
- * kernel_pieces (and the initrd's from initrd_pieces), pieces of piece_len
- * bytes: the caller keeps them, the piece arrays and cmdline while fw_cfg
- * serves them.
+ * A kernel for the firmware, a bzImage or a Multiboot kernel
+ * (boot_is_bzimage() tells). image is the whole file in one buffer, read
+ * while preparing only; the guest gets the same bytes from kernel_pieces
+ * (and the initrd's, a Multiboot kernel's module 0, from initrd_pieces),
+ * pieces of piece_len bytes: the caller keeps them, the piece arrays and
+ * cmdline while fw_cfg serves them.
  */
-struct firmware_linux {
+struct firmware_kernel {
 	const uint8_t *image;
 	uint32_t kernel_len;
-	uint32_t initrd_len;		/* 0: no initrd */
+	uint32_t initrd_len;		/* 0: no initrd (no module) */
 	const uint8_t *const *kernel_pieces;
 	const uint8_t *const *initrd_pieces;
 	uint32_t piece_len;
 	const char *cmdline;		/* NULL: empty */
-	const uint8_t *optrom;		/* linuxboot_dma.bin */
+	const uint8_t *optrom;		/* linuxboot_dma.bin or multiboot_dma.bin */
 	uint32_t optrom_len;
 };
 
@@ -120,8 +130,14 @@ struct firmware_cfg {
 	uint8_t boot_menu[2];		/* FW_CFG_BOOT_MENU: 0, no menu */
 	uint8_t sercon_port[2];		/* "etc/sercon-port" */
 	uint8_t irq0_override[4];	/* FW_CFG_IRQ0_OVERRIDE: 1 */
-	/* kernel loading (firmware_linux_prepare) */
-	struct linux_fw_cfg lx;
+	/* kernel loading (firmware_linux_prepare, firmware_multiboot_prepare) */
+	bool multiboot;
+	union {
+		struct linux_fw_cfg lx;
+		struct multiboot_fw_cfg mb;
+	};
+	struct fw_cfg_part mb_parts[MB_FW_MAX_PARTS];
+	uint8_t kernel_entry[4];
 	uint8_t setup_addr[4], setup_size[4];
 	uint8_t kernel_addr[4], kernel_size[4];
 	uint8_t initrd_addr[4], initrd_size[4];
@@ -142,23 +158,32 @@ struct firmware_cfg {
  * than BOOT_OK comes with a sentence.
  */
 struct boot_result firmware_linux_prepare(struct firmware_cfg *fc,
-					  const struct firmware_linux *k,
+					  const struct firmware_kernel *k,
 					  uint64_t ram_size);
+
+/*
+ * The same for a Multiboot kernel (multiboot_fw_cfg_prepare(), its
+ * initrd as module 0, the command line as it is).
+ */
+struct boot_result firmware_multiboot_prepare(struct firmware_cfg *fc,
+					      const struct firmware_kernel *k,
+					      uint64_t ram_size);
 
 /*
  * The items SeaBIOS reads: signature and ID, RAM size, CPU count (and
  * maximum, the same), "etc/e820", no boot menu, IRQ 0 on IOAPIC input 2
  * (for SeaBIOS's MP table), "bootorder", and
  * "etc/sercon-port" = COM1. With k (prepared by firmware_linux_prepare()
- * into this fc), the kernel items, the option ROM as
- * FIRMWARE_LINUXBOOT_FILE and a "bootorder" naming it; without, an empty
+ * or firmware_multiboot_prepare() into this fc), the kernel items, the
+ * option ROM as FIRMWARE_LINUXBOOT_FILE or FIRMWARE_MULTIBOOT_FILE and a
+ * "bootorder" naming it; without, an empty
  * "bootorder". Then the ports (0x510, 0x514) on dev; call it after each
  * vdev_init(). dma is the VM's RAM.
  */
 enum vdev_result firmware_cfg_attach(struct firmware_cfg *fc,
 				     struct vm_devices *dev,
 				     const struct guest_dma *dma,
-				     const struct firmware_linux *k);
+				     const struct firmware_kernel *k);
 
 /*
  * SMBIOS for the firmware of the platform dev (after firmware_cfg_attach):

@@ -29,6 +29,7 @@
 #define MBI_FLAGS		0
 #define MBI_MEM_LOWER		4
 #define MBI_MEM_UPPER		8
+#define MBI_BOOT_DEVICE		12
 #define MBI_CMDLINE		16
 #define MBI_MODS_COUNT		20
 #define MBI_MODS_ADDR		24
@@ -37,6 +38,7 @@
 #define MBI_BOOT_LOADER_NAME	64
 #define MBI_SIZE		88
 #define MBI_F_MEM		0x001
+#define MBI_F_BOOT_DEVICE	0x002
 #define MBI_F_CMDLINE		0x004
 #define MBI_F_MODS		0x008
 #define MBI_F_MMAP		0x040
@@ -81,8 +83,17 @@ static const uint32_t info_windows[][2] = {
 	{ BOOT_MB_INFO_ALT_ADDR, BOOT_MB_INFO_ALT_END },
 };
 
+/*
+ * What the header parser gives for each segment the kernel loads: memsz
+ * bytes at guest-physical addr, the first filesz of them from the file at
+ * offset (inside the file: the parser checked), the rest zeros.
+ */
+typedef struct boot_result (*mb_segment_fn)(void *ctx, uint32_t addr, uint32_t offset,
+					     uint32_t filesz, uint32_t memsz);
+
 struct mb_load {
 	const struct guest_mem *mem;
+	const uint8_t *img;
 	uint64_t ram_end;
 	uint32_t start, end, entry;
 	uint32_t low_start, low_end;	/* segments below 1 MiB, or empty */
@@ -94,12 +105,13 @@ static uint32_t page_up(uint64_t v)
 	return (uint32_t)((v + PAGE - 1) & ~(uint64_t)(PAGE - 1));
 }
 
-/* Copy file bytes and zero the rest of [addr, addr + memsz). */
-static struct boot_result load_segment(struct mb_load *ld, uint32_t addr,
-				       const uint8_t *src, uint32_t filesz,
-				       uint32_t memsz)
+/* The direct loader's segment: file bytes copied, the rest of [addr, addr + memsz) zeroed. */
+static struct boot_result load_segment(void *ctx, uint32_t addr, uint32_t offset,
+				       uint32_t filesz, uint32_t memsz)
 {
+	struct mb_load *ld = ctx;
 	const struct guest_mem *mem = ld->mem;
+	const uint8_t *src = ld->img + offset;
 	uint64_t end = (uint64_t)addr + memsz;
 	bool low = addr < BOOT_HIGH_MEM;
 
@@ -121,16 +133,19 @@ static struct boot_result load_segment(struct mb_load *ld, uint32_t addr,
 	return boot_fail(BOOT_OK, "ok");
 }
 
-static struct boot_result load_aout(struct mb_load *ld, const uint8_t *img,
-				    size_t len, uint32_t hdr_off)
+static struct boot_result parse_aout(const uint8_t *img, size_t len, uint32_t hdr_off,
+				     mb_segment_fn seg, void *ctx, uint32_t *entry)
 {
 	const uint8_t *h = img + hdr_off;
-	uint32_t header_addr = vmm_get32(h + 12), load_addr = vmm_get32(h + 16);
-	uint32_t load_end = vmm_get32(h + 20), bss_end = vmm_get32(h + 24);
+	uint32_t header_addr, load_addr, load_end, bss_end;
 	uint32_t file_off, load_len, mem_len;
 
 	if (hdr_off + MB_AOUT_HEADER_LEN > len)
 		return boot_fail(BOOT_TRUNCATED, "Multiboot: a.out header cut off");
+	header_addr = vmm_get32(h + 12);
+	load_addr = vmm_get32(h + 16);
+	load_end = vmm_get32(h + 20);
+	bss_end = vmm_get32(h + 24);
 	if (header_addr < load_addr || header_addr - load_addr > hdr_off)
 		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: header_addr/load_addr inconsistent with the header's file offset");
 	file_off = hdr_off - (header_addr - load_addr);
@@ -143,12 +158,12 @@ static struct boot_result load_aout(struct mb_load *ld, const uint8_t *img,
 			return boot_fail(BOOT_BAD_IMAGE, "Multiboot: bss_end_addr below load_end_addr");
 		mem_len = bss_end - load_addr;
 	}
-	ld->entry = vmm_get32(h + 28);
-	return load_segment(ld, load_addr, img + file_off, load_len, mem_len);
+	*entry = vmm_get32(h + 28);
+	return seg(ctx, load_addr, file_off, load_len, mem_len);
 }
 
-static struct boot_result load_elf(struct mb_load *ld, const uint8_t *img,
-				   size_t len)
+static struct boot_result parse_elf(const uint8_t *img, size_t len,
+				    mb_segment_fn seg, void *ctx, uint32_t *entry)
 {
 	uint32_t phoff, phentsize, phnum;
 	struct boot_result r = boot_fail(BOOT_BAD_IMAGE, "Multiboot: ELF has no PT_LOAD segment");
@@ -178,12 +193,11 @@ static struct boot_result load_elf(struct mb_load *ld, const uint8_t *img,
 			return boot_fail(BOOT_TRUNCATED, "Multiboot: ELF segment beyond the end of the file");
 		if (memsz < filesz)
 			return boot_fail(BOOT_BAD_IMAGE, "Multiboot: ELF segment with p_memsz < p_filesz");
-		r = load_segment(ld, vmm_get32(ph + PH_PADDR), img + off,
-				 filesz, memsz);
+		r = seg(ctx, vmm_get32(ph + PH_PADDR), off, filesz, memsz);
 		if (r.status != BOOT_OK)
 			return r;
 	}
-	ld->entry = vmm_get32(img + EH_ENTRY);
+	*entry = vmm_get32(img + EH_ENTRY);
 	return r;
 }
 
@@ -298,8 +312,7 @@ static struct boot_result put_modules(struct mb_load *ld,
 	return boot_fail(BOOT_OK, "ok");
 }
 
-/* Offset of a valid header in the first 8 KiB, or -1. */
-static int32_t find_header(const uint8_t *img, size_t len)
+int32_t multiboot_header_offset(const uint8_t *img, size_t len)
 {
 	for (uint32_t off = 0; off + MB_HEADER_LEN <= len && off < MB_SEARCH_LEN;
 	     off += MB_HEADER_ALIGN) {
@@ -312,31 +325,42 @@ static int32_t find_header(const uint8_t *img, size_t len)
 	return -1;
 }
 
-struct boot_result multiboot_load(const struct guest_mem *mem,
-				  const struct multiboot_args *args)
+/*
+ * The kernel's header (its required features checked) and its segments,
+ * each handed to seg; *entry the entry point.
+ */
+static struct boot_result mb_parse(const struct multiboot_args *args, mb_segment_fn seg,
+				   void *ctx, uint32_t *entry)
 {
-	struct mb_load ld = { .mem = mem, .ram_end = boot_high_ram_end(mem->ram_size),
-			      .start = UINT32_MAX, .end = 0,
-			      .low_start = UINT32_MAX, .low_end = 0,
-			      .high_end = BOOT_HIGH_MEM };
-	struct mb_info_area area = { .mem = mem, .ok = true };
-	uint8_t mbi[MBI_SIZE] = { 0 };
-	struct boot_result r;
 	uint32_t flags;
 	int32_t off;
 
 	if (!args->kernel)
 		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no kernel given");
-	off = find_header(args->kernel, args->kernel_len);
+	off = multiboot_header_offset(args->kernel, args->kernel_len);
 	if (off < 0)
 		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: no header (magic 0x1BADB002 with valid checksum) in the first 8 KiB");
 	flags = vmm_get32(args->kernel + off + 4);
 	if (flags & MB_REQUIRED_MASK & ~MB_UNDERSTOOD)
 		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: header requires a feature this loader lacks (flags bits 3-15)");
 	if (flags & MB_AOUT_KLUDGE)
-		r = load_aout(&ld, args->kernel, args->kernel_len, (uint32_t)off);
-	else
-		r = load_elf(&ld, args->kernel, args->kernel_len);
+		return parse_aout(args->kernel, args->kernel_len, (uint32_t)off, seg, ctx, entry);
+	return parse_elf(args->kernel, args->kernel_len, seg, ctx, entry);
+}
+
+struct boot_result multiboot_load(const struct guest_mem *mem,
+				  const struct multiboot_args *args)
+{
+	struct mb_load ld = { .mem = mem, .img = args->kernel,
+			      .ram_end = boot_high_ram_end(mem->ram_size),
+			      .start = UINT32_MAX, .end = 0,
+			      .low_start = UINT32_MAX, .low_end = 0,
+			      .high_end = BOOT_HIGH_MEM };
+	struct mb_info_area area = { .mem = mem, .ok = true };
+	uint8_t mbi[MBI_SIZE] = { 0 };
+	struct boot_result r;
+
+	r = mb_parse(args, load_segment, &ld, &ld.entry);
 	if (r.status != BOOT_OK)
 		return r;
 	if (!info_area_pick(&ld, &area))
@@ -369,4 +393,171 @@ struct boot_result multiboot_load(const struct guest_mem *mem,
 	r.kernel_end = ld.end;
 	r.initrd_addr = r.initrd_size = 0;
 	return r;
+}
+
+/* ---- firmware boot: QEMU's Multiboot image for multiboot_dma.bin ---- */
+
+#define MB_FW_BOOT_DEVICE	0x8000ffffu	/* QEMU's: BIOS drive 80h, no partition */
+
+struct mb_fw_seg {
+	uint32_t addr, offset, filesz, memsz;
+};
+
+struct mb_fw_build {
+	struct mb_fw_seg seg[MB_FW_MAX_SEGMENTS];
+	unsigned int nr_seg;
+	struct multiboot_fw_cfg *out;
+	uint64_t at;			/* the image's length so far */
+};
+
+/* The parser's segments, kept in address order. */
+static struct boot_result collect_segment(void *ctx, uint32_t addr, uint32_t offset,
+					  uint32_t filesz, uint32_t memsz)
+{
+	struct mb_fw_build *b = ctx;
+	unsigned int i;
+
+	if (!memsz)
+		return boot_fail(BOOT_OK, "ok");
+	if (b->nr_seg == MB_FW_MAX_SEGMENTS)
+		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: more than 16 loadable segments for the firmware's loader");
+	for (i = b->nr_seg++; i && b->seg[i - 1].addr > addr; i--)
+		b->seg[i] = b->seg[i - 1];
+	b->seg[i] = (struct mb_fw_seg){ addr, offset, filesz, memsz };
+	return boot_fail(BOOT_OK, "ok");
+}
+
+/* The next len bytes of the image (zeros joined to zeros before them). */
+static void add_part(struct mb_fw_build *b, uint32_t source, uint32_t index,
+		     uint32_t offset, uint32_t len)
+{
+	struct multiboot_fw_cfg *out = b->out;
+	struct multiboot_fw_part *last = out->nr_parts ? &out->part[out->nr_parts - 1] : NULL;
+
+	b->at += len;
+	if (!len)
+		return;
+	if (source == MB_FW_ZEROS && last && last->source == MB_FW_ZEROS) {
+		last->len += len;
+		return;
+	}
+	/* never more than MB_FW_MAX_PARTS: 3 a segment, 3 for the padding and info, 2 a module */
+	out->part[out->nr_parts++] = (struct multiboot_fw_part){ source, index, offset, len };
+}
+
+/* Zeros up to the next page boundary of the image. */
+static void pad_part(struct mb_fw_build *b)
+{
+	add_part(b, MB_FW_ZEROS, 0, 0, (uint32_t)(page_up(b->at) - b->at));
+}
+
+/* Bytes of s with its NUL, at most max (more: max + 1). */
+static uint32_t str_size(const char *s, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (s && n <= max && s[n])
+		n++;
+	return n + 1;
+}
+
+/* s and its NUL into the info area at *at; returns its guest address. */
+static uint32_t info_add_str(struct multiboot_fw_cfg *out, uint32_t *at, const char *s,
+			     uint32_t info_off)
+{
+	uint32_t n = str_size(s, MB_FW_INFO_MAX), addr = out->load_addr + info_off + *at;
+
+	vmm_copy(out->info + *at, s ? s : "", n - 1);
+	out->info[*at + n - 1] = 0;
+	*at += n;
+	return addr;
+}
+
+/* The kernel's segments as they lie in memory, from the lowest one's address. */
+static struct boot_result build_kernel_parts(struct mb_fw_build *b)
+{
+	uint64_t end = b->seg[0].addr;
+
+	b->out->load_addr = b->seg[0].addr;
+	for (unsigned int i = 0; i < b->nr_seg; i++) {
+		const struct mb_fw_seg *s = &b->seg[i];
+
+		if (s->addr < end)
+			return boot_fail(BOOT_BAD_IMAGE, "Multiboot: two of the kernel's segments overlap");
+		add_part(b, MB_FW_ZEROS, 0, 0, (uint32_t)(s->addr - end));
+		add_part(b, MB_FW_KERNEL, 0, s->offset, s->filesz);
+		add_part(b, MB_FW_ZEROS, 0, 0, s->memsz - s->filesz);
+		end = (uint64_t)s->addr + s->memsz;
+	}
+	pad_part(b);
+	return boot_fail(BOOT_OK, "ok");
+}
+
+struct boot_result multiboot_fw_cfg_prepare(const struct multiboot_args *args,
+					    uint64_t ram_size,
+					    struct multiboot_fw_cfg *out)
+{
+	struct mb_fw_build b = { .out = out };
+	uint64_t mod_at, high_end = boot_high_ram_end(ram_size);
+	uint32_t info_off, at, len, cmdline, loader;
+	struct boot_result r;
+	unsigned int i;
+
+	vmm_zero(out, sizeof(*out));
+	if (args->nr_modules > MB_FW_MAX_MODULES)
+		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: more than 4 modules for the firmware's loader");
+	r = mb_parse(args, collect_segment, &b, &out->entry);
+	if (r.status != BOOT_OK)
+		return r;
+	if (!b.nr_seg)
+		return boot_fail(BOOT_BAD_IMAGE, "Multiboot: the kernel loads nothing");
+	r = build_kernel_parts(&b);
+	if (r.status != BOOT_OK)
+		return r;
+
+	/* the info area: module table, module strings, command line, loader name */
+	info_off = (uint32_t)b.at;
+	len = args->nr_modules * MB_MOD_ENTRY + str_size(args->cmdline, MB_FW_INFO_MAX) +
+	      sizeof(LOADER_NAME);
+	for (i = 0; i < args->nr_modules; i++)
+		len += str_size(args->modules[i].string, MB_FW_INFO_MAX);
+	if (len > MB_FW_INFO_MAX)
+		return boot_fail(BOOT_UNSUPPORTED, "Multiboot: command line and module strings over 8 KiB");
+	out->info_len = len;
+	add_part(&b, MB_FW_INFO, 0, 0, len);
+	pad_part(&b);
+	at = args->nr_modules * MB_MOD_ENTRY;
+	for (i = 0, mod_at = b.at; i < args->nr_modules; i++) {
+		uint8_t *e = out->info + i * MB_MOD_ENTRY;
+		uint64_t mlen = args->modules[i].len;
+
+		if (mlen > UINT32_MAX)
+			return boot_fail(BOOT_NO_ROOM, "Multiboot: modules do not fit in guest RAM");
+		vmm_put32(e, (uint32_t)(out->load_addr + mod_at));
+		vmm_put32(e + 4, (uint32_t)(out->load_addr + mod_at + mlen));
+		vmm_put32(e + 8, info_add_str(out, &at, args->modules[i].string, info_off));
+		add_part(&b, MB_FW_MODULE, i, 0, (uint32_t)mlen);
+		pad_part(&b);
+		mod_at = b.at;
+	}
+	cmdline = info_add_str(out, &at, args->cmdline, info_off);
+	loader = info_add_str(out, &at, LOADER_NAME, info_off);
+
+	/* the whole image where the ROM may put it */
+	if (out->load_addr < BOOT_HIGH_MEM ?
+	    out->load_addr < MB_FW_LOW_START || out->load_addr + b.at > BOOT_EBDA_ADDR :
+	    high_end < LINUX_FW_TABLES_SIZE ||
+	    out->load_addr + b.at > high_end - LINUX_FW_TABLES_SIZE)
+		return boot_fail(BOOT_NO_ROOM, "Multiboot: kernel and modules not within 0xA000-0x9FC00 or 1 MiB to RAM top - 160 KiB");
+	out->size = (uint32_t)b.at;
+
+	vmm_put32(out->mbi + MBI_FLAGS, MBI_F_MEM | MBI_F_BOOT_DEVICE | MBI_F_CMDLINE |
+		  MBI_F_MODS | MBI_F_MMAP | MBI_F_LOADER_NAME);
+	vmm_put32(out->mbi + MBI_BOOT_DEVICE, MB_FW_BOOT_DEVICE);
+	vmm_put32(out->mbi + MBI_CMDLINE, cmdline);
+	vmm_put32(out->mbi + MBI_MODS_COUNT, args->nr_modules);
+	vmm_put32(out->mbi + MBI_MODS_ADDR, out->load_addr + info_off);
+	vmm_put32(out->mbi + MBI_MMAP_ADDR, MB_FW_MMAP_ADDR);
+	vmm_put32(out->mbi + MBI_BOOT_LOADER_NAME, loader);
+	return boot_fail(BOOT_OK, "Multiboot kernel prepared for the firmware");
 }

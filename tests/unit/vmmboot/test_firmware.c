@@ -273,7 +273,7 @@ struct kernel_fixture {
 	uint8_t rom[512];
 	const uint8_t *kpiece[(K_IMG_LEN + K_PIECE - 1) / K_PIECE];
 	const uint8_t *ipiece[3];
-	struct firmware_linux k;
+	struct firmware_kernel k;
 };
 
 static struct kernel_fixture *kernel_fixture(const char *cmdline)
@@ -288,7 +288,7 @@ static struct kernel_fixture *kernel_fixture(const char *cmdline)
 		f->kpiece[i] = f->img + i * K_PIECE;
 	for (unsigned int i = 0; i < 3; i++)
 		f->ipiece[i] = f->initrd + i * K_PIECE;
-	f->k = (struct firmware_linux){
+	f->k = (struct firmware_kernel){
 		.image = f->img, .kernel_len = K_IMG_LEN, .initrd_len = K_INITRD_LEN,
 		.kernel_pieces = f->kpiece, .initrd_pieces = f->ipiece,
 		.piece_len = K_PIECE, .cmdline = cmdline,
@@ -329,18 +329,24 @@ START_TEST(test_option_roms_are_checked)
 }
 END_TEST
 
-/* Debian's linuxboot_dma.bin, what vmkctl loads, passes (when installed). */
-START_TEST(test_debians_linuxboot_rom_passes)
+/* Debian's linuxboot_dma.bin and multiboot_dma.bin, what vmkctl loads, pass (when installed). */
+START_TEST(test_debians_option_roms_pass)
 {
+	static const char *const path[] = {
+		"/usr/share/qemu/linuxboot_dma.bin", "/usr/share/qemu/multiboot_dma.bin",
+	};
 	static uint8_t rom[FIRMWARE_OPTROM_MAX + 1];
-	FILE *f = fopen("/usr/share/qemu/linuxboot_dma.bin", "rb");
-	size_t n;
 
-	if (!f)
-		return;
-	n = fread(rom, 1, sizeof(rom), f);
-	fclose(f);
-	ck_assert_ptr_null(firmware_optrom_check(rom, (uint32_t)n));
+	for (unsigned int i = 0; i < VMM_ARRAY_SIZE(path); i++) {
+		FILE *f = fopen(path[i], "rb");
+		size_t n;
+
+		if (!f)
+			continue;
+		n = fread(rom, 1, sizeof(rom), f);
+		fclose(f);
+		ck_assert_msg(!firmware_optrom_check(rom, (uint32_t)n), "%s", path[i]);
+	}
 }
 END_TEST
 
@@ -485,6 +491,219 @@ START_TEST(test_bad_kernels_and_roms_are_refused_with_a_sentence)
 }
 END_TEST
 
+/* ---- a Multiboot kernel through fw_cfg (QEMU's load_multiboot) ---- */
+
+#define M_HDR		0x800		/* the Multiboot header's offset */
+#define M_FILE_LEN	0x3100
+#define M_MOD_LEN	0x2345
+#define M_MAX_PH	20
+
+struct multiboot_fixture {
+	uint8_t img[M_FILE_LEN];
+	uint8_t mod[3 * K_PIECE];
+	uint8_t rom[512];
+	const uint8_t *kpiece[4];
+	const uint8_t *mpiece[3];
+	struct firmware_kernel k;
+};
+
+static void put_phdr(uint8_t *img, unsigned int i, uint32_t off, uint32_t paddr,
+		     uint32_t filesz, uint32_t memsz)
+{
+	uint8_t *ph = img + 52 + i * 32;
+
+	vmm_put32(ph, 1);		/* PT_LOAD */
+	vmm_put32(ph + 4, off);
+	vmm_put32(ph + 8, paddr);	/* p_vaddr */
+	vmm_put32(ph + 12, paddr);
+	vmm_put32(ph + 16, filesz);
+	vmm_put32(ph + 20, memsz);
+}
+
+/*
+ * A small ELF kernel: segment A at 1 MiB (0x1800 bytes of file, 0x800 of
+ * bss), then a gap of 8 KiB, then segment B (0x100 of file, the rest of
+ * 0x1234 bss), listed B first; entry 0x100010. Module 0 of M_MOD_LEN.
+ */
+static struct multiboot_fixture *multiboot_fixture(const char *cmdline)
+{
+	struct multiboot_fixture *f = calloc(1, sizeof(*f));
+	uint8_t *h = f->img + M_HDR;
+
+	for (unsigned int i = 0; i < M_FILE_LEN; i++)
+		f->img[i] = (uint8_t)(i * 5 + 3);
+	memset(f->img, 0, 52 + M_MAX_PH * 32);
+	memcpy(f->img, "\x7f" "ELF", 4);
+	f->img[4] = 1;			/* ELFCLASS32 */
+	f->img[5] = 1;			/* little-endian */
+	vmm_put16(f->img + 16, 2);	/* ET_EXEC */
+	vmm_put16(f->img + 18, 3);	/* EM_386 */
+	vmm_put32(f->img + 24, 0x100010);
+	vmm_put32(f->img + 28, 52);
+	vmm_put16(f->img + 42, 32);
+	vmm_put16(f->img + 44, 2);
+	put_phdr(f->img, 0, 0x3000, 0x104000, 0x100, 0x1234);
+	put_phdr(f->img, 1, 0x1000, 0x100000, 0x1800, 0x2000);
+	vmm_put32(h, 0x1badb002);
+	vmm_put32(h + 4, 3);
+	vmm_put32(h + 8, -(0x1badb002u + 3));
+	for (unsigned int i = 0; i < sizeof(f->mod); i++)
+		f->mod[i] = (uint8_t)(i * 11 + 7);
+	fake_optrom(f->rom);
+	for (unsigned int i = 0; i < 4; i++)
+		f->kpiece[i] = f->img + i * K_PIECE;
+	for (unsigned int i = 0; i < 3; i++)
+		f->mpiece[i] = f->mod + i * K_PIECE;
+	f->k = (struct firmware_kernel){
+		.image = f->img, .kernel_len = M_FILE_LEN, .initrd_len = M_MOD_LEN,
+		.kernel_pieces = f->kpiece, .initrd_pieces = f->mpiece,
+		.piece_len = K_PIECE, .cmdline = cmdline,
+		.optrom = f->rom, .optrom_len = sizeof(f->rom),
+	};
+	return f;
+}
+
+START_TEST(test_a_multiboot_kernel_is_served_as_qemu_serves_it)
+{
+	struct vdev_config cfg = {
+		.nr_vcpus = 1, .ram_size = RAM_SIZE, .clock = { clock_ns, NULL },
+	};
+	struct vm_devices *vm = calloc(1, sizeof(*vm));
+	struct firmware_cfg *fc = calloc(1, sizeof(*fc));
+	struct multiboot_fixture *f = multiboot_fixture("mbtest-fw x=1");
+	uint8_t *want = calloc(1, 0xa000), *b = malloc(0xa000 + 4);
+	uint32_t size = 0;
+	uint16_t key;
+
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_OK);
+	ck_assert_int_eq(vdev_init(vm, &cfg), VDEV_OK);
+	ck_assert_int_eq(firmware_cfg_attach(fc, vm, &dma, &f->k), VDEV_OK);
+
+	/* QEMU's image: the kernel as in memory from its lowest address ... */
+	memcpy(want, f->img + 0x1000, 0x1800);		/* A; bss and gap zero */
+	memcpy(want + 0x4000, f->img + 0x3000, 0x100);	/* B; its bss zero */
+	/* ... to a page: module table, module string, command line, loader name ... */
+	vmm_put32(want + 0x6000, 0x107000);		/* mod_start */
+	vmm_put32(want + 0x6004, 0x107000 + M_MOD_LEN);
+	vmm_put32(want + 0x6008, 0x106010);		/* its string */
+	memcpy(want + 0x6010, "module\0mbtest-fw x=1\0vmk", sizeof("module\0mbtest-fw x=1\0vmk"));
+	/* ... to a page: the module, to a page */
+	memcpy(want + 0x7000, f->mod, M_MOD_LEN);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_KERNEL_ENTRY), 0x100010);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_KERNEL_ADDR), 0x100000);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_KERNEL_SIZE), 0xa000);
+	cfg_read(vm, FW_CFG_KERNEL_DATA, b, 0xa000 + 4);
+	ck_assert_mem_eq(b, want, 0xa000);
+	ck_assert_uint_eq(vmm_get32(b + 0xa000), 0);	/* past its end */
+
+	/* the info structure for 0x9500; the ROM fills the memory fields */
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_INITRD_ADDR), 0x9500);
+	ck_assert_uint_eq(cfg_u32(vm, FW_CFG_INITRD_SIZE), 88);
+	cfg_read(vm, FW_CFG_INITRD_DATA, b, 88);
+	ck_assert_uint_eq(vmm_get32(b), 0x24f);		/* mem, boot device, cmdline, mods, mmap, name */
+	ck_assert_uint_eq(vmm_get32(b + 4), 0);		/* mem_lower: INT 12h */
+	ck_assert_uint_eq(vmm_get32(b + 8), 0);		/* mem_upper: from the map */
+	ck_assert_uint_eq(vmm_get32(b + 12), 0x8000ffff);
+	ck_assert_uint_eq(vmm_get32(b + 16), 0x106017);	/* command line */
+	ck_assert_uint_eq(vmm_get32(b + 20), 1);
+	ck_assert_uint_eq(vmm_get32(b + 24), 0x106000);
+	ck_assert_uint_eq(vmm_get32(b + 44), 0);	/* mmap_length: INT 15h E820 */
+	ck_assert_uint_eq(vmm_get32(b + 48), 0x9000);
+	ck_assert_uint_eq(vmm_get32(b + 64), 0x106025);	/* "vmk" */
+	ck_assert_ptr_null(fw_cfg_find(&fc->fw, FW_CFG_SETUP_DATA));
+	ck_assert_ptr_null(fw_cfg_find(&fc->fw, FW_CFG_CMDLINE_DATA));
+
+	/* the option ROM, and the boot order naming it first */
+	key = cfg_file(vm, "genroms/multiboot_dma.bin", &size);
+	ck_assert_uint_ne(key, 0);
+	ck_assert_uint_eq(size, 512);
+	key = cfg_file(vm, "bootorder", &size);
+	ck_assert_uint_ne(key, 0);
+	cfg_read(vm, key, b, size);
+	ck_assert_str_eq((const char *)b, "/rom@genroms/multiboot_dma.bin");
+
+	/* without a module: none in the table, the strings right after it */
+	f->k.initrd_len = 0;
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_OK);
+	ck_assert_uint_eq(fc->mb.size, 0x7000);
+	ck_assert_uint_eq(vmm_get32(fc->mb.mbi + 20), 0);
+	ck_assert_uint_eq(vmm_get32(fc->mb.mbi + 16), 0x106000);
+	free(b);
+	free(want);
+	free(f);
+	free(fc);
+	free(vm);
+}
+END_TEST
+
+START_TEST(test_multiboot_kernels_the_rom_cannot_load_are_refused_with_a_sentence)
+{
+	struct firmware_cfg *fc = calloc(1, sizeof(*fc));
+	struct multiboot_fixture *f = multiboot_fixture("x");
+	static char long_cmdline[9000];
+	struct boot_result r;
+
+	/* segments over each other */
+	put_phdr(f->img, 0, 0x3000, 0x101800, 0x100, 0x1234);
+	r = firmware_multiboot_prepare(fc, &f->k, RAM_SIZE);
+	ck_assert_int_eq(r.status, BOOT_BAD_IMAGE);
+	ck_assert_ptr_nonnull(strstr(r.msg, "overlap"));
+	/* in base memory above the ROM's info: taken */
+	put_phdr(f->img, 0, 0x3000, 0xe000, 0x100, 0x1234);
+	put_phdr(f->img, 1, 0x1000, 0xa000, 0x1800, 0x2000);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_OK);
+	ck_assert_uint_eq(fc->mb.load_addr, 0xa000);
+	/* over the info the ROM writes at 0x9000-0x9557: refused */
+	put_phdr(f->img, 1, 0x1000, 0x9000, 0x1800, 0x2000);
+	r = firmware_multiboot_prepare(fc, &f->k, RAM_SIZE);
+	ck_assert_int_eq(r.status, BOOT_NO_ROOM);
+	ck_assert_ptr_nonnull(strstr(r.msg, "0xA000"));
+	/* across the EBDA and the BIOS area */
+	put_phdr(f->img, 1, 0x1000, 0x98000, 0x1800, 0x2000);
+	put_phdr(f->img, 0, 0x3000, 0x9c000, 0x100, 0x1234);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_NO_ROOM);
+	/* the module past the firmware's tables at the top of RAM */
+	put_phdr(f->img, 0, 0x3000, 0x104000, 0x100, 0x1234);
+	put_phdr(f->img, 1, 0x1000, 0x100000, 0x1800, 0x2000);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_OK);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, 0x10a000 + LINUX_FW_TABLES_SIZE).status,
+			 BOOT_OK);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, 0x109000 + LINUX_FW_TABLES_SIZE).status,
+			 BOOT_NO_ROOM);
+	/* a bss that wraps past 4 GiB */
+	put_phdr(f->img, 0, 0x3000, 0x104000, 0x100, 0xfffff000);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_NO_ROOM);
+	put_phdr(f->img, 0, 0x3000, 0x104000, 0x100, 0x1234);
+	/* more segments than the loader takes */
+	for (unsigned int i = 2; i < M_MAX_PH; i++)
+		put_phdr(f->img, i, 0x1000, 0x200000 + i * 0x1000, 0, 0x1000);
+	vmm_put16(f->img + 44, MB_FW_MAX_SEGMENTS + 1);
+	r = firmware_multiboot_prepare(fc, &f->k, 64u << 20);
+	ck_assert_int_eq(r.status, BOOT_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(r.msg, "segments"));
+	vmm_put16(f->img + 44, MB_FW_MAX_SEGMENTS);
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, 64u << 20).status, BOOT_OK);
+	vmm_put16(f->img + 44, 2);
+	/* a command line longer than the info area */
+	memset(long_cmdline, 'a', sizeof(long_cmdline) - 1);
+	f->k.cmdline = long_cmdline;
+	ck_assert_int_eq(firmware_multiboot_prepare(fc, &f->k, RAM_SIZE).status, BOOT_UNSUPPORTED);
+	f->k.cmdline = "x";
+	/* no option ROM */
+	f->k.optrom = NULL;
+	r = firmware_multiboot_prepare(fc, &f->k, RAM_SIZE);
+	ck_assert_ptr_nonnull(strstr(r.msg, "option ROM"));
+	f->k.optrom = f->rom;
+	/* neither a bzImage nor a Multiboot kernel */
+	memset(f->img + M_HDR, 0, 12);
+	r = firmware_multiboot_prepare(fc, &f->k, RAM_SIZE);
+	ck_assert_int_eq(r.status, BOOT_BAD_IMAGE);
+	ck_assert_str_eq(r.msg, "neither a bzImage (no HdrS at 0x202) nor Multiboot (no header in 8 KiB)");
+	free(f);
+	free(fc);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("firmware");
@@ -495,9 +714,11 @@ int main(void)
 	tcase_add_test(tc, test_the_firmware_map_is_ram_below_the_hole_and_above_4g);
 	tcase_add_test(tc, test_seabios_finds_its_items_on_the_platform);
 	tcase_add_test(tc, test_option_roms_are_checked);
-	tcase_add_test(tc, test_debians_linuxboot_rom_passes);
+	tcase_add_test(tc, test_debians_option_roms_pass);
 	tcase_add_test(tc, test_the_kernel_items_are_laid_out_as_qemus);
 	tcase_add_test(tc, test_no_initrd_no_initrd_items_and_no_kernel_no_kernel_items);
 	tcase_add_test(tc, test_bad_kernels_and_roms_are_refused_with_a_sentence);
+	tcase_add_test(tc, test_a_multiboot_kernel_is_served_as_qemu_serves_it);
+	tcase_add_test(tc, test_multiboot_kernels_the_rom_cannot_load_are_refused_with_a_sentence);
 	return check_run("firmware", tc);
 }
