@@ -104,6 +104,17 @@ const struct hostd_datastore *call_vmfs(struct soap_call *c, const char *name)
 	return NULL;
 }
 
+bool ds_cos_folder(struct soap_call *c, const char *name, char *dir, size_t len, bool *vmfs)
+{
+	size_t l = strlen(name);
+
+	*vmfs = call_vmfs(c, name) != NULL;
+	if (!*vmfs)
+		return !c->fault.type && ds_dir(name, dir, len);
+	return l < DS_NAME_MAX && path_name_ok(name, l) &&
+	       (size_t)snprintf(dir, len, "%s/%s", hostd.datastores, name) < len;
+}
+
 bool ds_exists(struct soap_call *c, const char *name)
 {
 	char dir[HOSTD_PATH_LEN];

@@ -11,6 +11,8 @@
  *   propcol.c    PropertyCollector, ViewManager
  *   task.c       power operations and their Tasks
  *   vmops.c      RegisterVM, CreateVM, Destroy: VMs added and removed
+ *   datastore.c  the Datastore objects
+ *   dsfile.c     the datastores' files over HTTPS (/folder/)
  *   backend*.c   where the state lives (backend.h)
  * Requests are answered one at a time under one lock (http.c), so the
  * tables below need no locks of their own.
@@ -40,6 +42,7 @@ struct hostd_conf {
 	bool trace;			/* SOAP traffic to stderr (not Login's) */
 	const char *datastores;		/* datastore ds is the folder DATASTORES/ds */
 	unsigned int ds_wait_ms;	/* for a datastore's statvfs, then inaccessible */
+	uint64_t upload_max;		/* bytes of one PUT /folder/ */
 };
 extern struct hostd_conf hostd;
 
@@ -215,6 +218,37 @@ xmlNodePtr ob_array(xmlNodePtr parent, const char *name, const char *item_type);
 /* A fault as a LocalizedMethodFault (TaskInfo.error). */
 void ob_fault(xmlNodePtr parent, const char *name, const struct soap_fault *f);
 
+/*
+ * dsfile.c: a datastore's files, GET and PUT /folder/PATH?dsName=DS
+ * (ESXi's datastore file service); http.c is the transport. Each step
+ * returns 0, or -1 with the HTTP status and its text in the dsf; only
+ * dsf_locate() needs the request lock.
+ */
+struct dsf {
+	int status;			/* the HTTP status to answer, 0 while going well */
+	char why[HOSTD_PATH_LEN + 256];	/* its text */
+	char ds[HOSTD_DS_NAME_LEN + 64];	/* dsName as given */
+	char path[HOSTD_PATH_LEN];	/* PATH, decoded */
+	const char *name;		/* its last name, in path */
+	char root[HOSTD_PATH_LEN];	/* the datastore's folder in the COS */
+	bool vmfs;			/* a VMFS volume: only its .vmx files */
+	int dir;			/* the folder of the file, or -1 */
+	int fd;				/* GET: the file; PUT: the temporary file; or -1 */
+	char tmp[32];			/* PUT: the temporary file's name in dir, or "" */
+	bool existed;			/* PUT: a file was replaced */
+	uint64_t size;			/* GET: the file's size */
+	uint64_t written;		/* PUT: bytes so far */
+};
+void dsf_init(struct dsf *f);
+/* The datastore dsName of a request (dcPath, if given, ha-datacenter) and PATH's check. */
+int dsf_locate(struct dsf *f, const char *ds, const char *dc, const char *path, bool put);
+int dsf_open_get(struct dsf *f);		/* the file to send, f->fd and f->size */
+/* The temporary file of a PUT; declared: its Content-Length, or UINT64_MAX. */
+int dsf_open_put(struct dsf *f, uint64_t declared);
+int dsf_write(struct dsf *f, const char *data, size_t len);
+int dsf_commit(struct dsf *f);	/* the file in place: status 201, or 200 when replaced */
+void dsf_close(struct dsf *f);		/* a temporary file not committed is removed */
+
 /* propcol.c */
 int pc_retrieve_properties(struct soap_call *c);
 int pc_retrieve_properties_ex(struct soap_call *c);
@@ -256,6 +290,13 @@ const struct hostd_datastore *call_vmfs(struct soap_call *c, const char *name);
  */
 void disk_ds_path(const char *file, char *out, size_t len, char *label, size_t label_len);
 int ds_refs(struct soap_call *c, xmlNodePtr array);	/* every datastore's moref, sorted */
+/*
+ * The COS folder of datastore name into dir: a folder datastore's own, or
+ * for a mounted VMFS volume the folder of its label (*vmfs), where its VMs'
+ * .vmx files are (it may not exist yet). false: no such datastore, with a
+ * fault when the vmkernel could not be asked.
+ */
+bool ds_cos_folder(struct soap_call *c, const char *name, char *dir, size_t len, bool *vmfs);
 /* The datastore of a file in the COS (DATASTORES/NAME/...) into name. */
 bool ds_of_path(struct soap_call *c, const char *path, char *name, size_t len);
 int datastore_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj);

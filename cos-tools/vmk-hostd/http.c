@@ -2,11 +2,14 @@
 /*
  * HTTPS for the vSphere API: libmicrohttpd over GnuTLS, a thread per
  * connection. GET /sdk/vimServiceVersions.xml (what clients read before
- * they log in, to pick an API version) and POST /sdk (SOAP). A body larger
- * than HOSTD_REQUEST_MAX is not kept: it is read and dropped, and answered
- * with an InvalidRequest fault, so the connection and the daemon go on.
- * SOAP requests are answered one at a time (hostd_lock); a failed Login
- * and a WaitForUpdates with nothing new wait outside the lock.
+ * they log in, to pick an API version), POST /sdk (SOAP), and GET and PUT
+ * /folder/PATH?dcPath=&dsName= (a datastore's files, dsfile.c). A SOAP
+ * body larger than HOSTD_REQUEST_MAX is not kept: it is read and dropped,
+ * and answered with an InvalidRequest fault, so the connection and the
+ * daemon go on; a PUT's body goes to its file as it comes, up to
+ * --upload-max. SOAP requests are answered one at a time (hostd_lock); a
+ * failed Login and a WaitForUpdates with nothing new wait outside the
+ * lock, and so does a file's transfer (only its checks take the lock).
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -43,6 +46,8 @@ struct upload {
 	char *body;
 	size_t len;		/* bytes received, kept or not */
 	bool too_large;
+	struct dsf *file;	/* /folder/: the file sent or written */
+	bool answered;		/* /folder/: a refusal is queued, the body dropped */
 };
 
 static void sleep_ms(unsigned int ms)
@@ -79,6 +84,40 @@ static enum MHD_Result reply_text(struct MHD_Connection *conn, unsigned int stat
 				  const char *text)
 {
 	return reply(conn, status, "text/plain", (char *)text, strlen(text), false, NULL);
+}
+
+#define REASON_HEADER	"X-Vmk-Reason"
+
+/*
+ * A /folder/ answer with its reason (text copied: it may be freed before
+ * it is sent): in the body of a GET's; a PUT's has no body, the reason is
+ * in the header X-Vmk-Reason and the log. libvirt's esx driver (9.0) sets
+ * no place for an upload's answer, and its curl handle writes a body into
+ * the buffer of its previous call, long gone: virsh define crashed on any
+ * PUT answer with a body. ESXi's PUT answers have none.
+ */
+static enum MHD_Result folder_reply(struct MHD_Connection *conn, unsigned int status,
+				    const char *why, bool put)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char reason[sizeof(((struct dsf *)0)->why)];
+
+	snprintf(reason, sizeof(reason), "%s", why);
+	reason[strcspn(reason, "\n")] = '\0';
+	r = MHD_create_response_from_buffer(put ? 0 : strlen(why), (void *)why,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	if (put && reason[0]) {
+		MHD_add_response_header(r, REASON_HEADER, reason);
+		fprintf(stderr, "%s (HTTP %u)\n", reason, status);
+	}
+	if (!put)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static void peer_of(struct MHD_Connection *conn, char *buf, size_t len)
@@ -127,6 +166,89 @@ static enum MHD_Result soap(struct MHD_Connection *conn, struct upload *up)
 		     true, io.set_cookie);
 }
 
+#define FOLDER_PREFIX	"/folder/"
+
+/*
+ * The first call of GET or PUT /folder/PATH: the session (the cookie of a
+ * Login at /sdk, as for SOAP), the datastore and the path, checked under
+ * the lock; the file opened outside it. A GET is answered at once with
+ * the file; a PUT's body follows (folder_body()). A refusal is answered
+ * at once, before any body is read.
+ */
+static enum MHD_Result folder_start(struct MHD_Connection *conn, const char *url,
+				    const char *method, struct upload *up)
+{
+	const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_LENGTH);
+	bool put = !strcmp(method, "PUT");
+	struct MHD_Response *r;
+	struct session *s;
+	enum MHD_Result ret;
+	struct dsf *f;
+
+	up->answered = true;
+	if (!put && strcmp(method, "GET"))
+		return folder_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+				    "vmk-hostd: /folder/ takes GET and PUT\n", false);
+	f = up->file = malloc(sizeof(*f));
+	if (!f)
+		return MHD_NO;
+	dsf_init(f);
+	pthread_mutex_lock(&hostd_lock);
+	s = session_find(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE));
+	if (s)
+		dsf_locate(f, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "dsName"),
+			   MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "dcPath"),
+			   url + strlen(FOLDER_PREFIX), put);
+	pthread_mutex_unlock(&hostd_lock);
+	if (!s)
+		return folder_reply(conn, MHD_HTTP_UNAUTHORIZED,
+				    "vmk-hostd: log in first: /folder/ takes the cookie "
+				    HOSTD_COOKIE " of a Login at /sdk\n", put);
+	if (!f->status && put)
+		dsf_open_put(f, clen ? strtoull(clen, NULL, 10) : UINT64_MAX);
+	else if (!f->status)
+		dsf_open_get(f);
+	if (f->status)
+		return folder_reply(conn, (unsigned int)f->status, f->why, put);
+	if (put) {
+		up->answered = false;
+		return MHD_YES;
+	}
+	r = MHD_create_response_from_fd64(f->size, f->fd);
+	if (!r)
+		return MHD_NO;
+	f->fd = -1;	/* the response's now: MHD closes it */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* More of a PUT's body into its file; at its end, the file in place. */
+static enum MHD_Result folder_body(struct MHD_Connection *conn, struct upload *up,
+				   const char *data, size_t *data_size)
+{
+	struct dsf *f = up->file;
+	char peer[INET6_ADDRSTRLEN];
+
+	if (*data_size) {
+		if (!up->answered)
+			dsf_write(f, data, *data_size);
+		*data_size = 0;
+		return MHD_YES;
+	}
+	if (up->answered)
+		return MHD_YES;
+	up->answered = true;
+	if (!dsf_commit(f)) {
+		peer_of(conn, peer, sizeof(peer));
+		fprintf(stderr, "vmk-hostd: PUT [%s] %s: %llu bytes from %s\n", f->ds, f->path,
+			(unsigned long long)f->written, peer);
+	}
+	return folder_reply(conn, (unsigned int)f->status, f->why, true);
+}
+
 static bool is_sdk(const char *url)
 {
 	return !strcmp(url, "/sdk") || !strcmp(url, "/sdk/") || !strcmp(url, "/sdk/vimService");
@@ -146,12 +268,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		if (!up)
 			return MHD_NO;
 		*con_cls = up;
+		if (!strncmp(url, FOLDER_PREFIX, strlen(FOLDER_PREFIX)))
+			return folder_start(conn, url, method, up);
 		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						   MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (clen && strtoull(clen, NULL, 10) > HOSTD_REQUEST_MAX)
 			up->too_large = true;
 		return MHD_YES;
 	}
+	if (up->file)
+		return folder_body(conn, up, data, data_size);
 	if (*data_size) {
 		if (!up->too_large && up->len + *data_size > HOSTD_REQUEST_MAX) {
 			up->too_large = true;
@@ -178,7 +304,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			up->len = HOSTD_REQUEST_MAX + 1;	/* Content-Length said so */
 		return soap(conn, up);
 	}
-	return reply_text(conn, MHD_HTTP_NOT_FOUND, "vmk-hostd serves the vSphere API at /sdk\n");
+	return reply_text(conn, MHD_HTTP_NOT_FOUND, "vmk-hostd serves the vSphere API at /sdk and datastore files at /folder/\n");
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -189,10 +315,31 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)cls;
 	(void)conn;
 	(void)code;
-	if (up)
+	if (up) {
 		free(up->body);
+		if (up->file)
+			dsf_close(up->file);	/* an upload cut short leaves nothing */
+		free(up->file);
+	}
 	free(up);
 	*con_cls = NULL;
+}
+
+/*
+ * The URL's path and arguments decoded as libmicrohttpd does, except an
+ * encoded NUL: "%00" would end the C string early ("x.vmx%00.txt" read as
+ * "x.vmx"), so it is decoded to DEL (0x7f) instead, a byte no name check
+ * lets through (a datastore file's path, dsName).
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *p;
+
+	(void)cls;
+	(void)conn;
+	for (p = s; (p = strstr(p, "%00")); p += 3)
+		memcpy(p, "%7f", 3);
+	return MHD_http_unescape(s);
 }
 
 struct MHD_Daemon *http_start(const struct sockaddr_in *addr, const char *cert_pem,
@@ -212,6 +359,7 @@ struct MHD_Daemon *http_start(const struct sockaddr_in *addr, const char *cert_p
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)CONNECTIONS_PER_IP,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_IDLE_S,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 			     MHD_OPTION_END);
 	if (!d)
 		return NULL;

@@ -3,7 +3,7 @@
  * vmk-hostd: the vSphere Web Services API of this host (docs/rpc.md).
  *   vmk-hostd [--port N] [--listen ADDR] [--cert FILE --key FILE]
  *             [--passwd-file FILE] [--session-idle S] [--fake-backend]
- *             [--datastores DIR] [--datastore-wait MS] [--trace]
+ *             [--datastores DIR] [--datastore-wait MS] [--upload-max MIB] [--trace]
  * Runs in the foreground until SIGINT or SIGTERM; logs to stderr.
  */
 #include <arpa/inet.h>
@@ -21,6 +21,7 @@
 #define DEFAULT_PORT		443
 #define DEFAULT_SESSION_IDLE_S	1800
 #define DEFAULT_DS_WAIT_MS	2000
+#define DEFAULT_UPLOAD_MAX_MIB	1024
 
 struct hostd_conf hostd;
 
@@ -42,9 +43,11 @@ static void usage(FILE *f)
 		"                      /vmfs/volumes)\n"
 		"  --datastore-wait MS a datastore whose statvfs has not answered in MS\n"
 		"                      is inaccessible until it does (default %d)\n"
+		"  --upload-max MIB    the largest file a PUT /folder/ writes (default %d)\n"
 		"  --trace             every request and answer to stderr (Login's without\n"
 		"                      its password)\n",
-		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S, DEFAULT_DS_WAIT_MS);
+		DEFAULT_PORT, DEFAULT_CERT, DEFAULT_KEY, DEFAULT_SESSION_IDLE_S, DEFAULT_DS_WAIT_MS,
+		DEFAULT_UPLOAD_MAX_MIB);
 }
 
 static int parse_uint(const char *s, unsigned int max, unsigned int *v)
@@ -72,11 +75,12 @@ int main(int argc, char **argv)
 		{ "trace", no_argument, NULL, 't' },
 		{ "datastores", required_argument, NULL, 'd' },
 		{ "datastore-wait", required_argument, NULL, 'D' },
+		{ "upload-max", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cert = DEFAULT_CERT, *key = DEFAULT_KEY, *listen = "0.0.0.0";
-	unsigned int port = DEFAULT_PORT, bound;
+	unsigned int port = DEFAULT_PORT, bound, upload_mib = DEFAULT_UPLOAD_MAX_MIB;
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	char *cert_pem, *key_pem;
 	struct MHD_Daemon *d;
@@ -112,6 +116,10 @@ int main(int argc, char **argv)
 			if (parse_uint(optarg, 60000, &hostd.ds_wait_ms) || !hostd.ds_wait_ms)
 				goto bad;
 			break;
+		case 'u':
+			if (parse_uint(optarg, 1u << 20, &upload_mib) || !upload_mib)
+				goto bad;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
@@ -119,6 +127,7 @@ int main(int argc, char **argv)
 	if (optind != argc || inet_pton(AF_INET, listen, &addr.sin_addr) != 1)
 		goto bad;
 	addr.sin_port = htons((uint16_t)port);
+	hostd.upload_max = (uint64_t)upload_mib << 20;
 
 	LIBXML_TEST_VERSION
 	xmlInitParser();

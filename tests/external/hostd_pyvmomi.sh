@@ -112,10 +112,11 @@ govmomi_client vmk-hostd "$port"
 
 # 3. Hostile requests, and a second daemon whose sessions end after 2 s idle.
 main_port=$port
-start_hostd hostd-idle --session-idle 2
+start_hostd hostd-idle --session-idle 2 --upload-max 1
 [ "$fp" = "$(openssl x509 -noout -fingerprint -sha256 -in "$work/rui.crt")" ] ||
 	fail "the second start made a new certificate instead of reusing it"
-"$python" "$here/hostile_requests.py" 127.0.0.1 "$main_port" "$user" "$password" "$port" 2 |
+"$python" "$here/hostile_requests.py" 127.0.0.1 "$main_port" "$user" "$password" "$port" 2 \
+	"$work/datastores" |
 	tee "$work/hostile.log" || fail "hostile requests"
 kill -0 "${pids[-2]}" || fail "vmk-hostd died (see $work/hostd.log)"
 

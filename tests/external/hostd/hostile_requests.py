@@ -2,13 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Requests no real client sends, made by hand over HTTPS: each must get a
 # SOAP fault with a typed detail, and vmk-hostd must go on serving.
-#   hostile_requests.py HOST PORT USER PASSWORD [IDLE_PORT IDLE_S]
-# IDLE_PORT: a second vmk-hostd started with --session-idle IDLE_S, where a
-# session left unused longer must end.
+#   hostile_requests.py HOST PORT USER PASSWORD [IDLE_PORT IDLE_S [DATASTORES]]
+# IDLE_PORT: a second vmk-hostd started with --session-idle IDLE_S and
+# --upload-max 1, where a session left unused longer must end and a PUT of
+# more than 1 MiB is refused. DATASTORES: both daemons' --datastores, with
+# the folder datastore LocalDS_0; then the datastore file service
+# (/folder/) gets what no client sends: no or a forged cookie, paths out of
+# the datastore (.., absolute, encoded, NUL, symbolic links), bodies too
+# large or cut short, and random paths.
 import http.client
+import os
+import random
 import ssl
 import sys
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -188,5 +196,120 @@ if len(sys.argv) > 6:
     expect_fault("a session idle for longer than --session-idle", root_children,
                  "NotAuthenticated", p=idle_port, cookie=cookie)
 
+
+
+def folder(method, path, cookie=None, body=None, p=port, query="?dcPath=ha-datacenter&dsName=LocalDS_0",
+           headers=None):
+    """(status, body) of METHOD /folder/PATH (PATH sent as given)."""
+    conn = http.client.HTTPSConnection(host, p, context=ctx, timeout=30)
+    h = {"Cookie": cookie} if cookie else {}
+    h.update(headers or {})
+    conn.request(method, "/folder/" + path + query, body, h)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, data
+
+
+def expect_status(name, want, method, path, **kw):
+    status, data = folder(method, path, **kw)
+    check(status == want, "/folder/ %s: HTTP %d (got %d: %s)" % (name, want, status, data[:160]))
+    return data
+
+
+def file_service(cookie, ds_dir, idle_cookie):
+    ds = os.path.join(ds_dir, "LocalDS_0")
+    outside = os.path.join(ds_dir, "..", "outside")
+    os.makedirs(outside, exist_ok=True)
+    with open(os.path.join(outside, "secret"), "w") as f:
+        f.write("not for clients\n")
+    os.makedirs(os.path.join(ds, "vm1"), exist_ok=True)
+    with open(os.path.join(ds, "vm1", "vm1.vmx"), "w") as f:
+        f.write('displayName = "vm1"\n')
+    for link, to in (("out", outside), ("vm1/secret", os.path.join(outside, "secret"))):
+        if not os.path.islink(os.path.join(ds, link)):
+            os.symlink(to, os.path.join(ds, link))
+
+    # who: the session cookie of a Login, as at /sdk
+    expect_status("without a session", 401, "GET", "vm1/vm1.vmx")
+    expect_status("with a forged session", 401, "GET", "vm1/vm1.vmx",
+                  cookie='vmware_soap_session="00000000-0000-0000-0000-000000000000"')
+    expect_status("PUT without a session", 401, "PUT", "vm1/new.vmx", body=b"x")
+    check(not os.path.exists(os.path.join(ds, "vm1", "new.vmx")), "/folder/ a refused PUT writes nothing")
+    data = expect_status("GET of a file", 200, "GET", "vm1/vm1.vmx", cookie=cookie)
+    check(data == b'displayName = "vm1"\n', "/folder/ GET sends the file as it is")
+    # where: only plain names below the datastore's folder, no link followed
+    for name, path in (("'..'", "../outside/secret"), ("'..' in the middle", "vm1/../../outside/secret"),
+                       ("encoded '..'", "%2e%2e/outside/secret"), ("encoded '/..'", "vm1%2f..%2f..%2foutside%2fsecret"),
+                       ("an absolute path", "/etc/passwd"), ("'.'", "./vm1/vm1.vmx"),
+                       ("an empty name", "vm1//vm1.vmx"), ("a trailing slash", "vm1/"),
+                       ("an encoded NUL", "vm1/vm1.vmx%00.txt"), ("a control character", "vm1/%0a"),
+                       ("a link to a folder outside", "out/secret"), ("a link to a file outside", "vm1/secret")):
+        data = expect_status("GET of %s" % name, 403, "GET", path, cookie=cookie)
+        check(b"not for clients" not in data and b"root:" not in data, "/folder/ %s: nothing from outside" % name)
+    expect_status("PUT through a link to a folder outside", 403, "PUT", "out/dropped", cookie=cookie, body=b"x")
+    expect_status("PUT over a link to a file outside", 403, "PUT", "vm1/secret", cookie=cookie, body=b"x")
+    check(sorted(os.listdir(outside)) == ["secret"] and
+          open(os.path.join(outside, "secret")).read() == "not for clients\n",
+          "/folder/ the folder outside is as it was")
+    # what: a datastore, a folder and a file that exist
+    expect_status("an unknown datastore", 404, "GET", "vm1/vm1.vmx", cookie=cookie, query="?dsName=nope")
+    expect_status("no dsName", 404, "GET", "vm1/vm1.vmx", cookie=cookie, query="")
+    expect_status("another datacenter", 404, "GET", "vm1/vm1.vmx", cookie=cookie,
+                  query="?dcPath=dc2&dsName=LocalDS_0")
+    expect_status("a datastore name with '..'", 404, "GET", "secret", cookie=cookie,
+                  query="?dsName=..%2foutside")
+    expect_status("a file that does not exist", 404, "GET", "vm1/nope.vmx", cookie=cookie)
+    expect_status("PUT into a folder that does not exist", 404, "PUT", "nope/x.vmx", cookie=cookie, body=b"x")
+    expect_status("GET of a folder", 403, "GET", "vm1", cookie=cookie)
+    expect_status("PUT over a folder", 403, "PUT", "vm1", cookie=cookie, body=b"x")
+    expect_status("a disk of a VMFS datastore (on the volume)", 403, "GET", "a/a.vmdk", cookie=cookie,
+                  query="?dsName=vmfs1")
+    expect_status("DELETE", 405, "DELETE", "vm1/vm1.vmx", cookie=cookie)
+    # how much: Content-Length over --upload-max is refused before any body
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
+    conn.putrequest("PUT", "/folder/vm1/huge.bin?dsName=LocalDS_0")
+    conn.putheader("Cookie", cookie)
+    conn.putheader("Content-Length", str(64 << 30))
+    conn.endheaders()
+    r = conn.getresponse()
+    check(r.status == 413, "/folder/ a PUT of 64 GiB (Content-Length) is refused at once: HTTP %d" % r.status)
+    conn.close()
+    if idle_cookie:
+        # a chunked body over --upload-max 1 of the second daemon
+        status, data = folder("PUT", "vm1/big.bin", cookie=idle_cookie, p=idle_port,
+                              body=iter([b"y" * (512 << 10)] * 3))	# no length: chunked
+        check(status == 413, "/folder/ a chunked PUT over --upload-max: HTTP 413 (got %d)" % status)
+    # a PUT cut short leaves nothing, not even its temporary file
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
+    conn.putrequest("PUT", "/folder/vm1/cut.bin?dsName=LocalDS_0")
+    conn.putheader("Cookie", cookie)
+    conn.putheader("Content-Length", str(1 << 20))
+    conn.endheaders()
+    conn.send(b"z" * 1000)
+    conn.close()
+    time.sleep(1)
+    check(sorted(os.listdir(os.path.join(ds, "vm1"))) == ["secret", "vm1.vmx"],
+          "/folder/ a PUT cut short leaves nothing behind (%s)" % os.listdir(os.path.join(ds, "vm1")))
+    # random paths: never a file from outside, never a server error
+    rnd = random.Random(12)
+    parts = ["..", ".", "", "vm1", "vm1.vmx", "out", "secret", "%00", "%2e", "%2f", "%", "%zz", "~",
+             "\\", "%c0%ae", "\u00e9", "a" * 300, ";", "?", "#", "*"]
+    seen = set()
+    for i in range(300):
+        path = "/".join(rnd.choice(parts) for _ in range(rnd.randint(1, 5)))
+        path = urllib.parse.quote(path, safe="/%.;~*?#") if rnd.random() < 0.5 else \
+            urllib.parse.quote(path, safe="/%")
+        status, data = folder(rnd.choice(["GET", "PUT"]), path, cookie=cookie, body=b"fuzz")
+        seen.add(status)
+        if status >= 500 or b"not for clients" in data:
+            check(False, "/folder/ random path %r: HTTP %d %s" % (path, status, data[:100]))
+    check(seen <= {200, 201, 403, 404}, "/folder/ 300 random paths: only HTTP %s" % sorted(seen))
+    check(sorted(os.listdir(outside)) == ["secret"], "/folder/ random paths wrote nothing outside")
+    still_serving("the datastore file service's hostile requests")
+
+
+if len(sys.argv) > 7:
+    file_service(login(), sys.argv[7], login(idle_port))
 print("%d failures" % failures)
 sys.exit(1 if failures else 0)

@@ -6,7 +6,9 @@
 # shut its guest down and unregister it; create a VM on a datastore,
 # unregister and register it again, destroy it; read the datastores
 # (folder, summary, space, the host's and the VM's datastore); read the
-# network "VM Network" and create VMs with one and two NICs on it; log out. And the
+# network "VM Network" and create VMs with one and two NICs on it; upload a
+# file to the datastore and download it (/folder/, with the session's cookie,
+# as pyVmomi users do with requests); log out. And the
 # refusals: a wrong password, a call without a session, a guest shutdown
 # of a VM that is off, unregistering or destroying one that is on,
 # registering a .vmx that does not exist.
@@ -15,10 +17,14 @@
 # DATASTORE (default LocalDS_0, the simulator's) must exist on the host.
 # Prints one "ok: ..." line per check, "FAIL: ..." for each failure; exit
 # status 1 if any check failed.
+import hashlib
 import os
 import ssl
 import sys
 import time
+
+import requests
+import urllib3
 
 from pyVim.connect import SmartConnect, SmartStubAdapter, Disconnect
 from pyVim.task import WaitForTask
@@ -181,6 +187,26 @@ if os.path.isdir(folder):
           "its freeSpace is the file system's (%d bytes)" % sm.freeSpace)
 check(ds in dc.hostFolder.childEntity[0].host[0].datastore and ds in dc.datastore,
       "the host and the datacenter name it in their datastore property")
+
+# 7c. The datastore's files over HTTPS (ESXi's /folder/ file service): a
+#     file uploaded with PUT and the session's cookie, as pyVmomi scripts do
+#     with requests, is on the datastore's folder, and a GET sends back the
+#     same bytes.
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+blob = os.urandom(300 * 1024 + 7)
+url = "https://%s:%d/folder/pyvmomi-upload.bin" % (host, port)
+params = {"dcPath": dc.name, "dsName": datastore}
+cookie = {"Cookie": si._stub.cookie}
+r = requests.put(url, params=params, data=blob, headers=cookie, verify=False)
+check(r.status_code in (200, 201), "PUT /folder/ uploads a file to [%s] (HTTP %d)" % (datastore, r.status_code))
+on_disk = os.path.join(folder, "pyvmomi-upload.bin")
+check(os.path.isfile(on_disk) and open(on_disk, "rb").read() == blob,
+      "the uploaded file is in the datastore's folder, byte for byte")
+r = requests.get(url, params=params, headers=cookie, verify=False)
+check(r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == hashlib.sha256(blob).hexdigest(),
+      "GET /folder/ downloads it with the same SHA-256 (HTTP %d, %d bytes)" % (r.status_code, len(r.content)))
+if os.path.isfile(on_disk):
+    os.remove(on_disk)
 
 # 7. A VM made on a datastore (CreateVM_Task: a .vmx from the config spec),
 #    unregistered and registered again from its file (RegisterVM_Task),
