@@ -884,8 +884,9 @@ static const struct mo_class classes[] = {
 	{ "HostSystem", LIST(ENTITY, "vm", "datastore", "network", "runtime", "configManager",
 			     "hardware", "summary"),
 	  LIST(HOST_MO), host_tree },
+	/* snapshot: never set, vmk takes no snapshots (libvirt asks before undefine) */
 	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",
-				 "network", "recentTask", "summary"),
+				 "network", "recentTask", "summary", "snapshot"),
 	  NULL, vm_tree },
 	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm"), NULL, datastore_tree },
 	{ "Network", LIST(ENTITY, "summary", "host", "vm"), NULL, net_tree },

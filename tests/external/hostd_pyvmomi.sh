@@ -14,7 +14,9 @@
 # hostd/pyvmomi_networks.py then checks, against vmk-hostd only, each
 # Network's VMs and CreateVM_Task's refusals of what vmk cannot give.
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
-# VMs through it and dumps the datastore as a storage pool. The pyVmomi
+# VMs through it, shows the host (nodeinfo), defines a VM from domain XML
+# (its .vmx uploaded through /folder/), dumps it back and undefines it,
+# and dumps the datastore as a storage pool. The pyVmomi
 # session also reads the datastore (its summary against statvfs of its
 # folder), creates a VM on it, registers it again and destroys it (the
 # .vmx files really written and deleted, in $RESULTS/hostd/datastores). vmk-hostd runs with --fake-backend, a test account in a private shadow
@@ -157,6 +159,68 @@ virsh_esx shutdown web >>"$work/virsh-power.log" || fail "virsh esx:// shutdown 
 list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
 grep -qx -- "- web shut off" <<<"$list" && echo "ok: virsh esx:// shutdown web" ||
 	fail "after virsh shutdown web: $(echo $list) ($(tail -2 "$work/virsh.err"))"
+# nodeinfo: the fake backend's host (backend_fake.c: 2 CPUs of 2000 MHz, 2 GiB).
+node=$(virsh_esx nodeinfo)
+grep -q "^CPU model: *AMD EPYC Processor (fake)" <<<"$node" && grep -q "^CPU(s): *2$" <<<"$node" &&
+	grep -q "^CPU frequency: *2000 MHz" <<<"$node" && grep -q "^Memory size: *2097152 KiB" <<<"$node" &&
+	echo "ok: virsh esx:// nodeinfo: the fake backend's host" ||
+	fail "virsh esx:// nodeinfo: $(echo $node) ($(tail -2 "$work/virsh.err"))"
+# define: libvirt writes the domain as a .vmx, uploads it (PUT /folder/)
+# next to the first disk (whose folder must exist, as on ESXi) and
+# registers it (RegisterVM_Task); dumpxml reads it back (GET /folder/);
+# undefine unregisters it (UnregisterVM) and leaves its files, as ESXi.
+ds0=$work/datastores/LocalDS_0
+mkdir -p "$ds0/virsh1"
+: >"$ds0/virsh1/virsh1.vmdk"
+cat >"$work/virsh1.xml" <<'XML'
+<domain type='vmware'>
+  <name>virsh1</name>
+  <uuid>564d3a9b-5c6f-470d-b42e-7a0e9b3c4d5e</uuid>
+  <memory unit='KiB'>98304</memory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='[LocalDS_0] virsh1/virsh1.vmdk'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+    <controller type='scsi' index='0' model='lsilogic'/>
+    <interface type='bridge'>
+      <mac address='00:50:56:00:12:35'/>
+      <source bridge='VM Network'/>
+      <model type='e1000'/>
+    </interface>
+  </devices>
+</domain>
+XML
+virsh_esx define "$work/virsh1.xml" >"$work/virsh-define.log" || fail "virsh esx:// define: $(tail -2 "$work/virsh.err")"
+vmx=$ds0/virsh1/virsh1.vmx
+if [ -f "$vmx" ] && "$BUILD/host/cos-tools/vmx-check" "$vmx" >"$work/virsh1-vmx-check.log" 2>&1 &&
+	grep -qx 'displayName = "virsh1"' "$vmx" && grep -qx 'memsize = "96"' "$vmx" &&
+	grep -qx 'numvcpus = "2"' "$vmx" && grep -qx 'ethernet0.address = "00:50:56:00:12:35"' "$vmx"; then
+	echo "ok: virsh esx:// define uploads a .vmx vmx-check accepts, with its name, memory, vCPUs and MAC"
+else
+	fail "virsh esx:// define: $vmx missing or not as defined ($(cat "$work/virsh1-vmx-check.log" 2>/dev/null | head -2))"
+fi
+list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
+info=$(virsh_esx dominfo virsh1)
+grep -qx -- "- virsh1 shut off" <<<"$list" && grep -q "^CPU(s): *2" <<<"$info" &&
+	grep -q "^Max memory: *98304 KiB" <<<"$info" &&
+	echo "ok: virsh esx:// define registers it: listed off, dominfo as its .vmx" ||
+	fail "virsh esx:// after define: $(echo $list) / $(echo $info) ($(tail -2 "$work/virsh.err"))"
+xml=$(virsh_esx dumpxml virsh1)
+echo "$xml" >"$work/virsh1-dumpxml.xml"
+grep -q "<name>virsh1</name>" <<<"$xml" && grep -q "<uuid>564d3a9b-5c6f-470d-b42e-7a0e9b3c4d5e</uuid>" <<<"$xml" &&
+	grep -q "<memory unit='KiB'>98304</memory>" <<<"$xml" &&
+	grep -q "<source file='\[LocalDS_0\] virsh1/virsh1.vmdk'/>" <<<"$xml" &&
+	grep -q "<mac address='00:50:56:00:12:35'" <<<"$xml" && grep -q "<source bridge='VM Network'/>" <<<"$xml" &&
+	echo "ok: virsh esx:// dumpxml virsh1 (its .vmx through /folder/): name, UUID, memory, disk, NIC" ||
+	fail "virsh esx:// dumpxml virsh1: $(echo $xml | head -c 300) ($(tail -2 "$work/virsh.err"))"
+virsh_esx undefine virsh1 >>"$work/virsh-define.log" || fail "virsh esx:// undefine: $(tail -2 "$work/virsh.err")"
+list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
+! grep -q virsh1 <<<"$list" && [ -f "$vmx" ] &&
+	echo "ok: virsh esx:// undefine virsh1: unregistered, its .vmx left on the datastore" ||
+	fail "virsh esx:// after undefine: $(echo $list)"
 # A datastore is a storage pool: its folder as a "dir" pool with the file
 # system's capacity (pool-list and vol-list need what is not served yet:
 # the host's storage adapters and the datastore browser).
