@@ -78,6 +78,13 @@ struct hostd_datastore {
 	bool read_write;
 };
 
+/* A storage adapter the vmkernel drives: a HostHostBusAdapter of the API. */
+struct hostd_hba {
+	char name[16];			/* "vmhba0" */
+	char driver[16];		/* "pvscsi" */
+	uint32_t pci_bdf;		/* bus << 8 | device << 3 | function */
+};
+
 enum hostd_vdisk_format {
 	HOSTD_VDISK_THIN,		/* blocks allocated on first write */
 	HOSTD_VDISK_ZEROEDTHICK,	/* allocated now, zeroed on first write */
@@ -156,6 +163,12 @@ struct hostd_backend {
 	 * loaded or drives no storage adapter.
 	 */
 	int (*ds_list)(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag);
+	/*
+	 * The storage adapter the vmkernel drives (vmhba0, as `vmkctl
+	 * storage` shows it running): one, or none when it is not loaded or
+	 * drives none.
+	 */
+	int (*hba_list)(void *ctx, struct hostd_hba *hba, size_t *count, struct diag *diag);
 	/*
 	 * Make the folder path ("[LABEL] DIR") on a mounted datastore, as
 	 * `vmkfstools --mkdir` (refused when it is there already).

@@ -188,6 +188,19 @@ static int fake_net_list(void *ctx, struct hostd_net *nets, size_t *count, struc
 	return 0;
 }
 
+/* vmhba0, a PVSCSI adapter at 03:00.0, as the lab's QEMU has it */
+static int fake_hba_list(void *ctx, struct hostd_hba *hba, size_t *count, struct diag *diag)
+{
+	(void)ctx;
+	(void)diag;
+	memset(hba, 0, sizeof(*hba));
+	snprintf(hba->name, sizeof(hba->name), "vmhba0");
+	snprintf(hba->driver, sizeof(hba->driver), "pvscsi");
+	hba->pci_bdf = 3 << 8;
+	*count = 1;
+	return 0;
+}
+
 static int fake_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag)
 {
 	struct fake *f = ctx;
@@ -345,6 +358,7 @@ static struct hostd_backend fake_backend = {
 	.vm_register = fake_vm_register,
 	.net_list = fake_net_list,
 	.ds_list = fake_ds_list,
+	.hba_list = fake_hba_list,
 	.ds_mkdir = fake_ds_mkdir,
 	.vdisk_create = fake_vdisk_create,
 	.vdisk_size = fake_vdisk_size,

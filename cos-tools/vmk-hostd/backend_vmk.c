@@ -440,31 +440,66 @@ static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct
 }
 
 /*
+ * The vmkernel's datastore list (VMK_IOC_STORAGE_DATASTORES) or its
+ * adapter's (VMK_IOC_STORAGE_LIST), malloc'd (large: not on the stack);
+ * NULL with *ret 0 when it is not loaded, -1 with diag when asking failed.
+ */
+static void *vmk_storage_ask(bool datastores, int *ret, struct diag *diag)
+{
+	void *l;
+	int fd;
+
+	*ret = vmk_open_if_loaded(&fd, diag);
+	if (*ret || fd < 0)
+		return NULL;
+	l = malloc(datastores ? sizeof(struct vmk_datastore_list) : sizeof(struct vmk_storage_list));
+	if (!l) {
+		diag_add(diag, "out of memory");
+		*ret = -1;
+	} else {
+		*ret = datastores ? vmkdev_datastores(fd, l, diag) : vmkdev_storage_list(fd, l, diag);
+	}
+	close(fd);
+	if (*ret) {
+		free(l);
+		l = NULL;
+	}
+	return l;
+}
+
+/* vmhba0 while the vmkernel drives it (`vmkctl storage`: running). */
+static int vmk_hba_list(void *ctx, struct hostd_hba *hba, size_t *count, struct diag *diag)
+{
+	int ret;
+	struct vmk_storage_list *l = vmk_storage_ask(false, &ret, diag);
+
+	(void)ctx;
+	*count = 0;
+	if (l && l->state == VMK_STORAGE_RUNNING) {
+		memset(hba, 0, sizeof(*hba));
+		snprintf(hba->name, sizeof(hba->name), "%.*s", (int)sizeof(l->name), l->name);
+		snprintf(hba->driver, sizeof(hba->driver), "%.*s", (int)sizeof(l->driver), l->driver);
+		hba->pci_bdf = l->pci_bdf;
+		*count = 1;
+	}
+	free(l);
+	return ret;
+}
+
+/*
  * The mounted VMFS volumes, as `vmkctl storage datastores` lists them;
  * none when the vmkernel is not loaded or drives no adapter. A label
  * longer than a datastore name may be is left out, said on stderr.
  */
 static int vmk_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, struct diag *diag)
 {
-	struct vmk_datastore_list *l;
+	int ret;
+	struct vmk_datastore_list *l = vmk_storage_ask(true, &ret, diag);
 	size_t c = 0;
-	int fd, ret;
 
 	(void)ctx;
 	*count = 0;
-	if (vmk_open_if_loaded(&fd, diag))
-		return -1;
-	if (fd < 0)
-		return 0;
-	l = malloc(sizeof(*l));
-	if (!l) {
-		close(fd);
-		diag_add(diag, "out of memory");
-		return -1;
-	}
-	ret = vmkdev_datastores(fd, l, diag);
-	close(fd);
-	for (uint32_t i = 0; !ret && l->adapter_state == VMK_STORAGE_RUNNING && i < l->n &&
+	for (uint32_t i = 0; l && l->adapter_state == VMK_STORAGE_RUNNING && i < l->n &&
 	     i < VMK_STORAGE_MAX_LUNS && c < HOSTD_DATASTORES_MAX; i++) {
 		const struct vmk_datastore *d = &l->ds[i];
 		size_t len = strnlen(d->label, sizeof(d->label));
@@ -583,6 +618,7 @@ static const struct hostd_backend vmk_backend = {
 	.vm_register = vmk_vm_register,
 	.net_list = vmk_net_list,
 	.ds_list = vmk_ds_list,
+	.hba_list = vmk_hba_list,
 	.ds_mkdir = vmk_ds_mkdir,
 	.vdisk_create = vmk_vdisk_create,
 	.vdisk_size = vmk_vdisk_size,

@@ -438,10 +438,46 @@ static int autostart_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr o
 	return 0;
 }
 
+/*
+ * config: a HostConfigInfo with only the host, its product and
+ * storageDevice.hostBusAdapter, the adapter the vmkernel drives, as ESXi
+ * shows a PVSCSI one (govmomi's simulator has a real host's: a
+ * HostParallelScsiHba). libvirt's storage driver asks for it before it
+ * lists pools, and fails on an empty list.
+ */
+static int host_config(struct soap_call *c, xmlNodePtr obj, size_t *n)
+{
+	struct hostd_hba hba[1];
+	struct diag diag = { 0 };
+	xmlNodePtr cfg, hbas, a;
+	size_t i;
+
+	if (hostd.backend->hba_list(hostd.backend->ctx, hba, n, &diag))
+		return soap_fail_diag(c, "SystemError", &diag);
+	cfg = ob_complex(obj, "config", "HostConfigInfo");
+	ob_ref(cfg, "host", "HostSystem", HOST_MO);
+	about(cfg, "product");
+	hbas = ob_array(ob_complex(cfg, "storageDevice", "HostStorageDeviceInfo"), "hostBusAdapter",
+			"HostHostBusAdapter");
+	for (i = 0; i < *n; i++) {
+		a = ob_complex(hbas, "HostHostBusAdapter", "HostParallelScsiHba");
+		ob_value(a, "key", "xsd:string", "key-vim.host.ParallelScsiHba-%s", hba[i].name);
+		ob_str(a, "device", hba[i].name);
+		ob_value(a, "bus", "xsd:int", "%u", hba[i].pci_bdf >> 8);
+		ob_str(a, "status", "online");
+		ob_str(a, "model", "PVSCSI SCSI Controller");
+		ob_str(a, "driver", hba[i].driver);
+		ob_value(a, "pci", "xsd:string", "0000:%02x:%02x.%x", hba[i].pci_bdf >> 8,
+			 (hba[i].pci_bdf >> 3) & 0x1f, hba[i].pci_bdf & 7);
+	}
+	return 0;
+}
+
 static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	const struct hostd_host *h;
 	xmlNodePtr s, hw, cfg, qs;
+	size_t nhba;
 
 	(void)mo;
 	if (call_host(c, &h) || call_vms(c))
@@ -455,6 +491,8 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
 	       "HostAutoStartManager", "ha-autostart-mgr");
 	host_hardware(obj, h);
+	if (host_config(c, obj, &nhba))
+		return -1;
 	s = ob_complex(obj, "summary", "HostListSummary");
 	ob_ref(s, "host", "HostSystem", HOST_MO);
 	hw = ob_complex(s, "hardware", "HostHardwareSummary");
@@ -468,7 +506,7 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_value(hw, "numCpuCores", "xsd:short", "%u", h->cpus);
 	ob_value(hw, "numCpuThreads", "xsd:short", "%u", h->cpus);
 	ob_value(hw, "numNics", "xsd:int", "0");
-	ob_value(hw, "numHBAs", "xsd:int", "0");
+	ob_value(hw, "numHBAs", "xsd:int", "%zu", nhba);
 	host_runtime(s, h);
 	cfg = ob_complex(s, "config", "HostConfigSummary");
 	ob_str(cfg, "name", h->name);
@@ -882,7 +920,7 @@ static const struct mo_class classes[] = {
 	  LIST(COMPUTE_MO), compute_resource_tree },
 	{ "ResourcePool", LIST(ENTITY, "owner", "resourcePool", "vm"), LIST(POOL_MO), pool_tree },
 	{ "HostSystem", LIST(ENTITY, "vm", "datastore", "network", "runtime", "configManager",
-			     "hardware", "summary"),
+			     "hardware", "summary", "config"),
 	  LIST(HOST_MO), host_tree },
 	/* snapshot: never set, vmk takes no snapshots (libvirt asks before undefine) */
 	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",

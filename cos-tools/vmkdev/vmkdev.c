@@ -110,6 +110,15 @@ int vmkdev_datastores(int fd, struct vmk_datastore_list *l, struct diag *diag)
 	return storage_failed("listing the vmkernel's datastores", l->msg, sizeof(l->msg), diag);
 }
 
+int vmkdev_storage_list(int fd, struct vmk_storage_list *l, struct diag *diag)
+{
+	memset(l, 0, sizeof(*l));
+	if (ioctl(fd, VMK_IOC_STORAGE_LIST, l) == 0)
+		return 0;
+	return storage_failed("listing the vmkernel's storage adapter", l->msg, sizeof(l->msg),
+			      diag);
+}
+
 int vmkdev_vdisk(int fd, struct vmk_storage_vdisk *v, struct diag *diag)
 {
 	v->now_unix = (uint64_t)time(NULL);

@@ -41,6 +41,9 @@ int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag
  */
 int vmkdev_datastores(int fd, struct vmk_datastore_list *l, struct diag *diag);
 
+/* VMK_IOC_STORAGE_LIST (the adapter and its LUNs) into *l; diag as above. */
+int vmkdev_storage_list(int fd, struct vmk_storage_list *l, struct diag *diag);
+
 /*
  * VMK_IOC_STORAGE_VDISK: v's op (a folder or a disk) on v->path, which
  * the caller has filled; v->now_unix is set here. diag gets the

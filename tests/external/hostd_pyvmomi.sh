@@ -221,9 +221,14 @@ list=$(virsh_esx list --all | tr -s ' ' | sed 's/^ //')
 ! grep -q virsh1 <<<"$list" && [ -f "$vmx" ] &&
 	echo "ok: virsh esx:// undefine virsh1: unregistered, its .vmx left on the datastore" ||
 	fail "virsh esx:// after undefine: $(echo $list)"
+# pool-list: every datastore a pool, the folder and the fake VMFS volume
+# (libvirt asks for the host's storage adapters first: the fake vmhba0).
+pools=$(virsh_esx pool-list --all | tr -s ' ' | sed 's/^ //')
+[ "$pools" = "$(printf 'LocalDS_0 active yes\nvmfs1 active yes')" ] &&
+	echo "ok: virsh esx:// pool-list: LocalDS_0 and vmfs1, active" ||
+	fail "virsh esx:// pool-list: $(echo $pools) ($(tail -2 "$work/virsh.err"))"
 # A datastore is a storage pool: its folder as a "dir" pool with the file
-# system's capacity (pool-list and vol-list need what is not served yet:
-# the host's storage adapters and the datastore browser).
+# system's capacity (vol-list needs the datastore browser, not served).
 pool=$(virsh_esx pool-dumpxml LocalDS_0)
 cap=$(stat -f -c '%b * %S' "$work/datastores/LocalDS_0")
 grep -q "<pool type='dir'>" <<<"$pool" && grep -q "<path>$work/datastores/LocalDS_0</path>" <<<"$pool" &&

@@ -133,6 +133,18 @@ START_TEST(test_without_the_vmkernel_there_are_no_vmfs_datastores)
 }
 END_TEST
 
+/* No vmkernel, no storage adapter it drives, and nothing to say about it. */
+START_TEST(test_without_the_vmkernel_there_is_no_storage_adapter)
+{
+	struct hostd_hba hba;
+	size_t n = 1;
+
+	ck_assert_int_eq(b->hba_list(b->ctx, &hba, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
 START_TEST(test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running)
 {
 	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_OFF, &diag), -1);
@@ -175,5 +187,6 @@ int main(void)
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_port_groups);
 	tcase_add_test(tc, test_a_registered_vms_disks_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_vmfs_datastores);
+	tcase_add_test(tc, test_without_the_vmkernel_there_is_no_storage_adapter);
 	return check_run("hostd_backend_vmk", tc);
 }
