@@ -204,6 +204,8 @@ int si_retrieve_content(struct soap_call *c);
 /* scsi0.virtualDev of a vim25 SCSI controller type, or NULL. */
 const char *scsi_dev_of_type(const char *api);
 int si_find_by_uuid(struct soap_call *c);
+int si_find_child(struct soap_call *c);
+int si_find_by_inventory_path(struct soap_call *c);
 #define MO_REFS_MAX	(HOSTD_VMS_MAX + 2 * HOSTD_DATASTORES_MAX + HOSTD_NETS_MAX + 16)
 
 /* Building object trees. */

@@ -1103,3 +1103,91 @@ int si_find_by_uuid(struct soap_call *c)
 	}
 	return 0;
 }
+
+/* Is mo's name name? */
+static bool named(struct soap_call *c, const struct mo *mo, const char *name)
+{
+	xmlNodePtr tree = mo_tree(c, mo), n = tree ? mo_path(tree, "name") : NULL;
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+	bool same = t && !strcmp((const char *)t, name);
+
+	xmlFree(t);
+	xmlFreeNode(tree);
+	return same;
+}
+
+/*
+ * The child of parent named name (the inventory's names: a datacenter's
+ * folders are vm, host, datastore and network; a compute resource holds
+ * its host and its pool "Resources") into child; false when none is.
+ */
+static bool child_named(struct soap_call *c, const struct mo *parent, const char *name,
+			struct mo *child)
+{
+	struct mo kids[MO_REFS_MAX];
+	size_t n = children(c, parent, kids, MO_REFS_MAX), i;
+
+	for (i = 0; i < n && !c->fault.type; i++) {
+		if (named(c, &kids[i], name)) {
+			*child = kids[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+int si_find_child(struct soap_call *c)
+{
+	struct mo parent, child;
+	char name[HOSTD_PATH_LEN];
+
+	if (xml_mo(xml_child(c->method, "entity"), &parent) || mo_check(c, &parent))
+		return c->fault.type ? -1 : soap_fail_argument(c, "entity", "FindChild needs an entity");
+	if (xml_text(xml_child(c->method, "name"), name, sizeof(name)))
+		return soap_fail_argument(c, "name", "FindChild needs a name of at most %d bytes",
+					  HOSTD_PATH_LEN - 1);
+	if (child_named(c, &parent, name, &child))
+		xw_mo(c, "returnval", &child);
+	return c->fault.type ? -1 : 0;
+}
+
+/*
+ * "ha-datacenter/vm/web" walked by names from the root folder, as
+ * govmomi's simulator does (empty names skipped; "%2f" in a name is a
+ * "/", "%25" a "%", as ESXi escapes them); no returnval when nothing
+ * has that path, nor for an empty one.
+ */
+int si_find_by_inventory_path(struct soap_call *c)
+{
+	struct mo at = { .type = "Folder", .value = ROOT_MO };
+	char path[HOSTD_PATH_LEN], name[HOSTD_PATH_LEN];
+	const char *p;
+	bool any = false;
+
+	if (xml_text(xml_child(c->method, "inventoryPath"), path, sizeof(path)))
+		return soap_fail_argument(c, "inventoryPath",
+					  "FindByInventoryPath needs an inventoryPath of at most %d bytes",
+					  HOSTD_PATH_LEN - 1);
+	for (p = path; *p; p += *p == '/') {
+		size_t l = strcspn(p, "/"), o = 0;
+
+		for (size_t i = 0; i < l; i++) {
+			bool slash = i + 2 < l && !strncasecmp(p + i, "%2f", 3);
+			bool percent = i + 2 < l && !strncmp(p + i, "%25", 3);
+
+			name[o++] = slash ? '/' : p[i];
+			if (slash || percent)
+				i += 2;
+		}
+		name[o] = '\0';
+		p += l;
+		if (!o)
+			continue;
+		if (!child_named(c, &at, name, &at))
+			return c->fault.type ? -1 : 0;
+		any = true;
+	}
+	if (any)
+		xw_mo(c, "returnval", &at);
+	return 0;
+}

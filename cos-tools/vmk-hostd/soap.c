@@ -42,6 +42,8 @@ static const struct method methods[] = {
 	{ "CreateContainerView", "ViewManager", false, vm_create_container_view },
 	{ "DestroyView", "ContainerView", false, pc_destroy_session_obj },
 	{ "FindByUuid", "SearchIndex", false, si_find_by_uuid },
+	{ "FindByInventoryPath", "SearchIndex", false, si_find_by_inventory_path },
+	{ "FindChild", "SearchIndex", false, si_find_child },
 	{ "PowerOnVM_Task", "VirtualMachine", false, vm_power_on_task },
 	{ "PowerOffVM_Task", "VirtualMachine", false, vm_power_off_task },
 	{ "ResetVM_Task", "VirtualMachine", false, vm_reset_task },

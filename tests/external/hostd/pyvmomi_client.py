@@ -4,7 +4,8 @@
 # wrote it): log in, list the VMs through a container view, read their
 # power state and summary, power one off and on again with WaitForTask,
 # shut its guest down and unregister it; create a VM on a datastore,
-# unregister and register it again, destroy it; read the datastores
+# unregister and register it again, destroy it; find VMs and the datastore by
+# inventory path (SearchIndex); read the datastores
 # (folder, summary, space, the host's and the VM's datastore); read the
 # network "VM Network" and create VMs with one and two NICs on it; upload a
 # file to the datastore and download it (/folder/, with the session's cookie,
@@ -114,6 +115,22 @@ for oc in result.objects:
     props[d["name"]] = d["runtime.powerState"]
 check(sorted(props) == sorted(vm.name for vm in vms),
       "RetrievePropertiesEx over the view finds every VM (%s)" % ", ".join(sorted(props)))
+
+# SearchIndex.FindByInventoryPath: the inventory walked by names, as
+# scripts find a VM ("ha-datacenter/vm/NAME") or a datastore; a path that
+# names nothing finds nothing (no fault).
+si_index = content.searchIndex
+for vm in vms:
+    found = si_index.FindByInventoryPath("%s/vm/%s" % (dc.name, vm.name))
+    check(found == vm, "FindByInventoryPath %s/vm/%s finds it (%s)" % (dc.name, vm.name, found))
+found = si_index.FindByInventoryPath("%s/datastore/%s" % (dc.name, datastore))
+check(isinstance(found, vim.Datastore) and found.name == datastore,
+      "FindByInventoryPath %s/datastore/%s finds the datastore (%s)" % (dc.name, datastore, found))
+check(si_index.FindByInventoryPath(dc.name) == dc, "FindByInventoryPath %s finds the datacenter" % dc.name)
+check(si_index.FindByInventoryPath("%s/vm/no-such-vm" % dc.name) is None,
+      "FindByInventoryPath of a path that names nothing finds nothing")
+check(si_index.FindChild(dc.vmFolder, vms[0].name) == vms[0] if vms else True,
+      "FindChild of the VM folder finds a VM by its name")
 
 # 5. Power a running VM off and on again.
 on = [vm for vm in vms if vm.runtime.powerState == "poweredOn"]

@@ -316,6 +316,47 @@ START_TEST(test_unknown_objects_properties_and_methods_are_told_apart)
 }
 END_TEST
 
+/* The request body fmt with its one %s as arg; the HTTP status. */
+static int call_with(const char *fmt, const char *arg)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), fmt, arg);
+	return call(body);
+}
+
+/* FindByInventoryPath of path: the answer's status. */
+static int find_by_path(const char *path)
+{
+	return call_with(SOAP("<FindByInventoryPath xmlns=\"urn:vim25\"><_this type=\"SearchIndex\">"
+		"ha-searchindex</_this><inventoryPath>%s</inventoryPath></FindByInventoryPath>"), path);
+}
+
+START_TEST(test_find_by_inventory_path_walks_the_names_from_the_root)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(find_by_path("ha-datacenter/vm/db"), 200);
+	answer_has("<returnval type=\"VirtualMachine\">2</returnval>");
+	ck_assert_int_eq(find_by_path("/ha-datacenter//network/VM Network"), 200);
+	answer_has("<returnval type=\"Network\">HaNetwork-VM Network</returnval>");
+	ck_assert_int_eq(find_by_path("ha-datacenter/host/vmk-fake/vmk-fake"), 200);
+	answer_has("<returnval type=\"HostSystem\">ha-host</returnval>");
+	ck_assert_int_eq(find_by_path("ha-datacenter/host/vmk-fake/Resources"), 200);
+	answer_has("<returnval type=\"ResourcePool\">ha-root-pool</returnval>");
+	/* nothing there, a leaf's child, no path: no returnval, no fault */
+	ck_assert_int_eq(find_by_path("ha-datacenter/vm/nope"), 200);
+	ck_assert_ptr_null(strstr(io.out, "<returnval"));
+	ck_assert_int_eq(find_by_path("ha-datacenter/vm/db/x"), 200);
+	ck_assert_ptr_null(strstr(io.out, "<returnval"));
+	ck_assert_int_eq(find_by_path(""), 200);
+	ck_assert_ptr_null(strstr(io.out, "<returnval"));
+	ck_assert_int_eq(call(SOAP("<FindChild xmlns=\"urn:vim25\"><_this type=\"SearchIndex\">"
+		"ha-searchindex</_this><entity type=\"Folder\">ha-folder-vm</entity><name>web</name>"
+		"</FindChild>")), 200);
+	answer_has("<returnval type=\"VirtualMachine\">1</returnval>");
+}
+END_TEST
+
 /* A method on VirtualMachine id that returns nothing or a fault. */
 static int vm_call(const char *method, unsigned int id)
 {
@@ -467,12 +508,9 @@ static int create_vm(const char *name, const char *spec_extra, const char *path)
 
 static int register_vm(const char *path)
 {
-	char body[2048];
-
-	snprintf(body, sizeof(body), SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
-		 "ha-folder-vm</_this><path>%s</path><asTemplate>false</asTemplate>"
-		 "<pool type=\"ResourcePool\">ha-root-pool</pool></RegisterVM_Task>"), path);
-	return call(body);
+	return call_with(SOAP("<RegisterVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">"
+		"ha-folder-vm</_this><path>%s</path><asTemplate>false</asTemplate>"
+		"<pool type=\"ResourcePool\">ha-root-pool</pool></RegisterVM_Task>"), path);
 }
 
 static bool exists(const char *fmt, const char *arg)
@@ -1363,6 +1401,7 @@ int main(void)
 	tcase_add_test(tc, test_power_off_task_finishes_and_the_vm_is_off);
 	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
 	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
+	tcase_add_test(tc, test_find_by_inventory_path_walks_the_names_from_the_root);
 	tcase_add_test(tc, test_logout_ends_the_session);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
