@@ -62,7 +62,9 @@ start_hostd() {
 	pids+=($!)
 	port=
 	for i in $(seq 100); do
-		port=$(sed -n 's|.*serving https://127.0.0.1:\([0-9]*\)/sdk.*|\1|p' "$work/$name.log")
+		# the log may not be there yet: the daemon's redirection races this
+		port=$(sed -n 's|.*serving https://127.0.0.1:\([0-9]*\)/sdk.*|\1|p' "$work/$name.log" \
+			2>/dev/null || true)
 		[ -n "$port" ] && return 0
 		kill -0 "${pids[-1]}" 2>/dev/null || break
 		sleep 0.2
