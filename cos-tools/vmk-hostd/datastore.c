@@ -417,6 +417,7 @@ static void ds_common(xmlNodePtr obj, const char *name, const char *url, const c
 	ob_str(mi, "accessMode", read_write ? "readWrite" : "readOnly");
 	ob_bool(mi, "mounted", true);
 	ob_bool(mi, "accessible", accessible);
+	ob_ref(obj, "browser", "HostDatastoreBrowser", "ha-host-datastorebrowser");
 }
 
 /*

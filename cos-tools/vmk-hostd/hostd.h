@@ -203,6 +203,7 @@ size_t mo_descendants(struct soap_call *c, const struct mo *container, bool recu
 int si_retrieve_content(struct soap_call *c);
 /* scsi0.virtualDev of a vim25 SCSI controller type, or NULL. */
 const char *scsi_dev_of_type(const char *api);
+const char *scsi_type_of_dev(const char *vmx);	/* the other way; NULL if none */
 int si_find_by_uuid(struct soap_call *c);
 int si_find_child(struct soap_call *c);
 int si_find_by_inventory_path(struct soap_call *c);
@@ -322,6 +323,11 @@ bool task_failed(const struct task *t);
 void task_fail_more(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *task_error(const struct task *t);
 void task_set_result(struct task *t, const char *type, const char *value);
+/* A data object as the result (an object tree named "result", with its _xsi); t owns it. */
+void task_set_result_tree(struct task *t, xmlNodePtr result);
+/* dsbrowse.c: the datastore browser's searches, a disk's ddb.uuid */
+int browser_search_task(struct soap_call *c);
+int vdm_query_virtual_disk_uuid(struct soap_call *c);
 /* The Task as the method's returnval. */
 int task_answer(struct soap_call *c, const struct task *t);
 int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj);

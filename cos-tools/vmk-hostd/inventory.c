@@ -114,7 +114,7 @@ void ob_fault(xmlNodePtr parent, const char *name, const struct soap_fault *f)
 		ob_str(fault, "existingState", f->arg);
 	else if (!strcmp(f->type, "DuplicateName"))
 		ob_str(fault, "name", f->arg);
-	else if (!strcmp(f->type, "FileAlreadyExists"))
+	else if (!strcmp(f->type, "FileAlreadyExists") || !strcmp(f->type, "FileNotFound"))
 		ob_str(fault, "file", f->arg);
 	else if (!strcmp(f->type, "InvalidArgument") && f->arg[0])
 		ob_str(fault, "invalidProperty", f->arg);
@@ -264,6 +264,7 @@ static int service_instance_tree(struct soap_call *c, const struct mo *mo, xmlNo
 	about(sc, "about");
 	ob_ref(sc, "sessionManager", "SessionManager", "ha-sessionmgr");
 	ob_ref(sc, "searchIndex", "SearchIndex", "ha-searchindex");
+	ob_ref(sc, "virtualDiskManager", "VirtualDiskManager", "ha-vdiskmanager");
 	return 0;
 }
 
@@ -684,6 +685,14 @@ static const struct {
 	{ "lsisas1068", "VirtualLsiLogicSASController" },
 };
 
+const char *scsi_type_of_dev(const char *vmx)
+{
+	for (size_t t = 0; t < sizeof(scsi_types) / sizeof(scsi_types[0]); t++)
+		if (!strcmp(scsi_types[t].vmx, vmx))
+			return scsi_types[t].api;
+	return NULL;
+}
+
 const char *scsi_dev_of_type(const char *api)
 {
 	for (size_t t = 0; t < sizeof(scsi_types) / sizeof(scsi_types[0]); t++)
@@ -926,7 +935,10 @@ static const struct mo_class classes[] = {
 	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",
 				 "network", "recentTask", "summary", "snapshot"),
 	  NULL, vm_tree },
-	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm"), NULL, datastore_tree },
+	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm", "browser"), NULL,
+	  datastore_tree },
+	{ "HostDatastoreBrowser", LIST(NULL), LIST("ha-host-datastorebrowser"), no_props },
+	{ "VirtualDiskManager", LIST(NULL), LIST("ha-vdiskmanager"), no_props },
 	{ "Network", LIST(ENTITY, "summary", "host", "vm"), NULL, net_tree },
 	{ "SessionManager", LIST("currentSession"), LIST("ha-sessionmgr"), session_manager_tree },
 	{ "PropertyCollector", LIST(NULL), LIST("ha-property-collector"), no_props },

@@ -53,6 +53,9 @@ static const struct method methods[] = {
 	{ "Destroy_Task", "VirtualMachine", false, vm_destroy_task },
 	{ "RegisterVM_Task", "Folder", false, folder_register_vm_task },
 	{ "CreateVM_Task", "Folder", false, folder_create_vm_task },
+	{ "SearchDatastore_Task", "HostDatastoreBrowser", false, browser_search_task },
+	{ "SearchDatastoreSubFolders_Task", "HostDatastoreBrowser", false, browser_search_task },
+	{ "QueryVirtualDiskUuid", "VirtualDiskManager", false, vdm_query_virtual_disk_uuid },
 };
 
 /* ---- reading the request ---- */

@@ -20,6 +20,7 @@ struct task {
 	struct mo entity;		/* the object the method was called on */
 	char entity_name[HOSTD_NAME_LEN];
 	struct mo result;		/* info.result (a new VM), type "" if none */
+	xmlNodePtr result_tree;		/* or a data object's (a search's), NULL if none */
 	char user[64];
 	uint64_t time;
 	struct soap_fault error;	/* error.type NULL: success */
@@ -65,8 +66,11 @@ int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 	ob_ref(info, "task", "Task", t->value);
 	ob_value(info, "name", "xsd:string", "vim.%s.%s", t->entity.type, t->method);
 	ob_value(info, "descriptionId", "xsd:string", "%s.%s", t->entity.type, t->method);
-	ob_ref(info, "entity", t->entity.type, t->entity.value);
-	ob_str(info, "entityName", t->entity_name);
+	if (mo_is_a(t->entity.type, "ManagedEntity")) {
+		/* a datastore browser's Task has none: entity is a ManagedEntity */
+		ob_ref(info, "entity", t->entity.type, t->entity.value);
+		ob_str(info, "entityName", t->entity_name);
+	}
 	ob_value(info, "state", "TaskInfoState", t->error.type ? "error" : "success");
 	if (t->result.type[0]) {
 		xmlNodePtr r = xmlNewTextChild(info, NULL, (const xmlChar *)"result",
@@ -77,6 +81,8 @@ int task_tree(struct soap_call *c, const char *value, xmlNodePtr obj)
 		xmlSetProp(r, (const xmlChar *)"_xsi", (const xmlChar *)"ManagedObjectReference");
 		xmlSetProp(r, (const xmlChar *)"type", (const xmlChar *)t->result.type);
 	}
+	if (t->result_tree)
+		xmlAddChild(info, xmlCopyNode(t->result_tree, 1));
 	ob_bool(info, "cancelled", false);
 	ob_bool(info, "cancelable", false);
 	if (t->error.type)
@@ -95,6 +101,7 @@ struct task *task_new(struct soap_call *c, const char *method, const char *entit
 {
 	struct task *t = &tasks[task_serial % TASKS_MAX];
 
+	xmlFreeNode(t->result_tree);
 	memset(t, 0, sizeof(*t));
 	snprintf(t->value, sizeof(t->value), "haTask-%.20s-vim.%.20s.%.20s-%u", c->this.value,
 		 c->this.type, method, ++task_serial);
@@ -143,6 +150,12 @@ void task_fail_diag(struct task *t, const char *type, struct diag *diag)
 bool task_failed(const struct task *t)
 {
 	return t->error.type != NULL;
+}
+
+void task_set_result_tree(struct task *t, xmlNodePtr result)
+{
+	xmlFreeNode(t->result_tree);
+	t->result_tree = result;
 }
 
 void task_set_result(struct task *t, const char *type, const char *value)

@@ -229,8 +229,31 @@ pools=$(virsh_esx pool-list --all | tr -s ' ' | sed 's/^ //')
 [ "$pools" = "$(printf 'LocalDS_0 active yes\nvmfs1 active yes')" ] &&
 	echo "ok: virsh esx:// pool-list: LocalDS_0 and vmfs1, active" ||
 	fail "virsh esx:// pool-list: $(echo $pools) ($(tail -2 "$work/virsh.err"))"
+# vol-list: the datastore browser (SearchDatastoreSubFolders_Task, then
+# SearchDatastore_Task and QueryVirtualDiskUuid for each volume) finds a
+# disk's descriptor (not its -flat extent, not a .vmdk that is no
+# descriptor such as virsh1's) and an ISO, and nothing through the
+# symbolic link "out" that hostile_requests.py left in the datastore.
+mkdir -p "$ds0/vols"
+printf '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="vmfs"\n\n# Extent description\nRW 32768 VMFS "disk1-flat.vmdk"\n\n# The Disk Data Base\nddb.adapterType = "lsilogic"\nddb.uuid = "60 00 c2 9a 5b 3c 11 22-33 44 55 66 77 88 99 aa"\n' \
+	>"$ds0/vols/disk1.vmdk"
+: >"$ds0/vols/disk1-flat.vmdk"
+: >"$ds0/vols/boot.iso"
+[ -d "$work/outside" ] && : >"$work/outside/evil.iso"
+vols=$(virsh_esx vol-list LocalDS_0 | tr -s ' ' | sed 's/^ //')
+[ "$vols" = "$(printf 'vols/boot.iso [LocalDS_0] vols/boot.iso\nvols/disk1.vmdk [LocalDS_0] vols/disk1.vmdk')" ] &&
+	echo "ok: virsh esx:// vol-list LocalDS_0: the disk's descriptor and the ISO, nothing else" ||
+	fail "virsh esx:// vol-list LocalDS_0: $(echo $vols) ($(tail -2 "$work/virsh.err"))"
+vinfo=$(virsh_esx vol-info --pool LocalDS_0 vols/disk1.vmdk)
+grep -q "^Capacity: *16.00 MiB" <<<"$vinfo" &&
+	echo "ok: virsh esx:// vol-info: the disk's capacity from its descriptor (16 MiB)" ||
+	fail "virsh esx:// vol-info vols/disk1.vmdk: $(echo $vinfo) ($(tail -2 "$work/virsh.err"))"
+virsh_esx vol-list vmfs1 >/dev/null 2>&1 && fail "virsh esx:// vol-list vmfs1 answered" ||
+	{ grep -q "VMFS datastore: its files are on the volume" "$work/virsh.err" &&
+		echo "ok: virsh esx:// vol-list vmfs1: refused, the volume's files are out of the COS's reach" ||
+		fail "virsh esx:// vol-list vmfs1: $(tail -2 "$work/virsh.err")"; }
 # A datastore is a storage pool: its folder as a "dir" pool with the file
-# system's capacity (vol-list needs the datastore browser, not served).
+# system's capacity.
 pool=$(virsh_esx pool-dumpxml LocalDS_0)
 cap=$(stat -f -c '%b * %S' "$work/datastores/LocalDS_0")
 grep -q "<pool type='dir'>" <<<"$pool" && grep -q "<path>$work/datastores/LocalDS_0</path>" <<<"$pool" &&

@@ -9,7 +9,8 @@
 # (folder, summary, space, the host's and the VM's datastore); read the
 # network "VM Network" and create VMs with one and two NICs on it; upload a
 # file to the datastore and download it (/folder/, with the session's cookie,
-# as pyVmomi users do with requests); log out. And the
+# as pyVmomi users do with requests), find it with the datastore browser;
+# log out. And the
 # refusals: a wrong password, a call without a session, a guest shutdown
 # of a VM that is off, unregistering or destroying one that is on,
 # registering a .vmx that does not exist.
@@ -222,6 +223,21 @@ check(os.path.isfile(on_disk) and open(on_disk, "rb").read() == blob,
 r = requests.get(url, params=params, headers=cookie, verify=False)
 check(r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == hashlib.sha256(blob).hexdigest(),
       "GET /folder/ downloads it with the same SHA-256 (HTTP %d, %d bytes)" % (r.status_code, len(r.content)))
+# The datastore browser finds it, with its size (SearchDatastore_Task on
+# the datastore's root), and so does the search through the subfolders.
+fq = vim.host.DatastoreBrowser.FileInfo.Details(fileSize=True, fileType=True, modification=True)
+spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=["pyvmomi-upload.bin"], details=fq)
+task = ds.browser.SearchDatastore_Task(datastorePath="[%s]" % datastore, searchSpec=spec)
+check(WaitForTask(task) == "success", "SearchDatastore_Task on [%s] succeeds" % datastore)
+res = task.info.result
+files = [(f.path, f.fileSize) for f in res.file] if res else []
+check(files == [("pyvmomi-upload.bin", len(blob))] and res.folderPath.startswith("[%s]" % datastore),
+      "the browser finds the uploaded file with its size (%s in %s)" % (files, res and res.folderPath))
+task = ds.browser.SearchDatastoreSubFolders_Task(datastorePath="[%s]" % datastore, searchSpec=spec)
+check(WaitForTask(task) == "success", "SearchDatastoreSubFolders_Task on [%s] succeeds" % datastore)
+found = [(r.folderPath, f.path) for r in task.info.result for f in (r.file or [])]
+check(len(found) == 1 and found[0][1] == "pyvmomi-upload.bin",
+      "the search through the subfolders finds it once (%s)" % found)
 if os.path.isfile(on_disk):
     os.remove(on_disk)
 

@@ -87,6 +87,11 @@ static void answer_has(const char *text)
 	ck_assert_msg(strstr(io.out, text), "answer lacks %s: %s", text, io.out);
 }
 
+static void answer_lacks(const char *text)
+{
+	ck_assert_msg(!strstr(io.out, text), "answer has %s: %s", text, io.out);
+}
+
 static void fault_is(const char *type)
 {
 	char detail[96];
@@ -690,6 +695,70 @@ END_TEST
 
 /* ---- Datastores (datastore.c) ---- */
 
+/* A search of the datastore browser on path with spec's inner XML; the Task's outcome. */
+static int browse(const char *method, const char *path, const char *spec)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), SOAP("<%s xmlns=\"urn:vim25\"><_this type=\"HostDatastoreBrowser\">"
+		 "ha-host-datastorebrowser</_this><datastorePath>%s</datastorePath><searchSpec>%s"
+		 "</searchSpec></%s>"), method, path, spec, method);
+	ck_assert_int_eq(call(body), 200);
+	return task_outcome();
+}
+
+START_TEST(test_the_browser_types_files_and_follows_no_link)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/datastore1/d", datastores);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/datastore1/d/x.vmdk", datastores);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# Disk DescriptorFile\nRW 2048 VMFS \"x-flat.vmdk\"\nddb.adapterType = \"buslogic\"\n"
+	      "ddb.uuid = \"60 00 c2 91 02 03 04 05-06 07 08 09 0a 0b 0c 0d\"\n", f);
+	fclose(f);
+	touch("%s/datastore1/d/%s", "x-flat.vmdk");
+	touch("%s/datastore1/d/%s", "cd.iso");
+	touch("%s/datastore1/d/%s", "empty.vmdk");
+	touch("%s/%s", "outside.iso");
+	snprintf(path, sizeof(path), "%s/datastore1/link", datastores);
+	ck_assert_int_eq(symlink(datastores, path), 0);
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* the disk's descriptor typed with its capacity and controller, an
+	 * ISO; not the extent, not a .vmdk that is no descriptor, no link */
+	ck_assert_int_eq(browse("SearchDatastoreSubFolders_Task", "[datastore1]",
+				"<query xsi:type=\"VmDiskFileQuery\"/><query xsi:type=\"IsoImageFileQuery\"/>"
+				"<details><fileSize>true</fileSize></details>"), 0);
+	answer_has("<folderPath>[datastore1] d</folderPath><file xsi:type=\"IsoImageFileInfo\">"
+		   "<path>cd.iso</path><fileSize>0</fileSize></file><file xsi:type=\"VmDiskFileInfo\">"
+		   "<path>x.vmdk</path>");
+	answer_has("<capacityKb>1024</capacityKb><controllerType>VirtualBusLogicController"
+		   "</controllerType>");
+	answer_lacks("x-flat.vmdk</path>");
+	answer_lacks("empty.vmdk");
+	answer_lacks("outside.iso");
+	answer_lacks("<entity");	/* a browser is no ManagedEntity */
+	/* one folder, a pattern */
+	ck_assert_int_eq(browse("SearchDatastore_Task", "[datastore1] d",
+				"<matchPattern>*.ISO</matchPattern>"), 0);
+	answer_has("<result xsi:type=\"HostDatastoreBrowserSearchResults\">");
+	answer_has("<path>cd.iso</path>");
+	answer_lacks("x.vmdk");
+	/* a link and a VMFS datastore: the Task fails */
+	ck_assert_int_eq(browse("SearchDatastore_Task", "[datastore1] link", ""), -1);
+	answer_has("FileNotFound");
+	ck_assert_int_eq(browse("SearchDatastore_Task", "[vmfs1]", ""), -1);
+	answer_has("NotSupported");
+	ck_assert_int_eq(call(SOAP("<QueryVirtualDiskUuid xmlns=\"urn:vim25\"><_this "
+		"type=\"VirtualDiskManager\">ha-vdiskmanager</_this><name>[datastore1] d/x.vmdk</name>"
+		"</QueryVirtualDiskUuid>")), 200);
+	answer_has("<returnval>60 00 c2 91 02 03 04 05-06 07 08 09 0a 0b 0c 0d</returnval>");
+}
+END_TEST
+
 START_TEST(test_datastores_are_the_folders_given_with_their_space)
 {
 	static const char *const not_ds[] = { "a-file", "..", "datastore1/..", ".hidden", "none" };
@@ -871,10 +940,6 @@ END_TEST
 #define NETREF(v)	REF("Network", v)
 #define VMREF(v)	REF("VirtualMachine", v)
 
-static void answer_lacks(const char *text)
-{
-	ck_assert_msg(!strstr(io.out, text), "answer has %s: %s", text, io.out);
-}
 
 START_TEST(test_networks_are_the_port_groups_with_the_vms_on_them)
 {
@@ -1402,6 +1467,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
 	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
 	tcase_add_test(tc, test_find_by_inventory_path_walks_the_names_from_the_root);
+	tcase_add_test(tc, test_the_browser_types_files_and_follows_no_link);
 	tcase_add_test(tc, test_logout_ends_the_session);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
