@@ -104,7 +104,11 @@ static enum MHD_Result folder_reply(struct MHD_Connection *conn, unsigned int st
 	char reason[sizeof(((struct dsf *)0)->why)];
 
 	snprintf(reason, sizeof(reason), "%s", why);
-	reason[strcspn(reason, "\n")] = '\0';
+	if (reason[0] && reason[strlen(reason) - 1] == '\n')
+		reason[strlen(reason) - 1] = '\0';
+	for (char *p = reason; *p; p++)	/* a client's path: no control bytes in the log */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	r = MHD_create_response_from_buffer(put ? 0 : strlen(why), (void *)why,
 					    MHD_RESPMEM_MUST_COPY);
 	if (!r)
@@ -186,14 +190,14 @@ static enum MHD_Result folder_start(struct MHD_Connection *conn, const char *url
 	enum MHD_Result ret;
 	struct dsf *f;
 
+	f = up->file = malloc(sizeof(*f));	/* from here, folder_body() drops any body */
+	if (!f)
+		return MHD_NO;
+	dsf_init(f);
 	up->answered = true;
 	if (!put && strcmp(method, "GET"))
 		return folder_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 				    "vmk-hostd: /folder/ takes GET and PUT\n", false);
-	f = up->file = malloc(sizeof(*f));
-	if (!f)
-		return MHD_NO;
-	dsf_init(f);
 	pthread_mutex_lock(&hostd_lock);
 	s = session_find(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE));
 	if (s)

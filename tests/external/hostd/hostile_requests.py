@@ -266,6 +266,16 @@ def file_service(cookie, ds_dir, idle_cookie):
     expect_status("a disk of a VMFS datastore (on the volume)", 403, "GET", "a/a.vmdk", cookie=cookie,
                   query="?dsName=vmfs1")
     expect_status("DELETE", 405, "DELETE", "vm1/vm1.vmx", cookie=cookie)
+    expect_status("POST with a body", 405, "POST", "vm1/vm1.vmx", cookie=cookie, body=b"x" * 10)
+    # a refused PUT's reason is a header: a CR LF in the path injects none
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
+    conn.request("PUT", "/folder/a%0d%0aInjected:%201?dsName=LocalDS_0", b"x", {"Cookie": cookie})
+    r = conn.getresponse()
+    r.read()
+    check(r.status == 403 and r.getheader("Injected") is None and
+          "\r" not in (r.getheader("X-Vmk-Reason") or "\r"),
+          "/folder/ a CR LF in a PUT's path: 403, its reason one header line (%s)" % r.getheader("X-Vmk-Reason"))
+    conn.close()
     # how much: Content-Length over --upload-max is refused before any body
     conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
     conn.putrequest("PUT", "/folder/vm1/huge.bin?dsName=LocalDS_0")
