@@ -76,6 +76,7 @@ struct hostd_datastore {
 	uint64_t capacity, free_bytes;
 	uint32_t block_size;		/* file block size, bytes */
 	bool read_write;
+	uint32_t target, lun;		/* its LUN, vmhba0:C0:T<target>:L<lun> (whole) */
 };
 
 /* A storage adapter the vmkernel drives: a HostHostBusAdapter of the API. */

@@ -213,6 +213,7 @@ static int fake_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, st
 	ds->free_bytes = f->ds_free;
 	ds->block_size = 1u << 20;
 	ds->read_write = true;
+	ds->target = 1;
 	*count = 1;
 	return 0;
 }

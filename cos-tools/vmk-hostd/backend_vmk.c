@@ -519,6 +519,8 @@ static int vmk_ds_list(void *ctx, struct hostd_datastore *ds, size_t *count, str
 		ds[c].free_bytes = d->free_bytes;
 		ds[c].block_size = d->block_size;
 		ds[c].read_write = d->read_write;
+		ds[c].target = d->target;
+		ds[c].lun = d->lun;
 		c++;
 	}
 	free(l);

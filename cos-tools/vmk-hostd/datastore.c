@@ -429,7 +429,7 @@ static void ds_common(xmlNodePtr obj, const char *name, const char *url, const c
 static int vmfs_tree(struct soap_call *c, const struct hostd_datastore *ds, xmlNodePtr obj)
 {
 	char path[HOSTD_PATH_LEN], url[HOSTD_PATH_LEN + 8];
-	xmlNodePtr info, v;
+	xmlNodePtr info, v, ext;
 
 	snprintf(path, sizeof(path), "/vmfs/volumes/%s", ds->name);
 	snprintf(url, sizeof(url), "ds://%s/", path);
@@ -445,8 +445,17 @@ static int vmfs_tree(struct soap_call *c, const struct hostd_datastore *ds, xmlN
 	ob_str(v, "name", ds->name);
 	ob_value(v, "capacity", "xsd:long", "%llu", (unsigned long long)ds->capacity);
 	ob_value(v, "blockSizeMb", "xsd:int", "%u", ds->block_size >> 20);
+	ob_value(v, "maxBlocks", "xsd:int", "%llu", (unsigned long long)ds->capacity /
+		 (ds->block_size ? ds->block_size : 1));
+	ob_value(v, "majorVersion", "xsd:int", "3");
 	ob_value(v, "version", "xsd:string", "3");
 	ob_str(v, "uuid", ds->uuid);
+	/* the vmkernel makes volumes on whole LUNs: partition 0, as vmkfstools names it */
+	ext = ob_complex(ob_array(v, "extent", "HostScsiDiskPartition"), "HostScsiDiskPartition",
+			 "HostScsiDiskPartition");
+	ob_value(ext, "diskName", "xsd:string", "vmhba0:C0:T%u:L%u", ds->target, ds->lun);
+	ob_value(ext, "partition", "xsd:int", "0");
+	ob_bool(v, "vmfsUpgradable", false);
 	ob_bool(v, "local", true);
 	return ds_vms(c, ds->name, ob_array(obj, "vm", "ManagedObjectReference"));
 }

@@ -229,6 +229,15 @@ pools=$(virsh_esx pool-list --all | tr -s ' ' | sed 's/^ //')
 [ "$pools" = "$(printf 'LocalDS_0 active yes\nvmfs1 active yes')" ] &&
 	echo "ok: virsh esx:// pool-list: LocalDS_0 and vmfs1, active" ||
 	fail "virsh esx:// pool-list: $(echo $pools) ($(tail -2 "$work/virsh.err"))"
+# The fake VMFS volume as a pool: an "fs" pool of format vmfs with the
+# fake backend's space (1 GiB, 900 MiB free; backend_fake.c).
+pool=$(virsh_esx pool-dumpxml vmfs1)
+grep -q "<pool type='fs'>" <<<"$pool" && grep -q "<format type='vmfs'/>" <<<"$pool" &&
+	grep -q "<capacity unit='bytes'>1073741824</capacity>" <<<"$pool" &&
+	grep -q "<available unit='bytes'>943718400</available>" <<<"$pool" &&
+	grep -q "<path>/vmfs/volumes/vmfs1</path>" <<<"$pool" &&
+	echo "ok: virsh esx:// pool-dumpxml vmfs1: a vmfs pool with the volume's space" ||
+	fail "virsh esx:// pool-dumpxml vmfs1: $(echo $pool) ($(tail -2 "$work/virsh.err"))"
 # vol-list: the datastore browser (SearchDatastoreSubFolders_Task, then
 # SearchDatastore_Task and QueryVirtualDiskUuid for each volume) finds a
 # disk's descriptor (not its -flat extent, not a .vmdk that is no
