@@ -346,8 +346,9 @@ int browser_search_task(struct soap_call *c)
 		task_fail(t, "NotSupported", "", "[%s] is a VMFS datastore: its files are on the "
 			  "volume, which the COS cannot list", ds);
 	} else if (dir < 0) {
-		task_fail(t, "FileNotFound", path, "%s: %s", path, errno == ELOOP ?
-			  "a symbolic link (not followed)" : strerror(errno));
+		task_fail(t, "FileNotFound", path, "%s: %s", path,
+			  errno == ELOOP || errno == ENOTDIR ?
+			  "not a folder (a symbolic link is not followed)" : strerror(errno));
 	} else {
 		s->results = xmlNewNode(NULL, (const xmlChar *)"result");
 		xmlSetProp(s->results, (const xmlChar *)"_xsi", (const xmlChar *)(sub ?
