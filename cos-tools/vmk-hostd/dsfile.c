@@ -199,6 +199,14 @@ int dsf_open_get(struct dsf *f)
 	}
 	if (f->fd < 0)
 		return dsf_fail_open(f, f->dir, f->name, errno);
+	/*
+	 * The size from a stat of this file's own: parse.c, built without
+	 * _FILE_OFFSET_BITS=64, fills the 32-bit struct stat on the COS's
+	 * i386, whose st_size is not where this file's 64-bit one reads it
+	 * (the lab saw Content-Length 2^44 + the size).
+	 */
+	if (fstat(f->fd, &st))
+		return dsf_fail(f, HTTP_SERVER_ERROR, "%s", strerror(errno));
 	f->size = (uint64_t)st.st_size;
 	return 0;
 }

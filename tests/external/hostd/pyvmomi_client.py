@@ -221,7 +221,8 @@ on_disk = os.path.join(folder, "pyvmomi-upload.bin")
 check(os.path.isfile(on_disk) and open(on_disk, "rb").read() == blob,
       "the uploaded file is in the datastore's folder, byte for byte")
 r = requests.get(url, params=params, headers=cookie, verify=False)
-check(r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == hashlib.sha256(blob).hexdigest(),
+check(r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == hashlib.sha256(blob).hexdigest() and
+      r.headers.get("Content-Length") == str(len(blob)),
       "GET /folder/ downloads it with the same SHA-256 (HTTP %d, %d bytes)" % (r.status_code, len(r.content)))
 # The datastore browser finds it, with its size (SearchDatastore_Task on
 # the datastore's root), and so does the search through the subfolders.
