@@ -9,7 +9,9 @@
 # running and powers it off with WaitForTask (the COS: vmkctl shows it
 # off); registers "[lab1] reg/reg.vmx" with RegisterVM_Task, finds it
 # in the inventory, lab1 (with its space) as the one datastore of the
-# datastore folder and as the VM's, powers it on (the COS: `vmkctl vm list` shows it
+# datastore folder and as the VM's, puts a file of 1 MiB on lab1 and
+# reads it back (PUT and GET /folder/, the same SHA-256), finds it with
+# the datastore browser and reads the .vmx through /folder/, powers it on (the COS: `vmkctl vm list` shows it
 # running, and says so on its console, which the host waits for),
 # powers it off and unregisters it (the COS: vmkctl no longer lists
 # it); a RegisterVM_Task of a .vmx that does not exist fails with

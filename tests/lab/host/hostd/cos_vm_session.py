@@ -14,10 +14,14 @@
 # datastore folder lists, and the new VM's.
 #   cos_vm_session.py HOST PORT USER PASSWORD VMNAME VMX DS_FOLDER COS_LOG
 # Exit status 1 (with "FAIL: ...") if any step fails.
+import hashlib
 import os
 import ssl
 import sys
 import time
+
+import requests
+import urllib3
 
 from pyVim.connect import SmartConnect, Disconnect
 from pyVim.task import WaitForTask
@@ -95,6 +99,33 @@ if not (sm.accessible and sm.url == "ds://%s/" % ds_folder and 0 < sm.freeSpace 
          (ds_name, sm.accessible, sm.url, sm.freeSpace, sm.capacity))
 print("ok: the datastore folder lists %s (%s, %d of %d bytes free), %s's datastore" %
       (ds_name, sm.url, sm.freeSpace, sm.capacity, reg.name))
+# The datastore file service and browser of the COS's i386 daemon: a
+# file of 1 MiB and 7 bytes uploaded with PUT /folder/ and the session's
+# cookie comes back with the same SHA-256, the browser finds it with its
+# size, and the registered .vmx is readable.
+blob = os.urandom((1 << 20) + 7)
+url = "https://%s:%d/folder/%%s" % (host, port)
+params = {"dcPath": dc.name, "dsName": ds_name}
+cookie = {"Cookie": si._stub.cookie}
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+r = requests.put(url % "hostd-upload.bin", params=params, data=blob, headers=cookie, verify=False)
+if r.status_code not in (200, 201):
+    fail("PUT /folder/hostd-upload.bin: HTTP %d %s" % (r.status_code, r.headers.get("X-Vmk-Reason")))
+r = requests.get(url % "hostd-upload.bin", params=params, headers=cookie, verify=False)
+if r.status_code != 200 or hashlib.sha256(r.content).digest() != hashlib.sha256(blob).digest():
+    fail("GET /folder/hostd-upload.bin: HTTP %d, %d bytes, not what was put" % (r.status_code, len(r.content)))
+print("ok: PUT and GET /folder/ on [%s]: %d bytes back with the same SHA-256" % (ds_name, len(blob)))
+spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=["hostd-upload.bin"],
+                                            details=vim.host.DatastoreBrowser.FileInfo.Details(fileSize=True))
+task = dss[0].browser.SearchDatastore_Task(datastorePath="[%s]" % ds_name, searchSpec=spec)
+if WaitForTask(task) != "success" or [(f.path, f.fileSize) for f in task.info.result.file] != \
+        [("hostd-upload.bin", len(blob))]:
+    fail("the datastore browser does not find hostd-upload.bin with its size")
+print("ok: the datastore browser finds it with its size")
+r = requests.get(url % vmx[vmx.index("]") + 2:], params=params, headers=cookie, verify=False)
+if r.status_code != 200 or b"displayName" not in r.content:
+    fail("GET /folder/ of %s: HTTP %d" % (vmx, r.status_code))
+print("ok: GET /folder/ of %s: its .vmx (%d bytes)" % (vmx, len(r.content)))
 WaitForTask(reg.PowerOnVM_Task())
 if reg.runtime.powerState != "poweredOn":
     fail("%s is %s after PowerOnVM_Task" % (reg.name, reg.runtime.powerState))
