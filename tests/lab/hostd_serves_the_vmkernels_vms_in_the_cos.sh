@@ -29,7 +29,9 @@
 # on, has its port there and shows the MAC vm start generated; a NIC on
 # a port group that does not exist is refused. The vmkernel's VMFS
 # volume hds (LUN 1, made by the COS before the load with storage=1) is
-# a Datastore of type VMFS next to the folder lab1; CreateVM_Task of a VM
+# a Datastore of type VMFS next to the folder lab1, its extent the LUN
+# vmkctl names, and the host's storage adapter is the vmkernel's vmhba0
+# (pvscsi); CreateVM_Task of a VM
 # with a thin 16 MiB disk on it has the vmkernel make the disk, writes
 # the .vmx in the COS's folder hds, and the VM powers on with the disk
 # open; its devices show capacityInKB 16384 (the vmkernel's -P);
@@ -201,6 +203,20 @@ expect "the datastore folder lists the vmkernel's VMFS volume hds" ds_listed hds
 expect "... and the folder lab1" ds_listed lab1
 hds_vmfs() { soap_props Datastore hds summary > /dev/null && grep -q '<type>VMFS</type>' $HOSTD_DIR/answer; }
 expect "... hds is of type VMFS" hds_vmfs
+# The storage adapter the vmkernel drives (libvirt's pool-list asks for
+# it) and hds's extent: the LUN vmkctl names.
+hds_lun=$(vmkctl storage datastores | awk '$1 == "hds"' | grep -o 'vmhba0:C0:T[0-9]*:L[0-9]*')
+hba_listed() {
+	soap_props HostSystem ha-host config.storageDevice.hostBusAdapter > /dev/null &&
+		grep -q '<device>vmhba0</device>' $HOSTD_DIR/answer &&
+		grep -q '<driver>pvscsi</driver>' $HOSTD_DIR/answer
+}
+expect "the host's storage adapter is the vmkernel's vmhba0 (pvscsi)" hba_listed
+hds_extent() {
+	soap_props Datastore hds info > /dev/null &&
+		grep -q "<diskName>$hds_lun</diskName>" $HOSTD_DIR/answer
+}
+expect "... hds's extent is its LUN $hds_lun" hds_extent
 disk_spec='<deviceChange><operation>add</operation><device xsi:type="ParaVirtualSCSIController"><key>1000</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange><deviceChange><operation>add</operation><fileOperation>create</fileOperation><device xsi:type="VirtualDisk"><key>-1</key><backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>[hds]</fileName><diskMode>persistent</diskMode><thinProvisioned>true</thinProvisioned></backing><controllerKey>1000</controllerKey><unitNumber>0</unitNumber><capacityInKB>16384</capacityInKB></device></deviceChange>'
 create_disky() {
 	soap_task "<CreateVM_Task xmlns=\"urn:vim25\"><_this type=\"Folder\">ha-folder-vm</_this><config><name>disky</name><memoryMB>16</memoryMB><numCPUs>1</numCPUs>$disk_spec<files><vmPathName>[hds]</vmPathName></files></config><pool type=\"ResourcePool\">ha-root-pool</pool></CreateVM_Task>"
