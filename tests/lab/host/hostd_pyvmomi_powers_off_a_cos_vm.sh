@@ -10,8 +10,10 @@
 # off); registers "[lab1] reg/reg.vmx" with RegisterVM_Task, finds it
 # in the inventory, lab1 (with its space) as the one datastore of the
 # datastore folder and as the VM's, puts a file of 1 MiB on lab1 and
-# reads it back (PUT and GET /folder/, the same SHA-256), finds it with
-# the datastore browser and reads the .vmx through /folder/, powers it on (the COS: `vmkctl vm list` shows it
+# reads it back (PUT and GET /folder/, the same SHA-256 and length),
+# finds it with the datastore browser and reads the .vmx through
+# /folder/; libvirt's virsh dumps it (its .vmx through /folder/) and
+# defines, lists, dumps and undefines a domain on lab1; it powers it on (the COS: `vmkctl vm list` shows it
 # running, and says so on its console, which the host waits for),
 # powers it off and unregisters it (the COS: vmkctl no longer lists
 # it); a RegisterVM_Task of a .vmx that does not exist fails with

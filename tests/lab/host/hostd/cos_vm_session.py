@@ -16,8 +16,11 @@
 # Exit status 1 (with "FAIL: ...") if any step fails.
 import hashlib
 import os
+import shutil
 import ssl
+import subprocess
 import sys
+import tempfile
 import time
 
 import requests
@@ -112,9 +115,12 @@ r = requests.put(url % "hostd-upload.bin", params=params, data=blob, headers=coo
 if r.status_code not in (200, 201):
     fail("PUT /folder/hostd-upload.bin: HTTP %d %s" % (r.status_code, r.headers.get("X-Vmk-Reason")))
 r = requests.get(url % "hostd-upload.bin", params=params, headers=cookie, verify=False)
-if r.status_code != 200 or hashlib.sha256(r.content).digest() != hashlib.sha256(blob).digest():
-    fail("GET /folder/hostd-upload.bin: HTTP %d, %d bytes, not what was put" % (r.status_code, len(r.content)))
-print("ok: PUT and GET /folder/ on [%s]: %d bytes back with the same SHA-256" % (ds_name, len(blob)))
+if r.status_code != 200 or hashlib.sha256(r.content).digest() != hashlib.sha256(blob).digest() or \
+        r.headers.get("Content-Length") != str(len(blob)):
+    fail("GET /folder/hostd-upload.bin: HTTP %d, %d bytes (Content-Length %s), not what was put" %
+         (r.status_code, len(r.content), r.headers.get("Content-Length")))
+print("ok: PUT and GET /folder/ on [%s]: %d bytes back with the same SHA-256 and Content-Length" %
+      (ds_name, len(blob)))
 spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=["hostd-upload.bin"],
                                             details=vim.host.DatastoreBrowser.FileInfo.Details(fileSize=True))
 task = dss[0].browser.SearchDatastore_Task(datastorePath="[%s]" % ds_name, searchSpec=spec)
@@ -126,6 +132,46 @@ r = requests.get(url % vmx[vmx.index("]") + 2:], params=params, headers=cookie, 
 if r.status_code != 200 or b"displayName" not in r.content:
     fail("GET /folder/ of %s: HTTP %d" % (vmx, r.status_code))
 print("ok: GET /folder/ of %s: its .vmx (%d bytes)" % (vmx, len(r.content)))
+# libvirt's esx driver against the COS's daemon: dumpxml reads reg's
+# .vmx through /folder/; a domain defined from XML (its .vmx uploaded
+# next to its disk) is listed, dumped and undefined.
+home = tempfile.mkdtemp()
+with open(os.path.join(home, "auth.conf"), "w") as f:
+    f.write("[credentials-lab]\nusername=%s\npassword=%s\n[auth-esx-%s]\ncredentials=lab\n" %
+            (user, password, host))
+env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=home, XDG_CACHE_HOME=home, XDG_RUNTIME_DIR=home,
+           LIBVIRT_AUTH_FILE=os.path.join(home, "auth.conf"))
+
+
+def virsh(*args):
+    r = subprocess.run(["virsh", "-q", "-c", "esx://%s@%s:%d/?no_verify=1" % (user, host, port)] +
+                       list(args), env=env, capture_output=True, text=True, timeout=120)
+    if r.returncode:
+        fail("virsh %s: %s" % (" ".join(args),
+                               [l for l in r.stderr.splitlines() if "error" in l]))
+    return r.stdout
+
+
+xml = virsh("dumpxml", reg.name)
+if "<name>%s</name>" % reg.name not in xml:
+    fail("virsh dumpxml %s: %s" % (reg.name, xml[:200]))
+print("ok: virsh dumpxml %s: its .vmx read through /folder/" % reg.name)
+folder = vmx[vmx.index("]") + 2:vmx.rindex("/")]
+with open(os.path.join(home, "dom.xml"), "w") as f:
+    f.write("<domain type='vmware'><name>virshdom</name><memory unit='KiB'>32768</memory>"
+            "<vcpu>1</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'>"
+            "<source file='[%s] %s/virshdom.vmdk'/><target dev='sda' bus='scsi'/></disk>"
+            "<controller type='scsi' index='0' model='lsilogic'/></devices></domain>" %
+            (ds_name, folder))
+virsh("define", os.path.join(home, "dom.xml"))
+if "virshdom" not in virsh("list", "--all") or "<memory unit='KiB'>32768</memory>" not in \
+        virsh("dumpxml", "virshdom"):
+    fail("virsh define: virshdom not listed or not as defined")
+virsh("undefine", "virshdom")
+if "virshdom" in virsh("list", "--all"):
+    fail("virsh undefine: virshdom still listed")
+print("ok: virsh define, list, dumpxml and undefine of a domain on [%s]" % ds_name)
+shutil.rmtree(home)
 WaitForTask(reg.PowerOnVM_Task())
 if reg.runtime.powerState != "poweredOn":
     fail("%s is %s after PowerOnVM_Task" % (reg.name, reg.runtime.powerState))
