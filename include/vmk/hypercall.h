@@ -196,7 +196,21 @@
  * for an id no VM has. Since ABI version 34.
  */
 #define VMK_HC_VM_DISKS		33
-#define VMK_HC_MAX		34
+/*
+ * The COS's disks through the vmkernel (since ABI version 35): EBX = gpa
+ * of struct vmk_cos_disk, ECX = its size; op (docs/storage.md "The COS's
+ * disks"). ATTACH makes a LUN the COS's (nr_blocks, block_size out),
+ * refused with msg while a datastore is mounted from it or a VM maps it
+ * raw; while attached, a VM's raw map and a format of it are refused.
+ * READ and WRITE move `blocks` blocks at lba to or from the COS pages of
+ * seg[] (each piece inside one page, a multiple of 512 bytes, together
+ * blocks * 512, at most VMK_COS_DISK_MAX_BYTES) through the vmkernel's
+ * bounce buffer; FLUSH sends SYNCHRONIZE CACHE; DETACH lets go of it.
+ * The COS CPU waits in the hypercall (polled); VMK_BUSY, nothing done,
+ * when the storage lock stayed held 4 s.
+ */
+#define VMK_HC_COS_DISK		34
+#define VMK_HC_MAX		35
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -358,6 +372,34 @@ struct vmk_storage_vdisk {
 	uint32_t reserved;
 	char holder[VMK_VDISK_HOLDER_LEN];	/* out (STAT): a VM's name, "another host" or "" */
 	char new_path[VMK_VDISK_PATH_LEN];	/* in (RENAME): NUL-terminated */
+};
+
+#define VMK_COS_DISK_ATTACH	1
+#define VMK_COS_DISK_DETACH	2
+#define VMK_COS_DISK_READ	3
+#define VMK_COS_DISK_WRITE	4
+#define VMK_COS_DISK_FLUSH	5
+#define VMK_COS_DISK_SEGS	16		/* pieces of one READ or WRITE */
+#define VMK_COS_DISK_MAX_BYTES	(64 * 1024)	/* one READ or WRITE, at most */
+#define VMK_COS_DISK_MAX	4		/* LUNs the COS has at once */
+#define VMK_COS_DISK_BLOCK	512		/* the only block size offered */
+
+struct vmk_cos_disk_seg {
+	uint64_t gpa;			/* COS-physical */
+	uint32_t len;			/* bytes, a multiple of 512, within gpa's page */
+	uint32_t reserved;
+};
+
+struct vmk_cos_disk {
+	uint32_t op;			/* in: VMK_COS_DISK_* */
+	uint32_t target, lun;		/* in: vmhba0:C0:T<target>:L<lun> */
+	uint32_t blocks;		/* in (READ, WRITE) */
+	uint64_t lba;			/* in (READ, WRITE) */
+	uint64_t nr_blocks;		/* out (ATTACH): the LUN's size */
+	uint32_t block_size;		/* out (ATTACH) */
+	uint32_t nsegs;			/* in (READ, WRITE): entries of seg[] */
+	struct vmk_cos_disk_seg seg[VMK_COS_DISK_SEGS];
+	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
 };
 
 struct vmk_datastore_list {

@@ -24,6 +24,7 @@ static union hc_scratch {
 	struct vmk_storage_read storage_read;
 	struct vmk_storage_format storage_format;
 	struct vmk_storage_vdisk storage_vdisk;
+	struct vmk_cos_disk cos_disk;
 } hc_scratch[VMK_MAX_CPUS];
 
 static union hc_scratch *scratch_of(const struct hc_call *c)
@@ -257,6 +258,29 @@ static vmk_status_t hc_storage_vdisk(struct hc_call *c)
 	return st == VMK_OK ? wst : st;
 }
 
+/*
+ * A block request of the COS's disk driver (storage.c): copied once into
+ * vmkernel memory, checked and run there; the reply goes back whole,
+ * nothing of the COS's copy read again.
+ */
+static vmk_status_t hc_cos_disk(struct hc_call *c)
+{
+	struct vmk_cos_disk *r = &scratch_of(c)->cos_disk;
+	vmk_status_t st, wst;
+
+	if (c->arg[1] < sizeof(*r))
+		return VMK_BAD_PARAM;
+	st = cos_read(c->arg[0], r, sizeof(*r));
+	if (st != VMK_OK)
+		return st;
+	r->nr_blocks = 0;
+	r->block_size = 0;
+	memset(r->msg, 0, sizeof(r->msg));
+	st = storage_cos_disk(r);
+	wst = cos_write(c->arg[0], r, sizeof(*r));
+	return st == VMK_OK ? wst : st;
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -291,6 +315,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_STORAGE_FORMAT] = hc_storage_format,
 	[VMK_HC_STORAGE_VDISK] = hc_storage_vdisk,
 	[VMK_HC_VM_DISKS] = vm_hc_disks,
+	[VMK_HC_COS_DISK] = hc_cos_disk,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

@@ -6,6 +6,7 @@
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
+#include "vmkernel/storage/cos_disk.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/service.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -48,6 +49,9 @@ _Static_assert(SCAN_LADDER_MS <= LUN_IO_HOLD_MAX_MS,
 _Static_assert(LUN_BLOCK_SIZE == DS_BLOCK_SIZE, "datastores and VM disks share the LUN path");
 /* The datastores' bounce buffer: 64 KiB, as a VM's. */
 #define DS_BOUNCE_PAGES	16
+/* The COS's disk I/O goes through it too (storage_cos_disk()). */
+_Static_assert(DS_BOUNCE_PAGES * VMK_PAGE_SIZE >= VMK_COS_DISK_MAX_BYTES,
+	       "a COS disk request would not fit the bounce buffer");
 
 /*
  * Who waits for st.lock, and how long (docs/storage.md "Who waits for
@@ -122,6 +126,7 @@ static struct {
 	int ds_beat_task;		/* service_register()'s handle, or -1 */
 	struct vmk_datastore_list ds_out;	/* VMK_HC_STORAGE_DATASTORES, under lock */
 	char desc_text[VDISK_DESC_MAX];	/* VMK_HC_STORAGE_VDISK's descriptor, under lock */
+	struct cos_disks cos_disks;	/* LUNs the COS has (VMK_HC_COS_DISK) */
 } st;
 
 static const struct pvscsi_hba_ops hba_ops = {
@@ -551,6 +556,10 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 		why_set(why, "%s holds datastore '%s', mounted by the vmkernel: it cannot also be a VM's raw disk",
 			name, ds->info.label);
 		s = VMK_BUSY;
+	} else if (cos_disk_attached(&st.cos_disks, target, lun)) {
+		why_set(why, "%s is the COS's disk (vmkload cos_disks=): it cannot also be a VM's raw disk",
+			name);
+		s = VMK_BUSY;
 	} else {
 		cs = rdm_claim(&st.claims, target, lun, owner, owner_name, &holder);
 		if (cs == RDM_CLAIM_BUSY) {
@@ -792,6 +801,10 @@ static uint32_t mount_new_locked(const char *why_mounted, uint64_t probe_by)
 				 path, holder);
 			continue;
 		}
+		if (cos_disk_attached(&st.cos_disks, l->target, l->lun)) {
+			log_info("storage: %s: the COS's disk: not mounted as a datastore", path);
+			continue;
+		}
 		if (probe_by && now_ms() > probe_by) {
 			late++;
 			continue;
@@ -1006,6 +1019,10 @@ static vmk_status_t format_locked(struct vmk_storage_format *f, const char *path
 	}
 	if (holder) {
 		fmt_snprintf(f->msg, sizeof(f->msg), "%s is vm '%s''s raw disk: nothing written", path, holder);
+		return VMK_BUSY;
+	}
+	if (cos_disk_attached(&st.cos_disks, f->target, f->lun)) {
+		fmt_snprintf(f->msg, sizeof(f->msg), "%s is the COS's disk (vmkload cos_disks=): nothing written", path);
 		return VMK_BUSY;
 	}
 	if (!ref) {
@@ -1417,6 +1434,118 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r)
 	return s;
 }
 
+static bool cos_disk_range(uint64_t gpa, uint64_t len)
+{
+	return cos_range_ok(&vmk_pool, gpa, len);
+}
+
+/* What cos_disk_check() needs to know of r's LUN; names: room for a VM's. */
+static void cos_disk_lun_of(const struct vmk_cos_disk *r, struct cos_disk_lun *cl,
+			    struct storage_lun_ref *ref, char *vm_name, uint32_t len)
+{
+	const struct scan_lun *l = find_lun(r->target, r->lun);
+	const struct datastore *ds = ds_on_lun(&st.ds, r->target, r->lun);
+
+	memset(cl, 0, sizeof(*cl));
+	cl->found = l != NULL;
+	cl->gone = l && l->gone;
+	cl->usable = l && !l->error && l->type == SCAN_TYPE_DISK &&
+		     l->block_size == VMK_COS_DISK_BLOCK;
+	cl->nr_blocks = l ? l->nr_blocks : 0;
+	cl->datastore = ds ? ds->info.label : NULL;
+	cl->raw_vm = raw_user(r->target, r->lun, vm_name, len);
+	if (!l)
+		return;
+	ref->target = r->target;
+	ref->lun = r->lun;
+	ref->nr_blocks = l->nr_blocks;
+	ref->id = l->id;
+}
+
+/* A READ, WRITE or FLUSH of r, checked, with st.lock held. */
+static vmk_status_t cos_disk_io(struct vmk_cos_disk *r, struct storage_lun_ref *ref,
+				const char *path)
+{
+	bool write = r->op == VMK_COS_DISK_WRITE;
+	enum rdm_io_status io;
+	uint32_t off = 0;
+
+	for (uint32_t i = 0; write && i < r->nsegs; off += r->seg[i++].len)
+		if (cos_read(r->seg[i].gpa, st.ds_bounce.virt + off, r->seg[i].len) != VMK_OK)
+			goto bad_address;
+	if (r->op == VMK_COS_DISK_FLUSH)
+		io = lun_flush_locked(ref);
+	else
+		io = lun_rw_locked(ref, write, r->lba, r->blocks, st.ds_bounce.pa);
+	if (io == RDM_IO_UNRESPONSIVE) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "%s does not answer (vmkctl storage luns): nothing done",
+			     path);
+		return VMK_HW_FAILURE;
+	}
+	if (io != RDM_IO_OK) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "%s failed the command (the vmkernel's log says how)",
+			     path);
+		return VMK_HW_FAILURE;
+	}
+	off = 0;
+	for (uint32_t i = 0; !write && i < r->nsegs; off += r->seg[i++].len)
+		if (cos_write(r->seg[i].gpa, st.ds_bounce.virt + off, r->seg[i].len) != VMK_OK)
+			goto bad_address;
+	return VMK_OK;
+bad_address:
+	copy_str(r->msg, sizeof(r->msg), "a piece is not COS memory");
+	return VMK_BAD_ADDRESS;
+}
+
+/* r checked against the LUN and run, with st.lock held. */
+static vmk_status_t cos_disk_locked(struct vmk_cos_disk *r)
+{
+	char path[24], vm_name[VMK_VM_NAME_LEN];
+	struct storage_lun_ref ref = { 0 };
+	struct cos_disk_lun cl;
+
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped || !st.ds_bounce.virt) {
+		copy_str(r->msg, sizeof(r->msg), "the vmkernel drives no storage adapter (load vmkload with storage=1)");
+		return VMK_NOT_SUPPORTED;
+	}
+	cos_disk_lun_of(r, &cl, &ref, vm_name, sizeof(vm_name));
+	if (!cos_disk_check(&st.cos_disks, r, &cl, cos_disk_range,
+			    DS_BOUNCE_PAGES * VMK_PAGE_SIZE, r->msg, sizeof(r->msg)))
+		return VMK_BAD_PARAM;
+	lun_path(path, sizeof(path), r->target, r->lun);
+	switch (r->op) {
+	case VMK_COS_DISK_ATTACH:
+		if (!cos_disk_attach(&st.cos_disks, r->target, r->lun)) {
+			fmt_snprintf(r->msg, sizeof(r->msg), "the COS has %u disks already",
+				     VMK_COS_DISK_MAX);
+			return VMK_NO_CAPACITY;
+		}
+		r->nr_blocks = cl.nr_blocks;
+		r->block_size = VMK_COS_DISK_BLOCK;
+		log_info("storage: %s: the COS's disk now (%llu blocks)", path,
+			 (unsigned long long)cl.nr_blocks);
+		return VMK_OK;
+	case VMK_COS_DISK_DETACH:
+		cos_disk_detach(&st.cos_disks, r->target, r->lun);
+		log_info("storage: %s: the COS's disk no more", path);
+		return VMK_OK;
+	default:
+		return cos_disk_io(r, &ref, path);
+	}
+}
+
+vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
+{
+	vmk_status_t s;
+
+	if (!cos_lock("the COS's disk I/O", COS_READ_WAIT_MS, "nothing done", r->msg,
+		      sizeof(r->msg)))
+		return VMK_BUSY;
+	s = cos_disk_locked(r);
+	gated_unlock(&st.lock);
+	return s;
+}
+
 void storage_stop(void)
 {
 	/* No beat after this (service_stop() ran already at the give-back). */
@@ -1431,6 +1560,9 @@ void storage_stop(void)
 
 		if (v)
 			log_warn("storage: %u virtual disks still open at the give-back: closed", v);
+		v = cos_disk_detach_all(&st.cos_disks);
+		if (v)
+			log_warn("storage: %u COS disks still attached at the give-back: detached", v);
 
 		if (n)
 			log_info("storage: %u datastores unmounted", n);

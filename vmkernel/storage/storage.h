@@ -40,6 +40,14 @@ vmk_status_t storage_rescan(struct vmk_storage_rescan *r);
  */
 vmk_status_t storage_read(struct vmk_storage_read *r);
 /*
+ * VMK_HC_COS_DISK: r (the vmkernel's copy) checked (cos_disk.h) and run
+ * under the storage lock, the data through the datastores' bounce
+ * buffer; r->msg says why not (VMK_BUSY: the lock stayed held, nothing
+ * done). ATTACH answers r->nr_blocks and r->block_size.
+ */
+struct vmk_cos_disk;
+vmk_status_t storage_cos_disk(struct vmk_cos_disk *r);
+/*
  * VM disks (raw device mappings, rdm.h): a LUN named as `vmkctl storage
  * luns` names it, claimed read-write by one VM. The I/O is polled to its
  * end under the storage lock, from the vCPU that asked (docs/storage.md):

@@ -26,3 +26,6 @@ test_vdisk_SRCS := tests/unit/storage/test_vdisk.c vmkernel/storage/vdisk.c \
 	cos-tools/vmkfstools/vmdk.c \
 	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
 	vmkfs/platform-posix.c
+UNIT_TESTS += test_cos_disk
+test_cos_disk_SRCS := tests/unit/storage/test_cos_disk.c vmkernel/storage/cos_disk.c \
+	vmkernel/lib/format.c

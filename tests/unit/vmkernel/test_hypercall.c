@@ -115,6 +115,19 @@ vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 	return VMK_OK;
 }
 
+static struct vmk_cos_disk cos_disk_seen;
+
+vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
+{
+	cos_disk_seen = *r;
+	if (r->lun == 9) {
+		snprintf(r->msg, sizeof(r->msg), "vmhba0:C0:T1:L9 is not one of the COS's disks");
+		return VMK_BAD_PARAM;
+	}
+	r->nr_blocks = 1024;
+	return VMK_OK;
+}
+
 vmk_status_t storage_hc_datastores(struct hc_call *c)
 {
 	c->result = 1;
@@ -616,6 +629,33 @@ START_TEST(test_storage_vdisk_copies_the_request_once_and_replies_whole)
 }
 END_TEST
 
+START_TEST(test_cos_disk_copies_the_request_once_and_replies_whole)
+{
+	struct vmk_cos_disk r;
+	struct hc_call c;
+
+	memset(&r, 0x5a, sizeof(r));
+	r.op = VMK_COS_DISK_ATTACH;
+	r.lun = 0;
+	memcpy(guest, &r, sizeof(r));
+	ck_assert_int_eq(call(&c, VMK_HC_COS_DISK, GUEST_BASE, sizeof(r) - 1, 0, 0),
+			 VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_COS_DISK, GUEST_BASE, sizeof(r), 0, 0), VMK_OK);
+	/* the COS's out fields never reach the vmkernel's code */
+	ck_assert_uint_eq(cos_disk_seen.nr_blocks, 0);
+	ck_assert_uint_eq(cos_disk_seen.block_size, 0);
+	ck_assert_uint_eq((uint8_t)cos_disk_seen.msg[0], 0);
+	memcpy(&r, guest, sizeof(r));
+	ck_assert_uint_eq(r.nr_blocks, 1024);
+	r.lun = 9;
+	memcpy(guest, &r, sizeof(r));
+	ck_assert_int_eq(call(&c, VMK_HC_COS_DISK, GUEST_BASE, sizeof(r), 0, 0),
+			 VMK_BAD_PARAM);
+	memcpy(&r, guest, sizeof(r));
+	ck_assert_str_eq(r.msg, "vmhba0:C0:T1:L9 is not one of the COS's disks");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("hypercalls");
@@ -624,6 +664,7 @@ int main(void)
 	tcase_add_test(tc, test_version_returns_the_abi);
 	tcase_add_test(tc, test_storage_format_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_storage_vdisk_copies_the_request_once_and_replies_whole);
+	tcase_add_test(tc, test_cos_disk_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
 	tcase_add_test(tc, test_a_vnic_link_goes_to_its_own_vm_handler);
