@@ -422,6 +422,8 @@ static int __init vmkload_init(void)
 		ret = check_memory_map();
 	if (!ret)
 		ret = check_pci_bars();
+	if (!ret)
+		ret = vmk_cosblk_check(storage);
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmk:online",
@@ -438,8 +440,14 @@ static int __init vmkload_init(void)
 		unload(&machine);
 		goto out_hotplug;
 	}
+	ret = vmk_cosblk_add();
+	if (ret)
+		goto out_dev;
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
+out_dev:
+	vmk_dev_unregister();
+	unload(&machine);
 out_hotplug:
 	cpuhp_remove_state_nocalls(hotplug_state);
 	return ret;
@@ -447,6 +455,8 @@ out_hotplug:
 
 static void __exit vmkload_exit(void)
 {
+	/* Its disks first: their last requests and the detach are hypercalls. */
+	vmk_cosblk_remove();
 	vmk_dev_unregister();
 	cancel_delayed_work_sync(&recover_work);
 	if (machine.active)

@@ -120,6 +120,16 @@ long vmk_dev_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3, u32 *result);
 int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
 		     vmk_status_t *st, u32 *result);
 
+/*
+ * The COS's disks through the vmkernel (cosblk.c): the cos_disks
+ * parameter checked before the load, its /dev/vmkdN made after it (with
+ * /dev/vmkernel: hypercalls go through its machine) and removed before
+ * the give-back.
+ */
+int vmk_cosblk_check(bool storage);
+int vmk_cosblk_add(void);
+void vmk_cosblk_remove(void);
+
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
 /* After a vmkernel panic: take the CPUs and memory back (process context). */
