@@ -14,7 +14,7 @@
 static const uint8_t fw_cfg_signature[4] = { 'Q', 'E', 'M', 'U' };
 
 /* Source of the zero bytes a DMA read past an item's end gives. */
-static const uint8_t fw_cfg_zeros[256];
+static const uint8_t fw_cfg_zeros[4096];
 
 /* Index of the item under key (bit 14 ignored), or -1. */
 static int fw_cfg_index(const struct fw_cfg *fw, uint16_t key)
@@ -339,7 +339,7 @@ const struct vdev_io_ops fw_cfg_ctl_ops = {
 static bool fw_cfg_dma_read(struct fw_cfg *fw, uint64_t gpa, uint32_t len)
 {
 	const struct fw_cfg_item *it = fw->cur;
-	uint32_t filled = 0;
+	uint32_t filled = 0, zero_parts = 0;
 
 	while (len) {
 		uint32_t avail = it && fw->offset < it->len ? it->len - fw->offset : 0;
@@ -348,6 +348,12 @@ static bool fw_cfg_dma_read(struct fw_cfg *fw, uint64_t gpa, uint32_t len)
 		if (avail) {
 			const uint8_t *src = fw_cfg_run(it, fw->offset, len, &n);
 
+			/* An item's zero parts (a kernel's bss) are bounded too. */
+			if (src == fw_cfg_zeros) {
+				if (zero_parts + n > FW_CFG_DMA_ZERO_PARTS_MAX)
+					return false;
+				zero_parts += n;
+			}
 			if (!fw->dma.write(fw->dma.ctx, gpa, src, n))
 				return false;
 			fw->offset += n;

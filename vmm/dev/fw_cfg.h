@@ -77,6 +77,15 @@
  * length cannot make one exit clear all of guest RAM.
  */
 #define FW_CFG_DMA_FILL_MAX	(1u << 20)
+/*
+ * The zero parts of an item (a Multiboot image's bss and gaps) are
+ * served 4 KiB per copy; more than this many bytes of them in one
+ * transfer ends it with the error bit, so one exit stays bounded
+ * whatever bss a kernel file asks for (SeaBIOS's ROM reads the image in
+ * one transfer: a Multiboot kernel with more bss than this does not boot
+ * through the firmware).
+ */
+#define FW_CFG_DMA_ZERO_PARTS_MAX	(64u << 20)
 
 enum fw_cfg_result {
 	FW_CFG_OK = 0,
