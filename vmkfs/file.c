@@ -14,7 +14,7 @@
 #define FILE_MODE	0100600u	/* S_IFREG | rw for the owner, as ESX */
 #define DIR_MODE	01755u
 #define IO_RUN_MAX	(64u * MIB)	/* longest single data request */
-#define ZERO_RUN_MAX	(4u * MIB)	/* zeroed per request: a deadline is looked at between */
+#define ZERO_RUN_MAX	(1u * MIB)	/* zeroed per request: a deadline is looked at between */
 
 struct vmkfs_file_priv {
 	struct vmkfs_file pub;

@@ -162,7 +162,8 @@ int vmkfs_fsync(struct vmkfs_file *f);
  * lowest first), each durable as it is done; *left: those still pending.
  * A zeroedthick file becomes eagerzeroedthick a bounded step at a time.
  * With deadline_us (vmkfs_time_us(); 0: none), it stops at the first
- * run of blocks (at most 4 MiB) that would begin after it; at least one
+ * run of blocks (one file block, or 1 MiB of smaller ones) that would
+ * begin after it; at least one
  * run is zeroed per call.
  */
 int vmkfs_zero_pending(struct vmkfs_file *f, uint32_t max, uint64_t deadline_us,
