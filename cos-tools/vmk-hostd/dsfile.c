@@ -33,6 +33,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <gnutls/crypto.h>
 #include "cos-tools/vmx/vmx.h"
 #include "hostd.h"
@@ -42,6 +43,11 @@
 #define HTTP_FORBIDDEN		403
 #define HTTP_NOT_FOUND		404
 #define HTTP_TOO_LARGE		413
+#define HTTP_NO_ROOM		507	/* Insufficient Storage (RFC 4918) */
+/* What an upload leaves free on its file system, at least. */
+#define DSF_RESERVE		(64ull << 20)
+/* The temporary files of uploads in progress: never served or replaced. */
+#define DSF_TMP_PREFIX		".vmk-upload-"
 #define HTTP_SERVER_ERROR	500
 
 static int dsf_fail(struct dsf *f, int status, const char *fmt, ...)
@@ -186,6 +192,8 @@ int dsf_open_get(struct dsf *f)
 
 	if (dsf_walk(f))
 		return -1;
+	if (!strncmp(f->name, DSF_TMP_PREFIX, strlen(DSF_TMP_PREFIX)))
+		return dsf_fail(f, HTTP_FORBIDDEN, "an upload in progress: not sent");
 	f->fd = vmx_open_regular(f->dir, f->name, &st, &linked);
 	if (f->fd >= 0 && linked) {
 		close(f->fd);
@@ -207,8 +215,28 @@ int dsf_open_get(struct dsf *f)
 	 */
 	if (fstat(f->fd, &st))
 		return dsf_fail(f, HTTP_SERVER_ERROR, "%s", strerror(errno));
+	/* A hard link may name a file from outside the datastore. */
+	if (st.st_nlink != 1)
+		return dsf_fail(f, HTTP_FORBIDDEN, "has %lu names (hard links): only a file with "
+				"one name is sent", (unsigned long)st.st_nlink);
 	f->size = (uint64_t)st.st_size;
 	return 0;
+}
+
+/* An upload's free room: at least DSF_RESERVE left after want more bytes. */
+static int dsf_room(struct dsf *f, uint64_t want)
+{
+	struct statvfs vfs;
+	uint64_t avail;
+
+	if (fstatvfs(f->dir, &vfs))
+		return 0;	/* not told: the write itself will say */
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= DSF_RESERVE && avail - DSF_RESERVE >= want)
+		return 0;
+	return dsf_fail(f, HTTP_NO_ROOM, "its file system has %llu MiB free: an upload leaves "
+			"%llu MiB", (unsigned long long)(avail >> 20),
+			(unsigned long long)(DSF_RESERVE >> 20));
 }
 
 int dsf_open_put(struct dsf *f, uint64_t declared)
@@ -222,17 +250,25 @@ int dsf_open_put(struct dsf *f, uint64_t declared)
 				(unsigned long long)(hostd.upload_max >> 20));
 	if (dsf_walk(f))
 		return -1;
+	if (!strncmp(f->name, DSF_TMP_PREFIX, strlen(DSF_TMP_PREFIX)))
+		return dsf_fail(f, HTTP_FORBIDDEN, "a name vmk-hostd keeps for uploads in progress");
 	if (!fstatat(f->dir, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
 		if (!S_ISREG(st.st_mode))
 			return dsf_fail(f, HTTP_FORBIDDEN, "is there and not a regular file "
 					"(a folder, a symbolic link, ...): only files are replaced");
 		f->existed = true;
+		f->old_mode = st.st_mode & 07777;
+		f->old_uid = st.st_uid;
+		f->old_gid = st.st_gid;
 	} else if (errno != ENOENT) {
 		return dsf_fail_open(f, f->dir, f->name, errno);
 	}
+	if (dsf_room(f, declared == UINT64_MAX ? 0 : declared))
+		return -1;
 	gnutls_rnd(GNUTLS_RND_NONCE, r, sizeof(r));
 	snprintf(f->tmp, sizeof(f->tmp), ".vmk-upload-%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
-	f->fd = openat(f->dir, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* A new file is its owner's only; a replaced one keeps its mode and owner. */
+	f->fd = openat(f->dir, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (f->fd < 0) {
 		f->tmp[0] = '\0';
 		return dsf_fail(f, errno == EACCES || errno == EROFS ? HTTP_FORBIDDEN :
@@ -263,6 +299,11 @@ int dsf_write(struct dsf *f, const char *data, size_t len)
 		return dsf_fail(f, HTTP_TOO_LARGE, "more than vmk-hostd takes (--upload-max: "
 				"%llu MiB)", (unsigned long long)(hostd.upload_max >> 20));
 	}
+	/* A body of no declared length: the room looked at again every MiB. */
+	if ((f->written >> 20) != ((f->written + len) >> 20) && dsf_room(f, len)) {
+		dsf_drop(f);
+		return -1;
+	}
 	while (len) {
 		n = write(f->fd, data, len);
 		if (n < 0 && errno == EINTR)
@@ -284,6 +325,12 @@ int dsf_commit(struct dsf *f)
 {
 	if (f->status)
 		return -1;
+	if (f->existed && (fchmod(f->fd, f->old_mode) ||
+			   (fchown(f->fd, f->old_uid, f->old_gid) && errno != EPERM))) {
+		dsf_fail(f, HTTP_SERVER_ERROR, "keeping its mode and owner: %s", strerror(errno));
+		dsf_drop(f);
+		return -1;
+	}
 	if (fsync(f->fd) || close(f->fd)) {
 		f->fd = -1;
 		dsf_fail(f, HTTP_SERVER_ERROR, "writing it: %s", strerror(errno));

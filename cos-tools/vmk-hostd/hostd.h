@@ -239,6 +239,9 @@ struct dsf {
 	int fd;				/* GET: the file; PUT: the temporary file; or -1 */
 	char tmp[32];			/* PUT: the temporary file's name in dir, or "" */
 	bool existed;			/* PUT: a file was replaced */
+	mode_t old_mode;		/* PUT: ... its mode and owner, kept */
+	uid_t old_uid;
+	gid_t old_gid;
 	uint64_t size;			/* GET: the file's size */
 	uint64_t written;		/* PUT: bytes so far */
 };
