@@ -252,6 +252,32 @@ def file_service(cookie, ds_dir, idle_cookie):
     check(sorted(os.listdir(outside)) == ["secret"] and
           open(os.path.join(outside, "secret")).read() == "not for clients\n",
           "/folder/ the folder outside is as it was")
+    # (in a folder of their own: the cut-short check below lists vm1)
+    os.makedirs(os.path.join(ds, "modes"), exist_ok=True)
+    # a second name (hard link) of a file outside: 403, nothing sent
+    hard = os.path.join(ds, "modes", "hard.vmx")
+    try:
+        if not os.path.exists(hard):
+            os.link(os.path.join(outside, "secret"), hard)
+        data = expect_status("GET of a hard link to a file outside", 403, "GET", "modes/hard.vmx", cookie=cookie)
+        check(b"not for clients" not in data, "/folder/ a hard link: nothing from outside")
+    except OSError as e:
+        print("# no hard link test: %s" % e)
+    # an upload's temporary name is neither sent nor replaced
+    expect_status("GET of an upload's temporary name", 403, "GET", "modes/.vmk-upload-0badcafe", cookie=cookie)
+    expect_status("PUT of an upload's temporary name", 403, "PUT", "modes/.vmk-upload-0badcafe",
+                  cookie=cookie, body=b"x")
+    # a replaced file keeps its mode; a new one is its owner's only
+    keep = os.path.join(ds, "modes", "keep.vmx")
+    with open(keep, "w") as f:
+        f.write("old\n")
+    os.chmod(keep, 0o400)
+    expect_status("PUT over a 0400 file", 200, "PUT", "modes/keep.vmx", cookie=cookie, body=b"new\n")
+    check(open(keep).read() == "new\n" and (os.stat(keep).st_mode & 0o777) == 0o400,
+          "/folder/ a replaced file has the new bytes and keeps mode 0400 (%o)" % (os.stat(keep).st_mode & 0o777))
+    expect_status("PUT of a new file", 201, "PUT", "modes/fresh.vmx", cookie=cookie, body=b"fresh\n")
+    check((os.stat(os.path.join(ds, "modes", "fresh.vmx")).st_mode & 0o777) == 0o600,
+          "/folder/ a new file is made 0600")
     # what: a datastore, a folder and a file that exist
     expect_status("an unknown datastore", 404, "GET", "vm1/vm1.vmx", cookie=cookie, query="?dsName=nope")
     expect_status("no dsName", 404, "GET", "vm1/vm1.vmx", cookie=cookie, query="")
