@@ -822,6 +822,25 @@ static int vm_net_refs(struct soap_call *c, const struct hostd_vm *vm, xmlNodePt
 	return 0;
 }
 
+/*
+ * The guest as its tools would report it: vmk has no guest tools, so none
+ * run and the guest's state is not known (ESXi's answer for a VM without
+ * tools, toolsVersion "0"). Ansible reads guest.toolsRunningStatus and
+ * guest.toolsVersion for every VM's facts.
+ */
+static void vm_guest(xmlNodePtr obj)
+{
+	xmlNodePtr g = ob_complex(obj, "guest", "GuestInfo");
+
+	ob_value(g, "toolsStatus", "VirtualMachineToolsStatus", "toolsNotInstalled");
+	ob_str(g, "toolsVersionStatus2", "guestToolsNotInstalled");
+	ob_str(g, "toolsRunningStatus", "guestToolsNotRunning");
+	ob_str(g, "toolsVersion", "0");
+	ob_str(g, "guestId", "otherLinuxGuest");
+	ob_str(g, "guestFullName", "Other Linux (32-bit)");
+	ob_str(g, "guestState", "notRunning");
+}
+
 static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	const struct hostd_vm *vm = call_vm(c, mo->value);
@@ -838,6 +857,7 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
 	vm_runtime(obj, vm, h);
 	vm_config(c, obj, vm);
+	vm_guest(obj);
 	ds = ob_array(obj, "datastore", "ManagedObjectReference");
 	if (ds_of_path(c, vm->vmx_path, ds_name, sizeof(ds_name)))
 		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
@@ -933,7 +953,7 @@ static const struct mo_class classes[] = {
 	  LIST(HOST_MO), host_tree },
 	/* snapshot: never set, vmk takes no snapshots (libvirt asks before undefine) */
 	{ "VirtualMachine", LIST(ENTITY, "resourcePool", "runtime", "config", "datastore",
-				 "network", "recentTask", "summary", "snapshot"),
+				 "network", "recentTask", "summary", "snapshot", "guest"),
 	  NULL, vm_tree },
 	{ "Datastore", LIST(ENTITY, "summary", "info", "host", "vm", "browser"), NULL,
 	  datastore_tree },

@@ -428,6 +428,21 @@ START_TEST(test_reboot_guest_is_refused_with_the_ways_that_work)
 }
 END_TEST
 
+/* Ansible's facts of every VM read guest.toolsRunningStatus and guest.toolsVersion. */
+START_TEST(test_a_vms_guest_has_no_tools_running)
+{
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_int_eq(props("VirtualMachine", "1", "guest.toolsRunningStatus"), 200);
+	answer_has("<val xsi:type=\"xsd:string\">guestToolsNotRunning</val>");
+	ck_assert_int_eq(props("VirtualMachine", "1", "guest.toolsVersion"), 200);
+	answer_has("<val xsi:type=\"xsd:string\">0</val>");
+	ck_assert_int_eq(props("VirtualMachine", "1", "guest"), 200);
+	answer_has("<val xsi:type=\"GuestInfo\">");
+	answer_has("<toolsStatus>toolsNotInstalled</toolsStatus>");
+	answer_has("<guestState>notRunning</guestState>");
+}
+END_TEST
+
 START_TEST(test_unregister_forgets_only_a_powered_off_vm)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -1471,6 +1486,7 @@ int main(void)
 	tcase_add_test(tc, test_logout_ends_the_session);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
+	tcase_add_test(tc, test_a_vms_guest_has_no_tools_running);
 	tcase_add_test(tc, test_unregister_forgets_only_a_powered_off_vm);
 	tcase_add_test(tc, test_create_vm_writes_a_vmx_and_registers_it);
 	tcase_add_test(tc, test_create_vm_refuses_bad_specs_and_loses_nothing);
