@@ -26,55 +26,18 @@ set -euo pipefail
 BUILD=${BUILD:-$PWD/build}
 RESULTS=${RESULTS:-$(mktemp -d)}
 here=$(cd "$(dirname "$0")/hostd" && pwd)
-hostd=$BUILD/host/cos-tools/vmk-hostd
 work=$RESULTS/hostd
 python=/usr/bin/python3		# Debian's, where python3-pyvmomi is
 mkdir -p "$work"
 
-[ -x "$hostd" ] || { echo "$hostd missing: run make host-tools"; exit 1; }
 "$python" -c 'import pyVmomi' 2>/dev/null || { echo "pyVmomi missing: install python3-pyvmomi (ci/packages)"; exit 1; }
-command -v openssl >/dev/null || { echo "openssl missing (ci/packages)"; exit 1; }
 command -v virsh >/dev/null || { echo "virsh missing: install libvirt-clients (ci/packages)"; exit 1; }
-command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] ||
-	{ echo "go or govmomi missing: install golang-go golang-github-vmware-govmomi-dev (ci/packages)"; exit 1; }
 
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-
-user=vmkadmin
-password='pw-'$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-printf '%s:%s:19000:0:99999:7:::\n' "$user" "$(openssl passwd -6 "$password")" >"$work/shadow"
-printf 'locked:!:19000:0:99999:7:::\n' >>"$work/shadow"
-rm -f "$work"/rui.*
-# the datastore the pyVmomi session creates its VM on, named as the simulator's
-rm -rf "$work/datastores"
-mkdir -p "$work/datastores/LocalDS_0"
-
-# start_hostd NAME ARGS...: vmk-hostd in the background; its port in $port.
-start_hostd() {
-	local name=$1 i; shift
-	"$hostd" --listen 127.0.0.1 --port 0 --cert "$work/rui.crt" --key "$work/rui.key" \
-		--passwd-file "$work/shadow" --admins "$user" --fake-backend \
-		--datastores "$work/datastores" "$@" \
-		2>"$work/$name.log" &
-	pids+=($!)
-	port=
-	for i in $(seq 100); do
-		# the log may not be there yet: the daemon's redirection races this
-		port=$(sed -n 's|.*serving https://127.0.0.1:\([0-9]*\)/sdk.*|\1|p' "$work/$name.log" \
-			2>/dev/null || true)
-		[ -n "$port" ] && return 0
-		kill -0 "${pids[-1]}" 2>/dev/null || break
-		sleep 0.2
-	done
-	echo "vmk-hostd did not start:"; cat "$work/$name.log"; exit 1
-}
+. "$here/daemons.sh"
 
 # 1. The anchor: the same client session against govmomi's ESX simulator.
-export GO111MODULE=off GOFLAGS= GOPATH=$work/gopath:/usr/share/gocode
-export GOCACHE=${VMK_CACHE:-/var/cache/vmk}/go-build
 go build -o "$work/govmomi_client" "$here/govmomi_client/main.go" >"$work/govmomi-build.log" 2>&1 ||
 	fail "cannot build the govmomi client: $(tail -3 "$work/govmomi-build.log")"
 # govmomi_client NAME PORT: the govmomi session against 127.0.0.1:PORT.
@@ -86,17 +49,14 @@ govmomi_client() {
 		fail "the govmomi session against $1: $(grep -E 'FAIL|rror' "$work/govmomi-$1.log" | head -3)"
 	fi
 }
-if go build -o "$work/esxsim" "$here/esxsim/main.go" >"$work/esxsim-build.log" 2>&1; then
-	"$work/esxsim" "$user" "$password" >"$work/esxsim.port" 2>"$work/esxsim.log" &
-	pids+=($!)
-	for i in $(seq 100); do [ -s "$work/esxsim.port" ] && break; sleep 0.2; done
-	if "$python" "$here/pyvmomi_client.py" 127.0.0.1 "$(cat "$work/esxsim.port")" "$user" "$password" \
+if start_esxsim; then
+	if "$python" "$here/pyvmomi_client.py" 127.0.0.1 "$port" "$user" "$password" \
 		>"$work/anchor.log" 2>&1; then
 		echo "ok: the pyVmomi session passes against govmomi's ESX simulator (anchor)"
 	else
 		fail "the pyVmomi session fails against govmomi's ESX simulator: $(grep -E 'FAIL|Error' "$work/anchor.log" | head -3)"
 	fi
-	govmomi_client "govmomi's ESX simulator" "$(cat "$work/esxsim.port")"
+	govmomi_client "govmomi's ESX simulator" "$port"
 else
 	fail "cannot build the govmomi simulator: $(tail -3 "$work/esxsim-build.log")"
 fi
