@@ -348,7 +348,7 @@ static int spec_disk(struct soap_call *c, xmlNodePtr change, const char *name,
 		     struct new_disks *disks)
 {
 	xmlNodePtr dev = xml_child(change, "device"), backing = xml_child(dev, "backing");
-	char buf[HOSTD_PATH_LEN] = "", type[64] = "", *end;
+	char buf[HOSTD_PATH_LEN] = "", type[64] = "", ds[DS_NAME_MAX], *end;
 	unsigned long unit = VMX_SCSI_DISKS;
 	unsigned long long kb;
 	struct new_disk *d;
@@ -394,6 +394,20 @@ static int spec_disk(struct soap_call *c, xmlNodePtr change, const char *name,
 					  buf);
 	if (xml_text(xml_child(backing, "fileName"), buf, sizeof(buf)))
 		return soap_fail_argument(c, DISK_PROP ".backing.fileName", "fileName is too long");
+	/*
+	 * No name (Ansible's vmware_guest sends ""): ESXi makes the disk on
+	 * backing.datastore (a Datastore's moref is its name here), else on
+	 * the VM's datastore (config.files.vmPathName), named as for "[LABEL]".
+	 */
+	if (d->create && !buf[0]) {
+		if (!xml_text(xml_child(backing, "datastore"), ds, sizeof(ds)) && ds[0])
+			snprintf(buf, sizeof(buf), "[%s]", ds);
+		else if (!xml_text(xml_child(xml_child(change->parent, "files"), "vmPathName"),
+				   buf, sizeof(buf)) && buf[0] == '[' && (end = strchr(buf, ']')))
+			end[1] = '\0';
+		else
+			buf[0] = '\0';
+	}
 	/* "[LABEL]" alone: ESXi names the disk after the VM, in its folder, in spec order */
 	if (d->create && buf[0] == '[' && (end = strchr(buf, ']')) && !end[1 + (end[1] == ' ')]) {
 		snprintf(end + 1, sizeof(buf) - (size_t)(end + 1 - buf), " %s/%s", name, name);

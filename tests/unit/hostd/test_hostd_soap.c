@@ -1322,6 +1322,33 @@ START_TEST(test_create_vm_makes_its_disks_on_a_vmfs_datastore)
 END_TEST
 
 /* A disk made, then the next refused for its size: the Task says what is left. */
+/* Ansible's vmware_guest names no file: ESXi puts the disk in the VM's folder. */
+START_TEST(test_create_vm_names_a_disk_given_without_a_file_name)
+{
+	char vmx[2048];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	/* on the VM's datastore, and on the one backing.datastore names */
+	ck_assert_int_eq(create_vm("unnamed", LSI
+		DISK(CREATE, "", THIN, "<unitNumber>0</unitNumber><capacityInKB>16384</capacityInKB>")
+		DISK(CREATE, "", "<datastore type=\"Datastore\">vmfs1</datastore>",
+		     "<unitNumber>1</unitNumber><capacityInKB>8192</capacityInKB>"),
+		"[vmfs1] unnamed/unnamed.vmx"), 200);
+	ck_assert_int_eq(task_outcome(), 0);
+	file_text("vmfs1/unnamed/unnamed.vmx", vmx, sizeof(vmx));
+	ck_assert_msg(strstr(vmx, "scsi0:0.fileName = \"[vmfs1] unnamed/unnamed.vmdk\"\n") &&
+		      strstr(vmx, "scsi0:1.fileName = \"[vmfs1] unnamed/unnamed_1.vmdk\"\n"), "%s", vmx);
+	ck_assert_int_eq(props("VirtualMachine", "4", "summary.config.numVirtualDisks"), 200);
+	answer_has("<val xsi:type=\"xsd:int\">2</val>");
+	/* a VM on a folder datastore: disks are made on VMFS only, as with a name */
+	ck_assert_int_eq(create_vm("folder", LSI
+		DISK(CREATE, "", "", "<capacityInKB>16384</capacityInKB>"), "[datastore1]"), 500);
+	fault_is("InvalidArgument");
+	answer_has("no VMFS datastore 'datastore1'");
+	ck_assert(!exists("%s/datastore1/%s", "folder"));
+}
+END_TEST
+
 START_TEST(test_a_failed_create_vm_says_which_disks_it_left)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -1503,6 +1530,7 @@ int main(void)
 	tcase_add_test(tc, test_create_vm_refuses_devices_it_cannot_give_and_writes_nothing);
 	tcase_add_test(tc, test_vmfs_datastores_are_the_vmkernels_volumes);
 	tcase_add_test(tc, test_create_vm_makes_its_disks_on_a_vmfs_datastore);
+	tcase_add_test(tc, test_create_vm_names_a_disk_given_without_a_file_name);
 	tcase_add_test(tc, test_a_failed_create_vm_says_which_disks_it_left);
 	tcase_add_test(tc, test_destroy_deletes_the_vms_disks_on_vmfs);
 	tcase_add_test(tc, test_create_vm_refuses_bad_disks_and_makes_nothing);
