@@ -64,8 +64,9 @@ playbook() {
 
 # vms NAME TAG: the VMs ansible-inventory lists, "NAME=POWERSTATE" sorted.
 vms() {
+	# --output: the JSON alone, whatever ANSIBLE_VERBOSITY prints
 	timeout 300 ansible-inventory -i "$here/ansible/vmware.yml" --list \
-		>"$work/$1-inventory-$2.json" 2>"$work/$1-inventory-$2.err" || true
+		--output "$work/$1-inventory-$2.json" >"$work/$1-inventory-$2.err" 2>&1 || true
 	/usr/bin/python3 -c '
 import json, sys
 hosts = json.load(open(sys.argv[1]))["_meta"]["hostvars"]
