@@ -23,9 +23,16 @@ module_param(cos_disks, charp, 0444);
 MODULE_PARM_DESC(cos_disks, "with storage=1: LUNs of vmhba0 (target:lun, comma-separated) the COS gets as /dev/vmkdN through the vmkernel");
 
 #define VMKD_MINORS	16	/* partitions of one disk */
+/*
+ * A request the vmkernel answers busy (its storage lock stayed held 4 s:
+ * a VM's command on a hung LUN, a rescan, a format) is tried again, as
+ * blk-mq does for BLK_STS_RESOURCE, for up to this long before it fails.
+ */
+#define VMKD_BUSY_RETRY_S	60
 
 struct vmkd {
 	u32 target, lun;
+	unsigned long busy_since;	/* jiffies of the first busy answer, 0: none */
 	struct vmk_cos_disk *req;	/* the hypercall's, kmalloc'd: lowmem */
 	struct blk_mq_tag_set tags;
 	struct gendisk *disk;
@@ -115,6 +122,7 @@ static blk_status_t vmkd_queue_rq(struct blk_mq_hw_ctx *hctx,
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
 		d->req->op = VMK_COS_DISK_FLUSH;
+		d->req->nsegs = 0;	/* no data: none of the last request's pieces */
 		ret = vmkd_call(d);
 		break;
 	case REQ_OP_READ:
@@ -125,6 +133,13 @@ static blk_status_t vmkd_queue_rq(struct blk_mq_hw_ctx *hctx,
 		ret = 0;
 		status = BLK_STS_NOTSUPP;
 	}
+	if (ret == -EBUSY) {
+		if (!d->busy_since)
+			d->busy_since = jiffies | 1;
+		if (time_before(jiffies, d->busy_since + VMKD_BUSY_RETRY_S * HZ))
+			return BLK_STS_RESOURCE;	/* run again shortly, as it was */
+	}
+	d->busy_since = 0;
 	if (ret) {
 		pr_err_ratelimited("vmkd: %s: %s of %u blocks at %llu failed: %s\n",
 				   rq->q->disk->disk_name,
@@ -213,6 +228,13 @@ static int vmkd_add(unsigned int i, u32 target, u32 lun)
 	blk_queue_max_hw_sectors(disk->queue, VMK_COS_DISK_MAX_BYTES >> SECTOR_SHIFT);
 	blk_queue_max_segments(disk->queue, VMK_COS_DISK_SEGS);
 	blk_queue_max_segment_size(disk->queue, PAGE_SIZE);
+	/* No segment crosses a page: a request is one hypercall of 16 pieces at most. */
+	blk_queue_segment_boundary(disk->queue, PAGE_SIZE - 1);
+	/*
+	 * The vmkernel copies only COS memory below VMK_VBASE: highmem pages
+	 * (a PAE COS's page cache above 896 MiB) are bounced to lowmem first.
+	 */
+	blk_queue_bounce_limit(disk->queue, BLK_BOUNCE_HIGH);
 	/* The LUN may cache writes: the COS's flushes reach it. */
 	blk_queue_write_cache(disk->queue, true, false);
 	disk->major = vmkd_major;
@@ -260,7 +282,7 @@ int vmk_cosblk_check(bool storage)
 		return -EINVAL;
 	}
 	for (;;) {
-		if (sscanf(p, "%u:%u%n", &t, &l, &used) != 2 || t > 0xff || l > 0xff ||
+		if (sscanf(p, "%3u:%3u%n", &t, &l, &used) != 2 || t > 0xff || l > 0xff ||
 		    ++n > VMK_COS_DISK_MAX || (p[used] && p[used] != ','))
 			break;
 		p += used;
@@ -284,7 +306,7 @@ int vmk_cosblk_add(void)
 	vmkd_major = register_blkdev(0, "vmkd");
 	if (vmkd_major < 0)
 		return vmkd_major;
-	while (sscanf(p, "%u:%u%n", &t, &l, &used) == 2) {
+	while (sscanf(p, "%3u:%3u%n", &t, &l, &used) == 2) {
 		ret = vmkd_add(i++, t, l);
 		if (ret) {
 			vmk_cosblk_remove();

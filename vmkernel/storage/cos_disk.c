@@ -105,7 +105,8 @@ bool cos_disk_check(const struct cos_disks *c, const struct vmk_cos_disk *r,
 	return segs_ok(r, range_ok, msg, len);
 }
 
-bool cos_disk_attach(struct cos_disks *c, uint32_t target, uint32_t lun)
+bool cos_disk_attach(struct cos_disks *c, uint32_t target, uint32_t lun,
+		     const struct scan_id *id)
 {
 	if (cos_disk_attached(c, target, lun))
 		return true;
@@ -115,9 +116,17 @@ bool cos_disk_attach(struct cos_disks *c, uint32_t target, uint32_t lun)
 		c->d[i].used = true;
 		c->d[i].target = target;
 		c->d[i].lun = lun;
+		c->d[i].id = *id;
 		return true;
 	}
 	return false;
+}
+
+const struct scan_id *cos_disk_id(const struct cos_disks *c, uint32_t target, uint32_t lun)
+{
+	int i = find(c, target, lun);
+
+	return i < 0 ? NULL : &c->d[i].id;
 }
 
 void cos_disk_detach(struct cos_disks *c, uint32_t target, uint32_t lun)

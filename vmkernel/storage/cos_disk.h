@@ -13,6 +13,7 @@
 #define VMKERNEL_STORAGE_COS_DISK_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/storage/scan.h"
 #include <vmk/hypercall.h>
 
 /* What storage.c knows of the LUN a request names. */
@@ -29,6 +30,7 @@ struct cos_disks {
 	struct {
 		bool used;
 		uint32_t target, lun;
+		struct scan_id id;	/* the disk attached: another there is gone */
 	} d[VMK_COS_DISK_MAX];
 };
 
@@ -45,7 +47,10 @@ bool cos_disk_check(const struct cos_disks *c, const struct vmk_cos_disk *r,
 		    const struct cos_disk_lun *l, cos_disk_range_ok range_ok,
 		    uint32_t max_bytes, char *msg, uint32_t len);
 /* After cos_disk_check(): ATTACH and DETACH change c; false: c is full. */
-bool cos_disk_attach(struct cos_disks *c, uint32_t target, uint32_t lun);
+bool cos_disk_attach(struct cos_disks *c, uint32_t target, uint32_t lun,
+		     const struct scan_id *id);
+/* The identity of the disk attached at target:lun, or NULL. */
+const struct scan_id *cos_disk_id(const struct cos_disks *c, uint32_t target, uint32_t lun);
 void cos_disk_detach(struct cos_disks *c, uint32_t target, uint32_t lun);
 /* At the give-back: every LUN goes; how many the COS still had. */
 uint32_t cos_disk_detach_all(struct cos_disks *c);

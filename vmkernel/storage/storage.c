@@ -1471,7 +1471,7 @@ static void cos_disk_lun_of(const struct vmk_cos_disk *r, struct cos_disk_lun *c
 static vmk_status_t cos_disk_io(struct vmk_cos_disk *r, struct storage_lun_ref *ref,
 				const char *path)
 {
-	bool write = r->op == VMK_COS_DISK_WRITE;
+	bool write = r->op == VMK_COS_DISK_WRITE, read = r->op == VMK_COS_DISK_READ;
 	enum rdm_io_status io;
 	uint32_t off = 0;
 
@@ -1492,8 +1492,9 @@ static vmk_status_t cos_disk_io(struct vmk_cos_disk *r, struct storage_lun_ref *
 			     path);
 		return VMK_HW_FAILURE;
 	}
+	/* Only a READ's pieces were checked: a FLUSH's are not looked at. */
 	off = 0;
-	for (uint32_t i = 0; !write && i < r->nsegs; off += r->seg[i++].len)
+	for (uint32_t i = 0; read && i < r->nsegs; off += r->seg[i++].len)
 		if (cos_write(r->seg[i].gpa, st.ds_bounce.virt + off, r->seg[i].len) != VMK_OK)
 			goto bad_address;
 	return VMK_OK;
@@ -1520,7 +1521,7 @@ static vmk_status_t cos_disk_locked(struct vmk_cos_disk *r)
 	lun_path(path, sizeof(path), r->target, r->lun);
 	switch (r->op) {
 	case VMK_COS_DISK_ATTACH:
-		if (!cos_disk_attach(&st.cos_disks, r->target, r->lun)) {
+		if (!cos_disk_attach(&st.cos_disks, r->target, r->lun, &ref.id)) {
 			fmt_snprintf(r->msg, sizeof(r->msg), "the COS has %u disks already",
 				     VMK_COS_DISK_MAX);
 			return VMK_NO_CAPACITY;
@@ -1535,6 +1536,11 @@ static vmk_status_t cos_disk_locked(struct vmk_cos_disk *r)
 		log_info("storage: %s: the COS's disk no more", path);
 		return VMK_OK;
 	default:
+		/*
+		 * The disk attached, not whatever the scan lists there now: a
+		 * different disk found at this address by a rescan is gone.
+		 */
+		ref.id = *cos_disk_id(&st.cos_disks, r->target, r->lun);
 		return cos_disk_io(r, &ref, path);
 	}
 }

@@ -19,6 +19,7 @@ static struct cos_disks disks;
 static struct cos_disk_lun lun;
 static struct vmk_cos_disk req;
 static char msg[VMK_STORAGE_MSG_LEN];
+static const struct scan_id some_id = { .kind = 1, .len = 4, .b = { 'd', 'i', 's', 'k' } };
 
 static bool fake_range_ok(uint64_t gpa, uint64_t len)
 {
@@ -55,7 +56,7 @@ static void setup(void)
 {
 	memset(&disks, 0, sizeof(disks));
 	lun = (struct cos_disk_lun){ .found = true, .usable = true, .nr_blocks = LUN_BLOCKS };
-	ck_assert(cos_disk_attach(&disks, 1, 0));
+	ck_assert(cos_disk_attach(&disks, 1, 0, &some_id));
 	write_req(0, 16);	/* two pages */
 }
 
@@ -203,12 +204,36 @@ END_TEST
 START_TEST(test_the_cos_has_a_bounded_number_of_disks)
 {
 	for (uint32_t t = 2; t < 1 + VMK_COS_DISK_MAX; t++)
-		ck_assert(cos_disk_attach(&disks, t, 0));
-	ck_assert(cos_disk_attach(&disks, 1, 0));	/* again: still one entry */
-	ck_assert(!cos_disk_attach(&disks, 9, 0));
+		ck_assert(cos_disk_attach(&disks, t, 0, &some_id));
+	ck_assert(cos_disk_attach(&disks, 1, 0, &some_id));	/* again: still one entry */
+	ck_assert(!cos_disk_attach(&disks, 9, 0, &some_id));
 	ck_assert(cos_disk_attached(&disks, 2, 0));
 	ck_assert_uint_eq(cos_disk_detach_all(&disks), VMK_COS_DISK_MAX);
 	ck_assert(!cos_disk_attached(&disks, 1, 0));
+}
+END_TEST
+
+/* The identity of the disk attached is kept, to tell another disk there later. */
+START_TEST(test_the_attached_disks_identity_is_kept)
+{
+	const struct scan_id other = { .kind = 1, .len = 5, .b = { 'o', 't', 'h', 'e', 'r' } };
+
+	ck_assert(cos_disk_attach(&disks, 2, 0, &other));
+	ck_assert_ptr_nonnull(cos_disk_id(&disks, 2, 0));
+	ck_assert_mem_eq(cos_disk_id(&disks, 2, 0), &other, sizeof(other));
+	ck_assert_mem_eq(cos_disk_id(&disks, 1, 0), &some_id, sizeof(some_id));
+	ck_assert_ptr_null(cos_disk_id(&disks, 3, 0));
+}
+END_TEST
+
+/* A FLUSH's pieces are not checked: the vmkernel must not use them (storage.c). */
+START_TEST(test_a_flush_passes_whatever_its_pieces_say)
+{
+	req.op = VMK_COS_DISK_FLUSH;
+	req.nsegs = 0xffffffffu;
+	req.seg[0].gpa = 0xfffff000u;
+	req.seg[0].len = 0xffffffffu;
+	ck_assert(check());
 }
 END_TEST
 
@@ -218,6 +243,8 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_a_write_inside_the_lun_from_cos_pages_passes);
+	tcase_add_test(tc, test_the_attached_disks_identity_is_kept);
+	tcase_add_test(tc, test_a_flush_passes_whatever_its_pieces_say);
 	tcase_add_test(tc, test_huge_block_counts_are_refused);
 	tcase_add_test(tc, test_blocks_past_the_end_are_refused);
 	tcase_add_test(tc, test_an_lba_plus_blocks_that_wraps_is_refused);
