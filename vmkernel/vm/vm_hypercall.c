@@ -175,6 +175,11 @@ vmk_status_t vm_hc_destroy(struct hc_call *c)
 	if (!vm)
 		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	st = vm_destroy(vm);
+	/* Another COS CPU may have got there first: say so, not a bare errno. */
+	if (st == VMK_BAD_PARAM)
+		why_fail(&c->why, st, "no VM with id %u (destroyed meanwhile)", c->arg[0]);
+	else if (st == VMK_BUSY)
+		why_fail(&c->why, st, "vm '%s' is running (stop or kill it first)", vm->cfg.name);
 	vm_put(vm);
 	return st;
 }
