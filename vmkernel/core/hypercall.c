@@ -219,6 +219,26 @@ static vmk_status_t hc_storage_rescan(struct hc_call *c)
 }
 
 /*
+ * A request structure at EBX of ECX bytes (at least size): copied once
+ * into r, in vmkernel memory, where the handler checks and serves it.
+ */
+static vmk_status_t req_copy_in(const struct hc_call *c, void *r, uint32_t size)
+{
+	if (c->arg[1] < size)
+		return VMK_BAD_PARAM;
+	return cos_read(c->arg[0], r, size);
+}
+
+/* req_copy_in()'s request back whole, as the reply; the handler's status first. */
+static vmk_status_t req_reply(const struct hc_call *c, const void *r, uint32_t size,
+			      vmk_status_t st)
+{
+	vmk_status_t wst = cos_write(c->arg[0], r, size);
+
+	return st == VMK_OK ? wst : st;
+}
+
+/*
  * vmkfstools -C on a LUN of the vmkernel (storage.c): the request is
  * copied once into vmkernel memory and checked there; the reply goes
  * back whole, with the datastore made or the reason in msg.
@@ -226,36 +246,26 @@ static vmk_status_t hc_storage_rescan(struct hc_call *c)
 static vmk_status_t hc_storage_format(struct hc_call *c)
 {
 	struct vmk_storage_format *f = &scratch_of(c)->storage_format;
-	vmk_status_t st, wst;
+	vmk_status_t st = req_copy_in(c, f, sizeof(*f));
 
-	if (c->arg[1] < sizeof(*f))
-		return VMK_BAD_PARAM;
-	st = cos_read(c->arg[0], f, sizeof(*f));
 	if (st != VMK_OK)
 		return st;
 	memset(&f->ds, 0, sizeof(f->ds));
 	memset(f->msg, 0, sizeof(f->msg));
-	st = storage_format(f);
-	wst = cos_write(c->arg[0], f, sizeof(*f));
-	return st == VMK_OK ? wst : st;
+	return req_reply(c, f, sizeof(*f), storage_format(f));
 }
 
 /* vmkfstools --mkdir and -c on a datastore (storage.c), as hc_storage_format(). */
 static vmk_status_t hc_storage_vdisk(struct hc_call *c)
 {
 	struct vmk_storage_vdisk *v = &scratch_of(c)->storage_vdisk;
-	vmk_status_t st, wst;
+	vmk_status_t st = req_copy_in(c, v, sizeof(*v));
 
-	if (c->arg[1] < sizeof(*v))
-		return VMK_BAD_PARAM;
-	st = cos_read(c->arg[0], v, sizeof(*v));
 	if (st != VMK_OK)
 		return st;
 	v->free_bytes = 0;
 	memset(v->msg, 0, sizeof(v->msg));
-	st = storage_vdisk(v);
-	wst = cos_write(c->arg[0], v, sizeof(*v));
-	return st == VMK_OK ? wst : st;
+	return req_reply(c, v, sizeof(*v), storage_vdisk(v));
 }
 
 /*
@@ -266,19 +276,14 @@ static vmk_status_t hc_storage_vdisk(struct hc_call *c)
 static vmk_status_t hc_cos_disk(struct hc_call *c)
 {
 	struct vmk_cos_disk *r = &scratch_of(c)->cos_disk;
-	vmk_status_t st, wst;
+	vmk_status_t st = req_copy_in(c, r, sizeof(*r));
 
-	if (c->arg[1] < sizeof(*r))
-		return VMK_BAD_PARAM;
-	st = cos_read(c->arg[0], r, sizeof(*r));
 	if (st != VMK_OK)
 		return st;
 	r->nr_blocks = 0;
 	r->block_size = 0;
 	memset(r->msg, 0, sizeof(r->msg));
-	st = storage_cos_disk(r);
-	wst = cos_write(c->arg[0], r, sizeof(*r));
-	return st == VMK_OK ? wst : st;
+	return req_reply(c, r, sizeof(*r), storage_cos_disk(r));
 }
 
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
