@@ -204,7 +204,8 @@ void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f)
 	if (n->error)
 		return;
 	for (i = 0; i < f->nr_unicast; i++) {
-		if (f->unicast[i][0] & 1)
+		/* a group address is no station's; its own is in RAL0 already */
+		if ((f->unicast[i][0] & 1) || !memcmp(f->unicast[i], n->mac, 6))
 			continue;
 		if (used == E1000_NIC_UNICAST_MAX) {
 			m.all_unicast = true;

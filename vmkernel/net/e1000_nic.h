@@ -64,7 +64,8 @@ struct e1000_nic_stats {
 /* What to receive besides broadcast and the NIC's own address. */
 struct e1000_nic_filter {
 	const uint8_t (*unicast)[6];	/* nr_unicast addresses */
-	uint32_t nr_unicast;		/* > E1000_NIC_UNICAST_MAX: every unicast frame */
+	/* more than E1000_NIC_UNICAST_MAX but the NIC's own: every unicast frame */
+	uint32_t nr_unicast;
 	const uint8_t (*multicast)[6];	/* nr_multicast group addresses */
 	uint32_t nr_multicast;
 	bool all_multicast;		/* every multicast frame */

@@ -24,7 +24,8 @@ static struct {
 	bool stopped;
 	bool filter_set;		/* the NIC's filter is from filter_gen */
 	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
-	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 1][6];
+	/* one more than the NIC holds, and the COS port's, its own MAC */
+	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 2][6];
 	struct e1000_nic nic;
 	uint8_t rx_frame[E1000_NIC_FRAME_MAX];	/* a copy the device cannot change */
 } up;
@@ -68,9 +69,9 @@ static void filter_update(void)
 
 	if (up.filter_set && gen == up.filter_gen)
 		return;
-	n = vsw_uplink_filter(net_vswitch0(), up.filter_macs, E1000_NIC_UNICAST_MAX + 1,
+	n = vsw_uplink_filter(net_vswitch0(), up.filter_macs, ARRAY_SIZE(up.filter_macs),
 			      &f.promiscuous);
-	f.nr_unicast = n < E1000_NIC_UNICAST_MAX + 1 ? n : E1000_NIC_UNICAST_MAX + 1;
+	f.nr_unicast = n < ARRAY_SIZE(up.filter_macs) ? n : ARRAY_SIZE(up.filter_macs);
 	e1000_nic_set_filter(&up.nic, &f);
 	up.filter_gen = gen;
 	up.filter_set = true;

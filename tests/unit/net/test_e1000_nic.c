@@ -374,6 +374,27 @@ START_TEST(test_group_addresses_are_not_taken_as_unicast)
 }
 END_TEST
 
+/* The COS's port has the NIC's own MAC: RAL0 takes it, no second entry. */
+START_TEST(test_its_own_address_takes_no_filter_entry)
+{
+	uint8_t uc[E1000_NIC_UNICAST_MAX + 1][6];
+	struct e1000_nic_filter f = { uc, E1000_NIC_UNICAST_MAX + 1, NULL, 0, false, false };
+
+	start();
+	for (uint32_t i = 0; i < E1000_NIC_UNICAST_MAX; i++) {
+		memcpy(uc[i], vm_a, 6);
+		uc[i][5] = (uint8_t)(0x40 + i);
+	}
+	memcpy(uc[E1000_NIC_UNICAST_MAX], nic.mac, 6);
+	e1000_nic_set_filter(&nic, &f);
+	ck_assert_uint_eq(nic.rx_mode.unicast, E1000_NIC_UNICAST_MAX);
+	ck_assert(!nic.rx_mode.all_unicast);
+	ck_assert(takes(nic_mac));
+	ck_assert(takes(uc[E1000_NIC_UNICAST_MAX - 1]));
+	ck_assert(!takes(stranger));
+}
+END_TEST
+
 START_TEST(test_more_addresses_than_entries_take_every_unicast)
 {
 	uint8_t uc[E1000_NIC_UNICAST_MAX + 1][6];
@@ -443,6 +464,7 @@ int main(void)
 	tcase_add_test(tc, test_before_a_filter_only_broadcast_and_its_own_address_come_in);
 	tcase_add_test(tc, test_the_filter_takes_the_named_addresses_and_groups_only);
 	tcase_add_test(tc, test_group_addresses_are_not_taken_as_unicast);
+	tcase_add_test(tc, test_its_own_address_takes_no_filter_entry);
 	tcase_add_test(tc, test_more_addresses_than_entries_take_every_unicast);
 	tcase_add_test(tc, test_promiscuous_on_demand_and_back);
 	return check_run("vmkernel e1000 driver", tc);
