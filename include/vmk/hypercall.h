@@ -210,7 +210,14 @@
  * when the storage lock stayed held 4 s.
  */
 #define VMK_HC_COS_DISK		34
-#define VMK_HC_MAX		35
+/*
+ * The COS's port on vswitch0 (since ABI version 36; docs/network.md "The
+ * COS on the switch"): EBX = gpa of struct vmk_cos_net (include/vmk/net.h),
+ * ECX = its size; op INFO, TX or RX. The request is copied once and
+ * checked on the copy; the reply goes back whole, msg saying why not.
+ */
+#define VMK_HC_COS_NET		35
+#define VMK_HC_MAX		36
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

@@ -128,6 +128,41 @@ struct vmk_net_info {
 	struct vmk_net_port port[VMK_NET_MAX_PORTS];
 	struct vmk_net_uplink uplink;	/* vswitch0's; zero on an internal switch */
 };
+
+/*
+ * VMK_HC_COS_NET (ABI 36): the COS's paravirtual NIC, a port of vswitch0
+ * in the port group "Management Network" with the uplink NIC's MAC. TX
+ * hands the frames at frame[0..nframes) to the switch; RX fills the
+ * buffers at frame[0..nframes) (each VMK_COS_NET_BUF_LEN bytes) with the
+ * frames the switch queued for the port, oldest first. Every address is
+ * COS-physical and contiguous in COS memory; a request with one bad entry
+ * does nothing (VMK_BAD_PARAM or VMK_BAD_ADDRESS, msg says which).
+ */
+#define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
+#define VMK_COS_NET_TX		2
+#define VMK_COS_NET_RX		3
+#define VMK_COS_NET_FRAMES	32	/* entries of frame[] one call takes at most */
+#define VMK_COS_NET_BUF_LEN	2048	/* RX: a buffer's size (a tagged frame fits) */
+#define VMK_COS_NET_FRAME_MAX	1518	/* TX: longest frame, 802.1Q-tagged, no FCS */
+
+struct vmk_cos_net_frame {
+	uint64_t gpa;			/* in: the frame (TX) or a buffer (RX) */
+	uint32_t len;			/* TX in: 1..VMK_COS_NET_FRAME_MAX; RX out */
+	uint32_t reserved;
+};
+
+struct vmk_cos_net {
+	uint32_t op;			/* in: VMK_COS_NET_* */
+	uint32_t nframes;		/* in: 1..VMK_COS_NET_FRAMES; RX out: filled */
+	uint32_t port;			/* out: its port id on vswitch0 */
+	uint32_t pending;		/* RX out: frames still queued */
+	uint8_t mac[6];			/* out: the port's MAC */
+	uint16_t reserved;
+	uint32_t sent;			/* TX out: frames the switch delivered somewhere */
+	uint64_t queue_drops;		/* out: frames the full receive queue dropped */
+	struct vmk_cos_net_frame frame[VMK_COS_NET_FRAMES];
+	char msg[VMK_NET_MSG_LEN];	/* out: why not */
+};
 #endif /* __ASSEMBLER__ */
 
 #endif /* VMK_NET_H */

@@ -5,6 +5,7 @@
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/net/net.h"
+#include <vmk/net.h>
 #include <vmk/vm.h>
 #include "vmkernel/storage/storage.h"
 
@@ -25,6 +26,7 @@ static union hc_scratch {
 	struct vmk_storage_format storage_format;
 	struct vmk_storage_vdisk storage_vdisk;
 	struct vmk_cos_disk cos_disk;
+	struct vmk_cos_net cos_net;
 } hc_scratch[VMK_MAX_CPUS];
 
 static union hc_scratch *scratch_of(const struct hc_call *c)
@@ -286,6 +288,26 @@ static vmk_status_t hc_cos_disk(struct hc_call *c)
 	return req_reply(c, r, sizeof(*r), storage_cos_disk(r));
 }
 
+/*
+ * A request of the COS's network driver (net.c): copied once, its out
+ * fields cleared, served from the copy; the reply goes back whole.
+ */
+static vmk_status_t hc_cos_net(struct hc_call *c)
+{
+	struct vmk_cos_net *r = &scratch_of(c)->cos_net;
+	vmk_status_t st = req_copy_in(c, r, sizeof(*r));
+
+	if (st != VMK_OK)
+		return st;
+	r->port = 0;
+	r->pending = 0;
+	memset(r->mac, 0, sizeof(r->mac));
+	r->sent = 0;
+	r->queue_drops = 0;
+	memset(r->msg, 0, sizeof(r->msg));
+	return req_reply(c, r, sizeof(*r), net_cos_request(r, c->cpu));
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -321,6 +343,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_STORAGE_VDISK] = hc_storage_vdisk,
 	[VMK_HC_VM_DISKS] = vm_hc_disks,
 	[VMK_HC_COS_DISK] = hc_cos_disk,
+	[VMK_HC_COS_NET] = hc_cos_net,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

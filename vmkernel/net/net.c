@@ -3,12 +3,22 @@
 #include "vmkernel/net/net.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/net/uplink.h"
+#include "vmkernel/net/cos_port.h"
+#include "vmkernel/core/vmkernel.h"
 #include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
 #include <vmk/net.h>
 
 struct vsw_table net_switches;
+
+static struct {
+	uint32_t port;			/* on vswitch0; 0: none */
+	uint8_t mac[VSW_ETH_ALEN];
+	struct cos_port q;
+	/* each CPU's copy of the frame it sends (VMK_HC_COS_NET TX) */
+	uint8_t tx[VMK_MAX_CPUS][VMK_COS_NET_FRAME_MAX];
+} cos_nic;
 
 vmk_status_t net_global_init(void)
 {
@@ -20,7 +30,59 @@ vmk_status_t net_global_init(void)
 	if (st == VMK_OK)
 		st = vsw_table_group_add(&net_switches, NET_SWITCH_NAME, NET_DEFAULT_GROUP,
 					 VSW_VLAN_NONE, &reject_all, &why);
+	if (st == VMK_OK && (vmk_boot_info.flags & VMK_BOOT_NET))
+		st = vsw_table_group_add(&net_switches, NET_SWITCH_NAME, NET_COS_GROUP,
+					 VSW_VLAN_NONE, &reject_all, &why);
 	return st;
+}
+
+void net_cos_port_connect(const uint8_t mac[VSW_ETH_ALEN])
+{
+	struct vsw_port_config pc = {
+		.kind = VSW_OWNER_COS, .group = NET_COS_GROUP,
+		.deliver = cos_port_deliver, .ctx = &cos_nic.q,
+	};
+	vmk_status_t st;
+
+	memcpy(pc.mac, mac, VSW_ETH_ALEN);
+	st = vsw_port_connect(net_vswitch0(), &pc, &cos_nic.port);
+	if (st != VMK_OK) {
+		log_warn("net: the COS's port on '%s' refused (status %d): no vmk0", NET_COS_GROUP, st);
+		return;
+	}
+	memcpy(cos_nic.mac, mac, VSW_ETH_ALEN);
+	log_info("net: the COS's port %u on '%s' has the uplink's MAC", cos_nic.port, NET_COS_GROUP);
+}
+
+static bool cos_nic_range_ok(uint64_t gpa, uint64_t len)
+{
+	return cos_range_ok(&vmk_pool, gpa, len);
+}
+
+static uint32_t cos_nic_send(const uint8_t *frame, uint32_t len)
+{
+	return vsw_send(net_vswitch0(), cos_nic.port, frame, len);
+}
+
+static const struct cos_port_ops cos_nic_ops = {
+	cos_nic_range_ok, cos_read, cos_write, cos_nic_send,
+};
+
+vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
+{
+	if (!cos_nic.port) {
+		fmt_snprintf(r->msg, sizeof(r->msg),
+			     "no COS port: vmkload was loaded without net=1, or the uplink failed");
+		return VMK_NOT_SUPPORTED;
+	}
+	r->port = cos_nic.port;
+	memcpy(r->mac, cos_nic.mac, sizeof(r->mac));
+	if (r->op == VMK_COS_NET_INFO)
+		return VMK_OK;
+	/* Nothing else polls the uplink while no VM runs: the COS's RX does. */
+	if (r->op == VMK_COS_NET_RX)
+		uplink_poll();
+	return cos_port_request(&cos_nic.q, r, &cos_nic_ops, cos_nic.tx[cpu]);
 }
 
 /* ---- the COS's view (include/vmk/net.h) ---- */

@@ -15,6 +15,7 @@
 
 #define NET_SWITCH_NAME		"vswitch0"
 #define NET_DEFAULT_GROUP	"VM Network"
+#define NET_COS_GROUP		"Management Network"	/* with net=1: the COS's port */
 
 extern struct vsw_table net_switches;
 
@@ -24,8 +25,22 @@ static inline struct vswitch *net_vswitch0(void)
 	return &net_switches.sw[VSW_TABLE_UPLINK];
 }
 
-/* vswitch0 and its default port group (CPU 0, at load). */
+/* vswitch0 and its default port group (CPU 0, at load); with net=1 NET_COS_GROUP. */
 vmk_status_t net_global_init(void);
+
+/*
+ * With the uplink running (uplink_global_init()): the COS's port in
+ * NET_COS_GROUP with mac, the uplink NIC's (docs/network.md "The COS on
+ * the switch").
+ */
+void net_cos_port_connect(const uint8_t mac[VSW_ETH_ALEN]);
+
+/*
+ * VMK_HC_COS_NET on cpu: r, copied once into vmkernel memory, its out
+ * fields cleared; VMK_OK, else the status with r->msg.
+ */
+struct vmk_cos_net;
+vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu);
 
 /*
  * VMK_HC_NET_INFO and VMK_HC_NET_GROUP_ADD (include/vmk/net.h): gpa is COS

@@ -123,6 +123,7 @@ void uplink_global_init(void)
 		 (unsigned long long)up.dev.bar_pa, up.dev.bar_len,
 		 up.nic.mac[0], up.nic.mac[1], up.nic.mac[2], up.nic.mac[3],
 		 up.nic.mac[4], up.nic.mac[5], NET_SWITCH_NAME, up.port);
+	net_cos_port_connect(up.nic.mac);
 }
 
 static void rx_frame(void *ctx, const uint8_t *frame, uint32_t len)

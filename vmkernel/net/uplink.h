@@ -8,8 +8,9 @@
  * uplink's tx lock, a leaf); received frames are taken from the NIC by
  * uplink_poll(), which every VM with a NIC calls from its vCPU's run loop
  * (vm_nics_poll(): on every pass, and at least every VM_NIC_IDLE_POLL_NS
- * while halted). Lock order there: vm->lock, the uplink's rx lock (tried:
- * one CPU polls at a time), the switch's lock, a NIC queue's lock.
+ * while halted), and the COS's VMK_HC_COS_NET RX (net_cos_request()).
+ * Lock order there: vm->lock, the uplink's rx lock (tried: one CPU polls
+ * at a time), the switch's lock, a NIC queue's lock (or the COS port's).
  */
 #ifndef VMKERNEL_NET_UPLINK_H
 #define VMKERNEL_NET_UPLINK_H

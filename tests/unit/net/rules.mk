@@ -11,3 +11,7 @@ test_e1000_nic_SRCS := tests/unit/net/test_e1000_nic.c vmkernel/net/e1000_nic.c 
 UNIT_TESTS += test_vsw_table
 test_vsw_table_SRCS := tests/unit/net/test_vsw_table.c vmkernel/net/vsw_table.c \
 	vmkernel/net/vswitch.c vmkernel/lib/why.c vmkernel/lib/format.c
+# The COS's port (vmkernel/net/cos_port.c): its queue and hostile requests.
+UNIT_TESTS += test_cos_port
+test_cos_port_SRCS := tests/unit/net/test_cos_port.c vmkernel/net/cos_port.c \
+	vmkernel/lib/format.c

@@ -6,6 +6,7 @@
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmkernel/fake_log.h"
 #include "vmkernel/core/hypercall.h"
+#include <vmk/net.h>
 #include <vmk/vm.h>
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -240,6 +241,24 @@ vmk_status_t net_hc_switch(struct hc_call *c)
 	net_group_gpa_seen = c->arg[0];
 	snprintf(c->why.text, sizeof(c->why.text), "switch 'internal' still has ports in use");
 	return VMK_BUSY;
+}
+
+static struct vmk_cos_net cos_net_seen;
+static uint32_t cos_net_cpu_seen;
+
+/* The COS's network requests: RX fills one buffer; op 9 is refused. */
+vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
+{
+	cos_net_seen = *r;
+	cos_net_cpu_seen = cpu;
+	if (r->op == 9) {
+		snprintf(r->msg, sizeof(r->msg), "no such COS network request (op 9)");
+		return VMK_BAD_PARAM;
+	}
+	r->port = 3;
+	r->frame[0].len = 60;
+	r->nframes = 1;
+	return VMK_OK;
 }
 
 bool vmk_debug_enabled(void)
@@ -656,6 +675,46 @@ START_TEST(test_cos_disk_copies_the_request_once_and_replies_whole)
 }
 END_TEST
 
+START_TEST(test_cos_net_copies_the_request_once_and_replies_whole)
+{
+	struct vmk_cos_net r;
+	struct hc_call c;
+
+	memset(&r, 0x5a, sizeof(r));
+	r.op = VMK_COS_NET_RX;
+	r.nframes = 2;
+	memcpy(guest, &r, sizeof(r));
+	ck_assert_int_eq(call(&c, VMK_HC_COS_NET, GUEST_BASE, sizeof(r) - 1, 0, 0),
+			 VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_COS_NET, GUEST_BASE + sizeof(guest) - 8,
+			      sizeof(r), 0, 0), VMK_BAD_ADDRESS);
+	memset(&c, 0, sizeof(c));
+	c.nr = VMK_HC_COS_NET;
+	c.arg[0] = GUEST_BASE;
+	c.arg[1] = sizeof(r);
+	c.cpu = 1;
+	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+	ck_assert_uint_eq(cos_net_cpu_seen, 1);
+	/* the COS's out fields never reach the vmkernel's code */
+	ck_assert_uint_eq(cos_net_seen.port, 0);
+	ck_assert_uint_eq(cos_net_seen.pending, 0);
+	ck_assert_uint_eq(cos_net_seen.sent, 0);
+	ck_assert_uint_eq(cos_net_seen.queue_drops, 0);
+	ck_assert_uint_eq(cos_net_seen.mac[0], 0);
+	ck_assert_uint_eq((uint8_t)cos_net_seen.msg[0], 0);
+	ck_assert_uint_eq(cos_net_seen.nframes, 2);
+	memcpy(&r, guest, sizeof(r));
+	ck_assert_uint_eq(r.port, 3);
+	ck_assert_uint_eq(r.nframes, 1);
+	ck_assert_uint_eq(r.frame[0].len, 60);
+	r.op = 9;
+	memcpy(guest, &r, sizeof(r));
+	ck_assert_int_eq(call(&c, VMK_HC_COS_NET, GUEST_BASE, sizeof(r), 0, 0), VMK_BAD_PARAM);
+	memcpy(&r, guest, sizeof(r));
+	ck_assert_str_eq(r.msg, "no such COS network request (op 9)");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("hypercalls");
@@ -665,6 +724,7 @@ int main(void)
 	tcase_add_test(tc, test_storage_format_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_storage_vdisk_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_cos_disk_copies_the_request_once_and_replies_whole);
+	tcase_add_test(tc, test_cos_net_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);
 	tcase_add_test(tc, test_a_vnic_link_goes_to_its_own_vm_handler);

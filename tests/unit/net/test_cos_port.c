@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The COS's port (vmkernel/net/cos_port.c): what VMK_HC_COS_NET does with
+ * hostile requests (no frames, too many, lengths 0 and huge, addresses
+ * outside COS memory or wrapping), that a request with one bad entry does
+ * nothing, that frames are sent from the vmkernel's copy, and that a full
+ * receive queue drops and counts.
+ */
+#include "tests/unit/check_run.h"
+#include "vmkernel/net/cos_port.h"
+
+#define COS_BASE	0x100000ull	/* fake COS memory: 64 KiB from here */
+static uint8_t cosmem[64 * 1024];
+
+static struct cos_port port;
+static struct vmk_cos_net req;
+static uint8_t scratch[VMK_COS_NET_FRAME_MAX];
+static uint32_t sends, sent_len;
+static const uint8_t *sent_from;
+static uint8_t sent[VMK_COS_NET_FRAME_MAX];
+
+static bool fake_range_ok(uint64_t gpa, uint64_t len)
+{
+	return len && gpa >= COS_BASE && gpa + len >= gpa && gpa + len <= COS_BASE + sizeof(cosmem);
+}
+
+static vmk_status_t fake_read(uint64_t gpa, void *dst, uint32_t len)
+{
+	ck_assert(fake_range_ok(gpa, len));
+	memcpy(dst, cosmem + (gpa - COS_BASE), len);
+	return VMK_OK;
+}
+
+static vmk_status_t fake_write(uint64_t gpa, const void *src, uint32_t len)
+{
+	ck_assert(fake_range_ok(gpa, len));
+	memcpy(cosmem + (gpa - COS_BASE), src, len);
+	return VMK_OK;
+}
+
+static uint32_t fake_send(const uint8_t *frame, uint32_t len)
+{
+	sends++;
+	sent_from = frame;
+	sent_len = len;
+	memcpy(sent, frame, len);
+	return 1;
+}
+
+static const struct cos_port_ops ops = { fake_range_ok, fake_read, fake_write, fake_send };
+
+static void setup(void)
+{
+	memset(&port, 0, sizeof(port));
+	memset(&req, 0, sizeof(req));
+	memset(cosmem, 0, sizeof(cosmem));
+	sends = sent_len = 0;
+	sent_from = NULL;
+}
+
+static void tx_frame(uint32_t i, uint64_t gpa, uint32_t len)
+{
+	req.op = VMK_COS_NET_TX;
+	req.frame[i].gpa = gpa;
+	req.frame[i].len = len;
+	if (req.nframes < i + 1)
+		req.nframes = i + 1;
+}
+
+/* A frame of len bytes, each byte tag, queued as the switch would. */
+static void queue_frame(uint8_t tag, uint32_t len)
+{
+	uint8_t f[VSW_VLAN_FRAME_LEN];
+
+	memset(f, tag, len);
+	ck_assert_int_eq(cos_port_deliver(&port, f, len), 0);
+}
+
+START_TEST(test_tx_sends_each_frame_from_the_vmkernels_copy)
+{
+	memset(cosmem, 0xab, 60);
+	memset(cosmem + 4096, 0xcd, 1514);
+	tx_frame(0, COS_BASE, 60);
+	tx_frame(1, COS_BASE + 4096, 1514);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(sends, 2);
+	ck_assert_uint_eq(req.sent, 2);
+	ck_assert_ptr_eq(sent_from, scratch);	/* never the COS's page */
+	ck_assert_uint_eq(sent_len, 1514);
+	ck_assert_uint_eq(sent[0], 0xcd);
+	ck_assert_uint_eq(sent[1513], 0xcd);
+}
+END_TEST
+
+START_TEST(test_tx_of_a_zero_length_frame_sends_nothing)
+{
+	tx_frame(0, COS_BASE, 60);
+	tx_frame(1, COS_BASE + 64, 0);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "frame 1 is 0 bytes: 1 to 1518");
+	ck_assert_uint_eq(sends, 0);	/* not even frame 0 */
+}
+END_TEST
+
+START_TEST(test_tx_of_a_huge_frame_sends_nothing)
+{
+	tx_frame(0, COS_BASE, 0xffffffffu);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "frame 0 is 4294967295 bytes: 1 to 1518");
+	tx_frame(0, COS_BASE, VMK_COS_NET_FRAME_MAX + 1);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_uint_eq(sends, 0);
+}
+END_TEST
+
+START_TEST(test_tx_from_outside_cos_memory_sends_nothing)
+{
+	tx_frame(0, COS_BASE, 60);
+	tx_frame(1, COS_BASE + sizeof(cosmem) - 59, 60);	/* its last byte beyond */
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_ADDRESS);
+	ck_assert_str_eq(req.msg, "frame 1 (60 bytes at 10ffc5) is not COS memory");
+	tx_frame(1, 0xffffffffffffffc0ull, 0x60);	/* wraps */
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_ADDRESS);
+	tx_frame(1, 0, 60);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_ADDRESS);
+	ck_assert_uint_eq(sends, 0);
+}
+END_TEST
+
+START_TEST(test_no_frames_or_too_many_per_call_are_refused)
+{
+	req.op = VMK_COS_NET_TX;
+	req.nframes = 0;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "0 frames: 1 to 32 a call");
+	req.nframes = VMK_COS_NET_FRAMES + 1;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 0xffffffffu;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "4294967295 frames: 1 to 32 a call");
+	ck_assert_uint_eq(sends, 0);
+}
+END_TEST
+
+START_TEST(test_an_unknown_request_is_refused)
+{
+	req.op = 7;
+	req.nframes = 1;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "no such COS network request (op 7)");
+}
+END_TEST
+
+START_TEST(test_rx_fills_buffers_oldest_first_and_says_what_is_left)
+{
+	queue_frame(1, 60);
+	queue_frame(2, 1514);
+	queue_frame(3, 1518);
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 2;
+	req.frame[0].gpa = COS_BASE;
+	req.frame[1].gpa = COS_BASE + VMK_COS_NET_BUF_LEN;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.nframes, 2);
+	ck_assert_uint_eq(req.frame[0].len, 60);
+	ck_assert_uint_eq(req.frame[1].len, 1514);
+	ck_assert_uint_eq(req.pending, 1);
+	ck_assert_uint_eq(cosmem[0], 1);
+	ck_assert_uint_eq(cosmem[60], 0);		/* nothing past the frame */
+	ck_assert_uint_eq(cosmem[VMK_COS_NET_BUF_LEN + 1513], 2);
+	req.nframes = 2;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.nframes, 1);
+	ck_assert_uint_eq(req.frame[0].len, 1518);
+	ck_assert_uint_eq(req.pending, 0);
+	req.nframes = 2;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.nframes, 0);
+}
+END_TEST
+
+START_TEST(test_rx_into_a_buffer_outside_cos_memory_takes_nothing)
+{
+	queue_frame(1, 60);
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 2;
+	req.frame[0].gpa = COS_BASE;
+	/* the frame would fit, the buffer does not */
+	req.frame[1].gpa = COS_BASE + sizeof(cosmem) - 100;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_ADDRESS);
+	ck_assert_str_eq(req.msg, "buffer 1 (2048 bytes at 10ff9c) is not COS memory");
+	ck_assert_uint_eq(cosmem[0], 0);
+	ck_assert_uint_eq(port.count, 1);	/* still queued */
+}
+END_TEST
+
+START_TEST(test_a_full_queue_drops_and_counts)
+{
+	uint8_t f[VSW_ETH_ZLEN] = { 0 };
+
+	for (uint32_t i = 0; i < COS_PORT_QUEUE_LEN; i++)
+		queue_frame((uint8_t)i, VSW_ETH_ZLEN);
+	ck_assert_int_eq(cos_port_deliver(&port, f, sizeof(f)), 1);
+	ck_assert_int_eq(cos_port_deliver(&port, f, sizeof(f)), 1);
+	ck_assert_int_eq(cos_port_deliver(&port, f, VSW_VLAN_FRAME_LEN + 1), 1);
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 1;
+	req.frame[0].gpa = COS_BASE;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.queue_drops, 2);
+	ck_assert_uint_eq(req.pending, COS_PORT_QUEUE_LEN - 1);
+	ck_assert_uint_eq(cosmem[0], 0);		/* the oldest */
+	queue_frame(0xee, VSW_ETH_ZLEN);	/* room again */
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("cos_port");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_tx_sends_each_frame_from_the_vmkernels_copy);
+	tcase_add_test(tc, test_tx_of_a_zero_length_frame_sends_nothing);
+	tcase_add_test(tc, test_tx_of_a_huge_frame_sends_nothing);
+	tcase_add_test(tc, test_tx_from_outside_cos_memory_sends_nothing);
+	tcase_add_test(tc, test_no_frames_or_too_many_per_call_are_refused);
+	tcase_add_test(tc, test_an_unknown_request_is_refused);
+	tcase_add_test(tc, test_rx_fills_buffers_oldest_first_and_says_what_is_left);
+	tcase_add_test(tc, test_rx_into_a_buffer_outside_cos_memory_takes_nothing);
+	tcase_add_test(tc, test_a_full_queue_drops_and_counts);
+	return check_run("cos_port", tc);
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The COS's port on vswitch0 (cos_port.h). */
+#include "vmkernel/net/cos_port.h"
+#include "vmkernel/lib/format.h"
+
+int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct cos_port *p = ctx;
+	uint32_t slot;
+
+	if (len > VSW_VLAN_FRAME_LEN)
+		return 1;	/* the switch sends none longer */
+	spin_lock(&p->lock);
+	if (p->count == COS_PORT_QUEUE_LEN) {
+		p->drops++;
+		spin_unlock(&p->lock);
+		return 1;
+	}
+	slot = (p->head + p->count) % COS_PORT_QUEUE_LEN;
+	memcpy(p->frame[slot], frame, len);
+	p->len[slot] = (uint16_t)len;
+	p->count++;
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+/* Every entry of r's frame[] in range for op; else msg and the status. */
+static vmk_status_t check(const struct vmk_cos_net *r, const struct cos_port_ops *ops,
+			  char *msg, uint32_t size)
+{
+	bool tx = r->op == VMK_COS_NET_TX;
+
+	if (!r->nframes || r->nframes > VMK_COS_NET_FRAMES) {
+		fmt_snprintf(msg, size, "%u frames: 1 to %u a call", r->nframes,
+			     VMK_COS_NET_FRAMES);
+		return VMK_BAD_PARAM;
+	}
+	for (uint32_t i = 0; i < r->nframes; i++) {
+		const struct vmk_cos_net_frame *f = &r->frame[i];
+		uint32_t len = tx ? f->len : VMK_COS_NET_BUF_LEN;
+
+		if (tx && (!len || len > VMK_COS_NET_FRAME_MAX)) {
+			fmt_snprintf(msg, size, "frame %u is %u bytes: 1 to %u", i, len,
+				     VMK_COS_NET_FRAME_MAX);
+			return VMK_BAD_PARAM;
+		}
+		if (!ops->range_ok(f->gpa, len)) {
+			fmt_snprintf(msg, size, "%s %u (%u bytes at %llx) is not COS memory",
+				     tx ? "frame" : "buffer", i, len,
+				     (unsigned long long)f->gpa);
+			return VMK_BAD_ADDRESS;
+		}
+	}
+	return VMK_OK;
+}
+
+static vmk_status_t tx(struct vmk_cos_net *r, const struct cos_port_ops *ops,
+		       uint8_t *scratch)
+{
+	for (uint32_t i = 0; i < r->nframes; i++) {
+		vmk_status_t st = ops->read(r->frame[i].gpa, scratch, r->frame[i].len);
+
+		if (st != VMK_OK)
+			return st;
+		r->sent += ops->send(scratch, r->frame[i].len) != 0;
+	}
+	return VMK_OK;
+}
+
+static vmk_status_t rx(struct cos_port *p, struct vmk_cos_net *r,
+		       const struct cos_port_ops *ops)
+{
+	vmk_status_t st = VMK_OK;
+	uint32_t n = 0;
+
+	spin_lock(&p->lock);
+	while (n < r->nframes && p->count) {
+		st = ops->write(r->frame[n].gpa, p->frame[p->head], p->len[p->head]);
+		if (st != VMK_OK)
+			break;
+		r->frame[n++].len = p->len[p->head];
+		p->head = (p->head + 1) % COS_PORT_QUEUE_LEN;
+		p->count--;
+	}
+	r->pending = p->count;
+	r->queue_drops = p->drops;
+	spin_unlock(&p->lock);
+	r->nframes = n;
+	return st;
+}
+
+vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
+			      const struct cos_port_ops *ops, uint8_t *scratch)
+{
+	vmk_status_t st;
+
+	if (r->op != VMK_COS_NET_TX && r->op != VMK_COS_NET_RX) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "no such COS network request (op %u)", r->op);
+		return VMK_BAD_PARAM;
+	}
+	st = check(r, ops, r->msg, sizeof(r->msg));
+	if (st != VMK_OK)
+		return st;
+	return r->op == VMK_COS_NET_TX ? tx(r, ops, scratch) : rx(p, r, ops);
+}

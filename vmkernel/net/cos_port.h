@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The COS's port on vswitch0 (docs/network.md "The COS on the switch"):
+ * its receive queue, which the switch's deliver() fills and the COS's
+ * VMK_HC_COS_NET RX drains, and the checks and copies of its TX and RX
+ * requests. Pure: COS memory through ops, the switch through ops->send;
+ * built freestanding into the vmkernel and, with -DVMK_HOST_TEST, for
+ * host tests.
+ */
+#ifndef VMKERNEL_NET_COS_PORT_H
+#define VMKERNEL_NET_COS_PORT_H
+
+#include "vmkernel/net/vswitch.h"
+#include <vmk/net.h>
+
+/*
+ * Frames the port holds for the COS between two RX calls: a NAPI budget
+ * of 64 twice over, so a poll every few milliseconds keeps up with the
+ * lab's NIC (about 1500 frames a second under TCG).
+ */
+#define COS_PORT_QUEUE_LEN	128
+
+struct cos_port_ops {
+	/* Is [gpa, gpa + len) COS memory the vmkernel may copy to or from? */
+	bool (*range_ok)(uint64_t gpa, uint64_t len);
+	vmk_status_t (*read)(uint64_t gpa, void *dst, uint32_t len);
+	vmk_status_t (*write)(uint64_t gpa, const void *src, uint32_t len);
+	/* One frame into the switch from the COS's port; ports delivered to. */
+	uint32_t (*send)(const uint8_t *frame, uint32_t len);
+};
+
+struct cos_port {
+	struct spinlock lock;		/* the queue; a leaf */
+	uint32_t head, count;
+	uint64_t drops;			/* frames a full queue refused */
+	uint16_t len[COS_PORT_QUEUE_LEN];
+	uint8_t frame[COS_PORT_QUEUE_LEN][VSW_VLAN_FRAME_LEN];
+};
+
+/*
+ * The port's vsw_deliver_fn (ctx: the struct cos_port): the frame queued,
+ * or 1 when the queue is full (the switch counts VSW_DROP_QUEUE_FULL).
+ */
+int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
+
+/*
+ * A TX or RX request r, already copied into vmkernel memory (its out
+ * fields cleared): checked whole first, then served. TX copies each
+ * frame once into scratch (VMK_COS_NET_FRAME_MAX bytes, the caller's
+ * per-CPU buffer) and sends it from there; RX copies queued frames into
+ * the COS's buffers. VMK_OK, else the status with msg in r->msg.
+ */
+vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
+			      const struct cos_port_ops *ops, uint8_t *scratch);
+
+#endif /* VMKERNEL_NET_COS_PORT_H */
