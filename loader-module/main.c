@@ -443,6 +443,9 @@ static int __init vmkload_init(void)
 	ret = vmk_cosblk_add();
 	if (ret)
 		goto out_dev;
+	/* Without vmk0 the uplink still serves the VMs: the load stands. */
+	if (net)
+		vmk_cosnet_add();
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
 out_dev:
@@ -455,7 +458,8 @@ out_hotplug:
 
 static void __exit vmkload_exit(void)
 {
-	/* Its disks first: their last requests and the detach are hypercalls. */
+	/* Its NIC and disks first: their last requests are hypercalls. */
+	vmk_cosnet_remove();
 	vmk_cosblk_remove();
 	vmk_dev_unregister();
 	cancel_delayed_work_sync(&recover_work);

@@ -130,6 +130,13 @@ int vmk_cosblk_check(bool storage);
 int vmk_cosblk_add(void);
 void vmk_cosblk_remove(void);
 
+/*
+ * With net=1, the COS's NIC vmk0 on vswitch0 (cosnet.c): registered after
+ * the load (with /dev/vmkernel), unregistered before the give-back.
+ */
+int vmk_cosnet_add(void);
+void vmk_cosnet_remove(void);
+
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
 /* After a vmkernel panic: take the CPUs and memory back (process context). */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The COS on vswitch0 (docs/network.md "The COS on the switch"): with
+ * vmkload net=1 the COS gets vmk0, a paravirtual NIC on the vmkernel's
+ * port in "Management Network", with the uplink NIC's MAC, as ESX's
+ * service console had vswif0. Frames go to the vmkernel with
+ * VMK_HC_COS_NET TX, one call each; received ones wait in the port's
+ * queue in the vmkernel until NAPI takes them with RX, up to 32 a call,
+ * into skbs it hands the vmkernel to fill. No interrupt tells the COS
+ * that frames wait: an hrtimer schedules the NAPI poll, every
+ * VMKNET_POLL_MIN_US while frames come or go and backing off to
+ * VMKNET_POLL_MAX_US when idle (the gap: docs/network.md). Registered
+ * after the load, unregistered before the give-back; the uplink NIC's
+ * own driver then gets it back (hba.c).
+ */
+#include <linux/etherdevice.h>
+#include <linux/hrtimer.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/io.h>
+#include <vmk/net.h>
+#include "vmkload.h"
+
+#define VMKNET_POLL_MIN_US	500
+#define VMKNET_POLL_MAX_US	8000
+
+struct vmknet {
+	struct net_device *nd;
+	struct napi_struct napi;
+	struct hrtimer timer;
+	u32 poll_us;			/* the next poll's delay */
+	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
+	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
+};
+
+static struct net_device *vmknet_dev;
+
+/* One VMK_HC_COS_NET of r; 0, else -EIO (r->msg says why) or -ENODEV. */
+static int vmknet_call(struct vmk_cos_net *r)
+{
+	vmk_status_t st;
+	int ret;
+
+	r->msg[0] = '\0';
+	ret = vmk_vm_hypercall(VMK_HC_COS_NET, virt_to_phys(r), sizeof(*r), 0, 0, &st, NULL);
+	if (ret)
+		return ret;
+	r->msg[sizeof(r->msg) - 1] = '\0';
+	return st == VMK_OK ? 0 : -EIO;
+}
+
+static void vmknet_poll_in(struct vmknet *v, u32 us)
+{
+	hrtimer_start(&v->timer, ns_to_ktime((u64)us * NSEC_PER_USEC), HRTIMER_MODE_REL);
+}
+
+static enum hrtimer_restart vmknet_timer(struct hrtimer *t)
+{
+	struct vmknet *v = container_of(t, struct vmknet, timer);
+
+	napi_schedule(&v->napi);
+	return HRTIMER_NORESTART;
+}
+
+/* Up to want frames from the port's queue; how many came, <0 on failure. */
+static int vmknet_rx(struct vmknet *v, int want)
+{
+	struct vmk_cos_net *r = v->rx;
+	int i, n;
+
+	for (i = 0; i < want; i++) {
+		if (!v->buf[i])
+			v->buf[i] = napi_alloc_skb(&v->napi, VMK_COS_NET_BUF_LEN);
+		if (!v->buf[i])
+			break;
+		r->frame[i].gpa = virt_to_phys(v->buf[i]->data);
+		r->frame[i].len = 0;
+	}
+	if (!i)
+		return -ENOMEM;
+	r->op = VMK_COS_NET_RX;
+	r->nframes = i;
+	if (vmknet_call(r)) {
+		net_warn_ratelimited("%s: receive: %s\n", v->nd->name,
+				     r->msg[0] ? r->msg : "the vmkernel does not run on this CPU");
+		return -EIO;
+	}
+	n = min_t(u32, r->nframes, i);
+	for (i = 0; i < n; i++) {
+		struct sk_buff *skb = v->buf[i];
+		u32 len = r->frame[i].len;
+
+		v->buf[i] = NULL;
+		if (len < ETH_HLEN || len > VMK_COS_NET_BUF_LEN) {
+			v->nd->stats.rx_length_errors++;
+			dev_kfree_skb_any(skb);
+			continue;
+		}
+		skb_put(skb, len);
+		skb->protocol = eth_type_trans(skb, v->nd);
+		v->nd->stats.rx_packets++;
+		v->nd->stats.rx_bytes += len;
+		napi_gro_receive(&v->napi, skb);
+	}
+	/* the buffers left over go first next time */
+	for (i = n; n && i < VMK_COS_NET_FRAMES; i++) {
+		v->buf[i - n] = v->buf[i];
+		v->buf[i] = NULL;
+	}
+	v->nd->stats.rx_dropped = r->queue_drops;
+	return n;
+}
+
+static int vmknet_poll(struct napi_struct *napi, int budget)
+{
+	struct vmknet *v = container_of(napi, struct vmknet, napi);
+	int done = 0, n;
+
+	while (done < budget) {
+		n = vmknet_rx(v, min(budget - done, VMK_COS_NET_FRAMES));
+		if (n <= 0)
+			break;
+		done += n;
+		if (!v->rx->pending)
+			break;
+	}
+	if (done == budget)
+		return budget;	/* more: NAPI polls again */
+	if (napi_complete_done(napi, done)) {
+		v->poll_us = done ? VMKNET_POLL_MIN_US :
+			     min(v->poll_us * 2, (u32)VMKNET_POLL_MAX_US);
+		vmknet_poll_in(v, v->poll_us);
+	}
+	return done;
+}
+
+static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+	struct vmk_cos_net *r = v->tx;
+
+	if (skb_linearize(skb)) {
+		nd->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	if (eth_skb_pad(skb)) {		/* it freed skb */
+		nd->stats.tx_dropped++;
+		return NETDEV_TX_OK;
+	}
+	r->op = VMK_COS_NET_TX;
+	r->nframes = 1;
+	r->frame[0].gpa = virt_to_phys(skb->data);
+	r->frame[0].len = skb->len;
+	if (vmknet_call(r)) {
+		net_warn_ratelimited("%s: send: %s\n", nd->name,
+				     r->msg[0] ? r->msg : "the vmkernel does not run on this CPU");
+		nd->stats.tx_errors++;
+	} else {
+		nd->stats.tx_packets++;
+		nd->stats.tx_bytes += skb->len;
+	}
+	dev_consume_skb_any(skb);
+	/* an answer may come soon: poll at the fast rate */
+	if (v->poll_us != VMKNET_POLL_MIN_US) {
+		v->poll_us = VMKNET_POLL_MIN_US;
+		hrtimer_try_to_cancel(&v->timer);
+		napi_schedule(&v->napi);
+	}
+	return NETDEV_TX_OK;
+}
+
+static int vmknet_open(struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+
+	v->poll_us = VMKNET_POLL_MIN_US;
+	napi_enable(&v->napi);
+	netif_carrier_on(nd);
+	netif_start_queue(nd);
+	napi_schedule(&v->napi);
+	return 0;
+}
+
+static int vmknet_stop(struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+
+	netif_stop_queue(nd);
+	netif_carrier_off(nd);
+	napi_disable(&v->napi);		/* the poll is over and cannot start again ... */
+	hrtimer_cancel(&v->timer);	/* ... nor re-arm this */
+	return 0;
+}
+
+static const struct net_device_ops vmknet_ops = {
+	.ndo_open = vmknet_open,
+	.ndo_stop = vmknet_stop,
+	.ndo_start_xmit = vmknet_xmit,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void vmknet_free(struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+	int i;
+
+	for (i = 0; i < VMK_COS_NET_FRAMES; i++)
+		if (v->buf[i])
+			dev_kfree_skb(v->buf[i]);
+	kfree(v->tx);
+	kfree(v->rx);
+	free_netdev(nd);
+}
+
+void vmk_cosnet_remove(void)
+{
+	if (!vmknet_dev)
+		return;
+	unregister_netdev(vmknet_dev);
+	vmknet_free(vmknet_dev);
+	vmknet_dev = NULL;
+}
+
+int vmk_cosnet_add(void)
+{
+	struct net_device *nd = alloc_etherdev(sizeof(struct vmknet));
+	struct vmknet *v;
+	int ret;
+
+	if (!nd)
+		return -ENOMEM;
+	v = netdev_priv(nd);
+	v->nd = nd;
+	v->tx = kzalloc(sizeof(*v->tx), GFP_KERNEL);
+	v->rx = kzalloc(sizeof(*v->rx), GFP_KERNEL);
+	if (!v->tx || !v->rx) {
+		vmknet_free(nd);
+		return -ENOMEM;
+	}
+	v->tx->op = VMK_COS_NET_INFO;
+	ret = vmknet_call(v->tx);
+	if (ret) {
+		pr_warn("vmkload: no vmk0 for the COS: %s\n",
+			v->tx->msg[0] ? v->tx->msg : "the vmkernel does not run on this CPU");
+		vmknet_free(nd);
+		return ret;
+	}
+	strscpy(nd->name, "vmk%d", sizeof(nd->name));
+	eth_hw_addr_set(nd, v->tx->mac);
+	nd->netdev_ops = &vmknet_ops;
+	nd->min_mtu = ETH_MIN_MTU;
+	nd->max_mtu = ETH_DATA_LEN;
+	netif_napi_add(nd, &v->napi, vmknet_poll);
+	hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	v->timer.function = vmknet_timer;
+	ret = register_netdev(nd);
+	if (ret) {
+		netif_napi_del(&v->napi);
+		vmknet_free(nd);
+		return ret;
+	}
+	vmknet_dev = nd;
+	pr_info("vmkload: %s is the COS's NIC on vswitch0 port %u (\"Management Network\", MAC %pM)\n",
+		nd->name, v->tx->port, nd->dev_addr);
+	return 0;
+}
