@@ -7,6 +7,9 @@
 # that stays (kill made a no-op, as for a process asleep in the kernel)
 # with the vmkernel's device open, so vmkload stays loaded. Each stop must
 # come back (the old script waited for ever after SIGKILL) and say why.
+# And the management address around a load with net=1: moved to vmk0,
+# back to eth0 at the unload, after a failed load, when vmk0 is missing
+# (the load is undone) and at a stop with vmkload gone.
 # The script is sourced with VMK_SERVICE_LIB=1; vmkctl, loaded and
 # hostd_start are stubs that log their calls.
 # Env: RESULTS (log folder).
@@ -149,6 +152,83 @@ called noload0 "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=32 *"
 # 8. a word that only contains vmk.noload does not count
 boot near "vmk.noloadx xvmk.noload" "mem_mb=64"
 called near "insmod /lib/modules/$(uname -r)/extra/vmkload.ko mem_mb=64"
+
+# mgmt CASE COMMAND INSMOD_RC [PARAM...]: COMMAND (vmk_start or vmk_stop)
+# with the management interface eth0 (up, 10.0.2.15/24, gateway 10.0.2.2)
+# on the NIC 0000:00:03.0; ip, ls of the NIC's net folder, insmod, vmkctl
+# and hostd_start are stubs that log their calls; insmod answers
+# INSMOD_RC; vmk0 exists when $T/CASE.net/vmk0 does, vmkload is loaded when
+# $T/CASE.loaded does.
+mgmt() {
+	_case=$1 _cmd=$2 _insmod=$3
+	shift 3
+	: > "$T/$_case.calls"
+	timeout 60 sh -c '
+		VMK_SERVICE_LIB=1
+		. "$0/ci/cos-vmk-service"
+		T=$1 CASE=$2 CMD=$3 INSMOD_RC=$4
+		shift 4
+		VMK_MGMT=$T/$CASE.mgmt VMK_COS_NIC=$T/$CASE.net/vmk0 VMK_NIC_BACK_S=1
+		loaded() { [ -e "$T/$CASE.loaded" ]; }
+		insmod() { echo "insmod $*" >> "$T/$CASE.calls"; return "$INSMOD_RC"; }
+		vmkctl() { echo "vmkctl $*" >> "$T/$CASE.calls"; }
+		hostd_start() { echo hostd_start >> "$T/$CASE.calls"; }
+		hostd_stop() { return 0; }
+		ls() { [ "$1" = /sys/bus/pci/devices/0000:00:03.0/net ] && echo eth0; }
+		ip() {
+			case "$*" in
+			"link show dev eth0") echo "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500" ;;
+			"-4 -o addr show dev eth0") echo "2: eth0    inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0" ;;
+			"route show default dev eth0") echo "default via 10.0.2.2 dev eth0" ;;
+			*) echo "ip $*" >> "$T/$CASE.calls" ;;
+			esac
+		}
+		$CMD "$@"' "$TOP" "$T" "$_case" "$_cmd" "$_insmod" "$@" > "$T/$_case.out" 2>&1
+	rc=$?
+	sed "s/^/# $_case: /" "$T/$_case.out"
+}
+
+# 9. a load with net=1: eth0 goes down, its address and route go to vmk0
+mkdir -p "$T/up.net" && touch "$T/up.net/vmk0"
+mgmt up vmk_start 0 net=1 net_pci=00:03.0
+[ $rc = 0 ] || fail "up: status $rc, not 0"
+called up "ip link set eth0 down"
+called up "ip addr replace 10.0.2.15/24 dev vmk0"
+called up "ip route replace default via 10.0.2.2 dev vmk0"
+called up hostd_start
+[ -f "$T/up.mgmt" ] || fail "up: nothing kept for the unload"
+# 10. the unload gives them back to eth0, which the NIC's driver makes again
+mv "$T/up.calls" "$T/up-load.calls"
+touch "$T/up.loaded"
+mgmt up vmk_stop 0
+[ $rc = 0 ] || fail "up (stop): status $rc, not 0"
+called up "vmkctl unload"
+called up "ip addr replace 10.0.2.15/24 dev eth0"
+called up "ip route replace default via 10.0.2.2 dev eth0"
+[ ! -f "$T/up.mgmt" ] || fail "up (stop): the kept address file stays"
+# 11. a load that fails (eth0 down, its address kept, its route gone):
+# both back on eth0, replaced, and no vmk-hostd
+mgmt failed vmk_start 1 net=1 net_pci=00:03.0 mem_mb=99999
+[ $rc = 1 ] || fail "failed: status $rc, not 1"
+called failed "ip link set eth0 up"
+called failed "ip addr replace 10.0.2.15/24 dev eth0"
+called failed "ip route replace default via 10.0.2.2 dev eth0"
+not_called failed hostd_start
+# 12. a load without vmk0: unloaded again rather than leave the address nowhere
+mgmt novmk0 vmk_start 0 net=1 net_pci=00:03.0
+[ $rc = 1 ] || fail "novmk0: status $rc, not 1"
+has novmk0 "no management address on vmk0"
+called novmk0 "vmkctl unload"
+called novmk0 "ip route replace default via 10.0.2.2 dev eth0"
+not_called novmk0 hostd_start
+# 13. net_pci= without net=1: eth0 is left alone
+mgmt nonet vmk_start 0 net_pci=00:03.0
+not_called nonet "ip link set eth0 down"
+# 14. a stop with vmkload gone (rmmod by hand) and an address still kept
+echo "0000:00:03.0 eth0 10.0.2.15/24 10.0.2.2" > "$T/left.mgmt"
+mgmt left vmk_stop 0
+called left "ip addr replace 10.0.2.15/24 dev eth0"
+not_called left "vmkctl unload"
 
 [ $failures = 0 ] && echo "PASS: cos_vmk_service" && exit 0
 echo "FAIL: cos_vmk_service: $failures failures"
