@@ -159,10 +159,14 @@ struct vmk_cos_net {
 	uint8_t mac[6];			/* out: the port's MAC */
 	uint16_t reserved;
 	uint32_t sent;			/* TX out: frames the switch delivered somewhere */
+	uint32_t reserved2;		/* the same layout on i386 and x86-64 */
 	uint64_t queue_drops;		/* out: frames the full receive queue dropped */
 	struct vmk_cos_net_frame frame[VMK_COS_NET_FRAMES];
 	char msg[VMK_NET_MSG_LEN];	/* out: why not */
 };
+_Static_assert(__builtin_offsetof(struct vmk_cos_net, queue_drops) == 32 &&
+	       __builtin_offsetof(struct vmk_cos_net, frame) == 40,
+	       "struct vmk_cos_net: one layout for the COS module, the vmkernel and host tests");
 #endif /* __ASSEMBLER__ */
 
 #endif /* VMK_NET_H */

@@ -305,6 +305,9 @@ static vmk_status_t hc_cos_net(struct hc_call *c)
 	r->sent = 0;
 	r->queue_drops = 0;
 	memset(r->msg, 0, sizeof(r->msg));
+	if (r->op == VMK_COS_NET_RX)	/* out: none echoes the COS's own */
+		for (uint32_t i = 0; i < VMK_COS_NET_FRAMES; i++)
+			r->frame[i].len = 0;
 	return req_reply(c, r, sizeof(*r), net_cos_request(r, c->cpu));
 }
 

@@ -3,6 +3,9 @@
 #include "vmkernel/net/cos_port.h"
 #include "vmkernel/lib/format.h"
 
+_Static_assert(VSW_VLAN_FRAME_LEN <= VMK_COS_NET_FRAME_MAX,
+	       "a queued frame fits the scratch buffer of VMK_COS_NET_FRAME_MAX bytes");
+
 int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	struct cos_port *p = ctx;
@@ -67,26 +70,47 @@ static vmk_status_t tx(struct vmk_cos_net *r, const struct cos_port_ops *ops,
 	return VMK_OK;
 }
 
+/*
+ * Queued frames into the COS's buffers, one at a time: each is taken off
+ * the queue into scratch under the lock and copied out after it, so the
+ * switch's deliver() on another CPU never waits for a copy to the COS.
+ * A copy that fails (the buffer passed check(), so only a COS that
+ * changed its memory map) loses that frame, counted as a drop; the
+ * frames before it are answered, with the reason in msg.
+ */
 static vmk_status_t rx(struct cos_port *p, struct vmk_cos_net *r,
-		       const struct cos_port_ops *ops)
+		       const struct cos_port_ops *ops, uint8_t *scratch)
 {
-	vmk_status_t st = VMK_OK;
-	uint32_t n = 0;
+	uint32_t n = 0, len;
 
-	spin_lock(&p->lock);
-	while (n < r->nframes && p->count) {
-		st = ops->write(r->frame[n].gpa, p->frame[p->head], p->len[p->head]);
-		if (st != VMK_OK)
+	while (n < r->nframes) {
+		spin_lock(&p->lock);
+		if (!p->count) {
+			spin_unlock(&p->lock);
 			break;
-		r->frame[n++].len = p->len[p->head];
+		}
+		len = p->len[p->head];
+		memcpy(scratch, p->frame[p->head], len);
 		p->head = (p->head + 1) % COS_PORT_QUEUE_LEN;
 		p->count--;
+		spin_unlock(&p->lock);
+		if (ops->write(r->frame[n].gpa, scratch, len) != VMK_OK) {
+			spin_lock(&p->lock);
+			p->drops++;
+			spin_unlock(&p->lock);
+			fmt_snprintf(r->msg, sizeof(r->msg),
+				     "buffer %u (%llx) could not be written: a frame dropped", n,
+				     (unsigned long long)r->frame[n].gpa);
+			break;
+		}
+		r->frame[n++].len = len;
 	}
+	spin_lock(&p->lock);
 	r->pending = p->count;
 	r->queue_drops = p->drops;
 	spin_unlock(&p->lock);
 	r->nframes = n;
-	return st;
+	return VMK_OK;
 }
 
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
@@ -101,5 +125,5 @@ vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 	st = check(r, ops, r->msg, sizeof(r->msg));
 	if (st != VMK_OK)
 		return st;
-	return r->op == VMK_COS_NET_TX ? tx(r, ops, scratch) : rx(p, r, ops);
+	return r->op == VMK_COS_NET_TX ? tx(r, ops, scratch) : rx(p, r, ops, scratch);
 }

@@ -47,8 +47,11 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
  * A TX or RX request r, already copied into vmkernel memory (its out
  * fields cleared): checked whole first, then served. TX copies each
  * frame once into scratch (VMK_COS_NET_FRAME_MAX bytes, the caller's
- * per-CPU buffer) and sends it from there; RX copies queued frames into
- * the COS's buffers. VMK_OK, else the status with msg in r->msg.
+ * per-CPU buffer) and sends it from there; RX takes queued frames one at
+ * a time into scratch and copies each into the COS's buffer outside the
+ * queue's lock (a copy that fails drops its frame and ends the call with
+ * VMK_OK, the frames before it and msg). VMK_OK, else the status with
+ * msg in r->msg.
  */
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch);

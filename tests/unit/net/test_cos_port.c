@@ -3,8 +3,9 @@
  * The COS's port (vmkernel/net/cos_port.c): what VMK_HC_COS_NET does with
  * hostile requests (no frames, too many, lengths 0 and huge, addresses
  * outside COS memory or wrapping), that a request with one bad entry does
- * nothing, that frames are sent from the vmkernel's copy, and that a full
- * receive queue drops and counts.
+ * nothing, that frames are sent from the vmkernel's copy, that a full
+ * receive queue drops and counts, and that a copy to the COS that fails
+ * keeps what came before it.
  */
 #include "tests/unit/check_run.h"
 #include "vmkernel/net/cos_port.h"
@@ -31,9 +32,13 @@ static vmk_status_t fake_read(uint64_t gpa, void *dst, uint32_t len)
 	return VMK_OK;
 }
 
+static uint32_t writes_left;	/* fake_write fails when it reaches 0 */
+
 static vmk_status_t fake_write(uint64_t gpa, const void *src, uint32_t len)
 {
 	ck_assert(fake_range_ok(gpa, len));
+	if (writes_left-- == 0)
+		return VMK_BAD_ADDRESS;
 	memcpy(cosmem + (gpa - COS_BASE), src, len);
 	return VMK_OK;
 }
@@ -56,6 +61,7 @@ static void setup(void)
 	memset(cosmem, 0, sizeof(cosmem));
 	sends = sent_len = 0;
 	sent_from = NULL;
+	writes_left = UINT32_MAX;
 }
 
 static void tx_frame(uint32_t i, uint64_t gpa, uint32_t len)
@@ -215,6 +221,28 @@ START_TEST(test_a_full_queue_drops_and_counts)
 }
 END_TEST
 
+/* The COS changed its memory map after the check: what was copied stays. */
+START_TEST(test_rx_whose_copy_fails_answers_the_frames_before_and_drops_one)
+{
+	queue_frame(1, 60);
+	queue_frame(2, 70);
+	queue_frame(3, 80);
+	writes_left = 1;
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 3;
+	req.frame[0].gpa = COS_BASE;
+	req.frame[1].gpa = COS_BASE + VMK_COS_NET_BUF_LEN;
+	req.frame[2].gpa = COS_BASE + 2 * VMK_COS_NET_BUF_LEN;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.nframes, 1);
+	ck_assert_uint_eq(req.frame[0].len, 60);
+	ck_assert_uint_eq(cosmem[0], 1);
+	ck_assert_uint_eq(req.queue_drops, 1);	/* frame 2, lost */
+	ck_assert_uint_eq(req.pending, 1);	/* frame 3, still queued */
+	ck_assert_str_eq(req.msg, "buffer 1 (100800) could not be written: a frame dropped");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_port");
@@ -229,5 +257,6 @@ int main(void)
 	tcase_add_test(tc, test_rx_fills_buffers_oldest_first_and_says_what_is_left);
 	tcase_add_test(tc, test_rx_into_a_buffer_outside_cos_memory_takes_nothing);
 	tcase_add_test(tc, test_a_full_queue_drops_and_counts);
+	tcase_add_test(tc, test_rx_whose_copy_fails_answers_the_frames_before_and_drops_one);
 	return check_run("cos_port", tc);
 }
