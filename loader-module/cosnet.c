@@ -14,6 +14,7 @@
  * own driver then gets it back (hba.c).
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
@@ -21,21 +22,31 @@
 #include <vmk/net.h>
 #include "vmkload.h"
 
+/*
+ * The idle poll stays short: the uplink's receive ring (32 descriptors)
+ * is emptied only when the COS polls while no VM runs, so a burst after
+ * a quiet spell must not wait long (500 hypercalls a second when idle).
+ */
 #define VMKNET_POLL_MIN_US	500
-#define VMKNET_POLL_MAX_US	8000
+#define VMKNET_POLL_MAX_US	2000
 
 struct vmknet {
 	struct net_device *nd;
 	struct napi_struct napi;
 	struct hrtimer timer;
-	u32 poll_us;			/* the next poll's delay */
+	u32 poll_us;			/* the next poll's delay: xmit and NAPI */
+	u64 drops_base;			/* the port's queue drops when opened */
+	bool drops_based;
 	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
 	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
 };
 
 static struct net_device *vmknet_dev;
 
-/* One VMK_HC_COS_NET of r; 0, else -EIO (r->msg says why) or -ENODEV. */
+/*
+ * One VMK_HC_COS_NET of r; 0, else -EIO (r->msg says why) or -ENODEV (no
+ * vmkernel on this CPU: given back, or it panicked).
+ */
 static int vmknet_call(struct vmk_cos_net *r)
 {
 	vmk_status_t st;
@@ -46,6 +57,8 @@ static int vmknet_call(struct vmk_cos_net *r)
 	if (ret)
 		return ret;
 	r->msg[sizeof(r->msg) - 1] = '\0';
+	if (st == VMK_PANICKED)
+		return -ENODEV;
 	return st == VMK_OK ? 0 : -EIO;
 }
 
@@ -66,7 +79,7 @@ static enum hrtimer_restart vmknet_timer(struct hrtimer *t)
 static int vmknet_rx(struct vmknet *v, int want)
 {
 	struct vmk_cos_net *r = v->rx;
-	int i, n;
+	int i, n, ret;
 
 	for (i = 0; i < want; i++) {
 		if (!v->buf[i])
@@ -80,11 +93,14 @@ static int vmknet_rx(struct vmknet *v, int want)
 		return -ENOMEM;
 	r->op = VMK_COS_NET_RX;
 	r->nframes = i;
-	if (vmknet_call(r)) {
+	ret = vmknet_call(r);
+	if (ret) {
 		net_warn_ratelimited("%s: receive: %s\n", v->nd->name,
-				     r->msg[0] ? r->msg : "the vmkernel does not run on this CPU");
-		return -EIO;
+				     r->msg[0] ? r->msg : "the vmkernel is gone");
+		return ret;
 	}
+	if (r->msg[0])		/* frames came, and one was lost */
+		net_warn_ratelimited("%s: receive: %s\n", v->nd->name, r->msg);
 	n = min_t(u32, r->nframes, i);
 	for (i = 0; i < n; i++) {
 		struct sk_buff *skb = v->buf[i];
@@ -107,7 +123,12 @@ static int vmknet_rx(struct vmknet *v, int want)
 		v->buf[i - n] = v->buf[i];
 		v->buf[i] = NULL;
 	}
-	v->nd->stats.rx_dropped = r->queue_drops;
+	/* the port's queue drops since this open */
+	if (!v->drops_based) {
+		v->drops_base = r->queue_drops;
+		v->drops_based = true;
+	}
+	v->nd->stats.rx_dropped = r->queue_drops - v->drops_base;
 	return n;
 }
 
@@ -118,6 +139,12 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 
 	while (done < budget) {
 		n = vmknet_rx(v, min(budget - done, VMK_COS_NET_FRAMES));
+		if (n == -ENODEV) {
+			/* the vmkernel is gone (a panic): no more polls */
+			netif_carrier_off(v->nd);
+			napi_complete_done(napi, done);
+			return done;
+		}
 		if (n <= 0)
 			break;
 		done += n;
@@ -127,9 +154,11 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	if (done == budget)
 		return budget;	/* more: NAPI polls again */
 	if (napi_complete_done(napi, done)) {
-		v->poll_us = done ? VMKNET_POLL_MIN_US :
-			     min(v->poll_us * 2, (u32)VMKNET_POLL_MAX_US);
-		vmknet_poll_in(v, v->poll_us);
+		u32 us = done ? VMKNET_POLL_MIN_US :
+			 min(READ_ONCE(v->poll_us) * 2, (u32)VMKNET_POLL_MAX_US);
+
+		WRITE_ONCE(v->poll_us, us);
+		vmknet_poll_in(v, us);
 	}
 	return done;
 }
@@ -154,16 +183,21 @@ static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
 	r->frame[0].len = skb->len;
 	if (vmknet_call(r)) {
 		net_warn_ratelimited("%s: send: %s\n", nd->name,
-				     r->msg[0] ? r->msg : "the vmkernel does not run on this CPU");
+				     r->msg[0] ? r->msg : "the vmkernel is gone");
 		nd->stats.tx_errors++;
-	} else {
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	if (r->sent) {
 		nd->stats.tx_packets++;
 		nd->stats.tx_bytes += skb->len;
+	} else {
+		nd->stats.tx_dropped++;	/* the switch's policy or no port wanted it */
 	}
 	dev_consume_skb_any(skb);
 	/* an answer may come soon: poll at the fast rate */
-	if (v->poll_us != VMKNET_POLL_MIN_US) {
-		v->poll_us = VMKNET_POLL_MIN_US;
+	if (READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
+		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		hrtimer_try_to_cancel(&v->timer);
 		napi_schedule(&v->napi);
 	}
@@ -174,7 +208,8 @@ static int vmknet_open(struct net_device *nd)
 {
 	struct vmknet *v = netdev_priv(nd);
 
-	v->poll_us = VMKNET_POLL_MIN_US;
+	WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
+	v->drops_based = false;
 	napi_enable(&v->napi);
 	netif_carrier_on(nd);
 	netif_start_queue(nd);
@@ -198,6 +233,17 @@ static const struct net_device_ops vmknet_ops = {
 	.ndo_stop = vmknet_stop,
 	.ndo_start_xmit = vmknet_xmit,
 	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void vmknet_get_drvinfo(struct net_device *nd, struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, "vmkload-cosnet", sizeof(info->driver));
+	strscpy(info->bus_info, "vmkernel vswitch0", sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops vmknet_ethtool_ops = {
+	.get_drvinfo = vmknet_get_drvinfo,
+	.get_link = ethtool_op_get_link,
 };
 
 static void vmknet_free(struct net_device *nd)
@@ -249,11 +295,13 @@ int vmk_cosnet_add(void)
 	strscpy(nd->name, "vmk%d", sizeof(nd->name));
 	eth_hw_addr_set(nd, v->tx->mac);
 	nd->netdev_ops = &vmknet_ops;
+	nd->ethtool_ops = &vmknet_ethtool_ops;
 	nd->min_mtu = ETH_MIN_MTU;
 	nd->max_mtu = ETH_DATA_LEN;
 	netif_napi_add(nd, &v->napi, vmknet_poll);
 	hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	v->timer.function = vmknet_timer;
+	netif_carrier_off(nd);		/* on at open */
 	ret = register_netdev(nd);
 	if (ret) {
 		netif_napi_del(&v->napi);
