@@ -62,6 +62,26 @@ void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
 	pci_stop_and_remove_bus_device_locked(pdev);
 }
 
+/*
+ * After a vmkernel panic, before its memory goes back to Linux: the
+ * function's bus mastering off, so that a NIC or HBA the vmkernel drove
+ * writes no more received frames or completions into pages Linux now
+ * owns. Through the bus's configuration accessors: Linux removed the
+ * function at the hand-over, so it has no pci_dev. Its driver turns bus
+ * mastering on again when vmk_hba_give_back() makes it probe.
+ */
+void vmk_hba_quiesce(struct vmk_hba *h)
+{
+	u16 cmd;
+
+	if (!h->bus ||
+	    pci_bus_read_config_word(h->bus, h->devfn, PCI_COMMAND, &cmd) != PCIBIOS_SUCCESSFUL)
+		return;
+	pci_bus_write_config_word(h->bus, h->devfn, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+	pr_info("vmkload: %s %02x:%02x.%d: bus mastering off (the vmkernel that drove it panicked)\n",
+		h->what, h->bus->number, PCI_SLOT(h->devfn), PCI_FUNC(h->devfn));
+}
+
 void vmk_hba_give_back(struct vmk_hba *h)
 {
 	if (!h->bus)

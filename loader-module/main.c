@@ -393,6 +393,8 @@ void vmk_recover(struct vmk_machine *m)
 	if (!vmk_give_back_all(m))
 		goto out;	/* its memory stays with the CPU still in it */
 	print_log_tail(s);
+	vmk_hba_quiesce(&m->nic);
+	vmk_hba_quiesce(&m->hba);
 	pr_err("vmkload: all CPUs are back under Linux; vmkernel memory freed; full report on COM2\n");
 	vmk_memory_return(&m->mem);
 out:
@@ -463,10 +465,14 @@ static void __exit vmkload_exit(void)
 	vmk_cosblk_remove();
 	vmk_dev_unregister();
 	cancel_delayed_work_sync(&recover_work);
-	if (machine.active)
+	if (machine.active) {
 		unload(&machine);
-	else
+	} else {
+		/* after a panic: the devices it had, quiesced then, come back */
 		free_records(&machine);
+		vmk_hba_give_back(&machine.nic);
+		vmk_hba_give_back(&machine.hba);
+	}
 	cpuhp_remove_state_nocalls(hotplug_state);
 	pr_info("vmkload: machine handed back to Linux (give-back %u us)\n",
 		machine.unload_us);

@@ -66,6 +66,7 @@ void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
 		   const char *as);
 /* After the vmkernel reset it: Linux probes it again. */
 void vmk_hba_give_back(struct vmk_hba *h);
+void vmk_hba_quiesce(struct vmk_hba *h);
 /*
  * Take an 82540EM for vswitch0's uplink (nic.c): the one at pci
  * ("0000:00:09.0") or, when pci is empty, the first whose interface is
