@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A forced vmkernel panic (debug-only ioctl) prints a report with registers
 # and a symbolized backtrace to COM2 and hands every CPU back to the COS,
-# which runs on; the module then unloads and can load again.
+# which runs on; the module then unloads and can load again. Loaded with
+# storage=1, the HBA the vmkernel drove has its bus mastering turned off
+# before the vmkernel's memory goes back to Linux, and comes back to the
+# COS's own driver, with its disks, at the rmmod after the panic.
 # timeout: 400
 # kernel: built
 . /lib/vmk/lab.sh
 . /lib/vmk/lab/vmk.sh
+. /lib/vmk/lab/storage.sh
 
-expect "insmod vmkload debug=1" vmk_load debug=1
+expect "LUN 0 is a COS disk" wait_for_disk 0
+expect "insmod vmkload debug=1 storage=1" vmk_load debug=1 storage=1
+expect "the vmkernel has the HBA" wait_for_no_disk 0
 expect_fail "panic test reports a panicked vmkernel" vmkctl debug panic
 n=0
 while ! dmesg_has "all CPUs are back under Linux" && [ $n -lt 20 ]; do sleep 1; n=$((n + 1)); done
@@ -15,7 +21,11 @@ dmesg | grep vmkload | tail -4
 expect "loader saw the panic" dmesg_has "vmkernel panicked on cpu"
 expect "every CPU is back under Linux" dmesg_has "all CPUs are back under Linux"
 expect "dmesg holds the symbolized report" dmesg_has "vmkernel: .*#0 [0-9a-f]* hc_panic_test+0x"
+expect "the HBA's DMA was turned off before the memory went back" \
+	dmesg_has "vmkload: PVSCSI HBA .*: bus mastering off (the vmkernel that drove it panicked)"
+expect_fail "... and its disks are not the COS's yet" test -n "$(disk_for 0)"
 expect_cos_runs_on_after_panic
+expect "the rmmod after the panic gave the HBA back: LUN 0 is a COS disk again" wait_for_disk 0
 panic_test_refused() {
 	vmk_load || return 1
 	if vmkctl debug panic; then r=1; else r=0; fi
