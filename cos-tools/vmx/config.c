@@ -494,6 +494,9 @@ static void check_sched(struct checker *c, struct vmx_config *cfg)
 		get_uint(c, e, 0, VMX_CPU_UNLIMITED - 1, &cfg->cpu_min_mhz);
 	cfg->cpu_max_mhz = VMX_CPU_UNLIMITED;
 	max = vmx_find(c->file, "sched.cpu.max");
+	/* "unlimited": what vmk-hostd writes for a limit of -1 */
+	if (max && !strcasecmp(max->value, "unlimited"))
+		max = NULL;
 	if (max && get_uint(c, max, 1, VMX_CPU_UNLIMITED - 1, &cfg->cpu_max_mhz) &&
 	    cfg->cpu_min_mhz > cfg->cpu_max_mhz)
 		fail(c, max, "'sched.cpu.max' (%u MHz) is below 'sched.cpu.min' (%u MHz)",

@@ -3,7 +3,9 @@
  * The identity VMware writes into a .vmx at a VM's first power on (its
  * uuid.bios, and the MAC of each NIC with a generated address), and
  * writing it back so the VM keeps it across power cycles and hosts.
- * See vmx.h and docs/vmx.md "What vmkctl vm start writes back".
+ * See vmx.h and docs/vmx.md "What vmkctl vm start writes back". The same
+ * locked, atomic rewrite sets other keys too (vmx_set_keys(): vmk-hostd's
+ * ReconfigVM_Task).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -158,8 +160,8 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
  * file: the text parsed, to be freed either way.
  */
 static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t len,
-			  const struct vmx_set *sets, int n, struct vmx_file *file,
-			  struct diag *diag)
+			  const struct vmx_set *sets, int n, const char *what,
+			  struct vmx_file *file, struct diag *diag)
 {
 	struct vmx_config cfg;
 	size_t appended = 0;
@@ -185,9 +187,26 @@ static bool edit_is_sound(const struct vmx_file *old, const char *text, size_t l
 	ok = ok && file->count == old->count + appended;
 	if (!ok)
 		diag_add_at(diag, old->name, 0,
-			    "the file with its identity added would not read back the same; left as it was");
+			    "the file with %s would not read back the same; left as it was", what);
 	return ok;
 }
+
+/*
+ * One locked rewrite of a .vmx: what it writes (for messages) and the
+ * keys to set, computed from the file as read under the lock.
+ */
+struct rewrite {
+	const char *what;		/* "the generated identity" */
+	const char *read_only;		/* what to tell the owner of a read-only file */
+	const char *linked;		/* ... of a symbolic link */
+	const char *links;		/* ... of a file of several names */
+	/* Fill sets; their number (0: nothing to write), or -1 with diag. */
+	int (*sets)(const struct rewrite *rw, const struct vmx_file *file,
+		    struct vmx_set *sets, struct diag *diag);
+	const uint8_t *random;		/* identity: for a new uuid.bios */
+	const struct vmx_set *given;	/* vmx_set_keys(): the keys to set */
+	size_t ngiven;
+};
 
 static int write_all(int fd, const char *data, size_t len)
 {
@@ -312,7 +331,7 @@ static const char *fill_temp(int fd, const struct stat *st, const char *data, si
  * and base is as it was. 0, or -1 with diag.
  */
 static int write_over(int dir, const char *base, const char *path, const struct stat *st,
-		      const char *data, size_t len, struct diag *diag)
+		      const char *data, size_t len, const char *what, struct diag *diag)
 {
 	char tmp[NAME_MAX + 1];
 	const char *failed;
@@ -336,8 +355,8 @@ static int write_over(int dir, const char *base, const char *path, const struct 
 	}
 	if (failed) {
 		diag_add_at(diag, path, 0,
-			    "cannot write the generated identity (%s): %s; it is left as it was",
-			    failed, strerror(err));
+			    "cannot write %s (%s): %s; it is left as it was",
+			    what, failed, strerror(err));
 		unlinkat(dir, tmp, 0);
 		return -1;
 	}
@@ -354,21 +373,19 @@ static int write_over(int dir, const char *base, const char *path, const struct 
  * by a start killed otherwise is removed first.
  */
 static int replace_file(int dir, const char *base, const char *path, const struct stat *st,
-			const char *data, size_t len, struct diag *diag)
+			const char *data, size_t len, const struct rewrite *rw, struct diag *diag)
 {
 	sigset_t catchable, mask;
 	int ret;
 
 	if (!(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
-		diag_add_at(diag, path, 0,
-			    "is read-only (mode %04o): vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
-			    (unsigned int)(st->st_mode & 07777));
+		diag_add_at(diag, path, 0, "is read-only (mode %04o): %s",
+			    (unsigned int)(st->st_mode & 07777), rw->read_only);
 		return -1;
 	}
 	/* for a caller that is not root: root may write anyway */
 	if (faccessat(dir, base, W_OK, AT_SYMLINK_NOFOLLOW)) {
-		diag_add_at(diag, path, 0, "cannot write the generated identity: %s",
-			    strerror(errno));
+		diag_add_at(diag, path, 0, "cannot write %s: %s", rw->what, strerror(errno));
 		return -1;
 	}
 	remove_stale_temps(dir, base);
@@ -377,7 +394,7 @@ static int replace_file(int dir, const char *base, const char *path, const struc
 	sigaddset(&catchable, SIGTERM);
 	sigaddset(&catchable, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &catchable, &mask);
-	ret = write_over(dir, base, path, st, data, len, diag);
+	ret = write_over(dir, base, path, st, data, len, rw->what, diag);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (ret)
 		return -1;
@@ -470,30 +487,28 @@ static int open_vmx(int dir, const char *base, const char *path, struct stat *st
 }
 
 /*
- * A file that lacks its identity is replaced by its name in the folder:
- * that name must be the file itself, not a link, and its only name (st).
- * Reading through a link or a second name is fine; a rewrite would turn
- * a link into a file of its own, and leave a second name (anywhere on
- * the file system: a COS user's hard link to one of root's) with the old
- * text. false with diag.
+ * A file that gets keys is replaced by its name in the folder: that name
+ * must be the file itself, not a link, and its only name (st). Reading
+ * through a link or a second name is fine; a rewrite would turn a link
+ * into a file of its own, and leave a second name (anywhere on the file
+ * system: a COS user's hard link to one of root's) with the old text.
+ * false with diag.
  */
 static bool may_replace(const char *path, const struct stat *st, bool linked,
-			struct diag *diag)
+			const struct rewrite *rw, struct diag *diag)
 {
 	if (linked)
-		diag_add_at(diag, path, 0,
-			    "is a symbolic link and lacks its identity: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to");
+		diag_add_at(diag, path, 0, "is a symbolic link and %s", rw->linked);
 	else if (st->st_nlink != 1)
-		diag_add_at(diag, path, 0,
-			    "has %ju links and lacks its identity: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
-			    (uintmax_t)st->st_nlink);
+		diag_add_at(diag, path, 0, "has %ju links and %s", (uintmax_t)st->st_nlink,
+			    rw->links);
 	return !linked && st->st_nlink == 1;
 }
 
-int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
-			size_t *written, struct diag *diag)
+static int rewrite(const char *path, const struct rewrite *rw, struct vmx_file *now,
+		   size_t *written, struct diag *diag)
 {
-	struct vmx_set sets[VMX_IDENTITY_SETS];
+	struct vmx_set sets[VMX_SETS_MAX];
 	struct vmx_file file = { 0 }, edited = { 0 };
 	struct vmx_config cfg;
 	char *text = NULL, *out = NULL;
@@ -516,18 +531,18 @@ int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_f
 	close(fd);
 	if (err || vmx_config_from_file(&file, &cfg, diag))
 		goto unlock;
-	n = vmx_identity_missing(&file, random, sets, diag);
+	n = rw->sets(rw, &file, sets, diag);
 	if (n <= 0)
 		goto unlock;
-	if (!may_replace(path, &st, linked, diag)) {
+	if (!may_replace(path, &st, linked, rw, diag)) {
 		n = -1;
 		goto unlock;
 	}
 	if (vmx_edit(&file, text, len, sets, (size_t)n, &out, &out_len)) {
 		diag_add_at(diag, path, 0, "out of memory");
 		n = -1;
-	} else if (!edit_is_sound(&file, out, out_len, sets, n, &edited, diag) ||
-		   replace_file(dir, base, path, &st, out, out_len, diag)) {
+	} else if (!edit_is_sound(&file, out, out_len, sets, n, rw->what, &edited, diag) ||
+		   replace_file(dir, base, path, &st, out, out_len, rw, diag)) {
 		n = -1;
 	}
 unlock:
@@ -548,4 +563,60 @@ out:
 	*now = file;
 	*written = (size_t)n;
 	return 0;
+}
+
+static int identity_sets(const struct rewrite *rw, const struct vmx_file *file,
+			 struct vmx_set *sets, struct diag *diag)
+{
+	return vmx_identity_missing(file, rw->random, sets, diag);
+}
+
+int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
+			size_t *written, struct diag *diag)
+{
+	const struct rewrite rw = {
+		.what = "the generated identity",
+		.read_only = "vm start writes the identity it generates there (uuid.bios, ethernetN.generatedAddress); make it writable, or set those keys yourself",
+		.linked = "lacks its identity: vm start writes the identity it generates into the .vmx itself and follows no link there; name the file it points to",
+		.links = "lacks its identity: vm start replaces the file to write the identity it generates, which would part its names; keep one (copy it)",
+		.sets = identity_sets,
+		.random = random,
+	};
+
+	return rewrite(path, &rw, now, written, diag);
+}
+
+static int given_sets(const struct rewrite *rw, const struct vmx_file *file,
+		      struct vmx_set *sets, struct diag *diag)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rw->ngiven; i++) {
+		const struct vmx_entry *e = vmx_find(file, rw->given[i].key);
+
+		if (!e || strcmp(e->value, rw->given[i].value))
+			sets[n++] = rw->given[i];
+	}
+	(void)diag;
+	return (int)n;
+}
+
+int vmx_set_keys(const char *path, const struct vmx_set *sets, size_t n, struct vmx_file *now,
+		 size_t *written, struct diag *diag)
+{
+	const struct rewrite rw = {
+		.what = "the new settings",
+		.read_only = "its settings cannot be changed; make it writable",
+		.linked = "its settings are written into the .vmx itself, following no link: name the file it points to",
+		.links = "its settings are written by replacing the file, which would part its names; keep one (copy it)",
+		.sets = given_sets,
+		.given = sets,
+		.ngiven = n,
+	};
+
+	if (n > VMX_SETS_MAX) {
+		diag_add_at(diag, path, 0, "%zu keys to set, at most %d at once", n, VMX_SETS_MAX);
+		return -1;
+	}
+	return rewrite(path, &rw, now, written, diag);
 }

@@ -260,4 +260,17 @@ int vmx_identity_missing(const struct vmx_file *file, const uint8_t random[16],
 int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_file *now,
 			size_t *written, struct diag *diag);
 
+/* The most keys one rewrite sets. */
+#define VMX_SETS_MAX		VMX_IDENTITY_SETS
+/*
+ * Set sets[0..n) in the .vmx at path (vmk-hostd's ReconfigVM_Task), the
+ * way vmx_identity_record() writes: under the folder's lock, only the
+ * values change and new keys are appended, the result must check
+ * (vmx_config_from_file()) or nothing is written, atomic rename, a link
+ * or a second name refused. Keys that already have their value are not
+ * counted in *written (0: the file was not touched). 0 or -1 with diag.
+ */
+int vmx_set_keys(const char *path, const struct vmx_set *sets, size_t n, struct vmx_file *now,
+		 size_t *written, struct diag *diag);
+
 #endif /* COS_TOOLS_VMX_H */

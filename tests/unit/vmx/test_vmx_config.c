@@ -74,6 +74,21 @@ START_TEST(test_minimal_file_gets_defaults)
 }
 END_TEST
 
+/* sched.cpu.max "unlimited" (vmk-hostd's limit -1) is no limit. */
+START_TEST(test_an_unlimited_cpu_max_is_no_limit)
+{
+	struct vmx_file f;
+	struct vmx_config cfg;
+	struct diag d;
+
+	ck_assert_int_eq(config_of(MINIMAL "sched.cpu.min = \"300\"\nsched.cpu.max = \"Unlimited\"\n",
+				   &f, &cfg, &d), 0);
+	ck_assert_uint_eq(cfg.cpu_min_mhz, 300);
+	ck_assert_uint_eq(cfg.cpu_max_mhz, VMX_CPU_UNLIMITED);
+	vmx_file_free(&f);
+}
+END_TEST
+
 /* Empty identity keys are for `vmkctl vm start` to fill in (identity.c). */
 START_TEST(test_empty_uuid_and_generated_address_are_absent)
 {
@@ -450,6 +465,7 @@ int main(void)
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, test_minimal_file_gets_defaults);
+	tcase_add_test(tc, test_an_unlimited_cpu_max_is_no_limit);
 	tcase_add_test(tc, test_empty_uuid_and_generated_address_are_absent);
 	tcase_add_test(tc, test_full_file_fills_every_field);
 	tcase_add_test(tc, test_a_bios_vm_may_name_a_kernel_initrd_and_command_line);

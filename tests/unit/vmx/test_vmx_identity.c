@@ -840,6 +840,72 @@ START_TEST(test_a_signal_during_the_rewrite_waits_for_the_rename)
 END_TEST
 
 /* Random lines from .vmx pieces: whatever parses, edits into a file that parses. */
+/* vmx_set_keys() (ReconfigVM_Task): values in place, new keys appended, nothing else moved. */
+START_TEST(test_set_keys_changes_values_in_place_and_appends_the_rest)
+{
+	static const struct vmx_set sets[] = {
+		{ "memsize", "512" }, { "numvcpus", "2" }, { "sched.cpu.shares", "high" },
+	};
+	struct vmx_file now;
+	struct diag d = { 0 };
+	const char *path;
+	size_t written;
+
+	make_dir();
+	path = put_file("vm1.vmx", "# kept\n" MINIMAL E1000);
+	ck_assert_int_eq(vmx_set_keys(path, sets, 3, &now, &written, &d), 0);
+	ck_assert_uint_eq(written, 3);
+	ck_assert_str_eq(vmx_find(&now, "memsize")->value, "512");
+	vmx_file_free(&now);
+	assert_file_is(path, "# kept\n"
+		       "config.version = \"8\"\n"
+		       "virtualHW.version = \"7\"\n"
+		       "displayName = \"vm1\"\n"
+		       "memsize = \"512\"\n" E1000
+		       "numvcpus = \"2\"\n"
+		       "sched.cpu.shares = \"high\"\n");
+	/* the same again: nothing to write, the file is not touched */
+	ck_assert_int_eq(vmx_set_keys(path, sets, 3, &now, &written, &d), 0);
+	ck_assert_uint_eq(written, 0);
+	vmx_file_free(&now);
+	ck_assert_int_eq(files_in_dir(), 1);
+	remove_dir();
+}
+END_TEST
+
+/* Settings that would not check (a limit below the reservation) leave the file as it was. */
+START_TEST(test_set_keys_that_would_not_check_write_nothing)
+{
+	static const struct vmx_set sets[] = {
+		{ "sched.cpu.min", "2000" }, { "sched.cpu.max", "1000" },
+	};
+	static const struct vmx_set link_sets[] = { { "memsize", "512" } };
+	char link_path[128];
+	struct vmx_file now;
+	struct diag d = { 0 };
+	const char *path;
+	size_t written = 99;
+
+	make_dir();
+	path = put_file("vm1.vmx", MINIMAL);
+	ck_assert_int_eq(vmx_set_keys(path, sets, 2, &now, &written, &d), -1);
+	assert_diag_has(&d, "'sched.cpu.max' (1000 MHz) is below 'sched.cpu.min' (2000 MHz)");
+	assert_diag_has(&d, "the new settings would not read back the same");
+	diag_free(&d);
+	ck_assert_uint_eq(now.count, 0);
+	assert_file_is(path, MINIMAL);
+	/* a link is never written through */
+	snprintf(link_path, sizeof(link_path), "%s/link.vmx", dir);
+	ck_assert_int_eq(symlink("vm1.vmx", link_path), 0);
+	ck_assert_int_eq(vmx_set_keys(link_path, link_sets, 1, &now, &written, &d), -1);
+	assert_diag_has(&d, "is a symbolic link and its settings are written into the .vmx itself");
+	diag_free(&d);
+	assert_file_is(path, MINIMAL);
+	ck_assert_int_eq(files_in_dir(), 2);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(test_edit_of_random_files_reads_back)
 {
 	static const char *const pieces[] = {
@@ -916,6 +982,8 @@ int main(void)
 	tcase_add_test(tc, test_the_rewrite_keeps_the_files_mode);
 	tcase_add_test(tc, test_a_rewrite_removes_the_temporary_files_a_killed_start_left);
 	tcase_add_test(tc, test_a_signal_during_the_rewrite_waits_for_the_rename);
+	tcase_add_test(tc, test_set_keys_changes_values_in_place_and_appends_the_rest);
+	tcase_add_test(tc, test_set_keys_that_would_not_check_write_nothing);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
 }
