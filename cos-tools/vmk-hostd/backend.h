@@ -115,11 +115,24 @@ struct hostd_vm {
 	struct hostd_nic nic[HOSTD_NICS];	/* from its .vmx; none without one */
 	char scsi_dev[16];		/* scsi0.virtualDev, "" without scsi0 */
 	char disk[HOSTD_DISKS][HOSTD_VDISK_PATH_LEN];	/* scsi0:N.fileName or "" */
+	/* its CPU allocation (sched.cpu.*), known only from a .vmx */
+	bool has_cpu_alloc;
+	uint32_t cpu_shares;		/* the VM's total */
+	uint32_t cpu_min_mhz;		/* reservation */
+	uint32_t cpu_max_mhz;		/* limit, UINT32_MAX: none */
 };
 
 struct vmx_config;
-/* The NICs and disks of a checked .vmx (vmx_config_from_file()) into vm. */
+struct vmx_set;
+/* The NICs, disks and CPU allocation of a checked .vmx (vmx_config_from_file()) into vm. */
 void hostd_vm_devices(struct hostd_vm *vm, const struct vmx_config *cfg);
+/*
+ * Set keys in vm's .vmx (vmx_set_keys(): locked, atomic, checked) and
+ * take its memory, vCPUs and CPU allocation from what was written. For
+ * the backends' vm_reconfig. 0, or -1 with diag.
+ */
+int hostd_vm_reconfig(struct hostd_vm *vm, const struct vmx_set *sets, size_t n,
+		      struct diag *diag);
 
 /*
  * Every op returns 0 and adds nothing to diag, or -1 (vm_power also
@@ -186,6 +199,14 @@ struct hostd_backend {
 	int (*vdisk_delete)(void *ctx, const char *path, struct diag *diag);
 	/* Remove the empty folder path ("[LABEL] DIR"), as `vmkfstools --rmdir`. */
 	int (*ds_rmdir)(void *ctx, const char *path, struct diag *diag);
+	/*
+	 * Set keys in the .vmx of a registered VM that is off (memsize,
+	 * numvcpus, sched.cpu.*: ReconfigVM_Task); the next power on starts
+	 * it so. Refused for a running VM: the vmkernel has no call that
+	 * changes a running VM's vCPUs, memory or CPU allocation.
+	 */
+	int (*vm_reconfig)(void *ctx, uint32_t id, const struct vmx_set *sets, size_t n,
+			   struct diag *diag);
 };
 
 /* The backends; NULL with a message on stderr when one cannot start. */

@@ -174,6 +174,16 @@ static int fake_vm_register(void *ctx, const char *path, const struct hostd_vm *
 	return 0;
 }
 
+/* The .vmx is written as with the vmkernel; the three built in have none. */
+static int fake_vm_reconfig(void *ctx, uint32_t id, const struct vmx_set *sets, size_t n,
+			    struct diag *diag)
+{
+	struct fake *f = ctx;
+	int i = fake_find(f, id, diag);
+
+	return i < 0 ? -1 : hostd_vm_reconfig(&f->vms[i], sets, n, diag);
+}
+
 static const struct hostd_net fake_nets[] = {
 	{ .name = "VM Network", .vswitch = "vswitch0" },
 	{ .name = "Backup", .vswitch = "internal0", .vlan = 20 },
@@ -357,6 +367,7 @@ static struct hostd_backend fake_backend = {
 	.vm_power = fake_vm_power,
 	.vm_unregister = fake_vm_unregister,
 	.vm_register = fake_vm_register,
+	.vm_reconfig = fake_vm_reconfig,
 	.net_list = fake_net_list,
 	.ds_list = fake_ds_list,
 	.hba_list = fake_hba_list,

@@ -190,7 +190,8 @@ static void vm_of_file(const char *path, const struct vm_file *vf, struct vmk_vm
 	}
 	snprintf(vm->name, sizeof(vm->name), "%s", vf->cfg.display_name);
 	snprintf(vm->vmx_path, sizeof(vm->vmx_path), "%s", path);
-	if (!vm->kernel_id) {
+	/* off: what the next start takes (ReconfigVM_Task may have changed it) */
+	if (vm->power != HOSTD_POWERED_ON) {
 		vm->mem_mb = vf->cfg.memsize_mib;
 		vm->vcpus = vf->cfg.numvcpus;
 	}
@@ -611,6 +612,17 @@ static int vmk_ds_rmdir(void *ctx, const char *path, struct diag *diag)
 	return vmk_path_op(VMK_VDISK_OP_RMDIR, path, diag);
 }
 
+static int vmk_vm_reconfig(void *ctx, uint32_t id, const struct vmx_set *sets, size_t n,
+			   struct diag *diag)
+{
+	struct hostd_vm vm;
+
+	(void)ctx;
+	if (vm_lookup(id, &vm, diag))
+		return -1;
+	return hostd_vm_reconfig(&vm, sets, n, diag);
+}
+
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
@@ -626,6 +638,7 @@ static const struct hostd_backend vmk_backend = {
 	.vdisk_size = vmk_vdisk_size,
 	.vdisk_delete = vmk_vdisk_delete,
 	.ds_rmdir = vmk_ds_rmdir,
+	.vm_reconfig = vmk_vm_reconfig,
 };
 
 const struct hostd_backend *backend_vmk_open(void)

@@ -11,6 +11,7 @@
  *   propcol.c    PropertyCollector, ViewManager
  *   task.c       power operations and their Tasks
  *   vmops.c      RegisterVM, CreateVM, Destroy: VMs added and removed
+ *   reconfig.c   ReconfigVM: a VM's vCPUs, memory and CPU allocation
  *   datastore.c  the Datastore objects
  *   dsfile.c     the datastores' files over HTTPS (/folder/)
  *   backend*.c   where the state lives (backend.h)
@@ -277,6 +278,8 @@ int vm_unregister(struct soap_call *c);
 
 /* vmops.c */
 int folder_register_vm_task(struct soap_call *c);
+/* reconfig.c */
+int vm_reconfig_task(struct soap_call *c);
 
 /*
  * datastore.c: the vmkernel's VMFS volumes and the other folders of

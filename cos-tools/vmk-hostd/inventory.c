@@ -779,6 +779,47 @@ static void vm_disks(struct soap_call *c, xmlNodePtr devices, const struct hostd
 	}
 }
 
+/*
+ * config.cpuAllocation from the .vmx's sched.cpu keys; a level when the
+ * shares are that level's per vCPU (what the .vmx's word gives).
+ */
+static void vm_cpu_allocation(xmlNodePtr cfg, const struct hostd_vm *vm)
+{
+	static const struct { const char *name; unsigned int per_vcpu; } levels[] = {
+		{ "low", VMX_SHARES_LOW }, { "normal", VMX_SHARES_NORMAL },
+		{ "high", VMX_SHARES_HIGH },
+	};
+	xmlNodePtr a = ob_complex(cfg, "cpuAllocation", "ResourceAllocationInfo"), sh;
+	const char *level = "custom";
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (vm->cpu_shares == levels[i].per_vcpu * vm->vcpus)
+			level = levels[i].name;
+	ob_value(a, "reservation", "xsd:long", "%u", vm->cpu_min_mhz);
+	ob_bool(a, "expandableReservation", false);
+	if (vm->cpu_max_mhz == UINT32_MAX)
+		ob_value(a, "limit", "xsd:long", "-1");
+	else
+		ob_value(a, "limit", "xsd:long", "%u", vm->cpu_max_mhz);
+	sh = ob_complex(a, "shares", "SharesInfo");
+	ob_value(sh, "shares", "xsd:int", "%u", vm->cpu_shares);
+	ob_value(sh, "level", "SharesLevel", "%s", level);
+}
+
+/* config.memoryAllocation: vmk has no memory shares, reservation or limit. */
+static void vm_memory_allocation(xmlNodePtr cfg, const struct hostd_vm *vm)
+{
+	xmlNodePtr a = ob_complex(cfg, "memoryAllocation", "ResourceAllocationInfo"), sh;
+
+	ob_value(a, "reservation", "xsd:long", "0");
+	ob_bool(a, "expandableReservation", false);
+	ob_value(a, "limit", "xsd:long", "-1");
+	sh = ob_complex(a, "shares", "SharesInfo");
+	/* VMware's normal memory shares: 10 per MiB */
+	ob_value(sh, "shares", "xsd:int", "%u", 10 * vm->mem_mb);
+	ob_value(sh, "level", "SharesLevel", "normal");
+}
+
 static void vm_config(struct soap_call *c, xmlNodePtr obj, const struct hostd_vm *vm)
 {
 	xmlNodePtr cfg = ob_complex(obj, "config", "VirtualMachineConfigInfo");
@@ -800,10 +841,18 @@ static void vm_config(struct soap_call *c, xmlNodePtr obj, const struct hostd_vm
 	ob_str(files, "vmPathName", buf);
 	hw = ob_complex(cfg, "hardware", "VirtualHardware");
 	ob_value(hw, "numCPU", "xsd:int", "%u", vm->vcpus);
+	ob_value(hw, "numCoresPerSocket", "xsd:int", "1");
 	ob_value(hw, "memoryMB", "xsd:int", "%u", vm->mem_mb);
 	devices = ob_array(hw, "device", "VirtualDevice");
 	vm_disks(c, devices, vm);
 	vm_nics(c, devices, vm);
+	if (vm->has_cpu_alloc)
+		vm_cpu_allocation(cfg, vm);
+	vm_memory_allocation(cfg, vm);
+	/* no hot-add: ReconfigVM_Task changes vCPUs and memory of a VM that is off */
+	ob_bool(cfg, "memoryHotAddEnabled", false);
+	ob_bool(cfg, "cpuHotAddEnabled", false);
+	ob_bool(cfg, "cpuHotRemoveEnabled", false);
 }
 
 /* The Networks of the port groups the VM's NICs name, each once. */

@@ -51,6 +51,7 @@ static const struct method methods[] = {
 	{ "RebootGuest", "VirtualMachine", false, vm_reboot_guest },
 	{ "UnregisterVM", "VirtualMachine", false, vm_unregister },
 	{ "Destroy_Task", "VirtualMachine", false, vm_destroy_task },
+	{ "ReconfigVM_Task", "VirtualMachine", false, vm_reconfig_task },
 	{ "RegisterVM_Task", "Folder", false, folder_register_vm_task },
 	{ "CreateVM_Task", "Folder", false, folder_create_vm_task },
 	{ "SearchDatastore_Task", "HostDatastoreBrowser", false, browser_search_task },

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A VM's NICs and disks as the daemon shows them (config.hardware.device,
- * network), read from its .vmx the way `vmkctl vm start` reads them, for
- * both backends: backend_vmk.c for the registered VMs, vmops.c for a VM
- * it registers with the fake backend.
+ * A VM's NICs, disks and CPU allocation as the daemon shows them
+ * (config.hardware.device, network, config.cpuAllocation), read from its
+ * .vmx the way `vmkctl vm start` reads them, for both backends:
+ * backend_vmk.c for the registered VMs, vmops.c for a VM it registers
+ * with the fake backend; and ReconfigVM_Task's write of the .vmx.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,8 +44,47 @@ static void vm_disks(struct hostd_vm *vm, const struct vmx_config *cfg)
 			 cfg->scsi0_file[n] ? cfg->scsi0_file[n] : "");
 }
 
+static void vm_cpu_alloc(struct hostd_vm *vm, const struct vmx_config *cfg)
+{
+	vm->has_cpu_alloc = true;
+	vm->cpu_shares = cfg->cpu_shares;
+	vm->cpu_min_mhz = cfg->cpu_min_mhz;
+	vm->cpu_max_mhz = cfg->cpu_max_mhz;
+}
+
 void hostd_vm_devices(struct hostd_vm *vm, const struct vmx_config *cfg)
 {
 	vm_nics(vm, cfg);
 	vm_disks(vm, cfg);
+	vm_cpu_alloc(vm, cfg);
+}
+
+int hostd_vm_reconfig(struct hostd_vm *vm, const struct vmx_set *sets, size_t n,
+		      struct diag *diag)
+{
+	struct vmx_config cfg;
+	struct vmx_file now;
+	size_t written;
+	int ret;
+
+	if (vm->power == HOSTD_POWERED_ON) {
+		diag_add(diag, "vm '%s' is running: the vmkernel has no call that changes a running VM's vCPUs, memory or CPU allocation",
+			 vm->name);
+		return -1;
+	}
+	if (!vm->vmx_path[0]) {
+		diag_add(diag, "vm '%s' has no .vmx (it is not registered): nothing to write its settings to",
+			 vm->name);
+		return -1;
+	}
+	if (vmx_set_keys(vm->vmx_path, sets, n, &now, &written, diag))
+		return -1;
+	ret = vmx_config_from_file(&now, &cfg, diag);
+	if (!ret) {
+		vm->mem_mb = cfg.memsize_mib;
+		vm->vcpus = cfg.numvcpus;
+		vm_cpu_alloc(vm, &cfg);
+	}
+	vmx_file_free(&now);
+	return ret ? -1 : 0;
 }

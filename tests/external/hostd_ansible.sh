@@ -4,7 +4,9 @@
 # bundles the community.vmware collection; nobody here wrote it): the
 # playbook hostd/ansible/vm.yml makes a VM with vmware_guest, reads it
 # with vmware_guest_info and powers it on and off with
-# vmware_guest_powerstate, each state read back; the inventory plugin
+# vmware_guest_powerstate, each state read back, and gives it 2 CPUs
+# and 128 MiB with vmware_guest state present (ReconfigVM_Task); the
+# inventory plugin
 # community.vmware.vmware_vm_inventory (hostd/ansible/vmware.yml) lists
 # it with the host's other VMs; vm-absent.yml removes it and the
 # inventory no longer lists it. All of it runs first, unchanged, against

@@ -12,7 +12,10 @@
 # task.Wait) runs against both too. Both sessions read the network "VM
 # Network"; the pyVmomi one creates VMs with NICs on it;
 # hostd/pyvmomi_networks.py then checks, against vmk-hostd only, each
-# Network's VMs and CreateVM_Task's refusals of what vmk cannot give.
+# Network's VMs and CreateVM_Task's refusals of what vmk cannot give;
+# hostd/pyvmomi_reconfig.py changes a VM's vCPUs, memory and CPU
+# allocation with ReconfigVM_Task against both (its .vmx, watchers and
+# refusals against vmk-hostd only).
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
 # VMs through it, shows the host (nodeinfo), defines a VM from domain XML
 # (its .vmx uploaded through /folder/), dumps it back and undefines it,
@@ -57,6 +60,10 @@ if start_esxsim; then
 		fail "the pyVmomi session fails against govmomi's ESX simulator: $(grep -E 'FAIL|Error' "$work/anchor.log" | head -3)"
 	fi
 	govmomi_client "govmomi's ESX simulator" "$port"
+	"$python" "$here/pyvmomi_reconfig.py" 127.0.0.1 "$port" "$user" "$password" \
+		"$work/datastores/LocalDS_0" >"$work/reconfig-anchor.log" 2>&1 &&
+		echo "ok: the pyVmomi ReconfigVM_Task session passes against govmomi's ESX simulator (anchor)" ||
+		fail "the ReconfigVM_Task session fails against the simulator: $(grep -E 'FAIL|Error' "$work/reconfig-anchor.log" | head -3)"
 else
 	fail "cannot build the govmomi simulator: $(tail -3 "$work/esxsim-build.log")"
 fi
@@ -90,6 +97,13 @@ start_hostd hostd-networks
 "$python" "$here/pyvmomi_networks.py" 127.0.0.1 "$port" "$user" "$password" \
 	"$work/datastores/LocalDS_0" | tee "$work/networks.log" ||
 	fail "the pyVmomi networks session against vmk-hostd"
+
+# 4b. ReconfigVM_Task: the anchor's session and what only vmk is held to
+#    (its .vmx, watchers, refusals), on a fresh daemon.
+start_hostd hostd-reconfig
+"$python" "$here/pyvmomi_reconfig.py" 127.0.0.1 "$port" "$user" "$password" \
+	"$work/datastores/LocalDS_0" --vmk | tee "$work/reconfig.log" ||
+	fail "the pyVmomi ReconfigVM_Task session against vmk-hostd"
 
 # 5. libvirt's esx driver (strict: every value typed) on a fresh daemon.
 start_hostd hostd-libvirt

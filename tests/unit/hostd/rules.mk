@@ -4,7 +4,7 @@
 UNIT_TESTS += test_hostd_soap
 test_hostd_soap_SRCS := tests/unit/hostd/test_hostd_soap.c \
 	$(addprefix cos-tools/vmk-hostd/,soap.c session.c inventory.c propcol.c task.c \
-		vmops.c datastore.c dsbrowse.c backend_fake.c vmx_devices.c) cos-tools/vmkctl/vm_start.c cos-tools/vmkdev/vmkdev.c \
+		vmops.c reconfig.c datastore.c dsbrowse.c backend_fake.c vmx_devices.c) cos-tools/vmkctl/vm_start.c cos-tools/vmkdev/vmkdev.c \
 	cos-tools/vmx/parse.c cos-tools/vmx/config.c cos-tools/vmx/identity.c cos-tools/lib/diag.c
 test_hostd_soap_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
 # the wraps: the test makes one datastore's file system hang

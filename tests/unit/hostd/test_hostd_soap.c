@@ -315,9 +315,14 @@ START_TEST(test_unknown_objects_properties_and_methods_are_told_apart)
 		"<type>Folder</type><pathSet>bogus</pathSet></propSet><objectSet><obj type=\"Folder\">"
 		"ha-folder-root</obj></objectSet></specSet></RetrieveProperties>")), 500);
 	fault_is("InvalidProperty");
+	ck_assert_int_eq(call(SOAP("<CreateSnapshot_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1"
+		"</_this><name>s1</name></CreateSnapshot_Task>")), 500);
+	fault_is("MethodNotFound");
+	/* a method served, called without its argument */
 	ck_assert_int_eq(call(SOAP("<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">1"
 		"</_this></ReconfigVM_Task>")), 500);
-	fault_is("MethodNotFound");
+	fault_is("InvalidArgument");
+	answer_has("<invalidProperty>spec</invalidProperty>");
 }
 END_TEST
 
