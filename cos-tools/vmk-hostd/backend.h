@@ -62,11 +62,22 @@ struct hostd_nic {
 	uint8_t mac[6];
 };
 
+#define HOSTD_SWITCH_PORTS	64	/* ports of one switch: VMK_NET_MAX_PORTS */
+
 /* A port group of the vmkernel's switches: a Network of the API. */
 struct hostd_net {
 	char name[HOSTD_NET_NAME_LEN];
 	char vswitch[HOSTD_NET_NAME_LEN];
 	uint32_t vlan;
+	/* its switch's: a HostVirtualSwitch of the API */
+	uint32_t switch_ports_used;	/* of HOSTD_SWITCH_PORTS, its uplink's included */
+	struct {			/* the physical NIC behind it (vswitch0's) */
+		bool present;
+		uint32_t pci_bdf;	/* bus << 8 | device << 3 | function */
+		char driver[16];
+		uint8_t mac[6];
+		uint32_t mbps;		/* 0: link down */
+	} uplink;
 };
 
 /* A VMFS volume the vmkernel has mounted: a Datastore of type VMFS. */

@@ -7,7 +7,8 @@
  * interface as the vmkernel's. The guest of "build" has no ACPI power
  * button handler (ShutdownGuest is refused there); the others shut down at
  * once when it is pressed. Two port groups: "VM Network" on vswitch0, as
- * the vmkernel makes at load, and "Backup" on an internal switch; web has
+ * the vmkernel makes at load (with an e1000 uplink), and "Backup" on an
+ * internal switch; web has
  * a NIC on the one (a generated MAC), db one on each (the first static),
  * build one on "Old Lab", a port group the host does not have (any more).
  * One VMFS datastore, "vmfs1" (1 GiB, read-write), on which folders and
@@ -185,8 +186,10 @@ static int fake_vm_reconfig(void *ctx, uint32_t id, const struct vmx_set *sets, 
 }
 
 static const struct hostd_net fake_nets[] = {
-	{ .name = "VM Network", .vswitch = "vswitch0" },
-	{ .name = "Backup", .vswitch = "internal0", .vlan = 20 },
+	{ .name = "VM Network", .vswitch = "vswitch0", .switch_ports_used = 3,
+	  .uplink = { .present = true, .pci_bdf = 2 << 3, .driver = "e1000", .mbps = 1000,
+		      .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } } },
+	{ .name = "Backup", .vswitch = "internal0", .vlan = 20, .switch_ports_used = 1 },
 };
 
 static int fake_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag)

@@ -399,6 +399,8 @@ static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *v
  * The port groups of every switch, as `vmkctl network` lists them; none
  * when the vmkernel is not loaded (as kernel_vms()).
  */
+_Static_assert(HOSTD_SWITCH_PORTS == VMK_NET_MAX_PORTS, "a switch's ports");
+
 static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag)
 {
 	struct vmk_net_info *ni;
@@ -430,7 +432,14 @@ static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct
 			snprintf(nets[c].name, sizeof(nets[c].name), "%.*s", VMK_NET_NAME_LEN - 1, g->name);
 			snprintf(nets[c].vswitch, sizeof(nets[c].vswitch), "%.*s", VMK_NET_NAME_LEN - 1,
 				 g->vswitch);
-			nets[c++].vlan = g->vlan;
+			nets[c].vlan = g->vlan;
+			nets[c].switch_ports_used = ni->nports;
+			nets[c].uplink.present = ni->uplink.state == VMK_NET_UPLINK_RUNNING;
+			nets[c].uplink.pci_bdf = ni->uplink.pci_bdf;
+			snprintf(nets[c].uplink.driver, sizeof(nets[c].uplink.driver), "%.15s",
+				 ni->uplink.driver);
+			memcpy(nets[c].uplink.mac, ni->uplink.mac, sizeof(nets[c].uplink.mac));
+			nets[c++].uplink.mbps = ni->uplink.link_mbps;
 		}
 		start = ni->next;
 	} while (start);

@@ -28,6 +28,7 @@
 #define DC_MO		"ha-datacenter"
 #define POOL_MO		"ha-root-pool"
 #define ROOT_MO		"ha-folder-root"
+#define NETWORK_SYSTEM_MO "networkSystem"	/* ESXi's value */
 
 /* ---- object trees ---- */
 
@@ -446,6 +447,98 @@ static int autostart_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr o
  * HostParallelScsiHba). libvirt's storage driver asks for it before it
  * lists pools, and fails on an empty list.
  */
+/* A port group's HostPortGroup (its key, switch and spec), as ESXi keys them. */
+static void host_portgroup(xmlNodePtr groups, const struct hostd_net *n)
+{
+	xmlNodePtr g = ob_complex(groups, "HostPortGroup", "HostPortGroup"), spec;
+
+	ob_value(g, "key", "xsd:string", "key-vim.host.PortGroup-%s", n->name);
+	ob_array(g, "port", "HostPortGroupPort");
+	ob_value(g, "vswitch", "xsd:string", "key-vim.host.VirtualSwitch-%s", n->vswitch);
+	ob_complex(g, "computedPolicy", "HostNetworkPolicy");
+	spec = ob_complex(g, "spec", "HostPortGroupSpec");
+	ob_str(spec, "name", n->name);
+	ob_value(spec, "vlanId", "xsd:int", "%u", n->vlan);
+	ob_str(spec, "vswitchName", n->vswitch);
+	ob_complex(spec, "policy", "HostNetworkPolicy");
+}
+
+/* The vmkernel drives one physical NIC, vswitch0's uplink: ESXi's first name. */
+#define UPLINK_NAME	"vmnic0"
+
+/* config.network.pnic: the uplink of the first switch that has one. */
+static void host_pnics(struct soap_call *c, xmlNodePtr pnics)
+{
+	const struct hostd_net *n = NULL;
+	xmlNodePtr p, speed;
+	size_t i;
+
+	for (i = 0; i < c->nnets && !n; i++)
+		if (c->nets[i].uplink.present)
+			n = &c->nets[i];
+	if (!n)
+		return;
+	p = ob_complex(pnics, "PhysicalNic", "PhysicalNic");
+	ob_str(p, "key", "key-vim.host.PhysicalNic-" UPLINK_NAME);
+	ob_str(p, "device", UPLINK_NAME);
+	ob_value(p, "pci", "xsd:string", "0000:%02x:%02x.%x", n->uplink.pci_bdf >> 8,
+		 (n->uplink.pci_bdf >> 3) & 0x1f, n->uplink.pci_bdf & 7);
+	ob_str(p, "driver", n->uplink.driver);
+	if (n->uplink.mbps) {
+		speed = ob_complex(p, "linkSpeed", "PhysicalNicLinkInfo");
+		ob_value(speed, "speedMb", "xsd:int", "%u", n->uplink.mbps);
+		ob_bool(speed, "duplex", true);
+	}
+	ob_complex(p, "spec", "PhysicalNicSpec");
+	ob_bool(p, "wakeOnLanSupported", false);
+	ob_value(p, "mac", "xsd:string", "%02x:%02x:%02x:%02x:%02x:%02x", n->uplink.mac[0],
+		 n->uplink.mac[1], n->uplink.mac[2], n->uplink.mac[3], n->uplink.mac[4],
+		 n->uplink.mac[5]);
+}
+
+/*
+ * config.network: the vmkernel's switches (each that has a port group:
+ * the port groups say which switch they are on) and port groups, as
+ * HostVirtualSwitch and HostPortGroup; libvirt's esx driver lists the
+ * switches as its networks (virsh net-list).
+ */
+static void host_network(struct soap_call *c, xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr net = ob_complex(parent, name, "HostNetworkInfo");
+	xmlNodePtr switches = ob_array(net, "vswitch", "HostVirtualSwitch"), groups, sw, keys;
+	size_t i, k;
+
+	for (i = 0; i < c->nnets; i++) {
+		const struct hostd_net *n = &c->nets[i];
+
+		for (k = 0; k < i && strcmp(c->nets[k].vswitch, n->vswitch); k++)
+			;
+		if (k < i)
+			continue;	/* listed with its first port group */
+		sw = ob_complex(switches, "HostVirtualSwitch", "HostVirtualSwitch");
+		ob_str(sw, "name", n->vswitch);
+		ob_value(sw, "key", "xsd:string", "key-vim.host.VirtualSwitch-%s", n->vswitch);
+		ob_value(sw, "numPorts", "xsd:int", "%u", HOSTD_SWITCH_PORTS);
+		ob_value(sw, "numPortsAvailable", "xsd:int", "%u",
+			 HOSTD_SWITCH_PORTS - (n->switch_ports_used < HOSTD_SWITCH_PORTS ?
+					       n->switch_ports_used : HOSTD_SWITCH_PORTS));
+		keys = ob_array(sw, "portgroup", "string");
+		for (k = i; k < c->nnets; k++)
+			if (!strcmp(c->nets[k].vswitch, n->vswitch))
+				ob_value(keys, "string", "xsd:string", "key-vim.host.PortGroup-%s",
+					 c->nets[k].name);
+		keys = ob_array(sw, "pnic", "string");
+		if (n->uplink.present)
+			ob_str(keys, "string", "key-vim.host.PhysicalNic-" UPLINK_NAME);
+		ob_value(ob_complex(sw, "spec", "HostVirtualSwitchSpec"), "numPorts", "xsd:int", "%u",
+			 HOSTD_SWITCH_PORTS);
+	}
+	groups = ob_array(net, "portgroup", "HostPortGroup");
+	for (i = 0; i < c->nnets; i++)
+		host_portgroup(groups, &c->nets[i]);
+	host_pnics(c, ob_array(net, "pnic", "PhysicalNic"));
+}
+
 static int host_config(struct soap_call *c, xmlNodePtr obj, size_t *n)
 {
 	struct hostd_hba hba[1];
@@ -471,13 +564,26 @@ static int host_config(struct soap_call *c, xmlNodePtr obj, size_t *n)
 		ob_value(a, "pci", "xsd:string", "0000:%02x:%02x.%x", hba[i].pci_bdf >> 8,
 			 (hba[i].pci_bdf >> 3) & 0x1f, hba[i].pci_bdf & 7);
 	}
+	if (call_nets(c))
+		return -1;
+	host_network(c, cfg, "network");
+	return 0;
+}
+
+/* configManager.networkSystem: its networkInfo is the host's config.network. */
+static int network_system_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
+{
+	(void)mo;
+	if (call_nets(c))
+		return -1;
+	host_network(c, obj, "networkInfo");
 	return 0;
 }
 
 static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	const struct hostd_host *h;
-	xmlNodePtr s, hw, cfg, qs;
+	xmlNodePtr s, hw, cfg, qs, cm;
 	size_t nhba;
 
 	(void)mo;
@@ -489,8 +595,9 @@ static int host_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 	    net_refs(c, ob_array(obj, "network", "ManagedObjectReference")))
 		return -1;
 	host_runtime(obj, h);
-	ob_ref(ob_complex(obj, "configManager", "HostConfigManager"), "autoStartManager",
-	       "HostAutoStartManager", "ha-autostart-mgr");
+	cm = ob_complex(obj, "configManager", "HostConfigManager");
+	ob_ref(cm, "networkSystem", "HostNetworkSystem", NETWORK_SYSTEM_MO);
+	ob_ref(cm, "autoStartManager", "HostAutoStartManager", "ha-autostart-mgr");
 	host_hardware(obj, h);
 	if (host_config(c, obj, &nhba))
 		return -1;
@@ -1014,6 +1121,7 @@ static const struct mo_class classes[] = {
 	{ "ViewManager", LIST(NULL), LIST("ViewManager"), no_props },
 	{ "SearchIndex", LIST(NULL), LIST("ha-searchindex"), no_props },
 	{ "HostAutoStartManager", LIST("config"), LIST("ha-autostart-mgr"), autostart_tree },
+	{ "HostNetworkSystem", LIST("networkInfo"), LIST(NETWORK_SYSTEM_MO), network_system_tree },
 	{ "Task", LIST("info"), NULL, task_mo_tree },
 	{ "ContainerView", LIST("container", "type", "recursive", "view"), NULL, pc_view_tree },
 	{ "PropertyFilter", LIST(NULL), NULL, no_props },

@@ -17,7 +17,8 @@
 # allocation with ReconfigVM_Task against both (its .vmx, watchers and
 # refusals against vmk-hostd only).
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
-# VMs through it, shows the host (nodeinfo), defines a VM from domain XML
+# VMs through it, shows the host (nodeinfo) and its switches (net-list,
+# net-info, net-dumpxml), defines a VM from domain XML
 # (its .vmx uploaded through /folder/), dumps it back and undefines it,
 # and dumps the datastore as a storage pool. The pyVmomi
 # session also reads the datastore (its summary against statvfs of its
@@ -141,6 +142,21 @@ grep -q "^CPU model: *AMD EPYC Processor (fake)" <<<"$node" && grep -q "^CPU(s):
 	grep -q "^CPU frequency: *2000 MHz" <<<"$node" && grep -q "^Memory size: *2097152 KiB" <<<"$node" &&
 	echo "ok: virsh esx:// nodeinfo: the fake backend's host" ||
 	fail "virsh esx:// nodeinfo: $(echo $node) ($(tail -2 "$work/virsh.err"))"
+# Networks: libvirt's esx driver lists the host's switches
+# (config.network.vswitch), each with its port groups and uplink.
+nets=$(virsh_esx net-list --all | tr -s ' ' | sed 's/^ //')
+[ "$nets" = "$(printf 'internal0 active yes yes\nvswitch0 active yes yes')" ] &&
+	echo "ok: virsh esx:// net-list: the switches vswitch0 and internal0, active" ||
+	fail "virsh esx:// net-list: $(echo $nets) ($(tail -2 "$work/virsh.err"))"
+ninfo=$(virsh_esx net-info vswitch0)
+grep -q "^Name: *vswitch0$" <<<"$ninfo" && grep -q "^Active: *yes" <<<"$ninfo" &&
+	echo "ok: virsh esx:// net-info vswitch0" ||
+	fail "virsh esx:// net-info vswitch0: $(echo $ninfo) ($(tail -2 "$work/virsh.err"))"
+nxml=$(virsh_esx net-dumpxml vswitch0)
+grep -q "<forward dev='vmnic0' mode='bridge'>" <<<"$nxml" && grep -q "<portgroup name='VM Network'>" <<<"$nxml" &&
+	grep -q "<portgroup name='Backup'>" <<<"$(virsh_esx net-dumpxml internal0)" &&
+	echo "ok: virsh esx:// net-dumpxml: vswitch0 bridged to vmnic0 with VM Network, internal0 with Backup" ||
+	fail "virsh esx:// net-dumpxml vswitch0: $(echo $nxml) ($(tail -2 "$work/virsh.err"))"
 # define: libvirt writes the domain as a .vmx, uploads it (PUT /folder/)
 # next to the first disk (whose folder must exist, as on ESXi) and
 # registers it (RegisterVM_Task); dumpxml reads it back (GET /folder/);

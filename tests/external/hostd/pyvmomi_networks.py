@@ -11,6 +11,7 @@
 # a disk without a controller with InvalidArgument naming the field, and
 # writes nothing. A VM made with a thin disk on the fake VMFS datastore
 # vmfs1 reads back its controller and disk, and vmfs1 is of type VMFS.
+# The host's network system lists the switches, port groups and uplink.
 #   pyvmomi_networks.py HOST PORT USER PASSWORD DATASTORE_FOLDER
 # DATASTORE_FOLDER is the datastore's folder on this machine (the
 # daemon's --datastores DIR/NAME). Prints "ok: ..." / "FAIL: ..."; exit
@@ -141,6 +142,24 @@ check([(d.key, d.controllerKey, d.unitNumber, d.backing.fileName, d.backing.data
 check(made in (vmfs[0].vm if vmfs else []) and made.summary.config.numVirtualDisks == 1,
       "vmfs1's vm has it, with one virtual disk")
 check(WaitForTask(made.Destroy_Task()) == "success", "Destroy_Task of it succeeds")
+
+# 5. The switches and port groups as the host's network system has them
+#    (configManager.networkSystem.networkInfo, the same as config.network).
+info = hs.configManager.networkSystem.networkInfo
+check(str(info) == str(hs.config.network), "networkSystem.networkInfo is the host's config.network")
+switches = {s.name: s for s in info.vswitch}
+check(sorted(switches) == ["internal0", "vswitch0"], "the switches: vswitch0, internal0 (%s)" % sorted(switches))
+groups = {g.spec.name: g for g in info.portgroup}
+check(sorted(groups) == ["Backup", "VM Network"] and
+      (groups["VM Network"].spec.vswitchName, groups["Backup"].spec.vswitchName) == ("vswitch0", "internal0") and
+      groups["Backup"].spec.vlanId == 20 and groups["Backup"].vswitch == switches["internal0"].key,
+      "the port groups on their switches, Backup on VLAN 20")
+check(list(switches["vswitch0"].portgroup) == [groups["VM Network"].key] and
+      switches["vswitch0"].numPorts == 64 and switches["vswitch0"].numPortsAvailable == 61,
+      "vswitch0 has VM Network and 61 of its 64 ports free")
+check([(p.device, p.driver, p.pci, p.linkSpeed.speedMb) for p in info.pnic] == [("vmnic0", "e1000", "0000:00:02.0", 1000)] and
+      list(switches["vswitch0"].pnic) == [info.pnic[0].key] and list(switches["internal0"].pnic) == [],
+      "vswitch0's uplink vmnic0 (e1000 at 00:02.0, 1000 Mb/s), internal0 none")
 
 Disconnect(si)
 print("%d failures" % failures)
