@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,14 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * One malloc arena for every connection's thread: requests are
+	 * answered one at a time (http.c), so more arenas buy nothing, and
+	 * glibc's one per thread (up to 8 per CPU) kept growing the daemon
+	 * as clients came and went: 20 watchers in 20 rounds took it from
+	 * 21 to 25.7 MiB; with one arena from 10.7 to 11.9 MiB.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 
 	d = http_start(&addr, cert_pem, key_pem, &bound);
 	if (!d) {
