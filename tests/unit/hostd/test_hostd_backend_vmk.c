@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "cos-tools/vmk-hostd/backend.h"
+#include "cos-tools/vmx/vmx.h"
 #include "include/vmk/ioctl.h"
 #include "tests/unit/check_run.h"
 
@@ -89,6 +90,34 @@ START_TEST(test_a_registered_vms_nics_are_read_from_its_vmx)
 	ck_assert_mem_eq(vms[0].nic[1].mac, mac, sizeof(mac));
 	ck_assert(vms[0].nic[2].present && !vms[0].nic[2].has_mac);
 	ck_assert_str_eq(vms[0].nic[2].network, "VM Network");
+}
+END_TEST
+
+/*
+ * ReconfigVM_Task's write: the keys in the registered VM's .vmx, and the
+ * next listing shows them (what vm start takes next); an unknown VM is
+ * refused.
+ */
+START_TEST(test_reconfig_writes_the_vmx_and_the_listing_shows_it)
+{
+	static const struct vmx_set sets[] = {
+		{ "memsize", "128" }, { "numvcpus", "2" }, { "sched.cpu.shares", "low" },
+		{ "sched.cpu.max", "900" },
+	};
+	size_t n;
+
+	ck_assert_int_eq(b->vm_reconfig(b->ctx, id, sets, 4, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(vms[0].mem_mb, 128);
+	ck_assert_uint_eq(vms[0].vcpus, 2);
+	ck_assert(vms[0].has_cpu_alloc);
+	ck_assert_uint_eq(vms[0].cpu_shares, VMX_SHARES_LOW * 2);
+	ck_assert_uint_eq(vms[0].cpu_max_mhz, 900);
+	ck_assert_uint_eq(vms[0].nic[1].present, true);	/* the rest of the file kept */
+	ck_assert_int_eq(b->vm_reconfig(b->ctx, id + 1, sets, 1, &diag), -1);
+	ck_assert_str_eq(told(), no_vm);
 }
 END_TEST
 
@@ -184,6 +213,7 @@ int main(void)
 	tcase_add_test(tc, test_power_on_says_once_that_the_device_is_missing);
 	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
+	tcase_add_test(tc, test_reconfig_writes_the_vmx_and_the_listing_shows_it);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_port_groups);
 	tcase_add_test(tc, test_a_registered_vms_disks_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_vmfs_datastores);
