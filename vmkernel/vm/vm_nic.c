@@ -207,7 +207,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 {
 	for (uint32_t i = 0; i < VMK_VM_MAX_NICS; i++) {
 		struct vm_nic *nic = vm->nic[i];
-		struct e1000_config ec = {
+		struct vnic_config ec = {
 			.dma = { vm_dma_read, vm_dma_write, vm },
 			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
 		};

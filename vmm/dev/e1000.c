@@ -8,6 +8,7 @@
  */
 #include "vmm/dev/e1000.h"
 #include "vmm/bytes.h"
+#include "vmm/dev/eth_csum.h"
 #include "vmm/dev/pci_host.h"
 #include "vmm/devices.h"
 
@@ -110,8 +111,8 @@ static void update_irq(struct e1000 *d)
 	if (level == d->irq_level)
 		return;
 	d->irq_level = level;
-	if (d->set_irq)
-		d->set_irq(d->irq_ctx, level);
+	if (d->host.set_irq)
+		d->host.set_irq(d->host.irq_ctx, level);
 }
 
 /*
@@ -125,7 +126,7 @@ static void filter_changed(struct e1000 *d)
 	uint32_t ral = d->ra[0], rah = d->ra[1] & 0xffff;
 	bool promiscuous = d->rctl & E1000_RCTL_UPE;
 
-	if (!d->filter || !(d->ra[1] & E1000_RAH_AV))
+	if (!d->host.filter || !(d->ra[1] & E1000_RAH_AV))
 		return;
 	if (d->told && promiscuous == d->told_promiscuous && ral == d->told_ral &&
 	    rah == d->told_rah)
@@ -136,7 +137,7 @@ static void filter_changed(struct e1000 *d)
 	d->told = true;
 	vmm_put32(mac, ral);
 	vmm_put16(mac + 4, (uint16_t)rah);
-	d->filter(d->filter_ctx, mac, promiscuous);
+	d->host.filter(d->host.filter_ctx, mac, promiscuous);
 }
 
 static void raise(struct e1000 *d, uint32_t causes)
@@ -183,7 +184,7 @@ static void eeprom_fill(struct e1000 *d)
 
 	vmm_zero(d->eeprom, sizeof(d->eeprom));
 	for (int i = 0; i < 3; i++)
-		d->eeprom[i] = (uint16_t)(d->mac[2 * i] | d->mac[2 * i + 1] << 8);
+		d->eeprom[i] = (uint16_t)(d->host.mac[2 * i] | d->host.mac[2 * i + 1] << 8);
 	for (int i = 0; i < EEPROM_CHECKSUM_WORD; i++)
 		sum = (uint16_t)(sum + d->eeprom[i]);
 	d->eeprom[EEPROM_CHECKSUM_WORD] = (uint16_t)(EEPROM_SUM - sum);
@@ -306,23 +307,6 @@ static void mdic_write(struct e1000 *d, uint32_t val)
 
 /* ---- frames ---- */
 
-/* Ones' complement sum of big-endian 16-bit words (RFC 1071). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
-{
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += vmm_get_be16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /*
  * Checksum [start, end] (end 0: to the end of the packet) into the 16
  * bits at off, as the offload context says (§3.3.6). Fields that do not
@@ -337,7 +321,7 @@ static void insert_csum(uint8_t *p, uint32_t len, uint32_t start,
 		stop = len;
 	if (start >= stop || off + 2 > len)
 		return;
-	vmm_put_be16(p + off, csum_fold(csum_add(extra, p + start, stop - start)));
+	vmm_put_be16(p + off, eth_csum_fold(eth_csum_add(extra, p + start, stop - start)));
 }
 
 static bool is_broadcast(const uint8_t *a)
@@ -382,8 +366,8 @@ static void emit(struct e1000 *d, uint8_t *buf, uint32_t len, bool vle,
 	if (len < ETH_HLEN)
 		return;				/* not a frame: nothing goes out */
 	count_tx(d, buf, len);
-	if (d->tx)
-		d->tx(d->tx_ctx, buf, len);
+	if (d->host.tx)
+		d->host.tx(d->host.tx_ctx, buf, len);
 }
 
 /*
@@ -473,7 +457,7 @@ static void tx_gather(struct e1000 *d, uint64_t addr, uint32_t len)
 		d->tx_overflow = true;
 		return;
 	}
-	if (!d->dma.read(d->dma.ctx, addr, d->tx_buf + d->tx_len, len)) {
+	if (!d->host.dma.read(d->host.dma.ctx, addr, d->tx_buf + d->tx_len, len)) {
 		d->tx_fault = true;
 		return;
 	}
@@ -563,7 +547,7 @@ static void tx_process(struct e1000 *d)
 		uint8_t desc[E1000_DESC_LEN];
 		uint64_t at = base + (uint64_t)d->tdh * E1000_DESC_LEN;
 
-		if (!d->dma.read(d->dma.ctx, at, desc, sizeof(desc))) {
+		if (!d->host.dma.read(d->host.dma.ctx, at, desc, sizeof(desc))) {
 			d->count.tx_ring_bad++;
 			break;
 		}
@@ -571,7 +555,7 @@ static void tx_process(struct e1000 *d)
 		if (desc[11] & E1000_TXD_CMD_RS) {
 			uint8_t sta = desc[12] | E1000_TXD_STAT_DD;
 
-			d->dma.write(d->dma.ctx, at + 12, &sta, 1);
+			d->host.dma.write(d->host.dma.ctx, at + 12, &sta, 1);
 			causes |= E1000_ICR_TXDW;
 		}
 		d->tdh = (d->tdh + 1) % n;
@@ -671,18 +655,18 @@ static void rx_place(struct e1000 *d, const uint8_t *f, uint32_t len,
 		uint64_t at = base + (uint64_t)d->rdh * E1000_DESC_LEN;
 		uint32_t chunk = len - off < bsize ? len - off : bsize;
 
-		if (!d->dma.read(d->dma.ctx, at, desc, sizeof(desc))) {
+		if (!d->host.dma.read(d->host.dma.ctx, at, desc, sizeof(desc))) {
 			d->count.rx_bad_addr++;
 			return;
 		}
-		if (!d->dma.write(d->dma.ctx, vmm_get64(desc), f + off, chunk))
+		if (!d->host.dma.write(d->host.dma.ctx, vmm_get64(desc), f + off, chunk))
 			d->count.rx_bad_addr++;
 		off += chunk;
 		vmm_zero(desc + 8, 8);
 		vmm_put16(desc + 8, (uint16_t)chunk);
 		desc[12] = E1000_RXD_STAT_DD | status | (off == len ? E1000_RXD_STAT_EOP : 0);
 		vmm_put16(desc + 14, tci);
-		d->dma.write(d->dma.ctx, at + 8, desc + 8, 8);
+		d->host.dma.write(d->host.dma.ctx, at + 8, desc + 8, 8);
 		d->rdh = (d->rdh + 1) % n;
 	}
 	free_after = (d->rdt + n - d->rdh) % n;
@@ -768,8 +752,8 @@ static void regs_reset(struct e1000 *d)
 	d->tx_len = 0;
 	d->tx_overflow = d->tx_fault = false;
 	/* the address the EEPROM loads into RAL0/RAH0 (§5.6.1) */
-	d->ra[0] = vmm_get32(d->mac);
-	d->ra[1] = vmm_get16(d->mac + 4) | E1000_RAH_AV;
+	d->ra[0] = vmm_get32(d->host.mac);
+	d->ra[1] = vmm_get16(d->host.mac + 4) | E1000_RAH_AV;
 	phy_reset(d);
 	update_irq(d);
 	filter_changed(d);
@@ -1015,19 +999,10 @@ void e1000_reset(struct e1000 *d)
 	update_irq(d);
 }
 
-void e1000_init(struct e1000 *d, const struct e1000_config *cfg)
+void e1000_init(struct e1000 *d, const struct vnic_config *cfg)
 {
 	vmm_zero(d, sizeof(*d));
-	d->dma.read = cfg->dma.read;
-	d->dma.write = cfg->dma.write;
-	d->dma.ctx = cfg->dma.ctx;
-	d->set_irq = cfg->set_irq;
-	d->irq_ctx = cfg->irq_ctx;
-	d->tx = cfg->tx;
-	d->tx_ctx = cfg->tx_ctx;
-	d->filter = cfg->filter;
-	d->filter_ctx = cfg->filter_ctx;
-	vmm_copy(d->mac, cfg->mac, ETH_ALEN);
+	d->host = *cfg;
 	d->link_up = !cfg->link_down;
 	eeprom_fill(d);
 	e1000_reset(d);

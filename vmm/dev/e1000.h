@@ -27,22 +27,19 @@
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
  * (pci_add_function with e1000_pci_ops) and its BARs (pci_add_bar: BAR0
  * with e1000_mmio_ops, BAR1 with e1000_io_ops; the host moves them where
- * the guest puts them), backs DMA, the interrupt line and tx(), calls e1000_receive() with
+ * the guest puts them), backs DMA, the interrupt line, tx() and filter()
+ * (struct vnic_config, vmm/dev/vnic.h), calls e1000_receive() with
  * frames for it and e1000_poll() before it runs the guest again. filter()
- * hears what the guest's receive filter asks for: the address in
- * RAL0/RAH0 (when RAH0's write makes it valid, so a half-written address
- * is never told) and unicast promiscuous mode (RCTL.UPE), at reset and
- * whenever either changes; the vmkernel's switch decides by its policy
- * what reaches the port (docs/network.md "Security policy"). tx()
- * must not call e1000_receive() on the same device (a TSO segment lives
- * in the buffer a received frame is built in): queue such a frame
- * instead.
+ * hears the address in RAL0/RAH0 (when RAH0's write makes it valid) and
+ * unicast promiscuous mode (RCTL.UPE). A TSO segment lives in the buffer
+ * a received frame is built in: vnic.h's rule on tx() is why.
  */
 #ifndef VMM_DEV_E1000_H
 #define VMM_DEV_E1000_H
 
 #include "vmm/platform.h"
 #include "vmm/guest_dma.h"
+#include "vmm/dev/vnic.h"
 
 #define E1000_VENDOR_ID		0x8086
 #define E1000_DEVICE_ID		0x100e	/* 82540EM */
@@ -197,28 +194,8 @@ struct e1000_tx_context {
 	uint32_t paylen;
 };
 
-struct e1000_config {
-	struct guest_dma dma;
-	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
-	void *irq_ctx;
-	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
-	void *tx_ctx;
-	/* the guest's receive filter changed (or NULL): see e1000_filter_fn */
-	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);
-	void *filter_ctx;
-	uint8_t mac[6];
-	bool link_down;			/* the cable out from the start */
-};
-
 struct e1000 {
-	struct guest_dma dma;
-	void (*set_irq)(void *ctx, bool level);
-	void *irq_ctx;
-	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
-	void *tx_ctx;
-	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);
-	void *filter_ctx;
-	uint8_t mac[6];
+	struct vnic_config host;	/* as e1000_init() got it: MAC, backends */
 	bool link_up;
 	/* the receive filter as last told to filter() */
 	uint32_t told_ral, told_rah;
@@ -261,7 +238,7 @@ struct e1000 {
 };
 
 /* A reset controller with cfg's memory, interrupt line, backend and MAC. */
-void e1000_init(struct e1000 *d, const struct e1000_config *cfg);
+void e1000_init(struct e1000 *d, const struct vnic_config *cfg);
 
 /* Platform reset: the controller and its PCI configuration. */
 void e1000_reset(struct e1000 *d);

@@ -12,7 +12,7 @@
  */
 #include <stdio.h>
 
-#include "tests/fuzz/input.h"
+#include "tests/fuzz/nic.h"
 #include "tests/unit/vmmnet/e1000_test.h"
 
 #define MAX_OPS 2048
@@ -31,8 +31,8 @@ static void fresh_guest(void)
 {
 	if (!g)
 		g = nic_guest_new();
-	nic_forget_tx(g);
-	memset(g->ram, 0, NIC_RAM);
+	nic_forget_tx(&g->h);
+	memset(g->h.ram, 0, NIC_RAM);
 	nic_attach(g);
 	nic_open(g, 8, 8, E1000_RCTL_EN | E1000_RCTL_BAM);
 }
@@ -64,20 +64,8 @@ static void put_tx_descriptor(struct fuzz_input *in)
 static void receive_frame(struct fuzz_input *in)
 {
 	static uint8_t f[E1000_FRAME_MAX + 64];
-	uint32_t len = fuzz_next32(in) % sizeof(f);
-	uint8_t k = fuzz_next8(in);
 
-	for (uint32_t i = 0; i < len; i++)
-		f[i] = (uint8_t)(i * 7 + k);
-	if (len >= 6) {
-		if ((k & 3) == 0)
-			memcpy(f, nic_mac, 6);
-		else if ((k & 3) == 1)
-			memset(f, 0xff, 6);
-	}
-	if (len >= 16 && (k & 4))
-		vmm_put_be16(f + 12, 0x8100);
-	e1000_receive(&g->dev, f, len);
+	e1000_receive(&g->dev, f, fuzz_frame(in, f, sizeof(f), nic_mac));
 }
 
 static void step(struct fuzz_input *in)
@@ -108,12 +96,12 @@ static void step(struct fuzz_input *in)
 		break;
 	case 6:		/* a receive descriptor's address and status */
 		off = fuzz_next32(in) % 128;
-		vmm_put64(g->ram + GPA_RX_RING + off * E1000_DESC_LEN, some_address(in));
-		vmm_put32(g->ram + GPA_RX_RING + off * E1000_DESC_LEN + 8, fuzz_next32(in));
+		vmm_put64(g->h.ram + GPA_RX_RING + off * E1000_DESC_LEN, some_address(in));
+		vmm_put32(g->h.ram + GPA_RX_RING + off * E1000_DESC_LEN + 8, fuzz_next32(in));
 		break;
 	case 7:		/* packet bytes: headers the offloads parse */
 		off = fuzz_next32(in) % 0x1000;
-		vmm_put32(g->ram + GPA_TX_BUF + off, fuzz_next32(in));
+		vmm_put32(g->h.ram + GPA_TX_BUF + off, fuzz_next32(in));
 		break;
 	case 8:
 		v = fuzz_next32(in);
@@ -151,17 +139,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a reset and the driver's open bring the NIC back */
 	e1000_pci_ops.write(&g->dev, 4, 2, 0x0007);
 	e1000_set_link(&g->dev, true);
-	nic_forget_tx(g);
+	nic_forget_tx(&g->h);
 	nic_open(g, 8, 8, E1000_RCTL_EN | E1000_RCTL_BAM);
-	memset(g->ram + GPA_TX_BUF, 0x5a, 100);
+	memset(g->h.ram + GPA_TX_BUF, 0x5a, 100);
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
 	memcpy(f, nic_mac, 6);
 	memset(f + 6, 0x11, sizeof(f) - 6);
-	if (g->nr_tx != 1 || g->tx_len[0] != 100 || !e1000_receive(&g->dev, f, sizeof(f)) ||
-	    memcmp(g->ram + GPA_RX_BUF, f, sizeof(f))) {
+	if (g->h.nr_tx != 1 || g->h.tx_len[0] != 100 || !e1000_receive(&g->dev, f, sizeof(f)) ||
+	    memcmp(g->h.ram + GPA_RX_BUF, f, sizeof(f))) {
 		fprintf(stderr, "after reset: %u frames sent, rx desc status %#x\n",
-			g->nr_tx, g->ram[GPA_RX_RING + 12]);
+			g->h.nr_tx, g->h.ram[GPA_RX_RING + 12]);
 		abort();
 	}
 	return 0;

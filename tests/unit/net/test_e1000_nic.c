@@ -57,8 +57,8 @@ static void *rig_pages(void *ctx, unsigned int nr, uint64_t *phys)
 		return NULL;
 	*phys = x->next_page;
 	x->next_page += nr * 4096ull;
-	memset(x->g->ram + *phys, 0, nr * 4096u);
-	return x->g->ram + *phys;
+	memset(x->g->h.ram + *phys, 0, nr * 4096u);
+	return x->g->h.ram + *phys;
 }
 
 static uint64_t rig_now(void *ctx)
@@ -149,13 +149,13 @@ START_TEST(test_frames_go_out_byte_for_byte_past_the_ring_size)
 		frame_make(f, len, (uint8_t)i);
 		ck_assert_int_eq(e1000_nic_tx(&nic, f, len), VMK_OK);
 		if (i < NIC_TX_KEEP) {
-			ck_assert_uint_eq(r.g->tx_len[i], len);
-			ck_assert_mem_eq(r.g->tx_frame[i], f, len);
+			ck_assert_uint_eq(r.g->h.tx_len[i], len);
+			ck_assert_mem_eq(r.g->h.tx_frame[i], f, len);
 		}
 	}
-	ck_assert_uint_eq(r.g->nr_tx, 3 * E1000_NIC_TX_DESC);
+	ck_assert_uint_eq(r.g->h.nr_tx, 3 * E1000_NIC_TX_DESC);
 	ck_assert_uint_eq(nic.stats.tx_packets, 3 * E1000_NIC_TX_DESC);
-	ck_assert_uint_eq(r.g->dma_faults, 0);
+	ck_assert_uint_eq(r.g->h.dma_faults, 0);
 }
 END_TEST
 
@@ -173,9 +173,9 @@ START_TEST(test_a_full_transmit_ring_is_refused_not_overwritten)
 	/* The device catches up: the ring frees. */
 	r.deaf_tdt = false;
 	wr(r.g, E1000_TDT, nic.tx_tail);
-	ck_assert_uint_eq(r.g->nr_tx, E1000_NIC_TX_DESC - 1);
+	ck_assert_uint_eq(r.g->h.nr_tx, E1000_NIC_TX_DESC - 1);
 	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_OK);
-	ck_assert_uint_eq(r.g->nr_tx, E1000_NIC_TX_DESC);
+	ck_assert_uint_eq(r.g->h.nr_tx, E1000_NIC_TX_DESC);
 }
 END_TEST
 
@@ -187,7 +187,7 @@ START_TEST(test_transmit_lengths_out_of_range_are_refused)
 	ck_assert_int_eq(e1000_nic_tx(&nic, f, 13), VMK_BAD_PARAM);
 	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_BAD_PARAM);
 	ck_assert_uint_eq(nic.stats.tx_bad_len, 2);
-	ck_assert_uint_eq(r.g->nr_tx, 0);
+	ck_assert_uint_eq(r.g->h.nr_tx, 0);
 }
 END_TEST
 

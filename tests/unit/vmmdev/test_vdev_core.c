@@ -418,7 +418,7 @@ static struct bar_vm bar_vm_new(void)
 	struct bar_vm b = { test_vm(1), calloc(1, sizeof(struct pvscsi)),
 			    calloc(1, sizeof(struct e1000)), calloc(1, sizeof(struct fake_fn)) };
 	struct pvscsi_config pc = { .dma = { no_dma, no_dma_write, NULL } };
-	struct e1000_config ec = { .dma = { no_dma, no_dma_write, NULL },
+	struct vnic_config ec = { .dma = { no_dma, no_dma_write, NULL },
 				   .mac = { 0, 0x50, 0x56, 0, 0, 1 } };
 	struct pci_host *pci = &b.vm->pci;
 
@@ -639,7 +639,7 @@ START_TEST(test_four_nics_and_pvscsi_get_bars_and_irqs_that_do_not_collide)
 	pci_host_config_write(pci, sdevfn, 0x10, 4, VDEV_SCSI_BAR0);
 	pci_host_config_write(pci, sdevfn, 0x04, 2, 0x0006);
 	for (unsigned int n = 0; n < VDEV_MAX_NICS; n++) {
-		struct e1000_config ec = { .dma = { no_dma, no_dma_write, NULL },
+		struct vnic_config ec = { .dma = { no_dma, no_dma_write, NULL },
 					   .mac = { 0, 0x50, 0x56, 0, 0, (uint8_t)(n + 1) } };
 		const uint8_t devfn = (uint8_t)(VDEV_NIC_SLOT(n) << 3);
 

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * An e1000 (82540EM) in a fake guest for the unit tests and the fuzzer:
- * guest RAM behind struct guest_dma (anything outside it refused), the
- * interrupt line, a backend that keeps what the device transmits, and
- * the register steps of Linux's e1000 probe and open
+ * An e1000 (82540EM) in a fake guest for the unit tests and the fuzzer,
+ * on nic_host.h's fake host, driven by the register steps of Linux's e1000 probe and open
  * (drivers/net/ethernet/intel/e1000/e1000_main.c, e1000_hw.c): reset
  * through the I/O window, the MAC from the Microwire EEPROM, PHY ID,
  * rings, receive buffers, interrupt mask. No Check here: the fuzzer
@@ -12,123 +10,31 @@
 #ifndef TESTS_UNIT_VMMNET_E1000_TEST_H
 #define TESTS_UNIT_VMMNET_E1000_TEST_H
 
-#include <stdlib.h>
-#include <string.h>
-#include "vmm/bytes.h"
+#include "tests/unit/vmmnet/nic_host.h"
 #include "vmm/dev/e1000.h"
 #include "vmm/devices.h"
 
-#define NIC_RAM		(4u << 20)
 /* Guest-physical layout of the fixture. */
 #define GPA_TX_RING	0x10000u	/* up to 4096 descriptors */
 #define GPA_RX_RING	0x20000u
 #define GPA_TX_BUF	0x100000u	/* packets to send */
 #define GPA_RX_BUF	0x200000u	/* receive buffers, 16 KiB apart */
 #define RX_BUF_STRIDE	0x4000u
-#define NIC_TX_KEEP	64		/* frames the backend keeps */
 
 static const uint8_t nic_mac[6] = { 0x00, 0x0c, 0x29, 0x12, 0x34, 0x56 };
 
 struct nic_guest {
-	uint8_t *ram;
-	unsigned int dma_faults;
-	bool irq;
-	unsigned int irq_raises;
+	struct nic_host h;
 	struct e1000 dev;
-	unsigned int nr_tx;		/* frames sent, all of them */
-	uint32_t tx_len[NIC_TX_KEEP];
-	uint8_t *tx_frame[NIC_TX_KEEP];
 	uint32_t tx_entries, tx_tail;	/* the driver's transmit ring */
 	uint32_t rx_entries;
-	unsigned int filter_told;	/* what the receive filter asked for, */
-	uint8_t filter_mac[6];		/* last told */
-	bool filter_promiscuous;
 };
-
-static bool ng_in_ram(struct nic_guest *g, uint64_t gpa, uint32_t len)
-{
-	if (gpa <= NIC_RAM && len <= NIC_RAM - gpa)
-		return true;
-	g->dma_faults++;
-	return false;
-}
-
-static bool ng_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
-{
-	struct nic_guest *g = ctx;
-
-	if (!ng_in_ram(g, gpa, len))
-		return false;
-	memcpy(dst, g->ram + gpa, len);
-	return true;
-}
-
-static bool ng_write(void *ctx, uint64_t gpa, const void *src, uint32_t len)
-{
-	struct nic_guest *g = ctx;
-
-	if (!ng_in_ram(g, gpa, len))
-		return false;
-	memcpy(g->ram + gpa, src, len);
-	return true;
-}
-
-static void ng_irq(void *ctx, bool level)
-{
-	struct nic_guest *g = ctx;
-
-	if (level == g->irq)
-		abort();		/* the device reports changes only */
-	g->irq = level;
-	g->irq_raises += level;
-}
-
-static void ng_tx(void *ctx, const uint8_t *frame, uint32_t len)
-{
-	struct nic_guest *g = ctx;
-
-	if (len < 14 || len > E1000_FRAME_MAX + 4)
-		abort();		/* the device sends frames only */
-	if (g->nr_tx < NIC_TX_KEEP) {
-		g->tx_frame[g->nr_tx] = malloc(len);
-		if (!g->tx_frame[g->nr_tx])
-			abort();
-		memcpy(g->tx_frame[g->nr_tx], frame, len);
-		g->tx_len[g->nr_tx] = len;
-	}
-	g->nr_tx++;
-}
-
-static void ng_filter(void *ctx, const uint8_t mac[6], bool promiscuous)
-{
-	struct nic_guest *g = ctx;
-
-	g->filter_told++;
-	memcpy(g->filter_mac, mac, 6);
-	g->filter_promiscuous = promiscuous;
-}
-
-static inline void nic_forget_tx(struct nic_guest *g)
-{
-	for (unsigned int i = 0; i < NIC_TX_KEEP && i < g->nr_tx; i++)
-		free(g->tx_frame[i]);
-	g->nr_tx = 0;
-}
 
 /* A new controller in g: its RAM, interrupt line and backend; its cable. */
 static inline void nic_attach_cable(struct nic_guest *g, bool link_down)
 {
-	struct e1000_config cfg = { .link_down = link_down };
+	struct vnic_config cfg = nic_host_config(&g->h, nic_mac, link_down);
 
-	cfg.dma = (struct guest_dma){ ng_read, ng_write, g };
-	cfg.set_irq = ng_irq;
-	cfg.irq_ctx = g;
-	cfg.tx = ng_tx;
-	cfg.tx_ctx = g;
-	cfg.filter = ng_filter;
-	cfg.filter_ctx = g;
-	memcpy(cfg.mac, nic_mac, 6);
-	g->irq = false;
 	e1000_init(&g->dev, &cfg);
 }
 
@@ -141,16 +47,16 @@ static inline struct nic_guest *nic_guest_new(void)
 {
 	struct nic_guest *g = calloc(1, sizeof(*g));
 
-	if (!g || !(g->ram = calloc(1, NIC_RAM)))
+	if (!g)
 		abort();
+	nic_host_init(&g->h, E1000_FRAME_MAX + 4);
 	nic_attach(g);
 	return g;
 }
 
 static inline void nic_guest_free(struct nic_guest *g)
 {
-	nic_forget_tx(g);
-	free(g->ram);
+	nic_host_free(&g->h);
 	free(g);
 }
 
@@ -205,7 +111,7 @@ static inline uint16_t phy_rd(struct nic_guest *g, unsigned int reg)
 /* Receive descriptor i handed to the device with its buffer. */
 static inline void rx_give(struct nic_guest *g, uint32_t i)
 {
-	uint8_t *d = g->ram + GPA_RX_RING + i * E1000_DESC_LEN;
+	uint8_t *d = g->h.ram + GPA_RX_RING + i * E1000_DESC_LEN;
 
 	memset(d, 0, E1000_DESC_LEN);
 	vmm_put64(d, GPA_RX_BUF + (uint64_t)i * RX_BUF_STRIDE);
@@ -248,7 +154,7 @@ static inline void nic_open(struct nic_guest *g, uint32_t tx_n, uint32_t rx_n,
 static inline uint8_t *tx_put(struct nic_guest *g, uint64_t addr, uint32_t lower,
 			      uint32_t upper)
 {
-	uint8_t *d = g->ram + GPA_TX_RING + g->tx_tail * E1000_DESC_LEN;
+	uint8_t *d = g->h.ram + GPA_TX_RING + g->tx_tail * E1000_DESC_LEN;
 
 	vmm_put64(d, addr);
 	vmm_put32(d + 8, lower);

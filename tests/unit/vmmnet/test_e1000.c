@@ -14,77 +14,14 @@
 #define RCTL_OPEN	(E1000_RCTL_EN | E1000_RCTL_BAM)	/* BSIZE 2048 */
 #define IMC		0x00d8
 
-static const uint8_t peer_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
-
-/* An Ethernet frame of len bytes to dst, payload bytes counting up. */
-static void make_frame(uint8_t *f, const uint8_t *dst, uint32_t len)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, peer_mac, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
-	for (uint32_t i = 14; i < len; i++)
-		f[i] = (uint8_t)i;
-}
-
-static uint32_t sum16(const uint8_t *p, uint32_t len, uint32_t sum)
-{
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-/* A TCP/IPv4 packet in guest RAM at GPA_TX_BUF; header 54 bytes. */
-static void make_tcp(struct nic_guest *g, uint32_t payload, bool tso)
-{
-	uint8_t *p = g->ram + GPA_TX_BUF;
-	uint32_t sum;
-
-	make_frame(p, peer_mac, 54 + payload);
-	memset(p + 14, 0, 40);
-	p[14] = 0x45;
-	vmm_put_be16(p + 16, tso ? 0 : (uint16_t)(40 + payload));
-	vmm_put_be16(p + 18, 0x1000);		/* IP ID */
-	p[22] = 64;
-	p[23] = 6;				/* TCP */
-	vmm_put_be32(p + 26, 0x0a000001);
-	vmm_put_be32(p + 30, 0x0a000002);
-	vmm_put_be16(p + 34, 1234);
-	vmm_put_be16(p + 36, 80);
-	vmm_put_be32(p + 38, 1000);		/* sequence */
-	p[46] = 5 << 4;
-	p[47] = 0x19;				/* FIN PSH ACK */
-	/* the driver's pseudo-header sum, without the length for TSO */
-	sum = sum16(p + 26, 8, 6 + (tso ? 0 : 20 + payload));
-	vmm_put_be16(p + 50, (uint16_t)sum);
-}
-
-/* Both checksums of a TCP/IPv4 frame hold. */
-static void check_tcp_frame(const uint8_t *f, uint32_t len)
-{
-	uint32_t tcp_len = len - 34;
-	uint8_t pseudo[12];
-
-	ck_assert_uint_eq(sum16(f + 14, 20, 0), 0xffff);
-	memcpy(pseudo, f + 26, 8);
-	pseudo[8] = 0;
-	pseudo[9] = 6;
-	vmm_put_be16(pseudo + 10, (uint16_t)tcp_len);
-	ck_assert_uint_eq(sum16(f + 34, tcp_len, sum16(pseudo, 12, 0)), 0xffff);
-}
-
 static uint8_t *rx_desc(struct nic_guest *g, uint32_t i)
 {
-	return g->ram + GPA_RX_RING + i * E1000_DESC_LEN;
+	return g->h.ram + GPA_RX_RING + i * E1000_DESC_LEN;
 }
 
 static uint8_t *rx_buf(struct nic_guest *g, uint32_t i)
 {
-	return g->ram + GPA_RX_BUF + i * RX_BUF_STRIDE;
+	return g->h.ram + GPA_RX_BUF + i * RX_BUF_STRIDE;
 }
 
 START_TEST(test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link)
@@ -127,13 +64,13 @@ START_TEST(test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link)
 	ck_assert_uint_eq(rd(g, E1000_RA + 4), vmm_get16(nic_mac + 4) | E1000_RAH_AV);
 	/* e1000_open fires LSC through ICS; ICR reads clear it */
 	wr(g, E1000_ICS, E1000_ICR_LSC);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_LSC);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	ck_assert_uint_eq(rd(g, E1000_ICR), 0);
 	/* link down and up again from the host */
 	e1000_set_link(&g->dev, false);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
 	ck_assert(!(phy_rd(g, 1) & 0x0004));
 	rd(g, E1000_ICR);
@@ -149,15 +86,15 @@ START_TEST(test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd)
 	uint8_t *d;
 
 	nic_open(g, 8, 8, RCTL_OPEN);
-	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 100);
 	d = tx_legacy(g, 0, 100);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 1);
-	ck_assert_uint_eq(g->tx_len[0], 100);
-	ck_assert_mem_eq(g->tx_frame[0], g->ram + GPA_TX_BUF, 100);
+	ck_assert_uint_eq(g->h.nr_tx, 1);
+	ck_assert_uint_eq(g->h.tx_len[0], 100);
+	ck_assert_mem_eq(g->h.tx_frame[0], g->h.ram + GPA_TX_BUF, 100);
 	ck_assert(d[12] & E1000_TXD_STAT_DD);
 	ck_assert_uint_eq(rd(g, E1000_TDH), 1);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
 	/* statistics count the FCS and clear on read */
 	ck_assert_uint_eq(rd(g, E1000_GPTC), 1);
@@ -168,14 +105,14 @@ START_TEST(test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd)
 	/* a runt is padded to 60 bytes (TCTL.PSP) */
 	tx_legacy(g, 0, 20);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->tx_len[1], 60);
+	ck_assert_uint_eq(g->h.tx_len[1], 60);
 	/* nothing is sent with TCTL.EN clear; the ring waits */
 	wr(g, E1000_TCTL, 0);
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 2);
+	ck_assert_uint_eq(g->h.nr_tx, 2);
 	wr(g, E1000_TCTL, E1000_TCTL_EN);
-	ck_assert_uint_eq(g->nr_tx, 3);
+	ck_assert_uint_eq(g->h.nr_tx, 3);
 	nic_guest_free(g);
 }
 END_TEST
@@ -193,43 +130,43 @@ START_TEST(test_link_down_stops_both_ways_until_link_up_with_lsc)
 
 	nic_open(g, 8, 8, RCTL_OPEN);
 	e1000_set_link(&g->dev, false);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert_uint_eq(rd(g, E1000_ICR), E1000_ICR_LSC);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
 	ck_assert(!(phy_rd(g, 1) & 0x0004));
 	/* a frame queued by the guest waits in its ring */
-	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 100);
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
 	e1000_poll(&g->dev);
-	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
 	ck_assert_uint_eq(rd(g, E1000_TDH), 0);
 	/* nothing comes in, counted */
 	make_frame(f, nic_mac, 100);
 	ck_assert(!e1000_receive(&g->dev, f, 100));
 	ck_assert_uint_eq(g->dev.count.rx_link_down, 1);
 	ck_assert_uint_eq(rd(g, E1000_RDH), 0);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	/* a software reset does not bring the cable back */
 	nic_open(g, 8, 8, RCTL_OPEN);
 	ck_assert(!(rd(g, E1000_STATUS) & E1000_STATUS_LU));
 	ck_assert(!e1000_receive(&g->dev, f, 100));
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
 	/* link up: LSC, and the waiting frame goes out; receive works */
 	e1000_set_link(&g->dev, true);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert(rd(g, E1000_ICR) & E1000_ICR_LSC);
 	ck_assert(rd(g, E1000_STATUS) & E1000_STATUS_LU);
-	ck_assert_uint_eq(g->nr_tx, 1);
+	ck_assert_uint_eq(g->h.nr_tx, 1);
 	ck_assert_uint_eq(rd(g, E1000_TDH), 1);
 	ck_assert(e1000_receive(&g->dev, f, 100));
 	/* the same again does nothing: no second interrupt */
 	rd(g, E1000_ICR);
 	e1000_set_link(&g->dev, true);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	nic_guest_free(g);
 }
 END_TEST
@@ -258,42 +195,42 @@ START_TEST(test_the_receive_filter_is_told_when_the_guest_changes_it)
 	static const uint8_t new_mac[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x99 };
 	struct nic_guest *g = nic_guest_new();
 
-	ck_assert_uint_eq(g->filter_told, 1);
-	ck_assert_mem_eq(g->filter_mac, nic_mac, 6);
-	ck_assert(!g->filter_promiscuous);
+	ck_assert_uint_eq(g->h.filter_told, 1);
+	ck_assert_mem_eq(g->h.filter_mac, nic_mac, 6);
+	ck_assert(!g->h.filter_promiscuous);
 	nic_open(g, 8, 8, RCTL_OPEN);		/* reset, same address: nothing new */
-	ck_assert_uint_eq(g->filter_told, 1);
+	ck_assert_uint_eq(g->h.filter_told, 1);
 	/* e1000_rar_set(): RAL0, then RAH0 with AV; told once, at RAH0 */
 	wr(g, E1000_RA, vmm_get32(new_mac));
-	ck_assert_uint_eq(g->filter_told, 1);
+	ck_assert_uint_eq(g->h.filter_told, 1);
 	wr(g, E1000_RA + 4, vmm_get16(new_mac + 4) | E1000_RAH_AV);
-	ck_assert_uint_eq(g->filter_told, 2);
-	ck_assert_mem_eq(g->filter_mac, new_mac, 6);
+	ck_assert_uint_eq(g->h.filter_told, 2);
+	ck_assert_mem_eq(g->h.filter_mac, new_mac, 6);
 	wr(g, E1000_RA + 4, vmm_get16(new_mac + 4) | E1000_RAH_AV);
-	ck_assert_uint_eq(g->filter_told, 2);
+	ck_assert_uint_eq(g->h.filter_told, 2);
 	/* MPE alone (allmulti) is not promiscuous; UPE is */
 	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE);
-	ck_assert_uint_eq(g->filter_told, 2);
+	ck_assert_uint_eq(g->h.filter_told, 2);
 	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE | E1000_RCTL_UPE);
-	ck_assert_uint_eq(g->filter_told, 3);
-	ck_assert(g->filter_promiscuous);
-	ck_assert_mem_eq(g->filter_mac, new_mac, 6);
+	ck_assert_uint_eq(g->h.filter_told, 3);
+	ck_assert(g->h.filter_promiscuous);
+	ck_assert_mem_eq(g->h.filter_mac, new_mac, 6);
 	wr(g, E1000_RCTL, RCTL_OPEN);
-	ck_assert_uint_eq(g->filter_told, 4);
-	ck_assert(!g->filter_promiscuous);
+	ck_assert_uint_eq(g->h.filter_told, 4);
+	ck_assert(!g->h.filter_promiscuous);
 	/* an address without AV is not one: nothing told */
 	wr(g, E1000_RA, 0x11223344);
 	wr(g, E1000_RA + 4, 0x5566);
-	ck_assert_uint_eq(g->filter_told, 4);
+	ck_assert_uint_eq(g->h.filter_told, 4);
 	/* other entries are not the guest's own address */
 	wr(g, E1000_RA + 8, 0x11223344);
 	wr(g, E1000_RA + 12, 0x5566 | E1000_RAH_AV);
-	ck_assert_uint_eq(g->filter_told, 4);
+	ck_assert_uint_eq(g->h.filter_told, 4);
 	/* a reset brings the EEPROM's address back */
 	wr(g, E1000_CTRL, E1000_CTRL_RST);
-	ck_assert_uint_eq(g->filter_told, 5);
-	ck_assert_mem_eq(g->filter_mac, nic_mac, 6);
-	ck_assert(!g->filter_promiscuous);
+	ck_assert_uint_eq(g->h.filter_told, 5);
+	ck_assert_mem_eq(g->h.filter_mac, nic_mac, 6);
+	ck_assert(!g->h.filter_promiscuous);
 	nic_guest_free(g);
 }
 END_TEST
@@ -307,7 +244,7 @@ START_TEST(test_checksum_offload_over_a_gathered_packet)
 	uint8_t *c;
 
 	nic_open(g, 8, 8, RCTL_OPEN);
-	make_tcp(g, 300, false);
+	make_tcp(g->h.ram + GPA_TX_BUF, 300, false);
 	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_RS) << 24, 0);
 	c[0] = 14;				/* ipcss */
 	c[1] = 24;				/* ipcso */
@@ -318,12 +255,12 @@ START_TEST(test_checksum_offload_over_a_gathered_packet)
 	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
 	       E1000_TXD_POPTS_TXSM << 8);
 	/* the IP checksum is the stack's own here: compute it in the guest */
-	vmm_put_be16(g->ram + GPA_TX_BUF + 24,
-		     (uint16_t)~sum16(g->ram + GPA_TX_BUF + 14, 20, 0));
+	vmm_put_be16(g->h.ram + GPA_TX_BUF + 24,
+		     (uint16_t)~sum16(g->h.ram + GPA_TX_BUF + 14, 20, 0));
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 1);
-	ck_assert_uint_eq(g->tx_len[0], 354);
-	check_tcp_frame(g->tx_frame[0], 354);
+	ck_assert_uint_eq(g->h.nr_tx, 1);
+	ck_assert_uint_eq(g->h.tx_len[0], 354);
+	ck_assert(tcp_frame_ok(g->h.tx_frame[0], 354));
 	ck_assert(c[12] & E1000_TXD_STAT_DD);
 	nic_guest_free(g);
 }
@@ -339,7 +276,7 @@ START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
 	uint8_t *c;
 
 	nic_open(g, 8, 8, RCTL_OPEN);
-	make_tcp(g, payload, true);
+	make_tcp(g->h.ram + GPA_TX_BUF, payload, true);
 	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
 				    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP) << 24 |
 		   (40 + payload), (mss << 16) | 54u << 8);
@@ -354,18 +291,18 @@ START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
 	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
 	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 3);
+	ck_assert_uint_eq(g->h.nr_tx, 3);
 	for (unsigned int i = 0; i < 3; i++) {
-		const uint8_t *f = g->tx_frame[i];
+		const uint8_t *f = g->h.tx_frame[i];
 		uint32_t n = i < 2 ? mss : payload - 2 * mss;
 
-		ck_assert_uint_eq(g->tx_len[i], 54 + n);
+		ck_assert_uint_eq(g->h.tx_len[i], 54 + n);
 		ck_assert_uint_eq(vmm_get_be16(f + 16), 40 + n);
 		ck_assert_uint_eq(vmm_get_be16(f + 18), 0x1000 + i);
 		ck_assert_uint_eq(vmm_get_be32(f + 38), 1000 + i * mss);
 		ck_assert_uint_eq(f[47], i < 2 ? 0x10 : 0x19);	/* FIN PSH last only */
-		ck_assert_mem_eq(f + 54, g->ram + GPA_TX_BUF + 54 + i * mss, n);
-		check_tcp_frame(f, 54 + n);
+		ck_assert_mem_eq(f + 54, g->h.ram + GPA_TX_BUF + 54 + i * mss, n);
+		ck_assert(tcp_frame_ok(f, 54 + n));
 	}
 	nic_guest_free(g);
 }
@@ -384,7 +321,7 @@ START_TEST(test_receive_places_a_frame_for_our_mac_and_filters_others)
 	ck_assert_uint_eq(rx_desc(g, 0)[12] & 3, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP);
 	ck_assert_mem_eq(rx_buf(g, 0), f, 200);
 	ck_assert_uint_eq(rd(g, E1000_RDH), 1);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	ck_assert(rd(g, E1000_ICR) & E1000_ICR_RXT0);
 	ck_assert_uint_eq(rd(g, E1000_GPRC), 1);
 	ck_assert_uint_eq(rd(g, E1000_GORCL), 204);
@@ -515,7 +452,7 @@ START_TEST(test_hostile_rings_and_descriptors_end_in_drops_and_counters)
 	/* a buffer outside guest RAM: dropped, descriptor still done */
 	d = tx_put(g, 0xfffff000ull, 100 | lcmd | (uint32_t)E1000_TXD_CMD_EOP << 24, 0);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
 	ck_assert_uint_eq(g->dev.count.tx_bad_addr, 1);
 	ck_assert(d[12] & E1000_TXD_STAT_DD);
 	/* a chain that never ends: 7 x 16 KiB > E1000_TX_MAX */
@@ -526,12 +463,12 @@ START_TEST(test_hostile_rings_and_descriptors_end_in_drops_and_counters)
 	ck_assert_uint_eq(rd(g, E1000_TDH), 7);
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
 	ck_assert_uint_eq(g->dev.count.tx_too_long, 1);
 	/* the next packet goes out again */
 	tx_legacy(g, 0, 100);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 1);
+	ck_assert_uint_eq(g->h.nr_tx, 1);
 	/* TDT past the ring, TDLEN not a multiple of 128, ring outside RAM */
 	wr(g, E1000_TDT, 500);
 	ck_assert_uint_eq(g->dev.count.tx_ring_bad, 1);
@@ -546,12 +483,12 @@ START_TEST(test_hostile_rings_and_descriptors_end_in_drops_and_counters)
 	ck_assert_uint_eq(rd(g, E1000_TDH), 0);
 	/* a TSO context that does not fit: counted, nothing sent */
 	nic_open(g, 8, 8, RCTL_OPEN);
-	nic_forget_tx(g);
+	nic_forget_tx(&g->h);
 	tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE) << 24, 0);
 	tx_put(g, GPA_TX_BUF, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
 					 E1000_TXD_CMD_EOP) << 24 | E1000_TXD_DTYP_D << 20 | 100, 0);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, 0);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
 	ck_assert_uint_eq(g->dev.count.tx_bad_tso, 1);
 	/* receive: a buffer outside RAM still completes its descriptor */
 	vmm_put64(rx_desc(g, 0), 0xfffffffffffff000ull);
@@ -576,15 +513,15 @@ START_TEST(test_one_doorbell_walks_at_most_the_budget)
 	struct nic_guest *g = nic_guest_new();
 
 	nic_open(g, 1024, 8, RCTL_OPEN);
-	make_frame(g->ram + GPA_TX_BUF, peer_mac, 60);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
 	for (unsigned int i = 0; i < 1000; i++)
 		tx_legacy(g, 0, 60);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->nr_tx, E1000_TX_BUDGET);
+	ck_assert_uint_eq(g->h.nr_tx, E1000_TX_BUDGET);
 	ck_assert_uint_eq(rd(g, E1000_TDH), E1000_TX_BUDGET);
 	while (rd(g, E1000_TDH) != 1000)
 		e1000_poll(&g->dev);
-	ck_assert_uint_eq(g->nr_tx, 1000);
+	ck_assert_uint_eq(g->h.nr_tx, 1000);
 	nic_guest_free(g);
 }
 END_TEST
@@ -596,13 +533,13 @@ START_TEST(test_vlan_tags_are_inserted_and_stripped_with_ctrl_vme)
 
 	nic_open(g, 8, 8, RCTL_OPEN);
 	wr(g, E1000_CTRL, rd(g, E1000_CTRL) | 0x40000000);	/* VME */
-	make_frame(g->ram + GPA_TX_BUF, peer_mac, 100);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 100);
 	tx_put(g, GPA_TX_BUF, 100 | (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS |
 					       E1000_TXD_CMD_VLE) << 24, 42u << 16);
 	tx_doorbell(g);
-	ck_assert_uint_eq(g->tx_len[0], 104);
-	ck_assert_uint_eq(vmm_get_be32(g->tx_frame[0] + 12), 0x8100002a);
-	ck_assert_mem_eq(g->tx_frame[0] + 16, g->ram + GPA_TX_BUF + 12, 88);
+	ck_assert_uint_eq(g->h.tx_len[0], 104);
+	ck_assert_uint_eq(vmm_get_be32(g->h.tx_frame[0] + 12), 0x8100002a);
+	ck_assert_mem_eq(g->h.tx_frame[0] + 16, g->h.ram + GPA_TX_BUF + 12, 88);
 	make_frame(f, nic_mac, 104);
 	vmm_put_be32(f + 12, 0x8100002a);
 	ck_assert(e1000_receive(&g->dev, f, 104));
@@ -625,20 +562,20 @@ START_TEST(test_interrupts_follow_the_mask_and_intx_disable)
 	nic_open(g, 8, 8, RCTL_OPEN);
 	wr(g, IMC, 0xffffffff);
 	wr(g, E1000_ICS, E1000_ICR_RXT0);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	wr(g, E1000_IMS, E1000_ICR_RXT0);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	e1000_pci_ops.write(&g->dev, 4, 2, 0x0400);	/* INTx disable */
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	ck_assert(e1000_pci_ops.read(&g->dev, 6, 2) & 0x0008);	/* still pending */
 	e1000_pci_ops.write(&g->dev, 4, 2, 0x0006);
-	ck_assert(g->irq);
+	ck_assert(g->h.irq);
 	wr(g, IMC, E1000_ICR_RXT0);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	/* a software reset drops everything pending */
 	wr(g, E1000_IMS, E1000_ICR_RXT0);
 	wr(g, E1000_CTRL, E1000_CTRL_RST);
-	ck_assert(!g->irq);
+	ck_assert(!g->h.irq);
 	ck_assert_uint_eq(rd(g, E1000_ICR), 0);
 	nic_guest_free(g);
 }

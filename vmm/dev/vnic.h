@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a virtual NIC model (vmm/dev/e1000.h, vmm/dev/vmxnet3.h) gets from
+ * whoever hosts it: guest memory, the INTx line, where its frames go,
+ * who hears its receive filter, its MAC and cable. filter() hears the
+ * address the guest's driver set and whether it asks for unicast
+ * promiscuous mode, at reset and whenever either changes (a half-written
+ * address is never told); the host's switch decides by its policy what
+ * reaches the port (docs/network.md "Security policy"). tx() must not
+ * call the model's receive on the same device (the model may build the
+ * frame it sends in the buffer a received frame would use): queue such
+ * a frame instead.
+ */
+#ifndef VMM_DEV_VNIC_H
+#define VMM_DEV_VNIC_H
+
+#include "vmm/platform.h"
+#include "vmm/guest_dma.h"
+
+struct vnic_config {
+	struct guest_dma dma;
+	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
+	void *irq_ctx;
+	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
+	void *tx_ctx;
+	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);	/* or NULL */
+	void *filter_ctx;
+	uint8_t mac[6];
+	bool link_down;			/* the cable out from the start */
+};
+
+#endif /* VMM_DEV_VNIC_H */
