@@ -33,6 +33,9 @@ struct nic_host {
 	unsigned int filter_told;	/* what the receive filter asked for, */
 	uint8_t filter_mac[6];		/* last told */
 	bool filter_promiscuous;
+	/* another vCPU of the guest, writing while the device reads (or NULL) */
+	void (*before_read)(struct nic_host *h, uint64_t gpa, uint32_t len);
+	unsigned int reads;		/* what before_read() may count */
 };
 
 static bool nh_in_ram(struct nic_host *h, uint64_t gpa, uint32_t len)
@@ -49,6 +52,8 @@ static bool nh_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
 
 	if (!nh_in_ram(h, gpa, len))
 		return false;
+	if (h->before_read)
+		h->before_read(h, gpa, len);
 	memcpy(dst, h->ram + gpa, len);
 	return true;
 }
