@@ -120,7 +120,7 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 
 _Static_assert(VMX_NICS == VMK_VM_MAX_NICS, "ethernetN as the vmkernel numbers its vNICs");
 
-/* ethernetN: an e1000 on the port group it names, with the MAC it has. */
+/* ethernetN: an e1000 or vmxnet3 on the port group it names, with the MAC it has. */
 static int nic_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 			 struct diag *diag)
 {
@@ -130,12 +130,15 @@ static int nic_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 
 		if (!e->present)
 			continue;
-		if (strcmp(e->dev, "e1000")) {
-			diag_add(diag, "ethernet%u.virtualDev \"%s\" is not emulated by vmk (use \"e1000\")",
+		if (!strcmp(e->dev, "e1000")) {
+			n->model = VMK_VM_NIC_E1000;
+		} else if (!strcmp(e->dev, "vmxnet3")) {
+			n->model = VMK_VM_NIC_VMXNET3;
+		} else {
+			diag_add(diag, "ethernet%u.virtualDev \"%s\" is not emulated by vmk (use \"e1000\" or \"vmxnet3\")",
 				 i, e->dev);
 			return -1;
 		}
-		n->model = VMK_VM_NIC_E1000;
 		/* vm_file_record_identity() wrote a generated one */
 		if (!e->has_mac) {
 			diag_add(diag, "ethernet%u has no MAC: addressType \"vpx\" is vCenter's to assign and there is no ethernet%u.generatedAddress (use addressType \"generated\", or \"static\" with ethernet%u.address)",

@@ -60,6 +60,7 @@
 #define VMK_VM_MAX_NICS		4	/* ethernet0 .. ethernet3; since ABI 19 (was 1) */
 #define VMK_VM_NIC_NONE		0
 #define VMK_VM_NIC_E1000	1	/* Intel 82540EM; ethernetN at PCI 00:0(3+N).0 */
+#define VMK_VM_NIC_VMXNET3	2	/* VMware vmxnet3, revision 1; the same slot */
 #define VMK_NET_NAME_LEN	32	/* switch and port group names, with the NUL */
 
 /*

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Two stock Linux VMs with an e1000 vNIC each on the port group "VM
-# Network" of vswitch0 find their NIC on PCI, get static addresses and
-# ping each other (20 pings each way, 0% loss); `vmkctl network` counts
-# the frames on both ports. A third VM on the port group "VLAN 10" (VLAN
+# Two stock Linux VMs on the port group "VM Network" of vswitch0, neta
+# with an e1000 vNIC and netb with a vmxnet3 (each bound by its stock
+# driver), find their NIC on PCI, get static addresses and ping each
+# other (20 pings each way, 0% loss); `vmkctl network` counts the frames
+# on both ports. A third VM on the port group "VLAN 10" (VLAN
 # 10), in the same IP subnet, receives none of their frames (its NIC
 # counts 0 received, the switch delivered it nothing, even ARP
 # broadcasts) and cannot reach them: its own ARP requests are counted
@@ -34,14 +35,14 @@
 # The isolated VM's port group ("VM Network" here makes the scenario fail).
 NETC_GROUP=${NETC_GROUP:-VLAN 10}
 
-# net_vmx FILE NAME MAC GROUP [KEY...]: a 1-vCPU Linux VM with ethernet0
-# on GROUP, and the further .vmx lines KEY.
+# net_vmx FILE NAME DEV MAC GROUP [KEY...]: a 1-vCPU Linux VM with
+# ethernet0 a DEV (e1000, vmxnet3) on GROUP, and the further .vmx lines KEY.
 net_vmx() {
-	f=$1 n=$2 mac=$3 group=$4
-	shift 4
+	f=$1 n=$2 dev=$3 mac=$4 group=$5
+	shift 5
 	vm_make_vmx "$f" "$n" 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
 		"console=ttyS0 pci=noacpi no_timer_check" \
-		'ethernet0.present = "TRUE"' 'ethernet0.virtualDev = "e1000"' \
+		'ethernet0.present = "TRUE"' "ethernet0.virtualDev = \"$dev\"" \
 		"ethernet0.networkName = \"$group\"" "ethernet0.address = \"$mac\"" "$@"
 }
 
@@ -66,12 +67,12 @@ expect_fail "port group names are unique across the switches" \
 	vmkctl network portgroup add "VM Network" --switch internal0
 expect_fail "a port group on no such switch is refused" \
 	vmkctl network portgroup add "Elsewhere" --switch nosuchswitch
-net_vmx /tmp/neta.vmx neta 00:50:56:00:00:0a "VM Network" \
+net_vmx /tmp/neta.vmx neta e1000 00:50:56:00:00:0a "VM Network" \
 	'ethernet1.present = "TRUE"' 'ethernet1.virtualDev = "e1000"' \
 	'ethernet1.networkName = "Internal"' 'ethernet1.address = "00:50:56:00:01:0a"'
-net_vmx /tmp/netb.vmx netb 00:50:56:00:00:0b "VM Network"
-net_vmx /tmp/netc.vmx netc 00:50:56:00:00:0c "$NETC_GROUP"
-net_vmx /tmp/netx.vmx netx 00:50:56:00:00:0d "No Such Group"
+net_vmx /tmp/netb.vmx netb vmxnet3 00:50:56:00:00:0b "VM Network"
+net_vmx /tmp/netc.vmx netc e1000 00:50:56:00:00:0c "$NETC_GROUP"
+net_vmx /tmp/netx.vmx netx e1000 00:50:56:00:00:0d "No Such Group"
 vm_make_vmx /tmp/netdup.vmx netdup 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz "" \
 	'ethernet0.present = "TRUE"' 'ethernet0.virtualDev = "e1000"' \
 	'ethernet0.address = "00:50:56:00:00:0a"'
@@ -97,6 +98,9 @@ done
 vm_run neta 'echo nic-$(ls /sys/class/net | grep eth | tr "\n" +)-$(cat /sys/class/net/eth0/address)-$(cat /sys/class/net/eth1/address)' \
 	"nic-eth0+eth1+-00:50:56:00:00:0a-00:50:56:00:01:0a"
 vm_run neta 'echo irq-$(cat /sys/bus/pci/devices/0000:00:03.0/irq)-$(cat /sys/bus/pci/devices/0000:00:04.0/irq)-x$((1+1))' "irq-11-10-x2"
+# Each guest's stock driver took its own model.
+vm_run neta 'echo drv-$(basename $(readlink /sys/class/net/eth0/device/driver))-x$((1+1))' "drv-e1000-x2"
+vm_run netb 'echo drv-$(basename $(readlink /sys/class/net/eth0/device/driver))-x$((1+1))' "drv-vmxnet3-x2"
 vm_run neta 'ip link set eth0 up; ip addr add 10.11.0.1/24 dev eth0; echo neta-$((0))up | tr -d 0' neta-up
 vm_run netb 'ip link set eth0 up; ip addr add 10.11.0.2/24 dev eth0; echo netb-$((0))up | tr -d 0' netb-up
 vm_run netc 'ip link set eth0 up; ip addr add 10.11.0.3/24 dev eth0; echo netc-$((0))up | tr -d 0' netc-up
@@ -104,9 +108,9 @@ vm_run neta 'ping -c 20 -i 0.5 -W 5 10.11.0.2' \
 	"20 packets transmitted, 20 packets received, 0% packet loss" 180
 vm_run netb 'ping -c 20 -i 0.5 -W 5 10.11.0.1' \
 	"20 packets transmitted, 20 packets received, 0% packet loss" 180
-# netb's cable pulled and put back (vmkctl vm nic): its e1000 driver sees
-# the link go (LSC, STATUS.LU 0: carrier 0), neta's pings are link-down
-# drops on netb's port; link up: carrier 1, pings pass again.
+# netb's cable pulled and put back (vmkctl vm nic): its vmxnet3 driver
+# sees the link go (a LINK event, GET_LINK 0: carrier 0), neta's pings
+# are link-down drops on netb's port; link up: carrier 1, pings pass again.
 carrier() { vm_run $1 "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do [ \$(cat /sys/class/net/eth0/carrier) = $2 ] && break; sleep 1; done; echo carrier-\$(cat /sys/class/net/eth0/carrier)-x\$((1+1))" "carrier-$2-x2" 60; }
 expect "netb's link goes down" vmkctl vm nic netb link down
 expect "vmkctl network shows it" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=down '"
@@ -128,10 +132,10 @@ carrier netb 1
 vm_run neta 'ping -c 3 -i 0.5 -W 5 10.11.0.2' "3 packets transmitted, 3 packets received, 0% packet loss" 120
 expect "vmkctl network shows it up" sh -c "vmkctl network | grep 'owner=vm:[0-9]*:netb ' | grep -q ' link=up '"
 
-# netb's guest gives itself another MAC: its e1000 tells the switch
-# (RAL0/RAH0), and "VM Network" rejects MAC changes, so netb receives
+# netb's guest gives itself another MAC: its vmxnet3 tells the switch
+# (MACL/MACH), and "VM Network" rejects MAC changes, so netb receives
 # nothing (rx-policy drops) until the group accepts them. Promiscuous
-# mode (RCTL.UPE) is told the same way.
+# mode (UPDATE_RX_MODE) is told the same way.
 netb_field() { vmkctl network | grep "owner=vm:[0-9]*:netb " | grep -q "$1"; }
 netb_mac() { vm_run netb "ip link set eth0 down; ip link set eth0 address $1; ip link set eth0 up; echo mac-\$((1+1))" mac-2; carrier netb 1; }
 netb_mac 00:50:56:00:00:1b
@@ -151,12 +155,12 @@ vm_run netb 'ip link set eth0 promisc off; echo promisc-$((1+1))' promisc-2
 vmkctl network switch list | tee /tmp/sw.txt
 expect "switch list shows vswitch0" grep -q "^switch: vswitch0 portgroups=2 ports=3 internal=no uplink=none$" /tmp/sw.txt
 expect "switch list shows internal0 with neta's ethernet1" grep -q "^switch: internal0 portgroups=1 ports=1 internal=yes uplink=none$" /tmp/sw.txt
-net_vmx /tmp/netd.vmx netd 00:50:56:00:00:0e "Internal"
+net_vmx /tmp/netd.vmx netd e1000 00:50:56:00:00:0e "Internal"
 vm_up netd /tmp/netd.vmx
 expect "netd's port is on internal0" sh -c \
 	'vmkctl network | sed -n "/^switch: internal0 /,\$p" | grep -q "^port: .*owner=vm:[0-9]*:netd nic=ethernet0 portgroup=\"Internal\" "'
 # A MAC is the host's: netd's address is refused on vswitch0 too.
-net_vmx /tmp/nete.vmx nete 00:50:56:00:00:0e "VM Network"
+net_vmx /tmp/nete.vmx nete e1000 00:50:56:00:00:0e "VM Network"
 expect "register nete" vmkctl vm register /tmp/nete.vmx
 vmkctl vm start nete > /tmp/nete.txt 2>&1 && fail "netd's MAC on internal0 was taken again on vswitch0"
 cat /tmp/nete.txt

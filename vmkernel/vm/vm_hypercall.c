@@ -50,8 +50,8 @@ vmk_status_t vm_hc_create(struct hc_call *c)
 		n->network[VMK_NET_NAME_LEN - 1] = '\0';
 		if (n->model == VMK_VM_NIC_NONE)
 			continue;
-		if (n->model != VMK_VM_NIC_E1000)
-			return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': ethernet%u: unknown NIC model %u (vmk emulates e1000)",
+		if (n->model != VMK_VM_NIC_E1000 && n->model != VMK_VM_NIC_VMXNET3)
+			return why_fail(&c->why, VMK_NOT_SUPPORTED, "vm '%s': ethernet%u: unknown NIC model %u (vmk emulates e1000 and vmxnet3)",
 					cfg.name, i, n->model);
 		if (!vsw_mac_is_unicast(n->mac))
 			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': ethernet%u: the MAC address must be unicast and not zero",

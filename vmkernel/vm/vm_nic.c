@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A VM's virtual NICs (vm.h, docs/network.md "What is wired"): the e1000
- * model (vmm/dev/e1000.h) on the VM's PCI bus, its DMA through the VM's
- * RAM, its INTx on an ISA IRQ, and its port on the switch that holds
- * its port group (ethernetN.networkName; vmkernel/net/vsw_table.h).
+ * A VM's virtual NICs (vm.h, docs/network.md "What is wired"): an e1000
+ * (vmm/dev/e1000.h) or a vmxnet3 (vmm/dev/vmxnet3.h) model on the VM's
+ * PCI bus, its DMA through the VM's RAM, its INTx on an ISA IRQ, and its
+ * port on the switch that holds its port group (ethernetN.networkName;
+ * vmkernel/net/vsw_table.h). The models differ only in their table
+ * below (struct vm_nic_model); the port, queue and locking are one.
  *
  * Locking. The model is device state: vm->lock guards it. A frame the
  * guest sends is switched from the exit that rang the doorbell, under the
@@ -21,6 +23,7 @@
 #include "vmkernel/net/net.h"
 #include "vmkernel/net/uplink.h"
 #include "vmm/dev/e1000.h"
+#include "vmm/dev/vmxnet3.h"
 
 _Static_assert(VMK_VM_MAX_NICS == VDEV_MAX_NICS, "ethernetN on the slots vmm/devices.h lays out");
 
@@ -30,10 +33,11 @@ _Static_assert(VMK_VM_MAX_NICS == VDEV_MAX_NICS, "ethernetN on the slots vmm/dev
  * and 3); in a BIOS VM wherever SeaBIOS routes the slot's PIRQ
  * (vmm/dev/pci_host.h pci_set_intx). For a directly booted guest the
  * vmkernel programs BAR0 and BAR1 as firmware would, at the places
- * vmm/devices.h lays out with no overlap (PCI 3.0 §6.2.4: Interrupt Line
- * is what firmware wrote); a BIOS VM's SeaBIOS assigns them. The register
- * windows follow the BARs wherever the guest moves them
- * (vmm/dev/pci_host.h pci_add_bar).
+ * vmm/devices.h lays out with no overlap (a vmxnet3's two 4 KiB memory
+ * BARs both in the 128 KiB window of the e1000's BAR0; PCI 3.0 §6.2.4:
+ * Interrupt Line is what firmware wrote); a BIOS VM's SeaBIOS assigns
+ * them. The register windows follow the BARs wherever the guest moves
+ * them (vmm/dev/pci_host.h pci_add_bar).
  */
 #define VM_NIC_DEVFN(n)		((uint8_t)(VDEV_NIC_SLOT(n) << 3))
 #define PCI_CFG_COMMAND		0x04
@@ -50,19 +54,99 @@ struct vm_nic_frame {
 	uint8_t data[VSW_VLAN_FRAME_LEN];
 };
 
+/* What vm_nic.c needs of a model; one table per VMK_VM_NIC_* model. */
+struct vm_nic_model {
+	const struct pci_fn_ops *pci_ops;
+	uint32_t bar_size[2];
+	bool bar_io[2];
+	const struct vdev_io_ops *bar_ops[2];
+	void (*init)(void *dev, const struct vnic_config *cfg);
+	bool (*receive)(void *dev, const uint8_t *frame, uint32_t len);
+	void (*poll)(void *dev);
+	void (*set_link)(void *dev, bool up);
+};
+
 struct vm_nic {
 	struct vm *vm;
 	uint32_t index;
+	const struct vm_nic_model *model;
 	struct vswitch *sw;		/* the switch of its port group */
 	uint32_t port;			/* on sw; 0: not connected */
 	bool link_down;			/* vmkctl vm nic NAME link down */
-	struct e1000 e1000;
+	union {
+		struct e1000 e1000;
+		struct vmxnet3 vmxnet3;
+	} dev;
 	struct spinlock qlock;		/* the queue; a leaf lock */
 	uint32_t qhead, qcount;
 	struct vm_nic_frame q[VM_NIC_QUEUE];
 };
 
 #define VM_NIC_PAGES	((sizeof(struct vm_nic) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
+
+/* ---- the models ---- */
+
+static void e1000_model_init(void *d, const struct vnic_config *c)
+{
+	e1000_init(d, c);
+}
+
+static bool e1000_model_receive(void *d, const uint8_t *f, uint32_t len)
+{
+	return e1000_receive(d, f, len);
+}
+
+static void e1000_model_poll(void *d)
+{
+	e1000_poll(d);
+}
+
+static void e1000_model_set_link(void *d, bool up)
+{
+	e1000_set_link(d, up);
+}
+
+static const struct vm_nic_model e1000_model = {
+	.pci_ops = &e1000_pci_ops,
+	.bar_size = { E1000_MMIO_SIZE, E1000_IO_SIZE },
+	.bar_io = { false, true },
+	.bar_ops = { &e1000_mmio_ops, &e1000_io_ops },
+	.init = e1000_model_init,
+	.receive = e1000_model_receive,
+	.poll = e1000_model_poll,
+	.set_link = e1000_model_set_link,
+};
+
+static void vmxnet3_model_init(void *d, const struct vnic_config *c)
+{
+	vmxnet3_init(d, c);
+}
+
+static bool vmxnet3_model_receive(void *d, const uint8_t *f, uint32_t len)
+{
+	return vmxnet3_receive(d, f, len);
+}
+
+static void vmxnet3_model_poll(void *d)
+{
+	vmxnet3_poll(d);
+}
+
+static void vmxnet3_model_set_link(void *d, bool up)
+{
+	vmxnet3_set_link(d, up);
+}
+
+static const struct vm_nic_model vmxnet3_model = {
+	.pci_ops = &vmxnet3_pci_ops,
+	.bar_size = { VMXNET3_PT_SIZE, VMXNET3_VD_SIZE },
+	.bar_io = { false, false },
+	.bar_ops = { &vmxnet3_pt_ops, &vmxnet3_vd_ops },
+	.init = vmxnet3_model_init,
+	.receive = vmxnet3_model_receive,
+	.poll = vmxnet3_model_poll,
+	.set_link = vmxnet3_model_set_link,
+};
 
 /* ---- the model's backends ---- */
 
@@ -172,6 +256,8 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 		nic = pa_to_va(pa);
 		nic->vm = vm;
 		nic->index = i;
+		/* vm_hypercall.c let only these two through */
+		nic->model = c->model == VMK_VM_NIC_VMXNET3 ? &vmxnet3_model : &e1000_model;
 		nic->link_down = false;	/* every power on plugs the cable in */
 		vm->nic_pa[i] = pa;
 		vm->nic[i] = nic;
@@ -195,10 +281,13 @@ vmk_status_t vm_nics_connect(struct vm *vm, struct vmk_why *why)
 	return VMK_OK;
 }
 
-static void firmware_setup(struct pci_host *pci, uint8_t devfn, uint32_t i)
+static void firmware_setup(struct pci_host *pci, uint8_t devfn, uint32_t i,
+			   const struct vm_nic_model *m)
 {
+	uint32_t bar1 = m->bar_io[1] ? VDEV_NIC_BAR1(i) : VDEV_NIC_BAR0(i) + m->bar_size[0];
+
 	pci_host_config_write(pci, devfn, PCI_CFG_BAR0, 4, VDEV_NIC_BAR0(i));
-	pci_host_config_write(pci, devfn, PCI_CFG_BAR1, 4, VDEV_NIC_BAR1(i));
+	pci_host_config_write(pci, devfn, PCI_CFG_BAR1, 4, bar1);
 	pci_host_config_write(pci, devfn, PCI_CFG_INTR_LINE, 1, VDEV_NIC_IRQ(i));
 	pci_host_config_write(pci, devfn, PCI_CFG_COMMAND, 2, PCI_COMMAND_IO_MEM);
 }
@@ -212,25 +301,27 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
 		};
 		uint8_t devfn = VM_NIC_DEVFN(i);
+		const struct vm_nic_model *m;
 
 		if (!nic)
 			continue;
+		m = nic->model;
 		ec.irq_ctx = ec.tx_ctx = ec.filter_ctx = nic;
 		ec.link_down = nic->link_down;	/* a guest reset keeps the cable as it is */
 		memcpy(ec.mac, vm->cfg.nic[i].mac, sizeof(ec.mac));
 		spin_lock(&nic->qlock);
 		nic->qhead = nic->qcount = 0;	/* nothing from before a reset */
 		spin_unlock(&nic->qlock);
-		e1000_init(&nic->e1000, &ec);
-		if (!pci_add_function(&vm->dev.pci, devfn, &e1000_pci_ops, &nic->e1000) ||
-		    !pci_add_bar(&vm->dev.pci, devfn, 0, E1000_MMIO_SIZE, false,
-				 &e1000_mmio_ops, &nic->e1000) ||
-		    !pci_add_bar(&vm->dev.pci, devfn, 1, E1000_IO_SIZE, true,
-				 &e1000_io_ops, &nic->e1000))
+		m->init(&nic->dev, &ec);
+		if (!pci_add_function(&vm->dev.pci, devfn, m->pci_ops, &nic->dev) ||
+		    !pci_add_bar(&vm->dev.pci, devfn, 0, m->bar_size[0], m->bar_io[0],
+				 m->bar_ops[0], &nic->dev) ||
+		    !pci_add_bar(&vm->dev.pci, devfn, 1, m->bar_size[1], m->bar_io[1],
+				 m->bar_ops[1], &nic->dev))
 			return why_fail(why, VMK_BAD_PARAM, "vm '%s': ethernet%u: no room on the virtual platform (PCI slot)",
 					vm->cfg.name, i);
 		if (vm->cfg.boot != VMK_VM_BOOT_BIOS)
-			firmware_setup(&vm->dev.pci, devfn, i);
+			firmware_setup(&vm->dev.pci, devfn, i, m);
 	}
 	return VMK_OK;
 }
@@ -248,8 +339,8 @@ vmk_status_t vm_nic_set_link(struct vm *vm, uint32_t i, bool up)
 	 */
 	if (nic->port)
 		vsw_port_set_link(nic->sw, nic->port, up);
-	e1000_set_link(&nic->e1000, up);
-	vm_wake_vcpus_locked(vm, false);	/* its LSC interrupt */
+	nic->model->set_link(&nic->dev, up);
+	vm_wake_vcpus_locked(vm, false);	/* its link interrupt */
 	return VMK_OK;
 }
 
@@ -277,7 +368,7 @@ void vm_nics_poll(struct vm *vm)
 
 		if (!nic)
 			continue;
-		e1000_poll(&nic->e1000);
+		nic->model->poll(&nic->dev);
 		for (;;) {
 			struct vm_nic_frame *f;
 
@@ -292,7 +383,7 @@ void vm_nics_poll(struct vm *vm)
 			 * The slot stays ours until qhead moves: deliver()
 			 * only fills slots past qhead + qcount.
 			 */
-			e1000_receive(&nic->e1000, f->data, f->len);
+			nic->model->receive(&nic->dev, f->data, f->len);
 			spin_lock(&nic->qlock);
 			nic->qhead = (nic->qhead + 1) % VM_NIC_QUEUE;
 			nic->qcount--;
