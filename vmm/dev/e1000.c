@@ -366,6 +366,7 @@ static void emit(struct e1000 *d, uint8_t *buf, uint32_t len, bool vle,
 	if (len < ETH_HLEN)
 		return;				/* not a frame: nothing goes out */
 	count_tx(d, buf, len);
+	d->tx_frames++;
 	if (d->host.tx)
 		d->host.tx(d->host.tx_ctx, buf, len);
 }
@@ -383,7 +384,7 @@ static void tx_tso(struct e1000 *d, bool vle, uint16_t tci)
 	uint16_t ip_id;
 	bool v4 = c->tucmd & E1000_TXD_CMD_IP;
 
-	if (!hdr || !mss || hdr > d->tx_len || hdr + mss > E1000_FRAME_MAX ||
+	if (!hdr || mss < VNIC_TSO_MSS_MIN || hdr > d->tx_len || hdr + mss > E1000_FRAME_MAX ||
 	    c->tucss + 20u > hdr || c->tucso + 2u > hdr ||
 	    c->ipcss + (v4 ? 20u : 40u) > hdr || c->ipcso + 2u > hdr) {
 		d->count.tx_bad_tso++;
@@ -543,7 +544,9 @@ static void tx_process(struct e1000 *d)
 		d->count.tx_ring_bad++;
 		return;
 	}
-	for (uint32_t budget = E1000_TX_BUDGET; budget && d->tdh != d->tdt; budget--) {
+	d->tx_frames = 0;
+	for (uint32_t budget = E1000_TX_BUDGET; budget && d->tdh != d->tdt &&
+	     d->tx_frames < VNIC_TX_FRAME_BUDGET; budget--) {
 		uint8_t desc[E1000_DESC_LEN];
 		uint64_t at = base + (uint64_t)d->tdh * E1000_DESC_LEN;
 

@@ -226,6 +226,7 @@ struct e1000 {
 	/* transmit: the packet gathered so far and the offload context */
 	struct e1000_tx_context ctx;
 	uint32_t tx_len;
+	uint32_t tx_frames;		/* sent by this tx_process() call */
 	bool tx_tso, tx_sum_ip, tx_sum_tcp;	/* from the packet's first data descriptor */
 	bool tx_overflow, tx_fault;
 	bool tx_ic;			/* legacy descriptor: insert a checksum */

@@ -253,6 +253,7 @@ static void emit(struct vmxnet3 *d, struct vmxnet3_txq *q, uint8_t *buf,
 		len += VLAN_HLEN;
 	}
 	count_frame(&q->stats, buf, len);
+	d->tx_frames++;
 	if (d->host.tx)
 		d->host.tx(d->host.tx_ctx, buf, len);
 }
@@ -304,7 +305,7 @@ static void tx_tso(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 	uint16_t ip_id;
 	bool v4;
 
-	if (hlen < ETH_HLEN || hlen > d->tx_len || !mss || hlen + mss > room) {
+	if (hlen < ETH_HLEN || hlen > d->tx_len || mss < VNIC_TSO_MSS_MIN || hlen + mss > room) {
 		d->count.tx_bad_offload++;
 		q->stats.discards++;
 		return;
@@ -454,7 +455,8 @@ static void tx_process(struct vmxnet3 *d, struct vmxnet3_txq *q)
 
 	if (!d->active || q->stopped || !d->link_up)
 		return;
-	for (; sent < VMXNET3_TX_BUDGET; sent++) {
+	d->tx_frames = 0;
+	for (; sent < VMXNET3_TX_BUDGET && d->tx_frames < VNIC_TX_FRAME_BUDGET; sent++) {
 		uint8_t dw2[4];
 
 		if (!dma_read(d, ring_at(&q->cmd, q->cmd.next) + 8, dw2, 4)) {

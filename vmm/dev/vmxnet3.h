@@ -219,6 +219,7 @@ struct vmxnet3 {
 	struct vmxnet3_rxq rxq;
 
 	uint32_t tx_len;
+	uint32_t tx_frames;		/* sent by this tx_process() call */
 	uint8_t tx_buf[VMXNET3_TX_MAX + VMXNET3_FRAME_SLACK];
 	uint8_t frame[VMXNET3_FRAME_MAX + VMXNET3_FRAME_SLACK];	/* a TSO segment */
 

@@ -17,6 +17,17 @@
 #include "vmm/platform.h"
 #include "vmm/guest_dma.h"
 
+/*
+ * A hostile guest's TCP segmentation offload: an MSS of 1 on a 64 KiB
+ * packet makes 65 535 frames from one descriptor. The models refuse an
+ * MSS below Linux's TCP_MIN_MSS (no real sender segments finer), and
+ * stop a transmit walk between packets once it has sent
+ * VNIC_TX_FRAME_BUDGET frames (the rest waits for the next doorbell or
+ * poll), so one exit's work under the VM's lock stays bounded.
+ */
+#define VNIC_TSO_MSS_MIN	88
+#define VNIC_TX_FRAME_BUDGET	1024
+
 struct vnic_config {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */

@@ -308,6 +308,37 @@ START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
 }
 END_TEST
 
+/* A hostile MSS: 1 byte a segment would make 2500 frames of one packet. */
+START_TEST(test_tso_with_an_mss_below_linuxs_least_sends_nothing)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint32_t payload = 2500, mss = VNIC_TSO_MSS_MIN - 1;
+	uint32_t dcmd = (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS |
+				   E1000_TXD_CMD_TSE) << 24 | E1000_TXD_DTYP_D << 20;
+	uint8_t *c;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	make_tcp(g->h.ram + GPA_TX_BUF, payload, true);
+	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
+				    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP) << 24 |
+		   (40 + payload), (mss << 16) | 54u << 8);
+	c[0] = 14;
+	c[1] = 24;
+	vmm_put16(c + 2, 33);
+	c[4] = 34;
+	c[5] = 50;
+	tx_put(g, GPA_TX_BUF, dcmd | 54,
+	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
+	tx_put(g, GPA_TX_BUF + 54, dcmd | payload |
+	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
+	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_bad_tso, 1);
+	nic_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_receive_places_a_frame_for_our_mac_and_filters_others)
 {
 	struct nic_guest *g = nic_guest_new();
@@ -592,6 +623,7 @@ int main(void)
 	tcase_add_test(tc, test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd);
 	tcase_add_test(tc, test_checksum_offload_over_a_gathered_packet);
 	tcase_add_test(tc, test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers);
+	tcase_add_test(tc, test_tso_with_an_mss_below_linuxs_least_sends_nothing);
 	tcase_add_test(tc, test_receive_places_a_frame_for_our_mac_and_filters_others);
 	tcase_add_test(tc, test_a_frame_larger_than_the_buffer_spans_descriptors);
 	tcase_add_test(tc, test_multicast_table_and_promiscuous_modes);

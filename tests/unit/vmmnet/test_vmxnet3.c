@@ -222,6 +222,24 @@ START_TEST(test_checksum_offload_and_tso_give_valid_frames)
 }
 END_TEST
 
+/* A hostile MSS: 1 byte a segment would make 3000 frames of one packet. */
+START_TEST(test_tso_with_an_mss_below_linuxs_least_sends_nothing)
+{
+	struct vx_guest *g = vx_guest_new();
+	uint32_t off = 0, len = 3054;
+
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	put_tcp(g, 3000, true);
+	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT,
+		  VNIC_TSO_MSS_MIN - 1);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_bad_offload, 1);
+	ck_assert_uint_eq(take_tx_comp(g), 0);	/* completed all the same */
+	vx_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_receive_places_a_frame_in_a_posted_buffer)
 {
 	struct vx_guest *g = vx_guest_new();
@@ -534,6 +552,7 @@ int main(void)
 	tcase_add_test(tc, test_a_two_descriptor_packet_is_sent_and_completed_with_an_interrupt);
 	tcase_add_test(tc, test_the_interrupt_follows_the_mask_the_driver_sets);
 	tcase_add_test(tc, test_checksum_offload_and_tso_give_valid_frames);
+	tcase_add_test(tc, test_tso_with_an_mss_below_linuxs_least_sends_nothing);
 	tcase_add_test(tc, test_receive_places_a_frame_in_a_posted_buffer);
 	tcase_add_test(tc, test_generation_bits_wrap_on_every_ring);
 	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
