@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vmk/vm.h>
 #include "cos-tools/vmx/vmx.h"
 #include "hostd.h"
 
@@ -90,20 +91,22 @@ static void read_cpus_and_memory(struct reconfig *r, xmlNodePtr spec)
 
 	n = xml_child(spec, "numCPUs");
 	if (n) {
-		if (!spec_long(n, &v) || v < 1 || v > VMX_MAX_VCPUS)
+		/* what the vmkernel runs, not what a .vmx may say (VMX_MAX_VCPUS) */
+		if (!spec_long(n, &v) || v < 1 || v > VMK_VM_MAX_VCPUS)
 			refuse(r, "InvalidArgument", "spec.numCPUs",
-			       "spec.numCPUs must be a number from 1 to %d", VMX_MAX_VCPUS);
+			       "spec.numCPUs must be a number from 1 to %d (the vmkernel's most)",
+			       VMK_VM_MAX_VCPUS);
 		else
 			set(r, "numvcpus", "%lld", v);
 		r->cpu_or_mem = true;
 	}
 	n = xml_child(spec, "memoryMB");
 	if (n) {
-		if (!spec_long(n, &v) || v < VMX_MEMSIZE_ALIGN_MIB || v > VMX_MEMSIZE_MAX_MIB ||
+		if (!spec_long(n, &v) || v < VMX_MEMSIZE_ALIGN_MIB || v > VMK_VM_MAX_MEM_MB ||
 		    v % VMX_MEMSIZE_ALIGN_MIB)
 			refuse(r, "InvalidArgument", "spec.memoryMB",
-			       "spec.memoryMB must be a multiple of %d from %d to %d",
-			       VMX_MEMSIZE_ALIGN_MIB, VMX_MEMSIZE_ALIGN_MIB, VMX_MEMSIZE_MAX_MIB);
+			       "spec.memoryMB must be a multiple of %d from %d to %d (the vmkernel's most)",
+			       VMX_MEMSIZE_ALIGN_MIB, VMX_MEMSIZE_ALIGN_MIB, VMK_VM_MAX_MEM_MB);
 		else
 			set(r, "memsize", "%lld", v);
 		r->cpu_or_mem = true;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vmk/vm.h>
 #include "cos-tools/vmkctl/vm_start.h"
 #include "hostd.h"
 
@@ -651,8 +652,9 @@ int folder_create_vm_task(struct soap_call *c)
 		return soap_fail_argument(c, "config.name",
 					  "config.name must be 1 to %d characters, no '/' or control characters",
 					  VMK_VM_NAME_LEN - 1);
-	if (spec_uint(c, spec, "memoryMB", VMX_MEMSIZE_MAX_MIB, 64, &cfg.memsize_mib) ||
-	    spec_uint(c, spec, "numCPUs", VMX_MAX_VCPUS, 1, &cfg.numvcpus))
+	/* what the vmkernel runs, not what a .vmx may say */
+	if (spec_uint(c, spec, "memoryMB", VMK_VM_MAX_MEM_MB, 64, &cfg.memsize_mib) ||
+	    spec_uint(c, spec, "numCPUs", VMK_VM_MAX_VCPUS, 1, &cfg.numvcpus))
 		return -1;
 	if (xml_text(xml_child(spec, "guestId"), guest, sizeof(guest)))
 		return soap_fail_argument(c, "config.guestId", "config.guestId is too long");

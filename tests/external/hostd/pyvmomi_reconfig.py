@@ -140,6 +140,9 @@ if vmk:
 
     refused("0 vCPUs", vim.vm.ConfigSpec(numCPUs=0), vmodl.fault.InvalidArgument, "spec.numCPUs")
     refused("17 vCPUs", vim.vm.ConfigSpec(numCPUs=17), vmodl.fault.InvalidArgument, "spec.numCPUs")
+    # a .vmx may say 16 and 65536, the vmkernel runs at most 8 and 1024
+    refused("9 vCPUs", vim.vm.ConfigSpec(numCPUs=9), vmodl.fault.InvalidArgument, "spec.numCPUs")
+    refused("2048 MiB", vim.vm.ConfigSpec(memoryMB=2048), vmodl.fault.InvalidArgument, "spec.memoryMB")
     refused("66 MiB", vim.vm.ConfigSpec(memoryMB=66), vmodl.fault.InvalidArgument, "spec.memoryMB")
     refused("a limit below the reservation",
             vim.vm.ConfigSpec(cpuAllocation=vim.ResourceAllocationInfo(limit=50)),
