@@ -3,8 +3,9 @@
 # bench/hostd's i386 programs in /lab/stage (hostd-client, esxsim). The COS
 # loads the vmkernel with its init script, which starts vmk-hostd on port
 # 443; govmomi's ESX simulator runs beside it on a port of its own, in the
-# same COS. The same client (govmomi, i386) then measures each daemon in
-# turn, ROUNDS times (pairs close in time, so the host's load hits both
+# same COS, and a second vmk-hostd with --fake-backend on port 8443 (VMs
+# in memory: what the real backend costs). The same client (govmomi,
+# i386) then measures each daemon in turn, ROUNDS times (pairs close in time, so the host's load hits both
 # alike): RetrievePropertiesEx calls per second for SECONDS, and CYCLES
 # PowerOnVM_Task latencies (vmk-hostd's of the cpu_spin VM "spin", which
 # the vmkernel really starts; the simulator's of its first VM). Prints
@@ -36,6 +37,17 @@ until [ -s /tmp/esxsim.port ]; do
 done
 sim_port=$(cat /tmp/esxsim.port)
 echo "bench-hostd esxsim port $sim_port"
+# The same daemon with --fake-backend (three VMs in memory) on another
+# port: the difference to vmk-hostd is the real backend's work per call.
+vmk-hostd --listen 127.0.0.1 --port 8443 --cert $HOSTD_DIR/rui.crt --key $HOSTD_DIR/rui.key \
+	--passwd-file $HOSTD_DIR/shadow --fake-backend 2> /tmp/fake-hostd.log &
+fake=$!
+_end=$(($(date +%s) + 60))
+until grep -q "vmk-hostd: serving" /tmp/fake-hostd.log; do
+	kill -0 $fake 2>/dev/null && [ "$(date +%s)" -le $_end ] ||
+		{ cat /tmp/fake-hostd.log; fail "vmk-hostd --fake-backend did not start"; }
+	sleep 1
+done
 
 # measure LABEL PORT VM: one round of the client against one daemon.
 measure() {
@@ -48,9 +60,10 @@ while [ $r -le "$rounds" ]; do
 	echo "bench-hostd round $r"
 	measure vmk-hostd 443 spin
 	measure esxsim "$sim_port" ""
+	measure fake-backend 8443 web
 	r=$((r + 1))
 done
-kill $sim
+kill $sim $fake
 echo "bench-hostd vmk-hostd rss-kib $(awk '$1 == "VmRSS:" { print $2 }' /proc/$HOSTD_PID/status)"
 vmkctl vm kill spin > /dev/null 2>&1 || true
 vmkctl vm unregister spin > /dev/null 2>&1 || true
