@@ -369,7 +369,11 @@ void vm_nics_poll(struct vm *vm)
 		if (!nic)
 			continue;
 		nic->model->poll(&nic->dev);
-		for (;;) {
+		/*
+		 * At most a queue's worth a call: senders on other CPUs may
+		 * refill it as fast as it drains, and this runs under vm->lock.
+		 */
+		for (uint32_t taken = 0; taken < VM_NIC_QUEUE; taken++) {
 			struct vm_nic_frame *f;
 
 			spin_lock(&nic->qlock);

@@ -16,6 +16,7 @@
 #define DS_MAGIC		0
 #define DS_QUEUE_DESC_PA	40	/* devRead.misc.queueDescPA */
 #define DS_QUEUE_DESC_LEN	52
+#define DS_MTU			56	/* devRead.misc.mtu */
 #define DS_NUM_TXQ		62	/* u8 */
 #define DS_NUM_RXQ		63	/* u8 */
 #define DS_RX_MODE		120	/* devRead.rxFilterConf.rxMode */
@@ -45,6 +46,7 @@
 #define ETH_ALEN		6
 #define ETH_HLEN		14
 #define ETH_ZLEN		60
+#define ETH_DATA_LEN		1500	/* the MTU: one receive buffer a frame */
 #define VLAN_HLEN		4
 #define ETH_P_IP		0x0800
 #define ETH_P_IPV6		0x86dd
@@ -627,8 +629,14 @@ static void activate(struct vmxnet3 *d)
 	ntx = s[DS_NUM_TXQ];
 	nrx = s[DS_NUM_RXQ];
 	table = vmm_get64(s + DS_QUEUE_DESC_PA);
+	/*
+	 * Frames longer than one receive buffer are not modelled: an MTU
+	 * above 1500 fails the driver's open (ip link set mtu), where the
+	 * guest sees it, instead of dropping every long frame later.
+	 */
 	if (!ntx || ntx > VMXNET3_MAX_TX_QUEUES || nrx != 1 ||
-	    vmm_get32(s + DS_QUEUE_DESC_LEN) < (ntx + nrx) * QD_LEN)
+	    vmm_get32(s + DS_QUEUE_DESC_LEN) < (ntx + nrx) * QD_LEN ||
+	    vmm_get32(s + DS_MTU) > ETH_DATA_LEN)
 		goto refuse;
 	for (uint32_t i = 0; i < ntx; i++)
 		if (!txq_load(d, &d->txq[i], table + (uint64_t)i * QD_LEN))

@@ -378,8 +378,12 @@ START_TEST(test_hostile_shared_areas_fail_activation)
 	ck_assert_uint_ne(vx_cmd(g, VMXNET3_CMD_ACTIVATE_DEV), 0);
 	vx_shared(g, 64, 0x80000000u, RXM_NORMAL);
 	ck_assert_uint_ne(vx_cmd(g, VMXNET3_CMD_ACTIVATE_DEV), 0);
+	/* an MTU longer than one receive buffer (ip link set mtu 9000) */
+	vx_shared(g, 64, 64, RXM_NORMAL);
+	vmm_put32(s + 56, 9000);
+	ck_assert_uint_ne(vx_cmd(g, VMXNET3_CMD_ACTIVATE_DEV), 0);
 	ck_assert(!g->dev.active);
-	ck_assert_uint_eq(g->dev.count.bad_activation, 10);
+	ck_assert_uint_eq(g->dev.count.bad_activation, 11);
 	/* and a good one still works after all that */
 	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
 	vx_guest_free(g);
