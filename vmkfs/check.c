@@ -53,13 +53,7 @@ static void problem(struct chk *c, bool fixed, const char *fmt, ...)
 
 static uint32_t fd_index(struct chk *c, uint32_t id)
 {
-	uint32_t e, it;
-
-	res_split(&c->vol->fdc, id, &e, &it);
-	if (VMKFS_BLK_TYPE(id) != VMKFS_BLK_FD || it >= c->vol->fdc.ipe ||
-	    (uint64_t)e * c->vol->fdc.ipe + it >= c->vol->fdc.total)
-		return UINT32_MAX;
-	return e * c->vol->fdc.ipe + it;
+	return res_index(&c->vol->fdc, id);
 }
 
 static uint32_t fd_id(struct chk *c, uint32_t idx)
@@ -339,16 +333,13 @@ out:
 static uint8_t *ref_slot(struct chk *c, uint32_t blk)
 {
 	struct vmkfs_res *res = res_for_id(c->vol, blk);
-	uint32_t e, it;
+	uint32_t idx = res ? res_index(res, blk) : UINT32_MAX;
 
-	if (!res || res->type == VMKFS_BLK_FD)
-		return NULL;
-	res_split(res, blk & ~VMKFS_FB_TBZ, &e, &it);
-	if (it >= res->ipe || (uint64_t)e * res->ipe + it >= res->total)
+	if (idx == UINT32_MAX || res->type == VMKFS_BLK_FD)
 		return NULL;
 	if (res->type == VMKFS_BLK_FB)
-		return &c->fb_ref[e * res->ipe + it];
-	return &(res->type == VMKFS_BLK_SB ? c->sb_ref : c->pb_ref)[e * res->ipe + it];
+		return &c->fb_ref[idx];
+	return &(res->type == VMKFS_BLK_SB ? c->sb_ref : c->pb_ref)[idx];
 }
 
 struct refctx {

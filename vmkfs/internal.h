@@ -125,6 +125,7 @@ struct vmkfs_res *res_for_id(struct vmkfs_vol *vol, uint32_t id);
 uint32_t res_id(const struct vmkfs_res *res, uint32_t entry, uint32_t item);
 void res_split(const struct vmkfs_res *res, uint32_t id, uint32_t *entry,
 	       uint32_t *item);
+uint32_t res_index(const struct vmkfs_res *res, uint32_t id);
 
 /* inode.c */
 typedef int (*inode_block_cb)(void *arg, uint32_t blk);

@@ -46,6 +46,19 @@ void res_split(const struct vmkfs_res *res, uint32_t id, uint32_t *entry,
 	}
 }
 
+/* the item id names in res (entry * ipe + item), or UINT32_MAX if none */
+uint32_t res_index(const struct vmkfs_res *res, uint32_t id)
+{
+	uint32_t e, it;
+
+	if (VMKFS_BLK_TYPE(id) != res->type)
+		return UINT32_MAX;
+	res_split(res, id, &e, &it);
+	if (it >= res->ipe || (uint64_t)e * res->ipe + it >= res->total)
+		return UINT32_MAX;
+	return e * res->ipe + it;
+}
+
 struct vmkfs_res *res_for_id(struct vmkfs_vol *vol, uint32_t id)
 {
 	switch (VMKFS_BLK_TYPE(id)) {
