@@ -593,6 +593,8 @@ int vmkfs_open(struct vmkfs_vol *vol, const char *path, unsigned int flags,
 		ret = inode_load_map(vol, &p->pub.ino, &p->map, &p->nmap, NULL, NULL);
 	if (!ret) {
 		ret = inode_check_map(vol, &p->pub.ino, p->map, p->nmap);
+		if (!ret && rw)
+			ret = own_check(vol, &p->pub.ino, path, p->map, p->nmap);
 		if (ret)
 			vmkfs_free(p->map);
 	}

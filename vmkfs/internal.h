@@ -126,6 +126,9 @@ uint32_t res_id(const struct vmkfs_res *res, uint32_t entry, uint32_t item);
 void res_split(const struct vmkfs_res *res, uint32_t id, uint32_t *entry,
 	       uint32_t *item);
 uint32_t res_index(const struct vmkfs_res *res, uint32_t id);
+/* read bitmap entry `entry` of res into b (VMKFS_BME_LEN), validated */
+int bme_read(struct vmkfs_vol *vol, struct vmkfs_res *res, uint32_t entry,
+	     uint8_t *b, uint64_t *pos);
 
 /* inode.c */
 typedef int (*inode_block_cb)(void *arg, uint32_t blk);
@@ -180,6 +183,10 @@ int lock_acquire(struct vmkfs_vol *vol, struct vmkfs_inode *ino, bool excl);
 int lock_release(struct vmkfs_vol *vol, struct vmkfs_inode *ino);
 void lock_describe(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 		   struct vmkfs_stat *st);
+
+/* own.c: no cross-links before a read-write open */
+int own_check(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
+	      const char *path, const uint32_t *map, uint64_t n);
 
 /* volume.c */
 int vol_find_base(struct vmkfs_dev *dev, uint64_t *base);

@@ -221,8 +221,8 @@ void bme_set_ffree(uint8_t *b, uint32_t total)
 	put32(b, VMKFS_BME_FFREE, i < total ? i : 0);
 }
 
-static int bme_read(struct vmkfs_vol *vol, struct vmkfs_res *res,
-		    uint32_t entry, uint8_t *b, uint64_t *pos)
+int bme_read(struct vmkfs_vol *vol, struct vmkfs_res *res,
+	     uint32_t entry, uint8_t *b, uint64_t *pos)
 {
 	uint32_t total;
 	int ret = res_entry_pos(vol, res, entry, pos);

@@ -425,6 +425,170 @@ START_TEST(test_directory_block_of_the_wrong_kind_is_corrupt)
 }
 END_TEST
 
+/* block id `which` of path's map (file blocks or pointer blocks) */
+static uint32_t block_of(struct vmkfs_vol *vol, const char *path, unsigned int which)
+{
+	struct vmkfs_stat st;
+	struct vmkfs_inode ino;
+
+	ck_assert_int_eq(vmkfs_stat(vol, path, &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &ino), VMKFS_OK);
+	return ino.blocks[which];
+}
+
+/*
+ * Two VMs' disks on one volume, /vm1/a-flat.vmdk and /vm2/b-flat.vmdk,
+ * 4 MiB eagerzeroedthick each (or 400 MiB thin: behind a pointer block).
+ */
+static struct vmkfs_vol *two_vm_disks(struct memdev **m, uint64_t size,
+				      enum vmkfs_alloc alloc)
+{
+	struct vmkfs_vol *vol;
+
+	*m = new_volume(MiB);
+	vol = mount_as(*m, HOST_A);
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vm1"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_mkdir(vol, "/vm2"), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_create(vol, "/vm1/a-flat.vmdk", size, alloc), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_create(vol, "/vm2/b-flat.vmdk", size, alloc), VMKFS_OK);
+	return vol;
+}
+
+/* a read-write open of path is refused, saying why, and writes no data */
+static void refused_rw(struct vmkfs_vol *vol, const char *path, const char *why)
+{
+	struct vmkfs_file *f = NULL;
+	struct vmkfs_iostats before, after;
+
+	vmkfs_iostats(vol, &before);
+	ck_assert_int_eq(vmkfs_open(vol, path, VMKFS_O_RDWR, &f), VMKFS_ECORRUPT);
+	ck_assert_msg(strstr(vmkfs_errmsg(vol), why) &&
+		      strstr(vmkfs_errmsg(vol), "vmkfstools --check"),
+		      "%s: \"%s\" lacks \"%s\"", path, vmkfs_errmsg(vol), why);
+	vmkfs_iostats(vol, &after);
+	ck_assert_uint_eq(after.data_writes, before.data_writes);
+	/* the lock is given back: a read-only open (not guarded) still works */
+	ck_assert_int_eq(vmkfs_open(vol, path, VMKFS_O_RDONLY, &f), VMKFS_OK);
+	vmkfs_close(f);
+}
+
+static void opens_rw(struct vmkfs_vol *vol, const char *path)
+{
+	struct vmkfs_file *f;
+
+	ck_assert_msg(vmkfs_open(vol, path, VMKFS_O_RDWR, &f) == VMKFS_OK, "%s: %s",
+		      path, vmkfs_errmsg(vol));
+	ck_assert_int_eq(vmkfs_close(f), VMKFS_OK);
+}
+
+/*
+ * A hostile volume: a's map names one of b's blocks. A write by a's VM
+ * would land in b's disk, so neither opens read-write, and each is told
+ * which block the other holds.
+ */
+START_TEST(test_two_files_sharing_a_block_are_refused_at_read_write_open)
+{
+	struct memdev *m;
+	struct vmkfs_vol *vol = two_vm_disks(&m, 4 * MiB, VMKFS_EAGERZEROEDTHICK);
+	uint32_t shared = block_of(vol, "/vm2/b-flat.vmdk", 1);
+	char want[128];
+
+	opens_rw(vol, "/vm1/a-flat.vmdk");
+	opens_rw(vol, "/vm2/b-flat.vmdk");
+	set_first_block(vol, "/vm1/a-flat.vmdk", shared);
+	snprintf(want, sizeof(want), "/vm1/a-flat.vmdk block %#x is also /vm2/b-flat.vmdk's: cross-linked",
+		 shared);
+	refused_rw(vol, "/vm1/a-flat.vmdk", want);
+	snprintf(want, sizeof(want), "/vm2/b-flat.vmdk block %#x is also /vm1/a-flat.vmdk's: cross-linked",
+		 shared);
+	refused_rw(vol, "/vm2/b-flat.vmdk", want);
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
+/* the walk has no depth limit: 100 directories down, the other is found */
+START_TEST(test_a_cross_link_deep_in_the_namespace_is_found)
+{
+	struct memdev *m;
+	struct vmkfs_vol *vol = two_vm_disks(&m, 4 * MiB, VMKFS_EAGERZEROEDTHICK);
+	char path[512] = "/vm2", other[600];
+	unsigned int i;
+
+	for (i = 0; i < 100; i++) {
+		strcat(path, "/d");
+		ck_assert_int_eq(vmkfs_mkdir(vol, path), VMKFS_OK);
+	}
+	snprintf(other, sizeof(other), "%s/c-flat.vmdk", path);
+	ck_assert_int_eq(vmkfs_create(vol, other, 4 * MiB, VMKFS_EAGERZEROEDTHICK), VMKFS_OK);
+	set_first_block(vol, "/vm1/a-flat.vmdk", block_of(vol, other, 2));
+	refused_rw(vol, "/vm1/a-flat.vmdk", "is also .../d/d/");
+	refused_rw(vol, "/vm1/a-flat.vmdk", "/d/d/c-flat.vmdk's: cross-linked");
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
+/* the same through a pointer block both thin files' maps name */
+START_TEST(test_two_files_sharing_a_pointer_block_are_refused_at_read_write_open)
+{
+	struct memdev *m;
+	struct vmkfs_vol *vol = two_vm_disks(&m, 400 * MiB, VMKFS_THIN);
+	uint32_t pb = block_of(vol, "/vm2/b-flat.vmdk", 0);
+	char want[128];
+
+	ck_assert_uint_eq(VMKFS_BLK_TYPE(pb), VMKFS_BLK_PB);
+	set_first_block(vol, "/vm1/a-flat.vmdk", pb);
+	snprintf(want, sizeof(want), "/vm1/a-flat.vmdk block %#x is also /vm2/b-flat.vmdk's", pb);
+	refused_rw(vol, "/vm1/a-flat.vmdk", want);
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
+/* a map naming a block of the volume's metadata: a resource file's, the header's, a directory's */
+START_TEST(test_a_file_naming_a_metadata_block_is_refused_at_read_write_open)
+{
+	struct memdev *m;
+	struct vmkfs_vol *vol = two_vm_disks(&m, 4 * MiB, VMKFS_EAGERZEROEDTHICK);
+	uint32_t fdc = vol->fdc.ino.blocks[0], dir = block_of(vol, "/vm2", 0);
+	char want[128];
+
+	set_first_block(vol, "/vm1/a-flat.vmdk", fdc);
+	snprintf(want, sizeof(want), "/vm1/a-flat.vmdk block %#x is also /.fdc.sf's: cross-linked", fdc);
+	refused_rw(vol, "/vm1/a-flat.vmdk", want);
+	set_first_block(vol, "/vm1/a-flat.vmdk", VMKFS_FB_ID(0));
+	refused_rw(vol, "/vm1/a-flat.vmdk", "block 0x1 is the volume header's (.vh.sf)");
+	/* a small directory lives in a sub-block, as does a small file */
+	ck_assert_uint_eq(VMKFS_BLK_TYPE(dir), VMKFS_BLK_SB);
+	ck_assert_int_eq(vmkfs_create(vol, "/vm1/a.vmsd", 64 * 1024, VMKFS_THIN), VMKFS_OK);
+	set_first_block(vol, "/vm1/a.vmsd", dir);
+	snprintf(want, sizeof(want), "/vm1/a.vmsd block %#x is also /vm2's: cross-linked", dir);
+	refused_rw(vol, "/vm1/a.vmsd", want);
+	opens_rw(vol, "/vm2/b-flat.vmdk");
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
+/* a map naming a block its bitmap says is free: the next allocation hands it out */
+START_TEST(test_a_file_naming_an_unallocated_block_is_refused_at_read_write_open)
+{
+	struct memdev *m;
+	struct vmkfs_vol *vol = two_vm_disks(&m, 4 * MiB, VMKFS_EAGERZEROEDTHICK);
+	uint32_t free_blk = VMKFS_FB_ID(vol->fbb.total - 1);
+	char want[128];
+
+	set_first_block(vol, "/vm1/a-flat.vmdk", free_blk);
+	snprintf(want, sizeof(want), "/vm1/a-flat.vmdk block %#x is free in .fbb.sf; run vmkfstools --check --repair",
+		 free_blk);
+	refused_rw(vol, "/vm1/a-flat.vmdk", want);
+	opens_rw(vol, "/vm2/b-flat.vmdk");
+	vmkfs_unmount(vol);
+	memdev_destroy(m);
+}
+END_TEST
+
 static int count_entry(void *arg, const char *name, const struct vmkfs_stat *st)
 {
 	(void)name;
@@ -928,6 +1092,11 @@ static Suite *vmkfs_suite(void)
 	tcase_add_test(tc, test_file_block_id_in_a_subblock_file_is_refused_at_open);
 	tcase_add_test(tc, test_write_into_a_pointer_block_hole_survives_reopen);
 	tcase_add_test(tc, test_directory_block_of_the_wrong_kind_is_corrupt);
+	tcase_add_test(tc, test_two_files_sharing_a_block_are_refused_at_read_write_open);
+	tcase_add_test(tc, test_two_files_sharing_a_pointer_block_are_refused_at_read_write_open);
+	tcase_add_test(tc, test_a_cross_link_deep_in_the_namespace_is_found);
+	tcase_add_test(tc, test_a_file_naming_a_metadata_block_is_refused_at_read_write_open);
+	tcase_add_test(tc, test_a_file_naming_an_unallocated_block_is_refused_at_read_write_open);
 	tcase_add_test(tc, test_directories_grow_past_a_subblock_and_shrink);
 	tcase_add_test(tc, test_exclusive_lock_refuses_a_second_host_until_released);
 	tcase_add_test(tc, test_readonly_opens_share_and_exclude_writers);
