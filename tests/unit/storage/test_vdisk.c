@@ -21,9 +21,11 @@
 #include "tests/unit/vmkfs/memdev.h"
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
+#include "vmkfs/internal.h"
 #include "vmkfs/platform-posix.h"
 #include "cos-tools/vmkfstools/vmdk.h"
 
+#undef MIB	/* vmkfs/format.h's, 32-bit */
 #define MIB		(1024ull * 1024)
 #define DEV_BYTES	(300 * MIB)	/* VMFS-3 needs 17 MiB and a 256 MiB segment */
 #define DISK_BYTES	(4 * MIB)
@@ -544,6 +546,43 @@ START_TEST(test_missing_and_inconsistent_files_are_refused)
 	ck_assert_ptr_null(vd.f);
 	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
 		ck_assert_ptr_null(claims.c[i].vd);
+}
+END_TEST
+
+/*
+ * A hostile datastore: a-flat.vmdk's map names b-flat.vmdk's first block,
+ * so the guest of a would write into b's disk. Neither disk opens, each
+ * saying which block the other holds; nothing is claimed.
+ */
+START_TEST(test_cross_linked_disks_are_refused_naming_the_other_disk)
+{
+	struct vmkfs_stat st;
+	struct vmkfs_inode a, b;
+	char want[200];
+
+	make_disk("a", DISK_BYTES, VMKFS_EAGERZEROEDTHICK);
+	make_disk("b", DISK_BYTES, VMKFS_EAGERZEROEDTHICK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/a-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &a), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/vms/b-flat.vmdk", &st), VMKFS_OK);
+	ck_assert_int_eq(inode_read(vol, st.id, &b), VMKFS_OK);
+	a.blocks[0] = b.blocks[0];
+	ck_assert_int_eq(inode_write(vol, &a), VMKFS_OK);
+
+	ck_assert_int_eq(open_disk(&vd, "/vms/a.vmdk", 1, "vm1"), VMKFS_ECORRUPT);
+	snprintf(want, sizeof(want), "its extent a-flat.vmdk: /vms/a-flat.vmdk block %#x is also "
+		 "/vms/b-flat.vmdk's: cross-linked; vmkfstools --check reports it, --repair cannot "
+		 "fix it: restore or delete the file", b.blocks[0]);
+	ck_assert_str_eq(why, want);
+	ck_assert_ptr_null(vd.f);
+	ck_assert_int_eq(open_disk(&vd2, "/vms/b.vmdk", 2, "vm2"), VMKFS_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(why, "is also /vms/a-flat.vmdk's: cross-linked"));
+	ck_assert_ptr_null(vd2.f);
+	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
+		ck_assert_ptr_null(claims.c[i].vd);
+	/* a disk of its own blocks on the same datastore opens */
+	make_disk("c", DISK_BYTES, VMKFS_EAGERZEROEDTHICK);
+	ck_assert_msg(open_disk(&vd, "/vms/c.vmdk", 3, "vm3") == VMKFS_OK, "%s", why);
 }
 END_TEST
 
@@ -1075,6 +1114,7 @@ int main(void)
 	tcase_add_test(tc, test_a_stale_lock_of_a_previous_load_is_refused_quickly_then_taken_over);
 	tcase_add_test(tc, test_a_disk_handed_over_at_a_vms_end_stays_in_use_until_closed_late);
 	tcase_add_test(tc, test_missing_and_inconsistent_files_are_refused);
+	tcase_add_test(tc, test_cross_linked_disks_are_refused_naming_the_other_disk);
 	tcase_add_test(tc, test_a_disk_closed_under_the_vm_fails_its_io);
 	tcase_add_test(tc, test_the_vmkernel_renders_what_vmkfstools_renders);
 	tcase_add_test(tc, test_a_disk_the_vmkernel_makes_opens_holds_data_and_checks_clean);
