@@ -630,7 +630,9 @@ int vmkfs_check(struct vmkfs_dev *dev, bool repair, uint32_t hb_timeout_ms,
 	if (ret)
 		goto out;
 	c.fd_state = vmkfs_alloc(vol->fdc.total);
-	c.fd_refs = vmkfs_alloc(vol->fdc.total * sizeof(uint32_t));
+	/* fdc.total is the disk's: a 32-bit size_t must not wrap (i386) */
+	c.fd_refs = (uint64_t)vol->fdc.total * sizeof(uint32_t) > SIZE_MAX ? NULL :
+		    vmkfs_alloc((size_t)vol->fdc.total * sizeof(uint32_t));
 	c.fd_dir_seen = vmkfs_alloc(vol->fdc.total);
 	c.fb_ref = vmkfs_alloc(vol->fbb.total);
 	c.sb_ref = vmkfs_alloc(vol->sbc.total);

@@ -281,9 +281,19 @@ static int walk_metadata(struct own *o)
 int own_check(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 	      const char *path, const uint32_t *map, uint64_t n)
 {
-	struct own *o = vmkfs_alloc(sizeof(*o));
+	/*
+	 * fdc.total comes from the disk (res.c checks it against the file's
+	 * size, not against memory): sized in 64 bits, so that an i386
+	 * size_t cannot wrap to a short array the walk then overruns.
+	 */
+	uint64_t slot_bytes = ((uint64_t)vol->fdc.total + 1) * sizeof(uint32_t);
+	struct own *o;
 	int ret;
 
+	if (slot_bytes > SIZE_MAX)
+		return vmkfs_err(vol, VMKFS_ENOMEM, "no memory to check %s's blocks (%u file descriptors)",
+				 path, vol->fdc.total);
+	o = vmkfs_alloc(sizeof(*o));
 	if (!o)
 		return vmkfs_err(vol, VMKFS_ENOMEM, "no memory to check %s's blocks", path);
 	o->vol = vol;
@@ -293,8 +303,8 @@ int own_check(struct vmkfs_vol *vol, const struct vmkfs_inode *ino,
 	o->sb = vmkfs_alloc(vol->sbc.total / 8 + 1);
 	o->pb = vmkfs_alloc(vol->pbc.total / 8 + 1);
 	o->seen = vmkfs_alloc(vol->fdc.total / 8 + 1);
-	o->parent = vmkfs_alloc(((size_t)vol->fdc.total + 1) * sizeof(uint32_t));
-	o->queue = vmkfs_alloc(((size_t)vol->fdc.total + 1) * sizeof(uint32_t));
+	o->parent = vmkfs_alloc((size_t)slot_bytes);
+	o->queue = vmkfs_alloc((size_t)slot_bytes);
 	o->ino = vmkfs_alloc(sizeof(*o->ino));
 	o->dir = vmkfs_alloc(sizeof(*o->dir));
 	if (!o->fb || !o->sb || !o->pb || !o->seen || !o->parent || !o->queue ||
