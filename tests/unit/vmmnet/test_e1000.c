@@ -266,16 +266,16 @@ START_TEST(test_checksum_offload_over_a_gathered_packet)
 }
 END_TEST
 
-/* As e1000_tso(): context with TSE, MSS and header length; IXSM and TXSM. */
-START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
+/*
+ * As e1000_tso(): a context with TSE, MSS and header length, then the
+ * headers and the payload of a TCP packet with IXSM and TXSM, rung.
+ */
+static void tso_send(struct nic_guest *g, uint32_t payload, uint32_t mss)
 {
-	struct nic_guest *g = nic_guest_new();
-	uint32_t payload = 2500, mss = 1000;
 	uint32_t dcmd = (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS |
 				   E1000_TXD_CMD_TSE) << 24 | E1000_TXD_DTYP_D << 20;
 	uint8_t *c;
 
-	nic_open(g, 8, 8, RCTL_OPEN);
 	make_tcp(g->h.ram + GPA_TX_BUF, payload, true);
 	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
 				    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP) << 24 |
@@ -291,6 +291,15 @@ START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
 	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
 	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
 	tx_doorbell(g);
+}
+
+START_TEST(test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint32_t payload = 2500, mss = 1000;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	tso_send(g, payload, mss);
 	ck_assert_uint_eq(g->h.nr_tx, 3);
 	for (unsigned int i = 0; i < 3; i++) {
 		const uint8_t *f = g->h.tx_frame[i];
@@ -312,27 +321,9 @@ END_TEST
 START_TEST(test_tso_with_an_mss_below_linuxs_least_sends_nothing)
 {
 	struct nic_guest *g = nic_guest_new();
-	uint32_t payload = 2500, mss = VNIC_TSO_MSS_MIN - 1;
-	uint32_t dcmd = (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS |
-				   E1000_TXD_CMD_TSE) << 24 | E1000_TXD_DTYP_D << 20;
-	uint8_t *c;
 
 	nic_open(g, 8, 8, RCTL_OPEN);
-	make_tcp(g->h.ram + GPA_TX_BUF, payload, true);
-	c = tx_put(g, 0, (uint32_t)(E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
-				    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP) << 24 |
-		   (40 + payload), (mss << 16) | 54u << 8);
-	c[0] = 14;
-	c[1] = 24;
-	vmm_put16(c + 2, 33);
-	c[4] = 34;
-	c[5] = 50;
-	tx_put(g, GPA_TX_BUF, dcmd | 54,
-	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
-	tx_put(g, GPA_TX_BUF + 54, dcmd | payload |
-	       (uint32_t)(E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS) << 24,
-	       (E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM) << 8);
-	tx_doorbell(g);
+	tso_send(g, 2500, VNIC_TSO_MSS_MIN - 1);
 	ck_assert_uint_eq(g->h.nr_tx, 0);
 	ck_assert_uint_eq(g->dev.count.tx_bad_tso, 1);
 	nic_guest_free(g);
