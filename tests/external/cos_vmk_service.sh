@@ -224,6 +224,16 @@ not_called novmk0 hostd_start
 # 13. net_pci= without net=1: eth0 is left alone
 mgmt nonet vmk_start 0 net_pci=00:03.0
 not_called nonet "ip link set eth0 down"
+# 13b. net (a bool parameter without =1) counts as net=1
+mgmt netbool vmk_start 0 net net_pci=00:03.0
+called netbool "ip link set eth0 down"
+# 13c. an address kept by an earlier load does not undo a load without
+# net=1 (which makes no vmk0)
+echo "0000:00:03.0 eth0 10.0.2.15/24 10.0.2.2" > "$T/stale.mgmt"
+mgmt stale vmk_start 0 mem_mb=64
+[ $rc = 0 ] || fail "stale: status $rc, not 0"
+not_called stale "vmkctl unload"
+called stale hostd_start
 # 14. a stop with vmkload gone (rmmod by hand) and an address still kept
 echo "0000:00:03.0 eth0 10.0.2.15/24 10.0.2.2" > "$T/left.mgmt"
 mgmt left vmk_stop 0
