@@ -467,12 +467,12 @@ static void __exit vmkload_exit(void)
 	cancel_delayed_work_sync(&recover_work);
 	if (machine.active) {
 		unload(&machine);
-	} else {
+	} else if (!machine.stranded) {
 		/* after a panic: the devices it had, quiesced then, come back */
 		free_records(&machine);
 		vmk_hba_give_back(&machine.nic);
 		vmk_hba_give_back(&machine.hba);
-	}
+	}	/* stranded: a CPU is still in the vmkernel, which keeps all it had */
 	cpuhp_remove_state_nocalls(hotplug_state);
 	pr_info("vmkload: machine handed back to Linux (give-back %u us)\n",
 		machine.unload_us);

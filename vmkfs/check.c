@@ -639,7 +639,9 @@ int vmkfs_check(struct vmkfs_dev *dev, bool repair, uint32_t hb_timeout_ms,
 	c.pb_ref = vmkfs_alloc(vol->pbc.total);
 	if (!c.fd_state || !c.fd_refs || !c.fd_dir_seen || !c.fb_ref ||
 	    !c.sb_ref || !c.pb_ref)
-		ret = VMKFS_ENOMEM;
+		ret = vmkfs_err(vol, VMKFS_ENOMEM,
+				"no memory to check %u file descriptors and %u file blocks",
+				vol->fdc.total, vol->fbb.total);
 	else
 		ret = run_check(&c, hb_timeout_ms);
 	vol_release(vol);
