@@ -200,6 +200,25 @@ out:
 	return ret;
 }
 
+/* A running VM's shares, reservation and limit; the reason out. */
+static long ioc_vm_set_alloc(void __user *arg)
+{
+	struct vmk_ioc_vm_alloc *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	long ret = -EFAULT;
+
+	if (!a)
+		return -ENOMEM;
+	if (copy_from_user(&a->alloc, arg, sizeof(a->alloc)))
+		goto out;
+	ret = vm_call(VMK_HC_VM_SET_ALLOC, virt_to_phys(&a->alloc), sizeof(a->alloc), 0,
+		      a->msg, NULL);
+	if (copy_to_user(arg, a, sizeof(*a)))
+		ret = -EFAULT;
+out:
+	kfree(a);
+	return ret;
+}
+
 static long ioc_vm_info(void __user *arg)
 {
 	struct vmk_vm_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
@@ -278,6 +297,8 @@ long vmk_vm_ioctl(unsigned int cmd, void __user *arg)
 		return ioc_vm_op(arg);
 	case VMK_IOC_NIC_LINK:
 		return ioc_nic_link(arg);
+	case VMK_IOC_VM_SET_ALLOC:
+		return ioc_vm_set_alloc(arg);
 	case VMK_IOC_VM_INFO:
 		return ioc_vm_info(arg);
 	case VMK_IOC_VM_LIST:

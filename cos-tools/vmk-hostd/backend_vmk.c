@@ -637,11 +637,25 @@ static int vmk_vm_reconfig(void *ctx, uint32_t id, const struct vmx_set *sets, s
 			   struct diag *diag)
 {
 	struct hostd_vm vm;
+	struct vmx_file now;
+	size_t written;
+	bool live;
+	int fd, ret;
 
 	(void)ctx;
 	if (vm_lookup(id, &vm, diag))
 		return -1;
-	return hostd_vm_reconfig(&vm, sets, n, diag);
+	if (vm.power != HOSTD_POWERED_ON || !vm.vmx_path[0])
+		return hostd_vm_reconfig(&vm, sets, n, diag);
+	/* reconfig.c sent only sched.cpu.* keys: the running VM takes them too */
+	fd = vmk_open(diag);
+	if (fd < 0)
+		return -1;
+	ret = vm_reconfig_sched(fd, vm.vmx_path, sets, n, &now, &written, &live, diag);
+	close(fd);
+	if (!ret)
+		vmx_file_free(&now);
+	return ret;
 }
 
 static const struct hostd_backend vmk_backend = {

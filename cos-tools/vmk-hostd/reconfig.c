@@ -3,11 +3,12 @@
  * ReconfigVM_Task(spec): a VM's vCPUs, memory and CPU allocation, written
  * to its .vmx (vmx_set_keys(), the writer `vmkctl vm start` uses for the
  * identity: locked, checked, atomic rename). The next power on starts the
- * VM so, as `vmkctl vm start` reads the file anew. A VM that runs keeps
- * what it was started with: the vmkernel has no hot-add and no call that
- * changes a running VM's shares, reservation or limit, so changing them
- * then is refused (InvalidPowerState) rather than written to a file the
- * running VM does not follow (vmkctl and the daemon would disagree).
+ * VM so, as `vmkctl vm start` reads the file anew. A running VM's shares,
+ * reservation and limit change at once too (VMK_HC_VM_SET_ALLOC, through
+ * vm_reconfig_sched(), the code `vmkctl vm sched` runs: the vmkernel's
+ * admission control first, then the file), so vmkctl and the daemon
+ * agree. Its vCPUs and memory do not: vmk has no hot-add, and changing
+ * them then is refused (InvalidPowerState).
  *
  * Served: numCPUs, memoryMB, cpuAllocation (shares at a level or custom,
  * reservation and limit in MHz: sched.cpu.shares, .min, .max);
@@ -285,11 +286,9 @@ int vm_reconfig_task(struct soap_call *c)
 	read_spec(&r, vm, spec);
 	if (r.fault)
 		task_fail(t, r.fault, r.field, "%s", r.msg);
-	else if (vm->power == HOSTD_POWERED_ON && r.n)
+	else if (vm->power == HOSTD_POWERED_ON && r.cpu_or_mem)
 		task_fail(t, "InvalidPowerState", "poweredOn",
-			  r.cpu_or_mem ?
-			  "The attempted operation cannot be performed in the current state (Powered on): vmk has no CPU or memory hot-add; power the VM off first" :
-			  "The attempted operation cannot be performed in the current state (Powered on): the vmkernel has no call that changes a running VM's shares, reservation or limit; power the VM off first");
+			  "The attempted operation cannot be performed in the current state (Powered on): vmk has no CPU or memory hot-add; power the VM off first");
 	else if (r.n && hostd.backend->vm_reconfig(hostd.backend->ctx, vm->id, r.sets, r.n, &diag))
 		task_fail_diag(t, "SystemError", &diag);
 	return task_answer(c, t);

@@ -67,9 +67,10 @@ int hostd_vm_reconfig(struct hostd_vm *vm, const struct vmx_set *sets, size_t n,
 	size_t written;
 	int ret;
 
-	if (vm->power == HOSTD_POWERED_ON) {
-		diag_add(diag, "vm '%s' is running: the vmkernel has no call that changes a running VM's vCPUs, memory or CPU allocation",
-			 vm->name);
+	for (size_t i = 0; vm->power == HOSTD_POWERED_ON && i < n; i++) {
+		if (strcmp(sets[i].key, "numvcpus") && strcmp(sets[i].key, "memsize"))
+			continue;
+		diag_add(diag, "vm '%s' is running: vmk has no CPU or memory hot-add", vm->name);
 		return -1;
 	}
 	if (!vm->vmx_path[0]) {

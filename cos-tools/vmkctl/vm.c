@@ -340,6 +340,80 @@ out:
 	return ret;
 }
 
+/*
+ * vmkctl vm sched NAME [--shares low|normal|high|N] [--reservation MHZ]
+ * [--limit MHZ|unlimited]: the .vmx's sched.cpu.* keys, and the running
+ * VM's allocation with them (vm_reconfig_sched()).
+ */
+static int cmd_vm_sched(int argc, char **argv)
+{
+	static const char *const opts[][2] = {
+		{ "--shares", "sched.cpu.shares" },
+		{ "--reservation", "sched.cpu.min" },
+		{ "--limit", "sched.cpu.max" },
+	};
+	struct vmx_set sets[3];
+	struct inventory *inv = NULL;
+	struct diag diag = { 0 };
+	struct vmx_file now;
+	struct vm_file vf;
+	size_t n = 0, written;
+	int fd = -1, ret = 1, i, a;
+	bool live;
+
+	if (argc < 4 || argc % 2)
+		goto usage;
+	for (a = 2; a < argc; a += 2) {
+		size_t o;
+
+		for (o = 0; o < sizeof(opts) / sizeof(opts[0]); o++)
+			if (!strcmp(argv[a], opts[o][0]))
+				break;
+		if (o == sizeof(opts) / sizeof(opts[0]) || !argv[a + 1][0] ||
+		    strlen(argv[a + 1]) >= sizeof(sets[0].value))
+			goto usage;
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(sets[k].key, opts[o][1]))
+				goto usage;
+		snprintf(sets[n].key, sizeof(sets[n].key), "%s", opts[o][1]);
+		snprintf(sets[n].value, sizeof(sets[n].value), "%s", argv[a + 1]);
+		n++;
+	}
+	inv = malloc(sizeof(*inv));
+	if (!inv || inventory_read(inv) || (i = inventory_lookup(inv, argv[1], &vf)) < 0)
+		goto out;
+	fd = vmkctl_open();
+	if (fd >= 0 && !vm_reconfig_sched(fd, inv->path[i], sets, n, &now, &written, &live,
+					    &diag)) {
+		struct vmx_config c;
+
+		char limit[24] = "none";
+
+		if (!vmx_config_from_file(&now, &c, &diag)) {
+			if (c.cpu_max_mhz != VMX_CPU_UNLIMITED)
+				snprintf(limit, sizeof(limit), "%u MHz", c.cpu_max_mhz);
+			printf("%s: shares %u, reservation %u MHz, limit %s: %s\n",
+			       vf.cfg.display_name, c.cpu_shares, c.cpu_min_mhz, limit,
+			       live ? "the running VM has them now" :
+			       written ? "written, for its next power on" : "as it had them");
+		}
+		vmx_file_free(&now);
+		ret = 0;
+	} else if (fd >= 0) {
+		diag_report(&diag, "vmkctl: vm sched %s: ", vf.cfg.display_name);
+	}
+	vm_file_free(&vf);
+out:
+	if (fd >= 0)
+		close(fd);
+	diag_free(&diag);
+	free(inv);
+	return ret;
+usage:
+	fprintf(stderr, "usage: vmkctl vm sched NAME [--shares low|normal|high|N] [--reservation MHZ] [--limit MHZ|unlimited]\n");
+	return 2;
+}
+
 /* ---- verbs on a VM the vmkernel has ---- */
 
 /* Opens the device and finds the VM named name; -1 with a message. */
@@ -578,6 +652,7 @@ static const struct vm_verb {
 	{ "kill", cmd_vm_kill, "NAME: power off at once" },
 	{ "reset", cmd_vm_reset, "NAME: hard reset, the guest boots again" },
 	{ "info", cmd_vm_info, "NAME: state, reason, vCPUs, memory, CPU time, exits" },
+	{ "sched", cmd_vm_sched, "NAME [--shares S] [--reservation MHZ] [--limit MHZ]: CPU allocation, live" },
 	{ "nic", cmd_vm_nic, "NAME [ethernetN] link up|down: plug or pull a vNIC's cable" },
 	{ "dump", cmd_vm_dump, "NAME: vCPU registers and interrupt state into vmkctl log" },
 	{ "console", cmd_vm_console, "NAME [--send T] [--expect T] [--timeout S]: COM1 (detach: Ctrl-])" },

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Starting a VM from its .vmx: see vm_start.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "vm_start.h"
 #include "vmm/boot/boot.h"
@@ -118,6 +120,18 @@ static int mhz_to_pct(unsigned int mhz, unsigned int cpu, uint32_t *pct)
 	return 0;
 }
 
+/* sched.cpu.min and .max of c as percent of one CPU (max 0: none). */
+static int pct_of(const struct vmx_config *c, unsigned int cpu, uint32_t *min, uint32_t *max,
+		  struct diag *diag)
+{
+	if (mhz_to_pct(c->cpu_min_mhz, cpu, min) ||
+	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu, max)) {
+		diag_add(diag, "sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'");
+		return -1;
+	}
+	return 0;
+}
+
 _Static_assert(VMX_NICS == VMK_VM_MAX_NICS, "ethernetN as the vmkernel numbers its vNICs");
 
 /* ethernetN: an e1000 or vmxnet3 on the port group it names, with the MAC it has. */
@@ -208,13 +222,7 @@ static int vm_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 		memcpy(vc->uuid, c->uuid, sizeof(vc->uuid));
 	if (nic_config_of(c, vc, diag) || scsi_config_of(c, vc, diag))
 		return -1;
-	if (mhz_to_pct(c->cpu_min_mhz, cpu, &vc->sched_min_pct) ||
-	    mhz_to_pct(c->cpu_max_mhz == VMX_CPU_UNLIMITED ? 0 : c->cpu_max_mhz, cpu,
-		       &vc->sched_max_pct)) {
-		diag_add(diag, "sched.cpu.min/max are in MHz, but /proc/cpuinfo gives no 'cpu MHz'");
-		return -1;
-	}
-	return 0;
+	return pct_of(c, cpu, &vc->sched_min_pct, &vc->sched_max_pct, diag);
 }
 
 static int read_file(const char *path, char **data, size_t *size, struct diag *diag)
@@ -360,4 +368,95 @@ int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
 		*id = 0;
 	}
 	return -1;
+}
+
+/* The running VM id gets the CPU allocation of c. */
+static int set_alloc(int fd, uint32_t id, const struct vmx_config *c, struct diag *diag)
+{
+	struct vmk_vm_alloc a = { .id = id, .shares = c->cpu_shares };
+
+	if (pct_of(c, cpu_mhz(), &a.min_pct, &a.max_pct, diag))
+		return -1;
+	return vmkdev_vm_set_alloc(fd, &a, diag);
+}
+
+/* The .vmx at path read once, and as it would be with sets applied. */
+static int edit_in_memory(const char *path, const struct vmx_set *sets, size_t n,
+			  struct vmx_file *old, struct vmx_file *edited, struct diag *diag)
+{
+	char *text = NULL, *out = NULL;
+	size_t len, out_len;
+	struct stat st;
+	bool linked;
+	int fd, ret = -1;
+
+	fd = vmx_open_regular(AT_FDCWD, path, &st, &linked);
+	if (fd < 0) {
+		diag_add(diag, "%s: %s", path, fd == VMX_NOT_REGULAR ?
+			 "not a regular file" : strerror(errno));
+		return -1;
+	}
+	if (vmx_load_fd(fd, path, old, &text, &len, diag) || !text)
+		goto out;
+	if (vmx_edit(old, text, len, sets, n, &out, &out_len)) {
+		diag_add(diag, "%s: out of memory", path);
+		goto out;
+	}
+	ret = vmx_parse(path, out, out_len, edited, diag);
+out:
+	close(fd);
+	free(text);
+	free(out);
+	return ret;
+}
+
+int vm_reconfig_sched(int fd, const char *path, const struct vmx_set *sets, size_t n,
+		      struct vmx_file *now, size_t *written, bool *live, struct diag *diag)
+{
+	struct vmx_config was, will;
+	struct vmx_file old = { 0 }, edited = { 0 };
+	struct vmk_vm_info info;
+	int found = 0, ret = -1;
+
+	memset(now, 0, sizeof(*now));
+	*written = 0;
+	*live = false;
+	if (edit_in_memory(path, sets, n, &old, &edited, diag) ||
+	    vmx_config_from_file(&old, &was, diag) || vmx_config_from_file(&edited, &will, diag))
+		goto out;
+	found = vm_find_named(fd, will.display_name, &info, diag);
+	if (found < 0)
+		goto out;
+	found = found && info.state == VMK_VM_STATE_RUNNING;
+	if (found && set_alloc(fd, info.id, &will, diag))
+		goto out;		/* refused: the file is not touched */
+	ret = vmx_set_keys(path, sets, n, now, written, diag);
+	*live = !ret && found;
+	if (!ret && !found && vm_find_named(fd, will.display_name, &info, diag) == 1 &&
+	    info.state == VMK_VM_STATE_RUNNING) {
+		/* a start read the old file meanwhile: it takes the new values too */
+		struct vmx_config c;
+
+		if (vmx_config_from_file(now, &c, diag) || set_alloc(fd, info.id, &c, diag)) {
+			diag_add(diag, "%s is written, but vm '%s', started meanwhile, runs with what it had",
+				 path, will.display_name);
+			vmx_file_free(now);
+			ret = -1;
+		}
+		*live = !ret;
+	}
+	if (ret && found) {
+		struct diag undo = { 0 };
+
+		if (set_alloc(fd, info.id, &was, &undo))
+			diag_add(diag, "the running VM keeps the new allocation: %s",
+				 undo.count ? undo.msgs[0] : "?");
+		else
+			diag_add(diag, "the running VM is back at its old allocation");
+		diag_free(&undo);
+	}
+out:
+	vmx_file_free(&old);
+	vmx_file_free(&edited);
+	return ret;
 }

@@ -54,4 +54,18 @@ int vm_find_named(int fd, const char *name, struct vmk_vm_info *info, struct dia
 int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
 	     struct diag *diag);
 
+/*
+ * Set sets[0..n) (sched.cpu.shares, .min, .max) in the .vmx at path and,
+ * if the vmkernel runs the VM it names, in the running VM: the file as it
+ * would be is checked first and the running VM's allocation changed
+ * (admission control may refuse it: then the file is not touched), then
+ * the file is rewritten (vmx_set_keys(): locked, checked, atomic); if that
+ * fails, the running VM gets its old allocation back. A VM started while
+ * the file was written (it may have read the old one) is given the new
+ * values after it. *now and *written as vmx_set_keys() gives them (*now
+ * empty after a -1); *live: the running VM changed. 0, or -1 with diag.
+ */
+int vm_reconfig_sched(int fd, const char *path, const struct vmx_set *sets, size_t n,
+		      struct vmx_file *now, size_t *written, bool *live, struct diag *diag);
+
 #endif /* VMKCTL_VM_START_H */

@@ -79,6 +79,19 @@ int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag)
 	return -1;
 }
 
+int vmkdev_vm_set_alloc(int fd, const struct vmk_vm_alloc *a, struct diag *diag)
+{
+	struct vmk_ioc_vm_alloc o = { .alloc = *a };
+	int e;
+
+	if (ioctl(fd, VMK_IOC_VM_SET_ALLOC, &o) == 0)
+		return 0;
+	e = errno;
+	diag_add(diag, "%.*s", (int)sizeof(o.msg), o.msg[0] ? o.msg : strerror(e));
+	errno = e;
+	return -1;
+}
+
 int vmkdev_net_info(int fd, uint32_t start, struct vmk_net_info *ni, struct diag *diag)
 {
 	memset(ni, 0, sizeof(*ni));

@@ -27,6 +27,8 @@ int vmkdev_vm_list(int fd, struct vmk_vm_info **infos, uint32_t *count, struct d
  * VMK_NOT_SUPPORTED, EBUSY for VMK_BUSY).
  */
 int vmkdev_vm_op(int fd, uint32_t id, uint32_t op, struct diag *diag);
+/* VMK_IOC_VM_SET_ALLOC: a running VM's CPU allocation; diag as above. */
+int vmkdev_vm_set_alloc(int fd, const struct vmk_vm_alloc *a, struct diag *diag);
 
 /*
  * VMK_IOC_NET_INFO: the switch at or after slot start into *ni (its port

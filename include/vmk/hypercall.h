@@ -217,7 +217,17 @@
  * checked on the copy; the reply goes back whole, msg saying why not.
  */
 #define VMK_HC_COS_NET		35
-#define VMK_HC_MAX		36
+/*
+ * A running VM's CPU allocation (since ABI version 38): EBX = gpa of
+ * struct vmk_vm_alloc (include/vmk/vm.h), ECX = its size, ESI = msg. The
+ * VM's shares, reservation and limit become those given from its next
+ * scheduling decision, under the same admission control as at power on
+ * (VMK_NO_CAPACITY, nothing changed, when the reservations would exceed
+ * the CPUs); VMK_BAD_PARAM for no such VM, one not running, or values
+ * out of range. VMK_HC_VM_INFO shows them at once.
+ */
+#define VMK_HC_VM_SET_ALLOC	36
+#define VMK_HC_MAX		37
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2

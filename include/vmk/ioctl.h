@@ -83,6 +83,12 @@ struct vmk_ioc_vm_op {
 	char msg[VMK_VM_MSG_LEN];	/* out */
 };
 
+/* A running VM's CPU allocation (VMK_HC_VM_SET_ALLOC; since ABI 38). */
+struct vmk_ioc_vm_alloc {
+	struct vmk_vm_alloc alloc;	/* in */
+	char msg[VMK_VM_MSG_LEN];	/* out: why not */
+};
+
 /* COM1 of a VM: read its output or type into it. */
 struct vmk_ioc_vm_console {
 	uint32_t id;			/* in */
@@ -125,6 +131,8 @@ struct vmk_ioc_vm_console {
 #define VMK_IOC_VM_LIST		_IOWR(VMK_IOC_MAGIC, 0x14, struct vmk_vm_list)
 #define VMK_IOC_VM_CONSOLE_READ	_IOWR(VMK_IOC_MAGIC, 0x15, struct vmk_ioc_vm_console)
 #define VMK_IOC_VM_CONSOLE_WRITE _IOWR(VMK_IOC_MAGIC, 0x16, struct vmk_ioc_vm_console)
+/* arg: struct vmk_ioc_vm_alloc * (VMK_HC_VM_SET_ALLOC); out: msg */
+#define VMK_IOC_VM_SET_ALLOC	_IOWR(VMK_IOC_MAGIC, 0x17, struct vmk_ioc_vm_alloc)
 /* arg: struct vmk_storage_list * (VMK_HC_STORAGE_LIST) */
 #define VMK_IOC_STORAGE_LIST	_IOR(VMK_IOC_MAGIC, 7, struct vmk_storage_list)
 /* arg: struct vmk_storage_rescan * (VMK_HC_STORAGE_RESCAN); copied back on failure (msg) */

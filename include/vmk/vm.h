@@ -173,6 +173,14 @@ struct vmk_vm_load {
 	uint64_t data_gpa;		/* the piece, physically contiguous */
 };
 
+/* VMK_HC_VM_SET_ALLOC: a running VM's CPU allocation (since ABI 38). */
+struct vmk_vm_alloc {
+	uint32_t id;			/* the VM */
+	uint32_t shares;		/* 1..1000000 */
+	uint32_t min_pct;		/* reservation, % of one CPU */
+	uint32_t max_pct;		/* limit, % of one CPU; 0: none */
+};
+
 struct vmk_vm_info {
 	uint32_t id;
 	uint32_t state;			/* VMK_VM_STATE_* */

@@ -13,7 +13,10 @@
 # forget it; loaded again, vmk-hostd serves again, a bare vmkctl unload
 # succeeds while it runs (it holds no /dev/vmkernel between calls), then
 # it lists a registered VM as off and fails its PowerOn saying vmkload
-# is not loaded, until the init's stop ends it.
+# is not loaded, until the init's stop ends it. The running VM's CPU
+# allocation changes with `vmkctl vm sched` and with ReconfigVM_Task: the
+# vmkernel's VM and its .vmx together; a reservation the vmkernel refuses
+# changes neither.
 # A VM that is only registered (vmkctl vm register, never
 # started) is listed too, powered off, under the same moref before and
 # after PowerOnVM_Task, which loads it from its .vmx as `vmkctl vm start`
@@ -87,6 +90,26 @@ expect "PowerOnVM_Task" vm_task PowerOnVM_Task $id
 expect "vmkctl shows the VM running again" test "$(vm_field spin state)" = running
 expect "... and it runs its guest" cpu_spin_progress spin 60
 expect "... under the same moref" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOn
+# A running VM's CPU allocation, from vmkctl and from ReconfigVM_Task: the
+# vmkernel's VM (vmkctl vm info) and the .vmx change together.
+vmx_has() { grep -qx "$1" /tmp/spin.vmx; }
+expect "vmkctl vm sched spin --shares 3000 --limit 500, while it runs" \
+	vmkctl vm sched spin --shares 3000 --limit 500
+expect "... the vmkernel's VM has shares 3000" test "$(vm_field spin shares)" = 3000
+expect "... and a limit" test "$(vm_field spin max-pct)" -gt 0
+expect "... its .vmx too" vmx_has 'sched.cpu.shares = "3000"'
+expect_fail "a reservation of 100 GHz is refused" vmkctl vm sched spin --reservation 100000
+expect "... the vmkernel's VM keeps shares 3000 and no reservation" \
+	test "$(vm_field spin shares)/$(vm_field spin min-pct)" = 3000/0
+expect_fail "... its .vmx is untouched" vmx_has 'sched.cpu.min = "100000"'
+reconfig_shares() {
+	soap_task "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this><spec><cpuAllocation><shares><shares>1500</shares><level>custom</level></shares><limit>-1</limit></cpuAllocation></spec></ReconfigVM_Task>"
+}
+expect "ReconfigVM_Task of the running VM: custom shares 1500, no limit" reconfig_shares
+expect "... vmkctl shows shares 1500 and no limit" \
+	test "$(vm_field spin shares)/$(vm_field spin max-pct)" = 1500/0
+expect "... its .vmx has them" vmx_has 'sched.cpu.shares = "1500"'
+expect "... and it runs its guest" cpu_spin_progress spin 60
 id2=$(hostd_vm_moref spin2)
 expect "the VM only registered (spin2) is listed (moref $id2)" in_inventory "$id2"
 expect "... powered off" test "$(hostd_vm_prop $id2 runtime.powerState)" = poweredOff

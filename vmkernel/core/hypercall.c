@@ -347,6 +347,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VM_DISKS] = vm_hc_disks,
 	[VMK_HC_COS_DISK] = hc_cos_disk,
 	[VMK_HC_COS_NET] = hc_cos_net,
+	[VMK_HC_VM_SET_ALLOC] = vm_hc_set_alloc,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

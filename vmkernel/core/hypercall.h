@@ -40,6 +40,7 @@ vmk_status_t vm_hc_disks(struct hc_call *c);
 vmk_status_t vm_hc_console_read(struct hc_call *c);
 vmk_status_t vm_hc_console_write(struct hc_call *c);
 vmk_status_t vm_hc_dump(struct hc_call *c);
+vmk_status_t vm_hc_set_alloc(struct hc_call *c);
 /* VMK_HC_NET_NIC_LINK: a running VM's vNIC cable */
 vmk_status_t vm_hc_nic_link(struct hc_call *c);
 /* Give-back: the worlds of stopped VMs go (vmkernel/vm/vm.c). */

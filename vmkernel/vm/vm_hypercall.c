@@ -137,12 +137,12 @@ vmk_status_t vm_hc_kill(struct hc_call *c)
  * The RUNNING VM named by arg 0, returned with vm->lock held and a
  * reference (unlock, then vm_put()); else why not.
  */
-static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
+static vmk_status_t lock_running_id(struct hc_call *c, uint32_t id, struct vm **out)
 {
-	struct vm *vm = vm_get(c->arg[0]);
+	struct vm *vm = vm_get(id);
 
 	if (!vm)
-		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", id);
 	spin_lock(&vm->lock);
 	if (vm->state != VMK_VM_STATE_RUNNING) {
 		spin_unlock(&vm->lock);
@@ -152,6 +152,11 @@ static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 	}
 	*out = vm;
 	return VMK_OK;
+}
+
+static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
+{
+	return lock_running_id(c, c->arg[0], out);
 }
 
 vmk_status_t vm_hc_reset(struct hc_call *c)
@@ -403,6 +408,52 @@ vmk_status_t vm_hc_nic_link(struct hc_call *c)
 			 up ? "up" : "down");
 	else
 		why_fail(&c->why, st, "vm '%s' has no ethernet%u", vm->cfg.name, nic);
+	vm_put(vm);
+	return st;
+}
+
+/*
+ * A running VM's shares, reservation and limit (VMK_HC_VM_SET_ALLOC): the
+ * request is copied once; sched_group_set_alloc() checks the values and
+ * admits them against every other group, so a refusal changes nothing.
+ * vm->cfg follows, for VMK_HC_VM_INFO and a reset.
+ */
+vmk_status_t vm_hc_set_alloc(struct hc_call *c)
+{
+	struct vmk_vm_alloc req;
+	struct vmk_why refusal = { "" };
+	struct sched_alloc a;
+	struct vm *vm;
+	vmk_status_t st;
+
+	if (c->arg[1] < sizeof(req))
+		return why_fail(&c->why, VMK_BAD_PARAM, "the request is %u bytes, not %u",
+				c->arg[1], (uint32_t)sizeof(req));
+	st = cos_read(c->arg[0], &req, sizeof(req));
+	if (st != VMK_OK)
+		return st;
+	a.shares = req.shares;
+	a.min_pct = req.min_pct;
+	a.max_pct = req.max_pct ? req.max_pct : SCHED_UNLIMITED;
+	st = lock_running_id(c, req.id, &vm);
+	if (st != VMK_OK)
+		return st;
+	st = sched_group_set_alloc(vm->group, &a, &refusal);
+	if (st == VMK_OK) {
+		vm->cfg.sched_shares = req.shares;
+		vm->cfg.sched_min_pct = req.min_pct;
+		vm->cfg.sched_max_pct = req.max_pct;
+	}
+	spin_unlock(&vm->lock);
+	if (st == VMK_OK && req.max_pct)
+		log_info("vm %u '%s': shares %u, reservation %u%%, limit %u%% of a CPU", vm->id,
+			 vm->cfg.name, req.shares, req.min_pct, req.max_pct);
+	else if (st == VMK_OK)
+		log_info("vm %u '%s': shares %u, reservation %u%% of a CPU, no limit", vm->id,
+			 vm->cfg.name, req.shares, req.min_pct);
+	else
+		why_fail(&c->why, st, "vm '%s' keeps its CPU allocation: %s", vm->cfg.name,
+			 refusal.text);
 	vm_put(vm);
 	return st;
 }

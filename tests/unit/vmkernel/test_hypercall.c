@@ -164,6 +164,7 @@ VM_HANDLER(vm_hc_console_read, VMK_HC_VM_CONSOLE_READ)
 VM_HANDLER(vm_hc_console_write, VMK_HC_VM_CONSOLE_WRITE)
 VM_HANDLER(vm_hc_dump, VMK_HC_VM_DUMP)
 VM_HANDLER(vm_hc_disks, VMK_HC_VM_DISKS)
+VM_HANDLER(vm_hc_set_alloc, VMK_HC_VM_SET_ALLOC)
 
 static uint32_t nic_link_calls;
 
@@ -356,6 +357,10 @@ START_TEST(test_vm_hypercalls_go_to_the_vm_layer)
 	c.nr = VMK_HC_VM_DISKS;
 	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
 	ck_assert_uint_eq(vm_calls_seen, VMK_HC_VM_DISKS);
+	/* A running VM's CPU allocation (since ABI 38). */
+	c.nr = VMK_HC_VM_SET_ALLOC;
+	ck_assert_int_eq(hypercall_dispatch(&c), VMK_OK);
+	ck_assert_uint_eq(vm_calls_seen, VMK_HC_VM_SET_ALLOC);
 }
 END_TEST
 
