@@ -343,7 +343,7 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, struct diag *diag)
 	char why[INVENTORY_PATH_MAX];
 	struct inventory *inv;
 	struct hostd_vm vm;
-	int fd, ret = 0;
+	int fd, ret = 0, lock;
 
 	(void)ctx;
 	if (vm_lookup(id, &vm, diag))
@@ -357,10 +357,18 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, struct diag *diag)
 	}
 	if (ret || !vm.vmx_path[0])
 		return ret;
-	if (inventory_read(&inv, diag))
+	lock = inventory_lock(inventory_file(), INVENTORY_LOCK_WAIT_MS, &inv_diag);
+	if (lock < 0) {
+		inventory_failed(&inv_diag, diag);
 		return -1;
+	}
+	if (inventory_read(&inv, diag)) {
+		inventory_unlock(lock);
+		return -1;
+	}
 	inventory_remove(inv, vm.vmx_path);
 	ret = inventory_save(inventory_file(), inv, &inv_diag);
+	inventory_unlock(lock);
 	free(inv);
 	if (!ret)
 		return 0;
@@ -378,14 +386,22 @@ static int vmk_vm_register(void *ctx, const char *path, const struct hostd_vm *v
 	struct hostd_vm *vms;
 	struct inventory *inv;
 	size_t n, i;
-	int ret;
+	int ret, lock;
 
 	(void)ctx;
-	if (inventory_read(&inv, diag))
+	lock = inventory_lock(inventory_file(), INVENTORY_LOCK_WAIT_MS, &inv_diag);
+	if (lock < 0) {
+		inventory_failed(&inv_diag, diag);
 		return -1;
+	}
+	if (inventory_read(&inv, diag)) {
+		inventory_unlock(lock);
+		return -1;
+	}
 	ret = inventory_add(inv, path, &inv_diag);
 	if (!ret)
 		ret = inventory_save(inventory_file(), inv, &inv_diag);
+	inventory_unlock(lock);
 	free(inv);
 	if (ret) {
 		inventory_failed(&inv_diag, diag);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The VM inventory file: see inventory.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "inventory.h"
 #include "cos-tools/vmx/vmx.h"
@@ -142,6 +145,43 @@ static int make_parent(const char *file)
 		*p = '/';
 	}
 	return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+int inventory_lock(const char *file, int wait_ms, struct diag *diag)
+{
+	const struct timespec nap = { 0, 20 * 1000 * 1000 };
+	char lock[INVENTORY_PATH_MAX + 8];
+	int fd, waited;
+
+	if (make_parent(file)) {
+		diag_add(diag, "cannot create the folder of %s: %s", file, strerror(errno));
+		return -1;
+	}
+	snprintf(lock, sizeof(lock), "%s.lock", file);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		diag_add(diag, "%s: %s", lock, strerror(errno));
+		return -1;
+	}
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
+		if (errno != EWOULDBLOCK || waited >= wait_ms) {
+			if (errno == EWOULDBLOCK)
+				diag_add(diag, "%s stayed locked for %d s (another vmkctl vm register or unregister, or vmk-hostd: see lslocks); try again",
+					 lock, wait_ms / 1000);
+			else
+				diag_add(diag, "cannot lock %s: %s", lock, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	return fd;
+}
+
+void inventory_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the flock goes with the last fd */
 }
 
 int inventory_save(const char *file, const struct inventory *inv, struct diag *diag)

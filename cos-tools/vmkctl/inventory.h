@@ -31,6 +31,19 @@ const char *inventory_file(void);
  */
 int inventory_load(const char *file, struct inventory *inv, struct diag *diag);
 
+/*
+ * A writer's hold on file: FILE.lock (mode 0600, made in its folder)
+ * flock()ed. Every read-modify-write of the inventory (vmkctl vm
+ * register/unregister, vmk-hostd's RegisterVM_Task, CreateVM_Task,
+ * UnregisterVM, Destroy_Task) holds it from its load to its save, so two
+ * at once cannot lose one's change or write one temporary file together.
+ * Readers need none: a save renames a whole file over the old. Waits up
+ * to wait_ms. The fd, for inventory_unlock(); -1 with diag.
+ */
+#define INVENTORY_LOCK_WAIT_MS	10000
+int inventory_lock(const char *file, int wait_ms, struct diag *diag);
+void inventory_unlock(int fd);
+
 /* Write inv to file (folder created, replaced atomically). 0 or -1 + diag. */
 int inventory_save(const char *file, const struct inventory *inv, struct diag *diag);
 

@@ -110,6 +110,18 @@ static int inventory_read(struct inventory *inv)
 	return ret;
 }
 
+/* The inventory's writer lock (inventory_lock()); -1 with a message. */
+static int inventory_take(void)
+{
+	struct diag diag = { 0 };
+	int fd = inventory_lock(inventory_file(), INVENTORY_LOCK_WAIT_MS, &diag);
+
+	if (fd < 0)
+		diag_report(&diag, "vmkctl: inventory: ");
+	diag_free(&diag);
+	return fd;
+}
+
 static int inventory_write(const struct inventory *inv)
 {
 	struct diag diag = { 0 };
@@ -146,14 +158,14 @@ static int cmd_vm_register(int argc, char **argv)
 	struct diag diag = { 0 };
 	char abs[PATH_MAX];
 	struct vm_file vf;
-	int clash, ret = 1;
+	int clash, ret = 1, lock = -1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmkctl vm register FILE.vmx\n");
 		free(inv);
 		return 2;
 	}
-	if (!inv || inventory_read(inv))
+	if (!inv || (lock = inventory_take()) < 0 || inventory_read(inv))
 		goto out;
 	if (!realpath(argv[1], abs)) {
 		fprintf(stderr, "vmkctl: vm register: %s: %s\n", argv[1], strerror(errno));
@@ -186,6 +198,7 @@ static int cmd_vm_register(int argc, char **argv)
 free_vf:
 	vm_file_free(&vf);
 out:
+	inventory_unlock(lock);
 	free(inv);
 	return ret;
 }
@@ -195,14 +208,14 @@ static int cmd_vm_unregister(int argc, char **argv)
 	struct inventory *inv = malloc(sizeof(*inv));
 	struct vmk_vm_info info;
 	struct vm_file vf;
-	int idx, fd, ret = 1;
+	int idx, fd, ret = 1, lock = -1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmkctl vm unregister NAME\n");
 		free(inv);
 		return 2;
 	}
-	if (!inv || inventory_read(inv))
+	if (!inv || (lock = inventory_take()) < 0 || inventory_read(inv))
 		goto out;
 	idx = inventory_lookup(inv, argv[1], &vf);
 	if (idx < 0)
@@ -233,6 +246,7 @@ static int cmd_vm_unregister(int argc, char **argv)
 free_vf:
 	vm_file_free(&vf);
 out:
+	inventory_unlock(lock);
 	free(inv);
 	return ret;
 }

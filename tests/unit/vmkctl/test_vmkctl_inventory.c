@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cos-tools/vmkctl/inventory.h"
 #include "tests/unit/check_run.h"
@@ -183,6 +184,61 @@ START_TEST(test_environment_names_the_inventory_file)
 }
 END_TEST
 
+/* A second writer waits for the lock, then gives up saying why; once let go it gets it. */
+START_TEST(test_a_second_writer_waits_then_is_refused_with_reason)
+{
+	int held = inventory_lock(file, 0, &diag), again_fd;
+
+	ck_assert_int_ge(held, 0);
+	ck_assert_int_eq(inventory_lock(file, 100, &diag), -1);
+	ck_assert_ptr_nonnull(strstr(said(), "inventory.lock stayed locked for 0 s"));
+	inventory_unlock(held);
+	again_fd = inventory_lock(file, 100, &diag);
+	ck_assert_int_ge(again_fd, 0);
+	inventory_unlock(again_fd);
+}
+END_TEST
+
+/* WRITERS processes add ADDS paths each, at once: none is lost. */
+#define WRITERS	3
+#define ADDS	15
+static void writer(int w)
+{
+	for (int i = 0; i < ADDS; i++) {
+		struct inventory mine;
+		struct diag d = { 0 };
+		char path[64];
+		int fd = inventory_lock(file, 10000, &d);
+
+		snprintf(path, sizeof(path), "/vm%d/%d.vmx", w, i);
+		if (fd < 0 || inventory_load(file, &mine, &d) || inventory_add(&mine, path, &d) ||
+		    inventory_save(file, &mine, &d))
+			_exit(1);
+		inventory_unlock(fd);
+	}
+	_exit(0);
+}
+
+START_TEST(test_writers_at_once_lose_nothing)
+{
+	pid_t pid[WRITERS];
+	int st;
+
+	for (int w = 0; w < WRITERS; w++) {
+		pid[w] = fork();
+		ck_assert_int_ge(pid[w], 0);
+		if (!pid[w])
+			writer(w);
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		ck_assert_int_eq(waitpid(pid[w], &st, 0), pid[w]);
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	ck_assert_int_eq(inventory_load(file, &inv, &diag), 0);
+	ck_assert_uint_eq(inv.count, WRITERS * ADDS);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("inventory");
@@ -198,5 +254,7 @@ int main(void)
 	tcase_add_test(tc, test_save_leaves_no_temporary_file);
 	tcase_add_test(tc, test_environment_names_the_inventory_file);
 	tcase_add_test(tc, test_find_name_reads_each_vmx_and_skips_broken_ones);
+	tcase_add_test(tc, test_a_second_writer_waits_then_is_refused_with_reason);
+	tcase_add_test(tc, test_writers_at_once_lose_nothing);
 	return check_run("vmkctl_inventory", tc);
 }
