@@ -14,7 +14,10 @@
  * elsewhere. Only regular files are sent or replaced. A PUT writes a
  * temporary file next to the target and renames it over the target once
  * the whole body has come, so a reader never sees half a file and an
- * upload cut short leaves nothing behind.
+ * upload cut short leaves nothing behind. A .vmx is renamed under its
+ * folder's flock (vmx_lock_within()), which every rewrite of a .vmx
+ * (vm start's identity, ReconfigVM_Task) holds from its read to its
+ * rename: an upload is not lost under one.
  *
  * A VMFS volume's own files (its disks) are on the volume, which the COS
  * cannot reach; what the COS keeps for it is its VMs' .vmx files, in the
@@ -32,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <gnutls/crypto.h>
@@ -323,6 +327,9 @@ int dsf_write(struct dsf *f, const char *data, size_t len)
 
 int dsf_commit(struct dsf *f)
 {
+	bool vmx, renamed;
+	int e;
+
 	if (f->status)
 		return -1;
 	if (f->existed && (fchmod(f->fd, f->old_mode) ||
@@ -338,9 +345,23 @@ int dsf_commit(struct dsf *f)
 		return -1;
 	}
 	f->fd = -1;
-	if (renameat(f->dir, f->tmp, f->dir, f->name)) {
-		dsf_fail(f, errno == EISDIR ? HTTP_FORBIDDEN : HTTP_SERVER_ERROR, "%s",
-			 strerror(errno));
+	/* A .vmx is renamed under its folder's lock: not into a vm start's rewrite. */
+	vmx = is_vmx(f->name);
+	if (vmx && vmx_lock_within(f->dir, VMX_LOCK_WAIT_MS)) {
+		if (errno == EWOULDBLOCK)
+			dsf_fail(f, HTTP_SERVER_ERROR, "its folder stayed locked for %d s (a vm start rewriting the .vmx, or a process holding flock() on the folder: see lslocks); try again",
+				 VMX_LOCK_WAIT_MS / 1000);
+		else
+			dsf_fail(f, HTTP_SERVER_ERROR, "cannot lock its folder: %s", strerror(errno));
+		dsf_drop(f);
+		return -1;
+	}
+	renamed = !renameat(f->dir, f->tmp, f->dir, f->name);
+	e = errno;
+	if (vmx)
+		flock(f->dir, LOCK_UN);
+	if (!renamed) {
+		dsf_fail(f, e == EISDIR ? HTTP_FORBIDDEN : HTTP_SERVER_ERROR, "%s", strerror(e));
 		dsf_drop(f);
 		return -1;
 	}

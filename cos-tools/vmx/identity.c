@@ -411,7 +411,7 @@ static int replace_file(int dir, const char *base, const char *path, const struc
  * can take a lock on it and keep it, and root's vm start must not wait
  * for ever on that. 0, or -1 with errno (EWOULDBLOCK: still locked).
  */
-static int lock_within(int fd, int ms)
+int vmx_lock_within(int fd, int ms)
 {
 	const struct timespec nap = { 0, 50 * 1000 * 1000 };
 
@@ -450,7 +450,7 @@ static int lock_dir(const char *path, const char **base, struct diag *diag)
 		diag_add_at(diag, path, 0, "cannot open its directory: %s", strerror(errno));
 		return -1;
 	}
-	if (lock_within(fd, VMX_LOCK_WAIT_MS)) {
+	if (vmx_lock_within(fd, VMX_LOCK_WAIT_MS)) {
 		if (errno == EWOULDBLOCK)
 			diag_add_at(diag, path, 0,
 				    "its directory stayed locked for %d s (another vm start, or a process holding flock() on the folder: see lslocks); try again",

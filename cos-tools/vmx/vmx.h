@@ -25,6 +25,12 @@
 #define VMX_MAX_FILE_SIZE (1024 * 1024)
 /* How long the identity write-back waits for its folder's lock. */
 #define VMX_LOCK_WAIT_MS 10000
+/*
+ * flock(LOCK_EX) of fd (a .vmx's folder: every rewrite of a .vmx holds it
+ * from its read to its rename) that gives up after ms. 0, or -1 with
+ * errno (EWOULDBLOCK: still locked).
+ */
+int vmx_lock_within(int fd, int ms);
 
 struct vmx_entry {
 	char *key;		/* as written (keys compare case-insensitively) */

@@ -276,6 +276,20 @@ def file_service(cookie, ds_dir, idle_cookie):
     check(open(keep).read() == "new\n" and (os.stat(keep).st_mode & 0o777) == 0o400,
           "/folder/ a replaced file has the new bytes and keeps mode 0400 (%o)" % (os.stat(keep).st_mode & 0o777))
     expect_status("PUT of a new file", 201, "PUT", "modes/fresh.vmx", cookie=cookie, body=b"fresh\n")
+    # a .vmx is renamed under its folder's flock, as a vm start rewrites
+    # one: a PUT while a start holds it lands after, not under, its rewrite
+    import fcntl
+    import threading
+    held = os.open(os.path.join(ds, "modes"), os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    threading.Timer(1.5, lambda: (open(keep, "w").write("start's\n"), fcntl.flock(held, fcntl.LOCK_UN))).start()
+    t0 = time.monotonic()
+    expect_status("PUT of a .vmx whose folder a vm start holds", 200, "PUT", "modes/keep.vmx",
+                  cookie=cookie, body=b"put's\n")
+    waited = time.monotonic() - t0
+    os.close(held)
+    check(waited >= 1.2 and open(keep).read() == "put's\n",
+          "/folder/ ... it waited %.1f s for the folder's lock and its bytes are the file's" % waited)
     check((os.stat(os.path.join(ds, "modes", "fresh.vmx")).st_mode & 0o777) == 0o600,
           "/folder/ a new file is made 0600")
     # what: a datastore, a folder and a file that exist
