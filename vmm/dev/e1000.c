@@ -363,8 +363,10 @@ static void emit(struct e1000 *d, uint8_t *buf, uint32_t len, bool vle,
 		vmm_put_be16(buf + 2 * ETH_ALEN + 2, tci);
 		len += VLAN_HLEN;
 	}
-	if (len < ETH_HLEN)
-		return;				/* not a frame: nothing goes out */
+	if (len < ETH_HLEN) {			/* not a frame: nothing goes out */
+		d->count.tx_runt++;
+		return;
+	}
 	count_tx(d, buf, len);
 	d->tx_frames++;
 	if (d->host.tx)

@@ -21,8 +21,8 @@
  * heads, tails, descriptors, lengths. Each descriptor is copied into the
  * device once and checked there; per doorbell the device walks at most
  * E1000_TX_BUDGET descriptors (e1000_poll() takes the rest); a packet that does not fit
- * E1000_TX_MAX or whose buffer is outside guest RAM is dropped and
- * counted.
+ * E1000_TX_MAX, whose buffer is outside guest RAM or that is shorter than
+ * an Ethernet header (unpadded) is dropped and counted.
  *
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
  * (pci_add_function with e1000_pci_ops) and its BARs (pci_add_bar: BAR0
@@ -177,6 +177,7 @@
 struct e1000_counters {
 	uint64_t tx_bad_addr;		/* a buffer outside guest RAM */
 	uint64_t tx_too_long;		/* a packet beyond E1000_TX_MAX */
+	uint64_t tx_runt;		/* shorter than an Ethernet header, unpadded */
 	uint64_t tx_bad_tso;		/* a TSO context that does not fit the packet */
 	uint64_t tx_ring_bad;		/* a ring outside guest RAM, or TDH past TDLEN */
 	uint64_t rx_filtered;		/* not for us */

@@ -530,6 +530,32 @@ START_TEST(test_hostile_rings_and_descriptors_end_in_drops_and_counters)
 }
 END_TEST
 
+/*
+ * Without TCTL.PSP a packet shorter than an Ethernet header is not a
+ * frame: nothing goes out, and it is counted as the vmxnet3 counts its
+ * runts (the lab's hostile_nic sends 5, 13 and 20 bytes unpadded).
+ */
+START_TEST(test_a_runt_without_padding_is_dropped_and_counted)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t *d;
+
+	nic_open(g, 8, 8, RCTL_OPEN);
+	wr(g, E1000_TCTL, E1000_TCTL_EN);
+	d = tx_legacy(g, 0, 13);
+	tx_legacy(g, 0, 1);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
+	ck_assert_uint_eq(g->dev.count.tx_runt, 2);
+	ck_assert(d[12] & E1000_TXD_STAT_DD);
+	tx_legacy(g, 0, 14);
+	tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tx, 1);
+	ck_assert_uint_eq(g->dev.count.tx_runt, 2);
+	nic_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_one_doorbell_walks_at_most_the_budget)
 {
 	struct nic_guest *g = nic_guest_new();
@@ -620,6 +646,7 @@ int main(void)
 	tcase_add_test(tc, test_multicast_table_and_promiscuous_modes);
 	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
 	tcase_add_test(tc, test_hostile_rings_and_descriptors_end_in_drops_and_counters);
+	tcase_add_test(tc, test_a_runt_without_padding_is_dropped_and_counted);
 	tcase_add_test(tc, test_one_doorbell_walks_at_most_the_budget);
 	tcase_add_test(tc, test_vlan_tags_are_inserted_and_stripped_with_ctrl_vme);
 	tcase_add_test(tc, test_interrupts_follow_the_mask_and_intx_disable);
