@@ -298,6 +298,15 @@ static int vm_start_file(int fd, const struct hostd_vm *vm, struct diag *diag)
 	ret = vm_file_record_identity(vm->vmx_path, &vf, diag) ||
 	      vm_start(fd, &vf.cfg, &id, &running, diag);
 	vm_file_free(&vf);
+	if (!ret) {
+		/* a ReconfigVM_Task since the file was read: the VM runs, say so */
+		struct diag follow = { 0 };
+
+		if (vm_start_follow_sched(fd, vm->vmx_path, &follow))
+			diag_report(&follow, "vmk-hostd: vm '%s' started, but not with its .vmx's newest CPU allocation: ",
+				    vm->name);
+		diag_free(&follow);
+	}
 	return ret ? -1 : 0;
 }
 
@@ -348,19 +357,21 @@ static int vmk_vm_unregister(void *ctx, uint32_t id, struct diag *diag)
 	(void)ctx;
 	if (vm_lookup(id, &vm, diag))
 		return -1;
-	if (vm.kernel_id) {
-		fd = vmk_open(diag);
-		if (fd < 0)
-			return -1;
-		ret = vmkdev_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, diag);
-		close(fd);
-	}
-	if (ret || !vm.vmx_path[0])
-		return ret;
-	lock = inventory_lock(inventory_file(), INVENTORY_LOCK_WAIT_MS, &inv_diag);
-	if (lock < 0) {
+	/* the lock first: a VM the vmkernel let go stays in the inventory only on a write error */
+	lock = vm.vmx_path[0] ? inventory_lock(inventory_file(), INVENTORY_LOCK_WAIT_MS, &inv_diag) : -1;
+	if (vm.vmx_path[0] && lock < 0) {
 		inventory_failed(&inv_diag, diag);
 		return -1;
+	}
+	if (vm.kernel_id) {
+		fd = vmk_open(diag);
+		ret = fd < 0 ? -1 : vmkdev_vm_op(fd, vm.kernel_id, VMK_VM_OP_DESTROY, diag);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (ret || !vm.vmx_path[0]) {
+		inventory_unlock(lock);
+		return ret;
 	}
 	if (inventory_read(&inv, diag)) {
 		inventory_unlock(lock);

@@ -344,6 +344,10 @@ static int cmd_vm_start(int argc, char **argv)
 	       vf.cfg.display_name, id, vf.cfg.numvcpus, vf.cfg.memsize_mib,
 	       vf.cfg.display_name);
 	ret = 0;
+	/* a vm sched since the file was read found no running VM: give it now */
+	if (vm_start_follow_sched(fd, inv->path[i], &diag))
+		diag_report(&diag, "vmkctl: vm start %s: started, but not with its .vmx's newest CPU allocation: ",
+			    vf.cfg.display_name);
 free_vf:
 	vm_file_free(&vf);
 out:
@@ -410,6 +414,9 @@ static int cmd_vm_sched(int argc, char **argv)
 			       vf.cfg.display_name, c.cpu_shares, c.cpu_min_mhz, limit,
 			       live ? "the running VM has them now" :
 			       written ? "written, for its next power on" : "as it had them");
+		} else {
+			diag_report(&diag, "vmkctl: vm sched %s: done, but its .vmx reads back so: ",
+				    vf.cfg.display_name);
 		}
 		vmx_file_free(&now);
 		ret = 0;

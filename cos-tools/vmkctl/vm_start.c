@@ -380,83 +380,63 @@ static int set_alloc(int fd, uint32_t id, const struct vmx_config *c, struct dia
 	return vmkdev_vm_set_alloc(fd, &a, diag);
 }
 
-/* The .vmx at path read once, and as it would be with sets applied. */
-static int edit_in_memory(const char *path, const struct vmx_set *sets, size_t n,
-			  struct vmx_file *old, struct vmx_file *edited, struct diag *diag)
-{
-	char *text = NULL, *out = NULL;
-	size_t len, out_len;
-	struct stat st;
-	bool linked;
-	int fd, ret = -1;
+/* The running VM a .vmx names, if any, takes its sched.cpu.* (under the file's lock). */
+struct sched_apply {
+	int fd;
+	bool live;		/* out: a running VM took them */
+};
 
-	fd = vmx_open_regular(AT_FDCWD, path, &st, &linked);
-	if (fd < 0) {
-		diag_add(diag, "%s: %s", path, fd == VMX_NOT_REGULAR ?
-			 "not a regular file" : strerror(errno));
+static int apply_sched(void *ctx, const struct vmx_file *file, struct diag *diag)
+{
+	struct sched_apply *a = ctx;
+	struct vmk_vm_info info;
+	struct vmx_config c;
+	int found;
+
+	a->live = false;
+	if (vmx_config_from_file(file, &c, diag))
 		return -1;
-	}
-	if (vmx_load_fd(fd, path, old, &text, &len, diag) || !text)
-		goto out;
-	if (vmx_edit(old, text, len, sets, n, &out, &out_len)) {
-		diag_add(diag, "%s: out of memory", path);
-		goto out;
-	}
-	ret = vmx_parse(path, out, out_len, edited, diag);
-out:
-	close(fd);
-	free(text);
-	free(out);
-	return ret;
+	found = vm_find_named(a->fd, c.display_name, &info, diag);
+	if (found < 0)
+		return -1;
+	if (!found || info.state != VMK_VM_STATE_RUNNING)
+		return 0;		/* its next start reads the file */
+	if (set_alloc(a->fd, info.id, &c, diag))
+		return -1;
+	a->live = true;
+	return 0;
 }
 
 int vm_reconfig_sched(int fd, const char *path, const struct vmx_set *sets, size_t n,
 		      struct vmx_file *now, size_t *written, bool *live, struct diag *diag)
 {
-	struct vmx_config was, will;
-	struct vmx_file old = { 0 }, edited = { 0 };
-	struct vmk_vm_info info;
-	int found = 0, ret = -1;
+	struct sched_apply a = { .fd = fd };
+	int ret;
 
-	memset(now, 0, sizeof(*now));
-	*written = 0;
 	*live = false;
-	if (edit_in_memory(path, sets, n, &old, &edited, diag) ||
-	    vmx_config_from_file(&old, &was, diag) || vmx_config_from_file(&edited, &will, diag))
-		goto out;
-	found = vm_find_named(fd, will.display_name, &info, diag);
-	if (found < 0)
-		goto out;
-	found = found && info.state == VMK_VM_STATE_RUNNING;
-	if (found && set_alloc(fd, info.id, &will, diag))
-		goto out;		/* refused: the file is not touched */
-	ret = vmx_set_keys(path, sets, n, now, written, diag);
-	*live = !ret && found;
-	if (!ret && !found && vm_find_named(fd, will.display_name, &info, diag) == 1 &&
-	    info.state == VMK_VM_STATE_RUNNING) {
-		/* a start read the old file meanwhile: it takes the new values too */
-		struct vmx_config c;
-
-		if (vmx_config_from_file(now, &c, diag) || set_alloc(fd, info.id, &c, diag)) {
-			diag_add(diag, "%s is written, but vm '%s', started meanwhile, runs with what it had",
-				 path, will.display_name);
-			vmx_file_free(now);
-			ret = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(sets[i].key, "sched.cpu.shares") && strcmp(sets[i].key, "sched.cpu.min") &&
+		    strcmp(sets[i].key, "sched.cpu.max")) {
+			diag_add(diag, "%s: only sched.cpu.shares, .min and .max change with a running VM, not %s",
+				 path, sets[i].key);
+			memset(now, 0, sizeof(*now));
+			*written = 0;
+			return -1;
 		}
-		*live = !ret;
 	}
-	if (ret && found) {
-		struct diag undo = { 0 };
-
-		if (set_alloc(fd, info.id, &was, &undo))
-			diag_add(diag, "the running VM keeps the new allocation: %s",
-				 undo.count ? undo.msgs[0] : "?");
-		else
-			diag_add(diag, "the running VM is back at its old allocation");
-		diag_free(&undo);
-	}
-out:
-	vmx_file_free(&old);
-	vmx_file_free(&edited);
+	ret = vmx_set_keys_applied(path, sets, n, apply_sched, &a, now, written, diag);
+	*live = !ret && a.live;
 	return ret;
+}
+
+int vm_start_follow_sched(int fd, const char *path, struct diag *diag)
+{
+	struct sched_apply a = { .fd = fd };
+	struct vmx_file now;
+	size_t written;
+
+	if (vmx_set_keys_applied(path, NULL, 0, apply_sched, &a, &now, &written, diag))
+		return -1;
+	vmx_file_free(&now);
+	return 0;
 }

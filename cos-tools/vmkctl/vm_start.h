@@ -55,17 +55,25 @@ int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
 	     struct diag *diag);
 
 /*
- * Set sets[0..n) (sched.cpu.shares, .min, .max) in the .vmx at path and,
- * if the vmkernel runs the VM it names, in the running VM: the file as it
- * would be is checked first and the running VM's allocation changed
- * (admission control may refuse it: then the file is not touched), then
- * the file is rewritten (vmx_set_keys(): locked, checked, atomic); if that
- * fails, the running VM gets its old allocation back. A VM started while
- * the file was written (it may have read the old one) is given the new
- * values after it. *now and *written as vmx_set_keys() gives them (*now
- * empty after a -1); *live: the running VM changed. 0, or -1 with diag.
+ * Set sets[0..n) (only sched.cpu.shares, .min, .max: anything else is
+ * refused) in the .vmx at path and, if the vmkernel runs the VM it names,
+ * in the running VM, all under the folder's lock (vmx_set_keys_applied()):
+ * the new text is checked, the running VM takes it (admission control may
+ * refuse: then nothing is written), then the file is renamed; if that
+ * fails, the VM gets the old values back. A file that has the values
+ * already is only applied. *now and *written as vmx_set_keys() gives
+ * them (*now empty after a -1); *live: a running VM took them. 0, or -1
+ * with diag.
  */
 int vm_reconfig_sched(int fd, const char *path, const struct vmx_set *sets, size_t n,
 		      struct vmx_file *now, size_t *written, bool *live, struct diag *diag);
+
+/*
+ * After a start powered the VM on: it takes the sched.cpu.* its .vmx has
+ * now, under the folder's lock. vm start reads the file well before its
+ * power on; a vm sched or ReconfigVM_Task that wrote it meanwhile found
+ * no running VM to give the values to. 0, or -1 with diag.
+ */
+int vm_start_follow_sched(int fd, const char *path, struct diag *diag);
 
 #endif /* VMKCTL_VM_START_H */

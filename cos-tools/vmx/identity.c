@@ -206,6 +206,9 @@ struct rewrite {
 	const uint8_t *random;		/* identity: for a new uuid.bios */
 	const struct vmx_set *given;	/* vmx_set_keys(): the keys to set */
 	size_t ngiven;
+	/* vmx_set_keys_applied(): run under the lock on the file as it will be */
+	int (*apply)(void *ctx, const struct vmx_file *file, struct diag *diag);
+	void *ctx;
 };
 
 static int write_all(int fd, const char *data, size_t len)
@@ -505,6 +508,19 @@ static bool may_replace(const char *path, const struct stat *st, bool linked,
 	return !linked && st->st_nlink == 1;
 }
 
+/* The file was not replaced after apply() took its new text: apply the old one. */
+static void undo_apply(const struct rewrite *rw, const struct vmx_file *file, struct diag *diag)
+{
+	struct diag undo = { 0 };
+
+	if (rw->apply(rw->ctx, file, &undo))
+		diag_add(diag, "and what it was applied to keeps the new settings: %s",
+			 undo.count ? undo.msgs[0] : "?");
+	else
+		diag_add(diag, "what it was applied to has its old settings back");
+	diag_free(&undo);
+}
+
 static int rewrite(const char *path, const struct rewrite *rw, struct vmx_file *now,
 		   size_t *written, struct diag *diag)
 {
@@ -532,8 +548,13 @@ static int rewrite(const char *path, const struct rewrite *rw, struct vmx_file *
 	if (err || vmx_config_from_file(&file, &cfg, diag))
 		goto unlock;
 	n = rw->sets(rw, &file, sets, diag);
-	if (n <= 0)
+	if (n < 0)
 		goto unlock;
+	if (!n) {
+		if (rw->apply && rw->apply(rw->ctx, &file, diag))
+			n = -1;		/* the file already says so: only apply it */
+		goto unlock;
+	}
 	if (!may_replace(path, &st, linked, rw, diag)) {
 		n = -1;
 		goto unlock;
@@ -542,8 +563,12 @@ static int rewrite(const char *path, const struct rewrite *rw, struct vmx_file *
 		diag_add_at(diag, path, 0, "out of memory");
 		n = -1;
 	} else if (!edit_is_sound(&file, out, out_len, sets, n, rw->what, &edited, diag) ||
-		   replace_file(dir, base, path, &st, out, out_len, rw, diag)) {
+		   (rw->apply && rw->apply(rw->ctx, &edited, diag))) {
 		n = -1;
+	} else if (replace_file(dir, base, path, &st, out, out_len, rw, diag)) {
+		n = -1;
+		if (rw->apply)
+			undo_apply(rw, &file, diag);
 	}
 unlock:
 	close(dir);	/* and with it the lock */
@@ -604,6 +629,13 @@ static int given_sets(const struct rewrite *rw, const struct vmx_file *file,
 int vmx_set_keys(const char *path, const struct vmx_set *sets, size_t n, struct vmx_file *now,
 		 size_t *written, struct diag *diag)
 {
+	return vmx_set_keys_applied(path, sets, n, NULL, NULL, now, written, diag);
+}
+
+int vmx_set_keys_applied(const char *path, const struct vmx_set *sets, size_t n,
+			 int (*apply)(void *ctx, const struct vmx_file *file, struct diag *diag),
+			 void *ctx, struct vmx_file *now, size_t *written, struct diag *diag)
+{
 	const struct rewrite rw = {
 		.what = "the new settings",
 		.read_only = "its settings cannot be changed; make it writable",
@@ -612,6 +644,8 @@ int vmx_set_keys(const char *path, const struct vmx_set *sets, size_t n, struct 
 		.sets = given_sets,
 		.given = sets,
 		.ngiven = n,
+		.apply = apply,
+		.ctx = ctx,
 	};
 
 	if (n > VMX_SETS_MAX) {

@@ -278,5 +278,17 @@ int vmx_identity_record(const char *path, const uint8_t random[16], struct vmx_f
  */
 int vmx_set_keys(const char *path, const struct vmx_set *sets, size_t n, struct vmx_file *now,
 		 size_t *written, struct diag *diag);
+/*
+ * vmx_set_keys() with a step under the same lock: apply(ctx, file) runs
+ * on the file as it will be (as it is, when it has every value already,
+ * n 0 included) after the new text checked and before the rename; its
+ * failure writes nothing. If the rename then fails, apply() gets the
+ * file as it was (diag says whether that undid it). A running VM's
+ * `sched.cpu.*` (vm_reconfig_sched()): no writer can come between its
+ * read, its application and its rename.
+ */
+int vmx_set_keys_applied(const char *path, const struct vmx_set *sets, size_t n,
+			 int (*apply)(void *ctx, const struct vmx_file *file, struct diag *diag),
+			 void *ctx, struct vmx_file *now, size_t *written, struct diag *diag);
 
 #endif /* COS_TOOLS_VMX_H */

@@ -91,23 +91,40 @@ expect "vmkctl shows the VM running again" test "$(vm_field spin state)" = runni
 expect "... and it runs its guest" cpu_spin_progress spin 60
 expect "... under the same moref" test "$(hostd_vm_prop $id runtime.powerState)" = poweredOn
 # A running VM's CPU allocation, from vmkctl and from ReconfigVM_Task: the
-# vmkernel's VM (vmkctl vm info) and the .vmx change together.
+# vmkernel's VM (vmkctl vm info), its CPU time and the .vmx change together.
 vmx_has() { grep -qx "$1" /tmp/spin.vmx; }
-expect "vmkctl vm sched spin --shares 3000 --limit 500, while it runs" \
-	vmkctl vm sched spin --shares 3000 --limit 500
-expect "... the vmkernel's VM has shares 3000" test "$(vm_field spin shares)" = 3000
-expect "... and a limit" test "$(vm_field spin max-pct)" -gt 0
-expect "... its .vmx too" vmx_has 'sched.cpu.shares = "3000"'
-expect_fail "a reservation of 100 GHz is refused" vmkctl vm sched spin --reservation 100000
+mhz=$(awk -F: '/^cpu MHz/ { print int($2); exit }' /proc/cpuinfo)
+# cpu_pct VM: the % of one CPU VM got over 3 s
+cpu_pct() {
+	_c0=$(vm_field $1 cpu-time-us) _u0=$(vm_field $1 uptime-us)
+	sleep 3
+	_c1=$(vm_field $1 cpu-time-us) _u1=$(vm_field $1 uptime-us)
+	echo $(((_c1 - _c0) * 100 / (_u1 - _u0)))
+}
+expect "vmkctl vm sched spin --shares 3000 --limit $((mhz / 4)) (25%), while it runs" \
+	vmkctl vm sched spin --shares 3000 --limit $((mhz / 4))
+expect "... the vmkernel's VM has shares 3000 and a limit of 24-26%" \
+	test "$(vm_field spin shares)" = 3000 -a "$(vm_field spin max-pct)" -ge 24 -a "$(vm_field spin max-pct)" -le 26
+pct=$(cpu_pct spin)
+note "spin, limited: $pct% of a CPU"
+expect "... its guest gets at most 35% of a CPU ($pct%)" test "$pct" -le 35
+expect "... its .vmx has them" vmx_has 'sched.cpu.shares = "3000"'
+expect_fail "a reservation above what its one vCPU can use is refused" \
+	sh -c "vmkctl vm sched spin --reservation $((mhz * 3 / 2)) > /tmp/sched-err.txt 2>&1"
+cat /tmp/sched-err.txt
+expect "... the vmkernel's sentence says why" grep -q "more than its vCPUs can use" /tmp/sched-err.txt
 expect "... the vmkernel's VM keeps shares 3000 and no reservation" \
 	test "$(vm_field spin shares)/$(vm_field spin min-pct)" = 3000/0
-expect_fail "... its .vmx is untouched" vmx_has 'sched.cpu.min = "100000"'
+expect_fail "... its .vmx is untouched" vmx_has "sched.cpu.min = \"$((mhz * 3 / 2))\""
 reconfig_shares() {
 	soap_task "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this><spec><cpuAllocation><shares><shares>1500</shares><level>custom</level></shares><limit>-1</limit></cpuAllocation></spec></ReconfigVM_Task>"
 }
 expect "ReconfigVM_Task of the running VM: custom shares 1500, no limit" reconfig_shares
 expect "... vmkctl shows shares 1500 and no limit" \
 	test "$(vm_field spin shares)/$(vm_field spin max-pct)" = 1500/0
+pct=$(cpu_pct spin)
+note "spin, unlimited again: $pct% of a CPU"
+expect "... its guest gets more than 50% of a CPU again ($pct%)" test "$pct" -gt 50
 expect "... its .vmx has them" vmx_has 'sched.cpu.shares = "1500"'
 expect "... and it runs its guest" cpu_spin_progress spin 60
 id2=$(hostd_vm_moref spin2)

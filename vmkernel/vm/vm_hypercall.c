@@ -137,12 +137,12 @@ vmk_status_t vm_hc_kill(struct hc_call *c)
  * The RUNNING VM named by arg 0, returned with vm->lock held and a
  * reference (unlock, then vm_put()); else why not.
  */
-static vmk_status_t lock_running_id(struct hc_call *c, uint32_t id, struct vm **out)
+static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
 {
-	struct vm *vm = vm_get(id);
+	struct vm *vm = vm_get(c->arg[0]);
 
 	if (!vm)
-		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", id);
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", c->arg[0]);
 	spin_lock(&vm->lock);
 	if (vm->state != VMK_VM_STATE_RUNNING) {
 		spin_unlock(&vm->lock);
@@ -152,11 +152,6 @@ static vmk_status_t lock_running_id(struct hc_call *c, uint32_t id, struct vm **
 	}
 	*out = vm;
 	return VMK_OK;
-}
-
-static vmk_status_t lock_running(struct hc_call *c, struct vm **out)
-{
-	return lock_running_id(c, c->arg[0], out);
 }
 
 vmk_status_t vm_hc_reset(struct hc_call *c)
@@ -432,12 +427,29 @@ vmk_status_t vm_hc_set_alloc(struct hc_call *c)
 	st = cos_read(c->arg[0], &req, sizeof(req));
 	if (st != VMK_OK)
 		return st;
+	if (req.min_pct > 100 * VMK_MAX_CPUS || req.max_pct > 100 * VMK_MAX_CPUS)
+		return why_fail(&c->why, VMK_BAD_PARAM, "a reservation of %u%% or a limit of %u%% of a CPU: at most %u%%",
+				req.min_pct, req.max_pct, 100 * VMK_MAX_CPUS);
 	a.shares = req.shares;
 	a.min_pct = req.min_pct;
 	a.max_pct = req.max_pct ? req.max_pct : SCHED_UNLIMITED;
-	st = lock_running_id(c, req.id, &vm);
-	if (st != VMK_OK)
+	vm = vm_get(req.id);
+	if (!vm)
+		return why_fail(&c->why, VMK_BAD_PARAM, "no VM with id %u", req.id);
+	/* a vCPU holds the lock through a disk batch: a hung LUN must not hold the COS */
+	if (!spin_lock_by(&vm->lock, disks_now_ms, NULL, disks_now_ms(NULL) + VM_DISKS_WAIT_MS)) {
+		st = why_fail(&c->why, VMK_BUSY, "vm '%s' stayed busy %u s (a disk command on a slow or hung LUN): its CPU allocation is unchanged",
+			      vm->cfg.name, VM_DISKS_WAIT_MS / 1000);
+		vm_put(vm);
 		return st;
+	}
+	if (vm->state != VMK_VM_STATE_RUNNING) {
+		spin_unlock(&vm->lock);
+		st = why_fail(&c->why, VMK_BAD_PARAM, "vm '%s' is not running (its next power on takes its allocation from its .vmx)",
+			      vm->cfg.name);
+		vm_put(vm);
+		return st;
+	}
 	st = sched_group_set_alloc(vm->group, &a, &refusal);
 	if (st == VMK_OK) {
 		vm->cfg.sched_shares = req.shares;

@@ -280,9 +280,18 @@ def file_service(cookie, ds_dir, idle_cookie):
     # one: a PUT while a start holds it lands after, not under, its rewrite
     import fcntl
     import threading
+    os.chmod(keep, 0o600)
     held = os.open(os.path.join(ds, "modes"), os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(held, fcntl.LOCK_EX)
-    threading.Timer(1.5, lambda: (open(keep, "w").write("start's\n"), fcntl.flock(held, fcntl.LOCK_UN))).start()
+
+    def start_rewrites():
+        try:
+            with open(keep + ".start", "w") as f:
+                f.write("start's\n")
+            os.replace(keep + ".start", keep)
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    threading.Timer(1.5, start_rewrites).start()
     t0 = time.monotonic()
     expect_status("PUT of a .vmx whose folder a vm start holds", 200, "PUT", "modes/keep.vmx",
                   cookie=cookie, body=b"put's\n")

@@ -140,10 +140,33 @@ START_TEST(test_the_file_written_is_the_one_that_starts)
 }
 END_TEST
 
+/*
+ * vm sched changes only sched.cpu.* (a running VM takes nothing else):
+ * any other key is refused before the file or the vmkernel is touched.
+ */
+START_TEST(test_vm_sched_refuses_keys_other_than_the_cpu_allocation)
+{
+	static const struct vmx_set sets[] = {
+		{ "sched.cpu.shares", "high" }, { "numvcpus", "4" },
+	};
+	struct vmx_file now;
+	size_t written = 9;
+	bool live = true;
+
+	ck_assert_int_eq(vm_reconfig_sched(-1, "/nonexistent/vm1.vmx", sets, 2, &now, &written,
+					   &live, &diag), -1);
+	ck_assert_str_eq(said(), "/nonexistent/vm1.vmx: only sched.cpu.shares, .min and .max change with a running VM, not numvcpus");
+	ck_assert(!live);
+	ck_assert_uint_eq(written, 0);
+	ck_assert_uint_eq(now.count, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vmkctl_vm_file");
 
+	tcase_add_test(tc, test_vm_sched_refuses_keys_other_than_the_cpu_allocation);
 	tcase_add_test(tc, test_the_file_written_is_the_one_that_starts);
 	return check_run("vmkctl_vm_file", tc);
 }

@@ -873,6 +873,67 @@ START_TEST(test_set_keys_changes_values_in_place_and_appends_the_rest)
 }
 END_TEST
 
+/* What apply() saw: the value of sched.cpu.shares in the file it got; it fails while refuse. */
+static char applied[8][16];
+static int applies;
+static bool refuse;
+
+static int apply_record(void *ctx, const struct vmx_file *file, struct diag *diag)
+{
+	const struct vmx_entry *e = vmx_find(file, "sched.cpu.shares");
+
+	(void)ctx;
+	snprintf(applied[applies++ % 8], sizeof(applied[0]), "%s", e ? e->value : "-");
+	if (refuse)
+		diag_add(diag, "refused");
+	return refuse ? -1 : 0;
+}
+
+/*
+ * vmx_set_keys_applied() (a running VM's sched.cpu.*): apply() gets the
+ * file as it will be, before the rename; its refusal writes nothing; a
+ * file that has the values already is only applied; so is n 0.
+ */
+START_TEST(test_set_keys_applied_applies_before_the_rename_and_a_refusal_writes_nothing)
+{
+	static const struct vmx_set high[] = { { "sched.cpu.shares", "high" } };
+	static const struct vmx_set low[] = { { "sched.cpu.shares", "low" } };
+	struct vmx_file now;
+	struct diag d = { 0 };
+	const char *path;
+	size_t written;
+
+	make_dir();
+	path = put_file("vm1.vmx", MINIMAL);
+	applies = 0;
+	refuse = false;
+	ck_assert_int_eq(vmx_set_keys_applied(path, high, 1, apply_record, NULL, &now, &written, &d), 0);
+	ck_assert_int_eq(applies, 1);
+	ck_assert_str_eq(applied[0], "high");
+	ck_assert_uint_eq(written, 1);
+	vmx_file_free(&now);
+	assert_file_is(path, MINIMAL "sched.cpu.shares = \"high\"\n");
+	refuse = true;
+	ck_assert_int_eq(vmx_set_keys_applied(path, low, 1, apply_record, NULL, &now, &written, &d), -1);
+	assert_diag_has(&d, "refused");
+	diag_free(&d);
+	ck_assert_str_eq(applied[1], "low");
+	ck_assert_uint_eq(now.count, 0);
+	assert_file_is(path, MINIMAL "sched.cpu.shares = \"high\"\n");
+	ck_assert_int_eq(files_in_dir(), 1);
+	refuse = false;
+	ck_assert_int_eq(vmx_set_keys_applied(path, high, 1, apply_record, NULL, &now, &written, &d), 0);
+	ck_assert_uint_eq(written, 0);
+	ck_assert_str_eq(applied[2], "high");
+	vmx_file_free(&now);
+	ck_assert_int_eq(vmx_set_keys_applied(path, NULL, 0, apply_record, NULL, &now, &written, &d), 0);
+	ck_assert_str_eq(applied[3], "high");
+	ck_assert_int_eq(applies, 4);
+	vmx_file_free(&now);
+	remove_dir();
+}
+END_TEST
+
 /* Settings that would not check (a limit below the reservation) leave the file as it was. */
 START_TEST(test_set_keys_that_would_not_check_write_nothing)
 {
@@ -984,6 +1045,7 @@ int main(void)
 	tcase_add_test(tc, test_a_signal_during_the_rewrite_waits_for_the_rename);
 	tcase_add_test(tc, test_set_keys_changes_values_in_place_and_appends_the_rest);
 	tcase_add_test(tc, test_set_keys_that_would_not_check_write_nothing);
+	tcase_add_test(tc, test_set_keys_applied_applies_before_the_rename_and_a_refusal_writes_nothing);
 	tcase_add_test(tc, test_edit_of_random_files_reads_back);
 	return check_run("vmx_identity", tc);
 }
