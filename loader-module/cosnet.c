@@ -4,7 +4,8 @@
  * vmkload net=1 the COS gets vmk0, a paravirtual NIC on the vmkernel's
  * port in "Management Network", with the uplink NIC's MAC, as ESX's
  * service console had vswif0. Frames go to the vmkernel with
- * VMK_HC_COS_NET TX, one call each; received ones wait in the port's
+ * VMK_HC_COS_NET TX, gathered while the stack says more follow
+ * (netdev_xmit_more()), up to 32 a call; received ones wait in the port's
  * queue in the vmkernel until NAPI takes them with RX, up to 32 a call,
  * into skbs it hands the vmkernel to fill. No interrupt tells the COS
  * that frames wait: an hrtimer schedules the NAPI poll, every
@@ -39,6 +40,9 @@ struct vmknet {
 	bool drops_based;
 	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
 	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
+	/* frames gathered for the next TX call (the queue's xmit lock) */
+	struct sk_buff *txb[VMK_COS_NET_FRAMES];
+	u32 ntx;
 };
 
 static struct net_device *vmknet_dev;
@@ -163,44 +167,66 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
-static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
+/*
+ * One TX call for the frames gathered in txb[]. The vmkernel answers how
+ * many the switch delivered, not which: a batch with drops counts the
+ * bytes of its first frames as sent.
+ */
+static void vmknet_tx_flush(struct vmknet *v)
 {
-	struct vmknet *v = netdev_priv(nd);
+	struct net_device *nd = v->nd;
 	struct vmk_cos_net *r = v->tx;
+	u32 i, n = v->ntx;
 
-	if (skb_linearize(skb)) {
-		nd->stats.tx_dropped++;
-		dev_kfree_skb_any(skb);
-		return NETDEV_TX_OK;
-	}
-	if (eth_skb_pad(skb)) {		/* it freed skb */
-		nd->stats.tx_dropped++;
-		return NETDEV_TX_OK;
-	}
+	if (!n)
+		return;
+	v->ntx = 0;
 	r->op = VMK_COS_NET_TX;
-	r->nframes = 1;
-	r->frame[0].gpa = virt_to_phys(skb->data);
-	r->frame[0].len = skb->len;
+	r->nframes = n;
 	if (vmknet_call(r)) {
 		net_warn_ratelimited("%s: send: %s\n", nd->name,
 				     r->msg[0] ? r->msg : "the vmkernel is gone");
-		nd->stats.tx_errors++;
-		dev_kfree_skb_any(skb);
-		return NETDEV_TX_OK;
-	}
-	if (r->sent) {
-		nd->stats.tx_packets++;
-		nd->stats.tx_bytes += skb->len;
+		nd->stats.tx_errors += n;
+		r->sent = 0;
 	} else {
-		nd->stats.tx_dropped++;	/* the switch's policy or no port wanted it */
+		nd->stats.tx_dropped += n - min(r->sent, n);	/* policy, or no port wanted it */
 	}
-	dev_consume_skb_any(skb);
+	for (i = 0; i < n; i++) {
+		if (i < r->sent) {
+			nd->stats.tx_packets++;
+			nd->stats.tx_bytes += v->txb[i]->len;
+		}
+		dev_consume_skb_any(v->txb[i]);
+		v->txb[i] = NULL;
+	}
 	/* an answer may come soon: poll at the fast rate */
 	if (READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
 		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		hrtimer_try_to_cancel(&v->timer);
 		napi_schedule(&v->napi);
 	}
+}
+
+static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+
+	if (skb_linearize(skb)) {
+		nd->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+		goto out;
+	}
+	if (eth_skb_pad(skb)) {		/* it freed skb */
+		nd->stats.tx_dropped++;
+		goto out;
+	}
+	v->tx->frame[v->ntx].gpa = virt_to_phys(skb->data);
+	v->tx->frame[v->ntx].len = skb->len;
+	v->txb[v->ntx++] = skb;
+out:
+	/* the stack calls again at once while it says more follow */
+	if (!netdev_xmit_more() || v->ntx == VMK_COS_NET_FRAMES)
+		vmknet_tx_flush(v);
 	return NETDEV_TX_OK;
 }
 
@@ -222,6 +248,9 @@ static int vmknet_stop(struct net_device *nd)
 	struct vmknet *v = netdev_priv(nd);
 
 	netif_stop_queue(nd);
+	netif_tx_lock_bh(nd);
+	vmknet_tx_flush(v);		/* none, unless an xmit said more and none came */
+	netif_tx_unlock_bh(nd);
 	netif_carrier_off(nd);
 	napi_disable(&v->napi);		/* the poll is over and cannot start again ... */
 	hrtimer_cancel(&v->timer);	/* ... nor re-arm this */

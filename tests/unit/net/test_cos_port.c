@@ -119,6 +119,34 @@ START_TEST(test_tx_of_a_huge_frame_sends_nothing)
 }
 END_TEST
 
+/* The driver's batch (netdev_xmit_more()): 32 frames, one call. */
+START_TEST(test_tx_of_a_full_batch_sends_each_frame_once)
+{
+	for (uint32_t i = 0; i < VMK_COS_NET_FRAMES; i++) {
+		cosmem[i * 1024] = (uint8_t)i;
+		tx_frame(i, COS_BASE + i * 1024, 1000);
+	}
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(sends, VMK_COS_NET_FRAMES);
+	ck_assert_uint_eq(req.sent, VMK_COS_NET_FRAMES);
+	ck_assert_uint_eq(sent[0], VMK_COS_NET_FRAMES - 1);	/* the last one, last */
+}
+END_TEST
+
+START_TEST(test_tx_of_a_full_batch_with_its_last_frame_bad_sends_nothing)
+{
+	for (uint32_t i = 0; i < VMK_COS_NET_FRAMES; i++)
+		tx_frame(i, COS_BASE + i * 1024, 1000);
+	tx_frame(VMK_COS_NET_FRAMES - 1, COS_BASE + sizeof(cosmem) - 999, 1000);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_ADDRESS);
+	ck_assert_str_eq(req.msg, "frame 31 (1000 bytes at 10fc19) is not COS memory");
+	tx_frame(VMK_COS_NET_FRAMES - 1, COS_BASE, VMK_COS_NET_FRAME_MAX + 1);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_uint_eq(sends, 0);
+	ck_assert_uint_eq(req.sent, 0);
+}
+END_TEST
+
 START_TEST(test_tx_from_outside_cos_memory_sends_nothing)
 {
 	tx_frame(0, COS_BASE, 60);
@@ -251,6 +279,8 @@ int main(void)
 	tcase_add_test(tc, test_tx_sends_each_frame_from_the_vmkernels_copy);
 	tcase_add_test(tc, test_tx_of_a_zero_length_frame_sends_nothing);
 	tcase_add_test(tc, test_tx_of_a_huge_frame_sends_nothing);
+	tcase_add_test(tc, test_tx_of_a_full_batch_sends_each_frame_once);
+	tcase_add_test(tc, test_tx_of_a_full_batch_with_its_last_frame_bad_sends_nothing);
 	tcase_add_test(tc, test_tx_from_outside_cos_memory_sends_nothing);
 	tcase_add_test(tc, test_no_frames_or_too_many_per_call_are_refused);
 	tcase_add_test(tc, test_an_unknown_request_is_refused);
