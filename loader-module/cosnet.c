@@ -7,7 +7,8 @@
  * VMK_HC_COS_NET TX, gathered while the stack says more follow
  * (netdev_xmit_more()), up to 32 a call; received ones wait in the port's
  * queue in the vmkernel until NAPI takes them with RX, up to 32 a call,
- * into skbs it hands the vmkernel to fill. No interrupt tells the COS
+ * into skbs it hands the vmkernel to fill. Both calls poll the uplink
+ * NIC; a TX whose answer is already queued schedules the NAPI poll. No interrupt tells the COS
  * that frames wait: an hrtimer schedules the NAPI poll, every
  * VMKNET_POLL_MIN_US while frames come or go and backing off to
  * VMKNET_POLL_MAX_US when idle (the gap: docs/network.md). Registered
@@ -188,6 +189,7 @@ static void vmknet_tx_flush(struct vmknet *v)
 				     r->msg[0] ? r->msg : "the vmkernel is gone");
 		nd->stats.tx_errors += n;
 		r->sent = 0;
+		r->pending = 0;
 	} else {
 		nd->stats.tx_dropped += n - min(r->sent, n);	/* policy, or no port wanted it */
 	}
@@ -199,8 +201,11 @@ static void vmknet_tx_flush(struct vmknet *v)
 		dev_consume_skb_any(v->txb[i]);
 		v->txb[i] = NULL;
 	}
-	/* an answer may come soon: poll at the fast rate */
-	if (READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
+	/* an answer may come soon: poll at the fast rate, now if it came */
+	if (r->pending) {
+		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
+		napi_schedule(&v->napi);
+	} else if (READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
 		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		hrtimer_try_to_cancel(&v->timer);
 		napi_schedule(&v->napi);

@@ -136,7 +136,10 @@ struct vmk_net_info {
  * buffers at frame[0..nframes) (each VMK_COS_NET_BUF_LEN bytes) with the
  * frames the switch queued for the port, oldest first. Every address is
  * COS-physical and contiguous in COS memory; a request with one bad entry
- * does nothing (VMK_BAD_PARAM or VMK_BAD_ADDRESS, msg says which).
+ * does nothing (VMK_BAD_PARAM or VMK_BAD_ADDRESS, msg says which). Both
+ * poll the uplink NIC (RX before taking frames, TX after sending) and
+ * answer pending and queue_drops (TX since ABI 39): a TX whose answer is
+ * already queued tells the driver to receive.
  */
 #define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
 #define VMK_COS_NET_TX		2
@@ -155,7 +158,7 @@ struct vmk_cos_net {
 	uint32_t op;			/* in: VMK_COS_NET_* */
 	uint32_t nframes;		/* in: 1..VMK_COS_NET_FRAMES; RX out: filled */
 	uint32_t port;			/* out: its port id on vswitch0 */
-	uint32_t pending;		/* RX out: frames still queued */
+	uint32_t pending;		/* out: frames queued for the COS */
 	uint8_t mac[6];			/* out: the port's MAC */
 	uint16_t reserved;
 	uint32_t sent;			/* TX out: frames the switch delivered somewhere */

@@ -57,6 +57,15 @@ static vmk_status_t check(const struct vmk_cos_net *r, const struct cos_port_ops
 	return VMK_OK;
 }
 
+/* What the queue holds and has dropped, into r. */
+static void queue_state(struct cos_port *p, struct vmk_cos_net *r)
+{
+	spin_lock(&p->lock);
+	r->pending = p->count;
+	r->queue_drops = p->drops;
+	spin_unlock(&p->lock);
+}
+
 static vmk_status_t tx(struct vmk_cos_net *r, const struct cos_port_ops *ops,
 		       uint8_t *scratch)
 {
@@ -105,10 +114,7 @@ static vmk_status_t rx(struct cos_port *p, struct vmk_cos_net *r,
 		}
 		r->frame[n++].len = len;
 	}
-	spin_lock(&p->lock);
-	r->pending = p->count;
-	r->queue_drops = p->drops;
-	spin_unlock(&p->lock);
+	queue_state(p, r);
 	r->nframes = n;
 	return VMK_OK;
 }
@@ -125,5 +131,14 @@ vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 	st = check(r, ops, r->msg, sizeof(r->msg));
 	if (st != VMK_OK)
 		return st;
-	return r->op == VMK_COS_NET_TX ? tx(r, ops, scratch) : rx(p, r, ops, scratch);
+	if (r->op == VMK_COS_NET_RX) {
+		ops->poll_uplink();
+		return rx(p, r, ops, scratch);
+	}
+	st = tx(r, ops, scratch);
+	if (st == VMK_OK) {
+		ops->poll_uplink();
+		queue_state(p, r);
+	}
+	return st;
 }

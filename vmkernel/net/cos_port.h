@@ -27,6 +27,9 @@ struct cos_port_ops {
 	vmk_status_t (*write)(uint64_t gpa, const void *src, uint32_t len);
 	/* One frame into the switch from the COS's port; ports delivered to. */
 	uint32_t (*send)(const uint8_t *frame, uint32_t len);
+	/* The uplink NIC's received frames into the switch (while no VM
+	 * runs, nothing else takes them). */
+	void (*poll_uplink)(void);
 };
 
 struct cos_port {
@@ -50,8 +53,10 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
  * per-CPU buffer) and sends it from there; RX takes queued frames one at
  * a time into scratch and copies each into the COS's buffer outside the
  * queue's lock (a copy that fails drops its frame and ends the call with
- * VMK_OK, the frames before it and msg). VMK_OK, else the status with
- * msg in r->msg.
+ * VMK_OK, the frames before it and msg). Both poll the uplink (RX
+ * before it takes frames, TX after it sent: an answer may be there) and
+ * say what the queue holds then. VMK_OK, else the status with msg in
+ * r->msg.
  */
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch);

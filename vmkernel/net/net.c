@@ -65,7 +65,7 @@ static uint32_t cos_nic_send(const uint8_t *frame, uint32_t len)
 }
 
 static const struct cos_port_ops cos_nic_ops = {
-	cos_nic_range_ok, cos_read, cos_write, cos_nic_send,
+	cos_nic_range_ok, cos_read, cos_write, cos_nic_send, uplink_poll,
 };
 
 vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
@@ -79,9 +79,6 @@ vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
 	memcpy(r->mac, cos_nic.mac, sizeof(r->mac));
 	if (r->op == VMK_COS_NET_INFO)
 		return VMK_OK;
-	/* Nothing else polls the uplink while no VM runs: the COS's RX does. */
-	if (r->op == VMK_COS_NET_RX)
-		uplink_poll();
 	return cos_port_request(&cos_nic.q, r, &cos_nic_ops, cos_nic.tx[cpu]);
 }
 

@@ -4,8 +4,8 @@
  * hostile requests (no frames, too many, lengths 0 and huge, addresses
  * outside COS memory or wrapping), that a request with one bad entry does
  * nothing, that frames are sent from the vmkernel's copy, that a full
- * receive queue drops and counts, and that a copy to the COS that fails
- * keeps what came before it.
+ * receive queue drops and counts, that a copy to the COS that fails
+ * keeps what came before it, and when the uplink is polled.
  */
 #include "tests/unit/check_run.h"
 #include "vmkernel/net/cos_port.h"
@@ -52,14 +52,30 @@ static uint32_t fake_send(const uint8_t *frame, uint32_t len)
 	return 1;
 }
 
-static const struct cos_port_ops ops = { fake_range_ok, fake_read, fake_write, fake_send };
+static uint32_t polls, sends_at_poll;
+static bool poll_brings_a_frame;	/* the uplink had received one */
+
+static void queue_frame(uint8_t tag, uint32_t len);
+
+static void fake_poll_uplink(void)
+{
+	polls++;
+	sends_at_poll = sends;
+	if (poll_brings_a_frame)
+		queue_frame(0x77, 60);
+}
+
+static const struct cos_port_ops ops = {
+	fake_range_ok, fake_read, fake_write, fake_send, fake_poll_uplink,
+};
 
 static void setup(void)
 {
 	memset(&port, 0, sizeof(port));
 	memset(&req, 0, sizeof(req));
 	memset(cosmem, 0, sizeof(cosmem));
-	sends = sent_len = 0;
+	sends = sent_len = polls = sends_at_poll = 0;
+	poll_brings_a_frame = false;
 	sent_from = NULL;
 	writes_left = UINT32_MAX;
 }
@@ -105,6 +121,7 @@ START_TEST(test_tx_of_a_zero_length_frame_sends_nothing)
 	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
 	ck_assert_str_eq(req.msg, "frame 1 is 0 bytes: 1 to 1518");
 	ck_assert_uint_eq(sends, 0);	/* not even frame 0 */
+	ck_assert_uint_eq(polls, 0);
 }
 END_TEST
 
@@ -214,6 +231,33 @@ START_TEST(test_rx_fills_buffers_oldest_first_and_says_what_is_left)
 }
 END_TEST
 
+/* The answer to a frame may be in the uplink NIC once it is sent. */
+START_TEST(test_tx_polls_the_uplink_after_sending_and_says_what_waits)
+{
+	poll_brings_a_frame = true;
+	tx_frame(0, COS_BASE, 60);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(polls, 1);
+	ck_assert_uint_eq(sends_at_poll, 1);
+	ck_assert_uint_eq(req.pending, 1);
+	ck_assert_uint_eq(req.queue_drops, 0);
+}
+END_TEST
+
+START_TEST(test_rx_polls_the_uplink_before_taking_frames)
+{
+	poll_brings_a_frame = true;
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 1;
+	req.frame[0].gpa = COS_BASE;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(polls, 1);
+	ck_assert_uint_eq(req.nframes, 1);
+	ck_assert_uint_eq(cosmem[0], 0x77);
+	ck_assert_uint_eq(req.pending, 0);
+}
+END_TEST
+
 START_TEST(test_rx_into_a_buffer_outside_cos_memory_takes_nothing)
 {
 	queue_frame(1, 60);
@@ -285,6 +329,8 @@ int main(void)
 	tcase_add_test(tc, test_no_frames_or_too_many_per_call_are_refused);
 	tcase_add_test(tc, test_an_unknown_request_is_refused);
 	tcase_add_test(tc, test_rx_fills_buffers_oldest_first_and_says_what_is_left);
+	tcase_add_test(tc, test_tx_polls_the_uplink_after_sending_and_says_what_waits);
+	tcase_add_test(tc, test_rx_polls_the_uplink_before_taking_frames);
 	tcase_add_test(tc, test_rx_into_a_buffer_outside_cos_memory_takes_nothing);
 	tcase_add_test(tc, test_a_full_queue_drops_and_counts);
 	tcase_add_test(tc, test_rx_whose_copy_fails_answers_the_frames_before_and_drops_one);
