@@ -370,13 +370,17 @@ int vm_start(int fd, const struct vmx_config *c, uint32_t *id, bool *running,
 	return -1;
 }
 
-/* The running VM id gets the CPU allocation of c. */
-static int set_alloc(int fd, uint32_t id, const struct vmx_config *c, struct diag *diag)
+/* The running VM info gets the CPU allocation of c, unless it has it. */
+static int set_alloc(int fd, const struct vmk_vm_info *info, const struct vmx_config *c,
+		     struct diag *diag)
 {
-	struct vmk_vm_alloc a = { .id = id, .shares = c->cpu_shares };
+	struct vmk_vm_alloc a = { .id = info->id, .shares = c->cpu_shares };
 
 	if (pct_of(c, cpu_mhz(), &a.min_pct, &a.max_pct, diag))
 		return -1;
+	if (a.shares == info->sched_shares && a.min_pct == info->sched_min_pct &&
+	    a.max_pct == info->sched_max_pct)
+		return 0;
 	return vmkdev_vm_set_alloc(fd, &a, diag);
 }
 
@@ -401,7 +405,7 @@ static int apply_sched(void *ctx, const struct vmx_file *file, struct diag *diag
 		return -1;
 	if (!found || info.state != VMK_VM_STATE_RUNNING)
 		return 0;		/* its next start reads the file */
-	if (set_alloc(a->fd, info.id, &c, diag))
+	if (set_alloc(a->fd, &info, &c, diag))
 		return -1;
 	a->live = true;
 	return 0;

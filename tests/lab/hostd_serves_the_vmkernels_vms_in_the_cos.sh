@@ -105,16 +105,17 @@ expect "vmkctl vm sched spin --shares 3000 --limit $((mhz / 4)) (25%), while it 
 	vmkctl vm sched spin --shares 3000 --limit $((mhz / 4))
 expect "... the vmkernel's VM has shares 3000 and a limit of 24-26%" \
 	test "$(vm_field spin shares)" = 3000 -a "$(vm_field spin max-pct)" -ge 24 -a "$(vm_field spin max-pct)" -le 26
+lim=$(vm_field spin max-pct)
 pct=$(cpu_pct spin)
 note "spin, limited: $pct% of a CPU"
 expect "... its guest gets at most 35% of a CPU ($pct%)" test "$pct" -le 35
 expect "... its .vmx has them" vmx_has 'sched.cpu.shares = "3000"'
-expect_fail "a reservation above what its one vCPU can use is refused" \
-	sh -c "vmkctl vm sched spin --reservation $((mhz * 3 / 2)) > /tmp/sched-err.txt 2>&1"
+expect_fail "a reservation above what its one vCPU can use (and no limit) is refused" \
+	sh -c "vmkctl vm sched spin --reservation $((mhz * 3 / 2)) --limit unlimited > /tmp/sched-err.txt 2>&1"
 cat /tmp/sched-err.txt
 expect "... the vmkernel's sentence says why" grep -q "more than its vCPUs can use" /tmp/sched-err.txt
-expect "... the vmkernel's VM keeps shares 3000 and no reservation" \
-	test "$(vm_field spin shares)/$(vm_field spin min-pct)" = 3000/0
+expect "... the vmkernel's VM keeps shares 3000, no reservation and its limit" \
+	test "$(vm_field spin shares)/$(vm_field spin min-pct)/$(vm_field spin max-pct)" = 3000/0/$lim
 expect_fail "... its .vmx is untouched" vmx_has "sched.cpu.min = \"$((mhz * 3 / 2))\""
 reconfig_shares() {
 	soap_task "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">$id</_this><spec><cpuAllocation><shares><shares>1500</shares><level>custom</level></shares><limit>-1</limit></cpuAllocation></spec></ReconfigVM_Task>"
