@@ -115,7 +115,10 @@ iperf_counters_match() {
 	[ "$ipc_other" = 0 ] || { echo "iperf3: $ipc_d's port dropped $ipc_other frames for policy or link"; return 1; }
 	[ "$ipc_txp" = $((ipc_rxp + ipc_full)) ] ||
 		{ echo "iperf3: $ipc_txp frames sent, $ipc_rxp delivered and $ipc_full dropped"; return 1; }
-	[ "$ipc_full" -le $((${ipc_rtx:-0} + 16)) ] ||
+	# iperf3 reads its retransmits at the end of the test: segments lost
+	# in the last round trips and the control connection's are not in it
+	ipc_slack=$((${ipc_rtx:-0} / 10)); [ "$ipc_slack" -ge 64 ] || ipc_slack=64
+	[ "$ipc_full" -le $((${ipc_rtx:-0} + ipc_slack)) ] ||
 		{ echo "iperf3: $ipc_full frames dropped but only ${ipc_rtx:-0} segments sent again"; return 1; }
 }
 
@@ -125,7 +128,8 @@ iperf_counters_match() {
 iperf_run() {
 	ipr_w=$1 ipr_s=$2 ipr_d=$3
 	shift 3
-	vm_run neta 'iperf3 -s -1 -D; sleep 1; echo iperf3-$((1+1))-serves' iperf3-2-serves
+	# -D returns before the daemon listens: wait until it does (30 s at most)
+	vm_run neta 'iperf3 -s -1 -D; i=0; while [ $i -lt 30 ] && ! netstat -ltn | grep -q ":5201 "; do sleep 1; i=$((i+1)); done; netstat -ltn | grep -q ":5201 " && echo iperf3-$((1+1))-serves' iperf3-2-serves
 	vmkctl network > /tmp/ip-before.txt
 	vm_capture netb "vmk-iperf -c 10.11.0.1 -t $IPERF_SECONDS $*" "=end" $((IPERF_SECONDS + 120)) /tmp/iperf.txt
 	vmkctl network > /tmp/ip-after.txt
