@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Starting a VM from its .vmx: see vm_start.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "cos-tools/vmkdev/vmkdev.h"
 #include "vm_start.h"
 #include "vmm/boot/boot.h"
