@@ -3,9 +3,11 @@
  * The scheduler (sched.h; docs/architecture.md "Worlds and the scheduler").
  *
  * Each CPU has a run queue: the READY worlds in a list, the one running,
- * and its idle world. Every lock is a run-queue lock, taken with IF=0;
- * two are taken together only in CPU order (migration). A world's state
- * changes under the lock of the run queue it belongs to (world->cpu).
+ * and its idle world. Every lock is taken with IF=0: run-queue locks,
+ * two together only in CPU order (migration), and groups_lock (groups and
+ * admission), which may be held while one run-queue lock is taken, never
+ * the other way. A world's state and budgets change under the lock of the
+ * run queue it belongs to (world->cpu).
  *
  * Time is charged to the running world at every evaluation (the vmkernel
  * tick, a reschedule IPI, a world's check after an exit, a switch) and
@@ -157,19 +159,30 @@ static vmk_status_t admit(const struct sched_group *self,
 	}
 }
 
-/* A group's shares and budgets, split evenly over its vCPU worlds. */
+static struct runq *lock_world_rq(struct world *w);
+
+/*
+ * A group's shares and budgets, split evenly over its vCPU worlds
+ * (groups_lock held). They are stored under the world's run queue lock,
+ * where the scheduler reads them: on i386 a 64-bit budget is two stores,
+ * and a CPU reading between them would see a torn limit.
+ */
 static void world_budgets(struct world *w)
 {
 	const struct sched_group *g = w->group;
 	uint32_t n = g->vcpus ? g->vcpus : 1;
 	uint32_t shares = g->alloc.shares / n;
-
-	w->sv.shares = shares ? shares : 1;
-	w->sv.period_min = sched_period_budget(&machine,
+	uint64_t min = sched_period_budget(&machine,
 			pct_units(g->alloc.min_pct) / n, SCHED_PERIOD_NS);
-	w->sv.period_max = g->alloc.max_pct == SCHED_UNLIMITED ? UINT64_MAX :
+	uint64_t max = g->alloc.max_pct == SCHED_UNLIMITED ? UINT64_MAX :
 		sched_period_budget(&machine, pct_units(g->alloc.max_pct) / n,
 				    SCHED_PERIOD_NS);
+	struct runq *rq = lock_world_rq(w);
+
+	w->sv.shares = shares ? shares : 1;
+	w->sv.period_min = min;
+	w->sv.period_max = max;
+	spin_unlock(&rq->lock);
 }
 
 vmk_status_t sched_group_create(const char *name, const struct sched_alloc *a,
