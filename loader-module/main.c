@@ -72,6 +72,17 @@ static int check_cpu(void)
 		pr_err("vmkload: SVM is in use by another hypervisor (kvm_amd?)\n");
 		return -EBUSY;
 	}
+	/*
+	 * The vmkernel borrows each CPU's LAPIC timer for its tick and gives
+	 * Linux back its one-shot or periodic count (docs/architecture.md
+	 * "Time"). A timer in TSC-deadline mode is armed through an MSR the
+	 * borrowing neither saves nor sees written: Linux's next event would
+	 * be lost. Linux uses that mode whenever this feature is left set.
+	 */
+	if (boot_cpu_has(X86_FEATURE_TSC_DEADLINE_TIMER)) {
+		pr_err("vmkload: Linux runs its local APIC timers in TSC-deadline mode, which the vmkernel cannot borrow and give back: boot with lapic=notscdeadline\n");
+		return -EINVAL;
+	}
 	if (num_online_cpus() > VMK_MAX_CPUS) {
 		pr_err("vmkload: %u CPUs online, the vmkernel supports %u\n",
 		       num_online_cpus(), VMK_MAX_CPUS);
