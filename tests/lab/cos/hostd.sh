@@ -9,6 +9,8 @@ HOSTD_DIR=/tmp/hostd
 HOSTD_USER=root
 HOSTD_PASSWORD=vmk-lab-secret
 HOSTD_LOG=/var/log/vmk-hostd.log
+# A call the daemon does not answer fails after this long (no wget -T here).
+HOSTD_CALL_S=120
 
 # hostd_load [OPTION...]: vmkload loaded by the COS's init script
 # (/etc/init.d/vmk start, ci/cos-vmk-service), which then starts vmk-hostd
@@ -52,14 +54,28 @@ hostd_unload() {
 soap() {
 	printf '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>%s</soapenv:Body></soapenv:Envelope>' \
 		"$1" > $HOSTD_DIR/request
-	wget -S -q -O $HOSTD_DIR/answer --no-check-certificate \
+	timeout $HOSTD_CALL_S wget -S -q -O $HOSTD_DIR/answer --no-check-certificate \
 		--header 'Content-Type: text/xml; charset=utf-8' --header 'SOAPAction: urn:vim25/6.7' \
 		${HOSTD_COOKIE:+--header "Cookie: $HOSTD_COOKIE"} \
 		--post-file $HOSTD_DIR/request "$HOSTD_URL" 2> $HOSTD_DIR/headers
 	_rc=$?
 	cat $HOSTD_DIR/answer 2>/dev/null; echo
 	[ $_rc = 0 ] || cat $HOSTD_DIR/headers
+	if [ $_rc -gt 128 ]; then
+		echo "soap: no answer in $HOSTD_CALL_S s; where vmk-hostd waits:"
+		hostd_threads
+		tail -40 $HOSTD_LOG
+	fi
 	return $_rc
+}
+
+# hostd_threads: each thread of vmk-hostd, its state, wait channel and
+# system call (number and first arguments).
+hostd_threads() {
+	for _t in /proc/$HOSTD_PID/task/*; do
+		echo "  thread ${_t##*/}: $(sed -n 's/^State:[[:space:]]*//p' $_t/status 2>/dev/null)," \
+			"wchan $(cat $_t/wchan 2>/dev/null), syscall $(cut -d' ' -f1-3 $_t/syscall 2>/dev/null)"
+	done
 }
 
 # soap_login: Login as the test account; keeps the session cookie.
