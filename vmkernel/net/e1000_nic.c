@@ -28,6 +28,7 @@
 #define EERD_ADDR_SHIFT		8
 #define EERD_DATA_SHIFT		16
 #define IMC_ALL			0xffffffffu
+#define IMS_RX			(E1000_ICR_RXT0 | E1000_ICR_RXDMT0 | E1000_ICR_RXO)
 #define MTA_BITS		(E1000_MTA_WORDS * 32)
 #define RCTL_BASE		(E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC)
 
@@ -328,6 +329,22 @@ vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t le
 	n->stats.tx_packets++;
 	n->stats.tx_bytes += len;
 	return VMK_OK;
+}
+
+void e1000_nic_irq_enable(struct e1000_nic *n)
+{
+	reg_write(n, E1000_IMS, IMS_RX);	/* 8254x SDM §13.4.20 */
+}
+
+void e1000_nic_irq_disable(struct e1000_nic *n)
+{
+	reg_write(n, E1000_IMC, IMC_ALL);
+	reg_read(n, E1000_ICR);
+}
+
+uint32_t e1000_nic_irq_ack(struct e1000_nic *n)
+{
+	return reg_read(n, E1000_ICR);		/* §13.4.17: read clears */
 }
 
 bool e1000_nic_link(struct e1000_nic *n, uint32_t *mbps)

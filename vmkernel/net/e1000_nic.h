@@ -117,6 +117,21 @@ void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f)
 /* STATUS.LU, and the speed in Mb/s (10, 100, 1000) when up. */
 bool e1000_nic_link(struct e1000_nic *n, uint32_t *mbps);
 
+/*
+ * Interrupts for receive (IMS: a frame written back, RXT0; the ring
+ * running low, RXDMT0; a frame lost for want of a descriptor, RXO): the
+ * line asserts while one of them is pending. Nothing else interrupts:
+ * transmit completions are taken at the next transmit, the link is read
+ * when asked.
+ */
+void e1000_nic_irq_enable(struct e1000_nic *n);
+
+/* All masked again, and the pending causes cleared: the line drops. */
+void e1000_nic_irq_disable(struct e1000_nic *n);
+
+/* The pending causes, cleared (ICR is read-to-clear): the line drops. */
+uint32_t e1000_nic_irq_ack(struct e1000_nic *n);
+
 /* Reset: the device forgets its rings and stops DMA into their pages. */
 void e1000_nic_stop(struct e1000_nic *n);
 

@@ -295,6 +295,39 @@ START_TEST(test_stop_resets_the_device_and_nothing_more_is_received)
 }
 END_TEST
 
+/* The uplink's interrupt (docs/network.md "Interrupts for vmk0 and the uplink"). */
+START_TEST(test_receive_interrupts_while_enabled_and_the_ack_drops_the_line)
+{
+	uint8_t f[60];
+
+	start();
+	frame_make(f, sizeof(f), 1);
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert(!r.g->dev.irq_level);			/* masked at init */
+	e1000_nic_irq_enable(&nic);
+	ck_assert(r.g->dev.irq_level);			/* the frame before */
+	ck_assert_uint_ne(e1000_nic_irq_ack(&nic) & E1000_ICR_RXT0, 0);
+	ck_assert(!r.g->dev.irq_level);
+	ck_assert_uint_eq(e1000_nic_poll_rx(&nic, got, &r), 1);
+	ck_assert(!r.g->dev.irq_level);			/* a poll acks nothing */
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert(r.g->dev.irq_level);
+	ck_assert_uint_ne(e1000_nic_irq_ack(&nic), 0);
+	ck_assert_uint_eq(e1000_nic_irq_ack(&nic), 0);	/* read clears */
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert(r.g->dev.irq_level);
+	e1000_nic_irq_disable(&nic);
+	ck_assert(!r.g->dev.irq_level);
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert(!r.g->dev.irq_level);			/* off until enabled */
+	e1000_nic_irq_enable(&nic);
+	ck_assert(r.g->dev.irq_level);
+	e1000_nic_stop(&nic);
+	ck_assert(!e1000_receive(&r.g->dev, f, sizeof(f)));
+	ck_assert(!r.g->dev.irq_level);			/* stop masks it */
+}
+END_TEST
+
 /* Whether the device takes a 60-byte frame for dst (it is then polled off). */
 static bool takes(const uint8_t *dst)
 {
@@ -461,6 +494,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_receive_descriptors_are_dropped_and_counted);
 	tcase_add_test(tc, test_a_device_that_marks_everything_done_is_walked_once_per_poll);
 	tcase_add_test(tc, test_stop_resets_the_device_and_nothing_more_is_received);
+	tcase_add_test(tc, test_receive_interrupts_while_enabled_and_the_ack_drops_the_line);
 	tcase_add_test(tc, test_before_a_filter_only_broadcast_and_its_own_address_come_in);
 	tcase_add_test(tc, test_the_filter_takes_the_named_addresses_and_groups_only);
 	tcase_add_test(tc, test_group_addresses_are_not_taken_as_unicast);
