@@ -140,10 +140,26 @@ struct vmk_net_info {
  * poll the uplink NIC (RX before taking frames, TX after sending) and
  * answer pending and queue_drops (TX since ABI 39): a TX whose answer is
  * already queued tells the driver to receive.
+ *
+ * ARM (ABI 41) asks for a doorbell instead of a timed poll: the vmkernel
+ * raises the COS's vector (a fixed IPI, edge) at the CPU with APIC ID
+ * apic_id once the port's queue gets a frame, one time per ARM; an RX
+ * call disarms. vector is a Linux device vector (VMK_COS_NET_VEC_MIN..
+ * _MAX), the one Linux routed the uplink NIC's INTx to, and apic_id a CPU
+ * the vmkernel runs on: the same pair routes the NIC's own interrupt to
+ * the vmkernel, which then enables it (docs/network.md "Interrupts for
+ * vmk0 and the uplink"). ARM polls the uplink first; pending nonzero:
+ * frames wait, nothing armed, receive now. nframes is not read. QUIET
+ * (vmk0 down) disarms and turns the NIC's interrupt off until the next
+ * ARM: nobody in the COS would claim it.
  */
 #define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
 #define VMK_COS_NET_TX		2
 #define VMK_COS_NET_RX		3
+#define VMK_COS_NET_ARM		4	/* in: vector, apic_id; out: pending (ABI 41) */
+#define VMK_COS_NET_QUIET	5	/* no doorbell, no NIC interrupt (ABI 41) */
+#define VMK_COS_NET_VEC_MIN	0x20	/* the first vector a LAPIC delivers */
+#define VMK_COS_NET_VEC_MAX	0xeb	/* below Linux's system vectors (0xec up) */
 #define VMK_COS_NET_FRAMES	32	/* entries of frame[] one call takes at most */
 #define VMK_COS_NET_BUF_LEN	2048	/* RX: a buffer's size (a tagged frame fits) */
 #define VMK_COS_NET_FRAME_MAX	1518	/* TX: longest frame, 802.1Q-tagged, no FCS */
@@ -160,7 +176,8 @@ struct vmk_cos_net {
 	uint32_t port;			/* out: its port id on vswitch0 */
 	uint32_t pending;		/* out: frames queued for the COS */
 	uint8_t mac[6];			/* out: the port's MAC */
-	uint16_t reserved;
+	uint8_t vector;			/* ARM in: the doorbell's vector */
+	uint8_t apic_id;		/* ARM in: the CPU it is raised at */
 	uint32_t sent;			/* TX out: frames the switch delivered somewhere */
 	uint32_t reserved2;		/* the same layout on i386 and x86-64 */
 	uint64_t queue_drops;		/* out: frames the full receive queue dropped */

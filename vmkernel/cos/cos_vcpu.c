@@ -22,6 +22,7 @@
 #include "vmkernel/log/log.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/cos/cos_pci.h"
+#include "vmkernel/net/uplink.h"
 
 struct cos_vcpu cos_vcpus[VMK_MAX_CPUS];
 
@@ -541,6 +542,7 @@ static void cos_run(struct world *w)
 			c->intercept3 |= INTERCEPT_HLT;
 		else
 			c->intercept3 &= ~INTERCEPT_HLT;
+		uplink_intr_work(v->cpu);	/* the NIC interrupted: its frames */
 		cos_intr_inject(c, v->cpu);
 		/* What the COS resumes from if this VMCB is lost (cpu_give_back). */
 		if (!svm_holds_host_state(c))

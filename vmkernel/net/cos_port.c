@@ -10,6 +10,7 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	struct cos_port *p = ctx;
 	uint32_t slot;
+	bool ring;
 
 	if (len > VSW_VLAN_FRAME_LEN)
 		return 1;	/* the switch sends none longer */
@@ -23,7 +24,13 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	memcpy(p->frame[slot], frame, len);
 	p->len[slot] = (uint16_t)len;
 	p->count++;
+	ring = p->armed;
+	p->armed = false;
+	if (ring)
+		p->doorbells++;
 	spin_unlock(&p->lock);
+	if (ring && p->ring)
+		p->ring();
 	return 0;
 }
 
@@ -92,6 +99,9 @@ static vmk_status_t rx(struct cos_port *p, struct vmk_cos_net *r,
 {
 	uint32_t n = 0, len;
 
+	spin_lock(&p->lock);
+	p->armed = false;	/* the COS receives: no doorbell meanwhile */
+	spin_unlock(&p->lock);
 	while (n < r->nframes) {
 		spin_lock(&p->lock);
 		if (!p->count) {
@@ -119,11 +129,70 @@ static vmk_status_t rx(struct cos_port *p, struct vmk_cos_net *r,
 	return VMK_OK;
 }
 
+/*
+ * A doorbell at the next frame, unless one is queued already (then
+ * pending says so and the COS receives now). The uplink is polled first:
+ * frames it received before its interrupt was enabled raise none.
+ */
+static vmk_status_t arm(struct cos_port *p, struct vmk_cos_net *r,
+			const struct cos_port_ops *ops)
+{
+	vmk_status_t st;
+
+	if (r->vector < VMK_COS_NET_VEC_MIN || r->vector > VMK_COS_NET_VEC_MAX) {
+		fmt_snprintf(r->msg, sizeof(r->msg),
+			     "vector 0x%x is not a COS device vector: 0x%x to 0x%x", r->vector,
+			     VMK_COS_NET_VEC_MIN, VMK_COS_NET_VEC_MAX);
+		return VMK_BAD_PARAM;
+	}
+	st = ops->doorbell_at(r->vector, r->apic_id, r->msg, sizeof(r->msg));
+	if (st != VMK_OK)
+		return st;
+	ops->poll_uplink();
+	spin_lock(&p->lock);
+	p->armed = !p->count;
+	r->pending = p->count;
+	r->queue_drops = p->drops;
+	spin_unlock(&p->lock);
+	return VMK_OK;
+}
+
+/*
+ * TX's poll of the uplink: what it brings is told in r->pending and the
+ * driver receives at once, so it rings no doorbell (a second wake-up
+ * would find nothing); an ARM still stands when nothing came.
+ */
+static void poll_quietly(struct cos_port *p, struct vmk_cos_net *r,
+			 const struct cos_port_ops *ops)
+{
+	bool armed;
+
+	spin_lock(&p->lock);
+	armed = p->armed;
+	p->armed = false;
+	spin_unlock(&p->lock);
+	ops->poll_uplink();
+	spin_lock(&p->lock);
+	if (armed && !p->count)
+		p->armed = true;
+	spin_unlock(&p->lock);
+	queue_state(p, r);
+}
+
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch)
 {
 	vmk_status_t st;
 
+	if (r->op == VMK_COS_NET_ARM)
+		return arm(p, r, ops);
+	if (r->op == VMK_COS_NET_QUIET) {
+		spin_lock(&p->lock);
+		p->armed = false;
+		spin_unlock(&p->lock);
+		ops->doorbell_off();
+		return VMK_OK;
+	}
 	if (r->op != VMK_COS_NET_TX && r->op != VMK_COS_NET_RX) {
 		fmt_snprintf(r->msg, sizeof(r->msg), "no such COS network request (op %u)", r->op);
 		return VMK_BAD_PARAM;
@@ -136,9 +205,7 @@ vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 		return rx(p, r, ops, scratch);
 	}
 	st = tx(r, ops, scratch);
-	if (st == VMK_OK) {
-		ops->poll_uplink();
-		queue_state(p, r);
-	}
+	if (st == VMK_OK)
+		poll_quietly(p, r, ops);
 	return st;
 }

@@ -30,12 +30,24 @@ struct cos_port_ops {
 	/* The uplink NIC's received frames into the switch (while no VM
 	 * runs, nothing else takes them). */
 	void (*poll_uplink)(void);
+	/* ARM: can the vmkernel raise vector at the CPU of apic_id (one it
+	 * runs on)? Then it becomes the doorbell's and the uplink NIC's
+	 * interrupt's target; else msg says why and VMK_BAD_PARAM. */
+	vmk_status_t (*doorbell_at)(uint8_t vector, uint8_t apic_id, char *msg,
+				    uint32_t size);
+	/* QUIET: no doorbell target, and the uplink NIC's interrupt off. */
+	void (*doorbell_off)(void);
 };
 
 struct cos_port {
 	struct spinlock lock;		/* the queue; a leaf */
 	uint32_t head, count;
 	uint64_t drops;			/* frames a full queue refused */
+	bool armed;			/* ARM: ring at the next frame queued */
+	uint64_t doorbells;		/* rung */
+	/* Raise the doorbell (the owner's; called after the queue's lock is
+	 * dropped, under the switch's lock: it must not call the switch). */
+	void (*ring)(void);
 	uint16_t len[COS_PORT_QUEUE_LEN];
 	uint8_t frame[COS_PORT_QUEUE_LEN][VSW_VLAN_FRAME_LEN];
 };
@@ -43,6 +55,7 @@ struct cos_port {
 /*
  * The port's vsw_deliver_fn (ctx: the struct cos_port): the frame queued,
  * or 1 when the queue is full (the switch counts VSW_DROP_QUEUE_FULL).
+ * The first frame after an ARM rings the doorbell (p->ring), once.
  */
 int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
 
@@ -55,8 +68,12 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
  * queue's lock (a copy that fails drops its frame and ends the call with
  * VMK_OK, the frames before it and msg). Both poll the uplink (RX
  * before it takes frames, TX after it sent: an answer may be there) and
- * say what the queue holds then. VMK_OK, else the status with msg in
- * r->msg.
+ * say what the queue holds then; RX disarms the doorbell, TX rings none
+ * for what its poll brings (pending tells it) and keeps an ARM when
+ * nothing came. ARM checks the vector (VMK_COS_NET_VEC_MIN.._MAX) and
+ * ops->doorbell_at(), polls the uplink, and arms when the queue is empty
+ * (else pending says what waits). QUIET disarms and calls ops->doorbell_off(). VMK_OK, else the
+ * status with msg in r->msg.
  */
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch);

@@ -3,6 +3,7 @@
 #include "vmkernel/net/uplink.h"
 #include "vmkernel/net/e1000_nic.h"
 #include "vmkernel/net/net.h"
+#include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/pci.h"
 #include "vmkernel/core/pci_device.h"
 #include "vmkernel/core/vmkernel.h"
@@ -26,9 +27,15 @@ static struct {
 	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
 	/* one more than the NIC holds, and the COS port's, its own MAC */
 	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 2][6];
+	/* the interrupt's vector | cpu << 8 | IRQ_ROUTED (atomic); 0: none */
+	uint32_t irq_route;
+	uint32_t irqs;				/* taken with the NIC's causes read */
+	bool irq_poll[VMK_MAX_CPUS];		/* uplink_intr_work() polls */
 	struct e1000_nic nic;
 	uint8_t rx_frame[E1000_NIC_FRAME_MAX];	/* a copy the device cannot change */
 } up;
+
+#define IRQ_ROUTED	(1u << 16)
 
 static const struct e1000_nic_ops nic_ops = {
 	pci_device_mmio_read, pci_device_mmio_write, pci_device_alloc_pages,
@@ -145,17 +152,74 @@ void uplink_poll(void)
 	spin_unlock(&up.rx_lock);
 }
 
+void uplink_irq_route(uint32_t vector, uint32_t cpu)
+{
+	uint32_t route = (vector & 0xff) | (cpu & 0xff) << 8 | IRQ_ROUTED, old;
+
+	spin_lock(&up.rx_lock);
+	old = __atomic_load_n(&up.irq_route, __ATOMIC_RELAXED);
+	if (up.state != VMK_NET_UPLINK_RUNNING || up.stopped || old == route) {
+		spin_unlock(&up.rx_lock);
+		return;
+	}
+	__atomic_store_n(&up.irq_route, route, __ATOMIC_SEQ_CST);
+	if (!old) {
+		e1000_nic_irq_enable(&up.nic);
+		/* PCI 3.0 §6.2.2: INTx on again (pci_device_take() set
+		 * Interrupt Disable; pci_device_release() clears it too). */
+		pci_write16(up.dev.bdf, PCI_COMMAND,
+			    pci_read16(up.dev.bdf, PCI_COMMAND) & ~PCI_CMD_INTX_DISABLE);
+	}
+	spin_unlock(&up.rx_lock);
+	log_info("net: vmnic0's interrupt: vector 0x%x on cpu%u%s", vector & 0xff, cpu & 0xff,
+		 old ? " (Linux moved it)" : "");
+}
+
+void uplink_irq_off(void)
+{
+	spin_lock(&up.rx_lock);
+	if (__atomic_load_n(&up.irq_route, __ATOMIC_RELAXED) && !up.stopped) {
+		e1000_nic_irq_disable(&up.nic);
+		__atomic_store_n(&up.irq_route, 0, __ATOMIC_SEQ_CST);
+		log_info("net: vmnic0's interrupt off (vmk0 is down): polled");
+	}
+	spin_unlock(&up.rx_lock);
+}
+
+void uplink_intr(uint32_t cpu, uint32_t vector)
+{
+	uint32_t route = __atomic_load_n(&up.irq_route, __ATOMIC_RELAXED);
+
+	/* On any CPU: a line nobody acks would storm, and an ICR read for
+	 * another CPU's device of the same vector costs one poll. */
+	if (!route || (route & 0xff) != vector || !apic_level_triggered(vector))
+		return;
+	e1000_nic_irq_ack(&up.nic);
+	__atomic_fetch_add(&up.irqs, 1, __ATOMIC_RELAXED);
+	up.irq_poll[cpu] = true;
+}
+
+void uplink_intr_work(uint32_t cpu)
+{
+	if (!up.irq_poll[cpu])
+		return;
+	up.irq_poll[cpu] = false;
+	uplink_poll();
+}
+
 void uplink_stop(void)
 {
 	spin_lock(&up.rx_lock);
 	spin_lock(&up.tx_lock);
+	__atomic_store_n(&up.irq_route, 0, __ATOMIC_SEQ_CST);	/* no more ICR reads */
 	if (up.state == VMK_NET_UPLINK_RUNNING && !up.stopped) {
 		/* The device forgets its rings and stops DMA into the pool,
 		 * which goes back to Linux after the give-back. */
 		e1000_nic_stop(&up.nic);
 		pci_device_release(&up.dev);
 		up.stopped = true;
-		log_info("net: vmnic0 reset and handed back to the COS");
+		log_info("net: vmnic0 reset and handed back to the COS (%u interrupts taken)",
+			 __atomic_load_n(&up.irqs, __ATOMIC_RELAXED));
 	}
 	spin_unlock(&up.tx_lock);
 	spin_unlock(&up.rx_lock);

@@ -3,7 +3,7 @@
  * vswitch0's uplink: the physical NIC the vmkernel takes from the COS with
  * vmkload net=1 (docs/network.md "The uplink"), driven by e1000_nic.c.
  *
- * Polled: the switch's deliver() for the uplink port queues a frame on
+ * The switch's deliver() for the uplink port queues a frame on
  * the NIC's transmit ring at once (under the switch's lock, then the
  * uplink's tx lock, a leaf); received frames are taken from the NIC by
  * uplink_poll(), which every VM with a NIC calls from its vCPU's run loop
@@ -24,6 +24,36 @@ void uplink_global_init(void);
 
 /* Frames the NIC received, into the switch; nothing when another CPU polls. */
 void uplink_poll(void);
+
+/*
+ * The NIC's interrupt (docs/network.md "Interrupts for vmk0 and the
+ * uplink"): its INTx reaches the IOAPIC pin Linux programs, which sends
+ * vector to the vmkernel CPU cpu. The first route turns on the NIC's
+ * receive interrupts and the PCI command's INTx; a later one (Linux moved
+ * the irq) only changes what uplink_intr() looks for. Takes the rx lock.
+ */
+void uplink_irq_route(uint32_t vector, uint32_t cpu);
+
+/* vmk0 went down: the NIC's interrupt off (nobody in the COS would
+ * claim it, and Linux disables a line it sees 100,000 times unclaimed)
+ * until the next route. Takes the rx lock. */
+void uplink_irq_off(void);
+
+/*
+ * From intr_dispatch(), on every vector of the COS's, before it is
+ * queued for the COS (which EOIs it: the pin may be shared with a device
+ * of the COS's, whose driver must see it too): the routed vector, level-
+ * triggered (the LAPIC's TMR bit: the IOAPIC's message, not the doorbell
+ * IPI of the same vector), on any CPU, is the NIC's. Its causes are read (ICR: the
+ * line drops before the COS's EOI reaches the pin) and this CPU polls the
+ * NIC at uplink_intr_work(): not here, where the interrupted path may hold
+ * the switch's lock. No lock taken.
+ */
+void uplink_intr(uint32_t cpu, uint32_t vector);
+
+/* After the window, before the COS vCPU of cpu runs again: the poll an
+ * interrupt asked for. */
+void uplink_intr_work(uint32_t cpu);
 
 /* At give-back: the NIC reset (no DMA into the pool), off the switch. */
 void uplink_stop(void);

@@ -5,10 +5,14 @@
  * outside COS memory or wrapping), that a request with one bad entry does
  * nothing, that frames are sent from the vmkernel's copy, that a full
  * receive queue drops and counts, that a copy to the COS that fails
- * keeps what came before it, and when the uplink is polled.
+ * keeps what came before it, and when the uplink is polled; the
+ * doorbell: armed only with a device vector and a known CPU, rung once at
+ * the first frame after an ARM, never when frames already wait, not
+ * after an RX call.
  */
 #include "tests/unit/check_run.h"
 #include "vmkernel/net/cos_port.h"
+#include <stdio.h>
 
 #define COS_BASE	0x100000ull	/* fake COS memory: 64 KiB from here */
 static uint8_t cosmem[64 * 1024];
@@ -65,13 +69,43 @@ static void fake_poll_uplink(void)
 		queue_frame(0x77, 60);
 }
 
+#define FAKE_APIC_ID	3	/* the one CPU the fake vmkernel runs on */
+
+static uint32_t rings, targets_set;
+
+static vmk_status_t fake_doorbell_at(uint8_t vector, uint8_t apic_id, char *msg, uint32_t size)
+{
+	(void)vector;
+	if (apic_id != FAKE_APIC_ID) {
+		snprintf(msg, size, "APIC ID %u: no CPU of the vmkernel's", apic_id);
+		return VMK_BAD_PARAM;
+	}
+	targets_set++;
+	return VMK_OK;
+}
+
+static void fake_ring(void)
+{
+	rings++;
+}
+
+static uint32_t quiets;
+
+static void fake_doorbell_off(void)
+{
+	quiets++;
+}
+
 static const struct cos_port_ops ops = {
 	fake_range_ok, fake_read, fake_write, fake_send, fake_poll_uplink,
+	fake_doorbell_at, fake_doorbell_off,
 };
 
 static void setup(void)
 {
 	memset(&port, 0, sizeof(port));
+	port.ring = fake_ring;
+	rings = targets_set = quiets = 0;
 	memset(&req, 0, sizeof(req));
 	memset(cosmem, 0, sizeof(cosmem));
 	sends = sent_len = polls = sends_at_poll = 0;
@@ -315,6 +349,127 @@ START_TEST(test_rx_whose_copy_fails_answers_the_frames_before_and_drops_one)
 }
 END_TEST
 
+static vmk_status_t arm_at(uint8_t vector, uint8_t apic_id)
+{
+	req.op = VMK_COS_NET_ARM;
+	req.vector = vector;
+	req.apic_id = apic_id;
+	req.pending = 0;
+	req.msg[0] = '\0';
+	return cos_port_request(&port, &req, &ops, scratch);
+}
+
+START_TEST(test_arm_with_no_device_vector_is_refused)
+{
+	static const uint8_t bad[] = { 0, 2, 0x1f, 0xec, 0xef, 0xf0, 0xf2, 0xff };
+
+	for (uint32_t i = 0; i < sizeof(bad); i++) {
+		ck_assert_int_eq(arm_at(bad[i], FAKE_APIC_ID), VMK_BAD_PARAM);
+		ck_assert(!port.armed);
+	}
+	ck_assert_str_eq(req.msg, "vector 0xff is not a COS device vector: 0x20 to 0xeb");
+	ck_assert_uint_eq(targets_set, 0);
+	ck_assert_uint_eq(polls, 0);
+	queue_frame(1, 60);
+	ck_assert_uint_eq(rings, 0);
+}
+END_TEST
+
+START_TEST(test_arm_at_a_cpu_the_vmkernel_does_not_run_on_is_refused)
+{
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID + 1), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "APIC ID 4: no CPU of the vmkernel's");
+	ck_assert(!port.armed);
+	queue_frame(1, 60);
+	ck_assert_uint_eq(rings, 0);
+}
+END_TEST
+
+START_TEST(test_arm_rings_once_at_the_first_frame_queued)
+{
+	ck_assert_int_eq(arm_at(0x20, FAKE_APIC_ID), VMK_OK);
+	ck_assert_int_eq(arm_at(0xeb, FAKE_APIC_ID), VMK_OK);
+	ck_assert_uint_eq(req.pending, 0);
+	ck_assert_uint_eq(polls, 2);
+	ck_assert_uint_eq(rings, 0);
+	queue_frame(1, 60);
+	queue_frame(2, 60);
+	ck_assert_uint_eq(rings, 1);
+	ck_assert_uint_eq(port.doorbells, 1);
+}
+END_TEST
+
+START_TEST(test_arm_with_frames_waiting_says_so_and_rings_nothing)
+{
+	queue_frame(1, 60);
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	ck_assert_uint_eq(req.pending, 1);
+	ck_assert(!port.armed);
+	queue_frame(2, 60);
+	ck_assert_uint_eq(rings, 0);
+}
+END_TEST
+
+/* Frames in the uplink NIC before its interrupt was on raise none. */
+START_TEST(test_arm_polls_the_uplink_first)
+{
+	poll_brings_a_frame = true;
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	ck_assert_uint_eq(polls, 1);
+	ck_assert_uint_eq(req.pending, 1);
+	ck_assert_uint_eq(rings, 0);
+	ck_assert(!port.armed);
+}
+END_TEST
+
+START_TEST(test_rx_disarms_the_doorbell)
+{
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	req.op = VMK_COS_NET_RX;
+	req.nframes = 1;
+	req.frame[0].gpa = COS_BASE;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.nframes, 0);
+	queue_frame(1, 60);
+	ck_assert_uint_eq(rings, 0);	/* NAPI is polling: it takes it */
+}
+END_TEST
+
+/* TX's answer is told in pending: the driver receives at once. */
+START_TEST(test_tx_whose_poll_brings_a_frame_rings_nothing)
+{
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	poll_brings_a_frame = true;
+	tx_frame(0, COS_BASE, 60);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.pending, 1);
+	ck_assert_uint_eq(rings, 0);
+	ck_assert(!port.armed);
+}
+END_TEST
+
+START_TEST(test_tx_whose_poll_brings_nothing_keeps_the_arm)
+{
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	tx_frame(0, COS_BASE, 60);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(req.pending, 0);
+	queue_frame(1, 60);
+	ck_assert_uint_eq(rings, 1);
+}
+END_TEST
+
+START_TEST(test_quiet_disarms_and_turns_the_interrupt_off)
+{
+	ck_assert_int_eq(arm_at(0x41, FAKE_APIC_ID), VMK_OK);
+	req.op = VMK_COS_NET_QUIET;
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(quiets, 1);
+	queue_frame(1, 60);
+	ck_assert_uint_eq(rings, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_port");
@@ -334,5 +489,14 @@ int main(void)
 	tcase_add_test(tc, test_rx_into_a_buffer_outside_cos_memory_takes_nothing);
 	tcase_add_test(tc, test_a_full_queue_drops_and_counts);
 	tcase_add_test(tc, test_rx_whose_copy_fails_answers_the_frames_before_and_drops_one);
+	tcase_add_test(tc, test_arm_with_no_device_vector_is_refused);
+	tcase_add_test(tc, test_arm_at_a_cpu_the_vmkernel_does_not_run_on_is_refused);
+	tcase_add_test(tc, test_arm_rings_once_at_the_first_frame_queued);
+	tcase_add_test(tc, test_arm_with_frames_waiting_says_so_and_rings_nothing);
+	tcase_add_test(tc, test_arm_polls_the_uplink_first);
+	tcase_add_test(tc, test_rx_disarms_the_doorbell);
+	tcase_add_test(tc, test_quiet_disarms_and_turns_the_interrupt_off);
+	tcase_add_test(tc, test_tx_whose_poll_brings_a_frame_rings_nothing);
+	tcase_add_test(tc, test_tx_whose_poll_brings_nothing_keeps_the_arm);
 	return check_run("cos_port", tc);
 }

@@ -10,7 +10,9 @@
  * the CPU takes what is pending through the vmkernel's IDT:
  *  - its own vectors (vectors.h): EOI, then the timer / scheduler hooks;
  *  - every other vector, and NMIs, are the COS's: cos/cos_intr.c queues
- *    them for the COS vCPU of this CPU.
+ *    them for the COS vCPU of this CPU. The one Linux routed the uplink
+ *    NIC's INTx to is looked at first (net/uplink.h uplink_intr()) and
+ *    still goes to the COS, which EOIs it: its pin may be shared.
  */
 #include "vmkernel/arch/x86/intr.h"
 #include "vmkernel/arch/x86/apic.h"
@@ -18,6 +20,7 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/core/sched.h"
 #include "vmkernel/cos/cos_intr.h"
+#include "vmkernel/net/uplink.h"
 
 static uint64_t vmkernel_count[VMK_MAX_CPUS];
 
@@ -65,6 +68,7 @@ void intr_dispatch(uint32_t vector)
 		sched_vmkernel_interrupt(cpu, vector);
 		return;
 	}
+	uplink_intr(cpu, vector);
 	cos_intr_take(cpu, vector);
 }
 
