@@ -8,16 +8,28 @@
  * (netdev_xmit_more()), up to 32 a call; received ones wait in the port's
  * queue in the vmkernel until NAPI takes them with RX, up to 32 a call,
  * into skbs it hands the vmkernel to fill. Both calls poll the uplink
- * NIC; a TX whose answer is already queued schedules the NAPI poll. No interrupt tells the COS
- * that frames wait: an hrtimer schedules the NAPI poll, every
- * VMKNET_POLL_MIN_US while frames come or go and backing off to
- * VMKNET_POLL_MAX_US when idle (the gap: docs/network.md). Registered
- * after the load, unregistered before the give-back; the uplink NIC's
- * own driver then gets it back (hba.c).
+ * NIC; a TX whose answer is already queued schedules the NAPI poll.
+ * When NAPI goes idle it arms a doorbell (ARM): the vmkernel raises the
+ * vector Linux routed the uplink NIC's INTx to, at the first frame queued
+ * for the port; this module keeps that irq requested (shared) from
+ * vmk_cosnet_add() until after the give-back, and its handler claims only
+ * an interrupt it armed for (test-and-clear). The vmkernel takes the
+ * NIC's own interrupt on the same vector and polls it (docs/network.md
+ * "Interrupts for vmk0 and the uplink"). An hrtimer stays as the
+ * fallback: every VMKNET_FALLBACK_US while armed; without the doorbell
+ * (doorbell=0, no irq, an ARM refused) it schedules the NAPI poll every
+ * VMKNET_POLL_MIN_US while frames come or go, backing off to
+ * VMKNET_POLL_MAX_US when idle. Registered after the load, unregistered
+ * before the give-back; the uplink NIC's own driver then gets it back
+ * (hba.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/module.h>
+#include <asm/hw_irq.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/io.h>
@@ -31,6 +43,15 @@
  */
 #define VMKNET_POLL_MIN_US	500
 #define VMKNET_POLL_MAX_US	2000
+/*
+ * Armed: the timer only catches a doorbell lost (Linux moved the irq
+ * between two ARMs), 10 hypercalls a second when idle.
+ */
+#define VMKNET_FALLBACK_US	100000
+
+static bool doorbell = true;
+module_param(doorbell, bool, 0444);
+MODULE_PARM_DESC(doorbell, "with net=1: vmk0 is woken by the vmkernel's doorbell on the uplink NIC's irq (default), not polled by a timer");
 
 struct vmknet {
 	struct net_device *nd;
@@ -40,6 +61,10 @@ struct vmknet {
 	u64 drops_base;			/* the port's queue drops when opened */
 	bool drops_based;
 	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
+	struct vmk_cos_net *arm;	/* ARM's: after napi_complete_done() */
+	bool bell_on;			/* the last ARM took: no fast timed polls */
+	/* for the report at remove */
+	u64 rx_calls, rx_empty, arms, arms_pending, bells, timer_polls;
 	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
 	/* frames gathered for the next TX call (the queue's xmit lock) */
 	struct sk_buff *txb[VMK_COS_NET_FRAMES];
@@ -47,6 +72,20 @@ struct vmknet {
 };
 
 static struct net_device *vmknet_dev;
+
+/*
+ * The doorbell's irq, the uplink NIC's (hba.c recorded it at the
+ * hand-over): requested at vmk_cosnet_add(), freed after the give-back
+ * (vmk_cosnet_irq_free()), as a doorbell the vmkernel kept for a COS CPU
+ * that was away is raised again late. Not in struct vmknet: it outlives
+ * the netdev.
+ */
+static struct {
+	int irq;
+	bool requested;
+	unsigned long armed;		/* bit 0: an ARM is out */
+	struct vmknet *v;		/* while vmk0 is registered */
+} vmknet_bell;
 
 /*
  * One VMK_HC_COS_NET of r; 0, else -EIO (r->msg says why) or -ENODEV (no
@@ -76,6 +115,7 @@ static enum hrtimer_restart vmknet_timer(struct hrtimer *t)
 {
 	struct vmknet *v = container_of(t, struct vmknet, timer);
 
+	v->timer_polls++;
 	napi_schedule(&v->napi);
 	return HRTIMER_NORESTART;
 }
@@ -104,6 +144,9 @@ static int vmknet_rx(struct vmknet *v, int want)
 				     r->msg[0] ? r->msg : "the vmkernel is gone");
 		return ret;
 	}
+	v->rx_calls++;
+	if (!r->nframes)
+		v->rx_empty++;
 	if (r->msg[0])		/* frames came, and one was lost */
 		net_warn_ratelimited("%s: receive: %s\n", v->nd->name, r->msg);
 	n = min_t(u32, r->nframes, i);
@@ -137,11 +180,70 @@ static int vmknet_rx(struct vmknet *v, int want)
 	return n;
 }
 
+/*
+ * NAPI is going idle: ARM the doorbell. true when armed (the fallback
+ * timer set) or frames already wait (NAPI scheduled again); false when
+ * there is no doorbell to arm and the timer must poll.
+ */
+static bool vmknet_arm(struct vmknet *v)
+{
+	struct irq_data *d = vmknet_bell.requested ? irq_get_irq_data(vmknet_bell.irq) : NULL;
+	struct irq_cfg *cfg = d ? irqd_cfg(d) : NULL;
+	struct vmk_cos_net *r = v->arm;
+	unsigned int cpu;
+
+	/*
+	 * Read at every ARM: Linux may move the irq to another vector or
+	 * CPU. The CPU from the effective affinity, its physical APIC ID
+	 * (cfg->dest_apicid is a logical one in i386's flat mode).
+	 */
+	if (!cfg || cfg->vector < VMK_COS_NET_VEC_MIN || cfg->vector > VMK_COS_NET_VEC_MAX)
+		return false;
+	cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	if (cpu >= nr_cpu_ids || cpu_physical_id(cpu) > 0xff)
+		return false;
+	r->op = VMK_COS_NET_ARM;
+	r->vector = (u8)cfg->vector;
+	r->apic_id = (u8)cpu_physical_id(cpu);
+	set_bit(0, &vmknet_bell.armed);
+	if (vmknet_call(r)) {
+		clear_bit(0, &vmknet_bell.armed);
+		net_warn_ratelimited("%s: no doorbell, polled: %s\n", v->nd->name,
+				     r->msg[0] ? r->msg : "the vmkernel is gone");
+		return false;
+	}
+	v->arms++;
+	if (r->pending) {	/* came meanwhile: nothing armed, receive now */
+		v->arms_pending++;
+		if (test_and_clear_bit(0, &vmknet_bell.armed))
+			napi_schedule(&v->napi);
+		return true;
+	}
+	vmknet_poll_in(v, VMKNET_FALLBACK_US);
+	return true;
+}
+
+/*
+ * The doorbell's irq, shared: with the uplink NIC's own interrupt (the
+ * vmkernel took it first) and with any COS device on the same line.
+ * Claimed only when armed, so Linux's check for a stuck line still works.
+ */
+static irqreturn_t vmknet_intr(int irq, void *dev_id)
+{
+	if (!test_and_clear_bit(0, &vmknet_bell.armed))
+		return IRQ_NONE;
+	vmknet_bell.v->bells++;
+	napi_schedule(&vmknet_bell.v->napi);
+	return IRQ_HANDLED;
+}
+
 static int vmknet_poll(struct napi_struct *napi, int budget)
 {
 	struct vmknet *v = container_of(napi, struct vmknet, napi);
 	int done = 0, n;
 
+	clear_bit(0, &vmknet_bell.armed);	/* polling: the RX calls disarm it */
+	hrtimer_try_to_cancel(&v->timer);
 	while (done < budget) {
 		n = vmknet_rx(v, min(budget - done, VMK_COS_NET_FRAMES));
 		if (n == -ENODEV) {
@@ -159,7 +261,12 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	if (done == budget)
 		return budget;	/* more: NAPI polls again */
 	if (napi_complete_done(napi, done)) {
-		u32 us = done ? VMKNET_POLL_MIN_US :
+		u32 us;
+
+		WRITE_ONCE(v->bell_on, vmknet_arm(v));
+		if (READ_ONCE(v->bell_on))
+			return done;
+		us = done ? VMKNET_POLL_MIN_US :
 			 min(READ_ONCE(v->poll_us) * 2, (u32)VMKNET_POLL_MAX_US);
 
 		WRITE_ONCE(v->poll_us, us);
@@ -205,7 +312,7 @@ static void vmknet_tx_flush(struct vmknet *v)
 	if (r->pending) {
 		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		napi_schedule(&v->napi);
-	} else if (READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
+	} else if (!READ_ONCE(v->bell_on) && READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
 		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		hrtimer_try_to_cancel(&v->timer);
 		napi_schedule(&v->napi);
@@ -259,6 +366,15 @@ static int vmknet_stop(struct net_device *nd)
 	netif_carrier_off(nd);
 	napi_disable(&v->napi);		/* the poll is over and cannot start again ... */
 	hrtimer_cancel(&v->timer);	/* ... nor re-arm this */
+	clear_bit(0, &vmknet_bell.armed);	/* nor can the handler schedule it */
+	if (vmknet_bell.requested) {
+		synchronize_irq(vmknet_bell.irq);
+		/* the NIC's interrupts would reach the COS unclaimed */
+		v->arm->op = VMK_COS_NET_QUIET;
+		if (vmknet_call(v->arm) && v->arm->msg[0])
+			netdev_warn(nd, "doorbell not turned off: %s\n", v->arm->msg);
+	}
+	WRITE_ONCE(v->bell_on, false);
 	return 0;
 }
 
@@ -290,22 +406,61 @@ static void vmknet_free(struct net_device *nd)
 			dev_kfree_skb(v->buf[i]);
 	kfree(v->tx);
 	kfree(v->rx);
+	kfree(v->arm);
 	free_netdev(nd);
 }
 
 void vmk_cosnet_remove(void)
 {
+	struct vmknet *v;
+
 	if (!vmknet_dev)
 		return;
-	unregister_netdev(vmknet_dev);
+	v = netdev_priv(vmknet_dev);
+	unregister_netdev(vmknet_dev);	/* stopped: the handler no longer looks at v */
+	vmknet_bell.v = NULL;
+	pr_info("vmkload: %s: %llu receive calls, %llu found nothing; %llu doorbells, %llu arms (%llu found frames), %llu timed polls\n",
+		vmknet_dev->name, v->rx_calls, v->rx_empty, v->bells, v->arms, v->arms_pending,
+		v->timer_polls);
 	vmknet_free(vmknet_dev);
 	vmknet_dev = NULL;
 }
 
-int vmk_cosnet_add(void)
+void vmk_cosnet_irq_free(void)
+{
+	if (vmknet_bell.requested)
+		free_irq(vmknet_bell.irq, &vmknet_bell);
+	vmknet_bell.requested = false;
+}
+
+/* The uplink NIC's irq as the doorbell's; false: vmk0 is polled. */
+static bool vmknet_bell_request(int irq)
+{
+	int ret;
+
+	if (vmknet_bell.requested)
+		return true;	/* a second add after a failed one keeps it */
+	if (!doorbell || irq <= 0) {
+		pr_info("vmkload: vmk0 polled every %u-%u us: %s\n", VMKNET_POLL_MIN_US,
+			VMKNET_POLL_MAX_US, doorbell ? "the uplink NIC had no irq" : "doorbell=0");
+		return false;
+	}
+	ret = request_irq(irq, vmknet_intr, IRQF_SHARED, "vmk0", &vmknet_bell);
+	if (ret) {
+		pr_warn("vmkload: vmk0 polled: irq %d (the uplink NIC's) for its doorbell: error %d\n",
+			irq, ret);
+		return false;
+	}
+	vmknet_bell.irq = irq;
+	vmknet_bell.requested = true;
+	return true;
+}
+
+int vmk_cosnet_add(int irq)
 {
 	struct net_device *nd = alloc_etherdev(sizeof(struct vmknet));
 	struct vmknet *v;
+	bool bell;
 	int ret;
 
 	if (!nd)
@@ -314,7 +469,8 @@ int vmk_cosnet_add(void)
 	v->nd = nd;
 	v->tx = kzalloc(sizeof(*v->tx), GFP_KERNEL);
 	v->rx = kzalloc(sizeof(*v->rx), GFP_KERNEL);
-	if (!v->tx || !v->rx) {
+	v->arm = kzalloc(sizeof(*v->arm), GFP_KERNEL);
+	if (!v->tx || !v->rx || !v->arm) {
 		vmknet_free(nd);
 		return -ENOMEM;
 	}
@@ -336,14 +492,17 @@ int vmk_cosnet_add(void)
 	hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	v->timer.function = vmknet_timer;
 	netif_carrier_off(nd);		/* on at open */
+	bell = vmknet_bell_request(irq);
 	ret = register_netdev(nd);
 	if (ret) {
 		netif_napi_del(&v->napi);
 		vmknet_free(nd);
 		return ret;
 	}
+	vmknet_bell.v = v;
 	vmknet_dev = nd;
-	pr_info("vmkload: %s is the COS's NIC on vswitch0 port %u (\"Management Network\", MAC %pM)\n",
-		nd->name, v->tx->port, nd->dev_addr);
+	pr_info("vmkload: %s is the COS's NIC on vswitch0 port %u (\"Management Network\", MAC %pM)%s\n",
+		nd->name, v->tx->port, nd->dev_addr,
+		bell ? ", woken on the uplink NIC's irq" : "");
 	return 0;
 }

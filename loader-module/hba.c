@@ -55,6 +55,7 @@ void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
 	h->bus = pdev->bus;
 	h->devfn = pdev->devfn;
 	h->what = what;
+	h->irq = pdev->irq;	/* gone with the driver's pci_disable_device() */
 	pr_info("vmkload: %s %s (driver %s) handed to the vmkernel%s\n", what,
 		pci_name(pdev), pdev->driver ? pdev->driver->name : "none", as);
 	pci_dev_put(pdev);
@@ -66,9 +67,10 @@ void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
  * After a vmkernel panic, before its memory goes back to Linux: the
  * function's bus mastering off, so that a NIC or HBA the vmkernel drove
  * writes no more received frames or completions into pages Linux now
- * owns. Through the bus's configuration accessors: Linux removed the
+ * owns, and its INTx off (a NIC whose doorbell was on could hold its
+ * line). Through the bus's configuration accessors: Linux removed the
  * function at the hand-over, so it has no pci_dev. Its driver turns bus
- * mastering on again when vmk_hba_give_back() makes it probe.
+ * mastering and INTx on again when vmk_hba_give_back() makes it probe.
  */
 void vmk_hba_quiesce(struct vmk_hba *h)
 {
@@ -77,8 +79,11 @@ void vmk_hba_quiesce(struct vmk_hba *h)
 	if (!h->bus ||
 	    pci_bus_read_config_word(h->bus, h->devfn, PCI_COMMAND, &cmd) != PCIBIOS_SUCCESSFUL)
 		return;
-	pci_bus_write_config_word(h->bus, h->devfn, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
-	pr_info("vmkload: %s %02x:%02x.%d: bus mastering off (the vmkernel that drove it panicked)\n",
+	/* INTx off too: the uplink NIC's may be on (its doorbell), and a line
+	 * nobody clears would be disabled with the COS devices sharing it. */
+	pci_bus_write_config_word(h->bus, h->devfn, PCI_COMMAND,
+				  (cmd & ~PCI_COMMAND_MASTER) | PCI_COMMAND_INTX_DISABLE);
+	pr_info("vmkload: %s %02x:%02x.%d: bus mastering off (the vmkernel that drove it panicked), INTx off\n",
 		h->what, h->bus->number, PCI_SLOT(h->devfn), PCI_FUNC(h->devfn));
 }
 

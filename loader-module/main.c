@@ -458,7 +458,7 @@ static int __init vmkload_init(void)
 		goto out_dev;
 	/* Without vmk0 the uplink still serves the VMs: the load stands. */
 	if (net)
-		vmk_cosnet_add();
+		vmk_cosnet_add(machine.nic.irq);
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
 out_dev:
@@ -484,6 +484,7 @@ static void __exit vmkload_exit(void)
 		vmk_hba_give_back(&machine.nic);
 		vmk_hba_give_back(&machine.hba);
 	}	/* stranded: a CPU is still in the vmkernel, which keeps all it had */
+	vmk_cosnet_irq_free();	/* after the give-back: a late doorbell finds it */
 	cpuhp_remove_state_nocalls(hotplug_state);
 	pr_info("vmkload: machine handed back to Linux (give-back %u us)\n",
 		machine.unload_us);

@@ -57,6 +57,7 @@ struct vmk_hba {
 	struct pci_bus *bus;
 	unsigned int devfn;
 	const char *what;		/* "PVSCSI HBA", "uplink NIC" */
+	int irq;			/* its Linux irq (INTx) at the hand-over */
 };
 
 /* Take the HBA from Linux; -EBUSY (with a sentence) while a disk is open. */
@@ -135,8 +136,10 @@ void vmk_cosblk_remove(void);
  * With net=1, the COS's NIC vmk0 on vswitch0 (cosnet.c): registered after
  * the load (with /dev/vmkernel), unregistered before the give-back.
  */
-int vmk_cosnet_add(void);
+int vmk_cosnet_add(int irq);
 void vmk_cosnet_remove(void);
+/* After the give-back: the doorbell's irq (irq of vmk_cosnet_add()) freed. */
+void vmk_cosnet_irq_free(void);
 
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
