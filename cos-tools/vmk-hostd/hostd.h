@@ -79,15 +79,19 @@ struct soap_call {
 	unsigned int wait_s;		/* > 0: nothing changed, ask again for so long */
 	struct soap_fault fault;
 	/* the backend's state, read once per request when first needed */
-	struct hostd_host host;
-	struct hostd_vm vms[HOSTD_VMS_MAX];
-	size_t nvms;
-	struct hostd_net nets[HOSTD_NETS_MAX];
-	size_t nnets;
-	struct hostd_datastore ds[HOSTD_DATASTORES_MAX];	/* the VMFS volumes */
-	size_t nds;
 	bool host_read, vms_read, nets_read, ds_read;
+	size_t nvms, nnets, nds;
+	struct hostd_host host;
+	/*
+	 * From here on (SOAP_CALL_TABLES), not cleared between requests:
+	 * only the first nvms, nnets, nds entries are read, each filled by
+	 * the backend when the table is read.
+	 */
+	struct hostd_vm vms[HOSTD_VMS_MAX];
+	struct hostd_net nets[HOSTD_NETS_MAX];
+	struct hostd_datastore ds[HOSTD_DATASTORES_MAX];	/* the VMFS volumes */
 };
+#define SOAP_CALL_TABLES	offsetof(struct soap_call, vms)
 
 /* One POST /sdk as http.c sees it. */
 struct soap_io {

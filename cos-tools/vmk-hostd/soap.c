@@ -558,9 +558,19 @@ static void trace(const struct soap_call *c, const struct soap_io *io)
 	fprintf(stderr, "vmk-hostd: answer: %.*s\n", (int)io->outlen, io->out ? io->out : "");
 }
 
+/*
+ * One call's state, allocated once and kept: it is large (the VM table,
+ * over 512 KiB), and an allocation that size is an mmap and a munmap at
+ * every request on i386 (above glibc's largest mmap threshold there), its
+ * pages faulted in again each time, which under TCG cost more than the
+ * rest of a RetrievePropertiesEx (bench/README.md). Requests are handled
+ * one at a time (http.c's lock), so one is enough.
+ */
+static struct soap_call *call_state;
+
 int soap_handle(struct soap_io *io)
 {
-	struct soap_call *c = calloc(1, sizeof(*c));	/* large: the VM table */
+	struct soap_call *c = call_state;
 	xmlBufferPtr buf;
 	xmlDocPtr doc;
 	int status = 200;
@@ -568,7 +578,10 @@ int soap_handle(struct soap_io *io)
 
 	io->out = NULL;
 	if (!c)
+		c = call_state = malloc(sizeof(*c));
+	if (!c)
 		return 500;
+	memset(c, 0, SOAP_CALL_TABLES);
 	c->peer = io->peer;
 	c->user_agent = io->user_agent;
 	c->final = io->final;
@@ -602,6 +615,5 @@ int soap_handle(struct soap_io *io)
 	io->wait_s = c->fault.type ? 0 : c->wait_s;
 out:
 	xmlFreeDoc(doc);
-	free(c);
 	return io->out ? status : 500;
 }
