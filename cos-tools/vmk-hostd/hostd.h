@@ -78,6 +78,9 @@ struct soap_call {
 	bool final;			/* a WaitForUpdates may not wait again */
 	unsigned int wait_s;		/* > 0: nothing changed, ask again for so long */
 	struct soap_fault fault;
+	/* mo_tree_of(): the properties the tree is built for; NULL: all */
+	const char *const *want;
+	size_t nwant;
 	/* the backend's state, read once per request when first needed */
 	bool host_read, vms_read, nets_read, ds_read;
 	size_t nvms, nnets, nds;
@@ -192,6 +195,16 @@ int mo_check(struct soap_call *c, const struct mo *mo);
 bool mo_is_a(const char *type, const char *want);
 /* mo as an object tree (free with xmlFreeNode), NULL with a fault. */
 xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo);
+/*
+ * The same with only the top-level properties the n paths start with (a
+ * tree may hold more: only VirtualMachine's leaves out the others). A
+ * RetrievePropertiesEx of runtime.powerState of a VM built its whole
+ * config, devices and summary before, most of the call's time.
+ */
+xmlNodePtr mo_tree_of(struct soap_call *c, const struct mo *mo, const char *const *paths,
+		      size_t n);
+/* In a tree's function: is top-level property prop to be built? */
+bool mo_wants(const struct soap_call *c, const char *prop);
 /* The node of a property path in an object tree: NULL if it is unset. */
 xmlNodePtr mo_path(xmlNodePtr tree, const char *path);
 /* Is path's first part a property of mo's type? */

@@ -1006,20 +1006,34 @@ static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 
 	if (!vm || call_host(c, &h) || call_nets(c))
 		return vm ? -1 : soap_fail_not_found(c, mo);
-	ob_str(obj, "name", vm->name);
-	ob_ref(obj, "parent", "Folder", "ha-folder-vm");
-	ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
-	ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
-	ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
-	vm_runtime(obj, vm, h);
-	vm_config(c, obj, vm);
-	vm_guest(obj);
-	ds = ob_array(obj, "datastore", "ManagedObjectReference");
-	if (ds_of_path(c, vm->vmx_path, ds_name, sizeof(ds_name)))
-		ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
-	if (vm_net_refs(c, vm, ob_array(obj, "network", "ManagedObjectReference")))
+	if (mo_wants(c, "name"))
+		ob_str(obj, "name", vm->name);
+	if (mo_wants(c, "parent"))
+		ob_ref(obj, "parent", "Folder", "ha-folder-vm");
+	if (mo_wants(c, "resourcePool"))
+		ob_ref(obj, "resourcePool", "ResourcePool", POOL_MO);
+	if (mo_wants(c, "overallStatus"))
+		ob_value(obj, "overallStatus", "ManagedEntityStatus", "green");
+	if (mo_wants(c, "configStatus"))
+		ob_value(obj, "configStatus", "ManagedEntityStatus", "green");
+	if (mo_wants(c, "runtime"))
+		vm_runtime(obj, vm, h);
+	if (mo_wants(c, "config"))
+		vm_config(c, obj, vm);
+	if (mo_wants(c, "guest"))
+		vm_guest(obj);
+	if (mo_wants(c, "datastore")) {
+		ds = ob_array(obj, "datastore", "ManagedObjectReference");
+		if (ds_of_path(c, vm->vmx_path, ds_name, sizeof(ds_name)))
+			ob_ref(ds, "ManagedObjectReference", "Datastore", ds_name);
+	}
+	if (mo_wants(c, "network") &&
+	    vm_net_refs(c, vm, ob_array(obj, "network", "ManagedObjectReference")))
 		return -1;
-	task_recent(mo->value, ob_array(obj, "recentTask", "ManagedObjectReference"));
+	if (mo_wants(c, "recentTask"))
+		task_recent(mo->value, ob_array(obj, "recentTask", "ManagedObjectReference"));
+	if (!mo_wants(c, "summary"))
+		return 0;
 	s = ob_complex(obj, "summary", "VirtualMachineSummary");
 	ob_ref(s, "vm", "VirtualMachine", mo->value);
 	vm_runtime(s, vm, h);
@@ -1200,10 +1214,26 @@ bool mo_has_prop(const char *type, const char *path)
 	return false;
 }
 
-xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo)
+bool mo_wants(const struct soap_call *c, const char *prop)
+{
+	size_t i, l = strlen(prop);
+
+	if (!c->want)
+		return true;
+	for (i = 0; i < c->nwant; i++)
+		if (!strncmp(c->want[i], prop, l) && (!c->want[i][l] || c->want[i][l] == '.'))
+			return true;
+	return false;
+}
+
+xmlNodePtr mo_tree_of(struct soap_call *c, const struct mo *mo, const char *const *paths,
+		      size_t n)
 {
 	const struct mo_class *cl = class_of(mo->type);
+	const char *const *outer = c->want;
+	size_t nouter = c->nwant;
 	xmlNodePtr obj;
+	int bad;
 
 	if (!cl || mo_check(c, mo))
 		return NULL;
@@ -1212,11 +1242,22 @@ xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo)
 		soap_fail(c, "SystemError", "out of memory");
 		return NULL;
 	}
-	if (cl->tree(c, mo, obj)) {
+	/* a tree built inside this one (a view's) has its own */
+	c->want = paths;
+	c->nwant = n;
+	bad = cl->tree(c, mo, obj);
+	c->want = outer;
+	c->nwant = nouter;
+	if (bad) {
 		xmlFreeNode(obj);
 		return NULL;
 	}
 	return obj;
+}
+
+xmlNodePtr mo_tree(struct soap_call *c, const struct mo *mo)
+{
+	return mo_tree_of(c, mo, NULL, 0);
 }
 
 /* The entities an entity contains: what a ContainerView looks through. */
@@ -1232,7 +1273,7 @@ static size_t children(struct soap_call *c, const struct mo *mo, struct mo *out,
 	if (!strcmp(mo->type, "HostSystem") || !strcmp(mo->type, "VirtualMachine") ||
 	    !strcmp(mo->type, "Datastore") || !strcmp(mo->type, "Network"))
 		return 0;	/* leaves: their "vm", "host" and "resourcePool" point elsewhere */
-	tree = mo_tree(c, mo);
+	tree = mo_tree_of(c, mo, paths, sizeof(paths) / sizeof(paths[0]));
 	if (!tree)
 		return 0;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -1296,7 +1337,8 @@ int si_find_by_uuid(struct soap_call *c)
 /* Is mo's name name? */
 static bool named(struct soap_call *c, const struct mo *mo, const char *name)
 {
-	xmlNodePtr tree = mo_tree(c, mo), n = tree ? mo_path(tree, "name") : NULL;
+	static const char *const want[] = { "name" };
+	xmlNodePtr tree = mo_tree_of(c, mo, want, 1), n = tree ? mo_path(tree, "name") : NULL;
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
 	bool same = t && !strcmp((const char *)t, name);
 

@@ -158,7 +158,7 @@ static int traverse(struct soap_call *c, xmlNodePtr spec, const struct mo *mo, x
 		snprintf(c->fault.arg, sizeof(c->fault.arg), "%s", path);
 		return soap_fail(c, "InvalidProperty", "%s has no property %s", type, path);
 	}
-	tree = mo_tree(c, mo);
+	tree = mo_tree_of(c, mo, (const char *const[]){ path }, 1);
 	if (!tree)
 		return -1;
 	/* on the heap: traversals nest up to TRAVERSE_DEPTH_MAX deep */
@@ -271,9 +271,13 @@ static int paths_for(struct soap_call *c, xmlNodePtr spec, const char *type, str
 static int write_object(struct soap_call *c, const struct mo *mo, const struct paths *ps,
 			bool change)
 {
-	xmlNodePtr tree = mo_tree(c, mo), prop;
+	const char *want[PATHS_MAX];
+	xmlNodePtr tree, prop;
 	size_t i;
 
+	for (i = 0; i < ps->n; i++)
+		want[i] = ps->path[i];
+	tree = mo_tree_of(c, mo, want, ps->n);	/* only what is asked for is built */
 	if (!tree)
 		return -1;
 	xw_mo(c, "obj", mo);

@@ -233,6 +233,36 @@ START_TEST(test_container_view_lists_every_vm_with_typed_values)
 }
 END_TEST
 
+/*
+ * A VM's tree is built only as far as the paths asked for: a
+ * RetrievePropertiesEx of runtime.powerState (Ansible's read, a property
+ * a call) built the whole config, its devices and the summary before.
+ * Without any paths (and inside a view), the whole tree.
+ */
+START_TEST(test_a_vm_tree_holds_only_the_properties_asked_for)
+{
+	static const char *const want[] = { "runtime.powerState", "name" };
+	struct soap_call *c = calloc(1, sizeof(*c));
+	struct mo vm = { "VirtualMachine", "1" };
+	xmlNodePtr t;
+
+	ck_assert_ptr_nonnull(c);
+	t = mo_tree_of(c, &vm, want, 2);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(mo_path(t, "runtime.powerState"));
+	ck_assert_ptr_nonnull(mo_path(t, "name"));
+	ck_assert_ptr_null(mo_path(t, "config"));
+	ck_assert_ptr_null(mo_path(t, "summary"));
+	xmlFreeNode(t);
+	ck_assert_ptr_null(c->want);	/* put back for the next tree */
+	t = mo_tree(c, &vm);
+	ck_assert_ptr_nonnull(mo_path(t, "config.hardware.device"));
+	ck_assert_ptr_nonnull(mo_path(t, "summary.quickStats"));
+	xmlFreeNode(t);
+	free(c);
+}
+END_TEST
+
 START_TEST(test_power_off_task_finishes_and_the_vm_is_off)
 {
 	char task[MO_VALUE_LEN], body[1024];
@@ -1510,6 +1540,7 @@ int main(void)
 	tcase_add_test(tc, test_only_the_administrators_named_may_log_in);
 	tcase_add_test(tc, test_calls_without_a_session_are_not_authenticated);
 	tcase_add_test(tc, test_container_view_lists_every_vm_with_typed_values);
+	tcase_add_test(tc, test_a_vm_tree_holds_only_the_properties_asked_for);
 	tcase_add_test(tc, test_power_off_task_finishes_and_the_vm_is_off);
 	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
 	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
