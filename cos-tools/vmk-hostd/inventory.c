@@ -1000,12 +1000,17 @@ static void vm_guest(xmlNodePtr obj)
 static int vm_tree(struct soap_call *c, const struct mo *mo, xmlNodePtr obj)
 {
 	const struct hostd_vm *vm = call_vm(c, mo->value);
-	const struct hostd_host *h;
+	const struct hostd_host *h = NULL;
 	char ds_name[DS_NAME_MAX];
 	xmlNodePtr s, g, ds;
 
-	if (!vm || call_host(c, &h) || call_nets(c))
-		return vm ? -1 : soap_fail_not_found(c, mo);
+	if (!vm)
+		return soap_fail_not_found(c, mo);
+	/* the host and the networks only when asked for: each is the vmkernel's ioctls */
+	if ((mo_wants(c, "runtime") || mo_wants(c, "summary")) && call_host(c, &h))
+		return -1;
+	if ((mo_wants(c, "config") || mo_wants(c, "network")) && call_nets(c))
+		return -1;
 	if (mo_wants(c, "name"))
 		ob_str(obj, "name", vm->name);
 	if (mo_wants(c, "parent"))

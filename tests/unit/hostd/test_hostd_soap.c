@@ -263,6 +263,59 @@ START_TEST(test_a_vm_tree_holds_only_the_properties_asked_for)
 }
 END_TEST
 
+static const struct hostd_backend *counted_backend;
+static unsigned int host_reads, net_reads;
+
+static int counted_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
+{
+	host_reads++;
+	return counted_backend->host_info(ctx, host, diag);
+}
+
+static int counted_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct diag *diag)
+{
+	net_reads++;
+	return counted_backend->net_list(ctx, nets, count, diag);
+}
+
+/*
+ * Neither the host nor the networks are asked of the backend (the real
+ * one's are the vmkernel's ioctls) for a VM's property that needs
+ * neither: Ansible reads a VM's name and power state a call at a time.
+ */
+START_TEST(test_a_vm_tree_asks_the_backend_only_what_it_needs)
+{
+	static const char *const name[] = { "name" }, *const power[] = { "runtime.powerState" },
+		*const nics[] = { "config.hardware.device" };
+	struct hostd_backend counting = *hostd.backend;
+	struct mo vm = { "VirtualMachine", "1" };
+	struct soap_call *c = calloc(1, sizeof(*c));
+	xmlNodePtr t;
+
+	ck_assert_ptr_nonnull(c);
+	counted_backend = hostd.backend;
+	counting.host_info = counted_host_info;
+	counting.net_list = counted_net_list;
+	hostd.backend = &counting;
+	host_reads = net_reads = 0;
+	t = mo_tree_of(c, &vm, name, 1);
+	ck_assert_ptr_nonnull(mo_path(t, "name"));
+	xmlFreeNode(t);
+	ck_assert_uint_eq(host_reads + net_reads, 0);
+	t = mo_tree_of(c, &vm, power, 1);
+	ck_assert_ptr_nonnull(mo_path(t, "runtime.powerState"));
+	xmlFreeNode(t);
+	ck_assert_uint_eq(host_reads, 1);
+	ck_assert_uint_eq(net_reads, 0);
+	t = mo_tree_of(c, &vm, nics, 1);
+	ck_assert_ptr_nonnull(mo_path(t, "config.hardware.device"));
+	xmlFreeNode(t);
+	ck_assert_uint_eq(net_reads, 1);
+	hostd.backend = counted_backend;
+	free(c);
+}
+END_TEST
+
 START_TEST(test_power_off_task_finishes_and_the_vm_is_off)
 {
 	char task[MO_VALUE_LEN], body[1024];
@@ -1541,6 +1594,7 @@ int main(void)
 	tcase_add_test(tc, test_calls_without_a_session_are_not_authenticated);
 	tcase_add_test(tc, test_container_view_lists_every_vm_with_typed_values);
 	tcase_add_test(tc, test_a_vm_tree_holds_only_the_properties_asked_for);
+	tcase_add_test(tc, test_a_vm_tree_asks_the_backend_only_what_it_needs);
 	tcase_add_test(tc, test_power_off_task_finishes_and_the_vm_is_off);
 	tcase_add_test(tc, test_hostile_requests_are_invalid_request);
 	tcase_add_test(tc, test_unknown_objects_properties_and_methods_are_told_apart);
