@@ -199,6 +199,20 @@ static bool vmknet_arm(struct vmknet *v)
 	 */
 	if (!cfg || cfg->vector < VMK_COS_NET_VEC_MIN || cfg->vector > VMK_COS_NET_VEC_MAX)
 		return false;
+	/*
+	 * A line Linux disabled (nobody cared) never calls the handler: the
+	 * doorbell would be swallowed. Poll, and turn the NIC's interrupt off
+	 * once (it would only reach the masked pin).
+	 */
+	if (irqd_irq_disabled(d)) {
+		if (READ_ONCE(v->bell_on)) {
+			r->op = VMK_COS_NET_QUIET;
+			vmknet_call(r);
+			net_warn_ratelimited("%s: irq %d is disabled: polled\n",
+					     v->nd->name, vmknet_bell.irq);
+		}
+		return false;
+	}
 	cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
 	if (cpu >= nr_cpu_ids || cpu_physical_id(cpu) > 0xff)
 		return false;
@@ -230,10 +244,12 @@ static bool vmknet_arm(struct vmknet *v)
  */
 static irqreturn_t vmknet_intr(int irq, void *dev_id)
 {
-	if (!test_and_clear_bit(0, &vmknet_bell.armed))
+	struct vmknet *v = READ_ONCE(vmknet_bell.v);
+
+	if (!v || !test_and_clear_bit(0, &vmknet_bell.armed))
 		return IRQ_NONE;
-	vmknet_bell.v->bells++;
-	napi_schedule(&vmknet_bell.v->napi);
+	v->bells++;
+	napi_schedule(&v->napi);
 	return IRQ_HANDLED;
 }
 
@@ -260,18 +276,26 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	}
 	if (done == budget)
 		return budget;	/* more: NAPI polls again */
-	if (napi_complete_done(napi, done)) {
-		u32 us;
-
-		WRITE_ONCE(v->bell_on, vmknet_arm(v));
-		if (READ_ONCE(v->bell_on))
-			return done;
-		us = done ? VMKNET_POLL_MIN_US :
+	/*
+	 * Armed, or the timer set, before NAPI completes: napi_disable() in
+	 * vmknet_stop() waits only for the poll's SCHED bit, which
+	 * napi_complete_done() clears, so nothing may follow it here (an ARM
+	 * after vmknet_stop()'s QUIET would turn the NIC's interrupt on
+	 * again with vmk0 down). A doorbell, a pending answer or the timer
+	 * meanwhile sets NAPI's MISSED bit: napi_complete_done() then
+	 * schedules the poll again.
+	 */
+	if (vmknet_arm(v)) {
+		WRITE_ONCE(v->bell_on, true);
+	} else {
+		u32 us = done ? VMKNET_POLL_MIN_US :
 			 min(READ_ONCE(v->poll_us) * 2, (u32)VMKNET_POLL_MAX_US);
 
+		WRITE_ONCE(v->bell_on, false);
 		WRITE_ONCE(v->poll_us, us);
 		vmknet_poll_in(v, us);
 	}
+	napi_complete_done(napi, done);
 	return done;
 }
 
@@ -418,7 +442,10 @@ void vmk_cosnet_remove(void)
 		return;
 	v = netdev_priv(vmknet_dev);
 	unregister_netdev(vmknet_dev);	/* stopped: the handler no longer looks at v */
-	vmknet_bell.v = NULL;
+	WRITE_ONCE(vmknet_bell.v, NULL);
+	if (vmknet_bell.requested)
+		synchronize_irq(vmknet_bell.irq);	/* a handler that read v is done */
+	hrtimer_cancel(&v->timer);
 	pr_info("vmkload: %s: %llu receive calls, %llu found nothing; %llu doorbells, %llu arms (%llu found frames), %llu timed polls\n",
 		vmknet_dev->name, v->rx_calls, v->rx_empty, v->bells, v->arms, v->arms_pending,
 		v->timer_polls);
@@ -493,13 +520,14 @@ int vmk_cosnet_add(int irq)
 	v->timer.function = vmknet_timer;
 	netif_carrier_off(nd);		/* on at open */
 	bell = vmknet_bell_request(irq);
+	WRITE_ONCE(vmknet_bell.v, v);	/* before an open can arm */
 	ret = register_netdev(nd);
 	if (ret) {
+		WRITE_ONCE(vmknet_bell.v, NULL);
 		netif_napi_del(&v->napi);
 		vmknet_free(nd);
 		return ret;
 	}
-	vmknet_bell.v = v;
 	vmknet_dev = nd;
 	pr_info("vmkload: %s is the COS's NIC on vswitch0 port %u (\"Management Network\", MAC %pM)%s\n",
 		nd->name, v->tx->port, nd->dev_addr,

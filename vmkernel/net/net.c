@@ -113,6 +113,7 @@ static vmk_status_t cos_nic_doorbell_at(uint8_t vector, uint8_t apic_id, char *m
 
 static void cos_nic_doorbell_off(void)
 {
+	static uint32_t quiets;		/* the COS may send QUIET at will: rate-limit the line */
 	uint64_t rung;
 
 	__atomic_store_n(&cos_nic.bell, 0, __ATOMIC_RELEASE);
@@ -120,8 +121,10 @@ static void cos_nic_doorbell_off(void)
 	spin_lock(&cos_nic.q.lock);
 	rung = cos_nic.q.doorbells;
 	spin_unlock(&cos_nic.q.lock);
-	log_info("net: vmk0 is down: its doorbell rang %llu times, %u of them with the NIC's interrupt",
-		 (unsigned long long)rung, __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED));
+	if (log_nth(__atomic_add_fetch(&quiets, 1, __ATOMIC_RELAXED)))
+		log_info("net: vmk0 is down (%u times so far): its doorbell rang %llu times, %u of them with the NIC's interrupt",
+			 quiets, (unsigned long long)rung,
+			 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED));
 }
 
 static const struct cos_port_ops cos_nic_ops = {

@@ -31,6 +31,8 @@ static struct {
 	uint32_t irq_route;
 	uint32_t irqs;				/* taken with the NIC's causes read */
 	bool irq_poll[VMK_MAX_CPUS];		/* uplink_intr_work() polls */
+	bool poll_wanted;			/* uplink_poll(): a CPU found rx_lock taken */
+	uint32_t irq_routes, irq_offs;		/* routes set and taken off, rx_lock */
 	struct e1000_nic nic;
 	uint8_t rx_frame[E1000_NIC_FRAME_MAX];	/* a copy the device cannot change */
 } up;
@@ -140,21 +142,31 @@ static void rx_frame(void *ctx, const uint8_t *frame, uint32_t len)
 	vsw_send(net_vswitch0(), up.port, up.rx_frame, len);
 }
 
+/*
+ * A CPU that finds the receive lock taken leaves its poll to the holder:
+ * it sets poll_wanted, which the holder looks at after each unlock. So a
+ * frame an interrupt announced (its cause already read and cleared) is
+ * not left in the ring because another CPU had just looked at it.
+ */
 void uplink_poll(void)
 {
-	if (__atomic_load_n(&up.state, __ATOMIC_RELAXED) != VMK_NET_UPLINK_RUNNING ||
-	    !spin_trylock(&up.rx_lock))
+	if (__atomic_load_n(&up.state, __ATOMIC_RELAXED) != VMK_NET_UPLINK_RUNNING)
 		return;
-	if (!up.stopped) {
-		filter_update();
-		e1000_nic_poll_rx(&up.nic, rx_frame, NULL);
+	__atomic_store_n(&up.poll_wanted, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&up.poll_wanted, __ATOMIC_SEQ_CST) &&
+	       spin_trylock(&up.rx_lock)) {
+		__atomic_store_n(&up.poll_wanted, false, __ATOMIC_SEQ_CST);
+		if (!up.stopped) {
+			filter_update();
+			e1000_nic_poll_rx(&up.nic, rx_frame, NULL);
+		}
+		spin_unlock(&up.rx_lock);
 	}
-	spin_unlock(&up.rx_lock);
 }
 
 void uplink_irq_route(uint32_t vector, uint32_t cpu)
 {
-	uint32_t route = (vector & 0xff) | (cpu & 0xff) << 8 | IRQ_ROUTED, old;
+	uint32_t route = (vector & 0xff) | (cpu & 0xff) << 8 | IRQ_ROUTED, old, n;
 
 	spin_lock(&up.rx_lock);
 	old = __atomic_load_n(&up.irq_route, __ATOMIC_RELAXED);
@@ -163,6 +175,7 @@ void uplink_irq_route(uint32_t vector, uint32_t cpu)
 		return;
 	}
 	__atomic_store_n(&up.irq_route, route, __ATOMIC_SEQ_CST);
+	n = ++up.irq_routes;
 	if (!old) {
 		e1000_nic_irq_enable(&up.nic);
 		/* PCI 3.0 §6.2.2: INTx on again (pci_device_take() set
@@ -171,8 +184,10 @@ void uplink_irq_route(uint32_t vector, uint32_t cpu)
 			    pci_read16(up.dev.bdf, PCI_COMMAND) & ~PCI_CMD_INTX_DISABLE);
 	}
 	spin_unlock(&up.rx_lock);
-	log_info("net: vmnic0's interrupt: vector 0x%x on cpu%u%s", vector & 0xff, cpu & 0xff,
-		 old ? " (Linux moved it)" : "");
+	/* the COS moves it (and turns it off) at will: rate-limited */
+	if (log_nth(n))
+		log_info("net: vmnic0's interrupt: vector 0x%x on cpu%u%s (%u routes so far)",
+			 vector & 0xff, cpu & 0xff, old ? " (Linux moved it)" : "", n);
 }
 
 void uplink_irq_off(void)
@@ -181,7 +196,9 @@ void uplink_irq_off(void)
 	if (__atomic_load_n(&up.irq_route, __ATOMIC_RELAXED) && !up.stopped) {
 		e1000_nic_irq_disable(&up.nic);
 		__atomic_store_n(&up.irq_route, 0, __ATOMIC_SEQ_CST);
-		log_info("net: vmnic0's interrupt off (vmk0 is down): polled");
+		if (log_nth(++up.irq_offs))
+			log_info("net: vmnic0's interrupt off (vmk0 is down): polled (%u times so far)",
+				 up.irq_offs);
 	}
 	spin_unlock(&up.rx_lock);
 }
