@@ -468,6 +468,8 @@ static int vmk_net_list(void *ctx, struct hostd_net *nets, size_t *count, struct
 
 			if (c == HOSTD_NETS_MAX)
 				break;
+			/* the table is kept between requests (soap.c): whole entries */
+			memset(&nets[c], 0, sizeof(nets[c]));
 			snprintf(nets[c].name, sizeof(nets[c].name), "%.*s", VMK_NET_NAME_LEN - 1, g->name);
 			snprintf(nets[c].vswitch, sizeof(nets[c].vswitch), "%.*s", VMK_NET_NAME_LEN - 1,
 				 g->vswitch);

@@ -153,6 +153,29 @@ START_TEST(test_login_with_the_shadow_password_sets_the_session_cookie)
 }
 END_TEST
 
+/*
+ * One call state is kept from request to request (soap.c): what a call
+ * answers besides its body (a Login's cookie, a failed Login's delay)
+ * must not reach the next caller.
+ */
+START_TEST(test_a_calls_cookie_and_delay_do_not_reach_the_next_call)
+{
+	static const char *const content = SOAP("<RetrieveServiceContent xmlns=\"urn:vim25\"><_this "
+		"type=\"ServiceInstance\">ServiceInstance</_this></RetrieveServiceContent>");
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	ck_assert_str_ne(io.set_cookie, "");
+	cookie[0] = '\0';		/* another client, without a session */
+	ck_assert_int_eq(call(content), 200);
+	ck_assert_str_eq(io.set_cookie, "");
+	ck_assert_int_eq(login("root", "wrong"), 500);
+	ck_assert(io.login_failed);
+	ck_assert_int_eq(call(content), 200);
+	ck_assert(!io.login_failed);
+	ck_assert_uint_eq(io.wait_s, 0);
+}
+END_TEST
+
 START_TEST(test_wrong_password_unknown_and_locked_users_are_invalid_login)
 {
 	ck_assert_int_eq(login("root", "wrong"), 500);
@@ -1601,6 +1624,7 @@ int main(void)
 	tcase_add_test(tc, test_find_by_inventory_path_walks_the_names_from_the_root);
 	tcase_add_test(tc, test_the_browser_types_files_and_follows_no_link);
 	tcase_add_test(tc, test_logout_ends_the_session);
+	tcase_add_test(tc, test_a_calls_cookie_and_delay_do_not_reach_the_next_call);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
 	tcase_add_test(tc, test_a_vms_guest_has_no_tools_running);
