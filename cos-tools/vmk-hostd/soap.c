@@ -561,7 +561,7 @@ static void trace(const struct soap_call *c, const struct soap_io *io)
 /*
  * One call's state, allocated once and kept: it is large (the VM table,
  * over 512 KiB), and an allocation that size is an mmap and a munmap at
- * every request on i386 (above glibc's largest mmap threshold there), its
+ * every request (main.c fixes glibc's mmap threshold at 64 KiB), its
  * pages faulted in again each time (6 page faults a call) and a TLB flush
  * at its unmap: what TCG amplifies most (bench/README.md). Requests are
  * handled one at a time (http.c's lock), so one is enough.
