@@ -7,6 +7,7 @@
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
 #include "vmkernel/storage/cos_disk.h"
+#include "vmkernel/storage/disk_sched.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/service.h"
 #include "vmkernel/cos/cos_mem.h"
@@ -58,8 +59,10 @@ _Static_assert(DS_BOUNCE_PAGES * VMK_PAGE_SIZE >= VMK_COS_DISK_MAX_BYTES,
  * the storage lock"). Each holder keeps it for one command's ladder at
  * most (LUN_IO_HOLD_MAX_MS), a rescan between its commands too.
  *
- * A VM's disk command (lun_rw(), lun_flush(), on its vCPU's world)
- * waits as long as it takes (gated_lock()): it is the guest's, whose
+ * A VM's disk command (lun_rw(), lun_flush(), vdisk_io_lock(), on its
+ * vCPU's world) first waits for its disk's turn among the VM disks
+ * waiting (st.dsched: proportional disk shares, disk_sched.h), then for
+ * st.lock as long as it takes (gated_lock()): it is the guest's, whose
  * SCSI timeout judges it, and failing it here would be an error the
  * disk never gave. It does not start while a COS request waits.
  *
@@ -104,6 +107,7 @@ _Static_assert(COS_DS_IO_MS >= 1000, "no time for a datastore's mount or format"
 
 static struct {
 	struct gated_lock lock;
+	struct dsched dsched;		/* the VM disks' turns at lock */
 	const char *holder;		/* who took lock last: for COS_WAIT_MS's message */
 	uint32_t state;			/* VMK_STORAGE_* */
 	struct pci_device dev;
@@ -137,6 +141,12 @@ static const struct pvscsi_hba_ops hba_ops = {
 static uint64_t now_ms(void)
 {
 	return pci_device_now_ms((void *)HBA_VA);
+}
+
+static uint64_t dsched_now_us(void *ctx)
+{
+	(void)ctx;
+	return vmk_time_us();
 }
 
 /*
@@ -248,6 +258,7 @@ void storage_global_init(void)
 	uint32_t pa, rescan_pa;
 
 	st.ds_beat_task = -1;
+	dsched_init(&st.dsched, dsched_now_us, NULL);
 	if (!(vmk_boot_info.flags & VMK_BOOT_STORAGE)) {
 		st.state = VMK_STORAGE_COS;
 		fmt_snprintf(st.msg, sizeof(st.msg),
@@ -583,6 +594,7 @@ vmk_status_t storage_lun_open(const char *name, uint32_t owner,
 
 void storage_lun_close(const struct storage_lun_ref *ref, uint32_t owner)
 {
+	dsched_forget(&st.dsched, &ref->flow);
 	lock_urgent("a VM's end");
 	rdm_release(&st.claims, ref->target, ref->lun, owner);
 	gated_unlock(&st.lock);
@@ -593,6 +605,22 @@ static void lock_for_io(const char *who)
 {
 	gated_lock(&st.lock);
 	st.holder = who;
+}
+
+/*
+ * A VM disk's command of blocks: its turn (disk_sched.h; its vCPU spins
+ * meanwhile), then st.lock. unlock_for_vm_io() gives both back.
+ */
+static void lock_for_vm_io(struct dsched_flow *f, uint32_t blocks, const char *who)
+{
+	dsched_wait(&st.dsched, f, blocks);
+	lock_for_io(who);
+}
+
+static void unlock_for_vm_io(struct dsched_flow *f)
+{
+	gated_unlock(&st.lock);
+	dsched_done(&st.dsched, f);
 }
 
 /* One command to its end (polled, lun_io.h), with st.lock held. */
@@ -668,21 +696,23 @@ static enum rdm_io_status lun_flush_locked(void *ctx)
 static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
 				 uint32_t nr, uint64_t pa)
 {
+	struct storage_lun_ref *ref = ctx;
 	enum rdm_io_status ret;
 
-	lock_for_io("VM disk I/O");
+	lock_for_vm_io(&ref->flow, nr, "VM disk I/O");
 	ret = lun_rw_locked(ctx, write, lba, nr, pa);
-	gated_unlock(&st.lock);
+	unlock_for_vm_io(&ref->flow);
 	return ret;
 }
 
 static enum rdm_io_status lun_flush(void *ctx)
 {
+	struct storage_lun_ref *ref = ctx;
 	enum rdm_io_status ret;
 
-	lock_for_io("VM disk I/O");
+	lock_for_vm_io(&ref->flow, 0, "VM disk I/O");
 	ret = lun_flush_locked(ctx);
-	gated_unlock(&st.lock);
+	unlock_for_vm_io(&ref->flow);
 	return ret;
 }
 
@@ -881,16 +911,16 @@ static void mount_datastores(void)
  * vmkfs may turn into several commands (a thin disk's first write to a
  * block zeroes it and updates its map), each bounded as lun_io.h says.
  */
-static void vdisk_io_lock(void *ctx)
+static void vdisk_io_lock(void *ctx, struct vdisk *vd, uint32_t blocks)
 {
 	(void)ctx;
-	lock_for_io("VM disk I/O (a virtual disk)");
+	lock_for_vm_io(&vd->flow, blocks, "VM disk I/O (a virtual disk)");
 }
 
-static void vdisk_io_unlock(void *ctx)
+static void vdisk_io_unlock(void *ctx, struct vdisk *vd)
 {
 	(void)ctx;
-	gated_unlock(&st.lock);
+	unlock_for_vm_io(&vd->flow);
 }
 
 static const struct vdisk_lock vdisk_io_lock_ops = { vdisk_io_lock, vdisk_io_unlock, NULL };
@@ -947,6 +977,7 @@ void storage_vdisk_close(struct vdisk *vd)
 {
 	const char *holder;
 
+	dsched_forget(&st.dsched, &vd->flow);
 	if (gated_lock_by(&st.lock, pci_device_now_ms, (void *)HBA_VA,
 			  now_ms() + COS_READ_WAIT_MS)) {
 		st.holder = "a VM's end";

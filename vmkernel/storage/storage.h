@@ -14,6 +14,7 @@
 #include "vmkernel/platform.h"
 #include "vmkernel/lib/why.h"
 #include "vmkernel/storage/scan.h"
+#include "vmkernel/storage/disk_sched.h"
 #include <vmk/hypercall.h>
 
 /*
@@ -50,7 +51,8 @@ vmk_status_t storage_cos_disk(struct vmk_cos_disk *r);
 /*
  * VM disks (raw device mappings, rdm.h): a LUN named as `vmkctl storage
  * luns` names it, claimed read-write by one VM. The I/O is polled to its
- * end under the storage lock, from the vCPU that asked (docs/storage.md):
+ * end under the storage lock, from the vCPU that asked, in its turn by
+ * the disk's shares (ref->flow, set by the caller; docs/storage.md):
  * for a hung LUN at most LUN_IO_HOLD_MAX_MS once, then its I/O fails at
  * once (NOT READY) until a probe is answered (lun_io.h).
  */
@@ -58,6 +60,7 @@ struct storage_lun_ref {
 	uint32_t target, lun;
 	uint64_t nr_blocks;		/* of 512 bytes */
 	struct scan_id id;		/* the disk opened: another there is gone */
+	struct dsched_flow flow;	/* a VM's disk: its shares of the LUN */
 };
 /*
  * Claim the LUN for owner; why says why not (VMK_BUSY: in

@@ -1065,13 +1065,13 @@ static enum scsi_backend_status vd_piece(void *ctx, bool write, uint64_t lba,
 	enum scsi_backend_status st = SCSI_BACKEND_OK;
 	int64_t ret = VMKFS_EIO;
 
-	vd->lock->lock(vd->lock->ctx);
+	vd->lock->lock(vd->lock->ctx, vd, nr);
 	if (vd->f)
 		ret = write ? vmkfs_pwrite(vd->f, vd->bounce, len, lba * SECTOR) :
 			      vmkfs_pread(vd->f, vd->bounce, len, lba * SECTOR);
 	if (ret != (int64_t)len)
 		st = failed(vd, ret < 0 ? ret : VMKFS_EIO);
-	vd->lock->unlock(vd->lock->ctx);
+	vd->lock->unlock(vd->lock->ctx, vd);
 	return st;
 }
 
@@ -1104,12 +1104,12 @@ static void vd_flush(void *ctx, struct scsi_cmd *cmd)
 	int ret = VMKFS_EIO;
 
 	vd->flushes++;
-	vd->lock->lock(vd->lock->ctx);
+	vd->lock->lock(vd->lock->ctx, vd, 0);
 	if (vd->f)
 		ret = vmkfs_fsync(vd->f);
 	if (ret)
 		st = failed(vd, ret);
-	vd->lock->unlock(vd->lock->ctx);
+	vd->lock->unlock(vd->lock->ctx, vd);
 	scsi_backend_done(cmd, st);
 }
 

@@ -31,6 +31,7 @@
 #define VMKERNEL_STORAGE_VDISK_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/storage/disk_sched.h"
 #include "vmm/scsi/disk.h"
 #include "vmkfs/vmkfs.h"
 #include <vmk/vm.h>
@@ -118,10 +119,14 @@ int vdisk_mkdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_l
 /* Remove the empty folder path ("/DIR"). As vdisk_create(). */
 int vdisk_rmdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_len);
 
-/* The caller's lock around each vmkfs call (storage.c: the storage lock). */
+struct vdisk;
+/*
+ * The caller's lock around each vmkfs call of blocks (storage.c: the
+ * disk's turn by its shares, then the storage lock).
+ */
 struct vdisk_lock {
-	void (*lock)(void *ctx);
-	void (*unlock)(void *ctx);
+	void (*lock)(void *ctx, struct vdisk *vd, uint32_t blocks);
+	void (*unlock)(void *ctx, struct vdisk *vd);
 	void *ctx;
 };
 
@@ -129,6 +134,7 @@ struct vdisk {
 	struct vmkfs_file *f;		/* the flat extent, read-write; NULL: closed */
 	struct vmkfs_vol *vol;		/* its volume (for vmkfs's messages) */
 	const struct vdisk_lock *lock;
+	struct dsched_flow flow;	/* its shares of the LUN (the caller's) */
 	uint64_t nr_blocks;		/* of SCSI_BLOCK_SIZE: the extent's size */
 	bool thin;			/* the descriptor says so (no UNMAP yet) */
 	uint8_t *bounce;		/* vmkernel memory, at least VDISK_DESC_MAX bytes */

@@ -15,7 +15,9 @@
  * CPU and vm->lock between batches. Each disk command goes to the
  * physical adapter and is polled to its end under the storage lock
  * (vm->lock, then the storage lock; nothing takes them the other way),
- * through this VM's bounce buffer. So a vCPU waits for its disk, and its
+ * through this VM's bounce buffer, in its disk's turn by the disk's
+ * shares (sched.scsi0:N.shares; vmkernel/storage/disk_sched.h): the
+ * vCPU spins meanwhile. So a vCPU waits for its disk, and its
  * VM's other vCPUs wait for vm->lock meanwhile: a limit of this slice,
  * not the design. A hung LUN holds both locks for one command's timeout
  * ladder (LUN_IO_HOLD_MAX_MS, 15 s at most); then the LUN is marked and
@@ -111,6 +113,8 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 		if (!name[0])
 			continue;
 		s->t[i].virtual_disk = vdisk_is_path(name);
+		dsched_flow_init(s->t[i].virtual_disk ? &vd->flow : &s->t[i].ref.flow,
+				 vm->cfg.disk[i].shares);
 		if (s->t[i].virtual_disk) {
 			vd->bounce = pa_to_va(s->bounce_pa);
 			vd->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
@@ -123,12 +127,13 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 			return why_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i,
 					refusal.text);
 		s->t[i].open = true;
-		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s)",
+		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s), %u disk shares",
 			 vm->id, vm->cfg.name, i, name,
 			 (unsigned long long)(s->t[i].virtual_disk ? vd->nr_blocks :
 					      s->t[i].ref.nr_blocks),
 			 !s->t[i].virtual_disk ? "raw" :
-			 vd->thin ? "virtual disk, thin" : "virtual disk");
+			 vd->thin ? "virtual disk, thin" : "virtual disk",
+			 dsched_shares(vm->cfg.disk[i].shares));
 	}
 	return VMK_OK;
 }
@@ -267,6 +272,7 @@ void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS]
 		if (!s->t[i].open)
 			continue;
 		memcpy(o->name, vm->cfg.disk[i].name, sizeof(o->name));
+		o->shares = dsched_shares(vm->cfg.disk[i].shares);
 		if (s->t[i].virtual_disk) {
 			o->kind = VMK_VM_DISK_VIRTUAL;
 			o->thin = vd->thin;

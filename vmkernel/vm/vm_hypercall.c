@@ -73,6 +73,11 @@ vmk_status_t vm_hc_create(struct hc_call *c)
 		if (!vdisk_is_path(name) && !rdm_parse_name(name, &t, &l))
 			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u: '%s' is neither a LUN like vmhba0:C0:T0:L0 nor a .vmdk path",
 					cfg.name, i, name);
+		if (cfg.disk[i].shares && (cfg.disk[i].shares < VMK_VM_DISK_SHARES_MIN ||
+					   cfg.disk[i].shares > VMK_VM_DISK_SHARES_MAX))
+			return why_fail(&c->why, VMK_BAD_PARAM, "vm '%s': scsi0:%u: %u disk shares: they must be %u..%u",
+					cfg.name, i, cfg.disk[i].shares,
+					VMK_VM_DISK_SHARES_MIN, VMK_VM_DISK_SHARES_MAX);
 	}
 	if (cfg.sched_affinity &&
 	    (cfg.sched_affinity & ((1u << vmk_boot_info.ncpus) - 1)) != cfg.sched_affinity)

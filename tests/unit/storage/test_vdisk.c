@@ -44,18 +44,23 @@ static bool done;
 static int lock_depth, lock_calls;
 static char why[256];
 
-/* The caller's lock: every vmkfs call of the backend inside it. */
-static void fake_lock(void *ctx)
+/*
+ * The caller's lock: every vmkfs call of the backend inside it, its
+ * blocks (what the disk's turn is charged) no more than a bounce buffer.
+ */
+static void fake_lock(void *ctx, struct vdisk *vd, uint32_t blocks)
 {
 	(void)ctx;
+	ck_assert_uint_le(blocks, vd->bounce_blocks);
 	ck_assert_int_eq(lock_depth, 0);
 	lock_depth++;
 	lock_calls++;
 }
 
-static void fake_unlock(void *ctx)
+static void fake_unlock(void *ctx, struct vdisk *vd)
 {
 	(void)ctx;
+	(void)vd;
 	ck_assert_int_eq(lock_depth, 1);
 	lock_depth--;
 }
