@@ -228,15 +228,20 @@ static void add_io(struct vmk_vm_disk_io *sum, const struct vmk_vm_disk_io *d)
 	sum->errors += d->errors;
 }
 
+/* shares: the disk's (docs/storage.md "Disk shares"); 0: none (the total). */
 static void print_io(const char *vm, const char *disk, const char *kind,
-		     const struct vmk_vm_disk_io *d, const char *name)
+		     const struct vmk_vm_disk_io *d, uint32_t shares, const char *name)
 {
-	printf("%-16s %-8s %-12s %10llu %10llu %8llu %12llu %12llu %7llu  %.*s\n",
+	char s[12] = "-";
+
+	if (shares)
+		snprintf(s, sizeof(s), "%u", shares);
+	printf("%-16s %-8s %-12s %10llu %10llu %8llu %12llu %12llu %7llu %6s  %.*s\n",
 	       vm, disk, kind, (unsigned long long)d->reads,
 	       (unsigned long long)d->writes, (unsigned long long)d->flushes,
 	       (unsigned long long)kib(d->blocks_read),
 	       (unsigned long long)kib(d->blocks_written),
-	       (unsigned long long)d->errors, VMK_VM_DISK_NAME_LEN, name);
+	       (unsigned long long)d->errors, s, VMK_VM_DISK_NAME_LEN, name);
 }
 
 /*
@@ -256,8 +261,8 @@ static int storage_disks(void)
 		close(fd);
 		return 1;
 	}
-	printf("%-16s %-8s %-12s %10s %10s %8s %12s %12s %7s  %s\n", "VM", "DISK", "KIND",
-	       "READS", "WRITES", "FLUSHES", "READ-KIB", "WRITTEN-KIB", "ERRORS", "NAME");
+	printf("%-16s %-8s %-12s %10s %10s %8s %12s %12s %7s %6s  %s\n", "VM", "DISK", "KIND",
+	       "READS", "WRITES", "FLUSHES", "READ-KIB", "WRITTEN-KIB", "ERRORS", "SHARES", "NAME");
 	for (i = 0; i < count; i++) {
 		struct vmk_vm_disks d = { .id = infos[i].id };
 		char vm[VMK_VM_NAME_LEN + 1], disk[16];
@@ -286,12 +291,12 @@ static int storage_disks(void)
 				continue;
 			snprintf(disk, sizeof(disk), "scsi0:%u", n);
 			print_io(vm, disk, io->kind == VMK_VM_DISK_RAW ? "raw" :
-				 io->thin ? "virtual,thin" : "virtual", io, io->name);
+				 io->thin ? "virtual,thin" : "virtual", io, io->shares, io->name);
 			add_io(&sum, io);
 			shown++;
 		}
 	}
-	print_io("total", "", "", &sum, shown == 1 ? "1 disk" : "");
+	print_io("total", "", "", &sum, 0, shown == 1 ? "1 disk" : "");
 	if (shown != 1)
 		printf("(%u disks of running VMs)\n", shown);
 	free(infos);

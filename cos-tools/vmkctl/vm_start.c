@@ -197,6 +197,7 @@ static int scsi_config_of(const struct vmx_config *c, struct vmk_vm_config *vc,
 			return -1;
 		}
 		snprintf(vc->disk[n].name, sizeof(vc->disk[n].name), "%s", f);
+		vc->disk[n].shares = c->scsi0_shares[n];
 	}
 	return 0;
 }

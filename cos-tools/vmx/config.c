@@ -99,6 +99,32 @@ bad:
 	return false;
 }
 
+/*
+ * Shares as VMware writes them: low, normal, high (each times per) or a
+ * number in [min, max]; *out untouched and a diag when neither.
+ */
+static void get_shares(struct checker *c, const struct vmx_entry *e, unsigned int per,
+		       unsigned long min, unsigned long max, unsigned int *out)
+{
+	static const char *const levels[] = { "low", "normal", "high", NULL };
+	static const unsigned int level_shares[] = {
+		VMX_SHARES_LOW, VMX_SHARES_NORMAL, VMX_SHARES_HIGH,
+	};
+	int i;
+
+	if (isdigit((unsigned char)e->value[0])) {
+		get_uint(c, e, min, max, out);
+		return;
+	}
+	for (i = 0; levels[i] && strcasecmp(e->value, levels[i]); i++)
+		;
+	if (levels[i])
+		*out = level_shares[i] * per;
+	else
+		fail(c, e, "'%s' must be low, normal, high or a number from %lu to %lu, not \"%s\"",
+		     e->key, min, max, e->value);
+}
+
 /* Index of the value of e in choices (case-insensitive), or -1 with a diag. */
 static int get_choice(struct checker *c, const struct vmx_entry *e,
 		      const char *const *choices)
@@ -366,11 +392,20 @@ static void check_devices(struct checker *c, struct vmx_config *cfg)
 			cfg->scsi0_dev = scsi_devs[i];
 	}
 	for (unsigned int n = 0; n < VMX_SCSI_DISKS; n++) {
-		char key[32], present[32];
+		char key[32], present[32], shares[32];
+		const struct vmx_entry *s;
 
 		snprintf(key, sizeof(key), "scsi0:%u.fileName", n);
 		snprintf(present, sizeof(present), "scsi0:%u.present", n);
+		snprintf(shares, sizeof(shares), "sched.scsi0:%u.shares", n);
 		e = vmx_find(c->file, key);
+		s = vmx_find(c->file, shares);
+		cfg->scsi0_shares[n] = VMX_SHARES_NORMAL;
+		if (s && !e)
+			fail(c, s, "'%s' needs a disk: scsi0:%u.fileName", s->key, n);
+		else if (s)
+			get_shares(c, s, 1, VMX_DISK_SHARES_MIN, VMX_DISK_SHARES_MAX,
+				   &cfg->scsi0_shares[n]);
 		if (!e)
 			continue;
 		if (!cfg->scsi0_present || !get_present(c, present))
@@ -467,27 +502,13 @@ static void check_affinity(struct checker *c, struct vmx_config *cfg)
 
 static void check_sched(struct checker *c, struct vmx_config *cfg)
 {
-	static const char *const levels[] = { "low", "normal", "high", NULL };
-	static const unsigned int level_shares[] = {
-		VMX_SHARES_LOW, VMX_SHARES_NORMAL, VMX_SHARES_HIGH,
-	};
 	const struct vmx_entry *e = vmx_find(c->file, "sched.cpu.shares");
 	const struct vmx_entry *max;
-	int i;
 
 	/* levels are per vCPU, as VMware counts them */
 	cfg->cpu_shares = VMX_SHARES_NORMAL * cfg->numvcpus;
-	if (e && isdigit((unsigned char)e->value[0])) {
-		get_uint(c, e, 1, VMX_SHARES_MAX, &cfg->cpu_shares);
-	} else if (e) {
-		for (i = 0; levels[i] && strcasecmp(e->value, levels[i]); i++)
-			;
-		if (levels[i])
-			cfg->cpu_shares = level_shares[i] * cfg->numvcpus;
-		else
-			fail(c, e, "'sched.cpu.shares' must be low, normal, high or a number, not \"%s\"",
-			     e->value);
-	}
+	if (e)
+		get_shares(c, e, cfg->numvcpus, 1, VMX_SHARES_MAX, &cfg->cpu_shares);
 	cfg->cpu_min_mhz = 0;
 	e = vmx_find(c->file, "sched.cpu.min");
 	if (e)
@@ -586,6 +607,10 @@ int vmx_config_write(FILE *out, const struct vmx_config *cfg)
 			put(&w, key, "TRUE");
 			snprintf(key, sizeof(key), "scsi0:%u.fileName", n);
 			put(&w, key, cfg->scsi0_file[n]);
+			if (!cfg->scsi0_shares[n] || cfg->scsi0_shares[n] == VMX_SHARES_NORMAL)
+				continue;
+			snprintf(key, sizeof(key), "sched.scsi0:%u.shares", n);
+			put_uint(&w, key, cfg->scsi0_shares[n]);
 		}
 	}
 	for (unsigned int n = 0; n < VMX_NICS; n++) {

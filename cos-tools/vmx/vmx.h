@@ -113,6 +113,13 @@ enum vmx_boot { VMX_BOOT_BIOS, VMX_BOOT_LINUX, VMX_BOOT_MULTIBOOT };
 #define VMX_SHARES_NORMAL	1000
 #define VMX_SHARES_HIGH		2000
 #define VMX_SHARES_MAX		1000000
+/*
+ * A disk's shares (sched.scsi0:N.shares): the same levels, per disk
+ * (vSphere API SharesLevel: "For Disk: Shares = 500/1000/2000"); a number
+ * in vmk's range (VMK_VM_DISK_SHARES_MIN..MAX, include/vmk/vm.h).
+ */
+#define VMX_DISK_SHARES_MIN	100
+#define VMX_DISK_SHARES_MAX	10000
 
 #define VMX_MEMSIZE_ALIGN_MIB	4	/* libvirt and VMware: multiple of 4 */
 /* PAE addresses 36 bits of guest physical memory: 64 GiB (SDM vol. 3A §4.4). */
@@ -150,6 +157,8 @@ struct vmx_config {
 	const char *scsi0_dev;		/* scsi0.virtualDev */
 	/* scsi0:N.fileName, NULL if none: a .vmdk or a LUN (vmx_is_lun_name()) */
 	const char *scsi0_file[VMX_SCSI_DISKS];
+	/* sched.scsi0:N.shares; VMX_SHARES_NORMAL if absent */
+	unsigned int scsi0_shares[VMX_SCSI_DISKS];
 
 	struct vmx_ethernet ethernet[VMX_NICS];	/* ethernetN, gaps allowed */
 

@@ -63,6 +63,7 @@ static void fake_disk(struct vmk_vm_disk_io *d, uint32_t kind, uint32_t thin,
 	d->blocks_read = 2 * (base + 4);
 	d->blocks_written = 2 * (base + 5);
 	d->errors = base / 100;
+	d->shares = 1000 + (uint32_t)base;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 }
 
@@ -180,8 +181,8 @@ START_TEST(test_disks_lists_running_vms_disks_and_their_sum)
 	static char *argv[] = { "storage", "disks", NULL };
 	static char out[4096];
 	const char *web0, *web2, *db, *total;
-	unsigned long long r, w, f, kr, kw, e;
-	char kind[32];
+	unsigned long long r, w, f, kr, kw, e, s;
+	char kind[32], none[4];
 
 	disks_asked = 0;
 	ck_assert_int_eq(storage_to(1, 2, argv, out, sizeof(out)), 0);
@@ -194,10 +195,11 @@ START_TEST(test_disks_lists_running_vms_disks_and_their_sum)
 	ck_assert_msg(web0 && web2 && db && total, "storage disks said:\n%s", out);
 	ck_assert_ptr_null(strstr(out, "off "));
 	ck_assert_ptr_null(strstr(out, "gone"));
-	ck_assert_int_eq(sscanf(web0, "web scsi0:0 %31s %llu %llu %llu %llu %llu %llu", kind,
-				&r, &w, &f, &kr, &kw, &e), 7);
+	ck_assert_int_eq(sscanf(web0, "web scsi0:0 %31s %llu %llu %llu %llu %llu %llu %llu", kind,
+				&r, &w, &f, &kr, &kw, &e, &s), 8);
 	ck_assert_str_eq(kind, "virtual,thin");
 	ck_assert(r == 101 && w == 102 && f == 103 && kr == 104 && kw == 105 && e == 1);
+	ck_assert_uint_eq(s, 1100);	/* its disk shares */
 	ck_assert_ptr_nonnull(strstr(web0, "[ds1] web/web.vmdk\n"));
 	ck_assert_int_eq(sscanf(web2, "web scsi0:2 %31s %llu %llu %llu %llu %llu %llu", kind,
 				&r, &w, &f, &kr, &kw, &e), 7);
@@ -207,8 +209,9 @@ START_TEST(test_disks_lists_running_vms_disks_and_their_sum)
 	ck_assert_int_eq(sscanf(db, "db scsi0:0 %31s", kind), 1);
 	ck_assert_str_eq(kind, "virtual");
 	/* The sum of the three rows as shown (a partial KiB counts as one). */
-	ck_assert_int_eq(sscanf(total, "total %llu %llu %llu %llu %llu %llu",
-				&r, &w, &f, &kr, &kw, &e), 6);
+	ck_assert_int_eq(sscanf(total, "total %llu %llu %llu %llu %llu %llu %3s",
+				&r, &w, &f, &kr, &kw, &e, none), 7);
+	ck_assert_str_eq(none, "-");	/* shares do not add up */
 	ck_assert(r == 1303 && w == 1306 && f == 1309 && kr == 1312 && kw == 1316 && e == 13);
 	ck_assert_ptr_nonnull(strstr(out, "(3 disks of running VMs)"));
 }

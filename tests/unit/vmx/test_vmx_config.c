@@ -23,6 +23,7 @@ static const char full[] =
 	"scsi0.virtualDev = \"lsilogic\"\n"
 	"scsi0:0.present = \"TRUE\"\n"
 	"scsi0:0.fileName = \"/vmfs/volumes/ds1/vm1/vm1.vmdk\"\n"
+	"sched.scsi0:0.shares = \"high\"\n"
 	"ethernet0.present = \"true\"\n"
 	"ethernet0.virtualDev = \"E1000\"\n"
 	"ethernet0.networkName = \"VM Network\"\n"
@@ -163,6 +164,8 @@ START_TEST(test_full_file_fills_every_field)
 	ck_assert_mem_eq(cfg.uuid, uuid, 16);
 	ck_assert_str_eq(cfg.scsi0_dev, "lsilogic");
 	ck_assert_str_eq(cfg.scsi0_file[0], "/vmfs/volumes/ds1/vm1/vm1.vmdk");
+	ck_assert_uint_eq(cfg.scsi0_shares[0], 2000);	/* a disk's levels are not per vCPU */
+	ck_assert_uint_eq(cfg.scsi0_shares[1], VMX_SHARES_NORMAL);
 	ck_assert_str_eq(cfg.ethernet[0].dev, "e1000");
 	ck_assert_str_eq(cfg.ethernet[0].network, "VM Network");
 	ck_assert(cfg.ethernet[0].is_static && cfg.ethernet[0].has_mac);
@@ -198,6 +201,7 @@ START_TEST(test_canonical_output_reads_back_as_the_same_config)
 	ck_assert_uint_eq(cfg2.numvcpus, cfg.numvcpus);
 	ck_assert_mem_eq(cfg2.uuid, cfg.uuid, 16);
 	ck_assert_str_eq(cfg2.scsi0_file[0], cfg.scsi0_file[0]);
+	ck_assert_uint_eq(cfg2.scsi0_shares[0], cfg.scsi0_shares[0]);
 	ck_assert_str_eq(cfg2.ethernet[0].dev, cfg.ethernet[0].dev);
 	ck_assert_mem_eq(cfg2.ethernet[0].mac, cfg.ethernet[0].mac, 6);
 	ck_assert(cfg2.ethernet[0].is_static);
@@ -257,6 +261,17 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
 	  "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"disk.img\"\n",
 	  "t.vmx:8: 'scsi0:0.fileName' must name a .vmdk disk" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+	  "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\nsched.scsi0:0.shares = \"lots\"\n",
+	  "t.vmx:9: 'sched.scsi0:0.shares' must be low, normal, high or a number from 100 to 10000, not \"lots\"" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+	  "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\nsched.scsi0:0.shares = \"99\"\n",
+	  "t.vmx:9: 'sched.scsi0:0.shares' must be a whole number from 100 to 10000, not \"99\"" },
+	{ MINIMAL "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\n"
+	  "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\nsched.scsi0:0.shares = \"10001\"\n",
+	  "t.vmx:9: 'sched.scsi0:0.shares' must be a whole number from 100 to 10000" },
+	{ MINIMAL "sched.scsi0:1.shares = \"high\"\n",
+	  "t.vmx:5: 'sched.scsi0:1.shares' needs a disk: scsi0:1.fileName" },
 	{ MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"rtl8139\"\n",
 	  "t.vmx:6: 'ethernet0.virtualDev' must be one of vlance vmxnet vmxnet3 e1000 e1000e" },
 	{ MINIMAL "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n"
