@@ -74,8 +74,12 @@ bool dsched_arrive(struct dsched *q, struct dsched_flow *f, uint32_t blocks)
 	q->waiters = f;
 	/* Free, and nobody else waits or the turn was kept for f. */
 	now = !q->holder && (q->kept_for == f || (!q->kept_for && !f->next));
+	if (now && q->kept_for == f)
+		f->kept++;
 	if (now)
 		grant(q, f);
+	else
+		f->waited++;
 	spin_unlock(&q->lock);
 	return now;
 }

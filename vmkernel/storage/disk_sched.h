@@ -57,7 +57,10 @@ struct dsched_flow {
 	uint32_t granted;		/* atomic: its turn (dsched_try()) */
 	bool waiting;
 	struct dsched_flow *next;	/* among the waiters */
-	uint64_t turns;			/* requests it ran: for the tests and the log */
+	/* for the tests and the log (its VM's end): */
+	uint64_t turns;			/* requests it ran */
+	uint64_t waited;		/* ... that found the queue taken */
+	uint64_t kept;			/* ... in a turn kept for it */
 };
 
 struct dsched {

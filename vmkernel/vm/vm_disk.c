@@ -302,11 +302,20 @@ void vm_disks_release(struct vm *vm)
 
 	if (!s)
 		return;
-	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++)
-		if (s->t[i].open && s->t[i].virtual_disk)
+	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
+		const struct dsched_flow *f = s->t[i].virtual_disk ? &s->t[i].vdisk.flow :
+					      &s->t[i].ref.flow;
+
+		if (!s->t[i].open)
+			continue;
+		log_info("vm %u '%s': scsi0:%u: %llu turns at the storage by %u disk shares, %llu waited, %llu in a kept turn",
+			 vm->id, vm->cfg.name, i, (unsigned long long)f->turns, f->shares,
+			 (unsigned long long)f->waited, (unsigned long long)f->kept);
+		if (s->t[i].virtual_disk)
 			storage_vdisk_close(&s->t[i].vdisk);
-		else if (s->t[i].open)
+		else
 			storage_lun_close(&s->t[i].ref, vm->id);
+	}
 	if (s->bounce_pa)
 		pool_free(&vmk_pool, s->bounce_pa, VM_SCSI_BOUNCE_PAGES);
 	vm->scsi = NULL;
