@@ -6,8 +6,10 @@
 # each VM's disk with exactly the KiB its guest wrote, its writes and
 # flushes counted, no errors, and a total line that is their sum; a read
 # of 2 MiB after dropping the guest's cache adds at least that much to
-# its reads, and nothing to the other VM's. A reset starts a VM's
-# counters again. A VM powered off leaves the list. After the unload the COS finds the volume clean.
+# its reads, and nothing to the other VM's. Each disk's shares
+# (sched.scsi0:0.shares 2000 and normal) are shown. A reset starts a
+# VM's counters again. A VM powered off leaves the list. After the
+# unload the COS finds the volume clean.
 # timeout: 480
 # kernel: built
 . /lib/vmk/lab.sh
@@ -24,6 +26,8 @@ expect "insmod vmkload storage=1" vmk_load storage=1 mem_mb=240
 
 vm_make_disks_vmx /tmp/a.vmx a 96 "[ctr] io/a.vmdk"
 vm_make_disks_vmx /tmp/b.vmx b 96 "[ctr] io/b.vmdk"
+echo 'sched.scsi0:0.shares = "2000"' >> /tmp/a.vmx
+echo 'sched.scsi0:0.shares = "normal"' >> /tmp/b.vmx
 vm_up a /tmp/a.vmx
 vm_up b /tmp/b.vmx
 vm_console_expect "a boots to its shell" a 300 "vmk-guest: shell ready"
@@ -32,12 +36,14 @@ vm_link_disks a
 vm_link_disks b
 vmkctl storage disks | tee /tmp/disks0.txt
 # disk_col VM COLUMN FILE: a column of VM's scsi0:0 line (4 READS,
-# 5 WRITES, 6 FLUSHES, 7 READ-KIB, 8 WRITTEN-KIB, 9 ERRORS)
+# 5 WRITES, 6 FLUSHES, 7 READ-KIB, 8 WRITTEN-KIB, 9 ERRORS, 10 SHARES)
 disk_col() { awk -v vm="$1" -v c="$2" '$1 == vm && $2 == "scsi0:0" { print $c }' "$3"; }
 total_col() { awk -v c="$1" '$1 == "total" { print $(c - 2) }' "$2"; }
 expect "a's disk is listed as thin, none written yet" \
 	test "$(disk_col a 3 /tmp/disks0.txt)/$(disk_col a 8 /tmp/disks0.txt)" = "virtual,thin/0"
 expect "b's disk is listed, by its name" grep -q "^b .*\[ctr\] io/b.vmdk$" /tmp/disks0.txt
+expect "a's disk has 2000 shares, b's 1000" \
+	test "$(disk_col a 10 /tmp/disks0.txt)/$(disk_col b 10 /tmp/disks0.txt)" = "2000/1000"
 
 # Both write at once; each says when its dd and sync have ended.
 vmkctl vm console a --send 'dd if=/dev/urandom of=/dev/t0 bs=64k count=96 2>/dev/null; sync; echo WA$((6*7))\n' --timeout 1 > /dev/null
