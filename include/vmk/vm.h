@@ -115,7 +115,7 @@ struct vmk_vm_nic {
 /*
  * A disk's proportional share of its LUN (sched.scsi0:N.shares, as
  * VMware's low, normal and high; docs/storage.md "Disk shares").
- * Since ABI version 40.
+ * Since ABI version 42.
  */
 #define VMK_VM_DISK_SHARES_MIN		100
 #define VMK_VM_DISK_SHARES_LOW		500
@@ -125,7 +125,7 @@ struct vmk_vm_nic {
 
 struct vmk_vm_disk {
 	char name[VMK_VM_DISK_NAME_LEN];	/* NUL-terminated; "": no disk */
-	uint32_t shares;		/* MIN..MAX; 0: NORMAL. Since ABI 40 */
+	uint32_t shares;		/* MIN..MAX; 0: NORMAL. Since ABI 42 */
 };
 
 /*
@@ -141,7 +141,7 @@ struct vmk_vm_disk {
 struct vmk_vm_disk_io {
 	uint32_t kind;			/* VMK_VM_DISK_* */
 	uint32_t thin;			/* VIRTUAL: 1 for a thin disk */
-	uint32_t shares;		/* its disk shares; since ABI 40 */
+	uint32_t shares;		/* its disk shares; since ABI 42 */
 	uint32_t reserved;		/* 0 */
 	uint64_t nr_blocks;		/* capacity, 512-byte blocks */
 	uint64_t reads, writes, flushes;	/* guest requests run */
