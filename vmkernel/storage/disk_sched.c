@@ -21,6 +21,12 @@ void dsched_flow_init(struct dsched_flow *f, uint32_t shares)
 {
 	memset(f, 0, sizeof(*f));
 	f->shares = dsched_shares(shares);
+	f->quick = true;	/* until it is seen to come back late */
+}
+
+void dsched_flow_owner(struct dsched_flow *f, const void *owner)
+{
+	f->owner = owner;
 }
 
 /* With q->lock held. */
@@ -59,6 +65,7 @@ static uint64_t next_start(const struct dsched *q, const struct dsched_flow *f)
 
 bool dsched_arrive(struct dsched *q, struct dsched_flow *f, uint32_t blocks)
 {
+	const struct dsched_flow *kept;
 	bool now;
 
 	if (blocks > DSCHED_MAX_BLOCKS)
@@ -66,19 +73,31 @@ bool dsched_arrive(struct dsched *q, struct dsched_flow *f, uint32_t blocks)
 	f->cost = (DSCHED_CMD_BLOCKS + blocks) * DSCHED_SCALE / f->shares;
 	__atomic_store_n(&f->granted, 0, __ATOMIC_RELAXED);
 	spin_lock(&q->lock);
+	/* Back within a keep since its last turn? Its next keeps depend on it. */
+	if (f->done_at)
+		f->quick = q->now_us(q->clock_ctx) - f->done_at < DSCHED_KEEP_US;
 	f->start = next_start(q, f);
 	f->finish = f->start + f->cost;
 	f->arrival = q->arrivals++;
 	f->waiting = true;
 	f->next = q->waiters;
 	q->waiters = f;
-	/* Free, and nobody else waits or the turn was kept for f. */
-	now = !q->holder && (q->kept_for == f || (!q->kept_for && !f->next));
-	if (now && q->kept_for == f)
+	/*
+	 * A turn kept for another disk of f's VM: that VM runs one request
+	 * at a time, and its next one is f's, so the kept disk cannot come
+	 * back before f's turn ends: give the keep up.
+	 */
+	kept = q->kept_for;
+	if (kept && kept != f && f->owner && kept->owner == f->owner)
+		q->kept_for = NULL;
+	if (!q->holder && q->kept_for == f) {
 		f->kept++;
-	if (now)
 		grant(q, f);
-	else
+	} else if (!q->holder && !q->kept_for) {
+		grant(q, first_waiter(q));	/* f, unless a keep just ended for it */
+	}
+	now = q->holder == f;
+	if (!now)
 		f->waited++;
 	spin_unlock(&q->lock);
 	return now;
@@ -105,8 +124,15 @@ void dsched_done(struct dsched *q, struct dsched_flow *f)
 	spin_lock(&q->lock);
 	q->holder = NULL;
 	__atomic_store_n(&f->granted, 0, __ATOMIC_RELAXED);
+	f->done_at = q->now_us(q->clock_ctx);
 	next = first_waiter(q);
-	if (next && next_start(q, f) < next->start) {
+	/*
+	 * Kept only for a flow that came back within a keep last time: one
+	 * that did not (a guest with nothing more to send, or a light
+	 * stream) would leave the queue idle DSCHED_KEEP_US after each of
+	 * its requests while others wait.
+	 */
+	if (next && f->quick && next_start(q, f) < next->start) {
 		q->kept_for = f;
 		q->kept_until = q->now_us(q->clock_ctx) + DSCHED_KEEP_US;
 	} else if (next) {

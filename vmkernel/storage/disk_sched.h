@@ -21,8 +21,12 @@
  * shares. So the queue keeps the turn for a flow whose request just
  * ended while its next start tag is below every waiter's, for
  * DSCHED_KEEP_US at most (anticipation, Iyer and Druschel, SOSP 2001):
- * a flow in the middle of a batch should be back within that; one whose
- * guest has nothing more costs the waiters that wait once. Only when
+ * a flow in the middle of a batch should be back within that. The turn
+ * is kept only for a flow that came back within the keep last time (a
+ * light stream, or a guest with nothing more, costs the waiters one
+ * keep, then none until it is quick again), and a VM's arrival at
+ * another of its disks ends a keep for its first (its vCPU runs one
+ * request at a time: that disk cannot come back meanwhile). Only when
  * somebody waits: the keep never delays a lone flow. In the lab (TCG)
  * this gives 1.1-1.4:1 for 2000:1000, not 2:1 (docs/storage.md).
  *
@@ -57,6 +61,9 @@ struct dsched_flow {
 	uint64_t arrival;		/* the queue's count when it came */
 	uint32_t granted;		/* atomic: its turn (dsched_try()) */
 	bool waiting;
+	const void *owner;		/* its VM: one request at a time among its disks */
+	uint64_t done_at;		/* when its last turn ended (us), 0: never */
+	bool quick;			/* came back within DSCHED_KEEP_US last time */
 	struct dsched_flow *next;	/* among the waiters */
 	/* for the tests and the log (its VM's end): */
 	uint64_t turns;			/* requests it ran */
@@ -79,6 +86,8 @@ struct dsched {
 void dsched_init(struct dsched *q, uint64_t (*now_us)(void *ctx), void *clock_ctx);
 /* shares out of range are clamped; the config was checked before. */
 void dsched_flow_init(struct dsched_flow *f, uint32_t shares);
+/* Flows of one owner (a VM) never hold a turn kept for each other. */
+void dsched_flow_owner(struct dsched_flow *f, const void *owner);
 /* The shares a VM's config names (0: normal), as the flow uses them. */
 uint32_t dsched_shares(uint32_t configured);
 /*

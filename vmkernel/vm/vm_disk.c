@@ -115,6 +115,7 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 		s->t[i].virtual_disk = vdisk_is_path(name);
 		dsched_flow_init(s->t[i].virtual_disk ? &vd->flow : &s->t[i].ref.flow,
 				 vm->cfg.disk[i].shares);
+		dsched_flow_owner(s->t[i].virtual_disk ? &vd->flow : &s->t[i].ref.flow, vm);
 		if (s->t[i].virtual_disk) {
 			vd->bounce = pa_to_va(s->bounce_pa);
 			vd->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
