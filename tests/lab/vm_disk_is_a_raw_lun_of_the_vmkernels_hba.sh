@@ -62,8 +62,8 @@ expect "the COS reads LBA 2048 of $LUN through the vmkernel" \
 	sh -c 'vmkctl storage read 1:0 2048 8 > /tmp/onlun'
 expect "it holds the guest's pattern" cmp /tmp/pattern /tmp/onlun
 vmkctl storage disks | tee /tmp/disks.txt
-expect "vmkctl storage disks lists disk1's raw LUN with the 4 KiB written, no errors" \
-	awk -v l=$LUN '$1 == "disk1" && $2 == "scsi0:2" && $3 == "raw" && $8 >= 4 && $9 == 0 && $10 == l { ok = 1 } END { exit !ok }' /tmp/disks.txt
+expect "vmkctl storage disks lists disk1's raw LUN with the 4 KiB written, no errors, normal shares" \
+	awk -v l=$LUN '$1 == "disk1" && $2 == "scsi0:2" && $3 == "raw" && $8 >= 4 && $9 == 0 && $10 == 1000 && $11 == l { ok = 1 } END { exit !ok }' /tmp/disks.txt
 
 # A hostile guest on LUN 0 next to disk1 (tests/guest/hostile_pvscsi).
 vm_make_guest_vmx /tmp/hostile.vmx hostile hostile_pvscsi \
