@@ -48,20 +48,107 @@ bool cos_pci_add_hidden(struct cos_pci *p, uint32_t bdf)
 	return true;
 }
 
-/* Bits 23:8 of the address are bus, device and function (§3.2.2.3.2). */
-static bool names_hidden(const struct cos_pci *p, uint32_t addr, uint32_t *bdf)
+static bool in_table(const uint32_t *t, uint32_t n, uint32_t bdf)
 {
 	uint32_t i;
 
-	if (!(addr & COS_PCI_ENABLE))
+	for (i = 0; i < n; i++) {
+		if (t[i] == bdf)
+			return true;
+	}
+	return false;
+}
+
+bool cos_pci_is_hidden(const struct cos_pci *p, uint32_t bdf)
+{
+	return in_table(p->hidden, p->nhidden, bdf & 0xffff);
+}
+
+bool cos_pci_add_guarded(struct cos_pci *p, uint32_t bdf)
+{
+	bdf &= 0xffff;
+	if (in_table(p->guarded, p->nguarded, bdf))
+		return true;
+	if (p->nguarded >= COS_PCI_GUARDED_MAX)
 		return false;
-	for (i = 0; i < p->nhidden; i++) {
-		if (((addr >> 8) & 0xffff) == p->hidden[i]) {
-			*bdf = p->hidden[i];
+	p->guarded[p->nguarded++] = bdf;
+	return true;
+}
+
+/* Bits 23:8 of the address are bus, device and function (§3.2.2.3.2). */
+static uint32_t addr_bdf(uint32_t addr)
+{
+	return (addr >> 8) & 0xffff;
+}
+
+static bool names_hidden(const struct cos_pci *p, uint32_t addr, uint32_t *bdf)
+{
+	if (!(addr & COS_PCI_ENABLE) || !cos_pci_is_hidden(p, addr_bdf(addr)))
+		return false;
+	*bdf = addr_bdf(addr);
+	return true;
+}
+
+/*
+ * What the COS may still write in a guarded bridge: the status and
+ * secondary status registers (write one to clear: PCI-to-PCI Bridge
+ * spec 1.2 §3.2.4.2, §3.2.5.7) and the interrupt line (a note for
+ * drivers, §3.2.5.16). Byte offsets in the configuration space.
+ */
+static bool bridge_byte_writable(uint32_t off)
+{
+	return off == 0x06 || off == 0x07 || off == 0x1e || off == 0x1f ||
+	       off == 0x3c;
+}
+
+/* A write of size bytes at port under addr that a guarded bridge refuses. */
+static bool guarded_write(const struct cos_pci *p, uint32_t addr, uint16_t port,
+			  uint32_t size, uint32_t *bdf)
+{
+	/* Bits 7:2 the dword, the port's low bits the byte (§3.2.2.3.2). */
+	uint32_t off = (addr & 0xfc) + (port & 3u), i;
+
+	if (!(addr & COS_PCI_ENABLE) ||
+	    !in_table(p->guarded, p->nguarded, addr_bdf(addr)))
+		return false;
+	for (i = 0; i < size; i++) {
+		if (!bridge_byte_writable(off + i)) {
+			*bdf = addr_bdf(addr);
 			return true;
 		}
 	}
 	return false;
+}
+
+uint32_t cos_pci_bridges_above(uint32_t (*read32)(uint32_t bdf, uint32_t reg),
+			       uint32_t bus, uint32_t *out, uint32_t max)
+{
+	uint32_t b, dev, fn, fns, bdf, id, type, buses, n = 0;
+
+	bus &= 0xff;
+	for (b = 0; b < bus; b++) {
+		for (dev = 0; dev < 32; dev++) {
+			fns = 1;
+			for (fn = 0; fn < fns; fn++) {
+				bdf = b << 8 | dev << 3 | fn;
+				id = read32(bdf, 0);
+				if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0)
+					continue;
+				type = (read32(bdf, COS_PCI_HEADER_TYPE) >> 16) & 0xff;
+				if (fn == 0 && (type & 0x80))
+					fns = 8;	/* multi-function device */
+				if ((type & 0x7f) != 1)
+					continue;	/* not a PCI-to-PCI bridge */
+				buses = read32(bdf, COS_PCI_BUS_NUMBERS);
+				if (((buses >> 8) & 0xff) <= bus && bus <= ((buses >> 16) & 0xff)) {
+					if (n < max)
+						out[n] = bdf;
+					n++;
+				}
+			}
+		}
+	}
+	return n;
 }
 
 static uint32_t piece_io(const struct cos_pci *p, const struct cos_pci_hw_ops *hw,
@@ -83,6 +170,8 @@ static uint32_t piece_io(const struct cos_pci *p, const struct cos_pci_hw_ops *h
 				*val = 0xffffffffu;
 			return 1;
 		}
+		if (!in && guarded_write(p, *shadow, port, size, refused))
+			return 1;
 		hw->data(*shadow, port, size, in, val);
 		return 0;
 	case PIECE_PLAIN:

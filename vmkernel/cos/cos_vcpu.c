@@ -66,7 +66,8 @@ vmk_status_t cos_global_init(void)
 }
 
 static struct cos_pci cos_pci;		/* set at init, before any COS runs */
-static uint32_t pci_refused;
+static uint32_t pci_refused;		/* cycles to hidden functions */
+static uint32_t bridge_refused;		/* writes to the bridges above them */
 
 static const struct cos_pci_hw_ops pci_hw = {
 	.address = pci_cos_address,
@@ -126,9 +127,39 @@ static const char *hide_ecam_page(uint32_t bdf)
 	return NULL;
 }
 
+/*
+ * The bridges above bdf keep their registers as they are while the
+ * vmkernel owns it (cos_pci.h struct cos_pci): their configuration
+ * writes are dropped, their ECAM pages cut as bdf's is (Linux on x86
+ * reaches the first 256 bytes through mechanism 1 when it works, so
+ * what the COS loses with the page is a bridge's extended capabilities:
+ * AER, ACS, DPC read all ones).
+ */
+static const char *guard_bridges_above(uint32_t bdf)
+{
+	uint32_t br[COS_PCI_GUARDED_MAX], n, i;
+	const char *problem;
+
+	n = cos_pci_bridges_above(pci_read32, bdf >> 8, br, COS_PCI_GUARDED_MAX);
+	if (n > COS_PCI_GUARDED_MAX)
+		return "more PCI-to-PCI bridges lead to it than the vmkernel can guard";
+	for (i = 0; i < n; i++) {
+		if (!cos_pci_add_guarded(&cos_pci, br[i]))
+			return "more PCI-to-PCI bridges lead to the taken functions than the vmkernel can guard";
+		problem = hide_ecam_page(br[i]);
+		if (problem)
+			return problem;
+		log_info("pci %02x:%02x.%u: bridge above %02x:%02x.%u: the COS's writes to it are refused",
+			 br[i] >> 8, (br[i] >> 3) & 0x1f, br[i] & 7,
+			 bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	}
+	return NULL;
+}
+
 const char *cos_pci_hide(uint32_t bdf)
 {
 	uint8_t *iopm = pa_to_va(iopm_pa);
+	const char *problem;
 	uint32_t port;
 
 	if (!cos_pci_add_hidden(&cos_pci, bdf))
@@ -138,7 +169,8 @@ const char *cos_pci_hide(uint32_t bdf)
 	iopm_trap(iopm, COS_PCI_ADDRESS_PORT);
 	for (port = COS_PCI_DATA_PORT; port < COS_PCI_DATA_PORT + 4; port++)
 		iopm_trap(iopm, port);
-	return hide_ecam_page(bdf);
+	problem = hide_ecam_page(bdf);
+	return problem ? problem : guard_bridges_above(bdf);
 }
 
 /*
@@ -163,9 +195,16 @@ static void handle_ioio(struct cos_vcpu *v)
 	}
 	if (cos_pci_io(&cos_pci, &pci_hw, &v->pci_address,
 		       (uint16_t)(info >> IOIO_PORT_SHIFT), size, in, &val, &bdf)) {
-		n = __atomic_add_fetch(&pci_refused, 1, __ATOMIC_RELAXED);
-		if (log_nth(n))
+		bool hidden = cos_pci_is_hidden(&cos_pci, bdf);
+
+		n = __atomic_add_fetch(hidden ? &pci_refused : &bridge_refused, 1,
+				       __ATOMIC_RELAXED);
+		if (log_nth(n) && hidden)
 			log_warn("COS PCI configuration access to the device the vmkernel owns (%02x:%02x.%x) refused, %u so far",
+				 bdf >> 8, (bdf >> 3) & 31, bdf & 7, n);
+		else if (log_nth(n))
+			log_warn("COS PCI configuration write to register %x of bridge %02x:%02x.%x above a device the vmkernel owns refused, %u so far",
+				 (v->pci_address & 0xfc) + ((info >> IOIO_PORT_SHIFT) & 3),
 				 bdf >> 8, (bdf >> 3) & 31, bdf & 7, n);
 	}
 	if (in) {

@@ -265,6 +265,156 @@ START_TEST(test_the_hidden_table_is_bounded)
 	ck_assert_uint_eq(pol.nhidden, COS_PCI_HIDDEN_MAX);
 }
 
+/* ---- the bridges above a hidden function ---- */
+
+#define BRIDGE		0x0010u		/* 00:02.0, leads to bus 1 */
+
+static void guard_bridge(void)
+{
+	ck_assert(cos_pci_add_guarded(&pol, BRIDGE));
+}
+
+START_TEST(test_a_guarded_bridges_registers_read_as_they_are)
+{
+	uint32_t shadow = ADDR(BRIDGE, 0x18), v = 0;
+
+	guard_bridge();
+	ck_assert_uint_eq(io(&shadow, 0xcfc, 4, true, &v), 0);
+	ck_assert_uint_eq(v, 0x12345678u);
+	ck_assert_uint_eq(hw.ndata, 1);
+}
+END_TEST
+
+/* What could move, close, reset or power down the path to the HBA. */
+START_TEST(test_writes_that_could_cut_the_path_to_a_hidden_function_are_dropped)
+{
+	static const struct { uint32_t reg; uint16_t port; uint32_t size; } w[] = {
+		{ 0x04, 0xcfc, 2 },	/* command: decode, bus master off */
+		{ 0x18, 0xcfd, 1 },	/* secondary bus number */
+		{ 0x18, 0xcfe, 1 },	/* subordinate bus number */
+		{ 0x1c, 0xcfc, 2 },	/* I/O base and limit */
+		{ 0x20, 0xcfc, 4 },	/* memory base and limit */
+		{ 0x24, 0xcfc, 4 },	/* prefetchable window */
+		{ 0x3c, 0xcfe, 2 },	/* bridge control: secondary bus reset */
+		{ 0x3c, 0xcfc, 4 },	/* interrupt line, with bridge control */
+		{ 0x44, 0xcfc, 2 },	/* a capability: PM control, link control */
+		{ 0x10, 0xcfc, 4 },	/* the bridge's own BAR */
+	};
+	uint32_t i, bdf, v;
+
+	guard_bridge();
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		uint32_t shadow = ADDR(BRIDGE, w[i].reg);
+
+		v = 0;
+		bdf = 0;
+		ck_assert_uint_eq(cos_pci_io(&pol, &ops, &shadow, w[i].port, w[i].size,
+					     false, &v, &bdf), 1);
+		ck_assert_uint_eq(bdf, BRIDGE);
+		ck_assert(!cos_pci_is_hidden(&pol, bdf));
+	}
+	ck_assert_uint_eq(hw.ndata + hw.nport, 0);
+}
+END_TEST
+
+START_TEST(test_status_and_interrupt_line_writes_reach_a_guarded_bridge)
+{
+	uint32_t shadow = ADDR(BRIDGE, 0x04), v = 0xffff;
+
+	guard_bridge();
+	ck_assert_uint_eq(io(&shadow, 0xcfe, 2, false, &v), 0);	/* status */
+	shadow = ADDR(BRIDGE, 0x1c);
+	ck_assert_uint_eq(io(&shadow, 0xcfe, 2, false, &v), 0);	/* secondary status */
+	shadow = ADDR(BRIDGE, 0x3c);
+	v = 11;
+	ck_assert_uint_eq(io(&shadow, 0xcfc, 1, false, &v), 0);	/* interrupt line */
+	ck_assert_uint_eq(hw.ndata, 3);
+	ck_assert_uint_eq(hw.data_port[1], 0xcfe);
+	ck_assert_uint_eq(hw.data_addr[2], ADDR(BRIDGE, 0x3c));
+}
+END_TEST
+
+START_TEST(test_writes_to_a_bridge_nobody_guards_go_out)
+{
+	uint32_t shadow = ADDR(BRIDGE, 0x3c), v = 0x00400000u;
+
+	ck_assert_uint_eq(io(&shadow, 0xcfc, 4, false, &v), 0);
+	ck_assert_uint_eq(hw.ndata, 1);
+}
+END_TEST
+
+START_TEST(test_the_guarded_table_keeps_a_bridge_once_and_is_bounded)
+{
+	uint32_t i;
+
+	ck_assert(cos_pci_add_guarded(&pol, BRIDGE));
+	ck_assert(cos_pci_add_guarded(&pol, BRIDGE | 0x10000));	/* same bdf */
+	ck_assert_uint_eq(pol.nguarded, 1);
+	for (i = 1; i < COS_PCI_GUARDED_MAX; i++)
+		ck_assert(cos_pci_add_guarded(&pol, 0x100 + i));
+	ck_assert(!cos_pci_add_guarded(&pol, 0x200));
+	ck_assert_uint_eq(pol.nguarded, COS_PCI_GUARDED_MAX);
+}
+END_TEST
+
+/*
+ * A machine for the bridge search: bus 0 has a host bridge at 00:00.0, a
+ * root port at 00:02.0 to buses 1-3 and a multi-function device at
+ * 00:04.x whose function 2 is a bridge to bus 8; bus 1 has a switch
+ * port at 01:00.0 to buses 2-3; the taken function lives on bus 3.
+ */
+static uint32_t topo_reads;
+
+static uint32_t topo_read32(uint32_t bdf, uint32_t reg)
+{
+	topo_reads++;
+	switch (bdf) {
+	case 0x0000:
+		return reg == 0 ? 0x12378086u : 0;	/* type 0 */
+	case 0x0010:
+		return reg == 0 ? 0x00011b36u : reg == 0x0c ? 0x00010000u : 0x00030100u;
+	case 0x0020:
+		return reg == 0 ? 0x10008086u : reg == 0x0c ? 0x00800000u : 0;
+	case 0x0022:
+		return reg == 0 ? 0x10018086u : reg == 0x0c ? 0x00010000u : 0x00080800u;
+	case 0x0100:
+		return reg == 0 ? 0x00011b36u : reg == 0x0c ? 0x00010000u : 0x00030201u;
+	default:
+		return 0xffffffffu;
+	}
+}
+
+START_TEST(test_the_bridges_whose_bus_range_holds_the_bus_are_found)
+{
+	uint32_t out[4] = { 0 };
+
+	ck_assert_uint_eq(cos_pci_bridges_above(topo_read32, 3, out, 4), 2);
+	ck_assert_uint_eq(out[0], 0x0010);
+	ck_assert_uint_eq(out[1], 0x0100);
+	ck_assert_uint_eq(cos_pci_bridges_above(topo_read32, 8, out, 4), 1);
+	ck_assert_uint_eq(out[0], 0x0022);	/* function 2 of a multi-function device */
+}
+END_TEST
+
+START_TEST(test_bus_0_has_no_bridge_above_and_costs_no_cycle)
+{
+	uint32_t out[1];
+
+	topo_reads = 0;
+	ck_assert_uint_eq(cos_pci_bridges_above(topo_read32, 0, out, 1), 0);
+	ck_assert_uint_eq(topo_reads, 0);
+}
+END_TEST
+
+START_TEST(test_more_bridges_than_room_are_counted)
+{
+	uint32_t out[1] = { 0 };
+
+	ck_assert_uint_eq(cos_pci_bridges_above(topo_read32, 3, out, 1), 2);
+	ck_assert_uint_eq(out[0], 0x0010);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_pci");
@@ -282,5 +432,13 @@ int main(void)
 	tcase_add_test(tc, test_the_hidden_table_is_bounded);
 	tcase_add_test(tc, test_the_ecam_page_of_a_function_is_where_the_window_msr_says);
 	tcase_add_test(tc, test_no_ecam_page_when_the_window_is_off_short_or_reserved);
+	tcase_add_test(tc, test_a_guarded_bridges_registers_read_as_they_are);
+	tcase_add_test(tc, test_writes_that_could_cut_the_path_to_a_hidden_function_are_dropped);
+	tcase_add_test(tc, test_status_and_interrupt_line_writes_reach_a_guarded_bridge);
+	tcase_add_test(tc, test_writes_to_a_bridge_nobody_guards_go_out);
+	tcase_add_test(tc, test_the_guarded_table_keeps_a_bridge_once_and_is_bounded);
+	tcase_add_test(tc, test_the_bridges_whose_bus_range_holds_the_bus_are_found);
+	tcase_add_test(tc, test_bus_0_has_no_bridge_above_and_costs_no_cycle);
+	tcase_add_test(tc, test_more_bridges_than_room_are_counted);
 	return check_run("COS PCI configuration cycles", tc);
 }
