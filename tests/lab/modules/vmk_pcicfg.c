@@ -8,8 +8,12 @@
  * address register) and reads the address register back. Then the race
  * of issue 9: a thread on another CPU points 0xCF8 at the taken function
  * over and over while this CPU reads the id of a visible one `loops`
- * times; every read must be the visible id. Loading always "fails"
- * (-EAGAIN) after the report. Linux's own configuration cycles are not
+ * times; every read must be the visible id. With `bridge`, it first
+ * writes what would cut the taken function off from the vmkernel in the
+ * PCI-to-PCI bridge above it (decode and bus master off, a new secondary
+ * bus number, a closed memory window, a secondary bus reset pulse), puts
+ * the old values back, and says whether the bridge kept its registers.
+ * Loading always "fails" (-EAGAIN) after the report. Linux's own configuration cycles are not
  * locked out: run it on an idle COS.
  * tests/lab/cos_cannot_reach_a_taken_devices_config_space.sh.
  */
@@ -24,6 +28,9 @@ MODULE_PARM_DESC(hidden, "bus << 8 | dev << 3 | fn of the function the vmkernel 
 static uint visible;
 module_param(visible, uint, 0444);
 MODULE_PARM_DESC(visible, "bus << 8 | dev << 3 | fn of a function the COS keeps");
+static uint bridge = ~0u;
+module_param(bridge, uint, 0444);
+MODULE_PARM_DESC(bridge, "bus << 8 | dev << 3 | fn of the bridge above the taken function, if any");
 static uint loops = 20000;
 module_param(loops, uint, 0444);
 MODULE_PARM_DESC(loops, "reads of the visible function's id during the race");
@@ -56,6 +63,63 @@ static int race_address(void *unused)
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
 	return 0;
+}
+
+/* Bridge registers (PCI-to-PCI Bridge spec 1.2 §3.2). */
+#define BR_COMMAND	0x04	/* word */
+#define BR_BUSES	0x18	/* primary, secondary, subordinate, latency */
+#define BR_MEMORY	0x20	/* memory base and limit */
+#define BR_CONTROL	0x3e	/* word; bit 6 secondary bus reset */
+#define BR_SBR		0x0040
+
+struct bridge_regs {
+	u32 command, buses, memory, control;
+};
+
+static void bridge_read(struct bridge_regs *r)
+{
+	r->command = conf_read(bridge, BR_COMMAND) & 0xffff;
+	r->buses = conf_read(bridge, BR_BUSES) & 0xffffff;
+	r->memory = conf_read(bridge, BR_MEMORY);
+	r->control = conf_read(bridge, 0x3c) >> 16;
+}
+
+static void bridge_write16(u32 reg, u16 v)
+{
+	outl(ADDR(bridge, reg & 0xfc), CONF_ADDR);
+	outw(v, CONF_DATA + (reg & 2));
+}
+
+static void bridge_write(const struct bridge_regs *r, u32 control)
+{
+	bridge_write16(BR_COMMAND, r->command);
+	outl(ADDR(bridge, BR_BUSES), CONF_ADDR);
+	outb((r->buses >> 8) & 0xff, CONF_DATA + 1);	/* secondary bus */
+	outl(ADDR(bridge, BR_MEMORY), CONF_ADDR);
+	outl(r->memory, CONF_DATA);
+	bridge_write16(BR_CONTROL, control);
+}
+
+static void bridge_cut(void)
+{
+	struct bridge_regs before, cut, after;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	bridge_read(&before);
+	cut.command = 0;				/* no decode, no bus master */
+	cut.buses = (before.buses & 0xff00ff) | 0x2000;	/* secondary bus 0x20 */
+	cut.memory = 0x0000fff0;			/* base above limit: closed */
+	bridge_write(&cut, before.control | BR_SBR);	/* reset the bus below */
+	udelay(100);
+	bridge_read(&after);
+	bridge_write(&before, before.control & ~BR_SBR);
+	local_irq_restore(flags);
+	pr_info("vmk_pcicfg: bridge %02x:%02x.%x %s its registers: command %#x buses %#x memory %#x control %#x, then command %#x buses %#x memory %#x control %#x\n",
+		bridge >> 8, (bridge >> 3) & 31, bridge & 7,
+		memcmp(&before, &after, sizeof(before)) ? "changed" : "kept",
+		before.command, before.buses, before.memory, before.control,
+		after.command, after.buses, after.memory, after.control);
 }
 
 static void direct(void)
@@ -122,6 +186,8 @@ static int __init vmk_pcicfg_init(void)
 	int err;
 
 	migrate_disable();
+	if (bridge != ~0u)
+		bridge_cut();
 	direct();
 	err = race();
 	migrate_enable();
