@@ -31,3 +31,6 @@ test_cos_disk_SRCS := tests/unit/storage/test_cos_disk.c vmkernel/storage/cos_di
 	vmkernel/lib/format.c
 UNIT_TESTS += test_disk_sched
 test_disk_sched_SRCS := tests/unit/storage/test_disk_sched.c vmkernel/storage/disk_sched.c
+UNIT_TESTS += test_disk_queue
+test_disk_queue_SRCS := tests/unit/storage/test_disk_queue.c vmkernel/storage/disk_queue.c \
+	vmkernel/storage/disk_sched.c
