@@ -94,6 +94,8 @@ bool dq_finish(struct disk_queue *q, struct dq_req *r)
 		r->next = NULL;
 		*o->done_tail = r;
 		o->done_tail = &r->next;
+		if (o->wake)
+			o->wake(o->wake_ctx);
 	} else {
 		r->state = DQ_FREE;
 	}
@@ -155,4 +157,15 @@ uint32_t dq_held(struct disk_queue *q, const struct dq_owner *o)
 	held = o->held;
 	spin_unlock(&q->lock);
 	return held;
+}
+
+bool dq_idle(struct disk_queue *q)
+{
+	return !__atomic_load_n(&q->queued, __ATOMIC_ACQUIRE);
+}
+
+bool dq_has_done(struct disk_queue *q, const struct dq_owner *o)
+{
+	(void)q;
+	return __atomic_load_n(&o->done, __ATOMIC_ACQUIRE) != NULL;
 }

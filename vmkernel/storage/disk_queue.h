@@ -46,6 +46,9 @@ struct dq_owner {
 	struct dq_req **done_tail;
 	uint32_t held;			/* its requests queued or running */
 	bool cancelled;			/* going away: nothing more is queued */
+	/* the owner's: called by dq_finish() under the queue's lock; may be NULL */
+	void (*wake)(void *ctx);
+	void *wake_ctx;
 };
 
 struct dq_flow {
@@ -76,6 +79,7 @@ struct disk_queue {
 };
 
 void dq_init(struct disk_queue *q);
+/* wake and wake_ctx are set after, by the owner. */
 void dq_owner_init(struct dq_owner *o);
 /* shares as the config names them (0: normal; clamped as dsched_shares()). */
 void dq_flow_init(struct dq_flow *f, uint32_t shares, struct dq_owner *o);
@@ -89,9 +93,10 @@ bool dq_submit(struct disk_queue *q, struct dq_req *r, struct dq_flow *f,
 /* The worker: the next request to run, now running; NULL: none queued. */
 struct dq_req *dq_take(struct disk_queue *q);
 /*
- * The worker ran r: true: it is on its owner's done list (wake the owner);
- * false: its owner cancelled meanwhile and r is free again, its result
- * thrown away.
+ * The worker ran r: true: it is on its owner's done list, and the owner's
+ * wake() was called (under the queue's lock: an owner's cancel that
+ * returned 0 has seen its last wake); false: its owner cancelled
+ * meanwhile and r is free again, its result thrown away.
  */
 bool dq_finish(struct disk_queue *q, struct dq_req *r);
 /* The owner: its oldest finished request, now free again; NULL: none. */
@@ -101,6 +106,10 @@ struct dq_req *dq_reap(struct disk_queue *q, struct dq_owner *o);
  * once, a running one when the worker finishes it. Returns dq_held().
  */
 uint32_t dq_cancel(struct disk_queue *q, struct dq_owner *o);
+/* Nothing queued (the worker may sleep). */
+bool dq_idle(struct disk_queue *q);
+/* The owner has finished requests to reap. */
+bool dq_has_done(struct disk_queue *q, const struct dq_owner *o);
 /* The owner's requests the worker still holds (queued or running). */
 uint32_t dq_held(struct disk_queue *q, const struct dq_owner *o);
 

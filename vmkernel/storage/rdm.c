@@ -22,14 +22,28 @@ static bool in_range(struct rdm *r, uint64_t lba, uint32_t nr)
 	return false;
 }
 
+enum scsi_backend_status rdm_rw(struct rdm *r, bool write, uint64_t lba,
+				uint32_t n, uint64_t pa)
+{
+	enum rdm_io_status st = r->io->rw(r->io_ctx, write, lba, n, pa);
+
+	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
+}
+
+enum scsi_backend_status rdm_sync(struct rdm *r)
+{
+	enum rdm_io_status st = r->io->flush(r->io_ctx);
+
+	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
+}
+
 /* One piece between the LUN and the bounce buffer. */
 static enum scsi_backend_status rdm_piece(void *ctx, bool write, uint64_t lba,
 					  uint32_t n)
 {
 	struct rdm *r = ctx;
-	enum rdm_io_status st = r->io->rw(r->io_ctx, write, lba, n, r->bounce_pa);
 
-	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
+	return rdm_rw(r, write, lba, n, r->bounce_pa);
 }
 
 static void rdm_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
@@ -57,13 +71,9 @@ static void rdm_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr
 static void rdm_flush(void *ctx, struct scsi_cmd *cmd)
 {
 	struct rdm *r = ctx;
-	enum rdm_io_status st;
 
 	r->flushes++;
-	st = r->io->flush(r->io_ctx);
-	if (st != RDM_IO_OK)
-		return scsi_backend_done(cmd, io_failed(r, st));
-	scsi_backend_done(cmd, SCSI_BACKEND_OK);
+	scsi_backend_done(cmd, rdm_sync(r));
 }
 
 static const struct scsi_backend_ops rdm_ops = {

@@ -58,6 +58,15 @@ struct rdm {
 	uint64_t range_refused;		/* requests past the LUN's end */
 };
 
+/*
+ * One piece of n blocks at lba between the LUN and vmkernel memory at pa
+ * (the adapter reaches it), or a flush; a failure counted in r. For a
+ * caller that moves the data itself (vm_disk.c's storage world requests).
+ */
+enum scsi_backend_status rdm_rw(struct rdm *r, bool write, uint64_t lba,
+				uint32_t n, uint64_t pa);
+enum scsi_backend_status rdm_sync(struct rdm *r);
+
 /* A backend for scsi_disk_init() over r (read-write, not thin). */
 void rdm_backend(struct rdm *r, struct scsi_backend *be);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/storage_world.h"
 #include "vmkernel/storage/lun_io.h"
 #include "vmkernel/storage/pvscsi_hba.h"
 #include "vmkernel/storage/scan.h"
@@ -1590,6 +1591,8 @@ vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
 
 void storage_stop(void)
 {
+	/* No VM disk request after this (the VMs were released). */
+	storage_world_stop();
 	/* No beat after this (service_stop() ran already at the give-back). */
 	if (st.ds_beat_task >= 0)
 		service_unregister(st.ds_beat_task);

@@ -1056,23 +1056,44 @@ static enum scsi_backend_status failed(struct vdisk *vd, int64_t ret)
 	return ret == VMKFS_ENOSPC ? SCSI_BACKEND_NO_SPACE : SCSI_BACKEND_IO_ERROR;
 }
 
-/* One piece between the extent and the bounce buffer, in the caller's lock. */
-static enum scsi_backend_status vd_piece(void *ctx, bool write, uint64_t lba,
-					 uint32_t nr)
+enum scsi_backend_status vdisk_rw(struct vdisk *vd, bool write, uint64_t lba,
+				  uint32_t nr, uint8_t *buf)
 {
-	struct vdisk *vd = ctx;
 	size_t len = (size_t)nr * SECTOR;
 	enum scsi_backend_status st = SCSI_BACKEND_OK;
 	int64_t ret = VMKFS_EIO;
 
 	vd->lock->lock(vd->lock->ctx, vd, nr);
 	if (vd->f)
-		ret = write ? vmkfs_pwrite(vd->f, vd->bounce, len, lba * SECTOR) :
-			      vmkfs_pread(vd->f, vd->bounce, len, lba * SECTOR);
+		ret = write ? vmkfs_pwrite(vd->f, buf, len, lba * SECTOR) :
+			      vmkfs_pread(vd->f, buf, len, lba * SECTOR);
 	if (ret != (int64_t)len)
 		st = failed(vd, ret < 0 ? ret : VMKFS_EIO);
 	vd->lock->unlock(vd->lock->ctx, vd);
 	return st;
+}
+
+enum scsi_backend_status vdisk_sync(struct vdisk *vd)
+{
+	enum scsi_backend_status st = SCSI_BACKEND_OK;
+	int ret = VMKFS_EIO;
+
+	vd->lock->lock(vd->lock->ctx, vd, 0);
+	if (vd->f)
+		ret = vmkfs_fsync(vd->f);
+	if (ret)
+		st = failed(vd, ret);
+	vd->lock->unlock(vd->lock->ctx, vd);
+	return st;
+}
+
+/* One piece between the extent and the bounce buffer, in the caller's lock. */
+static enum scsi_backend_status vd_piece(void *ctx, bool write, uint64_t lba,
+					 uint32_t nr)
+{
+	struct vdisk *vd = ctx;
+
+	return vdisk_rw(vd, write, lba, nr, vd->bounce);
 }
 
 static void vd_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
@@ -1100,17 +1121,9 @@ static void vd_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 static void vd_flush(void *ctx, struct scsi_cmd *cmd)
 {
 	struct vdisk *vd = ctx;
-	enum scsi_backend_status st = SCSI_BACKEND_OK;
-	int ret = VMKFS_EIO;
 
 	vd->flushes++;
-	vd->lock->lock(vd->lock->ctx, vd, 0);
-	if (vd->f)
-		ret = vmkfs_fsync(vd->f);
-	if (ret)
-		st = failed(vd, ret);
-	vd->lock->unlock(vd->lock->ctx, vd);
-	scsi_backend_done(cmd, st);
+	scsi_backend_done(cmd, vdisk_sync(vd));
 }
 
 static const struct scsi_backend_ops vdisk_ops = {

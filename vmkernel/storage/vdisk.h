@@ -229,6 +229,16 @@ int vdisk_extend(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const cha
 int vdisk_rename(const struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 		 const char *to, uint32_t cid, uint8_t *buf, char *why, size_t why_len);
 
+/*
+ * One piece of nr blocks at lba between the extent and buf (vmkernel
+ * memory), or a flush, in vd's lock; a failure counted and kept in vd.
+ * For a caller that moves the data itself (vm_disk.c's storage world
+ * requests).
+ */
+enum scsi_backend_status vdisk_rw(struct vdisk *vd, bool write, uint64_t lba,
+				  uint32_t nr, uint8_t *buf);
+enum scsi_backend_status vdisk_sync(struct vdisk *vd);
+
 /* A backend for scsi_disk_init() over an open vd (read-write). */
 void vdisk_backend(struct vdisk *vd, struct scsi_backend *be);
 

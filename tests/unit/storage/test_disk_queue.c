@@ -170,6 +170,38 @@ START_TEST(test_cancel_frees_queued_and_done_and_throws_the_running_away)
 }
 END_TEST
 
+static unsigned int wakes;
+
+static void count_wake(void *ctx)
+{
+	ck_assert_ptr_eq(ctx, &q);
+	wakes++;
+}
+
+START_TEST(test_the_owner_is_woken_for_each_done_request_only)
+{
+	struct sim_vm v;
+
+	vm_init(&v, 1000, 8);
+	v.o.wake = count_wake;
+	v.o.wake_ctx = &q;
+	wakes = 0;
+	ck_assert(dq_idle(&q));
+	ck_assert(dq_submit(&q, &v.r[0], &v.f, 8));
+	ck_assert(dq_submit(&q, &v.r[1], &v.f, 8));
+	ck_assert(!dq_idle(&q));
+	ck_assert(dq_finish(&q, dq_take(&q)));
+	ck_assert_uint_eq(wakes, 1);
+	ck_assert(dq_has_done(&q, &v.o));
+	dq_take(&q);
+	ck_assert(dq_idle(&q));
+	ck_assert_uint_eq(dq_cancel(&q, &v.o), 1);
+	ck_assert(!dq_has_done(&q, &v.o));
+	ck_assert(!dq_finish(&q, &v.r[1]));	/* thrown away: no wake */
+	ck_assert_uint_eq(wakes, 1);
+}
+END_TEST
+
 START_TEST(test_cancel_with_nothing_held_is_zero)
 {
 	struct sim_vm v;
@@ -189,6 +221,7 @@ int main(void)
 	tcase_add_test(tc, test_an_idle_flow_banks_no_credit);
 	tcase_add_test(tc, test_a_lone_request_is_taken_at_once_and_done_in_order);
 	tcase_add_test(tc, test_cancel_frees_queued_and_done_and_throws_the_running_away);
+	tcase_add_test(tc, test_the_owner_is_woken_for_each_done_request_only);
 	tcase_add_test(tc, test_cancel_with_nothing_held_is_zero);
 	return check_run("vmkernel disk queue", tc);
 }
