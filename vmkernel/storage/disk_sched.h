@@ -30,6 +30,11 @@
  * somebody waits: the keep never delays a lone flow. In the lab (TCG)
  * this gives 1.1-1.4:1 for 2000:1000, not 2:1 (docs/storage.md).
  *
+ * Since asynchronous I/O (disk_queue.h, storage_world.h) the VM disks'
+ * requests are ordered in the storage world's queue, and the storage
+ * world is the only VM flow that waits here: it never waits and no turn
+ * is kept. To go once the lab measured the queue.
+ *
  * Urgent takers (the COS's requests, gated_lock_by()) are not flows:
  * they bypass this queue and take the storage lock before the flow whose
  * turn it is (it then takes the lock with gated_lock()).

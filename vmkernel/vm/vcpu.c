@@ -1226,11 +1226,12 @@ static void run_locked(struct world *w, struct vm_vcpu *v, uint32_t cpu)
 				/* Until its next timer event, or a sched_wake()
 				 * from a device, a sibling or the console. */
 				sched_block_until(w, halt_deadline(vm));
-				/* A frame queued since vm_nics_poll() whose
-				 * deliver() found this world still running
-				 * (the fence pairs with deliver()'s). */
+				/* A frame queued since vm_nics_poll(), or a
+				 * disk request done since vm_disks_poll(),
+				 * whose wake found this world still running
+				 * (the fence pairs with theirs). */
 				__atomic_thread_fence(__ATOMIC_SEQ_CST);
-				if (vm_nics_queued(vm))
+				if (vm_nics_queued(vm) || vm_disks_done(vm))
 					sched_wake(w);
 				return;
 			}

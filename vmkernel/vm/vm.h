@@ -207,10 +207,16 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why);
 vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why);
 /* The LUNs given back, state freed (with the VM's memory). */
 void vm_disks_release(struct vm *vm);
-/* Before a vCPU runs: the adapter's next batch of requests, if one waits. */
+/*
+ * Before a vCPU runs: the requests the storage world finished (their data
+ * to the guest, their completions), then the adapter's next batch of
+ * requests, if one waits.
+ */
 void vm_disks_poll(struct vm *vm);
 /* Requests wait for vm_disks_poll(): the guest posted more than a batch. */
 bool vm_disks_pending(const struct vm *vm);
+/* The storage world finished requests that vm_disks_poll() has not taken. */
+bool vm_disks_done(const struct vm *vm);
 /* Under vm->lock: each scsi0:n's kind, size and I/O counters into io[n]. */
 void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS]);
 

@@ -7,28 +7,41 @@
  * (vmkernel/storage/vdisk.h), claimed read-write by this VM from power on
  * to release.
  *
- * Locking and waiting. The model is device state: vm->lock guards it.
- * A guest's kick runs one batch of its requests (PVSCSI_BATCH_REQS or
- * about PVSCSI_BATCH_BYTES) from the exit that wrote the kick register,
- * and the vCPU's run loop runs the next batches before it enters the
- * guest (vm_disks_poll()), so the scheduler, the COS and a kill get the
- * CPU and vm->lock between batches. Each disk command goes to the
- * physical adapter and is polled to its end under the storage lock
- * (vm->lock, then the storage lock; nothing takes them the other way),
- * through this VM's bounce buffer, in its disk's turn by the disk's
- * shares (sched.scsi0:N.shares; vmkernel/storage/disk_sched.h): the
- * vCPU spins meanwhile. So a vCPU waits for its disk, and its
- * VM's other vCPUs wait for vm->lock meanwhile: a limit of this slice,
- * not the design. A hung LUN holds both locks for one command's timeout
- * ladder (LUN_IO_HOLD_MAX_MS, 15 s at most); then the LUN is marked and
- * the rest of the batch, and every command until a probe is answered,
- * fails at once with NOT READY (vmkernel/storage/lun_io.h).
+ * Locking and waiting: asynchronous I/O (docs/storage.md "VM disks").
+ * The model is device state: vm->lock guards it. A guest's kick runs
+ * one batch of its requests (PVSCSI_BATCH_REQS or about
+ * PVSCSI_BATCH_BYTES) from the exit that wrote the kick register, and
+ * the vCPU's run loop runs the next batches before it enters the guest
+ * (vm_disks_poll()). A READ, WRITE or SYNCHRONIZE CACHE of a disk takes
+ * one of the VM's VM_DISK_REQS requests (or waits in the VM's own queue
+ * for one), a write's first 64 KiB copied from the guest into the
+ * request's bounce buffer, and is queued at the storage world
+ * (vmkernel/storage/storage_world.h) on its disk's flow by the disk's
+ * shares (sched.scsi0:N.shares); the vCPU goes back to its guest. The
+ * storage world runs the piece under the storage lock (its LUN's
+ * command or vmkfs call, vm->lock not taken, guest memory not touched)
+ * and puts the request on the VM's done list, waking the VM's blocked
+ * vCPUs as a NIC's receive does (vm_nic.c). The vCPU's run loop, under
+ * its own vm->lock, reaps the list (vm_disks_poll()): a read's data to
+ * the guest, the next piece of the command, or its end for the model,
+ * which posts the completion and raises the interrupt. So no vCPU waits
+ * for a disk, and no CPU holds two VMs' locks.
+ *
+ * A reset and the VM's release let go of every request
+ * (storage_io_cancel()): queued ones come off the queue, one the storage
+ * world runs is waited for (it is on another CPU, one command's ladder
+ * at most: LUN_IO_HOLD_MAX_MS) and its result thrown away; then the
+ * bounce buffers may be reused or freed. A hung LUN holds the storage
+ * world for one ladder (15 s at most), not a vCPU; then the LUN is
+ * marked and its requests fail at once with NOT READY
+ * (vmkernel/storage/lun_io.h).
  */
 #include "vmkernel/vm/vm_internal.h"
 #include "vmkernel/log/log.h"
 #include "vmkernel/mm/pool.h"
 #include "vmkernel/storage/rdm.h"
 #include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/storage_world.h"
 #include "vmkernel/storage/vdisk.h"
 #include "vmm/dev/pvscsi.h"
 
@@ -47,7 +60,13 @@
 #define PCI_CFG_INTR_LINE	0x3c
 #define PCI_COMMAND_MEM_MASTER	0x0006
 
-/* The bounce buffer: 64 KiB, so a 4 MiB READ is 64 physical commands. */
+/*
+ * A VM's disk requests at the storage world: VM_DISK_REQS at once, each
+ * with a bounce buffer of 64 KiB, so a 4 MiB READ is 64 pieces, one
+ * after the other in its request. A command that finds none free waits
+ * in the VM's own queue for the next one (at most PVSCSI_MAX_INFLIGHT).
+ */
+#define VM_DISK_REQS		8
 #define VM_SCSI_BOUNCE_PAGES	16
 #define VM_SCSI_BOUNCE_BLOCKS	(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE / SCSI_BLOCK_SIZE)
 _Static_assert(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >= VDISK_DESC_MAX,
@@ -55,21 +74,58 @@ _Static_assert(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >= VDISK_DESC_MAX,
 /* The unit serial (VPD 80h) is the tail of the disk's name. */
 #define VM_SCSI_SERIAL_TAIL	SCSI_SERIAL_LEN
 
+enum vm_io_op { VM_IO_READ, VM_IO_WRITE, VM_IO_FLUSH };
+
+struct vm_scsi_target;
+
+struct vm_disk_req {
+	struct storage_req sr;
+	struct vm_scsi_target *t;
+	struct scsi_cmd *cmd;			/* the model's; NULL: free */
+	enum vm_io_op op;
+	uint64_t lba;				/* this piece's */
+	uint32_t n;				/* its blocks */
+	uint32_t left;				/* the command's blocks from lba on */
+	uint64_t off;				/* its bytes done */
+	enum scsi_backend_status status;	/* the storage world's */
+	uint8_t *bounce;
+	uint32_t bounce_pa;
+};
+
+/* A command waiting for a free request. */
+struct vm_disk_wait {
+	struct vm_scsi_target *t;
+	struct scsi_cmd *cmd;
+	enum vm_io_op op;
+	uint64_t lba;
+	uint32_t nr;
+};
+
+struct vm_scsi_target {
+	struct vm_scsi *s;
+	bool open;
+	bool virtual_disk;		/* vdisk, else ref and rdm */
+	struct storage_lun_ref ref;
+	struct rdm rdm;
+	struct vdisk vdisk;
+	struct dq_flow flow;		/* its requests' shares at the storage world */
+	uint64_t nr_blocks;
+	/* counters, the vCPU's: since power on or reset */
+	uint64_t reads, writes, flushes, blocks_read, blocks_written, errors;
+	uint64_t errors_seen;		/* errors when last looked at */
+	struct scsi_disk disk;
+};
+
 struct vm_scsi {
 	struct vm *vm;
 	struct pvscsi pvscsi;
 	const char *error_seen;		/* the model's last stop reason */
 	uint64_t stops;			/* times the guest's rings stopped it */
-	uint32_t bounce_pa;
-	struct {
-		bool open;
-		bool virtual_disk;		/* vdisk, else ref and rdm */
-		struct storage_lun_ref ref;
-		struct rdm rdm;
-		struct vdisk vdisk;
-		uint64_t vdisk_errors_seen;	/* vdisk.io_errors when last looked at */
-		struct scsi_disk disk;
-	} t[VMK_VM_MAX_DISKS];
+	struct dq_owner owner;		/* its requests at the storage world */
+	struct vm_disk_req req[VM_DISK_REQS];
+	struct vm_disk_wait wait[PVSCSI_MAX_INFLIGHT];
+	uint32_t wait_head, wait_count;
+	struct vm_scsi_target t[VMK_VM_MAX_DISKS];
 };
 
 #define VM_SCSI_PAGES	((sizeof(struct vm_scsi) + VMK_PAGE_SIZE - 1) / VMK_PAGE_SIZE)
@@ -83,16 +139,182 @@ static void scsi_set_irq(void *ctx, bool level)
 	pci_set_intx(&vm->dev.pci, VM_SCSI_DEVFN, VM_SCSI_IRQ, level);
 }
 
+/* In the storage world: one piece of q, or its flush; no guest memory. */
+static void io_run(struct storage_req *sr)
+{
+	struct vm_disk_req *q = vmm_container_of(sr, struct vm_disk_req, sr);
+	struct vm_scsi_target *t = q->t;
+	bool write = q->op == VM_IO_WRITE;
+
+	if (q->op == VM_IO_FLUSH)
+		q->status = t->virtual_disk ? vdisk_sync(&t->vdisk) : rdm_sync(&t->rdm);
+	else if (t->virtual_disk)
+		q->status = vdisk_rw(&t->vdisk, write, q->lba, q->n, q->bounce);
+	else
+		q->status = rdm_rw(&t->rdm, write, q->lba, q->n, q->bounce_pa);
+}
+
+static void io_launch(struct vm_disk_req *q, struct vm_scsi_target *t,
+		      struct scsi_cmd *cmd, enum vm_io_op op, uint64_t lba, uint32_t nr);
+
+/* q's command ends with st; q takes the next waiting command. */
+static void io_end(struct vm_disk_req *q, enum scsi_backend_status st)
+{
+	struct vm_scsi *s = q->t->s;
+	struct scsi_cmd *cmd = q->cmd;
+
+	q->cmd = NULL;
+	if (st != SCSI_BACKEND_OK)
+		q->t->errors++;
+	if (s->wait_count) {
+		struct vm_disk_wait *w = &s->wait[s->wait_head];
+
+		s->wait_head = (s->wait_head + 1) % PVSCSI_MAX_INFLIGHT;
+		s->wait_count--;
+		io_launch(q, w->t, w->cmd, w->op, w->lba, w->nr);
+	}
+	scsi_backend_done(cmd, st);
+}
+
+/* The next piece of q to the storage world (a write's data first into the bounce). */
+static void io_next(struct vm_disk_req *q)
+{
+	q->n = q->left < VM_SCSI_BOUNCE_BLOCKS ? q->left : VM_SCSI_BOUNCE_BLOCKS;
+	/* Nothing from past a fault in the guest's buffer reaches the medium. */
+	if (q->op == VM_IO_WRITE &&
+	    !scsi_cmd_get(q->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
+		return io_end(q, SCSI_BACKEND_OK);	/* the disk reports the fault */
+	if (!storage_io_submit(&q->sr, &q->t->flow, q->n))
+		io_end(q, SCSI_BACKEND_UNRESPONSIVE);
+}
+
+static void io_launch(struct vm_disk_req *q, struct vm_scsi_target *t,
+		      struct scsi_cmd *cmd, enum vm_io_op op, uint64_t lba, uint32_t nr)
+{
+	q->t = t;
+	q->cmd = cmd;
+	q->op = op;
+	q->lba = lba;
+	q->left = op == VM_IO_FLUSH ? 0 : nr;
+	q->off = 0;
+	io_next(q);
+}
+
+/* Back from the storage world: a read's data to the guest, then the next piece. */
+static void io_piece_done(struct vm_disk_req *q)
+{
+	uint32_t len = q->n * SCSI_BLOCK_SIZE;
+
+	if (!q->cmd)
+		return;		/* a reset let go of its command */
+	if (q->status != SCSI_BACKEND_OK)
+		return io_end(q, q->status);
+	if (q->op == VM_IO_READ && !scsi_cmd_put(q->cmd, q->off, q->bounce, len))
+		return io_end(q, SCSI_BACKEND_OK);	/* the disk reports the fault */
+	if (q->op == VM_IO_READ)
+		q->t->blocks_read += q->n;
+	else if (q->op == VM_IO_WRITE)
+		q->t->blocks_written += q->n;
+	q->lba += q->n;
+	q->left -= q->n;
+	q->off += len;
+	if (!q->left)
+		return io_end(q, SCSI_BACKEND_OK);
+	io_next(q);
+}
+
+/* The model's read, write or flush of target t: queued, ended later. */
+static void io_start(struct vm_scsi_target *t, struct scsi_cmd *cmd, enum vm_io_op op,
+		     uint64_t lba, uint32_t nr)
+{
+	struct vm_scsi *s = t->s;
+	struct vm_disk_wait *w;
+
+	if (op == VM_IO_READ)
+		t->reads++;
+	else if (op == VM_IO_WRITE)
+		t->writes++;
+	else
+		t->flushes++;
+	/* The disk model checked the range already. */
+	if (op != VM_IO_FLUSH && (lba > t->nr_blocks || nr > t->nr_blocks - lba)) {
+		t->errors++;
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	}
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
+		if (!s->req[i].cmd && s->req[i].sr.dq.state == DQ_FREE)
+			return io_launch(&s->req[i], t, cmd, op, lba, nr);
+	if (s->wait_count == PVSCSI_MAX_INFLIGHT) {	/* the model holds no more */
+		t->errors++;
+		return scsi_backend_done(cmd, SCSI_BACKEND_UNRESPONSIVE);
+	}
+	w = &s->wait[(s->wait_head + s->wait_count++) % PVSCSI_MAX_INFLIGHT];
+	*w = (struct vm_disk_wait){ t, cmd, op, lba, nr };
+}
+
+static void vm_io_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	io_start(ctx, cmd, VM_IO_READ, lba, nr);
+}
+
+static void vm_io_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	io_start(ctx, cmd, VM_IO_WRITE, lba, nr);
+}
+
+static void vm_io_flush(void *ctx, struct scsi_cmd *cmd)
+{
+	io_start(ctx, cmd, VM_IO_FLUSH, 0, 0);
+}
+
+static const struct scsi_backend_ops vm_io_ops = {
+	.read = vm_io_read,
+	.write = vm_io_write,
+	.flush = vm_io_flush,
+	.unmap = NULL,
+};
+
+/*
+ * The storage world finished a request of this VM (under the queue's
+ * lock, so a release's cancel waits for this to end): wake its blocked
+ * vCPUs, as vm_nic.c's deliver() does; vm_disks_poll() takes it.
+ */
+static void io_wake(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (uint32_t i = 0; i < vm->cfg.vcpus; i++) {
+		struct world *w = __atomic_load_n(&vm->vcpu[i].world, __ATOMIC_ACQUIRE);
+
+		if (w && __atomic_load_n(&w->state, __ATOMIC_RELAXED) == WORLD_BLOCKED)
+			sched_wake(w);
+	}
+}
+
+/* Every request of the VM let go (a reset, the release): the storage world's waited for. */
+static void io_cancel(struct vm_scsi *s)
+{
+	storage_io_cancel(&s->owner);
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
+		s->req[i].cmd = NULL;
+	s->wait_head = s->wait_count = 0;
+}
+
 /* ---- life cycle ---- */
 
 vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 {
+	struct vmk_why refusal = { "" };
 	struct vm_scsi *s;
 	uint32_t pa;
 	vmk_status_t st;
 
 	if (vm->cfg.scsi0 == VMK_VM_SCSI_NONE)
 		return VMK_OK;
+	st = storage_world_start(&refusal);
+	if (st != VMK_OK)
+		return why_fail(why, st, "vm '%s': scsi0: %s", vm->cfg.name, refusal.text);
 	if (vmk_alloc_pages(VM_SCSI_PAGES, &pa) != VMK_OK)
 		return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of state: the vmkernel pool has %u KiB free (raise vmkload mem_mb or stop a VM)",
 				vm->cfg.name, (uint32_t)(VM_SCSI_PAGES * VMK_PAGE_SIZE) >> 10,
@@ -102,37 +324,46 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 	s->vm = vm;
 	vm->scsi = s;
 	vm->scsi_pa = pa;
-	if (vmk_alloc_pages(VM_SCSI_BOUNCE_PAGES, &s->bounce_pa) != VMK_OK)
-		return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB bounce buffer in the vmkernel pool",
-				vm->cfg.name, VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
+	storage_io_owner_init(&s->owner, io_wake, vm);
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++) {
+		struct vm_disk_req *q = &s->req[i];
+
+		if (vmk_alloc_pages(VM_SCSI_BOUNCE_PAGES, &q->bounce_pa) != VMK_OK)
+			return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of bounce buffers in the vmkernel pool",
+					vm->cfg.name, VM_DISK_REQS * VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
+		q->bounce = pa_to_va(q->bounce_pa);
+		q->sr.run = io_run;
+	}
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].name;
-		struct vmk_why refusal = { "" };
-		struct vdisk *vd = &s->t[i].vdisk;
+		struct vm_scsi_target *t = &s->t[i];
+		struct vdisk *vd = &t->vdisk;
 
 		if (!name[0])
 			continue;
-		s->t[i].virtual_disk = vdisk_is_path(name);
-		dsched_flow_init(s->t[i].virtual_disk ? &vd->flow : &s->t[i].ref.flow,
+		t->s = s;
+		t->virtual_disk = vdisk_is_path(name);
+		dq_flow_init(&t->flow, vm->cfg.disk[i].shares, &s->owner);
+		dsched_flow_init(t->virtual_disk ? &vd->flow : &t->ref.flow,
 				 vm->cfg.disk[i].shares);
-		dsched_flow_owner(s->t[i].virtual_disk ? &vd->flow : &s->t[i].ref.flow, vm);
-		if (s->t[i].virtual_disk) {
-			vd->bounce = pa_to_va(s->bounce_pa);
+		dsched_flow_owner(t->virtual_disk ? &vd->flow : &t->ref.flow, vm);
+		if (t->virtual_disk) {
+			/* the descriptor at the open, under the storage lock */
+			vd->bounce = s->req[0].bounce;
 			vd->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
 			st = storage_vdisk_open(name, vm->id, vm->cfg.name, vd, &refusal);
 		} else {
-			st = storage_lun_open(name, vm->id, vm->cfg.name, &s->t[i].ref,
+			st = storage_lun_open(name, vm->id, vm->cfg.name, &t->ref,
 					      &refusal);
 		}
 		if (st != VMK_OK)
 			return why_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i,
 					refusal.text);
-		s->t[i].open = true;
+		t->open = true;
+		t->nr_blocks = t->virtual_disk ? vd->nr_blocks : t->ref.nr_blocks;
 		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s), %u disk shares",
-			 vm->id, vm->cfg.name, i, name,
-			 (unsigned long long)(s->t[i].virtual_disk ? vd->nr_blocks :
-					      s->t[i].ref.nr_blocks),
-			 !s->t[i].virtual_disk ? "raw" :
+			 vm->id, vm->cfg.name, i, name, (unsigned long long)t->nr_blocks,
+			 !t->virtual_disk ? "raw" :
 			 vd->thin ? "virtual disk, thin" : "virtual disk",
 			 dsched_shares(vm->cfg.disk[i].shares));
 	}
@@ -157,37 +388,32 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 
 	if (!s)
 		return VMK_OK;
+	/* A reset: the old model's commands go, and their requests. */
+	io_cancel(s);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].name;
 		size_t len = strlen(name);
-		struct scsi_backend be;
-		struct rdm *r = &s->t[i].rdm;
+		struct vm_scsi_target *t = &s->t[i];
+		struct scsi_backend be = {
+			.ops = &vm_io_ops, .ctx = t, .nr_blocks = t->nr_blocks,
+		};
+		struct rdm *r = &t->rdm;
 
-		if (!s->t[i].open)
+		if (!t->open)
 			continue;
-		if (s->t[i].virtual_disk) {
-			struct vdisk *vd = &s->t[i].vdisk;
-
-			/* Counters start again at each power on and reset, as the model's do. */
-			vd->reads = vd->writes = vd->flushes = 0;
-			vd->blocks_read = vd->blocks_written = vd->io_errors = 0;
-			s->t[i].vdisk_errors_seen = 0;
-			vdisk_backend(vd, &be);
-		} else {
-			/* Counters start again at each power on and reset, as the model's do. */
+		/* Counters start again at each power on and reset, as the model's do. */
+		t->reads = t->writes = t->flushes = 0;
+		t->blocks_read = t->blocks_written = t->errors = t->errors_seen = 0;
+		if (!t->virtual_disk) {
 			memset(r, 0, sizeof(*r));
 			r->io = &storage_lun_io_ops;
-			r->io_ctx = &s->t[i].ref;
-			r->nr_blocks = s->t[i].ref.nr_blocks;
-			r->bounce = pa_to_va(s->bounce_pa);
-			r->bounce_pa = s->bounce_pa;
-			r->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
-			rdm_backend(r, &be);
+			r->io_ctx = &t->ref;
+			r->nr_blocks = t->ref.nr_blocks;
 		}
-		scsi_disk_init(&s->t[i].disk, &be,
+		scsi_disk_init(&t->disk, &be,
 			       name + (len > VM_SCSI_SERIAL_TAIL ? len - VM_SCSI_SERIAL_TAIL : 0),
 			       (uint64_t)vm->id << 8 | i);
-		pc.target[i] = &s->t[i].disk;
+		pc.target[i] = &t->disk;
 	}
 	pvscsi_init(&s->pvscsi, &pc);
 	s->error_seen = NULL;
@@ -231,26 +457,28 @@ static void note_stop(struct vm_scsi *s)
 static void note_vdisk_errors(struct vm_scsi *s)
 {
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
-		const struct vdisk *vd = &s->t[i].vdisk;
+		struct vm_scsi_target *t = &s->t[i];
 
-		if (!s->t[i].open || !s->t[i].virtual_disk ||
-		    vd->io_errors == s->t[i].vdisk_errors_seen)
+		if (!t->open || !t->virtual_disk || t->errors == t->errors_seen)
 			continue;
 		/* A higher top bit than the last look's: a power of two passed. */
-		if ((vd->io_errors ^ s->t[i].vdisk_errors_seen) > s->t[i].vdisk_errors_seen)
+		if ((t->errors ^ t->errors_seen) > t->errors_seen)
 			log_warn("vm %u '%s': scsi0:%u: I/O failed (%llu so far): %s",
 				 s->vm->id, s->vm->cfg.name, i,
-				 (unsigned long long)vd->io_errors, vd->error);
-		s->t[i].vdisk_errors_seen = vd->io_errors;
+				 (unsigned long long)t->errors, t->vdisk.error);
+		t->errors_seen = t->errors;
 	}
 }
 
 void vm_disks_poll(struct vm *vm)
 {
 	struct vm_scsi *s = vm->scsi;
+	struct storage_req *sr;
 
 	if (!s)
 		return;
+	while ((sr = storage_io_reap(&s->owner)) != NULL)
+		io_piece_done(vmm_container_of(sr, struct vm_disk_req, sr));
 	pvscsi_poll(&s->pvscsi);
 	note_stop(s);
 	note_vdisk_errors(s);
@@ -261,39 +489,32 @@ bool vm_disks_pending(const struct vm *vm)
 	return vm->scsi && pvscsi_pending(&vm->scsi->pvscsi);
 }
 
+bool vm_disks_done(const struct vm *vm)
+{
+	return vm->scsi && storage_io_has_done(&vm->scsi->owner);
+}
+
 void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS])
 {
 	const struct vm_scsi *s = vm->scsi;
 
 	for (uint32_t i = 0; s && i < VMK_VM_MAX_DISKS; i++) {
-		const struct vdisk *vd = &s->t[i].vdisk;
-		const struct rdm *r = &s->t[i].rdm;
+		const struct vm_scsi_target *t = &s->t[i];
 		struct vmk_vm_disk_io *o = &io[i];
 
-		if (!s->t[i].open)
+		if (!t->open)
 			continue;
 		memcpy(o->name, vm->cfg.disk[i].name, sizeof(o->name));
 		o->shares = dsched_shares(vm->cfg.disk[i].shares);
-		if (s->t[i].virtual_disk) {
-			o->kind = VMK_VM_DISK_VIRTUAL;
-			o->thin = vd->thin;
-			o->nr_blocks = vd->nr_blocks;
-			o->reads = vd->reads;
-			o->writes = vd->writes;
-			o->flushes = vd->flushes;
-			o->blocks_read = vd->blocks_read;
-			o->blocks_written = vd->blocks_written;
-			o->errors = vd->io_errors;
-		} else {
-			o->kind = VMK_VM_DISK_RAW;
-			o->nr_blocks = s->t[i].ref.nr_blocks;
-			o->reads = r->reads;
-			o->writes = r->writes;
-			o->flushes = r->flushes;
-			o->blocks_read = r->blocks_read;
-			o->blocks_written = r->blocks_written;
-			o->errors = r->io_errors;
-		}
+		o->kind = t->virtual_disk ? VMK_VM_DISK_VIRTUAL : VMK_VM_DISK_RAW;
+		o->thin = t->virtual_disk && t->vdisk.thin;
+		o->nr_blocks = t->nr_blocks;
+		o->reads = t->reads;
+		o->writes = t->writes;
+		o->flushes = t->flushes;
+		o->blocks_read = t->blocks_read;
+		o->blocks_written = t->blocks_written;
+		o->errors = t->errors;
 	}
 }
 
@@ -303,22 +524,23 @@ void vm_disks_release(struct vm *vm)
 
 	if (!s)
 		return;
+	io_cancel(s);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
-		const struct dsched_flow *f = s->t[i].virtual_disk ? &s->t[i].vdisk.flow :
-					      &s->t[i].ref.flow;
+		const struct vm_scsi_target *t = &s->t[i];
 
-		if (!s->t[i].open)
+		if (!t->open)
 			continue;
-		log_info("vm %u '%s': scsi0:%u: %llu turns at the storage by %u disk shares, %llu waited, %llu in a kept turn",
-			 vm->id, vm->cfg.name, i, (unsigned long long)f->turns, f->shares,
-			 (unsigned long long)f->waited, (unsigned long long)f->kept);
-		if (s->t[i].virtual_disk)
+		log_info("vm %u '%s': scsi0:%u: %llu requests at the storage world by %u disk shares, %llu waited",
+			 vm->id, vm->cfg.name, i, (unsigned long long)t->flow.turns,
+			 t->flow.shares, (unsigned long long)t->flow.waited);
+		if (t->virtual_disk)
 			storage_vdisk_close(&s->t[i].vdisk);
 		else
 			storage_lun_close(&s->t[i].ref, vm->id);
 	}
-	if (s->bounce_pa)
-		pool_free(&vmk_pool, s->bounce_pa, VM_SCSI_BOUNCE_PAGES);
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
+		if (s->req[i].bounce_pa)
+			pool_free(&vmk_pool, s->req[i].bounce_pa, VM_SCSI_BOUNCE_PAGES);
 	vm->scsi = NULL;
 	pool_free(&vmk_pool, vm->scsi_pa, VM_SCSI_PAGES);
 }

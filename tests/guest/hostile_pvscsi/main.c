@@ -106,6 +106,9 @@ static void post(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
 	put32(state + 0, prod + 1);		/* reqProdIdx */
 }
 
+/* Polls for one request's completion before it says none came. */
+#define ISSUE_SPINS	(1u << 25)
+
 /* One request at target with cdb, data at addr/len, flags; polled. */
 static struct result issue(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
 			   uint64_t addr, uint64_t len, uint32_t flags)
@@ -115,8 +118,15 @@ static struct result issue(uint8_t target, const uint8_t *cdb, uint8_t cdb_len,
 
 	post(target, cdb, cdb_len, addr, len, flags);
 	wr(REG_KICK_RW_IO, 0);
-	if (get32(state + 12) == cmp_cons)	/* cmpProdIdx: nothing came */
-		return r;
+	/*
+	 * The vmkernel completes asynchronously (its storage world runs the
+	 * I/O): wait for cmpProdIdx, a few seconds at most under TCG.
+	 */
+	for (uint32_t spins = 0; get32(state + 12) == cmp_cons; spins++) {
+		if (spins == ISSUE_SPINS)
+			return r;		/* nothing came */
+		__asm__ volatile("pause");
+	}
 	r.completed = true;
 	d = cmp_ring + (cmp_cons & 127) * 32;
 	r.host = d[20] | d[21] << 8;
