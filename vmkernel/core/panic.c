@@ -9,6 +9,7 @@
 #include "vmkernel/arch/x86/vmcb.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
+#include "vmkernel/net/uplink.h"
 
 #define BACKTRACE_MAX	16
 
@@ -92,6 +93,7 @@ static void __attribute__((noreturn)) finish(const char *msg)
 				  cpu);
 	vmk_init_abort();
 	__atomic_store_n(&vmk_state, VMK_STATE_PANICKED, __ATOMIC_SEQ_CST);
+	uplink_panic();		/* before any CPU is back with Linux */
 	if (vmk_shared) {
 		vmk_shared->panic_cpu = cpu;
 		fmt_snprintf(vmk_shared->panic_msg, sizeof(vmk_shared->panic_msg),

@@ -182,6 +182,10 @@ void uplink_irq_route(uint32_t vector, uint32_t cpu)
 		 * Interrupt Disable; pci_device_release() clears it too). */
 		pci_write16(up.dev.bdf, PCI_COMMAND,
 			    pci_read16(up.dev.bdf, PCI_COMMAND) & ~PCI_CMD_INTX_DISABLE);
+		/* A panic on another CPU since we took rx_lock masked the NIC
+		 * before our IMS, or its state store is seen here: off again. */
+		if (__atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
+			e1000_nic_irq_disable(&up.nic);
 	}
 	spin_unlock(&up.rx_lock);
 	/* the COS moves it (and turns it off) at will: rate-limited */
@@ -201,6 +205,17 @@ void uplink_irq_off(void)
 				 up.irq_offs);
 	}
 	spin_unlock(&up.rx_lock);
+}
+
+void uplink_panic(void)
+{
+	__atomic_store_n(&up.irq_route, 0, __ATOMIC_SEQ_CST);	/* no more ICR reads */
+	if (__atomic_load_n(&up.state, __ATOMIC_SEQ_CST) != VMK_NET_UPLINK_RUNNING ||
+	    __atomic_load_n(&up.stopped, __ATOMIC_SEQ_CST))
+		return;
+	e1000_nic_irq_disable(&up.nic);
+	vmk_log_emergency("net: vmnic0's interrupt masked: the vmkernel panicked (%u interrupts taken)",
+			  __atomic_load_n(&up.irqs, __ATOMIC_RELAXED));
 }
 
 void uplink_intr(uint32_t cpu, uint32_t vector)

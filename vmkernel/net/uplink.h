@@ -40,6 +40,17 @@ void uplink_irq_route(uint32_t vector, uint32_t cpu);
 void uplink_irq_off(void);
 
 /*
+ * The vmkernel panicked (panic.c, on the panicking CPU, before any CPU
+ * goes back to Linux): the NIC's interrupt masked (IMC), so its level
+ * line does not stay asserted, unclaimed in the COS, until the loader
+ * turns INTx off. No lock: the CPU that panicked, or one that stopped
+ * for it, may hold one for good; uplink_irq_route() looks at vmk_state
+ * after its IMS. Receive and transmit stay enabled: the pool is the
+ * vmkernel's until the loader turns bus mastering off.
+ */
+void uplink_panic(void);
+
+/*
  * From intr_dispatch(), on every vector of the COS's, before it is
  * queued for the COS (which EOIs it: the pin may be shared with a device
  * of the COS's, whose driver must see it too): the routed vector, level-
