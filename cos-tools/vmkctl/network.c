@@ -83,7 +83,7 @@ static const char *const uplink_states[] = {
 };
 
 /* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ...
- * rx_unicast=N|all rx_multicast=table|all */
+ * irqs=N bell_ipis=N bells_merged=N rx_unicast=N|all rx_multicast=table|all */
 static void print_uplink(const struct vmk_net_uplink *u)
 {
 	const uint8_t *m = u->mac;
@@ -104,6 +104,9 @@ static void print_uplink(const struct vmk_net_uplink *u)
 	       (unsigned long long)u->tx_bytes, (unsigned long long)u->rx_bad_len,
 	       (unsigned long long)u->rx_errors, (unsigned long long)u->rx_fragments,
 	       (unsigned long long)u->tx_ring_full);
+	/* Its interrupt and vmk0's doorbell on the same vector. */
+	printf(" irqs=%llu bell_ipis=%llu bells_merged=%llu", (unsigned long long)u->irqs,
+	       (unsigned long long)u->bell_ipis, (unsigned long long)u->bells_merged);
 	/* The receive filter: how many port addresses, or all (promiscuous). */
 	if (u->rx_filter & VMK_NET_RX_ALL_UNICAST)
 		printf(" rx_unicast=all");

@@ -110,6 +110,10 @@ struct vmk_net_uplink {
 	/* the driver's counters (the port's are in port[]) */
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_bad_len, rx_errors, rx_fragments, tx_ring_full;
+	/* ABI 44: the NIC's interrupts the vmkernel acknowledged (ICR read);
+	 * vmk0's doorbells sent as an IPI, and those merged into the NIC's
+	 * interrupt in service (docs/network.md "Interrupts for vmk0 ...") */
+	uint64_t irqs, bell_ipis, bells_merged;
 };
 
 /*

@@ -8,7 +8,11 @@
 # its own address): its ARP request and pings leave by the uplink and the
 # replies come back through it. `vmkctl network` shows the uplink running
 # with its MAC, link up and counters that moved. At unload the NIC goes
-# back to Linux and its e1000 driver probes it again.
+# back to Linux and its e1000 driver probes it again. With vmk0 up (no
+# address: the COS's network stays eth0) its doorbell is armed: the VM's
+# broadcasts reach the COS's port from a vCPU, not from the uplink NIC's
+# interrupt, so the doorbell is a fixed IPI (`bell_ipis`), and the NIC's
+# own interrupts are acknowledged by the vmkernel (`irqs`).
 # devices: -netdev user,id=up0 -device e1000,netdev=up0,mac=52:54:00:12:34:99,addr=0x9
 # timeout: 600
 # kernel: built
@@ -42,6 +46,7 @@ vmkctl network | tee /tmp/net.txt
 expect "vmkctl network: the uplink runs" grep -q "^uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=$UPLINK_MAC link=up speed=1000 " /tmp/net.txt
 expect "the uplink is a port of vswitch0" grep -q "^port: .* owner=uplink mac=" /tmp/net.txt
 expect "the COS still reaches its management gateway" cos_pings_its_gateway
+expect "vmk0 up (its doorbell armed)" ip link set vmk0 up
 
 vm_make_vmx /tmp/up.vmx upvm 96 1 $VM_GUESTS/vmlinuz $VM_GUESTS/initrd.gz \
 	"console=ttyS0 pci=noacpi no_timer_check" \
@@ -55,6 +60,9 @@ vm_run upvm 'ping -c 5 -W 5 10.0.2.2 > /tmp/p; cat /tmp/p; grep -q " 0% packet l
 vmkctl network | tee /tmp/net.txt
 expect "the uplink sent the VM's frames" test "$(uplink_field tx_packets)" -ge 6
 expect "the uplink received the replies" test "$(uplink_field rx_packets)" -ge 6
+note "the uplink's interrupts: $(uplink_field irqs), vmk0's doorbell IPIs: $(uplink_field bell_ipis), merged: $(uplink_field bells_merged)"
+expect "vmk0's doorbell rang a VM's frame as an IPI" test "$(uplink_field bell_ipis)" -ge 1
+expect "the vmkernel acknowledged the NIC's interrupts" test "$(uplink_field irqs)" -ge 1
 expect "no bad descriptors" test "$(uplink_field rx_bad_len):$(uplink_field rx_errors):$(uplink_field rx_fragments)" = 0:0:0
 expect "the COS's network still works with the VM running" cos_pings_its_gateway
 

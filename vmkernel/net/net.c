@@ -20,6 +20,7 @@ static struct {
 	/* the doorbell: vector | cpu << 8 | BELL_SET (atomic); 0: not asked */
 	uint32_t bell;
 	uint32_t bells_merged;		/* rung into the NIC's interrupt */
+	uint32_t bell_ipis;		/* rung as an IPI */
 	/* each CPU's copy of the frame it sends (VMK_HC_COS_NET TX) */
 	uint8_t tx[VMK_MAX_CPUS][VMK_COS_NET_FRAME_MAX];
 } cos_nic;
@@ -60,6 +61,7 @@ static void cos_nic_ring(void)
 		__atomic_fetch_add(&cos_nic.bells_merged, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	__atomic_fetch_add(&cos_nic.bell_ipis, 1, __ATOMIC_RELAXED);
 	apic_send_ipi(cpu, vector);
 }
 
@@ -232,9 +234,12 @@ vmk_status_t net_hc_info(uint64_t gpa, uint32_t size, uint32_t *nports)
 		info.nswitches = vsw_table_count(&net_switches);
 	}
 	vsw_table_unlock(&net_switches);
-	if (slot == VSW_TABLE_UPLINK)
+	if (slot == VSW_TABLE_UPLINK) {
 		uplink_info_fill(&info.uplink);
-	else
+		info.uplink.bell_ipis = __atomic_load_n(&cos_nic.bell_ipis, __ATOMIC_RELAXED);
+		info.uplink.bells_merged = __atomic_load_n(&cos_nic.bells_merged,
+							   __ATOMIC_RELAXED);
+	} else
 		info.flags = VMK_NET_SWITCH_INTERNAL;
 	*nports = info.nports;
 	st = slot < VSW_TABLE_MAX ? cos_write(gpa, &info, sizeof(info)) : VMK_BAD_PARAM;
