@@ -12,9 +12,10 @@
  * When NAPI goes idle it arms a doorbell (ARM): the vmkernel raises the
  * vector Linux routed the uplink NIC's INTx to, at the first frame queued
  * for the port; this module keeps that irq requested (shared) from
- * vmk_cosnet_add() until after the give-back, and its handler claims only
- * an interrupt it armed for (test-and-clear). The vmkernel takes the
- * NIC's own interrupt on the same vector and polls it (docs/network.md
+ * vmk_cosnet_add() until after the give-back; its handler polls when it
+ * armed (test-and-clear) and claims the interrupt when the vmkernel says
+ * it rang or took the NIC's own interrupt on that vector (and polled the
+ * NIC): the shared page's net_intr_seq moved (docs/network.md
  * "Interrupts for vmk0 and the uplink"). An hrtimer stays as the
  * fallback: every VMKNET_FALLBACK_US while armed; without the doorbell
  * (doorbell=0, no irq, an ARM refused) it schedules the NAPI poll every
@@ -64,7 +65,7 @@ struct vmknet {
 	struct vmk_cos_net *arm;	/* ARM's: after napi_complete_done() */
 	bool bell_on;			/* the last ARM took: no fast timed polls */
 	/* for the report at remove */
-	u64 rx_calls, rx_empty, arms, arms_pending, bells, timer_polls;
+	u64 rx_calls, rx_empty, arms, arms_pending, bells, claims, timer_polls;
 	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
 	/* frames gathered for the next TX call (the queue's xmit lock) */
 	struct sk_buff *txb[VMK_COS_NET_FRAMES];
@@ -85,6 +86,8 @@ static struct {
 	bool requested;
 	unsigned long armed;		/* bit 0: an ARM is out */
 	struct vmknet *v;		/* while vmk0 is registered */
+	const struct vmk_shared *shared;	/* the vmkernel's page, while v */
+	u32 seq;			/* its net_intr_seq at the last claim */
 } vmknet_bell;
 
 /*
@@ -240,16 +243,29 @@ static bool vmknet_arm(struct vmknet *v)
 /*
  * The doorbell's irq, shared: with the uplink NIC's own interrupt (the
  * vmkernel took it first) and with any COS device on the same line.
- * Claimed only when armed, so Linux's check for a stuck line still works.
+ * Polls when armed; claimed only when the vmkernel rang or acknowledged
+ * the NIC since the last claim (its net_intr_seq, moved before the
+ * vector came), so Linux's check for a stuck line still works: a storm
+ * of another device on the line is unclaimed here whether armed or not,
+ * and the NIC's interrupts are claimed while NAPI runs (nothing armed).
+ * Linux does not run one irq's handlers on two CPUs at once.
  */
 static irqreturn_t vmknet_intr(int irq, void *dev_id)
 {
-	struct vmknet *v = READ_ONCE(vmknet_bell.v);
+	struct vmknet *v = smp_load_acquire(&vmknet_bell.v);
+	u32 seq;
 
-	if (!v || !test_and_clear_bit(0, &vmknet_bell.armed))
+	if (!v)
 		return IRQ_NONE;
-	v->bells++;
-	napi_schedule(&v->napi);
+	seq = READ_ONCE(vmknet_bell.shared->net_intr_seq);
+	if (test_and_clear_bit(0, &vmknet_bell.armed)) {
+		v->bells++;
+		napi_schedule(&v->napi);
+	}
+	if (seq == vmknet_bell.seq)
+		return IRQ_NONE;
+	vmknet_bell.seq = seq;
+	v->claims++;
 	return IRQ_HANDLED;
 }
 
@@ -446,9 +462,9 @@ void vmk_cosnet_remove(void)
 	if (vmknet_bell.requested)
 		synchronize_irq(vmknet_bell.irq);	/* a handler that read v is done */
 	hrtimer_cancel(&v->timer);
-	pr_info("vmkload: %s: %llu receive calls, %llu found nothing; %llu doorbells, %llu arms (%llu found frames), %llu timed polls\n",
+	pr_info("vmkload: %s: %llu receive calls, %llu found nothing; %llu doorbells, %llu arms (%llu found frames), %llu timed polls, %llu interrupts claimed\n",
 		vmknet_dev->name, v->rx_calls, v->rx_empty, v->bells, v->arms, v->arms_pending,
-		v->timer_polls);
+		v->timer_polls, v->claims);
 	vmknet_free(vmknet_dev);
 	vmknet_dev = NULL;
 }
@@ -483,7 +499,7 @@ static bool vmknet_bell_request(int irq)
 	return true;
 }
 
-int vmk_cosnet_add(int irq)
+int vmk_cosnet_add(int irq, const struct vmk_shared *shared)
 {
 	struct net_device *nd = alloc_etherdev(sizeof(struct vmknet));
 	struct vmknet *v;
@@ -520,7 +536,9 @@ int vmk_cosnet_add(int irq)
 	v->timer.function = vmknet_timer;
 	netif_carrier_off(nd);		/* on at open */
 	bell = vmknet_bell_request(irq);
-	WRITE_ONCE(vmknet_bell.v, v);	/* before an open can arm */
+	vmknet_bell.shared = shared;
+	vmknet_bell.seq = READ_ONCE(shared->net_intr_seq);
+	smp_store_release(&vmknet_bell.v, v);	/* before an open can arm; after shared */
 	ret = register_netdev(nd);
 	if (ret) {
 		WRITE_ONCE(vmknet_bell.v, NULL);

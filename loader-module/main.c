@@ -458,7 +458,7 @@ static int __init vmkload_init(void)
 		goto out_dev;
 	/* Without vmk0 the uplink still serves the VMs: the load stands. */
 	if (net)
-		vmk_cosnet_add(machine.nic.irq);
+		vmk_cosnet_add(machine.nic.irq, machine.shared);
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
 out_dev:

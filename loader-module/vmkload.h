@@ -134,9 +134,10 @@ void vmk_cosblk_remove(void);
 
 /*
  * With net=1, the COS's NIC vmk0 on vswitch0 (cosnet.c): registered after
- * the load (with /dev/vmkernel), unregistered before the give-back.
+ * the load (with /dev/vmkernel), unregistered before the give-back;
+ * shared is the vmkernel's page (its net_intr_seq), freed after that.
  */
-int vmk_cosnet_add(int irq);
+int vmk_cosnet_add(int irq, const struct vmk_shared *shared);
 void vmk_cosnet_remove(void);
 /* After the give-back: the doorbell's irq (irq of vmk_cosnet_add()) freed. */
 void vmk_cosnet_irq_free(void);

@@ -169,7 +169,11 @@ struct vmk_shared {
 	uint32_t cpus_virtualized;	/* bit n: CPU n runs the COS as a guest */
 	uint32_t log_pa;		/* the log ring's vmk_log_record array, */
 	uint32_t log_nrec;		/* for the loader to read after a panic */
-	uint32_t reserved[3];
+	/* ABI 44: one more at each interrupt of the uplink NIC the vmkernel
+	 * acknowledged and each doorbell IPI it sent, before the vector goes
+	 * to the COS: vmk0's handler claims the vector only when it moved */
+	uint32_t net_intr_seq;
+	uint32_t reserved[2];
 	char panic_msg[104];
 };
 #endif /* __ASSEMBLER__ */

@@ -344,7 +344,7 @@ void e1000_nic_irq_disable(struct e1000_nic *n)
 
 uint32_t e1000_nic_irq_ack(struct e1000_nic *n)
 {
-	return reg_read(n, E1000_ICR);		/* §13.4.17: read clears */
+	return reg_read(n, E1000_ICR) & IMS_RX;	/* §13.4.17: read clears */
 }
 
 bool e1000_nic_link(struct e1000_nic *n, uint32_t *mbps)

@@ -129,7 +129,11 @@ void e1000_nic_irq_enable(struct e1000_nic *n);
 /* All masked again, and the pending causes cleared: the line drops. */
 void e1000_nic_irq_disable(struct e1000_nic *n);
 
-/* The pending causes, cleared (ICR is read-to-clear): the line drops. */
+/*
+ * The pending causes, cleared (ICR is read-to-clear): the line drops.
+ * Returns those that raise the interrupt (0: it was not the NIC's; a
+ * transmit's causes are set but masked).
+ */
 uint32_t e1000_nic_irq_ack(struct e1000_nic *n);
 
 /* Reset: the device forgets its rings and stops DMA into their pages. */

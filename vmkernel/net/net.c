@@ -62,7 +62,14 @@ static void cos_nic_ring(void)
 		return;
 	}
 	__atomic_fetch_add(&cos_nic.bell_ipis, 1, __ATOMIC_RELAXED);
+	net_cos_intr_mark();
 	apic_send_ipi(cpu, vector);
+}
+
+void net_cos_intr_mark(void)
+{
+	if (vmk_shared)
+		__atomic_fetch_add(&vmk_shared->net_intr_seq, 1, __ATOMIC_SEQ_CST);
 }
 
 void net_cos_port_connect(const uint8_t mac[VSW_ETH_ALEN])

@@ -36,6 +36,14 @@ vmk_status_t net_global_init(void);
 void net_cos_port_connect(const uint8_t mac[VSW_ETH_ALEN]);
 
 /*
+ * The vmkernel acknowledged the uplink NIC's interrupt or rang vmk0's
+ * doorbell (an IPI): vmk_shared's net_intr_seq moves, before the vector
+ * reaches the COS, so vmk0's handler claims it (and leaves the line's
+ * other interrupts unclaimed: Linux's stuck-line check still works).
+ */
+void net_cos_intr_mark(void);
+
+/*
  * VMK_HC_COS_NET on cpu: r, copied once into vmkernel memory, its out
  * fields cleared; VMK_OK, else the status with r->msg.
  */

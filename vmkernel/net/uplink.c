@@ -226,8 +226,12 @@ void uplink_intr(uint32_t cpu, uint32_t vector)
 	 * another CPU's device of the same vector costs one poll. */
 	if (!route || (route & 0xff) != vector || !apic_level_triggered(vector))
 		return;
-	e1000_nic_irq_ack(&up.nic);
-	__atomic_fetch_add(&up.irqs, 1, __ATOMIC_RELAXED);
+	/* No cause: another device's interrupt on the line (or a late one
+	 * whose causes a poll's read took): not the NIC's to claim. */
+	if (e1000_nic_irq_ack(&up.nic)) {
+		__atomic_fetch_add(&up.irqs, 1, __ATOMIC_RELAXED);
+		net_cos_intr_mark();
+	}
 	up.irq_poll[cpu] = true;
 }
 

@@ -328,6 +328,28 @@ START_TEST(test_receive_interrupts_while_enabled_and_the_ack_drops_the_line)
 }
 END_TEST
 
+/* vmk0's handler claims the line only for the NIC's own interrupts. */
+START_TEST(test_the_ack_reports_no_cause_for_a_transmit_or_another_device)
+{
+	uint8_t f[60];
+	uint32_t causes;
+
+	start();
+	e1000_nic_irq_enable(&nic);
+	ck_assert_uint_eq(e1000_nic_irq_ack(&nic), 0);	/* another device's */
+	frame_make(f, sizeof(f), 1);
+	ck_assert_int_eq(e1000_nic_tx(&nic, f, sizeof(f)), VMK_OK);
+	ck_assert_uint_ne(r.g->dev.icr & E1000_ICR_TXDW, 0);	/* set, masked */
+	ck_assert(!r.g->dev.irq_level);
+	ck_assert_uint_eq(e1000_nic_irq_ack(&nic), 0);
+	ck_assert(e1000_receive(&r.g->dev, f, sizeof(f)));
+	causes = e1000_nic_irq_ack(&nic);
+	ck_assert_uint_ne(causes & E1000_ICR_RXT0, 0);
+	ck_assert_uint_eq(causes & (E1000_ICR_TXDW | E1000_ICR_TXQE), 0);
+	ck_assert(!r.g->dev.irq_level);
+}
+END_TEST
+
 /* Whether the device takes a 60-byte frame for dst (it is then polled off). */
 static bool takes(const uint8_t *dst)
 {
@@ -495,6 +517,7 @@ int main(void)
 	tcase_add_test(tc, test_a_device_that_marks_everything_done_is_walked_once_per_poll);
 	tcase_add_test(tc, test_stop_resets_the_device_and_nothing_more_is_received);
 	tcase_add_test(tc, test_receive_interrupts_while_enabled_and_the_ack_drops_the_line);
+	tcase_add_test(tc, test_the_ack_reports_no_cause_for_a_transmit_or_another_device);
 	tcase_add_test(tc, test_before_a_filter_only_broadcast_and_its_own_address_come_in);
 	tcase_add_test(tc, test_the_filter_takes_the_named_addresses_and_groups_only);
 	tcase_add_test(tc, test_group_addresses_are_not_taken_as_unicast);
