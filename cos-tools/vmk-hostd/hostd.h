@@ -276,6 +276,16 @@ void dsf_close(struct dsf *f);		/* a temporary file not committed is removed */
 /* propcol.c */
 int pc_retrieve_properties(struct soap_call *c);
 int pc_retrieve_properties_ex(struct soap_call *c);
+int pc_continue_retrieve_properties_ex(struct soap_call *c);
+int pc_cancel_retrieve_properties_ex(struct soap_call *c);
+/* RetrievePropertiesEx's tokens (propcol.c): their bounds */
+#define PC_TOKENS_SESSION	4		/* kept per session */
+#define PC_TOKENS_MAX		32		/* kept in all */
+#define PC_KEPT_MAX		(4u * 1024 * 1024)	/* bytes of objects kept in all */
+#define PC_TOKEN_IDLE_S		600		/* unused this long: dropped */
+void pc_tokens_drop(unsigned int session);	/* a session's end */
+void pc_tokens_expire(uint64_t now);		/* those unused for PC_TOKEN_IDLE_S */
+size_t pc_tokens_kept(void);			/* bytes kept now */
 int pc_create_filter(struct soap_call *c);
 int pc_wait_for_updates(struct soap_call *c);
 int vm_create_container_view(struct soap_call *c);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "hostd.h"
 
 #define TRAVERSE_DEPTH_MAX	16
@@ -326,38 +327,247 @@ out:
 	return ret;
 }
 
-/* ---- RetrieveProperties, RetrievePropertiesEx ---- */
+/* ---- RetrieveProperties, RetrievePropertiesEx and its tokens ---- */
+
+/*
+ * The objects past RetrieveOptions.maxObjects, kept for
+ * ContinueRetrievePropertiesEx: each ObjectContent already written (a
+ * snapshot of the first call, as one retrieval), under a token that only
+ * the session and the collector that made it can use, once. Bounded so a
+ * client that never continues cannot grow the daemon: PC_TOKENS_SESSION
+ * per session and PC_TOKENS_MAX in all (a new one drops the session's, or
+ * else anyone's, least recently used), PC_KEPT_MAX bytes in all (a result
+ * whose rest is larger is refused), PC_TOKEN_IDLE_S unused and it is
+ * dropped; Logout and a session's end drop its tokens.
+ */
+struct rp_token {
+	bool used;
+	unsigned int session;		/* session_id() */
+	char collector[MO_VALUE_LEN];
+	char key[48];
+	uint64_t last;			/* made or last continued */
+	unsigned int max;		/* maxObjects */
+	char **pieces;			/* the <objects> elements still to send */
+	size_t n, next, bytes;
+};
+
+static struct rp_token tokens[PC_TOKENS_MAX];
+static size_t kept_bytes;
+
+static void token_free(struct rp_token *t)
+{
+	size_t i;
+
+	for (i = t->next; i < t->n; i++)
+		free(t->pieces[i]);
+	free(t->pieces);
+	kept_bytes -= t->bytes;
+	memset(t, 0, sizeof(*t));
+}
+
+void pc_tokens_drop(unsigned int session)
+{
+	size_t i;
+
+	for (i = 0; i < PC_TOKENS_MAX; i++)
+		if (tokens[i].used && tokens[i].session == session)
+			token_free(&tokens[i]);
+}
+
+void pc_tokens_expire(uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < PC_TOKENS_MAX; i++)
+		if (tokens[i].used && now - tokens[i].last >= PC_TOKEN_IDLE_S)
+			token_free(&tokens[i]);
+}
+
+size_t pc_tokens_kept(void)
+{
+	return kept_bytes;
+}
+
+/* A free slot for session: its own oldest when it has PC_TOKENS_SESSION, else anyone's. */
+static struct rp_token *token_slot(unsigned int session)
+{
+	struct rp_token *free_slot = NULL, *oldest = NULL, *own_oldest = NULL;
+	size_t i, own = 0;
+
+	for (i = 0; i < PC_TOKENS_MAX; i++) {
+		struct rp_token *t = &tokens[i];
+
+		if (!t->used) {
+			free_slot = free_slot ? free_slot : t;
+			continue;
+		}
+		if (!oldest || t->last < oldest->last)
+			oldest = t;
+		if (t->session == session) {
+			own++;
+			if (!own_oldest || t->last < own_oldest->last)
+				own_oldest = t;
+		}
+	}
+	if (own >= PC_TOKENS_SESSION) {
+		token_free(own_oldest);
+		return own_oldest;
+	}
+	if (free_slot)
+		return free_slot;
+	token_free(oldest);
+	return oldest;
+}
+
+/* A new key for t (each is good for one ContinueRetrievePropertiesEx). */
+static void token_key(struct rp_token *t)
+{
+	static unsigned int serial;
+
+	snprintf(t->key, sizeof(t->key), "session[%u]token%u", t->session, ++serial);
+}
 
 struct retrieve {
 	bool ex, any;
+	unsigned int max;		/* maxObjects; 0: no maximum */
+	size_t written;			/* objects in the answer */
+	char **rest;			/* serialized objects past max */
+	size_t nrest, rest_cap, rest_bytes;
 };
+
+/* One <objects> element as a string, or NULL with a fault. */
+static char *object_string(struct soap_call *c, const struct mo *mo, const struct paths *ps)
+{
+	xmlTextWriterPtr w = c->w;
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *s = NULL;
+	int ret = -1;
+
+	if (!buf)
+		goto out;
+	c->w = xmlNewTextWriterMemory(buf, 0);
+	if (!c->w)
+		goto out;
+	xw_start(c, "objects");
+	ret = write_object(c, mo, ps, false);
+	xw_end(c);
+	xmlFreeTextWriter(c->w);
+	if (!ret)
+		s = strdup((const char *)xmlBufferContent(buf));
+out:
+	c->w = w;
+	xmlBufferFree(buf);
+	if (!s && !c->fault.type)
+		soap_fail(c, "SystemError", "out of memory");
+	return s;
+}
+
+/* Keep an object past maxObjects for the token. */
+static int retrieved_later(struct soap_call *c, const struct mo *mo, const struct paths *ps,
+			   struct retrieve *r)
+{
+	char **more, *s;
+
+	if (r->nrest == r->rest_cap) {
+		more = realloc(r->rest, (r->rest_cap + 16) * sizeof(*more));
+		if (!more)
+			return soap_fail(c, "SystemError", "out of memory");
+		r->rest = more;
+		r->rest_cap += 16;
+	}
+	s = object_string(c, mo, ps);
+	if (!s)
+		return -1;
+	r->rest[r->nrest++] = s;
+	r->rest_bytes += strlen(s);
+	if (r->rest_bytes > PC_KEPT_MAX)
+		return soap_fail(c, "SystemError",
+				 "the objects past maxObjects %u take over %u KiB to keep: ask for fewer "
+				 "properties or objects, or a larger maxObjects",
+				 r->max, PC_KEPT_MAX / 1024);
+	return 0;
+}
 
 static int retrieved(struct soap_call *c, const struct mo *mo, const struct paths *ps, void *arg)
 {
 	struct retrieve *r = arg;
 	int ret;
 
+	if (r->max && r->written == r->max)
+		return retrieved_later(c, mo, ps, r);
 	if (r->ex && !r->any)
 		xw_start(c, "returnval");	/* RetrieveResult */
 	r->any = true;
+	r->written++;
 	xw_start(c, r->ex ? "objects" : "returnval");
 	ret = write_object(c, mo, ps, false);
 	xw_end(c);
 	return ret;
 }
 
-/* All objects at once: a host's inventory is small, so there is no token. */
+/* The kept objects of r under a new token of the session, its key written. */
+static int token_new(struct soap_call *c, struct retrieve *r)
+{
+	unsigned int session = session_id(c->session);
+	struct rp_token *t;
+	size_t i;
+
+	/* room for these bytes: the least recently used go first */
+	while (kept_bytes + r->rest_bytes > PC_KEPT_MAX) {
+		struct rp_token *oldest = NULL;
+
+		for (i = 0; i < PC_TOKENS_MAX; i++)
+			if (tokens[i].used && (!oldest || tokens[i].last < oldest->last))
+				oldest = &tokens[i];
+		if (!oldest)
+			break;		/* none kept: rest_bytes <= PC_KEPT_MAX fits */
+		token_free(oldest);
+	}
+	t = token_slot(session);
+	t->used = true;
+	t->session = session;
+	snprintf(t->collector, sizeof(t->collector), "%s", c->this.value);
+	t->last = (uint64_t)time(NULL);
+	t->max = r->max;
+	t->pieces = r->rest;
+	t->n = r->nrest;
+	t->bytes = r->rest_bytes;
+	kept_bytes += t->bytes;
+	r->rest = NULL;
+	r->nrest = 0;
+	token_key(t);
+	xw_text(c, "token", t->key);
+	return 0;
+}
+
+/* All objects, or maxObjects of them and a token for the rest. */
 static int retrieve(struct soap_call *c, bool ex)
 {
 	struct retrieve r = { .ex = ex };
-	xmlNodePtr spec;
+	xmlNodePtr spec, max = ex ? xml_child(xml_child(c->method, "options"), "maxObjects") : NULL;
+	char text[16], *end;
+	long v;
+	size_t i;
+	int ret = 0;
 
-	for (spec = xml_child(c->method, "specSet"); spec; spec = xml_next(spec, "specSet"))
-		if (for_each_object(c, spec, retrieved, &r))
-			return -1;
-	if (ex && r.any)
+	if (max) {
+		v = xml_text(max, text, sizeof(text)) ? -1 : strtol(text, &end, 10);
+		if (!text[0] || *end || v <= 0 || v > INT32_MAX)
+			return soap_fail_argument(c, "options.maxObjects",
+						  "maxObjects must be a number above 0");
+		r.max = (unsigned int)v;
+	}
+	for (spec = xml_child(c->method, "specSet"); spec && !ret;
+	     spec = xml_next(spec, "specSet"))
+		ret = for_each_object(c, spec, retrieved, &r);
+	if (!ret && r.nrest)
+		ret = token_new(c, &r);
+	if (!ret && ex && r.any)
 		xw_end(c);
-	return 0;
+	for (i = 0; i < r.nrest; i++)
+		free(r.rest[i]);
+	free(r.rest);
+	return ret;
 }
 
 int pc_retrieve_properties(struct soap_call *c)
@@ -368,6 +578,69 @@ int pc_retrieve_properties(struct soap_call *c)
 int pc_retrieve_properties_ex(struct soap_call *c)
 {
 	return retrieve(c, true);
+}
+
+/*
+ * The token of a ContinueRetrievePropertiesEx or CancelRetrievePropertiesEx:
+ * one this session got from this collector and has not used yet; else
+ * InvalidProperty naming token, the fault the API lists for both (and
+ * govmomi's simulator answers).
+ */
+static struct rp_token *token_of_call(struct soap_call *c)
+{
+	char key[sizeof(tokens[0].key)];
+	size_t i;
+
+	if (!xml_text(xml_child(c->method, "token"), key, sizeof(key)) && key[0])
+		for (i = 0; i < PC_TOKENS_MAX; i++)
+			if (tokens[i].used && tokens[i].session == session_id(c->session) &&
+			    !strcmp(tokens[i].key, key) &&
+			    !strcmp(tokens[i].collector, c->this.value))
+				return &tokens[i];
+	snprintf(c->fault.arg, sizeof(c->fault.arg), "token");
+	soap_fail(c, "InvalidProperty",
+		  "no such token of this session and collector: each is good once, "
+		  "for %d s, and at most %d of a session are kept",
+		  PC_TOKEN_IDLE_S, PC_TOKENS_SESSION);
+	return NULL;
+}
+
+/* The next maxObjects kept objects, and a new token while more are left. */
+int pc_continue_retrieve_properties_ex(struct soap_call *c)
+{
+	struct rp_token *t = token_of_call(c);
+	size_t end, i;
+
+	if (!t)
+		return -1;
+	end = t->next + t->max < t->n ? t->next + t->max : t->n;
+	xw_start(c, "returnval");
+	for (i = t->next; i < end; i++) {
+		xmlTextWriterWriteRaw(c->w, (const xmlChar *)t->pieces[i]);
+		t->bytes -= strlen(t->pieces[i]);
+		kept_bytes -= strlen(t->pieces[i]);
+		free(t->pieces[i]);
+	}
+	t->next = end;
+	if (t->next < t->n) {
+		t->last = (uint64_t)time(NULL);
+		token_key(t);
+		xw_text(c, "token", t->key);
+	} else {
+		token_free(t);
+	}
+	xw_end(c);
+	return 0;
+}
+
+int pc_cancel_retrieve_properties_ex(struct soap_call *c)
+{
+	struct rp_token *t = token_of_call(c);
+
+	if (!t)
+		return -1;
+	token_free(t);
+	return 0;
 }
 
 /* ---- filters and updates ---- */

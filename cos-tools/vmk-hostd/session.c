@@ -62,6 +62,7 @@ static void session_end(struct session *s)
 
 	for (i = 0; i < SESSION_OBJS_MAX; i++)
 		session_obj_free(&s->objs[i]);
+	pc_tokens_drop(s->id);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -72,6 +73,7 @@ static void sessions_expire(void)
 	for (i = 0; i < HOSTD_SESSIONS_MAX; i++)
 		if (sessions[i].used && now() - sessions[i].last_active > hostd.session_idle_s)
 			session_end(&sessions[i]);
+	pc_tokens_expire(now());
 }
 
 struct session_obj *session_objs(struct session *s)

@@ -15,6 +15,8 @@
 # Network's VMs and CreateVM_Task's refusals of what vmk cannot give;
 # hostd/pyvmomi_reconfig.py changes a VM's vCPUs, memory and CPU
 # allocation with ReconfigVM_Task against both (its .vmx, watchers and
+# refusals against vmk-hostd only); hostd/pyvmomi_paging.py reads the VMs
+# in pages of RetrievePropertiesEx's maxObjects against both (the tokens'
 # refusals against vmk-hostd only).
 # libvirt's esx:// driver (virsh) then lists, inspects, stops and starts
 # VMs through it, shows the host (nodeinfo) and its switches (net-list,
@@ -56,6 +58,11 @@ govmomi_client() {
 	fi
 }
 if start_esxsim; then
+	# first, while the simulator has its two VMs (the sessions below remove some)
+	"$python" "$here/pyvmomi_paging.py" 127.0.0.1 "$port" "$user" "$password" \
+		>"$work/paging-anchor.log" 2>&1 &&
+		echo "ok: the pyVmomi maxObjects session passes against govmomi's ESX simulator (anchor)" ||
+		fail "the maxObjects session fails against the simulator: $(grep -E 'FAIL|Error' "$work/paging-anchor.log" | head -3)"
 	if "$python" "$here/pyvmomi_client.py" 127.0.0.1 "$port" "$user" "$password" \
 		>"$work/anchor.log" 2>&1; then
 		echo "ok: the pyVmomi session passes against govmomi's ESX simulator (anchor)"
@@ -107,6 +114,9 @@ start_hostd hostd-reconfig
 "$python" "$here/pyvmomi_reconfig.py" 127.0.0.1 "$port" "$user" "$password" \
 	"$work/datastores/LocalDS_0" --vmk | tee "$work/reconfig.log" ||
 	fail "the pyVmomi ReconfigVM_Task session against vmk-hostd"
+# RetrievePropertiesEx's maxObjects and tokens, on the same daemon
+"$python" "$here/pyvmomi_paging.py" 127.0.0.1 "$port" "$user" "$password" --vmk |
+	tee "$work/paging.log" || fail "the pyVmomi maxObjects session against vmk-hostd"
 
 # 5. libvirt's esx driver (strict: every value typed) on a fresh daemon.
 start_hostd hostd-libvirt

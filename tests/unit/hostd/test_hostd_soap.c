@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 #include "cos-tools/vmk-hostd/hostd.h"
 #include "tests/unit/check_run.h"
@@ -1594,6 +1595,201 @@ START_TEST(test_create_vm_refuses_bad_disks_and_makes_nothing)
 }
 END_TEST
 
+/* The container view of every VM, as pyVmomi's and govc's listings make it; its moref into view. */
+static void vm_view(char *view, size_t len)
+{
+	ck_assert_int_eq(call(SOAP("<CreateContainerView xmlns=\"urn:vim25\"><_this type=\"ViewManager\">"
+		"ViewManager</_this><container type=\"Folder\">ha-folder-root</container>"
+		"<type>VirtualMachine</type><recursive>true</recursive></CreateContainerView>")), 200);
+	returnval(view, len);
+}
+
+/* RetrievePropertiesEx of every VM's name through view, with options (maxObjects). */
+static int retrieve_names(const char *view, const char *options)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">" PC "<specSet>"
+		 "<propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet>"
+		 "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
+		 "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
+		 "<path>view</path><skip>false</skip></selectSet></objectSet></specSet>"
+		 "<options>%s</options></RetrievePropertiesEx>"), view, options);
+	return call(body);
+}
+
+static int continue_retrieve(const char *method, const char *collector, const char *token)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body), SOAP("<%s xmlns=\"urn:vim25\"><_this type=\"PropertyCollector\">"
+		 "%s</_this><token>%s</token></%s>"), method, collector, token, method);
+	return call(body);
+}
+
+/* method of token on collector is refused: InvalidProperty naming token. */
+static void token_refused(const char *method, const char *collector, const char *token)
+{
+	ck_assert_int_eq(continue_retrieve(method, collector, token), 500);
+	fault_is("InvalidProperty");
+	answer_has("<name>token</name>");
+}
+
+static size_t count(const char *text)
+{
+	size_t n = 0;
+
+	for (const char *p = io.out; (p = strstr(p, text)); p++)
+		n++;
+	return n;
+}
+
+/* The answer's token into buf; "" when it has none. */
+static void token_of_answer(char *buf, size_t len)
+{
+	const char *p = strstr(io.out, "<token>");
+
+	buf[0] = 0;
+	if (p)
+		snprintf(buf, len, "%.*s", (int)strcspn(p + 7, "<"), p + 7);
+}
+
+/*
+ * RetrieveOptions.maxObjects: at most so many ObjectContents an answer,
+ * the rest by ContinueRetrievePropertiesEx with the token, each token good
+ * once (vSphere API RetrieveResult.token); without it the three fake VMs
+ * came back at once and there was no token.
+ */
+START_TEST(test_max_objects_pages_the_result_with_tokens_good_once)
+{
+	char view[MO_VALUE_LEN], token[64], used[64], names[256] = "";
+	const char *p;
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	vm_view(view, sizeof(view));
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	ck_assert_uint_eq(count("<objects>"), 1);
+	token_of_answer(token, sizeof(token));
+	ck_assert_str_ne(token, "");
+	for (int page = 0; token[0]; page++) {
+		ck_assert_int_lt(page, 3);
+		p = strstr(io.out, "xsd:string\">");
+		ck_assert_ptr_nonnull(p);
+		strncat(names, p + 12, strcspn(p + 12, "<"));
+		strcat(names, ",");
+		snprintf(used, sizeof(used), "%s", token);
+		ck_assert_int_eq(continue_retrieve("ContinueRetrievePropertiesEx",
+						   "ha-property-collector", token), 200);
+		ck_assert_uint_eq(count("<objects>"), 1);
+		token_of_answer(token, sizeof(token));
+		ck_assert_str_ne(token, used);
+	}
+	p = strstr(io.out, "xsd:string\">");
+	strncat(names, p + 12, strcspn(p + 12, "<"));
+	ck_assert_str_eq(names, "web,db,build");
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
+	/* a token used, or never given, is refused */
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", used);
+	ck_assert_int_eq(continue_retrieve("ContinueRetrievePropertiesEx", "ha-property-collector",
+					   "x"), 500);
+	fault_is("InvalidProperty");
+	/* two a page: the last page has one and no token */
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>2</maxObjects>"), 200);
+	ck_assert_uint_eq(count("<objects>"), 2);
+	token_of_answer(token, sizeof(token));
+	ck_assert_int_eq(continue_retrieve("ContinueRetrievePropertiesEx", "ha-property-collector",
+					   token), 200);
+	ck_assert_uint_eq(count("<objects>"), 1);
+	answer_lacks("<token>");
+	/* as many as there are, or no maxObjects: all, no token */
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>3</maxObjects>"), 200);
+	ck_assert_uint_eq(count("<objects>"), 3);
+	answer_lacks("<token>");
+	ck_assert_int_eq(retrieve_names(view, ""), 200);
+	ck_assert_uint_eq(count("<objects>"), 3);
+	answer_lacks("<token>");
+	/* "A value less than or equal to 0 is illegal" */
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>0</maxObjects>"), 500);
+	fault_is("InvalidArgument");
+	answer_has("<invalidProperty>options.maxObjects</invalidProperty>");
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>-1</maxObjects>"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1x</maxObjects>"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>99999999999</maxObjects>"), 500);
+	fault_is("InvalidArgument");
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
+}
+END_TEST
+
+/* A token is the session's and the collector's; CancelRetrievePropertiesEx frees it. */
+START_TEST(test_a_token_serves_only_its_session_and_collector)
+{
+	char view[MO_VALUE_LEN], token[64], mine[128], collector[MO_VALUE_LEN];
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	vm_view(view, sizeof(view));
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	token_of_answer(token, sizeof(token));
+	ck_assert_int_eq(call(SOAP("<CreatePropertyCollector xmlns=\"urn:vim25\">" PC
+				   "</CreatePropertyCollector>")), 200);
+	returnval(collector, sizeof(collector));
+	token_refused("ContinueRetrievePropertiesEx", collector, token);
+	snprintf(mine, sizeof(mine), "%s", cookie);
+	hostd.admins = "root,ops";
+	cookie[0] = 0;		/* a second session, not a Login replacing the first */
+	ck_assert_int_eq(login("ops", "secret"), 200);
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", token);
+	token_refused("CancelRetrievePropertiesEx", "ha-property-collector", token);
+	snprintf(cookie, sizeof(cookie), "%s", mine);
+	ck_assert_uint_gt(pc_tokens_kept(), 0);
+	ck_assert_int_eq(continue_retrieve("CancelRetrievePropertiesEx", "ha-property-collector",
+					   token), 200);
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", token);
+	token_refused("CancelRetrievePropertiesEx", "ha-property-collector", token);
+}
+END_TEST
+
+/*
+ * A client that never continues does not grow the daemon: a session keeps
+ * its PC_TOKENS_SESSION newest tokens, a token unused for PC_TOKEN_IDLE_S
+ * goes, and Logout frees the session's.
+ */
+START_TEST(test_tokens_never_continued_are_bounded_and_freed)
+{
+	char view[MO_VALUE_LEN], first[64], token[64];
+	size_t one, i;
+
+	ck_assert_int_eq(login("root", "secret"), 200);
+	vm_view(view, sizeof(view));
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	token_of_answer(first, sizeof(first));
+	one = pc_tokens_kept();
+	ck_assert_uint_gt(one, 0);
+	for (i = 0; i < 200; i++)
+		ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	ck_assert_uint_eq(pc_tokens_kept(), PC_TOKENS_SESSION * one);
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", first);
+	/* the newest still serves */
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	token_of_answer(token, sizeof(token));
+	ck_assert_int_eq(continue_retrieve("ContinueRetrievePropertiesEx", "ha-property-collector",
+					   token), 200);
+	token_of_answer(token, sizeof(token));
+	/* unused for PC_TOKEN_IDLE_S: gone */
+	pc_tokens_expire((uint64_t)time(NULL) + PC_TOKEN_IDLE_S);
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", token);
+	/* Logout frees the session's */
+	ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+	ck_assert_uint_gt(pc_tokens_kept(), 0);
+	ck_assert_int_eq(call(SOAP("<Logout xmlns=\"urn:vim25\"><_this type=\"SessionManager\">"
+		"ha-sessionmgr</_this></Logout>")), 200);
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -1624,6 +1820,9 @@ int main(void)
 	tcase_add_test(tc, test_find_by_inventory_path_walks_the_names_from_the_root);
 	tcase_add_test(tc, test_the_browser_types_files_and_follows_no_link);
 	tcase_add_test(tc, test_logout_ends_the_session);
+	tcase_add_test(tc, test_max_objects_pages_the_result_with_tokens_good_once);
+	tcase_add_test(tc, test_a_token_serves_only_its_session_and_collector);
+	tcase_add_test(tc, test_tokens_never_continued_are_bounded_and_freed);
 	tcase_add_test(tc, test_a_calls_cookie_and_delay_do_not_reach_the_next_call);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
