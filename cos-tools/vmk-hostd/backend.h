@@ -161,8 +161,14 @@ struct hostd_backend {
 	 * holds it or not, across starts.
 	 */
 	int (*vm_list)(void *ctx, struct hostd_vm *vms, size_t *count, struct diag *diag);
-	/* POWER_ON of a registered VM is `vmkctl vm start`: made afresh from its .vmx. */
-	int (*vm_power)(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag);
+	/*
+	 * POWER_ON of a registered VM is `vmkctl vm start`: made afresh from
+	 * its .vmx. vm is as vm_list gave it in this request: the caller found
+	 * it there, and a second list (every .vmx read again, the vmkernel
+	 * asked again) cost each power operation as much as a listing.
+	 */
+	int (*vm_power)(void *ctx, const struct hostd_vm *vm, enum hostd_power_op op,
+			struct diag *diag);
 	/*
 	 * Forget a powered-off VM, as `vmkctl vm unregister` does: the
 	 * vmkernel lets it go and its .vmx leaves the inventory (the file

@@ -107,10 +107,11 @@ static int fake_find(const struct fake *f, uint32_t id, struct diag *diag)
 	return -1;
 }
 
-static int fake_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag)
+static int fake_vm_power(void *ctx, const struct hostd_vm *listed, enum hostd_power_op op,
+			 struct diag *diag)
 {
 	struct fake *f = ctx;
-	int i = fake_find(f, id, diag);
+	int i = fake_find(f, listed->id, diag);
 	struct hostd_vm *vm;
 
 	if (i < 0)

@@ -310,7 +310,8 @@ static int vm_start_file(int fd, const struct hostd_vm *vm, struct diag *diag)
 	return ret ? -1 : 0;
 }
 
-static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, struct diag *diag)
+static int vmk_vm_power(void *ctx, const struct hostd_vm *vm, enum hostd_power_op op,
+			struct diag *diag)
 {
 	static const uint32_t ops[] = {
 		[HOSTD_OP_POWER_ON] = VMK_VM_OP_POWER_ON,
@@ -318,23 +319,20 @@ static int vmk_vm_power(void *ctx, uint32_t id, enum hostd_power_op op, struct d
 		[HOSTD_OP_RESET] = VMK_VM_OP_RESET,
 		[HOSTD_OP_SHUTDOWN] = VMK_VM_OP_STOP,
 	};
-	struct hostd_vm vm;
 	int fd, ret;
 
 	(void)ctx;
-	if (vm_lookup(id, &vm, diag))
-		return -1;
-	if (op != HOSTD_OP_POWER_ON && !vm.kernel_id) {
-		diag_add(diag, "vm '%s' is not running", vm.name);
+	if (op != HOSTD_OP_POWER_ON && !vm->kernel_id) {
+		diag_add(diag, "vm '%s' is not running", vm->name);
 		return -1;
 	}
 	fd = vmk_open(diag);
 	if (fd < 0)
 		return -1;
-	if (op == HOSTD_OP_POWER_ON && vm.vmx_path[0])
-		ret = vm_start_file(fd, &vm, diag);
+	if (op == HOSTD_OP_POWER_ON && vm->vmx_path[0])
+		ret = vm_start_file(fd, vm, diag);
 	else
-		ret = vmkdev_vm_op(fd, vm.kernel_id, ops[op], diag);
+		ret = vmkdev_vm_op(fd, vm->kernel_id, ops[op], diag);
 	/* VMK_NOT_SUPPORTED: the guest has not enabled its power button */
 	if (ret && op == HOSTD_OP_SHUTDOWN && errno == EOPNOTSUPP)
 		ret = HOSTD_NO_GUEST_SUPPORT;

@@ -197,7 +197,7 @@ static int power_task(struct soap_call *c, enum hostd_power_op op, const char *m
 		snprintf(t->error.msg, sizeof(t->error.msg),
 			 "The attempted operation cannot be performed in the current state (%s).",
 			 on ? "Powered on" : "Powered off");
-	} else if (hostd.backend->vm_power(hostd.backend->ctx, vm->id, op, &diag)) {
+	} else if (hostd.backend->vm_power(hostd.backend->ctx, vm, op, &diag)) {
 		task_fail_diag(t, "SystemError", &diag);
 	}
 	return task_answer(c, t);
@@ -252,7 +252,7 @@ int vm_shutdown_guest(struct soap_call *c)
 
 	if (!vm)
 		return -1;
-	ret = hostd.backend->vm_power(hostd.backend->ctx, vm->id, HOSTD_OP_SHUTDOWN, &diag);
+	ret = hostd.backend->vm_power(hostd.backend->ctx, vm, HOSTD_OP_SHUTDOWN, &diag);
 	diag_join(&diag, err, sizeof(err));
 	diag_free(&diag);
 	fprintf(stderr, "vmk-hostd: shutdownGuest of VM '%s' (%u): %s\n", vm->name, vm->id,

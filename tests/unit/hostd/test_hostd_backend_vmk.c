@@ -174,18 +174,44 @@ START_TEST(test_without_the_vmkernel_there_is_no_storage_adapter)
 }
 END_TEST
 
+/* The registered VM "a" as the listing gives it, which vm_power takes. */
+static const struct hostd_vm *listed_a(void)
+{
+	size_t n;
+
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(vms[0].id, id);
+	return &vms[0];
+}
+
 START_TEST(test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running)
 {
-	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_OFF, &diag), -1);
+	ck_assert_int_eq(b->vm_power(b->ctx, listed_a(), HOSTD_OP_POWER_OFF, &diag), -1);
 	ck_assert_str_eq(told(), "vm 'a' is not running");
-	ck_assert_int_eq(b->vm_power(b->ctx, id + 1, HOSTD_OP_RESET, &diag), -1);
-	ck_assert_str_eq(told(), no_vm);
+	ck_assert_int_eq(b->vm_power(b->ctx, listed_a(), HOSTD_OP_RESET, &diag), -1);
+	ck_assert_str_eq(told(), "vm 'a' is not running");
 }
 END_TEST
 
 START_TEST(test_power_on_says_once_that_the_device_is_missing)
 {
-	ck_assert_int_eq(b->vm_power(b->ctx, id, HOSTD_OP_POWER_ON, &diag), -1);
+	ck_assert_int_eq(b->vm_power(b->ctx, listed_a(), HOSTD_OP_POWER_ON, &diag), -1);
+	ck_assert_str_eq(told(), VMK_DEVICE ": No such file or directory (is vmkload loaded?)");
+}
+END_TEST
+
+/*
+ * A power operation takes the VM the request listed and reads neither the
+ * inventory nor the .vmx files again (it listed every VM a second time:
+ * here, with the inventory gone, it said "no VM").
+ */
+START_TEST(test_power_takes_the_listed_vm_without_listing_again)
+{
+	const struct hostd_vm *vm = listed_a();
+
+	ck_assert_int_eq(unlink(inv), 0);
+	ck_assert_int_eq(b->vm_power(b->ctx, vm, HOSTD_OP_POWER_ON, &diag), -1);
 	ck_assert_str_eq(told(), VMK_DEVICE ": No such file or directory (is vmkload loaded?)");
 }
 END_TEST
@@ -211,6 +237,7 @@ int main(void)
 	tcase_add_test(tc, test_without_the_vmkernel_the_registered_vms_are_listed_and_nothing_said);
 	tcase_add_test(tc, test_power_off_of_a_vm_the_vmkernel_lacks_says_only_that_it_is_not_running);
 	tcase_add_test(tc, test_power_on_says_once_that_the_device_is_missing);
+	tcase_add_test(tc, test_power_takes_the_listed_vm_without_listing_again);
 	tcase_add_test(tc, test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory);
 	tcase_add_test(tc, test_a_registered_vms_nics_are_read_from_its_vmx);
 	tcase_add_test(tc, test_reconfig_writes_the_vmx_and_the_listing_shows_it);
