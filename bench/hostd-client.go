@@ -10,6 +10,14 @@
 //   hostd-client -addr HOST:PORT -user U -password P [-vm NAME]
 //                [-seconds N] [-cycles N] -label LABEL
 //
+// With -start-cmd (and no -addr) it times a command instead: CYCLES runs
+// of START (`vmkctl vm start spin`: what a PowerOnVM_Task of a registered
+// VM does in vmk-hostd, as a process of its own), each followed,
+// unmeasured, by STOP. vmk-hostd's PowerOnVM_Task less this is the
+// daemon's own share (its SOAP calls, the Task, the listing).
+//
+//   hostd-client -start-cmd START -stop-cmd STOP [-cycles N] -label LABEL
+//
 // Prints "bench-hostd LABEL KEY VALUE..." lines; exit status 1 on any
 // error (a failed call is never counted as a measurement).
 package main
@@ -20,6 +28,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"time"
 
 	"github.com/vmware/govmomi"
@@ -101,6 +110,27 @@ func power(ctx context.Context, vm *object.VirtualMachine, on bool) time.Duratio
 	return time.Since(start)
 }
 
+// runCmd runs a shell command line, its output kept for an error.
+func runCmd(line string) time.Duration {
+	start := time.Now()
+	out, err := exec.Command("/bin/sh", "-c", line).CombinedOutput()
+	if err != nil {
+		die("%s: %v: %s", line, err, out)
+	}
+	return time.Since(start)
+}
+
+// cmdCycles: the time of each of cycles runs of start, each followed by
+// stop; printed as one line at the end (the commands print too).
+func cmdCycles(label, start, stop string, cycles int) {
+	line := fmt.Sprintf("bench-hostd %s poweron-ms", label)
+	for i := 0; i < cycles; i++ {
+		line += fmt.Sprintf(" %.1f", float64(runCmd(start).Microseconds())/1000)
+		runCmd(stop)
+	}
+	fmt.Println(line)
+}
+
 func main() {
 	addr := flag.String("addr", "", "HOST:PORT of the daemon")
 	user := flag.String("user", "", "account")
@@ -109,7 +139,13 @@ func main() {
 	seconds := flag.Int("seconds", 10, "RetrievePropertiesEx window")
 	cycles := flag.Int("cycles", 5, "PowerOnVM_Task cycles")
 	label := flag.String("label", "", "the daemon's name in the output")
+	startCmd := flag.String("start-cmd", "", "time this command instead of a daemon")
+	stopCmd := flag.String("stop-cmd", "", "after each -start-cmd, unmeasured")
 	flag.Parse()
+	if *startCmd != "" && *label != "" {
+		cmdCycles(*label, *startCmd, *stopCmd, *cycles)
+		return
+	}
 	if *addr == "" || *label == "" {
 		die("-addr and -label are needed")
 	}

@@ -8,7 +8,8 @@
 # i386) then measures each daemon in turn, ROUNDS times (pairs close in time, so the host's load hits both
 # alike): RetrievePropertiesEx calls per second for SECONDS, and CYCLES
 # PowerOnVM_Task latencies (vmk-hostd's of the cpu_spin VM "spin", which
-# the vmkernel really starts; the simulator's of its first VM). Prints
+# the vmkernel really starts; the simulator's of its first VM), and as
+# many `vmkctl vm start spin` (the same start without the daemon). Prints
 #   bench-hostd LABEL KEY VALUE...
 # Kernel command line: vmk.bench_seconds=N (default 10), vmk.bench_cycles=N
 # (default 5), vmk.bench_rounds=N (default 3).
@@ -58,6 +59,10 @@ measure() {
 r=1
 while [ $r -le "$rounds" ]; do
 	echo "bench-hostd round $r"
+	# the same start without the daemon: vmkctl's and the vmkernel's share
+	vmkctl vm kill spin > /dev/null 2>&1 || true
+	$stage/hostd-client -label vmkctl -cycles "$cycles" -start-cmd "vmkctl vm start spin" \
+		-stop-cmd "vmkctl vm kill spin" || fail "vmkctl vm start spin, timed"
 	measure vmk-hostd 443 spin
 	measure esxsim "$sim_port" ""
 	measure fake-backend 8443 web
