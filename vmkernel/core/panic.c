@@ -92,8 +92,8 @@ static void __attribute__((noreturn)) finish(const char *msg)
 		vmk_log_emergency("*** end of panic report; handing cpu%u back to the COS",
 				  cpu);
 	vmk_init_abort();
+	uplink_panic();		/* before any CPU sees the state and gives back */
 	__atomic_store_n(&vmk_state, VMK_STATE_PANICKED, __ATOMIC_SEQ_CST);
-	uplink_panic();		/* before any CPU is back with Linux */
 	if (vmk_shared) {
 		vmk_shared->panic_cpu = cpu;
 		fmt_snprintf(vmk_shared->panic_msg, sizeof(vmk_shared->panic_msg),

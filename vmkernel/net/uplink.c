@@ -23,6 +23,7 @@ static struct {
 	char msg[VMK_NET_MSG_LEN];
 	uint32_t port;			/* on vswitch0; 0: none */
 	bool stopped;
+	uint32_t panicked;		/* uplink_panic() ran (atomic) */
 	bool filter_set;		/* the NIC's filter is from filter_gen */
 	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
 	/* one more than the NIC holds, and the COS port's, its own MAC */
@@ -183,8 +184,8 @@ void uplink_irq_route(uint32_t vector, uint32_t cpu)
 		pci_write16(up.dev.bdf, PCI_COMMAND,
 			    pci_read16(up.dev.bdf, PCI_COMMAND) & ~PCI_CMD_INTX_DISABLE);
 		/* A panic on another CPU since we took rx_lock masked the NIC
-		 * before our IMS, or its state store is seen here: off again. */
-		if (__atomic_load_n(&vmk_state, __ATOMIC_SEQ_CST) == VMK_STATE_PANICKED)
+		 * before our IMS, or its flag store is seen here: off again. */
+		if (__atomic_load_n(&up.panicked, __ATOMIC_SEQ_CST))
 			e1000_nic_irq_disable(&up.nic);
 	}
 	spin_unlock(&up.rx_lock);
@@ -209,6 +210,10 @@ void uplink_irq_off(void)
 
 void uplink_panic(void)
 {
+	/* Once: a fault in here panics again, and that panic's finish()
+	 * comes back here. */
+	if (__atomic_exchange_n(&up.panicked, 1, __ATOMIC_SEQ_CST))
+		return;
 	__atomic_store_n(&up.irq_route, 0, __ATOMIC_SEQ_CST);	/* no more ICR reads */
 	if (__atomic_load_n(&up.state, __ATOMIC_SEQ_CST) != VMK_NET_UPLINK_RUNNING ||
 	    __atomic_load_n(&up.stopped, __ATOMIC_SEQ_CST))

@@ -44,8 +44,9 @@ void uplink_irq_off(void);
  * goes back to Linux): the NIC's interrupt masked (IMC), so its level
  * line does not stay asserted, unclaimed in the COS, until the loader
  * turns INTx off. No lock: the CPU that panicked, or one that stopped
- * for it, may hold one for good; uplink_irq_route() looks at vmk_state
- * after its IMS. Receive and transmit stay enabled: the pool is the
+ * for it, may hold one for good; uplink_irq_route() looks at the flag
+ * this sets first after its IMS. Runs once: a fault in it panics again
+ * and comes back here. Receive and transmit stay enabled: the pool is the
  * vmkernel's until the loader turns bus mastering off.
  */
 void uplink_panic(void);
