@@ -227,7 +227,21 @@
  * out of range. VMK_HC_VM_INFO shows them at once.
  */
 #define VMK_HC_VM_SET_ALLOC	36
-#define VMK_HC_MAX		37
+/*
+ * Files on a mounted datastore, for the COS's vmkfs file system
+ * (/vmfs/volumes/LABEL; since ABI version 45; docs/storage.md "The
+ * datastores in the COS"): EBX = gpa of struct vmk_vmfs_file, ECX = its
+ * size; op VMK_VMFS_*. The request is copied once and checked on the
+ * copy (path "LABEL" or "LABEL/a/b": no empty, "." or ".." parts); READ
+ * and WRITE move up to VMK_VMFS_IO_MAX bytes to or from the COS buffer
+ * at buf_gpa (physically contiguous) through vmkernel memory. Handles
+ * (OPEN) are the vmkernel's, VMK_VMFS_HANDLES at once, closed at the
+ * give-back. A file a VM holds is refused (VMK_BUSY, error EBUSY, msg
+ * names the VM). error: the errno for the COS, msg: why. Waits for the
+ * storage lock as vmkfstools's requests do (VMK_BUSY, nothing done).
+ */
+#define VMK_HC_VMFS_FILE	37
+#define VMK_HC_MAX		38
 
 #define VMK_SCHED_TEST_SPIN	1	/* a world that spins on cpu (or any) */
 #define VMK_SCHED_TEST_STOP_ALL	2
@@ -417,6 +431,88 @@ struct vmk_cos_disk {
 	uint32_t nsegs;			/* in (READ, WRITE): entries of seg[] */
 	struct vmk_cos_disk_seg seg[VMK_COS_DISK_SEGS];
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
+};
+
+#define VMK_VMFS_STATFS		1	/* path "LABEL": the volume's room */
+#define VMK_VMFS_STAT		2	/* path: st */
+#define VMK_VMFS_READDIR	3	/* path, cookie: ent[], nents, cookie */
+#define VMK_VMFS_MKDIR		4
+#define VMK_VMFS_RMDIR		5	/* an empty folder */
+#define VMK_VMFS_UNLINK		6	/* a file */
+#define VMK_VMFS_RENAME		7	/* path to new_path, on the same datastore */
+#define VMK_VMFS_CREATE		8	/* an empty thin file: st */
+#define VMK_VMFS_OPEN		9	/* path, flags: handle, st */
+#define VMK_VMFS_READ		10	/* handle, offset, len, buf_gpa: len read */
+#define VMK_VMFS_WRITE		11	/* handle, offset, len, buf_gpa: len written */
+#define VMK_VMFS_TRUNCATE	12	/* handle (read-write), offset: the new size */
+#define VMK_VMFS_FSYNC		13	/* handle */
+#define VMK_VMFS_CLOSE		14	/* handle */
+#define VMK_VMFS_OP_MAX		14
+#define VMK_VMFS_RDWR		1	/* OPEN's flags: exclusive on-disk lock */
+#define VMK_VMFS_PATH_LEN	384	/* "LABEL/a/b" with the NUL */
+#define VMK_VMFS_NAME_LEN	128	/* one part, with the NUL (VMFS-3's) */
+#define VMK_VMFS_IO_MAX		(64 * 1024)	/* bytes of one READ or WRITE */
+#define VMK_VMFS_HANDLES	32	/* files the COS has open at once */
+#define VMK_VMFS_DIR_ENTRIES	16	/* entries of one READDIR */
+/* vmk_vmfs_file.error: Linux's errno numbers (asm-generic/errno*.h). */
+#define VMK_VMFS_ENOENT		2
+#define VMK_VMFS_EIO		5
+#define VMK_VMFS_EBADF		9
+#define VMK_VMFS_ENOMEM		12
+#define VMK_VMFS_EFAULT		14
+#define VMK_VMFS_EBUSY		16
+#define VMK_VMFS_EEXIST		17
+#define VMK_VMFS_EXDEV		18
+#define VMK_VMFS_ENODEV		19
+#define VMK_VMFS_ENOTDIR	20
+#define VMK_VMFS_EISDIR		21
+#define VMK_VMFS_EINVAL		22
+#define VMK_VMFS_EMFILE		24
+#define VMK_VMFS_EFBIG		27
+#define VMK_VMFS_ENOSPC		28
+#define VMK_VMFS_EROFS		30
+#define VMK_VMFS_ENAMETOOLONG	36
+#define VMK_VMFS_ENOTEMPTY	39
+#define VMK_VMFS_EUCLEAN	117	/* the volume fails its checks */
+#define VMK_VMFS_DIR		1	/* vmk_vmfs_stat.type */
+#define VMK_VMFS_FILE		2
+#define VMK_VMFS_SYSTEM		3	/* the volume's own files (.fdc.sf, ...) */
+
+struct vmk_vmfs_stat {
+	uint64_t size;			/* bytes */
+	uint64_t alloc_bytes;		/* file blocks allocated, in bytes */
+	uint32_t type;			/* VMK_VMFS_DIR, _FILE, _SYSTEM */
+	uint32_t mode;			/* permission bits as VMFS keeps them */
+	uint32_t nlink;
+	uint32_t id;			/* the file descriptor's: an inode number */
+	uint32_t mtime, ctime;		/* seconds since 1970 */
+};
+
+struct vmk_vmfs_dirent {
+	char name[VMK_VMFS_NAME_LEN];	/* NUL-terminated */
+	struct vmk_vmfs_stat st;
+};
+
+struct vmk_vmfs_file {
+	uint32_t op;			/* in: VMK_VMFS_* */
+	uint32_t flags;			/* in (OPEN): VMK_VMFS_RDWR or 0 */
+	uint32_t handle;		/* in (READ ... CLOSE); out (OPEN) */
+	uint32_t len;			/* in (READ, WRITE): <= VMK_VMFS_IO_MAX; out: bytes moved */
+	uint64_t offset;		/* in (READ, WRITE; TRUNCATE: the size) */
+	uint64_t buf_gpa;		/* in (READ, WRITE): COS memory, len bytes */
+	uint64_t now_unix;		/* in: the COS's clock, seconds since 1970; 0: none */
+	uint32_t cookie;		/* in (READDIR): where to go on, 0 first; out: 0 at the end */
+	uint32_t nents;			/* out (READDIR): entries in ent[] */
+	char path[VMK_VMFS_PATH_LEN];	/* in: NUL-terminated */
+	char new_path[VMK_VMFS_PATH_LEN];	/* in (RENAME) */
+	struct vmk_vmfs_stat st;	/* out (STAT, CREATE, OPEN) */
+	uint64_t capacity, free_bytes;	/* out (STATFS) */
+	uint32_t block_size;		/* out (STATFS) */
+	uint32_t files_free;		/* out (STATFS): file descriptors */
+	uint32_t files_total;		/* out (STATFS) */
+	uint32_t error;			/* out: an errno (Linux's numbers), 0: done */
+	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
+	struct vmk_vmfs_dirent ent[VMK_VMFS_DIR_ENTRIES];	/* out (READDIR) */
 };
 
 struct vmk_datastore_list {

@@ -27,6 +27,7 @@ static union hc_scratch {
 	struct vmk_storage_vdisk storage_vdisk;
 	struct vmk_cos_disk cos_disk;
 	struct vmk_cos_net cos_net;
+	struct vmk_vmfs_file vmfs_file;
 } hc_scratch[VMK_MAX_CPUS];
 
 static union hc_scratch *scratch_of(const struct hc_call *c)
@@ -311,6 +312,32 @@ static vmk_status_t hc_cos_net(struct hc_call *c)
 	return req_reply(c, r, sizeof(*r), net_cos_request(r, c->cpu));
 }
 
+/*
+ * A file request of the COS's /vmfs/volumes (storage.c): copied once,
+ * its out fields cleared, run on the copy; the reply goes back whole.
+ */
+static vmk_status_t hc_vmfs_file(struct hc_call *c)
+{
+	struct vmk_vmfs_file *r = &scratch_of(c)->vmfs_file;
+	vmk_status_t st = req_copy_in(c, r, sizeof(*r));
+
+	if (st != VMK_OK)
+		return st;
+	if (r->op != VMK_VMFS_READDIR)
+		r->cookie = 0;
+	if (r->op != VMK_VMFS_READ && r->op != VMK_VMFS_WRITE)
+		r->len = 0;
+	if (r->op < VMK_VMFS_READ)	/* OPEN's is out */
+		r->handle = 0;
+	r->nents = 0;
+	memset(&r->st, 0, sizeof(r->st));
+	r->capacity = r->free_bytes = 0;
+	r->block_size = r->files_free = r->files_total = r->error = 0;
+	memset(r->msg, 0, sizeof(r->msg));
+	memset(r->ent, 0, sizeof(r->ent));
+	return req_reply(c, r, sizeof(*r), storage_vmfs_file(r));
+}
+
 static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_VERSION] = hc_version,
 	[VMK_HC_INFO] = hc_info,
@@ -348,6 +375,7 @@ static const hc_handler_t hc_table[VMK_HC_MAX] = {
 	[VMK_HC_COS_DISK] = hc_cos_disk,
 	[VMK_HC_COS_NET] = hc_cos_net,
 	[VMK_HC_VM_SET_ALLOC] = vm_hc_set_alloc,
+	[VMK_HC_VMFS_FILE] = hc_vmfs_file,
 };
 
 /* Why a request failed, if its handler said, to the COS's buffer at ESI (0: none). */

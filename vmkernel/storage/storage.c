@@ -8,6 +8,7 @@
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
 #include "vmkernel/storage/cos_disk.h"
+#include "vmkernel/storage/vmfs_file.h"
 #include "vmkernel/storage/disk_sched.h"
 #include "vmkernel/core/hypercall.h"
 #include "vmkernel/core/service.h"
@@ -132,6 +133,8 @@ static struct {
 	struct vmk_datastore_list ds_out;	/* VMK_HC_STORAGE_DATASTORES, under lock */
 	char desc_text[VDISK_DESC_MAX];	/* VMK_HC_STORAGE_VDISK's descriptor, under lock */
 	struct cos_disks cos_disks;	/* LUNs the COS has (VMK_HC_COS_DISK) */
+	struct vmfs_files vmfs_files;	/* files the COS has open (VMK_HC_VMFS_FILE) */
+	uint8_t *vmfs_buf;		/* their READ and WRITE's bytes: taken at the first */
 } st;
 
 static const struct pvscsi_hba_ops hba_ops = {
@@ -1589,6 +1592,57 @@ vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
 	return s;
 }
 
+static struct vmkfs_vol *vmfs_volume(void *ctx, const char *label)
+{
+	const struct datastore *ds = ds_by_label(&st.ds, label);
+
+	(void)ctx;
+	return ds ? ds->vol : NULL;
+}
+
+static bool vmfs_copy_in(void *ctx, uint64_t gpa, void *dst, uint32_t len)
+{
+	(void)ctx;
+	return cos_disk_range(gpa, len) && cos_read(gpa, dst, len) == VMK_OK;
+}
+
+static bool vmfs_copy_out(void *ctx, uint64_t gpa, const void *src, uint32_t len)
+{
+	(void)ctx;
+	return cos_disk_range(gpa, len) && cos_write(gpa, src, len) == VMK_OK;
+}
+
+vmk_status_t storage_vmfs_file(struct vmk_vmfs_file *r)
+{
+	struct vmfs_env env = { vmfs_volume, vmfs_copy_in, vmfs_copy_out, NULL,
+				&st.vdisks, NULL };
+	uint32_t pa;
+	vmk_status_t s;
+
+	if (r->now_unix)
+		vmkfs_set_time_unix(r->now_unix);
+	if (!cos_lock("a file in /vmfs/volumes", COS_READ_WAIT_MS, "nothing done", r->msg,
+		      sizeof(r->msg))) {
+		r->error = VMK_VMFS_EBUSY;
+		return VMK_BUSY;
+	}
+	if (!st.vmfs_buf && vmk_alloc_pages(VMK_VMFS_IO_MAX / VMK_PAGE_SIZE, &pa) == VMK_OK)
+		st.vmfs_buf = pa_to_va(pa);
+	vdisk_close_late(&st.vdisks);	/* a VM that ended holds its disk no more */
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped || !st.vmfs_buf) {
+		copy_str(r->msg, sizeof(r->msg), st.vmfs_buf ?
+			 "the vmkernel drives no storage adapter (load vmkload with storage=1)" :
+			 "no vmkernel memory for the file's buffer");
+		r->error = VMK_VMFS_ENODEV;
+		s = VMK_NOT_SUPPORTED;
+	} else {
+		env.buf = st.vmfs_buf;
+		s = vmfs_file_run(&st.vmfs_files, &env, r);
+	}
+	gated_unlock(&st.lock);
+	return s;
+}
+
 void storage_stop(void)
 {
 	/* No VM disk request after this (the VMs were released). */
@@ -1600,11 +1654,13 @@ void storage_stop(void)
 	lock_urgent("the give-back");
 	if (st.state == VMK_STORAGE_RUNNING && !st.stopped) {
 		/* None when VMs were powered off first (the unload requires it). */
-		uint32_t v = vdisk_close_all(&st.vdisks);
+		uint32_t v = vdisk_close_all(&st.vdisks), f = vmfs_files_close_all(&st.vmfs_files);
 		uint32_t n = ds_unmount_all(&st.ds);
 
 		if (v)
 			log_warn("storage: %u virtual disks still open at the give-back: closed", v);
+		if (f)
+			log_info("storage: %u files of /vmfs/volumes still open in the COS at the give-back: closed", f);
 		v = cos_disk_detach_all(&st.cos_disks);
 		if (v)
 			log_warn("storage: %u COS disks still attached at the give-back: detached", v);

@@ -111,8 +111,15 @@ vmk_status_t storage_format(struct vmk_storage_format *f);
 struct vmk_storage_vdisk;
 vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v);
 /*
- * At give-back (every CPU's; the first one acts): virtual disks still
- * open closed, datastores unmounted, reset, bus master off.
+ * VMK_HC_VMFS_FILE (the COS's /vmfs/volumes): r's in fields checked and
+ * run on a mounted datastore (vmfs_file.h) under the storage lock, or
+ * r->error and r->msg say why not.
+ */
+struct vmk_vmfs_file;
+vmk_status_t storage_vmfs_file(struct vmk_vmfs_file *r);
+/*
+ * At give-back (every CPU's; the first one acts): virtual disks and the
+ * COS's datastore files still open closed, datastores unmounted, reset, bus master off.
  */
 void storage_stop(void);
 

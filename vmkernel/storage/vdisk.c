@@ -354,9 +354,8 @@ static int refuse(char *why, size_t why_len, int ret, const char *what,
 	return ret;
 }
 
-/* The holder of vol's file fd_id, or NULL. */
-static const char *holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
-			  uint32_t fd_id)
+const char *vdisk_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
+			 uint32_t fd_id)
 {
 	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
 		if (cl->c[i].vd && cl->c[i].vol == vol && cl->c[i].fd_id == fd_id)
@@ -459,7 +458,7 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	ret = locate(vol, path, vd->bounce, &d, extent, &st, why, why_len);
 	if (ret)
 		return ret;
-	who = holder(cl, vol, st.id);
+	who = vdisk_holder(cl, vol, st.id);
 	if (who) {
 		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
 		return VMKFS_EBUSY;
@@ -735,7 +734,7 @@ int vdisk_rmdir(struct vmkfs_vol *vol, const char *path, char *why, size_t why_l
 static const char *extent_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
 				 const struct vmkfs_stat *st)
 {
-	const char *who = holder(cl, vol, st->id);
+	const char *who = vdisk_holder(cl, vol, st->id);
 
 	if (who)
 		return who;
@@ -752,7 +751,7 @@ static int held(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
 
 	if (!who)
 		return VMKFS_OK;
-	if (holder(cl, vol, st->id))
+	if (vdisk_holder(cl, vol, st->id))
 		fmt_snprintf(why, why_len, "in use by vm '%s'", who);
 	else if (st->lock_owner_alive)
 		fmt_snprintf(why, why_len, "its extent is locked by another host");

@@ -160,6 +160,9 @@ struct vdisk_claims {
 	struct vmkfs_file *late[VDISK_MAX_OPEN];
 };
 
+/* The VM holding vol's file fd_id (its name), or NULL. */
+const char *vdisk_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
+			 uint32_t fd_id);
 /*
  * Open the disk whose descriptor is path on vol for owner: read and parse
  * the descriptor, open its extent read-write (on-disk lock) and claim it.

@@ -34,3 +34,8 @@ test_disk_sched_SRCS := tests/unit/storage/test_disk_sched.c vmkernel/storage/di
 UNIT_TESTS += test_disk_queue
 test_disk_queue_SRCS := tests/unit/storage/test_disk_queue.c vmkernel/storage/disk_queue.c \
 	vmkernel/storage/disk_sched.c
+UNIT_TESTS += test_vmfs_file
+test_vmfs_file_SRCS := tests/unit/storage/test_vmfs_file.c vmkernel/storage/vmfs_file.c \
+	vmkernel/storage/vdisk.c vmm/scsi/disk.c vmkernel/lib/format.c tests/unit/vmkfs/memdev.c \
+	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
+	vmkfs/platform-posix.c

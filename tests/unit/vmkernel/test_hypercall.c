@@ -116,6 +116,17 @@ vmk_status_t storage_vdisk(struct vmk_storage_vdisk *v)
 	return VMK_OK;
 }
 
+static struct vmk_vmfs_file vmfs_seen;
+
+vmk_status_t storage_vmfs_file(struct vmk_vmfs_file *r)
+{
+	vmfs_seen = *r;
+	if (r->op == VMK_VMFS_OPEN)
+		r->handle = 0x101;
+	r->error = VMK_VMFS_ENOENT;
+	return VMK_BAD_PARAM;
+}
+
 static struct vmk_cos_disk cos_disk_seen;
 
 vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
@@ -680,6 +691,41 @@ START_TEST(test_cos_disk_copies_the_request_once_and_replies_whole)
 }
 END_TEST
 
+START_TEST(test_vmfs_file_copies_the_request_once_and_replies_whole)
+{
+	struct vmk_vmfs_file r;
+	struct hc_call c;
+
+	memset(&r, 0x5a, sizeof(r));
+	r.op = VMK_VMFS_OPEN;
+	memcpy(guest, &r, sizeof(r));
+	ck_assert_int_eq(call(&c, VMK_HC_VMFS_FILE, GUEST_BASE, sizeof(r) - 1, 0, 0),
+			 VMK_BAD_PARAM);
+	ck_assert_int_eq(call(&c, VMK_HC_VMFS_FILE, GUEST_BASE, sizeof(r), 0, 0),
+			 VMK_BAD_PARAM);
+	/* the COS's out fields never reach the vmkernel's code */
+	ck_assert_uint_eq(vmfs_seen.handle, 0);
+	ck_assert_uint_eq(vmfs_seen.len, 0);
+	ck_assert_uint_eq(vmfs_seen.cookie, 0);
+	ck_assert_uint_eq(vmfs_seen.nents, 0);
+	ck_assert_uint_eq(vmfs_seen.error, 0);
+	ck_assert_uint_eq(vmfs_seen.st.size, 0);
+	ck_assert_uint_eq((uint8_t)vmfs_seen.msg[0], 0);
+	ck_assert_uint_eq((uint8_t)vmfs_seen.ent[3].name[0], 0);
+	ck_assert_uint_eq((uint8_t)vmfs_seen.path[0], 0x5a);
+	memcpy(&r, guest, sizeof(r));
+	ck_assert_uint_eq(r.handle, 0x101);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOENT);
+	/* a READ's handle, offset, length and buffer are the COS's in fields */
+	r.op = VMK_VMFS_READ;
+	r.len = 512;
+	memcpy(guest, &r, sizeof(r));
+	call(&c, VMK_HC_VMFS_FILE, GUEST_BASE, sizeof(r), 0, 0);
+	ck_assert_uint_eq(vmfs_seen.handle, 0x101);
+	ck_assert_uint_eq(vmfs_seen.len, 512);
+}
+END_TEST
+
 START_TEST(test_cos_net_copies_the_request_once_and_replies_whole)
 {
 	struct vmk_cos_net r;
@@ -729,6 +775,7 @@ int main(void)
 	tcase_add_test(tc, test_storage_format_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_storage_vdisk_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_cos_disk_copies_the_request_once_and_replies_whole);
+	tcase_add_test(tc, test_vmfs_file_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_cos_net_copies_the_request_once_and_replies_whole);
 	tcase_add_test(tc, test_unknown_hypercalls_are_not_supported);
 	tcase_add_test(tc, test_vm_hypercalls_go_to_the_vm_layer);

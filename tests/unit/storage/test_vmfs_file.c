@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Files on the datastores for the COS (vmkernel/storage/vmfs_file.c,
+ * VMK_HC_VMFS_FILE) over a VMFS volume on an in-memory device: what the
+ * COS writes reads back byte for byte, folders list in pages, and every
+ * hostile request (a path with "..", no NUL, no such datastore, a stale
+ * or forged handle, too many bytes, a buffer outside COS memory) is
+ * refused with an errno and a sentence, nothing done; a file a VM holds
+ * is refused naming the VM, and the handles close at the give-back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "tests/unit/check_run.h"
+#include "tests/unit/vmkfs/memdev.h"
+#include "vmkernel/storage/vmfs_file.h"
+
+#undef MIB	/* vmkfs/format.h's, 32-bit */
+#define MIB		(1024ull * 1024)
+#define DEV_BYTES	(300 * MIB)	/* VMFS-3 needs 17 MiB and a 256 MiB segment */
+#define COS_BASE	0x100000ull	/* where the fake COS memory begins */
+
+static struct memdev *mem;
+static struct vmkfs_vol *vol;
+static struct vdisk_claims claims;
+static struct vmfs_files files;
+static uint8_t vmk_buf[VMK_VMFS_IO_MAX];
+static uint8_t cos_mem[2 * VMK_VMFS_IO_MAX];	/* COS memory at COS_BASE */
+static struct vmk_vmfs_file r;
+
+static struct vmkfs_vol *fake_volume(void *ctx, const char *label)
+{
+	(void)ctx;
+	return strcmp(label, "ds1") ? NULL : vol;
+}
+
+static bool in_cos(uint64_t gpa, uint32_t len)
+{
+	return gpa >= COS_BASE && gpa - COS_BASE <= sizeof(cos_mem) &&
+	       len <= sizeof(cos_mem) - (gpa - COS_BASE);
+}
+
+static bool fake_copy_in(void *ctx, uint64_t gpa, void *dst, uint32_t len)
+{
+	(void)ctx;
+	if (!in_cos(gpa, len))
+		return false;
+	memcpy(dst, cos_mem + (gpa - COS_BASE), len);
+	return true;
+}
+
+static bool fake_copy_out(void *ctx, uint64_t gpa, const void *src, uint32_t len)
+{
+	(void)ctx;
+	if (!in_cos(gpa, len))
+		return false;
+	memcpy(cos_mem + (gpa - COS_BASE), src, len);
+	return true;
+}
+
+static const struct vmfs_env env = {
+	fake_volume, fake_copy_in, fake_copy_out, NULL, &claims, vmk_buf,
+};
+
+static void setup(void)
+{
+	struct vmkfs_format_opts o = { .block_size = MIB, .label = "ds1" };
+	char err[256] = "";
+
+	mem = memdev_create(DEV_BYTES);
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_msg(vmkfs_format(&mem->dev, &o, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	ck_assert_msg(vmkfs_mount(&mem->dev, 0, &vol, err, sizeof(err)) == VMKFS_OK, "%s", err);
+	memset(&claims, 0, sizeof(claims));
+	memset(&files, 0, sizeof(files));
+}
+
+static void teardown(void)
+{
+	vmfs_files_close_all(&files);
+	ck_assert_int_eq(vmkfs_unmount(vol), VMKFS_OK);
+	memdev_destroy(mem);
+}
+
+/* A request as the COS's driver sends it, its out fields cleared (hypercall.c). */
+static vmk_status_t run(uint32_t op, const char *path)
+{
+	struct vmk_vmfs_file q;
+
+	memset(&q, 0, sizeof(q));
+	q.op = op;
+	q.handle = r.handle;
+	q.offset = r.offset;
+	q.len = r.len;
+	q.buf_gpa = r.buf_gpa;
+	q.flags = r.flags;
+	q.cookie = op == VMK_VMFS_READDIR ? r.cookie : 0;
+	memcpy(q.new_path, r.new_path, sizeof(q.new_path));
+	if (path)
+		snprintf(q.path, sizeof(q.path), "%s", path);
+	r = q;
+	return vmfs_file_run(&files, &env, &r);
+}
+
+static uint32_t open_file(const char *path, uint32_t flags)
+{
+	r.flags = flags;
+	ck_assert_msg(run(VMK_VMFS_OPEN, path) == VMK_OK, "%s", r.msg);
+	return r.handle;
+}
+
+START_TEST(test_a_file_written_in_pieces_reads_back_whole)
+{
+	enum { SIZE = 4 * MIB };
+	uint8_t *data = malloc(SIZE), *back = malloc(SIZE);
+	uint32_t h;
+
+	for (uint32_t i = 0; i < SIZE; i++)
+		data[i] = (uint8_t)(i * 2654435761u >> 13);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/iso"), VMK_OK);
+	ck_assert_msg(run(VMK_VMFS_CREATE, "ds1/iso/a.iso") == VMK_OK, "%s", r.msg);
+	ck_assert_uint_eq(r.st.type, VMK_VMFS_FILE);
+	ck_assert_uint_eq(r.st.size, 0);
+	h = open_file("ds1/iso/a.iso", VMK_VMFS_RDWR);
+	for (uint64_t off = 0; off < SIZE; off += VMK_VMFS_IO_MAX) {
+		memcpy(cos_mem, data + off, VMK_VMFS_IO_MAX);
+		r = (struct vmk_vmfs_file){ .handle = h, .offset = off, .len = VMK_VMFS_IO_MAX,
+					    .buf_gpa = COS_BASE };
+		ck_assert_msg(run(VMK_VMFS_WRITE, NULL) == VMK_OK, "%s", r.msg);
+		ck_assert_uint_eq(r.len, VMK_VMFS_IO_MAX);
+	}
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_FSYNC, NULL), VMK_OK);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/iso/a.iso"), VMK_OK);
+	ck_assert_uint_eq(r.st.size, SIZE);
+
+	h = open_file("ds1/iso/a.iso", 0);
+	for (uint64_t off = 0; off <= SIZE; off += VMK_VMFS_IO_MAX) {
+		r = (struct vmk_vmfs_file){ .handle = h, .offset = off, .len = VMK_VMFS_IO_MAX,
+					    .buf_gpa = COS_BASE + 1 };
+		ck_assert_msg(run(VMK_VMFS_READ, NULL) == VMK_OK, "%s", r.msg);
+		/* short only at the end of the file */
+		ck_assert_uint_eq(r.len, off == SIZE ? 0 : VMK_VMFS_IO_MAX);
+		memcpy(back + (off == SIZE ? 0 : off), cos_mem + 1, r.len);
+	}
+	ck_assert(!memcmp(data, back, SIZE));
+	/* read-only: no write, no truncate */
+	r = (struct vmk_vmfs_file){ .handle = h, .len = 512, .buf_gpa = COS_BASE };
+	ck_assert_int_eq(run(VMK_VMFS_WRITE, NULL), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EBADF);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_TRUNCATE, NULL), VMK_BAD_PARAM);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+	free(data);
+	free(back);
+}
+END_TEST
+
+START_TEST(test_truncate_rename_unlink_and_rmdir_change_the_volume)
+{
+	uint32_t h;
+
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/d"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/d"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EEXIST);
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/d/f"), VMK_OK);
+	h = open_file("ds1/d/f", VMK_VMFS_RDWR);
+	r = (struct vmk_vmfs_file){ .handle = h, .offset = 3 * MIB + 5 };
+	ck_assert_msg(run(VMK_VMFS_TRUNCATE, NULL) == VMK_OK, "%s", r.msg);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/d/f"), VMK_OK);
+	ck_assert_uint_eq(r.st.size, 3 * MIB + 5);
+	ck_assert_int_eq(run(VMK_VMFS_RMDIR, "ds1/d"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOTEMPTY);
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/g");
+	ck_assert_msg(run(VMK_VMFS_RENAME, "ds1/d/f") == VMK_OK, "%s", r.msg);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/d/f"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOENT);
+	snprintf(r.new_path, sizeof(r.new_path), "ds2/g");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/g"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EXDEV);
+	ck_assert_int_eq(run(VMK_VMFS_RMDIR, "ds1/d"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_UNLINK, "ds1/g"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/g"), VMK_BAD_PARAM);
+	ck_assert_int_eq(run(VMK_VMFS_STATFS, "ds1"), VMK_OK);
+	ck_assert_uint_gt(r.capacity, 0);
+	ck_assert_uint_eq(r.block_size, MIB);
+}
+END_TEST
+
+START_TEST(test_a_folder_lists_in_pages_each_entry_once)
+{
+	char name[32];
+	uint32_t seen[40] = { 0 }, pages = 0, total = 0;
+
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/many"), VMK_OK);
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "ds1/many/f%02d", i);
+		ck_assert_msg(run(VMK_VMFS_CREATE, name) == VMK_OK, "%s", r.msg);
+	}
+	r.cookie = 0;
+	do {
+		ck_assert_msg(run(VMK_VMFS_READDIR, "ds1/many") == VMK_OK, "%s", r.msg);
+		ck_assert_uint_le(r.nents, VMK_VMFS_DIR_ENTRIES);
+		for (uint32_t i = 0; i < r.nents; i++) {
+			int n;
+
+			ck_assert_int_eq(sscanf(r.ent[i].name, "f%02d", &n), 1);
+			seen[n]++;
+			ck_assert_uint_eq(r.ent[i].st.type, VMK_VMFS_FILE);
+		}
+		total += r.nents;
+		pages++;
+	} while (r.cookie);
+	ck_assert_uint_eq(total, 40);
+	ck_assert_uint_eq(pages, 3);
+	for (int i = 0; i < 40; i++)
+		ck_assert_uint_eq(seen[i], 1);
+	/* the root: the volume's own files, no "." or ".." */
+	r.cookie = 0;
+	ck_assert_int_eq(run(VMK_VMFS_READDIR, "ds1"), VMK_OK);
+	for (uint32_t i = 0; i < r.nents; i++)
+		ck_assert(strcmp(r.ent[i].name, ".") && strcmp(r.ent[i].name, ".."));
+	ck_assert_int_eq(run(VMK_VMFS_READDIR, "ds1/many/f01"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOTDIR);
+}
+END_TEST
+
+START_TEST(test_hostile_paths_are_refused_nothing_done)
+{
+	static const char *const bad[] = {
+		"ds1//x", "ds1/x/", "ds1/../ds1/x", "ds1/x/..", "ds1/./x", "ds1/x/.",
+	};
+
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/x"), VMK_OK);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		ck_assert_msg(run(VMK_VMFS_STAT, bad[i]) == VMK_BAD_PARAM, "%s", bad[i]);
+		ck_assert_uint_eq(r.error, VMK_VMFS_EINVAL);
+		ck_assert_str_eq(r.msg, "the path has an empty, '.' or '..' part");
+	}
+	ck_assert_int_eq(run(VMK_VMFS_RMDIR, "ds1/x"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, ""), VMK_BAD_PARAM);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "/ds1/x"), VMK_BAD_PARAM);
+	ck_assert_str_eq(r.msg, "the path does not begin with a datastore's label");
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds2/x"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENODEV);
+	ck_assert_str_eq(r.msg, "no datastore 'ds2' is mounted (vmkctl storage datastores)");
+	/* no NUL in the field */
+	memset(&r, 0, sizeof(r));
+	r.op = VMK_VMFS_MKDIR;
+	memset(r.path, 'a', sizeof(r.path));
+	ck_assert_int_eq(vmfs_file_run(&files, &env, &r), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENAMETOOLONG);
+	/* a part longer than VMFS-3's names */
+	memset(&r, 0, sizeof(r));
+	r.op = VMK_VMFS_MKDIR;
+	memcpy(r.path, "ds1/", 4);
+	memset(r.path + 4, 'b', VMK_VMFS_NAME_LEN);
+	ck_assert_int_eq(vmfs_file_run(&files, &env, &r), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENAMETOOLONG);
+	/* an op no one knows */
+	ck_assert_int_eq(run(VMK_VMFS_OP_MAX + 1, "ds1/x"), VMK_BAD_PARAM);
+	ck_assert_int_eq(run(0, "ds1/x"), VMK_BAD_PARAM);
+	/* nothing was made */
+	r.cookie = 0;
+	ck_assert_int_eq(run(VMK_VMFS_READDIR, "ds1"), VMK_OK);
+	for (uint32_t i = 0; i < r.nents; i++)
+		ck_assert_msg(r.ent[i].name[0] == '.', "%s", r.ent[i].name);
+}
+END_TEST
+
+START_TEST(test_forged_handles_lengths_and_buffers_are_refused)
+{
+	uint32_t h;
+
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/f"), VMK_OK);
+	h = open_file("ds1/f", VMK_VMFS_RDWR);
+	r = (struct vmk_vmfs_file){ .handle = h, .len = VMK_VMFS_IO_MAX + 1, .buf_gpa = COS_BASE };
+	ck_assert_int_eq(run(VMK_VMFS_WRITE, NULL), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EINVAL);
+	r = (struct vmk_vmfs_file){ .handle = h, .len = 4096, .buf_gpa = COS_BASE + sizeof(cos_mem) - 100 };
+	ck_assert_int_eq(run(VMK_VMFS_WRITE, NULL), VMK_BAD_ADDRESS);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EFAULT);
+	r = (struct vmk_vmfs_file){ .handle = h, .len = 4096, .buf_gpa = 0 };
+	ck_assert_int_eq(run(VMK_VMFS_READ, NULL), VMK_BAD_ADDRESS);
+	/* nothing written by the refused WRITEs */
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/f"), VMK_OK);
+	ck_assert_uint_eq(r.st.size, 0);
+	static const uint32_t forged[] = { 0, 0xff, 33, VMK_VMFS_HANDLES + 1, 2 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(forged); i++) {
+		r.handle = (h & ~0xffu) | forged[i];
+		ck_assert_int_eq(run(VMK_VMFS_FSYNC, NULL), VMK_BAD_PARAM);
+		ck_assert_uint_eq(r.error, VMK_VMFS_EBADF);
+	}
+	r.handle = h + 0x100;	/* another generation */
+	ck_assert_int_eq(run(VMK_VMFS_FSYNC, NULL), VMK_BAD_PARAM);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+	/* closed: the handle is stale, even once its slot is taken again */
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_FSYNC, NULL), VMK_BAD_PARAM);
+	ck_assert_uint_ne(open_file("ds1/f", 0), h);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_READ, NULL), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EBADF);
+}
+END_TEST
+
+START_TEST(test_a_file_a_vm_holds_is_refused_naming_it)
+{
+	struct vdisk vm_disk;
+	struct vmkfs_stat st;
+	uint32_t h;
+
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/web-flat.vmdk"), VMK_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/web-flat.vmdk", &st), VMKFS_OK);
+	claims.c[0].vd = &vm_disk;
+	claims.c[0].vol = vol;
+	claims.c[0].fd_id = st.id;
+	snprintf(claims.c[0].owner_name, sizeof(claims.c[0].owner_name), "web1");
+	r.flags = 0;
+	ck_assert_int_eq(run(VMK_VMFS_OPEN, "ds1/web-flat.vmdk"), VMK_BUSY);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EBUSY);
+	ck_assert_str_eq(r.msg, "VM 'web1' holds ds1/web-flat.vmdk");
+	ck_assert_int_eq(run(VMK_VMFS_UNLINK, "ds1/web-flat.vmdk"), VMK_BUSY);
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/x");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/web-flat.vmdk"), VMK_BUSY);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/web-flat.vmdk"), VMK_OK);
+	claims.c[0].vd = NULL;
+	/* vmkfs's own lock: the COS's read-write open holds the file */
+	h = open_file("ds1/web-flat.vmdk", VMK_VMFS_RDWR);
+	r.flags = 0;
+	ck_assert_int_eq(run(VMK_VMFS_OPEN, "ds1/web-flat.vmdk"), VMK_BUSY);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EBUSY);
+	ck_assert_msg(strstr(r.msg, "locked"), "%s", r.msg);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+}
+END_TEST
+
+START_TEST(test_the_handles_are_bounded_and_close_at_the_give_back)
+{
+	char name[32];
+
+	for (int i = 0; i < VMK_VMFS_HANDLES + 1; i++) {
+		snprintf(name, sizeof(name), "ds1/f%d", i);
+		ck_assert_int_eq(run(VMK_VMFS_CREATE, name), VMK_OK);
+	}
+	for (int i = 0; i < VMK_VMFS_HANDLES; i++) {
+		snprintf(name, sizeof(name), "ds1/f%d", i);
+		open_file(name, VMK_VMFS_RDWR);
+	}
+	r.flags = 0;
+	ck_assert_int_eq(run(VMK_VMFS_OPEN, "ds1/f32"), VMK_NO_CAPACITY);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EMFILE);
+	ck_assert_uint_eq(vmfs_files_close_all(&files), VMK_VMFS_HANDLES);
+	ck_assert_uint_eq(vmfs_files_close_all(&files), 0);
+	/* their locks are gone: the volume unmounts (teardown) and opens again */
+	open_file("ds1/f0", VMK_VMFS_RDWR);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("vmfs_file");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_a_file_written_in_pieces_reads_back_whole);
+	tcase_add_test(tc, test_truncate_rename_unlink_and_rmdir_change_the_volume);
+	tcase_add_test(tc, test_a_folder_lists_in_pages_each_entry_once);
+	tcase_add_test(tc, test_hostile_paths_are_refused_nothing_done);
+	tcase_add_test(tc, test_forged_handles_lengths_and_buffers_are_refused);
+	tcase_add_test(tc, test_a_file_a_vm_holds_is_refused_naming_it);
+	tcase_add_test(tc, test_the_handles_are_bounded_and_close_at_the_give_back);
+	return check_run("vmkernel files of /vmfs/volumes", tc);
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Files on the datastores for the COS (vmfs_file.h). */
+#include "vmkernel/storage/vmfs_file.h"
+#include "vmkernel/lib/format.h"
+
+#define LABEL_LEN	VMK_DATASTORE_LABEL_LEN
+
+/* A request being run: its path split, where its answer goes. */
+struct vmfs_req {
+	struct vmk_vmfs_file *r;
+	const struct vmfs_env *env;
+	char label[LABEL_LEN];
+	char path[VMK_VMFS_PATH_LEN];	/* on the volume: "/" or "/a/b" */
+	struct vmkfs_vol *vol;
+};
+
+static vmk_status_t refuse(struct vmk_vmfs_file *r, vmk_status_t s, uint32_t error,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static vmk_status_t refuse(struct vmk_vmfs_file *r, vmk_status_t s, uint32_t error,
+			   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->error = error;
+	return s;
+}
+
+/*
+ * "LABEL" or "LABEL/a/b" (NUL within size bytes) into label and the path
+ * on the volume ("/" or "/a/b"); false with why in r.
+ */
+static bool split_path(struct vmk_vmfs_file *r, const char *in, size_t size,
+		       char label[LABEL_LEN], char path[VMK_VMFS_PATH_LEN])
+{
+	size_t len = 0, part = 0, i, label_len;
+
+	while (len < size && in[len])
+		len++;
+	if (len == size) {
+		refuse(r, VMK_BAD_PARAM, VMK_VMFS_ENAMETOOLONG, "the path has no end within %u bytes",
+		       (unsigned int)size);
+		return false;
+	}
+	for (label_len = 0; label_len < len && in[label_len] != '/'; label_len++)
+		;
+	if (!label_len || label_len >= LABEL_LEN) {
+		refuse(r, VMK_BAD_PARAM, VMK_VMFS_EINVAL, "the path does not begin with a datastore's label");
+		return false;
+	}
+	memcpy(label, in, label_len);
+	label[label_len] = '\0';
+	/* each part after the label: 1..127 bytes, not "." or ".." */
+	for (i = label_len + 1; i <= len; i++) {
+		if (i < len && in[i] != '/') {
+			part++;
+			continue;
+		}
+		if (!part || (part == 1 && in[i - 1] == '.') ||
+		    (part == 2 && in[i - 1] == '.' && in[i - 2] == '.')) {
+			refuse(r, VMK_BAD_PARAM, VMK_VMFS_EINVAL,
+			       "the path has an empty, '.' or '..' part");
+			return false;
+		}
+		if (part >= VMK_VMFS_NAME_LEN) {
+			refuse(r, VMK_BAD_PARAM, VMK_VMFS_ENAMETOOLONG,
+			       "a part of the path is longer than %u bytes", VMK_VMFS_NAME_LEN - 1);
+			return false;
+		}
+		part = 0;
+	}
+	if (label_len == len)
+		fmt_snprintf(path, VMK_VMFS_PATH_LEN, "/");
+	else
+		fmt_snprintf(path, VMK_VMFS_PATH_LEN, "%s", in + label_len);
+	return true;
+}
+
+static uint32_t errno_of(int ret)
+{
+	switch (ret) {
+	case VMKFS_ENOMEM:		return VMK_VMFS_ENOMEM;
+	case VMKFS_ENOSPC:		return VMK_VMFS_ENOSPC;
+	case VMKFS_ENOENT:		return VMK_VMFS_ENOENT;
+	case VMKFS_EEXIST:		return VMK_VMFS_EEXIST;
+	case VMKFS_EBUSY:		return VMK_VMFS_EBUSY;
+	case VMKFS_ECORRUPT:		return VMK_VMFS_EUCLEAN;
+	case VMKFS_EINVAL:		return VMK_VMFS_EINVAL;
+	case VMKFS_EROFS:		return VMK_VMFS_EROFS;
+	case VMKFS_ENOTDIR:		return VMK_VMFS_ENOTDIR;
+	case VMKFS_EISDIR:		return VMK_VMFS_EISDIR;
+	case VMKFS_ENOTEMPTY:		return VMK_VMFS_ENOTEMPTY;
+	case VMKFS_EFBIG:		return VMK_VMFS_EFBIG;
+	case VMKFS_ENAMETOOLONG:	return VMK_VMFS_ENAMETOOLONG;
+	default:			return VMK_VMFS_EIO;
+	}
+}
+
+/* vmkfs's failure ret on vol, with its sentence (or its name). */
+static vmk_status_t vmkfs_failed(struct vmk_vmfs_file *r, struct vmkfs_vol *vol, int ret)
+{
+	const char *why = vmkfs_errmsg(vol);
+	vmk_status_t s = ret == VMKFS_ENOSPC ? VMK_NO_CAPACITY : ret == VMKFS_EBUSY ? VMK_BUSY :
+			 ret == VMKFS_EIO ? VMK_HW_FAILURE : VMK_BAD_PARAM;
+
+	return refuse(r, s, errno_of(ret), "%s", why && why[0] ? why : vmkfs_strerror(ret));
+}
+
+static void put_stat(struct vmk_vmfs_stat *o, const struct vmkfs_stat *st)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = st->size;
+	o->alloc_bytes = st->alloc_blocks * st->block_size;
+	o->type = st->type == VMKFS_FT_DIR ? VMK_VMFS_DIR :
+		  st->type == VMKFS_FT_FILE ? VMK_VMFS_FILE : VMK_VMFS_SYSTEM;
+	o->mode = st->mode;
+	o->nlink = st->nlink;
+	o->id = st->id;
+	o->mtime = st->mtime;
+	o->ctime = st->ctime;
+}
+
+/* Refuse (VMK_BUSY) when a VM holds the file path names; stat it into st. */
+static vmk_status_t check_not_held(struct vmfs_req *q, struct vmkfs_stat *st)
+{
+	const char *vm;
+	int ret = vmkfs_stat(q->vol, q->path, st);
+
+	if (ret)
+		return vmkfs_failed(q->r, q->vol, ret);
+	vm = vdisk_holder(q->env->claims, q->vol, st->id);
+	if (vm)
+		return refuse(q->r, VMK_BUSY, VMK_VMFS_EBUSY, "VM '%s' holds %s%s", vm, q->label,
+			      q->path);
+	return VMK_OK;
+}
+
+struct readdir_page {
+	struct vmk_vmfs_file *r;
+	uint32_t seen;			/* entries passed over so far */
+	bool more;
+};
+
+static int readdir_one(void *arg, const char *name, const struct vmkfs_stat *st)
+{
+	struct readdir_page *p = arg;
+	struct vmk_vmfs_file *r = p->r;
+
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
+		return VMKFS_OK;
+	if (p->seen++ < r->cookie)
+		return VMKFS_OK;
+	if (r->nents == VMK_VMFS_DIR_ENTRIES) {
+		p->more = true;
+		return VMKFS_OK;
+	}
+	fmt_snprintf(r->ent[r->nents].name, VMK_VMFS_NAME_LEN, "%s", name);
+	put_stat(&r->ent[r->nents].st, st);
+	r->nents++;
+	return VMKFS_OK;
+}
+
+static vmk_status_t do_readdir(struct vmfs_req *q)
+{
+	struct readdir_page p = { q->r, 0, false };
+	int ret = vmkfs_readdir(q->vol, q->path, readdir_one, &p);
+
+	if (ret)
+		return vmkfs_failed(q->r, q->vol, ret);
+	q->r->cookie = p.more ? q->r->cookie + q->r->nents : 0;
+	return VMK_OK;
+}
+
+static vmk_status_t do_statfs(struct vmfs_req *q)
+{
+	struct vmkfs_volinfo vi;
+	int ret = vmkfs_statfs(q->vol, &vi);
+
+	if (ret)
+		return vmkfs_failed(q->r, q->vol, ret);
+	q->r->capacity = vi.capacity;
+	q->r->free_bytes = vi.free_bytes;
+	q->r->block_size = vi.block_size;
+	q->r->files_total = vi.files_total;
+	q->r->files_free = vi.files_free;
+	return VMK_OK;
+}
+
+static vmk_status_t do_rename(struct vmfs_req *q)
+{
+	char label[LABEL_LEN], to[VMK_VMFS_PATH_LEN];
+	struct vmkfs_stat st;
+	vmk_status_t s;
+	int ret;
+
+	if (!split_path(q->r, q->r->new_path, sizeof(q->r->new_path), label, to))
+		return VMK_BAD_PARAM;
+	if (strcmp(label, q->label))
+		return refuse(q->r, VMK_BAD_PARAM, VMK_VMFS_EXDEV,
+			      "%s and %s are on different datastores", q->label, label);
+	s = check_not_held(q, &st);
+	if (s != VMK_OK)
+		return s;
+	ret = vmkfs_rename(q->vol, q->path, to);
+	return ret ? vmkfs_failed(q->r, q->vol, ret) : VMK_OK;
+}
+
+static vmk_status_t do_open(struct vmfs_files *t, struct vmfs_req *q)
+{
+	bool rw = q->r->flags & VMK_VMFS_RDWR;
+	struct vmkfs_stat st;
+	unsigned int i;
+	vmk_status_t s;
+	int ret;
+
+	if (q->r->flags & ~(uint32_t)VMK_VMFS_RDWR)
+		return refuse(q->r, VMK_BAD_PARAM, VMK_VMFS_EINVAL, "unknown open flags %#x",
+			      q->r->flags);
+	for (i = 0; i < VMK_VMFS_HANDLES && t->h[i].f; i++)
+		;
+	if (i == VMK_VMFS_HANDLES)
+		return refuse(q->r, VMK_NO_CAPACITY, VMK_VMFS_EMFILE,
+			      "the COS has %u datastore files open already", VMK_VMFS_HANDLES);
+	s = check_not_held(q, &st);
+	if (s != VMK_OK)
+		return s;
+	if (st.type != VMKFS_FT_FILE)
+		return refuse(q->r, VMK_BAD_PARAM, st.type == VMKFS_FT_DIR ? VMK_VMFS_EISDIR :
+			      VMK_VMFS_EBUSY, "%s%s is %s", q->label, q->path,
+			      st.type == VMKFS_FT_DIR ? "a folder" : "the volume's own");
+	ret = vmkfs_open(q->vol, q->path, rw ? VMKFS_O_RDWR : VMKFS_O_RDONLY, &t->h[i].f);
+	if (ret) {
+		t->h[i].f = NULL;
+		return vmkfs_failed(q->r, q->vol, ret);
+	}
+	t->h[i].vol = q->vol;
+	t->h[i].fd_id = st.id;
+	t->h[i].rw = rw;
+	t->gen = (t->gen + 1) & 0xffffff;
+	t->h[i].gen = t->gen;
+	q->r->handle = t->gen << 8 | (i + 1);
+	put_stat(&q->r->st, &st);
+	return VMK_OK;
+}
+
+/* The slot of r's handle, or -1 with why in r. */
+static int handle_slot(const struct vmfs_files *t, struct vmk_vmfs_file *r)
+{
+	uint32_t i = (r->handle & 0xff) - 1;
+
+	if (i >= VMK_VMFS_HANDLES || !t->h[i].f || t->h[i].gen != r->handle >> 8) {
+		refuse(r, VMK_BAD_PARAM, VMK_VMFS_EBADF, "handle %#x is not an open file",
+		       r->handle);
+		return -1;
+	}
+	return (int)i;
+}
+
+static vmk_status_t do_io(struct vmfs_files *t, const struct vmfs_env *env,
+			  struct vmk_vmfs_file *r, int i)
+{
+	struct vmkfs_vol *vol = t->h[i].vol;
+	uint32_t len = r->len;
+	int64_t n;
+	int ret;
+
+	r->len = 0;
+	switch (r->op) {
+	case VMK_VMFS_READ:
+	case VMK_VMFS_WRITE:
+		if (len > VMK_VMFS_IO_MAX)
+			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EINVAL,
+				      "%u bytes: at most %u at a time", len, VMK_VMFS_IO_MAX);
+		if (r->op == VMK_VMFS_WRITE && !t->h[i].rw)
+			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EBADF, "the file is open read-only");
+		if (r->op == VMK_VMFS_WRITE && !env->copy_in(env->ctx, r->buf_gpa, env->buf, len))
+			return refuse(r, VMK_BAD_ADDRESS, VMK_VMFS_EFAULT, "the buffer is not COS memory");
+		if (r->offset > UINT64_MAX - len)
+			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EFBIG, "offset %llu is past any file",
+				      (unsigned long long)r->offset);
+		/* vmkfs writes inside the file: a write past its end grows it first */
+		n = 0;
+		if (r->op == VMK_VMFS_WRITE && r->offset + len > vmkfs_file_size(t->h[i].f))
+			n = vmkfs_truncate(t->h[i].f, r->offset + len, VMKFS_THIN);
+		if (!n && r->op == VMK_VMFS_READ)
+			n = vmkfs_pread(t->h[i].f, env->buf, len, r->offset);
+		else if (!n)
+			n = vmkfs_pwrite(t->h[i].f, env->buf, len, r->offset);
+		if (n < 0)
+			return vmkfs_failed(r, vol, (int)n);
+		if (r->op == VMK_VMFS_READ &&
+		    !env->copy_out(env->ctx, r->buf_gpa, env->buf, (uint32_t)n))
+			return refuse(r, VMK_BAD_ADDRESS, VMK_VMFS_EFAULT, "the buffer is not COS memory");
+		r->len = (uint32_t)n;
+		return VMK_OK;
+	case VMK_VMFS_TRUNCATE:
+		if (!t->h[i].rw)
+			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EBADF, "the file is open read-only");
+		ret = vmkfs_truncate(t->h[i].f, r->offset, VMKFS_THIN);
+		break;
+	case VMK_VMFS_FSYNC:
+		ret = vmkfs_fsync(t->h[i].f);
+		break;
+	default:	/* VMK_VMFS_CLOSE: the handle goes even if the lock's release fails */
+		ret = vmkfs_close(t->h[i].f);
+		t->h[i].f = NULL;
+		break;
+	}
+	return ret ? vmkfs_failed(r, vol, ret) : VMK_OK;
+}
+
+/* The ops on a path of a datastore. */
+static vmk_status_t run_path(struct vmfs_files *t, struct vmfs_req *q)
+{
+	struct vmkfs_stat st;
+	vmk_status_t s;
+	int ret;
+
+	switch (q->r->op) {
+	case VMK_VMFS_STATFS:
+		return do_statfs(q);
+	case VMK_VMFS_STAT:
+		ret = vmkfs_stat(q->vol, q->path, &st);
+		if (!ret)
+			put_stat(&q->r->st, &st);
+		break;
+	case VMK_VMFS_READDIR:
+		return do_readdir(q);
+	case VMK_VMFS_MKDIR:
+		ret = vmkfs_mkdir(q->vol, q->path);
+		break;
+	case VMK_VMFS_RMDIR:
+		ret = vmkfs_rmdir(q->vol, q->path);
+		break;
+	case VMK_VMFS_UNLINK:
+		s = check_not_held(q, &st);
+		if (s != VMK_OK)
+			return s;
+		ret = vmkfs_unlink(q->vol, q->path);
+		break;
+	case VMK_VMFS_RENAME:
+		return do_rename(q);
+	case VMK_VMFS_CREATE:
+		ret = vmkfs_create(q->vol, q->path, 0, VMKFS_THIN);
+		if (!ret)
+			ret = vmkfs_stat(q->vol, q->path, &st);
+		if (!ret)
+			put_stat(&q->r->st, &st);
+		break;
+	default:	/* VMK_VMFS_OPEN */
+		return do_open(t, q);
+	}
+	return ret ? vmkfs_failed(q->r, q->vol, ret) : VMK_OK;
+}
+
+vmk_status_t vmfs_file_run(struct vmfs_files *t, const struct vmfs_env *env,
+			   struct vmk_vmfs_file *r)
+{
+	struct vmfs_req q = { .r = r, .env = env };
+	int i;
+
+	if (!r->op || r->op > VMK_VMFS_OP_MAX)
+		return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EINVAL, "unknown op %u", r->op);
+	if (r->op >= VMK_VMFS_READ) {
+		i = handle_slot(t, r);
+		return i < 0 ? VMK_BAD_PARAM : do_io(t, env, r, i);
+	}
+	if (!split_path(r, r->path, sizeof(r->path), q.label, q.path))
+		return VMK_BAD_PARAM;
+	q.vol = env->volume(env->ctx, q.label);
+	if (!q.vol)
+		return refuse(r, VMK_BAD_PARAM, VMK_VMFS_ENODEV,
+			      "no datastore '%s' is mounted (vmkctl storage datastores)", q.label);
+	return run_path(t, &q);
+}
+
+uint32_t vmfs_files_close_all(struct vmfs_files *t)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < VMK_VMFS_HANDLES; i++) {
+		if (!t->h[i].f)
+			continue;
+		vmkfs_close(t->h[i].f);
+		t->h[i].f = NULL;
+		n++;
+	}
+	return n;
+}
