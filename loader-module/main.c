@@ -459,6 +459,8 @@ static int __init vmkload_init(void)
 	/* Without vmk0 the uplink still serves the VMs: the load stands. */
 	if (net)
 		vmk_cosnet_add(machine.nic.irq, machine.shared);
+	/* Without /vmfs/volumes the VMs still run: the load stands. */
+	vmk_vmfsvol_add();
 	schedule_delayed_work(&recover_work, WATCH_INTERVAL);
 	return 0;
 out_dev:
@@ -471,7 +473,8 @@ out_hotplug:
 
 static void __exit vmkload_exit(void)
 {
-	/* Its NIC and disks first: their last requests are hypercalls. */
+	/* Its NIC, disks and files first: their last requests are hypercalls. */
+	vmk_vmfsvol_remove();
 	vmk_cosnet_remove();
 	vmk_cosblk_remove();
 	vmk_dev_unregister();

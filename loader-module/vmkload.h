@@ -142,6 +142,14 @@ void vmk_cosnet_remove(void);
 /* After the give-back: the doorbell's irq (irq of vmk_cosnet_add()) freed. */
 void vmk_cosnet_irq_free(void);
 
+/*
+ * The datastores as a file system type `vmkfs` (vmfsvol.c), registered
+ * after the load, unregistered before the give-back (a mount holds the
+ * module, so none is left then).
+ */
+int vmk_vmfsvol_add(void);
+void vmk_vmfsvol_remove(void);
+
 /* VM control ioctls (vmctl.c); -ENOTTY for other numbers. */
 long vmk_vm_ioctl(unsigned int cmd, void __user *arg);
 /* After a vmkernel panic: take the CPUs and memory back (process context). */
