@@ -276,7 +276,8 @@ static vmk_status_t do_io(struct vmfs_files *t, const struct vmfs_env *env,
 				      "%u bytes: at most %u at a time", len, VMK_VMFS_IO_MAX);
 		if (r->op == VMK_VMFS_WRITE && !t->h[i].rw)
 			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EBADF, "the file is open read-only");
-		if (r->op == VMK_VMFS_WRITE && !env->copy_in(env->ctx, r->buf_gpa, env->buf, len))
+		/* the copy functions refuse an empty range, as cos_range_ok() does */
+		if (r->op == VMK_VMFS_WRITE && len && !env->copy_in(env->ctx, r->buf_gpa, env->buf, len))
 			return refuse(r, VMK_BAD_ADDRESS, VMK_VMFS_EFAULT, "the buffer is not COS memory");
 		if (r->offset > UINT64_MAX - len)
 			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EFBIG, "offset %llu is past any file",
@@ -291,7 +292,7 @@ static vmk_status_t do_io(struct vmfs_files *t, const struct vmfs_env *env,
 			n = vmkfs_pwrite(t->h[i].f, env->buf, len, r->offset);
 		if (n < 0)
 			return vmkfs_failed(r, vol, (int)n);
-		if (r->op == VMK_VMFS_READ &&
+		if (r->op == VMK_VMFS_READ && n &&
 		    !env->copy_out(env->ctx, r->buf_gpa, env->buf, (uint32_t)n))
 			return refuse(r, VMK_BAD_ADDRESS, VMK_VMFS_EFAULT, "the buffer is not COS memory");
 		r->len = (uint32_t)n;
