@@ -345,7 +345,12 @@ static vmk_status_t run_path(struct vmfs_files *t, struct vmfs_req *q)
 	case VMK_VMFS_RENAME:
 		return do_rename(q);
 	case VMK_VMFS_CREATE:
-		ret = vmkfs_create(q->vol, q->path, 0, VMKFS_THIN);
+		/*
+		 * Empty, in file blocks: a thin empty file would live in
+		 * sub-blocks (vmkfs_create()), few on a volume and capped at
+		 * 16 MiB a file, and the COS's files are images.
+		 */
+		ret = vmkfs_create(q->vol, q->path, 0, VMKFS_ZEROEDTHICK);
 		if (!ret)
 			ret = vmkfs_stat(q->vol, q->path, &st);
 		if (!ret)

@@ -368,6 +368,39 @@ START_TEST(test_the_handles_are_bounded_and_close_at_the_give_back)
 }
 END_TEST
 
+static void put_file(const char *path, uint64_t size)
+{
+	uint32_t h;
+
+	ck_assert_msg(run(VMK_VMFS_CREATE, path) == VMK_OK, "%s", r.msg);
+	h = open_file(path, VMK_VMFS_RDWR);
+	for (uint64_t off = 0; off < size; off += VMK_VMFS_IO_MAX) {
+		r = (struct vmk_vmfs_file){ .handle = h, .offset = off, .len = VMK_VMFS_IO_MAX,
+					    .buf_gpa = COS_BASE };
+		ck_assert_msg(run(VMK_VMFS_WRITE, NULL) == VMK_OK, "%s at %llu: %s", path, (unsigned long long)off, r.msg);
+	}
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+}
+
+/*
+ * A fresh volume has one cluster of sub-blocks (64 KiB each): files the
+ * COS makes are images, kept in file blocks, so many of them fit.
+ */
+START_TEST(test_files_the_cos_makes_grow_in_file_blocks)
+{
+	char name[32];
+
+	memset(cos_mem, 0x33, sizeof(cos_mem));
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "ds1/f%d", i);
+		put_file(name, 4 * MIB);
+		ck_assert_int_eq(run(VMK_VMFS_STAT, name), VMK_OK);
+		ck_assert_uint_eq(r.st.alloc_bytes, 4 * MIB);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vmfs_file");
@@ -375,6 +408,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_a_file_written_in_pieces_reads_back_whole);
+	tcase_add_test(tc, test_files_the_cos_makes_grow_in_file_blocks);
 	tcase_add_test(tc, test_truncate_rename_unlink_and_rmdir_change_the_volume);
 	tcase_add_test(tc, test_a_folder_lists_in_pages_each_entry_once);
 	tcase_add_test(tc, test_hostile_paths_are_refused_nothing_done);
