@@ -16,7 +16,11 @@
 # one) and -U deletes it. After unload the COS's
 # vmkfstools finds the volume clean, the descriptor thin and 64 MiB, the
 # extent with only those blocks and the guest's data, the deleted disk's
-# two files gone, and no block of the eager disk left to be zeroed. The
+# two files gone, and no block of the eager disk left to be zeroed.
+# While the VM runs, the datastore is mounted in the COS (mount -t vmkfs,
+# VMK_HC_VMFS_FILE): cp of 4 MiB in and out (same hash), ls -l, mkdir,
+# rm, rmdir work, the VM's extent is refused as busy naming the VM, and
+# the file is on the volume after unload. The
 # volume header is wiped at the end for the next scenario of the boot.
 # timeout: 420
 # kernel: built
@@ -80,6 +84,31 @@ vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
 expect "-P names the VM holding the disk" grep -q "^Held by: vm 'mkvd'$" /tmp/mkvd-P.txt
 refused "-U of a disk the VM holds" "thin.vmdk: in use by vm 'mkvd'" -U "$DISK"
 refused "-X of a disk the VM holds" "in use by vm 'mkvd'" -X 64m "$DISK"
+
+# The datastore in the COS (docs/storage.md "The datastores in the COS").
+V=/vmfs/volumes/mkvd
+vmfs_t0=$(date +%s)
+mkdir -p $V
+expect "mount -t vmkfs mkvd $V" mount -t vmkfs mkvd $V
+expect "mkdir in it" mkdir $V/iso
+dd if=/dev/urandom of=/tmp/mkvd-r.bin bs=1M count=4 2>/dev/null
+want=$(sha256sum < /tmp/mkvd-r.bin | cut -c1-64)
+expect "cp of 4 MiB into it" cp /tmp/mkvd-r.bin $V/iso/r.bin
+ls -l $V $V/iso $V/vm1 | tee /tmp/mkvd-vol-ls.txt
+expect "ls -l: its 4194304 bytes" sh -c "ls -l $V/iso/r.bin | awk '{print \$5}' | grep -qx 4194304"
+expect "ls: the VM's disk files" grep -q " thin-flat.vmdk$" /tmp/mkvd-vol-ls.txt
+expect "cp out of it" cp $V/iso/r.bin /tmp/mkvd-r-back.bin
+got=$(sha256sum < /tmp/mkvd-r-back.bin | cut -c1-64)
+expect "it reads back the same ($got)" test "$got" = "$want"
+expect "mkdir, cp, rm and rmdir" sh -c "mkdir $V/t && cp /tmp/mkvd-r.bin $V/t/x && rm $V/t/x && rmdir $V/t && test ! -e $V/t"
+expect_fail "a file the running VM holds is refused" sh -c "cat $V/vm1/thin-flat.vmdk > /dev/null 2> /tmp/mkvd-held.txt"
+cat /tmp/mkvd-held.txt
+expect "... as busy, the VM named in dmesg" sh -c "grep -qi busy /tmp/mkvd-held.txt && dmesg | grep -q \"VM 'mkvd' holds mkvd/vm1/thin-flat.vmdk\""
+expect "vmkfstools -P on the mounted path still asks the vmkernel" vmkfstools -P "$DIR/thin.vmdk"
+df $V
+expect "umount $V" umount $V
+rm -f /tmp/mkvd-r-back.bin
+echo "the /vmfs/volumes checks took $(($(date +%s) - vmfs_t0)) s"
 expect "kill the VM" vmkctl vm kill mkvd
 vmkfstools -P "$DISK" | tee /tmp/mkvd-P.txt
 expect "-P: 32 MiB, thin" grep -q "^Virtual disk .*: capacity 33554432 (32 MiB), format thin$" /tmp/mkvd-P.txt
@@ -116,6 +145,8 @@ expect "the extent holds the guest's data ($on_disk)" test "$on_disk" = "$hash"
 vmkfstools -D /dev/$sd:/vm1/ezt-flat.vmdk | tee /tmp/mkvd-ezt-D.txt
 expect "the eager disk has every block zeroed" \
 	grep -q "size 268435456, 256 blocks allocated (0 to be zeroed)" /tmp/mkvd-ezt-D.txt
+on_disk=$(vmkfstools --cat /dev/$sd:/iso/r.bin | sha256sum | cut -c1-64)
+expect "the file cp put through /vmfs/volumes is on the volume ($on_disk)" test "$on_disk" = "$want"
 vmkfstools --ls /dev/$sd:/vm1 | tee /tmp/mkvd-ls.txt
 expect_fail "-E and -U left no file of the deleted disk" grep -qE " zt2?(-flat)?\.vmdk$" /tmp/mkvd-ls.txt
 expect "... and left the other disks' files" grep -qE " ezt-flat\.vmdk$" /tmp/mkvd-ls.txt
