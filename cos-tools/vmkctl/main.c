@@ -96,7 +96,7 @@ static int cmd_unload(int argc, char **argv)
 		fprintf(stderr, "vmkctl: unload: %s\n", errno == ENOENT ?
 			"vmkload is not loaded" :
 			errno == EWOULDBLOCK || errno == EBUSY ?
-			"vmkload is in use: a VM still exists in the vmkernel, or /dev/vmkernel is open (a 'vmkctl vm console'? a vmk-hostd call: /etc/init.d/vmk stop stops it first)" :
+			"vmkload is in use: a VM still exists in the vmkernel, /dev/vmkernel is open (a 'vmkctl vm console'? a vmk-hostd call: /etc/init.d/vmk stop stops it first), or a datastore is mounted (umount /vmfs/volumes/LABEL)" :
 			strerror(errno));
 		return 1;
 	}
