@@ -208,20 +208,28 @@ static int vmfs_rename(struct user_namespace *ns, struct inode *old_dir,
 
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL;
-	/* vmkfs renames onto no name: a file there goes first, as rename(2) wants */
-	if (d_really_is_positive(new)) {
-		ret = d_is_dir(new) ? vmfs_rmdir(new_dir, new) : vmfs_unlink(new_dir, new);
-		if (ret)
-			return ret;
-	}
+	/*
+	 * An existing target goes in the vmkernel, after the source passed
+	 * its checks (VMK_VMFS_REPLACE): a refused rename loses nothing.
+	 */
 	mutex_lock(&s->lock);
 	r = vmfs_req(s, VMK_VMFS_RENAME);
+	if (d_really_is_positive(new) && !(flags & RENAME_NOREPLACE))
+		r->flags = VMK_VMFS_REPLACE;
 	ret = vmfs_path(s, old, r->path);
 	if (!ret)
 		ret = vmfs_path(s, new, r->new_path);
 	if (!ret)
 		ret = vmfs_call(s);
 	mutex_unlock(&s->lock);
+	if (!ret && d_really_is_positive(new)) {
+		if (d_is_dir(new)) {
+			clear_nlink(d_inode(new));
+			drop_nlink(new_dir);
+		} else {
+			drop_nlink(d_inode(new));
+		}
+	}
 	return ret;
 }
 

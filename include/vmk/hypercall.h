@@ -449,6 +449,7 @@ struct vmk_cos_disk {
 #define VMK_VMFS_CLOSE		14	/* handle */
 #define VMK_VMFS_OP_MAX		14
 #define VMK_VMFS_RDWR		1	/* OPEN's flags: exclusive on-disk lock */
+#define VMK_VMFS_REPLACE	2	/* RENAME's flags: new_path may exist, goes */
 #define VMK_VMFS_PATH_LEN	384	/* "LABEL/a/b" with the NUL */
 #define VMK_VMFS_NAME_LEN	128	/* one part, with the NUL (VMFS-3's) */
 #define VMK_VMFS_IO_MAX		(64 * 1024)	/* bytes of one READ or WRITE */
@@ -495,7 +496,7 @@ struct vmk_vmfs_dirent {
 
 struct vmk_vmfs_file {
 	uint32_t op;			/* in: VMK_VMFS_* */
-	uint32_t flags;			/* in (OPEN): VMK_VMFS_RDWR or 0 */
+	uint32_t flags;			/* in: OPEN: VMK_VMFS_RDWR; RENAME: _REPLACE; or 0 */
 	uint32_t handle;		/* in (READ ... CLOSE); out (OPEN) */
 	uint32_t len;			/* in (READ, WRITE): <= VMK_VMFS_IO_MAX; out: bytes moved */
 	uint64_t offset;		/* in (READ, WRITE; TRUNCATE: the size) */

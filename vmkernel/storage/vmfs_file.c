@@ -189,13 +189,34 @@ static vmk_status_t do_statfs(struct vmfs_req *q)
 	return VMK_OK;
 }
 
+/* The length of path's parent part ("/a" of "/a/b"). */
+static size_t parent_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n && path[n - 1] != '/')
+		n--;
+	return n;
+}
+
+/*
+ * RENAME: the source checked (not held; a folder only within its
+ * parent), then with VMK_VMFS_REPLACE an existing target checked (not
+ * held, of the source's type, not itself) and removed, then the rename,
+ * all in the caller's one storage lock: a refused rename loses no
+ * target.
+ */
 static vmk_status_t do_rename(struct vmfs_req *q)
 {
 	char label[LABEL_LEN], to[VMK_VMFS_PATH_LEN];
-	struct vmkfs_stat st;
+	struct vmfs_req tq = *q;
+	struct vmkfs_stat st, tst;
 	vmk_status_t s;
 	int ret;
 
+	if (q->r->flags & ~(uint32_t)VMK_VMFS_REPLACE)
+		return refuse(q->r, VMK_BAD_PARAM, VMK_VMFS_EINVAL, "unknown rename flags %#x",
+			      q->r->flags);
 	if (!split_path(q->r, q->r->new_path, sizeof(q->r->new_path), label, to))
 		return VMK_BAD_PARAM;
 	if (strcmp(label, q->label))
@@ -204,6 +225,26 @@ static vmk_status_t do_rename(struct vmfs_req *q)
 	s = check_not_held(q, &st);
 	if (s != VMK_OK)
 		return s;
+	if (st.type == VMKFS_FT_DIR &&
+	    (parent_len(q->path) != parent_len(to) || memcmp(q->path, to, parent_len(to))))
+		return refuse(q->r, VMK_BAD_PARAM, VMK_VMFS_EINVAL,
+			      "%s%s: a folder moves only within its folder", q->label, q->path);
+	fmt_snprintf(tq.path, sizeof(tq.path), "%s", to);
+	ret = vmkfs_stat(q->vol, to, &tst);
+	if (ret == VMKFS_OK && (q->r->flags & VMK_VMFS_REPLACE)) {
+		if (tst.id == st.id)
+			return VMK_OK;	/* rename(2): the same file, nothing done */
+		s = check_not_held(&tq, &tst);
+		if (s != VMK_OK)
+			return s;
+		if ((st.type == VMKFS_FT_DIR) != (tst.type == VMKFS_FT_DIR))
+			return refuse(q->r, VMK_BAD_PARAM, st.type == VMKFS_FT_DIR ?
+				      VMK_VMFS_ENOTDIR : VMK_VMFS_EISDIR, "%s%s is %s", q->label,
+				      to, tst.type == VMKFS_FT_DIR ? "a folder" : "not a folder");
+		ret = tst.type == VMKFS_FT_DIR ? vmkfs_rmdir(q->vol, to) : vmkfs_unlink(q->vol, to);
+		if (ret)
+			return vmkfs_failed(q->r, q->vol, ret);
+	}
 	ret = vmkfs_rename(q->vol, q->path, to);
 	return ret ? vmkfs_failed(q->r, q->vol, ret) : VMK_OK;
 }

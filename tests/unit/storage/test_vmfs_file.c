@@ -192,6 +192,71 @@ START_TEST(test_truncate_rename_unlink_and_rmdir_change_the_volume)
 }
 END_TEST
 
+/* A rename onto an existing name: refused with the target kept, or replacing it. */
+START_TEST(test_a_refused_rename_keeps_its_target)
+{
+	struct vmkfs_stat src, dst;
+	struct vdisk vm_disk;
+
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/a"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/b"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/d"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/d/e"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/e"), VMK_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/a", &src), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_stat(vol, "/b", &dst), VMKFS_OK);
+	/* no REPLACE: EEXIST */
+	r.flags = 0;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/b");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/a"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EEXIST);
+	/* the source held by a VM: refused before the target goes */
+	claims.c[0].vd = &vm_disk;
+	claims.c[0].vol = vol;
+	claims.c[0].fd_id = src.id;
+	snprintf(claims.c[0].owner_name, sizeof(claims.c[0].owner_name), "web1");
+	r.flags = VMK_VMFS_REPLACE;
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/a"), VMK_BUSY);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/b"), VMK_OK);
+	ck_assert_uint_eq(r.st.id, dst.id);
+	/* the target held by a VM: kept */
+	claims.c[0].fd_id = dst.id;
+	r.flags = VMK_VMFS_REPLACE;
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/a"), VMK_BUSY);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/b"), VMK_OK);
+	claims.c[0].vd = NULL;
+	/* a folder to another parent (vmkfs cannot): its target kept */
+	r.flags = VMK_VMFS_REPLACE;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/d/e");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/e"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EINVAL);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/d/e"), VMK_OK);
+	/* a file onto a folder, a folder onto a file */
+	r.flags = VMK_VMFS_REPLACE;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/e");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/a"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EISDIR);
+	r.flags = VMK_VMFS_REPLACE;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/b");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/e"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOTDIR);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/e"), VMK_OK);
+	/* REPLACE: a's file under b's name, one file fewer */
+	r.flags = VMK_VMFS_REPLACE;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/b");
+	ck_assert_msg(run(VMK_VMFS_RENAME, "ds1/a") == VMK_OK, "%s", r.msg);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/b"), VMK_OK);
+	ck_assert_uint_eq(r.st.id, src.id);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/a"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOENT);
+	/* unknown flags */
+	r.flags = 4;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/c");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/b"), VMK_BAD_PARAM);
+	ck_assert_uint_eq(r.error, VMK_VMFS_EINVAL);
+}
+END_TEST
+
 START_TEST(test_a_folder_lists_in_pages_each_entry_once)
 {
 	char name[32];
@@ -410,6 +475,7 @@ int main(void)
 	tcase_add_test(tc, test_a_file_written_in_pieces_reads_back_whole);
 	tcase_add_test(tc, test_files_the_cos_makes_grow_in_file_blocks);
 	tcase_add_test(tc, test_truncate_rename_unlink_and_rmdir_change_the_volume);
+	tcase_add_test(tc, test_a_refused_rename_keeps_its_target);
 	tcase_add_test(tc, test_a_folder_lists_in_pages_each_entry_once);
 	tcase_add_test(tc, test_hostile_paths_are_refused_nothing_done);
 	tcase_add_test(tc, test_forged_handles_lengths_and_buffers_are_refused);
