@@ -358,7 +358,8 @@ const char *vdisk_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *
 			 uint32_t fd_id)
 {
 	for (unsigned int i = 0; i < VDISK_MAX_OPEN; i++)
-		if (cl->c[i].vd && cl->c[i].vol == vol && cl->c[i].fd_id == fd_id)
+		if (cl->c[i].vd && cl->c[i].vol == vol && (cl->c[i].fd_id == fd_id ||
+		    cl->c[i].desc_id == fd_id || cl->c[i].dir_id == fd_id))
 			return cl->c[i].owner_name;
 	return NULL;
 }
@@ -448,9 +449,10 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	       uint32_t owner, const char *owner_name, struct vdisk *vd,
 	       char *why, size_t why_len)
 {
-	char extent[VDISK_EXTENT_PATH], msg[64];
+	char extent[VDISK_EXTENT_PATH], folder[VDISK_NAME_LEN], msg[64];
+	struct vmkfs_stat st, dst, fst;
+	size_t dir = strlen(path);
 	struct vdisk_desc d;
-	struct vmkfs_stat st;
 	const char *who;
 	int ret, slot;
 
@@ -468,6 +470,18 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 		fmt_snprintf(msg, sizeof(msg), "%u virtual disks are open already", VDISK_MAX_OPEN);
 		return refuse(why, why_len, VMKFS_EBUSY, msg, NULL);
 	}
+	/* its descriptor and their folder are the VM's too (the COS's /vmfs/volumes) */
+	while (dir && path[dir - 1] != '/')
+		dir--;
+	ret = vmkfs_stat(vol, path, &dst);
+	fst = dst;
+	if (!ret && dir > 1 && dir <= sizeof(folder)) {
+		memcpy(folder, path, dir - 1);
+		folder[dir - 1] = '\0';
+		ret = vmkfs_stat(vol, folder, &fst);
+	}
+	if (ret)
+		return refuse(why, why_len, ret, "cannot look up its descriptor", vmkfs_errmsg(vol));
 	ret = vmkfs_open(vol, extent, VMKFS_O_RDWR, &vd->f);
 	if (ret) {
 		vd->f = NULL;
@@ -484,6 +498,8 @@ int vdisk_open(struct vdisk_claims *cl, struct vmkfs_vol *vol, const char *path,
 	cl->c[slot].f = vd->f;
 	cl->c[slot].vol = vol;
 	cl->c[slot].fd_id = st.id;
+	cl->c[slot].desc_id = dst.id;
+	cl->c[slot].dir_id = fst.id;
 	cl->c[slot].owner = owner;
 	copy_token(cl->c[slot].owner_name, VDISK_OWNER_LEN, owner_name, strlen(owner_name));
 	return VMKFS_OK;

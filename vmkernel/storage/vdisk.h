@@ -153,6 +153,7 @@ struct vdisk_claims {
 		struct vmkfs_file *f;		/* vd's extent, open */
 		const struct vmkfs_vol *vol;
 		uint32_t fd_id;
+		uint32_t desc_id, dir_id;	/* its descriptor's, their folder's */
 		uint32_t owner;			/* a VM id */
 		char owner_name[VDISK_OWNER_LEN];
 	} c[VDISK_MAX_OPEN];
@@ -160,7 +161,10 @@ struct vdisk_claims {
 	struct vmkfs_file *late[VDISK_MAX_OPEN];
 };
 
-/* The VM holding vol's file fd_id (its name), or NULL. */
+/*
+ * The VM holding vol's file fd_id (its name), or NULL: a disk's extent,
+ * its descriptor or the folder they are in.
+ */
 const char *vdisk_holder(const struct vdisk_claims *cl, const struct vmkfs_vol *vol,
 			 uint32_t fd_id);
 /*

@@ -411,6 +411,38 @@ START_TEST(test_a_file_a_vm_holds_is_refused_naming_it)
 }
 END_TEST
 
+/* A VM's disk as vdisk_open() claims it: its descriptor and its folder are refused too. */
+START_TEST(test_a_running_vms_descriptor_and_folder_are_refused)
+{
+	static uint8_t text[VDISK_DESC_MAX], bounce[VDISK_DESC_MAX];
+	struct vdisk_create c = { "/web/web.vmdk", MIB, VMKFS_THIN, "lsilogic", 0x1234 };
+	struct vdisk vd = { .bounce = bounce, .bounce_blocks = 1 };
+	char why[256] = "";
+
+	ck_assert_int_eq(run(VMK_VMFS_MKDIR, "ds1/web"), VMK_OK);
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/web/web.vmx"), VMK_OK);
+	ck_assert_msg(vdisk_create(vol, &c, (char *)text, why, sizeof(why)) == VMKFS_OK, "%s", why);
+	ck_assert_msg(vdisk_open(&claims, vol, "/web/web.vmdk", 7, "web1", &vd, why,
+				 sizeof(why)) == VMKFS_OK, "%s", why);
+	r.flags = VMK_VMFS_RDWR;
+	ck_assert_int_eq(run(VMK_VMFS_OPEN, "ds1/web/web.vmdk"), VMK_BUSY);
+	ck_assert_str_eq(r.msg, "VM 'web1' holds ds1/web/web.vmdk");
+	ck_assert_int_eq(run(VMK_VMFS_UNLINK, "ds1/web/web.vmdk"), VMK_BUSY);
+	r.flags = 0;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/web/x.vmdk");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/web/web.vmdk"), VMK_BUSY);
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/web2");
+	ck_assert_int_eq(run(VMK_VMFS_RENAME, "ds1/web"), VMK_BUSY);
+	ck_assert_str_eq(r.msg, "VM 'web1' holds ds1/web");
+	/* its other files are the COS's */
+	open_file("ds1/web/web.vmx", VMK_VMFS_RDWR);
+	vdisk_close(&claims, &vd);
+	r.flags = 0;
+	snprintf(r.new_path, sizeof(r.new_path), "ds1/web2");
+	ck_assert_msg(run(VMK_VMFS_RENAME, "ds1/web") == VMK_OK, "%s", r.msg);
+}
+END_TEST
+
 START_TEST(test_the_handles_are_bounded_and_close_at_the_give_back)
 {
 	char name[32];
@@ -480,6 +512,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_paths_are_refused_nothing_done);
 	tcase_add_test(tc, test_forged_handles_lengths_and_buffers_are_refused);
 	tcase_add_test(tc, test_a_file_a_vm_holds_is_refused_naming_it);
+	tcase_add_test(tc, test_a_running_vms_descriptor_and_folder_are_refused);
 	tcase_add_test(tc, test_the_handles_are_bounded_and_close_at_the_give_back);
 	return check_run("vmkernel files of /vmfs/volumes", tc);
 }
