@@ -516,32 +516,49 @@ struct readdir_ctx {
 	struct vmkfs_vol *vol;
 	struct readdir_ent *ents;
 	uint32_t n;
+	uint32_t start, max;	/* the entries wanted: [start, start + max) */
+	uint32_t seen;		/* entries passed so far */
+	uint32_t next;		/* the first entry past them, 0: none */
+	bool dots;		/* "." and ".." are entries */
 };
+
+#define READDIR_FULL	1	/* dir_foreach() stops: max entries taken */
 
 static int readdir_one(void *arg, uint32_t slot, const char *name,
 		       uint32_t type, uint32_t id)
 {
 	struct readdir_ctx *c = arg;
 	struct vmkfs_inode ino;
-	int ret = inode_read(c->vol, id, &ino);
+	int ret;
 
 	(void)type;
+	(void)slot;
+	if (!c->dots && (!name[0] || !vmkfs_memcmp(name, ".", 2) ||
+			 !vmkfs_memcmp(name, "..", 3)))
+		return VMKFS_OK;
+	if (c->seen++ < c->start)
+		return VMKFS_OK;
+	if (c->n == c->max) {
+		c->next = c->seen - 1;
+		return READDIR_FULL;
+	}
+	ret = inode_read(c->vol, id, &ino);
 	if (ret == VMKFS_ENOENT)
 		return vmkfs_err(c->vol, VMKFS_ECORRUPT,
 				 "entry %s points to free file descriptor %#x", name, id);
 	if (ret)
 		return ret;
-	vmkfs_memcpy(c->ents[slot].name, name, VMKFS_NAME_MAX + 2);
-	fill_stat(c->vol, &ino, &c->ents[slot].st);
-	c->n = slot + 1;
+	vmkfs_memcpy(c->ents[c->n].name, name, VMKFS_NAME_MAX + 2);
+	fill_stat(c->vol, &ino, &c->ents[c->n].st);
+	c->n++;
 	return VMKFS_OK;
 }
 
-/* entries are collected first: the callback may use the volume */
-int vmkfs_readdir(struct vmkfs_vol *vol, const char *path,
-		  vmkfs_readdir_cb cb, void *arg)
+static int readdir_range(struct vmkfs_vol *vol, const char *path, uint32_t start,
+			 uint32_t max, bool dots, vmkfs_readdir_cb cb, void *arg,
+			 uint32_t *next)
 {
-	struct readdir_ctx c = { vol, NULL, 0 };
+	struct readdir_ctx c = { vol, NULL, 0, start, 0, 0, 0, dots };
 	struct vmkfs_inode dir;
 	uint32_t i;
 	int ret = op_begin(vol, false);
@@ -552,14 +569,33 @@ int vmkfs_readdir(struct vmkfs_vol *vol, const char *path,
 	if (!ret && dir.type != VMKFS_TYPE_DIR)
 		ret = vmkfs_err(vol, VMKFS_ENOTDIR, "%s is not a directory", path);
 	if (!ret) {
-		c.ents = vmkfs_alloc((dir.size / VMKFS_DIRENT_LEN + 1) * sizeof(*c.ents));
+		/* entries are collected first: the callback may use the volume */
+		c.max = dir.size / VMKFS_DIRENT_LEN + 1 < max ?
+			(uint32_t)(dir.size / VMKFS_DIRENT_LEN + 1) : max;
+		c.ents = vmkfs_alloc(((size_t)c.max + 1) * sizeof(*c.ents));
 		ret = c.ents ? dir_foreach(vol, &dir, readdir_one, &c) : VMKFS_ENOMEM;
+		if (ret == READDIR_FULL)
+			ret = VMKFS_OK;
 	}
 	op_end(vol, ret);
 	for (i = 0; !ret && i < c.n; i++)
 		ret = cb(arg, c.ents[i].name, &c.ents[i].st);
 	vmkfs_free(c.ents);
+	if (!ret && next)
+		*next = c.next;
 	return ret;
+}
+
+int vmkfs_readdir_from(struct vmkfs_vol *vol, const char *path, uint32_t start,
+		       uint32_t max, vmkfs_readdir_cb cb, void *arg, uint32_t *next)
+{
+	return readdir_range(vol, path, start, max, false, cb, arg, next);
+}
+
+int vmkfs_readdir(struct vmkfs_vol *vol, const char *path,
+		  vmkfs_readdir_cb cb, void *arg)
+{
+	return readdir_range(vol, path, 0, UINT32_MAX, true, cb, arg, NULL);
 }
 
 int vmkfs_open(struct vmkfs_vol *vol, const char *path, unsigned int flags,

@@ -128,6 +128,14 @@ typedef int (*vmkfs_readdir_cb)(void *arg, const char *name,
 				const struct vmkfs_stat *st);
 int vmkfs_readdir(struct vmkfs_vol *vol, const char *path,
 		  vmkfs_readdir_cb cb, void *arg);
+/*
+ * At most max entries from the start-th on (0: the first; "." and ".."
+ * are not entries here), the files' descriptors read for those only;
+ * *next: the entry to go on from, 0 at the end. Entries move when one is
+ * removed (the last takes its place).
+ */
+int vmkfs_readdir_from(struct vmkfs_vol *vol, const char *path, uint32_t start,
+		       uint32_t max, vmkfs_readdir_cb cb, void *arg, uint32_t *next);
 
 int vmkfs_mkdir(struct vmkfs_vol *vol, const char *path);
 int vmkfs_rmdir(struct vmkfs_vol *vol, const char *path);

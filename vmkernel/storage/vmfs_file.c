@@ -138,39 +138,35 @@ static vmk_status_t check_not_held(struct vmfs_req *q, struct vmkfs_stat *st)
 	return VMK_OK;
 }
 
-struct readdir_page {
-	struct vmk_vmfs_file *r;
-	uint32_t seen;			/* entries passed over so far */
-	bool more;
-};
-
+/* A READDIR's entries: the folder's slots from r->cookie on. */
 static int readdir_one(void *arg, const char *name, const struct vmkfs_stat *st)
 {
-	struct readdir_page *p = arg;
-	struct vmk_vmfs_file *r = p->r;
+	struct vmk_vmfs_file *r = arg;
 
-	if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    r->nents == VMK_VMFS_DIR_ENTRIES)
 		return VMKFS_OK;
-	if (p->seen++ < r->cookie)
-		return VMKFS_OK;
-	if (r->nents == VMK_VMFS_DIR_ENTRIES) {
-		p->more = true;
-		return VMKFS_OK;
-	}
 	fmt_snprintf(r->ent[r->nents].name, VMK_VMFS_NAME_LEN, "%s", name);
 	put_stat(&r->ent[r->nents].st, st);
 	r->nents++;
 	return VMKFS_OK;
 }
 
+/*
+ * One page: VMK_VMFS_DIR_ENTRIES slots from the cookie (a slot) on, the
+ * descriptors of those only read, under the storage lock; a page may
+ * hold fewer entries ("." and ".." are not given). cookie out: the next
+ * slot, 0 at the end.
+ */
 static vmk_status_t do_readdir(struct vmfs_req *q)
 {
-	struct readdir_page p = { q->r, 0, false };
-	int ret = vmkfs_readdir(q->vol, q->path, readdir_one, &p);
+	uint32_t next = 0;
+	int ret = vmkfs_readdir_from(q->vol, q->path, q->r->cookie, VMK_VMFS_DIR_ENTRIES,
+				     readdir_one, q->r, &next);
 
 	if (ret)
 		return vmkfs_failed(q->r, q->vol, ret);
-	q->r->cookie = p.more ? q->r->cookie + q->r->nents : 0;
+	q->r->cookie = next;
 	return VMK_OK;
 }
 
