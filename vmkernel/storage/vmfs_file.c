@@ -301,6 +301,8 @@ static vmk_status_t do_io(struct vmfs_files *t, const struct vmfs_env *env,
 {
 	struct vmkfs_vol *vol = t->h[i].vol;
 	uint32_t len = r->len;
+	vmk_status_t s;
+	uint64_t size;
 	int64_t n;
 	int ret;
 
@@ -319,14 +321,25 @@ static vmk_status_t do_io(struct vmfs_files *t, const struct vmfs_env *env,
 		if (r->offset > UINT64_MAX - len)
 			return refuse(r, VMK_BAD_PARAM, VMK_VMFS_EFBIG, "offset %llu is past any file",
 				      (unsigned long long)r->offset);
-		/* vmkfs writes inside the file: a write past its end grows it first */
+		if (r->op == VMK_VMFS_WRITE && !len)
+			return VMK_OK;	/* write(2) of nothing: no growth either */
+		/*
+		 * vmkfs writes inside the file: a write past its end grows it
+		 * first, and a failed write shrinks it back (nothing done).
+		 */
 		n = 0;
-		if (r->op == VMK_VMFS_WRITE && r->offset + len > vmkfs_file_size(t->h[i].f))
+		size = vmkfs_file_size(t->h[i].f);
+		if (r->op == VMK_VMFS_WRITE && r->offset + len > size)
 			n = vmkfs_truncate(t->h[i].f, r->offset + len, VMKFS_THIN);
 		if (!n && r->op == VMK_VMFS_READ)
 			n = vmkfs_pread(t->h[i].f, env->buf, len, r->offset);
 		else if (!n)
 			n = vmkfs_pwrite(t->h[i].f, env->buf, len, r->offset);
+		if (n < 0 && r->op == VMK_VMFS_WRITE && vmkfs_file_size(t->h[i].f) != size) {
+			s = vmkfs_failed(r, vol, (int)n);
+			vmkfs_truncate(t->h[i].f, size, VMKFS_THIN);
+			return s;
+		}
 		if (n < 0)
 			return vmkfs_failed(r, vol, (int)n);
 		if (r->op == VMK_VMFS_READ && n &&

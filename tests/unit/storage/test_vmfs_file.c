@@ -387,6 +387,33 @@ START_TEST(test_hostile_paths_are_refused_nothing_done)
 }
 END_TEST
 
+/* A WRITE of nothing, or one that fails, leaves the file's size alone. */
+START_TEST(test_a_write_that_moves_nothing_grows_nothing)
+{
+	struct vmkfs_volinfo vi;
+	uint32_t h;
+
+	ck_assert_int_eq(run(VMK_VMFS_CREATE, "ds1/f"), VMK_OK);
+	h = open_file("ds1/f", VMK_VMFS_RDWR);
+	r = (struct vmk_vmfs_file){ .handle = h, .offset = 5 * MIB, .buf_gpa = COS_BASE };
+	ck_assert_int_eq(run(VMK_VMFS_WRITE, NULL), VMK_OK);
+	ck_assert_uint_eq(r.len, 0);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/f"), VMK_OK);
+	ck_assert_uint_eq(r.st.size, 0);
+	/* the volume full: the growth (thin) passes, the write's block does not */
+	ck_assert_int_eq(vmkfs_statfs(vol, &vi), VMKFS_OK);
+	ck_assert_int_eq(vmkfs_create(vol, "/fill", vi.free_bytes, VMKFS_ZEROEDTHICK), VMKFS_OK);
+	r = (struct vmk_vmfs_file){ .handle = h, .offset = 64 * MIB, .len = 4096,
+				    .buf_gpa = COS_BASE };
+	ck_assert_int_eq(run(VMK_VMFS_WRITE, NULL), VMK_NO_CAPACITY);
+	ck_assert_uint_eq(r.error, VMK_VMFS_ENOSPC);
+	ck_assert_int_eq(run(VMK_VMFS_STAT, "ds1/f"), VMK_OK);
+	ck_assert_uint_eq(r.st.size, 0);
+	r.handle = h;
+	ck_assert_int_eq(run(VMK_VMFS_CLOSE, NULL), VMK_OK);
+}
+END_TEST
+
 START_TEST(test_forged_handles_lengths_and_buffers_are_refused)
 {
 	uint32_t h;
@@ -561,6 +588,7 @@ int main(void)
 	tcase_add_test(tc, test_a_page_of_a_folder_reads_only_its_entries);
 	tcase_add_test(tc, test_hostile_paths_are_refused_nothing_done);
 	tcase_add_test(tc, test_forged_handles_lengths_and_buffers_are_refused);
+	tcase_add_test(tc, test_a_write_that_moves_nothing_grows_nothing);
 	tcase_add_test(tc, test_a_file_a_vm_holds_is_refused_naming_it);
 	tcase_add_test(tc, test_a_running_vms_descriptor_and_folder_are_refused);
 	tcase_add_test(tc, test_the_handles_are_bounded_and_close_at_the_give_back);
