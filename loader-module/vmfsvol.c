@@ -469,15 +469,20 @@ static void vmfs_free(struct vmfs_sb *s)
 	kfree(s);
 }
 
-static void vmfs_put_super(struct super_block *sb)
+/*
+ * The mount's state goes with the super block, also when filling it
+ * failed (generic_shutdown_super() calls put_super only with s_root set).
+ */
+static void vmfs_kill_sb(struct super_block *sb)
 {
-	vmfs_free(vmfs_sbi(sb));
-	sb->s_fs_info = NULL;
+	struct vmfs_sb *s = vmfs_sbi(sb);
+
+	kill_anon_super(sb);
+	vmfs_free(s);
 }
 
 static const struct super_operations vmfs_sops = {
 	.statfs = vmfs_statfs,
-	.put_super = vmfs_put_super,
 	.drop_inode = generic_delete_inode,
 };
 
@@ -567,7 +572,7 @@ static struct file_system_type vmfs_type = {
 	.owner = THIS_MODULE,
 	.name = "vmkfs",
 	.mount = vmfs_mount,
-	.kill_sb = kill_anon_super,
+	.kill_sb = vmfs_kill_sb,
 };
 
 static bool vmfs_registered;
