@@ -378,16 +378,29 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	size_t len;
 
 	inode_lock(inode);
-	if (iocb->ki_flags & IOCB_APPEND)
-		iocb->ki_pos = i_size_read(inode);
+	/* O_APPEND, RLIMIT_FSIZE, s_maxbytes; then suid bits and mtime */
+	done = generic_write_checks(iocb, from);
+	if (done > 0)
+		done = file_remove_privs(iocb->ki_filp);
+	if (!done)
+		done = file_update_time(iocb->ki_filp);
+	if (done) {
+		inode_unlock(inode);
+		return done;
+	}
 	mutex_lock(&s->lock);
 	while (iov_iter_count(from)) {
 		len = min_t(size_t, iov_iter_count(from), VMK_VMFS_IO_MAX);
-		if (copy_from_iter(s->buf, len, from) != len) {
+		n = copy_from_iter(s->buf, len, from);
+		if (n != len) {
+			iov_iter_revert(from, n);
 			done = done ? done : -EFAULT;
 			break;
 		}
 		n = vmfs_io(s, iocb->ki_filp, VMK_VMFS_WRITE, iocb->ki_pos, len);
+		/* what was not written stays in from for the caller */
+		if (n < (ssize_t)len)
+			iov_iter_revert(from, len - max_t(ssize_t, n, 0));
 		if (n <= 0) {
 			done = done ? done : n;
 			break;
@@ -396,6 +409,8 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		done += n;
 		if (iocb->ki_pos > i_size_read(inode))
 			i_size_write(inode, iocb->ki_pos);
+		if (n < (ssize_t)len)
+			break;
 	}
 	mutex_unlock(&s->lock);
 	inode_unlock(inode);
