@@ -333,6 +333,18 @@ static int vmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	return ret;
 }
 
+/*
+ * The mount's lock for one piece of a long loop (READ, WRITE, READDIR):
+ * between pieces others get their turn, and a killed task stops.
+ */
+static int vmfs_lock_piece(struct vmfs_sb *s)
+{
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return mutex_lock_killable(&s->lock);
+}
+
 /* One READ or WRITE of up to VMK_VMFS_IO_MAX bytes at pos (s->lock held). */
 static ssize_t vmfs_io(struct vmfs_sb *s, struct file *file, u32 op, loff_t pos, size_t len)
 {
@@ -352,21 +364,24 @@ static ssize_t vmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct vmfs_sb *s = vmfs_sbi(file_inode(iocb->ki_filp)->i_sb);
 	ssize_t done = 0, n;
 
-	mutex_lock(&s->lock);
 	while (iov_iter_count(to)) {
-		n = vmfs_io(s, iocb->ki_filp, VMK_VMFS_READ, iocb->ki_pos, iov_iter_count(to));
-		if (n <= 0) {
+		n = vmfs_lock_piece(s);
+		if (n) {
 			done = done ? done : n;
 			break;
 		}
-		if (copy_to_iter(s->buf, n, to) != n) {
-			done = done ? done : -EFAULT;
+		n = vmfs_io(s, iocb->ki_filp, VMK_VMFS_READ, iocb->ki_pos, iov_iter_count(to));
+		/* s->buf is the mount's: copied out before the lock goes (64 KiB) */
+		if (n > 0 && copy_to_iter(s->buf, n, to) != n)
+			n = -EFAULT;
+		mutex_unlock(&s->lock);
+		if (n <= 0) {
+			done = done ? done : n;
 			break;
 		}
 		iocb->ki_pos += n;
 		done += n;
 	}
-	mutex_unlock(&s->lock);
 	return done;
 }
 
@@ -388,16 +403,22 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		inode_unlock(inode);
 		return done;
 	}
-	mutex_lock(&s->lock);
 	while (iov_iter_count(from)) {
+		n = vmfs_lock_piece(s);
+		if (n) {
+			done = done ? done : n;
+			break;
+		}
 		len = min_t(size_t, iov_iter_count(from), VMK_VMFS_IO_MAX);
 		n = copy_from_iter(s->buf, len, from);
 		if (n != len) {
+			mutex_unlock(&s->lock);
 			iov_iter_revert(from, n);
 			done = done ? done : -EFAULT;
 			break;
 		}
 		n = vmfs_io(s, iocb->ki_filp, VMK_VMFS_WRITE, iocb->ki_pos, len);
+		mutex_unlock(&s->lock);
 		/* what was not written stays in from for the caller */
 		if (n < (ssize_t)len)
 			iov_iter_revert(from, len - max_t(ssize_t, n, 0));
@@ -412,7 +433,6 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		if (n < (ssize_t)len)
 			break;
 	}
-	mutex_unlock(&s->lock);
 	inode_unlock(inode);
 	return done;
 }
@@ -421,34 +441,35 @@ static int vmfs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct vmfs_sb *s = vmfs_sbi(file_inode(file)->i_sb);
 	struct vmk_vmfs_file *r;
+	bool more = true;
 	int ret = 0;
 	u32 i;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	mutex_lock(&s->lock);
-	for (;;) {
+	while (more) {
+		ret = vmfs_lock_piece(s);
+		if (ret)
+			break;
 		r = vmfs_req(s, VMK_VMFS_READDIR);
 		r->cookie = ctx->pos - 2;
 		ret = vmfs_path(s, file->f_path.dentry, r->path);
 		if (!ret)
 			ret = vmfs_call(s);
-		if (ret || !r->nents)
-			break;
-		for (i = 0; i < r->nents && i < VMK_VMFS_DIR_ENTRIES; i++) {
+		more = !ret && r->nents && r->cookie;
+		for (i = 0; !ret && i < r->nents && i < VMK_VMFS_DIR_ENTRIES; i++) {
 			struct vmk_vmfs_dirent *e = &r->ent[i];
 
 			e->name[sizeof(e->name) - 1] = '\0';
 			if (!dir_emit(ctx, e->name, strlen(e->name), e->st.id,
-				      e->st.type == VMK_VMFS_DIR ? DT_DIR : DT_REG))
-				goto out;
+				      e->st.type == VMK_VMFS_DIR ? DT_DIR : DT_REG)) {
+				more = false;
+				break;
+			}
 			ctx->pos++;
 		}
-		if (!r->cookie)
-			break;
+		mutex_unlock(&s->lock);
 	}
-out:
-	mutex_unlock(&s->lock);
 	return ret;
 }
 
