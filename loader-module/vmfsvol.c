@@ -12,6 +12,7 @@
  * refuses while one is mounted (umount first).
  */
 #include <linux/fs.h>
+#include <linux/namei.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
@@ -141,6 +142,54 @@ static struct dentry *vmfs_lookup(struct inode *dir, struct dentry *dentry,
 			return ERR_CAST(inode);
 	}
 	return d_splice_alias(inode, dentry);
+}
+
+/*
+ * The vmkernel makes, grows and removes files too (vmkfstools, hostd):
+ * a cached name is asked again on every walk. A negative one is stale
+ * once the file exists, a positive one once it is gone or another file.
+ */
+static int vmfs_d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct inode *inode;
+	struct vmk_vmfs_stat st;
+	int ret;
+
+	if (flags & LOOKUP_RCU)
+		return -ECHILD;
+	if (IS_ROOT(dentry))
+		return 1;
+	ret = vmfs_path_op(vmfs_sbi(dentry->d_sb), VMK_VMFS_STAT, dentry, &st);
+	inode = d_inode(dentry);
+	if (ret == -ENOENT)
+		return !inode;
+	if (ret)
+		return ret;
+	return inode && inode->i_ino == st.id &&
+	       S_ISDIR(inode->i_mode) == (st.type == VMK_VMFS_DIR);
+}
+
+static const struct dentry_operations vmfs_dops = {
+	.d_revalidate = vmfs_d_revalidate,
+};
+
+/* stat(2): size, blocks and times as the vmkernel has them now. */
+static int vmfs_getattr(struct user_namespace *ns, const struct path *path,
+			struct kstat *stat, u32 request_mask, unsigned int flags)
+{
+	struct inode *inode = d_inode(path->dentry);
+	struct vmk_vmfs_stat st;
+	int ret = vmfs_path_op(vmfs_sbi(inode->i_sb), VMK_VMFS_STAT, path->dentry, &st);
+
+	if (ret)
+		return ret;
+	if (st.id == inode->i_ino) {
+		inode_lock(inode);
+		vmfs_set_attr(inode, &st);
+		inode_unlock(inode);
+	}
+	generic_fillattr(ns, inode, stat);
+	return 0;
 }
 
 /* After op made dentry's file or folder: its inode, from a stat. */
@@ -530,10 +579,12 @@ static const struct inode_operations vmfs_dir_iops = {
 	.rmdir = vmfs_rmdir,
 	.rename = vmfs_rename,
 	.setattr = vmfs_setattr,
+	.getattr = vmfs_getattr,
 };
 
 static const struct inode_operations vmfs_file_iops = {
 	.setattr = vmfs_setattr,
+	.getattr = vmfs_getattr,
 };
 
 static const struct file_operations vmfs_dir_fops = {
@@ -579,6 +630,7 @@ static int vmfs_fill_super(struct super_block *sb, void *data, int silent)
 	sb->s_fs_info = s;
 	sb->s_magic = VMFS_MAGIC;
 	sb->s_op = &vmfs_sops;
+	sb->s_d_op = &vmfs_dops;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_time_gran = NSEC_PER_SEC;
 	mutex_lock(&s->lock);
