@@ -486,40 +486,104 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	return done;
 }
 
-static int vmfs_iterate(struct file *file, struct dir_context *ctx)
+/*
+ * A folder's entries as one open read them: served from this list, so
+ * a removal while a reader goes through (rm -r, find -delete; vmkfs
+ * moves the last entry into the freed place) skips none.
+ */
+struct vmfs_dirlist {
+	u32 n, cap;
+	struct vmfs_ent {
+		u32 id, type;
+		char name[VMK_VMFS_NAME_LEN];
+	} *e;
+};
+
+static void vmfs_dirlist_free(struct vmfs_dirlist *l)
 {
-	struct vmfs_sb *s = vmfs_sbi(file_inode(file)->i_sb);
+	if (l)
+		kvfree(l->e);
+	kfree(l);
+}
+
+/* The whole folder, page by page (the mount's lock per page). */
+static int vmfs_dirlist_load(struct vmfs_sb *s, struct file *file, struct vmfs_dirlist *l)
+{
 	struct vmk_vmfs_file *r;
+	struct vmfs_ent *e;
 	bool more = true;
 	int ret = 0;
 	u32 i;
 
-	if (!dir_emit_dots(file, ctx))
-		return 0;
-	while (more) {
+	l->n = 0;
+	while (more && !ret) {
 		ret = vmfs_lock_piece(s);
 		if (ret)
 			break;
 		r = vmfs_req(s, VMK_VMFS_READDIR);
-		r->cookie = ctx->pos - 2;
+		r->cookie = l->n;
 		ret = vmfs_path(s, file->f_path.dentry, r->path);
 		if (!ret)
 			ret = vmfs_call(s);
 		more = !ret && r->nents && r->cookie;
-		for (i = 0; !ret && i < r->nents && i < VMK_VMFS_DIR_ENTRIES; i++) {
-			struct vmk_vmfs_dirent *e = &r->ent[i];
-
-			e->name[sizeof(e->name) - 1] = '\0';
-			if (!dir_emit(ctx, e->name, strlen(e->name), e->st.id,
-				      e->st.type == VMK_VMFS_DIR ? DT_DIR : DT_REG)) {
-				more = false;
-				break;
+		if (!ret && l->n + VMK_VMFS_DIR_ENTRIES > l->cap) {
+			e = kvmalloc_array(l->cap + 64, sizeof(*e), GFP_KERNEL);
+			if (e) {
+				if (l->n)
+					memcpy(e, l->e, l->n * sizeof(*e));
+				kvfree(l->e);
+				l->e = e;
+				l->cap += 64;
+			} else {
+				ret = -ENOMEM;
 			}
-			ctx->pos++;
+		}
+		for (i = 0; !ret && i < r->nents && i < VMK_VMFS_DIR_ENTRIES; i++) {
+			l->e[l->n].id = r->ent[i].st.id;
+			l->e[l->n].type = r->ent[i].st.type;
+			strscpy(l->e[l->n].name, r->ent[i].name, sizeof(l->e[l->n].name));
+			l->n++;
 		}
 		mutex_unlock(&s->lock);
 	}
 	return ret;
+}
+
+static int vmfs_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct vmfs_dirlist *l = file->private_data;
+	int ret;
+
+	if (!dir_emit_dots(file, ctx))
+		return 0;
+	/* read afresh from the beginning (after the dots), kept for the rest */
+	if (!l || ctx->pos == 2) {
+		if (!l) {
+			l = kzalloc(sizeof(*l), GFP_KERNEL);
+			if (!l)
+				return -ENOMEM;
+			file->private_data = l;
+		}
+		ret = vmfs_dirlist_load(vmfs_sbi(file_inode(file)->i_sb), file, l);
+		if (ret) {
+			l->n = 0;
+			return ret;
+		}
+	}
+	for (; ctx->pos - 2 < l->n; ctx->pos++) {
+		struct vmfs_ent *e = &l->e[ctx->pos - 2];
+
+		if (!dir_emit(ctx, e->name, strlen(e->name), e->id,
+			      e->type == VMK_VMFS_DIR ? DT_DIR : DT_REG))
+			break;
+	}
+	return 0;
+}
+
+static int vmfs_dir_release(struct inode *inode, struct file *file)
+{
+	vmfs_dirlist_free(file->private_data);
+	return 0;
 }
 
 static int vmfs_statfs(struct dentry *dentry, struct kstatfs *buf)
@@ -590,6 +654,7 @@ static const struct inode_operations vmfs_file_iops = {
 static const struct file_operations vmfs_dir_fops = {
 	.read = generic_read_dir,
 	.iterate_shared = vmfs_iterate,
+	.release = vmfs_dir_release,
 	.llseek = generic_file_llseek,
 };
 
