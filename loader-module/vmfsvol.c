@@ -115,11 +115,11 @@ static struct inode *vmfs_inode(struct super_block *sb, const struct vmk_vmfs_st
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	if (st->type == VMK_VMFS_DIR) {
-		inode->i_mode = S_IFDIR | 0755;
+		inode->i_mode = S_IFDIR | 0700;
 		inode->i_op = &vmfs_dir_iops;
 		inode->i_fop = &vmfs_dir_fops;
 	} else {
-		inode->i_mode = S_IFREG | (st->type == VMK_VMFS_FILE ? 0644 : 0444);
+		inode->i_mode = S_IFREG | (st->type == VMK_VMFS_FILE ? 0600 : 0400);
 		inode->i_op = &vmfs_file_iops;
 		inode->i_fop = &vmfs_file_fops;
 	}
