@@ -1626,16 +1626,20 @@ vmk_status_t storage_vmfs_file(struct vmk_vmfs_file *r)
 		r->error = VMK_VMFS_EBUSY;
 		return VMK_BUSY;
 	}
-	if (!st.vmfs_buf && vmk_alloc_pages(VMK_VMFS_IO_MAX / VMK_PAGE_SIZE, &pa) == VMK_OK)
-		st.vmfs_buf = pa_to_va(pa);
 	vdisk_close_late(&st.vdisks);	/* a VM that ended holds its disk no more */
-	if (st.state != VMK_STORAGE_RUNNING || st.stopped || !st.vmfs_buf) {
-		copy_str(r->msg, sizeof(r->msg), st.vmfs_buf ?
-			 "the vmkernel drives no storage adapter (load vmkload with storage=1)" :
-			 "no vmkernel memory for the file's buffer");
+	if (st.state != VMK_STORAGE_RUNNING || st.stopped) {
+		copy_str(r->msg, sizeof(r->msg),
+			 "the vmkernel drives no storage adapter (load vmkload with storage=1)");
 		r->error = VMK_VMFS_ENODEV;
 		s = VMK_NOT_SUPPORTED;
+	} else if (!st.vmfs_buf &&
+		   vmk_alloc_pages(VMK_VMFS_IO_MAX / VMK_PAGE_SIZE, &pa) != VMK_OK) {
+		copy_str(r->msg, sizeof(r->msg), "no vmkernel memory for the file's buffer");
+		r->error = VMK_VMFS_ENOMEM;
+		s = VMK_NO_MEMORY;
 	} else {
+		if (!st.vmfs_buf)
+			st.vmfs_buf = pa_to_va(pa);
 		env.buf = st.vmfs_buf;
 		s = vmfs_file_run(&st.vmfs_files, &env, r);
 	}
