@@ -274,7 +274,6 @@ static vmk_status_t do_open(struct vmfs_files *t, struct vmfs_req *q)
 		return vmkfs_failed(q->r, q->vol, ret);
 	}
 	t->h[i].vol = q->vol;
-	t->h[i].fd_id = st.id;
 	t->h[i].rw = rw;
 	t->gen = (t->gen + 1) & 0xffffff;
 	t->h[i].gen = t->gen;

@@ -31,7 +31,6 @@ struct vmfs_files {
 	struct {
 		struct vmkfs_file *f;		/* NULL: free */
 		struct vmkfs_vol *vol;
-		uint32_t fd_id;
 		uint32_t gen;		/* of its handle: a closed one's stays refused */
 		bool rw;
 	} h[VMK_VMFS_HANDLES];
