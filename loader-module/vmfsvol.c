@@ -75,7 +75,8 @@ static int vmfs_call(struct vmfs_sb *s)
 	r->msg[sizeof(r->msg) - 1] = '\0';
 	if (ret != -ENOENT && ret != -EEXIST && ret != -ENOTEMPTY)
 		pr_info_ratelimited("vmkload: /vmfs/volumes/%s: %s\n", s->label,
-				    r->msg[0] ? r->msg : "the vmkernel refused");
+				    r->msg[0] ? r->msg :
+				    "no answer: the vmkernel is gone (panicked or unloaded): umount");
 	return ret;
 }
 
@@ -705,7 +706,8 @@ static int vmfs_fill_super(struct super_block *sb, void *data, int silent)
 	st = s->req->st;
 	mutex_unlock(&s->lock);
 	if (ret) {
-		pr_err("vmkload: no datastore '%s' to mount (vmkctl storage datastores)\n", label);
+		pr_err("vmkload: mount of datastore '%s': %s\n", label,
+		       s->req->msg[0] ? s->req->msg : "no answer from the vmkernel");
 		return ret == -EINVAL || ret == -ENODEV ? -ENODEV : ret;
 	}
 	root = vmfs_inode(sb, &st);
