@@ -132,9 +132,12 @@ static struct dentry *vmfs_lookup(struct inode *dir, struct dentry *dentry,
 				  unsigned int flags)
 {
 	struct vmk_vmfs_stat st;
-	int ret = vmfs_path_op(vmfs_sbi(dir->i_sb), VMK_VMFS_STAT, dentry, &st);
 	struct inode *inode = NULL;
+	int ret;
 
+	if (dentry->d_name.len >= VMK_VMFS_NAME_LEN)
+		return ERR_PTR(-ENAMETOOLONG);
+	ret = vmfs_path_op(vmfs_sbi(dir->i_sb), VMK_VMFS_STAT, dentry, &st);
 	if (ret && ret != -ENOENT)
 		return ERR_PTR(ret);
 	if (!ret) {
@@ -346,6 +349,7 @@ static int vmfs_open(struct inode *inode, struct file *file)
 {
 	struct vmfs_sb *s = vmfs_sbi(inode->i_sb);
 	struct vmk_vmfs_file *r;
+	struct vmk_vmfs_stat st;
 	int ret;
 
 	mutex_lock(&s->lock);
@@ -356,9 +360,15 @@ static int vmfs_open(struct inode *inode, struct file *file)
 		ret = vmfs_call(s);
 	if (!ret) {
 		file->private_data = (void *)(unsigned long)r->handle;
-		vmfs_set_attr(inode, &r->st);
+		st = r->st;
 	}
 	mutex_unlock(&s->lock);
+	if (!ret) {
+		/* i_size_write() under the inode lock (taken before s->lock elsewhere) */
+		inode_lock(inode);
+		vmfs_set_attr(inode, &st);
+		inode_unlock(inode);
+	}
 	return ret;
 }
 
@@ -664,6 +674,8 @@ static const struct file_operations vmfs_file_fops = {
 	.release = vmfs_release,
 	.read_iter = vmfs_read_iter,
 	.write_iter = vmfs_write_iter,
+	.splice_read = generic_file_splice_read,
+	.splice_write = iter_file_splice_write,
 	.fsync = vmfs_fsync,
 	.llseek = generic_file_llseek,
 };
