@@ -455,10 +455,11 @@ static ssize_t vmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	inode_lock(inode);
 	/* O_APPEND, RLIMIT_FSIZE, s_maxbytes; then suid bits and mtime */
 	done = generic_write_checks(iocb, from);
-	if (done > 0)
+	if (done > 0) {
 		done = file_remove_privs(iocb->ki_filp);
-	if (!done)
-		done = file_update_time(iocb->ki_filp);
+		if (!done)
+			done = file_update_time(iocb->ki_filp);
+	}
 	if (done) {
 		inode_unlock(inode);
 		return done;
