@@ -9,8 +9,11 @@
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/log/log.h"
 
-/* COS vCPUs, idle worlds, the service world, VM vCPUs and test worlds. */
-#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + 1 + WORLD_MAX_VCPU_WORLDS)
+/*
+ * COS vCPUs, idle worlds, the service and storage worlds
+ * (core/service.c, storage/storage_world.c), VM vCPUs and test worlds.
+ */
+#define WORLD_SLOTS	(2 * VMK_MAX_CPUS + 2 + WORLD_MAX_VCPU_WORLDS)
 
 static struct world worlds[WORLD_SLOTS];
 static struct spinlock worlds_lock;
