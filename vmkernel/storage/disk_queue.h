@@ -25,8 +25,10 @@
  * runs finishes and is thrown away; the owner may free its requests (and
  * their bounce buffers) only when dq_held() is 0.
  *
- * One lock (the queue's, a leaf: nothing is taken under it) guards every
- * field below; neither side ever holds it while it moves data. Pure: no
+ * One lock (the queue's) guards every field below; neither side ever
+ * holds it while it moves data. Under it only an owner's wake callback
+ * runs (dq_finish(): the VM's, which takes run queue locks to wake its
+ * vCPUs), so a cancel that sees nothing held knows the last wake ended. Pure: no
  * globals; host-tested (tests/unit/storage/test_disk_queue.c).
  */
 #ifndef VMKERNEL_STORAGE_DISK_QUEUE_H

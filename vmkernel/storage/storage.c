@@ -61,8 +61,8 @@ _Static_assert(DS_BOUNCE_PAGES * VMK_PAGE_SIZE >= VMK_COS_DISK_MAX_BYTES,
  * the storage lock"). Each holder keeps it for one command's ladder at
  * most (LUN_IO_HOLD_MAX_MS), a rescan between its commands too.
  *
- * A VM's disk command (lun_rw(), lun_flush(), vdisk_io_lock(), on its
- * vCPU's world) first waits for its disk's turn among the VM disks
+ * A VM's disk command (lun_rw(), lun_flush(), vdisk_io_lock(), on the
+ * storage world, storage_world.h) first waits for its disk's turn among the VM disks
  * waiting (st.dsched: proportional disk shares, disk_sched.h), then for
  * st.lock as long as it takes (gated_lock()): it is the guest's, whose
  * SCSI timeout judges it, and failing it here would be an error the

@@ -18,7 +18,9 @@
  * waits in the guest's ring, for pvscsi_poll() when the batch ran out
  * (pvscsi_pending()), for a free slot otherwise. So one register write
  * costs its caller a bounded amount of disk I/O, whatever the guest
- * posted; completions still reach the guest in ring order.
+ * posted. Completions reach the guest in the order the backends end
+ * the requests: with the asynchronous backends of vmkernel/vm/vm_disk.c
+ * a short request may end before an earlier long one, as on hardware.
  *
  * Wired to VMs by vmkernel/vm/vm_disk.c: the caller adds the PCI function
  * (pci_add_function with pvscsi_pci_ops) and its BAR 0 (pci_add_bar with
