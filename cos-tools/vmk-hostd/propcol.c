@@ -430,7 +430,6 @@ static void token_key(struct rp_token *t)
 struct retrieve {
 	bool ex, any;
 	unsigned int max;		/* maxObjects; 0: no maximum */
-	size_t written;			/* objects in the answer */
 	char **rest;			/* serialized objects past max */
 	size_t nrest, rest_cap, rest_bytes;
 };
@@ -462,7 +461,12 @@ out:
 	return s;
 }
 
-/* Keep an object past maxObjects for the token. */
+/*
+ * Keep an object as a string: with maxObjects the answer's token comes
+ * first (RetrieveResult is token, then objects, in the API's schema), so
+ * none is written before the last is known; those past maxObjects stay
+ * for the token.
+ */
 static int retrieved_later(struct soap_call *c, const struct mo *mo, const struct paths *ps,
 			   struct retrieve *r)
 {
@@ -479,7 +483,8 @@ static int retrieved_later(struct soap_call *c, const struct mo *mo, const struc
 	if (!s)
 		return -1;
 	r->rest[r->nrest++] = s;
-	r->rest_bytes += strlen(s);
+	if (r->nrest > r->max)
+		r->rest_bytes += strlen(s);	/* what a token would keep */
 	if (r->rest_bytes > PC_KEPT_MAX)
 		return soap_fail(c, "SystemError",
 				 "the objects past maxObjects %u take over %u KiB to keep: ask for fewer "
@@ -493,20 +498,23 @@ static int retrieved(struct soap_call *c, const struct mo *mo, const struct path
 	struct retrieve *r = arg;
 	int ret;
 
-	if (r->max && r->written == r->max)
+	if (r->max)
 		return retrieved_later(c, mo, ps, r);
 	if (r->ex && !r->any)
 		xw_start(c, "returnval");	/* RetrieveResult */
 	r->any = true;
-	r->written++;
 	xw_start(c, r->ex ? "objects" : "returnval");
 	ret = write_object(c, mo, ps, false);
 	xw_end(c);
 	return ret;
 }
 
-/* The kept objects of r under a new token of the session, its key written. */
-static int token_new(struct soap_call *c, struct retrieve *r)
+/*
+ * The objects of r past the first under a new token of the session
+ * (which takes r's array; the caller still writes and frees the first),
+ * its key written.
+ */
+static int token_new(struct soap_call *c, struct retrieve *r, size_t first)
 {
 	unsigned int session = session_id(c->session);
 	struct rp_token *t;
@@ -531,6 +539,7 @@ static int token_new(struct soap_call *c, struct retrieve *r)
 	t->max = r->max;
 	t->pieces = r->rest;
 	t->n = r->nrest;
+	t->next = first;
 	t->bytes = r->rest_bytes;
 	kept_bytes += t->bytes;
 	r->rest = NULL;
@@ -560,8 +569,21 @@ static int retrieve(struct soap_call *c, bool ex)
 	for (spec = xml_child(c->method, "specSet"); spec && !ret;
 	     spec = xml_next(spec, "specSet"))
 		ret = for_each_object(c, spec, retrieved, &r);
-	if (!ret && r.nrest)
-		ret = token_new(c, &r);
+	if (!ret && r.max && r.nrest) {
+		char **all = r.rest;
+		size_t n = r.nrest, first = n < r.max ? n : r.max;
+
+		xw_start(c, "returnval");	/* RetrieveResult: token, then objects */
+		if (n > first)
+			ret = token_new(c, &r, first);
+		for (i = 0; !ret && i < first; i++)
+			xmlTextWriterWriteRaw(c->w, (const xmlChar *)all[i]);
+		xw_end(c);
+		for (i = 0; i < first; i++) {
+			free(all[i]);
+			all[i] = NULL;
+		}
+	}
 	if (!ret && ex && r.any)
 		xw_end(c);
 	for (i = 0; i < r.nrest; i++)
@@ -614,7 +636,12 @@ int pc_continue_retrieve_properties_ex(struct soap_call *c)
 	if (!t)
 		return -1;
 	end = t->next + t->max < t->n ? t->next + t->max : t->n;
-	xw_start(c, "returnval");
+	xw_start(c, "returnval");	/* RetrieveResult: token, then objects */
+	if (end < t->n) {
+		t->last = (uint64_t)time(NULL);
+		token_key(t);
+		xw_text(c, "token", t->key);
+	}
 	for (i = t->next; i < end; i++) {
 		xmlTextWriterWriteRaw(c->w, (const xmlChar *)t->pieces[i]);
 		t->bytes -= strlen(t->pieces[i]);
@@ -622,13 +649,8 @@ int pc_continue_retrieve_properties_ex(struct soap_call *c)
 		free(t->pieces[i]);
 	}
 	t->next = end;
-	if (t->next < t->n) {
-		t->last = (uint64_t)time(NULL);
-		token_key(t);
-		xw_text(c, "token", t->key);
-	} else {
+	if (t->next == t->n)
 		token_free(t);
-	}
 	xw_end(c);
 	return 0;
 }
