@@ -80,6 +80,8 @@ int pc_create_collector(struct soap_call *c)
 }
 
 /* DestroyPropertyCollector: it and its filters; the host's one stays. */
+static void tokens_drop_collector(unsigned int session, const char *collector);
+
 int pc_destroy_collector(struct soap_call *c)
 {
 	struct session_obj *o = session_objs(c->session);
@@ -92,6 +94,7 @@ int pc_destroy_collector(struct soap_call *c)
 		if (o[i].used && !strcmp(o[i].mo.type, "PropertyFilter") &&
 		    !strcmp(o[i].owner, c->this.value))
 			session_obj_free(&o[i]);
+	tokens_drop_collector(session_id(c->session), c->this.value);
 	return pc_destroy_session_obj(c);
 }
 
@@ -371,6 +374,17 @@ void pc_tokens_drop(unsigned int session)
 
 	for (i = 0; i < PC_TOKENS_MAX; i++)
 		if (tokens[i].used && tokens[i].session == session)
+			token_free(&tokens[i]);
+}
+
+/* A collector's end: its tokens could never be continued again. */
+static void tokens_drop_collector(unsigned int session, const char *collector)
+{
+	size_t i;
+
+	for (i = 0; i < PC_TOKENS_MAX; i++)
+		if (tokens[i].used && tokens[i].session == session &&
+		    !strcmp(tokens[i].collector, collector))
 			token_free(&tokens[i]);
 }
 

@@ -1605,17 +1605,23 @@ static void vm_view(char *view, size_t len)
 }
 
 /* RetrievePropertiesEx of every VM's name through view, with options (maxObjects). */
-static int retrieve_names(const char *view, const char *options)
+static int retrieve_names_on(const char *collector, const char *view, const char *options)
 {
 	char body[2048];
 
-	snprintf(body, sizeof(body), SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">" PC "<specSet>"
+	snprintf(body, sizeof(body), SOAP("<RetrievePropertiesEx xmlns=\"urn:vim25\">"
+		 "<_this type=\"PropertyCollector\">%s</_this><specSet>"
 		 "<propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet>"
 		 "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
 		 "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
 		 "<path>view</path><skip>false</skip></selectSet></objectSet></specSet>"
-		 "<options>%s</options></RetrievePropertiesEx>"), view, options);
+		 "<options>%s</options></RetrievePropertiesEx>"), collector, view, options);
 	return call(body);
+}
+
+static int retrieve_names(const char *view, const char *options)
+{
+	return retrieve_names_on("ha-property-collector", view, options);
 }
 
 static int continue_retrieve(const char *method, const char *collector, const char *token)
@@ -1732,7 +1738,7 @@ END_TEST
 /* A token is the session's and the collector's; CancelRetrievePropertiesEx frees it. */
 START_TEST(test_a_token_serves_only_its_session_and_collector)
 {
-	char view[MO_VALUE_LEN], token[64], mine[128], collector[MO_VALUE_LEN];
+	char view[MO_VALUE_LEN], token[64], mine[128], collector[MO_VALUE_LEN], body[512];
 
 	ck_assert_int_eq(login("root", "secret"), 200);
 	vm_view(view, sizeof(view));
@@ -1755,6 +1761,16 @@ START_TEST(test_a_token_serves_only_its_session_and_collector)
 	ck_assert_uint_eq(pc_tokens_kept(), 0);
 	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", token);
 	token_refused("CancelRetrievePropertiesEx", "ha-property-collector", token);
+	/* a collector destroyed takes its tokens with it */
+	ck_assert_int_eq(retrieve_names_on(collector, view, "<maxObjects>1</maxObjects>"), 200);
+	token_of_answer(token, sizeof(token));
+	ck_assert_str_ne(token, "");
+	ck_assert_uint_gt(pc_tokens_kept(), 0);
+	snprintf(body, sizeof(body), SOAP("<DestroyPropertyCollector xmlns=\"urn:vim25\">"
+		 "<_this type=\"PropertyCollector\">%s</_this></DestroyPropertyCollector>"),
+		 collector);
+	ck_assert_int_eq(call(body), 200);
+	ck_assert_uint_eq(pc_tokens_kept(), 0);
 }
 END_TEST
 
