@@ -13,6 +13,8 @@
 #define CPUID_1_ECX_XSAVE	(1u << 26)	/* SDM vol. 2A CPUID */
 #define CPUID_XSTATE_LEAF	0xd		/* SDM vol. 1 §13.2 */
 #define CPUID_D_ECX_ALIGNED	(1u << 1)	/* subleaf i >= 2: 64-byte aligned */
+#define CPUID_D1_EAX_XSAVES	(1u << 3)	/* XSAVES/XRSTORS and IA32_XSS */
+#define MSR_XSS			0xda0		/* IA32_XSS: supervisor components */
 #define CR0_TS			(1u << 3)
 #define CR4_OSXSAVE		(1u << 18)
 #define XCR0_X87		1ull		/* XCR0 after RESET */
@@ -24,6 +26,7 @@
 #define MXCSR_INIT		0x1f80
 
 static bool use_xsave;
+static bool has_xss;		/* the CPU has IA32_XSS (XSAVES) */
 static uint64_t host_xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
 static struct xsave_layout layout = { .supported = XCR0_X87 };
@@ -74,6 +77,8 @@ void xstate_global_init(void)
 		return;
 	}
 	host_xcr0 = xgetbv0();
+	cpuid_count(CPUID_XSTATE_LEAF, 1, &r);
+	has_xss = r.eax & CPUID_D1_EAX_XSAVES;
 	cpuid_count(CPUID_XSTATE_LEAF, 0, &r);
 	area_size = r.ecx;
 	layout.supported = ((uint64_t)r.edx << 32) | r.eax;
@@ -86,8 +91,9 @@ void xstate_global_init(void)
 		if (r.ecx & CPUID_D_ECX_ALIGNED)
 			layout.aligned |= 1ull << i;
 	}
-	log_info("extended state per world: XSAVE, XCR0 %llx, %u bytes",
-		 (unsigned long long)host_xcr0, area_size);
+	log_info("extended state per world: XSAVE, XCR0 %llx, %u bytes, IA32_XSS %s",
+		 (unsigned long long)host_xcr0, area_size,
+		 has_xss ? "switched to 0 for VMs where the COS set it" : "absent");
 }
 
 void xstate_cpu_init(void)
@@ -108,6 +114,7 @@ void xstate_reset(struct xstate *x)
 	*(uint32_t *)(x->area + FX_MXCSR_OFF) = MXCSR_INIT;
 	x->xcr0 = XCR0_X87;
 	x->live_cpu = 0;
+	x->vm = true;	/* the COS's is captured (xstate_capture) */
 }
 
 vmk_status_t xstate_alloc(struct xstate *x)
@@ -134,6 +141,7 @@ void xstate_free(struct xstate *x)
 void xstate_capture(struct xstate *x, uint32_t cpu)
 {
 	x->xcr0 = use_xsave ? xgetbv0() : XCR0_X87;
+	x->vm = false;
 	save(x);
 	live[cpu] = x;
 	x->live_cpu = cpu + 1;
@@ -141,6 +149,19 @@ void xstate_capture(struct xstate *x, uint32_t cpu)
 
 void xstate_enter(struct xstate *x, uint32_t cpu)
 {
+	/*
+	 * A VM runs with IA32_XSS 0: CPUID hides XSAVES from it, but SVM
+	 * cannot intercept the instruction, and with the COS's IA32_XSS a
+	 * guest's XSAVES would read the COS's supervisor components (CET
+	 * shadow-stack state) and its XRSTORS write them. Read each time,
+	 * not cached: the COS writes the MSR without an exit.
+	 */
+	x->cos_xss = 0;
+	if (has_xss && x->vm) {
+		x->cos_xss = rdmsr(MSR_XSS);
+		if (x->cos_xss)
+			wrmsr(MSR_XSS, 0);
+	}
 	if (live[cpu] != x || x->live_cpu != cpu + 1) {
 		restore(x);
 		live[cpu] = x;
@@ -152,6 +173,8 @@ void xstate_enter(struct xstate *x, uint32_t cpu)
 
 void xstate_exit(struct xstate *x)
 {
+	if (x->cos_xss)
+		wrmsr(MSR_XSS, x->cos_xss);
 	if (use_xsave) {
 		/* The COS sets XCR0 without an exit; a VM's XSETBV exits. */
 		x->xcr0 = xgetbv0();

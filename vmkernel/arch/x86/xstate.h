@@ -20,6 +20,8 @@ struct xstate {
 	uint32_t area_pa, pages;
 	uint64_t xcr0;		/* the world's XCR0 */
 	uint32_t live_cpu;	/* CPU + 1 whose registers hold it, 0: none */
+	bool vm;		/* a VM's: runs with IA32_XSS 0 */
+	uint64_t cos_xss;	/* IA32_XSS to put back at exit, 0: none */
 };
 
 /* CPU 0 at init: XSAVE or FXSAVE, the host's XCR0 and the area's size
