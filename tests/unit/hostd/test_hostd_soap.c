@@ -1813,6 +1813,40 @@ START_TEST(test_tokens_never_continued_are_bounded_and_freed)
 }
 END_TEST
 
+/*
+ * Many sessions that never continue: PC_TOKENS_MAX tokens are kept in
+ * all, and a new one past that drops the least recently used, whoever
+ * made it (the first session's first token), not the newest.
+ */
+START_TEST(test_tokens_of_many_sessions_are_bounded_in_all)
+{
+	char view[MO_VALUE_LEN], first[64], last[64], first_cookie[sizeof(cookie)];
+	size_t one = 0, s, i, sessions = PC_TOKENS_MAX / PC_TOKENS_SESSION + 2;
+
+	for (s = 0; s < sessions; s++) {
+		cookie[0] = '\0';	/* a client of its own, not a new login on one */
+		ck_assert_int_eq(login("root", "secret"), 200);
+		if (s == 0)
+			snprintf(first_cookie, sizeof(first_cookie), "%s", cookie);
+		vm_view(view, sizeof(view));
+		for (i = 0; i < PC_TOKENS_SESSION; i++) {
+			ck_assert_int_eq(retrieve_names(view, "<maxObjects>1</maxObjects>"), 200);
+			if (s == 0 && i == 0) {
+				token_of_answer(first, sizeof(first));
+				one = pc_tokens_kept();
+			}
+		}
+	}
+	token_of_answer(last, sizeof(last));
+	ck_assert_uint_gt(one, 0);
+	ck_assert_uint_eq(pc_tokens_kept(), PC_TOKENS_MAX * one);
+	ck_assert_int_eq(continue_retrieve("ContinueRetrievePropertiesEx", "ha-property-collector",
+					   last), 200);
+	snprintf(cookie, sizeof(cookie), "%s", first_cookie);
+	token_refused("ContinueRetrievePropertiesEx", "ha-property-collector", first);
+}
+END_TEST
+
 START_TEST(test_logout_ends_the_session)
 {
 	ck_assert_int_eq(login("root", "secret"), 200);
@@ -1846,6 +1880,7 @@ int main(void)
 	tcase_add_test(tc, test_max_objects_pages_the_result_with_tokens_good_once);
 	tcase_add_test(tc, test_a_token_serves_only_its_session_and_collector);
 	tcase_add_test(tc, test_tokens_never_continued_are_bounded_and_freed);
+	tcase_add_test(tc, test_tokens_of_many_sessions_are_bounded_in_all);
 	tcase_add_test(tc, test_a_calls_cookie_and_delay_do_not_reach_the_next_call);
 	tcase_add_test(tc, test_shutdown_guest_presses_the_button_of_a_running_guest);
 	tcase_add_test(tc, test_reboot_guest_is_refused_with_the_ways_that_work);
