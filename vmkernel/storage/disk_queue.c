@@ -45,6 +45,12 @@ bool dq_submit(struct disk_queue *q, struct dq_req *r, struct dq_flow *f,
 	r->next = q->queued;
 	q->queued = r;
 	f->owner->held++;
+	f->queued++;
+	if (!f->listed) {
+		f->listed = true;
+		f->next = q->flows;
+		q->flows = f;
+	}
 	spin_unlock(&q->lock);
 	return true;
 }
@@ -58,6 +64,26 @@ static void unqueue(struct disk_queue *q, struct dq_req *r)
 		;
 	*p = r->next;
 	r->next = NULL;
+	r->flow->queued--;
+}
+
+/*
+ * At a take of taken's request, q->lock held: how deep its flow was, and
+ * which other flows had nothing queued (the reason a share is not met:
+ * such a flow cannot be given its turn), their owner's done requests not
+ * yet reaped or none.
+ */
+static void count_take(struct disk_queue *q, struct dq_flow *taken)
+{
+	taken->depth += taken->queued;
+	for (struct dq_flow *f = q->flows; f; f = f->next) {
+		if (f == taken || f->queued)
+			continue;
+		if (f->owner->done)
+			f->empty_done++;
+		else
+			f->empty_idle++;
+	}
 }
 
 struct dq_req *dq_take(struct disk_queue *q)
@@ -70,6 +96,7 @@ struct dq_req *dq_take(struct disk_queue *q)
 		    (r->start == best->start && r->arrival < best->arrival))
 			best = r;
 	if (best) {
+		count_take(q, best->flow);
 		unqueue(q, best);
 		best->state = DQ_RUNNING;
 		best->flow->turns++;
@@ -127,6 +154,17 @@ uint32_t dq_cancel(struct disk_queue *q, struct dq_owner *o)
 
 	spin_lock(&q->lock);
 	o->cancelled = true;
+	for (struct dq_flow **p = &q->flows; *p;) {
+		struct dq_flow *f = *p;
+
+		if (f->owner != o) {
+			p = &f->next;
+			continue;
+		}
+		*p = f->next;
+		f->next = NULL;
+		f->listed = false;
+	}
 	for (r = q->queued; r; r = next) {
 		next = r->next;
 		if (r->flow->owner != o)

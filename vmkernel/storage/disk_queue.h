@@ -57,9 +57,16 @@ struct dq_flow {
 	uint32_t shares;		/* VMK_VM_DISK_SHARES_MIN..MAX */
 	uint64_t finish;		/* its last request's finish tag */
 	struct dq_owner *owner;
+	uint32_t queued;		/* its requests queued now */
+	struct dq_flow *next;		/* on the queue's flows since its first submit */
+	bool listed;
 	/* for the log (its VM's end): */
 	uint64_t turns;			/* requests the worker took */
 	uint64_t waited;		/* ... that found another request queued or running */
+	uint64_t depth;			/* its requests queued at its takes, summed */
+	/* another flow's takes that found none of its requests queued: */
+	uint64_t empty_done;		/* ... while its owner had done ones not reaped */
+	uint64_t empty_idle;		/* ... while it had none done either */
 };
 
 struct dq_req {
@@ -78,6 +85,7 @@ struct disk_queue {
 	uint64_t arrivals;
 	struct dq_req *queued;		/* unordered: few (slots of the VMs) */
 	struct dq_req *running;		/* the one the worker runs, NULL: none */
+	struct dq_flow *flows;		/* every flow that submitted, till its owner's cancel */
 };
 
 void dq_init(struct disk_queue *q);

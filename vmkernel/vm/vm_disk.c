@@ -533,6 +533,11 @@ void vm_disks_release(struct vm *vm)
 		log_info("vm %u '%s': scsi0:%u: %llu requests at the storage world by %u disk shares, %llu waited",
 			 vm->id, vm->cfg.name, i, (unsigned long long)t->flow.turns,
 			 t->flow.shares, (unsigned long long)t->flow.waited);
+		/* depth: queued at its takes, summed; empty: at other flows' takes */
+		log_info("vm %u '%s': scsi0:%u: depth %llu, empty %llu (not reaped) + %llu (idle)",
+			 vm->id, vm->cfg.name, i, (unsigned long long)t->flow.depth,
+			 (unsigned long long)t->flow.empty_done,
+			 (unsigned long long)t->flow.empty_idle);
 		if (t->virtual_disk)
 			storage_vdisk_close(&s->t[i].vdisk);
 		else

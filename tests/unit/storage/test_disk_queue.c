@@ -202,6 +202,35 @@ START_TEST(test_the_owner_is_woken_for_each_done_request_only)
 }
 END_TEST
 
+/* Why a flow could not get its turn: its done requests not reaped, or none given. */
+START_TEST(test_a_take_counts_the_depth_and_the_other_flows_found_empty)
+{
+	struct sim_vm v[2];
+
+	vm_init(&v[0], 2000, 8);
+	vm_init(&v[1], 1000, 8);
+	ck_assert(dq_submit(&q, &v[0].r[0], &v[0].f, 8));
+	ck_assert(dq_submit(&q, &v[1].r[0], &v[1].f, 8));
+	ck_assert(dq_submit(&q, &v[1].r[1], &v[1].f, 8));
+	ck_assert(dq_finish(&q, dq_take(&q)));		/* v[0]'s: v[1] had 2 queued */
+	ck_assert_uint_eq(v[0].f.depth, 1);
+	ck_assert(dq_finish(&q, dq_take(&q)));		/* v[1]'s: v[0]'s done, not reaped */
+	ck_assert_uint_eq(v[0].f.empty_done, 1);
+	ck_assert_ptr_nonnull(dq_reap(&q, &v[0].o));
+	ck_assert(dq_finish(&q, dq_take(&q)));		/* v[1]'s: v[0] had nothing */
+	ck_assert_uint_eq(v[0].f.empty_idle, 1);
+	ck_assert_uint_eq(v[1].f.depth, 2 + 1);
+	ck_assert_uint_eq(v[1].f.empty_done + v[1].f.empty_idle, 0);
+	/* A cancelled owner's flow is not counted any more. */
+	ck_assert_uint_eq(dq_cancel(&q, &v[0].o), 0);
+	while (dq_reap(&q, &v[1].o))
+		;
+	ck_assert(dq_submit(&q, &v[1].r[0], &v[1].f, 8));
+	ck_assert(dq_finish(&q, dq_take(&q)));
+	ck_assert_uint_eq(v[0].f.empty_idle, 1);
+}
+END_TEST
+
 START_TEST(test_cancel_with_nothing_held_is_zero)
 {
 	struct sim_vm v;
@@ -222,6 +251,7 @@ int main(void)
 	tcase_add_test(tc, test_a_lone_request_is_taken_at_once_and_done_in_order);
 	tcase_add_test(tc, test_cancel_frees_queued_and_done_and_throws_the_running_away);
 	tcase_add_test(tc, test_the_owner_is_woken_for_each_done_request_only);
+	tcase_add_test(tc, test_a_take_counts_the_depth_and_the_other_flows_found_empty);
 	tcase_add_test(tc, test_cancel_with_nothing_held_is_zero);
 	return check_run("vmkernel disk queue", tc);
 }
