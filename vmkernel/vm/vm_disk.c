@@ -12,19 +12,23 @@
  * one batch of its requests (PVSCSI_BATCH_REQS or about
  * PVSCSI_BATCH_BYTES) from the exit that wrote the kick register, and
  * the vCPU's run loop runs the next batches before it enters the guest
- * (vm_disks_poll()). A READ, WRITE or SYNCHRONIZE CACHE of a disk takes
- * one of the VM's VM_DISK_REQS requests (or waits in the VM's own queue
- * for one), a write's first 64 KiB copied from the guest into the
- * request's bounce buffer, and is queued at the storage world
- * (vmkernel/storage/storage_world.h) on its disk's flow by the disk's
- * shares (sched.scsi0:N.shares); the vCPU goes back to its guest. The
+ * (vm_disks_poll()). A READ, WRITE or SYNCHRONIZE CACHE of a disk is
+ * cut into pieces of 64 KiB, each taking one of the VM's VM_DISK_REQS
+ * requests as one is free (the oldest command first), a write's piece
+ * copied from the guest into the request's bounce buffer, and queued at
+ * the storage world (vmkernel/storage/storage_world.h) on its disk's
+ * flow by the disk's shares (sched.scsi0:N.shares); the vCPU goes back
+ * to its guest. The
  * storage world runs the piece under the storage lock (its LUN's
  * command or vmkfs call, vm->lock not taken, guest memory not touched)
  * and puts the request on the VM's done list, waking the VM's blocked
  * vCPUs as a NIC's receive does (vm_nic.c). The vCPU's run loop, under
  * its own vm->lock, reaps the list (vm_disks_poll()): a read's data to
- * the guest, the next piece of the command, or its end for the model,
- * which posts the completion and raises the interrupt. So no vCPU waits
+ * the guest, the next piece of a command in the request, and a
+ * command's end, once its last piece is back, for the model, which
+ * posts the completion and raises the interrupt. A piece that fails (or
+ * a fault in the guest's buffer) ends its command once its pieces
+ * queued already are back; their data is not moved to the guest. So no vCPU waits
  * for a disk, and no CPU holds two VMs' locks.
  *
  * A reset and the VM's release let go of every request
@@ -62,9 +66,13 @@
 
 /*
  * A VM's disk requests at the storage world: VM_DISK_REQS at once, each
- * with a bounce buffer of 64 KiB, so a 4 MiB READ is 64 pieces, one
- * after the other in its request. A command that finds none free waits
- * in the VM's own queue for the next one (at most PVSCSI_MAX_INFLIGHT).
+ * with a bounce buffer of 64 KiB for one piece of a command, so a 4 MiB
+ * READ is 64 pieces. Every free request takes the next piece of the
+ * oldest command with pieces left, so a VM's flow keeps up to
+ * VM_DISK_REQS pieces queued while its guest has that much to do (its
+ * shares are given only to a flow with something queued, docs/
+ * storage.md "Disk shares"); the commands wait in the VM's own table
+ * (at most PVSCSI_MAX_INFLIGHT, the model's).
  */
 #define VM_DISK_REQS		8
 #define VM_SCSI_BOUNCE_PAGES	16
@@ -78,27 +86,32 @@ enum vm_io_op { VM_IO_READ, VM_IO_WRITE, VM_IO_FLUSH };
 
 struct vm_scsi_target;
 
-struct vm_disk_req {
-	struct storage_req sr;
+/* A guest's command: its pieces queued in order, several at once. */
+struct vm_disk_cmd {
 	struct vm_scsi_target *t;
 	struct scsi_cmd *cmd;			/* the model's; NULL: free */
 	enum vm_io_op op;
+	uint64_t lba;				/* the next piece's */
+	uint32_t left;				/* blocks not queued yet */
+	uint64_t off;				/* the next piece's first byte */
+	bool flush_queued;
+	uint32_t out;				/* its pieces not reaped yet */
+	bool stopped;				/* a failure or a fault: no more pieces */
+	enum scsi_backend_status status;	/* its first failure */
+	uint64_t seq;				/* its arrival: the oldest goes first */
+};
+
+struct vm_disk_req {
+	struct storage_req sr;
+	struct vm_disk_cmd *c;			/* its command; NULL: free */
+	struct vm_scsi_target *t;
+	enum vm_io_op op;
 	uint64_t lba;				/* this piece's */
 	uint32_t n;				/* its blocks */
-	uint32_t left;				/* the command's blocks from lba on */
-	uint64_t off;				/* its bytes done */
+	uint64_t off;				/* its first byte in the command */
 	enum scsi_backend_status status;	/* the storage world's */
 	uint8_t *bounce;
 	uint32_t bounce_pa;
-};
-
-/* A command waiting for a free request. */
-struct vm_disk_wait {
-	struct vm_scsi_target *t;
-	struct scsi_cmd *cmd;
-	enum vm_io_op op;
-	uint64_t lba;
-	uint32_t nr;
 };
 
 struct vm_scsi_target {
@@ -123,8 +136,8 @@ struct vm_scsi {
 	uint64_t stops;			/* times the guest's rings stopped it */
 	struct dq_owner owner;		/* its requests at the storage world */
 	struct vm_disk_req req[VM_DISK_REQS];
-	struct vm_disk_wait wait[PVSCSI_MAX_INFLIGHT];
-	uint32_t wait_head, wait_count;
+	struct vm_disk_cmd cmds[PVSCSI_MAX_INFLIGHT];
+	uint64_t seq;				/* commands so far */
 	struct vm_scsi_target t[VMK_VM_MAX_DISKS];
 };
 
@@ -154,73 +167,100 @@ static void io_run(struct storage_req *sr)
 		q->status = rdm_rw(&t->rdm, write, q->lba, q->n, q->bounce_pa);
 }
 
-static void io_launch(struct vm_disk_req *q, struct vm_scsi_target *t,
-		      struct scsi_cmd *cmd, enum vm_io_op op, uint64_t lba, uint32_t nr);
-
-/* q's command ends with st; q takes the next waiting command. */
-static void io_end(struct vm_disk_req *q, enum scsi_backend_status st)
+/* c ends once its last queued piece is back and nothing more will be queued. */
+static void cmd_maybe_end(struct vm_disk_cmd *c)
 {
-	struct vm_scsi *s = q->t->s;
-	struct scsi_cmd *cmd = q->cmd;
+	struct scsi_cmd *cmd = c->cmd;
+	bool more = c->op == VM_IO_FLUSH ? !c->flush_queued : c->left > 0;
 
-	q->cmd = NULL;
-	if (st != SCSI_BACKEND_OK)
-		q->t->errors++;
-	if (s->wait_count) {
-		struct vm_disk_wait *w = &s->wait[s->wait_head];
-
-		s->wait_head = (s->wait_head + 1) % PVSCSI_MAX_INFLIGHT;
-		s->wait_count--;
-		io_launch(q, w->t, w->cmd, w->op, w->lba, w->nr);
-	}
-	scsi_backend_done(cmd, st);
+	if (c->out || (more && !c->stopped))
+		return;
+	c->cmd = NULL;
+	if (c->status != SCSI_BACKEND_OK)
+		c->t->errors++;
+	scsi_backend_done(cmd, c->status);
 }
 
-/* The next piece of q to the storage world (a write's data first into the bounce). */
-static void io_next(struct vm_disk_req *q)
+/* c stops with st (SCSI_BACKEND_OK: a fault in the guest's buffer, which the disk reports). */
+static void cmd_stop(struct vm_disk_cmd *c, enum scsi_backend_status st)
 {
-	q->n = q->left < VM_SCSI_BOUNCE_BLOCKS ? q->left : VM_SCSI_BOUNCE_BLOCKS;
+	c->stopped = true;
+	if (c->status == SCSI_BACKEND_OK)
+		c->status = st;
+}
+
+/* The next piece of c in free request q, to the storage world (a write's data first). */
+static void io_queue(struct vm_disk_req *q, struct vm_disk_cmd *c)
+{
+	q->t = c->t;
+	q->op = c->op;
+	q->lba = c->lba;
+	q->off = c->off;
+	q->n = c->left < VM_SCSI_BOUNCE_BLOCKS ? c->left : VM_SCSI_BOUNCE_BLOCKS;
 	/* Nothing from past a fault in the guest's buffer reaches the medium. */
-	if (q->op == VM_IO_WRITE &&
-	    !scsi_cmd_get(q->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
-		return io_end(q, SCSI_BACKEND_OK);	/* the disk reports the fault */
-	if (!storage_io_submit(&q->sr, &q->t->flow, q->n))
-		io_end(q, SCSI_BACKEND_UNRESPONSIVE);
+	if (c->op == VM_IO_WRITE &&
+	    !scsi_cmd_get(c->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
+		return cmd_stop(c, SCSI_BACKEND_OK);
+	c->lba += q->n;
+	c->left -= q->n;
+	c->off += (uint64_t)q->n * SCSI_BLOCK_SIZE;
+	c->flush_queued = c->op == VM_IO_FLUSH;
+	if (!storage_io_submit(&q->sr, &c->t->flow, q->n))
+		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE);
+	q->c = c;
+	c->out++;
 }
 
-static void io_launch(struct vm_disk_req *q, struct vm_scsi_target *t,
-		      struct scsi_cmd *cmd, enum vm_io_op op, uint64_t lba, uint32_t nr)
+/* The oldest command with a piece to queue; NULL: none. */
+static struct vm_disk_cmd *next_cmd(struct vm_scsi *s)
 {
-	q->t = t;
-	q->cmd = cmd;
-	q->op = op;
-	q->lba = lba;
-	q->left = op == VM_IO_FLUSH ? 0 : nr;
-	q->off = 0;
-	io_next(q);
+	struct vm_disk_cmd *best = NULL;
+
+	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT; i++) {
+		struct vm_disk_cmd *c = &s->cmds[i];
+		bool more = c->op == VM_IO_FLUSH ? !c->flush_queued : c->left > 0;
+
+		if (c->cmd && !c->stopped && more && (!best || c->seq < best->seq))
+			best = c;
+	}
+	return best;
 }
 
-/* Back from the storage world: a read's data to the guest, then the next piece. */
+/* Every free request takes the next piece of the oldest command that has one. */
+static void io_fill(struct vm_scsi *s)
+{
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++) {
+		struct vm_disk_req *q = &s->req[i];
+		struct vm_disk_cmd *c;
+
+		while (!q->c && q->sr.dq.state == DQ_FREE && (c = next_cmd(s)) != NULL) {
+			io_queue(q, c);
+			cmd_maybe_end(c);	/* a fault or a refusal at the queue */
+		}
+	}
+}
+
+/* Back from the storage world: a read's data to the guest; its command may end. */
 static void io_piece_done(struct vm_disk_req *q)
 {
+	struct vm_disk_cmd *c = q->c;
 	uint32_t len = q->n * SCSI_BLOCK_SIZE;
 
-	if (!q->cmd)
+	if (!c)
 		return;		/* a reset let go of its command */
-	if (q->status != SCSI_BACKEND_OK)
-		return io_end(q, q->status);
-	if (q->op == VM_IO_READ && !scsi_cmd_put(q->cmd, q->off, q->bounce, len))
-		return io_end(q, SCSI_BACKEND_OK);	/* the disk reports the fault */
-	if (q->op == VM_IO_READ)
+	q->c = NULL;
+	c->out--;
+	if (c->stopped)
+		;		/* nothing past a failure or a fault moves */
+	else if (q->status != SCSI_BACKEND_OK)
+		cmd_stop(c, q->status);
+	else if (q->op == VM_IO_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
+		cmd_stop(c, SCSI_BACKEND_OK);
+	else if (q->op == VM_IO_READ)
 		q->t->blocks_read += q->n;
 	else if (q->op == VM_IO_WRITE)
 		q->t->blocks_written += q->n;
-	q->lba += q->n;
-	q->left -= q->n;
-	q->off += len;
-	if (!q->left)
-		return io_end(q, SCSI_BACKEND_OK);
-	io_next(q);
+	cmd_maybe_end(c);
 }
 
 /* The model's read, write or flush of target t: queued, ended later. */
@@ -228,7 +268,7 @@ static void io_start(struct vm_scsi_target *t, struct scsi_cmd *cmd, enum vm_io_
 		     uint64_t lba, uint32_t nr)
 {
 	struct vm_scsi *s = t->s;
-	struct vm_disk_wait *w;
+	struct vm_disk_cmd *c = NULL;
 
 	if (op == VM_IO_READ)
 		t->reads++;
@@ -241,15 +281,18 @@ static void io_start(struct vm_scsi_target *t, struct scsi_cmd *cmd, enum vm_io_
 		t->errors++;
 		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
 	}
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
-		if (!s->req[i].cmd && s->req[i].sr.dq.state == DQ_FREE)
-			return io_launch(&s->req[i], t, cmd, op, lba, nr);
-	if (s->wait_count == PVSCSI_MAX_INFLIGHT) {	/* the model holds no more */
+	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT && !c; i++)
+		if (!s->cmds[i].cmd)
+			c = &s->cmds[i];
+	if (!c) {		/* the model holds no more */
 		t->errors++;
 		return scsi_backend_done(cmd, SCSI_BACKEND_UNRESPONSIVE);
 	}
-	w = &s->wait[(s->wait_head + s->wait_count++) % PVSCSI_MAX_INFLIGHT];
-	*w = (struct vm_disk_wait){ t, cmd, op, lba, nr };
+	*c = (struct vm_disk_cmd){
+		.t = t, .cmd = cmd, .op = op, .lba = lba,
+		.left = op == VM_IO_FLUSH ? 0 : nr, .seq = s->seq++,
+	};
+	io_fill(s);
 }
 
 static void vm_io_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
@@ -297,8 +340,9 @@ static void io_cancel(struct vm_scsi *s)
 {
 	storage_io_cancel(&s->owner);
 	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
-		s->req[i].cmd = NULL;
-	s->wait_head = s->wait_count = 0;
+		s->req[i].c = NULL;
+	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT; i++)
+		s->cmds[i].cmd = NULL;
 }
 
 /* ---- life cycle ---- */
@@ -479,6 +523,7 @@ void vm_disks_poll(struct vm *vm)
 		return;
 	while ((sr = storage_io_reap(&s->owner)) != NULL)
 		io_piece_done(vmm_container_of(sr, struct vm_disk_req, sr));
+	io_fill(s);
 	pvscsi_poll(&s->pvscsi);
 	note_stop(s);
 	note_vdisk_errors(s);
