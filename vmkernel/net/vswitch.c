@@ -263,6 +263,7 @@ static vmk_status_t connect_locked(struct vswitch *sw, const struct vsw_port_con
 		return VMK_OK;
 	}
 	p->group = (uint32_t)(g - sw->groups);
+	p->mc_all = true;	/* until its owner names its groups */
 	g->nports++;
 	memcpy(p->mac, cfg->mac, VSW_ETH_ALEN);
 	memcpy(p->filter_mac, cfg->mac, VSW_ETH_ALEN);
@@ -327,6 +328,73 @@ vmk_status_t vsw_port_set_filter(struct vswitch *sw, uint32_t port_id,
 	}
 	spin_unlock(&sw->lock);
 	return p && p->kind != VSW_OWNER_UPLINK ? VMK_OK : VMK_BAD_PARAM;
+}
+
+static bool mac_is_bcast(const uint8_t *mac)
+{
+	static const uint8_t bcast[VSW_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	return mac_eq(mac, bcast);
+}
+
+/* Whether the group address g is among the n of list. */
+static bool mc_listed(const uint8_t (*list)[VSW_ETH_ALEN], uint32_t n, const uint8_t *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (mac_eq(list[i], g))
+			return true;
+	return false;
+}
+
+vmk_status_t vsw_port_set_mcast(struct vswitch *sw, uint32_t port_id,
+				const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all)
+{
+	struct vsw_port *p;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(groups[i][0] & 1) || mac_is_bcast(groups[i]))
+			return VMK_BAD_PARAM;
+	spin_lock(&sw->lock);
+	p = port_get(sw, port_id);
+	if (p && p->kind != VSW_OWNER_UPLINK) {
+		p->mc_n = 0;
+		p->mc_all = all || n > VSW_MC_PORT_MAX;
+		for (i = 0; i < n && !p->mc_all; i++)
+			if (!mc_listed(p->mc, p->mc_n, groups[i]))
+				memcpy(p->mc[p->mc_n++], groups[i], VSW_ETH_ALEN);
+		rx_changed(sw);
+	}
+	spin_unlock(&sw->lock);
+	return p && p->kind != VSW_OWNER_UPLINK ? VMK_OK : VMK_BAD_PARAM;
+}
+
+uint32_t vsw_uplink_mcast(struct vswitch *sw, uint8_t (*groups)[VSW_ETH_ALEN],
+			  uint32_t max, bool *all)
+{
+	uint32_t i, j, n = 0;
+
+	*all = false;
+	spin_lock(&sw->lock);
+	for (i = 0; i < VSW_PORTS_MAX && !*all; i++) {
+		const struct vsw_port *p = &sw->ports[i];
+
+		if (!p->used || p->kind == VSW_OWNER_UPLINK || p->rx_refused)
+			continue;
+		*all = p->mc_all || p->rx_all;
+		for (j = 0; j < p->mc_n && !*all; j++) {
+			if (mc_listed((const uint8_t (*)[VSW_ETH_ALEN])groups, n, p->mc[j]))
+				continue;
+			if (n == max)
+				*all = true;
+			else
+				memcpy(groups[n++], p->mc[j], VSW_ETH_ALEN);
+		}
+	}
+	spin_unlock(&sw->lock);
+	return *all ? 0 : n;
 }
 
 uint32_t vsw_uplink_filter(struct vswitch *sw, uint8_t (*macs)[VSW_ETH_ALEN],
@@ -528,8 +596,16 @@ static bool deliver(struct vswitch *sw, struct vsw_port *q, struct xfer *x)
 	return true;
 }
 
+/* Whether port q takes the group frame to dst from the wire. */
+static bool wants_group(const struct vsw_port *q, const uint8_t *dst)
+{
+	return q->mc_all || q->rx_all || mac_is_bcast(dst) ||
+	       mc_listed((const uint8_t (*)[VSW_ETH_ALEN])q->mc, q->mc_n, dst);
+}
+
 /*
- * Forward x from p: broadcast and multicast to every port of the VLAN;
+ * Forward x from p: broadcast and multicast to every port of the VLAN
+ * (multicast from the uplink: to those of them that want the group);
  * unicast to the port whose MAC it names, else to the uplink (unless it
  * came from there), plus every promiscuous port of the VLAN. Never back
  * to p. Returns how many ports took it; *tried: how many were offered it.
@@ -558,6 +634,8 @@ static uint32_t forward(struct vswitch *sw, struct vsw_port *p, struct xfer *x,
 		if (!q->used || q == p || !in_vlan(sw, q, x->vlan))
 			continue;
 		if (!flood && q != to && !q->rx_all)
+			continue;
+		if (flood && p->kind == VSW_OWNER_UPLINK && !wants_group(q, dst))
 			continue;
 		(*tried)++;
 		n += deliver(sw, q, x);

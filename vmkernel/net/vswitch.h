@@ -31,6 +31,8 @@
 #define VSW_NAME_MAX		32	/* switch and port group names, with the NUL */
 #define VSW_PORTS_MAX		64	/* ports of one switch, the uplink included */
 #define VSW_GROUPS_MAX		16	/* port groups of one switch */
+/* Multicast groups one port registers; a longer list: every group. */
+#define VSW_MC_PORT_MAX		16
 
 enum vsw_owner {
 	VSW_OWNER_UPLINK,	/* the physical NIC; owner_id: its NIC index */
@@ -115,6 +117,14 @@ struct vsw_port {
 	bool rx_refused;		/* a MAC change the policy rejects */
 	bool rx_all;			/* promiscuous, and allowed */
 	bool link_down;			/* the cable out: nothing in or out */
+	/*
+	 * Multicast from the uplink (vsw_port_set_mcast()): every group
+	 * until the owner names its groups, and when it asks for all of
+	 * them or names more than VSW_MC_PORT_MAX.
+	 */
+	bool mc_all;
+	uint8_t mc_n;			/* entries of mc[], distinct */
+	uint8_t mc[VSW_MC_PORT_MAX][VSW_ETH_ALEN];
 	vsw_deliver_fn deliver;
 	void *ctx;
 	struct vsw_counters c;
@@ -162,6 +172,16 @@ bool vsw_mac_in_use(struct vswitch *sw, const uint8_t mac[VSW_ETH_ALEN]);
 vmk_status_t vsw_port_set_filter(struct vswitch *sw, uint32_t port_id,
 				 const uint8_t mac[VSW_ETH_ALEN], bool promiscuous);
 /*
+ * The multicast groups the port's owner wants from the uplink (a vNIC's
+ * multicast table, vmk0's list): n group addresses (the group bit set,
+ * not broadcast; duplicates taken once), or all of them. More than
+ * VSW_MC_PORT_MAX: all of them. A list with another address is refused
+ * (VMK_BAD_PARAM) and changes nothing. Broadcast always reaches every
+ * port of the VLAN; multicast from a VM or the COS is flooded as before.
+ */
+vmk_status_t vsw_port_set_mcast(struct vswitch *sw, uint32_t port_id,
+				const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all);
+/*
  * A port's link (the vNIC's cable, vmkctl vm nic NAME link up|down):
  * while it is down nothing leaves the port and nothing reaches it, each
  * such frame VSW_DROP_LINK_DOWN on it. Up when connected.
@@ -189,6 +209,17 @@ uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
  */
 uint32_t vsw_uplink_filter(struct vswitch *sw, uint8_t (*macs)[VSW_ETH_ALEN],
 			   uint32_t max, bool *promiscuous);
+
+/*
+ * The multicast groups the uplink must let in: the union of the ports'
+ * groups (each once, whatever its VLAN: the NIC's table has none), up to
+ * max into groups; returns how many. *all: a port wants every group
+ * (or may be promiscuous), or the union has more than max. Ports whose
+ * MAC change was refused receive nothing and add nothing. vsw_rx_gen()
+ * moves whenever the answer may have changed.
+ */
+uint32_t vsw_uplink_mcast(struct vswitch *sw, uint8_t (*groups)[VSW_ETH_ALEN],
+			  uint32_t max, bool *all);
 
 static inline uint32_t vsw_rx_gen(const struct vswitch *sw)
 {

@@ -754,6 +754,138 @@ START_TEST(test_the_uplink_filter_follows_the_ports_receive_addresses)
 }
 END_TEST
 
+static const uint8_t group1[VSW_ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 };
+static const uint8_t group2[VSW_ETH_ALEN] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x0a };
+
+/* Every port but those in keep[] names only the groups it is given (none). */
+static void mc_none_but(int keep)
+{
+	for (int i = A; i < NPORTS; i++)
+		if (i != keep)
+			ck_assert_int_eq(vsw_port_set_mcast(&sw, id[i], NULL, 0, false), VMK_OK);
+}
+
+START_TEST(test_multicast_from_the_wire_reaches_only_the_ports_that_joined)
+{
+	const uint8_t g[2][VSW_ETH_ALEN] = { { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 },
+					     { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 } };
+	uint8_t f[64];
+
+	/* Until a port names its groups it takes every group (as before). */
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group1, stranger, 64)), 3);
+	mc_none_but(-1);
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group1, stranger, 64)), 0);
+	ck_assert_uint_eq(counters(U).drops[VSW_DROP_NO_DEST], 1);
+	/* A joins group1 (named twice): only A gets it, not group2. */
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_OK);
+	memset(sinks, 0, sizeof(sinks));
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group1, stranger, 64)), 1);
+	ck_assert_uint_eq(sinks[A].frames, 1);
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group2, stranger, 64)), 0);
+	/* Broadcast still floods the VLAN: A, B and the trunk. */
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, bcast, stranger, 64)), 3);
+	/* In VLAN 10 nobody joined group1: A's membership does not cross VLANs. */
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, tagged_frame(f, group1, stranger, 10, 64)), 0);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[C], g, 1, false), VMK_OK);
+	memset(sinks, 0, sizeof(sinks));
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, tagged_frame(f, group1, stranger, 10, 64)), 1);
+	ck_assert_uint_eq(sinks[C].frames, 1);
+	/* All multicast, and an allowed promiscuous port, take every group. */
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[D], NULL, 0, true), VMK_OK);
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, tagged_frame(f, group2, stranger, 10, 64)), 1);
+	ck_assert_uint_eq(sinks[D].frames, 1);
+	/* From a VM, multicast still floods its VLAN (the guests filter). */
+	memset(sinks, 0, sizeof(sinks));
+	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, group2, mac[A], 64)), 3);
+}
+END_TEST
+
+START_TEST(test_the_uplinks_multicast_union_follows_the_ports)
+{
+	uint8_t g[VSW_MC_PORT_MAX + 1][VSW_ETH_ALEN], u[8][VSW_ETH_ALEN];
+	bool all = false;
+	uint32_t gen;
+
+	/* Ports that never named their groups want them all. */
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 0);
+	ck_assert(all);
+	mc_none_but(-1);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 0);
+	ck_assert(!all);
+	/* Two ports on one group (different VLANs): it is listed once. */
+	memcpy(g[0], group1, VSW_ETH_ALEN);
+	memcpy(g[1], group2, VSW_ETH_ALEN);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[C], g, 1, false), VMK_OK);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 2);
+	ck_assert(!all && listed(u, 2, group1) && listed(u, 2, group2));
+	/* A leaves: its groups go, C's group1 stays. */
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_disconnect(&sw, id[A]), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 1);
+	ck_assert(listed(u, 1, group1));
+	/* C leaves group1 by naming none. */
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[C], NULL, 0, false), VMK_OK);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 0);
+	ck_assert(!all);
+	/* A union longer than the caller's table: all of them. */
+	for (uint32_t i = 0; i < VSW_MC_PORT_MAX + 1; i++) {
+		memcpy(g[i], group1, VSW_ETH_ALEN);
+		g[i][5] = (uint8_t)i;
+	}
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[D], g, 9, false), VMK_OK);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 0);
+	ck_assert(all);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[D], g, 8, false), VMK_OK);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 8, &all), 8);
+	ck_assert(!all);
+	/* More groups than a port holds: that port wants all of them. */
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[D], g, VSW_MC_PORT_MAX + 1, false), VMK_OK);
+	vsw_uplink_mcast(&sw, u, 8, &all);
+	ck_assert(all);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[D], NULL, 0, false), VMK_OK);
+	/* Allowed promiscuous mode: every group too. */
+	ck_assert_int_eq(vsw_group_set_policy(&sw, "VM Network", &allow_all), VMK_OK);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
+	vsw_uplink_mcast(&sw, u, 8, &all);
+	ck_assert(all);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], false), VMK_OK);
+	vsw_uplink_mcast(&sw, u, 8, &all);
+	ck_assert(!all);
+	/* A refused MAC change: the port receives nothing, so adds no group. */
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[E], stranger, false), VMK_OK);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[E], NULL, 0, true), VMK_OK);
+	vsw_uplink_mcast(&sw, u, 8, &all);
+	ck_assert(!all);
+}
+END_TEST
+
+START_TEST(test_a_multicast_list_with_another_address_is_refused_whole)
+{
+	uint8_t g[2][VSW_ETH_ALEN], u[4][VSW_ETH_ALEN];
+	bool all;
+	uint32_t gen;
+
+	mc_none_but(-1);
+	memcpy(g[0], group1, VSW_ETH_ALEN);
+	memcpy(g[1], stranger, VSW_ETH_ALEN);	/* unicast */
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_BAD_PARAM);
+	memcpy(g[1], bcast, VSW_ETH_ALEN);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_BAD_PARAM);
+	ck_assert_uint_eq(vsw_rx_gen(&sw), gen);
+	ck_assert_uint_eq(vsw_uplink_mcast(&sw, u, 4, &all), 0);
+	ck_assert(!all);
+	/* The uplink and unknown ports have no list. */
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[U], g, 1, false), VMK_BAD_PARAM);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, 0, g, 1, false), VMK_BAD_PARAM);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, VSW_PORTS_MAX + 1, g, 1, false), VMK_BAD_PARAM);
+}
+END_TEST
+
 START_TEST(test_generated_macs_are_vmwares_from_the_uuid)
 {
 	static const uint8_t uuid[16] = { 0x56, 0x4d, 0x9b, 0x3a, 0x5c, 0x6f, 0x27, 0x0d,
@@ -827,6 +959,9 @@ int main(void)
 	tcase_add_test(tc, test_setup_refuses_bad_names_vlans_macs_and_duplicates);
 	tcase_add_test(tc, test_the_port_and_group_tables_fill_up_and_free);
 	tcase_add_test(tc, test_the_uplink_filter_follows_the_ports_receive_addresses);
+	tcase_add_test(tc, test_multicast_from_the_wire_reaches_only_the_ports_that_joined);
+	tcase_add_test(tc, test_the_uplinks_multicast_union_follows_the_ports);
+	tcase_add_test(tc, test_a_multicast_list_with_another_address_is_refused_whole);
 	tcase_add_test(tc, test_generated_macs_are_vmwares_from_the_uuid);
 	tcase_add_test(tc, test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff);
 	return check_run("vmkernel virtual switch", tc);
