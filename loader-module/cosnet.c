@@ -63,6 +63,7 @@ struct vmknet {
 	bool drops_based;
 	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
 	struct vmk_cos_net *arm;	/* ARM's: after napi_complete_done() */
+	struct vmk_cos_net *mc;		/* MCAST's: under the netdev's address lock */
 	bool bell_on;			/* the last ARM took: no fast timed polls */
 	/* for the report at remove */
 	u64 rx_calls, rx_empty, arms, arms_pending, bells, claims, timer_polls;
@@ -425,10 +426,40 @@ static int vmknet_stop(struct net_device *nd)
 	return 0;
 }
 
+/*
+ * The groups vmk0 wants from the wire (docs/network.md "Multicast
+ * groups"): its list, or every group for IFF_ALLMULTI, IFF_PROMISC (the
+ * COS's port asks for no unicast promiscuity) or a list longer than one
+ * call holds. Called with the address list locked, BHs off: the
+ * hypercall does not sleep.
+ */
+static void vmknet_set_rx_mode(struct net_device *nd)
+{
+	struct vmknet *v = netdev_priv(nd);
+	struct vmk_cos_net *r = v->mc;
+	struct netdev_hw_addr *ha;
+	u32 n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->op = VMK_COS_NET_MCAST;
+	if ((nd->flags & (IFF_ALLMULTI | IFF_PROMISC)) ||
+	    netdev_mc_count(nd) > VMK_COS_NET_GROUPS) {
+		r->flags = VMK_COS_NET_ALLMULTI;
+	} else {
+		netdev_for_each_mc_addr(ha, nd)
+			memcpy(r->group[n++].mac, ha->addr, ETH_ALEN);
+	}
+	r->nframes = n;
+	if (vmknet_call(r))
+		netdev_warn(nd, "multicast list of %u groups refused: %s\n", n,
+			    r->msg[0] ? r->msg : "no vmkernel");
+}
+
 static const struct net_device_ops vmknet_ops = {
 	.ndo_open = vmknet_open,
 	.ndo_stop = vmknet_stop,
 	.ndo_start_xmit = vmknet_xmit,
+	.ndo_set_rx_mode = vmknet_set_rx_mode,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -485,6 +516,7 @@ static void vmknet_free(struct net_device *nd)
 	kfree(v->tx);
 	kfree(v->rx);
 	kfree(v->arm);
+	kfree(v->mc);
 	free_netdev(nd);
 }
 
@@ -551,7 +583,8 @@ int vmk_cosnet_add(int irq, const struct vmk_shared *shared)
 	v->tx = kzalloc(sizeof(*v->tx), GFP_KERNEL);
 	v->rx = kzalloc(sizeof(*v->rx), GFP_KERNEL);
 	v->arm = kzalloc(sizeof(*v->arm), GFP_KERNEL);
-	if (!v->tx || !v->rx || !v->arm) {
+	v->mc = kzalloc(sizeof(*v->mc), GFP_KERNEL);
+	if (!v->tx || !v->rx || !v->arm || !v->mc) {
 		vmknet_free(nd);
 		return -ENOMEM;
 	}

@@ -33,5 +33,6 @@ int cmd_xmm_check(int argc, char **argv);
 int cmd_pingpong(int argc, char **argv);
 int cmd_yield(int argc, char **argv);
 int cmd_nic_link(int argc, char **argv);
+int cmd_maddr(int argc, char **argv);
 
 #endif /* VMK_LABTOOL_H */

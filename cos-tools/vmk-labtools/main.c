@@ -78,6 +78,7 @@ static const struct {
 	{ "xmm-check", cmd_xmm_check, "xmm-check CPU SECONDS: keep a pattern in XMM (and YMM) registers pinned to CPU, count changes" },
 	{ "pingpong", cmd_pingpong, "pingpong CPU_A CPU_B SECONDS: two processes pinned to two CPUs wake each other through pipes" },
 	{ "nic-link", cmd_nic_link, "nic-link ID NIC STATE: VMK_IOC_NIC_LINK with raw values; prints ok or the refusal" },
+	{ "maddr", cmd_maddr, "maddr add|del IFACE MAC: a link-layer multicast address (SIOCADDMULTI)" },
 	{ "yield", cmd_yield, "yield CPU SECONDS: sched_yield() in a loop pinned to CPU" },
 	{ "bench", cmd_bench, "bench cpu|syscall|fork|pagefault SECONDS [CPU]: operations per second" },
 };

@@ -83,7 +83,7 @@ static const char *const uplink_states[] = {
 };
 
 /* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ...
- * irqs=N bell_ipis=N bells_merged=N rx_unicast=N|all rx_multicast=table|all */
+ * irqs=N bell_ipis=N bells_merged=N rx_unicast=N|all rx_multicast=N|all */
 static void print_uplink(const struct vmk_net_uplink *u)
 {
 	const uint8_t *m = u->mac;
@@ -112,7 +112,11 @@ static void print_uplink(const struct vmk_net_uplink *u)
 		printf(" rx_unicast=all");
 	else
 		printf(" rx_unicast=%u", u->rx_addrs);
-	printf(" rx_multicast=%s\n", u->rx_filter & VMK_NET_RX_ALL_MULTICAST ? "all" : "table");
+	/* Multicast: the groups in its table (MTA), or all of them. */
+	if (u->rx_filter & VMK_NET_RX_ALL_MULTICAST)
+		printf(" rx_multicast=all\n");
+	else
+		printf(" rx_multicast=%u\n", u->rx_groups);
 }
 
 /* The switch at or after slot start into ni; 0, or 1 after a message. */

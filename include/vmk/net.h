@@ -114,6 +114,10 @@ struct vmk_net_uplink {
 	 * vmk0's doorbells sent as an IPI, and those merged into the NIC's
 	 * interrupt in service (docs/network.md "Interrupts for vmk0 ...") */
 	uint64_t irqs, bell_ipis, bells_merged;
+	/* ABI 46: the multicast groups hashed into its table (MTA) from
+	 * the ports' lists; 0 with VMK_NET_RX_ALL_MULTICAST */
+	uint32_t rx_groups;
+	uint32_t reserved3;
 };
 
 /*
@@ -156,12 +160,22 @@ struct vmk_net_info {
  * frames wait, nothing armed, receive now. nframes is not read. QUIET
  * (vmk0 down) disarms and turns the NIC's interrupt off until the next
  * ARM: nobody in the COS would claim it.
+ *
+ * MCAST (ABI 46): the multicast groups vmk0 wants from the wire (its
+ * ndo_set_rx_mode list): nframes (0..VMK_COS_NET_GROUPS) addresses in
+ * group[], each a group address other than broadcast, or every group
+ * with VMK_COS_NET_ALLMULTI in flags (IFF_ALLMULTI, IFF_PROMISC, or a
+ * longer list). A bad entry refuses the whole list (VMK_BAD_PARAM, msg
+ * names it); the port keeps its last list. Nothing is polled.
  */
 #define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
 #define VMK_COS_NET_TX		2
 #define VMK_COS_NET_RX		3
 #define VMK_COS_NET_ARM		4	/* in: vector, apic_id; out: pending (ABI 41) */
 #define VMK_COS_NET_QUIET	5	/* no doorbell, no NIC interrupt (ABI 41) */
+#define VMK_COS_NET_MCAST	6	/* in: nframes groups in group[], flags (ABI 46) */
+#define VMK_COS_NET_GROUPS	64	/* entries of group[] (over frame[]'s bytes) */
+#define VMK_COS_NET_ALLMULTI	(1u << 0)	/* flags: every multicast group */
 #define VMK_COS_NET_VEC_MIN	0x20	/* the first vector a LAPIC delivers */
 #define VMK_COS_NET_VEC_MAX	0xeb	/* below Linux's system vectors (0xec up) */
 #define VMK_COS_NET_FRAMES	32	/* entries of frame[] one call takes at most */
@@ -174,6 +188,11 @@ struct vmk_cos_net_frame {
 	uint32_t reserved;
 };
 
+struct vmk_cos_net_group {
+	uint8_t mac[6];			/* a group address: bit 0 of mac[0] set */
+	uint8_t reserved[2];
+};
+
 struct vmk_cos_net {
 	uint32_t op;			/* in: VMK_COS_NET_* */
 	uint32_t nframes;		/* in: 1..VMK_COS_NET_FRAMES; RX out: filled */
@@ -183,13 +202,18 @@ struct vmk_cos_net {
 	uint8_t vector;			/* ARM in: the doorbell's vector */
 	uint8_t apic_id;		/* ARM in: the CPU it is raised at */
 	uint32_t sent;			/* TX out: frames the switch delivered somewhere */
-	uint32_t reserved2;		/* the same layout on i386 and x86-64 */
+	uint32_t flags;			/* MCAST in: VMK_COS_NET_ALLMULTI (ABI 46) */
 	uint64_t queue_drops;		/* out: frames the full receive queue dropped */
-	struct vmk_cos_net_frame frame[VMK_COS_NET_FRAMES];
+	union {
+		struct vmk_cos_net_frame frame[VMK_COS_NET_FRAMES];	/* TX, RX */
+		struct vmk_cos_net_group group[VMK_COS_NET_GROUPS];	/* MCAST */
+	};
 	char msg[VMK_NET_MSG_LEN];	/* out: why not */
 };
 _Static_assert(__builtin_offsetof(struct vmk_cos_net, queue_drops) == 32 &&
-	       __builtin_offsetof(struct vmk_cos_net, frame) == 40,
+	       __builtin_offsetof(struct vmk_cos_net, frame) == 40 &&
+	       sizeof(((struct vmk_cos_net *)0)->group) ==
+	       sizeof(((struct vmk_cos_net *)0)->frame),
 	       "struct vmk_cos_net: one layout for the COS module, the vmkernel and host tests");
 #endif /* __ASSEMBLER__ */
 

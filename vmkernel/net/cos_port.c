@@ -179,6 +179,37 @@ static void poll_quietly(struct cos_port *p, struct vmk_cos_net *r,
 	queue_state(p, r);
 }
 
+/* MCAST: vmk0's groups, checked here whole, then the switch's. */
+static vmk_status_t mcast(struct vmk_cos_net *r, const struct cos_port_ops *ops)
+{
+	uint8_t groups[VMK_COS_NET_GROUPS][VSW_ETH_ALEN];
+	uint32_t i;
+
+	if (r->nframes > VMK_COS_NET_GROUPS) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "%u multicast groups: at most %u", r->nframes,
+			     VMK_COS_NET_GROUPS);
+		return VMK_BAD_PARAM;
+	}
+	if (r->flags & ~VMK_COS_NET_ALLMULTI) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "unknown multicast flags 0x%x", r->flags);
+		return VMK_BAD_PARAM;
+	}
+	for (i = 0; i < r->nframes; i++) {
+		const uint8_t *m = r->group[i].mac;
+		bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
+
+		if (!(m[0] & 1) || bcast) {
+			fmt_snprintf(r->msg, sizeof(r->msg),
+				     "group %u (%02x:%02x:%02x:%02x:%02x:%02x) is not a multicast group",
+				     i, m[0], m[1], m[2], m[3], m[4], m[5]);
+			return VMK_BAD_PARAM;
+		}
+		memcpy(groups[i], m, VSW_ETH_ALEN);
+	}
+	return ops->set_mcast((const uint8_t (*)[VSW_ETH_ALEN])groups, r->nframes,
+			      r->flags & VMK_COS_NET_ALLMULTI);
+}
+
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch)
 {
@@ -193,6 +224,8 @@ vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 		ops->doorbell_off();
 		return VMK_OK;
 	}
+	if (r->op == VMK_COS_NET_MCAST)
+		return mcast(r, ops);
 	if (r->op != VMK_COS_NET_TX && r->op != VMK_COS_NET_RX) {
 		fmt_snprintf(r->msg, sizeof(r->msg), "no such COS network request (op %u)", r->op);
 		return VMK_BAD_PARAM;

@@ -37,6 +37,8 @@ struct cos_port_ops {
 				    uint32_t size);
 	/* QUIET: no doorbell target, and the uplink NIC's interrupt off. */
 	void (*doorbell_off)(void);
+	/* MCAST: the port's multicast groups (checked), or all of them. */
+	vmk_status_t (*set_mcast)(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all);
 };
 
 struct cos_port {
@@ -72,7 +74,9 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
  * for what its poll brings (pending tells it) and keeps an ARM when
  * nothing came. ARM checks the vector (VMK_COS_NET_VEC_MIN.._MAX) and
  * ops->doorbell_at(), polls the uplink, and arms when the queue is empty
- * (else pending says what waits). QUIET disarms and calls ops->doorbell_off(). VMK_OK, else the
+ * (else pending says what waits). QUIET disarms and calls ops->doorbell_off().
+ * MCAST checks the count (at most VMK_COS_NET_GROUPS) and each group
+ * (multicast, not broadcast) and hands the list to ops->set_mcast(). VMK_OK, else the
  * status with msg in r->msg.
  */
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,

@@ -136,9 +136,15 @@ static void cos_nic_doorbell_off(void)
 			 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED));
 }
 
+static vmk_status_t cos_nic_set_mcast(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n,
+				      bool all)
+{
+	return vsw_port_set_mcast(net_vswitch0(), cos_nic.port, groups, n, all);
+}
+
 static const struct cos_port_ops cos_nic_ops = {
 	cos_nic_range_ok, cos_read, cos_write, cos_nic_send, uplink_poll,
-	cos_nic_doorbell_at, cos_nic_doorbell_off,
+	cos_nic_doorbell_at, cos_nic_doorbell_off, cos_nic_set_mcast,
 };
 
 vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)

@@ -14,6 +14,12 @@
 
 #define NIC_VA		PCI_DEVICE_VA_NIC
 #define NIC_DRIVER	"e1000"
+/*
+ * Groups hashed into the MTA at most; a longer union takes every group
+ * (RCTL.MPE). 4096 bits for 128 groups: about 3% of the bits set, so few
+ * strangers hash in.
+ */
+#define UPLINK_GROUPS_MAX	128
 
 static struct {
 	struct spinlock rx_lock;	/* the receive ring and rx_frame */
@@ -28,6 +34,7 @@ static struct {
 	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
 	/* one more than the NIC holds, and the COS port's, its own MAC */
 	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 2][6];
+	uint8_t filter_groups[UPLINK_GROUPS_MAX][6];	/* the ports' union */
 	/* the interrupt's vector | cpu << 8 | IRQ_ROUTED (atomic); 0: none */
 	uint32_t irq_route;
 	uint32_t irqs;				/* taken with the NIC's causes read */
@@ -69,19 +76,22 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
  * Under rx_lock: the NIC's receive filter from the switch's ports, when
  * what they receive changed. Unicast: each port's receive address (more
  * than the NIC holds: every unicast frame); every frame while a port may
- * be promiscuous. Multicast: all of it, as the switch does not know which
- * groups its ports joined (it floods multicast; each vNIC filters).
+ * be promiscuous. Multicast: the union of the ports' groups in the MTA,
+ * or all of it (RCTL.MPE) when a port wants all (a port that never named
+ * its groups does) or the union is longer than UPLINK_GROUPS_MAX.
  */
 static void filter_update(void)
 {
 	uint32_t gen = vsw_rx_gen(net_vswitch0()), n;
-	struct e1000_nic_filter f = { .unicast = up.filter_macs, .all_multicast = true };
+	struct e1000_nic_filter f = { .unicast = up.filter_macs, .multicast = up.filter_groups };
 
 	if (up.filter_set && gen == up.filter_gen)
 		return;
 	n = vsw_uplink_filter(net_vswitch0(), up.filter_macs, ARRAY_SIZE(up.filter_macs),
 			      &f.promiscuous);
 	f.nr_unicast = n < ARRAY_SIZE(up.filter_macs) ? n : ARRAY_SIZE(up.filter_macs);
+	f.nr_multicast = vsw_uplink_mcast(net_vswitch0(), up.filter_groups,
+					  ARRAY_SIZE(up.filter_groups), &f.all_multicast);
 	e1000_nic_set_filter(&up.nic, &f);
 	up.filter_gen = gen;
 	up.filter_set = true;
@@ -285,6 +295,7 @@ void uplink_info_fill(struct vmk_net_uplink *u)
 		u->rx_filter = (uint8_t)((m->all_unicast ? VMK_NET_RX_ALL_UNICAST : 0) |
 					 (m->all_multicast ? VMK_NET_RX_ALL_MULTICAST : 0));
 		u->rx_addrs = (uint8_t)m->unicast;
+		u->rx_groups = m->all_multicast ? 0 : m->multicast;
 	}
 	/* Both locks held: the rx counters and the filter move under
 	 * rx_lock, the tx ones under tx_lock. */

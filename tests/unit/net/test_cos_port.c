@@ -96,9 +96,22 @@ static void fake_doorbell_off(void)
 	quiets++;
 }
 
+static uint32_t mc_calls, mc_n;
+static bool mc_all;
+static uint8_t mc_groups[VMK_COS_NET_GROUPS][VSW_ETH_ALEN];
+
+static vmk_status_t fake_set_mcast(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all)
+{
+	mc_calls++;
+	mc_n = n;
+	mc_all = all;
+	memcpy(mc_groups, groups, n * VSW_ETH_ALEN);
+	return VMK_OK;
+}
+
 static const struct cos_port_ops ops = {
 	fake_range_ok, fake_read, fake_write, fake_send, fake_poll_uplink,
-	fake_doorbell_at, fake_doorbell_off,
+	fake_doorbell_at, fake_doorbell_off, fake_set_mcast,
 };
 
 static void setup(void)
@@ -106,6 +119,8 @@ static void setup(void)
 	memset(&port, 0, sizeof(port));
 	port.ring = fake_ring;
 	rings = targets_set = quiets = 0;
+	mc_calls = mc_n = 0;
+	mc_all = false;
 	memset(&req, 0, sizeof(req));
 	memset(cosmem, 0, sizeof(cosmem));
 	sends = sent_len = polls = sends_at_poll = 0;
@@ -470,6 +485,57 @@ START_TEST(test_quiet_disarms_and_turns_the_interrupt_off)
 }
 END_TEST
 
+static void mcast_req(uint32_t n, uint32_t flags)
+{
+	memset(&req, 0, sizeof(req));
+	req.op = VMK_COS_NET_MCAST;
+	req.nframes = n;
+	req.flags = flags;
+	for (uint32_t i = 0; i < VMK_COS_NET_GROUPS; i++) {
+		static const uint8_t g[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x00 };
+
+		memcpy(req.group[i].mac, g, 6);
+		req.group[i].mac[5] = (uint8_t)i;
+	}
+}
+
+START_TEST(test_mcast_hands_the_groups_to_the_switch)
+{
+	mcast_req(VMK_COS_NET_GROUPS, 0);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert_uint_eq(mc_calls, 1);
+	ck_assert_uint_eq(mc_n, VMK_COS_NET_GROUPS);
+	ck_assert(!mc_all);
+	ck_assert_mem_eq(mc_groups[63], req.group[63].mac, 6);
+	mcast_req(0, VMK_COS_NET_ALLMULTI);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_OK);
+	ck_assert(mc_all && mc_n == 0);
+	ck_assert_uint_eq(polls, 0);
+}
+END_TEST
+
+START_TEST(test_mcast_with_a_bad_count_flag_or_group_is_refused_whole)
+{
+	mcast_req(VMK_COS_NET_GROUPS + 1, 0);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "65 multicast groups: at most 64");
+	mcast_req(0xffffffffu, 0);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	mcast_req(1, 2);
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "unknown multicast flags 0x2");
+	mcast_req(3, 0);
+	req.group[2].mac[0] = 0x00;		/* unicast, last of three */
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "group 2 (00:00:5e:00:00:02) is not a multicast group");
+	mcast_req(2, 0);
+	memset(req.group[0].mac, 0xff, 6);	/* broadcast */
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "group 0 (ff:ff:ff:ff:ff:ff) is not a multicast group");
+	ck_assert_uint_eq(mc_calls, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_port");
@@ -496,6 +562,8 @@ int main(void)
 	tcase_add_test(tc, test_arm_polls_the_uplink_first);
 	tcase_add_test(tc, test_rx_disarms_the_doorbell);
 	tcase_add_test(tc, test_quiet_disarms_and_turns_the_interrupt_off);
+	tcase_add_test(tc, test_mcast_hands_the_groups_to_the_switch);
+	tcase_add_test(tc, test_mcast_with_a_bad_count_flag_or_group_is_refused_whole);
 	tcase_add_test(tc, test_tx_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_tx_whose_poll_brings_nothing_keeps_the_arm);
 	return check_run("cos_port", tc);
