@@ -6,13 +6,16 @@
  * everything, VLAN 20, a trunk allowing promiscuous mode. Each input is a
  * run of records:
  *   port (mod NPORTS), ctl, len (2 bytes, little-endian), full mask,
- *   link-down mask, frame
+ *   link-down mask, multicast, frame
  * ctl bits 0-3: the destination MAC (0-7: a port's, 8: broadcast, 9: a
  * multicast group, 10-15: as in the frame); bit 4: the source is the
  * sender's own MAC; bit 5: first set the sender's receive filter to its
  * own MAC (bit 6 clear) or to another (bit 6 set), promiscuous if bit 7.
  * The full mask says which ports' owners answer "no room", the link-down
- * mask which ports' links are down (vsw_port_set_link()). Each frame is
+ * mask which ports' links are down (vsw_port_set_link()). The multicast
+ * byte, bit 7 set: first the sender names its groups (vsw_port_set_mcast())
+ * by bits 0-1: all of them, the group of ctl's destination 9, none, or
+ * another group. Each frame is
  * a buffer of exactly its length, so ASan sees any read past it.
  *
  * Invariants, checked on every frame: nothing goes back to its sender;
@@ -21,7 +24,9 @@
  * byte for byte); a port refusing receive gets nothing; a port gets
  * unicast only for its address unless it is an allowed promiscuous port
  * or the uplink; a port whose link is down gets nothing and, as sender,
- * has its frame counted link-down and offered to nobody; the counters
+ * has its frame counted link-down and offered to nobody; a group from
+ * the wire reaches only ports that want it (broadcast: every port); the
+ * counters
  * change by exactly what happened.
  */
 #include <stdio.h>
@@ -67,6 +72,11 @@ static uint32_t port_id[NPORTS];
 static uint8_t mac[NPORTS][VSW_ETH_ALEN];	/* assigned */
 static uint8_t other_mac[NPORTS][VSW_ETH_ALEN];	/* a filter MAC nobody has */
 static bool filter_changed[NPORTS], promiscuous[NPORTS], full[NPORTS], down[NPORTS];
+/* vsw_port_set_mcast() of each port: MC_ALL until it names its groups */
+enum { MC_ALL, MC_JOINED, MC_NONE, MC_OTHER };
+static uint8_t mc_mode[NPORTS];
+static const uint8_t mcast[VSW_ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+static const uint8_t mcast_other[VSW_ETH_ALEN] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
 
 /* The frame being switched and what the harness expects of it. */
 static struct {
@@ -176,6 +186,11 @@ static int deliver(void *ctx, const uint8_t *frame, uint32_t len)
 		      (promiscuous[i] && g->policy.promiscuous));
 	if (!(cur.frame[0] & 1) && i == U)
 		CHECK(!local_unicast(cur.frame));
+	/* a group from the wire: only to ports that want it */
+	if ((cur.frame[0] & 1) && cur.from == U && memcmp(cur.frame, "\xff\xff\xff\xff\xff\xff", 6))
+		CHECK(mc_mode[i] == MC_ALL || (promiscuous[i] && g->policy.promiscuous) ||
+		      (mc_mode[i] == MC_JOINED && !memcmp(cur.frame, mcast, VSW_ETH_ALEN)) ||
+		      (mc_mode[i] == MC_OTHER && !memcmp(cur.frame, mcast_other, VSW_ETH_ALEN)));
 	want_len = expected_form(i, want);
 	CHECK(len == want_len);
 	CHECK(!memcmp(frame, want, len));
@@ -213,6 +228,7 @@ static void topology(void)
 		if (vsw_port_connect(&sw, &cfg, &port_id[i]) != VMK_OK)
 			abort();
 		filter_changed[i] = promiscuous[i] = down[i] = false;
+		mc_mode[i] = MC_ALL;
 	}
 }
 
@@ -303,9 +319,8 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 	CHECK(taken || cur.calls == 0);
 }
 
-static void send_one(int from, uint8_t ctl, const uint8_t *data, uint32_t len)
+static void send_one(int from, uint8_t ctl, uint8_t mc, const uint8_t *data, uint32_t len)
 {
-	static const uint8_t mcast[VSW_ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 	struct vsw_counters before[NPORTS], after[NPORTS];
 	uint8_t *frame = malloc(len ? len : 1);
 	uint32_t dst = ctl & 0xf, n;
@@ -327,6 +342,14 @@ static void send_one(int from, uint8_t ctl, const uint8_t *data, uint32_t len)
 					promiscuous[from]) != VMK_OK)
 			abort();
 	}
+	if ((mc & 0x80) && from != U) {
+		mc_mode[from] = mc & 3;
+		if (vsw_port_set_mcast(&sw, port_id[from],
+				       mc_mode[from] == MC_OTHER ? &mcast_other : &mcast,
+				       mc_mode[from] == MC_JOINED || mc_mode[from] == MC_OTHER,
+				       mc_mode[from] == MC_ALL) != VMK_OK)
+			abort();
+	}
 	memset(&cur, 0, sizeof(cur));
 	cur.from = from;
 	cur.frame = frame;
@@ -344,9 +367,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	topology();
-	while (size >= 6) {
+	while (size >= 7) {
 		int from = data[0] % NPORTS, i;
-		uint8_t ctl = data[1];
+		uint8_t ctl = data[1], mc;
 		uint32_t len = (uint32_t)(data[2] | data[3] << 8) % 1600;
 
 		for (i = 0; i < NPORTS; i++) {
@@ -357,11 +380,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 			}
 		}
-		data += 6;
-		size -= 6;
+		mc = data[6];
+		data += 7;
+		size -= 7;
 		if (len > size)
 			len = (uint32_t)size;
-		send_one(from, ctl, data, len);
+		send_one(from, ctl, mc, data, len);
 		data += len;
 		size -= len;
 	}
