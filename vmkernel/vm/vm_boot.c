@@ -347,6 +347,7 @@ vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, struct v
 
 vmk_status_t vm_power_on(struct vm *vm, struct vmk_why *why)
 {
+	uint64_t t0 = vmk_time_us();
 	vmk_status_t st;
 	uint32_t i;
 
@@ -398,8 +399,8 @@ vmk_status_t vm_power_on(struct vm *vm, struct vmk_why *why)
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		sched_start(vm->vcpu[i].world);
 	spin_unlock(&vm->lock);
-	log_info("vm %u '%s' powered on: %u MiB, %u vCPUs, pool %u KiB free",
-		 vm->id, vm->cfg.name, vm->cfg.mem_mb, vm->cfg.vcpus,
-		 (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
+	log_info("vm %u '%s' powered on in %u us: %u MiB, %u vCPUs, pool %u KiB free",
+		 vm->id, vm->cfg.name, (uint32_t)(vm->power_on_us - t0), vm->cfg.mem_mb,
+		 vm->cfg.vcpus, (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	return VMK_OK;
 }
