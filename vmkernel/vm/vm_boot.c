@@ -292,7 +292,7 @@ void vm_do_reset(struct vm *vm)
 
 	vm->reset_pending = false;
 	for (i = 0; i < vm->nchunks; i++)
-		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+		vm_chunk_zero(vm->chunk_pa[i]);
 	if (vm_boot(vm, &why) != VMK_OK) {
 		vm_stop_locked(vm, VMK_VM_STATE_ERROR, "reset: the boot images no longer load");
 		return;

@@ -48,6 +48,30 @@ bool vm_stage_usable(void)
 	return host_space.ops != NULL;
 }
 
+/*
+ * A chunk zeroed with 32-bit stores, eight a turn. memset() stores a byte
+ * a turn, four instructions a byte: under TCG (the lab) that made the
+ * zeroing of a 16 MiB guest ~4/5 of a power on; this is about a fifth of
+ * its instructions. The stores are volatile so that the compiler cannot
+ * turn the loop back into a memset() call.
+ */
+void vm_chunk_zero(uint32_t pa)
+{
+	volatile uint32_t *w = pa_to_va(pa);
+	volatile uint32_t *end = w + VMK_CHUNK_SIZE / sizeof(*w);
+
+	for (; w < end; w += 8) {
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+		w[4] = 0;
+		w[5] = 0;
+		w[6] = 0;
+		w[7] = 0;
+	}
+}
+
 /* ---- staged images ---- */
 
 /*
@@ -123,7 +147,7 @@ vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total,
 		 * leaves out reaches the guest (a BIOS ROM is mapped as
 		 * staged, a kernel copied): never a previous owner's data.
 		 */
-		memset(pa_to_va(s->chunk_pa[s->nchunks]), 0, VMK_CHUNK_SIZE);
+		vm_chunk_zero(s->chunk_pa[s->nchunks]);
 		s->nchunks++;
 	}
 	s->size = total;
@@ -282,7 +306,7 @@ vmk_status_t vm_take_memory(struct vm *vm, struct vmk_why *why)
 	}
 	/* Guests start from zeroed RAM: nothing of a previous owner shows. */
 	for (i = 0; i < vm->nchunks; i++)
-		memset(pa_to_va(vm->chunk_pa[i]), 0, VMK_CHUNK_SIZE);
+		vm_chunk_zero(vm->chunk_pa[i]);
 
 	vm->npt_ops = npt_ops_template;
 	vm->npt_ops.ctx = vm;
