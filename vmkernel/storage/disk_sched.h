@@ -28,7 +28,9 @@
  * another of its disks ends a keep for its first (its vCPU runs one
  * request at a time: that disk cannot come back meanwhile). Only when
  * somebody waits: the keep never delays a lone flow. In the lab (TCG)
- * this gives 1.1-1.4:1 for 2000:1000, not 2:1 (docs/storage.md).
+ * this gave 1.1-1.4:1 for 2000:1000, not 2:1; the storage world's queue
+ * with every piece of a command queued at once gives 2:1
+ * (docs/storage.md "Disk shares").
  *
  * Since asynchronous I/O (disk_queue.h, storage_world.h) the VM disks'
  * requests are ordered in the storage world's queue, and the storage
