@@ -797,6 +797,15 @@ START_TEST(test_multicast_from_the_wire_reaches_only_the_ports_that_joined)
 	/* From a VM, multicast still floods its VLAN (the guests filter). */
 	memset(sinks, 0, sizeof(sinks));
 	ck_assert_uint_eq(vsw_send(&sw, id[A], f, frame(f, group2, mac[A], 64)), 3);
+	/* B asks for promiscuous mode: refused by the policy, it gets no
+	 * group it did not join; allowed, it gets every group from the wire. */
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
+	memset(sinks, 0, sizeof(sinks));
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group2, stranger, 64)), 0);
+	ck_assert_int_eq(vsw_group_set_policy(&sw, "VM Network", &allow_all), VMK_OK);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
+	ck_assert_uint_eq(vsw_send(&sw, id[U], f, frame(f, group2, stranger, 64)), 1);
+	ck_assert_uint_eq(sinks[B].frames, 1);
 }
 END_TEST
 
