@@ -14,7 +14,8 @@
  * the vCPU's run loop runs the next batches before it enters the guest
  * (vm_disks_poll()). A READ, WRITE or SYNCHRONIZE CACHE of a disk is
  * cut into pieces of 64 KiB, each taking one of the VM's VM_DISK_REQS
- * requests as one is free (the oldest command first), a write's piece
+ * requests as one is free (the command of the disk with the fewest
+ * pieces out first, the oldest of its commands), a write's piece
  * copied from the guest into the request's bounce buffer, and queued at
  * the storage world (vmkernel/storage/storage_world.h) on its disk's
  * flow by the disk's shares (sched.scsi0:N.shares); the vCPU goes back
@@ -67,9 +68,11 @@
 /*
  * A VM's disk requests at the storage world: VM_DISK_REQS at once, each
  * with a bounce buffer of 64 KiB for one piece of a command, so a 4 MiB
- * READ is 64 pieces. Every free request takes the next piece of the
- * oldest command with pieces left, so a VM's flow keeps up to
- * VM_DISK_REQS pieces queued while its guest has that much to do (its
+ * READ is 64 pieces. Every free request takes the next piece of a
+ * command with pieces left (next_cmd(): the disk with the fewest pieces
+ * out, then the oldest command), so the VM's disks keep up to
+ * VM_DISK_REQS pieces queued between them while its guest has that much
+ * to do, each disk a share of them (its
  * shares are given only to a flow with something queued, docs/
  * storage.md "Disk shares"); the commands wait in the VM's own table
  * (at most PVSCSI_MAX_INFLIGHT, the model's).
@@ -211,22 +214,44 @@ static void io_queue(struct vm_disk_req *q, struct vm_disk_cmd *c)
 	c->out++;
 }
 
-/* The oldest command with a piece to queue; NULL: none. */
+/* How many of the VM's requests hold a piece of target t. */
+static uint32_t pieces_out(const struct vm_scsi *s, const struct vm_scsi_target *t)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
+		n += s->req[i].c && s->req[i].c->t == t;
+	return n;
+}
+
+/*
+ * The command with a piece to queue whose disk has the fewest pieces out,
+ * the oldest of those; NULL: none. By age alone one long command took
+ * every request and the VM's other disks had nothing queued, so their
+ * shares counted for nothing meanwhile (a review's point).
+ */
 static struct vm_disk_cmd *next_cmd(struct vm_scsi *s)
 {
 	struct vm_disk_cmd *best = NULL;
+	uint32_t best_out = 0;
 
 	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT; i++) {
 		struct vm_disk_cmd *c = &s->cmds[i];
 		bool more = c->op == VM_IO_FLUSH ? !c->flush_queued : c->left > 0;
+		uint32_t out;
 
-		if (c->cmd && !c->stopped && more && (!best || c->seq < best->seq))
+		if (!c->cmd || c->stopped || !more)
+			continue;
+		out = best && c->t == best->t ? best_out : pieces_out(s, c->t);
+		if (!best || out < best_out || (out == best_out && c->seq < best->seq)) {
 			best = c;
+			best_out = out;
+		}
 	}
 	return best;
 }
 
-/* Every free request takes the next piece of the oldest command that has one. */
+/* Every free request takes the next piece of next_cmd()'s command. */
 static void io_fill(struct vm_scsi *s)
 {
 	for (uint32_t i = 0; i < VM_DISK_REQS; i++) {
