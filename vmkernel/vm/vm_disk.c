@@ -13,9 +13,10 @@
  * PVSCSI_BATCH_BYTES) from the exit that wrote the kick register, and
  * the vCPU's run loop runs the next batches before it enters the guest
  * (vm_disks_poll()). A READ, WRITE or SYNCHRONIZE CACHE of a disk is
- * cut into pieces of 64 KiB, each taking one of the VM's VM_DISK_REQS
- * requests as one is free (the command of the disk with the fewest
- * pieces out first, the oldest of its commands), a write's piece
+ * cut into pieces of 64 KiB (disk_pieces.c), each taking one of the
+ * VM's PIECES_REQS requests as one is free (the command of the disk
+ * with the fewest pieces out first, the oldest of its commands), a
+ * write's piece
  * copied from the guest into the request's bounce buffer, and queued at
  * the storage world (vmkernel/storage/storage_world.h) on its disk's
  * flow by the disk's shares (sched.scsi0:N.shares); the vCPU goes back
@@ -48,6 +49,7 @@
 #include "vmkernel/storage/storage.h"
 #include "vmkernel/storage/storage_world.h"
 #include "vmkernel/storage/vdisk.h"
+#include "vmkernel/vm/disk_pieces.h"
 #include "vmm/dev/pvscsi.h"
 
 /*
@@ -66,56 +68,17 @@
 #define PCI_COMMAND_MEM_MASTER	0x0006
 
 /*
- * A VM's disk requests at the storage world: VM_DISK_REQS at once, each
- * with a bounce buffer of 64 KiB for one piece of a command, so a 4 MiB
- * READ is 64 pieces. Every free request takes the next piece of a
- * command with pieces left (next_cmd(): the disk with the fewest pieces
- * out, then the oldest command), so the VM's disks keep up to
- * VM_DISK_REQS pieces queued between them while its guest has that much
- * to do, each disk a share of them (its
- * shares are given only to a flow with something queued, docs/
- * storage.md "Disk shares"); the commands wait in the VM's own table
- * (at most PVSCSI_MAX_INFLIGHT, the model's).
+ * A VM's disk requests at the storage world (disk_pieces.h): PIECES_REQS
+ * at once, each with a bounce buffer of PIECE_BYTES for one piece of a
+ * command, so a 4 MiB READ is 64 pieces.
  */
-#define VM_DISK_REQS		8
-#define VM_SCSI_BOUNCE_PAGES	16
-#define VM_SCSI_BOUNCE_BLOCKS	(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE / SCSI_BLOCK_SIZE)
+#define VM_SCSI_BOUNCE_PAGES	(PIECE_BYTES / VMK_PAGE_SIZE)
+_Static_assert(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE == PIECE_BYTES,
+	       "a bounce buffer is whole pages");
 _Static_assert(VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >= VDISK_DESC_MAX,
 	       "a virtual disk's descriptor is read into the bounce buffer");
 /* The unit serial (VPD 80h) is the tail of the disk's name. */
 #define VM_SCSI_SERIAL_TAIL	SCSI_SERIAL_LEN
-
-enum vm_io_op { VM_IO_READ, VM_IO_WRITE, VM_IO_FLUSH };
-
-struct vm_scsi_target;
-
-/* A guest's command: its pieces queued in order, several at once. */
-struct vm_disk_cmd {
-	struct vm_scsi_target *t;
-	struct scsi_cmd *cmd;			/* the model's; NULL: free */
-	enum vm_io_op op;
-	uint64_t lba;				/* the next piece's */
-	uint32_t left;				/* blocks not queued yet */
-	uint64_t off;				/* the next piece's first byte */
-	bool flush_queued;
-	uint32_t out;				/* its pieces not reaped yet */
-	bool stopped;				/* a failure or a fault: no more pieces */
-	enum scsi_backend_status status;	/* its first failure */
-	uint64_t seq;				/* its arrival: the oldest goes first */
-};
-
-struct vm_disk_req {
-	struct storage_req sr;
-	struct vm_disk_cmd *c;			/* its command; NULL: free */
-	struct vm_scsi_target *t;
-	enum vm_io_op op;
-	uint64_t lba;				/* this piece's */
-	uint32_t n;				/* its blocks */
-	uint64_t off;				/* its first byte in the command */
-	enum scsi_backend_status status;	/* the storage world's */
-	uint8_t *bounce;
-	uint32_t bounce_pa;
-};
 
 struct vm_scsi_target {
 	struct vm_scsi *s;
@@ -124,10 +87,7 @@ struct vm_scsi_target {
 	struct storage_lun_ref ref;
 	struct rdm rdm;
 	struct vdisk vdisk;
-	struct dq_flow flow;		/* its requests' shares at the storage world */
-	uint64_t nr_blocks;
-	/* counters, the vCPU's: since power on or reset */
-	uint64_t reads, writes, flushes, blocks_read, blocks_written, errors;
+	struct pieces_disk pd;		/* its flow, size and counters (since power on or reset) */
 	uint64_t errors_seen;		/* errors when last looked at */
 	struct scsi_disk disk;
 };
@@ -138,9 +98,7 @@ struct vm_scsi {
 	const char *error_seen;		/* the model's last stop reason */
 	uint64_t stops;			/* times the guest's rings stopped it */
 	struct dq_owner owner;		/* its requests at the storage world */
-	struct vm_disk_req req[VM_DISK_REQS];
-	struct vm_disk_cmd cmds[PVSCSI_MAX_INFLIGHT];
-	uint64_t seq;				/* commands so far */
+	struct pieces pieces;		/* its commands and their requests */
 	struct vm_scsi_target t[VMK_VM_MAX_DISKS];
 };
 
@@ -158,11 +116,11 @@ static void scsi_set_irq(void *ctx, bool level)
 /* In the storage world: one piece of q, or its flush; no guest memory. */
 static void io_run(struct storage_req *sr)
 {
-	struct vm_disk_req *q = vmm_container_of(sr, struct vm_disk_req, sr);
-	struct vm_scsi_target *t = q->t;
-	bool write = q->op == VM_IO_WRITE;
+	struct piece_req *q = vmm_container_of(sr, struct piece_req, sr);
+	struct vm_scsi_target *t = vmm_container_of(q->d, struct vm_scsi_target, pd);
+	bool write = q->op == PIECE_WRITE;
 
-	if (q->op == VM_IO_FLUSH)
+	if (q->op == PIECE_FLUSH)
 		q->status = t->virtual_disk ? vdisk_sync(&t->vdisk) : rdm_sync(&t->rdm);
 	else if (t->virtual_disk)
 		q->status = vdisk_rw(&t->vdisk, write, q->lba, q->n, q->bounce);
@@ -170,169 +128,25 @@ static void io_run(struct storage_req *sr)
 		q->status = rdm_rw(&t->rdm, write, q->lba, q->n, q->bounce_pa);
 }
 
-/* c ends once its last queued piece is back and nothing more will be queued. */
-static void cmd_maybe_end(struct vm_disk_cmd *c)
-{
-	struct scsi_cmd *cmd = c->cmd;
-	bool more = c->op == VM_IO_FLUSH ? !c->flush_queued : c->left > 0;
-
-	if (c->out || (more && !c->stopped))
-		return;
-	c->cmd = NULL;
-	if (c->status != SCSI_BACKEND_OK)
-		c->t->errors++;
-	scsi_backend_done(cmd, c->status);
-}
-
-/* c stops with st (SCSI_BACKEND_OK: a fault in the guest's buffer, which the disk reports). */
-static void cmd_stop(struct vm_disk_cmd *c, enum scsi_backend_status st)
-{
-	c->stopped = true;
-	if (c->status == SCSI_BACKEND_OK)
-		c->status = st;
-}
-
-/* The next piece of c in free request q, to the storage world (a write's data first). */
-static void io_queue(struct vm_disk_req *q, struct vm_disk_cmd *c)
-{
-	q->t = c->t;
-	q->op = c->op;
-	q->lba = c->lba;
-	q->off = c->off;
-	q->n = c->left < VM_SCSI_BOUNCE_BLOCKS ? c->left : VM_SCSI_BOUNCE_BLOCKS;
-	/* Nothing from past a fault in the guest's buffer reaches the medium. */
-	if (c->op == VM_IO_WRITE &&
-	    !scsi_cmd_get(c->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
-		return cmd_stop(c, SCSI_BACKEND_OK);
-	c->lba += q->n;
-	c->left -= q->n;
-	c->off += (uint64_t)q->n * SCSI_BLOCK_SIZE;
-	c->flush_queued = c->op == VM_IO_FLUSH;
-	if (!storage_io_submit(&q->sr, &c->t->flow, q->n))
-		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE);
-	q->c = c;
-	c->out++;
-}
-
-/* How many of the VM's requests hold a piece of target t. */
-static uint32_t pieces_out(const struct vm_scsi *s, const struct vm_scsi_target *t)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
-		n += s->req[i].c && s->req[i].c->t == t;
-	return n;
-}
-
-/*
- * The command with a piece to queue whose disk has the fewest pieces out,
- * the oldest of those; NULL: none. By age alone one long command took
- * every request and the VM's other disks had nothing queued, so their
- * shares counted for nothing meanwhile (a review's point).
- */
-static struct vm_disk_cmd *next_cmd(struct vm_scsi *s)
-{
-	struct vm_disk_cmd *best = NULL;
-	uint32_t best_out = 0;
-
-	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT; i++) {
-		struct vm_disk_cmd *c = &s->cmds[i];
-		bool more = c->op == VM_IO_FLUSH ? !c->flush_queued : c->left > 0;
-		uint32_t out;
-
-		if (!c->cmd || c->stopped || !more)
-			continue;
-		out = best && c->t == best->t ? best_out : pieces_out(s, c->t);
-		if (!best || out < best_out || (out == best_out && c->seq < best->seq)) {
-			best = c;
-			best_out = out;
-		}
-	}
-	return best;
-}
-
-/* Every free request takes the next piece of next_cmd()'s command. */
-static void io_fill(struct vm_scsi *s)
-{
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++) {
-		struct vm_disk_req *q = &s->req[i];
-		struct vm_disk_cmd *c;
-
-		while (!q->c && q->sr.dq.state == DQ_FREE && (c = next_cmd(s)) != NULL) {
-			io_queue(q, c);
-			cmd_maybe_end(c);	/* a fault or a refusal at the queue */
-		}
-	}
-}
-
-/* Back from the storage world: a read's data to the guest; its command may end. */
-static void io_piece_done(struct vm_disk_req *q)
-{
-	struct vm_disk_cmd *c = q->c;
-	uint32_t len = q->n * SCSI_BLOCK_SIZE;
-
-	if (!c)
-		return;		/* a reset let go of its command */
-	q->c = NULL;
-	c->out--;
-	if (c->stopped)
-		;		/* nothing past a failure or a fault moves */
-	else if (q->status != SCSI_BACKEND_OK)
-		cmd_stop(c, q->status);
-	else if (q->op == VM_IO_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
-		cmd_stop(c, SCSI_BACKEND_OK);
-	else if (q->op == VM_IO_READ)
-		q->t->blocks_read += q->n;
-	else if (q->op == VM_IO_WRITE)
-		q->t->blocks_written += q->n;
-	cmd_maybe_end(c);
-}
-
-/* The model's read, write or flush of target t: queued, ended later. */
-static void io_start(struct vm_scsi_target *t, struct scsi_cmd *cmd, enum vm_io_op op,
-		     uint64_t lba, uint32_t nr)
-{
-	struct vm_scsi *s = t->s;
-	struct vm_disk_cmd *c = NULL;
-
-	if (op == VM_IO_READ)
-		t->reads++;
-	else if (op == VM_IO_WRITE)
-		t->writes++;
-	else
-		t->flushes++;
-	/* The disk model checked the range already. */
-	if (op != VM_IO_FLUSH && (lba > t->nr_blocks || nr > t->nr_blocks - lba)) {
-		t->errors++;
-		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
-	}
-	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT && !c; i++)
-		if (!s->cmds[i].cmd)
-			c = &s->cmds[i];
-	if (!c) {		/* the model holds no more */
-		t->errors++;
-		return scsi_backend_done(cmd, SCSI_BACKEND_UNRESPONSIVE);
-	}
-	*c = (struct vm_disk_cmd){
-		.t = t, .cmd = cmd, .op = op, .lba = lba,
-		.left = op == VM_IO_FLUSH ? 0 : nr, .seq = s->seq++,
-	};
-	io_fill(s);
-}
-
 static void vm_io_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
-	io_start(ctx, cmd, VM_IO_READ, lba, nr);
+	struct vm_scsi_target *t = ctx;
+
+	pieces_start(&t->s->pieces, &t->pd, cmd, PIECE_READ, lba, nr);
 }
 
 static void vm_io_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
-	io_start(ctx, cmd, VM_IO_WRITE, lba, nr);
+	struct vm_scsi_target *t = ctx;
+
+	pieces_start(&t->s->pieces, &t->pd, cmd, PIECE_WRITE, lba, nr);
 }
 
 static void vm_io_flush(void *ctx, struct scsi_cmd *cmd)
 {
-	io_start(ctx, cmd, VM_IO_FLUSH, 0, 0);
+	struct vm_scsi_target *t = ctx;
+
+	pieces_start(&t->s->pieces, &t->pd, cmd, PIECE_FLUSH, 0, 0);
 }
 
 static const struct scsi_backend_ops vm_io_ops = {
@@ -360,15 +174,24 @@ static void io_wake(void *ctx)
 	}
 }
 
-/* Every request of the VM let go (a reset, the release): the storage world's waited for. */
-static void io_cancel(struct vm_scsi *s)
+static bool io_submit(void *ctx, struct piece_req *q)
 {
-	storage_io_cancel(&s->owner);
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
-		s->req[i].c = NULL;
-	for (uint32_t i = 0; i < PVSCSI_MAX_INFLIGHT; i++)
-		s->cmds[i].cmd = NULL;
+	(void)ctx;
+	return storage_io_submit(&q->sr, &q->d->flow, q->n);
 }
+
+/* Every request of the VM let go (a reset, the release): the storage world's waited for. */
+static void io_cancel(void *ctx)
+{
+	struct vm_scsi *s = ctx;
+
+	storage_io_cancel(&s->owner);
+}
+
+static const struct pieces_ops vm_pieces_ops = {
+	.submit = io_submit,
+	.cancel = io_cancel,
+};
 
 /* ---- life cycle ---- */
 
@@ -390,16 +213,17 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 				(uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	s = pa_to_va(pa);
 	memset(s, 0, sizeof(*s));
+	pieces_init(&s->pieces, &vm_pieces_ops, s);
 	s->vm = vm;
 	vm->scsi = s;
 	vm->scsi_pa = pa;
 	storage_io_owner_init(&s->owner, io_wake, vm);
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++) {
-		struct vm_disk_req *q = &s->req[i];
+	for (uint32_t i = 0; i < PIECES_REQS; i++) {
+		struct piece_req *q = &s->pieces.req[i];
 
 		if (vmk_alloc_pages(VM_SCSI_BOUNCE_PAGES, &q->bounce_pa) != VMK_OK)
 			return why_fail(why, VMK_NO_MEMORY, "vm '%s': scsi0: no room for its %u KiB of bounce buffers in the vmkernel pool",
-					vm->cfg.name, VM_DISK_REQS * VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
+					vm->cfg.name, PIECES_REQS * VM_SCSI_BOUNCE_PAGES * VMK_PAGE_SIZE >> 10);
 		q->bounce = pa_to_va(q->bounce_pa);
 		q->sr.run = io_run;
 	}
@@ -412,14 +236,14 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 			continue;
 		t->s = s;
 		t->virtual_disk = vdisk_is_path(name);
-		dq_flow_init(&t->flow, vm->cfg.disk[i].shares, &s->owner);
+		dq_flow_init(&t->pd.flow, vm->cfg.disk[i].shares, &s->owner);
 		dsched_flow_init(t->virtual_disk ? &vd->flow : &t->ref.flow,
 				 vm->cfg.disk[i].shares);
 		dsched_flow_owner(t->virtual_disk ? &vd->flow : &t->ref.flow, vm);
 		if (t->virtual_disk) {
 			/* the descriptor at the open, under the storage lock */
-			vd->bounce = s->req[0].bounce;
-			vd->bounce_blocks = VM_SCSI_BOUNCE_BLOCKS;
+			vd->bounce = s->pieces.req[0].bounce;
+			vd->bounce_blocks = PIECE_BLOCKS;
 			st = storage_vdisk_open(name, vm->id, vm->cfg.name, vd, &refusal);
 		} else {
 			st = storage_lun_open(name, vm->id, vm->cfg.name, &t->ref,
@@ -429,9 +253,9 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 			return why_fail(why, st, "vm '%s': scsi0:%u: %s", vm->cfg.name, i,
 					refusal.text);
 		t->open = true;
-		t->nr_blocks = t->virtual_disk ? vd->nr_blocks : t->ref.nr_blocks;
+		t->pd.nr_blocks = t->virtual_disk ? vd->nr_blocks : t->ref.nr_blocks;
 		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s), %u disk shares",
-			 vm->id, vm->cfg.name, i, name, (unsigned long long)t->nr_blocks,
+			 vm->id, vm->cfg.name, i, name, (unsigned long long)t->pd.nr_blocks,
 			 !t->virtual_disk ? "raw" :
 			 vd->thin ? "virtual disk, thin" : "virtual disk",
 			 dsched_shares(vm->cfg.disk[i].shares));
@@ -458,21 +282,21 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 	if (!s)
 		return VMK_OK;
 	/* A reset: the old model's commands go, and their requests. */
-	io_cancel(s);
+	pieces_cancel(&s->pieces);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].name;
 		size_t len = strlen(name);
 		struct vm_scsi_target *t = &s->t[i];
 		struct scsi_backend be = {
-			.ops = &vm_io_ops, .ctx = t, .nr_blocks = t->nr_blocks,
+			.ops = &vm_io_ops, .ctx = t, .nr_blocks = t->pd.nr_blocks,
 		};
 		struct rdm *r = &t->rdm;
 
 		if (!t->open)
 			continue;
 		/* Counters start again at each power on and reset, as the model's do. */
-		t->reads = t->writes = t->flushes = 0;
-		t->blocks_read = t->blocks_written = t->errors = t->errors_seen = 0;
+		pieces_disk_clear(&t->pd);
+		t->errors_seen = 0;
 		if (!t->virtual_disk) {
 			memset(r, 0, sizeof(*r));
 			r->io = &storage_lun_io_ops;
@@ -528,14 +352,14 @@ static void note_vdisk_errors(struct vm_scsi *s)
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		struct vm_scsi_target *t = &s->t[i];
 
-		if (!t->open || !t->virtual_disk || t->errors == t->errors_seen)
+		if (!t->open || !t->virtual_disk || t->pd.errors == t->errors_seen)
 			continue;
 		/* A higher top bit than the last look's: a power of two passed. */
-		if ((t->errors ^ t->errors_seen) > t->errors_seen)
+		if ((t->pd.errors ^ t->errors_seen) > t->errors_seen)
 			log_warn("vm %u '%s': scsi0:%u: I/O failed (%llu so far): %s",
 				 s->vm->id, s->vm->cfg.name, i,
-				 (unsigned long long)t->errors, t->vdisk.error);
-		t->errors_seen = t->errors;
+				 (unsigned long long)t->pd.errors, t->vdisk.error);
+		t->errors_seen = t->pd.errors;
 	}
 }
 
@@ -547,8 +371,8 @@ void vm_disks_poll(struct vm *vm)
 	if (!s)
 		return;
 	while ((sr = storage_io_reap(&s->owner)) != NULL)
-		io_piece_done(vmm_container_of(sr, struct vm_disk_req, sr));
-	io_fill(s);
+		pieces_done(vmm_container_of(sr, struct piece_req, sr));
+	pieces_fill(&s->pieces);
 	pvscsi_poll(&s->pvscsi);
 	note_stop(s);
 	note_vdisk_errors(s);
@@ -578,13 +402,13 @@ void vm_disks_io(const struct vm *vm, struct vmk_vm_disk_io io[VMK_VM_MAX_DISKS]
 		o->shares = dsched_shares(vm->cfg.disk[i].shares);
 		o->kind = t->virtual_disk ? VMK_VM_DISK_VIRTUAL : VMK_VM_DISK_RAW;
 		o->thin = t->virtual_disk && t->vdisk.thin;
-		o->nr_blocks = t->nr_blocks;
-		o->reads = t->reads;
-		o->writes = t->writes;
-		o->flushes = t->flushes;
-		o->blocks_read = t->blocks_read;
-		o->blocks_written = t->blocks_written;
-		o->errors = t->errors;
+		o->nr_blocks = t->pd.nr_blocks;
+		o->reads = t->pd.reads;
+		o->writes = t->pd.writes;
+		o->flushes = t->pd.flushes;
+		o->blocks_read = t->pd.blocks_read;
+		o->blocks_written = t->pd.blocks_written;
+		o->errors = t->pd.errors;
 	}
 }
 
@@ -594,28 +418,28 @@ void vm_disks_release(struct vm *vm)
 
 	if (!s)
 		return;
-	io_cancel(s);
+	pieces_cancel(&s->pieces);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const struct vm_scsi_target *t = &s->t[i];
 
 		if (!t->open)
 			continue;
 		log_info("vm %u '%s': scsi0:%u: %llu requests at the storage world by %u disk shares, %llu waited",
-			 vm->id, vm->cfg.name, i, (unsigned long long)t->flow.turns,
-			 t->flow.shares, (unsigned long long)t->flow.waited);
+			 vm->id, vm->cfg.name, i, (unsigned long long)t->pd.flow.turns,
+			 t->pd.flow.shares, (unsigned long long)t->pd.flow.waited);
 		/* depth: queued at its takes, summed; empty: at other flows' takes */
 		log_info("vm %u '%s': scsi0:%u: depth %llu, empty %llu (not reaped) + %llu (idle)",
-			 vm->id, vm->cfg.name, i, (unsigned long long)t->flow.depth,
-			 (unsigned long long)t->flow.empty_done,
-			 (unsigned long long)t->flow.empty_idle);
+			 vm->id, vm->cfg.name, i, (unsigned long long)t->pd.flow.depth,
+			 (unsigned long long)t->pd.flow.empty_done,
+			 (unsigned long long)t->pd.flow.empty_idle);
 		if (t->virtual_disk)
 			storage_vdisk_close(&s->t[i].vdisk);
 		else
 			storage_lun_close(&s->t[i].ref, vm->id);
 	}
-	for (uint32_t i = 0; i < VM_DISK_REQS; i++)
-		if (s->req[i].bounce_pa)
-			pool_free(&vmk_pool, s->req[i].bounce_pa, VM_SCSI_BOUNCE_PAGES);
+	for (uint32_t i = 0; i < PIECES_REQS; i++)
+		if (s->pieces.req[i].bounce_pa)
+			pool_free(&vmk_pool, s->pieces.req[i].bounce_pa, VM_SCSI_BOUNCE_PAGES);
 	vm->scsi = NULL;
 	pool_free(&vmk_pool, vm->scsi_pa, VM_SCSI_PAGES);
 }

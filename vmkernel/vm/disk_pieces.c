@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A VM's disk commands cut into pieces (disk_pieces.h). */
+#include "vmkernel/vm/disk_pieces.h"
+
+void pieces_init(struct pieces *p, const struct pieces_ops *ops, void *ctx)
+{
+	memset(p, 0, sizeof(*p));
+	p->ops = ops;
+	p->ctx = ctx;
+}
+
+void pieces_disk_clear(struct pieces_disk *d)
+{
+	d->reads = d->writes = d->flushes = 0;
+	d->blocks_read = d->blocks_written = d->errors = 0;
+}
+
+/* c has a piece not queued yet: blocks, or its flush. */
+static bool cmd_has_more(const struct piece_cmd *c)
+{
+	return c->op == PIECE_FLUSH ? !c->flush_queued : c->left > 0;
+}
+
+/* c ends once its last queued piece is back and nothing more will be queued. */
+static void cmd_maybe_end(struct piece_cmd *c)
+{
+	struct scsi_cmd *cmd = c->cmd;
+
+	if (c->out || (cmd_has_more(c) && !c->stopped))
+		return;
+	c->cmd = NULL;
+	if (c->status != SCSI_BACKEND_OK)
+		c->d->errors++;
+	scsi_backend_done(cmd, c->status);
+}
+
+/* c stops with st (SCSI_BACKEND_OK: a fault in the guest's buffer, which the disk reports). */
+static void cmd_stop(struct piece_cmd *c, enum scsi_backend_status st)
+{
+	c->stopped = true;
+	if (c->status == SCSI_BACKEND_OK)
+		c->status = st;
+}
+
+/* The next piece of c in free request q, to the storage world (a write's data first). */
+static void io_queue(struct pieces *p, struct piece_req *q, struct piece_cmd *c)
+{
+	q->d = c->d;
+	q->op = c->op;
+	q->lba = c->lba;
+	q->off = c->off;
+	q->n = c->left < PIECE_BLOCKS ? c->left : PIECE_BLOCKS;
+	/* Nothing from past a fault in the guest's buffer reaches the medium. */
+	if (c->op == PIECE_WRITE &&
+	    !scsi_cmd_get(c->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
+		return cmd_stop(c, SCSI_BACKEND_OK);
+	c->lba += q->n;
+	c->left -= q->n;
+	c->off += (uint64_t)q->n * SCSI_BLOCK_SIZE;
+	c->flush_queued = c->op == PIECE_FLUSH;
+	if (!p->ops->submit(p->ctx, q))
+		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE);
+	q->c = c;
+	c->out++;
+}
+
+/* How many of the VM's requests hold a piece of disk d. */
+static uint32_t pieces_out(const struct pieces *p, const struct pieces_disk *d)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < PIECES_REQS; i++)
+		n += p->req[i].c && p->req[i].c->d == d;
+	return n;
+}
+
+/*
+ * The command with a piece to queue whose disk has the fewest pieces out,
+ * the oldest of those; NULL: none. By age alone one long command took
+ * every request and the VM's other disks had nothing queued, so their
+ * shares counted for nothing meanwhile (a review's point).
+ */
+static struct piece_cmd *next_cmd(struct pieces *p)
+{
+	struct piece_cmd *best = NULL;
+	uint32_t best_out = 0;
+
+	for (uint32_t i = 0; i < PIECES_CMDS; i++) {
+		struct piece_cmd *c = &p->cmds[i];
+		uint32_t out;
+
+		if (!c->cmd || c->stopped || !cmd_has_more(c))
+			continue;
+		out = best && c->d == best->d ? best_out : pieces_out(p, c->d);
+		if (!best || out < best_out || (out == best_out && c->seq < best->seq)) {
+			best = c;
+			best_out = out;
+		}
+	}
+	return best;
+}
+
+void pieces_fill(struct pieces *p)
+{
+	for (uint32_t i = 0; i < PIECES_REQS; i++) {
+		struct piece_req *q = &p->req[i];
+		struct piece_cmd *c;
+
+		while (!q->c && q->sr.dq.state == DQ_FREE && (c = next_cmd(p)) != NULL) {
+			io_queue(p, q, c);
+			cmd_maybe_end(c);	/* a fault or a refusal at the queue */
+		}
+	}
+}
+
+void pieces_done(struct piece_req *q)
+{
+	struct piece_cmd *c = q->c;
+	uint32_t len = q->n * SCSI_BLOCK_SIZE;
+
+	if (!c)
+		return;		/* a reset let go of its command */
+	q->c = NULL;
+	c->out--;
+	if (c->stopped)
+		;		/* nothing past a failure or a fault moves */
+	else if (q->status != SCSI_BACKEND_OK)
+		cmd_stop(c, q->status);
+	else if (q->op == PIECE_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
+		cmd_stop(c, SCSI_BACKEND_OK);
+	else if (q->op == PIECE_READ)
+		q->d->blocks_read += q->n;
+	else if (q->op == PIECE_WRITE)
+		q->d->blocks_written += q->n;
+	cmd_maybe_end(c);
+}
+
+void pieces_start(struct pieces *p, struct pieces_disk *d, struct scsi_cmd *cmd,
+		  enum piece_op op, uint64_t lba, uint32_t nr)
+{
+	struct piece_cmd *c = NULL;
+
+	if (op == PIECE_READ)
+		d->reads++;
+	else if (op == PIECE_WRITE)
+		d->writes++;
+	else
+		d->flushes++;
+	/* The disk model checked the range already. */
+	if (op != PIECE_FLUSH && (lba > d->nr_blocks || nr > d->nr_blocks - lba)) {
+		d->errors++;
+		return scsi_backend_done(cmd, SCSI_BACKEND_IO_ERROR);
+	}
+	for (uint32_t i = 0; i < PIECES_CMDS && !c; i++)
+		if (!p->cmds[i].cmd)
+			c = &p->cmds[i];
+	if (!c) {		/* the model holds no more */
+		d->errors++;
+		return scsi_backend_done(cmd, SCSI_BACKEND_UNRESPONSIVE);
+	}
+	*c = (struct piece_cmd){
+		.d = d, .cmd = cmd, .op = op, .lba = lba,
+		.left = op == PIECE_FLUSH ? 0 : nr, .seq = p->seq++,
+	};
+	pieces_fill(p);
+}
+
+void pieces_cancel(struct pieces *p)
+{
+	p->ops->cancel(p->ctx);
+	for (uint32_t i = 0; i < PIECES_REQS; i++)
+		p->req[i].c = NULL;
+	for (uint32_t i = 0; i < PIECES_CMDS; i++)
+		p->cmds[i].cmd = NULL;
+}
