@@ -39,3 +39,6 @@ test_vmfs_file_SRCS := tests/unit/storage/test_vmfs_file.c vmkernel/storage/vmfs
 	vmkernel/storage/vdisk.c vmm/scsi/disk.c vmkernel/lib/format.c tests/unit/vmkfs/memdev.c \
 	$(filter-out vmkfs/platform-posix.c,$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/vmkfs/*.c)))) \
 	vmkfs/platform-posix.c
+UNIT_TESTS += test_disk_pieces
+test_disk_pieces_SRCS := tests/unit/storage/test_disk_pieces.c vmkernel/vm/disk_pieces.c \
+	vmkernel/storage/disk_queue.c vmkernel/storage/disk_sched.c vmm/scsi/disk.c

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A VM's disk commands cut into pieces (vmkernel/vm/disk_pieces.h),
+ * driven through the SCSI disk model (vmm/scsi/disk.c) as a guest's
+ * commands, with the real request queue (vmkernel/storage/
+ * disk_queue.c) and a simulated storage world that runs one piece at a
+ * time on a RAM medium: a 4 MiB command's 64 pieces, a failing piece
+ * with later ones queued, faults in the guest's buffer, FUA, a reset
+ * with one piece running, a flush among reads, two disks of one VM.
+ */
+#include <stdlib.h>
+#include "tests/unit/check_run.h"
+#include "tests/unit/storage/guest_cmd.h"
+#include "vmkernel/vm/disk_pieces.h"
+
+#define DISK_BLOCKS	16384u			/* 8 MiB each */
+#define BIG_BLOCKS	SCSI_MAX_XFER_BLOCKS	/* a 4 MiB command: 64 pieces */
+#define BIG_BYTES	(BIG_BLOCKS * SCSI_BLOCK_SIZE)
+#define POISON		0xa5			/* the guest's buffer before a read */
+#define NO_LBA		UINT64_MAX
+#define NO_FAULT	UINT64_MAX
+
+struct sim_disk {
+	struct pieces_disk pd;
+	struct scsi_disk disk;
+	uint8_t *medium;
+};
+
+/* What the simulated storage world was given and ran, in order. */
+struct event {
+	struct pieces_disk *d;
+	enum piece_op op;
+	uint64_t lba;
+	uint32_t n;
+	uint32_t ran_before;	/* pieces run when this one was submitted */
+};
+
+/* A guest's buffer: [fault_lo, fault_hi) cannot be reached. */
+struct guest_buf {
+	uint8_t *mem;
+	uint64_t fault_lo, fault_hi;
+};
+
+struct guest_cmd {
+	struct scsi_cmd cmd;		/* first: done() gets it back */
+	struct guest_buf gb;
+	unsigned int done;
+};
+
+static struct disk_queue sw;		/* the storage world's queue */
+static struct dq_owner owner;		/* the VM's */
+static struct pieces p;
+static struct sim_disk disks[2];
+static uint8_t bounce[PIECES_REQS][PIECE_BYTES];
+static struct dq_req *running;
+static struct event submitted[256], ran[256];
+static unsigned int nr_submitted, nr_ran;
+static uint64_t fail_lba;		/* the piece that starts here fails */
+static unsigned int refuse_at;		/* the submit of this number is refused */
+
+static bool sim_submit(void *ctx, struct piece_req *q)
+{
+	(void)ctx;
+	if (nr_submitted == refuse_at)
+		return false;
+	ck_assert_uint_lt(nr_submitted, 256);
+	submitted[nr_submitted++] = (struct event){ q->d, q->op, q->lba, q->n, nr_ran };
+	return dq_submit(&sw, &q->sr.dq, &q->d->flow, q->n);
+}
+
+/* The storage world runs q: the medium, by the bounce buffer only. */
+static void sim_run(struct piece_req *q)
+{
+	struct sim_disk *d = vmm_container_of(q->d, struct sim_disk, pd);
+	uint8_t *at = d->medium + q->lba * SCSI_BLOCK_SIZE;
+
+	ck_assert_uint_lt(nr_ran, 256);
+	ran[nr_ran++] = (struct event){ q->d, q->op, q->lba, q->n, 0 };
+	q->status = SCSI_BACKEND_OK;
+	if (q->op != PIECE_FLUSH && q->lba == fail_lba)
+		q->status = SCSI_BACKEND_IO_ERROR;
+	else if (q->op == PIECE_READ)
+		memcpy(q->bounce, at, q->n * SCSI_BLOCK_SIZE);
+	else if (q->op == PIECE_WRITE)
+		memcpy(at, q->bounce, q->n * SCSI_BLOCK_SIZE);
+}
+
+static struct piece_req *req_of(struct dq_req *r)
+{
+	return vmm_container_of(vmm_container_of(r, struct storage_req, dq), struct piece_req, sr);
+}
+
+/* As storage_io_cancel(): a running piece is waited for, its result thrown away. */
+static void sim_cancel(void *ctx)
+{
+	(void)ctx;
+	while (dq_cancel(&sw, &owner)) {
+		ck_assert_ptr_nonnull(running);
+		sim_run(req_of(running));
+		ck_assert(!dq_finish(&sw, running));
+		running = NULL;
+	}
+	dq_owner_init(&owner);
+}
+
+static const struct pieces_ops sim_ops = { .submit = sim_submit, .cancel = sim_cancel };
+
+static void be_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct sim_disk *d = ctx;
+
+	pieces_start(&p, &d->pd, cmd, PIECE_READ, lba, nr);
+}
+
+static void be_write(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
+{
+	struct sim_disk *d = ctx;
+
+	pieces_start(&p, &d->pd, cmd, PIECE_WRITE, lba, nr);
+}
+
+static void be_flush(void *ctx, struct scsi_cmd *cmd)
+{
+	struct sim_disk *d = ctx;
+
+	pieces_start(&p, &d->pd, cmd, PIECE_FLUSH, 0, 0);
+}
+
+static const struct scsi_backend_ops be_ops = {
+	.read = be_read, .write = be_write, .flush = be_flush,
+};
+
+static void setup(void)
+{
+	dq_init(&sw);
+	dq_owner_init(&owner);
+	pieces_init(&p, &sim_ops, NULL);
+	for (unsigned int i = 0; i < PIECES_REQS; i++)
+		p.req[i].bounce = bounce[i];
+	for (unsigned int i = 0; i < 2; i++) {
+		struct sim_disk *d = &disks[i];
+		struct scsi_backend be = { .ops = &be_ops, .ctx = d, .nr_blocks = DISK_BLOCKS };
+
+		memset(&d->pd, 0, sizeof(d->pd));
+		dq_flow_init(&d->pd.flow, 1000, &owner);
+		d->pd.nr_blocks = DISK_BLOCKS;
+		d->medium = malloc(DISK_BLOCKS * SCSI_BLOCK_SIZE);
+		ck_assert_ptr_nonnull(d->medium);
+		for (uint32_t b = 0; b < DISK_BLOCKS * SCSI_BLOCK_SIZE; b++)
+			d->medium[b] = (uint8_t)(b * 7 + (b >> 9) + i);
+		scsi_disk_init(&d->disk, &be, i ? "pieces1" : "pieces0", i);
+	}
+	running = NULL;
+	nr_submitted = nr_ran = 0;
+	fail_lba = NO_LBA;
+	refuse_at = UINT32_MAX;
+}
+
+static void teardown(void)
+{
+	free(disks[0].medium);
+	free(disks[1].medium);
+}
+
+/* The worker takes the next piece (now running); NULL: none queued. */
+static struct dq_req *sim_take(void)
+{
+	running = dq_take(&sw);
+	return running;
+}
+
+/* The worker ends the running piece. */
+static void sim_finish(void)
+{
+	sim_run(req_of(running));
+	ck_assert(dq_finish(&sw, running));
+	running = NULL;
+}
+
+/* As vm_disks_poll(): the pieces back, then the free requests filled. */
+static void vcpu_poll(void)
+{
+	struct dq_req *r;
+
+	while ((r = dq_reap(&sw, &owner)) != NULL)
+		pieces_done(req_of(r));
+	pieces_fill(&p);
+}
+
+/* One piece through the storage world and back; false: nothing queued. */
+static bool step(void)
+{
+	if (!sim_take())
+		return false;
+	sim_finish();
+	vcpu_poll();
+	return true;
+}
+
+static void run_all(void)
+{
+	while (step())
+		;
+}
+
+static bool gb_put(void *ctx, uint64_t off, const void *src, uint32_t len)
+{
+	struct guest_buf *gb = ctx;
+
+	if (off < gb->fault_hi && off + len > gb->fault_lo)
+		return false;
+	memcpy(gb->mem + off, src, len);
+	return true;
+}
+
+static bool gb_get(void *ctx, uint64_t off, void *dst, uint32_t len)
+{
+	struct guest_buf *gb = ctx;
+
+	if (off < gb->fault_hi && off + len > gb->fault_lo)
+		return false;
+	memcpy(dst, gb->mem + off, len);
+	return true;
+}
+
+static void cmd_done(struct scsi_cmd *cmd)
+{
+	((struct guest_cmd *)cmd)->done++;
+}
+
+/*
+ * A guest's READ(10)/WRITE(10) of nr blocks at lba, not sent yet: a
+ * read's buffer poisoned, a write's patterned; 512 bytes of it at
+ * fault_lo cannot be reached (NO_FAULT: none).
+ */
+static void guest_prep(struct guest_cmd *g, bool write, uint32_t lba, uint16_t nr,
+		       uint64_t fault_lo)
+{
+	struct scsi_buf buf;
+	uint32_t len = nr * SCSI_BLOCK_SIZE;
+
+	g->gb.mem = malloc(len);
+	ck_assert_ptr_nonnull(g->gb.mem);
+	for (uint32_t b = 0; b < len; b++)
+		g->gb.mem[b] = write ? (uint8_t)(b * 13 + 1) : POISON;
+	g->gb.fault_lo = fault_lo;
+	g->gb.fault_hi = fault_lo == NO_FAULT ? NO_FAULT : fault_lo + 512;
+	buf = (struct scsi_buf){ .len = len, .put = gb_put, .get = gb_get, .ctx = &g->gb };
+	guest_rw10(&g->cmd, write, lba, nr, buf, cmd_done);
+	g->done = 0;
+}
+
+static void guest_send(struct guest_cmd *g, unsigned int i)
+{
+	scsi_disk_submit(&disks[i].disk, &g->cmd);
+}
+
+/* The same, sent to disk i at once, its buffer reachable. */
+static void guest_rw(struct guest_cmd *g, unsigned int i, bool write, uint32_t lba, uint16_t nr)
+{
+	guest_prep(g, write, lba, nr, NO_FAULT);
+	guest_send(g, i);
+}
+
+static void guest_sync(struct guest_cmd *g, unsigned int i)
+{
+	guest_sync10(&g->cmd, cmd_done);
+	g->gb.mem = NULL;
+	g->done = 0;
+	guest_send(g, i);
+}
+
+static bool all_poison(const uint8_t *b, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i++)
+		if (b[i] != POISON)
+			return false;
+	return true;
+}
+
+static void ck_good(const struct guest_cmd *g)
+{
+	ck_assert_uint_eq(g->done, 1);
+	ck_assert_uint_eq(g->cmd.result, SCSI_RESULT_OK);
+	ck_assert_uint_eq(g->cmd.status, SCSI_STATUS_GOOD);
+}
+
+static void ck_sense(const struct guest_cmd *g, uint8_t key)
+{
+	ck_assert_uint_eq(g->done, 1);
+	ck_assert_uint_eq(g->cmd.result, SCSI_RESULT_OK);
+	ck_assert_uint_eq(g->cmd.status, SCSI_STATUS_CHECK_CONDITION);
+	ck_assert_uint_eq(g->cmd.sense[2] & 0xf, key);
+}
+
+/* A 4 MiB read or write at lba: 64 pieces, 8 at once; its data and counters. */
+static void ck_4mib(bool write, uint32_t lba)
+{
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd g;
+
+	guest_rw(&g, 0, write, lba, BIG_BLOCKS);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);
+	ck_assert_uint_eq(g.done, 0);
+	run_all();
+	ck_good(&g);
+	ck_assert_uint_eq(nr_submitted, BIG_BLOCKS / PIECE_BLOCKS);
+	ck_assert(memcmp(g.gb.mem, disks[0].medium + lba * SCSI_BLOCK_SIZE, BIG_BYTES) == 0);
+	ck_assert_uint_eq((write ? d->writes : d->reads), 1);
+	ck_assert_uint_eq((write ? d->blocks_written : d->blocks_read), BIG_BLOCKS);
+	ck_assert_uint_eq(d->reads + d->writes, 1);
+	ck_assert_uint_eq(d->blocks_read + d->blocks_written, BIG_BLOCKS);
+	ck_assert_uint_eq(d->errors, 0);
+	free(g.gb.mem);
+}
+
+START_TEST(test_a_4mib_read_is_64_pieces_8_at_once_and_counts_its_blocks)
+{
+	ck_4mib(false, 0);
+}
+END_TEST
+
+START_TEST(test_a_4mib_write_reaches_the_medium_and_counts_its_blocks)
+{
+	ck_4mib(true, 100);
+}
+END_TEST
+
+/* Its second piece fails with seven queued: none queued after, none of their data moved. */
+START_TEST(test_a_failed_piece_ends_its_command_once_its_queued_pieces_are_back)
+{
+	struct guest_cmd g;
+
+	fail_lba = PIECE_BLOCKS;
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	ck_assert(step());			/* the first: moved, the ninth queued */
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
+	ck_assert(step());			/* the second fails */
+	ck_assert_uint_eq(g.done, 0);		/* seven still out */
+	run_all();
+	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
+	ck_assert_uint_eq(nr_ran, PIECES_REQS + 1);
+	ck_assert(memcmp(g.gb.mem, disks[0].medium, PIECE_BYTES) == 0);
+	ck_assert(all_poison(g.gb.mem + PIECE_BYTES, BIG_BYTES - PIECE_BYTES));
+	ck_assert_uint_eq(disks[0].pd.blocks_read, PIECE_BLOCKS);
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* A fault in the guest's buffer on a write's third piece: nothing from there on reaches the medium. */
+START_TEST(test_a_fault_in_a_writes_third_piece_writes_the_first_two_only)
+{
+	struct guest_cmd g;
+	uint8_t *before = malloc(BIG_BYTES);
+
+	ck_assert_ptr_nonnull(before);
+	memcpy(before, disks[0].medium, BIG_BYTES);
+	guest_prep(&g, true, 0, BIG_BLOCKS, 2 * PIECE_BYTES + 4096);
+	guest_send(&g, 0);
+	ck_assert_uint_eq(nr_submitted, 2);	/* the third not queued */
+	ck_assert_uint_eq(g.done, 0);		/* two still out */
+	run_all();
+	ck_assert_uint_eq(g.done, 1);
+	ck_assert_uint_eq(g.cmd.result, SCSI_RESULT_BAD_BUFFER);
+	ck_assert_uint_eq(nr_submitted, 2);
+	ck_assert(memcmp(disks[0].medium, g.gb.mem, 2 * PIECE_BYTES) == 0);
+	ck_assert(memcmp(disks[0].medium + 2 * PIECE_BYTES, before + 2 * PIECE_BYTES,
+			 BIG_BYTES - 2 * PIECE_BYTES) == 0);
+	/*
+	 * Stopped before they were back: not counted, though on the medium
+	 * (as vm_disk.c counted them before the move).
+	 */
+	ck_assert_uint_eq(disks[0].pd.blocks_written, 0);
+	ck_assert_uint_eq(disks[0].pd.errors, 0);	/* the guest's fault, not the disk's */
+	free(before);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* A fault in the guest's buffer on a read's third piece: later pieces' data stays out. */
+START_TEST(test_a_fault_in_a_reads_third_piece_moves_the_first_two_only)
+{
+	struct guest_cmd g;
+
+	guest_prep(&g, false, 0, BIG_BLOCKS, 2 * PIECE_BYTES + 4096);
+	guest_send(&g, 0);
+	run_all();
+	ck_assert_uint_eq(g.done, 1);
+	ck_assert_uint_eq(g.cmd.result, SCSI_RESULT_BAD_BUFFER);
+	/* the first two back queued the ninth and tenth; none after the fault */
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 2);
+	ck_assert(memcmp(g.gb.mem, disks[0].medium, 2 * PIECE_BYTES) == 0);
+	ck_assert(all_poison(g.gb.mem + 2 * PIECE_BYTES, BIG_BYTES - 2 * PIECE_BYTES));
+	ck_assert_uint_eq(disks[0].pd.blocks_read, 2 * PIECE_BLOCKS);
+	ck_assert_uint_eq(disks[0].pd.errors, 0);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* WRITE with FUA: the flush goes to the storage world once both pieces are back. */
+START_TEST(test_a_fua_write_is_flushed_after_its_last_piece)
+{
+	struct guest_cmd g;
+
+	guest_prep(&g, true, 0, 2 * PIECE_BLOCKS, NO_FAULT);
+	g.cmd.cdb[1] |= 0x08;			/* FUA (SBC-3 §5.32) */
+	guest_send(&g, 0);
+	ck_assert_uint_eq(nr_submitted, 2);
+	run_all();
+	ck_good(&g);
+	ck_assert_uint_eq(nr_submitted, 3);
+	ck_assert_uint_eq(submitted[2].op, PIECE_FLUSH);
+	ck_assert_uint_eq(submitted[2].ran_before, 2);
+	ck_assert_uint_eq(ran[2].op, PIECE_FLUSH);
+	ck_assert_uint_eq(disks[0].pd.writes, 1);
+	ck_assert_uint_eq(disks[0].pd.flushes, 1);
+	ck_assert_uint_eq(disks[0].pd.blocks_written, 2 * PIECE_BLOCKS);
+	ck_assert(memcmp(disks[0].medium, g.gb.mem, 2 * PIECE_BYTES) == 0);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* A reset with seven pieces queued and one running: nothing moves, the requests serve again. */
+START_TEST(test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all)
+{
+	struct guest_cmd g, after;
+
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	ck_assert_ptr_nonnull(sim_take());
+	pieces_cancel(&p);
+	ck_assert_ptr_null(running);		/* waited for */
+	ck_assert_uint_eq(dq_held(&sw, &owner), 0);
+	for (unsigned int i = 0; i < PIECES_REQS; i++) {
+		ck_assert_ptr_null(p.req[i].c);
+		ck_assert_uint_eq(p.req[i].sr.dq.state, DQ_FREE);
+	}
+	vcpu_poll();
+	ck_assert(!step());
+	ck_assert_uint_eq(g.done, 0);		/* the model that sent it is gone */
+	ck_assert(all_poison(g.gb.mem, BIG_BYTES));
+	ck_assert_uint_eq(disks[0].pd.blocks_read, 0);
+	guest_rw(&after, 0, false, 8, 8);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
+	run_all();
+	ck_good(&after);
+	ck_assert(memcmp(after.gb.mem, disks[0].medium + 8 * SCSI_BLOCK_SIZE, 8 * SCSI_BLOCK_SIZE) == 0);
+	ck_assert_uint_eq(disks[0].pd.blocks_read, 8);
+	free(g.gb.mem);
+	free(after.gb.mem);
+}
+END_TEST
+
+/* A flush between two reads of one disk: one request, in arrival order. */
+START_TEST(test_a_flush_among_reads_takes_one_request_in_its_turn)
+{
+	struct guest_cmd a, f, b;
+	const unsigned int big = BIG_BLOCKS / PIECE_BLOCKS;
+
+	guest_rw(&a, 0, false, 0, BIG_BLOCKS);
+	guest_sync(&f, 0);
+	guest_rw(&b, 0, false, 9000, 8);
+	run_all();
+	ck_good(&a);
+	ck_good(&f);
+	ck_good(&b);
+	ck_assert_uint_eq(nr_submitted, big + 2);
+	ck_assert_uint_eq(submitted[big - 1].lba, BIG_BLOCKS - PIECE_BLOCKS);
+	ck_assert_uint_eq(submitted[big].op, PIECE_FLUSH);
+	ck_assert_uint_eq(submitted[big].n, 0);
+	ck_assert_uint_eq(submitted[big + 1].lba, 9000);
+	ck_assert_uint_eq(disks[0].pd.reads, 2);
+	ck_assert_uint_eq(disks[0].pd.flushes, 1);
+	ck_assert_uint_eq(disks[0].pd.blocks_read, BIG_BLOCKS + 8);
+	ck_assert(memcmp(b.gb.mem, disks[0].medium + 9000 * SCSI_BLOCK_SIZE, 8 * SCSI_BLOCK_SIZE) == 0);
+	free(a.gb.mem);
+	free(b.gb.mem);
+}
+END_TEST
+
+/* A 4 MiB read on one disk, then 4 KiB on the other: the small one gets the first free request. */
+START_TEST(test_a_small_command_on_a_second_disk_gets_the_next_request)
+{
+	struct guest_cmd big, small;
+	unsigned int steps = 0;
+
+	guest_rw(&big, 0, false, 0, BIG_BLOCKS);
+	guest_rw(&small, 1, false, 64, 8);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);	/* every request the big one's */
+	ck_assert(step());
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
+	ck_assert_ptr_eq(submitted[PIECES_REQS].d, &disks[1].pd);
+	while (!small.done && step())
+		steps++;
+	ck_assert_uint_eq(steps, 1);		/* its flow's turn comes next */
+	ck_good(&small);
+	ck_assert_uint_eq(big.done, 0);
+	ck_assert(memcmp(small.gb.mem, disks[1].medium + 64 * SCSI_BLOCK_SIZE, 8 * SCSI_BLOCK_SIZE) == 0);
+	run_all();
+	ck_good(&big);
+	ck_assert_uint_eq(disks[0].pd.blocks_read, BIG_BLOCKS);
+	ck_assert_uint_eq(disks[1].pd.blocks_read, 8);
+	free(big.gb.mem);
+	free(small.gb.mem);
+}
+END_TEST
+
+/* The table holds the model's PIECES_CMDS commands; one more is NOT READY at once. */
+START_TEST(test_a_command_past_the_table_is_not_ready_and_counted)
+{
+	static struct guest_cmd g[PIECES_CMDS + 1];
+
+	for (unsigned int i = 0; i <= PIECES_CMDS; i++)
+		guest_rw(&g[i], 0, false, i, 1);
+	ck_sense(&g[PIECES_CMDS], SCSI_SENSE_NOT_READY);
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
+	run_all();
+	for (unsigned int i = 0; i < PIECES_CMDS; i++) {
+		ck_good(&g[i]);
+		free(g[i].gb.mem);
+	}
+	free(g[PIECES_CMDS].gb.mem);
+	ck_assert_uint_eq(disks[0].pd.reads, PIECES_CMDS + 1);
+	ck_assert_uint_eq(disks[0].pd.blocks_read, PIECES_CMDS);
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
+}
+END_TEST
+
+/* The storage world refuses a piece: the command stops, NOT READY once its queued ones are back. */
+START_TEST(test_a_refused_piece_stops_its_command_not_ready)
+{
+	struct guest_cmd g, lone;
+
+	refuse_at = 2;
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	ck_assert_uint_eq(nr_submitted, 2);
+	ck_assert_uint_eq(g.done, 0);
+	run_all();
+	ck_sense(&g, SCSI_SENSE_NOT_READY);
+	ck_assert(all_poison(g.gb.mem, BIG_BYTES));	/* stopped before they were back */
+	ck_assert_uint_eq(disks[0].pd.blocks_read, 0);
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
+	/* one whose only piece is refused ends at once */
+	guest_rw(&lone, 1, false, 0, 8);
+	ck_sense(&lone, SCSI_SENSE_NOT_READY);
+	ck_assert_uint_eq(disks[1].pd.errors, 1);
+	free(g.gb.mem);
+	free(lone.gb.mem);
+}
+END_TEST
+
+int main(void)
+{
+	TCase *tc = tcase_create("disk_pieces");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_a_4mib_read_is_64_pieces_8_at_once_and_counts_its_blocks);
+	tcase_add_test(tc, test_a_4mib_write_reaches_the_medium_and_counts_its_blocks);
+	tcase_add_test(tc, test_a_failed_piece_ends_its_command_once_its_queued_pieces_are_back);
+	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
+	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
+	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
+	tcase_add_test(tc, test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all);
+	tcase_add_test(tc, test_a_flush_among_reads_takes_one_request_in_its_turn);
+	tcase_add_test(tc, test_a_small_command_on_a_second_disk_gets_the_next_request);
+	tcase_add_test(tc, test_a_command_past_the_table_is_not_ready_and_counted);
+	tcase_add_test(tc, test_a_refused_piece_stops_its_command_not_ready);
+	return check_run("vmkernel disk pieces", tc);
+}
