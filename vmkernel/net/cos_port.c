@@ -196,9 +196,8 @@ static vmk_status_t mcast(struct vmk_cos_net *r, const struct cos_port_ops *ops)
 	}
 	for (i = 0; i < r->nframes; i++) {
 		const uint8_t *m = r->group[i].mac;
-		bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
 
-		if (!(m[0] & 1) || bcast) {
+		if (!vsw_mac_is_group(m)) {
 			fmt_snprintf(r->msg, sizeof(r->msg),
 				     "group %u (%02x:%02x:%02x:%02x:%02x:%02x) is not a multicast group",
 				     i, m[0], m[1], m[2], m[3], m[4], m[5]);

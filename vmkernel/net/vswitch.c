@@ -355,7 +355,7 @@ vmk_status_t vsw_port_set_mcast(struct vswitch *sw, uint32_t port_id,
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (!(groups[i][0] & 1) || mac_is_bcast(groups[i]))
+		if (!vsw_mac_is_group(groups[i]))
 			return VMK_BAD_PARAM;
 	spin_lock(&sw->lock);
 	p = port_get(sw, port_id);

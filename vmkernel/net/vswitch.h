@@ -14,6 +14,12 @@
 
 /* Ethernet framing, IEEE 802.3 clause 3; lengths exclude the 4-byte FCS. */
 #define VSW_ETH_ALEN		6	/* a MAC address */
+
+/* A multicast group address: the group bit set, not the broadcast address. */
+static inline bool vsw_mac_is_group(const uint8_t *m)
+{
+	return (m[0] & 1) && (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) != 0xff;
+}
 #define VSW_ETH_HLEN		14	/* destination, source, EtherType */
 #define VSW_ETH_ZLEN		60	/* minFrameSize 64 less the FCS (802.3 §4.4.2) */
 #define VSW_ETH_FRAME_LEN	1514	/* 1500-byte payload, untagged */
