@@ -6,9 +6,18 @@ static bool page_used(const struct pool *p, uint32_t c, uint32_t i)
 	return p->used[c][i / 32] & (1u << (i % 32));
 }
 
+/* In use as role, or free (POOL_FREE); either way no longer known clean. */
 static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n,
 		 enum pool_role role)
 {
+	if (role != POOL_FREE) {
+		p->nfree[c] -= n;
+		p->free_pages -= n;
+	} else {
+		p->nfree[c] += n;
+		p->free_pages += n;
+	}
+	p->clean[c] = false;
 	for (; n; n--, i++) {
 		if (role != POOL_FREE)
 			p->used[c][i / 32] |= 1u << (i % 32);
@@ -16,6 +25,23 @@ static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n,
 			p->used[c][i / 32] &= ~(1u << (i % 32));
 		p->role[c][i] = (uint8_t)role;
 	}
+}
+
+/*
+ * With p->lock held: if the scrubber holds a chunk, drop the lock until
+ * it gave it back (one chunk's zeroing), take the lock again and say
+ * true. The scrubber runs unpreempted on its CPU, so this CPU cannot be
+ * the one it waits for.
+ */
+static bool wait_for_scrubber(struct pool *p)
+{
+	if (p->scrubbing == POOL_NO_CHUNK)
+		return false;
+	spin_unlock(&p->lock);
+	while (__atomic_load_n(&p->scrubbing, __ATOMIC_ACQUIRE) != POOL_NO_CHUNK)
+		__builtin_ia32_pause();
+	spin_lock(&p->lock);
+	return true;
 }
 
 /* Chunk index and first page of [pa, pa + npages pages) or false. */
@@ -52,8 +78,11 @@ vmk_status_t pool_init(struct pool *p, const uint32_t *chunk_pa, uint32_t n)
 			return VMK_BAD_PARAM;
 		p->chunk_pa[k] = chunk_pa[k];
 	}
+	for (k = 0; k < n; k++)
+		p->nfree[k] = POOL_PAGES_PER_CHUNK;
 	p->nchunks = n;
 	p->free_pages = n * POOL_PAGES_PER_CHUNK;
+	p->scrubbing = POOL_NO_CHUNK;
 	return VMK_OK;
 }
 
@@ -65,11 +94,12 @@ vmk_status_t pool_reserve(struct pool *p, uint32_t pa, uint32_t npages)
 	spin_lock(&p->lock);
 	if (!locate(p, pa, npages, &c, &i))
 		goto out;
+	if (c == p->scrubbing)
+		wait_for_scrubber(p);
 	for (k = 0; k < npages; k++)
 		if (page_used(p, c, i + k))
 			goto out;
 	mark(p, c, i, npages, POOL_ANY);
-	p->free_pages -= npages;
 	st = VMK_OK;
 out:
 	spin_unlock(&p->lock);
@@ -81,31 +111,145 @@ vmk_status_t pool_alloc(struct pool *p, uint32_t npages, uint32_t *pa)
 	return pool_alloc_role(p, npages, POOL_ANY, pa);
 }
 
+/* The first free run of npages in chunk c (past full map words): its first page. */
+static bool chunk_run(struct pool *p, uint32_t c, uint32_t npages, uint32_t *first)
+{
+	uint32_t j = 0, run = 0, w;
+
+	while (j < POOL_PAGES_PER_CHUNK) {
+		w = p->used[c][j / 32];
+		if (j % 32 == 0) {
+			p->probes++;
+			if (w == ~0u) {
+				run = 0;
+				j += 32;
+				continue;
+			}
+		}
+		run = (w & (1u << (j % 32))) ? 0 : run + 1;
+		j++;
+		if (run == npages) {
+			*first = j - npages;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Where a plain run of npages goes, in one pass: the first fit outside
+ * the clean chunks, which stay for pool_alloc_chunk_zeroed(); the first
+ * clean chunk only when nothing else fits.
+ */
+static bool find_plain(struct pool *p, uint32_t npages, uint32_t *c, uint32_t *i)
+{
+	uint32_t k, spare = POOL_NO_CHUNK;
+
+	for (k = 0; k < p->nchunks; k++) {
+		p->probes++;
+		if (p->nfree[k] < npages || k == p->scrubbing)
+			continue;
+		if (!p->clean[k] && chunk_run(p, k, npages, i)) {
+			*c = k;
+			return true;
+		}
+		if (p->clean[k] && spare == POOL_NO_CHUNK)
+			spare = k;
+	}
+	*c = spare;
+	*i = 0;
+	return spare != POOL_NO_CHUNK;
+}
+
+/* A whole free chunk, in one pass: the first clean one, else the first. */
+static bool find_chunk(struct pool *p, uint32_t *c, bool *clean)
+{
+	uint32_t k, first = POOL_NO_CHUNK;
+
+	for (k = 0; k < p->nchunks; k++) {
+		p->probes++;
+		if (p->nfree[k] != POOL_PAGES_PER_CHUNK || k == p->scrubbing)
+			continue;
+		if (p->clean[k]) {
+			*c = k;
+			*clean = true;
+			return true;
+		}
+		if (first == POOL_NO_CHUNK)
+			first = k;
+	}
+	*c = first;
+	*clean = false;
+	return first != POOL_NO_CHUNK;
+}
+
 vmk_status_t pool_alloc_role(struct pool *p, uint32_t npages,
 			     enum pool_role role, uint32_t *pa)
 {
-	vmk_status_t st = VMK_NO_MEMORY;
-	uint32_t c, i, run;
+	uint32_t c, i;
+	bool found;
 
 	if (!npages || npages > POOL_PAGES_PER_CHUNK || role == POOL_FREE)
 		return VMK_BAD_PARAM;
 	spin_lock(&p->lock);
-	for (c = 0; c < p->nchunks; c++) {
-		for (i = 0, run = 0; i < POOL_PAGES_PER_CHUNK; i++) {
-			run = page_used(p, c, i) ? 0 : run + 1;
-			if (run < npages)
-				continue;
-			i = i + 1 - npages;
-			mark(p, c, i, npages, role);
-			p->free_pages -= npages;
-			*pa = p->chunk_pa[c] + (i << VMK_PAGE_SHIFT);
-			st = VMK_OK;
-			goto out;
+	do
+		found = find_plain(p, npages, &c, &i);
+	while (!found && wait_for_scrubber(p));
+	if (found) {
+		mark(p, c, i, npages, role);
+		*pa = p->chunk_pa[c] + (i << VMK_PAGE_SHIFT);
+	}
+	spin_unlock(&p->lock);
+	return found ? VMK_OK : VMK_NO_MEMORY;
+}
+
+vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
+				     uint32_t *pa, bool *clean)
+{
+	uint32_t c;
+	bool found, was_clean;
+
+	spin_lock(&p->lock);
+	do
+		found = find_chunk(p, &c, &was_clean);
+	while (!found && wait_for_scrubber(p));
+	if (found) {
+		mark(p, c, 0, POOL_PAGES_PER_CHUNK, POOL_ANY);
+		*pa = p->chunk_pa[c];
+	}
+	spin_unlock(&p->lock);
+	if (!found)
+		return VMK_NO_MEMORY;
+	/* Ours now: zeroed outside the lock, no other CPU waits for it. */
+	if (!was_clean)
+		zero(*pa);
+	if (clean)
+		*clean = was_clean;
+	return VMK_OK;
+}
+
+bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa))
+{
+	uint32_t k, c = POOL_NO_CHUNK;
+
+	spin_lock(&p->lock);
+	for (k = 0; k < p->nchunks && p->scrubbing == POOL_NO_CHUNK; k++) {
+		p->probes++;
+		if (p->nfree[k] == POOL_PAGES_PER_CHUNK && !p->clean[k]) {
+			c = k;
+			p->scrubbing = c;
 		}
 	}
-out:
 	spin_unlock(&p->lock);
-	return st;
+	if (c == POOL_NO_CHUNK)
+		return false;
+	/* Free, but handed to nobody meanwhile (find_plain, find_chunk). */
+	zero(p->chunk_pa[c]);
+	spin_lock(&p->lock);
+	p->clean[c] = true;
+	__atomic_store_n(&p->scrubbing, POOL_NO_CHUNK, __ATOMIC_RELEASE);
+	spin_unlock(&p->lock);
+	return true;
 }
 
 vmk_status_t pool_free(struct pool *p, uint32_t pa, uint32_t npages)
@@ -127,7 +271,6 @@ vmk_status_t pool_free_role(struct pool *p, uint32_t pa, uint32_t npages,
 		if (!page_used(p, c, i + k) || p->role[c][i + k] != role)
 			goto out;
 	mark(p, c, i, npages, POOL_FREE);
-	p->free_pages += npages;
 	st = VMK_OK;
 out:
 	spin_unlock(&p->lock);

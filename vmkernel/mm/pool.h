@@ -11,6 +11,7 @@
 
 #define POOL_PAGES_PER_CHUNK	(VMK_CHUNK_SIZE / VMK_PAGE_SIZE)
 #define POOL_MAP_WORDS		(POOL_PAGES_PER_CHUNK / 32)
+#define POOL_NO_CHUNK		0xffffffffu
 
 /*
  * What a page is used for. Pages that the CPU itself writes through a
@@ -33,6 +34,10 @@ struct pool {
 	uint32_t chunk_pa[VMK_MAX_CHUNKS];
 	uint32_t used[VMK_MAX_CHUNKS][POOL_MAP_WORDS];	/* bit set: in use */
 	uint8_t role[VMK_MAX_CHUNKS][POOL_PAGES_PER_CHUNK];	/* enum pool_role */
+	uint16_t nfree[VMK_MAX_CHUNKS];		/* free pages of each chunk */
+	bool clean[VMK_MAX_CHUNKS];		/* all free and zeroed since */
+	uint32_t scrubbing;	/* the chunk pool_scrub_one() zeroes, or POOL_NO_CHUNK */
+	uint64_t probes;	/* chunks and map words the searches tested (their cost) */
 };
 
 vmk_status_t pool_init(struct pool *p, const uint32_t *chunk_pa, uint32_t n);
@@ -45,6 +50,24 @@ vmk_status_t pool_alloc_role(struct pool *p, uint32_t npages,
 			     enum pool_role role, uint32_t *pa);
 vmk_status_t pool_free_role(struct pool *p, uint32_t pa, uint32_t npages,
 			    enum pool_role role);
+/*
+ * Zeroed chunks off the power on's path. A free chunk is "clean" once
+ * pool_scrub_one() zeroed it whole (a service-world task calls it, one
+ * chunk a call); any allocation or free of one of its pages makes it
+ * unclean again, and chunks start unclean (the vmkernel does not rely on
+ * what the loader left in them). pool_alloc_chunk_zeroed() takes a whole
+ * chunk, a clean one first, and calls zero(pa) itself, without the pool's
+ * lock, when it was not clean: what it returns reads zero either way.
+ * *clean (if not NULL) says whether it was clean. Plain allocations take
+ * clean chunks last. While the scrubber zeroes a chunk, it stays free but
+ * is handed to nobody: an allocation that finds no other room waits for
+ * it (one chunk's zeroing at most). Returns VMK_NO_MEMORY when no chunk
+ * is free.
+ */
+vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
+				     uint32_t *pa, bool *clean);
+/* Zero one free unclean chunk with zero(pa) and mark it clean: false if none. */
+bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa));
 /* The role of the page at pa (POOL_FREE: free or not in the pool). */
 enum pool_role pool_role_of(struct pool *p, uint32_t pa);
 /* Does [pa, pa + len) overlap the pool? */

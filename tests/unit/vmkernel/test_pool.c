@@ -141,6 +141,173 @@ START_TEST(test_pool_roles_keep_svm_pages_apart)
 }
 END_TEST
 
+/* The zeroing the pool asks for: which chunks, in order. */
+static uint32_t zeroed[8];
+static unsigned int nzeroed;
+
+static void record_zero(uint32_t pa)
+{
+	ck_assert_uint_lt(nzeroed, 8);
+	zeroed[nzeroed++] = pa;
+}
+
+START_TEST(test_pool_zeroed_chunk_that_is_not_clean_is_zeroed)
+{
+	uint32_t pa;
+	bool clean = true;
+
+	nzeroed = 0;
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &pa, &clean), VMK_OK);
+	ck_assert(!clean);
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_eq(zeroed[0], pa);
+	ck_assert_uint_eq(pa % VMK_CHUNK_SIZE, 0);
+	ck_assert_int_eq(pool_role_of(&pool, pa + VMK_CHUNK_SIZE - 1), POOL_ANY);
+	ck_assert_uint_eq(pool_free_bytes(&pool), VMK_CHUNK_SIZE);
+	/* a used page anywhere: that chunk is no whole free one */
+	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &pa, NULL), VMK_NO_MEMORY);
+	ck_assert_uint_eq(nzeroed, 1);
+}
+END_TEST
+
+START_TEST(test_pool_scrubbed_chunk_comes_back_clean_and_is_preferred)
+{
+	uint32_t a, b, again;
+	bool clean = false;
+
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &a), VMK_OK);
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &b), VMK_OK);
+	ck_assert_int_eq(pool_free(&pool, b, POOL_PAGES_PER_CHUNK), VMK_OK);
+	nzeroed = 0;
+	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_eq(zeroed[0], b);
+	ck_assert(!pool_scrub_one(&pool, record_zero));	/* nothing else free */
+	ck_assert_int_eq(pool_free(&pool, a, POOL_PAGES_PER_CHUNK), VMK_OK);
+	/* a comes first in the pool, but b is the clean one: not zeroed again */
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &again, &clean), VMK_OK);
+	ck_assert_uint_eq(again, b);
+	ck_assert(clean);
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_eq(pool_free_bytes(&pool), VMK_CHUNK_SIZE);
+}
+END_TEST
+
+START_TEST(test_pool_clean_mark_is_lost_by_any_other_use)
+{
+	uint32_t a, one, again;
+	bool clean = true;
+
+	nzeroed = 0;
+	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert_uint_eq(nzeroed, 2);
+	a = zeroed[0];
+	/* nothing but clean chunks: a plain page takes the first, may write it */
+	ck_assert_int_eq(pool_alloc(&pool, 1, &one), VMK_OK);
+	ck_assert_uint_eq(one, a);
+	ck_assert_int_eq(pool_free(&pool, one, 1), VMK_OK);
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &again, &clean), VMK_OK);
+	ck_assert_uint_ne(again, a);
+	ck_assert(clean);
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &again, &clean), VMK_OK);
+	ck_assert_uint_eq(again, a);
+	ck_assert(!clean);
+	ck_assert_uint_eq(nzeroed, 3);
+	ck_assert_uint_eq(zeroed[2], a);
+	/* and a chunk taken zeroed and freed is unclean too */
+	ck_assert_int_eq(pool_free(&pool, again, POOL_PAGES_PER_CHUNK), VMK_OK);
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &again, &clean), VMK_OK);
+	ck_assert(!clean);
+	ck_assert_uint_eq(nzeroed, 4);
+}
+END_TEST
+
+START_TEST(test_pool_plain_pages_keep_off_clean_chunks)
+{
+	uint32_t b, pa;
+
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &pa), VMK_OK);
+	nzeroed = 0;
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &b), VMK_OK);
+	ck_assert_int_eq(pool_free(&pool, pa, POOL_PAGES_PER_CHUNK), VMK_OK);
+	ck_assert(pool_scrub_one(&pool, record_zero));	/* the first chunk */
+	ck_assert_uint_eq(zeroed[0], pa);
+	ck_assert_int_eq(pool_free(&pool, b, POOL_PAGES_PER_CHUNK), VMK_OK);
+	/* the second chunk is free and unclean: plain pages go there */
+	ck_assert_int_eq(pool_alloc(&pool, 3, &pa), VMK_OK);
+	ck_assert_uint_eq(pa, b);
+}
+END_TEST
+
+/* While the scrubber zeroes a chunk it is free but handed to nobody. */
+static void zero_and_allocate(uint32_t pa)
+{
+	uint32_t other;
+
+	record_zero(pa);
+	ck_assert_uint_eq(pool_free_bytes(&pool), 2 * VMK_CHUNK_SIZE);
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &other), VMK_OK);
+	ck_assert_uint_ne(other, pa);
+}
+
+START_TEST(test_pool_chunk_being_scrubbed_is_handed_to_nobody)
+{
+	nzeroed = 0;
+	ck_assert(pool_scrub_one(&pool, zero_and_allocate));
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_eq(pool_free_bytes(&pool), VMK_CHUNK_SIZE);
+	ck_assert(!pool_scrub_one(&pool, record_zero));	/* the free one is clean */
+	ck_assert_uint_eq(nzeroed, 1);
+}
+END_TEST
+
+START_TEST(test_pool_scrub_leaves_partly_used_chunks)
+{
+	uint32_t pa;
+
+	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
+	nzeroed = 0;
+	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert(!pool_scrub_one(&pool, record_zero));
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_ne(zeroed[0] / VMK_CHUNK_SIZE, pa / VMK_CHUNK_SIZE);
+}
+END_TEST
+
+/*
+ * The searches test each chunk once (one pass, not a clean pass and then
+ * a first fit) and a chunk's map a word at a time, under the pool's lock:
+ * O(chunks) for a whole chunk in a pool of 1536.
+ */
+START_TEST(test_pool_searches_are_one_pass_over_the_chunks)
+{
+	static uint32_t chunks[VMK_MAX_CHUNKS];
+	uint32_t k, pa;
+	uint64_t before;
+
+	for (k = 0; k < VMK_MAX_CHUNKS; k++)
+		chunks[k] = k * VMK_CHUNK_SIZE;
+	ck_assert_int_eq(pool_init(&pool, chunks, VMK_MAX_CHUNKS), VMK_OK);
+	/* every chunk but the last holds one page at its end: nothing clean */
+	for (k = 0; k + 1 < VMK_MAX_CHUNKS; k++)
+		ck_assert_int_eq(pool_reserve(&pool, chunks[k] + VMK_CHUNK_SIZE - VMK_PAGE_SIZE, 1),
+				 VMK_OK);
+	before = pool.probes;
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &pa, NULL), VMK_OK);
+	ck_assert_uint_eq(pa, chunks[VMK_MAX_CHUNKS - 1]);
+	ck_assert_uint_le(pool.probes - before, VMK_MAX_CHUNKS);
+	/* a run that fits nowhere: each chunk's map once, a word at a time */
+	before = pool.probes;
+	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &pa), VMK_NO_MEMORY);
+	ck_assert_uint_le(pool.probes - before, VMK_MAX_CHUNKS * (1 + POOL_MAP_WORDS));
+	before = pool.probes;
+	ck_assert(!pool_scrub_one(&pool, record_zero));
+	ck_assert_uint_le(pool.probes - before, VMK_MAX_CHUNKS);
+}
+END_TEST
+
 START_TEST(test_guest_ranges_exclude_vmkernel_memory)
 {
 	ck_assert(cos_range_ok(&pool, 0x100000, 4096));
@@ -169,6 +336,13 @@ int main(void)
 	tcase_add_test(tc, test_pool_reserved_pages_are_not_handed_out);
 	tcase_add_test(tc, test_pool_runs_larger_than_a_chunk_are_refused);
 	tcase_add_test(tc, test_pool_roles_keep_svm_pages_apart);
+	tcase_add_test(tc, test_pool_zeroed_chunk_that_is_not_clean_is_zeroed);
+	tcase_add_test(tc, test_pool_scrubbed_chunk_comes_back_clean_and_is_preferred);
+	tcase_add_test(tc, test_pool_clean_mark_is_lost_by_any_other_use);
+	tcase_add_test(tc, test_pool_plain_pages_keep_off_clean_chunks);
+	tcase_add_test(tc, test_pool_chunk_being_scrubbed_is_handed_to_nobody);
+	tcase_add_test(tc, test_pool_scrub_leaves_partly_used_chunks);
+	tcase_add_test(tc, test_pool_searches_are_one_pass_over_the_chunks);
 	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
 	return check_run("vmkernel pool", tc);
 }
