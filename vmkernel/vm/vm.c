@@ -39,6 +39,7 @@ static struct spinlock vm_table_lock;
 vmk_status_t vm_global_init(void)
 {
 	vm_stage_init();
+	vm_scrub_start();
 	return vcpu_global_init();
 }
 

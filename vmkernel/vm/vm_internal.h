@@ -41,6 +41,8 @@ vmk_status_t vm_stage_write(struct vm *vm, uint32_t what, uint32_t offset,
 void vm_stage_free(struct vm *vm, uint32_t what);
 /* The 2 MiB pool chunk at pa zeroed (faster than memset() under TCG). */
 void vm_chunk_zero(uint32_t pa);
+/* At init: the service-world task that zeroes free chunks (mm/pool.h). */
+void vm_scrub_start(void);
 vmk_status_t vm_take_memory(struct vm *vm, struct vmk_why *why);
 void vm_release(struct vm *vm);
 
