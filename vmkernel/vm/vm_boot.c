@@ -347,12 +347,13 @@ vmk_status_t vm_load_locked(struct vm *vm, const struct vmk_vm_load *l, struct v
 
 vmk_status_t vm_power_on(struct vm *vm, struct vmk_why *why)
 {
-	uint64_t t0 = vmk_time_us();
+	uint64_t t0;
 	vmk_status_t st;
-	uint32_t i;
+	uint32_t i, took_us;
 
 	vm_worlds_reap(vm);	/* of its last run */
 	spin_lock(&vm->lock);
+	t0 = vmk_time_us();	/* the power on's own time, not the wait for the lock */
 	if (vm->destroyed) {
 		spin_unlock(&vm->lock);
 		return why_fail(why, VMK_BAD_PARAM, "no VM with id %u", vm->id);
@@ -396,11 +397,13 @@ vmk_status_t vm_power_on(struct vm *vm, struct vmk_why *why)
 	vm->state = VMK_VM_STATE_RUNNING;
 	vm->power_ons++;
 	vm->power_on_us = vmk_time_us();
+	/* Read before the unlock: a reset may rewrite power_on_us at once. */
+	took_us = (uint32_t)(vm->power_on_us - t0);
 	for (i = 0; i < vm->cfg.vcpus; i++)
 		sched_start(vm->vcpu[i].world);
 	spin_unlock(&vm->lock);
 	log_info("vm %u '%s' powered on in %u us: %u MiB, %u vCPUs, pool %u KiB free",
-		 vm->id, vm->cfg.name, (uint32_t)(vm->power_on_us - t0), vm->cfg.mem_mb,
+		 vm->id, vm->cfg.name, took_us, vm->cfg.mem_mb,
 		 vm->cfg.vcpus, (uint32_t)(pool_free_bytes(&vmk_pool) >> 10));
 	return VMK_OK;
 }
