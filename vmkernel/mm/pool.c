@@ -252,6 +252,16 @@ bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa))
 	return true;
 }
 
+uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa),
+		    uint64_t (*now)(void), uint64_t until, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (pool_scrub_one(p, zero) && ++n < max && now() < until)
+		;
+	return n;
+}
+
 vmk_status_t pool_free(struct pool *p, uint32_t pa, uint32_t npages)
 {
 	return pool_free_role(p, pa, npages, POOL_ANY);

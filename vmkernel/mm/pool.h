@@ -68,6 +68,13 @@ vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
 				     uint32_t *pa, bool *clean);
 /* Zero one free unclean chunk with zero(pa) and mark it clean: false if none. */
 bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa));
+/*
+ * pool_scrub_one() once, then again while now() is before until and
+ * fewer than max chunks were zeroed (a clock that stands still cannot
+ * make it unbounded): the number zeroed. A service-world task's call.
+ */
+uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa),
+		    uint64_t (*now)(void), uint64_t until, uint32_t max);
 /* The role of the page at pa (POOL_FREE: free or not in the pool). */
 enum pool_role pool_role_of(struct pool *p, uint32_t pa);
 /* Does [pa, pa + len) overlap the pool? */

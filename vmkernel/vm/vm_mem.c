@@ -18,6 +18,7 @@
  */
 #define VM_SCRUB_PERIOD_NS	(50 * 1000000ull)
 #define VM_SCRUB_CALL_NS	(1 * 1000000ull)
+#define VM_SCRUB_CALL_MAX	16	/* chunks a call, whatever the clock says */
 
 static struct pae_space host_space;	/* the vmkernel's own page tables */
 static struct spinlock stage_lock;	/* the staging window */
@@ -127,11 +128,9 @@ static vmk_status_t take_zeroed_chunk(uint32_t *pa)
  */
 static void scrub_task(void *ctx)
 {
-	uint64_t until = vmk_time_ns() + VM_SCRUB_CALL_NS;
-
 	(void)ctx;
-	while (pool_scrub_one(&vmk_pool, vm_chunk_zero) && vmk_time_ns() < until)
-		;
+	pool_scrub(&vmk_pool, vm_chunk_zero, vmk_time_ns, vmk_time_ns() + VM_SCRUB_CALL_NS,
+		   VM_SCRUB_CALL_MAX);
 }
 
 void vm_scrub_start(void)

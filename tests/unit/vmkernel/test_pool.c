@@ -141,14 +141,21 @@ START_TEST(test_pool_roles_keep_svm_pages_apart)
 }
 END_TEST
 
-/* The zeroing the pool asks for: which chunks, in order. */
+/* The zeroing the pool asks for: which chunks, in order; each takes 1 ns. */
 static uint32_t zeroed[8];
 static unsigned int nzeroed;
+static uint64_t clock_ns;
 
 static void record_zero(uint32_t pa)
 {
 	ck_assert_uint_lt(nzeroed, 8);
 	zeroed[nzeroed++] = pa;
+	clock_ns++;
+}
+
+static uint64_t fake_now(void)
+{
+	return clock_ns;
 }
 
 START_TEST(test_pool_zeroed_chunk_that_is_not_clean_is_zeroed)
@@ -276,6 +283,34 @@ START_TEST(test_pool_scrub_leaves_partly_used_chunks)
 }
 END_TEST
 
+/* A scrub call zeroes until its time is up (at least one) or nothing is left. */
+START_TEST(test_pool_scrub_call_is_bounded_in_time)
+{
+	nzeroed = 0;
+	clock_ns = 100;
+	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 50, 8), 1);	/* late: one */
+	ck_assert_uint_eq(nzeroed, 1);
+	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 1);	/* the last */
+	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 0);
+	ck_assert_uint_eq(nzeroed, 2);
+	ck_assert_uint_ne(zeroed[0], zeroed[1]);
+}
+END_TEST
+
+START_TEST(test_pool_scrub_call_zeroes_while_there_is_time_up_to_its_limit)
+{
+	const uint32_t four[] = { CHUNK_A, CHUNK_B, CHUNK_B + VMK_CHUNK_SIZE,
+				  CHUNK_B + 2 * VMK_CHUNK_SIZE };
+
+	ck_assert_int_eq(pool_init(&pool, four, 4), VMK_OK);
+	nzeroed = 0;
+	clock_ns = 0;
+	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 2), 2);
+	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 2);
+	ck_assert_uint_eq(nzeroed, 4);
+}
+END_TEST
+
 /*
  * The searches test each chunk once (one pass, not a clean pass and then
  * a first fit) and a chunk's map a word at a time, under the pool's lock:
@@ -342,6 +377,8 @@ int main(void)
 	tcase_add_test(tc, test_pool_plain_pages_keep_off_clean_chunks);
 	tcase_add_test(tc, test_pool_chunk_being_scrubbed_is_handed_to_nobody);
 	tcase_add_test(tc, test_pool_scrub_leaves_partly_used_chunks);
+	tcase_add_test(tc, test_pool_scrub_call_is_bounded_in_time);
+	tcase_add_test(tc, test_pool_scrub_call_zeroes_while_there_is_time_up_to_its_limit);
 	tcase_add_test(tc, test_pool_searches_are_one_pass_over_the_chunks);
 	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
 	return check_run("vmkernel pool", tc);
