@@ -28,19 +28,25 @@ static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n,
 }
 
 /*
- * With p->lock held: if the scrubber holds a chunk, drop the lock until
- * it gave it back (one chunk's zeroing), take the lock again and say
- * true. The scrubber runs unpreempted on its CPU, so this CPU cannot be
- * the one it waits for.
+ * With p->lock held: if the scrubber holds a chunk, take it back for an
+ * allocation that found no other room. A slice being zeroed is waited
+ * for with the lock dropped (one slice, POOL_SCRUB_SLICE at most: the
+ * scrubber runs unpreempted on its CPU, so this CPU cannot be the one it
+ * waits for); then the chunk is the scrubber's no more, free and still
+ * unclean, and the caller searches again (true). False: nothing held.
  */
-static bool wait_for_scrubber(struct pool *p)
+static bool take_back_from_scrubber(struct pool *p)
 {
 	if (p->scrubbing == POOL_NO_CHUNK)
 		return false;
-	spin_unlock(&p->lock);
-	while (__atomic_load_n(&p->scrubbing, __ATOMIC_ACQUIRE) != POOL_NO_CHUNK)
-		__builtin_ia32_pause();
-	spin_lock(&p->lock);
+	while (p->scrub_busy) {
+		spin_unlock(&p->lock);
+		while (__atomic_load_n(&p->scrub_busy, __ATOMIC_ACQUIRE))
+			__builtin_ia32_pause();
+		spin_lock(&p->lock);
+	}
+	p->scrubbing = POOL_NO_CHUNK;
+	p->scrub_taken++;
 	return true;
 }
 
@@ -95,7 +101,7 @@ vmk_status_t pool_reserve(struct pool *p, uint32_t pa, uint32_t npages)
 	if (!locate(p, pa, npages, &c, &i))
 		goto out;
 	if (c == p->scrubbing)
-		wait_for_scrubber(p);
+		take_back_from_scrubber(p);
 	for (k = 0; k < npages; k++)
 		if (page_used(p, c, i + k))
 			goto out;
@@ -194,7 +200,7 @@ vmk_status_t pool_alloc_role(struct pool *p, uint32_t npages,
 	spin_lock(&p->lock);
 	do
 		found = find_plain(p, npages, &c, &i);
-	while (!found && wait_for_scrubber(p));
+	while (!found && take_back_from_scrubber(p));
 	if (found) {
 		mark(p, c, i, npages, role);
 		*pa = p->chunk_pa[c] + (i << VMK_PAGE_SHIFT);
@@ -212,7 +218,7 @@ vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
 	spin_lock(&p->lock);
 	do
 		found = find_chunk(p, &c, &was_clean);
-	while (!found && wait_for_scrubber(p));
+	while (!found && take_back_from_scrubber(p));
 	if (found) {
 		mark(p, c, 0, POOL_PAGES_PER_CHUNK, POOL_ANY);
 		*pa = p->chunk_pa[c];
@@ -228,36 +234,53 @@ vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
 	return VMK_OK;
 }
 
-bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa))
+bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa, uint32_t len),
+		    uint32_t npages)
 {
-	uint32_t k, c = POOL_NO_CHUNK;
+	uint32_t k, c, first;
 
+	if (!npages || npages > POOL_PAGES_PER_CHUNK)
+		return false;
 	spin_lock(&p->lock);
 	for (k = 0; k < p->nchunks && p->scrubbing == POOL_NO_CHUNK; k++) {
 		p->probes++;
 		if (p->nfree[k] == POOL_PAGES_PER_CHUNK && !p->clean[k]) {
-			c = k;
-			p->scrubbing = c;
+			p->scrubbing = k;
+			p->scrub_done = 0;
 		}
 	}
-	spin_unlock(&p->lock);
-	if (c == POOL_NO_CHUNK)
+	c = p->scrubbing;
+	if (c == POOL_NO_CHUNK) {
+		spin_unlock(&p->lock);
 		return false;
+	}
+	first = p->scrub_done;
+	if (npages > POOL_PAGES_PER_CHUNK - first)
+		npages = POOL_PAGES_PER_CHUNK - first;
+	p->scrub_busy = true;
+	spin_unlock(&p->lock);
 	/* Free, but handed to nobody meanwhile (find_plain, find_chunk). */
-	zero(p->chunk_pa[c]);
+	zero(p->chunk_pa[c] + (first << VMK_PAGE_SHIFT), npages << VMK_PAGE_SHIFT);
 	spin_lock(&p->lock);
-	p->clean[c] = true;
-	__atomic_store_n(&p->scrubbing, POOL_NO_CHUNK, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->scrub_busy, false, __ATOMIC_RELEASE);
+	/* Unless an allocation took it back meanwhile (then it stays unclean). */
+	if (p->scrubbing == c) {
+		p->scrub_done = first + npages;
+		if (p->scrub_done == POOL_PAGES_PER_CHUNK) {
+			p->clean[c] = true;
+			p->scrubbing = POOL_NO_CHUNK;
+		}
+	}
 	spin_unlock(&p->lock);
 	return true;
 }
 
-uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa),
-		    uint64_t (*now)(void), uint64_t until, uint32_t max)
+uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa, uint32_t len),
+		    uint32_t npages, uint64_t (*now)(void), uint64_t until, uint32_t max)
 {
 	uint32_t n = 0;
 
-	while (pool_scrub_one(p, zero) && ++n < max && now() < until)
+	while (pool_scrub_one(p, zero, npages) && ++n < max && now() < until)
 		;
 	return n;
 }

@@ -37,6 +37,9 @@ struct pool {
 	uint16_t nfree[VMK_MAX_CHUNKS];		/* free pages of each chunk */
 	bool clean[VMK_MAX_CHUNKS];		/* all free and zeroed since */
 	uint32_t scrubbing;	/* the chunk pool_scrub_one() zeroes, or POOL_NO_CHUNK */
+	uint32_t scrub_done;	/* its pages zeroed so far: [0, scrub_done) */
+	bool scrub_busy;	/* a slice of it is being zeroed, without the lock */
+	uint32_t scrub_taken;	/* chunks taken back from the scrubber by allocations */
 	uint64_t probes;	/* chunks and map words the searches tested (their cost) */
 };
 
@@ -52,29 +55,36 @@ vmk_status_t pool_free_role(struct pool *p, uint32_t pa, uint32_t npages,
 			    enum pool_role role);
 /*
  * Zeroed chunks off the power on's path. A free chunk is "clean" once
- * pool_scrub_one() zeroed it whole (a service-world task calls it, one
- * chunk a call); any allocation or free of one of its pages makes it
+ * the scrubber (a service-world task: pool_scrub()) zeroed it whole, a
+ * slice a call; any allocation or free of one of its pages makes it
  * unclean again, and chunks start unclean (the vmkernel does not rely on
  * what the loader left in them). pool_alloc_chunk_zeroed() takes a whole
  * chunk, a clean one first, and calls zero(pa) itself, without the pool's
  * lock, when it was not clean: what it returns reads zero either way.
  * *clean (if not NULL) says whether it was clean. Plain allocations take
- * clean chunks last. While the scrubber zeroes a chunk, it stays free but
- * is handed to nobody: an allocation that finds no other room waits for
- * it (one chunk's zeroing at most). Returns VMK_NO_MEMORY when no chunk
- * is free.
+ * clean chunks last. The chunk the scrubber works on stays free but is
+ * handed to nobody while other room is left; an allocation that finds
+ * none takes it back (after the slice being zeroed, if one is: one
+ * slice's wait at most), unclean. Returns VMK_NO_MEMORY when no chunk is
+ * free.
  */
 vmk_status_t pool_alloc_chunk_zeroed(struct pool *p, void (*zero)(uint32_t pa),
 				     uint32_t *pa, bool *clean);
-/* Zero one free unclean chunk with zero(pa) and mark it clean: false if none. */
-bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa));
+/*
+ * The next npages (1 to POOL_PAGES_PER_CHUNK) of a free unclean chunk,
+ * zeroed with zero(pa, len) without the lock; the chunk is clean once its
+ * last slice is. The same chunk is continued from call to call unless an
+ * allocation took it back. False if no free chunk is unclean.
+ */
+bool pool_scrub_one(struct pool *p, void (*zero)(uint32_t pa, uint32_t len),
+		    uint32_t npages);
 /*
  * pool_scrub_one() once, then again while now() is before until and
- * fewer than max chunks were zeroed (a clock that stands still cannot
- * make it unbounded): the number zeroed. A service-world task's call.
+ * fewer than max slices were zeroed (a clock that stands still cannot
+ * make it unbounded): the number of slices zeroed.
  */
-uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa),
-		    uint64_t (*now)(void), uint64_t until, uint32_t max);
+uint32_t pool_scrub(struct pool *p, void (*zero)(uint32_t pa, uint32_t len),
+		    uint32_t npages, uint64_t (*now)(void), uint64_t until, uint32_t max);
 /* The role of the page at pa (POOL_FREE: free or not in the pool). */
 enum pool_role pool_role_of(struct pool *p, uint32_t pa);
 /* Does [pa, pa + len) overlap the pool? */

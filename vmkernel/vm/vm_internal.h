@@ -39,8 +39,9 @@ vmk_status_t vm_stage_alloc(struct vm *vm, uint32_t what, uint32_t total, struct
 vmk_status_t vm_stage_write(struct vm *vm, uint32_t what, uint32_t offset,
 			    uint64_t gpa, uint32_t len);
 void vm_stage_free(struct vm *vm, uint32_t what);
-/* The 2 MiB pool chunk at pa zeroed (faster than memset() under TCG). */
+/* The 2 MiB pool chunk at pa zeroed; [pa, pa + len) of one, len % 32 == 0. */
 void vm_chunk_zero(uint32_t pa);
+void vm_range_zero(uint32_t pa, uint32_t len);
 /* At init: the service-world task that zeroes free chunks (mm/pool.h). */
 void vm_scrub_start(void);
 vmk_status_t vm_take_memory(struct vm *vm, struct vmk_why *why);

@@ -153,6 +153,16 @@ static void record_zero(uint32_t pa)
 	clock_ns++;
 }
 
+/* The scrubber's zeroing: a slice of len bytes at pa. */
+#define WHOLE	POOL_PAGES_PER_CHUNK
+static uint32_t slice_len[8];
+
+static void record_slice(uint32_t pa, uint32_t len)
+{
+	slice_len[nzeroed] = len;
+	record_zero(pa);
+}
+
 static uint64_t fake_now(void)
 {
 	return clock_ns;
@@ -187,10 +197,10 @@ START_TEST(test_pool_scrubbed_chunk_comes_back_clean_and_is_preferred)
 	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &b), VMK_OK);
 	ck_assert_int_eq(pool_free(&pool, b, POOL_PAGES_PER_CHUNK), VMK_OK);
 	nzeroed = 0;
-	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));
 	ck_assert_uint_eq(nzeroed, 1);
 	ck_assert_uint_eq(zeroed[0], b);
-	ck_assert(!pool_scrub_one(&pool, record_zero));	/* nothing else free */
+	ck_assert(!pool_scrub_one(&pool, record_slice, WHOLE));	/* nothing else free */
 	ck_assert_int_eq(pool_free(&pool, a, POOL_PAGES_PER_CHUNK), VMK_OK);
 	/* a comes first in the pool, but b is the clean one: not zeroed again */
 	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &again, &clean), VMK_OK);
@@ -207,8 +217,8 @@ START_TEST(test_pool_clean_mark_is_lost_by_any_other_use)
 	bool clean = true;
 
 	nzeroed = 0;
-	ck_assert(pool_scrub_one(&pool, record_zero));
-	ck_assert(pool_scrub_one(&pool, record_zero));
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));
 	ck_assert_uint_eq(nzeroed, 2);
 	a = zeroed[0];
 	/* nothing but clean chunks: a plain page takes the first, may write it */
@@ -239,7 +249,7 @@ START_TEST(test_pool_plain_pages_keep_off_clean_chunks)
 	nzeroed = 0;
 	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &b), VMK_OK);
 	ck_assert_int_eq(pool_free(&pool, pa, POOL_PAGES_PER_CHUNK), VMK_OK);
-	ck_assert(pool_scrub_one(&pool, record_zero));	/* the first chunk */
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));	/* the first chunk */
 	ck_assert_uint_eq(zeroed[0], pa);
 	ck_assert_int_eq(pool_free(&pool, b, POOL_PAGES_PER_CHUNK), VMK_OK);
 	/* the second chunk is free and unclean: plain pages go there */
@@ -249,11 +259,11 @@ START_TEST(test_pool_plain_pages_keep_off_clean_chunks)
 END_TEST
 
 /* While the scrubber zeroes a chunk it is free but handed to nobody. */
-static void zero_and_allocate(uint32_t pa)
+static void zero_and_allocate(uint32_t pa, uint32_t len)
 {
 	uint32_t other;
 
-	record_zero(pa);
+	record_slice(pa, len);
 	ck_assert_uint_eq(pool_free_bytes(&pool), 2 * VMK_CHUNK_SIZE);
 	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &other), VMK_OK);
 	ck_assert_uint_ne(other, pa);
@@ -262,10 +272,10 @@ static void zero_and_allocate(uint32_t pa)
 START_TEST(test_pool_chunk_being_scrubbed_is_handed_to_nobody)
 {
 	nzeroed = 0;
-	ck_assert(pool_scrub_one(&pool, zero_and_allocate));
+	ck_assert(pool_scrub_one(&pool, zero_and_allocate, WHOLE));
 	ck_assert_uint_eq(nzeroed, 1);
 	ck_assert_uint_eq(pool_free_bytes(&pool), VMK_CHUNK_SIZE);
-	ck_assert(!pool_scrub_one(&pool, record_zero));	/* the free one is clean */
+	ck_assert(!pool_scrub_one(&pool, record_slice, WHOLE));	/* the free one is clean */
 	ck_assert_uint_eq(nzeroed, 1);
 }
 END_TEST
@@ -276,8 +286,8 @@ START_TEST(test_pool_scrub_leaves_partly_used_chunks)
 
 	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
 	nzeroed = 0;
-	ck_assert(pool_scrub_one(&pool, record_zero));
-	ck_assert(!pool_scrub_one(&pool, record_zero));
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));
+	ck_assert(!pool_scrub_one(&pool, record_slice, WHOLE));
 	ck_assert_uint_eq(nzeroed, 1);
 	ck_assert_uint_ne(zeroed[0] / VMK_CHUNK_SIZE, pa / VMK_CHUNK_SIZE);
 }
@@ -288,10 +298,10 @@ START_TEST(test_pool_scrub_call_is_bounded_in_time)
 {
 	nzeroed = 0;
 	clock_ns = 100;
-	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 50, 8), 1);	/* late: one */
+	ck_assert_uint_eq(pool_scrub(&pool, record_slice, WHOLE, fake_now, 50, 8), 1);	/* late: one */
 	ck_assert_uint_eq(nzeroed, 1);
-	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 1);	/* the last */
-	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 0);
+	ck_assert_uint_eq(pool_scrub(&pool, record_slice, WHOLE, fake_now, 1000, 8), 1);	/* the last */
+	ck_assert_uint_eq(pool_scrub(&pool, record_slice, WHOLE, fake_now, 1000, 8), 0);
 	ck_assert_uint_eq(nzeroed, 2);
 	ck_assert_uint_ne(zeroed[0], zeroed[1]);
 }
@@ -305,9 +315,73 @@ START_TEST(test_pool_scrub_call_zeroes_while_there_is_time_up_to_its_limit)
 	ck_assert_int_eq(pool_init(&pool, four, 4), VMK_OK);
 	nzeroed = 0;
 	clock_ns = 0;
-	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 2), 2);
-	ck_assert_uint_eq(pool_scrub(&pool, record_zero, fake_now, 1000, 8), 2);
+	ck_assert_uint_eq(pool_scrub(&pool, record_slice, WHOLE, fake_now, 1000, 2), 2);
+	ck_assert_uint_eq(pool_scrub(&pool, record_slice, WHOLE, fake_now, 1000, 8), 2);
 	ck_assert_uint_eq(nzeroed, 4);
+}
+END_TEST
+
+/* The scrubber goes through a chunk a slice a call; clean after the last. */
+START_TEST(test_pool_scrub_zeroes_a_chunk_slice_by_slice)
+{
+	const uint32_t quarter = POOL_PAGES_PER_CHUNK / 4;
+	uint32_t pa, k;
+	bool clean = true;
+
+	ck_assert_int_eq(pool_reserve(&pool, CHUNK_A, 1), VMK_OK);	/* CHUNK_B only */
+	nzeroed = 0;
+	for (k = 0; k < 3; k++)
+		ck_assert(pool_scrub_one(&pool, record_slice, quarter));
+	for (k = 0; k < 3; k++) {
+		ck_assert_uint_eq(zeroed[k], CHUNK_B + k * (VMK_CHUNK_SIZE / 4));
+		ck_assert_uint_eq(slice_len[k], VMK_CHUNK_SIZE / 4);
+	}
+	ck_assert(!pool.clean[1]);
+	/* a slice bigger than what is left stops at the chunk's end */
+	ck_assert(pool_scrub_one(&pool, record_slice, WHOLE));
+	ck_assert_uint_eq(zeroed[3], CHUNK_B + 3 * (VMK_CHUNK_SIZE / 4));
+	ck_assert_uint_eq(slice_len[3], VMK_CHUNK_SIZE / 4);
+	ck_assert(pool.clean[1]);
+	ck_assert(!pool_scrub_one(&pool, record_slice, quarter));
+	ck_assert(!pool_scrub_one(&pool, record_slice, 0));
+	ck_assert(!pool_scrub_one(&pool, record_slice, WHOLE + 1));
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &pa, &clean), VMK_OK);
+	ck_assert_uint_eq(pa, CHUNK_B);
+	ck_assert(clean);
+	ck_assert_uint_eq(nzeroed, 4);
+}
+END_TEST
+
+/*
+ * An allocation with no other room takes the scrubber's chunk back, half
+ * zeroed: it is unclean, so zeroed whole for a zeroed chunk; the
+ * scrubber's next chunk starts at its first page.
+ */
+START_TEST(test_pool_allocation_takes_the_scrubbers_chunk_back)
+{
+	const uint32_t quarter = POOL_PAGES_PER_CHUNK / 4;
+	uint32_t pa;
+	bool clean = true;
+
+	ck_assert_int_eq(pool_reserve(&pool, CHUNK_A, POOL_PAGES_PER_CHUNK), VMK_OK);
+	nzeroed = 0;
+	ck_assert(pool_scrub_one(&pool, record_slice, quarter));
+	ck_assert(pool_scrub_one(&pool, record_slice, quarter));
+	ck_assert_int_eq(pool_alloc_chunk_zeroed(&pool, record_zero, &pa, &clean), VMK_OK);
+	ck_assert_uint_eq(pa, CHUNK_B);
+	ck_assert(!clean);
+	ck_assert_uint_eq(nzeroed, 3);
+	ck_assert_uint_eq(zeroed[2], CHUNK_B);	/* whole, by the allocation */
+	ck_assert_uint_eq(pool.scrub_taken, 1);
+	ck_assert(!pool_scrub_one(&pool, record_slice, quarter));	/* nothing free */
+	ck_assert_int_eq(pool_free(&pool, pa, POOL_PAGES_PER_CHUNK), VMK_OK);
+	ck_assert(pool_scrub_one(&pool, record_slice, quarter));
+	ck_assert_uint_eq(zeroed[3], CHUNK_B);	/* from its start again */
+	/* a plain page too takes it back, and the page is where it was */
+	ck_assert_int_eq(pool_alloc(&pool, 1, &pa), VMK_OK);
+	ck_assert_uint_eq(pa, CHUNK_B);
+	ck_assert_uint_eq(pool.scrub_taken, 2);
+	ck_assert(!pool.clean[1]);
 }
 END_TEST
 
@@ -338,7 +412,7 @@ START_TEST(test_pool_searches_are_one_pass_over_the_chunks)
 	ck_assert_int_eq(pool_alloc(&pool, POOL_PAGES_PER_CHUNK, &pa), VMK_NO_MEMORY);
 	ck_assert_uint_le(pool.probes - before, VMK_MAX_CHUNKS * (1 + POOL_MAP_WORDS));
 	before = pool.probes;
-	ck_assert(!pool_scrub_one(&pool, record_zero));
+	ck_assert(!pool_scrub_one(&pool, record_slice, WHOLE));
 	ck_assert_uint_le(pool.probes - before, VMK_MAX_CHUNKS);
 }
 END_TEST
@@ -379,6 +453,8 @@ int main(void)
 	tcase_add_test(tc, test_pool_scrub_leaves_partly_used_chunks);
 	tcase_add_test(tc, test_pool_scrub_call_is_bounded_in_time);
 	tcase_add_test(tc, test_pool_scrub_call_zeroes_while_there_is_time_up_to_its_limit);
+	tcase_add_test(tc, test_pool_scrub_zeroes_a_chunk_slice_by_slice);
+	tcase_add_test(tc, test_pool_allocation_takes_the_scrubbers_chunk_back);
 	tcase_add_test(tc, test_pool_searches_are_one_pass_over_the_chunks);
 	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
 	return check_run("vmkernel pool", tc);
