@@ -55,7 +55,11 @@ static uint8_t bounce[PIECES_REQS][PIECE_BYTES];
 static struct dq_req *running;
 static struct event submitted[256], ran[256];
 static unsigned int nr_submitted, nr_ran;
-static uint64_t fail_lba;		/* the piece that starts here fails */
+#define NR_FAILS	2
+static struct {
+	uint64_t lba;				/* the piece that starts here fails */
+	enum scsi_backend_status st;		/* so */
+} fails[NR_FAILS];
 static unsigned int refuse_at;		/* the submit of this number is refused */
 
 static bool sim_submit(void *ctx, struct piece_req *q)
@@ -77,8 +81,11 @@ static void sim_run(struct piece_req *q)
 	ck_assert_uint_lt(nr_ran, 256);
 	ran[nr_ran++] = (struct event){ q->d, q->op, q->lba, q->n, 0 };
 	q->status = SCSI_BACKEND_OK;
-	if (q->op != PIECE_FLUSH && q->lba == fail_lba)
-		q->status = SCSI_BACKEND_IO_ERROR;
+	for (unsigned int i = 0; i < NR_FAILS; i++)
+		if (q->op != PIECE_FLUSH && q->lba == fails[i].lba)
+			q->status = fails[i].st;
+	if (q->status != SCSI_BACKEND_OK)
+		;
 	else if (q->op == PIECE_READ)
 		memcpy(q->bounce, at, q->n * SCSI_BLOCK_SIZE);
 	else if (q->op == PIECE_WRITE)
@@ -152,8 +159,16 @@ static void setup(void)
 	}
 	running = NULL;
 	nr_submitted = nr_ran = 0;
-	fail_lba = NO_LBA;
+	for (unsigned int i = 0; i < NR_FAILS; i++)
+		fails[i].lba = NO_LBA;
 	refuse_at = UINT32_MAX;
+}
+
+/* The i-th failure: the piece at lba ends with st. */
+static void fail_at(unsigned int i, uint64_t lba, enum scsi_backend_status st)
+{
+	fails[i].lba = lba;
+	fails[i].st = st;
 }
 
 static void teardown(void)
@@ -331,7 +346,7 @@ START_TEST(test_a_failed_piece_ends_its_command_once_its_queued_pieces_are_back)
 {
 	struct guest_cmd g;
 
-	fail_lba = PIECE_BLOCKS;
+	fail_at(0, PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
 	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
 	ck_assert(step());			/* the first: moved, the ninth queued */
 	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
@@ -345,6 +360,52 @@ START_TEST(test_a_failed_piece_ends_its_command_once_its_queued_pieces_are_back)
 	ck_assert(all_poison(g.gb.mem + PIECE_BYTES, BIG_BYTES - PIECE_BYTES));
 	ck_assert_uint_eq(disks[0].pd.blocks_read, PIECE_BLOCKS);
 	ck_assert_uint_eq(disks[0].pd.errors, 1);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* Two failing pieces: the guest gets the first one's status, whichever it is. */
+static void ck_first_failure(enum scsi_backend_status first, enum scsi_backend_status second,
+			     uint8_t key)
+{
+	struct guest_cmd g;
+
+	fail_at(0, 2 * PIECE_BLOCKS, first);
+	fail_at(1, 4 * PIECE_BLOCKS, second);
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	run_all();
+	ck_sense(&g, key);
+	ck_assert_uint_eq(nr_ran, PIECES_REQS + 2);	/* both ran: queued before the first came back */
+	ck_assert(all_poison(g.gb.mem + 2 * PIECE_BYTES, BIG_BYTES - 2 * PIECE_BYTES));
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
+	free(g.gb.mem);
+}
+
+START_TEST(test_a_command_keeps_its_first_failure_a_medium_error)
+{
+	ck_first_failure(SCSI_BACKEND_IO_ERROR, SCSI_BACKEND_UNRESPONSIVE, SCSI_SENSE_MEDIUM_ERROR);
+}
+END_TEST
+
+START_TEST(test_a_command_keeps_its_first_failure_not_ready)
+{
+	ck_first_failure(SCSI_BACKEND_UNRESPONSIVE, SCSI_BACKEND_IO_ERROR, SCSI_SENSE_NOT_READY);
+}
+END_TEST
+
+/* A fault in the guest's buffer, then a failed piece: the guest's fault is reported, not the disk's. */
+START_TEST(test_a_fault_before_a_failed_piece_is_the_guests_and_not_counted)
+{
+	struct guest_cmd g;
+
+	fail_at(0, 4 * PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_prep(&g, false, 0, BIG_BLOCKS, 2 * PIECE_BYTES + 4096);
+	guest_send(&g, 0);
+	run_all();
+	ck_assert_uint_eq(nr_ran, PIECES_REQS + 2);	/* the failing one ran after the fault */
+	ck_assert_uint_eq(g.done, 1);
+	ck_assert_uint_eq(g.cmd.result, SCSI_RESULT_BAD_BUFFER);
+	ck_assert_uint_eq(disks[0].pd.errors, 0);
 	free(g.gb.mem);
 }
 END_TEST
@@ -558,6 +619,9 @@ int main(void)
 	tcase_add_test(tc, test_a_4mib_read_is_64_pieces_8_at_once_and_counts_its_blocks);
 	tcase_add_test(tc, test_a_4mib_write_reaches_the_medium_and_counts_its_blocks);
 	tcase_add_test(tc, test_a_failed_piece_ends_its_command_once_its_queued_pieces_are_back);
+	tcase_add_test(tc, test_a_command_keeps_its_first_failure_a_medium_error);
+	tcase_add_test(tc, test_a_command_keeps_its_first_failure_not_ready);
+	tcase_add_test(tc, test_a_fault_before_a_failed_piece_is_the_guests_and_not_counted);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
 	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
