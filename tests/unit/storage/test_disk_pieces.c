@@ -567,6 +567,41 @@ START_TEST(test_a_small_command_on_a_second_disk_gets_the_next_request)
 }
 END_TEST
 
+/*
+ * One disk: A (slot 0, one piece), B (slot 1, eight) and C (slot 2, one)
+ * with every request busy; A ends and D takes its slot 0. The next free
+ * request goes to the older C, in the higher slot, not to D.
+ */
+START_TEST(test_the_oldest_command_goes_first_not_the_lowest_slot)
+{
+	struct guest_cmd a, b, c, d;
+
+	guest_rw(&a, 0, false, 0, 8);
+	guest_rw(&b, 0, false, 1000, PIECES_REQS * PIECE_BLOCKS);
+	guest_rw(&c, 0, false, 3000, 8);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);		/* A's one, B's seven */
+	ck_assert(step());					/* A back: B's last queued */
+	ck_good(&a);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);
+	ck_assert_uint_eq(submitted[PIECES_REQS].lba, 1000 + 7 * PIECE_BLOCKS);
+	guest_rw(&d, 0, false, 4000, 8);			/* in A's slot */
+	ck_assert_ptr_eq(p.cmds[0].cmd, &d.cmd);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 1);	/* nothing free */
+	ck_assert(step());					/* B's first back */
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS + 2);
+	ck_assert_uint_eq(submitted[PIECES_REQS + 1].lba, 3000);	/* C, not D */
+	run_all();
+	ck_good(&b);
+	ck_good(&c);
+	ck_good(&d);
+	ck_assert_uint_eq(submitted[PIECES_REQS + 2].lba, 4000);
+	free(a.gb.mem);
+	free(b.gb.mem);
+	free(c.gb.mem);
+	free(d.gb.mem);
+}
+END_TEST
+
 /* The table holds the model's PIECES_CMDS commands; one more is NOT READY at once. */
 START_TEST(test_a_command_past_the_table_is_not_ready_and_counted)
 {
@@ -628,6 +663,7 @@ int main(void)
 	tcase_add_test(tc, test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all);
 	tcase_add_test(tc, test_a_flush_among_reads_takes_one_request_in_its_turn);
 	tcase_add_test(tc, test_a_small_command_on_a_second_disk_gets_the_next_request);
+	tcase_add_test(tc, test_the_oldest_command_goes_first_not_the_lowest_slot);
 	tcase_add_test(tc, test_a_command_past_the_table_is_not_ready_and_counted);
 	tcase_add_test(tc, test_a_refused_piece_stops_its_command_not_ready);
 	return check_run("vmkernel disk pieces", tc);
