@@ -568,6 +568,42 @@ START_TEST(test_a_small_command_on_a_second_disk_gets_the_next_request)
 END_TEST
 
 /*
+ * The backend's own range check: the disk behind is smaller than the
+ * model says. Past it ends at once, MEDIUM ERROR, counted, nothing
+ * submitted; up to its end and a flush still go through.
+ */
+START_TEST(test_a_range_past_the_disk_behind_is_a_medium_error_at_once)
+{
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd past, across, wpast, last, f;
+
+	d->nr_blocks = 1000;
+	guest_rw(&past, 0, false, 2000, 8);
+	ck_sense(&past, SCSI_SENSE_MEDIUM_ERROR);
+	guest_rw(&across, 0, false, 996, 8);
+	ck_sense(&across, SCSI_SENSE_MEDIUM_ERROR);
+	guest_rw(&wpast, 0, true, 1000, 1);
+	ck_sense(&wpast, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(nr_submitted, 0);
+	ck_assert_uint_eq(d->reads, 2);
+	ck_assert_uint_eq(d->writes, 1);
+	ck_assert_uint_eq(d->errors, 3);
+	guest_rw(&last, 0, false, 992, 8);
+	guest_sync(&f, 0);
+	run_all();
+	ck_good(&last);
+	ck_good(&f);
+	ck_assert_uint_eq(nr_submitted, 2);
+	ck_assert_uint_eq(d->blocks_read, 8);
+	ck_assert_uint_eq(d->errors, 3);
+	free(past.gb.mem);
+	free(across.gb.mem);
+	free(wpast.gb.mem);
+	free(last.gb.mem);
+}
+END_TEST
+
+/*
  * One disk: A (slot 0, one piece), B (slot 1, eight) and C (slot 2, one)
  * with every request busy; A ends and D takes its slot 0. The next free
  * request goes to the older C, in the higher slot, not to D.
@@ -663,6 +699,7 @@ int main(void)
 	tcase_add_test(tc, test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all);
 	tcase_add_test(tc, test_a_flush_among_reads_takes_one_request_in_its_turn);
 	tcase_add_test(tc, test_a_small_command_on_a_second_disk_gets_the_next_request);
+	tcase_add_test(tc, test_a_range_past_the_disk_behind_is_a_medium_error_at_once);
 	tcase_add_test(tc, test_the_oldest_command_goes_first_not_the_lowest_slot);
 	tcase_add_test(tc, test_a_command_past_the_table_is_not_ready_and_counted);
 	tcase_add_test(tc, test_a_refused_piece_stops_its_command_not_ready);
