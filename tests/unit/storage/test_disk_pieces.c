@@ -483,16 +483,23 @@ START_TEST(test_a_fua_write_is_flushed_after_its_last_piece)
 }
 END_TEST
 
-/* A reset with seven pieces queued and one running: nothing moves, the requests serve again. */
-START_TEST(test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all)
+/*
+ * A reset with one piece done but not reaped, one running and six
+ * queued: nothing moves, the requests serve again.
+ */
+START_TEST(test_a_reset_with_pieces_queued_running_and_done_lets_go_of_all)
 {
 	struct guest_cmd g, after;
 
 	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
 	ck_assert_ptr_nonnull(sim_take());
+	sim_finish();				/* done, not reaped */
+	ck_assert_ptr_nonnull(sim_take());
 	pieces_cancel(&p);
 	ck_assert_ptr_null(running);		/* waited for */
 	ck_assert_uint_eq(dq_held(&sw, &owner), 0);
+	ck_assert_ptr_null(dq_reap(&sw, &owner));	/* the done one dropped */
+	pieces_done(&p.req[0]);			/* a completion after the reset: nothing */
 	for (unsigned int i = 0; i < PIECES_REQS; i++) {
 		ck_assert_ptr_null(p.req[i].c);
 		ck_assert_uint_eq(p.req[i].sr.dq.state, DQ_FREE);
@@ -696,7 +703,7 @@ int main(void)
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
 	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
-	tcase_add_test(tc, test_a_reset_with_pieces_queued_and_one_running_lets_go_of_all);
+	tcase_add_test(tc, test_a_reset_with_pieces_queued_running_and_done_lets_go_of_all);
 	tcase_add_test(tc, test_a_flush_among_reads_takes_one_request_in_its_turn);
 	tcase_add_test(tc, test_a_small_command_on_a_second_disk_gets_the_next_request);
 	tcase_add_test(tc, test_a_range_past_the_disk_behind_is_a_medium_error_at_once);
