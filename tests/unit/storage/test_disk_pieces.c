@@ -520,6 +520,42 @@ START_TEST(test_a_reset_with_pieces_queued_running_and_done_lets_go_of_all)
 }
 END_TEST
 
+/* A power on or a reset starts the counters again; shares and size stay. */
+START_TEST(test_a_disks_counters_start_again_after_a_clear)
+{
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd w, r, bad, again;
+
+	guest_prep(&w, true, 0, 2 * PIECE_BLOCKS, NO_FAULT);
+	w.cmd.cdb[1] |= 0x08;			/* FUA: a flush too */
+	guest_send(&w, 0);
+	guest_rw(&r, 0, false, 512, 8);
+	fail_at(0, 600, SCSI_BACKEND_IO_ERROR);
+	guest_rw(&bad, 0, false, 600, 8);
+	run_all();
+	ck_assert(d->reads && d->writes && d->flushes);
+	ck_assert(d->blocks_read && d->blocks_written && d->errors);
+	pieces_disk_clear(d);
+	ck_assert_uint_eq(d->reads, 0);
+	ck_assert_uint_eq(d->writes, 0);
+	ck_assert_uint_eq(d->flushes, 0);
+	ck_assert_uint_eq(d->blocks_read, 0);
+	ck_assert_uint_eq(d->blocks_written, 0);
+	ck_assert_uint_eq(d->errors, 0);
+	ck_assert_uint_eq(d->flow.shares, 1000);
+	ck_assert_uint_eq(d->nr_blocks, DISK_BLOCKS);
+	guest_rw(&again, 0, false, 512, 8);
+	run_all();
+	ck_good(&again);
+	ck_assert_uint_eq(d->reads, 1);
+	ck_assert_uint_eq(d->blocks_read, 8);
+	free(w.gb.mem);
+	free(r.gb.mem);
+	free(bad.gb.mem);
+	free(again.gb.mem);
+}
+END_TEST
+
 /* A flush between two reads of one disk: one request, in arrival order. */
 START_TEST(test_a_flush_among_reads_takes_one_request_in_its_turn)
 {
@@ -704,6 +740,7 @@ int main(void)
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
 	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
 	tcase_add_test(tc, test_a_reset_with_pieces_queued_running_and_done_lets_go_of_all);
+	tcase_add_test(tc, test_a_disks_counters_start_again_after_a_clear);
 	tcase_add_test(tc, test_a_flush_among_reads_takes_one_request_in_its_turn);
 	tcase_add_test(tc, test_a_small_command_on_a_second_disk_gets_the_next_request);
 	tcase_add_test(tc, test_a_range_past_the_disk_behind_is_a_medium_error_at_once);
