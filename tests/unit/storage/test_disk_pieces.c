@@ -199,6 +199,10 @@ static void vcpu_poll(void)
 
 	while ((r = dq_reap(&sw, &owner)) != NULL)
 		pieces_done(req_of(r));
+	/* pieces_fill's DQ_FREE guard: a request without a command is free */
+	for (unsigned int i = 0; i < PIECES_REQS; i++)
+		if (!p.req[i].c)
+			ck_assert_uint_eq(p.req[i].sr.dq.state, DQ_FREE);
 	pieces_fill(&p);
 }
 
