@@ -29,14 +29,26 @@ static void cmd_maybe_end(struct piece_cmd *c)
 	if (c->out || (cmd_has_more(c) && !c->stopped))
 		return;
 	c->cmd = NULL;
+	/*
+	 * Nothing from the piece that stopped it on counts as moved (the
+	 * guest's residual), though a write's later pieces were fetched and
+	 * may be on the medium. A FUA write's failed flush keeps its transfer.
+	 */
+	if (c->stopped && c->op != PIECE_FLUSH)
+		scsi_cmd_cut(cmd, c->stop_off);
 	if (c->status != SCSI_BACKEND_OK)
 		c->d->errors++;
 	scsi_backend_done(cmd, c->status);
 }
 
-/* c stops with st (SCSI_BACKEND_OK: a fault in the guest's buffer, which the disk reports). */
-static void cmd_stop(struct piece_cmd *c, enum scsi_backend_status st)
+/*
+ * c stops at its byte off with st (SCSI_BACKEND_OK: a fault in the
+ * guest's buffer, which the disk reports).
+ */
+static void cmd_stop(struct piece_cmd *c, enum scsi_backend_status st, uint64_t off)
 {
+	if (!c->stopped)
+		c->stop_off = off;
 	c->stopped = true;
 	if (c->status == SCSI_BACKEND_OK)
 		c->status = st;
@@ -53,13 +65,13 @@ static void io_queue(struct pieces *p, struct piece_req *q, struct piece_cmd *c)
 	/* Nothing from past a fault in the guest's buffer reaches the medium. */
 	if (c->op == PIECE_WRITE &&
 	    !scsi_cmd_get(c->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
-		return cmd_stop(c, SCSI_BACKEND_OK);
+		return cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	c->lba += q->n;
 	c->left -= q->n;
 	c->off += (uint64_t)q->n * SCSI_BLOCK_SIZE;
 	c->flush_queued = c->op == PIECE_FLUSH;
 	if (!p->ops->submit(p->ctx, q))
-		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE);
+		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE, q->off);
 	q->c = c;
 	c->out++;
 }
@@ -125,9 +137,9 @@ void pieces_done(struct piece_req *q)
 	if (c->stopped)
 		;		/* nothing past a failure or a fault moves */
 	else if (q->status != SCSI_BACKEND_OK)
-		cmd_stop(c, q->status);
+		cmd_stop(c, q->status, q->off);
 	else if (q->op == PIECE_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
-		cmd_stop(c, SCSI_BACKEND_OK);
+		cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	else if (q->op == PIECE_READ)
 		q->d->blocks_read += q->n;
 	else if (q->op == PIECE_WRITE)

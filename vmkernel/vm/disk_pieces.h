@@ -12,7 +12,7 @@
  * after it is back. A piece that fails, or a fault in the guest's
  * buffer, stops its command: no more pieces are queued, its queued ones
  * are waited for, their data not moved, then the command ends with its
- * first failure.
+ * first failure, its transfer cut where that piece starts.
  *
  * Pure: no globals, no locks (the caller holds the VM's lock for every
  * call), no allocation (the caller gives each request its bounce buffer);
@@ -52,6 +52,7 @@ struct piece_cmd {
 	bool flush_queued;
 	uint32_t out;				/* its pieces not reaped yet */
 	bool stopped;				/* a failure or a fault: no more pieces */
+	uint64_t stop_off;			/* its first byte not moved, once stopped */
 	enum scsi_backend_status status;	/* its first failure */
 	uint64_t seq;				/* its arrival: the oldest goes first */
 };

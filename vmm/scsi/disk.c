@@ -211,6 +211,12 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 			    !len || cmd->buf.get(cmd->buf.ctx, off, dst, len));
 }
 
+void scsi_cmd_cut(struct scsi_cmd *cmd, uint64_t off)
+{
+	if (cmd->xfer_len > off)
+		cmd->xfer_len = off;
+}
+
 void scsi_backend_bounce(struct scsi_cmd *cmd, bool write, uint64_t lba,
 			 uint32_t nr, uint8_t *buf, uint32_t buf_blocks,
 			 scsi_piece_fn piece, void *ctx, uint64_t *blocks)

@@ -193,6 +193,12 @@ void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st);
 bool scsi_cmd_put(struct scsi_cmd *cmd, uint64_t off, const void *src,
 		  uint32_t len);
 bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
+/*
+ * For backends that move pieces ahead of the medium: the request failed
+ * at byte off of the transfer, so the transfer reported (xfer_len, the
+ * initiator's residual) ends there at most.
+ */
+void scsi_cmd_cut(struct scsi_cmd *cmd, uint64_t off);
 
 /*
  * For backends that move data through a buffer of their own (a bounce

@@ -60,6 +60,7 @@ static struct {
 	uint64_t lba;				/* the piece that starts here fails */
 	enum scsi_backend_status st;		/* so */
 } fails[NR_FAILS];
+static bool fail_flush;			/* every flush fails (IO_ERROR) */
 static unsigned int refuse_at;		/* the submit of this number is refused */
 
 static bool sim_submit(void *ctx, struct piece_req *q)
@@ -84,6 +85,8 @@ static void sim_run(struct piece_req *q)
 	for (unsigned int i = 0; i < NR_FAILS; i++)
 		if (q->op != PIECE_FLUSH && q->lba == fails[i].lba)
 			q->status = fails[i].st;
+	if (q->op == PIECE_FLUSH && fail_flush)
+		q->status = SCSI_BACKEND_IO_ERROR;
 	if (q->status != SCSI_BACKEND_OK)
 		;
 	else if (q->op == PIECE_READ)
@@ -159,6 +162,7 @@ static void setup(void)
 	}
 	running = NULL;
 	nr_submitted = nr_ran = 0;
+	fail_flush = false;
 	for (unsigned int i = 0; i < NR_FAILS; i++)
 		fails[i].lba = NO_LBA;
 	refuse_at = UINT32_MAX;
@@ -410,6 +414,62 @@ START_TEST(test_a_fault_before_a_failed_piece_is_the_guests_and_not_counted)
 	ck_assert_uint_eq(g.done, 1);
 	ck_assert_uint_eq(g.cmd.result, SCSI_RESULT_BAD_BUFFER);
 	ck_assert_uint_eq(disks[0].pd.errors, 0);
+	free(g.gb.mem);
+}
+END_TEST
+
+/*
+ * A failed piece cuts the transfer the guest is told of (its residual)
+ * where the piece starts: a write's pieces fetched after it, or one
+ * fetched and then refused, do not count as moved.
+ */
+static void ck_cut(bool write, bool refuse)
+{
+	struct guest_cmd g;
+
+	if (refuse)
+		refuse_at = 2;
+	else
+		fail_at(0, 2 * PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_rw(&g, 0, write, 0, BIG_BLOCKS);
+	run_all();
+	ck_sense(&g, refuse ? SCSI_SENSE_NOT_READY : SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(g.cmd.xfer_len, 2 * PIECE_BYTES);
+	free(g.gb.mem);
+}
+
+START_TEST(test_a_failed_write_reports_the_bytes_before_its_failed_piece)
+{
+	ck_cut(true, false);
+}
+END_TEST
+
+START_TEST(test_a_failed_read_reports_the_bytes_before_its_failed_piece)
+{
+	ck_cut(false, false);
+}
+END_TEST
+
+START_TEST(test_a_refused_write_reports_the_bytes_before_the_refused_piece)
+{
+	ck_cut(true, true);
+}
+END_TEST
+
+/* A FUA write whose flush fails: a MEDIUM ERROR, its data still reported moved. */
+START_TEST(test_a_fua_writes_failed_flush_keeps_its_transfer)
+{
+	struct guest_cmd g;
+
+	fail_flush = true;
+	guest_prep(&g, true, 0, 2 * PIECE_BLOCKS, NO_FAULT);
+	g.cmd.cdb[1] |= 0x08;			/* FUA */
+	guest_send(&g, 0);
+	run_all();
+	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(g.cmd.xfer_len, 2 * PIECE_BYTES);
+	ck_assert_uint_eq(disks[0].pd.blocks_written, 2 * PIECE_BLOCKS);
+	ck_assert_uint_eq(disks[0].pd.errors, 1);
 	free(g.gb.mem);
 }
 END_TEST
@@ -740,6 +800,10 @@ int main(void)
 	tcase_add_test(tc, test_a_command_keeps_its_first_failure_a_medium_error);
 	tcase_add_test(tc, test_a_command_keeps_its_first_failure_not_ready);
 	tcase_add_test(tc, test_a_fault_before_a_failed_piece_is_the_guests_and_not_counted);
+	tcase_add_test(tc, test_a_failed_write_reports_the_bytes_before_its_failed_piece);
+	tcase_add_test(tc, test_a_failed_read_reports_the_bytes_before_its_failed_piece);
+	tcase_add_test(tc, test_a_refused_write_reports_the_bytes_before_the_refused_piece);
+	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
 	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
