@@ -134,6 +134,8 @@ void pieces_done(struct piece_req *q)
 		return;		/* a reset let go of its command */
 	q->c = NULL;
 	c->out--;
+	if (q->op == PIECE_WRITE && q->status == SCSI_BACKEND_OK)
+		q->d->blocks_written += q->n;	/* on the medium, stopped or not */
 	if (c->stopped)
 		;		/* nothing past a failure or a fault moves */
 	else if (q->status != SCSI_BACKEND_OK)
@@ -142,8 +144,6 @@ void pieces_done(struct piece_req *q)
 		cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	else if (q->op == PIECE_READ)
 		q->d->blocks_read += q->n;
-	else if (q->op == PIECE_WRITE)
-		q->d->blocks_written += q->n;
 	cmd_maybe_end(c);
 }
 
