@@ -49,7 +49,7 @@ struct piece_cmd {
 	uint64_t lba;				/* the next piece's */
 	uint32_t left;				/* blocks not queued yet */
 	uint64_t off;				/* the next piece's first byte */
-	bool flush_queued;
+	bool flush_queued;			/* a flush's one piece is queued */
 	uint32_t out;				/* its pieces not reaped yet */
 	bool stopped;				/* a failure or a fault: no more pieces */
 	uint64_t stop_off;			/* its first byte not moved, once stopped */
