@@ -351,20 +351,31 @@ static bool mc_listed(const uint8_t (*list)[VSW_ETH_ALEN], uint32_t n, const uin
 vmk_status_t vsw_port_set_mcast(struct vswitch *sw, uint32_t port_id,
 				const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all)
 {
+	uint8_t mc[VSW_MC_PORT_MAX][VSW_ETH_ALEN];
+	uint32_t i, mc_n = 0;
 	struct vsw_port *p;
-	uint32_t i;
 
 	for (i = 0; i < n; i++)
 		if (!vsw_mac_is_group(groups[i]))
 			return VMK_BAD_PARAM;
+	all = all || n > VSW_MC_PORT_MAX;
+	for (i = 0; i < n && !all; i++)
+		if (!mc_listed((const uint8_t (*)[VSW_ETH_ALEN])mc, mc_n, groups[i]))
+			memcpy(mc[mc_n++], groups[i], VSW_ETH_ALEN);
+	if (all)
+		mc_n = 0;
 	spin_lock(&sw->lock);
 	p = port_get(sw, port_id);
-	if (p && p->kind != VSW_OWNER_UPLINK) {
-		p->mc_n = 0;
-		p->mc_all = all || n > VSW_MC_PORT_MAX;
-		for (i = 0; i < n && !p->mc_all; i++)
-			if (!mc_listed(p->mc, p->mc_n, groups[i]))
-				memcpy(p->mc[p->mc_n++], groups[i], VSW_ETH_ALEN);
+	/*
+	 * The same list again (drivers resend it at every address or flag
+	 * change) rewrites nothing: the uplink's filter stays as it is.
+	 */
+	if (p && p->kind != VSW_OWNER_UPLINK &&
+	    (all != p->mc_all || mc_n != p->mc_n ||
+	     memcmp(mc, p->mc, mc_n * VSW_ETH_ALEN))) {
+		p->mc_all = all;
+		p->mc_n = (uint8_t)mc_n;
+		memcpy(p->mc, mc, mc_n * VSW_ETH_ALEN);
 		rx_changed(sw);
 	}
 	spin_unlock(&sw->lock);

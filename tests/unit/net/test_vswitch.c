@@ -809,6 +809,42 @@ START_TEST(test_multicast_from_the_wire_reaches_only_the_ports_that_joined)
 }
 END_TEST
 
+/*
+ * Drivers resend their whole list at every address or flag change: the
+ * same list (duplicates aside) leaves the uplink's filter alone, a
+ * changed one moves vsw_rx_gen() (review L3).
+ */
+START_TEST(test_the_same_multicast_list_again_rewrites_no_filter)
+{
+	const uint8_t g[3][VSW_ETH_ALEN] = { { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 },
+					     { 0x33, 0x33, 0xff, 0x00, 0x00, 0x0a },
+					     { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 } };
+	uint32_t gen;
+
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_OK);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, false), VMK_OK);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 3, false), VMK_OK);
+	ck_assert_uint_eq(vsw_rx_gen(&sw), gen);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 1, false), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g + 1, 1, false), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], g, 2, true), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], NULL, 0, true), VMK_OK);
+	ck_assert_uint_eq(vsw_rx_gen(&sw), gen);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], NULL, 0, false), VMK_OK);
+	ck_assert_uint_ne(vsw_rx_gen(&sw), gen);
+	gen = vsw_rx_gen(&sw);
+	ck_assert_int_eq(vsw_port_set_mcast(&sw, id[A], NULL, 0, false), VMK_OK);
+	ck_assert_uint_eq(vsw_rx_gen(&sw), gen);
+}
+END_TEST
+
 START_TEST(test_the_uplinks_multicast_union_follows_the_ports)
 {
 	uint8_t g[VSW_MC_PORT_MAX + 1][VSW_ETH_ALEN], u[8][VSW_ETH_ALEN];
@@ -971,6 +1007,7 @@ int main(void)
 	tcase_add_test(tc, test_multicast_from_the_wire_reaches_only_the_ports_that_joined);
 	tcase_add_test(tc, test_the_uplinks_multicast_union_follows_the_ports);
 	tcase_add_test(tc, test_a_multicast_list_with_another_address_is_refused_whole);
+	tcase_add_test(tc, test_the_same_multicast_list_again_rewrites_no_filter);
 	tcase_add_test(tc, test_generated_macs_are_vmwares_from_the_uuid);
 	tcase_add_test(tc, test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff);
 	return check_run("vmkernel virtual switch", tc);
