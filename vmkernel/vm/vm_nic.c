@@ -26,6 +26,7 @@
 #include "vmm/dev/vmxnet3.h"
 
 _Static_assert(VMK_VM_MAX_NICS == VDEV_MAX_NICS, "ethernetN on the slots vmm/devices.h lays out");
+_Static_assert(VNIC_GROUPS_MAX == VSW_MC_PORT_MAX, "a model names no more groups than a port keeps");
 
 /*
  * Where ethernetN sits: 00:0(3+N).0, INTA# on the ISA IRQ vmm/devices.h
@@ -182,6 +183,21 @@ static void nic_filter(void *ctx, const uint8_t mac[VSW_ETH_ALEN], bool promiscu
 }
 
 /*
+ * The multicast groups the guest wants from the wire (a vmxnet3's table,
+ * an e1000's MTA and MPE: all or none), from the exit that set them,
+ * under vm->lock. The model checked each address; the switch checks
+ * again and refuses a list with anything but group addresses.
+ */
+static void nic_rx_groups(void *ctx, const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n,
+			  bool all)
+{
+	struct vm_nic *nic = ctx;
+
+	if (nic->port)
+		vsw_port_set_mcast(nic->sw, nic->port, groups, n, all);
+}
+
+/*
  * The switch hands a frame to this port: under the switch's lock, and
  * maybe under another VM's lock, never this VM's. Queue it and wake the
  * VM's blocked vCPUs; vm_nics_poll() takes it from there.
@@ -299,6 +315,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		struct vnic_config ec = {
 			.dma = { vm_dma_read, vm_dma_write, vm },
 			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
+			.rx_groups = nic_rx_groups,
 		};
 		uint8_t devfn = VM_NIC_DEVFN(i);
 		const struct vm_nic_model *m;
@@ -306,7 +323,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		if (!nic)
 			continue;
 		m = nic->model;
-		ec.irq_ctx = ec.tx_ctx = ec.filter_ctx = nic;
+		ec.irq_ctx = ec.tx_ctx = ec.filter_ctx = ec.rx_groups_ctx = nic;
 		ec.link_down = nic->link_down;	/* a guest reset keeps the cable as it is */
 		memcpy(ec.mac, vm->cfg.nic[i].mac, sizeof(ec.mac));
 		spin_lock(&nic->qlock);

@@ -118,7 +118,7 @@ static void update_irq(struct e1000 *d)
 /*
  * Tell the backend what the guest's filter asks for, when it changed:
  * RAL0/RAH0 if valid (RAH0.AV), and RCTL.UPE. MPE alone asks for every
- * multicast frame, which the switch floods anyway.
+ * multicast frame: groups_changed() tells that.
  */
 static void filter_changed(struct e1000 *d)
 {
@@ -138,6 +138,25 @@ static void filter_changed(struct e1000 *d)
 	vmm_put32(mac, ral);
 	vmm_put16(mac + 4, (uint16_t)rah);
 	d->host.filter(d->host.filter_ctx, mac, promiscuous);
+}
+
+/*
+ * Tell the backend which multicast groups the guest wants, when it
+ * changed: every group while RCTL.MPE or any MTA bit is set, none
+ * otherwise. The MTA holds hashes of 12 of the 48 address bits: no
+ * address can be had from it, so the switch sends every group and
+ * rx_accept() drops those whose bit is clear, as the hardware does
+ * (docs/network.md "Multicast per vNIC").
+ */
+static void groups_changed(struct e1000 *d)
+{
+	bool all = (d->rctl & E1000_RCTL_MPE) || d->mta_words_set;
+
+	if (!d->host.rx_groups || (d->told_groups && all == d->told_all_groups))
+		return;
+	d->told_groups = true;
+	d->told_all_groups = all;
+	d->host.rx_groups(d->host.rx_groups_ctx, NULL, 0, all);
 }
 
 static void raise(struct e1000 *d, uint32_t causes)
@@ -748,6 +767,7 @@ static void regs_reset(struct e1000 *d)
 	d->tdbal = d->tdbah = d->tdlen = d->tdh = d->tdt = 0;
 	vmm_zero(d->ra, sizeof(d->ra));
 	vmm_zero(d->mta, sizeof(d->mta));
+	d->mta_words_set = 0;
 	vmm_zero(d->vfta, sizeof(d->vfta));
 	vmm_zero(d->stats, sizeof(d->stats));
 	vmm_zero(d->plain, sizeof(d->plain));
@@ -762,6 +782,7 @@ static void regs_reset(struct e1000 *d)
 	phy_reset(d);
 	update_irq(d);
 	filter_changed(d);
+	groups_changed(d);
 }
 
 static uint32_t status_read(const struct e1000 *d)
@@ -849,7 +870,11 @@ static void reg_write(struct e1000 *d, uint32_t offset, uint32_t val)
 	case E1000_ICS:			raise(d, val); return;
 	case E1000_IMS:			d->ims |= val; update_irq(d); return;
 	case E1000_IMC:			d->ims &= ~val; update_irq(d); return;
-	case E1000_RCTL:		d->rctl = val; filter_changed(d); return;
+	case E1000_RCTL:
+		d->rctl = val;
+		filter_changed(d);
+		groups_changed(d);
+		return;
 	case E1000_TCTL:		d->tctl = val; tx_process(d); return;
 	case E1000_RDBAL:		d->rdbal = val & RING_BASE_MASK; return;
 	case E1000_RDBAH:		d->rdbah = val; return;
@@ -872,12 +897,16 @@ static void reg_write(struct e1000 *d, uint32_t offset, uint32_t val)
 		val &= RAH_WRITABLE;
 	if (!r)
 		r = plain_reg(d, offset);
+	if (r && offset >= E1000_MTA && offset < E1000_MTA + sizeof(d->mta))
+		d->mta_words_set += (uint32_t)(val != 0) - (uint32_t)(*r != 0);
 	if (r)
 		*r = val;
 	else
 		d->count.unknown_writes++;
 	if (offset == E1000_RA + 4)	/* RAH0: the driver writes it last */
 		filter_changed(d);
+	if (offset >= E1000_MTA && offset < E1000_MTA + sizeof(d->mta))
+		groups_changed(d);
 }
 
 static uint32_t e1000_mmio_read(void *dev, uint32_t offset, unsigned int size)

@@ -27,11 +27,12 @@
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
  * (pci_add_function with e1000_pci_ops) and its BARs (pci_add_bar: BAR0
  * with e1000_mmio_ops, BAR1 with e1000_io_ops; the host moves them where
- * the guest puts them), backs DMA, the interrupt line, tx() and filter()
- * (struct vnic_config, vmm/dev/vnic.h), calls e1000_receive() with
+ * the guest puts them), backs DMA, the interrupt line, tx(), filter() and
+ * rx_groups() (struct vnic_config, vmm/dev/vnic.h), calls e1000_receive() with
  * frames for it and e1000_poll() before it runs the guest again. filter()
  * hears the address in RAL0/RAH0 (when RAH0's write makes it valid) and
- * unicast promiscuous mode (RCTL.UPE). A TSO segment lives in the buffer
+ * unicast promiscuous mode (RCTL.UPE); rx_groups() hears every group
+ * while RCTL.MPE or any MTA bit is set, none otherwise. A TSO segment lives in the buffer
  * a received frame is built in: vnic.h's rule on tx() is why.
  */
 #ifndef VMM_DEV_E1000_H
@@ -201,6 +202,8 @@ struct e1000 {
 	/* the receive filter as last told to filter() */
 	uint32_t told_ral, told_rah;
 	bool told_promiscuous, told;
+	/* the multicast groups as last told to rx_groups(): all, or none */
+	bool told_all_groups, told_groups;
 
 	uint8_t pci[E1000_PCI_CONFIG];
 	bool irq_level;
@@ -213,6 +216,7 @@ struct e1000 {
 	uint32_t tdbal, tdbah, tdlen, tdh, tdt;
 	uint32_t ra[2 * E1000_RA_ENTRIES];
 	uint32_t mta[E1000_MTA_WORDS];
+	uint32_t mta_words_set;		/* words of mta[] that are not 0 */
 	uint32_t vfta[E1000_VFTA_WORDS];
 	uint32_t stats[E1000_STATS_WORDS];
 	uint32_t plain[32];		/* registers kept but not acted on */

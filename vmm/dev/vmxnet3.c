@@ -20,7 +20,10 @@
 #define DS_NUM_TXQ		62	/* u8 */
 #define DS_NUM_RXQ		63	/* u8 */
 #define DS_RX_MODE		120	/* devRead.rxFilterConf.rxMode */
-#define DS_READ_LEN		124	/* what ACTIVATE_DEV copies */
+#define DS_RX_FILTER_LEN	16	/* rxMode, mfTableLen (u16), pad, mfTablePA */
+#define RXF_TABLE_LEN		4	/* in the receive filter configuration */
+#define RXF_TABLE_PA		8
+#define DS_READ_LEN		136	/* what ACTIVATE_DEV copies */
 #define DS_ECR			696
 
 /* Vmxnet3_TxQueueDesc and Vmxnet3_RxQueueDesc: 256 bytes each. */
@@ -146,6 +149,49 @@ static void filter_changed(struct vmxnet3 *d)
 	d->told_promiscuous = promiscuous;
 	d->told = true;
 	d->host.filter(d->host.filter_ctx, mac, promiscuous);
+}
+
+/*
+ * Tell the backend the multicast groups the guest wants, from its
+ * receive filter configuration rxf (DS_RX_FILTER_LEN bytes already
+ * copied out of guest memory; NULL: the device is not active, no
+ * group). What Linux's vmxnet3_set_mc() writes: ALL_MULTI (or
+ * PROMISC) for every group, MCAST with mfTablePA/mfTableLen naming a
+ * table of 6-byte addresses, neither for none. The table is read once,
+ * at this command: the driver frees it after. More than VNIC_GROUPS_MAX
+ * entries ask for every group (the table is not read); a length that is
+ * not a multiple of 6, a table outside guest RAM or an entry that is not
+ * a group address is refused: counted, and the backend keeps what it
+ * heard last.
+ */
+static void groups_changed(struct vmxnet3 *d, const uint8_t *rxf)
+{
+	uint8_t groups[VNIC_GROUPS_MAX][ETH_ALEN];
+	uint32_t mode = rxf ? vmm_get32(rxf) : 0, len, n = 0;
+	bool all = mode & (VMXNET3_RXM_PROMISC | VMXNET3_RXM_ALL_MULTI);
+
+	if (!d->host.rx_groups)
+		return;
+	if (!all && (mode & VMXNET3_RXM_MCAST)) {
+		len = vmm_get16(rxf + RXF_TABLE_LEN);
+		n = len / ETH_ALEN;
+		if (len % ETH_ALEN)
+			goto refuse;
+		if (n > VNIC_GROUPS_MAX) {
+			all = true;
+			n = 0;
+		} else if (n && !dma_read(d, vmm_get64(rxf + RXF_TABLE_PA), groups, len)) {
+			goto refuse;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			if (!vnic_mac_is_group(groups[i]))
+				goto refuse;
+	}
+	d->host.rx_groups(d->host.rx_groups_ctx, (const uint8_t (*)[ETH_ALEN])groups,
+			  n, all);
+	return;
+refuse:
+	d->count.bad_mc_table++;
 }
 
 static bool is_broadcast(const uint8_t *a)
@@ -650,6 +696,7 @@ static void activate(struct vmxnet3 *d)
 	d->active = true;
 	d->cmd_result = 0;
 	filter_changed(d);
+	groups_changed(d, s + DS_RX_MODE);
 	return;
 refuse:
 	queues_reset(d);
@@ -700,14 +747,16 @@ static void queue_report(struct vmxnet3 *d, bool stats)
 		write_queue_status(d, d->rxq.desc, d->rxq.stopped, d->rxq.error);
 }
 
-static void update_rx_mode(struct vmxnet3 *d)
+/* UPDATE_RX_MODE, UPDATE_MAC_FILTERS: the receive filter, copied once. */
+static void update_rx_filter(struct vmxnet3 *d)
 {
-	uint8_t v[4];
+	uint8_t rxf[DS_RX_FILTER_LEN];
 
-	if (!d->active || !dma_read(d, d->shared + DS_RX_MODE, v, sizeof(v)))
+	if (!d->active || !dma_read(d, d->shared + DS_RX_MODE, rxf, sizeof(rxf)))
 		return;
-	d->rx_mode = vmm_get32(v);
+	d->rx_mode = vmm_get32(rxf);
 	filter_changed(d);
+	groups_changed(d, rxf);
 }
 
 static void device_reset(struct vmxnet3 *d)
@@ -721,6 +770,7 @@ static void device_reset(struct vmxnet3 *d)
 	d->masked = true;
 	update_irq(d);
 	filter_changed(d);
+	groups_changed(d, NULL);
 }
 
 static void command(struct vmxnet3 *d, uint32_t cmd)
@@ -732,15 +782,16 @@ static void command(struct vmxnet3 *d, uint32_t cmd)
 	case VMXNET3_CMD_QUIESCE_DEV:
 		d->active = false;
 		d->cmd_result = 0;
+		groups_changed(d, NULL);
 		return;
 	case VMXNET3_CMD_RESET_DEV:
 		device_reset(d);
 		return;
 	case VMXNET3_CMD_UPDATE_RX_MODE:
-		update_rx_mode(d);
+	case VMXNET3_CMD_UPDATE_MAC_FILTERS:	/* the multicast table */
+		update_rx_filter(d);
 		d->cmd_result = 0;
 		return;
-	case VMXNET3_CMD_UPDATE_MAC_FILTERS:	/* multicast: see vmxnet3.h */
 	case VMXNET3_CMD_UPDATE_VLAN_FILTERS:	/* the switch owns VLANs */
 	case VMXNET3_CMD_UPDATE_FEATURE:	/* no receive offloads to turn on */
 		d->cmd_result = 0;

@@ -19,16 +19,21 @@
  * TSO, 802.1Q tag insertion: it gives the device no way to refuse
  * them); receive of a frame into one ring-0 buffer (a 1500-byte MTU
  * needs no more; ring 1 must be there and stays unused); the unicast,
- * broadcast, multicast and promiscuous receive modes (multicast is not
- * filtered by the table: the switch floods, the guest's stack filters);
+ * broadcast, multicast and promiscuous receive modes (the multicast
+ * table goes to the backend's rx_groups(), whose switch then sends the
+ * wire's multicast only for those groups; the device itself does not
+ * filter multicast by the table: the guest's stack does);
  * link state and its event; queue status and statistics. Not modelled:
  * MSI/MSI-X, RSS, LRO, receive checksum (every completion says "not
  * calculated"), interrupt moderation, wake-on-LAN, revisions 2 and up.
  *
  * Everything in guest memory and every register value is hostile. The
- * DriverShared area and queue table are read at ACTIVATE_DEV (rxMode
- * again at UPDATE_RX_MODE) into the device and checked there (a bad one
- * fails the command: the driver's open fails);
+ * DriverShared area and queue table are read at ACTIVATE_DEV (the
+ * receive filter configuration again at UPDATE_RX_MODE and
+ * UPDATE_MAC_FILTERS, its multicast table once, at most VNIC_GROUPS_MAX
+ * entries) into the device and checked there (a bad one fails the
+ * command: the driver's open fails; a bad multicast table is counted
+ * and changes nothing);
  * each descriptor is copied into the device once and checked there. A
  * transmit chain that does not end (no EOP among the descriptors the
  * driver owns), or a ring that is not in guest RAM, stops that queue
@@ -41,7 +46,7 @@
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
  * (pci_add_function with vmxnet3_pci_ops) and its two memory BARs
  * (vmxnet3_pt_ops, vmxnet3_vd_ops), backs DMA, the interrupt line, tx()
- * and filter() (struct vnic_config, vmm/dev/vnic.h),
+ * filter() and rx_groups() (struct vnic_config, vmm/dev/vnic.h),
  * calls vmxnet3_receive() with frames for it and vmxnet3_poll() before
  * it runs the guest again.
  */
@@ -160,6 +165,7 @@ struct vmxnet3_counters {
 	uint64_t rx_oversize;		/* longer than VMXNET3_FRAME_MAX or the buffer */
 	uint64_t rx_no_buffer;		/* no ring-0 descriptor owned by the device */
 	uint64_t rx_bad_addr;		/* a buffer outside guest RAM */
+	uint64_t bad_mc_table;		/* a multicast table refused: see vmxnet3.c */
 	uint64_t unknown_reads, unknown_writes, unknown_commands;
 };
 

@@ -6,7 +6,12 @@
  * address the guest's driver set and whether it asks for unicast
  * promiscuous mode, at reset and whenever either changes (a half-written
  * address is never told); the host's switch decides by its policy what
- * reaches the port (docs/network.md "Security policy"). tx() must not
+ * reaches the port (docs/network.md "Security policy"). rx_groups()
+ * hears which multicast groups the guest wants from the wire: n distinct
+ * group addresses (VNIC_GROUPS_MAX at most, each with the group bit set
+ * and not broadcast), or all of them; at reset and whenever the guest's
+ * table or mode may have changed (docs/network.md "Multicast per vNIC").
+ * tx() must not
  * call the model's receive on the same device (the model may build the
  * frame it sends in the buffer a received frame would use): queue such
  * a frame instead.
@@ -31,6 +36,20 @@
 #define VNIC_TSO_MSS_MIN	8
 #define VNIC_TX_FRAME_BUDGET	1024
 
+/*
+ * The groups a model names to rx_groups() at most: the switch keeps as
+ * many a port (VSW_MC_PORT_MAX, vmkernel/vm/vm_nic.c checks); a guest
+ * that joins more asks for all of them.
+ */
+#define VNIC_GROUPS_MAX		16
+
+/* A multicast group address: the group bit set, and not broadcast. */
+static inline bool vnic_mac_is_group(const uint8_t mac[6])
+{
+	return (mac[0] & 1) &&
+	       (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) != 0xff;
+}
+
 struct vnic_config {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
@@ -39,6 +58,9 @@ struct vnic_config {
 	void *tx_ctx;
 	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);	/* or NULL */
 	void *filter_ctx;
+	void (*rx_groups)(void *ctx, const uint8_t (*groups)[6], uint32_t n,
+			  bool all);	/* or NULL */
+	void *rx_groups_ctx;
 	uint8_t mac[6];
 	bool link_down;			/* the cable out from the start */
 };

@@ -89,11 +89,34 @@ static void receive_frame(struct fuzz_input *in)
 	vmxnet3_receive(&g->dev, f, fuzz_frame(in, f, sizeof(f), vx_mac));
 }
 
+/*
+ * What vmxnet3_set_mc() writes, then UPDATE_MAC_FILTERS: a receive mode,
+ * a multicast table of fuzzed addresses (mostly group addresses) and a
+ * length and address of any kind. nic_host.h aborts if the backend
+ * hears anything but a bounded list of group addresses.
+ */
+static void set_mc(struct fuzz_input *in)
+{
+	uint8_t *s = g->h.ram + GPA_SHARED, *t = g->h.ram + GPA_MC_TABLE;
+	uint32_t n = fuzz_next8(in) % (VNIC_GROUPS_MAX + 4);
+
+	for (uint32_t i = 0; i < n; i++) {
+		vmm_put32(t + 6 * i, fuzz_next32(in));
+		vmm_put16(t + 6 * i + 4, (uint16_t)fuzz_next32(in));
+		if (fuzz_next8(in) & 3)
+			t[6 * i] |= 1;
+	}
+	vmm_put32(s + 120, fuzz_next32(in));
+	vmm_put16(s + 124, fuzz_next8(in) & 1 ? (uint16_t)fuzz_next32(in) : (uint16_t)(6 * n));
+	vmm_put64(s + 128, fuzz_next8(in) & 1 ? some_address(in) : GPA_MC_TABLE);
+	vx_cmd(g, VMXNET3_CMD_UPDATE_MAC_FILTERS);
+}
+
 static void step(struct fuzz_input *in)
 {
 	uint32_t off, v;
 
-	switch (fuzz_next8(in) % 12) {
+	switch (fuzz_next8(in) % 13) {
 	case 0:
 		vd_wr(g, vd_regs[fuzz_next8(in) % VMM_ARRAY_SIZE(vd_regs)], fuzz_next32(in));
 		break;
@@ -138,6 +161,9 @@ static void step(struct fuzz_input *in)
 		break;
 	case 10:
 		vmxnet3_pci_ops.write(&g->dev, fuzz_next8(in) & 0x3c, 4, fuzz_next32(in));
+		break;
+	case 12:
+		set_mc(in);
 		break;
 	default:
 		vmxnet3_set_link(&g->dev, fuzz_next8(in) & 1);

@@ -5,7 +5,8 @@
  * struct guest_dma (anything outside it refused and counted), the INTx
  * line (a "change" to its own level aborts: models report changes
  * only), a backend that keeps what the device transmits (anything but a
- * frame aborts), the receive filter as last told; and the frames the
+ * frame aborts), the receive filter and multicast groups as last told
+ * (a list that breaks vnic.h's rules aborts); and the frames the
  * tests send and check. No Check here: the fuzzers include it too.
  */
 #ifndef TESTS_UNIT_VMMNET_NIC_HOST_H
@@ -33,6 +34,10 @@ struct nic_host {
 	unsigned int filter_told;	/* what the receive filter asked for, */
 	uint8_t filter_mac[6];		/* last told */
 	bool filter_promiscuous;
+	unsigned int groups_told;	/* the multicast groups asked for, */
+	uint32_t groups_n;		/* last told */
+	uint8_t groups[VNIC_GROUPS_MAX][6];
+	bool groups_all;
 	/* another vCPU of the guest, writing while the device reads (or NULL) */
 	void (*before_read)(struct nic_host *h, uint64_t gpa, uint32_t len);
 	unsigned int reads;		/* what before_read() may count */
@@ -103,6 +108,23 @@ static void nh_filter(void *ctx, const uint8_t mac[6], bool promiscuous)
 	h->filter_promiscuous = promiscuous;
 }
 
+static void nh_rx_groups(void *ctx, const uint8_t (*groups)[6], uint32_t n, bool all)
+{
+	struct nic_host *h = ctx;
+
+	/* the contract of vnic.h: a bounded list of group addresses, or all */
+	if (n > VNIC_GROUPS_MAX || (all && n))
+		abort();
+	for (uint32_t i = 0; i < n; i++)
+		if (!vnic_mac_is_group(groups[i]))
+			abort();
+	h->groups_told++;
+	h->groups_n = n;
+	if (n)
+		memcpy(h->groups, groups, n * 6);
+	h->groups_all = all;
+}
+
 /* Guest RAM, zeroed; frames up to frame_max bytes. */
 static inline void nic_host_init(struct nic_host *h, uint32_t frame_max)
 {
@@ -125,6 +147,8 @@ static inline struct vnic_config nic_host_config(struct nic_host *h, const uint8
 	cfg.tx_ctx = h;
 	cfg.filter = nh_filter;
 	cfg.filter_ctx = h;
+	cfg.rx_groups = nh_rx_groups;
+	cfg.rx_groups_ctx = h;
 	memcpy(cfg.mac, mac, 6);
 	h->irq = false;
 	return cfg;

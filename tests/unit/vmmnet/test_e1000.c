@@ -235,6 +235,64 @@ START_TEST(test_the_receive_filter_is_told_when_the_guest_changes_it)
 }
 END_TEST
 
+/*
+ * The guest's multicast filter as the switch hears it (docs/network.md
+ * "Multicast per vNIC"): no address can be had from the MTA's hashes,
+ * so every group while RCTL.MPE or any MTA bit is set, none otherwise;
+ * only changes are told. The model's own MTA filter still drops a group
+ * whose bit is clear.
+ */
+START_TEST(test_the_mta_and_mpe_tell_the_switch_all_groups_or_none)
+{
+	static const uint8_t joined[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t other[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	struct nic_guest *g = nic_guest_new();
+	/* the 12 bits RCTL.MO 00 takes: 47:36 (e1000_hash_mc_addr) */
+	uint32_t h = (uint32_t)(joined[4] >> 4 | joined[5] << 4);
+	unsigned int told;
+	uint8_t f[64];
+
+	ck_assert_uint_eq(g->h.groups_told, 1);	/* reset: none */
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 0);
+	nic_open(g, 8, 8, RCTL_OPEN);
+	told = g->h.groups_told;
+	ck_assert(!g->h.groups_all);
+	/* e1000_set_rx_mode(): RCTL, then every MTA word; one bit: all */
+	for (uint32_t i = 0; i < E1000_MTA_WORDS; i++)
+		wr(g, E1000_MTA + 4 * i, i == h >> 5 ? 1u << (h & 31) : 0);
+	ck_assert_uint_eq(g->h.groups_told, told + 1);
+	ck_assert(g->h.groups_all);
+	/* the same table again: nothing new */
+	for (uint32_t i = 0; i < E1000_MTA_WORDS; i++)
+		wr(g, E1000_MTA + 4 * i, i == h >> 5 ? 1u << (h & 31) : 0);
+	ck_assert_uint_eq(g->h.groups_told, told + 1);
+	/* the switch sends every group; the model takes only the joined one */
+	make_frame(f, joined, 64);
+	ck_assert(e1000_receive(&g->dev, f, 64));
+	make_frame(f, other, 64);
+	ck_assert(!e1000_receive(&g->dev, f, 64));
+	/* the last bit cleared, through the I/O BAR: none */
+	e1000_io_ops.write(&g->dev, 0, 4, E1000_MTA + 4 * (h >> 5));
+	e1000_io_ops.write(&g->dev, 4, 4, 0);
+	ck_assert_uint_eq(g->h.groups_told, told + 2);
+	ck_assert(!g->h.groups_all);
+	/* MPE (allmulti) alone: all; off again: none */
+	wr(g, E1000_RCTL, RCTL_OPEN | E1000_RCTL_MPE);
+	ck_assert(g->h.groups_all);
+	wr(g, E1000_RCTL, RCTL_OPEN);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_told, told + 4);
+	/* a reset clears the table */
+	wr(g, E1000_MTA + 4 * 127, 0x80000000u);
+	ck_assert(g->h.groups_all);
+	wr(g, E1000_CTRL, E1000_CTRL_RST);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->dev.mta_words_set, 0);
+	nic_guest_free(g);
+}
+END_TEST
+
 /* As e1000_tx_csum(): a context descriptor, then data descriptors with TXSM. */
 START_TEST(test_checksum_offload_over_a_gathered_packet)
 {
@@ -637,6 +695,7 @@ int main(void)
 	tcase_add_test(tc, test_link_down_stops_both_ways_until_link_up_with_lsc);
 	tcase_add_test(tc, test_a_nic_created_with_its_link_down_shows_no_link);
 	tcase_add_test(tc, test_the_receive_filter_is_told_when_the_guest_changes_it);
+	tcase_add_test(tc, test_the_mta_and_mpe_tell_the_switch_all_groups_or_none);
 	tcase_add_test(tc, test_a_legacy_descriptor_sends_one_frame_and_writes_back_dd);
 	tcase_add_test(tc, test_checksum_offload_over_a_gathered_packet);
 	tcase_add_test(tc, test_tso_cuts_a_packet_into_mss_segments_with_fixed_headers);

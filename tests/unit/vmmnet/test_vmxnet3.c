@@ -4,8 +4,9 @@
  * drives it: probe (PCI identity, BARs, revision, MAC, INTx), activation
  * from a DriverShared area, transmit of single- and multi-descriptor
  * packets with checksum offload and TSO, receive into posted buffers,
- * generation bits across ring wraps, link events, and hostile
- * DriverShared areas, rings and descriptors.
+ * generation bits across ring wraps, link events, the multicast table
+ * as the switch hears it, and hostile DriverShared areas, multicast
+ * tables, rings and descriptors.
  */
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmnet/vmxnet3_test.h"
@@ -390,6 +391,148 @@ START_TEST(test_hostile_shared_areas_fail_activation)
 }
 END_TEST
 
+/*
+ * What Linux's vmxnet3_set_mc() writes before UPDATE_RX_MODE and
+ * UPDATE_MAC_FILTERS: rxMode, mfTableLen (n addresses from groups) and
+ * mfTablePA at pa (0 and 0 without RXM_MCAST).
+ */
+static uint32_t vx_set_mc(struct vx_guest *g, uint32_t mode, const uint8_t (*groups)[6],
+			  uint32_t len, uint64_t pa)
+{
+	uint8_t *s = g->h.ram + GPA_SHARED;
+
+	if (groups && pa < NIC_RAM)
+		memcpy(g->h.ram + pa, groups, len);
+	vmm_put32(s + 120, mode);
+	vmm_put16(s + 124, (uint16_t)len);
+	vmm_put64(s + 128, pa);
+	vx_cmd(g, VMXNET3_CMD_UPDATE_RX_MODE);
+	return vx_cmd(g, VMXNET3_CMD_UPDATE_MAC_FILTERS);
+}
+
+/*
+ * The guest's multicast table as the switch hears it (docs/network.md
+ * "Multicast per vNIC"): none before activation and with no table, the
+ * table's addresses with RXM_MCAST, every group with ALL_MULTI, with
+ * PROMISC and with more addresses than a port keeps.
+ */
+START_TEST(test_the_multicast_table_becomes_the_ports_groups)
+{
+	struct vx_guest *g = vx_guest_new();
+	uint8_t mc[VNIC_GROUPS_MAX + 1][6];
+
+	for (uint32_t i = 0; i < VNIC_GROUPS_MAX + 1; i++) {
+		static const uint8_t base[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+
+		memcpy(mc[i], base, 6);
+		mc[i][5] = (uint8_t)(i + 1);
+	}
+	mc[1][0] = 0x33;			/* an IPv6 group */
+	mc[1][1] = 0x33;
+	/* reset: none */
+	ck_assert_uint_ge(g->h.groups_told, 1);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 0);
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 0);
+
+	ck_assert_uint_eq(vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_MCAST, mc, 2 * 6,
+				    GPA_MC_TABLE), 0);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 2);
+	ck_assert_mem_eq(g->h.groups, mc, 2 * 6);
+	/* the driver frees its table after the command: nothing reads it later */
+	memset(g->h.ram + GPA_MC_TABLE, 0xee, 2 * 6);
+	vx_cmd(g, VMXNET3_CMD_GET_LINK);
+	ck_assert_mem_eq(g->h.groups, mc, 2 * 6);
+
+	ck_assert_uint_eq(vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_MCAST, mc,
+				    VNIC_GROUPS_MAX * 6, GPA_MC_TABLE), 0);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, VNIC_GROUPS_MAX);
+	ck_assert_mem_eq(g->h.groups, mc, VNIC_GROUPS_MAX * 6);
+	/* one more than a port keeps: every group, and the table not read */
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_MCAST, NULL, (VNIC_GROUPS_MAX + 1) * 6,
+		  0xfffffffff000ull);
+	ck_assert(g->h.groups_all);
+	ck_assert_uint_eq(g->h.dma_faults, 0);
+
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_MCAST, mc, 6, GPA_MC_TABLE);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 1);
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_ALL_MULTI, NULL, 0, 0);
+	ck_assert(g->h.groups_all);
+	vx_set_mc(g, RXM_NORMAL, NULL, 0, 0);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 0);
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_PROMISC | VMXNET3_RXM_MCAST, mc, 6,
+		  GPA_MC_TABLE);
+	ck_assert(g->h.groups_all);
+	/* MCAST with an empty table: none */
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_MCAST, NULL, 0, 0);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 0);
+
+	/* quiesce and reset: none */
+	vx_set_mc(g, RXM_NORMAL | VMXNET3_RXM_ALL_MULTI, NULL, 0, 0);
+	ck_assert(g->h.groups_all);
+	vx_cmd(g, VMXNET3_CMD_QUIESCE_DEV);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL | VMXNET3_RXM_ALL_MULTI), 0);
+	ck_assert(g->h.groups_all);
+	vx_cmd(g, VMXNET3_CMD_RESET_DEV);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->dev.count.bad_mc_table, 0);
+	vx_guest_free(g);
+}
+END_TEST
+
+/*
+ * A hostile table: a length that is not whole addresses, a table outside
+ * guest RAM or across its end, an entry that is a unicast or broadcast
+ * address. Each is counted and the port keeps the groups it had; the
+ * device goes on working.
+ */
+START_TEST(test_hostile_multicast_tables_are_refused_and_change_nothing)
+{
+	struct vx_guest *g = vx_guest_new();
+	const uint32_t mode = RXM_NORMAL | VMXNET3_RXM_MCAST;
+	uint8_t mc[2][6] = {
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb },
+		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },
+	};
+	unsigned int told;
+
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	ck_assert_uint_eq(g->h.groups_n, 2);
+	told = g->h.groups_told;
+
+	vx_set_mc(g, mode, mc, 2 * 6 - 1, GPA_MC_TABLE);
+	vx_set_mc(g, mode, mc, 7, GPA_MC_TABLE);
+	vx_set_mc(g, mode, NULL, 12, 0xfffffffffffff000ull);
+	vx_set_mc(g, mode, NULL, 12, NIC_RAM - 6);
+	ck_assert_uint_eq(g->h.dma_faults, 4);	/* two commands a table each */
+	mc[1][0] = 0x02;			/* unicast */
+	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	memset(mc[1], 0xff, 6);			/* broadcast */
+	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	ck_assert_uint_eq(g->dev.count.bad_mc_table, 2 * 6);
+	ck_assert_uint_eq(g->h.groups_told, told);
+	ck_assert_uint_eq(g->h.groups_n, 2);
+	ck_assert(!g->h.groups_all);
+	/* and a good table still works after all that */
+	mc[1][0] = 0x01;
+	mc[1][5] = 0x16;
+	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	ck_assert_uint_eq(g->h.groups_told, told + 2);
+	ck_assert_mem_eq(g->h.groups[1], mc[1], 6);
+	ck_assert(g->dev.active);
+	vx_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_hostile_descriptors_drop_frames_and_counters_say_why)
 {
 	struct vx_guest *g = vx_guest_new();
@@ -562,6 +705,8 @@ int main(void)
 	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
 	tcase_add_test(tc, test_link_down_raises_the_event_and_stops_both_ways);
 	tcase_add_test(tc, test_hostile_shared_areas_fail_activation);
+	tcase_add_test(tc, test_the_multicast_table_becomes_the_ports_groups);
+	tcase_add_test(tc, test_hostile_multicast_tables_are_refused_and_change_nothing);
 	tcase_add_test(tc, test_hostile_descriptors_drop_frames_and_counters_say_why);
 	tcase_add_test(tc, test_a_chain_that_never_ends_stops_the_queue_with_an_event);
 	tcase_add_test(tc, test_a_guest_flipping_generations_behind_the_device_cannot_keep_it_walking);

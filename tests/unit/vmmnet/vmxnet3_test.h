@@ -19,6 +19,7 @@
 /* Guest-physical layout of the fixture. */
 #define GPA_SHARED	0x1000u		/* Vmxnet3_DriverShared */
 #define GPA_QUEUES	0x2000u		/* one TxQueueDesc, one RxQueueDesc */
+#define GPA_MC_TABLE	0x3000u		/* the driver's multicast table */
 #define GPA_TX_RING	0x10000u	/* up to 512 descriptors each */
 #define GPA_TX_COMP	0x20000u
 #define GPA_RX_RING	0x30000u
