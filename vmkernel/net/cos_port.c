@@ -203,6 +203,13 @@ static vmk_status_t mcast(struct vmk_cos_net *r, const struct cos_port_ops *ops)
 				     i, m[0], m[1], m[2], m[3], m[4], m[5]);
 			return VMK_BAD_PARAM;
 		}
+		/* vmk0 zeroes them: a later ABI may give them a meaning */
+		if (r->group[i].reserved[0] || r->group[i].reserved[1]) {
+			fmt_snprintf(r->msg, sizeof(r->msg),
+				     "group %u: reserved bytes 0x%02x%02x, not 0", i,
+				     r->group[i].reserved[0], r->group[i].reserved[1]);
+			return VMK_BAD_PARAM;
+		}
 		memcpy(groups[i], m, VSW_ETH_ALEN);
 	}
 	return ops->set_mcast((const uint8_t (*)[VSW_ETH_ALEN])groups, r->nframes,

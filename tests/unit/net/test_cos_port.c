@@ -532,6 +532,10 @@ START_TEST(test_mcast_with_a_bad_count_flag_or_group_is_refused_whole)
 	memset(req.group[0].mac, 0xff, 6);	/* broadcast */
 	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
 	ck_assert_str_eq(req.msg, "group 0 (ff:ff:ff:ff:ff:ff) is not a multicast group");
+	mcast_req(4, 0);
+	req.group[3].reserved[1] = 0x01;	/* review L6: not 0, refused */
+	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "group 3: reserved bytes 0x0001, not 0");
 	ck_assert_uint_eq(mc_calls, 0);
 }
 END_TEST
