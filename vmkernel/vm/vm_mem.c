@@ -11,17 +11,18 @@
 
 /*
  * The scrub task: every 50 ms (20 wakes a second of CPU 0 when there is
- * nothing to zero), slices of 512 KiB until 1 ms went by, at least one.
- * On the host (~25 us a slice) ~40 a call, 400 MiB/s and 2% of CPU 0 at
- * most; under TCG (~0.5 ms a slice, several when the lab's host is busy)
- * one or two a call, ~10-20 MiB/s: below the service world's 10% limit
- * and its 20 ms budget either way, and an allocation that must take the
- * scrubber's chunk back waits for one slice at most.
+ * nothing to zero), slices of 64 KiB until 1 ms went by, at least one.
+ * On the host (~3 us a slice) ~300 a call, capped at 256 (16 MiB), 2% of
+ * CPU 0 at most. Under TCG a slice took 0.1-10 ms in the lab (the slow
+ * ones in chunks a VM just freed; 512 KiB slices took up to 91 ms there),
+ * so a call stays within the service world's 20 ms task budget; and an
+ * allocation that must take the scrubber's chunk back waits for one
+ * slice at most.
  */
 #define VM_SCRUB_PERIOD_NS	(50 * 1000000ull)
 #define VM_SCRUB_CALL_NS	(1 * 1000000ull)
-#define VM_SCRUB_SLICE_PAGES	128	/* 512 KiB */
-#define VM_SCRUB_CALL_MAX	64	/* slices a call, whatever the clock says */
+#define VM_SCRUB_SLICE_PAGES	16	/* 64 KiB */
+#define VM_SCRUB_CALL_MAX	256	/* slices a call, whatever the clock says */
 
 static struct pae_space host_space;	/* the vmkernel's own page tables */
 static struct spinlock stage_lock;	/* the staging window */
