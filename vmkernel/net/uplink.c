@@ -8,6 +8,7 @@
 #include "vmkernel/core/pci_device.h"
 #include "vmkernel/core/vmkernel.h"
 #include "vmkernel/lib/format.h"
+#include "vmkernel/lib/rate.h"
 #include "vmkernel/log/log.h"
 #include "vmm/dev/e1000.h"
 #include <vmk/net.h>
@@ -20,6 +21,14 @@
  * strangers hash in.
  */
 #define UPLINK_GROUPS_MAX	128
+/*
+ * The NIC's filter is rewritten at most 10 times a second after a burst
+ * of 8: each rewrite walks every port under the switch's lock and writes
+ * ~175 NIC registers, and a guest can change its groups (or promiscuous
+ * mode) at every exit. A change held back is made by a later poll.
+ */
+#define UPLINK_FILTER_BURST	8
+#define UPLINK_FILTER_PERIOD_NS	(100 * 1000000ull)
 
 static struct {
 	struct spinlock rx_lock;	/* the receive ring and rx_frame */
@@ -32,6 +41,8 @@ static struct {
 	uint32_t panicked;		/* uplink_panic() ran (atomic) */
 	bool filter_set;		/* the NIC's filter is from filter_gen */
 	uint32_t filter_gen;		/* vsw_rx_gen() it was made from */
+	struct rate filter_rate;	/* its rewrites */
+	uint64_t filter_held;		/* polls that found a change held back */
 	/* one more than the NIC holds, and the COS port's, its own MAC */
 	uint8_t filter_macs[E1000_NIC_UNICAST_MAX + 2][6];
 	uint8_t filter_groups[UPLINK_GROUPS_MAX][6];	/* the ports' union */
@@ -78,7 +89,8 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
  * than the NIC holds: every unicast frame); every frame while a port may
  * be promiscuous. Multicast: the union of the ports' groups in the MTA,
  * or all of it (RCTL.MPE) when a port wants all (a port that never named
- * its groups does) or the union is longer than UPLINK_GROUPS_MAX.
+ * its groups does) or the union is longer than UPLINK_GROUPS_MAX. At
+ * most UPLINK_FILTER_BURST rewrites at once, then one a period.
  */
 static void filter_update(void)
 {
@@ -87,6 +99,13 @@ static void filter_update(void)
 
 	if (up.filter_set && gen == up.filter_gen)
 		return;
+	if (up.filter_set && !rate_take(&up.filter_rate, vmk_time_ns())) {
+		if (log_nth(++up.filter_held))
+			log_warn("net: vswitch0's ports change what they receive faster than %u a second: the uplink's filter follows at that rate (%llu polls held a change back)",
+				 (unsigned)(1000000000ull / UPLINK_FILTER_PERIOD_NS),
+				 (unsigned long long)up.filter_held);
+		return;
+	}
 	n = vsw_uplink_filter(net_vswitch0(), up.filter_macs, ARRAY_SIZE(up.filter_macs),
 			      &f.promiscuous);
 	f.nr_unicast = n < ARRAY_SIZE(up.filter_macs) ? n : ARRAY_SIZE(up.filter_macs);
@@ -134,6 +153,7 @@ void uplink_global_init(void)
 		pci_device_release(&up.dev);
 		return refuse(VMK_NET_UPLINK_FAILED, "vswitch0 refused the uplink port");
 	}
+	rate_init(&up.filter_rate, UPLINK_FILTER_BURST, UPLINK_FILTER_PERIOD_NS);
 	spin_lock(&up.rx_lock);
 	filter_update();
 	spin_unlock(&up.rx_lock);
