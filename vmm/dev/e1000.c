@@ -142,15 +142,16 @@ static void filter_changed(struct e1000 *d)
 
 /*
  * Tell the backend which multicast groups the guest wants, when it
- * changed: every group while RCTL.MPE or any MTA bit is set, none
- * otherwise. The MTA holds hashes of 12 of the 48 address bits: no
+ * changed: every group while the receiver is on (RCTL.EN) and RCTL.MPE
+ * or any MTA bit is set, none otherwise. The MTA holds hashes of 12 of the 48 address bits: no
  * address can be had from it, so the switch sends every group and
  * rx_accept() drops those whose bit is clear, as the hardware does
  * (docs/network.md "Multicast per vNIC").
  */
 static void groups_changed(struct e1000 *d)
 {
-	bool all = (d->rctl & E1000_RCTL_MPE) || d->mta_words_set;
+	bool all = (d->rctl & E1000_RCTL_EN) &&
+		   ((d->rctl & E1000_RCTL_MPE) || d->mta_words_set);
 
 	if (!d->host.rx_groups || (d->told_groups && all == d->told_all_groups))
 		return;

@@ -161,8 +161,9 @@ static void filter_changed(struct vmxnet3 *d)
  * at this command: the driver frees it after. More than VNIC_GROUPS_MAX
  * entries ask for every group (the table is not read); a length that is
  * not a multiple of 6, a table outside guest RAM or an entry that is not
- * a group address is refused: counted, and the backend keeps what it
- * heard last.
+ * a group address is refused: counted, and the port gets every group, so
+ * that a guest whose table we cannot read still receives what it joined
+ * (its own filter drops the rest, as with ALL_MULTI).
  */
 static void groups_changed(struct vmxnet3 *d, const uint8_t *rxf)
 {
@@ -187,11 +188,15 @@ static void groups_changed(struct vmxnet3 *d, const uint8_t *rxf)
 			if (!vnic_mac_is_group(groups[i]))
 				goto refuse;
 	}
+tell:
 	d->host.rx_groups(d->host.rx_groups_ctx, (const uint8_t (*)[ETH_ALEN])groups,
 			  n, all);
 	return;
 refuse:
 	d->count.bad_mc_table++;
+	all = true;
+	n = 0;
+	goto tell;
 }
 
 static bool is_broadcast(const uint8_t *a)

@@ -7,9 +7,10 @@
  * promiscuous mode, at reset and whenever either changes (a half-written
  * address is never told); the host's switch decides by its policy what
  * reaches the port (docs/network.md "Security policy"). rx_groups()
- * hears which multicast groups the guest wants from the wire: n distinct
- * group addresses (VNIC_GROUPS_MAX at most, each with the group bit set
- * and not broadcast), or all of them; at reset and whenever the guest's
+ * hears which multicast groups the guest wants from the wire: n group
+ * addresses (VNIC_GROUPS_MAX at most, each with the group bit set and not
+ * broadcast; the guest's duplicates may be among them: the switch keeps
+ * each once), or all of them; at reset and whenever the guest's
  * table or mode may have changed (docs/network.md "Multicast per vNIC").
  * tx() must not
  * call the model's receive on the same device (the model may build the

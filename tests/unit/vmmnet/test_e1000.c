@@ -283,6 +283,15 @@ START_TEST(test_the_mta_and_mpe_tell_the_switch_all_groups_or_none)
 	wr(g, E1000_RCTL, RCTL_OPEN);
 	ck_assert(!g->h.groups_all);
 	ck_assert_uint_eq(g->h.groups_told, told + 4);
+	/* the receiver off (RCTL.EN clear), its table kept: none; on: all */
+	wr(g, E1000_MTA + 4 * (h >> 5), 1u << (h & 31));
+	ck_assert(g->h.groups_all);
+	wr(g, E1000_RCTL, RCTL_OPEN & ~E1000_RCTL_EN);
+	ck_assert(!g->h.groups_all);
+	wr(g, E1000_RCTL, RCTL_OPEN);
+	ck_assert(g->h.groups_all);
+	wr(g, E1000_MTA + 4 * (h >> 5), 0);
+	ck_assert(!g->h.groups_all);
 	/* a reset clears the table */
 	wr(g, E1000_MTA + 4 * 127, 0x80000000u);
 	ck_assert(g->h.groups_all);

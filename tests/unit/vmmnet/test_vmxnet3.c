@@ -490,11 +490,13 @@ END_TEST
 
 /*
  * A hostile table: a length that is not whole addresses, a table outside
- * guest RAM or across its end, an entry that is a unicast or broadcast
- * address. Each is counted and the port keeps the groups it had; the
- * device goes on working.
+ * guest RAM, across its end or above 4 GiB (a truncated address would
+ * read the good table), an entry that is a unicast or broadcast address.
+ * Each is counted, and the port gets every group (the guest still
+ * receives what it joined; its own filter drops the rest); the device
+ * goes on working.
  */
-START_TEST(test_hostile_multicast_tables_are_refused_and_change_nothing)
+START_TEST(test_hostile_multicast_tables_are_refused_and_give_every_group)
 {
 	struct vx_guest *g = vx_guest_new();
 	const uint32_t mode = RXM_NORMAL | VMXNET3_RXM_MCAST;
@@ -502,31 +504,50 @@ START_TEST(test_hostile_multicast_tables_are_refused_and_change_nothing)
 		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb },
 		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },
 	};
-	unsigned int told;
+	const uint64_t bad_pa[] = { 0xfffffffffffff000ull, NIC_RAM - 6,
+				    1ull << 32 | GPA_MC_TABLE };
+	const uint32_t bad_len[] = { 2 * 6 - 1, 7 };
+	unsigned int told, k;
 
 	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
 	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
 	ck_assert_uint_eq(g->h.groups_n, 2);
 	told = g->h.groups_told;
 
-	vx_set_mc(g, mode, mc, 2 * 6 - 1, GPA_MC_TABLE);
-	vx_set_mc(g, mode, mc, 7, GPA_MC_TABLE);
-	vx_set_mc(g, mode, NULL, 12, 0xfffffffffffff000ull);
-	vx_set_mc(g, mode, NULL, 12, NIC_RAM - 6);
-	ck_assert_uint_eq(g->h.dma_faults, 4);	/* two commands a table each */
+	for (k = 0; k < VMM_ARRAY_SIZE(bad_len); k++) {
+		vx_set_mc(g, RXM_NORMAL, NULL, 0, 0);	/* none, between */
+		ck_assert(!g->h.groups_all);
+		vx_set_mc(g, mode, mc, bad_len[k], GPA_MC_TABLE);
+		ck_assert(g->h.groups_all);
+		ck_assert_uint_eq(g->h.groups_n, 0);
+	}
+	/* the good table stays in RAM: only a wrong address reads it */
+	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	for (k = 0; k < VMM_ARRAY_SIZE(bad_pa); k++) {
+		vx_set_mc(g, RXM_NORMAL, NULL, 0, 0);
+		vx_set_mc(g, mode, NULL, 12, bad_pa[k]);
+		ck_assert(g->h.groups_all);
+	}
+	ck_assert_uint_eq(g->h.dma_faults, 2 * VMM_ARRAY_SIZE(bad_pa));
 	mc[1][0] = 0x02;			/* unicast */
+	vx_set_mc(g, RXM_NORMAL, NULL, 0, 0);
 	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
+	ck_assert(g->h.groups_all);
 	memset(mc[1], 0xff, 6);			/* broadcast */
+	vx_set_mc(g, RXM_NORMAL, NULL, 0, 0);
 	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
-	ck_assert_uint_eq(g->dev.count.bad_mc_table, 2 * 6);
-	ck_assert_uint_eq(g->h.groups_told, told);
-	ck_assert_uint_eq(g->h.groups_n, 2);
-	ck_assert(!g->h.groups_all);
+	ck_assert(g->h.groups_all);
+	/* two commands a table each (vx_set_mc) */
+	ck_assert_uint_eq(g->dev.count.bad_mc_table,
+			  2 * (VMM_ARRAY_SIZE(bad_len) + VMM_ARRAY_SIZE(bad_pa) + 2));
 	/* and a good table still works after all that */
 	mc[1][0] = 0x01;
 	mc[1][5] = 0x16;
+	told = g->h.groups_told;
 	vx_set_mc(g, mode, mc, 2 * 6, GPA_MC_TABLE);
 	ck_assert_uint_eq(g->h.groups_told, told + 2);
+	ck_assert(!g->h.groups_all);
+	ck_assert_uint_eq(g->h.groups_n, 2);
 	ck_assert_mem_eq(g->h.groups[1], mc[1], 6);
 	ck_assert(g->dev.active);
 	vx_guest_free(g);
@@ -706,7 +727,7 @@ int main(void)
 	tcase_add_test(tc, test_link_down_raises_the_event_and_stops_both_ways);
 	tcase_add_test(tc, test_hostile_shared_areas_fail_activation);
 	tcase_add_test(tc, test_the_multicast_table_becomes_the_ports_groups);
-	tcase_add_test(tc, test_hostile_multicast_tables_are_refused_and_change_nothing);
+	tcase_add_test(tc, test_hostile_multicast_tables_are_refused_and_give_every_group);
 	tcase_add_test(tc, test_hostile_descriptors_drop_frames_and_counters_say_why);
 	tcase_add_test(tc, test_a_chain_that_never_ends_stops_the_queue_with_an_event);
 	tcase_add_test(tc, test_a_guest_flipping_generations_behind_the_device_cannot_keep_it_walking);
