@@ -106,7 +106,7 @@ struct scsi_cmd {
 	uint8_t status;
 	uint8_t sense_len;		/* 0, or SCSI_SENSE_LEN with CHECK CONDITION */
 	uint8_t sense[SCSI_SENSE_LEN];
-	uint64_t xfer_len;		/* bytes moved to or from the buffer */
+	uint64_t xfer_len;		/* bytes moved to or from the buffer (lowered by scsi_cmd_cut()) */
 
 	/* Private to the disk and its backend. */
 	struct scsi_disk *disk;

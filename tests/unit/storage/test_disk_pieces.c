@@ -459,6 +459,25 @@ START_TEST(test_a_refused_write_reports_the_bytes_before_the_refused_piece)
 }
 END_TEST
 
+/*
+ * A refused read: nothing of it reached the guest (a stopped command's
+ * read data is not copied out), so the cut must not raise its length to
+ * where the refused piece starts: 0 bytes, the buffer untouched.
+ */
+START_TEST(test_a_refused_read_reports_no_bytes_and_leaves_the_buffer)
+{
+	struct guest_cmd g;
+
+	refuse_at = 2;
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	run_all();
+	ck_sense(&g, SCSI_SENSE_NOT_READY);
+	ck_assert_uint_eq(g.cmd.xfer_len, 0);
+	ck_assert(all_poison(g.gb.mem, BIG_BYTES));
+	free(g.gb.mem);
+}
+END_TEST
+
 /* A FUA write whose flush fails: a MEDIUM ERROR, its data still reported moved. */
 START_TEST(test_a_fua_writes_failed_flush_keeps_its_transfer)
 {
@@ -803,6 +822,7 @@ int main(void)
 	tcase_add_test(tc, test_a_failed_write_reports_the_bytes_before_its_failed_piece);
 	tcase_add_test(tc, test_a_failed_read_reports_the_bytes_before_its_failed_piece);
 	tcase_add_test(tc, test_a_refused_write_reports_the_bytes_before_the_refused_piece);
+	tcase_add_test(tc, test_a_refused_read_reports_no_bytes_and_leaves_the_buffer);
 	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
