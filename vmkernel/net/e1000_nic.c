@@ -9,6 +9,8 @@
 #include "vmm/bytes.h"
 #include "vmm/dev/e1000.h"
 
+_Static_assert(E1000_NIC_MTA_WORDS == E1000_MTA_WORDS, "the MTA's size");
+
 #define PAGE_LEN		4096u
 #define RING_BYTES(n)		((n) * E1000_DESC_LEN)
 #define BUF_PAGES(n)		((n) * E1000_NIC_BUF_LEN / PAGE_LEN)
@@ -128,10 +130,20 @@ static vmk_status_t alloc(struct e1000_nic *n)
 /* RAL/RAH 1..15 and the MTA empty: the reset leaves them undefined. */
 static void filter_clear(struct e1000_nic *n)
 {
-	for (uint32_t i = 1; i <= E1000_NIC_UNICAST_MAX; i++)
+	for (uint32_t i = 1; i <= E1000_NIC_UNICAST_MAX; i++) {
 		reg_write(n, E1000_RA + 8 * i + 4, 0);
-	for (uint32_t i = 0; i < E1000_MTA_WORDS; i++)
+		n->ra_valid[i] = false;
+	}
+	for (uint32_t i = 0; i < E1000_MTA_WORDS; i++) {
 		reg_write(n, E1000_MTA + 4 * i, 0);
+		n->mta[i] = 0;
+	}
+}
+
+static void filter_write(struct e1000_nic *n, uint32_t reg, uint32_t val)
+{
+	reg_write(n, reg, val);
+	n->filter_writes++;
 }
 
 static void rings_setup(struct e1000_nic *n)
@@ -187,14 +199,20 @@ static uint32_t mta_bit(const uint8_t *a)
 	return (a[4] >> 4 | (uint32_t)a[5] << 4) & (MTA_BITS - 1);
 }
 
+/* Entry i (1..) to mac (NULL: invalid), written only if it changes. */
 static void ra_set(struct e1000_nic *n, uint32_t i, const uint8_t *mac)
 {
+	if (mac ? n->ra_valid[i] && !memcmp(n->ra[i], mac, 6) : !n->ra_valid[i])
+		return;
 	/* RAH last: the entry is valid only with both halves in place. */
-	reg_write(n, E1000_RA + 8 * i + 4, 0);
+	filter_write(n, E1000_RA + 8 * i + 4, 0);
+	n->ra_valid[i] = false;
 	if (!mac)
 		return;
-	reg_write(n, E1000_RA + 8 * i, vmm_get32(mac));
-	reg_write(n, E1000_RA + 8 * i + 4, vmm_get16(mac + 4) | E1000_RAH_AV);
+	filter_write(n, E1000_RA + 8 * i, vmm_get32(mac));
+	filter_write(n, E1000_RA + 8 * i + 4, vmm_get16(mac + 4) | E1000_RAH_AV);
+	memcpy(n->ra[i], mac, 6);
+	n->ra_valid[i] = true;
 }
 
 void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f)
@@ -225,17 +243,22 @@ void e1000_nic_set_filter(struct e1000_nic *n, const struct e1000_nic_filter *f)
 		mta[b >> 5] |= 1u << (b & 31);
 		m.multicast++;
 	}
-	for (i = 0; i < E1000_MTA_WORDS; i++)
-		reg_write(n, E1000_MTA + 4 * i, mta[i]);
+	for (i = 0; i < E1000_MTA_WORDS; i++) {
+		if (mta[i] == n->mta[i])
+			continue;
+		filter_write(n, E1000_MTA + 4 * i, mta[i]);
+		n->mta[i] = mta[i];
+	}
 	m.all_unicast |= f->promiscuous;
 	m.all_multicast = f->promiscuous || f->all_multicast;
 	if (m.all_unicast)
 		rctl |= E1000_RCTL_UPE;
 	if (m.all_multicast)
 		rctl |= E1000_RCTL_MPE;
-	n->rctl = rctl;
 	n->rx_mode = m;
-	reg_write(n, E1000_RCTL, rctl);
+	if (rctl != n->rctl)
+		filter_write(n, E1000_RCTL, rctl);
+	n->rctl = rctl;
 }
 
 /* Why a completed receive descriptor's frame is dropped; NULL: keep it. */

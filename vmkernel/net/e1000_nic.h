@@ -42,6 +42,7 @@
 #define E1000_NIC_FRAME_MAX	1518	/* 1514 and an 802.1Q tag; no FCS */
 #define E1000_NIC_RESET_MS	10	/* CTRL.RST clears within 1 us (SDM §14.5) */
 #define E1000_NIC_UNICAST_MAX	15	/* RAL/RAH 1..15; entry 0 is the NIC's own */
+#define E1000_NIC_MTA_WORDS	128	/* the multicast table: 4096 bits */
 
 struct e1000_nic_ops {
 	uint32_t (*mmio_read)(void *ctx, uint32_t offset);
@@ -91,6 +92,12 @@ struct e1000_nic {
 	bool rx_in_fragment;		/* dropping the rest of a frame without EOP */
 	const char *error;		/* setup failed: why; NULL: running */
 	uint32_t rctl;			/* RCTL as last written */
+	/* the filter registers as last written (e1000_nic_set_filter() writes
+	 * only what changed: an entry kept is never invalid for a moment) */
+	uint8_t ra[E1000_NIC_UNICAST_MAX + 1][6];	/* entries 1..: [0] unused */
+	bool ra_valid[E1000_NIC_UNICAST_MAX + 1];
+	uint32_t mta[E1000_NIC_MTA_WORDS];
+	uint64_t filter_writes;		/* registers written by set_filter */
 	struct e1000_nic_rx_mode rx_mode;
 	struct e1000_nic_stats stats;
 };
