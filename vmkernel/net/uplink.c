@@ -23,9 +23,9 @@
 #define UPLINK_GROUPS_MAX	128
 /*
  * The NIC's filter is rewritten at most 10 times a second after a burst
- * of 8: each rewrite walks every port under the switch's lock and writes
- * ~175 NIC registers, and a guest can change its groups (or promiscuous
- * mode) at every exit. A change held back is made by a later poll.
+ * of 8: each rewrite walks every port under the switch's lock (and writes
+ * the NIC registers that changed), and a guest can change its groups (or
+ * promiscuous mode) at every exit. A change held back is made by a later poll.
  */
 #define UPLINK_FILTER_BURST	8
 #define UPLINK_FILTER_PERIOD_NS	(100 * 1000000ull)
