@@ -21,13 +21,27 @@
 #include <vmk/ioctl.h>
 #include "vmkload.h"
 
-/* The ids of the VMs we hold a module reference for; any number of them. */
+/*
+ * The ids of the VMs we hold a module reference for; any number of them.
+ * A VM can be destroyed (by another process, on another CPU) between its
+ * create hypercall and the hold() after it: its release() then finds no
+ * reference and leaves the id in gone, and the late hold() takes none
+ * (else the reference would outlive the VM and rmmod refuse for ever).
+ * Ids are not reused while vmkload is loaded (a generation in the id),
+ * and a destroy succeeds only for a VM some create made, whose hold()
+ * then takes its id out of gone again.
+ */
 static DEFINE_MUTEX(held_lock);
 static DEFINE_XARRAY(held);
+static DEFINE_XARRAY(gone);
 
 static void hold(u32 id, const char *name)
 {
 	mutex_lock(&held_lock);
+	if (xa_erase(&gone, id)) {
+		mutex_unlock(&held_lock);
+		return;
+	}
 	if (!xa_load(&held, id) && try_module_get(THIS_MODULE)) {
 		if (xa_insert(&held, id, xa_mk_value(id), GFP_KERNEL)) {
 			module_put(THIS_MODULE);
@@ -46,6 +60,9 @@ static void release(u32 id)
 	mutex_lock(&held_lock);
 	if (xa_erase(&held, id))
 		module_put(THIS_MODULE);
+	else if (xa_insert(&gone, id, xa_mk_value(id), GFP_KERNEL))
+		pr_warn("vmkload: no memory to note vm %u destroyed before it was held: rmmod may refuse\n",
+			id);
 	mutex_unlock(&held_lock);
 }
 
@@ -60,6 +77,7 @@ static void release_all(void)
 		xa_erase(&held, id);
 		module_put(THIS_MODULE);
 	}
+	xa_destroy(&gone);
 	mutex_unlock(&held_lock);
 }
 
