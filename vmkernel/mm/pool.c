@@ -30,9 +30,10 @@ static void mark(struct pool *p, uint32_t c, uint32_t i, uint32_t n,
 /*
  * With p->lock held: if the scrubber holds a chunk, take it back for an
  * allocation that found no other room. A slice being zeroed is waited
- * for with the lock dropped (one slice, POOL_SCRUB_SLICE at most: the
- * scrubber runs unpreempted on its CPU, so this CPU cannot be the one it
- * waits for); then the chunk is the scrubber's no more, free and still
+ * for with the lock dropped (one slice at most, the npages given to
+ * pool_scrub_one(): the scrubber runs unpreempted on its CPU, so this
+ * CPU cannot be the one it waits for); then the chunk is the scrubber's
+ * no more, free and still
  * unclean, and the caller searches again (true). False: nothing held.
  */
 static bool take_back_from_scrubber(struct pool *p)

@@ -143,10 +143,10 @@ static void filter_changed(struct e1000 *d)
 /*
  * Tell the backend which multicast groups the guest wants, when it
  * changed: every group while the receiver is on (RCTL.EN) and RCTL.MPE
- * or any MTA bit is set, none otherwise. The MTA holds hashes of 12 of the 48 address bits: no
- * address can be had from it, so the switch sends every group and
- * rx_accept() drops those whose bit is clear, as the hardware does
- * (docs/network.md "Multicast per vNIC").
+ * or any MTA bit is set, none otherwise. The MTA holds hashes of 12 of
+ * the 48 address bits: no address can be had from it, so the switch
+ * sends every group and rx_accept() drops those whose bit is clear, as
+ * the hardware does (docs/network.md "Multicast per vNIC").
  */
 static void groups_changed(struct e1000 *d)
 {

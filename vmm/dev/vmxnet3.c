@@ -152,51 +152,59 @@ static void filter_changed(struct vmxnet3 *d)
 }
 
 /*
+ * The MCAST table rxf names (mfTablePA/mfTableLen), read once into
+ * groups: *n addresses, or *all when it is longer than a port keeps (then
+ * not read). False if refused: a length that is not a multiple of 6, a
+ * table outside guest RAM, an entry that is not a group address.
+ */
+static bool table_read(struct vmxnet3 *d, const uint8_t *rxf,
+		       uint8_t (*groups)[ETH_ALEN], uint32_t *n, bool *all)
+{
+	uint32_t len = vmm_get16(rxf + RXF_TABLE_LEN);
+
+	*n = len / ETH_ALEN;
+	if (len % ETH_ALEN)
+		return false;
+	if (*n > VNIC_GROUPS_MAX) {
+		*all = true;
+		*n = 0;
+		return true;
+	}
+	if (*n && !dma_read(d, vmm_get64(rxf + RXF_TABLE_PA), groups, len))
+		return false;
+	for (uint32_t i = 0; i < *n; i++)
+		if (!vnic_mac_is_group(groups[i]))
+			return false;
+	return true;
+}
+
+/*
  * Tell the backend the multicast groups the guest wants, from its
  * receive filter configuration rxf (DS_RX_FILTER_LEN bytes already
  * copied out of guest memory; NULL: the device is not active, no
  * group). What Linux's vmxnet3_set_mc() writes: ALL_MULTI (or
- * PROMISC) for every group, MCAST with mfTablePA/mfTableLen naming a
- * table of 6-byte addresses, neither for none. The table is read once,
- * at this command: the driver frees it after. More than VNIC_GROUPS_MAX
- * entries ask for every group (the table is not read); a length that is
- * not a multiple of 6, a table outside guest RAM or an entry that is not
- * a group address is refused: counted, and the port gets every group, so
- * that a guest whose table we cannot read still receives what it joined
- * (its own filter drops the rest, as with ALL_MULTI).
+ * PROMISC) for every group, MCAST with a table of 6-byte addresses
+ * (table_read(): read once, at this command; the driver frees it
+ * after), neither for none. A refused table is counted, and the port
+ * gets every group, so that a guest whose table we cannot read still
+ * receives what it joined (its own filter drops the rest, as with
+ * ALL_MULTI).
  */
 static void groups_changed(struct vmxnet3 *d, const uint8_t *rxf)
 {
 	uint8_t groups[VNIC_GROUPS_MAX][ETH_ALEN];
-	uint32_t mode = rxf ? vmm_get32(rxf) : 0, len, n = 0;
+	uint32_t mode = rxf ? vmm_get32(rxf) : 0, n = 0;
 	bool all = mode & (VMXNET3_RXM_PROMISC | VMXNET3_RXM_ALL_MULTI);
 
 	if (!d->host.rx_groups)
 		return;
-	if (!all && (mode & VMXNET3_RXM_MCAST)) {
-		len = vmm_get16(rxf + RXF_TABLE_LEN);
-		n = len / ETH_ALEN;
-		if (len % ETH_ALEN)
-			goto refuse;
-		if (n > VNIC_GROUPS_MAX) {
-			all = true;
-			n = 0;
-		} else if (n && !dma_read(d, vmm_get64(rxf + RXF_TABLE_PA), groups, len)) {
-			goto refuse;
-		}
-		for (uint32_t i = 0; i < n; i++)
-			if (!vnic_mac_is_group(groups[i]))
-				goto refuse;
+	if (!all && (mode & VMXNET3_RXM_MCAST) && !table_read(d, rxf, groups, &n, &all)) {
+		d->count.bad_mc_table++;
+		all = true;
+		n = 0;
 	}
-tell:
 	d->host.rx_groups(d->host.rx_groups_ctx, (const uint8_t (*)[ETH_ALEN])groups,
 			  n, all);
-	return;
-refuse:
-	d->count.bad_mc_table++;
-	all = true;
-	n = 0;
-	goto tell;
 }
 
 static bool is_broadcast(const uint8_t *a)
