@@ -30,9 +30,10 @@ static void cmd_maybe_end(struct piece_cmd *c)
 		return;
 	c->cmd = NULL;
 	/*
-	 * Nothing from the piece that stopped it on counts as moved (the
-	 * guest's residual), though a write's later pieces were fetched and
-	 * may be on the medium. A FUA write's failed flush keeps its transfer.
+	 * Nothing from the lowest piece that failed or was not done on
+	 * counts as moved (the guest's residual), though a write's later
+	 * pieces were fetched and may be on the medium; every byte below it
+	 * moved. A FUA write's failed flush keeps its transfer.
 	 */
 	if (c->stopped && c->op != PIECE_FLUSH)
 		scsi_cmd_cut(cmd, c->stop_off);
@@ -43,15 +44,17 @@ static void cmd_maybe_end(struct piece_cmd *c)
 
 /*
  * c stops at its byte off with st (SCSI_BACKEND_OK: a fault in the
- * guest's buffer, which the disk reports).
+ * guest's buffer, which the disk reports). Its pieces may come back in
+ * any order: it stops at the lowest byte not moved, with the first
+ * failure's status.
  */
 static void cmd_stop(struct piece_cmd *c, enum scsi_backend_status st, uint64_t off)
 {
-	if (!c->stopped)
+	if (!c->stopped || off < c->stop_off)
 		c->stop_off = off;
-	c->stopped = true;
-	if (c->status == SCSI_BACKEND_OK)
+	if (!c->stopped)
 		c->status = st;
+	c->stopped = true;
 }
 
 /* The next piece of c in free request q, to the storage world (a write's data first). */
@@ -136,10 +139,10 @@ void pieces_done(struct piece_req *q)
 	c->out--;
 	if (q->op == PIECE_WRITE && q->status == SCSI_BACKEND_OK)
 		q->d->blocks_written += q->n;	/* on the medium, stopped or not */
-	if (c->stopped)
-		;		/* nothing past a failure or a fault moves */
-	else if (q->status != SCSI_BACKEND_OK)
+	if (q->status != SCSI_BACKEND_OK)
 		cmd_stop(c, q->status, q->off);
+	else if (c->stopped && q->off >= c->stop_off)
+		;		/* nothing past a failure or a fault moves; below, all */
 	else if (q->op == PIECE_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
 		cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	else if (q->op == PIECE_READ)

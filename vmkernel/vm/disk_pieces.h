@@ -11,8 +11,9 @@
  * the guest's buffer into the bounce before it is submitted, a read's
  * after it is back. A piece that fails, or a fault in the guest's
  * buffer, stops its command: no more pieces are queued, its queued ones
- * are waited for, their data not moved, then the command ends with its
- * first failure, its transfer cut where that piece starts.
+ * are waited for (a read's data copied only below the stop), then the
+ * command ends with its first failure in time, its transfer cut at the
+ * lowest byte not moved, whatever order its pieces came back in.
  *
  * Pure: no globals, no locks (the caller holds the VM's lock for every
  * call), no allocation (the caller gives each request its bounce buffer);
@@ -52,7 +53,7 @@ struct piece_cmd {
 	bool flush_queued;			/* a flush's one piece is queued */
 	uint32_t out;				/* its pieces not reaped yet */
 	bool stopped;				/* a failure or a fault: no more pieces */
-	uint64_t stop_off;			/* its first byte not moved, once stopped */
+	uint64_t stop_off;			/* its lowest byte not moved, once stopped */
 	enum scsi_backend_status status;	/* its first failure */
 	uint64_t seq;				/* its arrival: the oldest goes first */
 };

@@ -421,7 +421,8 @@ END_TEST
 /*
  * A failed piece cuts the transfer the guest is told of (its residual)
  * where the piece starts: a write's pieces fetched after it, or one
- * fetched and then refused, do not count as moved.
+ * fetched and then refused, do not count as moved; a read's pieces
+ * before it are in the guest's buffer, none after it.
  */
 static void ck_cut(bool write, bool refuse)
 {
@@ -438,6 +439,11 @@ static void ck_cut(bool write, bool refuse)
 	/* a write's pieces that ran well are on the medium, also past the stop */
 	if (write)
 		ck_assert_uint_eq(disks[0].pd.blocks_written, (nr_ran - !refuse) * PIECE_BLOCKS);
+	if (!write) {
+		ck_assert(memcmp(g.gb.mem, disks[0].medium, 2 * PIECE_BYTES) == 0);
+		ck_assert(all_poison(g.gb.mem + 2 * PIECE_BYTES, BIG_BYTES - 2 * PIECE_BYTES));
+		ck_assert_uint_eq(disks[0].pd.blocks_read, 2 * PIECE_BLOCKS);
+	}
 	free(g.gb.mem);
 }
 
@@ -459,21 +465,57 @@ START_TEST(test_a_refused_write_reports_the_bytes_before_the_refused_piece)
 }
 END_TEST
 
+START_TEST(test_a_refused_read_reports_the_bytes_before_the_refused_piece)
+{
+	ck_cut(false, true);
+}
+END_TEST
+
 /*
- * A refused read: nothing of it reached the guest (a stopped command's
- * read data is not copied out), so the cut must not raise its length to
- * where the refused piece starts: 0 bytes, the buffer untouched.
+ * The lowest failure cuts, not the first in time: the third piece of a
+ * write is refused at the queue, then the first, still out, fails on
+ * the medium. Nothing of the write counts as moved.
  */
-START_TEST(test_a_refused_read_reports_no_bytes_and_leaves_the_buffer)
+START_TEST(test_a_lower_piece_failing_after_a_refusal_cuts_at_the_lower)
 {
 	struct guest_cmd g;
 
 	refuse_at = 2;
-	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	fail_at(0, 0, SCSI_BACKEND_IO_ERROR);
+	guest_rw(&g, 0, true, 0, BIG_BLOCKS);
 	run_all();
-	ck_sense(&g, SCSI_SENSE_NOT_READY);
+	ck_sense(&g, SCSI_SENSE_NOT_READY);	/* the first failure in time */
 	ck_assert_uint_eq(g.cmd.xfer_len, 0);
-	ck_assert(all_poison(g.gb.mem, BIG_BYTES));
+	ck_assert_uint_eq(disks[0].pd.blocks_written, PIECE_BLOCKS);	/* the second */
+	free(g.gb.mem);
+}
+END_TEST
+
+/*
+ * Every piece queued is back, then they are reaped last first: the
+ * second fails after the ones past it were copied. The first, back
+ * after the failure, is still copied, so the bytes reported are all in
+ * the guest's buffer.
+ */
+START_TEST(test_pieces_back_out_of_order_report_only_bytes_copied)
+{
+	struct piece_req *back[PIECES_REQS];
+	struct dq_req *r;
+	unsigned int n = 0;
+	struct guest_cmd g;
+
+	fail_at(0, PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_rw(&g, 0, false, 0, BIG_BLOCKS);
+	while (sim_take())
+		sim_finish();
+	while ((r = dq_reap(&sw, &owner)) != NULL)
+		back[n++] = req_of(r);
+	ck_assert_uint_eq(n, PIECES_REQS);
+	while (n)
+		pieces_done(back[--n]);
+	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(g.cmd.xfer_len, PIECE_BYTES);
+	ck_assert(memcmp(g.gb.mem, disks[0].medium, PIECE_BYTES) == 0);
 	free(g.gb.mem);
 }
 END_TEST
@@ -796,8 +838,10 @@ START_TEST(test_a_refused_piece_stops_its_command_not_ready)
 	ck_assert_uint_eq(g.done, 0);
 	run_all();
 	ck_sense(&g, SCSI_SENSE_NOT_READY);
-	ck_assert(all_poison(g.gb.mem, BIG_BYTES));	/* stopped before they were back */
-	ck_assert_uint_eq(disks[0].pd.blocks_read, 0);
+	/* the two before the refused one moved, nothing after */
+	ck_assert(memcmp(g.gb.mem, disks[0].medium, 2 * PIECE_BYTES) == 0);
+	ck_assert(all_poison(g.gb.mem + 2 * PIECE_BYTES, BIG_BYTES - 2 * PIECE_BYTES));
+	ck_assert_uint_eq(disks[0].pd.blocks_read, 2 * PIECE_BLOCKS);
 	ck_assert_uint_eq(disks[0].pd.errors, 1);
 	/* one whose only piece is refused ends at once */
 	guest_rw(&lone, 1, false, 0, 8);
@@ -822,7 +866,9 @@ int main(void)
 	tcase_add_test(tc, test_a_failed_write_reports_the_bytes_before_its_failed_piece);
 	tcase_add_test(tc, test_a_failed_read_reports_the_bytes_before_its_failed_piece);
 	tcase_add_test(tc, test_a_refused_write_reports_the_bytes_before_the_refused_piece);
-	tcase_add_test(tc, test_a_refused_read_reports_no_bytes_and_leaves_the_buffer);
+	tcase_add_test(tc, test_a_refused_read_reports_the_bytes_before_the_refused_piece);
+	tcase_add_test(tc, test_a_lower_piece_failing_after_a_refusal_cuts_at_the_lower);
+	tcase_add_test(tc, test_pieces_back_out_of_order_report_only_bytes_copied);
 	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
