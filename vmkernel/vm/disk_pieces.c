@@ -35,10 +35,10 @@ static void cmd_maybe_end(struct piece_cmd *c)
 	 * pieces were fetched and may be on the medium; every byte below it
 	 * moved. A FUA write's failed flush keeps its transfer.
 	 */
-	if (c->stopped && c->op != PIECE_FLUSH)
-		scsi_cmd_cut(cmd, c->stop_off);
 	if (c->status != SCSI_BACKEND_OK)
 		c->d->errors++;
+	if (c->stopped && c->op != PIECE_FLUSH)
+		return scsi_backend_stop(cmd, c->status, c->stop_off);
 	scsi_backend_done(cmd, c->status);
 }
 

@@ -211,10 +211,12 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 			    !len || cmd->buf.get(cmd->buf.ctx, off, dst, len));
 }
 
-void scsi_cmd_cut(struct scsi_cmd *cmd, uint64_t off)
+void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
+		       uint64_t off)
 {
 	if (cmd->xfer_len > off)
 		cmd->xfer_len = off;
+	scsi_backend_done(cmd, st);
 }
 
 void scsi_backend_bounce(struct scsi_cmd *cmd, bool write, uint64_t lba,
@@ -233,7 +235,7 @@ void scsi_backend_bounce(struct scsi_cmd *cmd, bool write, uint64_t lba,
 			break;
 		st = piece(ctx, write, lba, n);
 		if (st != SCSI_BACKEND_OK)
-			return scsi_backend_done(cmd, st);
+			return scsi_backend_stop(cmd, st, off);
 		if (!write && !scsi_cmd_put(cmd, off, buf, len))
 			break;
 		*blocks += n;

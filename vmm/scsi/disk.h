@@ -106,7 +106,7 @@ struct scsi_cmd {
 	uint8_t status;
 	uint8_t sense_len;		/* 0, or SCSI_SENSE_LEN with CHECK CONDITION */
 	uint8_t sense[SCSI_SENSE_LEN];
-	uint64_t xfer_len;		/* bytes moved to or from the buffer (lowered by scsi_cmd_cut()) */
+	uint64_t xfer_len;		/* bytes the initiator is told moved (scsi_backend_stop() may lower it) */
 
 	/* Private to the disk and its backend. */
 	struct scsi_disk *disk;
@@ -194,11 +194,16 @@ bool scsi_cmd_put(struct scsi_cmd *cmd, uint64_t off, const void *src,
 		  uint32_t len);
 bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
 /*
- * For backends that move pieces ahead of the medium: the request failed
- * at byte off of the transfer, so the transfer reported (xfer_len, the
- * initiator's residual) ends there at most.
+ * For backends that move a READ or WRITE in pieces: end its request
+ * with st, stopped at byte off of the transfer, the lowest byte that
+ * failed or was not done (st SCSI_BACKEND_OK: a fault in the
+ * initiator's buffer). The transfer reported (xfer_len, the initiator's
+ * residual) ends there at most, so it never counts a failed piece's
+ * bytes, though a write fetched them. Every byte below off must have
+ * moved (a read's into the buffer, a write's onto the medium).
  */
-void scsi_cmd_cut(struct scsi_cmd *cmd, uint64_t off);
+void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
+		       uint64_t off);
 
 /*
  * For backends that move data through a buffer of their own (a bounce
@@ -208,7 +213,9 @@ void scsi_cmd_cut(struct scsi_cmd *cmd, uint64_t off);
  * buffer move only with scsi_cmd_put()/get(), a write's before its
  * piece, a read's after. Ends the request with the first failed piece's
  * status, else OK (a fault in the initiator's buffer stops there and the
- * disk reports it). *blocks counts the blocks moved.
+ * disk reports it), the transfer cut where the failed piece starts
+ * (scsi_backend_stop()). *blocks counts the blocks moved: a write's
+ * pieces that reached the medium, a read's that reached the buffer.
  */
 typedef enum scsi_backend_status (*scsi_piece_fn)(void *ctx, bool write,
 						   uint64_t lba, uint32_t n);

@@ -186,6 +186,27 @@ START_TEST(test_a_failing_lun_is_a_medium_error)
 }
 END_TEST
 
+/*
+ * A write whose second piece fails: the first piece reached the LUN and
+ * counts, and only its bytes are reported moved, though the second's
+ * were fetched from the guest's buffer (the pieces path's rule too).
+ */
+START_TEST(test_a_failed_write_piece_is_neither_counted_nor_reported_moved)
+{
+	io_fail_at = 2;
+	rw10(true, 0, 3 * BOUNCE_BLOCKS, GUEST_LEN);
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(io_calls, 2);
+	ck_assert_uint_eq(r.blocks_written, BOUNCE_BLOCKS);
+	ck_assert_uint_eq(cmd.xfer_len, BOUNCE_BLOCKS * SCSI_BLOCK_SIZE);
+	io_calls = 0;
+	rw10(false, 0, 3 * BOUNCE_BLOCKS, GUEST_LEN);	/* a read's the same */
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(r.blocks_read, BOUNCE_BLOCKS);
+	ck_assert_uint_eq(cmd.xfer_len, BOUNCE_BLOCKS * SCSI_BLOCK_SIZE);
+}
+END_TEST
+
 /* SPC-4 annex D: 3Eh/02h TIMEOUT ON LOGICAL UNIT, under NOT READY. */
 static void assert_timeout_on_lun(void)
 {
@@ -337,6 +358,7 @@ int main(void)
 	tcase_add_test(tc, test_lbas_past_the_end_are_refused_before_the_lun);
 	tcase_add_test(tc, test_the_backend_checks_the_range_again);
 	tcase_add_test(tc, test_a_failing_lun_is_a_medium_error);
+	tcase_add_test(tc, test_a_failed_write_piece_is_neither_counted_nor_reported_moved);
 	tcase_add_test(tc, test_an_unresponsive_lun_is_not_ready_with_a_timeout_on_the_lun);
 	tcase_add_test(tc, test_a_guest_buffer_that_faults_stops_the_write_there);
 	tcase_add_test(tc, test_a_transfer_larger_than_the_guest_buffer_is_not_executed);
