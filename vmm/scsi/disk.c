@@ -214,8 +214,14 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off)
 {
+	off -= off % SCSI_BLOCK_SIZE;
 	if (cmd->xfer_len > off)
 		cmd->xfer_len = off;
+	if (st != SCSI_BACKEND_OK && (cmd->step == SCSI_STEP_READ ||
+	    cmd->step == SCSI_STEP_WRITE || cmd->step == SCSI_STEP_WRITE_FUA)) {
+		cmd->info_valid = true;
+		cmd->info = cmd->lba + off / SCSI_BLOCK_SIZE;
+	}
 	scsi_backend_done(cmd, st);
 }
 
@@ -556,6 +562,7 @@ static void do_rw(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	if (!nr)
 		return good(cmd);
 	cmd->xfer_max = bytes;
+	cmd->lba = lba;
 	if (write) {
 		cmd->step = fua && disk->ops->flush ? SCSI_STEP_WRITE_FUA :
 						      SCSI_STEP_WRITE;
@@ -734,6 +741,7 @@ void scsi_disk_submit(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	cmd->xfer_len = 0;
 	cmd->xfer_max = 0;
 	cmd->buf_fault = false;
+	cmd->info_valid = false;
 	cmd->step = SCSI_STEP_IDLE;
 	cmd->unmap_count = cmd->unmap_next = 0;
 
@@ -755,6 +763,21 @@ void scsi_disk_submit(struct scsi_disk *disk, struct scsi_cmd *cmd)
 	dispatch(disk, cmd);
 }
 
+/*
+ * A backend's failure: its sense names the first block that failed when
+ * the backend said which (SPC-4 §4.5.3: VALID, INFORMATION in bytes
+ * 3-6, which holds 32 bits; past them VALID stays clear).
+ */
+static void backend_check(struct scsi_cmd *cmd, uint8_t key, uint16_t asc)
+{
+	set_check(cmd, key, asc);
+	if (cmd->info_valid && cmd->info <= UINT32_MAX) {
+		cmd->sense[0] |= 0x80;
+		vmm_put_be32(&cmd->sense[3], (uint32_t)cmd->info);
+	}
+	complete(cmd);
+}
+
 void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st)
 {
 	struct scsi_disk *disk = cmd->disk;
@@ -765,12 +788,12 @@ void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st)
 	if (cmd->buf_fault)
 		return transport_error(cmd, SCSI_RESULT_BAD_BUFFER);
 	if (st == SCSI_BACKEND_NO_SPACE && step != SCSI_STEP_READ)
-		return check(cmd, SCSI_SENSE_DATA_PROTECT, ASC_SPACE_ALLOC_FAILED_WP);
+		return backend_check(cmd, SCSI_SENSE_DATA_PROTECT, ASC_SPACE_ALLOC_FAILED_WP);
 	/* Linux fails NOT READY other than 04h/xx at once, without retries */
 	if (st == SCSI_BACKEND_UNRESPONSIVE)
-		return check(cmd, SCSI_SENSE_NOT_READY, ASC_TIMEOUT_ON_LUN);
+		return backend_check(cmd, SCSI_SENSE_NOT_READY, ASC_TIMEOUT_ON_LUN);
 	if (st != SCSI_BACKEND_OK)
-		return check(cmd, SCSI_SENSE_MEDIUM_ERROR,
+		return backend_check(cmd, SCSI_SENSE_MEDIUM_ERROR,
 			     step == SCSI_STEP_READ ? ASC_UNRECOVERED_READ_ERROR :
 						      ASC_WRITE_ERROR);
 	switch (step) {

@@ -16,7 +16,11 @@
  * which bound every access by the transfer and the buffer.
  *
  * Errors follow SPC-4: CHECK CONDITION with fixed-format sense data
- * (SPC-4 §4.5.3). Conditions below the SCSI layer (the initiator's buffer
+ * (SPC-4 §4.5.3; D_SENSE is 0 in the control mode page). A READ or WRITE
+ * that a backend stopped part way (scsi_backend_stop()) names its first
+ * failed block in INFORMATION with VALID set, when it fits the field's
+ * 32 bits; otherwise VALID is clear and the initiator learns nothing of
+ * where it failed (no descriptor format). Conditions below the SCSI layer (the initiator's buffer
  * is too small or not reachable, its direction contradicts the command)
  * are the transport's (struct scsi_cmd.result): the HBA reports them in
  * its own terms and nothing reached the medium for an overrun.
@@ -113,6 +117,9 @@ struct scsi_cmd {
 	enum scsi_step step;
 	bool buf_fault;
 	uint64_t xfer_max;		/* bytes the backend may move */
+	uint64_t lba;			/* a READ's or WRITE's first block */
+	bool info_valid;		/* info is the first block that failed */
+	uint64_t info;
 	unsigned int unmap_next, unmap_count;
 	struct {
 		uint64_t lba;
@@ -200,7 +207,10 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
  * initiator's buffer). The transfer reported (xfer_len, the initiator's
  * residual) ends there at most, so it never counts a failed piece's
  * bytes, though a write fetched them. Every byte below off must have
- * moved (a read's into the buffer, a write's onto the medium).
+ * moved (a read's into the buffer, a write's onto the medium): a
+ * failure's sense data names the block at off (INFORMATION, SBC-3
+ * §4.18.1), and Linux's sd completes the blocks below it as good.
+ * off is taken down to a whole block.
  */
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off);

@@ -35,4 +35,18 @@ static inline void guest_sync10(struct scsi_cmd *cmd, void (*done)(struct scsi_c
 	cmd->done = done;
 }
 
+/*
+ * The INFORMATION field of cmd's fixed-format sense data (SPC-4
+ * §4.5.3: bytes 3-6), as Linux's scsi_get_sense_info_fld() reads it;
+ * UINT64_MAX: VALID is clear.
+ */
+static inline uint64_t guest_sense_info(const struct scsi_cmd *cmd)
+{
+	const uint8_t *s = cmd->sense;
+
+	if (cmd->sense_len < 7 || (s[0] & 0x7f) != 0x70 || !(s[0] & 0x80))
+		return UINT64_MAX;
+	return (uint32_t)s[3] << 24 | (uint32_t)s[4] << 16 | (uint32_t)s[5] << 8 | s[6];
+}
+
 #endif /* TESTS_UNIT_STORAGE_GUEST_CMD_H */

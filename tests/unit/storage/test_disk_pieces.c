@@ -436,6 +436,7 @@ static void ck_cut(bool write, bool refuse)
 	run_all();
 	ck_sense(&g, refuse ? SCSI_SENSE_NOT_READY : SCSI_SENSE_MEDIUM_ERROR);
 	ck_assert_uint_eq(g.cmd.xfer_len, 2 * PIECE_BYTES);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), 2 * PIECE_BLOCKS);
 	/* a write's pieces that ran well are on the medium, also past the stop */
 	if (write)
 		ck_assert_uint_eq(disks[0].pd.blocks_written, (nr_ran - !refuse) * PIECE_BLOCKS);
@@ -486,6 +487,7 @@ START_TEST(test_a_lower_piece_failing_after_a_refusal_cuts_at_the_lower)
 	run_all();
 	ck_sense(&g, SCSI_SENSE_NOT_READY);	/* the first failure in time */
 	ck_assert_uint_eq(g.cmd.xfer_len, 0);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), 0);	/* the lowest block */
 	ck_assert_uint_eq(disks[0].pd.blocks_written, PIECE_BLOCKS);	/* the second */
 	free(g.gb.mem);
 }
@@ -515,8 +517,50 @@ START_TEST(test_pieces_back_out_of_order_report_only_bytes_copied)
 		pieces_done(back[--n]);
 	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
 	ck_assert_uint_eq(g.cmd.xfer_len, PIECE_BYTES);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), PIECE_BLOCKS);
 	ck_assert(memcmp(g.gb.mem, disks[0].medium, PIECE_BYTES) == 0);
 	free(g.gb.mem);
+}
+END_TEST
+
+/* A READ(16) of nr blocks at lba, its buffer poisoned; its pieces fail. */
+static void guest_read16_failing(struct guest_cmd *g, uint64_t lba, uint32_t nr)
+{
+	guest_prep(g, false, 0, (uint16_t)nr, NO_FAULT);
+	g->cmd.cdb[0] = 0x88;
+	for (unsigned int i = 0; i < 8; i++)
+		g->cmd.cdb[2 + i] = (uint8_t)(lba >> (56 - 8 * i));
+	for (unsigned int i = 0; i < 4; i++)
+		g->cmd.cdb[10 + i] = (uint8_t)(nr >> (24 - 8 * i));
+	g->cmd.cdb[14] = g->cmd.cdb[15] = 0;
+	g->cmd.cdb_len = 16;
+	fail_at(0, lba, SCSI_BACKEND_IO_ERROR);
+	fail_at(1, lba + PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_send(g, 0);
+	run_all();
+	ck_sense(g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(g->cmd.xfer_len, 0);
+	free(g->gb.mem);
+}
+
+/*
+ * INFORMATION is 4 bytes in fixed-format sense: the last block below
+ * 2^32 is named; one past it is not (VALID clear, so Linux fails the
+ * whole request: safe). The disk is 3 TiB; no piece reaches the medium.
+ */
+START_TEST(test_a_failed_block_past_32_bits_is_not_named)
+{
+	struct guest_cmd lo, hi;
+	struct scsi_backend be = { .ops = &be_ops, .ctx = &disks[0], .nr_blocks = 6ull << 30 };
+
+	scsi_disk_init(&disks[0].disk, &be, "big", 0);
+	disks[0].disk.ua_asc = 0;
+	disks[0].pd.nr_blocks = be.nr_blocks;
+	guest_read16_failing(&lo, 0x100000000ull - PIECE_BLOCKS, 2 * PIECE_BLOCKS);
+	ck_assert_uint_eq(guest_sense_info(&lo.cmd), 0x100000000ull - PIECE_BLOCKS);
+	guest_read16_failing(&hi, 0x100000000ull, PIECE_BLOCKS);
+	ck_assert_uint_eq(guest_sense_info(&hi.cmd), UINT64_MAX);
+	ck_assert_uint_eq(hi.cmd.sense[3] | hi.cmd.sense[4] | hi.cmd.sense[5] | hi.cmd.sense[6], 0);
 }
 END_TEST
 
@@ -532,6 +576,7 @@ START_TEST(test_a_fua_writes_failed_flush_keeps_its_transfer)
 	run_all();
 	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
 	ck_assert_uint_eq(g.cmd.xfer_len, 2 * PIECE_BYTES);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), UINT64_MAX);	/* no block failed */
 	ck_assert_uint_eq(disks[0].pd.blocks_written, 2 * PIECE_BLOCKS);
 	ck_assert_uint_eq(disks[0].pd.errors, 1);
 	free(g.gb.mem);
@@ -869,6 +914,7 @@ int main(void)
 	tcase_add_test(tc, test_a_refused_read_reports_the_bytes_before_the_refused_piece);
 	tcase_add_test(tc, test_a_lower_piece_failing_after_a_refusal_cuts_at_the_lower);
 	tcase_add_test(tc, test_pieces_back_out_of_order_report_only_bytes_copied);
+	tcase_add_test(tc, test_a_failed_block_past_32_bits_is_not_named);
 	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);

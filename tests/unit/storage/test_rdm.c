@@ -207,6 +207,32 @@ START_TEST(test_a_failed_write_piece_is_neither_counted_nor_reported_moved)
 }
 END_TEST
 
+/*
+ * The sense data names the first block that failed (INFORMATION, VALID
+ * set), and the transfer reported ends just before it, as Linux's
+ * sd_completed_bytes() takes it; a failure of no piece names none.
+ */
+START_TEST(test_a_failed_piece_names_its_first_block_in_the_sense)
+{
+	io_fail_at = 3;
+	rw10(true, 8, 3 * BOUNCE_BLOCKS, GUEST_LEN);
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(guest_sense_info(&cmd), 8 + 2 * BOUNCE_BLOCKS);
+	ck_assert_uint_eq(cmd.xfer_len, 2 * BOUNCE_BLOCKS * SCSI_BLOCK_SIZE);
+	io_calls = 0;
+	io_fail_at = 1;
+	rw10(false, 20, 3, GUEST_LEN);
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(guest_sense_info(&cmd), 20);
+	ck_assert_uint_eq(cmd.xfer_len, 0);
+	io_calls = 0;
+	io_fail_at = 1;
+	sync_cache();
+	ck_assert_uint_eq(sense_key(), SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(guest_sense_info(&cmd), UINT64_MAX);
+}
+END_TEST
+
 /* SPC-4 annex D: 3Eh/02h TIMEOUT ON LOGICAL UNIT, under NOT READY. */
 static void assert_timeout_on_lun(void)
 {
@@ -359,6 +385,7 @@ int main(void)
 	tcase_add_test(tc, test_the_backend_checks_the_range_again);
 	tcase_add_test(tc, test_a_failing_lun_is_a_medium_error);
 	tcase_add_test(tc, test_a_failed_write_piece_is_neither_counted_nor_reported_moved);
+	tcase_add_test(tc, test_a_failed_piece_names_its_first_block_in_the_sense);
 	tcase_add_test(tc, test_an_unresponsive_lun_is_not_ready_with_a_timeout_on_the_lun);
 	tcase_add_test(tc, test_a_guest_buffer_that_faults_stops_the_write_there);
 	tcase_add_test(tc, test_a_transfer_larger_than_the_guest_buffer_is_not_executed);
