@@ -5,8 +5,13 @@
  * commands, with the real request queue (vmkernel/storage/
  * disk_queue.c) and a simulated storage world that runs one piece at a
  * time on a RAM medium: a 4 MiB command's 64 pieces, a failing piece
- * with later ones queued, faults in the guest's buffer, FUA, a reset
- * with one piece running, a flush among reads, two disks of one VM.
+ * with later ones queued, the first failure's status kept, a stopped
+ * command's transfer cut at its lowest failed byte (after a refusal,
+ * with pieces back out of order) and the sense naming that block,
+ * faults in the guest's buffer, FUA (its flush failing too), a reset
+ * with pieces queued, running and done, the counters' clear, a flush
+ * among reads, two disks of one VM, the oldest command first, a range
+ * past the disk behind, the table full, a refused piece.
  */
 #include <stdlib.h>
 #include "tests/unit/check_run.h"

@@ -2,9 +2,11 @@
 /*
  * Raw device mappings (vmkernel/storage/rdm.c): a guest's READ and WRITE
  * through vmk's SCSI disk model (vmm/scsi/disk.c) over a fake LUN, in
- * pieces of the bounce buffer; LBAs past the end, a failing LUN and a
- * guest buffer that faults half way; the LUN names `vmkctl storage luns`
- * prints; and the claims that keep two VMs off one LUN.
+ * pieces of the bounce buffer; LBAs past the end, a failing LUN (its
+ * failed piece neither counted nor reported moved, the sense naming
+ * its block) and a guest buffer that faults half way; the LUN names
+ * `vmkctl storage luns` prints; and the claims that keep two VMs off
+ * one LUN.
  */
 #include "tests/unit/check_run.h"
 #include "tests/unit/storage/guest_cmd.h"
