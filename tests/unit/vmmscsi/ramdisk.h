@@ -2,7 +2,8 @@
 /*
  * A RAM block backend for the SCSI tests and the PVSCSI fuzzer: completes
  * at once, or (held) keeps its requests until ramdisk_run(), as the
- * vmkernel's asynchronous storage stack will. Failures can be injected.
+ * vmkernel's asynchronous storage stack will. Failures can be injected
+ * (a read of several blocks fails after its first: scsi_backend_stop()).
  */
 #ifndef TESTS_UNIT_VMMSCSI_RAMDISK_H
 #define TESTS_UNIT_VMMSCSI_RAMDISK_H
@@ -43,7 +44,12 @@ static inline void ramdisk_do(struct ramdisk *rd, struct scsi_cmd *cmd,
 	switch (op) {
 	case RD_READ:
 		rd->reads++;
-		/* in two pieces, as a backend reading block by block would */
+		/*
+		 * In two pieces, as a backend reading block by block would;
+		 * a failing read of more than one block fails after its first.
+		 */
+		if (st != SCSI_BACKEND_OK && nr > 1 && scsi_cmd_put(cmd, 0, p, SCSI_BLOCK_SIZE))
+			return scsi_backend_stop(cmd, st, SCSI_BLOCK_SIZE);
 		if (st == SCSI_BACKEND_OK && scsi_cmd_put(cmd, 0, p, SCSI_BLOCK_SIZE))
 			scsi_cmd_put(cmd, SCSI_BLOCK_SIZE, p + SCSI_BLOCK_SIZE,
 				     (uint32_t)(bytes - SCSI_BLOCK_SIZE));

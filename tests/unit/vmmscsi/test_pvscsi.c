@@ -259,6 +259,35 @@ START_TEST(test_check_condition_puts_sense_in_the_guest_buffer)
 }
 END_TEST
 
+/*
+ * A read that fails after its first block: the guest's sense names the
+ * second block (VALID, INFORMATION) and the completion's data length is
+ * the one block before it, which is in the guest's buffer: what Linux's
+ * sd_completed_bytes() completes as good.
+ */
+START_TEST(test_a_read_failing_part_way_names_its_block_and_length)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	struct test_req r = rw10(6, false, 100, 4);
+	struct test_cmp c;
+
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	g->rd->fail = SCSI_BACKEND_IO_ERROR;
+	queue_req(g, &r);
+	kick(g);
+	c = cmp_at(g, 0);
+	ck_assert_uint_eq(c.host, BTSTAT_SUCCESS);
+	ck_assert_uint_eq(c.scsi, SCSI_STATUS_CHECK_CONDITION);
+	ck_assert_uint_eq(c.sense_len, SCSI_SENSE_LEN);
+	ck_assert_uint_eq(g->ram[GPA_SENSE], 0xf0);		/* VALID, current, fixed */
+	ck_assert_uint_eq(g->ram[GPA_SENSE + 2], SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(vmm_get_be32(&g->ram[GPA_SENSE + 3]), 101);
+	ck_assert_uint_eq(c.data_len, (101 - 100) * 512);
+	ck_assert(!memcmp(g->ram + GPA_DATA, g->rd->data + 100 * 512, 512));
+	fake_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_bad_descriptors_and_targets_end_with_host_statuses)
 {
 	struct fake_guest *g = fake_guest_new(false);
@@ -669,6 +698,7 @@ int main(void)
 	tcase_add_test(tc, test_inquiry_completes_through_the_ring_with_an_interrupt);
 	tcase_add_test(tc, test_write_and_read_back_through_sg_lists);
 	tcase_add_test(tc, test_check_condition_puts_sense_in_the_guest_buffer);
+	tcase_add_test(tc, test_a_read_failing_part_way_names_its_block_and_length);
 	tcase_add_test(tc, test_bad_descriptors_and_targets_end_with_host_statuses);
 	tcase_add_test(tc, test_a_garbage_producer_index_or_ring_stops_the_adapter_until_reset);
 	tcase_add_test(tc, test_a_full_completion_ring_holds_completions_until_consumed);
