@@ -214,9 +214,11 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off)
 {
+	/* never past what moved: the length and the block named agree */
+	if (off > cmd->xfer_len)
+		off = cmd->xfer_len;
 	off -= off % SCSI_BLOCK_SIZE;
-	if (cmd->xfer_len > off)
-		cmd->xfer_len = off;
+	cmd->xfer_len = off;
 	if (st != SCSI_BACKEND_OK && (cmd->step == SCSI_STEP_READ ||
 	    cmd->step == SCSI_STEP_WRITE || cmd->step == SCSI_STEP_WRITE_FUA)) {
 		cmd->info_valid = true;

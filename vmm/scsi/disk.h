@@ -208,9 +208,9 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
  * residual) ends there at most, so it never counts a failed piece's
  * bytes, though a write fetched them. Every byte below off must have
  * moved (a read's into the buffer, a write's onto the medium): a
- * failure's sense data names the block at off (INFORMATION, SBC-3
- * §4.18.1), and Linux's sd completes the blocks below it as good.
- * off is taken down to a whole block.
+ * failure's sense data names the block where the transfer reported now
+ * ends (INFORMATION), and Linux's sd completes the blocks below it as
+ * good. That end is off, or less if less moved, taken down to a block.
  */
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off);

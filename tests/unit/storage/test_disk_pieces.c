@@ -569,6 +569,27 @@ START_TEST(test_a_failed_block_past_32_bits_is_not_named)
 }
 END_TEST
 
+/*
+ * A backend that stops above what it moved (a read none of whose data
+ * reached the guest, stopped at its third piece): the disk never raises
+ * the length, and the sense names the block the length ends at, so the
+ * two agree whatever the backend says.
+ */
+START_TEST(test_a_stop_above_the_bytes_moved_names_where_they_end)
+{
+	struct guest_cmd g;
+
+	guest_rw(&g, 0, false, 64, BIG_BLOCKS);
+	ck_assert_uint_eq(g.cmd.xfer_len, 0);
+	scsi_backend_stop(&g.cmd, SCSI_BACKEND_IO_ERROR, 2 * PIECE_BYTES);
+	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(g.cmd.xfer_len, 0);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), 64);
+	pieces_cancel(&p);			/* its pieces: the model let go of it */
+	free(g.gb.mem);
+}
+END_TEST
+
 /* A FUA write whose flush fails: a MEDIUM ERROR, its data still reported moved. */
 START_TEST(test_a_fua_writes_failed_flush_keeps_its_transfer)
 {
@@ -920,6 +941,7 @@ int main(void)
 	tcase_add_test(tc, test_a_lower_piece_failing_after_a_refusal_cuts_at_the_lower);
 	tcase_add_test(tc, test_pieces_back_out_of_order_report_only_bytes_copied);
 	tcase_add_test(tc, test_a_failed_block_past_32_bits_is_not_named);
+	tcase_add_test(tc, test_a_stop_above_the_bytes_moved_names_where_they_end);
 	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
