@@ -790,14 +790,15 @@ void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st)
 	if (cmd->buf_fault)
 		return transport_error(cmd, SCSI_RESULT_BAD_BUFFER);
 	if (st == SCSI_BACKEND_NO_SPACE && step != SCSI_STEP_READ)
-		return backend_check(cmd, SCSI_SENSE_DATA_PROTECT, ASC_SPACE_ALLOC_FAILED_WP);
+		return backend_check(cmd, SCSI_SENSE_DATA_PROTECT,
+				     ASC_SPACE_ALLOC_FAILED_WP);
 	/* Linux fails NOT READY other than 04h/xx at once, without retries */
 	if (st == SCSI_BACKEND_UNRESPONSIVE)
 		return backend_check(cmd, SCSI_SENSE_NOT_READY, ASC_TIMEOUT_ON_LUN);
 	if (st != SCSI_BACKEND_OK)
 		return backend_check(cmd, SCSI_SENSE_MEDIUM_ERROR,
-			     step == SCSI_STEP_READ ? ASC_UNRECOVERED_READ_ERROR :
-						      ASC_WRITE_ERROR);
+				     step == SCSI_STEP_READ ? ASC_UNRECOVERED_READ_ERROR :
+							      ASC_WRITE_ERROR);
 	switch (step) {
 	case SCSI_STEP_WRITE_FUA:
 		cmd->step = SCSI_STEP_FLUSH;

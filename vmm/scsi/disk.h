@@ -16,14 +16,15 @@
  * which bound every access by the transfer and the buffer.
  *
  * Errors follow SPC-4: CHECK CONDITION with fixed-format sense data
- * (SPC-4 §4.5.3; D_SENSE is 0 in the control mode page). A READ or WRITE
- * that a backend stopped part way (scsi_backend_stop()) names its first
- * failed block in INFORMATION with VALID set, when it fits the field's
- * 32 bits; otherwise VALID is clear and the initiator learns nothing of
- * where it failed (no descriptor format). Conditions below the SCSI layer (the initiator's buffer
- * is too small or not reachable, its direction contradicts the command)
- * are the transport's (struct scsi_cmd.result): the HBA reports them in
- * its own terms and nothing reached the medium for an overrun.
+ * (SPC-4 §4.5.3; D_SENSE is 0 in the control mode page). A READ or
+ * WRITE that a backend stopped part way (scsi_backend_stop()) names its
+ * first failed block in INFORMATION with VALID set, when it fits the
+ * field's 32 bits; otherwise VALID is clear and the initiator learns
+ * nothing of where it failed (no descriptor format). Conditions below
+ * the SCSI layer (the initiator's buffer is too small or not reachable,
+ * its direction contradicts the command) are the transport's (struct
+ * scsi_cmd.result): the HBA reports them in its own terms and nothing
+ * reached the medium for an overrun.
  *
  * No globals, no allocation; not thread-safe (the caller serialises one
  * disk's calls, as for the device models).
@@ -118,8 +119,8 @@ struct scsi_cmd {
 	bool buf_fault;
 	uint64_t xfer_max;		/* bytes the backend may move */
 	uint64_t lba;			/* a READ's or WRITE's first block */
-	bool info_valid;		/* info is the first block that failed */
-	uint64_t info;
+	bool info_valid;		/* a stop named a block: info */
+	uint64_t info;			/* the sense's INFORMATION, when it fits */
 	unsigned int unmap_next, unmap_count;
 	struct {
 		uint64_t lba;
