@@ -36,13 +36,20 @@
 #include "vmkernel/platform.h"
 
 #define E1000_NIC_RX_DESC	32	/* 512 bytes: ring lengths are 128-byte multiples */
-#define E1000_NIC_TX_DESC	32
+#define E1000_NIC_TX_DESC	64	/* a TSO packet: a context and 32 data descriptors */
 #define E1000_NIC_BUF_LEN	2048	/* RCTL.BSIZE 00: 2048 bytes */
 #define E1000_NIC_FRAME_MIN	14	/* an Ethernet header */
 #define E1000_NIC_FRAME_MAX	1518	/* 1514 and an 802.1Q tag; no FCS */
 #define E1000_NIC_RESET_MS	10	/* CTRL.RST clears within 1 us (SDM §14.5) */
 #define E1000_NIC_UNICAST_MAX	15	/* RAL/RAH 1..15; entry 0 is the NIC's own */
 #define E1000_NIC_MTA_WORDS	128	/* the multicast table: 4096 bits */
+/*
+ * A TCP segmentation offload packet (8254x SDM §3.5 "TCP segmentation"):
+ * at most 64 KiB (its buffers), headers of 54..255 bytes (HDRLEN is a
+ * byte), segments of headers and MSS bytes no longer than a frame.
+ */
+#define E1000_NIC_TSO_MAX	65536
+#define E1000_NIC_TSO_HLEN_MAX	255
 
 struct e1000_nic_ops {
 	uint32_t (*mmio_read)(void *ctx, uint32_t offset);
@@ -60,6 +67,8 @@ struct e1000_nic_stats {
 	uint64_t rx_fragments;		/* descriptors of a frame without EOP */
 	uint64_t tx_ring_full;		/* the device had not sent the ring yet */
 	uint64_t tx_bad_len;		/* a frame the switch gave out of range */
+	uint64_t tx_tso;		/* TSO packets handed to the device */
+	uint64_t tx_tso_bad;		/* TSO packets refused: their headers or sizes */
 };
 
 /* What to receive besides broadcast and the NIC's own address. */
@@ -115,6 +124,29 @@ uint32_t e1000_nic_poll_rx(struct e1000_nic *n,
 /* Queue one frame (14..1518 bytes) for transmit. VMK_OK, VMK_NO_CAPACITY
  * when the ring is full, VMK_BAD_PARAM for a length out of range. */
 vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t len);
+
+/*
+ * Where a TCP/IPv4 packet's headers are, for e1000_nic_tx_tso(): the IPv4
+ * header at ip (after the Ethernet header), TCP at l4, hlen bytes of
+ * headers in all; mss payload bytes a segment. The TCP checksum field
+ * holds the pseudo-header sum without the length, as Linux's TSO leaves it.
+ */
+struct e1000_nic_tso {
+	uint32_t hlen, mss, ip, l4;
+};
+
+/*
+ * One TCP/IPv4 packet of up to E1000_NIC_TSO_MAX bytes that the device
+ * cuts into segments of t->mss payload bytes, filling in each segment's
+ * IP length, ID and checksum and its TCP sequence number, flags and
+ * checksum: a context descriptor and a data descriptor a buffer, one
+ * TDT write. VMK_BAD_PARAM: the sizes or header offsets do not make
+ * valid segments (the caller checked them once; the driver again);
+ * VMK_NO_CAPACITY: not enough free descriptors. stats.tx_packets and
+ * tx_bytes count the frames the device makes of it.
+ */
+vmk_status_t e1000_nic_tx_tso(struct e1000_nic *n, const uint8_t *frame, uint32_t len,
+			      const struct e1000_nic_tso *t);
 
 /* Program the receive filter (RAL/RAH 1..15, the MTA, RCTL.UPE/MPE);
  * addresses with the group bit set are refused as unicast and ignored.

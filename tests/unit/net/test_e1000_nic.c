@@ -10,6 +10,7 @@
 #include "tests/unit/check_run.h"
 #include "tests/unit/vmmnet/e1000_test.h"
 #include "vmkernel/net/e1000_nic.h"
+#include "vmm/dev/eth_csum.h"
 
 #define PHYS_POOL	0x300000u	/* the driver's pages from here */
 
@@ -575,6 +576,142 @@ START_TEST(test_promiscuous_on_demand_and_back)
 }
 END_TEST
 
+/*
+ * A TCP/IPv4 packet as Linux's TSO leaves it: 54 bytes of headers, IP
+ * length 0 and a stale IP checksum, TCP PSH|FIN, the TCP checksum field
+ * the pseudo-header sum without the length; payload byte i is (uint8_t)i.
+ */
+#define TSO_HLEN	54
+#define TSO_MSS		1448
+#define TSO_SEQ		1000u
+
+static const struct e1000_nic_tso tso = { TSO_HLEN, TSO_MSS, 14, 34 };
+
+static uint32_t pseudo_sum(const uint8_t *ip, uint32_t l4len)
+{
+	return eth_csum_add(6 + l4len, ip + 12, 8);
+}
+
+static void tso_make(uint8_t *f, uint32_t len)
+{
+	memset(f, 0, TSO_HLEN);
+	memcpy(f, "\x52\x55\x0a\x00\x02\x02\x00\x50\x56\x00\x00\x01\x08\x00", 14);
+	f[14] = 0x45;
+	vmm_put_be16(f + 18, 0x1234);			/* ID */
+	f[22] = 64;
+	f[23] = 6;
+	vmm_put_be16(f + 24, 0xbeef);			/* stale checksum */
+	memcpy(f + 26, "\x0a\x00\x02\x0f\x0a\x00\x02\x02", 8);
+	vmm_put_be16(f + 34, 40000);
+	vmm_put_be16(f + 36, 5201);
+	vmm_put_be32(f + 38, TSO_SEQ);
+	f[46] = 0x50;
+	f[47] = 0x19;					/* PSH, ACK, FIN */
+	vmm_put_be16(f + 50, (uint16_t)~eth_csum_fold(pseudo_sum(f + 14, 0)));
+	for (uint32_t i = TSO_HLEN; i < len; i++)
+		f[i] = (uint8_t)(i - TSO_HLEN);
+}
+
+/* Segment k of a packet of len bytes, as the wire must see it. */
+static void tso_check_segment(const uint8_t *g, uint32_t glen, uint32_t k, uint32_t len)
+{
+	uint32_t payload = len - TSO_HLEN, off = k * TSO_MSS;
+	uint32_t n = payload - off < TSO_MSS ? payload - off : TSO_MSS;
+
+	ck_assert_uint_eq(glen, TSO_HLEN + n < 60 ? 60 : TSO_HLEN + n);	/* padded */
+	ck_assert_uint_eq(vmm_get_be16(g + 16), 40 + n);		/* IP length */
+	ck_assert_uint_eq(vmm_get_be16(g + 18), 0x1234 + k);		/* ID */
+	ck_assert_uint_eq(eth_csum_fold(eth_csum_add(0, g + 14, 20)), 0);
+	ck_assert_uint_eq(vmm_get_be32(g + 38), TSO_SEQ + off);
+	ck_assert_uint_eq(g[47], off + n < payload ? 0x10 : 0x19);
+	ck_assert_uint_eq(eth_csum_fold(eth_csum_add(pseudo_sum(g + 14, 20 + n), g + 34, 20 + n)), 0);
+	for (uint32_t i = 0; i < n; i++)
+		ck_assert_uint_eq(g[TSO_HLEN + i], (uint8_t)(off + i));
+}
+
+START_TEST(test_a_tso_packet_leaves_as_segments_the_device_cuts)
+{
+	static uint8_t f[E1000_NIC_TSO_MAX];
+	static const uint32_t lens[] = { TSO_HLEN + 1, TSO_HLEN + 3 * TSO_MSS + 100,
+					 E1000_NIC_TSO_MAX };
+	uint32_t sent = 0, tdt = 0;
+
+	start();
+	for (uint32_t l = 0; l < 3; l++) {
+		uint32_t len = lens[l], segs = (len - TSO_HLEN + TSO_MSS - 1) / TSO_MSS;
+		uint32_t before = r.g->h.nr_tx, tail = nic.tx_tail;
+
+		tso_make(f, len);
+		ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, len, &tso), VMK_OK);
+		ck_assert_uint_eq(r.g->h.nr_tx - before, segs);
+		for (uint32_t k = 0; k < segs && before + k < NIC_TX_KEEP; k++)
+			tso_check_segment(r.g->h.tx_frame[before + k], r.g->h.tx_len[before + k], k, len);
+		/* a context descriptor and one a 2 KiB buffer, one TDT write */
+		ck_assert_uint_eq((nic.tx_tail + E1000_NIC_TX_DESC - tail) % E1000_NIC_TX_DESC,
+				  1 + (len + E1000_NIC_BUF_LEN - 1) / E1000_NIC_BUF_LEN);
+		sent += segs;
+		tdt++;
+	}
+	ck_assert_uint_eq(nic.stats.tx_packets, sent);
+	ck_assert_uint_eq(nic.stats.tx_tso, tdt);
+	ck_assert_uint_eq(r.g->dev.count.tx_bad_tso, 0);
+	ck_assert_uint_eq(r.g->h.dma_faults, 0);
+	/* the ring comes round: the context descriptors are reclaimed too */
+	tso_make(f, E1000_NIC_TSO_MAX);
+	for (uint32_t i = 0; i < 2 * E1000_NIC_TX_DESC; i++)
+		ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, E1000_NIC_TSO_MAX, &tso), VMK_OK);
+	ck_assert_uint_eq(nic.stats.tx_ring_full, 0);
+}
+END_TEST
+
+START_TEST(test_tso_packets_that_make_no_valid_segments_are_refused)
+{
+	static uint8_t f[E1000_NIC_TSO_MAX + 1];
+	struct e1000_nic_tso t;
+
+	start();
+	tso_make(f, sizeof(f));
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_BAD_PARAM);
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, TSO_HLEN, &tso), VMK_BAD_PARAM);
+	t = tso;
+	t.mss = E1000_NIC_FRAME_MAX - 4 - TSO_HLEN + 1;	/* a segment longer than a frame */
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, 9000, &t), VMK_BAD_PARAM);
+	t = tso;
+	t.mss = 0;
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, 9000, &t), VMK_BAD_PARAM);
+	t = tso;
+	t.l4 = t.ip + 19;				/* an IPv4 header of 19 bytes */
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, 9000, &t), VMK_BAD_PARAM);
+	t = tso;
+	t.hlen = 256;					/* HDRLEN is a byte */
+	t.mss = 1000;
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, 9000, &t), VMK_BAD_PARAM);
+	ck_assert_uint_eq(nic.stats.tx_tso_bad, 6);
+	ck_assert_uint_eq(r.g->h.nr_tx, 0);
+	ck_assert_uint_eq(nic.tx_tail, 0);
+}
+END_TEST
+
+START_TEST(test_a_tso_packet_without_room_for_its_descriptors_waits)
+{
+	static uint8_t f[E1000_NIC_TSO_MAX];
+
+	start();
+	r.deaf_tdt = true;
+	tso_make(f, sizeof(f));
+	/* 33 descriptors of 63 free: one fits, the second does not */
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_OK);
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_NO_CAPACITY);
+	ck_assert_uint_eq(nic.stats.tx_ring_full, 1);
+	ck_assert_uint_eq(nic.tx_tail, 33);
+	r.deaf_tdt = false;
+	wr(r.g, E1000_TDT, nic.tx_tail);
+	ck_assert_uint_eq(r.g->h.nr_tx, 46);		/* 65482 bytes of 1448 */
+	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_OK);
+	ck_assert_uint_eq(r.g->h.nr_tx, 92);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("e1000_nic");
@@ -586,6 +723,9 @@ int main(void)
 	tcase_add_test(tc, test_frames_go_out_byte_for_byte_past_the_ring_size);
 	tcase_add_test(tc, test_a_full_transmit_ring_is_refused_not_overwritten);
 	tcase_add_test(tc, test_transmit_lengths_out_of_range_are_refused);
+	tcase_add_test(tc, test_a_tso_packet_leaves_as_segments_the_device_cuts);
+	tcase_add_test(tc, test_tso_packets_that_make_no_valid_segments_are_refused);
+	tcase_add_test(tc, test_a_tso_packet_without_room_for_its_descriptors_waits);
 	tcase_add_test(tc, test_received_frames_are_handed_up_in_order_past_the_ring_size);
 	tcase_add_test(tc, test_a_full_receive_ring_drops_at_the_device_then_recovers);
 	tcase_add_test(tc, test_hostile_receive_descriptors_are_dropped_and_counted);
