@@ -256,6 +256,7 @@ static vmk_status_t connect_locked(struct vswitch *sw, const struct vsw_port_con
 	p->owner_id = cfg->owner_id;
 	p->nic = cfg->nic;
 	p->deliver = cfg->deliver;
+	p->deliver_tso = cfg->kind == VSW_OWNER_UPLINK ? cfg->deliver_tso : NULL;
 	p->ctx = cfg->ctx;
 	*port_id = (uint32_t)(p - sw->ports) + 1;
 	if (!g) {
@@ -681,4 +682,64 @@ uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 out:
 	spin_unlock(&sw->lock);
 	return n;
+}
+
+/* Whether t cuts len bytes into segments a frame each (untagged). */
+static bool tso_fits(uint32_t len, const struct vsw_tso *t)
+{
+	return len <= VSW_TSO_MAX && t->ip >= VSW_ETH_HLEN && t->l4 >= t->ip + 20 &&
+	       t->hlen >= t->l4 + 20 && t->hlen < len && t->mss &&
+	       t->hlen + t->mss <= VSW_ETH_FRAME_LEN;
+}
+
+/* Whether the uplink alone gets x from p, untagged, and takes TSO. */
+static struct vsw_port *tso_route(struct vswitch *sw, struct vsw_port *p,
+				  const struct xfer *x)
+{
+	struct vsw_port *up = port_get(sw, sw->uplink), *q;
+
+	if (!up || !up->deliver_tso || up->link_down || up->rx_refused ||
+	    x->tagged || x->vlan || (x->frame[0] & 1) || mac_eq(x->frame, p->rx_mac))
+		return NULL;
+	for (uint32_t i = 0; i < VSW_PORTS_MAX; i++) {
+		q = &sw->ports[i];
+		if (!q->used || q == p || q == up || !in_vlan(sw, q, x->vlan))
+			continue;
+		if (q->rx_all || mac_eq(q->rx_mac, x->frame))
+			return NULL;
+	}
+	return up;
+}
+
+bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
+		  uint32_t len, const struct vsw_tso *t)
+{
+	uint32_t payload, segs, last, bytes;
+	struct vsw_port *p, *up = NULL;
+	struct xfer x = { .frame = frame };
+
+	if (!tso_fits(len, t))
+		return false;
+	payload = len - t->hlen;
+	segs = (payload + t->mss - 1) / t->mss;
+	last = payload - (segs - 1) * t->mss;
+	/* each frame padded to 60 bytes, as the vNICs send short ones */
+	bytes = (segs - 1) * (t->hlen + t->mss > VSW_ETH_ZLEN ? t->hlen + t->mss : VSW_ETH_ZLEN) +
+		(t->hlen + last > VSW_ETH_ZLEN ? t->hlen + last : VSW_ETH_ZLEN);
+	/* the first segment's length: every segment passes what it passes */
+	x.len = t->hlen + (segs > 1 ? t->mss : last);
+	spin_lock(&sw->lock);
+	p = port_get(sw, port_id);
+	if (p && !p->link_down && classify(sw, p, &x) == VSW_DROP_REASONS)
+		up = tso_route(sw, p, &x);
+	if (up && up->deliver_tso(up->ctx, frame, len, t))
+		up = NULL;
+	if (up) {
+		p->c.tx_packets += segs;
+		p->c.tx_bytes += bytes;
+		up->c.rx_packets += segs;
+		up->c.rx_bytes += bytes;
+	}
+	spin_unlock(&sw->lock);
+	return up;
 }

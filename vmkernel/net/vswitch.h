@@ -92,6 +92,20 @@ struct vsw_policy {
  */
 typedef int (*vsw_deliver_fn)(void *ctx, const uint8_t *frame, uint32_t len);
 
+/*
+ * A TCP/IPv4 segmentation offload packet (vsw_send_tso()): hlen bytes of
+ * Ethernet, IPv4 (at ip) and TCP (at l4) headers, then the payload, cut
+ * into segments of mss payload bytes. The TCP checksum field holds the
+ * pseudo-header sum without the length (as Linux's TSO leaves it).
+ */
+struct vsw_tso {
+	uint32_t hlen, mss, ip, l4;
+};
+
+/* Hands a TSO packet to the uplink's NIC, which segments it; as vsw_deliver_fn. */
+typedef int (*vsw_deliver_tso_fn)(void *ctx, const uint8_t *frame, uint32_t len,
+				  const struct vsw_tso *t);
+
 struct vsw_port_config {
 	enum vsw_owner kind;
 	uint32_t owner_id;
@@ -99,6 +113,7 @@ struct vsw_port_config {
 	const char *group;		/* port group name; NULL for the uplink */
 	uint8_t mac[VSW_ETH_ALEN];	/* unicast, unique on the switch; not the uplink's */
 	vsw_deliver_fn deliver;
+	vsw_deliver_tso_fn deliver_tso;	/* the uplink's, or NULL: none */
 	void *ctx;
 };
 
@@ -132,6 +147,7 @@ struct vsw_port {
 	uint8_t mc_n;			/* entries of mc[], distinct */
 	uint8_t mc[VSW_MC_PORT_MAX][VSW_ETH_ALEN];
 	vsw_deliver_fn deliver;
+	vsw_deliver_tso_fn deliver_tso;
 	void *ctx;
 	struct vsw_counters c;
 };
@@ -204,6 +220,22 @@ vmk_status_t vsw_port_counters(struct vswitch *sw, uint32_t port_id,
  */
 uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 		  uint32_t len);
+
+/*
+ * A TSO packet of len bytes (at most VSW_TSO_MAX) from port_id, as one
+ * piece, when it can leave that way: unicast to the uplink alone (no
+ * port has its destination, no promiscuous port sees it), untagged on
+ * both sides (VLAN 0), every check of vsw_send() passing for each
+ * segment, and the uplink's NIC taking it (deliver_tso). Then it counts
+ * as the frames the NIC makes of it (tx on the sender, rx on the
+ * uplink: packets and bytes as on the wire, each frame padded to 60)
+ * and returns true. false: nothing happened and nothing was counted;
+ * the caller segments the packet and sends each frame with vsw_send()
+ * (another port, a VLAN, a full ring, or a drop counted per frame).
+ */
+#define VSW_TSO_MAX		65536
+bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
+		  uint32_t len, const struct vsw_tso *t);
 
 /*
  * What the uplink must let in for the ports (docs/network.md "The

@@ -43,11 +43,33 @@ static int capture(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
+/* What a port's owner got as TSO packets (only the uplink's is called). */
+struct tso_sink {
+	uint32_t packets, last_len;
+	struct vsw_tso last;
+	bool full;
+};
+
+static struct tso_sink tso_sinks[NPORTS + 4];
+
+static int capture_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct vsw_tso *t)
+{
+	struct tso_sink *s = &tso_sinks[(struct sink *)ctx - sinks];
+
+	(void)frame;
+	if (s->full)
+		return 1;
+	s->packets++;
+	s->last_len = len;
+	s->last = *t;
+	return 0;
+}
+
 static void connect(int i, enum vsw_owner kind, const char *group)
 {
 	struct vsw_port_config cfg = {
 		.kind = kind, .owner_id = (uint32_t)i, .group = group,
-		.deliver = capture, .ctx = &sinks[i],
+		.deliver = capture, .deliver_tso = capture_tso, .ctx = &sinks[i],
 	};
 
 	memcpy(cfg.mac, mac[i], VSW_ETH_ALEN);
@@ -59,6 +81,7 @@ static void setup(void)
 	int i;
 
 	memset(sinks, 0, sizeof(sinks));
+	memset(tso_sinks, 0, sizeof(tso_sinks));
 	for (i = 0; i < NPORTS + 4; i++) {
 		static const uint8_t base[VSW_ETH_ALEN] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x00 };
 
@@ -969,6 +992,104 @@ START_TEST(test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff)
 }
 END_TEST
 
+/* TSO packets (vsw_send_tso()): 54 bytes of headers, segments of 1448. */
+static const struct vsw_tso tso = { 54, 1448, 14, 34 };
+static uint8_t big[VSW_TSO_MAX + 1];
+
+static uint32_t tso_taken(void)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < NPORTS; i++)
+		n += tso_sinks[i].packets;
+	return n;
+}
+
+START_TEST(test_a_tso_packet_for_the_wire_leaves_by_the_uplink_whole)
+{
+	struct vsw_counters a, u;
+
+	frame(big, stranger, mac[A], 10000);
+	ck_assert(vsw_send_tso(&sw, id[A], big, 10000, &tso));
+	ck_assert_uint_eq(tso_sinks[U].packets, 1);
+	ck_assert_uint_eq(tso_sinks[U].last_len, 10000);
+	ck_assert_uint_eq(tso_sinks[U].last.mss, 1448);
+	ck_assert_uint_eq(tso_taken(), 1);
+	ck_assert_uint_eq(received(), 0);
+	/* counted as the 7 frames the NIC makes: 6 of 1502 bytes, one of 1312 */
+	a = counters(A);
+	u = counters(U);
+	ck_assert_uint_eq(a.tx_packets, 7);
+	ck_assert_uint_eq(a.tx_bytes, 6 * 1502 + 1312);
+	ck_assert_uint_eq(u.rx_packets, 7);
+	ck_assert_uint_eq(u.rx_bytes, 6 * 1502 + 1312);
+	/* a last segment shorter than 60 bytes counts as padded, as sent */
+	frame(big, stranger, mac[A], 54 + 1448 + 1);
+	ck_assert(vsw_send_tso(&sw, id[A], big, 54 + 1448 + 1, &tso));
+	ck_assert_uint_eq(counters(A).tx_bytes, 6 * 1502 + 1312 + 1502 + 60);
+	ck_assert_uint_eq(counters(A).tx_packets, 9);
+}
+END_TEST
+
+/* false, nothing delivered, nothing counted: the sender segments it. */
+static void tso_left_to_sender(int from, const uint8_t *dst, const uint8_t *src, uint32_t len,
+			       const struct vsw_tso *t)
+{
+	struct vsw_counters before = counters(from), after;
+
+	frame(big, dst, src, len);
+	ck_assert(!vsw_send_tso(&sw, id[from], big, len, t));
+	ck_assert_uint_eq(tso_taken(), 0);
+	ck_assert_uint_eq(received(), 0);
+	after = counters(from);
+	ck_assert_mem_eq(&before, &after, sizeof(before));
+}
+
+START_TEST(test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender)
+{
+	struct vsw_tso t = tso;
+
+	tso_left_to_sender(A, mac[B], mac[A], 10000, &tso);	/* another port's */
+	tso_left_to_sender(A, bcast, mac[A], 10000, &tso);	/* flooded */
+	tso_left_to_sender(A, mcast, mac[A], 10000, &tso);
+	tso_left_to_sender(A, mac[A], mac[A], 10000, &tso);	/* its own */
+	tso_left_to_sender(C, stranger, mac[C], 10000, &tso);	/* tagged on the uplink */
+	tso_left_to_sender(A, stranger, stranger, 10000, &tso);	/* forged: per frame */
+	tso_left_to_sender(A, stranger, mac[A], VSW_TSO_MAX + 1, &tso);
+	tso_left_to_sender(A, stranger, mac[A], 54, &tso);		/* no payload */
+	t.mss = 1461;							/* 1515-byte segments */
+	tso_left_to_sender(A, stranger, mac[A], 10000, &t);
+	t = tso;
+	t.l4 = 33;
+	tso_left_to_sender(A, stranger, mac[A], 10000, &t);
+	/* a promiscuous port of the VLAN sees it: segments for it too */
+	ck_assert_int_eq(vsw_group_set_policy(&sw, "VM Network", &allow_all), VMK_OK);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
+	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
+	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], false), VMK_OK);
+	/* the uplink's cable out, or its ring full */
+	ck_assert_int_eq(vsw_port_set_link(&sw, id[U], false), VMK_OK);
+	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
+	ck_assert_int_eq(vsw_port_set_link(&sw, id[U], true), VMK_OK);
+	tso_sinks[U].full = true;
+	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
+	tso_sinks[U].full = false;
+	ck_assert(vsw_send_tso(&sw, id[A], big, 10000, &tso));
+}
+END_TEST
+
+START_TEST(test_only_the_uplink_takes_tso_packets)
+{
+	ck_assert_int_eq(vsw_port_disconnect(&sw, id[U]), VMK_OK);
+	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
+	/* an uplink without deliver_tso */
+	struct vsw_port_config cfg = { .kind = VSW_OWNER_UPLINK, .deliver = capture,
+				       .ctx = &sinks[U] };
+	ck_assert_int_eq(vsw_port_connect(&sw, &cfg, &id[U]), VMK_OK);
+	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vswitch");
@@ -1010,5 +1131,8 @@ int main(void)
 	tcase_add_test(tc, test_the_same_multicast_list_again_rewrites_no_filter);
 	tcase_add_test(tc, test_generated_macs_are_vmwares_from_the_uuid);
 	tcase_add_test(tc, test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff);
+	tcase_add_test(tc, test_a_tso_packet_for_the_wire_leaves_by_the_uplink_whole);
+	tcase_add_test(tc, test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender);
+	tcase_add_test(tc, test_only_the_uplink_takes_tso_packets);
 	return check_run("vmkernel virtual switch", tc);
 }
