@@ -83,6 +83,20 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	return st != VMK_OK;
 }
 
+/* A TSO packet for the wire, which the NIC segments (under the switch's lock). */
+static int uplink_deliver_tso(void *ctx, const uint8_t *frame, uint32_t len,
+			      const struct vsw_tso *t)
+{
+	struct e1000_nic_tso nt = { .hlen = t->hlen, .mss = t->mss, .ip = t->ip, .l4 = t->l4 };
+	vmk_status_t st;
+
+	(void)ctx;
+	spin_lock(&up.tx_lock);
+	st = up.stopped ? VMK_BUSY : e1000_nic_tx_tso(&up.nic, frame, len, &nt);
+	spin_unlock(&up.tx_lock);
+	return st != VMK_OK;
+}
+
 /*
  * Under rx_lock: the NIC's receive filter from the switch's ports, when
  * what they receive changed. Unicast: each port's receive address (more
@@ -119,7 +133,8 @@ static void filter_update(void)
 void uplink_global_init(void)
 {
 	const struct vmk_boot_info *bi = &vmk_boot_info;
-	struct vsw_port_config pc = { .kind = VSW_OWNER_UPLINK, .deliver = uplink_deliver };
+	struct vsw_port_config pc = { .kind = VSW_OWNER_UPLINK, .deliver = uplink_deliver,
+				       .deliver_tso = uplink_deliver_tso };
 	struct vmk_why why = { "" };
 	uint32_t id;
 

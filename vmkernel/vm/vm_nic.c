@@ -168,6 +168,16 @@ static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
 		vsw_send(nic->sw, nic->port, frame, len);
 }
 
+/* A TSO packet whole to the switch (vsw_send_tso()); as nic_tx(). */
+static bool nic_tx_tso(void *ctx, const uint8_t *packet, uint32_t len,
+		       const struct vnic_tso *t)
+{
+	struct vm_nic *nic = ctx;
+	struct vsw_tso st = { .hlen = t->hlen, .mss = t->mss, .ip = t->ip, .l4 = t->l4 };
+
+	return nic->port && vsw_send_tso(nic->sw, nic->port, packet, len, &st);
+}
+
 /*
  * The guest's receive filter (its RAL0/RAH0, RCTL.UPE), from the exit
  * that wrote it, under vm->lock: the switch applies the port group's
@@ -314,7 +324,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		struct vm_nic *nic = vm->nic[i];
 		struct vnic_config ec = {
 			.dma = { vm_dma_read, vm_dma_write, vm },
-			.set_irq = nic_set_irq, .tx = nic_tx, .filter = nic_filter,
+			.set_irq = nic_set_irq, .tx = nic_tx, .tx_tso = nic_tx_tso, .filter = nic_filter,
 			.rx_groups = nic_rx_groups,
 		};
 		uint8_t devfn = VM_NIC_DEVFN(i);

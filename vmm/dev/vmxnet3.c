@@ -351,6 +351,28 @@ static uint32_t ip_header(const uint8_t *p, uint32_t hlen, uint32_t *ip, bool *v
 }
 
 /*
+ * The packet whole to the host (the uplink's NIC segments it), when it
+ * is untagged IPv4 and the host takes it: counted as the frames it
+ * makes, each padded to ETH_ZLEN as emit() would.
+ */
+static bool tx_tso_whole(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
+			 uint32_t mss, uint32_t ip, uint32_t l4, bool plain_v4)
+{
+	struct vnic_tso t = { .hlen = hlen, .mss = mss, .ip = ip, .l4 = l4 };
+	uint32_t payload = d->tx_len - hlen, n;
+
+	if (!plain_v4 || !payload || !d->host.tx_tso ||
+	    !d->host.tx_tso(d->host.tx_ctx, d->tx_buf, d->tx_len, &t))
+		return false;
+	for (uint32_t off = 0; off < payload; off += n) {
+		n = payload - off < mss ? payload - off : mss;
+		count_frame(&q->stats, d->tx_buf, hlen + n < ETH_ZLEN ? ETH_ZLEN : hlen + n);
+		d->tx_frames++;
+	}
+	return true;
+}
+
+/*
  * TCP segmentation: each segment is the packet's hlen bytes of headers
  * and up to mss bytes of payload; the IP length (and IPv4 ID and header
  * checksum), the TCP sequence number and flags and the TCP checksum
@@ -383,6 +405,8 @@ static void tx_tso(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 	seq = vmm_get_be32(p + l4 + 4);
 	q->stats.tso_pkts++;
 	q->stats.tso_bytes += d->tx_len;
+	if (tx_tso_whole(d, q, hlen, mss, ip, l4, v4 && !ti))
+		return;
 	do {
 		uint32_t n = payload - off < mss ? payload - off : mss;
 		uint8_t *f = d->frame;

@@ -51,12 +51,30 @@ static inline bool vnic_mac_is_group(const uint8_t mac[6])
 	       (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) != 0xff;
 }
 
+/*
+ * A TCP/IPv4 TSO packet a model hands to tx_tso() whole, its headers
+ * checked (VNIC_TSO_MSS_MIN, each segment a frame): hlen bytes of
+ * Ethernet (untagged), IPv4 (at ip) and TCP (at l4) headers, segments of
+ * mss payload bytes; the TCP checksum field holds the pseudo-header sum
+ * without the length.
+ */
+struct vnic_tso {
+	uint32_t hlen, mss, ip, l4;
+};
+
 struct vnic_config {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
 	void *irq_ctx;
 	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
 	void *tx_ctx;
+	/*
+	 * A TSO packet of up to 64 KiB as one piece (the uplink's NIC cuts
+	 * it; tx_ctx). true: taken and counted as its segments; false or
+	 * NULL: the model segments it and sends each frame with tx().
+	 */
+	bool (*tx_tso)(void *ctx, const uint8_t *packet, uint32_t len,
+		       const struct vnic_tso *t);
 	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);	/* or NULL */
 	void *filter_ctx;
 	void (*rx_groups)(void *ctx, const uint8_t (*groups)[6], uint32_t n,

@@ -241,6 +241,57 @@ START_TEST(test_tso_with_an_mss_below_linuxs_least_sends_nothing)
 }
 END_TEST
 
+/*
+ * A host that takes TSO packets whole (the uplink's NIC segments them)
+ * gets an untagged IPv4 one as it came, its headers checked first; the
+ * queue counts the frames it makes. A tagged one is segmented here.
+ */
+START_TEST(test_tso_goes_whole_to_a_host_that_takes_it)
+{
+	struct vx_guest *g = vx_guest_new();
+	uint32_t off = 0, len = 3054;
+
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	g->h.tso_take = true;
+	put_tcp(g, 3000, true);
+	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT, 1400);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tso, 1);
+	ck_assert_uint_eq(g->h.nr_tx, 0);
+	ck_assert_uint_eq(g->h.tso_len, 3054);
+	ck_assert_uint_eq(g->h.tso_last.hlen, 54);
+	ck_assert_uint_eq(g->h.tso_last.mss, 1400);
+	ck_assert_uint_eq(g->h.tso_last.ip, 14);
+	ck_assert_uint_eq(g->h.tso_last.l4, 34);
+	ck_assert_uint_eq(g->dev.txq[0].stats.ucast_pkts, 3);
+	ck_assert_uint_eq(g->dev.txq[0].stats.ucast_bytes, 2 * 1454 + 254);
+	ck_assert_uint_eq(g->dev.txq[0].stats.tso_pkts, 1);
+	ck_assert_uint_eq(take_tx_comp(g), 0);
+	/* a hostile MSS is refused before the host sees it */
+	len = 3054;
+	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT,
+		  VNIC_TSO_MSS_MIN - 1);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tso, 1);
+	ck_assert_uint_eq(g->dev.count.tx_bad_offload, 1);
+	/* with a tag to insert (TI): segmented here, as before */
+	len = 3054;
+	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT |
+		  VMXNET3_TXD_TI | 10u << VMXNET3_TXD_TCI_SHIFT, 1400);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tso, 1);
+	ck_assert_uint_eq(g->h.nr_tx, 3);
+	/* a host that declines: segmented here */
+	g->h.tso_take = false;
+	len = 3054;
+	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT, 1400);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tx, 6);
+	ck_assert(tcp_frame_ok(g->h.tx_frame[5], 254));
+	vx_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_receive_places_a_frame_in_a_posted_buffer)
 {
 	struct vx_guest *g = vx_guest_new();
@@ -721,6 +772,7 @@ int main(void)
 	tcase_add_test(tc, test_the_interrupt_follows_the_mask_the_driver_sets);
 	tcase_add_test(tc, test_checksum_offload_and_tso_give_valid_frames);
 	tcase_add_test(tc, test_tso_with_an_mss_below_linuxs_least_sends_nothing);
+	tcase_add_test(tc, test_tso_goes_whole_to_a_host_that_takes_it);
 	tcase_add_test(tc, test_receive_places_a_frame_in_a_posted_buffer);
 	tcase_add_test(tc, test_generation_bits_wrap_on_every_ring);
 	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
