@@ -27,7 +27,9 @@
  * has its frame counted link-down and offered to nobody; a group from
  * the wire reaches only ports that want it (broadcast: every port); the
  * counters
- * change by exactly what happened.
+ * change by exactly what happened. Each frame longer than 54 bytes from
+ * a port other than the uplink is then sent again as a TSO packet
+ * (vsw_send_tso(), send_tso() says what must hold).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +205,18 @@ static int deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
+/* The uplink's TSO hand-over: only the uplink's, the packet as sent. */
+static uint32_t tso_calls;
+
+static int deliver_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct vsw_tso *t)
+{
+	(void)t;
+	CHECK((int)(intptr_t)ctx == U);
+	CHECK(frame == cur.frame && len == cur.len);
+	tso_calls++;
+	return full[U];
+}
+
 static void topology(void)
 {
 	uint32_t g;
@@ -216,7 +230,7 @@ static void topology(void)
 	for (i = 0; i < NPORTS; i++) {
 		struct vsw_port_config cfg = {
 			.kind = topo[i].kind, .owner_id = (uint32_t)i, .group = topo[i].group,
-			.deliver = deliver, .ctx = (void *)(intptr_t)i,
+			.deliver = deliver, .deliver_tso = deliver_tso, .ctx = (void *)(intptr_t)i,
 		};
 		static const uint8_t base[VSW_ETH_ALEN] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x00 };
 
@@ -319,6 +333,56 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 	CHECK(taken || cur.calls == 0);
 }
 
+/*
+ * The same bytes as a TSO packet (54 bytes of headers, an MSS from ctl):
+ * either nothing happens (false: no call, no counter moves) or the
+ * uplink alone gets it whole, each segment a frame that would pass and
+ * go to the uplink only, and the sender's tx and the uplink's rx move
+ * by its frames.
+ */
+static void send_tso(int from, uint8_t ctl, const uint8_t *frame, uint32_t len)
+{
+	struct vsw_counters before[NPORTS], after[NPORTS];
+	struct vsw_tso t = { 54, 1 + (ctl * 7u + len) % 1460, 14, 34 };
+	uint32_t payload = len - t.hlen, segs = (payload + t.mss - 1) / t.mss;
+	uint32_t last = payload - (segs - 1) * t.mss, first = segs > 1 ? t.mss : last;
+	/* each frame padded to 60 bytes */
+	uint64_t bytes = (uint64_t)(segs - 1) * (t.hlen + t.mss < 60 ? 60 : t.hlen + t.mss) +
+			 (t.hlen + last < 60 ? 60 : t.hlen + last);
+	bool ok;
+	int i;
+
+	memset(&cur, 0, sizeof(cur));
+	cur.from = from;
+	cur.frame = frame;
+	cur.len = len;
+	classify();
+	tso_calls = 0;
+	counters_of(before);
+	ok = vsw_send_tso(&sw, port_id[from], frame, len, &t);
+	counters_of(after);
+	CHECK(cur.calls == 0);
+	if (!ok) {
+		CHECK(tso_calls == 0 || full[U]);
+		CHECK(!memcmp(before, after, sizeof(before)));
+		return;
+	}
+	CHECK(tso_calls == 1 && !full[U] && !down[U] && !down[from] && len <= VSW_TSO_MAX);
+	CHECK(!(frame[0] & 1) && !local_unicast(frame) && !cur.tagged && !cur.vlan);
+	cur.len = t.hlen + first;
+	CHECK(!must_refuse());
+	for (i = 0; i < NPORTS; i++) {
+		const struct topo_group *g = group_of(i);
+
+		CHECK(i == from || i == U || !in_vlan(i, 0) || !(promiscuous[i] && g->policy.promiscuous));
+		CHECK(after[i].tx_packets - before[i].tx_packets == (i == from ? segs : 0));
+		CHECK(after[i].tx_bytes - before[i].tx_bytes == (i == from ? bytes : 0));
+		CHECK(after[i].rx_packets - before[i].rx_packets == (i == U ? segs : 0));
+		CHECK(after[i].rx_bytes - before[i].rx_bytes == (i == U ? bytes : 0));
+		CHECK(!memcmp(after[i].drops, before[i].drops, sizeof(after[i].drops)));
+	}
+}
+
 static void send_one(int from, uint8_t ctl, uint8_t mc, const uint8_t *data, uint32_t len)
 {
 	struct vsw_counters before[NPORTS], after[NPORTS];
@@ -359,6 +423,8 @@ static void send_one(int from, uint8_t ctl, uint8_t mc, const uint8_t *data, uin
 	n = vsw_send(&sw, port_id[from], frame, len);
 	counters_of(after);
 	check_counters(before, after, n);
+	if (from != U && len > 54)
+		send_tso(from, ctl, frame, len);
 	free(frame);
 }
 
