@@ -4,7 +4,9 @@
  * their power. The state lives in the vmkernel (backend_vmk.c, over
  * /dev/vmkernel as vmkctl uses it); backend_fake.c keeps a few VMs in
  * memory for host tests. The daemon holds no copy of this state: every
- * request asks the backend again, so vmkctl and vmk-hostd never disagree.
+ * request asks the backend again, so vmkctl and vmk-hostd never disagree
+ * (backend_vmk.c keeps a parsed file only while a stat says it is
+ * unchanged).
  */
 #ifndef HOSTD_BACKEND_H
 #define HOSTD_BACKEND_H

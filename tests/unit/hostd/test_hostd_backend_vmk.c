@@ -5,8 +5,12 @@
  * list the registered VMs and say nothing, and each refusal is to say its
  * own sentence only, not what the missing device said on the way.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cos-tools/vmk-hostd/backend.h"
 #include "cos-tools/vmx/vmx.h"
@@ -229,6 +233,99 @@ START_TEST(test_unregister_of_a_vm_the_vmkernel_lacks_empties_the_inventory)
 }
 END_TEST
 
+/*
+ * The listing keeps the inventory and each .vmx while the file is
+ * unchanged, and only once its ctime is 2 s old (backend_vmk.c,
+ * FILE_SETTLED_NS): wait that long, so that the next listing keeps what it
+ * reads.
+ */
+static void settle(void)
+{
+	struct timespec t = { .tv_sec = 2, .tv_nsec = 100 * 1000 * 1000 };
+
+	ck_assert_int_eq(nanosleep(&t, NULL), 0);
+}
+
+/*
+ * Write text over the file at path in place (the same inode) and give it
+ * back its mtime: a write in the same tick of the file system's clock as
+ * the one before. Only its ctime, and its size if text's differs, say
+ * that it changed.
+ */
+static void rewrite_keeping_mtime(const char *path, const char *text)
+{
+	struct stat st;
+	struct timespec times[2];
+	int fd;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	ck_assert_int_eq(close(fd), 0);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+#define VMX_HEAD "config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"a\"\n"
+
+static uint32_t listed_mem_mb(void)
+{
+	size_t n;
+
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 1);
+	return vms[0].mem_mb;
+}
+
+/*
+ * A kept .vmx rewritten with the same mtime is read again: to the same
+ * size (its ctime tells), to another size (its size and ctime tell).
+ */
+START_TEST(test_a_kept_vmx_rewritten_with_the_same_mtime_is_read_again)
+{
+	rewrite_keeping_mtime(vmx, VMX_HEAD "memsize = \"256\"\n");
+	settle();
+	ck_assert_uint_eq(listed_mem_mb(), 256);	/* read and kept */
+	ck_assert_uint_eq(listed_mem_mb(), 256);	/* as kept */
+	rewrite_keeping_mtime(vmx, VMX_HEAD "memsize = \"128\"\n");
+	settle();
+	ck_assert_uint_eq(listed_mem_mb(), 128);
+	rewrite_keeping_mtime(vmx, VMX_HEAD "memsize = \"64\"\n");
+	settle();
+	ck_assert_uint_eq(listed_mem_mb(), 64);
+}
+END_TEST
+
+/* A kept inventory rewritten with the same mtime is read again. */
+START_TEST(test_a_kept_inventory_rewritten_with_the_same_mtime_is_read_again)
+{
+	char b_vmx[128], text[160];
+	size_t n;
+	FILE *f;
+
+	snprintf(b_vmx, sizeof(b_vmx), "%s/b.vmx", dir);
+	f = fopen(b_vmx, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"b\"\n"
+	      "memsize = \"256\"\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	settle();
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(vms[0].name, "a");
+	snprintf(text, sizeof(text), "%s\n", b_vmx);	/* a.vmx's path's length */
+	rewrite_keeping_mtime(inv, text);
+	settle();
+	ck_assert_int_eq(b->vm_list(b->ctx, vms, &n, &diag), 0);
+	ck_assert_str_eq(told(), "");
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(vms[0].name, "b");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("backend_vmk");
@@ -245,5 +342,7 @@ int main(void)
 	tcase_add_test(tc, test_a_registered_vms_disks_are_read_from_its_vmx);
 	tcase_add_test(tc, test_without_the_vmkernel_there_are_no_vmfs_datastores);
 	tcase_add_test(tc, test_without_the_vmkernel_there_is_no_storage_adapter);
+	tcase_add_test(tc, test_a_kept_vmx_rewritten_with_the_same_mtime_is_read_again);
+	tcase_add_test(tc, test_a_kept_inventory_rewritten_with_the_same_mtime_is_read_again);
 	return check_run("hostd_backend_vmk", tc);
 }
