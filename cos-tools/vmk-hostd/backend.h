@@ -157,6 +157,11 @@ struct hostd_backend {
 	void *ctx;
 	int (*host_info)(void *ctx, struct hostd_host *host, struct diag *diag);
 	/*
+	 * host_info's cpu_mhz alone, for a VM's runtime.maxCpuUsage: what
+	 * Ansible's one-property calls need, without the rest of the host.
+	 */
+	uint32_t (*cpu_mhz)(void *ctx);
+	/*
 	 * Up to HOSTD_VMS_MAX VMs: the registered ones in inventory order (a
 	 * .vmx that does not load is left out), then those only the vmkernel
 	 * has. A VM that is registered has the same id whether the vmkernel

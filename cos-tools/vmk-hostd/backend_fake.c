@@ -63,6 +63,12 @@ static struct fake fake = {
 	.ds_free = 900ull << 20,
 };
 
+static uint32_t fake_cpu_mhz(void *ctx)
+{
+	(void)ctx;
+	return 2000;
+}
+
 static int fake_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
 {
 	struct fake *f = ctx;
@@ -72,7 +78,7 @@ static int fake_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
 	snprintf(host->name, sizeof(host->name), "vmk-fake");
 	snprintf(host->cpu_model, sizeof(host->cpu_model), "AMD EPYC Processor (fake)");
 	host->cpus = 2;
-	host->cpu_mhz = 2000;
+	host->cpu_mhz = fake_cpu_mhz(ctx);
 	host->mem_bytes = 2048ull << 20;
 	host->boot_time = f->boot_time;
 	host->vmkernel_running = 1;
@@ -367,6 +373,7 @@ static struct hostd_backend fake_backend = {
 	.name = "fake",
 	.ctx = &fake,
 	.host_info = fake_host_info,
+	.cpu_mhz = fake_cpu_mhz,
 	.vm_list = fake_vm_list,
 	.vm_power = fake_vm_power,
 	.vm_unregister = fake_vm_unregister,

@@ -55,6 +55,15 @@ static void cpuinfo(struct hostd_host *host)
 	host->cpu_mhz = cpu_mhz;
 }
 
+static uint32_t vmk_cpu_mhz(void *ctx)
+{
+	struct hostd_host host;
+
+	(void)ctx;
+	cpuinfo(&host);
+	return host.cpu_mhz;
+}
+
 static int vmk_host_info(void *ctx, struct hostd_host *host, struct diag *diag)
 {
 	struct diag unloaded = { 0 };
@@ -809,6 +818,7 @@ static int vmk_vm_reconfig(void *ctx, uint32_t id, const struct vmx_set *sets, s
 static const struct hostd_backend vmk_backend = {
 	.name = "vmkernel",
 	.host_info = vmk_host_info,
+	.cpu_mhz = vmk_cpu_mhz,
 	.vm_list = vmk_vm_list,
 	.vm_power = vmk_vm_power,
 	.vm_unregister = vmk_vm_unregister,
