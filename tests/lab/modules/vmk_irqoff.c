@@ -1,26 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmk_irqoff: a COS that keeps a CPU with interrupts off. On load, a
- * kernel thread bound to CPU `cpu` disables interrupts and busy-waits
- * `seconds` (clock: the TSC through ktime, which needs no interrupt),
- * then enables them and prints how long it spun. Unloading waits for
- * it. tests/lab/sched_cos_irqs_off_cannot_starve_a_vm.sh: a VM pinned to
- * that CPU must still run meanwhile (docs/architecture.md "Time").
+ * vmk_irqoff: a COS that keeps a CPU from interrupts. On load, a kernel
+ * thread bound to CPU `cpu` does one of (clock: the TSC through ktime,
+ * which needs no interrupt):
+ *   mode=spin (default): disables interrupts and busy-waits `seconds`,
+ *     then enables them and prints how long it spun;
+ *   mode=tprhalt: writes 0xff to the LAPIC's TPR (every vector held
+ *     back, as a driver that raises its priority and forgets it would)
+ *     and halts with interrupts enabled until `seconds` have passed
+ *     (each HLT returns when the vmkernel wakes its vCPU), then writes
+ *     the old TPR back and prints how long it halted and how often.
+ * Unloading waits for it. tests/lab/sched_cos_irqs_off_cannot_starve_a_vm.sh:
+ * VMs pinned to that CPU must still run meanwhile (docs/architecture.md
+ * "Time", "Interrupts").
  */
 #include <linux/module.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/nmi.h>
 #include <linux/math64.h>
+#include <linux/string.h>
+#include <asm/apic.h>
+#include <asm/irqflags.h>
 
 static unsigned int cpu = 1;
 module_param(cpu, uint, 0444);
 static unsigned int seconds = 10;
 module_param(seconds, uint, 0444);
+static char *mode = "spin";
+module_param(mode, charp, 0444);
 
 static struct task_struct *spinner;
 
-static int irqoff_spin(void *unused)
+static void irqoff_spin(void)
 {
 	u64 start, end;
 	unsigned long flags;
@@ -35,6 +47,38 @@ static int irqoff_spin(void *unused)
 	local_irq_restore(flags);
 	pr_info("vmk_irqoff: cpu%u spun %llu ms with interrupts off\n",
 		smp_processor_id(), div_u64(ktime_get_mono_fast_ns() - start, NSEC_PER_MSEC));
+}
+
+static void tpr_halt(void)
+{
+	u64 start, end, halts = 0;
+	u32 old, seen;
+
+	local_irq_disable();
+	old = apic_read(APIC_TASKPRI);
+	apic_write(APIC_TASKPRI, 0xff);
+	seen = apic_read(APIC_TASKPRI);
+	start = ktime_get_mono_fast_ns();
+	end = start + (u64)seconds * NSEC_PER_SEC;
+	while (ktime_get_mono_fast_ns() < end) {
+		touch_nmi_watchdog();
+		native_safe_halt();	/* sti; hlt */
+		local_irq_disable();
+		halts++;
+	}
+	apic_write(APIC_TASKPRI, old);
+	local_irq_enable();
+	pr_info("vmk_irqoff: cpu%u halted %llu ms with TPR %x (%llu halts), TPR %x again\n",
+		smp_processor_id(), div_u64(ktime_get_mono_fast_ns() - start, NSEC_PER_MSEC),
+		seen, halts, old);
+}
+
+static int irqoff_thread(void *unused)
+{
+	if (!strcmp(mode, "tprhalt"))
+		tpr_halt();
+	else
+		irqoff_spin();
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
 	return 0;
@@ -44,7 +88,9 @@ static int __init vmk_irqoff_init(void)
 {
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -EINVAL;
-	spinner = kthread_create(irqoff_spin, NULL, "vmk_irqoff/%u", cpu);
+	if (strcmp(mode, "spin") && strcmp(mode, "tprhalt"))
+		return -EINVAL;
+	spinner = kthread_create(irqoff_thread, NULL, "vmk_irqoff/%u", cpu);
 	if (IS_ERR(spinner))
 		return PTR_ERR(spinner);
 	kthread_bind(spinner, cpu);
@@ -60,4 +106,4 @@ static void __exit vmk_irqoff_exit(void)
 module_init(vmk_irqoff_init);
 module_exit(vmk_irqoff_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("vmk lab: keep a COS CPU with interrupts off");
+MODULE_DESCRIPTION("vmk lab: keep a COS CPU from interrupts");
