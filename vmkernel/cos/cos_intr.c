@@ -36,6 +36,27 @@
  * COS can take interrupts again (its VINTR exit) the TPR and the timer go
  * back to it and the kept vectors are raised again.
  *
+ * The TPR rule: the COS owns the LAPIC's TPR only while its vCPU runs on
+ * that CPU. The LAPIC holds
+ *   - the COS's own TPR while its vCPU is here and not masked;
+ *   - COS_MASKED_TPR while it is masked (or a value the COS wrote since:
+ *     its own, cos_tpr_of());
+ *   - VMK_TPR (0) while the vCPU is away: another world runs, and a COS
+ *     that raised its TPR (to class 0xf: every vector) and halted must not
+ *     take the vmkernel's tick and reschedule IPIs, nor its own vectors
+ *     (which wake it), away with it;
+ *   - COS_MASKED_TPR for good once the COS is down.
+ * ic->cos_tpr holds the COS's TPR whenever the LAPIC does not. So
+ * cos_intr_leave() saves it there and writes VMK_TPR, cos_intr_return()
+ * writes it back before raising what was kept (which then waits in the IRR
+ * if the COS's TPR holds it back, as on bare metal), and
+ * cos_intr_give_back() writes it back whether the vCPU was away, masked
+ * or neither. A COS vector that arrives while the vCPU is away is EOIed
+ * and kept (cos_vector_fate()) and wakes it, whatever its TPR: it then
+ * finds the vector in its IRR; a COS halted behind TPR 0xff comes back
+ * from its HLT that way (a real CPU would wait there until an NMI). NMIs
+ * do not depend on the TPR.
+ *
  * Once the COS is down (cos_down.h), cos_intr_stop() holds the TPR at
  * COS_MASKED_TPR on each CPU for good and EOIs whatever is in service:
  * the COS's vectors below class 0xf wait in the IRR for ever (a level-
@@ -65,7 +86,8 @@ struct cos_intr_cpu {
 	bool deferred;				/* left in the IRR for the COS */
 	bool masked;				/* TPR at COS_MASKED_TPR */
 	bool down;				/* cos_intr_stop(): for good */
-	uint32_t cos_tpr;			/* the COS's TPR meanwhile */
+	uint32_t cos_tpr;			/* the COS's TPR while the
+						 * LAPIC holds another */
 	uint8_t nmi_pending;			/* nmi_block_arrive() */
 	struct nmi_block nmi;			/* the COS's NMI mask */
 	uint64_t nmi_coalesced;
@@ -160,15 +182,12 @@ static void mask(struct cos_intr_cpu *ic, uint32_t cpu)
 		apic_write(LAPIC_TPR, COS_MASKED_TPR);
 }
 
-/* The COS's TPR back (its vCPU leaves, or can take interrupts again). */
+/* The COS's TPR back (it can take interrupts again, or is given back). */
 static void unmask_tpr(struct cos_intr_cpu *ic)
 {
-	uint32_t tpr;
-
 	if (!ic->masked)
 		return;
-	tpr = apic_read(LAPIC_TPR);
-	apic_write(LAPIC_TPR, tpr == COS_MASKED_TPR ? ic->cos_tpr : tpr);
+	apic_write(LAPIC_TPR, cos_tpr_of(true, apic_read(LAPIC_TPR), ic->cos_tpr));
 	ic->masked = false;
 }
 
@@ -195,7 +214,12 @@ bool cos_intr_leave(uint32_t cpu)
 		reraise_all(ic);
 		return false;
 	}
-	unmask_tpr(ic);		/* the timer stays the scheduler's */
+	/* Its TPR stays with it (the TPR rule above); the timer stays the
+	 * scheduler's. */
+	ic->cos_tpr = cos_tpr_of(ic->masked, apic_read(LAPIC_TPR), ic->cos_tpr);
+	ic->masked = false;
+	if (!ic->down)
+		apic_write(LAPIC_TPR, VMK_TPR);
 	ic->cos_away = true;
 	ic->deferred = false;	/* taken by whatever runs next, with IF=1 */
 	return true;
@@ -205,6 +229,9 @@ void cos_intr_return(uint32_t cpu)
 {
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
+	/* Its TPR first: what it holds back waits in the IRR. */
+	if (ic->cos_away && !ic->down)
+		apic_write(LAPIC_TPR, ic->cos_tpr);
 	ic->cos_away = false;
 	reraise_all(ic);
 }
@@ -347,7 +374,12 @@ void cos_intr_give_back(uint32_t cpu)
 			apic_self_ipi((uint32_t)v);
 		}
 	}
-	unmask_tpr(ic);
+	/* Its TPR, away or masked, before what was kept is raised. */
+	if (ic->cos_away)
+		apic_write(LAPIC_TPR, ic->cos_tpr);
+	else
+		unmask_tpr(ic);
+	ic->masked = false;
 	reraise_all(ic);	/* taken while another world ran here */
 	ic->cos_away = false;
 	for (; ic->nmi_pending; ic->nmi_pending--)

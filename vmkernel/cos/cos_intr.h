@@ -40,14 +40,17 @@ void cos_intr_db_exit(struct vmcb *c, uint32_t cpu);
 bool cos_intr_pending(uint32_t cpu);
 /*
  * The COS vCPU of this CPU is about to leave it for another world: unwind
- * its queued vectors from the LAPIC's ISR (see cos_intr.c). False if it
+ * its queued vectors from the LAPIC's ISR and take its TPR along (the
+ * LAPIC gets VMK_TPR; see cos_intr.c, "The TPR rule"). False if it
  * cannot leave yet (it is inside a handler of the vmkernel's priority
  * class).
  */
 bool cos_intr_leave(uint32_t cpu);
-/* The COS vCPU is back: raise what was unwound or arrived meanwhile. */
+/* The COS vCPU is back: its TPR, then raise what was unwound or arrived
+ * meanwhile. */
 void cos_intr_return(uint32_t cpu);
-/* Before cpu returns to native Linux: re-raise what was queued for it. */
+/* Before cpu returns to native Linux: the COS's TPR back, and re-raise
+ * what was queued for it. */
 void cos_intr_give_back(uint32_t cpu);
 /*
  * The COS is down (cos_down.h), on this CPU (cpu), for good: its vectors

@@ -974,6 +974,24 @@ START_TEST(test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them)
 }
 END_TEST
 
+START_TEST(test_the_cos_takes_its_own_tpr_off_the_cpu)
+{
+	/* Running unmasked: the LAPIC holds the COS's own TPR, whatever it
+	 * is (0xff too) and whatever was kept before. */
+	ck_assert_uint_eq(cos_tpr_of(false, 0x10, 0x55), 0x10);
+	ck_assert_uint_eq(cos_tpr_of(false, 0xff, 0x10), 0xff);
+	ck_assert_uint_eq(cos_tpr_of(false, COS_MASKED_TPR, 0x10), COS_MASKED_TPR);
+	/* Masked: the LAPIC holds the vmkernel's value, the COS's is kept... */
+	ck_assert_uint_eq(cos_tpr_of(true, COS_MASKED_TPR, 0xff), 0xff);
+	ck_assert_uint_eq(cos_tpr_of(true, COS_MASKED_TPR, 0x10), 0x10);
+	/* ...unless the COS wrote its own since. */
+	ck_assert_uint_eq(cos_tpr_of(true, 0xf0, 0x10), 0xf0);
+	/* What any other world runs with holds back none of the vmkernel's
+	 * vectors (class 0xf) nor the COS's (which wake it). */
+	ck_assert_uint_lt(VMK_TPR >> 4, 0xe);
+}
+END_TEST
+
 START_TEST(test_a_down_cos_gets_no_vector_in_service)
 {
 	unsigned int i;
@@ -1079,6 +1097,7 @@ int main(void)
 	tcase_add_test(tc, test_nmis_for_a_vcpu_off_its_cpu_two_wait_a_third_coalesces);
 	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
 	tcase_add_test(tc, test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them);
+	tcase_add_test(tc, test_the_cos_takes_its_own_tpr_off_the_cpu);
 	tcase_add_test(tc, test_a_down_cos_gets_no_vector_in_service);
 	tcase_add_test(tc, test_a_down_cos_is_told_in_words);
 	tcase_add_test(tc, test_an_expired_oneshot_is_due_unless_its_vector_waits_in_the_irr);

@@ -664,6 +664,11 @@ enum cos_vector_fate cos_vector_fate(bool down, bool away, bool masked,
 	return (away || masked) && !level ? COS_VECTOR_KEEP : COS_VECTOR_QUEUE;
 }
 
+uint32_t cos_tpr_of(bool masked, uint32_t lapic_tpr, uint32_t kept)
+{
+	return masked && lapic_tpr == COS_MASKED_TPR ? kept : lapic_tpr;
+}
+
 const char *cos_down_cause(uint32_t exit_code)
 {
 	switch (exit_code) {

@@ -384,6 +384,13 @@ enum cos_vector_fate {
 enum cos_vector_fate cos_vector_fate(bool down, bool away, bool masked,
 				     bool level);
 /*
+ * The COS's own TPR now (cos/cos_intr.c): while it runs masked the LAPIC
+ * holds COS_MASKED_TPR and the COS's is kept; a value other than that in
+ * the LAPIC is one the COS wrote meanwhile (it owns the LAPIC), so its
+ * own. Otherwise the LAPIC holds the COS's.
+ */
+uint32_t cos_tpr_of(bool masked, uint32_t lapic_tpr, uint32_t kept);
+/*
  * A COS exit after which the COS cannot go on (cos/cos_down.h), in words
  * for the operator: its SHUTDOWN (a triple fault, APM vol. 2 §15.12), a
  * VMRUN that refused its state (exit code -1, §15.5.1), or any exit its
@@ -396,6 +403,7 @@ const char *cos_down_cause(uint32_t exit_code);
  * edge-triggered IPIs) exits; the COS's other vectors wait in the IRR.
  */
 #define COS_MASKED_TPR		0xe0
+#define VMK_TPR			0	/* any world's but the running COS's */
 /*
  * Is a one-shot LAPIC timer, saved with these register values, due but
  * not delivered? It reads 0 and is armed, unmasked, one-shot, and its
