@@ -49,10 +49,12 @@
  * ic->cos_tpr holds the COS's TPR whenever the LAPIC does not. So
  * cos_intr_leave() saves it there and writes VMK_TPR, cos_intr_return()
  * writes it back before raising what was kept (which then waits in the IRR
- * if the COS's TPR holds it back, as on bare metal), and
+ * if the COS's TPR holds it back, as on bare metal; so does a
+ * level-triggered vector queued meanwhile, unwind_held_back()), and
  * cos_intr_give_back() writes it back whether the vCPU was away, masked
  * or neither. A COS vector that arrives while the vCPU is away is EOIed
- * and kept (cos_vector_fate()) and wakes it, whatever its TPR: it then
+ * and kept if edge-triggered, queued if level-triggered
+ * (cos_vector_fate()), and wakes it, whatever its TPR: it then
  * finds the vector in its IRR; a COS halted behind TPR 0xff comes back
  * from its HLT that way (a real CPU would wait there until an NMI). NMIs
  * do not depend on the TPR.
@@ -225,13 +227,37 @@ bool cos_intr_leave(uint32_t cpu)
 	return true;
 }
 
+/*
+ * The COS is back with its TPR in the LAPIC: a level-triggered vector
+ * queued while it was away (accepted at VMK_TPR) that its TPR holds back
+ * would otherwise be injected whatever its TPR says. Undo it from the top
+ * of the ISR (EOI; the IOAPIC sends it again while its line is asserted,
+ * and the TPR now keeps it in the IRR); an edge one is kept and raised
+ * again. Stops at the first in-service vector the COS may take.
+ */
+static void unwind_held_back(struct cos_intr_cpu *ic, uint32_t tpr)
+{
+	int v;
+
+	while ((v = apic_highest_in_service()) >= 0 &&
+	       (uint32_t)v >> 4 <= (tpr & 0xf0) >> 4 &&
+	       (ic->pending[v >> 5] >> (v & 31)) & 1) {
+		apic_eoi();
+		clear_bit(ic->pending, (uint32_t)v);
+		if (!apic_level_triggered((uint32_t)v))
+			set_bit(ic->reraise, (uint32_t)v);
+	}
+}
+
 void cos_intr_return(uint32_t cpu)
 {
 	struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
 	/* Its TPR first: what it holds back waits in the IRR. */
-	if (ic->cos_away && !ic->down)
+	if (ic->cos_away && !ic->down) {
 		apic_write(LAPIC_TPR, ic->cos_tpr);
+		unwind_held_back(ic, ic->cos_tpr);
+	}
 	ic->cos_away = false;
 	reraise_all(ic);
 }
