@@ -59,6 +59,8 @@ until dmesg | grep -q "vmk_irqoff: cpu1 halted"; do
 done
 dmesg | grep "vmk_irqoff: "
 expect "the COS thread came back" dmesg_has "vmk_irqoff: cpu1 halted"
+expect "... with TPR ff, halting, its TPR never lost, its own TPR back" \
+	dmesg_has "vmk_irqoff: cpu1 halted [0-9]* ms with TPR ff ([1-9][0-9]* halts, TPR lost 0 times), TPR 10 again"
 expect "rmmod vmk_irqoff (mode=tprhalt)" rmmod vmk_irqoff
 expect_fail "no RCU stall or soft lockup in the kernel log" kernel_trouble
 ran1=$(((a1 - a0) / 1000)); ran2=$(((b1 - b0) / 1000))

@@ -51,11 +51,16 @@ static void irqoff_spin(void)
 
 static void tpr_halt(void)
 {
-	u64 start, end, halts = 0;
+	u64 start, end, halts = 0, lost = 0;
 	u32 old, seen;
 
-	local_irq_disable();
+	/*
+	 * Read with interrupts on: with them off, an interrupt that arrives
+	 * makes the vmkernel mask this COS (TPR 0xe0 in the LAPIC until its
+	 * window), and 0xe0 would be read and written back as its own.
+	 */
 	old = apic_read(APIC_TASKPRI);
+	local_irq_disable();
 	apic_write(APIC_TASKPRI, 0xff);
 	seen = apic_read(APIC_TASKPRI);
 	start = ktime_get_mono_fast_ns();
@@ -65,12 +70,15 @@ static void tpr_halt(void)
 		native_safe_halt();	/* sti; hlt */
 		local_irq_disable();
 		halts++;
+		/* its TPR went away with its vCPU and came back */
+		if (apic_read(APIC_TASKPRI) != 0xff)
+			lost++;
 	}
 	apic_write(APIC_TASKPRI, old);
 	local_irq_enable();
-	pr_info("vmk_irqoff: cpu%u halted %llu ms with TPR %x (%llu halts), TPR %x again\n",
+	pr_info("vmk_irqoff: cpu%u halted %llu ms with TPR %x (%llu halts, TPR lost %llu times), TPR %x again\n",
 		smp_processor_id(), div_u64(ktime_get_mono_fast_ns() - start, NSEC_PER_MSEC),
-		seen, halts, old);
+		seen, halts, lost, old);
 }
 
 static int irqoff_thread(void *unused)
