@@ -992,6 +992,34 @@ START_TEST(test_the_cos_takes_its_own_tpr_off_the_cpu)
 }
 END_TEST
 
+START_TEST(test_a_halted_cos_wakes_only_for_what_its_tpr_lets_through)
+{
+	/* Its TPR at 0xef (the lab's tprhalt): the timer 0xec and device
+	 * vectors stay kept, Linux's IPIs (class 0xf) end the HLT. */
+	ck_assert(!cos_halt_ends(false, 0xec, 0xef));
+	ck_assert(!cos_halt_ends(false, 0x31, 0xef));
+	ck_assert(!cos_halt_ends(false, 0xe0, 0xef));
+	ck_assert(cos_halt_ends(false, 0xf0, 0xef));
+	ck_assert(cos_halt_ends(false, 0xfb, 0xef));
+	/* Only the class counts, not the TPR's low bits. */
+	ck_assert(!cos_halt_ends(false, 0xef, 0xe0));
+	ck_assert(cos_halt_ends(false, 0xf0, 0xe0));
+	/* At 0xff nothing but an NMI; at 0 every vector. */
+	ck_assert(!cos_halt_ends(false, 0xff, 0xff));
+	ck_assert(cos_halt_ends(true, 0xff, 0xff));
+	ck_assert(cos_halt_ends(true, -1, 0xff));
+	ck_assert(cos_halt_ends(false, 0x20, 0));
+	ck_assert(cos_halt_ends(false, 0x31, 0x10));
+	ck_assert(!cos_halt_ends(false, 0x1f, 0x10));
+	/* Nothing kept, no NMI: it stays halted whatever its TPR. */
+	ck_assert(!cos_halt_ends(false, -1, 0));
+	/* What it returns to: held back exactly when it does not wake. */
+	ck_assert(cos_tpr_holds_back(0xec, 0xef));
+	ck_assert(!cos_tpr_holds_back(0xfb, 0xef));
+	ck_assert(!cos_tpr_holds_back(0x31, VMK_TPR));
+}
+END_TEST
+
 START_TEST(test_a_down_cos_gets_no_vector_in_service)
 {
 	unsigned int i;
@@ -1098,6 +1126,7 @@ int main(void)
 	tcase_add_test(tc, test_db_of_the_guest_itself_reaches_the_guest);
 	tcase_add_test(tc, test_cos_vectors_are_kept_only_edge_and_while_it_cannot_have_them);
 	tcase_add_test(tc, test_the_cos_takes_its_own_tpr_off_the_cpu);
+	tcase_add_test(tc, test_a_halted_cos_wakes_only_for_what_its_tpr_lets_through);
 	tcase_add_test(tc, test_a_down_cos_gets_no_vector_in_service);
 	tcase_add_test(tc, test_a_down_cos_is_told_in_words);
 	tcase_add_test(tc, test_an_expired_oneshot_is_due_unless_its_vector_waits_in_the_irr);

@@ -669,6 +669,16 @@ uint32_t cos_tpr_of(bool masked, uint32_t lapic_tpr, uint32_t kept)
 	return masked && lapic_tpr == COS_MASKED_TPR ? kept : lapic_tpr;
 }
 
+bool cos_tpr_holds_back(uint32_t vector, uint32_t tpr)
+{
+	return (vector & 0xf0) <= (tpr & 0xf0);
+}
+
+bool cos_halt_ends(bool nmi, int highest, uint32_t tpr)
+{
+	return nmi || (highest >= 0 && !cos_tpr_holds_back((uint32_t)highest, tpr));
+}
+
 const char *cos_down_cause(uint32_t exit_code)
 {
 	switch (exit_code) {

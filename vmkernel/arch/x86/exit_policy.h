@@ -391,6 +391,20 @@ enum cos_vector_fate cos_vector_fate(bool down, bool away, bool masked,
  */
 uint32_t cos_tpr_of(bool masked, uint32_t lapic_tpr, uint32_t kept);
 /*
+ * Does the COS's TPR tpr hold vector back (its priority class, vector
+ * bits 7:4, not above the TPR's)? As on bare metal such a vector waits in
+ * the IRR and does not end a HLT.
+ */
+bool cos_tpr_holds_back(uint32_t vector, uint32_t tpr);
+/*
+ * The wake rule: does a COS halted with its TPR at tpr come back from its
+ * HLT, with an NMI pending (nmi) and highest the highest vector kept or
+ * queued for it (-1: none)? Only for an NMI, or a vector its TPR lets
+ * through (a real CPU's HLT ends only for those, INIT and SMI); the others
+ * stay kept and wait in its IRR from its next return.
+ */
+bool cos_halt_ends(bool nmi, int highest, uint32_t tpr);
+/*
  * A COS exit after which the COS cannot go on (cos/cos_down.h), in words
  * for the operator: its SHUTDOWN (a triple fault, APM vol. 2 §15.12), a
  * VMRUN that refused its state (exit code -1, §15.5.1), or any exit its
