@@ -54,10 +54,22 @@
  * cos_intr_give_back() writes it back whether the vCPU was away, masked
  * or neither. A COS vector that arrives while the vCPU is away is EOIed
  * and kept if edge-triggered, queued if level-triggered
- * (cos_vector_fate()), and wakes it, whatever its TPR: it then
- * finds the vector in its IRR; a COS halted behind TPR 0xff comes back
- * from its HLT that way (a real CPU would wait there until an NMI). NMIs
- * do not depend on the TPR.
+ * (cos_vector_fate()), whatever its TPR.
+ *
+ * The wake rule: a COS vCPU blocked in its HLT (handle_hlt()) is woken,
+ * and a HLT does not block, only for an NMI or for a kept or queued
+ * vector whose priority class is above the COS's own TPR (ic->cos_tpr
+ * while away, cos_halt_ends()), as a real CPU's HLT ends only for those.
+ * The others stay kept (or queued: level-triggered) and are raised again
+ * (or EOIed, the line sends them again) at its next return for another
+ * reason, where they wait in its IRR behind its TPR; when the COS lowers
+ * its TPR it is running, and the LAPIC delivers them. Waking it for them
+ * instead made a ping-pong: back, held in the IRR, halt, leave, TPR 0,
+ * accepted and kept, woken... thousands of world switches a second. So
+ * does the COS's own timer: its deadline passing while away wakes it only
+ * if its TPR lets the timer's vector through (cos_intr_timer_held_back(),
+ * cos_timer.c); the expiry is not lost, cos_timer_in() finds it due. A
+ * COS halted at TPR class 0xf waits for an NMI, as on bare metal.
  *
  * Once the COS is down (cos_down.h), cos_intr_stop() holds the TPR at
  * COS_MASKED_TPR on each CPU for good and EOIs whatever is in service:
@@ -124,12 +136,32 @@ static void clear_bit(uint32_t *map, uint32_t v)
 	map[v >> 5] &= ~(1u << (v & 31));
 }
 
+/* The COS's own TPR (this CPU): kept while away, else cos_tpr_of(). */
+static uint32_t cos_tpr_now(const struct cos_intr_cpu *ic)
+{
+	if (ic->cos_away || ic->down)
+		return ic->cos_tpr;
+	return cos_tpr_of(ic->masked, apic_read(LAPIC_TPR), ic->cos_tpr);
+}
+
+/* The wake rule (above): would a halted COS come back from its HLT? */
+static bool cos_intr_wakes(const struct cos_intr_cpu *ic)
+{
+	int p = highest_pending(ic), r = highest(ic->reraise);
+
+	return cos_halt_ends(ic->nmi_pending, p > r ? p : r, cos_tpr_now(ic));
+}
+
 bool cos_intr_pending(uint32_t cpu)
+{
+	return cos_intr_wakes(&cos_intr_cpus[cpu]);
+}
+
+bool cos_intr_timer_held_back(uint32_t cpu, uint32_t vector)
 {
 	const struct cos_intr_cpu *ic = &cos_intr_cpus[cpu];
 
-	return ic->nmi_pending || highest_pending(ic) >= 0 ||
-	       highest(ic->reraise) >= 0;
+	return ic->cos_away && !ic->down && cos_tpr_holds_back(vector, ic->cos_tpr);
 }
 
 static void reraise_all(struct cos_intr_cpu *ic)
@@ -240,7 +272,7 @@ static void unwind_held_back(struct cos_intr_cpu *ic, uint32_t tpr)
 	int v;
 
 	while ((v = apic_highest_in_service()) >= 0 &&
-	       (uint32_t)v >> 4 <= (tpr & 0xf0) >> 4 &&
+	       cos_tpr_holds_back((uint32_t)v, tpr) &&
 	       (ic->pending[v >> 5] >> (v & 31)) & 1) {
 		apic_eoi();
 		clear_bit(ic->pending, (uint32_t)v);
@@ -296,7 +328,9 @@ void cos_intr_take(uint32_t cpu, uint32_t vector)
 		}
 	}
 	ic->forwarded++;
-	sched_cos_interrupt(cpu);	/* its COS vCPU may be blocked or waiting */
+	/* Its COS vCPU may be blocked (halted) or waiting: the wake rule. */
+	if (cos_intr_wakes(ic))
+		sched_cos_interrupt(cpu);
 }
 
 /* Could the COS take an interrupt right now? */

@@ -36,8 +36,12 @@ void cos_intr_exit(const struct vmcb *c, uint32_t cpu);
  * (intercepted only while an injected NMI blocks others, exit_policy.h). */
 void cos_intr_iret_exit(struct vmcb *c, uint32_t cpu);
 void cos_intr_db_exit(struct vmcb *c, uint32_t cpu);
-/* Anything queued for the COS vCPU of cpu? */
+/* Anything queued for the COS vCPU of cpu (this CPU) that ends its HLT
+ * (an NMI, or a vector its TPR lets through: cos_intr.c, the wake rule)? */
 bool cos_intr_pending(uint32_t cpu);
+/* Its vCPU is away with a TPR that holds vector (its timer's) back: the
+ * timer's deadline does not wake it (cos_timer.c). */
+bool cos_intr_timer_held_back(uint32_t cpu, uint32_t vector);
 /*
  * The COS vCPU of this CPU is about to leave it for another world: unwind
  * its queued vectors from the LAPIC's ISR and take its TPR along (the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The vmkernel's tick on the COS's borrowed LAPIC timer (cos_timer.h). */
 #include "vmkernel/cos/cos_timer.h"
+#include "vmkernel/cos/cos_intr.h"
 #include "vmkernel/arch/x86/apic.h"
 #include "vmkernel/arch/x86/vectors.h"
 #include "vmkernel/arch/x86/cpu.h"
@@ -88,16 +89,29 @@ void cos_timer_rearm(uint32_t cpu, uint32_t tick_us)
 	note_ours(t);
 }
 
+/*
+ * The COS's deadline, if it counts: none while its vCPU is away with a TPR
+ * that holds the timer's vector back (cos_intr.c, the wake rule; it would
+ * not end its HLT). cos_timer_in() still finds it due when it is back.
+ */
+static uint64_t deadline(const struct timer_cpu *t, uint32_t cpu)
+{
+	if (!t->borrowed || cos_intr_timer_held_back(cpu, t->cos.lvtt & 0xff))
+		return 0;
+	return t->cos_deadline;
+}
+
 uint64_t cos_timer_deadline_ns(uint32_t cpu)
 {
 	const struct timer_cpu *t = &timers[cpu];
 	uint64_t now = rdtsc(), khz = vmk_boot_info.tsc_khz;
+	uint64_t at = deadline(t, cpu);
 
-	if (!t->borrowed || !t->cos_deadline || !khz)
+	if (!at || !khz)
 		return UINT64_MAX;
-	if (now >= t->cos_deadline)
+	if (now >= at)
 		return 0;
-	return (t->cos_deadline - now) * 1000000 / khz;
+	return (at - now) * 1000000 / khz;
 }
 
 void cos_timer_in(uint32_t cpu)
@@ -118,9 +132,9 @@ bool cos_timer_borrowed(uint32_t cpu)
 
 bool cos_timer_deadline_passed(uint32_t cpu)
 {
-	struct timer_cpu *t = &timers[cpu];
+	uint64_t at = deadline(&timers[cpu], cpu);
 
-	return t->borrowed && t->cos_deadline && rdtsc() >= t->cos_deadline;
+	return at && rdtsc() >= at;
 }
 
 
