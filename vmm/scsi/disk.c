@@ -214,13 +214,23 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off)
 {
-	/* never past what moved: the length and the block named agree */
+	if (cmd->step == SCSI_STEP_IDLE || cmd->step == SCSI_STEP_DONE)
+		return;			/* ended: scsi_backend_done()'s rule */
+	/*
+	 * Never past the length so far (a write's counts the bytes
+	 * fetched; that its pieces below off reached the medium is the
+	 * caller's promise): the length and the block named agree.
+	 */
 	if (off > cmd->xfer_len)
 		off = cmd->xfer_len;
 	off -= off % SCSI_BLOCK_SIZE;
 	cmd->xfer_len = off;
-	if (st != SCSI_BACKEND_OK && (cmd->step == SCSI_STEP_READ ||
-	    cmd->step == SCSI_STEP_WRITE || cmd->step == SCSI_STEP_WRITE_FUA)) {
+	/*
+	 * A FUA write names no block: those below the stop were written
+	 * but never flushed, and the initiator would take them as durable.
+	 */
+	if (st != SCSI_BACKEND_OK &&
+	    (cmd->step == SCSI_STEP_READ || cmd->step == SCSI_STEP_WRITE)) {
 		cmd->info_valid = true;
 		cmd->info = cmd->lba + off / SCSI_BLOCK_SIZE;
 	}

@@ -18,7 +18,8 @@
  * Errors follow SPC-4: CHECK CONDITION with fixed-format sense data
  * (SPC-4 §4.5.3; D_SENSE is 0 in the control mode page). A READ or
  * WRITE that a backend stopped part way (scsi_backend_stop()) names its
- * first failed block in INFORMATION with VALID set, when it fits the
+ * first failed block in INFORMATION with VALID set (not a FUA WRITE:
+ * the blocks below were never flushed), when it fits the
  * field's 32 bits; otherwise VALID is clear and the initiator learns
  * nothing of where it failed (no descriptor format). Conditions below
  * the SCSI layer (the initiator's buffer is too small or not reachable,

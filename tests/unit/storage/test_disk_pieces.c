@@ -609,6 +609,47 @@ START_TEST(test_a_fua_writes_failed_flush_keeps_its_transfer)
 }
 END_TEST
 
+/*
+ * A FUA write whose second piece fails: no block named (the first
+ * piece was written, never flushed: the initiator must not take it as
+ * durable), no flush sent, the transfer cut at the failed piece.
+ */
+START_TEST(test_a_fua_write_stopped_part_way_names_no_block)
+{
+	struct guest_cmd g;
+
+	fail_at(0, PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_prep(&g, true, 0, 2 * PIECE_BLOCKS, NO_FAULT);
+	g.cmd.cdb[1] |= 0x08;			/* FUA */
+	guest_send(&g, 0);
+	run_all();
+	ck_sense(&g, SCSI_SENSE_MEDIUM_ERROR);
+	ck_assert_uint_eq(guest_sense_info(&g.cmd), UINT64_MAX);
+	ck_assert_uint_eq(g.cmd.xfer_len, PIECE_BYTES);
+	ck_assert_uint_eq(disks[0].pd.flushes, 0);
+	free(g.gb.mem);
+}
+END_TEST
+
+/* A stop after the command ended (a backend that ends it twice) changes nothing. */
+START_TEST(test_a_stop_after_the_end_changes_nothing)
+{
+	struct guest_cmd g;
+	uint8_t sense[SCSI_SENSE_LEN];
+
+	fail_at(0, PIECE_BLOCKS, SCSI_BACKEND_IO_ERROR);
+	guest_rw(&g, 0, false, 0, 2 * PIECE_BLOCKS);
+	run_all();
+	ck_assert_uint_eq(g.done, 1);
+	memcpy(sense, g.cmd.sense, sizeof(sense));
+	scsi_backend_stop(&g.cmd, SCSI_BACKEND_UNRESPONSIVE, 0);
+	ck_assert_uint_eq(g.done, 1);
+	ck_assert_uint_eq(g.cmd.xfer_len, PIECE_BYTES);
+	ck_assert(memcmp(sense, g.cmd.sense, sizeof(sense)) == 0);
+	free(g.gb.mem);
+}
+END_TEST
+
 /* A fault in the guest's buffer on a write's third piece: nothing from there on reaches the medium. */
 START_TEST(test_a_fault_in_a_writes_third_piece_writes_the_first_two_only)
 {
@@ -943,6 +984,8 @@ int main(void)
 	tcase_add_test(tc, test_a_failed_block_past_32_bits_is_not_named);
 	tcase_add_test(tc, test_a_stop_above_the_bytes_moved_names_where_they_end);
 	tcase_add_test(tc, test_a_fua_writes_failed_flush_keeps_its_transfer);
+	tcase_add_test(tc, test_a_fua_write_stopped_part_way_names_no_block);
+	tcase_add_test(tc, test_a_stop_after_the_end_changes_nothing);
 	tcase_add_test(tc, test_a_fault_in_a_writes_third_piece_writes_the_first_two_only);
 	tcase_add_test(tc, test_a_fault_in_a_reads_third_piece_moves_the_first_two_only);
 	tcase_add_test(tc, test_a_fua_write_is_flushed_after_its_last_piece);
