@@ -352,8 +352,10 @@ static uint32_t ip_header(const uint8_t *p, uint32_t hlen, uint32_t *ip, bool *v
 
 /*
  * The packet whole to the host (the uplink's NIC segments it), when it
- * is untagged IPv4 and the host takes it: counted as the frames it
- * makes, each padded to ETH_ZLEN as emit() would.
+ * is untagged IPv4 (no tag to insert and none in the frame: the IP
+ * header at ETH_HLEN, as vnic.h's tx_tso() takes it) and the host takes
+ * it: counted as the frames it makes, each padded to ETH_ZLEN as emit()
+ * would.
  */
 static bool tx_tso_whole(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 			 uint32_t mss, uint32_t ip, uint32_t l4, bool plain_v4)
@@ -405,7 +407,7 @@ static void tx_tso(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 	seq = vmm_get_be32(p + l4 + 4);
 	q->stats.tso_pkts++;
 	q->stats.tso_bytes += d->tx_len;
-	if (tx_tso_whole(d, q, hlen, mss, ip, l4, v4 && !ti))
+	if (tx_tso_whole(d, q, hlen, mss, ip, l4, v4 && !ti && ip == ETH_HLEN))
 		return;
 	do {
 		uint32_t n = payload - off < mss ? payload - off : mss;
