@@ -83,7 +83,8 @@ static const char *const uplink_states[] = {
 };
 
 /* uplink: vmnic0 state=running pci=00:09.0 driver=e1000 mac=... link=up speed=1000 ...
- * irqs=N bell_ipis=N bells_merged=N rx_unicast=N|all rx_multicast=N|all */
+ * tx_tso=N tx_tso_bad=N tx_tso_ring_full=N irqs=N bell_ipis=N bells_merged=N
+ * rx_unicast=N|all rx_multicast=N|all */
 static void print_uplink(const struct vmk_net_uplink *u)
 {
 	const uint8_t *m = u->mac;
@@ -104,6 +105,10 @@ static void print_uplink(const struct vmk_net_uplink *u)
 	       (unsigned long long)u->tx_bytes, (unsigned long long)u->rx_bad_len,
 	       (unsigned long long)u->rx_errors, (unsigned long long)u->rx_fragments,
 	       (unsigned long long)u->tx_ring_full);
+	/* TSO packets the NIC segmented, the driver refused, the ring had no room for. */
+	printf(" tx_tso=%llu tx_tso_bad=%llu tx_tso_ring_full=%llu",
+	       (unsigned long long)u->tx_tso, (unsigned long long)u->tx_tso_bad,
+	       (unsigned long long)u->tx_tso_ring_full);
 	/* Its interrupt and vmk0's doorbell on the same vector. */
 	printf(" irqs=%llu bell_ipis=%llu bells_merged=%llu", (unsigned long long)u->irqs,
 	       (unsigned long long)u->bell_ipis, (unsigned long long)u->bells_merged);

@@ -118,6 +118,11 @@ struct vmk_net_uplink {
 	 * the ports' lists; 0 with VMK_NET_RX_ALL_MULTICAST */
 	uint32_t rx_groups;
 	uint32_t reserved3;
+	/* ABI 47: TSO packets handed to the NIC whole (it segments them),
+	 * refused by the driver (headers or sizes), and not queued for a
+	 * ring without room for the whole packet (docs/network.md "TSO to
+	 * the uplink"); tx_packets counts a TSO packet's frames */
+	uint64_t tx_tso, tx_tso_bad, tx_tso_ring_full;
 };
 
 /*

@@ -384,6 +384,7 @@ vmk_status_t e1000_nic_tx_tso(struct e1000_nic *n, const uint8_t *frame, uint32_
 	tx_reclaim(n);
 	if (tx_free(n) < 1 + bufs) {
 		n->stats.tx_ring_full++;
+		n->stats.tx_tso_ring_full++;
 		return VMK_NO_CAPACITY;
 	}
 	/* The context (SDM §3.3.6): IPv4 and TCP checksums, TSE, PAYLEN. */

@@ -69,6 +69,7 @@ struct e1000_nic_stats {
 	uint64_t tx_bad_len;		/* a frame the switch gave out of range */
 	uint64_t tx_tso;		/* TSO packets handed to the device */
 	uint64_t tx_tso_bad;		/* TSO packets refused: their headers or sizes */
+	uint64_t tx_tso_ring_full;	/* TSO packets the ring had no room for (also tx_ring_full) */
 };
 
 /* What to receive besides broadcast and the NIC's own address. */

@@ -342,6 +342,9 @@ void uplink_info_fill(struct vmk_net_uplink *u)
 	u->rx_errors = s->rx_errors;
 	u->rx_fragments = s->rx_fragments;
 	u->tx_ring_full = s->tx_ring_full;
+	u->tx_tso = s->tx_tso;
+	u->tx_tso_bad = s->tx_tso_bad;
+	u->tx_tso_ring_full = s->tx_tso_ring_full;
 	u->irqs = __atomic_load_n(&up.irqs, __ATOMIC_RELAXED);
 	spin_unlock(&up.tx_lock);
 	spin_unlock(&up.rx_lock);

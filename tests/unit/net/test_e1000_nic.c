@@ -703,6 +703,7 @@ START_TEST(test_a_tso_packet_without_room_for_its_descriptors_waits)
 	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_OK);
 	ck_assert_int_eq(e1000_nic_tx_tso(&nic, f, sizeof(f), &tso), VMK_NO_CAPACITY);
 	ck_assert_uint_eq(nic.stats.tx_ring_full, 1);
+	ck_assert_uint_eq(nic.stats.tx_tso_ring_full, 1);
 	ck_assert_uint_eq(nic.tx_tail, 33);
 	r.deaf_tdt = false;
 	wr(r.g, E1000_TDT, nic.tx_tail);
