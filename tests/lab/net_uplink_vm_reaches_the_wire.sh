@@ -21,7 +21,15 @@
 # maddr`: busybox has no `ip maddr`), back when it leaves, every group
 # while vmk0 is promiscuous; with the VM up its vmxnet3 names its
 # guest's groups (docs/network.md "Multicast per vNIC"): the uplink's
-# table still holds groups, not every one.
+# table still holds groups, not every one. The VM then uploads 2 MiB of
+# random bytes (without NUL: busybox wget sends strlen() of the file) to the host's server ("# host: http 1", ci/lab-http.py:
+# POST /sha256 answers the sha256 and length of the body it read): its
+# TCP sends them in TSO packets, which cross the switch whole and the
+# uplink's e1000 segments and checksums (docs/network.md "TSO to the
+# uplink"). The host's sha256 must be the guest's (a bad segment would
+# be dropped by slirp and sent again the same way until wget gives up),
+# and the uplink's tx_tso must have grown: packets went out whole.
+# host: http 1
 # devices: -netdev user,id=up0 -device e1000,netdev=up0,mac=52:54:00:12:34:99,addr=0x9
 # timeout: 600
 # kernel: built
@@ -94,6 +102,19 @@ vm_console_expect "upvm reaches its shell" upvm 600 "vmk-guest: shell ready"
 vm_run upvm 'ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; echo upvm-$((0))up | tr -d 0' upvm-up
 vm_run upvm 'ping -c 5 -W 5 10.0.2.2 > /tmp/p; cat /tmp/p; grep -q " 0% packet loss" /tmp/p && echo gw-$((1+1))-ok' \
 	"gw-2-ok" 180
+lab_http
+tso0=$(uplink_field tx_tso)
+vm_capture upvm "head -c 2200000 /dev/urandom | tr -d '\\\\000' | head -c 2097152 > /tmp/up; wc -c < /tmp/up; sha256sum /tmp/up; wget -q -O /tmp/r --post-file /tmp/up http://10.0.2.2:$LAB_HTTP_PORT/sha256; echo wget-status=\$?; echo host=\$(cat /tmp/r); echo up-\$((1+1))-done" \
+	up-2-done 180 /tmp/up.txt
+grep -q "^wget-status=0" /tmp/up.txt || fail "the VM's 2 MiB upload failed: $(grep wget-status /tmp/up.txt)"
+guest_sha=$(sed -n 's/^\([0-9a-f]\{64\}\)  \/tmp\/up$/\1/p' /tmp/up.txt)
+host_said=$(sed -n 's/^host=\([0-9a-f]\{64\} [0-9]*\)$/\1/p' /tmp/up.txt)
+[ -n "$guest_sha" ] && [ "$host_said" = "$guest_sha 2097152" ] ||
+	fail "the upload: the guest's sha256 '$guest_sha' of 2097152 bytes, the host read '$host_said'"
+echo "ok: the host read the guest's 2097152 bytes, sha256 $guest_sha"
+note "the uplink's TSO packets during the upload: $tso0 -> $(uplink_field tx_tso), refused $(uplink_field tx_tso_bad), ring full $(uplink_field tx_tso_ring_full)"
+expect "the upload left the uplink in TSO packets, segmented by its NIC" test "$(uplink_field tx_tso)" -gt "$tso0"
+expect "the uplink's driver refused none" test "$(uplink_field tx_tso_bad)" = 0
 vmkctl network | tee /tmp/net.txt
 expect "the uplink sent the VM's frames" test "$(uplink_field tx_packets)" -ge 6
 expect "the uplink received the replies" test "$(uplink_field rx_packets)" -ge 6
