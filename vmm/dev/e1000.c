@@ -431,10 +431,11 @@ static void tx_tso(struct e1000 *d, bool vle, uint16_t tci)
 		vmm_put_be32(f + c->tucss + 4, seq + off);
 		if (off + n < payload)
 			f[c->tucss + TCP_FLAGS_OFF] &= (uint8_t)~TCP_FIN_PSH;
-		if (d->tx_sum_ip) {
-			vmm_put_be16(f + c->ipcso, 0);
+		/* the header as the driver left it, checksum field too
+		 * (8254x SDM 3.3.5; QEMU's e1000 sums it as is): a driver
+		 * that does not zero it sends a bad checksum */
+		if (d->tx_sum_ip)
 			insert_csum(f, hdr, c->ipcss, c->ipcso, c->ipcse, 0);
-		}
 		/* the driver left the pseudo-header sum without the length */
 		if (d->tx_sum_tcp)
 			insert_csum(f, hdr + n, c->tucss, c->tucso, 0, l4len);
