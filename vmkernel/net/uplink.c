@@ -94,7 +94,9 @@ static int uplink_deliver_tso(void *ctx, const uint8_t *frame, uint32_t len,
 	spin_lock(&up.tx_lock);
 	st = up.stopped ? VMK_BUSY : e1000_nic_tx_tso(&up.nic, frame, len, &nt);
 	spin_unlock(&up.tx_lock);
-	return st != VMK_OK;
+	if (st == VMK_NO_CAPACITY)
+		return VSW_TSO_FULL;
+	return st == VMK_OK ? VSW_TSO_TAKEN : VSW_TSO_REFUSED;
 }
 
 /*

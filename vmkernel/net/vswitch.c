@@ -717,6 +717,7 @@ bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 	uint32_t payload, segs, last, bytes;
 	struct vsw_port *p, *up = NULL;
 	struct xfer x = { .frame = frame };
+	int st = VSW_TSO_REFUSED;
 
 	if (!tso_fits(len, t))
 		return false;
@@ -732,14 +733,20 @@ bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 	p = port_get(sw, port_id);
 	if (p && !p->link_down && classify(sw, p, &x) == VSW_DROP_REASONS)
 		up = tso_route(sw, p, &x);
-	if (up && up->deliver_tso(up->ctx, frame, len, t))
-		up = NULL;
-	if (up) {
+	if (up)
+		st = up->deliver_tso(up->ctx, frame, len, t);
+	/* Taken, or no room for it in the ring: its segments would find
+	 * the same ring, so it is one drop, counted as the wire's frames. */
+	if (st == VSW_TSO_TAKEN || st == VSW_TSO_FULL) {
 		p->c.tx_packets += segs;
 		p->c.tx_bytes += bytes;
+	}
+	if (st == VSW_TSO_TAKEN) {
 		up->c.rx_packets += segs;
 		up->c.rx_bytes += bytes;
+	} else if (st == VSW_TSO_FULL) {
+		up->c.drops[VSW_DROP_QUEUE_FULL] += segs;
 	}
 	spin_unlock(&sw->lock);
-	return up;
+	return st == VSW_TSO_TAKEN || st == VSW_TSO_FULL;
 }

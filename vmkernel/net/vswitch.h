@@ -102,7 +102,15 @@ struct vsw_tso {
 	uint32_t hlen, mss, ip, l4;
 };
 
-/* Hands a TSO packet to the uplink's NIC, which segments it; as vsw_deliver_fn. */
+/*
+ * Hands a TSO packet to the uplink's NIC, which segments it: VSW_TSO_TAKEN;
+ * VSW_TSO_REFUSED (its headers or sizes, or the NIC stopped: the sender
+ * segments it); VSW_TSO_FULL (the ring has no room for the whole packet:
+ * dropped, counted per frame as VSW_DROP_QUEUE_FULL on the uplink).
+ */
+#define VSW_TSO_TAKEN		0
+#define VSW_TSO_REFUSED		1
+#define VSW_TSO_FULL		2
 typedef int (*vsw_deliver_tso_fn)(void *ctx, const uint8_t *frame, uint32_t len,
 				  const struct vsw_tso *t);
 
@@ -229,9 +237,12 @@ uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
  * segment, and the uplink's NIC taking it (deliver_tso). Then it counts
  * as the frames the NIC makes of it (tx on the sender, rx on the
  * uplink: packets and bytes as on the wire, each frame padded to 60)
- * and returns true. false: nothing happened and nothing was counted;
- * the caller segments the packet and sends each frame with vsw_send()
- * (another port, a VLAN, a full ring, or a drop counted per frame).
+ * and returns true. The NIC's ring without room for it (VSW_TSO_FULL):
+ * true too, one drop of the packet, counted as those frames (tx on the
+ * sender, VSW_DROP_QUEUE_FULL on the uplink). false: nothing happened
+ * and nothing was counted; the caller segments the packet and sends
+ * each frame with vsw_send() (another port, a VLAN, a refusal, or a
+ * drop counted per frame).
  */
 #define VSW_TSO_MAX		65536
 bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,

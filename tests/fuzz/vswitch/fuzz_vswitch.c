@@ -205,8 +205,10 @@ static int deliver(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
-/* The uplink's TSO hand-over: only the uplink's, the packet as sent. */
+/* The uplink's TSO hand-over: only the uplink's, the packet as sent;
+ * its ring full (full[U]) or the packet refused (tso_refuse). */
 static uint32_t tso_calls;
+static bool tso_refuse;
 
 static int deliver_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct vsw_tso *t)
 {
@@ -214,7 +216,9 @@ static int deliver_tso(void *ctx, const uint8_t *frame, uint32_t len, const stru
 	CHECK((int)(intptr_t)ctx == U);
 	CHECK(frame == cur.frame && len == cur.len);
 	tso_calls++;
-	return full[U];
+	if (full[U])
+		return VSW_TSO_FULL;
+	return tso_refuse ? VSW_TSO_REFUSED : VSW_TSO_TAKEN;
 }
 
 static void topology(void)
@@ -335,10 +339,10 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 
 /*
  * The same bytes as a TSO packet (54 bytes of headers, an MSS from ctl):
- * either nothing happens (false: no call, no counter moves) or the
- * uplink alone gets it whole, each segment a frame that would pass and
- * go to the uplink only, and the sender's tx and the uplink's rx move
- * by its frames.
+ * either nothing happens (false: no call or a refusal, no counter
+ * moves) or the uplink alone gets it whole, each segment a frame that
+ * would pass and go to the uplink only, and the sender's tx and the
+ * uplink's rx (its ring full: its queue-full drops) move by its frames.
  */
 static void send_tso(int from, uint8_t ctl, const uint8_t *frame, uint32_t len)
 {
@@ -358,16 +362,18 @@ static void send_tso(int from, uint8_t ctl, const uint8_t *frame, uint32_t len)
 	cur.len = len;
 	classify();
 	tso_calls = 0;
+	tso_refuse = ctl & 0x80;
 	counters_of(before);
 	ok = vsw_send_tso(&sw, port_id[from], frame, len, &t);
 	counters_of(after);
 	CHECK(cur.calls == 0);
 	if (!ok) {
-		CHECK(tso_calls == 0 || full[U]);
+		CHECK(tso_calls == 0 || (tso_refuse && !full[U]));
 		CHECK(!memcmp(before, after, sizeof(before)));
 		return;
 	}
-	CHECK(tso_calls == 1 && !full[U] && !down[U] && !down[from] && len <= VSW_TSO_MAX);
+	CHECK(tso_calls == 1 && (full[U] || !tso_refuse) && !down[U] && !down[from] &&
+	      len <= VSW_TSO_MAX);
 	CHECK(!(frame[0] & 1) && !local_unicast(frame) && !cur.tagged && !cur.vlan);
 	cur.len = t.hlen + first;
 	CHECK(!must_refuse());
@@ -377,8 +383,13 @@ static void send_tso(int from, uint8_t ctl, const uint8_t *frame, uint32_t len)
 		CHECK(i == from || i == U || !in_vlan(i, 0) || !(promiscuous[i] && g->policy.promiscuous));
 		CHECK(after[i].tx_packets - before[i].tx_packets == (i == from ? segs : 0));
 		CHECK(after[i].tx_bytes - before[i].tx_bytes == (i == from ? bytes : 0));
-		CHECK(after[i].rx_packets - before[i].rx_packets == (i == U ? segs : 0));
-		CHECK(after[i].rx_bytes - before[i].rx_bytes == (i == U ? bytes : 0));
+		CHECK(after[i].rx_packets - before[i].rx_packets == (i == U && !full[U] ? segs : 0));
+		CHECK(after[i].rx_bytes - before[i].rx_bytes == (i == U && !full[U] ? bytes : 0));
+		if (i == U && full[U]) {
+			CHECK(after[i].drops[VSW_DROP_QUEUE_FULL] -
+			      before[i].drops[VSW_DROP_QUEUE_FULL] == segs);
+			after[i].drops[VSW_DROP_QUEUE_FULL] = before[i].drops[VSW_DROP_QUEUE_FULL];
+		}
 		CHECK(!memcmp(after[i].drops, before[i].drops, sizeof(after[i].drops)));
 	}
 }

@@ -47,7 +47,8 @@ static int capture(void *ctx, const uint8_t *frame, uint32_t len)
 struct tso_sink {
 	uint32_t packets, last_len;
 	struct vsw_tso last;
-	bool full;
+	bool full;			/* no room: VSW_TSO_FULL */
+	bool refuse;			/* its headers refused: VSW_TSO_REFUSED */
 };
 
 static struct tso_sink tso_sinks[NPORTS + 4];
@@ -58,7 +59,9 @@ static int capture_tso(void *ctx, const uint8_t *frame, uint32_t len, const stru
 
 	(void)frame;
 	if (s->full)
-		return 1;
+		return VSW_TSO_FULL;
+	if (s->refuse)
+		return VSW_TSO_REFUSED;
 	s->packets++;
 	s->last_len = len;
 	s->last = *t;
@@ -1067,14 +1070,39 @@ START_TEST(test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender)
 	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
 	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
 	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], false), VMK_OK);
-	/* the uplink's cable out, or its ring full */
+	/* the uplink's cable out, or its NIC refusing the packet */
 	ck_assert_int_eq(vsw_port_set_link(&sw, id[U], false), VMK_OK);
 	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
 	ck_assert_int_eq(vsw_port_set_link(&sw, id[U], true), VMK_OK);
-	tso_sinks[U].full = true;
+	tso_sinks[U].refuse = true;
 	tso_left_to_sender(A, stranger, mac[A], 10000, &tso);
-	tso_sinks[U].full = false;
+	tso_sinks[U].refuse = false;
 	ck_assert(vsw_send_tso(&sw, id[A], big, 10000, &tso));
+}
+END_TEST
+
+/*
+ * An uplink ring without room for the whole packet: one drop of the
+ * packet, counted as the 7 frames the wire would have seen (queue-full
+ * on the uplink, tx on the sender as for a frame vsw_send() took), not
+ * left to the sender, whose segments would meet the same full ring.
+ */
+START_TEST(test_a_tso_packet_for_a_full_uplink_ring_is_dropped_whole)
+{
+	struct vsw_counters a0 = counters(A), u0 = counters(U), a, u;
+
+	tso_sinks[U].full = true;
+	frame(big, stranger, mac[A], 10000);
+	ck_assert(vsw_send_tso(&sw, id[A], big, 10000, &tso));
+	ck_assert_uint_eq(tso_taken(), 0);
+	ck_assert_uint_eq(received(), 0);
+	a = counters(A);
+	u = counters(U);
+	ck_assert_uint_eq(a.tx_packets - a0.tx_packets, 7);
+	ck_assert_uint_eq(a.tx_bytes - a0.tx_bytes, 6 * 1502 + 1312);
+	ck_assert_uint_eq(u.drops[VSW_DROP_QUEUE_FULL] - u0.drops[VSW_DROP_QUEUE_FULL], 7);
+	ck_assert_uint_eq(u.rx_packets, u0.rx_packets);
+	ck_assert_uint_eq(u.rx_bytes, u0.rx_bytes);
 }
 END_TEST
 
@@ -1133,6 +1161,7 @@ int main(void)
 	tcase_add_test(tc, test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff);
 	tcase_add_test(tc, test_a_tso_packet_for_the_wire_leaves_by_the_uplink_whole);
 	tcase_add_test(tc, test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender);
+	tcase_add_test(tc, test_a_tso_packet_for_a_full_uplink_ring_is_dropped_whole);
 	tcase_add_test(tc, test_only_the_uplink_takes_tso_packets);
 	return check_run("vmkernel virtual switch", tc);
 }
