@@ -731,7 +731,9 @@ bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
 	x.len = t->hlen + (segs > 1 ? t->mss : last);
 	spin_lock(&sw->lock);
 	p = port_get(sw, port_id);
-	if (p && !p->link_down && classify(sw, p, &x) == VSW_DROP_REASONS)
+	/* never from the uplink (forward() sends nothing back to it) */
+	if (p && p->kind != VSW_OWNER_UPLINK && !p->link_down &&
+	    classify(sw, p, &x) == VSW_DROP_REASONS)
 		up = tso_route(sw, p, &x);
 	if (up)
 		st = up->deliver_tso(up->ctx, frame, len, t);

@@ -1065,6 +1065,8 @@ START_TEST(test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender)
 	t = tso;
 	t.l4 = 33;
 	tso_left_to_sender(A, stranger, mac[A], 10000, &t);
+	/* the uplink as the sender: not back out of itself */
+	tso_left_to_sender(U, stranger, mac[A], 10000, &tso);
 	/* a promiscuous port of the VLAN sees it: segments for it too */
 	ck_assert_int_eq(vsw_group_set_policy(&sw, "VM Network", &allow_all), VMK_OK);
 	ck_assert_int_eq(vsw_port_set_filter(&sw, id[B], mac[B], true), VMK_OK);
