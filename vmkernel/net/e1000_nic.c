@@ -360,7 +360,7 @@ vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t le
 	return VMK_OK;
 }
 
-static bool tso_valid(uint32_t len, const struct e1000_nic_tso *t)
+static bool tso_valid(uint32_t len, const struct net_tso *t)
 {
 	return len <= E1000_NIC_TSO_MAX && t->ip >= E1000_NIC_FRAME_MIN &&
 	       t->l4 >= t->ip + 20 && t->hlen >= t->l4 + 20 &&
@@ -369,10 +369,11 @@ static bool tso_valid(uint32_t len, const struct e1000_nic_tso *t)
 }
 
 vmk_status_t e1000_nic_tx_tso(struct e1000_nic *n, const uint8_t *frame, uint32_t len,
-			      const struct e1000_nic_tso *t)
+			      const struct net_tso *t)
 {
 	uint32_t bufs = (len + E1000_NIC_BUF_LEN - 1) / E1000_NIC_BUF_LEN, i, off, chunk;
 	uint32_t payload = len - t->hlen, segs;
+	uint64_t bytes;
 	uint8_t *d;
 
 	if (n->error)
@@ -424,10 +425,11 @@ vmk_status_t e1000_nic_tx_tso(struct e1000_nic *n, const uint8_t *frame, uint32_
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	n->tx_tail = i;
 	reg_write(n, E1000_TDT, n->tx_tail);
-	segs = (payload + t->mss - 1) / t->mss;
+	/* as the wire sees them: TCTL.PSP pads a short last segment to 60 */
+	segs = net_tso_frames(len, t, &bytes);
 	n->stats.tx_tso++;
 	n->stats.tx_packets += segs;
-	n->stats.tx_bytes += payload + (uint64_t)segs * t->hlen;
+	n->stats.tx_bytes += bytes;
 	return VMK_OK;
 }
 

@@ -34,6 +34,7 @@
 #define VMKERNEL_NET_E1000_NIC_H
 
 #include "vmkernel/platform.h"
+#include "vmm/dev/vnic.h"		/* struct net_tso */
 
 #define E1000_NIC_RX_DESC	32	/* 512 bytes: ring lengths are 128-byte multiples */
 #define E1000_NIC_TX_DESC	64	/* a TSO packet: a context and 32 data descriptors */
@@ -127,16 +128,6 @@ uint32_t e1000_nic_poll_rx(struct e1000_nic *n,
 vmk_status_t e1000_nic_tx(struct e1000_nic *n, const uint8_t *frame, uint32_t len);
 
 /*
- * Where a TCP/IPv4 packet's headers are, for e1000_nic_tx_tso(): the IPv4
- * header at ip (after the Ethernet header), TCP at l4, hlen bytes of
- * headers in all; mss payload bytes a segment. The TCP checksum field
- * holds the pseudo-header sum without the length, as Linux's TSO leaves it.
- */
-struct e1000_nic_tso {
-	uint32_t hlen, mss, ip, l4;
-};
-
-/*
  * One TCP/IPv4 packet of up to E1000_NIC_TSO_MAX bytes that the device
  * cuts into segments of t->mss payload bytes, filling in each segment's
  * IP length, ID and checksum and its TCP sequence number, flags and
@@ -147,7 +138,7 @@ struct e1000_nic_tso {
  * tx_bytes count the frames the device makes of it.
  */
 vmk_status_t e1000_nic_tx_tso(struct e1000_nic *n, const uint8_t *frame, uint32_t len,
-			      const struct e1000_nic_tso *t);
+			      const struct net_tso *t);
 
 /* Program the receive filter (RAL/RAH 1..15, the MTA, RCTL.UPE/MPE);
  * addresses with the group bit set are refused as unicast and ignored.

@@ -85,14 +85,13 @@ static int uplink_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 
 /* A TSO packet for the wire, which the NIC segments (under the switch's lock). */
 static int uplink_deliver_tso(void *ctx, const uint8_t *frame, uint32_t len,
-			      const struct vsw_tso *t)
+			      const struct net_tso *t)
 {
-	struct e1000_nic_tso nt = { .hlen = t->hlen, .mss = t->mss, .ip = t->ip, .l4 = t->l4 };
 	vmk_status_t st;
 
 	(void)ctx;
 	spin_lock(&up.tx_lock);
-	st = up.stopped ? VMK_BUSY : e1000_nic_tx_tso(&up.nic, frame, len, &nt);
+	st = up.stopped ? VMK_BUSY : e1000_nic_tx_tso(&up.nic, frame, len, t);
 	spin_unlock(&up.tx_lock);
 	if (st == VMK_NO_CAPACITY)
 		return VSW_TSO_FULL;

@@ -685,7 +685,7 @@ out:
 }
 
 /* Whether t cuts len bytes into segments a frame each (untagged). */
-static bool tso_fits(uint32_t len, const struct vsw_tso *t)
+static bool tso_fits(uint32_t len, const struct net_tso *t)
 {
 	return len <= VSW_TSO_MAX && t->ip >= VSW_ETH_HLEN && t->l4 >= t->ip + 20 &&
 	       t->hlen >= t->l4 + 20 && t->hlen < len && t->mss &&
@@ -712,23 +712,20 @@ static struct vsw_port *tso_route(struct vswitch *sw, struct vsw_port *p,
 }
 
 bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
-		  uint32_t len, const struct vsw_tso *t)
+		  uint32_t len, const struct net_tso *t)
 {
-	uint32_t payload, segs, last, bytes;
+	uint32_t segs;
+	uint64_t bytes;
 	struct vsw_port *p, *up = NULL;
 	struct xfer x = { .frame = frame };
 	int st = VSW_TSO_REFUSED;
 
 	if (!tso_fits(len, t))
 		return false;
-	payload = len - t->hlen;
-	segs = (payload + t->mss - 1) / t->mss;
-	last = payload - (segs - 1) * t->mss;
 	/* each frame padded to 60 bytes, as the vNICs send short ones */
-	bytes = (segs - 1) * (t->hlen + t->mss > VSW_ETH_ZLEN ? t->hlen + t->mss : VSW_ETH_ZLEN) +
-		(t->hlen + last > VSW_ETH_ZLEN ? t->hlen + last : VSW_ETH_ZLEN);
+	segs = net_tso_frames(len, t, &bytes);
 	/* the first segment's length: every segment passes what it passes */
-	x.len = t->hlen + (segs > 1 ? t->mss : last);
+	x.len = segs > 1 ? t->hlen + t->mss : len;
 	spin_lock(&sw->lock);
 	p = port_get(sw, port_id);
 	/* never from the uplink (forward() sends nothing back to it) */

@@ -11,6 +11,7 @@
 #define VMKERNEL_NET_VSWITCH_H
 
 #include "vmkernel/platform.h"
+#include "vmm/dev/vnic.h"		/* struct net_tso */
 
 /* Ethernet framing, IEEE 802.3 clause 3; lengths exclude the 4-byte FCS. */
 #define VSW_ETH_ALEN		6	/* a MAC address */
@@ -93,16 +94,6 @@ struct vsw_policy {
 typedef int (*vsw_deliver_fn)(void *ctx, const uint8_t *frame, uint32_t len);
 
 /*
- * A TCP/IPv4 segmentation offload packet (vsw_send_tso()): hlen bytes of
- * Ethernet, IPv4 (at ip) and TCP (at l4) headers, then the payload, cut
- * into segments of mss payload bytes. The TCP checksum field holds the
- * pseudo-header sum without the length (as Linux's TSO leaves it).
- */
-struct vsw_tso {
-	uint32_t hlen, mss, ip, l4;
-};
-
-/*
  * Hands a TSO packet to the uplink's NIC, which segments it: VSW_TSO_TAKEN;
  * VSW_TSO_REFUSED (its headers or sizes, or the NIC stopped: the sender
  * segments it); VSW_TSO_FULL (the ring has no room for the whole packet:
@@ -112,7 +103,7 @@ struct vsw_tso {
 #define VSW_TSO_REFUSED		1
 #define VSW_TSO_FULL		2
 typedef int (*vsw_deliver_tso_fn)(void *ctx, const uint8_t *frame, uint32_t len,
-				  const struct vsw_tso *t);
+				  const struct net_tso *t);
 
 struct vsw_port_config {
 	enum vsw_owner kind;
@@ -246,7 +237,7 @@ uint32_t vsw_send(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
  */
 #define VSW_TSO_MAX		65536
 bool vsw_send_tso(struct vswitch *sw, uint32_t port_id, const uint8_t *frame,
-		  uint32_t len, const struct vsw_tso *t);
+		  uint32_t len, const struct net_tso *t);
 
 /*
  * What the uplink must let in for the ports (docs/network.md "The

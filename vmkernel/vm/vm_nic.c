@@ -170,12 +170,11 @@ static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
 
 /* A TSO packet whole to the switch (vsw_send_tso()); as nic_tx(). */
 static bool nic_tx_tso(void *ctx, const uint8_t *packet, uint32_t len,
-		       const struct vnic_tso *t)
+		       const struct net_tso *t)
 {
 	struct vm_nic *nic = ctx;
-	struct vsw_tso st = { .hlen = t->hlen, .mss = t->mss, .ip = t->ip, .l4 = t->l4 };
 
-	return nic->port && vsw_send_tso(nic->sw, nic->port, packet, len, &st);
+	return nic->port && vsw_send_tso(nic->sw, nic->port, packet, len, t);
 }
 
 /*

@@ -215,18 +215,24 @@ static bool is_broadcast(const uint8_t *a)
 	return true;
 }
 
-static void count_frame(struct vmxnet3_stats *s, const uint8_t *f, uint32_t len)
+/* n frames of bytes in all to f's destination. */
+static void count_frames(struct vmxnet3_stats *s, const uint8_t *f, uint32_t n, uint64_t bytes)
 {
 	if (is_broadcast(f)) {
-		s->bcast_pkts++;
-		s->bcast_bytes += len;
+		s->bcast_pkts += n;
+		s->bcast_bytes += bytes;
 	} else if (f[0] & 1) {
-		s->mcast_pkts++;
-		s->mcast_bytes += len;
+		s->mcast_pkts += n;
+		s->mcast_bytes += bytes;
 	} else {
-		s->ucast_pkts++;
-		s->ucast_bytes += len;
+		s->ucast_pkts += n;
+		s->ucast_bytes += bytes;
 	}
+}
+
+static void count_frame(struct vmxnet3_stats *s, const uint8_t *f, uint32_t len)
+{
+	count_frames(s, f, 1, len);
 }
 
 /* ---- rings ---- */
@@ -360,17 +366,16 @@ static uint32_t ip_header(const uint8_t *p, uint32_t hlen, uint32_t *ip, bool *v
 static bool tx_tso_whole(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 			 uint32_t mss, uint32_t ip, uint32_t l4, bool plain_v4)
 {
-	struct vnic_tso t = { .hlen = hlen, .mss = mss, .ip = ip, .l4 = l4 };
-	uint32_t payload = d->tx_len - hlen, n;
+	struct net_tso t = { .hlen = hlen, .mss = mss, .ip = ip, .l4 = l4 };
+	uint64_t bytes;
+	uint32_t segs;
 
-	if (!plain_v4 || !payload || !d->host.tx_tso ||
+	if (!plain_v4 || d->tx_len == hlen || !d->host.tx_tso ||
 	    !d->host.tx_tso(d->host.tx_ctx, d->tx_buf, d->tx_len, &t))
 		return false;
-	for (uint32_t off = 0; off < payload; off += n) {
-		n = payload - off < mss ? payload - off : mss;
-		count_frame(&q->stats, d->tx_buf, hlen + n < ETH_ZLEN ? ETH_ZLEN : hlen + n);
-		d->tx_frames++;
-	}
+	segs = net_tso_frames(d->tx_len, &t, &bytes);
+	count_frames(&q->stats, d->tx_buf, segs, bytes);
+	d->tx_frames += segs;
 	return true;
 }
 

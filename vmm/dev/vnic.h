@@ -52,15 +52,29 @@ static inline bool vnic_mac_is_group(const uint8_t mac[6])
 }
 
 /*
- * A TCP/IPv4 TSO packet a model hands to tx_tso() whole, its headers
- * checked (VNIC_TSO_MSS_MIN, each segment a frame): hlen bytes of
- * Ethernet (untagged), IPv4 (at ip) and TCP (at l4) headers, segments of
- * mss payload bytes; the TCP checksum field holds the pseudo-header sum
- * without the length.
+ * A TCP/IPv4 TSO packet as a model hands it to tx_tso() whole, the switch
+ * (vsw_send_tso()) and the uplink's driver (e1000_nic_tx_tso()) take it:
+ * hlen bytes of Ethernet (untagged), IPv4 (at ip) and TCP (at l4)
+ * headers, segments of mss payload bytes; the TCP checksum field holds
+ * the pseudo-header sum without the length (as Linux's TSO leaves it).
  */
-struct vnic_tso {
+struct net_tso {
 	uint32_t hlen, mss, ip, l4;
 };
+
+/*
+ * The frames such a packet of len bytes (hlen < len, mss > 0) makes, and
+ * in *bytes their length on the wire, each padded to 60 bytes (ETH_ZLEN)
+ * as a NIC pads a short frame.
+ */
+static inline uint32_t net_tso_frames(uint32_t len, const struct net_tso *t, uint64_t *bytes)
+{
+	uint32_t payload = len - t->hlen, segs = (payload + t->mss - 1) / t->mss;
+	uint32_t full = t->hlen + t->mss, end = t->hlen + payload - (segs - 1) * t->mss;
+
+	*bytes = (uint64_t)(segs - 1) * (full < 60 ? 60 : full) + (end < 60 ? 60 : end);
+	return segs;
+}
 
 struct vnic_config {
 	struct guest_dma dma;
@@ -74,7 +88,7 @@ struct vnic_config {
 	 * NULL: the model segments it and sends each frame with tx().
 	 */
 	bool (*tx_tso)(void *ctx, const uint8_t *packet, uint32_t len,
-		       const struct vnic_tso *t);
+		       const struct net_tso *t);
 	void (*filter)(void *ctx, const uint8_t mac[6], bool promiscuous);	/* or NULL */
 	void *filter_ctx;
 	void (*rx_groups)(void *ctx, const uint8_t (*groups)[6], uint32_t n,

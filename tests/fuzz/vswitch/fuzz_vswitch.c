@@ -210,7 +210,7 @@ static int deliver(void *ctx, const uint8_t *frame, uint32_t len)
 static uint32_t tso_calls;
 static bool tso_refuse;
 
-static int deliver_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct vsw_tso *t)
+static int deliver_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct net_tso *t)
 {
 	(void)t;
 	CHECK((int)(intptr_t)ctx == U);
@@ -347,7 +347,7 @@ static void check_counters(const struct vsw_counters *before, const struct vsw_c
 static void send_tso(int from, uint8_t ctl, const uint8_t *frame, uint32_t len)
 {
 	struct vsw_counters before[NPORTS], after[NPORTS];
-	struct vsw_tso t = { 54, 1 + (ctl * 7u + len) % 1460, 14, 34 };
+	struct net_tso t = { 54, 1 + (ctl * 7u + len) % 1460, 14, 34 };
 	uint32_t payload = len - t.hlen, segs = (payload + t.mss - 1) / t.mss;
 	uint32_t last = payload - (segs - 1) * t.mss, first = segs > 1 ? t.mss : last;
 	/* each frame padded to 60 bytes */

@@ -46,14 +46,14 @@ static int capture(void *ctx, const uint8_t *frame, uint32_t len)
 /* What a port's owner got as TSO packets (only the uplink's is called). */
 struct tso_sink {
 	uint32_t packets, last_len;
-	struct vsw_tso last;
+	struct net_tso last;
 	bool full;			/* no room: VSW_TSO_FULL */
 	bool refuse;			/* its headers refused: VSW_TSO_REFUSED */
 };
 
 static struct tso_sink tso_sinks[NPORTS + 4];
 
-static int capture_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct vsw_tso *t)
+static int capture_tso(void *ctx, const uint8_t *frame, uint32_t len, const struct net_tso *t)
 {
 	struct tso_sink *s = &tso_sinks[(struct sink *)ctx - sinks];
 
@@ -996,7 +996,7 @@ START_TEST(test_the_static_range_is_00_50_56_00_00_00_to_3f_ff_ff)
 END_TEST
 
 /* TSO packets (vsw_send_tso()): 54 bytes of headers, segments of 1448. */
-static const struct vsw_tso tso = { 54, 1448, 14, 34 };
+static const struct net_tso tso = { 54, 1448, 14, 34 };
 static uint8_t big[VSW_TSO_MAX + 1];
 
 static uint32_t tso_taken(void)
@@ -1036,7 +1036,7 @@ END_TEST
 
 /* false, nothing delivered, nothing counted: the sender segments it. */
 static void tso_left_to_sender(int from, const uint8_t *dst, const uint8_t *src, uint32_t len,
-			       const struct vsw_tso *t)
+			       const struct net_tso *t)
 {
 	struct vsw_counters before = counters(from), after;
 
@@ -1050,7 +1050,7 @@ static void tso_left_to_sender(int from, const uint8_t *dst, const uint8_t *src,
 
 START_TEST(test_a_tso_packet_not_for_the_uplink_alone_is_left_to_the_sender)
 {
-	struct vsw_tso t = tso;
+	struct net_tso t = tso;
 
 	tso_left_to_sender(A, mac[B], mac[A], 10000, &tso);	/* another port's */
 	tso_left_to_sender(A, bcast, mac[A], 10000, &tso);	/* flooded */

@@ -41,7 +41,7 @@ struct nic_host {
 	bool tso_take;			/* tx_tso() takes TSO packets whole */
 	unsigned int nr_tso;		/* TSO packets it took, */
 	uint32_t tso_len;		/* the last one's length */
-	struct vnic_tso tso_last;
+	struct net_tso tso_last;
 	/* another vCPU of the guest, writing while the device reads (or NULL) */
 	void (*before_read)(struct nic_host *h, uint64_t gpa, uint32_t len);
 	unsigned int reads;		/* what before_read() may count */
@@ -103,7 +103,7 @@ static void nh_tx(void *ctx, const uint8_t *frame, uint32_t len)
 	h->nr_tx++;
 }
 
-static bool nh_tx_tso(void *ctx, const uint8_t *packet, uint32_t len, const struct vnic_tso *t)
+static bool nh_tx_tso(void *ctx, const uint8_t *packet, uint32_t len, const struct net_tso *t)
 {
 	struct nic_host *h = ctx;
 
