@@ -50,7 +50,7 @@
  * byte), segments of headers and MSS bytes no longer than a frame.
  */
 #define E1000_NIC_TSO_MAX	65536
-#define E1000_NIC_TSO_HLEN_MAX	255
+#define E1000_NIC_TSO_HLEN_MAX	NET_TSO_HLEN_MAX
 
 struct e1000_nic_ops {
 	uint32_t (*mmio_read)(void *ctx, uint32_t offset);

@@ -359,9 +359,9 @@ static uint32_t ip_header(const uint8_t *p, uint32_t hlen, uint32_t *ip, bool *v
 /*
  * The packet whole to the host (the uplink's NIC segments it), when it
  * is untagged IPv4 (no tag to insert and none in the frame: the IP
- * header at ETH_HLEN, as vnic.h's tx_tso() takes it) and the host takes
- * it: counted as the frames it makes, each padded to ETH_ZLEN as emit()
- * would.
+ * header at ETH_HLEN, as vnic.h's tx_tso() takes it), its headers fit a
+ * NIC's HDRLEN and the host takes it: counted as the frames it makes,
+ * each padded to ETH_ZLEN as emit() would.
  */
 static bool tx_tso_whole(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen,
 			 uint32_t mss, uint32_t ip, uint32_t l4, bool plain_v4)
@@ -370,7 +370,7 @@ static bool tx_tso_whole(struct vmxnet3 *d, struct vmxnet3_txq *q, uint32_t hlen
 	uint64_t bytes;
 	uint32_t segs;
 
-	if (!plain_v4 || d->tx_len == hlen || !d->host.tx_tso ||
+	if (!plain_v4 || d->tx_len == hlen || hlen > NET_TSO_HLEN_MAX || !d->host.tx_tso ||
 	    !d->host.tx_tso(d->host.tx_ctx, d->tx_buf, d->tx_len, &t))
 		return false;
 	segs = net_tso_frames(d->tx_len, &t, &bytes);

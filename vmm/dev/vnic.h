@@ -62,6 +62,9 @@ struct net_tso {
 	uint32_t hlen, mss, ip, l4;
 };
 
+/* The most header bytes a NIC copies into each segment (the 8254x's HDRLEN). */
+#define NET_TSO_HLEN_MAX	255
+
 /*
  * The frames such a packet of len bytes (hlen < len, mss > 0) makes, and
  * in *bytes their length on the wire, each padded to 60 bytes (ETH_ZLEN)

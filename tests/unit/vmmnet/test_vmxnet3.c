@@ -281,13 +281,19 @@ START_TEST(test_tso_goes_whole_to_a_host_that_takes_it)
 	vx_tx_doorbell(g);
 	ck_assert_uint_eq(g->h.nr_tso, 1);
 	ck_assert_uint_eq(g->h.nr_tx, 3);
+	/* headers longer than a NIC's HDRLEN (255): segmented here */
+	len = 3054;
+	vx_tx_put(g, 1, &off, &len, 256 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT, 1200);
+	vx_tx_doorbell(g);
+	ck_assert_uint_eq(g->h.nr_tso, 1);
+	ck_assert_uint_eq(g->h.nr_tx, 6);
 	/* a host that declines: segmented here */
 	g->h.tso_take = false;
 	len = 3054;
 	vx_tx_put(g, 1, &off, &len, 54 | VMXNET3_OM_TSO << VMXNET3_TXD_OM_SHIFT, 1400);
 	vx_tx_doorbell(g);
-	ck_assert_uint_eq(g->h.nr_tx, 6);
-	ck_assert(tcp_frame_ok(g->h.tx_frame[5], 254));
+	ck_assert_uint_eq(g->h.nr_tx, 9);
+	ck_assert(tcp_frame_ok(g->h.tx_frame[8], 254));
 	vx_guest_free(g);
 }
 END_TEST
