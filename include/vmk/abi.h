@@ -24,7 +24,7 @@
 typedef int32_t vmk_status_t;
 #endif
 
-#define VMK_ABI_VERSION		47
+#define VMK_ABI_VERSION		49
 
 #define VMK_OK			0
 #define VMK_NO_MEMORY		1	/* pool exhausted */

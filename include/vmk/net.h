@@ -173,12 +173,44 @@ struct vmk_net_info {
  * longer list). A bad entry refuses the whole list (VMK_BAD_PARAM, msg
  * names it); the port keeps its last list. Nothing is polled.
  */
+/*
+ * Shared rings (ABI 49; docs/network.md "vmk0's rings"): SETUP registers
+ * an RX ring at frame[0].gpa and a TX ring at frame[1].gpa (each a
+ * struct vmk_cos_net_ring, zeroed, contiguous COS memory; both 0: the
+ * rings are dropped, as vmk0 goes down). Then the switch's deliver()
+ * copies each frame for the port into the next buffer the COS posted
+ * (desc[next % VMK_COS_NET_RING].gpa, VMK_COS_NET_BUF_LEN bytes; len not
+ * read), writes its used entry and used, adds a frame it had no buffer
+ * for to drops, and raises the doorbell (ARM's vector and CPU) when used
+ * goes past event: NAPI reads used entries with no hypercall. TX: the
+ * COS writes descriptors (gpa, len 1..VMK_COS_NET_FRAME_MAX), then avail,
+ * and KICKs unless busy says the vmkernel drains already; each is sent
+ * through the switch as TX's, completed in order (used entry: len, flags
+ * VMK_COS_NET_USED_SENT or 0 for refused/dropped, VMK_COS_NET_USED_BAD
+ * for a bad descriptor) and answers sent; then it polls the uplink NIC as
+ * TX does, ringing no doorbell for what that brings (the driver reads RX's
+ * used after a KICK). POLL polls the uplink NIC into the RX ring (the
+ * polled fallback, the fallback timer). Every
+ * index and descriptor is read once by the vmkernel: avail more than
+ * VMK_COS_NET_RING past the vmkernel's own next index breaks nothing but
+ * that call (RX: the frame drops; TX: KICK fails with msg). ARM with
+ * rings only sets the doorbell's target (no one-shot): event is the
+ * driver's "ring me" (ring when used passes it, virtio's event index).
+ */
+#define VMK_COS_NET_RING	128	/* entries of a ring, a power of two */
+#define VMK_COS_NET_USED_SENT	(1u << 0)	/* TX used: the switch delivered it */
+#define VMK_COS_NET_USED_BAD	(1u << 1)	/* TX used: descriptor refused */
+
+
 #define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
 #define VMK_COS_NET_TX		2
 #define VMK_COS_NET_RX		3
 #define VMK_COS_NET_ARM		4	/* in: vector, apic_id; out: pending (ABI 41) */
 #define VMK_COS_NET_QUIET	5	/* no doorbell, no NIC interrupt (ABI 41) */
 #define VMK_COS_NET_MCAST	6	/* in: nframes groups in group[], flags (ABI 46) */
+#define VMK_COS_NET_SETUP	7	/* in: frame[0].gpa RX ring, [1] TX ring (ABI 49) */
+#define VMK_COS_NET_KICK	8	/* TX ring: drain it (ABI 49) */
+#define VMK_COS_NET_POLL	9	/* the uplink into the RX ring (ABI 49) */
 #define VMK_COS_NET_GROUPS	64	/* entries of group[] (over frame[]'s bytes) */
 #define VMK_COS_NET_ALLMULTI	(1u << 0)	/* flags: every multicast group */
 #define VMK_COS_NET_VEC_MIN	0x20	/* the first vector a LAPIC delivers */
@@ -220,6 +252,25 @@ _Static_assert(__builtin_offsetof(struct vmk_cos_net, queue_drops) == 32 &&
 	       sizeof(((struct vmk_cos_net *)0)->group) ==
 	       sizeof(((struct vmk_cos_net *)0)->frame),
 	       "struct vmk_cos_net: one layout for the COS module, the vmkernel and host tests");
+
+struct vmk_cos_net_used {
+	uint32_t len;			/* RX: the frame's bytes; TX: the descriptor's */
+	uint32_t flags;			/* TX: VMK_COS_NET_USED_* */
+};
+
+struct vmk_cos_net_ring {
+	uint32_t avail;			/* COS: descriptors posted (free-running) */
+	uint32_t event;			/* COS, RX: doorbell when used passes it */
+	uint32_t used;			/* vmkernel: entries completed (free-running) */
+	uint32_t busy;			/* vmkernel, TX: draining, no KICK needed */
+	uint64_t drops;			/* vmkernel, RX: frames with no buffer */
+	uint64_t reserved;
+	struct vmk_cos_net_frame desc[VMK_COS_NET_RING];	/* COS */
+	struct vmk_cos_net_used used_ent[VMK_COS_NET_RING];	/* vmkernel */
+};
+_Static_assert(sizeof(struct vmk_cos_net_ring) <= 4096 &&
+	       (VMK_COS_NET_RING & (VMK_COS_NET_RING - 1)) == 0,
+	       "a vmk0 ring is one page, a power of two entries");
 #endif /* __ASSEMBLER__ */
 
 #endif /* VMK_NET_H */

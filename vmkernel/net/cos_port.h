@@ -41,8 +41,23 @@ struct cos_port_ops {
 	vmk_status_t (*set_mcast)(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n, bool all);
 };
 
+/*
+ * One of vmk0's rings in COS memory (struct vmk_cos_net_ring at gpa,
+ * checked at SETUP; 0: none) and the vmkernel's own index into it: the
+ * COS's avail is checked against next, never the other way round.
+ */
+struct cos_ring {
+	uint64_t gpa;
+	uint32_t next;
+};
+
 struct cos_port {
-	struct spinlock lock;		/* the queue; a leaf */
+	struct spinlock lock;		/* the queue, rxr; a leaf */
+	struct spinlock tx_lock;	/* txr: a KICK's drain (then the switch's) */
+	const struct cos_port_ops *ops;	/* deliver()'s, for the RX ring */
+	struct cos_ring rxr, txr;
+	uint32_t hold;			/* KICKs polling: no doorbell (lock) */
+	uint64_t ring_errors;		/* bad indices or descriptors seen */
 	uint32_t head, count;
 	uint64_t drops;			/* frames a full queue refused */
 	bool armed;			/* ARM: ring at the next frame queued */
@@ -57,7 +72,14 @@ struct cos_port {
 /*
  * The port's vsw_deliver_fn (ctx: the struct cos_port): the frame queued,
  * or 1 when the queue is full (the switch counts VSW_DROP_QUEUE_FULL).
- * The first frame after an ARM rings the doorbell (p->ring), once.
+ * The first frame after an ARM rings the doorbell (p->ring), once. With
+ * an RX ring (SETUP) the frame goes straight into the COS's next posted
+ * buffer instead, through p->ops (avail and the descriptor read once,
+ * checked: avail at most VMK_COS_NET_RING past next, the buffer COS
+ * memory), its used entry and used written, the doorbell rung when used
+ * passes the ring's event (not while a KICK polls); no buffer, a bad
+ * avail or descriptor: 1 (dropped; a bad descriptor is used up with
+ * VMK_COS_NET_USED_BAD so the driver posts it again).
  */
 int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
 
@@ -76,8 +98,12 @@ int cos_port_deliver(void *ctx, const uint8_t *frame, uint32_t len);
  * ops->doorbell_at(), polls the uplink, and arms when the queue is empty
  * (else pending says what waits). QUIET disarms and calls ops->doorbell_off().
  * MCAST checks the count (at most VMK_COS_NET_GROUPS) and each group
- * (multicast, not broadcast) and hands the list to ops->set_mcast(). VMK_OK, else the
- * status with msg in r->msg.
+ * (multicast, not broadcast) and hands the list to ops->set_mcast().
+ * SETUP checks and registers the rings (or drops them: both gpas 0) and
+ * sets p->ops; KICK drains the TX ring (each descriptor copied once,
+ * checked, its frame copied once into scratch, sent, completed), then
+ * polls the uplink ringing no doorbell; POLL polls the uplink. VMK_OK,
+ * else the status with msg in r->msg.
  */
 vmk_status_t cos_port_request(struct cos_port *p, struct vmk_cos_net *r,
 			      const struct cos_port_ops *ops, uint8_t *scratch);

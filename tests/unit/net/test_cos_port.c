@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #define COS_BASE	0x100000ull	/* fake COS memory: 64 KiB from here */
-static uint8_t cosmem[64 * 1024];
+static uint8_t cosmem[64 * 1024] __attribute__((aligned(8)));
 
 static struct cos_port port;
 static struct vmk_cos_net req;
@@ -29,10 +29,15 @@ static bool fake_range_ok(uint64_t gpa, uint64_t len)
 	return len && gpa >= COS_BASE && gpa + len >= gpa && gpa + len <= COS_BASE + sizeof(cosmem);
 }
 
+/* The COS changing its memory right after the vmkernel read it (a ring test's). */
+static void (*after_read)(uint64_t gpa, uint32_t len);
+
 static vmk_status_t fake_read(uint64_t gpa, void *dst, uint32_t len)
 {
 	ck_assert(fake_range_ok(gpa, len));
 	memcpy(dst, cosmem + (gpa - COS_BASE), len);
+	if (after_read)
+		after_read(gpa, len);
 	return VMK_OK;
 }
 
@@ -127,6 +132,7 @@ static void setup(void)
 	poll_brings_a_frame = false;
 	sent_from = NULL;
 	writes_left = UINT32_MAX;
+	after_read = NULL;
 }
 
 static void tx_frame(uint32_t i, uint64_t gpa, uint32_t len)
@@ -245,10 +251,10 @@ END_TEST
 
 START_TEST(test_an_unknown_request_is_refused)
 {
-	req.op = 7;
+	req.op = 10;
 	req.nframes = 1;
 	ck_assert_int_eq(cos_port_request(&port, &req, &ops, scratch), VMK_BAD_PARAM);
-	ck_assert_str_eq(req.msg, "no such COS network request (op 7)");
+	ck_assert_str_eq(req.msg, "no such COS network request (op 10)");
 }
 END_TEST
 
@@ -540,6 +546,289 @@ START_TEST(test_mcast_with_a_bad_count_flag_or_group_is_refused_whole)
 }
 END_TEST
 
+/* ---- the shared rings (ABI 49) ---- */
+
+#define RXR_GPA		(COS_BASE + 0x8000)
+#define TXR_GPA		(COS_BASE + 0x9000)
+#define BUF_GPA(i)	(COS_BASE + 0xa000 + (i) * VMK_COS_NET_BUF_LEN)	/* 0..11 */
+#define RXR		((struct vmk_cos_net_ring *)(cosmem + (RXR_GPA - COS_BASE)))
+#define TXR		((struct vmk_cos_net_ring *)(cosmem + (TXR_GPA - COS_BASE)))
+#define AT(gpa)		(cosmem + ((gpa) - COS_BASE))
+
+static vmk_status_t setup_rings(uint64_t rx, uint64_t tx)
+{
+	memset(&req, 0, sizeof(req));
+	req.op = VMK_COS_NET_SETUP;
+	req.frame[0].gpa = rx;
+	req.frame[1].gpa = tx;
+	return cos_port_request(&port, &req, &ops, scratch);
+}
+
+/* Rings registered, n RX buffers posted (BUF_GPA(0..n)). */
+static void rings_with_buffers(uint32_t n)
+{
+	ck_assert_int_eq(setup_rings(RXR_GPA, TXR_GPA), VMK_OK);
+	for (uint32_t i = 0; i < n; i++)
+		RXR->desc[i].gpa = BUF_GPA(i);
+	RXR->avail = n;
+}
+
+static int deliver(uint8_t tag, uint32_t len)
+{
+	uint8_t f[VSW_VLAN_FRAME_LEN];
+
+	memset(f, tag, len);
+	return cos_port_deliver(&port, f, len);
+}
+
+START_TEST(test_ring_rx_copies_into_the_posted_buffer_and_rings_at_event)
+{
+	rings_with_buffers(3);
+	RXR->event = 0;		/* ring me at the first frame */
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_int_eq(deliver(0x22, 1514), 0);
+	ck_assert_uint_eq(RXR->used, 2);
+	ck_assert_uint_eq(RXR->used_ent[0].len, 60);
+	ck_assert_uint_eq(RXR->used_ent[1].len, 1514);
+	ck_assert_uint_eq(*AT(BUF_GPA(0)), 0x11);
+	ck_assert_uint_eq(AT(BUF_GPA(1))[1513], 0x22);
+	ck_assert_uint_eq(rings, 1);		/* once: event was 0 */
+	ck_assert_uint_eq(port.count, 0);	/* nothing queued in the vmkernel */
+	RXR->event = 2;
+	ck_assert_int_eq(deliver(0x33, 60), 0);
+	ck_assert_uint_eq(rings, 2);
+	ck_assert_uint_eq(polls, 0);		/* and no request at all */
+}
+END_TEST
+
+START_TEST(test_ring_rx_with_no_buffer_drops_and_counts)
+{
+	rings_with_buffers(1);
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_int_eq(deliver(0x22, 60), 1);
+	ck_assert_uint_eq(RXR->used, 1);
+	ck_assert_uint_eq(RXR->drops, 1);
+	ck_assert_uint_eq(*AT(BUF_GPA(0)), 0x11);
+	ck_assert_uint_eq(port.drops, 1);
+}
+END_TEST
+
+/* avail more than a ring past the vmkernel's index: nothing read from it. */
+START_TEST(test_ring_rx_with_avail_past_the_ring_drops)
+{
+	rings_with_buffers(1);
+	for (uint32_t i = 0; i < VMK_COS_NET_RING; i++)
+		RXR->desc[i].gpa = BUF_GPA(i % 12);
+	RXR->avail = VMK_COS_NET_RING + 1;
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	RXR->avail = 0xffffffffu;	/* "-1": as far past */
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	ck_assert_uint_eq(RXR->used, 0);
+	ck_assert_uint_eq(*AT(BUF_GPA(0)), 0);
+	ck_assert_uint_eq(port.ring_errors, 2);
+	RXR->avail = VMK_COS_NET_RING;		/* a whole ring is fine */
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(RXR->used, 1);
+}
+END_TEST
+
+/* A buffer outside COS memory, or crossing out of it: used up, not written. */
+START_TEST(test_ring_rx_into_a_buffer_outside_cos_memory_drops)
+{
+	rings_with_buffers(4);
+	RXR->desc[0].gpa = COS_BASE + sizeof(cosmem) - 100;	/* the frame fits, the buffer not */
+	RXR->desc[1].gpa = COS_BASE - VMK_COS_NET_BUF_LEN;
+	RXR->desc[2].gpa = ~0ull - 8;				/* wraps */
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	ck_assert_int_eq(deliver(0x44, 60), 0);
+	ck_assert_uint_eq(RXR->used, 4);
+	for (uint32_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(RXR->used_ent[i].flags, VMK_COS_NET_USED_BAD);
+		ck_assert_uint_eq(RXR->used_ent[i].len, 0);
+	}
+	ck_assert_uint_eq(*AT(BUF_GPA(3)), 0x44);
+	ck_assert_uint_eq(cosmem[sizeof(cosmem) - 100], 0);
+	ck_assert_uint_eq(RXR->drops, 3);
+}
+END_TEST
+
+static void rx_desc_moves_out(uint64_t gpa, uint32_t len)
+{
+	if (gpa == RXR_GPA + __builtin_offsetof(struct vmk_cos_net_ring, desc) &&
+	    len == sizeof(struct vmk_cos_net_frame))
+		RXR->desc[0].gpa = COS_BASE + sizeof(cosmem) - 8;
+}
+
+/* The descriptor changed after the vmkernel's copy: the copy is used. */
+START_TEST(test_ring_rx_uses_its_copy_of_a_descriptor)
+{
+	rings_with_buffers(1);
+	after_read = rx_desc_moves_out;
+	ck_assert_int_eq(deliver(0x55, 600), 0);
+	ck_assert_uint_eq(AT(BUF_GPA(0))[599], 0x55);
+	ck_assert_uint_eq(RXR->used_ent[0].len, 600);
+}
+END_TEST
+
+START_TEST(test_ring_setup_refuses_rings_outside_cos_memory)
+{
+	ck_assert_int_eq(setup_rings(COS_BASE + sizeof(cosmem) - 64, TXR_GPA), VMK_BAD_ADDRESS);
+	ck_assert_str_eq(req.msg, "the RX ring at 10ffc0 (3104 bytes, 8-aligned) is not COS memory");
+	ck_assert_int_eq(setup_rings(RXR_GPA, COS_BASE - 8), VMK_BAD_ADDRESS);
+	ck_assert_int_eq(setup_rings(RXR_GPA + 4, TXR_GPA), VMK_BAD_ADDRESS);
+	ck_assert_int_eq(setup_rings(RXR_GPA, 0), VMK_BAD_PARAM);
+	ck_assert_uint_eq(port.rxr.gpa, 0);
+	ck_assert_uint_eq(port.txr.gpa, 0);
+	queue_frame(0x66, 60);			/* no ring: the queue, as before */
+	ck_assert_uint_eq(port.count, 1);
+	rings_with_buffers(1);
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(port.count, 1);
+	ck_assert_int_eq(setup_rings(0, 0), VMK_OK);	/* vmk0 down: rings dropped */
+	ck_assert_int_eq(deliver(0x22, 60), 0);
+	ck_assert_uint_eq(RXR->used, 1);
+	ck_assert_uint_eq(port.count, 2);
+}
+END_TEST
+
+static void tx_post(uint32_t i, uint64_t gpa, uint32_t len)
+{
+	TXR->desc[i % VMK_COS_NET_RING].gpa = gpa;
+	TXR->desc[i % VMK_COS_NET_RING].len = len;
+	TXR->avail = i + 1;
+}
+
+static vmk_status_t kick(void)
+{
+	memset(&req, 0, sizeof(req));
+	req.op = VMK_COS_NET_KICK;
+	return cos_port_request(&port, &req, &ops, scratch);
+}
+
+START_TEST(test_ring_tx_sends_from_the_vmkernels_copy_and_completes)
+{
+	rings_with_buffers(0);
+	memset(AT(COS_BASE), 0xab, 60);
+	memset(AT(COS_BASE + 4096), 0xcd, 1514);
+	tx_post(0, COS_BASE, 60);
+	tx_post(1, COS_BASE + 4096, 1514);
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, 2);
+	ck_assert_uint_eq(req.sent, 2);
+	ck_assert_ptr_eq(sent_from, scratch);
+	ck_assert_uint_eq(sent[1513], 0xcd);
+	ck_assert_uint_eq(TXR->used, 2);
+	ck_assert_uint_eq(TXR->used_ent[0].flags, VMK_COS_NET_USED_SENT);
+	ck_assert_uint_eq(TXR->used_ent[1].len, 1514);
+	ck_assert_uint_eq(TXR->busy, 0);
+	ck_assert_uint_eq(polls, 1);
+	ck_assert_uint_eq(sends_at_poll, 2);	/* after sending */
+	ck_assert_int_eq(kick(), VMK_OK);	/* nothing new: nothing sent */
+	ck_assert_uint_eq(sends, 2);
+}
+END_TEST
+
+START_TEST(test_ring_tx_refuses_bad_descriptors_one_by_one)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE, 0);
+	tx_post(1, COS_BASE, 0xffffffffu);
+	tx_post(2, COS_BASE, VMK_COS_NET_FRAME_MAX + 1);
+	tx_post(3, COS_BASE + sizeof(cosmem) - 100, 200);	/* crosses out */
+	tx_post(4, COS_BASE - 60, 60);
+	tx_post(5, COS_BASE, 60);
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_str_eq(req.msg, "TX descriptor 0 is 0 bytes: 1 to 1518");
+	ck_assert_uint_eq(sends, 1);
+	ck_assert_uint_eq(TXR->used, 6);
+	for (uint32_t i = 0; i < 5; i++)
+		ck_assert_uint_eq(TXR->used_ent[i].flags, VMK_COS_NET_USED_BAD);
+	ck_assert_uint_eq(TXR->used_ent[5].flags, VMK_COS_NET_USED_SENT);
+	ck_assert_uint_eq(port.ring_errors, 5);
+}
+END_TEST
+
+START_TEST(test_ring_tx_with_avail_past_the_ring_sends_nothing)
+{
+	rings_with_buffers(0);
+	for (uint32_t i = 0; i < VMK_COS_NET_RING; i++)
+		tx_post(i, COS_BASE, 60);
+	TXR->avail = VMK_COS_NET_RING + 1;
+	ck_assert_int_eq(kick(), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "TX avail is 129 past the vmkernel's 0: at most 128");
+	ck_assert_uint_eq(sends, 0);
+	ck_assert_uint_eq(TXR->used, 0);
+	ck_assert_uint_eq(TXR->busy, 0);
+	TXR->avail = VMK_COS_NET_RING;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, VMK_COS_NET_RING);
+}
+END_TEST
+
+static void tx_desc_grows(uint64_t gpa, uint32_t len)
+{
+	if (gpa == TXR_GPA + __builtin_offsetof(struct vmk_cos_net_ring, desc) &&
+	    len == sizeof(struct vmk_cos_net_frame))
+		TXR->desc[0].len = 0xffffffffu;
+}
+
+/* The length changed after the vmkernel's copy: 60 bytes read and sent. */
+START_TEST(test_ring_tx_uses_its_copy_of_a_descriptor)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE + sizeof(cosmem) - 60, 60);
+	after_read = tx_desc_grows;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, 1);
+	ck_assert_uint_eq(sent_len, 60);
+	ck_assert_uint_eq(TXR->used_ent[0].len, 60);
+}
+END_TEST
+
+/* Posted while the vmkernel drained (busy set: the COS kicks not): sent. */
+static void post_one_more(uint64_t gpa, uint32_t len)
+{
+	if (gpa == COS_BASE && len == 60 && TXR->avail == 1) {
+		ck_assert_uint_eq(TXR->busy, 1);
+		tx_post(1, COS_BASE + 64, 70);
+	}
+}
+
+START_TEST(test_ring_tx_sends_what_came_while_busy)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE, 60);
+	after_read = post_one_more;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, 2);
+	ck_assert_uint_eq(TXR->used, 2);
+	ck_assert_uint_eq(TXR->busy, 0);
+}
+END_TEST
+
+/* KICK's poll brings an answer: into the ring, no doorbell (the driver looks). */
+START_TEST(test_ring_kick_whose_poll_brings_a_frame_rings_nothing)
+{
+	rings_with_buffers(1);
+	tx_post(0, COS_BASE, 60);
+	poll_brings_a_frame = true;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(RXR->used, 1);
+	ck_assert_uint_eq(*AT(BUF_GPA(0)), 0x77);
+	ck_assert_uint_eq(rings, 0);
+	ck_assert_uint_eq(port.hold, 0);
+}
+END_TEST
+
+START_TEST(test_ring_kick_without_setup_is_refused)
+{
+	ck_assert_int_eq(kick(), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "no TX ring: SETUP first");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_port");
@@ -570,5 +859,18 @@ int main(void)
 	tcase_add_test(tc, test_mcast_with_a_bad_count_flag_or_group_is_refused_whole);
 	tcase_add_test(tc, test_tx_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_tx_whose_poll_brings_nothing_keeps_the_arm);
+	tcase_add_test(tc, test_ring_rx_copies_into_the_posted_buffer_and_rings_at_event);
+	tcase_add_test(tc, test_ring_rx_with_no_buffer_drops_and_counts);
+	tcase_add_test(tc, test_ring_rx_with_avail_past_the_ring_drops);
+	tcase_add_test(tc, test_ring_rx_into_a_buffer_outside_cos_memory_drops);
+	tcase_add_test(tc, test_ring_rx_uses_its_copy_of_a_descriptor);
+	tcase_add_test(tc, test_ring_setup_refuses_rings_outside_cos_memory);
+	tcase_add_test(tc, test_ring_tx_sends_from_the_vmkernels_copy_and_completes);
+	tcase_add_test(tc, test_ring_tx_refuses_bad_descriptors_one_by_one);
+	tcase_add_test(tc, test_ring_tx_with_avail_past_the_ring_sends_nothing);
+	tcase_add_test(tc, test_ring_tx_uses_its_copy_of_a_descriptor);
+	tcase_add_test(tc, test_ring_tx_sends_what_came_while_busy);
+	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
+	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
 	return check_run("cos_port", tc);
 }
