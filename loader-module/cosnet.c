@@ -3,15 +3,17 @@
  * The COS on vswitch0 (docs/network.md "The COS on the switch"): with
  * vmkload net=1 the COS gets vmk0, a paravirtual NIC on the vmkernel's
  * port in "Management Network", with the uplink NIC's MAC, as ESX's
- * service console had vswif0. Frames go to the vmkernel with
- * VMK_HC_COS_NET TX, gathered while the stack says more follow
- * (netdev_xmit_more()), up to 32 a call; received ones wait in the port's
- * queue in the vmkernel until NAPI takes them with RX, up to 32 a call,
- * into skbs it hands the vmkernel to fill. Both calls poll the uplink
- * NIC; a TX whose answer is already queued schedules the NAPI poll.
- * When NAPI goes idle it arms a doorbell (ARM): the vmkernel raises the
- * vector Linux routed the uplink NIC's INTx to, at the first frame queued
- * for the port; this module keeps that irq requested (shared) from
+ * service console had vswif0. Two rings in COS memory, registered at
+ * open (VMK_COS_NET_SETUP, docs/network.md "vmk0's rings"): the RX ring
+ * holds 128 posted 2 KiB skbs the vmkernel's switch copies frames into,
+ * NAPI takes them from its used entries with no hypercall; the TX ring
+ * holds the stack's skbs, gathered while it says more follow
+ * (netdev_xmit_more()), and one KICK sends them unless the vmkernel says
+ * it drains already (busy); the completions free them. A KICK polls the
+ * uplink NIC; an answer already in the RX ring schedules the NAPI poll.
+ * When NAPI goes idle it sets the RX ring's event (and ARMs when the
+ * irq's vector or CPU changed): the vmkernel raises the vector Linux
+ * routed the uplink NIC's INTx to at the next frame it delivers; this module keeps that irq requested (shared) from
  * vmk_cosnet_add() until after the give-back; its handler polls when it
  * armed (test-and-clear) and claims the interrupt when the vmkernel says
  * it rang or took the NIC's own interrupt on that vector (and polled the
@@ -59,18 +61,21 @@ struct vmknet {
 	struct napi_struct napi;
 	struct hrtimer timer;
 	u32 poll_us;			/* the next poll's delay: xmit and NAPI */
-	u64 drops_base;			/* the port's queue drops when opened */
-	bool drops_based;
+	u64 drops_base;			/* the RX ring's drops when opened */
+	struct vmk_cos_net_ring *rxr, *txr;	/* a page each, lowmem */
+	u32 rx_clean;			/* the next RX used entry NAPI reads */
+	u32 tx_prod, tx_pub, tx_clean;	/* written, in avail, completed */
+	bool poll_uplink;		/* the timer fired: POLL before reading */
+	u64 rx_nomem;			/* frames dropped for want of a new skb */
+	u16 armed_at;			/* vector | apic_id << 8 of the last ARM */
 	struct vmk_cos_net *tx, *rx;	/* the calls' requests, lowmem */
 	struct vmk_cos_net *arm;	/* ARM's: after napi_complete_done() */
 	struct vmk_cos_net *mc;		/* MCAST's: under the netdev's address lock */
 	bool bell_on;			/* the last ARM took: no fast timed polls */
-	/* for the report at remove */
-	u64 rx_calls, rx_empty, arms, arms_pending, bells, claims, timer_polls;
-	struct sk_buff *buf[VMK_COS_NET_FRAMES];	/* RX buffers handed out */
-	/* frames gathered for the next TX call (the queue's xmit lock) */
-	struct sk_buff *txb[VMK_COS_NET_FRAMES];
-	u32 ntx;
+	/* for the report at remove and sysfs */
+	u64 rx_calls, rx_empty, arms, arms_pending, bells, claims, timer_polls, kicks;
+	struct sk_buff *rxb[VMK_COS_NET_RING];	/* posted: desc[i]'s */
+	struct sk_buff *txs[VMK_COS_NET_RING];	/* sent, until completed */
 };
 
 static struct net_device *vmknet_dev;
@@ -123,74 +128,75 @@ static enum hrtimer_restart vmknet_timer(struct hrtimer *t)
 	struct vmknet *v = container_of(t, struct vmknet, timer);
 
 	v->timer_polls++;
+	WRITE_ONCE(v->poll_uplink, true);
 	napi_schedule(&v->napi);
 	return HRTIMER_NORESTART;
 }
 
-/* Up to want frames from the port's queue; how many came, <0 on failure. */
-static int vmknet_rx(struct vmknet *v, int want)
+/* A 2 KiB skb whose data the vmkernel may fill; NULL when none. */
+static struct sk_buff *vmknet_rx_skb(struct vmknet *v, gfp_t gfp)
 {
-	struct vmk_cos_net *r = v->rx;
-	int i, n, ret;
-
-	for (i = 0; i < want; i++) {
-		if (!v->buf[i])
-			v->buf[i] = napi_alloc_skb(&v->napi, VMK_COS_NET_BUF_LEN);
-		if (!v->buf[i])
-			break;
-		r->frame[i].gpa = virt_to_phys(v->buf[i]->data);
-		r->frame[i].len = 0;
-	}
-	if (!i)
-		return -ENOMEM;
-	r->op = VMK_COS_NET_RX;
-	r->nframes = i;
-	ret = vmknet_call(r);
-	if (ret) {
-		net_warn_ratelimited("%s: receive: %s\n", v->nd->name,
-				     r->msg[0] ? r->msg : "the vmkernel is gone");
-		return ret;
-	}
-	v->rx_calls++;
-	if (!r->nframes)
-		v->rx_empty++;
-	if (r->msg[0])		/* frames came, and one was lost */
-		net_warn_ratelimited("%s: receive: %s\n", v->nd->name, r->msg);
-	n = min_t(u32, r->nframes, i);
-	for (i = 0; i < n; i++) {
-		struct sk_buff *skb = v->buf[i];
-		u32 len = r->frame[i].len;
-
-		v->buf[i] = NULL;
-		if (len < ETH_HLEN || len > VMK_COS_NET_BUF_LEN) {
-			v->nd->stats.rx_length_errors++;
-			dev_kfree_skb_any(skb);
-			continue;
-		}
-		skb_put(skb, len);
-		skb->protocol = eth_type_trans(skb, v->nd);
-		v->nd->stats.rx_packets++;
-		v->nd->stats.rx_bytes += len;
-		napi_gro_receive(&v->napi, skb);
-	}
-	/* the buffers left over go first next time */
-	for (i = n; n && i < VMK_COS_NET_FRAMES; i++) {
-		v->buf[i - n] = v->buf[i];
-		v->buf[i] = NULL;
-	}
-	/* the port's queue drops since this open */
-	if (!v->drops_based) {
-		v->drops_base = r->queue_drops;
-		v->drops_based = true;
-	}
-	v->nd->stats.rx_dropped = r->queue_drops - v->drops_base;
-	return n;
+	return __netdev_alloc_skb(v->nd, VMK_COS_NET_BUF_LEN, gfp);
 }
 
 /*
- * NAPI is going idle: ARM the doorbell. true when armed (the fallback
- * timer set) or frames already wait (NAPI scheduled again); false when
- * there is no doorbell to arm and the timer must poll.
+ * Up to want frames from the RX ring's used entries, no hypercall: each
+ * skb goes up the stack and a new one is posted in its slot (the old one
+ * again when none can be had: its frame is dropped). avail always a
+ * ring ahead of rx_clean.
+ */
+static int vmknet_rx(struct vmknet *v, int want)
+{
+	struct vmk_cos_net_ring *r = v->rxr;
+	u32 used = smp_load_acquire(&r->used);
+	int n = 0;
+
+	if (used - v->rx_clean > VMK_COS_NET_RING)
+		used = v->rx_clean;	/* never: the vmkernel's own index */
+	while (n < want && v->rx_clean != used) {
+		u32 slot = v->rx_clean & (VMK_COS_NET_RING - 1);
+		u32 len = READ_ONCE(r->used_ent[slot].len);
+		u32 flags = READ_ONCE(r->used_ent[slot].flags);
+		struct sk_buff *skb = v->rxb[slot], *fresh;
+
+		if (flags & VMK_COS_NET_USED_BAD) {
+			v->nd->stats.rx_errors++;
+		} else if (len < ETH_HLEN || len > VMK_COS_NET_BUF_LEN) {
+			v->nd->stats.rx_length_errors++;
+		} else if (!(fresh = vmknet_rx_skb(v, GFP_ATOMIC))) {
+			v->rx_nomem++;
+		} else {
+			v->rxb[slot] = fresh;
+			r->desc[slot].gpa = virt_to_phys(fresh->data);
+			skb_put(skb, len);
+			skb->protocol = eth_type_trans(skb, v->nd);
+			v->nd->stats.rx_packets++;
+			v->nd->stats.rx_bytes += len;
+			napi_gro_receive(&v->napi, skb);
+		}
+		v->rx_clean++;
+		n++;
+	}
+	/* the descriptors before the index */
+	smp_store_release(&r->avail, v->rx_clean + VMK_COS_NET_RING);
+	/* the vmkernel's drops (no buffer) since this open, and ours */
+	v->nd->stats.rx_dropped = READ_ONCE(r->drops) - v->drops_base + v->rx_nomem;
+	return n;
+}
+
+/* Frames in the RX ring NAPI has not taken. */
+static bool vmknet_rx_waiting(struct vmknet *v)
+{
+	return smp_load_acquire(&v->rxr->used) != v->rx_clean;
+}
+
+/*
+ * NAPI is going idle: ask for the doorbell at the next frame (the RX
+ * ring's event), ARMing first when the irq's vector or CPU is not the
+ * last ARM's (the vmkernel's target; it also routes the NIC's interrupt
+ * there). true when armed (the fallback timer set) or frames already
+ * wait (NAPI scheduled again); false when there is no doorbell and the
+ * timer must poll.
  */
 static bool vmknet_arm(struct vmknet *v)
 {
@@ -198,9 +204,10 @@ static bool vmknet_arm(struct vmknet *v)
 	struct irq_cfg *cfg = d ? irqd_cfg(d) : NULL;
 	struct vmk_cos_net *r = v->arm;
 	unsigned int cpu;
+	u16 at;
 
 	/*
-	 * Read at every ARM: Linux may move the irq to another vector or
+	 * Read at every idle: Linux may move the irq to another vector or
 	 * CPU. The CPU from the effective affinity, its physical APIC ID
 	 * (cfg->dest_apicid is a logical one in i386's flat mode).
 	 */
@@ -223,18 +230,24 @@ static bool vmknet_arm(struct vmknet *v)
 	cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
 	if (cpu >= nr_cpu_ids || cpu_physical_id(cpu) > 0xff)
 		return false;
-	r->op = VMK_COS_NET_ARM;
-	r->vector = (u8)cfg->vector;
-	r->apic_id = (u8)cpu_physical_id(cpu);
+	at = (u16)cfg->vector | (u16)cpu_physical_id(cpu) << 8;
 	set_bit(0, &vmknet_bell.armed);
-	if (vmknet_call(r)) {
-		clear_bit(0, &vmknet_bell.armed);
-		net_warn_ratelimited("%s: no doorbell, polled: %s\n", v->nd->name,
-				     r->msg[0] ? r->msg : "the vmkernel is gone");
-		return false;
+	WRITE_ONCE(v->rxr->event, v->rx_clean);	/* ring at the next frame */
+	smp_mb();				/* event before used is read again */
+	if (!READ_ONCE(v->bell_on) || v->armed_at != at) {
+		r->op = VMK_COS_NET_ARM;
+		r->vector = (u8)cfg->vector;
+		r->apic_id = (u8)cpu_physical_id(cpu);
+		if (vmknet_call(r)) {
+			clear_bit(0, &vmknet_bell.armed);
+			net_warn_ratelimited("%s: no doorbell, polled: %s\n", v->nd->name,
+					     r->msg[0] ? r->msg : "the vmkernel is gone");
+			return false;
+		}
+		v->arms++;
+		v->armed_at = at;
 	}
-	v->arms++;
-	if (r->pending) {	/* came meanwhile: nothing armed, receive now */
+	if (vmknet_rx_waiting(v)) {	/* came meanwhile: receive now */
 		v->arms_pending++;
 		if (test_and_clear_bit(0, &vmknet_bell.armed))
 			napi_schedule(&v->napi);
@@ -282,22 +295,27 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	struct vmknet *v = container_of(napi, struct vmknet, napi);
 	int done = 0, n;
 
-	clear_bit(0, &vmknet_bell.armed);	/* polling: the RX calls disarm it */
+	clear_bit(0, &vmknet_bell.armed);	/* polling: a doorbell adds nothing */
 	hrtimer_try_to_cancel(&v->timer);
-	while (done < budget) {
-		n = vmknet_rx(v, min(budget - done, VMK_COS_NET_FRAMES));
+	/*
+	 * The uplink NIC into the ring: without the doorbell at every poll,
+	 * with it only when the fallback timer fired (a lost doorbell).
+	 */
+	if (!READ_ONCE(v->bell_on) || READ_ONCE(v->poll_uplink)) {
+		WRITE_ONCE(v->poll_uplink, false);
+		v->rx->op = VMK_COS_NET_POLL;
+		n = vmknet_call(v->rx);
 		if (n == -ENODEV) {
 			/* the vmkernel is gone (a panic): no more polls */
 			netif_carrier_off(v->nd);
-			napi_complete_done(napi, done);
-			return done;
+			napi_complete_done(napi, 0);
+			return 0;
 		}
-		if (n <= 0)
-			break;
-		done += n;
-		if (!v->rx->pending)
-			break;
+		v->rx_calls++;
+		if (!vmknet_rx_waiting(v))
+			v->rx_empty++;
 	}
+	done = vmknet_rx(v, budget);
 	if (done == budget)
 		return budget;	/* more: NAPI polls again */
 	/*
@@ -323,41 +341,62 @@ static int vmknet_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* The TX ring's completions: their skbs freed, counted. */
+static void vmknet_tx_reclaim(struct vmknet *v)
+{
+	struct net_device *nd = v->nd;
+	struct vmk_cos_net_ring *r = v->txr;
+	u32 used = smp_load_acquire(&r->used);
+
+	if (used - v->tx_clean > v->tx_pub - v->tx_clean)
+		used = v->tx_pub;	/* never: the vmkernel completes what it saw */
+	while (v->tx_clean != used) {
+		u32 slot = v->tx_clean & (VMK_COS_NET_RING - 1);
+		u32 flags = READ_ONCE(r->used_ent[slot].flags);
+		struct sk_buff *skb = v->txs[slot];
+
+		if (flags & VMK_COS_NET_USED_SENT) {
+			nd->stats.tx_packets++;
+			nd->stats.tx_bytes += skb->len;
+		} else if (flags & VMK_COS_NET_USED_BAD) {
+			nd->stats.tx_errors++;
+		} else {
+			nd->stats.tx_dropped++;	/* policy, or no port wanted it */
+		}
+		v->txs[slot] = NULL;
+		dev_consume_skb_any(skb);
+		v->tx_clean++;
+	}
+}
+
 /*
- * One TX call for the frames gathered in txb[]. The vmkernel answers how
- * many the switch delivered, not which: a batch with drops counts the
- * bytes of its first frames as sent.
+ * The descriptors written since the last flush into avail; a KICK
+ * unless the vmkernel drains already (it reads avail again before it
+ * stops). Then the completions, and an answer the KICK's poll of the
+ * uplink already put in the RX ring schedules NAPI.
  */
 static void vmknet_tx_flush(struct vmknet *v)
 {
 	struct net_device *nd = v->nd;
 	struct vmk_cos_net *r = v->tx;
-	u32 i, n = v->ntx;
 
-	if (!n)
+	if (v->tx_pub == v->tx_prod)
 		return;
-	v->ntx = 0;
-	r->op = VMK_COS_NET_TX;
-	r->nframes = n;
-	if (vmknet_call(r)) {
-		net_warn_ratelimited("%s: send: %s\n", nd->name,
-				     r->msg[0] ? r->msg : "the vmkernel is gone");
-		nd->stats.tx_errors += n;
-		r->sent = 0;
-		r->pending = 0;
-	} else {
-		nd->stats.tx_dropped += n - min(r->sent, n);	/* policy, or no port wanted it */
+	v->tx_pub = v->tx_prod;
+	smp_store_release(&v->txr->avail, v->tx_pub);
+	smp_mb();		/* avail before busy is read */
+	if (!READ_ONCE(v->txr->busy)) {
+		r->op = VMK_COS_NET_KICK;
+		v->kicks++;
+		if (vmknet_call(r))
+			net_warn_ratelimited("%s: send: %s\n", nd->name,
+					     r->msg[0] ? r->msg : "the vmkernel is gone");
+		else if (r->msg[0])
+			net_warn_ratelimited("%s: send: %s\n", nd->name, r->msg);
 	}
-	for (i = 0; i < n; i++) {
-		if (i < r->sent) {
-			nd->stats.tx_packets++;
-			nd->stats.tx_bytes += v->txb[i]->len;
-		}
-		dev_consume_skb_any(v->txb[i]);
-		v->txb[i] = NULL;
-	}
+	vmknet_tx_reclaim(v);
 	/* an answer may come soon: poll at the fast rate, now if it came */
-	if (r->pending) {
+	if (vmknet_rx_waiting(v)) {
 		WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 		napi_schedule(&v->napi);
 	} else if (!READ_ONCE(v->bell_on) && READ_ONCE(v->poll_us) != VMKNET_POLL_MIN_US) {
@@ -370,6 +409,7 @@ static void vmknet_tx_flush(struct vmknet *v)
 static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
 {
 	struct vmknet *v = netdev_priv(nd);
+	u32 slot;
 
 	if (skb_linearize(skb)) {
 		nd->stats.tx_dropped++;
@@ -380,22 +420,89 @@ static netdev_tx_t vmknet_xmit(struct sk_buff *skb, struct net_device *nd)
 		nd->stats.tx_dropped++;
 		goto out;
 	}
-	v->tx->frame[v->ntx].gpa = virt_to_phys(skb->data);
-	v->tx->frame[v->ntx].len = skb->len;
-	v->txb[v->ntx++] = skb;
+	if (v->tx_prod - v->tx_clean == VMK_COS_NET_RING) {
+		vmknet_tx_flush(v);
+		vmknet_tx_reclaim(v);
+	}
+	if (v->tx_prod - v->tx_clean == VMK_COS_NET_RING) {	/* the vmkernel is gone */
+		nd->stats.tx_errors++;
+		dev_kfree_skb_any(skb);
+		goto out;
+	}
+	slot = v->tx_prod & (VMK_COS_NET_RING - 1);
+	v->txs[slot] = skb;
+	v->txr->desc[slot].gpa = virt_to_phys(skb->data);
+	v->txr->desc[slot].len = skb->len;
+	v->tx_prod++;
 out:
 	/* the stack calls again at once while it says more follow */
-	if (!netdev_xmit_more() || v->ntx == VMK_COS_NET_FRAMES)
+	if (!netdev_xmit_more() || v->tx_prod - v->tx_pub >= VMK_COS_NET_FRAMES)
 		vmknet_tx_flush(v);
 	return NETDEV_TX_OK;
+}
+
+/* vmk0's rings registered (rings given), or dropped (NULL). */
+static int vmknet_setup(struct vmknet *v, bool rings)
+{
+	struct vmk_cos_net *r = v->arm;
+
+	memset(r, 0, sizeof(*r));
+	r->op = VMK_COS_NET_SETUP;
+	if (rings) {
+		r->frame[0].gpa = virt_to_phys(v->rxr);
+		r->frame[1].gpa = virt_to_phys(v->txr);
+	}
+	if (!vmknet_call(r))
+		return 0;
+	netdev_warn(v->nd, "rings %s: %s\n", rings ? "refused" : "not dropped",
+		    r->msg[0] ? r->msg : "the vmkernel is gone");
+	return -EIO;
+}
+
+/* The skbs of both rings freed (dropped by the vmkernel, or never registered). */
+static void vmknet_ring_skbs_free(struct vmknet *v)
+{
+	int i;
+
+	for (i = 0; i < VMK_COS_NET_RING; i++) {
+		if (v->rxb[i])
+			dev_kfree_skb_any(v->rxb[i]);
+		v->rxb[i] = NULL;
+		if (v->txs[i]) {
+			v->nd->stats.tx_errors++;
+			dev_kfree_skb_any(v->txs[i]);
+		}
+		v->txs[i] = NULL;
+	}
 }
 
 static int vmknet_open(struct net_device *nd)
 {
 	struct vmknet *v = netdev_priv(nd);
 
+	int i;
+
+	memset(v->rxr, 0, PAGE_SIZE);
+	memset(v->txr, 0, PAGE_SIZE);
+	for (i = 0; i < VMK_COS_NET_RING; i++) {
+		v->rxb[i] = vmknet_rx_skb(v, GFP_KERNEL);
+		if (!v->rxb[i]) {
+			vmknet_ring_skbs_free(v);
+			return -ENOMEM;
+		}
+		v->rxr->desc[i].gpa = virt_to_phys(v->rxb[i]->data);
+	}
+	v->rxr->avail = VMK_COS_NET_RING;
+	v->rx_clean = v->tx_prod = v->tx_pub = v->tx_clean = 0;
+	v->rx_nomem = 0;
+	v->armed_at = 0;
+	if (vmknet_setup(v, true)) {
+		vmknet_ring_skbs_free(v);
+		return -EIO;
+	}
+	v->drops_base = READ_ONCE(v->rxr->drops);
 	WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
-	v->drops_based = false;
+	WRITE_ONCE(v->poll_uplink, false);
 	napi_enable(&v->napi);
 	netif_carrier_on(nd);
 	netif_start_queue(nd);
@@ -423,6 +530,10 @@ static int vmknet_stop(struct net_device *nd)
 			netdev_warn(nd, "doorbell not turned off: %s\n", v->arm->msg);
 	}
 	WRITE_ONCE(v->bell_on, false);
+	/* the vmkernel lets go of the rings before their skbs go */
+	vmknet_setup(v, false);
+	vmknet_tx_reclaim(v);
+	vmknet_ring_skbs_free(v);
 	return 0;
 }
 
@@ -491,12 +602,35 @@ static ssize_t irq_unclaimed_show(struct device *d, struct device_attribute *a, 
 	return sysfs_emit(buf, "%lu\n", READ_ONCE(vmknet_bell.unclaimed));
 }
 
+/*
+ * rx_hypercalls: the hypercalls NAPI made (POLLs of the uplink, ARMs)
+ * since vmk0 was added; rx_packets beside it shows frames came through
+ * the ring without one each. kicks: TX's hypercalls since then.
+ */
+static ssize_t rx_hypercalls_show(struct device *d, struct device_attribute *a, char *buf)
+{
+	struct vmknet *v = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(v->rx_calls) + READ_ONCE(v->arms));
+}
+
+static ssize_t kicks_show(struct device *d, struct device_attribute *a, char *buf)
+{
+	struct vmknet *v = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(v->kicks));
+}
+
 static DEVICE_ATTR_RO(irq_claimed);
 static DEVICE_ATTR_RO(irq_unclaimed);
+static DEVICE_ATTR_RO(rx_hypercalls);
+static DEVICE_ATTR_RO(kicks);
 
 static struct attribute *vmknet_attrs[] = {
 	&dev_attr_irq_claimed.attr,
 	&dev_attr_irq_unclaimed.attr,
+	&dev_attr_rx_hypercalls.attr,
+	&dev_attr_kicks.attr,
 	NULL,
 };
 
@@ -508,11 +642,9 @@ static const struct attribute_group vmknet_attr_group = {
 static void vmknet_free(struct net_device *nd)
 {
 	struct vmknet *v = netdev_priv(nd);
-	int i;
 
-	for (i = 0; i < VMK_COS_NET_FRAMES; i++)
-		if (v->buf[i])
-			dev_kfree_skb(v->buf[i]);
+	free_page((unsigned long)v->rxr);
+	free_page((unsigned long)v->txr);
 	kfree(v->tx);
 	kfree(v->rx);
 	kfree(v->arm);
@@ -532,9 +664,9 @@ void vmk_cosnet_remove(void)
 	if (vmknet_bell.requested)
 		synchronize_irq(vmknet_bell.irq);	/* a handler that read v is done */
 	hrtimer_cancel(&v->timer);
-	pr_info("vmkload: %s: %llu receive calls, %llu found nothing; %llu doorbells, %llu arms (%llu found frames), %llu timed polls, %llu interrupts claimed, %lu not\n",
-		vmknet_dev->name, v->rx_calls, v->rx_empty, v->bells, v->arms, v->arms_pending,
-		v->timer_polls, v->claims, READ_ONCE(vmknet_bell.unclaimed));
+	pr_info("vmkload: %s: %llu polls of the uplink, %llu found nothing; %llu kicks; %llu doorbells, %llu arms, %llu idles found frames, %llu timed polls, %llu interrupts claimed, %lu not\n",
+		vmknet_dev->name, v->rx_calls, v->rx_empty, v->kicks, v->bells, v->arms,
+		v->arms_pending, v->timer_polls, v->claims, READ_ONCE(vmknet_bell.unclaimed));
 	vmknet_free(vmknet_dev);
 	vmknet_dev = NULL;
 }
@@ -584,7 +716,9 @@ int vmk_cosnet_add(int irq, const struct vmk_shared *shared)
 	v->rx = kzalloc(sizeof(*v->rx), GFP_KERNEL);
 	v->arm = kzalloc(sizeof(*v->arm), GFP_KERNEL);
 	v->mc = kzalloc(sizeof(*v->mc), GFP_KERNEL);
-	if (!v->tx || !v->rx || !v->arm || !v->mc) {
+	v->rxr = (void *)get_zeroed_page(GFP_KERNEL);
+	v->txr = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!v->tx || !v->rx || !v->arm || !v->mc || !v->rxr || !v->txr) {
 		vmknet_free(nd);
 		return -ENOMEM;
 	}

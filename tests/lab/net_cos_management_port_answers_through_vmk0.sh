@@ -96,10 +96,17 @@ bell_irq=$(sed -n 's/^ *\([0-9]*\):.* vmk0$/\1/p;s/^ *\([0-9]*\):.* vmk0,.*/\1/p
 unhandled() { cat /sys/class/net/vmk0/vmk/irq_unclaimed; }
 expect "vmk0's doorbell irq is known" test -n "$bell_irq"
 unhandled0=$(unhandled)
+vmk0_rx() { cat /sys/class/net/vmk0/statistics/rx_packets; }
+rx_hc() { cat /sys/class/net/vmk0/vmk/rx_hypercalls; }
+vrx0=$(vmk0_rx); hc0=$(rx_hc)
 expect "after the load: the management port answers through vmk0" answers vmk0
 moves vmk0 || fail "after the load: 256 KiB through vmk0"
 rx1=$(cos_port_rx); tx1=$(cos_port_tx)
 unhandled1=$(unhandled)
+vrx1=$(vmk0_rx); hc1=$(rx_hc)
+note "vmk0's RX ring: $((vrx1 - vrx0)) frames received with $((hc1 - hc0)) RX hypercalls (POLL, ARM), $(cat /sys/class/net/vmk0/vmk/kicks) kicks since the load"
+expect "vmk0 received from its ring with fewer than one RX hypercall per two frames" \
+	test $((2 * (hc1 - hc0))) -lt $((vrx1 - vrx0))
 note "irq $bell_irq: vmk0 left $unhandled0 -> $unhandled1 unclaimed, claimed $(cat /sys/class/net/vmk0/vmk/irq_claimed); $(vmkctl network | grep -o ' irqs=[0-9]* bell_ipis=[0-9]* bells_merged=[0-9]*')"
 expect "vmk0 counts its unclaimed interrupts" test -n "$unhandled0" -a -n "$unhandled1"
 expect "vmk0's handler left none of the vmkernel's interrupts unclaimed" \
@@ -118,8 +125,8 @@ expect "the vmkernel routed vmnic0's interrupt" vmk_log_has "net: vmnic0's inter
 expect "/etc/init.d/vmk stop" /etc/init.d/vmk stop
 expect_fail "vmkload is unloaded" vmk_loaded
 expect_fail "vmk0 is gone" test -e /sys/class/net/vmk0
-vmkload_lines | grep "vmk0: .* receive calls" | tee /tmp/calls.txt
-bells=$(sed -n 's/.* found nothing; \([0-9]*\) doorbells.*/\1/p' /tmp/calls.txt)
+vmkload_lines | grep "vmk0: .* polls of the uplink" | tee /tmp/calls.txt
+bells=$(sed -n 's/.* kicks; \([0-9]*\) doorbells.*/\1/p' /tmp/calls.txt)
 expect "vmk0's doorbell rang" test "${bells:-0}" -gt 0
 back=$(ls /sys/bus/pci/devices/"$eth0_pci"/net)
 note "the NIC's interface is $back again"
