@@ -77,6 +77,8 @@ static int ring_deliver(struct cos_port *p, const uint8_t *frame, uint32_t len, 
 		goto bad;
 	}
 	ring_complete(ops, r, &u);
+	/* used before event is read: the driver writes event, then reads used */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!p->hold && ring_read32(ops, RING_AT(r->gpa, event), &event) && event == old) {
 		p->doorbells++;
 		*ring = true;
