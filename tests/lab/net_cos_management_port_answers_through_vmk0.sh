@@ -12,7 +12,8 @@
 # moves 256 KiB over that path and prints the rate. vmk0 is woken by the
 # vmkernel's doorbell on the uplink NIC's irq (docs/network.md
 # "Interrupts for vmk0 and the uplink"): the doorbell rang, the vmkernel
-# took the NIC's interrupts, and few RX calls found nothing. vmk0's
+# took the NIC's interrupts, and vmk0 received from its RX ring (ABI 49,
+# "vmk0's rings") with fewer than one RX hypercall per two frames. vmk0's
 # handler claims the irq exactly when the vmkernel rang or took the NIC's
 # interrupt (the shared page's net_intr_seq): the handler's own count of
 # the interrupts it did not claim (/sys/class/net/vmk0/vmk/irq_unclaimed;
