@@ -808,6 +808,24 @@ START_TEST(test_ring_tx_sends_what_came_while_busy)
 }
 END_TEST
 
+/* A COS that posts a descriptor for every one the vmkernel reads. */
+static void post_forever(uint64_t gpa, uint32_t len)
+{
+	if (gpa == COS_BASE && len == 60)
+		tx_post(TXR->avail, COS_BASE, 60);
+}
+
+START_TEST(test_ring_kick_gives_the_cpu_back_after_two_rings)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE, 60);
+	after_read = post_forever;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, 2 * VMK_COS_NET_RING);
+	ck_assert_uint_eq(TXR->busy, 0);	/* the COS kicks again */
+}
+END_TEST
+
 /* KICK's poll brings an answer: into the ring, no doorbell (the driver looks). */
 START_TEST(test_ring_kick_whose_poll_brings_a_frame_rings_nothing)
 {
@@ -872,5 +890,6 @@ int main(void)
 	tcase_add_test(tc, test_ring_tx_sends_what_came_while_busy);
 	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
+	tcase_add_test(tc, test_ring_kick_gives_the_cpu_back_after_two_rings);
 	return check_run("cos_port", tc);
 }
