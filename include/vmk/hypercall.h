@@ -207,7 +207,12 @@
  * blocks * 512, at most VMK_COS_DISK_MAX_BYTES) through the vmkernel's
  * bounce buffer; FLUSH sends SYNCHRONIZE CACHE; DETACH lets go of it.
  * The COS CPU waits in the hypercall (polled); VMK_BUSY, nothing done,
- * when the storage lock stayed held 4 s.
+ * when the storage lock stayed held 4 s. Since ABI version 48 the COS's
+ * block driver uses a ring instead (struct vmk_cos_disk_ring): SETUP
+ * registers one per attached LUN (ring_gpa, its doorbell's vector and
+ * APIC ID), KICK says new requests wait in it and returns at once; the
+ * storage world runs them and rings the doorbell (docs/storage.md "The
+ * COS's disks").
  */
 #define VMK_HC_COS_DISK		34
 /*
@@ -410,6 +415,8 @@ struct vmk_storage_vdisk {
 #define VMK_COS_DISK_READ	3
 #define VMK_COS_DISK_WRITE	4
 #define VMK_COS_DISK_FLUSH	5
+#define VMK_COS_DISK_SETUP	6	/* ring_gpa, vector, apic_id (ABI 48) */
+#define VMK_COS_DISK_KICK	7	/* the ring has new requests (ABI 48) */
 #define VMK_COS_DISK_SEGS	16		/* pieces of one READ or WRITE */
 #define VMK_COS_DISK_MAX_BYTES	(64 * 1024)	/* one READ or WRITE, at most */
 #define VMK_COS_DISK_MAX	4		/* LUNs the COS has at once */
@@ -431,6 +438,54 @@ struct vmk_cos_disk {
 	uint32_t nsegs;			/* in (READ, WRITE): entries of seg[] */
 	struct vmk_cos_disk_seg seg[VMK_COS_DISK_SEGS];
 	char msg[VMK_STORAGE_MSG_LEN];	/* out: why not */
+	uint64_t ring_gpa;		/* in (SETUP): the ring, COS-physical, page-aligned */
+};
+
+/*
+ * The ring of one COS disk (ABI 48; docs/storage.md "The COS's disks"),
+ * VMK_COS_DISK_RING_BYTES of contiguous COS memory, as Xen's blkif: the
+ * COS writes requests at req_prod, the vmkernel's storage world takes
+ * them (its own copy of each, checked as a VMK_HC_COS_DISK READ, WRITE or
+ * FLUSH) and writes a response of each at rsp_prod, in the order it ran
+ * them. Indices run free (mod 2^32); an entry is index % DEPTH. The COS
+ * kicks (VMK_COS_DISK_KICK) only when req_prod passes req_event, which
+ * the vmkernel sets to its next request + 1 before it sleeps; the
+ * vmkernel rings the doorbell only when rsp_prod passes rsp_event, which
+ * the COS sets likewise: a fixed IPI of the vector at the CPU that bell
+ * names (read at each ring; 0 or a vector outside VMK_COS_DISK_VEC_MIN..
+ * MAX: none, the COS polls). The COS keeps at most DEPTH requests out.
+ */
+#define VMK_COS_DISK_RING_DEPTH	32
+#define VMK_COS_DISK_RING_BYTES	16384
+#define VMK_COS_DISK_VEC_MIN	0x20	/* the first vector a LAPIC delivers */
+#define VMK_COS_DISK_VEC_MAX	0xeb	/* below Linux's system vectors (0xec up) */
+
+struct vmk_cos_disk_ring_req {
+	uint64_t id;			/* the COS's, echoed in the response */
+	uint32_t op;			/* VMK_COS_DISK_READ, WRITE or FLUSH */
+	uint32_t blocks;
+	uint64_t lba;
+	uint32_t nsegs;
+	uint32_t reserved;
+	struct vmk_cos_disk_seg seg[VMK_COS_DISK_SEGS];
+};
+
+struct vmk_cos_disk_ring_rsp {
+	uint64_t id;
+	int32_t status;			/* a vmk_status_t: VMK_BUSY, nothing done: again */
+	uint32_t reserved;
+	char msg[VMK_STORAGE_MSG_LEN];	/* why not */
+};
+
+struct vmk_cos_disk_ring {
+	uint32_t req_prod;		/* the COS's */
+	uint32_t req_event;		/* the vmkernel's: kick when req_prod passes it */
+	uint32_t rsp_prod;		/* the vmkernel's */
+	uint32_t rsp_event;		/* the COS's: ring when rsp_prod passes it */
+	uint32_t bell;			/* the COS's: vector | physical APIC ID << 8 */
+	uint32_t reserved[11];
+	struct vmk_cos_disk_ring_req req[VMK_COS_DISK_RING_DEPTH];
+	struct vmk_cos_disk_ring_rsp rsp[VMK_COS_DISK_RING_DEPTH];
 };
 
 #define VMK_VMFS_STATFS		1	/* path "LABEL": the volume's room */

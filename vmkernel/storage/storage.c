@@ -8,6 +8,7 @@
 #include "vmkernel/storage/datastore.h"
 #include "vmkernel/storage/vdisk.h"
 #include "vmkernel/storage/cos_disk.h"
+#include "vmkernel/storage/cos_ring.h"
 #include "vmkernel/storage/vmfs_file.h"
 #include "vmkernel/storage/disk_sched.h"
 #include "vmkernel/core/hypercall.h"
@@ -1570,6 +1571,8 @@ static vmk_status_t cos_disk_locked(struct vmk_cos_disk *r)
 		cos_disk_detach(&st.cos_disks, r->target, r->lun);
 		log_info("storage: %s: the COS's disk no more", path);
 		return VMK_OK;
+	case VMK_COS_DISK_SETUP:
+		return cos_ring_setup(r);
 	default:
 		/*
 		 * The disk attached, not whatever the scan lists there now: a
@@ -1584,6 +1587,12 @@ vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
 {
 	vmk_status_t s;
 
+	/* No storage lock: a kick only queues a turn of the ring. */
+	if (r->op == VMK_COS_DISK_KICK)
+		return cos_ring_kick(r);
+	/* Its ring first, unlocked: a running turn waits for the lock. */
+	if (r->op == VMK_COS_DISK_DETACH)
+		cos_ring_stop(r->target, r->lun);
 	if (!cos_lock("the COS's disk I/O", COS_READ_WAIT_MS, "nothing done", r->msg,
 		      sizeof(r->msg)))
 		return VMK_BUSY;
@@ -1649,7 +1658,8 @@ vmk_status_t storage_vmfs_file(struct vmk_vmfs_file *r)
 
 void storage_stop(void)
 {
-	/* No VM disk request after this (the VMs were released). */
+	/* No VM disk request after this (the VMs were released), nor the COS's. */
+	cos_ring_stop_all();
 	storage_world_stop();
 	/* No beat after this (service_stop() ran already at the give-back). */
 	if (st.ds_beat_task >= 0)

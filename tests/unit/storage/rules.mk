@@ -29,6 +29,9 @@ test_vdisk_SRCS := tests/unit/storage/test_vdisk.c vmkernel/storage/vdisk.c \
 UNIT_TESTS += test_cos_disk
 test_cos_disk_SRCS := tests/unit/storage/test_cos_disk.c vmkernel/storage/cos_disk.c \
 	vmkernel/lib/format.c
+UNIT_TESTS += test_cos_disk_ring
+test_cos_disk_ring_SRCS := tests/unit/storage/test_cos_disk_ring.c vmkernel/storage/cos_disk.c \
+	vmkernel/lib/format.c
 UNIT_TESTS += test_disk_sched
 test_disk_sched_SRCS := tests/unit/storage/test_disk_sched.c vmkernel/storage/disk_sched.c
 UNIT_TESTS += test_disk_queue

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vmkernel/storage/cos_ring.h"
+#include "vmkernel/arch/x86/apic.h"
+#include "vmkernel/core/vmkernel.h"
+#include "vmkernel/cos/cos_mem.h"
+#include "vmkernel/lib/format.h"
+#include "vmkernel/log/log.h"
+#include "vmkernel/storage/cos_disk.h"
+#include "vmkernel/storage/storage.h"
+#include "vmkernel/storage/storage_world.h"
+
+/*
+ * A COS disk's I/O against the VM disks': "high" disk shares. It still
+ * takes the storage lock as an urgent taker (storage_cos_disk()), ahead
+ * of a rescan or a format waiting for it.
+ */
+#define COS_RING_SHARES		2000
+/* What a turn costs in the queue: it runs one request of up to 64 KiB. */
+#define COS_RING_TURN_BLOCKS	(VMK_COS_DISK_MAX_BYTES / VMK_COS_DISK_BLOCK)
+
+enum { RING_IDLE, RING_SCHEDULED };
+
+struct cos_ring;
+
+/* Two turns: the next is queued while the last still runs (it queues it). */
+struct ring_turn {
+	struct storage_req sr;		/* first */
+	struct cos_ring *c;
+};
+
+struct cos_ring {
+	bool used;
+	uint32_t target, lun;
+	struct cos_disk_ring ring;	/* the storage world's while RING_SCHEDULED */
+	uint32_t state;			/* RING_*: who may queue the next turn */
+	struct ring_turn turn[2];
+	struct dq_flow flow;
+	struct dq_owner owner;
+	uint64_t kicks, requests, bells;
+};
+
+static struct {
+	struct spinlock lock;		/* used, target, lun against a kick's look-up */
+	struct cos_ring r[VMK_COS_DISK_MAX];
+} cr;
+
+static bool mem_read(uint64_t gpa, void *dst, uint32_t len)
+{
+	return cos_range_ok(&vmk_pool, gpa, len) && cos_read(gpa, dst, len) == VMK_OK;
+}
+
+static bool mem_write(uint64_t gpa, const void *src, uint32_t len)
+{
+	return cos_range_ok(&vmk_pool, gpa, len) && cos_write(gpa, src, len) == VMK_OK;
+}
+
+static const struct cos_disk_mem cos_mem = { mem_read, mem_write };
+
+/* The ring of target:lun, cr.lock held; NULL: none. */
+static struct cos_ring *find(uint32_t target, uint32_t lun)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r); i++)
+		if (cr.r[i].used && cr.r[i].target == target && cr.r[i].lun == lun)
+			return &cr.r[i];
+	return NULL;
+}
+
+/* The doorbell: the vector the COS asked for, a fixed IPI at its CPU. */
+static void ring_bell(struct cos_ring *c)
+{
+	uint8_t vector, apic_id;
+
+	if (!cos_disk_ring_bell(&c->ring, &cos_mem, &vector, &apic_id))
+		return;		/* none: the COS polls */
+	for (uint32_t cpu = 0; cpu < vmk_boot_info.ncpus && cpu < VMK_MAX_CPUS; cpu++) {
+		if (apic_apic_id(cpu) != apic_id)
+			continue;
+		c->bells++;
+		apic_send_ipi(cpu, vector);
+		return;
+	}
+}
+
+/*
+ * Queue c's next turn; the caller holds RING_SCHEDULED. The turn that
+ * runs (if any) is not free yet; the other ended and is reaped here.
+ */
+static void ring_schedule(struct cos_ring *c)
+{
+	while (storage_io_reap(&c->owner))
+		;
+	for (unsigned int i = 0; i < ARRAY_SIZE(c->turn); i++) {
+		struct ring_turn *t = &c->turn[i];
+
+		if (__atomic_load_n(&t->sr.dq.state, __ATOMIC_ACQUIRE) != DQ_FREE)
+			continue;
+		if (storage_io_submit(&t->sr, &c->flow, COS_RING_TURN_BLOCKS))
+			return;
+		break;		/* cancelled: the ring goes */
+	}
+	__atomic_store_n(&c->state, RING_IDLE, __ATOMIC_SEQ_CST);
+}
+
+/* One request of the ring, answered; false: there was none. */
+static bool ring_run_one(struct cos_ring *c)
+{
+	struct vmk_cos_disk_ring_req q;
+	struct vmk_cos_disk r;
+	char msg[VMK_STORAGE_MSG_LEN] = "";
+	vmk_status_t s;
+
+	switch (cos_disk_ring_take(&c->ring, &cos_mem, &q, msg, sizeof(msg))) {
+	case COS_DISK_EMPTY:
+		return false;
+	case COS_DISK_BROKEN:
+		log_warn("storage: vmhba0:C0:T%u:L%u: the COS's ring: %s: no more of its requests",
+			 c->target, c->lun, msg);
+		return false;
+	case COS_DISK_TAKEN:
+		break;
+	}
+	c->requests++;
+	if (cos_disk_ring_req(&q, c->target, c->lun, &r, msg, sizeof(msg))) {
+		s = storage_cos_disk(&r);
+		r.msg[sizeof(r.msg) - 1] = '\0';
+		fmt_snprintf(msg, sizeof(msg), "%s", r.msg);
+	} else {
+		s = VMK_BAD_PARAM;
+	}
+	if (cos_disk_ring_answer(&c->ring, &cos_mem, q.id, s, msg))
+		ring_bell(c);
+	return true;
+}
+
+/* In the storage world: a turn runs one request, then queues the next. */
+static void ring_turn_run(struct storage_req *sr)
+{
+	struct cos_ring *c = ((struct ring_turn *)sr)->c;
+	uint32_t idle = RING_IDLE;
+
+	if (ring_run_one(c)) {
+		ring_schedule(c);
+		return;
+	}
+	/*
+	 * Nothing left: RING_IDLE first, then req_event, then req_prod again.
+	 * A request the second look misses saw req_event and kicks, and the
+	 * kick finds RING_IDLE; one it finds is ours unless a kick came first.
+	 */
+	__atomic_store_n(&c->state, RING_IDLE, __ATOMIC_SEQ_CST);
+	if (cos_disk_ring_sleep(&c->ring, &cos_mem) &&
+	    __atomic_compare_exchange_n(&c->state, &idle, RING_SCHEDULED, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		ring_schedule(c);
+}
+
+vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
+{
+	struct vmk_why why = { "" };
+	struct cos_ring *c = NULL;
+	vmk_status_t s;
+
+	if (r->ring_gpa & (VMK_PAGE_SIZE - 1) ||
+	    !cos_range_ok(&vmk_pool, r->ring_gpa, VMK_COS_DISK_RING_BYTES)) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "the ring at %llx is not %u bytes of COS memory from a page",
+			     (unsigned long long)r->ring_gpa, VMK_COS_DISK_RING_BYTES);
+		return VMK_BAD_ADDRESS;
+	}
+	s = storage_world_start(&why);
+	if (s != VMK_OK) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "%s", why.text);
+		return s;
+	}
+	spin_lock(&cr.lock);
+	if (find(r->target, r->lun)) {
+		spin_unlock(&cr.lock);
+		fmt_snprintf(r->msg, sizeof(r->msg), "it has a ring already (DETACH first)");
+		return VMK_BAD_PARAM;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r) && !c; i++)
+		if (!cr.r[i].used)
+			c = &cr.r[i];
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		c->target = r->target;
+		c->lun = r->lun;
+		cos_disk_ring_init(&c->ring, r->ring_gpa);
+		storage_io_owner_init(&c->owner, NULL, NULL);
+		dq_flow_init(&c->flow, COS_RING_SHARES, &c->owner);
+		for (unsigned int i = 0; i < ARRAY_SIZE(c->turn); i++) {
+			c->turn[i].sr.run = ring_turn_run;
+			c->turn[i].c = c;
+		}
+		c->used = true;
+	}
+	spin_unlock(&cr.lock);
+	if (!c) {
+		fmt_snprintf(r->msg, sizeof(r->msg), "the COS has %u rings already", VMK_COS_DISK_MAX);
+		return VMK_NO_CAPACITY;
+	}
+	return VMK_OK;
+}
+
+vmk_status_t cos_ring_kick(struct vmk_cos_disk *r)
+{
+	uint32_t idle = RING_IDLE;
+	struct cos_ring *c;
+
+	spin_lock(&cr.lock);
+	c = find(r->target, r->lun);
+	if (!c) {
+		spin_unlock(&cr.lock);
+		fmt_snprintf(r->msg, sizeof(r->msg), "vmhba0:C0:T%u:L%u has no ring (SETUP)",
+			     r->target, r->lun);
+		return VMK_BAD_PARAM;
+	}
+	c->kicks++;
+	if (__atomic_compare_exchange_n(&c->state, &idle, RING_SCHEDULED, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		ring_schedule(c);
+	spin_unlock(&cr.lock);
+	return VMK_OK;
+}
+
+static void stop(struct cos_ring *c)
+{
+	spin_lock(&cr.lock);
+	c->used = false;	/* no kick finds it */
+	spin_unlock(&cr.lock);
+	storage_io_cancel(&c->owner);	/* waits for a running turn */
+	log_info("storage: vmhba0:C0:T%u:L%u: the COS's ring ran %llu requests, up to %u waiting at once, for %llu kicks and %llu doorbells",
+		 c->target, c->lun, (unsigned long long)c->requests, c->ring.most_waiting,
+		 (unsigned long long)c->kicks, (unsigned long long)c->bells);
+}
+
+void cos_ring_stop(uint32_t target, uint32_t lun)
+{
+	struct cos_ring *c;
+
+	spin_lock(&cr.lock);
+	c = find(target, lun);
+	spin_unlock(&cr.lock);
+	if (c)
+		stop(c);
+}
+
+void cos_ring_stop_all(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r); i++)
+		if (__atomic_load_n(&cr.r[i].used, __ATOMIC_ACQUIRE))
+			stop(&cr.r[i]);
+}
