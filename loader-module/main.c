@@ -453,7 +453,7 @@ static int __init vmkload_init(void)
 		unload(&machine);
 		goto out_hotplug;
 	}
-	ret = vmk_cosblk_add();
+	ret = vmk_cosblk_add(machine.hba.irq);
 	if (ret)
 		goto out_dev;
 	/* Without vmk0 the uplink still serves the VMs: the load stands. */
@@ -488,6 +488,7 @@ static void __exit vmkload_exit(void)
 		vmk_hba_give_back(&machine.hba);
 	}	/* stranded: a CPU is still in the vmkernel, which keeps all it had */
 	vmk_cosnet_irq_free();	/* after the give-back: a late doorbell finds it */
+	vmk_cosblk_irq_free();
 	cpuhp_remove_state_nocalls(hotplug_state);
 	pr_info("vmkload: machine handed back to Linux (give-back %u us)\n",
 		machine.unload_us);

@@ -129,8 +129,10 @@ int vmk_vm_hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3,
  * the give-back.
  */
 int vmk_cosblk_check(bool storage);
-int vmk_cosblk_add(void);
+int vmk_cosblk_add(int irq);
 void vmk_cosblk_remove(void);
+/* After the give-back: the doorbell's irq (irq of vmk_cosblk_add()) freed. */
+void vmk_cosblk_irq_free(void);
 
 /*
  * With net=1, the COS's NIC vmk0 on vswitch0 (cosnet.c): registered after

@@ -64,6 +64,12 @@ expect "sync" sync
 note "64 MiB written and synced in $(($(date +%s) - t0)) s"
 sum=$(sha256sum /mnt/vmkd/data | cut -d' ' -f1)
 note "sha256 $sum"
+# The ring (ABI 48): requests in flight at once, fewer kicks than requests.
+ring=$(cat /sys/block/vmkd0/ring)
+note "ring: $ring"
+set -- $ring
+expect "more than one request was out at once" test "$6" -gt 1
+expect "fewer kicks than requests" test "$4" -lt "$2"
 expect "umount" umount /mnt/vmkd
 dmesg | grep "vmkd: " && fail "the block driver reported failed requests"
 vmkctl storage adapters > /tmp/adapters.txt
