@@ -466,6 +466,7 @@ static int __init vmkload_init(void)
 out_dev:
 	vmk_dev_unregister();
 	unload(&machine);
+	vmk_cosblk_irq_free();	/* after the give-back, as at the unload */
 out_hotplug:
 	cpuhp_remove_state_nocalls(hotplug_state);
 	return ret;

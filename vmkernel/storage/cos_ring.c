@@ -44,14 +44,15 @@ static struct {
 	struct cos_ring r[VMK_COS_DISK_MAX];
 } cr;
 
+/* cos_read() and cos_write() check the range: COS memory, not the pool. */
 static bool mem_read(uint64_t gpa, void *dst, uint32_t len)
 {
-	return cos_range_ok(&vmk_pool, gpa, len) && cos_read(gpa, dst, len) == VMK_OK;
+	return cos_read(gpa, dst, len) == VMK_OK;
 }
 
 static bool mem_write(uint64_t gpa, const void *src, uint32_t len)
 {
-	return cos_range_ok(&vmk_pool, gpa, len) && cos_write(gpa, src, len) == VMK_OK;
+	return cos_write(gpa, src, len) == VMK_OK;
 }
 
 static const struct cos_disk_mem cos_mem = { mem_read, mem_write };
