@@ -19,6 +19,14 @@
 #define COS_RING_TURN_BLOCKS	(VMK_COS_DISK_MAX_BYTES / VMK_COS_DISK_BLOCK)
 
 enum { RING_IDLE, RING_SCHEDULED };
+/*
+ * A slot's life, under cr.lock: FREE -> LIVE (SETUP) -> STOPPING (one
+ * stopper: DETACH or the give-back) -> FREE once the storage world has
+ * let go of its turns. Kicks find LIVE slots only; SETUP takes FREE ones
+ * only: a slot whose turns may still be queued or running is never
+ * cleared under the storage world.
+ */
+enum { SLOT_FREE, SLOT_LIVE, SLOT_STOPPING };
 
 struct cos_ring;
 
@@ -29,7 +37,7 @@ struct ring_turn {
 };
 
 struct cos_ring {
-	bool used;
+	uint32_t slot;			/* SLOT_*, under cr.lock */
 	uint32_t target, lun;
 	struct cos_disk_ring ring;	/* the storage world's while RING_SCHEDULED */
 	uint32_t state;			/* RING_*: who may queue the next turn */
@@ -40,7 +48,8 @@ struct cos_ring {
 };
 
 static struct {
-	struct spinlock lock;		/* used, target, lun against a kick's look-up */
+	struct spinlock lock;		/* slot, target, lun; closed */
+	bool closed;			/* the give-back began: no SETUP, no kick */
 	struct cos_ring r[VMK_COS_DISK_MAX];
 } cr;
 
@@ -57,11 +66,12 @@ static bool mem_write(uint64_t gpa, const void *src, uint32_t len)
 
 static const struct cos_disk_mem cos_mem = { mem_read, mem_write };
 
-/* The ring of target:lun, cr.lock held; NULL: none. */
-static struct cos_ring *find(uint32_t target, uint32_t lun)
+/* The slot of target:lun in one of states (a mask of 1 << SLOT_*), cr.lock held; NULL: none. */
+static struct cos_ring *find(uint32_t target, uint32_t lun, uint32_t states)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r); i++)
-		if (cr.r[i].used && cr.r[i].target == target && cr.r[i].lun == lun)
+		if ((states & (1u << cr.r[i].slot)) && cr.r[i].slot != SLOT_FREE &&
+		    cr.r[i].target == target && cr.r[i].lun == lun)
 			return &cr.r[i];
 	return NULL;
 }
@@ -173,13 +183,23 @@ vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
 		return s;
 	}
 	spin_lock(&cr.lock);
-	if (find(r->target, r->lun)) {
+	if (cr.closed) {
+		spin_unlock(&cr.lock);
+		fmt_snprintf(r->msg, sizeof(r->msg), "the vmkernel is giving the machine back");
+		return VMK_BUSY;
+	}
+	if (find(r->target, r->lun, 1u << SLOT_STOPPING)) {
+		spin_unlock(&cr.lock);
+		fmt_snprintf(r->msg, sizeof(r->msg), "its last ring is still being let go of: try again");
+		return VMK_BUSY;
+	}
+	if (find(r->target, r->lun, 1u << SLOT_LIVE)) {
 		spin_unlock(&cr.lock);
 		fmt_snprintf(r->msg, sizeof(r->msg), "it has a ring already (DETACH first)");
 		return VMK_BAD_PARAM;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r) && !c; i++)
-		if (!cr.r[i].used)
+		if (cr.r[i].slot == SLOT_FREE)
 			c = &cr.r[i];
 	if (c) {
 		memset(c, 0, sizeof(*c));
@@ -192,7 +212,7 @@ vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
 			c->turn[i].sr.run = ring_turn_run;
 			c->turn[i].c = c;
 		}
-		c->used = true;
+		c->slot = SLOT_LIVE;
 	}
 	spin_unlock(&cr.lock);
 	if (!c) {
@@ -208,11 +228,11 @@ vmk_status_t cos_ring_kick(struct vmk_cos_disk *r)
 	struct cos_ring *c;
 
 	spin_lock(&cr.lock);
-	c = find(r->target, r->lun);
+	c = cr.closed ? NULL : find(r->target, r->lun, 1u << SLOT_LIVE);
 	if (!c) {
 		spin_unlock(&cr.lock);
-		fmt_snprintf(r->msg, sizeof(r->msg), "vmhba0:C0:T%u:L%u has no ring (SETUP)",
-			     r->target, r->lun);
+		fmt_snprintf(r->msg, sizeof(r->msg), "vmhba0:C0:T%u:L%u has no ring (SETUP)%s",
+			     r->target, r->lun, cr.closed ? ": the vmkernel is giving the machine back" : "");
 		return VMK_BAD_PARAM;
 	}
 	c->kicks++;
@@ -223,15 +243,24 @@ vmk_status_t cos_ring_kick(struct vmk_cos_disk *r)
 	return VMK_OK;
 }
 
-static void stop(struct cos_ring *c)
+/*
+ * Stop c if it is LIVE, cr.lock held (dropped and taken again): LIVE ->
+ * STOPPING, the storage world's turns of it cancelled (a running one
+ * waited for), then FREE. A second stopper finds it not LIVE and leaves
+ * it to the first.
+ */
+static void stop_locked(struct cos_ring *c)
 {
-	spin_lock(&cr.lock);
-	c->used = false;	/* no kick finds it */
+	if (c->slot != SLOT_LIVE)
+		return;
+	c->slot = SLOT_STOPPING;	/* no kick finds it, no SETUP takes it */
 	spin_unlock(&cr.lock);
 	storage_io_cancel(&c->owner);	/* waits for a running turn */
 	log_info("storage: vmhba0:C0:T%u:L%u: the COS's ring ran %llu requests, up to %u waiting at once, for %llu kicks and %llu doorbells",
 		 c->target, c->lun, (unsigned long long)c->requests, c->ring.most_waiting,
 		 (unsigned long long)c->kicks, (unsigned long long)c->bells);
+	spin_lock(&cr.lock);
+	c->slot = SLOT_FREE;
 }
 
 void cos_ring_stop(uint32_t target, uint32_t lun)
@@ -239,15 +268,17 @@ void cos_ring_stop(uint32_t target, uint32_t lun)
 	struct cos_ring *c;
 
 	spin_lock(&cr.lock);
-	c = find(target, lun);
-	spin_unlock(&cr.lock);
+	c = find(target, lun, 1u << SLOT_LIVE);
 	if (c)
-		stop(c);
+		stop_locked(c);
+	spin_unlock(&cr.lock);
 }
 
 void cos_ring_stop_all(void)
 {
+	spin_lock(&cr.lock);
+	cr.closed = true;	/* before the storage world stops: nothing starts it again */
 	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r); i++)
-		if (__atomic_load_n(&cr.r[i].used, __ATOMIC_ACQUIRE))
-			stop(&cr.r[i]);
+		stop_locked(&cr.r[i]);
+	spin_unlock(&cr.lock);
 }
