@@ -530,9 +530,16 @@ int vmk_cosblk_add(int irq)
 		return 0;
 	/* No doorbell (no irq, or refused): the timer polls. */
 	vmkd_bell.irq = irq;
-	if (!vmkd_bell.requested && irq > 0 &&
-	    !request_irq(irq, vmkd_intr, IRQF_SHARED, "vmkd", &vmkd_bell))
-		vmkd_bell.requested = true;
+	if (!vmkd_bell.requested && irq > 0) {
+		ret = request_irq(irq, vmkd_intr, IRQF_SHARED, "vmkd", &vmkd_bell);
+		vmkd_bell.requested = !ret;
+	}
+	if (vmkd_bell_word())
+		pr_info("vmkload: the COS's disks' doorbell: irq %d, vector 0x%x\n", irq,
+			vmkd_bell_word() & 0xff);
+	else
+		pr_info("vmkload: the COS's disks have no doorbell (irq %d%s): polled every %u us\n",
+			irq, irq > 0 && !vmkd_bell.requested ? " refused" : "", VMKD_POLL_US);
 	vmkd_major = register_blkdev(0, "vmkd");
 	if (vmkd_major < 0)
 		return vmkd_major;

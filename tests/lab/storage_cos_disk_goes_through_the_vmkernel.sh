@@ -67,6 +67,7 @@ note "sha256 $sum"
 # The ring (ABI 48): requests in flight at once, fewer kicks than requests.
 ring=$(cat /sys/block/vmkd0/ring)
 note "ring: $ring"
+note "$(dmesg | grep -aE "disks' doorbell|have no doorbell" | tail -n 1; grep vmkd /proc/interrupts)"
 set -- $ring
 expect "more than one request was out at once" test "$6" -gt 1
 expect "fewer kicks than requests" test "$4" -lt "$2"

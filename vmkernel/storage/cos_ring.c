@@ -256,7 +256,8 @@ static void stop_locked(struct cos_ring *c)
 	c->slot = SLOT_STOPPING;	/* no kick finds it, no SETUP takes it */
 	spin_unlock(&cr.lock);
 	storage_io_cancel(&c->owner);	/* waits for a running turn */
-	log_info("storage: vmhba0:C0:T%u:L%u: the COS's ring ran %llu requests, up to %u waiting at once, for %llu kicks and %llu doorbells",
+	/* Short: a log line holds 128 characters. */
+	log_info("storage: T%u:L%u ring: %llu requests, %u most waiting, %llu kicks, %llu doorbells",
 		 c->target, c->lun, (unsigned long long)c->requests, c->ring.most_waiting,
 		 (unsigned long long)c->kicks, (unsigned long long)c->bells);
 	spin_lock(&cr.lock);
