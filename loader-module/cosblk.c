@@ -59,6 +59,7 @@ struct vmkd {
 	/* /sys/block/vmkdN/vmkd/: what the ring did */
 	u64 requests, kicks, bells, polls;
 	u32 most_out;			/* the most requests out at once */
+	bool dead;			/* the vmkernel panicked or is gone: fail at once */
 };
 
 /* The blk-mq request's own part. */
@@ -246,6 +247,50 @@ static int vmkd_pieces(struct request *rq, struct vmk_cos_disk_ring_req *e)
 	return 0;
 }
 
+/*
+ * Whether the vmkernel still runs d's ring, d->lock held: a KICK (a
+ * no-op for a ring with nothing new) answered. A vmkernel that panicked
+ * answers VMK_PANICKED; one that gave the machine back, nothing.
+ */
+static bool vmkd_vmkernel_runs(struct vmkd *d)
+{
+	vmk_status_t st;
+
+	d->kick->op = VMK_COS_DISK_KICK;
+	d->kick->target = d->target;
+	d->kick->lun = d->lun;
+	if (vmk_vm_hypercall(VMK_HC_COS_DISK, virt_to_phys(d->kick), sizeof(*d->kick), 0, 0,
+			     &st, NULL))
+		return false;
+	return st != VMK_PANICKED;
+}
+
+/*
+ * blk-mq's 30 s timer of a request out in the ring. While the vmkernel
+ * runs, it ends each request itself (a hung LUN fails there after its
+ * own timeout): wait on. Once it is gone no answer will come, so the
+ * request fails here, each one at its own timeout, and new ones at once
+ * (queue_rq), so that del_gendisk() and the unload can finish.
+ */
+static enum blk_eh_timer_return vmkd_timeout(struct request *rq)
+{
+	struct vmkd *d = rq->q->queuedata;
+	unsigned long flags;
+	bool runs;
+
+	spin_lock_irqsave(&d->lock, flags);
+	runs = !d->dead && vmkd_vmkernel_runs(d);
+	d->dead = !runs;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (runs)
+		return BLK_EH_RESET_TIMER;
+	pr_err_ratelimited("vmkd: %s: the vmkernel no longer runs the ring: a request of %u blocks at %llu failed\n",
+			   rq->q->disk->disk_name, blk_rq_sectors(rq),
+			   (unsigned long long)blk_rq_pos(rq));
+	blk_mq_end_request(rq, BLK_STS_IOERR);
+	return BLK_EH_DONE;
+}
+
 static blk_status_t vmkd_queue_rq(struct blk_mq_hw_ctx *hctx,
 				  const struct blk_mq_queue_data *bd)
 {
@@ -275,6 +320,10 @@ static blk_status_t vmkd_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 	spin_lock_irqsave(&d->lock, flags);
+	if (d->dead) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return BLK_STS_IOERR;
+	}
 	old = d->ring->req_prod;
 	if (old - d->rsp_cons >= VMKD_DEPTH) {	/* answers not read yet hold the entries */
 		spin_unlock_irqrestore(&d->lock, flags);
@@ -313,6 +362,7 @@ static int vmkd_init_request(struct blk_mq_tag_set *set, struct request *rq,
 static const struct blk_mq_ops vmkd_mq_ops = {
 	.queue_rq = vmkd_queue_rq,
 	.init_request = vmkd_init_request,
+	.timeout = vmkd_timeout,
 };
 
 static const struct block_device_operations vmkd_fops = {
