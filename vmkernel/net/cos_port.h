@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The COS's port on vswitch0 (docs/network.md "The COS on the switch"):
- * its receive queue, which the switch's deliver() fills and the COS's
- * VMK_HC_COS_NET RX drains, and the checks and copies of its TX and RX
- * requests. Pure: COS memory through ops, the switch through ops->send;
+ * vmk0's shared rings (ABI 49, "vmk0's rings": deliver() fills the RX
+ * ring, KICK drains the TX ring), the receive queue a driver without
+ * rings drains with VMK_HC_COS_NET RX, and the checks and copies of
+ * every request and ring entry. Pure: COS memory through ops, the switch through ops->send;
  * built freestanding into the vmkernel and, with -DVMK_HOST_TEST, for
  * host tests.
  */
