@@ -808,6 +808,35 @@ START_TEST(test_ring_tx_sends_what_came_while_busy)
 }
 END_TEST
 
+/*
+ * The COS read busy 1 after the vmkernel's last look at avail, so it did
+ * not kick: posted on the second read of avail, the one that finds
+ * nothing new while busy is still 1 (review M1: the test above posts
+ * before that read, so the drain loop took it without the re-read).
+ */
+static uint32_t avail_reads;
+
+static void post_at_second_avail_read(uint64_t gpa, uint32_t len)
+{
+	if (gpa == TXR_GPA && len == 4 && ++avail_reads == 2) {
+		ck_assert_uint_eq(TXR->busy, 1);
+		tx_post(1, COS_BASE + 64, 70);
+	}
+}
+
+START_TEST(test_ring_tx_reads_avail_again_after_clearing_busy)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE, 60);
+	avail_reads = 0;
+	after_read = post_at_second_avail_read;
+	ck_assert_int_eq(kick(), VMK_OK);
+	ck_assert_uint_eq(sends, 2);
+	ck_assert_uint_eq(TXR->used, 2);
+	ck_assert_uint_eq(TXR->busy, 0);
+}
+END_TEST
+
 /* A COS that posts a descriptor for every one the vmkernel reads. */
 static void post_forever(uint64_t gpa, uint32_t len)
 {
@@ -888,6 +917,7 @@ int main(void)
 	tcase_add_test(tc, test_ring_tx_with_avail_past_the_ring_sends_nothing);
 	tcase_add_test(tc, test_ring_tx_uses_its_copy_of_a_descriptor);
 	tcase_add_test(tc, test_ring_tx_sends_what_came_while_busy);
+	tcase_add_test(tc, test_ring_tx_reads_avail_again_after_clearing_busy);
 	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
 	tcase_add_test(tc, test_ring_kick_gives_the_cpu_back_after_two_rings);
