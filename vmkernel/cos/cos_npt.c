@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/cos/cos_npt.h"
+#include "vmkernel/cos/cos_mem.h"
 
 #define NPT_SPAN	0x100000000ull	/* legacy PAE nested tables: 4 GiB */
 
@@ -50,6 +51,9 @@ vmk_status_t cos_npt_hide_device(struct cos_npt *n, uint64_t pa, uint32_t len)
 		if (st == VMK_OK)
 			st = pae_unmap_4k(&n->space, (uint32_t)p);
 	}
+	/* Nor may a hypercall name them for the vmkernel to touch. */
+	if (st == VMK_OK)
+		st = cos_mem_add_device(pa, len);
 	if (st == VMK_OK) {
 		n->device[n->ndevices].pa = pa;
 		n->device[n->ndevices].len = len;

@@ -4,7 +4,7 @@ UNIT_TESTS += test_pool test_page_tables test_log_ring test_hypercall test_forma
 	test_spinlock test_exit_policy test_id_table test_cos_pci test_why test_asid test_periodic test_string test_rate
 test_pool_SRCS := tests/unit/vmkernel/test_pool.c vmkernel/mm/pool.c vmkernel/cos/cos_mem.c
 test_page_tables_SRCS := tests/unit/vmkernel/test_page_tables.c vmkernel/mm/pae.c \
-	vmkernel/cos/cos_npt.c vmkernel/mm/pool.c
+	vmkernel/cos/cos_npt.c vmkernel/mm/pool.c vmkernel/cos/cos_mem.c
 test_log_ring_SRCS := tests/unit/vmkernel/test_log_ring.c vmkernel/log/ring.c
 test_hypercall_SRCS := tests/unit/vmkernel/test_hypercall.c vmkernel/core/hypercall.c \
 	tests/unit/vmkernel/fake_log.c

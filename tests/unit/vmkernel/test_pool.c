@@ -430,6 +430,27 @@ START_TEST(test_guest_ranges_exclude_vmkernel_memory)
 }
 END_TEST
 
+/* A taken device's registers below VMK_VBASE are no COS memory either. */
+START_TEST(test_guest_ranges_exclude_taken_devices)
+{
+	const uint64_t bar = 0x80000000ull, len = 0x20000;
+
+	ck_assert(cos_range_ok(&pool, bar + 0x1000, 64));
+	ck_assert_int_eq(cos_mem_add_device(bar, len), VMK_OK);
+	ck_assert(!cos_range_ok(&pool, bar, 4));
+	ck_assert(!cos_range_ok(&pool, bar + len - 1, 1));
+	ck_assert(!cos_range_ok(&pool, bar - 8, 16));		/* straddles its start */
+	ck_assert(!cos_range_ok(&pool, bar + len - 8, 16));	/* and its end */
+	ck_assert(!cos_range_ok(&pool, bar - 4096, len + 8192));	/* covers it */
+	ck_assert(cos_range_ok(&pool, bar - 4096, 4096));
+	ck_assert(cos_range_ok(&pool, bar + len, 4096));
+	ck_assert_int_eq(cos_mem_add_device(bar, 0), VMK_BAD_PARAM);
+	for (uint32_t i = 1; i < COS_MEM_DEVICES; i++)
+		ck_assert_int_eq(cos_mem_add_device(bar + len * (i + 1), 4096), VMK_OK);
+	ck_assert_int_eq(cos_mem_add_device(0x90000000ull, 4096), VMK_NO_CAPACITY);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("pool");
@@ -457,5 +478,6 @@ int main(void)
 	tcase_add_test(tc, test_pool_allocation_takes_the_scrubbers_chunk_back);
 	tcase_add_test(tc, test_pool_searches_are_one_pass_over_the_chunks);
 	tcase_add_test(tc, test_guest_ranges_exclude_vmkernel_memory);
+	tcase_add_test(tc, test_guest_ranges_exclude_taken_devices);
 	return check_run("vmkernel pool", tc);
 }
