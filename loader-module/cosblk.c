@@ -56,7 +56,7 @@ struct vmkd {
 	struct hrtimer timer;
 	struct blk_mq_tag_set tags;
 	struct gendisk *disk;
-	/* /sys/block/vmkdN/vmkd/: what the ring did */
+	/* /sys/block/vmkdN/ring: what the ring did */
 	u64 requests, kicks, bells, polls;
 	u32 most_out;			/* the most requests out at once */
 	bool dead;			/* the vmkernel panicked or is gone: fail at once */
