@@ -109,15 +109,15 @@ static uint32_t cos_nic_send(const uint8_t *frame, uint32_t len)
 static vmk_status_t cos_nic_doorbell_at(uint8_t vector, uint8_t apic_id, char *msg,
 					uint32_t size)
 {
-	for (uint32_t cpu = 0; cpu < vmk_boot_info.ncpus && cpu < VMK_MAX_CPUS; cpu++) {
-		if (apic_apic_id(cpu) != apic_id)
-			continue;
-		__atomic_store_n(&cos_nic.bell, vector | cpu << 8 | BELL_SET, __ATOMIC_RELEASE);
-		uplink_irq_route(vector, cpu);
-		return VMK_OK;
+	int cpu = apic_cpu_of(apic_id);
+
+	if (cpu < 0) {
+		fmt_snprintf(msg, size, "APIC ID %u is no CPU the vmkernel runs on", apic_id);
+		return VMK_BAD_PARAM;
 	}
-	fmt_snprintf(msg, size, "APIC ID %u is no CPU the vmkernel runs on", apic_id);
-	return VMK_BAD_PARAM;
+	__atomic_store_n(&cos_nic.bell, vector | (uint32_t)cpu << 8 | BELL_SET, __ATOMIC_RELEASE);
+	uplink_irq_route(vector, (uint32_t)cpu);
+	return VMK_OK;
 }
 
 static void cos_nic_doorbell_off(void)

@@ -80,16 +80,15 @@ static struct cos_ring *find(uint32_t target, uint32_t lun, uint32_t states)
 static void ring_bell(struct cos_ring *c)
 {
 	uint8_t vector, apic_id;
+	int cpu;
 
 	if (!cos_disk_ring_bell(&c->ring, &cos_mem, &vector, &apic_id))
 		return;		/* none: the COS polls */
-	for (uint32_t cpu = 0; cpu < vmk_boot_info.ncpus && cpu < VMK_MAX_CPUS; cpu++) {
-		if (apic_apic_id(cpu) != apic_id)
-			continue;
-		c->bells++;
-		apic_send_ipi(cpu, vector);
+	cpu = apic_cpu_of(apic_id);
+	if (cpu < 0)
 		return;
-	}
+	c->bells++;
+	apic_send_ipi((uint32_t)cpu, vector);
 }
 
 /*

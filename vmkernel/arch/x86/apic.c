@@ -58,6 +58,14 @@ uint32_t apic_apic_id(uint32_t cpu)
 	return apic_ids[cpu];
 }
 
+int apic_cpu_of(uint32_t apic_id)
+{
+	for (uint32_t cpu = 0; cpu < vmk_boot_info.ncpus && cpu < VMK_MAX_CPUS; cpu++)
+		if (apic_ids[cpu] == apic_id)
+			return (int)cpu;
+	return -1;
+}
+
 static void icr_wait_idle(void)
 {
 	while (apic_read(LAPIC_ICR_LO) & ICR_BUSY)

@@ -44,6 +44,8 @@ uint32_t apic_read(uint32_t reg);
 void apic_write(uint32_t reg, uint32_t val);
 void apic_eoi(void);
 uint32_t apic_apic_id(uint32_t cpu);
+/* The vmkernel CPU whose LAPIC has apic_id (a COS doorbell's target); -1: none. */
+int apic_cpu_of(uint32_t apic_id);
 
 /* Fixed IPI with vector to vmkernel CPU cpu (safe against the COS's ICR use). */
 void apic_send_ipi(uint32_t cpu, uint32_t vector);
