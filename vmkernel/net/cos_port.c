@@ -52,6 +52,24 @@ static vmk_status_t ring_avail(const struct cos_port_ops *ops, const struct cos_
 	return *n <= VMK_COS_NET_RING ? VMK_OK : VMK_BAD_PARAM;
 }
 
+/*
+ * The RX ring's entry old was completed (used moved past it): *ring if
+ * the driver's event asked for a doorbell there, whatever the entry
+ * held, so a refused buffer at event does not leave NAPI asleep.
+ */
+static void ring_event(struct cos_port *p, uint32_t old, bool *ring)
+{
+	uint32_t event;
+
+	/* used before event is read: the driver writes event, then reads used */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!p->hold && ring_read32(p->ops, RING_AT(p->rxr.gpa, event), &event) &&
+	    event == old) {
+		p->doorbells++;
+		*ring = true;
+	}
+}
+
 /* deliver() with an RX ring, under p->lock: 0, or 1 dropped; *ring: doorbell. */
 static int ring_deliver(struct cos_port *p, const uint8_t *frame, uint32_t len, bool *ring)
 {
@@ -59,7 +77,7 @@ static int ring_deliver(struct cos_port *p, const uint8_t *frame, uint32_t len, 
 	struct cos_ring *r = &p->rxr;
 	struct vmk_cos_net_frame d;
 	struct vmk_cos_net_used u = { len, 0 };
-	uint32_t n, event, old = r->next;
+	uint32_t n, old = r->next;
 	vmk_status_t st = ring_avail(ops, r, &n);
 
 	if (st != VMK_OK || !n) {
@@ -74,15 +92,11 @@ static int ring_deliver(struct cos_port *p, const uint8_t *frame, uint32_t len, 
 		u.len = 0;
 		u.flags = VMK_COS_NET_USED_BAD;
 		ring_complete(ops, r, &u);
+		ring_event(p, old, ring);	/* a bad entry at event rings too */
 		goto bad;
 	}
 	ring_complete(ops, r, &u);
-	/* used before event is read: the driver writes event, then reads used */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!p->hold && ring_read32(ops, RING_AT(r->gpa, event), &event) && event == old) {
-		p->doorbells++;
-		*ring = true;
-	}
+	ring_event(p, old, ring);
 	return 0;
 bad:
 	p->ring_errors++;

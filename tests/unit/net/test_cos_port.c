@@ -693,6 +693,30 @@ START_TEST(test_ring_setup_refuses_rings_outside_cos_memory)
 }
 END_TEST
 
+/* A refused buffer at event still rings: NAPI must see the used entry. */
+START_TEST(test_ring_rx_rings_at_event_even_for_a_bad_entry)
+{
+	rings_with_buffers(2);
+	RXR->desc[0].gpa = COS_BASE - VMK_COS_NET_BUF_LEN;
+	RXR->event = 0;
+	ck_assert_int_eq(deliver(0x11, 60), 1);
+	ck_assert_int_eq(deliver(0x22, 60), 0);
+	ck_assert_uint_eq(rings, 1);
+}
+END_TEST
+
+START_TEST(test_ring_rx_rings_not_before_event)
+{
+	rings_with_buffers(4);
+	RXR->event = 3;
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(rings, 0);
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(rings, 1);
+}
+END_TEST
+
 static void tx_post(uint32_t i, uint64_t gpa, uint32_t len)
 {
 	TXR->desc[i % VMK_COS_NET_RING].gpa = gpa;
@@ -920,6 +944,8 @@ int main(void)
 	tcase_add_test(tc, test_ring_tx_reads_avail_again_after_clearing_busy);
 	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
+	tcase_add_test(tc, test_ring_rx_rings_at_event_even_for_a_bad_entry);
+	tcase_add_test(tc, test_ring_rx_rings_not_before_event);
 	tcase_add_test(tc, test_ring_kick_gives_the_cpu_back_after_two_rings);
 	return check_run("cos_port", tc);
 }
