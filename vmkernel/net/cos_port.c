@@ -364,6 +364,10 @@ static vmk_status_t setup(struct cos_port *p, struct vmk_cos_net *r,
 	p->rxr.gpa = rx;
 	p->rxr.next = 0;
 	if (rx) {
+		/* frames queued while vmk0 was down are stale and never taken: drops */
+		p->drops += p->count;
+		p->head = p->count = 0;
+		p->armed = false;
 		ring_write32(ops, RING_AT(rx, used), 0);
 		ops->write(RING_AT(rx, drops), &p->drops, sizeof(p->drops));
 	}

@@ -683,15 +683,45 @@ START_TEST(test_ring_setup_refuses_rings_outside_cos_memory)
 	ck_assert_uint_eq(port.txr.gpa, 0);
 	queue_frame(0x66, 60);			/* no ring: the queue, as before */
 	ck_assert_uint_eq(port.count, 1);
-	rings_with_buffers(1);
-	ck_assert_int_eq(deliver(0x11, 60), 0);
-	ck_assert_uint_eq(port.count, 1);
 	ck_assert_int_eq(setup_rings(0, 0), VMK_OK);	/* vmk0 down: rings dropped */
 	ck_assert_int_eq(deliver(0x22, 60), 0);
-	ck_assert_uint_eq(RXR->used, 1);
 	ck_assert_uint_eq(port.count, 2);
 }
 END_TEST
+
+/* Frames queued while vmk0 had no rings are never taken: SETUP drops and counts them. */
+START_TEST(test_ring_setup_drops_what_the_queue_held)
+{
+	queue_frame(0x66, 60);
+	queue_frame(0x67, 60);
+	port.armed = true;
+	rings_with_buffers(1);
+	ck_assert_uint_eq(port.count, 0);
+	ck_assert_uint_eq(port.drops, 2);
+	ck_assert_uint_eq(RXR->drops, 2);
+	ck_assert(!port.armed);
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(*AT(BUF_GPA(0)), 0x11);
+	ck_assert_uint_eq(port.count, 0);
+}
+END_TEST
+
+/* A driver that opens vmk0 again registers its rings again: indices start over. */
+START_TEST(test_ring_setup_again_starts_over)
+{
+	rings_with_buffers(2);
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	memset(RXR, 0xff, sizeof(*RXR));
+	memset(TXR, 0xff, sizeof(*TXR));
+	ck_assert_int_eq(setup_rings(RXR_GPA, TXR_GPA), VMK_OK);
+	ck_assert_uint_eq(RXR->used, 0);
+	ck_assert_uint_eq(port.rxr.next, 0);
+	ck_assert_uint_eq(TXR->used, 0);
+	ck_assert_uint_eq(TXR->busy, 0);
+	ck_assert_uint_eq(port.txr.next, 0);
+}
+END_TEST
+
 
 /* A refused buffer at event still rings: NAPI must see the used entry. */
 START_TEST(test_ring_rx_rings_at_event_even_for_a_bad_entry)
@@ -946,6 +976,8 @@ int main(void)
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
 	tcase_add_test(tc, test_ring_rx_rings_at_event_even_for_a_bad_entry);
 	tcase_add_test(tc, test_ring_rx_rings_not_before_event);
+	tcase_add_test(tc, test_ring_setup_drops_what_the_queue_held);
+	tcase_add_test(tc, test_ring_setup_again_starts_over);
 	tcase_add_test(tc, test_ring_kick_gives_the_cpu_back_after_two_rings);
 	return check_run("cos_port", tc);
 }
