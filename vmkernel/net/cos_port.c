@@ -431,9 +431,14 @@ static vmk_status_t kick(struct cos_port *p, struct vmk_cos_net *r,
 		st = ring_avail(ops, &p->txr, &n);
 		if (st != VMK_OK) {
 			p->ring_errors++;
-			fmt_snprintf(r->msg, sizeof(r->msg),
-				     "TX avail is %u past the vmkernel's %u: at most %u",
-				     n, p->txr.next, VMK_COS_NET_RING);	/* or unreadable: 0 */
+			if (st == VMK_BAD_ADDRESS)
+				fmt_snprintf(r->msg, sizeof(r->msg),
+					     "the TX ring at %llx is no longer COS memory",
+					     (unsigned long long)p->txr.gpa);
+			else
+				fmt_snprintf(r->msg, sizeof(r->msg),
+					     "TX avail is %u past the vmkernel's %u: at most %u",
+					     n, p->txr.next, VMK_COS_NET_RING);
 			break;
 		}
 		if (!n) {

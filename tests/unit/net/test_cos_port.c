@@ -32,9 +32,13 @@ static bool fake_range_ok(uint64_t gpa, uint64_t len)
 /* The COS changing its memory right after the vmkernel read it (a ring test's). */
 static void (*after_read)(uint64_t gpa, uint32_t len);
 
+static uint64_t read_fails_at;	/* a read of this gpa fails (the COS's map changed) */
+
 static vmk_status_t fake_read(uint64_t gpa, void *dst, uint32_t len)
 {
 	ck_assert(fake_range_ok(gpa, len));
+	if (read_fails_at && gpa == read_fails_at)
+		return VMK_BAD_ADDRESS;
 	memcpy(dst, cosmem + (gpa - COS_BASE), len);
 	if (after_read)
 		after_read(gpa, len);
@@ -133,6 +137,7 @@ static void setup(void)
 	sent_from = NULL;
 	writes_left = UINT32_MAX;
 	after_read = NULL;
+	read_fails_at = 0;
 }
 
 static void tx_frame(uint32_t i, uint64_t gpa, uint32_t len)
@@ -722,7 +727,6 @@ START_TEST(test_ring_setup_again_starts_over)
 }
 END_TEST
 
-
 /* A refused buffer at event still rings: NAPI must see the used entry. */
 START_TEST(test_ring_rx_rings_at_event_even_for_a_bad_entry)
 {
@@ -923,6 +927,18 @@ START_TEST(test_ring_kick_whose_poll_brings_a_frame_rings_nothing)
 }
 END_TEST
 
+START_TEST(test_ring_kick_of_a_ring_no_longer_cos_memory_says_so)
+{
+	rings_with_buffers(0);
+	tx_post(0, COS_BASE, 60);
+	read_fails_at = TXR_GPA + __builtin_offsetof(struct vmk_cos_net_ring, avail);
+	ck_assert_int_eq(kick(), VMK_BAD_ADDRESS);
+	ck_assert_str_eq(req.msg, "the TX ring at 109000 is no longer COS memory");
+	ck_assert_uint_eq(sends, 0);
+	ck_assert_uint_eq(TXR->busy, 0);
+}
+END_TEST
+
 START_TEST(test_ring_kick_without_setup_is_refused)
 {
 	ck_assert_int_eq(kick(), VMK_BAD_PARAM);
@@ -974,6 +990,7 @@ int main(void)
 	tcase_add_test(tc, test_ring_tx_reads_avail_again_after_clearing_busy);
 	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
+	tcase_add_test(tc, test_ring_kick_of_a_ring_no_longer_cos_memory_says_so);
 	tcase_add_test(tc, test_ring_rx_rings_at_event_even_for_a_bad_entry);
 	tcase_add_test(tc, test_ring_rx_rings_not_before_event);
 	tcase_add_test(tc, test_ring_setup_drops_what_the_queue_held);
