@@ -199,8 +199,7 @@ struct vmk_net_info {
  */
 #define VMK_COS_NET_RING	128	/* entries of a ring, a power of two */
 #define VMK_COS_NET_USED_SENT	(1u << 0)	/* TX used: the switch delivered it */
-#define VMK_COS_NET_USED_BAD	(1u << 1)	/* TX used: descriptor refused */
-
+#define VMK_COS_NET_USED_BAD	(1u << 1)	/* used: descriptor refused (TX or RX) */
 
 #define VMK_COS_NET_INFO	1	/* out: port, mac; VMK_NOT_SUPPORTED: no port */
 #define VMK_COS_NET_TX		2
@@ -271,6 +270,11 @@ struct vmk_cos_net_ring {
 _Static_assert(sizeof(struct vmk_cos_net_ring) <= 4096 &&
 	       (VMK_COS_NET_RING & (VMK_COS_NET_RING - 1)) == 0,
 	       "a vmk0 ring is one page, a power of two entries");
+_Static_assert(__builtin_offsetof(struct vmk_cos_net_ring, drops) == 16 &&
+	       __builtin_offsetof(struct vmk_cos_net_ring, desc) == 32 &&
+	       __builtin_offsetof(struct vmk_cos_net_ring, used_ent) == 2080 &&
+	       sizeof(struct vmk_cos_net_ring) == 3104,
+	       "struct vmk_cos_net_ring: one layout for the COS module, the vmkernel and host tests");
 #endif /* __ASSEMBLER__ */
 
 #endif /* VMK_NET_H */
