@@ -898,7 +898,8 @@ END_TEST
 /* A COS that posts a descriptor for every one the vmkernel reads. */
 static void post_forever(uint64_t gpa, uint32_t len)
 {
-	if (gpa == COS_BASE && len == 60)
+	/* stops after four rings: without KICK's bound the test fails, not hangs */
+	if (gpa == COS_BASE && len == 60 && TXR->avail < 4 * VMK_COS_NET_RING)
 		tx_post(TXR->avail, COS_BASE, 60);
 }
 
