@@ -13,8 +13,9 @@
  * uplink NIC; an answer already in the RX ring schedules the NAPI poll.
  * When NAPI goes idle it sets the RX ring's event (and ARMs when the
  * irq's vector or CPU changed): the vmkernel raises the vector Linux
- * routed the uplink NIC's INTx to at the next frame it delivers; this module keeps that irq requested (shared) from
- * vmk_cosnet_add() until after the give-back; its handler polls when it
+ * routed the uplink NIC's INTx to at the next frame it delivers; this
+ * module keeps that irq requested (shared) from vmk_cosnet_add() until
+ * after the give-back; its handler polls when it
  * armed (test-and-clear) and claims the interrupt when the vmkernel says
  * it rang or took the NIC's own interrupt on that vector (and polled the
  * NIC): the shared page's net_intr_seq moved (docs/network.md
@@ -140,6 +141,21 @@ static struct sk_buff *vmknet_rx_skb(struct vmknet *v, gfp_t gfp)
 }
 
 /*
+ * The RX ring's drops, a u64 the vmkernel writes while vmk0 reads it: on
+ * i386 a read is two loads, so read until two agree (no torn value).
+ */
+static u64 vmknet_ring_drops(const struct vmk_cos_net_ring *r)
+{
+	u64 a, b = READ_ONCE(r->drops);
+
+	do {
+		a = b;
+		b = READ_ONCE(r->drops);
+	} while (a != b);
+	return a;
+}
+
+/*
  * Up to want frames from the RX ring's used entries, no hypercall: each
  * skb goes up the stack and a new one is posted in its slot (the old one
  * again when none can be had: its frame is dropped). avail always a
@@ -180,7 +196,7 @@ static int vmknet_rx(struct vmknet *v, int want)
 	/* the descriptors before the index */
 	smp_store_release(&r->avail, v->rx_clean + VMK_COS_NET_RING);
 	/* the vmkernel's drops (no buffer) since this open, and ours */
-	v->nd->stats.rx_dropped = READ_ONCE(r->drops) - v->drops_base + v->rx_nomem;
+	v->nd->stats.rx_dropped = vmknet_ring_drops(r) - v->drops_base + v->rx_nomem;
 	return n;
 }
 
@@ -364,7 +380,10 @@ static void vmknet_tx_reclaim(struct vmknet *v)
 			nd->stats.tx_dropped++;	/* policy, or no port wanted it */
 		}
 		v->txs[slot] = NULL;
-		dev_consume_skb_any(skb);
+		if (flags & VMK_COS_NET_USED_SENT)
+			dev_consume_skb_any(skb);
+		else
+			dev_kfree_skb_any(skb);	/* a drop: drop monitors see it */
 		v->tx_clean++;
 	}
 }
@@ -500,7 +519,7 @@ static int vmknet_open(struct net_device *nd)
 		vmknet_ring_skbs_free(v);
 		return -EIO;
 	}
-	v->drops_base = READ_ONCE(v->rxr->drops);
+	v->drops_base = vmknet_ring_drops(v->rxr);
 	WRITE_ONCE(v->poll_us, VMKNET_POLL_MIN_US);
 	WRITE_ONCE(v->poll_uplink, false);
 	napi_enable(&v->napi);
