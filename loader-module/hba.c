@@ -49,13 +49,33 @@ int vmk_hba_take(struct vmk_hba *h)
 	return 0;
 }
 
+/*
+ * The irq of the function's INTx line, for a doorbell the vmkernel raises
+ * on its vector after the hand-over (the function's own INTx is off then).
+ * A driver that uses MSI (Debian's 686-pae vmw_pvscsi) has pdev->irq an
+ * MSI irq, which goes with the function: the line the firmware routed
+ * (Interrupt Line) instead, whose irq stays Linux's; 0 when unknown.
+ */
+static int vmk_intx_irq(struct pci_dev *pdev)
+{
+	u8 line = 0;
+
+	if (!pdev->msi_enabled && !pdev->msix_enabled)
+		return pdev->irq;
+	if (!pdev->pin ||
+	    pci_read_config_byte(pdev, PCI_INTERRUPT_LINE, &line) != PCIBIOS_SUCCESSFUL ||
+	    line == 0xff)
+		return 0;
+	return line;
+}
+
 void vmk_hand_over(struct vmk_hba *h, struct pci_dev *pdev, const char *what,
 		   const char *as)
 {
 	h->bus = pdev->bus;
 	h->devfn = pdev->devfn;
 	h->what = what;
-	h->irq = pdev->irq;	/* gone with the driver's pci_disable_device() */
+	h->irq = vmk_intx_irq(pdev);
 	pr_info("vmkload: %s %s (driver %s) handed to the vmkernel%s\n", what,
 		pci_name(pdev), pdev->driver ? pdev->driver->name : "none", as);
 	pci_dev_put(pdev);

@@ -64,13 +64,15 @@ expect "sync" sync
 note "64 MiB written and synced in $(($(date +%s) - t0)) s"
 sum=$(sha256sum /mnt/vmkd/data | cut -d' ' -f1)
 note "sha256 $sum"
-# The ring (ABI 48): requests in flight at once, fewer kicks than requests.
+# The ring (ABI 48): requests in flight at once, fewer kicks than
+# requests, answers through the doorbell.
 ring=$(cat /sys/block/vmkd0/ring)
 note "ring: $ring"
 note "$(dmesg | grep -aE "disks' doorbell|have no doorbell" | tail -n 1; grep vmkd /proc/interrupts)"
 set -- $ring
 expect "more than one request was out at once" test "$6" -gt 1
 expect "fewer kicks than requests" test "$4" -lt "$2"
+expect "the doorbell answered requests (both kernels: the INTx line's irq)" test "$8" -gt 0
 expect "umount" umount /mnt/vmkd
 dmesg | grep "vmkd: " && fail "the block driver reported failed requests"
 vmkctl storage adapters > /tmp/adapters.txt
