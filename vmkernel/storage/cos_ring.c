@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmkernel/storage/cos_ring.h"
-#include "vmkernel/arch/x86/apic.h"
-#include "vmkernel/core/vmkernel.h"
-#include "vmkernel/cos/cos_mem.h"
 #include "vmkernel/lib/format.h"
 #include "vmkernel/log/log.h"
-#include "vmkernel/storage/cos_disk.h"
-#include "vmkernel/storage/storage.h"
-#include "vmkernel/storage/storage_world.h"
 
 /*
  * A COS disk's I/O against the VM disks': "high" disk shares. It still
@@ -53,18 +47,7 @@ static struct {
 	struct cos_ring r[VMK_COS_DISK_MAX];
 } cr;
 
-/* cos_read() and cos_write() check the range: COS memory, not the pool. */
-static bool mem_read(uint64_t gpa, void *dst, uint32_t len)
-{
-	return cos_read(gpa, dst, len) == VMK_OK;
-}
-
-static bool mem_write(uint64_t gpa, const void *src, uint32_t len)
-{
-	return cos_write(gpa, src, len) == VMK_OK;
-}
-
-static const struct cos_disk_mem cos_mem = { mem_read, mem_write };
+static const struct cos_ring_env *const env = &cos_ring_env;
 
 /* The slot of target:lun in one of states (a mask of 1 << SLOT_*), cr.lock held; NULL: none. */
 static struct cos_ring *find(uint32_t target, uint32_t lun, uint32_t states)
@@ -80,15 +63,11 @@ static struct cos_ring *find(uint32_t target, uint32_t lun, uint32_t states)
 static void ring_bell(struct cos_ring *c)
 {
 	uint8_t vector, apic_id;
-	int cpu;
 
-	if (!cos_disk_ring_bell(&c->ring, &cos_mem, &vector, &apic_id))
+	if (!cos_disk_ring_bell(&c->ring, env->mem, &vector, &apic_id))
 		return;		/* none: the COS polls */
-	cpu = apic_cpu_of(apic_id);
-	if (cpu < 0)
-		return;
-	c->bells++;
-	apic_send_ipi((uint32_t)cpu, vector);
+	if (env->bell(vector, apic_id))
+		c->bells++;
 }
 
 /*
@@ -97,14 +76,14 @@ static void ring_bell(struct cos_ring *c)
  */
 static void ring_schedule(struct cos_ring *c)
 {
-	while (storage_io_reap(&c->owner))
+	while (env->reap(&c->owner))
 		;
 	for (unsigned int i = 0; i < ARRAY_SIZE(c->turn); i++) {
 		struct ring_turn *t = &c->turn[i];
 
 		if (__atomic_load_n(&t->sr.dq.state, __ATOMIC_ACQUIRE) != DQ_FREE)
 			continue;
-		if (storage_io_submit(&t->sr, &c->flow, COS_RING_TURN_BLOCKS))
+		if (env->submit(&t->sr, &c->flow, COS_RING_TURN_BLOCKS))
 			return;
 		break;		/* cancelled: the ring goes */
 	}
@@ -119,7 +98,7 @@ static bool ring_run_one(struct cos_ring *c)
 	char msg[VMK_STORAGE_MSG_LEN] = "";
 	vmk_status_t s;
 
-	switch (cos_disk_ring_take(&c->ring, &cos_mem, &q, msg, sizeof(msg))) {
+	switch (cos_disk_ring_take(&c->ring, env->mem, &q, msg, sizeof(msg))) {
 	case COS_DISK_EMPTY:
 		return false;
 	case COS_DISK_BROKEN:
@@ -131,13 +110,13 @@ static bool ring_run_one(struct cos_ring *c)
 	}
 	c->requests++;
 	if (cos_disk_ring_req(&q, c->target, c->lun, &r, msg, sizeof(msg))) {
-		s = storage_cos_disk(&r);
+		s = env->run(&r);
 		r.msg[sizeof(r.msg) - 1] = '\0';
 		fmt_snprintf(msg, sizeof(msg), "%s", r.msg);
 	} else {
 		s = VMK_BAD_PARAM;
 	}
-	if (cos_disk_ring_answer(&c->ring, &cos_mem, q.id, s, msg))
+	if (cos_disk_ring_answer(&c->ring, env->mem, q.id, s, msg))
 		ring_bell(c);
 	return true;
 }
@@ -158,7 +137,7 @@ static void ring_turn_run(struct storage_req *sr)
 	 * kick finds RING_IDLE; one it finds is ours unless a kick came first.
 	 */
 	__atomic_store_n(&c->state, RING_IDLE, __ATOMIC_SEQ_CST);
-	if (cos_disk_ring_sleep(&c->ring, &cos_mem) &&
+	if (cos_disk_ring_sleep(&c->ring, env->mem) &&
 	    __atomic_compare_exchange_n(&c->state, &idle, RING_SCHEDULED, false,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		ring_schedule(c);
@@ -171,12 +150,12 @@ vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
 	vmk_status_t s;
 
 	if (r->ring_gpa & (VMK_PAGE_SIZE - 1) ||
-	    !cos_range_ok(&vmk_pool, r->ring_gpa, VMK_COS_DISK_RING_BYTES)) {
+	    !env->ring_ok(r->ring_gpa, VMK_COS_DISK_RING_BYTES)) {
 		fmt_snprintf(r->msg, sizeof(r->msg), "the ring at %llx is not %u bytes of COS memory from a page",
 			     (unsigned long long)r->ring_gpa, VMK_COS_DISK_RING_BYTES);
 		return VMK_BAD_ADDRESS;
 	}
-	s = storage_world_start(&why);
+	s = env->world_start(&why);
 	if (s != VMK_OK) {
 		fmt_snprintf(r->msg, sizeof(r->msg), "%s", why.text);
 		return s;
@@ -205,7 +184,7 @@ vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
 		c->target = r->target;
 		c->lun = r->lun;
 		cos_disk_ring_init(&c->ring, r->ring_gpa);
-		storage_io_owner_init(&c->owner, NULL, NULL);
+		dq_owner_init(&c->owner);	/* no wake: a turn queues the next */
 		dq_flow_init(&c->flow, COS_RING_SHARES, &c->owner);
 		for (unsigned int i = 0; i < ARRAY_SIZE(c->turn); i++) {
 			c->turn[i].sr.run = ring_turn_run;
@@ -254,7 +233,7 @@ static void stop_locked(struct cos_ring *c)
 		return;
 	c->slot = SLOT_STOPPING;	/* no kick finds it, no SETUP takes it */
 	spin_unlock(&cr.lock);
-	storage_io_cancel(&c->owner);	/* waits for a running turn */
+	env->cancel(&c->owner);	/* waits for a running turn */
 	/* Short: a log line holds 128 characters. */
 	log_info("storage: T%u:L%u ring: %llu requests, %u most waiting, %llu kicks, %llu doorbells",
 		 c->target, c->lun, (unsigned long long)c->requests, c->ring.most_waiting,

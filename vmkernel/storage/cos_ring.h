@@ -12,7 +12,27 @@
 #define VMKERNEL_STORAGE_COS_RING_H
 
 #include "vmkernel/platform.h"
+#include "vmkernel/storage/cos_disk.h"
+#include "vmkernel/storage/storage_world.h"
 #include <vmk/hypercall.h>
+
+/*
+ * What the rings need of the vmkernel, through one table so that
+ * cos_ring.c builds on the host against fakes (tests/unit/storage/
+ * test_cos_ring.c): the vmkernel's is cos_ring_vmk.c's.
+ */
+struct cos_ring_env {
+	const struct cos_disk_mem *mem;			/* COS memory (cos_read/cos_write) */
+	bool (*ring_ok)(uint64_t gpa, uint64_t len);	/* COS memory, not the pool's */
+	vmk_status_t (*world_start)(struct vmk_why *why);	/* storage_world_start() */
+	/* storage_io_submit(), storage_io_reap(), storage_io_cancel() */
+	bool (*submit)(struct storage_req *r, struct dq_flow *f, uint32_t blocks);
+	struct storage_req *(*reap)(struct dq_owner *o);
+	void (*cancel)(struct dq_owner *o);
+	vmk_status_t (*run)(struct vmk_cos_disk *r);	/* storage_cos_disk() */
+	bool (*bell)(uint8_t vector, uint8_t apic_id);	/* the doorbell IPI; false: no such CPU */
+};
+extern const struct cos_ring_env cos_ring_env;
 
 /* SETUP of r (its LUN attached and checked): VMK_OK or why not in r->msg. */
 vmk_status_t cos_ring_setup(struct vmk_cos_disk *r);
