@@ -45,3 +45,7 @@ test_vmfs_file_SRCS := tests/unit/storage/test_vmfs_file.c vmkernel/storage/vmfs
 UNIT_TESTS += test_disk_pieces
 test_disk_pieces_SRCS := tests/unit/storage/test_disk_pieces.c vmkernel/vm/disk_pieces.c \
 	vmkernel/storage/disk_queue.c vmkernel/storage/disk_sched.c vmm/scsi/disk.c
+UNIT_TESTS += test_cos_ring
+test_cos_ring_SRCS := tests/unit/storage/test_cos_ring.c vmkernel/storage/cos_ring.c \
+	vmkernel/storage/cos_disk.c vmkernel/storage/disk_queue.c vmkernel/storage/disk_sched.c \
+	vmkernel/lib/format.c
