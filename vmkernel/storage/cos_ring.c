@@ -42,8 +42,9 @@ struct cos_ring {
 };
 
 static struct {
-	struct spinlock lock;		/* slot, target, lun; closed */
+	struct spinlock lock;		/* slot, target, lun; closed, starting */
 	bool closed;			/* the give-back began: no SETUP, no kick */
+	uint32_t starting;		/* SETUPs in storage_world_start(): the give-back waits */
 	struct cos_ring r[VMK_COS_DISK_MAX];
 } cr;
 
@@ -155,12 +156,24 @@ vmk_status_t cos_ring_setup(struct vmk_cos_disk *r)
 			     (unsigned long long)r->ring_gpa, VMK_COS_DISK_RING_BYTES);
 		return VMK_BAD_ADDRESS;
 	}
-	s = env->world_start(&why);
-	if (s != VMK_OK) {
-		fmt_snprintf(r->msg, sizeof(r->msg), "%s", why.text);
-		return s;
-	}
+	/*
+	 * Not once the give-back began: the storage world it stops would be
+	 * started again and run on through it (cos_ring_stop_all() waits for
+	 * a start already under way).
+	 */
 	spin_lock(&cr.lock);
+	if (!cr.closed) {
+		cr.starting++;
+		spin_unlock(&cr.lock);
+		s = env->world_start(&why);
+		spin_lock(&cr.lock);
+		cr.starting--;
+		if (s != VMK_OK) {
+			spin_unlock(&cr.lock);
+			fmt_snprintf(r->msg, sizeof(r->msg), "%s", why.text);
+			return s;
+		}
+	}
 	if (cr.closed) {
 		spin_unlock(&cr.lock);
 		fmt_snprintf(r->msg, sizeof(r->msg), "the vmkernel is giving the machine back");
@@ -257,6 +270,11 @@ void cos_ring_stop_all(void)
 {
 	spin_lock(&cr.lock);
 	cr.closed = true;	/* before the storage world stops: nothing starts it again */
+	while (cr.starting) {	/* a SETUP's start ends before storage_world_stop() */
+		spin_unlock(&cr.lock);
+		__builtin_ia32_pause();
+		spin_lock(&cr.lock);
+	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(cr.r); i++)
 		stop_locked(&cr.r[i]);
 	spin_unlock(&cr.lock);

@@ -525,6 +525,8 @@ START_TEST(test_setup_after_stop_all_is_refused)
 	r.ring_gpa = RING_GPA + VMK_COS_DISK_RING_BYTES;
 	ck_assert_int_eq(cos_ring_setup(&r), VMK_BUSY);
 	ck_assert_msg(strstr(r.msg, "giving the machine back"), "%s", r.msg);
+	/* Nor did it start the storage world the give-back stops next. */
+	ck_assert_uint_eq(starts, 1);
 	ck_assert_int_eq(kick(0), VMK_BAD_PARAM);
 }
 END_TEST
