@@ -237,6 +237,31 @@ START_TEST(test_a_flush_passes_whatever_its_pieces_say)
 }
 END_TEST
 
+/*
+ * SETUP (ABI 48) of an attached, usable LUN passes: its ring is checked by
+ * cos_ring_setup(), its blocks and pieces are not looked at. Of a LUN
+ * not attached, or one a datastore holds, it is refused as I/O is.
+ */
+START_TEST(test_setup_of_an_attached_disk_passes_a_kick_never)
+{
+	req.op = VMK_COS_DISK_SETUP;
+	req.blocks = 0xffffffffu;
+	req.nsegs = 0xffffffffu;
+	ck_assert_msg(check(), "%s", msg);
+	req.target = 0;
+	ck_assert(!check());
+	ck_assert_str_eq(msg, "vmhba0:C0:T0:L0 is not one of the COS's disks (vmkload cos_disks=)");
+	req.target = 1;
+	lun.datastore = "ds1";
+	ck_assert(!check());
+	/* A KICK takes no lock and is not checked here: never run as I/O. */
+	req.op = VMK_COS_DISK_KICK;
+	lun.datastore = NULL;
+	ck_assert(!check());
+	ck_assert_str_eq(msg, "no such COS disk request (op 7)");
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_disk");
@@ -245,6 +270,7 @@ int main(void)
 	tcase_add_test(tc, test_a_write_inside_the_lun_from_cos_pages_passes);
 	tcase_add_test(tc, test_the_attached_disks_identity_is_kept);
 	tcase_add_test(tc, test_a_flush_passes_whatever_its_pieces_say);
+	tcase_add_test(tc, test_setup_of_an_attached_disk_passes_a_kick_never);
 	tcase_add_test(tc, test_huge_block_counts_are_refused);
 	tcase_add_test(tc, test_blocks_past_the_end_are_refused);
 	tcase_add_test(tc, test_an_lba_plus_blocks_that_wraps_is_refused);
