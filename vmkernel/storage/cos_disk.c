@@ -208,15 +208,15 @@ bool cos_disk_ring_req(const struct vmk_cos_disk_ring_req *q, uint32_t target, u
 		fmt_snprintf(msg, len, "op %u in the ring: only READ, WRITE and FLUSH", q->op);
 		return false;
 	}
-	if (q->nsegs > VMK_COS_DISK_SEGS) {
-		fmt_snprintf(msg, len, "%u pieces: 1 to %u", q->nsegs, VMK_COS_DISK_SEGS);
-		return false;
-	}
 	out->op = q->op;
 	out->target = target;
 	out->lun = lun;
 	if (q->op == VMK_COS_DISK_FLUSH)
 		return true;	/* no data: its blocks and pieces are not looked at */
+	if (q->nsegs > VMK_COS_DISK_SEGS) {
+		fmt_snprintf(msg, len, "%u pieces: 1 to %u", q->nsegs, VMK_COS_DISK_SEGS);
+		return false;
+	}
 	out->blocks = q->blocks;
 	out->lba = q->lba;
 	out->nsegs = q->nsegs;

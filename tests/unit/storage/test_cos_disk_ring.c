@@ -220,6 +220,23 @@ START_TEST(test_more_pieces_than_a_request_has_are_refused)
 }
 END_TEST
 
+/* A FLUSH has no data: its blocks and pieces, whatever they say, are not looked at. */
+START_TEST(test_a_flushs_pieces_are_not_looked_at)
+{
+	struct vmk_cos_disk d;
+
+	post(8, 0x100000);
+	ring.req[0].op = VMK_COS_DISK_FLUSH;
+	ring.req[0].nsegs = 0xffffffffu;
+	ring.req[0].blocks = 0xffffffffu;
+	ck_assert_int_eq(take(), COS_DISK_TAKEN);
+	ck_assert_msg(checked(), "%s", msg);
+	ck_assert(cos_disk_ring_req(&q, 1, 0, &d, msg, sizeof(msg)));
+	ck_assert_uint_eq(d.nsegs, 0);
+	ck_assert_uint_eq(d.blocks, 0);
+}
+END_TEST
+
 START_TEST(test_a_ring_outside_cos_memory_breaks)
 {
 	cos_disk_ring_init(&r, VMK_CHUNK);
@@ -270,6 +287,7 @@ int main(void)
 	tcase_add_test(tc, test_pieces_outside_cos_memory_are_refused);
 	tcase_add_test(tc, test_ops_a_ring_may_not_carry_are_refused);
 	tcase_add_test(tc, test_more_pieces_than_a_request_has_are_refused);
+	tcase_add_test(tc, test_a_flushs_pieces_are_not_looked_at);
 	tcase_add_test(tc, test_a_ring_outside_cos_memory_breaks);
 	tcase_add_test(tc, test_a_request_that_came_while_going_to_sleep_is_found);
 	tcase_add_test(tc, test_the_doorbell_is_a_device_vector_or_none);
