@@ -45,6 +45,7 @@ static struct {
 	struct spinlock lock;		/* slot, target, lun; closed, starting */
 	bool closed;			/* the give-back began: no SETUP, no kick */
 	uint32_t starting;		/* SETUPs in storage_world_start(): the give-back waits */
+	uint32_t broken;		/* rings broken since the load (atomic): the log's rate */
 	struct cos_ring r[VMK_COS_DISK_MAX];
 } cr;
 
@@ -98,13 +99,17 @@ static bool ring_run_one(struct cos_ring *c)
 	struct vmk_cos_disk r;
 	char msg[VMK_STORAGE_MSG_LEN] = "";
 	vmk_status_t s;
+	uint32_t n;
 
 	switch (cos_disk_ring_take(&c->ring, env->mem, &q, msg, sizeof(msg))) {
 	case COS_DISK_EMPTY:
 		return false;
 	case COS_DISK_BROKEN:
-		log_warn("storage: vmhba0:C0:T%u:L%u: the COS's ring: %s: no more of its requests",
-			 c->target, c->lun, msg);
+		/* Rate-limited: a COS may break, DETACH and SETUP a ring in a loop. */
+		n = __atomic_add_fetch(&cr.broken, 1, __ATOMIC_RELAXED);
+		if (log_nth(n))
+			log_warn("storage: T%u:L%u ring broken, no more taken (%u so far): %s",
+				 c->target, c->lun, n, msg);
 		return false;
 	case COS_DISK_TAKEN:
 		break;

@@ -331,22 +331,40 @@ END_TEST
 
 /* ---- a hostile ring ---- */
 
-START_TEST(test_an_index_past_the_rings_size_breaks_it_for_good)
+/* LUN 0's ring set up, its req_prod past the ring's size, kicked and run. */
+static void ring_with_an_index_past_its_size(void)
 {
 	ck_assert_int_eq(setup_ring(0), VMK_OK);
 	RING(0)->req_prod = VMK_COS_DISK_RING_DEPTH + 1;
 	ck_assert_int_eq(kick(0), VMK_OK);
 	world_drain();
+}
+
+START_TEST(test_an_index_past_the_rings_size_breaks_it_for_good)
+{
+	ring_with_an_index_past_its_size();
 	ck_assert_uint_eq(runs, 0);
 	ck_assert_uint_eq(warns, 1);
-	ck_assert_msg(strstr(last_log, "T1:L0") && strstr(last_log, "more than 32 entries ahead"),
-		      "%s", last_log);
+	ck_assert_str_eq(last_log, "storage: T1:L0 ring broken, no more taken (1 so far): "
+			 "req_prod 33 is more than 32 entries ahead of the vmkernel's 0");
 	/* Sane again: still nothing taken, nothing answered. */
 	RING(0)->req_prod = 1;
 	ck_assert_int_eq(kick(0), VMK_OK);
 	world_drain();
 	ck_assert_uint_eq(runs, 0);
 	ck_assert_uint_eq(RING(0)->rsp_prod, 0);
+}
+END_TEST
+
+/* A COS that breaks, DETACHes and SETUPs its ring in a loop: 1st, 2nd, 4th, 8th logged. */
+START_TEST(test_the_broken_ring_warning_is_rate_limited)
+{
+	for (unsigned int i = 1; i <= 9; i++) {
+		ring_with_an_index_past_its_size();
+		cos_ring_stop(TARGET, 0);
+	}
+	ck_assert_uint_eq(warns, 4);
+	ck_assert_uint_eq(runs, 0);
 }
 END_TEST
 
@@ -541,6 +559,7 @@ int main(void)
 	tcase_add_test(tc, test_the_next_turn_is_queued_while_one_runs);
 	tcase_add_test(tc, test_a_full_ring_is_answered_whole_in_order_after_one_kick);
 	tcase_add_test(tc, test_an_index_past_the_rings_size_breaks_it_for_good);
+	tcase_add_test(tc, test_the_broken_ring_warning_is_rate_limited);
 	tcase_add_test(tc, test_req_prod_moved_backwards_breaks_the_ring);
 	tcase_add_test(tc, test_an_entry_changed_while_it_runs_is_not_seen);
 	tcase_add_test(tc, test_a_request_a_ring_may_not_carry_is_answered_and_not_run);
