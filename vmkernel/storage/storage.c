@@ -99,6 +99,16 @@ _Static_assert(LUN_IO_HOLD_MAX_MS < COS_WAIT_MS && COS_WAIT_MS < COS_SOFT_LOCKUP
 _Static_assert(COS_READ_WAIT_MS + DS_LOCK_WAIT_MS + LUN_IO_HOLD_MAX_MS < COS_SOFT_LOCKUP_MS,
 	       "a debug read or a virtual disk's open would hold its COS CPU past a soft lockup");
 /*
+ * A DETACH first waits for its ring's running turn (cos_ring_stop()):
+ * that request's own wait for st.lock and one command's ladder. Its own
+ * wait for st.lock then gets what is left of COS_DETACH_MS, at least
+ * COS_DETACH_MIN_MS and at most COS_READ_WAIT_MS.
+ */
+#define COS_DETACH_MIN_MS	500
+#define COS_DETACH_MS		(COS_SOFT_LOCKUP_MS - COS_DETACH_MIN_MS)
+_Static_assert(COS_READ_WAIT_MS + LUN_IO_HOLD_MAX_MS + COS_DETACH_MIN_MS <= COS_DETACH_MS,
+	       "a DETACH would hold its COS CPU past a soft lockup");
+/*
  * The last moment a COS request that began at start sends a piece of a
  * datastore's mount or format (struct ds_deadline): each piece may hold
  * st.lock up to LUN_IO_HOLD_MAX_MS (a hung LUN), and the COS CPU waiting
@@ -1583,18 +1593,32 @@ static vmk_status_t cos_disk_locked(struct vmk_cos_disk *r)
 	}
 }
 
+/* DETACH's wait for st.lock once its ring's stop took stop_ms (COS_DETACH_MS). */
+static uint32_t detach_wait_ms(uint64_t stop_ms)
+{
+	uint64_t left = stop_ms < COS_DETACH_MS ? COS_DETACH_MS - stop_ms : 0;
+
+	if (left < COS_DETACH_MIN_MS)
+		return COS_DETACH_MIN_MS;
+	return left < COS_READ_WAIT_MS ? (uint32_t)left : COS_READ_WAIT_MS;
+}
+
 vmk_status_t storage_cos_disk(struct vmk_cos_disk *r)
 {
+	uint32_t wait_ms = COS_READ_WAIT_MS;
 	vmk_status_t s;
 
 	/* No storage lock: a kick only queues a turn of the ring. */
 	if (r->op == VMK_COS_DISK_KICK)
 		return cos_ring_kick(r);
 	/* Its ring first, unlocked: a running turn waits for the lock. */
-	if (r->op == VMK_COS_DISK_DETACH)
+	if (r->op == VMK_COS_DISK_DETACH) {
+		uint64_t t0 = now_ms();
+
 		cos_ring_stop(r->target, r->lun);
-	if (!cos_lock("the COS's disk I/O", COS_READ_WAIT_MS, "nothing done", r->msg,
-		      sizeof(r->msg)))
+		wait_ms = detach_wait_ms(now_ms() - t0);
+	}
+	if (!cos_lock("the COS's disk I/O", wait_ms, "nothing done", r->msg, sizeof(r->msg)))
 		return VMK_BUSY;
 	s = cos_disk_locked(r);
 	gated_unlock(&st.lock);

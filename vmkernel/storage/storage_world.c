@@ -151,7 +151,7 @@ void storage_io_cancel(struct dq_owner *o)
 
 	while (dq_cancel(&sw.q, o)) {
 		if (!told && vmk_time_us() - t0 > LUN_IO_HOLD_MAX_MS * 1000ull) {
-			log_warn("storage: a VM's disk request has run %u ms: waiting for its end",
+			log_warn("storage: a disk request (a VM's or a COS ring's) has run %u ms: waiting for its end",
 				 LUN_IO_HOLD_MAX_MS);
 			told = true;
 		}
