@@ -386,29 +386,35 @@ static const struct attribute_group *vmkd_groups[] = { &vmkd_group, NULL };
 /*
  * Remove, detach and free vmkd[i]: the disk first (its last requests
  * are answered through the doorbell or the timer), then out of the
- * handler's sight, then DETACH (the vmkernel lets go of the ring).
+ * handler's and the timer's sight, then its tags (which they read), then
+ * DETACH (the vmkernel lets go of the ring). A ring whose DETACH failed
+ * may still be the vmkernel's: its pages are left allocated, never reused
+ * (a reused page with an index within 32 would run as requests).
  */
 static void vmkd_free(unsigned int i)
 {
 	struct vmkd *d = vmkd[i];
 
-	if (d->disk) {
+	if (d->disk)
 		del_gendisk(d->disk);
-		put_disk(d->disk);
-		blk_mq_free_tag_set(&d->tags);
-	}
 	WRITE_ONCE(vmkd[i], NULL);
 	if (vmkd_bell.requested)
 		synchronize_irq(vmkd_bell.irq);
 	hrtimer_cancel(&d->timer);
+	if (d->disk) {
+		put_disk(d->disk);
+		blk_mq_free_tag_set(&d->tags);
+	}
 	d->req->op = VMK_COS_DISK_DETACH;
-	if (vmkd_call(d, d->req))
-		pr_warn("vmkload: vmhba0:C0:T%u:L%u not detached: %s\n", d->target,
-			d->lun, d->req->msg);
-	else if (d->requests)
-		pr_info("vmkload: /dev/vmkd%u: %llu requests, up to %u out at once, %llu kicks, %llu doorbells, %llu timer polls\n",
-			i, d->requests, d->most_out, d->kicks, d->bells, d->polls);
-	free_pages((unsigned long)d->ring, VMKD_RING_ORDER);
+	if (vmkd_call(d, d->req)) {
+		pr_warn("vmkload: vmhba0:C0:T%u:L%u not detached: %s (its ring's %u KiB left allocated)\n",
+			d->target, d->lun, d->req->msg, VMK_COS_DISK_RING_BYTES / 1024);
+	} else {
+		if (d->requests)
+			pr_info("vmkload: /dev/vmkd%u: %llu requests, up to %u out at once, %llu kicks, %llu doorbells, %llu timer polls\n",
+				i, d->requests, d->most_out, d->kicks, d->bells, d->polls);
+		free_pages((unsigned long)d->ring, VMKD_RING_ORDER);
+	}
 	kfree(d->kick);
 	kfree(d->req);
 	kfree(d);
