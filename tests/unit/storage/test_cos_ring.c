@@ -69,11 +69,14 @@ static bool fake_write(uint64_t gpa, const void *src, uint32_t len)
 
 static const struct cos_disk_mem fake_mem = { fake_read, fake_write };
 
+static vmk_status_t world_start_fails;	/* VMK_OK: the storage world starts */
+
 static vmk_status_t fake_world_start(struct vmk_why *why)
 {
-	(void)why;
 	starts++;
-	return VMK_OK;
+	if (world_start_fails != VMK_OK)
+		snprintf(why->text, sizeof(why->text), "no world for the storage world");
+	return world_start_fails;
 }
 
 /* A turn is queued only while free: a queued or running one is the queue's. */
@@ -220,6 +223,7 @@ static void setup(void)
 	memset(cos_mem, 0, sizeof(cos_mem));
 	dq_init(&q);
 	starts = submits = cancels = runs = bells = warns = 0;
+	world_start_fails = VMK_OK;
 	last_log[0] = '\0';
 	on_req_event = on_run = on_cancel_wait = NULL;
 }
@@ -549,6 +553,27 @@ START_TEST(test_setup_after_stop_all_is_refused)
 }
 END_TEST
 
+/* No storage world: SETUP says why and takes no slot; the give-back does not wait for it. */
+START_TEST(test_setup_without_a_storage_world_is_refused)
+{
+	struct vmk_cos_disk r;
+
+	memset(&r, 0, sizeof(r));
+	r.op = VMK_COS_DISK_SETUP;
+	r.target = TARGET;
+	r.ring_gpa = RING_GPA;
+	world_start_fails = VMK_NO_CAPACITY;
+	ck_assert_int_eq(cos_ring_setup(&r), VMK_NO_CAPACITY);
+	ck_assert_str_eq(r.msg, "no world for the storage world");
+	ck_assert_int_eq(kick(0), VMK_BAD_PARAM);
+	world_start_fails = VMK_OK;
+	for (uint32_t lun = 0; lun < VMK_COS_DISK_MAX; lun++)
+		ck_assert_int_eq(setup_ring(lun), VMK_OK);
+	cos_ring_stop_all();	/* would wait for ever for a start counted and not ended */
+	ck_assert_uint_eq(cancels, VMK_COS_DISK_MAX);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_ring");
@@ -568,5 +593,6 @@ int main(void)
 	tcase_add_test(tc, test_stop_waits_for_the_running_turn);
 	tcase_add_test(tc, test_two_stops_of_one_ring);
 	tcase_add_test(tc, test_setup_after_stop_all_is_refused);
+	tcase_add_test(tc, test_setup_without_a_storage_world_is_refused);
 	return check_run("cos_ring", tc);
 }
