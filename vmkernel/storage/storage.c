@@ -181,7 +181,7 @@ static bool cos_lock(const char *who, uint32_t wait_ms, const char *undone,
 	/* Read without the lock: a hint, set by whoever holds it. */
 	holder = __atomic_load_n(&st.holder, __ATOMIC_RELAXED);
 	fmt_snprintf(msg, len, "waited %u s for the storage lock, held by %s (a disk not answering?): %s; try again",
-		     wait_ms / 1000, holder ? holder : "another request", undone);
+		     (wait_ms + 999) / 1000, holder ? holder : "another request", undone);
 	log_warn("storage: vmhba0: %s: %s", who, msg);
 	return false;
 }
