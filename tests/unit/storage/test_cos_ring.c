@@ -232,8 +232,11 @@ static void setup(void)
 
 static void cos_posts_2_and_kicks(void)
 {
+	unsigned int before = submits;
+
 	post(0, 2);
 	ck_assert_int_eq(kick(0), VMK_OK);
+	ck_assert_uint_eq(submits, before + 1);	/* the kick found RING_IDLE */
 }
 
 START_TEST(test_a_kick_while_the_last_turn_sleeps_is_not_lost)
