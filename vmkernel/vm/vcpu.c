@@ -394,16 +394,21 @@ static uint32_t gpa_load(struct vm_vcpu *v, uint64_t gpa, unsigned int size)
 	return val & bytes_mask(size);
 }
 
+static void note_msi_dropped(struct vm_vcpu *v);
+
 static void gpa_store(struct vm_vcpu *v, uint64_t gpa, unsigned int size,
 		      uint32_t val)
 {
 	void *p = vm_gpa_ptr(v->vm, gpa, size);
 
-	if (p)
+	if (p) {
 		memcpy(p, &val, size);
-	else if (!vdev_mmio_write(&v->vm->dev, v->index, gpa, size, val))
+		return;
+	}
+	if (!vdev_mmio_write(&v->vm->dev, v->index, gpa, size, val))
 		count_unassigned(v, &v->vm->unassigned_mmio,
 				 "write (dropped) to", "gpa", gpa, size);
+	note_msi_dropped(v);
 }
 
 static bool mmio_read(void *ctx, uint32_t lin, unsigned int size, uint32_t *val,
@@ -453,20 +458,39 @@ static uint32_t port_read(struct vm_vcpu *v, uint16_t port, unsigned int size)
 /*
  * A BAR placement the PCI host refused (vmm/dev/pci_host.h): logged as
  * the unassigned accesses are, the first few and then at each power of
- * two, so a guest rewriting bad BARs in a loop fills no log.
+ * two, so a guest rewriting bad BARs in a loop fills no log. Likewise an
+ * MSI it dropped (vmm/dev/pci_msi.h), noticed after the next port or
+ * MMIO write.
  */
+static bool pci_count_to_log(uint64_t n, uint64_t *seen)
+{
+	if (n == *seen)
+		return false;
+	*seen = n;
+	/* 0: a platform reset cleared the count */
+	return n && (n <= UNASSIGNED_LOG_FIRST || log_nth(n));
+}
+
+static void note_msi_dropped(struct vm_vcpu *v)
+{
+	const struct pci_host *pci = &v->vm->dev.pci;
+	const struct pci_msi_drop *d = &pci->last_msi_drop;
+	uint64_t n = pci->msi_dropped;
+
+	if (pci_count_to_log(n, &v->vm->msi_dropped_seen))
+		log_info("vm %u vcpu %u: PCI %02x:%02x.%u MSI (address %llx, data %x) dropped: %s (%llu so far)",
+			 v->vm->id, v->index, 0, d->devfn >> 3, d->devfn & 7,
+			 (unsigned long long)d->addr, d->data, d->why,
+			 (unsigned long long)n);
+}
+
 static void note_bar_refused(struct vm_vcpu *v)
 {
 	const struct pci_host *pci = &v->vm->dev.pci;
 	const struct pci_bar_refusal *r = &pci->last_refused;
 	uint64_t n = pci->bars_refused;
 
-	if (n == v->vm->bars_refused_seen)
-		return;
-	v->vm->bars_refused_seen = n;
-	if (!n)
-		return;			/* a platform reset cleared the count */
-	if (n <= UNASSIGNED_LOG_FIRST || log_nth(n))
+	if (pci_count_to_log(n, &v->vm->bars_refused_seen))
 		log_info("vm %u vcpu %u: PCI %02x:%02x.%u BAR%u (%s, %u bytes) at %x refused: %s; it does not decode (%llu so far)",
 			 v->vm->id, v->index, 0, r->devfn >> 3, r->devfn & 7,
 			 r->bar, r->io ? "I/O" : "memory", r->size, r->base,
@@ -480,6 +504,7 @@ static void port_write(struct vm_vcpu *v, uint16_t port, unsigned int size,
 		count_unassigned(v, &v->vm->unassigned_io_writes,
 				 "write (dropped) to", "port", port, size);
 	note_bar_refused(v);
+	note_msi_dropped(v);
 }
 
 static bool emul_port_in(void *ctx, uint16_t port, unsigned int size,

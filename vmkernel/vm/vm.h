@@ -123,6 +123,7 @@ struct vm {
 	uint64_t unassigned_mmio;	/* accesses with no RAM or device */
 	uint64_t unassigned_io_writes;	/* port writes no device took */
 	uint64_t bars_refused_seen;	/* dev.pci.bars_refused already logged */
+	uint64_t msi_dropped_seen;	/* dev.pci.msi_dropped already logged */
 };
 
 /* Global init (CPU 0): the permission maps every VM shares. */

@@ -5,6 +5,8 @@
  * they reach the PIIX reset control register (vmm/dev/power.c).
  */
 #include "vmm/dev/pci_host.h"
+#include "vmm/dev/lapic.h"
+#include "vmm/dev/pci_msi.h"
 #include "vmm/dev/power.h"
 #include "vmm/devices.h"
 
@@ -351,6 +353,22 @@ const struct pci_bar *pci_bar_at(const struct pci_host *pci, bool io,
 				return b;
 		}
 	return NULL;
+}
+
+void pci_msi_deliver(struct pci_host *pci, uint8_t devfn,
+		     const struct pci_msi_msg *m)
+{
+	struct apic_msg a;
+	const char *why = pci_msi_decode(m, &a);
+
+	if (why) {
+		pci->msi_dropped++;
+		pci->last_msi_drop = (struct pci_msi_drop){
+			.devfn = devfn, .addr = m->addr, .data = m->data, .why = why,
+		};
+		return;
+	}
+	lapic_bus_deliver(pci->vm, &a);
 }
 
 /* The function CONFIG_ADDRESS selects, or NULL (master abort). */

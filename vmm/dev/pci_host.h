@@ -92,6 +92,14 @@ struct pci_bar_refusal {
 	const char *why;		/* a static sentence */
 };
 
+/* The last MSI the host dropped (vmm/dev/pci_msi.h): for the vmkernel's log. */
+struct pci_msi_drop {
+	uint8_t devfn;
+	uint64_t addr;
+	uint16_t data;
+	const char *why;		/* a static sentence */
+};
+
 struct pci_host {
 	struct vm_devices *vm;
 	uint32_t config_address;
@@ -101,6 +109,8 @@ struct pci_host {
 	uint8_t isa_config[PCI_CONFIG_SPACE];		/* 00:01.0 PIIX3 */
 	uint64_t bars_refused;		/* placements refused so far */
 	struct pci_bar_refusal last_refused;
+	uint64_t msi_dropped;		/* messages no LAPIC could take */
+	struct pci_msi_drop last_msi_drop;
 };
 
 /* i440FX PAM0..PAM6 (82441FX datasheet §3.2.18): kept, no effect here. */
@@ -185,6 +195,15 @@ static inline void pci_config_write(uint8_t *cfg, unsigned int len,
 		cfg[off] = (uint8_t)((cfg[off] & ~mask) | ((val >> (8 * i)) & mask));
 	}
 }
+
+/*
+ * Deliver m, an MSI of the function at devfn (vmm/dev/pci_msi.h), to the
+ * LAPICs it addresses; one that stands for no LAPIC message (decoding
+ * says why) is dropped and counted (msi_dropped, last_msi_drop).
+ */
+struct pci_msi_msg;
+void pci_msi_deliver(struct pci_host *pci, uint8_t devfn,
+		     const struct pci_msi_msg *m);
 
 /* Attach hook for vmm/devices.c. */
 struct vdev_type;

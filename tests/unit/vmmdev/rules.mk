@@ -5,6 +5,8 @@ UNIT_TESTS += test_vdev_core test_vdev_legacy test_vdev_apic
 test_vdev_core_SRCS := tests/unit/vmmdev/test_vdev_core.c $(VMM_DEV_SRCS)
 test_vdev_legacy_SRCS := tests/unit/vmmdev/test_vdev_legacy.c $(VMM_DEV_SRCS)
 test_vdev_apic_SRCS := tests/unit/vmmdev/test_vdev_apic.c $(VMM_DEV_SRCS)
+UNIT_TESTS += test_pci_msi
+test_pci_msi_SRCS := tests/unit/vmmdev/test_pci_msi.c $(VMM_DEV_SRCS)
 UNIT_TESTS += test_fw_cfg
 test_fw_cfg_SRCS := tests/unit/vmmdev/test_fw_cfg.c vmm/dev/fw_cfg.c
 
@@ -24,4 +26,4 @@ $(BUILD)/vmm-freestanding/platform.o: $(VMM_PLATFORM_OBJS)
 		echo "vmm platform needs outside symbols: $$undef" >&2; \
 		rm -f $@; exit 1; fi
 
-$(addprefix $(OUT)/,test_vdev_core test_vdev_legacy test_vdev_apic test_fw_cfg): $(BUILD)/vmm-freestanding/platform.o
+$(addprefix $(OUT)/,test_vdev_core test_vdev_legacy test_vdev_apic test_pci_msi test_fw_cfg): $(BUILD)/vmm-freestanding/platform.o
