@@ -113,6 +113,13 @@ static void scsi_set_irq(void *ctx, bool level)
 	pci_set_intx(&vm->dev.pci, VM_SCSI_DEVFN, VM_SCSI_IRQ, level);
 }
 
+static void scsi_msi(void *ctx, const struct pci_msi_msg *m)
+{
+	struct vm *vm = ctx;
+
+	pci_msi_deliver(&vm->dev.pci, VM_SCSI_DEVFN, m);
+}
+
 /* In the storage world: one piece of q, or its flush; no guest memory. */
 static void io_run(struct storage_req *sr)
 {
@@ -276,7 +283,7 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 	struct vm_scsi *s = vm->scsi;
 	struct pvscsi_config pc = {
 		.dma = { vm_dma_read, vm_dma_write, vm },
-		.set_irq = scsi_set_irq, .irq_ctx = vm,
+		.set_irq = scsi_set_irq, .msi = scsi_msi, .irq_ctx = vm,
 	};
 
 	if (!s)

@@ -67,18 +67,50 @@ static void adapter_fail(struct pvscsi *s, const char *why)
 		s->error = why;
 }
 
+static bool msi_on(const struct pvscsi *s)
+{
+	return pci_msi_enabled(s->pci, PVSCSI_MSI_CAP);
+}
+
+/* INTA# follows the unmasked status, unless disabled or MSI is on. */
 static void update_irq(struct pvscsi *s)
 {
 	uint16_t command = vmm_get16(&s->pci[CFG_COMMAND]);
 	bool pending = s->intr_status & s->intr_mask & PVSCSI_INTR_ALL;
-	bool level = pending && !(command & PCI_COMMAND_INTX_OFF);
+	bool level = pending && !(command & PCI_COMMAND_INTX_OFF) && !msi_on(s);
 
-	s->pci[CFG_STATUS] = pending ? PCI_STATUS_INTERRUPT : 0;
+	s->pci[CFG_STATUS] = (uint8_t)((s->pci[CFG_STATUS] & ~PCI_STATUS_INTERRUPT) |
+				       (pending ? PCI_STATUS_INTERRUPT : 0));
 	if (level == s->irq_level)
 		return;
 	s->irq_level = level;
 	if (s->set_irq)
 		s->set_irq(s->irq_ctx, level);
+}
+
+static void send_msi(struct pvscsi *s)
+{
+	struct pci_msi_msg m = pci_msi_message(s->pci, PVSCSI_MSI_CAP);
+
+	s->msi_pending = false;
+	if (s->msi)
+		s->msi(s->irq_ctx, &m);
+}
+
+/*
+ * The device posted what bits stand for: INTx follows the status; with
+ * MSI on, one message now, or when the mask next allows it.
+ */
+static void raise_intr(struct pvscsi *s, uint32_t bits)
+{
+	s->intr_status |= bits;
+	if (msi_on(s)) {
+		if (s->intr_mask & bits)
+			send_msi(s);
+		else
+			s->msi_pending = true;
+	}
+	update_irq(s);
 }
 
 static void slot_free(struct pvscsi_req *r)
@@ -156,10 +188,8 @@ static void post_completions(struct pvscsi *s)
 		next->to_post = false;
 		posted = true;
 	}
-	if (posted) {
-		s->intr_status |= PVSCSI_INTR_CMPL_0;
-		update_irq(s);
-	}
+	if (posted)
+		raise_intr(s, PVSCSI_INTR_CMPL_0);
 }
 
 /* Every request in flight (for one target, or all) ends for the guest. */
@@ -208,6 +238,7 @@ static void adapter_reset(struct pvscsi *s)
 	s->more = false;
 	s->error = NULL;
 	s->intr_status = 0;
+	s->msi_pending = false;
 	s->cmd = 0;
 	s->cmd_words = 0;
 	update_irq(s);
@@ -301,7 +332,8 @@ static void request_done(struct scsi_cmd *cmd)
 	}
 	answer(r, host, host == BTSTAT_SUCCESS ? cmd->status : SCSI_STATUS_GOOD,
 	       host == BTSTAT_SUCCESS ? cmd->xfer_len : 0, sense_len);
-	post_completions(s);
+	if (!s->in_process)		/* else the batch's end posts it with the rest */
+		post_completions(s);
 resume:
 	/* a slot is free again: take what waited, unless we are inside that */
 	if (s->starved && !s->in_process)
@@ -697,6 +729,8 @@ static void pvscsi_write(void *dev, uint32_t offset, unsigned int size,
 		break;
 	case PVSCSI_REG_INTR_MASK:
 		s->intr_mask = val & PVSCSI_INTR_ALL;
+		if (s->msi_pending && msi_on(s) && (s->intr_status & s->intr_mask))
+			send_msi(s);
 		update_irq(s);
 		break;
 	case PVSCSI_REG_KICK_NON_RW_IO:
@@ -726,7 +760,7 @@ static uint8_t cfg_wmask(unsigned int off)
 	case CFG_INTR_LINE:
 		return 0xff;
 	default:
-		return 0;
+		return pci_msi_wmask(PVSCSI_MSI_CAP, off);
 	}
 }
 
@@ -742,7 +776,7 @@ static void pvscsi_cfg_write(void *dev, uint8_t offset, unsigned int size,
 	struct pvscsi *s = dev;
 
 	pci_config_write(s->pci, PVSCSI_PCI_CONFIG, cfg_wmask, offset, size, val);
-	update_irq(s);		/* INTx disable may have changed */
+	update_irq(s);		/* INTx disable or MSI enable may have changed */
 }
 
 const struct pci_fn_ops pvscsi_pci_ops = {
@@ -764,6 +798,7 @@ void pvscsi_reset(struct pvscsi *s)
 	vmm_put16(&cfg[CFG_SUBSYS_VENDOR], PVSCSI_VENDOR_ID);
 	vmm_put16(&cfg[CFG_SUBSYS_ID], PVSCSI_SUBSYS_ID);
 	cfg[CFG_INTR_PIN] = 1;		/* INTA# */
+	pci_msi_init(cfg, PVSCSI_MSI_CAP);
 	update_irq(s);
 }
 
@@ -774,6 +809,7 @@ void pvscsi_init(struct pvscsi *s, const struct pvscsi_config *cfg)
 	s->dma.write = cfg->dma.write;
 	s->dma.ctx = cfg->dma.ctx;
 	s->set_irq = cfg->set_irq;
+	s->msi = cfg->msi;
 	s->irq_ctx = cfg->irq_ctx;
 	for (int t = 0; t < PVSCSI_MAX_TARGETS; t++)
 		s->target[t] = cfg->target[t];

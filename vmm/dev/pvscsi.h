@@ -4,8 +4,12 @@
  * vmw_pvscsi (drivers/scsi/vmw_pvscsi.h is the interface: register
  * offsets, commands, the rings state page, request and completion
  * descriptors, SG elements). PCI 15AD:07C0, one 32 KiB memory BAR,
- * INTx only (no MSI/MSI-X capability, so the guest falls back to its
- * legacy interrupt), targets 0..PVSCSI_MAX_TARGETS-1 on bus 0, LUN 0.
+ * INTA# or one MSI vector (vmm/dev/pci_msi.h; no MSI-X, so Linux's
+ * pci_alloc_irq_vectors() falls back to MSI), targets
+ * 0..PVSCSI_MAX_TARGETS-1 on bus 0, LUN 0. With MSI on, the device sends
+ * one message per batch of completions it posts while INTR_MASK allows
+ * them (the driver's MSI handler never reads or acknowledges
+ * INTR_STATUS); a batch posted while masked sends one when unmasked.
  *
  * Everything in guest memory is hostile: ring sizes, producer and
  * consumer indices, descriptors, SG lists, data and sense addresses.
@@ -25,7 +29,7 @@
  * Wired to VMs by vmkernel/vm/vm_disk.c: the caller adds the PCI function
  * (pci_add_function with pvscsi_pci_ops) and its BAR 0 (pci_add_bar with
  * pvscsi_mmio_ops: the host moves it where the guest puts it), backs DMA
- * and the interrupt line, and calls pvscsi_poll() now and then to post
+ * and the interrupt line or message, and calls pvscsi_poll() now and then to post
  * completions that found the completion ring full, and soon (before the
  * guest runs on) while pvscsi_pending() says a batch ran out.
  */
@@ -34,6 +38,7 @@
 
 #include "vmm/platform.h"
 #include "vmm/guest_dma.h"
+#include "vmm/dev/pci_msi.h"
 #include "vmm/scsi/disk.h"
 
 #define PVSCSI_VENDOR_ID	0x15ad
@@ -47,7 +52,9 @@
 #define PVSCSI_MAX_SG		128	/* elements: one page of SG list */
 #define PVSCSI_MAX_RING_PAGES	32	/* PVSCSI_SETUP_RINGS_MAX_NUM_PAGES */
 #define PVSCSI_CMD_DATA_WORDS	132	/* the largest command: SETUP_RINGS */
-#define PVSCSI_PCI_CONFIG	64	/* the type 0 header; the rest reads 0 */
+#define PVSCSI_MSI_CAP		PCI_MSI_CAP_DEFAULT
+/* The type 0 header and the MSI capability; the rest reads 0. */
+#define PVSCSI_PCI_CONFIG	(PVSCSI_MSI_CAP + PCI_MSI_CAP_LEN + 2)
 
 /* Register offsets in the BAR (vmw_pvscsi.h enum PVSCSIRegOffset). */
 #define PVSCSI_REG_COMMAND		0x0000
@@ -179,6 +186,7 @@ struct pvscsi_req {
 struct pvscsi_config {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
+	void (*msi)(void *ctx, const struct pci_msi_msg *m);	/* or NULL */
 	void *irq_ctx;
 	struct scsi_disk *target[PVSCSI_MAX_TARGETS];	/* NULL: none */
 };
@@ -186,6 +194,7 @@ struct pvscsi_config {
 struct pvscsi {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);
+	void (*msi)(void *ctx, const struct pci_msi_msg *m);
 	void *irq_ctx;
 	struct scsi_disk *target[PVSCSI_MAX_TARGETS];
 
@@ -198,6 +207,7 @@ struct pvscsi {
 
 	uint32_t intr_status, intr_mask;
 	bool irq_level;
+	bool msi_pending;		/* a batch posted while masked: send when unmasked */
 
 	/* rings, from SETUP_RINGS, checked */
 	bool rings_ok;

@@ -9,4 +9,4 @@ set -eu
 # -max_len: the guest is 4 MiB and the disk 1 MiB; 8 KiB of operations
 fuzz_run pvscsi-fuzz fuzz_pvscsi 8192 \
 	"$FUZZ_TOP/tests/fuzz/pvscsi/fuzz_pvscsi.c" \
-	"$FUZZ_TOP/vmm/dev/pvscsi.c" "$FUZZ_TOP/vmm/scsi/disk.c"
+	"$FUZZ_TOP/vmm/dev/pvscsi.c" "$FUZZ_TOP/vmm/dev/pci_msi.c" "$FUZZ_TOP/vmm/scsi/disk.c"

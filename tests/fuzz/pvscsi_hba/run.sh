@@ -11,4 +11,4 @@ set -eu
 fuzz_run pvscsi-hba-fuzz fuzz_pvscsi_hba 4096 -DVMK_HOST_TEST \
 	"$FUZZ_TOP/tests/fuzz/pvscsi_hba/fuzz_pvscsi_hba.c" \
 	"$FUZZ_TOP/vmkernel/storage/pvscsi_hba.c" \
-	"$FUZZ_TOP/vmm/dev/pvscsi.c" "$FUZZ_TOP/vmm/scsi/disk.c"
+	"$FUZZ_TOP/vmm/dev/pvscsi.c" "$FUZZ_TOP/vmm/dev/pci_msi.c" "$FUZZ_TOP/vmm/scsi/disk.c"

@@ -4,17 +4,17 @@
 UNIT_TESTS += test_pvscsi_hba
 test_pvscsi_hba_SRCS := tests/unit/storage/test_pvscsi_hba.c \
 	vmkernel/storage/pvscsi_hba.c vmkernel/storage/scan.c \
-	vmm/dev/pvscsi.c vmm/scsi/disk.c
+	vmm/dev/pvscsi.c vmm/dev/pci_msi.c vmm/scsi/disk.c
 UNIT_TESTS += test_scan
 test_scan_SRCS := tests/unit/storage/test_scan.c vmkernel/storage/scan.c
 UNIT_TESTS += test_rdm
 test_rdm_SRCS := tests/unit/storage/test_rdm.c vmkernel/storage/rdm.c vmm/scsi/disk.c
 UNIT_TESTS += test_lun_io
 test_lun_io_SRCS := tests/unit/storage/test_lun_io.c vmkernel/storage/lun_io.c \
-	vmkernel/storage/scan.c vmkernel/storage/pvscsi_hba.c vmm/dev/pvscsi.c vmm/scsi/disk.c
+	vmkernel/storage/scan.c vmkernel/storage/pvscsi_hba.c vmm/dev/pvscsi.c vmm/dev/pci_msi.c vmm/scsi/disk.c
 UNIT_TESTS += test_rescan
 test_rescan_SRCS := tests/unit/storage/test_rescan.c vmkernel/storage/pvscsi_hba.c \
-	vmkernel/storage/scan.c vmm/dev/pvscsi.c vmm/scsi/disk.c
+	vmkernel/storage/scan.c vmm/dev/pvscsi.c vmm/dev/pci_msi.c vmm/scsi/disk.c
 UNIT_TESTS += test_datastore
 test_datastore_SRCS := tests/unit/storage/test_datastore.c vmkernel/storage/datastore.c \
 	vmkernel/lib/format.c \

@@ -31,6 +31,8 @@ struct fake_guest {
 	unsigned int dma_faults;
 	bool irq;
 	unsigned int irq_edges;
+	unsigned int msis;		/* messages, with MSI on */
+	struct pci_msi_msg last_msi;
 	struct ramdisk *rd;
 	struct scsi_disk disk;
 	struct pvscsi dev;
@@ -72,6 +74,14 @@ static void fg_irq(void *ctx, bool level)
 	g->irq_edges += level;
 }
 
+static void fg_msi(void *ctx, const struct pci_msi_msg *m)
+{
+	struct fake_guest *g = ctx;
+
+	g->msis++;
+	g->last_msi = *m;
+}
+
 static inline struct fake_guest *fake_guest_new(bool thin)
 {
 	struct fake_guest *g = calloc(1, sizeof(*g));
@@ -83,6 +93,7 @@ static inline struct fake_guest *fake_guest_new(bool thin)
 	scsi_disk_init(&g->disk, &g->rd->be, "pvscsi-disk-0", 0x42);
 	cfg.dma = (struct guest_dma){ fg_read, fg_write, g };
 	cfg.set_irq = fg_irq;
+	cfg.msi = fg_msi;
 	cfg.irq_ctx = g;
 	cfg.target[0] = &g->disk;
 	pvscsi_init(&g->dev, &cfg);

@@ -48,7 +48,9 @@ START_TEST(test_pci_function_identity_bar_sizing_and_interrupt_pin)
 	ck_assert_uint_eq(pci->read(&g->dev, 8, 4) >> 8, 0x010000);	/* SCSI */
 	ck_assert_uint_eq(pci->read(&g->dev, 0x2c, 4), 0x100015ad);
 	ck_assert_uint_eq(pci->read(&g->dev, 0x3d, 1), 1);		/* INTA# */
-	ck_assert_uint_eq(pci->read(&g->dev, 0x06, 2) & 0x10, 0);	/* no capabilities */
+	ck_assert_uint_eq(pci->read(&g->dev, 0x06, 2) & 0x10, 0x10);	/* capabilities: */
+	ck_assert_uint_eq(pci->read(&g->dev, 0x34, 1), 0x40);
+	ck_assert_uint_eq(pci->read(&g->dev, 0x40, 4), 0x00800005);	/* MSI, the last */
 	/* BAR sizing: 32 KiB memory, 32-bit, not prefetchable */
 	pci->write(&g->dev, 0x10, 4, 0xffffffff);
 	ck_assert_uint_eq(pci->read(&g->dev, 0x10, 4), 0xffff8000);
@@ -171,6 +173,87 @@ START_TEST(test_inquiry_completes_through_the_ring_with_an_interrupt)
 	ck_assert(!g->irq);
 	pvscsi_pci_ops.write(&g->dev, 4, 2, 0x0006);
 	ck_assert(g->irq);
+	fake_guest_free(g);
+}
+END_TEST
+
+/* What Linux's pci_enable_msi() writes: address, upper half, data, enable. */
+static void msi_enable(struct fake_guest *g, bool on)
+{
+	const struct pci_fn_ops *pci = &pvscsi_pci_ops;
+
+	pci->write(&g->dev, PVSCSI_MSI_CAP + 4, 4, 0xfee01000);
+	pci->write(&g->dev, PVSCSI_MSI_CAP + 8, 4, 0);
+	pci->write(&g->dev, PVSCSI_MSI_CAP + 12, 2, 0x0041);
+	pci->write(&g->dev, PVSCSI_MSI_CAP + 2, 2, on);
+}
+
+START_TEST(test_msi_sends_one_message_per_completion_batch_instead_of_intx)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	struct test_req r = inquiry(1);
+
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	msi_enable(g, true);
+	ck_assert_uint_eq(pvscsi_pci_ops.read(&g->dev, PVSCSI_MSI_CAP + 2, 2), 0x0081);
+	/* three requests, one kick: one batch, one message, no INTx */
+	for (unsigned int i = 0; i < 3; i++)
+		queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(cmp_prod(g), 3);
+	ck_assert_uint_eq(g->msis, 1);
+	ck_assert_uint_eq(g->last_msi.addr, 0xfee01000);
+	ck_assert_uint_eq(g->last_msi.data, 0x0041);
+	ck_assert(!g->irq);
+	ck_assert_uint_eq(g->irq_edges, 0);
+	/* the MSI handler never acknowledges INTR_STATUS: the next batch sends anyway */
+	consume_all(g);
+	queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(g->msis, 2);
+	/* masked: the batch waits for the unmask to send its message */
+	reg_write(g, PVSCSI_REG_INTR_MASK, 0);
+	queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(cmp_prod(g), 5);
+	ck_assert_uint_eq(g->msis, 2);
+	reg_write(g, PVSCSI_REG_INTR_MASK, PVSCSI_INTR_CMPL_MASK);
+	ck_assert_uint_eq(g->msis, 3);
+	reg_write(g, PVSCSI_REG_INTR_MASK, PVSCSI_INTR_CMPL_MASK);
+	ck_assert_uint_eq(g->msis, 3);			/* once */
+	/* MSI off: INTA# is back for the status still raised, and off again */
+	msi_enable(g, false);
+	ck_assert(g->irq);
+	msi_enable(g, true);
+	ck_assert(!g->irq);
+	ck_assert_uint_eq(g->msis, 3);
+	fake_guest_free(g);
+}
+END_TEST
+
+START_TEST(test_msi_completions_that_waited_for_ring_room_send_one_message)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	struct test_req r = rw10(0, false, 0, 1);
+
+	/* 32 request entries, 128 completion entries; the disk holds them */
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	msi_enable(g, true);
+	g->rd->hold = true;
+	for (unsigned int i = 0; i < 4; i++)
+		queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(g->msis, 0);
+	/* the guest fills its completion ring's view: no room */
+	vmm_put32(g->ram + GPA_STATE + 16, cmp_prod(g) - 128);
+	ramdisk_run(g->rd);
+	ck_assert_uint_eq(cmp_prod(g), 0);
+	ck_assert_uint_eq(g->msis, 0);
+	/* room again: the platform's poll posts the four, one message */
+	consume_all(g);
+	pvscsi_poll(&g->dev);
+	ck_assert_uint_eq(cmp_prod(g), 4);
+	ck_assert_uint_eq(g->msis, 1);
 	fake_guest_free(g);
 }
 END_TEST
@@ -696,6 +779,8 @@ int main(void)
 	tcase_add_test(tc, test_setup_rings_writes_the_sizes_and_refuses_bad_rings);
 	tcase_add_test(tc, test_unoffered_commands_fail_at_once_and_stray_data_is_ignored);
 	tcase_add_test(tc, test_inquiry_completes_through_the_ring_with_an_interrupt);
+	tcase_add_test(tc, test_msi_sends_one_message_per_completion_batch_instead_of_intx);
+	tcase_add_test(tc, test_msi_completions_that_waited_for_ring_room_send_one_message);
 	tcase_add_test(tc, test_write_and_read_back_through_sg_lists);
 	tcase_add_test(tc, test_check_condition_puts_sense_in_the_guest_buffer);
 	tcase_add_test(tc, test_a_read_failing_part_way_names_its_block_and_length);
