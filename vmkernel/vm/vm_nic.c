@@ -159,6 +159,13 @@ static void nic_set_irq(void *ctx, bool level)
 		     VDEV_NIC_IRQ(nic->index), level);
 }
 
+static void nic_msi(void *ctx, const struct pci_msi_msg *m)
+{
+	struct vm_nic *nic = ctx;
+
+	pci_msi_deliver(&nic->vm->dev.pci, VM_NIC_DEVFN(nic->index), m);
+}
+
 /* From the exit that rang the doorbell: sender's vm->lock held. */
 static void nic_tx(void *ctx, const uint8_t *frame, uint32_t len)
 {
@@ -323,7 +330,7 @@ vmk_status_t vm_nics_attach(struct vm *vm, struct vmk_why *why)
 		struct vm_nic *nic = vm->nic[i];
 		struct vnic_config ec = {
 			.dma = { vm_dma_read, vm_dma_write, vm },
-			.set_irq = nic_set_irq, .tx = nic_tx, .tx_tso = nic_tx_tso, .filter = nic_filter,
+			.set_irq = nic_set_irq, .msi = nic_msi, .tx = nic_tx, .tx_tso = nic_tx_tso, .filter = nic_filter,
 			.rx_groups = nic_rx_groups,
 		};
 		uint8_t devfn = VM_NIC_DEVFN(i);

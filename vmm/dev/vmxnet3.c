@@ -88,12 +88,27 @@ static bool dma_write(struct vmxnet3 *d, uint64_t gpa, const void *src, uint32_t
 	return d->host.dma.write(d->host.dma.ctx, gpa, src, len);
 }
 
+/*
+ * Interrupt 0 raised and unmasked: with MSI on, a message, after which
+ * nothing stays pending (an edge: the driver's MSI handler reads no
+ * ICR), so INTA# stays low; else INTA#, unless disabled, while it stays
+ * so.
+ */
 static void update_irq(struct vmxnet3 *d)
 {
 	uint16_t command = vmm_get16(&d->pci[CFG_COMMAND]);
-	bool level = d->pending && !d->masked && !(command & PCI_COMMAND_INTX_OFF);
+	bool level;
 
-	d->pci[CFG_STATUS] = d->pending ? PCI_STATUS_INTERRUPT : 0;
+	if (d->pending && !d->masked && pci_msi_enabled(d->pci, VMXNET3_MSI_CAP)) {
+		struct pci_msi_msg m = pci_msi_message(d->pci, VMXNET3_MSI_CAP);
+
+		d->pending = false;
+		if (d->host.msi)
+			d->host.msi(d->host.irq_ctx, &m);
+	}
+	level = d->pending && !d->masked && !(command & PCI_COMMAND_INTX_OFF);
+	d->pci[CFG_STATUS] = (uint8_t)((d->pci[CFG_STATUS] & ~PCI_STATUS_INTERRUPT) |
+				       (d->pending ? PCI_STATUS_INTERRUPT : 0));
 	if (level == d->irq_level)
 		return;
 	d->irq_level = level;
@@ -855,7 +870,7 @@ static void command(struct vmxnet3 *d, uint32_t cmd)
 		d->cmd_result = vmm_get16(d->host.mac + 4);
 		return;
 	case VMXNET3_CMD_GET_CONF_INTR:
-		d->cmd_result = VMXNET3_IT_INTX | VMXNET3_IMM_ACTIVE << 2;
+		d->cmd_result = VMXNET3_IT_AUTO | VMXNET3_IMM_ACTIVE << 2;
 		return;
 	default:
 		d->count.unknown_commands++;
@@ -987,7 +1002,7 @@ static uint8_t cfg_wmask(unsigned int off)
 	case CFG_INTR_LINE:
 		return 0xff;
 	default:
-		return 0;
+		return pci_msi_wmask(VMXNET3_MSI_CAP, off);
 	}
 }
 
@@ -1003,7 +1018,7 @@ static void vmxnet3_cfg_write(void *dev, uint8_t offset, unsigned int size,
 	struct vmxnet3 *d = dev;
 
 	pci_config_write(d->pci, VMXNET3_PCI_CONFIG, cfg_wmask, offset, size, val);
-	update_irq(d);			/* INTx disable may have changed */
+	update_irq(d);			/* INTx disable or MSI enable may have changed */
 }
 
 const struct pci_fn_ops vmxnet3_pci_ops = {
@@ -1024,6 +1039,7 @@ void vmxnet3_reset(struct vmxnet3 *d)
 	vmm_put16(&cfg[CFG_SUBSYS_VENDOR], VMXNET3_VENDOR_ID);
 	vmm_put16(&cfg[CFG_SUBSYS_ID], VMXNET3_DEVICE_ID);
 	cfg[CFG_INTR_PIN] = 1;		/* INTA# */
+	pci_msi_init(cfg, VMXNET3_MSI_CAP);
 	device_reset(d);
 }
 

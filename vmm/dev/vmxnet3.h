@@ -10,11 +10,15 @@
  * ring the driver fills and a completion ring the device fills, each
  * descriptor owned by whoever's generation bit it carries.
  *
- * Modelled: revision 1 and UPT 1 only; INTx with one interrupt
- * (GET_CONF_INTR answers INTx and "active" masking, so the driver masks
- * in its handler and unmasks after NAPI); up to VMXNET3_MAX_TX_QUEUES
- * transmit queues (the driver opens one per vCPU) and one receive queue
- * (all a driver on INTx opens); multi-descriptor transmit frames
+ * Modelled: revision 1 and UPT 1 only; one interrupt, INTA# or an MSI
+ * (vmm/dev/pci_msi.h: GET_CONF_INTR answers "auto" and "active"
+ * masking; the driver's MSI-X attempt fails for want of the capability
+ * and it takes MSI; it masks in its handler and unmasks after NAPI; with
+ * MSI it reads no ICR, and the device sends one message each time the
+ * interrupt is raised unmasked, or unmasked while raised); up to
+ * VMXNET3_MAX_TX_QUEUES transmit queues (the driver opens one per vCPU)
+ * and one receive queue (all a driver on INTx or MSI opens);
+ * multi-descriptor transmit frames
  * (SOP..EOP), the transmit offloads the driver always uses (checksum,
  * TSO, 802.1Q tag insertion: it gives the device no way to refuse
  * them); receive of a frame into one ring-0 buffer (a 1500-byte MTU
@@ -24,7 +28,7 @@
  * wire's multicast only for those groups; the device itself does not
  * filter multicast by the table: the guest's stack does);
  * link state and its event; queue status and statistics. Not modelled:
- * MSI/MSI-X, RSS, LRO, receive checksum (every completion says "not
+ * MSI-X, RSS, LRO, receive checksum (every completion says "not
  * calculated"), interrupt moderation, wake-on-LAN, revisions 2 and up.
  *
  * Everything in guest memory and every register value is hostile. The
@@ -45,7 +49,8 @@
  *
  * The caller (vmkernel/vm/vm_nic.c for VMs) adds the PCI function
  * (pci_add_function with vmxnet3_pci_ops) and its two memory BARs
- * (vmxnet3_pt_ops, vmxnet3_vd_ops), backs DMA, the interrupt line, tx()
+ * (vmxnet3_pt_ops, vmxnet3_vd_ops), backs DMA, the interrupt line and
+ * message, tx()
  * filter() and rx_groups() (struct vnic_config, vmm/dev/vnic.h),
  * calls vmxnet3_receive() with frames for it and vmxnet3_poll() before
  * it runs the guest again.
@@ -55,13 +60,16 @@
 
 #include "vmm/platform.h"
 #include "vmm/guest_dma.h"
+#include "vmm/dev/pci_msi.h"
 #include "vmm/dev/vnic.h"
 
 #define VMXNET3_VENDOR_ID	0x15ad	/* VMware */
 #define VMXNET3_DEVICE_ID	0x07b0
 #define VMXNET3_PT_SIZE		0x1000	/* BAR0 */
 #define VMXNET3_VD_SIZE		0x1000	/* BAR1 */
-#define VMXNET3_PCI_CONFIG	64	/* the type 0 header; the rest reads 0 */
+#define VMXNET3_MSI_CAP		PCI_MSI_CAP_DEFAULT
+/* The type 0 header and the MSI capability; the rest reads 0. */
+#define VMXNET3_PCI_CONFIG	(VMXNET3_MSI_CAP + PCI_MSI_CAP_LEN + 2)
 #define VMXNET3_MAX_TX_QUEUES	8
 #define VMXNET3_RING_MAX	4096	/* command rings, tx completion ring */
 #define VMXNET3_RX_COMP_MAX	8192	/* rx completion ring: both rings' worth */
@@ -103,7 +111,7 @@
 #define VMXNET3_CMD_GET_PERM_MAC_HI	0xf00d0004
 #define VMXNET3_CMD_GET_CONF_INTR	0xf00d0008
 
-#define VMXNET3_IT_INTX		1	/* GET_CONF_INTR bits 1:0 */
+#define VMXNET3_IT_AUTO		0	/* GET_CONF_INTR bits 1:0: MSI-X, MSI, INTx */
 #define VMXNET3_IMM_ACTIVE	1	/* bits 3:2: the driver masks */
 #define VMXNET3_LINK_UP		(10000u << 16 | 1)	/* 10 Gb/s, up */
 #define VMXNET3_REV1_MAGIC	0xbabefee1u	/* DriverShared.magic */

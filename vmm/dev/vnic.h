@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What a virtual NIC model (vmm/dev/e1000.h, vmm/dev/vmxnet3.h) gets from
- * whoever hosts it: guest memory, the INTx line, where its frames go,
+ * whoever hosts it: guest memory, the INTx line or MSI, where its frames go,
  * who hears its receive filter, its MAC and cable. filter() hears the
  * address the guest's driver set and whether it asks for unicast
  * promiscuous mode, at reset and whenever either changes (a half-written
@@ -22,6 +22,8 @@
 
 #include "vmm/platform.h"
 #include "vmm/guest_dma.h"
+
+struct pci_msi_msg;
 
 /*
  * A hostile guest's TCP segmentation offload: an MSS of 1 on a 64 KiB
@@ -82,6 +84,8 @@ static inline uint32_t net_tso_frames(uint32_t len, const struct net_tso *t, uin
 struct vnic_config {
 	struct guest_dma dma;
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
+	/* a message (irq_ctx; vmm/dev/pci_msi.h), or NULL: models with MSI */
+	void (*msi)(void *ctx, const struct pci_msi_msg *m);
 	void *irq_ctx;
 	void (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
 	void *tx_ctx;

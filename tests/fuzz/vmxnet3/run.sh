@@ -8,4 +8,4 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 # -max_len: up to 2048 operations of a few bytes each
 fuzz_run vmxnet3-fuzz fuzz_vmxnet3 8192 \
-	"$FUZZ_TOP/tests/fuzz/vmxnet3/fuzz_vmxnet3.c" "$FUZZ_TOP/vmm/dev/vmxnet3.c"
+	"$FUZZ_TOP/tests/fuzz/vmxnet3/fuzz_vmxnet3.c" "$FUZZ_TOP/vmm/dev/vmxnet3.c" "$FUZZ_TOP/vmm/dev/pci_msi.c"

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vmm/bytes.h"
+#include "vmm/dev/pci_msi.h"
 #include "vmm/dev/vnic.h"
 
 #define NIC_RAM		(4u << 20)
@@ -28,6 +29,8 @@ struct nic_host {
 	unsigned int dma_faults;
 	bool irq;
 	unsigned int irq_raises;
+	unsigned int msis;		/* messages, with MSI on */
+	struct pci_msi_msg last_msi;
 	unsigned int nr_tx;		/* frames sent, all of them */
 	uint32_t tx_len[NIC_TX_KEEP];
 	uint8_t *tx_frame[NIC_TX_KEEP];
@@ -85,6 +88,14 @@ static void nh_irq(void *ctx, bool level)
 		abort();
 	h->irq = level;
 	h->irq_raises += level;
+}
+
+static void nh_msi(void *ctx, const struct pci_msi_msg *m)
+{
+	struct nic_host *h = ctx;
+
+	h->msis++;
+	h->last_msi = *m;
 }
 
 static void nh_tx(void *ctx, const uint8_t *frame, uint32_t len)
@@ -163,6 +174,7 @@ static inline struct vnic_config nic_host_config(struct nic_host *h, const uint8
 
 	cfg.dma = (struct guest_dma){ nh_read, nh_write, h };
 	cfg.set_irq = nh_irq;
+	cfg.msi = nh_msi;
 	cfg.irq_ctx = h;
 	cfg.tx = nh_tx;
 	cfg.tx_ctx = h;

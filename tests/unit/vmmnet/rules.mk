@@ -5,4 +5,4 @@ UNIT_TESTS += test_e1000
 test_e1000_SRCS := tests/unit/vmmnet/test_e1000.c vmm/dev/e1000.c
 # vmm/dev/vmxnet3.c: the paravirtual NIC driven as Linux's vmxnet3 driver does.
 UNIT_TESTS += test_vmxnet3
-test_vmxnet3_SRCS := tests/unit/vmmnet/test_vmxnet3.c vmm/dev/vmxnet3.c
+test_vmxnet3_SRCS := tests/unit/vmmnet/test_vmxnet3.c vmm/dev/vmxnet3.c vmm/dev/pci_msi.c

@@ -97,9 +97,12 @@ START_TEST(test_probe_finds_the_vmxnet3_its_mac_intx_and_link)
 	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_UVRS) & 1, 1);
 	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_MACL), vmm_get32(vx_mac));
 	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_MACH) & 0xffff, vmm_get16(vx_mac + 4));
-	/* INTx, the driver masks: vmxnet3_alloc_intr_resources() takes it */
+	/*
+	 * Auto, the driver masks: vmxnet3_alloc_intr_resources() tries MSI-X,
+	 * then MSI (the capability), then INTx
+	 */
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_CONF_INTR),
-			  VMXNET3_IT_INTX | VMXNET3_IMM_ACTIVE << 2);
+			  VMXNET3_IT_AUTO | VMXNET3_IMM_ACTIVE << 2);
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_LINK), VMXNET3_LINK_UP);
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_PERM_MAC_LO), vmm_get32(vx_mac));
 	ck_assert_uint_ge(g->h.filter_told, 1);
@@ -178,6 +181,56 @@ START_TEST(test_the_interrupt_follows_the_mask_the_driver_sets)
 	ck_assert(g->h.irq);
 	vd_rd(g, VMXNET3_REG_ICR);
 	ck_assert(!g->h.irq);
+	vx_guest_free(g);
+}
+END_TEST
+
+/* What Linux's pci_enable_msi() writes: address, upper half, data, enable. */
+static void vx_msi_enable(struct vx_guest *g, bool on)
+{
+	vmxnet3_pci_ops.write(&g->dev, VMXNET3_MSI_CAP + 4, 4, 0xfee00000);
+	vmxnet3_pci_ops.write(&g->dev, VMXNET3_MSI_CAP + 8, 4, 0);
+	vmxnet3_pci_ops.write(&g->dev, VMXNET3_MSI_CAP + 12, 2, 0x0051);
+	vmxnet3_pci_ops.write(&g->dev, VMXNET3_MSI_CAP + 2, 2, on);
+}
+
+START_TEST(test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx)
+{
+	struct vx_guest *g = vx_guest_new();
+
+	ck_assert_uint_eq(vmxnet3_pci_ops.read(&g->dev, 0x06, 2) & 0x10, 0x10);
+	ck_assert_uint_eq(vmxnet3_pci_ops.read(&g->dev, 0x34, 1), VMXNET3_MSI_CAP);
+	ck_assert_uint_eq(vmxnet3_pci_ops.read(&g->dev, VMXNET3_MSI_CAP, 4), 0x00800005);
+	vx_msi_enable(g, true);
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 1);
+	ck_assert_uint_eq(g->h.last_msi.addr, 0xfee00000);
+	ck_assert_uint_eq(g->h.last_msi.data, 0x0051);
+	ck_assert(!g->h.irq);
+	ck_assert_uint_eq(g->h.irq_raises, 0);
+	/* no ICR read between: the next packet sends the next message */
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 2);
+	/* the handler masks ("active" mode); what comes meanwhile waits */
+	pt_wr(g, VMXNET3_REG_IMR, 1);
+	send_one(g, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 2);
+	pt_wr(g, VMXNET3_REG_IMR, 0);		/* after NAPI: one message */
+	ck_assert_uint_eq(g->h.msis, 3);
+	pt_wr(g, VMXNET3_REG_IMR, 0);
+	ck_assert_uint_eq(g->h.msis, 3);
+	/* MSI off: INTA# is back for the next interrupt */
+	vx_msi_enable(g, false);
+	ck_assert(!g->h.irq);
+	send_one(g, 60);
+	ck_assert(g->h.irq);
+	ck_assert_uint_eq(g->h.msis, 3);
+	vx_msi_enable(g, true);			/* INTx off, the raised one sent */
+	ck_assert(!g->h.irq);
+	ck_assert_uint_eq(g->h.msis, 4);
 	vx_guest_free(g);
 }
 END_TEST
@@ -803,6 +856,7 @@ int main(void)
 	tcase_add_test(tc, test_activation_from_a_driver_shaped_shared_area);
 	tcase_add_test(tc, test_a_two_descriptor_packet_is_sent_and_completed_with_an_interrupt);
 	tcase_add_test(tc, test_the_interrupt_follows_the_mask_the_driver_sets);
+	tcase_add_test(tc, test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx);
 	tcase_add_test(tc, test_checksum_offload_and_tso_give_valid_frames);
 	tcase_add_test(tc, test_tso_with_an_mss_below_linuxs_least_sends_nothing);
 	tcase_add_test(tc, test_tso_goes_whole_to_a_host_that_takes_it);
