@@ -54,7 +54,8 @@ cat /tmp/disk9.txt
 expect "the refusal says the LUN is not there" \
 	grep -q "vmhba0:C0:T9:L0: no usable disk there" /tmp/disk9.txt
 
-vm_run disk1 'dmesg | grep -i pvscsi | head -3; echo SD$((1+1))=$(cat /sys/block/sda/size)=$(basename $(readlink /sys/block/sda/device))=' "SD2=$blocks=0:0:2:0=" 120
+# ... and its vmw_pvscsi took the adapter's MSI (a PCI-MSI line in /proc/interrupts)
+vm_run disk1 'dmesg | grep -i pvscsi | head -3; echo SD$((1+1))=$(cat /sys/block/sda/size)=$(basename $(readlink /sys/block/sda/device))=MSI$(grep -c "PCI-MSI.*vmw_pvscsi" /proc/interrupts)=' "SD2=$blocks=0:0:2:0=MSI1=" 120
 yes vmk-disk-pattern-0123456789 | head -c 4096 > /tmp/pattern
 vm_run disk1 'yes vmk-disk-pattern-0123456789 | head -c 4096 > /tmp/p && dd if=/tmp/p of=/dev/sda bs=4096 seek=256 && sync && echo W$((6*7))OK' "W42OK"
 vm_run disk1 'echo 3 > /proc/sys/vm/drop_caches; [ "$(dd if=/dev/sda bs=4096 skip=256 count=1 2>/dev/null | md5sum)" = "$(md5sum < /tmp/p)" ] && echo R$((6*7))OK' "R42OK"
