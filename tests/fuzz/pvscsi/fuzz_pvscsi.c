@@ -46,6 +46,7 @@ static void fresh_guest(void)
 	scsi_disk_init(&g->disk, &g->rd->be, "fuzz", 1);
 	cfg.dma = (struct guest_dma){ fg_read, fg_write, g };
 	cfg.set_irq = fg_irq;
+	cfg.msi = fg_msi;
 	cfg.irq_ctx = g;
 	cfg.target[0] = &g->disk;
 	cfg.target[3] = &g->disk;	/* one disk behind two targets */
@@ -117,7 +118,8 @@ static void step(struct fuzz_input *in)
 		pvscsi_poll(&g->dev);
 		break;
 	default:
-		pvscsi_pci_ops.write(&g->dev, fuzz_next8(in) & 0x3c, 4, fuzz_next32(in));
+		/* the header and the MSI capability (0x40-0x4d) */
+		pvscsi_pci_ops.write(&g->dev, fuzz_next8(in) & 0x7c, 4, fuzz_next32(in));
 		break;
 	}
 }
@@ -131,8 +133,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 
 	fresh_guest();
-	for (unsigned int n = 0; in.left && n < MAX_OPS; n++)
+	for (unsigned int n = 0; in.left && n < MAX_OPS; n++) {
 		step(&in);
+		/* PCI 3.0 6.8.1.3: no INTx while MSI is on */
+		if (g->irq && (pvscsi_pci_ops.read(&g->dev, PVSCSI_MSI_CAP + 2, 2) & 1))
+			abort();
+	}
 
 	/* a reset brings the adapter back: one INQUIRY completes */
 	g->rd->hold = false;

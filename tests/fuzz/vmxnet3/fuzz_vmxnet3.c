@@ -160,7 +160,8 @@ static void step(struct fuzz_input *in)
 		vmxnet3_poll(&g->dev);
 		break;
 	case 10:
-		vmxnet3_pci_ops.write(&g->dev, fuzz_next8(in) & 0x3c, 4, fuzz_next32(in));
+		/* the header and the MSI capability (0x40-0x4d) */
+		vmxnet3_pci_ops.write(&g->dev, fuzz_next8(in) & 0x7c, 4, fuzz_next32(in));
 		break;
 	case 12:
 		set_mc(in);
