@@ -705,6 +705,62 @@ START_TEST(test_abort_and_resets_answer_held_requests_once)
 END_TEST
 
 /*
+ * Once the guest has seen a request end, by an ABORT_CMD, a RESET_DEVICE,
+ * a RESET_BUS, an ADAPTER_RESET or a new SETUP_RINGS, the adapter moves
+ * no byte into that request's buffer any more, though its backend (the
+ * storage world) ends the READ later: the driver has given the buffer
+ * back, and the guest may hold anything there by then (a page table).
+ * The vmkernel's disk path, and any path that writes guest pages
+ * directly, must keep this.
+ */
+static void held_read_then(struct fake_guest *g, uint32_t cmd, const void *desc, size_t len)
+{
+	struct test_req r = rw10(31, false, 8, 1);
+	uint8_t want[512];
+
+	/* a reset before left a unit attention: one READ takes it */
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	memset(g->rd->data + 8 * 512, 0x5a, 512);	/* what the READ would bring */
+	g->rd->hold = true;
+	queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(g->rd->nr_held, 1);
+	if (cmd == PVSCSI_CMD_SETUP_RINGS)
+		ck_assert_uint_eq(setup_rings_at(g, 1, 1, GPA_STATE >> 12), PVSCSI_STATUS_OK);
+	else
+		ck_assert_uint_eq(send_command(g, cmd, desc, len), PVSCSI_STATUS_OK);
+	/* the driver has the buffer back and reuses it */
+	memset(g->ram + GPA_DATA, 0xcc, 512);
+	memset(want, 0xcc, sizeof(want));
+	ramdisk_run(g->rd);
+	pvscsi_poll(&g->dev);
+	ck_assert_mem_eq(g->ram + GPA_DATA, want, sizeof(want));
+	g->rd->hold = false;
+}
+
+START_TEST(test_no_dma_into_a_buffer_after_the_guest_saw_its_request_end)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	uint8_t abort_cmd[16] = { 0 }, reset_dev[12] = { 0 };
+
+	vmm_put64(abort_cmd, 31);			/* context 31 at target 0 */
+	held_read_then(g, PVSCSI_CMD_ABORT_CMD, abort_cmd, sizeof(abort_cmd));
+	ck_assert_uint_eq(cmp_at(g, 0).host, BTSTAT_ABORTQUEUE);
+	held_read_then(g, PVSCSI_CMD_RESET_DEVICE, reset_dev, sizeof(reset_dev));
+	ck_assert_uint_eq(cmp_at(g, 0).host, BTSTAT_BUSRESET);
+	held_read_then(g, PVSCSI_CMD_RESET_BUS, NULL, 0);
+	ck_assert_uint_eq(cmp_at(g, 0).host, BTSTAT_BUSRESET);
+	held_read_then(g, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
+	held_read_then(g, PVSCSI_CMD_SETUP_RINGS, NULL, 0);
+	ck_assert_uint_eq(g->dma_faults, 0);
+	fake_guest_free(g);
+}
+END_TEST
+
+/*
  * Random register writes and random ring contents on a running adapter,
  * with a backend that sometimes holds: nothing outside guest RAM is
  * touched (the fake's DMA refuses and counts, ASan watches the rest) and
@@ -791,6 +847,7 @@ int main(void)
 	tcase_add_test(tc, test_a_ring_of_large_requests_completes_in_batches_in_order);
 	tcase_add_test(tc, test_a_reset_drops_the_requests_left_by_the_batch);
 	tcase_add_test(tc, test_abort_and_resets_answer_held_requests_once);
+	tcase_add_test(tc, test_no_dma_into_a_buffer_after_the_guest_saw_its_request_end);
 	tcase_add_loop_test(tc, test_random_garbage_on_registers_and_rings, 0, 4);
 	return check_run("pvscsi", tc);
 }
