@@ -696,12 +696,47 @@ START_TEST(test_interrupts_follow_the_mask_and_intx_disable)
 }
 END_TEST
 
+/*
+ * A driver that turns its receiver off (e1000_down clears RCTL.EN) or
+ * resets the part takes its receive buffers back: a frame arriving
+ * afterwards moves no byte into them or into the ring. The vmkernel
+ * delivers frames from its own queue whenever the vCPU polls (vm_nic.c),
+ * so the model is what keeps a stopped ring's pages the guest's alone.
+ */
+START_TEST(test_no_receive_dma_after_the_driver_stops_or_resets_the_receiver)
+{
+	struct nic_guest *g = nic_guest_new();
+	uint8_t f[100];
+
+	make_frame(f, nic_mac, sizeof(f));
+	for (unsigned int i = 0; i < 2; i++) {
+		nic_open(g, 8, 8, RCTL_OPEN);
+		ck_assert(e1000_receive(&g->dev, f, sizeof(f)));
+		if (i == 0) {
+			wr(g, E1000_RCTL, 0);
+		} else {
+			e1000_io_ops.write(&g->dev, 0, 4, E1000_CTRL);
+			e1000_io_ops.write(&g->dev, 4, 4, E1000_CTRL_RST);
+		}
+		memset(g->h.ram + GPA_RX_RING, 0xcc, 8 * E1000_DESC_LEN);
+		memset(g->h.ram + GPA_RX_BUF, 0xcc, 8 * RX_BUF_STRIDE);
+		ck_assert(!e1000_receive(&g->dev, f, sizeof(f)));
+		for (uint32_t a = 0; a < 8 * E1000_DESC_LEN; a++)
+			ck_assert_uint_eq(g->h.ram[GPA_RX_RING + a], 0xcc);
+		for (uint32_t a = 0; a < 8 * RX_BUF_STRIDE; a++)
+			ck_assert_uint_eq(g->h.ram[GPA_RX_BUF + a], 0xcc);
+	}
+	nic_guest_free(g);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("e1000");
 
 	tcase_add_test(tc, test_probe_finds_the_82540em_its_mac_a_valid_eeprom_and_link);
 	tcase_add_test(tc, test_link_down_stops_both_ways_until_link_up_with_lsc);
+	tcase_add_test(tc, test_no_receive_dma_after_the_driver_stops_or_resets_the_receiver);
 	tcase_add_test(tc, test_a_nic_created_with_its_link_down_shows_no_link);
 	tcase_add_test(tc, test_the_receive_filter_is_told_when_the_guest_changes_it);
 	tcase_add_test(tc, test_the_mta_and_mpe_tell_the_switch_all_groups_or_none);
