@@ -848,6 +848,36 @@ START_TEST(test_one_doorbell_sends_at_most_the_budget_and_poll_goes_on)
 }
 END_TEST
 
+/*
+ * A driver that quiesces or resets the device takes its receive buffers
+ * back (ifdown, unload, kexec): a frame arriving afterwards moves no
+ * byte into them or into the completion ring. The vmkernel delivers
+ * frames from its own queue whenever the vCPU polls (vm_nic.c), so the
+ * model is what keeps a stopped ring's pages the guest's alone.
+ */
+START_TEST(test_no_receive_dma_after_the_driver_quiesces_or_resets_the_device)
+{
+	static const uint32_t stop[] = { VMXNET3_CMD_QUIESCE_DEV, VMXNET3_CMD_RESET_DEV };
+	struct vx_guest *g = vx_guest_new();
+	uint8_t f[100];
+
+	make_frame(f, vx_mac, sizeof(f));
+	for (unsigned int i = 0; i < VMM_ARRAY_SIZE(stop); i++) {
+		ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+		ck_assert(vmxnet3_receive(&g->dev, f, sizeof(f)));
+		vx_cmd(g, stop[i]);
+		memset(g->h.ram + GPA_RX_RING, 0xcc, 0x100000 - GPA_RX_RING);
+		memset(g->h.ram + GPA_RX_BUF, 0xcc, 64 * VX_RX_STRIDE);
+		ck_assert(!vmxnet3_receive(&g->dev, f, sizeof(f)));
+		for (uint32_t a = GPA_RX_RING; a < 0x100000; a++)
+			ck_assert_uint_eq(g->h.ram[a], 0xcc);
+		for (uint32_t a = GPA_RX_BUF; a < GPA_RX_BUF + 64 * VX_RX_STRIDE; a++)
+			ck_assert_uint_eq(g->h.ram[a], 0xcc);
+	}
+	vx_guest_free(g);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("vmxnet3");
@@ -862,6 +892,7 @@ int main(void)
 	tcase_add_test(tc, test_tso_goes_whole_to_a_host_that_takes_it);
 	tcase_add_test(tc, test_tso_with_an_inband_tag_is_segmented_here);
 	tcase_add_test(tc, test_receive_places_a_frame_in_a_posted_buffer);
+	tcase_add_test(tc, test_no_receive_dma_after_the_driver_quiesces_or_resets_the_device);
 	tcase_add_test(tc, test_generation_bits_wrap_on_every_ring);
 	tcase_add_test(tc, test_a_full_receive_ring_drops_and_counts);
 	tcase_add_test(tc, test_link_down_raises_the_event_and_stops_both_ways);
