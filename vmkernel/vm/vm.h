@@ -204,7 +204,13 @@ bool vm_nics_queued(const struct vm *vm);
 struct vm_scsi;
 /* The adapter's state and each disk's LUN claimed, at power on. */
 vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why);
-/* The adapter on the VM's PCI bus, reset (after vdev_init()). */
+/*
+ * A reset, before the VM's RAM is zeroed: every request of the old
+ * adapter let go, a running one waited for, so none still moves data
+ * into or out of the guest's pages afterwards.
+ */
+void vm_disks_cancel(struct vm *vm);
+/* The adapter on the VM's PCI bus, reset (after vdev_init(), vm_disks_cancel()). */
 vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why);
 /* The LUNs given back, state freed (with the VM's memory). */
 void vm_disks_release(struct vm *vm);

@@ -291,6 +291,13 @@ void vm_do_reset(struct vm *vm)
 	uint32_t i;
 
 	vm->reset_pending = false;
+	/*
+	 * The old adapter's requests go before the RAM is zeroed: one the
+	 * storage world still ran would land in the new guest's memory. The
+	 * NICs have none in flight: a frame waits in vmkernel memory and
+	 * reaches the guest only under vm->lock (vm_nics_poll()).
+	 */
+	vm_disks_cancel(vm);
 	for (i = 0; i < vm->nchunks; i++)
 		vm_chunk_zero(vm->chunk_pa[i]);
 	if (vm_boot(vm, &why) != VMK_OK) {

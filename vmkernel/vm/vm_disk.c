@@ -278,6 +278,12 @@ static void firmware_setup(struct pci_host *pci)
 			      PCI_COMMAND_MEM_MASTER);
 }
 
+void vm_disks_cancel(struct vm *vm)
+{
+	if (vm->scsi)
+		pieces_cancel(&vm->scsi->pieces);
+}
+
 vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 {
 	struct vm_scsi *s = vm->scsi;
@@ -288,8 +294,6 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 
 	if (!s)
 		return VMK_OK;
-	/* A reset: the old model's commands go, and their requests. */
-	pieces_cancel(&s->pieces);
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].name;
 		size_t len = strlen(name);
