@@ -30,6 +30,15 @@ enum scsi_backend_status rdm_rw(struct rdm *r, bool write, uint64_t lba,
 	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
 }
 
+enum scsi_backend_status rdm_rw_sg(struct rdm *r, bool write, uint64_t lba, uint32_t n,
+				   const struct storage_sg *sg, uint32_t nr_sg)
+{
+	enum rdm_io_status st = r->io->rw_sg ?
+		r->io->rw_sg(r->io_ctx, write, lba, n, sg, nr_sg) : RDM_IO_ERROR;
+
+	return st == RDM_IO_OK ? SCSI_BACKEND_OK : io_failed(r, st);
+}
+
 enum scsi_backend_status rdm_sync(struct rdm *r)
 {
 	enum rdm_io_status st = r->io->flush(r->io_ctx);

@@ -33,14 +33,20 @@ enum rdm_io_status {
 	RDM_IO_UNRESPONSIVE,	/* the LUN or the adapter does not answer (lun_io.h) */
 };
 
+struct storage_sg;
+
 /*
  * The physical side: nr blocks at lba of the LUN to or from the bounce
  * buffer at physical address pa, and a cache flush; both run to the end.
+ * rw_sg (NULL: none) is rw to or from nr_sg physical ranges that hold
+ * nr blocks together (a VM's own pages, at most STORAGE_SG_MAX ranges).
  */
 struct rdm_io_ops {
 	enum rdm_io_status (*rw)(void *ctx, bool write, uint64_t lba,
 				 uint32_t nr, uint64_t pa);
 	enum rdm_io_status (*flush)(void *ctx);
+	enum rdm_io_status (*rw_sg)(void *ctx, bool write, uint64_t lba, uint32_t nr,
+				    const struct storage_sg *sg, uint32_t nr_sg);
 };
 
 struct rdm {
@@ -65,6 +71,9 @@ struct rdm {
  */
 enum scsi_backend_status rdm_rw(struct rdm *r, bool write, uint64_t lba,
 				uint32_t n, uint64_t pa);
+/* The same with the data in nr_sg physical ranges (rdm_io_ops.rw_sg; none: IO_ERROR). */
+enum scsi_backend_status rdm_rw_sg(struct rdm *r, bool write, uint64_t lba, uint32_t n,
+				   const struct storage_sg *sg, uint32_t nr_sg);
 enum scsi_backend_status rdm_sync(struct rdm *r);
 
 /* A backend for scsi_disk_init() over r (read-write, not thin). */

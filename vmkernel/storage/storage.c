@@ -640,8 +640,8 @@ static void unlock_for_vm_io(struct dsched_flow *f)
 
 /* One command to its end (polled, lun_io.h), with st.lock held. */
 static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
-				      const uint8_t *cdb, uint8_t cdb_len,
-				      enum storage_dir dir, uint64_t pa, uint32_t len)
+				      const uint8_t *cdb, uint8_t cdb_len, enum storage_dir dir,
+				      const struct storage_sg *sg, uint32_t nr_sg)
 {
 	struct storage_cmd *c = &st.cmd;
 	const struct scan_lun *l;
@@ -660,9 +660,8 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 	c->cdb_len = cdb_len;
 	c->dir = dir;
 	if (dir != STORAGE_DIR_NONE) {
-		c->nr_sg = 1;
-		c->sg[0].addr = pa;
-		c->sg[0].len = len;
+		c->nr_sg = nr_sg;
+		memcpy(c->sg, sg, nr_sg * sizeof(*sg));
 	}
 	c->timeout_ms = LUN_IO_TIMEOUT_MS;
 	res = lun_io_run(&st.io, c);
@@ -681,14 +680,23 @@ static enum rdm_io_status lun_command(const struct storage_lun_ref *ref,
 	return RDM_IO_ERROR;
 }
 
-/* A block read or write of ref's LUN, with st.lock held. */
-static enum rdm_io_status lun_rw_locked(void *ctx, bool write, uint64_t lba,
-					uint32_t nr, uint64_t pa)
+/*
+ * A block read or write of ref's LUN to or from nr_sg physical ranges
+ * that hold its nr blocks, with st.lock held.
+ */
+static enum rdm_io_status lun_rw_sg_locked(void *ctx, bool write, uint64_t lba, uint32_t nr,
+					   const struct storage_sg *sg, uint32_t nr_sg)
 {
 	const struct storage_lun_ref *ref = ctx;
 	uint8_t cdb[16] = { write ? SCSI_WRITE_16 : SCSI_READ_16 };
+	uint64_t len = 0;
 
-	if (!nr || nr > 0xffff || lba > ref->nr_blocks || nr > ref->nr_blocks - lba)
+	if (!nr || nr > 0xffff || lba > ref->nr_blocks || nr > ref->nr_blocks - lba ||
+	    !nr_sg || nr_sg > STORAGE_SG_MAX)
+		return RDM_IO_ERROR;
+	for (uint32_t i = 0; i < nr_sg; i++)
+		len += sg[i].len;
+	if (len != (uint64_t)nr * LUN_BLOCK_SIZE)
 		return RDM_IO_ERROR;
 	for (int i = 0; i < 8; i++)
 		cdb[2 + i] = (uint8_t)(lba >> (56 - 8 * i));
@@ -697,27 +705,43 @@ static enum rdm_io_status lun_rw_locked(void *ctx, bool write, uint64_t lba,
 	cdb[12] = (uint8_t)(nr >> 8);
 	cdb[13] = (uint8_t)nr;
 	return lun_command(ref, cdb, sizeof(cdb),
-			   write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, pa,
-			   nr * LUN_BLOCK_SIZE);
+			   write ? STORAGE_DIR_WRITE : STORAGE_DIR_READ, sg, nr_sg);
+}
+
+/* The same to or from one buffer at pa. */
+static enum rdm_io_status lun_rw_locked(void *ctx, bool write, uint64_t lba,
+					uint32_t nr, uint64_t pa)
+{
+	struct storage_sg sg = { .addr = pa, .len = nr * LUN_BLOCK_SIZE };
+
+	return lun_rw_sg_locked(ctx, write, lba, nr, &sg, 1);
 }
 
 static enum rdm_io_status lun_flush_locked(void *ctx)
 {
 	uint8_t cdb[10] = { SCSI_SYNC_CACHE_10 };
 
-	return lun_command(ctx, cdb, sizeof(cdb), STORAGE_DIR_NONE, 0, 0);
+	return lun_command(ctx, cdb, sizeof(cdb), STORAGE_DIR_NONE, NULL, 0);
 }
 
-static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
-				 uint32_t nr, uint64_t pa)
+static enum rdm_io_status lun_rw_sg(void *ctx, bool write, uint64_t lba, uint32_t nr,
+				    const struct storage_sg *sg, uint32_t nr_sg)
 {
 	struct storage_lun_ref *ref = ctx;
 	enum rdm_io_status ret;
 
 	lock_for_vm_io(&ref->flow, nr, "VM disk I/O");
-	ret = lun_rw_locked(ctx, write, lba, nr, pa);
+	ret = lun_rw_sg_locked(ctx, write, lba, nr, sg, nr_sg);
 	unlock_for_vm_io(&ref->flow);
 	return ret;
+}
+
+static enum rdm_io_status lun_rw(void *ctx, bool write, uint64_t lba,
+				 uint32_t nr, uint64_t pa)
+{
+	struct storage_sg sg = { .addr = pa, .len = nr * LUN_BLOCK_SIZE };
+
+	return lun_rw_sg(ctx, write, lba, nr, &sg, 1);
 }
 
 static enum rdm_io_status lun_flush(void *ctx)
@@ -731,13 +755,15 @@ static enum rdm_io_status lun_flush(void *ctx)
 	return ret;
 }
 
-const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush };
+const struct rdm_io_ops storage_lun_io_ops = { lun_rw, lun_flush, lun_rw_sg };
 
 /*
  * A datastore's LUN: the same path as a VM's; the caller holds st.lock
  * (the mount, the heartbeat task, the give-back; datastore.h).
  */
-static const struct rdm_io_ops ds_lun_io_ops = { lun_rw_locked, lun_flush_locked };
+static const struct rdm_io_ops ds_lun_io_ops = {
+	lun_rw_locked, lun_flush_locked, lun_rw_sg_locked,
+};
 
 /*
  * The heartbeat task (the service world, CPU 0, interrupts off, every

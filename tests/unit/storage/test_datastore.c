@@ -63,7 +63,7 @@ static enum rdm_io_status fake_flush(void *ctx)
 	return RDM_IO_OK;
 }
 
-static const struct rdm_io_ops fake_io = { fake_rw, fake_flush };
+static const struct rdm_io_ops fake_io = { fake_rw, fake_flush, NULL };
 
 static uint64_t fake_now_ms(void *ctx)
 {

@@ -51,7 +51,7 @@ static enum rdm_io_status fake_flush(void *ctx)
 	return ++io_calls == io_fail_at ? io_fail_with : RDM_IO_OK;
 }
 
-static const struct rdm_io_ops fake_io = { fake_rw, fake_flush };
+static const struct rdm_io_ops fake_io = { fake_rw, fake_flush, NULL };
 
 static bool buf_put(void *ctx, uint64_t off, const void *src, uint32_t len)
 {
