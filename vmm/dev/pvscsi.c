@@ -297,6 +297,24 @@ static bool buf_get(void *ctx, uint64_t off, void *dst, uint32_t len)
 	return buf_copy(ctx, off, dst, len, false);
 }
 
+/* Where byte off of r's buffer lies in guest memory (scsi_buf.where). */
+static bool buf_where(void *ctx, uint64_t off, uint64_t *addr, uint64_t *len)
+{
+	struct pvscsi_req *r = ctx;
+	uint64_t base = 0;
+
+	if (r->answered)
+		return false;		/* aborted: no more DMA for it */
+	for (unsigned int i = 0; i < r->nr_sg; base += r->sg[i].len, i++) {
+		if (off - base >= r->sg[i].len)
+			continue;
+		*addr = r->sg[i].addr + (off - base);
+		*len = r->sg[i].len - (off - base);
+		return true;
+	}
+	return false;
+}
+
 static void process_requests(struct pvscsi *s);
 
 /* The disk finished r's command: translate it into the guest's terms. */
@@ -455,6 +473,7 @@ static void start_request(struct pvscsi *s, struct pvscsi_req *r, const uint8_t 
 	cmd->buf.len = vmm_get64(&d[PVSCSI_RQ_DATA_LEN]);
 	cmd->buf.put = buf_put;
 	cmd->buf.get = buf_get;
+	cmd->buf.where = buf_where;
 	cmd->buf.ctx = r;
 	cmd->done = request_done;
 	scsi_disk_submit(disk, cmd);

@@ -211,6 +211,25 @@ bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len)
 			    !len || cmd->buf.get(cmd->buf.ctx, off, dst, len));
 }
 
+bool scsi_cmd_where(struct scsi_cmd *cmd, uint64_t off, uint32_t max,
+		    uint64_t *addr, uint32_t *len)
+{
+	uint64_t n;
+
+	if (!cmd->buf.where || !max || !xfer_allowed(cmd, off, 1) ||
+	    !cmd->buf.where(cmd->buf.ctx, off, addr, &n) || !n)
+		return false;
+	if (n > cmd->xfer_max - off)
+		n = cmd->xfer_max - off;
+	*len = n < max ? (uint32_t)n : max;
+	return true;
+}
+
+bool scsi_cmd_moved(struct scsi_cmd *cmd, uint64_t off, uint32_t len)
+{
+	return xfer_allowed(cmd, off, len) && xfer_account(cmd, off, len, true);
+}
+
 void scsi_backend_stop(struct scsi_cmd *cmd, enum scsi_backend_status st,
 		       uint64_t off)
 {

@@ -83,6 +83,13 @@ struct scsi_buf {
 	bool (*put)(void *ctx, uint64_t off, const void *src, uint32_t len);
 	bool (*get)(void *ctx, uint64_t off, void *dst, uint32_t len);
 	void *ctx;
+	/*
+	 * Where byte off of the buffer lies: *addr its guest-physical
+	 * address, *len the bytes contiguous from there (to the end of its
+	 * range); false: no more DMA for it (an abort). NULL: the HBA does
+	 * not say (the backend copies).
+	 */
+	bool (*where)(void *ctx, uint64_t off, uint64_t *addr, uint64_t *len);
 };
 
 /* Private progress of a command inside the disk. */
@@ -202,6 +209,20 @@ void scsi_backend_done(struct scsi_cmd *cmd, enum scsi_backend_status st);
 bool scsi_cmd_put(struct scsi_cmd *cmd, uint64_t off, const void *src,
 		  uint32_t len);
 bool scsi_cmd_get(struct scsi_cmd *cmd, uint64_t off, void *dst, uint32_t len);
+/*
+ * For backends whose device moves the data itself (DMA into the
+ * initiator's own memory): where byte off of the transfer lies in the
+ * initiator's buffer (scsi_buf.where), *len the bytes contiguous from
+ * there, at most max. false: outside the transfer, a fault already, or
+ * the HBA does not say; copy with scsi_cmd_put()/get() instead.
+ */
+bool scsi_cmd_where(struct scsi_cmd *cmd, uint64_t off, uint32_t max,
+		    uint64_t *addr, uint32_t *len);
+/*
+ * The device moved len bytes at off of the transfer itself (ranges
+ * from scsi_cmd_where()): they count as moved, as a put's or a get's.
+ */
+bool scsi_cmd_moved(struct scsi_cmd *cmd, uint64_t off, uint32_t len);
 /*
  * For backends that move a READ or WRITE in pieces: end its request
  * with st, stopped at byte off of the transfer, the lowest byte that

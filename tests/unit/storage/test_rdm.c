@@ -101,7 +101,7 @@ static void setup(void)
 /* READ(10)/WRITE(10) of nr blocks at lba, the guest's buffer len bytes. */
 static void rw10(bool write, uint32_t lba, uint16_t nr, uint64_t len)
 {
-	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ len, buf_put, buf_get, NULL },
+	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ len, buf_put, buf_get, NULL, NULL },
 		   cmd_done);
 	done = false;
 	scsi_disk_submit(&disk, &cmd);
@@ -167,7 +167,7 @@ START_TEST(test_the_backend_checks_the_range_again)
 	/* As if the disk model let a request through: never to the LUN. */
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.done = cmd_done;
-	cmd.buf = (struct scsi_buf){ GUEST_LEN, buf_put, buf_get, NULL };
+	cmd.buf = (struct scsi_buf){ GUEST_LEN, buf_put, buf_get, NULL, NULL };
 	disk.ops->read(disk.ctx, &cmd, LUN_BLOCKS, 1);
 	disk.ops->write(disk.ctx, &cmd, ~0ull, 2);
 	ck_assert_uint_eq(io_calls, 0);

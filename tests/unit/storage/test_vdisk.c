@@ -163,7 +163,7 @@ static void attach(struct vdisk *d)
 /* READ(10)/WRITE(10) of nr blocks at lba through the disk model. */
 static void rw10(bool write, uint32_t lba, uint16_t nr)
 {
-	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ GUEST_LEN, buf_put, buf_get, NULL },
+	guest_rw10(&cmd, write, lba, nr, (struct scsi_buf){ GUEST_LEN, buf_put, buf_get, NULL, NULL },
 		   cmd_done);
 	done = false;
 	scsi_disk_submit(&disk, &cmd);

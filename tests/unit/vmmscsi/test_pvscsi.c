@@ -311,6 +311,48 @@ START_TEST(test_write_and_read_back_through_sg_lists)
 }
 END_TEST
 
+/*
+ * A backend whose device moves the data itself asks where each byte of
+ * the buffer lies: the SG list's ranges, nothing past the transfer, and
+ * nothing once the guest aborted the request.
+ */
+START_TEST(test_a_backend_finds_where_the_sg_list_puts_each_byte)
+{
+	struct fake_guest *g = fake_guest_new(false);
+	const uint64_t a[] = { GPA_DATA + 0x3e00, GPA_DATA + 0x8000 };
+	const uint32_t l[] = { 0x200, 0x600 };
+	uint8_t abort_cmd[16] = { 0 };
+	struct test_req r = rw10(7, false, 100, 4);
+	struct scsi_cmd *cmd;
+	uint64_t addr;
+	uint32_t len;
+
+	ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+	g->rd->hold = true;
+	sg_list(g, GPA_SGL, 2, a, l);
+	r.flags |= PVSCSI_FLAG_SG_LIST;
+	r.data_addr = GPA_SGL;
+	queue_req(g, &r);
+	kick(g);
+	ck_assert_uint_eq(g->rd->nr_held, 1);
+	cmd = g->rd->held[0].cmd;
+	ck_assert(scsi_cmd_where(cmd, 0, 4096, &addr, &len));
+	ck_assert_uint_eq(addr, a[0]);
+	ck_assert_uint_eq(len, 0x200);
+	ck_assert(scsi_cmd_where(cmd, 0x300, 4096, &addr, &len));
+	ck_assert_uint_eq(addr, a[1] + 0x100);
+	ck_assert_uint_eq(len, 0x500);
+	ck_assert(scsi_cmd_where(cmd, 0x300, 0x80, &addr, &len));
+	ck_assert_uint_eq(len, 0x80);
+	ck_assert(!scsi_cmd_where(cmd, 0x800, 4096, &addr, &len));	/* past the transfer */
+	vmm_put64(abort_cmd, 7);
+	ck_assert_uint_eq(send_command(g, PVSCSI_CMD_ABORT_CMD, abort_cmd, 16), PVSCSI_STATUS_OK);
+	ck_assert(!scsi_cmd_where(cmd, 0, 4096, &addr, &len));
+	ramdisk_run(g->rd);
+	fake_guest_free(g);
+}
+END_TEST
+
 START_TEST(test_check_condition_puts_sense_in_the_guest_buffer)
 {
 	struct fake_guest *g = fake_guest_new(false);
@@ -838,6 +880,7 @@ int main(void)
 	tcase_add_test(tc, test_msi_sends_one_message_per_completion_batch_instead_of_intx);
 	tcase_add_test(tc, test_msi_completions_that_waited_for_ring_room_send_one_message);
 	tcase_add_test(tc, test_write_and_read_back_through_sg_lists);
+	tcase_add_test(tc, test_a_backend_finds_where_the_sg_list_puts_each_byte);
 	tcase_add_test(tc, test_check_condition_puts_sense_in_the_guest_buffer);
 	tcase_add_test(tc, test_a_read_failing_part_way_names_its_block_and_length);
 	tcase_add_test(tc, test_bad_descriptors_and_targets_end_with_host_statuses);
