@@ -43,8 +43,9 @@
  * bus reset steps, the first command to a hung LUN holds them at most
  * LUN_IO_HOLD_MAX_MS, under the 20 s after which Linux reports a soft
  * lockup of a COS CPU stuck in a hypercall, and under a guest's 30 s SCSI
- * timeout. A command of at most 64 KiB (a VM's bounce buffer) that a
- * working disk has not ended in 10 s will not end.
+ * timeout. A command of at most 512 KiB (a VM's direct piece,
+ * PIECE_DIRECT_BYTES) that a working disk has not ended in 10 s will
+ * not end.
  */
 #define LUN_IO_TIMEOUT_MS	10000
 #define LUN_IO_HOLD_MAX_MS	15000

@@ -8,9 +8,11 @@
  * size and the transfer against the guest's buffer before a backend call;
  * the backend checks the range again against the LUN (a second fence,
  * never trusted to the caller), moves the data through a bounce buffer of
- * vmkernel memory (the guest's pages never reach the physical adapter)
- * and copies it to and from the guest only with scsi_cmd_put()/get(),
- * which bound every access by the guest's SG list.
+ * vmkernel memory and copies it to and from the guest only with
+ * scsi_cmd_put()/get(), which bound every access by the guest's SG list.
+ * A VM's direct pieces (vmkernel/vm/disk_pieces.h, rdm_rw_sg()) give the
+ * adapter host ranges of the guest's RAM, resolved and checked by the
+ * vmkernel; never a guest address.
  *
  * Synchronous: each call runs the physical commands to their end before
  * it returns (the adapter is polled). No globals, no allocation; the

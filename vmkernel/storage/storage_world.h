@@ -4,9 +4,11 @@
  * that runs the VM disks' queued requests (disk_queue.h) one at a time,
  * in disk-shares order, each as a vCPU ran it before: its LUN commands
  * or vmkfs calls under the storage lock, into or out of the request's
- * own bounce buffer. It blocks when nothing is queued and a submit wakes
- * it. It never takes a VM's lock nor touches guest memory: the VM's
- * vCPU moves the data between the bounce and its guest.
+ * own bounce buffer, or a direct piece's host ranges of the guest's RAM
+ * that the HBA reads or writes (vmkernel/vm/disk_pieces.h). It blocks
+ * when nothing is queued and a submit wakes it. It never takes a VM's
+ * lock, and the CPU never touches guest memory: the VM's vCPU moves a
+ * bounced piece's data between the bounce and its guest.
  *
  * A request is in the worker's hands only while the world runs it on its
  * CPU (take, run and finish happen with interrupts off, no yield

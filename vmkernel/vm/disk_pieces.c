@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A VM's disk commands cut into pieces (disk_pieces.h). */
 #include "vmkernel/vm/disk_pieces.h"
+#include <vmk/abi.h>
 
 void pieces_init(struct pieces *p, const struct pieces_ops *ops, void *ctx)
 {
@@ -13,6 +14,44 @@ void pieces_disk_clear(struct pieces_disk *d)
 {
 	d->reads = d->writes = d->flushes = 0;
 	d->blocks_read = d->blocks_written = d->errors = 0;
+	d->pieces_direct = d->pieces_bounced = 0;
+}
+
+uint32_t pieces_resolve(const struct pieces_ram *ram, struct scsi_cmd *cmd,
+			uint64_t off, uint32_t n, struct storage_sg *sg, uint32_t *nr_sg)
+{
+	uint64_t end = off + (uint64_t)n * SCSI_BLOCK_SIZE, pos = off, excess;
+	uint32_t k = 0;
+
+	while (pos < end) {
+		uint64_t gpa;
+		uint32_t len, room, pa;
+
+		if (!scsi_cmd_where(cmd, pos, (uint32_t)(end - pos), &gpa, &len) ||
+		    gpa >= (uint64_t)ram->nchunks * VMK_CHUNK_SIZE)
+			return 0;
+		room = VMK_CHUNK_SIZE - (uint32_t)(gpa & (VMK_CHUNK_SIZE - 1));
+		len = len < room ? len : room;	/* chunks lie apart in host memory */
+		pa = ram->chunk_pa[gpa >> VMK_CHUNK_SHIFT] + (uint32_t)(gpa & (VMK_CHUNK_SIZE - 1));
+		if (k && sg[k - 1].addr + sg[k - 1].len == pa)
+			sg[k - 1].len += len;
+		else if (k == PIECE_SG_MAX)
+			break;
+		else
+			sg[k++] = (struct storage_sg){ .addr = pa, .len = len };
+		pos += len;
+	}
+	/* Cut short: the ranges end on the last whole block they hold. */
+	excess = (pos - off) % SCSI_BLOCK_SIZE;
+	while (excess) {
+		uint32_t drop = sg[k - 1].len < excess ? sg[k - 1].len : (uint32_t)excess;
+
+		sg[k - 1].len -= drop;
+		excess -= drop;
+		k -= !sg[k - 1].len;
+	}
+	*nr_sg = k;
+	return (uint32_t)((pos - off) / SCSI_BLOCK_SIZE);
 }
 
 /* c has a piece not queued yet: blocks, or its flush. */
@@ -57,17 +96,38 @@ static void cmd_stop(struct piece_cmd *c, enum scsi_backend_status st, uint64_t 
 	c->stopped = true;
 }
 
+/*
+ * q's data between the guest's buffer and its bounce (a write's before
+ * the piece, a read's after), or, direct, counted as moved by the device.
+ */
+static bool guest_move(struct piece_cmd *c, struct piece_req *q)
+{
+	uint32_t len = q->n * SCSI_BLOCK_SIZE;
+
+	if (q->direct)
+		return scsi_cmd_moved(c->cmd, q->off, len);
+	if (q->op == PIECE_WRITE)
+		return scsi_cmd_get(c->cmd, q->off, q->bounce, len);
+	return scsi_cmd_put(c->cmd, q->off, q->bounce, len);
+}
+
 /* The next piece of c in free request q, to the storage world (a write's data first). */
 static void io_queue(struct pieces *p, struct piece_req *q, struct piece_cmd *c)
 {
+	uint32_t direct = 0;
+
 	q->d = c->d;
 	q->op = c->op;
 	q->lba = c->lba;
 	q->off = c->off;
-	q->n = c->left < PIECE_BLOCKS ? c->left : PIECE_BLOCKS;
+	if (c->op != PIECE_FLUSH && c->d->direct)
+		direct = pieces_resolve(&p->ram, c->cmd, q->off,
+					c->left < PIECE_DIRECT_BLOCKS ? c->left : PIECE_DIRECT_BLOCKS,
+					q->sg, &q->nr_sg);
+	q->direct = direct != 0;
+	q->n = direct ? direct : c->left < PIECE_BLOCKS ? c->left : PIECE_BLOCKS;
 	/* Nothing from past a fault in the guest's buffer reaches the medium. */
-	if (c->op == PIECE_WRITE &&
-	    !scsi_cmd_get(c->cmd, q->off, q->bounce, q->n * SCSI_BLOCK_SIZE))
+	if (c->op == PIECE_WRITE && !guest_move(c, q))
 		return cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	c->lba += q->n;
 	c->left -= q->n;
@@ -77,6 +137,10 @@ static void io_queue(struct pieces *p, struct piece_req *q, struct piece_cmd *c)
 		return cmd_stop(c, SCSI_BACKEND_UNRESPONSIVE, q->off);
 	q->c = c;
 	c->out++;
+	if (q->direct)
+		c->d->pieces_direct++;
+	else if (c->op != PIECE_FLUSH)
+		c->d->pieces_bounced++;
 }
 
 /* How many of the VM's requests hold a piece of disk d. */
@@ -131,7 +195,6 @@ void pieces_fill(struct pieces *p)
 void pieces_done(struct piece_req *q)
 {
 	struct piece_cmd *c = q->c;
-	uint32_t len = q->n * SCSI_BLOCK_SIZE;
 
 	if (!c)
 		return;		/* a reset let go of its command */
@@ -143,7 +206,7 @@ void pieces_done(struct piece_req *q)
 		cmd_stop(c, q->status, q->off);
 	else if (c->stopped && q->off >= c->stop_off)
 		;		/* nothing past a failure or a fault moves; below, all */
-	else if (q->op == PIECE_READ && !scsi_cmd_put(c->cmd, q->off, q->bounce, len))
+	else if (q->op == PIECE_READ && !guest_move(c, q))
 		cmd_stop(c, SCSI_BACKEND_OK, q->off);
 	else if (q->op == PIECE_READ)
 		q->d->blocks_read += q->n;

@@ -9,7 +9,13 @@
  * buffer, as one is free: the command of the disk with the fewest pieces
  * out first, the oldest of its commands. A write's piece is copied from
  * the guest's buffer into the bounce before it is submitted, a read's
- * after it is back. A piece that fails, or a fault in the guest's
+ * after it is back. On a disk whose device takes the guest's pages (a
+ * raw LUN: pieces_disk.direct) a piece whose guest buffer is all in
+ * the VM's RAM goes direct instead: its buffer resolved to host
+ * physical ranges (pieces_resolve(), up to PIECE_DIRECT_BLOCKS, cut on
+ * a whole block at PIECE_SG_MAX ranges), which the device reads or
+ * writes itself, nothing copied; any other piece bounces (a buffer
+ * outside RAM then faults at its copy, as before). A piece that fails, or a fault in the guest's
  * buffer, stops its command: no more pieces are queued, its queued ones
  * are waited for (a read's data copied only below the stop), then the
  * command ends with its first failure in time, its transfer cut at the
@@ -23,6 +29,7 @@
 #ifndef VMKERNEL_VM_DISK_PIECES_H
 #define VMKERNEL_VM_DISK_PIECES_H
 
+#include "vmkernel/storage/adapter.h"
 #include "vmkernel/storage/storage_world.h"
 #include "vmm/dev/pvscsi.h"
 #include "vmm/scsi/disk.h"
@@ -31,6 +38,10 @@
 #define PIECES_CMDS	PVSCSI_MAX_INFLIGHT	/* the model's commands at once */
 #define PIECE_BYTES	(64u * 1024)		/* a request's bounce buffer */
 #define PIECE_BLOCKS	(PIECE_BYTES / SCSI_BLOCK_SIZE)
+#define PIECE_SG_MAX	STORAGE_SG_MAX		/* a direct piece's host ranges */
+/* A direct piece: a buffer of whole 4 KiB guest pages that are scattered still fits. */
+#define PIECE_DIRECT_BYTES	(PIECE_SG_MAX * 4096u)
+#define PIECE_DIRECT_BLOCKS	(PIECE_DIRECT_BYTES / SCSI_BLOCK_SIZE)
 
 enum piece_op { PIECE_READ, PIECE_WRITE, PIECE_FLUSH };
 
@@ -38,8 +49,10 @@ enum piece_op { PIECE_READ, PIECE_WRITE, PIECE_FLUSH };
 struct pieces_disk {
 	struct dq_flow flow;		/* its requests' shares at the storage world */
 	uint64_t nr_blocks;
+	bool direct;			/* its device takes host ranges of the guest's RAM */
 	/* counters: since pieces_disk_clear() */
 	uint64_t reads, writes, flushes, blocks_read, blocks_written, errors;
+	uint64_t pieces_direct, pieces_bounced;	/* reads' and writes' pieces submitted */
 };
 
 /* A guest's command: its pieces queued in order, several at once. */
@@ -70,6 +83,15 @@ struct piece_req {
 	enum scsi_backend_status status;	/* the storage world's */
 	uint8_t *bounce;			/* PIECE_BYTES, the caller's */
 	uint32_t bounce_pa;
+	bool direct;				/* sg, not the bounce, holds its data */
+	uint32_t nr_sg;
+	struct storage_sg sg[PIECE_SG_MAX];	/* host ranges of the guest's buffer */
+};
+
+/* The VM's RAM: guest-physical [0, nchunks * VMK_CHUNK_SIZE) in chunks at chunk_pa[]. */
+struct pieces_ram {
+	const uint32_t *chunk_pa;
+	uint32_t nchunks;
 };
 
 struct pieces_ops {
@@ -86,6 +108,7 @@ struct pieces_ops {
 struct pieces {
 	const struct pieces_ops *ops;
 	void *ctx;
+	struct pieces_ram ram;			/* the caller's, for direct pieces */
 	struct piece_req req[PIECES_REQS];
 	struct piece_cmd cmds[PIECES_CMDS];
 	uint64_t seq;				/* commands so far */
@@ -110,5 +133,16 @@ void pieces_done(struct piece_req *q);
 void pieces_fill(struct pieces *p);
 /* A reset, the release: every request let go (ops->cancel), every command forgotten. */
 void pieces_cancel(struct pieces *p);
+
+/*
+ * Bytes [off, off + n blocks) of cmd's transfer as host ranges of ram
+ * into sg (*nr_sg of them, adjacent ones merged): the blocks they cover,
+ * fewer than n when a block would need range PIECE_SG_MAX + 1; 0 when
+ * a byte of them is not in ram (outside it, past its end) or the HBA
+ * cannot say where it lies (scsi_cmd_where()). Every address is checked
+ * here, against ram, from the model's copy of the guest's SG list.
+ */
+uint32_t pieces_resolve(const struct pieces_ram *ram, struct scsi_cmd *cmd,
+			uint64_t off, uint32_t n, struct storage_sg *sg, uint32_t *nr_sg);
 
 #endif /* VMKERNEL_VM_DISK_PIECES_H */

@@ -17,12 +17,16 @@
  * VM's PIECES_REQS requests as one is free (the command of the disk
  * with the fewest pieces out first, the oldest of its commands), a
  * write's piece
- * copied from the guest into the request's bounce buffer, and queued at
+ * copied from the guest into the request's bounce buffer (on a raw
+ * LUN a piece of up to 512 KiB whose buffer is in the guest's RAM goes
+ * direct instead: the HBA's SG list holds the guest's own pages, no
+ * copy either way), and queued at
  * the storage world (vmkernel/storage/storage_world.h) on its disk's
  * flow by the disk's shares (sched.scsi0:N.shares); the vCPU goes back
  * to its guest. The
  * storage world runs the piece under the storage lock (its LUN's
- * command or vmkfs call, vm->lock not taken, guest memory not touched)
+ * command or vmkfs call, vm->lock not taken, guest memory touched only
+ * by the HBA's DMA of a direct piece)
  * and puts the request on the VM's done list, waking the VM's blocked
  * vCPUs as a NIC's receive does (vm_nic.c). The vCPU's run loop, under
  * its own vm->lock, reaps the list (vm_disks_poll()): a read's data to
@@ -120,7 +124,10 @@ static void scsi_msi(void *ctx, const struct pci_msi_msg *m)
 	pci_msi_deliver(&vm->dev.pci, VM_SCSI_DEVFN, m);
 }
 
-/* In the storage world: one piece of q, or its flush; no guest memory. */
+/*
+ * In the storage world: one piece of q, or its flush; the guest's pages
+ * only as a direct piece's host ranges, which the HBA reads or writes.
+ */
 static void io_run(struct storage_req *sr)
 {
 	struct piece_req *q = vmm_container_of(sr, struct piece_req, sr);
@@ -129,6 +136,8 @@ static void io_run(struct storage_req *sr)
 
 	if (q->op == PIECE_FLUSH)
 		q->status = t->virtual_disk ? vdisk_sync(&t->vdisk) : rdm_sync(&t->rdm);
+	else if (q->direct)
+		q->status = rdm_rw_sg(&t->rdm, write, q->lba, q->n, q->sg, q->nr_sg);
 	else if (t->virtual_disk)
 		q->status = vdisk_rw(&t->vdisk, write, q->lba, q->n, q->bounce);
 	else
@@ -261,6 +270,8 @@ vmk_status_t vm_disks_connect(struct vm *vm, struct vmk_why *why)
 					refusal.text);
 		t->open = true;
 		t->pd.nr_blocks = t->virtual_disk ? vd->nr_blocks : t->ref.nr_blocks;
+		/* A raw LUN's HBA reads and writes the guest's pages (direct pieces). */
+		t->pd.direct = !t->virtual_disk;
 		log_info("vm %u '%s': scsi0:%u is %s, %llu blocks of 512 (%s), %u disk shares",
 			 vm->id, vm->cfg.name, i, name, (unsigned long long)t->pd.nr_blocks,
 			 !t->virtual_disk ? "raw" :
@@ -294,6 +305,7 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 
 	if (!s)
 		return VMK_OK;
+	s->pieces.ram = (struct pieces_ram){ vm->chunk_pa, vm->nchunks };
 	for (uint32_t i = 0; i < VMK_VM_MAX_DISKS; i++) {
 		const char *name = vm->cfg.disk[i].name;
 		size_t len = strlen(name);
@@ -443,6 +455,9 @@ void vm_disks_release(struct vm *vm)
 			 vm->id, vm->cfg.name, i, (unsigned long long)t->pd.flow.depth,
 			 (unsigned long long)t->pd.flow.empty_done,
 			 (unsigned long long)t->pd.flow.empty_idle);
+		log_info("vm %u '%s': scsi0:%u: %llu pieces direct, %llu through the bounce buffer",
+			 vm->id, vm->cfg.name, i, (unsigned long long)t->pd.pieces_direct,
+			 (unsigned long long)t->pd.pieces_bounced);
 		if (t->virtual_disk)
 			storage_vdisk_close(&s->t[i].vdisk);
 		else

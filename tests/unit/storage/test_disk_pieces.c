@@ -11,12 +11,16 @@
  * faults in the guest's buffer, FUA (its flush failing too), a reset
  * with pieces queued, running and done, the counters' clear, a flush
  * among reads, two disks of one VM, the oldest command first, a range
- * past the disk behind, the table full, a refused piece.
+ * past the disk behind, the table full, a refused piece. Direct pieces:
+ * the resolution of a guest's SG list to host ranges of the VM's RAM
+ * (a page-crossing range, chunk boundaries, outside RAM, the SG limit)
+ * and the choice between direct and bounce.
  */
 #include <stdlib.h>
 #include "tests/unit/check_run.h"
 #include "tests/unit/storage/guest_cmd.h"
 #include "vmkernel/vm/disk_pieces.h"
+#include <vmk/abi.h>
 
 #define DISK_BLOCKS	16384u			/* 8 MiB each */
 #define BIG_BLOCKS	SCSI_MAX_XFER_BLOCKS	/* a 4 MiB command: 64 pieces */
@@ -66,6 +70,20 @@ static struct {
 	enum scsi_backend_status st;		/* so */
 } fails[NR_FAILS];
 static bool fail_flush;			/* every flush fails (IO_ERROR) */
+
+/*
+ * The VM's RAM for direct pieces: three chunks of "host memory" (a host
+ * physical address is an offset into host[]), the first apart from the
+ * others, the second and third adjacent there.
+ */
+#define RAM_CHUNKS	3
+#define RAM_BYTES	((uint64_t)RAM_CHUNKS * VMK_CHUNK_SIZE)
+#define HOST_BYTES	(4u * VMK_CHUNK_SIZE)
+static const uint32_t ram_chunk_pa[RAM_CHUNKS] = {
+	3 * VMK_CHUNK_SIZE, 1 * VMK_CHUNK_SIZE, 2 * VMK_CHUNK_SIZE,
+};
+static const struct pieces_ram ram = { ram_chunk_pa, RAM_CHUNKS };
+static uint8_t *host;
 static unsigned int refuse_at;		/* the submit of this number is refused */
 
 static bool sim_submit(void *ctx, struct piece_req *q)
@@ -78,7 +96,27 @@ static bool sim_submit(void *ctx, struct piece_req *q)
 	return dq_submit(&sw, &q->sr.dq, &q->d->flow, q->n);
 }
 
-/* The storage world runs q: the medium, by the bounce buffer only. */
+/* A direct piece: the HBA moves its blocks to or from its host ranges. */
+static void sim_dma(struct piece_req *q, uint8_t *at)
+{
+	uint64_t total = 0;
+
+	ck_assert_uint_ge(q->nr_sg, 1);
+	ck_assert_uint_le(q->nr_sg, PIECE_SG_MAX);
+	for (uint32_t i = 0; i < q->nr_sg; i++) {
+		const struct storage_sg *g = &q->sg[i];
+
+		ck_assert_uint_le(g->addr + g->len, HOST_BYTES);
+		if (q->op == PIECE_READ)
+			memcpy(host + g->addr, at + total, g->len);
+		else
+			memcpy(at + total, host + g->addr, g->len);
+		total += g->len;
+	}
+	ck_assert_uint_eq(total, (uint64_t)q->n * SCSI_BLOCK_SIZE);
+}
+
+/* The storage world runs q: the medium, by the bounce buffer or a direct piece's ranges. */
 static void sim_run(struct piece_req *q)
 {
 	struct sim_disk *d = vmm_container_of(q->d, struct sim_disk, pd);
@@ -94,6 +132,8 @@ static void sim_run(struct piece_req *q)
 		q->status = SCSI_BACKEND_IO_ERROR;
 	if (q->status != SCSI_BACKEND_OK)
 		;
+	else if (q->direct)
+		sim_dma(q, at);
 	else if (q->op == PIECE_READ)
 		memcpy(q->bounce, at, q->n * SCSI_BLOCK_SIZE);
 	else if (q->op == PIECE_WRITE)
@@ -165,6 +205,10 @@ static void setup(void)
 			d->medium[b] = (uint8_t)(b * 7 + (b >> 9) + i);
 		scsi_disk_init(&d->disk, &be, i ? "pieces1" : "pieces0", i);
 	}
+	p.ram = ram;
+	host = malloc(HOST_BYTES);
+	ck_assert_ptr_nonnull(host);
+	memset(host, POISON, HOST_BYTES);
 	running = NULL;
 	nr_submitted = nr_ran = 0;
 	fail_flush = false;
@@ -184,6 +228,7 @@ static void teardown(void)
 {
 	free(disks[0].medium);
 	free(disks[1].medium);
+	free(host);
 }
 
 /* The worker takes the next piece (now running); NULL: none queued. */
@@ -771,8 +816,9 @@ START_TEST(test_a_disks_counters_start_again_after_a_clear)
 	guest_rw(&bad, 0, false, 600, 8);
 	run_all();
 	ck_assert(d->reads && d->writes && d->flushes);
-	ck_assert(d->blocks_read && d->blocks_written && d->errors);
+	ck_assert(d->blocks_read && d->blocks_written && d->errors && d->pieces_bounced);
 	pieces_disk_clear(d);
+	ck_assert_uint_eq(d->pieces_bounced, 0);
 	ck_assert_uint_eq(d->reads, 0);
 	ck_assert_uint_eq(d->writes, 0);
 	ck_assert_uint_eq(d->flushes, 0);
@@ -964,6 +1010,266 @@ START_TEST(test_a_refused_piece_stops_its_command_not_ready)
 }
 END_TEST
 
+/* ---- direct pieces ---- */
+
+/* A guest's buffer as its HBA gives it: ranges of guest-physical memory. */
+struct sg_buf {
+	unsigned int n;
+	struct {
+		uint64_t addr, len;
+	} r[300];
+};
+
+static bool sg_where(void *ctx, uint64_t off, uint64_t *addr, uint64_t *len)
+{
+	const struct sg_buf *b = ctx;
+
+	for (unsigned int i = 0; i < b->n; off -= b->r[i].len, i++) {
+		if (off >= b->r[i].len)
+			continue;
+		*addr = b->r[i].addr + off;
+		*len = b->r[i].len - off;
+		return true;
+	}
+	return false;
+}
+
+/* As vm_dma_read()/write(): through the chunks, false outside RAM. */
+static bool sg_copy(struct sg_buf *b, uint64_t off, uint8_t *data, uint32_t len, bool to_guest)
+{
+	while (len) {
+		uint64_t gpa, n, room;
+		uint8_t *at;
+
+		if (!sg_where(b, off, &gpa, &n) || gpa >= RAM_BYTES)
+			return false;
+		room = VMK_CHUNK_SIZE - (gpa & (VMK_CHUNK_SIZE - 1));
+		n = n < room ? n : room;
+		n = n < len ? n : len;
+		at = host + ram_chunk_pa[gpa >> VMK_CHUNK_SHIFT] + (gpa & (VMK_CHUNK_SIZE - 1));
+		if (to_guest)
+			memcpy(at, data, n);
+		else
+			memcpy(data, at, n);
+		off += n;
+		data += n;
+		len -= (uint32_t)n;
+	}
+	return true;
+}
+
+static bool sg_put(void *ctx, uint64_t off, const void *src, uint32_t len)
+{
+	return sg_copy(ctx, off, (uint8_t *)src, len, true);
+}
+
+static bool sg_get(void *ctx, uint64_t off, void *dst, uint32_t len)
+{
+	return sg_copy(ctx, off, dst, len, false);
+}
+
+/* n ranges of len bytes at first, first + stride, ... */
+static void sg_fill(struct sg_buf *b, unsigned int n, uint64_t first, uint64_t stride,
+		    uint64_t len)
+{
+	ck_assert_uint_le(n, 300);
+	b->n = n;
+	for (unsigned int i = 0; i < n; i++) {
+		b->r[i].addr = first + i * stride;
+		b->r[i].len = len;
+	}
+}
+
+/* g: a READ(10) or WRITE(10) of nr blocks at lba into or out of b, not sent. */
+static void sg_cmd(struct guest_cmd *g, struct sg_buf *b, bool write, uint32_t lba, uint16_t nr)
+{
+	struct scsi_buf buf = {
+		.len = (uint64_t)nr * SCSI_BLOCK_SIZE, .put = sg_put, .get = sg_get,
+		.where = sg_where, .ctx = b,
+	};
+
+	guest_rw10(&g->cmd, write, lba, nr, buf, cmd_done);
+	g->gb.mem = NULL;
+	g->done = 0;
+	/* as the disk model sets them for the backend */
+	g->cmd.xfer_max = buf.len;
+}
+
+static uint32_t resolve(struct sg_buf *b, uint32_t n, struct storage_sg *sg, uint32_t *nr_sg)
+{
+	struct guest_cmd g;
+
+	sg_cmd(&g, b, false, 0, (uint16_t)n);
+	return pieces_resolve(&ram, &g.cmd, 0, n, sg, nr_sg);
+}
+
+START_TEST(test_resolve_a_page_crossing_range_is_one_host_range)
+{
+	struct storage_sg sg[PIECE_SG_MAX];
+	struct sg_buf b;
+	uint32_t nr_sg;
+
+	sg_fill(&b, 1, 0x1800, 0, 8192);
+	ck_assert_uint_eq(resolve(&b, 16, sg, &nr_sg), 16);
+	ck_assert_uint_eq(nr_sg, 1);
+	ck_assert_uint_eq(sg[0].addr, ram_chunk_pa[0] + 0x1800);
+	ck_assert_uint_eq(sg[0].len, 8192);
+}
+END_TEST
+
+/* Chunk 0 lies apart from chunk 1 in host memory; chunk 1 and 2 are adjacent. */
+START_TEST(test_resolve_cuts_at_a_chunk_boundary_and_merges_adjacent_chunks)
+{
+	struct storage_sg sg[PIECE_SG_MAX];
+	struct sg_buf b;
+	uint32_t nr_sg;
+
+	sg_fill(&b, 1, VMK_CHUNK_SIZE - 4096, 0, VMK_CHUNK_SIZE + 8192);
+	ck_assert_uint_eq(resolve(&b, (VMK_CHUNK_SIZE + 8192) / SCSI_BLOCK_SIZE, sg, &nr_sg),
+			  (VMK_CHUNK_SIZE + 8192) / SCSI_BLOCK_SIZE);
+	ck_assert_uint_eq(nr_sg, 2);
+	ck_assert_uint_eq(sg[0].addr, ram_chunk_pa[0] + VMK_CHUNK_SIZE - 4096);
+	ck_assert_uint_eq(sg[0].len, 4096);
+	ck_assert_uint_eq(sg[1].addr, ram_chunk_pa[1]);
+	ck_assert_uint_eq(sg[1].len, VMK_CHUNK_SIZE + 4096);
+}
+END_TEST
+
+START_TEST(test_resolve_refuses_a_buffer_not_all_in_ram)
+{
+	struct storage_sg sg[PIECE_SG_MAX];
+	struct guest_cmd g;
+	struct sg_buf b;
+	uint32_t nr_sg;
+
+	sg_fill(&b, 1, RAM_BYTES - 4096, 0, 8192);		/* its end past RAM */
+	ck_assert_uint_eq(resolve(&b, 16, sg, &nr_sg), 0);
+	sg_fill(&b, 1, 0x100000000ull, 0, 4096);		/* past 4 GiB */
+	ck_assert_uint_eq(resolve(&b, 8, sg, &nr_sg), 0);
+	sg_fill(&b, 2, 0, 0x10000, 2048);			/* shorter than the piece */
+	ck_assert_uint_eq(resolve(&b, 16, sg, &nr_sg), 0);
+	sg_fill(&b, 1, 0, 0, 4096);				/* the HBA does not say */
+	sg_cmd(&g, &b, false, 0, 8);
+	g.cmd.buf.where = NULL;
+	ck_assert_uint_eq(pieces_resolve(&ram, &g.cmd, 0, 8, sg, &nr_sg), 0);
+}
+END_TEST
+
+START_TEST(test_resolve_cuts_at_the_sg_limit_on_a_whole_block)
+{
+	struct storage_sg sg[PIECE_SG_MAX];
+	struct sg_buf b;
+	uint32_t nr_sg;
+	uint64_t sum = 0;
+
+	/* scattered pages: the limit holds PIECE_DIRECT_BYTES */
+	sg_fill(&b, 200, 0, 8192, 4096);
+	ck_assert_uint_eq(resolve(&b, 200 * 8, sg, &nr_sg), PIECE_DIRECT_BLOCKS);
+	ck_assert_uint_eq(nr_sg, PIECE_SG_MAX);
+	/* ranges of 1001 bytes: the last one kept is cut to a block's end */
+	sg_fill(&b, 200, 0, 8192, 1001);
+	ck_assert_uint_eq(resolve(&b, 200 * 1001 / SCSI_BLOCK_SIZE, sg, &nr_sg),
+			  PIECE_SG_MAX * 1001 / SCSI_BLOCK_SIZE);
+	ck_assert_uint_eq(nr_sg, PIECE_SG_MAX);
+	for (uint32_t i = 0; i < nr_sg; i++)
+		sum += sg[i].len;
+	ck_assert_uint_eq(sum, PIECE_SG_MAX * 1001 / SCSI_BLOCK_SIZE * SCSI_BLOCK_SIZE);
+	ck_assert_uint_eq(sg[nr_sg - 1].len, 1001 - PIECE_SG_MAX * 1001 % SCSI_BLOCK_SIZE);
+	/* a first block that needs more ranges than the limit: none */
+	sg_fill(&b, 200, 0, 8192, 3);
+	ck_assert_uint_eq(resolve(&b, 1, sg, &nr_sg), 0);
+}
+END_TEST
+
+/* A raw disk's 1 MiB read or write into scattered guest pages: two direct pieces, no copy. */
+static void ck_direct_1mib(bool write)
+{
+	const uint32_t nr = 2048;
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd g;
+	static struct sg_buf b;
+	static uint8_t want[2048 * SCSI_BLOCK_SIZE];
+
+	d->direct = true;
+	sg_fill(&b, 256, VMK_CHUNK_SIZE - 64 * 8192, 8192, 4096);	/* across chunk 0's end */
+	sg_cmd(&g, &b, write, 100, nr);
+	for (uint32_t i = 0; i < sizeof(want); i++)
+		want[i] = write ? (uint8_t)(i * 11 + 3) : disks[0].medium[100 * SCSI_BLOCK_SIZE + i];
+	if (write)
+		ck_assert(sg_put(&b, 0, want, sizeof(want)));
+	guest_send(&g, 0);
+	run_all();
+	ck_good(&g);
+	ck_assert_uint_eq(nr_submitted, nr / PIECE_DIRECT_BLOCKS);
+	ck_assert_uint_eq(d->pieces_direct, nr / PIECE_DIRECT_BLOCKS);
+	ck_assert_uint_eq(d->pieces_bounced, 0);
+	ck_assert_uint_eq(g.cmd.xfer_len, sizeof(want));
+	ck_assert_uint_eq(write ? d->blocks_written : d->blocks_read, nr);
+	if (write) {
+		ck_assert(memcmp(disks[0].medium + 100 * SCSI_BLOCK_SIZE, want, sizeof(want)) == 0);
+	} else {
+		static uint8_t got[sizeof(want)];
+
+		ck_assert(sg_get(&b, 0, got, sizeof(got)));
+		ck_assert(memcmp(got, want, sizeof(want)) == 0);
+	}
+}
+
+START_TEST(test_a_raw_disks_1mib_read_goes_direct_in_two_pieces)
+{
+	memset(bounce, POISON, sizeof(bounce));
+	ck_direct_1mib(false);
+	for (unsigned int i = 0; i < PIECES_REQS; i++)
+		ck_assert(all_poison(bounce[i], PIECE_BYTES));
+}
+END_TEST
+
+START_TEST(test_a_raw_disks_1mib_write_goes_direct_in_two_pieces)
+{
+	ck_direct_1mib(true);
+}
+END_TEST
+
+/* A buffer that leaves the VM's RAM bounces, and its copy faults as before. */
+START_TEST(test_a_buffer_outside_ram_bounces_and_is_the_guests_fault)
+{
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd g;
+	static struct sg_buf b;
+
+	d->direct = true;
+	sg_fill(&b, 1, RAM_BYTES - 32768, 0, 65536);
+	sg_cmd(&g, &b, false, 0, 128);
+	guest_send(&g, 0);
+	run_all();
+	ck_assert_uint_eq(g.done, 1);
+	ck_assert_uint_eq(g.cmd.result, SCSI_RESULT_BAD_BUFFER);
+	ck_assert_uint_eq(d->pieces_direct, 0);
+	ck_assert_uint_eq(d->pieces_bounced, 1);
+}
+END_TEST
+
+/* A disk whose device cannot take the guest's pages (a virtual disk) always bounces. */
+START_TEST(test_a_disk_without_direct_bounces_a_buffer_in_ram)
+{
+	struct pieces_disk *d = &disks[1].pd;
+	struct guest_cmd g;
+	static struct sg_buf b;
+	static uint8_t got[2048 * SCSI_BLOCK_SIZE];
+
+	sg_fill(&b, 256, 0, 8192, 4096);
+	sg_cmd(&g, &b, false, 0, 2048);
+	guest_send(&g, 1);
+	run_all();
+	ck_good(&g);
+	ck_assert_uint_eq(nr_submitted, 2048 / PIECE_BLOCKS);
+	ck_assert_uint_eq(d->pieces_direct, 0);
+	ck_assert_uint_eq(d->pieces_bounced, 2048 / PIECE_BLOCKS);
+	ck_assert(sg_get(&b, 0, got, sizeof(got)));
+	ck_assert(memcmp(got, disks[1].medium, sizeof(got)) == 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("disk_pieces");
@@ -997,5 +1303,13 @@ int main(void)
 	tcase_add_test(tc, test_the_oldest_command_goes_first_not_the_lowest_slot);
 	tcase_add_test(tc, test_a_command_past_the_table_is_not_ready_and_counted);
 	tcase_add_test(tc, test_a_refused_piece_stops_its_command_not_ready);
+	tcase_add_test(tc, test_resolve_a_page_crossing_range_is_one_host_range);
+	tcase_add_test(tc, test_resolve_cuts_at_a_chunk_boundary_and_merges_adjacent_chunks);
+	tcase_add_test(tc, test_resolve_refuses_a_buffer_not_all_in_ram);
+	tcase_add_test(tc, test_resolve_cuts_at_the_sg_limit_on_a_whole_block);
+	tcase_add_test(tc, test_a_raw_disks_1mib_read_goes_direct_in_two_pieces);
+	tcase_add_test(tc, test_a_raw_disks_1mib_write_goes_direct_in_two_pieces);
+	tcase_add_test(tc, test_a_buffer_outside_ram_bounces_and_is_the_guests_fault);
+	tcase_add_test(tc, test_a_disk_without_direct_bounces_a_buffer_in_ram);
 	return check_run("vmkernel disk pieces", tc);
 }
