@@ -10,7 +10,9 @@
 # outside its RAM, absurd lengths, an absent target): each gets its
 # error, good requests between them work, the stopped adapter is logged;
 # rings of 4 MiB READs (1 GiB) complete in order while `vmkctl vm info`
-# answers within 5 s; and disk1 reads its pattern after. A second VM naming
+# answers within 5 s, its reads into its RAM going direct (the HBA's SG
+# list on its pages, counted at its release); and disk1 reads its
+# pattern after. A second VM naming
 # the same LUN, and one naming a LUN that does not exist, are refused at
 # start with a sentence; the first VM runs on. The guests boot with ACPI
 # and no pci=noacpi: they find the adapter under the DSDT's PCI root
@@ -84,6 +86,9 @@ vm_console_expect "the hostile guest's bad requests got errors, good ones worked
 	hostile 300 "hostile_pvscsi: passed"
 note "the flood and the last cases ended $(($(date +%s) - flood_s)) s after vm info was asked"
 expect "the hostile guest powered off" vm_wait_state hostile off 60
+# Its READs into its own RAM went straight into its pages (the release's line).
+expect "the hostile guest's reads in RAM went direct (no bounce copy)" \
+	sh -c "for i in 1 2 3 4 5; do vmkctl log | grep \"vm .* 'hostile': scsi0:0: [1-9][0-9]* pieces direct\" && exit 0; sleep 1; done; exit 1"
 expect "the vmkernel logged the stopped adapter" \
 	sh -c "vmkctl log | grep -q \"vm .* 'hostile': scsi0 stopped ([0-9]* so far): a PVSCSI request ring page is not in guest RAM\""
 expect "disk1 is still running" test "$(vm_field disk1 state)" = running
