@@ -187,6 +187,35 @@ uint32_t dq_cancel(struct disk_queue *q, struct dq_owner *o)
 	return held;
 }
 
+enum dq_state dq_withdraw(struct disk_queue *q, struct dq_req *r)
+{
+	enum dq_state found;
+
+	spin_lock(&q->lock);
+	found = r->state;
+	if (found == DQ_QUEUED) {
+		struct dq_owner *o = r->flow->owner;
+
+		unqueue(q, r);
+		o->held--;
+		r->state = DQ_DONE;
+		*o->done_tail = r;
+		o->done_tail = &r->next;
+	}
+	spin_unlock(&q->lock);
+	return found;
+}
+
+bool dq_running(struct disk_queue *q, const struct dq_req *r)
+{
+	bool running;
+
+	spin_lock(&q->lock);
+	running = r->state == DQ_RUNNING;
+	spin_unlock(&q->lock);
+	return running;
+}
+
 uint32_t dq_held(struct disk_queue *q, const struct dq_owner *o)
 {
 	uint32_t held;

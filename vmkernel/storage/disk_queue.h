@@ -116,6 +116,16 @@ struct dq_req *dq_reap(struct disk_queue *q, struct dq_owner *o);
  * once, a running one when the worker finishes it. Returns dq_held().
  */
 uint32_t dq_cancel(struct disk_queue *q, struct dq_owner *o);
+/*
+ * The owner takes r back (a guest's abort): a queued r goes to its
+ * owner's done list without running (the owner sets its result); a
+ * running one is left to finish there. Returns the state r was found in:
+ * DQ_QUEUED (withdrawn, never ran), DQ_RUNNING (the caller waits while
+ * dq_running()), DQ_DONE or DQ_FREE (nothing to do).
+ */
+enum dq_state dq_withdraw(struct disk_queue *q, struct dq_req *r);
+/* The worker runs r now. */
+bool dq_running(struct disk_queue *q, const struct dq_req *r);
 /* Nothing queued (the worker may sleep). */
 bool dq_idle(struct disk_queue *q);
 /* The owner has finished requests to reap. */

@@ -142,6 +142,17 @@ bool storage_io_has_done(const struct dq_owner *o)
 	return dq_has_done(&sw.q, o);
 }
 
+/* A wait for the request the storage world runs (on another CPU): one ladder at most. */
+static void wait_turn(uint64_t t0, bool *told)
+{
+	if (!*told && vmk_time_us() - t0 > LUN_IO_HOLD_MAX_MS * 1000ull) {
+		log_warn("storage: a disk request (a VM's or a COS ring's) has run %u ms: waiting for its end",
+			 LUN_IO_HOLD_MAX_MS);
+		*told = true;
+	}
+	__builtin_ia32_pause();
+}
+
 void storage_io_cancel(struct dq_owner *o)
 {
 	uint64_t t0 = vmk_time_us();
@@ -149,13 +160,19 @@ void storage_io_cancel(struct dq_owner *o)
 	void (*wake)(void *ctx) = o->wake;
 	void *ctx = o->wake_ctx;
 
-	while (dq_cancel(&sw.q, o)) {
-		if (!told && vmk_time_us() - t0 > LUN_IO_HOLD_MAX_MS * 1000ull) {
-			log_warn("storage: a disk request (a VM's or a COS ring's) has run %u ms: waiting for its end",
-				 LUN_IO_HOLD_MAX_MS);
-			told = true;
-		}
-		__builtin_ia32_pause();
-	}
+	while (dq_cancel(&sw.q, o))
+		wait_turn(t0, &told);
 	storage_io_owner_init(o, wake, ctx);
+}
+
+bool storage_io_withdraw(struct storage_req *r)
+{
+	uint64_t t0 = vmk_time_us();
+	bool told = false;
+
+	if (dq_withdraw(&sw.q, &r->dq) == DQ_QUEUED)
+		return true;
+	while (dq_running(&sw.q, &r->dq))
+		wait_turn(t0, &told);
+	return false;
 }

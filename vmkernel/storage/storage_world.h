@@ -44,5 +44,11 @@ bool storage_io_has_done(const struct dq_owner *o);
  * again (storage_io_owner_init() with the same wake).
  */
 void storage_io_cancel(struct dq_owner *o);
+/*
+ * The owner takes r back (a guest's abort): a queued r goes to the done
+ * list without running (true: its result is the caller's to set), a
+ * running one is waited for (false, as for one already done).
+ */
+bool storage_io_withdraw(struct storage_req *r);
 
 #endif /* VMKERNEL_STORAGE_STORAGE_WORLD_H */

@@ -170,6 +170,55 @@ START_TEST(test_cancel_frees_queued_and_done_and_throws_the_running_away)
 }
 END_TEST
 
+/*
+ * A guest's abort takes a VM's requests back: a queued one goes to the
+ * done list without running (the worker never sees it, the flow's count
+ * drops), a running one is left to finish onto the done list, a done
+ * one stays; the other VM's go on.
+ */
+START_TEST(test_withdraw_takes_a_queued_request_back_unrun)
+{
+	struct sim_vm v[2];
+	struct dq_req *running, *queued = NULL;
+
+	vm_init(&v[0], 1000, 8);
+	vm_init(&v[1], 1000, 8);
+	vm_poll(&v[0]);
+	vm_poll(&v[1]);
+	ck_assert(dq_finish(&q, dq_take(&q)));	/* v[0]'s first: done */
+	ck_assert(dq_finish(&q, dq_take(&q)));	/* v[1]'s first: done */
+	running = dq_take(&q);			/* v[0]'s second: running */
+	ck_assert_ptr_eq(running->flow, &v[0].f);
+	for (unsigned int i = 0; i < SLOTS && !queued; i++)
+		if (v[0].r[i].state == DQ_QUEUED)
+			queued = &v[0].r[i];
+	ck_assert_ptr_nonnull(queued);
+
+	ck_assert_int_eq(dq_withdraw(&q, queued), DQ_QUEUED);
+	ck_assert_int_eq(queued->state, DQ_DONE);
+	ck_assert_uint_eq(v[0].f.queued, SLOTS - 3);
+	ck_assert_uint_eq(dq_held(&q, &v[0].o), SLOTS - 2);
+	ck_assert_int_eq(dq_withdraw(&q, queued), DQ_DONE);	/* twice: nothing */
+	ck_assert_int_eq(dq_withdraw(&q, running), DQ_RUNNING);
+	ck_assert(dq_running(&q, running));
+	ck_assert(dq_finish(&q, running));	/* kept: its data moved */
+	ck_assert(!dq_running(&q, running));
+	/* the done list: the first, the withdrawn one, the one that ran */
+	ck_assert_ptr_eq(dq_reap(&q, &v[0].o), &v[0].r[0]);
+	ck_assert_ptr_eq(dq_reap(&q, &v[0].o), queued);
+	ck_assert_ptr_eq(dq_reap(&q, &v[0].o), running);
+	ck_assert_ptr_null(dq_reap(&q, &v[0].o));
+	/* the worker never takes it; everything else runs */
+	for (struct dq_req *r; (r = dq_take(&q)) != NULL;) {
+		ck_assert_ptr_ne(r, queued);
+		ck_assert(dq_finish(&q, r));
+	}
+	ck_assert_uint_eq(dq_held(&q, &v[0].o), 0);
+	ck_assert_uint_eq(dq_held(&q, &v[1].o), 0);
+	ck_assert_int_eq(dq_withdraw(&q, queued), DQ_FREE);
+}
+END_TEST
+
 static unsigned int wakes;
 
 static void count_wake(void *ctx)
@@ -250,6 +299,7 @@ int main(void)
 	tcase_add_test(tc, test_an_idle_flow_banks_no_credit);
 	tcase_add_test(tc, test_a_lone_request_is_taken_at_once_and_done_in_order);
 	tcase_add_test(tc, test_cancel_frees_queued_and_done_and_throws_the_running_away);
+	tcase_add_test(tc, test_withdraw_takes_a_queued_request_back_unrun);
 	tcase_add_test(tc, test_the_owner_is_woken_for_each_done_request_only);
 	tcase_add_test(tc, test_a_take_counts_the_depth_and_the_other_flows_found_empty);
 	tcase_add_test(tc, test_cancel_with_nothing_held_is_zero);
