@@ -192,6 +192,17 @@ static void post_completions(struct pvscsi *s)
 		raise_intr(s, PVSCSI_INTR_CMPL_0);
 }
 
+/*
+ * r, at its disk, ends for the guest now (an abort or a reset answered
+ * it, r->answered set): none of its data moves after this, so the guest
+ * may reuse its buffer as soon as it sees the answer.
+ */
+static void fence(struct pvscsi *s, struct pvscsi_req *r)
+{
+	if (s->fence)
+		s->fence(s->fence_ctx, &r->cmd);
+}
+
 /* Every request in flight (for one target, or all) ends for the guest. */
 static void abort_requests(struct pvscsi *s, int target, uint16_t host_status)
 {
@@ -202,6 +213,7 @@ static void abort_requests(struct pvscsi *s, int target, uint16_t host_status)
 		    (target >= 0 && r->target != target))
 			continue;
 		answer(r, host_status, SCSI_STATUS_GOOD, 0, 0);
+		fence(s, r);
 	}
 }
 
@@ -210,11 +222,14 @@ static void drop_requests(struct pvscsi *s)
 {
 	for (unsigned int i = 0; i < PVSCSI_MAX_INFLIGHT; i++) {
 		struct pvscsi_req *r = &s->req[i];
+		bool was_answered = r->answered;
 
 		r->to_post = false;
 		r->answered = true;	/* a late done() only frees the slot */
 		if (!r->at_target)
 			slot_free(r);
+		else if (!was_answered)
+			fence(s, r);
 	}
 }
 
@@ -624,6 +639,7 @@ static uint32_t cmd_abort(struct pvscsi *s, const uint8_t *c)
 		if (r->at_target && !r->answered && r->context == context &&
 		    r->target == target) {
 			answer(r, BTSTAT_ABORTQUEUE, SCSI_STATUS_GOOD, 0, 0);
+			fence(s, r);
 			break;
 		}
 	}
@@ -830,6 +846,8 @@ void pvscsi_init(struct pvscsi *s, const struct pvscsi_config *cfg)
 	s->set_irq = cfg->set_irq;
 	s->msi = cfg->msi;
 	s->irq_ctx = cfg->irq_ctx;
+	s->fence = cfg->fence;
+	s->fence_ctx = cfg->fence_ctx;
 	for (int t = 0; t < PVSCSI_MAX_TARGETS; t++)
 		s->target[t] = cfg->target[t];
 	for (unsigned int i = 0; i < PVSCSI_MAX_INFLIGHT; i++)

@@ -188,6 +188,15 @@ struct pvscsi_config {
 	void (*set_irq)(void *ctx, bool level);	/* the INTx line */
 	void (*msi)(void *ctx, const struct pci_msi_msg *m);	/* or NULL */
 	void *irq_ctx;
+	/*
+	 * A request the guest is told ended before its disk ended it (an
+	 * abort, a reset): on return none of its data moves any more. A
+	 * backend that moves data into guest pages itself (not through
+	 * dma, which the model stops) stops or finishes that first. NULL:
+	 * none does.
+	 */
+	void (*fence)(void *ctx, struct scsi_cmd *cmd);
+	void *fence_ctx;
 	struct scsi_disk *target[PVSCSI_MAX_TARGETS];	/* NULL: none */
 };
 
@@ -196,6 +205,8 @@ struct pvscsi {
 	void (*set_irq)(void *ctx, bool level);
 	void (*msi)(void *ctx, const struct pci_msi_msg *m);
 	void *irq_ctx;
+	void (*fence)(void *ctx, struct scsi_cmd *cmd);
+	void *fence_ctx;
 	struct scsi_disk *target[PVSCSI_MAX_TARGETS];
 
 	uint8_t pci[PVSCSI_PCI_CONFIG];

@@ -38,6 +38,11 @@ struct fake_guest {
 	struct pvscsi dev;
 	uint32_t req_prod;		/* the driver's producer index */
 	uint32_t req_entries;
+	/* fences (pvscsi_config.fence): the command, and what the guest saw then */
+	unsigned int fences;
+	struct scsi_cmd *fenced;
+	uint32_t cmp_prod_at_fence;
+	bool buffer_open_at_fence;	/* the model still let data move */
 };
 
 static bool fg_read(void *ctx, uint64_t gpa, void *dst, uint32_t len)
@@ -82,6 +87,18 @@ static void fg_msi(void *ctx, const struct pci_msi_msg *m)
 	g->last_msi = *m;
 }
 
+static void fg_fence(void *ctx, struct scsi_cmd *cmd)
+{
+	struct fake_guest *g = ctx;
+	uint64_t addr;
+	uint32_t len;
+
+	g->fences++;
+	g->fenced = cmd;
+	memcpy(&g->cmp_prod_at_fence, g->ram + GPA_STATE + 12, 4);
+	g->buffer_open_at_fence = scsi_cmd_where(cmd, 0, 512, &addr, &len);
+}
+
 static inline struct fake_guest *fake_guest_new(bool thin)
 {
 	struct fake_guest *g = calloc(1, sizeof(*g));
@@ -95,6 +112,8 @@ static inline struct fake_guest *fake_guest_new(bool thin)
 	cfg.set_irq = fg_irq;
 	cfg.msi = fg_msi;
 	cfg.irq_ctx = g;
+	cfg.fence = fg_fence;
+	cfg.fence_ctx = g;
 	cfg.target[0] = &g->disk;
 	pvscsi_init(&g->dev, &cfg);
 	return g;

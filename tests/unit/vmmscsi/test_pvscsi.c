@@ -665,6 +665,58 @@ START_TEST(test_a_reset_drops_the_requests_left_by_the_batch)
 }
 END_TEST
 
+/*
+ * A request answered before its disk ended it (ABORT_CMD, RESET_DEVICE,
+ * RESET_BUS, ADAPTER_RESET, a new SETUP_RINGS) is fenced once: after the
+ * model stopped its own DMA for it and before the guest can see the
+ * answer, so a backend that moves data into guest pages itself stops
+ * first. A request that ends at its disk is not fenced.
+ */
+START_TEST(test_an_early_answer_is_fenced_before_the_guest_sees_it)
+{
+	static const uint32_t how[] = {
+		PVSCSI_CMD_ABORT_CMD, PVSCSI_CMD_RESET_DEVICE, PVSCSI_CMD_RESET_BUS,
+		PVSCSI_CMD_ADAPTER_RESET, PVSCSI_CMD_SETUP_RINGS,
+	};
+
+	for (unsigned int k = 0; k < VMM_ARRAY_SIZE(how); k++) {
+		struct fake_guest *g = fake_guest_new(false);
+		struct test_req r = rw10(21, false, 8, 1);
+		uint8_t data[16] = { 0 };
+		uint32_t before;
+
+		ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+		queue_req(g, &r);		/* ends at its disk: no fence */
+		kick(g);
+		ck_assert_uint_eq(cmp_prod(g), 1);
+		ck_assert_uint_eq(g->fences, 0);
+		g->rd->hold = true;
+		r.context = 22;
+		queue_req(g, &r);
+		kick(g);
+		ck_assert_uint_eq(g->rd->nr_held, 1);
+		before = cmp_prod(g);
+		if (how[k] == PVSCSI_CMD_SETUP_RINGS) {
+			ck_assert_uint_eq(driver_start(g, 1, 1), PVSCSI_STATUS_OK);
+		} else {
+			if (how[k] == PVSCSI_CMD_ABORT_CMD)
+				vmm_put64(data, 22);	/* its context; target 0 */
+			send_command(g, how[k], how[k] == PVSCSI_CMD_ABORT_CMD ||
+				     how[k] == PVSCSI_CMD_RESET_DEVICE ? data : NULL,
+				     how[k] == PVSCSI_CMD_ABORT_CMD ? 16 :
+				     how[k] == PVSCSI_CMD_RESET_DEVICE ? 12 : 0);
+		}
+		ck_assert_msg(g->fences == 1, "command %u: %u fences", how[k], g->fences);
+		ck_assert_ptr_eq(g->fenced, g->rd->held[0].cmd);
+		ck_assert_uint_eq(g->cmp_prod_at_fence, before);
+		ck_assert(!g->buffer_open_at_fence);
+		ramdisk_run(g->rd);		/* its late end: no second fence */
+		ck_assert_uint_eq(g->fences, 1);
+		fake_guest_free(g);
+	}
+}
+END_TEST
+
 START_TEST(test_abort_and_resets_answer_held_requests_once)
 {
 	struct fake_guest *g = fake_guest_new(false);
@@ -891,6 +943,7 @@ int main(void)
 	tcase_add_test(tc, test_a_reset_drops_the_requests_left_by_the_batch);
 	tcase_add_test(tc, test_abort_and_resets_answer_held_requests_once);
 	tcase_add_test(tc, test_no_dma_into_a_buffer_after_the_guest_saw_its_request_end);
+	tcase_add_test(tc, test_an_early_answer_is_fenced_before_the_guest_sees_it);
 	tcase_add_loop_test(tc, test_random_garbage_on_registers_and_rings, 0, 4);
 	return check_run("pvscsi", tc);
 }
