@@ -181,6 +181,10 @@ static struct piece_cmd *next_cmd(struct pieces *p)
 
 void pieces_fill(struct pieces *p)
 {
+	/* A fenced command with nothing out ends here (pieces_fence()). */
+	for (uint32_t i = 0; i < PIECES_CMDS; i++)
+		if (p->cmds[i].cmd && p->cmds[i].stopped)
+			cmd_maybe_end(&p->cmds[i]);
 	for (uint32_t i = 0; i < PIECES_REQS; i++) {
 		struct piece_req *q = &p->req[i];
 		struct piece_cmd *c;
@@ -250,4 +254,18 @@ void pieces_cancel(struct pieces *p)
 		p->req[i].c = NULL;
 	for (uint32_t i = 0; i < PIECES_CMDS; i++)
 		p->cmds[i].cmd = NULL;
+}
+
+void pieces_fence(struct pieces *p, struct scsi_cmd *cmd)
+{
+	/* Stopped as by a fault in the guest's buffer: no disk error counted. */
+	for (uint32_t i = 0; i < PIECES_CMDS; i++)
+		if (p->cmds[i].cmd == cmd)
+			cmd_stop(&p->cmds[i], SCSI_BACKEND_OK, p->cmds[i].off);
+	for (uint32_t i = 0; i < PIECES_REQS; i++) {
+		struct piece_req *q = &p->req[i];
+
+		if (q->c && q->c->cmd == cmd && q->direct && p->ops->withdraw(p->ctx, q))
+			q->status = SCSI_BACKEND_IO_ERROR;	/* it moved nothing */
+	}
 }

@@ -102,6 +102,12 @@ struct pieces_ops {
 	 * one waited for and its result thrown away.
 	 */
 	void (*cancel)(void *ctx);
+	/*
+	 * Take q back from the storage world (pieces_fence()): true if it
+	 * never ran (it is on the done list unrun; the caller sets its
+	 * result); false if it ran (a running one waited for here).
+	 */
+	bool (*withdraw)(void *ctx, struct piece_req *q);
 };
 
 /* The VM's commands and requests. */
@@ -133,6 +139,14 @@ void pieces_done(struct piece_req *q);
 void pieces_fill(struct pieces *p);
 /* A reset, the release: every request let go (ops->cancel), every command forgotten. */
 void pieces_cancel(struct pieces *p);
+/*
+ * The guest was told cmd ended before it did (its abort, a reset), and
+ * may reuse its buffer at once: once this returns no direct piece of cmd
+ * moves data. Its queued direct pieces are withdrawn (they come back
+ * failed), a running one is waited for, no more are queued; cmd ends,
+ * stopped, once the last is reaped (pieces_done(), pieces_fill()).
+ */
+void pieces_fence(struct pieces *p, struct scsi_cmd *cmd);
 
 /*
  * Bytes [off, off + n blocks) of cmd's transfer as host ranges of ram

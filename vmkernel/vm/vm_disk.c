@@ -125,6 +125,19 @@ static void scsi_msi(void *ctx, const struct pci_msi_msg *m)
 }
 
 /*
+ * The model answered cmd early (the guest's abort, a reset): its direct
+ * pieces stop moving data before the guest can see that answer. Under
+ * vm->lock, as every call into the model; a running piece is waited for
+ * (one HBA command's ladder at most, as a reset's cancel).
+ */
+static void scsi_fence(void *ctx, struct scsi_cmd *cmd)
+{
+	struct vm_scsi *s = ctx;
+
+	pieces_fence(&s->pieces, cmd);
+}
+
+/*
  * In the storage world: one piece of q, or its flush; the guest's pages
  * only as a direct piece's host ranges, which the HBA reads or writes.
  */
@@ -204,9 +217,16 @@ static void io_cancel(void *ctx)
 	storage_io_cancel(&s->owner);
 }
 
+static bool io_withdraw(void *ctx, struct piece_req *q)
+{
+	(void)ctx;
+	return storage_io_withdraw(&q->sr);
+}
+
 static const struct pieces_ops vm_pieces_ops = {
 	.submit = io_submit,
 	.cancel = io_cancel,
+	.withdraw = io_withdraw,
 };
 
 /* ---- life cycle ---- */
@@ -301,6 +321,7 @@ vmk_status_t vm_disks_attach(struct vm *vm, struct vmk_why *why)
 	struct pvscsi_config pc = {
 		.dma = { vm_dma_read, vm_dma_write, vm },
 		.set_irq = scsi_set_irq, .msi = scsi_msi, .irq_ctx = vm,
+		.fence = scsi_fence, .fence_ctx = vm->scsi,
 	};
 
 	if (!s)

@@ -158,7 +158,27 @@ static void sim_cancel(void *ctx)
 	dq_owner_init(&owner);
 }
 
-static const struct pieces_ops sim_ops = { .submit = sim_submit, .cancel = sim_cancel };
+static void sim_finish(void);
+
+/* As storage_io_withdraw(): a queued piece back unrun; a running one run to its end. */
+static bool sim_withdraw(void *ctx, struct piece_req *q)
+{
+	(void)ctx;
+	switch (dq_withdraw(&sw, &q->sr.dq)) {
+	case DQ_QUEUED:
+		return true;
+	case DQ_RUNNING:
+		ck_assert_ptr_eq(running, &q->sr.dq);
+		sim_finish();
+		return false;
+	default:
+		return false;
+	}
+}
+
+static const struct pieces_ops sim_ops = {
+	.submit = sim_submit, .cancel = sim_cancel, .withdraw = sim_withdraw,
+};
 
 static void be_read(void *ctx, struct scsi_cmd *cmd, uint64_t lba, uint32_t nr)
 {
@@ -1249,6 +1269,77 @@ START_TEST(test_a_buffer_outside_ram_bounces_and_is_the_guests_fault)
 }
 END_TEST
 
+/*
+ * The guest's abort of a 4 MiB direct read (pieces_fence()): of its
+ * eight pieces one runs (its data moved before the guest hears of the
+ * abort) and seven are queued: those never run, nothing more is queued,
+ * the guest's buffer holds only the first piece's data, the command ends
+ * once when the last piece is reaped, and no disk error is counted.
+ */
+START_TEST(test_a_fence_withdraws_queued_direct_pieces_and_waits_for_the_running_one)
+{
+	struct pieces_disk *d = &disks[0].pd;
+	struct guest_cmd g;
+	static struct sg_buf b;
+	static uint8_t got[BIG_BLOCKS * SCSI_BLOCK_SIZE];
+	unsigned int moved = 0;
+
+	d->direct = true;
+	sg_fill(&b, 256, 0, 16384, 16384);	/* 4 MiB from guest address 0 */
+	ck_assert(sg_put(&b, 0, memset(got, POISON, sizeof(got)), sizeof(got)));
+	sg_cmd(&g, &b, false, 0, BIG_BLOCKS);
+	guest_send(&g, 0);
+	ck_assert_uint_eq(nr_submitted, BIG_BLOCKS / PIECE_DIRECT_BLOCKS);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);
+	ck_assert_ptr_nonnull(sim_take());
+	pieces_fence(&p, &g.cmd);
+	ck_assert_ptr_null(running);
+	ck_assert_uint_eq(nr_ran, 1);
+	ck_assert_uint_eq(g.done, 0);		/* its pieces not reaped yet */
+	vcpu_poll();
+	ck_assert_uint_eq(g.done, 1);
+	run_all();
+	ck_assert_uint_eq(nr_ran, 1);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);
+	ck_assert_uint_eq(d->errors, 0);
+	ck_assert(sg_get(&b, 0, got, sizeof(got)));
+	for (uint32_t i = 0; i < BIG_BLOCKS / PIECE_DIRECT_BLOCKS; i++) {
+		const uint8_t *at = got + i * PIECE_DIRECT_BYTES;
+
+		if (all_poison(at, PIECE_DIRECT_BYTES))
+			continue;
+		moved++;
+		ck_assert(memcmp(at, disks[0].medium + i * PIECE_DIRECT_BYTES, PIECE_DIRECT_BYTES) == 0);
+	}
+	ck_assert_uint_eq(moved, 1);
+	/* the requests are free for the next command */
+	for (unsigned int i = 0; i < PIECES_REQS; i++)
+		ck_assert_ptr_null(p.req[i].c);
+}
+END_TEST
+
+/* A fence of a command with nothing out (every request busy) ends it at the next fill. */
+START_TEST(test_a_fence_of_a_command_with_no_piece_out_ends_it)
+{
+	struct guest_cmd big, small;
+
+	guest_prep(&big, false, 0, BIG_BLOCKS, NO_FAULT);
+	guest_prep(&small, false, 9000, 8, NO_FAULT);
+	guest_send(&big, 0);
+	guest_send(&small, 0);
+	ck_assert_uint_eq(nr_submitted, PIECES_REQS);	/* all big's */
+	pieces_fence(&p, &small.cmd);
+	vcpu_poll();
+	ck_assert_uint_eq(small.done, 1);
+	run_all();
+	ck_good(&big);
+	ck_assert_uint_eq(small.done, 1);
+	ck_assert(all_poison(small.gb.mem, 8 * SCSI_BLOCK_SIZE));
+	free(big.gb.mem);
+	free(small.gb.mem);
+}
+END_TEST
+
 /* A disk whose device cannot take the guest's pages (a virtual disk) always bounces. */
 START_TEST(test_a_disk_without_direct_bounces_a_buffer_in_ram)
 {
@@ -1311,5 +1402,7 @@ int main(void)
 	tcase_add_test(tc, test_a_raw_disks_1mib_write_goes_direct_in_two_pieces);
 	tcase_add_test(tc, test_a_buffer_outside_ram_bounces_and_is_the_guests_fault);
 	tcase_add_test(tc, test_a_disk_without_direct_bounces_a_buffer_in_ram);
+	tcase_add_test(tc, test_a_fence_withdraws_queued_direct_pieces_and_waits_for_the_running_one);
+	tcase_add_test(tc, test_a_fence_of_a_command_with_no_piece_out_ends_it);
 	return check_run("vmkernel disk pieces", tc);
 }
