@@ -19,6 +19,7 @@
 #define DS_MTU			56	/* devRead.misc.mtu */
 #define DS_NUM_TXQ		62	/* u8 */
 #define DS_NUM_RXQ		63	/* u8 */
+#define DS_AUTO_MASK		80	/* devRead.intrConf.autoMask (u8) */
 #define DS_RX_MODE		120	/* devRead.rxFilterConf.rxMode */
 #define DS_RX_FILTER_LEN	16	/* rxMode, mfTableLen (u16), pad, mfTablePA */
 #define RXF_TABLE_LEN		4	/* in the receive filter configuration */
@@ -89,10 +90,26 @@ static bool dma_write(struct vmxnet3 *d, uint64_t gpa, const void *src, uint32_t
 }
 
 /*
+ * The interrupt delivered, in "auto" mask mode (the driver set autoMask
+ * at ACTIVATE_DEV): the device masks it, and the driver's unmask after
+ * its NAPI poll is its only IMR write (in "active" mode its handler
+ * wrote IMR too: one MMIO exit an interrupt more).
+ */
+static void auto_mask(struct vmxnet3 *d)
+{
+	if (!d->auto_mask || d->masked)
+		return;
+	d->masked = true;
+	d->count.auto_masks++;
+}
+
+/*
  * Interrupt 0 raised and unmasked: with MSI on, a message, after which
  * nothing stays pending (an edge: the driver's MSI handler reads no
  * ICR), so INTA# stays low; else INTA#, unless disabled, while it stays
- * so.
+ * so. In auto mask mode a message masks it at once; INTA# masks it at
+ * the ICR read that claims it (vmxnet3_vd_read()), so the line the
+ * driver's handler is looking at stays up until then.
  */
 static void update_irq(struct vmxnet3 *d)
 {
@@ -103,6 +120,7 @@ static void update_irq(struct vmxnet3 *d)
 		struct pci_msi_msg m = pci_msi_message(d->pci, VMXNET3_MSI_CAP);
 
 		d->pending = false;
+		auto_mask(d);
 		if (d->host.msi)
 			d->host.msi(d->host.irq_ctx, &m);
 	}
@@ -669,6 +687,7 @@ bool vmxnet3_receive(struct vmxnet3 *d, const uint8_t *frame, uint32_t len)
 static void queues_reset(struct vmxnet3 *d)
 {
 	d->active = false;
+	d->auto_mask = false;
 	d->ntxq = 0;
 	vmm_zero(d->txq, sizeof(d->txq));
 	vmm_zero(&d->rxq, sizeof(d->rxq));
@@ -751,6 +770,7 @@ static void activate(struct vmxnet3 *d)
 	d->ntxq = ntx;
 	d->shared = shared;
 	d->rx_mode = vmm_get32(s + DS_RX_MODE);
+	d->auto_mask = s[DS_AUTO_MASK] != 0;
 	d->ecr = 0;
 	d->active = true;
 	d->cmd_result = 0;
@@ -870,7 +890,7 @@ static void command(struct vmxnet3 *d, uint32_t cmd)
 		d->cmd_result = vmm_get16(d->host.mac + 4);
 		return;
 	case VMXNET3_CMD_GET_CONF_INTR:
-		d->cmd_result = VMXNET3_IT_AUTO | VMXNET3_IMM_ACTIVE << 2;
+		d->cmd_result = VMXNET3_IT_AUTO | VMXNET3_IMM_AUTO << 2;
 		return;
 	default:
 		d->count.unknown_commands++;
@@ -939,10 +959,12 @@ static uint32_t vmxnet3_vd_read(void *dev, uint32_t offset, unsigned int size)
 	case VMXNET3_REG_MACL:	return d->macl;
 	case VMXNET3_REG_MACH:	return d->mach;
 	case VMXNET3_REG_ECR:	return d->ecr;
-	case VMXNET3_REG_ICR: {		/* read to clear */
+	case VMXNET3_REG_ICR: {		/* read to clear; claimed: auto-masked */
 		bool was = d->pending;
 
 		d->pending = false;
+		if (was)
+			auto_mask(d);
 		update_irq(d);
 		return was;
 	}

@@ -11,13 +11,17 @@
  * descriptor owned by whoever's generation bit it carries.
  *
  * Modelled: revision 1 and UPT 1 only; one interrupt, INTA# or an MSI
- * (vmm/dev/pci_msi.h: GET_CONF_INTR answers "auto" and "active"
+ * (vmm/dev/pci_msi.h: GET_CONF_INTR answers "auto" type and "auto"
  * masking; the driver's MSI-X attempt fails for want of the capability
- * and it takes MSI; it masks in its handler and unmasks after NAPI; with
- * MSI it reads no ICR, and the device sends one message each time the
- * interrupt is raised unmasked, or unmasked while raised); up to
- * VMXNET3_MAX_TX_QUEUES transmit queues (the driver opens one per vCPU)
- * and one receive queue (all a driver on INTx or MSI opens);
+ * and it takes MSI; with MSI it reads no ICR, and the device sends one
+ * message each time the interrupt is raised unmasked, or unmasked while
+ * raised. In auto mask mode, which the driver confirms with
+ * DriverShared's intrConf.autoMask, the device masks the interrupt as
+ * it sends the message, or as the driver's INTx handler claims it by
+ * reading ICR, and the driver only unmasks it after NAPI; a driver that
+ * leaves autoMask clear masks in its handler itself, "active" mode);
+ * up to VMXNET3_MAX_TX_QUEUES transmit queues (the driver opens one per
+ * vCPU) and one receive queue (all a driver on INTx or MSI opens);
  * multi-descriptor transmit frames
  * (SOP..EOP), the transmit offloads the driver always uses (checksum,
  * TSO, 802.1Q tag insertion: it gives the device no way to refuse
@@ -112,7 +116,8 @@
 #define VMXNET3_CMD_GET_CONF_INTR	0xf00d0008
 
 #define VMXNET3_IT_AUTO		0	/* GET_CONF_INTR bits 1:0: MSI-X, MSI, INTx */
-#define VMXNET3_IMM_ACTIVE	1	/* bits 3:2: the driver masks */
+#define VMXNET3_IMM_AUTO	0	/* bits 3:2: the device masks as it interrupts */
+#define VMXNET3_IMM_ACTIVE	1	/* the driver masks in its handler */
 #define VMXNET3_LINK_UP		(10000u << 16 | 1)	/* 10 Gb/s, up */
 #define VMXNET3_REV1_MAGIC	0xbabefee1u	/* DriverShared.magic */
 
@@ -174,6 +179,7 @@ struct vmxnet3_counters {
 	uint64_t rx_no_buffer;		/* no ring-0 descriptor owned by the device */
 	uint64_t rx_bad_addr;		/* a buffer outside guest RAM */
 	uint64_t bad_mc_table;		/* a multicast table refused: see vmxnet3.c */
+	uint64_t auto_masks;		/* interrupts masked by the device: IMR writes saved */
 	uint64_t unknown_reads, unknown_writes, unknown_commands;
 };
 
@@ -224,6 +230,7 @@ struct vmxnet3 {
 	uint32_t rx_mode;
 	uint32_t ecr;			/* events not yet acknowledged */
 	bool pending, masked;		/* interrupt 0: ICR, IMR */
+	bool auto_mask;			/* the driver's autoMask at ACTIVATE_DEV */
 	/* the receive filter as last told to filter() */
 	uint8_t told_mac[6];
 	bool told_promiscuous, told;

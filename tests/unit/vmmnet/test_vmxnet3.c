@@ -98,11 +98,12 @@ START_TEST(test_probe_finds_the_vmxnet3_its_mac_intx_and_link)
 	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_MACL), vmm_get32(vx_mac));
 	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_MACH) & 0xffff, vmm_get16(vx_mac + 4));
 	/*
-	 * Auto, the driver masks: vmxnet3_alloc_intr_resources() tries MSI-X,
-	 * then MSI (the capability), then INTx
+	 * Auto type, auto masking: vmxnet3_alloc_intr_resources() tries
+	 * MSI-X, then MSI (the capability), then INTx, and the device masks
+	 * the interrupt as it raises it
 	 */
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_CONF_INTR),
-			  VMXNET3_IT_AUTO | VMXNET3_IMM_ACTIVE << 2);
+			  VMXNET3_IT_AUTO | VMXNET3_IMM_AUTO << 2);
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_LINK), VMXNET3_LINK_UP);
 	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_GET_PERM_MAC_LO), vmm_get32(vx_mac));
 	ck_assert_uint_ge(g->h.filter_told, 1);
@@ -194,6 +195,7 @@ static void vx_msi_enable(struct vx_guest *g, bool on)
 	vmxnet3_pci_ops.write(&g->dev, VMXNET3_MSI_CAP + 2, 2, on);
 }
 
+/* "Active" mode: a driver that leaves autoMask clear masks in its handler. */
 START_TEST(test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx)
 {
 	struct vx_guest *g = vx_guest_new();
@@ -202,6 +204,7 @@ START_TEST(test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx)
 	ck_assert_uint_eq(vmxnet3_pci_ops.read(&g->dev, 0x34, 1), VMXNET3_MSI_CAP);
 	ck_assert_uint_eq(vmxnet3_pci_ops.read(&g->dev, VMXNET3_MSI_CAP, 4), 0x00800005);
 	vx_msi_enable(g, true);
+	g->driver_masks = true;
 	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
 	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
 	send_one(g, 60);
@@ -231,6 +234,118 @@ START_TEST(test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx)
 	vx_msi_enable(g, true);			/* INTx off, the raised one sent */
 	ck_assert(!g->h.irq);
 	ck_assert_uint_eq(g->h.msis, 4);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 0);	/* never masked by itself */
+	vx_guest_free(g);
+}
+END_TEST
+
+static uint32_t imr_rd(struct vx_guest *g)
+{
+	return vmxnet3_pt_ops.read(&g->dev, VMXNET3_REG_IMR, 4);
+}
+
+/*
+ * Auto mode with MSI, as Linux's vmxnet3_intr() and vmxnet3_poll() run
+ * it: the handler writes nothing, NAPI's vmxnet3_enable_all_intrs()
+ * unmasks. One IMR write an interrupt, where "active" mode makes two.
+ */
+START_TEST(test_msi_auto_mask_leaves_one_imr_write_per_interrupt)
+{
+	struct vx_guest *g = vx_guest_new();
+	uint32_t imr_writes = 0;
+
+	vx_msi_enable(g, true);
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	ck_assert(g->auto_mask);
+	ck_assert_uint_eq(g->h.ram[GPA_SHARED + 80], 1);	/* intrConf.autoMask */
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 1);
+	ck_assert_uint_eq(imr_rd(g), 1);	/* masked as it was sent */
+	ck_assert_uint_eq(g->dev.count.auto_masks, 1);
+	/* what comes while NAPI runs waits, with no IMR write of the driver */
+	send_one(g, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 1);
+	pt_wr(g, VMXNET3_REG_IMR, 0);		/* NAPI done: the waiting one, masked again */
+	ck_assert_uint_eq(g->h.msis, 2);
+	ck_assert_uint_eq(imr_rd(g), 1);
+	pt_wr(g, VMXNET3_REG_IMR, 0);		/* nothing waits: unmasked */
+	ck_assert_uint_eq(g->h.msis, 2);
+	ck_assert_uint_eq(imr_rd(g), 0);
+	for (int i = 0; i < 100; i++) {
+		send_one(g, 60);
+		while (g->tcomp_next != g->tx_next)
+			take_tx_comp(g);
+		pt_wr(g, VMXNET3_REG_IMR, 0);
+		imr_writes++;
+	}
+	ck_assert_uint_eq(g->h.msis, 102);
+	ck_assert_uint_eq(imr_writes, 100);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 102);
+	ck_assert(!g->h.irq);
+	ck_assert_uint_eq(g->h.irq_raises, 0);
+	vx_guest_free(g);
+}
+END_TEST
+
+/*
+ * Auto mode with INTx: the line stays up until the handler's ICR read
+ * claims the interrupt, which masks it; an ICR read that finds nothing
+ * (another device on a shared line) masks nothing.
+ */
+START_TEST(test_intx_auto_mask_masks_at_the_icr_read_that_claims_it)
+{
+	struct vx_guest *g = vx_guest_new();
+
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
+	send_one(g, 60);
+	ck_assert(g->h.irq);
+	ck_assert_uint_eq(imr_rd(g), 0);
+	ck_assert_uint_ne(vd_rd(g, VMXNET3_REG_ICR), 0);
+	ck_assert(!g->h.irq);
+	ck_assert_uint_eq(imr_rd(g), 1);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 1);
+	send_one(g, 60);			/* during NAPI: waits, no line */
+	ck_assert(!g->h.irq);
+	pt_wr(g, VMXNET3_REG_IMR, 0);
+	ck_assert(g->h.irq);
+	ck_assert_uint_ne(vd_rd(g, VMXNET3_REG_ICR), 0);
+	ck_assert(!g->h.irq);
+	pt_wr(g, VMXNET3_REG_IMR, 0);
+	ck_assert(!g->h.irq);
+	ck_assert_uint_eq(vd_rd(g, VMXNET3_REG_ICR), 0);	/* not ours */
+	ck_assert_uint_eq(imr_rd(g), 0);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 2);
+	vx_guest_free(g);
+}
+END_TEST
+
+/* autoMask is the driver's at each ACTIVATE_DEV; a reset forgets it. */
+START_TEST(test_auto_mask_follows_the_drivers_choice_at_activation)
+{
+	struct vx_guest *g = vx_guest_new();
+
+	vx_msi_enable(g, true);
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_RESET_DEV), 0);
+	g->driver_masks = true;
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	make_frame(g->h.ram + GPA_TX_BUF, peer_mac, 60);
+	send_one(g, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 2);
+	ck_assert_uint_eq(imr_rd(g), 0);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 0);
+	/* and back: the next activation asks for it */
+	ck_assert_uint_eq(vx_cmd(g, VMXNET3_CMD_RESET_DEV), 0);
+	g->driver_masks = false;
+	ck_assert_uint_eq(vx_open(g, 64, 64, RXM_NORMAL), 0);
+	send_one(g, 60);
+	send_one(g, 60);
+	ck_assert_uint_eq(g->h.msis, 3);
+	ck_assert_uint_eq(g->dev.count.auto_masks, 1);
 	vx_guest_free(g);
 }
 END_TEST
@@ -887,6 +1002,9 @@ int main(void)
 	tcase_add_test(tc, test_a_two_descriptor_packet_is_sent_and_completed_with_an_interrupt);
 	tcase_add_test(tc, test_the_interrupt_follows_the_mask_the_driver_sets);
 	tcase_add_test(tc, test_msi_sends_a_message_per_unmasked_interrupt_instead_of_intx);
+	tcase_add_test(tc, test_msi_auto_mask_leaves_one_imr_write_per_interrupt);
+	tcase_add_test(tc, test_intx_auto_mask_masks_at_the_icr_read_that_claims_it);
+	tcase_add_test(tc, test_auto_mask_follows_the_drivers_choice_at_activation);
 	tcase_add_test(tc, test_checksum_offload_and_tso_give_valid_frames);
 	tcase_add_test(tc, test_tso_with_an_mss_below_linuxs_least_sends_nothing);
 	tcase_add_test(tc, test_tso_goes_whole_to_a_host_that_takes_it);

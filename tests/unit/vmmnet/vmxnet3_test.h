@@ -44,6 +44,12 @@ struct vx_guest {
 	/* the driver's side of its rings: next to fill or process, generation */
 	uint32_t tx_size, tx_next, tcomp_next, rx_size, rx_next, rcomp_next;
 	bool tx_gen, tcomp_gen, rx_gen, rcomp_gen;
+	/*
+	 * The interrupt mask mode: auto_mask as vx_open() took it from
+	 * GET_CONF_INTR (Linux's vmxnet3_alloc_intr_resources()), unless
+	 * driver_masks ("active" mode: the handler masks) was set first.
+	 */
+	bool driver_masks, auto_mask;
 };
 
 static inline struct vx_guest *vx_guest_new(void)
@@ -119,6 +125,7 @@ static inline void vx_shared(struct vx_guest *g, uint32_t tx_n, uint32_t rx_n,
 	vmm_put32(s + 56, 1500);		/* mtu */
 	s[62] = 1;				/* numTxQueues */
 	s[63] = 1;				/* numRxQueues */
+	s[80] = g->auto_mask;			/* intrConf.autoMask */
 	s[81] = 1;				/* intrConf.numIntrs */
 	vmm_put32(s + 120, rx_mode);
 	vmm_put64(tq + 16, GPA_TX_RING);
@@ -136,8 +143,9 @@ static inline void vx_shared(struct vx_guest *g, uint32_t tx_n, uint32_t rx_n,
 }
 
 /*
- * Probe and open: the handshake, rings of tx_n and rx_n descriptors, all
- * but one receive descriptor given, ACTIVATE_DEV, interrupt 0 unmasked.
+ * Probe and open: the handshake, the interrupt mask mode, rings of tx_n
+ * and rx_n descriptors, all but one receive descriptor given,
+ * ACTIVATE_DEV, interrupt 0 unmasked.
  * Returns ACTIVATE_DEV's answer.
  */
 static inline uint32_t vx_open(struct vx_guest *g, uint32_t tx_n, uint32_t rx_n,
@@ -147,6 +155,8 @@ static inline uint32_t vx_open(struct vx_guest *g, uint32_t tx_n, uint32_t rx_n,
 
 	vd_wr(g, VMXNET3_REG_VRRS, 1);
 	vd_wr(g, VMXNET3_REG_UVRS, 1);
+	g->auto_mask = !g->driver_masks &&
+		       (vx_cmd(g, VMXNET3_CMD_GET_CONF_INTR) >> 2 & 3) == VMXNET3_IMM_AUTO;
 	vx_shared(g, tx_n, rx_n, rx_mode);
 	memset(g->h.ram + GPA_TX_RING, 0, 512 * VMXNET3_DESC_LEN);
 	memset(g->h.ram + GPA_TX_COMP, 0, 512 * VMXNET3_DESC_LEN);
