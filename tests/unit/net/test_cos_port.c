@@ -947,6 +947,30 @@ START_TEST(test_ring_kick_without_setup_is_refused)
 }
 END_TEST
 
+/*
+ * SETUP with no rings answered: the port writes neither ring nor a
+ * buffer again, so vmk0 may free them (cosnet.c keeps the RX ring only
+ * when this SETUP fails). Frames go to the port's queue instead.
+ */
+START_TEST(test_ring_setup_of_none_lets_go_of_both_rings)
+{
+	static uint8_t before[sizeof(cosmem)];
+
+	rings_with_buffers(2);
+	RXR->event = 0;
+	tx_post(0, BUF_GPA(4), 60);
+	ck_assert_int_eq(setup_rings(0, 0), VMK_OK);
+	memcpy(before, cosmem, sizeof(cosmem));
+	ck_assert_int_eq(deliver(0x11, 60), 0);
+	ck_assert_uint_eq(port.count, 1);	/* queued in the vmkernel */
+	ck_assert_int_eq(kick(), VMK_BAD_PARAM);
+	ck_assert_str_eq(req.msg, "no TX ring: SETUP first");
+	ck_assert_mem_eq(cosmem, before, sizeof(cosmem));
+	ck_assert_uint_eq(rings, 0);
+	ck_assert_uint_eq(sends, 0);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("cos_port");
@@ -991,6 +1015,7 @@ int main(void)
 	tcase_add_test(tc, test_ring_tx_reads_avail_again_after_clearing_busy);
 	tcase_add_test(tc, test_ring_kick_whose_poll_brings_a_frame_rings_nothing);
 	tcase_add_test(tc, test_ring_kick_without_setup_is_refused);
+	tcase_add_test(tc, test_ring_setup_of_none_lets_go_of_both_rings);
 	tcase_add_test(tc, test_ring_kick_of_a_ring_no_longer_cos_memory_says_so);
 	tcase_add_test(tc, test_ring_rx_rings_at_event_even_for_a_bad_entry);
 	tcase_add_test(tc, test_ring_rx_rings_not_before_event);
