@@ -63,7 +63,7 @@ struct vmknet {
 	struct hrtimer timer;
 	u32 poll_us;			/* the next poll's delay: xmit and NAPI */
 	u64 drops_base;			/* the RX ring's drops when opened */
-	struct vmk_cos_net_ring *rxr, *txr;	/* a page each, lowmem */
+	struct vmk_cos_net_ring *rxr, *txr;	/* a page each, lowmem; rxr NULL: left */
 	u32 rx_clean;			/* the next RX used entry NAPI reads */
 	u32 tx_prod, tx_pub, tx_clean;	/* written, in avail, completed */
 	bool poll_uplink;		/* the timer fired: POLL before reading */
@@ -478,6 +478,28 @@ static int vmknet_setup(struct vmknet *v, bool rings)
 	return -EIO;
 }
 
+/*
+ * SETUP(0) failed: the vmkernel did not say it let go of the RX ring,
+ * and a CPU may still deliver into it (others run on for a moment after
+ * a panic on this one; a CPU stranded at the give-back never comes
+ * back). So the RX ring's page and its posted skbs stay its own: never
+ * freed (leaked until reboot). The TX side is used only within a KICK,
+ * which returned before this (synchronous, under the netdev's TX lock),
+ * so it is freed as usual. A later open takes a new RX page.
+ */
+static void vmknet_rx_ring_keep(struct vmknet *v)
+{
+	int i, n = 0;
+
+	for (i = 0; i < VMK_COS_NET_RING; i++) {
+		n += v->rxb[i] != NULL;
+		v->rxb[i] = NULL;	/* left to the vmkernel */
+	}
+	v->rxr = NULL;			/* the page too */
+	netdev_warn(v->nd, "the vmkernel may still write its RX ring: its page and %d buffers of %u bytes are left to it (leaked)\n",
+		    n, VMK_COS_NET_BUF_LEN);
+}
+
 /* The skbs of both rings freed (dropped by the vmkernel, or never registered). */
 static void vmknet_ring_skbs_free(struct vmknet *v)
 {
@@ -501,6 +523,10 @@ static int vmknet_open(struct net_device *nd)
 
 	int i;
 
+	if (!v->rxr)			/* the last one was left to the vmkernel */
+		v->rxr = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!v->rxr)
+		return -ENOMEM;
 	memset(v->rxr, 0, PAGE_SIZE);
 	memset(v->txr, 0, PAGE_SIZE);
 	for (i = 0; i < VMK_COS_NET_RING; i++) {
@@ -550,7 +576,8 @@ static int vmknet_stop(struct net_device *nd)
 	}
 	WRITE_ONCE(v->bell_on, false);
 	/* the vmkernel lets go of the rings before their skbs go */
-	vmknet_setup(v, false);
+	if (vmknet_setup(v, false))
+		vmknet_rx_ring_keep(v);
 	vmknet_tx_reclaim(v);
 	vmknet_ring_skbs_free(v);
 	return 0;

@@ -9,6 +9,9 @@
 # is on (vmk0's doorbell); the panic path masks it (IMS reads 0 when every
 # CPU is back with Linux, /dev/mem then reaching the NIC's BAR again), so
 # its level line does not stay asserted until the loader turns INTx off.
+# At the rmmod vmk0 goes down with no vmkernel to take back its rings
+# (SETUP(0) fails): it leaves its RX ring and buffers unfreed, as a CPU
+# of a panicked vmkernel may still deliver into them, and says so.
 # devices: -netdev user,id=up0 -device e1000,netdev=up0,addr=0x9
 # timeout: 400
 # kernel: built
@@ -41,6 +44,8 @@ expect_fail "... and its disks are not the COS's yet" test -n "$(disk_for 0)"
 note "the uplink NIC's IMS after the panic: $(uplink_ims)"
 expect "the panic masked the uplink NIC's interrupt" test "$(uplink_ims)" = 0x00000000
 expect_cos_runs_on_after_panic
+expect "vmk0 left its RX ring to the vmkernel that did not let go of it" \
+	dmesg_has "vmk0: the vmkernel may still write its RX ring"
 expect "the rmmod after the panic gave the HBA back: LUN 0 is a COS disk again" wait_for_disk 0
 panic_test_refused() {
 	vmk_load || return 1
