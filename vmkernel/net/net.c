@@ -21,6 +21,12 @@ static struct {
 	uint32_t bell;
 	uint32_t bells_merged;		/* rung into the NIC's interrupt */
 	uint32_t bell_ipis;		/* rung as an IPI */
+	/*
+	 * The longest KICK (us, the COS CPU's whole hypercall: vmk0 holds
+	 * its netdev's TX lock across it) and the most frames one sent;
+	 * logged when vmk0 goes down (docs/network.md "vmk0's rings").
+	 */
+	uint32_t kick_max_us, kick_max_frames;
 	/* each CPU's copy of the frame it sends (VMK_HC_COS_NET TX) */
 	uint8_t tx[VMK_MAX_CPUS][VMK_COS_NET_FRAME_MAX];
 } cos_nic;
@@ -131,9 +137,11 @@ static void cos_nic_doorbell_off(void)
 	rung = cos_nic.q.doorbells;
 	spin_unlock(&cos_nic.q.lock);
 	if (log_nth(__atomic_add_fetch(&quiets, 1, __ATOMIC_RELAXED)))
-		log_info("net: vmk0 is down (%u times so far): its doorbell rang %llu times, %u of them with the NIC's interrupt",
+		log_info("net: vmk0 is down (%u times so far): its doorbell rang %llu times, %u of them with the NIC's interrupt; its longest KICK took %u us, the most frames one sent %u",
 			 quiets, (unsigned long long)rung,
-			 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED));
+			 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED),
+			 __atomic_load_n(&cos_nic.kick_max_us, __ATOMIC_RELAXED),
+			 __atomic_load_n(&cos_nic.kick_max_frames, __ATOMIC_RELAXED));
 }
 
 static vmk_status_t cos_nic_set_mcast(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n,
@@ -147,6 +155,27 @@ static const struct cos_port_ops cos_nic_ops = {
 	cos_nic_doorbell_at, cos_nic_doorbell_off, cos_nic_set_mcast,
 };
 
+static void atomic_max32(uint32_t *at, uint32_t v)
+{
+	uint32_t old = __atomic_load_n(at, __ATOMIC_RELAXED);
+
+	while (v > old && !__atomic_compare_exchange_n(at, &old, v, false, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+}
+
+/* A KICK, timed (cos_nic.kick_max_us). */
+static vmk_status_t cos_nic_kick(struct vmk_cos_net *r, uint32_t cpu)
+{
+	uint64_t t0 = vmk_time_us(), us;
+	vmk_status_t st = cos_port_request(&cos_nic.q, r, &cos_nic_ops, cos_nic.tx[cpu]);
+
+	us = vmk_time_us() - t0;
+	atomic_max32(&cos_nic.kick_max_us, us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+	atomic_max32(&cos_nic.kick_max_frames, r->sent);
+	return st;
+}
+
 vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
 {
 	if (!cos_nic.port) {
@@ -158,6 +187,8 @@ vmk_status_t net_cos_request(struct vmk_cos_net *r, uint32_t cpu)
 	memcpy(r->mac, cos_nic.mac, sizeof(r->mac));
 	if (r->op == VMK_COS_NET_INFO)
 		return VMK_OK;
+	if (r->op == VMK_COS_NET_KICK)
+		return cos_nic_kick(r, cpu);
 	return cos_port_request(&cos_nic.q, r, &cos_nic_ops, cos_nic.tx[cpu]);
 }
 
