@@ -136,12 +136,14 @@ static void cos_nic_doorbell_off(void)
 	spin_lock(&cos_nic.q.lock);
 	rung = cos_nic.q.doorbells;
 	spin_unlock(&cos_nic.q.lock);
-	if (log_nth(__atomic_add_fetch(&quiets, 1, __ATOMIC_RELAXED)))
-		log_info("net: vmk0 is down (%u times so far): its doorbell rang %llu times, %u of them with the NIC's interrupt; its longest KICK took %u us, the most frames one sent %u",
-			 quiets, (unsigned long long)rung,
-			 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED),
-			 __atomic_load_n(&cos_nic.kick_max_us, __ATOMIC_RELAXED),
-			 __atomic_load_n(&cos_nic.kick_max_frames, __ATOMIC_RELAXED));
+	if (!log_nth(__atomic_add_fetch(&quiets, 1, __ATOMIC_RELAXED)))
+		return;
+	log_info("net: vmk0 is down (%u times so far): its doorbell rang %llu times, %u of them with the NIC's interrupt",
+		 quiets, (unsigned long long)rung,
+		 __atomic_load_n(&cos_nic.bells_merged, __ATOMIC_RELAXED));
+	log_info("net: vmk0's longest KICK took %u us; the most frames one sent: %u",
+		 __atomic_load_n(&cos_nic.kick_max_us, __ATOMIC_RELAXED),
+		 __atomic_load_n(&cos_nic.kick_max_frames, __ATOMIC_RELAXED));
 }
 
 static vmk_status_t cos_nic_set_mcast(const uint8_t (*groups)[VSW_ETH_ALEN], uint32_t n,
