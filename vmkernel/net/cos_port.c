@@ -411,7 +411,10 @@ static void kick_one(struct cos_port *p, struct vmk_cos_net *r,
  * KICK: the TX ring drained while busy says so; busy cleared, avail read
  * again (a descriptor posted while the COS saw busy set, so no KICK). At
  * most two rings' worth a call: a COS that posts forever gets its CPU
- * back, busy clear, and kicks again.
+ * back, busy clear, and kicks again. tx_lock is held over the drain: its
+ * only other takers are SETUP and a second KICK, which vmk0 never sends
+ * during one (docs/network.md "vmk0's rings", review L5), so only a COS
+ * that kicks from two CPUs at once waits here, on itself.
  */
 static vmk_status_t kick(struct cos_port *p, struct vmk_cos_net *r,
 			 const struct cos_port_ops *ops, uint8_t *scratch)
